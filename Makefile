@@ -1,0 +1,58 @@
+# Occlusa — everyday commands. `make run` and `make test` set everything up on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app wsgi
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: install translations assets db demo run test test-fast worker sweep extract clean
+
+install: $(VENV)/.installed translations assets
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -r requirements.txt
+	touch $@
+
+# Compile every translation catalogue (one folder per area under translations/).
+translations: $(VENV)/.installed
+	@for dir in translations/*/; do $(VENV)/bin/pybabel compile --statistics -d $$dir || exit 1; done
+
+# Front-end libraries come from the npm registry and are served by the app (no CDN).
+assets:
+	@if [ -f package.json ]; then \
+	  if [ ! -d node_modules ] || [ package.json -nt node_modules ]; then npm install --no-audit --no-fund --silent; fi; \
+	  $(PY) -m static.vendor_assets; \
+	fi
+
+db: install
+	$(FLASK) db upgrade
+
+demo: db
+	$(FLASK) seed-demo
+
+run: demo
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+# The whole suite; TEST_DATABASE_URL=postgresql://… runs it on PostgreSQL.
+test: install
+	$(VENV)/bin/pytest -q
+
+test-fast: install
+	$(VENV)/bin/pytest -q -m "not e2e"
+
+worker: install
+	@test -n "$$REDIS_URL" || (echo "Set REDIS_URL to run a worker (without it jobs run inline)."; exit 1)
+	$(VENV)/bin/rq worker --with-scheduler --url "$$REDIS_URL" -w jobs.worker.AppWorker default
+
+sweep: install
+	$(FLASK) sweep
+
+# Refresh the catalogues after changing user-facing text.
+extract: $(VENV)/.installed
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -o translations/messages.pot .
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor

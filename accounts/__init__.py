@@ -1,0 +1,1 @@
+"""Accounts: sign-up, confirmation, credentials, closing an account, staff roles."""

@@ -1,0 +1,203 @@
+"""State changes of accounts. Each one flushes; the caller's unit of work commits."""
+from __future__ import annotations
+
+import importlib
+import secrets
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import url_for
+from flask_babel import format_datetime
+from flask_babel import lazy_gettext as _l
+
+from accounts import tokens
+from accounts.passwords import DUMMY_HASH, hash_password, needs_rehash, verify_password
+from errors import DomainError
+from extensions import db
+from messaging.mail import send_mail
+from models.accounts import AccountStatus, StaffRole, StaffRoleGrant, User
+from models.types import utcnow
+from moderation.audit import record_action
+
+# Checks that may refuse closing an account: "module:function", function(user) -> reason or None.
+# Areas that hold an account's obligations (open cases, money in escrow) add themselves here.
+CLOSING_CHECKS: list[str] = []
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_by_email(email: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+
+
+def sign_up(*, email: str, password: str, display_name: str, hires: bool, designs: bool,
+            locale: str | None = None) -> User:
+    """Create an account and send the confirmation mail. Raises DomainError if the e-mail is taken."""
+    email = normalise_email(email)
+    if not (hires or designs):
+        raise DomainError(_l("Choose at least one: hire designers, or design."), field="role")
+    if find_by_email(email) is not None:
+        raise DomainError(_l("An account already uses this e-mail address. Log in or reset your password."),
+                          field="email")
+    user = User(email=email, password_hash=hash_password(password), display_name=display_name.strip(),
+                is_client=hires, is_designer=designs, locale=locale)
+    db.session.add(user)
+    db.session.flush()
+    send_confirmation(user)
+    return user
+
+
+def send_confirmation(user: User, email: str | None = None) -> None:
+    """Mail a signed link confirming `email` (default: the account's address) for this account."""
+    address = email or user.email
+    token = tokens.make_confirm_token(user, address)
+    send_mail(address, "confirm_email", locale=user.locale, user=user,
+              link=url_for("accounts.confirm_email", token=token, _external=True))
+
+
+def confirm_email(token: str) -> User:
+    """Confirm the address in the token; for a change of address, switch to it. Raises TokenInvalid."""
+    user_id, email = tokens.read_confirm_token(token)
+    user = db.session.get(User, user_id, with_for_update=True)
+    if user is None or user.status == AccountStatus.deleted:
+        raise tokens.TokenInvalid()
+    if email != user.email:
+        if find_by_email(email) is not None:
+            raise DomainError(_l("Another account now uses this e-mail address."))
+        record_action("account.email_changed", user, actor=user, before={"email": user.email},
+                      after={"email": email})
+        user.email = email
+    if user.email_confirmed_at is None or email == user.email:
+        user.email_confirmed_at = user.email_confirmed_at or utcnow()
+    return user
+
+
+def authenticate(email: str, password: str) -> User:
+    """Return the account for these credentials, or raise DomainError with a reason to show."""
+    user = find_by_email(email)
+    if user is None or user.status == AccountStatus.deleted:
+        verify_password(DUMMY_HASH, password)  # same cost whether or not the account exists
+        raise DomainError(_l("Wrong e-mail or password."))
+    if not verify_password(user.password_hash, password):
+        raise DomainError(_l("Wrong e-mail or password."))
+    lift_expired_suspension(user)
+    if user.status == AccountStatus.suspended:
+        if user.suspended_until:
+            raise DomainError(_l("Your account is suspended until %(date)s. Reason: %(reason)s",
+                                 date=format_datetime(user.suspended_until, "medium"),
+                                 reason=user.status_reason or "-"))
+        raise DomainError(_l("Your account is suspended. Reason: %(reason)s", reason=user.status_reason or "-"))
+    if user.status == AccountStatus.terminated:
+        raise DomainError(_l("This account has been closed by the platform. Reason: %(reason)s",
+                             reason=user.status_reason or "-"))
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = utcnow()
+    return user
+
+
+def lift_expired_suspension(user: User, now: datetime | None = None) -> bool:
+    """A suspension with an end date ends by itself once that date has passed."""
+    now = now or utcnow()
+    if user.status == AccountStatus.suspended and user.suspended_until and user.suspended_until <= now:
+        record_action("account.suspension_ended", user, actor=None, before={"status": "suspended"},
+                      after={"status": "active"}, reason="end date reached")
+        user.status = AccountStatus.active
+        user.status_reason = None
+        user.suspended_until = None
+        return True
+    return False
+
+
+def request_password_reset(email: str) -> None:
+    """Mail a reset link if the account exists; say nothing either way (no account probing)."""
+    user = find_by_email(email)
+    if user is None or user.status in (AccountStatus.deleted, AccountStatus.terminated):
+        return
+    send_mail(user.email, "reset_password", locale=user.locale, user=user,
+              link=url_for("accounts.reset_password", token=tokens.make_reset_token(user), _external=True))
+
+
+def reset_password(token: str, new_password: str) -> User:
+    """Set a new password from a reset link; the link dies with the old password. Raises TokenInvalid."""
+    user = tokens.read_reset_token(token, lambda uid: db.session.get(User, uid, with_for_update=True))
+    _set_password(user, new_password)
+    # Whoever knew the old password is logged out; following the link proves the mailbox.
+    user.email_confirmed_at = user.email_confirmed_at or utcnow()
+    return user
+
+
+def change_password(user: User, *, current_password: str, new_password: str) -> None:
+    """Change the password after checking the current one; other sessions are logged out."""
+    if not verify_password(user.password_hash, current_password):
+        raise DomainError(_l("The current password is not correct."), field="current_password")
+    _set_password(user, new_password)
+
+
+def _set_password(user: User, new_password: str) -> None:
+    user.password_hash = hash_password(new_password)
+    user.session_version += 1
+    record_action("account.password_changed", user, actor=user)
+
+
+def request_email_change(user: User, *, new_email: str, password: str) -> None:
+    """Send a confirmation link to the new address; the change happens when it is followed."""
+    new_email = normalise_email(new_email)
+    if not verify_password(user.password_hash, password):
+        raise DomainError(_l("The password is not correct."), field="password")
+    if new_email == user.email:
+        raise DomainError(_l("This is already your e-mail address."), field="new_email")
+    if find_by_email(new_email) is not None:
+        raise DomainError(_l("An account already uses this e-mail address."), field="new_email")
+    send_confirmation(user, new_email)
+
+
+def closing_obstacles(user: User) -> list[str]:
+    """Reasons the account cannot be closed now (open cases, money in escrow …)."""
+    reasons = []
+    for target in CLOSING_CHECKS:
+        module_name, _, func_name = target.partition(":")
+        reason = getattr(importlib.import_module(module_name), func_name)(user)
+        if reason:
+            reasons.append(str(reason))
+    return reasons
+
+
+def delete_account(user: User, *, password: str) -> None:
+    """Close the account at its owner's request and erase its personal data.
+
+    Raises DomainError when the password is wrong or while obligations remain.
+    The row stays (reviews, invoices and ledger entries refer to it) but says nothing of the person.
+    """
+    user = db.session.get(User, user.id, with_for_update=True)
+    if not verify_password(user.password_hash, password):
+        raise DomainError(_l("The password is not correct."), field="password")
+    obstacles = closing_obstacles(user)
+    if obstacles:
+        raise DomainError(_l("Your account cannot be closed yet: %(reasons)s", reasons="; ".join(obstacles)))
+    record_action("account.deleted", user, actor=user, before={"status": user.status.value},
+                  after={"status": "deleted"})
+    user.status = AccountStatus.deleted
+    user.email = f"deleted-{user.id}@deleted.invalid"
+    user.display_name = "Deleted account"
+    user.password_hash = hash_password(secrets.token_urlsafe(32))  # no one can log in again
+    user.session_version += 1
+    user.roles.clear()
+
+
+def set_locale(user: User, locale: str) -> None:
+    user.locale = locale
+
+
+def grant_staff_roles(user: User, roles: list[StaffRole], *, actor: User | None) -> None:
+    """Give staff roles to an account (idempotent); written to the audit log."""
+    held = user.staff_roles
+    added = [r for r in roles if r not in held]
+    for role in added:
+        user.roles.append(StaffRoleGrant(role=role))
+    if added:
+        user.email_confirmed_at = user.email_confirmed_at or utcnow()
+        record_action("staff.roles_granted", user, actor=actor, before={"roles": sorted(r.value for r in held)},
+                      after={"roles": sorted(r.value for r in held | set(added))})

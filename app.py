@@ -1,0 +1,185 @@
+"""create_app(): configuration, extensions, blueprints, back office, CLI and error pages."""
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+from flask import Flask, jsonify, render_template, request, session
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+import config
+from errors import DomainError, InvalidTransition, NotFound, PermissionDenied
+from extensions import babel, csrf, db, limiter, login_manager, migrate
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_path=os.environ.get("INSTANCE_PATH") or None,
+                instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.update(config.load(app.instance_path))
+    if overrides:
+        app.config.update(overrides)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    import models  # noqa: F401 - registers every table with the metadata
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(config.ROOT, "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale)
+    _init_login(app)
+    _register_blueprints(app)
+    _register_errors(app)
+    _register_security_headers(app)
+    _register_template_globals(app)
+    from backoffice import init_backoffice
+    init_backoffice(app)
+    from cli import register_cli
+    register_cli(app)
+    return app
+
+
+def _select_locale() -> str:
+    languages = ["en", "fr"]
+    chosen = session.get("lang")
+    if chosen in languages:
+        return chosen
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    return request.accept_languages.best_match(languages) or "en"
+
+
+def _init_login(app: Flask) -> None:
+    from models.accounts import User
+
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = None  # the login page says it itself
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_user(identity: str):
+        # "<id>:<session_version>": a bumped version ends every older session at once.
+        user_id, _sep, version = identity.partition(":")
+        if not user_id.isdigit() or not version.isdigit():
+            return None
+        user = db.session.get(User, int(user_id))
+        if user is None or user.session_version != int(version) or not user.is_active:
+            return None
+        return user
+
+
+def _register_blueprints(app: Flask) -> None:
+    from storefront.accounts.views import bp as accounts_bp
+    from storefront.pages.views import bp as pages_bp
+
+    for bp in (pages_bp, accounts_bp):
+        app.register_blueprint(bp)
+
+
+def _wants_json() -> bool:
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+
+
+def _error_page(status: int, title: str, message: str):
+    if _wants_json():
+        return jsonify(error=message), status
+    return render_template("errors/error.html", status=status, title=title, message=message), status
+
+
+def _register_errors(app: Flask) -> None:
+    pages = {
+        400: (lambda: _("Bad request"), lambda: _("The request could not be understood. Please go back and try again.")),
+        403: (lambda: _("Forbidden"), lambda: _("You do not have access to this page.")),
+        404: (lambda: _("Page not found"), lambda: _("This page does not exist or is not available to you.")),
+        405: (lambda: _("Not allowed"), lambda: _("This action is not available here.")),
+        413: (lambda: _("File too large"), lambda: _("What you sent is larger than the platform accepts.")),
+        429: (lambda: _("Too many attempts"), lambda: _("You have tried too often. Please wait a minute and try again.")),
+        500: (lambda: _("Something went wrong"), lambda: _("An unexpected error occurred. It has been logged; please try again.")),
+    }
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        title, message = pages.get(exc.code, (lambda: exc.name, lambda: exc.description))
+        return _error_page(exc.code or 500, title(), message())
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc: CSRFError):
+        return _error_page(400, _("Form expired"),
+                           _("This form was open too long or came from elsewhere. Please reload the page and try again."))
+
+    @app.errorhandler(DomainError)
+    def domain_error(exc: DomainError):
+        db.session.rollback()
+        if isinstance(exc, NotFound):
+            return http_error_code(404)
+        status = 403 if isinstance(exc, PermissionDenied) else 409 if isinstance(exc, InvalidTransition) else 400
+        return _error_page(status, _("Action refused"), exc.message)
+
+    def http_error_code(code: int):
+        title, message = pages[code]
+        return _error_page(code, title(), message())
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):
+        db.session.rollback()
+        app.logger.exception("unhandled error on %s %s", request.method, request.path)
+        return http_error_code(500)
+
+
+def _content_security_policy(app: Flask) -> str:
+    stripe = bool(app.config.get("STRIPE_PUBLISHABLE_KEY"))
+    script = "'self'" + (" https://js.stripe.com" if stripe else "")
+    frame = "https://js.stripe.com https://hooks.stripe.com" if stripe else "'none'"
+    connect = "'self'" + (" https://api.stripe.com" if stripe else "")
+    return "; ".join([
+        "default-src 'self'",
+        f"script-src {script}",
+        "style-src 'self'",
+        "img-src 'self' data: blob:",
+        "font-src 'self'",
+        f"connect-src {connect}",
+        f"frame-src {frame}",
+        "worker-src 'self'",
+        "manifest-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ])
+
+
+def _register_security_headers(app: Flask) -> None:
+    policy = _content_security_policy(app)
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", policy)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if app.config["PRODUCTION"]:
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        if current_user and current_user.is_authenticated:
+            # Pages behind a login are personal: never kept by shared caches.
+            response.headers.setdefault("Cache-Control", "private, no-store")
+        return response
+
+
+def _register_template_globals(app: Flask) -> None:
+    from flask_babel import get_locale
+
+    from storefront.navigation import endpoint_exists, main_nav, settings_nav
+
+    app.jinja_env.globals.update(endpoint_exists=endpoint_exists, main_nav=main_nav, settings_nav=settings_nav)
+
+    @app.context_processor
+    def inject_globals():
+        return {"current_locale": str(get_locale() or "en"), "languages": app.config["LANGUAGES"]}

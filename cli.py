@@ -1,0 +1,62 @@
+"""Command-line entry points: `flask --app wsgi <command>`."""
+from __future__ import annotations
+
+import click
+from flask import Flask
+
+from extensions import commit
+
+
+def register_cli(app: Flask) -> None:
+    @app.cli.command("create-staff")
+    @click.argument("email")
+    @click.option("--role", "roles", multiple=True, required=True,
+                  type=click.Choice(["moderator", "verifier", "resolution_agent", "admin"]),
+                  help="Staff role to grant (repeat for several).")
+    @click.option("--name", default=None, help="Display name for a new account.")
+    @click.password_option(help="Password for a new account (asked for when not given).",
+                           prompt_required=False)
+    def create_staff(email: str, roles: tuple[str, ...], name: str | None, password: str | None):
+        """Create a staff account, or grant roles to an existing one."""
+        from accounts.operations import find_by_email, grant_staff_roles
+        from models.accounts import StaffRole
+
+        user = find_by_email(email)
+        if user is None:
+            if not password:
+                password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+            user = _new_staff(email, password, name)
+        grant_staff_roles(user, [StaffRole(r) for r in roles], actor=None)
+        commit()
+        click.echo(f"{user.email}: {', '.join(sorted(r.value for r in user.staff_roles))}")
+
+    @app.cli.command("seed-demo")
+    def seed_demo():
+        """Create or refresh the demo data (idempotent)."""
+        from demo.seed import seed_all
+
+        for line in seed_all():
+            click.echo(line)
+
+    @app.cli.command("sweep")
+    def sweep():
+        """Apply every deadline that is due now (what the worker runs each minute)."""
+        from jobs.sweep import run_sweeps
+
+        for target, count in run_sweeps().items():
+            click.echo(f"{target}: {'failed' if count < 0 else count}")
+
+
+def _new_staff(email: str, password: str, name: str | None):
+    from accounts.operations import normalise_email
+    from accounts.passwords import hash_password
+    from extensions import db
+    from models.accounts import User
+    from models.types import utcnow
+
+    user = User(email=normalise_email(email), password_hash=hash_password(password),
+                display_name=name or email.split("@")[0], is_client=False, is_designer=False,
+                email_confirmed_at=utcnow())
+    db.session.add(user)
+    db.session.flush()
+    return user

@@ -1,0 +1,134 @@
+"""Every setting, read from the environment, with embedded defaults for a local run."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+
+
+def _bool(value: str | None, default: bool = False) -> bool:
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+def database_url(raw: str) -> str:
+    """Normalise a DATABASE_URL so SQLAlchemy uses psycopg 3 for PostgreSQL."""
+    for prefix in ("postgres://", "postgresql://"):
+        if raw.startswith(prefix):
+            return "postgresql+psycopg://" + raw[len(prefix):]
+    return raw
+
+
+def is_production() -> bool:
+    return os.environ.get("APP_ENV", os.environ.get("FLASK_ENV", "")).lower() == "production"
+
+
+def _secret_key(instance: Path) -> str:
+    """The secret key: from the environment, or generated once and kept in instance/ locally.
+
+    In production a missing SECRET_KEY is an error: a key invented at start would log
+    everyone out on each deploy and differ between web servers.
+    """
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    if is_production():
+        raise RuntimeError("SECRET_KEY must be set in the environment in production")
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _master_key(instance: Path) -> str:
+    """The file-encryption master key (32 bytes, urlsafe base64), same rules as SECRET_KEY."""
+    if os.environ.get("FILES_MASTER_KEY"):
+        return os.environ["FILES_MASTER_KEY"]
+    if is_production():
+        raise RuntimeError("FILES_MASTER_KEY must be set in the environment in production")
+    import base64
+
+    path = instance / "files_master_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        path.write_text(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def load(instance_path: str) -> dict:
+    """Build the configuration mapping for create_app()."""
+    instance = Path(instance_path)
+    production = is_production()
+    redis_url = os.environ.get("REDIS_URL") or None
+    translation_dirs = sorted(str(p) for p in (ROOT / "translations").iterdir() if p.is_dir()) \
+        if (ROOT / "translations").is_dir() else []
+    return {
+        "PRODUCTION": production,
+        "SECRET_KEY": _secret_key(instance),
+        "FILES_MASTER_KEY": _master_key(instance),
+        "SQLALCHEMY_DATABASE_URI": database_url(
+            os.environ.get("DATABASE_URL", f"sqlite:///{instance / 'occlusa.db'}")
+        ),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "REDIS_URL": redis_url,
+        "MAIL_URL": os.environ.get("MAIL_URL") or None,
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "Occlusa <no-reply@occlusa.local>"),
+        "MAIL_OUTBOX": str(instance / "outbox"),
+        "PUBLIC_URL": os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000"),
+        # Sessions and cookies: Secure everywhere but a local run over plain HTTP.
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _bool(os.environ.get("COOKIE_SECURE"), production),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": _bool(os.environ.get("COOKIE_SECURE"), production),
+        "REMEMBER_COOKIE_DURATION": 60 * 60 * 24 * 30,
+        "PREFERRED_URL_SCHEME": "https" if production else "http",
+        # Requests: uploads of scans stream through files/ in chunks, so a request stays small.
+        "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 64 * 1024 * 1024),
+        "WTF_CSRF_TIME_LIMIT": None,
+        # Rate limits: Redis when configured so every web server counts together.
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_ENABLED": _bool(os.environ.get("RATELIMIT_ENABLED"), True),
+        "RATELIMIT_LOGIN": os.environ.get("RATELIMIT_LOGIN", "10 per minute;50 per hour"),
+        "RATELIMIT_SIGNUP": os.environ.get("RATELIMIT_SIGNUP", "5 per minute;30 per hour"),
+        "RATELIMIT_RESET": os.environ.get("RATELIMIT_RESET", "5 per minute;20 per hour"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        # Languages.
+        "LANGUAGES": ["en", "fr"],
+        "BABEL_DEFAULT_LOCALE": "en",
+        "BABEL_TRANSLATION_DIRECTORIES": ";".join(translation_dirs),
+        # Tokens sent by mail.
+        "CONFIRM_EMAIL_MAX_AGE": _int("CONFIRM_EMAIL_MAX_AGE", 3 * 24 * 3600),
+        "RESET_PASSWORD_MAX_AGE": _int("RESET_PASSWORD_MAX_AGE", 2 * 3600),
+        # Files.
+        "STORAGE_URL": os.environ.get("STORAGE_URL") or f"file://{instance / 'storage'}",
+        "UPLOAD_LIMIT_BYTES": _int("UPLOAD_LIMIT_BYTES", 2 * 1024 ** 3),
+        "SHARE_LINK_DAYS": _int("SHARE_LINK_DAYS", 7),
+        # Payments.
+        "STRIPE_SECRET_KEY": os.environ.get("STRIPE_SECRET_KEY") or None,
+        "STRIPE_PUBLISHABLE_KEY": os.environ.get("STRIPE_PUBLISHABLE_KEY") or None,
+        "STRIPE_WEBHOOK_SECRET": os.environ.get("STRIPE_WEBHOOK_SECRET") or None,
+        "STRIPE_API_BASE": os.environ.get("STRIPE_API_BASE") or None,
+        "CURRENCY": "usd",
+        # Case process deadlines (days).
+        "ACCEPT_WITHIN_DAYS": _int("ACCEPT_WITHIN_DAYS", 5),
+        "AUTO_COMPLETE_DAYS": _int("AUTO_COMPLETE_DAYS", 30),
+        "PRO_MIN_REVIEWS": _int("PRO_MIN_REVIEWS", 3),
+        # Web push.
+        "VAPID_PUBLIC_KEY": os.environ.get("VAPID_PUBLIC_KEY") or None,
+        "VAPID_PRIVATE_KEY": os.environ.get("VAPID_PRIVATE_KEY") or None,
+        "VAPID_SUBJECT": os.environ.get("VAPID_SUBJECT", "mailto:support@occlusa.local"),
+        # Contact filter: our own domains are not off-platform links.
+        "PLATFORM_DOMAINS": [d.strip() for d in os.environ.get(
+            "PLATFORM_DOMAINS", "occlusa.com,occlusa.local,127.0.0.1,localhost").split(",") if d.strip()],
+    }

@@ -1,0 +1,70 @@
+"""The Flask extensions, created unbound here and bound to the app in create_app().
+
+Also the unit of work: operations only flush; `commit()` ends the request's or job's
+transaction and then runs what was registered with `after_commit()` (mails, pushes,
+enqueued jobs), so nothing leaves the process for a row that was rolled back.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Callable
+
+from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf.csrf import CSRFProtect
+from sqlalchemy import MetaData, event
+from sqlalchemy.orm import DeclarativeBase, Session
+
+log = logging.getLogger(__name__)
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate()
+login_manager = LoginManager()
+csrf = CSRFProtect()
+babel = Babel()
+limiter = Limiter(get_remote_address)
+
+_PENDING = "after_commit"
+
+
+def after_commit(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+    """Run fn(*args, **kwargs) once the current transaction has been committed."""
+    db.session.info.setdefault(_PENDING, []).append((fn, args, kwargs))
+
+
+def commit() -> None:
+    """Commit the unit of work, then run the side effects registered for it, in order.
+
+    A side effect that fails is logged and does not undo the commit: what was decided
+    stays decided, and jobs carry their own retries.
+    """
+    db.session.commit()
+    while db.session.info.get(_PENDING):
+        fn, args, kwargs = db.session.info[_PENDING].pop(0)
+        try:
+            fn(*args, **kwargs)
+        except Exception:  # noqa: BLE001 - a failed side effect must not break the request
+            log.exception("side effect %s failed after commit", getattr(fn, "__name__", fn))
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_side_effects(session: Session, previous_transaction) -> None:
+    # A rolled-back unit of work sends nothing.
+    session.info.pop(_PENDING, None)

@@ -1,0 +1,48 @@
+"""Background work: `enqueue(func, *args)` runs func after the current commit.
+
+With REDIS_URL the job goes to RQ (retried with backoff, failures kept in RQ's failed
+registry); without it the job runs inline in this process right after the commit, which is
+the embedded default. Jobs take ids and plain values and reload what they need.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Callable
+
+from flask import current_app
+
+from extensions import after_commit, db
+
+log = logging.getLogger(__name__)
+
+RETRY_INTERVALS = [10, 60, 300, 1800]  # seconds between attempts: backoff, then give up
+
+
+def enqueue(func: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+    """Run func(*args, **kwargs) as a job once the current unit of work is committed."""
+    after_commit(_dispatch, func, args, kwargs)
+
+
+def redis_connection():
+    from redis import Redis
+
+    return Redis.from_url(current_app.config["REDIS_URL"])
+
+
+def queue(name: str = "default"):
+    from rq import Queue
+
+    return Queue(name, connection=redis_connection())
+
+
+def _dispatch(func: Callable[..., Any], args: tuple, kwargs: dict) -> None:
+    if current_app.config.get("REDIS_URL"):
+        from rq import Retry
+
+        queue().enqueue(func, *args, retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS), **kwargs)
+        return
+    try:
+        func(*args, **kwargs)
+    except Exception:  # noqa: BLE001 - an inline job failing must not undo the request's work
+        db.session.rollback()
+        log.exception("inline job %s failed", getattr(func, "__qualname__", func))

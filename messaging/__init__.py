@@ -1,0 +1,1 @@
+"""Messaging: conversations, case threads, mail and notifications."""

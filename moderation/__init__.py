@@ -1,0 +1,1 @@
+"""Moderation: review queues, verification, violations, suspension, and the audit log."""

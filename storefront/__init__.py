@@ -1,0 +1,1 @@
+"""The public and signed-in web: blueprints and forms, no business rules."""

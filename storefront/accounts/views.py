@@ -1,0 +1,176 @@
+"""Sign up, log in and out, confirm an address, reset a password, account settings."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from accounts import operations
+from accounts.tokens import TokenInvalid
+from errors import DomainError
+from extensions import commit, db, limiter
+from storefront.accounts.forms import (ChangeEmailForm, ChangePasswordForm, DeleteAccountForm,
+                                       ForgotPasswordForm, LoginForm, ResetPasswordForm, SignUpForm)
+from storefront.form_errors import show_domain_error
+
+bp = Blueprint("accounts", __name__, url_prefix="/account")
+
+
+def _limit(name: str):
+    return limiter.limit(lambda: current_app.config[name], methods=["POST"])
+
+
+def _safe_next(default: str) -> str:
+    target = request.args.get("next") or ""
+    return target if target.startswith("/") and not target.startswith("//") else default
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+@_limit("RATELIMIT_SIGNUP")
+def signup():
+    if current_user.is_authenticated:
+        return redirect(url_for("pages.home"))
+    form = SignUpForm()
+    if form.validate_on_submit():
+        try:
+            user = operations.sign_up(
+                email=form.email.data, password=form.password.data, display_name=form.display_name.data,
+                hires=form.role.data in ("hire", "both"), designs=form.role.data in ("design", "both"),
+                locale=session.get("lang"))
+        except DomainError as exc:
+            db.session.rollback()
+            show_domain_error(form, exc)
+        else:
+            commit()
+            login_user(user)
+            flash(_("Welcome! We sent a confirmation link to %(email)s.", email=user.email), "success")
+            return redirect(url_for("pages.home"))
+    return render_template("accounts/signup.html", form=form)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@_limit("RATELIMIT_LOGIN")
+def login():
+    if current_user.is_authenticated:
+        return redirect(_safe_next(url_for("pages.home")))
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = operations.authenticate(form.email.data, form.password.data)
+        except DomainError as exc:
+            commit()  # an expired suspension lifted on the way is kept
+            flash(exc.message, "error")
+        else:
+            commit()
+            login_user(user, remember=form.remember.data)
+            if user.locale:
+                session["lang"] = user.locale
+            return redirect(_safe_next(url_for("pages.home")))
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    logout_user()
+    flash(_("You are logged out."), "info")
+    return redirect(url_for("pages.home"))
+
+
+@bp.get("/confirm/<token>")
+def confirm_email(token: str):
+    try:
+        operations.confirm_email(token)
+    except TokenInvalid as exc:
+        db.session.rollback()
+        flash(_("This confirmation link has expired. Log in and ask for a new one.") if exc.expired
+              else _("This confirmation link is not valid."), "error")
+        return redirect(url_for("pages.home"))
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("pages.home"))
+    commit()
+    flash(_("Your e-mail address is confirmed."), "success")
+    return redirect(url_for("accounts.settings") if current_user.is_authenticated else url_for("accounts.login"))
+
+
+@bp.post("/confirm/resend")
+@login_required
+@_limit("RATELIMIT_RESET")
+def resend_confirmation():
+    if current_user.email_confirmed_at is None:
+        operations.send_confirmation(current_user)
+        commit()
+    flash(_("We sent a new confirmation link to %(email)s.", email=current_user.email), "info")
+    return redirect(request.referrer or url_for("pages.home"))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@_limit("RATELIMIT_RESET")
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        operations.request_password_reset(form.email.data)
+        commit()
+        flash(_("If an account uses this address, a reset link is on its way. It works once, for two hours."), "info")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/forgot_password.html", form=form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@_limit("RATELIMIT_RESET")
+def reset_password(token: str):
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            operations.reset_password(token, form.password.data)
+        except TokenInvalid as exc:
+            db.session.rollback()
+            flash(_("This reset link has expired. Ask for a new one.") if exc.expired
+                  else _("This reset link is not valid or was already used. Ask for a new one."), "error")
+            return redirect(url_for("accounts.forgot_password"))
+        commit()
+        logout_user()
+        flash(_("Your password is changed. You can log in with it now."), "success")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset_password.html", form=form)
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@login_required
+def settings():
+    password_form = ChangePasswordForm(prefix="pw")
+    email_form = ChangeEmailForm(prefix="em")
+    delete_form = DeleteAccountForm(prefix="del")
+    action = request.form.get("action")
+    if request.method == "POST":
+        form = {"password": password_form, "email": email_form, "delete": delete_form}.get(action)
+        if form is not None and form.validate_on_submit():
+            try:
+                if action == "password":
+                    operations.change_password(current_user, current_password=form.current_password.data,
+                                               new_password=form.new_password.data)
+                elif action == "email":
+                    operations.request_email_change(current_user, new_email=form.new_email.data,
+                                                    password=form.password.data)
+                else:
+                    operations.delete_account(current_user, password=form.password.data)
+            except DomainError as exc:
+                db.session.rollback()
+                show_domain_error(form, exc)
+            else:
+                commit()
+                if action == "password":
+                    login_user(current_user._get_current_object())  # this session goes on, new version
+                    flash(_("Your password is changed. Your other sessions are logged out."), "success")
+                elif action == "email":
+                    flash(_("Follow the link we sent to %(email)s to confirm the change.",
+                            email=form.new_email.data), "info")
+                else:
+                    logout_user()
+                    flash(_("Your account is closed. Thank you for working with us."), "info")
+                    return redirect(url_for("pages.home"))
+                return redirect(url_for("accounts.settings"))
+    return render_template("accounts/settings.html", password_form=password_form, email_form=email_form,
+                           delete_form=delete_form, obstacles=operations.closing_obstacles(current_user))
