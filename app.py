@@ -75,11 +75,15 @@ def _init_login(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from storefront.accounts.views import bp as accounts_bp
-    from storefront.pages.views import bp as pages_bp
+    """Register the blueprint `bp` of every storefront area (storefront/<area>/views.py)."""
+    import importlib
+    import pkgutil
 
-    for bp in (pages_bp, accounts_bp):
-        app.register_blueprint(bp)
+    import storefront
+
+    for area in sorted(m.name for m in pkgutil.iter_modules(storefront.__path__) if m.ispkg):
+        views = importlib.import_module(f"storefront.{area}.views")
+        app.register_blueprint(views.bp)
 
 
 def _wants_json() -> bool:

@@ -1,2 +1,7 @@
 """SQLAlchemy models, one module per aggregate. Importing this package registers them all."""
-from models import accounts, moderation  # noqa: F401
+import importlib
+import pkgutil
+
+for _module in pkgutil.iter_modules(__path__):
+    if _module.name != "types":
+        importlib.import_module(f"{__name__}.{_module.name}")

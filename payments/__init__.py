@@ -1,0 +1,1 @@
+"""Payments: fees, the double-entry ledger, gateways (Stripe, sandbox), webhooks, invoices."""
