@@ -182,7 +182,10 @@ def _register_template_globals(app: Flask) -> None:
 
     from storefront.navigation import endpoint_exists, main_nav, settings_nav
 
+    from storefront.contact_refusal import highlight_findings
+
     app.jinja_env.globals.update(endpoint_exists=endpoint_exists, main_nav=main_nav, settings_nav=settings_nav)
+    app.jinja_env.filters["highlight_findings"] = highlight_findings
 
     @app.context_processor
     def inject_globals():

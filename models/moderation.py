@@ -1,6 +1,7 @@
 """Moderation records. The audit log is append-only: rows are written by domain functions only."""
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -8,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
 from models.accounts import User
-from models.types import UTCDateTime, utcnow
+from models.types import UTCDateTime, enum_column, utcnow
 
 
 class AuditEntry(db.Model):
@@ -30,3 +31,44 @@ class AuditEntry(db.Model):
     actor: Mapped[User | None] = relationship()
 
     __table_args__ = (sa.Index("ix_audit_entries_object", "object_type", "object_id"),)
+
+
+class ViolationSource(enum.Enum):
+    message = "message"                    # a message in a conversation or case thread
+    profile = "profile"                    # designer profile text
+    listing = "listing"                    # listing text
+    review = "review"                      # a review after completion
+    case_instructions = "case_instructions"  # the prescription and instructions of a case
+    report = "report"                      # a user reported another user or message
+
+
+class ViolationStatus(enum.Enum):
+    open = "open"            # waiting for a moderator
+    dismissed = "dismissed"  # not a violation (false positive, unfounded report)
+    warned = "warned"        # a strike: the user was warned
+    suspended = "suspended"  # a strike that led to suspension
+
+
+class Violation(db.Model):
+    """A contact-filter hit or a user report, kept for moderators with its text and findings."""
+
+    __tablename__ = "violations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    source: Mapped[ViolationSource] = mapped_column(enum_column(ViolationSource, "violation_source"))
+    source_ref: Mapped[str | None] = mapped_column(sa.String(80))
+    text: Mapped[str] = mapped_column(sa.Text, default="")
+    findings: Mapped[list] = mapped_column(sa.JSON, default=list)
+    reporter_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    report_reason: Mapped[str | None] = mapped_column(sa.String(64))
+    report_note: Mapped[str | None] = mapped_column(sa.Text)
+    status: Mapped[ViolationStatus] = mapped_column(
+        enum_column(ViolationStatus, "violation_status"), default=ViolationStatus.open, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decision_note: Mapped[str | None] = mapped_column(sa.Text)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    reporter: Mapped[User | None] = relationship(foreign_keys=[reporter_id])

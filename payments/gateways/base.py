@@ -1,0 +1,71 @@
+"""The one small interface every payment gateway speaks (Stripe, and the offline sandbox).
+
+Amounts are integer cents. Every call that moves money takes an idempotency key derived
+from the case and the action, so a retried or repeated call never moves money twice.
+References are the gateway's own ids (a PaymentIntent, a Transfer, a Refund).
+"""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Protocol
+
+
+class HoldStatus(enum.Enum):
+    held = "held"                        # authorised, waiting for capture
+    requires_action = "requires_action"  # the payer must finish in the browser (3-D Secure, Payment Element)
+    declined = "declined"                # refused; nothing is held
+
+
+@dataclass(frozen=True)
+class HoldResult:
+    reference: str
+    status: HoldStatus
+    client_secret: str | None = None      # for the browser to confirm (Stripe Payment Element)
+    decline_reason: str | None = None     # shown to the payer, in plain words
+
+
+@dataclass(frozen=True)
+class GatewayCall:
+    """What a gateway did, for the append-only payment log."""
+
+    action: str
+    reference: str
+    amount_cents: int
+    idempotency_key: str
+    raw: dict = field(default_factory=dict)
+
+
+class PaymentDeclined(Exception):
+    """The gateway refused the payment (card declined, insufficient funds)."""
+
+
+class GatewayError(Exception):
+    """The gateway could not be reached or answered an error; nothing is assumed to have happened."""
+
+
+class PaymentGateway(Protocol):
+    name: str
+
+    def hold(self, *, amount_cents: int, currency: str, idempotency_key: str, metadata: dict[str, str],
+             payment_method: str | None = None) -> HoldResult:
+        """Authorise `amount_cents` without capturing it (a manual-capture PaymentIntent)."""
+
+    def hold_status(self, reference: str) -> HoldStatus:
+        """The current state of a hold, asked of the gateway (after the browser confirmed it)."""
+
+    def capture(self, reference: str, *, amount_cents: int, idempotency_key: str) -> GatewayCall:
+        """Capture a hold into the platform's balance (escrow); returns the charge reference."""
+
+    def cancel_hold(self, reference: str, *, idempotency_key: str) -> GatewayCall:
+        """Release an uncaptured hold: nothing is charged."""
+
+    def transfer(self, *, amount_cents: int, currency: str, destination: str, transfer_group: str,
+                 source_charge: str | None, idempotency_key: str) -> GatewayCall:
+        """Pay a designer's connected account from the platform balance."""
+
+    def refund(self, reference: str, *, amount_cents: int, idempotency_key: str) -> GatewayCall:
+        """Refund part or all of a captured payment to the payer."""
+
+    def reverse_transfer(self, transfer_reference: str, *, amount_cents: int, idempotency_key: str) -> GatewayCall:
+        """Take back part or all of a transfer already made to a designer."""
