@@ -1,0 +1,38 @@
+"""A person signs up, is told to confirm, switches to French, logs out and back in."""
+from __future__ import annotations
+
+from tests.e2e.conftest import log_in
+
+
+def test_sign_up_switch_language_log_out_and_in(live_server, page):
+    base = live_server.url
+    page.goto(base + "/")
+    page.click("text=Sign up")
+    page.fill("#display_name", "Laboratoire Nord")
+    page.fill("#email", "nord@example.com")
+    page.fill("#password", "a long password")
+    page.check("input[name=role][value=both]")
+    page.check("#accept_terms")
+    page.click("button[type=submit]")
+    assert "confirm your e-mail" in page.inner_text("body")
+
+    page.select_option("#lang-select", "fr")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("html").get_attribute("lang") == "fr"
+
+    page.click("form[action='/account/logout'] button")
+    page.wait_for_load_state("networkidle")
+    log_in(page, base, "nord@example.com", "a long password")
+    assert page.locator("a.account-link").inner_text() == "Laboratoire Nord"
+    assert page.locator("html").get_attribute("lang") == "fr"  # the choice is remembered
+
+
+def test_phone_layout_has_a_working_menu(live_server, browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(live_server.url + "/")
+    assert not page.is_visible("#main-nav")
+    page.click("[data-nav-toggle]")
+    assert page.is_visible("#main-nav")
+    assert page.is_visible("text=Log in")
+    context.close()
