@@ -34,7 +34,7 @@ demo: db
 	$(FLASK) seed-demo
 
 run: demo
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	SWEEP_EVERY_SECONDS=$${SWEEP_EVERY_SECONDS:-60} $(FLASK) run --host $(HOST) --port $(PORT)
 
 # The whole suite; TEST_DATABASE_URL=postgresql://… runs it on PostgreSQL.
 test: install

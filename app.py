@@ -5,7 +5,7 @@ import logging
 import os
 from typing import Any
 
-from flask import Flask, jsonify, render_template, request, session
+from flask import Flask, has_request_context, g, jsonify, render_template, request, session
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -41,11 +41,16 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     init_backoffice(app)
     from cli import register_cli
     register_cli(app)
+    if app.config["SWEEP_EVERY_SECONDS"] and not app.config["REDIS_URL"]:
+        from jobs.sweep import start_local_sweeper
+        start_local_sweeper(app, app.config["SWEEP_EVERY_SECONDS"])
     return app
 
 
 def _select_locale() -> str:
     languages = ["en", "fr"]
+    if not has_request_context():
+        return "en"  # jobs, sweeps and CLI render in the locale they force (force_locale)
     chosen = session.get("lang")
     if chosen in languages:
         return chosen
@@ -164,7 +169,10 @@ def _register_security_headers(app: Flask) -> None:
 
     @app.after_request
     def security_headers(response):
-        response.headers.setdefault("Content-Security-Policy", policy)
+        nonce = g.get("csp_nonce")  # set by pages with inline scripts (the back office)
+        response.headers.setdefault("Content-Security-Policy", policy if not nonce else policy.replace(
+            "script-src 'self'", f"script-src 'self' 'nonce-{nonce}'").replace(
+            "style-src 'self'", f"style-src 'self' 'nonce-{nonce}'"))
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")

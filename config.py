@@ -80,6 +80,8 @@ def load(instance_path: str) -> dict:
         ),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "REDIS_URL": redis_url,
+        # Without Redis, `make run` sweeps deadlines in the web process every this many seconds.
+        "SWEEP_EVERY_SECONDS": _int("SWEEP_EVERY_SECONDS", 0),
         "MAIL_URL": os.environ.get("MAIL_URL") or None,
         "MAIL_FROM": os.environ.get("MAIL_FROM", "Occlusa <no-reply@occlusa.local>"),
         "MAIL_OUTBOX": str(instance / "outbox"),
@@ -124,6 +126,18 @@ def load(instance_path: str) -> dict:
         "ACCEPT_WITHIN_DAYS": _int("ACCEPT_WITHIN_DAYS", 5),
         "AUTO_COMPLETE_DAYS": _int("AUTO_COMPLETE_DAYS", 30),
         "PRO_MIN_REVIEWS": _int("PRO_MIN_REVIEWS", 3),
+        # Captured money must leave escrow well inside Stripe's 90 days (README, "Escrow deadlines").
+        "DELIVERY_GRACE_DAYS": _int("DELIVERY_GRACE_DAYS", 21),
+        "UNDELIVERED_LIMIT_DAYS": _int("UNDELIVERED_LIMIT_DAYS", 45),
+        "ESCROW_RELEASE_DAYS": _int("ESCROW_RELEASE_DAYS", 75),
+        "ESCROW_LIMIT_DAYS": _int("ESCROW_LIMIT_DAYS", 90),
+        "DISPUTE_ANSWER_DAYS": _int("DISPUTE_ANSWER_DAYS", 5),
+        "DISPUTE_ESCALATE_DAYS": _int("DISPUTE_ESCALATE_DAYS", 10),
+        # Back office.
+        "KYC_ABANDON_DAYS": _int("KYC_ABANDON_DAYS", 30),
+        "KYC_MAX_BYTES": _int("KYC_MAX_BYTES", 10 * 1024 * 1024),
+        "REVIEW_CLAIM_MINUTES": _int("REVIEW_CLAIM_MINUTES", 30),
+        "RATELIMIT_STAFF_CODE": os.environ.get("RATELIMIT_STAFF_CODE", "5 per minute;20 per hour"),
         # Web push.
         "VAPID_PUBLIC_KEY": os.environ.get("VAPID_PUBLIC_KEY") or None,
         "VAPID_PRIVATE_KEY": os.environ.get("VAPID_PRIVATE_KEY") or None,

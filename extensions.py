@@ -46,6 +46,9 @@ _PENDING = "after_commit"
 
 def after_commit(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
     """Run fn(*args, **kwargs) once the current transaction has been committed."""
+    # Make sure a transaction is open, so that a rollback (which fires the event below only
+    # when one is) forgets this side effect too.
+    db.session.connection()
     db.session.info.setdefault(_PENDING, []).append((fn, args, kwargs))
 
 

@@ -21,7 +21,9 @@ from moderation.audit import record_action
 
 # Checks that may refuse closing an account: "module:function", function(user) -> reason or None.
 # Areas that hold an account's obligations (open cases, money in escrow) add themselves here.
-CLOSING_CHECKS: list[str] = []
+CLOSING_CHECKS: list[str] = [
+    "cases.permissions:closing_obstacle",
+]
 
 
 def normalise_email(email: str) -> str:

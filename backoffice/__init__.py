@@ -1,16 +1,48 @@
-"""The back office at /backoffice (Flask-Admin): staff only, actions through domain operations."""
+"""The back office at /backoffice (Flask-Admin): staff only, actions through domain operations.
+
+Three guards stand in front of every page: `backoffice.second_factor.guard_backoffice`
+(404 for everyone but active staff; the TOTP second factor for staff), each view's
+`is_accessible` (its staff roles; 404 otherwise), and the operations' own permission checks.
+Flask-Admin's templates carry inline scripts: they get a per-response nonce, which app.py's
+security headers add to the CSP, so `script-src 'self'` holds without 'unsafe-inline'.
+"""
 from __future__ import annotations
 
-from flask import Flask
+import secrets
+
+from flask import Flask, g
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
 
-def init_backoffice(app: Flask) -> Admin:
-    from backoffice.views import AuditLogView, DashboardView
+def csp_nonce() -> str:
+    """One nonce per response, shared by every inline script and style of the page."""
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(16)
+    return g.csp_nonce
 
+
+def init_backoffice(app: Flask) -> Admin:
+    from backoffice import second_factor
+    from backoffice.accounts_views import AccountsView
+    from backoffice.disputes_views import register_dispute_views
+    from backoffice.kyc_views import VerificationQueueView
+    from backoffice.queues import ListingQueueView, ProfileQueueView
+    from backoffice.views import AuditLogView, DashboardView
+    from backoffice.violations_views import ViolationsView
+
+    app.register_blueprint(second_factor.bp)
+    app.before_request(second_factor.guard_backoffice)
+    app.jinja_env.globals["csp_nonce"] = csp_nonce
     admin = Admin(app, name="Occlusa back office", url="/backoffice",
                   index_view=DashboardView(url="/backoffice", endpoint="backoffice"),
-                  theme=Bootstrap4Theme(base_template="backoffice/layout.html", fluid=True))
+                  theme=Bootstrap4Theme(base_template="backoffice/layout.html", fluid=True),
+                  csp_nonce_generator=csp_nonce)
+    admin.add_view(ProfileQueueView())
+    admin.add_view(ListingQueueView())
+    admin.add_view(VerificationQueueView())
+    admin.add_view(ViolationsView())
+    admin.add_view(AccountsView())
     admin.add_view(AuditLogView())
+    register_dispute_views(admin)
     return admin

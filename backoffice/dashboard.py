@@ -7,22 +7,45 @@ from datetime import datetime, timedelta, timezone
 import sqlalchemy as sa
 
 from extensions import db
+from models.accounts import StaffRoleGrant, User
 from models.moderation import AuditEntry
 
 # "module:function" returning a list of {"name", "size", "oldest", "url"} for the dashboard.
-QUEUE_FIGURES: list[str] = []
+QUEUE_FIGURES: list[str] = [
+    "backoffice.queues:queue_figures",
+    "backoffice.kyc_views:queue_figures",
+    "backoffice.violations_views:queue_figures",
+    "backoffice.disputes_views:queue_figures",
+]
+
+
+def age(oldest: datetime | None, now: datetime) -> str | None:
+    """How long the oldest item has waited, in the largest unit that says it: 3 d, 5 h, 12 min."""
+    if oldest is None:
+        return None
+    seconds = max(int((now - oldest).total_seconds()), 0)
+    if seconds >= 86400:
+        return f"{seconds // 86400} d"
+    if seconds >= 3600:
+        return f"{seconds // 3600} h"
+    return f"{seconds // 60} min"
 
 
 def dashboard_figures() -> dict:
+    now = datetime.now(timezone.utc)
     queues = []
     for target in QUEUE_FIGURES:
         module_name, _, func_name = target.partition(":")
-        queues.extend(getattr(importlib.import_module(module_name), func_name)())
-    since = datetime.now(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
+        for figure in getattr(importlib.import_module(module_name), func_name)():
+            queues.append({**figure, "age": age(figure.get("oldest"), now)})
+    since = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    staff = sa.select(StaffRoleGrant.user_id)
     decisions = db.session.execute(
-        sa.select(AuditEntry.actor_id, sa.func.count()).where(AuditEntry.at >= since, AuditEntry.actor_id.is_not(None))
-        .group_by(AuditEntry.actor_id)
+        sa.select(User.display_name, sa.func.count(AuditEntry.id))
+        .join(User, User.id == AuditEntry.actor_id)
+        .where(AuditEntry.at >= since, AuditEntry.actor_id.in_(staff))
+        .group_by(User.id, User.display_name).order_by(sa.func.count(AuditEntry.id).desc())
     ).all()
     recent = db.session.scalars(sa.select(AuditEntry).order_by(AuditEntry.at.desc()).limit(10)).all()
     return {"queues": queues, "decisions_today": decisions, "recent": recent,
-            "week_ago": datetime.now(timezone.utc) - timedelta(days=7)}
+            "week_ago": now - timedelta(days=7)}

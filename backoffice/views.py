@@ -1,12 +1,20 @@
 """Back-office base views: role checked in is_accessible, read-only unless a view says otherwise."""
 from __future__ import annotations
 
+from datetime import timezone
+from typing import Callable
+
+from flask import flash, redirect
+
 from flask_admin import AdminIndexView, BaseView, expose
 from flask_admin.contrib.sqla import ModelView
+from flask_admin.contrib.sqla.filters import DateTimeBetweenFilter
 from flask_admin.form import SecureForm
+from flask_babel import lazy_gettext as _l
 
 from backoffice.permissions import hide, is_staff_with
-from extensions import db
+from errors import DomainError, NotFound
+from extensions import commit, db
 from models.accounts import StaffRole
 from models.moderation import AuditEntry
 
@@ -32,6 +40,8 @@ class StaffModelView(StaffAccess, ModelView):
     can_delete = False
     can_view_details = True
     page_size = 50
+    list_template = "backoffice/model_list.html"
+    extra_js = ["/static/js/backoffice.js"]
 
 
 class DashboardView(StaffAccess, AdminIndexView):
@@ -44,20 +54,52 @@ class DashboardView(StaffAccess, AdminIndexView):
         return self.render("backoffice/dashboard.html", figures=dashboard_figures())
 
 
+class UTCBetweenFilter(DateTimeBetweenFilter):
+    """"Between" on a UTCDateTime column: the picker's naive times are read as UTC."""
+
+    def clean(self, value: str):
+        return [moment.replace(tzinfo=timezone.utc) for moment in super().clean(value)]
+
+
 class AuditLogView(StaffModelView):
-    """The audit log: filterable and exportable, never editable or deletable."""
+    """The audit log: filterable (date range, action, object, actor) and exportable, never editable."""
 
     roles = (StaffRole.admin, StaffRole.moderator, StaffRole.resolution_agent, StaffRole.verifier)
     can_export = True
     export_types = ["csv"]
+    action_disallowed_list = ["delete"]
     column_default_sort = ("at", True)
     column_list = ("at", "actor", "action", "object_type", "object_id", "reason", "before", "after")
-    column_filters = ("action", "object_type", "object_id", "actor_id")
+    column_labels = {"at": _l("When (UTC)"), "actor": _l("Who"), "action": _l("Action"),
+                     "object_type": _l("Object"), "object_id": _l("Id"), "reason": _l("Reason"),
+                     "before": _l("Before"), "after": _l("After")}
+    column_formatters = {"actor": lambda v, c, m, n: m.actor.display_name if m.actor else "platform"}
+    column_formatters_export = column_formatters
+    column_filters = (UTCBetweenFilter(AuditEntry.at, _l("When (UTC)")), "action", "object_type", "object_id",
+                      "actor_id")
     column_searchable_list = ("action", "object_type", "object_id", "reason")
 
     def __init__(self):
-        super().__init__(AuditEntry, db.session, name="Audit log", endpoint="audit_log", url="audit-log")
+        super().__init__(AuditEntry, db, name=_l("Audit log"), endpoint="audit_log", url="audit-log")
 
 
 class StaffBaseView(StaffAccess, BaseView):
     """A custom back-office page (queues, decisions) guarded like the others."""
+
+    def run_decision(self, decide: Callable[[], object], *, done: str, back: str, refused: str | None = None):
+        """Call one domain operation, commit, and go back to `back` saying what happened.
+
+        A refusal (already decided, claimed by someone else, missing reason) changes nothing
+        and is shown above the page at `refused` (default `back`); NotFound goes on to the 404.
+        """
+        try:
+            decide()
+        except NotFound:
+            raise
+        except DomainError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+            return redirect(refused or back)
+        commit()
+        flash(done, "success")
+        return redirect(back)

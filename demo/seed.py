@@ -10,6 +10,12 @@ DEMO_PASSWORD = "occlusa-demo-2026"
 # "module:function" — each returns lines to print and only creates what is missing.
 SEEDERS: list[str] = [
     "demo.accounts:seed_accounts",
+    "demo.catalogue:seed_catalogue",
+    "demo.payments:seed_payments",
+    "demo.messaging:seed_messaging",
+    "demo.moderation:seed_moderation",
+    "demo.cases:seed_cases",
+    "demo.disputes:seed_disputes",
 ]
 
 

@@ -18,7 +18,19 @@ from jobs.runtime import job
 log = logging.getLogger(__name__)
 
 # Each entry is "module:function"; the function applies what is due and returns a count.
-SWEEPS: list[str] = []
+SWEEPS: list[str] = [
+    "files.links:sweep_expired_links",
+    "files.operations:sweep_expired_files",
+    "files.uploads:sweep_stale_uploads",
+    "moderation.kyc:abandon_stale_submissions",
+    "cases.deadlines:expire_requests",
+    "cases.deadlines:auto_complete_delivered",
+    "cases.deadlines:escalate_undelivered",
+    "messaging.digest:send_due_digests",
+    "disputes.deadlines:open_missing_disputes",
+    "disputes.deadlines:mark_unanswered",
+    "disputes.deadlines:escalate_near_limit",
+]
 
 
 def run_sweeps(now: datetime | None = None) -> dict[str, int]:
@@ -54,3 +66,24 @@ def schedule_next_sweep() -> None:
 
     at = (datetime.now(timezone.utc) + timedelta(minutes=1)).replace(second=0, microsecond=0)
     queue().enqueue_at(at, sweep, job_id=f"sweep-{at:%Y%m%d%H%M}")
+
+
+def start_local_sweeper(app, every_seconds: int) -> None:
+    """Embedded default only (no Redis): run the sweep every `every_seconds` in this process.
+
+    `make run` turns it on so a local run applies deadlines and sends grouped mail like a
+    deployment with workers would; with REDIS_URL the RQ scheduler does this instead.
+    """
+    import threading
+    import time
+
+    def loop() -> None:
+        while True:
+            time.sleep(every_seconds)
+            with app.app_context():
+                try:
+                    run_sweeps()
+                finally:
+                    db.session.remove()
+
+    threading.Thread(target=loop, name="local-sweeper", daemon=True).start()

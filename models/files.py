@@ -49,7 +49,8 @@ class StoredFile(db.Model):
     original_name: Mapped[str] = mapped_column(sa.String(255))
     content_type: Mapped[str] = mapped_column(sa.String(127))
     size: Mapped[int] = mapped_column(sa.BigInteger)  # plaintext bytes
-    sha256: Mapped[str] = mapped_column(sa.String(64))  # hex digest of the plaintext
+    # Hex digest of the plaintext; NULL until a resumable upload's read-back check has run.
+    sha256: Mapped[str | None] = mapped_column(sa.String(64))
     storage_key: Mapped[str] = mapped_column(sa.String(255), unique=True)
     # The per-file data key, wrapped by the master key; NULL once the file is deleted.
     wrapped_key: Mapped[bytes | None] = mapped_column(sa.LargeBinary(128))

@@ -72,3 +72,44 @@ class Violation(db.Model):
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     reporter: Mapped[User | None] = relationship(foreign_keys=[reporter_id])
+
+
+class ReviewClaim(db.Model):
+    """A moderator holding an item of a review queue, so no one else reviews it at the same time.
+
+    One row per object (unique); a claim older than REVIEW_CLAIM_MINUTES has lapsed and may
+    be taken over. The row is removed when the item is decided or released.
+    """
+
+    __tablename__ = "review_claims"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    object_type: Mapped[str] = mapped_column(sa.String(40))  # "profile", "listing", "verification", "violation"
+    object_id: Mapped[int] = mapped_column()
+    moderator_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    moderator: Mapped[User] = relationship()
+
+    __table_args__ = (sa.UniqueConstraint("object_type", "object_id"),)
+
+
+class StaffSecondFactor(db.Model):
+    """A staff account's TOTP enrolment: the secret encrypted at rest, recovery codes hashed.
+
+    `enrolled_at` is NULL while the account has been shown a secret but not yet proven it
+    with a first code; only an enrolled factor opens the back office.
+    """
+
+    __tablename__ = "staff_second_factors"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    secret_encrypted: Mapped[bytes] = mapped_column(sa.LargeBinary(256))
+    enrolled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The time step of the last accepted code: a code is accepted once, never replayed.
+    last_used_step: Mapped[int | None] = mapped_column(sa.BigInteger)
+    # SHA-256 hex digests of the unused recovery codes; a code is removed when used.
+    recovery_code_hashes: Mapped[list] = mapped_column(sa.JSON, default=list)
+
+    user: Mapped[User] = relationship()

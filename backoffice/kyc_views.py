@@ -1,0 +1,88 @@
+"""The verification queue (verifiers): documents viewed decrypted on the fly, never cached;
+approve or reject, and the documents are gone."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Response, abort, request, url_for
+from flask_admin import expose
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from backoffice.forms import ReasonForm
+from backoffice.views import StaffBaseView
+from extensions import commit, db
+from models.accounts import StaffRole
+from models.verification import VerificationDocument, VerificationStatus, VerificationSubmission
+from moderation import claims, kyc
+
+PER_PAGE = 30
+
+
+def queue_figures() -> list[dict]:
+    size, oldest = db.session.execute(sa.select(sa.func.count(), sa.func.min(VerificationSubmission.submitted_at))
+                                      .where(VerificationSubmission.status == VerificationStatus.submitted)).one()
+    return [{"name": _("Identity verifications"), "size": size, "oldest": oldest,
+             "url": url_for("verifications.index_view")}]
+
+
+class VerificationQueueView(StaffBaseView):
+    roles = (StaffRole.verifier,)
+
+    def __init__(self):
+        super().__init__(name=_l("Verifications"), endpoint="verifications", url="verifications")
+
+    @expose("/")
+    def index_view(self):
+        decided = request.args.get("decided") == "1"
+        query = sa.select(VerificationSubmission)
+        if decided:
+            query = query.where(VerificationSubmission.status != VerificationStatus.submitted) \
+                .order_by(VerificationSubmission.decided_at.desc())
+        else:
+            query = query.where(VerificationSubmission.status == VerificationStatus.submitted) \
+                .order_by(VerificationSubmission.submitted_at.asc())
+        page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=PER_PAGE, error_out=False)
+        return self.render("backoffice/kyc/index.html", page=page, decided=decided,
+                           claims=claims.active_claims("verification", [s.id for s in page.items]))
+
+    @expose("/<int:submission_id>")
+    def detail(self, submission_id: int):
+        submission = db.session.get(VerificationSubmission, submission_id) or abort(404)
+        claim = claims.active_claim("verification", submission.id)
+        if submission.status == VerificationStatus.submitted and (claim is None or claim.moderator_id == current_user.id):
+            claim = claims.claim_item("verification", submission.id, actor=current_user)
+            commit()
+        from profiles.operations import profile_for
+
+        return self.render("backoffice/kyc/detail.html", submission=submission, claim=claim,
+                           profile=profile_for(submission.designer), labels=kyc.DOCUMENT_LABELS,
+                           reason_form=ReasonForm())
+
+    @expose("/document/<int:document_id>")
+    def document(self, document_id: int):
+        document = db.session.get(VerificationDocument, document_id) or abort(404)
+        stored = document.stored_file
+        chunks = kyc.open_document(document, actor=current_user)  # NotFound once decided
+        response = Response(chunks, mimetype=stored.content_type)
+        response.headers["Content-Length"] = str(stored.size)
+        response.headers["Content-Disposition"] = "inline"
+        # Identity papers are never kept by a browser or a proxy.
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Pragma"] = "no-cache"
+        return response
+
+    @expose("/<int:submission_id>/approve", methods=["POST"])
+    def approve(self, submission_id: int):
+        submission = db.session.get(VerificationSubmission, submission_id) or abort(404)
+        return self.run_decision(lambda: kyc.approve_verification(submission, actor=current_user),
+                                 done=_("Identity approved; the documents are deleted."),
+                                 back=url_for(".index_view"), refused=url_for(".detail", submission_id=submission_id))
+
+    @expose("/<int:submission_id>/reject", methods=["POST"])
+    def reject(self, submission_id: int):
+        submission = db.session.get(VerificationSubmission, submission_id) or abort(404)
+        return self.run_decision(lambda: kyc.reject_verification(submission, actor=current_user,
+                                                                 reason=request.form.get("reason", "")),
+                                 done=_("Verification rejected; the documents are deleted."),
+                                 back=url_for(".index_view"), refused=url_for(".detail", submission_id=submission_id))

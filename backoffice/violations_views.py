@@ -1,0 +1,102 @@
+"""The violations queue (moderators): contact-filter hits and user reports, decided one by one."""
+from __future__ import annotations
+
+from datetime import timezone
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, request, url_for
+from flask_admin import expose
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from backoffice.forms import SuspendForm
+from backoffice.views import StaffBaseView
+from extensions import commit, db
+from models.accounts import StaffRole
+from models.moderation import Violation, ViolationStatus
+from models.types import utcnow
+from moderation import claims, violations
+
+PER_PAGE = 30
+
+
+def queue_figures() -> list[dict]:
+    """Dashboard: open violations, and the oldest one's age."""
+    size, oldest = db.session.execute(sa.select(sa.func.count(), sa.func.min(Violation.created_at))
+                                      .where(Violation.status == ViolationStatus.open)).one()
+    return [{"name": _("Open violations"), "size": size, "oldest": oldest,
+             "url": url_for("violations.index_view")}]
+
+
+class ViolationsView(StaffBaseView):
+    roles = (StaffRole.moderator,)
+
+    def __init__(self):
+        super().__init__(name=_l("Violations"), endpoint="violations", url="violations")
+
+    @expose("/")
+    def index_view(self):
+        status = request.args.get("status", "open")
+        if status not in {s.value for s in ViolationStatus}:
+            status = "open"
+        query = sa.select(Violation).where(Violation.status == ViolationStatus(status))
+        query = query.order_by(Violation.created_at.asc() if status == "open" else Violation.decided_at.desc())
+        page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=PER_PAGE, error_out=False)
+        ids = [v.id for v in page.items]
+        return self.render("backoffice/violations/index.html", page=page, status=status,
+                           statuses=[s.value for s in ViolationStatus],
+                           claims=claims.active_claims("violation", ids),
+                           strikes={v.user_id: violations.strike_count(v.user_id) for v in page.items})
+
+    @expose("/<int:violation_id>")
+    def detail(self, violation_id: int):
+        violation = db.session.get(Violation, violation_id) or abort(404)
+        claim = claims.active_claim("violation", violation.id)
+        if violation.status == ViolationStatus.open and (claim is None or claim.moderator_id == current_user.id):
+            claim = claims.claim_item("violation", violation.id, actor=current_user)
+            commit()
+        history = db.session.scalars(sa.select(Violation).where(Violation.user_id == violation.user_id,
+                                                                Violation.id != violation.id)
+                                     .order_by(Violation.created_at.desc()).limit(20)).all()
+        return self.render("backoffice/violations/detail.html", violation=violation, claim=claim,
+                           spans=violations.findings_in_text(violation), history=history,
+                           strikes=violations.strike_count(violation.user_id), suspend_form=SuspendForm(),
+                           report_reasons=violations.REPORT_REASONS, now=utcnow())
+
+    def _violation(self, violation_id: int) -> Violation:
+        return db.session.get(Violation, violation_id) or abort(404)
+
+    @expose("/<int:violation_id>/dismiss", methods=["POST"])
+    def dismiss(self, violation_id: int):
+        violation = self._violation(violation_id)
+        return self.run_decision(
+            lambda: violations.dismiss_violation(violation, actor=current_user, note=request.form.get("note", "")),
+            done=_("Violation dismissed."), back=url_for(".index_view"))
+
+    @expose("/<int:violation_id>/warn", methods=["POST"])
+    def warn(self, violation_id: int):
+        violation = self._violation(violation_id)
+        return self.run_decision(
+            lambda: violations.warn_user(violation, actor=current_user, note=request.form.get("note", "")),
+            done=_("The user is warned."), back=url_for(".index_view"),
+            refused=url_for(".detail", violation_id=violation_id))
+
+    @expose("/<int:violation_id>/suspend", methods=["POST"])
+    def suspend(self, violation_id: int):
+        violation = self._violation(violation_id)
+        form = SuspendForm()
+        back = url_for(".detail", violation_id=violation_id)
+        if not form.validate():
+            flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+            return redirect(back)
+        until = form.until.data.replace(tzinfo=timezone.utc) if form.until.data else None
+        return self.run_decision(
+            lambda: violations.suspend_for_violation(violation, actor=current_user, note=form.reason.data,
+                                                     until=until),
+            done=_("The account is suspended."), back=url_for(".index_view"), refused=back)
+
+    @expose("/<int:violation_id>/release", methods=["POST"])
+    def release(self, violation_id: int):
+        return self.run_decision(lambda: claims.release_item("violation", violation_id, actor=current_user),
+                                 done=_("You left this item."), back=url_for(".index_view"))

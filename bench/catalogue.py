@@ -1,0 +1,172 @@
+"""Benchmark: the "Find a designer" page against a bare Flask endpoint, same server, same run.
+
+    .venv/bin/python bench/catalogue.py [--designers 1000] [--listings 10000] [--requests 400] [--threads 4]
+
+Seeds its own temporary SQLite database (approved, verified designers and approved listings,
+written in bulk: the catalogue rows and their FTS5 index as approvals would leave them), serves
+the app with werkzeug on 127.0.0.1 in a thread, and sends a bounded number of requests to each
+URL from a few client threads with keep-alive connections. Prints requests per second and
+latency percentiles for: the bare endpoint (the yardstick), the first page of results, a
+full-text query, a filtered and sorted query, and a listing page. Everything is removed at the end.
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import random
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+sys.path.insert(0, str(ROOT))
+
+WORDS = ["zirconia", "crowns", "bridges", "anatomic", "implant", "abutment", "veneers", "aligners", "splint",
+         "guides", "monolithic", "layering", "contacts", "occlusion", "screw-retained", "full-arch", "dentures",
+         "wax-up", "smile", "models", "printing", "emax", "titanium", "passive", "fit", "margins"]
+
+
+def seed(designers: int, listings: int) -> None:
+    """Bulk rows equal to what the operations leave after approval (no contact filter, no pictures)."""
+    import sqlalchemy as sa
+
+    from accounts.passwords import hash_password
+    from extensions import db
+    from listings import taxonomy
+    from models.accounts import User
+    from models.listings import CatalogueEntry, Listing, PriceTier
+    from models.profiles import DesignerProfile
+    from models.types import utcnow
+
+    rng = random.Random(7)
+    now = utcnow()
+    password = hash_password("bench-password")
+    pairs = [(c, s) for c, (_l, subs) in taxonomy.CATEGORIES.items() for s in subs]
+    db.session.execute(sa.insert(User), [
+        {"id": n, "email": f"designer{n}@bench.local", "password_hash": password, "display_name": f"Designer {n}",
+         "is_client": False, "is_designer": True, "email_confirmed_at": now} for n in range(1, designers + 1)])
+    profiles = []
+    for n in range(1, designers + 1):
+        reviews = rng.choice([0, 0, 1, 3, 5, 8])
+        stars = reviews * 5 if rng.random() < 0.2 else sum(rng.randint(3, 5) for _ in range(reviews))
+        skills = rng.sample(WORDS, 3)
+        profiles.append({"user_id": n, "real_name": f"Real {n}", "country": "FR", "tax_id": "X", "bio": "Bio",
+                         "skills": skills, "software": ["exocad"], "state": "approved", "approved_at": now,
+                         "approved_snapshot": {"skills": skills, "bio": "Bio", "photo": None},
+                         "identity_verified": True, "payouts_ready": True, "unavailable": rng.random() < 0.1,
+                         "stars_total": stars, "review_count": reviews, "rejection_reasons": []})
+    db.session.execute(sa.insert(DesignerProfile), profiles)
+    rows, tiers, entries = [], [], []
+    for n in range(1, listings + 1):
+        designer = (n - 1) % designers + 1
+        category, sub = pairs[((n - 1) // designers) % len(pairs)]
+        title = " ".join(rng.sample(WORDS, 4)).capitalize()
+        description = " ".join(rng.choices(WORDS, k=40))
+        price = rng.randint(7, 90) * 100
+        days = rng.randint(1, 7)
+        software = rng.sample(list(taxonomy.SOFTWARE), 2)
+        snapshot = {"title": title, "category": category, "subcategory": sub, "description": description,
+                    "software": software, "revisions_included": 2, "turnaround_days": days, "unit": "unit",
+                    "min_quantity": 1, "currency": "usd", "tiers": [[1, price]], "images": []}
+        rows.append({"id": n, "designer_id": designer, "title": title, "category": category, "subcategory": sub,
+                     "description": description, "software": software, "revisions_included": 2,
+                     "turnaround_days": days, "unit": "unit", "min_quantity": 1, "state": "approved",
+                     "approved_snapshot": snapshot, "approved_at": now, "rejection_reasons": []})
+        tiers.append({"listing_id": n, "min_quantity": 1, "unit_price_cents": price})
+        entries.append({"listing_id": n, "designer_id": designer, "title": title, "description": description,
+                        "skills": " ".join(profiles[designer - 1]["skills"]),
+                        "software_names": " ".join(taxonomy.software_names(software)),
+                        "software_codes": "|" + "|".join(software) + "|", "category": category, "subcategory": sub,
+                        "unit": "unit", "from_price_cents": price, "turnaround_days": days, "revisions_included": 2,
+                        "paused": False, "approved_at": now})
+    db.session.execute(sa.insert(Listing), rows)
+    db.session.execute(sa.insert(PriceTier), tiers)
+    db.session.execute(sa.insert(CatalogueEntry), entries)
+    db.session.commit()
+
+
+def hammer(port: int, path: str, requests: int, threads: int) -> tuple[float, list[float]]:
+    """Send `requests` GETs spread over `threads` keep-alive connections; (req/s, latencies)."""
+    latencies: list[float] = []
+    lock = threading.Lock()
+    share = requests // threads
+
+    def worker():
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        mine = []
+        for _ in range(share):
+            started = time.perf_counter()
+            connection.request("GET", path)
+            response = connection.getresponse()
+            response.read()
+            if response.status != 200:
+                raise SystemExit(f"{path} answered {response.status}")
+            mine.append(time.perf_counter() - started)
+        connection.close()
+        with lock:
+            latencies.extend(mine)
+
+    pool = [threading.Thread(target=worker) for _ in range(threads)]
+    started = time.perf_counter()
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    return len(latencies) / (time.perf_counter() - started), sorted(latencies)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--designers", type=int, default=1000)
+    parser.add_argument("--listings", type=int, default=10000)
+    parser.add_argument("--requests", type=int, default=400)
+    parser.add_argument("--threads", type=int, default=4)
+    args = parser.parse_args()
+
+    folder = Path(tempfile.mkdtemp(prefix="bench-catalogue-"))
+    os.environ["INSTANCE_PATH"] = str(folder)
+    os.environ["RATELIMIT_ENABLED"] = "0"
+    try:
+        from werkzeug.serving import WSGIRequestHandler, make_server
+
+        from app import create_app
+        from extensions import db
+
+        app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.db'}", "MAIL_URL": None})
+        app.add_url_rule("/bench/bare", "bench_bare", lambda: "ok")
+        with app.app_context():
+            db.create_all()
+            started = time.perf_counter()
+            seed(args.designers, args.listings)
+            print(f"seeded {args.designers} designers and {args.listings} listings "
+                  f"in {time.perf_counter() - started:.1f} s")
+        WSGIRequestHandler.protocol_version = "HTTP/1.1"  # keep-alive
+        WSGIRequestHandler.log_request = lambda *a, **k: None
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        port = server.server_port
+        paths = [("bare Flask endpoint", "/bench/bare"), ("search, first page", "/find"),
+                 ("search, full text", "/find?q=zirconia+crowns"),
+                 ("search, filters + sort", "/find?category=crowns&software=exocad&max_price=40&sort=price&page=2"),
+                 ("listing page", "/listings/4242")]
+        print(f"{'page':<26}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}   ({args.requests} requests, {args.threads} threads)")
+        baseline = None
+        for label, path in paths:
+            hammer(port, path, args.threads * 5, args.threads)  # warm up
+            rate, latencies = hammer(port, path, args.requests, args.threads)
+            baseline = baseline or rate
+            p50 = latencies[len(latencies) // 2] * 1000
+            p95 = latencies[int(len(latencies) * 0.95) - 1] * 1000
+            print(f"{label:<26}{rate:>9.0f}{p50:>9.1f}{p95:>9.1f}   {rate / baseline:>5.0%} of bare")
+        server.shutdown()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

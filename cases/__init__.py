@@ -1,0 +1,1 @@
+"""Cases: the transaction process between a client and a designer, its deadlines and reviews."""

@@ -1,0 +1,121 @@
+"""Case deadlines: stored on the case, applied by the minute sweep (jobs/sweep.py SWEEPS).
+
+The rule that keeps escrow inside Stripe's limits. A card hold lasts about 7 days, and a
+platform outside the US may keep captured money at most 90 days. So, counting from the
+designer's acceptance (the capture):
+
+* A request not accepted within ACCEPT_WITHIN_DAYS (5) expires; its hold is released.
+* Accepted, nothing delivered after DELIVERY_GRACE_DAYS (21): the client may cancel with
+  a full refund.
+* Not in "delivered" UNDELIVERED_LIMIT_DAYS (45) after acceptance (never delivered, or a
+  revision still waiting): the platform opens a dispute and the resolution centre decides.
+  From that day on no new revision can be requested either.
+* A delivered case completes automatically AUTO_COMPLETE_DAYS (30) after the last delivery,
+  but never later than ESCROW_RELEASE_DAYS (75) after acceptance: the designer is paid.
+* A disputed case shows `escrow_limit_at` (acceptance + 90 days): the date by which the
+  resolution centre must have ruled (refund, pay, or split).
+
+Every captured payment therefore leaves escrow by day 75, or by the ruling of a dispute
+opened at the latest on day 45. Each sweep re-checks the state under the case's row lock,
+so running it twice, or while a user acts on the same case, changes nothing twice.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+
+from errors import DomainError
+from extensions import commit, db
+from models.cases import Case, CaseState
+
+log = logging.getLogger(__name__)
+
+DEFAULTS = {
+    "ACCEPT_WITHIN_DAYS": 5,
+    "AUTO_COMPLETE_DAYS": 30,
+    "DELIVERY_GRACE_DAYS": 21,
+    "UNDELIVERED_LIMIT_DAYS": 45,
+    "ESCROW_RELEASE_DAYS": 75,
+    "ESCROW_LIMIT_DAYS": 90,
+}
+
+
+def _days(name: str) -> int:
+    return int(current_app.config.get(name, DEFAULTS[name]))
+
+
+def delivery_grace_days() -> int:
+    return _days("DELIVERY_GRACE_DAYS")
+
+
+def accept_by(sent_at: datetime) -> datetime:
+    return sent_at + timedelta(days=_days("ACCEPT_WITHIN_DAYS"))
+
+
+def late_cancel_from(accepted_at: datetime) -> datetime:
+    return accepted_at + timedelta(days=_days("DELIVERY_GRACE_DAYS"))
+
+
+def undelivered_limit_at(accepted_at: datetime) -> datetime:
+    return accepted_at + timedelta(days=_days("UNDELIVERED_LIMIT_DAYS"))
+
+
+def escrow_limit_at(accepted_at: datetime) -> datetime:
+    return accepted_at + timedelta(days=_days("ESCROW_LIMIT_DAYS"))
+
+
+def auto_complete_at(case: Case, delivered_at: datetime) -> datetime:
+    """30 days after this delivery, capped so the money leaves escrow by ESCROW_RELEASE_DAYS."""
+    due = delivered_at + timedelta(days=_days("AUTO_COMPLETE_DAYS"))
+    if case.accepted_at is not None:
+        due = min(due, case.accepted_at + timedelta(days=_days("ESCROW_RELEASE_DAYS")))
+    return due
+
+
+# -- sweeps: each takes `now`, applies what is due, returns how many cases it moved ----------
+def expire_requests(now: datetime) -> int:
+    """Requests not accepted by `accept_by`: expired, holds released."""
+    from cases.process import expire_case
+
+    return _apply(sa.select(Case.id).where(Case.state == CaseState.requested, Case.accept_by <= now),
+                  lambda case: expire_case(case, now=now))
+
+
+def auto_complete_delivered(now: datetime) -> int:
+    """Delivered cases past `auto_complete_at`: completed, designer paid."""
+    from cases.process import auto_complete_case
+
+    return _apply(sa.select(Case.id).where(Case.state == CaseState.delivered, Case.auto_complete_at <= now),
+                  lambda case: auto_complete_case(case, now=now))
+
+
+def escalate_undelivered(now: datetime) -> int:
+    """Cases still not delivered at `undelivered_limit_at`: disputed by the platform, with the
+    dispute record the resolution centre works from."""
+    from disputes.operations import open_dispute  # the resolution centre builds on this package
+
+    statement = f"Not delivered within {_days('UNDELIVERED_LIMIT_DAYS')} days of acceptance."
+    return _apply(sa.select(Case.id).where(Case.state == CaseState.in_progress,
+                                           Case.undelivered_limit_at <= now),
+                  lambda case: open_dispute(case, actor=None, reason="not_delivered", statement=statement, now=now))
+
+
+def _apply(ids_query, act) -> int:
+    """Apply `act` to each due case, one unit of work per case (as a job per case would): a
+    case refused or failing (a user acted first, the gateway is down) is rolled back alone and
+    retried next sweep, and the others' money movements and notices are committed and sent."""
+    done = 0
+    for case_id in db.session.scalars(ids_query.order_by(Case.id)).all():
+        try:
+            act(db.session.get(Case, case_id))
+        except DomainError as exc:
+            db.session.rollback()
+            # Logged by kind: the message is for people and is rendered in a request's language.
+            log.info("deadline on case %s not applied: %s", case_id, type(exc).__name__)
+            continue
+        commit()
+        done += 1
+    return done

@@ -1,0 +1,158 @@
+"""From a listing to a case: the order, the hold on the card, and the "send" transition.
+
+`place_order` checks the order, copies the agreed terms and asks the gateway to hold the
+amount. A hold granted at once (sandbox, saved card) sends the case in the same unit of
+work. A hold that needs the payer's browser (Stripe's Payment Element, 3-D Secure) leaves
+the order waiting; `confirm_order` asks the gateway afterwards and sends the case only
+once the money is held, so no case ever exists without its hold.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from cases.prescription import validate_prescription
+from cases.process import apply_action
+from errors import DomainError, InvalidTransition, NotFound
+from extensions import db
+from models.accounts import User
+from models.cases import Case, CaseFile, CaseFileRole, CaseOrder, CaseUnit, OrderStatus
+from models.files import StoredFile
+from models.ledger import PaymentStatus
+from models.moderation import ViolationSource
+from moderation.contact_filter import screen_text
+from payments import escrow
+from payments.fees import platform_fee
+from payments.gateways.base import HoldResult, HoldStatus
+
+
+class DesignerUnavailable(DomainError):
+    """The designer is marked unavailable; the client must confirm before sending."""
+
+
+@dataclass(frozen=True)
+class OrderTerms:
+    """What the client agrees to pay and get, copied from the listing's approved version."""
+
+    listing_id: int | None
+    designer_id: int
+    title: str
+    unit: CaseUnit
+    revisions_included: int
+    turnaround_days: int
+    currency: str
+
+
+def terms_of(listing) -> OrderTerms:
+    public = listing.public or {}
+    unit = public.get("unit", getattr(listing.unit, "value", listing.unit))
+    return OrderTerms(
+        listing_id=listing.id, designer_id=listing.designer_id, title=public.get("title", listing.title),
+        unit=CaseUnit.arch if unit == "arch" else CaseUnit.tooth,
+        revisions_included=int(public.get("revisions_included", listing.revisions_included)),
+        turnaround_days=int(public.get("turnaround_days", listing.turnaround_days)),
+        currency=public.get("currency", listing.currency or "usd"))
+
+
+def quote(listing, quantity: int) -> tuple[int, int, int]:
+    """(unit price, amount, fee) in cents for `quantity` of the listing. Raises DomainError."""
+    from listings.pricing import unit_price_for
+
+    unit_price = unit_price_for(listing, quantity)
+    amount = unit_price * quantity
+    return unit_price, amount, platform_fee(amount)
+
+
+def place_order(listing, *, actor: User, prescription: dict, instructions: str = "",
+                client_case_id: str = "", attachments: list[StoredFile] = (), payment_method: str | None = None,
+                accept_unavailable: bool = False) -> tuple[CaseOrder, HoldResult]:
+    """Check the order, hold its amount, and send the case when the hold is granted at once.
+
+    Returns (order, hold result); `order.case_id` is set when the case was sent. Raises
+    NotFound when the actor may not order this listing, DesignerUnavailable until an
+    unavailable designer is confirmed, DomainError for a bad prescription or a declined
+    card, ContactDetailsRefused for contact details in the instructions, PaymentFailed when
+    the gateway cannot be reached.
+    """
+    from listings.visibility import can_order
+    from profiles import is_available
+
+    if not can_order(listing, actor):
+        raise NotFound(_l("This listing does not exist."))
+    terms = terms_of(listing)
+    if not accept_unavailable and not is_available(terms.designer_id):
+        raise DesignerUnavailable(_l("This designer is currently full, so your case may not be delivered on "
+                                     "time. Do you still want to send it?"))
+    clean, quantity = validate_prescription(prescription, terms.unit)
+    instructions = (instructions or "").strip()
+    client_case_id = (client_case_id or "").strip()
+    if len(client_case_id) > 64:
+        raise DomainError(_l("Your case ID is at most 64 characters."), field="client_case_id")
+    screen_text({"instructions": instructions, "client_case_id": client_case_id}, author=actor,
+                source=ViolationSource.case_instructions, source_ref=f"listing:{listing.id}")
+    for stored in attachments:
+        if stored.owner_id != actor.id or stored.is_deleted:
+            raise NotFound(_l("This file does not exist."))
+    unit_price, amount, fee = quote(listing, quantity)
+    order = CaseOrder(client_id=actor.id, designer_id=terms.designer_id, listing_id=terms.listing_id,
+                      amount_cents=amount, currency=terms.currency, terms={
+                          "title": terms.title, "unit": terms.unit.value,
+                          "revisions_included": terms.revisions_included,
+                          "turnaround_days": terms.turnaround_days, "quantity": quantity,
+                          "unit_price_cents": unit_price, "fee_cents": fee, "prescription": clean,
+                          "instructions": instructions, "client_case_id": client_case_id or None,
+                          "attachments": [f.id for f in attachments]})
+    db.session.add(order)
+    db.session.flush()
+    payment, hold = escrow.place_hold(order, payment_method=payment_method)
+    if hold.status == HoldStatus.declined:
+        raise DomainError(hold.decline_reason or _l("Your card was declined."), field="card")
+    if hold.status == HoldStatus.held:
+        send_case(order, actor=actor)
+    return order, hold
+
+
+def confirm_order(order: CaseOrder, *, actor: User) -> Case:
+    """After the browser confirmed the payment: send the case once the gateway says it is held.
+
+    Idempotent: an order already sent returns its case. Raises NotFound for someone else's
+    order, DomainError when the payment was declined or is still unconfirmed.
+    """
+    order = db.session.execute(sa.select(CaseOrder).where(CaseOrder.id == order.id).with_for_update()
+                               .execution_options(populate_existing=True)).scalar_one()
+    if order.client_id != actor.id:
+        raise NotFound(_l("This order does not exist."))
+    if order.status == OrderStatus.sent:
+        return db.session.get(Case, order.case_id)
+    payment = escrow.refresh_hold(order)
+    if payment.status == PaymentStatus.declined:
+        order.status = OrderStatus.declined
+        raise InvalidTransition(_l("The payment was declined, so the case was not sent. Try another card."))
+    if payment.status != PaymentStatus.held:
+        raise DomainError(_l("The payment is not confirmed yet. Finish the card check, then try again."))
+    return send_case(order, actor=actor)
+
+
+def send_case(order: CaseOrder, *, actor: User) -> Case:
+    """Create the case from an order whose amount is held, through the "send" transition."""
+    if order.status == OrderStatus.sent:
+        raise InvalidTransition(_l("This case was already sent."))
+    t = order.terms
+    case = Case(client_id=order.client_id, designer_id=order.designer_id, listing_id=order.listing_id,
+                listing_title=t["title"], unit=CaseUnit(t["unit"]), revisions_included=t["revisions_included"],
+                turnaround_days=t["turnaround_days"], quantity=t["quantity"],
+                unit_price_cents=t["unit_price_cents"], amount_cents=order.amount_cents, fee_cents=t["fee_cents"],
+                currency=order.currency, prescription=t["prescription"], instructions=t["instructions"],
+                client_case_id=t["client_case_id"])
+    case.client = db.session.get(User, order.client_id)
+    case.designer = db.session.get(User, order.designer_id)
+    apply_action(case, "send", actor=actor)
+    escrow.attach_payment(order, case)
+    for file_id in t["attachments"]:
+        db.session.add(CaseFile(case_id=case.id, file_id=file_id, role=CaseFileRole.attachment))
+    order.status = OrderStatus.sent
+    order.case_id = case.id
+    db.session.flush()
+    return case

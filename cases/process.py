@@ -1,0 +1,386 @@
+"""The case transaction process: one table of transitions, one function that applies them.
+
+Every change of a case goes through `apply_action`: lock the case row → check the actor's
+role and the state against TRANSITIONS → apply the action's own checks and fields →
+write a CaseEvent → apply the money effect (payments.escrow, which locks the payment row
+after the case) → notify the other side after the commit. A repeated or racing action
+(double click, complete against dispute, sweep against user) finds the case already moved
+under the lock and is refused with InvalidTransition; money never moves twice (the state
+check under the lock, then unique idempotency keys on gateway calls and journals).
+Operations flush; the caller commits once.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from cases import deadlines, notices
+from cases.states import STATE_LABELS
+from errors import DomainError, InvalidTransition, NotFound, PermissionDenied
+from extensions import db
+from jobs import enqueue
+from models.accounts import StaffRole, User
+from models.cases import Case, CaseEvent, CaseFile, CaseFileRole, CaseState, Delivery
+from models.types import utcnow
+from moderation.audit import record_action
+from payments import escrow
+
+log = logging.getLogger(__name__)
+
+S = CaseState
+CLIENT, DESIGNER, PLATFORM, STAFF = "client", "designer", "platform", "staff"
+
+
+@dataclass(frozen=True)
+class Transition:
+    to: CaseState | None  # None (PREVIOUS): back to the state the case had before its dispute
+    by: frozenset[str]
+    money: str | None  # the payments.escrow function applied, if any
+    notice: str | None  # the notification event for the other side
+
+
+PREVIOUS = None
+
+
+def _t(to: CaseState | None, by: str, money: str | None = None, notice: str | None = None) -> Transition:
+    return Transition(to, frozenset(by.split()), money, notice)
+
+
+# (state, action)                        → next state    who may                money effect    notification
+TRANSITIONS: dict[tuple[CaseState | None, str], Transition] = {
+    (None, "send"):                      _t(S.requested,   "client",              None,         "case_new"),
+    (S.requested, "accept"):             _t(S.in_progress, "designer",            "capture",    "case_accepted"),
+    (S.requested, "reject"):             _t(S.rejected,    "designer",            "release",    "case_rejected"),
+    (S.requested, "cancel"):             _t(S.cancelled,   "client platform",     "release",    "case_cancelled"),
+    (S.requested, "expire"):             _t(S.expired,     "platform",            "release",    "case_expired"),
+    (S.in_progress, "deliver"):          _t(S.delivered,   "designer",            None,         "case_delivered"),
+    (S.delivered, "deliver"):            _t(S.delivered,   "designer",            None,         "case_delivered"),
+    (S.delivered, "request_revision"):   _t(S.in_progress, "client",              None,         "case_revision"),
+    (S.in_progress, "grant_revisions"):  _t(S.in_progress, "designer",            None,         None),
+    (S.delivered, "grant_revisions"):    _t(S.delivered,   "designer",            None,         None),
+    (S.in_progress, "cancel_undelivered"): _t(S.cancelled, "client",              "refund",     "case_cancelled"),
+    (S.delivered, "complete"):           _t(S.completed,   "client",              "pay_out",    "case_completed"),
+    (S.delivered, "auto_complete"):      _t(S.completed,   "platform",            "pay_out",    "case_completed"),
+    (S.in_progress, "dispute"):          _t(S.disputed,    "client platform",     None,         "case_disputed"),
+    (S.delivered, "dispute"):            _t(S.disputed,    "client platform",     None,         "case_disputed"),
+    (S.disputed, "resolve"):             _t(S.resolved,    "staff",               "settle",     "case_resolved"),
+    (S.disputed, "settle"):              _t(S.resolved,    "client designer",     "settle",     "case_resolved"),
+    (S.disputed, "withdraw_dispute"):    _t(PREVIOUS,      "client",              None,         None),
+}
+ACTIONS = sorted({action for _state, action in TRANSITIONS})
+CLOSED_STATES = (S.completed, S.cancelled, S.rejected, S.expired, S.resolved)
+
+
+def role_of(case: Case, actor: User | None) -> str | None:
+    """The actor's part in this case: client, designer, staff (resolution centre), platform (None)."""
+    if actor is None:
+        return PLATFORM
+    if actor.id == case.client_id:
+        return CLIENT
+    if actor.id == case.designer_id:
+        return DESIGNER
+    if actor.has_role(StaffRole.resolution_agent):
+        return STAFF
+    return None
+
+
+def allowed_actions(case: Case, actor: User | None, *, now: datetime | None = None) -> list[str]:
+    """The actions this actor may take on the case now (the case page shows only these buttons)."""
+    role = role_of(case, actor)
+    now = now or utcnow()
+    return [action for (state, action), t in TRANSITIONS.items()
+            if state == case.state and role in t.by and _blocker(case, action, now) is None]
+
+
+def apply_action(case: Case, action: str, *, actor: User | None, now: datetime | None = None, **params) -> Case:
+    """Apply `action` to the case for `actor` (None = the platform) and return the locked case.
+
+    Raises NotFound when the actor has no part in the case, PermissionDenied when their
+    role may not take this action, InvalidTransition when the state does not allow it now
+    (already done, overtaken by the other side or a deadline), DomainError for bad input,
+    escrow.PaymentFailed when the gateway refuses or cannot be reached.
+    """
+    now = now or utcnow()
+    if case.id is not None:
+        case = _lock(case.id)
+    before = case.state if case.id is not None else None
+    role = role_of(case, actor)
+    if role is None:
+        raise NotFound(_l("This case does not exist."))
+    transition = TRANSITIONS.get((before, action))
+    if transition is None:
+        if not any(a == action and role in t.by for (_s, a), t in TRANSITIONS.items()):
+            raise PermissionDenied(_l("You cannot do this on this case."))
+        raise InvalidTransition(_l("This is no longer possible: the case is now “%(state)s”.",
+                                   state=STATE_LABELS[before]))
+    if role not in transition.by:
+        raise PermissionDenied(_l("You cannot do this on this case."))
+    blocker = _blocker(case, action, now)
+    if blocker is not None:
+        raise InvalidTransition(blocker)
+    to = transition.to or _state_before_dispute(case)
+    note, data = _FIELDS[action](case, now, **params)
+    case.state = to
+    if to in CLOSED_STATES:
+        case.closed_at = now
+    if before is None:
+        db.session.add(case)
+    db.session.flush()
+    if transition.money:
+        money = getattr(escrow, transition.money)
+        money(case, **({"refund_cents": params["refund_cents"]} if transition.money == "settle" else {}))
+        if transition.money in ("pay_out", "settle"):
+            from payments.invoices import render_case_invoices
+
+            enqueue(render_case_invoices, case.id)  # after the commit, with the money it records
+    event = CaseEvent(case_id=case.id, actor_id=actor.id if actor else None, action=action,
+                      from_state=before.value if before else None, to_state=to.value, note=note,
+                      data=data, at=now)
+    db.session.add(event)
+    db.session.flush()
+    if role in (PLATFORM, STAFF):
+        record_action(f"case.{action}", case, actor=actor if role == STAFF else None,
+                      before={"state": before.value if before else None}, after={"state": to.value},
+                      reason=note)
+    log.info("case %s: %s by %s (%s → %s)", case.id, action, role, before, to.value)
+    notices.announce(case, action, event, transition.notice, actor_role=role)
+    return case
+
+
+def _lock(case_id: int) -> Case:
+    # populate_existing: a row changed by a racing transaction is read as committed, not as cached.
+    case = db.session.execute(sa.select(Case).where(Case.id == case_id).with_for_update()
+                              .execution_options(populate_existing=True)).scalar_one_or_none()
+    if case is None:
+        raise NotFound(_l("This case does not exist."))
+    return case
+
+
+# -- the checks an action adds to the table, as a reason (None = allowed) -------------------
+def _blocker(case: Case, action: str, now: datetime):
+    if action == "expire" and not (case.accept_by and now >= case.accept_by):
+        return _l("The request is still within its acceptance time.")
+    if action == "auto_complete" and not (case.auto_complete_at and now >= case.auto_complete_at):
+        return _l("The case does not complete automatically yet.")
+    if action == "cancel_undelivered":
+        if case.last_delivered_at is not None:
+            return _l("The designer has delivered: complete the case, ask for a revision, or open a dispute.")
+        if not (case.late_cancel_from and now >= case.late_cancel_from):
+            return _l("You can cancel an accepted case only if nothing is delivered %(days)d days after acceptance.",
+                      days=deadlines.delivery_grace_days())
+    if action == "request_revision":
+        if case.revisions_left <= 0:
+            return _l("No revisions are left on this case. Ask the designer to grant one, complete the case, "
+                      "or open a dispute.")
+        if case.undelivered_limit_at and now >= case.undelivered_limit_at:
+            return _l("Revisions are closed on this case because its payment cannot stay in escrow longer. "
+                      "Complete the case or open a dispute.")
+    return None
+
+
+# -- what each action writes on the case: returns (event note, event data) ------------------
+def _send(case: Case, now: datetime, **_params):
+    case.created_at = now
+    case.accept_by = deadlines.accept_by(now)
+    return None, {"amount_cents": case.amount_cents, "quantity": case.quantity}
+
+
+def _accept(case: Case, now: datetime, **_params):
+    case.accept_by = None
+    case.accepted_at = now
+    case.late_cancel_from = deadlines.late_cancel_from(now)
+    case.undelivered_limit_at = deadlines.undelivered_limit_at(now)
+    case.escrow_limit_at = deadlines.escrow_limit_at(now)
+    return None, {}
+
+
+def _with_reason(required: bool):
+    def fields(case: Case, now: datetime, *, reason: str = "", **_params):
+        reason = (reason or "").strip()
+        if required and not reason:
+            raise DomainError(_l("Please give a reason."), field="reason")
+        case.accept_by = None
+        case.auto_complete_at = None
+        return reason or None, {}
+    return fields
+
+
+def _deliver(case: Case, now: datetime, *, note: str = "", files=(), **_params):
+    note = (note or "").strip()
+    if not files:
+        raise DomainError(_l("Attach at least one file to the delivery."), field="files")
+    number = len(case.deliveries) + 1
+    delivery = Delivery(number=number, note=note, delivered_at=now)
+    case.deliveries.append(delivery)
+    db.session.flush()
+    for stored in files:
+        db.session.add(CaseFile(case_id=case.id, file_id=stored.id, role=CaseFileRole.delivery,
+                                delivery_id=delivery.id, added_at=now))
+    case.last_delivered_at = now
+    case.auto_complete_at = deadlines.auto_complete_at(case, now)
+    return note or None, {"delivery": number, "files": [f.id for f in files]}
+
+
+def _request_revision(case: Case, now: datetime, *, note: str = "", **_params):
+    note = (note or "").strip()
+    if not note:
+        raise DomainError(_l("Say what should change in the design."), field="note")
+    case.revisions_used += 1
+    case.auto_complete_at = None
+    if case.deliveries:
+        case.deliveries[-1].revision_request = note
+    return note, {"revision": case.revisions_used, "of": case.revisions_allowed}
+
+
+def _grant_revisions(case: Case, now: datetime, *, count: int = 1, **_params):
+    if not isinstance(count, int) or not 1 <= count <= 10:
+        raise DomainError(_l("Grant between 1 and 10 extra revisions."), field="count")
+    case.extra_revisions += count
+    return None, {"granted": count, "allowed": case.revisions_allowed}
+
+
+def _complete(case: Case, now: datetime, **_params):
+    case.auto_complete_at = None
+    return None, {"paid_out_cents": case.earnings_cents, "fee_cents": case.fee_cents}
+
+
+def _dispute(case: Case, now: datetime, *, reason: str = "", statement: str = "", **_params):
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_l("Please say why you open a dispute."), field="reason")
+    case.auto_complete_at = None
+    return reason, {"statement": (statement or "").strip()}
+
+
+def _state_before_dispute(case: Case) -> CaseState:
+    """Where a withdrawn dispute returns the case: the state its last "dispute" event left."""
+    from_state = db.session.scalar(sa.select(CaseEvent.from_state).where(
+        CaseEvent.case_id == case.id, CaseEvent.action == "dispute").order_by(CaseEvent.id.desc()).limit(1))
+    return CaseState(from_state)
+
+
+def _withdraw_dispute(case: Case, now: datetime, **_params):
+    # Back in "delivered", the client again has the full time to decide, still capped by
+    # ESCROW_RELEASE_DAYS after acceptance so the money leaves escrow in time.
+    if _state_before_dispute(case) == S.delivered:
+        case.auto_complete_at = deadlines.auto_complete_at(case, now)
+    return None, {}
+
+
+def _resolve(case: Case, now: datetime, *, refund_cents: int, note: str = "", **_params):
+    if not isinstance(refund_cents, int) or not 0 <= refund_cents <= case.amount_cents:
+        raise DomainError(_l("The refund must be between 0 and the amount of the case."), field="refund")
+    return (note or "").strip() or None, {"refund_cents": refund_cents}
+
+
+_FIELDS = {
+    "send": _send, "accept": _accept, "reject": _with_reason(True), "cancel": _with_reason(False),
+    "expire": _with_reason(False), "cancel_undelivered": _with_reason(False), "deliver": _deliver,
+    "request_revision": _request_revision, "grant_revisions": _grant_revisions, "complete": _complete,
+    "auto_complete": _complete, "dispute": _dispute, "resolve": _resolve,
+    "settle": _resolve, "withdraw_dispute": _withdraw_dispute,
+}
+assert set(_FIELDS) == set(ACTIONS), "every action in TRANSITIONS needs its fields function"
+
+
+# -- the verbs other code calls ---------------------------------------------------------------
+def accept_case(case: Case, *, actor: User, now: datetime | None = None) -> Case:
+    """The designer accepts the request: the hold is captured into escrow. Raises as apply_action."""
+    return apply_action(case, "accept", actor=actor, now=now)
+
+
+def reject_case(case: Case, *, actor: User, reason: str, now: datetime | None = None) -> Case:
+    """The designer refuses the request with a reason: the hold is released. Raises as apply_action."""
+    return apply_action(case, "reject", actor=actor, reason=reason, now=now)
+
+
+def cancel_case(case: Case, *, actor: User | None, reason: str = "", now: datetime | None = None) -> Case:
+    """Cancel the case for the client: a request's hold is released (nothing charged); an accepted
+    case with nothing delivered DELIVERY_GRACE_DAYS after acceptance is refunded in full."""
+    action = "cancel_undelivered" if case.state == S.in_progress else "cancel"
+    return apply_action(case, action, actor=actor, reason=reason, now=now)
+
+
+def deliver_case(case: Case, *, actor: User, note: str, files, now: datetime | None = None) -> Case:
+    """The designer delivers files (StoredFile rows they uploaded) and a note; the 30-day
+    auto-completion clock restarts. Raises as apply_action, DomainError without files."""
+    return apply_action(case, "deliver", actor=actor, note=note, files=list(files), now=now)
+
+
+def request_revision(case: Case, *, actor: User, note: str, now: datetime | None = None) -> Case:
+    """The client asks for changes to the last delivery, using one revision. Raises as apply_action."""
+    return apply_action(case, "request_revision", actor=actor, note=note, now=now)
+
+
+def grant_revisions(case: Case, *, actor: User, count: int = 1, now: datetime | None = None) -> Case:
+    """The designer agrees to more revisions than the listing includes. Raises as apply_action."""
+    return apply_action(case, "grant_revisions", actor=actor, count=count, now=now)
+
+
+def complete_case(case: Case, *, actor: User, now: datetime | None = None) -> Case:
+    """"Transaction complete": the designer is paid amount − fee. Raises as apply_action."""
+    return apply_action(case, "complete", actor=actor, now=now)
+
+
+def auto_complete_case(case: Case, *, now: datetime | None = None) -> Case:
+    """The platform completes a delivered case whose auto-completion date passed (pays out)."""
+    return apply_action(case, "auto_complete", actor=None, now=now)
+
+
+def expire_case(case: Case, *, now: datetime | None = None) -> Case:
+    """The platform expires a request not accepted in time: the hold is released."""
+    return apply_action(case, "expire", actor=None, reason="not accepted in time", now=now)
+
+
+def dispute_case(case: Case, *, actor: User | None, reason: str, statement: str = "",
+                 now: datetime | None = None) -> Case:
+    """Stop the transaction: nothing is paid out until the resolution centre rules.
+    Opened by the client, or by the platform (actor None). Raises as apply_action."""
+    return apply_action(case, "dispute", actor=actor, reason=reason, statement=statement, now=now)
+
+
+def resolve_case(case: Case, *, actor: User, refund_cents: int, note: str = "", now: datetime | None = None) -> Case:
+    """The resolution centre rules: `refund_cents` go back to the client, the rest is paid to the
+    designer minus the fee on that part. Raises as apply_action (PermissionDenied for non-agents)."""
+    return apply_action(case, "resolve", actor=actor, refund_cents=refund_cents, note=note, now=now)
+
+
+def settle_case(case: Case, *, actor: User, refund_cents: int, note: str = "", now: datetime | None = None) -> Case:
+    """The parties settled their dispute (one accepted the other's proposal): the money moves as
+    a ruling that splits would. Called by disputes.operations, which checks the proposal.
+    Raises as apply_action."""
+    return apply_action(case, "settle", actor=actor, refund_cents=refund_cents, note=note, now=now)
+
+
+def withdraw_case_dispute(case: Case, *, actor: User, now: datetime | None = None) -> Case:
+    """The client withdraws their dispute: the case returns to the state it had before it
+    (in progress, or delivered with the auto-completion clock restarted). Raises as apply_action."""
+    return apply_action(case, "withdraw_dispute", actor=actor, now=now)
+
+
+def close_cases_of_suspended_account(user: User, *, actor: User | None, now: datetime | None = None) -> dict:
+    """Handle the open cases of a suspended account (either side): requests are cancelled with
+    their holds released; cases in progress or delivered go to the resolution centre as
+    disputes opened by the platform. Returns {"cancelled": n, "disputed": n}."""
+    counts = {"cancelled": 0, "disputed": 0}
+    ids = db.session.scalars(sa.select(Case.id).where(
+        sa.or_(Case.client_id == user.id, Case.designer_id == user.id),
+        Case.state.in_((S.requested, S.in_progress, S.delivered))).order_by(Case.id)).all()
+    for case_id in ids:
+        case = _lock(case_id)
+        if case.state == S.requested:
+            apply_action(case, "cancel", actor=None, reason="party suspended", now=now)
+            counts["cancelled"] += 1
+        elif case.state in (S.in_progress, S.delivered):
+            from disputes.operations import open_dispute  # the resolution centre builds on this module
+
+            open_dispute(case, actor=None, reason="party_suspended",
+                         statement=f"Account {user.id} was suspended.", now=now)
+            counts["disputed"] += 1
+        record_action("case.closed_for_suspension", case, actor=actor, after={"state": case.state.value},
+                      reason=f"account {user.id} suspended")
+    return counts

@@ -1,0 +1,207 @@
+"""Share links: a long random token that opens some of one owner's files, WeTransfer-style.
+
+The token is shown once, at creation; only its SHA-256 is stored, and it is found by that
+hash and compared in constant time. A link ends when its expiry passes (the sweep), when
+every file in it reached its download limit or was deleted after its download, or when its
+owner deletes it; a dead link says which of these happened.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import secrets
+from datetime import datetime, timedelta
+from typing import Iterable, Iterator
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from accounts.passwords import hash_password, verify_password
+from errors import DomainError, InvalidTransition, NotFound, PermissionDenied
+from extensions import db
+from files import operations
+from files.locks import lock_link
+from files.permissions import can_share, ensure
+from models.accounts import User
+from models.files import FileDownload, ShareLink, ShareLinkState, StoredFile
+from models.types import utcnow
+from moderation.audit import record_action
+
+log = logging.getLogger(__name__)
+
+S = ShareLinkState
+# (state, action) → next state. Who may act: "finish" and "expire" the platform, "delete" the owner.
+TRANSITIONS: dict[tuple[ShareLinkState, str], ShareLinkState] = {
+    (S.active, "finish"): S.downloaded,
+    (S.active, "expire"): S.expired,
+    (S.active, "delete"): S.deleted,
+    (S.downloaded, "delete"): S.deleted,
+    (S.expired, "delete"): S.deleted,
+}
+
+MAX_LINK_DAYS = 90  # patient data does not sit behind a link for longer than a quarter
+MIN_PASSWORD_LENGTH = 6
+DEAD_LINK_MESSAGES = {
+    S.expired: _l("This link has expired."),
+    S.deleted: _l("This link was deleted by the person who shared it."),
+    S.downloaded: _l("This link has been used up: its files were downloaded."),
+}
+
+
+class LinkUnavailable(DomainError):
+    """The link exists but no longer opens: expired, deleted or used up (see `.state`)."""
+
+    def __init__(self, state: ShareLinkState):
+        super().__init__(DEAD_LINK_MESSAGES[state])
+        self.state = state
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_share_link(files: Iterable[StoredFile], *, actor: User, expires_at: datetime | None = None,
+                      max_downloads: int | None = None, password: str | None = None) -> tuple[ShareLink, str]:
+    """Share some of the actor's files; return the link and its token (shown once, never stored).
+
+    Expiry defaults to SHARE_LINK_DAYS, at most MAX_LINK_DAYS; patient files in the link are
+    kept until it expires and deleted then. Raises PermissionDenied or DomainError.
+    """
+    files = list({f.id: f for f in files}.values())
+    now = utcnow()
+    if not files:
+        raise DomainError(_l("Choose at least one file to share."), field="files")
+    for stored in files:
+        ensure(can_share, actor, stored)
+    expires_at = expires_at or now + timedelta(days=current_app.config["SHARE_LINK_DAYS"])
+    if not now < expires_at <= now + timedelta(days=MAX_LINK_DAYS):
+        raise DomainError(_l("A link expires between now and %(days)s days from now.", days=MAX_LINK_DAYS),
+                          field="expires_at")
+    if max_downloads is not None and max_downloads < 1:
+        raise DomainError(_l("The download limit is at least one download."), field="max_downloads")
+    if password is not None and len(password) < MIN_PASSWORD_LENGTH:
+        raise DomainError(_l("The link password needs at least %(n)s characters.", n=MIN_PASSWORD_LENGTH),
+                          field="password")
+    token = secrets.token_urlsafe(32)
+    link = ShareLink(token_hash=token_hash(token), owner_id=actor.id, created_at=now, expires_at=expires_at,
+                     max_downloads=max_downloads, password_hash=hash_password(password) if password else None,
+                     files=files)
+    db.session.add(link)
+    for stored in files:
+        operations.keep_until(stored, expires_at)
+    db.session.flush()
+    log.info("share link %s created by user %s for %s file(s)", link.id, actor.id, len(files))
+    return link, token
+
+
+def resolve_share_link(token: str, *, now: datetime | None = None) -> ShareLink:
+    """The live link this token opens. Raises NotFound, or LinkUnavailable for a dead link."""
+    wanted = token_hash(token or "")
+    link = db.session.scalar(sa.select(ShareLink).where(ShareLink.token_hash == wanted))
+    if link is None or not hmac.compare_digest(link.token_hash, wanted):
+        raise NotFound(_l("This link does not exist."))
+    ensure_open(link, now=now)
+    return link
+
+
+def ensure_open(link: ShareLink, *, now: datetime | None = None) -> None:
+    """Raise LinkUnavailable unless the link still opens (an overdue link is expired already)."""
+    if link.state != S.active:
+        raise LinkUnavailable(link.state)
+    if link.expires_at <= (now or utcnow()):
+        raise LinkUnavailable(S.expired)
+
+
+def check_link_password(link: ShareLink, password: str | None) -> None:
+    """Raise PermissionDenied unless the password opens this link (links without one are open)."""
+    if link.password_hash is None:
+        return
+    if not password or not verify_password(link.password_hash, password):
+        raise PermissionDenied(_l("The password is not right."), field="password")
+
+
+def downloads_left(link: ShareLink, stored: StoredFile) -> int | None:
+    """How many complete downloads of this file the link still allows (None: no limit)."""
+    if link.max_downloads is None:
+        return None
+    done = db.session.scalar(sa.select(sa.func.count(FileDownload.id)).where(
+        FileDownload.link_id == link.id, FileDownload.file_id == stored.id, FileDownload.completed))
+    return max(link.max_downloads - done, 0)
+
+
+def open_shared_file(link: ShareLink, file_id: int, *, start: int = 0,
+                     end: int | None = None) -> tuple[StoredFile, Iterator[bytes]]:
+    """A file of a live link and its bytes [start, end). The password is the caller's check.
+
+    Raises NotFound (not in this link), LinkUnavailable, FileUnavailable (deleted, e.g. after
+    its download), or DomainError when its download limit is reached.
+    """
+    ensure_open(link)
+    stored = next((f for f in link.files if f.id == file_id), None)
+    if stored is None:
+        raise NotFound(_l("This file is not part of the link."))
+    if stored.is_deleted:
+        raise operations.FileUnavailable(_l("This file is no longer available: it was downloaded or deleted."))
+    if downloads_left(link, stored) == 0:
+        raise DomainError(_l("This file has reached its download limit."))
+    return stored, operations.open_file(stored, start=start, end=end)
+
+
+def record_link_download(link: ShareLink, stored: StoredFile, *, first_byte: int, bytes_sent: int) -> FileDownload:
+    """Log a response sent through the link; a completed download may delete patient data
+    and use the link up. Counts even when the link died while the bytes were on their way."""
+    link = lock_link(link)
+    if stored not in link.files:
+        raise NotFound(_l("This file is not part of the link."))
+    row = operations.record_download(stored, first_byte=first_byte, bytes_sent=bytes_sent, link=link)
+    if row.completed:
+        link.downloads += 1
+        if link.state == S.active and _used_up(link):
+            _move(link, "finish", actor=None, reason="every file downloaded")
+    db.session.flush()
+    return row
+
+
+def _used_up(link: ShareLink) -> bool:
+    return all(f.is_deleted or downloads_left(link, f) == 0 for f in link.files)
+
+
+def delete_share_link(link: ShareLink, *, actor: User) -> ShareLink:
+    """The owner ends the link at any time. Raises PermissionDenied or InvalidTransition."""
+    link = lock_link(link)
+    if actor.id != link.owner_id:
+        raise PermissionDenied(_l("Only the person who shared this link can delete it."))
+    return _move(link, "delete", actor=actor, reason="deleted by owner")
+
+
+def expire_share_link(link: ShareLink, *, now: datetime) -> ShareLink:
+    """The platform ends a link whose expiry has passed (the sweep's step, one link)."""
+    link = lock_link(link)
+    if link.expires_at > now:
+        raise InvalidTransition(_l("This link has not expired yet."))
+    return _move(link, "expire", actor=None, reason="expired")
+
+
+def sweep_expired_links(now: datetime) -> int:
+    """Sweep: expire every active link whose expiry has passed; return how many."""
+    due = db.session.scalars(sa.select(ShareLink).where(
+        ShareLink.state == S.active, ShareLink.expires_at <= now)).all()
+    for link in due:
+        expire_share_link(link, now=now)
+    return len(due)
+
+
+def _move(link: ShareLink, action: str, *, actor: User | None, reason: str) -> ShareLink:
+    target = TRANSITIONS.get((link.state, action))
+    if target is None:
+        raise InvalidTransition(DEAD_LINK_MESSAGES.get(link.state, _l("This link cannot change now.")))
+    before = link.state
+    link.state = target
+    link.ended_at = utcnow()
+    db.session.flush()
+    record_action(f"share_link.{action}", link, actor=actor, before={"state": before.value},
+                  after={"state": target.value}, reason=reason)
+    log.info("share link %s: %s → %s (%s)", link.id, before.value, target.value, reason)
+    return link

@@ -1,0 +1,259 @@
+"""State changes of stored files: store, read, delete, record downloads, expire.
+
+Every function flushes; the caller's unit of work commits (extensions.commit). Bytes leave
+storage only after the commit that deleted the row's key, so a rolled-back deletion loses
+nothing, and a committed one is final at once: without its wrapped key the ciphertext that
+is still on its way out of storage can no longer be read.
+"""
+from __future__ import annotations
+
+import logging
+import mimetypes
+import re
+import unicodedata
+from datetime import datetime, timedelta
+from functools import partial
+from pathlib import PurePosixPath
+from typing import Iterable, Iterator
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from errors import DomainError, InvalidTransition
+from extensions import commit, db
+from files import crypto
+from files.pipeline import BackgroundSha256, write_behind
+from files.locks import lock_file
+from files.meshes import MeshInspector, mesh_format
+from files.permissions import can_delete, ensure
+from files.rollback import undo_on_rollback
+from files.storage import ObjectMissing, Storage, get_storage, new_storage_key
+from jobs import enqueue
+from jobs.runtime import job
+from models.accounts import User
+from models.files import FileDownload, FileKind, ShareLink, StoredFile
+from models.types import utcnow
+from moderation.audit import record_action
+
+log = logging.getLogger(__name__)
+
+CONTENT_TYPES = {".stl": "model/stl", ".obj": "model/obj", ".ply": "model/x-ply", ".dcm": "application/dicom"}
+# Deleted files whose bytes are still in storage this long after are purged again by the sweep.
+PURGE_RETRY_AFTER = timedelta(minutes=10)
+
+
+class FileUnavailable(DomainError):
+    """The file was deleted (by its owner, after its download, or at its expiry)."""
+
+
+def master_key() -> bytes:
+    return crypto.load_master_key(current_app.config["FILES_MASTER_KEY"])
+
+
+def clean_filename(filename: str) -> str:
+    """The name to show and to offer on download: no folders, no control characters, ≤255."""
+    name = PurePosixPath((filename or "").replace("\\", "/")).name
+    name = "".join(c for c in unicodedata.normalize("NFC", name) if unicodedata.category(c)[0] != "C")
+    name = re.sub(r"\s+", " ", name).strip(" .") or "file"
+    if len(name) > 255:
+        suffix = PurePosixPath(name).suffix[:16]
+        name = name[:255 - len(suffix)] + suffix
+    return name
+
+
+def guess_content_type(filename: str) -> str:
+    suffix = PurePosixPath(filename).suffix.lower()
+    return CONTENT_TYPES.get(suffix) or mimetypes.guess_type(filename)[0] or "application/octet-stream"
+
+
+def retention_for(kind: FileKind, now: datetime) -> datetime | None:
+    """Patient data is kept only as long as a share link needs it: SHARE_LINK_DAYS by default."""
+    if kind != FileKind.patient_scan:
+        return None
+    return now + timedelta(days=current_app.config["SHARE_LINK_DAYS"])
+
+
+def store_file(stream: Iterable[bytes], *, owner: User, filename: str, kind: FileKind,
+               content_type: str | None = None) -> StoredFile:
+    """Encrypt and store a stream of bytes for `owner`, checking meshes on the way.
+
+    Memory stays flat: the stream is read, hashed, inspected and encrypted piece by piece.
+    Raises DomainError when the stream exceeds UPLOAD_LIMIT_BYTES (nothing is kept).
+    """
+    name = clean_filename(filename)
+    limit = current_app.config["UPLOAD_LIMIT_BYTES"]
+    key, data_key, prefix = new_storage_key(), crypto.new_data_key(), crypto.new_nonce_prefix()
+    inspector = MeshInspector(name) if mesh_format(name) else None
+    size = 0
+
+    def observed(digest: BackgroundSha256) -> Iterator[bytes]:
+        nonlocal size
+        for piece in stream:
+            size += len(piece)
+            if size > limit:
+                raise DomainError(_l("This file is larger than the %(limit)s MB the platform accepts.",
+                                     limit=limit // 1024 ** 2), field="file")
+            digest.update(piece)
+            if inspector is not None:
+                inspector.feed(piece)
+            yield piece
+
+    storage = get_storage()
+    with BackgroundSha256() as digest:  # hashing and writing run beside the encryption
+        write_behind(partial(storage.write, key), crypto.ChunkCipher(data_key, prefix).encrypt(observed(digest)))
+        sha256 = digest.hexdigest()
+    undo_on_rollback(storage.delete, key)
+    stored = register_file(owner=owner, name=name, kind=kind, content_type=content_type, key=key,
+                           data_key=data_key, prefix=prefix, size=size, sha256=sha256,
+                           mesh=inspector.result() if inspector is not None else None)
+    log.info("file %s stored for user %s: %s bytes", stored.id, owner.id, size)
+    return stored
+
+
+def register_file(*, owner: User, name: str, kind: FileKind, content_type: str | None, key: str,
+                  data_key: bytes, prefix: bytes, size: int, sha256: str | None,
+                  mesh: dict | None, chunk_size: int = crypto.CHUNK_BYTES) -> StoredFile:
+    """Add the row for bytes already in storage (used by store_file and by finished uploads)."""
+    now = utcnow()
+    stored = StoredFile(
+        owner_id=owner.id, kind=kind, original_name=name,
+        content_type=content_type or guess_content_type(name), size=size, sha256=sha256,
+        storage_key=key, wrapped_key=crypto.wrap_key(master_key(), data_key, context=key),
+        nonce_prefix=prefix, chunk_size=chunk_size, mesh=mesh, created_at=now,
+        expires_at=retention_for(kind, now),
+    )
+    db.session.add(stored)
+    db.session.flush()
+    return stored
+
+
+def open_file(stored: StoredFile, *, start: int = 0, end: int | None = None) -> Iterator[bytes]:
+    """Decrypted bytes [start, end) of the file, decrypting only the chunks the range touches.
+
+    Checks happen now (deleted file, bad range, wrong master key); the returned iterator can
+    be consumed after the request's session is gone. While it runs it raises
+    FileIntegrityError on altered, truncated or missing bytes, before yielding any of them.
+    Whether the reader may see the file is the caller's check (permissions.can_read, or a
+    share link).
+    """
+    if stored.is_deleted:
+        raise FileUnavailable(_l("This file has been deleted."))
+    end = stored.size if end is None else end
+    if not 0 <= start <= end <= stored.size:
+        raise DomainError(_l("The requested part of the file is outside it."))
+    data_key = crypto.unwrap_key(master_key(), stored.wrapped_key, context=stored.storage_key)
+    cipher = crypto.ChunkCipher(data_key, stored.nonce_prefix, stored.chunk_size)
+    return decrypted(get_storage(), stored.storage_key, cipher, stored.size, start, end)
+
+
+def decrypted(storage: Storage, key: str, cipher: crypto.ChunkCipher, size: int,
+              start: int = 0, end: int | None = None) -> Iterator[bytes]:
+    try:
+        yield from cipher.decrypt(lambda first, last, block: storage.read(key, first, last, block), size, start, end)
+    except ObjectMissing:
+        raise crypto.FileIntegrityError(_l("This file's content is missing from storage.")) from None
+
+
+def delete_file(stored: StoredFile, *, actor: User | None, reason: str = "deleted by owner") -> StoredFile:
+    """Delete a file: its wrapped key now, its bytes right after the commit.
+
+    `actor` None is the platform (after a download, at expiry). Raises PermissionDenied,
+    or InvalidTransition when the file is already deleted.
+    """
+    stored = lock_file(stored)
+    if actor is not None:
+        ensure(can_delete, actor, stored)
+    if stored.is_deleted:
+        raise InvalidTransition(_l("This file has already been deleted."))
+    stored.deleted_at = utcnow()
+    stored.deleted_reason = reason[:64]
+    stored.wrapped_key = None
+    stored.expires_at = None
+    db.session.flush()
+    record_action("file.deleted", stored, actor=actor, before={"kind": stored.kind.value},
+                  after={"deleted": True}, reason=reason)
+    enqueue(purge_file_bytes, stored.id)
+    return stored
+
+
+@job
+def purge_file_bytes(file_id: int) -> bool:
+    """Job: remove a deleted file's bytes from storage (idempotent); True if it did."""
+    stored = db.session.get(StoredFile, file_id)
+    if stored is None or not stored.is_deleted or stored.purged_at is not None:
+        return False
+    get_storage().delete(stored.storage_key)
+    stored.purged_at = utcnow()
+    commit()
+    log.info("bytes of deleted file %s removed from storage", file_id)
+    return True
+
+
+def keep_until(stored: StoredFile, until: datetime) -> None:
+    """Keep patient data at least until `until` (a share link or a case still needs it)."""
+    if stored.kind == FileKind.patient_scan and not stored.is_deleted:
+        stored.expires_at = max(stored.expires_at or until, until)
+
+
+def record_download(stored: StoredFile, *, first_byte: int, bytes_sent: int, reader: User | None = None,
+                    link: ShareLink | None = None) -> FileDownload:
+    """Log one response that sent bytes [first_byte, first_byte + bytes_sent) of the file.
+
+    The download is complete when the bytes sent to this recipient (this link, or this
+    reader) since their last complete download cover the whole file. A complete download
+    of patient data by anyone but its owner deletes the file. Returns the logged row.
+    """
+    if link is not None:
+        recipient = FileDownload.link_id == link.id
+    elif reader is not None:
+        recipient = FileDownload.reader_id == reader.id
+    else:
+        raise ValueError("a download goes through a share link or to a signed-in reader")
+    stored = lock_file(stored)
+    if bytes_sent < 0 or first_byte < 0 or first_byte + bytes_sent > stored.size:
+        raise DomainError(_l("The recorded download does not fit the file."))
+    row = FileDownload(file_id=stored.id, link_id=link.id if link else None,
+                       reader_id=reader.id if reader else None, first_byte=first_byte, bytes_sent=bytes_sent)
+    row.completed = _covers_file(stored, recipient, first_byte, first_byte + bytes_sent)
+    db.session.add(row)
+    db.session.flush()
+    by_owner = link is None and reader is not None and reader.id == stored.owner_id
+    if row.completed and stored.is_patient_data and not by_owner and not stored.is_deleted:
+        delete_file(stored, actor=None, reason="downloaded by the recipient")
+    return row
+
+
+def _covers_file(stored: StoredFile, recipient, first: int, end: int) -> bool:
+    """Whether this range and the recipient's earlier ones since their last complete download
+    cover every byte of the file (in any order: a resumed download fills its gaps)."""
+    if first == 0 and end >= stored.size:
+        return True
+    last_complete = sa.select(sa.func.max(FileDownload.id)).where(
+        FileDownload.file_id == stored.id, recipient, FileDownload.completed)
+    earlier = db.session.execute(
+        sa.select(FileDownload.first_byte, FileDownload.bytes_sent)
+        .where(FileDownload.file_id == stored.id, recipient,
+               FileDownload.id > sa.func.coalesce(last_complete.scalar_subquery(), 0))
+    ).all()
+    reached = 0
+    for start, stop in sorted([(s, s + n) for s, n in earlier] + [(first, end)]):
+        if start > reached:
+            return False
+        reached = max(reached, stop)
+    return reached >= stored.size
+
+
+def sweep_expired_files(now: datetime) -> int:
+    """Sweep: delete patient data whose time is up; retry removing bytes a lost job left."""
+    stragglers = db.session.scalars(sa.select(StoredFile).where(
+        StoredFile.deleted_at <= now - PURGE_RETRY_AFTER, StoredFile.purged_at.is_(None))).all()
+    storage = get_storage()
+    for stored in stragglers:
+        storage.delete(stored.storage_key)
+        stored.purged_at = now
+    due = db.session.scalars(sa.select(StoredFile).where(
+        StoredFile.expires_at <= now, StoredFile.deleted_at.is_(None))).all()
+    for stored in due:
+        delete_file(stored, actor=None, reason="expired")
+    return len(stragglers) + len(due)

@@ -1,0 +1,70 @@
+"""Who may read, delete or share a stored file. Deny by default.
+
+Patient data is readable by its owner and by whoever a rule of another area grants it to
+(a case's two parties), never by staff because of their role. Identity documents (KYC) are
+readable by verifiers only, besides their owner.
+
+Other areas grant reading by adding "module:function" to READ_RULES, where
+function(user, stored) -> bool answers for the files they hold (cases: the other party of
+the case a file is attached to). The rule owns its own checks, including the file's kind.
+"""
+from __future__ import annotations
+
+import importlib
+from typing import Callable
+
+from flask_babel import lazy_gettext as _l
+
+from errors import PermissionDenied
+from models.accounts import StaffRole, User
+from models.files import FileKind, StoredFile
+
+READ_RULES: list[str] = [
+    "cases.permissions:can_read_case_file",
+    "messaging.attachments:can_read_message_file",
+]
+
+
+def _signed_in(user: User | None) -> bool:
+    return user is not None and getattr(user, "is_authenticated", False) and user.is_active
+
+
+def _is_owner(user: User, stored: StoredFile) -> bool:
+    return user.id == stored.owner_id
+
+
+def can_read(user: User | None, stored: StoredFile) -> bool:
+    """May this signed-in account download the file (outside share links)?"""
+    if not _signed_in(user) or stored.is_deleted:
+        return False
+    if _is_owner(user, stored):
+        return True
+    if stored.kind == FileKind.identity_document:
+        return user.has_role(StaffRole.verifier)
+    return any(_rule(target)(user, stored) for target in READ_RULES)
+
+
+def can_delete(user: User | None, stored: StoredFile) -> bool:
+    """The owner at any time; a verifier for identity documents (deleted on decision)."""
+    if not _signed_in(user):
+        return False
+    if _is_owner(user, stored):
+        return True
+    return stored.kind == FileKind.identity_document and user.has_role(StaffRole.verifier)
+
+
+def can_share(user: User | None, stored: StoredFile) -> bool:
+    """Only the owner shares, and identity documents never leave the verification process."""
+    return (_signed_in(user) and not stored.is_deleted and _is_owner(user, stored)
+            and stored.kind != FileKind.identity_document)
+
+
+def ensure(rule: Callable[[User | None, StoredFile], bool], user: User | None, stored: StoredFile) -> None:
+    """Raise PermissionDenied unless rule(user, stored) allows it."""
+    if not rule(user, stored):
+        raise PermissionDenied(_l("You do not have access to this file."))
+
+
+def _rule(target: str) -> Callable[[User, StoredFile], bool]:
+    module_name, _, func_name = target.partition(":")
+    return getattr(importlib.import_module(module_name), func_name)

@@ -1,0 +1,104 @@
+"""Threads that keep the second core busy while this one encrypts.
+
+Hashing (hashlib releases the GIL on buffers over 2 KiB) and disk or network I/O run
+beside the thread that encrypts, so storing a file costs about the slowest of these steps
+instead of their sum. Each helper hands pieces over through a small bounded queue, so
+memory stays flat, and brings a failure on either side back to the caller's thread.
+"""
+from __future__ import annotations
+
+import hashlib
+import queue
+import threading
+from typing import Any, Callable, Iterable, Iterator, TypeVar
+
+T = TypeVar("T")
+_END = object()
+_CANCEL = object()
+_WAIT = 0.05  # seconds between checks that the other side is still there
+
+
+class Cancelled(Exception):
+    """The producer failed: the consumer's stream ends in this error so it can clean up."""
+
+
+class BackgroundSha256:
+    """SHA-256 in a thread. Use as a context manager; `update()` pieces, then `hexdigest()`."""
+
+    def __init__(self, depth: int = 4):
+        self._pieces: queue.Queue = queue.Queue(maxsize=depth)
+        self._digest = hashlib.sha256()
+        self._thread = threading.Thread(target=self._run, name="sha256", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while (piece := self._pieces.get()) is not _END:
+            self._digest.update(piece)
+
+    def update(self, piece: bytes) -> None:
+        # Immutable bytes only: a caller's reused buffer could change before it is hashed.
+        self._pieces.put(piece if isinstance(piece, bytes) else bytes(piece))
+
+    def hexdigest(self) -> str:
+        self._finish()
+        return self._digest.hexdigest()
+
+    def _finish(self) -> None:
+        if self._thread.is_alive():
+            self._pieces.put(_END)
+            self._thread.join()
+
+    def __enter__(self) -> "BackgroundSha256":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._finish()
+
+
+def write_behind(consume: Callable[[Iterable[Any]], T], items: Iterable[Any], *, depth: int = 2) -> T:
+    """Run consume(stream) in a thread while `items` are produced here; return its result.
+
+    If producing raises, the consumer's stream raises Cancelled (so a storage write aborts
+    and removes what it wrote) and the producer's error is raised here. If the consumer
+    raises, production stops and the consumer's error is raised here.
+    """
+    handover: queue.Queue = queue.Queue(maxsize=depth)
+    outcome: dict[str, Any] = {}
+
+    def stream() -> Iterator[Any]:
+        while (item := handover.get()) is not _END:
+            if item is _CANCEL:
+                raise Cancelled()
+            yield item
+
+    def work() -> None:
+        try:
+            outcome["result"] = consume(stream())
+        except BaseException as exc:  # noqa: BLE001 - handed back to the caller's thread
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=work, name="write-behind", daemon=True)
+    worker.start()
+
+    def hand_over(item: Any) -> bool:
+        while worker.is_alive():
+            try:
+                handover.put(item, timeout=_WAIT)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    try:
+        for item in items:
+            if not hand_over(item):
+                break
+        hand_over(_END)
+    except BaseException:
+        hand_over(_CANCEL)
+        worker.join()
+        raise
+    worker.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["result"]

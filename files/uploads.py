@@ -1,0 +1,286 @@
+"""Resumable chunked uploads: big scans arrive over many requests and survive a dropped line.
+
+The client declares the size, then sends the bytes in order, each request saying at which
+offset it starts; after a drop it asks where to resume (`received_bytes`) and goes on.
+Bytes are encrypted as they arrive, in the file's chunks, and committed to storage in the
+parts of at least 5 MiB (S3's smallest multipart part; the disk backend does the same).
+What arrived after the last committed unit is kept sealed in the session row (`pending`),
+so the next request may land on any web server. Memory per request stays at one unit.
+
+When the last byte is in, the file is registered and a job reads it back once: that
+authenticates every chunk, and fills in its SHA-256 and its mesh check.
+"""
+from __future__ import annotations
+
+import logging
+import secrets
+from datetime import datetime, timedelta
+from typing import Iterable, Iterator
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from errors import DomainError, InvalidTransition, NotFound, PermissionDenied
+from extensions import after_commit, commit, db
+from files import crypto, operations
+from files.pipeline import BackgroundSha256, write_behind
+from files.locks import lock_upload
+from files.meshes import MeshInspector, mesh_format
+from files.rollback import undo_on_rollback
+from files.storage import Storage, get_storage, new_storage_key
+from jobs import enqueue
+from jobs.runtime import job
+from models.accounts import User
+from models.files import FileKind, StoredFile, UploadSession, UploadState
+from models.types import utcnow
+
+log = logging.getLogger(__name__)
+
+STALE_AFTER = timedelta(hours=24)  # an upload with no progress for this long is given up
+
+
+class UploadOffsetMismatch(InvalidTransition):
+    """The client sent bytes for another offset than the one the upload continues at."""
+
+    def __init__(self, expected: int):
+        super().__init__(_l("The upload continues at byte %(offset)s.", offset=expected))
+        self.expected = expected
+
+
+def request_bytes() -> int:
+    """The request size to advise clients: whole parts, so nothing waits in `pending`."""
+    part = -(-get_storage().upload_part_bytes // (crypto.CHUNK_BYTES + crypto.TAG_BYTES)) * crypto.CHUNK_BYTES
+    return 4 * part
+
+
+def start_upload(*, owner: User, filename: str, size: int, kind: FileKind,
+                 content_type: str | None = None) -> UploadSession:
+    """Open a resumable upload of `size` bytes. Raises DomainError beyond UPLOAD_LIMIT_BYTES."""
+    limit = current_app.config["UPLOAD_LIMIT_BYTES"]
+    if not 0 <= size <= limit:
+        raise DomainError(_l("This file is larger than the %(limit)s MB the platform accepts.",
+                             limit=limit // 1024 ** 2), field="file")
+    name = operations.clean_filename(filename)
+    key = new_storage_key()
+    storage = get_storage()
+    handle = storage.begin_parts(key)
+    undo_on_rollback(storage.abort_parts, key, handle)
+    upload = UploadSession(
+        token=secrets.token_urlsafe(24), owner_id=owner.id, kind=kind, filename=name,
+        content_type=content_type or operations.guess_content_type(name), declared_size=size,
+        received_bytes=0, storage_key=key, storage_handle=handle, parts=[], stored_bytes=0,
+        wrapped_key=crypto.wrap_key(operations.master_key(), crypto.new_data_key(), context=key),
+        nonce_prefix=crypto.new_nonce_prefix(), chunk_size=crypto.CHUNK_BYTES,
+    )
+    db.session.add(upload)
+    db.session.flush()
+    return upload
+
+
+def find_upload(token: str, *, owner: User) -> UploadSession:
+    """The owner's upload with this token. Raises NotFound (also for someone else's)."""
+    upload = db.session.scalar(sa.select(UploadSession).where(UploadSession.token == token))
+    if upload is None or upload.owner_id != owner.id:
+        raise NotFound(_l("This upload does not exist."))
+    return upload
+
+
+def append_upload(upload: UploadSession, stream: Iterable[bytes], *, offset: int, actor: User) -> UploadSession:
+    """Add the bytes of `stream`, which start at `offset`, to the upload.
+
+    A stream that breaks off (the client's connection dropped) keeps what arrived: the
+    upload resumes from `received_bytes`. When the last declared byte is in, the upload
+    completes and `upload.stored_file` is the new file. Raises PermissionDenied,
+    InvalidTransition (upload over), UploadOffsetMismatch, or DomainError when more bytes
+    arrive than were declared (nothing of that request is kept).
+    """
+    upload = lock_upload(upload)
+    if actor.id != upload.owner_id:
+        raise PermissionDenied(_l("This upload belongs to someone else."))
+    if upload.state != UploadState.open:
+        raise InvalidTransition(_l("This upload is over."))
+    if offset != upload.received_bytes:
+        raise UploadOffsetMismatch(upload.received_bytes)
+    writer = _PartWriter(upload, get_storage())
+    # Parts go to storage from a second thread while the next one is being encrypted.
+    stored_parts = write_behind(writer.put_parts, writer.sealed_parts(_until_dropped(stream, upload)))
+    writer.record(stored_parts)
+    upload.updated_at = utcnow()
+    if upload.received_bytes == upload.declared_size:
+        _complete(upload, writer)
+    else:
+        writer.save_pending()
+    db.session.flush()
+    return upload
+
+
+def abort_upload(upload: UploadSession, *, actor: User | None) -> UploadSession:
+    """Give up an open upload (its owner, or the platform for a stale one); bytes go after commit."""
+    upload = lock_upload(upload)
+    if actor is not None and actor.id != upload.owner_id:
+        raise PermissionDenied(_l("This upload belongs to someone else."))
+    if upload.state != UploadState.open:
+        raise InvalidTransition(_l("This upload is over."))
+    upload.state = UploadState.aborted
+    upload.pending = None
+    upload.wrapped_key = None
+    upload.updated_at = utcnow()
+    db.session.flush()
+    after_commit(get_storage().abort_parts, upload.storage_key, upload.storage_handle)
+    return upload
+
+
+def sweep_stale_uploads(now: datetime) -> int:
+    """Sweep: abort uploads that made no progress for STALE_AFTER; return how many."""
+    stale = db.session.scalars(sa.select(UploadSession).where(
+        UploadSession.state == UploadState.open, UploadSession.updated_at <= now - STALE_AFTER)).all()
+    for upload in stale:
+        abort_upload(upload, actor=None)
+    return len(stale)
+
+
+def _until_dropped(stream: Iterable[bytes], upload: UploadSession) -> Iterator[bytes]:
+    """The stream's pieces, ending quietly where the client's connection broke off."""
+    iterator = iter(stream)
+    while True:
+        try:
+            piece = next(iterator)
+        except StopIteration:
+            return
+        except Exception as exc:  # noqa: BLE001 - any read failure is a dropped client
+            log.info("upload %s interrupted at byte %s: %r", upload.id, upload.received_bytes, exc)
+            return
+        yield piece
+
+
+class _PartWriter:
+    """Encrypts an upload's bytes chunk by chunk and cuts them into storage-sized parts.
+
+    `sealed_parts` runs in the request's thread (it reads the stream and the session row);
+    `put_parts` runs in a second one and touches nothing but storage.
+    """
+
+    def __init__(self, upload: UploadSession, storage: Storage):
+        self.upload = upload
+        self.storage = storage
+        self.key, self.handle = upload.storage_key, upload.storage_handle
+        self.data_key = crypto.unwrap_key(operations.master_key(), upload.wrapped_key, context=upload.storage_key)
+        self.cipher = crypto.ChunkCipher(self.data_key, upload.nonce_prefix, upload.chunk_size)
+        sealed = upload.chunk_size + crypto.TAG_BYTES
+        self.part_chunks = max(1, -(-storage.upload_part_bytes // sealed))
+        # One part's plaintext, allocated once and never resized: growing and trimming a
+        # buffer of megabytes per request costs the kernel more than the encryption does.
+        self.buffer = bytearray(self.part_chunks * upload.chunk_size)
+        pending = self._unseal_pending()
+        self.buffer[:len(pending)] = pending
+        self.filled = len(pending)
+        self.committed_chunks = (upload.received_bytes - self.filled) // upload.chunk_size
+        self.next_part = (len(upload.parts) + 1, upload.stored_bytes)  # (number, ciphertext offset)
+
+    def sealed_parts(self, pieces: Iterable[bytes]) -> Iterator[tuple[int, int, bytearray]]:
+        """(number, offset, ciphertext) of each whole part, and of the last one once the final
+        declared byte is in. Raises DomainError when more bytes come than were declared."""
+        upload = self.upload
+        part_bytes = len(self.buffer)
+        for piece in pieces:
+            if upload.received_bytes + len(piece) > upload.declared_size:
+                raise DomainError(_l("More bytes arrived than the upload declared."))
+            view = memoryview(piece)
+            while view:  # fill the buffer one part at a time, whatever the piece's size
+                take = min(part_bytes - self.filled, len(view))
+                self.buffer[self.filled:self.filled + take] = view[:take]
+                self.filled += take
+                view = view[take:]
+                upload.received_bytes += take
+                if self.filled == part_bytes:
+                    yield self._seal(self.part_chunks)
+        remaining = self.cipher.chunk_count(upload.declared_size) - self.committed_chunks
+        if upload.received_bytes == upload.declared_size and remaining > 0:
+            yield self._seal(remaining)  # the final part, however small
+
+    def put_parts(self, parts: Iterable[tuple[int, int, bytearray]]) -> list[tuple[str, int]]:
+        """Store each part; return (part id, ciphertext bytes) in order."""
+        return [(self.storage.put_part(self.key, self.handle, number=number, offset=offset, data=data), len(data))
+                for number, offset, data in parts]
+
+    def record(self, stored_parts: list[tuple[str, int]]) -> None:
+        self.upload.parts = [*self.upload.parts, *(part_id for part_id, _ in stored_parts)]
+        self.upload.stored_bytes += sum(size for _, size in stored_parts)
+
+    def save_pending(self) -> None:
+        """Keep the bytes after the last whole part, sealed, in the session row."""
+        self.upload.pending = crypto.seal(self.data_key, bytes(self.buffer[:self.filled]),
+                                          context=self._pending_context()) if self.filled else None
+
+    def assemble(self) -> None:
+        self.upload.pending = None
+        self.storage.complete_parts(self.key, self.handle, list(self.upload.parts))
+
+    def _seal(self, chunks: int) -> tuple[int, int, bytearray]:
+        size, declared = self.upload.chunk_size, self.upload.declared_size
+        taken = self.filled
+        data = bytearray(taken + chunks * crypto.TAG_BYTES)
+        # Each chunk is sealed straight into the part: no copy.
+        with memoryview(self.buffer) as plaintext, memoryview(data) as out:
+            for n in range(chunks):
+                index, length = self.committed_chunks + n, min(size, taken - n * size)
+                place = n * (size + crypto.TAG_BYTES)
+                with plaintext[n * size:n * size + length] as piece, \
+                        out[place:place + length + crypto.TAG_BYTES] as target:
+                    self.cipher.seal_chunk_into(index, piece, target, final=self.cipher.is_final(index, declared))
+        self.filled = 0
+        self.committed_chunks += chunks
+        number, offset = self.next_part
+        self.next_part = (number + 1, offset + len(data))
+        return number, offset, data
+
+    def _unseal_pending(self) -> bytes:
+        if not self.upload.pending:
+            return b""
+        return crypto.unseal(self.data_key, self.upload.pending, context=self._pending_context())
+
+    def _pending_context(self) -> str:
+        # Bound to the offset it ends at: an old blob cannot be replayed at another point.
+        return f"{self.upload.token}:{self.upload.received_bytes}"
+
+
+def _complete(upload: UploadSession, writer: _PartWriter) -> None:
+    writer.assemble()
+    owner = db.session.get(User, upload.owner_id)
+    stored = operations.register_file(
+        owner=owner, name=upload.filename, kind=upload.kind, content_type=upload.content_type,
+        key=upload.storage_key, data_key=writer.data_key, prefix=upload.nonce_prefix,
+        size=upload.declared_size, sha256=None, mesh=None, chunk_size=upload.chunk_size)
+    undo_on_rollback(writer.storage.delete, upload.storage_key)
+    upload.state = UploadState.completed
+    upload.stored_file = stored
+    upload.wrapped_key = None  # the file's row holds the key from now on
+    log.info("upload %s complete: file %s, %s bytes", upload.id, stored.id, stored.size)
+    enqueue(check_uploaded_file, stored.id)
+
+
+@job
+def check_uploaded_file(file_id: int) -> bool:
+    """Job: read an uploaded file back once, authenticating every chunk; keep its SHA-256 and
+    mesh check. A file that fails authentication is deleted. Idempotent."""
+    stored = db.session.get(StoredFile, file_id)
+    if stored is None or stored.is_deleted or stored.sha256 is not None:
+        return False
+    inspector = MeshInspector(stored.original_name) if mesh_format(stored.original_name) else None
+    try:
+        with BackgroundSha256() as digest:
+            for piece in operations.open_file(stored):
+                digest.update(piece)
+                if inspector is not None:
+                    inspector.feed(piece)
+            sha256 = digest.hexdigest()
+    except crypto.FileIntegrityError:
+        log.error("uploaded file %s failed its read-back check; deleting it", file_id)
+        operations.delete_file(stored, actor=None, reason="failed integrity check")
+        commit()
+        return False
+    stored.sha256 = sha256
+    stored.mesh = inspector.result() if inspector is not None else None
+    commit()
+    return True

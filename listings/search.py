@@ -1,0 +1,314 @@
+"""Find a designer: full-text search and filters over the approved versions of listings.
+
+CatalogueEntry holds each approved listing flat; this module keeps it in step (publish_entry,
+refresh_designer_entries) and queries it. Full text runs on PostgreSQL's tsvector (GIN
+expression index, 'simple' configuration) or SQLite's FTS5 (unicode61). Both get the same
+query built from the same terms — every word must appear, as a word or the start of one
+("crown" finds "crowns") — so the two databases answer the same ids for the same data.
+A page costs a fixed number of SQL statements whatever its size: count, page, favourites.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from extensions import db
+from listings import pricing, taxonomy
+from listings.visibility import public_condition
+from models.accounts import User
+from models.listings import CatalogueEntry, Favourite, Listing, PricingUnit
+from models.profiles import DesignerProfile
+from profiles import pro_condition
+
+PAGE_SIZE = 12
+MAX_TERMS = 8
+SORTS = ("relevance", "rating", "price", "turnaround")
+# The indexed expression of models.listings, with qualified columns (profiles have skills too);
+# PostgreSQL matches it to the GIN index all the same.
+DOCUMENT_SQL = ("to_tsvector('simple', coalesce(catalogue_entries.title, '') || ' ' || "
+                "coalesce(catalogue_entries.description, '') || ' ' || coalesce(catalogue_entries.skills, '') || ' ' "
+                "|| coalesce(catalogue_entries.software_names, ''))")
+
+
+# --- keeping the catalogue in step with approvals ------------------------------------------
+
+def publish_entry(listing: Listing, profile: DesignerProfile | None) -> CatalogueEntry:
+    """Write (or rewrite) the catalogue row of a listing from its approved snapshot."""
+    snap = listing.approved_snapshot
+    tiers = pricing.public_tiers(listing)
+    entry = db.session.get(CatalogueEntry, listing.id) or CatalogueEntry(listing_id=listing.id)
+    entry.designer_id = listing.designer_id
+    entry.title = snap["title"]
+    entry.description = snap["description"]
+    entry.skills = _profile_skills(profile)
+    entry.software_names = " ".join(taxonomy.software_names(snap["software"]))
+    entry.software_codes = "|" + "|".join(snap["software"]) + "|"
+    entry.category, entry.subcategory = snap["category"], snap["subcategory"]
+    entry.unit = PricingUnit(snap["unit"])
+    entry.from_price_cents = pricing.from_price_cents(tiers)
+    entry.turnaround_days = snap["turnaround_days"]
+    entry.revisions_included = snap["revisions_included"]
+    entry.private_client_id = listing.private_client_id
+    entry.paused = listing.paused
+    entry.cover_token = (snap["images"] or [None])[0]
+    entry.approved_at = listing.approved_at
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
+def _profile_skills(profile: DesignerProfile | None) -> str:
+    if profile is None or not profile.approved_snapshot:
+        return ""
+    return " ".join(profile.approved_snapshot.get("skills", []))
+
+
+def refresh_designer_entries(designer_id: int) -> int:
+    """Copy the designer's newly approved skills into each of their catalogue rows."""
+    profile = db.session.scalar(sa.select(DesignerProfile).where(DesignerProfile.user_id == designer_id))
+    entries = db.session.scalars(sa.select(CatalogueEntry).where(CatalogueEntry.designer_id == designer_id)).all()
+    for entry in entries:
+        entry.skills = _profile_skills(profile)
+    db.session.flush()
+    return len(entries)
+
+
+# --- searching ------------------------------------------------------------------------------
+
+@dataclass
+class SearchQuery:
+    text: str = ""
+    category: str | None = None
+    subcategory: str | None = None
+    software: str | None = None
+    min_price_cents: int | None = None
+    max_price_cents: int | None = None
+    max_turnaround_days: int | None = None
+    min_rating: float | None = None
+    pro: bool = False
+    verified: bool = False
+    available: bool = False
+    private: bool = False
+    favourites: bool = False
+    sort: str = "relevance"
+    page: int = 1
+
+
+@dataclass
+class Card:
+    """What a result card shows: the approved listing and its designer's public facts."""
+
+    listing_id: int
+    designer_id: int
+    designer_name: str
+    title: str
+    category: str
+    subcategory: str
+    unit: str
+    from_price_cents: int
+    turnaround_days: int
+    revisions_included: int
+    cover_token: str | None
+    photo_token: str | None
+    rating: float | None
+    review_count: int
+    pro: bool
+    verified: bool
+    full: bool
+    private: bool
+    favourite: bool = False
+
+
+@dataclass
+class ResultPage:
+    cards: list[Card]
+    total: int
+    page: int
+    per_page: int = PAGE_SIZE
+    terms: list[str] = field(default_factory=list)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def terms_of(text: str) -> list[str]:
+    """The words of a query, lower-cased, as both databases tokenise them (letters and digits)."""
+    return re.findall(r"[^\W_]+", text.lower())[:MAX_TERMS]
+
+
+def _with_text_match(statement, terms: list[str]):
+    """The statement narrowed to entries holding every term, and a relevance (smaller ranks first)."""
+    if db.engine.dialect.name == "postgresql":
+        tsquery = sa.func.to_tsquery("simple", " & ".join(f"'{t}':*" for t in terms))
+        document = sa.literal_column(DOCUMENT_SQL)
+        return statement.where(document.op("@@")(tsquery)), -sa.func.ts_rank(document, tsquery)
+    fts = sa.table("catalogue_fts", sa.column("rowid"), sa.column("rank"))
+    matched = (sa.select(fts.c.rowid.label("listing_id"), fts.c.rank.label("rank"))
+               .where(sa.text("catalogue_fts MATCH :fts_query").bindparams(
+                   fts_query=" AND ".join(f'"{t}"*' for t in terms)))
+               .subquery("fts"))
+    return statement.join(matched, matched.c.listing_id == CatalogueEntry.listing_id), matched.c.rank
+
+
+def _filtered(query: SearchQuery, viewer: User | None):
+    """The SELECT … FROM catalogue ⋈ profiles ⋈ users WHERE <visible and filters>, and its relevance."""
+    viewer_id = viewer.id if viewer is not None and viewer.is_authenticated else None
+    statement = _card_rows().where(public_condition())
+    if query.private:
+        # A client's own private listings; nobody else's ever.
+        statement = statement.where(CatalogueEntry.private_client_id == viewer_id) if viewer_id \
+            else statement.where(sa.false())
+    else:
+        statement = statement.where(CatalogueEntry.private_client_id.is_(None))
+    if query.favourites:
+        statement = statement.where(CatalogueEntry.listing_id.in_(
+            sa.select(Favourite.listing_id).where(Favourite.user_id == viewer_id))) if viewer_id \
+            else statement.where(sa.false())
+    if query.category:
+        statement = statement.where(CatalogueEntry.category == query.category)
+    if query.subcategory:
+        statement = statement.where(CatalogueEntry.subcategory == query.subcategory)
+    if query.software:
+        statement = statement.where(CatalogueEntry.software_codes.contains(f"|{query.software}|", autoescape=True))
+    if query.min_price_cents is not None:
+        statement = statement.where(CatalogueEntry.from_price_cents >= query.min_price_cents)
+    if query.max_price_cents is not None:
+        statement = statement.where(CatalogueEntry.from_price_cents <= query.max_price_cents)
+    if query.max_turnaround_days:
+        statement = statement.where(CatalogueEntry.turnaround_days <= query.max_turnaround_days)
+    if query.min_rating:
+        # average ≥ x  ⇔  stars_total ≥ x × review_count, in exact integers (tenths of a star).
+        statement = statement.where(DesignerProfile.review_count > 0,
+                                    DesignerProfile.stars_total * 10 >= int(round(query.min_rating * 10))
+                                    * DesignerProfile.review_count)
+    if query.pro:
+        statement = statement.where(pro_condition())
+    if query.verified:
+        statement = statement.where(DesignerProfile.identity_verified.is_(True))
+    if query.available:
+        statement = statement.where(DesignerProfile.unavailable.is_(False))
+    relevance = None
+    terms = terms_of(query.text)
+    if terms:
+        statement, relevance = _with_text_match(statement, terms)
+    return statement, relevance, terms
+
+
+def search(query: SearchQuery, viewer: User | None) -> ResultPage:
+    """One page of cards, Pro designers first, then the chosen order; always four statements
+    (count, the page's ids, its cards, the viewer's hearts among them)."""
+    statement, relevance, terms = _filtered(query, viewer)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(
+        statement.with_only_columns(CatalogueEntry.listing_id).subquery()))
+    page = max(1, min(query.page, max(1, -(-total // PAGE_SIZE))))
+    rating = sa.case((DesignerProfile.review_count > 0,
+                      sa.cast(DesignerProfile.stars_total, sa.Float) / DesignerProfile.review_count), else_=0.0)
+    order = [sa.case((pro_condition(), 0), else_=1)]
+    if query.sort == "rating":
+        order += [rating.desc(), DesignerProfile.review_count.desc()]
+    elif query.sort == "price":
+        order += [CatalogueEntry.from_price_cents.asc()]
+    elif query.sort == "turnaround":
+        order += [CatalogueEntry.turnaround_days.asc()]
+    elif relevance is not None:
+        order += [relevance.asc()]
+    else:
+        order += [rating.desc()]
+    order += [CatalogueEntry.approved_at.desc(), CatalogueEntry.listing_id.desc()]
+    # Sort narrow rows (ids), then load the page's cards: the sorter never carries whole rows.
+    ids = db.session.scalars(statement.with_only_columns(CatalogueEntry.listing_id).order_by(*order)
+                             .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    cards = _cards(ids)
+    mark_favourites(cards, viewer)
+    return ResultPage(cards, total, page, terms=terms)
+
+
+def _card_rows():
+    return (sa.select(CatalogueEntry, DesignerProfile, User.display_name)
+            .join(DesignerProfile, DesignerProfile.user_id == CatalogueEntry.designer_id)
+            .join(User, User.id == CatalogueEntry.designer_id))
+
+
+def _cards(ids: list[int]) -> list[Card]:
+    """The cards of these listings, in this order (one statement)."""
+    if not ids:
+        return []
+    rows = {entry.listing_id: (entry, profile, name) for entry, profile, name
+            in db.session.execute(_card_rows().where(CatalogueEntry.listing_id.in_(ids)))}
+    return [to_card(*rows[i]) for i in ids if i in rows]
+
+
+def matching_ids(query: SearchQuery, viewer: User | None) -> list[int]:
+    """Every matching listing id, ascending (the cross-database test compares these)."""
+    statement, _relevance, _terms = _filtered(query, viewer)
+    return sorted(db.session.scalars(statement.with_only_columns(CatalogueEntry.listing_id)).all())
+
+
+def to_card(entry: CatalogueEntry, profile: DesignerProfile, designer_name: str) -> Card:
+    from profiles import is_pro
+
+    snapshot = profile.approved_snapshot or {}
+    return Card(entry.listing_id, entry.designer_id, designer_name, entry.title, entry.category, entry.subcategory,
+                entry.unit.value, entry.from_price_cents, entry.turnaround_days, entry.revisions_included,
+                entry.cover_token, snapshot.get("photo"), profile.rating_average, profile.review_count,
+                is_pro(profile), profile.identity_verified, profile.unavailable, entry.private_client_id is not None)
+
+
+def mark_favourites(cards: list[Card], viewer: User | None) -> None:
+    """Set each card's heart in one statement."""
+    if not cards or viewer is None or not viewer.is_authenticated:
+        return
+    hearts = set(db.session.scalars(sa.select(Favourite.listing_id).where(
+        Favourite.user_id == viewer.id, Favourite.listing_id.in_([c.listing_id for c in cards]))))
+    for card in cards:
+        card.favourite = card.listing_id in hearts
+
+
+def favourite_cards(viewer: User, page: int = 1) -> ResultPage:
+    """The client's team: their favourited listings that are visible to them, newest heart first."""
+    statement = (sa.select(CatalogueEntry, DesignerProfile, User.display_name)
+                 .join(DesignerProfile, DesignerProfile.user_id == CatalogueEntry.designer_id)
+                 .join(User, User.id == CatalogueEntry.designer_id)
+                 .join(Favourite, sa.and_(Favourite.listing_id == CatalogueEntry.listing_id,
+                                          Favourite.user_id == viewer.id))
+                 .where(public_condition(),
+                        sa.or_(CatalogueEntry.private_client_id.is_(None),
+                               CatalogueEntry.private_client_id == viewer.id)))
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(statement.subquery()))
+    rows = db.session.execute(statement.order_by(Favourite.created_at.desc(), CatalogueEntry.listing_id.desc())
+                              .limit(PAGE_SIZE).offset((max(page, 1) - 1) * PAGE_SIZE)).all()
+    cards = [to_card(entry, profile, name) for entry, profile, name in rows]
+    for card in cards:
+        card.favourite = True
+    return ResultPage(cards, total, max(page, 1))
+
+
+def designer_cards(designer_id: int, viewer: User | None) -> list[Card]:
+    """A designer's public listings for their profile page, cheapest first."""
+    statement = (sa.select(CatalogueEntry, DesignerProfile, User.display_name)
+                 .join(DesignerProfile, DesignerProfile.user_id == CatalogueEntry.designer_id)
+                 .join(User, User.id == CatalogueEntry.designer_id)
+                 .where(public_condition(), CatalogueEntry.designer_id == designer_id,
+                        CatalogueEntry.private_client_id.is_(None))
+                 .order_by(CatalogueEntry.from_price_cents, CatalogueEntry.listing_id))
+    cards = [to_card(entry, profile, name) for entry, profile, name in db.session.execute(statement)]
+    mark_favourites(cards, viewer)
+    return cards

@@ -1,0 +1,69 @@
+"""Who may read and write a conversation: named rules, deny by default.
+
+Only participants read a conversation. Staff read a case thread only where a rule in
+STAFF_READ_RULES says so; the built-in rule lets a resolution agent read the thread of a
+disputed case. The resolution centre may append rules (rule(user, conversation) -> bool).
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import sqlalchemy as sa
+
+from extensions import db
+from models.accounts import StaffRole, User
+from models.messaging import Block, Conversation, ConversationKind
+
+
+def is_participant(user: User, conversation: Conversation) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and conversation.participant(user.id) is not None
+
+
+def case_state(case_id: int) -> str | None:
+    """The state name of a case, or None when cases are not installed or the case is gone."""
+    try:
+        from models.cases import Case
+    except ImportError:
+        return None
+    case = db.session.get(Case, case_id)
+    if case is None:
+        return None
+    state = getattr(case, "state", None)
+    return getattr(state, "value", state)
+
+
+def resolution_agent_in_dispute(user: User, conversation: Conversation) -> bool:
+    """A resolution agent reads a case thread while (and after) the case is in dispute."""
+    return (conversation.kind == ConversationKind.case and user.has_role(StaffRole.resolution_agent)
+            and case_state(conversation.case_id) in {"disputed", "resolved"})
+
+
+STAFF_READ_RULES: list[Callable[[User, Conversation], bool]] = [resolution_agent_in_dispute]
+
+
+def can_read_conversation(user: User, conversation: Conversation) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if is_participant(user, conversation):
+        return True
+    return user.is_staff and any(rule(user, conversation) for rule in STAFF_READ_RULES)
+
+
+def has_blocked(blocker_id: int, blocked_id: int) -> bool:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Block).where(
+        Block.blocker_id == blocker_id, Block.blocked_id == blocked_id)) > 0
+
+
+def blocked_by_recipient(sender: User, conversation: Conversation) -> bool:
+    """A general conversation is closed to a sender that another participant blocked.
+
+    Case threads stay open: the case must go on, and the thread is its record.
+    """
+    if conversation.kind == ConversationKind.case:
+        return False
+    return any(has_blocked(p.user_id, sender.id) for p in conversation.other_participants(sender.id))
+
+
+def can_write_conversation(user: User, conversation: Conversation) -> bool:
+    return (getattr(user, "is_authenticated", False) and user.is_active and is_participant(user, conversation)
+            and not blocked_by_recipient(user, conversation))

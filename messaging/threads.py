@@ -1,0 +1,204 @@
+"""Conversations and what they show: case threads, general conversations, the inbox, search.
+
+Reading only: the state changes (posting, reading, blocking) are in messaging/operations.py.
+`open_case_thread` is the exception the case process calls when a case is created; it is
+idempotent, so calling it twice (or from two racing requests) still leaves one thread.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from extensions import db
+from models.accounts import User
+from models.messaging import Conversation, ConversationKind, Message, Participant
+
+
+def _add_participants(conversation: Conversation, user_ids: list[int]) -> None:
+    present = {p.user_id for p in conversation.participants}
+    for user_id in dict.fromkeys(user_ids):
+        if user_id is not None and user_id not in present:
+            conversation.participants.append(Participant(user_id=user_id))
+
+
+def _create_unique(lookup: sa.Select, build) -> Conversation:
+    """Find the conversation, or create it; a racing creator's row wins and is returned."""
+    found = db.session.scalar(lookup)
+    if found is not None:
+        return found
+    if db.session.get_bind().dialect.name == "sqlite":
+        # One writer at a time, and pysqlite's SAVEPOINT would commit early: plain flush.
+        conversation = build()
+        db.session.add(conversation)
+        db.session.flush()
+        return conversation
+    try:
+        with db.session.begin_nested():
+            conversation = build()
+            db.session.add(conversation)
+            db.session.flush()
+    except IntegrityError:
+        return db.session.scalar(lookup)
+    return conversation
+
+
+def open_case_thread(case: Any) -> Conversation:
+    """The case's one thread, created with the client and the designer as participants.
+
+    Idempotent: a second call returns the same conversation (and adds a missing party).
+    Takes any object with id, client_id, designer_id and reference (models.cases.Case).
+    """
+    conversation = _create_unique(
+        sa.select(Conversation).where(Conversation.case_id == case.id),
+        lambda: Conversation(kind=ConversationKind.case, case_id=case.id,
+                             subject=str(getattr(case, "reference", "") or "")[:200] or None))
+    _add_participants(conversation, [case.client_id, case.designer_id])
+    db.session.flush()
+    return conversation
+
+
+def case_thread(case_id: int) -> Conversation | None:
+    return db.session.scalar(sa.select(Conversation).where(Conversation.case_id == case_id))
+
+
+def pair_key(a: int, b: int) -> str:
+    low, high = sorted((a, b))
+    return f"{low}:{high}"
+
+
+def general_conversation(a: User, b: User) -> Conversation | None:
+    return db.session.scalar(sa.select(Conversation).where(Conversation.pair_key == pair_key(a.id, b.id)))
+
+
+def open_general_conversation(a: User, b: User, *, listing_id: int | None = None,
+                              subject: str | None = None) -> Conversation:
+    """The one general conversation between two people, created on first use."""
+    conversation = _create_unique(
+        sa.select(Conversation).where(Conversation.pair_key == pair_key(a.id, b.id)),
+        lambda: Conversation(kind=ConversationKind.general, pair_key=pair_key(a.id, b.id),
+                             listing_id=listing_id, subject=(subject or "")[:200] or None))
+    _add_participants(conversation, [a.id, b.id])
+    db.session.flush()
+    return conversation
+
+
+# --- what a thread shows ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ThreadItem:
+    """One line of a thread in time order: a message, or a case event (state change)."""
+
+    kind: str  # "message" | "event"
+    at: datetime
+    message: Message | None = None
+    event: Any = None
+
+
+def _case_event_model():
+    try:
+        from models.cases import CaseEvent
+    except ImportError:
+        return None, None
+    column = getattr(CaseEvent, "at", None) or getattr(CaseEvent, "created_at")
+    return CaseEvent, column
+
+
+def thread_items(conversation: Conversation, *, viewer: User, before: datetime | None = None,
+                 limit: int = 50) -> list[ThreadItem]:
+    """The `limit` latest items before `before`, oldest first: messages and, in a case thread,
+    the case's events, merged by time. The viewer must be allowed to read (checked by callers
+    with messaging.permissions.can_read_conversation); it is kept for per-reader rendering."""
+    query = sa.select(Message).where(Message.conversation_id == conversation.id)
+    if before is not None:
+        query = query.where(Message.created_at < before)
+    messages = db.session.scalars(query.order_by(Message.created_at.desc(), Message.id.desc()).limit(limit))
+    items = [ThreadItem("message", m.created_at, message=m) for m in messages]
+    CaseEvent, at = _case_event_model()
+    if conversation.case_id is not None and CaseEvent is not None:
+        events = sa.select(CaseEvent).where(CaseEvent.case_id == conversation.case_id)
+        if before is not None:
+            events = events.where(at < before)
+        for event in db.session.scalars(events.order_by(at.desc()).limit(limit)):
+            items.append(ThreadItem("event", getattr(event, at.key), event=event))
+    items.sort(key=lambda i: (i.at, 0 if i.kind == "event" else 1, i.message.id if i.message else 0), reverse=True)
+    return list(reversed(items[:limit]))
+
+
+def messages_after(conversation: Conversation, after_id: int) -> list[Message]:
+    """Messages newer than `after_id`, oldest first (what a polling page has not shown yet)."""
+    return list(db.session.scalars(sa.select(Message).where(
+        Message.conversation_id == conversation.id, Message.id > after_id).order_by(Message.id)))
+
+
+# --- the inbox ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class InboxRow:
+    conversation: Conversation
+    others: list[User]
+    last_message: Message | None
+    unread: int
+
+
+def _unread_query(user_id: int):
+    return (sa.select(Participant.conversation_id, sa.func.count(Message.id))
+            .join(Message, sa.and_(Message.conversation_id == Participant.conversation_id,
+                                   Message.id > Participant.last_read_message_id,
+                                   Message.sender_id != user_id))
+            .where(Participant.user_id == user_id)
+            .group_by(Participant.conversation_id))
+
+
+def unread_counts(user: User) -> dict[str, int]:
+    """{"general": n, "case": m, "total": n + m}: unread messages from others, per tab."""
+    rows = db.session.execute(
+        sa.select(Conversation.kind, sa.func.count(Message.id))
+        .join(Participant, Participant.conversation_id == Conversation.id)
+        .join(Message, sa.and_(Message.conversation_id == Conversation.id,
+                               Message.id > Participant.last_read_message_id, Message.sender_id != user.id))
+        .where(Participant.user_id == user.id).group_by(Conversation.kind))
+    counts = {kind.value: n for kind, n in rows}
+    out = {"general": counts.get("general", 0), "case": counts.get("case", 0)}
+    out["total"] = out["general"] + out["case"]
+    return out
+
+
+def unread_by_conversation(user: User) -> dict[int, int]:
+    """{conversation id: unread messages} for the user's conversations that have any."""
+    return dict(db.session.execute(_unread_query(user.id)).all())
+
+
+def inbox(user: User, kind: ConversationKind, *, page: int = 1, per_page: int = 20):
+    """A page of the user's conversations of one kind, latest activity first, as InboxRows."""
+    activity = sa.func.coalesce(Conversation.last_message_at, Conversation.created_at)
+    query = (sa.select(Conversation).join(Participant, Participant.conversation_id == Conversation.id)
+             .where(Participant.user_id == user.id, Conversation.kind == kind))
+    if kind == ConversationKind.general:
+        query = query.where(Conversation.last_message_at.is_not(None))
+    pagination = db.paginate(query.order_by(activity.desc(), Conversation.id.desc()),
+                             page=page, per_page=per_page, error_out=False)
+    ids = [c.id for c in pagination.items]
+    unread = dict(db.session.execute(_unread_query(user.id).where(Participant.conversation_id.in_(ids))).all()) if ids else {}
+    last_ids = db.session.execute(sa.select(Message.conversation_id, sa.func.max(Message.id))
+                                  .where(Message.conversation_id.in_(ids)).group_by(Message.conversation_id)) \
+        if ids else []
+    last = {m.conversation_id: m for m in db.session.scalars(
+        sa.select(Message).where(Message.id.in_([i for _c, i in last_ids])))}
+    pagination.rows = [InboxRow(c, [p.user for p in c.other_participants(user.id)], last.get(c.id),
+                                unread.get(c.id, 0)) for c in pagination.items]
+    return pagination
+
+
+def search_messages(user: User, text: str, *, page: int = 1, per_page: int = 20):
+    """A page of messages in the user's own conversations whose text contains `text`."""
+    needle = text.strip()[:100]
+    escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    query = (sa.select(Message).join(Participant, sa.and_(Participant.conversation_id == Message.conversation_id,
+                                                          Participant.user_id == user.id))
+             .where(Message.body.ilike(f"%{escaped}%", escape="\\"))
+             .order_by(Message.created_at.desc(), Message.id.desc()))
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)

@@ -1,0 +1,174 @@
+"""Disputes: a case stopped by its client (or the platform) and settled on the written record.
+
+A case has at most one active dispute (open or awaiting a ruling): a partial unique index
+says so. A withdrawn dispute stays as history, and the client may open a new one later.
+Settled and ruled disputes end the case (resolved), so nothing follows them.
+The money of a dispute moves only through cases.process ("settle", "resolve").
+"""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from extensions import db
+from models.accounts import User
+from models.cases import Case
+from models.types import UTCDateTime, enum_column, utcnow
+
+
+class DisputeReason(enum.Enum):
+    not_delivered = "not_delivered"                # nothing usable was delivered
+    not_per_prescription = "not_per_prescription"  # the design does not follow the prescription
+    poor_quality = "poor_quality"                  # delivered, but not of usable quality
+    revisions_refused = "revisions_refused"        # the designer refused the revisions included
+    other = "other"                                # anything else, explained in the statement
+    party_suspended = "party_suspended"            # opened by the platform: a party was suspended
+
+
+class DisputeState(enum.Enum):
+    open = "open"                        # waiting for the designer's answer until answer_due_at
+    awaiting_ruling = "awaiting_ruling"  # answered, or the answer time passed: an agent rules
+    settled = "settled"                  # the parties agreed on a settlement; the money moved
+    withdrawn = "withdrawn"              # the client withdrew it; the case went back to where it was
+    ruled = "ruled"                      # a resolution agent ruled; the money moved
+
+
+ACTIVE_DISPUTE_STATES = (DisputeState.open, DisputeState.awaiting_ruling)
+_ACTIVE_SQL = "state IN ('open', 'awaiting_ruling')"
+
+
+class DisputeParty(enum.Enum):
+    client = "client"
+    designer = "designer"
+
+
+class Dispute(db.Model):
+    __tablename__ = "disputes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    # None when the platform opened it (suspension, nothing delivered in time).
+    opened_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    reason: Mapped[DisputeReason] = mapped_column(enum_column(DisputeReason, "dispute_reason"))
+    client_statement: Mapped[str] = mapped_column(sa.Text, default="")
+    designer_answer: Mapped[str | None] = mapped_column(sa.Text)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    answer_due_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    state: Mapped[DisputeState] = mapped_column(enum_column(DisputeState, "dispute_state"),
+                                                default=DisputeState.open, index=True)
+    # The case state before the dispute ("in_progress" or "delivered"): where a withdrawal returns it.
+    previous_case_state: Mapped[str] = mapped_column(sa.String(16))
+    # Set by the sweep when Stripe's 90-day limit on the captured payment is near.
+    escalated: Mapped[bool] = mapped_column(default=False)
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    case: Mapped[Case] = relationship()
+    opened_by: Mapped[User | None] = relationship()
+    evidence: Mapped[list["DisputeEvidence"]] = relationship(back_populates="dispute",
+                                                             order_by="DisputeEvidence.id")
+    proposals: Mapped[list["SettlementProposal"]] = relationship(back_populates="dispute",
+                                                                 order_by="SettlementProposal.id")
+    ruling: Mapped["Ruling | None"] = relationship(back_populates="dispute", uselist=False)
+
+    __table_args__ = (
+        # One active dispute per case; withdrawn ones stay as history.
+        sa.Index("uq_disputes_active_case", "case_id", unique=True,
+                 postgresql_where=sa.text(_ACTIVE_SQL), sqlite_where=sa.text(_ACTIVE_SQL)),
+    )
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in ACTIVE_DISPUTE_STATES
+
+    def __repr__(self) -> str:
+        return f"<Dispute {self.id} case={self.case_id} {self.state.value}>"
+
+
+class DisputeEvidence(db.Model):
+    """A file a party gave the resolution centre (photos, screenshots, reports)."""
+
+    __tablename__ = "dispute_evidence"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dispute_id: Mapped[int] = mapped_column(sa.ForeignKey("disputes.id", ondelete="CASCADE"), index=True)
+    party: Mapped[DisputeParty] = mapped_column(enum_column(DisputeParty, "dispute_party"))
+    file_id: Mapped[int] = mapped_column(sa.ForeignKey("stored_files.id"))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    dispute: Mapped[Dispute] = relationship(back_populates="evidence")
+    file = relationship("StoredFile")
+
+    __table_args__ = (sa.UniqueConstraint("dispute_id", "file_id"),)
+
+
+class ProposalStatus(enum.Enum):
+    open = "open"              # waiting for the other party
+    accepted = "accepted"      # the other party accepted: the dispute is settled
+    withdrawn = "withdrawn"    # taken back by its proposer, or ended with the dispute
+    superseded = "superseded"  # a newer proposal (by either party) replaced it
+
+
+class SettlementProposal(db.Model):
+    """An amount to the designer (the rest refunded) offered by one party to the other."""
+
+    __tablename__ = "settlement_proposals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dispute_id: Mapped[int] = mapped_column(sa.ForeignKey("disputes.id", ondelete="CASCADE"), index=True)
+    proposer_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    designer_cents: Mapped[int] = mapped_column()
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    status: Mapped[ProposalStatus] = mapped_column(enum_column(ProposalStatus, "proposal_status"),
+                                                   default=ProposalStatus.open)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    dispute: Mapped[Dispute] = relationship(back_populates="proposals")
+    proposer: Mapped[User] = relationship()
+
+    __table_args__ = (
+        sa.CheckConstraint("designer_cents >= 0", name="designer_cents_not_negative"),
+        # At most one proposal on the table at a time.
+        sa.Index("uq_settlement_proposals_open", "dispute_id", unique=True,
+                 postgresql_where=sa.text("status = 'open'"), sqlite_where=sa.text("status = 'open'")),
+    )
+
+
+class RulingOutcome(enum.Enum):
+    refund = "refund"              # everything back to the client
+    pay_designer = "pay_designer"  # everything to the designer, minus the fee
+    split = "split"                # part to the designer (minus the fee on that part), the rest refunded
+
+
+class Ruling(db.Model):
+    """A resolution agent's decision, with the reasoning both parties read. One per dispute."""
+
+    __tablename__ = "rulings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dispute_id: Mapped[int] = mapped_column(sa.ForeignKey("disputes.id", ondelete="CASCADE"), unique=True)
+    agent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    outcome: Mapped[RulingOutcome] = mapped_column(enum_column(RulingOutcome, "ruling_outcome"))
+    designer_cents: Mapped[int] = mapped_column()  # the designer's part before the fee
+    refund_cents: Mapped[int] = mapped_column()
+    fee_cents: Mapped[int] = mapped_column()       # taken on the designer's part only
+    currency: Mapped[str] = mapped_column(sa.String(3))
+    reasoning: Mapped[str] = mapped_column(sa.Text)
+    ruled_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    dispute: Mapped[Dispute] = relationship(back_populates="ruling")
+    agent: Mapped[User | None] = relationship()
+
+    __table_args__ = (
+        sa.CheckConstraint("designer_cents >= 0 AND refund_cents >= 0", name="parts_not_negative"),
+        sa.CheckConstraint("fee_cents >= 0 AND fee_cents <= designer_cents", name="fee_within_designer_part"),
+    )
+
+    @property
+    def designer_earnings_cents(self) -> int:
+        return self.designer_cents - self.fee_cents

@@ -1,0 +1,152 @@
+"""Money records: the double-entry ledger, the payment of each case, and the sandbox gateway's book.
+
+Journals and entries are append-only: each money movement is one journal whose entries sum
+to zero per currency; a balance is the sum of an account's entries. A Payment is the
+gateway side of one case (its status is its own axis, separate from the case state), and
+PaymentEvent keeps one row per gateway call, unique on its idempotency key.
+"""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from extensions import db
+from models.types import UTCDateTime, enum_column, utcnow
+
+
+class JournalKind(enum.Enum):
+    capture = "capture"        # client's card → escrow, when the designer accepts
+    payout = "payout"          # escrow → designer (amount − fee) and platform (fee), on completion
+    refund = "refund"          # escrow → client, on a cancellation after capture
+    settlement = "settlement"  # escrow → client / designer / platform, as the resolution centre ruled
+
+
+class Journal(db.Model):
+    __tablename__ = "ledger_journals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[JournalKind] = mapped_column(enum_column(JournalKind, "journal_kind"))
+    case_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cases.id"), index=True)
+    # Derived from the case and the action: a second journal for the same movement is refused.
+    idempotency_key: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    entries: Mapped[list["Entry"]] = relationship(back_populates="journal", order_by="Entry.id")
+
+
+class Entry(db.Model):
+    """One line of a journal. Accounts: "client:<id>", "escrow", "designer:<id>", "platform:fees"."""
+
+    __tablename__ = "ledger_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    journal_id: Mapped[int] = mapped_column(sa.ForeignKey("ledger_journals.id"), index=True)
+    account: Mapped[str] = mapped_column(sa.String(40), index=True)
+    amount_cents: Mapped[int] = mapped_column(sa.BigInteger)  # signed: + flows into the account
+    currency: Mapped[str] = mapped_column(sa.String(3))
+
+    journal: Mapped[Journal] = relationship(back_populates="entries")
+
+    __table_args__ = (sa.CheckConstraint("amount_cents <> 0", name="amount_not_zero"),)
+
+
+class PaymentStatus(enum.Enum):
+    requires_action = "requires_action"        # the hold waits for the payer's browser
+    held = "held"                              # authorised on the card, not captured
+    declined = "declined"                      # refused by the card; nothing held
+    captured = "captured"                      # in the platform's balance (escrow)
+    released = "released"                      # the hold was cancelled: nothing was charged
+    paid_out = "paid_out"                      # transferred to the designer (minus the fee)
+    refunded = "refunded"                      # all of it went back to the client
+    partially_refunded = "partially_refunded"  # split by a ruling: part refunded, part paid out
+
+
+class Payment(db.Model):
+    """The gateway side of one order and its case."""
+
+    __tablename__ = "payments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(sa.ForeignKey("case_orders.id"), unique=True)
+    case_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cases.id"), unique=True)
+    gateway: Mapped[str] = mapped_column(sa.String(16))
+    hold_reference: Mapped[str | None] = mapped_column(sa.String(120), unique=True)
+    charge_reference: Mapped[str | None] = mapped_column(sa.String(120))
+    transfer_reference: Mapped[str | None] = mapped_column(sa.String(120))
+    status: Mapped[PaymentStatus] = mapped_column(enum_column(PaymentStatus, "payment_status"))
+    currency: Mapped[str] = mapped_column(sa.String(3))
+    amount_cents: Mapped[int] = mapped_column()
+    captured_cents: Mapped[int] = mapped_column(default=0)
+    paid_out_cents: Mapped[int] = mapped_column(default=0)  # to the designer
+    fee_cents: Mapped[int] = mapped_column(default=0)       # kept by the platform
+    refunded_cents: Mapped[int] = mapped_column(default=0)
+    card_last4: Mapped[str | None] = mapped_column(sa.String(4))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    events: Mapped[list["PaymentEvent"]] = relationship(back_populates="payment", order_by="PaymentEvent.id")
+
+    __table_args__ = (
+        sa.CheckConstraint("amount_cents > 0", name="amount_positive"),
+        sa.CheckConstraint("captured_cents >= 0 AND paid_out_cents >= 0 AND fee_cents >= 0 AND refunded_cents >= 0",
+                           name="amounts_not_negative"),
+        sa.CheckConstraint("paid_out_cents + fee_cents + refunded_cents <= captured_cents", name="never_more_out"),
+    )
+
+
+class PaymentEvent(db.Model):
+    """One gateway call, append-only; its idempotency key is the one the gateway saw."""
+
+    __tablename__ = "payment_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    payment_id: Mapped[int] = mapped_column(sa.ForeignKey("payments.id"), index=True)
+    action: Mapped[str] = mapped_column(sa.String(32))
+    reference: Mapped[str] = mapped_column(sa.String(120))
+    amount_cents: Mapped[int] = mapped_column()
+    idempotency_key: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    raw: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    payment: Mapped[Payment] = relationship(back_populates="events")
+
+
+class SandboxObjectKind(enum.Enum):
+    payment_intent = "payment_intent"  # a hold, later captured or cancelled
+    transfer = "transfer"              # a payout to a designer's sandbox account
+    refund = "refund"                  # money back to the card
+
+
+class SandboxObject(db.Model):
+    """The offline gateway's own book (what Stripe would keep on its side). Never a card number."""
+
+    __tablename__ = "sandbox_objects"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    kind: Mapped[SandboxObjectKind] = mapped_column(enum_column(SandboxObjectKind, "sandbox_object_kind"))
+    status: Mapped[str] = mapped_column(sa.String(24))
+    amount_cents: Mapped[int] = mapped_column()
+    currency: Mapped[str] = mapped_column(sa.String(3))
+    captured_cents: Mapped[int] = mapped_column(default=0)
+    refunded_cents: Mapped[int] = mapped_column(default=0)  # refunds of a charge, reversals of a transfer
+    card_last4: Mapped[str | None] = mapped_column(sa.String(4))
+    destination: Mapped[str | None] = mapped_column(sa.String(64))
+    transfer_group: Mapped[str | None] = mapped_column(sa.String(64))
+    source: Mapped[str | None] = mapped_column(sa.String(64))
+    meta: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class SandboxRequest(db.Model):
+    """A call the sandbox answered, by idempotency key: the same key gets the same answer."""
+
+    __tablename__ = "sandbox_requests"
+
+    idempotency_key: Mapped[str] = mapped_column(sa.String(120), primary_key=True)
+    action: Mapped[str] = mapped_column(sa.String(32))
+    response: Mapped[dict] = mapped_column(sa.JSON)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -1,0 +1,80 @@
+"""Claims on queue items: one reviewer at a time per item; a claim lapses after a while.
+
+REVIEW_CLAIM_MINUTES (default 30) is how long a claim holds without a decision; after that
+anyone may take the item over, so an item is never stuck behind someone who went home.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+
+from errors import InvalidTransition
+from extensions import db
+from models.accounts import User
+from models.moderation import ReviewClaim
+from models.types import utcnow
+
+
+def claim_minutes() -> int:
+    return int(current_app.config.get("REVIEW_CLAIM_MINUTES", 30))
+
+
+def lapse_time():
+    """Claims taken before this moment have lapsed."""
+    return utcnow() - timedelta(minutes=claim_minutes())
+
+
+def active_claim(object_type: str, object_id: int) -> ReviewClaim | None:
+    claim = db.session.scalar(sa.select(ReviewClaim).where(
+        ReviewClaim.object_type == object_type, ReviewClaim.object_id == object_id))
+    return claim if claim is not None and claim.claimed_at > lapse_time() else None
+
+
+def active_claims(object_type: str, object_ids: list[int]) -> dict[int, ReviewClaim]:
+    if not object_ids:
+        return {}
+    rows = db.session.scalars(sa.select(ReviewClaim).where(
+        ReviewClaim.object_type == object_type, ReviewClaim.object_id.in_(object_ids),
+        ReviewClaim.claimed_at > lapse_time())).all()
+    return {c.object_id: c for c in rows}
+
+
+def claim_item(object_type: str, object_id: int, *, actor: User) -> ReviewClaim:
+    """Take an item for review (renewing one's own claim). Raises InvalidTransition if
+    someone else holds a claim that has not lapsed."""
+    claim = db.session.scalar(sa.select(ReviewClaim).where(
+        ReviewClaim.object_type == object_type, ReviewClaim.object_id == object_id).with_for_update())
+    if claim is not None and claim.moderator_id != actor.id and claim.claimed_at > lapse_time():
+        raise InvalidTransition(_l("%(name)s is reviewing this item. It frees up if they leave it.",
+                                   name=claim.moderator.display_name))
+    if claim is None:
+        claim = ReviewClaim(object_type=object_type, object_id=object_id, moderator_id=actor.id)
+        try:
+            # Two moderators claiming the same fresh item at once: the unique key decides.
+            with db.session.begin_nested():
+                db.session.add(claim)
+        except IntegrityError:
+            raise InvalidTransition(_l("Someone else has just claimed this item.")) from None
+    claim.moderator_id = actor.id
+    claim.claimed_at = utcnow()
+    db.session.flush()
+    return claim
+
+
+def require_claim(object_type: str, object_id: int, *, actor: User) -> None:
+    """Guard for a decision: the actor must hold the item (claimed now if free).
+
+    Raises InvalidTransition when someone else holds it."""
+    claim_item(object_type, object_id, actor=actor)
+
+
+def release_item(object_type: str, object_id: int, *, actor: User | None = None) -> None:
+    """Drop the claim on an item (after its decision, or when its reviewer leaves it)."""
+    query = sa.delete(ReviewClaim).where(ReviewClaim.object_type == object_type, ReviewClaim.object_id == object_id)
+    if actor is not None:
+        query = query.where(ReviewClaim.moderator_id == actor.id)
+    db.session.execute(query)

@@ -1,0 +1,188 @@
+"""Review queues for designer profiles and listings: what waits, what changed, what the filter sees,
+and decisions taken under a claim.
+
+The decisions themselves are profiles.operations / listings.operations (they notify the
+owner); this module makes sure the reviewer holds the item (moderation.claims), releases the
+claim afterwards, and offers the bulk approval of simple items (no contact-filter findings).
+A rejected item that its owner resubmits is `pending` again and re-enters the queue.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import current_app
+
+from extensions import db
+from models.accounts import User
+from models.listings import Listing
+from models.moderation import AuditEntry, Violation
+from models.profiles import DesignerProfile, ReviewState
+from moderation import claims, permissions
+
+PROFILE, LISTING = "profile", "listing"
+
+PROFILE_TEXTS = ("headline", "bio", "experience", "education")
+LISTING_TEXTS = ("title", "description")
+LISTING_FIELDS = ("title", "category", "subcategory", "description", "software", "revisions_included",
+                  "turnaround_days", "unit", "min_quantity", "currency", "tiers", "images")
+PROFILE_FIELDS = ("country", "headline", "bio", "skills", "software", "experience", "education",
+                  "photo", "banner", "portfolio")
+
+
+def profile_queue():
+    """Profiles waiting for review, oldest first (a select for paginate)."""
+    return sa.select(DesignerProfile).where(DesignerProfile.state == ReviewState.pending) \
+        .order_by(DesignerProfile.submitted_at.asc(), DesignerProfile.id.asc())
+
+
+def listing_queue():
+    return sa.select(Listing).where(Listing.state == ReviewState.pending) \
+        .order_by(Listing.submitted_at.asc(), Listing.id.asc())
+
+
+def queue_size(model) -> tuple[int, object]:
+    """(items waiting, submission time of the oldest)."""
+    return db.session.execute(sa.select(sa.func.count(), sa.func.min(model.submitted_at))
+                              .where(model.state == ReviewState.pending)).one()
+
+
+@dataclass
+class Change:
+    field: str
+    before: object
+    after: object
+
+
+def listing_working_copy(listing: Listing) -> dict:
+    """The pending version in the approved snapshot's shape, so the two can be compared."""
+    from listings.operations import listing_images
+
+    return {
+        "title": listing.title, "category": listing.category, "subcategory": listing.subcategory,
+        "description": listing.description, "software": list(listing.software),
+        "revisions_included": listing.revisions_included, "turnaround_days": listing.turnaround_days,
+        "unit": listing.unit.value, "min_quantity": listing.min_quantity, "currency": listing.currency,
+        "tiers": [[t.min_quantity, t.unit_price_cents] for t in listing.tiers],
+        "images": [i.token for i in listing_images(listing)],
+    }
+
+
+def profile_working_copy(profile: DesignerProfile) -> dict:
+    from profiles.operations import live_images
+
+    copy = {name: getattr(profile, name) for name in PROFILE_FIELDS[:7]}
+    pictures = live_images(profile)
+    for purpose in ("photo", "banner"):
+        copy[purpose] = next((i.token for i in pictures if i.purpose.value == purpose), None)
+    copy["portfolio"] = [i.token for i in pictures if i.purpose.value == "portfolio"]
+    return copy
+
+
+def changes_since_approval(snapshot: dict | None, working: dict, fields: tuple[str, ...]) -> list[Change] | None:
+    """What differs between the approved version and the pending one; None for a first review."""
+    if snapshot is None:
+        return None
+    return [Change(f, snapshot.get(f), working.get(f)) for f in fields if snapshot.get(f) != working.get(f)]
+
+
+def text_findings(texts: dict[str, str], lang: str | None = None) -> dict[str, list]:
+    """The contact filter run again on each text (field → findings), for highlighting."""
+    from nlp import find_contacts
+
+    allowed = current_app.config.get("PLATFORM_DOMAINS", ())
+    found = {}
+    for name, text in texts.items():
+        if text:
+            findings = find_contacts(text, lang, allowed_domains=allowed)
+            if findings:
+                found[name] = findings
+    return found
+
+
+def listing_texts(listing: Listing) -> dict[str, str]:
+    return {name: getattr(listing, name) for name in LISTING_TEXTS}
+
+
+def profile_texts(profile: DesignerProfile) -> dict[str, str]:
+    texts = {name: getattr(profile, name) for name in PROFILE_TEXTS}
+    texts["skills"] = ", ".join(profile.skills or [])
+    return texts
+
+
+def owner_history(user_id: int, limit: int = 20) -> dict:
+    """Past review decisions on the owner's profile and listings, and their violations."""
+    listing_ids = [str(i) for i in db.session.scalars(sa.select(Listing.id).where(Listing.designer_id == user_id))]
+    profile_ids = [str(i) for i in db.session.scalars(
+        sa.select(DesignerProfile.id).where(DesignerProfile.user_id == user_id))]
+    decisions = db.session.scalars(sa.select(AuditEntry).where(
+        AuditEntry.action.in_(["profile.approved", "profile.rejected", "listing.approved", "listing.rejected"]),
+        sa.or_(sa.and_(AuditEntry.object_type == "Listing", AuditEntry.object_id.in_(listing_ids or ["-"])),
+               sa.and_(AuditEntry.object_type == "DesignerProfile", AuditEntry.object_id.in_(profile_ids or ["-"]))))
+        .order_by(AuditEntry.at.desc()).limit(limit)).all()
+    violations = db.session.scalars(sa.select(Violation).where(Violation.user_id == user_id)
+                                    .order_by(Violation.created_at.desc()).limit(limit)).all()
+    return {"decisions": decisions, "violations": violations}
+
+
+def approve_profile(profile: DesignerProfile, *, actor: User) -> DesignerProfile:
+    """Approve a pending profile the actor holds (claimed now if free).
+
+    Raises PermissionDenied, InvalidTransition (claimed by someone else, not pending)."""
+    from profiles import operations
+
+    permissions.require(permissions.can_moderate(actor))
+    claims.require_claim(PROFILE, profile.id, actor=actor)
+    profile = operations.approve_profile(profile, actor=actor)
+    claims.release_item(PROFILE, profile.id)
+    return profile
+
+
+def reject_profile(profile: DesignerProfile, *, actor: User, reasons: list[str], note: str) -> DesignerProfile:
+    """Reject a pending profile the actor holds; raises like profiles.operations.reject_profile."""
+    from profiles import operations
+
+    permissions.require(permissions.can_moderate(actor))
+    claims.require_claim(PROFILE, profile.id, actor=actor)
+    profile = operations.reject_profile(profile, actor=actor, reasons=reasons, note=note)
+    claims.release_item(PROFILE, profile.id)
+    return profile
+
+
+def approve_listing(listing: Listing, *, actor: User) -> Listing:
+    """Approve a pending listing the actor holds; raises like listings.operations.approve_listing."""
+    from listings import operations
+
+    permissions.require(permissions.can_moderate(actor))
+    claims.require_claim(LISTING, listing.id, actor=actor)
+    listing = operations.approve_listing(listing, actor=actor)
+    claims.release_item(LISTING, listing.id)
+    return listing
+
+
+def reject_listing(listing: Listing, *, actor: User, reasons: list[str], note: str) -> Listing:
+    from listings import operations
+
+    permissions.require(permissions.can_moderate(actor))
+    claims.require_claim(LISTING, listing.id, actor=actor)
+    listing = operations.reject_listing(listing, actor=actor, reasons=reasons, note=note)
+    claims.release_item(LISTING, listing.id)
+    return listing
+
+
+def bulk_approve(kind: str, ids: list[int], *, actor: User) -> tuple[int, int]:
+    """Approve the simple items among `ids`: pending, not held by someone else, and with no
+    contact-filter finding in their texts. Returns (approved, skipped); skipped items stay
+    in the queue for a full review. Raises PermissionDenied."""
+    permissions.require(permissions.can_moderate(actor))
+    model, texts, approve = ((DesignerProfile, profile_texts, approve_profile) if kind == PROFILE
+                             else (Listing, listing_texts, approve_listing))
+    held = claims.active_claims(kind, ids)
+    approved = 0
+    for item in db.session.scalars(sa.select(model).where(model.id.in_(ids), model.state == ReviewState.pending)):
+        claim = held.get(item.id)
+        if (claim is not None and claim.moderator_id != actor.id) or text_findings(texts(item)):
+            continue
+        approve(item, actor=actor)
+        approved += 1
+    return approved, len(ids) - approved

@@ -1,0 +1,145 @@
+"""Violations: contact-filter hits and user reports, decided by a moderator.
+
+Rows are written by `moderation.contact_filter.record_refused_attempt` (the filter) and by
+`report_user` (a user's report). A moderator dismisses, warns, or suspends; a warning or a
+suspension is a strike on the account.
+
+    open → dismissed | warned | suspended   (a decided violation is not decided again)
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+
+from errors import DomainError, InvalidTransition, NotFound
+from extensions import db
+from models.accounts import User
+from models.moderation import Violation, ViolationSource, ViolationStatus
+from models.types import utcnow
+from moderation import claims, permissions
+from moderation.audit import record_action
+from moderation.suspension import suspend_account
+
+STRIKES = (ViolationStatus.warned, ViolationStatus.suspended)
+
+REPORT_REASONS = {
+    "contact_details": _l("Shares contact details or asks to work outside Occlusa"),
+    "abuse": _l("Abusive or threatening behaviour"),
+    "fraud": _l("Fraud or a fake identity"),
+    "spam": _l("Spam or promotion of other services"),
+    "other": _l("Something else"),
+}
+
+
+def strike_count(user_id: int) -> int:
+    """Warnings and suspensions the account has received for violations."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Violation).where(
+        Violation.user_id == user_id, Violation.status.in_(STRIKES))) or 0
+
+
+def report_user(reported: User, *, reporter: User, reason: str, note: str = "", text: str = "",
+                source_ref: str | None = None) -> Violation:
+    """A user reports another account (or something it wrote); the report joins the violations queue.
+
+    Raises DomainError for an unknown reason or a report about oneself.
+    """
+    if reason not in REPORT_REASONS:
+        raise DomainError(_l("Choose a reason for the report."), field="reason")
+    if reported.id == reporter.id:
+        raise DomainError(_l("You cannot report yourself."))
+    violation = Violation(user_id=reported.id, source=ViolationSource.report, source_ref=source_ref,
+                          text=text or "", findings=[], reporter_id=reporter.id, report_reason=reason,
+                          report_note=(note or "").strip() or None)
+    db.session.add(violation)
+    db.session.flush()
+    record_action("violation.reported", violation, actor=reporter, after={"user_id": reported.id, "reason": reason})
+    return violation
+
+
+def _open_violation(violation: Violation, actor: User) -> Violation:
+    permissions.require(permissions.can_moderate(actor))
+    violation = db.session.get(Violation, violation.id, with_for_update=True, populate_existing=True)
+    if violation is None:
+        raise NotFound(_l("This violation does not exist."))
+    if violation.status != ViolationStatus.open:
+        raise InvalidTransition(_l("This violation was already decided (%(status)s).", status=violation.status.value))
+    claims.require_claim("violation", violation.id, actor=actor)
+    return violation
+
+
+def _decide(violation: Violation, status: ViolationStatus, actor: User, note: str) -> None:
+    violation.status = status
+    violation.decided_by_id = actor.id
+    violation.decided_at = utcnow()
+    violation.decision_note = (note or "").strip() or None
+    db.session.flush()
+    claims.release_item("violation", violation.id)
+    record_action(f"violation.{status.value}", violation, actor=actor, before={"status": "open"},
+                  after={"status": status.value, "user_id": violation.user_id}, reason=violation.decision_note)
+
+
+def dismiss_violation(violation: Violation, *, actor: User, note: str = "") -> Violation:
+    """Not a violation (false positive, unfounded report): no strike. Raises PermissionDenied,
+    InvalidTransition (already decided or claimed by someone else)."""
+    violation = _open_violation(violation, actor)
+    _decide(violation, ViolationStatus.dismissed, actor, note)
+    return violation
+
+
+def warn_user(violation: Violation, *, actor: User, note: str) -> Violation:
+    """A strike with a warning the user reads (notification "warning", always delivered).
+
+    Raises PermissionDenied, InvalidTransition, DomainError (no note: the user must know why).
+    """
+    if not (note or "").strip():
+        raise DomainError(_l("Write the warning the user will read."), field="note")
+    violation = _open_violation(violation, actor)
+    _decide(violation, ViolationStatus.warned, actor, note)
+    from messaging.notify import notify
+
+    notify(violation.user, "warning", title=_l("Warning from Occlusa moderation"), body=note.strip(),
+           url=url_for("pages.help_index"))
+    return violation
+
+
+def suspend_for_violation(violation: Violation, *, actor: User, note: str,
+                          until: datetime | None = None) -> Violation:
+    """A strike that suspends the account (see moderation.suspension.suspend_account).
+
+    Raises PermissionDenied, InvalidTransition, DomainError.
+    """
+    violation = _open_violation(violation, actor)
+    _decide(violation, ViolationStatus.suspended, actor, note)
+    suspend_account(violation.user, actor=actor, reason=note, until=until)
+    return violation
+
+
+class Span:
+    """A finding placed in the violation's stored text (for the highlight_findings filter)."""
+
+    __slots__ = ("start", "end", "reason", "kind")
+
+    def __init__(self, start: int, end: int, reason: str, kind: str):
+        self.start, self.end, self.reason, self.kind = start, end, reason, kind
+
+
+def findings_in_text(violation: Violation) -> list[Span]:
+    """The violation's findings in the coordinates of `violation.text`.
+
+    The filter records offsets per field and the text as "[field] text" blocks
+    (contact_filter.record_refused_attempt); each finding is shifted to its block.
+    """
+    spans = []
+    for f in violation.findings or []:
+        prefix = f"[{f.get('field')}] "
+        block = violation.text.find(prefix)
+        if block < 0:
+            continue
+        offset = block + len(prefix)
+        start, end = offset + int(f["start"]), offset + int(f["end"])
+        if violation.text[start:end] == f.get("text", violation.text[start:end]):
+            spans.append(Span(start, end, f.get("reason", ""), f.get("kind", "")))
+    return spans

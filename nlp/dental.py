@@ -1,0 +1,123 @@
+"""Dental talk that looks like numbers, kept away from the phone detector.
+
+A case thread is full of digit groups: tooth lists ("11 12 13 21 22", "teeth 2 3 4 5",
+"36-46"), measurements ("0.05 mm", "margin 1,2mm", "12 µm"), prices and quantities ("$7",
+"45 EUR", "10 units"), dates ("2024-01-13", "13/01/2024"), decimals ("0.05 0.08 0.10"),
+case, lot, order and part references ("Case 2024-0113", "then 2025-0443", "LOT 2210456789",
+"REF 021.4316", "LAB-88213"). `dental_spans` returns the spans of such numbers inside and
+right after the phone candidates, which the phone detector blanks out before it reads them.
+
+What a candidate starts with is read from the words just before it ("case", "teeth", "$");
+what it contains and what follows it, with patterns. A phone cue right before a candidate
+("tel", "whatsapp") wins over the patterns. Digits glued to letters ("IMG_4821", "scan_20240113")
+never make phone candidates, so file names and shade codes need no rule of their own.
+"""
+from __future__ import annotations
+
+import re
+
+_NUMBER = r"\d+(?:[.,]\d+)?"
+_UNITS = (r"mm|cm|um|microns?|mic|deg|degrees?|grad|°|%|ml|mg|g|kg|ncm|n|x|units?|unidades?|"
+          r"unites?|unita|einheiten|stk|pcs|pieces?|pezzi|pecas|piezas|crowns?|couronnes?|"
+          r"coronas?|coroas|corone|kronen|arch(?:es)?|arcadas?|arcate|kiefer|teeth|dents|"
+          r"dientes|dentes|denti|zahne|days?|jours?|dias|giorni|tage|h|hours?|heures?|horas|"
+          r"ore|stunden|min|minutes?|minutos|minuti")
+_CURRENCY = r"[$€£]|usd|eur|euros?|dollars?|gbp|chf|brl|r\$|reais|mxn|cad|aud"
+
+# Numbers read from what they contain and what follows them. The lookahead lets the regex
+# engine skip quickly to digits.
+_SHAPES = re.compile(r"(?=\d)(?:" + "|".join((
+    # dates: 2024-01-13, 13/01/2024, 13.01.24
+    r"(?<![\d.\-/])(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2}))"
+    r"(?![.\-/]?\d)",
+    # measurements and quantities, ranges included: 0.05-0.08 mm, 10 units
+    rf"(?<![\d.,]){_NUMBER}(?:\s?[-/]\s?{_NUMBER})*\s?(?:{_UNITS})(?![a-z])",
+    # prices with the currency after: 45 EUR, 1.250,00 €
+    rf"(?<![\d.,])\d+(?:[.,\s]\d{{3}})*(?:[.,]\d{{1,2}})?\s?(?:{_CURRENCY})(?![a-z])",
+    # references that start with a year: 2025-0443, 2024/118
+    r"(?<![\d.\-/+])(?:19|20)\d{2}[-/]\d{3,5}(?![.\-/]?\d)",
+    # a decimal standing alone: 0.05, 1,2
+    r"(?<![\d.,])\d{1,3}[.,]\d{1,3}(?![\d]|[.,]\d)",
+)) + ")")
+# Two-digit numbers in a row, kept when they are all tooth numbers or a steady run.
+# One spelling per separator, so a failed match is not retried every other way.
+_LIST_SEPARATOR = r"(?:\s*[,/+&-]\s*|\s+)"
+_LIST = re.compile(rf"(?<![\d+])(?<!\d[\s.,/+&-])\d{{1,2}}(?:{_LIST_SEPARATOR}\d{{1,2}})+"
+                   r"(?![\s.\-/]?\d)")
+
+# Words before a candidate that say what its first number is.
+_REFERENCE_WORDS = frozenset((
+    "case cases cas caso casos fall order commande pedido ordine auftrag bestellung lot lotto "
+    "lote charge batch ref reference referencia riferimento referenz art artikel sku part item "
+    "invoice facture factura fatura fattura rechnung ticket patient paciente paziente job rx "
+    "serial sn dossier expediente pratica akte kit cat catalog catalogue p/n pn model modelo "
+    "modello modell version versao versione build tracking sendung colis paquete pacote").split())
+_NUMBER_WORDS = frozenset("no nr n° no° number numero nummer #".split())
+_TOOTH_WORDS = frozenset((
+    "tooth teeth dent dents diente dientes dente dentes denti zahn zahne zahnen fdi universal "
+    "unit units pontic pontics bridge bridges crown crowns implant implants").split())
+_ON = frozenset("on sur en no na su auf".split())  # "crowns ON 14 15 16"
+_CURRENCY_WORDS = frozenset("$ € £ usd eur euro euros dollar dollars gbp chf brl r$ reais".split())
+_CONTEXT = 30  # characters read before a candidate
+_AFTER = 15    # characters read after it, for units and currencies
+
+_FIRST_CODE = re.compile(r"[0-9][0-9\-/.]*")                                 # 2024-0113
+_FIRST_PRICE = re.compile(r"\d+(?:[.,\s]\d{3})*(?:[.,]\d{1,2})?")           # 1 250,00
+_FIRST_TEETH = re.compile(
+    rf"\d{{1,2}}(?:(?:{_LIST_SEPARATOR}|\s+(?:and|et|y|e|und)\s+)\d{{1,2}})*(?!\d)")
+_WORD = re.compile(r"[a-z$€£#°/]+")
+_GAP = re.compile(r"[\s.:-]{0,3}")  # "case: ", "ref. ", "no. "
+
+# FDI tooth numbers: permanent 11-48, deciduous 51-85.
+_FDI = frozenset(f"{q}{t}" for q in "1234" for t in "12345678") | frozenset(
+    f"{q}{t}" for q in "5678" for t in "12345")
+_DIGITS = re.compile(r"\d+")
+_PHONE_CUE = re.compile(r"(?:tel|phone|telephone|telefono|telefone|telefon|mobile|mobil|cell|"
+                        r"celular|cellulare|movil|portable|handy|whatsapp|zap|number|numero|"
+                        r"nummer)\W{0,3}$")
+
+
+def dental_spans(text: str, candidates: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans of dental numbers (see module docstring) within or right after the candidates."""
+    spans = []
+    for start, end in candidates:
+        lead = _leading_number(text, start)  # "serial number 44..." is no phone cue
+        if lead:
+            spans.append(lead)
+        elif _PHONE_CUE.search(text, max(0, start - 20), start):
+            continue
+        spans += [m.span() for m in _SHAPES.finditer(text, start, min(len(text), end + _AFTER))]
+        spans += [m.span() for m in _LIST.finditer(text, start, end) if _all_teeth(m.group())]
+    return spans
+
+
+def _leading_number(text: str, start: int) -> tuple[int, int] | None:
+    """The candidate's first number when the words before it name it: "Case 2024-0113"."""
+    words = list(_WORD.finditer(text, max(0, start - _CONTEXT), start))
+    before = [w.group() for w in words]
+    if text[start - 1:start] in ("#", "-", "_") and text[start - 2:start - 1].isalpha():
+        pattern = _FIRST_CODE  # LAB-88213, #2024-0113
+    elif not before or not _GAP.fullmatch(text, words[-1].end(), start):
+        return None
+    elif before[-1] in _REFERENCE_WORDS or (
+            before[-1] in _NUMBER_WORDS and len(before) > 1 and before[-2] in _REFERENCE_WORDS):
+        pattern = _FIRST_CODE
+    elif before[-1] in _CURRENCY_WORDS or text[start - 1:start] in ("$", "€", "£"):
+        pattern = _FIRST_PRICE
+    elif before[-1] in _TOOTH_WORDS or (
+            before[-1] in _ON and len(before) > 1 and before[-2] in _TOOTH_WORDS):
+        pattern = _FIRST_TEETH
+    else:
+        return None
+    match = pattern.match(text, start)
+    return match.span() if match else None
+
+
+def _all_teeth(group: str) -> bool:
+    """Two-digit numbers that are all FDI tooth numbers, or a steady run ("2, 3, 4, 5, 6")."""
+    numbers = _DIGITS.findall(group)
+    if all(n in _FDI for n in numbers):
+        return True
+    values = [int(n) for n in numbers]
+    steps = {b - a for a, b in zip(values, values[1:])}
+    return steps in ({1}, {-1})

@@ -1,0 +1,55 @@
+"""E-mail addresses, plain and disguised.
+
+Finds "john.doe@gmail.com" and its disguises: "john dot doe at gmail",
+"john(at)gmail(dot)com", "jean point dupont arobase orange point fr", "juan punto perez
+arroba hotmail", "hans punkt mueller ät gmx punkt de", "john [at] gmail [dot] com",
+"john @ gmail", "anna underscore cad at gmail". Spaced-out letters ("j o h n @ ...")
+arrive already joined by `nlp.normalise`. A domain must end with a known
+top-level domain, or be a well-known provider named alone ("john at gmail").
+"""
+from __future__ import annotations
+
+import re
+
+from nlp.findings import EMAIL, Hit
+from nlp.lexicon import EMAIL_PROVIDERS, TLDS
+
+_OPEN, _CLOSE = r"[\(\[\{<]", r"[\)\]\}>]"
+_AT_WORDS = "at|arobase|arroba|chez|chiocciola|klammeraffe"
+_DOT_WORDS = "dot|point|punto|ponto|punkt"
+
+_AT = (rf"(?:@|\s+@\s+|\s*{_OPEN}\s*(?:@|{_AT_WORDS})\s*{_CLOSE}\s*"
+       rf"|\s+(?:{_AT_WORDS})\s+)")
+_PROVIDERS = "|".join(EMAIL_PROVIDERS)
+# "john @gmail.com", "john@ gmail": lopsided spaces, only before a well-known provider, since
+# "insta @anna.cad.design" is a handle.
+_LOPSIDED_AT = rf"(?:\s+@|@\s+)(?=(?:{_PROVIDERS})\b)"
+_DOT = (rf"(?:\.|\s\.\s|\s*{_OPEN}\s*(?:\.|{_DOT_WORDS})\s*{_CLOSE}\s*"
+        rf"|\s+(?:{_DOT_WORDS})\s+)")
+_WORD = r"[a-z0-9](?:[a-z0-9_%+-]*[a-z0-9])?"
+# The local part splits only one way ("ab_ab_ab" is never re-split on failure): its pieces
+# have no separator inside, and each separator has one spelling.
+_PIECE = r"[a-z0-9%+]+"
+_LOCAL_SEPARATOR = (rf"[._-]|\s\.\s|\s*{_OPEN}\s*(?:\.|{_DOT_WORDS})\s*{_CLOSE}\s*"
+                    rf"|\s+(?:{_DOT_WORDS}|underscore|dash|hyphen|tiret|guion|trattino"
+                    rf"|unterstrich)\s+")
+_LOCAL = rf"{_PIECE}(?:(?:{_LOCAL_SEPARATOR}){_PIECE})*"
+_DOMAIN = (rf"{_WORD}(?:{_DOT}{_WORD})*{_DOT}(?:{'|'.join(TLDS)})"
+           rf"|(?:{_PROVIDERS})")
+
+_EMAIL = re.compile(rf"(?<![a-z0-9._%+-]){_LOCAL}(?:{_AT}|{_LOPSIDED_AT})(?!www\.)(?:{_DOMAIN})"
+                    rf"(?![a-z0-9-])")
+# Cheap tests that must both pass before the full pattern runs: a way to write "at", and a
+# top-level domain after a dot or a well-known provider.
+_AT_HINT = re.compile(rf"@|\b(?:{_AT_WORDS})\b")
+_DOMAIN_HINT = re.compile(rf"(?:[.\)\]\}}>]|\b(?:{_DOT_WORDS})\b)\s*(?:{'|'.join(TLDS)})\b"
+                          rf"|\b(?:{_PROVIDERS})\b")
+
+REASON = "Looks like an e-mail address"
+
+
+def email_hits(text: str) -> list[Hit]:
+    """E-mail addresses in normalised text."""
+    if not (_AT_HINT.search(text) and _DOMAIN_HINT.search(text)):
+        return []
+    return [Hit(EMAIL, m.start(), m.end(), REASON) for m in _EMAIL.finditer(text)]

@@ -1,0 +1,78 @@
+"""What the filter reports: findings, their kinds, and how overlapping hits are merged.
+
+Detectors work on the normalised copy of a message and report `Hit`s in its coordinates;
+`merge_hits` maps them back to the original text and merges overlapping hits into one
+`Finding`, keeping the most specific kind (an e-mail address contains a domain, a wa.me link
+contains a phone number: the reader wants to hear "e-mail" and "WhatsApp", not "link").
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+EMAIL = "email"
+PHONE = "phone"
+MESSAGING_APP = "messaging_app"
+SOCIAL = "social"
+URL = "url"
+# Requests to move the deal off the platform: pay outside it, or continue the conversation
+# outside it ("write me outside the site"), when no address, number or app is named.
+OFF_PLATFORM_PAYMENT = "off_platform_payment"
+
+KINDS = (EMAIL, PHONE, MESSAGING_APP, SOCIAL, URL, OFF_PLATFORM_PAYMENT)
+
+# When hits overlap, the first kind in this order names the merged finding.
+_SPECIFICITY = {kind: rank for rank, kind in enumerate(
+    (EMAIL, MESSAGING_APP, SOCIAL, OFF_PLATFORM_PAYMENT, PHONE, URL))}
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A piece of the original text that looks like off-platform contact.
+
+    `text` is `original[start:end]`, so a UI can underline it; `reason` is a short English
+    sentence telling the writer why it was stopped.
+    """
+
+    kind: str
+    start: int
+    end: int
+    text: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A detector's match, in the coordinates of the normalised text it ran on."""
+
+    kind: str
+    start: int
+    end: int
+    reason: str
+
+
+def merge_hits(original: str, spans: Iterable[tuple[int, int, Hit]]) -> list[Finding]:
+    """Turn hits (already mapped to original `start, end`) into sorted, non-overlapping findings."""
+    merged: list[list] = []  # [start, end, hit] with the hit that names the merged span
+    for start, end, hit in sorted(spans, key=lambda s: (s[0], -s[1])):
+        start, end = _trim(original, start, end)
+        if start >= end:
+            continue
+        if merged and start < merged[-1][1]:
+            last = merged[-1]
+            last[1] = max(last[1], end)
+            if _SPECIFICITY[hit.kind] < _SPECIFICITY[last[2].kind]:
+                last[2] = hit
+        else:
+            merged.append([start, end, hit])
+    return [Finding(hit.kind, start, end, original[start:end], hit.reason)
+            for start, end, hit in merged]
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink a span so it neither starts nor ends with white space."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end

@@ -1,0 +1,145 @@
+"""Words the filter knows: brands, link hosts, e-mail providers, and per-language cues.
+
+Everything is written folded (lower case, no accents: see `nlp.normalise.fold`) except the
+per-language cue phrases, which are written naturally and folded when the matchers are built.
+The cues of one language live in `nlp/lexicon/<lang>.py`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from nlp.findings import MESSAGING_APP, OFF_PLATFORM_PAYMENT, SOCIAL
+from nlp.lexicon import de, en, es, fr, it, pt
+from nlp.lexicon.cues import Cues
+
+LANGUAGES = ("en", "fr", "es", "pt", "it", "de")
+CUES: dict[str, Cues] = {"en": en.CUES, "fr": fr.CUES, "es": es.CUES, "pt": pt.CUES,
+                         "it": it.CUES, "de": de.CUES}
+
+
+@dataclass(frozen=True)
+class Brand:
+    """An app, network or payment service, and how people write its name.
+
+    `ambiguous` forms are also ordinary words ("line", "signal", "x", "wise", "cash") and
+    only count in a tight contact or payment context.
+    """
+
+    name: str
+    kind: str
+    forms: tuple[str, ...]
+    ambiguous: tuple[str, ...] = ()
+
+
+APPS = (
+    Brand("WhatsApp", MESSAGING_APP,
+          ("whatsapp", "whats app", "what's app", "whatsap", "watsapp", "watsap", "wasap",
+           "guasap", "whatsapp business", "wpp", "wsp", "zapzap", "whats"), ("wa", "zap")),
+    Brand("Telegram", MESSAGING_APP, ("telegram", "telegramm", "telegrama"), ("tg", "tele")),
+    Brand("Signal", MESSAGING_APP, ("signal app", "signal messenger"), ("signal",)),
+    Brand("Viber", MESSAGING_APP, ("viber",)),
+    Brand("WeChat", MESSAGING_APP, ("wechat", "we chat", "weixin")),
+    Brand("Line", MESSAGING_APP, ("line app", "line id"), ("line",)),
+    Brand("Skype", MESSAGING_APP, ("skype",)),
+    Brand("Discord", MESSAGING_APP, ("discord",)),
+    Brand("Messenger", MESSAGING_APP, ("messenger", "fb messenger", "facebook messenger")),
+    Brand("Zoom", MESSAGING_APP, ("zoom call", "zoom meeting"), ("zoom",)),
+    Brand("Google Meet", MESSAGING_APP, ("google meet", "gmeet")),
+    Brand("Microsoft Teams", MESSAGING_APP, ("microsoft teams", "ms teams"), ("teams",)),
+    Brand("FaceTime", MESSAGING_APP, ("facetime",)),
+    Brand("Instagram", SOCIAL, ("instagram", "instagramm", "insta", "instagrm"), ("ig",)),
+    Brand("Facebook", SOCIAL, ("facebook", "facebok"), ("fb", "face")),
+    Brand("LinkedIn", SOCIAL, ("linkedin", "linked in")),
+    Brand("X (Twitter)", SOCIAL, ("twitter",), ("x",)),
+    Brand("TikTok", SOCIAL, ("tiktok", "tik tok")),
+    Brand("YouTube", SOCIAL, ("youtube", "you tube"), ("yt",)),
+    Brand("Snapchat", SOCIAL, ("snapchat",), ("snap",)),
+)
+
+PAYMENT_METHODS = (
+    Brand("PayPal", OFF_PLATFORM_PAYMENT, ("paypal", "pay pal")),
+    Brand("Wise", OFF_PLATFORM_PAYMENT, ("transferwise",), ("wise",)),
+    Brand("Payoneer", OFF_PLATFORM_PAYMENT, ("payoneer",)),
+    Brand("Revolut", OFF_PLATFORM_PAYMENT, ("revolut",)),
+    Brand("Venmo", OFF_PLATFORM_PAYMENT, ("venmo",)),
+    Brand("Zelle", OFF_PLATFORM_PAYMENT, (), ("zelle",)),
+    Brand("Cash App", OFF_PLATFORM_PAYMENT, ("cash app", "cashapp")),
+    Brand("Western Union", OFF_PLATFORM_PAYMENT, ("western union", "moneygram")),
+    Brand("Skrill", OFF_PLATFORM_PAYMENT, ("skrill",)),
+    Brand("Bizum", OFF_PLATFORM_PAYMENT, ("bizum",)),
+    Brand("Pix", OFF_PLATFORM_PAYMENT, ("chave pix",), ("pix",)),
+    Brand("MB Way", OFF_PLATFORM_PAYMENT, ("mbway", "mb way")),
+    Brand("Lydia", OFF_PLATFORM_PAYMENT, (), ("lydia",)),
+    Brand("Satispay", OFF_PLATFORM_PAYMENT, ("satispay", "postepay")),
+    Brand("bank transfer", OFF_PLATFORM_PAYMENT,
+          ("bank transfer", "wire transfer", "bank wire", "bank account", "iban",
+           "virement", "virement bancaire", "rib", "transferencia bancaria",
+           "deposito bancario", "cuenta bancaria", "conta bancaria", "bonifico",
+           "bonifico bancario", "conto corrente", "uberweisung", "bankuberweisung",
+           "bankverbindung", "kontonummer", "sepa"),
+          ("transferencia", "transfer", "wire", "deposito", "swift")),
+    Brand("crypto", OFF_PLATFORM_PAYMENT, ("bitcoin", "btc", "usdt", "ethereum", "crypto",
+                                           "krypto", "cripto")),
+)
+
+# Link hosts that say more than "a link": host suffix -> (kind, name).
+LINK_HOSTS = {
+    "wa.me": (MESSAGING_APP, "WhatsApp"), "whatsapp.com": (MESSAGING_APP, "WhatsApp"),
+    "t.me": (MESSAGING_APP, "Telegram"), "telegram.me": (MESSAGING_APP, "Telegram"),
+    "telegram.org": (MESSAGING_APP, "Telegram"), "signal.me": (MESSAGING_APP, "Signal"),
+    "signal.group": (MESSAGING_APP, "Signal"), "viber.com": (MESSAGING_APP, "Viber"),
+    "wechat.com": (MESSAGING_APP, "WeChat"), "weixin.qq.com": (MESSAGING_APP, "WeChat"),
+    "line.me": (MESSAGING_APP, "Line"), "skype.com": (MESSAGING_APP, "Skype"),
+    "discord.gg": (MESSAGING_APP, "Discord"), "discord.com": (MESSAGING_APP, "Discord"),
+    "discordapp.com": (MESSAGING_APP, "Discord"), "m.me": (MESSAGING_APP, "Messenger"),
+    "messenger.com": (MESSAGING_APP, "Messenger"), "zoom.us": (MESSAGING_APP, "Zoom"),
+    "meet.google.com": (MESSAGING_APP, "Google Meet"),
+    "instagram.com": (SOCIAL, "Instagram"), "instagr.am": (SOCIAL, "Instagram"),
+    "facebook.com": (SOCIAL, "Facebook"), "fb.com": (SOCIAL, "Facebook"),
+    "fb.me": (SOCIAL, "Facebook"), "linkedin.com": (SOCIAL, "LinkedIn"),
+    "lnkd.in": (SOCIAL, "LinkedIn"), "twitter.com": (SOCIAL, "X (Twitter)"),
+    "x.com": (SOCIAL, "X (Twitter)"), "tiktok.com": (SOCIAL, "TikTok"),
+    "youtube.com": (SOCIAL, "YouTube"), "youtu.be": (SOCIAL, "YouTube"),
+    "snapchat.com": (SOCIAL, "Snapchat"),
+    "paypal.me": (OFF_PLATFORM_PAYMENT, "PayPal"), "paypal.com": (OFF_PLATFORM_PAYMENT, "PayPal"),
+    "wise.com": (OFF_PLATFORM_PAYMENT, "Wise"), "revolut.me": (OFF_PLATFORM_PAYMENT, "Revolut"),
+    "venmo.com": (OFF_PLATFORM_PAYMENT, "Venmo"),
+}
+
+# App link schemes ("whatsapp://send?phone=...", "skype:john.doe?call").
+APP_SCHEMES = {"whatsapp": "WhatsApp", "tg": "Telegram", "viber": "Viber", "skype": "Skype",
+               "weixin": "WeChat", "sgnl": "Signal", "discord": "Discord"}
+
+# Providers people name without a top-level domain: "john at gmail".
+EMAIL_PROVIDERS = ("gmail", "googlemail", "hotmail", "yahoo", "outlook", "icloud", "protonmail",
+                   "proton", "gmx", "aol", "yandex", "libero", "laposte", "wanadoo", "msn",
+                   "tiscali", "virgilio", "mailru")
+
+# Top-level domains worth flagging. File extensions (.stl, .ply, .zip, .mov) are left out.
+TLDS = ("com", "net", "org", "info", "biz", "io", "co", "me", "app", "dev", "xyz", "site",
+        "online", "store", "shop", "tech", "pro", "link", "email", "dental", "clinic",
+        "health", "care", "studio", "design", "eu", "fr", "be", "ch", "lu", "ca", "us", "uk",
+        "ie", "de", "at", "es", "pt", "br", "it", "nl", "mx", "ar", "cl", "pe", "uy", "ve",
+        "ec", "bo", "au", "nz", "za", "in", "ru", "cn", "jp", "ly", "gl", "gg", "to", "tv",
+        "cc", "ws", "ma", "dz", "tn", "ro", "gr", "se", "no", "dk", "fi", "cz", "sk", "hu")
+# TLDs that are also words ("point de contact", "look at it"): never after a spelled "dot".
+WORD_TLDS = frozenset(("de", "it", "es", "at", "be", "me", "in", "us", "to", "no", "co",
+                       "pro", "link", "email", "care", "design", "studio", "store", "shop",
+                       "site", "online", "app", "dental", "clinic", "health", "tech", "ma",
+                       "se", "la"))
+
+# Prepositions that may stand between a cue and an ambiguous name: "add me ON Line".
+PREPOSITIONS = frozenset(
+    "on in at via over through by with to onto "
+    "sur par en a au "
+    "por al "
+    "no na em pelo pela "
+    "su per tramite con "
+    "auf uber per bei mit im am".split())
+# Object pronouns that may stand there too: "add ME on Line", "schreib MIR auf Signal".
+PRONOUNS = frozenset("me moi m' mi mich mir".split())
+
+# What joins a name to a handle: "insta: @lab", "my signal is ...", "skype id = john.d".
+HANDLE_JOINERS = frozenset(
+    ": = - -> is id handle username user name account c'est est es e ist lautet "
+    "pseudo usuario utente nome".split())

@@ -1,0 +1,31 @@
+"""Italian cue phrases."""
+from nlp.lexicon.cues import Cues
+
+CUES = Cues(
+    contact=("aggiungimi", "contattami", "contattarmi", "scrivimi", "scrivermi", "scrivere",
+             "seguimi", "chiamami", "parliamo", "sentiamoci", "continuiamo", "passiamo",
+             "spostiamoci", "hai", "avete", "usi", "sei su", "sono su", "mandami", "trovami",
+             "cercami", "mi trovi"),
+    possessive=("mio", "mia", "il mio", "la mia", "nostro", "nostra"),
+    pay=("pagare", "pagami", "paga", "paghi", "pagate", "pagherai", "pagamento", "soldi",
+         "accetto", "versare", "pagarmi"),
+    off_platform=("fuori dalla piattaforma", "fuori dal sito", "fuori piattaforma",
+                  "direttamente", "in privato", "privatamente", "fuori da occlusa"),
+    bypass=("senza passare dalla piattaforma", "senza passare dal sito",
+            "senza passare da occlusa", "senza commissione", "senza la commissione",
+            "aggirare la piattaforma"),
+    avoid=("evitare", "evitiamo", "risparmiare", "risparmiamo", "saltare", "aggirare"),
+    fees=("commissione", "commissioni", "percentuale"),
+    other_fees=("urgenza", "extra", "spedizione", "aggiuntivi", "revisione"),
+    their_details=("il tuo numero", "tuo numero", "tuo cellulare", "tua email", "tua mail",
+                   "la tua mail", "tuo contatto", "tuoi contatti", "tuo telefono"),
+    asking=("dammi", "mandami", "passami", "qual è", "mi dai", "mi lasci", "lasciami",
+            "mi serve"),
+    yours=("tuo", "tua", "il tuo", "la tua", "vostro"),
+    on_platform=("qui", "sulla piattaforma", "tramite la piattaforma", "attraverso la piattaforma",
+                 "su occlusa", "tramite occlusa", "nella chat", "sul sito", "nel caso"),
+    call_me=("chiamami", "telefonami", "mandami una mail", "mandami un sms",
+             "scrivimi una mail", "scrivimi via mail", "mandami un'email"),
+    openers=("per favore", "allora", "e", "o", "ok", "altrimenti"),
+    negations=("non", "mai", "vietato"),
+)

@@ -1,0 +1,115 @@
+"""Phone numbers of any country, in the usual formats and disguised.
+
+Works on normalised text, where full-width and keycap digits, look-alike letters and
+spelled-out numbers are already digits. A candidate is a run of seven or more digits with
+up to four separators between any two ("+33 6 12 34 56 78", "0-6-1-2 ...", "(555)
+123-4567", "six one two, three four"), line breaks included. Dental numbers (see
+`nlp.dental`) are blanked out first. A candidate is reported when `phonenumbers` finds it
+valid as dialled internationally or in one of the regions likely for the message's
+language, trying it whole and without a stray first or last group; when it is dialled with
+"+" and has a possible length; or, failing that, when a phone cue ("tel", "call me",
+"whatsapp") stands right before it.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import phonenumbers
+
+from nlp.dental import dental_spans
+from nlp.findings import PHONE, Hit
+
+# Digits glued to a word, or in a link's path or query ("/cases/2024-0113", "?id=..."), are
+# not candidates.
+_CANDIDATE = re.compile(r"(?<![\w+/=])(?:\+\s?)?\d(?:[\s.,\-/\\()*|~]{0,4}\d){6,18}(?!\w)")
+_GROUP = re.compile(r"\d+")
+_MIN_DIGITS = 8
+_MAX_DIGITS = 15
+_CUE_REACH = 40  # characters before a candidate searched for a phone cue
+_CUE = re.compile(r"(?:tel|phone|telephone|telefono|telefone|telefon|mobile|mobil|cell|celular|"
+                  r"cellulare|movil|portable|handy|whatsapp|zap|number|numero|nummer|call|"
+                  r"appelle|llama|liga|chiama|ruf|sms|text|wa)\b\W{0,12}(?:\w+\W{1,3}){0,3}$")
+
+_CORE_REGIONS = ("US", "GB", "FR", "DE", "ES", "IT", "PT", "BR")
+REGIONS = {
+    "en": ("US", "GB", "CA", "AU", "IE", "NZ", "IN", "ZA"),
+    "fr": ("FR", "BE", "CH", "LU", "CA", "MA"),
+    "es": ("ES", "MX", "AR", "CO", "CL", "PE", "US"),
+    "pt": ("BR", "PT"),
+    "it": ("IT", "CH"),
+    "de": ("DE", "AT", "CH"),
+}
+
+REASON = "Looks like a phone number"
+
+
+@lru_cache(maxsize=None)
+def regions_for(lang: str | None) -> tuple[str, ...]:
+    """Regions to read national numbers in: the language's own first, then the core ones."""
+    own = REGIONS.get(lang, ()) if lang else tuple(r for rs in REGIONS.values() for r in rs)
+    return tuple(dict.fromkeys(own + _CORE_REGIONS))
+
+
+def phone_hits(text: str, regions: tuple[str, ...]) -> list[Hit]:
+    """Phone numbers in normalised text."""
+    candidates = [m.span() for m in _CANDIDATE.finditer(text)]
+    if not candidates:
+        return []
+    masked = _blank(text, dental_spans(text, candidates))
+    hits = []
+    for candidate in _CANDIDATE.finditer(masked):
+        groups = [g.span() for g in _GROUP.finditer(masked, candidate.start(), candidate.end())]
+        span = _valid_span(masked, groups, regions)
+        if span:
+            hits.append(Hit(PHONE, *span, REASON))
+    return hits
+
+
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+    chars = list(text)
+    for start, end in spans:
+        chars[start:end] = "#" * (end - start)
+    return "".join(chars)
+
+
+def _valid_span(text: str, groups: list[tuple[int, int]], regions: tuple[str, ...]):
+    """Span of the number in the candidate's digit groups, trimming one stray group each side
+    (never the country code after a "+")."""
+    n = len(groups)
+    dialled = text[max(0, groups[0][0] - 2):groups[0][0]].strip().endswith("+")
+    for first, last in ((0, n), (1, n), (0, n - 1), (1, n - 1)):
+        if last - first < 1 or (first and dialled):
+            continue
+        start, end = groups[first][0], groups[last - 1][1]
+        plus = dialled and not first
+        digits = "".join(text[a:b] for a, b in groups[first:last])
+        if _MIN_DIGITS - plus <= len(digits) <= _MAX_DIGITS and _is_phone(digits, plus, regions):
+            if plus:
+                start = text.rindex("+", 0, start)
+            elif text[start - 1:start] == "(" and ")" in text[start:end]:
+                start -= 1
+            return start, end
+    digits = "".join(text[a:b] for a, b in groups)
+    cue_from = max(0, groups[0][0] - _CUE_REACH)
+    if _MIN_DIGITS <= len(digits) <= _MAX_DIGITS and _CUE.search(text, cue_from, groups[0][0]):
+        return groups[0][0], groups[-1][1]
+    return None
+
+
+def _is_phone(digits: str, plus: bool, regions: tuple[str, ...]) -> bool:
+    if plus or digits.startswith("00"):
+        return _valid("+" + digits.removeprefix("00"), None, possible_is_enough=plus)
+    if any(_valid(digits, region) for region in regions):
+        return True
+    return len(digits) >= 10 and digits[0] != "0" and _valid("+" + digits, None)
+
+
+def _valid(number: str, region: str | None, possible_is_enough: bool = False) -> bool:
+    """Valid per `phonenumbers`; for a number dialled with "+", a possible length will do."""
+    try:
+        parsed = phonenumbers.parse(number, region)
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.is_valid_number(parsed) or (
+        possible_is_enough and phonenumbers.is_possible_number(parsed))

@@ -1,0 +1,136 @@
+"""spaCy phrase matching: brand names and the cue phrases of the six languages.
+
+Apps, networks and payment services ("insta", "PayPal", "Line") and every cue phrase of
+`nlp.lexicon` ("add me on", "écris-moi", "pay me", "your number", "outside the platform")
+go into one spaCy `PhraseMatcher` per tokenizer language. Each is built once per process, on
+first use, from `spacy.blank(lang)`: a tokenizer only, no model, nothing to download. The
+cues of all six languages are loaded in every matcher, because people switch language
+mid-thread ("merci, add me on insta"); the language only picks the tokenizer.
+`tagger(lang)(text)` returns the tokenised message and the phrases found in it; `nlp.requests` decides what they mean.
+
+Most messages name no app, payment service or way around the platform; for them nothing
+else matters, so a message is only tokenised when it contains one of the "trigger" words
+(for each such phrase, its longest uncommon word).
+
+One token pattern (a spaCy `Matcher`) finds ways around the platform's cut that a phrase
+list cannot enumerate: "avoid the 9% fee", "nos ahorramos la comisión", "évite les frais de
+la plateforme", but not "avoid the rush fee" nor "éviter les frais d'urgence".
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, fields
+from functools import lru_cache
+
+import spacy
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc
+
+from nlp.lexicon import APPS, CUES, LANGUAGES, PAYMENT_METHODS, Brand
+from nlp.lexicon.cues import Cues
+from nlp.normalise import fold
+
+APP = "app"
+METHOD = "method"
+BYPASS = "bypass"
+_FEE_WORDS = ("avoid", "fees", "other_fees")  # cue fields used by the fee pattern only
+CUE_LABELS = tuple(f.name for f in fields(Cues) if f.name not in _FEE_WORDS)
+_FEE_GAP = 3  # words allowed between "avoid" and "fee"
+# Cue labels that make a request on their own; the others only qualify a name or one of these.
+_REQUEST_LABELS = ("off_platform", BYPASS, "their_details", "call_me")
+_WORD = re.compile(r"[a-z0-9]+")
+# Words too common to tell whether a phrase may be present ("YOUR number", "TON tel").
+_COMMON = frozenset("a an the my me no on in to of by what your ton ta votre tu su seu teu tuo "
+                    "il la le de der die del da do mon mi meu mein sur en por per unter s".split())
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """A matched phrase: tokens `doc[start:end]`, its label and, for names, the brand."""
+
+    label: str
+    start: int
+    end: int
+    brand: Brand | None = None
+    ambiguous: bool = False
+
+
+class PhraseTagger:
+    """A blank spaCy tokenizer and a phrase matcher holding every brand and cue."""
+
+    def __init__(self, lang: str) -> None:
+        self.nlp = spacy.blank(lang)
+        self.matcher = PhraseMatcher(self.nlp.vocab)
+        self.meanings: dict[int, tuple[str, Brand | None, bool]] = {}
+        for label, brands in ((APP, APPS), (METHOD, PAYMENT_METHODS)):
+            for brand in brands:
+                self._add(label, brand.forms, brand, ambiguous=False)
+                self._add(label, brand.ambiguous, brand, ambiguous=True)
+        for label in CUE_LABELS:
+            self._add(label, _all_languages(label))
+        self.fee_matcher = Matcher(self.nlp.vocab)
+        self.fee_matcher.add(BYPASS, [_fee_pattern()], greedy="LONGEST")
+        self.avoid_words = frozenset(fold(w).text for w in _all_languages("avoid"))
+        self.other_fees = frozenset(fold(w).text for w in _all_languages("other_fees"))
+        self.triggers = _trigger_words()
+
+    def __call__(self, text: str) -> tuple[Doc, list[Phrase]] | None:
+        """The doc and its phrases; None when the text has no trigger word."""
+        words = _WORD.findall(text)
+        if self.triggers.isdisjoint(words):
+            return None
+        doc = self.nlp.make_doc(text)
+        phrases = []
+        for match_id, start, end in self.matcher(doc):
+            label, brand, ambiguous = self.meanings[match_id]
+            phrases.append(Phrase(label, start, end, brand, ambiguous))
+        if not self.avoid_words.isdisjoint(words):
+            phrases += [Phrase(BYPASS, start, end) for _, start, end in self.fee_matcher(doc)
+                        if not self.other_fees.intersection(t.text for t in doc[end:end + 2])]
+        return doc, phrases
+
+    def _add(self, label: str, phrases, brand: Brand | None = None,
+             ambiguous: bool = False) -> None:
+        if not phrases:
+            return
+        key = f"{label}|{brand.name if brand else ''}|{ambiguous}"
+        self.meanings[self.nlp.vocab.strings.add(key)] = (label, brand, ambiguous)
+        variants = {v for phrase in phrases for v in _variants(fold(phrase).text)}
+        self.matcher.add(key, [self.nlp.make_doc(v) for v in sorted(variants)])
+
+
+def _all_languages(label: str) -> list[str]:
+    return [phrase for cues in CUES.values() for phrase in getattr(cues, label)]
+
+
+def _trigger_words() -> frozenset[str]:
+    """One word a text must contain for each phrase that can start a request."""
+    phrases = [form for brand in APPS + PAYMENT_METHODS for form in brand.forms + brand.ambiguous]
+    phrases += [p for label in _REQUEST_LABELS for p in _all_languages(label)]
+    phrases += _all_languages("avoid")
+    return frozenset(max(_WORD.findall(fold(p).text), key=lambda w: (w not in _COMMON, len(w)))
+                     for p in phrases)
+
+
+def _fee_pattern() -> list[dict]:
+    """"avoid" + up to three words that are no other kind of fee + "fee"."""
+    avoid, fees, other_fees = ([fold(w).text for w in _all_languages(label)]
+                               for label in _FEE_WORDS)
+    stop = fees + other_fees + [".", "!", "?", ";", "\n"]
+    return [{"ORTH": {"IN": avoid}}, {"ORTH": {"NOT_IN": stop}, "OP": f"{{,{_FEE_GAP}}}"},
+            {"ORTH": {"IN": fees}}]
+
+
+def _variants(phrase: str) -> set[str]:
+    """"écris-moi" is also written "ecris moi"; "t'as" also "t as" and "tas"."""
+    variants = {phrase}
+    for mark in "-'":
+        if mark in phrase:
+            variants |= {phrase.replace(mark, " "), phrase.replace(mark, "")}
+    return variants
+
+
+@lru_cache(maxsize=None)
+def tagger(lang: str | None) -> PhraseTagger:
+    """The tagger for a language, built on first use; unknown languages use spaCy's "xx"."""
+    return PhraseTagger(lang if lang in LANGUAGES else "xx")

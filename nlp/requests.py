@@ -1,0 +1,255 @@
+"""Which mentions are requests to leave the platform.
+
+Naming an app or a payment service is not a violation ("the dentist sent the photos on
+WhatsApp"); offering or asking for a way around the platform is. Rules over the phrases
+`nlp.phrases` found, within one sentence and unless a negation in the same clause cancels
+the cue ("we can't continue on WhatsApp"):
+
+- an app or network with a contact cue before it ("add me on", "écris-moi sur", "tienes"),
+  a first-person possessive ("my insta"), a handle or number attached ("telegram: @lab",
+  "@lab on ig"), or asked for ("what's your telegram?"). Names that are also words ("Line",
+  "Signal", "X", "wise") need a tight context: cue + preposition right before the name, or
+  an attached handle;
+- a payment service with a payment cue nearby ("pay me by PayPal"), a possessive ("my
+  Payoneer"), an account joined to it ("IBAN: DE89 ..."), used as a verb ("zelle me"), or a
+  way around the platform in the same sentence;
+- a way around the platform: always for "avoid the commission"; for "directly", "outside
+  the site" only with a contact or payment cue, and not when the platform is named as the
+  place ("pay directly through the platform");
+- asking for the other side's details ("send me your number", "your email?") or
+  imperatives that only make sense elsewhere ("call me", "ruf mich an").
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from itertools import accumulate
+
+from spacy.attrs import ORTH
+from spacy.strings import hash_string
+from spacy.tokens import Doc
+
+from nlp.findings import MESSAGING_APP, OFF_PLATFORM_PAYMENT, SOCIAL, Hit
+from nlp.lexicon import HANDLE_JOINERS, PREPOSITIONS, PRONOUNS
+from nlp.phrases import APP, BYPASS, METHOD, Phrase
+
+_CUE_WINDOW = 4        # tokens between a contact cue and the app it names
+_NEARBY = 6            # tokens between a payment or off-platform cue and what it qualifies
+_NEGATION_WINDOW = 4
+_SENTENCE_ENDS = (".", "!", "?", ";", "\n", "\n\n", "\n\n\n", " \n", "\n ")
+_CLAUSE_ENDS = _SENTENCE_ENDS + (",", "(", ")", "but", "mais", "pero", "mas", "ma", "aber")
+_SENTENCE_END_IDS = frozenset(hash_string(t) for t in _SENTENCE_ENDS)
+_CLAUSE_END_IDS = frozenset(hash_string(t) for t in _CLAUSE_ENDS)
+_OF = frozenset("of de di do da del della des du von der".split())
+
+_AT_HANDLE = re.compile(r"@[a-z0-9_][a-z0-9_.]{1,}")
+_ID_HANDLE = re.compile(r"(?=[a-z0-9._#-]*[a-z])(?=[a-z0-9._#-]*[\d._#])[a-z0-9][a-z0-9._#-]+")
+_WORD_HANDLE = re.compile(r"[a-z][a-z0-9._-]{2,}")
+_BARE_HANDLE = re.compile(r"(?=[a-z0-9_]*[a-z])[a-z0-9]+(?:_[a-z0-9]+)+")  # kim_dental, no dots
+_POLITE = frozenset("please pls plz svp stp bitte porfa por per ? !".split())
+_ME = frozenset(("me",))  # "whatsapp me", "paypal me"
+_NUMBER_AFTER = re.compile(r"\W{0,4}(?:\w+\W{1,3})?\+?\d(?:[\s.,\-/()]{0,3}\d){6,}")
+
+_Span = tuple[int, int, str, str]  # first token, end token, kind, reason
+
+REASONS = {
+    MESSAGING_APP: "Offers to continue on {}, a messaging app",
+    SOCIAL: "Points to an account on {}",
+    "payment": "Asks to pay outside the platform ({})",
+    "off_platform": "Asks to continue or pay outside the platform",
+    "bypass": "Asks to work around the platform and its commission",
+    "details": "Asks for contact details to use outside the platform",
+    "call_me": "Asks to be contacted outside the platform",
+}
+
+
+def request_hits(text: str, doc: Doc, phrases: list[Phrase]) -> list[Hit]:
+    """Hits, in character offsets of `text` (the doc's text), for phrases that make a request."""
+    found: dict[str, list[Phrase]] = defaultdict(list)
+    for phrase in phrases:
+        found[phrase.label].append(phrase)
+    if not any(found[label] for label in
+               (APP, METHOD, "off_platform", BYPASS, "their_details", "call_me")):
+        return []
+    rules = _Rules(text, doc, found)
+    spans = [rules.app(p) for p in found[APP]]
+    spans += [rules.method(p) for p in found[METHOD]]
+    spans += [rules.off_platform(p) for p in found["off_platform"]]
+    spans += [rules.bypass(p) for p in found[BYPASS]]
+    spans += [rules.their_details(p) for p in found["their_details"]]
+    spans += [rules.call_me(p) for p in found["call_me"]]
+    return [Hit(kind, doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), reason)
+            for start, end, kind, reason in filter(None, spans)]
+
+
+class _Rules:
+    def __init__(self, text: str, doc: Doc, found: dict[str, list[Phrase]]) -> None:
+        self.text = text
+        self.doc = doc
+        self.found = found
+        # Sentence and clause number of every token: a sentence end belongs to the sentence it
+        # ends, a clause end ("," "but") to the clause it opens.
+        orth = doc.to_array(ORTH).tolist()
+        self.sentence = [0, *accumulate(o in _SENTENCE_END_IDS for o in orth[:-1])]
+        self.clause = list(accumulate(o in _CLAUSE_END_IDS for o in orth))
+
+    # --- the rules -----------------------------------------------------------------------
+
+    def app(self, app: Phrase) -> _Span | None:
+        """An app or network named as a place to get in touch."""
+        opener = self._contact_cue(app) or self._asked_for(app) or (
+            None if app.ambiguous else self._just_before("possessive", app.start, gap=1))
+        handle_end = self._handle_after(app.end, strict=app.ambiguous)
+        handle_start = self._handle_before(app.start, strict=app.ambiguous)
+        as_verb = not app.ambiguous and self._token_in(app.end, _ME)
+        if not (opener or handle_end or handle_start is not None or as_verb):
+            return None
+        if opener:
+            start = opener.start
+        else:
+            start = handle_start if handle_start is not None else app.start
+        if self._negated(start):
+            return None
+        reason = REASONS[app.brand.kind].format(app.brand.name)
+        return start, max(app.end, handle_end or 0), app.brand.kind, reason
+
+    def method(self, method: Phrase) -> _Span | None:
+        """A payment service named as the way to pay."""
+        pay_me = self._token_in(method.end, _ME)
+        if method.ambiguous and not pay_me and not self._token_in(method.start - 1, PREPOSITIONS):
+            return None
+        cue = (self._nearby(method, ("pay", "off_platform"))
+               or self._in_sentence(BYPASS, method))
+        possessive = None if method.ambiguous else self._just_before("possessive", method.start)
+        attached = None if method.ambiguous else self._handle_after(method.end, strict=True)
+        if not (cue or possessive or attached or pay_me) or self._on_platform(method):
+            return None
+        start = min([method.start, *(p.start for p in (cue, possessive) if p)])
+        end = max(method.end + pay_me, cue.end if cue else 0, attached or 0)
+        if self._negated(start):
+            return None
+        return start, end, OFF_PLATFORM_PAYMENT, REASONS["payment"].format(method.brand.name)
+
+    def off_platform(self, phrase: Phrase) -> _Span | None:
+        """"directly", "outside the site", with a contact or payment cue."""
+        cue = self._nearby(phrase, ("contact", "pay", "call_me", "asking"))
+        if not cue or self._on_platform(phrase):
+            return None
+        start = min(cue.start, phrase.start)
+        if self._negated(start):
+            return None
+        return start, max(cue.end, phrase.end), OFF_PLATFORM_PAYMENT, REASONS["off_platform"]
+
+    def bypass(self, phrase: Phrase) -> _Span | None:
+        if self._negated(phrase.start):
+            return None
+        return phrase.start, phrase.end, OFF_PLATFORM_PAYMENT, REASONS["bypass"]
+
+    def their_details(self, phrase: Phrase) -> _Span | None:
+        """"send me your number", or the bare request "your number?", "vos coordonnées svp"."""
+        asking = self._cue_before("asking", phrase.start, window=3)
+        bare_request = phrase.end == len(self.doc) or self._token_in(phrase.end, _POLITE)
+        if not (asking or bare_request) or self._token_in(phrase.end, _OF):
+            return None
+        start = asking.start if asking else phrase.start
+        if self._negated(start):
+            return None
+        return start, phrase.end, OFF_PLATFORM_PAYMENT, REASONS["details"]
+
+    def call_me(self, phrase: Phrase) -> _Span | None:
+        """"call me" as an imperative, opening its clause, not "he will call me"."""
+        before = phrase.start - 1
+        opens_clause = (before < 0 or self.doc[before].is_punct or "\n" in self.doc[before].text
+                        or self._just_before("openers", phrase.start, gap=0) is not None)
+        if not opens_clause or self._negated(phrase.start):
+            return None
+        return phrase.start, phrase.end, OFF_PLATFORM_PAYMENT, REASONS["call_me"]
+
+    # --- evidence ------------------------------------------------------------------------
+
+    def _contact_cue(self, app: Phrase) -> Phrase | None:
+        """The nearest contact cue before the app. Before an ambiguous name only prepositions
+        and object pronouns may stand, and a preposition must end the cue or stand between:
+        "add me on Line", "je suis sur Signal", not "move the line"."""
+        for cue in sorted(self.found["contact"], key=lambda p: -p.end):
+            gap = {t.text for t in self.doc[cue.end:app.start]}
+            if not 0 <= app.start - cue.end <= _CUE_WINDOW or not self._same_sentence(cue, app):
+                continue
+            if not app.ambiguous:
+                return cue
+            has_preposition = bool(gap & PREPOSITIONS) or self._token_in(cue.end - 1, PREPOSITIONS)
+            if gap <= PREPOSITIONS | PRONOUNS and has_preposition:
+                return cue
+        return None
+
+    def _asked_for(self, app: Phrase) -> Phrase | None:
+        """"what's your telegram?", "dame tu whatsapp": asking, then "your", then the app."""
+        yours = self._just_before("yours", app.start, gap=0)
+        return yours and self._cue_before("asking", yours.start, window=2)
+
+    def _handle_after(self, end: int, strict: bool) -> int | None:
+        """End of a handle or the evidence of a number joined to the name at token `end`."""
+        doc, i = self.doc, end
+        joined_by_colon = False
+        while i < len(doc) and i - end < 2 and doc[i].text in HANDLE_JOINERS:
+            joined_by_colon |= doc[i].text in (":", "=")
+            i += 1
+        if i >= len(doc):
+            return None
+        text = doc[i].text
+        if _AT_HANDLE.fullmatch(text) or _ID_HANDLE.fullmatch(text):
+            return i + 1
+        if not strict and joined_by_colon and _WORD_HANDLE.fullmatch(text):
+            return i + 1
+        if _NUMBER_AFTER.match(self.text, doc[end - 1].idx + len(doc[end - 1])):
+            return end  # a phone number follows: the phone detector reports it
+        return None
+
+    def _handle_before(self, start: int, strict: bool) -> int | None:
+        """"@lab on telegram", and for unambiguous names "kim_dental on snapchat"."""
+        for i in range(max(0, start - 3), start):
+            text = self.doc[i].text
+            is_handle = _AT_HANDLE.fullmatch(text) or (not strict and _BARE_HANDLE.fullmatch(text))
+            if is_handle and self.sentence[i] == self.sentence[start]:
+                return i
+        return None
+
+    def _negated(self, start: int) -> bool:
+        for negation in self.found["negations"]:
+            if (0 <= start - negation.end <= _NEGATION_WINDOW
+                    and self.clause[negation.start] == self.clause[start]):
+                return True
+        return False
+
+    def _on_platform(self, phrase: Phrase) -> bool:
+        return any(self.clause[p.start] == self.clause[phrase.start]
+                   for p in self.found["on_platform"])
+
+    def _in_sentence(self, label: str, target: Phrase) -> Phrase | None:
+        return next((p for p in self.found[label] if self._same_sentence(p, target)), None)
+
+    def _nearby(self, target: Phrase, labels: tuple[str, ...]) -> Phrase | None:
+        for label in labels:
+            for cue in self.found[label]:
+                distance = max(cue.start - target.end, target.start - cue.end)
+                if distance <= _NEARBY and cue is not target and self._same_sentence(cue, target):
+                    return cue
+        return None
+
+    def _cue_before(self, label: str, start: int, window: int) -> Phrase | None:
+        for cue in self.found[label]:
+            if 0 <= start - cue.end <= window and self.sentence[cue.start] == self.sentence[start]:
+                return cue
+        return None
+
+    def _just_before(self, label: str, start: int, gap: int = 0) -> Phrase | None:
+        for phrase in self.found[label]:
+            if 0 <= start - phrase.end <= gap:
+                return phrase
+        return None
+
+    def _token_in(self, i: int, words: frozenset[str]) -> bool:
+        return 0 <= i < len(self.doc) and self.doc[i].text in words
+
+    def _same_sentence(self, a: Phrase, b: Phrase) -> bool:
+        return self.sentence[a.start] == self.sentence[b.start]

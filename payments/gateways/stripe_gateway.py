@@ -1,0 +1,154 @@
+"""The Stripe gateway: escrow with manual-capture PaymentIntents, payouts with Connect transfers.
+
+Separate charges and transfers: the client's PaymentIntent is captured into the platform's
+balance on acceptance, and on completion a Transfer of amount − fee goes to the designer's
+connected account, in the case's `transfer_group`, tied to the charge by
+`source_transaction` (so the transfer waits for the charge's funds, never the platform's).
+No `application_fee_amount`: the fee is simply what is not transferred.
+
+Every call carries the caller's idempotency key, so a retried call returns Stripe's first
+answer instead of moving money again. Card errors become PaymentDeclined with Stripe's
+words for the payer; every other Stripe error becomes GatewayError.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Callable, Mapping, TypeVar
+
+import stripe
+
+from payments.gateways.base import GatewayCall, GatewayError, HoldResult, HoldStatus, PaymentDeclined
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+# PaymentIntent statuses → what escrow needs to know.
+_HOLD_STATUS = {
+    "requires_capture": HoldStatus.held,
+    "succeeded": HoldStatus.held,  # captured already: still money the platform holds
+    "requires_payment_method": HoldStatus.requires_action,
+    "requires_confirmation": HoldStatus.requires_action,
+    "requires_action": HoldStatus.requires_action,
+    "processing": HoldStatus.requires_action,
+    "canceled": HoldStatus.declined,
+}
+
+
+def _call(fn: Callable[[], T]) -> T:
+    """Run one SDK call, translating Stripe's errors into the gateway's two exceptions."""
+    try:
+        return fn()
+    except stripe.CardError as exc:
+        raise PaymentDeclined(exc.user_message or str(exc)) from exc
+    except stripe.StripeError as exc:
+        log.warning("stripe call failed: %s (%s)", exc.user_message or exc, getattr(exc, "code", None))
+        raise GatewayError(exc.user_message or str(exc)) from exc
+
+
+def _plain(obj: Any) -> dict:
+    return obj.to_dict(recursive=True) if hasattr(obj, "to_dict") else dict(obj)
+
+
+class StripeGateway:
+    name = "stripe"
+
+    def __init__(self, client: stripe.StripeClient, *, publishable_key: str | None = None):
+        self.client = client
+        self.publishable_key = publishable_key
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> "StripeGateway":
+        """A gateway on STRIPE_SECRET_KEY, talking to STRIPE_API_BASE when set (tests, stripe-mock)."""
+        base = config.get("STRIPE_API_BASE")
+        addresses = {"api": base, "connect": base, "files": base} if base else None
+        client = stripe.StripeClient(config["STRIPE_SECRET_KEY"], base_addresses=addresses, max_network_retries=2)
+        return cls(client, publishable_key=config.get("STRIPE_PUBLISHABLE_KEY"))
+
+    # -- escrow -----------------------------------------------------------------------------
+
+    def hold(self, *, amount_cents: int, currency: str, idempotency_key: str, metadata: dict[str, str],
+             payment_method: str | None = None) -> HoldResult:
+        """Create a manual-capture PaymentIntent; confirmed here when a payment method is given,
+        else by the Payment Element in the payer's browser with the returned client_secret."""
+        params: dict[str, Any] = {
+            "amount": amount_cents, "currency": currency, "capture_method": "manual",
+            "payment_method_types": ["card"], "metadata": metadata,
+        }
+        if payment_method:
+            params.update(payment_method=payment_method, confirm=True)
+        intent = _call(lambda: self.client.v1.payment_intents.create(
+            params, {"idempotency_key": idempotency_key}))
+        plain = _plain(intent)
+        error = plain.get("last_payment_error") or {}
+        return HoldResult(reference=plain["id"], status=_HOLD_STATUS.get(plain["status"], HoldStatus.requires_action),
+                          client_secret=plain.get("client_secret"), decline_reason=error.get("message"))
+
+    def hold_status(self, reference: str) -> HoldStatus:
+        intent = _call(lambda: self.client.v1.payment_intents.retrieve(reference))
+        return _HOLD_STATUS.get(intent.status, HoldStatus.requires_action)
+
+    def capture(self, reference: str, *, amount_cents: int, idempotency_key: str) -> GatewayCall:
+        intent = _call(lambda: self.client.v1.payment_intents.capture(
+            reference, {"amount_to_capture": amount_cents}, {"idempotency_key": idempotency_key}))
+        charge = intent.latest_charge if isinstance(intent.latest_charge, str) else intent.latest_charge.id
+        return GatewayCall("capture", charge, intent.amount_received, idempotency_key, _plain(intent))
+
+    def cancel_hold(self, reference: str, *, idempotency_key: str) -> GatewayCall:
+        try:
+            intent = self.client.v1.payment_intents.cancel(reference, {}, {"idempotency_key": idempotency_key})
+        except stripe.InvalidRequestError as exc:
+            # Stripe may have cancelled the hold itself (it lapsed after ~7 days): already done.
+            intent = _call(lambda: self.client.v1.payment_intents.retrieve(reference))
+            if intent.status != "canceled":
+                raise GatewayError(exc.user_message or str(exc)) from exc
+        except stripe.StripeError as exc:
+            raise GatewayError(exc.user_message or str(exc)) from exc
+        return GatewayCall("cancel_hold", intent.id, intent.amount, idempotency_key, _plain(intent))
+
+    # -- payouts and refunds ------------------------------------------------------------------
+
+    def transfer(self, *, amount_cents: int, currency: str, destination: str, transfer_group: str,
+                 source_charge: str | None, idempotency_key: str) -> GatewayCall:
+        params: dict[str, Any] = {"amount": amount_cents, "currency": currency, "destination": destination,
+                                  "transfer_group": transfer_group}
+        if source_charge:
+            params["source_transaction"] = source_charge
+        transfer = _call(lambda: self.client.v1.transfers.create(params, {"idempotency_key": idempotency_key}))
+        return GatewayCall("transfer", transfer.id, transfer.amount, idempotency_key, _plain(transfer))
+
+    def refund(self, reference: str, *, amount_cents: int, idempotency_key: str) -> GatewayCall:
+        """Refund a captured payment, given its PaymentIntent (pi_…) or its charge (ch_…/py_…)."""
+        target = "payment_intent" if reference.startswith("pi_") else "charge"
+        refund = _call(lambda: self.client.v1.refunds.create(
+            {target: reference, "amount": amount_cents}, {"idempotency_key": idempotency_key}))
+        return GatewayCall("refund", refund.id, refund.amount, idempotency_key, _plain(refund))
+
+    def reverse_transfer(self, transfer_reference: str, *, amount_cents: int, idempotency_key: str) -> GatewayCall:
+        reversal = _call(lambda: self.client.v1.transfers.reversals.create(
+            transfer_reference, {"amount": amount_cents}, {"idempotency_key": idempotency_key}))
+        return GatewayCall("reverse_transfer", reversal.id, reversal.amount, idempotency_key, _plain(reversal))
+
+    # -- Connect onboarding (used by payments.connect) -----------------------------------------
+
+    def create_express_account(self, *, email: str, country: str, business_type: str,
+                               metadata: dict[str, str], idempotency_key: str) -> dict:
+        """An Express account that can receive transfers; outside the US it is a "recipient"
+        account (payouts only), which is what a designer paid by the platform needs."""
+        params: dict[str, Any] = {
+            "type": "express", "email": email, "country": country, "business_type": business_type,
+            "capabilities": {"transfers": {"requested": True}}, "metadata": metadata,
+        }
+        if country != "US":
+            params["tos_acceptance"] = {"service_agreement": "recipient"}
+        account = _call(lambda: self.client.v1.accounts.create(params, {"idempotency_key": idempotency_key}))
+        return _plain(account)
+
+    def retrieve_account(self, account_id: str) -> dict:
+        return _plain(_call(lambda: self.client.v1.accounts.retrieve(account_id)))
+
+    def create_account_link(self, account_id: str, *, refresh_url: str, return_url: str,
+                            idempotency_key: str) -> str:
+        link = _call(lambda: self.client.v1.account_links.create(
+            {"account": account_id, "type": "account_onboarding", "refresh_url": refresh_url,
+             "return_url": return_url}, {"idempotency_key": idempotency_key}))
+        return link.url

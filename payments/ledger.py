@@ -1,0 +1,104 @@
+"""The double-entry ledger: every money movement is one journal whose lines sum to zero.
+
+Signs: a positive amount flows into the account. Capturing a case's payment is
+`client:<id> −A, escrow +A`; paying it out is `escrow −A, designer:<id> +(A−fee),
+platform:fees +fee`. Balances are sums of entries; nothing keeps a running total.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Iterable
+
+import sqlalchemy as sa
+
+from extensions import db
+from models.cases import ESCROW_STATES, Case
+from models.ledger import Entry, Journal, JournalKind
+
+ESCROW = "escrow"
+PLATFORM_FEES = "platform:fees"
+
+
+def client_account(user_id: int) -> str:
+    return f"client:{user_id}"
+
+
+def designer_account(user_id: int) -> str:
+    return f"designer:{user_id}"
+
+
+class UnbalancedJournal(ValueError):
+    """The lines of a journal do not sum to zero: a programming error, never a user's."""
+
+
+def post_journal(kind: JournalKind, lines: Iterable[tuple[str, int, str]], *, idempotency_key: str,
+                 case: Case | None = None) -> Journal:
+    """Write one balanced journal of (account, signed amount in cents, currency) lines.
+
+    Zero lines are dropped. Raises UnbalancedJournal when the lines do not sum to zero per
+    currency; the unique idempotency key makes a second journal for the same movement fail
+    with IntegrityError at flush, which aborts the unit of work that tried it.
+    """
+    lines = [(account, int(amount), currency) for account, amount, currency in lines if amount]
+    totals: dict[str, int] = defaultdict(int)
+    for _account, amount, currency in lines:
+        totals[currency] += amount
+    if not lines or any(totals.values()):
+        raise UnbalancedJournal(f"journal {idempotency_key} does not balance: {dict(totals)}")
+    journal = Journal(kind=kind, case_id=case.id if case is not None else None, idempotency_key=idempotency_key)
+    journal.entries = [Entry(account=a, amount_cents=amt, currency=c) for a, amt, c in lines]
+    db.session.add(journal)
+    db.session.flush()
+    return journal
+
+
+def balance(account: str, currency: str | None = None) -> int:
+    """The sum of an account's entries (in one currency if given)."""
+    query = sa.select(sa.func.coalesce(sa.func.sum(Entry.amount_cents), 0)).where(Entry.account == account)
+    if currency:
+        query = query.where(Entry.currency == currency)
+    return int(db.session.scalar(query))
+
+
+def escrow_balance(currency: str | None = None) -> int:
+    return balance(ESCROW, currency)
+
+
+def case_escrow_balance(case_id: int) -> int:
+    """What escrow holds for one case: its captures minus what left for it."""
+    query = (sa.select(sa.func.coalesce(sa.func.sum(Entry.amount_cents), 0))
+             .join(Journal, Entry.journal_id == Journal.id)
+             .where(Journal.case_id == case_id, Entry.account == ESCROW))
+    return int(db.session.scalar(query))
+
+
+def unbalanced_journals() -> list[int]:
+    """Ids of journals whose entries do not sum to zero in some currency (should be none)."""
+    query = (sa.select(Entry.journal_id).group_by(Entry.journal_id, Entry.currency)
+             .having(sa.func.sum(Entry.amount_cents) != 0))
+    return sorted(set(db.session.scalars(query)))
+
+
+def invariant_violations() -> list[str]:
+    """Every broken ledger invariant, in words (empty when the books are right).
+
+    1. every journal sums to zero per currency;
+    2. escrow holds exactly the captured amounts of the cases whose money is still in escrow;
+    3. no case has a negative escrow balance (nothing left escrow twice).
+    """
+    problems = [f"journal {j} does not sum to zero" for j in unbalanced_journals()]
+    per_case = dict(db.session.execute(
+        sa.select(Journal.case_id, sa.func.sum(Entry.amount_cents))
+        .join(Entry, Entry.journal_id == Journal.id)
+        .where(Entry.account == ESCROW).group_by(Journal.case_id)).all())
+    states = dict(db.session.execute(sa.select(Case.id, Case.state)).all())
+    for case_id, held in per_case.items():
+        if held < 0:
+            problems.append(f"case {case_id}: escrow paid out more than it captured ({held})")
+        elif held and states.get(case_id) not in ESCROW_STATES:
+            problems.append(f"case {case_id} is {states.get(case_id)} but escrow still holds {held}")
+    expected = int(db.session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(Case.amount_cents), 0)).where(Case.state.in_(ESCROW_STATES))))
+    if escrow_balance() != expected:
+        problems.append(f"escrow holds {escrow_balance()} but open captured cases amount to {expected}")
+    return problems

@@ -1,0 +1,168 @@
+"""Settings > Transactions: every payment a user took part in, as client and as designer.
+
+A transaction is a case whose payment got past the hold stage (held, captured, released,
+paid out or refunded). What it means for the user depends on their side of it: the client
+sees what was charged and given back; the designer sees the amount, the platform's fee and
+what was paid out to them.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from extensions import db
+from models.accounts import User
+from models.cases import Case
+from models.ledger import Payment, PaymentStatus
+from models.payments import Invoice
+
+VISIBLE = (PaymentStatus.held, PaymentStatus.captured, PaymentStatus.released, PaymentStatus.paid_out,
+           PaymentStatus.refunded, PaymentStatus.partially_refunded)
+
+STATUS_LABELS = {
+    PaymentStatus.held: _l("On hold"),
+    PaymentStatus.captured: _l("In escrow"),
+    PaymentStatus.released: _l("Released, not charged"),
+    PaymentStatus.paid_out: _l("Paid to the designer"),
+    PaymentStatus.refunded: _l("Refunded"),
+    PaymentStatus.partially_refunded: _l("Split by a ruling"),
+}
+
+
+@dataclass
+class Transaction:
+    case: Case
+    payment: Payment
+    as_designer: bool
+    counterpart: str
+    invoices: list[Invoice] = field(default_factory=list)
+
+    @property
+    def charged_cents(self) -> int:
+        """What the client paid in the end (a hold is not a charge)."""
+        return self.payment.captured_cents - self.payment.refunded_cents
+
+    @property
+    def fee_cents(self) -> int:
+        return self.payment.fee_cents if self.as_designer else 0
+
+    @property
+    def net_cents(self) -> int:
+        """Designer: what reached them. Client: what left their card."""
+        return self.payment.paid_out_cents if self.as_designer else self.charged_cents
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUS_LABELS[self.payment.status])
+
+    @property
+    def date(self) -> datetime:
+        return self.case.created_at
+
+
+@dataclass(frozen=True)
+class Totals:
+    spent_cents: int      # charged to the user as client, net of refunds
+    in_escrow_cents: int  # captured and not yet settled, on either side
+    earned_cents: int     # paid out to the user as designer
+    fees_cents: int       # the platform's commission on the user's sales
+
+
+def _query(user: User):
+    return (sa.select(Case, Payment).join(Payment, Payment.case_id == Case.id)
+            .where(sa.or_(Case.client_id == user.id, Case.designer_id == user.id), Payment.status.in_(VISIBLE))
+            .order_by(Case.created_at.desc(), Case.id.desc()))
+
+
+def transactions_of(user: User, *, page: int | None = None, per_page: int = 20):
+    """(transactions, pages) newest first; `page` None → all of them and pages None (CSV export)."""
+    query = _query(user)
+    pages = None
+    if page is not None:
+        total = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
+        pages = _Pages(page=page, per_page=per_page, total=total)
+        query = query.limit(per_page).offset((pages.page - 1) * per_page)
+    rows = db.session.execute(query).all()
+    invoices: dict[int, list[Invoice]] = {}
+    if rows:
+        for invoice in db.session.scalars(sa.select(Invoice).where(
+                Invoice.case_id.in_([case.id for case, _payment in rows]),
+                sa.or_(Invoice.issuer_user_id == user.id, Invoice.recipient_user_id == user.id))
+                .order_by(Invoice.id)):
+            invoices.setdefault(invoice.case_id, []).append(invoice)
+    found = [Transaction(case=case, payment=payment, as_designer=case.designer_id == user.id,
+                         counterpart=(case.client if case.designer_id == user.id else case.designer).display_name,
+                         invoices=invoices.get(case.id, [])) for case, payment in rows]
+    return found, pages
+
+
+def totals_of(user: User) -> Totals:
+    def total(expr, *where) -> int:
+        return int(db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(expr), 0))
+                                     .select_from(Payment).join(Case, Payment.case_id == Case.id).where(*where)))
+
+    as_client, as_designer = Case.client_id == user.id, Case.designer_id == user.id
+    return Totals(
+        spent_cents=total(Payment.captured_cents - Payment.refunded_cents, as_client),
+        in_escrow_cents=total(Payment.captured_cents, sa.or_(as_client, as_designer),
+                              Payment.status == PaymentStatus.captured),
+        earned_cents=total(Payment.paid_out_cents, as_designer),
+        fees_cents=total(Payment.fee_cents, as_designer),
+    )
+
+
+def transactions_csv(user: User) -> str:
+    """Every transaction of the user as CSV (amounts in decimal units, one row per case)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["date", "case", "your_case_id", "role", "counterpart", "service", "currency", "amount",
+                     "fee", "net", "status", "invoices"])
+    transactions, _pages = transactions_of(user)
+    for t in transactions:
+        writer.writerow([t.date.date().isoformat(), t.case.reference, t.case.client_case_id or "",
+                         "designer" if t.as_designer else "client", t.counterpart, t.case.listing_title,
+                         t.payment.currency.upper(), _decimal(t.charged_cents), _decimal(t.fee_cents),
+                         _decimal(t.net_cents), t.payment.status.value,
+                         " ".join(i.display_number for i in t.invoices)])
+    return out.getvalue()
+
+
+def _decimal(cents: int) -> str:
+    return f"{cents // 100}.{cents % 100:02d}" if cents >= 0 else "-" + _decimal(-cents)
+
+
+@dataclass
+class _Pages:
+    """The little the pagination macro needs."""
+
+    page: int
+    per_page: int
+    total: int
+
+    def __post_init__(self) -> None:
+        self.page = max(1, min(self.page, self.pages))
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1

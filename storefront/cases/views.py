@@ -1,0 +1,351 @@
+"""The order page, My cases, the case page and its action buttons, reviews, case files."""
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import sqlalchemy as sa
+from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request,
+                   stream_with_context, url_for)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from cases import process, reviews
+from cases.ordering import DesignerUnavailable, confirm_order, place_order, terms_of
+from cases.permissions import can_view_case, is_party
+from cases.prescription import ARCH_LABELS, CONTACTS, MATERIALS, QUADRANTS, RESTORATIONS
+from cases.queries import case_counts, my_cases_page
+from cases.states import STATE_LABELS, state_badge
+from errors import DomainError, NotFound
+from extensions import commit, db
+from models.cases import Case, CaseFile, CaseOrder, CaseState, OrderStatus
+from models.files import FileKind
+from moderation.contact_filter import ContactDetailsRefused
+from storefront.cases.forms import (DeliveryForm, DisputeForm, GrantForm, OrderForm, ReasonForm, RevisionForm,
+                                    ReviewForm)
+from storefront.contact_refusal import keep_refused_attempt
+from storefront.form_errors import show_domain_error
+
+bp = Blueprint("cases", __name__, url_prefix="/cases")
+
+SCAN_SUFFIXES = (".stl", ".ply", ".obj", ".dcm", ".zip")
+
+
+@bp.app_template_global()
+def case_state_label(state) -> str:
+    return str(STATE_LABELS[state])
+
+
+@bp.app_template_global()
+def case_state_badge(state) -> str:
+    return state_badge(state)
+
+
+@bp.app_template_global()
+def case_action_text(action: str) -> str:
+    from messaging.events import case_action_label
+
+    return case_action_label(action)
+
+
+@bp.app_template_global()
+def case_thread_id(case: Case) -> int | None:
+    from messaging.threads import case_thread
+
+    thread = case_thread(case.id)
+    return thread.id if thread is not None else None
+
+
+def _listing_or_404(listing_id: int | None):
+    from models.listings import Listing
+
+    listing = db.session.get(Listing, listing_id) if listing_id else None
+    if listing is None:
+        abort(404)
+    return listing
+
+
+def _case_or_404(reference: str) -> Case:
+    case = db.session.scalar(sa.select(Case).where(Case.reference == reference))
+    if case is None or not can_view_case(current_user, case):
+        abort(404)
+    return case
+
+
+def _store_uploads(files, kind_for) -> list:
+    from files.operations import store_file
+
+    stored = []
+    for upload in files:
+        if upload and upload.filename:
+            stored.append(store_file(iter(lambda: upload.stream.read(1 << 20), b""), owner=current_user,
+                                     filename=upload.filename, kind=kind_for(upload.filename),
+                                     content_type=upload.mimetype or None))
+    return stored
+
+
+def _attachment_kind(filename: str) -> FileKind:
+    # Scans and photos of a patient are patient data: deleted once the designer has them.
+    return FileKind.patient_scan
+
+
+def _prescription_from(form: OrderForm) -> dict:
+    teeth = {t: request.form.get(f"restoration_{t}") or "crown" for t in request.form.getlist("teeth")}
+    return {"teeth": teeth, "arches": request.form.getlist("arches"), "material": form.material.data,
+            "shade": form.shade.data, "parameters": {"cement_gap_um": form.cement_gap_um.data,
+                                                     "min_thickness_mm": form.min_thickness_mm.data,
+                                                     "contacts": form.contacts.data}}
+
+
+# -- ordering ----------------------------------------------------------------------------------
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new_case():
+    from listings.pricing import public_tiers
+    from listings.visibility import can_order
+    from profiles import is_available
+
+    listing = _listing_or_404(request.args.get("listing_id", type=int))
+    if not can_order(listing, current_user):
+        abort(404)
+    terms = terms_of(listing)
+    full = not is_available(listing.designer_id)
+    confirmed_full = request.values.get("confirm_full") == "1" or request.form.get("accept_unavailable") == "1"
+    if full and not confirmed_full:
+        return render_template("cases/designer_full.html", listing=listing, terms=terms)
+    form = OrderForm()
+    refused = None
+    if form.validate_on_submit():
+        try:
+            attachments = _store_uploads(form.attachments.data or [], _attachment_kind)
+            order, hold = place_order(listing, actor=current_user, prescription=_prescription_from(form),
+                                      instructions=form.instructions.data, client_case_id=form.client_case_id.data,
+                                      attachments=attachments, payment_method=form.card_number.data,
+                                      accept_unavailable=confirmed_full)
+        except ContactDetailsRefused as exc:
+            keep_refused_attempt(exc)
+            refused = exc
+        except DesignerUnavailable:
+            db.session.rollback()
+            return render_template("cases/designer_full.html", listing=listing, terms=terms)
+        except DomainError as exc:
+            db.session.rollback()
+            show_domain_error(form, exc)
+        else:
+            commit()
+            if order.case_id is None:
+                return redirect(url_for("cases.confirm_payment", token=order.token))
+            case = db.session.get(Case, order.case_id)
+            flash(_("Your case %(ref)s was sent. The amount is held on your card until the designer accepts.",
+                    ref=case.reference), "success")
+            return redirect(url_for("cases.show", reference=case.reference))
+    tiers = [[t.min_quantity, t.unit_price_cents] for t in public_tiers(listing)]
+    return render_template("cases/new.html", form=form, listing=listing, terms=terms, tiers=tiers,
+                           refused=refused, quadrants=QUADRANTS, restorations=RESTORATIONS,
+                           arch_labels=ARCH_LABELS, chosen_teeth=set(request.form.getlist("teeth")),
+                           chosen_arches=set(request.form.getlist("arches")), confirmed_full=confirmed_full,
+                           sandbox=not current_app.config.get("STRIPE_SECRET_KEY"))
+
+
+@bp.route("/orders/<token>/payment", methods=["GET", "POST"])
+@login_required
+def confirm_payment(token: str):
+    """Stripe: the browser confirms the hold in the Payment Element, then returns here."""
+    order = db.session.scalar(sa.select(CaseOrder).where(CaseOrder.token == token))
+    if order is None or order.client_id != current_user.id:
+        abort(404)
+    if request.method == "POST" or request.args.get("payment_intent") or order.status == OrderStatus.sent:
+        try:
+            case = confirm_order(order, actor=current_user)
+        except DomainError as exc:
+            commit()  # a declined order is recorded as such
+            flash(exc.message, "error")
+        else:
+            commit()
+            flash(_("Your case %(ref)s was sent.", ref=case.reference), "success")
+            return redirect(url_for("cases.show", reference=case.reference))
+    from payments.escrow import client_secret_of
+
+    return render_template("cases/confirm_payment.html", order=order, client_secret=client_secret_of(order),
+                           publishable_key=current_app.config.get("STRIPE_PUBLISHABLE_KEY"),
+                           return_url=url_for("cases.confirm_payment", token=token, _external=True))
+
+
+# -- My cases and the case page ----------------------------------------------------------------
+@bp.get("/")
+@login_required
+def my_cases():
+    side = request.args.get("side") or ("designer" if current_user.is_designer and not current_user.is_client
+                                        else "client")
+    if side not in ("client", "designer"):
+        side = "client"
+    state = request.args.get("state") or None
+    if state and state not in CaseState.__members__:
+        state = None
+    page = my_cases_page(current_user, side=side, state=state, page=request.args.get("page", 1, type=int))
+    return render_template("cases/list.html", page=page, side=side, state=state, counts=case_counts(current_user),
+                           states=list(CaseState))
+
+
+@bp.get("/<reference>")
+@login_required
+def show(reference: str):
+    case = _case_or_404(reference)
+    actions = process.allowed_actions(case, current_user) if is_party(current_user, case) else []
+    invoices = []
+    if case.state in (CaseState.completed, CaseState.resolved):
+        from payments.invoices import invoices_of_case
+
+        invoices = invoices_of_case(case.id, viewer=current_user)
+    dispute_url = None
+    if case.state in (CaseState.disputed, CaseState.resolved) and "disputes.show" in current_app.view_functions:
+        from disputes.operations import dispute_url as url_of
+        from models.disputes import Dispute
+
+        dispute = db.session.scalar(sa.select(Dispute).where(Dispute.case_id == case.id)
+                                    .order_by(Dispute.id.desc()).limit(1))
+        dispute_url = url_of(dispute) if dispute is not None else None
+    return render_template(
+        "cases/show.html", case=case, actions=actions, invoices=invoices, dispute_url=dispute_url,
+        role=("client" if current_user.id == case.client_id else "designer" if current_user.id == case.designer_id
+              else "staff"),
+        forms={"reject": ReasonForm(prefix="reject"), "deliver": DeliveryForm(prefix="deliver"),
+               "revision": RevisionForm(prefix="revision"), "grant": GrantForm(prefix="grant"),
+               "dispute": DisputeForm(prefix="dispute"), "review": ReviewForm(prefix="review")},
+        can_review=reviews.can_review(case, current_user), my_review=reviews.review_by(case, current_user),
+        case_reviews=db.session.scalars(sa.select(reviews.Review).where(reviews.Review.case_id == case.id)).all(),
+        restorations=RESTORATIONS, materials=MATERIALS, contacts=CONTACTS, arch_labels=ARCH_LABELS)
+
+
+def _act(reference: str, perform, done: str):
+    case = _case_or_404(reference)
+    try:
+        perform(case)
+    except ContactDetailsRefused as exc:
+        keep_refused_attempt(exc)
+        flash(exc.message, "error")
+    except NotFound:
+        db.session.rollback()
+        abort(404)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    else:
+        commit()
+        flash(done, "success")
+    return redirect(url_for("cases.show", reference=reference))
+
+
+def _form_or_back(form, reference: str):
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            flash(" ".join(str(e) for e in errors), "error")
+        return redirect(url_for("cases.show", reference=reference))
+    return None
+
+
+@bp.post("/<reference>/accept")
+@login_required
+def accept(reference: str):
+    return _act(reference, lambda c: process.accept_case(c, actor=current_user),
+                _("You accepted the case. The payment is now in escrow."))
+
+
+@bp.post("/<reference>/reject")
+@login_required
+def reject(reference: str):
+    form = ReasonForm(prefix="reject")
+    return _form_or_back(form, reference) or _act(
+        reference, lambda c: process.reject_case(c, actor=current_user, reason=form.reason.data),
+        _("You rejected the case. The client's hold was released."))
+
+
+@bp.post("/<reference>/cancel")
+@login_required
+def cancel(reference: str):
+    return _act(reference, lambda c: process.cancel_case(c, actor=current_user, reason=request.form.get("reason", "")),
+                _("The case is cancelled. Nothing was charged, or the payment was refunded."))
+
+
+@bp.post("/<reference>/deliver")
+@login_required
+def deliver(reference: str):
+    form = DeliveryForm(prefix="deliver")
+
+    def perform(case):
+        if not is_party(current_user, case):
+            raise NotFound(_("This case does not exist."))
+        files = _store_uploads(form.files.data or [], lambda _name: FileKind.design)
+        process.deliver_case(case, actor=current_user, note=form.note.data, files=files)
+    return _form_or_back(form, reference) or _act(reference, perform, _("Delivered. The client has been told."))
+
+
+@bp.post("/<reference>/revision")
+@login_required
+def revision(reference: str):
+    form = RevisionForm(prefix="revision")
+    return _form_or_back(form, reference) or _act(
+        reference, lambda c: process.request_revision(c, actor=current_user, note=form.note.data),
+        _("Revision requested. The designer has been told."))
+
+
+@bp.post("/<reference>/grant")
+@login_required
+def grant(reference: str):
+    form = GrantForm(prefix="grant")
+    return _form_or_back(form, reference) or _act(
+        reference, lambda c: process.grant_revisions(c, actor=current_user, count=form.count.data),
+        _("Extra revisions granted."))
+
+
+@bp.post("/<reference>/complete")
+@login_required
+def complete(reference: str):
+    return _act(reference, lambda c: process.complete_case(c, actor=current_user),
+                _("Transaction complete. The designer is paid."))
+
+
+@bp.post("/<reference>/dispute")
+@login_required
+def dispute(reference: str):
+    form = DisputeForm(prefix="dispute")
+    return _form_or_back(form, reference) or _act(
+        reference, lambda c: process.dispute_case(c, actor=current_user, reason=form.reason.data,
+                                                  statement=form.statement.data),
+        _("The dispute is open. Nothing is paid out until the resolution centre rules."))
+
+
+@bp.post("/<reference>/review")
+@login_required
+def review(reference: str):
+    form = ReviewForm(prefix="review")
+    return _form_or_back(form, reference) or _act(
+        reference, lambda c: reviews.post_review(c, actor=current_user, stars=int(form.stars.data),
+                                                 text=form.text.data),
+        _("Thank you for your review."))
+
+
+@bp.get("/<reference>/files/<int:file_id>")
+@login_required
+def download(reference: str, file_id: int):
+    """A case file, to its two parties only; patient scans go once the designer has them."""
+    from files.operations import open_file, record_download
+
+    case = _case_or_404(reference)
+    link = db.session.scalar(sa.select(CaseFile).where(CaseFile.case_id == case.id, CaseFile.file_id == file_id))
+    if link is None or not is_party(current_user, case) or link.file.is_deleted:
+        abort(404)
+    stored = link.file
+
+    def stream():
+        sent = 0
+        for piece in open_file(stored):
+            sent += len(piece)
+            yield piece
+        # Only a download that reached its last byte counts (and deletes a patient scan).
+        record_download(db.session.get(type(stored), stored.id), first_byte=0, bytes_sent=sent,
+                        reader=current_user)
+        commit()
+
+    return Response(stream_with_context(stream()), mimetype=stored.content_type, headers={
+        "Content-Length": str(stored.size),
+        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(stored.original_name)}"})

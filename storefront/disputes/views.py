@@ -1,0 +1,206 @@
+"""The parties' side of a dispute: open it from the case, then one page for both parties."""
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from cases.notices import case_url
+from disputes import operations, rules
+from disputes.permissions import can_open_dispute, can_view_dispute, party_of
+from disputes.record import read_dispute_file
+from errors import DomainError
+from extensions import commit, db
+from models.cases import Case, CaseState
+from models.disputes import Dispute, DisputeParty, ProposalStatus, SettlementProposal
+from moderation.contact_filter import ContactDetailsRefused
+from storefront.contact_refusal import keep_refused_attempt
+from storefront.disputes.forms import (AnswerForm, ConfirmForm, EvidenceForm, OpenDisputeForm, ProposalForm,
+                                       to_cents)
+from storefront.form_errors import show_domain_error
+
+bp = Blueprint("disputes", __name__, url_prefix="/disputes")
+
+CHUNK = 1024 * 1024
+
+
+def _uploads(field) -> list:
+    return [(f.filename, iter(lambda f=f: f.stream.read(CHUNK), b"")) for f in (field.data or [])
+            if f and getattr(f, "filename", "")]
+
+
+def _dispute_or_404(dispute_id: int) -> Dispute:
+    dispute = db.session.get(Dispute, dispute_id)
+    if dispute is None or not can_view_dispute(current_user, dispute):
+        abort(404)
+    return dispute
+
+
+@bp.route("/new/<int:case_id>", methods=["GET", "POST"])
+@login_required
+def open_dispute(case_id: int):
+    case = db.session.get(Case, case_id)
+    if case is None or not can_open_dispute(current_user, case):
+        abort(404)
+    if case.state not in (CaseState.in_progress, CaseState.delivered):
+        return redirect(url_for(".for_case", case_id=case.id))
+    form, refusal = OpenDisputeForm(), None
+    if form.validate_on_submit():
+        try:
+            dispute = operations.open_dispute(case, actor=current_user, reason=form.reason.data,
+                                              statement=form.statement.data, evidence=_uploads(form.evidence))
+        except ContactDetailsRefused as exc:
+            keep_refused_attempt(exc)
+            refusal = exc
+        except DomainError as exc:
+            db.session.rollback()
+            show_domain_error(form, exc)
+        else:
+            commit()
+            flash(_("Your dispute is open. The designer has %(days)d days to answer.",
+                    days=rules.setting("DISPUTE_ANSWER_DAYS")), "success")
+            return redirect(url_for(".show", dispute_id=dispute.id))
+    return render_template("disputes/open.html", case=case, form=form, refusal=refusal, case_url=case_url(case),
+                           answer_days=rules.setting("DISPUTE_ANSWER_DAYS"))
+
+
+@bp.get("/case/<int:case_id>")
+@login_required
+def for_case(case_id: int):
+    """The latest dispute of a case (the case page links here once the case is disputed)."""
+    case = db.session.get(Case, case_id)
+    dispute = operations.latest_dispute(case) if case is not None else None
+    if dispute is None or not can_view_dispute(current_user, dispute):
+        abort(404)
+    return redirect(url_for(".show", dispute_id=dispute.id))
+
+
+@bp.get("/<int:dispute_id>")
+@login_required
+def show(dispute_id: int):
+    return _show(_dispute_or_404(dispute_id))
+
+
+def _show(dispute: Dispute, *, status: int = 200, refusal=None, **forms):
+    party = party_of(dispute.case, current_user)
+    proposals = list(reversed(dispute.proposals))
+    on_table = next((p for p in proposals if p.status == ProposalStatus.open), None)
+    page = render_template(
+        "disputes/show.html", dispute=dispute, case=dispute.case, party=party, proposals=proposals,
+        on_table=on_table, rules=rules, refusal=refusal, case_url=case_url(dispute.case),
+        answer_form=forms.get("answer_form") or AnswerForm(formdata=None),
+        proposal_form=forms.get("proposal_form") or ProposalForm(formdata=None),
+        evidence_form=forms.get("evidence_form") or EvidenceForm(formdata=None),
+        confirm_form=ConfirmForm(formdata=None), Party=DisputeParty)
+    return page, status
+
+
+def _act(dispute: Dispute, act, *, done: str, form=None, form_name: str | None = None):
+    """Run one operation for the page: commit and go back, or show why it was refused."""
+    try:
+        act()
+    except ContactDetailsRefused as exc:
+        keep_refused_attempt(exc)
+        return _show(db.session.get(Dispute, dispute.id), status=400, refusal=exc,
+                     **({form_name: form} if form_name else {}))
+    except DomainError as exc:
+        db.session.rollback()
+        if form is not None and exc.field and hasattr(form, exc.field):
+            show_domain_error(form, exc)
+            return _show(db.session.get(Dispute, dispute.id), status=400, **{form_name: form})
+        flash(exc.message, "error")
+        return redirect(url_for(".show", dispute_id=dispute.id))
+    commit()
+    flash(done, "success")
+    return redirect(url_for(".show", dispute_id=dispute.id))
+
+
+def _invalid(dispute: Dispute, form, form_name: str):
+    return _show(dispute, status=400, **{form_name: form})
+
+
+@bp.post("/<int:dispute_id>/answer")
+@login_required
+def answer(dispute_id: int):
+    dispute, form = _dispute_or_404(dispute_id), AnswerForm()
+    if not form.validate_on_submit():
+        return _invalid(dispute, form, "answer_form")
+    return _act(dispute, lambda: operations.answer_dispute(dispute, actor=current_user, statement=form.statement.data,
+                                                           evidence=_uploads(form.evidence)),
+                done=_("Your answer was sent to the client and the resolution centre."),
+                form=form, form_name="answer_form")
+
+
+@bp.post("/<int:dispute_id>/evidence")
+@login_required
+def add_evidence(dispute_id: int):
+    dispute, form = _dispute_or_404(dispute_id), EvidenceForm()
+    if not form.validate_on_submit() or not _uploads(form.evidence):
+        form.evidence.errors = [_("Choose at least one file.")]
+        return _invalid(dispute, form, "evidence_form")
+    return _act(dispute, lambda: operations.add_evidence(dispute, actor=current_user, evidence=_uploads(form.evidence)),
+                done=_("The files were added to the dispute."), form=form, form_name="evidence_form")
+
+
+@bp.post("/<int:dispute_id>/proposals")
+@login_required
+def propose(dispute_id: int):
+    dispute, form = _dispute_or_404(dispute_id), ProposalForm()
+    if not form.validate_on_submit():
+        return _invalid(dispute, form, "proposal_form")
+    return _act(dispute, lambda: operations.propose_settlement(dispute, actor=current_user,
+                                                               designer_cents=to_cents(form.designer_amount.data),
+                                                               note=form.note.data or ""),
+                done=_("Your proposal was sent to the other party."), form=form, form_name="proposal_form")
+
+
+def _proposal_or_404(dispute: Dispute, proposal_id: int) -> SettlementProposal:
+    proposal = db.session.get(SettlementProposal, proposal_id)
+    if proposal is None or proposal.dispute_id != dispute.id:
+        abort(404)
+    return proposal
+
+
+@bp.post("/<int:dispute_id>/proposals/<int:proposal_id>/accept")
+@login_required
+def accept_proposal(dispute_id: int, proposal_id: int):
+    dispute = _dispute_or_404(dispute_id)
+    proposal = _proposal_or_404(dispute, proposal_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    return _act(dispute, lambda: operations.accept_settlement(proposal, actor=current_user),
+                done=_("The dispute is settled. The money moved as agreed."))
+
+
+@bp.post("/<int:dispute_id>/proposals/<int:proposal_id>/withdraw")
+@login_required
+def withdraw_proposal(dispute_id: int, proposal_id: int):
+    dispute = _dispute_or_404(dispute_id)
+    proposal = _proposal_or_404(dispute, proposal_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    return _act(dispute, lambda: operations.withdraw_settlement(proposal, actor=current_user),
+                done=_("Your proposal was taken back."))
+
+
+@bp.post("/<int:dispute_id>/withdraw")
+@login_required
+def withdraw(dispute_id: int):
+    dispute = _dispute_or_404(dispute_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    return _act(dispute, lambda: operations.withdraw_dispute(dispute, actor=current_user),
+                done=_("You withdrew the dispute: the case continues where it was."))
+
+
+@bp.get("/<int:dispute_id>/files/<int:file_id>")
+@login_required
+def download(dispute_id: int, file_id: int):
+    dispute = _dispute_or_404(dispute_id)
+    stored, chunks = read_dispute_file(dispute, file_id, actor=current_user)
+    name, content_type, size = stored.original_name, stored.content_type, stored.size
+    commit()
+    return Response(chunks, mimetype=content_type, headers={
+        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name, safe='')}", "Content-Length": str(size)})

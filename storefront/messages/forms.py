@@ -1,0 +1,24 @@
+"""Forms of the messages area: shape only; the rules are in messaging/operations.py."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import MultipleFileField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from messaging.operations import MAX_BODY, REPORT_REASONS
+
+
+class MessageForm(FlaskForm):
+    body = TextAreaField(_l("Message"), validators=[Optional(), Length(max=MAX_BODY)])
+    files = MultipleFileField(_l("Attach files"))
+
+
+class StartConversationForm(FlaskForm):
+    body = TextAreaField(_l("Message"), validators=[DataRequired(_l("Write your message.")), Length(max=MAX_BODY)])
+
+
+class ReportForm(FlaskForm):
+    reason = SelectField(_l("Reason"), choices=[(k, v) for k, v in REPORT_REASONS.items()],
+                         validators=[DataRequired()])
+    note = TextAreaField(_l("What happened? (optional)"), validators=[Optional(), Length(max=2000)])

@@ -1,0 +1,275 @@
+"""The inbox, conversations and case threads, writing (with or without JavaScript), search,
+reports and blocks. Rules live in messaging/; views translate them to pages and JSON."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import (Blueprint, Response, abort, flash, jsonify, redirect, render_template, request,
+                   stream_with_context, url_for)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from errors import DomainError, PermissionDenied
+from extensions import commit, db
+from files.operations import open_file
+from messaging import operations, threads
+from messaging.events import case_action_label
+from messaging.attachments import readable_attachment, store_attachments
+from messaging.permissions import can_read_conversation, can_write_conversation, has_blocked, is_participant
+from models.accounts import User
+from models.messaging import Conversation, ConversationKind, Message
+from moderation.contact_filter import ContactDetailsRefused
+from storefront.contact_refusal import keep_refused_attempt
+from storefront.form_errors import show_domain_error
+from storefront.messages.forms import MessageForm, ReportForm, StartConversationForm
+
+bp = Blueprint("messages", __name__, url_prefix="/messages")
+# The thread partial is included by the case page too: its helpers are app-wide.
+bp.add_app_template_global(case_action_label, "case_action_label")
+
+PAGE_SIZE = 50
+
+
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best == "application/json"
+
+
+def _readable(conversation_id: int) -> Conversation:
+    conversation = db.session.get(Conversation, conversation_id)
+    if conversation is None or not can_read_conversation(current_user, conversation):
+        abort(404)
+    return conversation
+
+
+def _page_context(conversation: Conversation, form: MessageForm, refusal: ContactDetailsRefused | None = None):
+    before = request.args.get("before", type=_parse_time)
+    items = threads.thread_items(conversation, viewer=current_user, before=before, limit=PAGE_SIZE)
+    others = [p.user for p in conversation.other_participants(current_user.id)]
+    return dict(conversation=conversation, items=items, form=form, refusal=refusal, others=others,
+                older_url=url_for("messages.conversation", conversation_id=conversation.id,
+                                  before=items[0].at.isoformat()) if len(items) == PAGE_SIZE else None,
+                paged=before is not None, can_write=can_write_conversation(current_user, conversation),
+                blocked_ids={u.id for u in others if has_blocked(current_user.id, u.id)},
+                last_id=max((i.message.id for i in items if i.message), default=0))
+
+
+def _parse_time(value: str) -> datetime:
+    parsed = datetime.fromisoformat(value)
+    if parsed.tzinfo is None:
+        raise ValueError("naive time")
+    return parsed
+
+
+@bp.get("/")
+@login_required
+def inbox():
+    tab = ConversationKind.case if request.args.get("tab") == "cases" else ConversationKind.general
+    page = threads.inbox(current_user, tab, page=request.args.get("page", 1, type=int))
+    return render_template("messages/inbox.html", page=page, tab=tab, counts=threads.unread_counts(current_user))
+
+
+@bp.get("/unread.json")
+@login_required
+def unread():
+    return jsonify(**threads.unread_counts(current_user),
+                   conversations={str(k): v for k, v in threads.unread_by_conversation(current_user).items()})
+
+
+@bp.get("/<int:conversation_id>")
+@login_required
+def conversation(conversation_id: int):
+    conversation = _readable(conversation_id)
+    operations.mark_read(conversation, actor=current_user)
+    commit()
+    return render_template("messages/conversation.html", **_page_context(conversation, MessageForm()))
+
+
+@bp.post("/<int:conversation_id>")
+@login_required
+def post(conversation_id: int):
+    conversation = _readable(conversation_id)
+    form = MessageForm()
+    if not form.validate():
+        if _wants_json():
+            return jsonify(error=" ".join(e for errs in form.errors.values() for e in errs)), 400
+        return render_template("messages/conversation.html", **_page_context(conversation, form)), 400
+    try:
+        attachments = store_attachments(request.files.getlist(form.files.name), owner=current_user)
+        message = operations.post_message(conversation, actor=current_user, body=form.body.data or "",
+                                          attachments=attachments)
+    except ContactDetailsRefused as exc:
+        keep_refused_attempt(exc)
+        conversation = _readable(conversation_id)
+        if _wants_json():
+            return jsonify(error=exc.message, refusal_html=render_template("messages/_refusal.html", refusal=exc),
+                           findings=[{"start": f.start, "end": f.end, "text": f.text, "kind": f.kind,
+                                      "reason": f.reason} for f in exc.findings.get("body", [])]), 422
+        return render_template("messages/conversation.html", **_page_context(conversation, form, exc)), 422
+    except DomainError as exc:
+        db.session.rollback()
+        if _wants_json():
+            return jsonify(error=exc.message), 403 if isinstance(exc, PermissionDenied) else 400
+        show_domain_error(form, exc)
+        return render_template("messages/conversation.html", **_page_context(_readable(conversation_id), form)), 400
+    commit()
+    if _wants_json():
+        return jsonify(id=message.id, html=render_template("messages/_message.html", message=message,
+                                                           viewer=current_user))
+    return redirect(url_for("messages.conversation", conversation_id=conversation_id, _anchor=f"m{message.id}"))
+
+
+@bp.get("/<int:conversation_id>/poll")
+@login_required
+def poll(conversation_id: int):
+    """New messages since `after` (the open page asks every few seconds), read as they arrive."""
+    conversation = _readable(conversation_id)
+    new = threads.messages_after(conversation, request.args.get("after", 0, type=int))
+    if new:
+        operations.mark_read(conversation, actor=current_user)
+        commit()
+    html = "".join(render_template("messages/_message.html", message=m, viewer=current_user) for m in new)
+    return jsonify(html=html, last_id=new[-1].id if new else None, unread=threads.unread_counts(current_user))
+
+
+@bp.get("/attachments/<int:attachment_id>")
+@login_required
+def attachment(attachment_id: int):
+    found = readable_attachment(attachment_id, current_user)
+    if found is None:
+        abort(404)
+    attached, stored = found
+    try:
+        chunks = open_file(stored)
+    except DomainError:
+        abort(410)
+    return Response(stream_with_context(chunks), mimetype=stored.content_type, headers={
+        "Content-Disposition": f"attachment; filename*=UTF-8''{_quote(attached.name)}",
+        "Content-Length": str(stored.size)})
+
+
+def _quote(name: str) -> str:
+    from urllib.parse import quote
+
+    return quote(name, safe="")
+
+
+@bp.route("/start", methods=["GET", "POST"])
+@login_required
+def start():
+    """Write to a designer (or client) from their profile or a listing."""
+    recipient = db.session.get(User, request.args.get("user_id", type=int) or 0)
+    if recipient is None or not recipient.is_active or recipient.id == current_user.id:
+        abort(404)
+    listing = _listing_of(recipient, request.args.get("listing_id", type=int))
+    existing = threads.general_conversation(current_user, recipient)
+    if existing is not None and existing.last_message_at is not None and request.method == "GET":
+        return redirect(url_for("messages.conversation", conversation_id=existing.id))
+    form = StartConversationForm()
+    refusal = None
+    blocked = has_blocked(recipient.id, current_user.id)
+    if form.validate_on_submit():
+        try:
+            message = operations.start_conversation(recipient, actor=current_user, body=form.body.data,
+                                                    listing_id=listing.id if listing else None,
+                                                    subject=listing.title if listing else None)
+        except ContactDetailsRefused as exc:
+            keep_refused_attempt(exc)
+            refusal = exc
+        except DomainError as exc:
+            db.session.rollback()
+            show_domain_error(form, exc)
+        else:
+            commit()
+            return redirect(url_for("messages.conversation", conversation_id=message.conversation_id))
+    return render_template("messages/start.html", form=form, recipient=recipient, listing=listing,
+                           refusal=refusal, blocked=blocked), 422 if refusal else 200
+
+
+def _listing_of(recipient: User, listing_id: int | None):
+    if not listing_id:
+        return None
+    try:
+        from models.listings import Listing
+    except ImportError:
+        return None
+    listing = db.session.get(Listing, listing_id)
+    return listing if listing is not None and listing.designer_id == recipient.id else None
+
+
+@bp.get("/search")
+@login_required
+def search():
+    text = (request.args.get("q") or "").strip()
+    page = threads.search_messages(current_user, text, page=request.args.get("page", 1, type=int)) \
+        if len(text) >= 2 else None
+    return render_template("messages/search.html", text=text, page=page)
+
+
+@bp.route("/report/message/<int:message_id>", methods=["GET", "POST"])
+@login_required
+def report_message(message_id: int):
+    message = db.session.get(Message, message_id)
+    if message is None or not is_participant(current_user, message.conversation) \
+            or message.sender_id == current_user.id:
+        abort(404)
+    return _report(lambda reason, note: operations.report_message(message, actor=current_user, reason=reason,
+                                                                    note=note),
+                   message.conversation_id, subject=message.sender, message=message)
+
+
+@bp.route("/report/user/<int:user_id>", methods=["GET", "POST"])
+@login_required
+def report_user(user_id: int):
+    user = db.session.get(User, user_id)
+    if user is None or user.id == current_user.id:
+        abort(404)
+    back = request.args.get("conversation_id", type=int)
+    return _report(lambda reason, note: operations.report_user(user, actor=current_user, reason=reason, note=note),
+                   back, subject=user, message=None)
+
+
+def _report(send, conversation_id: int | None, *, subject: User, message: Message | None):
+    form = ReportForm()
+    if form.validate_on_submit():
+        try:
+            send(form.reason.data, form.note.data)
+        except DomainError as exc:
+            db.session.rollback()
+            show_domain_error(form, exc)
+        else:
+            commit()
+            flash(_("Thank you. A moderator will look at your report."), "success")
+            return redirect(url_for("messages.conversation", conversation_id=conversation_id)
+                            if conversation_id else url_for("messages.inbox"))
+    return render_template("messages/report.html", form=form, subject=subject, message=message,
+                           conversation_id=conversation_id)
+
+
+@bp.post("/block/<int:user_id>")
+@login_required
+def block(user_id: int):
+    user = db.session.get(User, user_id) or abort(404)
+    try:
+        operations.block_user(user, actor=current_user)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    else:
+        commit()
+        flash(_("%(name)s can no longer write to you outside your cases.", name=user.display_name), "success")
+    return redirect(_back())
+
+
+@bp.post("/unblock/<int:user_id>")
+@login_required
+def unblock(user_id: int):
+    user = db.session.get(User, user_id) or abort(404)
+    operations.unblock_user(user, actor=current_user)
+    commit()
+    flash(_("%(name)s can write to you again.", name=user.display_name), "success")
+    return redirect(_back())
+
+
+def _back() -> str:
+    target = request.form.get("next") or ""
+    return target if target.startswith("/") and not target.startswith("//") else url_for("messages.inbox")

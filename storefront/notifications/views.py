@@ -1,0 +1,115 @@
+"""The bell, the notifications list, Settings > Notifications and push subscriptions."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from errors import DomainError
+from extensions import commit, db
+from messaging import operations
+from messaging.events import EVENTS, GROUPS, MANDATORY
+from messaging.preferences import channels, preference_grid, push_available, set_notification_preferences
+from messaging.push import remove_subscription, save_subscription
+from models.messaging import Notification, PushSubscription
+
+bp = Blueprint("notifications", __name__)
+
+
+def unread_count() -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Notification).where(
+        Notification.user_id == current_user.id, Notification.in_app.is_(True), Notification.read_at.is_(None)))
+
+
+# The bell in the header of every page shows this count.
+bp.add_app_template_global(unread_count, "unread_notification_count")
+
+
+@bp.get("/notifications")
+@login_required
+def index():
+    query = (sa.select(Notification).where(Notification.user_id == current_user.id, Notification.in_app.is_(True))
+             .order_by(Notification.created_at.desc(), Notification.id.desc()))
+    page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=25, error_out=False)
+    return render_template("notifications/index.html", page=page, unread=unread_count())
+
+
+@bp.get("/notifications/count.json")
+@login_required
+def count():
+    return jsonify(unread=unread_count())
+
+
+@bp.post("/notifications/read")
+@login_required
+def mark_read():
+    """Mark one notification read (`id`) or all of them."""
+    notification_id = request.form.get("id", type=int)
+    try:
+        operations.mark_notifications_read(current_user, actor=current_user, notification_id=notification_id)
+    except DomainError:
+        db.session.rollback()
+        abort(404)
+    commit()
+    return redirect(url_for("notifications.index", page=request.form.get("page", 1, type=int)))
+
+
+@bp.get("/notifications/<int:notification_id>/open")
+@login_required
+def open_notification(notification_id: int):
+    """Follow a notification: it becomes read, and its page opens."""
+    notification = db.session.get(Notification, notification_id)
+    if notification is None or notification.user_id != current_user.id:
+        abort(404)
+    operations.mark_notifications_read(current_user, actor=current_user, notification_id=notification.id)
+    commit()
+    url = notification.url
+    return redirect(url if url.startswith("/") and not url.startswith("//") else url_for("notifications.index"))
+
+
+@bp.route("/settings/notifications", methods=["GET", "POST"])
+@login_required
+def settings():
+    if request.method == "POST":
+        switched_on = {tuple(value.split(":", 1)) for value in request.form.getlist("on") if ":" in value}
+        set_notification_preferences(current_user, switched_on, actor=current_user)
+        commit()
+        flash(_("Your notification settings are saved."), "success")
+        return redirect(url_for("notifications.settings"))
+    devices = db.session.scalars(sa.select(PushSubscription).where(PushSubscription.user_id == current_user.id)
+                                 .order_by(PushSubscription.created_at)).all()
+    return render_template("notifications/settings.html", grid=preference_grid(current_user), groups=GROUPS,
+                           events=EVENTS, channels=channels(), mandatory=MANDATORY, devices=devices,
+                           push=push_available(), vapid_public_key=current_app.config.get("VAPID_PUBLIC_KEY"))
+
+
+@bp.post("/notifications/push/subscribe")
+@login_required
+def push_subscribe():
+    """Store this device's push subscription (JSON from PushManager.subscribe)."""
+    if not push_available():
+        abort(404)
+    data = request.get_json(silent=True) or {}
+    keys = data.get("keys") or {}
+    try:
+        save_subscription(current_user, endpoint=str(data.get("endpoint") or ""), p256dh=str(keys.get("p256dh") or ""),
+                          auth=str(keys.get("auth") or ""), user_agent=request.headers.get("User-Agent"))
+    except DomainError as exc:
+        db.session.rollback()
+        return jsonify(error=exc.message), 400
+    commit()
+    return jsonify(ok=True), 201
+
+
+@bp.post("/notifications/push/unsubscribe")
+@login_required
+def push_unsubscribe():
+    data = request.get_json(silent=True) or {}
+    endpoint = str(data.get("endpoint") or request.form.get("endpoint") or "")
+    removed = remove_subscription(current_user, endpoint=endpoint)
+    commit()
+    if request.is_json:
+        return jsonify(removed=removed)
+    flash(_("This device will no longer receive push notifications."), "success")
+    return redirect(url_for("notifications.settings"))

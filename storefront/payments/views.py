@@ -1,0 +1,157 @@
+"""Settings > Payments (payout onboarding), Settings > Transactions, invoice PDFs, Stripe webhooks."""
+from __future__ import annotations
+
+import logging
+from decimal import Decimal
+
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import format_currency
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from errors import DomainError
+from extensions import commit, csrf, db
+from models.payments import BusinessType, IbanProvider
+from payments import connect, invoices, statements, webhooks
+from payments.gateways.base import GatewayError
+from payments.payout_countries import country_name
+from storefront.form_errors import show_domain_error
+from storefront.payments.forms import OnboardingForm
+
+bp = Blueprint("payments", __name__)
+log = logging.getLogger(__name__)
+
+
+def money(cents: int, currency: str = "usd") -> str:
+    return format_currency(Decimal(cents) / 100, currency.upper())
+
+
+def _designer_only() -> None:
+    if not current_user.is_designer:
+        abort(404)
+
+
+@bp.route("/settings/payments", methods=["GET", "POST"])
+@login_required
+def settings():
+    _designer_only()
+    account = connect.account_of(current_user)
+    form = OnboardingForm()
+    if account is None and form.validate_on_submit():
+        try:
+            account = connect.start_onboarding(
+                current_user, actor=current_user, business_type=BusinessType(form.business_type.data),
+                country=form.residence_country.data if form.uses_iban_route else form.country.data,
+                iban=form.iban.data if form.uses_iban_route else None,
+                iban_provider=IbanProvider(form.iban_provider.data) if form.uses_iban_route else None)
+        except DomainError as exc:
+            db.session.rollback()
+            show_domain_error(form, exc)
+        except GatewayError:
+            db.session.rollback()
+            flash(_("Stripe did not answer. Nothing was changed; please try again in a moment."), "error")
+        else:
+            commit()
+            if account.payouts_ready:
+                flash(_("Your payouts are set up: you will be paid on every completed case."), "success")
+                return redirect(url_for("payments.settings"))
+            return _to_stripe(account)
+    return render_template("payments/settings.html", account=account, form=form, country_name=country_name,
+                           stripe_enabled=connect.stripe_enabled())
+
+
+def _to_stripe(account):
+    try:
+        link = connect.onboarding_link(account, refresh_url=url_for("payments.onboarding_refresh", _external=True),
+                                       return_url=url_for("payments.onboarding_return", _external=True))
+    except GatewayError:
+        flash(_("Stripe did not answer. Please try again in a moment."), "error")
+        return redirect(url_for("payments.settings"))
+    return redirect(link)
+
+
+@bp.post("/settings/payments/continue")
+@login_required
+def onboarding_continue():
+    _designer_only()
+    account = connect.account_of(current_user)
+    if account is None:
+        return redirect(url_for("payments.settings"))
+    return _to_stripe(account)
+
+
+@bp.get("/settings/payments/refresh")
+@login_required
+def onboarding_refresh():
+    """Stripe sends the designer here when an onboarding link expired: give them a fresh one."""
+    return onboarding_continue()
+
+
+@bp.get("/settings/payments/return")
+@login_required
+def onboarding_return():
+    """Back from Stripe's pages: ask Stripe where the account stands (the webhook may be later)."""
+    _designer_only()
+    account = connect.account_of(current_user)
+    if account is not None:
+        try:
+            account = connect.refresh_account(account)
+            commit()
+        except GatewayError:
+            db.session.rollback()
+        if account.payouts_ready:
+            flash(_("Your payouts are set up: you will be paid on every completed case."), "success")
+        else:
+            flash(_("Stripe still needs some information before it can pay you."), "warning")
+    return redirect(url_for("payments.settings"))
+
+
+@bp.get("/settings/transactions")
+@login_required
+def transactions():
+    page = request.args.get("page", 1, type=int)
+    rows, pages = statements.transactions_of(current_user, page=page)
+    return render_template("payments/transactions.html", transactions=rows, pages=pages,
+                           totals=statements.totals_of(current_user), money=money)
+
+
+@bp.get("/settings/transactions.csv")
+@login_required
+def transactions_csv():
+    return Response(statements.transactions_csv(current_user), mimetype="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="occlusa-transactions.csv"'})
+
+
+@bp.get("/invoices/<int:invoice_id>.pdf")
+@login_required
+def invoice_pdf(invoice_id: int):
+    invoice = invoices.invoice_for(invoice_id, viewer=current_user)
+    return Response(invoice.pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="invoice-{invoice.display_number}.pdf"'})
+
+
+@bp.post("/stripe/webhook")
+@csrf.exempt
+def stripe_webhook():
+    """Stripe's deliveries: 400 for anything not signed by Stripe just now, 200 once stored and
+    processed (or already processed), 500 when processing failed so that Stripe retries."""
+    payload = request.get_data()
+    try:
+        event = webhooks.verify(payload, request.headers.get("Stripe-Signature"))
+    except webhooks.InvalidWebhook as exc:
+        log.warning("refused webhook: %s", exc)
+        return jsonify(error="invalid signature"), 400
+    stored = webhooks.record_event(event)
+    if stored is None:
+        commit()
+        return jsonify(received=True, duplicate=True)
+    try:
+        webhooks.process_event(stored)
+        commit()
+    except Exception as exc:  # noqa: BLE001 - kept on the event and retried by Stripe
+        db.session.rollback()
+        log.exception("webhook %s (%s) failed", event["id"], event["type"])
+        webhooks.record_failure(event, repr(exc))
+        commit()
+        return jsonify(error="processing failed"), 500
+    return jsonify(received=True)

@@ -1,0 +1,1 @@
+"""Identity verification (KYC) for designers: the upload under Settings > Payments."""

@@ -1,0 +1,191 @@
+"""The order page, the case page and its buttons, My cases, reviews: through the real pages."""
+from __future__ import annotations
+
+import io
+
+import sqlalchemy as sa
+
+from extensions import db
+from models.cases import Case, CaseFile, CaseState, Review
+from models.ledger import Payment, PaymentStatus
+from models.moderation import Violation
+from payments.ledger import invariant_violations
+from tests.catalogue.factories import make_designer, make_listing
+from tests.factories import make_user
+
+CARD = "4242 4242 4242 4242"
+
+
+def _order(client, listing_id, **extra):
+    data = {"teeth": ["11", "21"], "restoration_11": "crown", "restoration_21": "veneer", "material": "zirconia",
+            "shade": "A2", "instructions": "Please keep the contacts light.", "client_case_id": "LAB-77",
+            "card_number": CARD, "attachments": (io.BytesIO(b"solid scan\nendsolid scan\n"), "upper.stl")}
+    data.update(extra)
+    return client.post(f"/cases/new?listing_id={listing_id}", data=data, content_type="multipart/form-data")
+
+
+def _setup():
+    designer = make_designer()
+    listing = make_listing(designer)  # $9.00 a unit
+    return make_user(), designer, listing
+
+
+def test_a_client_sends_a_case_from_the_order_page_and_the_amount_is_held(client, login):
+    buyer, designer, listing = _setup()
+    login(buyer)
+    page = client.get(f"/cases/new?listing_id={listing.id}").get_data(as_text=True)
+    assert 'data-tooth="11"' in page and "Confirm payment" in page
+    response = _order(client, listing.id)
+    assert response.status_code == 302
+    case = db.session.scalar(sa.select(Case))
+    assert (case.quantity, case.unit_price_cents, case.amount_cents) == (2, 900, 1800)
+    assert case.prescription["teeth"] == {"11": "crown", "21": "veneer"}
+    assert case.state == CaseState.requested and case.client_case_id == "LAB-77"
+    payment = db.session.scalar(sa.select(Payment))
+    assert payment.status == PaymentStatus.held and payment.card_last4 == "4242"
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(CaseFile)) == 1
+    shown = client.get(response.location).get_data(as_text=True)
+    assert "Cancel request" in shown and "Accept case" not in shown
+
+
+def test_a_declined_card_sends_nothing_and_says_why(client, login):
+    buyer, designer, listing = _setup()
+    login(buyer)
+    response = _order(client, listing.id, card_number="4000 0000 0000 9995")
+    assert response.status_code == 200
+    assert "insufficient funds" in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Case)) == 0
+
+
+def test_no_teeth_selected_is_explained_on_the_form(client, login):
+    buyer, designer, listing = _setup()
+    login(buyer)
+    response = _order(client, listing.id, teeth=[])
+    assert "Select at least one tooth" in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Case)) == 0
+
+
+def test_contact_details_in_the_instructions_are_refused_and_recorded(client, login):
+    buyer, designer, listing = _setup()
+    login(buyer)
+    response = _order(client, listing.id, instructions="Mail me at lab.owner@gmail.com for the scans")
+    assert response.status_code == 200
+    assert "contact-finding" in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Case)) == 0
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Violation)) == 1
+
+
+def test_an_unavailable_designer_asks_the_faq_question_first(client, login):
+    from profiles.operations import profile_for, set_availability
+
+    buyer, designer, listing = _setup()
+    set_availability(profile_for(designer), actor=designer, unavailable=True)
+    db.session.commit()
+    login(buyer)
+    page = client.get(f"/cases/new?listing_id={listing.id}").get_data(as_text=True)
+    assert "currently full" in page and "Do you still want to send it?" in page
+    confirmed = client.get(f"/cases/new?listing_id={listing.id}&confirm_full=1").get_data(as_text=True)
+    assert "Confirm payment" in confirmed
+
+
+def test_the_whole_case_through_the_buttons(client, login):
+    buyer, designer, listing = _setup()
+    login(buyer)
+    _order(client, listing.id)
+    case = db.session.scalar(sa.select(Case))
+    url = f"/cases/{case.reference}"
+    client.post("/account/logout")
+    login(designer)
+    assert "Accept case" in client.get(url).get_data(as_text=True)
+    client.post(f"{url}/accept")
+    client.post(f"{url}/deliver", data={"deliver-note": "v1", "deliver-files": (io.BytesIO(b"solid a\n"), "a.stl")},
+                content_type="multipart/form-data")
+    client.post("/account/logout")
+    login(buyer)
+    client.post(f"{url}/revision", data={"revision-note": "Close the margin on 21"})
+    client.post("/account/logout")
+    login(designer)
+    client.post(f"{url}/deliver", data={"deliver-note": "v2", "deliver-files": (io.BytesIO(b"solid b\n"), "b.stl")},
+                content_type="multipart/form-data")
+    client.post("/account/logout")
+    login(buyer)
+    shown = client.get(url).get_data(as_text=True)
+    assert "Transaction complete" in shown and "No revisions left" not in shown
+    client.post(f"{url}/complete")
+    client.post(f"{url}/review", data={"review-stars": "5", "review-text": "Perfect margins."})
+    db.session.expire_all()
+    case = db.session.get(Case, case.id)
+    assert case.state == CaseState.completed and len(case.deliveries) == 2
+    assert db.session.scalar(sa.select(Review.stars)) == 5
+    assert invariant_violations() == []
+    listing_page = client.get("/cases/?side=client&state=completed").get_data(as_text=True)
+    assert case.reference in listing_page
+
+
+def test_someone_elses_case_is_a_404(client, login):
+    buyer, designer, listing = _setup()
+    login(buyer)
+    _order(client, listing.id)
+    case = db.session.scalar(sa.select(Case))
+    client.post("/account/logout")
+    login(make_user())
+    assert client.get(f"/cases/{case.reference}").status_code == 404
+    assert client.post(f"/cases/{case.reference}/cancel").status_code == 404
+
+
+def test_a_second_click_on_accept_is_refused_cleanly(client, login):
+    buyer, designer, listing = _setup()
+    login(buyer)
+    _order(client, listing.id)
+    case = db.session.scalar(sa.select(Case))
+    client.post("/account/logout")
+    login(designer)
+    client.post(f"/cases/{case.reference}/accept")
+    again = client.post(f"/cases/{case.reference}/accept", follow_redirects=True).get_data(as_text=True)
+    assert "no longer possible" in again
+    assert invariant_violations() == []
+
+
+def test_case_files_reach_only_the_two_parties_and_a_scan_goes_once_the_designer_has_it(client, login):
+    buyer, designer, listing = _setup()
+    login(buyer)
+    _order(client, listing.id)
+    case = db.session.scalar(sa.select(Case))
+    link = db.session.scalar(sa.select(CaseFile))
+    url = f"/cases/{case.reference}/files/{link.file_id}"
+    client.post("/account/logout")
+    login(make_user())
+    assert client.get(url).status_code == 404
+    client.post("/account/logout")
+    login(designer)
+    response = client.get(url)
+    assert response.status_code == 200 and response.data == b"solid scan\nendsolid scan\n"
+    db.session.expire_all()
+    assert db.session.get(CaseFile, link.id).file.is_deleted  # patient data, deleted once downloaded
+    assert client.get(url).status_code == 404
+
+
+def test_every_state_of_the_case_page_renders_for_both_parties(client, login):
+    from models.cases import CaseState
+    from tests.cases.factories import drive, make_case
+
+    cases = {state: drive(make_case(), state) for state in CaseState}
+    for state, case in cases.items():
+        for user in (case.client, case.designer):
+            client.post("/account/logout")
+            login(user)
+            page = client.get(f"/cases/{case.reference}")
+            assert page.status_code == 200, state
+            assert case.reference in page.get_data(as_text=True)
+        assert client.get("/cases/?side=designer").status_code == 200
+
+
+def test_the_case_pages_speak_french(client, login):
+    from tests.cases.factories import make_case
+
+    case = make_case()
+    login(case.client)
+    with client.session_transaction() as session:
+        session["lang"] = "fr"
+    page = client.get(f"/cases/{case.reference}").get_data(as_text=True)
+    assert "Annuler la demande" in page and "Prochaine étape" in page

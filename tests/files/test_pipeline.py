@@ -1,0 +1,64 @@
+"""The helper threads: results and failures come back to the caller, on either side."""
+from __future__ import annotations
+
+import hashlib
+import os
+
+import pytest
+
+from files.pipeline import BackgroundSha256, Cancelled, write_behind
+
+pytestmark = pytest.mark.no_app_context
+
+
+def test_the_background_digest_is_sha256():
+    pieces = [os.urandom(n) for n in (0, 1, 5000, 1 << 20)] + [bytearray(b"reused buffer")]
+
+    with BackgroundSha256() as digest:
+        for piece in pieces:
+            digest.update(piece)
+        found = digest.hexdigest()
+
+    assert found == hashlib.sha256(b"".join(pieces)).hexdigest()
+
+
+def test_write_behind_returns_what_the_consumer_made():
+    assert write_behind(lambda stream: [x * 2 for x in stream], iter(range(100))) == [x * 2 for x in range(100)]
+
+
+def test_a_failing_producer_cancels_the_consumer_and_its_error_comes_back():
+    seen = []
+
+    def consume(stream):
+        try:
+            for item in stream:
+                seen.append(item)
+        except Cancelled:
+            seen.append("cleaned up")
+            raise
+
+    def produce():
+        yield 1
+        yield 2
+        raise ConnectionResetError("client went away")
+
+    with pytest.raises(ConnectionResetError):
+        write_behind(consume, produce())
+    assert seen == [1, 2, "cleaned up"]
+
+
+def test_a_failing_consumer_stops_the_producer():
+    produced = []
+
+    def produce():
+        for n in range(10_000):
+            produced.append(n)
+            yield n
+
+    def consume(stream):
+        next(iter(stream))
+        raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"):
+        write_behind(consume, produce())
+    assert len(produced) < 10_000

@@ -1,0 +1,178 @@
+"""The messages pages: two tabs with unread counts, private threads, blocks, the contact filter."""
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from extensions import commit, db
+from messaging import threads
+from models.messaging import Message, MessageKind
+from models.moderation import Violation, ViolationSource
+from tests.factories import make_user
+from tests.messaging.factories import add_message, make_case, make_conversation
+
+
+def test_inbox_has_two_tabs_with_unread_counts(client, login):
+    me, lab, designer = make_user(designer=True, name="Me"), make_user(name="Northside Lab"), make_user(name="Other")
+    general = make_conversation(me, designer)
+    add_message(general, designer, "Can you do bridges?")
+    case_thread = threads.open_case_thread(make_case(lab, me))
+    commit()
+    add_message(case_thread, lab, "Scan attached")
+    add_message(case_thread, lab, "Shade A2")
+    login(me)
+    general_tab = client.get("/messages/?tab=general").get_data(as_text=True)
+    assert "Can you do bridges?" in general_tab and "Northside Lab" not in general_tab
+    cases_tab = client.get("/messages/?tab=cases").get_data(as_text=True)
+    assert "Shade A2" in cases_tab and "Can you do bridges?" not in cases_tab
+    assert client.get("/messages/unread.json").json == {
+        "general": 1, "case": 2, "total": 3,
+        "conversations": {str(general.id): 1, str(case_thread.id): 2}}
+    # reading clears the unread marks
+    client.get(f"/messages/{case_thread.id}")
+    assert client.get("/messages/unread.json").json["case"] == 0
+
+
+def test_a_third_party_cannot_read_a_thread(client, login):
+    a, b, stranger = make_user(), make_user(), make_user()
+    conversation = make_conversation(a, b)
+    message = add_message(conversation, a, "private")
+    login(stranger)
+    assert client.get(f"/messages/{conversation.id}").status_code == 404
+    assert client.post(f"/messages/{conversation.id}", data={"body": "hi"}).status_code == 404
+    assert client.get(f"/messages/{conversation.id}/poll?after=0").status_code == 404
+    assert client.get(f"/messages/report/message/{message.id}").status_code == 404
+    assert "Nothing found" in client.get("/messages/search?q=private").get_data(as_text=True)
+
+
+def test_writing_without_javascript_posts_and_redirects_and_the_other_sees_it(client, login, outbox):
+    client_user, designer = make_user(name="Atelier"), make_user(designer=True)
+    conversation = make_conversation(client_user, designer)
+    login(client_user)
+    response = client.post(f"/messages/{conversation.id}", data={"body": "Crown on 36, zirconia, please"})
+    assert response.status_code == 302
+    assert "Crown on 36" in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert threads.unread_counts(designer)["general"] == 1
+
+
+def test_fetch_post_answers_json_and_poll_returns_new_messages(client, login):
+    a, b = make_user(), make_user()
+    conversation = make_conversation(a, b)
+    earlier = add_message(conversation, b, "first")
+    login(a)
+    response = client.post(f"/messages/{conversation.id}", data={"body": "second"},
+                           headers={"Accept": "application/json"})
+    assert response.status_code == 200 and "second" in response.json["html"]
+    poll = client.get(f"/messages/{conversation.id}/poll?after={earlier.id - 1}").json
+    assert "first" in poll["html"] and "second" in poll["html"] and poll["last_id"] == response.json["id"]
+
+
+def test_a_blocked_user_cannot_write_or_start_a_conversation(client, login):
+    me, pest = make_user(), make_user()
+    conversation = make_conversation(me, pest)
+    login(me)
+    client.post(f"/messages/block/{pest.id}")
+    client.post("/account/logout")
+    login(pest)
+    response = client.post(f"/messages/{conversation.id}", data={"body": "hello?"}, headers={"Accept": "application/json"})
+    assert response.status_code == 403
+    assert client.post(f"/messages/start?user_id={me.id}", data={"body": "new thread"}).status_code == 200
+    assert db.session.scalar(db.select(db.func.count()).select_from(Message)) == 0
+
+
+def test_a_blocked_user_can_still_write_in_a_case_thread(client, login):
+    lab, designer = make_user(), make_user(designer=True)
+    conversation = threads.open_case_thread(make_case(lab, designer))
+    commit()
+    login(designer)
+    client.post(f"/messages/block/{lab.id}")
+    client.post("/account/logout")
+    login(lab)
+    assert client.post(f"/messages/{conversation.id}", data={"body": "Revision: thicker margin"}).status_code == 302
+
+
+def test_a_phone_number_is_refused_and_recorded_and_the_edited_message_goes_through(client, login):
+    pytest.importorskip("nlp")
+    lab, designer = make_user(), make_user(designer=True)
+    conversation = make_conversation(lab, designer)
+    login(lab)
+    refused = client.post(f"/messages/{conversation.id}", data={"body": "Call me on +33 6 12 34 56 78 tonight"})
+    assert refused.status_code == 422
+    page = refused.get_data(as_text=True)
+    assert "contact-finding" in page and "Call me on" in page  # the text comes back, flagged, to edit
+    [violation] = db.session.scalars(db.select(Violation)).all()
+    assert violation.user_id == lab.id and violation.source == ViolationSource.message
+    assert db.session.scalar(db.select(db.func.count()).select_from(Message)) == 0
+    # JSON path: the same spans for the script
+    as_json = client.post(f"/messages/{conversation.id}", data={"body": "whatsapp +33 6 12 34 56 78"},
+                          headers={"Accept": "application/json"})
+    assert as_json.status_code == 422 and as_json.json["findings"] and "refusal_html" in as_json.json
+    edited = client.post(f"/messages/{conversation.id}", data={"body": "Let us keep it here. Crown on 36."})
+    assert edited.status_code == 302
+    assert [m.body for m in db.session.scalars(db.select(Message))] == ["Let us keep it here. Crown on 36."]
+
+
+def test_start_a_conversation_from_a_profile_reuses_the_pair(client, login):
+    lab, designer = make_user(), make_user(designer=True, name="Elena")
+    login(lab)
+    first = client.post(f"/messages/start?user_id={designer.id}", data={"body": "Hello Elena"})
+    assert first.status_code == 302
+    again = client.get(f"/messages/start?user_id={designer.id}")
+    assert again.status_code == 302 and again.headers["Location"] == first.headers["Location"]
+    assert client.get(f"/messages/start?user_id={lab.id}").status_code == 404
+
+
+def test_an_unavailable_designer_answers_new_conversations_automatically(client, login, monkeypatch):
+    import messaging.operations
+
+    lab, designer = make_user(), make_user(designer=True)
+    monkeypatch.setattr(messaging.operations, "designer_is_available", lambda user_id: user_id != designer.id)
+    login(lab)
+    response = client.post(f"/messages/start?user_id={designer.id}", data={"body": "Are you free this week?"})
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "I am currently unavailable" in page
+    kinds = [m.kind for m in db.session.scalars(db.select(Message).order_by(Message.id))]
+    assert kinds == [MessageKind.text, MessageKind.auto_reply]
+
+
+def test_report_a_message_reaches_moderation(client, login):
+    lab, designer = make_user(), make_user(designer=True)
+    conversation = make_conversation(lab, designer)
+    message = add_message(conversation, designer, "Pay me via my site instead")
+    login(lab)
+    response = client.post(f"/messages/report/message/{message.id}", data={"reason": "contact_details",
+                                                                            "note": "asks for payment elsewhere"})
+    assert response.status_code == 302
+    [violation] = db.session.scalars(db.select(Violation)).all()
+    assert (violation.source, violation.user_id, violation.reporter_id) == (ViolationSource.report, designer.id, lab.id)
+    assert violation.report_reason == "contact_details" and violation.source_ref == f"message:{message.id}"
+
+
+def test_search_finds_only_ones_own_messages(client, login):
+    a, b, c = make_user(), make_user(), make_user()
+    add_message(make_conversation(a, b), b, "Emax veneer shade BL2")
+    add_message(make_conversation(b, c), c, "Emax crown for someone else")
+    login(a)
+    page = client.get("/messages/search?q=emax").get_data(as_text=True)
+    assert "veneer shade BL2" in page and "someone else" not in page
+
+
+def test_a_file_sent_with_a_message_reaches_only_the_conversation(client, login):
+    a, b, stranger = make_user(), make_user(), make_user()
+    conversation = make_conversation(a, b)
+    login(a)
+    response = client.post(f"/messages/{conversation.id}", data={
+        "body": "", "files": (io.BytesIO(b"solid crown\nendsolid crown\n"), "crown-36.stl")},
+        content_type="multipart/form-data")
+    assert response.status_code == 302
+    [message] = db.session.scalars(db.select(Message)).all()
+    [attachment] = message.attachments
+    assert attachment.name == "crown-36.stl"
+    client.post("/account/logout")
+    login(b)
+    download = client.get(f"/messages/attachments/{attachment.id}")
+    assert download.status_code == 200 and download.data == b"solid crown\nendsolid crown\n"
+    client.post("/account/logout")
+    login(stranger)
+    assert client.get(f"/messages/attachments/{attachment.id}").status_code == 404

@@ -1,0 +1,93 @@
+"""The public interface: `find_contacts`, `Finding`, `KINDS`, offsets and merging."""
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from nlp import DEFAULT_ALLOWED_DOMAINS, KINDS, Finding, find_contacts
+
+
+def test_kinds_are_the_six_of_the_issue():
+    assert KINDS == ("email", "phone", "messaging_app", "social", "url", "off_platform_payment")
+
+
+def test_finding_is_a_frozen_dataclass():
+    finding = find_contacts("write to anna@cadlab.com")[0]
+
+    fields = [f.name for f in dataclasses.fields(Finding)]
+
+    assert fields == ["kind", "start", "end", "text", "reason"]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        finding.kind = "phone"
+
+
+def test_clean_text_gives_an_empty_list():
+    assert find_contacts("") == []
+    assert find_contacts("   \n") == []
+    assert find_contacts("Crown on 36, shade A2, cement gap 0.05 mm.") == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("call 06 12 34 56 78", "06 12 34 56 78"),
+    ("tel ０６ １２ ３４ ５６ ７８ ok", "０６ １２ ３４ ５６ ７８"),
+    ("num 0️⃣6️⃣1️⃣2️⃣3️⃣4️⃣5️⃣6️⃣7️⃣8️⃣!", "0️⃣6️⃣1️⃣2️⃣3️⃣4️⃣5️⃣6️⃣7️⃣8️⃣"),
+    ("Zéro six douze trente-quatre cinquante-six soixante-dix-huit.",
+     "Zéro six douze trente-quatre cinquante-six soixante-dix-huit"),
+    ("Ｍｙ ｍａｉｌ: Ａｎｎａ＠ｃａｄｌａｂ．ｃｏｍ", "Ａｎｎａ＠ｃａｄｌａｂ．ｃｏｍ"),
+    ("écris-moi : j o h n @ g m a i l . c o m, merci", "j o h n @ g m a i l . c o m"),
+    ("straße 1: anna.weiß@gmx.de", "anna.weiß@gmx.de"),
+])
+def test_offsets_point_into_the_original_text(text, expected):
+    [finding] = find_contacts(text, "fr")
+
+    assert finding.text == text[finding.start:finding.end] == expected
+
+
+def test_findings_are_sorted_and_do_not_overlap():
+    text = ("Mail anna@cadlab.com or +33 6 12 34 56 78, insta @anna.cad, www.cadlab.fr, "
+            "and pay me by PayPal. Case 2024-0113 on 36.")
+
+    findings = find_contacts(text, "en")
+
+    assert [f.kind for f in findings] == ["email", "phone", "social", "url", "off_platform_payment"]
+    for before, after in zip(findings, findings[1:]):
+        assert before.end <= after.start
+    assert all(f.text == text[f.start:f.end] and f.reason for f in findings)
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("wa.me/33612345678", "messaging_app"),        # a link containing a phone number
+    ("anna@cadlab.com", "email"),                  # an address containing a domain
+    ("instagram.com/anna.cad", "social"),          # a link to a network
+    ("paypal.me/annacad", "off_platform_payment"),  # a link to a payment page
+])
+def test_overlapping_hits_merge_into_the_most_specific_kind(text, kind):
+    assert [(f.kind, f.text) for f in find_contacts(text)] == [(kind, text)]
+
+
+def test_reasons_are_short_english_sentences():
+    text = "anna@cadlab.com +33 6 12 34 56 78, add me on Line, www.x-lab.fr"
+
+    findings = find_contacts(text, "en")
+
+    assert [f.reason for f in findings] == [
+        "Looks like an e-mail address",
+        "Looks like a phone number",
+        "Offers to continue on Line, a messaging app",
+        "Links to a site outside the platform",
+    ]
+
+
+def test_platform_domains_are_allowed_by_default():
+    assert DEFAULT_ALLOWED_DOMAINS == ("occlusa.com", "occlusa.local")
+    assert find_contacts("see https://occlusa.com/help and http://app.occlusa.local/cases") == []
+    assert find_contacts("see occlusa.com.evil.io")[0].kind == "url"
+
+
+def test_allowed_domains_replace_the_default():
+    text = "http://localhost:5000/cases/12 and https://occlusa.com/help"
+
+    findings = find_contacts(text, allowed_domains=["localhost"])
+
+    assert [f.text for f in findings] == ["https://occlusa.com/help"]

@@ -1,0 +1,350 @@
+"""A local server that speaks Stripe's HTTP API for the calls Occlusa makes, for tests.
+
+The real `stripe` SDK talks to it (STRIPE_API_BASE=server.url): form-encoded requests with
+nested `a[b][c]` keys, Bearer authentication, Idempotency-Key (the same key replays the first
+answer; the same key on another endpoint is an idempotency_error), Stripe-shaped objects
+and errors (payment method "pm_card_chargeDeclined" → 402 card_declined). State lives in
+memory. It also records the events Stripe would send, and signs webhook payloads the way
+Stripe does, so tests can deliver them to /stripe/webhook.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import re
+import secrets
+import threading
+import time
+from typing import Any
+
+from werkzeug.serving import make_server
+from werkzeug.wrappers import Request, Response
+
+DECLINING_METHODS = {"pm_card_chargeDeclined": ("generic_decline", "Your card was declined."),
+                     "pm_card_chargeDeclinedInsufficientFunds": ("insufficient_funds",
+                                                                 "Your card has insufficient funds.")}
+_ROUTES = [
+    ("POST", r"/v1/payment_intents", "create_payment_intent"),
+    ("GET", r"/v1/payment_intents/(?P<id>[^/]+)", "get_payment_intent"),
+    ("POST", r"/v1/payment_intents/(?P<id>[^/]+)/confirm", "confirm_payment_intent"),
+    ("POST", r"/v1/payment_intents/(?P<id>[^/]+)/capture", "capture_payment_intent"),
+    ("POST", r"/v1/payment_intents/(?P<id>[^/]+)/cancel", "cancel_payment_intent"),
+    ("POST", r"/v1/transfers", "create_transfer"),
+    ("POST", r"/v1/transfers/(?P<id>[^/]+)/reversals", "create_reversal"),
+    ("POST", r"/v1/refunds", "create_refund"),
+    ("POST", r"/v1/accounts", "create_account"),
+    ("GET", r"/v1/accounts/(?P<id>[^/]+)", "get_account"),
+    ("POST", r"/v1/account_links", "create_account_link"),
+]
+
+
+class StripeError(Exception):
+    def __init__(self, status: int, type_: str, message: str, *, code: str | None = None, **extra: Any):
+        super().__init__(message)
+        self.status, self.body = status, {"error": {"type": type_, "message": message, "code": code, **extra}}
+
+
+def _missing(kind: str, ident: str) -> StripeError:
+    return StripeError(404, "invalid_request_error", f"No such {kind}: '{ident}'", code="resource_missing")
+
+
+def decode_form(pairs: list[tuple[str, str]]) -> dict:
+    """Stripe's form encoding (a[b]=1, a[0]=x) back into nested dicts and lists."""
+    root: dict = {}
+    for key, value in pairs:
+        parts = re.findall(r"[^\[\]]+", key)
+        node = root
+        for part, nxt in zip(parts, parts[1:]):
+            node = node.setdefault(part, {})
+        node[parts[-1]] = value
+    return _listify(root)
+
+
+def _listify(node: Any) -> Any:
+    if isinstance(node, dict):
+        if node and all(k.isdigit() for k in node):
+            return [_listify(node[k]) for k in sorted(node, key=int)]
+        return {k: _listify(v) for k, v in node.items()}
+    return node
+
+
+def _int(params: dict, name: str) -> int:
+    try:
+        return int(params[name])
+    except (KeyError, ValueError):
+        raise StripeError(400, "invalid_request_error", f"Missing required param: {name}.", code="parameter_missing",
+                          param=name) from None
+
+
+class StripeServer:
+    """`with StripeServer() as server:` → server.url for STRIPE_API_BASE; state in attributes."""
+
+    def __init__(self, api_key: str = "sk_test_occlusa"):
+        self.api_key = api_key
+        self.objects: dict[str, dict] = {}
+        self.idempotent: dict[str, tuple[str, int, dict]] = {}
+        self.requests: list[tuple[str, str, dict, str | None]] = []  # method, path, params, idempotency key
+        self.events: list[dict] = []
+        self._lock = threading.Lock()
+        self._server = make_server("127.0.0.1", 0, self._wsgi, threaded=True)
+        self.url = f"http://127.0.0.1:{self._server.server_port}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def reset(self) -> None:
+        """Forget every object, key, request and event (between tests)."""
+        with self._lock:
+            self.objects.clear()
+            self.idempotent.clear()
+            self.requests.clear()
+            self.events.clear()
+
+    def __enter__(self) -> "StripeServer":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._server.shutdown()
+        self._thread.join(5)
+
+    # -- HTTP ---------------------------------------------------------------------------------
+
+    def _wsgi(self, environ, start_response):
+        request = Request(environ)
+        status, body = self._answer(request)
+        return Response(json.dumps(body), status=status, content_type="application/json")(environ, start_response)
+
+    def _answer(self, request: Request) -> tuple[int, dict]:
+        if request.headers.get("Authorization") != f"Bearer {self.api_key}":
+            return 401, {"error": {"type": "invalid_request_error", "message": "Invalid API Key provided."}}
+        params = decode_form(list(request.form.items(multi=True)) if request.method == "POST"
+                             else list(request.args.items(multi=True)))
+        key = request.headers.get("Idempotency-Key") if request.method == "POST" else None
+        with self._lock:
+            self.requests.append((request.method, request.path, params, key))
+            if key and key in self.idempotent:
+                path, status, body = self.idempotent[key]
+                if path != request.path:
+                    return 400, {"error": {"type": "idempotency_error", "message":
+                                           "Keys for idempotent requests can only be used for the same endpoint."}}
+                return status, body
+            status, body = self._route(request.method, request.path, params)
+            if key:
+                self.idempotent[key] = (request.path, status, body)
+            return status, body
+
+    def _route(self, method: str, path: str, params: dict) -> tuple[int, dict]:
+        for verb, pattern, name in _ROUTES:
+            match = re.fullmatch(pattern, path)
+            if verb == method and match:
+                try:
+                    return 200, getattr(self, name)(params, **match.groupdict())
+                except StripeError as exc:
+                    return exc.status, exc.body
+        return 404, {"error": {"type": "invalid_request_error", "message": f"Unrecognized request URL ({path})."}}
+
+    # -- objects ------------------------------------------------------------------------------
+
+    def _new(self, prefix: str, obj_type: str, **fields: Any) -> dict:
+        obj = {"id": f"{prefix}_{secrets.token_hex(12)}", "object": obj_type, "created": int(time.time()),
+               "livemode": False, **fields}
+        self.objects[obj["id"]] = obj
+        return obj
+
+    def _get(self, ident: str, obj_type: str) -> dict:
+        obj = self.objects.get(ident)
+        if obj is None or obj["object"] != obj_type:
+            raise _missing(obj_type.replace("_", " "), ident)
+        return obj
+
+    def emit(self, event_type: str, obj: dict) -> dict:
+        event = {"id": f"evt_{secrets.token_hex(12)}", "object": "event", "type": event_type, "api_version":
+                 "2025-01-27.acacia", "created": int(time.time()), "livemode": False, "pending_webhooks": 1,
+                 "data": {"object": json.loads(json.dumps(obj))}}
+        self.events.append(event)
+        return event
+
+    def create_payment_intent(self, params: dict) -> dict:
+        amount = _int(params, "amount")
+        if amount < 50:
+            raise StripeError(400, "invalid_request_error", "Amount must be at least $0.50 usd",
+                              code="amount_too_small", param="amount")
+        intent = self._new("pi", "payment_intent", amount=amount, currency=params.get("currency", "usd"),
+                           capture_method=params.get("capture_method", "automatic"), metadata=params.get("metadata", {}),
+                           payment_method=params.get("payment_method"), status="requires_payment_method",
+                           amount_capturable=0, amount_received=0, latest_charge=None, last_payment_error=None,
+                           cancellation_reason=None, payment_method_types=params.get("payment_method_types", ["card"]))
+        intent["client_secret"] = f"{intent['id']}_secret_{secrets.token_hex(8)}"
+        if intent["payment_method"]:
+            intent["status"] = "requires_confirmation"
+        if params.get("confirm") == "true":
+            return self.confirm_payment_intent({}, id=intent["id"])
+        return intent
+
+    def get_payment_intent(self, params: dict, id: str) -> dict:
+        return self._get(id, "payment_intent")
+
+    def confirm_payment_intent(self, params: dict, id: str) -> dict:
+        intent = self._get(id, "payment_intent")
+        method = params.get("payment_method") or intent["payment_method"]
+        if intent["status"] not in ("requires_payment_method", "requires_confirmation") or not method:
+            raise StripeError(400, "invalid_request_error", "This PaymentIntent cannot be confirmed now.",
+                              code="payment_intent_unexpected_state")
+        intent["payment_method"] = method
+        charge = self._new("ch", "charge", amount=intent["amount"], currency=intent["currency"], payment_intent=id,
+                           captured=False, amount_captured=0, amount_refunded=0, refunded=False,
+                           payment_method_details={"card": {"last4": "0002" if method in DECLINING_METHODS
+                                                            else "4242"}})
+        intent["latest_charge"] = charge["id"]
+        if method in DECLINING_METHODS:
+            decline_code, message = DECLINING_METHODS[method]
+            charge["status"] = "failed"
+            intent["status"] = "requires_payment_method"
+            intent["last_payment_error"] = {"type": "card_error", "code": "card_declined",
+                                            "decline_code": decline_code, "message": message}
+            self.emit("payment_intent.payment_failed", intent)
+            raise StripeError(402, "card_error", message, code="card_declined", decline_code=decline_code,
+                              charge=charge["id"], payment_intent=json.loads(json.dumps(intent)))
+        charge["status"] = "succeeded"
+        if intent["capture_method"] == "manual":
+            intent.update(status="requires_capture", amount_capturable=intent["amount"])
+            self.emit("payment_intent.amount_capturable_updated", intent)
+        else:
+            charge.update(captured=True, amount_captured=intent["amount"])
+            intent.update(status="succeeded", amount_received=intent["amount"])
+            self.emit("payment_intent.succeeded", intent)
+        return intent
+
+    def capture_payment_intent(self, params: dict, id: str) -> dict:
+        intent = self._get(id, "payment_intent")
+        if intent["status"] != "requires_capture":
+            raise StripeError(400, "invalid_request_error",
+                              f"This PaymentIntent could not be captured because it has a status of {intent['status']}.",
+                              code="payment_intent_unexpected_state")
+        amount = int(params.get("amount_to_capture", intent["amount_capturable"]))
+        if amount > intent["amount_capturable"]:
+            raise StripeError(400, "invalid_request_error", "amount_to_capture exceeds the capturable amount.",
+                              code="amount_too_large", param="amount_to_capture")
+        intent.update(status="succeeded", amount_received=amount, amount_capturable=0)
+        self.objects[intent["latest_charge"]].update(captured=True, amount_captured=amount)
+        self.emit("payment_intent.succeeded", intent)
+        return intent
+
+    def cancel_payment_intent(self, params: dict, id: str) -> dict:
+        intent = self._get(id, "payment_intent")
+        if intent["status"] not in ("requires_payment_method", "requires_capture", "requires_confirmation",
+                                    "requires_action"):
+            raise StripeError(400, "invalid_request_error",
+                              f"You cannot cancel this PaymentIntent because it has a status of {intent['status']}.",
+                              code="payment_intent_unexpected_state")
+        intent.update(status="canceled", amount_capturable=0,
+                      cancellation_reason=params.get("cancellation_reason", "requested_by_customer"))
+        self.emit("payment_intent.canceled", intent)
+        return intent
+
+    def create_transfer(self, params: dict) -> dict:
+        amount = _int(params, "amount")
+        destination = params.get("destination", "")
+        account = self.objects.get(destination)
+        if account is None or account["object"] != "account":
+            raise StripeError(400, "invalid_request_error", f"No such destination: '{destination}'",
+                              code="resource_missing", param="destination")
+        if account["capabilities"].get("transfers") != "active":
+            raise StripeError(400, "invalid_request_error", "Your destination account needs to have at least one "
+                              "of the following capabilities enabled: transfers, crypto_transfers, legacy_payments",
+                              code="insufficient_capabilities_for_transfer", param="destination")
+        source = params.get("source_transaction")
+        if source:
+            charge = self._get(source, "charge")
+            if not charge["captured"] or amount > charge["amount_captured"] - charge["amount_refunded"]:
+                raise StripeError(400, "invalid_request_error", "The transfer amount exceeds the source charge's "
+                                  "available amount.", code="transfer_source_balance_parameters_mismatch")
+        return self._new("tr", "transfer", amount=amount, currency=params.get("currency", "usd"),
+                         destination=destination, transfer_group=params.get("transfer_group"),
+                         source_transaction=source, amount_reversed=0, reversed=False,
+                         metadata=params.get("metadata", {}))
+
+    def create_reversal(self, params: dict, id: str) -> dict:
+        transfer = self._get(id, "transfer")
+        amount = int(params.get("amount", transfer["amount"] - transfer["amount_reversed"]))
+        if amount <= 0 or amount > transfer["amount"] - transfer["amount_reversed"]:
+            raise StripeError(400, "invalid_request_error", "The reversal amount exceeds the transfer's remaining "
+                              "amount.", code="amount_too_large", param="amount")
+        transfer["amount_reversed"] += amount
+        transfer["reversed"] = transfer["amount_reversed"] == transfer["amount"]
+        return self._new("trr", "transfer_reversal", amount=amount, currency=transfer["currency"], transfer=id)
+
+    def create_refund(self, params: dict) -> dict:
+        if params.get("payment_intent"):
+            intent = self._get(params["payment_intent"], "payment_intent")
+            charge = self.objects.get(intent["latest_charge"] or "")
+        else:
+            charge = self._get(params.get("charge", ""), "charge")
+        if charge is None or not charge["captured"]:
+            raise StripeError(400, "invalid_request_error", "This charge has not been captured.",
+                              code="charge_not_captured")
+        left = charge["amount_captured"] - charge["amount_refunded"]
+        amount = int(params.get("amount", left))
+        if amount <= 0 or amount > left:
+            raise StripeError(400, "invalid_request_error", f"Refund amount ({amount}) is greater than unrefunded "
+                              f"amount on charge ({left})", code="amount_too_large", param="amount")
+        charge["amount_refunded"] += amount
+        charge["refunded"] = charge["amount_refunded"] == charge["amount_captured"]
+        refund = self._new("re", "refund", amount=amount, currency=charge["currency"], charge=charge["id"],
+                           payment_intent=charge["payment_intent"], status="succeeded")
+        self.emit("charge.refunded", charge)
+        return refund
+
+    def create_account(self, params: dict) -> dict:
+        if params.get("type") not in ("express", "standard", "custom"):
+            raise StripeError(400, "invalid_request_error", "Invalid account type.", param="type")
+        return self._new("acct", "account", type=params["type"], country=params.get("country", "US"),
+                         email=params.get("email"), business_type=params.get("business_type"),
+                         metadata=params.get("metadata", {}), details_submitted=False, charges_enabled=False,
+                         payouts_enabled=False, capabilities={"transfers": "inactive"},
+                         tos_acceptance=params.get("tos_acceptance", {}),
+                         requirements={"currently_due": ["external_account", "tos_acceptance.date"]})
+
+    def get_account(self, params: dict, id: str) -> dict:
+        return self._get(id, "account")
+
+    def create_account_link(self, params: dict) -> dict:
+        account = self._get(params.get("account", ""), "account")
+        for name in ("refresh_url", "return_url", "type"):
+            if not params.get(name):
+                raise StripeError(400, "invalid_request_error", f"Missing required param: {name}.", param=name)
+        now = int(time.time())
+        return {"object": "account_link", "created": now, "expires_at": now + 300,
+                "url": f"https://connect.stripe.com/setup/e/{account['id']}/{secrets.token_urlsafe(12)}"}
+
+    # -- test controls: what happens on Stripe's side without an API call ----------------------
+
+    def complete_onboarding(self, account_id: str) -> dict:
+        """The designer finished Stripe's onboarding pages: payouts enabled; returns account.updated."""
+        with self._lock:
+            account = self._get(account_id, "account")
+            account.update(details_submitted=True, payouts_enabled=True, capabilities={"transfers": "active"},
+                           requirements={"currently_due": []})
+            return self.emit("account.updated", account)
+
+    def confirm_in_browser(self, intent_id: str, payment_method: str = "pm_card_visa") -> dict:
+        """The Payment Element confirmed the intent with a card; returns the resulting event."""
+        with self._lock:
+            try:
+                self.confirm_payment_intent({"payment_method": payment_method}, id=intent_id)
+            except StripeError:
+                pass
+            return self.events[-1]
+
+
+def sign(payload: bytes, secret: str, timestamp: int | None = None) -> str:
+    """The Stripe-Signature header Stripe would send with this payload."""
+    t = int(time.time()) if timestamp is None else timestamp
+    mac = hmac.new(secret.encode(), f"{t}.".encode() + payload, hashlib.sha256).hexdigest()
+    return f"t={t},v1={mac}"
+
+
+def signed_webhook(event: dict, secret: str, timestamp: int | None = None) -> tuple[bytes, dict[str, str]]:
+    """(body, headers) of a webhook delivery of `event`, ready for client.post(data=…, headers=…)."""
+    payload = json.dumps(event).encode()
+    return payload, {"Stripe-Signature": sign(payload, secret, timestamp), "Content-Type": "application/json"}
