@@ -70,6 +70,7 @@ def main() -> None:
           f"{', '.join(sorted({e.lang for e in examples}))}")
     results = {"nlp": score(examples, ours), "baseline": score(examples, baseline)}
     _print_accuracy(results)
+    _print_sources(examples)
     _print_tricks(results["nlp"])
 
     messages = _padded_messages(examples)
@@ -106,11 +107,20 @@ def _print_accuracy(results: dict[str, Scores]) -> None:
                                       for t in tallies))
 
 
+def _print_sources(examples: list[Example]) -> None:
+    print("\nBy corpus part (nlp, overall per kind):")
+    for part in ("hand", "holdout", "generated"):
+        subset = [e for e in examples if e.source.startswith(part)]
+        tally = score(subset, ours).overall
+        print(f"  {part:10} {len(subset):4} examples   P {tally.precision:.3f}   "
+              f"R {tally.recall:.3f}   F1 {tally.f1:.3f}")
+
+
 def _print_tricks(scores: Scores) -> None:
     print("\nRecall per disguise (examples with every expected kind found):")
     tricks = sorted(scores.trick_total)
     for i in range(0, len(tricks), 3):
-        print("  " + "   ".join(f"{t:<20} {scores.trick_recall[t]:>3}/{scores.trick_total[t]:<3}"
+        print("  " + "   ".join(f"{t:<20} {scores.trick_found[t]:>3}/{scores.trick_total[t]:<3}"
                                 for t in tricks[i:i + 3]))
 
 

@@ -20,15 +20,17 @@ from pathlib import Path
 from nlp.findings import KINDS, Finding
 
 Detector = Callable[[str, str], list[Finding]]
-MESSAGE = "message"
 
 
 @dataclass(frozen=True)
 class Example:
+    """One labelled message; `trick` names the disguise ("spelled-digits", "dental-talk")."""
+
     lang: str
     text: str
     expected: tuple[tuple[str, int, int], ...]  # kind, start, end
     trick: str
+    source: str = ""  # the corpus file's name, without its extension
 
     @property
     def is_clean(self) -> bool:
@@ -37,6 +39,8 @@ class Example:
 
 @dataclass
 class Tally:
+    """True positives, false positives and false negatives, and the scores they give."""
+
     tp: int = 0
     fp: int = 0
     fn: int = 0
@@ -57,14 +61,18 @@ class Tally:
 
 @dataclass
 class Scores:
+    """Tallies per kind and per message; the examples got wrong; per disguise, how many
+    examples of it were got entirely right."""
+
     by_kind: dict[str, Tally] = field(default_factory=lambda: {k: Tally() for k in KINDS})
     message: Tally = field(default_factory=Tally)
     misses: list[tuple[Example, list[Finding]]] = field(default_factory=list)
-    trick_recall: Counter = field(default_factory=Counter)
+    trick_found: Counter = field(default_factory=Counter)
     trick_total: Counter = field(default_factory=Counter)
 
     @property
     def overall(self) -> Tally:
+        """Micro-average over the kinds."""
         tallies = self.by_kind.values()
         return Tally(*(sum(getattr(t, a) for t in tallies) for a in ("tp", "fp", "fn")))
 
@@ -75,17 +83,17 @@ def load_corpus(paths: Iterable[Path]) -> list[Example]:
     for path in sorted(paths):
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
-                examples.append(_example(json.loads(line)))
+                examples.append(_example(json.loads(line), path.stem))
     return examples
 
 
-def _example(row: dict) -> Example:
+def _example(row: dict, source: str = "") -> Example:
     text = row["text"]
     expected = []
     for item in row["expect"]:
         start = text.index(item["text"])
         expected.append((item["kind"], start, start + len(item["text"])))
-    return Example(row["lang"], text, tuple(expected), row.get("trick", ""))
+    return Example(row["lang"], text, tuple(expected), row.get("trick", ""), source)
 
 
 def score(examples: Iterable[Example], detector: Detector, kinds: Iterable[str] = KINDS) -> Scores:
@@ -103,7 +111,7 @@ def score(examples: Iterable[Example], detector: Detector, kinds: Iterable[str] 
         scores.message.fn += not flagged and not example.is_clean
         if not example.is_clean:
             scores.trick_total[example.trick] += 1
-            scores.trick_recall[example.trick] += not wrong
+            scores.trick_found[example.trick] += not wrong
         if wrong:
             scores.misses.append((example, findings))
     return scores

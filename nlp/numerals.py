@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from itertools import product
+from operator import and_, or_
 
 _MIN_DIGITS = 7  # shortest run worth reading as a phone number
 _MAX_WORDS = 4   # longest compound: "quatre vingt dix neuf"
@@ -163,8 +164,11 @@ def numeral_edits(text: str) -> list[tuple[int, int, str]]:
 
 def _may_spell_a_number(tokens: list[str]) -> bool:
     """Quick test: a number word next to another number word or to digits."""
-    kinds = [2 if t.isdigit() else t in _FIRST_WORDS for t in tokens]  # 2 digits, 1 word
-    return any(a and b and a + b < 4 for a, b in zip(kinds, kinds[1:]))
+    words = list(map(_FIRST_WORDS.__contains__, tokens))
+    if not any(words):
+        return False
+    numeric = list(map(or_, words, map(str.isdigit, tokens)))
+    return any(map(and_, words, numeric[1:])) or any(map(and_, numeric, words[1:]))
 
 
 def _number_at(tokens: list[re.Match], i: int, text: str):

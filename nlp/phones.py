@@ -53,7 +53,7 @@ def regions_for(lang: str | None) -> tuple[str, ...]:
 
 def phone_hits(text: str, regions: tuple[str, ...]) -> list[Hit]:
     """Phone numbers in normalised text."""
-    candidates = [m.span() for m in _CANDIDATE.finditer(text)]
+    candidates = [m.span() for m in _CANDIDATE.finditer(text) if _long_enough(m.group())]
     if not candidates:
         return []
     masked = _blank(text, dental_spans(text, candidates))
@@ -64,6 +64,11 @@ def phone_hits(text: str, regions: tuple[str, ...]) -> list[Hit]:
         if span:
             hits.append(Hit(PHONE, *span, REASON))
     return hits
+
+
+def _long_enough(candidate: str) -> bool:
+    """Seven digits make a candidate only after a "+"; shorter runs need no dental check."""
+    return sum(map(str.isdigit, candidate)) >= _MIN_DIGITS - candidate.startswith("+")
 
 
 def _blank(text: str, spans: list[tuple[int, int]]) -> str:

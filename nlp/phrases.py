@@ -2,25 +2,29 @@
 
 Apps, networks and payment services ("insta", "PayPal", "Line") and every cue phrase of
 `nlp.lexicon` ("add me on", "écris-moi", "pay me", "your number", "outside the platform")
-go into one spaCy `PhraseMatcher` per tokenizer language. Each is built once per process, on
-first use, from `spacy.blank(lang)`: a tokenizer only, no model, nothing to download. The
-cues of all six languages are loaded in every matcher, because people switch language
-mid-thread ("merci, add me on insta"); the language only picks the tokenizer.
-`tagger(lang)(text)` returns the tokenised message and the phrases found in it; `nlp.requests` decides what they mean.
+go into one spaCy `PhraseMatcher` per tokenizer language, built on first use from
+`spacy.blank(lang)`: a tokenizer only, no model, nothing to download. The cues of all six
+languages are loaded in every matcher, because people switch language mid-thread ("merci,
+add me on insta"); the language only picks the tokenizer. `tagger(lang)(passage)` returns
+the tokenised passage and the phrases found in it; `nlp.intents` decides what they mean.
 
-Most messages name no app, payment service or way around the platform; for them nothing
-else matters, so a message is only tokenised when it contains one of the "trigger" words
-(for each such phrase, its longest uncommon word).
+Most sentences name no app, payment service or way around the platform, and every rule
+works within one sentence; so only the sentences with a "trigger" word (for each phrase
+that can start a request, its longest uncommon word) are tokenised: see `passages`.
 
 One token pattern (a spaCy `Matcher`) finds ways around the platform's cut that a phrase
 list cannot enumerate: "avoid the 9% fee", "nos ahorramos la comisión", "évite les frais de
 la plateforme", but not "avoid the rush fee" nor "éviter les frais d'urgence".
+
+spaCy keeps every word it has seen in its vocabulary. A tagger that has learnt
+`_VOCABULARY_LIMIT` new words (handles, typos, numbers) is replaced by a fresh one, which
+takes a tenth of a second once the language data is loaded: memory stays bounded in a
+long-running process, without the cost of forgetting every word after each message.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, fields
-from functools import lru_cache
 
 import spacy
 from spacy.matcher import Matcher, PhraseMatcher
@@ -39,6 +43,8 @@ _FEE_GAP = 3  # words allowed between "avoid" and "fee"
 # Cue labels that make a request on their own; the others only qualify a name or one of these.
 _REQUEST_LABELS = ("off_platform", BYPASS, "their_details", "call_me")
 _WORD = re.compile(r"[a-z0-9]+")
+_SENTENCE_END = re.compile(r"[.!?;]+(?=\s)|\n")
+_VOCABULARY_LIMIT = 100_000  # new words a tagger may learn, about 50 MB
 # Words too common to tell whether a phrase may be present ("YOUR number", "TON tel").
 _COMMON = frozenset("a an the my me no on in to of by what your ton ta votre tu su seu teu tuo "
                     "il la le de der die del da do mon mi meu mein sur en por per unter s".split())
@@ -73,18 +79,33 @@ class PhraseTagger:
         self.avoid_words = frozenset(fold(w).text for w in _all_languages("avoid"))
         self.other_fees = frozenset(fold(w).text for w in _all_languages("other_fees"))
         self.triggers = _trigger_words()
+        self.vocabulary_limit = len(self.nlp.vocab.strings) + _VOCABULARY_LIMIT
 
-    def __call__(self, text: str) -> tuple[Doc, list[Phrase]] | None:
-        """The doc and its phrases; None when the text has no trigger word."""
-        words = _WORD.findall(text)
-        if self.triggers.isdisjoint(words):
-            return None
+    def passages(self, text: str) -> list[tuple[int, int]]:
+        """Spans of the sentences of `text` that contain a trigger word."""
+        if self.triggers.isdisjoint(_WORD.findall(text)):
+            return []
+        spans, start = [], 0
+        for end in [m.end() for m in _SENTENCE_END.finditer(text)] + [len(text)]:
+            while start < end and text[start].isspace():
+                start += 1
+            if start < end and not self.triggers.isdisjoint(_WORD.findall(text, start, end)):
+                spans.append((start, end))
+            start = end
+        return spans
+
+    def is_full(self) -> bool:
+        """True once the tagger has learnt `_VOCABULARY_LIMIT` new words."""
+        return len(self.nlp.vocab.strings) > self.vocabulary_limit
+
+    def __call__(self, text: str) -> tuple[Doc, list[Phrase]]:
+        """The tokenised passage and the phrases found in it."""
         doc = self.nlp.make_doc(text)
         phrases = []
         for match_id, start, end in self.matcher(doc):
             label, brand, ambiguous = self.meanings[match_id]
             phrases.append(Phrase(label, start, end, brand, ambiguous))
-        if not self.avoid_words.isdisjoint(words):
+        if not self.avoid_words.isdisjoint(_WORD.findall(text)):
             phrases += [Phrase(BYPASS, start, end) for _, start, end in self.fee_matcher(doc)
                         if not self.other_fees.intersection(t.text for t in doc[end:end + 2])]
         return doc, phrases
@@ -130,7 +151,14 @@ def _variants(phrase: str) -> set[str]:
     return variants
 
 
-@lru_cache(maxsize=None)
+_TAGGERS: dict[str, PhraseTagger] = {}
+
+
 def tagger(lang: str | None) -> PhraseTagger:
-    """The tagger for a language, built on first use; unknown languages use spaCy's "xx"."""
-    return PhraseTagger(lang if lang in LANGUAGES else "xx")
+    """The tagger for a language, built on first use and replaced when its vocabulary is
+    full; unknown languages use spaCy's multi-language "xx" tokenizer."""
+    lang = lang if lang in LANGUAGES else "xx"
+    current = _TAGGERS.get(lang)
+    if current is None or current.is_full():
+        current = _TAGGERS[lang] = PhraseTagger(lang)
+    return current

@@ -2,8 +2,9 @@
 
 The message is normalised once (`nlp.normalise`); cheap regex detectors then look for
 e-mail addresses, links, bank account numbers and phone numbers, and spaCy phrase matching
-(`nlp.phrases`, `nlp.requests`) looks for apps, networks and requests to leave the platform.
-Hits are mapped back to the original text and merged (`nlp.findings`).
+(`nlp.phrases`, `nlp.intents`) looks for apps, networks and requests to leave the platform
+in the sentences that name one. Hits are mapped back to the original text and merged
+(`nlp.findings`).
 """
 from __future__ import annotations
 
@@ -13,11 +14,11 @@ from collections.abc import Iterable
 from nlp.emails import email_hits
 from nlp.findings import Finding, merge_hits
 from nlp.iban import iban_hits
+from nlp.intents import intent_hits
 from nlp.links import link_hits
 from nlp.normalise import normalise
 from nlp.phones import phone_hits, regions_for
 from nlp.phrases import tagger
-from nlp.requests import request_hits
 
 DEFAULT_ALLOWED_DOMAINS = ("occlusa.com", "occlusa.local")
 _LOCALE_SEPARATOR = re.compile(r"[-_]")
@@ -29,10 +30,13 @@ def find_contacts(text: str, lang: str | None = None, *,
 
     `lang` is the message's language ("en", "fr", "es", "pt", "it", "de"; a locale such as
     "pt_BR" or "fr-CA" is read as its language), or None when unknown; it picks the
-    tokenizer and the regions national phone numbers are read in,
-    while the cue phrases of all six languages are always looked for. `allowed_domains`
-    are the platform's own domains (default: occlusa.com, occlusa.local): links to them and
-    their subdomains are not findings. An empty list means the text is clean.
+    tokenizer and the regions national phone numbers are read in, while the cue phrases of
+    all six languages are always looked for. `allowed_domains` are the platform's own
+    domains (default: occlusa.com, occlusa.local): links to them and their subdomains are
+    not findings. An empty list means the text is clean.
+
+    The first call for a language builds its matcher (a tenth of a second; about two
+    seconds for French, whose tokenizer data is large): call it once at start-up.
     """
     if not text or text.isspace():
         return []
@@ -42,7 +46,8 @@ def find_contacts(text: str, lang: str | None = None, *,
     hits += link_hits(norm.text, tuple(allowed_domains) or DEFAULT_ALLOWED_DOMAINS)
     hits += iban_hits(norm.text)
     hits += phone_hits(norm.text, regions_for(lang))
-    tagged = tagger(lang)(norm.text)
-    if tagged:
-        hits += request_hits(norm.text, *tagged)
+    phrases = tagger(lang)
+    for start, end in phrases.passages(norm.text):
+        passage = norm.text[start:end]
+        hits += intent_hits(passage, *phrases(passage), offset=start)
     return merge_hits(text, ((*norm.original_span(h.start, h.end), h) for h in hits))

@@ -21,7 +21,7 @@ CUES: dict[str, Cues] = {"en": en.CUES, "fr": fr.CUES, "es": es.CUES, "pt": pt.C
 class Brand:
     """An app, network or payment service, and how people write its name.
 
-    `ambiguous` forms are also ordinary words ("line", "signal", "x", "wise", "cash") and
+    `ambiguous` forms are also ordinary words ("line", "signal", "x", "wise", "zelle") and
     only count in a tight contact or payment context.
     """
 
@@ -126,7 +126,7 @@ TLDS = ("com", "net", "org", "info", "biz", "io", "co", "me", "app", "dev", "xyz
 WORD_TLDS = frozenset(("de", "it", "es", "at", "be", "me", "in", "us", "to", "no", "co",
                        "pro", "link", "email", "care", "design", "studio", "store", "shop",
                        "site", "online", "app", "dental", "clinic", "health", "tech", "ma",
-                       "se", "la"))
+                       "se"))
 
 # Prepositions that may stand between a cue and an ambiguous name: "add me ON Line".
 PREPOSITIONS = frozenset(

@@ -91,3 +91,21 @@ def test_allowed_domains_replace_the_default():
     findings = find_contacts(text, allowed_domains=["localhost"])
 
     assert [f.text for f in findings] == ["https://occlusa.com/help"]
+
+
+
+def test_the_vocabulary_of_a_long_running_process_stays_bounded(monkeypatch):
+    from nlp import phrases
+
+    monkeypatch.setattr(phrases, "_VOCABULARY_LIMIT", 40)
+    monkeypatch.setattr(phrases, "_TAGGERS", {})
+    first = phrases.tagger("en")
+    seen = set()
+
+    for i in range(30):
+        findings = find_contacts(f"add me on whatsapp, I am smile_lab_{i} xq{i}zv or k{i}w", "en")
+        seen.add(id(phrases.tagger("en")))
+        assert findings[0].kind == "messaging_app"
+
+    assert phrases.tagger("en") is not first and len(seen) > 1
+    assert len(phrases.tagger("en").nlp.vocab.strings) <= phrases.tagger("en").vocabulary_limit

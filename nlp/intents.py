@@ -1,4 +1,4 @@
-"""Which mentions are requests to leave the platform.
+"""Which mentions show an intent to leave the platform.
 
 Naming an app or a payment service is not a violation ("the dentist sent the photos on
 WhatsApp"); offering or asking for a way around the platform is. Rules over the phrases
@@ -63,8 +63,9 @@ REASONS = {
 }
 
 
-def request_hits(text: str, doc: Doc, phrases: list[Phrase]) -> list[Hit]:
-    """Hits, in character offsets of `text` (the doc's text), for phrases that make a request."""
+def intent_hits(text: str, doc: Doc, phrases: list[Phrase], offset: int = 0) -> list[Hit]:
+    """Hits for the phrases that make a request; `text` is the doc's text, found at `offset`
+    in the text the hits refer to."""
     found: dict[str, list[Phrase]] = defaultdict(list)
     for phrase in phrases:
         found[phrase.label].append(phrase)
@@ -78,8 +79,8 @@ def request_hits(text: str, doc: Doc, phrases: list[Phrase]) -> list[Hit]:
     spans += [rules.bypass(p) for p in found[BYPASS]]
     spans += [rules.their_details(p) for p in found["their_details"]]
     spans += [rules.call_me(p) for p in found["call_me"]]
-    return [Hit(kind, doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), reason)
-            for start, end, kind, reason in filter(None, spans)]
+    return [Hit(kind, offset + doc[start].idx, offset + doc[end - 1].idx + len(doc[end - 1]),
+                reason) for start, end, kind, reason in filter(None, spans)]
 
 
 class _Rules:
