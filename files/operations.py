@@ -23,10 +23,10 @@ from flask_babel import lazy_gettext as _l
 from errors import DomainError, InvalidTransition
 from extensions import commit, db
 from files import crypto
-from files.pipeline import BackgroundSha256, write_behind
 from files.locks import lock_file
 from files.meshes import MeshInspector, mesh_format
 from files.permissions import can_delete, ensure
+from files.pipeline import BackgroundSha256, write_behind
 from files.rollback import undo_on_rollback
 from files.storage import ObjectMissing, Storage, get_storage, new_storage_key
 from jobs import enqueue

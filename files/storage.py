@@ -20,7 +20,7 @@ from urllib.parse import unquote, urlparse
 
 from flask import current_app
 
-READ_BLOCK = 1024 * 1024
+IO_BLOCK = 1024 * 1024  # bytes per read or write call
 _SAFE_KEY = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9_./-]*$")
 
 
@@ -39,7 +39,7 @@ class Storage(ABC):
         """Store a stream under key (all or nothing); return the number of bytes written."""
 
     @abstractmethod
-    def read(self, key: str, start: int = 0, end: int | None = None, block: int = READ_BLOCK) -> Iterator[bytes]:
+    def read(self, key: str, start: int = 0, end: int | None = None, block: int = IO_BLOCK) -> Iterator[bytes]:
         """Yield the object's bytes [start, end) in pieces of about `block`; raises ObjectMissing."""
 
     @abstractmethod
@@ -99,7 +99,7 @@ class LocalStorage(Storage):
             raise
         return written
 
-    def read(self, key: str, start: int = 0, end: int | None = None, block: int = READ_BLOCK) -> Iterator[bytes]:
+    def read(self, key: str, start: int = 0, end: int | None = None, block: int = IO_BLOCK) -> Iterator[bytes]:
         try:
             source = open(self.path(key), "rb")
         except FileNotFoundError:
@@ -135,14 +135,13 @@ class LocalStorage(Storage):
         descriptor = os.open(self._partial(key), os.O_WRONLY)
         try:
             left, position = memoryview(data), offset
+            # 1 MiB per call: measured with bench/files.py, 5 MiB writes cost the kernel
+            # about twice the time for the same bytes.
             while left:
-                written = os.pwrite(descriptor, left, position)
+                written = os.pwrite(descriptor, left[:IO_BLOCK], position)
                 left, position = left[written:], position + written
             if os.fstat(descriptor).st_size > position:
-                # What a crashed attempt left beyond this part is not the file's. (Only then:
-                # a truncate makes ext4 allocate the delayed blocks, which the next commit of a
-                # database on the same disk would then wait for.)
-                os.ftruncate(descriptor, position)
+                os.ftruncate(descriptor, position)  # what a crashed attempt left is not the file's
         finally:
             os.close(descriptor)
         return f"{offset}+{len(data)}"
@@ -186,7 +185,7 @@ class S3Storage(Storage):
         return f"{self.prefix}/{key}" if self.prefix else key
 
     def write(self, key: str, data: Iterable[bytes]) -> int:
-        buffer = bytearray()
+        buffer = bytearray()  # one part at a time, handed to boto3 as is (no copy)
         handle: str | None = None
         part_ids: list[str] = []
         written = 0
@@ -196,14 +195,13 @@ class S3Storage(Storage):
                 written += len(piece)
                 if len(buffer) >= self.write_part_bytes:
                     handle = handle or self.begin_parts(key)
-                    part_ids.append(self.put_part(key, handle, number=len(part_ids) + 1, offset=0,
-                                                  data=bytes(buffer)))
-                    buffer.clear()
+                    part_ids.append(self.put_part(key, handle, number=len(part_ids) + 1, offset=0, data=buffer))
+                    buffer = bytearray()
             if handle is None:
-                self.client.put_object(Bucket=self.bucket, Key=self.object_key(key), Body=bytes(buffer))
+                self.client.put_object(Bucket=self.bucket, Key=self.object_key(key), Body=buffer)
                 return written
             if buffer:
-                part_ids.append(self.put_part(key, handle, number=len(part_ids) + 1, offset=0, data=bytes(buffer)))
+                part_ids.append(self.put_part(key, handle, number=len(part_ids) + 1, offset=0, data=buffer))
             self.complete_parts(key, handle, part_ids)
         except BaseException:
             if handle is not None:
@@ -211,7 +209,7 @@ class S3Storage(Storage):
             raise
         return written
 
-    def read(self, key: str, start: int = 0, end: int | None = None, block: int = READ_BLOCK) -> Iterator[bytes]:
+    def read(self, key: str, start: int = 0, end: int | None = None, block: int = IO_BLOCK) -> Iterator[bytes]:
         if end is not None and end <= start:
             return
         request = {"Bucket": self.bucket, "Key": self.object_key(key)}

@@ -2,10 +2,10 @@
 
 The client declares the size, then sends the bytes in order, each request saying at which
 offset it starts; after a drop it asks where to resume (`received_bytes`) and goes on.
-Bytes are encrypted as they arrive, in the file's chunks, and committed to storage in the
+Bytes are encrypted as they arrive, in the file's chunks, and committed to storage in
 parts of at least 5 MiB (S3's smallest multipart part; the disk backend does the same).
-What arrived after the last committed unit is kept sealed in the session row (`pending`),
-so the next request may land on any web server. Memory per request stays at one unit.
+What arrived after the last whole part is kept sealed in the session row (`pending`), so
+the next request may land on any web server. Memory per request stays at about two parts.
 
 When the last byte is in, the file is registered and a job reads it back once: that
 authenticates every chunk, and fills in its SHA-256 and its mesh check.
@@ -24,9 +24,9 @@ from flask_babel import lazy_gettext as _l
 from errors import DomainError, InvalidTransition, NotFound, PermissionDenied
 from extensions import after_commit, commit, db
 from files import crypto, operations
-from files.pipeline import BackgroundSha256, write_behind
 from files.locks import lock_upload
 from files.meshes import MeshInspector, mesh_format
+from files.pipeline import BackgroundSha256, write_behind
 from files.rollback import undo_on_rollback
 from files.storage import Storage, get_storage, new_storage_key
 from jobs import enqueue

@@ -86,6 +86,17 @@ def test_resumable_parts_assemble_in_order(backend):
     assert b"".join(backend.read(key)) == first + last
 
 
+def test_a_rewritten_last_part_replaces_a_longer_one(backend):
+    key = new_storage_key()
+    handle = backend.begin_parts(key)
+    backend.put_part(key, handle, number=1, offset=0, data=b"y" * 10_000)  # written before a crash
+
+    part = backend.put_part(key, handle, number=1, offset=0, data=b"short")
+    backend.complete_parts(key, handle, [part])
+
+    assert b"".join(backend.read(key)) == b"short"
+
+
 def test_aborted_parts_leave_nothing(backend):
     key = new_storage_key()
     handle = backend.begin_parts(key)
