@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from errors import DomainError
 from extensions import db
 from files.operations import store_file
-from messaging.permissions import can_read_conversation
+from messaging.permissions import can_read_conversation, is_participant
 from models.accounts import User
 from models.files import FileKind, StoredFile
 from models.messaging import MessageAttachment
@@ -59,8 +59,14 @@ def readable_attachment(attachment_id: int, user: User) -> tuple[MessageAttachme
 
 
 def can_read_message_file(user: User, stored: StoredFile) -> bool:
-    """files.permissions READ_RULES entry: a file sent in a conversation is readable by its readers."""
+    """files.permissions READ_RULES entry: a file sent in a conversation is readable by its readers.
+
+    Patient data (scans, DICOM) is for the two parties only, never for staff reading a
+    disputed thread (PRODUCT.md §5): those files need participation, not a staff rule.
+    """
     import sqlalchemy as sa
 
     attachments = db.session.scalars(sa.select(MessageAttachment).where(MessageAttachment.file_id == stored.id))
+    if stored.kind == FileKind.patient_scan:
+        return any(is_participant(user, a.message.conversation) for a in attachments)
     return any(can_read_conversation(user, a.message.conversation) for a in attachments)

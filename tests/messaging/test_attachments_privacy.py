@@ -1,0 +1,48 @@
+"""Patient files sent in a thread stay with the two parties, even while a dispute opens it to staff."""
+from __future__ import annotations
+
+import io
+
+from files.operations import store_file
+from messaging.attachments import can_read_message_file
+from models.accounts import StaffRole
+from models.files import FileKind
+from models.messaging import Conversation, ConversationKind, Message, MessageAttachment, Participant
+from extensions import db
+from tests.factories import make_user
+
+
+def _thread_with(kind: FileKind):
+    client, designer = make_user(), make_user(designer=True)
+    agent = make_user(roles=(StaffRole.resolution_agent,))
+    conversation = Conversation(kind=ConversationKind.general)
+    db.session.add(conversation)
+    db.session.flush()
+    for user in (client, designer):
+        db.session.add(Participant(conversation_id=conversation.id, user_id=user.id))
+    message = Message(conversation_id=conversation.id, sender_id=client.id, body="scan attached")
+    db.session.add(message)
+    db.session.flush()
+    stored = store_file(io.BytesIO(b"solid upper_jaw\nendsolid upper_jaw\n"), owner=client,
+                        filename="upper.stl", kind=kind)
+    db.session.add(MessageAttachment(message_id=message.id, file_id=stored.id, name="upper.stl", size=stored.size))
+    db.session.commit()
+    return client, designer, agent, stored
+
+
+def test_parties_read_a_patient_scan_and_staff_never_do(monkeypatch):
+    import messaging.permissions as permissions
+
+    client, designer, agent, stored = _thread_with(FileKind.patient_scan)
+    # even with a staff rule that would open the thread (as a dispute does)
+    monkeypatch.setattr(permissions, "STAFF_READ_RULES", [lambda user, conversation: True])
+    assert can_read_message_file(client, stored) and can_read_message_file(designer, stored)
+    assert not can_read_message_file(agent, stored)
+
+
+def test_staff_with_a_reading_rule_may_read_other_attachments(monkeypatch):
+    import messaging.permissions as permissions
+
+    _client, _designer, agent, stored = _thread_with(FileKind.image)
+    monkeypatch.setattr(permissions, "STAFF_READ_RULES", [lambda user, conversation: True])
+    assert can_read_message_file(agent, stored)
