@@ -21,11 +21,20 @@ translations: $(VENV)/.installed
 	@for dir in translations/*/; do $(VENV)/bin/pybabel compile --statistics -d $$dir || exit 1; done
 
 # Front-end libraries come from the npm registry and are served by the app (no CDN).
+# three.js for the 3D viewer: the build and the examples it needs, in static/vendor/three/.
+# The examples import the bare name 'three', which browsers resolve only through an import
+# map; the CSP allows no inline script, so the name is rewritten to a relative path instead.
+THREE := node_modules/three
+THREE_ADDONS := controls/OrbitControls loaders/STLLoader loaders/PLYLoader loaders/OBJLoader
 assets:
-	@if [ -f package.json ]; then \
-	  if [ ! -d node_modules ] || [ package.json -nt node_modules ]; then npm install --no-audit --no-fund --silent; fi; \
-	  $(PY) -m static.vendor_assets; \
-	fi
+	@if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then \
+	  npm ci --no-audit --no-fund --silent && touch node_modules; fi
+	@mkdir -p static/vendor/three
+	@cp $(THREE)/build/three.module.js $(THREE)/build/three.core.js $(THREE)/LICENSE static/vendor/three/
+	@for addon in $(THREE_ADDONS); do \
+	  sed "s#from 'three'#from './three.module.js'#" $(THREE)/examples/jsm/$$addon.js \
+	    > static/vendor/three/$$(basename $$addon).js || exit 1; \
+	done
 
 db: install
 	$(FLASK) db upgrade

@@ -1,0 +1,98 @@
+"""What "My files" lists: the links I created, the files I sent or received in messages and
+cases. Read-only queries; each row carries the state a person cares about."""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from extensions import db
+from models.accounts import User
+from models.cases import Case, CaseFile
+from models.files import ShareLink, ShareLinkState, StoredFile
+from models.messaging import Conversation, Message, MessageAttachment, Participant
+from models.types import utcnow
+
+PAGE_SIZE = 20
+
+
+class Availability(enum.Enum):
+    active = "active"          # can be downloaded
+    downloaded = "downloaded"  # patient data removed after its complete download
+    expired = "expired"        # its time ran out
+    deleted = "deleted"        # its owner (or the platform) deleted it
+
+
+LABELS = {
+    Availability.active: _l("Active"),
+    Availability.downloaded: _l("Downloaded"),
+    Availability.expired: _l("Expired"),
+    Availability.deleted: _l("Deleted"),
+}
+BADGES = {Availability.active: "badge-ok", Availability.downloaded: "badge-verified",
+          Availability.expired: "badge-warn", Availability.deleted: "badge-danger"}
+
+
+def file_availability(stored: StoredFile, now: datetime | None = None) -> Availability:
+    if stored.is_deleted:
+        if stored.deleted_reason == "downloaded by the recipient":
+            return Availability.downloaded
+        return Availability.expired if stored.deleted_reason == "expired" else Availability.deleted
+    if stored.expires_at is not None and stored.expires_at <= (now or utcnow()):
+        return Availability.expired  # due, and the sweep has not passed yet
+    return Availability.active
+
+
+def link_availability(link: ShareLink, now: datetime | None = None) -> Availability:
+    if link.state == ShareLinkState.active and link.expires_at <= (now or utcnow()):
+        return Availability.expired
+    return Availability(link.state.value)
+
+
+@dataclass
+class FileRow:
+    file: StoredFile
+    where: str          # "message" or "case"
+    sent: bool          # I sent it (else I received it)
+    at: datetime
+    case: Case | None = None
+    conversation_id: int | None = None
+    attachment_id: int | None = None
+
+
+def my_links(user: User, page: int):
+    return db.paginate(sa.select(ShareLink).where(ShareLink.owner_id == user.id)
+                       .order_by(ShareLink.created_at.desc(), ShareLink.id.desc()),
+                       page=page, per_page=PAGE_SIZE, error_out=False)
+
+
+def message_files(user: User, page: int):
+    """Attachments of the conversations I take part in, newest first, as FileRows."""
+    mine = sa.select(Participant.conversation_id).where(Participant.user_id == user.id)
+    query = (sa.select(MessageAttachment, Message, StoredFile)
+             .join(Message, Message.id == MessageAttachment.message_id)
+             .join(Conversation, Conversation.id == Message.conversation_id)
+             .join(StoredFile, StoredFile.id == MessageAttachment.file_id)
+             .where(Conversation.id.in_(mine))
+             .order_by(Message.created_at.desc(), MessageAttachment.id.desc()))
+    result = db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False, scalars=False)
+    result.items = [FileRow(file=stored, where="message", sent=message.sender_id == user.id, at=message.created_at,
+                            conversation_id=message.conversation_id, attachment_id=attachment.id)
+                    for attachment, message, stored in result.items]
+    return result
+
+
+def case_files(user: User, page: int):
+    """Files of the cases I am a party to, newest first, as FileRows."""
+    query = (sa.select(CaseFile, Case, StoredFile)
+             .join(Case, Case.id == CaseFile.case_id)
+             .join(StoredFile, StoredFile.id == CaseFile.file_id)
+             .where(sa.or_(Case.client_id == user.id, Case.designer_id == user.id))
+             .order_by(CaseFile.added_at.desc(), CaseFile.id.desc()))
+    result = db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False, scalars=False)
+    result.items = [FileRow(file=stored, where="case", sent=stored.owner_id == user.id, at=case_file.added_at,
+                            case=case) for case_file, case, stored in result.items]
+    return result

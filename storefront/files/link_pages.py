@@ -1,0 +1,155 @@
+"""The public side of a share link, /t/<token>: its page, password, downloads, ZIP of all.
+
+A link is public by its token (that is its point) but honours its password, expiry and
+download limit; a dead link answers 410 with a page that says what happened. Pages and
+downloads are rate-limited per address (RATELIMIT_LINK), password attempts more strictly
+(RATELIMIT_LINK_PASSWORD): a token or a password cannot be guessed by trying.
+"""
+from __future__ import annotations
+
+from functools import partial
+
+from flask import Response, abort, current_app, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+
+from errors import DomainError, PermissionDenied
+from extensions import db, limiter
+from files.links import (LinkUnavailable, check_link_password, downloads_left, open_shared_file,
+                         record_link_download, resolve_share_link)
+from files.meshes import mesh_format
+from files.operations import open_file
+from models.files import ShareLink, StoredFile
+from storefront.files import downloads
+from storefront.files.forms import LinkPasswordForm
+from storefront.files.views import bp
+from storefront.files.zip_stream import zip_stream
+
+DEFAULT_LINK_LIMIT = "60 per minute"
+DEFAULT_PASSWORD_LIMIT = "5 per minute;20 per hour"
+OPENED_KEPT = 20  # password-opened links remembered per browser session
+
+
+def _link_limit():
+    """One budget per address for every link page and download together."""
+    return limiter.shared_limit(lambda: current_app.config.get("RATELIMIT_LINK", DEFAULT_LINK_LIMIT),
+                                scope="share-links")
+
+
+def _password_limit():
+    """Wrong passwords only (answered 401) count against this stricter budget."""
+    return limiter.shared_limit(lambda: current_app.config.get("RATELIMIT_LINK_PASSWORD", DEFAULT_PASSWORD_LIMIT),
+                                scope="share-link-passwords", methods=["POST"],
+                                deduct_when=lambda response: response.status_code == 401)
+
+
+def _dead(exc: LinkUnavailable):
+    return render_template("files/link_dead.html", state=exc.state.value, message=exc.message), 410
+
+
+def _is_open(link: ShareLink) -> bool:
+    return not link.has_password or link.id in (session.get("open_links") or [])
+
+
+def _remember_open(link: ShareLink) -> None:
+    opened = [i for i in (session.get("open_links") or []) if i != link.id]
+    session["open_links"] = [*opened, link.id][-OPENED_KEPT:]
+
+
+def live_link(token: str) -> ShareLink:
+    """The link or an error page: 404 for no such token, LinkUnavailable for a dead one."""
+    return resolve_share_link(token)
+
+
+@bp.route("/t/<token>", methods=["GET", "POST"])
+@_link_limit()
+@_password_limit()
+def shared(token: str):
+    """The link's page: its files with sizes and mesh warnings, or its password form."""
+    try:
+        link = live_link(token)
+    except LinkUnavailable as exc:
+        return _dead(exc)
+    form = LinkPasswordForm()
+    if link.has_password and not _is_open(link):
+        if form.validate_on_submit():
+            try:
+                check_link_password(link, form.password.data)
+            except PermissionDenied as exc:
+                form.password.errors = [exc.message]
+            else:
+                _remember_open(link)
+                return redirect(url_for("files.shared", token=token))
+        return render_template("files/link_password.html", form=form, link=link, token=token), \
+            401 if form.is_submitted() else 200
+    rows = [(f, _file_status(link, f)) for f in link.files]
+    available = [f for f, status in rows if status is None]
+    return render_template("files/shared.html", link=link, token=token, rows=rows, available=available,
+                           any_mesh=any(mesh_format(f.original_name) for f in available))
+
+
+def _file_status(link: ShareLink, stored: StoredFile) -> str | None:
+    """Why this file can no longer be downloaded through the link, or None if it can."""
+    if stored.is_deleted:
+        if stored.deleted_reason == "downloaded by the recipient":
+            return _("Downloaded: deleted after its download")
+        return _("Deleted")
+    if downloads_left(link, stored) == 0:
+        return _("Download limit reached")
+    return None
+
+
+@bp.get("/t/<token>/files/<int:file_id>")
+@_link_limit()
+def shared_download(token: str, file_id: int):
+    """One file of the link, with Range (a browser or a download manager resumes)."""
+    try:
+        link = live_link(token)
+    except LinkUnavailable as exc:
+        return _dead(exc)
+    if not _is_open(link):
+        return redirect(url_for("files.shared", token=token))
+    stored = next((f for f in link.files if f.id == file_id), None)
+    if stored is None:
+        abort(404)
+    try:
+        wanted = downloads.requested_range(request.headers.get("Range"), stored.size,
+                                           if_range_ok=downloads.if_range_matches(stored))
+    except downloads.RangeNotSatisfiable:
+        return downloads.range_not_satisfiable(stored.size)
+    try:
+        stored, body = open_shared_file(link, file_id, start=wanted.start, end=wanted.end)
+    except DomainError as exc:  # deleted after its download, or its download limit reached
+        return render_template("files/link_dead.html", state="file", message=exc.message, token=token), 410
+    return downloads.file_response(stored, wanted, body, _recorder(link.id, stored.id))
+
+
+def _recorder(link_id: int, file_id: int):
+    def record(first_byte: int, bytes_sent: int) -> None:
+        record_link_download(db.session.get(ShareLink, link_id), db.session.get(StoredFile, file_id),
+                             first_byte=first_byte, bytes_sent=bytes_sent)
+    return record
+
+
+@bp.get("/t/<token>/all.zip")
+@_link_limit()
+def shared_zip(token: str):
+    """Every file the link still offers, as one ZIP streamed while it is written."""
+    try:
+        link = live_link(token)
+    except LinkUnavailable as exc:
+        return _dead(exc)
+    if not _is_open(link):
+        return redirect(url_for("files.shared", token=token))
+    members = []
+    for stored in link.files:
+        if _file_status(link, stored) is not None:
+            continue
+        members.append((stored, partial(open_file, stored), _recorder(link.id, stored.id)))
+    if not members:
+        return render_template("files/link_dead.html", state="downloaded",
+                               message=_("None of this link's files can be downloaded any more.")), 410
+    app = current_app._get_current_object()
+    body = zip_stream(members, lambda record, first, sent: downloads.in_own_unit_of_work(app, record, first, sent))
+    return Response(body, mimetype="application/zip", direct_passthrough=True, headers={
+        "Content-Disposition": downloads.attachment_disposition("occlusa-transfer.zip"),
+        "Cache-Control": "no-store"})

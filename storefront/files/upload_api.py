@@ -1,0 +1,107 @@
+"""The resumable upload API that static/js/uploads.js speaks (JSON; CSRF token in X-CSRFToken).
+
+    POST   /files/uploads                 {"filename", "size", "kind"} → 201 {token, url, received_bytes, request_bytes}
+    HEAD   /files/uploads/<token>         → 204, Upload-Offset: bytes received so far
+    GET    /files/uploads/<token>         → {received_bytes, size, state, file_id}
+    PUT    /files/uploads/<token>?offset=N   raw bytes from N → {received_bytes, complete, file_id}
+                                          409 {error, expected} when N is not where the upload stands
+    DELETE /files/uploads/<token>         → abort the upload
+
+A client that lost its connection asks HEAD/GET for `received_bytes` and goes on from there.
+"""
+from __future__ import annotations
+
+from flask import jsonify, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from errors import DomainError, InvalidTransition, NotFound, PermissionDenied
+from extensions import commit, db
+from files.uploads import (UploadOffsetMismatch, abort_upload, append_upload, find_upload, request_bytes,
+                           start_upload)
+from models.files import FileKind, UploadSession
+from storefront.files.views import bp
+
+PIECE = 1024 * 1024  # bytes read from the request body at a time
+UPLOADABLE_KINDS = {FileKind.patient_scan.value, FileKind.design.value, FileKind.document.value,
+                    FileKind.image.value}
+
+
+def _refused(exc: DomainError):
+    db.session.rollback()
+    status = (404 if isinstance(exc, NotFound) else 403 if isinstance(exc, PermissionDenied)
+              else 409 if isinstance(exc, InvalidTransition) else 400)
+    return jsonify(error=str(exc.message), field=exc.field), status
+
+
+def _status(upload: UploadSession) -> dict:
+    return {"token": upload.token, "url": url_for("files.upload_status", token=upload.token),
+            "filename": upload.filename, "size": upload.declared_size, "received_bytes": upload.received_bytes,
+            "state": upload.state.value, "complete": upload.stored_file_id is not None,
+            "file_id": upload.stored_file_id, "request_bytes": request_bytes()}
+
+
+@bp.post("/files/uploads")
+@login_required
+def upload_start():
+    data = request.get_json(silent=True) or {}
+    filename, size, kind = data.get("filename"), data.get("size"), data.get("kind", FileKind.patient_scan.value)
+    if not isinstance(filename, str) or not filename.strip() or not isinstance(size, int) or isinstance(size, bool):
+        return jsonify(error=_("Give the file's name and size.")), 400
+    if kind not in UPLOADABLE_KINDS:
+        return jsonify(error=_("Choose what kind of file this is.")), 400
+    try:
+        upload = start_upload(owner=current_user, filename=filename, size=size, kind=FileKind(kind))
+    except DomainError as exc:
+        return _refused(exc)
+    commit()
+    return jsonify(_status(upload)), 201
+
+
+@bp.route("/files/uploads/<token>", methods=["GET", "HEAD"])
+@login_required
+def upload_status(token: str):
+    try:
+        upload = find_upload(token, owner=current_user)
+    except DomainError as exc:
+        return _refused(exc)
+    if request.method == "HEAD":
+        return "", 204, {"Upload-Offset": str(upload.received_bytes), "Upload-Length": str(upload.declared_size),
+                         "Cache-Control": "no-store"}
+    return jsonify(_status(upload)), 200, {"Upload-Offset": str(upload.received_bytes), "Cache-Control": "no-store"}
+
+
+@bp.put("/files/uploads/<token>")
+@login_required
+def upload_append(token: str):
+    offset = request.args.get("offset", type=int)
+    if offset is None:
+        return jsonify(error=_("Say at which byte these bytes start (offset).")), 400
+    try:
+        upload = find_upload(token, owner=current_user)
+        upload = append_upload(upload, _body(), offset=offset, actor=current_user)
+    except UploadOffsetMismatch as exc:
+        db.session.rollback()
+        return jsonify(error=str(exc.message), expected=exc.expected), 409, {"Upload-Offset": str(exc.expected)}
+    except DomainError as exc:
+        return _refused(exc)
+    commit()
+    return jsonify(_status(upload)), 200, {"Upload-Offset": str(upload.received_bytes)}
+
+
+@bp.delete("/files/uploads/<token>")
+@login_required
+def upload_abort(token: str):
+    try:
+        abort_upload(find_upload(token, owner=current_user), actor=current_user)
+    except DomainError as exc:
+        return _refused(exc)
+    commit()
+    return "", 204
+
+
+def _body():
+    """The request body in pieces, read as it arrives: never held whole."""
+    stream = request.stream
+    while piece := stream.read(PIECE):
+        yield piece

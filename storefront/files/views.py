@@ -1,0 +1,213 @@
+"""My files, a new transfer, the owner's view of a link, deleting, and private downloads.
+
+The public side of links (/t/<token>) is in link_pages.py, the resumable upload API in
+upload_api.py, the 3D viewer in viewer.py: all are routes of this one blueprint.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from errors import DomainError
+from extensions import commit, db
+from files import links as share_links
+from files.meshes import WARNINGS, mesh_format
+from files.operations import delete_file, open_file, record_download, store_file
+from files.permissions import can_read
+from models.files import FileKind, ShareLink, StoredFile, UploadSession, UploadState
+from models.types import utcnow
+from storefront.files import downloads, inventory
+from storefront.files.forms import ConfirmForm, TransferForm
+from storefront.form_errors import show_domain_error
+
+bp = Blueprint("files", __name__)
+
+TABS = ("links", "messages", "cases")
+KEPT_TOKENS = 10  # links whose URL stays visible to their owner for this browser session
+UPLOAD_PIECE = 1024 * 1024
+
+
+@bp.app_template_global()
+def mesh_warnings(stored: StoredFile) -> list[str]:
+    """The readable warnings of a mesh check (none for other files or before the check ran)."""
+    return [str(WARNINGS.get(code, code)) for code in ((stored.mesh or {}).get("warnings") or [])]
+
+
+@bp.app_template_global()
+def is_mesh(stored: StoredFile) -> bool:
+    return mesh_format(stored.original_name) is not None and not stored.is_deleted
+
+
+@bp.app_template_global()
+def file_state(stored: StoredFile):
+    state = inventory.file_availability(stored)
+    return inventory.LABELS[state], inventory.BADGES[state]
+
+
+@bp.app_template_global()
+def link_state(link: ShareLink):
+    state = inventory.link_availability(link)
+    return inventory.LABELS[state], inventory.BADGES[state]
+
+
+@bp.get("/files")
+@login_required
+def my_files():
+    """Every link I created and every file I sent or received in messages and cases."""
+    tab = request.args.get("tab") if request.args.get("tab") in TABS else "links"
+    page = request.args.get("page", 1, type=int)
+    listing = {"links": inventory.my_links, "messages": inventory.message_files,
+               "cases": inventory.case_files}[tab](current_user, page)
+    return render_template("files/my_files.html", tab=tab, tabs=TABS, page=listing, confirm=ConfirmForm())
+
+
+@bp.route("/files/new", methods=["GET", "POST"])
+@login_required
+def new_transfer():
+    """Drop or pick files, then share them with one link (expiry, limit, password)."""
+    form = TransferForm()
+    if not form.is_submitted():
+        form.days.data = current_app.config["SHARE_LINK_DAYS"]
+    if form.validate_on_submit():
+        try:
+            files = _uploaded_files() + _form_files(form)
+            expires_at = utcnow() + timedelta(days=form.days.data) if form.days.data else None
+            link, token = share_links.create_share_link(
+                files, actor=current_user, expires_at=expires_at, max_downloads=form.max_downloads.data,
+                password=form.password.data or None)
+        except DomainError as exc:
+            db.session.rollback()
+            show_domain_error(form, exc)
+        else:
+            commit()
+            _keep_token(link.id, token)
+            flash(_("Your link is ready. Copy it and send it to your recipient."), "success")
+            return redirect(url_for("files.link", link_id=link.id))
+    return render_template("files/new_transfer.html", form=form, carried=_carried_files(),
+                           upload_limit=current_app.config["UPLOAD_LIMIT_BYTES"]), 400 if form.is_submitted() else 200
+
+
+def _carried_files() -> list[StoredFile]:
+    """Files uploaded before a refused submit: shown again so they need not be sent twice."""
+    ids = [int(i) for i in request.form.getlist("file_id") if i.isdigit()]
+    if not ids:
+        return []
+    return list(db.session.scalars(sa.select(StoredFile).where(
+        StoredFile.id.in_(ids), StoredFile.owner_id == current_user.id, StoredFile.deleted_at.is_(None))))
+
+
+def _uploaded_files() -> list[StoredFile]:
+    """The files the page uploaded through the API: completed uploads of this user, by file id."""
+    ids = [int(i) for i in request.form.getlist("file_id") if i.isdigit()]
+    if not ids:
+        return []
+    found = db.session.scalars(sa.select(StoredFile).join(UploadSession, UploadSession.stored_file_id == StoredFile.id)
+                               .where(StoredFile.id.in_(ids), StoredFile.owner_id == current_user.id,
+                                      UploadSession.state == UploadState.completed)).all()
+    if len(found) != len(set(ids)):
+        raise DomainError(_("Some of these files are not yours or no longer exist; upload them again."))
+    return list(found)
+
+
+def _form_files(form: TransferForm) -> list[StoredFile]:
+    """Files posted with the form itself (the page without JavaScript)."""
+    kind = FileKind(form.kind.data)
+    stored = []
+    for upload in request.files.getlist(form.files.name):
+        if upload and upload.filename:
+            pieces = iter(lambda: upload.stream.read(UPLOAD_PIECE), b"")
+            stored.append(store_file(pieces, owner=current_user, filename=upload.filename, kind=kind,
+                                     content_type=upload.mimetype or None))
+    return stored
+
+
+def _keep_token(link_id: int, token: str) -> None:
+    """The token is stored nowhere but in its owner's session: only its hash is in the database."""
+    tokens = dict(session.get("link_tokens") or {})
+    tokens[str(link_id)] = token
+    session["link_tokens"] = dict(list(tokens.items())[-KEPT_TOKENS:])
+
+
+def _own_link(link_id: int) -> ShareLink:
+    link = db.session.get(ShareLink, link_id)
+    if link is None or link.owner_id != current_user.id:
+        abort(404)
+    return link
+
+
+@bp.get("/files/links/<int:link_id>")
+@login_required
+def link(link_id: int):
+    """The owner's view of a link: its URL (while this session knows it), files, downloads."""
+    found = _own_link(link_id)
+    token = (session.get("link_tokens") or {}).get(str(link_id))
+    url = url_for("files.shared", token=token, _external=True) if token else None
+    return render_template("files/link.html", link=found, url=url, confirm=ConfirmForm(),
+                           downloads_left=lambda f: share_links.downloads_left(found, f))
+
+
+@bp.post("/files/links/<int:link_id>/delete")
+@login_required
+def delete_link(link_id: int):
+    found = _own_link(link_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            share_links.delete_share_link(found, actor=current_user)
+        except DomainError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+        else:
+            commit()
+            flash(_("The link was deleted: it no longer opens."), "success")
+    return redirect(url_for("files.my_files"))
+
+
+@bp.post("/files/<int:file_id>/delete")
+@login_required
+def delete(file_id: int):
+    stored = db.session.get(StoredFile, file_id)
+    if stored is None or stored.owner_id != current_user.id:
+        abort(404)
+    if ConfirmForm().validate_on_submit():
+        try:
+            delete_file(stored, actor=current_user)
+        except DomainError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+        else:
+            commit()
+            flash(_("The file was deleted."), "success")
+    target = request.form.get("next") or ""
+    return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("files.my_files"))
+
+
+@bp.get("/files/<int:file_id>/download")
+@login_required
+def download(file_id: int):
+    """A file I may read (mine, or a party's file of my case or conversation), with Range."""
+    stored = db.session.get(StoredFile, file_id)
+    if stored is None or not can_read(current_user, stored):
+        abort(404)  # someone else's file: it does not exist for this reader
+    try:
+        wanted = downloads.requested_range(request.headers.get("Range"), stored.size,
+                                           if_range_ok=downloads.if_range_matches(stored))
+    except downloads.RangeNotSatisfiable:
+        return downloads.range_not_satisfiable(stored.size)
+    body = open_file(stored, start=wanted.start, end=wanted.end)
+    file_id, reader_id = stored.id, current_user.id
+
+    def record(first_byte: int, bytes_sent: int) -> None:
+        from models.accounts import User
+
+        record_download(db.session.get(StoredFile, file_id), first_byte=first_byte, bytes_sent=bytes_sent,
+                        reader=db.session.get(User, reader_id))
+
+    return downloads.file_response(stored, wanted, body, record)
+
+
+# The other route modules of this blueprint register themselves on `bp` when imported.
+from storefront.files import link_pages, upload_api, viewer  # noqa: E402,F401
