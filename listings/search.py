@@ -13,12 +13,14 @@ import re
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+
 from extensions import db
 from listings import pricing, taxonomy
 from listings.visibility import public_condition
 from models.accounts import User
 from models.listings import CatalogueEntry, Favourite, Listing, PricingUnit
 from models.profiles import DesignerProfile
+from pagination import PageNumbers
 from profiles import pro_condition
 
 PAGE_SIZE = 12
@@ -121,32 +123,12 @@ class Card:
 
 
 @dataclass
-class ResultPage:
+class ResultPage(PageNumbers):
     cards: list[Card]
     total: int
     page: int
     per_page: int = PAGE_SIZE
     terms: list[str] = field(default_factory=list)
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
 
 
 def terms_of(text: str) -> list[str]:

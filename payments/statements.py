@@ -20,6 +20,7 @@ from models.accounts import User
 from models.cases import Case
 from models.ledger import Payment, PaymentStatus
 from models.payments import Invoice
+from pagination import PageNumbers
 
 VISIBLE = (PaymentStatus.held, PaymentStatus.captured, PaymentStatus.released, PaymentStatus.paid_out,
            PaymentStatus.refunded, PaymentStatus.partially_refunded)
@@ -137,7 +138,7 @@ def _decimal(cents: int) -> str:
 
 
 @dataclass
-class _Pages:
+class _Pages(PageNumbers):
     """The little the pagination macro needs."""
 
     page: int
@@ -146,23 +147,3 @@ class _Pages:
 
     def __post_init__(self) -> None:
         self.page = max(1, min(self.page, self.pages))
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1

@@ -27,7 +27,11 @@ def verification_panel() -> dict:
     locale = get_locale()
     countries = sorted(((code, name) for code, name in (locale.territories.items() if locale else [])
                         if len(code) == 2 and code.isalpha()), key=lambda c: c[1])
+    from profiles.operations import profile_for
+
+    profile = profile_for(current_user)
     return {"latest": kyc.latest_submission(current_user), "labels": kyc.DOCUMENT_LABELS,
+            "verified": bool(profile and profile.identity_verified),
             "countries": countries, "id_card_countries": sorted(kyc.ID_CARD_COUNTRIES),
             "types": list(DocumentType)}
 
