@@ -80,5 +80,5 @@ def log_in(page, base_url: str, email: str, password: str) -> None:
     page.goto(f"{base_url}/account/login")
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    page.click("main button[type=submit]")
+    page.wait_for_url(lambda url: "/account/login" not in url)
