@@ -5,12 +5,18 @@ import os
 import threading
 
 import pytest
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run",
                  "--disable-dev-shm-usage"]
+
+
+# A loaded CI machine (two cores, two databases' suites) can take a while to answer a page:
+# wait for what a person would see for up to 20 s before calling it missing.
+expect.set_options(timeout=20_000)
 
 
 def pytest_collection_modifyitems(items):

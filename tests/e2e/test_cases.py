@@ -4,6 +4,7 @@ completes, and both review. The keyboard works on the tooth chart."""
 from __future__ import annotations
 
 import re
+import subprocess
 
 from playwright.sync_api import expect
 
@@ -91,8 +92,14 @@ def test_a_case_from_order_to_reviews(live_server, browser, tmp_path):
     page.fill("#review-text", "Precise margins and quick answers.")
     page.click("button:has-text('Publish review')")
     expect(page.locator(".review")).to_contain_text("Precise margins")
-    if page.locator(".invoice-links a").count():
-        expect(page.locator(".invoice-links a").first).to_be_visible()
+    # the designer's invoice was rendered on completion: it downloads and opens as a PDF
+    invoice_link = page.locator(".invoice-links a").first
+    expect(invoice_link).to_be_visible()
+    pdf = page.request.get(base + invoice_link.get_attribute("href"))
+    assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
+    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf.body(), capture_output=True,
+                          check=True).stdout.decode()
+    assert "Invoice number" in text and reference in text
     page.goto(f"{base}/cases/?side=client&state=completed")
     expect(page.locator(".case-table")).to_contain_text(reference)
     _log_out(page)
