@@ -104,6 +104,8 @@ def load(instance_path: str) -> dict:
         "RATELIMIT_LOGIN": os.environ.get("RATELIMIT_LOGIN", "10 per minute;50 per hour"),
         "RATELIMIT_SIGNUP": os.environ.get("RATELIMIT_SIGNUP", "5 per minute;30 per hour"),
         "RATELIMIT_RESET": os.environ.get("RATELIMIT_RESET", "5 per minute;20 per hour"),
+        "RATELIMIT_LINK": os.environ.get("RATELIMIT_LINK", "60 per minute"),
+        "RATELIMIT_LINK_PASSWORD": os.environ.get("RATELIMIT_LINK_PASSWORD", "5 per minute;20 per hour"),
         "RATELIMIT_HEADERS_ENABLED": True,
         # Languages.
         "LANGUAGES": ["en", "fr"],

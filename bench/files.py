@@ -10,6 +10,11 @@ Phases, each timed and watched for resident memory (RSS) growth:
     upload requests   source → append_upload in requests of uploads.request_bytes() → storage
                       (the last request assembles and fsyncs the object)
     upload check job  the job a finished upload enqueues: decrypt it all once, SHA-256
+    app upload        through the app: the web process (werkzeug, in a subprocess on 127.0.0.1)
+                      receives the file as chunked PUT requests of the upload API, as the New
+                      transfer page sends them (the check job runs inline, as without Redis)
+    app download      through the app: GET /files/<id>/download, streamed to a file, fsync
+                      (RSS growth of these two is the web process's, read from /proc/<pid>)
 Targets: each phase at least half the plain copy's throughput, RSS growth under 64 MB.
 The disk's speed drifts (writeback, other processes), so every phase runs --rounds times and
 its best time counts; CPU seconds are printed beside, as they drift much less.
@@ -38,16 +43,19 @@ TARGET_RATIO = 0.5
 TARGET_RSS_MB = 64
 
 
-def rss_bytes() -> int:
-    with open("/proc/self/statm") as statm:
+def rss_bytes(pid: int | str = "self") -> int:
+    with open(f"/proc/{pid}/statm") as statm:
         return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
 class PeakRSS:
-    """Samples RSS every few milliseconds while a phase runs; `.growth` is peak − start."""
+    """Samples a process's RSS every few milliseconds while a phase runs; `.growth` is peak − start."""
+
+    def __init__(self, pid: int | str = "self"):
+        self.pid = pid
 
     def __enter__(self):
-        self.start = self.peak = rss_bytes()
+        self.start = self.peak = rss_bytes(self.pid)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._watch, daemon=True)
         self._thread.start()
@@ -55,12 +63,12 @@ class PeakRSS:
 
     def _watch(self):
         while not self._stop.wait(0.005):
-            self.peak = max(self.peak, rss_bytes())
+            self.peak = max(self.peak, rss_bytes(self.pid))
 
     def __exit__(self, *exc):
         self._stop.set()
         self._thread.join()
-        self.peak = max(self.peak, rss_bytes())
+        self.peak = max(self.peak, rss_bytes(self.pid))
         self.growth = self.peak - self.start
 
 
@@ -78,9 +86,9 @@ def make_source(path: Path, size: int) -> None:
             left -= out.write(pattern[:min(left, len(pattern))])
 
 
-def timed(name: str, size: int, run) -> dict:
+def timed(name: str, size: int, run, pid: int | str = "self") -> dict:
     os.sync()  # no phase pays for the dirty pages of the one before
-    with PeakRSS() as memory:
+    with PeakRSS(pid) as memory:
         started, cpu = time.perf_counter(), time.process_time()
         run()
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
@@ -182,21 +190,143 @@ def run(size: int, work: Path, database: Path, storage_url: str | None, rounds: 
     from extensions import commit, db
     from models.accounts import User
 
+    from accounts.passwords import hash_password
+    from models.types import utcnow
+
     with app.app_context():
-        owner = User(email="bench@example.com", password_hash="-", display_name="Bench")
+        owner = User(email=APP_USER, password_hash=hash_password(APP_PASSWORD), display_name="Bench",
+                     email_confirmed_at=utcnow())
         db.session.add(owner)
         commit()
         for _ in blocks(work / "source.bin"):  # warm the page cache: no phase pays for the first read
             pass
         best: dict[str, dict] = {}
-        for _ in range(rounds):
-            for row in one_round(size, work, owner):
-                kept = best.setdefault(row["name"], row)
-                best[row["name"]] = min(kept, row, key=lambda r: r["seconds"]) | {
-                    "rss_mb": max(kept["rss_mb"], row["rss_mb"])}
+        with AppServer(work, database, app.config["STORAGE_URL"], size) as server:
+            for _ in range(rounds):
+                for row in [*one_round(size, work, owner), *through_app(server, size, work)]:
+                    kept = best.setdefault(row["name"], row)
+                    best[row["name"]] = min(kept, row, key=lambda r: r["seconds"]) | {
+                        "rss_mb": max(kept["rss_mb"], row["rss_mb"])}
         db.session.remove()
         db.engine.dispose()
     return list(best.values())
+
+
+APP_USER, APP_PASSWORD = "bench@example.com", "bench-password-1"
+
+
+class AppServer:
+    """The app served by werkzeug in a child process on 127.0.0.1 (`files.py --serve`), so its
+    memory is its own and can be read from /proc/<pid>; a signed-in HTTP client for it."""
+
+    def __init__(self, work: Path, database: Path, storage_url: str, size: int):
+        import socket
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.command = [sys.executable, __file__, "--serve", str(self.port), str(database), storage_url,
+                        str(work / "instance"), str(size + 1)]
+        self.cookie = ""
+
+    def __enter__(self):
+        import socket
+        import subprocess
+
+        self.process = subprocess.Popen(self.command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(300):  # at most 30 s to start
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError("the app server did not start")
+        from urllib.parse import urlencode
+
+        answer = self.request("POST", "/account/login", urlencode({"email": APP_USER, "password": APP_PASSWORD}),
+                              {"Content-Type": "application/x-www-form-urlencoded"})
+        self.cookie = answer.getheader("Set-Cookie", "").split(";")[0]
+        answer.read()
+        return self
+
+    def __exit__(self, *exc):
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+    def request(self, method: str, path: str, body=None, headers: dict | None = None):
+        import http.client
+
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=600)
+        connection.request(method, path, body=body, headers={"Cookie": self.cookie, **(headers or {})})
+        return connection.getresponse()
+
+
+def through_app(server: AppServer, size: int, work: Path) -> list[dict]:
+    """Upload the source in the upload API's requests, then download it, over HTTP."""
+    import json
+
+    source, copy, restored = work / "source.bin", work / "copy.bin", work / "restored.bin"
+    made = {}
+
+    def upload():
+        answer = server.request("POST", "/files/uploads", json.dumps({"filename": "arch-app.bin", "size": size,
+                                                                      "kind": "design"}),
+                                {"Content-Type": "application/json"})
+        status = json.loads(answer.read())
+        step = status["request_bytes"]
+        with open(source, "rb") as data:
+            for offset in range(0, size, step):  # bounded: one request per step of the file
+                length = min(step, size - offset)
+                body = request_body(data, length)
+                answer = server.request("PUT", f"{status['url']}?offset={offset}", body,
+                                        {"Content-Type": "application/octet-stream", "Content-Length": str(length)})
+                status = json.loads(answer.read())
+                if answer.status != 200:
+                    raise RuntimeError(f"upload refused at {offset}: {status}")
+        made["file_id"] = status["file_id"]
+
+    def download():
+        answer = server.request("GET", f"/files/{made['file_id']}/download")
+        with open(restored, "wb") as out:
+            while piece := answer.read(BLOCK):
+                out.write(piece)
+            durable(out)
+        if restored.stat().st_size != size:
+            raise RuntimeError("the download came back short")
+
+    rows = []
+    for name, phase in (("app upload", upload), ("app download", download)):
+        rows.append(timed("plain copy", size, lambda: plain_copy(source, copy)))
+        copy.unlink()
+        rows.append(timed(name, size, phase, pid=server.process.pid))
+    restored.unlink()
+    server.request("POST", f"/files/{made['file_id']}/delete").read()
+    return rows
+
+
+def request_body(data, length: int):
+    """`length` bytes of an open file in 1 MiB pieces, as a browser streams a Blob slice."""
+    while length > 0:
+        piece = data.read(min(BLOCK, length))
+        if not piece:
+            return
+        length -= len(piece)
+        yield piece
+
+
+def serve(port: int, database: str, storage_url: str, instance: str, limit: int) -> None:
+    """The child process of AppServer: the app with its defaults, but no CSRF and no limits
+    (a script, not a browser, drives it) and no sweeper thread."""
+    os.environ["INSTANCE_PATH"] = instance
+    from werkzeug.serving import make_server
+
+    from app import create_app
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}", "STORAGE_URL": storage_url,
+                      "UPLOAD_LIMIT_BYTES": limit, "REDIS_URL": None, "WTF_CSRF_ENABLED": False,
+                      "RATELIMIT_ENABLED": False, "SWEEP_EVERY_SECONDS": 0})
+    make_server("127.0.0.1", port, app, threaded=True).serve_forever()
 
 
 def report(results: list[dict], size: int, rounds: int) -> bool:
@@ -217,6 +347,10 @@ def report(results: list[dict], size: int, rounds: int) -> bool:
 
 
 def main() -> int:
+    if sys.argv[1:2] == ["--serve"]:
+        port, database, storage_url, instance, limit = sys.argv[2:7]
+        serve(int(port), database, storage_url, instance, int(limit))
+        return 0
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size-mb", type=int, default=1024)
     parser.add_argument("--dir", type=Path, default=ROOT / "bench" / ".out")

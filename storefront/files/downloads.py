@@ -103,13 +103,14 @@ def file_response(stored, byte_range: ByteRange, body: Iterable[bytes],
     }
     if byte_range.partial:
         headers["Content-Range"] = f"bytes {byte_range.start}-{byte_range.end - 1}/{stored.size}"
-    return Response(recorded_stream(body, byte_range.start, record), status=206 if byte_range.partial else 200,
+    app = current_app._get_current_object()  # the body runs after the request's context is gone
+    return Response(recorded_stream(app, body, byte_range.start, record), status=206 if byte_range.partial else 200,
                     mimetype=stored.content_type, headers=headers, direct_passthrough=True)
 
 
-def recorded_stream(body: Iterable[bytes], first_byte: int, record: Callable[[int, int], None]) -> Iterator[bytes]:
+def recorded_stream(app: Flask, body: Iterable[bytes], first_byte: int,
+                    record: Callable[[int, int], None]) -> Iterator[bytes]:
     """Yield `body`; when it ends or the client goes away, record what was handed over."""
-    app = current_app._get_current_object()
     sent, finished = 0, False
     try:
         for piece in body:

@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 from flask_babel import lazy_gettext as _l
 
 from extensions import db
 from models.accounts import User
 from models.cases import Case, CaseFile
 from models.files import ShareLink, ShareLinkState, StoredFile
-from models.messaging import Conversation, Message, MessageAttachment, Participant
+from models.messaging import Message, MessageAttachment, Participant
 from models.types import utcnow
 
 PAGE_SIZE = 20
@@ -72,27 +73,28 @@ def my_links(user: User, page: int):
 def message_files(user: User, page: int):
     """Attachments of the conversations I take part in, newest first, as FileRows."""
     mine = sa.select(Participant.conversation_id).where(Participant.user_id == user.id)
-    query = (sa.select(MessageAttachment, Message, StoredFile)
+    query = (sa.select(MessageAttachment)
              .join(Message, Message.id == MessageAttachment.message_id)
-             .join(Conversation, Conversation.id == Message.conversation_id)
-             .join(StoredFile, StoredFile.id == MessageAttachment.file_id)
-             .where(Conversation.id.in_(mine))
+             .where(Message.conversation_id.in_(mine))
+             .options(joinedload(MessageAttachment.message))
              .order_by(Message.created_at.desc(), MessageAttachment.id.desc()))
-    result = db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False, scalars=False)
-    result.items = [FileRow(file=stored, where="message", sent=message.sender_id == user.id, at=message.created_at,
-                            conversation_id=message.conversation_id, attachment_id=attachment.id)
-                    for attachment, message, stored in result.items]
+    result = db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
+    files = {f.id: f for f in db.session.scalars(
+        sa.select(StoredFile).where(StoredFile.id.in_([a.file_id for a in result.items])))}
+    result.items = [FileRow(file=files[a.file_id], where="message", sent=a.message.sender_id == user.id,
+                            at=a.message.created_at, conversation_id=a.message.conversation_id, attachment_id=a.id)
+                    for a in result.items]
     return result
 
 
 def case_files(user: User, page: int):
     """Files of the cases I am a party to, newest first, as FileRows."""
-    query = (sa.select(CaseFile, Case, StoredFile)
+    query = (sa.select(CaseFile)
              .join(Case, Case.id == CaseFile.case_id)
-             .join(StoredFile, StoredFile.id == CaseFile.file_id)
              .where(sa.or_(Case.client_id == user.id, Case.designer_id == user.id))
+             .options(joinedload(CaseFile.case), joinedload(CaseFile.file))
              .order_by(CaseFile.added_at.desc(), CaseFile.id.desc()))
-    result = db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False, scalars=False)
-    result.items = [FileRow(file=stored, where="case", sent=stored.owner_id == user.id, at=case_file.added_at,
-                            case=case) for case_file, case, stored in result.items]
+    result = db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
+    result.items = [FileRow(file=cf.file, where="case", sent=cf.file.owner_id == user.id, at=cf.added_at,
+                            case=cf.case) for cf in result.items]
     return result

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from functools import partial
 
-from flask import Response, abort, current_app, redirect, render_template, request, session, url_for
+from flask import (Response, abort, current_app, redirect, render_template, request, session,
+                   stream_with_context, url_for)
 from flask_babel import gettext as _
 
 from errors import DomainError, PermissionDenied
@@ -29,24 +30,24 @@ DEFAULT_PASSWORD_LIMIT = "5 per minute;20 per hour"
 OPENED_KEPT = 20  # password-opened links remembered per browser session
 
 
-def _link_limit():
+def link_limit():
     """One budget per address for every link page and download together."""
     return limiter.shared_limit(lambda: current_app.config.get("RATELIMIT_LINK", DEFAULT_LINK_LIMIT),
                                 scope="share-links")
 
 
-def _password_limit():
+def password_limit():
     """Wrong passwords only (answered 401) count against this stricter budget."""
     return limiter.shared_limit(lambda: current_app.config.get("RATELIMIT_LINK_PASSWORD", DEFAULT_PASSWORD_LIMIT),
                                 scope="share-link-passwords", methods=["POST"],
                                 deduct_when=lambda response: response.status_code == 401)
 
 
-def _dead(exc: LinkUnavailable):
+def dead_link_page(exc: LinkUnavailable):
     return render_template("files/link_dead.html", state=exc.state.value, message=exc.message), 410
 
 
-def _is_open(link: ShareLink) -> bool:
+def is_open(link: ShareLink) -> bool:
     return not link.has_password or link.id in (session.get("open_links") or [])
 
 
@@ -61,16 +62,16 @@ def live_link(token: str) -> ShareLink:
 
 
 @bp.route("/t/<token>", methods=["GET", "POST"])
-@_link_limit()
-@_password_limit()
+@link_limit()
+@password_limit()
 def shared(token: str):
     """The link's page: its files with sizes and mesh warnings, or its password form."""
     try:
         link = live_link(token)
     except LinkUnavailable as exc:
-        return _dead(exc)
+        return dead_link_page(exc)
     form = LinkPasswordForm()
-    if link.has_password and not _is_open(link):
+    if link.has_password and not is_open(link):
         if form.validate_on_submit():
             try:
                 check_link_password(link, form.password.data)
@@ -99,14 +100,14 @@ def _file_status(link: ShareLink, stored: StoredFile) -> str | None:
 
 
 @bp.get("/t/<token>/files/<int:file_id>")
-@_link_limit()
+@link_limit()
 def shared_download(token: str, file_id: int):
     """One file of the link, with Range (a browser or a download manager resumes)."""
     try:
         link = live_link(token)
     except LinkUnavailable as exc:
-        return _dead(exc)
-    if not _is_open(link):
+        return dead_link_page(exc)
+    if not is_open(link):
         return redirect(url_for("files.shared", token=token))
     stored = next((f for f in link.files if f.id == file_id), None)
     if stored is None:
@@ -131,14 +132,14 @@ def _recorder(link_id: int, file_id: int):
 
 
 @bp.get("/t/<token>/all.zip")
-@_link_limit()
+@link_limit()
 def shared_zip(token: str):
     """Every file the link still offers, as one ZIP streamed while it is written."""
     try:
         link = live_link(token)
     except LinkUnavailable as exc:
-        return _dead(exc)
-    if not _is_open(link):
+        return dead_link_page(exc)
+    if not is_open(link):
         return redirect(url_for("files.shared", token=token))
     members = []
     for stored in link.files:
@@ -149,7 +150,10 @@ def shared_zip(token: str):
         return render_template("files/link_dead.html", state="downloaded",
                                message=_("None of this link's files can be downloaded any more.")), 410
     app = current_app._get_current_object()
-    body = zip_stream(members, lambda record, first, sent: downloads.in_own_unit_of_work(app, record, first, sent))
+    # Each member is opened (its key unwrapped) while the archive is written: that needs the
+    # request's context, kept alive for the body; the downloads are recorded in their own.
+    body = stream_with_context(zip_stream(
+        members, lambda record, first, sent: downloads.in_own_unit_of_work(app, record, first, sent)))
     return Response(body, mimetype="application/zip", direct_passthrough=True, headers={
         "Content-Disposition": downloads.attachment_disposition("occlusa-transfer.zip"),
         "Cache-Control": "no-store"})

@@ -43,6 +43,12 @@ def is_mesh(stored: StoredFile) -> bool:
 
 
 @bp.app_template_global()
+def is_mesh_name(filename: str) -> bool:
+    """An STL, PLY or OBJ file by its name: other areas' templates offer "View in 3D" for it."""
+    return mesh_format(filename) is not None
+
+
+@bp.app_template_global()
 def file_state(stored: StoredFile):
     state = inventory.file_availability(stored)
     return inventory.LABELS[state], inventory.BADGES[state]

@@ -1,0 +1,98 @@
+"""The 3D viewer page: a case's meshes, a share link's meshes, or one file of mine.
+
+The page lists the STL/PLY/OBJ files with the URL each one downloads from; the browser
+(static/js/viewer.js, three.js) fetches and shows them. Loading a mesh IS downloading it:
+a patient scan opened by its recipient counts as downloaded (and is then deleted), so the
+viewer offers to save the copy it loaded, and the page says so before anything loads.
+"""
+from __future__ import annotations
+
+import re
+
+import sqlalchemy as sa
+from flask import abort, redirect, render_template, url_for
+from flask_login import current_user
+
+from cases.permissions import is_party
+from extensions import db
+from files.links import LinkUnavailable, downloads_left
+from files.meshes import mesh_format
+from files.permissions import can_read
+from models.cases import Case, CaseFile, CaseFileRole
+from models.files import StoredFile
+from storefront.files.link_pages import dead_link_page, is_open, link_limit, live_link
+from storefront.files.views import bp
+
+_UPPER = re.compile(r"upper|maxill|\bup\b|haut|sup[ée]rieur|oberkiefer", re.IGNORECASE)
+_LOWER = re.compile(r"lower|mandib|\blow\b|\bbas\b|inf[ée]rieur|unterkiefer", re.IGNORECASE)
+
+
+def mesh_role(name: str, *, design: bool) -> str:
+    """Which toggle a mesh belongs to: the upper or lower arch scan, or the design."""
+    if design:
+        return "design"
+    if _UPPER.search(name):
+        return "upper"
+    if _LOWER.search(name):
+        return "lower"
+    return "scan"
+
+
+def _mesh(stored: StoredFile, url: str, *, design: bool) -> dict:
+    return {"id": stored.id, "name": stored.original_name, "url": url, "size": stored.size,
+            "format": mesh_format(stored.original_name), "role": mesh_role(stored.original_name, design=design),
+            "patient": stored.is_patient_data}
+
+
+def _viewable(stored: StoredFile) -> bool:
+    return not stored.is_deleted and mesh_format(stored.original_name) is not None
+
+
+@bp.get("/files/3d/case/<reference>", endpoint="viewer")
+@bp.get("/files/3d/file/<int:file_id>", endpoint="viewer")
+@bp.get("/t/<token>/3d", endpoint="viewer")
+@link_limit()
+def viewer(reference: str | None = None, file_id: int | None = None, token: str | None = None):
+    """One viewer for the three ways to reach meshes; each checks its own access."""
+    if token is not None:
+        return _link_viewer(token)
+    if not current_user.is_authenticated:
+        return redirect(url_for("accounts.login", next=url_for("files.viewer", reference=reference,
+                                                               file_id=file_id)))
+    if reference is not None:
+        return _case_viewer(reference)
+    stored = db.session.get(StoredFile, file_id)
+    if stored is None or not can_read(current_user, stored) or not _viewable(stored):
+        abort(404)
+    meshes = [_mesh(stored, url_for("files.download", file_id=stored.id), design=not stored.is_patient_data)]
+    return _page(meshes, title=stored.original_name, back=url_for("files.my_files"))
+
+
+def _case_viewer(reference: str):
+    case = db.session.scalar(sa.select(Case).where(Case.reference == reference))
+    if case is None or not is_party(current_user, case):
+        abort(404)
+    rows = db.session.execute(sa.select(CaseFile, StoredFile).join(StoredFile, StoredFile.id == CaseFile.file_id)
+                              .where(CaseFile.case_id == case.id).order_by(CaseFile.id)).all()
+    meshes = [_mesh(stored, url_for("cases.download", reference=reference, file_id=stored.id),
+                    design=case_file.role == CaseFileRole.delivery)
+              for case_file, stored in rows if _viewable(stored)]
+    return _page(meshes, title=case.listing_title, back=url_for("cases.show", reference=reference))
+
+
+def _link_viewer(token: str):
+    try:
+        link = live_link(token)
+    except LinkUnavailable as exc:
+        return dead_link_page(exc)
+    if not is_open(link):
+        return redirect(url_for("files.shared", token=token))
+    meshes = [_mesh(stored, url_for("files.shared_download", token=token, file_id=stored.id),
+                    design=not stored.is_patient_data)
+              for stored in link.files if _viewable(stored) and downloads_left(link, stored) != 0]
+    return _page(meshes, title=None, back=url_for("files.shared", token=token))
+
+
+def _page(meshes: list[dict], *, title: str | None, back: str):
+    return render_template("files/viewer.html", meshes=meshes, title=title, back=back,
+                           patient=any(m["patient"] for m in meshes))
