@@ -9,6 +9,7 @@ A malformed or truncated file raises MeshFormatError with a sentence a person ca
 from __future__ import annotations
 
 import re
+from abc import ABC, abstractmethod
 
 import numpy as np
 
@@ -77,7 +78,7 @@ def _fan(polygon: list[int]) -> list[tuple[int, int, int]]:
     return [(polygon[0], polygon[k], polygon[k + 1]) for k in range(1, len(polygon) - 1)]
 
 
-class _LineReader:
+class _LineReader(ABC):
     """Base for text formats: hands whole lines to `parse_block`, keeps the partial last line."""
 
     def __init__(self, mesh: MeshData):
@@ -97,8 +98,9 @@ class _LineReader:
         self._rest = b""
         self.finish()
 
+    @abstractmethod
     def parse_block(self, block: bytes) -> None:
-        raise NotImplementedError
+        """Read a block of whole lines (each text format knows its own)."""
 
     def finish(self) -> None:
         """Checks once every byte has been read."""
