@@ -40,15 +40,15 @@ def test_messages_arrive_live_and_unread_counts_follow(live_server, browser, tmp
     designer_page.fill("#composer-body", "Yes, here is a first proposal.")
     designer_page.set_input_files("#composer-files", str(design))
     designer_page.click("[data-composer] button[type=submit]")
-    expect(designer_page.locator(".msg-mine .msg-files a")).to_have_text("crown-36.stl")
+    expect(designer_page.locator(".msg-mine .msg-files a[download]")).to_have_text("crown-36.stl")
 
     expect(unread).to_be_visible(timeout=10000)
     expect(unread).to_contain_text("1")
     expect(lab_page.locator('[data-unread-tab="general"]')).to_contain_text("1")
     lab_page.click(f'[data-conversation-row="{conversation.id}"] a')
-    expect(lab_page.locator(".msg .msg-files a")).to_have_text("crown-36.stl")
+    expect(lab_page.locator(".msg .msg-files a[download]")).to_have_text("crown-36.stl")
     with lab_page.expect_download() as download:
-        lab_page.click(".msg .msg-files a")
+        lab_page.click(".msg .msg-files a[download]")
     assert download.value.suggested_filename == "crown-36.stl"
     lab_context.close()
     designer_context.close()
