@@ -52,11 +52,6 @@ class GrantForm(FlaskForm):
     count = IntegerField(_l("Extra revisions"), default=1, validators=[DataRequired(), NumberRange(1, 10)])
 
 
-class DisputeForm(FlaskForm):
-    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=200)])
-    statement = TextAreaField(_l("Your statement"), validators=[Optional(), Length(max=5000)])
-
-
 class ReviewForm(FlaskForm):
     stars = RadioField(_l("Rating"), choices=[(str(n), str(n)) for n in range(5, 0, -1)],
                        validators=[DataRequired()])

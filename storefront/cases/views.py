@@ -20,7 +20,7 @@ from extensions import commit, db
 from models.cases import Case, CaseFile, CaseOrder, CaseState, OrderStatus
 from models.files import FileKind
 from moderation.contact_filter import ContactDetailsRefused
-from storefront.cases.forms import (DeliveryForm, DisputeForm, GrantForm, OrderForm, ReasonForm, RevisionForm,
+from storefront.cases.forms import (DeliveryForm, GrantForm, OrderForm, ReasonForm, RevisionForm,
                                     ReviewForm)
 from storefront.contact_refusal import keep_refused_attempt
 from storefront.form_errors import show_domain_error
@@ -210,7 +210,7 @@ def show(reference: str):
               else "staff"),
         forms={"reject": ReasonForm(prefix="reject"), "deliver": DeliveryForm(prefix="deliver"),
                "revision": RevisionForm(prefix="revision"), "grant": GrantForm(prefix="grant"),
-               "dispute": DisputeForm(prefix="dispute"), "review": ReviewForm(prefix="review")},
+               "review": ReviewForm(prefix="review")},
         can_review=reviews.can_review(case, current_user), my_review=reviews.review_by(case, current_user),
         case_reviews=db.session.scalars(sa.select(reviews.Review).where(reviews.Review.case_id == case.id)).all(),
         restorations=RESTORATIONS, materials=MATERIALS, contacts=CONTACTS, arch_labels=ARCH_LABELS)
@@ -302,16 +302,6 @@ def grant(reference: str):
 def complete(reference: str):
     return _act(reference, lambda c: process.complete_case(c, actor=current_user),
                 _("Transaction complete. The designer is paid."))
-
-
-@bp.post("/<reference>/dispute")
-@login_required
-def dispute(reference: str):
-    form = DisputeForm(prefix="dispute")
-    return _form_or_back(form, reference) or _act(
-        reference, lambda c: process.dispute_case(c, actor=current_user, reason=form.reason.data,
-                                                  statement=form.statement.data),
-        _("The dispute is open. Nothing is paid out until the resolution centre rules."))
 
 
 @bp.post("/<reference>/review")
