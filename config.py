@@ -69,16 +69,16 @@ def load(instance_path: str) -> dict:
     instance = Path(instance_path)
     production = is_production()
     redis_url = os.environ.get("REDIS_URL") or None
+    db_url = database_url(os.environ.get("DATABASE_URL", f"sqlite:///{instance / 'occlusa.db'}"))
     translation_dirs = sorted(str(p) for p in (ROOT / "translations").iterdir() if p.is_dir()) \
         if (ROOT / "translations").is_dir() else []
     return {
         "PRODUCTION": production,
         "SECRET_KEY": _secret_key(instance),
         "FILES_MASTER_KEY": _master_key(instance),
-        "SQLALCHEMY_DATABASE_URI": database_url(
-            os.environ.get("DATABASE_URL", f"sqlite:///{instance / 'occlusa.db'}")
-        ),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_DATABASE_URI": db_url,
+        # A server database may drop idle connections; an embedded file cannot.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not db_url.startswith("sqlite")},
         "REDIS_URL": redis_url,
         # Without Redis, `make run` sweeps deadlines in the web process every this many seconds.
         "SWEEP_EVERY_SECONDS": _int("SWEEP_EVERY_SECONDS", 0),

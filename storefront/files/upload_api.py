@@ -22,7 +22,6 @@ from files.uploads import (UploadOffsetMismatch, abort_upload, append_upload, fi
 from models.files import FileKind, UploadSession
 from storefront.files.views import bp
 
-PIECE = 1024 * 1024  # bytes read from the request body at a time
 UPLOADABLE_KINDS = {FileKind.patient_scan.value, FileKind.design.value, FileKind.document.value,
                     FileKind.image.value}
 
@@ -79,7 +78,8 @@ def upload_append(token: str):
         return jsonify(error=_("Say at which byte these bytes start (offset).")), 400
     try:
         upload = find_upload(token, owner=current_user)
-        upload = append_upload(upload, _body(), offset=offset, actor=current_user)
+        # The body is read as it arrives, straight into the part being filled: never held whole.
+        upload = append_upload(upload, request.stream, offset=offset, actor=current_user)
     except UploadOffsetMismatch as exc:
         db.session.rollback()
         return jsonify(error=str(exc.message), expected=exc.expected), 409, {"Upload-Offset": str(exc.expected)}
@@ -99,9 +99,3 @@ def upload_abort(token: str):
     commit()
     return "", 204
 
-
-def _body():
-    """The request body in pieces, read as it arrives: never held whole."""
-    stream = request.stream
-    while piece := stream.read(PIECE):
-        yield piece

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from files.pipeline import BackgroundSha256, Cancelled, write_behind
+from files.pipeline import BackgroundSha256, BufferPool, Cancelled, write_behind
 
 pytestmark = pytest.mark.no_app_context
 
@@ -62,3 +62,15 @@ def test_a_failing_consumer_stops_the_producer():
     with pytest.raises(OSError, match="disk full"):
         write_behind(consume, produce())
     assert len(produced) < 10_000
+
+
+def test_a_buffer_pool_hands_back_what_it_was_given_and_keeps_only_a_few():
+    pool = BufferPool(keep=2)
+    first, second, third = pool.take(64), pool.take(64), pool.take(64)
+    for buffer in (first, second, third):
+        pool.give_back(buffer)
+
+    again = [pool.take(64), pool.take(64), pool.take(64)]
+    assert {id(b) for b in again[:2]} == {id(first), id(second)}  # the third was let go
+    assert all(b is not third for b in again) and len(again[2]) == 64
+    assert len(pool.take(32)) == 32  # other sizes are made as asked

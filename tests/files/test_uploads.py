@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 from datetime import timedelta
 
@@ -162,3 +163,39 @@ def test_an_uploaded_mesh_is_checked_after_its_last_byte(local_storage, owner):
     stored = upload.stored_file
     db.session.refresh(stored)
     assert stored.mesh["triangles"] == 12 and stored.mesh["warnings"] == []
+
+
+class _ReadOnlyBody:
+    """A request body as gunicorn hands it over: read(n), no readinto."""
+
+    def __init__(self, data: bytes):
+        self._data = io.BytesIO(data)
+
+    def read(self, size: int = -1) -> bytes:
+        return self._data.read(size)
+
+
+def test_request_bodies_are_read_as_streams_with_or_without_readinto(local_storage, owner):
+    data = os.urandom(7 * CHUNK_BYTES + 999)
+    upload = start_upload(owner=owner, filename="arch.bin", size=len(data), kind=FileKind.design)
+    commit()
+    half = 3 * CHUNK_BYTES + 5  # ends inside a part: the tail waits sealed in the session row
+    upload = append_upload(upload, io.BytesIO(data[:half]), offset=0, actor=owner)
+    commit()
+    assert upload.received_bytes == half
+    upload = append_upload(upload, _ReadOnlyBody(data[half:]), offset=half, actor=owner)
+    commit()
+
+    assert upload.state == UploadState.completed
+    assert b"".join(open_file(upload.stored_file)) == data
+
+
+def test_a_body_longer_than_declared_is_refused(local_storage, owner):
+    upload = start_upload(owner=owner, filename="x.bin", size=10, kind=FileKind.design)
+    commit()
+
+    with pytest.raises(DomainError, match="More bytes"):
+        append_upload(upload, io.BytesIO(b"0123456789abc"), offset=0, actor=owner)
+    db.session.rollback()
+
+    assert find_upload(upload.token, owner=owner).received_bytes == 0
