@@ -6,11 +6,13 @@ from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
 
+from backoffice.permissions import is_staff_with
 from extensions import db
 from models.accounts import StaffRoleGrant, User
 from models.moderation import AuditEntry
 
-# "module:function" returning a list of {"name", "size", "oldest", "url"} for the dashboard.
+# "module:function" returning a list of {"name", "size", "oldest", "url", "roles"}: each staff
+# member sees the figures of the queues their roles open.
 QUEUE_FIGURES: list[str] = [
     "backoffice.queues:queue_figures",
     "backoffice.kyc_views:queue_figures",
@@ -37,6 +39,8 @@ def dashboard_figures() -> dict:
     for target in QUEUE_FIGURES:
         module_name, _, func_name = target.partition(":")
         for figure in getattr(importlib.import_module(module_name), func_name)():
+            if not is_staff_with(*figure["roles"]):
+                continue
             queues.append({**figure, "age": age(figure.get("oldest"), now)})
     since = now.replace(hour=0, minute=0, second=0, microsecond=0)
     staff = sa.select(StaffRoleGrant.user_id)

@@ -37,9 +37,10 @@ def queue_figures() -> list[dict]:
     active = sa.select(sa.func.count(), sa.func.min(Dispute.opened_at)).where(Dispute.state.in_(ACTIVE_DISPUTE_STATES))
     size, oldest = db.session.execute(active).one()
     esc_size, esc_oldest = db.session.execute(active.where(Dispute.escalated.is_(True))).one()
-    return [{"name": _("Disputes"), "size": size, "oldest": oldest, "url": url_for("resolution.index_view")},
+    return [{"name": _("Disputes"), "size": size, "oldest": oldest, "url": url_for("resolution.index_view"),
+             "roles": DisputeQueueView.roles},
             {"name": _("Disputes near the 90-day payment limit"), "size": esc_size, "oldest": esc_oldest,
-             "url": url_for("resolution.index_view", tab="escalated")}]
+             "url": url_for("resolution.index_view", tab="escalated"), "roles": DisputeQueueView.roles}]
 
 
 class RulingForm(FlaskForm):

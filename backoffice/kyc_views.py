@@ -23,7 +23,7 @@ def queue_figures() -> list[dict]:
     size, oldest = db.session.execute(sa.select(sa.func.count(), sa.func.min(VerificationSubmission.submitted_at))
                                       .where(VerificationSubmission.status == VerificationStatus.submitted)).one()
     return [{"name": _("Identity verifications"), "size": size, "oldest": oldest,
-             "url": url_for("verifications.index_view")}]
+             "url": url_for("verifications.index_view"), "roles": VerificationQueueView.roles}]
 
 
 class VerificationQueueView(StaffBaseView):

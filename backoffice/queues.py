@@ -29,7 +29,8 @@ def queue_figures() -> list[dict]:
     for name, model, endpoint in ((_("Profiles to review"), DesignerProfile, "profile_reviews.index_view"),
                                   (_("Listings to review"), Listing, "listing_reviews.index_view")):
         size, oldest = review.queue_size(model)
-        figures.append({"name": name, "size": size, "oldest": oldest, "url": url_for(endpoint)})
+        figures.append({"name": name, "size": size, "oldest": oldest, "url": url_for(endpoint),
+                        "roles": ReviewQueueView.roles})
     return figures
 
 

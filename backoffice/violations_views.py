@@ -26,7 +26,7 @@ def queue_figures() -> list[dict]:
     size, oldest = db.session.execute(sa.select(sa.func.count(), sa.func.min(Violation.created_at))
                                       .where(Violation.status == ViolationStatus.open)).one()
     return [{"name": _("Open violations"), "size": size, "oldest": oldest,
-             "url": url_for("violations.index_view")}]
+             "url": url_for("violations.index_view"), "roles": ViolationsView.roles}]
 
 
 class ViolationsView(StaffBaseView):
