@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from cases import process, reviews
 from cases.ordering import send_case
 from demo.accounts import demo_user
+from demo.meshes import crown_stl
 from extensions import commit, db
 from models.cases import Case, CaseOrder, CaseState
 from models.files import FileKind
@@ -41,8 +42,6 @@ DEMO_CASES = [
      CaseState.completed, 40),
 ]
 
-_STL = b"solid demo\n facet normal 0 0 1\n  outer loop\n   vertex 0 0 0\n   vertex 1 0 0\n   vertex 0 1 0\n" \
-       b"  endloop\n endfacet\nendsolid demo\n"
 
 
 def _email(name: str) -> str:
@@ -77,7 +76,7 @@ def _send(ref: str, client, designer, terms: dict, selection, sent_at) -> Case:
 def _deliver(case: Case, at, note: str) -> None:
     from files.operations import store_file
 
-    stored = store_file([_STL], owner=case.designer, filename=f"{case.client_case_id.lower()}-design.stl",
+    stored = store_file([crown_stl()], owner=case.designer, filename=f"{case.client_case_id.lower()}-design.stl",
                         kind=FileKind.design)
     process.deliver_case(case, actor=case.designer, note=note, files=[stored], now=at)
 

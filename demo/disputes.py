@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from cases import process
 from cases.ordering import send_case
 from demo.accounts import demo_user
+from demo.meshes import crown_stl
 from disputes import operations
 from extensions import commit, db
 from files.operations import store_file
@@ -21,8 +22,6 @@ from payments import escrow
 from payments.fees import platform_fee
 from payments.gateways.sandbox import SUCCEEDS
 
-_STL = b"solid demo\n facet normal 0 0 1\n  outer loop\n   vertex 0 0 0\n   vertex 1 0 0\n   vertex 0 1 0\n" \
-       b"  endloop\n endfacet\nendsolid demo\n"
 
 # (demo id, client, designer, teeth, days ago it was sent, ruled?)
 DEMO_DISPUTES = [
@@ -60,7 +59,7 @@ def _delivered_case(ref: str, client, designer, teeth: dict, sent_at) -> Case:
     for event in case.events:
         event.at = sent_at
     process.accept_case(case, actor=designer, now=sent_at + timedelta(hours=5))
-    design = store_file([_STL], owner=designer, filename=f"{ref.lower()}-design.stl", kind=FileKind.design)
+    design = store_file([crown_stl()], owner=designer, filename=f"{ref.lower()}-design.stl", kind=FileKind.design)
     process.deliver_case(case, actor=designer, note="Design attached, margins checked.", files=[design],
                          now=sent_at + timedelta(days=2))
     return case
