@@ -4,7 +4,7 @@
 
 Phases, each timed and watched for resident memory (RSS) growth:
     plain copy        source file → another file, 1 MiB blocks, fsync (the yardstick: run
-                      before every other phase, and the fastest of all of them counts)
+                      before and after every other phase)
     store_file        source file → SHA-256 + encrypt → storage (local: fsync before rename)
     open_file         storage → decrypt → a file, fsync
     upload requests   source → append_upload in requests of uploads.request_bytes() → storage
@@ -21,16 +21,21 @@ Phases, each timed and watched for resident memory (RSS) growth:
                       written to a file, fsync
                       (RSS growth of upload and download is the web process's, from /proc/<pid>)
 Targets: each phase at least half the plain copy's throughput, RSS growth under 64 MB.
-The disk's speed drifts (writeback, other processes), so every phase runs --rounds times and
-its best time counts; CPU seconds are printed beside, as they drift much less.
+The disk's speed drifts (writeback, other processes; on a virtual machine, how fast the host
+hands over memory for new page-cache pages), so every phase runs --rounds times, each time
+between two plain copies, and is judged by the median over rounds of its ratio to the faster
+of those two (copy seconds / phase seconds). The best times are printed too, with CPU
+seconds, which drift much less.
 Files are made in a temporary folder (under bench/.out/ by default, on the repository's disk),
-the database in memory (/dev/shm), and both are removed at the end.
+the database in memory (/dev/shm), and both are removed at the end. BENCH_VERBOSE=1 prints
+every timed step as it ends.
 """
 from __future__ import annotations
 
 import argparse
 import os
 import shutil
+import statistics
 import sys
 import tempfile
 import threading
@@ -97,7 +102,10 @@ def timed(name: str, size: int, run, pid: int | str = "self") -> dict:
         started, cpu = time.perf_counter(), time.process_time()
         run()
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
-    return {"name": name, "seconds": seconds, "cpu": cpu, "mb_s": size / seconds / 1e6, "rss_mb": memory.growth / 1e6}
+    row = {"name": name, "seconds": seconds, "cpu": cpu, "mb_s": size / seconds / 1e6, "rss_mb": memory.growth / 1e6}
+    if os.environ.get("BENCH_VERBOSE"):
+        print(f"  {name:<18}{seconds:>7.2f} s", file=sys.stderr, flush=True)
+    return row
 
 
 def plain_copy(source: Path, target: Path) -> None:
@@ -190,7 +198,8 @@ def one_round(size: int, work: Path, owner) -> list[dict]:
 
 def run(size: int, work: Path, database: Path, storage_url: str | None, rounds: int,
         server_name: str) -> list[dict]:
-    """The best of `rounds` for each phase: the disk's speed drifts (writeback, neighbours)."""
+    """Each phase over `rounds`: its best time, and its ratios to the plain copy made just
+    before it in the same round (the disk's speed drifts: writeback, neighbours)."""
     make_source(work / "source.bin", size)
     app = build_app(work, database, storage_url or f"file://{work / 'storage'}", size)
     from extensions import commit, db
@@ -209,10 +218,17 @@ def run(size: int, work: Path, database: Path, storage_url: str | None, rounds: 
         best: dict[str, dict] = {}
         with AppServer(work, database, app.config["STORAGE_URL"], size, server_name) as server:
             for _ in range(rounds):
-                for row in [*one_round(size, work, owner), *through_app(server, size, work)]:
-                    kept = best.setdefault(row["name"], row)
-                    best[row["name"]] = min(kept, row, key=lambda r: r["seconds"]) | {
-                        "rss_mb": max(kept["rss_mb"], row["rss_mb"])}
+                # plain copy, phase, plain copy, phase, …, plain copy: each phase between two copies
+                rows = [*one_round(size, work, owner), *through_app(server, size, work)]
+                for before, phase, after in zip(rows[0::2], rows[1::2], rows[2::2]):
+                    # The faster copy of the two around it: a phase never gains from a slow moment.
+                    before["ratios"] = [1.0]
+                    phase["ratios"] = [min(before["seconds"], after["seconds"]) / phase["seconds"]]
+                    for row in (before, phase):
+                        kept = best.setdefault(row["name"], row)
+                        best[row["name"]] = min(kept, row, key=lambda r: r["seconds"]) | {
+                            "rss_mb": max(kept["rss_mb"], row["rss_mb"]),
+                            "ratios": kept["ratios"] + row["ratios"] if kept is not row else row["ratios"]}
         db.session.remove()
         db.engine.dispose()
     return list(best.values())
@@ -338,6 +354,8 @@ def through_app(server: AppServer, size: int, work: Path) -> list[dict]:
         rows.append(timed(name, size, phase, pid=pid))
     restored.unlink()
     server.request("POST", f"/files/{made['file_id']}/delete").read()
+    rows.append(timed("plain copy", size, lambda: plain_copy(source, copy)))  # the last phase's "after"
+    copy.unlink()
     return rows
 
 
@@ -374,12 +392,14 @@ def serve(server: str, port: int, database: str, storage_url: str, instance: str
 
 def report(results: list[dict], size: int, rounds: int, server: str) -> bool:
     baseline = results[0]["mb_s"]
-    print(f"\n{size / 1e9:.2f} GB through storage + encryption (AES-256-GCM, 1 MiB chunks), "
-          f"best of {rounds} round(s); RSS growth is the worst round's")
+    print(f"\n{size / 1e9:.2f} GB through storage + encryption (AES-256-GCM, 1 MiB chunks), {rounds} round(s).")
+    print("seconds, CPU s and MB/s: the best round. vs copy: the median over rounds of the time of the faster "
+          "plain copy just before or after the phase divided by the phase's (fastest copy of all: "
+          f"{results[0]['seconds']:.2f} s). RSS +MB: the worst round.")
     print(f"{'phase':<18}{'seconds':>9}{'CPU s':>8}{'MB/s':>8}{'vs copy':>9}{'RSS +MB':>9}")
     ok = True
     for row in results:
-        ratio = row["mb_s"] / baseline
+        ratio = statistics.median(row["ratios"])
         passed = row is results[0] or (ratio >= TARGET_RATIO and row["rss_mb"] < TARGET_RSS_MB)
         ok &= passed
         print(f"{row['name']:<18}{row['seconds']:>9.2f}{row['cpu']:>8.2f}{row['mb_s']:>8.0f}{ratio:>9.2f}"
@@ -404,7 +424,7 @@ def main() -> int:
     parser.add_argument("--size-mb", type=int, default=1024)
     parser.add_argument("--dir", type=Path, default=ROOT / "bench" / ".out")
     parser.add_argument("--storage-url", help="default: a folder inside the work folder")
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--server", choices=SERVERS, default=SERVERS[0],
                         help="what serves the app in the through-the-app phases (default: gunicorn, as in production)")
     args = parser.parse_args()

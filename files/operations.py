@@ -26,7 +26,7 @@ from files import crypto
 from files.locks import lock_file
 from files.meshes import MeshInspector, mesh_format
 from files.permissions import can_delete, ensure
-from files.pipeline import BackgroundSha256, write_behind
+from files.pipeline import BackgroundSha256, read_ahead, write_behind
 from files.rollback import undo_on_rollback
 from files.storage import ObjectMissing, Storage, get_storage, new_storage_key
 from jobs import enqueue
@@ -144,7 +144,9 @@ def open_file(stored: StoredFile, *, start: int = 0, end: int | None = None) -> 
         raise DomainError(_l("The requested part of the file is outside it."))
     data_key = crypto.unwrap_key(master_key(), stored.wrapped_key, context=stored.storage_key)
     cipher = crypto.ChunkCipher(data_key, stored.nonce_prefix, stored.chunk_size)
-    return decrypted(get_storage(), stored.storage_key, cipher, stored.size, start, end)
+    # The next chunks are read and decrypted in a second thread while the caller sends (or
+    # hashes) this one.
+    return read_ahead(decrypted(get_storage(), stored.storage_key, cipher, stored.size, start, end))
 
 
 def decrypted(storage: Storage, key: str, cipher: crypto.ChunkCipher, size: int,

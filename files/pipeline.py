@@ -1,4 +1,4 @@
-"""Threads that keep the second core busy while this one encrypts.
+"""Threads that keep the second core busy while this one encrypts or decrypts.
 
 Hashing (hashlib releases the GIL on buffers over 2 KiB) and disk or network I/O run
 beside the thread that encrypts, so storing a file costs about the slowest of these steps
@@ -81,13 +81,7 @@ def write_behind(consume: Callable[[Iterable[Any]], T], items: Iterable[Any], *,
     worker.start()
 
     def hand_over(item: Any) -> bool:
-        while worker.is_alive():
-            try:
-                handover.put(item, timeout=_WAIT)
-                return True
-            except queue.Full:
-                continue
-        return False
+        return _put_while(handover, item, worker.is_alive)
 
     try:
         for item in items:
@@ -102,6 +96,61 @@ def write_behind(consume: Callable[[Iterable[Any]], T], items: Iterable[Any], *,
     if "error" in outcome:
         raise outcome["error"]
     return outcome["result"]
+
+
+def _put_while(handover: queue.Queue, item: Any, other_side_there: Callable[[], bool]) -> bool:
+    """Put `item` in the queue unless the other side goes away first; whether it was put."""
+    while other_side_there():
+        try:
+            handover.put(item, timeout=_WAIT)
+            return True
+        except queue.Full:
+            continue
+    return False
+
+
+class _Failure:
+    def __init__(self, error: BaseException):
+        self.error = error
+
+
+def read_ahead(items: Iterable[T], *, depth: int = 2) -> Iterator[T]:
+    """The items, produced in a thread up to `depth` ahead of the consumer.
+
+    A download decrypts the next chunks while the web server sends this one. An error in
+    the producer is raised here at the point it happened; closing this iterator early (a
+    client gone mid-download) stops the producer and closes `items` in its thread.
+    """
+    handover: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def hand_over(item: Any) -> bool:
+        return _put_while(handover, item, lambda: not stop.is_set())
+
+    def work() -> None:
+        iterator = iter(items)
+        try:
+            for item in iterator:
+                if not hand_over(item):
+                    return
+            hand_over(_END)
+        except BaseException as exc:  # noqa: BLE001 - handed back to the consumer's thread
+            hand_over(_Failure(exc))
+        finally:
+            close = getattr(iterator, "close", None)
+            if close is not None:
+                close()  # a generator is closed in the thread that ran it
+
+    worker = threading.Thread(target=work, name="read-ahead", daemon=True)
+    worker.start()
+    try:
+        while (item := handover.get()) is not _END:
+            if isinstance(item, _Failure):
+                raise item.error
+            yield item
+    finally:
+        stop.set()
+        worker.join()
 
 
 class BufferPool:

@@ -10,6 +10,7 @@ written at its offset in a `.partial` file that is renamed into place when compl
 """
 from __future__ import annotations
 
+import ctypes
 import os
 import re
 import secrets
@@ -142,6 +143,7 @@ class LocalStorage(Storage):
                 left, position = left[written:], position + written
             if os.fstat(descriptor).st_size > position:
                 os.ftruncate(descriptor, position)  # what a crashed attempt left is not the file's
+            start_writeback(descriptor, offset, len(data))
         finally:
             os.close(descriptor)
         return f"{offset}+{len(data)}"
@@ -157,6 +159,33 @@ class LocalStorage(Storage):
 
     def abort_parts(self, key: str, handle: str | None) -> None:
         self._partial(key).unlink(missing_ok=True)
+
+
+def _load_sync_file_range():
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        call = libc.sync_file_range
+    except (OSError, AttributeError):  # not Linux: the final fsync does all the work
+        return None
+    call.argtypes = [ctypes.c_int, ctypes.c_int64, ctypes.c_int64, ctypes.c_uint]
+    return call
+
+
+_SYNC_FILE_RANGE = _load_sync_file_range()
+_SYNC_FILE_RANGE_WRITE = 2  # start writeback of the range's dirty pages; do not wait
+
+
+def start_writeback(descriptor: int, offset: int, length: int) -> None:
+    """Ask the kernel to start writing a range to disk now, without waiting for it.
+
+    A resumable upload's parts then reach the disk while the next ones arrive, and the fsync
+    that completes the upload only waits for the last few megabytes instead of flushing a
+    gigabyte at once (bench/files.py: a 1 GiB write + fsync in ≈0.5 s instead of ≈0.9 s).
+    The same hint PostgreSQL gives with its *_flush_after settings. Only a hint: durability
+    still comes from the fsync in complete_parts.
+    """
+    if _SYNC_FILE_RANGE is not None:
+        _SYNC_FILE_RANGE(descriptor, offset, length, _SYNC_FILE_RANGE_WRITE)
 
 
 def _durable_replace(source: Path, target: Path) -> None:

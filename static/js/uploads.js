@@ -47,7 +47,7 @@
   // ask the server where it stands (HEAD) and go on from there after a growing pause.
   function Upload(form, file, csrf, onProgress) {
     this.form = form; this.file = file; this.csrf = csrf; this.onProgress = onProgress;
-    this.received = 0; this.done = false; this.failed = false; this.fileId = null;
+    this.received = 0; this.sending = 0; this.done = false; this.failed = false; this.fileId = null;
   }
 
   Upload.prototype.request = function (method, url, body, contentType) {
@@ -79,11 +79,39 @@
     }
   };
 
+  // PUT one request's bytes with XMLHttpRequest rather than fetch: only XHR reports how much
+  // of a body has gone, so the bar moves during a request of many megabytes on a slow line.
+  Upload.prototype.put = function (url, body) {
+    const upload = this;
+    return new Promise(function (resolve, reject) {
+      const xhr = new XMLHttpRequest();
+      xhr.open("PUT", url);
+      xhr.setRequestHeader("X-CSRFToken", upload.csrf);
+      xhr.setRequestHeader("Accept", "application/json");
+      xhr.setRequestHeader("Content-Type", "application/octet-stream");
+      xhr.upload.onprogress = function (event) {
+        upload.sending = event.loaded;
+        upload.onProgress(upload);
+      };
+      xhr.onload = function () {
+        let status = {};
+        try { status = JSON.parse(xhr.responseText); } catch (ignored) { /* not JSON: a proxy's error page */ }
+        resolve({ status: xhr.status, ok: xhr.status >= 200 && xhr.status < 300, statusText: xhr.statusText, body: status });
+      };
+      xhr.onerror = xhr.onabort = xhr.ontimeout = function () { reject(new Error(text(upload.form, "textOffline"))); };
+      xhr.send(body);
+    });
+  };
+
   Upload.prototype.sendFrom = async function (offset) {
     const end = Math.min(offset + this.step, this.file.size);
-    const response = await this.request("PUT", this.url + "?offset=" + offset, this.file.slice(offset, end),
-      "application/octet-stream");
-    const status = await response.json().catch(function () { return {}; });
+    let response;
+    try {
+      response = await this.put(this.url + "?offset=" + offset, this.file.slice(offset, end));
+    } finally {
+      this.sending = 0; // what did arrive, the server says (HEAD) before the next attempt
+    }
+    const status = response.body;
     if (response.status === 409 && typeof status.expected === "number") {
       this.received = status.expected; // the server has more (or less) than we thought: go on from there
       return;
@@ -125,7 +153,9 @@
 
     function refreshOverall() {
       const total = uploads.reduce(function (sum, u) { return sum + u.file.size; }, 0);
-      const sent = uploads.reduce(function (sum, u) { return sum + (u.failed ? 0 : u.received); }, 0);
+      const sent = uploads.reduce(function (sum, u) {
+        return sum + (u.failed ? 0 : Math.min(u.received + u.sending, u.file.size));
+      }, 0);
       const percent = total ? Math.floor(100 * sent / total) : 100;
       overall.hidden = uploads.length === 0;
       overallBar.value = percent;
@@ -150,10 +180,11 @@
     }
 
     function progress(upload, message) {
-      const percent = upload.file.size ? Math.floor(100 * upload.received / upload.file.size) : 100;
+      const sent = upload.done ? upload.file.size : Math.min(upload.received + upload.sending, upload.file.size);
+      const percent = upload.file.size ? Math.floor(100 * sent / upload.file.size) : 100;
       upload.bar.value = upload.done ? 100 : percent;
       upload.state.textContent = message || (upload.done ? text(form, "textDone")
-        : percent + "% · " + humanSize(upload.received) + " / " + humanSize(upload.file.size));
+        : percent + "% · " + humanSize(sent) + " / " + humanSize(upload.file.size));
       refreshOverall();
     }
 

@@ -20,6 +20,7 @@ from extensions import commit, db
 from files.uploads import (UploadOffsetMismatch, abort_upload, append_upload, find_upload, request_bytes,
                            start_upload)
 from models.files import FileKind, UploadSession
+from storefront.files.request_body import upload_body
 from storefront.files.views import bp
 
 UPLOADABLE_KINDS = {FileKind.patient_scan.value, FileKind.design.value, FileKind.document.value,
@@ -79,7 +80,7 @@ def upload_append(token: str):
     try:
         upload = find_upload(token, owner=current_user)
         # The body is read as it arrives, straight into the part being filled: never held whole.
-        upload = append_upload(upload, request.stream, offset=offset, actor=current_user)
+        upload = append_upload(upload, upload_body(request), offset=offset, actor=current_user)
     except UploadOffsetMismatch as exc:
         db.session.rollback()
         return jsonify(error=str(exc.message), expected=exc.expected), 409, {"Upload-Offset": str(exc.expected)}

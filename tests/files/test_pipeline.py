@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from files.pipeline import BackgroundSha256, BufferPool, Cancelled, write_behind
+from files.pipeline import BackgroundSha256, BufferPool, Cancelled, read_ahead, write_behind
 
 pytestmark = pytest.mark.no_app_context
 
@@ -74,3 +74,48 @@ def test_a_buffer_pool_hands_back_what_it_was_given_and_keeps_only_a_few():
     assert {id(b) for b in again[:2]} == {id(first), id(second)}  # the third was let go
     assert all(b is not third for b in again) and len(again[2]) == 64
     assert len(pool.take(32)) == 32  # other sizes are made as asked
+
+
+def test_read_ahead_gives_every_item_in_order_from_another_thread():
+    import threading
+
+    threads = []
+
+    def produce():
+        for n in range(50):
+            threads.append(threading.current_thread())
+            yield n
+
+    assert list(read_ahead(produce())) == list(range(50))
+    assert threading.current_thread() not in threads
+
+
+def test_read_ahead_raises_the_producers_error_where_it_happened():
+    def produce():
+        yield b"first chunk"
+        raise ValueError("chunk 2 failed its integrity check")
+
+    received = []
+    with pytest.raises(ValueError, match="integrity"):
+        for item in read_ahead(produce()):
+            received.append(item)
+    assert received == [b"first chunk"]
+
+
+def test_closing_read_ahead_early_stops_the_producer_and_closes_its_source():
+    events = []
+
+    def produce():
+        try:
+            for n in range(10_000):
+                events.append(n)
+                yield n
+        finally:
+            events.append("source closed")
+
+    stream = read_ahead(produce(), depth=2)
+    assert next(stream) == 0
+    stream.close()  # a client gone mid-download
+
+    assert events[-1] == "source closed"
+    assert len(events) < 10  # it stopped a few items ahead, not at the end
