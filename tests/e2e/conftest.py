@@ -66,9 +66,26 @@ def playwright_instance():
         yield playwright
 
 
+class Chromium:
+    """The launched browser, whose new contexts leave service workers out unless a test asks
+    for them (`service_workers="allow"`): the worker sits between every navigation and the
+    server, and its start-up on a loaded machine is a wait no page under test is about."""
+
+    def __init__(self, browser):
+        self._browser = browser
+
+    def new_context(self, **options):
+        options.setdefault("service_workers", "block")
+        return self._browser.new_context(**options)
+
+    def close(self) -> None:
+        self._browser.close()
+
+
 @pytest.fixture(scope="session")
 def browser(playwright_instance):
-    browser = playwright_instance.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+    browser = Chromium(playwright_instance.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
+                                                           headless=True))
     yield browser
     browser.close()
 

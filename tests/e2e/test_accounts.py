@@ -18,6 +18,8 @@ def test_sign_up_switch_language_log_out_and_in(live_server, page):
     page.click("main button[type=submit]")
     expect(page.locator(".banner-warning")).to_contain_text("confirm your e-mail")
 
+    # the switch submits on change once the page's scripts have run (deferred: before DOMContentLoaded)
+    page.wait_for_load_state("domcontentloaded")
     page.select_option("#lang-select", "fr")
     expect(page.locator("html")).to_have_attribute("lang", "fr")
 

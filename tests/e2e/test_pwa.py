@@ -8,7 +8,7 @@ from tests.factories import PASSWORD, make_user
 def test_manifest_service_worker_and_offline_page(live_server, browser):
     base = live_server.url
     user = make_user(email="pwa@example.com")
-    context = browser.new_context()
+    context = browser.new_context(service_workers="allow")
     page = context.new_page()
     log_in(page, base, user.email, PASSWORD)
 
