@@ -19,14 +19,20 @@
     upper: ["18", "17", "16", "15", "14", "13", "12", "11", "21", "22", "23", "24", "25", "26", "27", "28"],
     lower: ["48", "47", "46", "45", "44", "43", "42", "41", "31", "32", "33", "34", "35", "36", "37", "38"]
   };
+  // A wide oval where there is room; on a phone a rounder one, drawn larger, so that every
+  // tooth stays at least 24 CSS pixels wide under a finger (WCAG 2.2 target size).
+  var tall = chart.clientWidth > 0 && chart.clientWidth < 560;
+  var layout = tall
+    ? { box: "0 0 400 530", cx: 200, upperY: 255, lowerY: 275, rx: 176, ry: 230, narrowest: 34 }
+    : { box: "0 0 640 320", cx: 320, upperY: 150, lowerY: 170, rx: 262, ry: 118, narrowest: 30 };
   var svg = document.createElementNS(SVG, "svg");
-  svg.setAttribute("viewBox", "0 0 640 320");
-  svg.setAttribute("class", "tooth-svg");
+  svg.setAttribute("viewBox", layout.box);
+  svg.setAttribute("class", "tooth-svg" + (tall ? " is-tall" : ""));
   svg.setAttribute("role", "group");
   svg.setAttribute("aria-describedby", "chart-hint");
   var buttons = {};
 
-  function toothWidth(n) { var p = +n[1]; return p >= 6 ? 38 : p >= 4 ? 32 : 30; }
+  function toothWidth(n) { var p = +n[1]; return Math.max(p >= 6 ? 38 : p >= 4 ? 32 : 30, layout.narrowest); }
 
   // Points of half an ellipse (left → right), with the arc length walked so far at each.
   function arcPoints(cx, cy, rx, ry, up) {
@@ -53,7 +59,8 @@
 
   ["upper", "lower"].forEach(function (arch) {
     var teeth = rows[arch];
-    var pts = arch === "upper" ? arcPoints(320, 150, 262, 118, true) : arcPoints(320, 170, 262, 118, false);
+    var up = arch === "upper";
+    var pts = arcPoints(layout.cx, up ? layout.upperY : layout.lowerY, layout.rx, layout.ry, up);
     var total = pts[pts.length - 1].s;
     var widths = teeth.map(toothWidth);
     var used = widths.reduce(function (a, b) { return a + b; }, 0);

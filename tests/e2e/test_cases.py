@@ -110,3 +110,25 @@ def test_a_case_from_order_to_reviews(live_server, browser, tmp_path):
     page.check("input[name='review-stars'][value='4']")
     page.click("button:has-text('Publish review')")
     expect(page.locator(".review")).to_have_count(2)
+
+
+def test_on_a_phone_the_tooth_chart_is_round_and_every_tooth_takes_a_finger(live_server, browser):
+    designer = make_designer(email="elena@example.com", name="Elena CAD")
+    listing = make_listing(designer)  # $9.00 a unit
+    lab = make_user(email="lab@example.com", name="Northside Lab")
+    context = browser.new_context(viewport={"width": 360, "height": 780}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    log_in(page, live_server.url, lab.email, PASSWORD)
+    page.goto(f"{live_server.url}/cases/new?listing_id={listing.id}")
+
+    teeth = page.locator("[data-svg-tooth]")
+    expect(teeth).to_have_count(32)
+    sizes = [teeth.nth(i).bounding_box() for i in range(32)]
+    # WCAG 2.2 target size: at least 24 × 24 CSS pixels on a 360-pixel-wide phone
+    assert min(min(box["width"], box["height"]) for box in sizes) >= 24, sizes
+    page.locator('[data-svg-tooth="46"]').tap()
+    page.locator('[data-svg-tooth="47"]').tap()
+    expect(page.locator('[data-svg-tooth="46"]')).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("[data-quantity]")).to_have_text("2")
+    expect(page.locator("[data-total]")).to_have_text("$18.00")
+    context.close()
