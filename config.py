@@ -116,7 +116,7 @@ def load(instance_path: str) -> dict:
         "RESET_PASSWORD_MAX_AGE": _int("RESET_PASSWORD_MAX_AGE", 2 * 3600),
         # Files.
         "STORAGE_URL": os.environ.get("STORAGE_URL") or f"file://{instance / 'storage'}",
-        "UPLOAD_LIMIT_BYTES": _int("UPLOAD_LIMIT_BYTES", 2 * 1024 ** 3),
+        "UPLOAD_LIMIT_BYTES": _int("UPLOAD_LIMIT_BYTES", 2_000_000_000),
         "SHARE_LINK_DAYS": _int("SHARE_LINK_DAYS", 7),
         # Payments.
         "STRIPE_SECRET_KEY": os.environ.get("STRIPE_SECRET_KEY") or None,

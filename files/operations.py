@@ -27,6 +27,7 @@ from files.locks import lock_file
 from files.meshes import MeshInspector, mesh_format
 from files.permissions import can_delete, ensure
 from files.pipeline import BackgroundSha256, read_ahead, write_behind
+from files.sizes import readable_size
 from files.rollback import undo_on_rollback
 from files.storage import ObjectMissing, Storage, get_storage, new_storage_key
 from jobs import enqueue
@@ -92,8 +93,8 @@ def store_file(stream: Iterable[bytes], *, owner: User, filename: str, kind: Fil
         for piece in stream:
             size += len(piece)
             if size > limit:
-                raise DomainError(_l("This file is larger than the %(limit)s MB the platform accepts.",
-                                     limit=limit // 1024 ** 2), field="file")
+                raise DomainError(_l("This file is larger than the %(limit)s the platform accepts.",
+                                     limit=readable_size(limit)), field="file")
             digest.update(piece)
             if inspector is not None:
                 inspector.feed(piece)

@@ -28,6 +28,7 @@ from files import crypto, operations
 from files.locks import lock_upload
 from files.meshes import MeshInspector, mesh_format
 from files.pipeline import BackgroundSha256, BufferPool, write_behind
+from files.sizes import readable_size
 from files.rollback import undo_on_rollback
 from files.storage import Storage, get_storage, new_storage_key
 from jobs import enqueue
@@ -71,8 +72,8 @@ def start_upload(*, owner: User, filename: str, size: int, kind: FileKind,
     """Open a resumable upload of `size` bytes. Raises DomainError beyond UPLOAD_LIMIT_BYTES."""
     limit = current_app.config["UPLOAD_LIMIT_BYTES"]
     if not 0 <= size <= limit:
-        raise DomainError(_l("This file is larger than the %(limit)s MB the platform accepts.",
-                             limit=limit // 1024 ** 2), field="file")
+        raise DomainError(_l("This file is larger than the %(limit)s the platform accepts.",
+                             limit=readable_size(limit)), field="file")
     name = operations.clean_filename(filename)
     key = new_storage_key()
     storage = get_storage()

@@ -34,11 +34,14 @@
     return value;
   }
 
+  // Decimal units in the page's language, as the server's file_size filter writes them
+  // ("2.1 GB", "2,1 Go").
   function humanSize(bytes) {
-    const units = ["B", "KB", "MB", "GB"];
+    const units = ["byte", "kilobyte", "megabyte", "gigabyte", "terabyte"];
     let value = bytes, unit = 0;
     while (value >= 1000 && unit < units.length - 1) { value /= 1000; unit += 1; }
-    return (unit ? value.toFixed(1) : value) + " " + units[unit];
+    return new Intl.NumberFormat(document.documentElement.lang || "en",
+      { style: "unit", unit: units[unit], unitDisplay: unit ? "short" : "long", maximumFractionDigits: 1 }).format(value);
   }
 
   function sleep(ms) { return new Promise(function (resolve) { setTimeout(resolve, ms); }); }

@@ -18,6 +18,7 @@ from files import links as share_links
 from files.meshes import WARNINGS, mesh_format
 from files.operations import delete_file, open_file, record_download, store_file
 from files.permissions import can_read
+from files.sizes import readable_size
 from models.files import FileKind, ShareLink, StoredFile, UploadSession, UploadState
 from models.types import utcnow
 from storefront.files import downloads, inventory
@@ -29,6 +30,9 @@ bp = Blueprint("files", __name__)
 TABS = ("links", "messages", "cases")
 KEPT_TOKENS = 10  # links whose URL stays visible to their owner for this browser session
 UPLOAD_PIECE = 1024 * 1024
+
+# Every area's templates write file sizes with it (messages, cases, disputes, links).
+bp.add_app_template_filter(readable_size, "file_size")
 
 
 @bp.app_template_global()

@@ -29,6 +29,21 @@ def test_a_transfer_becomes_a_link_whose_url_its_owner_copies(client, login, own
     assert timedelta(days=2, hours=23) < link.expires_at - utcnow() <= timedelta(days=3)
 
 
+def test_sizes_are_written_in_the_readers_language(client, login, owner, app, monkeypatch):
+    """The limit and each file's size in decimal units, as file managers show them."""
+    login(owner)
+    file_id = _uploaded(client, b"x" * 1_530_000, "upper.stl")
+    client.post("/files/new", data={"file_id": [str(file_id)], "kind": "design", "days": "3"})
+    assert "Up to 2 GB per file" in client.get("/files/new").get_data(as_text=True)
+    assert "1.5 MB" in client.get("/files").get_data(as_text=True)
+    in_french = {"Accept-Language": "fr"}  # French puts a narrow no-break space before the unit
+    assert "2\u202fGo par fichier" in client.get("/files/new", headers=in_french).get_data(as_text=True)
+    assert "1,5\u202fMo" in client.get("/files", headers=in_french).get_data(as_text=True)
+    monkeypatch.setitem(app.config, "UPLOAD_LIMIT_BYTES", 100)
+    refused = client.post("/files/uploads", json={"filename": "big.stl", "size": 101}, headers=in_french)
+    assert "Ce fichier dépasse les 100\u00a0octets acceptés par la plateforme." in refused.get_json()["error"]
+
+
 def test_a_transfer_without_javascript_posts_the_files_with_the_form(client, login, owner):
     login(owner)
     response = client.post("/files/new", data={"files": [(io.BytesIO(b"abc"), "crown.ply")], "kind": "design",
