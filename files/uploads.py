@@ -28,8 +28,8 @@ from files import crypto, operations
 from files.locks import lock_upload
 from files.meshes import MeshInspector, mesh_format
 from files.pipeline import BackgroundSha256, BufferPool, write_behind
-from files.sizes import readable_size
 from files.rollback import undo_on_rollback
+from files.sizes import readable_size
 from files.storage import Storage, get_storage, new_storage_key
 from jobs import enqueue
 from jobs.runtime import job
@@ -97,6 +97,22 @@ def find_upload(token: str, *, owner: User) -> UploadSession:
     if upload is None or upload.owner_id != owner.id:
         raise NotFound(_l("This upload does not exist."))
     return upload
+
+
+def completed_uploads(file_ids: Iterable[int], *, owner: User) -> list[StoredFile]:
+    """The files `owner` sent through the upload API, in the order given: what a form that
+    uploaded its files beforehand (transfer, case order, delivery) brings along by file id.
+    Raises DomainError when one is not such a file (someone else's, unfinished, deleted)."""
+    wanted = list(dict.fromkeys(file_ids))
+    if not wanted:
+        return []
+    found = {stored.id: stored for stored in db.session.scalars(
+        sa.select(StoredFile).join(UploadSession, UploadSession.stored_file_id == StoredFile.id)
+        .where(StoredFile.id.in_(wanted), StoredFile.owner_id == owner.id, StoredFile.deleted_at.is_(None),
+               UploadSession.state == UploadState.completed))}
+    if len(found) != len(wanted):
+        raise DomainError(_l("Some of these files are not yours or no longer exist; upload them again."))
+    return [found[file_id] for file_id in wanted]
 
 
 def append_upload(upload: UploadSession, stream: BinaryIO | Iterable[bytes], *, offset: int,

@@ -1,5 +1,7 @@
-// New transfer: files dropped or picked are uploaded at once, in parts, through the resumable
-// upload API (storefront/files/upload_api.py), with a progress bar per file and overall.
+// Forms with files (New transfer, the case order, a delivery: form[data-upload-form]): files
+// dropped or picked are uploaded at once, in parts, through the resumable upload API
+// (storefront/files/upload_api.py), with a progress bar per file and overall, and the
+// server's check of each (a mesh's size, plain warnings) shown before the form is sent.
 // A dropped connection is retried with backoff from the byte the server says it has.
 // Without JavaScript the form posts the files itself. Also: the "Copy" button of a link page.
 (function () {
@@ -7,6 +9,8 @@
 
   const MAX_BACKOFF_MS = 30000;
   const MAX_ATTEMPTS = 12; // per request, then the file is marked as failed
+  const CHECK_POLL_MS = 2000;
+  const CHECK_POLLS = 60; // the check is a job: after two minutes the page stops asking
 
   function copyButtons() {
     document.querySelectorAll("[data-copy]").forEach(function (button) {
@@ -60,7 +64,7 @@
   };
 
   Upload.prototype.run = async function () {
-    const kind = (this.form.querySelector("input[name=kind]:checked") || {}).value;
+    const kind = this.form.dataset.uploadKind || (this.form.querySelector("input[name=kind]:checked") || {}).value;
     const started = await this.request("POST", this.form.dataset.startUrl,
       JSON.stringify({ filename: this.file.name, size: this.file.size, kind: kind }), "application/json");
     const status = await started.json();
@@ -126,7 +130,7 @@
     }
     this.received = status.received_bytes;
     this.onProgress(this);
-    if (status.complete) { this.done = true; this.fileId = status.file_id; }
+    if (status.complete) { this.done = true; this.fileId = status.file_id; this.check = status.check; }
   };
 
   Upload.prototype.resync = async function () {
@@ -137,7 +141,7 @@
     } catch (ignored) { /* still offline: the next attempt will tell */ }
   };
 
-  function transferPage(form) {
+  function uploadForm(form) {
     const input = form.querySelector("input[type=file]");
     const list = form.querySelector("[data-upload-list]");
     const zone = form.querySelector("[data-dropzone]");
@@ -145,7 +149,7 @@
     const overallBar = form.querySelector("[data-overall-bar]");
     const overallText = form.querySelector("[data-overall-text]");
     const formError = form.querySelector("[data-form-error]");
-    const csrf = form.querySelector("input[name=csrf_token]").value;
+    const csrf = form.querySelector("input[name$=csrf_token]").value; // a prefixed form names it "deliver-csrf_token"
     const limit = parseInt(form.dataset.uploadLimit, 10);
     const uploads = [];
 
@@ -191,6 +195,49 @@
       refreshOverall();
     }
 
+    // What the server's read-back check found; it runs as a job, so ask again until it is done.
+    function showCheck(upload, polls) {
+      const check = upload.check;
+      if (!check) { return; }
+      if (check.failed) {
+        upload.item.classList.remove("upload-done");
+        upload.item.classList.add("upload-failed");
+        upload.item.querySelector("input[name=file_id]").remove();
+        upload.state.textContent = text(form, "textCheckFailed");
+        refreshOverall();
+        return;
+      }
+      if (!check.done) {
+        upload.state.textContent = text(form, "textChecking");
+        if (polls < CHECK_POLLS) {
+          setTimeout(function () {
+            upload.request("GET", upload.url).then(function (response) { return response.json(); })
+              .then(function (status) { upload.check = status.check; }, function () { /* asked again below */ })
+              .then(function () { showCheck(upload, polls + 1); });
+          }, CHECK_POLL_MS);
+        }
+        return;
+      }
+      upload.state.textContent = text(form, "textDone");
+      if (check.summary) {
+        const summary = document.createElement("span");
+        summary.className = "small muted mesh-summary";
+        summary.textContent = check.summary;
+        upload.item.appendChild(summary);
+      }
+      if (check.warnings && check.warnings.length) {
+        const warnings = document.createElement("ul");
+        warnings.className = "mesh-warnings";
+        check.warnings.forEach(function (warning) {
+          const line = document.createElement("li");
+          line.textContent = warning;
+          warnings.appendChild(line);
+        });
+        upload.item.appendChild(warnings);
+        upload.item.classList.add("upload-warned");
+      }
+    }
+
     function add(files) {
       showError("");
       Array.prototype.forEach.call(files, function (file) {
@@ -209,6 +256,7 @@
           upload.item.appendChild(hidden);
           upload.item.classList.add("upload-done");
           progress(upload);
+          showCheck(upload, 0);
         }, function (error) {
           upload.failed = true;
           upload.item.classList.add("upload-failed");
@@ -238,7 +286,7 @@
       if (uploads.some(function (u) { return !u.done && !u.failed; })) {
         event.preventDefault();
         showError(text(form, "textBusy"));
-      } else if (!form.querySelector("input[name=file_id]")) {
+      } else if ("filesRequired" in form.dataset && !form.querySelector("input[name=file_id]")) {
         event.preventDefault();
         showError(text(form, "textNone"));
       }
@@ -246,6 +294,5 @@
   }
 
   copyButtons();
-  const form = document.getElementById("transfer-form");
-  if (form && window.fetch) { transferPage(form); }
+  if (window.fetch) { document.querySelectorAll("form[data-upload-form]").forEach(uploadForm); }
 })();

@@ -23,6 +23,7 @@ from moderation.contact_filter import ContactDetailsRefused
 from storefront.cases.forms import (DeliveryForm, GrantForm, OrderForm, ReasonForm, RevisionForm,
                                     ReviewForm)
 from storefront.contact_refusal import keep_refused_attempt
+from storefront.files.posted import carried_files, form_files, uploaded_files
 from storefront.form_errors import show_domain_error
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
@@ -71,23 +72,6 @@ def _case_or_404(reference: str) -> Case:
     return case
 
 
-def _store_uploads(files, kind_for) -> list:
-    from files.operations import store_file
-
-    stored = []
-    for upload in files:
-        if upload and upload.filename:
-            stored.append(store_file(iter(lambda: upload.stream.read(1 << 20), b""), owner=current_user,
-                                     filename=upload.filename, kind=kind_for(upload.filename),
-                                     content_type=upload.mimetype or None))
-    return stored
-
-
-def _attachment_kind(filename: str) -> FileKind:
-    # Scans and photos of a patient are patient data: deleted once the designer has them.
-    return FileKind.patient_scan
-
-
 def _prescription_from(form: OrderForm) -> dict:
     teeth = {t: request.form.get(f"restoration_{t}") or "crown" for t in request.form.getlist("teeth")}
     return {"teeth": teeth, "arches": request.form.getlist("arches"), "material": form.material.data,
@@ -116,7 +100,8 @@ def new_case():
     refused = None
     if form.validate_on_submit():
         try:
-            attachments = _store_uploads(form.attachments.data or [], _attachment_kind)
+            # Scans and photos of a patient are patient data: deleted once the designer has them.
+            attachments = uploaded_files() + form_files(form.attachments.name, FileKind.patient_scan)
             order, hold = place_order(listing, actor=current_user, prescription=_prescription_from(form),
                                       instructions=form.instructions.data, client_case_id=form.client_case_id.data,
                                       attachments=attachments, payment_method=form.card_number.data,
@@ -143,7 +128,8 @@ def new_case():
                            refused=refused, quadrants=QUADRANTS, restorations=RESTORATIONS,
                            arch_labels=ARCH_LABELS, chosen_teeth=set(request.form.getlist("teeth")),
                            chosen_arches=set(request.form.getlist("arches")), confirmed_full=confirmed_full,
-                           sandbox=not current_app.config.get("STRIPE_SECRET_KEY"))
+                           sandbox=not current_app.config.get("STRIPE_SECRET_KEY"), carried=carried_files(),
+                           upload_limit=current_app.config["UPLOAD_LIMIT_BYTES"])
 
 
 @bp.route("/orders/<token>/payment", methods=["GET", "POST"])
@@ -274,7 +260,7 @@ def deliver(reference: str):
     def perform(case):
         if not is_party(current_user, case):
             raise NotFound(_("This case does not exist."))
-        files = _store_uploads(form.files.data or [], lambda _name: FileKind.design)
+        files = uploaded_files() + form_files(form.files.name, FileKind.design)
         process.deliver_case(case, actor=current_user, note=form.note.data, files=files)
     return _form_or_back(form, reference) or _act(reference, perform, _("Delivered. The client has been told."))
 

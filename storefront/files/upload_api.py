@@ -2,12 +2,14 @@
 
     POST   /files/uploads                 {"filename", "size", "kind"} → 201 {token, url, received_bytes, request_bytes}
     HEAD   /files/uploads/<token>         → 204, Upload-Offset: bytes received so far
-    GET    /files/uploads/<token>         → {received_bytes, size, state, file_id}
-    PUT    /files/uploads/<token>?offset=N   raw bytes from N → {received_bytes, complete, file_id}
+    GET    /files/uploads/<token>         → {received_bytes, size, state, file_id, check}
+    PUT    /files/uploads/<token>?offset=N   raw bytes from N → {received_bytes, complete, file_id, check}
                                           409 {error, expected} when N is not where the upload stands
     DELETE /files/uploads/<token>         → abort the upload
 
 A client that lost its connection asks HEAD/GET for `received_bytes` and goes on from there.
+Once complete, `check` is {done, failed, summary, warnings}: the read-back check (a job, so
+a client polls GET until `done`), with the mesh's size and plain warnings for STL/PLY/OBJ.
 """
 from __future__ import annotations
 
@@ -19,9 +21,9 @@ from errors import DomainError, InvalidTransition, NotFound, PermissionDenied
 from extensions import commit, db
 from files.uploads import (UploadOffsetMismatch, abort_upload, append_upload, find_upload, request_bytes,
                            start_upload)
-from models.files import FileKind, UploadSession
+from models.files import FileKind, StoredFile, UploadSession
 from storefront.files.request_body import upload_body
-from storefront.files.views import bp
+from storefront.files.views import bp, mesh_summary, mesh_warnings
 
 UPLOADABLE_KINDS = {FileKind.patient_scan.value, FileKind.design.value, FileKind.document.value,
                     FileKind.image.value}
@@ -38,7 +40,16 @@ def _status(upload: UploadSession) -> dict:
     return {"token": upload.token, "url": url_for("files.upload_status", token=upload.token),
             "filename": upload.filename, "size": upload.declared_size, "received_bytes": upload.received_bytes,
             "state": upload.state.value, "complete": upload.stored_file_id is not None,
-            "file_id": upload.stored_file_id, "request_bytes": request_bytes()}
+            "file_id": upload.stored_file_id, "request_bytes": request_bytes(), "check": _check(upload.stored_file)}
+
+
+def _check(stored: StoredFile | None) -> dict | None:
+    """The read-back check of a finished upload (a job: it may still be running), and for a
+    mesh what it found, so that a page can warn before the file is used."""
+    if stored is None:
+        return None
+    return {"done": stored.sha256 is not None or stored.is_deleted, "failed": stored.is_deleted,
+            "summary": mesh_summary(stored), "warnings": mesh_warnings(stored)}
 
 
 @bp.post("/files/uploads")

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -16,12 +16,13 @@ from errors import DomainError
 from extensions import commit, db
 from files import links as share_links
 from files.meshes import WARNINGS, mesh_format
-from files.operations import delete_file, open_file, record_download, store_file
+from files.operations import delete_file, open_file, record_download
 from files.permissions import can_read
 from files.sizes import readable_size
-from models.files import FileKind, ShareLink, StoredFile, UploadSession, UploadState
+from models.files import FileKind, ShareLink, StoredFile
 from models.types import utcnow
 from storefront.files import downloads, inventory
+from storefront.files.posted import carried_files, form_files, uploaded_files
 from storefront.files.forms import ConfirmForm, TransferForm
 from storefront.form_errors import show_domain_error
 
@@ -29,7 +30,6 @@ bp = Blueprint("files", __name__)
 
 TABS = ("links", "messages", "cases")
 KEPT_TOKENS = 10  # links whose URL stays visible to their owner for this browser session
-UPLOAD_PIECE = 1024 * 1024
 
 # Every area's templates write file sizes with it (messages, cases, disputes, links).
 bp.add_app_template_filter(readable_size, "file_size")
@@ -39,6 +39,21 @@ bp.add_app_template_filter(readable_size, "file_size")
 def mesh_warnings(stored: StoredFile) -> list[str]:
     """The readable warnings of a mesh check (none for other files or before the check ran)."""
     return [str(WARNINGS.get(code, code)) for code in ((stored.mesh or {}).get("warnings") or [])]
+
+
+@bp.app_template_global()
+def mesh_summary(stored: StoredFile) -> str | None:
+    """What the mesh check measured, in the reader's language: "12,480 triangles · 11.2 × 10.4
+    × 8.1 mm". None for other files and before the check ran."""
+    mesh = stored.mesh or {}
+    if mesh.get("triangles") is None:
+        return None
+    parts = [ngettext("%(count)s triangle", "%(count)s triangles", mesh["triangles"],
+                      count=format_decimal(mesh["triangles"]))]
+    if mesh.get("size_mm"):
+        parts.append(_("%(x)s × %(y)s × %(z)s mm", **dict(zip("xyz", (format_decimal(v, "#,##0.0")
+                                                                      for v in mesh["size_mm"])))))
+    return " · ".join(parts)
 
 
 @bp.app_template_global()
@@ -84,7 +99,7 @@ def new_transfer():
         form.days.data = current_app.config["SHARE_LINK_DAYS"]
     if form.validate_on_submit():
         try:
-            files = _uploaded_files() + _form_files(form)
+            files = uploaded_files() + form_files(form.files.name, FileKind(form.kind.data))
             expires_at = utcnow() + timedelta(days=form.days.data) if form.days.data else None
             link, token = share_links.create_share_link(
                 files, actor=current_user, expires_at=expires_at, max_downloads=form.max_downloads.data,
@@ -97,42 +112,8 @@ def new_transfer():
             _keep_token(link.id, token)
             flash(_("Your link is ready. Copy it and send it to your recipient."), "success")
             return redirect(url_for("files.link", link_id=link.id))
-    return render_template("files/new_transfer.html", form=form, carried=_carried_files(),
+    return render_template("files/new_transfer.html", form=form, carried=carried_files(),
                            upload_limit=current_app.config["UPLOAD_LIMIT_BYTES"]), 400 if form.is_submitted() else 200
-
-
-def _carried_files() -> list[StoredFile]:
-    """Files uploaded before a refused submit: shown again so they need not be sent twice."""
-    ids = [int(i) for i in request.form.getlist("file_id") if i.isdigit()]
-    if not ids:
-        return []
-    return list(db.session.scalars(sa.select(StoredFile).where(
-        StoredFile.id.in_(ids), StoredFile.owner_id == current_user.id, StoredFile.deleted_at.is_(None))))
-
-
-def _uploaded_files() -> list[StoredFile]:
-    """The files the page uploaded through the API: completed uploads of this user, by file id."""
-    ids = [int(i) for i in request.form.getlist("file_id") if i.isdigit()]
-    if not ids:
-        return []
-    found = db.session.scalars(sa.select(StoredFile).join(UploadSession, UploadSession.stored_file_id == StoredFile.id)
-                               .where(StoredFile.id.in_(ids), StoredFile.owner_id == current_user.id,
-                                      UploadSession.state == UploadState.completed)).all()
-    if len(found) != len(set(ids)):
-        raise DomainError(_("Some of these files are not yours or no longer exist; upload them again."))
-    return list(found)
-
-
-def _form_files(form: TransferForm) -> list[StoredFile]:
-    """Files posted with the form itself (the page without JavaScript)."""
-    kind = FileKind(form.kind.data)
-    stored = []
-    for upload in request.files.getlist(form.files.name):
-        if upload and upload.filename:
-            pieces = iter(lambda: upload.stream.read(UPLOAD_PIECE), b"")
-            stored.append(store_file(pieces, owner=current_user, filename=upload.filename, kind=kind,
-                                     content_type=upload.mimetype or None))
-    return stored
 
 
 def _keep_token(link_id: int, token: str) -> None:

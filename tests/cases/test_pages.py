@@ -57,6 +57,58 @@ def test_a_declined_card_sends_nothing_and_says_why(client, login):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Case)) == 0
 
 
+def _uploaded(client, data: bytes, name: str, kind: str = "patient_scan") -> int:
+    """A file sent through the upload API beforehand, as the order and delivery forms do."""
+    started = client.post("/files/uploads", json={"filename": name, "size": len(data), "kind": kind}).get_json()
+    return client.put(f"{started['url']}?offset=0", data=data, content_type="application/octet-stream"
+                      ).get_json()["file_id"]
+
+
+def test_scans_uploaded_beforehand_go_with_the_order_and_their_check_shows_on_the_case(client, login):
+    buyer, designer, listing = _setup()
+    login(buyer)
+    scan = _uploaded(client, b"solid scan\nendsolid scan\n", "upper.stl")
+    response = _order(client, listing.id, attachments=None, file_id=[str(scan)])
+    assert response.status_code == 302
+    case = db.session.scalar(sa.select(Case))
+    assert [f.file_id for f in db.session.scalars(sa.select(CaseFile).where(CaseFile.case_id == case.id))] == [scan]
+    shown = client.get(response.location).get_data(as_text=True)
+    assert "upper.stl" in shown and "The file contains no triangles." in shown
+
+
+def test_an_order_naming_someone_elses_upload_is_refused_and_charges_nothing(client, login):
+    buyer, designer, listing = _setup()
+    other = make_user(email="other@example.com")
+    login(other)
+    theirs = _uploaded(client, b"solid theirs\nendsolid theirs\n", "theirs.stl")
+    client.post("/account/logout")
+    login(buyer)
+    mine = _uploaded(client, b"solid mine\nendsolid mine\n", "mine.stl")
+    response = _order(client, listing.id, attachments=None, file_id=[str(mine), str(theirs)])
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "not yours or no longer exist" in page
+    assert "mine.stl" in page and "theirs.stl" not in page  # my upload is carried over, not sent again
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Case)) == 0
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Payment)) == 0
+
+
+def test_a_delivery_takes_designs_uploaded_beforehand(client, login):
+    buyer, designer, listing = _setup()
+    login(buyer)
+    _order(client, listing.id)
+    case = db.session.scalar(sa.select(Case))
+    url = f"/cases/{case.reference}"
+    client.post("/account/logout")
+    login(designer)
+    client.post(f"{url}/accept")
+    design = _uploaded(client, b"solid crown\nendsolid crown\n", "crown-21.stl", kind="design")
+    client.post(f"{url}/deliver", data={"deliver-note": "v1", "file_id": [str(design)]})
+    db.session.refresh(case)
+    assert case.state == CaseState.delivered
+    assert design in [f.file_id for f in db.session.scalars(sa.select(CaseFile).where(CaseFile.case_id == case.id))]
+
+
 def test_no_teeth_selected_is_explained_on_the_form(client, login):
     buyer, designer, listing = _setup()
     login(buyer)

@@ -45,6 +45,8 @@ def test_a_case_from_order_to_reviews(live_server, browser, tmp_path):
     page.fill("#instructions", "Light contacts, please.")
     page.fill("#client_case_id", "LAB-2026-14")
     page.set_input_files("#attachments", str(scan))
+    # the scan goes up at once, and what its check found shows before paying: no triangles here
+    expect(page.locator(".upload-list .upload-done .mesh-warnings")).to_contain_text("no triangles")
     page.fill("#card_number", "4242 4242 4242 4242")
     page.click("button:has-text('Confirm payment')")
     expect(page.locator(".flash-success")).to_contain_text("was sent")
@@ -57,9 +59,11 @@ def test_a_case_from_order_to_reviews(live_server, browser, tmp_path):
     log_in(page, base, designer.email, PASSWORD)
     page.goto(case_url)
     expect(page.locator("body")).to_contain_text("upper-scan.stl")
+    expect(page.locator(".case-files .mesh-warnings")).to_contain_text("no triangles")  # the designer sees it too
     page.click("button:has-text('Accept case')")
     expect(page.locator(".flash-success")).to_contain_text("escrow")
     page.set_input_files("#deliver-files", str(design))
+    expect(page.locator(".deliver-form .upload-done")).to_contain_text("crowns-v1.stl")
     page.fill("#deliver-note", "First proposal attached.")
     page.click(".deliver-form button[type=submit]")
     expect(page.locator(".flash-success")).to_contain_text("Delivered")
@@ -78,6 +82,7 @@ def test_a_case_from_order_to_reviews(live_server, browser, tmp_path):
     log_in(page, base, designer.email, PASSWORD)
     page.goto(case_url)
     page.set_input_files("#deliver-files", str(design))
+    expect(page.locator(".deliver-form .upload-done")).to_have_count(1)
     page.fill("#deliver-note", "Margin closed.")
     page.click(".deliver-form button[type=submit]")
     expect(page.locator(".deliveries > li")).to_have_count(2)

@@ -12,8 +12,9 @@ from errors import DomainError, InvalidTransition, PermissionDenied
 from extensions import commit, db
 from files.crypto import CHUNK_BYTES
 from files.operations import open_file
-from files.uploads import (UploadOffsetMismatch, abort_upload, append_upload, find_upload, start_upload,
-                           sweep_stale_uploads)
+from files.operations import delete_file
+from files.uploads import (UploadOffsetMismatch, abort_upload, append_upload, completed_uploads, find_upload,
+                           start_upload, sweep_stale_uploads)
 from jobs.sweep import run_sweeps
 from models.files import FileKind, UploadState
 from models.types import utcnow
@@ -130,6 +131,30 @@ def test_the_limit_and_the_owner_are_checked(app, local_storage, owner, designer
         append_upload(upload, [b"x"], offset=0, actor=designer)
     with pytest.raises(Exception, match="does not exist"):
         find_upload(upload.token, owner=designer)
+
+
+def test_a_form_brings_only_its_owners_finished_uploads(local_storage, owner, designer):
+    def finished(user, name):
+        upload = start_upload(owner=user, filename=name, size=3, kind=FileKind.design)
+        upload = append_upload(upload, [b"abc"], offset=0, actor=user)
+        commit()
+        return upload.stored_file
+
+    first, second, theirs = finished(owner, "a.stl"), finished(owner, "b.stl"), finished(designer, "c.stl")
+    unfinished = start_upload(owner=owner, filename="d.stl", size=10, kind=FileKind.design)
+    unfinished = append_upload(unfinished, [b"abc"], offset=0, actor=owner)
+    commit()
+
+    assert completed_uploads([second.id, first.id, second.id], owner=owner) == [second, first]  # in order, once
+    assert completed_uploads([], owner=owner) == []
+    for refused in (theirs.id, 10_000):
+        with pytest.raises(DomainError, match="not yours or no longer exist"):
+            completed_uploads([first.id, refused], owner=owner)
+    assert unfinished.stored_file_id is None  # an upload still under way has no file to name yet
+    delete_file(first, actor=owner)
+    commit()
+    with pytest.raises(DomainError):
+        completed_uploads([first.id], owner=owner)
 
 
 def test_abort_and_the_stale_upload_sweep(storage, owner):

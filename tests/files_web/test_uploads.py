@@ -116,3 +116,23 @@ def test_bad_starts_are_refused_with_a_reason(client, login, owner, app, monkeyp
 def test_the_upload_api_needs_a_signed_in_account(client):
     response = client.post("/files/uploads", json={"filename": "x.stl", "size": 5})
     assert response.status_code in (302, 401)
+
+
+def test_a_finished_upload_reports_its_check_a_mesh_with_its_size_and_warnings(client, login, owner):
+    """What the order page shows before paying: the check of each scan as soon as it is in."""
+    from tests.files.mesh_samples import CUBE_FACES, CUBE_VERTICES, binary_stl
+
+    login(owner)
+    cube = binary_stl(CUBE_VERTICES, CUBE_FACES)
+    started = _start(client, name="crown.stl", size=len(cube))
+    assert started["check"] is None  # nothing to check before the last byte
+    done = client.put(f"{started['url']}?offset=0", data=cube, content_type="application/octet-stream").get_json()
+    # without Redis the check job runs inline, before the answer
+    assert done["check"] == {"done": True, "failed": False, "summary": "12 triangles · 10.0 × 10.0 × 10.0 mm",
+                             "warnings": []}
+
+    empty = b"solid scan\nendsolid scan\n"
+    started = _start(client, name="upper.stl", size=len(empty))
+    client.put(f"{started['url']}?offset=0", data=empty, content_type="application/octet-stream")
+    in_french = client.get(started["url"], headers={"Accept-Language": "fr"}).get_json()
+    assert in_french["check"]["done"] and in_french["check"]["warnings"] == ["Le fichier ne contient aucun triangle."]
