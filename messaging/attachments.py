@@ -32,21 +32,25 @@ def _chunks(stream) -> Iterator[bytes]:
         yield piece
 
 
-def store_attachments(uploads: Iterable, *, owner: User) -> list[MessageAttachment]:
-    """Store uploaded files (werkzeug FileStorage) for a message; empty inputs are skipped.
+def store_attachments(uploads: Iterable, *, owner: User, uploaded: Iterable[StoredFile] = ()
+                      ) -> list[MessageAttachment]:
+    """A message's files: those posted with it (werkzeug FileStorage; empty inputs are skipped)
+    are stored now, those `uploaded` beforehand through the upload API (the owner's finished
+    uploads, files.uploads.completed_uploads) are taken as they are, filed under the kind a
+    message gives their name.
 
     Raises DomainError (field "files") for more than MAX_FILES files, or what store_file raises.
     The stored bytes are removed if the message is then refused and rolled back.
     """
-    uploads = [u for u in uploads if u and u.filename]
-    if len(uploads) > MAX_FILES:
+    uploads, uploaded = [u for u in uploads if u and u.filename], list(uploaded)
+    if len(uploads) + len(uploaded) > MAX_FILES:
         raise DomainError(_l("Attach at most %(n)d files to one message.", n=MAX_FILES), field="files")
-    attachments = []
+    for stored in uploaded:
+        stored.kind = kind_for(stored.original_name)
     for upload in uploads:
-        stored = store_file(_chunks(upload.stream), owner=owner, filename=upload.filename,
-                            kind=kind_for(upload.filename), content_type=upload.mimetype or None)
-        attachments.append(MessageAttachment(file_id=stored.id, name=stored.original_name, size=stored.size))
-    return attachments
+        uploaded.append(store_file(_chunks(upload.stream), owner=owner, filename=upload.filename,
+                                   kind=kind_for(upload.filename), content_type=upload.mimetype or None))
+    return [MessageAttachment(file_id=stored.id, name=stored.original_name, size=stored.size) for stored in uploaded]
 
 
 def readable_attachment(attachment_id: int, user: User) -> tuple[MessageAttachment, StoredFile] | None:

@@ -282,14 +282,27 @@
       if (event.dataTransfer && event.dataTransfer.files.length) { add(event.dataTransfer.files); }
     });
 
+    // In the capture phase, so that a refusal here also stops the page's own submit handler
+    // (the message composer sends by fetch).
     form.addEventListener("submit", function (event) {
+      let refusal = null;
       if (uploads.some(function (u) { return !u.done && !u.failed; })) {
-        event.preventDefault();
-        showError(text(form, "textBusy"));
+        refusal = text(form, "textBusy");
       } else if ("filesRequired" in form.dataset && !form.querySelector("input[name=file_id]")) {
-        event.preventDefault();
-        showError(text(form, "textNone"));
+        refusal = text(form, "textNone");
       }
+      if (refusal) {
+        event.preventDefault();
+        event.stopImmediatePropagation();
+        showError(refusal);
+      }
+    }, true);
+    // A form that stays on the page once sent (the composer) starts again empty.
+    form.addEventListener("reset", function () {
+      uploads.length = 0;
+      list.replaceChildren();
+      showError("");
+      refreshOverall();
     });
   }
 

@@ -20,6 +20,7 @@ from models.accounts import User
 from models.messaging import Conversation, ConversationKind, Message
 from moderation.contact_filter import ContactDetailsRefused
 from storefront.contact_refusal import keep_refused_attempt
+from storefront.files.posted import uploaded_files
 from storefront.form_errors import show_domain_error
 from storefront.messages.forms import MessageForm, ReportForm, StartConversationForm
 
@@ -94,7 +95,8 @@ def post(conversation_id: int):
             return jsonify(error=" ".join(e for errs in form.errors.values() for e in errs)), 400
         return render_template("messages/conversation.html", **_page_context(conversation, form)), 400
     try:
-        attachments = store_attachments(request.files.getlist(form.files.name), owner=current_user)
+        attachments = store_attachments(request.files.getlist(form.files.name), owner=current_user,
+                                        uploaded=uploaded_files())
         message = operations.post_message(conversation, actor=current_user, body=form.body.data or "",
                                           attachments=attachments)
     except ContactDetailsRefused as exc:

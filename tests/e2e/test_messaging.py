@@ -39,8 +39,11 @@ def test_messages_arrive_live_and_unread_counts_follow(live_server, browser, tmp
     design.write_bytes(b"solid crown\nendsolid crown\n")
     designer_page.fill("#composer-body", "Yes, here is a first proposal.")
     designer_page.set_input_files("#composer-files", str(design))
+    # the file goes up at once, with its check; the composer is empty again once the message is sent
+    expect(designer_page.locator("[data-composer] .upload-done .mesh-warnings")).to_contain_text("no triangles")
     designer_page.click("[data-composer] button[type=submit]")
     expect(designer_page.locator(".msg-mine .msg-files a[download]")).to_have_text("crown-36.stl")
+    expect(designer_page.locator("[data-composer] .upload")).to_have_count(0)
 
     expect(unread).to_be_visible(timeout=10000)
     expect(unread).to_contain_text("1")

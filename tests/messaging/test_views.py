@@ -158,6 +158,35 @@ def test_search_finds_only_ones_own_messages(client, login):
     assert "veneer shade BL2" in page and "someone else" not in page
 
 
+def test_files_uploaded_beforehand_go_with_the_message_and_only_ones_own(client, login):
+    from models.files import FileKind, StoredFile
+
+    a, b = make_user(), make_user()
+    conversation = make_conversation(a, b)
+
+    def uploaded(name: str, data: bytes) -> int:
+        started = client.post("/files/uploads", json={"filename": name, "size": len(data), "kind": "document"})
+        return client.put(f"{started.json['url']}?offset=0", data=data,
+                          content_type="application/octet-stream").json["file_id"]
+
+    login(b)
+    theirs = uploaded("theirs.pdf", b"%PDF-1.4 theirs")
+    client.post("/account/logout")
+    login(a)
+    design = uploaded("crown-36.stl", b"solid crown\nendsolid crown\n")
+    refused = client.post(f"/messages/{conversation.id}", data={"body": "Two files", "file_id": [design, theirs]},
+                          headers={"Accept": "application/json"})
+    assert refused.status_code == 400 and "not yours" in refused.json["error"]
+    assert db.session.scalar(db.select(db.func.count(Message.id))) == 0
+
+    sent = client.post(f"/messages/{conversation.id}", data={"body": "", "file_id": [design]},
+                       headers={"Accept": "application/json"})
+    assert sent.status_code == 200 and "crown-36.stl" in sent.json["html"]
+    [attachment] = db.session.scalars(db.select(Message)).one().attachments
+    assert attachment.name == "crown-36.stl"
+    assert db.session.get(StoredFile, design).kind == FileKind.design  # filed as a message files it
+
+
 def test_a_file_sent_with_a_message_reaches_only_the_conversation(client, login):
     a, b, stranger = make_user(), make_user(), make_user()
     conversation = make_conversation(a, b)
