@@ -267,10 +267,13 @@
       refreshOverall();
     }
 
-    input.addEventListener("change", function () {
+    function takeChosen() {
+      if (!input.files.length) { return; }
       add(input.files);
       input.value = ""; // the files travel through the upload API, not with the form
-    });
+    }
+    input.addEventListener("change", takeChosen);
+    takeChosen(); // files picked while the page was still loading, before this script ran
     ["dragenter", "dragover"].forEach(function (type) {
       zone.addEventListener(type, function (event) { event.preventDefault(); zone.classList.add("dropzone-over"); });
     });
