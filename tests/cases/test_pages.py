@@ -12,6 +12,7 @@ from models.moderation import Violation
 from payments.ledger import invariant_violations
 from tests.catalogue.factories import make_designer, make_listing
 from tests.factories import make_user
+from tests.files_web.factories import upload_through_api
 
 CARD = "4242 4242 4242 4242"
 
@@ -57,17 +58,10 @@ def test_a_declined_card_sends_nothing_and_says_why(client, login):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Case)) == 0
 
 
-def _uploaded(client, data: bytes, name: str, kind: str = "patient_scan") -> int:
-    """A file sent through the upload API beforehand, as the order and delivery forms do."""
-    started = client.post("/files/uploads", json={"filename": name, "size": len(data), "kind": kind}).get_json()
-    return client.put(f"{started['url']}?offset=0", data=data, content_type="application/octet-stream"
-                      ).get_json()["file_id"]
-
-
 def test_scans_uploaded_beforehand_go_with_the_order_and_their_check_shows_on_the_case(client, login):
     buyer, designer, listing = _setup()
     login(buyer)
-    scan = _uploaded(client, b"solid scan\nendsolid scan\n", "upper.stl")
+    scan = upload_through_api(client, b"solid scan\nendsolid scan\n", "upper.stl")
     response = _order(client, listing.id, attachments=None, file_id=[str(scan)])
     assert response.status_code == 302
     case = db.session.scalar(sa.select(Case))
@@ -80,10 +74,10 @@ def test_an_order_naming_someone_elses_upload_is_refused_and_charges_nothing(cli
     buyer, designer, listing = _setup()
     other = make_user(email="other@example.com")
     login(other)
-    theirs = _uploaded(client, b"solid theirs\nendsolid theirs\n", "theirs.stl")
+    theirs = upload_through_api(client, b"solid theirs\nendsolid theirs\n", "theirs.stl")
     client.post("/account/logout")
     login(buyer)
-    mine = _uploaded(client, b"solid mine\nendsolid mine\n", "mine.stl")
+    mine = upload_through_api(client, b"solid mine\nendsolid mine\n", "mine.stl")
     response = _order(client, listing.id, attachments=None, file_id=[str(mine), str(theirs)])
     assert response.status_code == 200
     page = response.get_data(as_text=True)
@@ -102,7 +96,7 @@ def test_a_delivery_takes_designs_uploaded_beforehand(client, login):
     client.post("/account/logout")
     login(designer)
     client.post(f"{url}/accept")
-    design = _uploaded(client, b"solid crown\nendsolid crown\n", "crown-21.stl", kind="design")
+    design = upload_through_api(client, b"solid crown\nendsolid crown\n", "crown-21.stl", kind="design")
     client.post(f"{url}/deliver", data={"deliver-note": "v1", "file_id": [str(design)]})
     db.session.refresh(case)
     assert case.state == CaseState.delivered

@@ -8,17 +8,12 @@ from datetime import timedelta
 from extensions import commit, db
 from models.files import FileKind, ShareLink, ShareLinkState, StoredFile
 from models.types import utcnow
-from tests.files_web.factories import make_file, make_link, payload
-
-
-def _uploaded(client, data: bytes, name: str) -> int:
-    started = client.post("/files/uploads", json={"filename": name, "size": len(data), "kind": "patient_scan"}).get_json()
-    return client.put(f"{started['url']}?offset=0", data=data, content_type="application/octet-stream").get_json()["file_id"]
+from tests.files_web.factories import make_file, make_link, payload, upload_through_api
 
 
 def test_a_transfer_becomes_a_link_whose_url_its_owner_copies(client, login, owner, app):
     login(owner)
-    file_id = _uploaded(client, b"solid upper\nendsolid upper\n", "upper.stl")
+    file_id = upload_through_api(client, b"solid upper\nendsolid upper\n", "upper.stl")
     response = client.post("/files/new", data={"file_id": [str(file_id)], "kind": "patient_scan", "days": "3",
                                                "max_downloads": "2", "password": ""})
     assert response.status_code == 302
@@ -32,7 +27,7 @@ def test_a_transfer_becomes_a_link_whose_url_its_owner_copies(client, login, own
 def test_sizes_are_written_in_the_readers_language(client, login, owner, app, monkeypatch):
     """The limit and each file's size in decimal units, as file managers show them."""
     login(owner)
-    file_id = _uploaded(client, b"x" * 1_530_000, "upper.stl")
+    file_id = upload_through_api(client, b"x" * 1_530_000, "upper.stl")
     client.post("/files/new", data={"file_id": [str(file_id)], "kind": "design", "days": "3"})
     assert "Up to 2 GB per file" in client.get("/files/new").get_data(as_text=True)
     assert "1.5 MB" in client.get("/files").get_data(as_text=True)

@@ -10,6 +10,7 @@ from messaging import threads
 from models.messaging import Message, MessageKind
 from models.moderation import Violation, ViolationSource
 from tests.factories import make_user
+from tests.files_web.factories import upload_through_api
 from tests.messaging.factories import add_message, make_case, make_conversation
 
 
@@ -164,16 +165,11 @@ def test_files_uploaded_beforehand_go_with_the_message_and_only_ones_own(client,
     a, b = make_user(), make_user()
     conversation = make_conversation(a, b)
 
-    def uploaded(name: str, data: bytes) -> int:
-        started = client.post("/files/uploads", json={"filename": name, "size": len(data), "kind": "document"})
-        return client.put(f"{started.json['url']}?offset=0", data=data,
-                          content_type="application/octet-stream").json["file_id"]
-
     login(b)
-    theirs = uploaded("theirs.pdf", b"%PDF-1.4 theirs")
+    theirs = upload_through_api(client, b"%PDF-1.4 theirs", "theirs.pdf", kind="document")
     client.post("/account/logout")
     login(a)
-    design = uploaded("crown-36.stl", b"solid crown\nendsolid crown\n")
+    design = upload_through_api(client, b"solid crown\nendsolid crown\n", "crown-36.stl", kind="document")
     refused = client.post(f"/messages/{conversation.id}", data={"body": "Two files", "file_id": [design, theirs]},
                           headers={"Accept": "application/json"})
     assert refused.status_code == 400 and "not yours" in refused.json["error"]
