@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from cases import process, reviews
 from cases.ordering import send_case
 from demo.accounts import demo_user
-from demo.meshes import crown_stl
+from demo.meshes import arch_stl, crown_stl
 from extensions import commit, db
 from models.cases import Case, CaseOrder, CaseState
 from models.files import FileKind
@@ -48,6 +48,14 @@ def _email(name: str) -> str:
     return f"{name}@demo.occlusa.com"
 
 
+def _scans(client) -> list[int]:
+    """The client's upper and lower scans for a case, as an order attaches them."""
+    from files.operations import store_file
+
+    return [store_file([arch_stl(upper)], owner=client, filename=f"{side}-arch-scan.stl",
+                       kind=FileKind.patient_scan).id for upper, side in ((True, "upper"), (False, "lower"))]
+
+
 def _send(ref: str, client, designer, terms: dict, selection, sent_at) -> Case:
     teeth = selection if isinstance(selection, dict) else {}
     arches = selection if isinstance(selection, list) else []
@@ -60,8 +68,8 @@ def _send(ref: str, client, designer, terms: dict, selection, sent_at) -> Case:
                           "quantity": quantity, "fee_cents": platform_fee(amount),
                           "prescription": {"teeth": teeth, "arches": arches, "material": "zirconia", "shade": "A2",
                                            "parameters": {"cement_gap_um": 50, "contacts": "normal"}},
-                          "instructions": "Please keep the occlusion light; scans attached in the thread.",
-                          "client_case_id": ref, "attachments": []})
+                          "instructions": "Please keep the occlusion light; upper and lower scans attached.",
+                          "client_case_id": ref, "attachments": _scans(client)})
     db.session.add(order)
     db.session.flush()
     escrow.place_hold(order, payment_method=SUCCEEDS)
