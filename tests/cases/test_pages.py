@@ -31,6 +31,14 @@ def _setup():
     return make_user(), designer, listing
 
 
+def _sent_case(client, login):
+    """A case the buyer has just sent through the order page; the buyer stays signed in."""
+    buyer, designer, listing = _setup()
+    login(buyer)
+    _order(client, listing.id)
+    return buyer, designer, db.session.scalar(sa.select(Case))
+
+
 def test_a_client_sends_a_case_from_the_order_page_and_the_amount_is_held(client, login):
     buyer, designer, listing = _setup()
     login(buyer)
@@ -88,10 +96,7 @@ def test_an_order_naming_someone_elses_upload_is_refused_and_charges_nothing(cli
 
 
 def test_a_delivery_takes_designs_uploaded_beforehand(client, login):
-    buyer, designer, listing = _setup()
-    login(buyer)
-    _order(client, listing.id)
-    case = db.session.scalar(sa.select(Case))
+    buyer, designer, case = _sent_case(client, login)
     url = f"/cases/{case.reference}"
     client.post("/account/logout")
     login(designer)
@@ -135,10 +140,7 @@ def test_an_unavailable_designer_asks_the_faq_question_first(client, login):
 
 
 def test_the_whole_case_through_the_buttons(client, login):
-    buyer, designer, listing = _setup()
-    login(buyer)
-    _order(client, listing.id)
-    case = db.session.scalar(sa.select(Case))
+    buyer, designer, case = _sent_case(client, login)
     url = f"/cases/{case.reference}"
     client.post("/account/logout")
     login(designer)
@@ -169,10 +171,7 @@ def test_the_whole_case_through_the_buttons(client, login):
 
 
 def test_someone_elses_case_is_a_404(client, login):
-    buyer, designer, listing = _setup()
-    login(buyer)
-    _order(client, listing.id)
-    case = db.session.scalar(sa.select(Case))
+    buyer, designer, case = _sent_case(client, login)
     client.post("/account/logout")
     login(make_user())
     assert client.get(f"/cases/{case.reference}").status_code == 404
@@ -180,10 +179,7 @@ def test_someone_elses_case_is_a_404(client, login):
 
 
 def test_a_second_click_on_accept_is_refused_cleanly(client, login):
-    buyer, designer, listing = _setup()
-    login(buyer)
-    _order(client, listing.id)
-    case = db.session.scalar(sa.select(Case))
+    buyer, designer, case = _sent_case(client, login)
     client.post("/account/logout")
     login(designer)
     client.post(f"/cases/{case.reference}/accept")
@@ -193,10 +189,7 @@ def test_a_second_click_on_accept_is_refused_cleanly(client, login):
 
 
 def test_case_files_reach_only_the_two_parties_and_a_scan_goes_once_the_designer_has_it(client, login):
-    buyer, designer, listing = _setup()
-    login(buyer)
-    _order(client, listing.id)
-    case = db.session.scalar(sa.select(Case))
+    buyer, designer, case = _sent_case(client, login)
     link = db.session.scalar(sa.select(CaseFile))
     url = f"/cases/{case.reference}/files/{link.file_id}"
     client.post("/account/logout")
