@@ -54,7 +54,7 @@ test-fast: install
 
 worker: install
 	@test -n "$$REDIS_URL" || (echo "Set REDIS_URL to run a worker (without it jobs run inline)."; exit 1)
-	$(VENV)/bin/rq worker --with-scheduler --url "$$REDIS_URL" -w jobs.worker.AppWorker default
+	$(VENV)/bin/rq worker --with-scheduler --url "$$REDIS_URL" -w jobs.worker.AppWorker sweeps default
 
 sweep: install
 	$(FLASK) sweep

@@ -82,6 +82,12 @@ def load(instance_path: str) -> dict:
         "REDIS_URL": redis_url,
         # Without Redis, `make run` sweeps deadlines in the web process every this many seconds.
         "SWEEP_EVERY_SECONDS": _int("SWEEP_EVERY_SECONDS", 0),
+        # With Redis: each worker's ticker enqueues a sweep this often (once across workers);
+        # a sweep job running longer than SWEEP_JOB_TIMEOUT is killed and the next tick goes on.
+        "SWEEP_TICK_SECONDS": _int("SWEEP_TICK_SECONDS", 60),
+        "SWEEP_JOB_TIMEOUT": _int("SWEEP_JOB_TIMEOUT", 300),
+        # /healthz reports the sweeps as stopped when none finished for this long.
+        "SWEEP_STALE_SECONDS": _int("SWEEP_STALE_SECONDS", 900),
         "MAIL_URL": os.environ.get("MAIL_URL") or None,
         "MAIL_FROM": os.environ.get("MAIL_FROM", "Occlusa <no-reply@occlusa.local>"),
         "MAIL_OUTBOX": str(instance / "outbox"),

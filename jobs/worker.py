@@ -1,20 +1,52 @@
-"""The RQ worker class: `rq worker -w jobs.worker.AppWorker --with-scheduler`.
+"""The RQ worker class: `rq worker -w jobs.worker.AppWorker --with-scheduler sweeps default`.
 
-The app is built once in the parent, before RQ forks a work horse for each job, and the
-minute sweep is put on the schedule when the worker starts.
+The app is built once in the parent, before RQ forks a work horse for each job. The parent
+also runs the sweep ticker, a thread that enqueues a sweep every SWEEP_TICK_SECONDS on the
+`sweeps` queue, which this worker always listens to first. The ticker does not depend on any
+earlier sweep: a killed work horse, a job timeout or a flushed Redis costs one tick at most.
 """
 from __future__ import annotations
 
-from rq import Worker
+import logging
+import threading
+import time
+
+from rq import Queue, Worker
 
 from jobs.runtime import worker_app
+from jobs.sweep import SWEEP_QUEUE, enqueue_sweep
+
+log = logging.getLogger(__name__)
 
 
 class AppWorker(Worker):
-    def work(self, *args, **kwargs):
-        app = worker_app()
-        with app.app_context():
-            from jobs.sweep import schedule_next_sweep
+    def __init__(self, queues, *args, **kwargs):
+        queues = [queues] if isinstance(queues, (str, Queue)) else list(queues)
+        names = [q.name if isinstance(q, Queue) else q for q in queues]
+        if SWEEP_QUEUE not in names:
+            connection = kwargs.get("connection") or (queues[0].connection if isinstance(queues[0], Queue) else None)
+            queues.insert(0, Queue(SWEEP_QUEUE, connection=connection) if connection else SWEEP_QUEUE)
+        super().__init__(queues, *args, **kwargs)
 
-            schedule_next_sweep()
+    def work(self, *args, **kwargs):
+        SweepTicker(self.connection).start()
         return super().work(*args, **kwargs)
+
+
+class SweepTicker(threading.Thread):
+    """Enqueues the sweep on every tick, in the worker's parent process, until it exits."""
+
+    def __init__(self, connection):
+        super().__init__(name="sweep-ticker", daemon=True)
+        self.connection = connection
+        self.app = worker_app()
+
+    def run(self) -> None:
+        every = self.app.config["SWEEP_TICK_SECONDS"]
+        while True:
+            with self.app.app_context():
+                try:
+                    enqueue_sweep(self.connection)
+                except Exception:  # noqa: BLE001 - Redis away for a moment: try on the next tick
+                    log.exception("could not enqueue the sweep")
+            time.sleep(every - time.time() % every + 0.2)  # just past the next tick's start

@@ -6,8 +6,11 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from extensions import commit, db
+from jobs.sweep import sweep_health
+from models.types import utcnow
 
 bp = Blueprint("pages", __name__)
+STARTED_AT = utcnow()  # a fresh process gives the sweeps one stale period before it reports them
 
 
 @bp.get("/")
@@ -54,5 +57,11 @@ def healthz():
             checks["redis"] = "ok"
         except Exception as exc:  # noqa: BLE001
             checks["redis"] = f"error: {type(exc).__name__}"
+    if current_app.config.get("REDIS_URL") or current_app.config.get("SWEEP_EVERY_SECONDS"):
+        try:
+            checks["sweeps"] = sweep_health(running_since=STARTED_AT)
+        except Exception as exc:  # noqa: BLE001 - reported, not raised
+            db.session.rollback()
+            checks["sweeps"] = f"error: {type(exc).__name__}"
     healthy = all(v == "ok" for v in checks.values())
     return jsonify(status="ok" if healthy else "unavailable", checks=checks), 200 if healthy else 503
