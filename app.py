@@ -188,11 +188,13 @@ def _register_security_headers(app: Flask) -> None:
 def _register_template_globals(app: Flask) -> None:
     from flask_babel import get_locale
 
+    from accounts.tokens import confirm_link, reset_link
     from storefront.navigation import endpoint_exists, main_nav, settings_nav
 
     from storefront.contact_refusal import highlight_findings
 
-    app.jinja_env.globals.update(endpoint_exists=endpoint_exists, main_nav=main_nav, settings_nav=settings_nav)
+    app.jinja_env.globals.update(endpoint_exists=endpoint_exists, main_nav=main_nav, settings_nav=settings_nav,
+                                 confirm_link=confirm_link, reset_link=reset_link)
     app.jinja_env.filters["highlight_findings"] = highlight_findings
 
     @app.context_processor

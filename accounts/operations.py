@@ -6,7 +6,6 @@ import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import url_for
 from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 
@@ -53,10 +52,8 @@ def sign_up(*, email: str, password: str, display_name: str, hires: bool, design
 
 def send_confirmation(user: User, email: str | None = None) -> None:
     """Mail a signed link confirming `email` (default: the account's address) for this account."""
-    address = email or user.email
-    token = tokens.make_confirm_token(user, address)
-    send_mail(address, "confirm_email", locale=user.locale, user=user,
-              link=url_for("accounts.confirm_email", token=token, _external=True))
+    # The link itself is made by the mail's job (templates call confirm_link): no token waits in a queue.
+    send_mail(email or user.email, "confirm_email", locale=user.locale, user=user)
 
 
 def confirm_email(token: str) -> User:
@@ -118,8 +115,7 @@ def request_password_reset(email: str) -> None:
     user = find_by_email(email)
     if user is None or user.status in (AccountStatus.deleted, AccountStatus.terminated):
         return
-    send_mail(user.email, "reset_password", locale=user.locale, user=user,
-              link=url_for("accounts.reset_password", token=tokens.make_reset_token(user), _external=True))
+    send_mail(user.email, "reset_password", locale=user.locale, user=user)  # link made by the job
 
 
 def reset_password(token: str, new_password: str) -> User:

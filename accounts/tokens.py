@@ -11,6 +11,7 @@ import hmac
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
+from messaging.mail import public_link
 from models.accounts import User
 
 CONFIRM = "confirm-email"
@@ -65,3 +66,13 @@ def _load(purpose: str, token: str, max_age: int) -> dict:
     if not isinstance(data, dict) or "uid" not in data:
         raise TokenInvalid()
     return data
+
+
+def confirm_link(user: User, address: str) -> str:
+    """The mailed link confirming `address`; made when the mail is rendered, by its job."""
+    return public_link("accounts.confirm_email", token=make_confirm_token(user, address))
+
+
+def reset_link(user: User) -> str:
+    """The mailed reset link, made by the mail's job; it dies with the current password."""
+    return public_link("accounts.reset_password", token=make_reset_token(user))

@@ -21,7 +21,7 @@ from listings.permissions import can_design, can_edit_listing, can_favourite, ca
 from listings.pricing import Tier
 from listings.rules import LISTING_REJECTION_REASONS, MAX_LISTING_IMAGES, missing_for_review
 from listings.visibility import can_view
-from messaging.mail import send_mail
+from messaging.mail import public_link, send_mail
 from models.accounts import User
 from models.listings import CatalogueEntry, Favourite, Listing, PriceTier, PricingUnit
 from models.moderation import ViolationSource
@@ -30,7 +30,6 @@ from models.types import utcnow
 from moderation.audit import record_action
 from moderation.contact_filter import screen_text
 from profiles import images as image_rules
-from profiles.operations import public_link
 
 
 @dataclass

@@ -172,3 +172,25 @@ class PushSubscription(db.Model):
     user_agent: Mapped[str | None] = mapped_column(sa.String(300))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class OutgoingMail(db.Model):
+    """One mail to send: what to render (a template and references to rows), not its text.
+
+    The job that sends it takes only this row's id and renders the mail itself, so no mail
+    body or mailed link ever sits in Redis; `sent_at` makes a retried job a no-op.
+    """
+
+    __tablename__ = "outgoing_mails"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    to_address: Mapped[str] = mapped_column(sa.String(320))
+    template: Mapped[str] = mapped_column(sa.String(60))
+    locale: Mapped[str] = mapped_column(sa.String(10), default="en")
+    # Plain values and {"$row": "<Model>", "id": n} references, resolved when the job renders.
+    context: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    # Stable across retries, so a mail resent after an unrecorded success is one message to readers.
+    message_id: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    attempts: Mapped[int] = mapped_column(default=0)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)

@@ -10,12 +10,11 @@ import logging
 import secrets
 
 import sqlalchemy as sa
-from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 
 from errors import DomainError, InvalidTransition, NotFound, PermissionDenied
 from extensions import db
-from messaging.mail import send_mail
+from messaging.mail import public_link, send_mail
 from models.accounts import User
 from models.moderation import ViolationSource
 from models.profiles import CatalogueImage, DesignerProfile, ImagePurpose, ReviewState
@@ -218,12 +217,6 @@ def reject_profile(profile: DesignerProfile, *, actor: User, reasons: list[str],
                   after={"state": "rejected", "reasons": profile.rejection_reasons}, reason=profile.rejection_note)
     _tell_designer(profile, approved=False)
     return profile
-
-
-def public_link(endpoint: str, **values) -> str:
-    """An absolute link for a mail, on PUBLIC_URL, whether or not a request is running (jobs, CLI)."""
-    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
-        return url_for(endpoint, _external=True, **values)
 
 
 def _tell_designer(profile: DesignerProfile, *, approved: bool) -> None:
