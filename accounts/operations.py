@@ -15,8 +15,10 @@ from errors import DomainError
 from extensions import db
 from messaging.mail import send_mail
 from models.accounts import AccountStatus, StaffRole, StaffRoleGrant, User
+from models.moderation import ViolationSource
 from models.types import utcnow
 from moderation.audit import record_action
+from moderation.contact_filter import screen_text
 
 # Checks that may refuse closing an account: "module:function", function(user) -> reason or None.
 # Areas that hold an account's obligations (open cases, money in escrow) add themselves here.
@@ -35,14 +37,16 @@ def find_by_email(email: str) -> User | None:
 
 def sign_up(*, email: str, password: str, display_name: str, hires: bool, designs: bool,
             locale: str | None = None) -> User:
-    """Create an account and send the confirmation mail. Raises DomainError if the e-mail is taken."""
+    """Create an account and send the confirmation mail. Raises DomainError if the e-mail is taken,
+    ContactDetailsRefused if the name carries contact details."""
     email = normalise_email(email)
+    display_name = _screened_name(display_name, author=None)
     if not (hires or designs):
         raise DomainError(_l("Choose at least one: hire designers, or design."), field="role")
     if find_by_email(email) is not None:
         raise DomainError(_l("An account already uses this e-mail address. Log in or reset your password."),
                           field="email")
-    user = User(email=email, password_hash=hash_password(password), display_name=display_name.strip(),
+    user = User(email=email, password_hash=hash_password(password), display_name=display_name,
                 is_client=hires, is_designer=designs, locale=locale)
     db.session.add(user)
     db.session.flush()
@@ -183,6 +187,28 @@ def delete_account(user: User, *, password: str) -> None:
     user.password_hash = hash_password(secrets.token_urlsafe(32))  # no one can log in again
     user.session_version += 1
     user.roles.clear()
+
+
+def change_display_name(user: User, *, name: str) -> None:
+    """Change the name shown to others on threads, cases and reviews, screened like any text.
+
+    Issued invoices keep the name they were made with. Raises ContactDetailsRefused, DomainError.
+    """
+    name = _screened_name(name, author=user)
+    if name == user.display_name:
+        raise DomainError(_l("This is already your name."), field="display_name")
+    record_action("account.name_changed", user, actor=user, before={"display_name": user.display_name},
+                  after={"display_name": name})
+    user.display_name = name
+
+
+def _screened_name(name: str, *, author: User | None) -> str:
+    # A name is shown beside every message and case: contact details there bypass the filter.
+    name = " ".join(name.split())
+    if not name:
+        raise DomainError(_l("Give the name others will see."), field="display_name")
+    screen_text({"display_name": name}, author=author, source=ViolationSource.profile, source_ref="display_name")
+    return name
 
 
 def set_locale(user: User, locale: str) -> None:

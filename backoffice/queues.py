@@ -7,7 +7,7 @@ contact-filter findings highlighted, and the owner's history.
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Response, abort, flash, request, url_for
+from flask import Response, abort, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -52,7 +52,9 @@ class ReviewQueueView(StaffBaseView):
         page = db.paginate(self.queue(), page=request.args.get("page", 1, type=int), per_page=PER_PAGE,
                            error_out=False)
         return self.render("backoffice/review/index.html", page=page, kind=self.kind,
-                           claims=claims.active_claims(self.kind, [i.id for i in page.items]))
+                           claims=claims.active_claims(self.kind, [i.id for i in page.items]),
+                           refusals={i.id: review.bulk_refusal(self.kind, i) for i in page.items},
+                           refusal_labels=review.BULK_REFUSALS)
 
     @expose("/<int:item_id>")
     def detail(self, item_id: int):
@@ -87,10 +89,14 @@ class ReviewQueueView(StaffBaseView):
         def approve():
             outcome["counts"] = review.bulk_approve(self.kind, ids, actor=current_user)
 
-        response = self.run_decision(approve, done=_("Approved the simple items."), back=url_for(".index_view"))
+        if not ids:
+            flash(_("Select the small edits to approve."), "warning")
+            return redirect(url_for(".index_view"))
+        response = self.run_decision(approve, done=_("Approved the selected small edits."),
+                                     back=url_for(".index_view"))
         if "counts" in outcome and outcome["counts"][1]:
-            flash(_("%(n)d item(s) need a full review (contact-filter findings or claimed by someone else).",
-                    n=outcome["counts"][1]), "warning")
+            flash(_("%(n)d item(s) need a full review (first review, pictures, a larger edit, contact-filter "
+                    "findings, or claimed by someone else).", n=outcome["counts"][1]), "warning")
         return response
 
 

@@ -215,7 +215,7 @@ def _decision_guard(listing: Listing, actor: User) -> Listing:
     return listing
 
 
-def approve_listing(listing: Listing, *, actor: User) -> Listing:
+def approve_listing(listing: Listing, *, actor: User, bulk: bool = False) -> Listing:
     """Make the pending working copy the version clients see, and tell the designer.
 
     The listing goes live once the other conditions hold too (listings.visibility).
@@ -238,7 +238,10 @@ def approve_listing(listing: Listing, *, actor: User) -> Listing:
                                                        CatalogueImage.removed_at.is_not(None)))
     profile = db.session.scalar(sa.select(DesignerProfile).where(DesignerProfile.user_id == listing.designer_id))
     search.publish_entry(listing, profile)
-    record_action("listing.approved", listing, actor=actor, before={"state": "pending"}, after={"state": "approved"})
+    # A bulk decision says so in the audit log: no one opened this item's page.
+    record_action("listing.approved", listing, actor=actor, before={"state": "pending"},
+                  after={"state": "approved", "bulk": True} if bulk else {"state": "approved"},
+                  reason="bulk approval of a small edit" if bulk else None)
     _tell_designer(listing, approved=True)
     return listing
 

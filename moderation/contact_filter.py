@@ -20,7 +20,7 @@ from models.moderation import Violation, ViolationSource
 class ContactDetailsRefused(DomainError):
     """The text carries contact details or an off-platform request; nothing was saved."""
 
-    def __init__(self, findings: dict, *, author_id: int, source: ViolationSource, source_ref: str | None,
+    def __init__(self, findings: dict, *, author_id: int | None, source: ViolationSource, source_ref: str | None,
                  texts: dict[str, str]):
         super().__init__(_l("Sharing contact details (e-mail, phone, messaging apps, social media, links) or "
                             "arranging contact or payment outside Occlusa is not allowed. Please remove the "
@@ -32,9 +32,12 @@ class ContactDetailsRefused(DomainError):
         self.texts = texts
 
 
-def screen_text(fields: dict[str, str | None], *, author: User, source: ViolationSource,
+def screen_text(fields: dict[str, str | None], *, author: User | None, source: ViolationSource,
                 source_ref: str | None = None, lang: str | None = None) -> None:
-    """Raise ContactDetailsRefused if any field carries contact details; return None when clean."""
+    """Raise ContactDetailsRefused if any field carries contact details; return None when clean.
+
+    `author` is None for text written before an account exists (the name given at sign-up):
+    it is refused the same way, and there is nobody to record a violation against."""
     from nlp import find_contacts  # the filter's pipeline is built on first use, once per process
 
     allowed = current_app.config.get("PLATFORM_DOMAINS", ())
@@ -48,11 +51,14 @@ def screen_text(fields: dict[str, str | None], *, author: User, source: Violatio
             found[name] = findings
             texts[name] = text
     if found:
-        raise ContactDetailsRefused(found, author_id=author.id, source=source, source_ref=source_ref, texts=texts)
+        raise ContactDetailsRefused(found, author_id=author.id if author else None, source=source,
+                                    source_ref=source_ref, texts=texts)
 
 
-def record_refused_attempt(exc: ContactDetailsRefused) -> Violation:
+def record_refused_attempt(exc: ContactDetailsRefused) -> Violation | None:
     """Keep the refused attempt for moderators (call after rolling back the refused change)."""
+    if exc.author_id is None:
+        return None
     violation = Violation(
         user_id=exc.author_id, source=exc.source, source_ref=exc.source_ref,
         text="\n\n".join(f"[{name}] {text}" for name, text in exc.texts.items()),

@@ -3,7 +3,7 @@ and decisions taken under a claim.
 
 The decisions themselves are profiles.operations / listings.operations (they notify the
 owner); this module makes sure the reviewer holds the item (moderation.claims), releases the
-claim afterwards, and offers the bulk approval of simple items (no contact-filter findings).
+claim afterwards, and offers the bulk approval of re-reviews of small edits (bulk_refusal).
 A rejected item that its owner resubmits is `pending` again and re-enters the queue.
 """
 from __future__ import annotations
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
 from extensions import db
 from models.accounts import User
@@ -125,7 +126,7 @@ def owner_history(user_id: int, limit: int = 20) -> dict:
     return {"decisions": decisions, "violations": violations}
 
 
-def approve_profile(profile: DesignerProfile, *, actor: User) -> DesignerProfile:
+def approve_profile(profile: DesignerProfile, *, actor: User, bulk: bool = False) -> DesignerProfile:
     """Approve a pending profile the actor holds (claimed now if free).
 
     Raises PermissionDenied, InvalidTransition (claimed by someone else, not pending)."""
@@ -133,7 +134,7 @@ def approve_profile(profile: DesignerProfile, *, actor: User) -> DesignerProfile
 
     permissions.require(permissions.can_moderate(actor))
     claims.require_claim(PROFILE, profile.id, actor=actor)
-    profile = operations.approve_profile(profile, actor=actor)
+    profile = operations.approve_profile(profile, actor=actor, bulk=bulk)
     claims.release_item(PROFILE, profile.id)
     return profile
 
@@ -149,13 +150,13 @@ def reject_profile(profile: DesignerProfile, *, actor: User, reasons: list[str],
     return profile
 
 
-def approve_listing(listing: Listing, *, actor: User) -> Listing:
+def approve_listing(listing: Listing, *, actor: User, bulk: bool = False) -> Listing:
     """Approve a pending listing the actor holds; raises like listings.operations.approve_listing."""
     from listings import operations
 
     permissions.require(permissions.can_moderate(actor))
     claims.require_claim(LISTING, listing.id, actor=actor)
-    listing = operations.approve_listing(listing, actor=actor)
+    listing = operations.approve_listing(listing, actor=actor, bulk=bulk)
     claims.release_item(LISTING, listing.id)
     return listing
 
@@ -170,19 +171,57 @@ def reject_listing(listing: Listing, *, actor: User, reasons: list[str], note: s
     return listing
 
 
+# A small edit: at most this many fields changed since the approved version, none of them
+# pictures (a picture needs eyes: photos that are not the owner, contact details in images).
+SMALL_EDIT_MAX_FIELDS = 3
+PICTURE_FIELDS = {"images", "photo", "banner", "portfolio"}
+BULK_REFUSALS = {
+    "not_pending": _l("Not waiting for review"),
+    "first_review": _l("First review: open it"),
+    "pictures": _l("Pictures changed: open it"),
+    "large_edit": _l("More than %(n)d fields changed: open it", n=SMALL_EDIT_MAX_FIELDS),
+    "findings": _l("Contact-filter findings: open it"),
+}
+
+
+def bulk_refusal(kind: str, item) -> str | None:
+    """Why `item` cannot be approved in bulk, as a BULK_REFUSALS code (None: it can).
+
+    Only re-reviews of small edits qualify, whose changes the queue shows as a diff; a first
+    review, a changed picture, a larger edit or a contact-filter finding needs the item opened.
+    """
+    if item.state != ReviewState.pending:
+        return "not_pending"
+    if kind == PROFILE:
+        changes = changes_since_approval(item.approved_snapshot, profile_working_copy(item), PROFILE_FIELDS)
+        found = text_findings(profile_texts(item))
+    else:
+        changes = changes_since_approval(item.approved_snapshot, listing_working_copy(item), LISTING_FIELDS)
+        found = text_findings(listing_texts(item))
+    if changes is None:
+        return "first_review"
+    if any(c.field in PICTURE_FIELDS for c in changes):
+        return "pictures"
+    if len(changes) > SMALL_EDIT_MAX_FIELDS:
+        return "large_edit"
+    if found:
+        return "findings"
+    return None
+
+
 def bulk_approve(kind: str, ids: list[int], *, actor: User) -> tuple[int, int]:
-    """Approve the simple items among `ids`: pending, not held by someone else, and with no
-    contact-filter finding in their texts. Returns (approved, skipped); skipped items stay
-    in the queue for a full review. Raises PermissionDenied."""
+    """Approve the items among `ids` that bulk_refusal lets through and nobody else holds.
+
+    Returns (approved, skipped); skipped items stay in the queue for a full review, and each
+    approval's audit row is marked as a bulk decision. Raises PermissionDenied."""
     permissions.require(permissions.can_moderate(actor))
-    model, texts, approve = ((DesignerProfile, profile_texts, approve_profile) if kind == PROFILE
-                             else (Listing, listing_texts, approve_listing))
+    model, approve = (DesignerProfile, approve_profile) if kind == PROFILE else (Listing, approve_listing)
     held = claims.active_claims(kind, ids)
     approved = 0
     for item in db.session.scalars(sa.select(model).where(model.id.in_(ids), model.state == ReviewState.pending)):
         claim = held.get(item.id)
-        if (claim is not None and claim.moderator_id != actor.id) or text_findings(texts(item)):
+        if (claim is not None and claim.moderator_id != actor.id) or bulk_refusal(kind, item):
             continue
-        approve(item, actor=actor)
+        approve(item, actor=actor, bulk=True)
         approved += 1
     return approved, len(ids) - approved

@@ -177,7 +177,7 @@ def _decision_guard(profile: DesignerProfile, actor: User) -> DesignerProfile:
     return profile
 
 
-def approve_profile(profile: DesignerProfile, *, actor: User) -> DesignerProfile:
+def approve_profile(profile: DesignerProfile, *, actor: User, bulk: bool = False) -> DesignerProfile:
     """Make the pending working copy the public version, and tell the designer.
 
     Raises PermissionDenied (not a moderator), InvalidTransition (not pending).
@@ -195,7 +195,10 @@ def approve_profile(profile: DesignerProfile, *, actor: User) -> DesignerProfile
         CatalogueImage.removed_at.is_not(None)))
     db.session.flush()
     refresh_designer_entries(profile.user_id)
-    record_action("profile.approved", profile, actor=actor, before={"state": "pending"}, after={"state": "approved"})
+    # A bulk decision says so in the audit log: no one opened this item's page.
+    record_action("profile.approved", profile, actor=actor, before={"state": "pending"},
+                  after={"state": "approved", "bulk": True} if bulk else {"state": "approved"},
+                  reason="bulk approval of a small edit" if bulk else None)
     _tell_designer(profile, approved=True)
     return profile
 

@@ -56,6 +56,10 @@ class ChangeEmailForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=[DataRequired()])
 
 
+class ChangeNameForm(FlaskForm):
+    display_name = StringField(_l("Name shown to others"), validators=[DataRequired(), Length(max=80)])
+
+
 class DeleteAccountForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=[DataRequired()])
     confirm = BooleanField(_l("I understand that closing my account cannot be undone"),

@@ -9,8 +9,10 @@ from accounts import operations
 from accounts.tokens import TokenInvalid
 from errors import DomainError
 from extensions import commit, db, limiter
-from storefront.accounts.forms import (ChangeEmailForm, ChangePasswordForm, DeleteAccountForm,
+from moderation.contact_filter import ContactDetailsRefused
+from storefront.accounts.forms import (ChangeEmailForm, ChangeNameForm, ChangePasswordForm, DeleteAccountForm,
                                        ForgotPasswordForm, LoginForm, ResetPasswordForm, SignUpForm)
+from storefront.contact_refusal import keep_refused_attempt
 from storefront.form_errors import show_domain_error
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
@@ -31,12 +33,16 @@ def signup():
     if current_user.is_authenticated:
         return redirect(url_for("pages.home"))
     form = SignUpForm()
+    refusal = None
     if form.validate_on_submit():
         try:
             user = operations.sign_up(
                 email=form.email.data, password=form.password.data, display_name=form.display_name.data,
                 hires=form.role.data in ("hire", "both"), designs=form.role.data in ("design", "both"),
                 locale=session.get("lang"))
+        except ContactDetailsRefused as exc:
+            keep_refused_attempt(exc)  # no account yet: nothing is recorded, the name is refused
+            refusal = exc
         except DomainError as exc:
             db.session.rollback()
             show_domain_error(form, exc)
@@ -45,7 +51,7 @@ def signup():
             login_user(user)
             flash(_("Welcome! We sent a confirmation link to %(email)s.", email=user.email), "success")
             return redirect(url_for("pages.home"))
-    return render_template("accounts/signup.html", form=form)
+    return render_template("accounts/signup.html", form=form, refusal=refusal)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -143,12 +149,16 @@ def settings():
     password_form = ChangePasswordForm(prefix="pw")
     email_form = ChangeEmailForm(prefix="em")
     delete_form = DeleteAccountForm(prefix="del")
+    name_form = ChangeNameForm(prefix="nm", data={"display_name": current_user.display_name})
+    refusal = None
     action = request.form.get("action")
     if request.method == "POST":
-        form = {"password": password_form, "email": email_form, "delete": delete_form}.get(action)
+        form = {"password": password_form, "email": email_form, "delete": delete_form, "name": name_form}.get(action)
         if form is not None and form.validate_on_submit():
             try:
-                if action == "password":
+                if action == "name":
+                    operations.change_display_name(current_user, name=form.display_name.data)
+                elif action == "password":
                     operations.change_password(current_user, current_password=form.current_password.data,
                                                new_password=form.new_password.data)
                 elif action == "email":
@@ -156,12 +166,17 @@ def settings():
                                                     password=form.password.data)
                 else:
                     operations.delete_account(current_user, password=form.password.data)
+            except ContactDetailsRefused as exc:
+                keep_refused_attempt(exc)
+                refusal = exc
             except DomainError as exc:
                 db.session.rollback()
                 show_domain_error(form, exc)
             else:
                 commit()
-                if action == "password":
+                if action == "name":
+                    flash(_("Others now see you as %(name)s.", name=current_user.display_name), "success")
+                elif action == "password":
                     login_user(current_user._get_current_object())  # this session goes on, new version
                     flash(_("Your password is changed. Your other sessions are logged out."), "success")
                 elif action == "email":
@@ -173,4 +188,5 @@ def settings():
                     return redirect(url_for("pages.home"))
                 return redirect(url_for("accounts.settings"))
     return render_template("accounts/settings.html", password_form=password_form, email_form=email_form,
-                           delete_form=delete_form, obstacles=operations.closing_obstacles(current_user))
+                           delete_form=delete_form, name_form=name_form, refusal=refusal,
+                           obstacles=operations.closing_obstacles(current_user))

@@ -97,19 +97,58 @@ def test_an_update_shows_what_changed_since_the_approved_version(client, request
     assert "<del>2</del>" in page and "<ins>1</ins>" in page  # turnaround days
 
 
-def test_findings_are_highlighted_and_bulk_approval_skips_them(client):
-    simple = make_pending_listing()
-    tricky = make_pending_listing(title="Bridges", subcategory="coping")
+def _resubmitted_with(listing, *, moderator, **changes):
+    """Approve `listing`, then let its designer edit `changes` and send it for review again."""
+    listings.approve_listing(listing, actor=moderator)
+    commit()
+    fields = dict(title=listing.title, category=listing.category, subcategory=listing.subcategory,
+                  description=DESCRIPTION, software=["exocad"], revisions_included=listing.revisions_included,
+                  turnaround_days=listing.turnaround_days, unit=listing.unit, min_quantity=1,
+                  tiers=[listings.Tier(t.min_quantity, t.unit_price_cents) for t in listing.tiers])
+    listings.update_listing(listing, actor=listing.designer, draft=listings.ListingDraft(**{**fields, **changes}))
+    listings.submit_listing(listing, actor=listing.designer)
+    commit()
+    return listing
+
+
+def test_findings_are_highlighted_and_bulk_approval_skips_them(client, request_context):
+    moderator = make_staff(StaffRole.moderator)
+    simple = _resubmitted_with(make_pending_listing(), moderator=moderator, turnaround_days=1)
+    tricky = _resubmitted_with(make_pending_listing(title="Bridges", subcategory="coping"), moderator=moderator,
+                               turnaround_days=1)
     # Text that predates a filter update: the review still catches it.
     db.session.execute(sa.update(Listing).where(Listing.id == tricky.id).values(
         description=DESCRIPTION + " Questions? elena.cad@gmail.com"))
     commit()
-    staff_login(client, make_staff(StaffRole.moderator))
+    staff_login(client, moderator)
     page = client.get(f"/backoffice/reviews/listings/{tricky.id}").get_data(as_text=True)
     assert '<mark class="contact-finding"' in page and "elena.cad@gmail.com</mark>" in page
     client.post("/backoffice/reviews/listings/bulk-approve", data={"ids": [str(simple.id), str(tricky.id)]})
     assert reload(simple).state == ReviewState.approved
     assert reload(tricky).state == ReviewState.pending
+
+
+def test_bulk_approval_takes_only_small_re_reviews_and_says_so_in_the_audit_log(client, request_context):
+    moderator = make_staff(StaffRole.moderator)
+    first = make_pending_listing()  # never approved: nobody has looked at it yet
+    small = _resubmitted_with(make_pending_listing(title="Bridges", subcategory="coping"), moderator=moderator,
+                              turnaround_days=1)
+    large = _resubmitted_with(make_pending_listing(title="Cut-back crowns", subcategory="cutback"), moderator=moderator,
+                              title="Cut-back crowns, express", turnaround_days=1, revisions_included=1,
+                              description=DESCRIPTION + " Express.")
+    staff_login(client, moderator)
+    queue = client.get("/backoffice/reviews/listings/").get_data(as_text=True)
+    assert f'value="{first.id}"' not in queue and "First review: open it" in queue
+    assert f'value="{small.id}"' in queue and "More than 3 fields changed: open it" in queue
+    response = client.post("/backoffice/reviews/listings/bulk-approve",
+                           data={"ids": [str(first.id), str(small.id), str(large.id)]}, follow_redirects=True)
+    assert "2 item(s) need a full review" in response.get_data(as_text=True)
+    assert [reload(x).state for x in (first, small, large)] == [ReviewState.pending, ReviewState.approved,
+                                                                ReviewState.pending]
+    [entry] = db.session.scalars(sa.select(AuditEntry).where(
+        AuditEntry.action == "listing.approved", AuditEntry.object_id == str(small.id),
+        AuditEntry.after["bulk"].as_boolean().is_(True))).all()
+    assert entry.reason == "bulk approval of a small edit"
 
 
 def test_profile_queue_approve(client, request_context):
