@@ -5,6 +5,7 @@ import click
 from flask import Flask
 
 from extensions import commit
+from files.key_rotation import rotate_files_key
 
 
 def register_cli(app: Flask) -> None:
@@ -45,6 +46,24 @@ def register_cli(app: Flask) -> None:
 
         for target, count in run_sweeps().items():
             click.echo(f"{target}: {'failed' if count < 0 else count}")
+
+    @app.cli.command("rotate-files-key")
+    @click.option("--batch", "batch_size", default=500, show_default=True, type=click.IntRange(1),
+                  help="Rows re-wrapped and committed together.")
+    def rotate_files_key_command(batch_size: int):
+        """Re-wrap every file's key under FILES_MASTER_KEY (the files' bytes are not touched).
+
+        Safe to interrupt and to run again. Exits with status 1 while some keys are wrapped
+        under a master key missing from FILES_MASTER_KEY / FILES_MASTER_KEYS_OLD.
+        """
+        missing = False
+        for table, count in rotate_files_key(batch_size).items():
+            click.echo(f"{table}: {count.rewrapped} re-wrapped, {count.already_current} already under the current key")
+            for key_id, rows in count.unknown_keys.items():
+                missing = True
+                click.echo(f"{table}: {rows} under master key {key_id}, which is not configured", err=True)
+        if missing:
+            raise SystemExit(1)
 
 
 def _new_staff(email: str, password: str, name: str | None):

@@ -1,6 +1,7 @@
 """Every setting, read from the environment, with embedded defaults for a local run."""
 from __future__ import annotations
 
+import base64
 import os
 import secrets
 from pathlib import Path
@@ -48,15 +49,16 @@ def _secret_key(instance: Path) -> str:
     return path.read_text().strip()
 
 
-def _master_key(instance: Path) -> str:
-    """The file-encryption master key (32 bytes, urlsafe base64), same rules as SECRET_KEY."""
-    if os.environ.get("FILES_MASTER_KEY"):
-        return os.environ["FILES_MASTER_KEY"]
-    if is_production():
-        raise RuntimeError("FILES_MASTER_KEY must be set in the environment in production")
-    import base64
+def _generated_key(instance: Path, name: str, filename: str) -> str:
+    """A 32-byte key (urlsafe base64) such as FILES_MASTER_KEY: same rules as SECRET_KEY.
 
-    path = instance / "files_master_key"
+    Parsed and checked in one place, files.crypto (key_ring, totp_secrets_key).
+    """
+    if os.environ.get(name):
+        return os.environ[name]
+    if is_production():
+        raise RuntimeError(f"{name} must be set in the environment in production")
+    path = instance / filename
     if not path.exists():
         instance.mkdir(parents=True, exist_ok=True)
         path.write_text(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
@@ -75,7 +77,11 @@ def load(instance_path: str) -> dict:
     return {
         "PRODUCTION": production,
         "SECRET_KEY": _secret_key(instance),
-        "FILES_MASTER_KEY": _master_key(instance),
+        # The current key wraps new file keys; old ones (comma separated) still unwrap until
+        # `flask rotate-files-key` has re-wrapped every file key under the current one.
+        "FILES_MASTER_KEY": _generated_key(instance, "FILES_MASTER_KEY", "files_master_key"),
+        "FILES_MASTER_KEYS_OLD": os.environ.get("FILES_MASTER_KEYS_OLD", ""),
+        "TOTP_SECRETS_KEY": _generated_key(instance, "TOTP_SECRETS_KEY", "totp_secrets_key"),
         "SQLALCHEMY_DATABASE_URI": db_url,
         # A server database may drop idle connections; an embedded file cannot.
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not db_url.startswith("sqlite")},

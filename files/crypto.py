@@ -11,12 +11,16 @@ returned after its tag has been checked: nothing unauthenticated leaves this mod
 Ciphertext layout: the sealed chunks back to back, each `len(plaintext) + 16` bytes; an
 empty file is one empty final chunk (16 bytes), so even "nothing" is authenticated.
 
-The data key is wrapped with AES-GCM under the master key (FILES_MASTER_KEY), the file's
-storage key bound as associated data so a wrapped key only opens the object it was made for.
+The data key is wrapped with AES-GCM under the current master key (FILES_MASTER_KEY), the
+file's storage key bound as associated data so a wrapped key only opens the object it was
+made for. The row keeps the master key's id beside the wrapped key: older master keys stay
+in the ring (FILES_MASTER_KEYS_OLD) until `flask rotate-files-key` has re-wrapped every data
+key under the current one, which never touches the files' bytes.
 """
 from __future__ import annotations
 
 import base64
+import hashlib
 import os
 from typing import Callable, Iterable, Iterator
 
@@ -40,11 +44,65 @@ class FileIntegrityError(DomainError):
     """Stored bytes failed authentication (tampered, truncated, wrong key): nothing is served."""
 
 
-def load_master_key(value: str) -> bytes:
-    """Decode FILES_MASTER_KEY (urlsafe base64 of 32 bytes); a wrong value is a setup error."""
-    key = base64.urlsafe_b64decode(value.encode() + b"=" * (-len(value) % 4))
+class UnknownMasterKey(FileIntegrityError):
+    """A wrapped key names a master key that is not in the configured ring."""
+
+
+def load_master_key(value: str, name: str = "FILES_MASTER_KEY") -> bytes:
+    """Decode a 32-byte key given in urlsafe base64; a wrong value is a setup error."""
+    try:
+        key = base64.urlsafe_b64decode(value.strip().encode() + b"=" * (-len(value.strip()) % 4))
+    except ValueError:
+        key = b""
     if len(key) != 32:
-        raise ValueError("FILES_MASTER_KEY must be 32 bytes in urlsafe base64")
+        raise ValueError(f"{name} must be 32 bytes in urlsafe base64")
+    return key
+
+
+def key_id(master_key: bytes) -> str:
+    """A master key's public name: a hash of the key, so the operator never has to invent one."""
+    return hashlib.sha256(b"occlusa/master-key-id/v1:" + master_key).hexdigest()[:16]
+
+
+class KeyRing:
+    """The master keys: the current one wraps; any of them unwraps, chosen by the stored key id."""
+
+    def __init__(self, current: bytes, old: Iterable[bytes] = ()):
+        self.current_id = key_id(current)
+        self._keys = {key_id(key): key for key in old}
+        self._keys[self.current_id] = current
+
+    @property
+    def ids(self) -> set[str]:
+        return set(self._keys)
+
+    def wrap(self, data_key: bytes, *, context: str) -> tuple[str, bytes]:
+        """(key id, wrapped key) of a data key wrapped under the current master key."""
+        return self.current_id, wrap_key(self._keys[self.current_id], data_key, context=context)
+
+    def unwrap(self, master_key_id: str | None, wrapped: bytes | None, *, context: str) -> bytes:
+        if wrapped and master_key_id not in self._keys:
+            raise UnknownMasterKey(_l(
+                "This file's key was wrapped under master key %(id)s, which is not configured "
+                "(add it to FILES_MASTER_KEYS_OLD).", id=master_key_id or "?"))
+        return unwrap_key(self._keys.get(master_key_id, b""), wrapped, context=context)
+
+
+def key_ring(config) -> KeyRing:
+    """The ring from the configuration: FILES_MASTER_KEY, and FILES_MASTER_KEYS_OLD (comma separated).
+
+    Every master key is parsed here and only here.
+    """
+    old = [part for part in (config.get("FILES_MASTER_KEYS_OLD") or "").split(",") if part.strip()]
+    return KeyRing(load_master_key(config["FILES_MASTER_KEY"]),
+                   [load_master_key(part, "FILES_MASTER_KEYS_OLD") for part in old])
+
+
+def totp_secrets_key(config) -> bytes:
+    """The key of the staff TOTP secrets (TOTP_SECRETS_KEY): never the files' master key."""
+    key = load_master_key(config["TOTP_SECRETS_KEY"], "TOTP_SECRETS_KEY")
+    if key == load_master_key(config["FILES_MASTER_KEY"]):
+        raise ValueError("TOTP_SECRETS_KEY must differ from FILES_MASTER_KEY")
     return key
 
 

@@ -2,7 +2,8 @@
 
 Each reader is fed the file's bytes in pieces of any size, as they are stored, and adds
 what it finds to a MeshData: triangles as vertex-index triples (PLY, OBJ) or as a triangle
-soup of coordinates (STL, which repeats shared vertices). Text formats are parsed a block
+soup of coordinates (STL, which repeats shared vertices). Nothing is kept per triangle but
+its edges in the census (files/mesh_edges.py), which holds them in bounded memory. Text formats are parsed a block
 of whole lines at a time with regular expressions and numpy, not byte by byte.
 A malformed or truncated file raises MeshFormatError with a sentence a person can read.
 """
@@ -13,28 +14,30 @@ from abc import ABC, abstractmethod
 
 import numpy as np
 
+from files.mesh_edges import EdgeCensus
+
 
 class MeshFormatError(ValueError):
     """The file is not a readable mesh of the format its name claims."""
 
 
 class MeshData:
-    """What the readers found: vertices and faces (indexed), or a triangle soup."""
+    """What the readers found: counts, bounds, and every triangle's edges for the edge census."""
 
     def __init__(self, keep_triangles: int) -> None:
-        # Connectivity is kept for the edge analysis up to `keep_triangles`; past that only
-        # the count and the bounds go on, so a huge file cannot exhaust memory.
+        # Edges are counted up to `keep_triangles`; past that only the count and the bounds
+        # go on (the census spills to disk, and its temporary files stay bounded too).
         self.keep_triangles = keep_triangles
-        self.face_blocks: list[np.ndarray] = []
-        self.soup_blocks: list[np.ndarray] = []
+        self.edges = EdgeCensus()
         self.vertex_count = 0
         self.triangles = 0
         self.low = np.full(3, np.inf)
         self.high = np.full(3, -np.inf)
+        self._lowest_index, self._highest_index = 0, -1
 
     @property
     def complete(self) -> bool:
-        """Whether every triangle's connectivity was kept."""
+        """Whether every triangle's edges were counted."""
         return self.triangles <= self.keep_triangles
 
     def add_vertices(self, xyz: np.ndarray) -> None:
@@ -44,21 +47,25 @@ class MeshData:
 
     def add_faces(self, faces: np.ndarray) -> None:
         if len(faces):
+            faces = np.asarray(faces, dtype=np.int64)
             self.triangles += len(faces)
-            self._keep(self.face_blocks, np.asarray(faces, dtype=np.int64))
+            self._lowest_index = min(self._lowest_index, int(faces.min()))
+            self._highest_index = max(self._highest_index, int(faces.max()))
+            self._keep(faces[:, :, None])
 
     def add_soup(self, triangles: np.ndarray) -> None:
         if len(triangles):
             self._extend_bounds(triangles.reshape(-1, 3))
             self.triangles += len(triangles)
-            self._keep(self.soup_blocks, triangles)
+            # A corner is its exact coordinates (-0.0 made 0.0), compared as bits.
+            corners = np.ascontiguousarray(triangles, dtype=np.float32) + np.float32(0)
+            self._keep(corners.view(np.uint32))
 
-    def _keep(self, blocks: list[np.ndarray], block: np.ndarray) -> None:
+    def _keep(self, corners: np.ndarray) -> None:
         if self.complete:
-            blocks.append(block)
+            self.edges.add(corners)
         else:
-            self.face_blocks.clear()
-            self.soup_blocks.clear()
+            self.edges.discard()
 
     def _extend_bounds(self, xyz: np.ndarray) -> None:
         if not np.isfinite(xyz).all():
@@ -67,10 +74,9 @@ class MeshData:
         np.maximum(self.high, xyz.max(axis=0), out=self.high)
 
     def check_indices(self) -> None:
-        """Every kept face must name vertices that exist (checked once all vertices are read)."""
-        for faces in self.face_blocks:
-            if faces.min() < 0 or faces.max() >= self.vertex_count:
-                raise MeshFormatError("A face refers to a vertex that the file does not define.")
+        """Every face must name vertices that exist (checked once all vertices are read)."""
+        if self.triangles and (self._lowest_index < 0 or self._highest_index >= self.vertex_count):
+            raise MeshFormatError("A face refers to a vertex that the file does not define.")
 
 
 def _fan(polygon: list[int]) -> list[tuple[int, int, int]]:

@@ -13,17 +13,18 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
-import numpy as np
 from flask_babel import lazy_gettext as _l
 
+from files.mesh_edges import count_loops
 from files.mesh_formats import MeshData, MeshFormatError, reader_for
 
 MESH_SUFFIXES = {".stl": "stl", ".ply": "ply", ".obj": "obj"}
 
-# Beyond this many triangles the edge analysis is skipped: it needs ~150 bytes per triangle.
+# Beyond this many triangles the edge analysis is skipped: its memory is bounded whatever
+# the size (files/mesh_edges.py), but its temporary files take ~72 bytes per triangle.
 MAX_CHECKED_TRIANGLES = 5_000_000
-# Beyond this many open edges the holes are not counted one by one.
-MAX_COUNTED_OPEN_EDGES = 1_000_000
+# Pieces handed to the readers at most this big, so a caller's huge piece costs no more.
+FEED_BYTES = 1024 * 1024
 
 # Largest extent of the mesh, read as millimetres. A dental part in inches reads 0.2–3
 # (a 10 mm crown is 0.39 in, a 70 mm arch 2.8 in); in metres it reads under 0.2.
@@ -63,6 +64,11 @@ class MeshInspector:
         self.error: str | None = None
 
     def feed(self, data: bytes) -> None:
+        if len(data) > FEED_BYTES:
+            view = memoryview(data)
+            for start in range(0, len(view), FEED_BYTES):
+                self.feed(view[start:start + FEED_BYTES])
+            return
         if self.error is not None or not data:
             return
         try:
@@ -85,6 +91,7 @@ class MeshInspector:
             except MeshFormatError as exc:
                 self.error = str(exc)
         if self.error is not None:
+            self.mesh.edges.discard()
             return {"format": self.format, "triangles": None, "size_mm": None, "open_edges": None,
                     "holes": None, "warnings": ["unreadable"], "error": self.error}
         return describe(self.mesh, self.format)
@@ -116,13 +123,13 @@ def describe(mesh: MeshData, fmt: str) -> dict:
     warnings.extend(scale_warnings(max(size)))
     if not mesh.complete:
         warnings.append("not_fully_checked")
+        mesh.edges.discard()
         return summary
-    faces, vertex_count = indexed_faces(mesh)
-    open_edges, shared_edges, boundary = edge_census(faces, vertex_count)
+    open_edges, shared_edges, boundary = mesh.edges.count()
     summary["open_edges"] = open_edges
     if open_edges:
         warnings.append("holes")
-        if open_edges <= MAX_COUNTED_OPEN_EDGES:
+        if boundary is not None:
             summary["holes"] = count_loops(boundary)
     else:
         summary["holes"] = 0
@@ -139,43 +146,3 @@ def scale_warnings(extent_mm: float) -> list[str]:
     if extent_mm > TOO_LARGE_ABOVE_MM:
         return ["scale_too_large"]
     return []
-
-
-def indexed_faces(mesh: MeshData) -> tuple[np.ndarray, int]:
-    """Faces as vertex-index triples; an STL soup is welded on exactly equal coordinates."""
-    if not mesh.soup_blocks:
-        return np.concatenate(mesh.face_blocks), mesh.vertex_count
-    corners = np.concatenate(mesh.soup_blocks).reshape(-1, 3) + np.float32(0)  # -0.0 becomes 0.0
-    keys = np.ascontiguousarray(corners).view(np.dtype((np.void, corners.itemsize * 3))).ravel()
-    unique, inverse = np.unique(keys, return_inverse=True)
-    return inverse.reshape(-1, 3).astype(np.int64), len(unique)
-
-
-def edge_census(faces: np.ndarray, vertex_count: int) -> tuple[int, int, np.ndarray]:
-    """(edges used by one triangle, edges used by more than two, the one-triangle edges)."""
-    edges = np.concatenate([faces[:, [0, 1]], faces[:, [1, 2]], faces[:, [2, 0]]])
-    edges.sort(axis=1)
-    edges = edges[edges[:, 0] != edges[:, 1]]  # a degenerate triangle's collapsed edge
-    keys = edges[:, 0] * max(vertex_count, 1) + edges[:, 1]
-    unique, counts = np.unique(keys, return_counts=True)
-    boundary = unique[counts == 1]
-    pairs = np.column_stack(np.divmod(boundary, max(vertex_count, 1)))
-    return len(boundary), int((counts > 2).sum()), pairs
-
-
-def count_loops(edges: np.ndarray) -> int:
-    """How many separate holes: connected groups of open edges (union-find over their ends)."""
-    parent: dict[int, int] = {}
-
-    def root(v: int) -> int:
-        parent.setdefault(v, v)
-        while parent[v] != v:
-            parent[v] = parent[parent[v]]
-            v = parent[v]
-        return v
-
-    for a, b in edges.tolist():
-        ra, rb = root(a), root(b)
-        if ra != rb:
-            parent[ra] = rb
-    return len({root(v) for v in parent})

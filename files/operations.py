@@ -34,12 +34,16 @@ from jobs import enqueue
 from jobs.runtime import job
 from models.accounts import User
 from models.files import FileDownload, FileKind, ShareLink, StoredFile
+from models.messaging import MessageAttachment
 from models.types import utcnow
 from moderation.audit import record_action
 
 log = logging.getLogger(__name__)
 
 CONTENT_TYPES = {".stl": "model/stl", ".obj": "model/obj", ".ply": "model/x-ply", ".dcm": "application/dicom"}
+# Kinds whose file names say whose they are (a patient's name, an identity document's
+# holder): the name goes with the bytes. The empty name reads "Deleted file" on every page.
+NAMES_DROPPED_ON_DELETE = {FileKind.patient_scan, FileKind.identity_document}
 # Deleted files whose bytes are still in storage this long after are purged again by the sweep.
 PURGE_RETRY_AFTER = timedelta(minutes=10)
 
@@ -48,8 +52,8 @@ class FileUnavailable(DomainError):
     """The file was deleted (by its owner, after its download, or at its expiry)."""
 
 
-def master_key() -> bytes:
-    return crypto.load_master_key(current_app.config["FILES_MASTER_KEY"])
+def master_keys() -> crypto.KeyRing:
+    return crypto.key_ring(current_app.config)
 
 
 def clean_filename(filename: str) -> str:
@@ -61,6 +65,11 @@ def clean_filename(filename: str) -> str:
         suffix = PurePosixPath(name).suffix[:16]
         name = name[:255 - len(suffix)] + suffix
     return name
+
+
+def shown_file_name(name: str) -> str:
+    """A file's name on a page; a deleted patient or identity file has none left."""
+    return name or str(_l("Deleted file"))
 
 
 def guess_content_type(filename: str) -> str:
@@ -117,10 +126,11 @@ def register_file(*, owner: User, name: str, kind: FileKind, content_type: str |
                   mesh: dict | None, chunk_size: int = crypto.CHUNK_BYTES) -> StoredFile:
     """Add the row for bytes already in storage (used by store_file and by finished uploads)."""
     now = utcnow()
+    key_id, wrapped = master_keys().wrap(data_key, context=key)
     stored = StoredFile(
         owner_id=owner.id, kind=kind, original_name=name,
         content_type=content_type or guess_content_type(name), size=size, sha256=sha256,
-        storage_key=key, wrapped_key=crypto.wrap_key(master_key(), data_key, context=key),
+        storage_key=key, wrapped_key=wrapped, wrapped_key_id=key_id,
         nonce_prefix=prefix, chunk_size=chunk_size, mesh=mesh, created_at=now,
         expires_at=retention_for(kind, now),
     )
@@ -143,7 +153,7 @@ def open_file(stored: StoredFile, *, start: int = 0, end: int | None = None) -> 
     end = stored.size if end is None else end
     if not 0 <= start <= end <= stored.size:
         raise DomainError(_l("The requested part of the file is outside it."))
-    data_key = crypto.unwrap_key(master_key(), stored.wrapped_key, context=stored.storage_key)
+    data_key = master_keys().unwrap(stored.wrapped_key_id, stored.wrapped_key, context=stored.storage_key)
     cipher = crypto.ChunkCipher(data_key, stored.nonce_prefix, stored.chunk_size)
     # The next chunks are read and decrypted in a second thread while the caller sends (or
     # hashes) this one.
@@ -159,7 +169,8 @@ def decrypted(storage: Storage, key: str, cipher: crypto.ChunkCipher, size: int,
 
 
 def delete_file(stored: StoredFile, *, actor: User | None, reason: str = "deleted by owner") -> StoredFile:
-    """Delete a file: its wrapped key now, its bytes right after the commit.
+    """Delete a file: its wrapped key (and a patient's or identity file's name) now, its bytes
+    right after the commit.
 
     `actor` None is the platform (after a download, at expiry). Raises PermissionDenied,
     or InvalidTransition when the file is already deleted.
@@ -173,6 +184,11 @@ def delete_file(stored: StoredFile, *, actor: User | None, reason: str = "delete
     stored.deleted_reason = reason[:64]
     stored.wrapped_key = None
     stored.expires_at = None
+    if stored.kind in NAMES_DROPPED_ON_DELETE:
+        stored.original_name = ""
+        # A message keeps its own copy of its files' names: it goes too.
+        db.session.execute(sa.update(MessageAttachment).where(MessageAttachment.file_id == stored.id)
+                           .values(name=""))
     db.session.flush()
     record_action("file.deleted", stored, actor=actor, before={"kind": stored.kind.value},
                   after={"deleted": True}, reason=reason)

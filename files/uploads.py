@@ -79,11 +79,12 @@ def start_upload(*, owner: User, filename: str, size: int, kind: FileKind,
     storage = get_storage()
     handle = storage.begin_parts(key)
     undo_on_rollback(storage.abort_parts, key, handle)
+    key_id, wrapped = operations.master_keys().wrap(crypto.new_data_key(), context=key)
     upload = UploadSession(
         token=secrets.token_urlsafe(24), owner_id=owner.id, kind=kind, filename=name,
         content_type=content_type or operations.guess_content_type(name), declared_size=size,
         received_bytes=0, storage_key=key, storage_handle=handle, parts=[], stored_bytes=0,
-        wrapped_key=crypto.wrap_key(operations.master_key(), crypto.new_data_key(), context=key),
+        wrapped_key=wrapped, wrapped_key_id=key_id,
         nonce_prefix=crypto.new_nonce_prefix(), chunk_size=crypto.CHUNK_BYTES,
     )
     db.session.add(upload)
@@ -213,7 +214,8 @@ class _PartWriter:
         self.upload = upload
         self.storage = storage
         self.key, self.handle = upload.storage_key, upload.storage_handle
-        self.data_key = crypto.unwrap_key(operations.master_key(), upload.wrapped_key, context=upload.storage_key)
+        self.data_key = operations.master_keys().unwrap(upload.wrapped_key_id, upload.wrapped_key,
+                                                         context=upload.storage_key)
         self.cipher = crypto.ChunkCipher(self.data_key, upload.nonce_prefix, upload.chunk_size)
         sealed = upload.chunk_size + crypto.TAG_BYTES
         self.part_chunks = max(1, -(-storage.upload_part_bytes // sealed))

@@ -54,6 +54,8 @@ class StoredFile(db.Model):
     storage_key: Mapped[str] = mapped_column(sa.String(255), unique=True)
     # The per-file data key, wrapped by the master key; NULL once the file is deleted.
     wrapped_key: Mapped[bytes | None] = mapped_column(sa.LargeBinary(128))
+    # Which master key wrapped it (files.crypto.key_id); changed only by a key rotation.
+    wrapped_key_id: Mapped[str | None] = mapped_column(sa.String(16))
     nonce_prefix: Mapped[bytes] = mapped_column(sa.LargeBinary(16))
     chunk_size: Mapped[int] = mapped_column()
     # {"format", "triangles", "size_mm": [x, y, z], "open_edges", "holes", "warnings": [...]}
@@ -109,6 +111,7 @@ class UploadSession(db.Model):
     parts: Mapped[list] = mapped_column(sa.JSON, default=list)  # part ids in order (S3 ETags)
     stored_bytes: Mapped[int] = mapped_column(sa.BigInteger, default=0)  # ciphertext committed
     wrapped_key: Mapped[bytes | None] = mapped_column(sa.LargeBinary(128))
+    wrapped_key_id: Mapped[str | None] = mapped_column(sa.String(16))
     nonce_prefix: Mapped[bytes] = mapped_column(sa.LargeBinary(16))
     chunk_size: Mapped[int] = mapped_column()
     pending: Mapped[bytes | None] = mapped_column(sa.LargeBinary)

@@ -1,7 +1,8 @@
 """The staff second factor: TOTP (RFC 6238) with single-use recovery codes.
 
-The TOTP secret is kept encrypted (AES-GCM under a key derived from FILES_MASTER_KEY with
-HKDF, the account id bound as associated data) so a database dump alone opens nothing;
+The TOTP secret is kept encrypted (AES-GCM under its own key, TOTP_SECRETS_KEY, never the
+files' master key; the account id bound as associated data) so a database dump alone opens
+nothing, and whoever holds the files' key cannot read the second factors;
 recovery codes are kept as SHA-256 digests and struck off when used. A code is accepted
 once: the time step of the last accepted code is remembered, so a code seen over a
 shoulder cannot be replayed in the same 30 seconds.
@@ -17,15 +18,14 @@ import secrets
 
 import pyotp
 import sqlalchemy as sa
-from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from errors import DomainError, InvalidTransition
 from extensions import db
+from files.crypto import totp_secrets_key
 from models.accounts import User
 from models.moderation import StaffSecondFactor
 from models.types import utcnow
@@ -40,11 +40,7 @@ class WrongCode(DomainError):
 
 
 def _cipher() -> AESGCM:
-    from files.crypto import load_master_key
-
-    master = load_master_key(current_app.config["FILES_MASTER_KEY"])
-    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"occlusa/staff-totp/v1").derive(master)
-    return AESGCM(key)
+    return AESGCM(totp_secrets_key(current_app.config))
 
 
 def _encrypt_secret(user: User, secret: str) -> bytes:

@@ -16,7 +16,7 @@ from errors import DomainError
 from extensions import commit, db
 from files import links as share_links
 from files.meshes import WARNINGS, mesh_format
-from files.operations import delete_file, open_file, record_download
+from files.operations import delete_file, open_file, record_download, shown_file_name
 from files.permissions import can_read
 from files.sizes import readable_size
 from models.files import FileKind, ShareLink, StoredFile
@@ -33,6 +33,7 @@ KEPT_TOKENS = 10  # links whose URL stays visible to their owner for this browse
 
 # Every area's templates write file sizes with it (messages, cases, disputes, links).
 bp.add_app_template_filter(readable_size, "file_size")
+bp.add_app_template_filter(shown_file_name, "file_name")
 
 
 @bp.app_template_global()

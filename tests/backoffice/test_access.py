@@ -1,10 +1,19 @@
 """Who sees what in the back office: roles per view, 404 for everyone else, and the second factor."""
 from __future__ import annotations
 
+import base64
+import os
+
 import pyotp
 import pytest
+import sqlalchemy as sa
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from extensions import db
+from files.crypto import load_master_key
 from models.accounts import StaffRole
 from models.moderation import StaffSecondFactor
 from tests.backoffice.factories import SECRET, current_code, make_staff, staff_login
@@ -121,3 +130,21 @@ def test_audit_log_cannot_be_edited_or_deleted(client):
     assert client.get("/backoffice/audit-log/edit/?id=1").status_code in (302, 404)
     assert client.post("/backoffice/audit-log/delete/", data={"id": "1"}).status_code in (302, 404)
     assert client.get("/backoffice/audit-log/new/").status_code in (302, 404)
+
+
+def test_the_totp_secret_has_its_own_key_and_a_files_key_rotation_keeps_staff_logging_in(client, app, monkeypatch):
+    moderator = make_staff(StaffRole.moderator)
+    blob = db.session.scalar(sa.select(StaffSecondFactor.secret_encrypted).where(StaffSecondFactor.user_id == moderator.id))
+    nonce, sealed, user = blob[:12], blob[12:], f"user:{moderator.id}".encode()
+    files_key = load_master_key(app.config["FILES_MASTER_KEY"])
+    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"occlusa/staff-totp/v1").derive(files_key)
+
+    for key in (files_key, derived):  # whoever holds the files' key cannot read second factors
+        with pytest.raises(InvalidTag):
+            AESGCM(key).decrypt(nonce, sealed, user)
+    totp_key = load_master_key(app.config["TOTP_SECRETS_KEY"], "TOTP_SECRETS_KEY")
+    assert AESGCM(totp_key).decrypt(nonce, sealed, user).decode() == SECRET
+
+    monkeypatch.setitem(app.config, "FILES_MASTER_KEYS_OLD", app.config["FILES_MASTER_KEY"])
+    monkeypatch.setitem(app.config, "FILES_MASTER_KEY", base64.urlsafe_b64encode(os.urandom(32)).decode())
+    staff_login(client, moderator)

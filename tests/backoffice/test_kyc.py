@@ -89,6 +89,7 @@ def test_verifier_sees_documents_uncached_and_approval_deletes_them(app, client)
     assert all(not get_storage().exists(key) for key in keys)  # the bytes are gone …
     stored = db.session.scalars(sa.select(StoredFile)).all()
     assert all(f.wrapped_key is None for f in stored)  # … and so are their keys
+    assert [f.original_name for f in stored] == [""]  # … and the file's name ("passport.bin")
     assert submission.document_summary[0]["sha256"] == document.sha256 and submission.decided_at
     assert verifier_client.get(f"/backoffice/verifications/document/{document.id}").status_code == 404
     profile = db.session.scalar(sa.select(DesignerProfile).where(DesignerProfile.user_id == designer.id))
@@ -152,6 +153,7 @@ def test_abandoned_submissions_lose_their_documents_after_the_configured_days(cl
     assert db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "verification.abandoned")).actor_id \
         is None
     assert all(d.stored_file.wrapped_key is None for d in submission.documents)
+    assert all(d.stored_file.original_name == "" for d in submission.documents)
 
 
 def test_only_verifiers_may_open_documents(app, client):

@@ -63,3 +63,43 @@ def obj(vertices: np.ndarray, faces: np.ndarray) -> bytes:
     lines += ["vn 0 0 1"]
     lines += ["f " + " ".join(f"{i + 1}//1" for i in f) for f in faces]
     return ("\n".join(lines) + "\n").encode()
+
+
+def torus(rings: int, segments: int, *, major: float = 30.0, minor: float = 8.0) -> tuple[np.ndarray, np.ndarray]:
+    """A closed, watertight torus (a ring-shaped arch, in mm): vertices and 2·rings·segments faces."""
+    i, j = np.meshgrid(np.arange(rings), np.arange(segments), indexing="ij")
+    phi, theta = 2 * np.pi * i / rings, 2 * np.pi * j / segments
+    vertices = np.stack([(major + minor * np.cos(theta)) * np.cos(phi), (major + minor * np.cos(theta)) * np.sin(phi),
+                         minor * np.sin(theta)], axis=-1).reshape(-1, 3).astype(np.float32)
+    a = (i * segments + j).ravel()
+    b = (((i + 1) % rings) * segments + j).ravel()
+    c = (((i + 1) % rings) * segments + (j + 1) % segments).ravel()
+    d = (i * segments + (j + 1) % segments).ravel()
+    faces = np.stack([np.stack([a, b, c], 1), np.stack([a, c, d], 1)], axis=1).reshape(-1, 3)
+    return vertices, faces
+
+
+_RECORD = np.dtype([("normal", "<f4", (3,)), ("vertices", "<f4", (3, 3)), ("attribute", "<u2")])
+
+
+def torus_stl_pieces(triangles: int, *, ascii: bool = False, block: int = 20_000):
+    """A closed torus of about `triangles` triangles as STL bytes, made a block at a time
+    (a file of gigabytes never sits in memory, here or in bench/mesh_check.py)."""
+    segments = 500
+    vertices, faces = torus(max(3, triangles // (2 * segments)), segments)
+    yield b"solid torus\n" if ascii else b"occlusa torus".ljust(80) + struct.pack("<I", len(faces))
+    for start in range(0, len(faces), block):
+        corners = vertices[faces[start:start + block]]
+        if ascii:
+            lines = []
+            for triangle in corners.tolist():
+                lines.append("facet normal 0 0 0\n outer loop\n")
+                lines.extend(f"  vertex {x!r} {y!r} {z!r}\n" for x, y, z in triangle)
+                lines.append(" endloop\nendfacet\n")
+            yield "".join(lines).encode()
+        else:
+            records = np.zeros(len(corners), _RECORD)
+            records["vertices"] = corners
+            yield records.tobytes()
+    if ascii:
+        yield b"endsolid torus\n"

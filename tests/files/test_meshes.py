@@ -1,9 +1,13 @@
 """Mesh checks on real little meshes in every supported format, fed in awkward pieces."""
 from __future__ import annotations
 
+import itertools
+import tracemalloc
+
 import numpy as np
 import pytest
 
+from files import mesh_edges
 from files.meshes import inspect_mesh
 from tests.files import mesh_samples as m
 
@@ -97,3 +101,46 @@ def test_a_broken_file_is_unreadable_with_a_reason(name, data, reason):
 def test_a_file_without_triangles():
     assert _inspect("points.obj", b"v 0 0 0\nv 1 1 1\n")["warnings"] == ["no_triangles"]
     assert _inspect("empty.stl", m.binary_stl(m.CUBE_VERTICES, m.CUBE_FACES[:0]))["warnings"] == ["no_triangles"]
+
+
+def _torus_with_defects(holes: int) -> tuple[np.ndarray, np.ndarray]:
+    """A closed torus with `holes` single triangles taken out far apart, and one face doubled."""
+    vertices, faces = m.torus(60, 60)
+    gone = [2 * (i * 60 + j) for i in range(0, 60, 6) for j in range(0, 60, 6)][:holes]
+    faces = np.delete(faces, gone, axis=0)
+    return vertices, np.concatenate([faces, faces[1000:1001]])
+
+
+@pytest.mark.parametrize("memory_bytes", [None, 4096], ids=["in-memory", "spilled-to-disk"])
+@pytest.mark.parametrize("writer", [m.binary_stl, m.ascii_ply], ids=["stl", "ply"])
+def test_holes_and_shared_edges_are_counted_exactly_in_memory_or_spilled(monkeypatch, memory_bytes, writer):
+    if memory_bytes:
+        monkeypatch.setattr(mesh_edges, "MEMORY_BYTES", memory_bytes)
+    vertices, faces = _torus_with_defects(holes=12)
+
+    found = _inspect("arch." + ("stl" if writer is m.binary_stl else "ply"), writer(vertices, faces), 4096)
+
+    assert found["triangles"] == 60 * 60 * 2 - 12 + 1
+    assert (found["open_edges"], found["holes"]) == (3 * 12, 12)
+    assert found["warnings"] == ["holes", "non_manifold"]
+
+
+def _peak_bytes(triangles: int) -> int:
+    pieces = m.torus_stl_pieces(triangles)
+    first = next(pieces)  # the torus is made before the measure starts: only the check counts
+    tracemalloc.start()
+    try:
+        found = inspect_mesh("arch.stl", itertools.chain([first], pieces))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert (found["triangles"], found["open_edges"], found["holes"]) == (triangles, 0, 0)
+    return peak
+
+
+def test_the_mesh_check_memory_is_bounded_and_does_not_grow_with_the_file():
+    # 20 MB and 40 MB binary STLs: the check once kept ~300 bytes per triangle (120 MB, 240 MB)
+    small, large = _peak_bytes(400_000), _peak_bytes(800_000)
+
+    assert small < 40 * 1024 * 1024
+    assert large < small * 1.25

@@ -47,7 +47,9 @@ def test_message_attachments_sent_and_received_are_listed(client, login, owner):
     client.post("/account/logout")
     login(owner)
     page = client.get("/files?tab=messages").get_data(as_text=True)
-    mine_row = page.split("my-scan.stl", 1)[1].split("</tr>", 1)[0]
+    # the patient scan's name went with its bytes
+    assert "my-scan.stl" not in page
+    mine_row = page.split("Deleted file", 1)[1].split("</tr>", 1)[0]
     theirs_row = page.split("their-design.stl", 1)[1].split("</tr>", 1)[0]
     assert "sent" in mine_row and "Downloaded" in mine_row
     assert "received" in theirs_row and "Active" in theirs_row and "View in 3D" in theirs_row

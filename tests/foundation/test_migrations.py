@@ -1,14 +1,21 @@
 """The migrations build exactly the schema the models describe, on SQLite and on PostgreSQL."""
 from __future__ import annotations
 
+import os
+
 import pytest
 import sqlalchemy as sa
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy.engine import make_url
 
 from extensions import db
+from files import crypto
+from files.crypto import load_master_key
 
 
 def _fresh_database_url(app, tmp_path) -> str:
@@ -64,4 +71,41 @@ def test_upgrade_builds_the_models_schema_and_downgrade_undoes_it(make_app, tmp_
         downgrade(revision="base")
         with db.engine.connect() as conn:
             assert set(sa.inspect(conn).get_table_names()) <= {"alembic_version"}
+        db.engine.dispose()
+
+
+def test_upgrading_reseals_the_staff_totp_secrets_and_names_the_files_master_key(make_app, tmp_path):
+    app = make_app(SQLALCHEMY_DATABASE_URI=_fresh_database_url(make_app(), tmp_path))
+    with app.app_context():
+        upgrade(revision="34ba47bce6d6")
+        files_key = load_master_key(app.config["FILES_MASTER_KEY"])
+        before = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"occlusa/staff-totp/v1").derive(files_key)
+        nonce = os.urandom(12)
+        with db.engine.begin() as conn:
+            conn.execute(sa.text(
+                "INSERT INTO users (id, email, password_hash, display_name, is_client, is_designer, status, "
+                "session_version, created_at) VALUES (7, 'staff@example.com', 'x', 'Staff', false, false, "
+                "'active', 0, CURRENT_TIMESTAMP)"))
+            conn.execute(sa.text("INSERT INTO staff_second_factors (user_id, secret_encrypted, recovery_code_hashes) "
+                                 "VALUES (7, :blob, '[]')"),
+                         {"blob": nonce + AESGCM(before).encrypt(nonce, b"OLDSECRET", b"user:7")})
+            conn.execute(sa.text(
+                "INSERT INTO stored_files (owner_id, kind, original_name, content_type, size, storage_key, "
+                "wrapped_key, nonce_prefix, chunk_size, created_at) VALUES (7, 'design', 'crown.stl', 'model/stl', "
+                "0, 'files/aa/one', :wrapped, :prefix, 1024, CURRENT_TIMESTAMP)"),
+                {"wrapped": b"\x01" + os.urandom(60), "prefix": os.urandom(8)})
+
+        upgrade()
+
+        with db.engine.connect() as conn:
+            blob = conn.execute(sa.text("SELECT secret_encrypted FROM staff_second_factors")).scalar_one()
+            key_id = conn.execute(sa.text("SELECT wrapped_key_id FROM stored_files")).scalar_one()
+        assert key_id == crypto.key_id(files_key)
+        totp_key = load_master_key(app.config["TOTP_SECRETS_KEY"], "TOTP_SECRETS_KEY")
+        assert AESGCM(totp_key).decrypt(blob[:12], blob[12:], b"user:7") == b"OLDSECRET"
+        downgrade(revision="34ba47bce6d6")
+        with db.engine.connect() as conn:
+            blob = conn.execute(sa.text("SELECT secret_encrypted FROM staff_second_factors")).scalar_one()
+        assert AESGCM(before).decrypt(blob[:12], blob[12:], b"user:7") == b"OLDSECRET"
+        downgrade(revision="base")
         db.engine.dispose()

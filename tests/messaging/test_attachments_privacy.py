@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import io
 
-from files.operations import store_file
+from files.operations import delete_file, store_file
 from messaging.attachments import can_read_message_file
 from models.accounts import StaffRole
 from models.files import FileKind
 from models.messaging import Conversation, ConversationKind, Message, MessageAttachment, Participant
-from extensions import db
+from extensions import commit, db
 from tests.factories import make_user
 
 
@@ -46,3 +46,18 @@ def test_staff_with_a_reading_rule_may_read_other_attachments(monkeypatch):
     _client, _designer, agent, stored = _thread_with(FileKind.image)
     monkeypatch.setattr(permissions, "STAFF_READ_RULES", [lambda user, conversation: True])
     assert can_read_message_file(agent, stored)
+
+
+def test_a_deleted_patient_file_keeps_no_name_anywhere_and_a_design_keeps_its_own():
+    client, _designer, _agent, scan = _thread_with(FileKind.patient_scan)
+    *_, design = _thread_with(FileKind.design)
+
+    delete_file(scan, actor=client)
+    delete_file(design, actor=design.owner)
+    commit()
+
+    db.session.expire_all()
+    assert scan.original_name == "" and scan.wrapped_key is None
+    names = dict(db.session.query(MessageAttachment.file_id, MessageAttachment.name))
+    assert names == {scan.id: "", design.id: "upper.stl"}
+    assert design.original_name == "upper.stl"
