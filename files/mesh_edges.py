@@ -7,13 +7,17 @@ non-manifold. The edge names are counted in memory up to MEMORY_BYTES of them; p
 they are written to temporary files split into PARTITIONS parts by a hash of the name,
 and each part is counted on its own. The same edge always lands in the same part, so the
 counts stay exact while memory holds one part at a time, whatever the size of the mesh.
+An edge name is the scan's geometry, so the parts are written encrypted (AES-CTR under a key
+that lives only in this object's memory): nothing of a patient's scan reaches disk in clear.
 """
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 
 import numpy as np
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 MEMORY_BYTES = 8 * 1024 * 1024
 PARTITIONS = 64
@@ -32,6 +36,8 @@ class EdgeCensus:
         self._spill: tempfile.TemporaryDirectory | None = None
         self._key: np.dtype | None = None
         self._corner: np.dtype | None = None
+        self._secret = os.urandom(32)  # forgotten with the census: the spilled parts become noise
+        self._writers: dict[int, object] = {}
 
     def add(self, corners: np.ndarray) -> None:
         """Triangles as an (n, 3, k) array: corner c of triangle t is the k values corners[t, c]."""
@@ -59,6 +65,7 @@ class EdgeCensus:
         if self._spill is not None:
             self._spill.cleanup()
             self._spill = None
+        self._writers.clear()
 
     def count(self) -> tuple[int, int, np.ndarray | None]:
         """(edges used once, edges used more than twice, the once-used edges as corner-number
@@ -90,7 +97,11 @@ class EdgeCensus:
         self._write_out()
         for part in range(PARTITIONS):
             path = Path(self._spill.name) / str(part)
-            yield np.fromfile(path, dtype=self._key) if path.exists() else np.empty(0)
+            if not path.exists():
+                yield np.empty(0)
+                continue
+            clear = self._cipher(part).decryptor().update(path.read_bytes())
+            yield np.frombuffer(clear, dtype=self._key)
 
     def _write_out(self) -> None:
         if self._spill is None:
@@ -102,10 +113,16 @@ class EdgeCensus:
             bounds = np.searchsorted(part, np.arange(PARTITIONS + 1))
             for index in range(PARTITIONS):
                 if bounds[index] < bounds[index + 1]:
+                    if index not in self._writers:
+                        self._writers[index] = self._cipher(index).encryptor()
                     with open(Path(self._spill.name) / str(index), "ab") as handle:
-                        keys[bounds[index]:bounds[index + 1]].tofile(handle)
+                        handle.write(self._writers[index].update(keys[bounds[index]:bounds[index + 1]].tobytes()))
         self._blocks.clear()
         self._held = 0
+
+    def _cipher(self, part: int) -> Cipher:
+        # One key per census, one counter block per part: each part is its own CTR stream.
+        return Cipher(algorithms.AES(self._secret), modes.CTR(part.to_bytes(16, "big")))
 
 
 def _compare(first: np.ndarray, second: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -22,7 +22,7 @@ from flask import current_app
 from files.crypto import key_ring, load_master_key, totp_secrets_key
 
 revision = "20261206_keys"
-down_revision = "34ba47bce6d6"
+down_revision = "20261206_jobs"
 branch_labels = None
 depends_on = None
 
