@@ -82,8 +82,7 @@ def start_upload(*, owner: User, filename: str, size: int, kind: FileKind) -> Up
     undo_on_rollback(storage.abort_parts, key, handle)
     upload = UploadSession(
         token=secrets.token_urlsafe(24), owner_id=owner.id, kind=kind, filename=name,
-        # What the file is gets known from its first bytes (_PartWriter.check_head).
-        content_type=content_kinds.OCTET_STREAM, declared_size=size,
+        content_type=content_kinds.OCTET_STREAM, declared_size=size,  # until check_head knows
         received_bytes=0, storage_key=key, storage_handle=handle, parts=[], stored_bytes=0,
         wrapped_key=crypto.wrap_key(operations.master_key(), crypto.new_data_key(), context=key),
         nonce_prefix=crypto.new_nonce_prefix(), chunk_size=crypto.CHUNK_BYTES,
@@ -250,16 +249,12 @@ class _PartWriter:
             yield self._cut(remaining)  # the final part, however small
 
     def check_head(self) -> None:
-        """What the file is, from its first bytes, while they are still in the buffer (the
-        first part, never stored before this): checked by each request that holds them once
-        there are HEAD_BYTES of them or the whole file, so also by the one completing a
-        small file. Raises ContentRefused: the request's parts are then not stored."""
-        upload = self.upload
-        if self.next_part[0] != 1 or (self.filled < content_kinds.HEAD_BYTES
-                                      and upload.received_bytes < upload.declared_size):
-            return
-        head = bytes(self.buffer[:min(self.filled, content_kinds.HEAD_BYTES)])
-        upload.content_type = content_kinds.accept(head, upload.filename, upload.kind).content_type
+        """What the file is, from its first bytes while the first part (never stored before
+        this) holds them: once HEAD_BYTES are in, or the whole file. Raises ContentRefused."""
+        upload, head_bytes = self.upload, content_kinds.HEAD_BYTES
+        if self.next_part[0] == 1 and (self.filled >= head_bytes or upload.received_bytes == upload.declared_size):
+            head = bytes(self.buffer[:min(self.filled, head_bytes)])
+            upload.content_type = content_kinds.accept(head, upload.filename, upload.kind).content_type
 
     def _read_into_parts(self, stream: BinaryIO) -> Iterator[None]:
         """Read the stream straight into the part buffer (no piece objects, no copy); yield

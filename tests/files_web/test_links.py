@@ -41,7 +41,8 @@ def test_sizes_are_written_in_the_readers_language(client, login, owner, app, mo
 
 def test_a_transfer_without_javascript_posts_the_files_with_the_form(client, login, owner):
     login(owner)
-    response = client.post("/files/new", data={"files": [(io.BytesIO(b"ply\nformat ascii 1.0\nend_header\n"), "crown.ply")], "kind": "design",
+    ply = b"ply\nformat ascii 1.0\nend_header\n"
+    response = client.post("/files/new", data={"files": [(io.BytesIO(ply), "crown.ply")], "kind": "design",
                                                "days": "7"}, content_type="multipart/form-data")
     assert response.status_code == 302
     stored = db.session.scalar(db.select(StoredFile))

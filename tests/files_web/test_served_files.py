@@ -56,8 +56,8 @@ def test_share_link_files_and_their_zip_are_sandboxed_attachments(client, owner)
 def test_a_message_attachment_is_a_sandboxed_attachment(client, login, owner, stranger):
     conversation = make_conversation(owner, stranger)
     login(owner)
-    client.post(f"/messages/{conversation.id}", data={"body": "", "files": (io.BytesIO(b"Margin notes\n"), "notes.txt")},
-                content_type="multipart/form-data")
+    client.post(f"/messages/{conversation.id}", content_type="multipart/form-data",
+                data={"body": "", "files": (io.BytesIO(b"Margin notes\n"), "notes.txt")})
     attachment = db.session.scalar(sa.select(MessageAttachment))
     response = client.get(f"/messages/attachments/{attachment.id}")
     assert_inert_attachment(response, "text/plain; charset=utf-8", "notes.txt")
