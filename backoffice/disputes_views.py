@@ -3,10 +3,9 @@ at a time, read on the whole written record of the case, and ruled."""
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
-from urllib.parse import quote
 
 import sqlalchemy as sa
-from flask import Response, abort, flash, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_admin import Admin, expose
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -27,6 +26,7 @@ from models.disputes import ACTIVE_DISPUTE_STATES, Dispute
 from models.files import FileKind
 from models.types import utcnow
 from moderation import claims
+from storefront.files.downloads import user_file_response
 
 PER_PAGE = 30
 TABS = ("active", "escalated", "closed")
@@ -127,9 +127,7 @@ class DisputeQueueView(StaffBaseView):
         stored, chunks = read_dispute_file(dispute, file_id, actor=current_user)
         name, content_type, size = stored.original_name, stored.content_type, stored.size
         commit()  # the download and its audit row are kept before the bytes leave
-        return Response(chunks, mimetype=content_type, headers={
-            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name, safe='')}",
-            "Content-Length": str(size)})
+        return user_file_response(chunks, name=name, content_type=content_type, length=size)
 
 
 def register_dispute_views(admin: Admin) -> None:

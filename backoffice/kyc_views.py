@@ -3,7 +3,7 @@ approve or reject, and the documents are gone."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Response, abort, request, url_for
+from flask import abort, request, url_for
 from flask_admin import expose
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -15,6 +15,7 @@ from extensions import commit, db
 from models.accounts import StaffRole
 from models.verification import VerificationDocument, VerificationStatus, VerificationSubmission
 from moderation import claims, kyc
+from storefront.files.downloads import user_file_response
 
 PER_PAGE = 30
 
@@ -64,13 +65,9 @@ class VerificationQueueView(StaffBaseView):
         document = db.session.get(VerificationDocument, document_id) or abort(404)
         stored = document.stored_file
         chunks = kyc.open_document(document, actor=current_user)  # NotFound once decided
-        response = Response(chunks, mimetype=stored.content_type)
-        response.headers["Content-Length"] = str(stored.size)
-        response.headers["Content-Disposition"] = "inline"
-        # Identity papers are never kept by a browser or a proxy.
-        response.headers["Cache-Control"] = "no-store"
-        response.headers["Pragma"] = "no-cache"
-        return response
+        # Identity papers are never kept by a browser or a proxy (no-store, and Pragma for old ones).
+        return user_file_response(chunks, name=stored.original_name, content_type=stored.content_type,
+                                  length=stored.size, headers={"Pragma": "no-cache"})
 
     @expose("/<int:submission_id>/approve", methods=["POST"])
     def approve(self, submission_id: int):

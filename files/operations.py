@@ -8,7 +8,6 @@ is still on its way out of storage can no longer be read.
 from __future__ import annotations
 
 import logging
-import mimetypes
 import re
 import unicodedata
 from datetime import datetime, timedelta
@@ -22,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 
 from errors import DomainError, InvalidTransition
 from extensions import commit, db
-from files import crypto
+from files import content_kinds, crypto
 from files.locks import lock_file
 from files.meshes import MeshInspector, mesh_format
 from files.permissions import can_delete, ensure
@@ -40,7 +39,6 @@ from moderation.audit import record_action
 
 log = logging.getLogger(__name__)
 
-CONTENT_TYPES = {".stl": "model/stl", ".obj": "model/obj", ".ply": "model/x-ply", ".dcm": "application/dicom"}
 # Kinds whose file names say whose they are (a patient's name, an identity document's
 # holder): the name goes with the bytes. The empty name reads "Deleted file" on every page.
 NAMES_DROPPED_ON_DELETE = {FileKind.patient_scan, FileKind.identity_document}
@@ -72,11 +70,6 @@ def shown_file_name(name: str) -> str:
     return name or str(_l("Deleted file"))
 
 
-def guess_content_type(filename: str) -> str:
-    suffix = PurePosixPath(filename).suffix.lower()
-    return CONTENT_TYPES.get(suffix) or mimetypes.guess_type(filename)[0] or "application/octet-stream"
-
-
 def retention_for(kind: FileKind, now: datetime) -> datetime | None:
     """Patient data is kept only as long as a share link needs it: SHARE_LINK_DAYS by default."""
     if kind != FileKind.patient_scan:
@@ -84,14 +77,16 @@ def retention_for(kind: FileKind, now: datetime) -> datetime | None:
     return now + timedelta(days=current_app.config["SHARE_LINK_DAYS"])
 
 
-def store_file(stream: Iterable[bytes], *, owner: User, filename: str, kind: FileKind,
-               content_type: str | None = None) -> StoredFile:
+def store_file(stream: Iterable[bytes], *, owner: User, filename: str, kind: FileKind) -> StoredFile:
     """Encrypt and store a stream of bytes for `owner`, checking meshes on the way.
 
     Memory stays flat: the stream is read, hashed, inspected and encrypted piece by piece.
-    Raises DomainError when the stream exceeds UPLOAD_LIMIT_BYTES (nothing is kept).
+    What the file is comes from its first bytes (content_kinds), never from the sender.
+    Raises ContentRefused when they are not what `kind` accepts, DomainError when the
+    stream exceeds UPLOAD_LIMIT_BYTES (nothing is kept either way).
     """
     name = clean_filename(filename)
+    content, stream = content_kinds.accept_stream(stream, name, kind)
     limit = current_app.config["UPLOAD_LIMIT_BYTES"]
     key, data_key, prefix = new_storage_key(), crypto.new_data_key(), crypto.new_nonce_prefix()
     inspector = MeshInspector(name) if mesh_format(name) else None
@@ -114,14 +109,14 @@ def store_file(stream: Iterable[bytes], *, owner: User, filename: str, kind: Fil
         write_behind(partial(storage.write, key), crypto.ChunkCipher(data_key, prefix).encrypt(observed(digest)))
         sha256 = digest.hexdigest()
     undo_on_rollback(storage.delete, key)
-    stored = register_file(owner=owner, name=name, kind=kind, content_type=content_type, key=key,
+    stored = register_file(owner=owner, name=name, kind=kind, content_type=content.content_type, key=key,
                            data_key=data_key, prefix=prefix, size=size, sha256=sha256,
                            mesh=inspector.result() if inspector is not None else None)
     log.info("file %s stored for user %s: %s bytes", stored.id, owner.id, size)
     return stored
 
 
-def register_file(*, owner: User, name: str, kind: FileKind, content_type: str | None, key: str,
+def register_file(*, owner: User, name: str, kind: FileKind, content_type: str, key: str,
                   data_key: bytes, prefix: bytes, size: int, sha256: str | None,
                   mesh: dict | None, chunk_size: int = crypto.CHUNK_BYTES) -> StoredFile:
     """Add the row for bytes already in storage (used by store_file and by finished uploads)."""
@@ -129,7 +124,7 @@ def register_file(*, owner: User, name: str, kind: FileKind, content_type: str |
     key_id, wrapped = master_keys().wrap(data_key, context=key)
     stored = StoredFile(
         owner_id=owner.id, kind=kind, original_name=name,
-        content_type=content_type or guess_content_type(name), size=size, sha256=sha256,
+        content_type=content_type, size=size, sha256=sha256,
         storage_key=key, wrapped_key=wrapped, wrapped_key_id=key_id,
         nonce_prefix=prefix, chunk_size=chunk_size, mesh=mesh, created_at=now,
         expires_at=retention_for(kind, now),

@@ -24,7 +24,7 @@ from flask_babel import lazy_gettext as _l
 
 from errors import DomainError, InvalidTransition, NotFound, PermissionDenied
 from extensions import after_commit, commit, db
-from files import crypto, operations
+from files import content_kinds, crypto, operations
 from files.locks import lock_upload
 from files.meshes import MeshInspector, mesh_format
 from files.pipeline import BackgroundSha256, BufferPool, write_behind
@@ -67,14 +67,15 @@ def request_bytes() -> int:
     return REQUEST_PARTS * part
 
 
-def start_upload(*, owner: User, filename: str, size: int, kind: FileKind,
-                 content_type: str | None = None) -> UploadSession:
-    """Open a resumable upload of `size` bytes. Raises DomainError beyond UPLOAD_LIMIT_BYTES."""
+def start_upload(*, owner: User, filename: str, size: int, kind: FileKind) -> UploadSession:
+    """Open a resumable upload of `size` bytes. Raises DomainError beyond UPLOAD_LIMIT_BYTES,
+    ContentRefused for a name that is a program, a script or a web page."""
     limit = current_app.config["UPLOAD_LIMIT_BYTES"]
     if not 0 <= size <= limit:
         raise DomainError(_l("This file is larger than the %(limit)s the platform accepts.",
                              limit=readable_size(limit)), field="file")
     name = operations.clean_filename(filename)
+    content_kinds.accept_name(name)
     key = new_storage_key()
     storage = get_storage()
     handle = storage.begin_parts(key)
@@ -82,7 +83,7 @@ def start_upload(*, owner: User, filename: str, size: int, kind: FileKind,
     key_id, wrapped = operations.master_keys().wrap(crypto.new_data_key(), context=key)
     upload = UploadSession(
         token=secrets.token_urlsafe(24), owner_id=owner.id, kind=kind, filename=name,
-        content_type=content_type or operations.guess_content_type(name), declared_size=size,
+        content_type=content_kinds.OCTET_STREAM, declared_size=size,  # until check_head knows
         received_bytes=0, storage_key=key, storage_handle=handle, parts=[], stored_bytes=0,
         wrapped_key=wrapped, wrapped_key_id=key_id,
         nonce_prefix=crypto.new_nonce_prefix(), chunk_size=crypto.CHUNK_BYTES,
@@ -126,8 +127,9 @@ def append_upload(upload: UploadSession, stream: BinaryIO | Iterable[bytes], *, 
     A stream that breaks off (the client's connection dropped) keeps what arrived: the
     upload resumes from `received_bytes`. When the last declared byte is in, the upload
     completes and `upload.stored_file` is the new file. Raises PermissionDenied,
-    InvalidTransition (upload over), UploadOffsetMismatch, or DomainError when more bytes
-    arrive than were declared (nothing of that request is kept).
+    InvalidTransition (upload over), UploadOffsetMismatch, ContentRefused when the file's
+    first bytes are not what its kind accepts, or DomainError when more bytes arrive than
+    were declared (nothing of that request is kept either way).
     """
     upload = lock_upload(upload)
     if actor.id != upload.owner_id:
@@ -241,10 +243,20 @@ class _PartWriter:
         else:
             whole_parts = self._copy_into_parts(_until_dropped(source, upload))
         for _ in whole_parts:
+            self.check_head()
             yield self._cut(self.part_chunks)
+        self.check_head()
         remaining = self.cipher.chunk_count(upload.declared_size) - self.committed_chunks
         if upload.received_bytes == upload.declared_size and remaining > 0:
             yield self._cut(remaining)  # the final part, however small
+
+    def check_head(self) -> None:
+        """What the file is, from its first bytes while the first part (never stored before
+        this) holds them: once HEAD_BYTES are in, or the whole file. Raises ContentRefused."""
+        upload, head_bytes = self.upload, content_kinds.HEAD_BYTES
+        if self.next_part[0] == 1 and (self.filled >= head_bytes or upload.received_bytes == upload.declared_size):
+            head = bytes(self.buffer[:min(self.filled, head_bytes)])
+            upload.content_type = content_kinds.accept(head, upload.filename, upload.kind).content_type
 
     def _read_into_parts(self, stream: BinaryIO) -> Iterator[None]:
         """Read the stream straight into the part buffer (no piece objects, no copy); yield

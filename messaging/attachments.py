@@ -49,7 +49,7 @@ def store_attachments(uploads: Iterable, *, owner: User, uploaded: Iterable[Stor
         stored.kind = kind_for(stored.original_name)
     for upload in uploads:
         uploaded.append(store_file(_chunks(upload.stream), owner=owner, filename=upload.filename,
-                                   kind=kind_for(upload.filename), content_type=upload.mimetype or None))
+                                   kind=kind_for(upload.filename)))
     return [MessageAttachment(file_id=stored.id, name=stored.original_name, size=stored.size) for stored in uploaded]
 
 

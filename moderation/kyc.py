@@ -10,7 +10,6 @@ decision, the verifier, the time, and each document's type and SHA-256.
 """
 from __future__ import annotations
 
-import itertools
 import logging
 from datetime import datetime, timedelta
 from typing import Iterable, Iterator
@@ -21,6 +20,7 @@ from flask_babel import lazy_gettext as _l
 
 from errors import DomainError, InvalidTransition, NotFound
 from extensions import db
+from files import content_kinds
 from files import operations as files
 from models.accounts import User
 from models.files import FileKind
@@ -72,18 +72,15 @@ class Upload:
         self.type, self.filename, self.chunks = type, filename, chunks
 
 
-_MAGIC = ((b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "image/png"), (b"%PDF-", "application/pdf"))
-
-
-def _content_type(upload: Upload) -> tuple[str, Iterator[bytes]]:
-    """What the file really is, from its first bytes (a name or a browser's word is not proof)."""
-    pieces = iter(upload.chunks)
-    first = next(pieces, b"")
-    kind = next((ctype for magic, ctype in _MAGIC if first.startswith(magic)), None)
-    if kind is None:
+def _checked(upload: Upload) -> Iterator[bytes]:
+    """The document's bytes once its first ones show a JPEG, PNG or PDF (a name or a browser's
+    word is not proof); store_file checks the same, this says which document failed."""
+    try:
+        _content, chunks = content_kinds.accept_stream(upload.chunks, upload.filename, FileKind.identity_document)
+    except content_kinds.ContentRefused:
         raise DomainError(_l("%(doc)s: send a JPEG, PNG or PDF file.", doc=DOCUMENT_LABELS[upload.type]),
-                          field=upload.type.value)
-    return kind, itertools.chain([first], pieces)
+                          field=upload.type.value) from None
+    return chunks
 
 
 def submit_verification(designer: User, *, nationality: str, as_company: bool, uploads: list[Upload]) -> VerificationSubmission:
@@ -115,9 +112,8 @@ def submit_verification(designer: User, *, nationality: str, as_company: bool, u
     db.session.add(submission)
     limit = int(current_app.config.get("KYC_MAX_BYTES", DEFAULT_MAX_BYTES))
     for upload in uploads:
-        content_type, chunks = _content_type(upload)
-        stored = files.store_file(_capped(upload, chunks, limit), owner=designer, filename=upload.filename,
-                                  kind=FileKind.identity_document, content_type=content_type)
+        stored = files.store_file(_capped(upload, _checked(upload), limit), owner=designer,
+                                  filename=upload.filename, kind=FileKind.identity_document)
         submission.documents.append(VerificationDocument(type=upload.type, sha256=stored.sha256,
                                                          stored_file_id=stored.id))
     submission.document_summary = [{"type": d.type.value, "sha256": d.sha256} for d in submission.documents]

@@ -1,10 +1,8 @@
 """The order page, My cases, the case page and its action buttons, reviews, case files."""
 from __future__ import annotations
 
-from urllib.parse import quote
-
 import sqlalchemy as sa
-from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request,
+from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
                    stream_with_context, url_for)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -23,6 +21,7 @@ from moderation.contact_filter import ContactDetailsRefused
 from storefront.cases.forms import (DeliveryForm, GrantForm, OrderForm, ReasonForm, RevisionForm,
                                     ReviewForm)
 from storefront.contact_refusal import keep_refused_attempt
+from storefront.files.downloads import user_file_response
 from storefront.files.posted import carried_files, form_files, uploaded_files
 from storefront.form_errors import show_domain_error
 
@@ -322,6 +321,5 @@ def download(reference: str, file_id: int):
                         reader=current_user)
         commit()
 
-    return Response(stream_with_context(stream()), mimetype=stored.content_type, headers={
-        "Content-Length": str(stored.size),
-        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(stored.original_name)}"})
+    return user_file_response(stream_with_context(stream()), name=stored.original_name,
+                              content_type=stored.content_type, length=stored.size)

@@ -1,9 +1,7 @@
 """The parties' side of a dispute: open it from the case, then one page for both parties."""
 from __future__ import annotations
 
-from urllib.parse import quote
-
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -19,6 +17,7 @@ from moderation.contact_filter import ContactDetailsRefused
 from storefront.contact_refusal import keep_refused_attempt
 from storefront.disputes.forms import (AnswerForm, ConfirmForm, EvidenceForm, OpenDisputeForm, ProposalForm,
                                        to_cents)
+from storefront.files.downloads import user_file_response
 from storefront.form_errors import show_domain_error
 
 bp = Blueprint("disputes", __name__, url_prefix="/disputes")
@@ -202,5 +201,4 @@ def download(dispute_id: int, file_id: int):
     stored, chunks = read_dispute_file(dispute, file_id, actor=current_user)
     name, content_type, size = stored.original_name, stored.content_type, stored.size
     commit()
-    return Response(chunks, mimetype=content_type, headers={
-        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name, safe='')}", "Content-Length": str(size)})
+    return user_file_response(chunks, name=name, content_type=content_type, length=size)

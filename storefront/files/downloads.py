@@ -1,4 +1,12 @@
-"""Streamed file responses: HTTP Range (resumable downloads) and the download log.
+"""Streamed file responses: the one way a user's bytes leave the app, HTTP Range (resumable
+downloads) and the download log.
+
+Every route that sends a stored file's bytes (my files, share links and their ZIP, message
+attachments, case and dispute files, back-office documents, the 3D viewer's fetch) answers
+through `user_file_response`: the type is one the upload check derived from the bytes
+(files.content_kinds) or application/octet-stream, never sniffed (nosniff), and the
+response is sandboxed with no source allowed, so even a file a browser did open would be
+an inert document of no origin: it cannot run script or reach this site's pages.
 
 The bytes come from files.operations.open_file (decrypting only the chunks a range touches);
 what was actually sent is recorded once the response ends — the last byte went out, or the
@@ -17,9 +25,12 @@ from urllib.parse import quote
 from flask import Flask, Response, current_app, request
 
 from extensions import commit, db
+from files.content_kinds import served_type
 
 log = logging.getLogger(__name__)
 
+# A user's file is never a page of ours: no script, plugin, form or same-origin access.
+SANDBOX_POLICY = "sandbox; default-src 'none'"
 _RANGE = re.compile(r"^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$", re.IGNORECASE)
 
 
@@ -87,25 +98,37 @@ def range_not_satisfiable(size: int) -> Response:
                                          "Cache-Control": "no-store"})
 
 
-def file_response(stored, byte_range: ByteRange, body: Iterable[bytes],
-                  record: Callable[[int, int], None], *, inline: bool = False) -> Response:
-    """The response that streams `body` (the file's bytes in `byte_range`) and then calls
-    record(first_byte, bytes_sent) in a unit of work of its own.
+def user_file_response(body: Iterable[bytes], *, name: str, content_type: str | None, length: int | None = None,
+                       status: int = 200, inline: bool = False, headers: dict | None = None) -> Response:
+    """A response carrying a user's bytes (see the module's docstring), as an attachment
+    named `name`; `inline` only for a script's fetch (the 3D viewer), never for a page.
 
     Private bytes: never kept by any cache (Cache-Control: no-store).
     """
-    headers = {
-        "Accept-Ranges": "bytes",
-        "Content-Length": str(byte_range.length),
+    sent = {
+        "Content-Disposition": "inline" if inline else attachment_disposition(name),
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": SANDBOX_POLICY,
         "Cache-Control": "no-store",
-        "ETag": entity_tag(stored),
-        "Content-Disposition": "inline" if inline else attachment_disposition(stored.original_name),
+        **(headers or {}),
     }
+    if length is not None:
+        sent["Content-Length"] = str(length)
+    return Response(body, status=status, content_type=served_type(content_type), headers=sent,
+                    direct_passthrough=True)
+
+
+def file_response(stored, byte_range: ByteRange, body: Iterable[bytes],
+                  record: Callable[[int, int], None], *, inline: bool = False) -> Response:
+    """The response that streams `body` (the file's bytes in `byte_range`) and then calls
+    record(first_byte, bytes_sent) in a unit of work of its own."""
+    headers = {"Accept-Ranges": "bytes", "ETag": entity_tag(stored)}
     if byte_range.partial:
         headers["Content-Range"] = f"bytes {byte_range.start}-{byte_range.end - 1}/{stored.size}"
     app = current_app._get_current_object()  # the body runs after the request's context is gone
-    return Response(recorded_stream(app, body, byte_range.start, record), status=206 if byte_range.partial else 200,
-                    mimetype=stored.content_type, headers=headers, direct_passthrough=True)
+    return user_file_response(recorded_stream(app, body, byte_range.start, record), name=stored.original_name,
+                              content_type=stored.content_type, length=byte_range.length,
+                              status=206 if byte_range.partial else 200, inline=inline, headers=headers)
 
 
 def recorded_stream(app: Flask, body: Iterable[bytes], first_byte: int,

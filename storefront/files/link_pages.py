@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from flask import (Response, abort, current_app, redirect, render_template, request, session,
+from flask import (abort, current_app, redirect, render_template, request, session,
                    stream_with_context, url_for)
 from flask_babel import gettext as _
 
@@ -154,6 +154,4 @@ def shared_zip(token: str):
     # request's context, kept alive for the body; the downloads are recorded in their own.
     body = stream_with_context(zip_stream(
         members, lambda record, first, sent: downloads.in_own_unit_of_work(app, record, first, sent)))
-    return Response(body, mimetype="application/zip", direct_passthrough=True, headers={
-        "Content-Disposition": downloads.attachment_disposition("occlusa-transfer.zip"),
-        "Cache-Control": "no-store"})
+    return downloads.user_file_response(body, name="occlusa-transfer.zip", content_type="application/zip")

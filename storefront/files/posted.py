@@ -39,5 +39,5 @@ def form_files(field_name: str, kind: FileKind) -> list[StoredFile]:
     for upload in request.files.getlist(field_name):
         if upload and upload.filename:
             stored.append(store_file(iter(lambda: upload.stream.read(PIECE), b""), owner=current_user,
-                                     filename=upload.filename, kind=kind, content_type=upload.mimetype or None))
+                                     filename=upload.filename, kind=kind))
     return stored

@@ -7,6 +7,8 @@
                                           409 {error, expected} when N is not where the upload stands
     DELETE /files/uploads/<token>         → abort the upload
 
+A file whose name or first bytes are not what its kind accepts (a program, a web page, an
+HTML page named `.stl`) is answered 415 {error}: the upload is given up, nothing is kept.
 A client that lost its connection asks HEAD/GET for `received_bytes` and goes on from there.
 Once complete, `check` is {done, failed, summary, warnings}: the read-back check (a job, so
 a client polls GET until `done`), with the mesh's size and plain warnings for STL/PLY/OBJ.
@@ -19,6 +21,7 @@ from flask_login import current_user, login_required
 
 from errors import DomainError, InvalidTransition, NotFound, PermissionDenied
 from extensions import commit, db
+from files.content_kinds import ContentRefused
 from files.uploads import (UploadOffsetMismatch, abort_upload, append_upload, find_upload, request_bytes,
                            start_upload)
 from models.files import FileKind, StoredFile, UploadSession
@@ -32,7 +35,7 @@ UPLOADABLE_KINDS = {FileKind.patient_scan.value, FileKind.design.value, FileKind
 def _refused(exc: DomainError):
     db.session.rollback()
     status = (404 if isinstance(exc, NotFound) else 403 if isinstance(exc, PermissionDenied)
-              else 409 if isinstance(exc, InvalidTransition) else 400)
+              else 409 if isinstance(exc, InvalidTransition) else 415 if isinstance(exc, ContentRefused) else 400)
     return jsonify(error=str(exc.message), field=exc.field), status
 
 
@@ -95,6 +98,12 @@ def upload_append(token: str):
     except UploadOffsetMismatch as exc:
         db.session.rollback()
         return jsonify(error=str(exc.message), expected=exc.expected), 409, {"Upload-Offset": str(exc.expected)}
+    except ContentRefused as exc:
+        db.session.rollback()
+        # Nothing of this file is kept: what earlier requests brought goes with the upload.
+        abort_upload(find_upload(token, owner=current_user), actor=current_user)
+        commit()
+        return jsonify(error=str(exc.message), field=exc.field), 415
     except DomainError as exc:
         return _refused(exc)
     commit()

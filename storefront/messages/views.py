@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import (Blueprint, Response, abort, flash, jsonify, redirect, render_template, request,
+from flask import (Blueprint, abort, flash, jsonify, redirect, render_template, request,
                    stream_with_context, url_for)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -20,6 +20,7 @@ from models.accounts import User
 from models.messaging import Conversation, ConversationKind, Message
 from moderation.contact_filter import ContactDetailsRefused
 from storefront.contact_refusal import keep_refused_attempt
+from storefront.files.downloads import user_file_response
 from storefront.files.posted import uploaded_files
 from storefront.form_errors import show_domain_error
 from storefront.messages.forms import MessageForm, ReportForm, StartConversationForm
@@ -144,15 +145,8 @@ def attachment(attachment_id: int):
         chunks = open_file(stored)
     except DomainError:
         abort(410)
-    return Response(stream_with_context(chunks), mimetype=stored.content_type, headers={
-        "Content-Disposition": f"attachment; filename*=UTF-8''{_quote(attached.name)}",
-        "Content-Length": str(stored.size)})
-
-
-def _quote(name: str) -> str:
-    from urllib.parse import quote
-
-    return quote(name, safe="")
+    return user_file_response(stream_with_context(chunks), name=attached.name, content_type=stored.content_type,
+                              length=stored.size)
 
 
 @bp.route("/start", methods=["GET", "POST"])

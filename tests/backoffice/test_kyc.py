@@ -81,6 +81,7 @@ def test_verifier_sees_documents_uncached_and_approval_deletes_them(app, client)
         f"/backoffice/verifications/{submission.id}").get_data(as_text=True)
     response = verifier_client.get(f"/backoffice/verifications/document/{document.id}")
     assert response.data == PASSPORT and response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Content-Security-Policy"] == "sandbox; default-src 'none'"  # never a page of ours
 
     verifier_client.post(f"/backoffice/verifications/{submission.id}/approve")
 

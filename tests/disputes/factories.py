@@ -55,7 +55,7 @@ def disputed(client: User, designer: User, **kwargs):
     return case, dispute
 
 
-def upload(name: str = "photo.png", body: bytes = b"\x89PNG fake") -> tuple[str, object]:
+def upload(name: str = "photo.png", body: bytes = b"\x89PNG\r\n\x1a\n fake") -> tuple[str, object]:
     return name, io.BytesIO(body)
 
 

@@ -28,7 +28,7 @@ def test_the_client_opens_a_dispute_with_a_file_from_the_case(client):
     assert page.status_code == 200 and "Why are you disputing this case?" in page.get_data(as_text=True)
     response = client.post(f"/disputes/new/{case.id}", data={
         "reason": "poor_quality", "statement": STATEMENT,
-        "evidence": [(io.BytesIO(b"\x89PNG margin"), "margin.png")]}, content_type="multipart/form-data")
+        "evidence": [(io.BytesIO(b"\x89PNG\r\n\x1a\n margin"), "margin.png")]}, content_type="multipart/form-data")
     assert response.status_code == 302
     dispute = db.session.scalar(sa.select(Dispute))
     assert response.headers["Location"].endswith(f"/disputes/{dispute.id}")
@@ -36,7 +36,8 @@ def test_the_client_opens_a_dispute_with_a_file_from_the_case(client):
     body = client.get(f"/disputes/{dispute.id}").get_data(as_text=True)
     assert STATEMENT in body and "margin.png" in body and "Withdraw my dispute" in body
     download = client.get(f"/disputes/{dispute.id}/files/{dispute.evidence[0].file_id}")
-    assert download.status_code == 200 and download.data == b"\x89PNG margin"
+    assert download.status_code == 200 and download.data == b"\x89PNG\r\n\x1a\n margin"
+    assert download.mimetype == "image/png" and download.headers["Content-Security-Policy"] == "sandbox; default-src 'none'"
 
 
 def test_a_statement_with_contact_details_is_refused_and_kept_for_moderators(client):
@@ -138,6 +139,7 @@ def test_the_agent_reads_case_files_for_the_dispute_only_logged_and_never_patien
     staff_login(client, agent)
     got = client.get(f"/backoffice/resolution/{dispute.id}/files/{delivery.file_id}")
     assert got.status_code == 200 and got.data == b"solid crown\n"
+    assert got.headers["Content-Disposition"].startswith("attachment") and got.headers["X-Content-Type-Options"] == "nosniff"
     entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "dispute.file_read"))
     assert entry.actor_id == agent.id and entry.object_id == str(delivery.file_id)
     assert client.get(f"/backoffice/resolution/{dispute.id}/files/{scan.id}").status_code == 404

@@ -36,7 +36,7 @@ def test_dispute_answer_split_ruling_and_balances(live_server, browser):
     page.select_option("#reason", "not_per_prescription")
     page.fill("#statement", STATEMENT)
     page.set_input_files("#evidence", files=[{"name": "margin-36.png", "mimeType": "image/png",
-                                              "buffer": b"\x89PNG margin photo"}])
+                                              "buffer": b"\x89PNG\r\n\x1a\n margin photo"}])
     page.click("button[type=submit].btn-danger")
     page.wait_for_load_state("networkidle")
     assert "Your dispute is open" in page.inner_text("body")

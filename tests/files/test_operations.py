@@ -96,7 +96,7 @@ def test_a_broken_stream_stores_nothing(storage, owner):
         raise ConnectionResetError("client went away")
 
     with pytest.raises(ConnectionResetError):
-        store_file(dropped(), owner=owner, filename="scan.ply", kind=FileKind.patient_scan)
+        store_file(dropped(), owner=owner, filename="scan.stl", kind=FileKind.patient_scan)
 
     assert db.session.query(StoredFile).count() == 0
     if hasattr(storage, "client"):
@@ -201,8 +201,8 @@ def test_names_and_types_are_cleaned(local_storage, owner):
 def test_permissions(local_storage, owner, designer):
     verifier = make_user(roles=(StaffRole.verifier,))
     admin = make_user(roles=(StaffRole.admin,))
-    scan = _store(owner, b"scan", kind=FileKind.patient_scan)
-    passport = _store(designer, b"passport", kind=FileKind.identity_document)
+    scan = _store(owner, b"solid scan\nendsolid scan\n", name="scan.stl", kind=FileKind.patient_scan)
+    passport = _store(designer, b"%PDF-1.7 passport", name="passport.pdf", kind=FileKind.identity_document)
 
     assert can_read(owner, scan) and can_delete(owner, scan) and can_share(owner, scan)
     assert not can_read(designer, scan) and not can_delete(designer, scan) and not can_share(designer, scan)
@@ -216,7 +216,7 @@ def test_permissions(local_storage, owner, designer):
 
 
 def test_other_areas_grant_reading_through_rules(local_storage, owner, designer, monkeypatch):
-    scan = _store(owner, b"scan", kind=FileKind.patient_scan)
+    scan = _store(owner, b"solid scan\nendsolid scan\n", name="scan.stl", kind=FileKind.patient_scan)
     monkeypatch.setattr("files.permissions.READ_RULES", [*READ_RULES, f"{__name__}:_designer_of_the_case"])
 
     assert can_read(designer, scan)

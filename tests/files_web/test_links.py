@@ -41,7 +41,8 @@ def test_sizes_are_written_in_the_readers_language(client, login, owner, app, mo
 
 def test_a_transfer_without_javascript_posts_the_files_with_the_form(client, login, owner):
     login(owner)
-    response = client.post("/files/new", data={"files": [(io.BytesIO(b"abc"), "crown.ply")], "kind": "design",
+    ply = b"ply\nformat ascii 1.0\nend_header\n"
+    response = client.post("/files/new", data={"files": [(io.BytesIO(ply), "crown.ply")], "kind": "design",
                                                "days": "7"}, content_type="multipart/form-data")
     assert response.status_code == 302
     stored = db.session.scalar(db.select(StoredFile))
@@ -149,7 +150,7 @@ def test_download_all_is_a_zip_with_the_right_bytes(client, owner):
 
 
 def test_download_all_of_patient_scans_deletes_them_once_sent(client, owner):
-    scans = [make_file(owner, payload(500), name=f"scan{n}.ply") for n in range(2)]
+    scans = [make_file(owner, payload(500), name=f"scan{n}.stl") for n in range(2)]
     _, token = make_link(owner, scans)
     client.get(f"/t/{token}/all.zip").get_data()
     db.session.expire_all()

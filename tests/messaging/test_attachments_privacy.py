@@ -43,7 +43,7 @@ def test_parties_read_a_patient_scan_and_staff_never_do(monkeypatch):
 def test_staff_with_a_reading_rule_may_read_other_attachments(monkeypatch):
     import messaging.permissions as permissions
 
-    _client, _designer, agent, stored = _thread_with(FileKind.image)
+    _client, _designer, agent, stored = _thread_with(FileKind.design)
     monkeypatch.setattr(permissions, "STAFF_READ_RULES", [lambda user, conversation: True])
     assert can_read_message_file(agent, stored)
 
