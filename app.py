@@ -1,13 +1,14 @@
 """create_app(): configuration, extensions, blueprints, back office, CLI and error pages."""
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 from typing import Any
 
 from flask import Flask, has_request_context, g, jsonify, render_template, request, session
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, user_loaded_from_cookie
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -65,7 +66,15 @@ def _init_login(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = None  # the login page says it itself
+    # "strong": a session cookie shown from another address or browser is dropped.
     login_manager.session_protection = "strong"
+    login_manager._session_identifier_generator = _browser_identity
+
+    @user_loaded_from_cookie.connect_via(app)
+    def mark_restored_session(sender, user):
+        # Flask-Login restores the session from the remember cookie without the browser's
+        # identity, so "strong" would drop it on the next page: "Keep me logged in" lasted one page.
+        session["_id"] = _browser_identity()
 
     @login_manager.user_loader
     def load_user(identity: str):
@@ -77,6 +86,13 @@ def _init_login(app: Flask) -> None:
         if user is None or user.session_version != int(version) or not user.is_active:
             return None
         return user
+
+
+def _browser_identity() -> str:
+    """Who holds a session: the client's address (as ProxyFix resolved it, never a header the
+    client wrote itself) and its browser."""
+    agent = request.headers.get("User-Agent", "")
+    return hashlib.sha512(f"{request.remote_addr}|{agent}".encode()).hexdigest()
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -138,6 +138,13 @@ def change_password(user: User, *, current_password: str, new_password: str) -> 
     _set_password(user, new_password)
 
 
+def end_sessions(user: User) -> None:
+    """Log the account out everywhere: every session and "keep me logged in" cookie issued so
+    far carries the old session version and opens nothing any more (a copied cookie included)."""
+    user = db.session.get(User, user.id, with_for_update=True, populate_existing=True)
+    user.session_version += 1
+
+
 def _set_password(user: User, new_password: str) -> None:
     user.password_hash = hash_password(new_password)
     user.session_version += 1

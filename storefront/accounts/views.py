@@ -72,8 +72,10 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    operations.end_sessions(current_user)
+    commit()
     logout_user()
-    flash(_("You are logged out."), "info")
+    flash(_("You are logged out on all your devices."), "info")
     return redirect(url_for("pages.home"))
 
 
@@ -162,7 +164,9 @@ def settings():
             else:
                 commit()
                 if action == "password":
-                    login_user(current_user._get_current_object())  # this session goes on, new version
+                    # This session goes on under the new version, and stays remembered if it was.
+                    remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+                    login_user(current_user._get_current_object(), remember=remembered)
                     flash(_("Your password is changed. Your other sessions are logged out."), "success")
                 elif action == "email":
                     flash(_("Follow the link we sent to %(email)s to confirm the change.",
