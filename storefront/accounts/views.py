@@ -12,17 +12,13 @@ from extensions import commit, db, limiter
 from storefront.accounts.forms import (ChangeEmailForm, ChangePasswordForm, DeleteAccountForm,
                                        ForgotPasswordForm, LoginForm, ResetPasswordForm, SignUpForm)
 from storefront.form_errors import show_domain_error
+from storefront.next_page import next_page, referring_page
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 
 
 def _limit(name: str):
     return limiter.limit(lambda: current_app.config[name], methods=["POST"])
-
-
-def _safe_next(default: str) -> str:
-    target = request.args.get("next") or ""
-    return target if target.startswith("/") and not target.startswith("//") else default
 
 
 @bp.route("/signup", methods=["GET", "POST"])
@@ -52,7 +48,7 @@ def signup():
 @_limit("RATELIMIT_LOGIN")
 def login():
     if current_user.is_authenticated:
-        return redirect(_safe_next(url_for("pages.home")))
+        return redirect(next_page(url_for("pages.home")))
     form = LoginForm()
     if form.validate_on_submit():
         try:
@@ -65,7 +61,7 @@ def login():
             login_user(user, remember=form.remember.data)
             if user.locale:
                 session["lang"] = user.locale
-            return redirect(_safe_next(url_for("pages.home")))
+            return redirect(next_page(url_for("pages.home")))
     return render_template("accounts/login.html", form=form)
 
 
@@ -105,7 +101,7 @@ def resend_confirmation():
         operations.send_confirmation(current_user)
         commit()
     flash(_("We sent a new confirmation link to %(email)s.", email=current_user.email), "info")
-    return redirect(request.referrer or url_for("pages.home"))
+    return redirect(referring_page(url_for("pages.home")))
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])

@@ -6,6 +6,7 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from extensions import commit, db
+from storefront.next_page import next_page
 
 bp = Blueprint("pages", __name__)
 
@@ -30,11 +31,7 @@ def set_language():
 
             set_locale(current_user, lang)
             commit()
-    target = request.form.get("next") or url_for("pages.home")
-    # Only ever go back to a page of ours.
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("pages.home")
-    return redirect(target)
+    return redirect(next_page(url_for("pages.home")))
 
 
 @bp.get("/healthz")
