@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, user_loaded_from_cookie
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config
 from errors import DomainError, InvalidTransition, NotFound, PermissionDenied
@@ -25,6 +26,11 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     if overrides:
         app.config.update(overrides)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    hops = app.config["TRUSTED_PROXY_HOPS"]
+    if hops:
+        # The client's address and scheme as our own proxies saw them: rate limits and session
+        # protection then key on each client, not on the load balancer's address.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
     import models  # noqa: F401 - registers every table with the metadata
 
