@@ -15,6 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config
 from errors import DomainError, InvalidTransition, NotFound, PermissionDenied
+from files.crypto import load_master_key
 from extensions import babel, csrf, db, limiter, login_manager, migrate
 
 
@@ -25,6 +26,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.config.update(config.load(app.instance_path))
     if overrides:
         app.config.update(overrides)
+    refuse_weak_settings(app.config)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     hops = app.config["TRUSTED_PROXY_HOPS"]
     if hops:
@@ -52,6 +54,32 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         from jobs.sweep import start_local_sweeper
         start_local_sweeper(app, app.config["SWEEP_EVERY_SECONDS"])
     return app
+
+
+# SECRET_KEY values of tutorials and templates: a production server never starts on one.
+WEAK_SECRET_KEYS = {"changeme", "change-me", "change_me", "changethis", "dev", "development", "secret",
+                    "secret-key", "secret_key", "secretkey", "your-secret-key", "default", "test", "testing",
+                    "password", "occlusa", "flask"}
+MIN_SECRET_KEY_BYTES = 32
+
+
+def refuse_weak_settings(settings) -> None:
+    """Refuse to start, naming every problem at once, on settings that would leave the platform open:
+    in production a known or short SECRET_KEY; anywhere, a FILES_MASTER_KEY that is not 32 bytes
+    (found now rather than at the first upload)."""
+    problems = []
+    if settings["PRODUCTION"]:
+        secret = str(settings.get("SECRET_KEY") or "")
+        if secret.strip().lower() in WEAK_SECRET_KEYS or len(secret.encode()) < MIN_SECRET_KEY_BYTES:
+            problems.append(f"SECRET_KEY is a known or short value: use at least {MIN_SECRET_KEY_BYTES} random "
+                            "bytes (python -c 'import secrets; print(secrets.token_urlsafe(48))')")
+    try:
+        load_master_key(str(settings.get("FILES_MASTER_KEY") or ""))
+    except ValueError:
+        problems.append("FILES_MASTER_KEY must be 32 random bytes in urlsafe base64 (python -c 'import base64, os; "
+                        "print(base64.urlsafe_b64encode(os.urandom(32)).decode())')")
+    if problems:
+        raise RuntimeError("Refusing to start: " + "; ".join(problems))
 
 
 def _select_locale() -> str:

@@ -32,8 +32,13 @@ def register_cli(app: Flask) -> None:
 
     @app.cli.command("seed-demo")
     def seed_demo():
-        """Create or refresh the demo data (idempotent)."""
+        """Create or refresh the demo data (idempotent). Refused in production."""
         from demo.seed import seed_all
+
+        if app.config["PRODUCTION"]:
+            # The demo's staff accounts share the password and second factor printed in the README.
+            raise click.ClickException("seed-demo is refused under APP_ENV=production: the demo accounts' "
+                                       "password and second factor are public")
 
         for line in seed_all():
             click.echo(line)
