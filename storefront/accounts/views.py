@@ -29,7 +29,7 @@ def signup():
     form = SignUpForm()
     if form.validate_on_submit():
         try:
-            user = operations.sign_up(
+            operations.sign_up(
                 email=form.email.data, password=form.password.data, display_name=form.display_name.data,
                 hires=form.role.data in ("hire", "both"), designs=form.role.data in ("design", "both"),
                 locale=session.get("lang"))
@@ -38,9 +38,11 @@ def signup():
             show_domain_error(form, exc)
         else:
             commit()
-            login_user(user)
-            flash(_("Welcome! We sent a confirmation link to %(email)s.", email=user.email), "success")
-            return redirect(url_for("pages.home"))
+            # The same answer whether or not the address already had an account (its owner got
+            # a mail instead): nobody learns from this page who is registered.
+            flash(_("We sent a mail to %(email)s: follow its link to confirm your address, and log in.",
+                    email=operations.normalise_email(form.email.data)), "success")
+            return redirect(url_for("accounts.login"))
     return render_template("accounts/signup.html", form=form)
 
 
@@ -128,10 +130,14 @@ def reset_password(token: str):
             flash(_("This reset link has expired. Ask for a new one.") if exc.expired
                   else _("This reset link is not valid or was already used. Ask for a new one."), "error")
             return redirect(url_for("accounts.forgot_password"))
-        commit()
-        logout_user()
-        flash(_("Your password is changed. You can log in with it now."), "success")
-        return redirect(url_for("accounts.login"))
+        except DomainError as exc:
+            db.session.rollback()
+            show_domain_error(form, exc)
+        else:
+            commit()
+            logout_user()
+            flash(_("Your password is changed. You can log in with it now."), "success")
+            return redirect(url_for("accounts.login"))
     return render_template("accounts/reset_password.html", form=form)
 
 
