@@ -15,8 +15,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config
 from errors import DomainError, InvalidTransition, NotFound, PermissionDenied
-from files.crypto import load_master_key
 from extensions import babel, csrf, db, limiter, login_manager, migrate
+from files.crypto import load_master_key
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
