@@ -1,6 +1,7 @@
 """create_app(): configuration, extensions, blueprints, back office, CLI and error pages."""
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
 import os
@@ -8,13 +9,15 @@ from typing import Any
 
 from flask import Flask, Request, has_request_context, g, jsonify, render_template, request, session
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, user_loaded_from_cookie
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config
 from errors import DomainError, InvalidTransition, NotFound, PermissionDenied
 from extensions import babel, csrf, db, limiter, login_manager, migrate
+from files.crypto import load_master_key
 
 
 class FormRequest(Request):
@@ -35,7 +38,13 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.config.update(config.load(app.instance_path))
     if overrides:
         app.config.update(overrides)
+    refuse_weak_settings(app.config)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    hops = app.config["TRUSTED_PROXY_HOPS"]
+    if hops:
+        # The client's address and scheme as our own proxies saw them: rate limits and session
+        # protection then key on each client, not on the load balancer's address.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
     import models  # noqa: F401 - registers every table with the metadata
 
@@ -59,6 +68,32 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     return app
 
 
+# SECRET_KEY values of tutorials and templates: a production server never starts on one.
+WEAK_SECRET_KEYS = {"changeme", "change-me", "change_me", "changethis", "dev", "development", "secret",
+                    "secret-key", "secret_key", "secretkey", "your-secret-key", "default", "test", "testing",
+                    "password", "occlusa", "flask"}
+MIN_SECRET_KEY_BYTES = 32
+
+
+def refuse_weak_settings(settings) -> None:
+    """Refuse to start, naming every problem at once, on settings that would leave the platform open:
+    in production a known or short SECRET_KEY; anywhere, a FILES_MASTER_KEY that is not 32 bytes
+    (found now rather than at the first upload)."""
+    problems = []
+    if settings["PRODUCTION"]:
+        secret = str(settings.get("SECRET_KEY") or "")
+        if secret.strip().lower() in WEAK_SECRET_KEYS or len(secret.encode()) < MIN_SECRET_KEY_BYTES:
+            problems.append(f"SECRET_KEY is a known or short value: use at least {MIN_SECRET_KEY_BYTES} random "
+                            "bytes (python -c 'import secrets; print(secrets.token_urlsafe(48))')")
+    try:
+        load_master_key(str(settings.get("FILES_MASTER_KEY") or ""))
+    except ValueError:
+        problems.append("FILES_MASTER_KEY must be 32 random bytes in urlsafe base64 (python -c 'import base64, os; "
+                        "print(base64.urlsafe_b64encode(os.urandom(32)).decode())')")
+    if problems:
+        raise RuntimeError("Refusing to start: " + "; ".join(problems))
+
+
 def _select_locale() -> str:
     languages = ["en", "fr"]
     if not has_request_context():
@@ -77,7 +112,15 @@ def _init_login(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = None  # the login page says it itself
+    # "strong": a session cookie shown from another address or browser is dropped.
     login_manager.session_protection = "strong"
+    login_manager._session_identifier_generator = _browser_identity
+
+    @user_loaded_from_cookie.connect_via(app)
+    def mark_restored_session(sender, user):
+        # Flask-Login restores the session from the remember cookie without the browser's
+        # identity, so "strong" would drop it on the next page: "Keep me logged in" lasted one page.
+        session["_id"] = _browser_identity()
 
     @login_manager.user_loader
     def load_user(identity: str):
@@ -89,6 +132,13 @@ def _init_login(app: Flask) -> None:
         if user is None or user.session_version != int(version) or not user.is_active:
             return None
         return user
+
+
+def _browser_identity() -> str:
+    """Who holds a session: the client's address (as ProxyFix resolved it, never a header the
+    client wrote itself) and its browser."""
+    agent = request.headers.get("User-Agent", "")
+    return hashlib.sha512(f"{request.remote_addr}|{agent}".encode()).hexdigest()
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -33,8 +33,13 @@ def register_cli(app: Flask) -> None:
 
     @app.cli.command("seed-demo")
     def seed_demo():
-        """Create or refresh the demo data (idempotent)."""
+        """Create or refresh the demo data (idempotent). Refused in production."""
         from demo.seed import seed_all
+
+        if app.config["PRODUCTION"]:
+            # The demo's staff accounts share the password and second factor printed in the README.
+            raise click.ClickException("seed-demo is refused under APP_ENV=production: the demo accounts' "
+                                       "password and second factor are public")
 
         for line in seed_all():
             click.echo(line)
@@ -68,11 +73,14 @@ def register_cli(app: Flask) -> None:
 
 def _new_staff(email: str, password: str, name: str | None):
     from accounts.operations import normalise_email
-    from accounts.passwords import hash_password
+    from accounts.passwords import hash_password, is_common
     from extensions import db
     from models.accounts import User
     from models.types import utcnow
 
+    if is_common(password):
+        raise click.ClickException("This password is one of the most common ones, tried first by anyone guessing: "
+                                   "choose another")
     user = User(email=normalise_email(email), password_hash=hash_password(password),
                 display_name=name or email.split("@")[0], is_client=False, is_designer=False,
                 email_confirmed_at=utcnow())

@@ -107,6 +107,9 @@ def load(instance_path: str) -> dict:
         "REMEMBER_COOKIE_SECURE": _bool(os.environ.get("COOKIE_SECURE"), production),
         "REMEMBER_COOKIE_DURATION": 60 * 60 * 24 * 30,
         "PREFERRED_URL_SCHEME": "https" if production else "http",
+        # How many proxies (load balancer, nginx) stand in front and append to X-Forwarded-For:
+        # the client's address is the one the outermost of them saw. 0: exposed directly.
+        "TRUSTED_PROXY_HOPS": _int("TRUSTED_PROXY_HOPS", 0),
         # Requests: uploads of scans stream through files/ in chunks, so a request stays small.
         "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 64 * 1024 * 1024),
         "WTF_CSRF_TIME_LIMIT": None,

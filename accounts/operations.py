@@ -10,10 +10,10 @@ from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 
 from accounts import tokens
-from accounts.passwords import DUMMY_HASH, hash_password, needs_rehash, verify_password
+from accounts.passwords import DUMMY_HASH, hash_password, is_common, needs_rehash, verify_password
 from errors import DomainError
 from extensions import db
-from messaging.mail import send_mail
+from messaging.mail import public_link, send_mail
 from models.accounts import AccountStatus, StaffRole, StaffRoleGrant, User
 from models.moderation import ViolationSource
 from models.types import utcnow
@@ -36,22 +36,38 @@ def find_by_email(email: str) -> User | None:
 
 
 def sign_up(*, email: str, password: str, display_name: str, hires: bool, designs: bool,
-            locale: str | None = None) -> User:
-    """Create an account and send the confirmation mail. Raises DomainError if the e-mail is taken,
-    ContactDetailsRefused if the name carries contact details."""
+            locale: str | None = None) -> User | None:
+    """Create an account and send the confirmation mail; raises DomainError for a bad choice,
+    ContactDetailsRefused if the name carries contact details.
+
+    For an address that already has an account nothing is created and its owner is told by
+    mail instead (None): the visitor's answer is the same, so sign-up reveals no address.
+    """
     email = normalise_email(email)
     display_name = _screened_name(display_name, author=None)
     if not (hires or designs):
         raise DomainError(_l("Choose at least one: hire designers, or design."), field="role")
-    if find_by_email(email) is not None:
-        raise DomainError(_l("An account already uses this e-mail address. Log in or reset your password."),
-                          field="email")
-    user = User(email=email, password_hash=hash_password(password), display_name=display_name,
+    require_uncommon(password, field="password")
+    password_hash = hash_password(password)  # also for a taken address: both answers take as long
+    owner = find_by_email(email)
+    if owner is not None:
+        if owner.status not in (AccountStatus.deleted, AccountStatus.terminated):
+            send_mail(owner.email, "signup_attempt", locale=owner.locale, user=owner,
+                      link=public_link("accounts.forgot_password"))
+        return None
+    user = User(email=email, password_hash=password_hash, display_name=display_name,
                 is_client=hires, is_designer=designs, locale=locale)
     db.session.add(user)
     db.session.flush()
     send_confirmation(user)
     return user
+
+
+def require_uncommon(password: str, *, field: str) -> None:
+    """Refuse a password from the list of the most common ones (guessed first by any attacker)."""
+    if is_common(password):
+        raise DomainError(_l("This is one of the most common passwords, tried first by anyone guessing. "
+                             "Choose another one."), field=field)
 
 
 def send_confirmation(user: User, email: str | None = None) -> None:
@@ -125,7 +141,7 @@ def request_password_reset(email: str) -> None:
 def reset_password(token: str, new_password: str) -> User:
     """Set a new password from a reset link; the link dies with the old password. Raises TokenInvalid."""
     user = tokens.read_reset_token(token, lambda uid: db.session.get(User, uid, with_for_update=True))
-    _set_password(user, new_password)
+    _set_password(user, new_password, field="password")
     # Whoever knew the old password is logged out; following the link proves the mailbox.
     user.email_confirmed_at = user.email_confirmed_at or utcnow()
     return user
@@ -135,10 +151,18 @@ def change_password(user: User, *, current_password: str, new_password: str) -> 
     """Change the password after checking the current one; other sessions are logged out."""
     if not verify_password(user.password_hash, current_password):
         raise DomainError(_l("The current password is not correct."), field="current_password")
-    _set_password(user, new_password)
+    _set_password(user, new_password, field="new_password")
 
 
-def _set_password(user: User, new_password: str) -> None:
+def end_sessions(user: User) -> None:
+    """Log the account out everywhere: every session and "keep me logged in" cookie issued so
+    far carries the old session version and opens nothing any more (a copied cookie included)."""
+    user = db.session.get(User, user.id, with_for_update=True, populate_existing=True)
+    user.session_version += 1
+
+
+def _set_password(user: User, new_password: str, *, field: str) -> None:
+    require_uncommon(new_password, field=field)
     user.password_hash = hash_password(new_password)
     user.session_version += 1
     record_action("account.password_changed", user, actor=user)

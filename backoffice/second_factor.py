@@ -15,6 +15,7 @@ from extensions import commit, db, limiter
 from moderation import second_factor
 from backoffice.forms import CodeForm
 from storefront.form_errors import show_domain_error
+from storefront.next_page import next_page
 
 bp = Blueprint("backoffice_auth", __name__, url_prefix="/backoffice/second-factor")
 
@@ -47,8 +48,7 @@ def guard_backoffice():
 
 
 def _safe_next() -> str:
-    target = request.args.get("next") or ""
-    return target if target.startswith("/backoffice") else url_for("backoffice.index")
+    return next_page(url_for("backoffice.index"), under="/backoffice")
 
 
 def _limit():

@@ -14,17 +14,13 @@ from storefront.accounts.forms import (ChangeEmailForm, ChangeNameForm, ChangePa
                                        ForgotPasswordForm, LoginForm, ResetPasswordForm, SignUpForm)
 from storefront.contact_refusal import keep_refused_attempt
 from storefront.form_errors import show_domain_error
+from storefront.next_page import next_page, referring_page
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 
 
 def _limit(name: str):
     return limiter.limit(lambda: current_app.config[name], methods=["POST"])
-
-
-def _safe_next(default: str) -> str:
-    target = request.args.get("next") or ""
-    return target if target.startswith("/") and not target.startswith("//") else default
 
 
 @bp.route("/signup", methods=["GET", "POST"])
@@ -36,7 +32,7 @@ def signup():
     refusal = None
     if form.validate_on_submit():
         try:
-            user = operations.sign_up(
+            operations.sign_up(
                 email=form.email.data, password=form.password.data, display_name=form.display_name.data,
                 hires=form.role.data in ("hire", "both"), designs=form.role.data in ("design", "both"),
                 locale=session.get("lang"))
@@ -48,9 +44,11 @@ def signup():
             show_domain_error(form, exc)
         else:
             commit()
-            login_user(user)
-            flash(_("Welcome! We sent a confirmation link to %(email)s.", email=user.email), "success")
-            return redirect(url_for("pages.home"))
+            # The same answer whether or not the address already had an account (its owner got
+            # a mail instead): nobody learns from this page who is registered.
+            flash(_("We sent a mail to %(email)s: follow its link to confirm your address, and log in.",
+                    email=operations.normalise_email(form.email.data)), "success")
+            return redirect(url_for("accounts.login"))
     return render_template("accounts/signup.html", form=form, refusal=refusal)
 
 
@@ -58,7 +56,7 @@ def signup():
 @_limit("RATELIMIT_LOGIN")
 def login():
     if current_user.is_authenticated:
-        return redirect(_safe_next(url_for("pages.home")))
+        return redirect(next_page(url_for("pages.home")))
     form = LoginForm()
     if form.validate_on_submit():
         try:
@@ -71,15 +69,17 @@ def login():
             login_user(user, remember=form.remember.data)
             if user.locale:
                 session["lang"] = user.locale
-            return redirect(_safe_next(url_for("pages.home")))
+            return redirect(next_page(url_for("pages.home")))
     return render_template("accounts/login.html", form=form)
 
 
 @bp.post("/logout")
 @login_required
 def logout():
+    operations.end_sessions(current_user)
+    commit()
     logout_user()
-    flash(_("You are logged out."), "info")
+    flash(_("You are logged out on all your devices."), "info")
     return redirect(url_for("pages.home"))
 
 
@@ -109,7 +109,7 @@ def resend_confirmation():
         operations.send_confirmation(current_user)
         commit()
     flash(_("We sent a new confirmation link to %(email)s.", email=current_user.email), "info")
-    return redirect(request.referrer or url_for("pages.home"))
+    return redirect(referring_page(url_for("pages.home")))
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
@@ -136,10 +136,14 @@ def reset_password(token: str):
             flash(_("This reset link has expired. Ask for a new one.") if exc.expired
                   else _("This reset link is not valid or was already used. Ask for a new one."), "error")
             return redirect(url_for("accounts.forgot_password"))
-        commit()
-        logout_user()
-        flash(_("Your password is changed. You can log in with it now."), "success")
-        return redirect(url_for("accounts.login"))
+        except DomainError as exc:
+            db.session.rollback()
+            show_domain_error(form, exc)
+        else:
+            commit()
+            logout_user()
+            flash(_("Your password is changed. You can log in with it now."), "success")
+            return redirect(url_for("accounts.login"))
     return render_template("accounts/reset_password.html", form=form)
 
 
@@ -177,7 +181,9 @@ def settings():
                 if action == "name":
                     flash(_("Others now see you as %(name)s.", name=current_user.display_name), "success")
                 elif action == "password":
-                    login_user(current_user._get_current_object())  # this session goes on, new version
+                    # This session goes on under the new version, and stays remembered if it was.
+                    remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+                    login_user(current_user._get_current_object(), remember=remembered)
                     flash(_("Your password is changed. Your other sessions are logged out."), "success")
                 elif action == "email":
                     flash(_("Follow the link we sent to %(email)s to confirm the change.",

@@ -16,6 +16,7 @@ from models.listings import Favourite, Listing
 from models.profiles import CatalogueImage, DesignerProfile
 from profiles import is_pro
 from storefront.catalogue.forms import SearchForm
+from storefront.next_page import next_page
 
 bp = Blueprint("catalogue", __name__)
 
@@ -95,9 +96,7 @@ def toggle_favourite(listing_id: int):
     commit()
     if request.accept_mimetypes.best == "application/json":
         return jsonify(favourite=on)
-    target = request.form.get("next") or ""
-    return redirect(target if target.startswith("/") and not target.startswith("//")
-                    else url_for("catalogue.listing", listing_id=listing_id))
+    return redirect(next_page(url_for("catalogue.listing", listing_id=listing_id)))
 
 
 def _picture(token: str, column):

@@ -25,6 +25,7 @@ from storefront.files import downloads, inventory
 from storefront.files.posted import carried_files, form_files, uploaded_files
 from storefront.files.forms import ConfirmForm, TransferForm
 from storefront.form_errors import show_domain_error
+from storefront.next_page import next_page
 
 bp = Blueprint("files", __name__)
 
@@ -173,8 +174,7 @@ def delete(file_id: int):
         else:
             commit()
             flash(_("The file was deleted."), "success")
-    target = request.form.get("next") or ""
-    return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("files.my_files"))
+    return redirect(next_page(url_for("files.my_files")))
 
 
 @bp.get("/files/<int:file_id>/download")

@@ -24,6 +24,7 @@ from storefront.files.downloads import user_file_response
 from storefront.files.posted import uploaded_files
 from storefront.form_errors import show_domain_error
 from storefront.messages.forms import MessageForm, ReportForm, StartConversationForm
+from storefront.next_page import next_page
 
 bp = Blueprint("messages", __name__, url_prefix="/messages")
 # The thread partial is included by the case page too: its helpers are app-wide.
@@ -267,5 +268,4 @@ def unblock(user_id: int):
 
 
 def _back() -> str:
-    target = request.form.get("next") or ""
-    return target if target.startswith("/") and not target.startswith("//") else url_for("messages.inbox")
+    return next_page(url_for("messages.inbox"))

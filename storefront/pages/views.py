@@ -8,6 +8,7 @@ from sqlalchemy import text
 from extensions import commit, db
 from jobs.sweep import sweep_health
 from models.types import utcnow
+from storefront.next_page import next_page
 
 bp = Blueprint("pages", __name__)
 STARTED_AT = utcnow()  # a fresh process gives the sweeps one stale period before it reports them
@@ -33,11 +34,7 @@ def set_language():
 
             set_locale(current_user, lang)
             commit()
-    target = request.form.get("next") or url_for("pages.home")
-    # Only ever go back to a page of ours.
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("pages.home")
-    return redirect(target)
+    return redirect(next_page(url_for("pages.home")))
 
 
 @bp.get("/healthz")

@@ -1,4 +1,4 @@
-"""A person signs up, is told to confirm, switches to French, logs out and back in."""
+"""A person signs up, logs in, is told to confirm, switches to French, logs out and back in."""
 from __future__ import annotations
 
 from playwright.sync_api import expect
@@ -16,6 +16,8 @@ def test_sign_up_switch_language_log_out_and_in(live_server, page):
     page.check("input[name=role][value=both]")
     page.check("#accept_terms")
     page.click("main button[type=submit]")
+    expect(page.locator("main")).to_contain_text("We sent a mail to nord@example.com")
+    log_in(page, base, "nord@example.com", "a long password")
     expect(page.locator(".banner-warning")).to_contain_text("confirm your e-mail")
 
     # the switch submits on change once the page's scripts have run (deferred: before DOMContentLoaded)
