@@ -32,7 +32,7 @@ def party_of(case: Case, user: User | None) -> DisputeParty | None:
 
 
 def is_resolution_agent(user: User | None) -> bool:
-    return _signed_in(user) and user.has_role(StaffRole.resolution_agent)
+    return _signed_in(user) and user.has_staff_power(StaffRole.resolution_agent)
 
 
 def can_open_dispute(user: User | None, case: Case) -> bool:

@@ -40,7 +40,7 @@ def can_read(user: User | None, stored: StoredFile) -> bool:
     if _is_owner(user, stored):
         return True
     if stored.kind == FileKind.identity_document:
-        return user.has_role(StaffRole.verifier)
+        return user.has_staff_power(StaffRole.verifier)
     return any(_rule(target)(user, stored) for target in READ_RULES)
 
 
@@ -50,7 +50,7 @@ def can_delete(user: User | None, stored: StoredFile) -> bool:
         return False
     if _is_owner(user, stored):
         return True
-    return stored.kind == FileKind.identity_document and user.has_role(StaffRole.verifier)
+    return stored.kind == FileKind.identity_document and user.has_staff_power(StaffRole.verifier)
 
 
 def can_share(user: User | None, stored: StoredFile) -> bool:
