@@ -52,7 +52,8 @@ def test_only_the_verifier_holding_the_submission_opens_its_documents_and_each_o
     assert other_client.get(url).status_code == 404
     for _ in range(2):
         assert holder_client.get(url).data == PASSPORT
-    openings = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "verification.document_opened")).all()
+    openings = db.session.scalars(sa.select(AuditEntry)
+                                  .where(AuditEntry.action == "verification.document_opened")).all()
     assert [e.actor_id for e in openings] == [holder.id, holder.id]
     assert openings[0].object_id == str(submission.id) and openings[0].after["document"] == "passport"
 

@@ -106,7 +106,8 @@ def test_a_delivery_takes_designs_uploaded_beforehand(client, login):
     client.post(f"{url}/deliver", data={"deliver-note": "v1", "file_id": [str(design)]})
     db.session.refresh(case)
     assert case.state == CaseState.delivered
-    assert design in [f.file.public_id for f in db.session.scalars(sa.select(CaseFile).where(CaseFile.case_id == case.id))]
+    files = db.session.scalars(sa.select(CaseFile).where(CaseFile.case_id == case.id))
+    assert design in [f.file.public_id for f in files]
 
 
 def test_no_teeth_selected_is_explained_on_the_form(client, login):
