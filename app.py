@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Flask, Request, has_request_context, g, jsonify, render_template, request, session
 from flask_babel import gettext as _
-from flask_login import current_user, user_loaded_from_cookie
+from flask_login import current_user, user_loaded_from_cookie, user_logged_in, user_logged_out
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -18,6 +18,7 @@ import config
 from errors import DomainError, InvalidTransition, NotFound, PermissionDenied
 from extensions import babel, csrf, db, limiter, login_manager, migrate
 from files.crypto import load_master_key
+from moderation import second_factor
 
 
 class FormRequest(Request):
@@ -131,7 +132,18 @@ def _init_login(app: Flask) -> None:
         user = db.session.get(User, int(user_id))
         if user is None or user.session_version != int(version) or not user.is_active:
             return None
+        # Every staff rule reads this stamp: a password alone opens no staff power anywhere.
+        user.second_factor_passed = second_factor.session_has_passed(user)
         return user
+
+    @user_logged_in.connect_via(app)
+    def no_factor_at_login(_app, user, **_extra):
+        second_factor.forget_session_passed()  # a fresh login has not passed the second factor
+        user.second_factor_passed = False
+
+    @user_logged_out.connect_via(app)
+    def no_factor_after_logout(_app, user, **_extra):
+        second_factor.forget_session_passed()
 
 
 def _browser_identity() -> str:

@@ -19,6 +19,7 @@ from disputes import operations, rules
 from disputes.permissions import can_rule
 from disputes.record import read_dispute_file, written_record
 from extensions import commit, db
+from files.permissions import serves_stored_files
 from messaging.events import case_action_label
 from models.accounts import StaffRole
 from models.cases import Case
@@ -121,10 +122,11 @@ class DisputeQueueView(StaffBaseView):
         return self.run_decision(lambda: claims.release_item(operations.CLAIM_TYPE, dispute_id, actor=current_user),
                                  done=_("You left this dispute."), back=url_for(".index_view"))
 
-    @expose("/<int:dispute_id>/files/<int:file_id>")
-    def download(self, dispute_id: int, file_id: int):
+    @expose("/<int:dispute_id>/files/<public_id>")
+    @serves_stored_files
+    def download(self, dispute_id: int, public_id: str):
         dispute = self._dispute(dispute_id)
-        stored, chunks = read_dispute_file(dispute, file_id, actor=current_user)
+        stored, chunks = read_dispute_file(dispute, public_id, actor=current_user)
         name, content_type, size = stored.original_name, stored.content_type, stored.size
         commit()  # the download and its audit row are kept before the bytes leave
         return user_file_response(chunks, name=name, content_type=content_type, length=size)

@@ -13,7 +13,8 @@ from backoffice.forms import ReasonForm
 from backoffice.views import StaffBaseView
 from extensions import commit, db
 from models.accounts import StaffRole
-from models.verification import VerificationDocument, VerificationStatus, VerificationSubmission
+from files.permissions import serves_stored_files
+from models.verification import VerificationStatus, VerificationSubmission
 from moderation import claims, kyc
 from storefront.files.downloads import user_file_response
 
@@ -60,11 +61,13 @@ class VerificationQueueView(StaffBaseView):
                            profile=profile_for(submission.designer), labels=kyc.DOCUMENT_LABELS,
                            reason_form=ReasonForm())
 
-    @expose("/document/<int:document_id>")
-    def document(self, document_id: int):
-        document = db.session.get(VerificationDocument, document_id) or abort(404)
+    @expose("/document/<public_id>")
+    @serves_stored_files
+    def document(self, public_id: str):
+        document = kyc.document_by_file(public_id) or abort(404)
         stored = document.stored_file
-        chunks = kyc.open_document(document, actor=current_user)  # NotFound once decided
+        chunks = kyc.open_document(document, actor=current_user)  # NotFound once decided or not held
+        commit()  # the opening's audit row is kept before the bytes leave
         # Identity papers are never kept by a browser or a proxy (no-store, and Pragma for old ones).
         return user_file_response(chunks, name=stored.original_name, content_type=stored.content_type,
                                   length=stored.size, headers={"Pragma": "no-cache"})

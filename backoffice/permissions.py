@@ -10,7 +10,7 @@ from models.accounts import StaffRole
 def is_staff_with(*roles: StaffRole) -> bool:
     """True for a logged-in, active account holding one of `roles` (admin holds them all)."""
     return bool(current_user and current_user.is_authenticated and current_user.is_active
-                and current_user.has_role(*roles))
+                and current_user.has_staff_power(*roles))
 
 
 def hide() -> None:

@@ -6,7 +6,7 @@ mark of a passed factor for this account and session version.
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -19,16 +19,11 @@ from storefront.next_page import next_page
 
 bp = Blueprint("backoffice_auth", __name__, url_prefix="/backoffice/second-factor")
 
-SESSION_KEY = "staff_second_factor"
 OPEN_ENDPOINTS = {"backoffice_auth.verify", "backoffice_auth.enrol"}
 
 
-def _mark() -> str:
-    return f"{current_user.id}:{current_user.session_version}"
-
-
 def has_passed() -> bool:
-    return session.get(SESSION_KEY) == _mark()
+    return second_factor.session_has_passed(current_user)
 
 
 def is_staff() -> bool:
@@ -70,7 +65,7 @@ def verify():
             show_domain_error(form, exc)
         else:
             commit()
-            session[SESSION_KEY] = _mark()
+            second_factor.mark_session_passed(current_user)
             if kind == "recovery":
                 flash(_("Recovery code accepted. It cannot be used again."), "warning")
             return redirect(_safe_next())
@@ -95,7 +90,7 @@ def enrol():
             show_domain_error(form, exc)
         else:
             commit()
-            session[SESSION_KEY] = _mark()
+            second_factor.mark_session_passed(current_user)
             return render_template("backoffice/recovery_codes.html", codes=codes, next_url=_safe_next())
     uri = second_factor.provisioning_uri(current_user, secret)
     return render_template("backoffice/enrol.html", form=form, secret=secret,

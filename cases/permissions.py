@@ -20,7 +20,7 @@ def can_view_case(user: User | None, case: Case) -> bool:
     if is_party(user, case):
         return True
     return (user is not None and getattr(user, "is_authenticated", False)
-            and case.state.value in ("disputed", "resolved") and user.has_role(StaffRole.resolution_agent))
+            and case.state.value in ("disputed", "resolved") and user.has_staff_power(StaffRole.resolution_agent))
 
 
 def can_read_case_file(user: User, stored: StoredFile) -> bool:

@@ -83,7 +83,7 @@ def role_of(case: Case, actor: User | None) -> str | None:
         return CLIENT
     if actor.id == case.designer_id:
         return DESIGNER
-    if actor.has_role(StaffRole.resolution_agent):
+    if actor.has_staff_power(StaffRole.resolution_agent):
         return STAFF
     return None
 

@@ -12,7 +12,8 @@ from extensions import db
 from models.accounts import StaffRole, User
 from models.cases import Case, CaseFile
 from models.disputes import Dispute, DisputeEvidence, DisputeParty
-from models.files import FileKind, StoredFile
+from files.permissions import staff_may_read
+from models.files import StoredFile
 from models.messaging import Conversation, Message, MessageAttachment
 
 
@@ -32,7 +33,7 @@ def party_of(case: Case, user: User | None) -> DisputeParty | None:
 
 
 def is_resolution_agent(user: User | None) -> bool:
-    return _signed_in(user) and user.has_role(StaffRole.resolution_agent)
+    return _signed_in(user) and user.has_staff_power(StaffRole.resolution_agent)
 
 
 def can_open_dispute(user: User | None, case: Case) -> bool:
@@ -49,27 +50,29 @@ def can_rule(user: User | None, dispute: Dispute) -> bool:
     return is_resolution_agent(user) and party_of(dispute.case, user) is None
 
 
-def evidence_file(dispute: Dispute, file_id: int) -> StoredFile | None:
+def evidence_file(dispute: Dispute, public_id: str) -> StoredFile | None:
     return db.session.scalar(sa.select(StoredFile).join(DisputeEvidence, DisputeEvidence.file_id == StoredFile.id)
-                             .where(DisputeEvidence.dispute_id == dispute.id, StoredFile.id == file_id))
+                             .where(DisputeEvidence.dispute_id == dispute.id, StoredFile.public_id == public_id))
 
 
-def case_file(dispute: Dispute, file_id: int) -> StoredFile | None:
+def case_file(dispute: Dispute, public_id: str) -> StoredFile | None:
     """A file of the dispute's case: an attachment or a delivery, or a file sent in its thread."""
-    on_case = sa.select(CaseFile.id).where(CaseFile.case_id == dispute.case_id, CaseFile.file_id == file_id)
+    on_case = sa.select(CaseFile.id).where(CaseFile.case_id == dispute.case_id, CaseFile.file_id == StoredFile.id)
     in_thread = (sa.select(MessageAttachment.id).join(Message, Message.id == MessageAttachment.message_id)
                  .join(Conversation, Conversation.id == Message.conversation_id)
-                 .where(Conversation.case_id == dispute.case_id, MessageAttachment.file_id == file_id))
-    return db.session.scalar(sa.select(StoredFile).where(StoredFile.id == file_id,
+                 .where(Conversation.case_id == dispute.case_id, MessageAttachment.file_id == StoredFile.id))
+    return db.session.scalar(sa.select(StoredFile).where(StoredFile.public_id == public_id,
                                                          sa.or_(on_case.exists(), in_thread.exists())))
 
 
 def can_read_evidence(user: User | None, dispute: Dispute, stored: StoredFile) -> bool:
-    """Evidence is given to the resolution centre and shown to both parties."""
-    return not stored.is_deleted and can_view_dispute(user, dispute)
+    """Evidence is given to the resolution centre and shown to both parties; staff never open
+    a patient's scan, whatever it was sent as."""
+    if stored.is_deleted or not can_view_dispute(user, dispute):
+        return False
+    return party_of(dispute.case, user) is not None or staff_may_read(stored)
 
 
 def can_read_case_file_for_dispute(user: User | None, dispute: Dispute, stored: StoredFile) -> bool:
     """An agent ruling on the dispute reads the case's deliveries and attachments, never patient data."""
-    return (can_rule(user, dispute) and not stored.is_deleted and stored.kind != FileKind.patient_scan
-            and stored.kind != FileKind.identity_document)
+    return can_rule(user, dispute) and not stored.is_deleted and staff_may_read(stored)

@@ -58,16 +58,16 @@ def written_record(dispute: Dispute, *, viewer: User) -> WrittenRecord:
                          thread_files=thread_files, readable=readable)
 
 
-def read_dispute_file(dispute: Dispute, file_id: int, *, actor: User) -> tuple[StoredFile, Iterator[bytes]]:
+def read_dispute_file(dispute: Dispute, public_id: str, *, actor: User) -> tuple[StoredFile, Iterator[bytes]]:
     """Open a file of the dispute for `actor`: evidence (parties and agents) or, for an agent,
     a file of the case. Logs the download; an agent's is also written to the audit log.
     Raises NotFound for anything else (a stranger, another case's file, patient data)."""
     if not can_view_dispute(actor, dispute):
         raise NotFound(_l("This file does not exist."))
-    stored = evidence_file(dispute, file_id)
+    stored = evidence_file(dispute, public_id)
     allowed = stored is not None and can_read_evidence(actor, dispute, stored)
     if not allowed:
-        stored = case_file(dispute, file_id)
+        stored = case_file(dispute, public_id)
         allowed = stored is not None and can_read_case_file_for_dispute(actor, dispute, stored)
     if not allowed:
         raise NotFound(_l("This file does not exist."))

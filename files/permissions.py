@@ -1,21 +1,29 @@
 """Who may read, delete or share a stored file. Deny by default.
 
 Patient data is readable by its owner and by whoever a rule of another area grants it to
-(a case's two parties), never by staff because of their role. Identity documents (KYC) are
-readable by verifiers only, besides their owner.
+(the two parties of a case or of a conversation), never by staff because of their role.
+Identity documents (KYC) are read by no route of this module: only the back office's
+document page opens them (moderation.kyc.open_document: the verifier holding the submission,
+second factor passed, each opening audited). Staff read other files of a case only through
+its dispute (disputes.record, audited).
 
 Other areas grant reading by adding "module:function" to READ_RULES, where
 function(user, stored) -> bool answers for the files they hold (cases: the other party of
 the case a file is attached to). The rule owns its own checks, including the file's kind.
+
+Every view that sends a stored file's bytes is marked with @serves_stored_files: a test
+walks each marked route with every role, and fails on a route that sends bytes unmarked.
 """
 from __future__ import annotations
 
 import importlib
 from typing import Callable
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from errors import PermissionDenied
+from extensions import db
 from models.accounts import StaffRole, User
 from models.files import FileKind, StoredFile
 
@@ -33,15 +41,36 @@ def _is_owner(user: User, stored: StoredFile) -> bool:
     return user.id == stored.owner_id
 
 
+def serves_stored_files(view: Callable) -> Callable:
+    """Mark a view that sends the bytes of stored files (see the module's docstring)."""
+    view.serves_stored_files = True
+    return view
+
+
+def find_file(public_id: str) -> StoredFile | None:
+    """The file a URL names by its public id."""
+    return db.session.scalar(sa.select(StoredFile).where(StoredFile.public_id == public_id))
+
+
+def staff_may_read(stored: StoredFile) -> bool:
+    """Whether a staff power may ever open this file: never a patient's scan, and identity
+    documents only in the back office's verification queue."""
+    return stored.kind not in (FileKind.patient_scan, FileKind.identity_document)
+
+
 def can_read(user: User | None, stored: StoredFile) -> bool:
     """May this signed-in account download the file (outside share links)?"""
-    if not _signed_in(user) or stored.is_deleted:
+    if not _signed_in(user) or stored.is_deleted or stored.kind == FileKind.identity_document:
         return False
     if _is_owner(user, stored):
         return True
-    if stored.kind == FileKind.identity_document:
-        return user.has_role(StaffRole.verifier)
     return any(_rule(target)(user, stored) for target in READ_RULES)
+
+
+def readable_file(user: User | None, public_id: str) -> StoredFile | None:
+    """The file named by `public_id` when `user` may read it, else None (a 404 for the view)."""
+    stored = find_file(public_id)
+    return stored if stored is not None and can_read(user, stored) else None
 
 
 def can_delete(user: User | None, stored: StoredFile) -> bool:
@@ -50,7 +79,7 @@ def can_delete(user: User | None, stored: StoredFile) -> bool:
         return False
     if _is_owner(user, stored):
         return True
-    return stored.kind == FileKind.identity_document and user.has_role(StaffRole.verifier)
+    return stored.kind == FileKind.identity_document and user.has_staff_power(StaffRole.verifier)
 
 
 def can_share(user: User | None, stored: StoredFile) -> bool:

@@ -101,20 +101,20 @@ def find_upload(token: str, *, owner: User) -> UploadSession:
     return upload
 
 
-def completed_uploads(file_ids: Iterable[int], *, owner: User) -> list[StoredFile]:
+def completed_uploads(public_ids: Iterable[str], *, owner: User) -> list[StoredFile]:
     """The files `owner` sent through the upload API, in the order given: what a form that
-    uploaded its files beforehand (transfer, case order, delivery) brings along by file id.
+    uploaded its files beforehand (transfer, case order, delivery) brings along by public id.
     Raises DomainError when one is not such a file (someone else's, unfinished, deleted)."""
-    wanted = list(dict.fromkeys(file_ids))
+    wanted = list(dict.fromkeys(public_ids))
     if not wanted:
         return []
-    found = {stored.id: stored for stored in db.session.scalars(
+    found = {stored.public_id: stored for stored in db.session.scalars(
         sa.select(StoredFile).join(UploadSession, UploadSession.stored_file_id == StoredFile.id)
-        .where(StoredFile.id.in_(wanted), StoredFile.owner_id == owner.id, StoredFile.deleted_at.is_(None),
+        .where(StoredFile.public_id.in_(wanted), StoredFile.owner_id == owner.id, StoredFile.deleted_at.is_(None),
                UploadSession.state == UploadState.completed))}
     if len(found) != len(wanted):
         raise DomainError(_l("Some of these files are not yours or no longer exist; upload them again."))
-    return [found[file_id] for file_id in wanted]
+    return [found[public_id] for public_id in wanted]
 
 
 def append_upload(upload: UploadSession, stream: BinaryIO | Iterable[bytes], *, offset: int,

@@ -1,15 +1,17 @@
-"""Files sent with messages: stored encrypted through files/, readable by the conversation's readers."""
+"""Files sent with messages: stored encrypted through files/, readable by the conversation's participants."""
 from __future__ import annotations
 
 from pathlib import PurePosixPath
 from typing import Iterable, Iterator
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from errors import DomainError
 from extensions import db
 from files.operations import store_file
-from messaging.permissions import can_read_conversation, is_participant
+from files.permissions import readable_file
+from messaging.permissions import is_participant
 from models.accounts import User
 from models.files import FileKind, StoredFile
 from models.messaging import MessageAttachment
@@ -32,12 +34,22 @@ def _chunks(stream) -> Iterator[bytes]:
         yield piece
 
 
-def store_attachments(uploads: Iterable, *, owner: User, uploaded: Iterable[StoredFile] = ()
-                      ) -> list[MessageAttachment]:
+def attachment_kind(stored_kind: FileKind | None, filename: str, *, patient_scans: bool) -> FileKind:
+    """The kind a file sent in a message is kept under. A patient scan stays one whatever its
+    name (an STL sent from the order form, or declared a scan by its sender); other files
+    are filed by their name (a mesh is a design, a picture an image, the rest a document)."""
+    if patient_scans or stored_kind == FileKind.patient_scan:
+        return FileKind.patient_scan
+    return kind_for(filename)
+
+
+def store_attachments(uploads: Iterable, *, owner: User, uploaded: Iterable[StoredFile] = (),
+                      patient_scans: bool = True) -> list[MessageAttachment]:
     """A message's files: those posted with it (werkzeug FileStorage; empty inputs are skipped)
     are stored now, those `uploaded` beforehand through the upload API (the owner's finished
-    uploads, files.uploads.completed_uploads) are taken as they are, filed under the kind a
-    message gives their name.
+    uploads, files.uploads.completed_uploads) are taken as they are. The sender says whether
+    they are patient scans (the default: a scan is never filed as anything less by mistake);
+    see attachment_kind.
 
     Raises DomainError (field "files") for more than MAX_FILES files, or what store_file raises.
     The stored bytes are removed if the message is then refused and rolled back.
@@ -46,31 +58,29 @@ def store_attachments(uploads: Iterable, *, owner: User, uploaded: Iterable[Stor
     if len(uploads) + len(uploaded) > MAX_FILES:
         raise DomainError(_l("Attach at most %(n)d files to one message.", n=MAX_FILES), field="files")
     for stored in uploaded:
-        stored.kind = kind_for(stored.original_name)
+        stored.kind = attachment_kind(stored.kind, stored.original_name, patient_scans=patient_scans)
     for upload in uploads:
         uploaded.append(store_file(_chunks(upload.stream), owner=owner, filename=upload.filename,
-                                   kind=kind_for(upload.filename)))
+                                   kind=attachment_kind(None, upload.filename, patient_scans=patient_scans),)
     return [MessageAttachment(file_id=stored.id, name=stored.original_name, size=stored.size) for stored in uploaded]
 
 
-def readable_attachment(attachment_id: int, user: User) -> tuple[MessageAttachment, StoredFile] | None:
-    """The attachment and its file when `user` may read the conversation it was sent in."""
-    attachment = db.session.get(MessageAttachment, attachment_id)
-    if attachment is None or not can_read_conversation(user, attachment.message.conversation):
+def _attachments_of(stored: StoredFile) -> list[MessageAttachment]:
+    return list(db.session.scalars(sa.select(MessageAttachment).where(MessageAttachment.file_id == stored.id)))
+
+
+def readable_attachment(public_id: str, user: User) -> tuple[MessageAttachment, StoredFile] | None:
+    """A file sent in a conversation `user` takes part in, and the attachment that sent it
+    there, named by the file's public id; None when the user may not read it."""
+    stored = readable_file(user, public_id)
+    if stored is None:
         return None
-    stored = db.session.get(StoredFile, attachment.file_id)
-    return (attachment, stored) if stored is not None else None
+    attachment = next((a for a in _attachments_of(stored) if is_participant(user, a.message.conversation)), None)
+    return (attachment, stored) if attachment is not None else None
 
 
 def can_read_message_file(user: User, stored: StoredFile) -> bool:
-    """files.permissions READ_RULES entry: a file sent in a conversation is readable by its readers.
-
-    Patient data (scans, DICOM) is for the two parties only, never for staff reading a
-    disputed thread (PRODUCT.md §5): those files need participation, not a staff rule.
-    """
-    import sqlalchemy as sa
-
-    attachments = db.session.scalars(sa.select(MessageAttachment).where(MessageAttachment.file_id == stored.id))
-    if stored.kind == FileKind.patient_scan:
-        return any(is_participant(user, a.message.conversation) for a in attachments)
-    return any(can_read_conversation(user, a.message.conversation) for a in attachments)
+    """files.permissions READ_RULES entry: a file sent in a conversation is readable by its
+    participants. Staff reading a disputed thread read its files through the dispute
+    (audited, never patient data), not through this rule (PRODUCT.md §9)."""
+    return any(is_participant(user, a.message.conversation) for a in _attachments_of(stored))

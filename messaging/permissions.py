@@ -34,7 +34,7 @@ def case_state(case_id: int) -> str | None:
 
 def resolution_agent_in_dispute(user: User, conversation: Conversation) -> bool:
     """A resolution agent reads a case thread while (and after) the case is in dispute."""
-    return (conversation.kind == ConversationKind.case and user.has_role(StaffRole.resolution_agent)
+    return (conversation.kind == ConversationKind.case and user.has_staff_power(StaffRole.resolution_agent)
             and case_state(conversation.case_id) in {"disputed", "resolved"})
 
 

@@ -71,9 +71,18 @@ class User(db.Model):
     def staff_roles(self) -> set[StaffRole]:
         return {grant.role for grant in self.roles}
 
-    def has_role(self, *roles: StaffRole) -> bool:
+    # Whether the session this account is signed in with passed the staff second factor,
+    # stamped by the login loader on the account a request runs as. None: the account is not
+    # acting through a signed-in session (jobs, the CLI, demo seeding act as the platform).
+    second_factor_passed = None
+
+    def has_staff_power(self, *roles: StaffRole) -> bool:
+        """The one check behind every rule that grants something because of a staff role:
+        an active account holding one of `roles` (admin holds them all) whose session passed
+        the second factor. A password alone never opens a staff power, on any route."""
         held = self.staff_roles
-        return StaffRole.admin in held or any(r in held for r in roles)
+        return (self.is_active and self.second_factor_passed is not False
+                and (StaffRole.admin in held or any(r in held for r in roles)))
 
     @property
     def is_staff(self) -> bool:

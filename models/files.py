@@ -7,6 +7,7 @@ size). Destroying the wrapped key makes the bytes unreadable even before they ar
 from __future__ import annotations
 
 import enum
+import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -38,12 +39,18 @@ class ShareLinkState(enum.Enum):
     deleted = "deleted"        # its owner ended it
 
 
+def new_public_id() -> str:
+    return secrets.token_urlsafe(16)
+
+
 class StoredFile(db.Model):
     """One encrypted file in storage, owned by the account that uploaded it."""
 
     __tablename__ = "stored_files"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # What every URL names the file by: random, so that no file can be found by counting.
+    public_id: Mapped[str] = mapped_column(sa.String(32), unique=True, default=new_public_id)
     owner_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
     kind: Mapped[FileKind] = mapped_column(enum_column(FileKind, "file_kind"))
     original_name: Mapped[str] = mapped_column(sa.String(255))
@@ -81,7 +88,7 @@ class StoredFile(db.Model):
         return self.kind == FileKind.patient_scan
 
     def __repr__(self) -> str:
-        return f"<StoredFile {self.id} {self.original_name!r}>"
+        return f"<StoredFile {self.id} {self.public_id} {self.original_name!r}>"
 
 
 class UploadSession(db.Model):

@@ -107,6 +107,7 @@ class MessageAttachment(db.Model):
     size: Mapped[int] = mapped_column(sa.BigInteger)
 
     message: Mapped[Message] = relationship(back_populates="attachments")
+    file = relationship("StoredFile")
 
 
 class Block(db.Model):

@@ -23,7 +23,7 @@ from extensions import db
 from files import content_kinds
 from files import operations as files
 from models.accounts import User
-from models.files import FileKind
+from models.files import FileKind, StoredFile
 from models.types import utcnow
 from models.verification import DocumentType, VerificationDocument, VerificationStatus, VerificationSubmission
 from moderation import claims, permissions
@@ -133,16 +133,33 @@ def _capped(upload: Upload, chunks: Iterable[bytes], limit: int) -> Iterator[byt
         yield piece
 
 
-def open_document(document: VerificationDocument, *, actor: User) -> Iterator[bytes]:
-    """The decrypted bytes of a document of a waiting submission, for a verifier.
+def document_by_file(public_id: str) -> VerificationDocument | None:
+    """The document whose stored file has this public id (the back office's document URL)."""
+    return db.session.scalar(sa.select(VerificationDocument).join(StoredFile, StoredFile.id ==
+                                                                  VerificationDocument.stored_file_id)
+                             .where(StoredFile.public_id == public_id))
 
-    Raises PermissionDenied (not a verifier) or NotFound (decided submission, deleted bytes).
+
+def open_document(document: VerificationDocument, *, actor: User) -> Iterator[bytes]:
+    """The decrypted bytes of a document of a waiting submission, for the verifier who holds
+    the submission (claimed in the queue). Each opening is written to the audit log, in the
+    caller's unit of work: commit it before the bytes leave.
+
+    Raises PermissionDenied (not a verifier, or second factor not passed), NotFound (decided
+    submission, deleted bytes, or a submission this verifier does not hold).
     """
     permissions.require(permissions.can_verify(actor))
-    if document.submission.status != VerificationStatus.submitted or document.stored_file is None \
+    submission = document.submission
+    if submission.status != VerificationStatus.submitted or document.stored_file is None \
             or document.stored_file.is_deleted:
         raise NotFound(_l("This document has been deleted."))
-    return files.open_file(document.stored_file)
+    claim = claims.active_claim("verification", submission.id)
+    if claim is None or claim.moderator_id != actor.id:
+        raise NotFound(_l("Open the verification first: its documents are for the verifier who holds it."))
+    chunks = files.open_file(document.stored_file)
+    record_action("verification.document_opened", submission, actor=actor,
+                  after={"document": document.type.value, "sha256": document.sha256})
+    return chunks
 
 
 def _locked_waiting(submission: VerificationSubmission) -> VerificationSubmission:

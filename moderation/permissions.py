@@ -1,4 +1,8 @@
-"""Named rules for staff actions, checked by the back-office views and again by the operations."""
+"""Named rules for staff actions, checked by the back-office views and again by the operations.
+
+Every rule that grants something because of a staff role goes through User.has_staff_power,
+which also asks for the session's second factor.
+"""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -9,16 +13,16 @@ from models.accounts import StaffRole, User
 
 def can_moderate(actor: User | None) -> bool:
     """Review profiles and listings, decide violations, suspend accounts."""
-    return actor is not None and actor.is_active and actor.has_role(StaffRole.moderator)
+    return actor is not None and actor.has_staff_power(StaffRole.moderator)
 
 
 def can_verify(actor: User | None) -> bool:
     """See identity documents and decide verifications."""
-    return actor is not None and actor.is_active and actor.has_role(StaffRole.verifier)
+    return actor is not None and actor.has_staff_power(StaffRole.verifier)
 
 
 def can_manage_staff(actor: User | None) -> bool:
-    return actor is not None and actor.is_active and StaffRole.admin in actor.staff_roles
+    return actor is not None and actor.has_staff_power(StaffRole.admin)
 
 
 def can_change_status_of(actor: User | None, user: User) -> bool:

@@ -6,6 +6,10 @@ nothing, and whoever holds the files' key cannot read the second factors;
 recovery codes are kept as SHA-256 digests and struck off when used. A code is accepted
 once: the time step of the last accepted code is remembered, so a code seen over a
 shoulder cannot be replayed in the same 30 seconds.
+
+A session that passed the factor carries a mark naming the account and its session version
+(a reset or a password change ends it); the login loader stamps what the mark says on the
+account each request runs as (User.second_factor_passed), which every staff rule checks.
 """
 from __future__ import annotations
 
@@ -19,7 +23,7 @@ import secrets
 import pyotp
 import sqlalchemy as sa
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from flask import current_app
+from flask import current_app, session
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
@@ -32,6 +36,7 @@ from models.types import utcnow
 from moderation.audit import record_action
 
 ISSUER = "Occlusa back office"
+SESSION_KEY = "staff_second_factor"
 RECOVERY_CODE_COUNT = 10
 
 
@@ -55,6 +60,26 @@ def _decrypt_secret(factor: StaffSecondFactor) -> str:
 
 def _hash_code(code: str) -> str:
     return hashlib.sha256(code.replace("-", "").replace(" ", "").lower().encode()).hexdigest()
+
+
+def _session_mark(user: User) -> str:
+    return f"{user.id}:{user.session_version}"
+
+
+def mark_session_passed(user: User) -> None:
+    """This browser session passed the second factor as `user` (after a valid code)."""
+    session[SESSION_KEY] = _session_mark(user)
+    user.second_factor_passed = True
+
+
+def forget_session_passed() -> None:
+    """A login or a logout starts over: the next staff power asks for a code again."""
+    session.pop(SESSION_KEY, None)
+
+
+def session_has_passed(user: User) -> bool:
+    """Whether the current request's session passed the second factor as `user`."""
+    return user.is_staff and session.get(SESSION_KEY) == _session_mark(user)
 
 
 def factor_of(user: User) -> StaffSecondFactor | None:

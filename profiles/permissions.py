@@ -12,7 +12,7 @@ def can_design(user: User | None) -> bool:
 
 def can_moderate(user: User | None) -> bool:
     """Moderators (and admins) decide on profiles and listings."""
-    return bool(user is not None and user.is_authenticated and user.has_role(StaffRole.moderator))
+    return bool(user is not None and user.is_authenticated and user.has_staff_power(StaffRole.moderator))
 
 
 def can_edit_profile(profile, user: User | None) -> bool:

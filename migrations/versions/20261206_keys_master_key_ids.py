@@ -6,7 +6,7 @@ derived from FILES_MASTER_KEY; they are re-sealed under TOTP_SECRETS_KEY (and ba
 downgrade). Both keys come from the app's configuration, parsed by files.crypto.
 
 Revision ID: 20261206_keys
-Revises: 34ba47bce6d6
+Revises: 20261206_jobs
 Create Date: 2026-12-06
 """
 import os

@@ -15,8 +15,9 @@ from cases.queries import case_counts, my_cases_page
 from cases.states import STATE_LABELS, state_badge
 from errors import DomainError, NotFound
 from extensions import commit, db
+from files.permissions import serves_stored_files
 from models.cases import Case, CaseFile, CaseOrder, CaseState, OrderStatus
-from models.files import FileKind
+from models.files import FileKind, StoredFile
 from moderation.contact_filter import ContactDetailsRefused
 from storefront.cases.forms import (DeliveryForm, GrantForm, OrderForm, ReasonForm, RevisionForm,
                                     ReviewForm)
@@ -299,14 +300,16 @@ def review(reference: str):
         _("Thank you for your review."))
 
 
-@bp.get("/<reference>/files/<int:file_id>")
+@bp.get("/<reference>/files/<public_id>")
 @login_required
-def download(reference: str, file_id: int):
+@serves_stored_files
+def download(reference: str, public_id: str):
     """A case file, to its two parties only; patient scans go once the designer has them."""
     from files.operations import open_file, record_download
 
     case = _case_or_404(reference)
-    link = db.session.scalar(sa.select(CaseFile).where(CaseFile.case_id == case.id, CaseFile.file_id == file_id))
+    link = db.session.scalar(sa.select(CaseFile).join(StoredFile, StoredFile.id == CaseFile.file_id)
+                             .where(CaseFile.case_id == case.id, StoredFile.public_id == public_id))
     if link is None or not is_party(current_user, case) or link.file.is_deleted:
         abort(404)
     stored = link.file

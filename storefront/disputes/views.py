@@ -11,6 +11,7 @@ from disputes.permissions import can_open_dispute, can_view_dispute, party_of
 from disputes.record import read_dispute_file
 from errors import DomainError
 from extensions import commit, db
+from files.permissions import serves_stored_files
 from models.cases import Case, CaseState
 from models.disputes import Dispute, DisputeParty, ProposalStatus, SettlementProposal
 from moderation.contact_filter import ContactDetailsRefused
@@ -194,11 +195,12 @@ def withdraw(dispute_id: int):
                 done=_("You withdrew the dispute: the case continues where it was."))
 
 
-@bp.get("/<int:dispute_id>/files/<int:file_id>")
+@bp.get("/<int:dispute_id>/files/<public_id>")
 @login_required
-def download(dispute_id: int, file_id: int):
+@serves_stored_files
+def download(dispute_id: int, public_id: str):
     dispute = _dispute_or_404(dispute_id)
-    stored, chunks = read_dispute_file(dispute, file_id, actor=current_user)
+    stored, chunks = read_dispute_file(dispute, public_id, actor=current_user)
     name, content_type, size = stored.original_name, stored.content_type, stored.size
     commit()
     return user_file_response(chunks, name=name, content_type=content_type, length=size)

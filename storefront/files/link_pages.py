@@ -19,6 +19,7 @@ from files.links import (LinkUnavailable, check_link_password, downloads_left, o
                          record_link_download, resolve_share_link)
 from files.meshes import mesh_format
 from files.operations import open_file
+from files.permissions import serves_stored_files
 from models.files import ShareLink, StoredFile
 from storefront.files import downloads
 from storefront.files.forms import LinkPasswordForm
@@ -99,9 +100,10 @@ def _file_status(link: ShareLink, stored: StoredFile) -> str | None:
     return None
 
 
-@bp.get("/t/<token>/files/<int:file_id>")
+@bp.get("/t/<token>/files/<public_id>")
 @link_limit()
-def shared_download(token: str, file_id: int):
+@serves_stored_files
+def shared_download(token: str, public_id: str):
     """One file of the link, with Range (a browser or a download manager resumes)."""
     try:
         link = live_link(token)
@@ -109,9 +111,10 @@ def shared_download(token: str, file_id: int):
         return dead_link_page(exc)
     if not is_open(link):
         return redirect(url_for("files.shared", token=token))
-    stored = next((f for f in link.files if f.id == file_id), None)
+    stored = next((f for f in link.files if f.public_id == public_id), None)
     if stored is None:
         abort(404)
+    file_id = stored.id
     try:
         wanted = downloads.requested_range(request.headers.get("Range"), stored.size,
                                            if_range_ok=downloads.if_range_matches(stored))
@@ -133,6 +136,7 @@ def _recorder(link_id: int, file_id: int):
 
 @bp.get("/t/<token>/all.zip")
 @link_limit()
+@serves_stored_files
 def shared_zip(token: str):
     """Every file the link still offers, as one ZIP streamed while it is written."""
     try:

@@ -15,8 +15,9 @@ from models.files import FileKind, StoredFile
 PIECE = 1024 * 1024
 
 
-def posted_file_ids() -> list[int]:
-    return [int(i) for i in request.form.getlist("file_id") if i.isdigit()]
+def posted_file_ids() -> list[str]:
+    """The public ids the form names (what the upload API answered for each file)."""
+    return [i for i in request.form.getlist("file_id") if i]
 
 
 def uploaded_files() -> list[StoredFile]:
@@ -30,7 +31,7 @@ def carried_files() -> list[StoredFile]:
     if not ids:
         return []
     return list(db.session.scalars(sa.select(StoredFile).where(
-        StoredFile.id.in_(ids), StoredFile.owner_id == current_user.id, StoredFile.deleted_at.is_(None))))
+        StoredFile.public_id.in_(ids), StoredFile.owner_id == current_user.id, StoredFile.deleted_at.is_(None))))
 
 
 def form_files(field_name: str, kind: FileKind) -> list[StoredFile]:

@@ -43,7 +43,8 @@ def _status(upload: UploadSession) -> dict:
     return {"token": upload.token, "url": url_for("files.upload_status", token=upload.token),
             "filename": upload.filename, "size": upload.declared_size, "received_bytes": upload.received_bytes,
             "state": upload.state.value, "complete": upload.stored_file_id is not None,
-            "file_id": upload.stored_file_id, "request_bytes": request_bytes(), "check": _check(upload.stored_file)}
+            "file_id": upload.stored_file.public_id if upload.stored_file else None,  # the file's public id
+            "request_bytes": request_bytes(), "check": _check(upload.stored_file)}
 
 
 def _check(stored: StoredFile | None) -> dict | None:

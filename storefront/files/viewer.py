@@ -17,7 +17,7 @@ from cases.permissions import is_party
 from extensions import db
 from files.links import LinkUnavailable, downloads_left
 from files.meshes import mesh_format
-from files.permissions import can_read
+from files.permissions import readable_file
 from models.cases import Case, CaseFile, CaseFileRole
 from models.files import StoredFile
 from storefront.files.link_pages import dead_link_page, is_open, link_limit, live_link
@@ -39,7 +39,7 @@ def mesh_role(name: str, *, design: bool) -> str:
 
 
 def _mesh(stored: StoredFile, url: str, *, design: bool) -> dict:
-    return {"id": stored.id, "name": stored.original_name, "url": url, "size": stored.size,
+    return {"id": stored.public_id, "name": stored.original_name, "url": url, "size": stored.size,
             "format": mesh_format(stored.original_name), "role": mesh_role(stored.original_name, design=design),
             "patient": stored.is_patient_data}
 
@@ -49,22 +49,22 @@ def _viewable(stored: StoredFile) -> bool:
 
 
 @bp.get("/files/3d/case/<reference>", endpoint="viewer")
-@bp.get("/files/3d/file/<int:file_id>", endpoint="viewer")
+@bp.get("/files/3d/file/<public_id>", endpoint="viewer")
 @bp.get("/t/<token>/3d", endpoint="viewer")
 @link_limit()
-def viewer(reference: str | None = None, file_id: int | None = None, token: str | None = None):
+def viewer(reference: str | None = None, public_id: str | None = None, token: str | None = None):
     """One viewer for the three ways to reach meshes; each checks its own access."""
     if token is not None:
         return _link_viewer(token)
     if not current_user.is_authenticated:
         return redirect(url_for("accounts.login", next=url_for("files.viewer", reference=reference,
-                                                               file_id=file_id)))
+                                                               public_id=public_id)))
     if reference is not None:
         return _case_viewer(reference)
-    stored = db.session.get(StoredFile, file_id)
-    if stored is None or not can_read(current_user, stored) or not _viewable(stored):
+    stored = readable_file(current_user, public_id)
+    if stored is None or not _viewable(stored):
         abort(404)
-    meshes = [_mesh(stored, url_for("files.download", file_id=stored.id), design=not stored.is_patient_data)]
+    meshes = [_mesh(stored, url_for("files.download", public_id=stored.public_id), design=not stored.is_patient_data)]
     return _page(meshes, title=stored.original_name, back=url_for("files.my_files"))
 
 
@@ -74,7 +74,7 @@ def _case_viewer(reference: str):
         abort(404)
     rows = db.session.execute(sa.select(CaseFile, StoredFile).join(StoredFile, StoredFile.id == CaseFile.file_id)
                               .where(CaseFile.case_id == case.id).order_by(CaseFile.id)).all()
-    meshes = [_mesh(stored, url_for("cases.download", reference=reference, file_id=stored.id),
+    meshes = [_mesh(stored, url_for("cases.download", reference=reference, public_id=stored.public_id),
                     design=case_file.role == CaseFileRole.delivery)
               for case_file, stored in rows if _viewable(stored)]
     return _page(meshes, title=case.listing_title, back=url_for("cases.show", reference=reference))
@@ -87,7 +87,7 @@ def _link_viewer(token: str):
         return dead_link_page(exc)
     if not is_open(link):
         return redirect(url_for("files.shared", token=token))
-    meshes = [_mesh(stored, url_for("files.shared_download", token=token, file_id=stored.id),
+    meshes = [_mesh(stored, url_for("files.shared_download", token=token, public_id=stored.public_id),
                     design=not stored.is_patient_data)
               for stored in link.files if _viewable(stored) and downloads_left(link, stored) != 0]
     return _page(meshes, title=None, back=url_for("files.shared", token=token))

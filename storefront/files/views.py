@@ -17,7 +17,7 @@ from extensions import commit, db
 from files import links as share_links
 from files.meshes import WARNINGS, mesh_format
 from files.operations import delete_file, open_file, record_download, shown_file_name
-from files.permissions import can_read
+from files.permissions import find_file, readable_file, serves_stored_files
 from files.sizes import readable_size
 from models.files import FileKind, ShareLink, StoredFile
 from models.types import utcnow
@@ -159,10 +159,10 @@ def delete_link(link_id: int):
     return redirect(url_for("files.my_files"))
 
 
-@bp.post("/files/<int:file_id>/delete")
+@bp.post("/files/<public_id>/delete")
 @login_required
-def delete(file_id: int):
-    stored = db.session.get(StoredFile, file_id)
+def delete(public_id: str):
+    stored = find_file(public_id)
     if stored is None or stored.owner_id != current_user.id:
         abort(404)
     if ConfirmForm().validate_on_submit():
@@ -177,12 +177,13 @@ def delete(file_id: int):
     return redirect(next_page(url_for("files.my_files")))
 
 
-@bp.get("/files/<int:file_id>/download")
+@bp.get("/files/<public_id>/download")
 @login_required
-def download(file_id: int):
+@serves_stored_files
+def download(public_id: str):
     """A file I may read (mine, or a party's file of my case or conversation), with Range."""
-    stored = db.session.get(StoredFile, file_id)
-    if stored is None or not can_read(current_user, stored):
+    stored = readable_file(current_user, public_id)
+    if stored is None:
         abort(404)  # someone else's file: it does not exist for this reader
     try:
         wanted = downloads.requested_range(request.headers.get("Range"), stored.size,

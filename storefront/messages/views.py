@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 from errors import DomainError, PermissionDenied
 from extensions import commit, db
 from files.operations import open_file
+from files.permissions import serves_stored_files
 from messaging import operations, threads
 from messaging.events import case_action_label
 from messaging.attachments import readable_attachment, store_attachments
@@ -23,12 +24,13 @@ from storefront.contact_refusal import keep_refused_attempt
 from storefront.files.downloads import user_file_response
 from storefront.files.posted import uploaded_files
 from storefront.form_errors import show_domain_error
-from storefront.messages.forms import MessageForm, ReportForm, StartConversationForm
+from storefront.messages.forms import ATTACHMENT_KINDS, MessageForm, ReportForm, StartConversationForm
 from storefront.next_page import next_page
 
 bp = Blueprint("messages", __name__, url_prefix="/messages")
 # The thread partial is included by the case page too: its helpers are app-wide.
 bp.add_app_template_global(case_action_label, "case_action_label")
+bp.add_app_template_global(ATTACHMENT_KINDS, "attachment_kinds")
 
 PAGE_SIZE = 50
 
@@ -98,7 +100,7 @@ def post(conversation_id: int):
         return render_template("messages/conversation.html", **_page_context(conversation, form)), 400
     try:
         attachments = store_attachments(request.files.getlist(form.files.name), owner=current_user,
-                                        uploaded=uploaded_files())
+                                        uploaded=uploaded_files(), patient_scans=form.sends_patient_scans)
         message = operations.post_message(conversation, actor=current_user, body=form.body.data or "",
                                           attachments=attachments)
     except ContactDetailsRefused as exc:
@@ -135,10 +137,11 @@ def poll(conversation_id: int):
     return jsonify(html=html, last_id=new[-1].id if new else None, unread=threads.unread_counts(current_user))
 
 
-@bp.get("/attachments/<int:attachment_id>")
+@bp.get("/attachments/<public_id>")
 @login_required
-def attachment(attachment_id: int):
-    found = readable_attachment(attachment_id, current_user)
+@serves_stored_files
+def attachment(public_id: str):
+    found = readable_attachment(public_id, current_user)
     if found is None:
         abort(404)
     attached, stored = found

@@ -79,7 +79,7 @@ def test_verifier_sees_documents_uncached_and_approval_deletes_them(app, client)
     assert designer.display_name in verifier_client.get("/backoffice/verifications/").get_data(as_text=True)
     assert "/backoffice/verifications/document/" in verifier_client.get(
         f"/backoffice/verifications/{submission.id}").get_data(as_text=True)
-    response = verifier_client.get(f"/backoffice/verifications/document/{document.id}")
+    response = verifier_client.get(f"/backoffice/verifications/document/{document.stored_file.public_id}")
     assert response.data == PASSPORT and response.headers["Cache-Control"] == "no-store"
     assert response.headers["Content-Security-Policy"] == "sandbox; default-src 'none'"  # never a page of ours
 
@@ -92,7 +92,8 @@ def test_verifier_sees_documents_uncached_and_approval_deletes_them(app, client)
     assert all(f.wrapped_key is None for f in stored)  # … and so are their keys
     assert [f.original_name for f in stored] == [""]  # … and the file's name ("passport.bin")
     assert submission.document_summary[0]["sha256"] == document.sha256 and submission.decided_at
-    assert verifier_client.get(f"/backoffice/verifications/document/{document.id}").status_code == 404
+    document_url = f"/backoffice/verifications/document/{document.stored_file.public_id}"
+    assert verifier_client.get(document_url).status_code == 404
     profile = db.session.scalar(sa.select(DesignerProfile).where(DesignerProfile.user_id == designer.id))
     assert profile.identity_verified
     notification = db.session.scalar(sa.select(Notification).where(Notification.user_id == designer.id))
@@ -163,4 +164,5 @@ def test_only_verifiers_may_open_documents(app, client):
     document = submitted(designer).documents[0]
     moderator_client = app.test_client()
     staff_login(moderator_client, make_staff(StaffRole.moderator))
-    assert moderator_client.get(f"/backoffice/verifications/document/{document.id}").status_code == 404
+    document_url = f"/backoffice/verifications/document/{document.stored_file.public_id}"
+    assert moderator_client.get(document_url).status_code == 404

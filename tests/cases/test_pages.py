@@ -73,7 +73,8 @@ def test_scans_uploaded_beforehand_go_with_the_order_and_their_check_shows_on_th
     response = _order(client, listing.id, attachments=None, file_id=[str(scan)])
     assert response.status_code == 302
     case = db.session.scalar(sa.select(Case))
-    assert [f.file_id for f in db.session.scalars(sa.select(CaseFile).where(CaseFile.case_id == case.id))] == [scan]
+    assert [f.file.public_id for f in db.session.scalars(sa.select(CaseFile).where(CaseFile.case_id == case.id))] \
+        == [scan]
     shown = client.get(response.location).get_data(as_text=True)
     assert "upper.stl" in shown and "The file contains no triangles." in shown
 
@@ -105,7 +106,8 @@ def test_a_delivery_takes_designs_uploaded_beforehand(client, login):
     client.post(f"{url}/deliver", data={"deliver-note": "v1", "file_id": [str(design)]})
     db.session.refresh(case)
     assert case.state == CaseState.delivered
-    assert design in [f.file_id for f in db.session.scalars(sa.select(CaseFile).where(CaseFile.case_id == case.id))]
+    files = db.session.scalars(sa.select(CaseFile).where(CaseFile.case_id == case.id))
+    assert design in [f.file.public_id for f in files]
 
 
 def test_no_teeth_selected_is_explained_on_the_form(client, login):
@@ -191,7 +193,7 @@ def test_a_second_click_on_accept_is_refused_cleanly(client, login):
 def test_case_files_reach_only_the_two_parties_and_a_scan_goes_once_the_designer_has_it(client, login):
     buyer, designer, case = _sent_case(client, login)
     link = db.session.scalar(sa.select(CaseFile))
-    url = f"/cases/{case.reference}/files/{link.file_id}"
+    url = f"/cases/{case.reference}/files/{link.file.public_id}"
     client.post("/account/logout")
     login(make_user())
     assert client.get(url).status_code == 404

@@ -37,7 +37,7 @@ def case_in_escrow(client: User, designer: User, *, amount_cents: int = 10_000, 
     case = Case(client_id=client.id, designer_id=designer.id, listing_title="Zirconia crown", unit=CaseUnit.tooth,
                 revisions_included=2, turnaround_days=2, quantity=1, unit_price_cents=amount_cents,
                 amount_cents=amount_cents, fee_cents=0, currency="usd",
-                prescription={"teeth": {"36": {"restoration": "crown"}}, "material": "zirconia", "shade": "A2"},
+                prescription={"teeth": {"36": "crown"}, "material": "zirconia", "shade": "A2"},
                 instructions="Anatomic crown on 36, contact points tight.")
     case = process.apply_action(case, "send", actor=client)
     escrow.attach_payment(order, case)

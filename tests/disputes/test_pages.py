@@ -10,12 +10,16 @@ from extensions import db
 from models.accounts import StaffRole
 from models.cases import CaseFile, CaseState
 from models.disputes import Dispute, DisputeState
-from models.files import FileKind
+from models.files import FileKind, StoredFile
 from models.moderation import AuditEntry, Violation
 from payments.ledger import balance, client_account, designer_account
 from tests.backoffice.factories import make_staff, staff_login
 from tests.disputes.factories import ANSWER, STATEMENT, case_in_escrow, disputed, people, reload, state, stored
 from tests.factories import login, make_user
+
+def public_id(file_id: int) -> str:
+    return db.session.get(StoredFile, file_id).public_id
+
 
 REASONING = "The crown on 36 ignores the margin line in the prescription; the occlusion is right."
 
@@ -35,7 +39,7 @@ def test_the_client_opens_a_dispute_with_a_file_from_the_case(client):
     assert state(case) == CaseState.disputed
     body = client.get(f"/disputes/{dispute.id}").get_data(as_text=True)
     assert STATEMENT in body and "margin.png" in body and "Withdraw my dispute" in body
-    download = client.get(f"/disputes/{dispute.id}/files/{dispute.evidence[0].file_id}")
+    download = client.get(f"/disputes/{dispute.id}/files/{public_id(dispute.evidence[0].file_id)}")
     assert download.status_code == 200 and download.data == b"\x89PNG\r\n\x1a\n margin"
     assert download.mimetype == "image/png" and download.headers["Content-Security-Policy"] == "sandbox; default-src 'none'"
 
@@ -137,13 +141,13 @@ def test_the_agent_reads_case_files_for_the_dispute_only_logged_and_never_patien
     delivery = db.session.scalar(sa.select(CaseFile).where(CaseFile.case_id == case.id, CaseFile.delivery_id.isnot(None)))
     agent = make_staff(StaffRole.resolution_agent)
     staff_login(client, agent)
-    got = client.get(f"/backoffice/resolution/{dispute.id}/files/{delivery.file_id}")
+    got = client.get(f"/backoffice/resolution/{dispute.id}/files/{delivery.file.public_id}")
     assert got.status_code == 200 and got.data == b"solid crown\n"
     assert got.headers["Content-Disposition"].startswith("attachment") and got.headers["X-Content-Type-Options"] == "nosniff"
     entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "dispute.file_read"))
     assert entry.actor_id == agent.id and entry.object_id == str(delivery.file_id)
-    assert client.get(f"/backoffice/resolution/{dispute.id}/files/{scan.id}").status_code == 404
+    assert client.get(f"/backoffice/resolution/{dispute.id}/files/{scan.public_id}").status_code == 404
     other_case = case_in_escrow(make_user(), designer)
     other_file = db.session.scalar(sa.select(CaseFile.file_id).where(CaseFile.case_id == other_case.id))
-    assert client.get(f"/backoffice/resolution/{dispute.id}/files/{other_file}").status_code == 404
+    assert client.get(f"/backoffice/resolution/{dispute.id}/files/{public_id(other_file)}").status_code == 404
     assert reload(scan).deleted_at is None

@@ -208,7 +208,9 @@ def test_permissions(local_storage, owner, designer):
     assert not can_read(designer, scan) and not can_delete(designer, scan) and not can_share(designer, scan)
     assert not can_read(admin, scan)  # patient data: not even staff
     assert not can_read(None, scan)
-    assert can_read(verifier, passport) and can_delete(verifier, passport)
+    # identity documents open only through the back office (moderation.kyc.open_document)
+    assert not can_read(verifier, passport) and not can_read(designer, passport)
+    assert can_delete(verifier, passport)
     assert not can_share(designer, passport)
     assert not can_read(owner, passport)
     with pytest.raises(PermissionDenied):

@@ -145,16 +145,17 @@ def test_a_form_brings_only_its_owners_finished_uploads(local_storage, owner, de
     unfinished = append_upload(unfinished, [b"abc"], offset=0, actor=owner)
     commit()
 
-    assert completed_uploads([second.id, first.id, second.id], owner=owner) == [second, first]  # in order, once
+    assert completed_uploads([second.public_id, first.public_id, second.public_id], owner=owner) \
+        == [second, first]  # in order, once
     assert completed_uploads([], owner=owner) == []
-    for refused in (theirs.id, 10_000):
+    for refused in (theirs.public_id, "no-such-file"):
         with pytest.raises(DomainError, match="not yours or no longer exist"):
-            completed_uploads([first.id, refused], owner=owner)
+            completed_uploads([first.public_id, refused], owner=owner)
     assert unfinished.stored_file_id is None  # an upload still under way has no file to name yet
     delete_file(first, actor=owner)
     commit()
     with pytest.raises(DomainError):
-        completed_uploads([first.id], owner=owner)
+        completed_uploads([first.public_id], owner=owner)
 
 
 def test_abort_and_the_stale_upload_sweep(storage, owner):

@@ -26,9 +26,9 @@ def make_link(owner, files, **options) -> tuple[ShareLink, str]:
     return link, token
 
 
-def upload_through_api(client, data: bytes, name: str, kind: str = "patient_scan") -> int:
+def upload_through_api(client, data: bytes, name: str, kind: str = "patient_scan") -> str:
     """A file sent through the upload API in one request, as a form's page does before it is
-    posted; the signed-in client's file id."""
+    posted; the public id the API answers for it (what the page posts as `file_id`)."""
     started = client.post("/files/uploads", json={"filename": name, "size": len(data), "kind": kind}).get_json()
     return client.put(f"{started['url']}?offset=0", data=data, content_type="application/octet-stream"
                       ).get_json()["file_id"]

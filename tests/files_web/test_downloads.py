@@ -10,7 +10,7 @@ def test_range_requests_answer_206_with_exactly_those_bytes(client, login, owner
     data = payload(5000)
     stored = make_file(owner, data, kind=FileKind.design)
     login(owner)
-    url = f"/files/{stored.id}/download"
+    url = f"/files/{stored.public_id}/download"
 
     whole = client.get(url)
     assert whole.status_code == 200 and whole.data == data
@@ -30,7 +30,7 @@ def test_range_requests_answer_206_with_exactly_those_bytes(client, login, owner
 def test_a_range_outside_the_file_answers_416(client, login, owner):
     stored = make_file(owner, payload(100), kind=FileKind.design)
     login(owner)
-    response = client.get(f"/files/{stored.id}/download", headers={"Range": "bytes=100-"})
+    response = client.get(f"/files/{stored.public_id}/download", headers={"Range": "bytes=100-"})
     assert response.status_code == 416 and response.headers["Content-Range"] == "bytes */100"
 
 
@@ -38,16 +38,16 @@ def test_a_stale_if_range_gets_the_whole_file(client, login, owner):
     data = payload(300)
     stored = make_file(owner, data, kind=FileKind.design)
     login(owner)
-    response = client.get(f"/files/{stored.id}/download", headers={"Range": "bytes=100-", "If-Range": '"other"'})
+    response = client.get(f"/files/{stored.public_id}/download", headers={"Range": "bytes=100-", "If-Range": '"other"'})
     assert response.status_code == 200 and response.data == data
 
 
 def test_a_stranger_gets_404_for_any_file_id(client, login, owner, stranger):
     stored = make_file(owner, payload(100))
     login(stranger)
-    assert client.get(f"/files/{stored.id}/download").status_code == 404
+    assert client.get(f"/files/{stored.public_id}/download").status_code == 404
     assert client.get("/files/999999/download").status_code == 404
-    assert client.post(f"/files/{stored.id}/delete").status_code == 404
+    assert client.post(f"/files/{stored.public_id}/delete").status_code == 404
     assert client.get(f"/files/3d/file/{stored.id}").status_code == 404
     db.session.expire_all()
     assert not db.session.get(StoredFile, stored.id).is_deleted
@@ -56,7 +56,7 @@ def test_a_stranger_gets_404_for_any_file_id(client, login, owner, stranger):
 def test_downloads_are_logged_with_the_bytes_actually_sent(client, login, owner):
     stored = make_file(owner, payload(3 * 1024 * 1024), kind=FileKind.design)
     login(owner)
-    response = client.get(f"/files/{stored.id}/download", buffered=False)
+    response = client.get(f"/files/{stored.public_id}/download", buffered=False)
     pieces = iter(response.response)
     next(pieces), next(pieces)  # the first megabyte went out, the second is on its way …
     response.close()  # … when the reader hangs up
@@ -68,8 +68,8 @@ def test_downloads_are_logged_with_the_bytes_actually_sent(client, login, owner)
 def test_the_owner_deletes_a_file_at_any_time(client, login, owner):
     stored = make_file(owner, payload(100))
     login(owner)
-    response = client.post(f"/files/{stored.id}/delete", follow_redirects=True)
+    response = client.post(f"/files/{stored.public_id}/delete", follow_redirects=True)
     assert "The file was deleted." in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(StoredFile, stored.id).is_deleted
-    assert client.get(f"/files/{stored.id}/download").status_code == 404
+    assert client.get(f"/files/{stored.public_id}/download").status_code == 404

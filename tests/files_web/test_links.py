@@ -65,7 +65,7 @@ def test_the_public_page_lists_files_and_downloads_them(client, owner):
     page = client.get(f"/t/{token}")
     assert page.status_code == 200 and "lower.stl" in page.get_data(as_text=True)
     assert "View in 3D" in page.get_data(as_text=True)
-    download = client.get(f"/t/{token}/files/{stored.id}")
+    download = client.get(f"/t/{token}/files/{stored.public_id}")
     assert download.data == data and download.headers["Cache-Control"] == "no-store"
     assert client.get(f"/t/{token}/files/999999").status_code == 404
     assert client.get("/t/not-a-token").status_code == 404
@@ -75,19 +75,19 @@ def test_a_password_guards_the_page_and_the_downloads(client, owner):
     stored = make_file(owner, b"scan bytes", kind=FileKind.design)
     _, token = make_link(owner, [stored], password="s3cret-pass")
     assert "This link is protected" in client.get(f"/t/{token}").get_data(as_text=True)
-    assert client.get(f"/t/{token}/files/{stored.id}").status_code == 302  # back to the password form
+    assert client.get(f"/t/{token}/files/{stored.public_id}").status_code == 302  # back to the password form
     wrong = client.post(f"/t/{token}", data={"password": "guess"})
     assert wrong.status_code == 401 and "The password is not right." in wrong.get_data(as_text=True)
     assert client.post(f"/t/{token}", data={"password": "s3cret-pass"}).status_code == 302
-    assert client.get(f"/t/{token}/files/{stored.id}").data == b"scan bytes"
+    assert client.get(f"/t/{token}/files/{stored.public_id}").data == b"scan bytes"
 
 
 def test_the_download_limit_is_honoured(client, owner):
     stored = make_file(owner, b"design", kind=FileKind.design)
     _, token = make_link(owner, [stored], max_downloads=1)
-    assert client.get(f"/t/{token}/files/{stored.id}").data == b"design"
+    assert client.get(f"/t/{token}/files/{stored.public_id}").data == b"design"
     # the only file reached its limit: the link is used up
-    again = client.get(f"/t/{token}/files/{stored.id}")
+    again = client.get(f"/t/{token}/files/{stored.public_id}")
     assert again.status_code == 410 and "was downloaded" in again.get_data(as_text=True)
 
 
@@ -99,7 +99,7 @@ def test_dead_links_answer_410_with_a_clear_page(client, owner):
     commit()
     expired = client.get(f"/t/{token}")
     assert expired.status_code == 410 and "This transfer has expired" in expired.get_data(as_text=True)
-    assert client.get(f"/t/{token}/files/{expiring.id}").status_code == 410
+    assert client.get(f"/t/{token}/files/{expiring.public_id}").status_code == 410
     in_french = client.get(f"/t/{token}", headers={"Accept-Language": "fr"})
     assert "Ce transfert a expiré" in in_french.get_data(as_text=True)
     assert client.get(f"/t/{token}/all.zip").status_code == 410
@@ -122,7 +122,7 @@ def test_a_patient_scan_is_deleted_only_after_a_complete_download(client, owner)
     data = payload(10_000)
     scan = make_file(owner, data, name="upper.stl", kind=FileKind.patient_scan)
     _, token = make_link(owner, [scan])
-    url = f"/t/{token}/files/{scan.id}"
+    url = f"/t/{token}/files/{scan.public_id}"
     first = client.get(url, headers={"Range": "bytes=0-3999"})
     assert first.status_code == 206 and first.data == data[:4000]
     db.session.expire_all()

@@ -140,7 +140,7 @@ def test_an_upload_through_gunicorns_parser_completes_and_the_next_request_is_se
     assert [reply[:3] for reply in replies] == [b"200", b"200"]  # the upload, then /healthz
     assert b'"complete":true' in replies[0].replace(b" ", b"")
     stored = db.session.scalars(db.select(StoredFile).filter_by(original_name="upper.stl")).one()
-    assert client.get(f"/files/{stored.id}/download").data == data
+    assert client.get(f"/files/{stored.public_id}/download").data == data
     assert socket_reads  # the body came through the socket path
 
 

@@ -74,7 +74,7 @@ def test_a_file_arrives_in_parts_and_resumes_after_a_dropped_connection(client, 
     assert done.status_code == 200 and answer["complete"] and answer["received_bytes"] == len(data)
     downloaded = client.get(f"/files/{answer['file_id']}/download")
     assert downloaded.status_code == 200 and downloaded.data == data
-    stored = db.session.get(StoredFile, answer["file_id"])
+    stored = db.session.scalar(db.select(StoredFile).where(StoredFile.public_id == answer["file_id"]))
     assert stored.kind == FileKind.patient_scan and stored.original_name == "lower.stl"
 
 

@@ -40,12 +40,13 @@ def test_parties_read_a_patient_scan_and_staff_never_do(monkeypatch):
     assert not can_read_message_file(agent, stored)
 
 
-def test_staff_with_a_reading_rule_may_read_other_attachments(monkeypatch):
+def test_staff_read_no_attachment_outside_the_dispute(monkeypatch):
+    """Staff who may read a thread read its files through the dispute, audited (disputes.record)."""
     import messaging.permissions as permissions
 
     _client, _designer, agent, stored = _thread_with(FileKind.design)
     monkeypatch.setattr(permissions, "STAFF_READ_RULES", [lambda user, conversation: True])
-    assert can_read_message_file(agent, stored)
+    assert not can_read_message_file(agent, stored)
 
 
 def test_a_deleted_patient_file_keeps_no_name_anywhere_and_a_design_keeps_its_own():

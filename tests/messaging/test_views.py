@@ -175,12 +175,13 @@ def test_files_uploaded_beforehand_go_with_the_message_and_only_ones_own(client,
     assert refused.status_code == 400 and "not yours" in refused.json["error"]
     assert db.session.scalar(db.select(db.func.count(Message.id))) == 0
 
-    sent = client.post(f"/messages/{conversation.id}", data={"body": "", "file_id": [design]},
+    sent = client.post(f"/messages/{conversation.id}", data={"body": "", "file_id": [design], "kind": "design"},
                        headers={"Accept": "application/json"})
     assert sent.status_code == 200 and "crown-36.stl" in sent.json["html"]
     [attachment] = db.session.scalars(db.select(Message)).one().attachments
     assert attachment.name == "crown-36.stl"
-    assert db.session.get(StoredFile, design).kind == FileKind.design  # filed as a message files it
+    # the sender said these are designs: a mesh is filed as one
+    assert db.session.scalar(db.select(StoredFile).where(StoredFile.public_id == design)).kind == FileKind.design
 
 
 def test_a_file_sent_with_a_message_reaches_only_the_conversation(client, login):
@@ -188,7 +189,7 @@ def test_a_file_sent_with_a_message_reaches_only_the_conversation(client, login)
     conversation = make_conversation(a, b)
     login(a)
     response = client.post(f"/messages/{conversation.id}", data={
-        "body": "", "files": (io.BytesIO(b"solid crown\nendsolid crown\n"), "crown-36.stl")},
+        "body": "", "kind": "design", "files": (io.BytesIO(b"solid crown\nendsolid crown\n"), "crown-36.stl")},
         content_type="multipart/form-data")
     assert response.status_code == 302
     [message] = db.session.scalars(db.select(Message)).all()
@@ -196,8 +197,8 @@ def test_a_file_sent_with_a_message_reaches_only_the_conversation(client, login)
     assert attachment.name == "crown-36.stl"
     client.post("/account/logout")
     login(b)
-    download = client.get(f"/messages/attachments/{attachment.id}")
+    download = client.get(f"/messages/attachments/{attachment.file.public_id}")
     assert download.status_code == 200 and download.data == b"solid crown\nendsolid crown\n"
     client.post("/account/logout")
     login(stranger)
-    assert client.get(f"/messages/attachments/{attachment.id}").status_code == 404
+    assert client.get(f"/messages/attachments/{attachment.file.public_id}").status_code == 404
