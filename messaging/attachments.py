@@ -61,7 +61,7 @@ def store_attachments(uploads: Iterable, *, owner: User, uploaded: Iterable[Stor
         stored.kind = attachment_kind(stored.kind, stored.original_name, patient_scans=patient_scans)
     for upload in uploads:
         uploaded.append(store_file(_chunks(upload.stream), owner=owner, filename=upload.filename,
-                                   kind=attachment_kind(None, upload.filename, patient_scans=patient_scans),)
+                                   kind=attachment_kind(None, upload.filename, patient_scans=patient_scans)))
     return [MessageAttachment(file_id=stored.id, name=stored.original_name, size=stored.size) for stored in uploaded]
 
 
