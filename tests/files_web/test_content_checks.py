@@ -108,9 +108,9 @@ def test_real_scans_designs_images_and_documents_are_accepted_with_their_own_typ
     started = _start(client, name, len(data), kind).json
     done = _put(client, started["url"], data)
     assert done.status_code == 200 and done.json["complete"]
-    stored = db.session.get(StoredFile, done.json["file_id"])
+    stored = db.session.scalar(sa.select(StoredFile).where(StoredFile.public_id == done.json["file_id"]))
     assert stored.content_type == content_type
-    download = client.get(f"/files/{stored.id}/download")
+    download = client.get(f"/files/{stored.public_id}/download")
     assert download.data == data and download.headers["Content-Type"] == content_type
 
 

@@ -33,7 +33,7 @@ def assert_inert_attachment(response, content_type: str, name: str) -> None:
 def test_my_file_downloads_as_a_sandboxed_attachment_of_its_detected_type(client, login, owner):
     stored = make_file(owner, b"solid crown\nendsolid crown\n", name="crown.stl", kind=FileKind.design)
     login(owner)
-    assert_inert_attachment(client.get(f"/files/{stored.id}/download"), "model/stl", "crown.stl")
+    assert_inert_attachment(client.get(f"/files/{stored.public_id}/download"), "model/stl", "crown.stl")
 
 
 def test_a_file_kept_with_the_browsers_word_is_sent_as_plain_bytes(client, login, owner):
@@ -42,14 +42,14 @@ def test_a_file_kept_with_the_browsers_word_is_sent_as_plain_bytes(client, login
     stored.content_type, stored.original_name = "text/html", "upper.html"
     commit()
     login(owner)
-    response = client.get(f"/files/{stored.id}/download")
+    response = client.get(f"/files/{stored.public_id}/download")
     assert_inert_attachment(response, "application/octet-stream", "upper.html")
 
 
 def test_share_link_files_and_their_zip_are_sandboxed_attachments(client, owner):
     stored = make_file(owner, b"%PDF-1.7\n", name="report.pdf", kind=FileKind.design)
     _link, token = make_link(owner, [stored])
-    assert_inert_attachment(client.get(f"/t/{token}/files/{stored.id}"), "application/pdf", "report.pdf")
+    assert_inert_attachment(client.get(f"/t/{token}/files/{stored.public_id}"), "application/pdf", "report.pdf")
     assert_inert_attachment(client.get(f"/t/{token}/all.zip"), "application/zip", "occlusa-transfer.zip")
 
 
@@ -57,9 +57,9 @@ def test_a_message_attachment_is_a_sandboxed_attachment(client, login, owner, st
     conversation = make_conversation(owner, stranger)
     login(owner)
     client.post(f"/messages/{conversation.id}", content_type="multipart/form-data",
-                data={"body": "", "files": (io.BytesIO(b"Margin notes\n"), "notes.txt")})
+                data={"body": "", "kind": "design", "files": (io.BytesIO(b"Margin notes\n"), "notes.txt")})
     attachment = db.session.scalar(sa.select(MessageAttachment))
-    response = client.get(f"/messages/attachments/{attachment.id}")
+    response = client.get(f"/messages/attachments/{attachment.file.public_id}")
     assert_inert_attachment(response, "text/plain; charset=utf-8", "notes.txt")
 
 
@@ -69,7 +69,7 @@ def test_a_case_file_is_a_sandboxed_attachment(client, login):
     db.session.add(CaseFile(case_id=case.id, file_id=stored.id, role=CaseFileRole.attachment))
     commit()
     login(case.client)
-    assert_inert_attachment(client.get(f"/cases/{case.reference}/files/{stored.id}"), "model/stl", "crown.stl")
+    assert_inert_attachment(client.get(f"/cases/{case.reference}/files/{stored.public_id}"), "model/stl", "crown.stl")
 
 
 def test_a_form_post_keeps_its_files_off_the_disk(client, login, owner, tmp_path, monkeypatch):
