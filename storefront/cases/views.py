@@ -1,11 +1,9 @@
 """The order page, My cases, the case page and its action buttons, reviews, case files."""
 from __future__ import annotations
 
-from urllib.parse import quote
 
 import sqlalchemy as sa
-from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request,
-                   stream_with_context, url_for)
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -24,6 +22,7 @@ from storefront.cases.forms import (DeliveryForm, GrantForm, OrderForm, ReasonFo
                                     ReviewForm)
 from storefront.contact_refusal import keep_refused_attempt
 from storefront.files.posted import carried_files, form_files, uploaded_files
+from storefront.files.views import send_reader_download
 from storefront.form_errors import show_domain_error
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
@@ -303,25 +302,10 @@ def review(reference: str):
 @bp.get("/<reference>/files/<int:file_id>")
 @login_required
 def download(reference: str, file_id: int):
-    """A case file, to its two parties only; patient scans go once the designer has them."""
-    from files.operations import open_file, record_download
-
+    """A case file, to its two parties only, with Range; a patient scan is handed over by its
+    recipient's complete download (never before the designer accepted the request)."""
     case = _case_or_404(reference)
     link = db.session.scalar(sa.select(CaseFile).where(CaseFile.case_id == case.id, CaseFile.file_id == file_id))
     if link is None or not is_party(current_user, case) or link.file.is_deleted:
         abort(404)
-    stored = link.file
-
-    def stream():
-        sent = 0
-        for piece in open_file(stored):
-            sent += len(piece)
-            yield piece
-        # Only a download that reached its last byte counts (and deletes a patient scan).
-        record_download(db.session.get(type(stored), stored.id), first_byte=0, bytes_sent=sent,
-                        reader=current_user)
-        commit()
-
-    return Response(stream_with_context(stream()), mimetype=stored.content_type, headers={
-        "Content-Length": str(stored.size),
-        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(stored.original_name)}"})
+    return send_reader_download(link.file)

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import (Blueprint, Response, abort, flash, jsonify, redirect, render_template, request,
-                   stream_with_context, url_for)
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from errors import DomainError, PermissionDenied
 from extensions import commit, db
-from files.operations import open_file
+from files.permissions import can_read
 from messaging import operations, threads
 from messaging.events import case_action_label
 from messaging.attachments import readable_attachment, store_attachments
@@ -21,6 +20,7 @@ from models.messaging import Conversation, ConversationKind, Message
 from moderation.contact_filter import ContactDetailsRefused
 from storefront.contact_refusal import keep_refused_attempt
 from storefront.files.posted import uploaded_files
+from storefront.files.views import send_reader_download
 from storefront.form_errors import show_domain_error
 from storefront.messages.forms import MessageForm, ReportForm, StartConversationForm
 
@@ -136,23 +136,12 @@ def poll(conversation_id: int):
 @bp.get("/attachments/<int:attachment_id>")
 @login_required
 def attachment(attachment_id: int):
+    """A file sent in a conversation I read, with Range; patient data is handed over by its
+    recipient's complete download, as anywhere else."""
     found = readable_attachment(attachment_id, current_user)
-    if found is None:
-        abort(404)
-    attached, stored = found
-    try:
-        chunks = open_file(stored)
-    except DomainError:
-        abort(410)
-    return Response(stream_with_context(chunks), mimetype=stored.content_type, headers={
-        "Content-Disposition": f"attachment; filename*=UTF-8''{_quote(attached.name)}",
-        "Content-Length": str(stored.size)})
-
-
-def _quote(name: str) -> str:
-    from urllib.parse import quote
-
-    return quote(name, safe="")
+    if found is None or not can_read(current_user, found[1]):
+        abort(404)  # patient data is the two parties' only, whoever else reads the thread
+    return send_reader_download(found[1])
 
 
 @bp.route("/start", methods=["GET", "POST"])
