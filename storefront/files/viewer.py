@@ -19,12 +19,12 @@ from extensions import db
 from files.handover import may_preview
 from files.links import LinkUnavailable
 from files.meshes import mesh_format
-from files.permissions import can_read, receiving_obstacle
+from files.permissions import can_read
 from models.cases import Case, CaseFile, CaseFileRole
 from models.files import StoredFile
 from storefront.files import downloads
 from storefront.files.link_pages import dead_link_page, file_status, is_open, link_limit, live_link
-from storefront.files.views import bp
+from storefront.files.views import bp, may_download
 
 _UPPER = re.compile(r"upper|maxill|\bup\b|haut|sup[ée]rieur|oberkiefer", re.IGNORECASE)
 _LOWER = re.compile(r"lower|mandib|\blow\b|\bbas\b|inf[ée]rieur|unterkiefer", re.IGNORECASE)
@@ -81,7 +81,7 @@ def _case_viewer(reference: str):
     recipient = downloads.current_recipient()
     meshes = [_mesh(stored, url_for("files.preview", file_id=stored.id),
                     url_for("cases.download", reference=reference, file_id=stored.id)
-                    if _may_download(stored) else None,
+                    if may_download(stored) else None,
                     design=case_file.role == CaseFileRole.delivery)
               for case_file, stored in rows if _viewable(stored) and may_preview(stored, recipient)]
     return _page(meshes, title=case.listing_title, back=url_for("cases.show", reference=reference))
@@ -98,13 +98,6 @@ def _link_viewer(token: str):
                     url_for("files.shared_download", token=token, file_id=stored.id), design=not stored.is_patient_data)
               for stored in link.files if _viewable(stored) and file_status(link, stored) is None]
     return _page(meshes, title=None, back=url_for("files.shared", token=token))
-
-
-def _may_download(stored: StoredFile) -> bool:
-    """Whether to offer the download beside the preview: not to the designer of a request
-    not accepted yet (a rule of cases, files.permissions RECEIVE_RULES)."""
-    return (not stored.is_patient_data or stored.owner_id == current_user.id
-            or receiving_obstacle(current_user, stored) is None)
 
 
 @bp.get("/files/3d/mesh/<int:file_id>")

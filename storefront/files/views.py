@@ -18,7 +18,7 @@ from files import handover
 from files import links as share_links
 from files.meshes import WARNINGS, mesh_format
 from files.operations import delete_file
-from files.permissions import can_read
+from files.permissions import can_read, receiving_obstacle
 from files.sizes import readable_size
 from models.accounts import User
 from models.files import FileKind, ShareLink, StoredFile
@@ -67,6 +67,14 @@ def is_mesh(stored: StoredFile) -> bool:
 def is_mesh_name(filename: str) -> bool:
     """An STL, PLY or OBJ file by its name: other areas' templates offer "View in 3D" for it."""
     return mesh_format(filename) is not None
+
+
+@bp.app_template_global()
+def may_download(stored: StoredFile) -> bool:
+    """Whether to offer the signed-in reader the download of a file they may read: not a
+    patient scan a rule holds back (the designer of a request not accepted yet previews it)."""
+    return (not stored.is_patient_data or stored.owner_id == current_user.id
+            or receiving_obstacle(current_user, stored) is None)
 
 
 @bp.app_template_global()

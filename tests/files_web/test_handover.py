@@ -162,8 +162,12 @@ def test_the_designer_previews_a_request_but_downloads_its_scans_only_once_accep
     data = b"solid upper_arch\nendsolid upper_arch\n"
     case, scan, designer = _case_with_scan(data)
     login(designer)
+    page = client.get(f"/cases/{case.reference}").get_data(as_text=True)
+    assert "downloadable once you accept the request" in page
+    assert f"/cases/{case.reference}/files/{scan.id}" not in page
 
     meshes = _meshes(client.get(f"/files/3d/case/{case.reference}"))
+    assert meshes[0]["download"] is None
     assert client.get(meshes[0]["url"]).data == data
     refused = client.get(f"/cases/{case.reference}/files/{scan.id}")
     assert refused.status_code == 403 and data not in refused.data
