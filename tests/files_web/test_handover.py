@@ -4,8 +4,10 @@ deletion. Previewing in 3D, HEAD requests and link-preview bots never count."""
 from __future__ import annotations
 
 import html
+import io
 import json
 import re
+import zipfile
 from datetime import timedelta
 
 from extensions import commit, db
@@ -226,3 +228,18 @@ def test_a_patient_scan_sent_in_a_thread_follows_the_same_rules(client, login):
 
     _sweep_after(8 * 24)  # SHARE_LINK_DAYS (7): an unread scan expires too
     assert _file(unread.id).is_deleted
+
+
+def test_a_zip_broken_off_early_leaves_every_scan_in_it_for_the_next_try(app, client, owner):
+    scans = [make_file(owner, payload(2 * MIB), name=f"scan{n}.stl") for n in range(2)]
+    _, token = make_link(owner, scans, max_downloads=1)
+
+    assert client.head(f"/t/{token}/all.zip").data == b""
+    aborted = client.get(f"/t/{token}/all.zip", buffered=False)
+    next(iter(aborted.response))  # within the first scan …
+    aborted.close()  # … the connection broke: neither scan was received, neither stays claimed
+
+    retry = app.test_client().get(f"/t/{token}/all.zip")
+    assert retry.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(retry.data)) as archive:
+        assert archive.namelist() == ["scan0.stl", "scan1.stl"]
