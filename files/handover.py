@@ -111,10 +111,10 @@ def renew_claim(claim: Claim, *, now: datetime | None = None) -> None:
 
 def may_preview(stored: StoredFile, recipient: str) -> bool:
     """Previewing never counts, but once patient data was received only its recipient (within
-    the grace window) still sees it: a used-up link shows nothing to the next person."""
+    the grace window) and its owner still see it: a used-up link shows nothing to the next person."""
     if stored.is_deleted:
         return False
-    if not stored.is_patient_data or stored.downloaded_at is None:
+    if not stored.is_patient_data or stored.downloaded_at is None or recipient == f"user:{stored.owner_id}":
         return True
     return stored.downloaded_by == recipient and utcnow() < stored.downloaded_at + grace()
 

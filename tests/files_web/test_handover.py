@@ -181,6 +181,9 @@ def test_the_designer_previews_a_request_but_downloads_its_scans_only_once_accep
     drive(case, CaseState.in_progress)
     assert client.get(f"/cases/{case.reference}/files/{scan.id}").data == data
     assert _file(scan.id).downloaded_at is not None
+    client.post("/account/logout")
+    login(case.client)
+    assert client.get(meshes[0]["url"]).data == data  # its owner still sees it in 3D
     _sweep_after(25)
     assert _file(scan.id).is_deleted
 
