@@ -133,6 +133,8 @@ def load(instance_path: str) -> dict:
         "STORAGE_URL": os.environ.get("STORAGE_URL") or f"file://{instance / 'storage'}",
         "UPLOAD_LIMIT_BYTES": _int("UPLOAD_LIMIT_BYTES", 2_000_000_000),
         "SHARE_LINK_DAYS": _int("SHARE_LINK_DAYS", 7),
+        # A recipient's complete download of patient data is final after this (retries until then).
+        "PATIENT_FILE_GRACE_HOURS": _int("PATIENT_FILE_GRACE_HOURS", 24),
         # Payments.
         "STRIPE_SECRET_KEY": os.environ.get("STRIPE_SECRET_KEY") or None,
         "STRIPE_PUBLISHABLE_KEY": os.environ.get("STRIPE_PUBLISHABLE_KEY") or None,

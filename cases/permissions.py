@@ -8,6 +8,7 @@ from extensions import db
 from models.accounts import StaffRole, User
 from models.cases import OPEN_STATES, Case, CaseFile
 from models.files import StoredFile
+from models.messaging import Conversation, Message, MessageAttachment
 
 
 def is_party(user: User | None, case: Case) -> bool:
@@ -29,6 +30,23 @@ def can_read_case_file(user: User, stored: StoredFile) -> bool:
         sa.select(sa.func.count()).select_from(CaseFile).join(Case, Case.id == CaseFile.case_id)
         .where(CaseFile.file_id == stored.id,
                sa.or_(Case.client_id == user.id, Case.designer_id == user.id))) > 0
+
+
+def unaccepted_request_obstacle(user: User, stored: StoredFile):
+    """files.permissions RECEIVE_RULES entry: the designer of a request not accepted (yet, or
+    ever) may preview its patient scans, sent with the order or in its thread, but not
+    download them: a download hands them over and they are then deleted for both sides."""
+    in_order = sa.select(CaseFile.case_id).where(CaseFile.file_id == stored.id)
+    in_thread = (sa.select(Conversation.case_id).join(Message, Message.conversation_id == Conversation.id)
+                 .join(MessageAttachment, MessageAttachment.message_id == Message.id)
+                 .where(MessageAttachment.file_id == stored.id))
+    unaccepted = db.session.scalar(
+        sa.select(sa.func.count()).select_from(Case)
+        .where(sa.or_(Case.id.in_(in_order), Case.id.in_(in_thread)),
+               Case.designer_id == user.id, Case.accepted_at.is_(None)))
+    if unaccepted:
+        return _l("Accept the request to download the client's scans. Until then you can view them in 3D.")
+    return None
 
 
 def closing_obstacle(user: User):

@@ -18,7 +18,8 @@ from disputes.permissions import (can_read_case_file_for_dispute, can_read_evide
                                   evidence_file, is_resolution_agent)
 from errors import NotFound
 from extensions import db
-from files.operations import open_file, record_download
+from files.handover import record_download
+from files.operations import open_file
 from messaging.permissions import can_read_conversation
 from messaging.threads import case_thread, thread_items
 from models.accounts import User

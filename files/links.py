@@ -21,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 from accounts.passwords import hash_password, verify_password
 from errors import DomainError, InvalidTransition, NotFound, PermissionDenied
 from extensions import db
-from files import operations
+from files import handover, operations
 from files.locks import lock_link
 from files.permissions import can_share, ensure
 from models.accounts import User
@@ -133,39 +133,51 @@ def downloads_left(link: ShareLink, stored: StoredFile) -> int | None:
 
 def open_shared_file(link: ShareLink, file_id: int, *, start: int = 0,
                      end: int | None = None) -> tuple[StoredFile, Iterator[bytes]]:
-    """A file of a live link and its bytes [start, end). The password is the caller's check.
+    """A file of a live link and its bytes [start, end). The password is the caller's check;
+    raises what shared_file raises."""
+    stored = shared_file(link, file_id)
+    return stored, operations.open_file(stored, start=start, end=end)
 
-    Raises NotFound (not in this link), LinkUnavailable, FileUnavailable (deleted, e.g. after
-    its download), or DomainError when its download limit is reached.
-    """
+
+def shared_file(link: ShareLink, file_id: int) -> StoredFile:
+    """A file the live link still offers. Raises NotFound (not in this link), LinkUnavailable,
+    FileUnavailable (deleted, e.g. after its download), or DomainError when its download
+    limit is reached."""
     ensure_open(link)
     stored = next((f for f in link.files if f.id == file_id), None)
     if stored is None:
         raise NotFound(_l("This file is not part of the link."))
     if stored.is_deleted:
         raise operations.FileUnavailable(_l("This file is no longer available: it was downloaded or deleted."))
-    if downloads_left(link, stored) == 0:
+    # Patient data goes to one recipient, who may fetch it again within the grace window
+    # (files/handover.py decides): the link's limit is for the other files.
+    if not stored.is_patient_data and downloads_left(link, stored) == 0:
         raise DomainError(_l("This file has reached its download limit."))
-    return stored, operations.open_file(stored, start=start, end=end)
+    return stored
 
 
-def record_link_download(link: ShareLink, stored: StoredFile, *, first_byte: int, bytes_sent: int) -> FileDownload:
-    """Log a response sent through the link; a completed download may delete patient data
-    and use the link up. Counts even when the link died while the bytes were on their way."""
+def record_link_download(link: ShareLink, stored: StoredFile, *, first_byte: int, bytes_sent: int,
+                         finished: bool = True, claim: handover.Claim | None = None) -> FileDownload | None:
+    """Log a response sent through the link and release its claim; a completed download may
+    use the link up. Counts even when the link died while the bytes were on their way."""
     link = lock_link(link)
     if stored not in link.files:
         raise NotFound(_l("This file is not part of the link."))
-    row = operations.record_download(stored, first_byte=first_byte, bytes_sent=bytes_sent, link=link)
-    if row.completed:
+    row = handover.record_download(stored, first_byte=first_byte, bytes_sent=bytes_sent, finished=finished,
+                                   link=link, claim=claim)
+    if row is not None and row.completed:
         link.downloads += 1
-        if link.state == S.active and _used_up(link):
-            _move(link, "finish", actor=None, reason="every file downloaded")
+        _finish_if_used_up(link)
     db.session.flush()
     return row
 
 
-def _used_up(link: ShareLink) -> bool:
-    return all(f.is_deleted or downloads_left(link, f) == 0 for f in link.files)
+def _finish_if_used_up(link: ShareLink) -> None:
+    """Every file deleted or at its limit: the link is used up. Received patient data counts
+    once it is deleted, after the grace window in which its recipient may fetch it again."""
+    if link.state == S.active and all(
+            f.is_deleted or (not f.is_patient_data and downloads_left(link, f) == 0) for f in link.files):
+        _move(link, "finish", actor=None, reason="every file downloaded")
 
 
 def delete_share_link(link: ShareLink, *, actor: User) -> ShareLink:
@@ -185,12 +197,18 @@ def expire_share_link(link: ShareLink, *, now: datetime) -> ShareLink:
 
 
 def sweep_expired_links(now: datetime) -> int:
-    """Sweep: expire every active link whose expiry has passed; return how many."""
+    """Sweep: expire every active link whose expiry has passed, and end those whose files
+    are all gone (received patient data deleted by the files sweep); return how many."""
     due = db.session.scalars(sa.select(ShareLink).where(
         ShareLink.state == S.active, ShareLink.expires_at <= now)).all()
     for link in due:
         expire_share_link(link, now=now)
-    return len(due)
+    emptied = db.session.scalars(sa.select(ShareLink).where(
+        ShareLink.state == S.active, ShareLink.files.any(), ~ShareLink.files.any(StoredFile.deleted_at.is_(None)))
+    ).all()
+    for link in emptied:
+        _finish_if_used_up(lock_link(link))
+    return len(due) + len(emptied)
 
 
 def _move(link: ShareLink, action: str, *, actor: User | None, reason: str) -> ShareLink:

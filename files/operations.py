@@ -1,4 +1,4 @@
-"""State changes of stored files: store, read, delete, record downloads, expire.
+"""State changes of stored files: store, read, delete, expire (downloads: files/handover.py).
 
 Every function flushes; the caller's unit of work commits (extensions.commit). Bytes leave
 storage only after the commit that deleted the row's key, so a rolled-back deletion loses
@@ -32,7 +32,7 @@ from files.storage import ObjectMissing, Storage, get_storage, new_storage_key
 from jobs import enqueue
 from jobs.runtime import job
 from models.accounts import User
-from models.files import FileDownload, FileKind, ShareLink, StoredFile
+from models.files import FileKind, StoredFile
 from models.messaging import MessageAttachment
 from models.types import utcnow
 from moderation.audit import record_action
@@ -210,64 +210,24 @@ def keep_until(stored: StoredFile, until: datetime) -> None:
         stored.expires_at = max(stored.expires_at or until, until)
 
 
-def record_download(stored: StoredFile, *, first_byte: int, bytes_sent: int, reader: User | None = None,
-                    link: ShareLink | None = None) -> FileDownload:
-    """Log one response that sent bytes [first_byte, first_byte + bytes_sent) of the file.
-
-    The download is complete when the bytes sent to this recipient (this link, or this
-    reader) since their last complete download cover the whole file. A complete download
-    of patient data by anyone but its owner deletes the file. Returns the logged row.
-    """
-    if link is not None:
-        recipient = FileDownload.link_id == link.id
-    elif reader is not None:
-        recipient = FileDownload.reader_id == reader.id
-    else:
-        raise ValueError("a download goes through a share link or to a signed-in reader")
-    stored = lock_file(stored)
-    if bytes_sent < 0 or first_byte < 0 or first_byte + bytes_sent > stored.size:
-        raise DomainError(_l("The recorded download does not fit the file."))
-    row = FileDownload(file_id=stored.id, link_id=link.id if link else None,
-                       reader_id=reader.id if reader else None, first_byte=first_byte, bytes_sent=bytes_sent)
-    row.completed = _covers_file(stored, recipient, first_byte, first_byte + bytes_sent)
-    db.session.add(row)
-    db.session.flush()
-    by_owner = link is None and reader is not None and reader.id == stored.owner_id
-    if row.completed and stored.is_patient_data and not by_owner and not stored.is_deleted:
-        delete_file(stored, actor=None, reason="downloaded by the recipient")
-    return row
-
-
-def _covers_file(stored: StoredFile, recipient, first: int, end: int) -> bool:
-    """Whether this range and the recipient's earlier ones since their last complete download
-    cover every byte of the file (in any order: a resumed download fills its gaps)."""
-    if first == 0 and end >= stored.size:
-        return True
-    last_complete = sa.select(sa.func.max(FileDownload.id)).where(
-        FileDownload.file_id == stored.id, recipient, FileDownload.completed)
-    earlier = db.session.execute(
-        sa.select(FileDownload.first_byte, FileDownload.bytes_sent)
-        .where(FileDownload.file_id == stored.id, recipient,
-               FileDownload.id > sa.func.coalesce(last_complete.scalar_subquery(), 0))
-    ).all()
-    reached = 0
-    for start, stop in sorted([(s, s + n) for s, n in earlier] + [(first, end)]):
-        if start > reached:
-            return False
-        reached = max(reached, stop)
-    return reached >= stored.size
-
-
 def sweep_expired_files(now: datetime) -> int:
-    """Sweep: delete patient data whose time is up; retry removing bytes a lost job left."""
+    """Sweep: delete patient data whose time is up; retry removing bytes a lost job left.
+
+    Patient data is due at its expiry, or SHARE_LINK_DAYS after it was stored when it became
+    patient data after its row was made (a file filed under that kind by the message it went
+    with). Expiry is about patient data only: other files never expire.
+    """
     stragglers = db.session.scalars(sa.select(StoredFile).where(
         StoredFile.deleted_at <= now - PURGE_RETRY_AFTER, StoredFile.purged_at.is_(None))).all()
     storage = get_storage()
     for stored in stragglers:
         storage.delete(stored.storage_key)
         stored.purged_at = now
+    stored_before = now - timedelta(days=current_app.config["SHARE_LINK_DAYS"])
     due = db.session.scalars(sa.select(StoredFile).where(
-        StoredFile.expires_at <= now, StoredFile.deleted_at.is_(None))).all()
+        StoredFile.kind == FileKind.patient_scan, StoredFile.deleted_at.is_(None),
+        sa.or_(StoredFile.expires_at <= now,
+               sa.and_(StoredFile.expires_at.is_(None), StoredFile.created_at <= stored_before)))).all()
     for stored in due:
         delete_file(stored, actor=None, reason="expired")
     return len(stragglers) + len(due)

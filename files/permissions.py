@@ -10,6 +10,7 @@ its dispute (disputes.record, audited).
 Other areas grant reading by adding "module:function" to READ_RULES, where
 function(user, stored) -> bool answers for the files they hold (cases: the other party of
 the case a file is attached to). The rule owns its own checks, including the file's kind.
+RECEIVE_RULES work the same way for receiving patient data (see files/handover.py).
 
 Every view that sends a stored file's bytes is marked with @serves_stored_files: a test
 walks each marked route with every role, and fails on a route that sends bytes unmarked.
@@ -30,6 +31,11 @@ from models.files import FileKind, StoredFile
 READ_RULES: list[str] = [
     "cases.permissions:can_read_case_file",
     "messaging.attachments:can_read_message_file",
+]
+# "module:function" entries, function(user, stored) -> a message or None: why this reader may
+# not receive (download, and so consume) patient data yet, though they may read (preview) it.
+RECEIVE_RULES: list[str] = [
+    "cases.permissions:unaccepted_request_obstacle",
 ]
 
 
@@ -86,6 +92,14 @@ def can_share(user: User | None, stored: StoredFile) -> bool:
     """Only the owner shares, and identity documents never leave the verification process."""
     return (_signed_in(user) and not stored.is_deleted and _is_owner(user, stored)
             and stored.kind != FileKind.identity_document)
+
+
+def receiving_obstacle(user: User, stored: StoredFile) -> str | None:
+    """Why `user` may not download (receive) this patient file yet, or None."""
+    for target in RECEIVE_RULES:
+        if (reason := _rule(target)(user, stored)) is not None:
+            return reason
+    return None
 
 
 def ensure(rule: Callable[[User | None, StoredFile], bool], user: User | None, stored: StoredFile) -> None:

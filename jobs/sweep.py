@@ -23,8 +23,9 @@ HEARTBEAT = "deadlines"
 
 # Each entry is "module:function"; the function applies what is due and returns a count.
 SWEEPS: list[str] = [
-    "files.links:sweep_expired_links",
     "files.operations:sweep_expired_files",
+    "files.handover:delete_received_files",
+    "files.links:sweep_expired_links",  # after the files: a link whose files are all gone ends
     "files.uploads:sweep_stale_uploads",
     "moderation.kyc:abandon_stale_submissions",
     "cases.deadlines:expire_requests",

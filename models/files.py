@@ -74,6 +74,13 @@ class StoredFile(db.Model):
     deleted_reason: Mapped[str | None] = mapped_column(sa.String(64))
     # When the bytes left storage (after the commit that deleted the row's key).
     purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Patient data's hand-over to its recipient (files/handover.py): the download under way
+    # (who, and when it was claimed or last went on), then the first complete one, after which
+    # only that recipient may fetch it again until the grace window ends and the sweep deletes it.
+    claimed_by: Mapped[str | None] = mapped_column(sa.String(80))
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    downloaded_by: Mapped[str | None] = mapped_column(sa.String(80))
+    downloaded_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
 
     owner: Mapped[User] = relationship()
 

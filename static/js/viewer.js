@@ -114,11 +114,12 @@ function start() {
     name.textContent = entry.name;
     label.append(box, swatch, name);
     item.append(label);
-    if (buffer) {
+    // Loading it was a preview; downloading it is a separate, explicit request (for a
+    // patient scan, the one that hands it over). Absent when this reader may not download yet.
+    if (buffer && entry.download) {
       const save = document.createElement("a");
       save.className = "mesh-save";
-      save.href = URL.createObjectURL(new Blob([buffer]));
-      save.download = entry.name;
+      save.href = entry.download;
       save.textContent = say("textSave");
       item.append(document.createElement("br"), save);
     }

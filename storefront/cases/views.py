@@ -2,8 +2,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
-                   stream_with_context, url_for)
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -22,8 +21,8 @@ from moderation.contact_filter import ContactDetailsRefused
 from storefront.cases.forms import (DeliveryForm, GrantForm, OrderForm, ReasonForm, RevisionForm,
                                     ReviewForm)
 from storefront.contact_refusal import keep_refused_attempt
-from storefront.files.downloads import user_file_response
 from storefront.files.posted import carried_files, form_files, uploaded_files
+from storefront.files.views import send_reader_download
 from storefront.form_errors import show_domain_error
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
@@ -304,25 +303,11 @@ def review(reference: str):
 @login_required
 @serves_stored_files
 def download(reference: str, public_id: str):
-    """A case file, to its two parties only; patient scans go once the designer has them."""
-    from files.operations import open_file, record_download
-
+    """A case file, to its two parties only, with Range; a patient scan is handed over by its
+    recipient's complete download (never before the designer accepted the request)."""
     case = _case_or_404(reference)
     link = db.session.scalar(sa.select(CaseFile).join(StoredFile, StoredFile.id == CaseFile.file_id)
                              .where(CaseFile.case_id == case.id, StoredFile.public_id == public_id))
     if link is None or not is_party(current_user, case) or link.file.is_deleted:
         abort(404)
-    stored = link.file
-
-    def stream():
-        sent = 0
-        for piece in open_file(stored):
-            sent += len(piece)
-            yield piece
-        # Only a download that reached its last byte counts (and deletes a patient scan).
-        record_download(db.session.get(type(stored), stored.id), first_byte=0, bytes_sent=sent,
-                        reader=current_user)
-        commit()
-
-    return user_file_response(stream_with_context(stream()), name=stored.original_name,
-                              content_type=stored.content_type, length=stored.size)
+    return send_reader_download(link.file)

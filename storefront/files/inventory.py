@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload
 from flask_babel import lazy_gettext as _l
 
 from extensions import db
+from files.handover import RECEIVED
 from models.accounts import User
 from models.cases import Case, CaseFile
 from models.files import ShareLink, ShareLinkState, StoredFile
@@ -22,7 +23,7 @@ PAGE_SIZE = 20
 
 class Availability(enum.Enum):
     active = "active"          # can be downloaded
-    downloaded = "downloaded"  # patient data removed after its complete download
+    downloaded = "downloaded"  # patient data its recipient downloaded (removed after the grace window)
     expired = "expired"        # its time ran out
     deleted = "deleted"        # its owner (or the platform) deleted it
 
@@ -39,9 +40,11 @@ BADGES = {Availability.active: "badge-ok", Availability.downloaded: "badge-verif
 
 def file_availability(stored: StoredFile, now: datetime | None = None) -> Availability:
     if stored.is_deleted:
-        if stored.deleted_reason == "downloaded by the recipient":
+        if stored.deleted_reason == RECEIVED:
             return Availability.downloaded
         return Availability.expired if stored.deleted_reason == "expired" else Availability.deleted
+    if stored.downloaded_at is not None:
+        return Availability.downloaded
     if stored.expires_at is not None and stored.expires_at <= (now or utcnow()):
         return Availability.expired  # due, and the sweep has not passed yet
     return Availability.active

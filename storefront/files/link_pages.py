@@ -14,8 +14,9 @@ from flask import (abort, current_app, redirect, render_template, request, sessi
 from flask_babel import gettext as _
 
 from errors import DomainError, PermissionDenied
-from extensions import db, limiter
-from files.links import (LinkUnavailable, check_link_password, downloads_left, open_shared_file,
+from extensions import commit, db, limiter
+from files import handover
+from files.links import (LinkUnavailable, check_link_password, downloads_left, shared_file,
                          record_link_download, resolve_share_link)
 from files.meshes import mesh_format
 from files.operations import open_file
@@ -24,7 +25,7 @@ from models.files import ShareLink, StoredFile
 from storefront.files import downloads
 from storefront.files.forms import LinkPasswordForm
 from storefront.files.views import bp
-from storefront.files.zip_stream import zip_stream
+from storefront.files.zip_stream import ZipBody
 
 DEFAULT_LINK_LIMIT = "60 per minute"
 DEFAULT_PASSWORD_LIMIT = "5 per minute;20 per hour"
@@ -83,18 +84,22 @@ def shared(token: str):
                 return redirect(url_for("files.shared", token=token))
         return render_template("files/link_password.html", form=form, link=link, token=token), \
             401 if form.is_submitted() else 200
-    rows = [(f, _file_status(link, f)) for f in link.files]
+    rows = [(f, file_status(link, f)) for f in link.files]
     available = [f for f, status in rows if status is None]
     return render_template("files/shared.html", link=link, token=token, rows=rows, available=available,
                            any_mesh=any(mesh_format(f.original_name) for f in available))
 
 
-def _file_status(link: ShareLink, stored: StoredFile) -> str | None:
-    """Why this file can no longer be downloaded through the link, or None if it can."""
+def file_status(link: ShareLink, stored: StoredFile) -> str | None:
+    """Why this browser can no longer get this file through the link, or None if it can."""
     if stored.is_deleted:
-        if stored.deleted_reason == "downloaded by the recipient":
+        if stored.deleted_reason == handover.RECEIVED:
             return _("Downloaded: deleted after its download")
         return _("Deleted")
+    if stored.is_patient_data:
+        if not handover.may_preview(stored, downloads.current_recipient()):
+            return _("Downloaded by its recipient")
+        return None
     if downloads_left(link, stored) == 0:
         return _("Download limit reached")
     return None
@@ -115,47 +120,54 @@ def shared_download(token: str, public_id: str):
     if stored is None:
         abort(404)
     file_id = stored.id
-    try:
-        wanted = downloads.requested_range(request.headers.get("Range"), stored.size,
-                                           if_range_ok=downloads.if_range_matches(stored))
-    except downloads.RangeNotSatisfiable:
-        return downloads.range_not_satisfiable(stored.size)
-    try:
-        stored, body = open_shared_file(link, file_id, start=wanted.start, end=wanted.end)
-    except DomainError as exc:  # deleted after its download, or its download limit reached
-        return render_template("files/link_dead.html", state="file", message=exc.message, token=token), 410
-    return downloads.file_response(stored, wanted, body, _recorder(link.id, stored.id))
+
+    def claim():
+        shared_file(link, file_id)  # still offered: not deleted, within its limit
+        return handover.claim_download(stored, recipient=downloads.current_recipient(), link=link)
+
+    return downloads.send_download(stored, claim=claim, record=_record, token=token)
 
 
-def _recorder(link_id: int, file_id: int):
-    def record(first_byte: int, bytes_sent: int) -> None:
-        record_link_download(db.session.get(ShareLink, link_id), db.session.get(StoredFile, file_id),
-                             first_byte=first_byte, bytes_sent=bytes_sent)
-    return record
+def _record(claim: handover.Claim, first_byte: int, bytes_sent: int, finished: bool) -> None:
+    record_link_download(db.session.get(ShareLink, claim.link_id), db.session.get(StoredFile, claim.file_id),
+                         first_byte=first_byte, bytes_sent=bytes_sent, finished=finished, claim=claim)
 
 
 @bp.get("/t/<token>/all.zip")
 @link_limit()
 @serves_stored_files
 def shared_zip(token: str):
-    """Every file the link still offers, as one ZIP streamed while it is written."""
+    """Every file the link still offers, as one ZIP streamed while it is written. Each patient
+    file in it is claimed before the first byte, like a download of its own."""
     try:
         link = live_link(token)
     except LinkUnavailable as exc:
         return dead_link_page(exc)
     if not is_open(link):
         return redirect(url_for("files.shared", token=token))
-    members = []
-    for stored in link.files:
-        if _file_status(link, stored) is not None:
-            continue
-        members.append((stored, partial(open_file, stored), _recorder(link.id, stored.id)))
-    if not members:
+    if downloads.is_link_preview_agent():
+        return downloads.link_preview_page()
+    offered = [stored for stored in link.files if file_status(link, stored) is None]
+    if not offered:
         return render_template("files/link_dead.html", state="downloaded",
                                message=_("None of this link's files can be downloaded any more.")), 410
+    if request.method == "HEAD":
+        return downloads.user_file_response(b"", name="occlusa-transfer.zip", content_type="application/zip",
+                                            headers={"X-Accel-Buffering": "no"})
+    recipient = downloads.current_recipient()
+    try:
+        claims = [handover.claim_download(stored, recipient=recipient, link=link) for stored in offered]
+        commit()
+    except DomainError as exc:
+        return downloads.refusal(exc, token=token)
+    for stored in offered:
+        db.session.refresh(stored)  # loaded now: the archive is written after this session is gone
     app = current_app._get_current_object()
+    members = [(stored, partial(open_file, stored), partial(_record, claim)) for stored, claim in zip(offered, claims)]
     # Each member is opened (its key unwrapped) while the archive is written: that needs the
     # request's context, kept alive for the body; the downloads are recorded in their own.
-    body = stream_with_context(zip_stream(
-        members, lambda record, first, sent: downloads.in_own_unit_of_work(app, record, first, sent)))
-    return downloads.user_file_response(body, name="occlusa-transfer.zip", content_type="application/zip")
+    body = ZipBody(stream_with_context, members,
+                   lambda record, first, sent, finished: downloads.in_own_unit_of_work(app, record, first, sent,
+                                                                                       finished))
+    return downloads.user_file_response(body, name="occlusa-transfer.zip", content_type="application/zip",
+                                        headers={"X-Accel-Buffering": "no"})

@@ -14,11 +14,13 @@ from flask_login import current_user, login_required
 
 from errors import DomainError
 from extensions import commit, db
+from files import handover
 from files import links as share_links
 from files.meshes import WARNINGS, mesh_format
-from files.operations import delete_file, open_file, record_download, shown_file_name
-from files.permissions import find_file, readable_file, serves_stored_files
+from files.operations import delete_file, shown_file_name
+from files.permissions import can_read, find_file, readable_file, receiving_obstacle, serves_stored_files
 from files.sizes import readable_size
+from models.accounts import User
 from models.files import FileKind, ShareLink, StoredFile
 from models.types import utcnow
 from storefront.files import downloads, inventory
@@ -67,6 +69,14 @@ def is_mesh(stored: StoredFile) -> bool:
 def is_mesh_name(filename: str) -> bool:
     """An STL, PLY or OBJ file by its name: other areas' templates offer "View in 3D" for it."""
     return mesh_format(filename) is not None
+
+
+@bp.app_template_global()
+def may_download(stored: StoredFile) -> bool:
+    """Whether to offer the signed-in reader the download of a file they may read: not a
+    patient scan a rule holds back (the designer of a request not accepted yet previews it)."""
+    return (not stored.is_patient_data or stored.owner_id == current_user.id
+            or receiving_obstacle(current_user, stored) is None)
 
 
 @bp.app_template_global()
@@ -185,21 +195,21 @@ def download(public_id: str):
     stored = readable_file(current_user, public_id)
     if stored is None:
         abort(404)  # someone else's file: it does not exist for this reader
-    try:
-        wanted = downloads.requested_range(request.headers.get("Range"), stored.size,
-                                           if_range_ok=downloads.if_range_matches(stored))
-    except downloads.RangeNotSatisfiable:
-        return downloads.range_not_satisfiable(stored.size)
-    body = open_file(stored, start=wanted.start, end=wanted.end)
-    file_id, reader_id = stored.id, current_user.id
+    return send_reader_download(stored)
 
-    def record(first_byte: int, bytes_sent: int) -> None:
-        from models.accounts import User
 
-        record_download(db.session.get(StoredFile, file_id), first_byte=first_byte, bytes_sent=bytes_sent,
-                        reader=db.session.get(User, reader_id))
+def send_reader_download(stored: StoredFile):
+    """A signed-in reader's download of a file they may read: the one way cases, messages and
+    My files send one (its claim and record are files.handover's)."""
+    reader_id = current_user.id
 
-    return downloads.file_response(stored, wanted, body, record)
+    def record(claim, first_byte: int, bytes_sent: int, finished: bool) -> None:
+        handover.record_download(db.session.get(StoredFile, claim.file_id), first_byte=first_byte,
+                                 bytes_sent=bytes_sent, finished=finished, claim=claim,
+                                 reader=db.session.get(User, reader_id))
+
+    return downloads.send_download(stored, record=record, claim=lambda: handover.claim_download(
+        stored, recipient=downloads.current_recipient(), reader=current_user))
 
 
 # The other route modules of this blueprint register themselves on `bp` when imported.

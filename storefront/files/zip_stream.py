@@ -3,7 +3,8 @@
 zipfile writes to a non-seekable sink (it then puts each entry's CRC and sizes in a data
 descriptor after the entry); the sink hands over what was written after each piece.
 Entries are stored, not compressed: scans compress little and the CPU is better spent on
-decryption. Each file's download is recorded as it ends, complete or not.
+decryption. Each file's download is recorded as it ends, complete or not; a file the archive
+never reached (the client went away before) is recorded as not sent, which ends its claim.
 """
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ from typing import Callable, Iterable, Iterator
 
 from models.types import utcnow
 
-# (file, a callable that opens its bytes, record(first_byte, bytes_sent))
-ZipMember = tuple[object, Callable[[], Iterable[bytes]], Callable[[int, int], None]]
+# (file, a callable that opens its bytes, record(first_byte, bytes_sent, finished))
+ZipMember = tuple[object, Callable[[], Iterable[bytes]], Callable[[int, int, bool], None]]
+RecordInOwnUnit = Callable[[Callable, int, int, bool], None]
 
 
 class _Sink:
@@ -58,9 +60,9 @@ def unique_names(names: Iterable[str]) -> list[str]:
     return result
 
 
-def zip_stream(members: list[ZipMember], record_in_own_unit: Callable[[Callable, int, int], None]) -> Iterator[bytes]:
+def zip_stream(members: list[ZipMember], record_in_own_unit: RecordInOwnUnit) -> Iterator[bytes]:
     """Yield a ZIP of `members`; after each member, or when the client hangs up within one,
-    call record_in_own_unit(record, first_byte, bytes_sent) for it."""
+    call record_in_own_unit(record, first_byte, bytes_sent, finished) for it."""
     sink = _Sink()
     archive = zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_STORED, allowZip64=True)
     stamp = utcnow().timetuple()[:6]
@@ -79,7 +81,31 @@ def zip_stream(members: list[ZipMember], record_in_own_unit: Callable[[Callable,
             yield sink.take()  # the entry's data descriptor
             finished = True
         finally:
-            if sent or finished:
-                record_in_own_unit(record, 0, sent)
+            record_in_own_unit(record, 0, sent, finished)
     archive.close()
     yield sink.take()  # the central directory
+
+
+class ZipBody:
+    """A ZIP response's body: zip_stream run through `wrap` (flask.stream_with_context, which
+    keeps the request's context for opening each member). When the server closes it, the
+    members the archive never reached are recorded as not sent."""
+
+    def __init__(self, wrap: Callable[[Iterator[bytes]], Iterator[bytes]], members: list[ZipMember],
+                 record_in_own_unit: RecordInOwnUnit):
+        self._record_in_own_unit = record_in_own_unit
+        self._unrecorded = [record for _, _, record in members]
+        self._stream = wrap(zip_stream(members, self._recorded))
+
+    def _recorded(self, record, first_byte: int, bytes_sent: int, finished: bool) -> None:
+        self._unrecorded = [r for r in self._unrecorded if r is not record]
+        self._record_in_own_unit(record, first_byte, bytes_sent, finished)
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self._stream)
+
+    def close(self) -> None:
+        self._stream.close()
+        for record in self._unrecorded:
+            self._record_in_own_unit(record, 0, 0, False)
+        self._unrecorded = []

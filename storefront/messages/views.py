@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import (Blueprint, abort, flash, jsonify, redirect, render_template, request,
-                   stream_with_context, url_for)
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from errors import DomainError, PermissionDenied
 from extensions import commit, db
-from files.operations import open_file
-from files.permissions import serves_stored_files
+from files.permissions import can_read, serves_stored_files
 from messaging import operations, threads
 from messaging.events import case_action_label
 from messaging.attachments import readable_attachment, store_attachments
@@ -21,8 +19,8 @@ from models.accounts import User
 from models.messaging import Conversation, ConversationKind, Message
 from moderation.contact_filter import ContactDetailsRefused
 from storefront.contact_refusal import keep_refused_attempt
-from storefront.files.downloads import user_file_response
 from storefront.files.posted import uploaded_files
+from storefront.files.views import send_reader_download
 from storefront.form_errors import show_domain_error
 from storefront.messages.forms import ATTACHMENT_KINDS, MessageForm, ReportForm, StartConversationForm
 from storefront.next_page import next_page
@@ -141,16 +139,12 @@ def poll(conversation_id: int):
 @login_required
 @serves_stored_files
 def attachment(public_id: str):
+    """A file sent in a conversation I read, with Range; patient data is handed over by its
+    recipient's complete download, as anywhere else."""
     found = readable_attachment(public_id, current_user)
-    if found is None:
-        abort(404)
-    attached, stored = found
-    try:
-        chunks = open_file(stored)
-    except DomainError:
-        abort(410)
-    return user_file_response(stream_with_context(chunks), name=attached.name, content_type=stored.content_type,
-                              length=stored.size)
+    if found is None or not can_read(current_user, found[1]):
+        abort(404)  # patient data is the two parties' only, whoever else reads the thread
+    return send_reader_download(found[1])
 
 
 @bp.route("/start", methods=["GET", "POST"])

@@ -2,14 +2,18 @@
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 
 import sqlalchemy as sa
 
 from extensions import db
+from jobs.sweep import run_sweeps
 from models.cases import Case, CaseFile, CaseState, Review
 from models.ledger import Payment, PaymentStatus
 from models.moderation import Violation
+from models.types import utcnow
 from payments.ledger import invariant_violations
+from tests.cases.factories import drive
 from tests.catalogue.factories import make_designer, make_listing
 from tests.factories import make_user
 from tests.files_web.factories import upload_through_api
@@ -199,8 +203,11 @@ def test_case_files_reach_only_the_two_parties_and_a_scan_goes_once_the_designer
     assert client.get(url).status_code == 404
     client.post("/account/logout")
     login(designer)
+    assert client.get(url).status_code == 403  # a request not accepted yet: previewed, not downloaded
+    drive(db.session.get(Case, case.id), CaseState.in_progress)
     response = client.get(url)
     assert response.status_code == 200 and response.data == b"solid scan\nendsolid scan\n"
+    run_sweeps(now=utcnow() + timedelta(hours=25))  # the grace window for retries is over
     db.session.expire_all()
     assert db.session.get(CaseFile, link.id).file.is_deleted  # patient data, deleted once downloaded
     assert client.get(url).status_code == 404

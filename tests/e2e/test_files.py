@@ -12,9 +12,12 @@ import numpy as np
 from playwright.sync_api import expect
 
 from extensions import commit, db
-from files.links import sweep_expired_links
-from models.files import ShareLink
+from files.links import create_share_link, sweep_expired_links
+from files.operations import store_file
+from models.cases import CaseFile, CaseFileRole, CaseState
+from models.files import FileKind, ShareLink
 from models.types import utcnow
+from tests.cases.factories import drive, make_case, make_parties
 from tests.e2e.conftest import log_in
 from tests.factories import PASSWORD, make_user
 
@@ -108,3 +111,49 @@ def test_a_scan_goes_out_by_link_is_viewed_measured_downloaded_and_expires(live_
     sender.close()
     recipient.close()
 
+
+
+def test_viewing_in_3d_is_a_preview_and_the_scan_stays_for_its_download(live_server, browser, tmp_path):
+    """Opening "View in 3D" on a share link, and on a case by the designer before accepting it,
+    never counts as the download: the scan is still there for the real one afterwards."""
+    base = live_server.url
+    plate = tmp_path / "upper_arch.stl"
+    wavy_plate_stl(plate, cells=24)
+    data = plate.read_bytes()
+    lab = make_user(name="Northside Lab", email="lab-preview@example.com")
+    shared = store_file([data], owner=lab, filename="upper_arch.stl", kind=FileKind.patient_scan)
+    _, token = create_share_link([shared], actor=lab, max_downloads=1)
+    commit()
+
+    recipient = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = recipient.new_page()
+    page.goto(f"{base}/t/{token}")
+    page.click("text=View in 3D")
+    expect(page.locator("[data-viewer]")).to_have_attribute("data-state", "ready", timeout=30000)
+    expect(page.locator("[role=note]")).to_contain_text("Viewing in 3D is a preview")
+    page.goto(f"{base}/t/{token}")
+    expect(page.locator(".file-name")).to_have_text("upper_arch.stl")
+    with page.expect_download() as caught:
+        page.click(".file-actions a[download]")
+    assert open(caught.value.path(), "rb").read() == data
+    recipient.close()
+
+    client, designer = make_parties()
+    case = make_case(client, designer)
+    scan = store_file([data], owner=client, filename="upper_arch.stl", kind=FileKind.patient_scan)
+    db.session.add(CaseFile(case_id=case.id, file_id=scan.id, role=CaseFileRole.attachment))
+    commit()
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    log_in(page, base, designer.email, PASSWORD)
+    page.goto(f"{base}/cases/{case.reference}")
+    expect(page.locator(".case-files").first).to_contain_text("downloadable once you accept the request")
+    page.click("text=View in 3D")
+    expect(page.locator("[data-viewer]")).to_have_attribute("data-state", "ready", timeout=30000)
+
+    drive(case, CaseState.in_progress)
+    page.goto(f"{base}/cases/{case.reference}")
+    with page.expect_download() as caught:
+        page.click(".case-files a[download]")
+    assert open(caught.value.path(), "rb").read() == data
+    context.close()

@@ -11,6 +11,7 @@ from extensions import commit, db
 from files.crypto import CHUNK_BYTES
 from files.links import (LinkUnavailable, check_link_password, create_share_link, delete_share_link,
                          downloads_left, open_shared_file, record_link_download, resolve_share_link)
+from files.handover import claim_download
 from files.operations import FileUnavailable, store_file
 from jobs.sweep import run_sweeps
 from models.files import FileKind, ShareLinkState
@@ -106,8 +107,15 @@ def test_patient_data_is_deleted_only_once_the_whole_file_was_sent(storage, owne
     # when the browser resumes with a Range request and gets the rest
     _download(link, scan, CHUNK_BYTES)
 
-    # then every byte went out once, and the scan is gone: key, bytes, and the link with it
+    # then every byte went out once: the scan is downloaded, kept for the grace window only …
     db.session.refresh(scan)
+    assert scan.downloaded_at is not None and not scan.is_deleted
+    assert run_sweeps(now=utcnow() + timedelta(hours=23))["files.handover:delete_received_files"] == 0
+
+    # … after which it is gone: key, bytes, and the link with it
+    run_sweeps(now=utcnow() + timedelta(hours=25))
+    db.session.refresh(scan)
+    db.session.refresh(link)
     assert scan.is_deleted and scan.wrapped_key is None
     assert not storage.exists(scan.storage_key)
     assert link.state == ShareLinkState.downloaded
@@ -123,9 +131,9 @@ def test_a_range_that_skips_bytes_is_no_complete_download(local_storage, owner):
     _download(link, scan, 0, 1000)
     _download(link, scan, 2000)  # reached the end, but 1000..2000 were never sent
 
-    assert not scan.is_deleted
+    assert scan.downloaded_at is None
     _download(link, scan, 500, 2500)
-    assert scan.is_deleted
+    assert scan.downloaded_at is not None
 
 
 def test_other_files_of_the_link_stay_available(local_storage, owner):
@@ -136,7 +144,7 @@ def test_other_files_of_the_link_stay_available(local_storage, owner):
 
     assert resolve_share_link(token) == link
     with pytest.raises(FileUnavailable, match="no longer available"):
-        open_shared_file(link, scan.id)
+        claim_download(scan, recipient="visitor:someone-else", link=link)
     assert _download(link, photo)
     with pytest.raises(NotFound):
         open_shared_file(link, 10_000)

@@ -10,7 +10,7 @@ import pytest
 from errors import DomainError, InvalidTransition, PermissionDenied
 from extensions import commit, db
 from files.crypto import CHUNK_BYTES, TAG_BYTES, FileIntegrityError
-from files.operations import FileUnavailable, delete_file, open_file, record_download, store_file
+from files.operations import FileUnavailable, delete_file, open_file, store_file
 from files.permissions import READ_RULES, can_delete, can_read, can_share
 from models.accounts import StaffRole
 from models.files import FileKind, StoredFile
@@ -237,19 +237,3 @@ def test_meshes_are_checked_as_they_are_stored(local_storage, owner):
 
     assert stl.mesh["triangles"] == 11 and stl.mesh["warnings"] == ["scale_inches", "holes"]
     assert other.mesh is None
-
-
-def test_patient_data_goes_once_the_other_party_downloaded_it(local_storage, owner, designer):
-    data = os.urandom(3000)
-    scan = _store(owner, data, kind=FileKind.patient_scan)
-
-    record_download(scan, first_byte=0, bytes_sent=len(data), reader=owner)  # its owner looking
-    commit()
-    assert not scan.is_deleted
-    record_download(scan, first_byte=0, bytes_sent=1000, reader=designer)
-    commit()
-    assert not scan.is_deleted
-    row = record_download(scan, first_byte=1000, bytes_sent=2000, reader=designer)
-    commit()
-
-    assert row.completed and scan.is_deleted and not local_storage.exists(scan.storage_key)

@@ -6,6 +6,7 @@ import zipfile
 from datetime import timedelta
 
 from extensions import commit, db
+from jobs.sweep import run_sweeps
 from models.files import FileKind, ShareLink, ShareLinkState, StoredFile
 from models.types import utcnow
 from tests.files_web.factories import make_file, make_link, payload, upload_through_api
@@ -130,6 +131,9 @@ def test_a_patient_scan_is_deleted_only_after_a_complete_download(client, owner)
     rest = client.get(url, headers={"Range": "bytes=4000-"})
     assert rest.status_code == 206 and first.data + rest.data == data
     db.session.expire_all()
+    assert db.session.get(StoredFile, scan.id).downloaded_at is not None
+    run_sweeps(now=utcnow() + timedelta(hours=25))  # after the grace window for retries
+    db.session.expire_all()
     assert db.session.get(StoredFile, scan.id).is_deleted
     link = db.session.scalar(db.select(ShareLink))
     assert link.state == ShareLinkState.downloaded
@@ -153,6 +157,7 @@ def test_download_all_of_patient_scans_deletes_them_once_sent(client, owner):
     scans = [make_file(owner, payload(500), name=f"scan{n}.stl") for n in range(2)]
     _, token = make_link(owner, scans)
     client.get(f"/t/{token}/all.zip").get_data()
+    run_sweeps(now=utcnow() + timedelta(hours=25))
     db.session.expire_all()
     assert all(db.session.get(StoredFile, s.id).is_deleted for s in scans)
 

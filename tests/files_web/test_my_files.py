@@ -43,7 +43,7 @@ def test_message_attachments_sent_and_received_are_listed(client, login, owner):
                                          size=stored.size))
     commit()
     login(designer)
-    client.get(f"/files/{mine.public_id}/download").get_data()  # the recipient has it: deleted
+    client.get(f"/files/{mine.public_id}/download").get_data()  # the recipient has it
     client.post("/account/logout")
     login(owner)
     page = client.get("/files?tab=messages").get_data(as_text=True)
