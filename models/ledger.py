@@ -114,6 +114,34 @@ class PaymentEvent(db.Model):
     payment: Mapped[Payment] = relationship(back_populates="events")
 
 
+# The money records are append-only in the database itself, as the audit log is: an UPDATE or
+# DELETE is refused whatever the application does (TRUNCATE, for wiping a test database, is not
+# a row change). The migration 20261206_ledger installs the same statements.
+POSTGRESQL_APPEND_ONLY_FUNCTION = (
+    "CREATE OR REPLACE FUNCTION money_records_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
+    "BEGIN RAISE EXCEPTION USING MESSAGE = TG_TABLE_NAME || ' is append-only'; END $$")
+
+
+def append_only_statements(table: str, dialect: str) -> list[str]:
+    """The statements that make `table` refuse UPDATE and DELETE on this database."""
+    if dialect == "postgresql":
+        return [POSTGRESQL_APPEND_ONLY_FUNCTION,
+                f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+                "FOR EACH ROW EXECUTE FUNCTION money_records_append_only()"]
+    return [f"CREATE TRIGGER {table}_append_only_{verb.lower()} BEFORE {verb} ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END" for verb in ("UPDATE", "DELETE")]
+
+
+def _guard(table: sa.Table, dialect: str) -> None:
+    for statement in append_only_statements(table.name, dialect):
+        sa.event.listen(table, "after_create", sa.DDL(statement).execute_if(dialect=dialect))
+
+
+for _model in (Journal, Entry, PaymentEvent):
+    for _dialect in ("postgresql", "sqlite"):
+        _guard(_model.__table__, _dialect)
+
+
 class SandboxObjectKind(enum.Enum):
     payment_intent = "payment_intent"  # a hold, later captured or cancelled
     transfer = "transfer"              # a payout to a designer's sandbox account
