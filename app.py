@@ -12,7 +12,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 import config
-from errors import DomainError, InvalidTransition, NotFound, PermissionDenied
+from errors import Busy, DomainError, InvalidTransition, NotFound, PermissionDenied
 from extensions import babel, csrf, db, limiter, login_manager, migrate
 
 
@@ -23,6 +23,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.config.update(config.load(app.instance_path))
     if overrides:
         app.config.update(overrides)
+    # From the final database URL (a test or an override may change it after config.load).
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", config.engine_options(
+        app.config["SQLALCHEMY_DATABASE_URI"], app.config["LOCK_TIMEOUT_SECONDS"]))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     import models  # noqa: F401 - registers every table with the metadata
@@ -130,6 +133,13 @@ def _register_errors(app: Flask) -> None:
             return http_error_code(404)
         status = 403 if isinstance(exc, PermissionDenied) else 409 if isinstance(exc, InvalidTransition) else 400
         return _error_page(status, _("Action refused"), exc.message)
+
+    @app.errorhandler(Busy)
+    def busy(exc: Busy):
+        db.session.rollback()
+        app.logger.info("busy on %s %s: %s", request.method, request.path, exc)
+        return _error_page(409, _("Busy"), _("Someone else is changing this right now, so nothing was changed. "
+                                              "Please try again in a moment."))
 
     def http_error_code(code: int):
         title, message = pages[code]

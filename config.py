@@ -26,6 +26,16 @@ def database_url(raw: str) -> str:
     return raw
 
 
+def engine_options(db_url: str, lock_timeout_seconds: int) -> dict:
+    """SQLAlchemy engine options for this database: lock waits end after `lock_timeout_seconds`."""
+    if db_url.startswith("sqlite"):
+        # One writer at a time: a second one waits this long for the file lock, then gives up.
+        return {"connect_args": {"timeout": lock_timeout_seconds}}
+    # A server database may drop idle connections; an embedded file cannot.
+    return {"pool_pre_ping": True,
+            "connect_args": {"options": f"-c lock_timeout={int(lock_timeout_seconds * 1000)}"}}
+
+
 def is_production() -> bool:
     return os.environ.get("APP_ENV", os.environ.get("FLASK_ENV", "")).lower() == "production"
 
@@ -77,8 +87,8 @@ def load(instance_path: str) -> dict:
         "SECRET_KEY": _secret_key(instance),
         "FILES_MASTER_KEY": _master_key(instance),
         "SQLALCHEMY_DATABASE_URI": db_url,
-        # A server database may drop idle connections; an embedded file cannot.
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not db_url.startswith("sqlite")},
+        # How long an action waits for a row another one holds before answering "busy, try again".
+        "LOCK_TIMEOUT_SECONDS": _int("LOCK_TIMEOUT_SECONDS", 3),
         "REDIS_URL": redis_url,
         # Without Redis, `make run` sweeps deadlines in the web process every this many seconds.
         "SWEEP_EVERY_SECONDS": _int("SWEEP_EVERY_SECONDS", 0),

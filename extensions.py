@@ -17,7 +17,10 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData, event
+from sqlalchemy.engine import Engine, ExceptionContext
 from sqlalchemy.orm import DeclarativeBase, Session
+
+from errors import Busy
 
 log = logging.getLogger(__name__)
 
@@ -71,3 +74,15 @@ def commit() -> None:
 def _forget_side_effects(session: Session, previous_transaction) -> None:
     # A rolled-back unit of work sends nothing.
     session.info.pop(_PENDING, None)
+
+
+LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL: lock_timeout passed while waiting for a lock
+
+
+@event.listens_for(Engine, "handle_error")
+def _lock_wait_is_busy(context: ExceptionContext) -> None:
+    # A lock wait cut short by the lock timeout (PostgreSQL) or the busy timeout (SQLite) is
+    # "busy, try again", the same for every row and every caller, never an unexpected error.
+    original = context.original_exception
+    if getattr(original, "sqlstate", None) == LOCK_NOT_AVAILABLE or "database is locked" in str(original):
+        raise Busy(str(original).strip()) from original
