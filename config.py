@@ -133,6 +133,10 @@ def load(instance_path: str) -> dict:
         "STRIPE_PUBLISHABLE_KEY": os.environ.get("STRIPE_PUBLISHABLE_KEY") or None,
         "STRIPE_WEBHOOK_SECRET": os.environ.get("STRIPE_WEBHOOK_SECRET") or None,
         "STRIPE_API_BASE": os.environ.get("STRIPE_API_BASE") or None,
+        # A Stripe call without an answer after this long may still have acted: it is settled later
+        # from Stripe's book; an unconfirmed movement not found there is asked again after the wait.
+        "STRIPE_TIMEOUT_SECONDS": _int("STRIPE_TIMEOUT_SECONDS", 30),
+        "PAYMENT_RETRY_AFTER_SECONDS": _int("PAYMENT_RETRY_AFTER_SECONDS", 600),
         "CURRENCY": "usd",
         # Case process deadlines (days).
         "ACCEPT_WITHIN_DAYS": _int("ACCEPT_WITHIN_DAYS", 5),

@@ -7,7 +7,8 @@ enqueued jobs), so nothing leaves the process for a row that was rolled back.
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator
 
 from flask_babel import Babel
 from flask_limiter import Limiter
@@ -68,6 +69,25 @@ def commit() -> None:
             fn(*args, **kwargs)
         except Exception:  # noqa: BLE001 - a failed side effect must not break the request
             log.exception("side effect %s failed after commit", getattr(fn, "__name__", fn))
+
+
+@contextmanager
+def independent_session() -> Iterator[Session]:
+    """A session whose commit stands whatever the current unit of work does afterwards.
+
+    For what another system did or is about to do (a money movement asked of a gateway, the
+    sandbox gateway's own book): on a server database it is a second connection, committed at
+    the end of the block. SQLite has one writer at a time, so there it is a savepoint on the
+    unit of work's own connection (the embedded default runs in one process).
+    """
+    if db.engine.dialect.name == "sqlite":
+        session = Session(bind=db.session.connection(), join_transaction_mode="create_savepoint",
+                          expire_on_commit=False)
+    else:
+        session = Session(bind=db.engine, expire_on_commit=False)
+    with session:
+        yield session
+        session.commit()
 
 
 @event.listens_for(Session, "after_soft_rollback")
