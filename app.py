@@ -15,7 +15,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config
-from errors import DomainError, InvalidTransition, NotFound, PermissionDenied
+from errors import Busy, DomainError, InvalidTransition, NotFound, PermissionDenied
 from extensions import babel, csrf, db, limiter, login_manager, migrate
 from files.crypto import load_master_key
 from moderation import second_factor
@@ -40,6 +40,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     if overrides:
         app.config.update(overrides)
     refuse_weak_settings(app.config)
+    # From the final database URL (a test or an override may change it after config.load).
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", config.engine_options(
+        app.config["SQLALCHEMY_DATABASE_URI"], app.config["LOCK_TIMEOUT_SECONDS"]))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     hops = app.config["TRUSTED_PROXY_HOPS"]
     if hops:
@@ -204,6 +207,13 @@ def _register_errors(app: Flask) -> None:
             return http_error_code(404)
         status = 403 if isinstance(exc, PermissionDenied) else 409 if isinstance(exc, InvalidTransition) else 400
         return _error_page(status, _("Action refused"), exc.message)
+
+    @app.errorhandler(Busy)
+    def busy(exc: Busy):
+        db.session.rollback()
+        app.logger.info("busy on %s %s: %s", request.method, request.path, exc)
+        return _error_page(409, _("Busy"), _("Someone else is changing this right now, so nothing was changed. "
+                                              "Please try again in a moment."))
 
     def http_error_code(code: int):
         title, message = pages[code]

@@ -27,6 +27,16 @@ def database_url(raw: str) -> str:
     return raw
 
 
+def engine_options(db_url: str, lock_timeout_seconds: int) -> dict:
+    """SQLAlchemy engine options for this database: lock waits end after `lock_timeout_seconds`."""
+    if db_url.startswith("sqlite"):
+        # One writer at a time: a second one waits this long for the file lock, then gives up.
+        return {"connect_args": {"timeout": lock_timeout_seconds}}
+    # A server database may drop idle connections; an embedded file cannot.
+    return {"pool_pre_ping": True,
+            "connect_args": {"options": f"-c lock_timeout={int(lock_timeout_seconds * 1000)}"}}
+
+
 def is_production() -> bool:
     return os.environ.get("APP_ENV", os.environ.get("FLASK_ENV", "")).lower() == "production"
 
@@ -83,8 +93,8 @@ def load(instance_path: str) -> dict:
         "FILES_MASTER_KEYS_OLD": os.environ.get("FILES_MASTER_KEYS_OLD", ""),
         "TOTP_SECRETS_KEY": _generated_key(instance, "TOTP_SECRETS_KEY", "totp_secrets_key"),
         "SQLALCHEMY_DATABASE_URI": db_url,
-        # A server database may drop idle connections; an embedded file cannot.
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not db_url.startswith("sqlite")},
+        # How long an action waits for a row another one holds before answering "busy, try again".
+        "LOCK_TIMEOUT_SECONDS": _int("LOCK_TIMEOUT_SECONDS", 3),
         "REDIS_URL": redis_url,
         # Without Redis, `make run` sweeps deadlines in the web process every this many seconds.
         "SWEEP_EVERY_SECONDS": _int("SWEEP_EVERY_SECONDS", 0),
@@ -140,6 +150,10 @@ def load(instance_path: str) -> dict:
         "STRIPE_PUBLISHABLE_KEY": os.environ.get("STRIPE_PUBLISHABLE_KEY") or None,
         "STRIPE_WEBHOOK_SECRET": os.environ.get("STRIPE_WEBHOOK_SECRET") or None,
         "STRIPE_API_BASE": os.environ.get("STRIPE_API_BASE") or None,
+        # A Stripe call without an answer after this long may still have acted: it is settled later
+        # from Stripe's book; an unconfirmed movement not found there is asked again after the wait.
+        "STRIPE_TIMEOUT_SECONDS": _int("STRIPE_TIMEOUT_SECONDS", 30),
+        "PAYMENT_RETRY_AFTER_SECONDS": _int("PAYMENT_RETRY_AFTER_SECONDS", 600),
         "CURRENCY": "usd",
         # Case process deadlines (days).
         "ACCEPT_WITHIN_DAYS": _int("ACCEPT_WITHIN_DAYS", 5),

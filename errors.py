@@ -25,3 +25,11 @@ class PermissionDenied(DomainError):
 
 class NotFound(DomainError):
     """The object does not exist, or the actor may not know that it exists."""
+
+
+class Busy(Exception):
+    """A row the action needs stayed locked by another one past LOCK_TIMEOUT_SECONDS.
+
+    Not a refusal by a rule: nothing was changed and the same action may succeed a moment
+    later. Raised by the database layer (extensions.py) instead of waiting without end.
+    """

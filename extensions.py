@@ -7,7 +7,8 @@ enqueued jobs), so nothing leaves the process for a row that was rolled back.
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator
 
 from flask_babel import Babel
 from flask_limiter import Limiter
@@ -17,7 +18,10 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData, event
+from sqlalchemy.engine import Engine, ExceptionContext
 from sqlalchemy.orm import DeclarativeBase, Session
+
+from errors import Busy
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +71,38 @@ def commit() -> None:
             log.exception("side effect %s failed after commit", getattr(fn, "__name__", fn))
 
 
+@contextmanager
+def independent_session() -> Iterator[Session]:
+    """A session whose commit stands whatever the current unit of work does afterwards.
+
+    For what another system did or is about to do (a money movement asked of a gateway, the
+    sandbox gateway's own book): on a server database it is a second connection, committed at
+    the end of the block. SQLite has one writer at a time, so there it is a savepoint on the
+    unit of work's own connection (the embedded default runs in one process).
+    """
+    if db.engine.dialect.name == "sqlite":
+        session = Session(bind=db.session.connection(), join_transaction_mode="create_savepoint",
+                          expire_on_commit=False)
+    else:
+        session = Session(bind=db.engine, expire_on_commit=False)
+    with session:
+        yield session
+        session.commit()
+
+
 @event.listens_for(Session, "after_soft_rollback")
 def _forget_side_effects(session: Session, previous_transaction) -> None:
     # A rolled-back unit of work sends nothing.
     session.info.pop(_PENDING, None)
+
+
+LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL: lock_timeout passed while waiting for a lock
+
+
+@event.listens_for(Engine, "handle_error")
+def _lock_wait_is_busy(context: ExceptionContext) -> None:
+    # A lock wait cut short by the lock timeout (PostgreSQL) or the busy timeout (SQLite) is
+    # "busy, try again", the same for every row and every caller, never an unexpected error.
+    original = context.original_exception
+    if getattr(original, "sqlstate", None) == LOCK_NOT_AVAILABLE or "database is locked" in str(original):
+        raise Busy(str(original).strip()) from original

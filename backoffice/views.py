@@ -1,15 +1,17 @@
 """Back-office base views: role checked in is_accessible, read-only unless a view says otherwise."""
 from __future__ import annotations
 
-from datetime import timezone
+from datetime import datetime, timedelta, timezone
 from typing import Callable
 
-from flask import flash, redirect
+import sqlalchemy as sa
+from flask import flash, redirect, url_for
 
 from flask_admin import AdminIndexView, BaseView, expose
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.filters import DateTimeBetweenFilter
 from flask_admin.form import SecureForm
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from backoffice.permissions import hide, is_staff_with
@@ -81,6 +83,20 @@ class AuditLogView(StaffModelView):
 
     def __init__(self):
         super().__init__(AuditEntry, db, name=_l("Audit log"), endpoint="audit_log", url="audit-log")
+
+
+PAYMENT_MISMATCH = "payment.mismatch"  # written by payments.reconciliation
+
+
+def payment_figures() -> list[dict]:
+    """Dashboard: cases whose ledger and payment provider disagreed this week (audit log entries)."""
+    week = datetime.now(timezone.utc) - timedelta(days=7)
+    size, oldest = db.session.execute(sa.select(sa.func.count(sa.distinct(AuditEntry.object_id)),
+                                                sa.func.min(AuditEntry.at))
+                                      .where(AuditEntry.action == PAYMENT_MISMATCH, AuditEntry.at >= week)).one()
+    return [{"name": _("Payments to check against the provider"), "size": size, "oldest": oldest,
+             "url": url_for("audit_log.index_view", search=PAYMENT_MISMATCH),
+             "roles": (StaffRole.admin,)}]
 
 
 class StaffBaseView(StaffAccess, BaseView):

@@ -27,7 +27,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask import current_app
 
-from errors import DomainError
+from errors import Busy, DomainError
 from extensions import commit, db
 from models.cases import Case, CaseState
 
@@ -105,13 +105,14 @@ def escalate_undelivered(now: datetime) -> int:
 
 def _apply(ids_query, act) -> int:
     """Apply `act` to each due case, one unit of work per case (as a job per case would): a
-    case refused or failing (a user acted first, the gateway is down) is rolled back alone and
-    retried next sweep, and the others' money movements and notices are committed and sent."""
+    case refused or failing (a user acted first, the gateway is down, another action holds the
+    case past the lock timeout) is rolled back alone and retried next sweep, and the others'
+    money movements and notices are committed and sent."""
     done = 0
     for case_id in db.session.scalars(ids_query.order_by(Case.id)).all():
         try:
             act(db.session.get(Case, case_id))
-        except DomainError as exc:
+        except (DomainError, Busy) as exc:
             db.session.rollback()
             # Logged by kind: the message is for people and is rendered in a request's language.
             log.info("deadline on case %s not applied: %s", case_id, type(exc).__name__)

@@ -114,6 +114,76 @@ class PaymentEvent(db.Model):
     payment: Mapped[Payment] = relationship(back_populates="events")
 
 
+class MovementKind(enum.Enum):
+    capture = "capture"    # the hold into the platform's balance (escrow)
+    release = "release"    # the hold cancelled: nothing charged
+    refund = "refund"      # escrow back to the payer's card
+    transfer = "transfer"  # escrow to the designer's account (amount), the fee kept by the platform
+
+
+class MovementState(enum.Enum):
+    pending = "pending"      # about to be asked, or asked without a confirmed answer
+    succeeded = "succeeded"  # the gateway did it, and the ledger records it
+    failed = "failed"        # the gateway refused, or it never happened and was asked again
+
+
+class PaymentMovement(db.Model):
+    """One money movement asked of the gateway, written and committed before the gateway is asked.
+
+    Its idempotency key is unique per case, kind, amount and attempt; whatever happens to the
+    request that asked, a pending movement is later settled from the gateway's own book.
+    No foreign keys: the row is written from a second connection while the case and payment
+    rows are locked by the request, and a key check would wait on those locks.
+    """
+
+    __tablename__ = "payment_movements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    payment_id: Mapped[int] = mapped_column(index=True)
+    case_id: Mapped[int] = mapped_column(index=True)
+    kind: Mapped[MovementKind] = mapped_column(enum_column(MovementKind, "movement_kind"))
+    amount_cents: Mapped[int] = mapped_column()  # what the gateway moves
+    fee_cents: Mapped[int] = mapped_column(default=0)  # a transfer's fee: leaves escrow with it, to the platform
+    currency: Mapped[str] = mapped_column(sa.String(3))
+    destination: Mapped[str | None] = mapped_column(sa.String(64))  # a transfer's connected account
+    idempotency_key: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    state: Mapped[MovementState] = mapped_column(enum_column(MovementState, "movement_state"), index=True)
+    reference: Mapped[str | None] = mapped_column(sa.String(120))  # the gateway's object
+    error: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    __table_args__ = (sa.CheckConstraint("amount_cents >= 0 AND fee_cents >= 0", name="amounts_not_negative"),)
+
+
+# The money records are append-only in the database itself, as the audit log is: an UPDATE or
+# DELETE is refused whatever the application does (TRUNCATE, for wiping a test database, is not
+# a row change). The migration 20261206_ledger installs the same statements.
+POSTGRESQL_APPEND_ONLY_FUNCTION = (
+    "CREATE OR REPLACE FUNCTION money_records_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
+    "BEGIN RAISE EXCEPTION USING MESSAGE = TG_TABLE_NAME || ' is append-only'; END $$")
+
+
+def append_only_statements(table: str, dialect: str) -> list[str]:
+    """The statements that make `table` refuse UPDATE and DELETE on this database."""
+    if dialect == "postgresql":
+        return [POSTGRESQL_APPEND_ONLY_FUNCTION,
+                f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+                "FOR EACH ROW EXECUTE FUNCTION money_records_append_only()"]
+    return [f"CREATE TRIGGER {table}_append_only_{verb.lower()} BEFORE {verb} ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END" for verb in ("UPDATE", "DELETE")]
+
+
+def _guard(table: sa.Table, dialect: str) -> None:
+    for statement in append_only_statements(table.name, dialect):
+        sa.event.listen(table, "after_create", sa.DDL(statement).execute_if(dialect=dialect))
+
+
+for _model in (Journal, Entry, PaymentEvent):
+    for _dialect in ("postgresql", "sqlite"):
+        _guard(_model.__table__, _dialect)
+
+
 class SandboxObjectKind(enum.Enum):
     payment_intent = "payment_intent"  # a hold, later captured or cancelled
     transfer = "transfer"              # a payout to a designer's sandbox account

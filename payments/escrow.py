@@ -1,10 +1,11 @@
 """The payment effects of the case process: hold, capture, release, pay out, refund, settle.
 
 Called only by cases.process (and cases.ordering for the hold), with the case row already
-locked; each function locks the payment row next (case before payment, always). Every
-gateway call carries an idempotency key derived from the case and the action, is logged as
-one PaymentEvent, and every money movement is one balanced journal with the same key, so a
-repeated action can neither call the gateway twice with a new key nor post twice.
+locked; each function locks the payment row next (case before payment, always), settles
+the case's earlier unconfirmed movements first (payments.movements), and moves money only
+through movements: each committed as pending before the gateway is asked, under a key
+unique to the movement and its amount, confirmed with one PaymentEvent and one balanced
+journal under the same key, so money never moves twice and the ledger follows the gateway.
 """
 from __future__ import annotations
 
@@ -16,11 +17,12 @@ from flask_babel import lazy_gettext as _l
 from errors import DomainError
 from extensions import db
 from models.cases import Case, CaseOrder
-from models.ledger import JournalKind, Payment, PaymentEvent, PaymentStatus
+from models.ledger import JournalKind, MovementKind, MovementState, Payment, PaymentEvent, PaymentStatus
+from payments import connect, movements
 from payments.fees import platform_fee
 from payments.gateways import get_gateway
 from payments.gateways.base import GatewayCall, GatewayError, HoldResult, HoldStatus, PaymentDeclined
-from payments.ledger import ESCROW, PLATFORM_FEES, client_account, designer_account, post_journal
+from payments.ledger import ESCROW, PLATFORM_FEES, post_journal
 
 log = logging.getLogger(__name__)
 
@@ -29,16 +31,12 @@ class PaymentFailed(DomainError):
     """The gateway refused or could not be reached; nothing changed on our side."""
 
 
+class PaymentUnconfirmed(DomainError):
+    """An earlier movement of the case is not confirmed yet: no other money moves until it is."""
+
+
 def _gateway_unavailable() -> PaymentFailed:
     return PaymentFailed(_l("The payment service did not answer. Nothing was changed; please try again in a moment."))
-
-
-def idempotency_key(case: Case, action: str) -> str:
-    return f"case-{case.id}-{action}"
-
-
-def transfer_group(case: Case) -> str:
-    return f"case-{case.reference}"
 
 
 def payment_of(case: Case, *, lock: bool = True) -> Payment:
@@ -47,11 +45,6 @@ def payment_of(case: Case, *, lock: bool = True) -> Payment:
     if payment is None:
         raise RuntimeError(f"case {case.id} has no payment")
     return payment
-
-
-def _log_call(payment: Payment, call: GatewayCall) -> None:
-    db.session.add(PaymentEvent(payment_id=payment.id, action=call.action, reference=call.reference,
-                                amount_cents=call.amount_cents, idempotency_key=call.idempotency_key, raw=call.raw))
 
 
 # -- before the case exists ------------------------------------------------------------------
@@ -77,7 +70,7 @@ def place_hold(order: CaseOrder, *, payment_method: str | None) -> tuple[Payment
     db.session.add(payment)
     db.session.flush()
     # The client secret lets the payer's browser finish a hold that requires action (Stripe).
-    _log_call(payment, GatewayCall("hold", result.reference, order.amount_cents, key,
+    movements.record_call(payment, GatewayCall("hold", result.reference, order.amount_cents, key,
                                    {"status": result.status.value, "client_secret": result.client_secret}))
     return payment, result
 
@@ -113,26 +106,16 @@ def attach_payment(order: CaseOrder, case: Case) -> None:
 # -- effects of the case process ------------------------------------------------------------
 def capture(case: Case) -> None:
     """Designer accepted: the hold is captured into escrow (journal client → escrow)."""
-    payment = payment_of(case)
+    payment = _ready(case)
     _require(payment, PaymentStatus.held)
-    call = _call(lambda g, key: g.capture(payment.hold_reference, amount_cents=payment.amount_cents,
-                                          idempotency_key=key), case, "capture")
-    _log_call(payment, call)
-    payment.status = PaymentStatus.captured
-    payment.captured_cents = payment.amount_cents
-    payment.charge_reference = call.reference
-    post_journal(JournalKind.capture, [(client_account(case.client_id), -case.amount_cents, case.currency),
-                                       (ESCROW, case.amount_cents, case.currency)],
-                 idempotency_key=idempotency_key(case, "capture"), case=case)
+    _move(payment, case, MovementKind.capture, payment.amount_cents)
 
 
 def release(case: Case) -> None:
     """Cancelled, rejected or expired before acceptance: the hold is cancelled, nothing charged."""
-    payment = payment_of(case)
+    payment = _ready(case)
     _require(payment, PaymentStatus.held)
-    call = _call(lambda g, key: g.cancel_hold(payment.hold_reference, idempotency_key=key), case, "release")
-    _log_call(payment, call)
-    payment.status = PaymentStatus.released
+    _move(payment, case, MovementKind.release, 0)
 
 
 def pay_out(case: Case) -> None:
@@ -149,43 +132,39 @@ def settle(case: Case, *, refund_cents: int) -> None:
     """Empty the case's escrow: `refund_cents` back to the client, the rest to the designer minus the fee.
 
     Used for completion (refund 0), a cancellation with refund (refund all) and a ruling
-    that splits. The fee is taken on the designer's part only.
+    that splits. The fee is taken on the designer's part only and leaves escrow with the
+    designer's transfer (alone when nothing is left to transfer). What already left escrow
+    for the case (an earlier attempt whose answer was lost) is not moved again.
     """
-    payment = payment_of(case)
-    _require(payment, PaymentStatus.captured)
+    payment = _ready(case)
+    if payment.status not in (PaymentStatus.captured, PaymentStatus.paid_out, PaymentStatus.refunded,
+                              PaymentStatus.partially_refunded):
+        _require(payment, PaymentStatus.captured)  # out of escrow already by an attempt rolled back is fine
     if not 0 <= refund_cents <= case.amount_cents:
         raise DomainError(_l("The refund must be between 0 and the amount of the case."), field="refund")
     designer_part = case.amount_cents - refund_cents
     fee = platform_fee(designer_part) if designer_part else 0
-    earnings = designer_part - fee
-    if refund_cents:
-        call = _call(lambda g, key: g.refund(payment.hold_reference, amount_cents=refund_cents,
-                                             idempotency_key=key), case, "refund")
-        _log_call(payment, call)
-    if earnings:
-        destination = payout_destination(case)
-        call = _call(lambda g, key: g.transfer(amount_cents=earnings, currency=case.currency,
-                                               destination=destination, transfer_group=transfer_group(case),
-                                               source_charge=payment.charge_reference, idempotency_key=key),
-                     case, "transfer")
-        _log_call(payment, call)
-        payment.transfer_reference = call.reference
-    payment.refunded_cents, payment.paid_out_cents, payment.fee_cents = refund_cents, earnings, fee
-    payment.status = (PaymentStatus.refunded if refund_cents == case.amount_cents
-                      else PaymentStatus.paid_out if refund_cents == 0 else PaymentStatus.partially_refunded)
-    kind = {PaymentStatus.refunded: JournalKind.refund, PaymentStatus.paid_out: JournalKind.payout}.get(
-        payment.status, JournalKind.settlement)
-    post_journal(kind, [(ESCROW, -case.amount_cents, case.currency),
-                        (client_account(case.client_id), refund_cents, case.currency),
-                        (designer_account(case.designer_id), earnings, case.currency),
-                        (PLATFORM_FEES, fee, case.currency)],
-                 idempotency_key=idempotency_key(case, "settle"), case=case)
+    refund_left = refund_cents - payment.refunded_cents
+    earnings_left = designer_part - fee - payment.paid_out_cents
+    fee_left = fee - payment.fee_cents
+    if min(refund_left, earnings_left, fee_left) < 0:
+        raise DomainError(_l("Part of this payment has already been refunded or paid out, so it cannot be divided "
+                             "this way any more."), field="refund")
+    if refund_left:
+        _move(payment, case, MovementKind.refund, refund_left)
+    if earnings_left:
+        _move(payment, case, MovementKind.transfer, earnings_left, fee_cents=fee_left,
+              destination=payout_destination(case))
+    elif fee_left:
+        # The designer's whole part is the fee: it stays on the platform's balance, no transfer.
+        payment.fee_cents += fee_left
+        payment.status = movements.settled_status(payment)
+        post_journal(JournalKind.payout, [(ESCROW, -fee_left, case.currency), (PLATFORM_FEES, fee_left, case.currency)],
+                     idempotency_key=f"case-{case.id}-fee-{fee_left}", case=case)
 
 
 def payout_destination(case: Case) -> str:
     """The designer's connected account; the sandbox has one for every designer."""
-    from payments import connect
-
     destination = connect.payout_destination(case.designer)
     gateway = get_gateway()
     if destination is None and gateway.name == "sandbox":
@@ -202,9 +181,20 @@ def _require(payment: Payment, status: PaymentStatus) -> None:
         raise RuntimeError(f"payment {payment.id} is {payment.status.value}, expected {status.value}")
 
 
-def _call(fn, case: Case, action: str) -> GatewayCall:
-    try:
-        return fn(get_gateway(), idempotency_key(case, action))
-    except GatewayError as exc:
-        log.warning("gateway %s for case %s failed: %s", action, case.id, exc)
-        raise _gateway_unavailable() from exc
+def _ready(case: Case) -> Payment:
+    """The case's payment, locked, once every earlier movement of the case is settled."""
+    payment = payment_of(case)
+    if movements.reconcile(case, payment):
+        raise PaymentUnconfirmed(_l("The payment provider has not yet confirmed an earlier payment step on this "
+                                    "case. We are checking with it and will finish it; please try again in a few "
+                                    "minutes."))
+    return payment
+
+
+def _move(payment: Payment, case: Case, kind: MovementKind, amount_cents: int, *, fee_cents: int = 0,
+          destination: str | None = None) -> None:
+    """Ask the gateway for one movement. Refused: nothing moved, the action is refused with it.
+    No answer: the decision stands and the movement is settled later from the gateway's book."""
+    movement = movements.start(payment, case, kind, amount_cents, fee_cents=fee_cents, destination=destination)
+    if movements.ask(movement, payment, case) == MovementState.failed:
+        raise _gateway_unavailable()

@@ -25,8 +25,7 @@ from models.cases import Case, CaseOrder, CaseState
 from models.ledger import Payment, PaymentStatus
 from models.payments import WebhookEvent
 from models.types import utcnow
-from moderation.audit import record_action
-from payments import connect
+from payments import connect, reconciliation
 
 log = logging.getLogger(__name__)
 
@@ -121,24 +120,35 @@ def _hold_canceled(intent: dict, event: dict) -> None:
             cancel_case(case, actor=None, reason="The card hold was cancelled by the payment provider.")
 
 
-def _charge_refunded(charge: dict, event: dict) -> None:
-    """A refund on the charge: ours are already recorded; any other is flagged for staff."""
-    payment = db.session.scalar(sa.select(Payment).where(
-        sa.or_(Payment.charge_reference == charge["id"], Payment.hold_reference == charge.get("payment_intent"))))
-    if payment is None:
+def _money_moved(obj: dict, event: dict) -> None:
+    """A transfer, refund or charge of a case changed on Stripe: settle the case's unconfirmed
+    movements from Stripe's book and compare; a difference is reported to staff."""
+    case = _case_of(obj)
+    if case is None:
         return
-    refunded = int(charge.get("amount_refunded") or 0)
-    if refunded != payment.refunded_cents:
-        log.warning("payment %s: Stripe shows %s refunded, the ledger %s", payment.id, refunded,
-                    payment.refunded_cents)
-        record_action("payment.refund_mismatch", payment, actor=None,
-                      before={"refunded_cents": payment.refunded_cents}, after={"stripe_refunded_cents": refunded},
-                      reason="A refund was made on Stripe outside the case process; check the case.")
+    case = db.session.scalar(sa.select(Case).where(Case.id == case.id).with_for_update()
+                             .execution_options(populate_existing=True))
+    reconciliation.check_case(case)
+
+
+def _case_of(obj: dict) -> Case | None:
+    group = obj.get("transfer_group") or ""
+    if obj.get("object") == "transfer":
+        return db.session.scalar(sa.select(Case).where(Case.reference == group.removeprefix("case-"))) \
+            if group.startswith("case-") else None
+    intent = obj.get("payment_intent")
+    payment = _payment_of_intent(intent) if intent else None
+    return db.session.get(Case, payment.case_id) if payment is not None and payment.case_id else None
 
 
 HANDLERS: dict[str, Callable[[dict, dict], None]] = {
     "account.updated": _account_updated,
     "payment_intent.amount_capturable_updated": _hold_confirmed,
     "payment_intent.canceled": _hold_canceled,
-    "charge.refunded": _charge_refunded,
+    "charge.refunded": _money_moved,
+    "refund.created": _money_moved,
+    "refund.updated": _money_moved,
+    "transfer.created": _money_moved,
+    "transfer.updated": _money_moved,
+    "transfer.reversed": _money_moved,
 }

@@ -117,8 +117,15 @@ def _wipe(db) -> None:
             names = ", ".join(f'"{t.name}"' for t in tables)
             conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
         else:
+            # SQLite has no TRUNCATE: the append-only guards step aside for the wipe only.
+            guards = conn.execute(sa.text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+                                          "AND name LIKE '%append_only%'")).all()
+            for name, _sql in guards:
+                conn.execute(sa.text(f'DROP TRIGGER "{name}"'))
             for table in tables:
                 conn.execute(table.delete())
+            for _name, sql in guards:
+                conn.execute(sa.text(sql))
 
 
 @pytest.fixture

@@ -1,7 +1,9 @@
 """The one small interface every payment gateway speaks (Stripe, and the offline sandbox).
 
-Amounts are integer cents. Every call that moves money takes an idempotency key derived
-from the case and the action, so a retried or repeated call never moves money twice.
+Amounts are integer cents. Every call that moves money takes an idempotency key unique to
+the movement (payments.movements), so a retried or repeated call never moves money twice,
+and refunds and transfers carry it in their metadata, so the movement can be found in the
+gateway's book when no answer came back.
 References are the gateway's own ids (a PaymentIntent, a Transfer, a Refund).
 """
 from __future__ import annotations
@@ -41,7 +43,21 @@ class PaymentDeclined(Exception):
 
 
 class GatewayError(Exception):
-    """The gateway could not be reached or answered an error; nothing is assumed to have happened."""
+    """The gateway refused the call or could not be reached before acting: nothing happened."""
+
+
+class GatewayUnconfirmed(GatewayError):
+    """No answer that says what happened (a timeout, a lost answer, a server error): the gateway
+    may have acted. Only its own book (`find`) tells."""
+
+
+@dataclass(frozen=True)
+class GatewayBook:
+    """What the gateway's book shows for one case, in cents."""
+
+    captured: int
+    refunded: int
+    transferred: int  # net of reversals
 
 
 class PaymentGateway(Protocol):
@@ -69,3 +85,10 @@ class PaymentGateway(Protocol):
 
     def reverse_transfer(self, transfer_reference: str, *, amount_cents: int, idempotency_key: str) -> GatewayCall:
         """Take back part or all of a transfer already made to a designer."""
+
+    def find(self, kind: str, *, hold_reference: str, transfer_group: str, idempotency_key: str) -> GatewayCall | None:
+        """The movement of `kind` (capture, release, refund, transfer) made under this key, from the
+        gateway's own book, or None when it never happened. Raises GatewayError when unreachable."""
+
+    def book(self, *, hold_reference: str, transfer_group: str) -> GatewayBook:
+        """What the gateway holds for one case: captured, refunded, transferred."""

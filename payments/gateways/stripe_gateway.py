@@ -17,7 +17,8 @@ from typing import Any, Callable, Mapping, TypeVar
 
 import stripe
 
-from payments.gateways.base import GatewayCall, GatewayError, HoldResult, HoldStatus, PaymentDeclined
+from payments.gateways.base import (GatewayBook, GatewayCall, GatewayError, GatewayUnconfirmed, HoldResult,
+                                    HoldStatus, PaymentDeclined)
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -40,6 +41,11 @@ def _call(fn: Callable[[], T]) -> T:
         return fn()
     except stripe.CardError as exc:
         raise PaymentDeclined(exc.user_message or str(exc)) from exc
+    except (stripe.APIConnectionError, stripe.APIError) as exc:
+        # A timeout, a lost answer or a server error (after the SDK's retries with the same key):
+        # Stripe may have acted.
+        log.warning("stripe call unconfirmed: %s", exc.user_message or exc)
+        raise GatewayUnconfirmed(exc.user_message or str(exc)) from exc
     except stripe.StripeError as exc:
         log.warning("stripe call failed: %s (%s)", exc.user_message or exc, getattr(exc, "code", None))
         raise GatewayError(exc.user_message or str(exc)) from exc
@@ -61,7 +67,8 @@ class StripeGateway:
         """A gateway on STRIPE_SECRET_KEY, talking to STRIPE_API_BASE when set (tests, stripe-mock)."""
         base = config.get("STRIPE_API_BASE")
         addresses = {"api": base, "connect": base, "files": base} if base else None
-        client = stripe.StripeClient(config["STRIPE_SECRET_KEY"], base_addresses=addresses, max_network_retries=2)
+        client = stripe.StripeClient(config["STRIPE_SECRET_KEY"], base_addresses=addresses, max_network_retries=2,
+                                     http_client=stripe.RequestsClient(timeout=config.get("STRIPE_TIMEOUT_SECONDS", 30)))
         return cls(client, publishable_key=config.get("STRIPE_PUBLISHABLE_KEY"))
 
     # -- escrow -----------------------------------------------------------------------------
@@ -110,7 +117,7 @@ class StripeGateway:
     def transfer(self, *, amount_cents: int, currency: str, destination: str, transfer_group: str,
                  source_charge: str | None, idempotency_key: str) -> GatewayCall:
         params: dict[str, Any] = {"amount": amount_cents, "currency": currency, "destination": destination,
-                                  "transfer_group": transfer_group}
+                                  "transfer_group": transfer_group, "metadata": {"idempotency_key": idempotency_key}}
         if source_charge:
             params["source_transaction"] = source_charge
         transfer = _call(lambda: self.client.v1.transfers.create(params, {"idempotency_key": idempotency_key}))
@@ -120,13 +127,46 @@ class StripeGateway:
         """Refund a captured payment, given its PaymentIntent (pi_…) or its charge (ch_…/py_…)."""
         target = "payment_intent" if reference.startswith("pi_") else "charge"
         refund = _call(lambda: self.client.v1.refunds.create(
-            {target: reference, "amount": amount_cents}, {"idempotency_key": idempotency_key}))
+            {target: reference, "amount": amount_cents, "metadata": {"idempotency_key": idempotency_key}},
+            {"idempotency_key": idempotency_key}))
         return GatewayCall("refund", refund.id, refund.amount, idempotency_key, _plain(refund))
 
     def reverse_transfer(self, transfer_reference: str, *, amount_cents: int, idempotency_key: str) -> GatewayCall:
         reversal = _call(lambda: self.client.v1.transfers.reversals.create(
             transfer_reference, {"amount": amount_cents}, {"idempotency_key": idempotency_key}))
         return GatewayCall("reverse_transfer", reversal.id, reversal.amount, idempotency_key, _plain(reversal))
+
+    # -- the book, for reconciliation ---------------------------------------------------------
+
+    def find(self, kind: str, *, hold_reference: str, transfer_group: str, idempotency_key: str) -> GatewayCall | None:
+        if kind in ("capture", "release"):
+            intent = _plain(_call(lambda: self.client.v1.payment_intents.retrieve(hold_reference)))
+            if kind == "capture" and intent["status"] == "succeeded":
+                return GatewayCall("capture", intent["latest_charge"], intent["amount_received"], idempotency_key, intent)
+            if kind == "release" and intent["status"] == "canceled":
+                return GatewayCall("cancel_hold", intent["id"], intent["amount"], idempotency_key, intent)
+            return None
+        for made in self._made(kind, hold_reference, transfer_group):
+            if (made.get("metadata") or {}).get("idempotency_key") == idempotency_key:
+                return GatewayCall(kind, made["id"], made["amount"], idempotency_key, made)
+        return None
+
+    def book(self, *, hold_reference: str, transfer_group: str) -> GatewayBook:
+        intent = _plain(_call(lambda: self.client.v1.payment_intents.retrieve(hold_reference)))
+        refunds = self._made("refund", hold_reference, transfer_group)
+        transfers = self._made("transfer", hold_reference, transfer_group)
+        return GatewayBook(
+            captured=(intent.get("amount_received") or 0) if intent["status"] == "succeeded" else 0,
+            refunded=sum(r["amount"] for r in refunds if r.get("status") in ("succeeded", "pending")),
+            transferred=sum(t["amount"] - (t.get("amount_reversed") or 0) for t in transfers))
+
+    def _made(self, kind: str, hold_reference: str, transfer_group: str) -> list[dict]:
+        """The case's refunds (by PaymentIntent) or transfers (by transfer group), every page."""
+        if kind == "refund":
+            listing = _call(lambda: self.client.v1.refunds.list({"payment_intent": hold_reference, "limit": 100}))
+        else:
+            listing = _call(lambda: self.client.v1.transfers.list({"transfer_group": transfer_group, "limit": 100}))
+        return [_plain(item) for item in listing.auto_paging_iter()]
 
     # -- Connect onboarding (used by payments.connect) -----------------------------------------
 

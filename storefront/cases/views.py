@@ -18,6 +18,7 @@ from files.permissions import serves_stored_files
 from models.cases import Case, CaseFile, CaseOrder, CaseState, OrderStatus
 from models.files import FileKind, StoredFile
 from moderation.contact_filter import ContactDetailsRefused
+from payments import movements
 from storefront.cases.forms import (DeliveryForm, GrantForm, OrderForm, ReasonForm, RevisionForm,
                                     ReviewForm)
 from storefront.contact_refusal import keep_refused_attempt
@@ -191,6 +192,7 @@ def show(reference: str):
         dispute_url = url_of(dispute) if dispute is not None else None
     return render_template(
         "cases/show.html", case=case, actions=actions, invoices=invoices, dispute_url=dispute_url,
+        payment_unconfirmed=bool(movements.unconfirmed(case.id)),
         role=("client" if current_user.id == case.client_id else "designer" if current_user.id == case.designer_id
               else "staff"),
         forms={"reject": ReasonForm(prefix="reject"), "deliver": DeliveryForm(prefix="deliver"),

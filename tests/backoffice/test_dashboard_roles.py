@@ -28,4 +28,5 @@ def test_an_agent_sees_the_dispute_queues_only(app):
 
 def test_an_admin_sees_every_queue(app):
     names = _queue_names(app, make_user(roles=(StaffRole.admin,)))
-    assert {"Disputes", "Identity verifications", "Open violations", "Profiles to review"} <= names
+    assert {"Disputes", "Identity verifications", "Open violations", "Profiles to review",
+            "Payments to check against the provider"} <= names

@@ -22,8 +22,13 @@ REASONING = "The delivered crown does not match the prescription on tooth 36; se
 
 
 def _journal_lines(case) -> dict[str, int]:
-    journal = db.session.scalar(sa.select(Journal).where(Journal.case_id == case.id, Journal.kind != "capture"))
-    return {e.account: e.amount_cents for e in journal.entries}
+    """What left escrow for the case, per account (one journal per movement: refund, transfer)."""
+    lines: dict[str, int] = {}
+    for journal in db.session.scalars(sa.select(Journal).where(Journal.case_id == case.id,
+                                                               Journal.kind != "capture")):
+        for e in journal.entries:
+            lines[e.account] = lines.get(e.account, 0) + e.amount_cents
+    return lines
 
 
 def _gateway_calls(case) -> list[tuple[str, int]]:
@@ -103,7 +108,7 @@ def test_a_ruling_submitted_twice_moves_the_money_once():
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Ruling)) == 1
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Journal)
-                             .where(Journal.case_id == case.id)) == 2  # the capture and the settlement
+                             .where(Journal.case_id == case.id)) == 3  # the capture, the refund, the transfer
     assert len(_gateway_calls(case)) == 2
     assert invariant_violations() == []
 

@@ -38,6 +38,6 @@ def test_a_split_refunds_the_charge_and_transfers_from_it_once(stripe_app, strip
     assert (transfer["amount"], transfer["destination"], transfer["transfer_group"]) == \
         (6_178, destination, f"case-{case.reference}")
     keys = [r[3] for r in stripe_server.requests if r[0] == "POST" and r[3]]
-    assert f"case-{case.id}-refund" in keys and f"case-{case.id}-transfer" in keys
+    assert f"case-{case.id}-refund-5556-1" in keys and f"case-{case.id}-transfer-6178-1" in keys
     assert len(keys) == len(set(keys))
     assert invariant_violations() == []

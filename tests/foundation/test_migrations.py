@@ -52,6 +52,16 @@ def _assert_audit_log_is_append_only(conn) -> None:
     conn.rollback()
 
 
+def _assert_money_records_are_append_only(conn) -> None:
+    conn.execute(sa.text("INSERT INTO ledger_journals (kind, idempotency_key, created_at) "
+                         "VALUES ('capture', 'test-journal', CURRENT_TIMESTAMP)"))
+    for statement in ("UPDATE ledger_journals SET idempotency_key = 'rewritten'", "DELETE FROM ledger_journals"):
+        with pytest.raises(sa.exc.DBAPIError, match="append-only"):
+            with conn.begin_nested():
+                conn.execute(sa.text(statement))
+    conn.rollback()
+
+
 def test_upgrade_builds_the_models_schema_and_downgrade_undoes_it(make_app, tmp_path):
     app = make_app(SQLALCHEMY_DATABASE_URI=_fresh_database_url(make_app(), tmp_path))
     with app.app_context():
@@ -68,6 +78,7 @@ def test_upgrade_builds_the_models_schema_and_downgrade_undoes_it(make_app, tmp_
                 _assert_audit_log_is_append_only(conn)
             else:
                 assert "catalogue_fts" in sa.inspect(conn).get_table_names()
+            _assert_money_records_are_append_only(conn)
         downgrade(revision="base")
         with db.engine.connect() as conn:
             assert set(sa.inspect(conn).get_table_names()) <= {"alembic_version"}

@@ -6,6 +6,11 @@ answer; the same key on another endpoint is an idempotency_error), Stripe-shaped
 and errors (payment method "pm_card_chargeDeclined" → 402 card_declined). State lives in
 memory. It also records the events Stripe would send, and signs webhook payloads the way
 Stripe does, so tests can deliver them to /stripe/webhook.
+
+Faults (`inject`): the next calls to an endpoint end without a usable answer, before or
+after Stripe acted: a 500 (kept under the idempotency key, as Stripe keeps it, so retries
+with the same key get it again), a timeout (the answer comes after the client gave up), or
+a lost answer (the connection closes without one).
 """
 from __future__ import annotations
 
@@ -14,6 +19,7 @@ import hmac
 import json
 import re
 import secrets
+import socket
 import threading
 import time
 from typing import Any
@@ -31,8 +37,12 @@ _ROUTES = [
     ("POST", r"/v1/payment_intents/(?P<id>[^/]+)/capture", "capture_payment_intent"),
     ("POST", r"/v1/payment_intents/(?P<id>[^/]+)/cancel", "cancel_payment_intent"),
     ("POST", r"/v1/transfers", "create_transfer"),
+    ("GET", r"/v1/transfers", "list_transfers"),
+    ("GET", r"/v1/transfers/(?P<id>[^/]+)", "get_transfer"),
     ("POST", r"/v1/transfers/(?P<id>[^/]+)/reversals", "create_reversal"),
     ("POST", r"/v1/refunds", "create_refund"),
+    ("GET", r"/v1/refunds", "list_refunds"),
+    ("GET", r"/v1/refunds/(?P<id>[^/]+)", "get_refund"),
     ("POST", r"/v1/accounts", "create_account"),
     ("GET", r"/v1/accounts/(?P<id>[^/]+)", "get_account"),
     ("POST", r"/v1/account_links", "create_account_link"),
@@ -86,6 +96,7 @@ class StripeServer:
         self.idempotent: dict[str, tuple[str, int, dict]] = {}
         self.requests: list[tuple[str, str, dict, str | None]] = []  # method, path, params, idempotency key
         self.events: list[dict] = []
+        self.faults: list[dict] = []
         self._lock = threading.Lock()
         self._server = make_server("127.0.0.1", 0, self._wsgi, threaded=True)
         self.url = f"http://127.0.0.1:{self._server.server_port}"
@@ -98,6 +109,7 @@ class StripeServer:
             self.idempotent.clear()
             self.requests.clear()
             self.events.clear()
+            self.faults.clear()
 
     def __enter__(self) -> "StripeServer":
         self._thread.start()
@@ -109,12 +121,46 @@ class StripeServer:
 
     # -- HTTP ---------------------------------------------------------------------------------
 
+    def inject(self, method: str, path: str, fault: str, *, after: bool = True, times: int = 3,
+               delay: float = 0.0) -> None:
+        """The next `times` requests matching `method` and the `path` pattern fail with `fault`
+        ("error": 500, "timeout": answered after `delay` seconds, "lost": no answer), after
+        Stripe acted (`after`) or before. Three covers the SDK's call and its two retries."""
+        with self._lock:
+            self.faults.append({"method": method, "path": path, "fault": fault, "after": after, "left": times,
+                                "delay": delay})
+
+    def _take_fault(self, method: str, path: str) -> dict | None:
+        for fault in self.faults:
+            if fault["left"] > 0 and fault["method"] == method and re.fullmatch(fault["path"], path):
+                fault["left"] -= 1
+                return fault
+        return None
+
     def _wsgi(self, environ, start_response):
         request = Request(environ)
-        status, body = self._answer(request)
+        with self._lock:
+            fault = self._take_fault(request.method, request.path)
+        if fault is not None and not fault["after"]:
+            return self._fail(fault, environ, start_response)
+        status, body = self._answer(request, fault)
+        if fault is not None:
+            return self._fail(fault, environ, start_response)
         return Response(json.dumps(body), status=status, content_type="application/json")(environ, start_response)
 
-    def _answer(self, request: Request) -> tuple[int, dict]:
+    @staticmethod
+    def _fail(fault: dict, environ, start_response):
+        if fault["fault"] == "lost":
+            sock = environ.get("werkzeug.socket")
+            if sock is not None:
+                sock.shutdown(socket.SHUT_RDWR)
+            return []
+        if fault["fault"] == "timeout":
+            time.sleep(fault["delay"])
+        body = {"error": {"type": "api_error", "message": "An unknown error occurred."}}
+        return Response(json.dumps(body), status=500, content_type="application/json")(environ, start_response)
+
+    def _answer(self, request: Request, fault: dict | None = None) -> tuple[int, dict]:
         if request.headers.get("Authorization") != f"Bearer {self.api_key}":
             return 401, {"error": {"type": "invalid_request_error", "message": "Invalid API Key provided."}}
         params = decode_form(list(request.form.items(multi=True)) if request.method == "POST"
@@ -129,6 +175,9 @@ class StripeServer:
                                            "Keys for idempotent requests can only be used for the same endpoint."}}
                 return status, body
             status, body = self._route(request.method, request.path, params)
+            if fault is not None and fault["fault"] == "error":
+                # Stripe keeps a 500 under the key: the SDK's retries get it again.
+                status, body = 500, {"error": {"type": "api_error", "message": "An unknown error occurred."}}
             if key:
                 self.idempotent[key] = (request.path, status, body)
             return status, body
@@ -259,10 +308,30 @@ class StripeServer:
             if not charge["captured"] or amount > charge["amount_captured"] - charge["amount_refunded"]:
                 raise StripeError(400, "invalid_request_error", "The transfer amount exceeds the source charge's "
                                   "available amount.", code="transfer_source_balance_parameters_mismatch")
-        return self._new("tr", "transfer", amount=amount, currency=params.get("currency", "usd"),
-                         destination=destination, transfer_group=params.get("transfer_group"),
-                         source_transaction=source, amount_reversed=0, reversed=False,
-                         metadata=params.get("metadata", {}))
+        transfer = self._new("tr", "transfer", amount=amount, currency=params.get("currency", "usd"),
+                             destination=destination, transfer_group=params.get("transfer_group"),
+                             source_transaction=source, amount_reversed=0, reversed=False,
+                             metadata=params.get("metadata", {}))
+        self.emit("transfer.created", transfer)
+        return transfer
+
+    def _list(self, obj_type: str, **match: str | None) -> dict:
+        found = [o for o in self.objects.values() if o["object"] == obj_type
+                 and all(o.get(k) == v for k, v in match.items() if v is not None)]
+        return {"object": "list", "url": f"/v1/{obj_type}s", "has_more": False,
+                "data": sorted(found, key=lambda o: o["created"], reverse=True)}
+
+    def list_transfers(self, params: dict) -> dict:
+        return self._list("transfer", transfer_group=params.get("transfer_group"))
+
+    def get_transfer(self, params: dict, id: str) -> dict:
+        return self._get(id, "transfer")
+
+    def list_refunds(self, params: dict) -> dict:
+        return self._list("refund", payment_intent=params.get("payment_intent"), charge=params.get("charge"))
+
+    def get_refund(self, params: dict, id: str) -> dict:
+        return self._get(id, "refund")
 
     def create_reversal(self, params: dict, id: str) -> dict:
         transfer = self._get(id, "transfer")
@@ -291,7 +360,9 @@ class StripeServer:
         charge["amount_refunded"] += amount
         charge["refunded"] = charge["amount_refunded"] == charge["amount_captured"]
         refund = self._new("re", "refund", amount=amount, currency=charge["currency"], charge=charge["id"],
-                           payment_intent=charge["payment_intent"], status="succeeded")
+                           payment_intent=charge["payment_intent"], status="succeeded",
+                           metadata=params.get("metadata", {}))
+        self.emit("refund.created", refund)
         self.emit("charge.refunded", charge)
         return refund
 

@@ -1,0 +1,80 @@
+"""The sandbox behaves like Stripe when answers go wrong: its book is its own, and a movement
+whose answer was lost is settled from it once, never made twice."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from cases import process
+from extensions import commit, db
+from jobs.sweep import run_sweeps
+from models.cases import Case, CaseState
+from models.ledger import MovementState, PaymentMovement, SandboxObject, SandboxObjectKind
+from models.types import utcnow
+from payments.fees import platform_fee
+from payments.gateways.sandbox import clear_faults, inject_fault
+from payments.ledger import balance, designer_account, invariant_violations
+from payments.reconciliation import check_case
+from tests.cases.factories import drive, make_case
+
+
+@pytest.fixture(autouse=True)
+def _no_faults_left(app):
+    yield
+    with app.app_context():
+        clear_faults()
+
+
+def _transfers() -> list[SandboxObject]:
+    return list(db.session.scalars(sa.select(SandboxObject).where(SandboxObject.kind == SandboxObjectKind.transfer)))
+
+
+def _books_agree(case_id: int) -> None:
+    db.session.expire_all()
+    case = db.session.scalar(sa.select(Case).where(Case.id == case_id).with_for_update())
+    assert check_case(case) == []
+    commit()
+
+
+@pytest.mark.parametrize("after", [True, False], ids=["answer-lost", "never-arrived"])
+def test_a_transfer_without_an_answer_is_settled_from_the_sandboxs_book_once(after):
+    case = drive(make_case(amount_cents=12_000), CaseState.delivered)
+    inject_fault("transfer", after=after)
+
+    process.complete_case(case, actor=case.client)
+    commit()
+    assert db.session.get(Case, case.id).state == CaseState.completed
+    assert len(_transfers()) == (1 if after else 0)
+
+    later = utcnow() + timedelta(hours=1)
+    run_sweeps(later)
+    run_sweeps(later)
+    [transfer] = _transfers()
+    assert transfer.amount_cents == 12_000 - platform_fee(12_000)
+    assert balance(designer_account(case.designer_id)) == transfer.amount_cents
+    assert invariant_violations() == []
+    _books_agree(case.id)
+
+
+def test_the_sandboxs_book_does_not_roll_back_with_the_request(app):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer: there the sandbox shares the request's transaction")
+    case = drive(make_case(amount_cents=12_000), CaseState.delivered)
+    process.complete_case(case, actor=case.client)
+    db.session.rollback()  # the request failed after the gateway answered
+
+    [transfer] = _transfers()
+    [movement] = db.session.scalars(sa.select(PaymentMovement).where(PaymentMovement.case_id == case.id,
+                                                                     PaymentMovement.kind == "transfer")).all()
+    assert movement.state == MovementState.pending
+    assert db.session.get(Case, case.id).state == CaseState.delivered
+
+    # The client completes again: the transfer is found in the sandbox's book, not made again.
+    process.complete_case(db.session.get(Case, case.id), actor=case.client)
+    commit()
+    assert len(_transfers()) == 1
+    assert balance(designer_account(case.designer_id)) == transfer.amount_cents
+    assert invariant_violations() == []
+    _books_agree(case.id)
