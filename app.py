@@ -14,11 +14,13 @@ from werkzeug.exceptions import HTTPException
 import config
 from errors import DomainError, InvalidTransition, NotFound, PermissionDenied
 from extensions import babel, csrf, db, limiter, login_manager, migrate
+from url_numbers import RowIdConverter
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_path=os.environ.get("INSTANCE_PATH") or None,
                 instance_relative_config=True)
+    app.url_map.converters["int"] = RowIdConverter  # before any route is added
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.update(config.load(app.instance_path))
     if overrides:

@@ -15,6 +15,7 @@ from extensions import commit, db
 from models.accounts import StaffRole
 from models.verification import VerificationDocument, VerificationStatus, VerificationSubmission
 from moderation import claims, kyc
+from url_numbers import page_number
 
 PER_PAGE = 30
 
@@ -42,7 +43,7 @@ class VerificationQueueView(StaffBaseView):
         else:
             query = query.where(VerificationSubmission.status == VerificationStatus.submitted) \
                 .order_by(VerificationSubmission.submitted_at.asc())
-        page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=PER_PAGE, error_out=False)
+        page = db.paginate(query, page=request.args.get("page", 1, type=page_number), per_page=PER_PAGE, error_out=False)
         return self.render("backoffice/kyc/index.html", page=page, decided=decided,
                            claims=claims.active_claims("verification", [s.id for s in page.items]))
 

@@ -25,6 +25,7 @@ from storefront.files import downloads, inventory
 from storefront.files.posted import carried_files, form_files, uploaded_files
 from storefront.files.forms import ConfirmForm, TransferForm
 from storefront.form_errors import show_domain_error
+from url_numbers import page_number
 
 bp = Blueprint("files", __name__)
 
@@ -84,7 +85,7 @@ def link_state(link: ShareLink):
 def my_files():
     """Every link I created and every file I sent or received in messages and cases."""
     tab = request.args.get("tab") if request.args.get("tab") in TABS else "links"
-    page = request.args.get("page", 1, type=int)
+    page = request.args.get("page", 1, type=page_number)
     listing = {"links": inventory.my_links, "messages": inventory.message_files,
                "cases": inventory.case_files}[tab](current_user, page)
     return render_template("files/my_files.html", tab=tab, tabs=TABS, page=listing, confirm=ConfirmForm())
