@@ -31,8 +31,8 @@ def set_language():
             set_locale(current_user, lang)
             commit()
     target = request.form.get("next") or url_for("pages.home")
-    # Only ever go back to a page of ours.
-    if not target.startswith("/") or target.startswith("//"):
+    # Only ever go back to a page of ours; a line break cannot go into a Location header.
+    if not target.startswith("/") or target.startswith("//") or not target.isprintable():
         target = url_for("pages.home")
     return redirect(target)
 
