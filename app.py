@@ -12,6 +12,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 import config
+from access_log import carries_secret, init_access_log, logged_path
 from errors import DomainError, InvalidTransition, NotFound, PermissionDenied
 from extensions import babel, csrf, db, limiter, login_manager, migrate
 from url_numbers import RowIdConverter
@@ -38,6 +39,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     _register_blueprints(app)
     _register_errors(app)
     _register_security_headers(app)
+    init_access_log(app)
     _register_template_globals(app)
     from backoffice import init_backoffice
     init_backoffice(app)
@@ -140,7 +142,7 @@ def _register_errors(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
         db.session.rollback()
-        app.logger.exception("unhandled error on %s %s", request.method, request.path)
+        app.logger.exception("unhandled error on %s %s", request.method, logged_path())
         return http_error_code(500)
 
 
@@ -181,6 +183,9 @@ def _register_security_headers(app: Flask) -> None:
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         if app.config["PRODUCTION"]:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        if carries_secret():
+            # A page opened by a secret link (share link, reset, confirmation) stays in no cache.
+            response.headers.setdefault("Cache-Control", "no-store")
         if current_user and current_user.is_authenticated:
             # Pages behind a login are personal: never kept by shared caches.
             response.headers.setdefault("Cache-Control", "private, no-store")

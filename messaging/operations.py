@@ -16,7 +16,8 @@ from errors import DomainError, NotFound, PermissionDenied
 from extensions import db
 from messaging.availability import designer_is_available
 from messaging.notify import notify
-from messaging.permissions import blocked_by_recipient, can_read_conversation, has_blocked, is_participant
+from messaging.permissions import (blocked_by_recipient, can_read_conversation, has_blocked, is_participant,
+                                  shares_conversation)
 from messaging.threads import open_general_conversation
 from models.accounts import User
 from models.messaging import Block, Conversation, ConversationKind, Message, MessageKind, Notification, Participant
@@ -209,8 +210,9 @@ def report_message(message: Message, *, actor: User, reason: str, note: str | No
 
 
 def report_user(user: User, *, actor: User, reason: str, note: str | None = None) -> Violation:
-    """Send an account to moderation as a report. Raises NotFound, or DomainError for oneself."""
-    if user is None:
+    """Send an account to moderation as a report. Raises NotFound for an account the actor shares
+    no conversation with (a stranger's account is not theirs to name), DomainError for oneself."""
+    if user is None or (user.id != actor.id and not shares_conversation(actor, user.id)):
         raise NotFound(_l("This account does not exist."))
     if user.id == actor.id:
         raise DomainError(_l("You cannot report yourself."))

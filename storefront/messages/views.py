@@ -15,7 +15,8 @@ from files.operations import open_file
 from messaging import operations, threads
 from messaging.events import case_action_label
 from messaging.attachments import readable_attachment, store_attachments
-from messaging.permissions import can_read_conversation, can_write_conversation, has_blocked, is_participant
+from messaging.permissions import (can_read_conversation, can_write_conversation, has_blocked, is_participant,
+                                  shares_conversation)
 from models.accounts import User
 from models.messaging import Conversation, ConversationKind, Message
 from moderation.contact_filter import ContactDetailsRefused
@@ -224,7 +225,8 @@ def report_message(message_id: int):
 @login_required
 def report_user(user_id: int):
     user = db.session.get(User, user_id)
-    if user is None or user.id == current_user.id:
+    # Only someone met in a conversation: for anyone else the page would reveal a stranger's name.
+    if user is None or user.id == current_user.id or not shares_conversation(current_user, user.id):
         abort(404)
     back = request.args.get("conversation_id", type=row_id)
     return _report(lambda reason, note: operations.report_user(user, actor=current_user, reason=reason, note=note),

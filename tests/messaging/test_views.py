@@ -150,6 +150,22 @@ def test_report_a_message_reaches_moderation(client, login):
     assert violation.report_reason == "contact_details" and violation.source_ref == f"message:{message.id}"
 
 
+def test_only_someone_met_in_a_conversation_can_be_reported_by_name(client, login):
+    lab, designer, stranger = make_user(), make_user(designer=True), make_user(name="Hidden Stranger Name")
+    make_conversation(lab, designer)
+    login(lab)
+
+    assert client.get(f"/messages/report/user/{designer.id}").status_code == 200
+    page = client.get(f"/messages/report/user/{stranger.id}")
+    posted = client.post(f"/messages/report/user/{stranger.id}", data={"reason": "spam", "note": "who is this"})
+
+    assert page.status_code == 404 and "Hidden Stranger Name" not in page.get_data(as_text=True)
+    assert posted.status_code == 404 and db.session.scalars(db.select(Violation)).all() == []
+    client.post(f"/messages/report/user/{designer.id}", data={"reason": "spam", "note": "adverts"})
+    [violation] = db.session.scalars(db.select(Violation)).all()
+    assert (violation.user_id, violation.reporter_id) == (designer.id, lab.id)
+
+
 def test_search_finds_only_ones_own_messages(client, login):
     a, b, c = make_user(), make_user(), make_user()
     add_message(make_conversation(a, b), b, "Emax veneer shade BL2")
