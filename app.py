@@ -15,10 +15,12 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config
+from access_log import carries_secret, init_access_log, logged_path
 from errors import Busy, DomainError, InvalidTransition, NotFound, PermissionDenied
 from extensions import babel, csrf, db, limiter, login_manager, migrate
 from files.crypto import load_master_key
 from moderation import second_factor
+from url_numbers import RowIdConverter
 
 
 class FormRequest(Request):
@@ -35,6 +37,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_path=os.environ.get("INSTANCE_PATH") or None,
                 instance_relative_config=True)
     app.request_class = FormRequest
+    app.url_map.converters["int"] = RowIdConverter  # before any route is added
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.update(config.load(app.instance_path))
     if overrides:
@@ -61,6 +64,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     _register_blueprints(app)
     _register_errors(app)
     _register_security_headers(app)
+    init_access_log(app)
     _register_template_globals(app)
     from backoffice import init_backoffice
     init_backoffice(app)
@@ -222,7 +226,7 @@ def _register_errors(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
         db.session.rollback()
-        app.logger.exception("unhandled error on %s %s", request.method, request.path)
+        app.logger.exception("unhandled error on %s %s", request.method, logged_path())
         return http_error_code(500)
 
 
@@ -263,6 +267,9 @@ def _register_security_headers(app: Flask) -> None:
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         if app.config["PRODUCTION"]:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        if carries_secret():
+            # A page opened by a secret link (share link, reset, confirmation) stays in no cache.
+            response.headers.setdefault("Cache-Control", "no-store")
         if current_user and current_user.is_authenticated:
             # Pages behind a login are personal: never kept by shared caches.
             response.headers.setdefault("Cache-Control", "private, no-store")

@@ -17,6 +17,7 @@ from extensions import db
 from models.accounts import StaffRole, User
 from models.moderation import AuditEntry, Violation
 from moderation import permissions, second_factor, staff, suspension, violations
+from url_numbers import page_number
 
 PER_PAGE = 40
 
@@ -34,7 +35,7 @@ class AccountsView(StaffBaseView):
         if search:
             like = f"%{search.lower()}%"
             query = query.where(sa.or_(sa.func.lower(User.email).like(like), sa.func.lower(User.display_name).like(like)))
-        page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=PER_PAGE, error_out=False)
+        page = db.paginate(query, page=request.args.get("page", 1, type=page_number), per_page=PER_PAGE, error_out=False)
         return self.render("backoffice/accounts/index.html", page=page, search=search)
 
     def _user(self, user_id: int) -> User:

@@ -2,8 +2,6 @@
 at a time, read on the whole written record of the case, and ruled."""
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
-
 import sqlalchemy as sa
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import Admin, expose
@@ -11,8 +9,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import DecimalField, RadioField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms import RadioField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
 
 from backoffice.views import StaffBaseView
 from disputes import operations, rules
@@ -28,6 +26,8 @@ from models.files import FileKind
 from models.types import utcnow
 from moderation import claims
 from storefront.files.downloads import user_file_response
+from storefront.form_fields import MoneyField
+from url_numbers import page_number
 
 PER_PAGE = 30
 TABS = ("active", "escalated", "closed")
@@ -47,14 +47,9 @@ def queue_figures() -> list[dict]:
 class RulingForm(FlaskForm):
     outcome = RadioField(_l("Outcome"), choices=[(o.value, label) for o, label in rules.OUTCOME_LABELS.items()],
                          validators=[DataRequired(_l("Choose an outcome."))])
-    designer_amount = DecimalField(_l("For a split: amount to the designer ($), before the fee"), places=2,
-                                   validators=[Optional(), NumberRange(min=0)])
+    designer_amount = MoneyField(_l("For a split: amount to the designer ($), before the fee"), validators=[Optional()])
     reasoning = TextAreaField(_l("Reasoning (both parties read it)"),
                               validators=[DataRequired(), Length(min=operations.MIN_REASONING, max=5000)])
-
-
-def _cents(amount: Decimal | None) -> int | None:
-    return None if amount is None else int((amount * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 class DisputeQueueView(StaffBaseView):
@@ -78,7 +73,7 @@ class DisputeQueueView(StaffBaseView):
             # Escalated first: their payment must leave escrow within days.
             query = query.order_by(Dispute.escalated.desc(), Case.amount_cents.desc() if sort == "amount"
                                    else Dispute.opened_at.asc())
-        page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=PER_PAGE, error_out=False)
+        page = db.paginate(query, page=request.args.get("page", 1, type=page_number), per_page=PER_PAGE, error_out=False)
         return self.render("backoffice/disputes/index.html", page=page, tab=tab, tabs=TABS, sort=sort, rules=rules,
                            claims=claims.active_claims(operations.CLAIM_TYPE, [d.id for d in page.items]),
                            now=utcnow())
@@ -111,7 +106,7 @@ class DisputeQueueView(StaffBaseView):
             return redirect(url_for(".detail", dispute_id=dispute_id))
         return self.run_decision(
             lambda: operations.rule_dispute(dispute, actor=current_user, outcome=form.outcome.data,
-                                            designer_cents=_cents(form.designer_amount.data),
+                                            designer_cents=form.designer_amount.data,
                                             reasoning=form.reasoning.data),
             done=_("The ruling is recorded and the money moved."),
             back=url_for(".detail", dispute_id=dispute_id), refused=url_for(".detail", dispute_id=dispute_id))

@@ -17,6 +17,7 @@ from files.permissions import serves_stored_files
 from models.verification import VerificationStatus, VerificationSubmission
 from moderation import claims, kyc
 from storefront.files.downloads import user_file_response
+from url_numbers import page_number
 
 PER_PAGE = 30
 
@@ -44,7 +45,7 @@ class VerificationQueueView(StaffBaseView):
         else:
             query = query.where(VerificationSubmission.status == VerificationStatus.submitted) \
                 .order_by(VerificationSubmission.submitted_at.asc())
-        page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=PER_PAGE, error_out=False)
+        page = db.paginate(query, page=request.args.get("page", 1, type=page_number), per_page=PER_PAGE, error_out=False)
         return self.render("backoffice/kyc/index.html", page=page, decided=decided,
                            claims=claims.active_claims("verification", [s.id for s in page.items]))
 

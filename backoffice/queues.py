@@ -20,6 +20,7 @@ from models.accounts import StaffRole
 from models.listings import Listing
 from models.profiles import CatalogueImage, DesignerProfile, ReviewState
 from moderation import claims, review
+from url_numbers import page_number
 
 PER_PAGE = 30
 
@@ -49,7 +50,7 @@ class ReviewQueueView(StaffBaseView):
 
     @expose("/")
     def index_view(self):
-        page = db.paginate(self.queue(), page=request.args.get("page", 1, type=int), per_page=PER_PAGE,
+        page = db.paginate(self.queue(), page=request.args.get("page", 1, type=page_number), per_page=PER_PAGE,
                            error_out=False)
         return self.render("backoffice/review/index.html", page=page, kind=self.kind,
                            claims=claims.active_claims(self.kind, [i.id for i in page.items]),

@@ -17,6 +17,7 @@ from models.accounts import StaffRole
 from models.moderation import Violation, ViolationStatus
 from models.types import utcnow
 from moderation import claims, violations
+from url_numbers import page_number
 
 PER_PAGE = 30
 
@@ -42,7 +43,7 @@ class ViolationsView(StaffBaseView):
             status = "open"
         query = sa.select(Violation).where(Violation.status == ViolationStatus(status))
         query = query.order_by(Violation.created_at.asc() if status == "open" else Violation.decided_at.desc())
-        page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=PER_PAGE, error_out=False)
+        page = db.paginate(query, page=request.args.get("page", 1, type=page_number), per_page=PER_PAGE, error_out=False)
         ids = [v.id for v in page.items]
         return self.render("backoffice/violations/index.html", page=page, status=status,
                            statuses=[s.value for s in ViolationStatus],

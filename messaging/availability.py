@@ -1,14 +1,11 @@
 """Whether a designer takes work now: the one place messaging asks profiles about it."""
 from __future__ import annotations
 
+from datetime import datetime
 
-def designer_is_available(user_id: int) -> bool:
-    """False when the designer switched "Unavailable for work" on (profiles.is_available).
+import profiles
 
-    Until the profiles package provides it, everyone is available.
-    """
-    try:
-        from profiles import is_available
-    except ImportError:
-        return True
-    return bool(is_available(user_id))
+
+def designer_unavailable_since(user_id: int) -> datetime | None:
+    """When the designer switched "Unavailable for work" on; None while they take work."""
+    return profiles.unavailable_since(user_id)

@@ -14,9 +14,10 @@ from flask_babel import lazy_gettext as _l
 
 from errors import DomainError, NotFound, PermissionDenied
 from extensions import db
-from messaging.availability import designer_is_available
+from messaging.availability import designer_unavailable_since
 from messaging.notify import notify
-from messaging.permissions import blocked_by_recipient, can_read_conversation, has_blocked, is_participant
+from messaging.permissions import (blocked_by_recipient, can_read_conversation, has_blocked, is_participant,
+                                  shares_conversation)
 from messaging.threads import open_general_conversation
 from models.accounts import User
 from models.messaging import Block, Conversation, ConversationKind, Message, MessageKind, Notification, Participant
@@ -75,7 +76,6 @@ def post_message(conversation: Conversation, *, actor: User, body: str,
     screen_text({"body": body}, author=actor, source=ViolationSource.message,
                 source_ref=f"conversation:{conversation.id}", lang=actor.locale)
 
-    first = conversation.last_message_at is None
     message = Message(conversation_id=conversation.id, sender_id=actor.id, body=body)
     db.session.add(message)
     for attachment in attachments:
@@ -91,20 +91,34 @@ def post_message(conversation: Conversation, *, actor: User, body: str,
     for participant in conversation.other_participants(actor.id):
         notify(participant.user, "message_new", title=_l("New message from %(name)s", name=actor.display_name),
                body=preview, url=conversation_url(conversation), case_id=conversation.case_id)
-    if first and conversation.kind == ConversationKind.general:
+    if conversation.kind == ConversationKind.general:
         _auto_reply_if_unavailable(conversation, actor)
     return message
 
 
 def _auto_reply_if_unavailable(conversation: Conversation, sender: User) -> None:
-    # The FAQ's automatic reply, stored as a kind and rendered in each reader's language.
+    """The FAQ's automatic "Full" reply, stored as a kind and rendered in each reader's language.
+
+    Once per conversation for each spell of unavailability: whoever writes, in a new thread or
+    an old one, hears it once after the designer became unavailable, and not again with every
+    message (the reply stays in the thread above). Switching availability off and on again
+    starts a new spell, with news worth a new reply. The conversation row is locked, so two
+    messages at once still get one reply.
+    """
     for participant in conversation.other_participants(sender.id):
-        if participant.user.is_designer and not designer_is_available(participant.user_id):
+        since = designer_unavailable_since(participant.user_id) if participant.user.is_designer else None
+        if since is not None and not _auto_replied_since(conversation, participant.user_id, since):
             reply = Message(conversation_id=conversation.id, sender_id=participant.user_id,
                             kind=MessageKind.auto_reply, body="")
             db.session.add(reply)
             db.session.flush()
             conversation.last_message_at = reply.created_at
+
+
+def _auto_replied_since(conversation: Conversation, designer_id: int, since) -> bool:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Message).where(
+        Message.conversation_id == conversation.id, Message.sender_id == designer_id,
+        Message.kind == MessageKind.auto_reply, Message.created_at >= since)) > 0
 
 
 def start_conversation(recipient: User, *, actor: User, body: str, listing_id: int | None = None,
@@ -209,8 +223,9 @@ def report_message(message: Message, *, actor: User, reason: str, note: str | No
 
 
 def report_user(user: User, *, actor: User, reason: str, note: str | None = None) -> Violation:
-    """Send an account to moderation as a report. Raises NotFound, or DomainError for oneself."""
-    if user is None:
+    """Send an account to moderation as a report. Raises NotFound for an account the actor shares
+    no conversation with (a stranger's account is not theirs to name), DomainError for oneself."""
+    if user is None or (user.id != actor.id and not shares_conversation(actor, user.id)):
         raise NotFound(_l("This account does not exist."))
     if user.id == actor.id:
         raise DomainError(_l("You cannot report yourself."))

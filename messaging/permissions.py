@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from extensions import db
 from models.accounts import StaffRole, User
-from models.messaging import Block, Conversation, ConversationKind
+from models.messaging import Block, Conversation, ConversationKind, Participant
 
 
 def is_participant(user: User, conversation: Conversation) -> bool:
@@ -47,6 +47,14 @@ def can_read_conversation(user: User, conversation: Conversation) -> bool:
     if is_participant(user, conversation):
         return True
     return user.is_staff and any(rule(user, conversation) for rule in STAFF_READ_RULES)
+
+
+def shares_conversation(user: User, other_id: int) -> bool:
+    """Whether `user` and the account `other_id` are both in some conversation (general or case):
+    the only accounts a user may report by name, and so learn the name of."""
+    mine = sa.select(Participant.conversation_id).where(Participant.user_id == user.id)
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Participant).where(
+        Participant.user_id == other_id, Participant.conversation_id.in_(mine))) > 0
 
 
 def has_blocked(blocker_id: int, blocked_id: int) -> bool:

@@ -61,6 +61,9 @@ class DesignerProfile(db.Model):
     identity_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     payouts_ready: Mapped[bool] = mapped_column(default=False)
     unavailable: Mapped[bool] = mapped_column(default=False)  # "Unavailable for work": cards say Full
+    # When "Unavailable for work" was last switched on (None while available): each conversation
+    # gets the automatic "Full" reply once in that spell.
+    unavailable_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Reputation, kept by record_review_score: exact integers, the average is stars_total / review_count.
     stars_total: Mapped[int] = mapped_column(default=0)
     review_count: Mapped[int] = mapped_column(default=0)

@@ -14,6 +14,8 @@ log = logging.getLogger("audit")
 def record_action(action: str, obj: Any, *, actor: User | None, before: dict | None = None,
                   after: dict | None = None, reason: str | None = None) -> AuditEntry:
     """Append one audit row (actor None = the platform itself) in the current unit of work."""
+    # Views pass Flask-Login's current_user, a proxy: the row names the object behind it.
+    obj = obj._get_current_object() if hasattr(obj, "_get_current_object") else obj
     entry = AuditEntry(
         actor_id=actor.id if actor is not None else None,
         action=action,

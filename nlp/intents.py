@@ -29,8 +29,8 @@ from spacy.attrs import ORTH
 from spacy.strings import hash_string
 from spacy.tokens import Doc
 
-from nlp.findings import MESSAGING_APP, OFF_PLATFORM_PAYMENT, SOCIAL, Hit
-from nlp.lexicon import HANDLE_JOINERS, PREPOSITIONS, PRONOUNS
+from nlp.findings import EMAIL, MESSAGING_APP, OFF_PLATFORM_PAYMENT, SOCIAL, Hit
+from nlp.lexicon import EMAIL_WORDS, HANDLE_JOINERS, PREPOSITIONS, PRONOUNS
 from nlp.phrases import APP, BYPASS, METHOD, Phrase
 
 _CUE_WINDOW = 4        # tokens between a contact cue and the app it names
@@ -155,7 +155,7 @@ class _Rules:
         start = asking.start if asking else phrase.start
         if self._negated(start):
             return None
-        return start, phrase.end, OFF_PLATFORM_PAYMENT, REASONS["details"]
+        return start, phrase.end, self._channel(phrase), REASONS["details"]
 
     def call_me(self, phrase: Phrase) -> _Span | None:
         """"call me" as an imperative, opening its clause, not "he will call me"."""
@@ -164,7 +164,13 @@ class _Rules:
                         or self._just_before("openers", phrase.start, gap=0) is not None)
         if not opens_clause or self._negated(phrase.start):
             return None
-        return phrase.start, phrase.end, OFF_PLATFORM_PAYMENT, REASONS["call_me"]
+        return phrase.start, phrase.end, self._channel(phrase), REASONS["call_me"]
+
+    def _channel(self, phrase: Phrase) -> str:
+        """The kind of a request for contact: e-mail when it names e-mail ("email me", "your
+        mail?"), else a request to leave the platform ("call me", "your contact details")."""
+        words = {token.text for token in self.doc[phrase.start:phrase.end]}
+        return EMAIL if words & EMAIL_WORDS else OFF_PLATFORM_PAYMENT
 
     # --- evidence ------------------------------------------------------------------------
 

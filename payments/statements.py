@@ -7,7 +7,6 @@ what was paid out to them.
 """
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -15,6 +14,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from csv_export import CsvWriter
 from extensions import db
 from models.accounts import User
 from models.cases import Case
@@ -120,7 +120,7 @@ def totals_of(user: User) -> Totals:
 def transactions_csv(user: User) -> str:
     """Every transaction of the user as CSV (amounts in decimal units, one row per case)."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = CsvWriter(out)
     writer.writerow(["date", "case", "your_case_id", "role", "counterpart", "service", "currency", "amount",
                      "fee", "net", "status", "invoices"])
     transactions, _pages = transactions_of(user)

@@ -258,6 +258,8 @@ def set_availability(profile: DesignerProfile, *, actor: User, unavailable: bool
     profile = _locked(profile)
     if not can_edit_profile(profile, actor):
         raise PermissionDenied(_l("Only the designer may change their availability."))
+    if unavailable != profile.unavailable:
+        profile.unavailable_since = utcnow() if unavailable else None
     profile.unavailable = unavailable
     db.session.flush()
     log.info("designer %s is now %s", profile.user_id, "unavailable" if unavailable else "available")

@@ -13,6 +13,10 @@ from nlp.lexicon import de, en, es, fr, it, pt
 from nlp.lexicon.cues import Cues
 
 LANGUAGES = ("en", "fr", "es", "pt", "it", "de")
+# Words naming e-mail in the six languages (folded): a request that names it ("email me",
+# "ton mail", "mándame un correo") is an e-mail finding, not a generic off-platform one.
+EMAIL_WORDS = frozenset(("email", "e-mail", "emails", "e-mails", "mail", "mails", "courriel", "mel",
+                         "correo", "correos"))
 CUES: dict[str, Cues] = {"en": en.CUES, "fr": fr.CUES, "es": es.CUES, "pt": pt.CUES,
                          "it": it.CUES, "de": de.CUES}
 

@@ -25,6 +25,7 @@ from storefront.contact_refusal import keep_refused_attempt
 from storefront.files.posted import carried_files, form_files, uploaded_files
 from storefront.files.views import send_reader_download
 from storefront.form_errors import show_domain_error
+from url_numbers import page_number, row_id
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
@@ -88,7 +89,7 @@ def new_case():
     from listings.visibility import can_order
     from profiles import is_available
 
-    listing = _listing_or_404(request.args.get("listing_id", type=int))
+    listing = _listing_or_404(request.args.get("listing_id", type=row_id))
     if not can_order(listing, current_user):
         abort(404)
     terms = terms_of(listing)
@@ -167,7 +168,7 @@ def my_cases():
     state = request.args.get("state") or None
     if state and state not in CaseState.__members__:
         state = None
-    page = my_cases_page(current_user, side=side, state=state, page=request.args.get("page", 1, type=int))
+    page = my_cases_page(current_user, side=side, state=state, page=request.args.get("page", 1, type=page_number))
     return render_template("cases/list.html", page=page, side=side, state=state, counts=case_counts(current_user),
                            states=list(CaseState))
 

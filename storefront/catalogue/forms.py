@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DecimalField, IntegerField, SearchField, SelectField
+from wtforms import BooleanField, IntegerField, SearchField, SelectField
 from wtforms.validators import NumberRange, Optional
 
 from listings import taxonomy
 from listings.search import SearchQuery
+from storefront.form_fields import MoneyField
 
 
 class SearchForm(FlaskForm):
@@ -18,8 +19,8 @@ class SearchForm(FlaskForm):
     category = SelectField(_l("Category"), validators=[Optional()], validate_choice=False)
     subcategory = SelectField(_l("Subcategory"), validators=[Optional()], validate_choice=False)
     software = SelectField(_l("Software"), validators=[Optional()], validate_choice=False)
-    min_price = DecimalField(_l("Min. price per unit ($)"), places=2, validators=[Optional(), NumberRange(min=0)])
-    max_price = DecimalField(_l("Max. price per unit ($)"), places=2, validators=[Optional(), NumberRange(min=0)])
+    min_price = MoneyField(_l("Min. price per unit ($)"), validators=[Optional()])
+    max_price = MoneyField(_l("Max. price per unit ($)"), validators=[Optional()])
     turnaround = SelectField(_l("Turnaround"), validators=[Optional()], coerce=str, choices=[
         ("", _l("Any")), ("1", _l("1 day")), ("2", _l("2 days or less")), ("3", _l("3 days or less")),
         ("5", _l("5 days or less")), ("7", _l("7 days or less"))])
@@ -44,7 +45,10 @@ class SearchForm(FlaskForm):
         self.software.choices = [("", _l("Any software"))] + taxonomy.software_choices()
 
     def to_query(self) -> SearchQuery:
-        """The query these (already validated) fields ask for; unknown codes are ignored."""
+        """The query these (already validated) fields ask for; unknown codes and refused fields are ignored."""
+        def valid(field):
+            return None if field.errors else field.data
+
         category = self.category.data if self.category.data in taxonomy.CATEGORIES else None
         subcategory = self.subcategory.data if category and taxonomy.is_subcategory(category, self.subcategory.data
                                                                                      or "") else None
@@ -52,11 +56,10 @@ class SearchForm(FlaskForm):
             text=(self.q.data or "")[:200],
             category=category, subcategory=subcategory,
             software=self.software.data if self.software.data in taxonomy.SOFTWARE else None,
-            min_price_cents=int(self.min_price.data * 100) if self.min_price.data is not None else None,
-            max_price_cents=int(self.max_price.data * 100) if self.max_price.data is not None else None,
-            max_turnaround_days=int(self.turnaround.data) if self.turnaround.data else None,
-            min_rating=float(self.rating.data) if self.rating.data else None,
+            min_price_cents=valid(self.min_price), max_price_cents=valid(self.max_price),
+            max_turnaround_days=int(valid(self.turnaround)) if valid(self.turnaround) else None,
+            min_rating=float(valid(self.rating)) if valid(self.rating) else None,
             pro=self.pro.data, verified=self.verified.data, available=self.available.data,
             private=self.private.data, favourites=self.favourites.data,
             sort=self.sort.data if self.sort.data in ("relevance", "rating", "price", "turnaround") else "relevance",
-            page=self.page.data or 1)
+            page=valid(self.page) or 1)

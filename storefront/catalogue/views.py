@@ -17,6 +17,7 @@ from models.profiles import CatalogueImage, DesignerProfile
 from profiles import is_pro
 from storefront.catalogue.forms import SearchForm
 from storefront.next_page import next_page
+from url_numbers import page_number
 
 bp = Blueprint("catalogue", __name__)
 
@@ -46,11 +47,12 @@ def country_name(code: str) -> str:
 @bp.get("/find")
 def search():
     form = SearchForm(request.args)
-    form.validate()
+    # A refused filter is shown with its message and left out of the search (400: the link was wrong).
+    status = 200 if form.validate() else 400
     results = finder.search(form.to_query(), current_user)
     args = {k: v for k, v in request.args.items() if k != "page"}
     return render_template("catalogue/search.html", form=form, results=results, args=args,
-                           can_heart=can_favourite(current_user), filtered=bool(args))
+                           can_heart=can_favourite(current_user), filtered=bool(args)), status
 
 
 @bp.get("/listings/<int:listing_id>")
@@ -82,7 +84,7 @@ def listing(listing_id: int):
 def favourites():
     if not can_favourite(current_user):
         abort(404)
-    page = request.args.get("page", 1, type=int)
+    page = request.args.get("page", 1, type=page_number)
     return render_template("catalogue/favourites.html", results=finder.favourite_cards(current_user, page))
 
 

@@ -1,20 +1,15 @@
 """Dispute forms: they check shape (lengths, numbers); disputes.operations checks the rest."""
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DecimalField, MultipleFileField, SelectField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms import MultipleFileField, SelectField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from disputes.rules import CLIENT_REASONS, REASON_LABELS
+from storefront.form_fields import MoneyField
 
 STATEMENT_MAX = 5000
-
-
-def to_cents(amount: Decimal) -> int:
-    return int((amount * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 class OpenDisputeForm(FlaskForm):
@@ -39,8 +34,7 @@ class EvidenceForm(FlaskForm):
 
 
 class ProposalForm(FlaskForm):
-    designer_amount = DecimalField(_l("Amount to the designer ($)"), places=2,
-                                   validators=[InputRequired(), NumberRange(min=0)])
+    designer_amount = MoneyField(_l("Amount to the designer ($)"), validators=[InputRequired()])
     note = TextAreaField(_l("Note to the other party (optional)"), validators=[Optional(), Length(max=1000)],
                          render_kw={"rows": 3})
     submit = SubmitField(_l("Propose this settlement"))

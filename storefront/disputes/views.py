@@ -16,8 +16,7 @@ from models.cases import Case, CaseState
 from models.disputes import Dispute, DisputeParty, ProposalStatus, SettlementProposal
 from moderation.contact_filter import ContactDetailsRefused
 from storefront.contact_refusal import keep_refused_attempt
-from storefront.disputes.forms import (AnswerForm, ConfirmForm, EvidenceForm, OpenDisputeForm, ProposalForm,
-                                       to_cents)
+from storefront.disputes.forms import AnswerForm, ConfirmForm, EvidenceForm, OpenDisputeForm, ProposalForm
 from storefront.files.downloads import user_file_response
 from storefront.form_errors import show_domain_error
 
@@ -151,7 +150,7 @@ def propose(dispute_id: int):
     if not form.validate_on_submit():
         return _invalid(dispute, form, "proposal_form")
     return _act(dispute, lambda: operations.propose_settlement(dispute, actor=current_user,
-                                                               designer_cents=to_cents(form.designer_amount.data),
+                                                               designer_cents=form.designer_amount.data,
                                                                note=form.note.data or ""),
                 done=_("Your proposal was sent to the other party."), form=form, form_name="proposal_form")
 

@@ -18,7 +18,7 @@ from files import handover
 from files import links as share_links
 from files.meshes import WARNINGS, mesh_format
 from files.operations import delete_file, shown_file_name
-from files.permissions import can_read, find_file, readable_file, receiving_obstacle, serves_stored_files
+from files.permissions import find_file, readable_file, receiving_obstacle, serves_stored_files
 from files.sizes import readable_size
 from models.accounts import User
 from models.files import FileKind, ShareLink, StoredFile
@@ -28,6 +28,7 @@ from storefront.files.posted import carried_files, form_files, uploaded_files
 from storefront.files.forms import ConfirmForm, TransferForm
 from storefront.form_errors import show_domain_error
 from storefront.next_page import next_page
+from url_numbers import page_number
 
 bp = Blueprint("files", __name__)
 
@@ -96,7 +97,7 @@ def link_state(link: ShareLink):
 def my_files():
     """Every link I created and every file I sent or received in messages and cases."""
     tab = request.args.get("tab") if request.args.get("tab") in TABS else "links"
-    page = request.args.get("page", 1, type=int)
+    page = request.args.get("page", 1, type=page_number)
     listing = {"links": inventory.my_links, "messages": inventory.message_files,
                "cases": inventory.case_files}[tab](current_user, page)
     return render_template("files/my_files.html", tab=tab, tabs=TABS, page=listing, confirm=ConfirmForm())

@@ -1,23 +1,21 @@
 """The listing editor: it checks shape; listings.operations and listings.pricing check the rules."""
 from __future__ import annotations
 
-from decimal import Decimal
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
-from wtforms import (DecimalField, FieldList, Form, FormField, IntegerField, RadioField, SelectField, StringField,
-                     TextAreaField)
+from wtforms import FieldList, Form, FormField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from listings import taxonomy
 from listings.rules import MAX_TIERS
+from storefront.form_fields import MoneyField
 from storefront.profiles.forms import MultiCheckboxField
 
 
 class TierForm(Form):
     min_quantity = IntegerField(_l("From quantity"), validators=[Optional(), NumberRange(min=1, max=10000)])
-    price = DecimalField(_l("Price per unit ($)"), places=2, validators=[Optional(), NumberRange(min=0, max=10000)])
+    price = MoneyField(_l("Price per unit ($)"), validators=[Optional()], max_cents=1_000_000)
 
 
 class ListingForm(FlaskForm):
@@ -54,5 +52,5 @@ class ListingForm(FlaskForm):
             quantity = row.form.min_quantity.data or (self.min_quantity.data or 1 if index == 0 else None)
             if price is None and not row.form.min_quantity.data:
                 continue
-            rows.append((quantity or 0, int((price or Decimal(0)) * 100)))
+            rows.append((quantity or 0, price or 0))
         return rows

@@ -76,7 +76,7 @@ def _editor(listing: Listing | None):
         form.unit.data = listing.unit.value
         for row, tier in zip(form.tiers, listing.tiers):
             row.form.min_quantity.data = tier.min_quantity
-            row.form.price.data = tier.unit_price_cents / 100
+            row.form.price.data = tier.unit_price_cents
     refusal, tier_error = None, None
     existing_id = listing.id if listing is not None else None
     if form.validate_on_submit():

@@ -14,7 +14,8 @@ from files.permissions import can_read, serves_stored_files
 from messaging import operations, threads
 from messaging.events import case_action_label
 from messaging.attachments import readable_attachment, store_attachments
-from messaging.permissions import can_read_conversation, can_write_conversation, has_blocked, is_participant
+from messaging.permissions import (can_read_conversation, can_write_conversation, has_blocked, is_participant,
+                                  shares_conversation)
 from models.accounts import User
 from models.messaging import Conversation, ConversationKind, Message
 from moderation.contact_filter import ContactDetailsRefused
@@ -24,6 +25,7 @@ from storefront.files.views import send_reader_download
 from storefront.form_errors import show_domain_error
 from storefront.messages.forms import ATTACHMENT_KINDS, MessageForm, ReportForm, StartConversationForm
 from storefront.next_page import next_page
+from url_numbers import page_number, row_id
 
 bp = Blueprint("messages", __name__, url_prefix="/messages")
 # The thread partial is included by the case page too: its helpers are app-wide.
@@ -67,7 +69,7 @@ def _parse_time(value: str) -> datetime:
 @login_required
 def inbox():
     tab = ConversationKind.case if request.args.get("tab") == "cases" else ConversationKind.general
-    page = threads.inbox(current_user, tab, page=request.args.get("page", 1, type=int))
+    page = threads.inbox(current_user, tab, page=request.args.get("page", 1, type=page_number))
     return render_template("messages/inbox.html", page=page, tab=tab, counts=threads.unread_counts(current_user))
 
 
@@ -127,7 +129,7 @@ def post(conversation_id: int):
 def poll(conversation_id: int):
     """New messages since `after` (the open page asks every few seconds), read as they arrive."""
     conversation = _readable(conversation_id)
-    new = threads.messages_after(conversation, request.args.get("after", 0, type=int))
+    new = threads.messages_after(conversation, request.args.get("after", 0, type=row_id))
     if new:
         operations.mark_read(conversation, actor=current_user)
         commit()
@@ -151,10 +153,10 @@ def attachment(public_id: str):
 @login_required
 def start():
     """Write to a designer (or client) from their profile or a listing."""
-    recipient = db.session.get(User, request.args.get("user_id", type=int) or 0)
+    recipient = db.session.get(User, request.args.get("user_id", type=row_id) or 0)
     if recipient is None or not recipient.is_active or recipient.id == current_user.id:
         abort(404)
-    listing = _listing_of(recipient, request.args.get("listing_id", type=int))
+    listing = _listing_of(recipient, request.args.get("listing_id", type=row_id))
     existing = threads.general_conversation(current_user, recipient)
     if existing is not None and existing.last_message_at is not None and request.method == "GET":
         return redirect(url_for("messages.conversation", conversation_id=existing.id))
@@ -194,7 +196,7 @@ def _listing_of(recipient: User, listing_id: int | None):
 @login_required
 def search():
     text = (request.args.get("q") or "").strip()
-    page = threads.search_messages(current_user, text, page=request.args.get("page", 1, type=int)) \
+    page = threads.search_messages(current_user, text, page=request.args.get("page", 1, type=page_number)) \
         if len(text) >= 2 else None
     return render_template("messages/search.html", text=text, page=page)
 
@@ -215,9 +217,10 @@ def report_message(message_id: int):
 @login_required
 def report_user(user_id: int):
     user = db.session.get(User, user_id)
-    if user is None or user.id == current_user.id:
+    # Only someone met in a conversation: for anyone else the page would reveal a stranger's name.
+    if user is None or user.id == current_user.id or not shares_conversation(current_user, user.id):
         abort(404)
-    back = request.args.get("conversation_id", type=int)
+    back = request.args.get("conversation_id", type=row_id)
     return _report(lambda reason, note: operations.report_user(user, actor=current_user, reason=reason, note=note),
                    back, subject=user, message=None)
 

@@ -13,6 +13,7 @@ from messaging.events import EVENTS, GROUPS, MANDATORY
 from messaging.preferences import channels, preference_grid, push_available, set_notification_preferences
 from messaging.push import remove_subscription, save_subscription
 from models.messaging import Notification, PushSubscription
+from url_numbers import page_number, row_id
 
 bp = Blueprint("notifications", __name__)
 
@@ -31,7 +32,7 @@ bp.add_app_template_global(unread_count, "unread_notification_count")
 def index():
     query = (sa.select(Notification).where(Notification.user_id == current_user.id, Notification.in_app.is_(True))
              .order_by(Notification.created_at.desc(), Notification.id.desc()))
-    page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=25, error_out=False)
+    page = db.paginate(query, page=request.args.get("page", 1, type=page_number), per_page=25, error_out=False)
     return render_template("notifications/index.html", page=page, unread=unread_count())
 
 
@@ -45,14 +46,14 @@ def count():
 @login_required
 def mark_read():
     """Mark one notification read (`id`) or all of them."""
-    notification_id = request.form.get("id", type=int)
+    notification_id = request.form.get("id", type=row_id)
     try:
         operations.mark_notifications_read(current_user, actor=current_user, notification_id=notification_id)
     except DomainError:
         db.session.rollback()
         abort(404)
     commit()
-    return redirect(url_for("notifications.index", page=request.form.get("page", 1, type=int)))
+    return redirect(url_for("notifications.index", page=request.form.get("page", 1, type=page_number)))
 
 
 @bp.get("/notifications/<int:notification_id>/open")

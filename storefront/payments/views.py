@@ -17,6 +17,7 @@ from payments.gateways.base import GatewayError
 from payments.payout_countries import country_name
 from storefront.form_errors import show_domain_error
 from storefront.payments.forms import OnboardingForm
+from url_numbers import page_number
 
 bp = Blueprint("payments", __name__)
 log = logging.getLogger(__name__)
@@ -109,7 +110,7 @@ def onboarding_return():
 @bp.get("/settings/transactions")
 @login_required
 def transactions():
-    page = request.args.get("page", 1, type=int)
+    page = request.args.get("page", 1, type=page_number)
     rows, pages = statements.transactions_of(current_user, page=page)
     return render_template("payments/transactions.html", transactions=rows, pages=pages,
                            totals=statements.totals_of(current_user), money=money)

@@ -10,6 +10,7 @@ from wtforms.validators import Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from listings.taxonomy import software_choices
+from storefront.form_fields import Sent
 
 _NOT_COUNTRIES = {"EU", "EZ", "QO", "UN", "ZZ", "XA", "XB", "XK"}
 
@@ -28,15 +29,15 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class ProfileForm(FlaskForm):
-    real_name = StringField(_l("Real name"), validators=[Length(max=120)])
+    real_name = StringField(_l("Real name"), validators=[Sent(), Length(max=120)])
     country = SelectField(_l("Country"), validators=[Optional()])
-    tax_id = StringField(_l("Tax ID (VAT, PAN, national ID)"), validators=[Length(max=40)])
-    headline = StringField(_l("Headline"), validators=[Length(max=120)])
-    bio = TextAreaField(_l("Bio"), validators=[Length(max=4000)])
+    tax_id = StringField(_l("Tax ID (VAT, PAN, national ID)"), validators=[Sent(), Length(max=40)])
+    headline = StringField(_l("Headline"), validators=[Sent(), Length(max=120)])
+    bio = TextAreaField(_l("Bio"), validators=[Sent(), Length(max=4000)])
     skills = StringField(_l("Skills and keywords"), validators=[Length(max=600)])
     software = MultiCheckboxField(_l("CAD software you use"), choices=software_choices(), validate_choice=True)
-    experience = TextAreaField(_l("Experience"), validators=[Length(max=4000)])
-    education = TextAreaField(_l("Education"), validators=[Length(max=4000)])
+    experience = TextAreaField(_l("Experience"), validators=[Sent(), Length(max=4000)])
+    education = TextAreaField(_l("Education"), validators=[Sent(), Length(max=4000)])
     photo = FileField(_l("Professional photo"))
     banner = FileField(_l("Banner"))
     portfolio = MultipleFileField(_l("Add portfolio images"))

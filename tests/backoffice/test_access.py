@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from extensions import db
 from files.crypto import load_master_key
 from models.accounts import StaffRole
-from models.moderation import StaffSecondFactor
+from models.moderation import AuditEntry, StaffSecondFactor
 from tests.backoffice.factories import SECRET, current_code, make_staff, staff_login
 from tests.factories import login, make_user
 
@@ -107,6 +107,8 @@ def test_first_use_enrols_with_a_qr_code_then_shows_recovery_codes(client):
     response = client.post("/backoffice/second-factor/enrol", data={"code": pyotp.TOTP(secret).now()})
     assert response.status_code == 200 and response.get_data(as_text=True).count("<li><code>") == 10
     assert client.get("/backoffice/").status_code == 200
+    entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "staff.second_factor_enrolled"))
+    assert (entry.object_type, entry.object_id, entry.actor_id) == ("User", str(admin.id), admin.id)
 
 
 def test_logging_out_ends_the_second_factor_too(client):

@@ -1,6 +1,8 @@
 """The audit log: read-only, filterable by date range, exportable to CSV; staff roles are audited too."""
 from __future__ import annotations
 
+import csv as csv_module
+import io
 from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
@@ -92,3 +94,15 @@ def test_dashboard_shows_queues_and_decisions_by_name(client):
     assert "Listings to review" in page and "Open violations" in page
     assert "Identity verifications" not in page  # the verifiers' queue is not a moderator's
     assert "Maya Moderator" in page
+
+
+def test_the_csv_export_neutralises_formulas(client):
+    user = make_user()
+    record_action("demo.formula", user, actor=make_user(name="=1+1"), reason="-2+3+cmd|' /C calc'!A0")
+    commit()
+    staff_login(client, make_staff(StaffRole.admin))
+
+    export = client.get("/backoffice/audit-log/export/csv/").get_data(as_text=True)
+
+    row = next(r for r in csv_module.DictReader(io.StringIO(export)) if r["Action"] == "demo.formula")
+    assert row["Who"] == "'=1+1" and row["Reason"] == "'-2+3+cmd|' /C calc'!A0"

@@ -9,6 +9,7 @@ from extensions import commit, db
 from messaging import threads
 from models.messaging import Message, MessageKind
 from models.moderation import Violation, ViolationSource
+from profiles.operations import profile_for, set_availability
 from tests.factories import make_user
 from tests.files_web.factories import upload_through_api
 from tests.messaging.factories import add_message, make_case, make_conversation
@@ -124,17 +125,61 @@ def test_start_a_conversation_from_a_profile_reuses_the_pair(client, login):
     assert client.get(f"/messages/start?user_id={lab.id}").status_code == 404
 
 
-def test_an_unavailable_designer_answers_new_conversations_automatically(client, login, monkeypatch):
-    import messaging.operations
+def _unavailable(designer, unavailable: bool = True) -> None:
+    set_availability(profile_for(designer, create=True), actor=designer, unavailable=unavailable)
+    commit()
 
+
+def _kinds(conversation_id: int) -> list[MessageKind]:
+    return list(db.session.scalars(db.select(Message.kind).where(Message.conversation_id == conversation_id)
+                                   .order_by(Message.id)))
+
+
+def test_an_unavailable_designer_answers_new_conversations_automatically(client, login):
     lab, designer = make_user(), make_user(designer=True)
-    monkeypatch.setattr(messaging.operations, "designer_is_available", lambda user_id: user_id != designer.id)
+    _unavailable(designer)
     login(lab)
     response = client.post(f"/messages/start?user_id={designer.id}", data={"body": "Are you free this week?"})
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "I am currently unavailable" in page
     kinds = [m.kind for m in db.session.scalars(db.select(Message).order_by(Message.id))]
     assert kinds == [MessageKind.text, MessageKind.auto_reply]
+
+
+def test_a_client_writing_in_an_existing_thread_hears_full_once_per_spell(client, login):
+    # given a thread that started while the designer took work
+    lab, designer = make_user(), make_user(designer=True)
+    conversation = make_conversation(lab, designer)
+    add_message(conversation, lab, "Thanks for the last crowns")
+    _unavailable(designer)
+    login(lab)
+
+    # when the client writes twice while the designer is unavailable
+    for body in ("Can you take a bridge this week?", "It is urgent"):
+        client.post(f"/messages/{conversation.id}", data={"body": body})
+
+    # then one automatic reply, after the first of them
+    text, reply = MessageKind.text, MessageKind.auto_reply
+    assert _kinds(conversation.id) == [text, text, reply, text]
+
+    # and a new spell of unavailability answers again, once
+    _unavailable(designer, False)
+    _unavailable(designer)
+    client.post(f"/messages/{conversation.id}", data={"body": "And next week?"})
+    client.post(f"/messages/{conversation.id}", data={"body": "Or the one after?"})
+    assert _kinds(conversation.id) == [text, text, reply, text, text, reply, text]
+
+
+def test_an_available_designer_sends_no_automatic_reply(client, login):
+    lab, designer = make_user(), make_user(designer=True)
+    conversation = make_conversation(lab, designer)
+    _unavailable(designer)
+    _unavailable(designer, False)
+    login(lab)
+
+    client.post(f"/messages/{conversation.id}", data={"body": "Are you back?"})
+
+    assert _kinds(conversation.id) == [MessageKind.text]
 
 
 def test_report_a_message_reaches_moderation(client, login):
@@ -148,6 +193,22 @@ def test_report_a_message_reaches_moderation(client, login):
     [violation] = db.session.scalars(db.select(Violation)).all()
     assert (violation.source, violation.user_id, violation.reporter_id) == (ViolationSource.report, designer.id, lab.id)
     assert violation.report_reason == "contact_details" and violation.source_ref == f"message:{message.id}"
+
+
+def test_only_someone_met_in_a_conversation_can_be_reported_by_name(client, login):
+    lab, designer, stranger = make_user(), make_user(designer=True), make_user(name="Hidden Stranger Name")
+    make_conversation(lab, designer)
+    login(lab)
+
+    assert client.get(f"/messages/report/user/{designer.id}").status_code == 200
+    page = client.get(f"/messages/report/user/{stranger.id}")
+    posted = client.post(f"/messages/report/user/{stranger.id}", data={"reason": "spam", "note": "who is this"})
+
+    assert page.status_code == 404 and "Hidden Stranger Name" not in page.get_data(as_text=True)
+    assert posted.status_code == 404 and db.session.scalars(db.select(Violation)).all() == []
+    client.post(f"/messages/report/user/{designer.id}", data={"reason": "spam", "note": "adverts"})
+    [violation] = db.session.scalars(db.select(Violation)).all()
+    assert (violation.user_id, violation.reporter_id) == (designer.id, lab.id)
 
 
 def test_search_finds_only_ones_own_messages(client, login):

