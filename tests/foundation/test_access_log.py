@@ -25,13 +25,13 @@ def test_a_share_link_is_logged_by_its_route_and_never_cached(client, caplog):
     caplog.set_level(logging.INFO)
 
     page = client.get(f"/t/{token}")
-    download = client.get(f"/t/{token}/files/{stored.id}")
+    download = client.get(f"/t/{token}/files/{stored.public_id}")
 
     assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
     assert download.headers["Cache-Control"] == "no-store"
     assert token not in _all_lines(caplog)
     assert any('"GET /t/<token>" 200' in line for line in _access_lines(caplog))
-    assert any("/t/<token>/files/<int:file_id>" in line for line in _access_lines(caplog))
+    assert any("/t/<token>/files/<public_id>" in line for line in _access_lines(caplog))
 
 
 def test_reset_and_confirmation_links_are_logged_by_their_route(client, caplog):
