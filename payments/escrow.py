@@ -19,7 +19,7 @@ from models.cases import Case, CaseOrder
 from models.ledger import JournalKind, Payment, PaymentEvent, PaymentStatus
 from payments.fees import platform_fee
 from payments.gateways import get_gateway
-from payments.gateways.base import GatewayCall, GatewayError, HoldResult, HoldStatus, PaymentDeclined
+from payments.gateways.base import GatewayCall, GatewayError, HoldLapsed, HoldResult, HoldStatus, PaymentDeclined
 from payments.ledger import ESCROW, PLATFORM_FEES, client_account, designer_account, post_journal
 
 log = logging.getLogger(__name__)
@@ -205,6 +205,10 @@ def _require(payment: Payment, status: PaymentStatus) -> None:
 def _call(fn, case: Case, action: str) -> GatewayCall:
     try:
         return fn(get_gateway(), idempotency_key(case, action))
+    except HoldLapsed as exc:
+        log.warning("gateway %s for case %s refused: the hold lapsed (%s)", action, case.id, exc)
+        raise PaymentFailed(_l("The client's card hold has expired, so this request can no longer be accepted. "
+                               "Nothing was charged.")) from exc
     except GatewayError as exc:
         log.warning("gateway %s for case %s failed: %s", action, case.id, exc)
         raise _gateway_unavailable() from exc

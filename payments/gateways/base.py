@@ -44,6 +44,10 @@ class GatewayError(Exception):
     """The gateway could not be reached or answered an error; nothing is assumed to have happened."""
 
 
+class HoldLapsed(GatewayError):
+    """The card hold can no longer be captured: the bank or the gateway let it expire or cancelled it."""
+
+
 class PaymentGateway(Protocol):
     name: str
 

@@ -9,7 +9,7 @@ from flask import (Blueprint, Response, abort, current_app, flash, redirect, ren
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from cases import process, reviews
+from cases import deadlines, process, reviews
 from cases.ordering import DesignerUnavailable, confirm_order, place_order, terms_of
 from cases.permissions import can_view_case, is_party
 from cases.prescription import ARCH_LABELS, CONTACTS, MATERIALS, QUADRANTS, RESTORATIONS
@@ -19,6 +19,7 @@ from errors import DomainError, NotFound
 from extensions import commit, db
 from models.cases import Case, CaseFile, CaseOrder, CaseState, OrderStatus
 from models.files import FileKind
+from models.types import utcnow
 from moderation.contact_filter import ContactDetailsRefused
 from storefront.cases.forms import (DeliveryForm, GrantForm, OrderForm, ReasonForm, RevisionForm,
                                     ReviewForm)
@@ -232,8 +233,16 @@ def _form_or_back(form, reference: str):
 @bp.post("/<reference>/accept")
 @login_required
 def accept(reference: str):
-    return _act(reference, lambda c: process.accept_case(c, actor=current_user),
-                _("You accepted the case. The payment is now in escrow."))
+    response = _act(reference, lambda c: process.accept_case(c, actor=current_user),
+                    _("You accepted the case. The payment is now in escrow."))
+    # Refused because its time ran out: expire it now rather than at the next sweep.
+    case = _case_or_404(reference)
+    try:
+        if deadlines.expire_if_due(case, utcnow()):
+            commit()
+    except DomainError:
+        db.session.rollback()  # the gateway is down: the sweep retries
+    return response
 
 
 @bp.post("/<reference>/reject")
