@@ -27,6 +27,7 @@ from models.disputes import ACTIVE_DISPUTE_STATES, Dispute
 from models.files import FileKind
 from models.types import utcnow
 from moderation import claims
+from payments.case_money import case_money
 
 PER_PAGE = 30
 TABS = ("active", "escalated", "closed")
@@ -99,7 +100,7 @@ class DisputeQueueView(StaffBaseView):
         return self.render("backoffice/disputes/detail.html", dispute=dispute, case=dispute.case, record=record,
                            claim=claim, form=form or RulingForm(formdata=None), rules=rules,
                            escrow_limit=rules.escrow_limit(dispute.case), patient=FileKind.patient_scan,
-                           action_label=case_action_label, now=utcnow())
+                           action_label=case_action_label, now=utcnow(), case_money=case_money(dispute.case))
 
     @expose("/<int:dispute_id>/rule", methods=["POST"])
     def rule(self, dispute_id: int):

@@ -21,6 +21,7 @@ from models.cases import Case, CaseFile, CaseOrder, CaseState, OrderStatus
 from models.files import FileKind
 from models.types import utcnow
 from moderation.contact_filter import ContactDetailsRefused
+from payments.case_money import case_money, case_money_of
 from storefront.cases.forms import (DeliveryForm, GrantForm, OrderForm, ReasonForm, RevisionForm,
                                     ReviewForm)
 from storefront.contact_refusal import keep_refused_attempt
@@ -170,7 +171,7 @@ def my_cases():
         state = None
     page = my_cases_page(current_user, side=side, state=state, page=request.args.get("page", 1, type=int))
     return render_template("cases/list.html", page=page, side=side, state=state, counts=case_counts(current_user),
-                           states=list(CaseState))
+                           states=list(CaseState), moneys=case_money_of(page.items))
 
 
 @bp.get("/<reference>")
@@ -193,6 +194,7 @@ def show(reference: str):
         dispute_url = url_of(dispute) if dispute is not None else None
     return render_template(
         "cases/show.html", case=case, actions=actions, invoices=invoices, dispute_url=dispute_url,
+        case_money=case_money(case),
         role=("client" if current_user.id == case.client_id else "designer" if current_user.id == case.designer_id
               else "staff"),
         forms={"reject": ReasonForm(prefix="reject"), "deliver": DeliveryForm(prefix="deliver"),
