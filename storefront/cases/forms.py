@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional
 
 from cases.prescription import CONTACTS, MATERIALS
 
@@ -29,6 +29,12 @@ class OrderForm(FlaskForm):
     card_number = StringField(_l("Card number"), validators=[Optional(), Length(max=23)],
                               render_kw={"autocomplete": "off", "inputmode": "numeric"})
     accept_unavailable = HiddenField()
+
+
+class CompleteForm(FlaskForm):
+    """"Transaction complete" is sent only from its confirmation page, which carries this field."""
+
+    confirm = HiddenField(validators=[AnyOf(["release"])])
 
 
 class ReasonForm(FlaskForm):

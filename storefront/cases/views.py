@@ -22,7 +22,7 @@ from models.files import FileKind
 from models.types import utcnow
 from moderation.contact_filter import ContactDetailsRefused
 from payments.case_money import case_money, case_money_of
-from storefront.cases.forms import (DeliveryForm, GrantForm, OrderForm, ReasonForm, RevisionForm,
+from storefront.cases.forms import (CompleteForm, DeliveryForm, GrantForm, OrderForm, ReasonForm, RevisionForm,
                                     ReviewForm)
 from storefront.contact_refusal import keep_refused_attempt
 from storefront.files.posted import carried_files, form_files, uploaded_files
@@ -294,11 +294,22 @@ def grant(reference: str):
         _("Extra revisions granted."))
 
 
-@bp.post("/<reference>/complete")
+@bp.route("/<reference>/complete", methods=["GET", "POST"])
 @login_required
 def complete(reference: str):
-    return _act(reference, lambda c: process.complete_case(c, actor=current_user),
-                _("Transaction complete. The designer is paid."))
+    """Completion releases escrow for good, so it is confirmed on its own page first (no script needed)."""
+    case = _case_or_404(reference)
+    if "complete" not in process.allowed_actions(case, current_user):
+        return redirect(url_for("cases.show", reference=reference))
+    form = CompleteForm()
+    if request.method == "POST":
+        if form.validate_on_submit():
+            return _act(reference, lambda c: process.complete_case(c, actor=current_user),
+                        _("Transaction complete. The designer is paid."))
+        flash(_("Confirm that you release the payment to the designer, on this page, to complete the case."),
+              "error")
+        return redirect(url_for("cases.complete", reference=reference))
+    return render_template("cases/complete.html", case=case, form=form, case_money=case_money(case))
 
 
 @bp.post("/<reference>/review")

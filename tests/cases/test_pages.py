@@ -159,7 +159,7 @@ def test_the_whole_case_through_the_buttons(client, login):
     login(buyer)
     shown = client.get(url).get_data(as_text=True)
     assert "Transaction complete" in shown and "No revisions left" not in shown
-    client.post(f"{url}/complete")
+    client.post(f"{url}/complete", data={"confirm": "release"})
     client.post(f"{url}/review", data={"review-stars": "5", "review-text": "Perfect margins."})
     db.session.expire_all()
     case = db.session.get(Case, case.id)
