@@ -10,7 +10,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from cases import deadlines, process, reviews
-from cases.ordering import DesignerUnavailable, confirm_order, place_order, terms_of
+from cases.ordering import (DesignerUnavailable, DuplicateClientCaseId, OrderAlreadyPlaced, confirm_order,
+                            is_order_token, new_order_token, order_with_token, place_order, terms_of)
 from cases.permissions import can_view_case, is_party
 from cases.prescription import ARCH_LABELS, CONTACTS, MATERIALS, QUADRANTS, RESTORATIONS
 from cases.queries import case_counts, my_cases_page
@@ -98,22 +99,35 @@ def new_case():
     confirmed_full = request.values.get("confirm_full") == "1" or request.form.get("accept_unavailable") == "1"
     if full and not confirmed_full:
         return render_template("cases/designer_full.html", listing=listing, terms=terms)
+    # The page's one-time token is in its address, so the back button returns to the same order.
+    token = request.args.get("order")
+    if not is_order_token(token):
+        if request.method == "POST":
+            flash(_("This order form has expired. Check your order and confirm it again."), "error")
+        return redirect(url_for("cases.new_case", **{**request.args.to_dict(), "order": new_order_token()}), 303)
     form = OrderForm()
-    refused = None
+    refused, duplicate = None, None
     if form.validate_on_submit():
         try:
             # Scans and photos of a patient are patient data: deleted once the designer has them.
             attachments = uploaded_files() + form_files(form.attachments.name, FileKind.patient_scan)
-            order, hold = place_order(listing, actor=current_user, prescription=_prescription_from(form),
-                                      instructions=form.instructions.data, client_case_id=form.client_case_id.data,
-                                      attachments=attachments, payment_method=form.card_number.data,
-                                      accept_unavailable=confirmed_full)
+            order, hold = place_order(listing, actor=current_user, order_token=token,
+                                      prescription=_prescription_from(form), instructions=form.instructions.data,
+                                      client_case_id=form.client_case_id.data, attachments=attachments,
+                                      payment_method=form.card_number.data, accept_unavailable=confirmed_full,
+                                      accept_duplicate=form.send_anyway.data)
         except ContactDetailsRefused as exc:
             keep_refused_attempt(exc)
             refused = exc
         except DesignerUnavailable:
             db.session.rollback()
             return render_template("cases/designer_full.html", listing=listing, terms=terms)
+        except OrderAlreadyPlaced as exc:
+            db.session.rollback()
+            return _placed_order(exc.order, listing)
+        except DuplicateClientCaseId as exc:
+            db.session.rollback()
+            duplicate = exc.message
         except DomainError as exc:
             db.session.rollback()
             show_domain_error(form, exc)
@@ -126,12 +140,27 @@ def new_case():
                     ref=case.reference), "success")
             return redirect(url_for("cases.show", reference=case.reference))
     tiers = [[t.min_quantity, t.unit_price_cents] for t in public_tiers(listing)]
+    placed = order_with_token(token, actor=current_user)
     return render_template("cases/new.html", form=form, listing=listing, terms=terms, tiers=tiers,
-                           refused=refused, quadrants=QUADRANTS, restorations=RESTORATIONS,
+                           refused=refused, duplicate=duplicate, quadrants=QUADRANTS, restorations=RESTORATIONS,
+                           placed_case=db.session.get(Case, placed.case_id) if placed and placed.case_id else None,
                            arch_labels=ARCH_LABELS, chosen_teeth=set(request.form.getlist("teeth")),
                            chosen_arches=set(request.form.getlist("arches")), confirmed_full=confirmed_full,
                            sandbox=not current_app.config.get("STRIPE_SECRET_KEY"), carried=carried_files(),
                            upload_limit=current_app.config["UPLOAD_LIMIT_BYTES"])
+
+
+def _placed_order(order: CaseOrder, listing):
+    """The order page was submitted again: show what its first submission placed, hold nothing."""
+    if order.status == OrderStatus.sent:
+        case = db.session.get(Case, order.case_id)
+        flash(_("This case was already sent as %(ref)s; nothing more was held on your card.", ref=case.reference),
+              "info")
+        return redirect(url_for("cases.show", reference=case.reference))
+    if order.status == OrderStatus.awaiting_payment:
+        return redirect(url_for("cases.confirm_payment", token=order.token))
+    flash(_("The payment of this order was declined, so it was not sent. Check it and try another card."), "error")
+    return redirect(url_for("cases.new_case", listing_id=listing.id, order=new_order_token()))
 
 
 @bp.route("/orders/<token>/payment", methods=["GET", "POST"])

@@ -10,6 +10,7 @@ from models.cases import Case, CaseFile, CaseState, Review
 from models.ledger import Payment, PaymentStatus
 from models.moderation import Violation
 from payments.ledger import invariant_violations
+from tests.cases.factories import order_page
 from tests.catalogue.factories import make_designer, make_listing
 from tests.factories import make_user
 from tests.files_web.factories import upload_through_api
@@ -22,7 +23,7 @@ def _order(client, listing_id, **extra):
             "shade": "A2", "instructions": "Please keep the contacts light.", "client_case_id": "LAB-77",
             "card_number": CARD, "attachments": (io.BytesIO(b"solid scan\nendsolid scan\n"), "upper.stl")}
     data.update(extra)
-    return client.post(f"/cases/new?listing_id={listing_id}", data=data, content_type="multipart/form-data")
+    return client.post(order_page(client, listing_id), data=data, content_type="multipart/form-data")
 
 
 def _setup():
@@ -42,7 +43,7 @@ def _sent_case(client, login):
 def test_a_client_sends_a_case_from_the_order_page_and_the_amount_is_held(client, login):
     buyer, designer, listing = _setup()
     login(buyer)
-    page = client.get(f"/cases/new?listing_id={listing.id}").get_data(as_text=True)
+    page = client.get(f"/cases/new?listing_id={listing.id}", follow_redirects=True).get_data(as_text=True)
     assert 'data-tooth="11"' in page and "Confirm payment" in page
     response = _order(client, listing.id)
     assert response.status_code == 302
@@ -135,7 +136,8 @@ def test_an_unavailable_designer_asks_the_faq_question_first(client, login):
     login(buyer)
     page = client.get(f"/cases/new?listing_id={listing.id}").get_data(as_text=True)
     assert "currently full" in page and "Do you still want to send it?" in page
-    confirmed = client.get(f"/cases/new?listing_id={listing.id}&confirm_full=1").get_data(as_text=True)
+    confirmed = client.get(f"/cases/new?listing_id={listing.id}&confirm_full=1",
+                           follow_redirects=True).get_data(as_text=True)
     assert "Confirm payment" in confirmed
 
 
