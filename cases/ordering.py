@@ -35,8 +35,8 @@ from payments import escrow
 from payments.fees import platform_fee
 from payments.gateways.base import HoldResult, HoldStatus
 
-
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
+ORDER_FORM_EXPIRED = _l("This order form has expired. Check your order and confirm it again.")
 
 
 class DesignerUnavailable(DomainError):
@@ -62,7 +62,7 @@ def new_order_token() -> str:
 
 def order_with_token(token: str | None, *, actor: User) -> CaseOrder | None:
     """The actor's order placed from the page with this token, if any (someone else's: None)."""
-    if not token or not _TOKEN.fullmatch(token):
+    if not is_order_token(token):
         return None
     order = db.session.scalar(sa.select(CaseOrder).where(CaseOrder.token == token))
     return order if order is not None and order.client_id == actor.id else None
@@ -70,6 +70,10 @@ def order_with_token(token: str | None, *, actor: User) -> CaseOrder | None:
 
 def is_order_token(token: str | None) -> bool:
     return bool(token) and _TOKEN.fullmatch(token) is not None
+
+
+def _token_taken_by_someone_else(token: str, actor: User) -> bool:
+    return db.session.scalar(sa.select(CaseOrder.client_id).where(CaseOrder.token == token)) not in (None, actor.id)
 
 
 @dataclass(frozen=True)
@@ -124,12 +128,10 @@ def place_order(listing, *, actor: User, order_token: str, prescription: dict, i
 
     if not can_order(listing, actor):
         raise NotFound(_l("This listing does not exist."))
-    if not is_order_token(order_token):
-        raise DomainError(_l("This order form has expired. Check your order and confirm it again."))
-    placed = db.session.scalar(sa.select(CaseOrder).where(CaseOrder.token == order_token))
+    if not is_order_token(order_token) or _token_taken_by_someone_else(order_token, actor):
+        raise DomainError(ORDER_FORM_EXPIRED)
+    placed = order_with_token(order_token, actor=actor)
     if placed is not None:
-        if placed.client_id != actor.id:
-            raise DomainError(_l("This order form has expired. Check your order and confirm it again."))
         raise OrderAlreadyPlaced(placed)
     terms = terms_of(listing)
     if not accept_unavailable and not is_available(terms.designer_id):
@@ -152,8 +154,8 @@ def place_order(listing, *, actor: User, order_token: str, prescription: dict, i
                                            "Send this one as well?", id=client_case_id, ref=twin.reference),
                                         field="client_case_id")
     unit_price, amount, fee = quote(listing, quantity)
-    order = CaseOrder(token=order_token, client_id=actor.id, designer_id=terms.designer_id, listing_id=terms.listing_id,
-                      amount_cents=amount, currency=terms.currency, terms={
+    order = CaseOrder(token=order_token, client_id=actor.id, designer_id=terms.designer_id,
+                      listing_id=terms.listing_id, amount_cents=amount, currency=terms.currency, terms={
                           "title": terms.title, "unit": terms.unit.value,
                           "revisions_included": terms.revisions_included,
                           "turnaround_days": terms.turnaround_days, "quantity": quantity,

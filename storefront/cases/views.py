@@ -10,8 +10,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from cases import deadlines, process, reviews
-from cases.ordering import (DesignerUnavailable, DuplicateClientCaseId, OrderAlreadyPlaced, confirm_order,
-                            is_order_token, new_order_token, order_with_token, place_order, terms_of)
+from cases.ordering import (ORDER_FORM_EXPIRED, DesignerUnavailable, DuplicateClientCaseId, OrderAlreadyPlaced,
+                            confirm_order, is_order_token, new_order_token, order_with_token, place_order,
+                            terms_of)
 from cases.permissions import can_view_case, is_party
 from cases.prescription import ARCH_LABELS, CONTACTS, MATERIALS, QUADRANTS, RESTORATIONS
 from cases.queries import case_counts, my_cases_page
@@ -103,7 +104,7 @@ def new_case():
     token = request.args.get("order")
     if not is_order_token(token):
         if request.method == "POST":
-            flash(_("This order form has expired. Check your order and confirm it again."), "error")
+            flash(str(ORDER_FORM_EXPIRED), "error")
         return redirect(url_for("cases.new_case", **{**request.args.to_dict(), "order": new_order_token()}), 303)
     form = OrderForm()
     refused, duplicate = None, None
