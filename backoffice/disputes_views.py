@@ -28,6 +28,7 @@ from moderation import claims
 from storefront.files.downloads import user_file_response
 from storefront.form_fields import MoneyField
 from url_numbers import page_number
+from payments.case_money import case_money
 
 PER_PAGE = 30
 TABS = ("active", "escalated", "closed")
@@ -95,7 +96,7 @@ class DisputeQueueView(StaffBaseView):
         return self.render("backoffice/disputes/detail.html", dispute=dispute, case=dispute.case, record=record,
                            claim=claim, form=form or RulingForm(formdata=None), rules=rules,
                            escrow_limit=rules.escrow_limit(dispute.case), patient=FileKind.patient_scan,
-                           action_label=case_action_label, now=utcnow())
+                           action_label=case_action_label, now=utcnow(), case_money=case_money(dispute.case))
 
     @expose("/<int:dispute_id>/rule", methods=["POST"])
     def rule(self, dispute_id: int):

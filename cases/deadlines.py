@@ -84,6 +84,17 @@ def expire_requests(now: datetime) -> int:
                   lambda case: expire_case(case, now=now))
 
 
+def expire_if_due(case: Case, now: datetime) -> bool:
+    """Expire this one request now if its acceptance time has passed, as the next sweep would
+    (used when a designer tries to accept it late). Flushes; returns whether it expired."""
+    from cases.process import expire_case
+
+    if case.state != CaseState.requested or case.accept_by is None or now < case.accept_by:
+        return False
+    expire_case(case, now=now)
+    return True
+
+
 def auto_complete_delivered(now: datetime) -> int:
     """Delivered cases past `auto_complete_at`: completed, designer paid."""
     from cases.process import auto_complete_case

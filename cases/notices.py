@@ -6,13 +6,18 @@ action tells no one anything.
 """
 from __future__ import annotations
 
+from flask_babel import LazyString
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from messaging.notify import notify
 from messaging.threads import open_case_thread
 from models.cases import Case, CaseEvent
+from payments.case_money import CaseMoney, case_money, format_money
 
 CASE_PATH = "/cases/{reference}"
+# Notices after which money left escrow: their mail says how much, to whom (from the ledger).
+_MONEY_NOTICES = ("case_completed", "case_resolved", "case_cancelled")
 
 # Built per recipient so each reads it in their own language.
 _TITLES = {
@@ -69,5 +74,24 @@ def review_received(case: Case, subject) -> None:
 
 
 def _notify(user, notice: str, case: Case) -> None:
+    body = _BODIES[notice]
+    if notice in _MONEY_NOTICES:
+        money, as_designer = case_money(case), user.id == case.designer_id
+        # Lazy: the amounts are written in the recipient's language, as notify renders the body.
+        body = LazyString(lambda: " ".join(filter(None, (str(_BODIES[notice]), _money_line(money, as_designer)))))
     notify(user, notice, title=_TITLES[notice](case.reference, case.listing_title),
-           body=_BODIES[notice], url=case_url(case), case_id=case.id)
+           body=body, url=case_url(case), case_id=case.id)
+
+
+def _money_line(money: CaseMoney, as_designer: bool) -> str | None:
+    """What the money that left escrow means for this reader, or None when none moved."""
+    if not money.settled:
+        return None
+    if as_designer:
+        return _("You receive %(net)s: %(gross)s minus the platform fee of %(fee)s.",
+                 net=format_money(money.designer_net_cents, money.currency),
+                 gross=format_money(money.designer_gross_cents, money.currency),
+                 fee=format_money(money.fee_cents, money.currency))
+    if money.refunded_cents:
+        return _("%(amount)s was refunded to your card.", amount=format_money(money.refunded_cents, money.currency))
+    return _("%(amount)s was paid to the designer.", amount=format_money(money.charged_cents, money.currency))

@@ -5,20 +5,28 @@ amount. A hold granted at once (sandbox, saved card) sends the case in the same 
 work. A hold that needs the payer's browser (Stripe's Payment Element, 3-D Secure) leaves
 the order waiting; `confirm_order` asks the gateway afterwards and sends the case only
 once the money is held, so no case ever exists without its hold.
+
+Each order page is issued a one-time token (`new_order_token`), carried in the page's
+address, and the order is stored under it (unique): submitting the same page again (back
+button, double click, a retried request) finds the order already placed instead of holding
+the card a second time.
 """
 from __future__ import annotations
 
+import re
+import secrets
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 
 from cases.prescription import validate_prescription
 from cases.process import apply_action
 from errors import DomainError, InvalidTransition, NotFound
 from extensions import db
 from models.accounts import User
-from models.cases import Case, CaseFile, CaseFileRole, CaseOrder, CaseUnit, OrderStatus
+from models.cases import OPEN_STATES, Case, CaseFile, CaseFileRole, CaseOrder, CaseUnit, OrderStatus
 from models.files import StoredFile
 from models.ledger import PaymentStatus
 from models.moderation import ViolationSource
@@ -27,9 +35,45 @@ from payments import escrow
 from payments.fees import platform_fee
 from payments.gateways.base import HoldResult, HoldStatus
 
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
+ORDER_FORM_EXPIRED = _l("This order form has expired. Check your order and confirm it again.")
+
 
 class DesignerUnavailable(DomainError):
     """The designer is marked unavailable; the client must confirm before sending."""
+
+
+class DuplicateClientCaseId(DomainError):
+    """The client already has an open case with this case ID; they must confirm to send another."""
+
+
+class OrderAlreadyPlaced(InvalidTransition):
+    """This order page was already submitted; `order` is what it placed."""
+
+    def __init__(self, order: CaseOrder):
+        super().__init__(_l("This case was already sent."))
+        self.order = order
+
+
+def new_order_token() -> str:
+    """A one-time token for an order page (43 url-safe characters, as CaseOrder.token stores)."""
+    return secrets.token_urlsafe(32)
+
+
+def order_with_token(token: str | None, *, actor: User) -> CaseOrder | None:
+    """The actor's order placed from the page with this token, if any (someone else's: None)."""
+    if not is_order_token(token):
+        return None
+    order = db.session.scalar(sa.select(CaseOrder).where(CaseOrder.token == token))
+    return order if order is not None and order.client_id == actor.id else None
+
+
+def is_order_token(token: str | None) -> bool:
+    return bool(token) and _TOKEN.fullmatch(token) is not None
+
+
+def _token_taken_by_someone_else(token: str, actor: User) -> bool:
+    return db.session.scalar(sa.select(CaseOrder.client_id).where(CaseOrder.token == token)) not in (None, actor.id)
 
 
 @dataclass(frozen=True)
@@ -65,22 +109,30 @@ def quote(listing, quantity: int) -> tuple[int, int, int]:
     return unit_price, amount, platform_fee(amount)
 
 
-def place_order(listing, *, actor: User, prescription: dict, instructions: str = "",
+def place_order(listing, *, actor: User, order_token: str, prescription: dict, instructions: str = "",
                 client_case_id: str = "", attachments: list[StoredFile] = (), payment_method: str | None = None,
-                accept_unavailable: bool = False) -> tuple[CaseOrder, HoldResult]:
+                accept_unavailable: bool = False, accept_duplicate: bool = False) -> tuple[CaseOrder, HoldResult]:
     """Check the order, hold its amount, and send the case when the hold is granted at once.
 
-    Returns (order, hold result); `order.case_id` is set when the case was sent. Raises
-    NotFound when the actor may not order this listing, DesignerUnavailable until an
-    unavailable designer is confirmed, DomainError for a bad prescription or a declined
-    card, ContactDetailsRefused for contact details in the instructions, PaymentFailed when
-    the gateway cannot be reached.
+    `order_token` is the order page's one-time token: the order is stored under it, so the
+    same page submitted twice never holds the card twice. Returns (order, hold result);
+    `order.case_id` is set when the case was sent. Raises OrderAlreadyPlaced when the page
+    was already submitted, NotFound when the actor may not order this listing,
+    DesignerUnavailable until an unavailable designer is confirmed, DuplicateClientCaseId
+    until a second open case with the same case ID is confirmed, DomainError for a bad
+    prescription, token or a declined card, ContactDetailsRefused for contact details in the
+    instructions, PaymentFailed when the gateway cannot be reached.
     """
     from listings.visibility import can_order
     from profiles import is_available
 
     if not can_order(listing, actor):
         raise NotFound(_l("This listing does not exist."))
+    if not is_order_token(order_token) or _token_taken_by_someone_else(order_token, actor):
+        raise DomainError(ORDER_FORM_EXPIRED)
+    placed = order_with_token(order_token, actor=actor)
+    if placed is not None:
+        raise OrderAlreadyPlaced(placed)
     terms = terms_of(listing)
     if not accept_unavailable and not is_available(terms.designer_id):
         raise DesignerUnavailable(_l("This designer is currently full, so your case may not be delivered on "
@@ -95,23 +147,39 @@ def place_order(listing, *, actor: User, prescription: dict, instructions: str =
     for stored in attachments:
         if stored.owner_id != actor.id or stored.is_deleted:
             raise NotFound(_l("This file does not exist."))
+    if client_case_id and not accept_duplicate:
+        twin = _open_case_with_client_id(actor, client_case_id)
+        if twin is not None:
+            raise DuplicateClientCaseId(_l("You already have an open case with the case ID %(id)s (%(ref)s). "
+                                           "Send this one as well?", id=client_case_id, ref=twin.reference),
+                                        field="client_case_id")
     unit_price, amount, fee = quote(listing, quantity)
-    order = CaseOrder(client_id=actor.id, designer_id=terms.designer_id, listing_id=terms.listing_id,
-                      amount_cents=amount, currency=terms.currency, terms={
+    order = CaseOrder(token=order_token, client_id=actor.id, designer_id=terms.designer_id,
+                      listing_id=terms.listing_id, amount_cents=amount, currency=terms.currency, terms={
                           "title": terms.title, "unit": terms.unit.value,
                           "revisions_included": terms.revisions_included,
                           "turnaround_days": terms.turnaround_days, "quantity": quantity,
                           "unit_price_cents": unit_price, "fee_cents": fee, "prescription": clean,
                           "instructions": instructions, "client_case_id": client_case_id or None,
                           "attachments": [f.id for f in attachments]})
-    db.session.add(order)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # the same page submitted at the same moment: one order wins
+            db.session.add(order)
+    except IntegrityError:
+        raise OrderAlreadyPlaced(db.session.scalar(sa.select(CaseOrder).where(CaseOrder.token == order_token))) \
+            from None
     payment, hold = escrow.place_hold(order, payment_method=payment_method)
     if hold.status == HoldStatus.declined:
         raise DomainError(hold.decline_reason or _l("Your card was declined."), field="card")
     if hold.status == HoldStatus.held:
         send_case(order, actor=actor)
     return order, hold
+
+
+def _open_case_with_client_id(actor: User, client_case_id: str) -> Case | None:
+    return db.session.scalar(sa.select(Case).where(
+        Case.client_id == actor.id, sa.func.lower(Case.client_case_id) == client_case_id.lower(),
+        Case.state.in_(OPEN_STATES)).order_by(Case.id.desc()).limit(1))
 
 
 def confirm_order(order: CaseOrder, *, actor: User) -> Case:

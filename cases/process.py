@@ -164,6 +164,10 @@ def _lock(case_id: int) -> Case:
 def _blocker(case: Case, action: str, now: datetime):
     if action == "expire" and not (case.accept_by and now >= case.accept_by):
         return _l("The request is still within its acceptance time.")
+    # Checked here, not left to the sweep: a late sweep must not let a request be accepted.
+    if action == "accept" and case.accept_by and now >= case.accept_by:
+        return _l("The time to accept this request has passed (%(date)s UTC): it expires and the client's card "
+                  "hold is released.", date=case.accept_by.strftime("%Y-%m-%d %H:%M"))
     if action == "auto_complete" and not (case.auto_complete_at and now >= case.auto_complete_at):
         return _l("The case does not complete automatically yet.")
     if action == "cancel_undelivered":

@@ -21,7 +21,7 @@ from models.ledger import JournalKind, MovementKind, MovementState, Payment, Pay
 from payments import connect, movements
 from payments.fees import platform_fee
 from payments.gateways import get_gateway
-from payments.gateways.base import GatewayCall, GatewayError, HoldResult, HoldStatus, PaymentDeclined
+from payments.gateways.base import GatewayCall, GatewayError, HoldLapsed, HoldResult, HoldStatus, PaymentDeclined
 from payments.ledger import ESCROW, PLATFORM_FEES, post_journal
 
 log = logging.getLogger(__name__)
@@ -196,5 +196,10 @@ def _move(payment: Payment, case: Case, kind: MovementKind, amount_cents: int, *
     """Ask the gateway for one movement. Refused: nothing moved, the action is refused with it.
     No answer: the decision stands and the movement is settled later from the gateway's book."""
     movement = movements.start(payment, case, kind, amount_cents, fee_cents=fee_cents, destination=destination)
-    if movements.ask(movement, payment, case) == MovementState.failed:
+    try:
+        state = movements.ask(movement, payment, case)
+    except HoldLapsed as exc:
+        raise PaymentFailed(_l("The client's card hold has expired, so this request can no longer be accepted. "
+                               "Nothing was charged.")) from exc
+    if state == MovementState.failed:
         raise _gateway_unavailable()

@@ -21,10 +21,10 @@ from extensions import commit, db
 from jobs.runtime import job
 from models.accounts import User
 from models.cases import Case, CaseState
-from models.ledger import Payment
 from models.payments import Invoice, InvoiceCounter, InvoiceKind
 from models.profiles import DesignerProfile
 from moderation.audit import record_action
+from payments.case_money import case_money
 from payments.invoice_pdf import render_invoice_pdf
 
 log = logging.getLogger(__name__)
@@ -47,8 +47,8 @@ def render_case_invoices(case_id: int) -> list[int]:
 def issue_case_invoices(case_id: int) -> list[Invoice]:
     """Issue the service and commission invoices of a closed, paid case (those not issued yet).
 
-    A case that is not completed or resolved gets none; amounts come from the case (completed)
-    or from what the ruling paid out (resolved). Flushes; the caller commits.
+    A case that is not completed or resolved gets none; amounts are what the ledger
+    moved (payments.case_money). Flushes; the caller commits.
     """
     case = db.session.get(Case, case_id, with_for_update=True)  # one issuer run per case at a time
     if case is None:
@@ -75,13 +75,12 @@ def issue_case_invoices(case_id: int) -> list[Invoice]:
 
 
 def _amounts(case: Case) -> tuple[int, int]:
-    """(what the client was finally charged, the platform's fee) for the case."""
-    if case.state == CaseState.completed:
-        return case.amount_cents, case.fee_cents
-    payment = db.session.scalar(sa.select(Payment).where(Payment.case_id == case.id))
-    if payment is None or payment.paid_out_cents + payment.fee_cents == 0:
-        return 0, 0  # a ruling that refunded everything: no sale took place
-    return payment.captured_cents - payment.refunded_cents, payment.fee_cents
+    """(what the client was finally charged, the platform's fee) as the ledger moved them;
+    (0, 0) for a full refund: no sale took place."""
+    money = case_money(case)
+    if not money.settled:
+        return 0, 0
+    return money.charged_cents, money.fee_cents
 
 
 def _service_lines(case: Case, charged_cents: int) -> list[dict]:

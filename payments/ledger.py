@@ -72,6 +72,16 @@ def case_escrow_balance(case_id: int) -> int:
     return int(db.session.scalar(query))
 
 
+def case_entries(case_ids: Iterable[int]) -> list[tuple[int, str, int, str]]:
+    """Every ledger line posted for these cases, as (case id, account, signed cents, currency)."""
+    ids = list(case_ids)
+    if not ids:
+        return []
+    query = (sa.select(Journal.case_id, Entry.account, Entry.amount_cents, Entry.currency)
+             .join(Entry, Entry.journal_id == Journal.id).where(Journal.case_id.in_(ids)).order_by(Entry.id))
+    return [tuple(row) for row in db.session.execute(query).all()]
+
+
 def unbalanced_journals() -> list[int]:
     """Ids of journals whose entries do not sum to zero in some currency (should be none)."""
     query = (sa.select(Entry.journal_id).group_by(Entry.journal_id, Entry.currency)

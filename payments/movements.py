@@ -23,7 +23,7 @@ from models.ledger import (JournalKind, MovementKind, MovementState, Payment, Pa
                            PaymentStatus)
 from models.types import utcnow
 from payments.gateways import get_gateway
-from payments.gateways.base import GatewayCall, GatewayError, GatewayUnconfirmed, PaymentDeclined
+from payments.gateways.base import GatewayCall, GatewayError, GatewayUnconfirmed, HoldLapsed, PaymentDeclined
 from payments.ledger import ESCROW, PLATFORM_FEES, client_account, designer_account, post_journal
 
 log = logging.getLogger(__name__)
@@ -65,6 +65,9 @@ def ask(movement: PaymentMovement, payment: Payment, case: Case) -> MovementStat
                     movement.idempotency_key, exc)
         _note(movement, MovementState.pending, str(exc))
         return MovementState.pending
+    except HoldLapsed as exc:  # refused because the card hold is gone: the caller says so
+        _note(movement, MovementState.failed, str(exc))
+        raise
     except (GatewayError, PaymentDeclined) as exc:
         log.warning("case %s: %s %s refused by the gateway: %s", case.id, movement.kind.value,
                     movement.idempotency_key, exc)

@@ -3,7 +3,7 @@
 A transaction is a case whose payment got past the hold stage (held, captured, released,
 paid out or refunded). What it means for the user depends on their side of it: the client
 sees what was charged and given back; the designer sees the amount, the platform's fee and
-what was paid out to them.
+what was paid out to them. Every figure comes from payments.case_money (the ledger).
 """
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from models.cases import Case
 from models.ledger import Payment, PaymentStatus
 from models.payments import Invoice
 from pagination import PageNumbers
+from payments.case_money import CaseMoney, case_money_of
 
 VISIBLE = (PaymentStatus.held, PaymentStatus.captured, PaymentStatus.released, PaymentStatus.paid_out,
            PaymentStatus.refunded, PaymentStatus.partially_refunded)
@@ -41,21 +42,26 @@ class Transaction:
     payment: Payment
     as_designer: bool
     counterpart: str
+    money: CaseMoney
     invoices: list[Invoice] = field(default_factory=list)
 
     @property
-    def charged_cents(self) -> int:
-        """What the client paid in the end (a hold is not a charge)."""
-        return self.payment.captured_cents - self.payment.refunded_cents
+    def amount_cents(self) -> int:
+        """The case's price (held, in escrow or settled)."""
+        return self.money.price_cents
 
     @property
     def fee_cents(self) -> int:
-        return self.payment.fee_cents if self.as_designer else 0
+        return self.money.fee_cents if self.as_designer else 0
 
     @property
     def net_cents(self) -> int:
-        """Designer: what reached them. Client: what left their card."""
-        return self.payment.paid_out_cents if self.as_designer else self.charged_cents
+        """Designer: what reaches them (expected until settled). Client: what left their card."""
+        return self.money.designer_net_cents if self.as_designer else self.money.charged_cents
+
+    @property
+    def refunded_cents(self) -> int:
+        return self.money.refunded_cents
 
     @property
     def status_label(self) -> str:
@@ -96,25 +102,27 @@ def transactions_of(user: User, *, page: int | None = None, per_page: int = 20):
                 sa.or_(Invoice.issuer_user_id == user.id, Invoice.recipient_user_id == user.id))
                 .order_by(Invoice.id)):
             invoices.setdefault(invoice.case_id, []).append(invoice)
+    moneys = case_money_of(case for case, _payment in rows)
     found = [Transaction(case=case, payment=payment, as_designer=case.designer_id == user.id,
                          counterpart=(case.client if case.designer_id == user.id else case.designer).display_name,
-                         invoices=invoices.get(case.id, [])) for case, payment in rows]
+                         money=moneys[case.id], invoices=invoices.get(case.id, [])) for case, payment in rows]
     return found, pages
 
 
 def totals_of(user: User) -> Totals:
-    def total(expr, *where) -> int:
-        return int(db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(expr), 0))
-                                     .select_from(Payment).join(Case, Payment.case_id == Case.id).where(*where)))
-
-    as_client, as_designer = Case.client_id == user.id, Case.designer_id == user.id
-    return Totals(
-        spent_cents=total(Payment.captured_cents - Payment.refunded_cents, as_client),
-        in_escrow_cents=total(Payment.captured_cents, sa.or_(as_client, as_designer),
-                              Payment.status == PaymentStatus.captured),
-        earned_cents=total(Payment.paid_out_cents, as_designer),
-        fees_cents=total(Payment.fee_cents, as_designer),
-    )
+    """The sums of the user's cases' money: charged, in escrow, paid out and fees that moved."""
+    cases = list(db.session.scalars(sa.select(Case).where(
+        sa.or_(Case.client_id == user.id, Case.designer_id == user.id))))
+    moneys = case_money_of(cases)
+    spent = in_escrow = earned = fees = 0
+    for case in cases:
+        money = moneys[case.id]
+        in_escrow += money.in_escrow_cents
+        if case.client_id == user.id:
+            spent += money.charged_cents
+        elif money.settled:
+            earned, fees = earned + money.paid_out_cents, fees + money.fee_cents
+    return Totals(spent_cents=spent, in_escrow_cents=in_escrow, earned_cents=earned, fees_cents=fees)
 
 
 def transactions_csv(user: User) -> str:
@@ -122,13 +130,13 @@ def transactions_csv(user: User) -> str:
     out = io.StringIO()
     writer = CsvWriter(out)
     writer.writerow(["date", "case", "your_case_id", "role", "counterpart", "service", "currency", "amount",
-                     "fee", "net", "status", "invoices"])
+                     "fee", "net", "refunded", "status", "invoices"])
     transactions, _pages = transactions_of(user)
     for t in transactions:
         writer.writerow([t.date.date().isoformat(), t.case.reference, t.case.client_case_id or "",
                          "designer" if t.as_designer else "client", t.counterpart, t.case.listing_title,
-                         t.payment.currency.upper(), _decimal(t.charged_cents), _decimal(t.fee_cents),
-                         _decimal(t.net_cents), t.payment.status.value,
+                         t.money.currency.upper(), _decimal(t.amount_cents), _decimal(t.fee_cents),
+                         _decimal(t.net_cents), _decimal(t.refunded_cents), t.payment.status.value,
                          " ".join(i.display_number for i in t.invoices)])
     return out.getvalue()
 

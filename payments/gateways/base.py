@@ -60,6 +60,10 @@ class GatewayBook:
     transferred: int  # net of reversals
 
 
+class HoldLapsed(GatewayError):
+    """The card hold can no longer be captured: the bank or the gateway let it expire or cancelled it."""
+
+
 class PaymentGateway(Protocol):
     name: str
 

@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session
 
 from extensions import independent_session
 from models.ledger import SandboxObject, SandboxObjectKind, SandboxRequest
-from payments.gateways.base import (GatewayBook, GatewayCall, GatewayError, GatewayUnconfirmed, HoldResult,
-                                    HoldStatus)
+from payments.gateways.base import (GatewayBook, GatewayCall, GatewayError, GatewayUnconfirmed, HoldLapsed,
+                                    HoldResult, HoldStatus)
 
 SUCCEEDS = "4242424242424242"
 DECLINED = "4000000000000002"
@@ -107,6 +107,8 @@ class SandboxGateway:
     def capture(self, reference: str, *, amount_cents: int, idempotency_key: str) -> GatewayCall:
         def act(book: Session) -> GatewayCall:
             intent = self._get(book, reference, SandboxObjectKind.payment_intent, lock=True)
+            if intent.status == "canceled":
+                raise HoldLapsed(f"sandbox: {reference} was canceled; it can no longer be captured")
             if intent.status != "requires_capture" or amount_cents > intent.amount_cents:
                 raise GatewayError(f"sandbox: {reference} cannot be captured ({intent.status})")
             intent.status = "succeeded"
@@ -117,7 +119,8 @@ class SandboxGateway:
     def cancel_hold(self, reference: str, *, idempotency_key: str) -> GatewayCall:
         def act(book: Session) -> GatewayCall:
             intent = self._get(book, reference, SandboxObjectKind.payment_intent, lock=True)
-            if intent.status != "requires_capture":
+            # A hold that lapsed on its own is already released, as Stripe answers for it.
+            if intent.status not in ("requires_capture", "canceled"):
                 raise GatewayError(f"sandbox: {reference} cannot be canceled ({intent.status})")
             intent.status = "canceled"
             return GatewayCall("cancel_hold", reference, 0, idempotency_key)

@@ -17,8 +17,8 @@ from typing import Any, Callable, Mapping, TypeVar
 
 import stripe
 
-from payments.gateways.base import (GatewayBook, GatewayCall, GatewayError, GatewayUnconfirmed, HoldResult,
-                                    HoldStatus, PaymentDeclined)
+from payments.gateways.base import (GatewayBook, GatewayCall, GatewayError, GatewayUnconfirmed, HoldLapsed,
+                                    HoldResult, HoldStatus, PaymentDeclined)
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -95,8 +95,16 @@ class StripeGateway:
         return _HOLD_STATUS.get(intent.status, HoldStatus.requires_action)
 
     def capture(self, reference: str, *, amount_cents: int, idempotency_key: str) -> GatewayCall:
-        intent = _call(lambda: self.client.v1.payment_intents.capture(
-            reference, {"amount_to_capture": amount_cents}, {"idempotency_key": idempotency_key}))
+        """Raises HoldLapsed when Stripe already cancelled the intent (its authorisation expired)."""
+        try:
+            intent = _call(lambda: self.client.v1.payment_intents.capture(
+                reference, {"amount_to_capture": amount_cents}, {"idempotency_key": idempotency_key}))
+        except GatewayError as exc:
+            refused = exc.__cause__
+            if getattr(refused, "code", None) == "payment_intent_unexpected_state" and \
+                    _call(lambda: self.client.v1.payment_intents.retrieve(reference)).status == "canceled":
+                raise HoldLapsed(str(exc)) from refused
+            raise
         charge = intent.latest_charge if isinstance(intent.latest_charge, str) else intent.latest_charge.id
         return GatewayCall("capture", charge, intent.amount_received, idempotency_key, _plain(intent))
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
-from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms import BooleanField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional
 
 from cases.prescription import CONTACTS, MATERIALS
 
@@ -29,6 +29,14 @@ class OrderForm(FlaskForm):
     card_number = StringField(_l("Card number"), validators=[Optional(), Length(max=23)],
                               render_kw={"autocomplete": "off", "inputmode": "numeric"})
     accept_unavailable = HiddenField()
+    # Shown once the client already has an open case with the same case ID.
+    send_anyway = BooleanField(_l("Send it anyway"))
+
+
+class CompleteForm(FlaskForm):
+    """"Transaction complete" is sent only from its confirmation page, which carries this field."""
+
+    confirm = HiddenField(validators=[AnyOf(["release"])])
 
 
 class ReasonForm(FlaskForm):

@@ -6,8 +6,10 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from cases import process, reviews
-from cases.ordering import DesignerUnavailable, confirm_order, place_order, terms_of
+from cases import deadlines, process, reviews
+from cases.ordering import (ORDER_FORM_EXPIRED, DesignerUnavailable, DuplicateClientCaseId, OrderAlreadyPlaced,
+                            confirm_order, is_order_token, new_order_token, order_with_token, place_order,
+                            terms_of)
 from cases.permissions import can_view_case, is_party
 from cases.prescription import ARCH_LABELS, CONTACTS, MATERIALS, QUADRANTS, RESTORATIONS
 from cases.queries import case_counts, my_cases_page
@@ -17,9 +19,11 @@ from extensions import commit, db
 from files.permissions import serves_stored_files
 from models.cases import Case, CaseFile, CaseOrder, CaseState, OrderStatus
 from models.files import FileKind, StoredFile
+from models.types import utcnow
 from moderation.contact_filter import ContactDetailsRefused
 from payments import movements
-from storefront.cases.forms import (DeliveryForm, GrantForm, OrderForm, ReasonForm, RevisionForm,
+from payments.case_money import case_money, case_money_of
+from storefront.cases.forms import (CompleteForm, DeliveryForm, GrantForm, OrderForm, ReasonForm, RevisionForm,
                                     ReviewForm)
 from storefront.contact_refusal import keep_refused_attempt
 from storefront.files.posted import carried_files, form_files, uploaded_files
@@ -97,22 +101,35 @@ def new_case():
     confirmed_full = request.values.get("confirm_full") == "1" or request.form.get("accept_unavailable") == "1"
     if full and not confirmed_full:
         return render_template("cases/designer_full.html", listing=listing, terms=terms)
+    # The page's one-time token is in its address, so the back button returns to the same order.
+    token = request.args.get("order")
+    if not is_order_token(token):
+        if request.method == "POST":
+            flash(str(ORDER_FORM_EXPIRED), "error")
+        return redirect(url_for("cases.new_case", **{**request.args.to_dict(), "order": new_order_token()}), 303)
     form = OrderForm()
-    refused = None
+    refused, duplicate = None, None
     if form.validate_on_submit():
         try:
             # Scans and photos of a patient are patient data: deleted once the designer has them.
             attachments = uploaded_files() + form_files(form.attachments.name, FileKind.patient_scan)
-            order, hold = place_order(listing, actor=current_user, prescription=_prescription_from(form),
-                                      instructions=form.instructions.data, client_case_id=form.client_case_id.data,
-                                      attachments=attachments, payment_method=form.card_number.data,
-                                      accept_unavailable=confirmed_full)
+            order, hold = place_order(listing, actor=current_user, order_token=token,
+                                      prescription=_prescription_from(form), instructions=form.instructions.data,
+                                      client_case_id=form.client_case_id.data, attachments=attachments,
+                                      payment_method=form.card_number.data, accept_unavailable=confirmed_full,
+                                      accept_duplicate=form.send_anyway.data)
         except ContactDetailsRefused as exc:
             keep_refused_attempt(exc)
             refused = exc
         except DesignerUnavailable:
             db.session.rollback()
             return render_template("cases/designer_full.html", listing=listing, terms=terms)
+        except OrderAlreadyPlaced as exc:
+            db.session.rollback()
+            return _placed_order(exc.order, listing)
+        except DuplicateClientCaseId as exc:
+            db.session.rollback()
+            duplicate = exc.message
         except DomainError as exc:
             db.session.rollback()
             show_domain_error(form, exc)
@@ -125,12 +142,27 @@ def new_case():
                     ref=case.reference), "success")
             return redirect(url_for("cases.show", reference=case.reference))
     tiers = [[t.min_quantity, t.unit_price_cents] for t in public_tiers(listing)]
+    placed = order_with_token(token, actor=current_user)
     return render_template("cases/new.html", form=form, listing=listing, terms=terms, tiers=tiers,
-                           refused=refused, quadrants=QUADRANTS, restorations=RESTORATIONS,
+                           refused=refused, duplicate=duplicate, quadrants=QUADRANTS, restorations=RESTORATIONS,
+                           placed_case=db.session.get(Case, placed.case_id) if placed and placed.case_id else None,
                            arch_labels=ARCH_LABELS, chosen_teeth=set(request.form.getlist("teeth")),
                            chosen_arches=set(request.form.getlist("arches")), confirmed_full=confirmed_full,
                            sandbox=not current_app.config.get("STRIPE_SECRET_KEY"), carried=carried_files(),
                            upload_limit=current_app.config["UPLOAD_LIMIT_BYTES"])
+
+
+def _placed_order(order: CaseOrder, listing):
+    """The order page was submitted again: show what its first submission placed, hold nothing."""
+    if order.status == OrderStatus.sent:
+        case = db.session.get(Case, order.case_id)
+        flash(_("This case was already sent as %(ref)s; nothing more was held on your card.", ref=case.reference),
+              "info")
+        return redirect(url_for("cases.show", reference=case.reference))
+    if order.status == OrderStatus.awaiting_payment:
+        return redirect(url_for("cases.confirm_payment", token=order.token))
+    flash(_("The payment of this order was declined, so it was not sent. Check it and try another card."), "error")
+    return redirect(url_for("cases.new_case", listing_id=listing.id, order=new_order_token()))
 
 
 @bp.route("/orders/<token>/payment", methods=["GET", "POST"])
@@ -170,7 +202,7 @@ def my_cases():
         state = None
     page = my_cases_page(current_user, side=side, state=state, page=request.args.get("page", 1, type=page_number))
     return render_template("cases/list.html", page=page, side=side, state=state, counts=case_counts(current_user),
-                           states=list(CaseState))
+                           states=list(CaseState), moneys=case_money_of(page.items))
 
 
 @bp.get("/<reference>")
@@ -194,6 +226,7 @@ def show(reference: str):
     return render_template(
         "cases/show.html", case=case, actions=actions, invoices=invoices, dispute_url=dispute_url,
         payment_unconfirmed=bool(movements.unconfirmed(case.id)),
+        case_money=case_money(case),
         role=("client" if current_user.id == case.client_id else "designer" if current_user.id == case.designer_id
               else "staff"),
         forms={"reject": ReasonForm(prefix="reject"), "deliver": DeliveryForm(prefix="deliver"),
@@ -234,8 +267,16 @@ def _form_or_back(form, reference: str):
 @bp.post("/<reference>/accept")
 @login_required
 def accept(reference: str):
-    return _act(reference, lambda c: process.accept_case(c, actor=current_user),
-                _("You accepted the case. The payment is now in escrow."))
+    response = _act(reference, lambda c: process.accept_case(c, actor=current_user),
+                    _("You accepted the case. The payment is now in escrow."))
+    # Refused because its time ran out: expire it now rather than at the next sweep.
+    case = _case_or_404(reference)
+    try:
+        if deadlines.expire_if_due(case, utcnow()):
+            commit()
+    except DomainError:
+        db.session.rollback()  # the gateway is down: the sweep retries
+    return response
 
 
 @bp.post("/<reference>/reject")
@@ -285,11 +326,22 @@ def grant(reference: str):
         _("Extra revisions granted."))
 
 
-@bp.post("/<reference>/complete")
+@bp.route("/<reference>/complete", methods=["GET", "POST"])
 @login_required
 def complete(reference: str):
-    return _act(reference, lambda c: process.complete_case(c, actor=current_user),
-                _("Transaction complete. The designer is paid."))
+    """Completion releases escrow for good, so it is confirmed on its own page first (no script needed)."""
+    case = _case_or_404(reference)
+    if "complete" not in process.allowed_actions(case, current_user):
+        return redirect(url_for("cases.show", reference=reference))
+    form = CompleteForm()
+    if request.method == "POST":
+        if form.validate_on_submit():
+            return _act(reference, lambda c: process.complete_case(c, actor=current_user),
+                        _("Transaction complete. The designer is paid."))
+        flash(_("Confirm that you release the payment to the designer, on this page, to complete the case."),
+              "error")
+        return redirect(url_for("cases.complete", reference=reference))
+    return render_template("cases/complete.html", case=case, form=form, case_money=case_money(case))
 
 
 @bp.post("/<reference>/review")

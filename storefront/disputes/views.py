@@ -15,6 +15,7 @@ from files.permissions import serves_stored_files
 from models.cases import Case, CaseState
 from models.disputes import Dispute, DisputeParty, ProposalStatus, SettlementProposal
 from moderation.contact_filter import ContactDetailsRefused
+from payments.case_money import case_money
 from storefront.contact_refusal import keep_refused_attempt
 from storefront.disputes.forms import AnswerForm, ConfirmForm, EvidenceForm, OpenDisputeForm, ProposalForm
 from storefront.files.downloads import user_file_response
@@ -62,6 +63,7 @@ def open_dispute(case_id: int):
                     days=rules.setting("DISPUTE_ANSWER_DAYS")), "success")
             return redirect(url_for(".show", dispute_id=dispute.id))
     return render_template("disputes/open.html", case=case, form=form, refusal=refusal, case_url=case_url(case),
+                           case_money=case_money(case),
                            answer_days=rules.setting("DISPUTE_ANSWER_DAYS"))
 
 
@@ -89,6 +91,7 @@ def _show(dispute: Dispute, *, status: int = 200, refusal=None, **forms):
     page = render_template(
         "disputes/show.html", dispute=dispute, case=dispute.case, party=party, proposals=proposals,
         on_table=on_table, rules=rules, refusal=refusal, case_url=case_url(dispute.case),
+        case_money=case_money(dispute.case),
         answer_form=forms.get("answer_form") or AnswerForm(formdata=None),
         proposal_form=forms.get("proposal_form") or ProposalForm(formdata=None),
         evidence_form=forms.get("evidence_form") or EvidenceForm(formdata=None),

@@ -2,10 +2,7 @@
 from __future__ import annotations
 
 import logging
-from decimal import Decimal
-
 from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import format_currency
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -21,10 +18,6 @@ from url_numbers import page_number
 
 bp = Blueprint("payments", __name__)
 log = logging.getLogger(__name__)
-
-
-def money(cents: int, currency: str = "usd") -> str:
-    return format_currency(Decimal(cents) / 100, currency.upper())
 
 
 def _designer_only() -> None:
@@ -113,7 +106,7 @@ def transactions():
     page = request.args.get("page", 1, type=page_number)
     rows, pages = statements.transactions_of(current_user, page=page)
     return render_template("payments/transactions.html", transactions=rows, pages=pages,
-                           totals=statements.totals_of(current_user), money=money)
+                           totals=statements.totals_of(current_user))
 
 
 @bp.get("/settings/transactions.csv")

@@ -15,6 +15,14 @@ from payments.gateways.sandbox import SUCCEEDS
 from tests.factories import make_user
 
 
+def order_page(client, listing_id: int, **args) -> str:
+    """The order page's address with the one-time token it is issued (the page redirects to it)."""
+    query = "".join(f"&{key}={value}" for key, value in args.items())
+    response = client.get(f"/cases/new?listing_id={listing_id}{query}")
+    assert response.status_code == 303, response.status_code
+    return response.location
+
+
 def make_parties():
     return make_user(client=True), make_user(client=False, designer=True)
 

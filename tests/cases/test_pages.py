@@ -13,7 +13,7 @@ from models.ledger import Payment, PaymentStatus
 from models.moderation import Violation
 from models.types import utcnow
 from payments.ledger import invariant_violations
-from tests.cases.factories import drive
+from tests.cases.factories import drive, order_page
 from tests.catalogue.factories import make_designer, make_listing
 from tests.factories import make_user
 from tests.files_web.factories import upload_through_api
@@ -26,7 +26,7 @@ def _order(client, listing_id, **extra):
             "shade": "A2", "instructions": "Please keep the contacts light.", "client_case_id": "LAB-77",
             "card_number": CARD, "attachments": (io.BytesIO(b"solid scan\nendsolid scan\n"), "upper.stl")}
     data.update(extra)
-    return client.post(f"/cases/new?listing_id={listing_id}", data=data, content_type="multipart/form-data")
+    return client.post(order_page(client, listing_id), data=data, content_type="multipart/form-data")
 
 
 def _setup():
@@ -46,7 +46,7 @@ def _sent_case(client, login):
 def test_a_client_sends_a_case_from_the_order_page_and_the_amount_is_held(client, login):
     buyer, designer, listing = _setup()
     login(buyer)
-    page = client.get(f"/cases/new?listing_id={listing.id}").get_data(as_text=True)
+    page = client.get(f"/cases/new?listing_id={listing.id}", follow_redirects=True).get_data(as_text=True)
     assert 'data-tooth="11"' in page and "Confirm payment" in page
     response = _order(client, listing.id)
     assert response.status_code == 302
@@ -141,7 +141,8 @@ def test_an_unavailable_designer_asks_the_faq_question_first(client, login):
     login(buyer)
     page = client.get(f"/cases/new?listing_id={listing.id}").get_data(as_text=True)
     assert "currently full" in page and "Do you still want to send it?" in page
-    confirmed = client.get(f"/cases/new?listing_id={listing.id}&confirm_full=1").get_data(as_text=True)
+    confirmed = client.get(f"/cases/new?listing_id={listing.id}&confirm_full=1",
+                           follow_redirects=True).get_data(as_text=True)
     assert "Confirm payment" in confirmed
 
 
@@ -165,7 +166,7 @@ def test_the_whole_case_through_the_buttons(client, login):
     login(buyer)
     shown = client.get(url).get_data(as_text=True)
     assert "Transaction complete" in shown and "No revisions left" not in shown
-    client.post(f"{url}/complete")
+    client.post(f"{url}/complete", data={"confirm": "release"})
     client.post(f"{url}/review", data={"review-stars": "5", "review-text": "Perfect margins."})
     db.session.expire_all()
     case = db.session.get(Case, case.id)

@@ -92,6 +92,8 @@ def test_a_case_from_order_to_reviews(live_server, browser, tmp_path):
     log_in(page, base, lab.email, PASSWORD)
     page.goto(case_url)
     page.click("button:has-text('Transaction complete')")
+    expect(page.locator("[role=alertdialog]")).to_contain_text("This releases $18.00 to Elena CAD")
+    page.click("button:has-text('Release the payment')")
     expect(page.locator("h1 .badge")).to_have_text("Completed")
     page.check("input[name='review-stars'][value='5']")
     page.fill("#review-text", "Precise margins and quick answers.")
