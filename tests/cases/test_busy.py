@@ -61,7 +61,7 @@ def test_completing_a_case_held_elsewhere_answers_busy_and_changes_nothing(busy_
     holder = _hold_case(busy_app, case.id, released)
     try:
         started = time.monotonic()
-        response = web.post(f"/cases/{case.reference}/complete")
+        response = web.post(f"/cases/{case.reference}/complete", data={"confirm": "release"})
         waited = time.monotonic() - started
     finally:
         released.set()
@@ -72,7 +72,7 @@ def test_completing_a_case_held_elsewhere_answers_busy_and_changes_nothing(busy_
     db.session.expire_all()
     assert db.session.get(Case, case.id).state == CaseState.delivered
 
-    again = web.post(f"/cases/{case.reference}/complete")
+    again = web.post(f"/cases/{case.reference}/complete", data={"confirm": "release"})
     assert again.status_code == 302
     db.session.expire_all()
     assert db.session.get(Case, case.id).state == CaseState.completed
