@@ -227,9 +227,21 @@ def reject_verification(submission: VerificationSubmission, *, actor: User, reas
     submission = _locked_waiting(submission)
     claims.require_claim("verification", submission.id, actor=actor)
     _decide(submission, VerificationStatus.rejected, actor, reason.strip())
-    _tell_designer(submission, _l("Your identity verification was not accepted"),
-                   _l("Reason: %(reason)s. Your documents have been deleted; you can send new ones.",
-                      reason=reason.strip()))
+    from profiles.operations import profile_for, set_identity_verified
+
+    # The latest decision is the one that holds: a designer verified before and refused now
+    # loses the badge, and with it their listings (a listing condition), until a new approval.
+    was_verified = bool((profile := profile_for(submission.designer)) and profile.identity_verified)
+    set_identity_verified(submission.designer, False, actor=actor)
+    if was_verified:
+        _tell_designer(submission, _l("Your identity verification was not accepted"),
+                       _l("Reason: %(reason)s. Your Verified badge is removed and your listings are offline until "
+                          "new documents are approved. Your documents have been deleted; you can send new ones.",
+                          reason=reason.strip()))
+    else:
+        _tell_designer(submission, _l("Your identity verification was not accepted"),
+                       _l("Reason: %(reason)s. Your documents have been deleted; you can send new ones.",
+                          reason=reason.strip()))
     return submission
 
 

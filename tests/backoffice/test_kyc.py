@@ -166,3 +166,27 @@ def test_only_verifiers_may_open_documents(app, client):
     staff_login(moderator_client, make_staff(StaffRole.moderator))
     document_url = f"/backoffice/verifications/document/{document.stored_file.public_id}"
     assert moderator_client.get(document_url).status_code == 404
+
+
+def test_rejecting_a_verified_designer_removes_the_badge_and_the_verifier_is_told_first(app, client, request_context):
+    from profiles.operations import profile_for, set_identity_verified
+
+    designer = make_user(designer=True)
+    verifier = make_staff(StaffRole.verifier)
+    set_identity_verified(designer, True, actor=verifier)  # verified earlier (as the demo's designers are)
+    commit()
+    upload(client, designer, passport=PASSPORT)  # papers sent again while verified
+    again = submitted(designer)
+    desk = app.test_client()
+    staff_login(desk, verifier)
+
+    page = desk.get(f"/backoffice/verifications/{again.id}").get_data(as_text=True)
+    assert "This designer is already verified" in page
+
+    desk.post(f"/backoffice/verifications/{again.id}/reject", data={"reason": "The photo is not the owner"})
+    db.session.expire_all()
+    assert submitted(designer).status == VerificationStatus.rejected
+    assert profile_for(designer).identity_verified is False  # the badge follows the latest decision
+    note = db.session.scalars(sa.select(Notification).where(Notification.user_id == designer.id)
+                              .order_by(Notification.id.desc())).first()
+    assert "Verified badge is removed" in note.body
