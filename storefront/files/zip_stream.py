@@ -89,17 +89,23 @@ def zip_stream(members: list[ZipMember], record_in_own_unit: RecordInOwnUnit) ->
 class ZipBody:
     """A ZIP response's body: zip_stream run through `wrap` (flask.stream_with_context, which
     keeps the request's context for opening each member). When the server closes it, the
-    members the archive never reached are recorded as not sent."""
+    members the archive never reached are recorded as not sent.
+
+    The stream must not refer back to this body: a body dropped without close() is then freed
+    at once, which closes the stream (popping the request's context it holds) and records its
+    member, rather than whenever the garbage collector next finds the cycle."""
 
     def __init__(self, wrap: Callable[[Iterator[bytes]], Iterator[bytes]], members: list[ZipMember],
                  record_in_own_unit: RecordInOwnUnit):
         self._record_in_own_unit = record_in_own_unit
-        self._unrecorded = [record for _, _, record in members]
-        self._stream = wrap(zip_stream(members, self._recorded))
+        unrecorded = [record for _, _, record in members]
+        self._unrecorded = unrecorded
 
-    def _recorded(self, record, first_byte: int, bytes_sent: int, finished: bool) -> None:
-        self._unrecorded = [r for r in self._unrecorded if r is not record]
-        self._record_in_own_unit(record, first_byte, bytes_sent, finished)
+        def recorded(record, first_byte: int, bytes_sent: int, finished: bool) -> None:
+            unrecorded[:] = [r for r in unrecorded if r is not record]
+            record_in_own_unit(record, first_byte, bytes_sent, finished)
+
+        self._stream = wrap(zip_stream(members, recorded))
 
     def __iter__(self) -> Iterator[bytes]:
         return iter(self._stream)
@@ -108,4 +114,4 @@ class ZipBody:
         self._stream.close()
         for record in self._unrecorded:
             self._record_in_own_unit(record, 0, 0, False)
-        self._unrecorded = []
+        self._unrecorded.clear()

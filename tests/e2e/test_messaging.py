@@ -6,6 +6,8 @@ import re
 
 from playwright.sync_api import expect
 
+from extensions import db
+from models.files import FileKind, StoredFile
 from tests.e2e.conftest import log_in
 from tests.factories import PASSWORD, make_user
 from tests.messaging.factories import make_conversation
@@ -38,6 +40,7 @@ def test_messages_arrive_live_and_unread_counts_follow(live_server, browser, tmp
     design = tmp_path / "crown-36.stl"
     design.write_bytes(b"solid crown\nendsolid crown\n")
     designer_page.fill("#composer-body", "Yes, here is a first proposal.")
+    designer_page.check("[data-composer] input[name=kind][value=design]")  # not a patient scan
     designer_page.set_input_files("#composer-files", str(design))
     # the file goes up at once, with its check; the composer is empty again once the message is sent
     expect(designer_page.locator("[data-composer] .upload-done .mesh-warnings")).to_contain_text("no triangles")
@@ -53,6 +56,9 @@ def test_messages_arrive_live_and_unread_counts_follow(live_server, browser, tmp
     with lab_page.expect_download() as download:
         lab_page.click(".msg .msg-files a[download]")
     assert download.value.suggested_filename == "crown-36.stl"
+    # sent as a design: kept as one (a scan would be handed over and deleted)
+    assert db.session.scalar(db.select(StoredFile.kind).where(StoredFile.original_name == "crown-36.stl")) \
+        == FileKind.design
     lab_context.close()
     designer_context.close()
 

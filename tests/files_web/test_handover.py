@@ -44,7 +44,7 @@ def test_two_parallel_downloads_of_a_one_download_link_only_one_gets_the_scan(ap
     data = payload(3 * MIB)
     scan = make_file(owner, data)
     _, token = make_link(owner, [scan], max_downloads=1)
-    url = f"/t/{token}/files/{scan.id}"
+    url = f"/t/{token}/files/{scan.public_id}"
     first, second = app.test_client(), app.test_client()
 
     streaming = first.get(url, buffered=False)
@@ -66,7 +66,7 @@ def test_the_recipient_may_fetch_again_within_the_grace_window_then_the_scan_is_
     data = payload(MIB)
     scan = make_file(owner, data)
     _, token = make_link(owner, [scan])
-    url = f"/t/{token}/files/{scan.id}"
+    url = f"/t/{token}/files/{scan.public_id}"
 
     assert client.get(url).data == data
     assert not _file(scan.id).is_deleted  # a download the browser lost can be retried …
@@ -85,7 +85,7 @@ def test_the_grace_window_is_configurable(app, client, owner, monkeypatch):
     monkeypatch.setitem(app.config, "PATIENT_FILE_GRACE_HOURS", 2)
     scan = make_file(owner, payload(1000))
     _, token = make_link(owner, [scan])
-    client.get(f"/t/{token}/files/{scan.id}").get_data()
+    client.get(f"/t/{token}/files/{scan.public_id}").get_data()
     _sweep_after(3)
     assert _file(scan.id).is_deleted
 
@@ -94,7 +94,7 @@ def test_an_aborted_download_does_not_count(app, client, owner):
     data = payload(3 * MIB)
     scan = make_file(owner, data)
     _, token = make_link(owner, [scan], max_downloads=1)
-    url = f"/t/{token}/files/{scan.id}"
+    url = f"/t/{token}/files/{scan.public_id}"
 
     aborted = client.get(url, buffered=False)
     next(iter(aborted.response))
@@ -109,7 +109,7 @@ def test_head_requests_and_link_preview_bots_never_count(app, client, owner):
     data = payload(5000)
     scan = make_file(owner, data)
     _, token = make_link(owner, [scan], max_downloads=1)
-    url = f"/t/{token}/files/{scan.id}"
+    url = f"/t/{token}/files/{scan.public_id}"
 
     head = client.head(url)
     assert head.status_code == 200 and head.headers["Content-Length"] == "5000" and head.data == b""
@@ -136,7 +136,7 @@ def test_viewing_a_link_in_3d_does_not_consume_its_scan(app, client, owner):
 
     _sweep_after(48)
     assert not _file(scan.id).is_deleted
-    assert app.test_client().get(f"/t/{token}/files/{scan.id}").data == data
+    assert app.test_client().get(f"/t/{token}/files/{scan.public_id}").data == data
 
 
 def test_once_downloaded_a_scan_is_no_longer_previewed_by_others(app, client, owner):
@@ -144,7 +144,7 @@ def test_once_downloaded_a_scan_is_no_longer_previewed_by_others(app, client, ow
     scan = make_file(owner, data, name="upper.stl")
     _, token = make_link(owner, [scan])
     preview_url = _meshes(client.get(f"/t/{token}/3d"))[0]["url"]
-    client.get(f"/t/{token}/files/{scan.id}").get_data()
+    client.get(f"/t/{token}/files/{scan.public_id}").get_data()
 
     other = app.test_client()
     assert other.get(preview_url).status_code == 410
@@ -166,20 +166,20 @@ def test_the_designer_previews_a_request_but_downloads_its_scans_only_once_accep
     login(designer)
     page = client.get(f"/cases/{case.reference}").get_data(as_text=True)
     assert "downloadable once you accept the request" in page
-    assert f"/cases/{case.reference}/files/{scan.id}" not in page
+    assert f"/cases/{case.reference}/files/{scan.public_id}" not in page
 
     meshes = _meshes(client.get(f"/files/3d/case/{case.reference}"))
     assert meshes[0]["download"] is None
     assert client.get(meshes[0]["url"]).data == data
-    refused = client.get(f"/cases/{case.reference}/files/{scan.id}")
+    refused = client.get(f"/cases/{case.reference}/files/{scan.public_id}")
     assert refused.status_code == 403 and data not in refused.data
     assert "Accept the request" in refused.get_data(as_text=True)
-    assert client.get(f"/files/{scan.id}/download").status_code == 403
+    assert client.get(f"/files/{scan.public_id}/download").status_code == 403
     _sweep_after(48)
     assert not _file(scan.id).is_deleted
 
     drive(case, CaseState.in_progress)
-    assert client.get(f"/cases/{case.reference}/files/{scan.id}").data == data
+    assert client.get(f"/cases/{case.reference}/files/{scan.public_id}").data == data
     assert _file(scan.id).downloaded_at is not None
     client.post("/account/logout")
     login(case.client)
@@ -197,7 +197,7 @@ def test_parallel_case_downloads_only_one_gets_the_scan(app, make_app):
     first, second = app.test_client(), app.test_client()
     log_in(first, designer)
     log_in(second, designer)
-    url = f"/cases/{case.reference}/files/{scan.id}"
+    url = f"/cases/{case.reference}/files/{scan.public_id}"
 
     streaming = first.get(url, buffered=False)
     pieces = iter(streaming.response)
@@ -223,11 +223,11 @@ def test_a_patient_scan_sent_in_a_thread_follows_the_same_rules(client, login):
     commit()
 
     login(recipient)
-    assert client.head(f"/messages/attachments/{attached[0].id}").data == b""
-    assert client.get(f"/messages/attachments/{attached[0].id}").data == b"solid read\nendsolid read\n"
+    assert client.head(f"/messages/attachments/{read.public_id}").data == b""
+    assert client.get(f"/messages/attachments/{read.public_id}").data == b"solid read\nendsolid read\n"
     _sweep_after(25)
     assert _file(read.id).is_deleted and not _file(unread.id).is_deleted
-    assert client.get(f"/messages/attachments/{attached[0].id}").status_code in (404, 410)
+    assert client.get(f"/messages/attachments/{read.public_id}").status_code in (404, 410)
 
     _sweep_after(8 * 24)  # SHARE_LINK_DAYS (7): an unread scan expires too
     assert _file(unread.id).is_deleted

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from extensions import commit, db
 from files.operations import delete_file
+from jobs.sweep import run_sweeps
 from models.cases import CaseFile, CaseFileRole
 from models.files import FileKind, ShareLink
 from models.messaging import Message, MessageAttachment
@@ -47,12 +48,16 @@ def test_message_attachments_sent_and_received_are_listed(client, login, owner):
     client.post("/account/logout")
     login(owner)
     page = client.get("/files?tab=messages").get_data(as_text=True)
-    # the patient scan's name went with its bytes
-    assert "my-scan.stl" not in page
-    mine_row = page.split("Deleted file", 1)[1].split("</tr>", 1)[0]
+    mine_row = page.split("my-scan.stl", 1)[1].split("</tr>", 1)[0]  # kept for its grace window
     theirs_row = page.split("their-design.stl", 1)[1].split("</tr>", 1)[0]
     assert "sent" in mine_row and "Downloaded" in mine_row
     assert "received" in theirs_row and "Active" in theirs_row and "View in 3D" in theirs_row
+
+    run_sweeps(now=utcnow() + timedelta(hours=25))  # PATIENT_FILE_GRACE_HOURS (24) later
+    page = client.get("/files?tab=messages").get_data(as_text=True)
+    assert "my-scan.stl" not in page  # the patient scan's name went with its bytes
+    mine_row = page.split("Deleted file", 1)[1].split("</tr>", 1)[0]
+    assert "sent" in mine_row and "Downloaded" in mine_row
 
 
 def test_case_files_are_listed_for_both_parties_only(client, login, owner):

@@ -8,7 +8,8 @@ an identity document only the back office's document page, for the verifier hold
 submission with the second factor passed, each opening audited; a design reaches the
 parties, and in a dispute the resolution centre (second factor passed) through the dispute.
 A share link's files go to whoever holds its token (that is the link's point), and an
-identity document is never in one.
+identity document is never in one. Previewing in 3D follows the rules of downloading, but the
+designer of a request not accepted yet may preview its scans and download none of them.
 """
 from __future__ import annotations
 
@@ -30,12 +31,14 @@ from models.moderation import AuditEntry
 from models.verification import DocumentType
 from moderation import kyc
 from tests.backoffice.factories import make_staff, png_bytes, staff_login
+from tests.cases.factories import make_case, make_parties
 from tests.disputes.factories import disputed, people
 from tests.factories import login, make_user
 
-PARTY_ROUTES = {"files.download", "cases.download", "messages.attachment"}
+PREVIEW_ROUTES = {"files.preview", "files.shared_preview"}  # the 3D viewer's: shown, never counted
+PARTY_ROUTES = {"files.download", "cases.download", "messages.attachment", "files.preview"}
 DISPUTE_ROUTES = {"disputes.download", "resolution.download"}
-SHARE_ROUTES = {"files.shared_download", "files.shared_zip"}
+SHARE_ROUTES = {"files.shared_download", "files.shared_zip", "files.shared_preview"}
 KYC_ROUTE = "verifications.document"
 STAFF = {"moderator": StaffRole.moderator, "verifier": StaffRole.verifier,
          "agent": StaffRole.resolution_agent, "admin": StaffRole.admin}
@@ -108,6 +111,10 @@ class World:
 def _url(rule: str, world: World, stored, token: str) -> str:
     values = {"reference": world.case.reference, "dispute_id": world.dispute.id, "public_id": stored.public_id,
               "token": token}
+    return _filled(rule, values)
+
+
+def _filled(rule: str, values: dict) -> str:
     return re.sub(r"<(?:[^:<>]+:)?([a-z_]+)>", lambda m: str(values[m.group(1)]), rule)
 
 
@@ -159,3 +166,26 @@ def test_each_file_route_serves_each_kind_only_to_whom_the_rules_allow(app, worl
     # the walk did reach the bytes where they are due (it is not passing on broken URLs)
     assert ("files.download", "scan", "designer") in served and ("cases.download", "scan", "client") in served
     assert (KYC_ROUTE, "kyc", "verifier+2fa") in served and ("resolution.download", "design", "agent+2fa") in served
+
+
+def test_the_designer_of_a_request_not_accepted_previews_its_scans_and_downloads_none(app):
+    client, designer = make_parties()
+    case = make_case(client, designer)  # awaiting the designer's acceptance
+    scan = store_file(iter([SCAN]), owner=client, filename="upper.stl", kind=FileKind.patient_scan)
+    db.session.add(CaseFile(case_id=case.id, file_id=scan.id, role=CaseFileRole.attachment))
+    message = Message(conversation_id=case_thread(case.id).id, sender_id=client.id, body="")
+    db.session.add(message)
+    db.session.flush()
+    db.session.add(MessageAttachment(message_id=message.id, file_id=scan.id, name="upper.stl", size=scan.size))
+    commit()
+    reader = app.test_client()
+    login(reader, designer)
+    values = {"reference": case.reference, "public_id": scan.public_id}
+    for endpoint, rule in sorted(file_routes(app).items()):
+        if endpoint not in PARTY_ROUTES:
+            continue
+        response = reader.get(_filled(rule, values))
+        got = response.status_code == 200 and SCAN in response.data
+        assert got == (endpoint in PREVIEW_ROUTES), (endpoint, response.status_code)
+    db.session.refresh(scan)
+    assert scan.downloaded_at is None and not scan.is_deleted
