@@ -16,6 +16,7 @@ from models.cases import Case
 from models.files import FileKind, StoredFile, UploadSession, UploadState
 from models.messaging import Message
 from tests.catalogue.factories import make_designer, make_listing, picture
+from tests.cases.factories import order_page
 from tests.factories import make_user
 from tests.files.mesh_samples import CUBE_FACES, CUBE_VERTICES, ascii_ply, ascii_stl, binary_stl, obj
 from tests.messaging.factories import make_conversation
@@ -140,7 +141,7 @@ def test_the_order_form_refuses_a_program_named_as_a_dicom_scan(client, login):
     buyer = make_user()
     listing = make_listing(make_designer())
     login(buyer)
-    response = client.post(f"/cases/new?listing_id={listing.id}", data={
+    response = client.post(order_page(client, listing.id), data={
         "teeth": ["11"], "restoration_11": "crown", "material": "zirconia", "shade": "A2",
         "instructions": "Please keep the contacts light.", "client_case_id": "LAB-77",
         "card_number": "4242 4242 4242 4242", "attachments": (io.BytesIO(ELF_PROGRAM), "cbct.dcm")},
