@@ -12,6 +12,7 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from backoffice.dispute_conversation import DisputeConversationViews
 from backoffice.views import StaffBaseView
 from disputes import operations, rules
 from disputes.permissions import can_rule
@@ -53,7 +54,7 @@ class RulingForm(FlaskForm):
                               validators=[DataRequired(), Length(min=operations.MIN_REASONING, max=5000)])
 
 
-class DisputeQueueView(StaffBaseView):
+class DisputeQueueView(DisputeConversationViews, StaffBaseView):
     roles = (StaffRole.resolution_agent,)
 
     def __init__(self):
@@ -86,7 +87,7 @@ class DisputeQueueView(StaffBaseView):
         return dispute
 
     @expose("/<int:dispute_id>")
-    def detail(self, dispute_id: int, form: RulingForm | None = None):
+    def detail(self, dispute_id: int, form: RulingForm | None = None, conversation: dict | None = None):
         dispute = self._dispute(dispute_id)
         claim = claims.active_claim(operations.CLAIM_TYPE, dispute.id)
         if dispute.is_active and (claim is None or claim.moderator_id == current_user.id):
@@ -96,7 +97,8 @@ class DisputeQueueView(StaffBaseView):
         return self.render("backoffice/disputes/detail.html", dispute=dispute, case=dispute.case, record=record,
                            claim=claim, form=form or RulingForm(formdata=None), rules=rules,
                            escrow_limit=rules.escrow_limit(dispute.case), patient=FileKind.patient_scan,
-                           action_label=case_action_label, now=utcnow(), case_money=case_money(dispute.case))
+                           action_label=case_action_label, now=utcnow(), case_money=case_money(dispute.case),
+                           **(conversation or self.conversation_context(dispute)))
 
     @expose("/<int:dispute_id>/rule", methods=["POST"])
     def rule(self, dispute_id: int):

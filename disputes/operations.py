@@ -68,6 +68,10 @@ def _lock(dispute: Dispute) -> Dispute:
                               .execution_options(populate_existing=True)).scalar_one()
 
 
+# The resolution centre's other modules (conversation, ...) lock a dispute the same way.
+lock_dispute = _lock
+
+
 def _require_active(dispute: Dispute) -> None:
     if not dispute.is_active:
         raise InvalidTransition(_l("This dispute is closed: %(state)s.", state=rules.STATE_LABELS[dispute.state]))

@@ -13,6 +13,7 @@ EVENTS: dict[str, object] = {
     "case_revision": _l("Revision requested"),
     "case_completed": _l("Case completed"),
     "case_disputed": _l("Case disputed"),
+    "dispute_message": _l("Message in a dispute"),
     "case_cancelled": _l("Case cancelled"),
     "case_expired": _l("Case request expired"),
     "case_resolved": _l("Dispute resolved"),
@@ -29,7 +30,8 @@ EVENTS: dict[str, object] = {
 GROUPS: list[tuple[object, list[str]]] = [
     (_l("Messages"), ["message_new"]),
     (_l("Cases"), ["case_new", "case_accepted", "case_rejected", "case_delivered", "case_revision",
-                   "case_completed", "case_disputed", "case_cancelled", "case_expired", "case_resolved"]),
+                   "case_completed", "case_disputed", "dispute_message", "case_cancelled", "case_expired",
+                   "case_resolved"]),
     (_l("Reviews and payouts"), ["review_received", "payout_sent"]),
     (_l("Profile and listings"), ["listing_approved", "listing_rejected", "profile_approved",
                                   "profile_rejected", "verification_result"]),

@@ -172,3 +172,28 @@ class Ruling(db.Model):
     @property
     def designer_earnings_cents(self) -> int:
         return self.designer_cents - self.fee_cents
+
+
+class MessageAudience(enum.Enum):
+    """Who reads a message of the dispute's conversation, besides the resolution centre."""
+
+    all = "all"            # the three-way thread: both parties and the resolution centre
+    client = "client"      # the client and the resolution centre only
+    designer = "designer"  # the designer and the resolution centre only
+
+
+class DisputeMessage(db.Model):
+    """One message of a dispute's conversation with the resolution centre. Append-only: never
+    edited or deleted, so the record shows who said what to whom, and when."""
+
+    __tablename__ = "dispute_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dispute_id: Mapped[int] = mapped_column(sa.ForeignKey("disputes.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    audience: Mapped[MessageAudience] = mapped_column(enum_column(MessageAudience, "dispute_message_audience"))
+    body: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    dispute: Mapped[Dispute] = relationship()
+    author: Mapped[User | None] = relationship()

@@ -44,3 +44,15 @@ class ConfirmForm(FlaskForm):
     """A button that only needs the CSRF token (accept, withdraw)."""
 
     submit = SubmitField(_l("Confirm"))
+
+
+MESSAGE_PREFIX = "message"  # the fields are message-audience and message-body on the page
+
+
+class DisputeMessageForm(FlaskForm):
+    """A party's message in the dispute's conversation; the audiences offered are set per reader."""
+
+    audience = SelectField(_l("Who reads it"), validators=[DataRequired()])
+    body = TextAreaField(_l("Your message"), validators=[DataRequired(), Length(max=STATEMENT_MAX)],
+                         render_kw={"rows": 4})
+    submit = SubmitField(_l("Send the message"))

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from cases.notices import case_url
-from disputes import operations, rules
+from disputes import conversation, operations, rules
 from disputes.permissions import can_open_dispute, can_view_dispute, party_of
 from disputes.record import read_dispute_file
 from errors import DomainError
@@ -17,6 +17,7 @@ from models.disputes import Dispute, DisputeParty, ProposalStatus, SettlementPro
 from moderation.contact_filter import ContactDetailsRefused
 from payments.case_money import case_money
 from storefront.contact_refusal import keep_refused_attempt
+from storefront.disputes.conversation import conversation_context, message_form
 from storefront.disputes.forms import AnswerForm, ConfirmForm, EvidenceForm, OpenDisputeForm, ProposalForm
 from storefront.files.downloads import user_file_response
 from storefront.form_errors import show_domain_error
@@ -95,7 +96,8 @@ def _show(dispute: Dispute, *, status: int = 200, refusal=None, **forms):
         answer_form=forms.get("answer_form") or AnswerForm(formdata=None),
         proposal_form=forms.get("proposal_form") or ProposalForm(formdata=None),
         evidence_form=forms.get("evidence_form") or EvidenceForm(formdata=None),
-        confirm_form=ConfirmForm(formdata=None), Party=DisputeParty)
+        confirm_form=ConfirmForm(formdata=None), Party=DisputeParty,
+        **conversation_context(dispute, current_user, forms.get("message_form")))
     return page, status
 
 
@@ -156,6 +158,21 @@ def propose(dispute_id: int):
                                                                designer_cents=form.designer_amount.data,
                                                                note=form.note.data or ""),
                 done=_("Your proposal was sent to the other party."), form=form, form_name="proposal_form")
+
+
+@bp.post("/<int:dispute_id>/messages")
+@login_required
+def post_message(dispute_id: int):
+    """A party writes in the dispute's conversation (the resolution centre writes from the back office)."""
+    dispute = _dispute_or_404(dispute_id)
+    if party_of(dispute.case, current_user) is None:
+        abort(404)
+    form = message_form(dispute, current_user, posted=True)
+    if not form.validate_on_submit():
+        return _invalid(dispute, form, "message_form")
+    return _act(dispute, lambda: conversation.post_dispute_message(dispute, actor=current_user, body=form.body.data,
+                                                                   audience=form.audience.data),
+                done=_("Your message was sent."), form=form, form_name="message_form")
 
 
 def _proposal_or_404(dispute: Dispute, proposal_id: int) -> SettlementProposal:
