@@ -39,11 +39,12 @@ def when(at: datetime | None) -> str:
     return at.strftime("%Y-%m-%d %H:%M UTC") if at is not None else "—"
 
 
-def _wrap(text: str, indent: int = 0) -> Iterator[str]:
-    """`text` (any number of paragraphs) as printable lines of the pack's width."""
+def _wrap(text: str, indent: int = 0, *, hang: int = 0) -> Iterator[str]:
+    """`text` (any number of paragraphs) as printable lines of the pack's width, the lines
+    after a paragraph's first indented `hang` more."""
     pad = " " * indent
     for paragraph in printable_paragraphs(text):
-        yield from textwrap.wrap(paragraph, LINE_WIDTH, initial_indent=pad, subsequent_indent=pad,
+        yield from textwrap.wrap(paragraph, LINE_WIDTH, initial_indent=pad, subsequent_indent=pad + " " * hang,
                                  break_long_words=True, break_on_hyphens=False) or [pad]
 
 
@@ -57,8 +58,13 @@ def _heading(title: str) -> Iterator[str]:
         yield HEADING + line
 
 
-def _name(user: User | None) -> str:
-    return user.display_name if user is not None else _("the platform")
+def _name(user: User | None, dispute: Dispute) -> str:
+    """Who did it, as the parties may read it: a party by name, staff as the resolution centre."""
+    if user is None:
+        return _("the platform")
+    if user.id in (dispute.case.client_id, dispute.case.designer_id):
+        return user.display_name
+    return _("the resolution centre")
 
 
 def _party_label(party: DisputeParty) -> str:
@@ -101,11 +107,11 @@ def _overview(dispute: Dispute) -> Iterator[str]:
     case = dispute.case
     yield from _heading(_("Dispute"))
     for label, value in ((_("Case"), f"{case.reference} · {case.listing_title}"),
-                         (_("Client"), _name(case.client)), (_("Designer"), _name(case.designer)),
+                         (_("Client"), _name(case.client, dispute)), (_("Designer"), _name(case.designer, dispute)),
                          (_("Price"), format_money(case.amount_cents, case.currency)),
                          (_("Reason"), rules.reason_label(dispute.reason)),
                          (_("State"), str(rules.STATE_LABELS[dispute.state])),
-                         (_("Opened"), f"{when(dispute.opened_at)} · {_name(dispute.opened_by)}"),
+                         (_("Opened"), f"{when(dispute.opened_at)} · {_name(dispute.opened_by, dispute)}"),
                          (_("Answer due"), when(dispute.answer_due_at)),
                          (_("Closed"), when(dispute.closed_at))):
         yield from _wrap(f"{label}: {value}", 2)
@@ -133,7 +139,8 @@ def _timeline(dispute: Dispute) -> Iterator[str]:
             CaseEvent.case_id == dispute.case_id, CaseEvent.id > last).order_by(CaseEvent.id).limit(BATCH)))
         for event in events:
             moved = f"{event.from_state or '—'} → {event.to_state}"
-            yield from _wrap(f"{when(event.at)} · {_name(event.actor)} · {case_action_label(event.action)} · {moved}", 2)
+            said = f"{when(event.at)} · {_name(event.actor, dispute)} · {case_action_label(event.action)} · {moved}"
+            yield from _wrap(said, 2, hang=2)
             if event.note:
                 yield from _wrap(event.note, 4)
             db.session.expunge(event)
@@ -153,7 +160,7 @@ def _thread(dispute: Dispute) -> Iterator[str]:
             sa.select(Message).options(selectinload(Message.attachments).selectinload(MessageAttachment.file))
             .where(Message.conversation_id == conversation.id, Message.id > last).order_by(Message.id).limit(BATCH)))
         for message in messages:
-            yield from _wrap(f"{when(message.created_at)} · {_name(message.sender)}", 2)
+            yield from _wrap(f"{when(message.created_at)} · {_name(message.sender, dispute)}", 2)
             yield from _wrap(message.body, 4)
             for attachment in message.attachments:
                 yield from file_lines(attachment.file, name=attachment.name, indent=4)
@@ -166,7 +173,8 @@ def _thread(dispute: Dispute) -> Iterator[str]:
 
 def _statements(dispute: Dispute) -> Iterator[str]:
     yield from _heading(_("The client's statement"))
-    yield from _wrap(dispute.client_statement or _("The platform opened this dispute; there is no statement from the client."), 2)
+    yield from _wrap(dispute.client_statement
+                     or _("The platform opened this dispute; there is no statement from the client."), 2)
     yield from _heading(_("The designer's answer"))
     if dispute.designer_answer:
         yield from _wrap(_("Answered %(at)s", at=when(dispute.answered_at)), 2)
@@ -192,9 +200,9 @@ def _proposals(dispute: Dispute) -> Iterator[str]:
     currency = dispute.case.currency
     for proposal in dispute.proposals:
         yield from _wrap(_("%(at)s · %(who)s proposes %(amount)s to the designer, the rest refunded · %(status)s",
-                           at=when(proposal.created_at), who=_name(proposal.proposer),
+                           at=when(proposal.created_at), who=_name(proposal.proposer, dispute),
                            amount=format_money(proposal.designer_cents, currency),
-                           status=PROPOSAL_STATUS[proposal.status]()), 2)
+                           status=PROPOSAL_STATUS[proposal.status]()), 2, hang=2)
         if proposal.note:
             yield from _wrap(proposal.note, 4)
 
@@ -206,7 +214,8 @@ def _ruling(dispute: Dispute) -> Iterator[str]:
         yield from _wrap(_("No ruling yet."), 2)
         return
     money = case_money(dispute.case)
-    yield from _wrap(f"{rules.OUTCOME_LABELS[ruling.outcome]} · {when(ruling.ruled_at)} · {_name(ruling.agent)}", 2)
+    decided = f"{rules.OUTCOME_LABELS[ruling.outcome]} · {when(ruling.ruled_at)} · {_name(ruling.agent, dispute)}"
+    yield from _wrap(decided, 2, hang=2)
     for label, cents in ((_("Captured from the client"), money.captured_cents),
                          (_("Refunded to the client"), money.refunded_cents),
                          (_("To the designer"), money.designer_gross_cents),

@@ -37,7 +37,8 @@ def _fonts() -> tuple[str, str]:
     """(regular, bold) monospaced fonts, DejaVu Sans Mono when installed (as for invoices)."""
     global _FONTS, _GLYPHS
     if _FONTS is None:
-        regular, bold = os.path.join(DEJAVU_DIR, "DejaVuSansMono.ttf"), os.path.join(DEJAVU_DIR, "DejaVuSansMono-Bold.ttf")
+        regular = os.path.join(DEJAVU_DIR, "DejaVuSansMono.ttf")
+        bold = os.path.join(DEJAVU_DIR, "DejaVuSansMono-Bold.ttf")
         if os.path.exists(regular) and os.path.exists(bold):
             pdfmetrics.registerFont(TTFont("PackMono", regular))
             pdfmetrics.registerFont(TTFont("PackMono-Bold", bold))
