@@ -10,13 +10,14 @@ The chain (version 1)
   trailing space removed; blank lines do not count. Canonical bytes of a page: its non-blank
   content lines in canonical form, each followed by "\\n", in UTF-8. The content is what sits
   between the page's header line and its two footer lines.
-- The header line, printed on top of every page, names the dispute, its case and the
-  generation time (UTC, to the second). h_0 = SHA-256(UTF-8 of the canonical header line).
+- The header line, printed on top of every page, names the pack (a random number of its own),
+  the dispute, its case and the generation time (UTC, to the second). h_0 = SHA-256(UTF-8 of the canonical header line).
 - For page i = 1..n: h_i = SHA-256(h_{i-1} as 32 raw bytes || canonical bytes of page i).
 - The pack's fingerprint is h_n. Page i's footer prints "page hash" h_i and, on the last line,
   the fingerprint (both 64 lowercase hex digits).
 - Each export writes the audit row "dispute.pack_exported" on the Dispute, with
-  after = {"fingerprint": h_n, "pages": n, "version": 1}; every download is a new export.
+  after = {"fingerprint": h_n, "pages": n, "pack": number, "version": 1}; every download is a
+  new export, hence a new pack.
 
 Checking a copy (`verify_pack`, or `flask verify-evidence-pack FILE`): pdftotext -layout reads
 every page back; the first non-blank line is the header, the last two are the footer, the rest
@@ -35,6 +36,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import secrets
 import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -93,9 +95,9 @@ def _pages(lines: Iterator[str]) -> Iterator[list[str]]:
         yield page
 
 
-def _header(dispute: Dispute, at: datetime) -> str:
-    return printable_paragraphs(_("Occlusa evidence pack · dispute %(id)d · case %(ref)s · generated %(at)s",
-                                  id=dispute.id, ref=dispute.case.reference,
+def _header(dispute: Dispute, number: str, at: datetime) -> str:
+    return printable_paragraphs(_("Occlusa evidence pack %(number)s · dispute %(id)d · case %(ref)s · generated %(at)s",
+                                  number=number, id=dispute.id, ref=dispute.case.reference,
                                   at=at.strftime("%Y-%m-%d %H:%M:%S UTC")))[0]
 
 
@@ -109,7 +111,9 @@ def _footers(hashes: list[bytes]) -> list[tuple[str, str]]:
 def export_evidence_pack(dispute: Dispute, *, actor: User) -> EvidencePack:
     """Draw the pack of `dispute` for `actor` (whose access the caller checked) and write the
     export to the audit log, in the current unit of work."""
-    header = _header(dispute, utcnow().replace(microsecond=0))
+    # Its own number: two exports in the same second are two packs, each with its audit row.
+    number = secrets.token_hex(4)
+    header = _header(dispute, number, utcnow().replace(microsecond=0))
     hashes: list[bytes] = []
     previous = first_hash(header)
     with tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
@@ -122,7 +126,7 @@ def export_evidence_pack(dispute: Dispute, *, actor: User) -> EvidencePack:
                         pages=_spooled(spool, len(hashes)), footers=_footers(hashes))
     fingerprint = hashes[-1].hex()
     record_action(ACTION, dispute, actor=actor, reason=f"case {dispute.case.reference}",
-                  after={"fingerprint": fingerprint, "pages": len(hashes), "version": VERSION})
+                  after={"fingerprint": fingerprint, "pages": len(hashes), "pack": number, "version": VERSION})
     return EvidencePack(pdf=pdf, fingerprint=fingerprint, pages=len(hashes),
                         filename=f"evidence-pack-{dispute.case.reference}-dispute-{dispute.id}.pdf")
 

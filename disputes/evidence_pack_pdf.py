@@ -77,7 +77,8 @@ def draw_pack(*, title: str, header: str, pages: Iterable[list[str]], footers: l
     pdf.setAuthor("Occlusa")
     pdf.setSubject(footers[-1][1] if footers else "")
     for (page_line, fingerprint_line), lines in zip(footers, pages):
-        pdf.setFont(bold, 8)
+        # Shrunk to fit when long: a line past the page's edge is cut from the text read back.
+        pdf.setFont(bold, min(8.0, (width - 2 * _MARGIN) / max(pdfmetrics.stringWidth(header, bold, 1), 1)))
         pdf.drawString(_MARGIN, height - _MARGIN, header)
         pdf.setStrokeColor(colors.HexColor("#0f5c6e"))
         pdf.line(_MARGIN, height - _MARGIN - 5, width - _MARGIN, height - _MARGIN - 5)
