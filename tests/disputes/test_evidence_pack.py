@@ -59,6 +59,8 @@ def _all_files(case, dispute) -> list[StoredFile]:
 def _agent_download(client, dispute):
     agent = make_staff(StaffRole.resolution_agent)
     staff_login(client, agent)
+    page = client.get(f"/backoffice/resolution/{dispute.id}").get_data(as_text=True)
+    assert f'href="/backoffice/resolution/{dispute.id}/evidence-pack"' in page and 'id="evidence-pack"' in page
     response = client.get(f"/backoffice/resolution/{dispute.id}/evidence-pack")
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
     return agent, response
@@ -176,6 +178,17 @@ def test_a_long_thread_runs_over_many_pages_and_still_verifies(client):
     assert check.valid and check.pages > 10, check.problems
     text = "\n".join(" ".join(page) for page in page_texts(response.data))
     assert "Note 000:" in text and "Note 449:" in text
+
+
+def test_a_thread_in_any_script_prints_what_the_font_can_draw_and_still_verifies(client):
+    customer, _designer, case, dispute = _record()
+    db.session.add(Message(conversation_id=case_thread(case.id).id, sender_id=customer.id,
+                           body="Zoë “naïve” — Ελληνικά Кириллица 日本語 😀 עברית ﬁ ＡＢＣ ½\tend\u200b"))
+    commit()
+    _agent, response = _agent_download(client, dispute)
+    assert verify_pack(response.data).valid
+    text = "\n".join(" ".join(page) for page in page_texts(response.data))
+    assert "Zoë “naïve” — Ελληνικά Кириллица ??? ? ????? ﬁ" in text
 
 
 def test_the_command_line_checks_a_copy(app, tmp_path, client):
