@@ -4,6 +4,7 @@ from __future__ import annotations
 import click
 from flask import Flask
 
+from disputes.evidence_pack import verify_pack
 from extensions import commit
 from files.key_rotation import rotate_files_key
 
@@ -51,6 +52,20 @@ def register_cli(app: Flask) -> None:
 
         for target, count in run_sweeps().items():
             click.echo(f"{target}: {'failed' if count < 0 else count}")
+
+    @app.cli.command("verify-evidence-pack")
+    @click.argument("pdf", type=click.File("rb"))
+    def verify_evidence_pack(pdf):
+        """Check a copy of a dispute's evidence pack: its pages' hash chain and the audit row of its export."""
+        check = verify_pack(pdf.read())
+        for problem in check.problems:
+            click.echo(problem, err=True)
+        if not check.valid:
+            raise click.ClickException(f"not a valid evidence pack (fingerprint {check.fingerprint or 'unknown'})")
+        entry = check.audit
+        click.echo(f"valid: {check.pages} pages, fingerprint {check.fingerprint}, exported "
+                   f"{entry.at:%Y-%m-%d %H:%M:%S} UTC by {entry.actor_id or 'the platform'} "
+                   f"({entry.object_type} {entry.object_id})")
 
     @app.cli.command("rotate-files-key")
     @click.option("--batch", "batch_size", default=500, show_default=True, type=click.IntRange(1),

@@ -15,6 +15,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from backoffice.dispute_conversation import DisputeConversationViews
 from backoffice.views import StaffBaseView
 from disputes import operations, rules
+from disputes.evidence_pack import export_evidence_pack
 from disputes.permissions import can_rule
 from disputes.record import read_dispute_file, written_record
 from extensions import commit, db
@@ -128,6 +129,14 @@ class DisputeQueueView(DisputeConversationViews, StaffBaseView):
         name, content_type, size = stored.original_name, stored.content_type, stored.size
         commit()  # the download and its audit row are kept before the bytes leave
         return user_file_response(chunks, name=name, content_type=content_type, length=size)
+
+    @expose("/<int:dispute_id>/evidence-pack")
+    def evidence_pack(self, dispute_id: int):
+        dispute = self._dispute(dispute_id)
+        pack = export_evidence_pack(dispute, actor=current_user)
+        commit()  # the export's audit row is kept before the pack leaves
+        return user_file_response([pack.pdf], name=pack.filename, content_type="application/pdf",
+                                  length=len(pack.pdf))
 
 
 def register_dispute_views(admin: Admin) -> None:

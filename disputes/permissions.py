@@ -76,3 +76,8 @@ def can_read_evidence(user: User | None, dispute: Dispute, stored: StoredFile) -
 def can_read_case_file_for_dispute(user: User | None, dispute: Dispute, stored: StoredFile) -> bool:
     """An agent ruling on the dispute reads the case's deliveries and attachments, never patient data."""
     return can_rule(user, dispute) and not stored.is_deleted and staff_may_read(stored)
+
+
+def can_download_evidence_pack(user: User | None, dispute: Dispute) -> bool:
+    """The parties, once the dispute is ruled (agents export it from the back office, any state)."""
+    return party_of(dispute.case, user) is not None and dispute.ruling is not None

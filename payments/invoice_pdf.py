@@ -21,7 +21,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from xml.sax.saxutils import escape
 
-_DEJAVU = "/usr/share/fonts/truetype/dejavu/"
+DEJAVU_DIR = "/usr/share/fonts/truetype/dejavu/"
 _FONTS: tuple[str, str] | None = None
 
 
@@ -29,7 +29,7 @@ def _fonts() -> tuple[str, str]:
     """(regular, bold) font names, registering DejaVu once per process when it is there."""
     global _FONTS
     if _FONTS is None:
-        regular, bold = os.path.join(_DEJAVU, "DejaVuSans.ttf"), os.path.join(_DEJAVU, "DejaVuSans-Bold.ttf")
+        regular, bold = os.path.join(DEJAVU_DIR, "DejaVuSans.ttf"), os.path.join(DEJAVU_DIR, "DejaVuSans-Bold.ttf")
         if os.path.exists(regular) and os.path.exists(bold):
             pdfmetrics.registerFont(TTFont("InvoiceSans", regular))
             pdfmetrics.registerFont(TTFont("InvoiceSans-Bold", bold))

@@ -7,7 +7,8 @@ from flask_login import current_user, login_required
 
 from cases.notices import case_url
 from disputes import conversation, operations, rules
-from disputes.permissions import can_open_dispute, can_view_dispute, party_of
+from disputes.evidence_pack import export_evidence_pack
+from disputes.permissions import can_download_evidence_pack, can_open_dispute, can_view_dispute, party_of
 from disputes.record import read_dispute_file
 from errors import DomainError
 from extensions import commit, db
@@ -223,3 +224,15 @@ def download(dispute_id: int, public_id: str):
     name, content_type, size = stored.original_name, stored.content_type, stored.size
     commit()
     return user_file_response(chunks, name=name, content_type=content_type, length=size)
+
+
+@bp.get("/<int:dispute_id>/evidence-pack")
+@login_required
+def evidence_pack(dispute_id: int):
+    """The pack of the dispute's record, for its parties once it is ruled (audited, like every export)."""
+    dispute = db.session.get(Dispute, dispute_id)
+    if dispute is None or not can_download_evidence_pack(current_user, dispute):
+        abort(404)
+    pack = export_evidence_pack(dispute, actor=current_user)
+    commit()
+    return user_file_response([pack.pdf], name=pack.filename, content_type="application/pdf", length=len(pack.pdf))
