@@ -105,6 +105,7 @@ def send_back_draft(dispute: Dispute, draft_id: int, *, actor: User, note: str,
     if len(note) < 10:
         raise DomainError(_l("Tell the author why you send it back (at least 10 characters)."), field="note")
     draft.status, draft.decided_by_id, draft.decided_at, draft.decision_note = DraftStatus.sent_back, actor.id, now, note
+    claims.release_item(operations.CLAIM_TYPE, dispute.id, actor=actor)  # back to its author
     db.session.flush()
     record_action("dispute.ruling_sent_back", dispute, actor=actor, after={"draft": draft.id}, reason=note)
     return draft

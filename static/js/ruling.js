@@ -1,5 +1,5 @@
 /* The ruling form: the preview follows what the agent types (figures formatted by the server,
-   as the pages write them), the split's inputs follow "split by", and a standard reasoning
+   as the pages write them), typing a split chooses it, and a standard reasoning
    picked in the list fills the textarea, to be edited. Without script, "Preview" posts. */
 (function () {
   "use strict";
@@ -10,6 +10,7 @@
   var names = ["refund", "gross", "fee", "net"];
   var error = document.getElementById("preview-error");
   var secondAgent = document.getElementById("preview-second-agent");
+  var canned = document.getElementById("canned_reasoning");
   var timer = null;
   var asked = 0;
 
@@ -18,12 +19,19 @@
     return input ? input.value : "";
   }
 
-  function showSplitInputs() {
-    var split = checked("outcome") === "split";
-    var byAmount = checked("split_by") === "amount";
-    document.getElementById("ruling-split").hidden = !split;
-    document.getElementById("ruling-by-percent").hidden = byAmount;
-    document.getElementById("ruling-by-amount").hidden = !byAmount;
+  function choose(name, value) {
+    var input = form.querySelector("input[name='" + name + "'][value='" + value + "']");
+    if (input) {
+      input.checked = true;
+    }
+  }
+
+  /* Typing a percentage or an amount says what the agent means: a split, by that measure. */
+  function followTyping(target) {
+    if (target.name === "designer_percent" || target.name === "designer_amount") {
+      choose("outcome", "split");
+      choose("split_by", target.name === "designer_percent" ? "percent" : "amount");
+    }
   }
 
   function show(answer) {
@@ -56,8 +64,11 @@
       .catch(function () { /* the server-side "Preview" button still works */ });
   }
 
-  function changed() {
-    showSplitInputs();
+  function changed(event) {
+    if (event.target === form.elements.reasoning || event.target === canned) {
+      return;
+    }
+    followTyping(event.target);
     window.clearTimeout(timer);
     timer = window.setTimeout(preview, 200);
   }
@@ -65,7 +76,6 @@
   form.addEventListener("input", changed);
   form.addEventListener("change", changed);
 
-  var canned = document.getElementById("canned_reasoning");
   canned.addEventListener("change", function () {
     var option = canned.options[canned.selectedIndex];
     if (option && option.dataset.text) {
@@ -74,7 +84,6 @@
     }
   });
 
-  showSplitInputs();
   if (checked("outcome")) {
     preview();
   }
