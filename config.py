@@ -166,6 +166,7 @@ def load(instance_path: str) -> dict:
         "ESCROW_LIMIT_DAYS": _int("ESCROW_LIMIT_DAYS", 90),
         "DISPUTE_ANSWER_DAYS": _int("DISPUTE_ANSWER_DAYS", 5),
         "DISPUTE_ESCALATE_DAYS": _int("DISPUTE_ESCALATE_DAYS", 10),
+        "RULING_SECOND_AGENT_ABOVE_CENTS": _int("RULING_SECOND_AGENT_ABOVE_CENTS", 50_000),
         # Back office.
         "KYC_ABANDON_DAYS": _int("KYC_ABANDON_DAYS", 30),
         "KYC_MAX_BYTES": _int("KYC_MAX_BYTES", 10 * 1024 * 1024),

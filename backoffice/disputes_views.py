@@ -3,19 +3,18 @@ at a time, read on the whole written record of the case, and ruled."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, request, url_for
 from flask_admin import Admin, expose
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
-from wtforms import RadioField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
 
 from backoffice.dispute_conversation import DisputeConversationViews
+from backoffice.ruling_views import RulingForm, RulingRoutes
 from backoffice.views import StaffBaseView
 from disputes import operations, rules
 from disputes.evidence_pack import export_evidence_pack
+from disputes.four_eyes import disputes_awaiting_second_agent
 from disputes.permissions import can_rule
 from disputes.record import read_dispute_file, written_record
 from extensions import commit, db
@@ -28,7 +27,6 @@ from models.files import FileKind
 from models.types import utcnow
 from moderation import claims
 from storefront.files.downloads import user_file_response
-from storefront.form_fields import MoneyField
 from url_numbers import page_number
 from payments.case_money import case_money
 
@@ -47,16 +45,9 @@ def queue_figures() -> list[dict]:
              "url": url_for("resolution.index_view", tab="escalated"), "roles": DisputeQueueView.roles}]
 
 
-class RulingForm(FlaskForm):
-    outcome = RadioField(_l("Outcome"), choices=[(o.value, label) for o, label in rules.OUTCOME_LABELS.items()],
-                         validators=[DataRequired(_l("Choose an outcome."))])
-    designer_amount = MoneyField(_l("For a split: amount to the designer ($), before the fee"), validators=[Optional()])
-    reasoning = TextAreaField(_l("Reasoning (both parties read it)"),
-                              validators=[DataRequired(), Length(min=operations.MIN_REASONING, max=5000)])
-
-
-class DisputeQueueView(DisputeConversationViews, StaffBaseView):
+class DisputeQueueView(DisputeConversationViews, RulingRoutes, StaffBaseView):
     roles = (StaffRole.resolution_agent,)
+    extra_js = ["/static/js/backoffice.js", "/static/js/ruling.js"]
 
     def __init__(self):
         super().__init__(name=_l("Disputes"), endpoint="resolution", url="resolution")
@@ -79,6 +70,7 @@ class DisputeQueueView(DisputeConversationViews, StaffBaseView):
         page = db.paginate(query, page=request.args.get("page", 1, type=page_number), per_page=PER_PAGE, error_out=False)
         return self.render("backoffice/disputes/index.html", page=page, tab=tab, tabs=TABS, sort=sort, rules=rules,
                            claims=claims.active_claims(operations.CLAIM_TYPE, [d.id for d in page.items]),
+                           awaiting_second_agent=disputes_awaiting_second_agent([d.id for d in page.items]),
                            now=utcnow())
 
     def _dispute(self, dispute_id: int) -> Dispute:
@@ -88,7 +80,8 @@ class DisputeQueueView(DisputeConversationViews, StaffBaseView):
         return dispute
 
     @expose("/<int:dispute_id>")
-    def detail(self, dispute_id: int, form: RulingForm | None = None, conversation: dict | None = None):
+    def detail(self, dispute_id: int, form: RulingForm | None = None, preview: dict | None = None,
+               conversation: dict | None = None):
         dispute = self._dispute(dispute_id)
         claim = claims.active_claim(operations.CLAIM_TYPE, dispute.id)
         if dispute.is_active and (claim is None or claim.moderator_id == current_user.id):
@@ -96,24 +89,10 @@ class DisputeQueueView(DisputeConversationViews, StaffBaseView):
             commit()
         record = written_record(dispute, viewer=current_user)
         return self.render("backoffice/disputes/detail.html", dispute=dispute, case=dispute.case, record=record,
-                           claim=claim, form=form or RulingForm(formdata=None), rules=rules,
+                           claim=claim, rules=rules, **self.ruling_context(dispute, form, preview),
                            escrow_limit=rules.escrow_limit(dispute.case), patient=FileKind.patient_scan,
                            action_label=case_action_label, now=utcnow(), case_money=case_money(dispute.case),
                            **(conversation or self.conversation_context(dispute)))
-
-    @expose("/<int:dispute_id>/rule", methods=["POST"])
-    def rule(self, dispute_id: int):
-        dispute = self._dispute(dispute_id)
-        form = RulingForm()
-        if not form.validate():
-            flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
-            return redirect(url_for(".detail", dispute_id=dispute_id))
-        return self.run_decision(
-            lambda: operations.rule_dispute(dispute, actor=current_user, outcome=form.outcome.data,
-                                            designer_cents=form.designer_amount.data,
-                                            reasoning=form.reasoning.data),
-            done=_("The ruling is recorded and the money moved."),
-            back=url_for(".detail", dispute_id=dispute_id), refused=url_for(".detail", dispute_id=dispute_id))
 
     @expose("/<int:dispute_id>/release", methods=["POST"])
     def release(self, dispute_id: int):

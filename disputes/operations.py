@@ -17,14 +17,16 @@ from flask_babel import lazy_gettext as _l
 from cases import process
 from disputes import rules
 from disputes.evidence import Upload, attach_evidence
+from disputes.four_eyes import require_second_agent
 from disputes.permissions import can_open_dispute, can_rule, party_of
+from disputes.ruling_money import ruling_money
 from errors import DomainError, InvalidTransition, NotFound, PermissionDenied
 from extensions import db
 from messaging.notify import notify
 from models.accounts import User
 from models.cases import Case, CaseEvent, CaseState
 from models.disputes import (Dispute, DisputeParty, DisputeReason, DisputeState, ProposalStatus, Ruling,
-                             RulingOutcome, SettlementProposal)
+                             RulingDraft, RulingOutcome, SettlementProposal)
 from models.moderation import ViolationSource
 from models.types import utcnow
 from moderation import claims
@@ -68,8 +70,7 @@ def _lock(dispute: Dispute) -> Dispute:
                               .execution_options(populate_existing=True)).scalar_one()
 
 
-# The resolution centre's other modules (conversation, ...) lock a dispute the same way.
-lock_dispute = _lock
+lock_dispute = _lock  # the resolution centre's other modules lock in the same order
 
 
 def _require_active(dispute: Dispute) -> None:
@@ -310,35 +311,10 @@ def withdraw_dispute(dispute: Dispute, *, actor: User, now: datetime | None = No
 
 
 # -- the resolution centre ----------------------------------------------------------------------
-def ruling_parts(case: Case, outcome: RulingOutcome | str, designer_cents: int | None) -> tuple[RulingOutcome, int]:
-    """The outcome and the designer's part (before the fee) it gives. Raises DomainError."""
-    try:
-        outcome = RulingOutcome(outcome)
-    except ValueError:
-        raise DomainError(_l("Choose an outcome."), field="outcome") from None
-    if outcome == RulingOutcome.refund:
-        return outcome, 0
-    if outcome == RulingOutcome.pay_designer:
-        return outcome, case.amount_cents
-    if not isinstance(designer_cents, int) or not 0 < designer_cents < case.amount_cents:
-        raise DomainError(_l("A split gives the designer more than nothing and less than the whole amount."),
-                          field="designer_amount")
-    return outcome, designer_cents
-
-
-def rule_dispute(dispute: Dispute, *, actor: User, outcome: RulingOutcome | str, reasoning: str,
-                 designer_cents: int | None = None, now: datetime | None = None) -> Ruling:
-    """A resolution agent rules: full refund, full payment, or a split (cents to the designer,
-    the rest refunded), with a reasoning both parties read. The fee is taken only on the
-    designer's part; the case becomes "resolved" and reviews open.
-
-    The agent rules once the designer answered or the answer time passed, or at once on a
-    dispute the platform opened or one escalated near the payment's 90-day limit.
-    Raises PermissionDenied (not an agent, or a party), InvalidTransition (closed, waiting
-    for the answer, claimed by another agent), DomainError (bad amount, short reasoning),
-    escrow.PaymentFailed.
-    """
-    now = now or utcnow()
+def ruling_guard(dispute: Dispute, *, actor: User, reasoning: str, now: datetime) -> tuple[Dispute, str]:
+    """What every ruling and ruling draft checks first: a resolution agent who is not a party,
+    the dispute locked and active, the answer time over, a reasoning, the agent's claim.
+    Returns the locked dispute and the stripped reasoning. Raises as rule_dispute."""
     if not can_rule(actor, dispute):
         raise PermissionDenied(_l("Only a resolution agent who is not a party can rule on a dispute."))
     dispute = _lock(dispute)
@@ -348,18 +324,40 @@ def rule_dispute(dispute: Dispute, *, actor: User, outcome: RulingOutcome | str,
     if waiting:
         raise InvalidTransition(_l("The designer may answer until %(date)s; rule after that.",
                                    date=dispute.answer_due_at.strftime("%Y-%m-%d %H:%M UTC")))
-    case = dispute.case
-    outcome, designer_part = ruling_parts(case, outcome, designer_cents)
     reasoning = (reasoning or "").strip()
     if len(reasoning) < MIN_REASONING:
         raise DomainError(_l("Write the reasoning both parties will read (at least %(n)d characters).",
                              n=MIN_REASONING), field="reasoning")
     claims.require_claim(CLAIM_TYPE, dispute.id, actor=actor)
+    return dispute, reasoning
+
+
+def rule_dispute(dispute: Dispute, *, actor: User, outcome: RulingOutcome | str, reasoning: str,
+                 designer_cents: int | None = None, percent=None, approved: RulingDraft | None = None,
+                 now: datetime | None = None) -> Ruling:
+    """A resolution agent rules: full refund, full payment, or a split (cents to the designer,
+    or a percentage of the amount; the rest refunded), with a reasoning both parties read.
+    The fee is taken only on the designer's part; the case becomes "resolved" and reviews open.
+
+    The agent rules once the designer answered or the answer time passed, or at once on a
+    dispute the platform opened or one escalated near the payment's 90-day limit. A large
+    refund, or one setting aside a party's proposal, is made only by approving another agent's
+    draft (`approved`, see disputes.four_eyes and disputes.ruling).
+    Raises PermissionDenied (not an agent, or a party), InvalidTransition (closed, waiting
+    for the answer, claimed by another agent, a draft waiting), DomainError (bad amount, short
+    reasoning), SecondAgentNeeded, escrow.PaymentFailed.
+    """
+    now = now or utcnow()
+    dispute, reasoning = ruling_guard(dispute, actor=actor, reasoning=reasoning, now=now)
+    case = dispute.case
+    money = ruling_money(case, outcome, designer_cents, percent)
+    require_second_agent(dispute, money, actor=actor, approved=approved)
+    outcome, designer_part = money.outcome, money.designer_cents
     before = dispute.state
-    process.resolve_case(case, actor=actor, refund_cents=case.amount_cents - designer_part, note=reasoning, now=now)
+    process.resolve_case(case, actor=actor, refund_cents=money.refund_cents, note=reasoning, now=now)
     payment = payment_of(case, lock=False)
     ruling = Ruling(dispute_id=dispute.id, agent_id=actor.id, outcome=outcome, designer_cents=designer_part,
-                    refund_cents=case.amount_cents - designer_part, fee_cents=payment.fee_cents,
+                    refund_cents=money.refund_cents, fee_cents=payment.fee_cents,
                     currency=case.currency, reasoning=reasoning, ruled_at=now)
     db.session.add(ruling)
     for open_one in _open_proposals(dispute):

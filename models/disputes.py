@@ -197,3 +197,51 @@ class DisputeMessage(db.Model):
 
     dispute: Mapped[Dispute] = relationship()
     author: Mapped[User | None] = relationship()
+
+
+class DraftStatus(enum.Enum):
+    pending = "pending"      # waiting for a second agent
+    approved = "approved"    # a second agent approved it: the ruling was made and the money moved
+    sent_back = "sent_back"  # a second agent sent it back to its author, with a note
+    withdrawn = "withdrawn"  # its author took it back
+
+
+class RulingDraft(db.Model):
+    """A ruling one agent may not make alone (a large refund, or one setting aside a party's
+    proposal): its figures and reasoning wait for a second agent, who approves or sends it back."""
+
+    __tablename__ = "ruling_drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dispute_id: Mapped[int] = mapped_column(sa.ForeignKey("disputes.id", ondelete="CASCADE"), index=True)
+    drafted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    outcome: Mapped[RulingOutcome] = mapped_column(enum_column(RulingOutcome, "ruling_outcome"))
+    designer_cents: Mapped[int] = mapped_column()  # the designer's part before the fee
+    refund_cents: Mapped[int] = mapped_column()
+    fee_cents: Mapped[int] = mapped_column()
+    currency: Mapped[str] = mapped_column(sa.String(3))
+    # The split as the agent typed it, in hundredths of a percent (4000 = 40 %); None for an amount.
+    percent_hundredths: Mapped[int | None] = mapped_column()
+    reasoning: Mapped[str] = mapped_column(sa.Text)
+    reasons: Mapped[list] = mapped_column(sa.JSON, default=list)  # why a second agent is needed
+    status: Mapped[DraftStatus] = mapped_column(enum_column(DraftStatus, "ruling_draft_status"),
+                                                default=DraftStatus.pending)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decision_note: Mapped[str | None] = mapped_column(sa.Text)
+
+    dispute: Mapped[Dispute] = relationship()
+    drafted_by: Mapped[User | None] = relationship(foreign_keys=[drafted_by_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+
+    __table_args__ = (
+        sa.CheckConstraint("designer_cents >= 0 AND refund_cents >= 0", name="parts_not_negative"),
+        # One draft waits per dispute at a time.
+        sa.Index("uq_ruling_drafts_pending", "dispute_id", unique=True,
+                 postgresql_where=sa.text("status = 'pending'"), sqlite_where=sa.text("status = 'pending'")),
+    )
+
+    @property
+    def designer_net_cents(self) -> int:
+        return self.designer_cents - self.fee_cents

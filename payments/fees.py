@@ -5,6 +5,7 @@ the fee of every amount is exact to the cent and the same on every machine.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 FEE_RATE = Decimal("0.09")
@@ -25,6 +26,27 @@ def platform_fee(amount_cents: int) -> int:
 def designer_earnings(amount_cents: int) -> int:
     """What the designer receives for an amount the client pays."""
     return amount_cents - platform_fee(amount_cents)
+
+
+@dataclass(frozen=True)
+class SettlementSplit:
+    """How a captured amount leaves escrow: the refund, and the designer's part with its fee."""
+
+    amount_cents: int          # what was captured
+    refund_cents: int          # back to the client
+    designer_gross_cents: int  # the designer's part before the fee
+    fee_cents: int             # the platform's fee, on the designer's part only
+    designer_net_cents: int    # transferred to the designer
+
+
+def settlement_split(amount_cents: int, designer_cents: int) -> SettlementSplit:
+    """The one rule for dividing a captured amount (completion, refund, ruling, settlement):
+    the fee is taken on the designer's part only, so refund + net + fee == amount, always."""
+    if not 0 <= designer_cents <= amount_cents:
+        raise ValueError("designer_cents must be between 0 and amount_cents")
+    fee = platform_fee(designer_cents)
+    return SettlementSplit(amount_cents=amount_cents, refund_cents=amount_cents - designer_cents,
+                           designer_gross_cents=designer_cents, fee_cents=fee, designer_net_cents=designer_cents - fee)
 
 
 def client_price_for_earnings(earnings_cents: int) -> int:

@@ -1,7 +1,7 @@
 """Form fields and checks shared by every form of the web layer (storefront and back office).
 
 `MoneyField` is the one way a person types an amount: prices, search bounds, settlement
-proposals, rulings. It reads dollars and cents written plainly ("12", "12.50") and
+proposals, rulings (`PercentField` the one way to type a percentage, for a ruling's split). It reads dollars and cents written plainly ("12", "12.50") and
 hands the form integer cents, so nothing downstream ever sees a float, a NaN, an infinity or
 a third decimal that would be silently cut off ($1.005 is refused, not turned into $1.00).
 """
@@ -83,3 +83,26 @@ class Sent:
     def __call__(self, form, field) -> None:
         if not field.raw_data:
             raise StopValidation(_("This field is missing from the form. Reload the page and try again."))
+
+
+class PercentField(Field):
+    """A percentage from 0 to 100 with at most two decimals, typed plainly ("40", "33.33");
+    `.data` is a Decimal, or None when left empty. Anything else is refused with a message."""
+
+    widget = NumberInput(step="0.01", min="0", max="100")
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        raw = valuelist[0].strip() if valuelist and valuelist[0] else ""
+        if not raw:
+            return
+        shape = _AMOUNT.fullmatch(raw)
+        fraction = (shape.group(2) or "").rstrip("0") if shape else ""
+        if shape is None or len(fraction) > 2 or len(shape.group(1)) > 3 or Decimal(raw) > 100:
+            raise ValueError(_("Enter a percentage from 0 to 100 with at most two decimals, like 40 or 33.33."))
+        self.data = Decimal(raw).quantize(_CENT)
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else f"{self.data.normalize():f}"
