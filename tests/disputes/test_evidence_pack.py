@@ -42,7 +42,9 @@ def _record(*, ruled: bool = True):
                                       evidence=[("margin.png", iter([b"\x89PNG\r\n\x1a\n margin"]))])
     operations.answer_dispute(dispute, actor=designer, statement=ANSWER,
                               evidence=[("section.png", iter([b"\x89PNG\r\n\x1a\n section"]))])
-    operations.propose_settlement(dispute, actor=designer, designer_cents=6_000, note="Fair for both of us.")
+    proposal = operations.propose_settlement(dispute, actor=designer, designer_cents=6_000, note="Fair for both of us.")
+    # Withdrawn, so one agent may rule otherwise (an open proposal set aside needs a second agent).
+    operations.withdraw_settlement(proposal, actor=designer)
     if ruled:
         operations.rule_dispute(dispute, actor=agent, outcome="split", designer_cents=4_000, reasoning=REASONING)
     commit()
