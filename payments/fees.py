@@ -5,6 +5,7 @@ the fee of every amount is exact to the cent and the same on every machine.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 FEE_RATE = Decimal("0.09")
@@ -20,6 +21,26 @@ def platform_fee(amount_cents: int) -> int:
         return 0
     percent = int((Decimal(amount_cents) * FEE_RATE).quantize(Decimal(1), rounding=ROUND_HALF_UP))
     return min(amount_cents, max(percent, MINIMUM_FEE_CENTS))
+
+
+@dataclass(frozen=True)
+class Split:
+    """How an amount in escrow divides when `refund_cents` of it go back to the client."""
+
+    refund_cents: int          # back to the client
+    designer_gross_cents: int  # the designer's part before the fee
+    fee_cents: int             # the platform's fee, taken on the designer's part only
+    designer_net_cents: int    # what the designer receives
+
+
+def split_amount(amount_cents: int, *, refund_cents: int) -> Split:
+    """The one division of a settlement or ruling: what the ledger moves and what pages preview.
+    Raises ValueError when the refund is outside 0 … amount."""
+    if not 0 <= refund_cents <= amount_cents:
+        raise ValueError("refund_cents must be between 0 and amount_cents")
+    gross = amount_cents - refund_cents
+    fee = platform_fee(gross)
+    return Split(refund_cents=refund_cents, designer_gross_cents=gross, fee_cents=fee, designer_net_cents=gross - fee)
 
 
 def designer_earnings(amount_cents: int) -> int:
