@@ -13,7 +13,8 @@ from wtforms import RadioField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from backoffice.views import StaffBaseView
-from disputes import operations, rules
+from disputes import claim_checks, operations, rules
+from disputes.escalation import escalation_of, escalations_of
 from disputes.permissions import can_rule
 from disputes.record import read_dispute_file, written_record
 from extensions import commit, db
@@ -75,9 +76,11 @@ class DisputeQueueView(StaffBaseView):
             query = query.order_by(Dispute.escalated.desc(), Case.amount_cents.desc() if sort == "amount"
                                    else Dispute.opened_at.asc())
         page = db.paginate(query, page=request.args.get("page", 1, type=page_number), per_page=PER_PAGE, error_out=False)
+        now = utcnow()
         return self.render("backoffice/disputes/index.html", page=page, tab=tab, tabs=TABS, sort=sort, rules=rules,
                            claims=claims.active_claims(operations.CLAIM_TYPE, [d.id for d in page.items]),
-                           now=utcnow())
+                           now=now, checks=claim_checks.findings_of(page.items, now=now),
+                           escalations=escalations_of(page.items, now=now))
 
     def _dispute(self, dispute_id: int) -> Dispute:
         dispute = db.session.get(Dispute, dispute_id)
@@ -93,10 +96,13 @@ class DisputeQueueView(StaffBaseView):
             claim = claims.claim_item(operations.CLAIM_TYPE, dispute.id, actor=current_user)
             commit()
         record = written_record(dispute, viewer=current_user)
+        now = utcnow()
         return self.render("backoffice/disputes/detail.html", dispute=dispute, case=dispute.case, record=record,
                            claim=claim, form=form or RulingForm(formdata=None), rules=rules,
                            escrow_limit=rules.escrow_limit(dispute.case), patient=FileKind.patient_scan,
-                           action_label=case_action_label, now=utcnow(), case_money=case_money(dispute.case))
+                           action_label=case_action_label, now=now, case_money=case_money(dispute.case),
+                           findings=claim_checks.findings(dispute, now=now),
+                           escalation=escalation_of(dispute, now=now))
 
     @expose("/<int:dispute_id>/rule", methods=["POST"])
     def rule(self, dispute_id: int):
