@@ -39,7 +39,8 @@ def delivered_twice(client, designer):
 
 
 def client_downloads_last_delivery(case, client):
-    delivery = db.session.scalar(sa.select(Delivery).where(Delivery.case_id == case.id).order_by(Delivery.number.desc()))
+    delivery = db.session.scalar(sa.select(Delivery).where(Delivery.case_id == case.id)
+                                 .order_by(Delivery.number.desc()))
     file = db.session.scalar(sa.select(CaseFile).where(CaseFile.delivery_id == delivery.id)).file
     record_download(file, first_byte=0, bytes_sent=file.size, reader=client)
     commit()
