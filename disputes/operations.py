@@ -18,7 +18,6 @@ from cases import process
 from disputes import rules
 from disputes.evidence import Upload, attach_evidence
 from disputes.permissions import can_open_dispute, can_rule, party_of
-from disputes.settlement_confirmation import proposal_split
 from errors import DomainError, InvalidTransition, NotFound, PermissionDenied
 from extensions import db
 from messaging.notify import notify
@@ -259,7 +258,7 @@ def accept_settlement(proposal: SettlementProposal, *, actor: User, now: datetim
     if proposal.status != ProposalStatus.open:
         raise InvalidTransition(_l("This proposal is no longer on the table."))
     case = dispute.case
-    process.settle_case(case, actor=actor, refund_cents=proposal_split(proposal).refund_cents,
+    process.settle_case(case, actor=actor, refund_cents=case.amount_cents - proposal.designer_cents,
                         note=proposal.note or None, now=now)
     proposal.status, proposal.decided_at = ProposalStatus.accepted, now
     dispute.state, dispute.closed_at = DisputeState.settled, now

@@ -1,21 +1,20 @@
 """What accepting a settlement proposal gives each side, shown to the party before they accept.
 
-The figures come from payments.fees.split_amount, the division the ledger moves when the
-proposal is accepted (disputes.operations.accept_settlement → cases.process.settle_case →
-payments.escrow.settle), so the confirmation shows exactly what will be paid.
+The figures come from payments.fees.settlement_split, the division escrow.settle moves when
+the proposal is accepted (disputes.operations.accept_settlement → cases.process.settle_case),
+so the confirmation shows exactly what will be paid.
 """
 from __future__ import annotations
 
 from disputes.permissions import party_of
 from models.accounts import User
 from models.disputes import ProposalStatus, SettlementProposal
-from payments.fees import Split, split_amount
+from payments.fees import SettlementSplit, settlement_split
 
 
-def proposal_split(proposal: SettlementProposal) -> Split:
+def proposal_split(proposal: SettlementProposal) -> SettlementSplit:
     """The refund to the client, and the designer's gross, fee and net, if this proposal is accepted."""
-    case = proposal.dispute.case
-    return split_amount(case.amount_cents, refund_cents=case.amount_cents - proposal.designer_cents)
+    return settlement_split(proposal.dispute.case.amount_cents, proposal.designer_cents)
 
 
 def may_accept(proposal: SettlementProposal, actor: User) -> bool:

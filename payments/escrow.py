@@ -19,7 +19,7 @@ from extensions import db
 from models.cases import Case, CaseOrder
 from models.ledger import JournalKind, MovementKind, MovementState, Payment, PaymentEvent, PaymentStatus
 from payments import connect, movements
-from payments.fees import split_amount
+from payments.fees import settlement_split
 from payments.gateways import get_gateway
 from payments.gateways.base import GatewayCall, GatewayError, HoldLapsed, HoldResult, HoldStatus, PaymentDeclined
 from payments.ledger import ESCROW, PLATFORM_FEES, post_journal
@@ -142,11 +142,10 @@ def settle(case: Case, *, refund_cents: int) -> None:
         _require(payment, PaymentStatus.captured)  # out of escrow already by an attempt rolled back is fine
     if not 0 <= refund_cents <= case.amount_cents:
         raise DomainError(_l("The refund must be between 0 and the amount of the case."), field="refund")
-    split = split_amount(case.amount_cents, refund_cents=refund_cents)
-    fee = split.fee_cents
-    refund_left = refund_cents - payment.refunded_cents
+    split = settlement_split(case.amount_cents, case.amount_cents - refund_cents)
+    refund_left = split.refund_cents - payment.refunded_cents
     earnings_left = split.designer_net_cents - payment.paid_out_cents
-    fee_left = fee - payment.fee_cents
+    fee_left = split.fee_cents - payment.fee_cents
     if min(refund_left, earnings_left, fee_left) < 0:
         raise DomainError(_l("Part of this payment has already been refunded or paid out, so it cannot be divided "
                              "this way any more."), field="refund")

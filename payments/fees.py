@@ -23,29 +23,30 @@ def platform_fee(amount_cents: int) -> int:
     return min(amount_cents, max(percent, MINIMUM_FEE_CENTS))
 
 
-@dataclass(frozen=True)
-class Split:
-    """How an amount in escrow divides when `refund_cents` of it go back to the client."""
-
-    refund_cents: int          # back to the client
-    designer_gross_cents: int  # the designer's part before the fee
-    fee_cents: int             # the platform's fee, taken on the designer's part only
-    designer_net_cents: int    # what the designer receives
-
-
-def split_amount(amount_cents: int, *, refund_cents: int) -> Split:
-    """The one division of a settlement or ruling: what the ledger moves and what pages preview.
-    Raises ValueError when the refund is outside 0 … amount."""
-    if not 0 <= refund_cents <= amount_cents:
-        raise ValueError("refund_cents must be between 0 and amount_cents")
-    gross = amount_cents - refund_cents
-    fee = platform_fee(gross)
-    return Split(refund_cents=refund_cents, designer_gross_cents=gross, fee_cents=fee, designer_net_cents=gross - fee)
-
-
 def designer_earnings(amount_cents: int) -> int:
     """What the designer receives for an amount the client pays."""
     return amount_cents - platform_fee(amount_cents)
+
+
+@dataclass(frozen=True)
+class SettlementSplit:
+    """How a captured amount leaves escrow: the refund, and the designer's part with its fee."""
+
+    amount_cents: int          # what was captured
+    refund_cents: int          # back to the client
+    designer_gross_cents: int  # the designer's part before the fee
+    fee_cents: int             # the platform's fee, on the designer's part only
+    designer_net_cents: int    # transferred to the designer
+
+
+def settlement_split(amount_cents: int, designer_cents: int) -> SettlementSplit:
+    """The one rule for dividing a captured amount (completion, refund, ruling, settlement):
+    the fee is taken on the designer's part only, so refund + net + fee == amount, always."""
+    if not 0 <= designer_cents <= amount_cents:
+        raise ValueError("designer_cents must be between 0 and amount_cents")
+    fee = platform_fee(designer_cents)
+    return SettlementSplit(amount_cents=amount_cents, refund_cents=amount_cents - designer_cents,
+                           designer_gross_cents=designer_cents, fee_cents=fee, designer_net_cents=designer_cents - fee)
 
 
 def client_price_for_earnings(earnings_cents: int) -> int:
