@@ -12,7 +12,8 @@ from flask_login import current_user
 from backoffice.dispute_conversation import DisputeConversationViews
 from backoffice.ruling_views import RulingForm, RulingRoutes
 from backoffice.views import StaffBaseView
-from disputes import operations, rules
+from disputes import claim_checks, operations, rules
+from disputes.escalation import escalation_of, escalations_of
 from disputes.evidence_pack import export_evidence_pack
 from disputes.four_eyes import disputes_awaiting_second_agent
 from disputes.permissions import can_rule
@@ -68,10 +69,12 @@ class DisputeQueueView(DisputeConversationViews, RulingRoutes, StaffBaseView):
             query = query.order_by(Dispute.escalated.desc(), Case.amount_cents.desc() if sort == "amount"
                                    else Dispute.opened_at.asc())
         page = db.paginate(query, page=request.args.get("page", 1, type=page_number), per_page=PER_PAGE, error_out=False)
+        now = utcnow()
         return self.render("backoffice/disputes/index.html", page=page, tab=tab, tabs=TABS, sort=sort, rules=rules,
                            claims=claims.active_claims(operations.CLAIM_TYPE, [d.id for d in page.items]),
                            awaiting_second_agent=disputes_awaiting_second_agent([d.id for d in page.items]),
-                           now=utcnow())
+                           now=now, checks=claim_checks.findings_of(page.items, now=now),
+                           escalations=escalations_of(page.items, now=now))
 
     def _dispute(self, dispute_id: int) -> Dispute:
         dispute = db.session.get(Dispute, dispute_id)
@@ -88,10 +91,13 @@ class DisputeQueueView(DisputeConversationViews, RulingRoutes, StaffBaseView):
             claim = claims.claim_item(operations.CLAIM_TYPE, dispute.id, actor=current_user)
             commit()
         record = written_record(dispute, viewer=current_user)
+        now = utcnow()
         return self.render("backoffice/disputes/detail.html", dispute=dispute, case=dispute.case, record=record,
                            claim=claim, rules=rules, **self.ruling_context(dispute, form, preview),
                            escrow_limit=rules.escrow_limit(dispute.case), patient=FileKind.patient_scan,
-                           action_label=case_action_label, now=utcnow(), case_money=case_money(dispute.case),
+                           action_label=case_action_label, now=now, case_money=case_money(dispute.case),
+                           findings=claim_checks.findings(dispute, now=now),
+                           escalation=escalation_of(dispute, now=now),
                            **(conversation or self.conversation_context(dispute)))
 
     @expose("/<int:dispute_id>/release", methods=["POST"])

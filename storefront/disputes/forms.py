@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import MultipleFileField, SelectField, SubmitField, TextAreaField
+from wtforms import BooleanField, MultipleFileField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from disputes.rules import CLIENT_REASONS, REASON_LABELS
@@ -56,3 +56,12 @@ class DisputeMessageForm(FlaskForm):
     body = TextAreaField(_l("Your message"), validators=[DataRequired(), Length(max=STATEMENT_MAX)],
                          render_kw={"rows": 4})
     submit = SubmitField(_l("Send the message"))
+
+
+class AcceptSettlementForm(FlaskForm):
+    """Accepting a proposal moves the money at once: the party confirms the amounts first."""
+
+    confirmed = BooleanField(_l("I have read these amounts and accept this settlement"),
+                             validators=[DataRequired(_l("Tick the box to confirm these amounts. Nothing was "
+                                                         "changed."))])
+    submit = SubmitField(_l("Accept and settle"))

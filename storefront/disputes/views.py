@@ -1,15 +1,16 @@
 """The parties' side of a dispute: open it from the case, then one page for both parties."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from cases.notices import case_url
-from disputes import conversation, operations, rules
+from disputes import claim_checks, conversation, operations, rules
 from disputes.evidence_pack import export_evidence_pack
 from disputes.permissions import can_download_evidence_pack, can_open_dispute, can_view_dispute, party_of
 from disputes.record import read_dispute_file
+from disputes.settlement_confirmation import may_accept, proposal_split
 from errors import DomainError
 from extensions import commit, db
 from files.permissions import serves_stored_files
@@ -19,7 +20,8 @@ from moderation.contact_filter import ContactDetailsRefused
 from payments.case_money import case_money
 from storefront.contact_refusal import keep_refused_attempt
 from storefront.disputes.conversation import conversation_context, message_form
-from storefront.disputes.forms import AnswerForm, ConfirmForm, EvidenceForm, OpenDisputeForm, ProposalForm
+from storefront.disputes.forms import (AcceptSettlementForm, AnswerForm, ConfirmForm, EvidenceForm, OpenDisputeForm,
+                                       ProposalForm)
 from storefront.files.downloads import user_file_response
 from storefront.form_errors import show_domain_error
 
@@ -65,7 +67,7 @@ def open_dispute(case_id: int):
                     days=rules.setting("DISPUTE_ANSWER_DAYS")), "success")
             return redirect(url_for(".show", dispute_id=dispute.id))
     return render_template("disputes/open.html", case=case, form=form, refusal=refusal, case_url=case_url(case),
-                           case_money=case_money(case),
+                           case_money=case_money(case), not_delivered_warning=claim_checks.not_delivered_warning(case),
                            answer_days=rules.setting("DISPUTE_ANSWER_DAYS"))
 
 
@@ -183,15 +185,25 @@ def _proposal_or_404(dispute: Dispute, proposal_id: int) -> SettlementProposal:
     return proposal
 
 
-@bp.post("/<int:dispute_id>/proposals/<int:proposal_id>/accept")
+@bp.route("/<int:dispute_id>/proposals/<int:proposal_id>/accept", methods=["GET", "POST"])
 @login_required
 def accept_proposal(dispute_id: int, proposal_id: int):
+    """The amounts each side receives, then the confirmed acceptance; unconfirmed, nothing moves."""
     dispute = _dispute_or_404(dispute_id)
     proposal = _proposal_or_404(dispute, proposal_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    return _act(dispute, lambda: operations.accept_settlement(proposal, actor=current_user),
-                done=_("The dispute is settled. The money moved as agreed."))
+    if not may_accept(proposal, current_user):
+        flash(_("This proposal is no longer on the table."), "error")
+        return redirect(url_for(".show", dispute_id=dispute.id))
+    form, status = AcceptSettlementForm(), 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            return _act(dispute, lambda: operations.accept_settlement(proposal, actor=current_user),
+                        done=_("The dispute is settled. The money moved as agreed."))
+        if "csrf_token" in form.errors:
+            abort(400)
+        status = 400
+    return render_template("disputes/accept_settlement.html", dispute=dispute, case=dispute.case, proposal=proposal,
+                           split=proposal_split(proposal), form=form), status
 
 
 @bp.post("/<int:dispute_id>/proposals/<int:proposal_id>/withdraw")

@@ -83,7 +83,8 @@ def test_the_designer_answers_and_the_parties_settle_on_the_page(client):
     client.post("/account/logout")
     login(client, customer)
     proposal = reload(dispute).proposals[0]
-    response = client.post(f"/disputes/{dispute.id}/proposals/{proposal.id}/accept", follow_redirects=True)
+    response = client.post(f"/disputes/{dispute.id}/proposals/{proposal.id}/accept", data={"confirmed": "y"},
+                           follow_redirects=True)
     assert "Settled by agreement" in response.get_data(as_text=True)
     assert state(case) == CaseState.resolved
     assert balance(designer_account(designer.id)) == 6_000 - 540

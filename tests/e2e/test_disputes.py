@@ -33,7 +33,11 @@ def test_dispute_answer_split_ruling_and_balances(live_server, browser):
     # the client disputes the case with a photo
     context, page = _as(browser, base, customer.email)
     page.goto(f"{base}/disputes/new/{case.id}")
+    page.select_option("#reason", "not_delivered")  # the case has a delivery: the form points it out
+    assert page.is_visible("#not-delivered-warning")
+    assert "This case has 1 delivery" in page.inner_text("#not-delivered-warning")
     page.select_option("#reason", "not_per_prescription")
+    assert not page.is_visible("#not-delivered-warning")
     page.fill("#statement", STATEMENT)
     page.set_input_files("#evidence", files=[{"name": "margin-36.png", "mimeType": "image/png",
                                               "buffer": b"\x89PNG\r\n\x1a\n margin photo"}])
