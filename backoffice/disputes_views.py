@@ -12,6 +12,7 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from backoffice.evidence_requests_views import EvidenceRequestActions, evidence_requests_context
 from backoffice.views import StaffBaseView
 from disputes import operations, rules
 from disputes.permissions import can_rule
@@ -53,7 +54,7 @@ class RulingForm(FlaskForm):
                               validators=[DataRequired(), Length(min=operations.MIN_REASONING, max=5000)])
 
 
-class DisputeQueueView(StaffBaseView):
+class DisputeQueueView(EvidenceRequestActions, StaffBaseView):
     roles = (StaffRole.resolution_agent,)
 
     def __init__(self):
@@ -96,7 +97,8 @@ class DisputeQueueView(StaffBaseView):
         return self.render("backoffice/disputes/detail.html", dispute=dispute, case=dispute.case, record=record,
                            claim=claim, form=form or RulingForm(formdata=None), rules=rules,
                            escrow_limit=rules.escrow_limit(dispute.case), patient=FileKind.patient_scan,
-                           action_label=case_action_label, now=utcnow(), case_money=case_money(dispute.case))
+                           action_label=case_action_label, now=utcnow(), case_money=case_money(dispute.case),
+                           **evidence_requests_context(dispute))
 
     @expose("/<int:dispute_id>/rule", methods=["POST"])
     def rule(self, dispute_id: int):

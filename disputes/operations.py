@@ -68,6 +68,11 @@ def _lock(dispute: Dispute) -> Dispute:
                               .execution_options(populate_existing=True)).scalar_one()
 
 
+def lock_dispute(dispute: Dispute) -> Dispute:
+    """The case, then the dispute, locked for the resolution centre's other modules."""
+    return _lock(dispute)
+
+
 def _require_active(dispute: Dispute) -> None:
     if not dispute.is_active:
         raise InvalidTransition(_l("This dispute is closed: %(state)s.", state=rules.STATE_LABELS[dispute.state]))

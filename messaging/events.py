@@ -16,6 +16,8 @@ EVENTS: dict[str, object] = {
     "case_cancelled": _l("Case cancelled"),
     "case_expired": _l("Case request expired"),
     "case_resolved": _l("Dispute resolved"),
+    "evidence_requested": _l("Evidence requested by the resolution centre"),
+    "evidence_answered": _l("Evidence request answered"),
     "review_received": _l("New review"),
     "listing_approved": _l("Listing approved"),
     "listing_rejected": _l("Listing rejected"),
@@ -29,7 +31,8 @@ EVENTS: dict[str, object] = {
 GROUPS: list[tuple[object, list[str]]] = [
     (_l("Messages"), ["message_new"]),
     (_l("Cases"), ["case_new", "case_accepted", "case_rejected", "case_delivered", "case_revision",
-                   "case_completed", "case_disputed", "case_cancelled", "case_expired", "case_resolved"]),
+                   "case_completed", "case_disputed", "case_cancelled", "case_expired", "case_resolved",
+                   "evidence_requested", "evidence_answered"]),
     (_l("Reviews and payouts"), ["review_received", "payout_sent"]),
     (_l("Profile and listings"), ["listing_approved", "listing_rejected", "profile_approved",
                                   "profile_rejected", "verification_result"]),
