@@ -145,15 +145,16 @@ def test_the_ruling_due_date_is_extended_by_the_request_and_capped_by_the_escrow
     assert due.at == limit and due.capped and due.extended_days == 3
 
 
-def test_the_page_shows_the_extended_ruling_due_date(client):
+def test_the_pages_show_the_extended_ruling_due_date(client):
     customer, designer, agent = people()
-    _case, dispute = disputed(customer, designer)
+    case, dispute = disputed(customer, designer)
     request = _ask(dispute, agent, days=4)
     due = ruling_due(reload(dispute))
     login(client, customer)
-    page = client.get(f"/disputes/{dispute.id}").get_data(as_text=True)
-    assert due.at.strftime("%Y-%m-%d") in page
-    assert (f"extended by 4 days for the evidence request of {request.asked_at.strftime('%Y-%m-%d')}") in page
+    extension = f"extended by 4 days for the evidence request of {request.asked_at.strftime('%Y-%m-%d')}"
+    for url in (f"/disputes/{dispute.id}", f"/cases/{case.reference}"):  # the dispute and the case page alike
+        page = client.get(url).get_data(as_text=True)
+        assert f"Ruling due by {due.at.strftime('%Y-%m-%d %H:%M UTC')}" in page and extension in page, url
 
 
 def test_only_a_resolution_agent_with_the_second_factor_asks_for_evidence(client):
