@@ -37,7 +37,7 @@ class EvidenceAnswerForm(FlaskForm):
     """The answer to one evidence request; prefixed with the request ("request-<id>") so that
     several on one page keep their own fields."""
 
-    text = TextAreaField(_l("Your answer"), validators=[DataRequired(), Length(min=10, max=STATEMENT_MAX)],
+    text = TextAreaField(_l("Your answer to this request"), validators=[DataRequired(), Length(min=10, max=STATEMENT_MAX)],
                          render_kw={"rows": 5})
     kind = RadioField(_l("What are you attaching?"), default="evidence", validators=[DataRequired()], choices=[
         ("evidence", _l("Designs, screenshots, photos or documents")),

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from disputes import evidence_requests
+from disputes import evidence_requests, operations
 from disputes.ruling_due import ruling_due
 from errors import DomainError, NotFound, PermissionDenied
 from extensions import commit, db
@@ -93,6 +93,15 @@ def test_a_patient_scan_in_an_answer_is_refused_and_nothing_is_kept(files, kind)
     assert reload(request).answered_at is None
     assert db.session.scalar(sa.select(sa.func.count(DisputeEvidence.id))) == 0
     assert db.session.scalar(sa.select(sa.func.count(StoredFile.id)).where(StoredFile.owner_id == designer.id)) == 1
+
+
+def test_a_scanner_export_is_refused_as_any_dispute_evidence_too():
+    customer, designer, _agent = people()
+    _case, dispute = disputed(customer, designer)
+    with pytest.raises(DomainError, match="Patient scans cannot be given as evidence"):
+        operations.add_evidence(dispute, actor=customer, evidence=[("lower.dcm", iter([DICOM]))])
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count(DisputeEvidence.id))) == 0
 
 
 def test_the_patient_scan_refusal_is_said_on_the_page(client):
