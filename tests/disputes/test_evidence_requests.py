@@ -20,7 +20,7 @@ from models.messaging import Notification
 from models.moderation import AuditEntry
 from models.types import utcnow
 from tests.backoffice.factories import make_staff, staff_login
-from tests.disputes.factories import disputed, people, reload, upload
+from tests.disputes.factories import disputed, people, reload
 from tests.factories import login, make_user
 
 WHAT = "A screenshot of the margin line as you traced it on tooth 36."
