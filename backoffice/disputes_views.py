@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from backoffice.dispute_conversation import DisputeConversationViews
 from backoffice.ruling_views import RulingForm, RulingRoutes
+from backoffice.evidence_requests_views import EvidenceRequestActions, evidence_requests_context
 from backoffice.views import StaffBaseView
 from disputes import claim_checks, operations, rules
 from disputes.escalation import escalation_of, escalations_of
@@ -46,7 +47,7 @@ def queue_figures() -> list[dict]:
              "url": url_for("resolution.index_view", tab="escalated"), "roles": DisputeQueueView.roles}]
 
 
-class DisputeQueueView(DisputeConversationViews, RulingRoutes, StaffBaseView):
+class DisputeQueueView(DisputeConversationViews, RulingRoutes, EvidenceRequestActions, StaffBaseView):
     roles = (StaffRole.resolution_agent,)
     extra_js = ["/static/js/backoffice.js", "/static/js/ruling.js"]
 
@@ -98,7 +99,8 @@ class DisputeQueueView(DisputeConversationViews, RulingRoutes, StaffBaseView):
                            action_label=case_action_label, now=now, case_money=case_money(dispute.case),
                            findings=claim_checks.findings(dispute, now=now),
                            escalation=escalation_of(dispute, now=now),
-                           **(conversation or self.conversation_context(dispute)))
+                           **(conversation or self.conversation_context(dispute)),
+                           **evidence_requests_context(dispute))
 
     @expose("/<int:dispute_id>/release", methods=["POST"])
     def release(self, dispute_id: int):

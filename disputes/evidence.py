@@ -18,6 +18,11 @@ from models.types import utcnow
 
 MAX_FILES_PER_PARTY = 10
 _IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".heic"}
+# Scanner exports (DICOM, 3Shape's .dcm): patient data, which staff never read.
+_SCAN_SUFFIXES = {".dcm", ".dicom"}
+DICOM_TYPE = "application/dicom"
+PATIENT_SCAN_REFUSED = _l("Patient scans cannot be given as evidence: only the two parties of the case may read "
+                          "them, never the resolution centre. Send screenshots of the scan instead.")
 
 # (file name, stream of bytes) as the view received it.
 Upload = tuple[str, Iterable[bytes]]
@@ -32,11 +37,14 @@ def evidence_kind(filename: str) -> FileKind:
     return FileKind.document
 
 
-def attach_evidence(dispute: Dispute, uploads: list[Upload], *, actor: User, party: DisputeParty) -> list[DisputeEvidence]:
-    """Store the uploads for `actor` and attach them to the dispute as `party`'s evidence.
+def attach_evidence(dispute: Dispute, uploads: list[Upload], *, actor: User, party: DisputeParty,
+                    request_id: int | None = None) -> list[DisputeEvidence]:
+    """Store the uploads for `actor` and attach them to the dispute as `party`'s evidence
+    (answering the evidence request `request_id`, if given).
 
-    Raises DomainError when the party would have more than MAX_FILES_PER_PARTY files, or a
-    file is larger than the platform accepts (nothing of this call is kept then).
+    Raises DomainError when the party would have more than MAX_FILES_PER_PARTY files, a file
+    is a patient scan (by its name or its bytes), or a file is larger than the platform
+    accepts (nothing of this call is kept then).
     """
     uploads = [(name, stream) for name, stream in uploads if name]
     if not uploads:
@@ -46,10 +54,15 @@ def attach_evidence(dispute: Dispute, uploads: list[Upload], *, actor: User, par
     if held + len(uploads) > MAX_FILES_PER_PARTY:
         raise DomainError(_l("Each party may give at most %(n)d evidence files.", n=MAX_FILES_PER_PARTY),
                           field="evidence")
+    if any(PurePosixPath(name.lower()).suffix in _SCAN_SUFFIXES for name, _stream in uploads):
+        raise DomainError(PATIENT_SCAN_REFUSED, field="evidence")
     rows = []
     for name, stream in uploads:
         stored = store_file(stream, owner=actor, filename=name, kind=evidence_kind(name))
-        row = DisputeEvidence(dispute_id=dispute.id, party=party, file_id=stored.id, added_at=utcnow())
+        if stored.content_type == DICOM_TYPE:  # renamed, but its bytes say it is a scan
+            raise DomainError(PATIENT_SCAN_REFUSED, field="evidence")
+        row = DisputeEvidence(dispute_id=dispute.id, party=party, file_id=stored.id, added_at=utcnow(),
+                              request_id=request_id)
         db.session.add(row)
         rows.append(row)
     db.session.flush()

@@ -38,6 +38,7 @@ OUTCOME_LABELS = {
 DEFAULTS = {
     "DISPUTE_ANSWER_DAYS": 5,       # the designer answers within this many days
     "DISPUTE_ESCALATE_DAYS": 10,    # escalate when fewer days than this remain before Stripe's limit
+    "DISPUTE_RULING_DAYS": 14,      # the agent rules this many days after the answer time ends
     "ESCROW_LIMIT_DAYS": 90,        # how long a captured payment may stay with the platform
 }
 

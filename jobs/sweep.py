@@ -36,6 +36,7 @@ SWEEPS: list[str] = [
     "disputes.deadlines:open_missing_disputes",
     "disputes.deadlines:mark_unanswered",
     "disputes.deadlines:escalate_near_limit",
+    "disputes.evidence_requests:flag_overdue_requests",
     "payments.reconciliation:reconcile_payments",
 ]
 

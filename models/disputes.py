@@ -99,6 +99,9 @@ class DisputeEvidence(db.Model):
     party: Mapped[DisputeParty] = mapped_column(enum_column(DisputeParty, "dispute_party"))
     file_id: Mapped[int] = mapped_column(sa.ForeignKey("stored_files.id"))
     added_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The agent's evidence request this file answers (None: given with a statement or added freely).
+    request_id: Mapped[int | None] = mapped_column(sa.ForeignKey("evidence_requests.id", ondelete="SET NULL"),
+                                                   index=True)
 
     dispute: Mapped[Dispute] = relationship(back_populates="evidence")
     file = relationship("StoredFile")
@@ -245,3 +248,32 @@ class RulingDraft(db.Model):
     @property
     def designer_net_cents(self) -> int:
         return self.designer_cents - self.fee_cents
+
+
+class EvidenceRequest(db.Model):
+    """A resolution agent asks one party for specific evidence by a date; the party answers once
+    with a text and files (DisputeEvidence rows naming the request). While it runs the ruling
+    is due later (disputes/ruling_due.py); unanswered on its date, the sweep flags it."""
+
+    __tablename__ = "evidence_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dispute_id: Mapped[int] = mapped_column(sa.ForeignKey("disputes.id", ondelete="CASCADE"), index=True)
+    party: Mapped[DisputeParty] = mapped_column(enum_column(DisputeParty, "evidence_request_party"))
+    asked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    what: Mapped[str] = mapped_column(sa.Text)
+    asked_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    answer: Mapped[str | None] = mapped_column(sa.Text)
+    overdue_flagged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    dispute: Mapped[Dispute] = relationship()
+    asked_by: Mapped[User | None] = relationship()
+    files: Mapped[list[DisputeEvidence]] = relationship(order_by="DisputeEvidence.id", viewonly=True)
+
+    __table_args__ = (sa.CheckConstraint("due_at > asked_at", name="due_after_asked"),)
+
+    @property
+    def is_open(self) -> bool:
+        return self.answered_at is None

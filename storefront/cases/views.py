@@ -14,6 +14,7 @@ from cases.permissions import can_view_case, is_party
 from cases.prescription import ARCH_LABELS, CONTACTS, MATERIALS, QUADRANTS, RESTORATIONS
 from cases.queries import case_counts, my_cases_page
 from cases.states import STATE_LABELS, state_badge
+from disputes.ruling_due import ruling_due
 from errors import DomainError, NotFound
 from extensions import commit, db
 from files.permissions import serves_stored_files
@@ -215,7 +216,7 @@ def show(reference: str):
         from payments.invoices import invoices_of_case
 
         invoices = invoices_of_case(case.id, viewer=current_user)
-    dispute_url = None
+    dispute_url = due = None
     if case.state in (CaseState.disputed, CaseState.resolved) and "disputes.show" in current_app.view_functions:
         from disputes.operations import dispute_url as url_of
         from models.disputes import Dispute
@@ -223,8 +224,9 @@ def show(reference: str):
         dispute = db.session.scalar(sa.select(Dispute).where(Dispute.case_id == case.id)
                                     .order_by(Dispute.id.desc()).limit(1))
         dispute_url = url_of(dispute) if dispute is not None else None
+        due = ruling_due(dispute) if dispute is not None and dispute.is_active else None
     return render_template(
-        "cases/show.html", case=case, actions=actions, invoices=invoices, dispute_url=dispute_url,
+        "cases/show.html", case=case, actions=actions, invoices=invoices, dispute_url=dispute_url, ruling_due=due,
         payment_unconfirmed=bool(movements.unconfirmed(case.id)),
         case_money=case_money(case),
         role=("client" if current_user.id == case.client_id else "designer" if current_user.id == case.designer_id

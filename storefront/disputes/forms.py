@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, MultipleFileField, SelectField, SubmitField, TextAreaField
+from wtforms import BooleanField, MultipleFileField, RadioField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from disputes.rules import CLIENT_REASONS, REASON_LABELS
@@ -31,6 +31,19 @@ class AnswerForm(FlaskForm):
 class EvidenceForm(FlaskForm):
     evidence = MultipleFileField(_l("Add evidence files"), validators=[DataRequired()])
     submit = SubmitField(_l("Add the files"))
+
+
+class EvidenceAnswerForm(FlaskForm):
+    """The answer to one evidence request; prefixed with the request ("request-<id>") so that
+    several on one page keep their own fields."""
+
+    text = TextAreaField(_l("Your answer to this request"), validators=[DataRequired(), Length(min=10, max=STATEMENT_MAX)],
+                         render_kw={"rows": 5})
+    kind = RadioField(_l("What are you attaching?"), default="evidence", validators=[DataRequired()], choices=[
+        ("evidence", _l("Designs, screenshots, photos or documents")),
+        ("patient_scan", _l("Patient scans (intra-oral scans, DICOM)"))])
+    evidence = MultipleFileField(_l("Files (optional)"))
+    submit = SubmitField(_l("Send my answer to the resolution centre"))
 
 
 class ProposalForm(FlaskForm):

@@ -6,22 +6,24 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from cases.notices import case_url
-from disputes import claim_checks, conversation, operations, rules
+from disputes import claim_checks, conversation, evidence_requests, operations, rules
 from disputes.evidence_pack import export_evidence_pack
 from disputes.permissions import can_download_evidence_pack, can_open_dispute, can_view_dispute, party_of
 from disputes.record import read_dispute_file
+from disputes.ruling_due import ruling_due
 from disputes.settlement_confirmation import may_accept, proposal_split
 from errors import DomainError
 from extensions import commit, db
 from files.permissions import serves_stored_files
 from models.cases import Case, CaseState
-from models.disputes import Dispute, DisputeParty, ProposalStatus, SettlementProposal
+from models.disputes import Dispute, DisputeParty, EvidenceRequest, ProposalStatus, SettlementProposal
 from moderation.contact_filter import ContactDetailsRefused
+from models.types import utcnow
 from payments.case_money import case_money
 from storefront.contact_refusal import keep_refused_attempt
 from storefront.disputes.conversation import conversation_context, message_form
-from storefront.disputes.forms import (AcceptSettlementForm, AnswerForm, ConfirmForm, EvidenceForm, OpenDisputeForm,
-                                       ProposalForm)
+from storefront.disputes.forms import (AcceptSettlementForm, AnswerForm, ConfirmForm, EvidenceAnswerForm, EvidenceForm,
+                                       OpenDisputeForm, ProposalForm)
 from storefront.files.downloads import user_file_response
 from storefront.form_errors import show_domain_error
 
@@ -100,8 +102,20 @@ def _show(dispute: Dispute, *, status: int = 200, refusal=None, **forms):
         proposal_form=forms.get("proposal_form") or ProposalForm(formdata=None),
         evidence_form=forms.get("evidence_form") or EvidenceForm(formdata=None),
         confirm_form=ConfirmForm(formdata=None), Party=DisputeParty,
-        **conversation_context(dispute, current_user, forms.get("message_form")))
+        **conversation_context(dispute, current_user, forms.get("message_form")),
+        **_evidence_requests(dispute, party, forms.get("evidence_answer_form")))
     return page, status
+
+
+def _evidence_requests(dispute: Dispute, party: DisputeParty | None, posted: EvidenceAnswerForm | None) -> dict:
+    """The evidence-request panel: every request, and an answer form for each open one asked of me."""
+    requests = evidence_requests.requests_of(dispute)
+    answer_forms = {r.id: posted if posted is not None and posted.request_id == r.id
+                    else EvidenceAnswerForm(formdata=None, prefix=f"request-{r.id}")
+                    for r in requests if r.party == party and r.is_open}
+    return {"evidence_requests": requests, "answer_forms": answer_forms, "ruling_due": ruling_due(dispute),
+            "request_overdue": evidence_requests.is_overdue, "party_labels": evidence_requests.PARTY_LABELS,
+            "now": utcnow()}
 
 
 def _act(dispute: Dispute, act, *, done: str, form=None, form_name: str | None = None):
@@ -149,6 +163,22 @@ def add_evidence(dispute_id: int):
         return _invalid(dispute, form, "evidence_form")
     return _act(dispute, lambda: operations.add_evidence(dispute, actor=current_user, evidence=_uploads(form.evidence)),
                 done=_("The files were added to the dispute."), form=form, form_name="evidence_form")
+
+
+@bp.post("/<int:dispute_id>/evidence-requests/<int:request_id>/answer")
+@login_required
+def answer_evidence_request(dispute_id: int, request_id: int):
+    dispute = _dispute_or_404(dispute_id)
+    asked = db.session.get(EvidenceRequest, request_id)
+    if asked is None or asked.dispute_id != dispute.id:
+        abort(404)
+    form = EvidenceAnswerForm(prefix=f"request-{asked.id}")
+    form.request_id = asked.id
+    if not form.validate_on_submit():
+        return _invalid(dispute, form, "evidence_answer_form")
+    return _act(dispute, lambda: evidence_requests.answer_evidence_request(
+                    asked, actor=current_user, text=form.text.data, files=_uploads(form.evidence), kind=form.kind.data),
+                done=_("Your answer was sent to the resolution centre."), form=form, form_name="evidence_answer_form")
 
 
 @bp.post("/<int:dispute_id>/proposals")
