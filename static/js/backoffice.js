@@ -15,7 +15,9 @@
   } catch (error) {
     zone = "";
   }
-  var format = new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
+  // Flask-Admin's page has no lang attribute: the layout names the page's language in a meta tag.
+  var language = document.querySelector("meta[name=language]");
+  var format = new Intl.DateTimeFormat((language && language.content) || undefined, {
     year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short"
   });
   // Only moments with an explicit offset: a naive one would be misread as local time.
