@@ -2,7 +2,8 @@
 
 The table below says how to drive each route with a valid action and which audit action it must
 write. A route added to the back office without a line here (or in NOT_AUDITED, with the reason it
-writes nothing) fails `test_every_back_office_post_route_is_in_the_table`.
+writes nothing) fails `test_every_back_office_post_route_is_in_the_table`. Pages that open private
+content (a flagged thread, an identity document, a dispute's file) are written down on each opening too.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from extensions import commit, db
 from listings import operations as listings
 from listings.rules import LISTING_REJECTION_REASONS
 from models.accounts import StaffRole, User
+from models.cases import CaseFile
 from models.disputes import Dispute, DisputeState
 from models.moderation import AuditEntry, ViolationSource
 from moderation import kyc, suspension
@@ -45,6 +47,7 @@ class Post:
     staff: User
     url: str
     data: dict = field(default_factory=dict)
+    method: str = "post"
 
 
 # ---- how each route is driven ------------------------------------------------------------------
@@ -240,6 +243,36 @@ AUDITED: dict[str, tuple[str, Callable]] = {
 }
 
 
+# ---- openings of private content: reading is written down too ------------------------------------
+
+def open_violation(app, client):
+    return Post(_moderator(client), f"/backoffice/violations/{_violation().id}", method="get")
+
+
+def open_identity_document(app, client):
+    submission = _submission(app)
+    verifier = _verifier(client)
+    client.get(f"/backoffice/verifications/{submission.id}")  # the verifier takes the submission
+    public_id = submission.documents[0].stored_file.public_id
+    return Post(verifier, f"/backoffice/verifications/document/{public_id}", method="get")
+
+
+def open_dispute_file(app, client):
+    customer, designer, _agent = people()
+    case, dispute = disputed(customer, designer)
+    delivery = db.session.scalar(sa.select(CaseFile).where(CaseFile.case_id == case.id, CaseFile.delivery_id.isnot(None)))
+    agent = make_staff(StaffRole.resolution_agent)
+    staff_login(client, agent)
+    return Post(agent, f"/backoffice/resolution/{dispute.id}/files/{delivery.file.public_id}", method="get")
+
+
+OPENINGS: dict[str, tuple[str, Callable]] = {
+    "violations.detail": ("violation.read", open_violation),
+    "verifications.document": ("verification.document_opened", open_identity_document),
+    "resolution.download": ("dispute.file_read", open_dispute_file),
+}
+
+
 def back_office_post_endpoints(app) -> set[str]:
     return {rule.endpoint for rule in app.url_map.iter_rules()
             if rule.rule.startswith("/backoffice") and "POST" in rule.methods}
@@ -253,13 +286,13 @@ def test_every_back_office_post_route_is_in_the_table(app):
     assert not set(AUDITED) & set(NOT_AUDITED)
 
 
-@pytest.mark.parametrize("endpoint", sorted(AUDITED))
-def test_each_back_office_post_route_writes_an_audit_row(app, client, request_context, endpoint):
-    action, drive = AUDITED[endpoint]
+@pytest.mark.parametrize("endpoint", sorted(AUDITED) + sorted(OPENINGS))
+def test_each_back_office_post_route_and_each_opening_writes_an_audit_row(app, client, request_context, endpoint):
+    action, drive = AUDITED.get(endpoint) or OPENINGS[endpoint]
     post = drive(app, client)
     last = db.session.scalar(sa.select(sa.func.max(AuditEntry.id))) or 0
 
-    response = client.post(post.url, data=post.data)
+    response = client.open(post.url, method=post.method.upper(), data=post.data)
 
     assert response.status_code in (200, 302), response.get_data(as_text=True)[:500]
     db.session.expire_all()
