@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 import sqlalchemy as sa
 from flask_login import current_user
 
+from backoffice.audit_words import action_words, object_label
 from backoffice.permissions import is_staff_with
 from extensions import db
 from models.accounts import StaffRoleGrant, User
@@ -55,5 +56,6 @@ def dashboard_figures() -> dict:
     ).all()
     recent = db.session.scalars(sa.select(AuditEntry).where(visible_to(current_user))
                                 .order_by(AuditEntry.at.desc()).limit(10)).all()
+    recent = [{"entry": e, "words": action_words(e.action), "object": object_label(e.object_type)} for e in recent]
     return {"queues": queues, "decisions_today": decisions, "recent": recent,
             "week_ago": now - timedelta(days=7)}

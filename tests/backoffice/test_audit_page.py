@@ -121,3 +121,29 @@ def test_a_date_that_is_not_a_date_is_said_and_left_out(client):
 
 def _actions(client, query: str) -> list[str]:
     return sorted(row["Action"] for row in _export(client, query) if not row["Action"].startswith("staff."))
+
+
+def test_the_dashboards_latest_actions_are_in_words_and_of_the_viewers_area_only(client):
+    verifier = make_staff(StaffRole.verifier, name="Vera Verifier")
+    record_action("verification.document_opened", ("VerificationSubmission", 5), actor=verifier)
+    record_action("listing.approved", ("Listing", 9), actor=None)
+    commit()
+    staff_login(client, make_staff(StaffRole.moderator))
+
+    page = client.get("/backoffice/").get_data(as_text=True)
+
+    assert "approved the listing" in page and "Listing #9" in page
+    assert "opened an identity document" not in page and "verification.document_opened" not in page
+    assert 'href="/backoffice/audit-log/"' in page
+
+
+def test_the_payment_mismatch_figure_opens_the_log_on_those_entries(client):
+    record_action("payment.mismatch", ("Case", 4), actor=None, before={"ledger": 100}, after={"provider": 90})
+    record_action("listing.approved", ("Listing", 9), actor=None)
+    commit()
+    staff_login(client, make_staff(StaffRole.admin))
+
+    dashboard = client.get("/backoffice/").get_data(as_text=True)
+    assert 'href="/backoffice/audit-log/?action=payment.mismatch"' in dashboard
+    page = _page(client, "?action=payment.mismatch")
+    assert ">payment.mismatch</code>" in page and ">listing.approved</code>" not in page
