@@ -147,3 +147,15 @@ def test_the_payment_mismatch_figure_opens_the_log_on_those_entries(client):
     assert 'href="/backoffice/audit-log/?action=payment.mismatch"' in dashboard
     page = _page(client, "?action=payment.mismatch")
     assert ">payment.mismatch</code>" in page and ">listing.approved</code>" not in page
+
+
+def test_the_account_page_history_keeps_other_areas_out(client):
+    verifier = make_staff(StaffRole.verifier, name="Vera Verifier")
+    record_action("verification.document_opened", ("VerificationSubmission", 5), actor=verifier)
+    record_action("account.suspended", verifier, actor=None, reason="checked")
+    commit()
+    staff_login(client, make_staff(StaffRole.moderator))
+
+    page = client.get(f"/backoffice/accounts/{verifier.id}").get_data(as_text=True)
+
+    assert "account.suspended" in page and "verification.document_opened" not in page
