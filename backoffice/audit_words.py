@@ -94,7 +94,7 @@ SHORT = 60  # characters of a value shown in a diff cell
 
 
 def action_words(action: str) -> str:
-    """The sentence for a code; an unknown code still reads as words ("case.grant_revisions" → "case: grant revisions")."""
+    """The sentence for a code; an unknown one still reads as words ("case.x_y" → "case: x y")."""
     words = ACTION_WORDS.get(action)
     if words is not None:
         return str(words)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import csv as csv_module
 import io
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import sqlalchemy as sa
 

@@ -260,7 +260,8 @@ def open_identity_document(app, client):
 def open_dispute_file(app, client):
     customer, designer, _agent = people()
     case, dispute = disputed(customer, designer)
-    delivery = db.session.scalar(sa.select(CaseFile).where(CaseFile.case_id == case.id, CaseFile.delivery_id.isnot(None)))
+    delivery = db.session.scalar(sa.select(CaseFile).where(CaseFile.case_id == case.id,
+                                                           CaseFile.delivery_id.isnot(None)))
     agent = make_staff(StaffRole.resolution_agent)
     staff_login(client, agent)
     return Post(agent, f"/backoffice/resolution/{dispute.id}/files/{delivery.file.public_id}", method="get")
