@@ -54,12 +54,11 @@ class AuditFilters:
             if not values[name]:
                 continue
             try:
-                day = date.fromisoformat(values[name])
-            except ValueError:
+                bounds[name] = datetime.combine(date.fromisoformat(values[name]) + shift, time(),
+                                                tzinfo=zone).astimezone(timezone.utc)
+            except (ValueError, OverflowError):  # not a date, or past the last one a datetime holds
                 problems.append(name)
                 values[name] = ""
-                continue
-            bounds[name] = datetime.combine(day + shift, time(), tzinfo=zone).astimezone(timezone.utc)
         return cls(values, bounds.get("since"), bounds.get("until"), tuple(problems))
 
     def apply(self, query: sa.Select) -> sa.Select:
