@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import re
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 _NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
@@ -32,3 +32,17 @@ class CsvWriter:
 
     def writerow(self, cells: Iterable[Any]):
         return self._writer.writerow([safe_cell(cell) for cell in cells])
+
+
+class _Echo:
+    """A file whose write hands the line back, so that an export streams row by row."""
+
+    def write(self, line: str) -> str:
+        return line
+
+
+def csv_lines(rows: Iterable[Iterable[Any]]) -> Iterator[str]:
+    """Each row as one CSV line through CsvWriter, for a streamed download."""
+    writer = CsvWriter(_Echo())
+    for row in rows:
+        yield writer.writerow(row)

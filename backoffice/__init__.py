@@ -25,10 +25,11 @@ def csp_nonce() -> str:
 def init_backoffice(app: Flask) -> Admin:
     from backoffice import second_factor
     from backoffice.accounts_views import AccountsView
+    from backoffice.audit_views import AuditLogView
     from backoffice.disputes_views import register_dispute_views
     from backoffice.kyc_views import VerificationQueueView
     from backoffice.queues import ListingQueueView, ProfileQueueView
-    from backoffice.views import AuditLogView, DashboardView
+    from backoffice.views import DashboardView
     from backoffice.violations_views import ViolationsView
 
     app.register_blueprint(second_factor.bp)

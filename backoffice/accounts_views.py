@@ -17,6 +17,7 @@ from extensions import db
 from models.accounts import StaffRole, User
 from models.moderation import AuditEntry, Violation
 from moderation import permissions, second_factor, staff, suspension, violations
+from moderation.audit_areas import visible_to
 from url_numbers import page_number
 
 PER_PAGE = 40
@@ -46,7 +47,8 @@ class AccountsView(StaffBaseView):
         user = self._user(user_id)
         history = db.session.scalars(sa.select(AuditEntry).where(
             sa.or_(sa.and_(AuditEntry.object_type == "User", AuditEntry.object_id == str(user.id)),
-                   AuditEntry.actor_id == user.id)).order_by(AuditEntry.at.desc()).limit(50)).all()
+                   AuditEntry.actor_id == user.id), visible_to(current_user))
+            .order_by(AuditEntry.at.desc()).limit(50)).all()
         user_violations = db.session.scalars(sa.select(Violation).where(Violation.user_id == user.id)
                                              .order_by(Violation.created_at.desc()).limit(50)).all()
         return self.render("backoffice/accounts/detail.html", user=user, history=history,

@@ -5,11 +5,14 @@ import importlib
 from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
+from flask_login import current_user
 
+from backoffice.audit_words import action_words, object_label
 from backoffice.permissions import is_staff_with
 from extensions import db
 from models.accounts import StaffRoleGrant, User
 from models.moderation import AuditEntry
+from moderation.audit_areas import visible_to
 
 # "module:function" returning a list of {"name", "size", "oldest", "url", "roles"}: each staff
 # member sees the figures of the queues their roles open.
@@ -51,6 +54,8 @@ def dashboard_figures() -> dict:
         .where(AuditEntry.at >= since, AuditEntry.actor_id.in_(staff))
         .group_by(User.id, User.display_name).order_by(sa.func.count(AuditEntry.id).desc())
     ).all()
-    recent = db.session.scalars(sa.select(AuditEntry).order_by(AuditEntry.at.desc()).limit(10)).all()
+    recent = db.session.scalars(sa.select(AuditEntry).where(visible_to(current_user))
+                                .order_by(AuditEntry.at.desc()).limit(10)).all()
+    recent = [{"entry": e, "words": action_words(e.action), "object": object_label(e.object_type)} for e in recent]
     return {"queues": queues, "decisions_today": decisions, "recent": recent,
             "week_ago": now - timedelta(days=7)}

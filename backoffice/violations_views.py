@@ -56,7 +56,8 @@ class ViolationsView(StaffBaseView):
         claim = claims.active_claim("violation", violation.id)
         if violation.status == ViolationStatus.open and (claim is None or claim.moderator_id == current_user.id):
             claim = claims.claim_item("violation", violation.id, actor=current_user)
-            commit()
+        violations.record_reading(violation, actor=current_user)
+        commit()
         history = db.session.scalars(sa.select(Violation).where(Violation.user_id == violation.user_id,
                                                                 Violation.id != violation.id)
                                      .order_by(Violation.created_at.desc()).limit(20)).all()

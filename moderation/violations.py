@@ -59,6 +59,14 @@ def report_user(reported: User, *, reporter: User, reason: str, note: str = "", 
     return violation
 
 
+def record_reading(violation: Violation, *, actor: User) -> None:
+    """A moderator opened the violation and the text or thread it flags: private words, so each
+    opening is in the audit log (in the caller's unit of work)."""
+    permissions.require(permissions.can_moderate(actor))
+    record_action("violation.read", violation, actor=actor,
+                  after={"source": violation.source.value, "source_ref": violation.source_ref})
+
+
 def _open_violation(violation: Violation, actor: User) -> Violation:
     permissions.require(permissions.can_moderate(actor))
     violation = db.session.get(Violation, violation.id, with_for_update=True, populate_existing=True)

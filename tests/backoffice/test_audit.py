@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import csv as csv_module
 import io
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import sqlalchemy as sa
 
@@ -15,14 +15,6 @@ from tests.backoffice.factories import make_staff, staff_login
 from tests.factories import make_user
 
 
-def _filter_arg(app, label: str) -> str:
-    view = next(v for v in app.extensions["admin"][0]._views if getattr(v, "endpoint", "") == "audit_log")
-    with app.test_request_context():
-        index = next(i for i, f in enumerate(view._filters)
-                     if str(f.name) == label and "between" in str(f.operation()))
-    return f"flt0_{index}"
-
-
 def test_date_range_filter_and_csv_export(app, client):
     user = make_user()
     old = record_action("demo.old", user, actor=None, reason="long ago")
@@ -31,8 +23,7 @@ def test_date_range_filter_and_csv_export(app, client):
     old.at = datetime(2024, 1, 10, 12, tzinfo=timezone.utc)
     commit()
     staff_login(client, make_staff(StaffRole.admin))
-    arg = _filter_arg(app, "When (UTC)")
-    page = client.get(f"/backoffice/audit-log/?{arg}=2024-01-01 00:00:00 to 2024-01-31 23:59:59").get_data(as_text=True)
+    page = client.get("/backoffice/audit-log/?since=2024-01-01&until=2024-01-31").get_data(as_text=True)
     assert "demo.old" in page and "demo.new" not in page
     csv = client.get("/backoffice/audit-log/export/csv/").get_data(as_text=True)
     assert "demo.old" in csv and "demo.new" in csv and "platform" in csv

@@ -1,0 +1,132 @@
+"""How the audit log reads to a person: the action in words, the object, the change field by field."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from moderation.audit_areas import MODERATION, RESOLUTION, STAFF, VERIFICATION, prefix_of
+
+# Action code → what the actor did, as the end of "<actor> <sentence>".
+ACTION_WORDS = {
+    "profile.submitted": _l("sent the profile for review"),
+    "profile.approved": _l("approved the profile"),
+    "profile.rejected": _l("rejected the profile"),
+    "profile.identity_verified": _l("marked the designer's identity as verified"),
+    "profile.identity_unverified": _l("removed the designer's Verified badge"),
+    "profile.payouts_ready": _l("marked the designer's payouts as ready"),
+    "profile.payouts_not_ready": _l("marked the designer's payouts as not ready"),
+    "listing.created": _l("created the listing"),
+    "listing.submitted": _l("sent the listing for review"),
+    "listing.approved": _l("approved the listing"),
+    "listing.rejected": _l("rejected the listing"),
+    "listing.paused": _l("paused the listing"),
+    "listing.resumed": _l("resumed the listing"),
+    "violation.reported": _l("reported a user"),
+    "violation.read": _l("opened the violation and the text or thread it flags"),
+    "violation.dismissed": _l("dismissed the violation"),
+    "violation.warned": _l("warned the user for the violation"),
+    "violation.suspended": _l("suspended the user for the violation"),
+    "account.suspended": _l("suspended the account"),
+    "account.terminated": _l("terminated the account"),
+    "account.reinstated": _l("reinstated the account"),
+    "account.suspension_ended": _l("ended the account's suspension"),
+    "account.email_changed": _l("changed the account's e-mail address"),
+    "account.password_changed": _l("changed the account's password"),
+    "account.name_changed": _l("changed the account's name"),
+    "account.deleted": _l("deleted the account"),
+    "verification.submitted": _l("sent identity documents for verification"),
+    "verification.document_opened": _l("opened an identity document"),
+    "verification.approved": _l("approved the identity verification"),
+    "verification.rejected": _l("rejected the identity verification"),
+    "verification.abandoned": _l("closed an abandoned identity verification"),
+    "dispute.opened": _l("opened the dispute"),
+    "dispute.ruled": _l("ruled on the dispute"),
+    "dispute.unanswered": _l("closed the dispute for want of an answer"),
+    "dispute.escalated": _l("escalated the dispute"),
+    "dispute.file_read": _l("opened a file of the dispute"),
+    "case.cancel": _l("cancelled the case"),
+    "case.expire": _l("expired the case request"),
+    "case.auto_complete": _l("completed the case automatically"),
+    "case.dispute": _l("opened a dispute on the case"),
+    "case.resolve": _l("resolved the case by a ruling"),
+    "case.closed_for_suspension": _l("closed the case because a party was suspended"),
+    "payment.mismatch": _l("found the ledger and the payment provider disagreeing"),
+    "invoice.issued": _l("issued the invoice"),
+    "payouts.onboarding_started": _l("started the payout onboarding"),
+    "file.deleted": _l("deleted the file"),
+    "share_link.delete": _l("deleted the share link"),
+    "share_link.expire": _l("expired the share link"),
+    "share_link.finish": _l("closed the share link once every file was downloaded"),
+    "staff.roles_granted": _l("granted staff roles"),
+    "staff.roles_revoked": _l("revoked staff roles"),
+    "staff.second_factor_enrolled": _l("enrolled the second factor"),
+    "staff.second_factor_reset": _l("reset the second factor"),
+    "staff.recovery_code_used": _l("signed in with a recovery code"),
+}
+
+AREA_LABELS = {MODERATION: _l("Moderation"), VERIFICATION: _l("Identity verification"),
+               RESOLUTION: _l("Resolution centre"), STAFF: _l("Staff and other")}
+
+OBJECT_LABELS = {
+    "DesignerProfile": _l("Designer profile"), "Listing": _l("Listing"), "Violation": _l("Violation"),
+    "User": _l("Account"), "VerificationSubmission": _l("Identity verification"), "Dispute": _l("Dispute"),
+    "Case": _l("Case"), "StoredFile": _l("File"), "ShareLink": _l("Share link"), "Invoice": _l("Invoice"),
+    "ConnectedAccount": _l("Payout account"),
+}
+
+ROLE_LABELS = {"moderator": _l("moderator"), "verifier": _l("verifier"), "resolution_agent": _l("resolution agent"),
+               "admin": _l("admin")}
+
+# Object type → (back-office endpoint, its id argument). A link is shown only if its page opens for the viewer.
+OBJECT_PAGES = {
+    "DesignerProfile": ("profile_reviews.detail", "item_id"),
+    "Listing": ("listing_reviews.detail", "item_id"),
+    "Violation": ("violations.detail", "violation_id"),
+    "User": ("staff_accounts.detail", "user_id"),
+    "VerificationSubmission": ("verifications.detail", "submission_id"),
+    "Dispute": ("resolution.detail", "dispute_id"),
+}
+
+SHORT = 60  # characters of a value shown in a diff cell
+
+
+def action_words(action: str) -> str:
+    """The sentence for a code; an unknown one still reads as words ("case.x_y" → "case: x y")."""
+    words = ACTION_WORDS.get(action)
+    if words is not None:
+        return str(words)
+    prefix, _dot, rest = action.partition(".")
+    return _("%(object)s: %(what)s", object=prefix.replace("_", " "), what=rest.replace("_", " ") or prefix)
+
+
+def object_label(object_type: str) -> str:
+    return str(OBJECT_LABELS.get(object_type, object_type))
+
+
+def short(value: Any) -> str:
+    """A value as a person reads it, cut at SHORT characters."""
+    if value is None:
+        return "—"
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return text if len(text) <= SHORT else text[:SHORT - 1] + "…"
+
+
+def field_changes(before: dict | None, after: dict | None) -> list[tuple[str, str, str]]:
+    """(field, before, after) for each field whose value changed, values shortened."""
+    before, after = before or {}, after or {}
+    fields = list(before) + [key for key in after if key not in before]
+    return [(field.replace("_", " "), short(before.get(field)), short(after.get(field)))
+            for field in fields if before.get(field) != after.get(field)]
+
+
+def action_groups(prefixes: list[str]) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The action filter's choices, grouped by object: [(group label, [(code, words)])] for `prefixes`."""
+    groups = []
+    for prefix in prefixes:
+        codes = sorted(code for code in ACTION_WORDS if prefix_of(code) == prefix)
+        if codes:
+            groups.append((prefix.replace("_", " ").capitalize(), [(code, str(ACTION_WORDS[code])) for code in codes]))
+    return groups

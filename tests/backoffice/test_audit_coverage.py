@@ -1,0 +1,301 @@
+"""Every back-office POST route leaves an audit row: each is driven as the staff member who may use it.
+
+The table below says how to drive each route with a valid action and which audit action it must
+write. A route added to the back office without a line here (or in NOT_AUDITED, with the reason it
+writes nothing) fails `test_every_back_office_post_route_is_in_the_table`. Pages that open private
+content (a flagged thread, an identity document, a dispute's file) are written down on each opening too.
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from typing import Callable
+
+import pyotp
+import pytest
+import sqlalchemy as sa
+
+from extensions import commit, db
+from listings import operations as listings
+from listings.rules import LISTING_REJECTION_REASONS
+from models.accounts import StaffRole, User
+from models.cases import CaseFile
+from models.disputes import Dispute, DisputeState
+from models.moderation import AuditEntry, ViolationSource
+from moderation import kyc, suspension
+from moderation.contact_filter import ContactDetailsRefused, record_refused_attempt, screen_text
+from profiles import operations as profiles
+from profiles.rules import PROFILE_REJECTION_REASONS
+from tests.backoffice.factories import (DESCRIPTION, make_pending_listing, make_ready_designer, make_staff, png_bytes,
+                                        staff_login)
+from tests.disputes.factories import disputed, people
+from tests.factories import login, make_user
+
+# Routes that change nothing worth an entry, each with its reason.
+NOT_AUDITED = {
+    "profile_reviews.release": "leaving a claimed item hands back the lock; the profile does not change",
+    "listing_reviews.release": "leaving a claimed item hands back the lock; the listing does not change",
+    "violations.release": "leaving a claimed item hands back the lock; the violation does not change",
+    "resolution.release": "leaving a claimed dispute hands back the lock; the dispute does not change",
+}
+
+
+@dataclass
+class Post:
+    """The request that performs the action, by `staff` (already past the second factor unless said)."""
+
+    staff: User
+    url: str
+    data: dict = field(default_factory=dict)
+    method: str = "post"
+
+
+# ---- how each route is driven ------------------------------------------------------------------
+
+def _profile_in_review():
+    designer = make_ready_designer()
+    profile = profiles.profile_for(designer)
+    profiles.update_profile(profile, actor=designer, headline="Crowns and bridges, exocad")
+    profiles.submit_profile(profile, actor=designer)
+    commit()
+    return profile
+
+
+def _moderator(client) -> User:
+    moderator = make_staff(StaffRole.moderator)
+    staff_login(client, moderator)
+    return moderator
+
+
+def profile_approve(app, client):
+    profile = _profile_in_review()
+    return Post(_moderator(client), f"/backoffice/reviews/profiles/{profile.id}/approve")
+
+
+def profile_reject(app, client):
+    profile = _profile_in_review()
+    return Post(_moderator(client), f"/backoffice/reviews/profiles/{profile.id}/reject",
+                {"reasons": [next(iter(PROFILE_REJECTION_REASONS))], "note": "Please say which software."})
+
+
+def profile_bulk_approve(app, client):
+    profile = _profile_in_review()
+    return Post(_moderator(client), "/backoffice/reviews/profiles/bulk-approve", {"ids": [str(profile.id)]})
+
+
+def listing_approve(app, client):
+    listing = make_pending_listing()
+    return Post(_moderator(client), f"/backoffice/reviews/listings/{listing.id}/approve")
+
+
+def listing_reject(app, client):
+    listing = make_pending_listing()
+    return Post(_moderator(client), f"/backoffice/reviews/listings/{listing.id}/reject",
+                {"reasons": [next(iter(LISTING_REJECTION_REASONS))], "note": "The pictures show another case."})
+
+
+def listing_bulk_approve(app, client):
+    listing = make_pending_listing()
+    listings.approve_listing(listing, actor=make_staff(StaffRole.moderator))
+    listings.update_listing(listing, actor=listing.designer, draft=listings.ListingDraft(
+        title=listing.title, category=listing.category, subcategory=listing.subcategory, description=DESCRIPTION,
+        software=["exocad"], revisions_included=listing.revisions_included, turnaround_days=1, unit=listing.unit,
+        min_quantity=1, tiers=[listings.Tier(t.min_quantity, t.unit_price_cents) for t in listing.tiers]))
+    listings.submit_listing(listing, actor=listing.designer)
+    commit()
+    return Post(_moderator(client), "/backoffice/reviews/listings/bulk-approve", {"ids": [str(listing.id)]})
+
+
+def _submission(app):
+    designer = make_user(designer=True)
+    uploader = app.test_client()
+    login(uploader, designer)
+    response = uploader.post("/settings/verification/", content_type="multipart/form-data",
+                             data={"nationality": "BR", "passport": (io.BytesIO(png_bytes()), "passport.png")})
+    assert response.status_code in (200, 302)
+    db.session.expire_all()
+    return kyc.latest_submission(designer)
+
+
+def _verifier(client) -> User:
+    verifier = make_staff(StaffRole.verifier)
+    staff_login(client, verifier)
+    return verifier
+
+
+def verification_approve(app, client):
+    submission = _submission(app)
+    return Post(_verifier(client), f"/backoffice/verifications/{submission.id}/approve")
+
+
+def verification_reject(app, client):
+    submission = _submission(app)
+    return Post(_verifier(client), f"/backoffice/verifications/{submission.id}/reject", {"reason": "Blurred photo"})
+
+
+def _violation():
+    with pytest.raises(ContactDetailsRefused) as refused:
+        screen_text({"body": "Write to me at elena.cad@gmail.com"}, author=make_user(),
+                    source=ViolationSource.message, source_ref="conversation:7")
+    violation = record_refused_attempt(refused.value)
+    commit()
+    return violation
+
+
+def violation_dismiss(app, client):
+    return Post(_moderator(client), f"/backoffice/violations/{_violation().id}/dismiss", {"note": "Tooth numbers"})
+
+
+def violation_warn(app, client):
+    return Post(_moderator(client), f"/backoffice/violations/{_violation().id}/warn", {"note": "No e-mail addresses."})
+
+
+def violation_suspend(app, client):
+    return Post(_moderator(client), f"/backoffice/violations/{_violation().id}/suspend",
+                {"reason": "Third time", "until": "2099-01-01T00:00"})
+
+
+def account_suspend(app, client):
+    return Post(_moderator(client), f"/backoffice/accounts/{make_user().id}/suspend", {"reason": "Spam", "until": ""})
+
+
+def account_terminate(app, client):
+    return Post(_moderator(client), f"/backoffice/accounts/{make_user().id}/terminate", {"reason": "Fraud"})
+
+
+def account_reinstate(app, client):
+    user, moderator = make_user(), _moderator(client)
+    suspension.suspend_account(user, actor=make_staff(StaffRole.moderator), reason="Spam", until=None)
+    commit()
+    return Post(moderator, f"/backoffice/accounts/{user.id}/reinstate", {"reason": "Cleared"})
+
+
+def _admin(client) -> User:
+    admin = make_staff(StaffRole.admin)
+    staff_login(client, admin)
+    return admin
+
+
+def roles_grant(app, client):
+    return Post(_admin(client), f"/backoffice/accounts/{make_user().id}/roles/grant", {"roles": ["verifier"]})
+
+
+def roles_revoke(app, client):
+    verifier = make_staff(StaffRole.verifier)
+    return Post(_admin(client), f"/backoffice/accounts/{verifier.id}/roles/revoke", {"roles": ["verifier"]})
+
+
+def second_factor_reset(app, client):
+    verifier = make_staff(StaffRole.verifier)
+    return Post(_admin(client), f"/backoffice/accounts/{verifier.id}/second-factor/reset",
+                {"reason": "Lost phone"})
+
+
+def dispute_rule(app, client):
+    customer, designer, _agent = people()
+    _case, dispute = disputed(customer, designer)
+    db.session.execute(sa.update(Dispute).where(Dispute.id == dispute.id).values(
+        state=DisputeState.awaiting_ruling, answer_due_at=dispute.opened_at))
+    commit()
+    agent = make_staff(StaffRole.resolution_agent)
+    staff_login(client, agent)
+    return Post(agent, f"/backoffice/resolution/{dispute.id}/rule", {
+        "outcome": "split", "designer_amount": "50.00",
+        "reasoning": "The crown on 36 ignores the margin line in the prescription; the occlusion is right."})
+
+
+def second_factor_with_recovery_code(app, client):
+    moderator = make_staff(StaffRole.moderator)
+    login(client, moderator)
+    return Post(moderator, "/backoffice/second-factor/", {"code": moderator.recovery_codes[0]})
+
+
+def second_factor_enrol(app, client):
+    admin = make_staff(StaffRole.admin, enrolled=False)
+    login(client, admin)
+    page = client.get("/backoffice/second-factor/enrol").get_data(as_text=True)
+    secret = page.split('class="secret-key">')[1].split("<")[0]
+    return Post(admin, "/backoffice/second-factor/enrol", {"code": pyotp.TOTP(secret).now()})
+
+
+# endpoint → (the audit action it must write, how to drive it)
+AUDITED: dict[str, tuple[str, Callable]] = {
+    "profile_reviews.approve": ("profile.approved", profile_approve),
+    "profile_reviews.reject": ("profile.rejected", profile_reject),
+    "profile_reviews.bulk_approve": ("profile.approved", profile_bulk_approve),
+    "listing_reviews.approve": ("listing.approved", listing_approve),
+    "listing_reviews.reject": ("listing.rejected", listing_reject),
+    "listing_reviews.bulk_approve": ("listing.approved", listing_bulk_approve),
+    "verifications.approve": ("verification.approved", verification_approve),
+    "verifications.reject": ("verification.rejected", verification_reject),
+    "violations.dismiss": ("violation.dismissed", violation_dismiss),
+    "violations.warn": ("violation.warned", violation_warn),
+    "violations.suspend": ("violation.suspended", violation_suspend),
+    "staff_accounts.suspend": ("account.suspended", account_suspend),
+    "staff_accounts.terminate": ("account.terminated", account_terminate),
+    "staff_accounts.reinstate": ("account.reinstated", account_reinstate),
+    "staff_accounts.grant_roles": ("staff.roles_granted", roles_grant),
+    "staff_accounts.revoke_roles": ("staff.roles_revoked", roles_revoke),
+    "staff_accounts.reset_second_factor": ("staff.second_factor_reset", second_factor_reset),
+    "resolution.rule": ("dispute.ruled", dispute_rule),
+    "backoffice_auth.verify": ("staff.recovery_code_used", second_factor_with_recovery_code),
+    "backoffice_auth.enrol": ("staff.second_factor_enrolled", second_factor_enrol),
+}
+
+
+# ---- openings of private content: reading is written down too ------------------------------------
+
+def open_violation(app, client):
+    return Post(_moderator(client), f"/backoffice/violations/{_violation().id}", method="get")
+
+
+def open_identity_document(app, client):
+    submission = _submission(app)
+    verifier = _verifier(client)
+    client.get(f"/backoffice/verifications/{submission.id}")  # the verifier takes the submission
+    public_id = submission.documents[0].stored_file.public_id
+    return Post(verifier, f"/backoffice/verifications/document/{public_id}", method="get")
+
+
+def open_dispute_file(app, client):
+    customer, designer, _agent = people()
+    case, dispute = disputed(customer, designer)
+    delivery = db.session.scalar(sa.select(CaseFile).where(CaseFile.case_id == case.id,
+                                                           CaseFile.delivery_id.isnot(None)))
+    agent = make_staff(StaffRole.resolution_agent)
+    staff_login(client, agent)
+    return Post(agent, f"/backoffice/resolution/{dispute.id}/files/{delivery.file.public_id}", method="get")
+
+
+OPENINGS: dict[str, tuple[str, Callable]] = {
+    "violations.detail": ("violation.read", open_violation),
+    "verifications.document": ("verification.document_opened", open_identity_document),
+    "resolution.download": ("dispute.file_read", open_dispute_file),
+}
+
+
+def back_office_post_endpoints(app) -> set[str]:
+    return {rule.endpoint for rule in app.url_map.iter_rules()
+            if rule.rule.startswith("/backoffice") and "POST" in rule.methods}
+
+
+def test_every_back_office_post_route_is_in_the_table(app):
+    routes = back_office_post_endpoints(app)
+    missing = routes - set(AUDITED) - set(NOT_AUDITED)
+    assert not missing, f"POST routes with no line in the audit coverage table: {sorted(missing)}"
+    assert not (set(AUDITED) | set(NOT_AUDITED)) - routes, "the table names routes that no longer exist"
+    assert not set(AUDITED) & set(NOT_AUDITED)
+
+
+@pytest.mark.parametrize("endpoint", sorted(AUDITED) + sorted(OPENINGS))
+def test_each_back_office_post_route_and_each_opening_writes_an_audit_row(app, client, request_context, endpoint):
+    action, drive = AUDITED.get(endpoint) or OPENINGS[endpoint]
+    post = drive(app, client)
+    last = db.session.scalar(sa.select(sa.func.max(AuditEntry.id))) or 0
+
+    response = client.open(post.url, method=post.method.upper(), data=post.data)
+
+    assert response.status_code in (200, 302), response.get_data(as_text=True)[:500]
+    db.session.expire_all()
+    written = db.session.execute(sa.select(AuditEntry.action, AuditEntry.actor_id).where(AuditEntry.id > last)).all()
+    assert (action, post.staff.id) in written, (endpoint, written)
