@@ -20,7 +20,9 @@ from listings import operations as listings
 from listings.rules import LISTING_REJECTION_REASONS
 from models.accounts import StaffRole, User
 from models.cases import CaseFile
-from models.disputes import Dispute, DisputeState
+from disputes import operations
+from disputes import ruling as rulings
+from models.disputes import Dispute, DisputeState, RulingDraft
 from models.moderation import AuditEntry, ViolationSource
 from moderation import kyc, suspension
 from moderation.contact_filter import ContactDetailsRefused, record_refused_attempt, screen_text
@@ -204,6 +206,71 @@ def dispute_rule(app, client):
         "reasoning": "The crown on 36 ignores the margin line in the prescription; the occlusion is right."})
 
 
+def _dispute_awaiting_ruling(client):
+    """A dispute waiting for its ruling and an agent (second factor passed) looking at it."""
+    customer, designer, _agent = people()
+    _case, dispute = disputed(customer, designer)
+    db.session.execute(sa.update(Dispute).where(Dispute.id == dispute.id).values(
+        state=DisputeState.awaiting_ruling, answer_due_at=dispute.opened_at))
+    commit()
+    agent = make_staff(StaffRole.resolution_agent)
+    staff_login(client, agent)
+    return dispute, agent
+
+
+def dispute_message(app, client):
+    dispute, agent = _dispute_awaiting_ruling(client)
+    return Post(agent, f"/backoffice/resolution/{dispute.id}/messages",
+                {"message-audience": "all", "message-body": "Please both look at the margin on 36 again."})
+
+
+def dispute_request_evidence(app, client):
+    dispute, agent = _dispute_awaiting_ruling(client)
+    return Post(agent, f"/backoffice/resolution/{dispute.id}/evidence-requests", {
+        "evidence-request-party": "designer", "evidence-request-due_days": "5",
+        "evidence-request-what": "A screenshot of the margin line on 36 in your CAD software."})
+
+
+def _drafted(client):
+    """A ruling that sets aside the designer's proposal, so it waits for a second agent (four eyes)."""
+    customer, designer, _agent = people()
+    _case, dispute = disputed(customer, designer)
+    operations.propose_settlement(dispute, actor=designer, designer_cents=1_500, note="Half each.")
+    db.session.execute(sa.update(Dispute).where(Dispute.id == dispute.id).values(
+        state=DisputeState.awaiting_ruling, answer_due_at=dispute.opened_at))
+    commit()
+    first = make_staff(StaffRole.resolution_agent)
+    staff_login(client, first)
+    db.session.refresh(dispute)
+    rulings.submit_ruling(dispute, actor=first, outcome="refund",
+                          reasoning="Nothing usable was delivered: the client is refunded in full.")
+    commit()
+    draft = db.session.scalar(sa.select(RulingDraft).where(RulingDraft.dispute_id == dispute.id))
+    return dispute, draft, first
+
+
+def draft_approve(app, client):
+    dispute, draft, _first = _drafted(client)
+    second = make_staff(StaffRole.resolution_agent)
+    client.post("/account/logout")
+    staff_login(client, second)
+    return Post(second, f"/backoffice/resolution/{dispute.id}/drafts/{draft.id}/approve")
+
+
+def draft_send_back(app, client):
+    dispute, draft, _first = _drafted(client)
+    second = make_staff(StaffRole.resolution_agent)
+    client.post("/account/logout")
+    staff_login(client, second)
+    return Post(second, f"/backoffice/resolution/{dispute.id}/drafts/{draft.id}/send-back",
+                {"note": "Split it: the crown was usable after one revision."})
+
+
+def draft_withdraw(app, client):
+    dispute, draft, first = _drafted(client)
+    return Post(first, f"/backoffice/resolution/{dispute.id}/drafts/{draft.id}/withdraw")
+
+
 def second_factor_with_recovery_code(app, client):
     moderator = make_staff(StaffRole.moderator)
     login(client, moderator)
@@ -238,6 +305,11 @@ AUDITED: dict[str, tuple[str, Callable]] = {
     "staff_accounts.revoke_roles": ("staff.roles_revoked", roles_revoke),
     "staff_accounts.reset_second_factor": ("staff.second_factor_reset", second_factor_reset),
     "resolution.rule": ("dispute.ruled", dispute_rule),
+    "resolution.post_message": ("dispute.message", dispute_message),
+    "resolution.request_evidence": ("dispute.evidence_requested", dispute_request_evidence),
+    "resolution.approve_draft": ("dispute.ruling_approved", draft_approve),
+    "resolution.send_back_draft": ("dispute.ruling_sent_back", draft_send_back),
+    "resolution.withdraw_draft": ("dispute.ruling_draft_withdrawn", draft_withdraw),
     "backoffice_auth.verify": ("staff.recovery_code_used", second_factor_with_recovery_code),
     "backoffice_auth.enrol": ("staff.second_factor_enrolled", second_factor_enrol),
 }
