@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from errors import DomainError
 from extensions import db
 from models.cases import Case, CaseOrder
+from models.chargebacks import Chargeback
 from models.ledger import JournalKind, MovementKind, MovementState, Payment, PaymentEvent, PaymentStatus
 from payments import connect, movements
 from payments.fees import platform_fee
@@ -136,6 +137,7 @@ def settle(case: Case, *, refund_cents: int) -> None:
     designer's transfer (alone when nothing is left to transfer). What already left escrow
     for the case (an earlier attempt whose answer was lost) is not moved again.
     """
+    _require_no_card_dispute(case)
     payment = _ready(case)
     if payment.status not in (PaymentStatus.captured, PaymentStatus.paid_out, PaymentStatus.refunded,
                               PaymentStatus.partially_refunded):
@@ -161,6 +163,20 @@ def settle(case: Case, *, refund_cents: int) -> None:
         payment.status = movements.settled_status(payment)
         post_journal(JournalKind.payout, [(ESCROW, -fee_left, case.currency), (PLATFORM_FEES, fee_left, case.currency)],
                      idempotency_key=f"case-{case.id}-fee-{fee_left}", case=case)
+
+
+def _require_no_card_dispute(case: Case) -> None:
+    """A card dispute took the case's money out of escrow: nothing leaves it while the bank
+    decides, nor after the bank gave it back to the cardholder (disputes.chargebacks)."""
+    held = db.session.scalars(sa.select(Chargeback).where(Chargeback.case_id == case.id,
+                                                         Chargeback.funds_account == ESCROW))
+    for chargeback in held:
+        if chargeback.is_open:
+            raise DomainError(_l("The client's bank is examining a card dispute on this payment: no money can be "
+                                 "paid out or refunded until it decides."))
+        if chargeback.status == "lost":
+            raise DomainError(_l("The client's bank returned this payment to them after a card dispute: no money "
+                                 "is left in escrow for this case."))
 
 
 def payout_destination(case: Case) -> str:
