@@ -24,6 +24,7 @@ import logging
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from disputes import operations
@@ -42,6 +43,34 @@ DISPUTED = "gateway:disputed"          # funds the cardholder's bank took back (
 DISPUTE_FEES = "gateway:dispute_fees"  # Stripe's dispute fees
 PLATFORM_CHARGEBACKS = "platform:chargebacks"  # the platform's own money lost to card disputes
 PLATFORM_LOSS = "chargeback.platform_loss"
+
+# Stripe's statuses and reasons, in the agents' words (an unknown one is shown as Stripe sent it).
+STATUS_LABELS = {
+    "warning_needs_response": _l("Inquiry: the bank asks for information"),
+    "warning_under_review": _l("Inquiry: information sent, under review"),
+    "warning_closed": _l("Inquiry closed without a dispute"),
+    "needs_response": _l("Evidence needed"),
+    "under_review": _l("Evidence sent, the bank is reviewing it"),
+    "won": _l("Won: the money came back"),
+    "lost": _l("Lost: the money stays with the cardholder"),
+}
+REASON_LABELS = {
+    "fraudulent": _l("The cardholder says they did not make the payment"),
+    "product_not_received": _l("The cardholder says nothing was received"),
+    "product_unacceptable": _l("The cardholder says the work was unacceptable"),
+    "duplicate": _l("The cardholder says they were charged twice"),
+    "credit_not_processed": _l("The cardholder says a promised refund was not made"),
+    "unrecognized": _l("The cardholder does not recognise the payment"),
+    "general": _l("No specific reason given by the bank"),
+}
+
+
+def status_label(status: str) -> str:
+    return str(STATUS_LABELS.get(status, status))
+
+
+def reason_label(reason: str) -> str:
+    return str(REASON_LABELS.get(reason, reason.replace("_", " ")))
 
 
 def payment_of_charge(obj: dict) -> Payment | None:
@@ -170,6 +199,13 @@ def ledger_net(chargeback: Chargeback) -> int:
                               .where(Journal.idempotency_key.startswith(prefix, autoescape=True),
                                      Entry.account.in_((DISPUTED, DISPUTE_FEES))))
     return -int(total)
+
+
+def card_disputed_cases(case_ids: list[int]) -> set[int]:
+    """Which of these cases have a card dispute (the resolution centre's queue marks them)."""
+    if not case_ids:
+        return set()
+    return set(db.session.scalars(sa.select(Chargeback.case_id).where(Chargeback.case_id.in_(case_ids))))
 
 
 def chargebacks_of(case: Case) -> list[Chargeback]:

@@ -10,12 +10,14 @@ from cases import process
 from disputes import chargebacks, operations
 from errors import DomainError, InvalidTransition
 from extensions import commit, db
+from models.accounts import StaffRole
 from models.cases import CaseState
 from models.chargebacks import Chargeback
 from models.disputes import Dispute, DisputeReason
 from models.ledger import Journal, Payment
 from models.moderation import AuditEntry
 from payments.ledger import balance, case_escrow_balance, invariant_violations
+from tests.backoffice.factories import make_staff, staff_login
 from tests.disputes.factories import case_in_escrow, people, reload
 from tests.payments.factories import make_connected_account
 from tests.payments.test_webhooks import deliver
@@ -190,3 +192,32 @@ def test_a_dispute_on_a_charge_that_is_not_a_case_is_stored_and_ignored(stripe_s
                                                           "needs_response", "balance_transactions": []})
     assert deliver(stripe_client, event).status_code == 200
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Chargeback)) == 0
+
+
+def test_agents_read_the_card_dispute_on_the_dispute_page_the_queue_and_the_card_disputes_list(
+        stripe_server, stripe_client):
+    frozen_case, _client, _agent = _escrowed(stripe_server)
+    created = stripe_server.open_dispute(_charge_of(frozen_case))
+    assert deliver(stripe_client, created).status_code == 200
+    paid_case, client, _agent = _escrowed(stripe_server)
+    process.complete_case(paid_case, actor=client)
+    commit()
+    assert deliver(stripe_client, stripe_server.open_dispute(_charge_of(paid_case), reason="duplicate")).status_code \
+        == 200
+    record = _record(created["data"]["object"]["id"])
+    due = record.evidence_due_by.strftime("%Y-%m-%d %H:%M")
+    staff_login(stripe_client, make_staff(StaffRole.resolution_agent))
+
+    queue = stripe_client.get("/backoffice/resolution/").get_data(as_text=True)
+    assert frozen_case.reference in queue and "card dispute" in queue
+    assert "Card dispute: the cardholder disputed the payment with their bank" in queue
+    page = stripe_client.get(f"/backoffice/resolution/{record.dispute_id}").get_data(as_text=True)
+    assert f'id="card-dispute-{record.id}"' in page
+    for shown in ("Card dispute", "Evidence needed", "The cardholder says they did not make the payment", "$120.00",
+                  due, "The case's money is frozen"):
+        assert shown in page, shown
+    listing = stripe_client.get("/backoffice/card-disputes/").get_data(as_text=True)
+    assert frozen_case.reference in listing and paid_case.reference in listing
+    assert "platform's loss" in listing and "frozen in escrow" in listing
+    assert "The cardholder says they were charged twice" in listing
+    assert "Card disputes waiting for the bank" in stripe_client.get("/backoffice/").get_data(as_text=True)
