@@ -14,7 +14,9 @@ works from that state, not from the event's name:
   gateway:dispute_fees +fee. Stripe keeps the fee whether the dispute is won or lost.
 - The funds account is the case's escrow while its money is still there: the case is frozen
   under a platform dispute (reason "card dispute") and escrow pays nothing out while the bank
-  decides (payments.escrow refuses). When the designer was already paid, it is
+  decides (payments.escrow refuses). Won, the money is back and the agent rules as usual;
+  lost, the agent's full refund records what the bank returned (payments.escrow, without
+  asking Stripe). When the designer was already paid, it is
   platform:chargebacks: the platform bears the loss, and staff are told (audit
   "chargeback.platform_loss", counted on the dashboard).
 """
@@ -35,13 +37,12 @@ from models.disputes import DisputeReason
 from models.ledger import Entry, Journal, JournalKind, Payment
 from models.types import utcnow
 from moderation.audit import record_action
-from payments.ledger import ESCROW, case_escrow_balance, post_journal
+from payments.ledger import (CARD_DISPUTE_FEES, CARD_DISPUTED, ESCROW, PLATFORM_CHARGEBACKS, case_escrow_balance,
+                             post_journal)
 
 log = logging.getLogger(__name__)
 
-DISPUTED = "gateway:disputed"          # funds the cardholder's bank took back (or holds) through Stripe
-DISPUTE_FEES = "gateway:dispute_fees"  # Stripe's dispute fees
-PLATFORM_CHARGEBACKS = "platform:chargebacks"  # the platform's own money lost to card disputes
+DISPUTED, DISPUTE_FEES = CARD_DISPUTED, CARD_DISPUTE_FEES
 PLATFORM_LOSS = "chargeback.platform_loss"
 
 # Stripe's statuses and reasons, in the agents' words (an unknown one is shown as Stripe sent it).

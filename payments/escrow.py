@@ -18,12 +18,12 @@ from errors import DomainError
 from extensions import db
 from models.cases import Case, CaseOrder
 from models.chargebacks import Chargeback
-from models.ledger import JournalKind, MovementKind, MovementState, Payment, PaymentEvent, PaymentStatus
+from models.ledger import Journal, JournalKind, MovementKind, MovementState, Payment, PaymentEvent, PaymentStatus
 from payments import connect, movements
 from payments.fees import platform_fee
 from payments.gateways import get_gateway
 from payments.gateways.base import GatewayCall, GatewayError, HoldLapsed, HoldResult, HoldStatus, PaymentDeclined
-from payments.ledger import ESCROW, PLATFORM_FEES, post_journal
+from payments.ledger import CARD_DISPUTED, ESCROW, PLATFORM_FEES, client_account, post_journal
 
 log = logging.getLogger(__name__)
 
@@ -137,13 +137,18 @@ def settle(case: Case, *, refund_cents: int) -> None:
     designer's transfer (alone when nothing is left to transfer). What already left escrow
     for the case (an earlier attempt whose answer was lost) is not moved again.
     """
-    _require_no_card_dispute(case)
+    returned_by_bank = _card_dispute_returns(case)
     payment = _ready(case)
     if payment.status not in (PaymentStatus.captured, PaymentStatus.paid_out, PaymentStatus.refunded,
                               PaymentStatus.partially_refunded):
         _require(payment, PaymentStatus.captured)  # out of escrow already by an attempt rolled back is fine
     if not 0 <= refund_cents <= case.amount_cents:
         raise DomainError(_l("The refund must be between 0 and the amount of the case."), field="refund")
+    if returned_by_bank:
+        if refund_cents != case.amount_cents:
+            raise DomainError(_l("The client's bank returned this payment to them after a card dispute: only a full "
+                                 "refund can be ruled, and it records what the bank returned."), field="refund")
+        _record_bank_return(payment, case, returned_by_bank)
     designer_part = case.amount_cents - refund_cents
     fee = platform_fee(designer_part) if designer_part else 0
     refund_left = refund_cents - payment.refunded_cents
@@ -165,18 +170,31 @@ def settle(case: Case, *, refund_cents: int) -> None:
                      idempotency_key=f"case-{case.id}-fee-{fee_left}", case=case)
 
 
-def _require_no_card_dispute(case: Case) -> None:
-    """A card dispute took the case's money out of escrow: nothing leaves it while the bank
-    decides, nor after the bank gave it back to the cardholder (disputes.chargebacks)."""
-    held = db.session.scalars(sa.select(Chargeback).where(Chargeback.case_id == case.id,
-                                                         Chargeback.funds_account == ESCROW))
-    for chargeback in held:
+def _card_dispute_returns(case: Case) -> int:
+    """What card disputes the bank decided for the cardholder gave back to the client, out of
+    the case's escrow (disputes.chargebacks). Refuses while one is still open: nothing leaves
+    escrow while the bank decides."""
+    returned = 0
+    for chargeback in db.session.scalars(sa.select(Chargeback).where(Chargeback.case_id == case.id,
+                                                                     Chargeback.funds_account == ESCROW)):
         if chargeback.is_open:
             raise DomainError(_l("The client's bank is examining a card dispute on this payment: no money can be "
                                  "paid out or refunded until it decides."))
         if chargeback.status == "lost":
-            raise DomainError(_l("The client's bank returned this payment to them after a card dispute: no money "
-                                 "is left in escrow for this case."))
+            returned += chargeback.amount_cents
+    return returned
+
+
+def _record_bank_return(payment: Payment, case: Case, returned: int) -> None:
+    """The refund a lost card dispute already made: the bank's funds are the client's for good. Once."""
+    key = f"case-{case.id}-card-dispute-return"
+    if db.session.scalar(sa.select(Journal.id).where(Journal.idempotency_key == key)) is not None:
+        return
+    post_journal(JournalKind.chargeback, [(CARD_DISPUTED, -returned, case.currency),
+                                          (client_account(case.client_id), returned, case.currency)],
+                 idempotency_key=key, case=case)
+    payment.refunded_cents += returned
+    payment.status = movements.settled_status(payment)
 
 
 def payout_destination(case: Case) -> str:

@@ -17,6 +17,11 @@ from models.ledger import Entry, Journal, JournalKind, MovementKind, MovementSta
 
 ESCROW = "escrow"
 PLATFORM_FEES = "platform:fees"
+# Card disputes (disputes.chargebacks): funds the cardholder's bank took back through Stripe,
+# Stripe's dispute fees, and the platform's own money lost to them.
+CARD_DISPUTED = "gateway:disputed"
+CARD_DISPUTE_FEES = "gateway:dispute_fees"
+PLATFORM_CHARGEBACKS = "platform:chargebacks"
 
 
 def client_account(user_id: int) -> str:

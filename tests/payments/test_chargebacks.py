@@ -14,8 +14,9 @@ from models.accounts import StaffRole
 from models.cases import CaseState
 from models.chargebacks import Chargeback
 from models.disputes import Dispute, DisputeReason
-from models.ledger import Journal, Payment
+from models.ledger import Journal, Payment, PaymentStatus
 from models.moderation import AuditEntry
+from payments.case_money import case_money
 from payments.ledger import balance, case_escrow_balance, invariant_violations
 from tests.backoffice.factories import make_staff, staff_login
 from tests.disputes.factories import case_in_escrow, people, reload
@@ -117,10 +118,22 @@ def test_a_lost_card_dispute_leaves_the_money_with_the_cardholder(stripe_server,
     assert case_escrow_balance(case.id) == 0
     assert balance(chargebacks.DISPUTED) == AMOUNT
     _books_agree(stripe_server, dispute_id)
-    with pytest.raises(DomainError, match="returned this payment"):
-        operations.rule_dispute(db.session.get(Dispute, record.dispute_id), actor=agent, outcome="refund",
-                                reasoning=REASONING)
+    frozen = db.session.get(Dispute, record.dispute_id)
+    with pytest.raises(DomainError, match="only a full refund"):
+        operations.rule_dispute(frozen, actor=agent, outcome="split", designer_cents=5_000, reasoning=REASONING)
     db.session.rollback()
+
+    # The agent closes the case with a full refund: it records what the bank returned, and asks
+    # Stripe for nothing (the cardholder has the money already).
+    operations.rule_dispute(db.session.get(Dispute, record.dispute_id), actor=agent, outcome="refund",
+                            reasoning=REASONING)
+    commit()
+    assert reload(case).state == CaseState.resolved
+    money = case_money(reload(case))
+    assert (money.refunded_cents, money.charged_cents, money.paid_out_cents) == (AMOUNT, 0, 0)
+    assert db.session.scalar(sa.select(Payment.status).where(Payment.case_id == case.id)) == PaymentStatus.refunded
+    assert not [o for o in stripe_server.objects.values() if o["object"] == "refund"]
+    _books_agree(stripe_server, dispute_id)
 
 
 def test_closed_arriving_before_created_gives_the_same_books_and_the_outcome_stays(stripe_server, stripe_client):
