@@ -151,9 +151,21 @@ def _freeze(chargeback: Chargeback, case: Case, *, now: datetime) -> None:
     db.session.flush()
 
 
+# How far along a dispute is: two events of the same second are ordered by it.
+_PROGRESS = {"warning_needs_response": 0, "needs_response": 0, "warning_under_review": 1, "under_review": 1}
+
+
+def _is_older(chargeback: Chargeback, status: str, as_of: int) -> bool:
+    if status in CLOSED_STATUSES:
+        return False
+    if as_of != chargeback.synced_at:
+        return as_of < chargeback.synced_at
+    return _PROGRESS.get(status, 0) < _PROGRESS.get(chargeback.status, 0)
+
+
 def _take_snapshot(chargeback: Chargeback, obj: dict, *, as_of: int, now: datetime) -> None:
     status = str(obj.get("status") or chargeback.status)
-    if not chargeback.is_open or (as_of < chargeback.synced_at and status not in CLOSED_STATUSES):
+    if not chargeback.is_open or _is_older(chargeback, status, as_of):
         return  # closed for good, or an older snapshot than the one applied
     before = {"status": chargeback.status, "amount_cents": chargeback.amount_cents}
     chargeback.status = status

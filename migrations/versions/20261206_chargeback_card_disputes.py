@@ -21,7 +21,8 @@ DISPUTE_REASONS = ('not_delivered', 'not_per_prescription', 'poor_quality', 'rev
                    'party_suspended')
 # The same statements as models/ledger.py: a rebuilt SQLite table loses its triggers.
 SQLITE_APPEND_ONLY = [f"CREATE TRIGGER ledger_journals_append_only_{verb.lower()} BEFORE {verb} ON ledger_journals "
-                      f"BEGIN SELECT RAISE(ABORT, 'ledger_journals is append-only'); END" for verb in ("UPDATE", "DELETE")]
+                      f"BEGIN SELECT RAISE(ABORT, 'ledger_journals is append-only'); END"
+                      for verb in ("UPDATE", "DELETE")]
 
 
 def _check(column: str, values: tuple[str, ...]) -> str:

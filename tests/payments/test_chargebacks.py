@@ -234,3 +234,34 @@ def test_agents_read_the_card_dispute_on_the_dispute_page_the_queue_and_the_card
     assert "platform's loss" in listing and "frozen in escrow" in listing
     assert "The cardholder says they were charged twice" in listing
     assert "Card disputes waiting for the bank" in stripe_client.get("/backoffice/").get_data(as_text=True)
+
+
+def test_an_update_delivered_before_the_creation_is_not_undone_by_it(stripe_server, stripe_client):
+    case, _client, _agent = _escrowed(stripe_server)
+    created = stripe_server.open_dispute(_charge_of(case))
+    dispute_id = created["data"]["object"]["id"]
+    updated = stripe_server.update_dispute(dispute_id)
+    created["created"] = updated["created"]  # the same second: Stripe's timestamps do not order them
+
+    assert deliver(stripe_client, updated).status_code == 200
+    assert deliver(stripe_client, created).status_code == 200
+
+    assert _record(dispute_id).status == "under_review"
+    _books_agree(stripe_server, dispute_id)
+
+
+def test_a_card_dispute_on_a_case_the_client_already_disputed_joins_that_dispute(stripe_server, stripe_client):
+    case, client, agent = _escrowed(stripe_server)
+    opened = operations.open_dispute(case, actor=client, reason="poor_quality",
+                                     statement="The margins of tooth 36 are open by half a millimetre.")
+    commit()
+
+    assert deliver(stripe_client, stripe_server.open_dispute(_charge_of(case))).status_code == 200
+
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(Chargeback.dispute_id)) == opened.id
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Dispute)) == 1
+    with pytest.raises(DomainError, match="card dispute"):
+        operations.rule_dispute(db.session.get(Dispute, opened.id), actor=agent, outcome="refund",
+                                reasoning=REASONING, now=opened.answer_due_at)
+    db.session.rollback()
