@@ -74,6 +74,7 @@ def test_a_card_dispute_on_an_escrowed_case_freezes_it_and_a_win_brings_the_mone
     frozen = db.session.get(Dispute, record.dispute_id)
     assert frozen.reason == DisputeReason.card_dispute and frozen.opened_by_id is None and frozen.is_active
     assert case_escrow_balance(case.id) == 0  # the bank took the money back out of escrow
+    assert not case_money(reload(case)).settled  # nothing is settled until the ruling
     assert stripe_server.dispute_net(dispute_id) == -(AMOUNT + FEE)
     _books_agree(stripe_server, dispute_id)
 
