@@ -3,8 +3,8 @@ Stripe, open ones first, with what they did to the money (disputes.chargebacks).
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import request, url_for
-from flask_admin import expose
+from flask import Flask, request, url_for
+from flask_admin import Admin, expose
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -39,4 +39,11 @@ class CardDisputesView(StaffBaseView):
         query = sa.select(Chargeback).order_by(Chargeback.status.in_(CLOSED_STATUSES), Chargeback.opened_at.desc())
         page = db.paginate(query, page=request.args.get("page", 1, type=page_number), per_page=PER_PAGE,
                            error_out=False)
-        return self.render("backoffice/disputes/card_disputes.html", page=page, card_labels=CARD_LABELS)
+        return self.render("backoffice/disputes/card_disputes.html", page=page)
+
+
+def register_card_dispute_views(app: Flask, admin: Admin) -> None:
+    """The Card disputes list, and what the dispute pages' card-dispute partial reads."""
+    admin.add_view(CardDisputesView())
+    app.jinja_env.globals.update(card_disputes_of=chargebacks.chargebacks_of,
+                                 card_disputed_cases=chargebacks.card_disputed_cases, card_dispute_labels=CARD_LABELS)

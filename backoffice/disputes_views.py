@@ -12,9 +12,8 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from backoffice.chargebacks_views import CARD_LABELS
 from backoffice.views import StaffBaseView
-from disputes import chargebacks, operations, rules
+from disputes import operations, rules
 from disputes.permissions import can_rule
 from disputes.record import read_dispute_file, written_record
 from extensions import commit, db
@@ -78,7 +77,6 @@ class DisputeQueueView(StaffBaseView):
         page = db.paginate(query, page=request.args.get("page", 1, type=page_number), per_page=PER_PAGE, error_out=False)
         return self.render("backoffice/disputes/index.html", page=page, tab=tab, tabs=TABS, sort=sort, rules=rules,
                            claims=claims.active_claims(operations.CLAIM_TYPE, [d.id for d in page.items]),
-                           card_disputed=chargebacks.card_disputed_cases([d.case_id for d in page.items]),
                            now=utcnow())
 
     def _dispute(self, dispute_id: int) -> Dispute:
@@ -98,8 +96,7 @@ class DisputeQueueView(StaffBaseView):
         return self.render("backoffice/disputes/detail.html", dispute=dispute, case=dispute.case, record=record,
                            claim=claim, form=form or RulingForm(formdata=None), rules=rules,
                            escrow_limit=rules.escrow_limit(dispute.case), patient=FileKind.patient_scan,
-                           action_label=case_action_label, now=utcnow(), case_money=case_money(dispute.case),
-                           card_disputes=chargebacks.chargebacks_of(dispute.case), card_labels=CARD_LABELS)
+                           action_label=case_action_label, now=utcnow(), case_money=case_money(dispute.case))
 
     @expose("/<int:dispute_id>/rule", methods=["POST"])
     def rule(self, dispute_id: int):

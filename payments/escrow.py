@@ -137,18 +137,13 @@ def settle(case: Case, *, refund_cents: int) -> None:
     designer's transfer (alone when nothing is left to transfer). What already left escrow
     for the case (an earlier attempt whose answer was lost) is not moved again.
     """
-    returned_by_bank = _card_dispute_returns(case)
     payment = _ready(case)
+    _settle_card_disputes(payment, case, refund_cents)
     if payment.status not in (PaymentStatus.captured, PaymentStatus.paid_out, PaymentStatus.refunded,
                               PaymentStatus.partially_refunded):
         _require(payment, PaymentStatus.captured)  # out of escrow already by an attempt rolled back is fine
     if not 0 <= refund_cents <= case.amount_cents:
         raise DomainError(_l("The refund must be between 0 and the amount of the case."), field="refund")
-    if returned_by_bank:
-        if refund_cents != case.amount_cents:
-            raise DomainError(_l("The client's bank returned this payment to them after a card dispute: only a full "
-                                 "refund can be ruled, and it records what the bank returned."), field="refund")
-        _record_bank_return(payment, case, returned_by_bank)
     designer_part = case.amount_cents - refund_cents
     fee = platform_fee(designer_part) if designer_part else 0
     refund_left = refund_cents - payment.refunded_cents
@@ -170,10 +165,10 @@ def settle(case: Case, *, refund_cents: int) -> None:
                      idempotency_key=f"case-{case.id}-fee-{fee_left}", case=case)
 
 
-def _card_dispute_returns(case: Case) -> int:
-    """What card disputes the bank decided for the cardholder gave back to the client, out of
-    the case's escrow (disputes.chargebacks). Refuses while one is still open: nothing leaves
-    escrow while the bank decides."""
+def _settle_card_disputes(payment: Payment, case: Case, refund_cents: int) -> None:
+    """Card disputes that took the case's money out of escrow (disputes.chargebacks): nothing
+    leaves escrow while the bank decides; once the bank gave the money to the cardholder, only
+    a full refund can be ruled, and it records that return (once) instead of asking the gateway."""
     returned = 0
     for chargeback in db.session.scalars(sa.select(Chargeback).where(Chargeback.case_id == case.id,
                                                                      Chargeback.funds_account == ESCROW)):
@@ -182,11 +177,11 @@ def _card_dispute_returns(case: Case) -> int:
                                  "paid out or refunded until it decides."))
         if chargeback.status == "lost":
             returned += chargeback.amount_cents
-    return returned
-
-
-def _record_bank_return(payment: Payment, case: Case, returned: int) -> None:
-    """The refund a lost card dispute already made: the bank's funds are the client's for good. Once."""
+    if not returned:
+        return
+    if refund_cents != case.amount_cents:
+        raise DomainError(_l("The client's bank returned this payment to them after a card dispute: only a full "
+                             "refund can be ruled, and it records what the bank returned."), field="refund")
     key = f"case-{case.id}-card-dispute-return"
     if db.session.scalar(sa.select(Journal.id).where(Journal.idempotency_key == key)) is not None:
         return
