@@ -26,6 +26,7 @@ def init_backoffice(app: Flask) -> Admin:
     from backoffice import second_factor
     from backoffice.accounts_views import AccountsView
     from backoffice.audit_views import AuditLogView
+    from backoffice.chargebacks_views import register_card_dispute_views
     from backoffice.disputes_views import register_dispute_views
     from backoffice.kyc_views import VerificationQueueView
     from backoffice.queues import ListingQueueView, ProfileQueueView
@@ -46,4 +47,5 @@ def init_backoffice(app: Flask) -> Admin:
     admin.add_view(AccountsView())
     admin.add_view(AuditLogView())
     register_dispute_views(admin)
+    register_card_dispute_views(app, admin)
     return admin

@@ -123,7 +123,7 @@ def open_dispute(case: Case, *, actor: User | None, reason: DisputeReason | str,
         raise DomainError(_l("Choose a reason from the list."), field="reason") from None
     statement = (statement or "").strip()
     if actor is not None:
-        if reason == DisputeReason.party_suspended:
+        if reason in rules.PLATFORM_REASONS:
             raise DomainError(_l("Choose a reason from the list."), field="reason")
         if len(statement) < 20:
             raise DomainError(_l("Explain what went wrong in a few sentences (at least 20 characters)."),

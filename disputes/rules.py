@@ -18,8 +18,10 @@ REASON_LABELS = {
     DisputeReason.revisions_refused: _l("The designer refused the revisions included"),
     DisputeReason.other: _l("Another reason (explained in the statement)"),
     DisputeReason.party_suspended: _l("A party's account was suspended (opened by the platform)"),
+    DisputeReason.card_dispute: _l("Card dispute: the cardholder disputed the payment with their bank"),
 }
-CLIENT_REASONS = [r for r in DisputeReason if r != DisputeReason.party_suspended]
+PLATFORM_REASONS = (DisputeReason.party_suspended, DisputeReason.card_dispute)
+CLIENT_REASONS = [r for r in DisputeReason if r not in PLATFORM_REASONS]
 
 STATE_LABELS = {
     DisputeState.open: _l("Waiting for the designer's answer"),
@@ -73,6 +75,7 @@ def reason_note(reason: DisputeReason) -> str:
 # Words by which a dispute reason written as free text (a case event's note) is recognised.
 _REASON_WORDS = [
     (DisputeReason.party_suspended, ("suspend",)),
+    (DisputeReason.card_dispute, ("card dispute", "chargeback")),
     (DisputeReason.not_delivered, ("not delivered", "not_delivered", "never delivered", "undelivered")),
     (DisputeReason.not_per_prescription, ("prescription",)),
     (DisputeReason.poor_quality, ("quality",)),

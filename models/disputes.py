@@ -26,6 +26,7 @@ class DisputeReason(enum.Enum):
     revisions_refused = "revisions_refused"        # the designer refused the revisions included
     other = "other"                                # anything else, explained in the statement
     party_suspended = "party_suspended"            # opened by the platform: a party was suspended
+    card_dispute = "card_dispute"                  # opened by the platform: the cardholder disputed the charge
 
 
 class DisputeState(enum.Enum):

@@ -22,6 +22,7 @@ class JournalKind(enum.Enum):
     payout = "payout"          # escrow → designer (amount − fee) and platform (fee), on completion
     refund = "refund"          # escrow → client, on a cancellation after capture
     settlement = "settlement"  # escrow → client / designer / platform, as the resolution centre ruled
+    chargeback = "chargeback"  # a card dispute: funds taken back by the bank (or returned), and its fee
 
 
 class Journal(db.Model):

@@ -46,8 +46,9 @@ class CaseMoney:
 
     @property
     def settled(self) -> bool:
-        """The money left escrow: paid, refunded or split."""
-        return self.captured_cents > 0 and self.in_escrow_cents == 0
+        """The money left escrow: paid, refunded or split. Not while disputed: a card dispute may
+        have taken it out of escrow, but nothing is settled until the ruling."""
+        return self.captured_cents > 0 and self.in_escrow_cents == 0 and not self.awaiting_ruling
 
 
 def case_money(case: Case) -> CaseMoney:

@@ -17,12 +17,13 @@ from flask_babel import lazy_gettext as _l
 from errors import DomainError
 from extensions import db
 from models.cases import Case, CaseOrder
-from models.ledger import JournalKind, MovementKind, MovementState, Payment, PaymentEvent, PaymentStatus
+from models.chargebacks import Chargeback
+from models.ledger import Journal, JournalKind, MovementKind, MovementState, Payment, PaymentEvent, PaymentStatus
 from payments import connect, movements
 from payments.fees import settlement_split
 from payments.gateways import get_gateway
 from payments.gateways.base import GatewayCall, GatewayError, HoldLapsed, HoldResult, HoldStatus, PaymentDeclined
-from payments.ledger import ESCROW, PLATFORM_FEES, post_journal
+from payments.ledger import CARD_DISPUTED, ESCROW, PLATFORM_FEES, client_account, post_journal
 
 log = logging.getLogger(__name__)
 
@@ -137,6 +138,7 @@ def settle(case: Case, *, refund_cents: int) -> None:
     for the case (an earlier attempt whose answer was lost) is not moved again.
     """
     payment = _ready(case)
+    _settle_card_disputes(payment, case, refund_cents)
     if payment.status not in (PaymentStatus.captured, PaymentStatus.paid_out, PaymentStatus.refunded,
                               PaymentStatus.partially_refunded):
         _require(payment, PaymentStatus.captured)  # out of escrow already by an attempt rolled back is fine
@@ -160,6 +162,33 @@ def settle(case: Case, *, refund_cents: int) -> None:
         payment.status = movements.settled_status(payment)
         post_journal(JournalKind.payout, [(ESCROW, -fee_left, case.currency), (PLATFORM_FEES, fee_left, case.currency)],
                      idempotency_key=f"case-{case.id}-fee-{fee_left}", case=case)
+
+
+def _settle_card_disputes(payment: Payment, case: Case, refund_cents: int) -> None:
+    """Card disputes that took the case's money out of escrow (disputes.chargebacks): nothing
+    leaves escrow while the bank decides; once the bank gave the money to the cardholder, only
+    a full refund can be ruled, and it records that return (once) instead of asking the gateway."""
+    returned = 0
+    for chargeback in db.session.scalars(sa.select(Chargeback).where(Chargeback.case_id == case.id,
+                                                                     Chargeback.funds_account == ESCROW)):
+        if chargeback.is_open:
+            raise DomainError(_l("The client's bank is examining a card dispute on this payment: no money can be "
+                                 "paid out or refunded until it decides."))
+        if chargeback.status == "lost":
+            returned += chargeback.amount_cents
+    if not returned:
+        return
+    if refund_cents != case.amount_cents:
+        raise DomainError(_l("The client's bank returned this payment to them after a card dispute: only a full "
+                             "refund can be ruled, and it records what the bank returned."), field="refund")
+    key = f"case-{case.id}-card-dispute-return"
+    if db.session.scalar(sa.select(Journal.id).where(Journal.idempotency_key == key)) is not None:
+        return
+    post_journal(JournalKind.chargeback, [(CARD_DISPUTED, -returned, case.currency),
+                                          (client_account(case.client_id), returned, case.currency)],
+                 idempotency_key=key, case=case)
+    payment.refunded_cents += returned
+    payment.status = movements.settled_status(payment)
 
 
 def payout_destination(case: Case) -> str:

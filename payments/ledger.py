@@ -17,6 +17,11 @@ from models.ledger import Entry, Journal, JournalKind, MovementKind, MovementSta
 
 ESCROW = "escrow"
 PLATFORM_FEES = "platform:fees"
+# Card disputes (disputes.chargebacks): funds the cardholder's bank took back through Stripe,
+# Stripe's dispute fees, and the platform's own money lost to them.
+CARD_DISPUTED = "gateway:disputed"
+CARD_DISPUTE_FEES = "gateway:dispute_fees"
+PLATFORM_CHARGEBACKS = "platform:chargebacks"
 
 
 def client_account(user_id: int) -> str:
@@ -97,6 +102,7 @@ def invariant_violations() -> list[str]:
        left, give or take the movements the gateway has not confirmed yet (a capture not yet
        in, a refund or transfer not yet out);
     3. no case has a negative escrow balance (nothing left escrow twice).
+    A case frozen by a card dispute holds its amount less what the bank took back.
     """
     problems = [f"journal {j} does not sum to zero" for j in unbalanced_journals()]
     per_case = dict(db.session.execute(
@@ -109,13 +115,18 @@ def invariant_violations() -> list[str]:
         change = {MovementKind.capture: -movement.amount_cents, MovementKind.release: 0}.get(
             movement.kind, movement.amount_cents + movement.fee_cents)
         in_flight[movement.case_id] = in_flight.get(movement.case_id, 0) + change
+    # A card dispute takes a frozen case's money out of escrow while the bank decides (disputes.chargebacks).
+    card_disputed = dict(db.session.execute(
+        sa.select(Journal.case_id, sa.func.sum(Entry.amount_cents)).join(Entry, Entry.journal_id == Journal.id)
+        .where(Entry.account == ESCROW, Journal.kind == JournalKind.chargeback).group_by(Journal.case_id)).all())
     touched = {case_id for case_id in (*per_case, *in_flight) if case_id is not None}
     cases = db.session.execute(sa.select(Case.id, Case.state, Case.amount_cents).where(
         sa.or_(Case.id.in_(touched), Case.state.in_(ESCROW_STATES)))).all()
     expected_total = 0
     for case_id, state, amount in cases:
         held = per_case.get(case_id, 0)
-        expected = (amount if state in ESCROW_STATES else 0) + in_flight.get(case_id, 0)
+        held_for_case = amount + card_disputed.get(case_id, 0) if state in ESCROW_STATES else 0
+        expected = held_for_case + in_flight.get(case_id, 0)
         expected_total += expected
         if held < 0:
             problems.append(f"case {case_id}: escrow paid out more than it captured ({held})")

@@ -17,7 +17,7 @@ from flask import current_app
 from errors import Busy
 from extensions import commit, db
 from models.cases import Case
-from models.ledger import Entry, Journal, MovementState, Payment, PaymentMovement
+from models.ledger import Entry, Journal, JournalKind, MovementState, Payment, PaymentMovement
 from models.moderation import AuditEntry
 from models.types import utcnow
 from moderation.audit import record_action
@@ -33,9 +33,10 @@ RECENT = timedelta(days=2)  # movements this recent are compared again, in case 
 
 
 def ledger_book(case: Case) -> GatewayBook:
-    """What the ledger says the gateway did for the case: captured, refunded, transferred."""
+    """What the ledger says the gateway did for the case: captured, refunded, transferred.
+    Card disputes are the bank's movements, not the case's (disputes.chargebacks compares them)."""
     rows = db.session.execute(sa.select(Entry.account, Entry.amount_cents).join(Journal, Entry.journal_id == Journal.id)
-                              .where(Journal.case_id == case.id)).all()
+                              .where(Journal.case_id == case.id, Journal.kind != JournalKind.chargeback)).all()
     return GatewayBook(
         captured=sum(amount for account, amount in rows if account == ESCROW and amount > 0),
         refunded=sum(amount for account, amount in rows if account == f"client:{case.client_id}" and amount > 0),

@@ -19,6 +19,7 @@ import stripe
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
+from disputes import chargebacks
 from extensions import db
 from models.accounts import User
 from models.cases import Case, CaseOrder, CaseState
@@ -141,6 +142,11 @@ def _case_of(obj: dict) -> Case | None:
     return db.session.get(Case, payment.case_id) if payment is not None and payment.case_id else None
 
 
+def _card_disputed(dispute: dict, event: dict) -> None:
+    """A cardholder disputed a case's charge (or the bank decided): record, ledger, case freeze."""
+    chargebacks.apply_stripe_dispute(dispute, as_of=int(event.get("created") or 0))
+
+
 HANDLERS: dict[str, Callable[[dict, dict], None]] = {
     "account.updated": _account_updated,
     "payment_intent.amount_capturable_updated": _hold_confirmed,
@@ -151,4 +157,10 @@ HANDLERS: dict[str, Callable[[dict, dict], None]] = {
     "transfer.created": _money_moved,
     "transfer.updated": _money_moved,
     "transfer.reversed": _money_moved,
+    # Every dispute event carries the dispute's whole current state: one handler for all of them.
+    "charge.dispute.created": _card_disputed,
+    "charge.dispute.updated": _card_disputed,
+    "charge.dispute.closed": _card_disputed,
+    "charge.dispute.funds_withdrawn": _card_disputed,
+    "charge.dispute.funds_reinstated": _card_disputed,
 }

@@ -23,7 +23,7 @@ def test_a_moderator_sees_review_and_violation_queues_but_not_disputes_or_verifi
 
 def test_an_agent_sees_the_dispute_queues_only(app):
     assert _queue_names(app, make_user(roles=(StaffRole.resolution_agent,))) == {
-        "Disputes", "Disputes near the 90-day payment limit"}
+        "Disputes", "Disputes near the 90-day payment limit", "Card disputes waiting for the bank"}
 
 
 def test_an_admin_sees_every_queue(app):
