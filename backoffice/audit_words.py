@@ -65,6 +65,9 @@ ACTION_WORDS = {
     "staff.second_factor_enrolled": _l("enrolled the second factor"),
     "staff.second_factor_reset": _l("reset the second factor"),
     "staff.recovery_code_used": _l("signed in with a recovery code"),
+    "macro.created": _l("wrote a canned response"),
+    "macro.updated": _l("edited the canned response"),
+    "macro.retired": _l("retired the canned response"),
 }
 
 AREA_LABELS = {MODERATION: _l("Moderation"), VERIFICATION: _l("Identity verification"),
@@ -74,7 +77,7 @@ OBJECT_LABELS = {
     "DesignerProfile": _l("Designer profile"), "Listing": _l("Listing"), "Violation": _l("Violation"),
     "User": _l("Account"), "VerificationSubmission": _l("Identity verification"), "Dispute": _l("Dispute"),
     "Case": _l("Case"), "StoredFile": _l("File"), "ShareLink": _l("Share link"), "Invoice": _l("Invoice"),
-    "ConnectedAccount": _l("Payout account"),
+    "ConnectedAccount": _l("Payout account"), "CannedResponse": _l("Canned response"),
 }
 
 ROLE_LABELS = {"moderator": _l("moderator"), "verifier": _l("verifier"), "resolution_agent": _l("resolution agent"),
@@ -88,6 +91,7 @@ OBJECT_PAGES = {
     "User": ("staff_accounts.detail", "user_id"),
     "VerificationSubmission": ("verifications.detail", "submission_id"),
     "Dispute": ("resolution.detail", "dispute_id"),
+    "CannedResponse": ("macros.edit", "macro_id"),
 }
 
 SHORT = 60  # characters of a value shown in a diff cell

@@ -15,7 +15,7 @@ from extensions import commit, db
 from models.accounts import StaffRole
 from files.permissions import serves_stored_files
 from models.verification import VerificationStatus, VerificationSubmission
-from moderation import claims, kyc
+from moderation import claims, kyc, macros
 from storefront.files.downloads import user_file_response
 from url_numbers import page_number
 
@@ -60,7 +60,9 @@ class VerificationQueueView(StaffBaseView):
 
         return self.render("backoffice/kyc/detail.html", submission=submission, claim=claim,
                            profile=profile_for(submission.designer), labels=kyc.DOCUMENT_LABELS,
-                           reason_form=ReasonForm())
+                           reason_form=ReasonForm(), offers=macros.offers(macros.VERIFICATION, submission),
+                           note_text=macros.offered_text(macros.VERIFICATION, submission,
+                                                         request.args.get("macro", type=int)))
 
     @expose("/document/<public_id>")
     @serves_stored_files

@@ -19,7 +19,7 @@ from extensions import commit, db
 from models.accounts import StaffRole
 from models.listings import Listing
 from models.profiles import CatalogueImage, DesignerProfile, ReviewState
-from moderation import claims, review
+from moderation import claims, macros, review
 from url_numbers import page_number
 
 PER_PAGE = 30
@@ -67,6 +67,8 @@ class ReviewQueueView(StaffBaseView):
         form = RejectForm()
         form.reasons.choices = [(code, str(label)) for code, label in self.reasons().items()]
         return self.render(self.template, item=item, claim=claim, form=form, kind=self.kind,
+                           offers=macros.offers(self.kind, item),
+                           note_text=macros.offered_text(self.kind, item, request.args.get("macro", type=int)),
                            **self.item_context(item))
 
     @expose("/image/<token>")

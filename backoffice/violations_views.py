@@ -16,7 +16,7 @@ from extensions import commit, db
 from models.accounts import StaffRole
 from models.moderation import Violation, ViolationStatus
 from models.types import utcnow
-from moderation import claims, violations
+from moderation import claims, macros, violations
 from url_numbers import page_number
 
 PER_PAGE = 30
@@ -64,7 +64,10 @@ class ViolationsView(StaffBaseView):
         return self.render("backoffice/violations/detail.html", violation=violation, claim=claim,
                            spans=violations.findings_in_text(violation), history=history,
                            strikes=violations.strike_count(violation.user_id), suspend_form=SuspendForm(),
-                           report_reasons=violations.REPORT_REASONS, now=utcnow())
+                           report_reasons=violations.REPORT_REASONS, now=utcnow(),
+                           offers=macros.offers(macros.VIOLATION, violation),
+                           note_text=macros.offered_text(macros.VIOLATION, violation,
+                                                         request.args.get("macro", type=int)))
 
     def _violation(self, violation_id: int) -> Violation:
         return db.session.get(Violation, violation_id) or abort(404)

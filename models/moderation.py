@@ -113,3 +113,24 @@ class StaffSecondFactor(db.Model):
     recovery_code_hashes: Mapped[list] = mapped_column(sa.JSON, default=list)
 
     user: Mapped[User] = relationship()
+
+
+class CannedResponse(db.Model):
+    """A macro: a text staff pick for a decision of one queue, in one language, with placeholders.
+
+    Written and retired by admins (moderation.macros); a retired macro is no longer offered but
+    stays for the audit log's sake.
+    """
+
+    __tablename__ = "canned_responses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    queue: Mapped[str] = mapped_column(sa.String(32))      # moderation.macros.QUEUES
+    language: Mapped[str] = mapped_column(sa.String(8))    # "en", "fr"
+    title: Mapped[str] = mapped_column(sa.String(120))
+    body: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    __table_args__ = (sa.Index("ix_canned_responses_queue_language", "queue", "language"),)

@@ -36,6 +36,7 @@ PREFIX_AREAS: dict[str, str] = {
     "file": RESOLUTION,
     "share_link": RESOLUTION,
     "staff": STAFF,
+    "macro": STAFF,  # canned responses: written by admins
 }
 
 

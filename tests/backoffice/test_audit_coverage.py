@@ -24,7 +24,7 @@ from disputes import operations
 from disputes import ruling as rulings
 from models.disputes import Dispute, DisputeState, RulingDraft
 from models.moderation import AuditEntry, ViolationSource
-from moderation import kyc, suspension
+from moderation import kyc, macros, suspension
 from moderation.contact_filter import ContactDetailsRefused, record_refused_attempt, screen_text
 from profiles import operations as profiles
 from profiles.rules import PROFILE_REJECTION_REASONS
@@ -193,6 +193,27 @@ def second_factor_reset(app, client):
                 {"reason": "Lost phone"})
 
 
+def _canned_response():
+    macro = macros.create_macro(actor=make_staff(StaffRole.admin), queue="listing", language="en",
+                                title="Blurred pictures", body="Hello {user_name}, the pictures are blurred.")
+    commit()
+    return macro
+
+
+def macro_new(app, client):
+    return Post(_admin(client), "/backoffice/macros/new", {"queue": "violation", "language": "fr",
+                                                           "title": "Coordonnées", "body": "Bonjour {user_name}."})
+
+
+def macro_edit(app, client):
+    return Post(_admin(client), f"/backoffice/macros/{_canned_response().id}",
+                {"queue": "listing", "language": "en", "title": "Blurred", "body": "Hi {user_name}."})
+
+
+def macro_retire(app, client):
+    return Post(_admin(client), f"/backoffice/macros/{_canned_response().id}/retire")
+
+
 def dispute_rule(app, client):
     customer, designer, _agent = people()
     _case, dispute = disputed(customer, designer)
@@ -312,6 +333,9 @@ AUDITED: dict[str, tuple[str, Callable]] = {
     "resolution.withdraw_draft": ("dispute.ruling_draft_withdrawn", draft_withdraw),
     "backoffice_auth.verify": ("staff.recovery_code_used", second_factor_with_recovery_code),
     "backoffice_auth.enrol": ("staff.second_factor_enrolled", second_factor_enrol),
+    "macros.new": ("macro.created", macro_new),
+    "macros.edit": ("macro.updated", macro_edit),
+    "macros.retire": ("macro.retired", macro_retire),
 }
 
 
