@@ -78,7 +78,7 @@ def fill(body: str, values: dict[str, str]) -> str:
     return BRACED.sub(lambda m: values.get(m.group(1), m.group(0)), body)
 
 
-def _checked(queue: str, language: str, title: str, body: str) -> tuple[str, str]:
+def check(queue: str, language: str, title: str, body: str) -> tuple[str, str]:
     """(title, body) cleaned, or DomainError saying what is wrong."""
     if queue not in QUEUES:
         raise DomainError(_l("Choose a queue from the list."), field="queue")
@@ -102,9 +102,9 @@ def _snapshot(macro: CannedResponse) -> dict:
 
 
 def create_macro(*, actor: User, queue: str, language: str, title: str, body: str) -> CannedResponse:
-    """A new macro. Raises PermissionDenied (admins only), DomainError (see _checked)."""
+    """A new macro. Raises PermissionDenied (admins only), DomainError (see check)."""
     permissions.require(permissions.can_manage_staff(actor))
-    title, body = _checked(queue, language, title, body)
+    title, body = check(queue, language, title, body)
     macro = CannedResponse(queue=queue, language=language, title=title, body=body)
     db.session.add(macro)
     db.session.flush()
@@ -123,7 +123,7 @@ def update_macro(macro_id: int, *, actor: User, queue: str, language: str, title
                  body: str) -> CannedResponse:
     """Change a macro's queue, language or text. Raises PermissionDenied, NotFound, DomainError."""
     permissions.require(permissions.can_manage_staff(actor))
-    title, body = _checked(queue, language, title, body)
+    title, body = check(queue, language, title, body)
     macro = _locked(macro_id)
     before = _snapshot(macro)
     macro.queue, macro.language, macro.title, macro.body = queue, language, title, body

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import html
+import importlib.util
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -129,3 +131,14 @@ def test_a_warning_uses_a_macro(client):
     db.session.expire_all()
     notification = db.session.scalar(sa.select(Notification).where(Notification.user_id == user.id))
     assert notification.event == "warning" and notification.body == filled
+
+
+def test_the_default_set_uses_only_each_queues_placeholders_in_both_languages():
+    spec = importlib.util.spec_from_file_location(
+        "macros_migration", Path(__file__).resolve().parents[2] / "migrations/versions/20261206_macros_canned_responses.py")
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    for queue, language, title, body in migration.DEFAULTS:
+        assert macros.check(queue, language, title, body) == (title, body)
+    assert {(queue, language) for queue, language, _title, _body in migration.DEFAULTS} == {
+        (queue, language) for queue in macros.QUEUES for language in macros.LANGUAGES}
