@@ -45,3 +45,27 @@ def test_a_moderator_picks_a_canned_response_and_edits_it(live_server, browser, 
     page.wait_for_url(lambda url: url.rstrip("/").endswith("/backoffice/reviews/listings"))
     assert not problems, problems
     context.close()
+
+
+def test_an_admin_sees_why_a_macro_is_refused(live_server, browser, tmp_path):
+    admin = make_staff(StaffRole.admin, locale="fr")
+    context = browser.new_context(viewport={"width": 1440, "height": 1000})
+    page = context.new_page()
+    log_in(page, live_server.url, admin.email, PASSWORD)
+    page.goto(f"{live_server.url}/backoffice/macros/new")
+    page.fill("input[name=code]", current_code())
+    page.press("input[name=code]", "Enter")
+    page.wait_for_selector("#macro-form")
+    page.select_option("#queue", "violation")
+    page.select_option("#language", "fr")
+    page.fill("#title", "Coordonnées")
+    page.fill("#body", "Bonjour {user_name}, {listing_title}")
+    page.click("#macro-form button[type=submit]")
+    page.wait_for_selector(".invalid-feedback")
+    assert "{listing_title}" in page.inner_text(".invalid-feedback")
+    page.screenshot(path=str(tmp_path / "macro-refused-fr.png"), full_page=True)
+    page.fill("#body", "Bonjour {user_name}, ceci est un avertissement pour : {rule_broken}.")
+    page.click("#macro-form button[type=submit]")
+    page.wait_for_selector("text=Coordonnées")
+    page.screenshot(path=str(tmp_path / "macro-list-fr.png"), full_page=True)
+    context.close()
