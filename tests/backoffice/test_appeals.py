@@ -125,3 +125,20 @@ def test_a_new_decision_may_be_appealed_again(client, decider):
     commit()
     assert _appeal(client, user, text="The termination is a mistake too.").status_code == 302
     assert len(_appeals()) == 2
+
+
+def test_guessing_passwords_on_the_appeal_form_is_rate_limited(app, client, decider):
+    user = _suspended(decider)
+    app.config["RATELIMIT_APPEAL"] = "2 per minute"
+    try:
+        codes = [_appeal(client, user, password=f"guess number {n}").status_code for n in range(3)]
+    finally:
+        app.config["RATELIMIT_APPEAL"] = "1000 per minute"
+    assert codes == [200, 200, 429]
+
+
+def test_the_suspension_mail_points_to_the_appeal_not_to_a_reply(decider, outbox):
+    _suspended(decider)
+    [mail] = outbox.read()
+    body = mail.get_payload(decode=True).decode()
+    assert "/account/login" in body and "appeal" in body and "reply to this e-mail" not in body
