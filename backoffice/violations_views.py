@@ -46,7 +46,7 @@ class ViolationsView(StaffBaseView):
         query = query.order_by(Violation.created_at.asc() if status == "open" else Violation.decided_at.desc())
         page = db.paginate(query, page=request.args.get("page", 1, type=page_number), per_page=PER_PAGE, error_out=False)
         ids = [v.id for v in page.items]
-        groups = {v.id: violation_groups.group_of(v) for v in page.items}
+        groups = violation_groups.groups_for(page.items)
         # One row per group on the page: the other attempts of a group shown are folded into it.
         folded, shown = set(), set()
         for v in page.items:

@@ -28,26 +28,45 @@ from moderation import permissions
 from moderation.violations import active_strikes_query, lock_open_violation, record_decision, send_warning
 
 
-def group_of(violation: Violation) -> list[Violation]:
-    """Every attempt grouped with `violation`, oldest first (itself alone for a report or an unplaced hit)."""
-    if violation.source == ViolationSource.report or not violation.source_ref:
-        return [violation]
+def _groupable(violation: Violation) -> bool:
+    return violation.source != ViolationSource.report and bool(violation.source_ref)
+
+
+def _runs(attempts: list[Violation]) -> list[list[Violation]]:
+    """Attempts of one account and thread, oldest first, cut where the gap exceeds the window."""
     window = timedelta(hours=current_app.config["VIOLATION_GROUP_HOURS"])
-    attempts = db.session.scalars(sa.select(Violation).where(
-        Violation.user_id == violation.user_id, Violation.source == violation.source,
-        Violation.source_ref == violation.source_ref).order_by(Violation.created_at, Violation.id)).all()
     runs: list[list[Violation]] = []
     for attempt in attempts:
         if runs and attempt.created_at - runs[-1][-1].created_at <= window:
             runs[-1].append(attempt)
         else:
             runs.append([attempt])
-    return next(run for run in runs if any(a.id == violation.id for a in run))
+    return runs
 
 
-def group_sizes(violations: list[Violation]) -> dict[int, int]:
-    """For a queue page: how many attempts each listed violation's group holds."""
-    return {v.id: len(group_of(v)) for v in violations}
+def groups_for(violations: list[Violation]) -> dict[int, list[Violation]]:
+    """Each violation's group (every attempt, oldest first), for a whole page in one query.
+
+    A report, or a hit not placed in a thread, is a group of its own."""
+    groups = {v.id: [v] for v in violations if not _groupable(v)}
+    keys = {(v.user_id, v.source, v.source_ref) for v in violations if _groupable(v)}
+    if not keys:
+        return groups
+    attempts = db.session.scalars(sa.select(Violation).where(
+        sa.tuple_(Violation.user_id, Violation.source, Violation.source_ref).in_(keys))
+        .order_by(Violation.created_at, Violation.id)).all()
+    by_key: dict[tuple, list[Violation]] = {}
+    for attempt in attempts:
+        by_key.setdefault((attempt.user_id, attempt.source, attempt.source_ref), []).append(attempt)
+    for run in (run for found in by_key.values() for run in _runs(found)):
+        for attempt in run:
+            groups[attempt.id] = run
+    return {v.id: groups[v.id] for v in violations}
+
+
+def group_of(violation: Violation) -> list[Violation]:
+    """Every attempt grouped with `violation`, oldest first (itself alone for a report or an unplaced hit)."""
+    return groups_for([violation])[violation.id]
 
 
 @dataclass
@@ -56,6 +75,7 @@ class ThreadLine:
 
     at: datetime
     author_id: int | None
+    author_name: str
     body: str
     attachment_names: list[str]
     attempt: Violation | None = None
@@ -68,7 +88,7 @@ def thread_around(group: list[Violation]) -> list[ThreadLine]:
     Only a conversation's messages are read; their attachments appear by name, never as files."""
     first = group[0]
     kind, _, ref = (first.source_ref or "").partition(":")
-    lines = [ThreadLine(a.created_at, a.user_id, a.text, [], attempt=a) for a in group]
+    lines = [ThreadLine(a.created_at, a.user_id, a.user.display_name, a.text, [], attempt=a) for a in group]
     if first.source != ViolationSource.message or kind != "conversation" or not ref.isdigit():
         return lines
     context = current_app.config["VIOLATION_CONTEXT_MESSAGES"]
@@ -80,7 +100,7 @@ def thread_around(group: list[Violation]) -> list[ThreadLine]:
     after = db.session.scalars(base.where(Message.created_at > end)
                                .order_by(Message.created_at, Message.id).limit(context)).all()
     for message in [*before, *between, *after]:
-        lines.append(ThreadLine(message.created_at, message.sender_id, message.body,
+        lines.append(ThreadLine(message.created_at, message.sender_id, message.sender.display_name, message.body,
                                 [a.name for a in message.attachments]))
     return sorted(lines, key=lambda line: line.at)
 

@@ -126,3 +126,10 @@ def test_strikes_expire_and_the_policy_suggests_warn_then_suspend(app, client):
     assert "active strikes: 2" in page and "1 expires on" in page and ">warn</strong>" in page
     _strike(user, 2)
     assert strike_standing(user.id).suggestion == "suspend"
+
+
+def test_the_queue_shows_a_group_as_one_row(client):
+    author, attempts, _far, _stored = _thread_with_attempts()
+    staff_login(client, make_staff(StaffRole.moderator))
+    page = client.get("/backoffice/violations/").get_data(as_text=True)
+    assert page.count("2 attempts") == 1 and page.count("Chatty Designer") == 1
