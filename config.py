@@ -172,6 +172,14 @@ def load(instance_path: str) -> dict:
         "KYC_MAX_BYTES": _int("KYC_MAX_BYTES", 10 * 1024 * 1024),
         "REVIEW_CLAIM_MINUTES": _int("REVIEW_CLAIM_MINUTES", 30),
         "RATELIMIT_STAFF_CODE": os.environ.get("RATELIMIT_STAFF_CODE", "5 per minute;20 per hour"),
+        # Violations: attempts of one account in one thread, each within this many hours of the last,
+        # are one item; strikes count for STRIKE_EXPIRY_DAYS; at STRIKES_SUGGEST_SUSPEND active
+        # strikes the group page suggests suspending rather than warning.
+        "VIOLATION_GROUP_HOURS": _int("VIOLATION_GROUP_HOURS", 24),
+        "VIOLATION_CONTEXT_MESSAGES": _int("VIOLATION_CONTEXT_MESSAGES", 3),
+        "STRIKE_EXPIRY_DAYS": _int("STRIKE_EXPIRY_DAYS", 90),
+        "STRIKES_SUGGEST_SUSPEND": _int("STRIKES_SUGGEST_SUSPEND", 3),
+        "RATELIMIT_APPEAL": os.environ.get("RATELIMIT_APPEAL", "5 per minute;20 per hour"),
         # Web push.
         "VAPID_PUBLIC_KEY": os.environ.get("VAPID_PUBLIC_KEY") or None,
         "VAPID_PRIVATE_KEY": os.environ.get("VAPID_PRIVATE_KEY") or None,

@@ -93,6 +93,10 @@ def confirm_email(token: str) -> User:
     return user
 
 
+class AccountBarred(DomainError):
+    """The credentials are right but the account is suspended or terminated: it may appeal."""
+
+
 def authenticate(email: str, password: str) -> User:
     """Return the account for these credentials, or raise DomainError with a reason to show."""
     user = find_by_email(email)
@@ -104,13 +108,13 @@ def authenticate(email: str, password: str) -> User:
     lift_expired_suspension(user)
     if user.status == AccountStatus.suspended:
         if user.suspended_until:
-            raise DomainError(_l("Your account is suspended until %(date)s. Reason: %(reason)s",
-                                 date=format_datetime(user.suspended_until, "medium"),
-                                 reason=user.status_reason or "-"))
-        raise DomainError(_l("Your account is suspended. Reason: %(reason)s", reason=user.status_reason or "-"))
+            raise AccountBarred(_l("Your account is suspended until %(date)s. Reason: %(reason)s",
+                                   date=format_datetime(user.suspended_until, "medium"),
+                                   reason=user.status_reason or "-"))
+        raise AccountBarred(_l("Your account is suspended. Reason: %(reason)s", reason=user.status_reason or "-"))
     if user.status == AccountStatus.terminated:
-        raise DomainError(_l("This account has been closed by the platform. Reason: %(reason)s",
-                             reason=user.status_reason or "-"))
+        raise AccountBarred(_l("This account has been closed by the platform. Reason: %(reason)s",
+                               reason=user.status_reason or "-"))
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = utcnow()

@@ -24,6 +24,7 @@ def csp_nonce() -> str:
 
 def init_backoffice(app: Flask) -> Admin:
     from backoffice import second_factor
+    from backoffice.appeals_views import AppealsView
     from backoffice.accounts_views import AccountsView
     from backoffice.audit_views import AuditLogView
     from backoffice.chargebacks_views import register_card_dispute_views
@@ -45,6 +46,7 @@ def init_backoffice(app: Flask) -> Admin:
     admin.add_view(ListingQueueView())
     admin.add_view(VerificationQueueView())
     admin.add_view(ViolationsView())
+    admin.add_view(AppealsView())
     admin.add_view(AccountsView())
     admin.add_view(AuditLogView())
     admin.add_view(MacrosView())

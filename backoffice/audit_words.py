@@ -33,6 +33,9 @@ ACTION_WORDS = {
     "account.terminated": _l("terminated the account"),
     "account.reinstated": _l("reinstated the account"),
     "account.suspension_ended": _l("ended the account's suspension"),
+    "appeal.filed": _l("appealed the suspension or termination of their account"),
+    "appeal.upheld": _l("upheld the decision appealed"),
+    "appeal.reinstated": _l("reinstated the account on appeal"),
     "account.email_changed": _l("changed the account's e-mail address"),
     "account.password_changed": _l("changed the account's password"),
     "account.name_changed": _l("changed the account's name"),
@@ -77,7 +80,7 @@ OBJECT_LABELS = {
     "DesignerProfile": _l("Designer profile"), "Listing": _l("Listing"), "Violation": _l("Violation"),
     "User": _l("Account"), "VerificationSubmission": _l("Identity verification"), "Dispute": _l("Dispute"),
     "Case": _l("Case"), "StoredFile": _l("File"), "ShareLink": _l("Share link"), "Invoice": _l("Invoice"),
-    "ConnectedAccount": _l("Payout account"), "CannedResponse": _l("Canned response"),
+    "ConnectedAccount": _l("Payout account"), "CannedResponse": _l("Canned response"), "Appeal": _l("Appeal"),
 }
 
 ROLE_LABELS = {"moderator": _l("moderator"), "verifier": _l("verifier"), "resolution_agent": _l("resolution agent"),
@@ -88,6 +91,7 @@ OBJECT_PAGES = {
     "DesignerProfile": ("profile_reviews.detail", "item_id"),
     "Listing": ("listing_reviews.detail", "item_id"),
     "Violation": ("violations.detail", "violation_id"),
+    "Appeal": ("appeals.detail", "appeal_id"),
     "User": ("staff_accounts.detail", "user_id"),
     "VerificationSubmission": ("verifications.detail", "submission_id"),
     "Dispute": ("resolution.detail", "dispute_id"),

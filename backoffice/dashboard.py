@@ -20,6 +20,7 @@ QUEUE_FIGURES: list[str] = [
     "backoffice.queues:queue_figures",
     "backoffice.kyc_views:queue_figures",
     "backoffice.violations_views:queue_figures",
+    "backoffice.appeals_views:queue_figures",
     "backoffice.disputes_views:queue_figures",
     "backoffice.chargebacks_views:queue_figures",
     "backoffice.views:payment_figures",

@@ -1,4 +1,5 @@
-"""The violations queue (moderators): contact-filter hits and user reports, decided one by one."""
+"""The violations queue (moderators): contact-filter hits and user reports, decided one by one or
+per group of repeated attempts (moderation.violation_groups)."""
 from __future__ import annotations
 
 from datetime import timezone
@@ -16,7 +17,7 @@ from extensions import commit, db
 from models.accounts import StaffRole
 from models.moderation import Violation, ViolationStatus
 from models.types import utcnow
-from moderation import claims, macros, violations
+from moderation import claims, macros, violation_groups, violations
 from url_numbers import page_number
 
 PER_PAGE = 30
@@ -45,7 +46,16 @@ class ViolationsView(StaffBaseView):
         query = query.order_by(Violation.created_at.asc() if status == "open" else Violation.decided_at.desc())
         page = db.paginate(query, page=request.args.get("page", 1, type=page_number), per_page=PER_PAGE, error_out=False)
         ids = [v.id for v in page.items]
+        groups = violation_groups.groups_for(page.items)
+        # One row per group on the page: the other attempts of a group shown are folded into it.
+        folded, shown = set(), set()
+        for v in page.items:
+            if v.id in folded:
+                continue
+            shown.add(v.id)
+            folded |= {a.id for a in groups[v.id] if a.id != v.id}
         return self.render("backoffice/violations/index.html", page=page, status=status,
+                           groups=groups, folded=folded - shown,
                            statuses=[s.value for s in ViolationStatus],
                            claims=claims.active_claims("violation", ids),
                            strikes={v.user_id: violations.strike_count(v.user_id) for v in page.items})
@@ -58,12 +68,15 @@ class ViolationsView(StaffBaseView):
             claim = claims.claim_item("violation", violation.id, actor=current_user)
         violations.record_reading(violation, actor=current_user)
         commit()
+        group = violation_groups.group_of(violation)
         history = db.session.scalars(sa.select(Violation).where(Violation.user_id == violation.user_id,
-                                                                Violation.id != violation.id)
+                                                                Violation.id.not_in([a.id for a in group]))
                                      .order_by(Violation.created_at.desc()).limit(20)).all()
         return self.render("backoffice/violations/detail.html", violation=violation, claim=claim,
-                           spans=violations.findings_in_text(violation), history=history,
-                           strikes=violations.strike_count(violation.user_id), suspend_form=SuspendForm(),
+                           spans=violations.findings_in_text(violation), history=history, group=group,
+                           group_open=[a for a in group if a.status == ViolationStatus.open],
+                           thread=violation_groups.thread_around(group), findings=violations.findings_in_text,
+                           standing=violation_groups.strike_standing(violation.user_id), suspend_form=SuspendForm(),
                            report_reasons=violations.REPORT_REASONS, now=utcnow(),
                            offers=macros.offers(macros.VIOLATION, violation),
                            note_text=macros.offered_text(macros.VIOLATION, violation,
@@ -105,3 +118,19 @@ class ViolationsView(StaffBaseView):
     def release(self, violation_id: int):
         return self.run_decision(lambda: claims.release_item("violation", violation_id, actor=current_user),
                                  done=_("You left this item."), back=url_for(".index_view"))
+
+    @expose("/<int:violation_id>/group/dismiss", methods=["POST"])
+    def dismiss_group(self, violation_id: int):
+        violation = self._violation(violation_id)
+        return self.run_decision(
+            lambda: violation_groups.dismiss_group(violation, actor=current_user, note=request.form.get("note", "")),
+            done=_("Every attempt of the group is dismissed."), back=url_for(".index_view"),
+            refused=url_for(".detail", violation_id=violation_id))
+
+    @expose("/<int:violation_id>/group/warn", methods=["POST"])
+    def warn_group(self, violation_id: int):
+        violation = self._violation(violation_id)
+        return self.run_decision(
+            lambda: violation_groups.warn_group(violation, actor=current_user, note=request.form.get("note", "")),
+            done=_("The user is warned once for the whole group."), back=url_for(".index_view"),
+            refused=url_for(".detail", violation_id=violation_id))

@@ -69,6 +69,8 @@ class Violation(db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     decision_note: Mapped[str | None] = mapped_column(sa.Text)
+    # Set on the other attempts of a group decided at once: the group is one strike, the lead's.
+    group_lead_id: Mapped[int | None] = mapped_column(sa.ForeignKey("violations.id", ondelete="SET NULL"))
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     reporter: Mapped[User | None] = relationship(foreign_keys=[reporter_id])
@@ -134,3 +136,32 @@ class CannedResponse(db.Model):
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     __table_args__ = (sa.Index("ix_canned_responses_queue_language", "queue", "language"),)
+
+
+class AppealStatus(enum.Enum):
+    open = "open"              # waiting for a moderator other than the original decider
+    upheld = "upheld"          # the suspension or termination stands
+    reinstated = "reinstated"  # the account is active again
+
+
+class Appeal(db.Model):
+    """A suspended or terminated account holder's appeal, filed once per decision from the login page."""
+
+    __tablename__ = "appeals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # The audit entry of the suspension or termination appealed against: one appeal per decision.
+    decision_entry_id: Mapped[int] = mapped_column(sa.ForeignKey("audit_entries.id", ondelete="CASCADE"), unique=True)
+    original_decider_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(sa.Text)
+    status: Mapped[AppealStatus] = mapped_column(
+        enum_column(AppealStatus, "appeal_status"), default=AppealStatus.open, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decision_note: Mapped[str | None] = mapped_column(sa.Text)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    original_decider: Mapped[User | None] = relationship(foreign_keys=[original_decider_id])
+    decision_entry: Mapped[AuditEntry] = relationship()

@@ -27,6 +27,7 @@ PREFIX_AREAS: dict[str, str] = {
     "listing": MODERATION,
     "violation": MODERATION,
     "account": MODERATION,
+    "appeal": MODERATION,
     "verification": VERIFICATION,
     "dispute": RESOLUTION,
     "case": RESOLUTION,

@@ -99,11 +99,12 @@ def terminate_account(user: User, *, actor: User, reason: str) -> dict:
     return cases
 
 
-def reinstate_account(user: User, *, actor: User, reason: str) -> None:
+def reinstate_account(user: User, *, actor: User, reason: str, mail: bool = True) -> None:
     """Make a suspended (or, by an admin, a terminated) account active again.
 
     Its listings show again by themselves (visibility follows the status); cases handed to the
-    resolution centre stay there. Raises PermissionDenied, InvalidTransition, DomainError.
+    resolution centre stay there. `mail=False` when the caller mails its own answer (an appeal's
+    outcome). Raises PermissionDenied, InvalidTransition, DomainError.
     """
     user = _locked(user, "reinstate", actor, reason)
     if user.status == AccountStatus.terminated:
@@ -115,5 +116,6 @@ def reinstate_account(user: User, *, actor: User, reason: str) -> None:
     db.session.flush()
     record_action("account.reinstated", user, actor=actor, before=before, after={"status": "active"},
                   reason=reason.strip())
-    send_mail(user.email, "account_status", locale=user.locale, user=user, change="reinstated",
-              reason=reason.strip(), until=None)
+    if mail:
+        send_mail(user.email, "account_status", locale=user.locale, user=user, change="reinstated",
+                  reason=reason.strip(), until=None)

@@ -8,10 +8,10 @@ suspension is a strike on the account.
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask import url_for
+from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 
 from errors import DomainError, InvalidTransition, NotFound
@@ -34,10 +34,17 @@ REPORT_REASONS = {
 }
 
 
+def active_strikes_query(user_id: int):
+    """The account's strikes still counting: warnings and suspensions decided within STRIKE_EXPIRY_DAYS,
+    one per group decided at once (the other attempts point to their group's lead)."""
+    since = utcnow() - timedelta(days=current_app.config["STRIKE_EXPIRY_DAYS"])
+    return sa.select(Violation).where(Violation.user_id == user_id, Violation.status.in_(STRIKES),
+                                      Violation.group_lead_id.is_(None), Violation.decided_at > since)
+
+
 def strike_count(user_id: int) -> int:
-    """Warnings and suspensions the account has received for violations."""
-    return db.session.scalar(sa.select(sa.func.count()).select_from(Violation).where(
-        Violation.user_id == user_id, Violation.status.in_(STRIKES))) or 0
+    """Warnings and suspensions the account has received for violations, not yet expired."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(active_strikes_query(user_id).subquery())) or 0
 
 
 def report_user(reported: User, *, reporter: User, reason: str, note: str = "", text: str = "",
@@ -67,7 +74,7 @@ def record_reading(violation: Violation, *, actor: User) -> None:
                   after={"source": violation.source.value, "source_ref": violation.source_ref})
 
 
-def _open_violation(violation: Violation, actor: User) -> Violation:
+def lock_open_violation(violation: Violation, actor: User) -> Violation:
     permissions.require(permissions.can_moderate(actor))
     violation = db.session.get(Violation, violation.id, with_for_update=True, populate_existing=True)
     if violation is None:
@@ -78,22 +85,25 @@ def _open_violation(violation: Violation, actor: User) -> Violation:
     return violation
 
 
-def _decide(violation: Violation, status: ViolationStatus, actor: User, note: str) -> None:
+def record_decision(violation: Violation, status: ViolationStatus, actor: User, note: str,
+            lead: Violation | None = None) -> None:
     violation.status = status
+    violation.group_lead_id = lead.id if lead is not None and lead.id != violation.id else None
     violation.decided_by_id = actor.id
     violation.decided_at = utcnow()
     violation.decision_note = (note or "").strip() or None
     db.session.flush()
     claims.release_item("violation", violation.id)
     record_action(f"violation.{status.value}", violation, actor=actor, before={"status": "open"},
-                  after={"status": status.value, "user_id": violation.user_id}, reason=violation.decision_note)
+                  after={"status": status.value, "user_id": violation.user_id, "group_lead_id": violation.group_lead_id},
+                  reason=violation.decision_note)
 
 
 def dismiss_violation(violation: Violation, *, actor: User, note: str = "") -> Violation:
     """Not a violation (false positive, unfounded report): no strike. Raises PermissionDenied,
     InvalidTransition (already decided or claimed by someone else)."""
-    violation = _open_violation(violation, actor)
-    _decide(violation, ViolationStatus.dismissed, actor, note)
+    violation = lock_open_violation(violation, actor)
+    record_decision(violation, ViolationStatus.dismissed, actor, note)
     return violation
 
 
@@ -104,13 +114,17 @@ def warn_user(violation: Violation, *, actor: User, note: str) -> Violation:
     """
     if not (note or "").strip():
         raise DomainError(_l("Write the warning the user will read."), field="note")
-    violation = _open_violation(violation, actor)
-    _decide(violation, ViolationStatus.warned, actor, note)
+    violation = lock_open_violation(violation, actor)
+    record_decision(violation, ViolationStatus.warned, actor, note)
+    send_warning(violation.user, note)
+    return violation
+
+
+def send_warning(user: User, note: str) -> None:
     from messaging.notify import notify
 
-    notify(violation.user, "warning", title=_l("Warning from Occlusa moderation"), body=note.strip(),
+    notify(user, "warning", title=_l("Warning from Occlusa moderation"), body=note.strip(),
            url=url_for("pages.help_index"))
-    return violation
 
 
 def suspend_for_violation(violation: Violation, *, actor: User, note: str,
@@ -119,8 +133,8 @@ def suspend_for_violation(violation: Violation, *, actor: User, note: str,
 
     Raises PermissionDenied, InvalidTransition, DomainError.
     """
-    violation = _open_violation(violation, actor)
-    _decide(violation, ViolationStatus.suspended, actor, note)
+    violation = lock_open_violation(violation, actor)
+    record_decision(violation, ViolationStatus.suspended, actor, note)
     suspend_account(violation.user, actor=actor, reason=note, until=until)
     return violation
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, RadioField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from accounts.passwords import MIN_LENGTH
@@ -64,3 +64,9 @@ class DeleteAccountForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=[DataRequired()])
     confirm = BooleanField(_l("I understand that closing my account cannot be undone"),
                            validators=[DataRequired(message=_l("Tick the box to confirm."))])
+
+
+class AppealForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+    text = TextAreaField(_l("Why should the decision be changed?"), validators=[DataRequired(), Length(max=4000)])

@@ -10,8 +10,9 @@ from accounts.tokens import TokenInvalid
 from errors import DomainError
 from extensions import commit, db, limiter
 from moderation.contact_filter import ContactDetailsRefused
-from storefront.accounts.forms import (ChangeEmailForm, ChangeNameForm, ChangePasswordForm, DeleteAccountForm,
-                                       ForgotPasswordForm, LoginForm, ResetPasswordForm, SignUpForm)
+from moderation import appeals
+from storefront.accounts.forms import (AppealForm, ChangeEmailForm, ChangeNameForm, ChangePasswordForm,
+                                       DeleteAccountForm, ForgotPasswordForm, LoginForm, ResetPasswordForm, SignUpForm)
 from storefront.contact_refusal import keep_refused_attempt
 from storefront.form_errors import show_domain_error
 from storefront.next_page import next_page, referring_page
@@ -58,19 +59,46 @@ def login():
     if current_user.is_authenticated:
         return redirect(next_page(url_for("pages.home")))
     form = LoginForm()
+    barred = False
     if form.validate_on_submit():
         try:
             user = operations.authenticate(form.email.data, form.password.data)
         except DomainError as exc:
             commit()  # an expired suspension lifted on the way is kept
             flash(exc.message, "error")
+            barred = isinstance(exc, operations.AccountBarred)  # right password: the holder may appeal
         else:
             commit()
             login_user(user, remember=form.remember.data)
             if user.locale:
                 session["lang"] = user.locale
             return redirect(next_page(url_for("pages.home")))
-    return render_template("accounts/login.html", form=form)
+    return render_template("accounts/login.html", form=form, barred=barred)
+
+
+@bp.route("/appeal", methods=["GET", "POST"])
+@_limit("RATELIMIT_APPEAL")
+def appeal():
+    """A suspended or terminated account holder appeals once per decision, proving it by the password."""
+    if current_user.is_authenticated:
+        return redirect(url_for("pages.home"))
+    form = AppealForm()
+    refusal = None
+    if form.validate_on_submit():
+        try:
+            appeals.file_appeal(email=form.email.data, password=form.password.data, text=form.text.data)
+        except ContactDetailsRefused as exc:
+            db.session.rollback()  # nothing to record against: the account is already barred
+            refusal = exc
+        except DomainError as exc:
+            db.session.rollback()
+            show_domain_error(form, exc)
+        else:
+            commit()
+            flash(_("Your appeal is filed. A moderator who did not take the decision reads it and answers by e-mail."),
+                  "success")
+            return redirect(url_for("accounts.login"))
+    return render_template("accounts/appeal.html", form=form, refusal=refusal)
 
 
 @bp.post("/logout")

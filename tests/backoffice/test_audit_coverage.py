@@ -24,14 +24,14 @@ from disputes import operations
 from disputes import ruling as rulings
 from models.disputes import Dispute, DisputeState, RulingDraft
 from models.moderation import AuditEntry, ViolationSource
-from moderation import kyc, macros, suspension
+from moderation import appeals, kyc, macros, suspension
 from moderation.contact_filter import ContactDetailsRefused, record_refused_attempt, screen_text
 from profiles import operations as profiles
 from profiles.rules import PROFILE_REJECTION_REASONS
 from tests.backoffice.factories import (DESCRIPTION, make_pending_listing, make_ready_designer, make_staff, png_bytes,
                                         staff_login)
 from tests.disputes.factories import disputed, people
-from tests.factories import login, make_user
+from tests.factories import PASSWORD, login, make_user
 
 # Routes that change nothing worth an entry, each with its reason.
 NOT_AUDITED = {
@@ -155,6 +155,34 @@ def violation_warn(app, client):
 def violation_suspend(app, client):
     return Post(_moderator(client), f"/backoffice/violations/{_violation().id}/suspend",
                 {"reason": "Third time", "until": "2099-01-01T00:00"})
+
+
+def violation_group_dismiss(app, client):
+    return Post(_moderator(client), f"/backoffice/violations/{_violation().id}/group/dismiss", {"note": "Tooth numbers"})
+
+
+def violation_group_warn(app, client):
+    return Post(_moderator(client), f"/backoffice/violations/{_violation().id}/group/warn",
+                {"note": "No e-mail addresses."})
+
+
+def _appeal():
+    user = make_user()
+    suspension.suspend_account(user, actor=make_staff(StaffRole.moderator), reason="Shared a phone number")
+    commit()
+    return appeals.file_appeal(email=user.email, password=PASSWORD, text="It was our own site's address.")
+
+
+def appeal_uphold(app, client):
+    appeal = _appeal()
+    commit()
+    return Post(_moderator(client), f"/backoffice/appeals/{appeal.id}/uphold", {"note": "The decision stands."})
+
+
+def appeal_reinstate(app, client):
+    appeal = _appeal()
+    commit()
+    return Post(_moderator(client), f"/backoffice/appeals/{appeal.id}/reinstate", {"note": "Reinstated on appeal."})
 
 
 def account_suspend(app, client):
@@ -319,6 +347,10 @@ AUDITED: dict[str, tuple[str, Callable]] = {
     "violations.dismiss": ("violation.dismissed", violation_dismiss),
     "violations.warn": ("violation.warned", violation_warn),
     "violations.suspend": ("violation.suspended", violation_suspend),
+    "violations.dismiss_group": ("violation.dismissed", violation_group_dismiss),
+    "violations.warn_group": ("violation.warned", violation_group_warn),
+    "appeals.uphold": ("appeal.upheld", appeal_uphold),
+    "appeals.reinstate": ("appeal.reinstated", appeal_reinstate),
     "staff_accounts.suspend": ("account.suspended", account_suspend),
     "staff_accounts.terminate": ("account.terminated", account_terminate),
     "staff_accounts.reinstate": ("account.reinstated", account_reinstate),
