@@ -5,7 +5,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from accounts import operations
+from accounts import devices, operations
 from accounts.tokens import TokenInvalid
 from errors import DomainError
 from extensions import commit, db, limiter
@@ -65,6 +65,7 @@ def login():
             commit()  # an expired suspension lifted on the way is kept
             flash(exc.message, "error")
         else:
+            devices.record_sign_in(user, user_agent=request.headers.get("User-Agent"), address=request.remote_addr)
             commit()
             login_user(user, remember=form.remember.data)
             if user.locale:
