@@ -26,6 +26,7 @@ ACTION_WORDS = {
     "listing.resumed": _l("resumed the listing"),
     "violation.reported": _l("reported a user"),
     "violation.read": _l("opened the violation and the text or thread it flags"),
+    "violation.thread_searched": _l("searched the reported conversation and read the messages found"),
     "violation.dismissed": _l("dismissed the violation"),
     "violation.warned": _l("warned the user for the violation"),
     "violation.suspended": _l("suspended the user for the violation"),
