@@ -10,6 +10,7 @@ import ipaddress
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from extensions import db
@@ -43,19 +44,25 @@ def record_sign_in(user: User, *, user_agent: str | None, address: str | None) -
     if prefix is None:
         return None
     agent = (user_agent or "")[:AGENT_LENGTH]
-    now = utcnow()
-    device = db.session.scalar(sa.select(SignInDevice).where(
-        SignInDevice.user_id == user.id, SignInDevice.user_agent == agent, SignInDevice.ip_prefix == prefix)
-        .with_for_update())
+    device = _device(user.id, agent, prefix)
     if device is None:
-        device = SignInDevice(user_id=user.id, user_agent=agent, ip_prefix=prefix, first_seen_at=now,
-                              last_seen_at=now, sign_ins=1)
-        db.session.add(device)
-    else:
-        device.last_seen_at = now
-        device.sign_ins += 1
+        try:
+            with db.session.begin_nested():
+                device = SignInDevice(user_id=user.id, user_agent=agent, ip_prefix=prefix)
+                db.session.add(device)
+            return device
+        except IntegrityError:  # the same browser logged in at the same moment and wrote the row first
+            device = _device(user.id, agent, prefix)
+    device.last_seen_at = utcnow()
+    device.sign_ins += 1
     db.session.flush()
     return device
+
+
+def _device(user_id: int, agent: str, prefix: str) -> SignInDevice | None:
+    return db.session.scalar(sa.select(SignInDevice).where(
+        SignInDevice.user_id == user_id, SignInDevice.user_agent == agent, SignInDevice.ip_prefix == prefix)
+        .with_for_update())
 
 
 @dataclass
