@@ -32,12 +32,14 @@ def init_backoffice(app: Flask) -> Admin:
     from backoffice.kyc_views import VerificationQueueView
     from backoffice.macros_views import MacrosView
     from backoffice.queues import ListingQueueView, ProfileQueueView
+    from backoffice.search_views import SearchView, may_search
     from backoffice.views import DashboardView
     from backoffice.violations_views import ViolationsView
 
     app.register_blueprint(second_factor.bp)
     app.before_request(second_factor.guard_backoffice)
     app.jinja_env.globals["csp_nonce"] = csp_nonce
+    app.jinja_env.globals["may_search_backoffice"] = may_search
     admin = Admin(app, name="Occlusa back office", url="/backoffice",
                   index_view=DashboardView(url="/backoffice", endpoint="backoffice"),
                   theme=Bootstrap4Theme(base_template="backoffice/layout.html", fluid=True),
@@ -48,6 +50,7 @@ def init_backoffice(app: Flask) -> Admin:
     admin.add_view(ViolationsView())
     admin.add_view(AppealsView())
     admin.add_view(AccountsView())
+    admin.add_view(SearchView())
     admin.add_view(AuditLogView())
     admin.add_view(MacrosView())
     register_dispute_views(admin)

@@ -1,4 +1,5 @@
-"""Accounts (moderators and admins): find a user, read their history, suspend or reinstate;
+"""Accounts (moderators and admins): find a user, read the whole account on one page (sections in
+backoffice.account_sections), warn, suspend, terminate, reinstate, log out everywhere, note;
 admins also grant and revoke staff roles and reset a lost second factor."""
 from __future__ import annotations
 
@@ -11,13 +12,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from backoffice.forms import ReasonForm, SuspendForm
+from backoffice.account_sections import SECTIONS, account_sections
+from backoffice.forms import NoteForm, ReasonForm, SuspendForm, WarningForm
 from backoffice.views import StaffBaseView
 from extensions import db
 from models.accounts import StaffRole, User
-from models.moderation import AuditEntry, Violation
-from moderation import permissions, second_factor, staff, suspension, violations
-from moderation.audit_areas import visible_to
+from moderation import account_actions, permissions, second_factor, staff, suspension
 from url_numbers import page_number
 
 PER_PAGE = 40
@@ -45,26 +45,51 @@ class AccountsView(StaffBaseView):
     @expose("/<int:user_id>")
     def detail(self, user_id: int):
         user = self._user(user_id)
-        history = db.session.scalars(sa.select(AuditEntry).where(
-            sa.or_(sa.and_(AuditEntry.object_type == "User", AuditEntry.object_id == str(user.id)),
-                   AuditEntry.actor_id == user.id), visible_to(current_user))
-            .order_by(AuditEntry.at.desc()).limit(50)).all()
-        user_violations = db.session.scalars(sa.select(Violation).where(Violation.user_id == user.id)
-                                             .order_by(Violation.created_at.desc()).limit(50)).all()
-        return self.render("backoffice/accounts/detail.html", user=user, history=history,
-                           violations=user_violations, strikes=violations.strike_count(user.id),
-                           suspend_form=SuspendForm(), reason_form=ReasonForm(), staff_roles=list(StaffRole),
+        pages = {name: request.args.get(f"{name}_page", 1, type=page_number) for name in SECTIONS}
+        return self.render("backoffice/accounts/detail.html", user=user,
+                           **account_sections(user, viewer=current_user, pages=pages),
+                           suspend_form=SuspendForm(), reason_form=ReasonForm(), note_form=NoteForm(),
+                           warning_form=WarningForm(), staff_roles=list(StaffRole),
                            may_change_status=permissions.can_change_status_of(current_user, user),
                            may_manage_staff=permissions.can_manage_staff(current_user),
                            has_second_factor=second_factor.factor_of(user) is not None)
+
+    def _refused_form(self, form, back: str):
+        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+        return redirect(back)
+
+    @expose("/<int:user_id>/warn", methods=["POST"])
+    def warn(self, user_id: int):
+        user, form = self._user(user_id), WarningForm()
+        back = url_for(".detail", user_id=user_id)
+        if not form.validate():
+            return self._refused_form(form, back)
+        return self.run_decision(lambda: account_actions.warn_account(user, actor=current_user, note=form.note.data),
+                                 done=_("The warning is sent."), back=back)
+
+    @expose("/<int:user_id>/logout", methods=["POST"])
+    def force_logout(self, user_id: int):
+        user = self._user(user_id)
+        return self.run_decision(lambda: account_actions.force_logout(user, actor=current_user,
+                                                                      reason=request.form.get("reason", "")),
+                                 done=_("The account is logged out everywhere."),
+                                 back=url_for(".detail", user_id=user_id))
+
+    @expose("/<int:user_id>/notes", methods=["POST"])
+    def add_note(self, user_id: int):
+        user, form = self._user(user_id), NoteForm()
+        back = url_for(".detail", user_id=user_id) + "#notes"
+        if not form.validate():
+            return self._refused_form(form, back)
+        return self.run_decision(lambda: account_actions.add_staff_note(user, actor=current_user, text=form.text.data),
+                                 done=_("The note is added."), back=back)
 
     @expose("/<int:user_id>/suspend", methods=["POST"])
     def suspend(self, user_id: int):
         user, form = self._user(user_id), SuspendForm()
         back = url_for(".detail", user_id=user_id)
         if not form.validate():
-            flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
-            return redirect(back)
+            return self._refused_form(form, back)
         until = form.until.data.replace(tzinfo=timezone.utc) if form.until.data else None
         return self.run_decision(lambda: suspension.suspend_account(user, actor=current_user, reason=form.reason.data,
                                                                     until=until),

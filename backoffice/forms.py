@@ -31,3 +31,11 @@ class SuspendForm(FlaskForm):
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
     until = DateTimeLocalField(_l("Suspended until (UTC, empty = until reinstated)"), format="%Y-%m-%dT%H:%M",
                                validators=[Optional()])
+
+
+class NoteForm(FlaskForm):
+    text = TextAreaField(_l("Note for staff"), validators=[DataRequired(), Length(max=4000)])
+
+
+class WarningForm(FlaskForm):
+    note = TextAreaField(_l("Warning the user reads"), validators=[DataRequired(), Length(max=2000)])

@@ -5,7 +5,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from accounts import operations
+from accounts import devices, operations
 from accounts.tokens import TokenInvalid
 from errors import DomainError
 from extensions import commit, db, limiter
@@ -68,6 +68,7 @@ def login():
             flash(exc.message, "error")
             barred = isinstance(exc, operations.AccountBarred)  # right password: the holder may appeal
         else:
+            devices.record_sign_in(user, user_agent=request.headers.get("User-Agent"), address=request.remote_addr)
             commit()
             login_user(user, remember=form.remember.data)
             if user.locale:

@@ -200,6 +200,18 @@ def account_reinstate(app, client):
     return Post(moderator, f"/backoffice/accounts/{user.id}/reinstate", {"reason": "Cleared"})
 
 
+def account_warn(app, client):
+    return Post(_moderator(client), f"/backoffice/accounts/{make_user().id}/warn", {"note": "Keep the talk here."})
+
+
+def account_force_logout(app, client):
+    return Post(_moderator(client), f"/backoffice/accounts/{make_user().id}/logout", {"reason": "Cookie stolen"})
+
+
+def account_add_note(app, client):
+    return Post(_moderator(client), f"/backoffice/accounts/{make_user().id}/notes", {"text": "Phoned the lab."})
+
+
 def _admin(client) -> User:
     admin = make_staff(StaffRole.admin)
     staff_login(client, admin)
@@ -354,6 +366,9 @@ AUDITED: dict[str, tuple[str, Callable]] = {
     "staff_accounts.suspend": ("account.suspended", account_suspend),
     "staff_accounts.terminate": ("account.terminated", account_terminate),
     "staff_accounts.reinstate": ("account.reinstated", account_reinstate),
+    "staff_accounts.warn": ("account.warned", account_warn),
+    "staff_accounts.force_logout": ("account.sessions_ended", account_force_logout),
+    "staff_accounts.add_note": ("account.note_added", account_add_note),
     "staff_accounts.grant_roles": ("staff.roles_granted", roles_grant),
     "staff_accounts.revoke_roles": ("staff.roles_revoked", roles_revoke),
     "staff_accounts.reset_second_factor": ("staff.second_factor_reset", second_factor_reset),
