@@ -28,6 +28,7 @@ def init_backoffice(app: Flask) -> Admin:
     from backoffice.audit_views import AuditLogView
     from backoffice.chargebacks_views import register_card_dispute_views
     from backoffice.disputes_views import register_dispute_views
+    from backoffice.figures_views import FiguresView
     from backoffice.kyc_views import VerificationQueueView
     from backoffice.queues import ListingQueueView, ProfileQueueView
     from backoffice.views import DashboardView
@@ -46,6 +47,7 @@ def init_backoffice(app: Flask) -> Admin:
     admin.add_view(ViolationsView())
     admin.add_view(AccountsView())
     admin.add_view(AuditLogView())
+    admin.add_view(FiguresView())
     register_dispute_views(admin)
     register_card_dispute_views(app, admin)
     return admin

@@ -65,6 +65,7 @@ ACTION_WORDS = {
     "staff.second_factor_enrolled": _l("enrolled the second factor"),
     "staff.second_factor_reset": _l("reset the second factor"),
     "staff.recovery_code_used": _l("signed in with a recovery code"),
+    "quality.reviewed": _l("reviewed a sampled decision of another staff member"),
 }
 
 AREA_LABELS = {MODERATION: _l("Moderation"), VERIFICATION: _l("Identity verification"),
@@ -75,6 +76,7 @@ OBJECT_LABELS = {
     "User": _l("Account"), "VerificationSubmission": _l("Identity verification"), "Dispute": _l("Dispute"),
     "Case": _l("Case"), "StoredFile": _l("File"), "ShareLink": _l("Share link"), "Invoice": _l("Invoice"),
     "ConnectedAccount": _l("Payout account"),
+    "AuditEntry": _l("Decision (audit entry)"),
 }
 
 ROLE_LABELS = {"moderator": _l("moderator"), "verifier": _l("verifier"), "resolution_agent": _l("resolution agent"),

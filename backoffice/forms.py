@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, SelectMultipleField, StringField, TextAreaField
+from wtforms import DateTimeLocalField, RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -31,3 +31,10 @@ class SuspendForm(FlaskForm):
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
     until = DateTimeLocalField(_l("Suspended until (UTC, empty = until reinstated)"), format="%Y-%m-%dT%H:%M",
                                validators=[Optional()])
+
+
+class QualityReviewForm(FlaskForm):
+    verdict = RadioField(_l("Your verdict"), choices=[("agree", _l("I agree with this decision")),
+                                                      ("disagree", _l("I disagree with this decision"))],
+                         validators=[DataRequired(_l("Say whether you agree."))])
+    note = TextAreaField(_l("Note (required when you disagree)"), validators=[Optional(), Length(max=2000)])

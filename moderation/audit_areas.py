@@ -36,6 +36,7 @@ PREFIX_AREAS: dict[str, str] = {
     "file": RESOLUTION,
     "share_link": RESOLUTION,
     "staff": STAFF,
+    "quality": STAFF,  # second looks at other staff members' decisions: admins read them
 }
 
 
