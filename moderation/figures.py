@@ -161,7 +161,9 @@ def _disputes_backlog(figures: QueueFigures, now: datetime) -> None:
 def _decisions(result: dict[str, QueueFigures], since: datetime) -> set[int]:
     """Decisions of the window by action, person and day: outcomes, per person, per day. One query."""
     actions = [a for q in result.values() for a in q.queue.outcomes]
-    day = sa.func.date(AuditEntry.at)
+    # Days are UTC days: PostgreSQL would otherwise cut them in the session's zone.
+    day = sa.func.date(sa.func.timezone("UTC", AuditEntry.at) if db.engine.dialect.name == "postgresql"
+                       else AuditEntry.at)
     rows = db.session.execute(sa.select(AuditEntry.action, AuditEntry.actor_id, day, sa.func.count())
                               .where(AuditEntry.action.in_(actions), AuditEntry.at >= since)
                               .group_by(AuditEntry.action, AuditEntry.actor_id, day))
