@@ -14,11 +14,13 @@ from datetime import date, datetime, timedelta, timezone
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm import aliased, contains_eager
 
+from disputes import rules
 from disputes.ruling_due import ruling_due_with
 from extensions import db
 from models.accounts import User
+from models.cases import Case
 from models.disputes import ACTIVE_DISPUTE_STATES, Dispute, EvidenceRequest
 from models.listings import Listing
 from models.moderation import AuditEntry, Violation, ViolationStatus
@@ -145,17 +147,25 @@ def _backlogs(result: dict[str, QueueFigures], now: datetime) -> None:
 
 
 def _disputes_backlog(figures: QueueFigures, now: datetime) -> None:
-    """Active disputes, past due when their ruling date (disputes.ruling_due, the one rule) has passed."""
-    disputes = db.session.scalars(sa.select(Dispute).options(joinedload(Dispute.case))
-                                  .where(Dispute.state.in_(ACTIVE_DISPUTE_STATES))).all()
+    """Active disputes, past due when their ruling date (disputes.ruling_due, the one rule) has passed.
+
+    Evidence requests only push the date later and the escrow limit only earlier, so only disputes
+    whose base date or escrow limit has passed can be late: those alone are loaded and judged.
+    """
+    active = Dispute.state.in_(ACTIVE_DISPUTE_STATES)
+    may_be_late = sa.or_(
+        Dispute.answer_due_at < now - timedelta(days=rules.setting("DISPUTE_RULING_DAYS")),
+        Case.escrow_limit_at < now,
+        sa.and_(Case.escrow_limit_at.is_(None), Case.accepted_at < now - timedelta(days=rules.setting("ESCROW_LIMIT_DAYS"))))
+    figures.backlog = db.session.scalar(sa.select(sa.func.count()).select_from(Dispute).where(active))
+    late = db.session.scalars(sa.select(Dispute).join(Case, Case.id == Dispute.case_id)
+                              .options(contains_eager(Dispute.case)).where(active, may_be_late)).all()
     requests = defaultdict(list)
     for request in db.session.scalars(
-            sa.select(EvidenceRequest).join(Dispute, Dispute.id == EvidenceRequest.dispute_id)
-            .where(Dispute.state.in_(ACTIVE_DISPUTE_STATES))
+            sa.select(EvidenceRequest).where(EvidenceRequest.dispute_id.in_([d.id for d in late]))
             .order_by(EvidenceRequest.asked_at, EvidenceRequest.id)):
         requests[request.dispute_id].append(request)
-    figures.backlog = len(disputes)
-    figures.past_due = sum(1 for d in disputes if ruling_due_with(d, requests[d.id]).at < now)
+    figures.past_due = sum(1 for d in late if ruling_due_with(d, requests[d.id]).at < now)
 
 
 def _decisions(result: dict[str, QueueFigures], since: datetime) -> set[int]:
@@ -204,16 +214,22 @@ def _medians(result: dict[str, QueueFigures], since: datetime) -> None:
         "violation": sa.select(Violation.created_at).where(Violation.id == object_key).scalar_subquery(),
         "dispute": sa.select(Dispute.opened_at).where(Dispute.id == object_key).scalar_subquery(),
     }
-    parts = [sa.select(sa.literal(key).label("queue"), AuditEntry.at.label("decided"),
-                       sa.type_coerce(entered[key], AuditEntry.at.type).label("entered"))
+    parts = [sa.select(sa.literal(key).label("queue"), _hours_between(entered[key], AuditEntry.at).label("hours"))
              .where(AuditEntry.action.in_(list(figures.queue.outcomes)), AuditEntry.at >= since)
              for key, figures in result.items()]
     hours = defaultdict(list)
-    for key, decided, started in db.session.execute(sa.union_all(*parts)):
-        if started is not None:
-            hours[key].append((decided - started).total_seconds() / 3600)
+    for key, span in db.session.execute(sa.union_all(*parts)):
+        if span is not None:
+            hours[key].append(float(span))
     for key, spans in hours.items():
         result[key].median_hours = statistics.median(spans)
+
+
+def _hours_between(start, end) -> sa.ColumnElement:
+    """Hours from `start` to `end`, computed by the database (no timestamps to parse per row)."""
+    if db.engine.dialect.name == "postgresql":
+        return sa.extract("epoch", end - start) / 3600
+    return (sa.func.julianday(end) - sa.func.julianday(start)) * 24
 
 
 def _reversals(since: datetime) -> int:
