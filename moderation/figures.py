@@ -41,18 +41,22 @@ class Queue:
     label: str
     area: str                       # the audit area whose staff work this queue
     outcomes: dict[str, tuple]      # decision action → (words, APPROVED / REJECTED / None)
+    rate_words: tuple = ()          # how the APPROVED and REJECTED rates read for this queue
 
 
 QUEUES = (
     Queue("profile", _l("Profile reviews"), MODERATION, {
-        "profile.approved": (_l("approved"), APPROVED), "profile.rejected": (_l("rejected"), REJECTED)}),
+        "profile.approved": (_l("approved"), APPROVED), "profile.rejected": (_l("rejected"), REJECTED)},
+        (_l("Approved"), _l("Rejected"))),
     Queue("listing", _l("Listing reviews"), MODERATION, {
-        "listing.approved": (_l("approved"), APPROVED), "listing.rejected": (_l("rejected"), REJECTED)}),
+        "listing.approved": (_l("approved"), APPROVED), "listing.rejected": (_l("rejected"), REJECTED)},
+        (_l("Approved"), _l("Rejected"))),
     Queue("verification", _l("Identity verifications"), VERIFICATION, {
-        "verification.approved": (_l("approved"), APPROVED), "verification.rejected": (_l("rejected"), REJECTED)}),
+        "verification.approved": (_l("approved"), APPROVED), "verification.rejected": (_l("rejected"), REJECTED)},
+        (_l("Approved"), _l("Rejected"))),
     Queue("violation", _l("Violations"), MODERATION, {
         "violation.dismissed": (_l("dismissed"), REJECTED), "violation.warned": (_l("warned"), APPROVED),
-        SUSPENDED: (_l("suspended"), APPROVED)}),
+        SUSPENDED: (_l("suspended"), APPROVED)}, (_l("Upheld (warning or suspension)"), _l("Dismissed"))),
     Queue("dispute", _l("Disputes"), RESOLUTION, {"dispute.ruled": (_l("ruled"), None)}),
 )
 QUEUE_OF_ACTION = {action: queue.key for queue in QUEUES for action in queue.outcomes}
