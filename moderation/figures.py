@@ -1,9 +1,10 @@
 """The back office's figures per queue, from the audit log and the queue tables.
 
 Every figure comes from a fixed number of aggregate queries, whatever the volume: one for the
-backlogs, one (plus one for evidence requests) for the disputes' ruling dates, one for the
-decisions of the window grouped by action, person and day, one for the times to decision,
-one for reversals, one for staff names. Nothing is cached: the page is always current.
+review queues' backlogs, three for the disputes (their count, those that may be late, their
+evidence requests), one for the decisions of the window grouped by action, person and day, one
+for the hours to decision, one for reversals, one for staff names. Nothing is cached: the page
+is always current.
 """
 from __future__ import annotations
 
