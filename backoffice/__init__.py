@@ -29,6 +29,7 @@ def init_backoffice(app: Flask) -> Admin:
     from backoffice.audit_views import AuditLogView
     from backoffice.chargebacks_views import register_card_dispute_views
     from backoffice.disputes_views import register_dispute_views
+    from backoffice.figures_views import FiguresView
     from backoffice.kyc_views import VerificationQueueView
     from backoffice.macros_views import MacrosView
     from backoffice.queues import ListingQueueView, ProfileQueueView
@@ -53,6 +54,7 @@ def init_backoffice(app: Flask) -> Admin:
     admin.add_view(SearchView())
     admin.add_view(AuditLogView())
     admin.add_view(MacrosView())
+    admin.add_view(FiguresView())
     register_dispute_views(admin)
     register_card_dispute_views(app, admin)
     return admin

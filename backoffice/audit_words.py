@@ -75,6 +75,7 @@ ACTION_WORDS = {
     "macro.created": _l("wrote a canned response"),
     "macro.updated": _l("edited the canned response"),
     "macro.retired": _l("retired the canned response"),
+    "quality.reviewed": _l("reviewed a sampled decision of another staff member"),
 }
 
 AREA_LABELS = {MODERATION: _l("Moderation"), VERIFICATION: _l("Identity verification"),
@@ -85,6 +86,7 @@ OBJECT_LABELS = {
     "User": _l("Account"), "VerificationSubmission": _l("Identity verification"), "Dispute": _l("Dispute"),
     "Case": _l("Case"), "StoredFile": _l("File"), "ShareLink": _l("Share link"), "Invoice": _l("Invoice"),
     "ConnectedAccount": _l("Payout account"), "CannedResponse": _l("Canned response"), "Appeal": _l("Appeal"),
+    "AuditEntry": _l("Decision (audit entry)"),
 }
 
 ROLE_LABELS = {"moderator": _l("moderator"), "verifier": _l("verifier"), "resolution_agent": _l("resolution agent"),

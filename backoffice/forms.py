@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, SelectMultipleField, StringField, TextAreaField
+from wtforms import DateTimeLocalField, RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -39,3 +39,10 @@ class NoteForm(FlaskForm):
 
 class WarningForm(FlaskForm):
     note = TextAreaField(_l("Warning the user reads"), validators=[DataRequired(), Length(max=2000)])
+
+
+class QualityReviewForm(FlaskForm):
+    verdict = RadioField(_l("Your verdict"), choices=[("agree", _l("I agree with this decision")),
+                                                      ("disagree", _l("I disagree with this decision"))],
+                         validators=[DataRequired(_l("Say whether you agree."))])
+    note = TextAreaField(_l("Note (required when you disagree)"), validators=[Optional(), Length(max=2000)])

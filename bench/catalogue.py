@@ -90,7 +90,8 @@ def seed(designers: int, listings: int) -> None:
     db.session.commit()
 
 
-def hammer(port: int, path: str, requests: int, threads: int) -> tuple[float, list[float]]:
+def hammer(port: int, path: str, requests: int, threads: int,
+           headers: dict | None = None) -> tuple[float, list[float]]:
     """Send `requests` GETs spread over `threads` keep-alive connections; (req/s, latencies)."""
     latencies: list[float] = []
     lock = threading.Lock()
@@ -101,7 +102,7 @@ def hammer(port: int, path: str, requests: int, threads: int) -> tuple[float, li
         mine = []
         for _ in range(share):
             started = time.perf_counter()
-            connection.request("GET", path)
+            connection.request("GET", path, headers=headers or {})
             response = connection.getresponse()
             response.read()
             if response.status != 200:

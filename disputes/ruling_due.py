@@ -38,10 +38,15 @@ class RulingDue:
 
 
 def ruling_due(dispute: Dispute) -> RulingDue:
-    limit = rules.escrow_limit(dispute.case)
-    base = dispute.answer_due_at + timedelta(days=rules.setting("DISPUTE_RULING_DAYS"))
     requests = list(db.session.scalars(sa.select(EvidenceRequest).where(EvidenceRequest.dispute_id == dispute.id)
                                        .order_by(EvidenceRequest.asked_at, EvidenceRequest.id)))
+    return ruling_due_with(dispute, requests)
+
+
+def ruling_due_with(dispute: Dispute, requests: list[EvidenceRequest]) -> RulingDue:
+    """The same rule with the dispute's evidence requests already loaded (oldest first), for many disputes."""
+    limit = rules.escrow_limit(dispute.case)
+    base = dispute.answer_due_at + timedelta(days=rules.setting("DISPUTE_RULING_DAYS"))
     wanted = base + _covered(requests)
     due = min(wanted, limit) if limit is not None else wanted
     shown = max(due - base, timedelta(0))

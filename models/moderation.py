@@ -165,3 +165,25 @@ class Appeal(db.Model):
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     original_decider: Mapped[User | None] = relationship(foreign_keys=[original_decider_id])
     decision_entry: Mapped[AuditEntry] = relationship()
+
+
+class QualityReview(db.Model):
+    """A second staff member's verdict on a sampled decision (four-eyes quality check).
+
+    Which decisions are sampled is not stored: moderation.quality derives it from the audit
+    entry's id, so the same decisions are sampled whoever asks. One review per decision.
+    """
+
+    __tablename__ = "quality_reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    audit_entry_id: Mapped[int] = mapped_column(sa.ForeignKey("audit_entries.id", ondelete="CASCADE"), unique=True)
+    # The staff member who decided (copied from the entry: it outlives a deleted account's name).
+    decider_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    reviewer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    agrees: Mapped[bool] = mapped_column()
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    reviewed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    entry: Mapped[AuditEntry] = relationship()
+    reviewer: Mapped[User | None] = relationship(foreign_keys=[reviewer_id])

@@ -38,6 +38,7 @@ PREFIX_AREAS: dict[str, str] = {
     "share_link": RESOLUTION,
     "staff": STAFF,
     "macro": STAFF,  # canned responses: written by admins
+    "quality": STAFF,  # second looks at other staff members' decisions: admins read them
 }
 
 

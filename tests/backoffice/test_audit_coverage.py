@@ -346,6 +346,18 @@ def second_factor_enrol(app, client):
     return Post(admin, "/backoffice/second-factor/enrol", {"code": pyotp.TOTP(secret).now()})
 
 
+def quality_review(app, client):
+    from moderation.quality import is_sampled
+
+    decider = make_staff(StaffRole.moderator)
+    entry = None
+    while entry is None or not is_sampled(entry.id):
+        entry = AuditEntry(action="listing.approved", object_type="Listing", object_id="1", actor_id=decider.id)
+        db.session.add(entry)
+        commit()
+    return Post(_moderator(client), f"/backoffice/figures/quality/{entry.id}", {"verdict": "agree"})
+
+
 # endpoint → (the audit action it must write, how to drive it)
 AUDITED: dict[str, tuple[str, Callable]] = {
     "profile_reviews.approve": ("profile.approved", profile_approve),
@@ -383,6 +395,7 @@ AUDITED: dict[str, tuple[str, Callable]] = {
     "macros.new": ("macro.created", macro_new),
     "macros.edit": ("macro.updated", macro_edit),
     "macros.retire": ("macro.retired", macro_retire),
+    "figures.review": ("quality.reviewed", quality_review),
 }
 
 

@@ -1,0 +1,181 @@
+"""Benchmark: the back office's queue pages, the figures page and the audit log against a bare Flask endpoint.
+
+    .venv/bin/python bench/backoffice.py [--items 10000] [--audit 100000] [--requests 200] [--threads 4]
+
+Seeds its own temporary SQLite database in bulk: `--items` waiting items in each queue (profiles,
+listings, identity verifications, violations, disputes) and `--audit` audit entries (decisions of
+ten staff members over the last 60 days, and other actions), then serves the app with werkzeug
+in a thread as an admin who passed the second factor, and prints requests per second and latency
+percentiles of each page next to the bare endpoint of the same run. Prints figures; asserts nothing
+about time. Everything is removed at the end.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import random
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+sys.path.insert(0, str(ROOT))
+
+from bench.catalogue import hammer  # noqa: E402  (after the path is set)
+
+SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+PASSWORD = "bench-password"
+AGENT = {"User-Agent": "occlusa-bench"}
+STAFF = 10
+OTHER_ACTIONS = ["profile.submitted", "listing.submitted", "verification.submitted", "violation.read",
+                 "verification.document_opened", "dispute.message", "case.auto_complete", "staff.roles_granted"]
+
+
+def seed(items: int, audit: int) -> None:
+    """Bulk rows as the operations leave them: waiting items of every queue, and an audit history."""
+    import sqlalchemy as sa
+
+    from accounts.passwords import hash_password
+    from extensions import db
+    from models.accounts import StaffRole, StaffRoleGrant, User
+    from models.cases import Case, CaseState, CaseUnit
+    from models.disputes import Dispute, DisputeState
+    from models.listings import Listing
+    from models.moderation import AuditEntry, Violation
+    from models.profiles import DesignerProfile
+    from models.types import utcnow
+    from models.verification import VerificationSubmission
+    from moderation.figures import DECISION_ACTIONS
+    from moderation.second_factor import enrol_known_secret
+
+    rng = random.Random(11)
+    now = utcnow()
+    password = hash_password(PASSWORD)
+    ago = [now - timedelta(minutes=rng.randint(1, 7 * 24 * 60)) for _ in range(items)]
+    designers = range(1, items + 1)
+    clients = range(items + 1, 2 * items + 1)
+    db.session.execute(sa.insert(User), [
+        {"id": n, "email": f"user{n}@bench.local", "password_hash": password, "display_name": f"User {n}",
+         "is_client": n > items, "is_designer": n <= items, "email_confirmed_at": now}
+        for n in range(1, 2 * items + 1)])
+    db.session.execute(sa.insert(DesignerProfile), [
+        {"user_id": n, "real_name": f"Real {n}", "country": "FR", "tax_id": "X", "bio": "Bio", "skills": ["crowns"],
+         "software": ["exocad"], "state": "pending", "submitted_at": ago[n - 1], "rejection_reasons": []}
+        for n in designers])
+    db.session.execute(sa.insert(Listing), [
+        {"designer_id": n, "title": f"Zirconia crowns {n}", "category": "crowns", "subcategory": "anatomic_crown",
+         "description": "Anatomic zirconia crowns.", "software": ["exocad"], "revisions_included": 2,
+         "turnaround_days": 2, "unit": "unit", "min_quantity": 1, "state": "pending", "submitted_at": ago[n - 1],
+         "rejection_reasons": []} for n in designers])
+    db.session.execute(sa.insert(VerificationSubmission), [
+        {"designer_id": n, "nationality": "FR", "status": "submitted", "submitted_at": ago[n - 1],
+         "document_summary": [{"type": "passport", "sha256": "0" * 64}]} for n in designers])
+    db.session.execute(sa.insert(Violation), [
+        {"user_id": n, "source": "message", "text": "mail me at someone at example dot com",
+         "findings": [], "status": "open", "created_at": ago[n - 1]} for n in designers])
+    db.session.execute(sa.insert(Case), [
+        {"id": n, "reference": f"BN{n:08d}", "client_id": items + n, "designer_id": n, "listing_title": "Crowns",
+         "unit": CaseUnit.tooth,
+         "revisions_included": 2, "turnaround_days": 2, "quantity": 1, "unit_price_cents": 9000,
+         "amount_cents": 9000, "fee_cents": 900, "currency": "usd", "state": CaseState.disputed,
+         "accepted_at": ago[n - 1] - timedelta(days=10), "created_at": ago[n - 1] - timedelta(days=11)}
+        for n in designers])
+    db.session.execute(sa.insert(Dispute), [
+        {"case_id": n, "opened_by_id": items + n, "reason": "poor_quality", "client_statement": "Margins open.",
+         "answer_due_at": ago[n - 1] + timedelta(days=5), "previous_case_state": "delivered",
+         "state": rng.choice([DisputeState.open, DisputeState.awaiting_ruling]),
+         "opened_at": ago[n - 1]} for n in designers])
+    staff_ids = list(range(2 * items + 1, 2 * items + 1 + STAFF))
+    db.session.execute(sa.insert(User), [
+        {"id": n, "email": f"staff{n}@bench.local", "password_hash": password, "display_name": f"Staff {n}",
+         "is_client": False, "is_designer": False, "email_confirmed_at": now} for n in staff_ids])
+    db.session.execute(sa.insert(StaffRoleGrant), [{"user_id": n, "role": StaffRole.admin} for n in staff_ids])
+    rows = []
+    for _ in range(audit):
+        decision = rng.random() < 0.7
+        rows.append({"at": now - timedelta(minutes=rng.randint(1, 60 * 24 * 60)),
+                     "actor_id": rng.choice(staff_ids),
+                     "action": rng.choice(DECISION_ACTIONS if decision else OTHER_ACTIONS),
+                     "object_type": "Listing", "object_id": str(rng.randint(1, items)),
+                     "before": {"state": "pending"}, "after": {"state": "approved"}})
+    db.session.execute(sa.insert(AuditEntry), rows)
+    enrol_known_secret(db.session.get(User, staff_ids[0]), SECRET, actor=None)
+    db.session.commit()
+
+
+def staff_cookie(app, email: str) -> dict:
+    """Log in as a staff member through the app (password, then the TOTP code); the session cookie."""
+    import pyotp
+
+    client = app.test_client()
+    client.post("/account/login", data={"email": email, "password": PASSWORD}, headers=AGENT)
+    passed = client.post("/backoffice/second-factor/", data={"code": pyotp.TOTP(SECRET).now()}, headers=AGENT)
+    if passed.status_code != 302:
+        raise SystemExit(f"the bench staff member did not pass the second factor ({passed.status_code})")
+    name = app.config.get("SESSION_COOKIE_NAME", "session")
+    return {**AGENT, "Cookie": f"{name}={client.get_cookie(name).value}"}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--items", type=int, default=10_000)
+    parser.add_argument("--audit", type=int, default=100_000)
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--threads", type=int, default=4)
+    args = parser.parse_args()
+
+    folder = Path(tempfile.mkdtemp(prefix="bench-backoffice-"))
+    os.environ["INSTANCE_PATH"] = str(folder)
+    os.environ["RATELIMIT_ENABLED"] = "0"
+    try:
+        from werkzeug.serving import WSGIRequestHandler, make_server
+
+        from app import create_app
+        from extensions import db
+
+        app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.db'}", "MAIL_URL": None,
+                          "WTF_CSRF_ENABLED": False})
+        app.add_url_rule("/bench/bare", "bench_bare", lambda: "ok")
+        logging.getLogger("occlusa.access").setLevel(logging.WARNING)  # one line per request would drown the table
+        with app.app_context():
+            db.create_all()
+            started = time.perf_counter()
+            seed(args.items, args.audit)
+            print(f"seeded {args.items} waiting items per queue and {args.audit} audit entries "
+                  f"in {time.perf_counter() - started:.1f} s")
+        headers = staff_cookie(app, f"staff{2 * args.items + 1}@bench.local")
+        WSGIRequestHandler.protocol_version = "HTTP/1.1"  # keep-alive
+        WSGIRequestHandler.log_request = lambda *a, **k: None
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        port = server.server_port
+        paths = [("bare Flask endpoint", "/bench/bare"),
+                 ("profile reviews", "/backoffice/reviews/profiles/"),
+                 ("listing reviews", "/backoffice/reviews/listings/"),
+                 ("verifications", "/backoffice/verifications/"),
+                 ("violations", "/backoffice/violations/"),
+                 ("disputes", "/backoffice/resolution/"),
+                 ("figures", "/backoffice/figures/"),
+                 ("audit log", "/backoffice/audit-log/")]
+        print(f"{'page':<22}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}   ({args.requests} requests, {args.threads} threads)")
+        baseline = None
+        for label, path in paths:
+            hammer(port, path, args.threads * 2, args.threads, headers)  # warm up
+            rate, latencies = hammer(port, path, args.requests, args.threads, headers)
+            baseline = baseline or rate
+            p50 = latencies[len(latencies) // 2] * 1000
+            p95 = latencies[int(len(latencies) * 0.95) - 1] * 1000
+            print(f"{label:<22}{rate:>9.0f}{p50:>9.1f}{p95:>9.1f}   {rate / baseline:>6.1%} of bare")
+        server.shutdown()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

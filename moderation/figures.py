@@ -1,0 +1,252 @@
+"""The back office's figures per queue, from the audit log and the queue tables.
+
+Every figure comes from a fixed number of aggregate queries, whatever the volume: one for the
+review queues' backlogs, three for the disputes (their count, those that may be late, their
+evidence requests), one for the decisions of the window grouped by action, person and day, one
+for the hours to decision, one for reversals, one for staff names. Nothing is cached: the page
+is always current.
+"""
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import aliased, contains_eager
+
+from disputes import rules
+from disputes.ruling_due import ruling_due_with
+from extensions import db
+from models.accounts import User
+from models.cases import Case
+from models.disputes import ACTIVE_DISPUTE_STATES, Dispute, EvidenceRequest
+from models.listings import Listing
+from models.moderation import AuditEntry, Violation, ViolationStatus
+from models.profiles import DesignerProfile, ReviewState
+from models.verification import VerificationStatus, VerificationSubmission
+from moderation.audit_areas import MODERATION, RESOLUTION, VERIFICATION
+from moderation.service_levels import SERVICE_LEVEL_HOURS
+
+WINDOW_DAYS = 30
+APPROVED, REJECTED = "approved", "rejected"  # how each decision counts in the approval / rejection rates
+SUSPENDED = "violation.suspended"
+REINSTATED = "account.reinstated"
+
+
+@dataclass(frozen=True)
+class Queue:
+    key: str
+    label: str
+    area: str                       # the audit area whose staff work this queue
+    outcomes: dict[str, tuple]      # decision action → (words, APPROVED / REJECTED / None)
+    rate_words: tuple = ()          # how the APPROVED and REJECTED rates read for this queue
+
+
+QUEUES = (
+    Queue("profile", _l("Profile reviews"), MODERATION, {
+        "profile.approved": (_l("approved"), APPROVED), "profile.rejected": (_l("rejected"), REJECTED)},
+        (_l("Approved"), _l("Rejected"))),
+    Queue("listing", _l("Listing reviews"), MODERATION, {
+        "listing.approved": (_l("approved"), APPROVED), "listing.rejected": (_l("rejected"), REJECTED)},
+        (_l("Approved"), _l("Rejected"))),
+    Queue("verification", _l("Identity verifications"), VERIFICATION, {
+        "verification.approved": (_l("approved"), APPROVED), "verification.rejected": (_l("rejected"), REJECTED)},
+        (_l("Approved"), _l("Rejected"))),
+    Queue("violation", _l("Violations"), MODERATION, {
+        "violation.dismissed": (_l("dismissed"), REJECTED), "violation.warned": (_l("warned"), APPROVED),
+        SUSPENDED: (_l("suspended"), APPROVED)}, (_l("Upheld (warning or suspension)"), _l("Dismissed"))),
+    Queue("dispute", _l("Disputes"), RESOLUTION, {"dispute.ruled": (_l("ruled"), None)}),
+)
+QUEUE_OF_ACTION = {action: queue.key for queue in QUEUES for action in queue.outcomes}
+DECISION_ACTIONS = tuple(QUEUE_OF_ACTION)
+
+
+@dataclass
+class QueueFigures:
+    queue: Queue
+    backlog: int = 0
+    past_due: int = 0
+    decisions: int = 0
+    median_hours: float | None = None
+    outcomes: dict[str, int] = field(default_factory=dict)          # action → decisions
+    per_staff: dict[int | None, list[int]] = field(default_factory=dict)  # actor → [decisions, days worked]
+    per_day: dict[str, dict[str, int]] = field(default_factory=dict)      # "YYYY-MM-DD" → action → decisions
+    reversals: int | None = None    # None: this queue's decisions have no appeal
+
+    def rate(self, kind: str) -> float | None:
+        """Share of decisions counting as APPROVED or REJECTED; None without decisions or such outcomes."""
+        counted = [a for a, (_w, k) in self.queue.outcomes.items() if k == kind]
+        if not self.decisions or not counted:
+            return None
+        return sum(self.outcomes.get(a, 0) for a in counted) / self.decisions
+
+    def series(self, days: list[str]) -> tuple[int, list[tuple[str, list[tuple[str, int, str | None]], int]]]:
+        """The chart's data: (highest daily total, [(day, [(action, decisions, kind)], total)]) for each day."""
+        rows = []
+        for day in days:
+            counts = self.per_day.get(day, {})
+            parts = [(a, counts.get(a, 0), kind) for a, (_w, kind) in self.queue.outcomes.items()]
+            rows.append((day, parts, sum(n for _a, n, _k in parts)))
+        return max([total for _d, _p, total in rows] + [1]), rows
+
+    @property
+    def reversal_rate(self) -> float | None:
+        suspended = self.outcomes.get(SUSPENDED, 0)
+        return self.reversals / suspended if self.reversals is not None and suspended else None
+
+
+@dataclass
+class Figures:
+    since: datetime
+    days: list[str]
+    queues: list[QueueFigures]
+    names: dict[int, str]
+
+
+def figures(queue_keys: list[str], *, now: datetime | None = None, people: set[int] = frozenset()) -> Figures:
+    """The figures of the queues named (those the viewer's areas cover), over the last WINDOW_DAYS days.
+
+    `people`: more staff whose names the page shows (the deciders of quality reviews).
+    """
+    now = now or datetime.now(timezone.utc)
+    first_day = (now - timedelta(days=WINDOW_DAYS - 1)).date()
+    since = datetime.combine(first_day, datetime.min.time(), tzinfo=timezone.utc)
+    days = [(first_day + timedelta(days=n)).isoformat() for n in range(WINDOW_DAYS)]
+    result = {q.key: QueueFigures(q) for q in QUEUES if q.key in queue_keys}
+    if not result:
+        return Figures(since, days, [], {})
+    _backlogs(result, now)
+    if "dispute" in result:
+        _disputes_backlog(result["dispute"], now)
+    actors = _decisions(result, since)
+    _medians(result, since)
+    if "violation" in result:
+        result["violation"].reversals = _reversals(since)
+    actors |= set(people)
+    names = dict(db.session.execute(sa.select(User.id, User.display_name).where(User.id.in_(actors))).all()) if actors else {}
+    return Figures(since, days, list(result.values()), names)
+
+
+def _backlogs(result: dict[str, QueueFigures], now: datetime) -> None:
+    """Items waiting and items past their service level, for the review queues: one query."""
+    waiting = {
+        "profile": (DesignerProfile.submitted_at, DesignerProfile.state == ReviewState.pending),
+        "listing": (Listing.submitted_at, Listing.state == ReviewState.pending),
+        "verification": (VerificationSubmission.submitted_at,
+                         VerificationSubmission.status == VerificationStatus.submitted),
+        "violation": (Violation.created_at, Violation.status == ViolationStatus.open),
+    }
+    parts = []
+    for key, (entered, condition) in waiting.items():
+        if key in result:
+            cutoff = now - timedelta(hours=SERVICE_LEVEL_HOURS[key])
+            parts.append(sa.select(sa.literal(key).label("queue"), sa.func.count().label("backlog"),
+                                   sa.func.coalesce(sa.func.sum(sa.case((entered < cutoff, 1), else_=0)), 0)
+                                   .label("late")).where(condition))
+    if parts:
+        for key, backlog, late in db.session.execute(sa.union_all(*parts)):
+            result[key].backlog, result[key].past_due = backlog, late
+
+
+def _disputes_backlog(figures: QueueFigures, now: datetime) -> None:
+    """Active disputes, past due when their ruling date (disputes.ruling_due, the one rule) has passed.
+
+    Evidence requests only push the date later and the escrow limit only earlier, so only disputes
+    whose base date or escrow limit has passed can be late: those alone are loaded and judged.
+    """
+    active = Dispute.state.in_(ACTIVE_DISPUTE_STATES)
+    may_be_late = sa.or_(
+        Dispute.answer_due_at < now - timedelta(days=rules.setting("DISPUTE_RULING_DAYS")),
+        Case.escrow_limit_at < now,
+        sa.and_(Case.escrow_limit_at.is_(None), Case.accepted_at < now - timedelta(days=rules.setting("ESCROW_LIMIT_DAYS"))))
+    figures.backlog = db.session.scalar(sa.select(sa.func.count()).select_from(Dispute).where(active))
+    late = db.session.scalars(sa.select(Dispute).join(Case, Case.id == Dispute.case_id)
+                              .options(contains_eager(Dispute.case)).where(active, may_be_late)).all()
+    requests = defaultdict(list)
+    for request in db.session.scalars(
+            sa.select(EvidenceRequest).where(EvidenceRequest.dispute_id.in_([d.id for d in late]))
+            .order_by(EvidenceRequest.asked_at, EvidenceRequest.id)):
+        requests[request.dispute_id].append(request)
+    figures.past_due = sum(1 for d in late if ruling_due_with(d, requests[d.id]).at < now)
+
+
+def _decisions(result: dict[str, QueueFigures], since: datetime) -> set[int]:
+    """Decisions of the window by action, person and day: outcomes, per person, per day. One query."""
+    actions = [a for q in result.values() for a in q.queue.outcomes]
+    # Days are UTC days: PostgreSQL would otherwise cut them in the session's zone.
+    day = sa.func.date(sa.func.timezone("UTC", AuditEntry.at) if db.engine.dialect.name == "postgresql"
+                       else AuditEntry.at)
+    rows = db.session.execute(sa.select(AuditEntry.action, AuditEntry.actor_id, day, sa.func.count())
+                              .where(AuditEntry.action.in_(actions), AuditEntry.at >= since)
+                              .group_by(AuditEntry.action, AuditEntry.actor_id, day))
+    actors = set()
+    for action, actor, on, count in rows:
+        figures = result[QUEUE_OF_ACTION[action]]
+        on = on.isoformat() if isinstance(on, date) else str(on)
+        figures.decisions += count
+        figures.outcomes[action] = figures.outcomes.get(action, 0) + count
+        figures.per_day.setdefault(on, {}).setdefault(action, 0)
+        figures.per_day[on][action] += count
+        figures.per_staff.setdefault(actor, [0, set()])
+        figures.per_staff[actor][0] += count
+        figures.per_staff[actor][1].add(on)
+        if actor is not None:
+            actors.add(actor)
+    for figures in result.values():
+        figures.per_staff = {actor: [n, len(worked)] for actor, (n, worked) in figures.per_staff.items()}
+    return actors
+
+
+def _medians(result: dict[str, QueueFigures], since: datetime) -> None:
+    """Median hours from entering the queue to the decision, per queue: one query over the window."""
+    submitted = aliased(AuditEntry)
+    object_key = sa.cast(AuditEntry.object_id, sa.Integer)
+
+    def resubmitted(action: str):
+        # Profiles and listings come back after a rejection: their latest submission before the decision.
+        return (sa.select(sa.func.max(submitted.at))
+                .where(submitted.object_type == AuditEntry.object_type, submitted.object_id == AuditEntry.object_id,
+                       submitted.action == action, submitted.at <= AuditEntry.at).scalar_subquery())
+
+    entered = {
+        "profile": resubmitted("profile.submitted"),
+        "listing": resubmitted("listing.submitted"),
+        "verification": sa.select(VerificationSubmission.submitted_at)
+        .where(VerificationSubmission.id == object_key).scalar_subquery(),
+        "violation": sa.select(Violation.created_at).where(Violation.id == object_key).scalar_subquery(),
+        "dispute": sa.select(Dispute.opened_at).where(Dispute.id == object_key).scalar_subquery(),
+    }
+    parts = [sa.select(sa.literal(key).label("queue"), _hours_between(entered[key], AuditEntry.at).label("hours"))
+             .where(AuditEntry.action.in_(list(figures.queue.outcomes)), AuditEntry.at >= since)
+             for key, figures in result.items()]
+    hours = defaultdict(list)
+    for key, span in db.session.execute(sa.union_all(*parts)):
+        if span is not None:
+            hours[key].append(float(span))
+    for key, spans in hours.items():
+        result[key].median_hours = statistics.median(spans)
+
+
+def _hours_between(start, end) -> sa.ColumnElement:
+    """Hours from `start` to `end`, computed by the database (no timestamps to parse per row)."""
+    if db.engine.dialect.name == "postgresql":
+        return sa.extract("epoch", end - start) / 3600
+    return (sa.func.julianday(end) - sa.func.julianday(start)) * 24
+
+
+def _reversals(since: datetime) -> int:
+    """Reinstatements in the window of accounts a violation decision had suspended before (one query).
+
+    No appeal exists yet: an account reinstated after a suspension is the decision reversed.
+    """
+    suspension = aliased(AuditEntry)
+    reinstated = AuditEntry
+    earlier = (sa.select(suspension.id)
+               .join(Violation, Violation.id == sa.cast(suspension.object_id, sa.Integer))
+               .where(suspension.action == SUSPENDED, suspension.at <= reinstated.at,
+                      Violation.user_id == sa.cast(reinstated.object_id, sa.Integer)))
+    return db.session.scalar(sa.select(sa.func.count()).select_from(reinstated)
+                             .where(reinstated.action == REINSTATED, reinstated.at >= since, earlier.exists()))
