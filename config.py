@@ -171,6 +171,12 @@ def load(instance_path: str) -> dict:
         "KYC_ABANDON_DAYS": _int("KYC_ABANDON_DAYS", 30),
         "KYC_MAX_BYTES": _int("KYC_MAX_BYTES", 10 * 1024 * 1024),
         "REVIEW_CLAIM_MINUTES": _int("REVIEW_CLAIM_MINUTES", 30),
+        # Service levels of the back-office queues (hours from submission to decision); an item is
+        # "due soon" in the last QUEUE_DUE_SOON_PERCENT of its time. Disputes keep their own deadlines.
+        "QUEUE_SERVICE_HOURS": {"profile": _int("SLA_PROFILE_HOURS", 24), "listing": _int("SLA_LISTING_HOURS", 24),
+                                "verification": _int("SLA_VERIFICATION_HOURS", 48),
+                                "violation": _int("SLA_VIOLATION_HOURS", 12)},
+        "QUEUE_DUE_SOON_PERCENT": _int("QUEUE_DUE_SOON_PERCENT", 25),
         "RATELIMIT_STAFF_CODE": os.environ.get("RATELIMIT_STAFF_CODE", "5 per minute;20 per hour"),
         # Web push.
         "VAPID_PUBLIC_KEY": os.environ.get("VAPID_PUBLIC_KEY") or None,

@@ -1,0 +1,68 @@
+"""Due times of back-office queue items: each queue has a service level in config.
+
+QUEUE_SERVICE_HOURS gives the hours from submission to decision per queue ("profile",
+"listing", "verification", "violation"); disputes keep their own answer and ruling deadlines
+(disputes/ruling_due.py) and are given here only as a moment. Since the service level is one
+length per queue, ordering a queue by submission time is ordering it by due time.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+OK, SOON, OVERDUE = "ok", "soon", "overdue"
+STATUS_WORDS = {OK: _l("on time"), SOON: _l("due soon"), OVERDUE: _l("overdue")}
+
+
+def service_hours(kind: str) -> int:
+    return int(current_app.config["QUEUE_SERVICE_HOURS"][kind])
+
+
+@dataclass(frozen=True)
+class Due:
+    since: datetime        # when the item entered the queue
+    at: datetime           # when its decision is due
+    now: datetime
+
+    @property
+    def age(self) -> timedelta:
+        return self.now - self.since
+
+    @property
+    def left(self) -> timedelta:
+        return self.at - self.now
+
+    @property
+    def status(self) -> str:
+        if self.left <= timedelta(0):
+            return OVERDUE
+        share = int(current_app.config.get("QUEUE_DUE_SOON_PERCENT", 25)) / 100
+        return SOON if self.left <= (self.at - self.since) * share else OK
+
+    @property
+    def words(self) -> str:
+        return str(STATUS_WORDS[self.status])
+
+
+def due_of(kind: str, since: datetime, now: datetime) -> Due:
+    """The due time of an item of queue `kind` that entered it at `since`."""
+    return Due(since=since, at=since + timedelta(hours=service_hours(kind)), now=now)
+
+
+def due_by_deadline(since: datetime, at: datetime, now: datetime) -> Due:
+    """An item whose deadline is set elsewhere (a dispute's answer or ruling date)."""
+    return Due(since=since, at=at, now=now)
+
+
+def duration_words(span: timedelta) -> str:
+    """A short, language-neutral length: "3 d 4 h", "5 h 20 min", "12 min"."""
+    minutes = int(abs(span).total_seconds() // 60)
+    days, hours, mins = minutes // 1440, minutes % 1440 // 60, minutes % 60
+    if days:
+        return _l("%(d)d d %(h)d h", d=days, h=hours)
+    if hours:
+        return _l("%(h)d h %(m)d min", h=hours, m=mins)
+    return _l("%(m)d min", m=mins)
