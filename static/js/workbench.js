@@ -3,10 +3,13 @@
 (function () {
   "use strict";
 
+  var NOT_TYPED = ["checkbox", "radio", "button", "submit", "reset"];
+
   function typing(target) {
     if (!target) return false;
     var tag = target.tagName;
-    return target.isContentEditable || tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT";
+    if (tag === "INPUT") return NOT_TYPED.indexOf((target.type || "").toLowerCase()) === -1;
+    return target.isContentEditable || tag === "TEXTAREA" || tag === "SELECT";
   }
 
   document.addEventListener("keydown", function (event) {
