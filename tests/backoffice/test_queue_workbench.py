@@ -11,12 +11,14 @@ from extensions import commit, db
 from listings import operations as listings
 from listings.rules import LISTING_REJECTION_REASONS
 from models.accounts import StaffRole
+from models.disputes import Dispute
 from models.listings import Listing
 from models.moderation import AuditEntry, ReviewClaim
 from models.profiles import DesignerProfile, ReviewState
 from models.types import utcnow
 from moderation import claims
 from tests.backoffice.factories import DESCRIPTION, make_pending_listing, make_ready_designer, make_staff, staff_login
+from tests.disputes.factories import disputed, people
 
 QUEUE = "/backoffice/reviews/listings/"
 
@@ -186,3 +188,18 @@ def test_a_resubmission_shows_the_diff_against_the_rejected_version(client, requ
     diff = page.split('id="diff-rejected"')[1].split("</table>")[0]
     assert "<del>Crowns, cheap</del>" in diff and "<ins>Zirconia crowns, occlusal views</ins>" in diff
     assert "description" not in diff  # unchanged since the rejection
+
+
+def test_disputes_keep_their_own_deadlines_in_the_queue(client):
+    customer, designer, _agent = people()
+    _case, answering = disputed(customer, designer)
+    db.session.execute(sa.update(Dispute).where(Dispute.id == answering.id)
+                       .values(answer_due_at=utcnow() - timedelta(hours=3)))
+    commit()
+    agent = make_staff(StaffRole.resolution_agent, name="Rae Resolution")
+    claims.claim_item("dispute", answering.id, actor=agent)
+    commit()
+    staff_login(client, agent)
+    page = client.get("/backoffice/resolution/").get_data(as_text=True)
+    assert "bo-due-overdue" in page and "3 h 0 min late" in page  # the designer's answer date, as it is
+    assert re.search(r"Rae Resolution</th><td>1<", page.split("Workload: items held now")[1])
