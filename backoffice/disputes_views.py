@@ -90,10 +90,7 @@ class DisputeQueueView(DisputeConversationViews, RulingRoutes, EvidenceRequestAc
     def detail(self, dispute_id: int, form: RulingForm | None = None, preview: dict | None = None,
                conversation: dict | None = None):
         dispute = self._dispute(dispute_id)
-        claim = claims.active_claim(operations.CLAIM_TYPE, dispute.id)
-        if dispute.is_active and (claim is None or claim.moderator_id == current_user.id):
-            claim = claims.claim_item(operations.CLAIM_TYPE, dispute.id, actor=current_user)
-            commit()
+        claim = claims.active_claim(operations.CLAIM_TYPE, dispute.id)  # taken on "Take this item" only
         record = written_record(dispute, viewer=current_user)
         now = utcnow()
         return self.render("backoffice/disputes/detail.html", dispute=dispute, case=dispute.case, record=record,
@@ -104,6 +101,12 @@ class DisputeQueueView(DisputeConversationViews, RulingRoutes, EvidenceRequestAc
                            escalation=escalation_of(dispute, now=now),
                            **(conversation or self.conversation_context(dispute)),
                            **evidence_requests_context(dispute))
+
+    @expose("/<int:dispute_id>/take", methods=["POST"])
+    def take(self, dispute_id: int):
+        self._dispute(dispute_id)
+        return self.run_decision(lambda: claims.claim_item(operations.CLAIM_TYPE, dispute_id, actor=current_user),
+                                 done=_("You hold this item now."), back=url_for(".detail", dispute_id=dispute_id))
 
     @expose("/<int:dispute_id>/release", methods=["POST"])
     def release(self, dispute_id: int):

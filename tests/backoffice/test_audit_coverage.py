@@ -42,6 +42,7 @@ NOT_AUDITED = {
     **{f"{queue}.{route}": "taking an item locks it for its reviewer; the item does not change"
        for queue in ("profile_reviews", "listing_reviews", "verifications", "violations")
        for route in ("take", "take_next")},
+    "resolution.take": "taking a dispute locks it for its agent; the dispute does not change",
 }
 
 

@@ -203,3 +203,15 @@ def test_disputes_keep_their_own_deadlines_in_the_queue(client):
     page = client.get("/backoffice/resolution/").get_data(as_text=True)
     assert "bo-due-overdue" in page and "3 h 0 min late" in page  # the designer's answer date, as it is
     assert re.search(r"Rae Resolution</th><td>1<", page.split("Workload: items held now")[1])
+
+
+def test_opening_a_dispute_claims_nothing_until_the_agent_takes_it(client):
+    customer, designer, _agent = people()
+    _case, dispute = disputed(customer, designer)
+    agent = make_staff(StaffRole.resolution_agent)
+    staff_login(client, agent)
+    assert 'id="take-item"' in client.get(f"/backoffice/resolution/{dispute.id}").get_data(as_text=True)
+    assert claims.active_claim("dispute", dispute.id) is None
+    client.post(f"/backoffice/resolution/{dispute.id}/take")
+    assert claims.active_claim("dispute", dispute.id).moderator_id == agent.id
+    assert 'id="take-item"' not in client.get(f"/backoffice/resolution/{dispute.id}").get_data(as_text=True)
