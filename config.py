@@ -171,12 +171,13 @@ def load(instance_path: str) -> dict:
         "KYC_ABANDON_DAYS": _int("KYC_ABANDON_DAYS", 30),
         "KYC_MAX_BYTES": _int("KYC_MAX_BYTES", 10 * 1024 * 1024),
         "REVIEW_CLAIM_MINUTES": _int("REVIEW_CLAIM_MINUTES", 30),
-        # Service levels of the review queues (hours from submission to decision), and the share
-        # of each staff member's decisions a second staff member reviews (moderation/quality.py).
-        "SLA_PROFILE_REVIEW_HOURS": _int("SLA_PROFILE_REVIEW_HOURS", 24),
-        "SLA_LISTING_REVIEW_HOURS": _int("SLA_LISTING_REVIEW_HOURS", 24),
-        "SLA_VERIFICATION_HOURS": _int("SLA_VERIFICATION_HOURS", 48),
-        "SLA_VIOLATION_HOURS": _int("SLA_VIOLATION_HOURS", 12),
+        # Service levels of the back-office queues (hours from submission to decision); an item is
+        # "due soon" in the last QUEUE_DUE_SOON_PERCENT of its time. Disputes keep their own deadlines.
+        "QUEUE_SERVICE_HOURS": {"profile": _int("SLA_PROFILE_HOURS", 24), "listing": _int("SLA_LISTING_HOURS", 24),
+                                "verification": _int("SLA_VERIFICATION_HOURS", 48),
+                                "violation": _int("SLA_VIOLATION_HOURS", 12)},
+        "QUEUE_DUE_SOON_PERCENT": _int("QUEUE_DUE_SOON_PERCENT", 25),
+        # The share of each staff member's decisions a second staff member reviews (moderation/quality.py).
         "QUALITY_SAMPLE_PERCENT": _int("QUALITY_SAMPLE_PERCENT", 5),
         "RATELIMIT_STAFF_CODE": os.environ.get("RATELIMIT_STAFF_CODE", "5 per minute;20 per hour"),
         # Violations: attempts of one account in one thread, each within this many hours of the last,

@@ -49,6 +49,11 @@ ACTION_WORDS = {
     "verification.approved": _l("approved the identity verification"),
     "verification.rejected": _l("rejected the identity verification"),
     "verification.abandoned": _l("closed an abandoned identity verification"),
+    # A lead gives a queue item to someone (assignment, reassignment, takeover): before/after name the holder.
+    "profile.assigned": _l("gave the profile's review to a staff member"),
+    "listing.assigned": _l("gave the listing's review to a staff member"),
+    "verification.assigned": _l("gave the identity verification to a staff member"),
+    "violation.assigned": _l("gave the violation to a staff member"),
     "dispute.opened": _l("opened the dispute"),
     "dispute.ruled": _l("ruled on the dispute"),
     "dispute.unanswered": _l("closed the dispute for want of an answer"),

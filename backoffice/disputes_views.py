@@ -17,6 +17,7 @@ from disputes import claim_checks, operations, rules
 from disputes.escalation import escalation_of, escalations_of
 from disputes.evidence_pack import export_evidence_pack
 from disputes.four_eyes import disputes_awaiting_second_agent
+from disputes.queue_due import dispute_due
 from disputes.permissions import can_rule
 from disputes.record import read_dispute_file, written_record
 from extensions import commit, db
@@ -27,7 +28,7 @@ from models.cases import Case
 from models.disputes import ACTIVE_DISPUTE_STATES, Dispute
 from models.files import FileKind
 from models.types import utcnow
-from moderation import claims
+from moderation import claims, service_levels
 from storefront.files.downloads import user_file_response
 from url_numbers import page_number
 from payments.case_money import case_money
@@ -75,7 +76,9 @@ class DisputeQueueView(DisputeConversationViews, RulingRoutes, EvidenceRequestAc
                            claims=claims.active_claims(operations.CLAIM_TYPE, [d.id for d in page.items]),
                            awaiting_second_agent=disputes_awaiting_second_agent([d.id for d in page.items]),
                            now=now, checks=claim_checks.findings_of(page.items, now=now),
-                           escalations=escalations_of(page.items, now=now))
+                           escalations=escalations_of(page.items, now=now),
+                           dues={d.id: dispute_due(d, now) for d in page.items if d.is_active},
+                           workload=claims.workload(operations.CLAIM_TYPE), duration=service_levels.duration_words)
 
     def _dispute(self, dispute_id: int) -> Dispute:
         dispute = db.session.get(Dispute, dispute_id)
@@ -87,10 +90,7 @@ class DisputeQueueView(DisputeConversationViews, RulingRoutes, EvidenceRequestAc
     def detail(self, dispute_id: int, form: RulingForm | None = None, preview: dict | None = None,
                conversation: dict | None = None):
         dispute = self._dispute(dispute_id)
-        claim = claims.active_claim(operations.CLAIM_TYPE, dispute.id)
-        if dispute.is_active and (claim is None or claim.moderator_id == current_user.id):
-            claim = claims.claim_item(operations.CLAIM_TYPE, dispute.id, actor=current_user)
-            commit()
+        claim = claims.active_claim(operations.CLAIM_TYPE, dispute.id)  # taken on "Take this item" only
         record = written_record(dispute, viewer=current_user)
         now = utcnow()
         return self.render("backoffice/disputes/detail.html", dispute=dispute, case=dispute.case, record=record,
@@ -101,6 +101,12 @@ class DisputeQueueView(DisputeConversationViews, RulingRoutes, EvidenceRequestAc
                            escalation=escalation_of(dispute, now=now),
                            **(conversation or self.conversation_context(dispute)),
                            **evidence_requests_context(dispute))
+
+    @expose("/<int:dispute_id>/take", methods=["POST"])
+    def take(self, dispute_id: int):
+        self._dispute(dispute_id)
+        return self.run_decision(lambda: claims.claim_item(operations.CLAIM_TYPE, dispute_id, actor=current_user),
+                                 done=_("You hold this item now."), back=url_for(".detail", dispute_id=dispute_id))
 
     @expose("/<int:dispute_id>/release", methods=["POST"])
     def release(self, dispute_id: int):

@@ -11,11 +11,12 @@ from flask_login import current_user
 
 from backoffice.forms import ReasonForm
 from backoffice.views import StaffBaseView
+from backoffice.workbench_views import WorkbenchRoutes
 from extensions import commit, db
 from models.accounts import StaffRole
 from files.permissions import serves_stored_files
 from models.verification import VerificationStatus, VerificationSubmission
-from moderation import claims, kyc, macros
+from moderation import claims, kyc, macros, workbench
 from storefront.files.downloads import user_file_response
 from url_numbers import page_number
 
@@ -29,8 +30,10 @@ def queue_figures() -> list[dict]:
              "url": url_for("verifications.index_view"), "roles": VerificationQueueView.roles}]
 
 
-class VerificationQueueView(StaffBaseView):
+class VerificationQueueView(WorkbenchRoutes, StaffBaseView):
     roles = (StaffRole.verifier,)
+    spec, item_arg = workbench.VERIFICATIONS, "submission_id"
+    extra_js = ["/static/js/workbench.js"]
 
     def __init__(self):
         super().__init__(name=_l("Verifications"), endpoint="verifications", url="verifications")
@@ -38,31 +41,30 @@ class VerificationQueueView(StaffBaseView):
     @expose("/")
     def index_view(self):
         decided = request.args.get("decided") == "1"
-        query = sa.select(VerificationSubmission)
         if decided:
-            query = query.where(VerificationSubmission.status != VerificationStatus.submitted) \
+            query = sa.select(VerificationSubmission).where(
+                VerificationSubmission.status != VerificationStatus.submitted) \
                 .order_by(VerificationSubmission.decided_at.desc())
+            page = db.paginate(query, page=request.args.get("page", 1, type=page_number), per_page=PER_PAGE,
+                               error_out=False)
         else:
-            query = query.where(VerificationSubmission.status == VerificationStatus.submitted) \
-                .order_by(VerificationSubmission.submitted_at.asc())
-        page = db.paginate(query, page=request.args.get("page", 1, type=page_number), per_page=PER_PAGE, error_out=False)
+            page = self.filtered_page(PER_PAGE)
         return self.render("backoffice/kyc/index.html", page=page, decided=decided,
-                           claims=claims.active_claims("verification", [s.id for s in page.items]))
+                           claims=claims.active_claims("verification", [s.id for s in page.items]),
+                           **self.workbench_context(page))
 
     @expose("/<int:submission_id>")
     def detail(self, submission_id: int):
         submission = db.session.get(VerificationSubmission, submission_id) or abort(404)
         claim = claims.active_claim("verification", submission.id)
-        if submission.status == VerificationStatus.submitted and (claim is None or claim.moderator_id == current_user.id):
-            claim = claims.claim_item("verification", submission.id, actor=current_user)
-            commit()
         from profiles.operations import profile_for
 
         return self.render("backoffice/kyc/detail.html", submission=submission, claim=claim,
                            profile=profile_for(submission.designer), labels=kyc.DOCUMENT_LABELS,
                            reason_form=ReasonForm(), offers=macros.offers(macros.VERIFICATION, submission),
                            note_text=macros.offered_text(macros.VERIFICATION, submission,
-                                                         request.args.get("macro", type=int)))
+                                                         request.args.get("macro", type=int)),
+                           **self.item_workbench(submission))
 
     @expose("/document/<public_id>")
     @serves_stored_files
@@ -80,7 +82,8 @@ class VerificationQueueView(StaffBaseView):
         submission = db.session.get(VerificationSubmission, submission_id) or abort(404)
         return self.run_decision(lambda: kyc.approve_verification(submission, actor=current_user),
                                  done=_("Identity approved; the documents are deleted."),
-                                 back=url_for(".index_view"), refused=url_for(".detail", submission_id=submission_id))
+                                 back=self.and_next(submission_id) or url_for(".index_view"),
+                                 refused=url_for(".detail", submission_id=submission_id))
 
     @expose("/<int:submission_id>/reject", methods=["POST"])
     def reject(self, submission_id: int):
@@ -88,4 +91,5 @@ class VerificationQueueView(StaffBaseView):
         return self.run_decision(lambda: kyc.reject_verification(submission, actor=current_user,
                                                                  reason=request.form.get("reason", "")),
                                  done=_("Verification rejected; the documents are deleted."),
-                                 back=url_for(".index_view"), refused=url_for(".detail", submission_id=submission_id))
+                                 back=self.and_next(submission_id) or url_for(".index_view"),
+                                 refused=url_for(".detail", submission_id=submission_id))

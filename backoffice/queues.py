@@ -1,6 +1,7 @@
 """Review queues (moderators): designer profiles and listings waiting for review, oldest first.
 
-Opening an item claims it, so two moderators never review the same thing; the page shows
+An item is claimed when its moderator takes it ("Take this item"), so two moderators never
+review the same thing; the page shows
 what the public would see, the pictures, the changes since the approved version, the
 contact-filter findings highlighted, and the owner's history.
 """
@@ -15,12 +16,12 @@ from flask_login import current_user
 
 from backoffice.forms import RejectForm
 from backoffice.views import StaffBaseView
-from extensions import commit, db
+from backoffice.workbench_views import WorkbenchRoutes
+from extensions import db
 from models.accounts import StaffRole
 from models.listings import Listing
 from models.profiles import CatalogueImage, DesignerProfile, ReviewState
-from moderation import claims, macros, review
-from url_numbers import page_number
+from moderation import claims, macros, review, workbench
 
 PER_PAGE = 30
 
@@ -35,12 +36,13 @@ def queue_figures() -> list[dict]:
     return figures
 
 
-class ReviewQueueView(StaffBaseView):
-    """One queue. `kind` names the claims; each subclass gives `queue()` (the select of waiting
-    items), `reasons()` (rejection codes → labels), `item_context(item)` (what its page shows),
+class ReviewQueueView(WorkbenchRoutes, StaffBaseView):
+    """One queue. `kind` names the claims and `spec` the queue (moderation.workbench); each subclass
+    gives `reasons()` (rejection codes → labels), `item_context(item)` (what its page shows),
     and its approve/reject routes."""
 
     roles = (StaffRole.moderator,)
+    extra_js = ["/static/js/workbench.js"]
     kind: str
     model: type
     template: str
@@ -50,26 +52,32 @@ class ReviewQueueView(StaffBaseView):
 
     @expose("/")
     def index_view(self):
-        page = db.paginate(self.queue(), page=request.args.get("page", 1, type=page_number), per_page=PER_PAGE,
-                           error_out=False)
+        page = self.filtered_page(PER_PAGE)
         return self.render("backoffice/review/index.html", page=page, kind=self.kind,
                            claims=claims.active_claims(self.kind, [i.id for i in page.items]),
                            refusals={i.id: review.bulk_refusal(self.kind, i) for i in page.items},
-                           refusal_labels=review.BULK_REFUSALS)
+                           refusal_labels=review.BULK_REFUSALS, **self.workbench_context(page))
 
     @expose("/<int:item_id>")
     def detail(self, item_id: int):
         item = self._item(item_id)
         claim = claims.active_claim(self.kind, item.id)
-        if item.state == ReviewState.pending and (claim is None or claim.moderator_id == current_user.id):
-            claim = claims.claim_item(self.kind, item.id, actor=current_user)
-            commit()
         form = RejectForm()
         form.reasons.choices = [(code, str(label)) for code, label in self.reasons().items()]
         return self.render(self.template, item=item, claim=claim, form=form, kind=self.kind,
                            offers=macros.offers(self.kind, item),
                            note_text=macros.offered_text(self.kind, item, request.args.get("macro", type=int)),
-                           **self.item_context(item))
+                           reason_labels=self.reasons(), **self.item_workbench(item), **self.item_context(item),
+                           **self.resubmission(item))
+
+    def resubmission(self, item) -> dict:
+        """A pending item rejected before: that decision, and what changed since the rejected version."""
+        rejection = review.last_rejection(self.kind, item.id) if item.state == ReviewState.pending else None
+        if rejection is None:
+            return {"rejection": None, "rejected_changes": None}
+        working, fields = review.working_copy(self.kind, item)
+        return {"rejection": rejection,
+                "rejected_changes": review.changes_since_approval(rejection.snapshot, working, fields)}
 
     @expose("/image/<token>")
     def image(self, token: str):
@@ -105,13 +113,11 @@ class ReviewQueueView(StaffBaseView):
 
 class ProfileQueueView(ReviewQueueView):
     kind, model, template = review.PROFILE, DesignerProfile, "backoffice/review/profile.html"
+    spec = workbench.PROFILES
 
     def __init__(self):
         super().__init__(name=_l("Profiles"), endpoint="profile_reviews", url="reviews/profiles",
                          category=_l("Review"))
-
-    def queue(self):
-        return review.profile_queue()
 
     def reasons(self) -> dict:
         from profiles.rules import PROFILE_REJECTION_REASONS
@@ -132,7 +138,8 @@ class ProfileQueueView(ReviewQueueView):
     def approve(self, item_id: int):
         profile = self._item(item_id)
         return self.run_decision(lambda: review.approve_profile(profile, actor=current_user),
-                                 done=_("Profile approved; the designer is told."), back=url_for(".index_view"),
+                                 done=_("Profile approved; the designer is told."),
+                                 back=self.and_next(item_id) or url_for(".index_view"),
                                  refused=url_for(".detail", item_id=item_id))
 
     @expose("/<int:item_id>/reject", methods=["POST"])
@@ -141,19 +148,18 @@ class ProfileQueueView(ReviewQueueView):
         return self.run_decision(lambda: review.reject_profile(profile, actor=current_user,
                                                                reasons=request.form.getlist("reasons"),
                                                                note=request.form.get("note", "")),
-                                 done=_("Profile rejected; the designer is told why."), back=url_for(".index_view"),
+                                 done=_("Profile rejected; the designer is told why."),
+                                 back=self.and_next(item_id) or url_for(".index_view"),
                                  refused=url_for(".detail", item_id=item_id))
 
 
 class ListingQueueView(ReviewQueueView):
     kind, model, template = review.LISTING, Listing, "backoffice/review/listing.html"
+    spec = workbench.LISTINGS
 
     def __init__(self):
         super().__init__(name=_l("Listings"), endpoint="listing_reviews", url="reviews/listings",
                          category=_l("Review"))
-
-    def queue(self):
-        return review.listing_queue()
 
     def reasons(self) -> dict:
         from listings.rules import LISTING_REJECTION_REASONS
@@ -177,7 +183,8 @@ class ListingQueueView(ReviewQueueView):
     def approve(self, item_id: int):
         listing = self._item(item_id)
         return self.run_decision(lambda: review.approve_listing(listing, actor=current_user),
-                                 done=_("Listing approved; the designer is told."), back=url_for(".index_view"),
+                                 done=_("Listing approved; the designer is told."),
+                                 back=self.and_next(item_id) or url_for(".index_view"),
                                  refused=url_for(".detail", item_id=item_id))
 
     @expose("/<int:item_id>/reject", methods=["POST"])
@@ -186,5 +193,6 @@ class ListingQueueView(ReviewQueueView):
         return self.run_decision(lambda: review.reject_listing(listing, actor=current_user,
                                                                reasons=request.form.getlist("reasons"),
                                                                note=request.form.get("note", "")),
-                                 done=_("Listing rejected; the designer is told why."), back=url_for(".index_view"),
+                                 done=_("Listing rejected; the designer is told why."),
+                                 back=self.and_next(item_id) or url_for(".index_view"),
                                  refused=url_for(".detail", item_id=item_id))

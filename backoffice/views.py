@@ -55,8 +55,10 @@ def payment_figures() -> list[dict]:
 class StaffBaseView(StaffAccess, BaseView):
     """A custom back-office page (queues, decisions) guarded like the others."""
 
-    def run_decision(self, decide: Callable[[], object], *, done: str, back: str, refused: str | None = None):
-        """Call one domain operation, commit, and go back to `back` saying what happened.
+    def run_decision(self, decide: Callable[[], object], *, done: str, back: str | Callable[[], str],
+                     refused: str | None = None):
+        """Call one domain operation, commit, and go back to `back` saying what happened
+        (`back` may be a function, asked after the decision: the next item of a queue).
 
         A refusal (already decided, claimed by someone else, missing reason) changes nothing
         and is shown above the page at `refused` (default `back`); NotFound goes on to the 404.
@@ -68,7 +70,8 @@ class StaffBaseView(StaffAccess, BaseView):
         except DomainError as exc:
             db.session.rollback()
             flash(exc.message, "error")
-            return redirect(refused or back)
+            return redirect(refused or (back if isinstance(back, str) else url_for(".index_view")))
+        target = back if isinstance(back, str) else back()
         commit()
         flash(done, "success")
-        return redirect(back)
+        return redirect(target)

@@ -13,12 +13,12 @@ from flask_login import current_user
 
 from backoffice.forms import SuspendForm
 from backoffice.views import StaffBaseView
+from backoffice.workbench_views import WorkbenchRoutes
 from extensions import commit, db
 from models.accounts import StaffRole
 from models.moderation import Violation, ViolationStatus
 from models.types import utcnow
-from moderation import claims, macros, violation_groups, violations
-from url_numbers import page_number
+from moderation import claims, macros, violation_groups, violations, workbench
 
 PER_PAGE = 30
 
@@ -31,20 +31,17 @@ def queue_figures() -> list[dict]:
              "url": url_for("violations.index_view"), "roles": ViolationsView.roles}]
 
 
-class ViolationsView(StaffBaseView):
+class ViolationsView(WorkbenchRoutes, StaffBaseView):
     roles = (StaffRole.moderator,)
+    spec, item_arg = workbench.VIOLATIONS, "violation_id"
+    extra_js = ["/static/js/workbench.js"]
 
     def __init__(self):
         super().__init__(name=_l("Violations"), endpoint="violations", url="violations")
 
     @expose("/")
     def index_view(self):
-        status = request.args.get("status", "open")
-        if status not in {s.value for s in ViolationStatus}:
-            status = "open"
-        query = sa.select(Violation).where(Violation.status == ViolationStatus(status))
-        query = query.order_by(Violation.created_at.asc() if status == "open" else Violation.decided_at.desc())
-        page = db.paginate(query, page=request.args.get("page", 1, type=page_number), per_page=PER_PAGE, error_out=False)
+        page = self.filtered_page(PER_PAGE)
         ids = [v.id for v in page.items]
         groups = violation_groups.groups_for(page.items)
         # One row per group on the page: the other attempts of a group shown are folded into it.
@@ -54,18 +51,15 @@ class ViolationsView(StaffBaseView):
                 continue
             shown.add(v.id)
             folded |= {a.id for a in groups[v.id] if a.id != v.id}
-        return self.render("backoffice/violations/index.html", page=page, status=status,
-                           groups=groups, folded=folded - shown,
-                           statuses=[s.value for s in ViolationStatus],
+        return self.render("backoffice/violations/index.html", page=page, groups=groups, folded=folded - shown,
                            claims=claims.active_claims("violation", ids),
-                           strikes={v.user_id: violations.strike_count(v.user_id) for v in page.items})
+                           strikes={v.user_id: violations.strike_count(v.user_id) for v in page.items},
+                           **self.workbench_context(page))
 
     @expose("/<int:violation_id>")
     def detail(self, violation_id: int):
         violation = db.session.get(Violation, violation_id) or abort(404)
         claim = claims.active_claim("violation", violation.id)
-        if violation.status == ViolationStatus.open and (claim is None or claim.moderator_id == current_user.id):
-            claim = claims.claim_item("violation", violation.id, actor=current_user)
         violations.record_reading(violation, actor=current_user)
         commit()
         group = violation_groups.group_of(violation)
@@ -80,7 +74,8 @@ class ViolationsView(StaffBaseView):
                            report_reasons=violations.REPORT_REASONS, now=utcnow(),
                            offers=macros.offers(macros.VIOLATION, violation),
                            note_text=macros.offered_text(macros.VIOLATION, violation,
-                                                         request.args.get("macro", type=int)))
+                                                         request.args.get("macro", type=int)),
+                           **self.item_workbench(violation))
 
     def _violation(self, violation_id: int) -> Violation:
         return db.session.get(Violation, violation_id) or abort(404)
@@ -90,14 +85,14 @@ class ViolationsView(StaffBaseView):
         violation = self._violation(violation_id)
         return self.run_decision(
             lambda: violations.dismiss_violation(violation, actor=current_user, note=request.form.get("note", "")),
-            done=_("Violation dismissed."), back=url_for(".index_view"))
+            done=_("Violation dismissed."), back=self.and_next(violation_id) or url_for(".index_view"))
 
     @expose("/<int:violation_id>/warn", methods=["POST"])
     def warn(self, violation_id: int):
         violation = self._violation(violation_id)
         return self.run_decision(
             lambda: violations.warn_user(violation, actor=current_user, note=request.form.get("note", "")),
-            done=_("The user is warned."), back=url_for(".index_view"),
+            done=_("The user is warned."), back=self.and_next(violation_id) or url_for(".index_view"),
             refused=url_for(".detail", violation_id=violation_id))
 
     @expose("/<int:violation_id>/suspend", methods=["POST"])

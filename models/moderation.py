@@ -187,3 +187,23 @@ class QualityReview(db.Model):
 
     entry: Mapped[AuditEntry] = relationship()
     reviewer: Mapped[User | None] = relationship(foreign_keys=[reviewer_id])
+
+
+class RejectedVersion(db.Model):
+    """The version of a profile or listing a moderator rejected, with the decision, so that its
+    resubmission is reviewed as a diff against it (the working copy changes after rejection)."""
+
+    __tablename__ = "rejected_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    object_type: Mapped[str] = mapped_column(sa.String(40))  # "profile", "listing"
+    object_id: Mapped[int] = mapped_column()
+    snapshot: Mapped[dict] = mapped_column(sa.JSON)
+    reasons: Mapped[list] = mapped_column(sa.JSON, default=list)
+    note: Mapped[str | None] = mapped_column(sa.Text)
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    decided_by: Mapped[User | None] = relationship()
+
+    __table_args__ = (sa.Index("ix_rejected_versions_object", "object_type", "object_id"),)

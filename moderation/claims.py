@@ -2,6 +2,8 @@
 
 REVIEW_CLAIM_MINUTES (default 30) is how long a claim holds without a decision; after that
 anyone may take the item over, so an item is never stuck behind someone who went home.
+An item is claimed only when its reviewer says so ("Take this item"), or by a lead (a staff
+member with the admin role) who assigns it, hands it to someone else or takes it over.
 """
 from __future__ import annotations
 
@@ -12,11 +14,13 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from errors import InvalidTransition
+from errors import DomainError, InvalidTransition
 from extensions import db
-from models.accounts import User
+from models.accounts import StaffRole, User
 from models.moderation import ReviewClaim
 from models.types import utcnow
+from moderation import permissions
+from moderation.audit import record_action
 
 
 def claim_minutes() -> int:
@@ -78,3 +82,33 @@ def release_item(object_type: str, object_id: int, *, actor: User | None = None)
     if actor is not None:
         query = query.where(ReviewClaim.moderator_id == actor.id)
     db.session.execute(query)
+
+
+def assign_item(object_type: str, item, *, to: User, role: StaffRole, actor: User) -> ReviewClaim:
+    """A lead gives `item` to `to` (who must hold `role`), whoever holds it now: assigning a free
+    item, reassigning a claimed one, or taking it over (to = the lead). Written to the audit log.
+
+    Raises PermissionDenied (not a lead), DomainError (the person cannot work this queue)."""
+    permissions.require(permissions.can_lead(actor))
+    if not to.is_active or not (role in to.staff_roles or StaffRole.admin in to.staff_roles):
+        raise DomainError(_l("%(name)s cannot work this queue.", name=to.display_name))
+    claim = db.session.scalar(sa.select(ReviewClaim).where(
+        ReviewClaim.object_type == object_type, ReviewClaim.object_id == item.id).with_for_update())
+    before = claim.moderator_id if claim is not None and claim.claimed_at > lapse_time() else None
+    if claim is None:
+        claim = ReviewClaim(object_type=object_type, object_id=item.id, moderator_id=to.id)
+        db.session.add(claim)
+    claim.moderator_id = to.id
+    claim.claimed_at = utcnow()
+    db.session.flush()
+    record_action(f"{object_type}.assigned", item, actor=actor, before={"holder": before}, after={"holder": to.id})
+    return claim
+
+
+def workload(object_type: str) -> list[tuple[User, int]]:
+    """Items each staff member holds in one queue now (claims not lapsed), busiest first."""
+    rows = db.session.execute(sa.select(User, sa.func.count(ReviewClaim.id)).join(
+        ReviewClaim, ReviewClaim.moderator_id == User.id).where(
+        ReviewClaim.object_type == object_type, ReviewClaim.claimed_at > lapse_time())
+        .group_by(User.id).order_by(sa.func.count(ReviewClaim.id).desc(), User.id)).all()
+    return [(user, count) for user, count in rows]

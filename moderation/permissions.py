@@ -25,6 +25,11 @@ def can_manage_staff(actor: User | None) -> bool:
     return actor is not None and actor.has_staff_power(StaffRole.admin)
 
 
+def can_lead(actor: User | None) -> bool:
+    """Assign, reassign and take over queue items: staff with the admin role act as leads."""
+    return actor is not None and actor.has_staff_power(StaffRole.admin)
+
+
 def can_change_status_of(actor: User | None, user: User) -> bool:
     """Suspend, terminate or reinstate `user`: moderators for ordinary accounts, admins for staff,
     and never one's own account."""

@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 from extensions import db
 from models.accounts import User
 from models.listings import Listing
-from models.moderation import AuditEntry, Violation
+from models.moderation import AuditEntry, RejectedVersion, Violation
 from models.profiles import DesignerProfile, ReviewState
 from moderation import claims, permissions
 
@@ -29,17 +29,6 @@ LISTING_FIELDS = ("title", "category", "subcategory", "description", "software",
                   "turnaround_days", "unit", "min_quantity", "currency", "tiers", "images")
 PROFILE_FIELDS = ("country", "headline", "bio", "skills", "software", "experience", "education",
                   "photo", "banner", "portfolio")
-
-
-def profile_queue():
-    """Profiles waiting for review, oldest first (a select for paginate)."""
-    return sa.select(DesignerProfile).where(DesignerProfile.state == ReviewState.pending) \
-        .order_by(DesignerProfile.submitted_at.asc(), DesignerProfile.id.asc())
-
-
-def listing_queue():
-    return sa.select(Listing).where(Listing.state == ReviewState.pending) \
-        .order_by(Listing.submitted_at.asc(), Listing.id.asc())
 
 
 def queue_size(model) -> tuple[int, object]:
@@ -78,6 +67,13 @@ def profile_working_copy(profile: DesignerProfile) -> dict:
         copy[purpose] = next((i.token for i in pictures if i.purpose.value == purpose), None)
     copy["portfolio"] = [i.token for i in pictures if i.purpose.value == "portfolio"]
     return copy
+
+
+def working_copy(kind: str, item) -> tuple[dict, tuple[str, ...]]:
+    """The pending version of a profile or listing and the fields compared."""
+    if kind == PROFILE:
+        return profile_working_copy(item), PROFILE_FIELDS
+    return listing_working_copy(item), LISTING_FIELDS
 
 
 def changes_since_approval(snapshot: dict | None, working: dict, fields: tuple[str, ...]) -> list[Change] | None:
@@ -126,6 +122,20 @@ def owner_history(user_id: int, limit: int = 20) -> dict:
     return {"decisions": decisions, "violations": violations}
 
 
+def _keep_rejected(kind: str, item, working: dict, actor: User) -> None:
+    db.session.add(RejectedVersion(object_type=kind, object_id=item.id, snapshot=working,
+                                   reasons=list(item.rejection_reasons), note=item.rejection_note,
+                                   decided_by_id=actor.id))
+    db.session.flush()
+
+
+def last_rejection(kind: str, item_id: int) -> RejectedVersion | None:
+    """The latest rejected version of an item (its decision: reasons, note, who, when)."""
+    return db.session.scalars(sa.select(RejectedVersion).where(
+        RejectedVersion.object_type == kind, RejectedVersion.object_id == item_id)
+        .order_by(RejectedVersion.decided_at.desc(), RejectedVersion.id.desc()).limit(1)).first()
+
+
 def approve_profile(profile: DesignerProfile, *, actor: User, bulk: bool = False) -> DesignerProfile:
     """Approve a pending profile the actor holds (claimed now if free).
 
@@ -146,6 +156,7 @@ def reject_profile(profile: DesignerProfile, *, actor: User, reasons: list[str],
     permissions.require(permissions.can_moderate(actor))
     claims.require_claim(PROFILE, profile.id, actor=actor)
     profile = operations.reject_profile(profile, actor=actor, reasons=reasons, note=note)
+    _keep_rejected(PROFILE, profile, profile_working_copy(profile), actor)
     claims.release_item(PROFILE, profile.id)
     return profile
 
@@ -167,6 +178,7 @@ def reject_listing(listing: Listing, *, actor: User, reasons: list[str], note: s
     permissions.require(permissions.can_moderate(actor))
     claims.require_claim(LISTING, listing.id, actor=actor)
     listing = operations.reject_listing(listing, actor=actor, reasons=reasons, note=note)
+    _keep_rejected(LISTING, listing, listing_working_copy(listing), actor)
     claims.release_item(LISTING, listing.id)
     return listing
 

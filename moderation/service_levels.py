@@ -1,41 +1,90 @@
-"""How long each review queue has to decide an item: one service level per queue, in config.
+"""Due times of back-office queue items: each queue has a service level in config.
 
-SERVICE_LEVEL_HOURS reads the hours from the config keys below when asked (inside the app),
-so a test or a deployment changes them in config only. Disputes are not here: their ruling is
-due on the date disputes/ruling_due.py gives.
+QUEUE_SERVICE_HOURS gives the hours from submission to decision per queue ("profile",
+"listing", "verification", "violation"); disputes keep their own answer and ruling deadlines
+(disputes/ruling_due.py) and are given here only as a moment. Since the service level is one
+length per queue, ordering a queue by submission time is ordering it by due time.
 """
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
-CONFIG_KEYS = {
-    "profile": "SLA_PROFILE_REVIEW_HOURS",
-    "listing": "SLA_LISTING_REVIEW_HOURS",
-    "verification": "SLA_VERIFICATION_HOURS",
-    "violation": "SLA_VIOLATION_HOURS",
-}
-DEFAULT_HOURS = {"profile": 24, "listing": 24, "verification": 48, "violation": 12}
+OK, SOON, OVERDUE = "ok", "soon", "overdue"
+STATUS_WORDS = {OK: _l("on time"), SOON: _l("due soon"), OVERDUE: _l("overdue")}
+
+
+def service_hours(kind: str) -> int:
+    return int(current_app.config["QUEUE_SERVICE_HOURS"][kind])
 
 
 class _ServiceLevelHours(Mapping):
-    """queue → hours, read from the app's config at each look-up."""
+    """queue → hours, read from the app's config at each look-up (the figures page lists them)."""
 
-    def __getitem__(self, queue: str) -> int:
-        return int(current_app.config.get(CONFIG_KEYS[queue], DEFAULT_HOURS[queue]))
+    def __getitem__(self, kind: str) -> int:
+        return service_hours(kind)
 
     def __iter__(self):
-        return iter(CONFIG_KEYS)
+        return iter(current_app.config["QUEUE_SERVICE_HOURS"])
 
     def __len__(self) -> int:
-        return len(CONFIG_KEYS)
+        return len(current_app.config["QUEUE_SERVICE_HOURS"])
 
 
 SERVICE_LEVEL_HOURS: Mapping[str, int] = _ServiceLevelHours()
 
 
-def due_at(queue: str, submitted_at: datetime) -> datetime:
-    """When the decision on an item that entered `queue` at `submitted_at` is due."""
-    return submitted_at + timedelta(hours=SERVICE_LEVEL_HOURS[queue])
+def due_at(kind: str, since: datetime) -> datetime:
+    """When the decision on an item that entered queue `kind` at `since` is due."""
+    return since + timedelta(hours=service_hours(kind))
+
+
+@dataclass(frozen=True)
+class Due:
+    since: datetime        # when the item entered the queue
+    at: datetime           # when its decision is due
+    now: datetime
+
+    @property
+    def age(self) -> timedelta:
+        return self.now - self.since
+
+    @property
+    def left(self) -> timedelta:
+        return self.at - self.now
+
+    @property
+    def status(self) -> str:
+        if self.left <= timedelta(0):
+            return OVERDUE
+        share = int(current_app.config.get("QUEUE_DUE_SOON_PERCENT", 25)) / 100
+        return SOON if self.left <= (self.at - self.since) * share else OK
+
+    @property
+    def words(self) -> str:
+        return str(STATUS_WORDS[self.status])
+
+
+def due_of(kind: str, since: datetime, now: datetime) -> Due:
+    """The due time of an item of queue `kind` that entered it at `since`."""
+    return Due(since=since, at=due_at(kind, since), now=now)
+
+
+def due_by_deadline(since: datetime, at: datetime, now: datetime) -> Due:
+    """An item whose deadline is set elsewhere (a dispute's answer or ruling date)."""
+    return Due(since=since, at=at, now=now)
+
+
+def duration_words(span: timedelta) -> str:
+    """A short, language-neutral length: "3 d 4 h", "5 h 20 min", "12 min"."""
+    minutes = int(abs(span).total_seconds() // 60)
+    days, hours, mins = minutes // 1440, minutes % 1440 // 60, minutes % 60
+    if days:
+        return _l("%(d)d d %(h)d h", d=days, h=hours)
+    if hours:
+        return _l("%(h)d h %(m)d min", h=hours, m=mins)
+    return _l("%(m)d min", m=mins)

@@ -39,6 +39,10 @@ NOT_AUDITED = {
     "listing_reviews.release": "leaving a claimed item hands back the lock; the listing does not change",
     "violations.release": "leaving a claimed item hands back the lock; the violation does not change",
     "resolution.release": "leaving a claimed dispute hands back the lock; the dispute does not change",
+    **{f"{queue}.{route}": "taking an item locks it for its reviewer; the item does not change"
+       for queue in ("profile_reviews", "listing_reviews", "verifications", "violations")
+       for route in ("take", "take_next")},
+    "resolution.take": "taking a dispute locks it for its agent; the dispute does not change",
 }
 
 
@@ -358,6 +362,35 @@ def quality_review(app, client):
     return Post(_moderator(client), f"/backoffice/figures/quality/{entry.id}", {"verdict": "agree"})
 
 
+def _lead(client) -> User:
+    lead = make_staff(StaffRole.admin)
+    staff_login(client, lead)
+    return lead
+
+
+def profile_assign(app, client):
+    profile = _profile_in_review()
+    return Post(_lead(client), f"/backoffice/reviews/profiles/{profile.id}/assign",
+                {"staff_id": str(make_staff(StaffRole.moderator).id)})
+
+
+def listing_assign(app, client):
+    listing = make_pending_listing()
+    return Post(_lead(client), f"/backoffice/reviews/listings/{listing.id}/assign",
+                {"staff_id": str(make_staff(StaffRole.moderator).id)})
+
+
+def verification_assign(app, client):
+    submission = _submission(app)
+    return Post(_lead(client), f"/backoffice/verifications/{submission.id}/assign",
+                {"staff_id": str(make_staff(StaffRole.verifier).id)})
+
+
+def violation_assign(app, client):
+    return Post(_lead(client), f"/backoffice/violations/{_violation().id}/assign",
+                {"staff_id": str(make_staff(StaffRole.moderator).id)})
+
+
 # endpoint → (the audit action it must write, how to drive it)
 AUDITED: dict[str, tuple[str, Callable]] = {
     "profile_reviews.approve": ("profile.approved", profile_approve),
@@ -375,6 +408,10 @@ AUDITED: dict[str, tuple[str, Callable]] = {
     "violations.warn_group": ("violation.warned", violation_group_warn),
     "appeals.uphold": ("appeal.upheld", appeal_uphold),
     "appeals.reinstate": ("appeal.reinstated", appeal_reinstate),
+    "profile_reviews.assign": ("profile.assigned", profile_assign),
+    "listing_reviews.assign": ("listing.assigned", listing_assign),
+    "verifications.assign": ("verification.assigned", verification_assign),
+    "violations.assign": ("violation.assigned", violation_assign),
     "staff_accounts.suspend": ("account.suspended", account_suspend),
     "staff_accounts.terminate": ("account.terminated", account_terminate),
     "staff_accounts.reinstate": ("account.reinstated", account_reinstate),
@@ -408,7 +445,7 @@ def open_violation(app, client):
 def open_identity_document(app, client):
     submission = _submission(app)
     verifier = _verifier(client)
-    client.get(f"/backoffice/verifications/{submission.id}")  # the verifier takes the submission
+    client.post(f"/backoffice/verifications/{submission.id}/take")  # the verifier takes the submission
     public_id = submission.documents[0].stored_file.public_id
     return Post(verifier, f"/backoffice/verifications/document/{public_id}", method="get")
 

@@ -77,6 +77,10 @@ def test_verifier_sees_documents_uncached_and_approval_deletes_them(app, client)
     verifier = make_staff(StaffRole.verifier)
     staff_login(verifier_client, verifier)
     assert designer.display_name in verifier_client.get("/backoffice/verifications/").get_data(as_text=True)
+    # Viewing without taking it shows no identity document; taking it does.
+    assert "/backoffice/verifications/document/" not in verifier_client.get(
+        f"/backoffice/verifications/{submission.id}").get_data(as_text=True)
+    verifier_client.post(f"/backoffice/verifications/{submission.id}/take")
     assert "/backoffice/verifications/document/" in verifier_client.get(
         f"/backoffice/verifications/{submission.id}").get_data(as_text=True)
     response = verifier_client.get(f"/backoffice/verifications/document/{document.stored_file.public_id}")

@@ -48,7 +48,7 @@ def test_only_the_verifier_holding_the_submission_opens_its_documents_and_each_o
     staff_login(other_client, other)
     url = f"/backoffice/verifications/document/{stored.public_id}"
     assert holder_client.get(url).status_code == 404  # not taken from the queue yet
-    holder_client.get(f"/backoffice/verifications/{submission.id}")  # takes it
+    holder_client.post(f"/backoffice/verifications/{submission.id}/take")
     assert other_client.get(url).status_code == 404
     for _ in range(2):
         assert holder_client.get(url).data == PASSPORT

@@ -36,6 +36,8 @@ def test_claim_prevents_double_review(app):
     maya, max_ = make_staff(StaffRole.moderator), make_staff(StaffRole.moderator)
     first, second = app.test_client(), app.test_client()
     staff_login(first, maya), staff_login(second, max_)
+    assert "Take this item" in first.get(f"/backoffice/reviews/listings/{listing.id}").get_data(as_text=True)
+    first.post(f"/backoffice/reviews/listings/{listing.id}/take")
     assert "You hold this item" in first.get(f"/backoffice/reviews/listings/{listing.id}").get_data(as_text=True)
     page = second.get(f"/backoffice/reviews/listings/{listing.id}").get_data(as_text=True)
     assert f"{maya.display_name} is reviewing this item" in page and ">Approve<" not in page
@@ -138,8 +140,8 @@ def test_bulk_approval_takes_only_small_re_reviews_and_says_so_in_the_audit_log(
                               description=DESCRIPTION + " Express.")
     staff_login(client, moderator)
     queue = client.get("/backoffice/reviews/listings/").get_data(as_text=True)
-    assert f'value="{first.id}"' not in queue and "First review: open it" in queue
-    assert f'value="{small.id}"' in queue and "More than 3 fields changed: open it" in queue
+    assert f'name="ids" value="{first.id}"' not in queue and "First review: open it" in queue
+    assert f'name="ids" value="{small.id}"' in queue and "More than 3 fields changed: open it" in queue
     response = client.post("/backoffice/reviews/listings/bulk-approve",
                            data={"ids": [str(first.id), str(small.id), str(large.id)]}, follow_redirects=True)
     assert "2 item(s) need a full review" in response.get_data(as_text=True)

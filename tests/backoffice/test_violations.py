@@ -48,7 +48,7 @@ def test_warning_is_a_strike_and_reaches_the_user(client):
     moderator = make_staff(StaffRole.moderator)
     first, second = filter_hit(user), filter_hit(user, "call me on +33 6 12 34 56 78")
     staff_login(client, moderator)
-    client.get(f"/backoffice/violations/{first.id}")  # opening claims it
+    client.post(f"/backoffice/violations/{first.id}/take")
     client.post(f"/backoffice/violations/{first.id}/warn", data={"note": "No e-mail addresses in messages."})
     db.session.expire_all()
     assert strike_count(user.id) == 1
@@ -78,7 +78,7 @@ def test_claim_prevents_two_moderators_deciding_the_same_violation(app):
     maya, max_ = make_staff(StaffRole.moderator), make_staff(StaffRole.moderator)
     first, second = app.test_client(), app.test_client()
     staff_login(first, maya), staff_login(second, max_)
-    first.get(f"/backoffice/violations/{violation.id}")
+    first.post(f"/backoffice/violations/{violation.id}/take")
     page = second.get(f"/backoffice/violations/{violation.id}").get_data(as_text=True)
     assert f"{maya.display_name} is reviewing this item" in page and "Warn (a strike)" not in page
     response = second.post(f"/backoffice/violations/{violation.id}/dismiss", data={"note": ""})

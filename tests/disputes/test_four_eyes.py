@@ -31,6 +31,7 @@ def answered(amount_cents: int):
 def as_agent(client, agent, dispute) -> str:
     client.post("/account/logout")
     staff_login(client, agent)
+    client.post(f"/backoffice/resolution/{dispute.id}/take")  # opening alone claims nothing
     return client.get(f"/backoffice/resolution/{dispute.id}").get_data(as_text=True)
 
 

@@ -32,7 +32,8 @@ def answered(amount_cents: int):
 def agent_on(client, dispute):
     agent = make_staff(StaffRole.resolution_agent)
     staff_login(client, agent)
-    assert client.get(f"/backoffice/resolution/{dispute.id}").status_code == 200  # claims it
+    client.post(f"/backoffice/resolution/{dispute.id}/take")  # opening alone claims nothing
+    assert client.get(f"/backoffice/resolution/{dispute.id}").status_code == 200
     return agent
 
 

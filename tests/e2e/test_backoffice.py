@@ -34,6 +34,7 @@ def test_moderator_rejects_designer_fixes_moderator_approves(live_server, browse
     mod_page.fill("input[name=code]", current_code())
     mod_page.click("button:has-text('Continue')")
     mod_page.click("text=Monolithic zirconia crowns")
+    mod_page.click("#take-item")
     mod_page.check("#reason-missing_images")
     mod_page.fill("#note", "Please add an occlusal view of the crown.")
     mod_page.click("button:has-text('Reject')")
@@ -55,6 +56,7 @@ def test_moderator_rejects_designer_fixes_moderator_approves(live_server, browse
     mod_page.goto(f"{base}/backoffice/reviews/listings/")
     mod_page.click("text=Monolithic zirconia crowns")
     assert mod_page.is_visible("text=Changes since the approved version")
+    mod_page.click("#take-item")
     mod_page.click("button:has-text('Approve')")
     mod_page.wait_for_selector("text=Listing approved")
     assert problems == [], problems

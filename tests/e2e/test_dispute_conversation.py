@@ -33,6 +33,8 @@ def test_agent_and_parties_speak_in_the_dispute(live_server, browser):
     page.wait_for_load_state("networkidle")
     if f"/backoffice/resolution/{dispute.id}" not in page.url:
         page.goto(f"{base}/backoffice/resolution/{dispute.id}")
+    page.click("#take-item")  # opening a dispute claims nothing: the agent takes it
+    page.wait_for_load_state("networkidle")
     page.select_option("#message-audience", "all")
     page.fill("#message-body", TO_BOTH)
     page.click("#dispute-message-form button[type=submit]")

@@ -66,6 +66,8 @@ def test_dispute_answer_split_ruling_and_balances(live_server, browser):
     page.wait_for_load_state("networkidle")
     if f"/backoffice/resolution/{dispute_id}" not in page.url:
         page.goto(f"{base}/backoffice/resolution/{dispute_id}")
+    page.click("#take-item")  # opening a dispute claims nothing: the agent takes it
+    page.wait_for_load_state("networkidle")
     body = page.inner_text("body")
     assert STATEMENT in body and ANSWER in body and "margin-36.png" in body
     page.check("input[name=outcome][value=split]")

@@ -34,6 +34,8 @@ def _agent_page(browser, base: str, agent, dispute_id: int):
         page.wait_for_load_state("networkidle")
         if f"/backoffice/resolution/{dispute_id}" not in page.url:
             page.goto(f"{base}/backoffice/resolution/{dispute_id}")
+    page.click("#take-item")  # opening a dispute claims nothing: the agent takes it
+    page.wait_for_load_state("networkidle")
     return context, page
 
 

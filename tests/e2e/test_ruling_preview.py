@@ -30,6 +30,8 @@ def test_the_agent_previews_a_percentage_split_and_the_ledger_matches(live_serve
     page.wait_for_load_state("networkidle")
     if f"/backoffice/resolution/{dispute.id}" not in page.url:
         page.goto(f"{base}/backoffice/resolution/{dispute.id}")
+    page.click("#take-item")  # opening a dispute claims nothing: the agent takes it
+    page.wait_for_load_state("networkidle")
 
     page.get_by_label("Percentage to the designer, before the fee (%)").fill("40")
     expect(page.locator("#preview-net")).to_have_text("$43.68")

@@ -1,0 +1,104 @@
+"""The queues as a workbench: what waits in each queue, by due time, filtered by state, assignee,
+owner's country and language; the next item to work on; the staff who may be given an item.
+
+A queue is described once (QueueSpec) and every page reads it through these functions, so the
+review, verification and violation queues sort, filter and hand out items the same way.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from extensions import db
+from models.accounts import StaffRole, StaffRoleGrant, User
+from models.listings import Listing
+from models.moderation import ReviewClaim, Violation, ViolationStatus
+from models.profiles import DesignerProfile, ReviewState
+from models.verification import VerificationStatus, VerificationSubmission
+from moderation import claims
+
+ME, UNASSIGNED = "me", "none"
+
+
+@dataclass(frozen=True)
+class QueueSpec:
+    kind: str            # the claims' object type and the service level's key
+    model: type
+    submitted: object    # column: when the item entered the queue
+    owner: object        # column: the account the item is about
+    state: object        # column: the item's state
+    waiting: object      # the state of items waiting for a decision
+    role: StaffRole      # who works the queue
+
+    @property
+    def states(self) -> list[str]:
+        return [s.value for s in type(self.waiting)]
+
+
+PROFILES = QueueSpec("profile", DesignerProfile, DesignerProfile.submitted_at, DesignerProfile.user_id,
+                     DesignerProfile.state, ReviewState.pending, StaffRole.moderator)
+LISTINGS = QueueSpec("listing", Listing, Listing.submitted_at, Listing.designer_id, Listing.state,
+                     ReviewState.pending, StaffRole.moderator)
+VERIFICATIONS = QueueSpec("verification", VerificationSubmission, VerificationSubmission.submitted_at,
+                          VerificationSubmission.designer_id, VerificationSubmission.status,
+                          VerificationStatus.submitted, StaffRole.verifier)
+VIOLATIONS = QueueSpec("violation", Violation, Violation.created_at, Violation.user_id, Violation.status,
+                       ViolationStatus.open, StaffRole.moderator)
+
+
+@dataclass(frozen=True)
+class Filters:
+    state: str = ""
+    assignee: str = ""   # ME, UNASSIGNED, a staff member's id, or "" for everyone
+    country: str = ""    # the owner's profile country (ISO code)
+    language: str = ""   # the owner's language
+
+    @classmethod
+    def from_args(cls, args, spec: QueueSpec) -> "Filters":
+        state = args.get("state", "")
+        return cls(state=state if state in spec.states else spec.waiting.value,
+                   assignee=args.get("assignee", "").strip()[:12],
+                   country=args.get("country", "").strip().upper()[:2],
+                   language=args.get("language", "").strip().lower()[:8])
+
+    def as_args(self) -> dict:
+        return {k: v for k, v in vars(self).items() if v}
+
+
+def _held(spec: QueueSpec):
+    return sa.select(ReviewClaim.id).where(ReviewClaim.object_type == spec.kind,
+                                           ReviewClaim.object_id == spec.model.id,
+                                           ReviewClaim.claimed_at > claims.lapse_time())
+
+
+def items(spec: QueueSpec, filters: Filters, *, actor: User):
+    """The queue's items under `filters`, due first (a select for paginate)."""
+    query = sa.select(spec.model).where(spec.state == type(spec.waiting)(filters.state or spec.waiting.value))
+    if filters.assignee == UNASSIGNED:
+        query = query.where(~_held(spec).exists())
+    elif filters.assignee == ME or filters.assignee.isdigit():
+        holder = actor.id if filters.assignee == ME else int(filters.assignee)
+        query = query.where(_held(spec).where(ReviewClaim.moderator_id == holder).exists())
+    if filters.country:
+        query = query.where(spec.owner.in_(sa.select(DesignerProfile.user_id)
+                                           .where(DesignerProfile.country == filters.country)))
+    if filters.language:
+        query = query.where(spec.owner.in_(sa.select(User.id).where(User.locale.startswith(filters.language))))
+    return query.order_by(spec.submitted.asc(), spec.model.id.asc())
+
+
+def next_due(spec: QueueSpec, *, actor: User, after=None):
+    """The waiting item due first that nobody else holds (not `after`, the one just decided)."""
+    query = items(spec, Filters(), actor=actor).where(
+        ~_held(spec).where(ReviewClaim.moderator_id != actor.id).exists())
+    if after is not None:
+        query = query.where(spec.model.id != after)
+    return db.session.scalars(query.limit(1)).first()
+
+
+def queue_staff(spec: QueueSpec) -> list[User]:
+    """Who may be given an item of the queue: holders of its role or of the admin role."""
+    return list(db.session.scalars(sa.select(User).join(StaffRoleGrant, StaffRoleGrant.user_id == User.id)
+                                   .where(StaffRoleGrant.role.in_([spec.role, StaffRole.admin]))
+                                   .distinct().order_by(User.id)))
