@@ -102,6 +102,7 @@ def test_a_moderator_rejects_a_listing_with_a_macro_and_the_owner_reads_it(clien
     macro = _macro("listing", "fr", "Photos", "Bonjour {user_name}, ajoutez une vue occlusale à {listing_title}.")
     listing = make_pending_listing(make_ready_designer(name="Élodie Martin", locale="fr"), title="Couronnes zircone")
     staff_login(client, make_staff(StaffRole.moderator))
+    client.post(f"/backoffice/reviews/listings/{listing.id}/take")  # opening alone claims nothing
     page = client.get(f"/backoffice/reviews/listings/{listing.id}").get_data(as_text=True)
     filled = "Bonjour Élodie Martin, ajoutez une vue occlusale à Couronnes zircone."
     assert f'data-text="{filled}"' in html.unescape(page) and "js/macros.js" in page
@@ -125,6 +126,7 @@ def test_a_warning_uses_a_macro(client):
     macro = _macro("violation", "en", "Contact details", "{user_name}, this is a warning for {rule_broken}.")
     staff_login(client, make_staff(StaffRole.moderator))
     filled = "Paul Durand, this is a warning for sharing contact details or asking to work outside Occlusa."
+    client.post(f"/backoffice/violations/{violation.id}/take")
     page = client.get(f"/backoffice/violations/{violation.id}?macro={macro.id}").get_data(as_text=True)
     assert f"{filled}</textarea>" in html.unescape(page)
     client.post(f"/backoffice/violations/{violation.id}/warn", data={"note": filled})

@@ -103,6 +103,7 @@ def test_a_ruling_amount_that_is_not_an_amount_in_cents_is_refused(client, amoun
         state=DisputeState.awaiting_ruling, answer_due_at=dispute.opened_at))
     db.session.commit()
     staff_login(client, make_staff(StaffRole.resolution_agent))
+    client.post(f"/backoffice/resolution/{dispute.id}/take")
 
     response = client.post(f"/backoffice/resolution/{dispute.id}/rule", data={
         "outcome": "split", "designer_amount": amount,
