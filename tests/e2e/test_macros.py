@@ -33,6 +33,8 @@ def test_a_moderator_picks_a_canned_response_and_edits_it(live_server, browser, 
     page.goto(f"{live_server.url}/backoffice/reviews/listings/{listing.id}")
     page.fill("input[name=code]", current_code())
     page.press("input[name=code]", "Enter")
+    page.wait_for_selector("#take-item")
+    page.click("#take-item")  # opening alone claims nothing: the moderator takes the listing
     page.wait_for_selector("#note-macro")
     assert page.locator("#note-macro option").all_inner_texts()[1:] == ["Photos floues"]  # the owner's language
 
