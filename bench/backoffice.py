@@ -59,7 +59,6 @@ def seed(items: int, audit: int) -> None:
     password = hash_password(PASSWORD)
     ago = [now - timedelta(minutes=rng.randint(1, 7 * 24 * 60)) for _ in range(items)]
     designers = range(1, items + 1)
-    clients = range(items + 1, 2 * items + 1)
     db.session.execute(sa.insert(User), [
         {"id": n, "email": f"user{n}@bench.local", "password_hash": password, "display_name": f"User {n}",
          "is_client": n > items, "is_designer": n <= items, "email_confirmed_at": now}

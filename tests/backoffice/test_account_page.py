@@ -9,7 +9,7 @@ from extensions import commit, db
 from models.accounts import StaffRole
 from models.cases import Review
 from models.messaging import Notification
-from models.moderation import AuditEntry, ViolationSource
+from models.moderation import AuditEntry
 from models.payments import BusinessType, ConnectedAccount, IbanProvider, PayoutProvider
 from models.trust import SignInDevice, StaffNote
 from models.verification import VerificationStatus, VerificationSubmission
@@ -85,7 +85,7 @@ def test_long_sections_are_paged(client, monkeypatch):
     staff_login(client, moderator)
     first = page_of(client, user)
     assert "Note number 2" in first and "Note number 1" in first and "Note number 0" not in first
-    assert f"notes_page=2" in first
+    assert "notes_page=2" in first
     assert "Note number 0" in page_of(client, user, notes_page=2)
 
 

@@ -17,7 +17,7 @@ from models.files import StoredFile
 from models.messaging import Notification
 from models.moderation import AuditEntry
 from models.profiles import DesignerProfile
-from models.verification import VerificationDocument, VerificationStatus, VerificationSubmission
+from models.verification import VerificationStatus, VerificationSubmission
 from models.types import utcnow
 from moderation import kyc
 from tests.backoffice.factories import make_staff, png_bytes, staff_login

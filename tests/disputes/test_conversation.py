@@ -12,7 +12,6 @@ from models.accounts import StaffRole
 from models.disputes import DisputeMessage
 from models.messaging import Notification
 from models.moderation import AuditEntry, Violation
-from moderation.contact_filter import ContactDetailsRefused
 from tests.backoffice.factories import make_staff, staff_login
 from tests.disputes.factories import ANSWER, disputed, people, reload
 from tests.factories import login

@@ -6,7 +6,6 @@ from messaging import threads
 from models.accounts import User
 from models.cases import Case, CaseState, CaseUnit
 from models.messaging import Conversation, Message
-from models.types import utcnow
 
 
 def make_case(client: User, designer: User, *, state: CaseState = CaseState.in_progress) -> Case:
