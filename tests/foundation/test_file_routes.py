@@ -136,6 +136,8 @@ def readers(app, world):
         clients[f"{name}+2fa"] = app.test_client()
         staff_login(clients[f"{name}+2fa"], make_staff(role))
     # the verifier takes the submission from the queue: its documents are theirs to open
+    taken = clients["verifier+2fa"].post(f"/backoffice/verifications/{world.submission.id}/take")
+    assert taken.status_code == 302
     assert clients["verifier+2fa"].get(f"/backoffice/verifications/{world.submission.id}").status_code == 200
     return clients
 
