@@ -7,12 +7,17 @@
     if (!target) {
       return;
     }
-    select.addEventListener("change", function () {
+    function fill() {
       var option = select.options[select.selectedIndex];
       if (option && option.hasAttribute("data-text")) {
         target.value = option.getAttribute("data-text");
         target.focus();
       }
-    });
+    }
+    select.addEventListener("change", fill);
+    // A pick made before this script ran (a slow page) still fills an empty note.
+    if (!target.value) {
+      fill();
+    }
   });
 })();

@@ -36,6 +36,7 @@ def test_a_moderator_picks_a_canned_response_and_edits_it(live_server, browser, 
     page.wait_for_selector("#take-item")
     page.click("#take-item")  # opening alone claims nothing: the moderator takes the listing
     page.wait_for_selector("#note-macro")
+    page.wait_for_load_state("load")  # the page's scripts have run
     assert page.locator("#note-macro option").all_inner_texts()[1:] == ["Photos floues"]  # the owner's language
 
     page.select_option("#note-macro", label="Photos floues")
