@@ -283,14 +283,19 @@ def favourite_cards(viewer: User, page: int = 1) -> ResultPage:
     return ResultPage(cards, total, max(page, 1))
 
 
-def designer_cards(designer_id: int, viewer: User | None) -> list[Card]:
-    """A designer's public listings for their profile page, cheapest first."""
+def designer_cards(designer_id: int, viewer: User | None, *, with_private: bool = False) -> list[Card]:
+    """A designer's public listings for their profile page, cheapest first; `with_private`
+    adds the live private listings made for the viewer (a conversation's side column)."""
+    viewer_id = viewer.id if viewer is not None and viewer.is_authenticated else None
+    audience = CatalogueEntry.private_client_id.is_(None)
+    if with_private and viewer_id is not None:
+        audience = sa.or_(audience, CatalogueEntry.private_client_id == viewer_id)
     statement = (sa.select(CatalogueEntry, DesignerProfile, User.display_name)
                  .join(DesignerProfile, DesignerProfile.user_id == CatalogueEntry.designer_id)
                  .join(User, User.id == CatalogueEntry.designer_id)
-                 .where(public_condition(), CatalogueEntry.designer_id == designer_id,
-                        CatalogueEntry.private_client_id.is_(None))
-                 .order_by(CatalogueEntry.from_price_cents, CatalogueEntry.listing_id))
+                 .where(public_condition(), CatalogueEntry.designer_id == designer_id, audience)
+                 .order_by(CatalogueEntry.private_client_id.is_(None), CatalogueEntry.from_price_cents,
+                           CatalogueEntry.listing_id))
     cards = [to_card(entry, profile, name) for entry, profile, name in db.session.execute(statement)]
     mark_favourites(cards, viewer)
     return cards

@@ -6,6 +6,8 @@ from flask_babel import lazy_gettext as _l
 # name → label; the order is the settings grid's order.
 EVENTS: dict[str, object] = {
     "message_new": _l("New message"),
+    "offer_new": _l("Custom offer received"),
+    "offer_accepted": _l("Custom offer accepted"),
     "case_new": _l("New case request"),
     "case_accepted": _l("Case accepted"),
     "case_rejected": _l("Case rejected"),
@@ -30,7 +32,7 @@ EVENTS: dict[str, object] = {
 }
 
 GROUPS: list[tuple[object, list[str]]] = [
-    (_l("Messages"), ["message_new"]),
+    (_l("Messages"), ["message_new", "offer_new", "offer_accepted"]),
     (_l("Cases"), ["case_new", "case_accepted", "case_rejected", "case_delivered", "case_revision",
                    "case_completed", "case_disputed", "dispute_message", "case_cancelled", "case_expired",
                    "case_resolved", "evidence_requested", "evidence_answered"]),

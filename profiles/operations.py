@@ -253,6 +253,21 @@ def set_payouts_ready(user: User, ready: bool) -> DesignerProfile:
     return profile
 
 
+def set_languages(profile: DesignerProfile, *, actor: User, languages: list[str]) -> DesignerProfile:
+    """The languages the designer speaks, from profiles.rules.LANGUAGES; shown at once (no review:
+    a choice from a list carries nothing to check). Raises PermissionDenied, DomainError."""
+    from profiles.rules import LANGUAGES
+
+    profile = _locked(profile)
+    if not can_edit_profile(profile, actor):
+        raise PermissionDenied(_l("Only the designer may edit this profile."))
+    if any(code not in LANGUAGES for code in languages):
+        raise DomainError(_l("Choose languages from the list."), field="languages")
+    profile.languages = [code for code in LANGUAGES if code in languages]
+    db.session.flush()
+    return profile
+
+
 def set_availability(profile: DesignerProfile, *, actor: User, unavailable: bool) -> DesignerProfile:
     """Switch "Unavailable for work": cards and listing pages say Full; ordering asks to confirm."""
     profile = _locked(profile)

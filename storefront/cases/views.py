@@ -24,8 +24,8 @@ from models.types import utcnow
 from moderation.contact_filter import ContactDetailsRefused
 from payments import movements
 from payments.case_money import case_money, case_money_of
-from storefront.cases.forms import (CompleteForm, DeliveryForm, GrantForm, OrderForm, ReasonForm, RevisionForm,
-                                    ReviewForm)
+from storefront.cases.forms import (CompleteForm, DeliveryForm, GrantForm, OrderForm, OutcomeForm, ReasonForm,
+                                    ReviewForm, RevisionForm)
 from storefront.contact_refusal import keep_refused_attempt
 from storefront.files.posted import carried_files, form_files, uploaded_files
 from storefront.files.views import send_reader_download
@@ -233,7 +233,7 @@ def show(reference: str):
               else "staff"),
         forms={"reject": ReasonForm(prefix="reject"), "deliver": DeliveryForm(prefix="deliver"),
                "revision": RevisionForm(prefix="revision"), "grant": GrantForm(prefix="grant"),
-               "review": ReviewForm(prefix="review")},
+               "review": ReviewForm(prefix="review"), "outcome": OutcomeForm(prefix="outcome")},
         can_review=reviews.can_review(case, current_user), my_review=reviews.review_by(case, current_user),
         case_reviews=db.session.scalars(sa.select(reviews.Review).where(reviews.Review.case_id == case.id)).all(),
         restorations=RESTORATIONS, materials=MATERIALS, contacts=CONTACTS, arch_labels=ARCH_LABELS)
@@ -351,9 +351,23 @@ def complete(reference: str):
 def review(reference: str):
     form = ReviewForm(prefix="review")
     return _form_or_back(form, reference) or _act(
-        reference, lambda c: reviews.post_review(c, actor=current_user, stars=int(form.stars.data),
-                                                 text=form.text.data),
+        reference, lambda c: reviews.post_review(
+            c, actor=current_user, stars=int(form.stars.data), text=form.text.data,
+            sub_ratings=form.sub_ratings() if current_user.id == c.client_id else None),
         _("Thank you for your review."))
+
+
+@bp.post("/<reference>/outcome")
+@login_required
+def outcome(reference: str):
+    form = OutcomeForm(prefix="outcome")
+
+    def perform(case):
+        review = reviews.review_by(case, current_user)
+        if review is None:
+            raise NotFound(_("This review does not exist."))
+        reviews.record_outcome(review, actor=current_user, outcome=form.outcome.data)
+    return _form_or_back(form, reference) or _act(reference, perform, _("Thank you: the outcome is recorded."))
 
 
 @bp.get("/<reference>/files/<public_id>")
