@@ -17,6 +17,7 @@ from moderation import violations
 from tests.backoffice.factories import make_pending_listing, make_ready_designer, make_staff, staff_login
 from tests.disputes.factories import case_in_escrow, disputed
 from tests.factories import PASSWORD, login, make_user
+from tests.statements import statements as _statements
 
 FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"
 SAFARI = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_2) AppleWebKit/605.1.15 Version/17.2 Safari/605.1.15"
@@ -191,20 +192,6 @@ def test_the_page_is_moderation_only(client):
         assert client.post(f"/backoffice/accounts/{user.id}/notes", data={"text": "x"}).status_code == 404
         client.post("/account/logout")
     assert db.session.scalar(sa.select(sa.func.count()).select_from(StaffNote)) == 0
-
-
-def _statements(client, url: str) -> int:
-    seen = []
-
-    def count(conn, cursor, statement, *args):
-        seen.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)
-    return len(seen)
 
 
 def _grow(app, designer, subcategories, n: int) -> None:

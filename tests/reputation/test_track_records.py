@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
-import sqlalchemy as sa
 
 from cases import process, reviews
 from extensions import commit, db
@@ -18,6 +17,7 @@ from errors import DomainError, InvalidTransition, NotFound
 from tests.cases.factories import design_file, drive, make_case
 from tests.catalogue.factories import make_designer, make_listing
 from tests.factories import make_user
+from tests.statements import statements as _statements
 
 MONDAY = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)
 
@@ -208,20 +208,6 @@ def test_the_client_profile_is_for_designers_the_client_contacted(client, login)
         login(outsider)
         assert client.get(f"/clients/{lab.id}").status_code == 404
         client.post("/account/logout")
-
-
-def _statements(client, url: str) -> int:
-    seen = []
-
-    def count(conn, cursor, statement, *args):
-        seen.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)
-    return len(seen)
 
 
 def test_new_pages_run_a_fixed_number_of_queries(client, login):
