@@ -21,6 +21,7 @@ from models.accounts import User
 from models.messaging import Conversation, ConversationKind, Message
 from moderation.contact_filter import ContactDetailsRefused
 from profiles.permissions import can_design
+from reputation.figures import may_see_client
 from storefront.contact_refusal import keep_refused_attempt
 from storefront.files.posted import uploaded_files
 from storefront.files.views import send_reader_download
@@ -59,6 +60,7 @@ def _page_context(conversation: Conversation, form: MessageForm, refusal: Contac
                  and len(others) == 1 and others[0].is_client and others[0].is_active)
     return dict(conversation=conversation, items=items, form=form, refusal=refusal, others=others,
                 side=side, can_offer=can_offer,
+                client_visible=can_offer and may_see_client(current_user, others[0].id),
                 older_url=url_for("messages.conversation", conversation_id=conversation.id,
                                   before=items[0].at.isoformat()) if len(items) == PAGE_SIZE else None,
                 paged=before is not None, can_write=can_write_conversation(current_user, conversation),

@@ -195,3 +195,15 @@ def test_only_a_client_account_receives_offers(talk):
     conversation = open_general_conversation(colleague, designer)
     with pytest.raises(DomainError):
         operations.send_offer(conversation, actor=designer, terms=_terms(service))
+
+
+def test_an_offer_the_moderators_refuse_says_so_and_cannot_be_accepted(talk):
+    designer, service, lab, conversation = talk
+    offer = operations.send_offer(conversation, actor=designer, terms=_terms(service))
+    commit()
+    listing_ops.reject_listing(db.session.get(Listing, offer.listing_id), actor=moderator(),
+                               reasons=["missing_prices"], note="Price not credible")
+    commit()
+    assert offer_status(_fresh(offer)) == "refused"
+    with pytest.raises(InvalidTransition):
+        operations.accept_offer(_fresh(offer), actor=lab)

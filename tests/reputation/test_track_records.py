@@ -11,7 +11,7 @@ from extensions import commit, db
 from messaging.threads import open_general_conversation
 from models.cases import CaseState, ClinicalOutcome
 from models.messaging import Message, MessageKind
-from profiles.operations import profile_for, set_languages
+from profiles.operations import profile_for, set_availability, set_languages
 from reputation.figures import business_days_after, designer_record
 from errors import DomainError, InvalidTransition, NotFound
 from tests.cases.factories import design_file, drive, make_case
@@ -241,3 +241,15 @@ def test_new_pages_run_a_fixed_number_of_queries(client, login):
     client.post("/account/logout")
     login(lab)
     assert {url: _statements(client, url) for url in small} == small
+
+
+def test_a_full_designer_answers_a_message_from_a_listing_automatically(client, login):
+    designer = make_designer()
+    listing = make_listing(designer)
+    set_availability(profile_for(designer), actor=designer, unavailable=True)
+    commit()
+    login(make_user())
+    response = client.post(f"/messages/start?user_id={designer.id}&listing_id={listing.id}",
+                           data={"body": "Crowns for next week?"})
+    page = client.get(response.location).get_data(as_text=True)
+    assert "Automatic reply" in page and "currently unavailable" in page
