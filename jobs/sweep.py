@@ -31,6 +31,7 @@ SWEEPS: list[str] = [
     "cases.deadlines:expire_requests",
     "cases.deadlines:auto_complete_delivered",
     "cases.deadlines:escalate_undelivered",
+    "cases.deadlines:remind_due_soon",
     "messaging.digest:send_due_digests",
     "messaging.mail:resend_unsent_mails",
     "disputes.deadlines:open_missing_disputes",
