@@ -19,7 +19,7 @@ from payments.case_money import case_money_of
 from payments.ledger import credited_between, designer_account
 
 PAYOUT_STATUS = {
-    MovementState.succeeded: (_l("Sent"), "badge-ok"),
+    MovementState.succeeded: (_l("Payout sent"), "badge-ok"),
     MovementState.pending: (_l("Being sent"), "badge-warn"),
     MovementState.failed: (_l("Not sent: retried automatically"), "badge-danger"),
 }

@@ -59,7 +59,7 @@ def test_the_designer_sees_requests_work_due_escrow_earnings_and_payouts(client,
     assert "$100.00" in page.split('id="in-escrow"')[1].split("</strong>")[0]
     assert "$109.20" in page.split('id="earned-this-month"')[1].split("</strong>")[0]
     payouts = page.split('id="payouts"')[1].split("</section>")[0]
-    assert paid.reference in payouts and "$109.20" in payouts and "Sent" in payouts
+    assert paid.reference in payouts and "$109.20" in payouts and "Payout sent" in payouts
 
 
 def test_a_confirmed_payout_tells_the_designer_once(client, login):
