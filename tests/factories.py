@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import itertools
 
+import sqlalchemy as sa
+
 from accounts.passwords import hash_password
 from extensions import db
 from models.accounts import StaffRole, StaffRoleGrant, User
@@ -34,3 +36,18 @@ def login(client, user: User, password: str | None = None):
     response = client.post("/account/login", data={"email": user.email, "password": password or PASSWORD})
     assert response.status_code == 302, "login failed: " + response.get_data(as_text=True)[:500]
     return response
+
+
+def page_statements(client, url: str) -> int:
+    """How many SQL statements answering GET `url` (200) runs: query-count tests compare two."""
+    seen = []
+
+    def count(conn, cursor, statement, *args):
+        seen.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)
+    return len(seen)

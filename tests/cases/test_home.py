@@ -7,20 +7,9 @@ from extensions import commit, db
 from models.cases import CaseOrder, CaseState, OrderStatus
 from models.messaging import Notification
 from tests.cases.factories import drive, make_case, make_parties
+from tests.factories import page_statements
 
 
-def _statements(client, url: str) -> int:
-    seen = []
-
-    def count(conn, cursor, statement, *args):
-        seen.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)
-    return len(seen)
 
 
 def test_the_client_sees_deliveries_to_review_and_cases_with_designers(client, login):
@@ -76,16 +65,16 @@ def test_the_home_page_runs_a_fixed_number_of_queries(client, login):
     drive(make_case(buyer, designer), CaseState.completed)
     drive(make_case(buyer, designer), CaseState.in_progress)
     make_case(buyer, designer)
-    few = _statements(client, "/home")
+    few = page_statements(client, "/home")
     for state in (CaseState.completed, CaseState.in_progress, CaseState.delivered):
         drive(make_case(buyer, designer), state)
     make_case(buyer, designer)
-    assert _statements(client, "/home") == few
+    assert page_statements(client, "/home") == few
     client.post("/logout")
     login(buyer)
-    few = _statements(client, "/home")
+    few = page_statements(client, "/home")
     drive(make_case(buyer, designer), CaseState.delivered)
-    assert _statements(client, "/home") == few
+    assert page_statements(client, "/home") == few
 
 
 def test_the_home_page_needs_an_account(client):

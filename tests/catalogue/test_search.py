@@ -4,14 +4,13 @@ from __future__ import annotations
 import contextlib
 
 import pytest
-import sqlalchemy as sa
 
 from extensions import db
 from listings.pricing import Tier
 from listings.search import PAGE_SIZE, SearchQuery, matching_ids
 from profiles import operations as profile_ops
 from tests.catalogue.factories import make_designer, make_listing
-from tests.factories import make_user
+from tests.factories import make_user, page_statements
 
 
 def _words(word: str) -> str:
@@ -113,18 +112,6 @@ def test_an_empty_result_says_so_and_offers_to_clear(client, catalogue):
     assert "0 services found" in page and "No service matches" in page
 
 
-def _statements(client, url: str) -> int:
-    seen = []
-
-    def count(conn, cursor, statement, *args):
-        seen.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)
-    return len(seen)
 
 
 def test_search_and_listing_pages_run_a_fixed_number_of_queries(client, login):
@@ -132,13 +119,13 @@ def test_search_and_listing_pages_run_a_fixed_number_of_queries(client, login):
     few = [make_listing(make_designer(), title=f"Crown service {n}") for n in range(2)]
     login(buyer)
     with contextlib.nullcontext():
-        small_search = _statements(client, "/find?q=crown")
-        small_listing = _statements(client, f"/listings/{few[0].id}")
+        small_search = page_statements(client, "/find?q=crown")
+        small_listing = page_statements(client, f"/listings/{few[0].id}")
     for n in range(PAGE_SIZE):
         designer = make_designer()
         make_listing(designer, title=f"Crown service more {n}")
-    assert _statements(client, "/find?q=crown") == small_search
-    assert _statements(client, f"/listings/{few[0].id}") == small_listing
+    assert page_statements(client, "/find?q=crown") == small_search
+    assert page_statements(client, f"/listings/{few[0].id}") == small_listing
 
 
 def test_pages_of_results(client):
