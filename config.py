@@ -158,6 +158,8 @@ def load(instance_path: str) -> dict:
         # Case process deadlines (days).
         "ACCEPT_WITHIN_DAYS": _int("ACCEPT_WITHIN_DAYS", 5),
         "AUTO_COMPLETE_DAYS": _int("AUTO_COMPLETE_DAYS", 30),
+        # The designer is reminded this long before a case's due date (cases/deadlines.py).
+        "DUE_REMINDER_HOURS": _int("DUE_REMINDER_HOURS", 24),
         "PRO_MIN_REVIEWS": _int("PRO_MIN_REVIEWS", 3),
         # Captured money must leave escrow well inside Stripe's 90 days (README, "Escrow deadlines").
         "DELIVERY_GRACE_DAYS": _int("DELIVERY_GRACE_DAYS", 21),

@@ -32,6 +32,7 @@ SWEEPS: list[str] = [
     "cases.deadlines:auto_complete_delivered",
     "cases.deadlines:escalate_undelivered",
     "offers.operations:expire_offers",
+    "cases.deadlines:remind_due_soon",
     "messaging.digest:send_due_digests",
     "messaging.mail:resend_unsent_mails",
     "disputes.deadlines:open_missing_disputes",

@@ -13,6 +13,7 @@ EVENTS: dict[str, object] = {
     "case_rejected": _l("Case rejected"),
     "case_delivered": _l("Case delivered"),
     "case_revision": _l("Revision requested"),
+    "case_due_soon": _l("Case due soon"),
     "case_completed": _l("Case completed"),
     "case_disputed": _l("Case disputed"),
     "dispute_message": _l("Message in a dispute"),
@@ -34,7 +35,7 @@ EVENTS: dict[str, object] = {
 GROUPS: list[tuple[object, list[str]]] = [
     (_l("Messages"), ["message_new", "offer_new", "offer_accepted"]),
     (_l("Cases"), ["case_new", "case_accepted", "case_rejected", "case_delivered", "case_revision",
-                   "case_completed", "case_disputed", "dispute_message", "case_cancelled", "case_expired",
+                   "case_due_soon", "case_completed", "case_disputed", "dispute_message", "case_cancelled", "case_expired",
                    "case_resolved", "evidence_requested", "evidence_answered"]),
     (_l("Reviews and payouts"), ["review_received", "payout_sent"]),
     (_l("Profile and listings"), ["listing_approved", "listing_rejected", "profile_approved",

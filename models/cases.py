@@ -107,6 +107,10 @@ class Case(db.Model):
     # Deadlines, applied by cases.deadlines (see its docstring for the 90-day rule).
     accept_by: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The promised delivery: `turnaround_days` business days after acceptance (cases.deadlines.due_at).
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When the designer is reminded of it; cleared once reminded or delivered.
+    due_reminder_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     late_cancel_from: Mapped[datetime | None] = mapped_column(UTCDateTime())
     undelivered_limit_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     escrow_limit_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -143,6 +147,17 @@ class Case(db.Model):
     @property
     def earnings_cents(self) -> int:
         return self.amount_cents - self.fee_cents
+
+    def is_late(self, now: datetime) -> bool:
+        """Past its due date with no delivery made yet (a delivery on time stays on time)."""
+        return (self.state == CaseState.in_progress and self.due_at is not None and self.last_delivered_at is None
+                and now > self.due_at)
+
+    @property
+    def delivered_late(self) -> bool:
+        """The first delivery came after the due date."""
+        first = self.deliveries[0].delivered_at if self.deliveries else None
+        return first is not None and self.due_at is not None and first > self.due_at
 
     @property
     def is_open(self) -> bool:

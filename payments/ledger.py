@@ -7,6 +7,7 @@ platform:fees +fee`. Balances are sums of entries; nothing keeps a running total
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import datetime
 from typing import Iterable
 
 import sqlalchemy as sa
@@ -135,3 +136,13 @@ def invariant_violations() -> list[str]:
     if escrow_balance() != expected_total:
         problems.append(f"escrow holds {escrow_balance()} but the cases account for {expected_total}")
     return problems
+
+
+def credited_between(account: str, start: datetime, end: datetime) -> dict[str, int]:
+    """{currency: cents} that flowed into `account` by journals posted in [start, end): for a
+    designer, what they earned (net of the fee) in that period."""
+    rows = db.session.execute(
+        sa.select(Entry.currency, sa.func.sum(Entry.amount_cents)).join(Journal, Entry.journal_id == Journal.id)
+        .where(Entry.account == account, Entry.amount_cents > 0, Journal.created_at >= start,
+               Journal.created_at < end).group_by(Entry.currency)).all()
+    return {currency: int(total) for currency, total in rows if total}

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 # (endpoint, label, who sees it: "all", "user", "client", "designer")
 MAIN_NAV = [
+    ("dashboard.home", _l("Home"), "user"),
     ("catalogue.search", _l("Find a designer"), "all"),
     ("catalogue.favourites", _l("Favourites"), "client"),
     ("cases.my_cases", _l("My cases"), "user"),

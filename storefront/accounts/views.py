@@ -8,6 +8,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from accounts import devices, operations
 from accounts.tokens import TokenInvalid
 from errors import DomainError
+from listings.search import refresh_designer_entries
 from extensions import commit, db, limiter
 from moderation.contact_filter import ContactDetailsRefused
 from moderation import appeals
@@ -191,6 +192,9 @@ def settings():
             try:
                 if action == "name":
                     operations.change_display_name(current_user, name=form.display_name.data)
+                    # Clients search designers by name: the catalogue rows carry it (accounts
+                    # cannot call listings, which already calls accounts).
+                    refresh_designer_entries(current_user.id)
                 elif action == "password":
                     operations.change_password(current_user, current_password=form.current_password.data,
                                                new_password=form.new_password.data)

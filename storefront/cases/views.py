@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_timedelta
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -45,6 +46,12 @@ def case_state_label(state) -> str:
 @bp.app_template_global()
 def case_state_badge(state) -> str:
     return state_badge(state)
+
+
+@bp.app_template_global()
+def time_from_now(at, now) -> str:
+    """"in 2 days", "3 hours ago" in the reader's language: the countdown to a deadline."""
+    return format_timedelta(at - now, granularity="minute", add_direction=True)
 
 
 @bp.app_template_global()
@@ -203,7 +210,7 @@ def my_cases():
         state = None
     page = my_cases_page(current_user, side=side, state=state, page=request.args.get("page", 1, type=page_number))
     return render_template("cases/list.html", page=page, side=side, state=state, counts=case_counts(current_user),
-                           states=list(CaseState), moneys=case_money_of(page.items))
+                           states=list(CaseState), moneys=case_money_of(page.items), now=utcnow())
 
 
 @bp.get("/<reference>")
@@ -226,7 +233,7 @@ def show(reference: str):
         dispute_url = url_of(dispute) if dispute is not None else None
         due = ruling_due(dispute) if dispute is not None and dispute.is_active else None
     return render_template(
-        "cases/show.html", case=case, actions=actions, invoices=invoices, dispute_url=dispute_url, ruling_due=due,
+        "cases/show.html", case=case, actions=actions, now=utcnow(), invoices=invoices, dispute_url=dispute_url, ruling_due=due,
         payment_unconfirmed=bool(movements.unconfirmed(case.id)),
         case_money=case_money(case),
         role=("client" if current_user.id == case.client_id else "designer" if current_user.id == case.designer_id
