@@ -19,6 +19,7 @@ from models.accounts import AccountStatus, StaffRole, StaffRoleGrant, User
 from models.legal import DataExport
 from models.messaging import NotificationPreference, PushSubscription
 from models.profiles import CatalogueImage, DesignerProfile
+from models.trust import SignInDevice
 from models.moderation import ViolationSource
 from models.types import utcnow
 from moderation.audit import record_action
@@ -240,7 +241,9 @@ def _erase_personal_data(user: User) -> None:
     for image in db.session.scalars(sa.select(CatalogueImage).where(CatalogueImage.owner_id == user.id)):
         image.data, image.thumb = b"", b""
         image.removed_at = image.removed_at or now
-    for model in (PushSubscription, NotificationPreference, DataExport):
+    # Sign-in networks go too: they serve to link accounts run by one person, and a closed
+    # account runs nothing (a terminated one, closed by staff, keeps them).
+    for model in (PushSubscription, NotificationPreference, DataExport, SignInDevice):
         db.session.execute(sa.delete(model).where(model.user_id == user.id))
 
 
