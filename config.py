@@ -203,9 +203,10 @@ def load(instance_path: str) -> dict:
         "OPERATOR_REGISTRATION": os.environ.get("OPERATOR_REGISTRATION", "RCS Paris 000 000 000"),
         "OPERATOR_VAT_NUMBER": os.environ.get("OPERATOR_VAT_NUMBER", "FR00000000000"),
         "OPERATOR_EMAIL": os.environ.get("OPERATOR_EMAIL", "legal@occlusa.local"),
-        "OPERATOR_DIRECTOR": os.environ.get("OPERATOR_DIRECTOR", "the President of Occlusa SAS"),
-        "HOST_NAME": os.environ.get("HOST_NAME", "the hosting provider named by the operator"),
-        "HOST_ADDRESS": os.environ.get("HOST_ADDRESS", "address available from the operator on request"),
+        # Without these, the operator is named as publication director and as its own host.
+        "OPERATOR_DIRECTOR": os.environ.get("OPERATOR_DIRECTOR", os.environ.get("OPERATOR_NAME", "Occlusa SAS")),
+        "HOST_NAME": os.environ.get("HOST_NAME", os.environ.get("OPERATOR_NAME", "Occlusa SAS")),
+        "HOST_ADDRESS": os.environ.get("HOST_ADDRESS", os.environ.get("OPERATOR_ADDRESS", "12 rue de la Paix, 75002 Paris, France")),
         # Web push.
         "VAPID_PUBLIC_KEY": os.environ.get("VAPID_PUBLIC_KEY") or None,
         "VAPID_PRIVATE_KEY": os.environ.get("VAPID_PRIVATE_KEY") or None,
