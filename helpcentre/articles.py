@@ -113,7 +113,7 @@ class Library:
 
     def search(self, query: str, language: str, limit: int = 30) -> list[Article]:
         """Articles in `language` holding every word of the query (a word may be the start of
-        one of theirs: "refund" finds "refunded"), best first: title, then keywords, then text."""
+        one of theirs: "refund" finds "refunded"), best first: title, then keywords and summary, then text."""
         terms = words_of(query)[:12]
         if not terms:
             return []
@@ -125,10 +125,16 @@ class Library:
                 continue
             title = words_of(article.title)
             keywords = words_of(" ".join(article.keywords) + " " + article.summary)
-            score = sum(5 * any(w.startswith(t) for w in title) + 2 * any(w.startswith(t) for w in keywords)
-                        for t in terms)
+            score = sum(_weight(t, title, exact=6, prefix=4) + _weight(t, keywords, exact=3, prefix=2) for t in terms)
             scored.append((-score, article.order, article.title, article))
         return [item[-1] for item in sorted(scored, key=lambda item: item[:3])][:limit]
+
+
+def _weight(term: str, words: list[str], *, exact: int, prefix: int) -> int:
+    """A whole-word match counts more than a word that only starts with the term."""
+    if term in words:
+        return exact
+    return prefix if any(w.startswith(term) for w in words) else 0
 
 
 @functools.lru_cache(maxsize=1)
