@@ -41,6 +41,9 @@ def _check_restored_sessions(state) -> None:
 @bp.before_app_request
 def require_current_terms():
     # Only the session is read here: pages cost no query for users who are up to date.
+    if not session.get(PENDING) and "_user_id" not in session \
+            and request.cookies.get(current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")):
+        current_user._get_current_object()  # a kept login restored now says whether terms are pending
     if not session.get(PENDING):
         return None
     endpoint = request.endpoint or ""
