@@ -80,6 +80,10 @@ def build_export(export_id: int) -> int | None:
         commit()
         raise
     now = utcnow()
+    # One copy of a person's data at a time: a new export replaces the earlier ones.
+    for earlier in db.session.scalars(sa.select(DataExport).where(
+            DataExport.user_id == export.user_id, DataExport.state == ExportState.ready)):
+        earlier.state, earlier.data = ExportState.expired, None
     export.data, export.size = data, len(data)
     export.state, export.ready_at = ExportState.ready, now
     export.expires_at = now + timedelta(days=current_app.config["EXPORT_KEEP_DAYS"])

@@ -142,3 +142,12 @@ def test_closing_an_account_erases_what_the_policy_says_and_keeps_the_invoices(c
     assert issued.issuer["name"] == "Ana Ferreira"
     # The case stays, for the client it was done for.
     assert db.session.get(type(case), case.id).state == CaseState.completed
+
+
+def test_a_new_export_replaces_the_earlier_one(client):
+    client_user, _designer, _case = _completed_case_with_a_message()
+    login(client, client_user)
+    client.post("/account/data")
+    client.post("/account/data")
+    states = db.session.execute(sa.select(DataExport.state, DataExport.data.is_(None)).order_by(DataExport.id)).all()
+    assert states == [(ExportState.expired, True), (ExportState.ready, False)]
