@@ -190,6 +190,25 @@ def load(instance_path: str) -> dict:
         "STRIKE_EXPIRY_DAYS": _int("STRIKE_EXPIRY_DAYS", 90),
         "STRIKES_SUGGEST_SUSPEND": _int("STRIKES_SUGGEST_SUSPEND", 3),
         "RATELIMIT_APPEAL": os.environ.get("RATELIMIT_APPEAL", "5 per minute;20 per hour"),
+        # Help centre and legal pages.
+        "RATELIMIT_HELP_VOTE": os.environ.get("RATELIMIT_HELP_VOTE", "10 per minute;60 per hour"),
+        "RATELIMIT_DATA_EXPORT": os.environ.get("RATELIMIT_DATA_EXPORT", "3 per hour;10 per day"),
+        # A data export ZIP can be downloaded this long, then its bytes are deleted by the sweep.
+        "EXPORT_KEEP_DAYS": _int("EXPORT_KEEP_DAYS", 7),
+        # Invoices and ledger entries are kept this long after the year they belong to ends
+        # (French Commercial Code, art. L123-22), also for a closed account.
+        "ACCOUNTING_RETENTION_YEARS": _int("ACCOUNTING_RETENTION_YEARS", 10),
+        # The operator of the platform, shown in the legal notice and the legal documents.
+        "OPERATOR_NAME": os.environ.get("OPERATOR_NAME", "Occlusa SAS"),
+        "OPERATOR_LEGAL_FORM": os.environ.get("OPERATOR_LEGAL_FORM", "Société par actions simplifiée, capital 10 000 EUR"),
+        "OPERATOR_ADDRESS": os.environ.get("OPERATOR_ADDRESS", "12 rue de la Paix, 75002 Paris, France"),
+        "OPERATOR_REGISTRATION": os.environ.get("OPERATOR_REGISTRATION", "RCS Paris 000 000 000"),
+        "OPERATOR_VAT_NUMBER": os.environ.get("OPERATOR_VAT_NUMBER", "FR00000000000"),
+        "OPERATOR_EMAIL": os.environ.get("OPERATOR_EMAIL", "legal@occlusa.local"),
+        # Without these, the operator is named as publication director and as its own host.
+        "OPERATOR_DIRECTOR": os.environ.get("OPERATOR_DIRECTOR", os.environ.get("OPERATOR_NAME", "Occlusa SAS")),
+        "HOST_NAME": os.environ.get("HOST_NAME", os.environ.get("OPERATOR_NAME", "Occlusa SAS")),
+        "HOST_ADDRESS": os.environ.get("HOST_ADDRESS", os.environ.get("OPERATOR_ADDRESS", "12 rue de la Paix, 75002 Paris, France")),
         # Web push.
         "VAPID_PUBLIC_KEY": os.environ.get("VAPID_PUBLIC_KEY") or None,
         "VAPID_PRIVATE_KEY": os.environ.get("VAPID_PRIVATE_KEY") or None,

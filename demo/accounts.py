@@ -5,6 +5,7 @@ from accounts.operations import find_by_email, grant_staff_roles
 from accounts.passwords import hash_password
 from demo.seed import DEMO_PASSWORD
 from extensions import db
+from legal.operations import accept_current_terms
 from models.accounts import StaffRole, User
 from models.types import utcnow
 
@@ -40,6 +41,7 @@ def seed_accounts() -> list[str]:
                         is_designer=designs, email_confirmed_at=utcnow(), locale="en")
             db.session.add(user)
             db.session.flush()
+            accept_current_terms(user)  # as if they had ticked the box at sign-up
             lines.append(f"account {email}")
         if roles:
             grant_staff_roles(user, roles, actor=None)

@@ -40,6 +40,7 @@ SWEEPS: list[str] = [
     "disputes.deadlines:escalate_near_limit",
     "disputes.evidence_requests:flag_overdue_requests",
     "payments.reconciliation:reconcile_payments",
+    "legal.exports:sweep_expired_exports",
 ]
 
 

@@ -38,6 +38,7 @@ SETTINGS_NAV = [
     ("payments.settings", _l("Payments"), "designer"),
     ("payments.transactions", _l("Transactions"), "user"),
     ("notifications.settings", _l("Notifications"), "user"),
+    ("legal.your_data", _l("Your data"), "user"),
 ]
 
 

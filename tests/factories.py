@@ -5,6 +5,7 @@ import itertools
 
 from accounts.passwords import hash_password
 from extensions import db
+from legal.operations import accept_current_terms
 from models.accounts import StaffRole, StaffRoleGrant, User
 from models.types import utcnow
 
@@ -15,7 +16,7 @@ _seq = itertools.count(1)
 
 def make_user(*, email: str | None = None, password: str | None = None, name: str | None = None,
               client: bool = True, designer: bool = False, roles: tuple[StaffRole, ...] = (),
-              confirmed: bool = True, **fields) -> User:
+              confirmed: bool = True, accepted_terms: bool = True, **fields) -> User:
     global _PASSWORD_HASH
     n = next(_seq)
     if password is None:
@@ -26,6 +27,9 @@ def make_user(*, email: str | None = None, password: str | None = None, name: st
                 **fields)
     user.roles = [StaffRoleGrant(role=r) for r in roles]
     db.session.add(user)
+    db.session.flush()
+    if accepted_terms:  # as sign-up does: the versions in force are accepted
+        accept_current_terms(user)
     db.session.commit()
     return user
 

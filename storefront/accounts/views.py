@@ -16,6 +16,7 @@ from storefront.accounts.forms import (AppealForm, ChangeEmailForm, ChangeNameFo
                                        DeleteAccountForm, ForgotPasswordForm, LoginForm, ResetPasswordForm, SignUpForm)
 from storefront.contact_refusal import keep_refused_attempt
 from storefront.form_errors import show_domain_error
+from storefront.legal.views import note_pending_terms
 from storefront.next_page import next_page, referring_page
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
@@ -72,6 +73,7 @@ def login():
             devices.record_sign_in(user, user_agent=request.headers.get("User-Agent"), address=request.remote_addr)
             commit()
             login_user(user, remember=form.remember.data)
+            note_pending_terms(user)  # a new version of the terms is accepted before anything else
             if user.locale:
                 session["lang"] = user.locale
             return redirect(next_page(url_for("pages.home")))

@@ -1,4 +1,4 @@
-"""Home, help pages, the language switch and the health check."""
+"""Home, the language switch and the health check (the help centre is storefront/help)."""
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
@@ -17,11 +17,6 @@ STARTED_AT = utcnow()  # a fresh process gives the sweeps one stale period befor
 @bp.get("/")
 def home():
     return render_template("pages/home.html")
-
-
-@bp.get("/help")
-def help_index():
-    return render_template("pages/help.html")
 
 
 @bp.post("/language")
