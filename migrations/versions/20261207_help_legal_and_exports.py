@@ -12,7 +12,7 @@ import models.types
 
 # revision identifiers, used by Alembic.
 revision = '20261207_help'
-down_revision = '20261206_queues'
+down_revision = '20261207_search'
 branch_labels = None
 depends_on = None
 
