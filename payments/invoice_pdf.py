@@ -126,7 +126,7 @@ class _Drawing:
                         Paragraph('<font size="16"><b>Occlusa</b></font><br/>'
                                   f'<font color="#5b6b72" size="8">{escape(_("Dental CAD design marketplace"))}'
                                   '</font>', ParagraphStyle("brand", parent=self.body, leading=17))]],
-                      colWidths=[16 * mm, 66 * mm])
+                      colWidths=[16 * mm, 72 * mm])
         brand.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
         facts = [(_("Number"), invoice.display_number),
                  (_("Issue date"), format_date(invoice.created_at, "long"))]
@@ -140,11 +140,11 @@ class _Drawing:
         if invoice.recipient.get("client_case_id"):
             facts.append((_("Your case ID"), invoice.recipient["client_case_id"]))
         fact_rows = Table([[Paragraph(escape(str(k)), self.small), Paragraph(escape(str(v)), self.right)]
-                           for k, v in facts], colWidths=[40 * mm, 52 * mm])
+                           for k, v in facts], colWidths=[38 * mm, 48 * mm])
         fact_rows.setStyle(TableStyle([("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
                                        ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
         right = [Paragraph(escape(self.heading()), self.title), Spacer(1, 2 * mm), fact_rows]
-        table = Table([[brand, right]], colWidths=[82 * mm, 92 * mm])
+        table = Table([[brand, right]], colWidths=[88 * mm, 86 * mm])
         table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                    ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
         return table
@@ -170,7 +170,7 @@ class _Drawing:
 
     def parties(self) -> Table:
         invoice = self.invoice
-        table = Table([[self.party(_("From"), invoice.issuer), self.party(_("Billed to"), invoice.recipient)]],
+        table = Table([[self.party(_("Issued by"), invoice.issuer), self.party(_("Billed to"), invoice.recipient)]],
                       colWidths=[87 * mm, 87 * mm])
         table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (0, -1), 0),
                                    ("LINEABOVE", (0, 0), (-1, 0), 0.6, RULE), ("TOPPADDING", (0, 0), (-1, -1), 6)]))

@@ -41,9 +41,6 @@ log = logging.getLogger(__name__)
 PLATFORM_ISSUER = "platform"
 # Closed states whose captured money is invoiced (a cancellation after capture: invoice + credit note).
 INVOICED_STATES = (CaseState.completed, CaseState.resolved, CaseState.cancelled)
-# Why a refund was made, by the kind of journal that recorded it (printed on the credit note).
-REFUND_REASONS = {JournalKind.refund: "cancelled", JournalKind.settlement: "resolution",
-                  JournalKind.chargeback: "card_dispute"}
 
 
 @job
@@ -101,7 +98,12 @@ def _design_line(case: Case) -> dict:
 
 def _credit_note(case: Case, invoice: Invoice, source_key: str, journal_kind: JournalKind, cents: int) -> Invoice:
     """The credit note of one refund: same parties, rule and rate as the invoice it corrects."""
-    reason = REFUND_REASONS.get(journal_kind, "resolution")
+    # Why, as the credit note prints it: funds a card dispute returned, a cancellation, or a ruling or
+    # settlement of the resolution centre (both end the case resolved).
+    if journal_kind == JournalKind.chargeback:
+        reason = "card_dispute"
+    else:
+        reason = "cancelled" if case.state == CaseState.cancelled else "resolution"
     return _issue(case, invoice.kind, source_key, issuer_key=invoice.issuer_key,
                   issuer_user=case.designer, recipient_user=case.client, issuer=invoice.issuer,
                   recipient=invoice.recipient, vat=VatDecision(invoice.vat_rule, invoice.vat_rate_bp),
