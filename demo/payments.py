@@ -16,7 +16,7 @@ DEMO_BILLING = [
      "BE0567812363", ""),
     ("designer@demo.occlusa.com", "Elena Marquez", "Calle de Alcalá 48", "28014", "Madrid", "ES", "", "X1234567L"),
     ("designer2@demo.occlusa.com", "Karim Haddad Design SAS", "18 avenue Jean Médecin", "06000", "Nice", "FR",
-     "FR65912345675", ""),
+     "FR31523456788", ""),
     ("designer3@demo.occlusa.com", "Sofia Rossi", "Via Roma 10", "20121", "Milano", "IT", "IT04567890019", ""),
 ]
 
