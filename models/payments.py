@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
 from models.accounts import User
+from models.ledger import POSTGRESQL_APPEND_ONLY_FUNCTION
 from models.types import UTCDateTime, enum_column, utcnow
 
 if TYPE_CHECKING:  # models.cases imports this module's neighbours; the relationship is by name
@@ -163,6 +164,32 @@ class Invoice(db.Model):
     @property
     def is_credit_note(self) -> bool:
         return self.corrects_id is not None
+
+
+# An issued invoice is immutable in the database itself: an UPDATE of what it says, or a DELETE, is
+# refused whatever the application does. Only the two user columns may change, when an account is
+# deleted (ON DELETE SET NULL). The migration 20261207_billing installs the same statements.
+INVOICE_FROZEN_COLUMNS = ("kind", "issuer_key", "number", "display_number", "case_id", "issuer", "recipient",
+                          "lines", "subtotal_cents", "vat_cents", "total_cents", "vat_rule", "vat_rate_bp",
+                          "currency", "source_key", "corrects_id", "pdf", "created_at")
+
+
+def invoice_guard_statements(dialect: str) -> list[str]:
+    """The statements that make issued invoices refuse changes and deletion on this database."""
+    columns = ", ".join(INVOICE_FROZEN_COLUMNS)
+    if dialect == "postgresql":
+        return [POSTGRESQL_APPEND_ONLY_FUNCTION,
+                f"CREATE TRIGGER invoices_append_only BEFORE UPDATE OF {columns} OR DELETE ON invoices "
+                "FOR EACH ROW EXECUTE FUNCTION money_records_append_only()"]
+    return [f"CREATE TRIGGER invoices_append_only_update BEFORE UPDATE OF {columns} ON invoices "
+            "BEGIN SELECT RAISE(ABORT, 'invoices is append-only'); END",
+            "CREATE TRIGGER invoices_append_only_delete BEFORE DELETE ON invoices "
+            "BEGIN SELECT RAISE(ABORT, 'invoices is append-only'); END"]
+
+
+for _dialect in ("postgresql", "sqlite"):
+    for _statement in invoice_guard_statements(_dialect):
+        sa.event.listen(Invoice.__table__, "after_create", sa.DDL(_statement).execute_if(dialect=_dialect))
 
 
 class InvoiceCounter(db.Model):

@@ -17,6 +17,24 @@ branch_labels = None
 depends_on = None
 
 
+# Issued invoices refuse changes to what they say, and deletion: the same statements as models/payments.py,
+# written out here since a migration must not change when the models do.
+FROZEN = ("kind, issuer_key, number, display_number, case_id, issuer, recipient, lines, subtotal_cents, vat_cents, "
+          "total_cents, vat_rule, vat_rate_bp, currency, source_key, corrects_id, pdf, created_at")
+
+
+def _guard_statements() -> list[str]:
+    if op.get_bind().dialect.name == 'postgresql':
+        return ["CREATE OR REPLACE FUNCTION money_records_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
+                "BEGIN RAISE EXCEPTION USING MESSAGE = TG_TABLE_NAME || ' is append-only'; END $$",
+                f"CREATE TRIGGER invoices_append_only BEFORE UPDATE OF {FROZEN} OR DELETE ON invoices "
+                "FOR EACH ROW EXECUTE FUNCTION money_records_append_only()"]
+    return [f"CREATE TRIGGER invoices_append_only_update BEFORE UPDATE OF {FROZEN} ON invoices "
+            "BEGIN SELECT RAISE(ABORT, 'invoices is append-only'); END",
+            "CREATE TRIGGER invoices_append_only_delete BEFORE DELETE ON invoices "
+            "BEGIN SELECT RAISE(ABORT, 'invoices is append-only'); END"]
+
+
 def upgrade():
     op.create_table('billing_details',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -57,9 +75,17 @@ def upgrade():
                                          'vat_cents >= 0 AND vat_cents <= total_cents')
         batch_op.create_check_constraint(batch_op.f('ck_invoices_totals_add_up'),
                                          'subtotal_cents + vat_cents = total_cents')
+    # After the table's last rebuild (a rebuilt SQLite table loses its triggers).
+    for statement in _guard_statements():
+        op.execute(statement)
 
 
 def downgrade():
+    if op.get_bind().dialect.name == 'postgresql':
+        op.execute("DROP TRIGGER IF EXISTS invoices_append_only ON invoices")
+    else:
+        op.execute("DROP TRIGGER IF EXISTS invoices_append_only_update")
+        op.execute("DROP TRIGGER IF EXISTS invoices_append_only_delete")
     op.execute("DELETE FROM invoices WHERE corrects_id IS NOT NULL")
     with op.batch_alter_table('invoices', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('ck_invoices_totals_add_up'), type_='check')

@@ -6,8 +6,9 @@ import subprocess
 import threading
 import time
 
+import pytest
 import sqlalchemy as sa
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from extensions import commit, db
 from models.cases import CaseState
@@ -239,3 +240,19 @@ def test_the_reader_downloads_the_invoice_in_their_language(client, login):
     assert "Facture" in french and "Total HT" in french and "TVA 20 %" in french and "FACTURÉ À" in french
     assert "1 234,50 $US" in french.replace("\u202f", " ").replace("\xa0", " ")
     assert "$1,234.50" in english and "BILLED TO" in english
+
+
+def test_the_database_refuses_to_change_or_delete_an_issued_invoice():
+    case = completed_case()
+    service = _documents(case)[0]
+    for statement in (f"UPDATE invoices SET total_cents = 1 WHERE id = {service.id}",
+                      f"UPDATE invoices SET recipient = '{{}}' WHERE id = {service.id}",
+                      f"DELETE FROM invoices WHERE id = {service.id}"):
+        with pytest.raises(DBAPIError, match="append-only"):
+            with db.session.begin_nested():
+                db.session.execute(sa.text(statement))
+    db.session.rollback()
+    # An account's deletion may still unlink it (ON DELETE SET NULL): what the invoice says stays.
+    db.session.execute(sa.text(f"UPDATE invoices SET recipient_user_id = NULL WHERE id = {service.id}"))
+    db.session.commit()
+    assert _documents(case)[0].total_cents == 12_000
