@@ -19,6 +19,24 @@ def _int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
 
+# Standard VAT rates (percent) by country, for the VAT_RATES default; overridden whole by the variable.
+EU_VAT_RATES = ("AT:20,BE:21,BG:20,CY:19,CZ:21,DE:19,DK:25,EE:24,ES:21,FI:25.5,FR:20,GR:24,HR:25,HU:27,IE:23,"
+                "IT:22,LT:21,LU:17,LV:21,MT:18,NL:21,PL:23,PT:23,RO:21,SE:25,SI:22,SK:23")
+
+
+def vat_rates(raw: str) -> dict[str, int]:
+    """"FR:20,FI:25.5" → {"FR": 2000, "FI": 2550}: rates in basis points, so VAT stays integer cents.
+    A malformed entry stops the server at start rather than printing a wrong rate on invoices."""
+    rates = {}
+    for item in filter(None, (part.strip() for part in raw.split(","))):
+        country, _, rate = item.partition(":")
+        basis_points = round(float(rate) * 100)
+        if len(country.strip()) != 2 or not 0 <= basis_points <= 10_000:
+            raise RuntimeError(f"VAT_RATES: {item!r} is not COUNTRY:PERCENT")
+        rates[country.strip().upper()] = basis_points
+    return rates
+
+
 def database_url(raw: str) -> str:
     """Normalise a DATABASE_URL so SQLAlchemy uses psycopg 3 for PostgreSQL."""
     for prefix in ("postgres://", "postgresql://"):
@@ -155,6 +173,17 @@ def load(instance_path: str) -> dict:
         "STRIPE_TIMEOUT_SECONDS": _int("STRIPE_TIMEOUT_SECONDS", 30),
         "PAYMENT_RETRY_AFTER_SECONDS": _int("PAYMENT_RETRY_AFTER_SECONDS", 600),
         "CURRENCY": "usd",
+        # Invoices: the platform's legal details (printed on its commission invoices and as the
+        # marketplace on every invoice) and the VAT rate table (payments/vat.py applies the rules).
+        "PLATFORM_LEGAL_NAME": os.environ.get("PLATFORM_LEGAL_NAME", "Occlusa SAS"),
+        # Address lines separated by ";".
+        "PLATFORM_ADDRESS": os.environ.get("PLATFORM_ADDRESS", "12 rue des Dentellières;75002 Paris"),
+        "PLATFORM_COUNTRY": os.environ.get("PLATFORM_COUNTRY", "FR"),
+        "PLATFORM_VAT_NUMBER": os.environ.get("PLATFORM_VAT_NUMBER", "FR65912345675"),
+        "PLATFORM_REGISTRATION": os.environ.get("PLATFORM_REGISTRATION",
+                                                "SAS au capital de 10 000 € · RCS Paris 912 345 675"),
+        "PLATFORM_BILLING_EMAIL": os.environ.get("PLATFORM_BILLING_EMAIL", "billing@occlusa.local"),
+        "VAT_RATES": vat_rates(os.environ.get("VAT_RATES", EU_VAT_RATES)),
         # Case process deadlines (days).
         "ACCEPT_WITHIN_DAYS": _int("ACCEPT_WITHIN_DAYS", 5),
         "AUTO_COMPLETE_DAYS": _int("AUTO_COMPLETE_DAYS", 30),

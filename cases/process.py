@@ -133,7 +133,7 @@ def apply_action(case: Case, action: str, *, actor: User | None, now: datetime |
     if transition.money:
         money = getattr(escrow, transition.money)
         money(case, **({"refund_cents": params["refund_cents"]} if transition.money == "settle" else {}))
-        if transition.money in ("pay_out", "settle"):
+        if transition.money in ("pay_out", "settle", "refund"):  # a refund after capture: invoice + credit note
             from payments.invoices import render_case_invoices
 
             enqueue(render_case_invoices, case.id)  # after the commit, with the money it records

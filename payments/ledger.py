@@ -88,6 +88,15 @@ def case_entries(case_ids: Iterable[int]) -> list[tuple[int, str, int, str]]:
     return [tuple(row) for row in db.session.execute(query).all()]
 
 
+def client_refunds(case: Case) -> list[tuple[int, int]]:
+    """(journal id, cents) of each journal that gave a case's money back to its client (a refund,
+    a ruling's or settlement's refund, funds a card dispute returned), oldest first."""
+    query = (sa.select(Journal.id, sa.func.sum(Entry.amount_cents)).join(Entry, Entry.journal_id == Journal.id)
+             .where(Journal.case_id == case.id, Entry.account == client_account(case.client_id), Entry.amount_cents > 0)
+             .group_by(Journal.id).order_by(Journal.id))
+    return [(journal_id, int(cents)) for journal_id, cents in db.session.execute(query).all()]
+
+
 def unbalanced_journals() -> list[int]:
     """Ids of journals whose entries do not sum to zero in some currency (should be none)."""
     query = (sa.select(Entry.journal_id).group_by(Entry.journal_id, Entry.currency)

@@ -36,6 +36,7 @@ SETTINGS_NAV = [
     ("accounts.settings", _l("Account"), "user"),
     ("profiles.edit", _l("Designer profile"), "designer"),
     ("payments.settings", _l("Payments"), "designer"),
+    ("payments.billing_details", _l("Billing"), "user"),
     ("payments.transactions", _l("Transactions"), "user"),
     ("notifications.settings", _l("Notifications"), "user"),
     ("legal.your_data", _l("Your data"), "user"),

@@ -25,6 +25,7 @@ from models.types import utcnow
 from moderation.contact_filter import ContactDetailsRefused
 from payments import movements
 from payments.case_money import case_money, case_money_of
+from storefront.billing_gate import billing_details_first
 from storefront.cases.forms import (CompleteForm, DeliveryForm, GrantForm, OrderForm, OutcomeForm, ReasonForm,
                                     ReviewForm, RevisionForm)
 from storefront.contact_refusal import keep_refused_attempt
@@ -104,6 +105,10 @@ def new_case():
     listing = _listing_or_404(request.args.get("listing_id", type=row_id))
     if not can_order(listing, current_user):
         abort(404)
+    gate = billing_details_first("order", back_to=request.full_path if request.method == "GET"
+                                 else url_for("cases.new_case", listing_id=listing.id))
+    if gate is not None:
+        return gate
     terms = terms_of(listing)
     full = not is_available(listing.designer_id)
     confirmed_full = request.values.get("confirm_full") == "1" or request.form.get("accept_unavailable") == "1"
