@@ -36,6 +36,7 @@ SETTINGS_NAV = [
     ("profiles.edit", _l("Designer profile"), "designer"),
     ("payments.settings", _l("Payments"), "designer"),
     ("payments.transactions", _l("Transactions"), "user"),
+    ("support.my_tickets", _l("Support tickets"), "user"),
     ("notifications.settings", _l("Notifications"), "user"),
 ]
 
