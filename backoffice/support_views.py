@@ -2,7 +2,7 @@
 queues (take, assign, next, answer and next), with canned answers in the requester's language."""
 from __future__ import annotations
 
-from flask import abort, request, url_for
+from flask import request, url_for
 from flask_admin import expose
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
