@@ -13,6 +13,7 @@ from models.accounts import StaffRole
 from models.files import FileKind
 from models.moderation import AuditEntry, Violation
 from models.support import SupportTicket, TicketStatus
+from moderation import macros
 from moderation.suspension import suspend_account
 from support import operations
 from tests.backoffice.factories import make_staff, png_bytes, staff_login
@@ -253,8 +254,6 @@ def test_canned_answers_come_in_the_tickets_language_filled_in(app, agent):
     french = make_user(name="Chloé Martin", locale="fr")
     ticket = operations.file_ticket(user=french, topic="payments", subject="Virement absent", text="Rien reçu.")
     commit()
-    from moderation import macros
-
     macros.create_macro(actor=make_staff(StaffRole.admin), queue=macros.SUPPORT, language="fr", title="Délai",
                         body="Bonjour {user_name}, au sujet de « {ticket_subject} » : sous 7 jours.")
     commit()
