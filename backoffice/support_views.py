@@ -17,6 +17,7 @@ from models.support import TicketStatus
 from moderation import claims, macros, workbench
 from storefront.files.downloads import user_file_response
 from support import operations
+from support.topics import TOPIC_LABELS
 
 PER_PAGE = 30
 
@@ -39,14 +40,14 @@ class SupportDeskView(WorkbenchRoutes, StaffBaseView):
     @expose("/")
     def index_view(self):
         page = self.filtered_page(PER_PAGE)
-        return self.render("backoffice/support/index.html", page=page,
+        return self.render("backoffice/support/index.html", page=page, topics=TOPIC_LABELS,
                            claims=claims.active_claims(self.spec.kind, [t.id for t in page.items]),
                            **self.workbench_context(page))
 
     @expose("/<int:ticket_id>")
     def detail(self, ticket_id: int):
         ticket = self._queue_item(ticket_id)
-        return self.render("backoffice/support/detail.html", ticket=ticket,
+        return self.render("backoffice/support/detail.html", ticket=ticket, topics=TOPIC_LABELS,
                            claim=claims.active_claim(self.spec.kind, ticket.id),
                            offers=macros.offers(macros.SUPPORT, ticket),
                            note_text=macros.offered_text(macros.SUPPORT, ticket, request.args.get("macro", type=int)),

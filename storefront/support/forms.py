@@ -7,16 +7,8 @@ from wtforms import EmailField, MultipleFileField, SelectField, StringField, Tex
 from wtforms.validators import DataRequired, Email, Length
 
 from support.operations import SUBJECT_MAX, TEXT_MAX
+from support.topics import TOPICS
 
-TOPICS = [
-    ("payments", _l("Payments and payouts")),
-    ("verification", _l("Identity verification")),
-    ("account", _l("Account, log-in and suspension")),
-    ("case", _l("A case")),
-    ("bug", _l("Something does not work (a bug)")),
-    ("other", _l("Something else")),
-]
-TOPIC_LABELS = dict(TOPICS)
 
 
 class ContactForm(FlaskForm):

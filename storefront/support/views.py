@@ -12,9 +12,10 @@ from extensions import commit, db, limiter
 from models.support import SupportTicket
 from moderation.contact_filter import ContactDetailsRefused
 from storefront.form_errors import show_domain_error
-from storefront.support.forms import TOPIC_LABELS, AnswerForm, ContactForm, VisitorContactForm
+from storefront.support.forms import AnswerForm, ContactForm, VisitorContactForm
 from support import operations, tokens
 from support.permissions import is_requester
+from support.topics import TOPIC_LABELS
 from url_numbers import page_number
 
 bp = Blueprint("support", __name__, url_prefix="/support")
