@@ -54,6 +54,7 @@ class SupportTicket(db.Model):
     user: Mapped[User | None] = relationship()
     case = relationship("Case")
     payout_journal = relationship("Journal")
+    # A ticket's page shows every message with its author and files: loaded in a fixed number of queries.
     messages: Mapped[list["TicketMessage"]] = relationship(back_populates="ticket", order_by="TicketMessage.id",
                                                            cascade="all, delete-orphan")
 
@@ -74,8 +75,8 @@ class TicketMessage(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     ticket: Mapped[SupportTicket] = relationship(back_populates="messages")
-    author: Mapped[User | None] = relationship()
-    attachments: Mapped[list["TicketAttachment"]] = relationship(back_populates="message",
+    author: Mapped[User | None] = relationship(lazy="selectin")
+    attachments: Mapped[list["TicketAttachment"]] = relationship(back_populates="message", lazy="selectin",
                                                                  cascade="all, delete-orphan")
 
 
@@ -91,4 +92,4 @@ class TicketAttachment(db.Model):
     size: Mapped[int] = mapped_column(sa.BigInteger)
 
     message: Mapped[TicketMessage] = relationship(back_populates="attachments")
-    file = relationship("StoredFile")
+    file = relationship("StoredFile", lazy="selectin")

@@ -271,3 +271,44 @@ def test_support_staff_open_a_tickets_file_and_the_opening_is_audited(client, us
     assert response.status_code == 200 and response.data == png_bytes()
     assert [e.actor_id for e in _actions("ticket.file_read")] == [person.id]
     assert staff.get(f"/backoffice/support/{ticket.id}/files/not-a-file").status_code == 404
+
+
+def _statements(client, url: str) -> int:
+    seen = []
+
+    def count(conn, cursor, statement, *args):
+        seen.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)
+    return len(seen)
+
+
+def _more_tickets(requester_client, n: int) -> None:
+    for i in range(n):
+        operations.file_ticket(user=make_user(), topic="other", subject=f"Question {i}", text="A question.")
+    commit()
+    for _ in range(n):
+        _contact(requester_client, files=[(io.BytesIO(png_bytes()), "screen.png")])
+
+
+def test_the_queue_and_a_ticket_page_run_the_same_number_of_queries_however_many_tickets_and_messages(
+        client, user, agent):
+    staff, _person = agent
+    _more_tickets(client, 1)
+    ticket = _tickets()[-1]
+    client.post(f"/support/{ticket.id}", data={"text": "More detail."})
+    queue, page, own = (_statements(staff, "/backoffice/support/"),
+                        _statements(staff, f"/backoffice/support/{ticket.id}"), _statements(client, f"/support/{ticket.id}"))
+
+    _more_tickets(client, 3)
+    for n in range(3):
+        client.post(f"/support/{ticket.id}", data={"text": f"Even more detail {n}."},
+                    content_type="multipart/form-data")
+
+    assert _statements(staff, "/backoffice/support/") == queue
+    assert _statements(staff, f"/backoffice/support/{ticket.id}") == page
+    assert _statements(client, f"/support/{ticket.id}") == own
