@@ -7,9 +7,8 @@ working for a ticket whose address is not that one.
 from __future__ import annotations
 
 from flask import current_app
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-from accounts.tokens import TokenInvalid
+from accounts.tokens import TokenInvalid, dump_signed, load_signed
 from messaging.mail import public_link
 from models.support import SupportTicket
 
@@ -17,24 +16,15 @@ CONFIRM = "support-confirm"
 ACCESS = "support-ticket"
 
 
-def _serializer(purpose: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=purpose)
-
-
 def make_token(purpose: str, ticket: SupportTicket) -> str:
-    return _serializer(purpose).dumps({"t": ticket.id, "e": ticket.email})
+    return dump_signed(purpose, {"t": ticket.id, "e": ticket.email})
 
 
 def read_token(purpose: str, token: str) -> tuple[int, str]:
     """(ticket id, address) of a link; raises TokenInvalid when tampered with or expired."""
     max_age = (current_app.config["CONFIRM_EMAIL_MAX_AGE"] if purpose == CONFIRM
                else current_app.config["SUPPORT_LINK_DAYS"] * 86400)
-    try:
-        data = _serializer(purpose).loads(token, max_age=max_age)
-    except SignatureExpired as exc:
-        raise TokenInvalid(expired=True) from exc
-    except BadSignature as exc:
-        raise TokenInvalid() from exc
+    data = load_signed(purpose, token, max_age)
     if not isinstance(data, dict) or not isinstance(data.get("t"), int) or not isinstance(data.get("e"), str):
         raise TokenInvalid()
     return data["t"], data["e"]

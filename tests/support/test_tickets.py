@@ -17,6 +17,7 @@ from moderation import macros
 from moderation.suspension import suspend_account
 from support import operations
 from tests.backoffice.factories import make_staff, png_bytes, staff_login
+from tests.backoffice.test_account_page import _statements
 from tests.cases.factories import make_case, make_parties
 from tests.factories import login, make_user
 
@@ -271,20 +272,6 @@ def test_support_staff_open_a_tickets_file_and_the_opening_is_audited(client, us
     assert response.status_code == 200 and response.data == png_bytes()
     assert [e.actor_id for e in _actions("ticket.file_read")] == [person.id]
     assert staff.get(f"/backoffice/support/{ticket.id}/files/not-a-file").status_code == 404
-
-
-def _statements(client, url: str) -> int:
-    seen = []
-
-    def count(conn, cursor, statement, *args):
-        seen.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)
-    return len(seen)
 
 
 def _more_tickets(requester_client, n: int) -> None:
