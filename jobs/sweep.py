@@ -38,6 +38,7 @@ SWEEPS: list[str] = [
     "disputes.deadlines:escalate_near_limit",
     "disputes.evidence_requests:flag_overdue_requests",
     "payments.reconciliation:reconcile_payments",
+    "support.operations:drop_unconfirmed_tickets",
 ]
 
 

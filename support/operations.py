@@ -308,3 +308,15 @@ def read_ticket_file(ticket: SupportTicket, public_id: str, *, actor: User):
     chunks = open_file(stored)
     record_action("ticket.file_read", ticket, actor=actor, after={"file": stored.public_id, "name": stored.original_name})
     return stored, chunks
+
+
+def drop_unconfirmed_tickets(now) -> int:
+    """Sweep: delete tickets filed signed out whose confirmation link has expired unopened (the address and text
+    of someone who never confirmed are not kept). Returns how many."""
+    cutoff = now - timedelta(seconds=current_app.config["CONFIRM_EMAIL_MAX_AGE"])
+    stale = db.session.scalars(sa.select(SupportTicket).where(SupportTicket.status == TicketStatus.unconfirmed,
+                                                              SupportTicket.created_at < cutoff).limit(500)).all()
+    for ticket in stale:
+        db.session.delete(ticket)
+    db.session.flush()
+    return len(stale)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from extensions import commit, db
+from jobs.sweep import run_sweeps
 from models.accounts import StaffRole
 from models.files import FileKind
 from models.moderation import AuditEntry, Violation
@@ -299,3 +301,14 @@ def test_the_queue_and_a_ticket_page_run_the_same_number_of_queries_however_many
     assert _statements(staff, "/backoffice/support/") == queue
     assert _statements(staff, f"/backoffice/support/{ticket.id}") == page
     assert _statements(client, f"/support/{ticket.id}") == own
+
+
+def test_the_sweep_drops_tickets_whose_confirmation_link_expired_unopened(app, outbox):
+    visitor = app.test_client()
+    _contact(visitor, email="never.confirms@example.com")
+    _contact(visitor, email="confirms@example.com")
+    [confirm] = [link for link in _links(outbox.read()[-1]) if "/support/confirm/" in link]
+    visitor.get(confirm.removeprefix("http://localhost"))
+    later = _tickets()[0].created_at + timedelta(seconds=app.config["CONFIRM_EMAIL_MAX_AGE"] + 60)
+    assert run_sweeps(later)["support.operations:drop_unconfirmed_tickets"] == 1
+    assert [t.email for t in _tickets()] == ["confirms@example.com"]
