@@ -41,7 +41,7 @@ def contact():
     if not current_user.is_authenticated:
         return _contact_signed_out()
     form = ContactForm(topic=request.args.get("topic"))
-    form.related.choices = [("", _("None"))] + operations.related_choices(current_user)
+    form.related.choices = [("", _("Not about a case or payout"))] + operations.related_choices(current_user)
     refusal = None
     if form.validate_on_submit():
         try:
