@@ -263,7 +263,9 @@ def answer_ticket(ticket: SupportTicket, *, actor: User, text: str, solve: bool 
                   after={"status": ticket.status.value, "message": message.id}, reason=text)
     if solve:
         record_action("ticket.solved", ticket, actor=actor, before={"status": before}, after={"status": "solved"})
-    send_mail(ticket.email, "support_answer", locale=ticket.locale, ticket=ticket, message=message)
+    # A ticket filed signed in follows its account's address; a visitor's link names the address it was filed with.
+    to = ticket.user.email if ticket.signed_in and ticket.user is not None else ticket.email
+    send_mail(to, "support_answer", locale=ticket.locale, ticket=ticket, message=message)
     return message
 
 
