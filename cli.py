@@ -13,7 +13,7 @@ def register_cli(app: Flask) -> None:
     @app.cli.command("create-staff")
     @click.argument("email")
     @click.option("--role", "roles", multiple=True, required=True,
-                  type=click.Choice(["moderator", "verifier", "resolution_agent", "admin"]),
+                  type=click.Choice(["moderator", "verifier", "resolution_agent", "support", "admin"]),
                   help="Staff role to grant (repeat for several).")
     @click.option("--name", default=None, help="Display name for a new account.")
     @click.password_option(help="Password for a new account (asked for when not given).",

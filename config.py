@@ -206,7 +206,8 @@ def load(instance_path: str) -> dict:
         # "due soon" in the last QUEUE_DUE_SOON_PERCENT of its time. Disputes keep their own deadlines.
         "QUEUE_SERVICE_HOURS": {"profile": _int("SLA_PROFILE_HOURS", 24), "listing": _int("SLA_LISTING_HOURS", 24),
                                 "verification": _int("SLA_VERIFICATION_HOURS", 48),
-                                "violation": _int("SLA_VIOLATION_HOURS", 12)},
+                                "violation": _int("SLA_VIOLATION_HOURS", 12),
+                                "ticket": _int("SLA_TICKET_HOURS", 24)},
         "QUEUE_DUE_SOON_PERCENT": _int("QUEUE_DUE_SOON_PERCENT", 25),
         # The share of each staff member's decisions a second staff member reviews (moderation/quality.py).
         "QUALITY_SAMPLE_PERCENT": _int("QUALITY_SAMPLE_PERCENT", 5),
@@ -238,6 +239,11 @@ def load(instance_path: str) -> dict:
         "OPERATOR_DIRECTOR": os.environ.get("OPERATOR_DIRECTOR", os.environ.get("OPERATOR_NAME", "Occlusa SAS")),
         "HOST_NAME": os.environ.get("HOST_NAME", os.environ.get("OPERATOR_NAME", "Occlusa SAS")),
         "HOST_ADDRESS": os.environ.get("HOST_ADDRESS", os.environ.get("OPERATOR_ADDRESS", "12 rue de la Paix, 75002 Paris, France")),
+        # Support desk: contact-form posts per address; a visitor's tickets waiting for their mailed link per
+        # e-mail address (a day); how long a visitor's signed ticket link opens the ticket.
+        "RATELIMIT_SUPPORT": os.environ.get("RATELIMIT_SUPPORT", "5 per minute;30 per hour"),
+        "SUPPORT_UNCONFIRMED_PER_EMAIL": _int("SUPPORT_UNCONFIRMED_PER_EMAIL", 3),
+        "SUPPORT_LINK_DAYS": _int("SUPPORT_LINK_DAYS", 90),
         # Web push.
         "VAPID_PUBLIC_KEY": os.environ.get("VAPID_PUBLIC_KEY") or None,
         "VAPID_PRIVATE_KEY": os.environ.get("VAPID_PRIVATE_KEY") or None,

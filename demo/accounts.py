@@ -19,6 +19,7 @@ DEMO_ACCOUNTS = [
     ("moderator@demo.occlusa.com", "Maya (moderation)", False, False, [StaffRole.moderator]),
     ("verifier@demo.occlusa.com", "Victor (verification)", False, False, [StaffRole.verifier]),
     ("agent@demo.occlusa.com", "Rita (resolution centre)", False, False, [StaffRole.resolution_agent]),
+    ("support@demo.occlusa.com", "Sam (support desk)", False, False, [StaffRole.support]),
     ("admin@demo.occlusa.com", "Adam (admin)", False, False, [StaffRole.admin]),
 ]
 

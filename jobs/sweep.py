@@ -41,6 +41,7 @@ SWEEPS: list[str] = [
     "disputes.evidence_requests:flag_overdue_requests",
     "payments.reconciliation:reconcile_payments",
     "legal.exports:sweep_expired_exports",
+    "support.operations:drop_unconfirmed_tickets",
 ]
 
 

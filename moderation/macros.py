@@ -23,19 +23,21 @@ from extensions import db
 from models.accounts import User
 from models.listings import Listing
 from models.moderation import CannedResponse, Violation, ViolationSource
+from models.support import SupportTicket
 from models.types import utcnow
 from moderation import permissions
 from moderation.audit import record_action
 from moderation.review import LISTING, PROFILE
 from moderation.violations import REPORT_REASONS
 
-VERIFICATION, VIOLATION = "verification", "violation"  # PROFILE, LISTING: the review queues
+VERIFICATION, VIOLATION, SUPPORT = "verification", "violation", "ticket"  # PROFILE, LISTING: the review queues
 
 QUEUES = {
     PROFILE: _l("Profile review: rejections"),
     LISTING: _l("Listing review: rejections"),
     VERIFICATION: _l("Identity verification: rejections"),
     VIOLATION: _l("Violations: warnings"),
+    SUPPORT: _l("Support desk: answers"),
 }
 
 LANGUAGES = {"en": _l("English"), "fr": _l("French")}
@@ -46,11 +48,13 @@ PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     LISTING: ("user_name", "listing_title"),
     VERIFICATION: ("user_name",),
     VIOLATION: ("user_name", "rule_broken"),
+    SUPPORT: ("user_name", "ticket_subject"),
 }
 PLACEHOLDER_WORDS = {
     "user_name": _l("the recipient's name"),
     "listing_title": _l("the listing's title"),
     "rule_broken": _l("the rule broken (the report's reason, or sharing contact details)"),
+    "ticket_subject": _l("the support ticket's subject"),
 }
 
 # Anything between braces is a placeholder: it must be one of the queue's names.
@@ -156,8 +160,8 @@ def macro_list(*, queue: str | None = None, language: str | None = None, retired
     return query.order_by(CannedResponse.queue, CannedResponse.language, CannedResponse.title)
 
 
-def recipient_of(queue: str, item) -> User:
-    """Who reads the decision's text."""
+def recipient_of(queue: str, item) -> User | None:
+    """Who reads the decision's text (None: a signed-out visitor's ticket, read by its address)."""
     if queue == PROFILE:
         return item.user
     if queue in (LISTING, VERIFICATION):
@@ -170,10 +174,19 @@ def recipient_language(user: User) -> str:
     return user.locale if user.locale in LANGUAGES else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+def _item_language(queue: str, item) -> str:
+    """The language the text is read in: a ticket's own (the one it was filed in), else the recipient's."""
+    if isinstance(item, SupportTicket):
+        return item.locale if item.locale in LANGUAGES else current_app.config["BABEL_DEFAULT_LOCALE"]
+    return recipient_language(recipient_of(queue, item))
+
+
 def values_for(queue: str, item) -> dict[str, str]:
     """The placeholders of `queue` filled from `item`, in the recipient's language."""
     recipient = recipient_of(queue, item)
-    values = {"user_name": recipient.display_name}
+    values = {"user_name": item.requester_name if isinstance(item, SupportTicket) else recipient.display_name}
+    if isinstance(item, SupportTicket):
+        values["ticket_subject"] = item.subject
     if isinstance(item, Listing):
         values["listing_title"] = item.title
     if isinstance(item, Violation):
@@ -186,7 +199,7 @@ def values_for(queue: str, item) -> dict[str, str]:
 
 def offers(queue: str, item) -> list[Offer]:
     """The queue's active macros in the recipient's language, filled in for `item`."""
-    language = recipient_language(recipient_of(queue, item))
+    language = _item_language(queue, item)
     values = values_for(queue, item)
     return [Offer(m.id, m.title, fill(m.body, values))
             for m in db.session.scalars(macro_list(queue=queue, language=language))]

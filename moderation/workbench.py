@@ -15,6 +15,7 @@ from models.accounts import StaffRole, StaffRoleGrant, User
 from models.listings import Listing
 from models.moderation import ReviewClaim, Violation, ViolationStatus
 from models.profiles import DesignerProfile, ReviewState
+from models.support import SupportTicket, TicketStatus
 from models.verification import VerificationStatus, VerificationSubmission
 from moderation import claims
 
@@ -45,6 +46,8 @@ VERIFICATIONS = QueueSpec("verification", VerificationSubmission, VerificationSu
                           VerificationStatus.submitted, StaffRole.verifier)
 VIOLATIONS = QueueSpec("violation", Violation, Violation.created_at, Violation.user_id, Violation.status,
                        ViolationStatus.open, StaffRole.moderator)
+TICKETS = QueueSpec("ticket", SupportTicket, SupportTicket.waiting_since, SupportTicket.user_id,
+                    SupportTicket.status, TicketStatus.open, StaffRole.support)
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ SETTINGS_NAV = [
     ("payments.settings", _l("Payments"), "designer"),
     ("payments.billing_details", _l("Billing"), "user"),
     ("payments.transactions", _l("Transactions"), "user"),
+    ("support.my_tickets", _l("Support tickets"), "user"),
     ("notifications.settings", _l("Notifications"), "user"),
     ("legal.your_data", _l("Your data"), "user"),
 ]

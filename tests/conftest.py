@@ -31,6 +31,7 @@ def _overrides(tmp: Path, **extra) -> dict:
         "RATELIMIT_SIGNUP": "1000 per minute",
         "RATELIMIT_RESET": "1000 per minute",
         "RATELIMIT_APPEAL": "1000 per minute",
+        "RATELIMIT_SUPPORT": "1000 per minute",
         "MAIL_URL": None,
         "MAIL_OUTBOX": str(tmp / "outbox"),
         "REDIS_URL": None,

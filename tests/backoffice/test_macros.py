@@ -135,12 +135,19 @@ def test_a_warning_uses_a_macro(client):
     assert notification.event == "warning" and notification.body == filled
 
 
-def test_the_default_set_uses_only_each_queues_placeholders_in_both_languages():
+def _defaults(filename: str, name: str) -> list[tuple[str, str, str, str]]:
     spec = importlib.util.spec_from_file_location(
-        "macros_migration", Path(__file__).resolve().parents[2] / "migrations/versions/20261206_macros_canned_responses.py")
+        filename.removesuffix(".py"), Path(__file__).resolve().parents[2] / "migrations/versions" / filename)
     migration = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(migration)
-    for queue, language, title, body in migration.DEFAULTS:
+    return getattr(migration, name)
+
+
+def test_the_default_set_uses_only_each_queues_placeholders_in_both_languages():
+    # The first set, then the support desk's answers (added with its queue).
+    defaults = (_defaults("20261206_macros_canned_responses.py", "DEFAULTS")
+                + _defaults("20261207_support_desk.py", "MACROS"))
+    for queue, language, title, body in defaults:
         assert macros.check(queue, language, title, body) == (title, body)
-    assert {(queue, language) for queue, language, _title, _body in migration.DEFAULTS} == {
+    assert {(queue, language) for queue, language, _title, _body in defaults} == {
         (queue, language) for queue in macros.QUEUES for language in macros.LANGUAGES}

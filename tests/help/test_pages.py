@@ -122,3 +122,10 @@ def test_the_payout_settings_link_the_payout_guides(client):
     page = client.get("/settings/payments").get_data(as_text=True)
     for slug in ("payout-setup", "payout-wise", "payout-payoneer"):
         assert f"/help/articles/{slug}" in page
+
+
+def test_the_help_centre_leads_to_the_support_desk(client):
+    for url in ("/help", "/help/articles/card-hold"):
+        page = client.get(url, follow_redirects=True).get_data(as_text=True)
+        assert 'href="/support/contact"' in page, url
+    assert client.get("/support/contact").status_code == 200
