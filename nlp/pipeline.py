@@ -22,6 +22,7 @@ from nlp.phrases import tagger
 
 DEFAULT_ALLOWED_DOMAINS = ("occlusa.com", "occlusa.local")
 _LOCALE_SEPARATOR = re.compile(r"[-_]")
+_AFTER_PASSAGE = 40  # characters after a sentence read for the writer's own answer
 
 
 def find_contacts(text: str, lang: str | None = None, *,
@@ -49,5 +50,6 @@ def find_contacts(text: str, lang: str | None = None, *,
     phrases = tagger(lang)
     for start, end in phrases.passages(norm.text):
         passage = norm.text[start:end]
-        hits += intent_hits(passage, *phrases(passage), offset=start)
+        hits += intent_hits(passage, *phrases(passage), offset=start,
+                            after=norm.text[end:end + _AFTER_PASSAGE])
     return merge_hits(text, ((*norm.original_span(h.start, h.end), h) for h in hits))
