@@ -16,6 +16,7 @@ from nlp.findings import Finding, merge_hits
 from nlp.iban import iban_hits
 from nlp.intents import intent_hits
 from nlp.links import link_hits
+from nlp.mentions import mention_hits
 from nlp.normalise import normalise
 from nlp.phones import phone_hits, regions_for
 from nlp.phrases import tagger
@@ -46,6 +47,7 @@ def find_contacts(text: str, lang: str | None = None, *,
     hits = email_hits(norm.text)
     hits += link_hits(norm.text, tuple(allowed_domains) or DEFAULT_ALLOWED_DOMAINS)
     hits += iban_hits(norm.text)
+    hits += mention_hits(norm.text)
     hits += phone_hits(norm.text, regions_for(lang))
     phrases = tagger(lang)
     for start, end in phrases.passages(norm.text):

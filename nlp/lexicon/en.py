@@ -7,7 +7,10 @@ CUES = Cues(
              "ping me", "write me", "write to me", "hit me up", "hmu", "shoot me", "drop me",
              "send me a message", "leave me a message", "talk", "chat", "speak",
              "continue", "move", "switch", "connect", "join me", "see you", "let's", "lets",
-             "are you on", "do you have", "do you use", "have you got", "i'm on", "im on",
+             "are you on", "do you have",
+             # Darija in Latin letters (Arabizi), which shares the tokenizer of any language
+             "sift liya", "sifet liya", "ba3tli", "ba3t liya", "kteb liya", "ktebli", "tsel biya",
+             "3ayet liya", "3iyet liya", "dwi m3aya", "do you use", "have you got", "i'm on", "im on",
              "i am on", "available on", "call me", "send me", "reply", "catch me", "whatsapp me"),
     possessive=("my", "our", "my personal", "my private", "my own"),
     pay=("pay", "pay me", "paying", "payment", "payments", "pay you", "send the money",
