@@ -86,7 +86,7 @@ _PHONE_CUE = re.compile(r"(?:tel|phone|telephone|telefono|telefone|telefon|mobil
 def dental_spans(text: str, candidates: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Spans of dental numbers (see module docstring) within or right after the candidates,
     and those the whole-message recogniser (`recognised_spans`) finds."""
-    spans = recognised_spans(text)
+    spans = recognised_spans(text, candidates)
     for start, end in candidates:
         lead = _leading_number(text, start)  # "serial number 44..." is no phone cue
         if lead:
@@ -135,20 +135,21 @@ def _all_teeth(group: str) -> bool:
 # read as several candidates, the later ones without the words that named the list. These
 # rules read the whole message instead and veto what they recognise, wherever it stands.
 
+_REACH = 60  # characters read around a candidate
 _JOINER = r"(?:\s*[,;/+&]\s*|\s+(?:and|et|y|e|und|i|ou|o)\s+|\s*-\s*|\s+)"
 # Runs of one- and two-digit numbers: tooth lists in FDI or Universal notation.
 # A run touching more digits ("123 4 5 6 7") is part of something else.
-_TOOTH_RUN = re.compile(rf"(?<![\d.,+])(?<!\d[\s.,/+&-])\d{{1,2}}(?:{_JOINER}\d{{1,2}}){{2,}}"
+_TOOTH_RUN = re.compile(rf"(?=\d)(?<![\d.,+])(?<!\d[\s.,/+&-])\d{{1,2}}(?:{_JOINER}\d{{1,2}}){{2,}}"
                         r"(?![\s.\-/]?\d|[.,]\d)")
 # GS1 element strings with application identifiers: "(01)04012345678901(17)260331(10)A12".
 _GS1 = re.compile(r"(?:\(\d{2,4}\)[0-9a-z\-./]+){2,}|\(01\)\d{14}")
-_GTIN = re.compile(r"(?<![\d+])(?:\d{14}|\d{13}|\d{12}|\d{8})(?!\d)")
+_GTIN = re.compile(r"(?=\d)(?<![\d+])(?:\d{14}|\d{13}|\d{12}|\d{8})(?!\d)")
 _GTIN_CUE = re.compile(r"(?:gtin|ean|upc|udi|ref|barcode|code)\W{0,4}$")
 # Dates with spaces or dots: "06 12 2024", "2024 12 06".
-_SPACED_DATE = re.compile(r"(?<![\d+])(?:(\d{1,2})[ .](\d{1,2})[ .](?:19|20)\d{2}"
+_SPACED_DATE = re.compile(r"(?=\d)(?<![\d+])(?:(\d{1,2})[ .](\d{1,2})[ .](?:19|20)\d{2}"
                           r"|(?:19|20)\d{2}[ .](\d{1,2})[ .](\d{1,2}))(?![\d])")
 # Several solid ids in a row: "cases 2024118345, 2024118346 and 5512093847".
-_ID_LIST = re.compile(r"(?<![\w+])\d{6,}(?:(?:\s*[,;/&]\s*|\s+(?:and|et|y|e|und|i)\s+)"
+_ID_LIST = re.compile(r"(?=\d)(?<![\w+])\d{6,}(?:(?:\s*[,;/&]\s*|\s+(?:and|et|y|e|und|i)\s+)"
                       r"\d{6,})+(?!\w)")
 # VAT numbers: a VAT word before, or a country prefix whose check digits hold.
 _VAT_CUE = re.compile(r"(?:vat|tva|iva|ust|ust-?idnr|uid|btw|mwst|nif|cif|p\.?\s?iva|"
@@ -158,31 +159,51 @@ _VAT_PREFIXED = re.compile(r"(?<![a-z])(fr|de|it)[ ]?([0-9a-z]{2}[ ]?(?:\d[ ]?){
                            r"(?![\d])")
 
 
-def recognised_spans(text: str) -> list[tuple[int, int]]:
-    """Tooth runs, GS1/UDI strings, GTINs, spaced dates, id lists and VAT numbers in `text`,
-    except right after a phone cue ("tel 06 12 2024 ...")."""
+def recognised_spans(text: str, candidates: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Tooth runs, GS1/UDI strings, GTINs, spaced dates, id lists and VAT numbers around the
+    candidates, except right after a phone cue ("tel 06 12 2024 ...")."""
     spans = []
-    for match in _TOOTH_RUN.finditer(text):
+    for low, high in _windows(text, candidates):
+        spans += _recognised_in(text, low, high)
+    return spans
+
+
+def _windows(text: str, candidates: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The stretches of text around the candidates, overlapping ones merged: a list of teeth
+    or ids reaches at most this far beyond the candidate it contains."""
+    windows: list[list[int]] = []
+    for start, end in candidates:
+        low, high = max(0, start - _REACH), min(len(text), end + _REACH)
+        if windows and low <= windows[-1][1]:
+            windows[-1][1] = high
+        else:
+            windows.append([low, high])
+    return [(low, high) for low, high in windows]
+
+
+def _recognised_in(text: str, low: int, high: int) -> list[tuple[int, int]]:
+    spans = []
+    for match in _TOOTH_RUN.finditer(text, low, high):
         if _all_teeth(match.group()) and not _after_phone_cue(text, match.start()):
             spans.append(match.span())
     if "(" in text:
-        spans += [m.span() for m in _GS1.finditer(text)]
-    for match in _GTIN.finditer(text):
+        spans += [m.span() for m in _GS1.finditer(text, low, high)]
+    for match in _GTIN.finditer(text, low, high):
         digits = match.group()
         cued = _GTIN_CUE.search(text, max(0, match.start() - 12), match.start())
         if gtin_valid(digits) and (len(digits) == 14 or cued):
             spans.append(match.span())
-    for match in _SPACED_DATE.finditer(text):
+    for match in _SPACED_DATE.finditer(text, low, high):
         first, second = (int(g) for g in match.groups() if g is not None)
         if 1 <= min(first, second) <= 12 and max(first, second) <= 31 and not _after_phone_cue(
                 text, match.start()):
             spans.append(match.span())
-    for match in _ID_LIST.finditer(text):
+    for match in _ID_LIST.finditer(text, low, high):
         if not _after_phone_cue(text, match.start()):
             spans.append(match.span())
-    for match in _VAT_CUE.finditer(text):
+    for match in _VAT_CUE.finditer(text, max(0, low - 20), high):
         spans.append(match.span(1))
-    for match in _VAT_PREFIXED.finditer(text):
+    for match in _VAT_PREFIXED.finditer(text, max(0, low - 4), high):
         if vat_valid(match.group(1), match.group(2).replace(" ", "")):
             spans.append(match.span(2))
     return spans

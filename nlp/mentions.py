@@ -35,45 +35,49 @@ _SERVICES = "|".join(re.escape(s) for s in MAILBOX_SERVICES)
 _SOCIAL = r"(?:facebook|fb|linkedin|instagram|insta|tiktok|youtube|xing)"
 _PAGE = r"(?:page|pagina|seite|profil|profile|perfil|profilo|channel|chaine|canal|canale|kanal)"
 
-_RULES: tuple[tuple[str, re.Pattern, str, str], ...] = (
+# Each rule: substrings one of which the text must contain before its pattern is run, the
+# pattern, the kind and reason of its findings.
+_RULES: tuple[tuple[tuple[str, ...], re.Pattern, str, str], ...] = (
     # handles
-    ("u/", re.compile(r"(?<![\w/.])u/[a-z0-9_-]{3,20}\b"), SOCIAL, "Points to an account on Reddit"),
-    ("", re.compile(r"(?:same|meme|mismo|mesmo|stesso|gleiche[rn]?|le meme|el mismo|o mesmo|lo stesso)"
+    (("u/",), re.compile(r"(?<![\w/.])u/[a-z0-9_-]{3,20}\b"), SOCIAL, "Points to an account on Reddit"),
+    (("same", "meme", "mismo", "mesmo", "stesso", "gleich"), re.compile(r"(?:same|meme|mismo|mesmo|stesso|gleiche[rn]?|le meme|el mismo|o mesmo|lo stesso)"
                     rf"\s+{_NAME}\s+(?:\S+\s+){{0,3}}?{_EVERYWHERE}"),
      SOCIAL, "Points to the same account on other networks"),
-    ("", re.compile(rf"(?:{_SOCIAL}[\s-]*{_PAGE}|{_PAGE}\s+(?:(?:de|do|da|on|sur)\s+)?{_SOCIAL})"
+    (("page", "pagina", "seite", "profil", "perfil", "channel", "chaine", "canal", "kanal"),
+     re.compile(rf"(?:{_SOCIAL}[\s-]*{_PAGE}|{_PAGE}\s+(?:(?:de|do|da|on|sur)\s+)?{_SOCIAL})"
                     r"\s*[:,-]?\s*[a-z][\w'&.-]*(?:\s+[a-z][\w'&.-]*){0,3}"),
      SOCIAL, "Points to a page on a social network"),
     # e-mail by implication
-    ("", re.compile(rf"{_MY}\s+{_MAIL}\s+(?:\S+\s+){{0,2}}?{_IS}\s+(?:\S+\s+){{0,5}}?"
+    (("mail", "correo", "adresse", "endereco", "indirizzo", "posta"),
+     re.compile(rf"{_MY}\s+{_MAIL}\s+(?:\S+\s+){{0,2}}?{_IS}\s+(?:\S+\s+){{0,5}}?"
                     rf"(?:{_MY}\s+)?(?:\S+\s+)?{_NAME}(?:\s+(?:here|ici|aqui|qui|hier|daqui))?"),
      EMAIL, "Points to an e-mail address without writing it"),
-    ("", re.compile(r"(?:full name|nom complet|prenom nom|nombre completo|nome completo|"
+    (("name", "nom", "nombre", "nome"), re.compile(r"(?:full name|nom complet|prenom nom|nombre completo|nome completo|"
                     r"vollen namen|voller name|vollstandiger name)\s+(?:\S+\s+){0,1}?"
                     r"(?:at|chez|en|em|no|bei|su|@|sur)\s+(?:gmail|hotmail|outlook|yahoo|icloud|"
                     r"gmx|web\.de|libero|orange|proton(?:mail)?)"),
      EMAIL, "Points to an e-mail address without writing it"),
-    ("", re.compile(rf"(?<![\w.])(?:{_SERVICES})\s*(?:->|=>|>|:)\s*[a-z0-9][a-z0-9._-]{{2,}}"),
+    (("->", "=>", ">", "gmail", "hotmail", "outlook", "yahoo", "gmx", "libero", "icloud",
+      "proton", "yandex", "orange", "laposte"), re.compile(rf"(?<![\w.])(?:{_SERVICES})\s*(?:->|=>|>|:)\s*[a-z0-9][a-z0-9._-]{{2,}}"),
      EMAIL, "Points to an e-mail address without writing it"),
-    ("\"", re.compile(r"\"[^\"\n@]{1,64}\"\s?@\s?[a-z0-9-]+(?:\.[a-z0-9-]+)+"), EMAIL,
+    (("\"@", "\" @"), re.compile(r"\"[^\"\n@]{1,64}\"\s?@\s?[a-z0-9-]+(?:\.[a-z0-9-]+)+"), EMAIL,
      "Looks like an e-mail address"),
-    ("@[", re.compile(r"[a-z0-9._%+-]+@\[\d{1,3}(?:\.\d{1,3}){3}\]"), EMAIL,
+    (("@[",), re.compile(r"[a-z0-9._%+-]+@\[\d{1,3}(?:\.\d{1,3}){3}\]"), EMAIL,
      "Looks like an e-mail address"),
     # links without an address of their own
-    ("", re.compile(r"(?<![\w.-])(?:" + "|".join(re.escape(h) for h in SHORT_LINK_HOSTS)
+    (SHORT_LINK_HOSTS, re.compile(r"(?<![\w.-])(?:" + "|".join(re.escape(h) for h in SHORT_LINK_HOSTS)
                     + r")(?:/[^\s<>\"']*)?"), URL, "Links to a site outside the platform"),
-    ("", re.compile(r"(?:link|lien|enlace|liga)\s+(?:in|en|na|da|nella|im|in der|dans|dans la|"
+    (("bio", "profil"), re.compile(r"(?:link|lien|enlace|liga)\s+(?:in|en|na|da|nella|im|in der|dans|dans la|"
                        r"dans ma|en la|en mi|no|in my|in the|on my)\s*(?:la\s+|ma\s+|mi\s+|my\s+)?"
                        r"bio\b|link\s+im\s+profil"), URL, "Points to a link outside the platform"),
-    ("qr", re.compile(r"(?:scan|scanne[zr]?|flashe[zr]?|escane[ae]|escaneie|scann|scannen|inquadra|"
+    (("qr",), re.compile(r"(?:scan|scanne[zr]?|flashe[zr]?|escane[ae]|escaneie|scann|scannen|inquadra|"
                       r"leggi|lee|leia|use|utilise|usa)\w*\s+(?:\S+\s+){0,2}?"
                       r"(?:qr|qr-code|qrcode)(?:[\s-]?code|[\s-]?codigo|[\s-]?codice)?"),
      URL, "Points to a QR code that leads outside the platform"),
     # Skype ids
-    ("live:", re.compile(r"\blive:(?:\.cid\.)?[a-z0-9._-]{3,}"), MESSAGING_APP,
+    (("live:",), re.compile(r"\blive:(?:\.cid\.)?[a-z0-9._-]{3,}"), MESSAGING_APP,
      "Offers to continue on Skype, a messaging app"),
 )
-_RULE_HINTS = tuple(hint for hint, *_ in _RULES)
 
 _AT_TOKEN = re.compile(r"[a-z0-9._%+-]+@[a-z0-9._-]+")
 _FORWARD_EMAIL = re.compile(rf"[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:{'|'.join(TLDS)})")
@@ -82,8 +86,8 @@ _FORWARD_EMAIL = re.compile(rf"[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:{'
 def mention_hits(text: str) -> list[Hit]:
     """Contact given by the rules above, in normalised text."""
     hits = []
-    for hint, pattern, kind, reason in _RULES:
-        if hint and hint not in text:
+    for hints, pattern, kind, reason in _RULES:
+        if not any(hint in text for hint in hints):
             continue
         hits += [Hit(kind, m.start(), m.end(), reason) for m in pattern.finditer(text)]
     if "@" in text:

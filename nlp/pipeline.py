@@ -32,13 +32,12 @@ def find_contacts(text: str, lang: str | None = None, *,
 
     `lang` is the message's language ("en", "fr", "es", "pt", "it", "de"; a locale such as
     "pt_BR" or "fr-CA" is read as its language), or None when unknown; it picks the
-    tokenizer and the regions national phone numbers are read in, while the cue phrases of
-    all six languages are always looked for. `allowed_domains` are the platform's own
+    regions national phone numbers are read in, while the cue phrases of all six languages
+    are always looked for. `allowed_domains` are the platform's own
     domains (default: occlusa.com, occlusa.local): links to them and their subdomains are
     not findings. An empty list means the text is clean.
 
-    The first call for a language builds its matcher (a tenth of a second; about two
-    seconds for French, whose tokenizer data is large): call it once at start-up.
+    Matchers are built when `nlp` is imported; the first call costs what any call does.
     """
     if not text or text.isspace():
         return []
@@ -49,7 +48,7 @@ def find_contacts(text: str, lang: str | None = None, *,
     hits += iban_hits(norm.text)
     hits += mention_hits(norm.text)
     hits += phone_hits(norm.text, regions_for(lang))
-    phrases = tagger(lang)
+    phrases = tagger()
     for start, end in phrases.passages(norm.text):
         passage = norm.text[start:end]
         hits += intent_hits(passage, *phrases(passage), offset=start,

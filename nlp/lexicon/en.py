@@ -45,5 +45,6 @@ CUES = Cues(
     openers=("please", "pls", "plz", "just", "so", "then", "and", "or", "ok", "okay", "can",
              "could", "you", "can you", "you can", "feel free to", "otherwise"),
     negations=("not", "n't", "never", "no", "dont", "cannot", "cant", "wont", "forbidden",
-               "nope", "shouldnt", "mustnt"),
+               "nope", "shouldnt", "mustnt", "can't", "don't", "won't", "shouldn't", "mustn't",
+               "isn't", "doesn't", "didn't", "couldn't", "wouldn't", "aren't", "wasn't"),
 )
