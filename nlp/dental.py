@@ -31,7 +31,8 @@ _SHAPES = re.compile(r"(?=\d)(?:" + "|".join((
     r"(?<![\d.\-/])(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2}))"
     r"(?![.\-/]?\d)",
     # measurements and quantities, ranges included: 0.05-0.08 mm, 10 units
-    rf"(?<![\d.,]){_NUMBER}(?:\s?[-/]\s?{_NUMBER})*\s?(?:{_UNITS})(?![a-z])",
+    # ("x12" after a number is an extension, not "times": a unit is followed by no digit)
+    rf"(?<![\d.,]){_NUMBER}(?:\s?[-/]\s?{_NUMBER})*\s?(?:{_UNITS})(?![a-z\d])",
     # prices with the currency after: 45 EUR, 1.250,00 €
     rf"(?<![\d.,])\d+(?:[.,\s]\d{{3}})*(?:[.,]\d{{1,2}})?\s?(?:{_CURRENCY})(?![a-z])",
     # references that start with a year: 2025-0443, 2024/118

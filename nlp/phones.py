@@ -56,6 +56,11 @@ def regions_for(lang: str | None) -> tuple[str, ...]:
 _GLUED = re.compile(r"\d+(?:[_x]\d+){2,}")
 
 
+# Three digit groups or more joined by underscores, brackets allowed: "(21)_99876_5432"
+# (one underscore is a file name's date and time: "20250113_094512.jpg").
+_UNDERSCORED = re.compile(r"\(?\d+\)?(?:_+\(?\d+\)?){2,}")
+
+
 def _unglue(match: re.Match) -> str:
     return match.group().replace("_", " ").replace("x", " ")
 
@@ -71,7 +76,9 @@ def phone_hits(text: str, regions: tuple[str, ...]) -> list[Hit]:
     """Phone numbers in normalised text."""
     hits = [Hit(PHONE, m.start(), m.end(), REASON) for m in _VANITY.finditer(text)
             if any(c.isalpha() for c in m.group())] if "8" in text else []
-    if "_" in text or "x" in text:
+    if "_" in text:
+        text = _UNDERSCORED.sub(lambda m: m.group().replace("_", " "), text)
+    if "x" in text:
         text = _GLUED.sub(_unglue, text)
     candidates = [m.span() for m in _CANDIDATE.finditer(text) if _long_enough(m.group())]
     if not candidates:
