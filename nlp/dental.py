@@ -87,14 +87,17 @@ _PHONE_CUE = re.compile(r"(?:tel|phone|telephone|telefono|telefone|telefon|mobil
 def dental_spans(text: str, candidates: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Spans of dental numbers (see module docstring) within or right after the candidates,
     and those the whole-message recogniser (`recognised_spans`) finds."""
-    spans = recognised_spans(text, candidates)
+    windows = _windows(text, candidates)
+    spans = recognised_spans(text, windows)
+    # Shapes are read once per stretch of text, then kept for the candidates they touch.
+    shapes = [m.span() for low, high in windows for m in _SHAPES.finditer(text, low, high)]
     for start, end in candidates:
         lead = _leading_number(text, start)  # "serial number 44..." is no phone cue
         if lead:
             spans.append(lead)
         elif _PHONE_CUE.search(text, max(0, start - 20), start):
             continue
-        spans += [m.span() for m in _SHAPES.finditer(text, start, min(len(text), end + _AFTER))]
+        spans += [(a, b) for a, b in shapes if start <= a < end + _AFTER]
         spans += [m.span() for m in _LIST.finditer(text, start, end) if _all_teeth(m.group())]
     return spans
 
@@ -156,16 +159,18 @@ _ID_LIST = re.compile(r"(?=\d)(?<![\w+])\d{6,}(?:(?:\s*[,;/&]\s*|\s+(?:and|et|y|
 _VAT_CUE = re.compile(r"(?:vat|tva|iva|ust|ust-?idnr|uid|btw|mwst|nif|cif|p\.?\s?iva|"
                       r"partita iva|vat no|tax id)\W{0,6}(?:[a-z]{2}\W{0,2})?"
                       r"(\d[\d \-.]{6,14}\d)")
-_VAT_PREFIXED = re.compile(r"(?<![a-z])(fr|de|it)[ ]?([0-9a-z]{2}[ ]?(?:\d[ ]?){9}|(?:\d[ ]?){9,11})"
+_VAT_HINT = re.compile(r"vat|tva|iva|ust|uid|btw|mwst|nif|cif|tax id")
+_VAT_PREFIXED = re.compile(r"(?=[fdi][rte])(?<![a-z])(fr|de|it)[ ]?([0-9a-z]{2}[ ]?(?:\d[ ]?){9}|(?:\d[ ]?){9,11})"
                            r"(?![\d])")
 
 
-def recognised_spans(text: str, candidates: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Tooth runs, GS1/UDI strings, GTINs, spaced dates, id lists and VAT numbers around the
-    candidates, except right after a phone cue ("tel 06 12 2024 ...")."""
+def recognised_spans(text: str, windows: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Tooth runs, GS1/UDI strings, GTINs, spaced dates, id lists and VAT numbers in the
+    windows (see `_windows`), except right after a phone cue ("tel 06 12 2024 ...")."""
     spans = []
-    for low, high in _windows(text, candidates):
-        spans += _recognised_in(text, low, high)
+    vat_words = bool(_VAT_HINT.search(text))
+    for low, high in windows:
+        spans += _recognised_in(text, low, high, vat_words)
     return spans
 
 
@@ -182,7 +187,7 @@ def _windows(text: str, candidates: list[tuple[int, int]]) -> list[tuple[int, in
     return [(low, high) for low, high in windows]
 
 
-def _recognised_in(text: str, low: int, high: int) -> list[tuple[int, int]]:
+def _recognised_in(text: str, low: int, high: int, vat_words: bool) -> list[tuple[int, int]]:
     spans = []
     for match in _TOOTH_RUN.finditer(text, low, high):
         if _all_teeth(match.group()) and not _after_phone_cue(text, match.start()):
@@ -202,8 +207,8 @@ def _recognised_in(text: str, low: int, high: int) -> list[tuple[int, int]]:
     for match in _ID_LIST.finditer(text, low, high):
         if not _after_phone_cue(text, match.start()):
             spans.append(match.span())
-    for match in _VAT_CUE.finditer(text, max(0, low - 20), high):
-        spans.append(match.span(1))
+    if vat_words:
+        spans += [m.span(1) for m in _VAT_CUE.finditer(text, max(0, low - 20), high)]
     for match in _VAT_PREFIXED.finditer(text, max(0, low - 4), high):
         if vat_valid(match.group(1), match.group(2).replace(" ", "")):
             spans.append(match.span(2))

@@ -128,10 +128,20 @@ def _valid_span(text: str, groups: list[tuple[int, int]], regions: tuple[str, ..
     return None
 
 
+@lru_cache(maxsize=None)
+def _national_lengths(region: str) -> frozenset[int]:
+    """Lengths a number dialled nationally in `region` may have, with its trunk prefix or not:
+    `phonenumbers.parse` costs tens of microseconds, a set lookup nothing."""
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    lengths = set(metadata.general_desc.possible_length)
+    prefix = len(metadata.national_prefix or "")
+    return frozenset(lengths | {length + prefix for length in lengths})
+
+
 def _is_phone(digits: str, plus: bool, regions: tuple[str, ...]) -> bool:
     if plus or digits.startswith("00"):
         return _valid("+" + digits.removeprefix("00"), None, possible_is_enough=plus)
-    if any(_valid(digits, region) for region in regions):
+    if any(_valid(digits, region) for region in regions if len(digits) in _national_lengths(region)):
         return True
     return len(digits) >= 10 and digits[0] != "0" and _valid("+" + digits, None)
 
