@@ -9,7 +9,7 @@ from alembic import op
 
 
 revision = '20261207_filetext'
-down_revision = '20261206_queues'
+down_revision = '20261207_support'
 branch_labels = None
 depends_on = None
 
