@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased, selectinload
@@ -49,17 +49,6 @@ class DesignerRecord:
         if self.outcome_count < MIN_SAMPLE:
             return None
         return round(100 * self.outcomes.get(ClinicalOutcome.seated.value, 0) / self.outcome_count)
-
-
-def business_days_after(start: datetime, days: int) -> datetime:
-    """`start` plus `days` working days (Saturdays and Sundays skipped): a turnaround's due time."""
-    due = start
-    left = days
-    while left > 0:
-        due += timedelta(days=1)
-        if due.weekday() < 5:
-            left -= 1
-    return due
 
 
 def _response_minutes(designer_id: int) -> list[float]:
@@ -101,12 +90,13 @@ def _on_time(designer_id: int, now: datetime) -> tuple[int, int]:
     the due time is on time; delivered later, or not yet delivered past it, is late."""
     first_delivery = (sa.select(sa.func.min(Delivery.delivered_at)).where(Delivery.case_id == Case.id)
                       .scalar_subquery())
-    rows = db.session.execute(sa.select(Case.accepted_at, Case.turnaround_days, first_delivery, Case.state)
-                              .where(Case.designer_id == designer_id, Case.accepted_at.is_not(None))
+    # The due time set at acceptance (cases.deadlines.due_at): the promise the client saw.
+    rows = db.session.execute(sa.select(Case.due_at, first_delivery, Case.state)
+                              .where(Case.designer_id == designer_id, Case.due_at.is_not(None))
                               .order_by(Case.accepted_at.desc()).limit(WINDOW))
     on_time = counted = 0
-    for accepted_at, turnaround, delivered_at, state in rows:
-        due = business_days_after(_utc(accepted_at), turnaround)
+    for due, delivered_at, state in rows:
+        due = _utc(due)
         if delivered_at is not None:
             counted += 1
             on_time += _utc(delivered_at) <= due

@@ -10,6 +10,7 @@ from cases import dashboard
 from listings.search import favourite_cards
 from listings.permissions import can_favourite
 from models.types import utcnow
+from offers.queries import READY, offers_waiting_for
 from payments import earnings
 
 bp = Blueprint("dashboard", __name__)
@@ -26,11 +27,12 @@ def home():
     if user.is_client or counts["to_review"] or counts["in_the_works"]:
         favourites = favourite_cards(user) if can_favourite(user) else None
         client = {"to_review": dashboard.to_review(user), "in_the_works": dashboard.in_the_works(user),
-                  "drafts": dashboard.drafts(user),
+                  "drafts": dashboard.drafts(user), "offers": offers_waiting_for(user),
                   "favourites": favourites.cards[:FAVOURITES_SHOWN] if favourites else [],
                   "favourites_total": favourites.total if favourites else 0}
     if user.is_designer or counts["requests"] or counts["work_due"]:
         designer = {"requests": dashboard.requests_to_accept(user, now), "work_due": dashboard.work_due(user),
                     "earned": earnings.earned_this_month(user, now), "escrow": earnings.in_escrow(user),
                     "payouts": earnings.payouts(user)}
-    return render_template("dashboard/home.html", now=now, counts=counts, client=client, designer=designer)
+    return render_template("dashboard/home.html", now=now, counts=counts, client=client, designer=designer,
+                           offer_ready=READY)

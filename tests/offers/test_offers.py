@@ -189,6 +189,19 @@ def test_offers_waiting_for_a_client_put_the_ready_ones_first(talk):
     assert offers_waiting_for(make_user()) == []
 
 
+def test_the_client_home_lists_the_offers_to_answer(client, login, talk):
+    designer, service, lab, conversation = talk
+    login(lab)
+    assert "Offers to answer" not in client.get("/home").get_data(as_text=True)
+    offer = operations.send_offer(conversation, actor=designer, terms=_terms(service))
+    commit()
+    page = client.get("/home").get_data(as_text=True)
+    assert "Offers to answer" in page and "in review by a moderator" in page
+    assert f'href="/messages/{conversation.id}#offer{offer.id}"' in page and "$30.00" in page
+    _approve(offer)
+    assert "ready to accept" in client.get("/home").get_data(as_text=True)
+
+
 def test_only_a_client_account_receives_offers(talk):
     designer, service, _lab, _conversation = talk
     colleague = make_designer()
