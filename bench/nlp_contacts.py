@@ -117,11 +117,24 @@ def main() -> None:
         rates[name] = rate
         print(f"{name:10} {rate:9,.0f} {p50:8.3f} {p99:8.3f} {worst:8.3f} {wall_rate:12,.0f}")
     print(f"baseline / nlp: {rates['baseline'] / rates['nlp']:.1f}x faster (and see its scores above)")
+    _print_hostile(rates["nlp"])
     if hasattr(os, "getloadavg"):
         print(f"(load average during the run: {os.getloadavg()[0]:.1f})")
 
     if args.misses:
         _print_misses(results["nlp"])
+
+
+def _print_hostile(rate: float) -> None:
+    """CPU time of each hostile message (tests/nlp/hostile.py) against a typical message."""
+    from tests.nlp.hostile import CASES
+    typical_ms = 1000 / rate
+    print(f"\nHostile input (typical message {typical_ms:.3f} ms):")
+    for name, text in CASES.items():
+        started = time.thread_time_ns()
+        find_contacts(text, "en")
+        took_ms = (time.thread_time_ns() - started) / 1e6
+        print(f"  {name:36} {len(text):6} chars {took_ms:8.1f} ms ({took_ms / typical_ms:6.0f}x typical)")
 
 
 def _cold_start() -> tuple[float, float]:
