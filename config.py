@@ -229,16 +229,14 @@ def load(instance_path: str) -> dict:
         # (French Commercial Code, art. L123-22), also for a closed account.
         "ACCOUNTING_RETENTION_YEARS": _int("ACCOUNTING_RETENTION_YEARS", 10),
         # The operator of the platform, shown in the legal notice and the legal documents.
-        "OPERATOR_NAME": os.environ.get("OPERATOR_NAME", "Occlusa SAS"),
-        "OPERATOR_LEGAL_FORM": os.environ.get("OPERATOR_LEGAL_FORM", "Société par actions simplifiée, capital 10 000 EUR"),
-        "OPERATOR_ADDRESS": os.environ.get("OPERATOR_ADDRESS", "12 rue de la Paix, 75002 Paris, France"),
-        "OPERATOR_REGISTRATION": os.environ.get("OPERATOR_REGISTRATION", "RCS Paris 000 000 000"),
-        "OPERATOR_VAT_NUMBER": os.environ.get("OPERATOR_VAT_NUMBER", "FR00000000000"),
+        # The operator's name, address, VAT number and registration are the PLATFORM_* settings
+        # above (one identity on invoices and legal pages); these complete the legal notice.
+        "OPERATOR_LEGAL_FORM": os.environ.get("OPERATOR_LEGAL_FORM", "Société par actions simplifiée (SAS)"),
         "OPERATOR_EMAIL": os.environ.get("OPERATOR_EMAIL", "legal@occlusa.local"),
         # Without these, the operator is named as publication director and as its own host.
-        "OPERATOR_DIRECTOR": os.environ.get("OPERATOR_DIRECTOR", os.environ.get("OPERATOR_NAME", "Occlusa SAS")),
-        "HOST_NAME": os.environ.get("HOST_NAME", os.environ.get("OPERATOR_NAME", "Occlusa SAS")),
-        "HOST_ADDRESS": os.environ.get("HOST_ADDRESS", os.environ.get("OPERATOR_ADDRESS", "12 rue de la Paix, 75002 Paris, France")),
+        "OPERATOR_DIRECTOR": os.environ.get("OPERATOR_DIRECTOR", os.environ.get("PLATFORM_LEGAL_NAME", "Occlusa SAS")),
+        "HOST_NAME": os.environ.get("HOST_NAME", os.environ.get("PLATFORM_LEGAL_NAME", "Occlusa SAS")),
+        "HOST_ADDRESS": os.environ.get("HOST_ADDRESS", os.environ.get("PLATFORM_ADDRESS", "12 rue des Dentellières;75002 Paris")),
         # Support desk: contact-form posts per address; a visitor's tickets waiting for their mailed link per
         # e-mail address (a day); how long a visitor's signed ticket link opens the ticket.
         "RATELIMIT_SUPPORT": os.environ.get("RATELIMIT_SUPPORT", "5 per minute;30 per hour"),

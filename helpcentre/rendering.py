@@ -36,11 +36,11 @@ CONFIG_FIGURES = {
     "strike_expiry_days": "STRIKE_EXPIRY_DAYS",
     "export_keep_days": "EXPORT_KEEP_DAYS",
     "accounting_retention_years": "ACCOUNTING_RETENTION_YEARS",
-    "operator_name": "OPERATOR_NAME",
+    "operator_name": "PLATFORM_LEGAL_NAME",
     "operator_legal_form": "OPERATOR_LEGAL_FORM",
-    "operator_address": "OPERATOR_ADDRESS",
-    "operator_registration": "OPERATOR_REGISTRATION",
-    "operator_vat_number": "OPERATOR_VAT_NUMBER",
+    "operator_address": "PLATFORM_ADDRESS",
+    "operator_registration": "PLATFORM_REGISTRATION",
+    "operator_vat_number": "PLATFORM_VAT_NUMBER",
     "operator_email": "OPERATOR_EMAIL",
     "operator_director": "OPERATOR_DIRECTOR",
     "host_name": "HOST_NAME",
@@ -64,9 +64,19 @@ def read_document(path: Path) -> tuple[dict, str]:
     return meta, body.strip() + "\n"
 
 
+# Settings holding address lines separated by ";" (as invoices print them), written on one line here.
+_ADDRESS_KEYS = {"PLATFORM_ADDRESS", "HOST_ADDRESS"}
+
+
 def platform_values() -> dict[str, str]:
     config = current_app.config
-    return {name: str(config.get(key, "")) for name, key in CONFIG_FIGURES.items()}
+    values = {}
+    for name, key in CONFIG_FIGURES.items():
+        value = str(config.get(key, ""))
+        if key in _ADDRESS_KEYS:
+            value = ", ".join(line.strip() for line in value.split(";") if line.strip())
+        values[name] = value
+    return values
 
 
 def fields_used(body: str) -> set[str]:

@@ -27,10 +27,11 @@ def test_each_document_has_one_version_in_both_languages(client, name):
 
 
 def test_the_legal_notice_names_the_operator_from_the_configuration(app, client, monkeypatch):
-    monkeypatch.setitem(app.config, "OPERATOR_NAME", "Dentalis Platform SARL")
-    monkeypatch.setitem(app.config, "OPERATOR_REGISTRATION", "RCS Lyon 123 456 789")
+    monkeypatch.setitem(app.config, "PLATFORM_LEGAL_NAME", "Dentalis Platform SARL")
+    monkeypatch.setitem(app.config, "PLATFORM_REGISTRATION", "RCS Lyon 123 456 789")
+    monkeypatch.setitem(app.config, "PLATFORM_ADDRESS", "3 quai Perrache;69002 Lyon")
     page = client.get("/legal/notice").get_data(as_text=True)
-    assert "Dentalis Platform SARL" in page and "RCS Lyon 123 456 789" in page
+    assert "Dentalis Platform SARL" in page and "RCS Lyon 123 456 789" in page and "3 quai Perrache, 69002 Lyon" in page
 
 
 def test_the_privacy_policy_states_the_retention_the_platform_applies(app, client):
