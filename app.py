@@ -282,9 +282,9 @@ def _register_template_globals(app: Flask) -> None:
     from accounts.tokens import confirm_link, reset_link
     from payments.case_money import format_money
     from storefront.contact_refusal import highlight_findings
-    from storefront.navigation import endpoint_exists, main_nav, settings_nav
+    from storefront.navigation import main_nav, settings_nav
 
-    app.jinja_env.globals.update(endpoint_exists=endpoint_exists, main_nav=main_nav, settings_nav=settings_nav,
+    app.jinja_env.globals.update(main_nav=main_nav, settings_nav=settings_nav,
                                  confirm_link=confirm_link, reset_link=reset_link)
     app.jinja_env.filters["highlight_findings"] = highlight_findings
     # Every amount on every page and mail goes through this one formatter, in the reader's locale.

@@ -47,6 +47,6 @@ class SweepTicker(threading.Thread):
             with self.app.app_context():
                 try:
                     enqueue_sweep(self.connection)
-                except Exception:  # noqa: BLE001 - Redis away for a moment: try on the next tick
+                except Exception:  # Redis away for a moment: try on the next tick
                     log.exception("could not enqueue the sweep")
             time.sleep(every - time.time() % every + 0.2)  # just past the next tick's start

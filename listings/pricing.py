@@ -119,7 +119,3 @@ def unit_price_for(listing, quantity: int) -> int:
         raise DomainError(_l("This listing starts at %(n)d.", n=minimum), field="quantity")
     # The first tier starts at the minimum quantity, so some tier always applies.
     return [t for t in tiers if t.min_quantity <= quantity][-1].unit_price_cents
-
-
-def format_cents(cents: int) -> str:
-    return f"${cents / 100:,.2f}"
