@@ -281,6 +281,7 @@ def _register_template_globals(app: Flask) -> None:
 
     from accounts.tokens import confirm_link, reset_link
     from payments.case_money import format_money
+    from payments.fees import MINIMUM_FEE_CENTS, MINIMUM_ORDER_CENTS
     from storefront.contact_refusal import highlight_findings
     from storefront.navigation import main_nav, settings_nav
 
@@ -289,7 +290,7 @@ def _register_template_globals(app: Flask) -> None:
     app.jinja_env.filters["highlight_findings"] = highlight_findings
     # Every amount on every page and mail goes through this one formatter, in the reader's locale.
     app.jinja_env.filters["money"] = format_money
-    app.jinja_env.globals["format_money"] = format_money
+    app.jinja_env.globals.update(MINIMUM_FEE_CENTS=MINIMUM_FEE_CENTS, MINIMUM_ORDER_CENTS=MINIMUM_ORDER_CENTS)
 
     @app.context_processor
     def inject_globals():

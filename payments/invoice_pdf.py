@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import io
 import os
-from decimal import Decimal
 
-from babel.numbers import format_currency
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -20,6 +18,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from xml.sax.saxutils import escape
+
+from payments.case_money import format_money
 
 DEJAVU_DIR = "/usr/share/fonts/truetype/dejavu/"
 _FONTS: tuple[str, str] | None = None
@@ -40,7 +40,8 @@ def _fonts() -> tuple[str, str]:
 
 
 def money(cents: int, currency: str) -> str:
-    return format_currency(Decimal(cents) / 100, currency.upper(), locale="en_US")
+    # Invoices are written in English, whoever downloads them.
+    return format_money(cents, currency, locale="en_US")
 
 
 def _party(title: str, party: dict, style: ParagraphStyle, bold: ParagraphStyle) -> list:
