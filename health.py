@@ -1,6 +1,6 @@
 """The deep health check behind `flask check` and `/healthz?deep=1` (staff): is every part of a
-deployment there and working? Database, Redis, storage, a worker's heartbeat, the scheduler,
-the sweeps and the schema's migrations, each answered "ok", "error: …" or "off: …" (a part
+deployment there and working? Database, migrations, storage, Redis, a worker's heartbeat,
+the scheduler, failed jobs, the sweeps and the ledger's invariants, each answered "ok", "error: …" or "off: …" (a part
 this configuration does not use, such as Redis on a local run where jobs run inline).
 
 /healthz without `deep` stays the cheap probe a load balancer calls every few seconds.
@@ -16,7 +16,8 @@ from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import current_app
-from rq import Worker
+from rq import Queue, Worker
+from rq.registry import FailedJobRegistry
 from rq.scheduler import RQScheduler
 
 import config
@@ -24,6 +25,7 @@ from extensions import db
 from files.storage import get_storage
 from jobs import redis_connection
 from jobs.sweep import SWEEP_QUEUE, sweep_health
+from payments.ledger import invariant_violations
 
 # RQ refreshes a worker's heartbeat at least every worker_ttl (420 s by default) while it
 # waits for jobs; a heartbeat older than this means the worker is gone.
@@ -32,7 +34,8 @@ QUEUES = ("default", SWEEP_QUEUE)
 
 
 def _error(exc: Exception) -> str:
-    return f"error: {type(exc).__name__}: {exc}"[:300]
+    first = (str(exc).splitlines() or [""])[0]
+    return f"error: {type(exc).__name__}: {first}"[:300]
 
 
 def check_database() -> str:
@@ -83,7 +86,7 @@ def _redis_checks(now: datetime) -> dict[str, str]:
         connection.ping()
     except Exception as exc:  # noqa: BLE001 - reported, not raised
         failed = _error(exc)
-        return {"redis": failed, "worker": failed, "scheduler": failed}
+        return {"redis": failed, "worker": failed, "scheduler": failed, "failed jobs": failed}
     checks = {"redis": "ok"}
     fresh = []
     for worker in Worker.all(connection=connection):
@@ -99,7 +102,23 @@ def _redis_checks(now: datetime) -> dict[str, str]:
     locked = [q for q in QUEUES if connection.exists(RQScheduler.get_locking_key(q))]
     checks["scheduler"] = "ok" if len(locked) == len(QUEUES) else \
         f"error: no scheduler for {', '.join(q for q in QUEUES if q not in locked)} (start a worker with --with-scheduler)"
+    # A job that used up its retries waits in RQ's failed registry for someone to look at it.
+    failed = {q: FailedJobRegistry(queue=Queue(q, connection=connection)).count for q in QUEUES}
+    checks["failed jobs"] = "ok" if not any(failed.values()) else \
+        "error: " + ", ".join(f"{n} failed on {q}" for q, n in failed.items() if n) + " (rq info, rq requeue)"
     return checks
+
+
+def check_ledger() -> str:
+    """Every journal balanced, every case's escrow what its state says (payments.ledger)."""
+    try:
+        problems = invariant_violations()
+    except Exception as exc:  # noqa: BLE001 - reported, not raised
+        db.session.rollback()
+        return _error(exc)
+    if not problems:
+        return "ok"
+    return f"error: {len(problems)} problem(s): " + "; ".join(problems[:3])
 
 
 def deep_checks(*, running_since: datetime | None = None, now: datetime | None = None) -> dict[str, str]:
@@ -112,7 +131,7 @@ def deep_checks(*, running_since: datetime | None = None, now: datetime | None =
         off = "off: no REDIS_URL, jobs run inline in the web process"
         if current_app.config.get("PRODUCTION"):
             off = "error: REDIS_URL is not set in production"
-        checks.update(redis=off, worker=off, scheduler=off)
+        checks.update({"redis": off, "worker": off, "scheduler": off, "failed jobs": off})
     if current_app.config.get("REDIS_URL") or current_app.config.get("SWEEP_EVERY_SECONDS"):
         try:
             checks["sweeps"] = sweep_health(now, running_since=running_since)
@@ -121,6 +140,7 @@ def deep_checks(*, running_since: datetime | None = None, now: datetime | None =
             checks["sweeps"] = _error(exc)
     else:
         checks["sweeps"] = "off: no REDIS_URL and SWEEP_EVERY_SECONDS is 0"
+    checks["ledger"] = check_ledger()
     return checks
 
 
