@@ -168,11 +168,17 @@ def staff_session(base: str, address: str, password: str) -> Browser:
     if secret is None:
         raise StepFailed(f"staff: no enrolment key on {staff.url}")
     code = pyotp.TOTP(secret.group(1).replace(" ", "")).now()
-    form = re.search(r'<form[^>]*method="post"[^>]*action="([^"]*)"', staff.text)
-    staff.post(html.unescape(form.group(1)) if form and form.group(1) else staff.url, {"code": code})
+    staff.post(staff.url, {"code": code})  # the enrolment form posts back to its own page
     if "/backoffice" not in staff.url or "secret-key" in staff.text:
         staff.expect("__enrolled__", "second factor enrolment")
     return staff
+
+
+def case_state(person: Browser, case: str, label: str, step: str) -> None:
+    """The case page's state badge reads `label`."""
+    person.get(case)
+    if not re.search(r'<span class="badge [^"]*">' + re.escape(label) + "</span>", person.text):
+        person.expect(f"badge {label}", step)
 
 
 def item_id(text: str, pattern: str, step: str) -> int:
@@ -221,15 +227,17 @@ def walk(base: str, outbox: Path, staff_address: str, staff_password: str) -> No
     designer.expect("payouts are set up", "payout onboarding")
 
     step("a listing, approved by a moderator")
-    designer.post("/listings/new", [
+    designer.post("/listings/mine/new", [
         ("title", "Zirconia crowns designed in exocad"), ("subcategory", "crowns/anatomic_crown"),
         ("description", "Full-contour anatomic zirconia crowns with tight contacts and a functional occlusion, "
                         "delivered as STL with the exocad project."),
         ("software", "exocad"), ("revisions_included", "2"), ("turnaround_days", "2"), ("unit", "unit"),
         ("min_quantity", "1"), ("basis", "client"), ("tiers-0-min_quantity", "1"), ("tiers-0-price", "9.00"),
-        ("images", ("crown.png", picture((230, 230, 220)), "image/png")), ("action", "submit"),
-    ], token_from="/listings/new")
-    listing = item_id(designer.url + designer.text, r"/listings/(\d+)", "listing creation")
+        ("images", ("crown.png", picture((230, 230, 220)), "image/png")), ("action", "save"),
+    ], token_from="/listings/mine/new")
+    designer.expect("Saved.", "listing creation")
+    listing = item_id(designer.url, r"/listings/mine/(\d+)", "listing creation")
+    designer.post(f"/listings/mine/{listing}/submit", {}, token_from=f"/listings/mine/{listing}")
     staff_decides(staff, "reviews/listings", r"/backoffice/reviews/listings/(\d+)")
     client.get(f"/listings/{listing}").expect("$9.00", "the approved listing in the catalogue")
 
@@ -246,16 +254,19 @@ def walk(base: str, outbox: Path, staff_address: str, staff_password: str) -> No
     if not reference:
         client.expect("__case page__", "order")
     case = f"/cases/{reference.group(1)}"
+    case_state(client, case, "Awaiting designer acceptance", "order")
 
     step(f"the designer accepts and delivers {reference.group(1)}")
     designer.post(f"{case}/accept", {}, token_from=case)
+    case_state(designer, case, "In progress", "accept")
     designer.post(f"{case}/deliver", [
         ("deliver-note", "Crowns 11 and 21."), ("deliver-files", ("crowns.stl", b"solid a\nendsolid a\n", "model/stl"))],
         token_from=case)
+    case_state(designer, case, "Delivered", "delivery")
 
     step("the client completes: the escrow goes to the designer")
     client.post(f"{case}/complete", {"confirm": "release"}, token_from=f"{case}/complete")
-    client.get(case).expect("Completed", "completion")
+    case_state(client, case, "Completed", "completion")
 
     step("the worker pays out and renders the invoices; both parties download theirs")
     for person in (designer, client):
