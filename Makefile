@@ -82,6 +82,14 @@ worker: install
 sweep: install
 	$(FLASK) sweep
 
+# Every part of this deployment: database, migrations, storage, Redis, worker, scheduler, ledger.
+check: install
+	$(FLASK) check
+
+# The production layout of deploy/ on this machine, and a case walked through it (.ci/smoke).
+smoke: test-install
+	.ci/smoke
+
 # Refresh the catalogues after changing user-facing text.
 extract: $(VENV)/.installed
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -o translations/messages.pot .

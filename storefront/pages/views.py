@@ -8,6 +8,7 @@ from sqlalchemy import text
 from extensions import commit, db
 from health import deep_checks, healthy
 from jobs.sweep import sweep_health
+from models.accounts import StaffRole
 from models.types import utcnow
 from storefront.next_page import next_page
 
@@ -42,7 +43,7 @@ def set_language():
 def healthz():
     """The load balancer's cheap probe; with ?deep=1 a staff member sees every part of the
     deployment (health.deep_checks), which nobody else may learn about."""
-    if request.args.get("deep") and current_user.is_authenticated and current_user.has_staff_power():
+    if request.args.get("deep") and current_user.is_authenticated and current_user.has_staff_power(*StaffRole):
         checks = deep_checks(running_since=STARTED_AT)
         ok = healthy(checks)
         return jsonify(status="ok" if ok else "unavailable", checks=checks), 200 if ok else 503
