@@ -8,12 +8,13 @@ import multiprocessing
 import os
 
 bind = os.environ.get("GUNICORN_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
-# Sync workers: upload bodies are read straight from the socket (storefront/files/request_body.py)
-# and every request is short (scans go up in parts of at most MAX_CONTENT_LENGTH).
-worker_class = "sync"
-workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
-# A worker silent for this long is killed and replaced: long enough for one upload part on a slow line.
-timeout = int(os.environ.get("GUNICORN_TIMEOUT", 120))
+# Threads: a slow upload or download holds one thread, not a whole worker (README, Production).
+worker_class = "gthread"
+workers = int(os.environ.get("WEB_CONCURRENCY", min(multiprocessing.cpu_count() * 2, 8)))
+threads = int(os.environ.get("GUNICORN_THREADS", 8))
+# A worker whose main loop is silent this long is stuck: killed and replaced. Requests in
+# threads may last longer (a 60 MiB upload part on a slow line).
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", 60))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", 30))
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", 5))
 # Recycle workers now and then, at different moments, so a slow leak never takes all of them down.
@@ -24,7 +25,9 @@ preload_app = False
 forwarded_allow_ips = ""
 secure_scheme_headers = {}
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
-accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+# No gunicorn access log: its lines would hold raw paths, secret tokens included. The app writes
+# its own on the `occlusa.access` logger, naming secret routes by their rule (access_log.py).
+accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 proc_name = "occlusa-web"
