@@ -118,7 +118,7 @@ class Library:
         if not terms:
             return []
         scored = []
-        for (slug, lang), article in self.articles.items():
+        for (_slug, lang), article in self.articles.items():
             if lang != language:
                 continue
             if not all(any(w.startswith(t) for w in article.words) for t in terms):

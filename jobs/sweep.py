@@ -56,7 +56,7 @@ def run_sweeps(now: datetime | None = None) -> dict[str, int]:
         try:
             done[target] = int(func(now) or 0)
             commit()
-        except Exception:  # noqa: BLE001 - logged; the next sweep retries
+        except Exception:  # logged; the next sweep retries
             db.session.rollback()
             log.exception("sweep %s failed", target)
             done[target] = -1
@@ -143,7 +143,7 @@ def start_local_sweeper(app, every_seconds: int) -> None:
             with app.app_context():
                 try:
                     run_sweeps()
-                except Exception:  # noqa: BLE001 - the loop must outlive one bad run
+                except Exception:  # the loop must outlive one bad run
                     log.exception("local sweep failed")
                 finally:
                     db.session.remove()

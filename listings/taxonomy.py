@@ -117,11 +117,5 @@ def category_choices() -> list[tuple[str, str]]:
     return [(code, str(label)) for code, (label, _subs) in CATEGORIES.items()]
 
 
-def subcategory_choices() -> list[tuple[str, str]]:
-    """Every subcategory as "category/subcategory" (one select, grouped by category in the page)."""
-    return [(f"{cat}/{sub}", f"{label} — {sublabel}")
-            for cat, (label, subs) in CATEGORIES.items() for sub, sublabel in subs.items()]
-
-
 def software_choices() -> list[tuple[str, str]]:
     return list(SOFTWARE.items())

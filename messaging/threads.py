@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from extensions import db
 from models.accounts import User
+from models.cases import CaseEvent
 from models.messaging import Conversation, ConversationKind, Message, Participant
 from models.offers import CustomOffer
 
@@ -103,15 +104,6 @@ class ThreadItem:
     offer: CustomOffer | None = None
 
 
-def _case_event_model():
-    try:
-        from models.cases import CaseEvent
-    except ImportError:
-        return None, None
-    column = getattr(CaseEvent, "at", None) or getattr(CaseEvent, "created_at")
-    return CaseEvent, column
-
-
 def thread_items(conversation: Conversation, *, viewer: User, before: datetime | None = None,
                  limit: int = 50) -> list[ThreadItem]:
     """The `limit` latest items before `before`, oldest first: messages and, in a case thread,
@@ -122,13 +114,12 @@ def thread_items(conversation: Conversation, *, viewer: User, before: datetime |
         query = query.where(Message.created_at < before)
     messages = db.session.scalars(query.order_by(Message.created_at.desc(), Message.id.desc()).limit(limit))
     items = [ThreadItem("message", m.created_at, message=m) for m in messages]
-    CaseEvent, at = _case_event_model()
-    if conversation.case_id is not None and CaseEvent is not None:
+    if conversation.case_id is not None:
         events = sa.select(CaseEvent).where(CaseEvent.case_id == conversation.case_id)
         if before is not None:
-            events = events.where(at < before)
-        for event in db.session.scalars(events.order_by(at.desc()).limit(limit)):
-            items.append(ThreadItem("event", getattr(event, at.key), event=event))
+            events = events.where(CaseEvent.at < before)
+        for event in db.session.scalars(events.order_by(CaseEvent.at.desc()).limit(limit)):
+            items.append(ThreadItem("event", event.at, event=event))
     if conversation.kind == ConversationKind.general:
         # Custom offers show as cards among the messages (offers/ writes them).
         offers = sa.select(CustomOffer).where(CustomOffer.conversation_id == conversation.id)

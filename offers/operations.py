@@ -23,7 +23,7 @@ from flask_babel import lazy_gettext as _l
 from errors import DomainError, InvalidTransition, NotFound, PermissionDenied
 from extensions import db
 from listings import operations as listing_ops
-from listings.pricing import Tier, format_cents, normalise_tiers
+from listings.pricing import Tier, normalise_tiers
 from listings.visibility import missing_conditions
 from messaging.notify import notify
 from messaging.operations import conversation_url
@@ -36,6 +36,7 @@ from models.profiles import ReviewState
 from models.types import utcnow
 from moderation.audit import record_action
 from moderation.contact_filter import screen_text
+from payments.case_money import format_money
 from payments.fees import MINIMUM_ORDER_CENTS
 from profiles.permissions import can_design
 
@@ -83,15 +84,15 @@ def _tiers_of(terms: OfferTerms) -> list[Tier]:
     if terms.pricing == OfferPricing.total:
         total = terms.total_cents or 0
         if total < MINIMUM_ORDER_CENTS:
-            raise DomainError(_l("An offer is at least %(min)s.", min=format_cents(MINIMUM_ORDER_CENTS)),
+            raise DomainError(_l("An offer is at least %(min)s.", min=format_money(MINIMUM_ORDER_CENTS)),
                               field="total")
         if total % terms.units:
             # Cases are charged units × a unit price in cents: a total that does not split
             # exactly would be charged as another amount than the one the client read.
             low = total - total % terms.units
             raise DomainError(_l("%(total)s does not split into %(units)d equal prices in cents: "
-                                 "offer %(low)s or %(high)s.", total=format_cents(total), units=terms.units,
-                                 low=format_cents(low), high=format_cents(low + terms.units)), field="total")
+                                 "offer %(low)s or %(high)s.", total=format_money(total), units=terms.units,
+                                 low=format_money(low), high=format_money(low + terms.units)), field="total")
         return [Tier(terms.units, total // terms.units)]
     return normalise_tiers(terms.tiers, min_quantity=terms.units)
 

@@ -22,7 +22,7 @@ from models.types import utcnow
 from moderation.audit import record_action
 from moderation.contact_filter import screen_text
 from profiles import images as image_rules
-from profiles.permissions import can_design, can_edit_profile, can_moderate
+from profiles.permissions import can_edit_profile, can_moderate
 from profiles.rules import MAX_PORTFOLIO_IMAGES, MAX_SKILLS, PROFILE_REJECTION_REASONS, missing_for_review
 
 log = logging.getLogger(__name__)
@@ -297,8 +297,3 @@ def record_review_score(designer_id: int, stars: int) -> DesignerProfile:
     profile.review_count += 1
     db.session.flush()
     return profile
-
-
-def require_designer(user: User) -> None:
-    if not can_design(user):
-        raise PermissionDenied(_l("Only designer accounts have a designer profile."))

@@ -1,7 +1,6 @@
-"""The main menu: each entry appears once its area's endpoint exists and the user may use it."""
+"""The main menu and the settings tabs: each entry appears when the user may use it."""
 from __future__ import annotations
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -17,10 +16,6 @@ MAIN_NAV = [
 ]
 
 
-def endpoint_exists(endpoint: str) -> bool:
-    return endpoint in current_app.view_functions
-
-
 def main_nav() -> list[tuple[str, str]]:
     signed_in = current_user.is_authenticated
     allowed = {
@@ -29,9 +24,9 @@ def main_nav() -> list[tuple[str, str]]:
         "client": signed_in and current_user.is_client,
         "designer": signed_in and current_user.is_designer,
     }
-    return [(e, label) for e, label, who in MAIN_NAV if allowed[who] and endpoint_exists(e)]
+    return [(e, label) for e, label, who in MAIN_NAV if allowed[who]]
 
-# Settings tabs, same rule: each appears once its endpoint exists.
+# Settings tabs: the designer's appear to designers only.
 SETTINGS_NAV = [
     ("accounts.settings", _l("Account"), "user"),
     ("profiles.edit", _l("Designer profile"), "designer"),
@@ -47,4 +42,4 @@ SETTINGS_NAV = [
 def settings_nav() -> list[tuple[str, str]]:
     designer = current_user.is_authenticated and current_user.is_designer
     return [(e, label) for e, label, who in SETTINGS_NAV
-            if (who == "user" or designer) and endpoint_exists(e)]
+            if who == "user" or designer]

@@ -174,7 +174,7 @@ def stripe_webhook():
     try:
         webhooks.process_event(stored)
         commit()
-    except Exception as exc:  # noqa: BLE001 - kept on the event and retried by Stripe
+    except Exception as exc:  # kept on the event and retried by Stripe
         db.session.rollback()
         log.exception("webhook %s (%s) failed", event["id"], event["type"])
         webhooks.record_failure(event, repr(exc))

@@ -9,7 +9,7 @@ import subprocess
 from playwright.sync_api import expect
 
 from tests.catalogue.factories import make_designer, make_listing
-from tests.e2e.conftest import log_in
+from tests.fixtures.browser import log_in
 from tests.factories import PASSWORD, make_user
 
 

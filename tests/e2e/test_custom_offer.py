@@ -12,7 +12,7 @@ from listings import operations as listing_ops
 from models.listings import Listing
 from models.offers import CustomOffer
 from tests.catalogue.factories import make_designer, make_listing, moderator
-from tests.e2e.conftest import log_in
+from tests.fixtures.browser import log_in
 from tests.factories import PASSWORD, make_user
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import legal.operations
 from legal.documents import current_versions
-from tests.e2e.conftest import log_in
+from tests.fixtures.browser import log_in
 from tests.factories import PASSWORD, make_user
 
 

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from models.cases import CaseState
 from tests.cases.factories import drive, make_case, make_parties
-from tests.e2e.conftest import log_in
+from tests.fixtures.browser import log_in
 from tests.factories import PASSWORD
 
 
