@@ -157,6 +157,9 @@ def log_in(person: Browser, address: str, password: str = PASSWORD) -> None:
     person.post("/account/login", {"email": address, "password": password}, token_from="/account/login")
     if "/account/login" in person.url:
         person.expect("__logged in__", "log in")
+    if "/legal/accept" in person.url:  # an account made by the CLI accepts the terms at its first login
+        person.post(urllib.parse.urlsplit(person.url).path, {"accept": "y"})
+        person.expect("You accepted the new versions", "accept the terms in force")
 
 
 def staff_session(base: str, address: str, password: str) -> Browser:
@@ -220,6 +223,13 @@ def walk(base: str, outbox: Path, staff_address: str, staff_password: str) -> No
     designer.post("/settings/verification/", [
         ("nationality", "BR"), ("passport", ("passport.png", picture((200, 10, 10)), "image/png"))])
     staff_decides(staff, "verifications", r"/backoffice/verifications/(\d+)")
+
+    step("billing details, asked before payouts and before a first order")
+    for person, name, city in ((designer, "Smoke Designer Ltda", "Sao Paulo"), (client, "Smoke Lab SAS", "Lyon")):
+        person.post("/settings/billing", {"legal_name": name, "address": "1 Smoke Street", "postal_code": "69002",
+                                          "city": city, "country": "BR" if person is designer else "FR"},
+                    token_from="/settings/billing")
+        person.expect("billing details are saved", f"{name}: billing details")
 
     step("payouts set up (sandbox gateway)")
     designer.post("/settings/payments", {"business_type": "individual", "country": "US"},
