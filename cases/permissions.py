@@ -39,6 +39,15 @@ def can_view_case(user: User | None, case: Case) -> bool:
             and case.state.value in ("disputed", "resolved") and user.has_staff_power(StaffRole.resolution_agent))
 
 
+def teammate_reads_case_thread(user: User, conversation: Conversation) -> bool:
+    """messaging.permissions READ_RULES entry: the client's teammates read the case thread
+    (its attachments stay with the participants: messaging.attachments)."""
+    if conversation.case_id is None:
+        return False
+    case = db.session.get(Case, conversation.case_id)
+    return case is not None and is_client_teammate(user, case)
+
+
 def teammate_may_read(case_file: CaseFile, stored: StoredFile) -> bool:
     """Of a case's files, the client's teammates read the delivered designs only (never a scan)."""
     return case_file.role == CaseFileRole.delivery and not stored.is_patient_data

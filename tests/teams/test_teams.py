@@ -12,7 +12,11 @@ from errors import DomainError, PermissionDenied
 from extensions import commit, db
 from files.operations import store_file
 from models.cases import Case, CaseFile, CaseFileRole, CaseState
+from messaging.attachments import store_attachments
+from messaging.operations import post_message
+from messaging.threads import case_thread
 from models.files import FileKind
+from models.messaging import Message
 from models.teams import Invitation, Membership, Organisation, TeamRole
 from models.types import utcnow
 from payments.invoices import render_case_invoices
@@ -236,3 +240,25 @@ def test_the_designers_teammates_see_nothing_of_the_designers_cases(client, logi
     case = drive(make_case(sender, designer), CaseState.delivered)
     login(colleague)
     assert client.get(f"/cases/{case.reference}").status_code == 404
+
+
+def test_a_teammate_reads_the_case_thread_but_writes_nothing_and_gets_no_attachment(client, login):
+    sender, mate, designer, case, scan, design = _shared_case()
+    thread = case_thread(case.id)
+    scan_in_thread = store_file([b"solid scan\nendsolid scan\n"], owner=sender, filename="thread-scan.stl",
+                                kind=FileKind.patient_scan)
+    post_message(thread, actor=sender, body="Margins on 11 please",
+                 attachments=store_attachments([], owner=sender, uploaded=[scan_in_thread]))
+    commit()
+    login(mate)
+    assert f"/messages/{thread.id}" in client.get(f"/cases/{case.reference}").get_data(as_text=True)
+    page = client.get(f"/messages/{thread.id}")
+    assert page.status_code == 200 and "Margins on 11 please" in page.get_data(as_text=True)
+    before = db.session.scalar(sa.select(sa.func.count()).select_from(Message))
+    client.post(f"/messages/{thread.id}", data={"body": "Hello from the lab"})
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Message)) == before
+    assert client.get(f"/messages/attachments/{scan_in_thread.public_id}").status_code == 404
+    assert client.get(f"/files/{scan_in_thread.public_id}/download").status_code == 404
+    client.post("/account/logout")
+    login(make_user())
+    assert client.get(f"/messages/{thread.id}").status_code == 404
