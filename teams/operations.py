@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
 
 from accounts.tokens import TokenInvalid, dump_signed, load_signed
 from errors import DomainError, NotFound, PermissionDenied
@@ -45,6 +46,7 @@ def teammate_ids(user_id: int):
 
 def members(organisation: Organisation) -> list[Membership]:
     return db.session.scalars(sa.select(Membership).where(Membership.organisation_id == organisation.id)
+                              .options(selectinload(Membership.user))
                               .order_by(Membership.role, Membership.id)).all()
 
 

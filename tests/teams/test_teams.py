@@ -23,6 +23,7 @@ from payments.invoices import render_case_invoices
 from teams import operations
 from tests.cases.factories import drive, make_case
 from tests.factories import make_user
+from tests.statements import statements
 from tests.payments.factories import make_designer
 
 
@@ -262,3 +263,15 @@ def test_a_teammate_reads_the_case_thread_but_writes_nothing_and_gets_no_attachm
     client.post("/account/logout")
     login(make_user())
     assert client.get(f"/messages/{thread.id}").status_code == 404
+
+
+def test_the_team_page_costs_the_same_whatever_the_number_of_members(client, login):
+    owner = make_user()
+    org = _team(owner, make_user())
+    login(owner)
+    few = statements(client, "/settings/team")
+    for n in range(4):
+        db.session.add(Membership(organisation_id=org.id, user_id=make_user().id, role=TeamRole.member))
+        operations.invite(owner, f"{n}@elsewhere.example", utcnow())
+    commit()
+    assert statements(client, "/settings/team") == few
