@@ -285,10 +285,12 @@ def _register_template_globals(app: Flask) -> None:
     from storefront.contact_refusal import highlight_findings
     from storefront.navigation import main_nav, settings_nav
     from support.tokens import ticket_confirm_link, ticket_link
+    from teams.operations import invitation_link
 
     app.jinja_env.globals.update(main_nav=main_nav, settings_nav=settings_nav,
                                  confirm_link=confirm_link, reset_link=reset_link,
-                                 ticket_confirm_link=ticket_confirm_link, ticket_link=ticket_link)
+                                 ticket_confirm_link=ticket_confirm_link, ticket_link=ticket_link,
+                                 invitation_link=invitation_link)
     app.jinja_env.filters["highlight_findings"] = highlight_findings
     # Every amount on every page and mail goes through this one formatter, in the reader's locale.
     app.jinja_env.filters["money"] = format_money

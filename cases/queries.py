@@ -6,11 +6,17 @@ import sqlalchemy as sa
 from extensions import db
 from models.accounts import User
 from models.cases import Case, CaseState
+from teams.operations import teammate_ids
 
 PER_PAGE = 20
 
 
+SIDES = ("client", "designer", "team")
+
+
 def _side_filter(user: User, side: str):
+    if side == "team":  # cases sent by the other members of the user's lab team (read-only for the user)
+        return Case.client_id.in_(teammate_ids(user.id))
     return Case.client_id == user.id if side == "client" else Case.designer_id == user.id
 
 
@@ -24,9 +30,9 @@ def my_cases_page(user: User, *, side: str, state: str | None, page: int = 1):
 
 
 def case_counts(user: User) -> dict[str, dict[str, int]]:
-    """{"client": {"requested": n, ..., "all": n}, "designer": {...}} for the tabs."""
-    counts: dict[str, dict[str, int]] = {"client": {"all": 0}, "designer": {"all": 0}}
-    for side in ("client", "designer"):
+    """{"client": {"requested": n, ..., "all": n}, "designer": {...}, "team": {...}} for the tabs."""
+    counts: dict[str, dict[str, int]] = {side: {"all": 0} for side in SIDES}
+    for side in SIDES:
         rows = db.session.execute(sa.select(Case.state, sa.func.count()).where(_side_filter(user, side))
                                   .group_by(Case.state)).all()
         for state, n in rows:

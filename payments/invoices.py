@@ -21,6 +21,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
+from cases.permissions import is_client_teammate
 from errors import NotFound
 from extensions import commit, db
 from jobs.runtime import job
@@ -158,13 +159,20 @@ def invoice_for(invoice_id: int, *, viewer: User) -> Invoice:
     """An invoice or credit note the viewer is a party to (issuing designer or recipient).
     Raises NotFound otherwise."""
     invoice = db.session.get(Invoice, invoice_id)
-    if invoice is None or viewer.id not in (invoice.issuer_user_id, invoice.recipient_user_id):
+    if invoice is None or not (viewer.id in (invoice.issuer_user_id, invoice.recipient_user_id)
+                               or _teammate_reads(viewer, invoice)):
         raise NotFound(_l("This invoice does not exist."))
     return invoice
 
 
+def _teammate_reads(viewer: User, invoice: Invoice) -> bool:
+    """The client's teammates read the invoices the client received for a case (cases.permissions rule)."""
+    case = db.session.get(Case, invoice.case_id) if invoice.case_id else None
+    return case is not None and invoice.recipient_user_id == case.client_id and is_client_teammate(viewer, case)
+
+
 def invoices_of_case(case_id: int, *, viewer: User) -> list[Invoice]:
     """The invoices of a case that the viewer may download (for the case page and My cases)."""
-    return list(db.session.scalars(sa.select(Invoice).where(
-        Invoice.case_id == case_id,
-        sa.or_(Invoice.issuer_user_id == viewer.id, Invoice.recipient_user_id == viewer.id)).order_by(Invoice.id)))
+    return [invoice for invoice in db.session.scalars(sa.select(Invoice).where(Invoice.case_id == case_id)
+                                                      .order_by(Invoice.id))
+            if viewer.id in (invoice.issuer_user_id, invoice.recipient_user_id) or _teammate_reads(viewer, invoice)]

@@ -34,6 +34,7 @@ SETTINGS_NAV = [
     ("payments.billing_details", _l("Billing"), "user"),
     ("payments.transactions", _l("Transactions"), "user"),
     ("support.my_tickets", _l("Support tickets"), "user"),
+    ("teams.settings", _l("Team"), "user"),
     ("notifications.settings", _l("Notifications"), "user"),
     ("legal.your_data", _l("Your data"), "user"),
 ]

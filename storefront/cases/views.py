@@ -11,9 +11,9 @@ from cases import deadlines, process, reviews
 from cases.ordering import (ORDER_FORM_EXPIRED, DesignerUnavailable, DuplicateClientCaseId, OrderAlreadyPlaced,
                             confirm_order, is_order_token, new_order_token, order_with_token, place_order,
                             terms_of)
-from cases.permissions import can_view_case, is_party
+from cases.permissions import can_read_case_link, can_view_case, is_client_teammate, is_party
 from cases.prescription import ARCH_LABELS, CONTACTS, MATERIALS, QUADRANTS, RESTORATIONS
-from cases.queries import case_counts, my_cases_page
+from cases.queries import SIDES, case_counts, my_cases_page
 from cases.states import STATE_LABELS, state_badge
 from disputes.ruling_due import ruling_due
 from errors import DomainError, NotFound
@@ -208,7 +208,7 @@ def confirm_payment(token: str):
 def my_cases():
     side = request.args.get("side") or ("designer" if current_user.is_designer and not current_user.is_client
                                         else "client")
-    if side not in ("client", "designer"):
+    if side not in SIDES:
         side = "client"
     state = request.args.get("state") or None
     if state and state not in CaseState.__members__:
@@ -242,7 +242,7 @@ def show(reference: str):
         payment_unconfirmed=bool(movements.unconfirmed(case.id)),
         case_money=case_money(case),
         role=("client" if current_user.id == case.client_id else "designer" if current_user.id == case.designer_id
-              else "staff"),
+              else "team" if is_client_teammate(current_user, case) else "staff"),
         forms={"reject": ReasonForm(prefix="reject"), "deliver": DeliveryForm(prefix="deliver"),
                "revision": RevisionForm(prefix="revision"), "grant": GrantForm(prefix="grant"),
                "review": ReviewForm(prefix="review"), "outcome": OutcomeForm(prefix="outcome")},
@@ -386,11 +386,11 @@ def outcome(reference: str):
 @login_required
 @serves_stored_files
 def download(reference: str, public_id: str):
-    """A case file, to its two parties only, with Range; a patient scan is handed over by its
+    """A case file, to its two parties (delivered designs also to the client's teammates), with Range; a patient scan is handed over by its
     recipient's complete download (never before the designer accepted the request)."""
     case = _case_or_404(reference)
     link = db.session.scalar(sa.select(CaseFile).join(StoredFile, StoredFile.id == CaseFile.file_id)
                              .where(CaseFile.case_id == case.id, StoredFile.public_id == public_id))
-    if link is None or not is_party(current_user, case) or link.file.is_deleted:
+    if link is None or not can_read_case_link(current_user, case, link):
         abort(404)
     return send_reader_download(link.file)

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from flask import abort, redirect, render_template, url_for
 from flask_login import current_user
 
-from cases.permissions import is_party
+from cases.permissions import can_read_case_link, can_view_case
 from extensions import db
 from files.handover import may_preview
 from files.links import LinkUnavailable
@@ -75,10 +75,12 @@ def viewer(reference: str | None = None, public_id: str | None = None, token: st
 
 def _case_viewer(reference: str):
     case = db.session.scalar(sa.select(Case).where(Case.reference == reference))
-    if case is None or not is_party(current_user, case):
+    if case is None or not can_view_case(current_user, case):
         abort(404)
-    rows = db.session.execute(sa.select(CaseFile, StoredFile).join(StoredFile, StoredFile.id == CaseFile.file_id)
-                              .where(CaseFile.case_id == case.id).order_by(CaseFile.id)).all()
+    rows = [(case_file, stored) for case_file, stored in db.session.execute(
+        sa.select(CaseFile, StoredFile).join(StoredFile, StoredFile.id == CaseFile.file_id)
+        .where(CaseFile.case_id == case.id).order_by(CaseFile.id)).all()
+        if can_read_case_link(current_user, case, case_file)]
     recipient = downloads.current_recipient()
     meshes = [_mesh(stored, url_for("files.preview", public_id=stored.public_id),
                     url_for("cases.download", reference=reference, public_id=stored.public_id)

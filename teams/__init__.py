@@ -1,0 +1,1 @@
+"""Lab teams: organisation accounts whose members share the cases their clients send."""
