@@ -135,12 +135,17 @@ def test_a_warning_uses_a_macro(client):
     assert notification.event == "warning" and notification.body == filled
 
 
-def test_the_default_set_uses_only_each_queues_placeholders_in_both_languages():
+def _defaults(name: str) -> list:
     spec = importlib.util.spec_from_file_location(
-        "macros_migration", Path(__file__).resolve().parents[2] / "migrations/versions/20261206_macros_canned_responses.py")
+        name.split(".")[0], Path(__file__).resolve().parents[2] / "migrations/versions" / name)
     migration = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(migration)
-    for queue, language, title, body in migration.DEFAULTS:
+    return migration.DEFAULTS
+
+
+def test_the_default_set_uses_only_each_queues_placeholders_in_both_languages():
+    defaults = _defaults("20261206_macros_canned_responses.py") + _defaults("20261207_queue_order.py")
+    for queue, language, title, body in defaults:
         assert macros.check(queue, language, title, body) == (title, body)
-    assert {(queue, language) for queue, language, _title, _body in migration.DEFAULTS} == {
+    assert {(queue, language) for queue, language, _title, _body in defaults} == {
         (queue, language) for queue in macros.QUEUES for language in macros.LANGUAGES}
