@@ -63,8 +63,8 @@ class DisputeQueueView(DisputeConversationViews, RulingRoutes, EvidenceRequestAc
         sort = request.args.get("sort", "due")
         sort = sort if sort in queue.SORTS else "due"
         filters = queue.filters_from(request.args)
-        page = db.paginate(queue.items(filters, actor=current_user, tab=tab, sort=sort),
-                           page=request.args.get("page", 1, type=page_number), per_page=PER_PAGE, error_out=False)
+        page = workbench.page_of(queue.items(filters, actor=current_user, tab=tab, sort=sort), key=Dispute.id,
+                                 page=request.args.get("page", 1, type=page_number), per_page=PER_PAGE)
         now = utcnow()
         ids = [d.id for d in page.items]
         return self.render("backoffice/disputes/index.html", page=page, tab=tab, tabs=TABS, sort=sort, rules=rules,

@@ -41,8 +41,8 @@ class WorkbenchRoutes:
 
     def filtered_page(self, per_page: int):
         filters = workbench.Filters.from_args(request.args, self.spec)
-        return db.paginate(workbench.items(self.spec, filters, actor=current_user),
-                           page=request.args.get("page", 1, type=page_number), per_page=per_page, error_out=False)
+        return workbench.page_of(workbench.items(self.spec, filters, actor=current_user), key=self.spec.model.id,
+                                 page=request.args.get("page", 1, type=page_number), per_page=per_page)
 
     def item_workbench(self, item) -> dict:
         """What an item's page shows to work it: its due time, the lead's staff list."""
