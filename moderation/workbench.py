@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from extensions import db
@@ -21,6 +22,14 @@ from moderation import claims
 from pagination import PageNumbers
 
 ME, UNASSIGNED = "me", "none"
+
+# The queues' states as the state filter names them (the values of ReviewState, VerificationStatus
+# and ViolationStatus).
+STATE_WORDS = {
+    "draft": _l("draft"), "pending": _l("waiting for review"), "approved": _l("approved"),
+    "rejected": _l("rejected"), "submitted": _l("waiting for a verifier"), "abandoned": _l("abandoned"),
+    "open": _l("open"), "dismissed": _l("dismissed"), "warned": _l("warned"), "suspended": _l("suspended"),
+}
 
 
 @dataclass(frozen=True)
@@ -37,6 +46,10 @@ class QueueSpec:
     @property
     def states(self) -> list[str]:
         return [s.value for s in type(self.waiting)]
+
+    @property
+    def state_words(self) -> dict[str, str]:
+        return {s: STATE_WORDS.get(s, s) for s in self.states}
 
 
 PROFILES = QueueSpec("profile", DesignerProfile, DesignerProfile.submitted_at, DesignerProfile.user_id,
