@@ -14,7 +14,8 @@ from models.payments import BusinessType, ConnectedAccount, IbanProvider, Payout
 from models.trust import SignInDevice, StaffNote
 from models.verification import VerificationStatus, VerificationSubmission
 from moderation import violations
-from tests.backoffice.factories import make_pending_listing, make_ready_designer, make_staff, staff_login
+from tests.backoffice.factories import (make_pending_listing, make_ready_designer, make_staff, staff_login,
+                                        statements_for)
 from tests.disputes.factories import case_in_escrow, disputed
 from tests.factories import PASSWORD, login, make_user
 
@@ -193,20 +194,6 @@ def test_the_page_is_moderation_only(client):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(StaffNote)) == 0
 
 
-def _statements(client, url: str) -> int:
-    seen = []
-
-    def count(conn, cursor, statement, *args):
-        seen.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)
-    return len(seen)
-
-
 def _grow(app, designer, subcategories, n: int) -> None:
     """n more rows in every section, each with a different person on the other side."""
     for i in range(n):
@@ -234,8 +221,8 @@ def test_the_page_runs_the_same_number_of_queries_however_long_the_history(app, 
     _grow(app, designer, subcategories, 1)
     staff_login(client, moderator)
     url = f"/backoffice/accounts/{designer.id}"
-    few = _statements(client, url)
+    few = statements_for(client, url)
 
     _grow(app, designer, subcategories, 3)
 
-    assert _statements(client, url) == few
+    assert statements_for(client, url) == few

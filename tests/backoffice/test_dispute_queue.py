@@ -14,7 +14,7 @@ from models.disputes import Dispute, DisputeState
 from models.moderation import AuditEntry, ReviewClaim
 from models.types import utcnow
 from moderation import claims, macros
-from tests.backoffice.factories import make_ready_designer, make_staff, staff_login
+from tests.backoffice.factories import make_ready_designer, make_staff, staff_login, statements_for
 from tests.disputes.factories import disputed
 from tests.factories import make_user
 
@@ -159,20 +159,6 @@ def test_canned_responses_in_both_parties_languages_fill_the_message_and_the_rul
     assert f"Hello Lab North, photos of {waiting.case.reference}, please." in reasoning
 
 
-def _statements(client, url: str) -> int:
-    seen = []
-
-    def count(*_args):
-        seen.append(1)
-
-    sa.event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)
-    return len(seen)
-
-
 def test_the_queue_page_runs_the_same_queries_for_three_disputes_or_twelve(client):
     agent = make_staff(StaffRole.resolution_agent)
     first = [dispute(state=DisputeState.awaiting_ruling if n % 2 else DisputeState.open,
@@ -180,12 +166,12 @@ def test_the_queue_page_runs_the_same_queries_for_three_disputes_or_twelve(clien
     claims.claim_item("dispute", first[0].id, actor=agent)
     commit()
     staff_login(client, agent)
-    few = _statements(client, QUEUE)
+    few = statements_for(client, QUEUE)
 
     for n in range(9):
         dispute(state=DisputeState.awaiting_ruling if n % 2 else DisputeState.open, answer_in=timedelta(days=n - 4),
                 client=make_user(locale="fr"))
     db.session.expire_all()
 
-    assert _statements(client, QUEUE) == few
+    assert statements_for(client, QUEUE) == few
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ReviewClaim)) == 1

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-import sqlalchemy as sa
 
 from extensions import commit, db
 from models.accounts import StaffRole
@@ -15,7 +14,7 @@ from models.profiles import CatalogueImage, DesignerProfile, ImagePurpose, Revie
 from models.types import utcnow
 from models.verification import VerificationSubmission
 from moderation import claims
-from tests.backoffice.factories import make_staff, staff_login
+from tests.backoffice.factories import make_staff, staff_login, statements_for
 from tests.factories import make_user
 
 
@@ -76,20 +75,6 @@ QUEUES = [("/backoffice/reviews/listings/", "listing", _listing, StaffRole.moder
           ("/backoffice/violations/", "violation", _violation, StaffRole.moderator)]
 
 
-def _statements(client, url: str) -> int:
-    seen = []
-
-    def count(*_args):
-        seen.append(1)
-
-    sa.event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)
-    return len(seen)
-
-
 @pytest.mark.parametrize("url, kind, make, role", QUEUES, ids=[q[1] for q in QUEUES])
 def test_a_queue_page_runs_the_same_queries_for_four_items_or_twenty(client, url, kind, make, role):
     staff = make_staff(role)
@@ -99,13 +84,13 @@ def test_a_queue_page_runs_the_same_queries_for_four_items_or_twenty(client, url
     claims.claim_item(kind, first[1].id, actor=make_staff(role))
     commit()
     staff_login(client, staff)
-    few = _statements(client, url)
-    few_unassigned = _statements(client, url + "?assignee=none")
+    few = statements_for(client, url)
+    few_unassigned = statements_for(client, url + "?assignee=none")
 
     for n in range(4, 20):
         make(n)
     commit()
     db.session.expire_all()
 
-    assert _statements(client, url) == few
-    assert _statements(client, url + "?assignee=none") == few_unassigned
+    assert statements_for(client, url) == few
+    assert statements_for(client, url + "?assignee=none") == few_unassigned
