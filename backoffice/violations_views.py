@@ -54,6 +54,7 @@ class ViolationsView(WorkbenchRoutes, StaffBaseView):
         return self.render("backoffice/violations/index.html", page=page, groups=groups, folded=folded - shown,
                            claims=claims.active_claims("violation", ids),
                            strikes=violations.strike_counts(v.user_id for v in page.items),
+                           source_words=violations.SOURCE_WORDS, report_reasons=violations.REPORT_REASONS,
                            **self.workbench_context(page))
 
     @expose("/<int:violation_id>")

@@ -25,6 +25,13 @@ from moderation.suspension import suspend_account
 
 STRIKES = (ViolationStatus.warned, ViolationStatus.suspended)
 
+# Where a violation was found, as the queue names it.
+SOURCE_WORDS = {
+    ViolationSource.message: _l("a message"), ViolationSource.profile: _l("the profile"),
+    ViolationSource.listing: _l("a listing"), ViolationSource.review: _l("a review"),
+    ViolationSource.case_instructions: _l("a case's instructions"), ViolationSource.report: _l("a report"),
+}
+
 REPORT_REASONS = {
     "contact_details": _l("Shares contact details or asks to work outside Occlusa"),
     "abuse": _l("Abusive or threatening behaviour"),
