@@ -30,9 +30,7 @@ class AuditEntry(db.Model):
 
     actor: Mapped[User | None] = relationship()
 
-    __table_args__ = (sa.Index("ix_audit_entries_object", "object_type", "object_id"),
-                      # The figures count decisions by action, day and person: read from this index alone.
-                      sa.Index("ix_audit_entries_decisions", "action", "at", "actor_id"))
+    __table_args__ = (sa.Index("ix_audit_entries_object", "object_type", "object_id"),)
 
 
 class ViolationSource(enum.Enum):

@@ -1,5 +1,4 @@
-"""queue order indexes (each queue page reads one state, due first, from an index), the figures'
-decisions index, and the default
+"""queue order indexes (each queue page reads one state, due first, from an index) and the default
 canned responses of the disputes queue
 
 Revision ID: 20261207_queue_order
@@ -25,7 +24,6 @@ INDEXES = [
     ('ix_listings_queue', 'listings', ['state', 'submitted_at', 'id']),
     ('ix_verification_submissions_queue', 'verification_submissions', ['status', 'submitted_at', 'id']),
     ('ix_violations_queue', 'violations', ['status', 'created_at', 'id']),
-    ('ix_audit_entries_decisions', 'audit_entries', ['action', 'at', 'actor_id']),
 ]
 
 DEFAULTS = [
