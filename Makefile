@@ -6,15 +6,38 @@ FLASK := $(VENV)/bin/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install translations assets db demo run test test-fast worker sweep extract clean
+.PHONY: install test-install dev-install translations assets db demo run test test-fast lint lock worker sweep check smoke extract clean
 
 install: $(VENV)/.installed translations assets
 
+# Three pinned sets generated from pyproject.toml (`make lock`): requirements.txt is what runs
+# in production, requirements-test.txt adds the suite's tools, requirements-dev.txt adds ruff.
+# `make run` installs the first only; `make test` the second.
 $(VENV)/.installed: requirements.txt
-	$(PYTHON) -m venv $(VENV)
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
 	$(VENV)/bin/pip install --quiet -r requirements.txt
 	touch $@
+
+$(VENV)/.installed-test: requirements-test.txt $(VENV)/.installed
+	$(VENV)/bin/pip install --quiet -r requirements-test.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed-test
+	$(VENV)/bin/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+test-install: install $(VENV)/.installed-test
+dev-install: install $(VENV)/.installed-dev
+
+# Regenerate the pinned sets after changing pyproject.toml (keeps current pins where they fit).
+lock: $(VENV)/.installed-dev
+	$(VENV)/bin/uv pip compile -q --python-version 3.11 pyproject.toml -o requirements.txt
+	$(VENV)/bin/uv pip compile -q --python-version 3.11 pyproject.toml --extra test -o requirements-test.txt
+	$(VENV)/bin/uv pip compile -q --python-version 3.11 pyproject.toml --extra dev -o requirements-dev.txt
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
 
 # Compile every translation catalogue (one folder per area under translations/).
 translations: $(VENV)/.installed
@@ -46,10 +69,10 @@ run: demo
 	SWEEP_EVERY_SECONDS=$${SWEEP_EVERY_SECONDS:-60} $(FLASK) run --host $(HOST) --port $(PORT)
 
 # The whole suite; TEST_DATABASE_URL=postgresql://… runs it on PostgreSQL.
-test: install
+test: test-install
 	$(VENV)/bin/pytest -q
 
-test-fast: install
+test-fast: test-install
 	$(VENV)/bin/pytest -q -m "not e2e"
 
 worker: install
@@ -58,6 +81,14 @@ worker: install
 
 sweep: install
 	$(FLASK) sweep
+
+# Every part of this deployment: database, migrations, storage, Redis, worker, scheduler, ledger.
+check: install
+	$(FLASK) check
+
+# The production layout of deploy/ on this machine, and a case walked through it (.ci/smoke).
+smoke: test-install
+	.ci/smoke
 
 # Refresh the catalogues after changing user-facing text.
 extract: $(VENV)/.installed

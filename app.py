@@ -281,15 +281,18 @@ def _register_template_globals(app: Flask) -> None:
 
     from accounts.tokens import confirm_link, reset_link
     from payments.case_money import format_money
+    from payments.fees import MINIMUM_FEE_CENTS, MINIMUM_ORDER_CENTS
     from storefront.contact_refusal import highlight_findings
-    from storefront.navigation import endpoint_exists, main_nav, settings_nav
+    from storefront.navigation import main_nav, settings_nav
+    from support.tokens import ticket_confirm_link, ticket_link
 
-    app.jinja_env.globals.update(endpoint_exists=endpoint_exists, main_nav=main_nav, settings_nav=settings_nav,
-                                 confirm_link=confirm_link, reset_link=reset_link)
+    app.jinja_env.globals.update(main_nav=main_nav, settings_nav=settings_nav,
+                                 confirm_link=confirm_link, reset_link=reset_link,
+                                 ticket_confirm_link=ticket_confirm_link, ticket_link=ticket_link)
     app.jinja_env.filters["highlight_findings"] = highlight_findings
     # Every amount on every page and mail goes through this one formatter, in the reader's locale.
     app.jinja_env.filters["money"] = format_money
-    app.jinja_env.globals["format_money"] = format_money
+    app.jinja_env.globals.update(MINIMUM_FEE_CENTS=MINIMUM_FEE_CENTS, MINIMUM_ORDER_CENTS=MINIMUM_ORDER_CENTS)
 
     @app.context_processor
     def inject_globals():

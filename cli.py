@@ -7,13 +7,14 @@ from flask import Flask
 from disputes.evidence_pack import verify_pack
 from extensions import commit
 from files.key_rotation import rotate_files_key
+from health import deep_checks, healthy
 
 
 def register_cli(app: Flask) -> None:
     @app.cli.command("create-staff")
     @click.argument("email")
     @click.option("--role", "roles", multiple=True, required=True,
-                  type=click.Choice(["moderator", "verifier", "resolution_agent", "admin"]),
+                  type=click.Choice(["moderator", "verifier", "resolution_agent", "support", "admin"]),
                   help="Staff role to grant (repeat for several).")
     @click.option("--name", default=None, help="Display name for a new account.")
     @click.password_option(help="Password for a new account (asked for when not given).",
@@ -52,6 +53,17 @@ def register_cli(app: Flask) -> None:
 
         for target, count in run_sweeps().items():
             click.echo(f"{target}: {'failed' if count < 0 else count}")
+
+    @app.cli.command("check")
+    def check():
+        """Check every part of the deployment: database, migrations, storage, Redis, a worker's
+        heartbeat, the scheduler and the sweeps. Exits 1 when any is in error."""
+        checks = deep_checks()
+        width = max(len(name) for name in checks)
+        for name, result in checks.items():
+            click.echo(f"{name.ljust(width)}  {result}")
+        if not healthy(checks):
+            raise SystemExit(1)
 
     @app.cli.command("verify-evidence-pack")
     @click.argument("pdf", type=click.File("rb"))

@@ -19,6 +19,24 @@ def _int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
 
+# Standard VAT rates (percent) by country, for the VAT_RATES default; overridden whole by the variable.
+EU_VAT_RATES = ("AT:20,BE:21,BG:20,CY:19,CZ:21,DE:19,DK:25,EE:24,ES:21,FI:25.5,FR:20,GR:24,HR:25,HU:27,IE:23,"
+                "IT:22,LT:21,LU:17,LV:21,MT:18,NL:21,PL:23,PT:23,RO:21,SE:25,SI:22,SK:23")
+
+
+def vat_rates(raw: str) -> dict[str, int]:
+    """"FR:20,FI:25.5" → {"FR": 2000, "FI": 2550}: rates in basis points, so VAT stays integer cents.
+    A malformed entry stops the server at start rather than printing a wrong rate on invoices."""
+    rates = {}
+    for item in filter(None, (part.strip() for part in raw.split(","))):
+        country, _, rate = item.partition(":")
+        basis_points = round(float(rate) * 100)
+        if len(country.strip()) != 2 or not 0 <= basis_points <= 10_000:
+            raise RuntimeError(f"VAT_RATES: {item!r} is not COUNTRY:PERCENT")
+        rates[country.strip().upper()] = basis_points
+    return rates
+
+
 def database_url(raw: str) -> str:
     """Normalise a DATABASE_URL so SQLAlchemy uses psycopg 3 for PostgreSQL."""
     for prefix in ("postgres://", "postgresql://"):
@@ -155,9 +173,22 @@ def load(instance_path: str) -> dict:
         "STRIPE_TIMEOUT_SECONDS": _int("STRIPE_TIMEOUT_SECONDS", 30),
         "PAYMENT_RETRY_AFTER_SECONDS": _int("PAYMENT_RETRY_AFTER_SECONDS", 600),
         "CURRENCY": "usd",
+        # Invoices: the platform's legal details (printed on its commission invoices and as the
+        # marketplace on every invoice) and the VAT rate table (payments/vat.py applies the rules).
+        "PLATFORM_LEGAL_NAME": os.environ.get("PLATFORM_LEGAL_NAME", "Occlusa SAS"),
+        # Address lines separated by ";".
+        "PLATFORM_ADDRESS": os.environ.get("PLATFORM_ADDRESS", "12 rue des Dentellières;75002 Paris"),
+        "PLATFORM_COUNTRY": os.environ.get("PLATFORM_COUNTRY", "FR"),
+        "PLATFORM_VAT_NUMBER": os.environ.get("PLATFORM_VAT_NUMBER", "FR65912345675"),
+        "PLATFORM_REGISTRATION": os.environ.get("PLATFORM_REGISTRATION",
+                                                "SAS au capital de 10 000 € · RCS Paris 912 345 675"),
+        "PLATFORM_BILLING_EMAIL": os.environ.get("PLATFORM_BILLING_EMAIL", "billing@occlusa.local"),
+        "VAT_RATES": vat_rates(os.environ.get("VAT_RATES", EU_VAT_RATES)),
         # Case process deadlines (days).
         "ACCEPT_WITHIN_DAYS": _int("ACCEPT_WITHIN_DAYS", 5),
         "AUTO_COMPLETE_DAYS": _int("AUTO_COMPLETE_DAYS", 30),
+        # The designer is reminded this long before a case's due date (cases/deadlines.py).
+        "DUE_REMINDER_HOURS": _int("DUE_REMINDER_HOURS", 24),
         "PRO_MIN_REVIEWS": _int("PRO_MIN_REVIEWS", 3),
         # Captured money must leave escrow well inside Stripe's 90 days (README, "Escrow deadlines").
         "DELIVERY_GRACE_DAYS": _int("DELIVERY_GRACE_DAYS", 21),
@@ -175,7 +206,8 @@ def load(instance_path: str) -> dict:
         # "due soon" in the last QUEUE_DUE_SOON_PERCENT of its time. Disputes keep their own deadlines.
         "QUEUE_SERVICE_HOURS": {"profile": _int("SLA_PROFILE_HOURS", 24), "listing": _int("SLA_LISTING_HOURS", 24),
                                 "verification": _int("SLA_VERIFICATION_HOURS", 48),
-                                "violation": _int("SLA_VIOLATION_HOURS", 12)},
+                                "violation": _int("SLA_VIOLATION_HOURS", 12),
+                                "ticket": _int("SLA_TICKET_HOURS", 24)},
         "QUEUE_DUE_SOON_PERCENT": _int("QUEUE_DUE_SOON_PERCENT", 25),
         # The share of each staff member's decisions a second staff member reviews (moderation/quality.py).
         "QUALITY_SAMPLE_PERCENT": _int("QUALITY_SAMPLE_PERCENT", 5),
@@ -188,6 +220,28 @@ def load(instance_path: str) -> dict:
         "STRIKE_EXPIRY_DAYS": _int("STRIKE_EXPIRY_DAYS", 90),
         "STRIKES_SUGGEST_SUSPEND": _int("STRIKES_SUGGEST_SUSPEND", 3),
         "RATELIMIT_APPEAL": os.environ.get("RATELIMIT_APPEAL", "5 per minute;20 per hour"),
+        # Help centre and legal pages.
+        "RATELIMIT_HELP_VOTE": os.environ.get("RATELIMIT_HELP_VOTE", "10 per minute;60 per hour"),
+        "RATELIMIT_DATA_EXPORT": os.environ.get("RATELIMIT_DATA_EXPORT", "3 per hour;10 per day"),
+        # A data export ZIP can be downloaded this long, then its bytes are deleted by the sweep.
+        "EXPORT_KEEP_DAYS": _int("EXPORT_KEEP_DAYS", 7),
+        # Invoices and ledger entries are kept this long after the year they belong to ends
+        # (French Commercial Code, art. L123-22), also for a closed account.
+        "ACCOUNTING_RETENTION_YEARS": _int("ACCOUNTING_RETENTION_YEARS", 10),
+        # The operator of the platform, shown in the legal notice and the legal documents.
+        # The operator's name, address, VAT number and registration are the PLATFORM_* settings
+        # above (one identity on invoices and legal pages); these complete the legal notice.
+        "OPERATOR_LEGAL_FORM": os.environ.get("OPERATOR_LEGAL_FORM", "Société par actions simplifiée (SAS)"),
+        "OPERATOR_EMAIL": os.environ.get("OPERATOR_EMAIL", "legal@occlusa.local"),
+        # Without these, the operator is named as publication director and as its own host.
+        "OPERATOR_DIRECTOR": os.environ.get("OPERATOR_DIRECTOR", os.environ.get("PLATFORM_LEGAL_NAME", "Occlusa SAS")),
+        "HOST_NAME": os.environ.get("HOST_NAME", os.environ.get("PLATFORM_LEGAL_NAME", "Occlusa SAS")),
+        "HOST_ADDRESS": os.environ.get("HOST_ADDRESS", os.environ.get("PLATFORM_ADDRESS", "12 rue des Dentellières;75002 Paris")),
+        # Support desk: contact-form posts per address; a visitor's tickets waiting for their mailed link per
+        # e-mail address (a day); how long a visitor's signed ticket link opens the ticket.
+        "RATELIMIT_SUPPORT": os.environ.get("RATELIMIT_SUPPORT", "5 per minute;30 per hour"),
+        "SUPPORT_UNCONFIRMED_PER_EMAIL": _int("SUPPORT_UNCONFIRMED_PER_EMAIL", 3),
+        "SUPPORT_LINK_DAYS": _int("SUPPORT_LINK_DAYS", 90),
         # Web push.
         "VAPID_PUBLIC_KEY": os.environ.get("VAPID_PUBLIC_KEY") or None,
         "VAPID_PRIVATE_KEY": os.environ.get("VAPID_PRIVATE_KEY") or None,

@@ -67,7 +67,7 @@ def commit() -> None:
         fn, args, kwargs = db.session.info[_PENDING].pop(0)
         try:
             fn(*args, **kwargs)
-        except Exception:  # noqa: BLE001 - a failed side effect must not break the request
+        except Exception:  # a failed side effect must not break the request
             log.exception("side effect %s failed after commit", getattr(fn, "__name__", fn))
 
 

@@ -13,8 +13,13 @@ from accounts import tokens
 from accounts.passwords import DUMMY_HASH, hash_password, is_common, needs_rehash, verify_password
 from errors import DomainError
 from extensions import db
+from legal.operations import accept_current_terms
 from messaging.mail import public_link, send_mail
 from models.accounts import AccountStatus, StaffRole, StaffRoleGrant, User
+from models.legal import DataExport
+from models.messaging import NotificationPreference, PushSubscription
+from models.profiles import CatalogueImage, DesignerProfile
+from models.trust import SignInDevice
 from models.moderation import ViolationSource
 from models.types import utcnow
 from moderation.audit import record_action
@@ -59,6 +64,7 @@ def sign_up(*, email: str, password: str, display_name: str, hires: bool, design
                 is_client=hires, is_designer=designs, locale=locale)
     db.session.add(user)
     db.session.flush()
+    accept_current_terms(user)  # the box ticked on the form is this acceptance, of the versions in force
     send_confirmation(user)
     return user
 
@@ -215,6 +221,30 @@ def delete_account(user: User, *, password: str) -> None:
     user.password_hash = hash_password(secrets.token_urlsafe(32))  # no one can log in again
     user.session_version += 1
     user.roles.clear()
+    _erase_personal_data(user)
+
+
+def _erase_personal_data(user: User) -> None:
+    """What closing an account erases at once (the privacy policy states the same list).
+
+    Kept, because others or the law rely on them: cases and their threads (the other party's
+    record), reviews (under "Deleted account"), issued invoices and ledger entries (with the
+    name printed on them, for ACCOUNTING_RETENTION_YEARS), the audit log and moderation records.
+    """
+    profile = db.session.scalar(sa.select(DesignerProfile).where(DesignerProfile.user_id == user.id))
+    if profile is not None:
+        profile.real_name = profile.tax_id = profile.headline = profile.bio = ""
+        profile.experience = profile.education = ""
+        profile.skills, profile.software, profile.approved_snapshot = [], [], None
+        profile.rejection_note = None
+    now = utcnow()
+    for image in db.session.scalars(sa.select(CatalogueImage).where(CatalogueImage.owner_id == user.id)):
+        image.data, image.thumb = b"", b""
+        image.removed_at = image.removed_at or now
+    # Sign-in networks go too: they serve to link accounts run by one person, and a closed
+    # account runs nothing (a terminated one, closed by staff, keeps them).
+    for model in (PushSubscription, NotificationPreference, DataExport, SignInDevice):
+        db.session.execute(sa.delete(model).where(model.user_id == user.id))
 
 
 def change_display_name(user: User, *, name: str) -> None:

@@ -56,13 +56,23 @@ def read_reset_token(token: str, load_user) -> User:
     return user
 
 
-def _load(purpose: str, token: str, max_age: int) -> dict:
+def dump_signed(purpose: str, data) -> str:
+    """A signed, timestamped token of `data` for one purpose (a token of one purpose opens no other)."""
+    return _serializer(purpose).dumps(data)
+
+
+def load_signed(purpose: str, token: str, max_age: int):
+    """The data of a token made by dump_signed; raises TokenInvalid when tampered with or older than max_age."""
     try:
-        data = _serializer(purpose).loads(token, max_age=max_age)
+        return _serializer(purpose).loads(token, max_age=max_age)
     except SignatureExpired as exc:
         raise TokenInvalid(expired=True) from exc
     except BadSignature as exc:
         raise TokenInvalid() from exc
+
+
+def _load(purpose: str, token: str, max_age: int) -> dict:
+    data = load_signed(purpose, token, max_age)
     if not isinstance(data, dict) or "uid" not in data:
         raise TokenInvalid()
     return data

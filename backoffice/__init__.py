@@ -34,6 +34,7 @@ def init_backoffice(app: Flask) -> Admin:
     from backoffice.macros_views import MacrosView
     from backoffice.queues import ListingQueueView, ProfileQueueView
     from backoffice.search_views import SearchView, may_search
+    from backoffice.support_views import SupportDeskView
     from backoffice.views import DashboardView
     from backoffice.violations_views import ViolationsView
 
@@ -50,6 +51,7 @@ def init_backoffice(app: Flask) -> Admin:
     admin.add_view(VerificationQueueView())
     admin.add_view(ViolationsView())
     admin.add_view(AppealsView())
+    admin.add_view(SupportDeskView())
     admin.add_view(AccountsView())
     admin.add_view(SearchView())
     admin.add_view(AuditLogView())

@@ -7,7 +7,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from moderation.audit_areas import MODERATION, RESOLUTION, STAFF, VERIFICATION, prefix_of
+from moderation.audit_areas import MODERATION, RESOLUTION, STAFF, SUPPORT, VERIFICATION, prefix_of
 
 # Action code → what the actor did, as the end of "<actor> <sentence>".
 ACTION_WORDS = {
@@ -82,21 +82,28 @@ ACTION_WORDS = {
     "macro.updated": _l("edited the canned response"),
     "macro.retired": _l("retired the canned response"),
     "quality.reviewed": _l("reviewed a sampled decision of another staff member"),
+    "ticket.filed": _l("filed a support ticket"),
+    "ticket.confirmed": _l("confirmed the address of a support ticket filed signed out"),
+    "ticket.user_replied": _l("answered on the support ticket"),
+    "ticket.replied": _l("answered the support ticket"),
+    "ticket.solved": _l("marked the support ticket solved"),
+    "ticket.assigned": _l("gave the support ticket to a staff member"),
+    "ticket.file_read": _l("opened a file sent with a support ticket"),
 }
 
 AREA_LABELS = {MODERATION: _l("Moderation"), VERIFICATION: _l("Identity verification"),
-               RESOLUTION: _l("Resolution centre"), STAFF: _l("Staff and other")}
+               RESOLUTION: _l("Resolution centre"), SUPPORT: _l("Support desk"), STAFF: _l("Staff and other")}
 
 OBJECT_LABELS = {
     "DesignerProfile": _l("Designer profile"), "Listing": _l("Listing"), "Violation": _l("Violation"),
     "User": _l("Account"), "VerificationSubmission": _l("Identity verification"), "Dispute": _l("Dispute"),
     "Case": _l("Case"), "StoredFile": _l("File"), "ShareLink": _l("Share link"), "Invoice": _l("Invoice"),
     "ConnectedAccount": _l("Payout account"), "CannedResponse": _l("Canned response"), "Appeal": _l("Appeal"),
-    "AuditEntry": _l("Decision (audit entry)"),
+    "AuditEntry": _l("Decision (audit entry)"), "SupportTicket": _l("Support ticket"),
 }
 
 ROLE_LABELS = {"moderator": _l("moderator"), "verifier": _l("verifier"), "resolution_agent": _l("resolution agent"),
-               "admin": _l("admin")}
+               "support": _l("support"), "admin": _l("admin")}
 
 # Object type → (back-office endpoint, its id argument). A link is shown only if its page opens for the viewer.
 OBJECT_PAGES = {
@@ -108,6 +115,7 @@ OBJECT_PAGES = {
     "VerificationSubmission": ("verifications.detail", "submission_id"),
     "Dispute": ("resolution.detail", "dispute_id"),
     "CannedResponse": ("macros.edit", "macro_id"),
+    "SupportTicket": ("support_desk.detail", "ticket_id"),
 }
 
 SHORT = 60  # characters of a value shown in a diff cell

@@ -21,6 +21,7 @@ QUEUE_FIGURES: list[str] = [
     "backoffice.kyc_views:queue_figures",
     "backoffice.violations_views:queue_figures",
     "backoffice.appeals_views:queue_figures",
+    "backoffice.support_views:queue_figures",
     "backoffice.disputes_views:queue_figures",
     "backoffice.chargebacks_views:queue_figures",
     "backoffice.views:payment_figures",

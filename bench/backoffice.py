@@ -3,7 +3,7 @@
     .venv/bin/python bench/backoffice.py [--items 10000] [--audit 100000] [--requests 200] [--threads 4]
 
 Seeds its own temporary SQLite database in bulk: `--items` waiting items in each queue (profiles,
-listings, identity verifications, violations, disputes) and `--audit` audit entries (decisions of
+listings, identity verifications, violations, disputes, support tickets) and `--audit` audit entries (decisions of
 ten staff members over the last 60 days, and other actions), then serves the app with werkzeug
 in a thread as an admin who passed the second factor, and prints requests per second and latency
 percentiles of each page next to the bare endpoint of the same run. Prints figures; asserts nothing
@@ -49,6 +49,7 @@ def seed(items: int, audit: int) -> None:
     from models.listings import Listing
     from models.moderation import AuditEntry, Violation
     from models.profiles import DesignerProfile
+    from models.support import SupportTicket, TicketMessage
     from models.types import utcnow
     from models.verification import VerificationSubmission
     from moderation.figures import DECISION_ACTIONS
@@ -90,6 +91,14 @@ def seed(items: int, audit: int) -> None:
          "answer_due_at": ago[n - 1] + timedelta(days=5), "previous_case_state": "delivered",
          "state": rng.choice([DisputeState.open, DisputeState.awaiting_ruling]),
          "opened_at": ago[n - 1]} for n in designers])
+    # Support tickets: every other one from a signed-out visitor (no account), each with its first message.
+    db.session.execute(sa.insert(SupportTicket), [
+        {"id": n, "user_id": items + n if n % 2 else None, "email": f"user{items + n}@bench.local",
+         "signed_in": bool(n % 2), "locale": "en", "topic": "payments", "subject": f"Payout {n} not arrived",
+         "status": "open", "created_at": ago[n - 1], "waiting_since": ago[n - 1]} for n in designers])
+    db.session.execute(sa.insert(TicketMessage), [
+        {"ticket_id": n, "author_id": items + n if n % 2 else None, "from_staff": False,
+         "body": "My payout has not reached my bank.", "created_at": ago[n - 1]} for n in designers])
     staff_ids = list(range(2 * items + 1, 2 * items + 1 + STAFF))
     db.session.execute(sa.insert(User), [
         {"id": n, "email": f"staff{n}@bench.local", "password_hash": password, "display_name": f"Staff {n}",
@@ -159,6 +168,7 @@ def main() -> None:
                  ("listing reviews", "/backoffice/reviews/listings/"),
                  ("verifications", "/backoffice/verifications/"),
                  ("violations", "/backoffice/violations/"),
+                 ("support desk", "/backoffice/support/"),
                  ("disputes", "/backoffice/resolution/"),
                  ("account page", "/backoffice/accounts/1"),  # a designer with an item in every queue
                  ("figures", "/backoffice/figures/"),

@@ -15,6 +15,11 @@ designer's acceptance (the capture):
 * A disputed case shows `escrow_limit_at` (acceptance + 90 days): the date by which the
   resolution centre must have ruled (refund, pay, or split).
 
+The promised delivery (`due_at`) is the listing's turnaround in business days (Monday to
+Friday) counted from acceptance, at the time of day of the acceptance; both sides see it with a
+countdown, a case past it without a delivery is late, and the designer is reminded
+DUE_REMINDER_HOURS (24) before it (or half-way through a shorter turnaround).
+
 Every captured payment therefore leaves escrow by day 75, or by the ruling of a dispute
 opened at the latest on day 45. Each sweep re-checks the state under the case's row lock,
 so running it twice, or while a user acts on the same case, changes nothing twice.
@@ -40,6 +45,7 @@ DEFAULTS = {
     "UNDELIVERED_LIMIT_DAYS": 45,
     "ESCROW_RELEASE_DAYS": 75,
     "ESCROW_LIMIT_DAYS": 90,
+    "DUE_REMINDER_HOURS": 24,
 }
 
 
@@ -73,6 +79,24 @@ def auto_complete_at(case: Case, delivered_at: datetime) -> datetime:
     if case.accepted_at is not None:
         due = min(due, case.accepted_at + timedelta(days=_days("ESCROW_RELEASE_DAYS")))
     return due
+
+
+def due_at(accepted_at: datetime, turnaround_days: int) -> datetime:
+    """`turnaround_days` business days after `accepted_at`: Saturdays and Sundays are not counted
+    (an acceptance on a Friday with one day's turnaround is due on Monday, same time)."""
+    due, left = accepted_at, max(0, turnaround_days)
+    while left:
+        due += timedelta(days=1)
+        if due.weekday() < 5:
+            left -= 1
+    return due
+
+
+def due_reminder_at(accepted_at: datetime, due: datetime) -> datetime:
+    """DUE_REMINDER_HOURS before the due date, but never in the first half of the turnaround (a
+    one-day case is not reminded the minute it is accepted)."""
+    reminder = due - timedelta(hours=int(current_app.config.get("DUE_REMINDER_HOURS", DEFAULTS["DUE_REMINDER_HOURS"])))
+    return max(reminder, accepted_at + (due - accepted_at) / 2)
 
 
 # -- sweeps: each takes `now`, applies what is due, returns how many cases it moved ----------
@@ -112,6 +136,22 @@ def escalate_undelivered(now: datetime) -> int:
     return _apply(sa.select(Case.id).where(Case.state == CaseState.in_progress,
                                            Case.undelivered_limit_at <= now),
                   lambda case: open_dispute(case, actor=None, reason="not_delivered", statement=statement, now=now))
+
+
+def remind_due_soon(now: datetime) -> int:
+    """Cases in progress, not yet delivered, whose reminder time has come: the designer is told
+    when the case is due (in-app, by mail and push as they chose). Each case is reminded once."""
+    from cases.notices import due_soon
+
+    def remind(case: Case) -> None:
+        case = db.session.get(Case, case.id, with_for_update=True, populate_existing=True)
+        if case.due_reminder_at is None or case.due_reminder_at > now or case.state != CaseState.in_progress:
+            return
+        case.due_reminder_at = None
+        if case.last_delivered_at is None:
+            due_soon(case)
+
+    return _apply(sa.select(Case.id).where(Case.state == CaseState.in_progress, Case.due_reminder_at <= now), remind)
 
 
 def _apply(ids_query, act) -> int:

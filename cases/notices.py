@@ -32,6 +32,7 @@ _TITLES = {
     "case_expired": lambda ref, title: _l("Case request %(ref)s expired", ref=ref, title=title),
     "case_resolved": lambda ref, title: _l("The dispute on case %(ref)s was resolved", ref=ref, title=title),
     "review_received": lambda ref, title: _l("You received a review on case %(ref)s", ref=ref, title=title),
+    "case_due_soon": lambda ref, title: _l("Case %(ref)s is due soon", ref=ref, title=title),
 }
 
 _BODIES = {
@@ -71,6 +72,15 @@ def announce(case: Case, action: str, event: CaseEvent, notice: str | None, *, a
 
 def review_received(case: Case, subject) -> None:
     _notify(subject, "review_received", case)
+
+
+def due_soon(case: Case) -> None:
+    """Remind the designer of the promised delivery (the client sees the countdown on the case)."""
+    when = case.due_at
+    body = LazyString(lambda: _("Deliver by %(date)s UTC, as the listing's turnaround promised.",
+                                date=when.strftime("%Y-%m-%d %H:%M")))
+    notify(case.designer, "case_due_soon", title=_TITLES["case_due_soon"](case.reference, case.listing_title),
+           body=body, url=case_url(case), case_id=case.id)
 
 
 def _notify(user, notice: str, case: Case) -> None:

@@ -49,10 +49,6 @@ PARAMETERS = {
 }
 
 
-def tooth_name(number: str) -> str:
-    return str(_l("Tooth %(n)s", n=number))
-
-
 def arch_of(tooth: str) -> str:
     return "upper" if tooth[0] in ARCHES["upper"] else "lower"
 

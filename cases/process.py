@@ -133,7 +133,7 @@ def apply_action(case: Case, action: str, *, actor: User | None, now: datetime |
     if transition.money:
         money = getattr(escrow, transition.money)
         money(case, **({"refund_cents": params["refund_cents"]} if transition.money == "settle" else {}))
-        if transition.money in ("pay_out", "settle"):
+        if transition.money in ("pay_out", "settle", "refund"):  # a refund after capture: invoice + credit note
             from payments.invoices import render_case_invoices
 
             enqueue(render_case_invoices, case.id)  # after the commit, with the money it records
@@ -199,7 +199,9 @@ def _accept(case: Case, now: datetime, **_params):
     case.late_cancel_from = deadlines.late_cancel_from(now)
     case.undelivered_limit_at = deadlines.undelivered_limit_at(now)
     case.escrow_limit_at = deadlines.escrow_limit_at(now)
-    return None, {}
+    case.due_at = deadlines.due_at(now, case.turnaround_days)
+    case.due_reminder_at = deadlines.due_reminder_at(now, case.due_at)
+    return None, {"due_at": case.due_at.isoformat()}
 
 
 def _with_reason(required: bool):
@@ -209,6 +211,7 @@ def _with_reason(required: bool):
             raise DomainError(_l("Please give a reason."), field="reason")
         case.accept_by = None
         case.auto_complete_at = None
+        case.due_reminder_at = None
         return reason or None, {}
     return fields
 
@@ -225,6 +228,7 @@ def _deliver(case: Case, now: datetime, *, note: str = "", files=(), **_params):
         db.session.add(CaseFile(case_id=case.id, file_id=stored.id, role=CaseFileRole.delivery,
                                 delivery_id=delivery.id, added_at=now))
     case.last_delivered_at = now
+    case.due_reminder_at = None
     case.auto_complete_at = deadlines.auto_complete_at(case, now)
     return note or None, {"delivery": number, "files": [f.id for f in files]}
 

@@ -13,8 +13,9 @@ from cases import notices
 from errors import DomainError, InvalidTransition, NotFound
 from extensions import db
 from models.accounts import User
-from models.cases import Case, CaseState, Review
+from models.cases import SUB_RATINGS, Case, CaseState, ClinicalOutcome, Review
 from models.moderation import ViolationSource
+from models.types import utcnow
 from moderation.contact_filter import screen_text
 
 # Reviews open once the money has left escrow: after completion, or after a ruling.
@@ -32,10 +33,14 @@ def can_review(case: Case, user: User | None) -> bool:
             and user.id in (case.client_id, case.designer_id) and review_by(case, user) is None)
 
 
-def post_review(case: Case, *, actor: User, stars: int, text: str = "") -> Review:
-    """Rate the other party of a completed case. Raises NotFound for a non-party,
-    InvalidTransition before completion or for a second review, DomainError for bad stars
-    or text, ContactDetailsRefused for contact details in the text."""
+def post_review(case: Case, *, actor: User, stars: int, text: str = "",
+                sub_ratings: dict[str, int | None] | None = None) -> Review:
+    """Rate the other party of a completed case; the client may also rate the design's fit,
+    margins/contacts, aesthetics and communication (SUB_RATINGS, each 1–5, optional).
+
+    Raises NotFound for a non-party, InvalidTransition before completion or for a second
+    review, DomainError for bad stars, sub-ratings or text, ContactDetailsRefused for
+    contact details in the text."""
     case = db.session.execute(sa.select(Case).where(Case.id == case.id).with_for_update()).scalar_one()
     if actor.id not in (case.client_id, case.designer_id):
         raise NotFound(_l("This case does not exist."))
@@ -50,9 +55,17 @@ def post_review(case: Case, *, actor: User, stars: int, text: str = "") -> Revie
         raise DomainError(_l("A review is at most %(n)d characters.", n=MAX_REVIEW_CHARS), field="text")
     screen_text({"text": text}, author=actor, source=ViolationSource.review, source_ref=f"case:{case.id}")
     about_designer = actor.id == case.client_id
+    dental = {name: value for name, value in (sub_ratings or {}).items() if value is not None}
+    if any(name not in SUB_RATINGS for name in dental):
+        raise DomainError(_l("Unknown rating."))
+    if dental and not about_designer:
+        raise DomainError(_l("Only the client rates the design."))
+    for name, value in dental.items():
+        if not isinstance(value, int) or not 1 <= value <= 5:
+            raise DomainError(_l("Choose from 1 to 5 stars."), field=name)
     subject_id = case.designer_id if about_designer else case.client_id
     review = Review(case_id=case.id, author_id=actor.id, subject_id=subject_id, about_designer=about_designer,
-                    stars=stars, text=text)
+                    stars=stars, text=text, **{f"{name}_stars": value for name, value in dental.items()})
     db.session.add(review)
     db.session.flush()
     if about_designer:
@@ -66,9 +79,33 @@ def post_review(case: Case, *, actor: User, stars: int, text: str = "") -> Revie
     return review
 
 
+def record_outcome(review: Review, *, actor: User, outcome: ClinicalOutcome, now=None) -> Review:
+    """The client records how the design did in the mouth: seated as designed, adjusted, or
+    remade. Once per review; it feeds the designer's figures.
+
+    Raises NotFound (not the client author of a review about the designer), InvalidTransition
+    (already recorded)."""
+    review = db.session.execute(sa.select(Review).where(Review.id == review.id).with_for_update()).scalar_one()
+    if review.author_id != actor.id or not review.about_designer:
+        raise NotFound(_l("This review does not exist."))
+    if review.outcome is not None:
+        raise InvalidTransition(_l("The clinical outcome is already recorded."))
+    review.outcome, review.outcome_at = ClinicalOutcome(outcome), now or utcnow()
+    db.session.flush()
+    return review
+
+
 def reviews_of(user_id: int, *, about_designer: bool = True, limit: int = 20) -> list[Review]:
     """The latest reviews about an account (designer profiles show these)."""
     return list(db.session.scalars(sa.select(Review).where(Review.subject_id == user_id,
                                                           Review.about_designer == about_designer)
+                                   .options(selectinload(Review.author))
+                                   .order_by(Review.created_at.desc()).limit(limit)))
+
+
+def listing_reviews(listing_id: int, *, limit: int = 10) -> list[Review]:
+    """The latest client reviews of cases ordered from one listing (its page shows them)."""
+    return list(db.session.scalars(sa.select(Review).join(Case, Case.id == Review.case_id)
+                                   .where(Case.listing_id == listing_id, Review.about_designer.is_(True))
                                    .options(selectinload(Review.author))
                                    .order_by(Review.created_at.desc()).limit(limit)))

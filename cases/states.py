@@ -26,9 +26,5 @@ STATE_BADGES = {
 }
 
 
-def state_label(state: CaseState | None) -> str:
-    return str(STATE_LABELS[state]) if state is not None else ""
-
-
 def state_badge(state: CaseState) -> str:
     return STATE_BADGES.get(state, "")

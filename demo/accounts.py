@@ -5,6 +5,7 @@ from accounts.operations import find_by_email, grant_staff_roles
 from accounts.passwords import hash_password
 from demo.seed import DEMO_PASSWORD
 from extensions import db
+from legal.operations import accept_current_terms
 from models.accounts import StaffRole, User
 from models.types import utcnow
 
@@ -18,6 +19,7 @@ DEMO_ACCOUNTS = [
     ("moderator@demo.occlusa.com", "Maya (moderation)", False, False, [StaffRole.moderator]),
     ("verifier@demo.occlusa.com", "Victor (verification)", False, False, [StaffRole.verifier]),
     ("agent@demo.occlusa.com", "Rita (resolution centre)", False, False, [StaffRole.resolution_agent]),
+    ("support@demo.occlusa.com", "Sam (support desk)", False, False, [StaffRole.support]),
     ("admin@demo.occlusa.com", "Adam (admin)", False, False, [StaffRole.admin]),
 ]
 
@@ -40,6 +42,7 @@ def seed_accounts() -> list[str]:
                         is_designer=designs, email_confirmed_at=utcnow(), locale="en")
             db.session.add(user)
             db.session.flush()
+            accept_current_terms(user)  # as if they had ticked the box at sign-up
             lines.append(f"account {email}")
         if roles:
             grant_staff_roles(user, roles, actor=None)

@@ -13,6 +13,7 @@ from accounts.passwords import hash_password
 from demo.accounts import demo_user
 from demo.seed import DEMO_PASSWORD
 from extensions import db
+from legal.operations import accept_current_terms
 from listings import operations as listing_ops
 from listings.pricing import Tier
 from models.accounts import User
@@ -192,6 +193,7 @@ def seed_catalogue() -> list[str]:
                         is_client=False, is_designer=True, email_confirmed_at=utcnow(), locale="en")
         db.session.add(newcomer)
         db.session.flush()
+        accept_current_terms(newcomer)
         lines.append(f"account {newcomer.email}")
     line = _designer_profile(newcomer, dict(PROFILES["designer@demo.occlusa.com"], real_name="Tomás Novak",
                                             country="CZ", tax_id="CZ12345678",

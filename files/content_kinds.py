@@ -149,6 +149,15 @@ def accept_stream(pieces: Iterable[bytes], filename: str, kind: FileKind) -> tup
     return accept(head, filename, kind), itertools.chain(taken, iterator)
 
 
+def family_of(content_type: str, filename: str) -> str:
+    """The family a stored type and a name stand for (several families share octet-stream)."""
+    families = {family for family, served in CONTENT_TYPES.items() if served == content_type}
+    if len(families) == 1:
+        return families.pop()
+    promised = _NAME_FAMILIES.get(PurePosixPath(filename.lower()).suffix, set()) & families
+    return promised.pop() if len(promised) == 1 else "data"
+
+
 def served_type(content_type: str | None) -> str:
     """The type a stored file is sent as: its own when it is one of ours, else octet-stream
     (rows stored before this check kept the browser's word, e.g. text/html)."""

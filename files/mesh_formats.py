@@ -108,7 +108,7 @@ class _LineReader(ABC):
     def parse_block(self, block: bytes) -> None:
         """Read a block of whole lines (each text format knows its own)."""
 
-    def finish(self) -> None:
+    def finish(self) -> None:  # noqa: B027 - an optional hook: only some formats check at the end
         """Checks once every byte has been read."""
 
 

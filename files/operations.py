@@ -22,6 +22,7 @@ from flask_babel import lazy_gettext as _l
 from errors import DomainError, InvalidTransition
 from extensions import commit, db
 from files import content_kinds, crypto
+from files.embedded_text import FileText, screen_file_text
 from files.locks import lock_file
 from files.meshes import MeshInspector, mesh_format
 from files.permissions import can_delete, ensure
@@ -82,14 +83,16 @@ def store_file(stream: Iterable[bytes], *, owner: User, filename: str, kind: Fil
 
     Memory stays flat: the stream is read, hashed, inspected and encrypted piece by piece.
     What the file is comes from its first bytes (content_kinds), never from the sender.
-    Raises ContentRefused when they are not what `kind` accepts, DomainError when the
-    stream exceeds UPLOAD_LIMIT_BYTES (nothing is kept either way).
+    Raises ContentRefused when they are not what `kind` accepts (ContactDetailsInFile when
+    the text inside the file carries contact details), DomainError when the stream exceeds
+    UPLOAD_LIMIT_BYTES (nothing is kept either way).
     """
     name = clean_filename(filename)
     content, stream = content_kinds.accept_stream(stream, name, kind)
     limit = current_app.config["UPLOAD_LIMIT_BYTES"]
     key, data_key, prefix = new_storage_key(), crypto.new_data_key(), crypto.new_nonce_prefix()
     inspector = MeshInspector(name) if mesh_format(name) else None
+    text = FileText(content.family)
     size = 0
 
     def observed(digest: BackgroundSha256) -> Iterator[bytes]:
@@ -102,6 +105,7 @@ def store_file(stream: Iterable[bytes], *, owner: User, filename: str, kind: Fil
             digest.update(piece)
             if inspector is not None:
                 inspector.feed(piece)
+            text.feed(piece)
             yield piece
 
     storage = get_storage()
@@ -109,6 +113,7 @@ def store_file(stream: Iterable[bytes], *, owner: User, filename: str, kind: Fil
         write_behind(partial(storage.write, key), crypto.ChunkCipher(data_key, prefix).encrypt(observed(digest)))
         sha256 = digest.hexdigest()
     undo_on_rollback(storage.delete, key)
+    screen_file_text(text.texts(), filename=name, author=owner)
     stored = register_file(owner=owner, name=name, kind=kind, content_type=content.content_type, key=key,
                            data_key=data_key, prefix=prefix, size=size, sha256=sha256,
                            mesh=inspector.result() if inspector is not None else None)

@@ -42,5 +42,5 @@ def _undo(session: Session, previous_transaction) -> None:
     for fn, args in reversed(session.info.pop(_UNDO, [])):
         try:
             fn(*args)
-        except Exception:  # noqa: BLE001 - a failed clean-up must not hide the original error
+        except Exception:  # a failed clean-up must not hide the original error
             log.exception("undoing storage write %s%r failed", getattr(fn, "__name__", fn), args)

@@ -25,6 +25,7 @@ from flask_babel import lazy_gettext as _l
 from errors import DomainError, InvalidTransition, NotFound, PermissionDenied
 from extensions import after_commit, commit, db
 from files import content_kinds, crypto, operations
+from files.embedded_text import FileText, screen_file_text
 from files.locks import lock_upload
 from files.meshes import MeshInspector, mesh_format
 from files.pipeline import BackgroundSha256, BufferPool, write_behind
@@ -230,6 +231,9 @@ class _PartWriter:
         self.filled = len(pending)
         self.committed_chunks = (upload.received_bytes - self.filled) // upload.chunk_size
         self.next_part = (len(upload.parts) + 1, upload.stored_bytes)  # (number, ciphertext offset)
+        # The text inside the file, read from the parts this request cuts: the head with the
+        # first part, the tail with the last (contact details are refused at upload).
+        self.text: FileText | None = None
 
     def plain_parts(self, source: BinaryIO | Iterable[bytes]) -> Iterator[_Part]:
         """Each whole part, and the last one once the final declared byte is in. A source that
@@ -256,7 +260,9 @@ class _PartWriter:
         upload, head_bytes = self.upload, content_kinds.HEAD_BYTES
         if self.next_part[0] == 1 and (self.filled >= head_bytes or upload.received_bytes == upload.declared_size):
             head = bytes(self.buffer[:min(self.filled, head_bytes)])
-            upload.content_type = content_kinds.accept(head, upload.filename, upload.kind).content_type
+            content = content_kinds.accept(head, upload.filename, upload.kind)
+            upload.content_type = content.content_type
+            self.text = FileText(content.family)
 
     def _read_into_parts(self, stream: BinaryIO) -> Iterator[None]:
         """Read the stream straight into the part buffer (no piece objects, no copy); yield
@@ -301,13 +307,29 @@ class _PartWriter:
                     yield
 
     def _cut(self, chunks: int) -> _Part:
-        """Hand the filled buffer over as a part and go on in a fresh one."""
+        """Hand the filled buffer over as a part and go on in a fresh one; its text is
+        screened first (the part is not stored yet)."""
+        self._screen_text()
         number, offset = self.next_part
         part = _Part(number, offset, self.committed_chunks, chunks, self.buffer, self.filled)
         self.next_part = (number + 1, offset + self.filled + chunks * crypto.TAG_BYTES)
         self.committed_chunks += chunks
         self.buffer, self.filled = _PART_BUFFERS.take(len(part.plaintext)), 0
         return part
+
+    def _screen_text(self) -> None:
+        """Screen the text of the file's first part, and of the last one it ends with.
+        Raises ContactDetailsInFile."""
+        upload = self.upload
+        last = upload.received_bytes == upload.declared_size
+        if self.next_part[0] != 1 and not last:
+            return
+        if self.text is None:  # a later request: only the file's kind is needed
+            self.text = FileText(content_kinds.family_of(upload.content_type, upload.filename))
+        self.text.feed(memoryview(self.buffer)[:self.filled])
+        screen_file_text(self.text.texts(), filename=upload.filename,
+                         author=db.session.get(User, upload.owner_id))
+        self.text = FileText(self.text.family)
 
     def store_parts(self, parts: Iterable[_Part]) -> list[tuple[str, int]]:
         """Seal and store each part; return (part id, ciphertext bytes) in order."""

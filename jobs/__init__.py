@@ -43,6 +43,6 @@ def _dispatch(func: Callable[..., Any], args: tuple, kwargs: dict) -> None:
         return
     try:
         func(*args, **kwargs)
-    except Exception:  # noqa: BLE001 - an inline job failing must not undo the request's work
+    except Exception:  # an inline job failing must not undo the request's work
         db.session.rollback()
         log.exception("inline job %s failed", getattr(func, "__qualname__", func))

@@ -31,6 +31,8 @@ SWEEPS: list[str] = [
     "cases.deadlines:expire_requests",
     "cases.deadlines:auto_complete_delivered",
     "cases.deadlines:escalate_undelivered",
+    "offers.operations:expire_offers",
+    "cases.deadlines:remind_due_soon",
     "messaging.digest:send_due_digests",
     "messaging.mail:resend_unsent_mails",
     "disputes.deadlines:open_missing_disputes",
@@ -38,6 +40,8 @@ SWEEPS: list[str] = [
     "disputes.deadlines:escalate_near_limit",
     "disputes.evidence_requests:flag_overdue_requests",
     "payments.reconciliation:reconcile_payments",
+    "legal.exports:sweep_expired_exports",
+    "support.operations:drop_unconfirmed_tickets",
 ]
 
 
@@ -52,7 +56,7 @@ def run_sweeps(now: datetime | None = None) -> dict[str, int]:
         try:
             done[target] = int(func(now) or 0)
             commit()
-        except Exception:  # noqa: BLE001 - logged; the next sweep retries
+        except Exception:  # logged; the next sweep retries
             db.session.rollback()
             log.exception("sweep %s failed", target)
             done[target] = -1
@@ -139,7 +143,7 @@ def start_local_sweeper(app, every_seconds: int) -> None:
             with app.app_context():
                 try:
                     run_sweeps()
-                except Exception:  # noqa: BLE001 - the loop must outlive one bad run
+                except Exception:  # the loop must outlive one bad run
                     log.exception("local sweep failed")
                 finally:
                     db.session.remove()

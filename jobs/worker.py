@@ -27,6 +27,10 @@ class AppWorker(Worker):
             connection = kwargs.get("connection") or (queues[0].connection if isinstance(queues[0], Queue) else None)
             queues.insert(0, Queue(SWEEP_QUEUE, connection=connection) if connection else SWEEP_QUEUE)
         super().__init__(queues, *args, **kwargs)
+        # RQ raises the pool's socket timeout above its blocking wait for jobs, but connections
+        # the command line opened before (redis-py 8 gives them 5 s) keep theirs: the first idle
+        # wait longer than that ends in "Redis connection timeout, quitting". Drop them.
+        self.connection.connection_pool.reset()
 
     def work(self, *args, **kwargs):
         SweepTicker(self.connection).start()
@@ -47,6 +51,6 @@ class SweepTicker(threading.Thread):
             with self.app.app_context():
                 try:
                     enqueue_sweep(self.connection)
-                except Exception:  # noqa: BLE001 - Redis away for a moment: try on the next tick
+                except Exception:  # Redis away for a moment: try on the next tick
                     log.exception("could not enqueue the sweep")
             time.sleep(every - time.time() % every + 0.2)  # just past the next tick's start

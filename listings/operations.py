@@ -329,3 +329,54 @@ def private_client_named(name_or_email: str) -> User:
     if user is None or not user.is_client:
         raise DomainError(_l("No client account has this name or e-mail address."), field="private_client")
     return user
+
+
+def offer_listing(source: Listing, *, actor: User, client: User, draft: ListingDraft) -> Listing:
+    """The private listing that carries a custom offer's terms, sent for review, kept paused.
+
+    Made from `source`, the designer's approved listing of the same service: a new private
+    listing copies its approved text and pictures; an existing private listing for this client
+    in that subcategory takes the new terms (a re-review of an edit). It stays paused, so the
+    client cannot order it, until the client accepts the offer (open_offer_listing).
+    Raises NotFound (not the designer's approved listing), DomainError, ContactDetailsRefused.
+    """
+    if source.designer_id != actor.id or source.approved_snapshot is None or source.is_private:
+        raise NotFound(_l("This listing does not exist."))
+    existing = db.session.scalar(sa.select(Listing).where(
+        Listing.designer_id == actor.id, Listing.private_client_id == client.id,
+        Listing.category == draft.category, Listing.subcategory == draft.subcategory))
+    if existing is None:
+        listing = create_listing(actor, actor=actor, draft=draft, private_client=client)
+        _copy_approved_pictures(source, listing)
+    else:
+        listing = update_listing(existing, actor=actor, draft=draft)
+    listing.paused = True
+    entry = db.session.get(CatalogueEntry, listing.id)
+    if entry is not None:
+        entry.paused = True
+    return submit_listing(listing, actor=actor)
+
+
+def _copy_approved_pictures(source: Listing, target: Listing) -> None:
+    tokens = (source.approved_snapshot or {}).get("images", [])
+    originals = {i.token: i for i in db.session.scalars(
+        sa.select(CatalogueImage).where(CatalogueImage.token.in_(tokens or ["-"]))
+        .options(sa.orm.undefer(CatalogueImage.data), sa.orm.undefer(CatalogueImage.thumb)))}
+    for position, token in enumerate(t for t in tokens if t in originals):
+        image = originals[token]
+        db.session.add(CatalogueImage(token=secrets.token_urlsafe(16), owner_id=target.designer_id,
+                                      listing_id=target.id, purpose=ImagePurpose.listing,
+                                      content_type=image.content_type, width=image.width, height=image.height,
+                                      data=image.data, thumb=image.thumb, position=position))
+    db.session.flush()
+
+
+def open_offer_listing(listing: Listing) -> Listing:
+    """Unpause the private listing of an offer its client accepted (they order from it now)."""
+    listing = _locked(listing)
+    listing.paused = False
+    entry = db.session.get(CatalogueEntry, listing.id)
+    if entry is not None:
+        entry.paused = False
+    db.session.flush()
+    return listing

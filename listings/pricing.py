@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 
 from errors import DomainError
 from listings.rules import MAX_TIERS
+from payments.case_money import format_money
 from payments.fees import MINIMUM_ORDER_CENTS, client_price_for_earnings, platform_fee
 
 MAX_UNIT_PRICE_CENTS = 1_000_000  # $10,000 per unit: beyond that it is a typo
@@ -62,15 +63,16 @@ def normalise_tiers(entered: list[tuple[int, int]], *, min_quantity: int, basis:
                                  "the minimum quantity."), field="tiers")
         price = client_unit_price(cents, quantity) if basis == "earnings" else cents
         if price > MAX_UNIT_PRICE_CENTS:
-            raise DomainError(_l("A unit price above $10,000 is not accepted."), field="tiers")
+            raise DomainError(_l("A unit price above %(amount)s is not accepted.",
+                                  amount=format_money(MAX_UNIT_PRICE_CENTS)), field="tiers")
         if tiers and price >= tiers[-1].unit_price_cents:
             raise DomainError(_l("A tier for more units must have a lower unit price than the tier before."),
                               field="tiers")
         tiers.append(Tier(quantity, price))
     if cheapest_order_cents(tiers, min_quantity) < MINIMUM_ORDER_CENTS:
-        raise DomainError(_l("The cheapest possible order of this listing must be at least $%(min)s; "
+        raise DomainError(_l("The cheapest possible order of this listing must be at least %(min)s; "
                              "raise a price or the minimum quantity.",
-                             min=f"{MINIMUM_ORDER_CENTS / 100:.2f}"), field="tiers")
+                             min=format_money(MINIMUM_ORDER_CENTS)), field="tiers")
     return tiers
 
 
@@ -119,7 +121,3 @@ def unit_price_for(listing, quantity: int) -> int:
         raise DomainError(_l("This listing starts at %(n)d.", n=minimum), field="quantity")
     # The first tier starts at the minimum quantity, so some tier always applies.
     return [t for t in tiers if t.min_quantity <= quantity][-1].unit_price_cents
-
-
-def format_cents(cents: int) -> str:
-    return f"${cents / 100:,.2f}"

@@ -4,18 +4,20 @@ CatalogueEntry holds each approved listing flat; this module keeps it in step (p
 refresh_designer_entries) and queries it. Full text runs on PostgreSQL's tsvector (GIN
 expression index, 'simple' configuration) or SQLite's FTS5 (unicode61). Both get the same
 query built from the same terms — every word must appear, as a word or the start of one
-("crown" finds "crowns") — so the two databases answer the same ids for the same data.
+("crown" finds "crowns"), or one of its equivalents from the bilingual dental vocabulary
+(listings/vocabulary.py: "couronne" finds crowns, "e.max" finds emax, "zirconnia" finds
+zirconia) — so the two databases answer the same ids for the same data. Besides the listing's
+text, the designer's name and the category's labels in both languages are searched.
 A page costs a fixed number of SQL statements whatever its size: count, page, favourites.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
 from extensions import db
-from listings import pricing, taxonomy
+from listings import pricing, taxonomy, vocabulary
 from listings.visibility import public_condition
 from models.accounts import User
 from models.listings import CatalogueEntry, Favourite, Listing, PricingUnit
@@ -30,7 +32,8 @@ SORTS = ("relevance", "rating", "price", "turnaround")
 # PostgreSQL matches it to the GIN index all the same.
 DOCUMENT_SQL = ("to_tsvector('simple', coalesce(catalogue_entries.title, '') || ' ' || "
                 "coalesce(catalogue_entries.description, '') || ' ' || coalesce(catalogue_entries.skills, '') || ' ' "
-                "|| coalesce(catalogue_entries.software_names, ''))")
+                "|| coalesce(catalogue_entries.software_names, '') || ' ' || "
+                "coalesce(catalogue_entries.designer_names, '') || ' ' || coalesce(catalogue_entries.category_words, ''))")
 
 
 # --- keeping the catalogue in step with approvals ------------------------------------------
@@ -46,6 +49,8 @@ def publish_entry(listing: Listing, profile: DesignerProfile | None) -> Catalogu
     entry.skills = _profile_skills(profile)
     entry.software_names = " ".join(taxonomy.software_names(snap["software"]))
     entry.software_codes = "|" + "|".join(snap["software"]) + "|"
+    entry.designer_names = _designer_names(listing.designer_id)
+    entry.category_words = taxonomy.category_words(snap["category"], snap["subcategory"])
     entry.category, entry.subcategory = snap["category"], snap["subcategory"]
     entry.unit = PricingUnit(snap["unit"])
     entry.from_price_cents = pricing.from_price_cents(tiers)
@@ -66,12 +71,19 @@ def _profile_skills(profile: DesignerProfile | None) -> str:
     return " ".join(profile.approved_snapshot.get("skills", []))
 
 
+def _designer_names(designer_id: int) -> str:
+    """The names a client may search a designer by: their public display name."""
+    return db.session.scalar(sa.select(User.display_name).where(User.id == designer_id)) or ""
+
+
 def refresh_designer_entries(designer_id: int) -> int:
-    """Copy the designer's newly approved skills into each of their catalogue rows."""
+    """Copy the designer's newly approved skills and current name into each of their catalogue rows."""
     profile = db.session.scalar(sa.select(DesignerProfile).where(DesignerProfile.user_id == designer_id))
     entries = db.session.scalars(sa.select(CatalogueEntry).where(CatalogueEntry.designer_id == designer_id)).all()
+    names = _designer_names(designer_id)
     for entry in entries:
         entry.skills = _profile_skills(profile)
+        entry.designer_names = names
     db.session.flush()
     return len(entries)
 
@@ -128,24 +140,41 @@ class ResultPage(PageNumbers):
     total: int
     page: int
     per_page: int = PAGE_SIZE
-    terms: list[str] = field(default_factory=list)
+    terms: list[vocabulary.Term] = field(default_factory=list)
 
 
-def terms_of(text: str) -> list[str]:
-    """The words of a query, lower-cased, as both databases tokenise them (letters and digits)."""
-    return re.findall(r"[^\W_]+", text.lower())[:MAX_TERMS]
+def terms_of(text: str) -> list[vocabulary.Term]:
+    """The terms of a query with their equivalents; words are cut as both databases tokenise
+    them (letters and digits), so only those characters ever reach a query string."""
+    return vocabulary.expand(text, max_terms=MAX_TERMS)
 
 
-def _with_text_match(statement, terms: list[str]):
+def tsquery_text(terms: list[vocabulary.Term]) -> str:
+    """PostgreSQL: every term, each as any of its alternatives, the last word as a prefix.
+    Its parser keeps "e.max" as one lexeme where SQLite sees two words, so a phrase is also
+    asked for joined by a dot: both databases then find the same listings."""
+    def alternative(phrase: tuple[str, ...]) -> str:
+        words = " <-> ".join(f"'{w}'" for w in phrase[:-1]) + (" <-> " if len(phrase) > 1 else "")
+        spelled = f"({words}'{phrase[-1]}':*)"
+        return spelled + (f" | '{'.'.join(phrase)}':*" if len(phrase) > 1 else "")
+
+    return " & ".join("(" + " | ".join(alternative(p) for p in t.alternatives) + ")" for t in terms)
+
+
+def fts5_query_text(terms: list[vocabulary.Term]) -> str:
+    """SQLite FTS5: the same query, a phrase in quotes with a prefix star."""
+    return " AND ".join("(" + " OR ".join(f'"{" ".join(p)}"*' for p in t.alternatives) + ")" for t in terms)
+
+
+def _with_text_match(statement, terms: list[vocabulary.Term]):
     """The statement narrowed to entries holding every term, and a relevance (smaller ranks first)."""
     if db.engine.dialect.name == "postgresql":
-        tsquery = sa.func.to_tsquery("simple", " & ".join(f"'{t}':*" for t in terms))
+        tsquery = sa.func.to_tsquery("simple", tsquery_text(terms))
         document = sa.literal_column(DOCUMENT_SQL)
         return statement.where(document.op("@@")(tsquery)), -sa.func.ts_rank(document, tsquery)
     fts = sa.table("catalogue_fts", sa.column("rowid"), sa.column("rank"))
     matched = (sa.select(fts.c.rowid.label("listing_id"), fts.c.rank.label("rank"))
-               .where(sa.text("catalogue_fts MATCH :fts_query").bindparams(
-                   fts_query=" AND ".join(f'"{t}"*' for t in terms)))
+               .where(sa.text("catalogue_fts MATCH :fts_query").bindparams(fts_query=fts5_query_text(terms)))
                .subquery("fts"))
     return statement.join(matched, matched.c.listing_id == CatalogueEntry.listing_id), matched.c.rank
 
@@ -283,14 +312,19 @@ def favourite_cards(viewer: User, page: int = 1) -> ResultPage:
     return ResultPage(cards, total, max(page, 1))
 
 
-def designer_cards(designer_id: int, viewer: User | None) -> list[Card]:
-    """A designer's public listings for their profile page, cheapest first."""
+def designer_cards(designer_id: int, viewer: User | None, *, with_private: bool = False) -> list[Card]:
+    """A designer's public listings for their profile page, cheapest first; `with_private`
+    adds the live private listings made for the viewer (a conversation's side column)."""
+    viewer_id = viewer.id if viewer is not None and viewer.is_authenticated else None
+    audience = CatalogueEntry.private_client_id.is_(None)
+    if with_private and viewer_id is not None:
+        audience = sa.or_(audience, CatalogueEntry.private_client_id == viewer_id)
     statement = (sa.select(CatalogueEntry, DesignerProfile, User.display_name)
                  .join(DesignerProfile, DesignerProfile.user_id == CatalogueEntry.designer_id)
                  .join(User, User.id == CatalogueEntry.designer_id)
-                 .where(public_condition(), CatalogueEntry.designer_id == designer_id,
-                        CatalogueEntry.private_client_id.is_(None))
-                 .order_by(CatalogueEntry.from_price_cents, CatalogueEntry.listing_id))
+                 .where(public_condition(), CatalogueEntry.designer_id == designer_id, audience)
+                 .order_by(CatalogueEntry.private_client_id.is_(None), CatalogueEntry.from_price_cents,
+                           CatalogueEntry.listing_id))
     cards = [to_card(entry, profile, name) for entry, profile, name in db.session.execute(statement)]
     mark_favourites(cards, viewer)
     return cards

@@ -89,6 +89,22 @@ def subcategory_label(category: str, code: str) -> str:
     return str(entry[1].get(code, code)) if entry else code
 
 
+def category_words(category: str, subcategory: str) -> str:
+    """The category's and subcategory's labels in every language, for search: a French client
+    finds an English listing of "Inlays and onlays" by typing "inlays et onlays"."""
+    from flask import current_app
+    from flask_babel import force_locale
+
+    entry = CATEGORIES.get(category)
+    if entry is None:
+        return ""
+    labels = []
+    for language in current_app.config["LANGUAGES"]:
+        with force_locale(language):
+            labels += [str(entry[0]), str(entry[1].get(subcategory, ""))]
+    return " ".join(dict.fromkeys(label for label in labels if label))
+
+
 def software_names(codes: list[str]) -> list[str]:
     return [SOFTWARE[c] for c in codes if c in SOFTWARE]
 
@@ -99,12 +115,6 @@ def is_subcategory(category: str, subcategory: str) -> bool:
 
 def category_choices() -> list[tuple[str, str]]:
     return [(code, str(label)) for code, (label, _subs) in CATEGORIES.items()]
-
-
-def subcategory_choices() -> list[tuple[str, str]]:
-    """Every subcategory as "category/subcategory" (one select, grouped by category in the page)."""
-    return [(f"{cat}/{sub}", f"{label} — {sublabel}")
-            for cat, (label, subs) in CATEGORIES.items() for sub, sublabel in subs.items()]
 
 
 def software_choices() -> list[tuple[str, str]]:

@@ -6,11 +6,14 @@ from flask_babel import lazy_gettext as _l
 # name → label; the order is the settings grid's order.
 EVENTS: dict[str, object] = {
     "message_new": _l("New message"),
+    "offer_new": _l("Custom offer received"),
+    "offer_accepted": _l("Custom offer accepted"),
     "case_new": _l("New case request"),
     "case_accepted": _l("Case accepted"),
     "case_rejected": _l("Case rejected"),
     "case_delivered": _l("Case delivered"),
     "case_revision": _l("Revision requested"),
+    "case_due_soon": _l("Case due soon"),
     "case_completed": _l("Case completed"),
     "case_disputed": _l("Case disputed"),
     "dispute_message": _l("Message in a dispute"),
@@ -30,9 +33,9 @@ EVENTS: dict[str, object] = {
 }
 
 GROUPS: list[tuple[object, list[str]]] = [
-    (_l("Messages"), ["message_new"]),
+    (_l("Messages"), ["message_new", "offer_new", "offer_accepted"]),
     (_l("Cases"), ["case_new", "case_accepted", "case_rejected", "case_delivered", "case_revision",
-                   "case_completed", "case_disputed", "dispute_message", "case_cancelled", "case_expired",
+                   "case_due_soon", "case_completed", "case_disputed", "dispute_message", "case_cancelled", "case_expired",
                    "case_resolved", "evidence_requested", "evidence_answered"]),
     (_l("Reviews and payouts"), ["review_received", "payout_sent"]),
     (_l("Profile and listings"), ["listing_approved", "listing_rejected", "profile_approved",

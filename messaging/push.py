@@ -70,7 +70,7 @@ def _deliver(subscription: PushSubscription, payload: str) -> str:
             return "removed"
         log.warning("push to subscription %s failed: %s", subscription.id, exc.status_code or exc.message)
         return "failed"
-    except Exception:  # noqa: BLE001 - network trouble with one device must not stop the others
+    except Exception:  # network trouble with one device must not stop the others
         log.exception("push to subscription %s failed", subscription.id)
         return "failed"
     return "sent"

@@ -15,7 +15,9 @@ from sqlalchemy.exc import IntegrityError
 
 from extensions import db
 from models.accounts import User
+from models.cases import CaseEvent
 from models.messaging import Conversation, ConversationKind, Message, Participant
+from models.offers import CustomOffer
 
 
 def _add_participants(conversation: Conversation, user_ids: list[int]) -> None:
@@ -76,11 +78,14 @@ def general_conversation(a: User, b: User) -> Conversation | None:
 
 def open_general_conversation(a: User, b: User, *, listing_id: int | None = None,
                               subject: str | None = None) -> Conversation:
-    """The one general conversation between two people, created on first use."""
+    """The one general conversation between two people, created on first use; written to from
+    another listing, it takes that listing as its subject (what the talk is about now)."""
     conversation = _create_unique(
         sa.select(Conversation).where(Conversation.pair_key == pair_key(a.id, b.id)),
         lambda: Conversation(kind=ConversationKind.general, pair_key=pair_key(a.id, b.id),
                              listing_id=listing_id, subject=(subject or "")[:200] or None))
+    if listing_id is not None and conversation.listing_id != listing_id:
+        conversation.listing_id, conversation.subject = listing_id, (subject or "")[:200] or None
     _add_participants(conversation, [a.id, b.id])
     db.session.flush()
     return conversation
@@ -92,39 +97,39 @@ def open_general_conversation(a: User, b: User, *, listing_id: int | None = None
 class ThreadItem:
     """One line of a thread in time order: a message, or a case event (state change)."""
 
-    kind: str  # "message" | "event"
+    kind: str  # "message" | "event" | "offer"
     at: datetime
     message: Message | None = None
     event: Any = None
-
-
-def _case_event_model():
-    try:
-        from models.cases import CaseEvent
-    except ImportError:
-        return None, None
-    column = getattr(CaseEvent, "at", None) or getattr(CaseEvent, "created_at")
-    return CaseEvent, column
+    offer: CustomOffer | None = None
 
 
 def thread_items(conversation: Conversation, *, viewer: User, before: datetime | None = None,
                  limit: int = 50) -> list[ThreadItem]:
     """The `limit` latest items before `before`, oldest first: messages and, in a case thread,
-    the case's events, merged by time. The viewer must be allowed to read (checked by callers
+    the case's events (in a general conversation, its custom offers), merged by time. The viewer must be allowed to read (checked by callers
     with messaging.permissions.can_read_conversation); it is kept for per-reader rendering."""
     query = sa.select(Message).where(Message.conversation_id == conversation.id)
     if before is not None:
         query = query.where(Message.created_at < before)
     messages = db.session.scalars(query.order_by(Message.created_at.desc(), Message.id.desc()).limit(limit))
     items = [ThreadItem("message", m.created_at, message=m) for m in messages]
-    CaseEvent, at = _case_event_model()
-    if conversation.case_id is not None and CaseEvent is not None:
+    if conversation.case_id is not None:
         events = sa.select(CaseEvent).where(CaseEvent.case_id == conversation.case_id)
         if before is not None:
-            events = events.where(at < before)
-        for event in db.session.scalars(events.order_by(at.desc()).limit(limit)):
-            items.append(ThreadItem("event", getattr(event, at.key), event=event))
-    items.sort(key=lambda i: (i.at, 0 if i.kind == "event" else 1, i.message.id if i.message else 0), reverse=True)
+            events = events.where(CaseEvent.at < before)
+        for event in db.session.scalars(events.order_by(CaseEvent.at.desc()).limit(limit)):
+            items.append(ThreadItem("event", event.at, event=event))
+    if conversation.kind == ConversationKind.general:
+        # Custom offers show as cards among the messages (offers/ writes them).
+        offers = sa.select(CustomOffer).where(CustomOffer.conversation_id == conversation.id)
+        if before is not None:
+            offers = offers.where(CustomOffer.created_at < before)
+        for offer in db.session.scalars(offers.options(sa.orm.joinedload(CustomOffer.listing))
+                                        .order_by(CustomOffer.created_at.desc()).limit(limit)):
+            items.append(ThreadItem("offer", offer.created_at, offer=offer))
+    items.sort(key=lambda i: (i.at, 0 if i.kind == "event" else 1, i.message.id if i.message else 0,
+                              i.offer.id if i.offer else 0), reverse=True)
     return list(reversed(items[:limit]))
 
 

@@ -22,6 +22,7 @@ class StaffRole(enum.Enum):
     moderator = "moderator"                # reviews profiles, listings and violations
     verifier = "verifier"                  # decides identity verification (KYC)
     resolution_agent = "resolution_agent"  # rules on disputes
+    support = "support"                    # answers the support desk's tickets
     admin = "admin"                        # all of the above, plus staff management
 
 

@@ -107,6 +107,10 @@ class Case(db.Model):
     # Deadlines, applied by cases.deadlines (see its docstring for the 90-day rule).
     accept_by: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The promised delivery: `turnaround_days` business days after acceptance (cases.deadlines.due_at).
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When the designer is reminded of it; cleared once reminded or delivered.
+    due_reminder_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     late_cancel_from: Mapped[datetime | None] = mapped_column(UTCDateTime())
     undelivered_limit_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     escrow_limit_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -143,6 +147,17 @@ class Case(db.Model):
     @property
     def earnings_cents(self) -> int:
         return self.amount_cents - self.fee_cents
+
+    def is_late(self, now: datetime) -> bool:
+        """Past its due date with no delivery made yet (a delivery on time stays on time)."""
+        return (self.state == CaseState.in_progress and self.due_at is not None and self.last_delivered_at is None
+                and now > self.due_at)
+
+    @property
+    def delivered_late(self) -> bool:
+        """The first delivery came after the due date."""
+        first = self.deliveries[0].delivered_at if self.deliveries else None
+        return first is not None and self.due_at is not None and first > self.due_at
 
     @property
     def is_open(self) -> bool:
@@ -213,8 +228,24 @@ class Delivery(db.Model):
     __table_args__ = (sa.UniqueConstraint("case_id", "number"),)
 
 
+class ClinicalOutcome(enum.Enum):
+    """What happened in the mouth, recorded by the client after the review (designer reviews only)."""
+
+    seated = "seated"      # seated as designed
+    adjusted = "adjusted"  # seated after chairside adjustments
+    remade = "remade"      # had to be remade
+
+
+# The dental sub-ratings of a review about a designer, each 1–5 stars and optional.
+SUB_RATINGS = ("fit", "margins", "aesthetics", "communication")
+
+
 class Review(db.Model):
-    """A rating (1–5) and a short text by one party about the other, after completion."""
+    """A rating (1–5) and a short text by one party about the other, after completion.
+
+    A review about a designer may also rate fit, margins/contacts, aesthetics and
+    communication, and later carry the clinical outcome the client records.
+    """
 
     __tablename__ = "reviews"
 
@@ -226,6 +257,12 @@ class Review(db.Model):
     about_designer: Mapped[bool] = mapped_column()
     stars: Mapped[int] = mapped_column()
     text: Mapped[str] = mapped_column(sa.Text, default="")
+    fit_stars: Mapped[int | None] = mapped_column()
+    margins_stars: Mapped[int | None] = mapped_column()
+    aesthetics_stars: Mapped[int | None] = mapped_column()
+    communication_stars: Mapped[int | None] = mapped_column()
+    outcome: Mapped[ClinicalOutcome | None] = mapped_column(enum_column(ClinicalOutcome, "clinical_outcome"))
+    outcome_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     author: Mapped[User] = relationship(foreign_keys=[author_id])
@@ -235,4 +272,7 @@ class Review(db.Model):
     __table_args__ = (
         sa.UniqueConstraint("case_id", "author_id"),
         sa.CheckConstraint("stars BETWEEN 1 AND 5", name="stars_range"),
+        *(sa.CheckConstraint(f"{name}_stars IS NULL OR {name}_stars BETWEEN 1 AND 5", name=f"{name}_stars_range")
+          for name in SUB_RATINGS),
+        sa.CheckConstraint("about_designer OR (outcome IS NULL AND fit_stars IS NULL)", name="dental_about_designer"),
     )

@@ -123,6 +123,8 @@ class CatalogueEntry(db.Model):
     skills: Mapped[str] = mapped_column(sa.Text, default="")          # the designer's approved skills
     software_names: Mapped[str] = mapped_column(sa.Text, default="")  # for full-text search
     software_codes: Mapped[str] = mapped_column(sa.String(400), default="")  # "|exocad|3shape|" for filters
+    designer_names: Mapped[str] = mapped_column(sa.Text, default="")  # for full-text search: who offers it
+    category_words: Mapped[str] = mapped_column(sa.Text, default="")  # category labels in every language
     category: Mapped[str] = mapped_column(sa.String(40), index=True)
     subcategory: Mapped[str] = mapped_column(sa.String(60))
     unit: Mapped[PricingUnit] = mapped_column(enum_column(PricingUnit, "entry_pricing_unit"))
@@ -139,27 +141,28 @@ class CatalogueEntry(db.Model):
         # PostgreSQL full-text search: the same expression as listings.search.document().
         sa.Index("ix_catalogue_entries_document",
                  sa.text("to_tsvector('simple', coalesce(title, '') || ' ' || coalesce(description, '') || ' ' "
-                         "|| coalesce(skills, '') || ' ' || coalesce(software_names, ''))"),
+                         "|| coalesce(skills, '') || ' ' || coalesce(software_names, '') || ' ' || "
+                         "coalesce(designer_names, '') || ' ' || coalesce(category_words, ''))"),
                  postgresql_using="gin").ddl_if(dialect="postgresql"),
     )
 
 
 # SQLite full-text search: an FTS5 index over catalogue_entries, kept in step by triggers, so
 # the embedded database answers the same queries as PostgreSQL's GIN index above.
+_FTS_COLUMNS = ("title", "description", "skills", "software_names", "designer_names", "category_words")
+_NEW = ", ".join(f"new.{c}" for c in _FTS_COLUMNS)
+_OLD = ", ".join(f"old.{c}" for c in _FTS_COLUMNS)
+_COLS = ", ".join(_FTS_COLUMNS)
 _SQLITE_FTS = [
-    "CREATE VIRTUAL TABLE catalogue_fts USING fts5(title, description, skills, software_names, "
+    f"CREATE VIRTUAL TABLE catalogue_fts USING fts5({_COLS}, "
     "content='catalogue_entries', content_rowid='listing_id', tokenize='unicode61 remove_diacritics 0')",
     "CREATE TRIGGER catalogue_fts_insert AFTER INSERT ON catalogue_entries BEGIN "
-    "INSERT INTO catalogue_fts(rowid, title, description, skills, software_names) "
-    "VALUES (new.listing_id, new.title, new.description, new.skills, new.software_names); END",
+    f"INSERT INTO catalogue_fts(rowid, {_COLS}) VALUES (new.listing_id, {_NEW}); END",
     "CREATE TRIGGER catalogue_fts_delete AFTER DELETE ON catalogue_entries BEGIN "
-    "INSERT INTO catalogue_fts(catalogue_fts, rowid, title, description, skills, software_names) "
-    "VALUES ('delete', old.listing_id, old.title, old.description, old.skills, old.software_names); END",
+    f"INSERT INTO catalogue_fts(catalogue_fts, rowid, {_COLS}) VALUES ('delete', old.listing_id, {_OLD}); END",
     "CREATE TRIGGER catalogue_fts_update AFTER UPDATE ON catalogue_entries BEGIN "
-    "INSERT INTO catalogue_fts(catalogue_fts, rowid, title, description, skills, software_names) "
-    "VALUES ('delete', old.listing_id, old.title, old.description, old.skills, old.software_names); "
-    "INSERT INTO catalogue_fts(rowid, title, description, skills, software_names) "
-    "VALUES (new.listing_id, new.title, new.description, new.skills, new.software_names); END",
+    f"INSERT INTO catalogue_fts(catalogue_fts, rowid, {_COLS}) VALUES ('delete', old.listing_id, {_OLD}); "
+    f"INSERT INTO catalogue_fts(rowid, {_COLS}) VALUES (new.listing_id, {_NEW}); END",
 ]
 for _statement in _SQLITE_FTS:
     sa.event.listen(CatalogueEntry.__table__, "after_create", sa.DDL(_statement).execute_if(dialect="sqlite"))

@@ -40,6 +40,7 @@ class ViolationSource(enum.Enum):
     review = "review"                      # a review after completion
     case_instructions = "case_instructions"  # the prescription and instructions of a case
     report = "report"                      # a user reported another user or message
+    file = "file"                          # text inside an uploaded file (mesh header, EXIF, PDF...)
 
 
 class ViolationStatus(enum.Enum):

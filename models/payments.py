@@ -6,13 +6,18 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
 from models.accounts import User
+from models.ledger import POSTGRESQL_APPEND_ONLY_FUNCTION
 from models.types import UTCDateTime, enum_column, utcnow
+
+if TYPE_CHECKING:  # models.cases imports this module's neighbours; the relationship is by name
+    from models.cases import Case
 
 
 class PayoutProvider(enum.Enum):
@@ -85,19 +90,46 @@ class InvoiceKind(enum.Enum):
     commission = "commission"  # the platform invoices the designer for its fee
 
 
-class Invoice(db.Model):
-    """An issued invoice: numbered per issuer without gaps, its parties copied at issue time.
+class BillingDetails(db.Model):
+    """Who a user is on an invoice: asked before the first order or payout, editable in Settings.
 
-    Invoices are never edited once issued; the PDF kept here is the one both parties download.
+    Invoices copy these at issue time, so a later change never alters an issued invoice.
+    `vat_number` is kept only once it passed the country's format and checksum (with its
+    country prefix, e.g. FR40303265045); having one makes the user VAT-registered.
+    """
+
+    __tablename__ = "billing_details"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    legal_name: Mapped[str] = mapped_column(sa.String(200))
+    address: Mapped[str] = mapped_column(sa.String(300))  # street lines, newline separated
+    postal_code: Mapped[str] = mapped_column(sa.String(20))
+    city: Mapped[str] = mapped_column(sa.String(100))
+    country: Mapped[str] = mapped_column(sa.String(2))
+    vat_number: Mapped[str | None] = mapped_column(sa.String(20))
+    # Another tax identifier printed as given (PAN, SIRET, national ID …): no VAT follows from it.
+    tax_id: Mapped[str | None] = mapped_column(sa.String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class Invoice(db.Model):
+    """An issued invoice or credit note: numbered per issuer without gaps, parties copied at issue.
+
+    Never edited once issued: a refund is a credit note (`corrects_id` set, same kind as the
+    invoice it corrects, amounts positive and meaning "taken back"). The PDF kept here is the
+    original in English; downloads are drawn again from these frozen fields in the reader's language.
     """
 
     __tablename__ = "invoices"
     __table_args__ = (
         sa.UniqueConstraint("issuer_key", "number"),
-        sa.UniqueConstraint("case_id", "kind"),
         sa.CheckConstraint("number > 0", name="number_positive"),
         sa.CheckConstraint("subtotal_cents >= 0", name="subtotal_not_negative"),
         sa.CheckConstraint("total_cents >= 0", name="total_not_negative"),
+        sa.CheckConstraint("vat_cents >= 0 AND vat_cents <= total_cents", name="vat_within_total"),
+        sa.CheckConstraint("subtotal_cents + vat_cents = total_cents", name="totals_add_up"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -116,8 +148,48 @@ class Invoice(db.Model):
     subtotal_cents: Mapped[int] = mapped_column()
     total_cents: Mapped[int] = mapped_column()
     currency: Mapped[str] = mapped_column(sa.String(3))
+    # What the document is issued for, unique: "case-<id>-<kind>" for an invoice,
+    # "journal-<id>" for the credit note of the refund that ledger journal recorded.
+    source_key: Mapped[str] = mapped_column(sa.String(60), unique=True)
+    corrects_id: Mapped[int | None] = mapped_column(sa.ForeignKey("invoices.id", ondelete="RESTRICT"), index=True)
+    vat_rule: Mapped[str] = mapped_column(sa.String(20), default="none")  # payments.vat.RULES
+    vat_rate_bp: Mapped[int] = mapped_column(default=0)  # basis points: 2000 = 20 %
+    vat_cents: Mapped[int] = mapped_column(default=0)    # included in total_cents
     pdf: Mapped[bytes] = mapped_column(sa.LargeBinary, deferred=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    case: Mapped["Case"] = relationship("Case")
+    corrects: Mapped["Invoice | None"] = relationship("Invoice", remote_side=[id])
+
+    @property
+    def is_credit_note(self) -> bool:
+        return self.corrects_id is not None
+
+
+# An issued invoice is immutable in the database itself: an UPDATE of what it says, or a DELETE, is
+# refused whatever the application does. Only the two user columns may change, when an account is
+# deleted (ON DELETE SET NULL). The migration 20261207_billing installs the same statements.
+INVOICE_FROZEN_COLUMNS = ("kind", "issuer_key", "number", "display_number", "case_id", "issuer", "recipient",
+                          "lines", "subtotal_cents", "vat_cents", "total_cents", "vat_rule", "vat_rate_bp",
+                          "currency", "source_key", "corrects_id", "pdf", "created_at")
+
+
+def invoice_guard_statements(dialect: str) -> list[str]:
+    """The statements that make issued invoices refuse changes and deletion on this database."""
+    columns = ", ".join(INVOICE_FROZEN_COLUMNS)
+    if dialect == "postgresql":
+        return [POSTGRESQL_APPEND_ONLY_FUNCTION,
+                f"CREATE TRIGGER invoices_append_only BEFORE UPDATE OF {columns} OR DELETE ON invoices "
+                "FOR EACH ROW EXECUTE FUNCTION money_records_append_only()"]
+    return [f"CREATE TRIGGER invoices_append_only_update BEFORE UPDATE OF {columns} ON invoices "
+            "BEGIN SELECT RAISE(ABORT, 'invoices is append-only'); END",
+            "CREATE TRIGGER invoices_append_only_delete BEFORE DELETE ON invoices "
+            "BEGIN SELECT RAISE(ABORT, 'invoices is append-only'); END"]
+
+
+for _dialect in ("postgresql", "sqlite"):
+    for _statement in invoice_guard_statements(_dialect):
+        sa.event.listen(Invoice.__table__, "after_create", sa.DDL(_statement).execute_if(dialect=_dialect))
 
 
 class InvoiceCounter(db.Model):

@@ -48,6 +48,8 @@ class DesignerProfile(db.Model):
     software: Mapped[list] = mapped_column(sa.JSON, default=list)  # taxonomy software codes
     experience: Mapped[str] = mapped_column(sa.Text, default="")
     education: Mapped[str] = mapped_column(sa.Text, default="")
+    # Languages spoken (profiles.LANGUAGES codes): picked from a list, so shown without review.
+    languages: Mapped[list] = mapped_column(sa.JSON, default=list)
     # Review of the working copy.
     state: Mapped[ReviewState] = mapped_column(enum_column(ReviewState, "profile_state"), default=ReviewState.draft)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

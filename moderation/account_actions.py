@@ -32,7 +32,7 @@ def warn_account(user: User, *, actor: User, note: str) -> None:
     if not note:
         raise DomainError(_l("Write the warning the user will read."), field="note")
     record_action("account.warned", user, actor=actor, reason=note)
-    notify(user, "warning", title=_l("Warning from Occlusa moderation"), body=note, url=url_for("pages.help_index"))
+    notify(user, "warning", title=_l("Warning from Occlusa moderation"), body=note, url=url_for("help.article", slug="rule-violations"))
 
 
 def force_logout(user: User, *, actor: User, reason: str) -> None:

@@ -12,13 +12,14 @@ import sqlalchemy as sa
 from models.accounts import StaffRole, User
 from models.moderation import AuditEntry
 
-MODERATION, VERIFICATION, RESOLUTION, STAFF = "moderation", "verification", "resolution", "staff"
+MODERATION, VERIFICATION, RESOLUTION, SUPPORT, STAFF = "moderation", "verification", "resolution", "support", "staff"
 
 # The role (besides admin) that reads each area.
 AREA_ROLES: dict[str, tuple[StaffRole, ...]] = {
     MODERATION: (StaffRole.moderator,),
     VERIFICATION: (StaffRole.verifier,),
     RESOLUTION: (StaffRole.resolution_agent,),
+    SUPPORT: (StaffRole.support,),
     STAFF: (),
 }
 
@@ -36,6 +37,7 @@ PREFIX_AREAS: dict[str, str] = {
     "payouts": RESOLUTION,
     "file": RESOLUTION,
     "share_link": RESOLUTION,
+    "ticket": SUPPORT,
     "staff": STAFF,
     "macro": STAFF,  # canned responses: written by admins
     "quality": STAFF,  # second looks at other staff members' decisions: admins read them

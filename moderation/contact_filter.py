@@ -15,6 +15,9 @@ from errors import DomainError
 from extensions import db
 from models.accounts import User
 from models.moderation import Violation, ViolationSource
+# Imported with this module, so a worker builds the filter's matchers when it starts, not
+# on the first message it screens (issue #17: first call within 200 ms).
+from nlp import find_contacts
 
 
 class ContactDetailsRefused(DomainError):
@@ -38,8 +41,6 @@ def screen_text(fields: dict[str, str | None], *, author: User | None, source: V
 
     `author` is None for text written before an account exists (the name given at sign-up):
     it is refused the same way, and there is nobody to record a violation against."""
-    from nlp import find_contacts  # the filter's pipeline is built on first use, once per process
-
     allowed = current_app.config.get("PLATFORM_DOMAINS", ())
     found = {}
     texts = {}

@@ -24,13 +24,14 @@ from models.accounts import User
 from models.disputes import Dispute
 from models.listings import Listing
 from models.moderation import CannedResponse, Violation, ViolationSource
+from models.support import SupportTicket
 from models.types import utcnow
 from moderation import permissions
 from moderation.audit import record_action
 from moderation.review import LISTING, PROFILE
 from moderation.violations import REPORT_REASONS
 
-VERIFICATION, VIOLATION = "verification", "violation"  # PROFILE, LISTING: the review queues
+VERIFICATION, VIOLATION, SUPPORT = "verification", "violation", "ticket"  # PROFILE, LISTING: the review queues
 DISPUTE = "dispute"  # the resolution centre: messages to the parties and rulings (both parties read them)
 
 QUEUES = {
@@ -39,6 +40,7 @@ QUEUES = {
     VERIFICATION: _l("Identity verification: rejections"),
     VIOLATION: _l("Violations: warnings"),
     DISPUTE: _l("Disputes: messages to the parties and rulings"),
+    SUPPORT: _l("Support desk: answers"),
 }
 
 LANGUAGES = {"en": _l("English"), "fr": _l("French")}
@@ -50,6 +52,7 @@ PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     VERIFICATION: ("user_name",),
     VIOLATION: ("user_name", "rule_broken"),
     DISPUTE: ("client_name", "designer_name", "case_reference", "listing_title"),
+    SUPPORT: ("user_name", "ticket_subject"),
 }
 PLACEHOLDER_WORDS = {
     "user_name": _l("the recipient's name"),
@@ -58,6 +61,7 @@ PLACEHOLDER_WORDS = {
     "client_name": _l("the client's name"),
     "designer_name": _l("the designer's name"),
     "case_reference": _l("the case's reference"),
+    "ticket_subject": _l("the support ticket's subject"),
 }
 
 # Anything between braces is a placeholder: it must be one of the queue's names.
@@ -163,8 +167,9 @@ def macro_list(*, queue: str | None = None, language: str | None = None, retired
     return query.order_by(CannedResponse.queue, CannedResponse.language, CannedResponse.title)
 
 
-def recipient_of(queue: str, item) -> User:
-    """Who reads the decision's text (a dispute has two readers: see readers_of)."""
+def recipient_of(queue: str, item) -> User | None:
+    """Who reads the decision's text (None: a signed-out visitor's ticket, read by its address; a
+    dispute has two readers: see readers_of)."""
     if queue == PROFILE:
         return item.user
     if queue in (LISTING, VERIFICATION):
@@ -184,6 +189,13 @@ def recipient_language(user: User) -> str:
     return user.locale if user.locale in LANGUAGES else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+def _languages(queue: str, item) -> list[str]:
+    """The languages the text is read in: a ticket's own (the one it was filed in), else the readers'."""
+    if isinstance(item, SupportTicket):
+        return [item.locale if item.locale in LANGUAGES else current_app.config["BABEL_DEFAULT_LOCALE"]]
+    return sorted({recipient_language(reader) for reader in readers_of(queue, item)})
+
+
 def values_for(queue: str, item) -> dict[str, str]:
     """The placeholders of `queue` filled from `item`, in the recipient's language."""
     if isinstance(item, Dispute):
@@ -191,7 +203,9 @@ def values_for(queue: str, item) -> dict[str, str]:
         return {"client_name": case.client.display_name, "designer_name": case.designer.display_name,
                 "case_reference": case.reference, "listing_title": case.listing_title}
     recipient = recipient_of(queue, item)
-    values = {"user_name": recipient.display_name}
+    values = {"user_name": item.requester_name if isinstance(item, SupportTicket) else recipient.display_name}
+    if isinstance(item, SupportTicket):
+        values["ticket_subject"] = item.subject
     if isinstance(item, Listing):
         values["listing_title"] = item.title
     if isinstance(item, Violation):
@@ -205,7 +219,7 @@ def values_for(queue: str, item) -> dict[str, str]:
 def offers(queue: str, item) -> list[Offer]:
     """The queue's active macros in the readers' languages, filled in for `item`; when the readers
     speak different languages (a dispute's parties), each title says its language."""
-    languages = sorted({recipient_language(reader) for reader in readers_of(queue, item)})
+    languages = _languages(queue, item)
     values = values_for(queue, item)
     found = []
     for language in languages:

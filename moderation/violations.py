@@ -141,7 +141,7 @@ def send_warning(user: User, note: str) -> None:
     from messaging.notify import notify
 
     notify(user, "warning", title=_l("Warning from Occlusa moderation"), body=note.strip(),
-           url=url_for("pages.help_index"))
+           url=url_for("help.article", slug="contact-details-rule"))
 
 
 def suspend_for_violation(violation: Violation, *, actor: User, note: str,

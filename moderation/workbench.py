@@ -17,6 +17,7 @@ from models.accounts import StaffRole, StaffRoleGrant, User
 from models.listings import Listing
 from models.moderation import ReviewClaim, Violation, ViolationStatus
 from models.profiles import DesignerProfile, ReviewState
+from models.support import SupportTicket, TicketStatus
 from models.verification import VerificationStatus, VerificationSubmission
 from moderation import claims
 from pagination import PageNumbers
@@ -62,6 +63,8 @@ VERIFICATIONS = QueueSpec("verification", VerificationSubmission, VerificationSu
                           (VerificationSubmission.designer, VerificationSubmission.verifier))
 VIOLATIONS = QueueSpec("violation", Violation, Violation.created_at, Violation.user_id, Violation.status,
                        ViolationStatus.open, StaffRole.moderator, (Violation.user,))
+TICKETS = QueueSpec("ticket", SupportTicket, SupportTicket.waiting_since, SupportTicket.user_id,
+                    SupportTicket.status, TicketStatus.open, StaffRole.support)
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,8 @@ _SHAPES = re.compile(r"(?=\d)(?:" + "|".join((
     r"(?<![\d.\-/])(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2}))"
     r"(?![.\-/]?\d)",
     # measurements and quantities, ranges included: 0.05-0.08 mm, 10 units
-    rf"(?<![\d.,]){_NUMBER}(?:\s?[-/]\s?{_NUMBER})*\s?(?:{_UNITS})(?![a-z])",
+    # ("x12" after a number is an extension, not "times": a unit is followed by no digit)
+    rf"(?<![\d.,]){_NUMBER}(?:\s?[-/]\s?{_NUMBER})*\s?(?:{_UNITS})(?![a-z\d])",
     # prices with the currency after: 45 EUR, 1.250,00 €
     rf"(?<![\d.,])\d+(?:[.,\s]\d{{3}})*(?:[.,]\d{{1,2}})?\s?(?:{_CURRENCY})(?![a-z])",
     # references that start with a year: 2025-0443, 2024/118
@@ -51,7 +52,13 @@ _REFERENCE_WORDS = frozenset((
     "lote charge batch ref reference referencia riferimento referenz art artikel sku part item "
     "invoice facture factura fatura fattura rechnung ticket patient paciente paziente job rx "
     "serial sn dossier expediente pratica akte kit cat catalog catalogue p/n pn model modelo "
-    "modello modell version versao versione build tracking sendung colis paquete pacote").split())
+    "modello modell version versao versione build tracking sendung colis paquete pacote "
+    # plurals and more languages: "dossiers 2024118345 et ...", "Aufträge ...", "pedidos ..."
+    "dossiers orders commandes pedidos ordini ordine auftrage bestellungen encomenda encomendas "
+    "casi invoices factures facturas rechnungen lots lotes refs "
+    # catalogue items: "article 66-9794-37", "scan body 15-8339-39", "Ti-base 64260012"
+    "article articles articulo articolo artigo body base analog analogue abutment gtin ean upc "
+    "udi charge").split())
 _NUMBER_WORDS = frozenset("no nr n° no° number numero nummer #".split())
 _TOOTH_WORDS = frozenset((
     "tooth teeth dent dents diente dientes dente dentes denti zahn zahne zahnen fdi universal "
@@ -78,15 +85,19 @@ _PHONE_CUE = re.compile(r"(?:tel|phone|telephone|telefono|telefone|telefon|mobil
 
 
 def dental_spans(text: str, candidates: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Spans of dental numbers (see module docstring) within or right after the candidates."""
-    spans = []
+    """Spans of dental numbers (see module docstring) within or right after the candidates,
+    and those the whole-message recogniser (`recognised_spans`) finds."""
+    windows = _windows(text, candidates)
+    spans = recognised_spans(text, windows)
+    # Shapes are read once per stretch of text, then kept for the candidates they touch.
+    shapes = [m.span() for low, high in windows for m in _SHAPES.finditer(text, low, high)]
     for start, end in candidates:
         lead = _leading_number(text, start)  # "serial number 44..." is no phone cue
         if lead:
             spans.append(lead)
         elif _PHONE_CUE.search(text, max(0, start - 20), start):
             continue
-        spans += [m.span() for m in _SHAPES.finditer(text, start, min(len(text), end + _AFTER))]
+        spans += [(a, b) for a, b in shapes if start <= a < end + _AFTER]
         spans += [m.span() for m in _LIST.finditer(text, start, end) if _all_teeth(m.group())]
     return spans
 
@@ -121,3 +132,111 @@ def _all_teeth(group: str) -> bool:
     values = [int(n) for n in numbers]
     steps = {b - a for a, b in zip(values, values[1:])}
     return steps in ({1}, {-1})
+
+
+# --- whole-message recogniser -------------------------------------------------------------
+# Phone candidates are cut at nineteen digits, so a list of teeth or ids longer than that is
+# read as several candidates, the later ones without the words that named the list. These
+# rules read the whole message instead and veto what they recognise, wherever it stands.
+
+_REACH = 60  # characters read around a candidate
+_JOINER = r"(?:\s*[,;/+&]\s*|\s+(?:and|et|y|e|und|i|ou|o)\s+|\s*-\s*|\s+)"
+# Runs of one- and two-digit numbers: tooth lists in FDI or Universal notation.
+# A run touching more digits ("123 4 5 6 7") is part of something else.
+_TOOTH_RUN = re.compile(rf"(?=\d)(?<![\d.,+])(?<!\d[\s.,/+&-])\d{{1,2}}(?:{_JOINER}\d{{1,2}}){{2,}}"
+                        r"(?![\s.\-/]?\d|[.,]\d)")
+# GS1 element strings with application identifiers: "(01)04012345678901(17)260331(10)A12".
+_GS1 = re.compile(r"(?:\(\d{2,4}\)[0-9a-z\-./]+){2,}|\(01\)\d{14}")
+_GTIN = re.compile(r"(?=\d)(?<![\d+])(?:\d{14}|\d{13}|\d{12}|\d{8})(?!\d)")
+_GTIN_CUE = re.compile(r"(?:gtin|ean|upc|udi|ref|barcode|code)\W{0,4}$")
+# Dates with spaces or dots: "06 12 2024", "2024 12 06".
+_SPACED_DATE = re.compile(r"(?=\d)(?<![\d+])(?:(\d{1,2})[ .](\d{1,2})[ .](?:19|20)\d{2}"
+                          r"|(?:19|20)\d{2}[ .](\d{1,2})[ .](\d{1,2}))(?![\d])")
+# Several solid ids in a row: "cases 2024118345, 2024118346 and 5512093847".
+_ID_LIST = re.compile(r"(?=\d)(?<![\w+])\d{6,}(?:(?:\s*[,;/&]\s*|\s+(?:and|et|y|e|und|i)\s+)"
+                      r"\d{6,})+(?!\w)")
+# VAT numbers: a VAT word before, or a country prefix whose check digits hold.
+_VAT_CUE = re.compile(r"(?:vat|tva|iva|ust|ust-?idnr|uid|btw|mwst|nif|cif|p\.?\s?iva|"
+                      r"partita iva|vat no|tax id)\W{0,6}(?:[a-z]{2}\W{0,2})?"
+                      r"(\d[\d \-.]{6,14}\d)")
+_VAT_HINT = re.compile(r"vat|tva|iva|ust|uid|btw|mwst|nif|cif|tax id")
+_VAT_PREFIXED = re.compile(r"(?=[fdi][rte])(?<![a-z])(fr|de|it)[ ]?([0-9a-z]{2}[ ]?(?:\d[ ]?){9}|(?:\d[ ]?){9,11})"
+                           r"(?![\d])")
+
+
+def recognised_spans(text: str, windows: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Tooth runs, GS1/UDI strings, GTINs, spaced dates, id lists and VAT numbers in the
+    windows (see `_windows`), except right after a phone cue ("tel 06 12 2024 ...")."""
+    spans = []
+    vat_words = bool(_VAT_HINT.search(text))
+    for low, high in windows:
+        spans += _recognised_in(text, low, high, vat_words)
+    return spans
+
+
+def _windows(text: str, candidates: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The stretches of text around the candidates, overlapping ones merged: a list of teeth
+    or ids reaches at most this far beyond the candidate it contains."""
+    windows: list[list[int]] = []
+    for start, end in candidates:
+        low, high = max(0, start - _REACH), min(len(text), end + _REACH)
+        if windows and low <= windows[-1][1]:
+            windows[-1][1] = high
+        else:
+            windows.append([low, high])
+    return [(low, high) for low, high in windows]
+
+
+def _recognised_in(text: str, low: int, high: int, vat_words: bool) -> list[tuple[int, int]]:
+    spans = []
+    for match in _TOOTH_RUN.finditer(text, low, high):
+        if _all_teeth(match.group()) and not _after_phone_cue(text, match.start()):
+            spans.append(match.span())
+    if "(" in text:
+        spans += [m.span() for m in _GS1.finditer(text, low, high)]
+    for match in _GTIN.finditer(text, low, high):
+        digits = match.group()
+        cued = _GTIN_CUE.search(text, max(0, match.start() - 12), match.start())
+        if gtin_valid(digits) and (len(digits) == 14 or cued):
+            spans.append(match.span())
+    for match in _SPACED_DATE.finditer(text, low, high):
+        first, second = (int(g) for g in match.groups() if g is not None)
+        if 1 <= min(first, second) <= 12 and max(first, second) <= 31 and not _after_phone_cue(
+                text, match.start()):
+            spans.append(match.span())
+    for match in _ID_LIST.finditer(text, low, high):
+        if not _after_phone_cue(text, match.start()):
+            spans.append(match.span())
+    if vat_words:
+        spans += [m.span(1) for m in _VAT_CUE.finditer(text, max(0, low - 20), high)]
+    for match in _VAT_PREFIXED.finditer(text, max(0, low - 4), high):
+        if vat_valid(match.group(1), match.group(2).replace(" ", "")):
+            spans.append(match.span(2))
+    return spans
+
+
+def _after_phone_cue(text: str, start: int) -> bool:
+    return bool(_PHONE_CUE.search(text, max(0, start - 20), start))
+
+
+def gtin_valid(digits: str) -> bool:
+    """GS1 mod-10 check digit (GTIN-8/12/13/14)."""
+    body, check = digits[:-1], int(digits[-1])
+    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
+    return (10 - total % 10) % 10 == check
+
+
+def vat_valid(country: str, number: str) -> bool:
+    """Check digits of French, German and Italian VAT numbers."""
+    if country == "fr" and len(number) == 11 and number[2:].isdigit():
+        return not number[:2].isdigit() or int(number[:2]) == (12 + 3 * (int(number[2:]) % 97)) % 97
+    if country == "de" and len(number) == 9 and number.isdigit():
+        product = 10
+        for d in number[:8]:
+            product = (2 * ((int(d) + product) % 10 or 10)) % 11
+        return (11 - product) % 10 == int(number[8])
+    if country == "it" and len(number) == 11 and number.isdigit():
+        total = sum(int(d) if i % 2 == 0 else (int(d) * 2 if int(d) < 5 else int(d) * 2 - 9)
+                    for i, d in enumerate(number[:10]))
+        return (10 - total % 10) % 10 == int(number[10])
+    return False

@@ -13,10 +13,12 @@ import re
 
 from nlp.findings import EMAIL, Hit
 from nlp.lexicon import EMAIL_PROVIDERS, TLDS
+from nlp.normalise import fold
 
 _OPEN, _CLOSE = r"[\(\[\{<]", r"[\)\]\}>]"
-_AT_WORDS = "at|arobase|arroba|chez|chiocciola|klammeraffe"
-_DOT_WORDS = "dot|point|punto|ponto|punkt"
+# Russian "собака" (dog) and "точка" (point), as `fold` writes them.
+_AT_WORDS = "at|arobase|arroba|chez|chiocciola|klammeraffe|" + fold("собака").text
+_DOT_WORDS = "dot|point|punto|ponto|punkt|" + fold("точка").text
 
 _AT = (rf"(?:@|\s+@\s+|\s*{_OPEN}\s*(?:@|{_AT_WORDS})\s*{_CLOSE}\s*"
        rf"|\s+(?:{_AT_WORDS})\s+)")
@@ -33,8 +35,9 @@ _PIECE = r"[a-z0-9%+]+"
 _LOCAL_SEPARATOR = (rf"[._-]|\s\.\s|\s*{_OPEN}\s*(?:\.|{_DOT_WORDS})\s*{_CLOSE}\s*"
                     rf"|\s+(?:{_DOT_WORDS}|underscore|dash|hyphen|tiret|guion|trattino"
                     rf"|unterstrich)\s+")
-_LOCAL = rf"{_PIECE}(?:(?:{_LOCAL_SEPARATOR}){_PIECE})*"
-_DOMAIN = (rf"{_WORD}(?:{_DOT}{_WORD})*{_DOT}(?:{'|'.join(TLDS)})"
+_LOCAL = rf"_?{_PIECE}(?:(?:{_LOCAL_SEPARATOR}){_PIECE})*"
+# A comma may stand for the last dot: "anna@outlook,com".
+_DOMAIN = (rf"{_WORD}(?:{_DOT}{_WORD})*(?:{_DOT}|,\s?)(?:{'|'.join(TLDS)})"
            rf"|(?:{_PROVIDERS})")
 
 _EMAIL = re.compile(rf"(?<![a-z0-9._%+-]){_LOCAL}(?:{_AT}|{_LOPSIDED_AT})(?!www\.)(?:{_DOMAIN})"
@@ -42,7 +45,7 @@ _EMAIL = re.compile(rf"(?<![a-z0-9._%+-]){_LOCAL}(?:{_AT}|{_LOPSIDED_AT})(?!www\
 # Cheap tests that must both pass before the full pattern runs: a way to write "at", and a
 # top-level domain after a dot or a well-known provider.
 _AT_HINT = re.compile(rf"@|\b(?:{_AT_WORDS})\b")
-_DOMAIN_HINT = re.compile(rf"(?:[.\)\]\}}>]|\b(?:{_DOT_WORDS})\b)\s*(?:{'|'.join(TLDS)})\b"
+_DOMAIN_HINT = re.compile(rf"(?:[.,\)\]\}}>]|\b(?:{_DOT_WORDS})\b)\s*(?:{'|'.join(TLDS)})\b"
                           rf"|\b(?:{_PROVIDERS})\b")
 
 REASON = "Looks like an e-mail address"
@@ -52,4 +55,9 @@ def email_hits(text: str) -> list[Hit]:
     """E-mail addresses in normalised text."""
     if not (_AT_HINT.search(text) and _DOMAIN_HINT.search(text)):
         return []
-    return [Hit(EMAIL, m.start(), m.end(), REASON) for m in _EMAIL.finditer(text)]
+    return [Hit(EMAIL, m.start(), m.end(), REASON) for m in _EMAIL.finditer(text)
+            if not _IN_LINK.search(text, max(0, m.start() - 80), m.start())]
+
+
+# "ftp://login:pass@host" is a link with a password, not an address.
+_IN_LINK = re.compile(r"://\S*$")

@@ -87,6 +87,21 @@ def load_corpus(paths: Iterable[Path]) -> list[Example]:
     return examples
 
 
+def load_table(path: Path) -> list[Example]:
+    """Examples from a tab-separated table: `lang, family, expected, text` a line, where
+    `expected` is "-" or `kind=substring` items joined by " ;; " (the family is the trick)."""
+    examples = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        lang, family, expected, text = line.split("\t", 3)
+        items = [] if expected == "-" else [item.split("=", 1) for item in expected.split(" ;; ")]
+        row = {"lang": lang, "text": text, "trick": family,
+               "expect": [{"kind": kind, "text": sub} for kind, sub in items]}
+        examples.append(_example(row, path.stem))
+    return examples
+
+
 def _example(row: dict, source: str = "") -> Example:
     text = row["text"]
     expected = []

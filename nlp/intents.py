@@ -48,6 +48,11 @@ _WORD_HANDLE = re.compile(r"[a-z][a-z0-9._-]{2,}")
 _BARE_HANDLE = re.compile(r"(?=[a-z0-9_]*[a-z])[a-z0-9]+(?:_[a-z0-9]+)+")  # kim_dental, no dots
 _POLITE = frozenset("please pls plz svp stp bitte porfa por per ? !".split())
 _ME = frozenset(("me",))  # "whatsapp me", "paypal me"
+# A request answered by its writer with a refusal: "Email me? No need, reply here".
+_REFUSED_AFTER = re.compile(r"\W{0,4}(?:no need|no thanks|not needed|pas besoin|pas la peine|"
+                            r"non merci|no hace falta|no es necesario|no gracias|nicht notig|"
+                            r"nicht noetig|nein danke|nao precisa|nao e preciso|non serve|"
+                            r"non c'e bisogno|no grazie)\b")
 _NUMBER_AFTER = re.compile(r"\W{0,4}(?:\w+\W{1,3})?\+?\d(?:[\s.,\-/()]{0,3}\d){6,}")
 
 _Span = tuple[int, int, str, str]  # first token, end token, kind, reason
@@ -63,16 +68,18 @@ REASONS = {
 }
 
 
-def intent_hits(text: str, doc: Doc, phrases: list[Phrase], offset: int = 0) -> list[Hit]:
+def intent_hits(text: str, doc: Doc, phrases: list[Phrase], offset: int = 0,
+                after: str = "") -> list[Hit]:
     """Hits for the phrases that make a request; `text` is the doc's text, found at `offset`
-    in the text the hits refer to."""
+    in the text the hits refer to, and followed there by `after` (the writer may answer
+    their own question in the next sentence: "email me? no need")."""
     found: dict[str, list[Phrase]] = defaultdict(list)
     for phrase in phrases:
         found[phrase.label].append(phrase)
     if not any(found[label] for label in
                (APP, METHOD, "off_platform", BYPASS, "their_details", "call_me")):
         return []
-    rules = _Rules(text, doc, found)
+    rules = _Rules(text + after, doc, found)
     spans = [rules.app(p) for p in found[APP]]
     spans += [rules.method(p) for p in found[METHOD]]
     spans += [rules.off_platform(p) for p in found["off_platform"]]
@@ -153,7 +160,7 @@ class _Rules:
         if not (asking or bare_request) or self._token_in(phrase.end, _OF):
             return None
         start = asking.start if asking else phrase.start
-        if self._negated(start):
+        if self._negated(start) or self._refused(phrase):
             return None
         return start, phrase.end, self._channel(phrase), REASONS["details"]
 
@@ -162,7 +169,7 @@ class _Rules:
         before = phrase.start - 1
         opens_clause = (before < 0 or self.doc[before].is_punct or "\n" in self.doc[before].text
                         or self._just_before("openers", phrase.start, gap=0) is not None)
-        if not opens_clause or self._negated(phrase.start):
+        if not opens_clause or self._negated(phrase.start) or self._refused(phrase):
             return None
         return phrase.start, phrase.end, self._channel(phrase), REASONS["call_me"]
 
@@ -227,6 +234,11 @@ class _Rules:
                     and self.clause[negation.start] == self.clause[start]):
                 return True
         return False
+
+    def _refused(self, phrase: Phrase) -> bool:
+        """The writer turns the request down right after it: "email me? no need"."""
+        end = self.doc[phrase.end - 1]
+        return bool(_REFUSED_AFTER.match(self.text, end.idx + len(end)))
 
     def _on_platform(self, phrase: Phrase) -> bool:
         return any(self.clause[p.start] == self.clause[phrase.start]

@@ -18,6 +18,7 @@ _LABEL = r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?"
 _DOT_WORDS = r"(?:dot|point|punto|ponto|punkt)"
 _SPELLED_DOT = (rf"(?:\s*[\(\[\{{]\s*(?:{_DOT_WORDS}|\.)\s*[\)\]\}}]\s*"
                 rf"|\s+{_DOT_WORDS}\s+|\s\.\s)")
+_BRACKET_DOT = rf"\s*[\(\[\{{]\s*(?:{_DOT_WORDS}|\.)\s*[\)\]\}}]\s*"
 _PATH = r"(?:[/?#][^\s<>\"']*)?"
 _TLDS = "|".join(TLDS)
 _SAFE_TLDS = "|".join(t for t in TLDS if t not in WORD_TLDS)
@@ -33,7 +34,8 @@ def _has_tld(text: str) -> bool:
 
 
 def _has_spelled_dot(text: str) -> bool:
-    return " . " in text or "(.)" in text or "[.]" in text or bool(_DOT_WORD.search(text))
+    return (" . " in text or "(.)" in text or "[.]" in text or "{.}" in text
+            or bool(_DOT_WORD.search(text)))
 
 
 # Each kind of link, with a cheap test that must pass before its pattern is run.
@@ -47,6 +49,10 @@ _PATTERNS = (
     (_has_spelled_dot,
      re.compile(rf"(?<![\w@.-])[a-z0-9-]{{3,}}(?:{_SPELLED_DOT}{_LABEL})*{_SPELLED_DOT}"
                 rf"(?:{_SAFE_TLDS})(?![\w-])")),
+    # Defanged dots ("lab[.]de", "denti(punto)it") are never ordinary words: any TLD will do.
+    (_has_spelled_dot,
+     re.compile(rf"(?<![\w@.-])[a-z0-9-]{{3,}}(?:{_BRACKET_DOT}{_LABEL})*{_BRACKET_DOT}"
+                rf"(?:{_TLDS})(?![\w-])")),
     (_ME_SLASH.search,
      re.compile(rf"\b(?:wa|t)\s*(?:\.|{_SPELLED_DOT})\s*me\s*(?:/|slash)\s*\+?\w+")),
 )
@@ -74,7 +80,8 @@ def link_hits(text: str, allowed_domains: Iterable[str]) -> list[Hit]:
         for match in pattern.finditer(text):
             link = match.group().rstrip(_TRAILING)
             scheme, host = _scheme_and_host(link)
-            if not _LETTER.search(host) or _is_allowed(host, allowed):
+            # "1.2.3" is no host; "http://192.168.1.1/" and "http://例子.测试" are.
+            if (not scheme and not _LETTER.search(host)) or _is_allowed(host, allowed):
                 continue
             kind, name = _classify(scheme, host)
             reason = REASONS[kind].format(name)

@@ -91,7 +91,15 @@ _LOOKALIKES = {
     "\u2029": "\n", "\U0001f51f": "10", "\u2985": "(", "\u2986": ")", "\uff5f": "(",
     "\uff60": ")", "\u3014": "(", "\u3015": ")", "\u3010": "[", "\u3011": "]",
     "\u3008": "<", "\u3009": ">", "\u300a": "<", "\u300b": ">",
+    # An arrow or a pointing hand joins a name to what it points at: "insta 👉 lab.kim".
+    "\u2192": "->", "\u27a1": ":", "\u279c": ":", "\u27a4": ":", "\u25b6": ":",
+    "\u2b07": ":", "\u2935": ":", "\U0001f449": ":", "\U0001f447": ":", "\u261e": ":",
+    # CJK numerals, which `unicodedata.digit` does not read.
+    "\u3007": "0", "\u96f6": "0", "\u4e00": "1", "\u4e8c": "2", "\u4e09": "3", "\u56db": "4",
+    "\u4e94": "5", "\u516d": "6", "\u4e03": "7", "\u516b": "8", "\u4e5d": "9",
 }
+# Other pictographs (emoji, dingbats) separate what stands around them: "612🔹34🔹56".
+_SYMBOL_CATEGORIES = frozenset(("So", "Sk", "Cs", "Co"))
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 
@@ -133,6 +141,8 @@ def _fold_char(char: str) -> str:
     digit = unicodedata.digit(char, None)  # full-width, Arabic-Indic, circled, bold digits
     if digit is not None:
         return str(digit)
+    if unicodedata.category(char) in _SYMBOL_CATEGORIES:
+        return " "
     decomposed = unicodedata.normalize("NFKD", char)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
     return "".join(_LOOKALIKES.get(c, c) for c in stripped)

@@ -105,6 +105,17 @@ def _german() -> dict[str, int]:
     return words
 
 
+def _darija() -> dict[str, int]:
+    """Moroccan Arabic written in Latin letters and digits (Arabizi): "sifr sitta wa7ed"."""
+    spellings = {
+        0: "sifr sfer sefr", 1: "wa7ed wa7d wahed wahd wa7id", 2: "jouj zouj joj zoj tnin tnayn jooj",
+        3: "tlata tleta tlatha tlat", 4: "reb3a rb3a arba3a arb3a arba3", 5: "khamsa khmsa 5amsa khamssa",
+        6: "sitta setta sita stta", 7: "seb3a sb3a sab3a seba", 8: "tmanya tmnya tmenya tamanya thmanya",
+        9: "tes3a ts3a tis3a tes3oud", 10: "3ashra 3achra ashra",
+    }
+    return {word: n for n, words in spellings.items() for word in words.split()}
+
+
 def _tens_and_units(tens: dict[int, list[str]], units: list[str],
                     joiners: tuple[str, ...]) -> dict[str, int]:
     """"twenty one", "treinta y uno", "vinte e um": tens, optional joiner word, unit."""
@@ -121,7 +132,7 @@ def _tens_and_units(tens: dict[int, list[str]], units: list[str],
 def _lexicon() -> dict[str, str]:
     """Every spelled number of the six languages, mapped to its digits."""
     numbers: dict[str, str] = {}
-    for build in (_english, _french, _spanish, _portuguese, _italian, _german):
+    for build in (_english, _french, _spanish, _portuguese, _italian, _german, _darija):
         for words, value in build().items():
             numbers.setdefault(words, str(value))
     for unit, digit in _english().items():
@@ -134,7 +145,9 @@ def _lexicon() -> dict[str, str]:
 NUMBERS = _lexicon()
 _FIRST_WORDS = frozenset(words.split()[0] for words in NUMBERS)
 
-_TOKEN = re.compile(r"[a-z]+|\d+")
+# Arabizi words carry digits for Arabic letters ("wa7ed", "reb3a"): a word may hold digits
+# after its first letter.
+_TOKEN = re.compile(r"[a-z]+[0-9][a-z0-9]*|[a-z]+|\d+")
 _INSIDE_NUMBER = re.compile(r"[ \t'-]{1,2}")                # "trente-quatre", "vingt et un"
 _BETWEEN_NUMBERS = re.compile(r"[\s.,/()_*|~+-]{0,4}")      # "six, douze / 34"
 

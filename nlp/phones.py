@@ -51,13 +51,39 @@ def regions_for(lang: str | None) -> tuple[str, ...]:
     return tuple(dict.fromkeys(own + _CORE_REGIONS))
 
 
+# Digit groups glued by underscores or an "x": "646_555_0188", "312x555x0175" (one
+# character for one, so offsets hold).
+_GLUED = re.compile(r"\d+(?:[_x]\d+){2,}")
+
+
+# Three digit groups or more joined by underscores, brackets allowed: "(21)_99876_5432"
+# (one underscore is a file name's date and time: "20250113_094512.jpg").
+_UNDERSCORED = re.compile(r"\(?\d+\)?(?:_+\(?\d+\)?){2,}")
+
+
+def _unglue(match: re.Match) -> str:
+    return match.group().replace("_", " ").replace("x", " ")
+
+
+# North American toll-free numbers spelled on the keypad: "1-800-FLOWERS".
+# Dialled with its "1" or joined by a hyphen, so "800 units" stays a quantity.
+_VANITY = re.compile(r"(?<![\w+])(?:\+?1[\s.-]?\(?8(?:00|33|44|55|66|77|88)\)?[\s.-]?"
+                     r"|8(?:00|33|44|55|66|77|88)-)"
+                     r"(?:[a-z0-9]{3}[\s.-]?[a-z0-9]{4}|[a-z]{4,7})(?![\w])")
+
+
 def phone_hits(text: str, regions: tuple[str, ...]) -> list[Hit]:
     """Phone numbers in normalised text."""
+    hits = [Hit(PHONE, m.start(), m.end(), REASON) for m in _VANITY.finditer(text)
+            if any(c.isalpha() for c in m.group())] if "8" in text else []
+    if "_" in text:
+        text = _UNDERSCORED.sub(lambda m: m.group().replace("_", " "), text)
+    if "x" in text:
+        text = _GLUED.sub(_unglue, text)
     candidates = [m.span() for m in _CANDIDATE.finditer(text) if _long_enough(m.group())]
     if not candidates:
-        return []
+        return hits
     masked = _blank(text, dental_spans(text, candidates))
-    hits = []
     for candidate in _CANDIDATE.finditer(masked):
         groups = [g.span() for g in _GROUP.finditer(masked, candidate.start(), candidate.end())]
         span = _valid_span(masked, groups, regions)
@@ -102,10 +128,20 @@ def _valid_span(text: str, groups: list[tuple[int, int]], regions: tuple[str, ..
     return None
 
 
+@lru_cache(maxsize=None)
+def _national_lengths(region: str) -> frozenset[int]:
+    """Lengths a number dialled nationally in `region` may have, with its trunk prefix or not:
+    `phonenumbers.parse` costs tens of microseconds, a set lookup nothing."""
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    lengths = set(metadata.general_desc.possible_length)
+    prefix = len(metadata.national_prefix or "")
+    return frozenset(lengths | {length + prefix for length in lengths})
+
+
 def _is_phone(digits: str, plus: bool, regions: tuple[str, ...]) -> bool:
     if plus or digits.startswith("00"):
         return _valid("+" + digits.removeprefix("00"), None, possible_is_enough=plus)
-    if any(_valid(digits, region) for region in regions):
+    if any(_valid(digits, region) for region in regions if len(digits) in _national_lengths(region)):
         return True
     return len(digits) >= 10 and digits[0] != "0" and _valid("+" + digits, None)
 

@@ -2,11 +2,11 @@
 
 Apps, networks and payment services ("insta", "PayPal", "Line") and every cue phrase of
 `nlp.lexicon` ("add me on", "écris-moi", "pay me", "your number", "outside the platform")
-go into one spaCy `PhraseMatcher` per tokenizer language, built on first use from
-`spacy.blank(lang)`: a tokenizer only, no model, nothing to download. The cues of all six
-languages are loaded in every matcher, because people switch language mid-thread ("merci,
-add me on insta"); the language only picks the tokenizer. `tagger(lang)(passage)` returns
-the tokenised passage and the phrases found in it; `nlp.intents` decides what they mean.
+go into one spaCy `PhraseMatcher`, built at import on `spacy.blank("xx")`: a tokenizer
+only, no model, nothing to download. The cues of all six languages are loaded in it,
+because people switch language mid-thread ("merci, add me on insta"). `tagger()(passage)`
+returns the tokenised passage and the phrases found in it; `nlp.intents` decides what they
+mean.
 
 Most sentences name no app, payment service or way around the platform, and every rule
 works within one sentence; so only the sentences with a "trigger" word (for each phrase
@@ -30,7 +30,7 @@ import spacy
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
-from nlp.lexicon import APPS, CUES, LANGUAGES, PAYMENT_METHODS, Brand
+from nlp.lexicon import APPS, CUES, PAYMENT_METHODS, Brand
 from nlp.lexicon.cues import Cues
 from nlp.normalise import fold
 
@@ -43,6 +43,7 @@ _FEE_GAP = 3  # words allowed between "avoid" and "fee"
 # Cue labels that make a request on their own; the others only qualify a name or one of these.
 _REQUEST_LABELS = ("off_platform", BYPASS, "their_details", "call_me")
 _WORD = re.compile(r"[a-z0-9]+")
+_ELISION = re.compile(r"^[a-z]{1,2}'")  # "d'urgence": the tokenizer keeps elisions on
 _SENTENCE_END = re.compile(r"[.!?;]+(?=\s)|\n")
 _VOCABULARY_LIMIT = 100_000  # new words a tagger may learn, about 50 MB
 # Words too common to tell whether a phrase may be present ("YOUR number", "TON tel").
@@ -107,7 +108,8 @@ class PhraseTagger:
             phrases.append(Phrase(label, start, end, brand, ambiguous))
         if not self.avoid_words.isdisjoint(_WORD.findall(text)):
             phrases += [Phrase(BYPASS, start, end) for _, start, end in self.fee_matcher(doc)
-                        if not self.other_fees.intersection(t.text for t in doc[end:end + 2])]
+                        if not self.other_fees.intersection(
+                            _ELISION.sub("", t.text) for t in doc[end:end + 2])]
         return doc, phrases
 
     def _add(self, label: str, phrases, brand: Brand | None = None,
@@ -151,14 +153,16 @@ def _variants(phrase: str) -> set[str]:
     return variants
 
 
-_TAGGERS: dict[str, PhraseTagger] = {}
+# One tagger for every language, built at import: spaCy's multi-language "xx" tokenizer
+# reads the cues of the six languages as well as each one's own (the corpus scores the
+# same), costs a tenth of a second to build instead of seconds for French's exceptions, and
+# leaves no language to pay on its first message.
+_TAGGER = PhraseTagger("xx")
 
 
-def tagger(lang: str | None) -> PhraseTagger:
-    """The tagger for a language, built on first use and replaced when its vocabulary is
-    full; unknown languages use spaCy's multi-language "xx" tokenizer."""
-    lang = lang if lang in LANGUAGES else "xx"
-    current = _TAGGERS.get(lang)
-    if current is None or current.is_full():
-        current = _TAGGERS[lang] = PhraseTagger(lang)
-    return current
+def tagger(lang: str | None = None) -> PhraseTagger:
+    """The tagger (the same whatever the language), replaced when its vocabulary is full."""
+    global _TAGGER
+    if _TAGGER.is_full():
+        _TAGGER = PhraseTagger("xx")
+    return _TAGGER

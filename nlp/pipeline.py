@@ -16,12 +16,14 @@ from nlp.findings import Finding, merge_hits
 from nlp.iban import iban_hits
 from nlp.intents import intent_hits
 from nlp.links import link_hits
+from nlp.mentions import mention_hits
 from nlp.normalise import normalise
 from nlp.phones import phone_hits, regions_for
 from nlp.phrases import tagger
 
 DEFAULT_ALLOWED_DOMAINS = ("occlusa.com", "occlusa.local")
 _LOCALE_SEPARATOR = re.compile(r"[-_]")
+_AFTER_PASSAGE = 40  # characters after a sentence read for the writer's own answer
 
 
 def find_contacts(text: str, lang: str | None = None, *,
@@ -30,13 +32,12 @@ def find_contacts(text: str, lang: str | None = None, *,
 
     `lang` is the message's language ("en", "fr", "es", "pt", "it", "de"; a locale such as
     "pt_BR" or "fr-CA" is read as its language), or None when unknown; it picks the
-    tokenizer and the regions national phone numbers are read in, while the cue phrases of
-    all six languages are always looked for. `allowed_domains` are the platform's own
+    regions national phone numbers are read in, while the cue phrases of all six languages
+    are always looked for. `allowed_domains` are the platform's own
     domains (default: occlusa.com, occlusa.local): links to them and their subdomains are
     not findings. An empty list means the text is clean.
 
-    The first call for a language builds its matcher (a tenth of a second; about two
-    seconds for French, whose tokenizer data is large): call it once at start-up.
+    Matchers are built when `nlp` is imported; the first call costs what any call does.
     """
     if not text or text.isspace():
         return []
@@ -45,9 +46,11 @@ def find_contacts(text: str, lang: str | None = None, *,
     hits = email_hits(norm.text)
     hits += link_hits(norm.text, tuple(allowed_domains) or DEFAULT_ALLOWED_DOMAINS)
     hits += iban_hits(norm.text)
+    hits += mention_hits(norm.text)
     hits += phone_hits(norm.text, regions_for(lang))
-    phrases = tagger(lang)
+    phrases = tagger()
     for start, end in phrases.passages(norm.text):
         passage = norm.text[start:end]
-        hits += intent_hits(passage, *phrases(passage), offset=start)
+        hits += intent_hits(passage, *phrases(passage), offset=start,
+                            after=norm.text[end:end + _AFTER_PASSAGE])
     return merge_hits(text, ((*norm.original_span(h.start, h.end), h) for h in hits))

@@ -15,7 +15,8 @@ from decimal import Decimal
 from typing import Iterable
 
 import sqlalchemy as sa
-from flask_babel import format_currency
+from babel.numbers import format_currency
+from flask_babel import get_locale
 
 from extensions import db
 from models.cases import Case, CaseState
@@ -91,7 +92,8 @@ def _derive(case: Case, lines: list[tuple[str, int]], held: bool) -> CaseMoney:
                      expected=expected, awaiting_ruling=awaiting_ruling)
 
 
-def format_money(cents: int, currency: str = "usd") -> str:
-    """An amount in the reader's language and conventions ($12.71, 12,71 $US); the templates'
-    `money` filter."""
-    return format_currency(Decimal(cents) / 100, currency.upper())
+def format_money(cents: int, currency: str = "usd", locale: str | None = None) -> str:
+    """An amount in the reader's language and conventions ($12.71, 12,71 $US): every amount a
+    page, mail, message or document shows goes through here (templates: the `money` filter).
+    `locale` fixes the language for a document that has one of its own (the invoice)."""
+    return format_currency(Decimal(cents) / 100, currency.upper(), locale=locale or get_locale() or "en")

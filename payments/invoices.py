@@ -1,10 +1,15 @@
-"""Invoices, issued automatically for every completed transaction.
+"""Invoices and credit notes, issued automatically when a paid case closes.
 
-Two per case: the designer's invoice to the client for the design work (in the designer's
-real name, with their country and tax ID), and the platform's commission invoice to the
-designer. Each issuer numbers its invoices 1, 2, 3 … without gaps: the next number is
-taken from the issuer's counter row under a row lock, in the same transaction that stores
-the invoice, so a failed issue gives its number back and two completions at the same
+Two invoices per case: the designer's invoice to the client for the design work, and the
+platform's commission invoice to the designer. Each refund the ledger recorded (a
+cancellation, a ruling or settlement, funds a card dispute returned) gets its own credit note
+from the designer to the client, correcting the service invoice: an issued invoice is never
+changed. Parties are copied from their billing details at issue (payments.billing), VAT is
+decided by payments.vat and included in the amounts the ledger moved.
+
+Each issuer numbers its invoices and credit notes 1, 2, 3 … in one sequence without gaps: the
+next number is taken from the issuer's counter row under a row lock, in the same transaction
+that stores the document, so a failed issue gives its number back and two issues at the same
 moment never share or skip one.
 """
 from __future__ import annotations
@@ -12,7 +17,7 @@ from __future__ import annotations
 import logging
 
 import sqlalchemy as sa
-from babel import Locale
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
@@ -21,23 +26,28 @@ from extensions import commit, db
 from jobs.runtime import job
 from models.accounts import User
 from models.cases import Case, CaseState
+from models.ledger import Journal, JournalKind
 from models.payments import Invoice, InvoiceCounter, InvoiceKind
-from models.profiles import DesignerProfile
+from models.types import utcnow
 from moderation.audit import record_action
+from payments.billing import party_of, platform_party
 from payments.case_money import case_money
 from payments.invoice_pdf import render_invoice_pdf
+from payments.ledger import client_refunds
+from payments.vat import VatDecision, decide
 
 log = logging.getLogger(__name__)
 
 PLATFORM_ISSUER = "platform"
-PLATFORM_PARTY = {"name": "Occlusa", "country_name": "", "tax_id": ""}
+# Closed states whose captured money is invoiced (a cancellation after capture: invoice + credit note).
+INVOICED_STATES = (CaseState.completed, CaseState.resolved, CaseState.cancelled)
 
 
 @job
 def render_case_invoices(case_id: int) -> list[int]:
-    """Job, enqueued on completion or ruling: issue the case's invoices; returns their ids.
+    """Job, enqueued when a paid case closes: issue what is missing; returns the documents' ids.
 
-    Idempotent: a second run finds the invoices issued and creates nothing.
+    Idempotent: a second run finds them issued and creates nothing.
     """
     invoices = issue_case_invoices(case_id)
     commit()
@@ -45,84 +55,86 @@ def render_case_invoices(case_id: int) -> list[int]:
 
 
 def issue_case_invoices(case_id: int) -> list[Invoice]:
-    """Issue the service and commission invoices of a closed, paid case (those not issued yet).
+    """Issue the service invoice (what the client paid), the commission invoice (the fee the
+    ledger took) and one credit note per refund of a closed, settled case; those not issued yet.
 
-    A case that is not completed or resolved gets none; amounts are what the ledger
-    moved (payments.case_money). Flushes; the caller commits.
+    Returns every document of the case, invoices first. Flushes; the caller commits.
     """
     case = db.session.get(Case, case_id, with_for_update=True)  # one issuer run per case at a time
     if case is None:
         raise NotFound(_l("This case does not exist."))
-    if case.state not in (CaseState.completed, CaseState.resolved):
-        return []
-    charged_cents, fee_cents = _amounts(case)
-    issued = {inv.kind: inv for inv in db.session.scalars(sa.select(Invoice).where(Invoice.case_id == case.id))}
-    designer_party = _designer_party(case.designer)
-    if InvoiceKind.service not in issued and charged_cents > 0:
-        issued[InvoiceKind.service] = _issue(
-            case, InvoiceKind.service, issuer_key=f"designer:{case.designer_id}", issuer_user=case.designer,
-            recipient_user=case.client, issuer=designer_party,
-            recipient={"name": case.client.display_name, "email": case.client.email,
-                       "client_case_id": case.client_case_id or ""},
-            lines=_service_lines(case, charged_cents))
-    if InvoiceKind.commission not in issued and fee_cents > 0:
-        issued[InvoiceKind.commission] = _issue(
-            case, InvoiceKind.commission, issuer_key=PLATFORM_ISSUER, issuer_user=None,
-            recipient_user=case.designer, issuer=PLATFORM_PARTY, recipient=designer_party,
-            lines=[{"description": f"Platform commission (9 %, minimum $3.49) on case {case.reference}",
-                    "quantity": 1, "unit_cents": fee_cents, "amount_cents": fee_cents}])
-    return [issued[kind] for kind in (InvoiceKind.service, InvoiceKind.commission) if kind in issued]
-
-
-def _amounts(case: Case) -> tuple[int, int]:
-    """(what the client was finally charged, the platform's fee) as the ledger moved them;
-    (0, 0) for a full refund: no sale took place."""
     money = case_money(case)
-    if not money.settled:
-        return 0, 0
-    return money.charged_cents, money.fee_cents
+    if case.state not in INVOICED_STATES or not money.settled:
+        return []
+    issued = {inv.source_key: inv for inv in db.session.scalars(sa.select(Invoice).where(Invoice.case_id == case.id))}
+    designer, client = party_of(case.designer), party_of(case.client)
+    client = {**client, "client_case_id": case.client_case_id or ""}
+    service_key, commission_key = f"case-{case.id}-service", f"case-{case.id}-commission"
+    if service_key not in issued:
+        issued[service_key] = _issue(
+            case, InvoiceKind.service, service_key, issuer_key=f"designer:{case.designer_id}",
+            issuer_user=case.designer, recipient_user=case.client, issuer=designer, recipient=client,
+            vat=decide(designer, client), gross_cents=money.captured_cents, line=_design_line(case))
+    if commission_key not in issued and money.fee_cents > 0:
+        issued[commission_key] = _issue(
+            case, InvoiceKind.commission, commission_key, issuer_key=PLATFORM_ISSUER, issuer_user=None,
+            recipient_user=case.designer, issuer=platform_party(current_app.config), recipient=designer,
+            vat=decide(platform_party(current_app.config), designer), gross_cents=money.fee_cents,
+            line={"key": "commission", "params": {"reference": case.reference}, "quantity": 1,
+                  "description": f"Platform commission on case {case.reference}"})
+    service = issued[service_key]
+    for journal_id, cents in client_refunds(case):
+        key = f"journal-{journal_id}"
+        if key not in issued:
+            issued[key] = _credit_note(case, service, key, db.session.get(Journal, journal_id).kind, cents)
+    return sorted(issued.values(), key=lambda inv: (inv.is_credit_note, inv.id))
 
 
-def _service_lines(case: Case, charged_cents: int) -> list[dict]:
-    unit = "tooth" if case.unit.value == "tooth" else "arch"
-    if charged_cents == case.amount_cents:
-        return [{"description": f"{case.listing_title} ({case.quantity} × {unit})", "quantity": case.quantity,
-                 "unit_cents": case.unit_price_cents, "amount_cents": case.amount_cents}]
-    return [{"description": f"{case.listing_title}, as settled by the resolution centre", "quantity": 1,
-             "unit_cents": charged_cents, "amount_cents": charged_cents}]
+def _design_line(case: Case) -> dict:
+    return {"key": "design", "params": {"title": case.listing_title, "quantity": case.quantity,
+                                        "unit": case.unit.value},
+            "quantity": case.quantity, "description": f"{case.listing_title} ({case.quantity} × {case.unit.value})"}
 
 
-def _designer_party(designer: User) -> dict:
-    profile = db.session.scalar(sa.select(DesignerProfile).where(DesignerProfile.user_id == designer.id))
-    country = (profile.country if profile else "") or ""
-    return {"name": (profile.real_name if profile and profile.real_name else designer.display_name),
-            "country": country, "country_name": Locale("en").territories.get(country, country),
-            "tax_id": (profile.tax_id if profile else "") or ""}
+def _credit_note(case: Case, invoice: Invoice, source_key: str, journal_kind: JournalKind, cents: int) -> Invoice:
+    """The credit note of one refund: same parties, rule and rate as the invoice it corrects."""
+    # Why, as the credit note prints it: funds a card dispute returned, a cancellation, or a ruling or
+    # settlement of the resolution centre (both end the case resolved).
+    if journal_kind == JournalKind.chargeback:
+        reason = "card_dispute"
+    else:
+        reason = "cancelled" if case.state == CaseState.cancelled else "resolution"
+    return _issue(case, invoice.kind, source_key, issuer_key=invoice.issuer_key,
+                  issuer_user=case.designer, recipient_user=case.client, issuer=invoice.issuer,
+                  recipient=invoice.recipient, vat=VatDecision(invoice.vat_rule, invoice.vat_rate_bp),
+                  gross_cents=cents, corrects=invoice,
+                  line={"key": "refund", "params": {"number": invoice.display_number, "reason": reason},
+                        "quantity": 1, "description": f"Refund on invoice {invoice.display_number} ({reason})"})
 
 
-def _issue(case: Case, kind: InvoiceKind, *, issuer_key: str, issuer_user: User | None,
-           recipient_user: User | None, issuer: dict, recipient: dict, lines: list[dict]) -> Invoice:
+def _issue(case: Case, kind: InvoiceKind, source_key: str, *, issuer_key: str, issuer_user: User | None,
+           recipient_user: User | None, issuer: dict, recipient: dict, vat: VatDecision, gross_cents: int,
+           line: dict, corrects: Invoice | None = None) -> Invoice:
     number = _next_number(issuer_key)
     display = f"OCC-{number:06d}" if issuer_key == PLATFORM_ISSUER else f"D{case.designer_id}-{number:05d}"
-    total = sum(line["amount_cents"] for line in lines)
+    net, vat_cents = vat.split(gross_cents)
+    quantity = line["quantity"]
+    line = {**line, "unit_cents": (net * 2 + quantity) // (2 * quantity), "amount_cents": net}
     invoice = Invoice(kind=kind, issuer_key=issuer_key, number=number, display_number=display, case_id=case.id,
                       issuer_user_id=issuer_user.id if issuer_user else None,
-                      recipient_user_id=recipient_user.id if recipient_user else None,
-                      issuer=issuer, recipient=recipient, lines=lines, subtotal_cents=total, total_cents=total,
-                      currency=case.currency)
-    issued_on = (case.closed_at or case.created_at).date().isoformat()
-    invoice.pdf = render_invoice_pdf(
-        title="Invoice" if kind == InvoiceKind.service else "Commission invoice", display_number=display,
-        issued_on=issued_on, case_reference=case.reference, issuer=issuer, recipient=recipient, lines=lines,
-        total_cents=total, currency=case.currency,
-        note=("Design services sold through Occlusa; paid by the client into escrow and released on completion."
-              if kind == InvoiceKind.service else
-              "Commission of the Occlusa marketplace, deducted from the designer's earnings on this case."))
+                      recipient_user_id=recipient_user.id if recipient_user else None, issuer=issuer,
+                      recipient=recipient, lines=[line], subtotal_cents=net, vat_cents=vat_cents,
+                      total_cents=gross_cents, vat_rule=vat.rule, vat_rate_bp=vat.rate_bp, currency=case.currency,
+                      source_key=source_key, corrects_id=corrects.id if corrects else None, created_at=utcnow())
+    invoice.case, invoice.corrects = case, corrects
+    invoice.pdf = render_invoice_pdf(invoice, locale="en")  # the original, kept as issued
     db.session.add(invoice)
     db.session.flush()
-    record_action("invoice.issued", invoice, actor=None, after={"number": display, "case": case.reference,
-                                                                "total_cents": total})
-    log.info("invoice %s issued for case %s", display, case.reference)
+    record_action("invoice.issued", invoice, actor=None,
+                  after={"number": display, "case": case.reference, "total_cents": gross_cents,
+                         "vat_cents": vat_cents, "vat_rule": vat.rule,
+                         **({"corrects": corrects.display_number} if corrects else {})})
+    log.info("%s %s issued for case %s", "credit note" if corrects else "invoice", display, case.reference)
     return invoice
 
 
@@ -143,7 +155,8 @@ def _next_number(issuer_key: str) -> int:
 
 
 def invoice_for(invoice_id: int, *, viewer: User) -> Invoice:
-    """An invoice the viewer is a party to (issuing designer or recipient). Raises NotFound otherwise."""
+    """An invoice or credit note the viewer is a party to (issuing designer or recipient).
+    Raises NotFound otherwise."""
     invoice = db.session.get(Invoice, invoice_id)
     if invoice is None or viewer.id not in (invoice.issuer_user_id, invoice.recipient_user_id):
         raise NotFound(_l("This invoice does not exist."))

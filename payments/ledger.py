@@ -7,6 +7,7 @@ platform:fees +fee`. Balances are sums of entries; nothing keeps a running total
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import datetime
 from typing import Iterable
 
 import sqlalchemy as sa
@@ -87,6 +88,15 @@ def case_entries(case_ids: Iterable[int]) -> list[tuple[int, str, int, str]]:
     return [tuple(row) for row in db.session.execute(query).all()]
 
 
+def client_refunds(case: Case) -> list[tuple[int, int]]:
+    """(journal id, cents) of each journal that gave a case's money back to its client (a refund,
+    a ruling's or settlement's refund, funds a card dispute returned), oldest first."""
+    query = (sa.select(Journal.id, sa.func.sum(Entry.amount_cents)).join(Entry, Entry.journal_id == Journal.id)
+             .where(Journal.case_id == case.id, Entry.account == client_account(case.client_id), Entry.amount_cents > 0)
+             .group_by(Journal.id).order_by(Journal.id))
+    return [(journal_id, int(cents)) for journal_id, cents in db.session.execute(query).all()]
+
+
 def unbalanced_journals() -> list[int]:
     """Ids of journals whose entries do not sum to zero in some currency (should be none)."""
     query = (sa.select(Entry.journal_id).group_by(Entry.journal_id, Entry.currency)
@@ -135,3 +145,13 @@ def invariant_violations() -> list[str]:
     if escrow_balance() != expected_total:
         problems.append(f"escrow holds {escrow_balance()} but the cases account for {expected_total}")
     return problems
+
+
+def credited_between(account: str, start: datetime, end: datetime) -> dict[str, int]:
+    """{currency: cents} that flowed into `account` by journals posted in [start, end): for a
+    designer, what they earned (net of the fee) in that period."""
+    rows = db.session.execute(
+        sa.select(Entry.currency, sa.func.sum(Entry.amount_cents)).join(Journal, Entry.journal_id == Journal.id)
+        .where(Entry.account == account, Entry.amount_cents > 0, Journal.created_at >= start,
+               Journal.created_at < end).group_by(Entry.currency)).all()
+    return {currency: int(total) for currency, total in rows if total}

@@ -16,12 +16,16 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
 
 from extensions import db, independent_session
+from messaging.notify import notify
 from models.cases import Case
 from models.ledger import (JournalKind, MovementKind, MovementState, Payment, PaymentEvent, PaymentMovement,
                            PaymentStatus)
 from models.types import utcnow
+from payments.case_money import format_money
 from payments.gateways import get_gateway
 from payments.gateways.base import GatewayCall, GatewayError, GatewayUnconfirmed, HoldLapsed, PaymentDeclined
 from payments.ledger import ESCROW, PLATFORM_FEES, client_account, designer_account, post_journal
@@ -120,9 +124,19 @@ def confirm(movement: PaymentMovement, payment: Payment, case: Case, call: Gatew
         post_journal(JournalKind.payout, [(ESCROW, -(amount + fee), currency),
                                           (designer_account(case.designer_id), amount, currency),
                                           (PLATFORM_FEES, fee, currency)], idempotency_key=key, case=case)
+        _tell_payout_sent(case, amount, currency)
     if movement.kind in (MovementKind.refund, MovementKind.transfer):
         payment.status = settled_status(payment)
     db.session.flush()
+
+
+def _tell_payout_sent(case: Case, amount_cents: int, currency: str) -> None:
+    """The "payout sent" notification: once per confirmed transfer (a journal is posted once)."""
+    title = LazyString(lambda: str(_l("Payout sent: %(amount)s for case %(ref)s",
+                                      amount=format_money(amount_cents, currency), ref=case.reference)))
+    notify(case.designer, "payout_sent", title=title,
+           body=_l("It reaches your bank account within 7 days. Your payouts are listed on your home page."),
+           url=f"/cases/{case.reference}", case_id=case.id)
 
 
 def settled_status(payment: Payment) -> PaymentStatus:

@@ -22,7 +22,7 @@ from models.types import utcnow
 from moderation.audit import record_action
 from moderation.contact_filter import screen_text
 from profiles import images as image_rules
-from profiles.permissions import can_design, can_edit_profile, can_moderate
+from profiles.permissions import can_edit_profile, can_moderate
 from profiles.rules import MAX_PORTFOLIO_IMAGES, MAX_SKILLS, PROFILE_REJECTION_REASONS, missing_for_review
 
 log = logging.getLogger(__name__)
@@ -253,6 +253,21 @@ def set_payouts_ready(user: User, ready: bool) -> DesignerProfile:
     return profile
 
 
+def set_languages(profile: DesignerProfile, *, actor: User, languages: list[str]) -> DesignerProfile:
+    """The languages the designer speaks, from profiles.rules.LANGUAGES; shown at once (no review:
+    a choice from a list carries nothing to check). Raises PermissionDenied, DomainError."""
+    from profiles.rules import LANGUAGES
+
+    profile = _locked(profile)
+    if not can_edit_profile(profile, actor):
+        raise PermissionDenied(_l("Only the designer may edit this profile."))
+    if any(code not in LANGUAGES for code in languages):
+        raise DomainError(_l("Choose languages from the list."), field="languages")
+    profile.languages = [code for code in LANGUAGES if code in languages]
+    db.session.flush()
+    return profile
+
+
 def set_availability(profile: DesignerProfile, *, actor: User, unavailable: bool) -> DesignerProfile:
     """Switch "Unavailable for work": cards and listing pages say Full; ordering asks to confirm."""
     profile = _locked(profile)
@@ -282,8 +297,3 @@ def record_review_score(designer_id: int, stars: int) -> DesignerProfile:
     profile.review_count += 1
     db.session.flush()
     return profile
-
-
-def require_designer(user: User) -> None:
-    if not can_design(user):
-        raise PermissionDenied(_l("Only designer accounts have a designer profile."))

@@ -31,3 +31,9 @@ def missing_for_review(profile, images) -> list[str]:
     if not any(i.purpose.value == "photo" for i in images):
         missing.append(_l("a professional photo"))
     return [str(m) for m in missing]
+
+
+# Languages a designer may say they speak (ISO 639-1): shown by their name in the reader's
+# language. Picked from this list, never typed, so they carry no contact details and need no review.
+LANGUAGES = ("en", "fr", "es", "de", "it", "pt", "nl", "pl", "ro", "ru", "uk", "tr", "ar", "he", "hi", "zh",
+             "ja", "ko", "vi", "th")

@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from flask_babel import format_currency
 from flask_babel import gettext as _
 from wtforms import Field
 from wtforms.validators import StopValidation
 from wtforms.widgets import NumberInput
+
+from payments.case_money import format_money
 
 # Digits, then at most a decimal point and digits: no sign, exponent, NaN or Infinity. A comma
 # is refused rather than guessed at: "1,000" is a thousand to some and one to others.
@@ -59,19 +60,16 @@ class MoneyField(Field):
         if self.data > self.max_cents:
             raise StopValidation(self._too_large())
         if self.data < self.min_cents:
-            raise StopValidation(_("The amount is at least %(amount)s.", amount=_dollars(self.min_cents)))
+            raise StopValidation(_("The amount is at least %(amount)s.", amount=format_money(self.min_cents)))
 
     def _too_large(self) -> str:
-        return _("The amount is at most %(amount)s.", amount=_dollars(self.max_cents))
+        return _("The amount is at most %(amount)s.", amount=format_money(self.max_cents))
 
     def _value(self) -> str:
         if self.raw_data:
             return self.raw_data[0]
         return "" if self.data is None else f"{self.data // 100}.{self.data % 100:02d}"
 
-
-def _dollars(cents: int) -> str:
-    return format_currency(Decimal(cents) / 100, "USD")
 
 
 class Sent:

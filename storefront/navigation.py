@@ -1,12 +1,12 @@
-"""The main menu: each entry appears once its area's endpoint exists and the user may use it."""
+"""The main menu and the settings tabs: each entry appears when the user may use it."""
 from __future__ import annotations
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 # (endpoint, label, who sees it: "all", "user", "client", "designer")
 MAIN_NAV = [
+    ("dashboard.home", _l("Home"), "user"),
     ("catalogue.search", _l("Find a designer"), "all"),
     ("catalogue.favourites", _l("Favourites"), "client"),
     ("cases.my_cases", _l("My cases"), "user"),
@@ -14,10 +14,6 @@ MAIN_NAV = [
     ("files.my_files", _l("Files"), "user"),
     ("listings.mine", _l("My listings"), "designer"),
 ]
-
-
-def endpoint_exists(endpoint: str) -> bool:
-    return endpoint in current_app.view_functions
 
 
 def main_nav() -> list[tuple[str, str]]:
@@ -28,19 +24,22 @@ def main_nav() -> list[tuple[str, str]]:
         "client": signed_in and current_user.is_client,
         "designer": signed_in and current_user.is_designer,
     }
-    return [(e, label) for e, label, who in MAIN_NAV if allowed[who] and endpoint_exists(e)]
+    return [(e, label) for e, label, who in MAIN_NAV if allowed[who]]
 
-# Settings tabs, same rule: each appears once its endpoint exists.
+# Settings tabs: the designer's appear to designers only.
 SETTINGS_NAV = [
     ("accounts.settings", _l("Account"), "user"),
     ("profiles.edit", _l("Designer profile"), "designer"),
     ("payments.settings", _l("Payments"), "designer"),
+    ("payments.billing_details", _l("Billing"), "user"),
     ("payments.transactions", _l("Transactions"), "user"),
+    ("support.my_tickets", _l("Support tickets"), "user"),
     ("notifications.settings", _l("Notifications"), "user"),
+    ("legal.your_data", _l("Your data"), "user"),
 ]
 
 
 def settings_nav() -> list[tuple[str, str]]:
     designer = current_user.is_authenticated and current_user.is_designer
     return [(e, label) for e, label, who in SETTINGS_NAV
-            if (who == "user" or designer) and endpoint_exists(e)]
+            if who == "user" or designer]

@@ -5,7 +5,9 @@ import itertools
 
 from accounts.passwords import hash_password
 from extensions import db
+from legal.operations import accept_current_terms
 from models.accounts import StaffRole, StaffRoleGrant, User
+from models.payments import BillingDetails
 from models.types import utcnow
 
 PASSWORD = "correct horse battery"
@@ -15,7 +17,9 @@ _seq = itertools.count(1)
 
 def make_user(*, email: str | None = None, password: str | None = None, name: str | None = None,
               client: bool = True, designer: bool = False, roles: tuple[StaffRole, ...] = (),
-              confirmed: bool = True, **fields) -> User:
+              confirmed: bool = True, accepted_terms: bool = True, billing: bool = True, **fields) -> User:
+    """A user who accepted the terms in force; with `billing`, billing details too (asked before a first
+    order or payout)."""
     global _PASSWORD_HASH
     n = next(_seq)
     if password is None:
@@ -26,6 +30,12 @@ def make_user(*, email: str | None = None, password: str | None = None, name: st
                 **fields)
     user.roles = [StaffRoleGrant(role=r) for r in roles]
     db.session.add(user)
+    db.session.flush()
+    if accepted_terms:  # as sign-up does: the versions in force are accepted
+        accept_current_terms(user)
+    if billing:
+        db.session.add(BillingDetails(user_id=user.id, legal_name=user.display_name, address="1 Test Street",
+                                      postal_code="75001", city="Paris", country="FR"))
     db.session.commit()
     return user
 

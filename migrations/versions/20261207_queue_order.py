@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 
 revision = '20261207_queue_order'
-down_revision = '20261206_queues'
+down_revision = '20261207_filetext'
 branch_labels = None
 depends_on = None
 

@@ -38,12 +38,17 @@ class Brand:
 APPS = (
     Brand("WhatsApp", MESSAGING_APP,
           ("whatsapp", "whats app", "what's app", "whatsap", "watsapp", "watsap", "wasap",
-           "guasap", "whatsapp business", "wpp", "wsp", "zapzap", "whats"), ("wa", "zap")),
-    Brand("Telegram", MESSAGING_APP, ("telegram", "telegramm", "telegrama"), ("tg", "tele")),
+           "guasap", "whatsapp business", "wpp", "wsp", "zapzap", "zap zap", "whats", "vatsap",
+           "vatsapp", "watsab", "watsapp", "wats app", "whatsup", "whatsaap", "wazap", "ouatsap",
+           "wotsap", "uatsap", "vocap"), ("wa", "zap")),
+    Brand("Telegram", MESSAGING_APP, ("telegram", "telegramm", "telegrama", "telegramme",
+                                      "telegramma", "tele gram", "tele gramm", "tele grama",
+                                      "tele gramma", "telegrame", "telgram"), ("tg", "tele")),
     Brand("Signal", MESSAGING_APP, ("signal app", "signal messenger"), ("signal",)),
     Brand("Viber", MESSAGING_APP, ("viber",)),
     Brand("WeChat", MESSAGING_APP, ("wechat", "we chat", "weixin")),
     Brand("Line", MESSAGING_APP, ("line app", "line id"), ("line",)),
+    Brand("KakaoTalk", MESSAGING_APP, ("kakaotalk", "kakao talk", "kakao", "katalk")),
     Brand("Skype", MESSAGING_APP, ("skype",)),
     Brand("Discord", MESSAGING_APP, ("discord",)),
     Brand("Messenger", MESSAGING_APP, ("messenger", "fb messenger", "facebook messenger")),
@@ -58,6 +63,9 @@ APPS = (
     Brand("TikTok", SOCIAL, ("tiktok", "tik tok")),
     Brand("YouTube", SOCIAL, ("youtube", "you tube"), ("yt",)),
     Brand("Snapchat", SOCIAL, ("snapchat",), ("snap",)),
+    Brand("Reddit", SOCIAL, ("reddit",)),
+    Brand("Threads", SOCIAL, (), ("threads",)),
+    Brand("Pinterest", SOCIAL, ("pinterest",)),
 )
 
 PAYMENT_METHODS = (
@@ -104,11 +112,18 @@ LINK_HOSTS = {
     "lnkd.in": (SOCIAL, "LinkedIn"), "twitter.com": (SOCIAL, "X (Twitter)"),
     "x.com": (SOCIAL, "X (Twitter)"), "tiktok.com": (SOCIAL, "TikTok"),
     "youtube.com": (SOCIAL, "YouTube"), "youtu.be": (SOCIAL, "YouTube"),
-    "snapchat.com": (SOCIAL, "Snapchat"),
+    "snapchat.com": (SOCIAL, "Snapchat"), "reddit.com": (SOCIAL, "Reddit"),
+    "threads.net": (SOCIAL, "Threads"), "kakao.com": (MESSAGING_APP, "KakaoTalk"),
     "paypal.me": (OFF_PLATFORM_PAYMENT, "PayPal"), "paypal.com": (OFF_PLATFORM_PAYMENT, "PayPal"),
     "wise.com": (OFF_PLATFORM_PAYMENT, "Wise"), "revolut.me": (OFF_PLATFORM_PAYMENT, "Revolut"),
     "venmo.com": (OFF_PLATFORM_PAYMENT, "Venmo"),
 }
+
+# Link-in-bio and short-link services: where they lead is not on the page.
+SHORT_LINK_HOSTS = ("linktr.ee", "bit.ly", "g.page", "goo.gl", "tinyurl.com", "t.co", "ow.ly",
+                    "is.gd", "cutt.ly", "rebrand.ly", "shorturl.at", "tiny.cc", "beacons.ai",
+                    "lnk.bio", "taplink.cc", "msha.ke", "linkin.bio", "bio.link", "wa.link",
+                    "s.id", "rb.gy", "qrco.de", "qr.page", "linkr.bio", "hoo.be", "flow.page")
 
 # App link schemes ("whatsapp://send?phone=...", "skype:john.doe?call").
 APP_SCHEMES = {"whatsapp": "WhatsApp", "tg": "Telegram", "viber": "Viber", "skype": "Skype",
@@ -117,7 +132,13 @@ APP_SCHEMES = {"whatsapp": "WhatsApp", "tg": "Telegram", "viber": "Viber", "skyp
 # Providers people name without a top-level domain: "john at gmail".
 EMAIL_PROVIDERS = ("gmail", "googlemail", "hotmail", "yahoo", "outlook", "icloud", "protonmail",
                    "proton", "gmx", "aol", "yandex", "libero", "laposte", "wanadoo", "msn",
-                   "tiscali", "virgilio", "mailru")
+                   "tiscali", "virgilio", "mailru", "t-online", "ymail", "seznam", "zoho",
+                   "naver")
+# Mailbox services named before an arrow: "gmx -> hans.m", "orange => luc.b" (words such as
+# "free" or "orange" only count there).
+MAILBOX_SERVICES = EMAIL_PROVIDERS + ("orange", "free", "sfr", "web.de", "gmx.de", "gmx.net",
+                                      "uol", "bol", "terra", "live", "mail.ru", "yandex.ru",
+                                      "qq", "163", "wp.pl", "o2", "alice", "tin", "sapo")
 
 # Top-level domains worth flagging. File extensions (.stl, .ply, .zip, .mov) are left out.
 TLDS = ("com", "net", "org", "info", "biz", "io", "co", "me", "app", "dev", "xyz", "site",
@@ -139,11 +160,12 @@ PREPOSITIONS = frozenset(
     "por al "
     "no na em pelo pela "
     "su per tramite con "
-    "auf uber per bei mit im am".split())
+    "auf uber per bei mit im am "
+    "3la f fi".split())  # Darija, in Latin letters
 # Object pronouns that may stand there too: "add ME on Line", "schreib MIR auf Signal".
 PRONOUNS = frozenset("me moi m' mi mich mir".split())
 
 # What joins a name to a handle: "insta: @lab", "my signal is ...", "skype id = john.d".
 HANDLE_JOINERS = frozenset(
-    ": = - -> is id handle username user name account c'est est es e ist lautet "
-    "pseudo usuario utente nome".split())
+    ": = - -> > => is id handle username user name account c'est est es e ist lautet "
+    "pseudo usuario utente nome sono soy sou bin suis como come als".split())

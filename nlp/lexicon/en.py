@@ -7,7 +7,10 @@ CUES = Cues(
              "ping me", "write me", "write to me", "hit me up", "hmu", "shoot me", "drop me",
              "send me a message", "leave me a message", "talk", "chat", "speak",
              "continue", "move", "switch", "connect", "join me", "see you", "let's", "lets",
-             "are you on", "do you have", "do you use", "have you got", "i'm on", "im on",
+             "are you on", "do you have",
+             # Darija in Latin letters (Arabizi), which shares the tokenizer of any language
+             "sift liya", "sifet liya", "ba3tli", "ba3t liya", "kteb liya", "ktebli", "tsel biya",
+             "3ayet liya", "3iyet liya", "dwi m3aya", "do you use", "have you got", "i'm on", "im on",
              "i am on", "available on", "call me", "send me", "reply", "catch me", "whatsapp me"),
     possessive=("my", "our", "my personal", "my private", "my own"),
     pay=("pay", "pay me", "paying", "payment", "payments", "pay you", "send the money",
@@ -42,5 +45,6 @@ CUES = Cues(
     openers=("please", "pls", "plz", "just", "so", "then", "and", "or", "ok", "okay", "can",
              "could", "you", "can you", "you can", "feel free to", "otherwise"),
     negations=("not", "n't", "never", "no", "dont", "cannot", "cant", "wont", "forbidden",
-               "nope", "shouldnt", "mustnt"),
+               "nope", "shouldnt", "mustnt", "can't", "don't", "won't", "shouldn't", "mustn't",
+               "isn't", "doesn't", "didn't", "couldn't", "wouldn't", "aren't", "wasn't"),
 )

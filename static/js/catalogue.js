@@ -57,7 +57,8 @@
 
   // Filters start folded on phones, so results come first.
   const filters = document.querySelector("details.filters");
-  if (filters && window.matchMedia("(max-width: 860px)").matches) { filters.removeAttribute("open"); }
+  // Folded on phones, unless a filter was refused: its message must be seen.
+  if (filters && !filters.hasAttribute("data-has-errors") && window.matchMedia("(max-width: 860px)").matches) { filters.removeAttribute("open"); }
 
   // Filters apply as soon as a select or checkbox changes.
   document.querySelectorAll("form[data-filters] select, form[data-filters] input[type=checkbox]").forEach(function (input) {

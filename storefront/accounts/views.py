@@ -8,6 +8,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from accounts import devices, operations
 from accounts.tokens import TokenInvalid
 from errors import DomainError
+from listings.search import refresh_designer_entries
 from extensions import commit, db, limiter
 from moderation.contact_filter import ContactDetailsRefused
 from moderation import appeals
@@ -15,6 +16,7 @@ from storefront.accounts.forms import (AppealForm, ChangeEmailForm, ChangeNameFo
                                        DeleteAccountForm, ForgotPasswordForm, LoginForm, ResetPasswordForm, SignUpForm)
 from storefront.contact_refusal import keep_refused_attempt
 from storefront.form_errors import show_domain_error
+from storefront.legal.views import note_pending_terms
 from storefront.next_page import next_page, referring_page
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
@@ -71,6 +73,7 @@ def login():
             devices.record_sign_in(user, user_agent=request.headers.get("User-Agent"), address=request.remote_addr)
             commit()
             login_user(user, remember=form.remember.data)
+            note_pending_terms(user)  # a new version of the terms is accepted before anything else
             if user.locale:
                 session["lang"] = user.locale
             return redirect(next_page(url_for("pages.home")))
@@ -191,6 +194,9 @@ def settings():
             try:
                 if action == "name":
                     operations.change_display_name(current_user, name=form.display_name.data)
+                    # Clients search designers by name: the catalogue rows carry it (accounts
+                    # cannot call listings, which already calls accounts).
+                    refresh_designer_entries(current_user.id)
                 elif action == "password":
                     operations.change_password(current_user, current_password=form.current_password.data,
                                                new_password=form.new_password.data)

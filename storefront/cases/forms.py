@@ -60,7 +60,24 @@ class GrantForm(FlaskForm):
     count = IntegerField(_l("Extra revisions"), default=1, validators=[DataRequired(), NumberRange(1, 10)])
 
 
+_STAR_CHOICES = [(str(n), str(n)) for n in range(5, 0, -1)]
+
+
 class ReviewForm(FlaskForm):
-    stars = RadioField(_l("Rating"), choices=[(str(n), str(n)) for n in range(5, 0, -1)],
-                       validators=[DataRequired()])
+    stars = RadioField(_l("Rating"), choices=_STAR_CHOICES, validators=[DataRequired()])
     text = TextAreaField(_l("Review"), validators=[Optional(), Length(max=2000)])
+    # The dental sub-ratings (client reviews only), each optional.
+    fit = RadioField(_l("Fit"), choices=_STAR_CHOICES, validators=[Optional()])
+    margins = RadioField(_l("Margins and contacts"), choices=_STAR_CHOICES, validators=[Optional()])
+    aesthetics = RadioField(_l("Aesthetics"), choices=_STAR_CHOICES, validators=[Optional()])
+    communication = RadioField(_l("Communication"), choices=_STAR_CHOICES, validators=[Optional()])
+
+    def sub_ratings(self) -> dict[str, int | None]:
+        return {name: int(getattr(self, name).data) if getattr(self, name).data else None
+                for name in ("fit", "margins", "aesthetics", "communication")}
+
+
+class OutcomeForm(FlaskForm):
+    outcome = RadioField(_l("Clinical outcome"), validators=[DataRequired()], choices=[
+        ("seated", _l("Seated as designed")), ("adjusted", _l("Seated after adjustments")),
+        ("remade", _l("Remade"))])

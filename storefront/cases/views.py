@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_timedelta
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -24,8 +25,9 @@ from models.types import utcnow
 from moderation.contact_filter import ContactDetailsRefused
 from payments import movements
 from payments.case_money import case_money, case_money_of
-from storefront.cases.forms import (CompleteForm, DeliveryForm, GrantForm, OrderForm, ReasonForm, RevisionForm,
-                                    ReviewForm)
+from storefront.billing_gate import billing_details_first
+from storefront.cases.forms import (CompleteForm, DeliveryForm, GrantForm, OrderForm, OutcomeForm, ReasonForm,
+                                    ReviewForm, RevisionForm)
 from storefront.contact_refusal import keep_refused_attempt
 from storefront.files.posted import carried_files, form_files, uploaded_files
 from storefront.files.views import send_reader_download
@@ -45,6 +47,12 @@ def case_state_label(state) -> str:
 @bp.app_template_global()
 def case_state_badge(state) -> str:
     return state_badge(state)
+
+
+@bp.app_template_global()
+def time_from_now(at, now) -> str:
+    """"in 2 days", "3 hours ago" in the reader's language: the countdown to a deadline."""
+    return format_timedelta(at - now, granularity="minute", add_direction=True)
 
 
 @bp.app_template_global()
@@ -97,6 +105,10 @@ def new_case():
     listing = _listing_or_404(request.args.get("listing_id", type=row_id))
     if not can_order(listing, current_user):
         abort(404)
+    gate = billing_details_first("order", back_to=request.full_path if request.method == "GET"
+                                 else url_for("cases.new_case", listing_id=listing.id))
+    if gate is not None:
+        return gate
     terms = terms_of(listing)
     full = not is_available(listing.designer_id)
     confirmed_full = request.values.get("confirm_full") == "1" or request.form.get("accept_unavailable") == "1"
@@ -203,7 +215,7 @@ def my_cases():
         state = None
     page = my_cases_page(current_user, side=side, state=state, page=request.args.get("page", 1, type=page_number))
     return render_template("cases/list.html", page=page, side=side, state=state, counts=case_counts(current_user),
-                           states=list(CaseState), moneys=case_money_of(page.items))
+                           states=list(CaseState), moneys=case_money_of(page.items), now=utcnow())
 
 
 @bp.get("/<reference>")
@@ -226,14 +238,14 @@ def show(reference: str):
         dispute_url = url_of(dispute) if dispute is not None else None
         due = ruling_due(dispute) if dispute is not None and dispute.is_active else None
     return render_template(
-        "cases/show.html", case=case, actions=actions, invoices=invoices, dispute_url=dispute_url, ruling_due=due,
+        "cases/show.html", case=case, actions=actions, now=utcnow(), invoices=invoices, dispute_url=dispute_url, ruling_due=due,
         payment_unconfirmed=bool(movements.unconfirmed(case.id)),
         case_money=case_money(case),
         role=("client" if current_user.id == case.client_id else "designer" if current_user.id == case.designer_id
               else "staff"),
         forms={"reject": ReasonForm(prefix="reject"), "deliver": DeliveryForm(prefix="deliver"),
                "revision": RevisionForm(prefix="revision"), "grant": GrantForm(prefix="grant"),
-               "review": ReviewForm(prefix="review")},
+               "review": ReviewForm(prefix="review"), "outcome": OutcomeForm(prefix="outcome")},
         can_review=reviews.can_review(case, current_user), my_review=reviews.review_by(case, current_user),
         case_reviews=db.session.scalars(sa.select(reviews.Review).where(reviews.Review.case_id == case.id)).all(),
         restorations=RESTORATIONS, materials=MATERIALS, contacts=CONTACTS, arch_labels=ARCH_LABELS)
@@ -351,9 +363,23 @@ def complete(reference: str):
 def review(reference: str):
     form = ReviewForm(prefix="review")
     return _form_or_back(form, reference) or _act(
-        reference, lambda c: reviews.post_review(c, actor=current_user, stars=int(form.stars.data),
-                                                 text=form.text.data),
+        reference, lambda c: reviews.post_review(
+            c, actor=current_user, stars=int(form.stars.data), text=form.text.data,
+            sub_ratings=form.sub_ratings() if current_user.id == c.client_id else None),
         _("Thank you for your review."))
+
+
+@bp.post("/<reference>/outcome")
+@login_required
+def outcome(reference: str):
+    form = OutcomeForm(prefix="outcome")
+
+    def perform(case):
+        review = reviews.review_by(case, current_user)
+        if review is None:
+            raise NotFound(_("This review does not exist."))
+        reviews.record_outcome(review, actor=current_user, outcome=form.outcome.data)
+    return _form_or_back(form, reference) or _act(reference, perform, _("Thank you: the outcome is recorded."))
 
 
 @bp.get("/<reference>/files/<public_id>")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SearchField, SelectField
-from wtforms.validators import NumberRange, Optional
+from wtforms.validators import NumberRange, Optional, ValidationError
 
 from listings import taxonomy
 from listings.search import SearchQuery
@@ -43,6 +43,11 @@ class SearchForm(FlaskForm):
         self.subcategory.choices = [("", _l("All subcategories"))] + (
             [(code, str(label)) for code, label in chosen[1].items()] if chosen else [])
         self.software.choices = [("", _l("Any software"))] + taxonomy.software_choices()
+
+    def validate_max_price(self, field) -> None:
+        low = None if self.min_price.errors else self.min_price.data
+        if field.data is not None and low is not None and field.data < low:
+            raise ValidationError(_l("The maximum price must be at least the minimum price."))
 
     def to_query(self) -> SearchQuery:
         """The query these (already validated) fields ask for; unknown codes and refused fields are ignored."""

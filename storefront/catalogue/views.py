@@ -6,6 +6,7 @@ from flask import Blueprint, Response, abort, jsonify, redirect, render_template
 from flask_babel import get_locale
 from flask_login import current_user, login_required
 
+from cases.reviews import listing_reviews
 from extensions import commit, db
 from listings import pricing, taxonomy
 from listings import search as finder
@@ -15,6 +16,7 @@ from listings.visibility import CONDITION_LABELS, can_order, can_view, missing_c
 from models.listings import Favourite, Listing
 from models.profiles import CatalogueImage, DesignerProfile
 from profiles import is_pro
+from reputation.figures import designer_record
 from storefront.catalogue.forms import SearchForm
 from storefront.next_page import next_page
 from url_numbers import page_number
@@ -76,7 +78,9 @@ def listing(listing_id: int):
         "catalogue/listing.html", listing=item, public=public, profile=profile, designer=item.designer,
         pro=is_pro(profile), tiers=tiers, own=own, missing=[CONDITION_LABELS[c] for c in missing],
         favourite=favourite, can_heart=can_favourite(current_user) and not own,
-        orderable=can_order(item, current_user, profile), full=bool(profile and profile.unavailable))
+        orderable=can_order(item, current_user, profile), full=bool(profile and profile.unavailable),
+        record=designer_record(item.designer), reviews=listing_reviews(item.id),
+        can_message=current_user.is_authenticated and not own)
 
 
 @bp.get("/favourites")

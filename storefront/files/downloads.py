@@ -272,7 +272,7 @@ def in_own_unit_of_work(app: Flask, fn: Callable, *args) -> None:
         try:
             fn(*args)
             commit()
-        except Exception:  # noqa: BLE001 - the bytes are out: log, never break the server
+        except Exception:  # the bytes are out: log, never break the server
             db.session.rollback()
             log.exception("recording a download failed")
         finally:

@@ -39,6 +39,6 @@ def form_files(field_name: str, kind: FileKind) -> list[StoredFile]:
     stored = []
     for upload in request.files.getlist(field_name):
         if upload and upload.filename:
-            stored.append(store_file(iter(lambda: upload.stream.read(PIECE), b""), owner=current_user,
+            stored.append(store_file(iter(lambda stream=upload.stream: stream.read(PIECE), b""), owner=current_user,
                                      filename=upload.filename, kind=kind))
     return stored

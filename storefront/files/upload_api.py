@@ -22,9 +22,11 @@ from flask_login import current_user, login_required
 from errors import DomainError, InvalidTransition, NotFound, PermissionDenied
 from extensions import commit, db
 from files.content_kinds import ContentRefused
+from files.embedded_text import ContactDetailsInFile
 from files.uploads import (UploadOffsetMismatch, abort_upload, append_upload, find_upload, request_bytes,
                            start_upload)
 from models.files import FileKind, StoredFile, UploadSession
+from moderation.contact_filter import record_refused_attempt
 from storefront.files.request_body import upload_body
 from storefront.files.views import bp, mesh_summary, mesh_warnings
 
@@ -103,6 +105,8 @@ def upload_append(token: str):
         db.session.rollback()
         # Nothing of this file is kept: what earlier requests brought goes with the upload.
         abort_upload(find_upload(token, owner=current_user), actor=current_user)
+        if isinstance(exc, ContactDetailsInFile):
+            record_refused_attempt(exc.refusal)  # kept for moderators, like a refused message
         commit()
         return jsonify(error=str(exc.message), field=exc.field), 415
     except DomainError as exc:

@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from errors import DomainError, PermissionDenied
 from extensions import commit, db
 from files.permissions import can_read, serves_stored_files
+from listings.search import designer_cards
 from messaging import operations, threads
 from messaging.events import case_action_label
 from messaging.attachments import readable_attachment, store_attachments
@@ -19,6 +20,8 @@ from messaging.permissions import (can_read_conversation, can_write_conversation
 from models.accounts import User
 from models.messaging import Conversation, ConversationKind, Message
 from moderation.contact_filter import ContactDetailsRefused
+from profiles.permissions import can_design
+from reputation.figures import may_see_client
 from storefront.contact_refusal import keep_refused_attempt
 from storefront.files.posted import uploaded_files
 from storefront.files.views import send_reader_download
@@ -50,7 +53,14 @@ def _page_context(conversation: Conversation, form: MessageForm, refusal: Contac
     before = request.args.get("before", type=_parse_time)
     items = threads.thread_items(conversation, viewer=current_user, before=before, limit=PAGE_SIZE)
     others = [p.user for p in conversation.other_participants(current_user.id)]
+    general = conversation.kind == ConversationKind.general
+    # The right column: the other side's listings, public and those made for the reader.
+    side = [(u, designer_cards(u.id, current_user, with_private=True)) for u in others if general and u.is_designer]
+    can_offer = (general and conversation.participant(current_user.id) is not None and can_design(current_user)
+                 and len(others) == 1 and others[0].is_client and others[0].is_active)
     return dict(conversation=conversation, items=items, form=form, refusal=refusal, others=others,
+                side=side, can_offer=can_offer,
+                client_visible=can_offer and may_see_client(current_user, others[0].id),
                 older_url=url_for("messages.conversation", conversation_id=conversation.id,
                                   before=items[0].at.isoformat()) if len(items) == PAGE_SIZE else None,
                 paged=before is not None, can_write=can_write_conversation(current_user, conversation),
@@ -158,7 +168,8 @@ def start():
         abort(404)
     listing = _listing_of(recipient, request.args.get("listing_id", type=row_id))
     existing = threads.general_conversation(current_user, recipient)
-    if existing is not None and existing.last_message_at is not None and request.method == "GET":
+    if existing is not None and existing.last_message_at is not None and request.method == "GET" \
+            and (listing is None or existing.listing_id == listing.id):
         return redirect(url_for("messages.conversation", conversation_id=existing.id))
     form = StartConversationForm()
     refusal = None

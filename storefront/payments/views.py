@@ -1,19 +1,23 @@
-"""Settings > Payments (payout onboarding), Settings > Transactions, invoice PDFs, Stripe webhooks."""
+"""Settings > Payments (payout onboarding), Settings > Billing, Settings > Transactions, invoice PDFs,
+Stripe webhooks."""
 from __future__ import annotations
 
 import logging
 from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import get_locale, gettext as _
 from flask_login import current_user, login_required
 
 from errors import DomainError
 from extensions import commit, csrf, db
 from models.payments import BusinessType, IbanProvider
-from payments import connect, invoices, statements, webhooks
+from payments import billing, connect, invoices, statements, webhooks
 from payments.gateways.base import GatewayError
+from payments.invoice_pdf import render_invoice_pdf
 from payments.payout_countries import country_name
 from storefront.form_errors import show_domain_error
-from storefront.payments.forms import OnboardingForm
+from storefront.billing_gate import billing_details_first
+from storefront.next_page import next_page
+from storefront.payments.forms import BillingDetailsForm, OnboardingForm
 from url_numbers import page_number
 
 bp = Blueprint("payments", __name__)
@@ -31,6 +35,9 @@ def settings():
     _designer_only()
     account = connect.account_of(current_user)
     form = OnboardingForm()
+    needs_billing = account is None and billing.billing_details_of(current_user) is None
+    if needs_billing and request.method == "POST":
+        return billing_details_first("payout", back_to=url_for("payments.settings"))
     if account is None and form.validate_on_submit():
         try:
             account = connect.start_onboarding(
@@ -51,7 +58,29 @@ def settings():
                 return redirect(url_for("payments.settings"))
             return _to_stripe(account)
     return render_template("payments/settings.html", account=account, form=form, country_name=country_name,
-                           stripe_enabled=connect.stripe_enabled())
+                           stripe_enabled=connect.stripe_enabled(), needs_billing=needs_billing)
+
+
+@bp.route("/settings/billing", methods=["GET", "POST"])
+@login_required
+def billing_details():
+    """Settings > Billing: the legal name, address and tax numbers printed on the user's invoices."""
+    details = billing.billing_details_of(current_user)
+    form = BillingDetailsForm(obj=details)
+    if form.validate_on_submit():
+        try:
+            billing.save_billing_details(
+                current_user, actor=current_user, legal_name=form.legal_name.data, address=form.address.data,
+                postal_code=form.postal_code.data, city=form.city.data, country=form.country.data,
+                vat_number=form.vat_number.data, tax_id=form.tax_id.data)
+        except DomainError as exc:
+            db.session.rollback()
+            show_domain_error(form, exc)
+        else:
+            commit()
+            flash(_("Your billing details are saved. Invoices issued from now on carry them."), "success")
+            return redirect(next_page(url_for("payments.billing_details")))
+    return render_template("payments/billing.html", form=form, details=details, coming_back=request.args.get("next"))
 
 
 def _to_stripe(account):
@@ -120,8 +149,11 @@ def transactions_csv():
 @login_required
 def invoice_pdf(invoice_id: int):
     invoice = invoices.invoice_for(invoice_id, viewer=current_user)
-    return Response(invoice.pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="invoice-{invoice.display_number}.pdf"'})
+    # Drawn again from the frozen invoice in the reader's language and number conventions.
+    pdf = render_invoice_pdf(invoice, locale=str(get_locale() or "en"))
+    name = "credit-note" if invoice.is_credit_note else "invoice"
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{name}-{invoice.display_number}.pdf"'})
 
 
 @bp.post("/stripe/webhook")
@@ -142,7 +174,7 @@ def stripe_webhook():
     try:
         webhooks.process_event(stored)
         commit()
-    except Exception as exc:  # noqa: BLE001 - kept on the event and retried by Stripe
+    except Exception as exc:  # kept on the event and retried by Stripe
         db.session.rollback()
         log.exception("webhook %s (%s) failed", event["id"], event["type"])
         webhooks.record_failure(event, repr(exc))

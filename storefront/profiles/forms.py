@@ -10,6 +10,7 @@ from wtforms.validators import Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from listings.taxonomy import software_choices
+from profiles.rules import LANGUAGES
 from storefront.form_fields import Sent
 
 _NOT_COUNTRIES = {"EU", "EZ", "QO", "UN", "ZZ", "XA", "XB", "XK"}
@@ -21,6 +22,12 @@ def country_choices() -> list[tuple[str, str]]:
     countries = [(code, name) for code, name in names.items()
                  if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES]
     return [("", str(_l("Choose your country")))] + sorted(countries, key=lambda c: c[1])
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """The languages a designer may list, named in the reader's language."""
+    names = get_locale().languages
+    return [(code, names.get(code, code).capitalize()) for code in LANGUAGES]
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -36,6 +43,7 @@ class ProfileForm(FlaskForm):
     bio = TextAreaField(_l("Bio"), validators=[Sent(), Length(max=4000)])
     skills = StringField(_l("Skills and keywords"), validators=[Length(max=600)])
     software = MultiCheckboxField(_l("CAD software you use"), choices=software_choices(), validate_choice=True)
+    languages = MultiCheckboxField(_l("Languages you work in"), validate_choice=True)
     experience = TextAreaField(_l("Experience"), validators=[Sent(), Length(max=4000)])
     education = TextAreaField(_l("Education"), validators=[Sent(), Length(max=4000)])
     photo = FileField(_l("Professional photo"))
@@ -45,6 +53,7 @@ class ProfileForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.country.choices = country_choices()
+        self.languages.choices = language_choices()
 
     def skill_list(self) -> list[str]:
         return [s.strip() for s in (self.skills.data or "").split(",") if s.strip()]

@@ -2,21 +2,31 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from errors import DomainError
 from extensions import commit, db
+from cases.reviews import reviews_of
+from listings.search import designer_cards
+from models.accounts import AccountStatus, User
 from models.profiles import ImagePurpose
 from moderation.contact_filter import ContactDetailsRefused
 from profiles import is_pro, operations
 from profiles.permissions import can_design
 from profiles.rules import PROFILE_REJECTION_REASONS
+from reputation.figures import client_record, designer_record, may_see_client
 from storefront.contact_refusal import keep_refused_attempt
 from storefront.form_errors import show_domain_error
 from storefront.profiles.forms import AvailabilityForm, ProfileForm
 
 bp = Blueprint("profiles", __name__)
+
+
+@bp.app_template_global()
+def language_name(code: str) -> str:
+    return get_locale().languages.get(code, code).capitalize()
 
 
 def _own_profile():
@@ -51,6 +61,7 @@ def edit():
                 tax_id=form.tax_id.data.strip(), headline=form.headline.data.strip(), bio=form.bio.data.strip(),
                 skills=form.skill_list(), software=form.software.data, experience=form.experience.data.strip(),
                 education=form.education.data.strip())
+            operations.set_languages(profile, actor=current_user, languages=form.languages.data or [])
             for name, purpose, raw in _uploads(form):
                 try:
                     operations.add_profile_image(profile, actor=current_user, purpose=purpose, raw=raw)
@@ -120,15 +131,21 @@ def availability():
 
 @bp.get("/designers/<int:user_id>")
 def show(user_id: int):
-    from listings.search import designer_cards
-    from models.accounts import AccountStatus, User
-
     user = db.session.get(User, user_id)
     profile = operations.profile_for(user) if user is not None else None
     if profile is None or not profile.has_approved_version or user.status != AccountStatus.active:
         abort(404)
-    from cases.reviews import reviews_of
-
     return render_template("profiles/show.html", user=user, profile=profile, public=profile.approved_snapshot,
                            pro=is_pro(profile), cards=designer_cards(user_id, current_user),
-                           reviews=reviews_of(user_id))
+                           reviews=reviews_of(user_id), record=designer_record(user),
+                           can_message=current_user.is_authenticated and current_user.id != user_id)
+
+
+@bp.get("/clients/<int:user_id>")
+@login_required
+def client(user_id: int):
+    """A client's track record, for designers who received a request or a message from them."""
+    user = db.session.get(User, user_id)
+    if user is None or not user.is_client or not may_see_client(current_user, user_id):
+        abort(404)
+    return render_template("profiles/client.html", user=user, record=client_record(user))

@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from flask import Blueprint, current_app, jsonify, make_response, render_template, url_for
+from flask import Blueprint, current_app, jsonify, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 bp = Blueprint("pwa", __name__)
@@ -74,4 +74,5 @@ def offline():
 
 @bp.get("/help/install")
 def install_help():
-    return render_template("pwa/install_help.html")
+    # The install steps are a help centre article now; old links and bookmarks land on it.
+    return redirect(url_for("help.article", slug="install-the-app"), code=301)

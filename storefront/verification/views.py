@@ -10,7 +10,6 @@ from errors import DomainError
 from extensions import commit, db
 from models.verification import DocumentType
 from moderation import kyc
-from storefront.navigation import endpoint_exists
 
 bp = Blueprint("verification", __name__, url_prefix="/settings/verification")
 
@@ -18,7 +17,7 @@ READ_BLOCK = 256 * 1024
 
 
 def _settings_url() -> str:
-    return url_for("payments.settings") if endpoint_exists("payments.settings") else url_for("accounts.settings")
+    return url_for("payments.settings")
 
 
 @bp.app_template_global("verification_panel")

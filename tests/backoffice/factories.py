@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 import pyotp
-import sqlalchemy as sa
 
-from extensions import commit, db
+from extensions import commit
 from models.accounts import StaffRole, User
 from moderation.second_factor import enrol_known_secret
 from tests.factories import login, make_user
@@ -82,18 +81,3 @@ def make_pending_listing(designer: User | None = None, *, title: str = "Zirconia
     listings.submit_listing(listing, actor=designer)
     commit()
     return listing
-
-
-def statements_for(client, url: str) -> int:
-    """How many SQL statements one GET of `url` runs (the page must answer 200)."""
-    seen = []
-
-    def count(*_args):
-        seen.append(1)
-
-    sa.event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)
-    return len(seen)

@@ -14,6 +14,7 @@ from typing import Callable
 import pyotp
 import pytest
 import sqlalchemy as sa
+from werkzeug.datastructures import FileStorage
 
 from extensions import commit, db
 from listings import operations as listings
@@ -28,6 +29,7 @@ from moderation import appeals, kyc, macros, suspension
 from moderation.contact_filter import ContactDetailsRefused, record_refused_attempt, screen_text
 from profiles import operations as profiles
 from profiles.rules import PROFILE_REJECTION_REASONS
+from support import operations as support
 from tests.backoffice.factories import (DESCRIPTION, make_pending_listing, make_ready_designer, make_staff, png_bytes,
                                         staff_login)
 from tests.disputes.factories import disputed, people
@@ -44,6 +46,9 @@ NOT_AUDITED = {
        for route in ("take", "take_next")},
     "resolution.take": "taking a dispute locks it for its agent; the dispute does not change",
     "resolution.take_next": "taking the next dispute locks it for its agent; the dispute does not change",
+    "support_desk.take": "taking a ticket locks it for its answerer; the ticket does not change",
+    "support_desk.take_next": "taking a ticket locks it for its answerer; the ticket does not change",
+    "support_desk.release": "leaving a claimed ticket hands back the lock; the ticket does not change",
 }
 
 
@@ -399,6 +404,35 @@ def dispute_assign(app, client):
                 {"staff_id": str(make_staff(StaffRole.resolution_agent).id)})
 
 
+def _ticket():
+    ticket = support.file_ticket(user=make_user(), topic="payments", subject="Payout not arrived",
+                                 text="My payout has not reached my bank.")
+    commit()
+    return ticket
+
+
+def _support(client) -> User:
+    person = make_staff(StaffRole.support)
+    staff_login(client, person)
+    return person
+
+
+def ticket_answer(app, client):
+    ticket = _ticket()
+    return Post(_support(client), f"/backoffice/support/{ticket.id}/answer", {"text": "It left on Monday."})
+
+
+def ticket_solve(app, client):
+    ticket = _ticket()
+    return Post(_support(client), f"/backoffice/support/{ticket.id}/solve")
+
+
+def ticket_assign(app, client):
+    ticket = _ticket()
+    return Post(_lead(client), f"/backoffice/support/{ticket.id}/assign",
+                {"staff_id": str(make_staff(StaffRole.support).id)})
+
+
 # endpoint → (the audit action it must write, how to drive it)
 AUDITED: dict[str, tuple[str, Callable]] = {
     "profile_reviews.approve": ("profile.approved", profile_approve),
@@ -442,6 +476,9 @@ AUDITED: dict[str, tuple[str, Callable]] = {
     "macros.edit": ("macro.updated", macro_edit),
     "macros.retire": ("macro.retired", macro_retire),
     "figures.review": ("quality.reviewed", quality_review),
+    "support_desk.answer": ("ticket.replied", ticket_answer),
+    "support_desk.solve": ("ticket.solved", ticket_solve),
+    "support_desk.assign": ("ticket.assigned", ticket_assign),
 }
 
 
@@ -469,10 +506,19 @@ def open_dispute_file(app, client):
     return Post(agent, f"/backoffice/resolution/{dispute.id}/files/{delivery.file.public_id}", method="get")
 
 
+def open_ticket_file(app, client):
+    ticket = support.file_ticket(user=make_user(), topic="bug", subject="Upload error", text="See the screenshot.",
+                                 uploads=[FileStorage(io.BytesIO(png_bytes()), filename="error.png")])
+    commit()
+    public_id = ticket.messages[0].attachments[0].file.public_id
+    return Post(_support(client), f"/backoffice/support/{ticket.id}/files/{public_id}", method="get")
+
+
 OPENINGS: dict[str, tuple[str, Callable]] = {
     "violations.detail": ("violation.read", open_violation),
     "verifications.document": ("verification.document_opened", open_identity_document),
     "resolution.download": ("dispute.file_read", open_dispute_file),
+    "support_desk.attachment": ("ticket.file_read", open_ticket_file),
 }
 
 

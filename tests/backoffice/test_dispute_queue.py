@@ -14,9 +14,10 @@ from models.disputes import Dispute, DisputeState
 from models.moderation import AuditEntry, ReviewClaim
 from models.types import utcnow
 from moderation import claims, macros
-from tests.backoffice.factories import make_ready_designer, make_staff, staff_login, statements_for
+from tests.backoffice.factories import make_ready_designer, make_staff, staff_login
 from tests.disputes.factories import disputed
 from tests.factories import make_user
+from tests.statements import statements
 
 QUEUE = "/backoffice/resolution/"
 
@@ -166,12 +167,12 @@ def test_the_queue_page_runs_the_same_queries_for_three_disputes_or_twelve(clien
     claims.claim_item("dispute", first[0].id, actor=agent)
     commit()
     staff_login(client, agent)
-    few = statements_for(client, QUEUE)
+    few = statements(client, QUEUE)
 
     for n in range(9):
         dispute(state=DisputeState.awaiting_ruling if n % 2 else DisputeState.open, answer_in=timedelta(days=n - 4),
                 client=make_user(locale="fr"))
     db.session.expire_all()
 
-    assert statements_for(client, QUEUE) == few
+    assert statements(client, QUEUE) == few
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ReviewClaim)) == 1

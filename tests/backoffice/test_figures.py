@@ -58,7 +58,8 @@ def test_profile_queue_figures_from_a_known_history(staff):
 
 
 def test_service_levels_come_from_config(app):
-    assert dict(SERVICE_LEVEL_HOURS) == {"profile": 24, "listing": 24, "verification": 48, "violation": 12}
+    assert dict(SERVICE_LEVEL_HOURS) == {"profile": 24, "listing": 24, "verification": 48, "violation": 12,
+                                        "ticket": 24}
     app.config["QUEUE_SERVICE_HOURS"] = {**app.config["QUEUE_SERVICE_HOURS"], "violation": 3}
     try:
         assert due_at("violation", NOW) == NOW + timedelta(hours=3)

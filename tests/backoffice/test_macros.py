@@ -135,16 +135,19 @@ def test_a_warning_uses_a_macro(client):
     assert notification.event == "warning" and notification.body == filled
 
 
-def _defaults(name: str) -> list:
+def _defaults(filename: str, name: str) -> list[tuple[str, str, str, str]]:
     spec = importlib.util.spec_from_file_location(
-        name.split(".")[0], Path(__file__).resolve().parents[2] / "migrations/versions" / name)
+        filename.removesuffix(".py"), Path(__file__).resolve().parents[2] / "migrations/versions" / filename)
     migration = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(migration)
-    return migration.DEFAULTS
+    return getattr(migration, name)
 
 
 def test_the_default_set_uses_only_each_queues_placeholders_in_both_languages():
-    defaults = _defaults("20261206_macros_canned_responses.py") + _defaults("20261207_queue_order.py")
+    # The first set, then the support desk's and the disputes' answers (added with their queues).
+    defaults = (_defaults("20261206_macros_canned_responses.py", "DEFAULTS")
+                + _defaults("20261207_support_desk.py", "MACROS")
+                + _defaults("20261207_queue_order.py", "DEFAULTS"))
     for queue, language, title, body in defaults:
         assert macros.check(queue, language, title, body) == (title, body)
     assert {(queue, language) for queue, language, _title, _body in defaults} == {

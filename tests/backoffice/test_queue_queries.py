@@ -14,8 +14,9 @@ from models.profiles import CatalogueImage, DesignerProfile, ImagePurpose, Revie
 from models.types import utcnow
 from models.verification import VerificationSubmission
 from moderation import claims
-from tests.backoffice.factories import make_staff, staff_login, statements_for
+from tests.backoffice.factories import make_staff, staff_login
 from tests.factories import make_user
+from tests.statements import statements
 
 
 def _listing(n: int) -> Listing:
@@ -84,13 +85,13 @@ def test_a_queue_page_runs_the_same_queries_for_four_items_or_twenty(client, url
     claims.claim_item(kind, first[1].id, actor=make_staff(role))
     commit()
     staff_login(client, staff)
-    few = statements_for(client, url)
-    few_unassigned = statements_for(client, url + "?assignee=none")
+    few = statements(client, url)
+    few_unassigned = statements(client, url + "?assignee=none")
 
     for n in range(4, 20):
         make(n)
     commit()
     db.session.expire_all()
 
-    assert statements_for(client, url) == few
-    assert statements_for(client, url + "?assignee=none") == few_unassigned
+    assert statements(client, url) == few
+    assert statements(client, url + "?assignee=none") == few_unassigned

@@ -14,7 +14,7 @@ from models.cases import Case, CaseState
 from models.moderation import AuditEntry
 from models.types import utcnow
 from moderation.suspension import reinstate_account, suspend_account, terminate_account
-from tests.backoffice.factories import make_pending_listing, make_ready_designer, make_staff, staff_login
+from tests.backoffice.factories import make_pending_listing, make_staff, staff_login
 from tests.factories import PASSWORD, login, make_user
 
 

@@ -66,7 +66,7 @@ class CaseMoney(RuleBasedStateMachine):
 
     def teardown(self):
         db.session.rollback()
-        from tests.conftest import _wipe
+        from tests.fixtures.app import _wipe
 
         _wipe(db)
 

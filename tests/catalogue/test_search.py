@@ -4,7 +4,6 @@ from __future__ import annotations
 import contextlib
 
 import pytest
-import sqlalchemy as sa
 
 from extensions import db
 from listings.pricing import Tier
@@ -12,6 +11,7 @@ from listings.search import PAGE_SIZE, SearchQuery, matching_ids
 from profiles import operations as profile_ops
 from tests.catalogue.factories import make_designer, make_listing
 from tests.factories import make_user
+from tests.statements import statements as _statements
 
 
 def _words(word: str) -> str:
@@ -111,20 +111,6 @@ def test_cards_show_from_the_lowest_unit_price_and_the_count(client, catalogue):
 def test_an_empty_result_says_so_and_offers_to_clear(client, catalogue):
     page = client.get("/find?q=cobalt").get_data(as_text=True)
     assert "0 services found" in page and "No service matches" in page
-
-
-def _statements(client, url: str) -> int:
-    seen = []
-
-    def count(conn, cursor, statement, *args):
-        seen.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)
-    return len(seen)
 
 
 def test_search_and_listing_pages_run_a_fixed_number_of_queries(client, login):

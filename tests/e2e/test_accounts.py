@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import log_in
+from tests.fixtures.browser import log_in
 
 
 def test_sign_up_switch_language_log_out_and_in(live_server, page):

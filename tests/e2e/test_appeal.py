@@ -8,7 +8,7 @@ from extensions import commit
 from models.accounts import StaffRole
 from moderation.suspension import suspend_account
 from tests.backoffice.factories import current_code, make_staff
-from tests.e2e.conftest import log_in
+from tests.fixtures.browser import log_in
 from tests.factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.e2e

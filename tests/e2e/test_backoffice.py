@@ -6,7 +6,7 @@ import pytest
 
 from models.accounts import StaffRole
 from tests.backoffice.factories import current_code, make_pending_listing, make_staff
-from tests.e2e.conftest import log_in
+from tests.fixtures.browser import log_in
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.e2e

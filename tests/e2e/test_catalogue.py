@@ -5,7 +5,7 @@ import pytest
 
 from listings.pricing import Tier
 from tests.catalogue.factories import make_designer, make_listing
-from tests.e2e.conftest import log_in
+from tests.fixtures.browser import log_in
 from tests.factories import PASSWORD, make_user
 
 

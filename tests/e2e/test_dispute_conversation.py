@@ -5,7 +5,7 @@ from __future__ import annotations
 from models.accounts import StaffRole
 from tests.backoffice.factories import current_code, make_staff
 from tests.disputes.factories import disputed
-from tests.e2e.conftest import log_in
+from tests.fixtures.browser import log_in
 from tests.factories import PASSWORD, make_user
 
 TO_BOTH = "Please both say which scan version the design was made from."

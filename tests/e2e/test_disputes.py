@@ -10,7 +10,7 @@ from models.disputes import Dispute
 from payments.ledger import PLATFORM_FEES, balance, client_account, designer_account, invariant_violations
 from tests.backoffice.factories import current_code, make_staff
 from tests.disputes.factories import ANSWER, STATEMENT, case_in_escrow
-from tests.e2e.conftest import log_in
+from tests.fixtures.browser import log_in
 from tests.factories import PASSWORD, make_user
 
 REASONING = "The margins on 36 are open as the photo shows, but the occlusion and contacts follow the prescription."

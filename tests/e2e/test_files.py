@@ -18,7 +18,7 @@ from models.cases import CaseFile, CaseFileRole, CaseState
 from models.files import FileKind, ShareLink
 from models.types import utcnow
 from tests.cases.factories import drive, make_case, make_parties
-from tests.e2e.conftest import log_in
+from tests.fixtures.browser import log_in
 from tests.factories import PASSWORD, make_user
 
 

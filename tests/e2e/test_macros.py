@@ -8,7 +8,7 @@ from extensions import commit
 from models.accounts import StaffRole
 from moderation import macros
 from tests.backoffice.factories import current_code, make_pending_listing, make_ready_designer, make_staff
-from tests.e2e.conftest import log_in
+from tests.fixtures.browser import log_in
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.e2e

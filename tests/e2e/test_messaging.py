@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from extensions import db
 from models.files import FileKind, StoredFile
-from tests.e2e.conftest import log_in
+from tests.fixtures.browser import log_in
 from tests.factories import PASSWORD, make_user
 from tests.messaging.factories import make_conversation
 

@@ -11,7 +11,7 @@ from extensions import db
 from models.cases import Case
 from models.ledger import SandboxObject, SandboxObjectKind
 from tests.catalogue.factories import make_designer, make_listing
-from tests.e2e.conftest import log_in
+from tests.fixtures.browser import log_in
 from tests.factories import PASSWORD, make_user
 
 

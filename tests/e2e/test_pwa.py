@@ -1,7 +1,7 @@
 """The installable app: manifest, a service worker that controls the page, the offline page."""
 from __future__ import annotations
 
-from tests.e2e.conftest import log_in
+from tests.fixtures.browser import log_in
 from tests.factories import PASSWORD, make_user
 
 

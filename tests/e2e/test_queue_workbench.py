@@ -15,7 +15,7 @@ from models.profiles import ReviewState
 from models.types import utcnow
 from moderation import claims
 from tests.backoffice.factories import current_code, make_pending_listing, make_ready_designer, make_staff
-from tests.e2e.conftest import log_in
+from tests.fixtures.browser import log_in
 from tests.e2e.test_backoffice import _watch_console
 from tests.factories import PASSWORD
 

@@ -12,7 +12,7 @@ from models.disputes import Dispute, EvidenceRequest
 from payments.case_money import case_money
 from tests.backoffice.factories import current_code, make_staff
 from tests.disputes.factories import ANSWER, STATEMENT, case_in_escrow, reload
-from tests.e2e.conftest import log_in
+from tests.fixtures.browser import log_in
 from tests.factories import PASSWORD, make_user
 
 PNG = b"\x89PNG\r\n\x1a\n screenshot"

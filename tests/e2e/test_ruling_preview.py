@@ -10,7 +10,7 @@ from models.accounts import StaffRole
 from payments.case_money import case_money
 from tests.backoffice.factories import current_code, make_staff
 from tests.disputes.factories import ANSWER, disputed, people, reload
-from tests.e2e.conftest import log_in
+from tests.fixtures.browser import log_in
 from tests.factories import PASSWORD
 
 

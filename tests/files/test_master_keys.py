@@ -78,7 +78,7 @@ def test_rotation_rewraps_every_key_and_leaves_the_stored_bytes_untouched(app, s
     assert (counts["stored_files"].rewrapped, counts["stored_files"].already_current) == (3, 0)
     assert counts["upload_sessions"].rewrapped == 1
     db.session.expire_all()
-    for stored, data in zip(files, datas):
+    for stored, _data in zip(files, datas):
         stored = db.session.get(StoredFile, stored.id)
         assert stored.wrapped_key_id == _key_id(new_key) and stored.wrapped_key != wrapped_before[stored.id]
         assert b"".join(storage.read(stored.storage_key)) == ciphertext[stored.storage_key]

@@ -30,6 +30,7 @@ from models.messaging import Message, MessageAttachment
 from models.moderation import AuditEntry
 from models.verification import DocumentType
 from moderation import kyc
+from support.operations import file_ticket
 from tests.backoffice.factories import make_staff, png_bytes, staff_login
 from tests.cases.factories import make_case, make_parties
 from tests.disputes.factories import disputed, people
@@ -40,8 +41,11 @@ PARTY_ROUTES = {"files.download", "cases.download", "messages.attachment", "file
 DISPUTE_ROUTES = {"disputes.download", "resolution.download"}
 SHARE_ROUTES = {"files.shared_download", "files.shared_zip", "files.shared_preview"}
 KYC_ROUTE = "verifications.document"
+# Files sent with a support ticket, for support staff: never a scan, an identity paper or a case's design
+# (none of this walk's files is sent with a ticket, so every try is refused; tests/support reads them).
+SUPPORT_ROUTES = {"support_desk.attachment"}
 STAFF = {"moderator": StaffRole.moderator, "verifier": StaffRole.verifier,
-         "agent": StaffRole.resolution_agent, "admin": StaffRole.admin}
+         "agent": StaffRole.resolution_agent, "support": StaffRole.support, "admin": StaffRole.admin}
 OPENERS = re.compile(r"\b(open_file|open_shared_file|open_document|read_dispute_file|zip_stream|send_file"
                      r"|send_from_directory)\b")
 SCAN = b"solid upper_jaw_of_the_patient\nendsolid upper_jaw_of_the_patient\n"
@@ -63,12 +67,14 @@ def test_every_view_that_opens_stored_bytes_is_marked_and_has_a_rule(app):
         source = inspect.getsource(inspect.unwrap(view))
         if OPENERS.search(source):
             assert endpoint in marked, f"{endpoint} sends stored bytes without @serves_stored_files"
-    assert set(marked) == PARTY_ROUTES | DISPUTE_ROUTES | SHARE_ROUTES | {KYC_ROUTE}, \
+    assert set(marked) == PARTY_ROUTES | DISPUTE_ROUTES | SHARE_ROUTES | SUPPORT_ROUTES | {KYC_ROUTE}, \
         "a file route was added or removed: give it its rule in this walk"
 
 
 def _allowed(endpoint: str, kind: str, role: str) -> bool:
     parties, agents = {"client", "designer"}, {"agent+2fa", "admin+2fa"}
+    if endpoint in SUPPORT_ROUTES:
+        return False
     if endpoint in SHARE_ROUTES:
         return kind != "kyc"
     if kind == "scan":
@@ -91,6 +97,9 @@ class World:
             kyc.Upload(DocumentType.passport, "passport.png", [PASSPORT])])
         commit()
         self.submission, self.kyc = submission, submission.documents[0].stored_file
+        # A ticket of the client's: its page exists, but none of the files above was sent with it.
+        self.ticket = file_ticket(user=self.client, topic="case", subject="About my case", text="Where is it?")
+        commit()
 
     def attach(self, owner, name: str, body: bytes, kind: FileKind, role: CaseFileRole):
         stored = store_file(iter([body]), owner=owner, filename=name, kind=kind)
@@ -110,7 +119,7 @@ class World:
 
 def _url(rule: str, world: World, stored, token: str) -> str:
     values = {"reference": world.case.reference, "dispute_id": world.dispute.id, "public_id": stored.public_id,
-              "token": token}
+              "token": token, "ticket_id": world.ticket.id}
     return _filled(rule, values)
 
 

@@ -93,3 +93,14 @@ def _run_burst_worker(app, instance: Path, *queues: str) -> None:
          "--url", REDIS_URL, *queues],
         cwd=Path(__file__).resolve().parents[2], env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
+
+
+def test_a_worker_waits_for_jobs_longer_than_redis_default_socket_timeout():
+    """The command line pings Redis before the worker exists; that connection (5 s timeout under
+    redis-py 8) must not be the one the worker then blocks on for minutes waiting for jobs."""
+    from jobs.worker import AppWorker
+
+    connection = _redis_or_skip()
+    connection.ping()
+    worker = AppWorker(["default"], connection=connection)
+    assert worker.connection.blpop(["occlusa:test:nothing"], timeout=7) is None  # a quiet queue, not an error

@@ -8,7 +8,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 WEB = {"storefront", "backoffice", "jobs", "demo", "cli", "app", "wsgi"}
-DOMAIN = ["accounts", "cases", "payments", "messaging", "files", "moderation", "profiles", "listings", "disputes"]
+DOMAIN = ["accounts", "cases", "payments", "messaging", "files", "moderation", "profiles", "listings", "disputes",
+          "helpcentre", "legal", "support"]
 
 
 def _imports(package: str) -> set[tuple[str, str]]:

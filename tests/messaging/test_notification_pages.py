@@ -80,5 +80,5 @@ def test_manifest_service_worker_and_offline_page(client):
     assert worker.headers["Service-Worker-Allowed"] == "/" and worker.mimetype == "text/javascript"
     assert "/offline" in worker.get_data(as_text=True)
     assert "You are offline" in client.get("/offline").get_data(as_text=True)
-    help_page = client.get("/help/install").get_data(as_text=True)
+    help_page = client.get("/help/install", follow_redirects=True).get_data(as_text=True)  # now a help article
     assert "Add to Home Screen" in help_page and "three dots" in help_page

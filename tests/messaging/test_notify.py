@@ -95,7 +95,7 @@ class _PushService(BaseHTTPRequestHandler):
     status = 201
     received: list[dict] = []
 
-    def do_POST(self):  # noqa: N802 - http.server's naming
+    def do_POST(self):  # http.server's naming
         length = int(self.headers.get("Content-Length", 0))
         type(self).received.append({"path": self.path, "headers": {k.lower(): v for k, v in self.headers.items()}, "body": self.rfile.read(length)})
         self.send_response(type(self).status)

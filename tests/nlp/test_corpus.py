@@ -1,8 +1,11 @@
 """The labelled corpus (tests/nlp/corpus/*.jsonl): its shape, every example, and the
 precision and recall targets of the issue measured on it (scoring: `nlp.evaluation`).
 
-hand_<lang>.jsonl were written by hand, holdout_<lang>.jsonl too but only after the rules
-were tuned on the former; generated.jsonl comes from generate_corpus.py.
+hand_<lang>.jsonl and families.jsonl (the recall families of issue #17) were written by
+hand, holdout_<lang>.jsonl too but only after the rules were tuned on the former;
+generated.jsonl comes from generate_corpus.py and dental_talk.jsonl (the precision section
+of issue #17) from dental_talk.py. The second-generation held-out set (heldout/) and other
+projects' test cases (external/) are scored by bench/nlp_contacts.py.
 """
 from __future__ import annotations
 
@@ -13,10 +16,14 @@ import pytest
 
 from nlp import KINDS, find_contacts
 from nlp.evaluation import load_corpus, score
-from tests.nlp import generate_corpus
+from nlp.evaluation import load_table
+from tests.nlp import dental_talk, generate_corpus
 
 CORPUS = Path(__file__).parent / "corpus"
 EXAMPLES = load_corpus(CORPUS.glob("*.jsonl"))
+HELD_OUT = load_table(Path(__file__).parent / "heldout" / "heldout.tsv")
+OTHER_PROJECTS = load_table(Path(__file__).parent / "external" / "other_projects.tsv")
+FAMILIES = ("handle", "email", "link", "app", "phone")
 LANGUAGES = ("en", "fr", "es", "pt", "it", "de")
 
 # What the filter gets wrong today: contact offered in words no rule reads without
@@ -28,6 +35,10 @@ KNOWN_MISSES = {
         "a call proposed with the app name alone, the id in the next sentence",
     "I post my designs on YouTube, channel Anna Designs CAD, subscribe!":
         "a channel promoted without a contact cue",
+    "per vatsap geht schneller":
+        "'per <app>' (via) with no contact cue, as in 'the dentist sent it per WhatsApp'",
+    "no threads: @lab.sorriso3d":
+        "Portuguese 'no' (in the) before an app reads as the English negation 'no'",
     "hmu on insta if you want to see more: kim.dental.design":
         "a handle ending in a real top-level domain (.design) is also reported as a link",
 }
@@ -50,6 +61,38 @@ def test_corpus_is_large_balanced_and_multilingual():
     assert 0.4 <= sum(not e.is_clean for e in EXAMPLES) / len(EXAMPLES) <= 0.6
     assert all(per_language[lang, clean] >= 40 for lang in LANGUAGES for clean in (True, False))
     assert all(expected_kinds[kind] >= 20 for kind in KINDS)
+
+
+def test_issue_17_corpus_sections_are_there():
+    """1,500 labelled messages in all; each recall family in four languages or more, in the
+    tuning part and in the held-out part; 150 dental messages or more that must pass."""
+    assert len(EXAMPLES) + len(HELD_OUT) + len(OTHER_PROJECTS) >= 1500
+    for examples, prefix in ((EXAMPLES, "family-"), (HELD_OUT, "")):
+        for family in FAMILIES:
+            languages = {e.lang for e in examples if e.trick == prefix + family}
+            assert len(languages) >= 4, (family, languages)
+    assert sum(e.source == "dental_talk" for e in EXAMPLES) >= 150
+
+
+def test_dental_talk_is_never_refused():
+    dental = [e for e in EXAMPLES if e.source == "dental_talk"]
+
+    refused = [(e.text, [f.text for f in find_contacts(e.text, e.lang)]) for e in dental
+               if find_contacts(e.text, e.lang)]
+
+    assert refused == []
+
+
+def test_dental_talk_part_is_reproducible(tmp_path):
+    dental_talk.main(tmp_path / "dental_talk.jsonl")
+
+    assert (tmp_path / "dental_talk.jsonl").read_bytes() == (CORPUS / "dental_talk.jsonl").read_bytes()
+
+
+def test_other_projects_test_cases_meet_the_recall_target():
+    scores = score(OTHER_PROJECTS, find_contacts)
+
+    assert scores.overall.recall >= 0.95 and scores.overall.precision >= 0.95
 
 
 def test_generated_part_is_reproducible(tmp_path):

@@ -114,14 +114,14 @@ def test_the_vocabulary_of_a_long_running_process_stays_bounded(monkeypatch):
     from nlp import phrases
 
     monkeypatch.setattr(phrases, "_VOCABULARY_LIMIT", 40)
-    monkeypatch.setattr(phrases, "_TAGGERS", {})
-    first = phrases.tagger("en")
+    monkeypatch.setattr(phrases, "_TAGGER", phrases.PhraseTagger("xx"))
+    first = phrases.tagger()
     seen = set()
 
     for i in range(30):
         findings = find_contacts(f"add me on whatsapp, I am smile_lab_{i} xq{i}zv or k{i}w", "en")
-        seen.add(id(phrases.tagger("en")))
+        seen.add(id(phrases.tagger()))
         assert findings[0].kind == "messaging_app"
 
-    assert phrases.tagger("en") is not first and len(seen) > 1
-    assert len(phrases.tagger("en").nlp.vocab.strings) <= phrases.tagger("en").vocabulary_limit
+    assert phrases.tagger() is not first and len(seen) > 1
+    assert len(phrases.tagger().nlp.vocab.strings) <= phrases.tagger().vocabulary_limit

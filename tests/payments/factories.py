@@ -2,18 +2,22 @@
 from __future__ import annotations
 
 from extensions import db
-from models.payments import BusinessType, ConnectedAccount, PayoutProvider
+from models.payments import BillingDetails, BusinessType, ConnectedAccount, PayoutProvider
 from tests.factories import make_user
 
 
 def make_designer(*, real_name: str = "Elena Márquez Ruiz", country: str = "ES", tax_id: str = "ES-X1234567L",
                   **fields):
-    """A designer whose profile carries what invoices print."""
+    """A designer whose profile and billing details carry what invoices print (no VAT number unless given)."""
     from profiles.operations import profile_for
 
-    designer = make_user(client=False, designer=True, **fields)
+    vat_number = fields.pop("vat_number", None)
+    designer = make_user(client=False, designer=True, billing=False, **fields)
     profile = profile_for(designer, create=True)
     profile.real_name, profile.country, profile.tax_id = real_name, country, tax_id
+    db.session.add(BillingDetails(user_id=designer.id, legal_name=real_name, address="Calle Mayor 1",
+                                  postal_code="28013", city="Madrid", country=country, vat_number=vat_number,
+                                  tax_id=tax_id))
     db.session.commit()
     return designer
 

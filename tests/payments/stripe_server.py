@@ -65,7 +65,7 @@ def decode_form(pairs: list[tuple[str, str]]) -> dict:
     for key, value in pairs:
         parts = re.findall(r"[^\[\]]+", key)
         node = root
-        for part, nxt in zip(parts, parts[1:]):
+        for part in parts[:-1]:
             node = node.setdefault(part, {})
         node[parts[-1]] = value
     return _listify(root)

@@ -79,8 +79,11 @@ def test_a_split_shows_each_side_what_the_ledger_moved_everywhere(client, login,
     transactions = _page(client, login, case.designer, "/settings/transactions")
     assert "$12.71" in transactions and "$23.51" not in transactions
 
-    invoices = {i.kind: i for i in db.session.scalars(sa.select(Invoice).where(Invoice.case_id == case.id))}
-    assert (invoices[InvoiceKind.service].total_cents, invoices[InvoiceKind.commission].total_cents) == (1_620, 349)
+    documents = list(db.session.scalars(sa.select(Invoice).where(Invoice.case_id == case.id).order_by(Invoice.id)))
+    invoices = {i.kind: i for i in documents if not i.is_credit_note}
+    assert (invoices[InvoiceKind.service].total_cents, invoices[InvoiceKind.commission].total_cents) == (2_700, 349)
+    [credit_note] = [i for i in documents if i.is_credit_note]  # the refund corrects the invoice of the price
+    assert (credit_note.corrects_id, credit_note.total_cents) == (invoices[InvoiceKind.service].id, 1_080)
 
     assert "$12.71" in _mail_to(outbox, case.designer, "resolved")
     assert "$10.80" in _mail_to(outbox, case.client, "resolved")
@@ -96,7 +99,10 @@ def test_a_full_refund_leaves_the_designer_nothing_and_tells_the_client(client, 
     dispute_page = _page(client, login, case.client, f"/disputes/{dispute.id}")
     assert _fact(dispute_page, "Refunded to the client") == "$27.00"
     assert _fact(dispute_page, "Paid to the designer") == "$0.00"
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(Invoice).where(Invoice.case_id == case.id)) == 0
+    # The price was paid, then given back whole: its invoice and a credit note for all of it, no commission.
+    documents = list(db.session.scalars(sa.select(Invoice).where(Invoice.case_id == case.id).order_by(Invoice.id)))
+    assert [(i.kind, i.is_credit_note, i.total_cents) for i in documents] == [
+        (InvoiceKind.service, False, 2_700), (InvoiceKind.service, True, 2_700)]
     assert "$27.00" in _mail_to(outbox, case.client, "resolved")
 
 

@@ -16,7 +16,7 @@ from models.profiles import DesignerProfile
 from payments import connect, escrow
 from payments.fees import platform_fee
 from tests.factories import make_user
-from tests.payments.conftest import WEBHOOK_SECRET
+from tests.fixtures.stripe import WEBHOOK_SECRET
 from tests.payments.stripe_server import signed_webhook
 
 

@@ -1,0 +1,1 @@
+"""Track records of designers and clients, computed from messages, cases and reviews."""
