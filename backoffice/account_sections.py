@@ -12,18 +12,23 @@ from typing import Any, Callable
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
+from flask_babel import lazy_gettext as _l
+
 from accounts.devices import linked_accounts
+from cases.states import STATE_LABELS as CASE_STATE_LABELS
+from disputes import rules as dispute_rules
 from extensions import db
-from models.accounts import User
+from models.accounts import AccountStatus, User
 from models.cases import Case, Review
 from models.disputes import Dispute
 from models.listings import Listing
-from models.moderation import AuditEntry, Violation, ViolationSource
-from models.profiles import DesignerProfile
+from models.moderation import AuditEntry, Violation, ViolationSource, ViolationStatus
+from models.profiles import DesignerProfile, ReviewState
 from models.trust import SignInDevice, StaffNote
-from models.verification import VerificationSubmission
+from models.verification import VerificationStatus, VerificationSubmission
 from moderation.audit_areas import visible_to
-from moderation.violations import strike_count
+from moderation.violations import SOURCE_WORDS, strike_count
+from moderation.workbench import STATE_WORDS
 from payments.case_money import case_money_of
 
 PER_SECTION = 10
@@ -92,3 +97,15 @@ def account_sections(user: User, *, viewer: User, pages: dict[str, int]) -> dict
         "strikes": strike_count(user.id),
         "linked": linked_accounts(user),
     }
+
+
+ACCOUNT_STATUS_WORDS = {AccountStatus.active: _l("active"), AccountStatus.suspended: _l("suspended"),
+                        AccountStatus.terminated: _l("closed by staff"), AccountStatus.deleted: _l("deleted")}
+
+
+def state_words() -> dict:
+    """The page's states, reasons and origins in words (enum member → label), never their codes."""
+    queue_states = {s: STATE_WORDS[s.value] for kind in (ReviewState, VerificationStatus, ViolationStatus)
+                    for s in kind}
+    return {**queue_states, **CASE_STATE_LABELS, **dispute_rules.STATE_LABELS, **dispute_rules.REASON_LABELS,
+            **SOURCE_WORDS, **ACCOUNT_STATUS_WORDS}

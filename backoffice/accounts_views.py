@@ -12,12 +12,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from backoffice.account_sections import SECTIONS, account_sections
+from backoffice.account_sections import SECTIONS, account_sections, state_words
 from backoffice.forms import NoteForm, ReasonForm, SuspendForm, WarningForm
 from backoffice.views import StaffBaseView
 from extensions import db
 from models.accounts import StaffRole, User
 from moderation import account_actions, permissions, second_factor, staff, suspension
+from moderation.violations import REPORT_REASONS
 from url_numbers import page_number
 
 PER_PAGE = 40
@@ -48,6 +49,7 @@ class AccountsView(StaffBaseView):
         pages = {name: request.args.get(f"{name}_page", 1, type=page_number) for name in SECTIONS}
         return self.render("backoffice/accounts/detail.html", user=user,
                            **account_sections(user, viewer=current_user, pages=pages),
+                           words=state_words(), report_reasons=REPORT_REASONS,
                            suspend_form=SuspendForm(), reason_form=ReasonForm(), note_form=NoteForm(),
                            warning_form=WarningForm(), staff_roles=list(StaffRole),
                            may_change_status=permissions.can_change_status_of(current_user, user),

@@ -54,6 +54,7 @@ ACTION_WORDS = {
     "listing.assigned": _l("gave the listing's review to a staff member"),
     "verification.assigned": _l("gave the identity verification to a staff member"),
     "violation.assigned": _l("gave the violation to a staff member"),
+    "dispute.assigned": _l("gave the dispute to a resolution agent"),
     "dispute.opened": _l("opened the dispute"),
     "dispute.ruled": _l("ruled on the dispute"),
     "dispute.unanswered": _l("closed the dispute for want of an answer"),

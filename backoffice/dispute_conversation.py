@@ -36,10 +36,11 @@ class DisputeConversationViews:
     """Mixin: the conversation panel of the dispute page and the route that posts to it."""
 
     def conversation_context(self, dispute: Dispute, form: AgentMessageForm | None = None,
-                             refusal: ContactDetailsRefused | None = None) -> dict:
-        """What templates/backoffice/disputes/_conversation.html needs."""
+                             refusal: ContactDetailsRefused | None = None, macro: str | None = None) -> dict:
+        """What templates/backoffice/disputes/_conversation.html needs (`macro`: a canned response's
+        text to start the message from)."""
         return {"conversation": visible_messages(dispute, current_user),
-                "message_form": form or AgentMessageForm(formdata=None, prefix=MESSAGE_PREFIX),
+                "message_form": form or AgentMessageForm(formdata=None, prefix=MESSAGE_PREFIX, body=macro),
                 "message_refusal": refusal, "speaker": speaker, "speaker_labels": SPEAKER_LABELS,
                 "audience_label": audience_label, "AGENT": AGENT}
 

@@ -3,7 +3,7 @@ at a time, read on the whole written record of the case, and ruled."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, request, url_for
+from flask import abort, current_app, request, url_for
 from flask_admin import Admin, expose
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -13,22 +13,22 @@ from backoffice.dispute_conversation import DisputeConversationViews
 from backoffice.ruling_views import RulingForm, RulingRoutes
 from backoffice.evidence_requests_views import EvidenceRequestActions, evidence_requests_context
 from backoffice.views import StaffBaseView
-from disputes import claim_checks, operations, rules
+from backoffice.workbench_views import WorkbenchRoutes
+from disputes import claim_checks, operations, queue, rules
 from disputes.escalation import escalation_of, escalations_of
 from disputes.evidence_pack import export_evidence_pack
 from disputes.four_eyes import disputes_awaiting_second_agent
-from disputes.queue_due import dispute_due
+from disputes.queue_due import dispute_due, dispute_dues
 from disputes.permissions import can_rule
 from disputes.record import read_dispute_file, written_record
 from extensions import commit, db
 from files.permissions import serves_stored_files
 from messaging.events import case_action_label
 from models.accounts import StaffRole
-from models.cases import Case
 from models.disputes import ACTIVE_DISPUTE_STATES, Dispute
 from models.files import FileKind
 from models.types import utcnow
-from moderation import claims, service_levels
+from moderation import claims, macros, permissions, service_levels, workbench
 from storefront.files.downloads import user_file_response
 from url_numbers import page_number
 from payments.case_money import case_money
@@ -48,9 +48,10 @@ def queue_figures() -> list[dict]:
              "url": url_for("resolution.index_view", tab="escalated"), "roles": DisputeQueueView.roles}]
 
 
-class DisputeQueueView(DisputeConversationViews, RulingRoutes, EvidenceRequestActions, StaffBaseView):
+class DisputeQueueView(DisputeConversationViews, RulingRoutes, EvidenceRequestActions, WorkbenchRoutes, StaffBaseView):
     roles = (StaffRole.resolution_agent,)
-    extra_js = ["/static/js/backoffice.js", "/static/js/ruling.js"]
+    extra_js = ["/static/js/backoffice.js", "/static/js/ruling.js", "/static/js/workbench.js", "/static/js/macros.js"]
+    spec, item_arg = queue.DISPUTES, "dispute_id"
 
     def __init__(self):
         super().__init__(name=_l("Disputes"), endpoint="resolution", url="resolution")
@@ -59,26 +60,28 @@ class DisputeQueueView(DisputeConversationViews, RulingRoutes, EvidenceRequestAc
     def index_view(self):
         tab = request.args.get("tab", "active")
         tab = tab if tab in TABS else "active"
-        sort = "amount" if request.args.get("sort") == "amount" else "age"
-        query = sa.select(Dispute).join(Case, Case.id == Dispute.case_id)
-        if tab == "closed":
-            query = query.where(Dispute.state.not_in(ACTIVE_DISPUTE_STATES)).order_by(Dispute.closed_at.desc())
-        else:
-            query = query.where(Dispute.state.in_(ACTIVE_DISPUTE_STATES))
-            if tab == "escalated":
-                query = query.where(Dispute.escalated.is_(True))
-            # Escalated first: their payment must leave escrow within days.
-            query = query.order_by(Dispute.escalated.desc(), Case.amount_cents.desc() if sort == "amount"
-                                   else Dispute.opened_at.asc())
-        page = db.paginate(query, page=request.args.get("page", 1, type=page_number), per_page=PER_PAGE, error_out=False)
+        sort = request.args.get("sort", "due")
+        sort = sort if sort in queue.SORTS else "due"
+        filters = queue.filters_from(request.args)
+        page = workbench.page_of(queue.items(filters, actor=current_user, tab=tab, sort=sort), key=Dispute.id,
+                                 page=request.args.get("page", 1, type=page_number), per_page=PER_PAGE)
         now = utcnow()
+        ids = [d.id for d in page.items]
         return self.render("backoffice/disputes/index.html", page=page, tab=tab, tabs=TABS, sort=sort, rules=rules,
-                           claims=claims.active_claims(operations.CLAIM_TYPE, [d.id for d in page.items]),
-                           awaiting_second_agent=disputes_awaiting_second_agent([d.id for d in page.items]),
+                           claims=claims.active_claims(operations.CLAIM_TYPE, ids),
+                           awaiting_second_agent=disputes_awaiting_second_agent(ids),
                            now=now, checks=claim_checks.findings_of(page.items, now=now),
-                           escalations=escalations_of(page.items, now=now),
-                           dues={d.id: dispute_due(d, now) for d in page.items if d.is_active},
+                           escalations=escalations_of(page.items, now=now), dues=dispute_dues(page.items, now),
+                           filters=filters, spec=self.spec, staff=workbench.queue_staff(self.spec),
+                           languages=current_app.config["LANGUAGES"], states=queue.STATES,
+                           state_labels={s.value: label for s, label in rules.STATE_LABELS.items()},
                            workload=claims.workload(operations.CLAIM_TYPE), duration=service_levels.duration_words)
+
+    def _queue_item(self, item_id: int) -> Dispute:
+        return self._dispute(item_id)
+
+    def next_due_item(self, after: int | None):
+        return queue.next_due(actor=current_user, after=after)
 
     def _dispute(self, dispute_id: int) -> Dispute:
         dispute = db.session.get(Dispute, dispute_id)
@@ -93,20 +96,28 @@ class DisputeQueueView(DisputeConversationViews, RulingRoutes, EvidenceRequestAc
         claim = claims.active_claim(operations.CLAIM_TYPE, dispute.id)  # taken on "Take this item" only
         record = written_record(dispute, viewer=current_user)
         now = utcnow()
+        offers = macros.offers(macros.DISPUTE, dispute)
+        picked = self._picked(offers, "reasoning")
+        if form is None and picked is not None:
+            form = RulingForm(formdata=None, reasoning=picked)
         return self.render("backoffice/disputes/detail.html", dispute=dispute, case=dispute.case, record=record,
                            claim=claim, rules=rules, **self.ruling_context(dispute, form, preview),
                            escrow_limit=rules.escrow_limit(dispute.case), patient=FileKind.patient_scan,
                            action_label=case_action_label, now=now, case_money=case_money(dispute.case),
                            findings=claim_checks.findings(dispute, now=now),
                            escalation=escalation_of(dispute, now=now),
-                           **(conversation or self.conversation_context(dispute)),
+                           **(conversation or self.conversation_context(dispute, macro=self._picked(offers, "message-body"))),
+                           offers=offers, due=dispute_due(dispute, now) if dispute.is_active else None,
+                           is_lead=permissions.can_lead(current_user), staff=workbench.queue_staff(self.spec),
+                           duration=service_levels.duration_words,
                            **evidence_requests_context(dispute))
 
-    @expose("/<int:dispute_id>/take", methods=["POST"])
-    def take(self, dispute_id: int):
-        self._dispute(dispute_id)
-        return self.run_decision(lambda: claims.claim_item(operations.CLAIM_TYPE, dispute_id, actor=current_user),
-                                 done=_("You hold this item now."), back=url_for(".detail", dispute_id=dispute_id))
+    @staticmethod
+    def _picked(offers: list, target: str) -> str | None:
+        """The text of the canned response picked for `target` without script ("Use"), if any."""
+        if request.args.get("macro_for") != target:
+            return None
+        return next((o.text for o in offers if o.id == request.args.get("macro", type=int)), None)
 
     @expose("/<int:dispute_id>/release", methods=["POST"])
     def release(self, dispute_id: int):

@@ -55,7 +55,7 @@ class ReviewQueueView(WorkbenchRoutes, StaffBaseView):
         page = self.filtered_page(PER_PAGE)
         return self.render("backoffice/review/index.html", page=page, kind=self.kind,
                            claims=claims.active_claims(self.kind, [i.id for i in page.items]),
-                           refusals={i.id: review.bulk_refusal(self.kind, i) for i in page.items},
+                           refusals=review.bulk_refusals(self.kind, page.items),
                            refusal_labels=review.BULK_REFUSALS, **self.workbench_context(page))
 
     @expose("/<int:item_id>")

@@ -111,7 +111,10 @@ class RulingRoutes:
                                                       reasoning=form.reasoning.data, **_split_of(form))
 
         back = url_for(".detail", dispute_id=dispute_id)
-        response = self.run_decision(decide, done=_("The ruling is recorded and the money moved."), back=back)
+        # "Rule, then the next due dispute": decide and next, as in the other queues.
+        following = self.and_next(dispute_id, asked=request.form.get("action") == "rule_next")
+        response = self.run_decision(decide, done=_("The ruling is recorded and the money moved."),
+                                     back=following or back, refused=back)
         if isinstance(outcome.get("result"), RulingDraft):
             flash(_("This ruling needs a second agent's approval, so it was saved as a draft for another agent. "
                     "No money moved."), "info")

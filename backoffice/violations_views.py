@@ -53,7 +53,8 @@ class ViolationsView(WorkbenchRoutes, StaffBaseView):
             folded |= {a.id for a in groups[v.id] if a.id != v.id}
         return self.render("backoffice/violations/index.html", page=page, groups=groups, folded=folded - shown,
                            claims=claims.active_claims("violation", ids),
-                           strikes={v.user_id: violations.strike_count(v.user_id) for v in page.items},
+                           strikes=violations.strike_counts(v.user_id for v in page.items),
+                           source_words=violations.SOURCE_WORDS, report_reasons=violations.REPORT_REASONS,
                            **self.workbench_context(page))
 
     @expose("/<int:violation_id>")

@@ -25,6 +25,10 @@ class WorkbenchRoutes:
     def _queue_item(self, item_id: int):
         return db.session.get(self.spec.model, item_id) or abort(404)
 
+    def next_due_item(self, after: int | None):
+        """The next item to hand the current staff member (a queue with its own order overrides it)."""
+        return workbench.next_due(self.spec, actor=current_user, after=after)
+
     def workbench_context(self, page) -> dict:
         """What a queue page shows besides its rows: filters, due times, workload, the staff to assign."""
         now = utcnow()
@@ -37,8 +41,8 @@ class WorkbenchRoutes:
 
     def filtered_page(self, per_page: int):
         filters = workbench.Filters.from_args(request.args, self.spec)
-        return db.paginate(workbench.items(self.spec, filters, actor=current_user),
-                           page=request.args.get("page", 1, type=page_number), per_page=per_page, error_out=False)
+        return workbench.page_of(workbench.items(self.spec, filters, actor=current_user), key=self.spec.model.id,
+                                 page=request.args.get("page", 1, type=page_number), per_page=per_page)
 
     def item_workbench(self, item) -> dict:
         """What an item's page shows to work it: its due time, the lead's staff list."""
@@ -47,14 +51,15 @@ class WorkbenchRoutes:
                 "is_lead": permissions.can_lead(current_user), "staff": workbench.queue_staff(self.spec),
                 "duration": service_levels.duration_words, "item_arg": self.item_arg}
 
-    def and_next(self, item_id: int) -> str | None:
-        """`back` for a decision taken with "and next": the next due item, claimed for the decider
-        (who asked for it), or the queue when nothing else waits. None without "and next"."""
-        if request.form.get("and_next") != "1":
+    def and_next(self, item_id: int, asked: bool | None = None) -> str | None:
+        """`back` for a decision taken with "and next" (the form's and_next, or `asked`): the next due
+        item, claimed for the decider (who asked for it), or the queue when nothing else waits.
+        None without "and next"."""
+        if not (request.form.get("and_next") == "1" if asked is None else asked):
             return None
 
         def next_item() -> str:
-            item = workbench.next_due(self.spec, actor=current_user, after=item_id)
+            item = self.next_due_item(item_id)
             if item is None:
                 flash(_("Nothing else waits in this queue."), "info")
                 return url_for(".index_view")
@@ -88,7 +93,7 @@ class WorkbenchRoutes:
         leave = request.form.get("leave", "")
         if leave.isdigit():
             claims.release_item(self.spec.kind, int(leave), actor=current_user)
-        item = workbench.next_due(self.spec, actor=current_user, after=int(leave) if leave.isdigit() else None)
+        item = self.next_due_item(int(leave) if leave.isdigit() else None)
         if item is None:
             commit()
             flash(_("Nothing else waits in this queue."), "info")

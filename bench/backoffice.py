@@ -170,6 +170,7 @@ def main() -> None:
                  ("violations", "/backoffice/violations/"),
                  ("support desk", "/backoffice/support/"),
                  ("disputes", "/backoffice/resolution/"),
+                 ("account page", "/backoffice/accounts/1"),  # a designer with an item in every queue
                  ("figures", "/backoffice/figures/"),
                  ("audit log", "/backoffice/audit-log/")]
         print(f"{'page':<22}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}   ({args.requests} requests, {args.threads} threads)")

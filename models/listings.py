@@ -67,6 +67,8 @@ class Listing(db.Model):
         sa.CheckConstraint("revisions_included >= 0", name="revisions_not_negative"),
         sa.CheckConstraint("turnaround_days >= 1", name="turnaround_positive"),
         sa.CheckConstraint("min_quantity >= 1", name="min_quantity_positive"),
+        # The review queue: one state, due first.
+        sa.Index("ix_listings_queue", "state", "submitted_at", "id"),
     )
 
     @property

@@ -76,6 +76,9 @@ class Violation(db.Model):
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     reporter: Mapped[User | None] = relationship(foreign_keys=[reporter_id])
 
+    # The violations queue: one status, due first.
+    __table_args__ = (sa.Index("ix_violations_queue", "status", "created_at", "id"),)
+
 
 class ReviewClaim(db.Model):
     """A moderator holding an item of a review queue, so no one else reviews it at the same time.

@@ -54,6 +54,9 @@ class VerificationSubmission(db.Model):
     documents: Mapped[list["VerificationDocument"]] = relationship(
         back_populates="submission", cascade="all, delete-orphan", order_by="VerificationDocument.id")
 
+    # The verification queue: one status, due first.
+    __table_args__ = (sa.Index("ix_verification_submissions_queue", "status", "submitted_at", "id"),)
+
     @property
     def document_types(self) -> list[str]:
         return [d["type"] for d in self.document_summary]

@@ -24,7 +24,7 @@ from models.accounts import User
 from models.cases import Case
 from models.disputes import ACTIVE_DISPUTE_STATES, Dispute, EvidenceRequest
 from models.listings import Listing
-from models.moderation import AuditEntry, Violation, ViolationStatus
+from models.moderation import Appeal, AppealStatus, AuditEntry, Violation, ViolationStatus
 from models.profiles import DesignerProfile, ReviewState
 from models.verification import VerificationStatus, VerificationSubmission
 from moderation.audit_areas import MODERATION, RESOLUTION, VERIFICATION
@@ -33,7 +33,6 @@ from moderation.service_levels import SERVICE_LEVEL_HOURS
 WINDOW_DAYS = 30
 APPROVED, REJECTED = "approved", "rejected"  # how each decision counts in the approval / rejection rates
 SUSPENDED = "violation.suspended"
-REINSTATED = "account.reinstated"
 
 
 @dataclass(frozen=True)
@@ -238,15 +237,7 @@ def _hours_between(start, end) -> sa.ColumnElement:
 
 
 def _reversals(since: datetime) -> int:
-    """Reinstatements in the window of accounts a violation decision had suspended before (one query).
-
-    No appeal exists yet: an account reinstated after a suspension is the decision reversed.
-    """
-    suspension = aliased(AuditEntry)
-    reinstated = AuditEntry
-    earlier = (sa.select(suspension.id)
-               .join(Violation, Violation.id == sa.cast(suspension.object_id, sa.Integer))
-               .where(suspension.action == SUSPENDED, suspension.at <= reinstated.at,
-                      Violation.user_id == sa.cast(reinstated.object_id, sa.Integer)))
-    return db.session.scalar(sa.select(sa.func.count()).select_from(reinstated)
-                             .where(reinstated.action == REINSTATED, reinstated.at >= since, earlier.exists()))
+    """Appeals decided in the window that reinstated the account (one query): the suspension or
+    termination reversed by the moderator who decided the appeal."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Appeal)
+                             .where(Appeal.status == AppealStatus.reinstated, Appeal.decided_at >= since))

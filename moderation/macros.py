@@ -21,6 +21,7 @@ from flask_babel import lazy_gettext as _l
 from errors import DomainError, NotFound
 from extensions import db
 from models.accounts import User
+from models.disputes import Dispute
 from models.listings import Listing
 from models.moderation import CannedResponse, Violation, ViolationSource
 from models.support import SupportTicket
@@ -31,12 +32,14 @@ from moderation.review import LISTING, PROFILE
 from moderation.violations import REPORT_REASONS
 
 VERIFICATION, VIOLATION, SUPPORT = "verification", "violation", "ticket"  # PROFILE, LISTING: the review queues
+DISPUTE = "dispute"  # the resolution centre: messages to the parties and rulings (both parties read them)
 
 QUEUES = {
     PROFILE: _l("Profile review: rejections"),
     LISTING: _l("Listing review: rejections"),
     VERIFICATION: _l("Identity verification: rejections"),
     VIOLATION: _l("Violations: warnings"),
+    DISPUTE: _l("Disputes: messages to the parties and rulings"),
     SUPPORT: _l("Support desk: answers"),
 }
 
@@ -48,12 +51,16 @@ PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     LISTING: ("user_name", "listing_title"),
     VERIFICATION: ("user_name",),
     VIOLATION: ("user_name", "rule_broken"),
+    DISPUTE: ("client_name", "designer_name", "case_reference", "listing_title"),
     SUPPORT: ("user_name", "ticket_subject"),
 }
 PLACEHOLDER_WORDS = {
     "user_name": _l("the recipient's name"),
     "listing_title": _l("the listing's title"),
     "rule_broken": _l("the rule broken (the report's reason, or sharing contact details)"),
+    "client_name": _l("the client's name"),
+    "designer_name": _l("the designer's name"),
+    "case_reference": _l("the case's reference"),
     "ticket_subject": _l("the support ticket's subject"),
 }
 
@@ -161,7 +168,8 @@ def macro_list(*, queue: str | None = None, language: str | None = None, retired
 
 
 def recipient_of(queue: str, item) -> User | None:
-    """Who reads the decision's text (None: a signed-out visitor's ticket, read by its address)."""
+    """Who reads the decision's text (None: a signed-out visitor's ticket, read by its address; a
+    dispute has two readers: see readers_of)."""
     if queue == PROFILE:
         return item.user
     if queue in (LISTING, VERIFICATION):
@@ -169,20 +177,31 @@ def recipient_of(queue: str, item) -> User | None:
     return item.user
 
 
+def readers_of(queue: str, item) -> list[User]:
+    """Everyone who may read the text: both parties of a dispute, the one recipient elsewhere."""
+    if queue == DISPUTE:
+        return [item.case.client, item.case.designer]
+    return [recipient_of(queue, item)]
+
+
 def recipient_language(user: User) -> str:
     """The recipient's language (their locale), the platform's default if they chose none we speak."""
     return user.locale if user.locale in LANGUAGES else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-def _item_language(queue: str, item) -> str:
-    """The language the text is read in: a ticket's own (the one it was filed in), else the recipient's."""
+def _languages(queue: str, item) -> list[str]:
+    """The languages the text is read in: a ticket's own (the one it was filed in), else the readers'."""
     if isinstance(item, SupportTicket):
-        return item.locale if item.locale in LANGUAGES else current_app.config["BABEL_DEFAULT_LOCALE"]
-    return recipient_language(recipient_of(queue, item))
+        return [item.locale if item.locale in LANGUAGES else current_app.config["BABEL_DEFAULT_LOCALE"]]
+    return sorted({recipient_language(reader) for reader in readers_of(queue, item)})
 
 
 def values_for(queue: str, item) -> dict[str, str]:
     """The placeholders of `queue` filled from `item`, in the recipient's language."""
+    if isinstance(item, Dispute):
+        case = item.case
+        return {"client_name": case.client.display_name, "designer_name": case.designer.display_name,
+                "case_reference": case.reference, "listing_title": case.listing_title}
     recipient = recipient_of(queue, item)
     values = {"user_name": item.requester_name if isinstance(item, SupportTicket) else recipient.display_name}
     if isinstance(item, SupportTicket):
@@ -198,11 +217,16 @@ def values_for(queue: str, item) -> dict[str, str]:
 
 
 def offers(queue: str, item) -> list[Offer]:
-    """The queue's active macros in the recipient's language, filled in for `item`."""
-    language = _item_language(queue, item)
+    """The queue's active macros in the readers' languages, filled in for `item`; when the readers
+    speak different languages (a dispute's parties), each title says its language."""
+    languages = _languages(queue, item)
     values = values_for(queue, item)
-    return [Offer(m.id, m.title, fill(m.body, values))
-            for m in db.session.scalars(macro_list(queue=queue, language=language))]
+    found = []
+    for language in languages:
+        for m in db.session.scalars(macro_list(queue=queue, language=language)):
+            title = m.title if len(languages) == 1 else f"{m.title} ({LANGUAGES[language]})"
+            found.append(Offer(m.id, title, fill(m.body, values)))
+    return found
 
 
 def offered_text(queue: str, item, macro_id: int | None) -> str:

@@ -18,7 +18,7 @@ from extensions import db
 from models.accounts import User
 from models.listings import Listing
 from models.moderation import AuditEntry, RejectedVersion, Violation
-from models.profiles import DesignerProfile, ReviewState
+from models.profiles import CatalogueImage, DesignerProfile, ReviewState
 from moderation import claims, permissions
 
 PROFILE, LISTING = "profile", "listing"
@@ -44,8 +44,9 @@ class Change:
     after: object
 
 
-def listing_working_copy(listing: Listing) -> dict:
-    """The pending version in the approved snapshot's shape, so the two can be compared."""
+def listing_working_copy(listing: Listing, images: list[CatalogueImage] | None = None) -> dict:
+    """The pending version in the approved snapshot's shape, so the two can be compared
+    (`images`: its live pictures, when the caller loaded them with others)."""
     from listings.operations import listing_images
 
     return {
@@ -54,15 +55,15 @@ def listing_working_copy(listing: Listing) -> dict:
         "revisions_included": listing.revisions_included, "turnaround_days": listing.turnaround_days,
         "unit": listing.unit.value, "min_quantity": listing.min_quantity, "currency": listing.currency,
         "tiers": [[t.min_quantity, t.unit_price_cents] for t in listing.tiers],
-        "images": [i.token for i in listing_images(listing)],
+        "images": [i.token for i in (listing_images(listing) if images is None else images)],
     }
 
 
-def profile_working_copy(profile: DesignerProfile) -> dict:
+def profile_working_copy(profile: DesignerProfile, images: list[CatalogueImage] | None = None) -> dict:
     from profiles.operations import live_images
 
     copy = {name: getattr(profile, name) for name in PROFILE_FIELDS[:7]}
-    pictures = live_images(profile)
+    pictures = live_images(profile) if images is None else images
     for purpose in ("photo", "banner"):
         copy[purpose] = next((i.token for i in pictures if i.purpose.value == purpose), None)
     copy["portfolio"] = [i.token for i in pictures if i.purpose.value == "portfolio"]
@@ -196,22 +197,23 @@ BULK_REFUSALS = {
 }
 
 
-def bulk_refusal(kind: str, item) -> str | None:
+def bulk_refusal(kind: str, item, images: list[CatalogueImage] | None = None) -> str | None:
     """Why `item` cannot be approved in bulk, as a BULK_REFUSALS code (None: it can).
 
     Only re-reviews of small edits qualify, whose changes the queue shows as a diff; a first
     review, a changed picture, a larger edit or a contact-filter finding needs the item opened.
+    `images`: the item's live pictures, when loaded with a page of items (bulk_refusals).
     """
     if item.state != ReviewState.pending:
         return "not_pending"
+    if item.approved_snapshot is None:
+        return "first_review"
     if kind == PROFILE:
-        changes = changes_since_approval(item.approved_snapshot, profile_working_copy(item), PROFILE_FIELDS)
+        changes = changes_since_approval(item.approved_snapshot, profile_working_copy(item, images), PROFILE_FIELDS)
         found = text_findings(profile_texts(item))
     else:
-        changes = changes_since_approval(item.approved_snapshot, listing_working_copy(item), LISTING_FIELDS)
+        changes = changes_since_approval(item.approved_snapshot, listing_working_copy(item, images), LISTING_FIELDS)
         found = text_findings(listing_texts(item))
-    if changes is None:
-        return "first_review"
     if any(c.field in PICTURE_FIELDS for c in changes):
         return "pictures"
     if len(changes) > SMALL_EDIT_MAX_FIELDS:
@@ -219,6 +221,23 @@ def bulk_refusal(kind: str, item) -> str | None:
     if found:
         return "findings"
     return None
+
+
+def bulk_refusals(kind: str, items: list) -> dict[int, str | None]:
+    """bulk_refusal of a page of items, the pictures of its re-reviews read in one query."""
+    updates = [i for i in items if i.state == ReviewState.pending and i.approved_snapshot is not None]
+    images: dict[int, list[CatalogueImage]] = {i.id: [] for i in updates}
+    if updates:
+        if kind == PROFILE:
+            by_owner = {i.user_id: i.id for i in updates}
+            query = sa.select(CatalogueImage).where(CatalogueImage.owner_id.in_(by_owner),
+                                                    CatalogueImage.listing_id.is_(None))
+        else:
+            query = sa.select(CatalogueImage).where(CatalogueImage.listing_id.in_(images))
+        for image in db.session.scalars(query.where(CatalogueImage.removed_at.is_(None))
+                                        .order_by(CatalogueImage.position, CatalogueImage.id)):
+            images[by_owner[image.owner_id] if kind == PROFILE else image.listing_id].append(image)
+    return {i.id: bulk_refusal(kind, i, images.get(i.id)) for i in items}
 
 
 def bulk_approve(kind: str, ids: list[int], *, actor: User) -> tuple[int, int]:

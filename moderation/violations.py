@@ -25,6 +25,13 @@ from moderation.suspension import suspend_account
 
 STRIKES = (ViolationStatus.warned, ViolationStatus.suspended)
 
+# Where a violation was found, as the queue names it.
+SOURCE_WORDS = {
+    ViolationSource.message: _l("a message"), ViolationSource.profile: _l("the profile"),
+    ViolationSource.listing: _l("a listing"), ViolationSource.review: _l("a review"),
+    ViolationSource.case_instructions: _l("a case's instructions"), ViolationSource.report: _l("a report"),
+}
+
 REPORT_REASONS = {
     "contact_details": _l("Shares contact details or asks to work outside Occlusa"),
     "abuse": _l("Abusive or threatening behaviour"),
@@ -37,14 +44,24 @@ REPORT_REASONS = {
 def active_strikes_query(user_id: int):
     """The account's strikes still counting: warnings and suspensions decided within STRIKE_EXPIRY_DAYS,
     one per group decided at once (the other attempts point to their group's lead)."""
+    return sa.select(Violation).where(Violation.user_id == user_id, *_counting())
+
+
+def _counting() -> tuple:
+    """The conditions of a strike that still counts."""
     since = utcnow() - timedelta(days=current_app.config["STRIKE_EXPIRY_DAYS"])
-    return sa.select(Violation).where(Violation.user_id == user_id, Violation.status.in_(STRIKES),
-                                      Violation.group_lead_id.is_(None), Violation.decided_at > since)
+    return Violation.status.in_(STRIKES), Violation.group_lead_id.is_(None), Violation.decided_at > since
 
 
 def strike_count(user_id: int) -> int:
     """Warnings and suspensions the account has received for violations, not yet expired."""
     return db.session.scalar(sa.select(sa.func.count()).select_from(active_strikes_query(user_id).subquery())) or 0
+
+
+def strike_counts(user_ids) -> dict[int, int]:
+    """strike_count of many accounts in one query (accounts without strikes are left out)."""
+    return dict(db.session.execute(sa.select(Violation.user_id, sa.func.count()).where(
+        Violation.user_id.in_(set(user_ids)), *_counting()).group_by(Violation.user_id)).all())
 
 
 def report_user(reported: User, *, reporter: User, reason: str, note: str = "", text: str = "",

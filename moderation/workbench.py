@@ -6,9 +6,11 @@ review, verification and violation queues sort, filter and hand out items the sa
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
 
 from extensions import db
 from models.accounts import StaffRole, StaffRoleGrant, User
@@ -18,8 +20,17 @@ from models.profiles import DesignerProfile, ReviewState
 from models.support import SupportTicket, TicketStatus
 from models.verification import VerificationStatus, VerificationSubmission
 from moderation import claims
+from pagination import PageNumbers
 
 ME, UNASSIGNED = "me", "none"
+
+# The queues' states as the state filter names them (the values of ReviewState, VerificationStatus
+# and ViolationStatus).
+STATE_WORDS = {
+    "draft": _l("draft"), "pending": _l("waiting for review"), "approved": _l("approved"),
+    "rejected": _l("rejected"), "submitted": _l("waiting for a verifier"), "abandoned": _l("abandoned"),
+    "open": _l("open"), "dismissed": _l("dismissed"), "warned": _l("warned"), "suspended": _l("suspended"),
+}
 
 
 @dataclass(frozen=True)
@@ -31,21 +42,27 @@ class QueueSpec:
     state: object        # column: the item's state
     waiting: object      # the state of items waiting for a decision
     role: StaffRole      # who works the queue
+    rows: tuple = ()     # relationships a queue page shows on every row, loaded with the page (not per row)
 
     @property
     def states(self) -> list[str]:
         return [s.value for s in type(self.waiting)]
 
+    @property
+    def state_words(self) -> dict[str, str]:
+        return {s: STATE_WORDS.get(s, s) for s in self.states}
+
 
 PROFILES = QueueSpec("profile", DesignerProfile, DesignerProfile.submitted_at, DesignerProfile.user_id,
-                     DesignerProfile.state, ReviewState.pending, StaffRole.moderator)
+                     DesignerProfile.state, ReviewState.pending, StaffRole.moderator, (DesignerProfile.user,))
 LISTINGS = QueueSpec("listing", Listing, Listing.submitted_at, Listing.designer_id, Listing.state,
-                     ReviewState.pending, StaffRole.moderator)
+                     ReviewState.pending, StaffRole.moderator, (Listing.designer, Listing.tiers))
 VERIFICATIONS = QueueSpec("verification", VerificationSubmission, VerificationSubmission.submitted_at,
                           VerificationSubmission.designer_id, VerificationSubmission.status,
-                          VerificationStatus.submitted, StaffRole.verifier)
+                          VerificationStatus.submitted, StaffRole.verifier,
+                          (VerificationSubmission.designer, VerificationSubmission.verifier))
 VIOLATIONS = QueueSpec("violation", Violation, Violation.created_at, Violation.user_id, Violation.status,
-                       ViolationStatus.open, StaffRole.moderator)
+                       ViolationStatus.open, StaffRole.moderator, (Violation.user,))
 TICKETS = QueueSpec("ticket", SupportTicket, SupportTicket.waiting_since, SupportTicket.user_id,
                     SupportTicket.status, TicketStatus.open, StaffRole.support)
 
@@ -69,7 +86,8 @@ class Filters:
         return {k: v for k, v in vars(self).items() if v}
 
 
-def _held(spec: QueueSpec):
+def held(spec: QueueSpec):
+    """Claims not lapsed on the queue's item of the outer query (for EXISTS)."""
     return sa.select(ReviewClaim.id).where(ReviewClaim.object_type == spec.kind,
                                            ReviewClaim.object_id == spec.model.id,
                                            ReviewClaim.claimed_at > claims.lapse_time())
@@ -78,23 +96,50 @@ def _held(spec: QueueSpec):
 def items(spec: QueueSpec, filters: Filters, *, actor: User):
     """The queue's items under `filters`, due first (a select for paginate)."""
     query = sa.select(spec.model).where(spec.state == type(spec.waiting)(filters.state or spec.waiting.value))
+    query = narrowed(query, spec, filters, actor=actor, owners=(spec.owner,))
+    return query.options(*(selectinload(rel) for rel in spec.rows)).order_by(spec.submitted.asc(), spec.model.id.asc())
+
+
+def narrowed(query, spec: QueueSpec, filters: Filters, *, actor: User, owners: tuple):
+    """`query` kept to the items of the assignee, country and language filters; `owners` are the
+    columns naming the accounts an item concerns (any of them may match)."""
     if filters.assignee == UNASSIGNED:
-        query = query.where(~_held(spec).exists())
+        query = query.where(~held(spec).exists())
     elif filters.assignee == ME or filters.assignee.isdigit():
         holder = actor.id if filters.assignee == ME else int(filters.assignee)
-        query = query.where(_held(spec).where(ReviewClaim.moderator_id == holder).exists())
+        query = query.where(held(spec).where(ReviewClaim.moderator_id == holder).exists())
     if filters.country:
-        query = query.where(spec.owner.in_(sa.select(DesignerProfile.user_id)
-                                           .where(DesignerProfile.country == filters.country)))
+        in_country = sa.select(DesignerProfile.user_id).where(DesignerProfile.country == filters.country)
+        query = query.where(sa.or_(*(owner.in_(in_country) for owner in owners)))
     if filters.language:
-        query = query.where(spec.owner.in_(sa.select(User.id).where(User.locale.startswith(filters.language))))
-    return query.order_by(spec.submitted.asc(), spec.model.id.asc())
+        speaking = sa.select(User.id).where(User.locale.startswith(filters.language))
+        query = query.where(sa.or_(*(owner.in_(speaking) for owner in owners)))
+    return query
+
+
+@dataclass
+class QueuePage(PageNumbers):
+    """A page of a queue, for the pagination macro."""
+
+    page: int
+    per_page: int
+    total: int
+    items: list = field(default_factory=list)
+
+
+def page_of(query, *, page: int, per_page: int, key) -> QueuePage:
+    """One page of `query` (one query) and the queue's size counted on `key` alone, so the database
+    counts from an index instead of building every row (one query)."""
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(
+        query.with_only_columns(key).order_by(None).subquery()))
+    items = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
+    return QueuePage(page=page, per_page=per_page, total=total, items=items)
 
 
 def next_due(spec: QueueSpec, *, actor: User, after=None):
     """The waiting item due first that nobody else holds (not `after`, the one just decided)."""
     query = items(spec, Filters(), actor=actor).where(
-        ~_held(spec).where(ReviewClaim.moderator_id != actor.id).exists())
+        ~held(spec).where(ReviewClaim.moderator_id != actor.id).exists())
     if after is not None:
         query = query.where(spec.model.id != after)
     return db.session.scalars(query.limit(1)).first()
@@ -102,6 +147,7 @@ def next_due(spec: QueueSpec, *, actor: User, after=None):
 
 def queue_staff(spec: QueueSpec) -> list[User]:
     """Who may be given an item of the queue: holders of its role or of the admin role."""
-    return list(db.session.scalars(sa.select(User).join(StaffRoleGrant, StaffRoleGrant.user_id == User.id)
-                                   .where(StaffRoleGrant.role.in_([spec.role, StaffRole.admin]))
-                                   .distinct().order_by(User.id)))
+    granted = sa.select(StaffRoleGrant.user_id).where(StaffRoleGrant.role.in_([spec.role, StaffRole.admin]))
+    # Ids first (a small table), then those accounts by primary key: never a scan of every account.
+    ids = list(db.session.scalars(granted.distinct()))
+    return list(db.session.scalars(sa.select(User).where(User.id.in_(ids)).order_by(User.id))) if ids else []

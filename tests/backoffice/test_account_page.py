@@ -14,10 +14,10 @@ from models.payments import BusinessType, ConnectedAccount, IbanProvider, Payout
 from models.trust import SignInDevice, StaffNote
 from models.verification import VerificationStatus, VerificationSubmission
 from moderation import violations
-from tests.backoffice.factories import make_pending_listing, make_ready_designer, make_staff, staff_login
+from tests.backoffice.factories import (make_pending_listing, make_ready_designer, make_staff, staff_login)
 from tests.disputes.factories import case_in_escrow, disputed
 from tests.factories import PASSWORD, login, make_user
-from tests.statements import statements as _statements
+from tests.statements import statements
 
 FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"
 SAFARI = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_2) AppleWebKit/605.1.15 Version/17.2 Safari/605.1.15"
@@ -221,8 +221,8 @@ def test_the_page_runs_the_same_number_of_queries_however_long_the_history(app, 
     _grow(app, designer, subcategories, 1)
     staff_login(client, moderator)
     url = f"/backoffice/accounts/{designer.id}"
-    few = _statements(client, url)
+    few = statements(client, url)
 
     _grow(app, designer, subcategories, 3)
 
-    assert _statements(client, url) == few
+    assert statements(client, url) == few

@@ -45,6 +45,7 @@ NOT_AUDITED = {
        for queue in ("profile_reviews", "listing_reviews", "verifications", "violations")
        for route in ("take", "take_next")},
     "resolution.take": "taking a dispute locks it for its agent; the dispute does not change",
+    "resolution.take_next": "taking the next dispute locks it for its agent; the dispute does not change",
     "support_desk.take": "taking a ticket locks it for its answerer; the ticket does not change",
     "support_desk.take_next": "taking a ticket locks it for its answerer; the ticket does not change",
     "support_desk.release": "leaving a claimed ticket hands back the lock; the ticket does not change",
@@ -396,6 +397,13 @@ def violation_assign(app, client):
                 {"staff_id": str(make_staff(StaffRole.moderator).id)})
 
 
+def dispute_assign(app, client):
+    customer, designer, _agent = people()
+    _case, dispute = disputed(customer, designer)
+    return Post(_lead(client), f"/backoffice/resolution/{dispute.id}/assign",
+                {"staff_id": str(make_staff(StaffRole.resolution_agent).id)})
+
+
 def _ticket():
     ticket = support.file_ticket(user=make_user(), topic="payments", subject="Payout not arrived",
                                  text="My payout has not reached my bank.")
@@ -446,6 +454,7 @@ AUDITED: dict[str, tuple[str, Callable]] = {
     "listing_reviews.assign": ("listing.assigned", listing_assign),
     "verifications.assign": ("verification.assigned", verification_assign),
     "violations.assign": ("violation.assigned", violation_assign),
+    "resolution.assign": ("dispute.assigned", dispute_assign),
     "staff_accounts.suspend": ("account.suspended", account_suspend),
     "staff_accounts.terminate": ("account.terminated", account_terminate),
     "staff_accounts.reinstate": ("account.reinstated", account_reinstate),

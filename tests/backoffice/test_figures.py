@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from extensions import commit, db
 from models.accounts import StaffRole
-from models.moderation import ViolationStatus
+from models.moderation import Appeal, AppealStatus, ViolationStatus
 from moderation.figures import QUEUES, figures
 from moderation.service_levels import SERVICE_LEVEL_HOURS, due_at
 from tests.backoffice.factories import make_staff, staff_login
@@ -71,16 +71,26 @@ def test_service_levels_come_from_config(app):
         app.config["QUEUE_SERVICE_HOURS"] = {**app.config["QUEUE_SERVICE_HOURS"], "violation": 12}
 
 
-def test_violation_reversals_are_reinstatements_after_a_suspension(staff):
-    alice, _bob = staff
-    user, other = make_user(), make_user()
+def _appeal(user, decision, decided_by, status: AppealStatus, decided_at):
+    db.session.add(Appeal(user_id=user.id, decision_entry_id=decision.id, original_decider_id=decision.actor_id,
+                          text="Please", status=status, decided_by_id=decided_by.id, decided_at=decided_at,
+                          decision_note="Decided"))
+
+
+def test_violation_reversals_are_appeals_that_reinstated_the_account(staff):
+    alice, bob = staff
+    user, other, third = make_user(), make_user(), make_user()
     first = open_violation(at(2, 0), user)
     second = open_violation(at(3, 0), other)
     first.status = second.status = ViolationStatus.suspended
     entry("violation.suspended", "Violation", first.id, at(2, 5), alice)
     entry("violation.suspended", "Violation", second.id, at(3, 1), alice)
-    entry("account.reinstated", "User", user.id, at(6, 0), alice)    # reversed
-    entry("account.reinstated", "User", make_user().id, at(6, 0), alice)  # never suspended for a violation
+    suspensions = [entry("account.suspended", "User", u.id, at(3, 2), alice) for u in (user, other, third)]
+    entry("account.reinstated", "User", make_user().id, at(6, 0), alice)  # lifted by hand, no appeal: not counted
+    db.session.flush()
+    _appeal(user, suspensions[0], bob, AppealStatus.reinstated, at(6, 0))    # reversed on appeal
+    _appeal(other, suspensions[1], bob, AppealStatus.upheld, at(6, 0))       # the decision stands
+    _appeal(third, suspensions[2], bob, AppealStatus.reinstated, at(6, 0) - timedelta(days=60))  # before the window
     commit()
 
     violation = next(q for q in figures(["violation"], now=NOW).queues)

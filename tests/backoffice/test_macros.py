@@ -144,9 +144,10 @@ def _defaults(filename: str, name: str) -> list[tuple[str, str, str, str]]:
 
 
 def test_the_default_set_uses_only_each_queues_placeholders_in_both_languages():
-    # The first set, then the support desk's answers (added with its queue).
+    # The first set, then the support desk's and the disputes' answers (added with their queues).
     defaults = (_defaults("20261206_macros_canned_responses.py", "DEFAULTS")
-                + _defaults("20261207_support_desk.py", "MACROS"))
+                + _defaults("20261207_support_desk.py", "MACROS")
+                + _defaults("20261207_queue_order.py", "DEFAULTS"))
     for queue, language, title, body in defaults:
         assert macros.check(queue, language, title, body) == (title, body)
     assert {(queue, language) for queue, language, _title, _body in defaults} == {

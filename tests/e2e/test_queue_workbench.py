@@ -13,6 +13,7 @@ from models.listings import Listing
 from models.moderation import AuditEntry
 from models.profiles import ReviewState
 from models.types import utcnow
+from moderation import claims
 from tests.backoffice.factories import current_code, make_pending_listing, make_ready_designer, make_staff
 from tests.fixtures.browser import log_in
 from tests.e2e.test_backoffice import _watch_console
@@ -83,3 +84,41 @@ def test_a_moderator_works_through_five_listings_with_decide_and_next(live_serve
         .order_by(AuditEntry.id)).all()
     assert decided == [str(listing.id) for listing in listings]  # in due order
     staff.close()
+
+
+def test_a_lead_reassigns_a_held_listing_then_takes_it_over(live_server, browser):
+    base = live_server.url
+    listing = make_pending_listing(make_ready_designer(), title="Held listing")
+    holder = make_staff(StaffRole.moderator, name="Hugo Holder")
+    other = make_staff(StaffRole.moderator, name="Olga Other")
+    lead = make_staff(StaffRole.admin, name="Lea Lead")
+    claims.claim_item("listing", listing.id, actor=holder)
+    commit()
+
+    staff = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = staff.new_page()
+    problems = _watch_console(page)
+    log_in(page, base, lead.email, PASSWORD)
+    page.goto(f"{base}/backoffice/reviews/listings/?assignee={holder.id}")
+    page.fill("input[name=code]", current_code())
+    page.click("button:has-text('Continue')")
+    page.wait_for_selector("text=Workload: items held now")
+    assert page.is_visible("text=Held listing") and page.is_visible(".bo-workload >> text=Hugo Holder")
+
+    page.click("text=Held listing")
+    page.wait_for_url(f"**/listings/{listing.id}")
+    assert page.locator("#assign-item").inner_text().strip() == "Reassign"
+    page.select_option("#assign-to", label="Olga Other")
+    page.click("#assign-item")
+    page.wait_for_selector("text=Olga Other holds this item now.")
+
+    page.select_option("#assign-to", label="Lea Lead (me)")
+    page.click("#assign-item")
+    page.wait_for_selector("text=Lea Lead holds this item now.")
+    page.goto(f"{base}/backoffice/reviews/listings/?assignee=me")
+    assert page.is_visible("text=Held listing") and page.is_visible(".bo-workload >> text=Lea Lead")
+    assert problems == [], problems
+
+    moves = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "listing.assigned")
+                               .order_by(AuditEntry.id)).all()
+    assert [(m.before["holder"], m.after["holder"]) for m in moves] == [(holder.id, other.id), (other.id, lead.id)]

@@ -19,7 +19,7 @@ from moderation import macros
 from moderation.suspension import suspend_account
 from support import operations
 from tests.backoffice.factories import make_staff, png_bytes, staff_login
-from tests.backoffice.test_account_page import _statements
+from tests.statements import statements as _statements
 from tests.cases.factories import make_case, make_parties
 from tests.factories import login, make_user
 
