@@ -146,7 +146,15 @@ class ResultPage(PageNumbers):
 def terms_of(text: str) -> list[vocabulary.Term]:
     """The terms of a query with their equivalents; words are cut as both databases tokenise
     them (letters and digits), so only those characters ever reach a query string."""
-    return vocabulary.expand(text, max_terms=MAX_TERMS)
+    return vocabulary.expand(text, max_terms=MAX_TERMS, name_words=public_name_words)
+
+
+def public_name_words() -> list[str]:
+    """The words of the names of designers with a public listing: what a mistyped name may be
+    close to (one statement, run only for a query word that is no vocabulary word)."""
+    rows = db.session.scalars(_card_rows().where(public_condition(), CatalogueEntry.private_client_id.is_(None))
+                              .with_only_columns(CatalogueEntry.designer_names).distinct())
+    return sorted({word for names in rows for word in vocabulary.words_of(names or "")})
 
 
 def tsquery_text(terms: list[vocabulary.Term]) -> str:

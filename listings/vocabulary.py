@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -64,9 +65,12 @@ def _groups() -> tuple[dict[tuple[str, ...], int], list[tuple[tuple[str, ...], .
     return phrase_group, groups, word_group
 
 
-def expand(text: str, *, max_terms: int) -> list[Term]:
-    """The query's terms with their alternatives (at most `max_terms` terms)."""
+def expand(text: str, *, max_terms: int, name_words: Callable[[], Iterable[str]] | None = None) -> list[Term]:
+    """The query's terms with their alternatives (at most `max_terms` terms). `name_words` gives the
+    words of the names searchable now (designers'): asked for only when a word is no vocabulary
+    word, so that a mistyped name ("Elana") also finds the one it is close to ("Elena")."""
     phrase_group, groups, word_group = _groups()
+    names: list[str] | None = None
     words = words_of(text)
     terms: list[Term] = []
     i = 0
@@ -82,7 +86,11 @@ def expand(text: str, *, max_terms: int) -> list[Term]:
                 break
         else:
             word = words[i]
-            terms.append(Term(word, _with((word,), _near(word, groups, word_group))))
+            near = _near(word, groups, word_group)
+            if not near and name_words is not None and _may_be_mistyped(word, word_group):
+                names = list(dict.fromkeys(name_words())) if names is None else names
+                near = _near_name(word, names)
+            terms.append(Term(word, _with((word,), near)))
             i += 1
     return terms
 
@@ -102,10 +110,22 @@ def _covers(shorter: tuple[str, ...], longer: tuple[str, ...]) -> bool:
             and longer[-1].startswith(shorter[-1]))
 
 
+def _may_be_mistyped(word: str, known) -> bool:
+    """Long enough to be "close" to a word by chance only rarely, and not the start of a known word
+    (then it is being typed, not mistyped)."""
+    return len(word) >= TYPO_MIN_LENGTH and not any(other.startswith(word) for other in known)
+
+
+def _near_name(word: str, names: list[str]) -> tuple[tuple[str, ...], ...]:
+    """The name words one or two letters away from `word`, unless it starts one of them."""
+    if not _may_be_mistyped(word, names):
+        return ()
+    return tuple((match,) for match in difflib.get_close_matches(word, names, n=2, cutoff=TYPO_CUTOFF))
+
+
 def _near(word: str, groups, word_group: dict[str, int]) -> tuple[tuple[str, ...], ...]:
-    """The groups of the vocabulary words one or two letters away from `word` (a typo), unless the
-    word is itself the start of a vocabulary word (then it is being typed, not mistyped)."""
-    if len(word) < TYPO_MIN_LENGTH or any(known.startswith(word) for known in word_group):
+    """The groups of the vocabulary words one or two letters away from `word` (a typo)."""
+    if not _may_be_mistyped(word, word_group):
         return ()
     close = difflib.get_close_matches(word, list(word_group), n=2, cutoff=TYPO_CUTOFF)
     return tuple(phrase for match in close for phrase in groups[word_group[match]])

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from extensions import commit, db
 from listings import vocabulary
 from listings.pricing import Tier
-from listings.search import SearchQuery, matching_ids
+from listings.search import SearchQuery, matching_ids, public_name_words
 from tests.catalogue.factories import make_designer, make_listing
 
 
@@ -58,9 +58,22 @@ def catalogue():
     ("gouttières et facettes", []),                        # every term must still be there
     ("inlays et onlays", ["inlay"]),                       # the category's French label
     ("bruxism", ["splint"]),                               # a prefix of "bruxisme"
+    ("Kowalsky", ["emax", "bridge"]),                      # a mistyped name
+    ("Duboys inlay", ["inlay"]),
+    ("Kowalsky couronne", ["emax"]),
+    ("Kwiatkowski", []),                                   # no name is that close
 ])
 def test_search_finds_names_and_dental_words_on_every_database(catalogue, text, expected):
     assert matching_ids(SearchQuery(text=text), None) == sorted(catalogue[n] for n in expected)
+
+
+def test_only_the_names_of_public_designers_are_typo_candidates(catalogue):
+    hidden = make_designer(name="Zbigniew Hidden", skills=("layering",))
+    make_listing(hidden, approve=False, title="Crowns not yet approved", tiers=[Tier(1, 900)])
+    commit()
+    words = public_name_words()
+    assert {"kowalski", "dubois", "marie"} <= set(words) and "zbigniew" not in words
+    assert matching_ids(SearchQuery(text="Zbigniev"), None) == []
 
 
 def test_a_changed_display_name_is_searchable(client, login, catalogue):
