@@ -275,3 +275,17 @@ def test_the_team_page_costs_the_same_whatever_the_number_of_members(client, log
         operations.invite(owner, f"{n}@elsewhere.example", utcnow())
     commit()
     assert statements(client, "/settings/team") == few
+
+
+def test_the_team_cases_list_costs_the_same_whatever_the_number_of_cases(client, login):
+    sender, mate, designer = make_user(name="Sender"), make_user(name="Mate"), make_designer()
+    _team(sender, mate)
+    make_case(sender, designer)
+    commit()
+    login(mate)
+    few = statements(client, "/cases/?side=team")
+    for _ in range(4):
+        make_case(sender, make_designer())
+    commit()
+    assert statements(client, "/cases/?side=team") == few
+    assert client.get("/cases/?side=team").get_data(as_text=True).count("/cases/OC-") >= 5
