@@ -1,39 +1,20 @@
 """Every back-office POST route leaves an audit row: each is driven as the staff member who may use it.
 
-The table below says how to drive each route with a valid action and which audit action it must
-write. A route added to the back office without a line here (or in NOT_AUDITED, with the reason it
+The table below says which audit action each route must write, and which function of
+audit_drivers.py drives it with a valid action. A route added to the back office without a line here (or in NOT_AUDITED, with the reason it
 writes nothing) fails `test_every_back_office_post_route_is_in_the_table`. Pages that open private
 content (a flagged thread, an identity document, a dispute's file) are written down on each opening too.
 """
 from __future__ import annotations
 
-import io
-from dataclasses import dataclass, field
 from typing import Callable
 
-import pyotp
 import pytest
 import sqlalchemy as sa
-from werkzeug.datastructures import FileStorage
 
-from extensions import commit, db
-from listings import operations as listings
-from listings.rules import LISTING_REJECTION_REASONS
-from models.accounts import StaffRole, User
-from models.cases import CaseFile
-from disputes import operations
-from disputes import ruling as rulings
-from models.disputes import Dispute, DisputeState, RulingDraft
-from models.moderation import AuditEntry, ViolationSource
-from moderation import appeals, kyc, macros, suspension
-from moderation.contact_filter import ContactDetailsRefused, record_refused_attempt, screen_text
-from profiles import operations as profiles
-from profiles.rules import PROFILE_REJECTION_REASONS
-from support import operations as support
-from tests.backoffice.factories import (DESCRIPTION, make_pending_listing, make_ready_designer, make_staff, png_bytes,
-                                        staff_login)
-from tests.disputes.factories import disputed, people
-from tests.factories import PASSWORD, login, make_user
+from extensions import db
+from models.moderation import AuditEntry
+from tests.backoffice import audit_drivers as drivers
 
 # Routes that change nothing worth an entry, each with its reason.
 NOT_AUDITED = {
@@ -52,473 +33,60 @@ NOT_AUDITED = {
 }
 
 
-@dataclass
-class Post:
-    """The request that performs the action, by `staff` (already past the second factor unless said)."""
-
-    staff: User
-    url: str
-    data: dict = field(default_factory=dict)
-    method: str = "post"
-
-
-# ---- how each route is driven ------------------------------------------------------------------
-
-def _profile_in_review():
-    designer = make_ready_designer()
-    profile = profiles.profile_for(designer)
-    profiles.update_profile(profile, actor=designer, headline="Crowns and bridges, exocad")
-    profiles.submit_profile(profile, actor=designer)
-    commit()
-    return profile
-
-
-def _moderator(client) -> User:
-    moderator = make_staff(StaffRole.moderator)
-    staff_login(client, moderator)
-    return moderator
-
-
-def profile_approve(app, client):
-    profile = _profile_in_review()
-    return Post(_moderator(client), f"/backoffice/reviews/profiles/{profile.id}/approve")
-
-
-def profile_reject(app, client):
-    profile = _profile_in_review()
-    return Post(_moderator(client), f"/backoffice/reviews/profiles/{profile.id}/reject",
-                {"reasons": [next(iter(PROFILE_REJECTION_REASONS))], "note": "Please say which software."})
-
-
-def profile_bulk_approve(app, client):
-    profile = _profile_in_review()
-    return Post(_moderator(client), "/backoffice/reviews/profiles/bulk-approve", {"ids": [str(profile.id)]})
-
-
-def listing_approve(app, client):
-    listing = make_pending_listing()
-    return Post(_moderator(client), f"/backoffice/reviews/listings/{listing.id}/approve")
-
-
-def listing_reject(app, client):
-    listing = make_pending_listing()
-    return Post(_moderator(client), f"/backoffice/reviews/listings/{listing.id}/reject",
-                {"reasons": [next(iter(LISTING_REJECTION_REASONS))], "note": "The pictures show another case."})
-
-
-def listing_bulk_approve(app, client):
-    listing = make_pending_listing()
-    listings.approve_listing(listing, actor=make_staff(StaffRole.moderator))
-    listings.update_listing(listing, actor=listing.designer, draft=listings.ListingDraft(
-        title=listing.title, category=listing.category, subcategory=listing.subcategory, description=DESCRIPTION,
-        software=["exocad"], revisions_included=listing.revisions_included, turnaround_days=1, unit=listing.unit,
-        min_quantity=1, tiers=[listings.Tier(t.min_quantity, t.unit_price_cents) for t in listing.tiers]))
-    listings.submit_listing(listing, actor=listing.designer)
-    commit()
-    return Post(_moderator(client), "/backoffice/reviews/listings/bulk-approve", {"ids": [str(listing.id)]})
-
-
-def _submission(app):
-    designer = make_user(designer=True)
-    uploader = app.test_client()
-    login(uploader, designer)
-    response = uploader.post("/settings/verification/", content_type="multipart/form-data",
-                             data={"nationality": "BR", "passport": (io.BytesIO(png_bytes()), "passport.png")})
-    assert response.status_code in (200, 302)
-    db.session.expire_all()
-    return kyc.latest_submission(designer)
-
-
-def _verifier(client) -> User:
-    verifier = make_staff(StaffRole.verifier)
-    staff_login(client, verifier)
-    return verifier
-
-
-def verification_approve(app, client):
-    submission = _submission(app)
-    return Post(_verifier(client), f"/backoffice/verifications/{submission.id}/approve")
-
-
-def verification_reject(app, client):
-    submission = _submission(app)
-    return Post(_verifier(client), f"/backoffice/verifications/{submission.id}/reject", {"reason": "Blurred photo"})
-
-
-def _violation():
-    with pytest.raises(ContactDetailsRefused) as refused:
-        screen_text({"body": "Write to me at elena.cad@gmail.com"}, author=make_user(),
-                    source=ViolationSource.message, source_ref="conversation:7")
-    violation = record_refused_attempt(refused.value)
-    commit()
-    return violation
-
-
-def violation_dismiss(app, client):
-    return Post(_moderator(client), f"/backoffice/violations/{_violation().id}/dismiss", {"note": "Tooth numbers"})
-
-
-def violation_warn(app, client):
-    return Post(_moderator(client), f"/backoffice/violations/{_violation().id}/warn", {"note": "No e-mail addresses."})
-
-
-def violation_suspend(app, client):
-    return Post(_moderator(client), f"/backoffice/violations/{_violation().id}/suspend",
-                {"reason": "Third time", "until": "2099-01-01T00:00"})
-
-
-def violation_group_dismiss(app, client):
-    return Post(_moderator(client), f"/backoffice/violations/{_violation().id}/group/dismiss", {"note": "Tooth numbers"})
-
-
-def violation_group_warn(app, client):
-    return Post(_moderator(client), f"/backoffice/violations/{_violation().id}/group/warn",
-                {"note": "No e-mail addresses."})
-
-
-def _appeal():
-    user = make_user()
-    suspension.suspend_account(user, actor=make_staff(StaffRole.moderator), reason="Shared a phone number")
-    commit()
-    return appeals.file_appeal(email=user.email, password=PASSWORD, text="It was our own site's address.")
-
-
-def appeal_uphold(app, client):
-    appeal = _appeal()
-    commit()
-    return Post(_moderator(client), f"/backoffice/appeals/{appeal.id}/uphold", {"note": "The decision stands."})
-
-
-def appeal_reinstate(app, client):
-    appeal = _appeal()
-    commit()
-    return Post(_moderator(client), f"/backoffice/appeals/{appeal.id}/reinstate", {"note": "Reinstated on appeal."})
-
-
-def account_suspend(app, client):
-    return Post(_moderator(client), f"/backoffice/accounts/{make_user().id}/suspend", {"reason": "Spam", "until": ""})
-
-
-def account_terminate(app, client):
-    return Post(_moderator(client), f"/backoffice/accounts/{make_user().id}/terminate", {"reason": "Fraud"})
-
-
-def account_reinstate(app, client):
-    user, moderator = make_user(), _moderator(client)
-    suspension.suspend_account(user, actor=make_staff(StaffRole.moderator), reason="Spam", until=None)
-    commit()
-    return Post(moderator, f"/backoffice/accounts/{user.id}/reinstate", {"reason": "Cleared"})
-
-
-def account_warn(app, client):
-    return Post(_moderator(client), f"/backoffice/accounts/{make_user().id}/warn", {"note": "Keep the talk here."})
-
-
-def account_force_logout(app, client):
-    return Post(_moderator(client), f"/backoffice/accounts/{make_user().id}/logout", {"reason": "Cookie stolen"})
-
-
-def account_add_note(app, client):
-    return Post(_moderator(client), f"/backoffice/accounts/{make_user().id}/notes", {"text": "Phoned the lab."})
-
-
-def _admin(client) -> User:
-    admin = make_staff(StaffRole.admin)
-    staff_login(client, admin)
-    return admin
-
-
-def roles_grant(app, client):
-    return Post(_admin(client), f"/backoffice/accounts/{make_user().id}/roles/grant", {"roles": ["verifier"]})
-
-
-def roles_revoke(app, client):
-    verifier = make_staff(StaffRole.verifier)
-    return Post(_admin(client), f"/backoffice/accounts/{verifier.id}/roles/revoke", {"roles": ["verifier"]})
-
-
-def second_factor_reset(app, client):
-    verifier = make_staff(StaffRole.verifier)
-    return Post(_admin(client), f"/backoffice/accounts/{verifier.id}/second-factor/reset",
-                {"reason": "Lost phone"})
-
-
-def _canned_response():
-    macro = macros.create_macro(actor=make_staff(StaffRole.admin), queue="listing", language="en",
-                                title="Blurred pictures", body="Hello {user_name}, the pictures are blurred.")
-    commit()
-    return macro
-
-
-def macro_new(app, client):
-    return Post(_admin(client), "/backoffice/macros/new", {"queue": "violation", "language": "fr",
-                                                           "title": "Coordonnées", "body": "Bonjour {user_name}."})
-
-
-def macro_edit(app, client):
-    return Post(_admin(client), f"/backoffice/macros/{_canned_response().id}",
-                {"queue": "listing", "language": "en", "title": "Blurred", "body": "Hi {user_name}."})
-
-
-def macro_retire(app, client):
-    return Post(_admin(client), f"/backoffice/macros/{_canned_response().id}/retire")
-
-
-def dispute_rule(app, client):
-    customer, designer, _agent = people()
-    _case, dispute = disputed(customer, designer)
-    db.session.execute(sa.update(Dispute).where(Dispute.id == dispute.id).values(
-        state=DisputeState.awaiting_ruling, answer_due_at=dispute.opened_at))
-    commit()
-    agent = make_staff(StaffRole.resolution_agent)
-    staff_login(client, agent)
-    return Post(agent, f"/backoffice/resolution/{dispute.id}/rule", {
-        "outcome": "split", "designer_amount": "50.00",
-        "reasoning": "The crown on 36 ignores the margin line in the prescription; the occlusion is right."})
-
-
-def _dispute_awaiting_ruling(client):
-    """A dispute waiting for its ruling and an agent (second factor passed) looking at it."""
-    customer, designer, _agent = people()
-    _case, dispute = disputed(customer, designer)
-    db.session.execute(sa.update(Dispute).where(Dispute.id == dispute.id).values(
-        state=DisputeState.awaiting_ruling, answer_due_at=dispute.opened_at))
-    commit()
-    agent = make_staff(StaffRole.resolution_agent)
-    staff_login(client, agent)
-    return dispute, agent
-
-
-def dispute_message(app, client):
-    dispute, agent = _dispute_awaiting_ruling(client)
-    return Post(agent, f"/backoffice/resolution/{dispute.id}/messages",
-                {"message-audience": "all", "message-body": "Please both look at the margin on 36 again."})
-
-
-def dispute_request_evidence(app, client):
-    dispute, agent = _dispute_awaiting_ruling(client)
-    return Post(agent, f"/backoffice/resolution/{dispute.id}/evidence-requests", {
-        "evidence-request-party": "designer", "evidence-request-due_days": "5",
-        "evidence-request-what": "A screenshot of the margin line on 36 in your CAD software."})
-
-
-def _drafted(client):
-    """A ruling that sets aside the designer's proposal, so it waits for a second agent (four eyes)."""
-    customer, designer, _agent = people()
-    _case, dispute = disputed(customer, designer)
-    operations.propose_settlement(dispute, actor=designer, designer_cents=1_500, note="Half each.")
-    db.session.execute(sa.update(Dispute).where(Dispute.id == dispute.id).values(
-        state=DisputeState.awaiting_ruling, answer_due_at=dispute.opened_at))
-    commit()
-    first = make_staff(StaffRole.resolution_agent)
-    staff_login(client, first)
-    db.session.refresh(dispute)
-    rulings.submit_ruling(dispute, actor=first, outcome="refund",
-                          reasoning="Nothing usable was delivered: the client is refunded in full.")
-    commit()
-    draft = db.session.scalar(sa.select(RulingDraft).where(RulingDraft.dispute_id == dispute.id))
-    return dispute, draft, first
-
-
-def draft_approve(app, client):
-    dispute, draft, _first = _drafted(client)
-    second = make_staff(StaffRole.resolution_agent)
-    client.post("/account/logout")
-    staff_login(client, second)
-    return Post(second, f"/backoffice/resolution/{dispute.id}/drafts/{draft.id}/approve")
-
-
-def draft_send_back(app, client):
-    dispute, draft, _first = _drafted(client)
-    second = make_staff(StaffRole.resolution_agent)
-    client.post("/account/logout")
-    staff_login(client, second)
-    return Post(second, f"/backoffice/resolution/{dispute.id}/drafts/{draft.id}/send-back",
-                {"note": "Split it: the crown was usable after one revision."})
-
-
-def draft_withdraw(app, client):
-    dispute, draft, first = _drafted(client)
-    return Post(first, f"/backoffice/resolution/{dispute.id}/drafts/{draft.id}/withdraw")
-
-
-def second_factor_with_recovery_code(app, client):
-    moderator = make_staff(StaffRole.moderator)
-    login(client, moderator)
-    return Post(moderator, "/backoffice/second-factor/", {"code": moderator.recovery_codes[0]})
-
-
-def second_factor_enrol(app, client):
-    admin = make_staff(StaffRole.admin, enrolled=False)
-    login(client, admin)
-    page = client.get("/backoffice/second-factor/enrol").get_data(as_text=True)
-    secret = page.split('class="secret-key">')[1].split("<")[0]
-    return Post(admin, "/backoffice/second-factor/enrol", {"code": pyotp.TOTP(secret).now()})
-
-
-def quality_review(app, client):
-    from moderation.quality import is_sampled
-
-    decider = make_staff(StaffRole.moderator)
-    entry = None
-    while entry is None or not is_sampled(entry.id):
-        entry = AuditEntry(action="listing.approved", object_type="Listing", object_id="1", actor_id=decider.id)
-        db.session.add(entry)
-        commit()
-    return Post(_moderator(client), f"/backoffice/figures/quality/{entry.id}", {"verdict": "agree"})
-
-
-def _lead(client) -> User:
-    lead = make_staff(StaffRole.admin)
-    staff_login(client, lead)
-    return lead
-
-
-def profile_assign(app, client):
-    profile = _profile_in_review()
-    return Post(_lead(client), f"/backoffice/reviews/profiles/{profile.id}/assign",
-                {"staff_id": str(make_staff(StaffRole.moderator).id)})
-
-
-def listing_assign(app, client):
-    listing = make_pending_listing()
-    return Post(_lead(client), f"/backoffice/reviews/listings/{listing.id}/assign",
-                {"staff_id": str(make_staff(StaffRole.moderator).id)})
-
-
-def verification_assign(app, client):
-    submission = _submission(app)
-    return Post(_lead(client), f"/backoffice/verifications/{submission.id}/assign",
-                {"staff_id": str(make_staff(StaffRole.verifier).id)})
-
-
-def violation_assign(app, client):
-    return Post(_lead(client), f"/backoffice/violations/{_violation().id}/assign",
-                {"staff_id": str(make_staff(StaffRole.moderator).id)})
-
-
-def dispute_assign(app, client):
-    customer, designer, _agent = people()
-    _case, dispute = disputed(customer, designer)
-    return Post(_lead(client), f"/backoffice/resolution/{dispute.id}/assign",
-                {"staff_id": str(make_staff(StaffRole.resolution_agent).id)})
-
-
-def _ticket():
-    ticket = support.file_ticket(user=make_user(), topic="payments", subject="Payout not arrived",
-                                 text="My payout has not reached my bank.")
-    commit()
-    return ticket
-
-
-def _support(client) -> User:
-    person = make_staff(StaffRole.support)
-    staff_login(client, person)
-    return person
-
-
-def ticket_answer(app, client):
-    ticket = _ticket()
-    return Post(_support(client), f"/backoffice/support/{ticket.id}/answer", {"text": "It left on Monday."})
-
-
-def ticket_solve(app, client):
-    ticket = _ticket()
-    return Post(_support(client), f"/backoffice/support/{ticket.id}/solve")
-
-
-def ticket_assign(app, client):
-    ticket = _ticket()
-    return Post(_lead(client), f"/backoffice/support/{ticket.id}/assign",
-                {"staff_id": str(make_staff(StaffRole.support).id)})
-
-
 # endpoint → (the audit action it must write, how to drive it)
 AUDITED: dict[str, tuple[str, Callable]] = {
-    "profile_reviews.approve": ("profile.approved", profile_approve),
-    "profile_reviews.reject": ("profile.rejected", profile_reject),
-    "profile_reviews.bulk_approve": ("profile.approved", profile_bulk_approve),
-    "listing_reviews.approve": ("listing.approved", listing_approve),
-    "listing_reviews.reject": ("listing.rejected", listing_reject),
-    "listing_reviews.bulk_approve": ("listing.approved", listing_bulk_approve),
-    "verifications.approve": ("verification.approved", verification_approve),
-    "verifications.reject": ("verification.rejected", verification_reject),
-    "violations.dismiss": ("violation.dismissed", violation_dismiss),
-    "violations.warn": ("violation.warned", violation_warn),
-    "violations.suspend": ("violation.suspended", violation_suspend),
-    "violations.dismiss_group": ("violation.dismissed", violation_group_dismiss),
-    "violations.warn_group": ("violation.warned", violation_group_warn),
-    "appeals.uphold": ("appeal.upheld", appeal_uphold),
-    "appeals.reinstate": ("appeal.reinstated", appeal_reinstate),
-    "profile_reviews.assign": ("profile.assigned", profile_assign),
-    "listing_reviews.assign": ("listing.assigned", listing_assign),
-    "verifications.assign": ("verification.assigned", verification_assign),
-    "violations.assign": ("violation.assigned", violation_assign),
-    "resolution.assign": ("dispute.assigned", dispute_assign),
-    "staff_accounts.suspend": ("account.suspended", account_suspend),
-    "staff_accounts.terminate": ("account.terminated", account_terminate),
-    "staff_accounts.reinstate": ("account.reinstated", account_reinstate),
-    "staff_accounts.warn": ("account.warned", account_warn),
-    "staff_accounts.force_logout": ("account.sessions_ended", account_force_logout),
-    "staff_accounts.add_note": ("account.note_added", account_add_note),
-    "staff_accounts.grant_roles": ("staff.roles_granted", roles_grant),
-    "staff_accounts.revoke_roles": ("staff.roles_revoked", roles_revoke),
-    "staff_accounts.reset_second_factor": ("staff.second_factor_reset", second_factor_reset),
-    "resolution.rule": ("dispute.ruled", dispute_rule),
-    "resolution.post_message": ("dispute.message", dispute_message),
-    "resolution.request_evidence": ("dispute.evidence_requested", dispute_request_evidence),
-    "resolution.approve_draft": ("dispute.ruling_approved", draft_approve),
-    "resolution.send_back_draft": ("dispute.ruling_sent_back", draft_send_back),
-    "resolution.withdraw_draft": ("dispute.ruling_draft_withdrawn", draft_withdraw),
-    "backoffice_auth.verify": ("staff.recovery_code_used", second_factor_with_recovery_code),
-    "backoffice_auth.enrol": ("staff.second_factor_enrolled", second_factor_enrol),
-    "macros.new": ("macro.created", macro_new),
-    "macros.edit": ("macro.updated", macro_edit),
-    "macros.retire": ("macro.retired", macro_retire),
-    "figures.review": ("quality.reviewed", quality_review),
-    "support_desk.answer": ("ticket.replied", ticket_answer),
-    "support_desk.solve": ("ticket.solved", ticket_solve),
-    "support_desk.assign": ("ticket.assigned", ticket_assign),
+    "profile_reviews.approve": ("profile.approved", drivers.profile_approve),
+    "profile_reviews.reject": ("profile.rejected", drivers.profile_reject),
+    "profile_reviews.bulk_approve": ("profile.approved", drivers.profile_bulk_approve),
+    "listing_reviews.approve": ("listing.approved", drivers.listing_approve),
+    "listing_reviews.reject": ("listing.rejected", drivers.listing_reject),
+    "listing_reviews.bulk_approve": ("listing.approved", drivers.listing_bulk_approve),
+    "verifications.approve": ("verification.approved", drivers.verification_approve),
+    "verifications.reject": ("verification.rejected", drivers.verification_reject),
+    "violations.dismiss": ("violation.dismissed", drivers.violation_dismiss),
+    "violations.warn": ("violation.warned", drivers.violation_warn),
+    "violations.suspend": ("violation.suspended", drivers.violation_suspend),
+    "violations.dismiss_group": ("violation.dismissed", drivers.violation_group_dismiss),
+    "violations.warn_group": ("violation.warned", drivers.violation_group_warn),
+    "appeals.uphold": ("appeal.upheld", drivers.appeal_uphold),
+    "appeals.reinstate": ("appeal.reinstated", drivers.appeal_reinstate),
+    "profile_reviews.assign": ("profile.assigned", drivers.profile_assign),
+    "listing_reviews.assign": ("listing.assigned", drivers.listing_assign),
+    "verifications.assign": ("verification.assigned", drivers.verification_assign),
+    "violations.assign": ("violation.assigned", drivers.violation_assign),
+    "resolution.assign": ("dispute.assigned", drivers.dispute_assign),
+    "staff_accounts.suspend": ("account.suspended", drivers.account_suspend),
+    "staff_accounts.terminate": ("account.terminated", drivers.account_terminate),
+    "staff_accounts.reinstate": ("account.reinstated", drivers.account_reinstate),
+    "staff_accounts.warn": ("account.warned", drivers.account_warn),
+    "staff_accounts.force_logout": ("account.sessions_ended", drivers.account_force_logout),
+    "staff_accounts.add_note": ("account.note_added", drivers.account_add_note),
+    "staff_accounts.grant_roles": ("staff.roles_granted", drivers.roles_grant),
+    "staff_accounts.revoke_roles": ("staff.roles_revoked", drivers.roles_revoke),
+    "staff_accounts.reset_second_factor": ("staff.second_factor_reset", drivers.second_factor_reset),
+    "resolution.rule": ("dispute.ruled", drivers.dispute_rule),
+    "resolution.post_message": ("dispute.message", drivers.dispute_message),
+    "resolution.request_evidence": ("dispute.evidence_requested", drivers.dispute_request_evidence),
+    "resolution.approve_draft": ("dispute.ruling_approved", drivers.draft_approve),
+    "resolution.send_back_draft": ("dispute.ruling_sent_back", drivers.draft_send_back),
+    "resolution.withdraw_draft": ("dispute.ruling_draft_withdrawn", drivers.draft_withdraw),
+    "backoffice_auth.verify": ("staff.recovery_code_used", drivers.second_factor_with_recovery_code),
+    "backoffice_auth.enrol": ("staff.second_factor_enrolled", drivers.second_factor_enrol),
+    "macros.new": ("macro.created", drivers.macro_new),
+    "macros.edit": ("macro.updated", drivers.macro_edit),
+    "macros.retire": ("macro.retired", drivers.macro_retire),
+    "figures.review": ("quality.reviewed", drivers.quality_review),
+    "support_desk.answer": ("ticket.replied", drivers.ticket_answer),
+    "support_desk.solve": ("ticket.solved", drivers.ticket_solve),
+    "support_desk.assign": ("ticket.assigned", drivers.ticket_assign),
 }
 
 
-# ---- openings of private content: reading is written down too ------------------------------------
-
-def open_violation(app, client):
-    return Post(_moderator(client), f"/backoffice/violations/{_violation().id}", method="get")
-
-
-def open_identity_document(app, client):
-    submission = _submission(app)
-    verifier = _verifier(client)
-    client.post(f"/backoffice/verifications/{submission.id}/take")  # the verifier takes the submission
-    public_id = submission.documents[0].stored_file.public_id
-    return Post(verifier, f"/backoffice/verifications/document/{public_id}", method="get")
-
-
-def open_dispute_file(app, client):
-    customer, designer, _agent = people()
-    case, dispute = disputed(customer, designer)
-    delivery = db.session.scalar(sa.select(CaseFile).where(CaseFile.case_id == case.id,
-                                                           CaseFile.delivery_id.isnot(None)))
-    agent = make_staff(StaffRole.resolution_agent)
-    staff_login(client, agent)
-    return Post(agent, f"/backoffice/resolution/{dispute.id}/files/{delivery.file.public_id}", method="get")
-
-
-def open_ticket_file(app, client):
-    ticket = support.file_ticket(user=make_user(), topic="bug", subject="Upload error", text="See the screenshot.",
-                                 uploads=[FileStorage(io.BytesIO(png_bytes()), filename="error.png")])
-    commit()
-    public_id = ticket.messages[0].attachments[0].file.public_id
-    return Post(_support(client), f"/backoffice/support/{ticket.id}/files/{public_id}", method="get")
-
-
 OPENINGS: dict[str, tuple[str, Callable]] = {
-    "violations.detail": ("violation.read", open_violation),
-    "verifications.document": ("verification.document_opened", open_identity_document),
-    "resolution.download": ("dispute.file_read", open_dispute_file),
-    "support_desk.attachment": ("ticket.file_read", open_ticket_file),
+    "violations.detail": ("violation.read", drivers.open_violation),
+    "verifications.document": ("verification.document_opened", drivers.open_identity_document),
+    "resolution.download": ("dispute.file_read", drivers.open_dispute_file),
+    "support_desk.attachment": ("ticket.file_read", drivers.open_ticket_file),
 }
 
 
