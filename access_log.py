@@ -8,6 +8,7 @@ link to anyone who reads the logs. So the app writes the access line itself, on 
 the werkzeug development server's lines are dropped here; gunicorn runs without
 `--access-logfile` (README, Production). Such pages are never cached either (app.py).
 """
+
 from __future__ import annotations
 
 import logging
@@ -59,6 +60,12 @@ def init_access_log(app: Flask) -> None:
     def write_access_line(response: Response) -> Response:
         started = g.get("request_started")
         elapsed = (time.perf_counter() - started) * 1000 if started is not None else 0.0
-        log.info('%s "%s %s" %s %.0fms', request.remote_addr or "-", request.method, logged_path(),
-                 response.status_code, elapsed)
+        log.info(
+            '%s "%s %s" %s %.0fms',
+            request.remote_addr or "-",
+            request.method,
+            logged_path(),
+            response.status_code,
+            elapsed,
+        )
         return response

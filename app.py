@@ -1,4 +1,5 @@
 """create_app(): configuration, extensions, blueprints, back office, CLI and error pages."""
+
 from __future__ import annotations
 
 import hashlib
@@ -34,8 +35,7 @@ class FormRequest(Request):
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
-    app = Flask(__name__, instance_path=os.environ.get("INSTANCE_PATH") or None,
-                instance_relative_config=True)
+    app = Flask(__name__, instance_path=os.environ.get("INSTANCE_PATH") or None, instance_relative_config=True)
     app.request_class = FormRequest
     app.url_map.converters["int"] = RowIdConverter  # before any route is added
     os.makedirs(app.instance_path, exist_ok=True)
@@ -44,8 +44,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         app.config.update(overrides)
     refuse_weak_settings(app.config)
     # From the final database URL (a test or an override may change it after config.load).
-    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", config.engine_options(
-        app.config["SQLALCHEMY_DATABASE_URI"], app.config["LOCK_TIMEOUT_SECONDS"]))
+    app.config.setdefault(
+        "SQLALCHEMY_ENGINE_OPTIONS",
+        config.engine_options(app.config["SQLALCHEMY_DATABASE_URI"], app.config["LOCK_TIMEOUT_SECONDS"]),
+    )
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     hops = app.config["TRUSTED_PROXY_HOPS"]
     if hops:
@@ -67,19 +69,38 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     init_access_log(app)
     _register_template_globals(app)
     from backoffice import init_backoffice
+
     init_backoffice(app)
     from cli import register_cli
+
     register_cli(app)
     if app.config["SWEEP_EVERY_SECONDS"] and not app.config["REDIS_URL"]:
         from jobs.sweep import start_local_sweeper
+
         start_local_sweeper(app, app.config["SWEEP_EVERY_SECONDS"])
     return app
 
 
 # SECRET_KEY values of tutorials and templates: a production server never starts on one.
-WEAK_SECRET_KEYS = {"changeme", "change-me", "change_me", "changethis", "dev", "development", "secret",
-                    "secret-key", "secret_key", "secretkey", "your-secret-key", "default", "test", "testing",
-                    "password", "occlusa", "flask"}
+WEAK_SECRET_KEYS = {
+    "changeme",
+    "change-me",
+    "change_me",
+    "changethis",
+    "dev",
+    "development",
+    "secret",
+    "secret-key",
+    "secret_key",
+    "secretkey",
+    "your-secret-key",
+    "default",
+    "test",
+    "testing",
+    "password",
+    "occlusa",
+    "flask",
+}
 MIN_SECRET_KEY_BYTES = 32
 
 
@@ -91,13 +112,17 @@ def refuse_weak_settings(settings) -> None:
     if settings["PRODUCTION"]:
         secret = str(settings.get("SECRET_KEY") or "")
         if secret.strip().lower() in WEAK_SECRET_KEYS or len(secret.encode()) < MIN_SECRET_KEY_BYTES:
-            problems.append(f"SECRET_KEY is a known or short value: use at least {MIN_SECRET_KEY_BYTES} random "
-                            "bytes (python -c 'import secrets; print(secrets.token_urlsafe(48))')")
+            problems.append(
+                f"SECRET_KEY is a known or short value: use at least {MIN_SECRET_KEY_BYTES} random "
+                "bytes (python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+            )
     try:
         load_master_key(str(settings.get("FILES_MASTER_KEY") or ""))
     except ValueError:
-        problems.append("FILES_MASTER_KEY must be 32 random bytes in urlsafe base64 (python -c 'import base64, os; "
-                        "print(base64.urlsafe_b64encode(os.urandom(32)).decode())')")
+        problems.append(
+            "FILES_MASTER_KEY must be 32 random bytes in urlsafe base64 (python -c 'import base64, os; "
+            "print(base64.urlsafe_b64encode(os.urandom(32)).decode())')"
+        )
     if problems:
         raise RuntimeError("Refusing to start: " + "; ".join(problems))
 
@@ -185,13 +210,22 @@ def _error_page(status: int, title: str, message: str):
 
 def _register_errors(app: Flask) -> None:
     pages = {
-        400: (lambda: _("Bad request"), lambda: _("The request could not be understood. Please go back and try again.")),
+        400: (
+            lambda: _("Bad request"),
+            lambda: _("The request could not be understood. Please go back and try again."),
+        ),
         403: (lambda: _("Forbidden"), lambda: _("You do not have access to this page.")),
         404: (lambda: _("Page not found"), lambda: _("This page does not exist or is not available to you.")),
         405: (lambda: _("Not allowed"), lambda: _("This action is not available here.")),
         413: (lambda: _("File too large"), lambda: _("What you sent is larger than the platform accepts.")),
-        429: (lambda: _("Too many attempts"), lambda: _("You have tried too often. Please wait a minute and try again.")),
-        500: (lambda: _("Something went wrong"), lambda: _("An unexpected error occurred. It has been logged; please try again.")),
+        429: (
+            lambda: _("Too many attempts"),
+            lambda: _("You have tried too often. Please wait a minute and try again."),
+        ),
+        500: (
+            lambda: _("Something went wrong"),
+            lambda: _("An unexpected error occurred. It has been logged; please try again."),
+        ),
     }
 
     @app.errorhandler(HTTPException)
@@ -201,8 +235,11 @@ def _register_errors(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError):
-        return _error_page(400, _("Form expired"),
-                           _("This form was open too long or came from elsewhere. Please reload the page and try again."))
+        return _error_page(
+            400,
+            _("Form expired"),
+            _("This form was open too long or came from elsewhere. Please reload the page and try again."),
+        )
 
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError):
@@ -216,8 +253,11 @@ def _register_errors(app: Flask) -> None:
     def busy(exc: Busy):
         db.session.rollback()
         app.logger.info("busy on %s %s: %s", request.method, request.path, exc)
-        return _error_page(409, _("Busy"), _("Someone else is changing this right now, so nothing was changed. "
-                                              "Please try again in a moment."))
+        return _error_page(
+            409,
+            _("Busy"),
+            _("Someone else is changing this right now, so nothing was changed. Please try again in a moment."),
+        )
 
     def http_error_code(code: int):
         title, message = pages[code]
@@ -235,21 +275,23 @@ def _content_security_policy(app: Flask) -> str:
     script = "'self'" + (" https://js.stripe.com" if stripe else "")
     frame = "https://js.stripe.com https://hooks.stripe.com" if stripe else "'none'"
     connect = "'self'" + (" https://api.stripe.com" if stripe else "")
-    return "; ".join([
-        "default-src 'self'",
-        f"script-src {script}",
-        "style-src 'self'",
-        "img-src 'self' data: blob:",
-        "font-src 'self'",
-        f"connect-src {connect}",
-        f"frame-src {frame}",
-        "worker-src 'self'",
-        "manifest-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ])
+    return "; ".join(
+        [
+            "default-src 'self'",
+            f"script-src {script}",
+            "style-src 'self'",
+            "img-src 'self' data: blob:",
+            "font-src 'self'",
+            f"connect-src {connect}",
+            f"frame-src {frame}",
+            "worker-src 'self'",
+            "manifest-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
 
 
 def _register_security_headers(app: Flask) -> None:
@@ -258,9 +300,14 @@ def _register_security_headers(app: Flask) -> None:
     @app.after_request
     def security_headers(response):
         nonce = g.get("csp_nonce")  # set by pages with inline scripts (the back office)
-        response.headers.setdefault("Content-Security-Policy", policy if not nonce else policy.replace(
-            "script-src 'self'", f"script-src 'self' 'nonce-{nonce}'").replace(
-            "style-src 'self'", f"style-src 'self' 'nonce-{nonce}'"))
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            policy
+            if not nonce
+            else policy.replace("script-src 'self'", f"script-src 'self' 'nonce-{nonce}'").replace(
+                "style-src 'self'", f"style-src 'self' 'nonce-{nonce}'"
+            ),
+        )
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
@@ -287,10 +334,15 @@ def _register_template_globals(app: Flask) -> None:
     from support.tokens import ticket_confirm_link, ticket_link
     from teams.operations import invitation_link
 
-    app.jinja_env.globals.update(main_nav=main_nav, settings_nav=settings_nav,
-                                 confirm_link=confirm_link, reset_link=reset_link,
-                                 ticket_confirm_link=ticket_confirm_link, ticket_link=ticket_link,
-                                 invitation_link=invitation_link)
+    app.jinja_env.globals.update(
+        main_nav=main_nav,
+        settings_nav=settings_nav,
+        confirm_link=confirm_link,
+        reset_link=reset_link,
+        ticket_confirm_link=ticket_confirm_link,
+        ticket_link=ticket_link,
+        invitation_link=invitation_link,
+    )
     app.jinja_env.filters["highlight_findings"] = highlight_findings
     # Every amount on every page and mail goes through this one formatter, in the reader's locale.
     app.jinja_env.filters["money"] = format_money

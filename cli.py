@@ -1,4 +1,5 @@
 """Command-line entry points: `flask --app wsgi <command>`."""
+
 from __future__ import annotations
 
 import click
@@ -13,12 +14,16 @@ from health import deep_checks, healthy
 def register_cli(app: Flask) -> None:
     @app.cli.command("create-staff")
     @click.argument("email")
-    @click.option("--role", "roles", multiple=True, required=True,
-                  type=click.Choice(["moderator", "verifier", "resolution_agent", "support", "admin"]),
-                  help="Staff role to grant (repeat for several).")
+    @click.option(
+        "--role",
+        "roles",
+        multiple=True,
+        required=True,
+        type=click.Choice(["moderator", "verifier", "resolution_agent", "support", "admin"]),
+        help="Staff role to grant (repeat for several).",
+    )
     @click.option("--name", default=None, help="Display name for a new account.")
-    @click.password_option(help="Password for a new account (asked for when not given).",
-                           prompt_required=False)
+    @click.password_option(help="Password for a new account (asked for when not given).", prompt_required=False)
     def create_staff(email: str, roles: tuple[str, ...], name: str | None, password: str | None):
         """Create a staff account, or grant roles to an existing one."""
         from accounts.operations import find_by_email, grant_staff_roles
@@ -40,8 +45,10 @@ def register_cli(app: Flask) -> None:
 
         if app.config["PRODUCTION"]:
             # The demo's staff accounts share the password and second factor printed in the README.
-            raise click.ClickException("seed-demo is refused under APP_ENV=production: the demo accounts' "
-                                       "password and second factor are public")
+            raise click.ClickException(
+                "seed-demo is refused under APP_ENV=production: the demo accounts' "
+                "password and second factor are public"
+            )
 
         for line in seed_all():
             click.echo(line)
@@ -75,13 +82,21 @@ def register_cli(app: Flask) -> None:
         if not check.valid:
             raise click.ClickException(f"not a valid evidence pack (fingerprint {check.fingerprint or 'unknown'})")
         entry = check.audit
-        click.echo(f"valid: {check.pages} pages, fingerprint {check.fingerprint}, exported "
-                   f"{entry.at:%Y-%m-%d %H:%M:%S} UTC by {entry.actor_id or 'the platform'} "
-                   f"({entry.object_type} {entry.object_id})")
+        click.echo(
+            f"valid: {check.pages} pages, fingerprint {check.fingerprint}, exported "
+            f"{entry.at:%Y-%m-%d %H:%M:%S} UTC by {entry.actor_id or 'the platform'} "
+            f"({entry.object_type} {entry.object_id})"
+        )
 
     @app.cli.command("rotate-files-key")
-    @click.option("--batch", "batch_size", default=500, show_default=True, type=click.IntRange(1),
-                  help="Rows re-wrapped and committed together.")
+    @click.option(
+        "--batch",
+        "batch_size",
+        default=500,
+        show_default=True,
+        type=click.IntRange(1),
+        help="Rows re-wrapped and committed together.",
+    )
     def rotate_files_key_command(batch_size: int):
         """Re-wrap every file's key under FILES_MASTER_KEY (the files' bytes are not touched).
 
@@ -106,11 +121,17 @@ def _new_staff(email: str, password: str, name: str | None):
     from models.types import utcnow
 
     if is_common(password):
-        raise click.ClickException("This password is one of the most common ones, tried first by anyone guessing: "
-                                   "choose another")
-    user = User(email=normalise_email(email), password_hash=hash_password(password),
-                display_name=name or email.split("@")[0], is_client=False, is_designer=False,
-                email_confirmed_at=utcnow())
+        raise click.ClickException(
+            "This password is one of the most common ones, tried first by anyone guessing: choose another"
+        )
+    user = User(
+        email=normalise_email(email),
+        password_hash=hash_password(password),
+        display_name=name or email.split("@")[0],
+        is_client=False,
+        is_designer=False,
+        email_confirmed_at=utcnow(),
+    )
     db.session.add(user)
     db.session.flush()
     return user

@@ -1,4 +1,5 @@
 """Every setting, read from the environment, with embedded defaults for a local run."""
+
 from __future__ import annotations
 
 import base64
@@ -20,12 +21,14 @@ def _int(name: str, default: int) -> int:
 
 
 # Standard VAT rates (percent) by country, for the VAT_RATES default; overridden whole by the variable.
-EU_VAT_RATES = ("AT:20,BE:21,BG:20,CY:19,CZ:21,DE:19,DK:25,EE:24,ES:21,FI:25.5,FR:20,GR:24,HR:25,HU:27,IE:23,"
-                "IT:22,LT:21,LU:17,LV:21,MT:18,NL:21,PL:23,PT:23,RO:21,SE:25,SI:22,SK:23")
+EU_VAT_RATES = (
+    "AT:20,BE:21,BG:20,CY:19,CZ:21,DE:19,DK:25,EE:24,ES:21,FI:25.5,FR:20,GR:24,HR:25,HU:27,IE:23,"
+    "IT:22,LT:21,LU:17,LV:21,MT:18,NL:21,PL:23,PT:23,RO:21,SE:25,SI:22,SK:23"
+)
 
 
 def vat_rates(raw: str) -> dict[str, int]:
-    """"FR:20,FI:25.5" → {"FR": 2000, "FI": 2550}: rates in basis points, so VAT stays integer cents.
+    """ "FR:20,FI:25.5" → {"FR": 2000, "FI": 2550}: rates in basis points, so VAT stays integer cents.
     A malformed entry stops the server at start rather than printing a wrong rate on invoices."""
     rates = {}
     for item in filter(None, (part.strip() for part in raw.split(","))):
@@ -41,7 +44,7 @@ def database_url(raw: str) -> str:
     """Normalise a DATABASE_URL so SQLAlchemy uses psycopg 3 for PostgreSQL."""
     for prefix in ("postgres://", "postgresql://"):
         if raw.startswith(prefix):
-            return "postgresql+psycopg://" + raw[len(prefix):]
+            return "postgresql+psycopg://" + raw[len(prefix) :]
     return raw
 
 
@@ -51,8 +54,7 @@ def engine_options(db_url: str, lock_timeout_seconds: int) -> dict:
         # One writer at a time: a second one waits this long for the file lock, then gives up.
         return {"connect_args": {"timeout": lock_timeout_seconds}}
     # A server database may drop idle connections; an embedded file cannot.
-    return {"pool_pre_ping": True,
-            "connect_args": {"options": f"-c lock_timeout={int(lock_timeout_seconds * 1000)}"}}
+    return {"pool_pre_ping": True, "connect_args": {"options": f"-c lock_timeout={int(lock_timeout_seconds * 1000)}"}}
 
 
 def is_production() -> bool:
@@ -100,8 +102,11 @@ def load(instance_path: str) -> dict:
     production = is_production()
     redis_url = os.environ.get("REDIS_URL") or None
     db_url = database_url(os.environ.get("DATABASE_URL", f"sqlite:///{instance / 'occlusa.db'}"))
-    translation_dirs = sorted(str(p) for p in (ROOT / "translations").iterdir() if p.is_dir()) \
-        if (ROOT / "translations").is_dir() else []
+    translation_dirs = (
+        sorted(str(p) for p in (ROOT / "translations").iterdir() if p.is_dir())
+        if (ROOT / "translations").is_dir()
+        else []
+    )
     return {
         "PRODUCTION": production,
         "SECRET_KEY": _secret_key(instance),
@@ -180,8 +185,9 @@ def load(instance_path: str) -> dict:
         "PLATFORM_ADDRESS": os.environ.get("PLATFORM_ADDRESS", "12 rue des Dentellières;75002 Paris"),
         "PLATFORM_COUNTRY": os.environ.get("PLATFORM_COUNTRY", "FR"),
         "PLATFORM_VAT_NUMBER": os.environ.get("PLATFORM_VAT_NUMBER", "FR65912345675"),
-        "PLATFORM_REGISTRATION": os.environ.get("PLATFORM_REGISTRATION",
-                                                "SAS au capital de 10 000 € · RCS Paris 912 345 675"),
+        "PLATFORM_REGISTRATION": os.environ.get(
+            "PLATFORM_REGISTRATION", "SAS au capital de 10 000 € · RCS Paris 912 345 675"
+        ),
         "PLATFORM_BILLING_EMAIL": os.environ.get("PLATFORM_BILLING_EMAIL", "billing@occlusa.local"),
         "VAT_RATES": vat_rates(os.environ.get("VAT_RATES", EU_VAT_RATES)),
         # Case process deadlines (days).
@@ -204,10 +210,13 @@ def load(instance_path: str) -> dict:
         "REVIEW_CLAIM_MINUTES": _int("REVIEW_CLAIM_MINUTES", 30),
         # Service levels of the back-office queues (hours from submission to decision); an item is
         # "due soon" in the last QUEUE_DUE_SOON_PERCENT of its time. Disputes keep their own deadlines.
-        "QUEUE_SERVICE_HOURS": {"profile": _int("SLA_PROFILE_HOURS", 24), "listing": _int("SLA_LISTING_HOURS", 24),
-                                "verification": _int("SLA_VERIFICATION_HOURS", 48),
-                                "violation": _int("SLA_VIOLATION_HOURS", 12),
-                                "ticket": _int("SLA_TICKET_HOURS", 24)},
+        "QUEUE_SERVICE_HOURS": {
+            "profile": _int("SLA_PROFILE_HOURS", 24),
+            "listing": _int("SLA_LISTING_HOURS", 24),
+            "verification": _int("SLA_VERIFICATION_HOURS", 48),
+            "violation": _int("SLA_VIOLATION_HOURS", 12),
+            "ticket": _int("SLA_TICKET_HOURS", 24),
+        },
         "QUEUE_DUE_SOON_PERCENT": _int("QUEUE_DUE_SOON_PERCENT", 25),
         # The share of each staff member's decisions a second staff member reviews (moderation/quality.py).
         "QUALITY_SAMPLE_PERCENT": _int("QUALITY_SAMPLE_PERCENT", 5),
@@ -236,7 +245,9 @@ def load(instance_path: str) -> dict:
         # Without these, the operator is named as publication director and as its own host.
         "OPERATOR_DIRECTOR": os.environ.get("OPERATOR_DIRECTOR", os.environ.get("PLATFORM_LEGAL_NAME", "Occlusa SAS")),
         "HOST_NAME": os.environ.get("HOST_NAME", os.environ.get("PLATFORM_LEGAL_NAME", "Occlusa SAS")),
-        "HOST_ADDRESS": os.environ.get("HOST_ADDRESS", os.environ.get("PLATFORM_ADDRESS", "12 rue des Dentellières;75002 Paris")),
+        "HOST_ADDRESS": os.environ.get(
+            "HOST_ADDRESS", os.environ.get("PLATFORM_ADDRESS", "12 rue des Dentellières;75002 Paris")
+        ),
         # Support desk: contact-form posts per address; a visitor's tickets waiting for their mailed link per
         # e-mail address (a day); how long a visitor's signed ticket link opens the ticket.
         "RATELIMIT_SUPPORT": os.environ.get("RATELIMIT_SUPPORT", "5 per minute;30 per hour"),
@@ -247,6 +258,9 @@ def load(instance_path: str) -> dict:
         "VAPID_PRIVATE_KEY": os.environ.get("VAPID_PRIVATE_KEY") or None,
         "VAPID_SUBJECT": os.environ.get("VAPID_SUBJECT", "mailto:support@occlusa.local"),
         # Contact filter: our own domains are not off-platform links.
-        "PLATFORM_DOMAINS": [d.strip() for d in os.environ.get(
-            "PLATFORM_DOMAINS", "occlusa.com,occlusa.local,127.0.0.1,localhost").split(",") if d.strip()],
+        "PLATFORM_DOMAINS": [
+            d.strip()
+            for d in os.environ.get("PLATFORM_DOMAINS", "occlusa.com,occlusa.local,127.0.0.1,localhost").split(",")
+            if d.strip()
+        ],
     }

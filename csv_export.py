@@ -6,6 +6,7 @@ link or a command on the reader's machine (OWASP "CSV injection"). Such a cell i
 with a leading apostrophe, which spreadsheets show as text. Plain numbers ("-12.50") are
 left alone so that amounts stay numbers.
 """
+
 from __future__ import annotations
 
 import csv

@@ -3,6 +3,7 @@
 An error carries what went wrong in words a user can read, and optionally the form field
 it belongs to, so a view can put it back on the form. None carries a status code.
 """
+
 from __future__ import annotations
 
 

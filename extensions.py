@@ -4,6 +4,7 @@ Also the unit of work: operations only flush; `commit()` ends the request's or j
 transaction and then runs what was registered with `after_commit()` (mails, pushes,
 enqueued jobs), so nothing leaves the process for a row that was rolled back.
 """
+
 from __future__ import annotations
 
 import logging
@@ -81,8 +82,9 @@ def independent_session() -> Iterator[Session]:
     unit of work's own connection (the embedded default runs in one process).
     """
     if db.engine.dialect.name == "sqlite":
-        session = Session(bind=db.session.connection(), join_transaction_mode="create_savepoint",
-                          expire_on_commit=False)
+        session = Session(
+            bind=db.session.connection(), join_transaction_mode="create_savepoint", expire_on_commit=False
+        )
     else:
         session = Session(bind=db.engine, expire_on_commit=False)
     with session:

@@ -5,6 +5,7 @@ this configuration does not use, such as Redis on a local run where jobs run inl
 
 /healthz without `deep` stays the cheap probe a load balancer calls every few seconds.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -59,8 +60,10 @@ def check_migrations() -> str:
         return _error(exc)
     if current == heads:
         return "ok"
-    return (f"error: the database is at {', '.join(sorted(current)) or 'no revision'}, the code at "
-            f"{', '.join(sorted(heads))}: run `flask --app wsgi db upgrade`")
+    return (
+        f"error: the database is at {', '.join(sorted(current)) or 'no revision'}, the code at "
+        f"{', '.join(sorted(heads))}: run `flask --app wsgi db upgrade`"
+    )
 
 
 def check_storage() -> str:
@@ -100,12 +103,18 @@ def _redis_checks(now: datetime) -> dict[str, str]:
     # A worker started with --with-scheduler holds this lock for each of its queues while it runs:
     # without one, jobs retried later or enqueued for a time never run.
     locked = [q for q in QUEUES if connection.exists(RQScheduler.get_locking_key(q))]
-    checks["scheduler"] = "ok" if len(locked) == len(QUEUES) else \
-        f"error: no scheduler for {', '.join(q for q in QUEUES if q not in locked)} (start a worker with --with-scheduler)"
+    checks["scheduler"] = (
+        "ok"
+        if len(locked) == len(QUEUES)
+        else f"error: no scheduler for {', '.join(q for q in QUEUES if q not in locked)} (start a worker with --with-scheduler)"
+    )
     # A job that used up its retries waits in RQ's failed registry for someone to look at it.
     failed = {q: FailedJobRegistry(queue=Queue(q, connection=connection)).count for q in QUEUES}
-    checks["failed jobs"] = "ok" if not any(failed.values()) else \
-        "error: " + ", ".join(f"{n} failed on {q}" for q, n in failed.items() if n) + " (rq info, rq requeue)"
+    checks["failed jobs"] = (
+        "ok"
+        if not any(failed.values())
+        else "error: " + ", ".join(f"{n} failed on {q}" for q, n in failed.items() if n) + " (rq info, rq requeue)"
+    )
     return checks
 
 

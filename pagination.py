@@ -1,4 +1,5 @@
 """What the pagination macro reads of a page of results, from `page`, `per_page` and `total`."""
+
 from __future__ import annotations
 
 

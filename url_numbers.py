@@ -5,19 +5,21 @@ a page number of 10^20 makes an offset no database takes. Every id in a route go
 `RowIdConverter` (registered as `int`), every id in a query string or form through `row_id`,
 every page number through `page_number`.
 """
+
 from __future__ import annotations
 
 from werkzeug.routing import IntegerConverter
 
 ROW_ID_MAX = 2**63 - 1  # the largest BIGINT; no row has a larger id
-PAGE_MAX = 100_000      # far past the last page of any list, with an offset any database takes
+PAGE_MAX = 100_000  # far past the last page of any list, with an offset any database takes
 
 
 class RowIdConverter(IntegerConverter):
     """`<int:…>` in every route: a number past ROW_ID_MAX names no row, so the URL is a 404."""
 
-    def __init__(self, map, fixed_digits: int = 0, min: int | None = None, max: int | None = ROW_ID_MAX,
-                 signed: bool = False) -> None:
+    def __init__(
+        self, map, fixed_digits: int = 0, min: int | None = None, max: int | None = ROW_ID_MAX, signed: bool = False
+    ) -> None:
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 

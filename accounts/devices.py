@@ -4,6 +4,7 @@ The full address is never stored: `network_prefix` keeps /24 of an IPv4 address 
 IPv6 one. Accounts sharing a device (same browser and prefix), a prefix, or a payout
 destination are shown to staff as linked: a signal of one person behind several accounts.
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -60,9 +61,11 @@ def record_sign_in(user: User, *, user_agent: str | None, address: str | None) -
 
 
 def _device(user_id: int, agent: str, prefix: str) -> SignInDevice | None:
-    return db.session.scalar(sa.select(SignInDevice).where(
-        SignInDevice.user_id == user_id, SignInDevice.user_agent == agent, SignInDevice.ip_prefix == prefix)
-        .with_for_update())
+    return db.session.scalar(
+        sa.select(SignInDevice)
+        .where(SignInDevice.user_id == user_id, SignInDevice.user_agent == agent, SignInDevice.ip_prefix == prefix)
+        .with_for_update()
+    )
 
 
 @dataclass
@@ -70,9 +73,9 @@ class LinkedAccount:
     """Another account sharing something with the one looked at, and what it shares."""
 
     user: User
-    devices: set[tuple[str, str]] = field(default_factory=set)   # (user agent, prefix)
+    devices: set[tuple[str, str]] = field(default_factory=set)  # (user agent, prefix)
     prefixes: set[str] = field(default_factory=set)
-    payout: tuple[str, str, str] | None = None                    # (IBAN provider, country, last four)
+    payout: tuple[str, str, str] | None = None  # (IBAN provider, country, last four)
 
 
 def linked_accounts(user: User) -> list[LinkedAccount]:
@@ -80,13 +83,19 @@ def linked_accounts(user: User) -> list[LinkedAccount]:
     linked: dict[int, LinkedAccount] = {}
     mine, theirs = aliased(SignInDevice), aliased(SignInDevice)
     rows = db.session.execute(
-        sa.select(User, theirs.user_agent, theirs.ip_prefix,
-                  sa.func.max(sa.case((mine.user_agent == theirs.user_agent, 1), else_=0)))
+        sa.select(
+            User,
+            theirs.user_agent,
+            theirs.ip_prefix,
+            sa.func.max(sa.case((mine.user_agent == theirs.user_agent, 1), else_=0)),
+        )
         .join(theirs, theirs.user_id == User.id)
         .join(mine, sa.and_(mine.ip_prefix == theirs.ip_prefix, mine.user_id == user.id))
         .where(theirs.user_id != user.id)
         .group_by(User.id, theirs.user_agent, theirs.ip_prefix)
-        .order_by(User.id).limit(LINKED_ROWS)).all()
+        .order_by(User.id)
+        .limit(LINKED_ROWS)
+    ).all()
     for other, agent, prefix, same_device in rows:
         entry = linked.setdefault(other.id, LinkedAccount(other))
         if same_device:
@@ -107,8 +116,17 @@ def _shared_payouts(user: User) -> list[tuple[User, tuple[str, str, str]]]:
     rows = db.session.execute(
         sa.select(User, theirs.iban_provider, theirs.country, theirs.iban_last4)
         .join(theirs, theirs.user_id == User.id)
-        .join(mine, sa.and_(mine.user_id == user.id, mine.iban_provider == theirs.iban_provider,
-                            mine.country == theirs.country, mine.iban_last4 == theirs.iban_last4))
+        .join(
+            mine,
+            sa.and_(
+                mine.user_id == user.id,
+                mine.iban_provider == theirs.iban_provider,
+                mine.country == theirs.country,
+                mine.iban_last4 == theirs.iban_last4,
+            ),
+        )
         .where(theirs.user_id != user.id, theirs.iban_last4.isnot(None))
-        .order_by(User.id).limit(LINKED_ROWS)).all()
+        .order_by(User.id)
+        .limit(LINKED_ROWS)
+    ).all()
     return [(other, (provider.value, country, last4)) for other, provider, country, last4 in rows]

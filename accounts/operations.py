@@ -1,4 +1,5 @@
 """State changes of accounts. Each one flushes; the caller's unit of work commits."""
+
 from __future__ import annotations
 
 import importlib
@@ -40,8 +41,9 @@ def find_by_email(email: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
 
 
-def sign_up(*, email: str, password: str, display_name: str, hires: bool, designs: bool,
-            locale: str | None = None) -> User | None:
+def sign_up(
+    *, email: str, password: str, display_name: str, hires: bool, designs: bool, locale: str | None = None
+) -> User | None:
     """Create an account and send the confirmation mail; raises DomainError for a bad choice,
     ContactDetailsRefused if the name carries contact details.
 
@@ -57,11 +59,22 @@ def sign_up(*, email: str, password: str, display_name: str, hires: bool, design
     owner = find_by_email(email)
     if owner is not None:
         if owner.status not in (AccountStatus.deleted, AccountStatus.terminated):
-            send_mail(owner.email, "signup_attempt", locale=owner.locale, user=owner,
-                      link=public_link("accounts.forgot_password"))
+            send_mail(
+                owner.email,
+                "signup_attempt",
+                locale=owner.locale,
+                user=owner,
+                link=public_link("accounts.forgot_password"),
+            )
         return None
-    user = User(email=email, password_hash=password_hash, display_name=display_name,
-                is_client=hires, is_designer=designs, locale=locale)
+    user = User(
+        email=email,
+        password_hash=password_hash,
+        display_name=display_name,
+        is_client=hires,
+        is_designer=designs,
+        locale=locale,
+    )
     db.session.add(user)
     db.session.flush()
     accept_current_terms(user)  # the box ticked on the form is this acceptance, of the versions in force
@@ -72,8 +85,10 @@ def sign_up(*, email: str, password: str, display_name: str, hires: bool, design
 def require_uncommon(password: str, *, field: str) -> None:
     """Refuse a password from the list of the most common ones (guessed first by any attacker)."""
     if is_common(password):
-        raise DomainError(_l("This is one of the most common passwords, tried first by anyone guessing. "
-                             "Choose another one."), field=field)
+        raise DomainError(
+            _l("This is one of the most common passwords, tried first by anyone guessing. Choose another one."),
+            field=field,
+        )
 
 
 def send_confirmation(user: User, email: str | None = None) -> None:
@@ -91,8 +106,7 @@ def confirm_email(token: str) -> User:
     if email != user.email:
         if find_by_email(email) is not None:
             raise DomainError(_l("Another account now uses this e-mail address."))
-        record_action("account.email_changed", user, actor=user, before={"email": user.email},
-                      after={"email": email})
+        record_action("account.email_changed", user, actor=user, before={"email": user.email}, after={"email": email})
         user.email = email
     if user.email_confirmed_at is None or email == user.email:
         user.email_confirmed_at = user.email_confirmed_at or utcnow()
@@ -114,13 +128,18 @@ def authenticate(email: str, password: str) -> User:
     lift_expired_suspension(user)
     if user.status == AccountStatus.suspended:
         if user.suspended_until:
-            raise AccountBarred(_l("Your account is suspended until %(date)s. Reason: %(reason)s",
-                                   date=format_datetime(user.suspended_until, "medium"),
-                                   reason=user.status_reason or "-"))
+            raise AccountBarred(
+                _l(
+                    "Your account is suspended until %(date)s. Reason: %(reason)s",
+                    date=format_datetime(user.suspended_until, "medium"),
+                    reason=user.status_reason or "-",
+                )
+            )
         raise AccountBarred(_l("Your account is suspended. Reason: %(reason)s", reason=user.status_reason or "-"))
     if user.status == AccountStatus.terminated:
-        raise AccountBarred(_l("This account has been closed by the platform. Reason: %(reason)s",
-                               reason=user.status_reason or "-"))
+        raise AccountBarred(
+            _l("This account has been closed by the platform. Reason: %(reason)s", reason=user.status_reason or "-")
+        )
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = utcnow()
@@ -131,8 +150,14 @@ def lift_expired_suspension(user: User, now: datetime | None = None) -> bool:
     """A suspension with an end date ends by itself once that date has passed."""
     now = now or utcnow()
     if user.status == AccountStatus.suspended and user.suspended_until and user.suspended_until <= now:
-        record_action("account.suspension_ended", user, actor=None, before={"status": "suspended"},
-                      after={"status": "active"}, reason="end date reached")
+        record_action(
+            "account.suspension_ended",
+            user,
+            actor=None,
+            before={"status": "suspended"},
+            after={"status": "active"},
+            reason="end date reached",
+        )
         user.status = AccountStatus.active
         user.status_reason = None
         user.suspended_until = None
@@ -213,8 +238,9 @@ def delete_account(user: User, *, password: str) -> None:
     obstacles = closing_obstacles(user)
     if obstacles:
         raise DomainError(_l("Your account cannot be closed yet: %(reasons)s", reasons="; ".join(obstacles)))
-    record_action("account.deleted", user, actor=user, before={"status": user.status.value},
-                  after={"status": "deleted"})
+    record_action(
+        "account.deleted", user, actor=user, before={"status": user.status.value}, after={"status": "deleted"}
+    )
     user.status = AccountStatus.deleted
     user.email = f"deleted-{user.id}@deleted.invalid"
     user.display_name = "Deleted account"
@@ -255,8 +281,13 @@ def change_display_name(user: User, *, name: str) -> None:
     name = _screened_name(name, author=user)
     if name == user.display_name:
         raise DomainError(_l("This is already your name."), field="display_name")
-    record_action("account.name_changed", user, actor=user, before={"display_name": user.display_name},
-                  after={"display_name": name})
+    record_action(
+        "account.name_changed",
+        user,
+        actor=user,
+        before={"display_name": user.display_name},
+        after={"display_name": name},
+    )
     user.display_name = name
 
 
@@ -281,5 +312,10 @@ def grant_staff_roles(user: User, roles: list[StaffRole], *, actor: User | None)
         user.roles.append(StaffRoleGrant(role=role))
     if added:
         user.email_confirmed_at = user.email_confirmed_at or utcnow()
-        record_action("staff.roles_granted", user, actor=actor, before={"roles": sorted(r.value for r in held)},
-                      after={"roles": sorted(r.value for r in held | set(added))})
+        record_action(
+            "staff.roles_granted",
+            user,
+            actor=actor,
+            before={"roles": sorted(r.value for r in held)},
+            after={"roles": sorted(r.value for r in held | set(added))},
+        )

@@ -1,5 +1,6 @@
 """Password hashing with argon2id (argon2-cffi's defaults follow RFC 9106's recommendations),
 and the list of the most common passwords, which are guessed first and never accepted."""
+
 from __future__ import annotations
 
 import gzip

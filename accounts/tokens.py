@@ -3,6 +3,7 @@
 A reset token embeds a fingerprint of the current password hash, so it stops working the
 moment it has been used (the hash changes): single-use without a table of used tokens.
 """
+
 from __future__ import annotations
 
 import hashlib

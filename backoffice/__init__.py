@@ -6,6 +6,7 @@ Three guards stand in front of every page: `backoffice.second_factor.guard_backo
 Flask-Admin's templates carry inline scripts: they get a per-response nonce, which app.py's
 security headers add to the CSP, so `script-src 'self'` holds without 'unsafe-inline'.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -42,10 +43,14 @@ def init_backoffice(app: Flask) -> Admin:
     app.before_request(second_factor.guard_backoffice)
     app.jinja_env.globals["csp_nonce"] = csp_nonce
     app.jinja_env.globals["may_search_backoffice"] = may_search
-    admin = Admin(app, name="Occlusa back office", url="/backoffice",
-                  index_view=DashboardView(url="/backoffice", endpoint="backoffice"),
-                  theme=Bootstrap4Theme(base_template="backoffice/layout.html", fluid=True),
-                  csp_nonce_generator=csp_nonce)
+    admin = Admin(
+        app,
+        name="Occlusa back office",
+        url="/backoffice",
+        index_view=DashboardView(url="/backoffice", endpoint="backoffice"),
+        theme=Bootstrap4Theme(base_template="backoffice/layout.html", fluid=True),
+        csp_nonce_generator=csp_nonce,
+    )
     admin.add_view(ProfileQueueView())
     admin.add_view(ListingQueueView())
     admin.add_view(VerificationQueueView())

@@ -4,6 +4,7 @@ Every list is paged by its own query-string parameter (`<section>_page`) and loa
 shows with their related rows joined, so the page runs the same number of queries whatever the
 account's history holds.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -33,8 +34,20 @@ from payments.case_money import case_money_of
 
 PER_SECTION = 10
 
-SECTIONS = ("identity", "listings", "cases", "disputes", "reviews_given", "reviews_received", "violations",
-            "reports_by", "reports_against", "notes", "devices", "history")
+SECTIONS = (
+    "identity",
+    "listings",
+    "cases",
+    "disputes",
+    "reviews_given",
+    "reviews_received",
+    "violations",
+    "reports_by",
+    "reports_against",
+    "notes",
+    "devices",
+    "history",
+)
 
 
 @dataclass
@@ -53,36 +66,82 @@ def _paged(name: str, query: sa.Select, page: int) -> Section:
 def _queries(user: User, viewer: User) -> dict[str, Callable[[], sa.Select]]:
     reports = Violation.source == ViolationSource.report
     return {
-        "identity": lambda: sa.select(VerificationSubmission).options(joinedload(VerificationSubmission.verifier))
-        .where(VerificationSubmission.designer_id == user.id)
-        .order_by(VerificationSubmission.submitted_at.desc(), VerificationSubmission.id.desc()),
-        "listings": lambda: sa.select(Listing).where(Listing.designer_id == user.id)
-        .order_by(Listing.updated_at.desc(), Listing.id.desc()),
-        "cases": lambda: sa.select(Case).options(joinedload(Case.client), joinedload(Case.designer))
-        .where(sa.or_(Case.client_id == user.id, Case.designer_id == user.id))
-        .order_by(Case.created_at.desc(), Case.id.desc()),
-        "disputes": lambda: sa.select(Dispute).join(Case, Dispute.case_id == Case.id)
-        .options(joinedload(Dispute.case))
-        .where(sa.or_(Case.client_id == user.id, Case.designer_id == user.id))
-        .order_by(Dispute.opened_at.desc(), Dispute.id.desc()),
-        "reviews_given": lambda: sa.select(Review).options(joinedload(Review.subject), joinedload(Review.case))
-        .where(Review.author_id == user.id).order_by(Review.created_at.desc(), Review.id.desc()),
-        "reviews_received": lambda: sa.select(Review).options(joinedload(Review.author), joinedload(Review.case))
-        .where(Review.subject_id == user.id).order_by(Review.created_at.desc(), Review.id.desc()),
-        "violations": lambda: sa.select(Violation).where(Violation.user_id == user.id, ~reports)
-        .order_by(Violation.created_at.desc(), Violation.id.desc()),
-        "reports_by": lambda: sa.select(Violation).options(joinedload(Violation.user))
-        .where(Violation.reporter_id == user.id, reports).order_by(Violation.created_at.desc(), Violation.id.desc()),
-        "reports_against": lambda: sa.select(Violation).options(joinedload(Violation.reporter))
-        .where(Violation.user_id == user.id, reports).order_by(Violation.created_at.desc(), Violation.id.desc()),
-        "notes": lambda: sa.select(StaffNote).options(joinedload(StaffNote.author))
-        .where(StaffNote.user_id == user.id).order_by(StaffNote.created_at.desc(), StaffNote.id.desc()),
-        "devices": lambda: sa.select(SignInDevice).where(SignInDevice.user_id == user.id)
-        .order_by(SignInDevice.last_seen_at.desc(), SignInDevice.id.desc()),
-        "history": lambda: sa.select(AuditEntry).options(joinedload(AuditEntry.actor)).where(
-            sa.or_(sa.and_(AuditEntry.object_type == "User", AuditEntry.object_id == str(user.id)),
-                   AuditEntry.actor_id == user.id), visible_to(viewer))
-        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()),
+        "identity": lambda: (
+            sa.select(VerificationSubmission)
+            .options(joinedload(VerificationSubmission.verifier))
+            .where(VerificationSubmission.designer_id == user.id)
+            .order_by(VerificationSubmission.submitted_at.desc(), VerificationSubmission.id.desc())
+        ),
+        "listings": lambda: (
+            sa.select(Listing)
+            .where(Listing.designer_id == user.id)
+            .order_by(Listing.updated_at.desc(), Listing.id.desc())
+        ),
+        "cases": lambda: (
+            sa.select(Case)
+            .options(joinedload(Case.client), joinedload(Case.designer))
+            .where(sa.or_(Case.client_id == user.id, Case.designer_id == user.id))
+            .order_by(Case.created_at.desc(), Case.id.desc())
+        ),
+        "disputes": lambda: (
+            sa.select(Dispute)
+            .join(Case, Dispute.case_id == Case.id)
+            .options(joinedload(Dispute.case))
+            .where(sa.or_(Case.client_id == user.id, Case.designer_id == user.id))
+            .order_by(Dispute.opened_at.desc(), Dispute.id.desc())
+        ),
+        "reviews_given": lambda: (
+            sa.select(Review)
+            .options(joinedload(Review.subject), joinedload(Review.case))
+            .where(Review.author_id == user.id)
+            .order_by(Review.created_at.desc(), Review.id.desc())
+        ),
+        "reviews_received": lambda: (
+            sa.select(Review)
+            .options(joinedload(Review.author), joinedload(Review.case))
+            .where(Review.subject_id == user.id)
+            .order_by(Review.created_at.desc(), Review.id.desc())
+        ),
+        "violations": lambda: (
+            sa.select(Violation)
+            .where(Violation.user_id == user.id, ~reports)
+            .order_by(Violation.created_at.desc(), Violation.id.desc())
+        ),
+        "reports_by": lambda: (
+            sa.select(Violation)
+            .options(joinedload(Violation.user))
+            .where(Violation.reporter_id == user.id, reports)
+            .order_by(Violation.created_at.desc(), Violation.id.desc())
+        ),
+        "reports_against": lambda: (
+            sa.select(Violation)
+            .options(joinedload(Violation.reporter))
+            .where(Violation.user_id == user.id, reports)
+            .order_by(Violation.created_at.desc(), Violation.id.desc())
+        ),
+        "notes": lambda: (
+            sa.select(StaffNote)
+            .options(joinedload(StaffNote.author))
+            .where(StaffNote.user_id == user.id)
+            .order_by(StaffNote.created_at.desc(), StaffNote.id.desc())
+        ),
+        "devices": lambda: (
+            sa.select(SignInDevice)
+            .where(SignInDevice.user_id == user.id)
+            .order_by(SignInDevice.last_seen_at.desc(), SignInDevice.id.desc())
+        ),
+        "history": lambda: (
+            sa.select(AuditEntry)
+            .options(joinedload(AuditEntry.actor))
+            .where(
+                sa.or_(
+                    sa.and_(AuditEntry.object_type == "User", AuditEntry.object_id == str(user.id)),
+                    AuditEntry.actor_id == user.id,
+                ),
+                visible_to(viewer),
+            )
+            .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        ),
     }
 
 
@@ -99,13 +158,24 @@ def account_sections(user: User, *, viewer: User, pages: dict[str, int]) -> dict
     }
 
 
-ACCOUNT_STATUS_WORDS = {AccountStatus.active: _l("active"), AccountStatus.suspended: _l("suspended"),
-                        AccountStatus.terminated: _l("closed by staff"), AccountStatus.deleted: _l("deleted")}
+ACCOUNT_STATUS_WORDS = {
+    AccountStatus.active: _l("active"),
+    AccountStatus.suspended: _l("suspended"),
+    AccountStatus.terminated: _l("closed by staff"),
+    AccountStatus.deleted: _l("deleted"),
+}
 
 
 def state_words() -> dict:
     """The page's states, reasons and origins in words (enum member → label), never their codes."""
-    queue_states = {s: STATE_WORDS[s.value] for kind in (ReviewState, VerificationStatus, ViolationStatus)
-                    for s in kind}
-    return {**queue_states, **CASE_STATE_LABELS, **dispute_rules.STATE_LABELS, **dispute_rules.REASON_LABELS,
-            **SOURCE_WORDS, **ACCOUNT_STATUS_WORDS}
+    queue_states = {
+        s: STATE_WORDS[s.value] for kind in (ReviewState, VerificationStatus, ViolationStatus) for s in kind
+    }
+    return {
+        **queue_states,
+        **CASE_STATE_LABELS,
+        **dispute_rules.STATE_LABELS,
+        **dispute_rules.REASON_LABELS,
+        **SOURCE_WORDS,
+        **ACCOUNT_STATUS_WORDS,
+    }

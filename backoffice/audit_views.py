@@ -3,6 +3,7 @@
 Times are written in UTC by the server and rewritten in the viewer's zone by static/js/backoffice.js;
 the same script fills the filter form's `tz` field, so a date range means days in the viewer's zone.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -54,8 +55,9 @@ class AuditFilters:
             if not values[name]:
                 continue
             try:
-                bounds[name] = datetime.combine(date.fromisoformat(values[name]) + shift, time(),
-                                                tzinfo=zone).astimezone(timezone.utc)
+                bounds[name] = datetime.combine(
+                    date.fromisoformat(values[name]) + shift, time(), tzinfo=zone
+                ).astimezone(timezone.utc)
             except (ValueError, OverflowError):  # not a date, or past the last one a datetime holds
                 problems.append(name)
                 values[name] = ""
@@ -65,8 +67,13 @@ class AuditFilters:
         v = self.values
         if v["actor"]:
             like = f"%{v['actor'].lower()}%"
-            query = query.where(AuditEntry.actor_id.in_(sa.select(User.id).where(sa.or_(
-                sa.func.lower(User.display_name).like(like), sa.func.lower(User.email).like(like)))))
+            query = query.where(
+                AuditEntry.actor_id.in_(
+                    sa.select(User.id).where(
+                        sa.or_(sa.func.lower(User.display_name).like(like), sa.func.lower(User.email).like(like))
+                    )
+                )
+            )
         if v["action"].endswith(".*"):
             query = query.where(AuditEntry.action.startswith(v["action"][:-1], autoescape=True))
         elif v["action"]:
@@ -87,8 +94,9 @@ class AuditFilters:
 
 def audit_query(viewer: User, filters: AuditFilters) -> sa.Select:
     """The entries `viewer` may read that match `filters`, newest first."""
-    query = sa.select(AuditEntry).where(visible_to(viewer)).options(
-        selectinload(AuditEntry.actor).selectinload(User.roles))
+    query = (
+        sa.select(AuditEntry).where(visible_to(viewer)).options(selectinload(AuditEntry.actor).selectinload(User.roles))
+    )
     return filters.apply(query).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
 
 
@@ -104,41 +112,83 @@ class AuditLogView(StaffBaseView):
     def index_view(self):
         filters = AuditFilters.from_args(request.args)
         for problem in filters.problems:
-            flash(_("“%(field)s” is not a date (year-month-day); that filter was left out.",
-                    field=_("From") if problem == "since" else _("To")), "error")
-        page = db.paginate(audit_query(current_user, filters), page=request.args.get("page", 1, type=page_number),
-                           per_page=PER_PAGE, error_out=False)
+            flash(
+                _(
+                    "“%(field)s” is not a date (year-month-day); that filter was left out.",
+                    field=_("From") if problem == "since" else _("To"),
+                ),
+                "error",
+            )
+        page = db.paginate(
+            audit_query(current_user, filters),
+            page=request.args.get("page", 1, type=page_number),
+            per_page=PER_PAGE,
+            error_out=False,
+        )
         prefixes = readable_prefixes(current_user)
-        return self.render("backoffice/audit/index.html", page=page, rows=self._rows(page.items),
-                           filters=filters, action_groups=words.action_groups(prefixes), role_labels=words.ROLE_LABELS,
-                           object_types=sorted(words.OBJECT_LABELS.items(), key=lambda kv: str(kv[1])))
+        return self.render(
+            "backoffice/audit/index.html",
+            page=page,
+            rows=self._rows(page.items),
+            filters=filters,
+            action_groups=words.action_groups(prefixes),
+            role_labels=words.ROLE_LABELS,
+            object_types=sorted(words.OBJECT_LABELS.items(), key=lambda kv: str(kv[1])),
+        )
 
     @expose("/export/csv/")
     def export_csv(self):
         """The filtered entries as CSV (every page), through the writer that neutralises formulas."""
         query = audit_query(current_user, AuditFilters.from_args(request.args))
-        header = [_("When (UTC)"), _("Who"), _("Roles"), _("Action"), _("What"), _("Object"), _("Id"),
-                  _("Reason"), _("Changes")]
+        header = [
+            _("When (UTC)"),
+            _("Who"),
+            _("Roles"),
+            _("Action"),
+            _("What"),
+            _("Object"),
+            _("Id"),
+            _("Reason"),
+            _("Changes"),
+        ]
 
         def rows():
             yield header
             for entry in db.session.scalars(query.execution_options(yield_per=500)):
-                yield [entry.at.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S"), actor_name(entry),
-                       " ".join(sorted(r.value for r in entry.actor.staff_roles)) if entry.actor else "",
-                       entry.action, words.action_words(entry.action), words.object_label(entry.object_type),
-                       entry.object_id, entry.reason or "",
-                       "; ".join(f"{field}: {old} → {new}"
-                                 for field, old, new in words.field_changes(entry.before, entry.after))]
+                yield [
+                    entry.at.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S"),
+                    actor_name(entry),
+                    " ".join(sorted(r.value for r in entry.actor.staff_roles)) if entry.actor else "",
+                    entry.action,
+                    words.action_words(entry.action),
+                    words.object_label(entry.object_type),
+                    entry.object_id,
+                    entry.reason or "",
+                    "; ".join(
+                        f"{field}: {old} → {new}" for field, old, new in words.field_changes(entry.before, entry.after)
+                    ),
+                ]
 
-        return Response(stream_with_context(csv_lines(rows())), mimetype="text/csv",
-                        headers={"Content-Disposition": "attachment;filename=audit-log.csv"})
+        return Response(
+            stream_with_context(csv_lines(rows())),
+            mimetype="text/csv",
+            headers={"Content-Disposition": "attachment;filename=audit-log.csv"},
+        )
 
     def _rows(self, entries: list[AuditEntry]) -> list[dict]:
         links = self._object_links(entries)
-        return [{"entry": e, "who": actor_name(e), "roles": sorted(r.value for r in e.actor.staff_roles)
-                 if e.actor else [], "words": words.action_words(e.action),
-                 "object": words.object_label(e.object_type), "link": links.get((e.object_type, e.object_id)),
-                 "changes": words.field_changes(e.before, e.after)} for e in entries]
+        return [
+            {
+                "entry": e,
+                "who": actor_name(e),
+                "roles": sorted(r.value for r in e.actor.staff_roles) if e.actor else [],
+                "words": words.action_words(e.action),
+                "object": words.object_label(e.object_type),
+                "link": links.get((e.object_type, e.object_id)),
+                "changes": words.field_changes(e.before, e.after),
+            }
+            for e in entries
+        ]
 
     def _object_links(self, entries: list[AuditEntry]) -> dict[tuple[str, str], str]:
         """(object type, id) → the back-office page of the object, for the pages this viewer may open."""
@@ -152,7 +202,8 @@ class AuditLogView(StaffBaseView):
         if case_ids and "resolution" in open_pages:
             # A case's page for staff is the resolution page of its latest dispute.
             for dispute_id, case_id in db.session.execute(
-                    sa.select(Dispute.id, Dispute.case_id).where(Dispute.case_id.in_(case_ids)).order_by(Dispute.id)):
+                sa.select(Dispute.id, Dispute.case_id).where(Dispute.case_id.in_(case_ids)).order_by(Dispute.id)
+            ):
                 links[("Case", str(case_id))] = url_for("resolution.detail", dispute_id=dispute_id)
         return links
 

@@ -1,4 +1,5 @@
 """How the audit log reads to a person: the action in words, the object, the change field by field."""
+
 from __future__ import annotations
 
 import json
@@ -91,19 +92,39 @@ ACTION_WORDS = {
     "ticket.file_read": _l("opened a file sent with a support ticket"),
 }
 
-AREA_LABELS = {MODERATION: _l("Moderation"), VERIFICATION: _l("Identity verification"),
-               RESOLUTION: _l("Resolution centre"), SUPPORT: _l("Support desk"), STAFF: _l("Staff and other")}
-
-OBJECT_LABELS = {
-    "DesignerProfile": _l("Designer profile"), "Listing": _l("Listing"), "Violation": _l("Violation"),
-    "User": _l("Account"), "VerificationSubmission": _l("Identity verification"), "Dispute": _l("Dispute"),
-    "Case": _l("Case"), "StoredFile": _l("File"), "ShareLink": _l("Share link"), "Invoice": _l("Invoice"),
-    "ConnectedAccount": _l("Payout account"), "CannedResponse": _l("Canned response"), "Appeal": _l("Appeal"),
-    "AuditEntry": _l("Decision (audit entry)"), "SupportTicket": _l("Support ticket"),
+AREA_LABELS = {
+    MODERATION: _l("Moderation"),
+    VERIFICATION: _l("Identity verification"),
+    RESOLUTION: _l("Resolution centre"),
+    SUPPORT: _l("Support desk"),
+    STAFF: _l("Staff and other"),
 }
 
-ROLE_LABELS = {"moderator": _l("moderator"), "verifier": _l("verifier"), "resolution_agent": _l("resolution agent"),
-               "support": _l("support"), "admin": _l("admin")}
+OBJECT_LABELS = {
+    "DesignerProfile": _l("Designer profile"),
+    "Listing": _l("Listing"),
+    "Violation": _l("Violation"),
+    "User": _l("Account"),
+    "VerificationSubmission": _l("Identity verification"),
+    "Dispute": _l("Dispute"),
+    "Case": _l("Case"),
+    "StoredFile": _l("File"),
+    "ShareLink": _l("Share link"),
+    "Invoice": _l("Invoice"),
+    "ConnectedAccount": _l("Payout account"),
+    "CannedResponse": _l("Canned response"),
+    "Appeal": _l("Appeal"),
+    "AuditEntry": _l("Decision (audit entry)"),
+    "SupportTicket": _l("Support ticket"),
+}
+
+ROLE_LABELS = {
+    "moderator": _l("moderator"),
+    "verifier": _l("verifier"),
+    "resolution_agent": _l("resolution agent"),
+    "support": _l("support"),
+    "admin": _l("admin"),
+}
 
 # Object type → (back-office endpoint, its id argument). A link is shown only if its page opens for the viewer.
 OBJECT_PAGES = {
@@ -139,15 +160,18 @@ def short(value: Any) -> str:
     if value is None:
         return "—"
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return text if len(text) <= SHORT else text[:SHORT - 1] + "…"
+    return text if len(text) <= SHORT else text[: SHORT - 1] + "…"
 
 
 def field_changes(before: dict | None, after: dict | None) -> list[tuple[str, str, str]]:
     """(field, before, after) for each field whose value changed, values shortened."""
     before, after = before or {}, after or {}
     fields = list(before) + [key for key in after if key not in before]
-    return [(field.replace("_", " "), short(before.get(field)), short(after.get(field)))
-            for field in fields if before.get(field) != after.get(field)]
+    return [
+        (field.replace("_", " "), short(before.get(field)), short(after.get(field)))
+        for field in fields
+        if before.get(field) != after.get(field)
+    ]
 
 
 def action_groups(prefixes: list[str]) -> list[tuple[str, list[tuple[str, str]]]]:

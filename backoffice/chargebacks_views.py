@@ -1,5 +1,6 @@
 """Card disputes (chargebacks) for the resolution centre: every one the banks opened through
 Stripe, open ones first, with what they did to the money (disputes.chargebacks)."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -22,10 +23,18 @@ CARD_LABELS = {"status": chargebacks.status_label, "reason": chargebacks.reason_
 
 def queue_figures() -> list[dict]:
     """Dashboard: card disputes the banks have not decided yet."""
-    size, oldest = db.session.execute(sa.select(sa.func.count(), sa.func.min(Chargeback.opened_at))
-                                      .where(Chargeback.status.not_in(CLOSED_STATUSES))).one()
-    return [{"name": _("Card disputes waiting for the bank"), "size": size, "oldest": oldest,
-             "url": url_for("card_disputes.index_view"), "roles": CardDisputesView.roles}]
+    size, oldest = db.session.execute(
+        sa.select(sa.func.count(), sa.func.min(Chargeback.opened_at)).where(Chargeback.status.not_in(CLOSED_STATUSES))
+    ).one()
+    return [
+        {
+            "name": _("Card disputes waiting for the bank"),
+            "size": size,
+            "oldest": oldest,
+            "url": url_for("card_disputes.index_view"),
+            "roles": CardDisputesView.roles,
+        }
+    ]
 
 
 class CardDisputesView(StaffBaseView):
@@ -37,13 +46,17 @@ class CardDisputesView(StaffBaseView):
     @expose("/")
     def index_view(self):
         query = sa.select(Chargeback).order_by(Chargeback.status.in_(CLOSED_STATUSES), Chargeback.opened_at.desc())
-        page = db.paginate(query, page=request.args.get("page", 1, type=page_number), per_page=PER_PAGE,
-                           error_out=False)
+        page = db.paginate(
+            query, page=request.args.get("page", 1, type=page_number), per_page=PER_PAGE, error_out=False
+        )
         return self.render("backoffice/disputes/card_disputes.html", page=page)
 
 
 def register_card_dispute_views(app: Flask, admin: Admin) -> None:
     """The Card disputes list, and what the dispute pages' card-dispute partial reads."""
     admin.add_view(CardDisputesView())
-    app.jinja_env.globals.update(card_disputes_of=chargebacks.chargebacks_of,
-                                 card_disputed_cases=chargebacks.card_disputed_cases, card_dispute_labels=CARD_LABELS)
+    app.jinja_env.globals.update(
+        card_disputes_of=chargebacks.chargebacks_of,
+        card_disputed_cases=chargebacks.card_disputed_cases,
+        card_dispute_labels=CARD_LABELS,
+    )

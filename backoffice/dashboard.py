@@ -1,4 +1,5 @@
 """The figures on the back-office dashboard. Each area adds its queues to QUEUE_FIGURES."""
+
 from __future__ import annotations
 
 import importlib
@@ -55,10 +56,11 @@ def dashboard_figures() -> dict:
         sa.select(User.display_name, sa.func.count(AuditEntry.id))
         .join(User, User.id == AuditEntry.actor_id)
         .where(AuditEntry.at >= since, AuditEntry.actor_id.in_(staff))
-        .group_by(User.id, User.display_name).order_by(sa.func.count(AuditEntry.id).desc())
+        .group_by(User.id, User.display_name)
+        .order_by(sa.func.count(AuditEntry.id).desc())
     ).all()
-    recent = db.session.scalars(sa.select(AuditEntry).where(visible_to(current_user))
-                                .order_by(AuditEntry.at.desc()).limit(10)).all()
+    recent = db.session.scalars(
+        sa.select(AuditEntry).where(visible_to(current_user)).order_by(AuditEntry.at.desc()).limit(10)
+    ).all()
     recent = [{"entry": e, "words": action_words(e.action), "object": object_label(e.object_type)} for e in recent]
-    return {"queues": queues, "decisions_today": decisions, "recent": recent,
-            "week_ago": now - timedelta(days=7)}
+    return {"queues": queues, "decisions_today": decisions, "recent": recent, "week_ago": now - timedelta(days=7)}

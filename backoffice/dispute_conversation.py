@@ -3,6 +3,7 @@
 A mixin of the dispute queue's view, whose `_dispute` already refuses (404) anyone without the
 resolution agent's power and second factor, and an agent who is a party to the case.
 """
+
 from __future__ import annotations
 
 from flask import flash, redirect, url_for
@@ -14,8 +15,15 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from disputes.conversation import (AGENT, AGENT_AUDIENCE_LABELS, SPEAKER_LABELS, audience_label, post_dispute_message,
-                                   speaker, visible_messages)
+from disputes.conversation import (
+    AGENT,
+    AGENT_AUDIENCE_LABELS,
+    SPEAKER_LABELS,
+    audience_label,
+    post_dispute_message,
+    speaker,
+    visible_messages,
+)
 from errors import DomainError, NotFound
 from extensions import commit, db
 from messaging.operations import MAX_BODY
@@ -27,22 +35,33 @@ MESSAGE_PREFIX = "message"  # the fields are message-audience and message-body o
 
 
 class AgentMessageForm(FlaskForm):
-    audience = SelectField(_l("To"), choices=[(a.value, label) for a, label in AGENT_AUDIENCE_LABELS.items()],
-                           validators=[DataRequired()])
+    audience = SelectField(
+        _l("To"), choices=[(a.value, label) for a, label in AGENT_AUDIENCE_LABELS.items()], validators=[DataRequired()]
+    )
     body = TextAreaField(_l("Message"), validators=[DataRequired(_l("Write a message.")), Length(max=MAX_BODY)])
 
 
 class DisputeConversationViews:
     """Mixin: the conversation panel of the dispute page and the route that posts to it."""
 
-    def conversation_context(self, dispute: Dispute, form: AgentMessageForm | None = None,
-                             refusal: ContactDetailsRefused | None = None, macro: str | None = None) -> dict:
+    def conversation_context(
+        self,
+        dispute: Dispute,
+        form: AgentMessageForm | None = None,
+        refusal: ContactDetailsRefused | None = None,
+        macro: str | None = None,
+    ) -> dict:
         """What templates/backoffice/disputes/_conversation.html needs (`macro`: a canned response's
         text to start the message from)."""
-        return {"conversation": visible_messages(dispute, current_user),
-                "message_form": form or AgentMessageForm(formdata=None, prefix=MESSAGE_PREFIX, body=macro),
-                "message_refusal": refusal, "speaker": speaker, "speaker_labels": SPEAKER_LABELS,
-                "audience_label": audience_label, "AGENT": AGENT}
+        return {
+            "conversation": visible_messages(dispute, current_user),
+            "message_form": form or AgentMessageForm(formdata=None, prefix=MESSAGE_PREFIX, body=macro),
+            "message_refusal": refusal,
+            "speaker": speaker,
+            "speaker_labels": SPEAKER_LABELS,
+            "audience_label": audience_label,
+            "AGENT": AGENT,
+        }
 
     @expose("/<int:dispute_id>/messages", methods=["POST"])
     def post_message(self, dispute_id: int):

@@ -1,5 +1,6 @@
 """The resolution centre's queue (resolution agents): disputes by age or amount, claimed one
 at a time, read on the whole written record of the case, and ruled."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -42,10 +43,22 @@ def queue_figures() -> list[dict]:
     active = sa.select(sa.func.count(), sa.func.min(Dispute.opened_at)).where(Dispute.state.in_(ACTIVE_DISPUTE_STATES))
     size, oldest = db.session.execute(active).one()
     esc_size, esc_oldest = db.session.execute(active.where(Dispute.escalated.is_(True))).one()
-    return [{"name": _("Disputes"), "size": size, "oldest": oldest, "url": url_for("resolution.index_view"),
-             "roles": DisputeQueueView.roles},
-            {"name": _("Disputes near the 90-day payment limit"), "size": esc_size, "oldest": esc_oldest,
-             "url": url_for("resolution.index_view", tab="escalated"), "roles": DisputeQueueView.roles}]
+    return [
+        {
+            "name": _("Disputes"),
+            "size": size,
+            "oldest": oldest,
+            "url": url_for("resolution.index_view"),
+            "roles": DisputeQueueView.roles,
+        },
+        {
+            "name": _("Disputes near the 90-day payment limit"),
+            "size": esc_size,
+            "oldest": esc_oldest,
+            "url": url_for("resolution.index_view", tab="escalated"),
+            "roles": DisputeQueueView.roles,
+        },
+    ]
 
 
 class DisputeQueueView(DisputeConversationViews, RulingRoutes, EvidenceRequestActions, WorkbenchRoutes, StaffBaseView):
@@ -63,19 +76,36 @@ class DisputeQueueView(DisputeConversationViews, RulingRoutes, EvidenceRequestAc
         sort = request.args.get("sort", "due")
         sort = sort if sort in queue.SORTS else "due"
         filters = queue.filters_from(request.args)
-        page = workbench.page_of(queue.items(filters, actor=current_user, tab=tab, sort=sort), key=Dispute.id,
-                                 page=request.args.get("page", 1, type=page_number), per_page=PER_PAGE)
+        page = workbench.page_of(
+            queue.items(filters, actor=current_user, tab=tab, sort=sort),
+            key=Dispute.id,
+            page=request.args.get("page", 1, type=page_number),
+            per_page=PER_PAGE,
+        )
         now = utcnow()
         ids = [d.id for d in page.items]
-        return self.render("backoffice/disputes/index.html", page=page, tab=tab, tabs=TABS, sort=sort, rules=rules,
-                           claims=claims.active_claims(operations.CLAIM_TYPE, ids),
-                           awaiting_second_agent=disputes_awaiting_second_agent(ids),
-                           now=now, checks=claim_checks.findings_of(page.items, now=now),
-                           escalations=escalations_of(page.items, now=now), dues=dispute_dues(page.items, now),
-                           filters=filters, spec=self.spec, staff=workbench.queue_staff(self.spec),
-                           languages=current_app.config["LANGUAGES"], states=queue.STATES,
-                           state_labels={s.value: label for s, label in rules.STATE_LABELS.items()},
-                           workload=claims.workload(operations.CLAIM_TYPE), duration=service_levels.duration_words)
+        return self.render(
+            "backoffice/disputes/index.html",
+            page=page,
+            tab=tab,
+            tabs=TABS,
+            sort=sort,
+            rules=rules,
+            claims=claims.active_claims(operations.CLAIM_TYPE, ids),
+            awaiting_second_agent=disputes_awaiting_second_agent(ids),
+            now=now,
+            checks=claim_checks.findings_of(page.items, now=now),
+            escalations=escalations_of(page.items, now=now),
+            dues=dispute_dues(page.items, now),
+            filters=filters,
+            spec=self.spec,
+            staff=workbench.queue_staff(self.spec),
+            languages=current_app.config["LANGUAGES"],
+            states=queue.STATES,
+            state_labels={s.value: label for s, label in rules.STATE_LABELS.items()},
+            workload=claims.workload(operations.CLAIM_TYPE),
+            duration=service_levels.duration_words,
+        )
 
     def _queue_item(self, item_id: int) -> Dispute:
         return self._dispute(item_id)
@@ -90,8 +120,13 @@ class DisputeQueueView(DisputeConversationViews, RulingRoutes, EvidenceRequestAc
         return dispute
 
     @expose("/<int:dispute_id>")
-    def detail(self, dispute_id: int, form: RulingForm | None = None, preview: dict | None = None,
-               conversation: dict | None = None):
+    def detail(
+        self,
+        dispute_id: int,
+        form: RulingForm | None = None,
+        preview: dict | None = None,
+        conversation: dict | None = None,
+    ):
         dispute = self._dispute(dispute_id)
         claim = claims.active_claim(operations.CLAIM_TYPE, dispute.id)  # taken on "Take this item" only
         record = written_record(dispute, viewer=current_user)
@@ -100,17 +135,29 @@ class DisputeQueueView(DisputeConversationViews, RulingRoutes, EvidenceRequestAc
         picked = self._picked(offers, "reasoning")
         if form is None and picked is not None:
             form = RulingForm(formdata=None, reasoning=picked)
-        return self.render("backoffice/disputes/detail.html", dispute=dispute, case=dispute.case, record=record,
-                           claim=claim, rules=rules, **self.ruling_context(dispute, form, preview),
-                           escrow_limit=rules.escrow_limit(dispute.case), patient=FileKind.patient_scan,
-                           action_label=case_action_label, now=now, case_money=case_money(dispute.case),
-                           findings=claim_checks.findings(dispute, now=now),
-                           escalation=escalation_of(dispute, now=now),
-                           **(conversation or self.conversation_context(dispute, macro=self._picked(offers, "message-body"))),
-                           offers=offers, due=dispute_due(dispute, now) if dispute.is_active else None,
-                           is_lead=permissions.can_lead(current_user), staff=workbench.queue_staff(self.spec),
-                           duration=service_levels.duration_words,
-                           **evidence_requests_context(dispute))
+        return self.render(
+            "backoffice/disputes/detail.html",
+            dispute=dispute,
+            case=dispute.case,
+            record=record,
+            claim=claim,
+            rules=rules,
+            **self.ruling_context(dispute, form, preview),
+            escrow_limit=rules.escrow_limit(dispute.case),
+            patient=FileKind.patient_scan,
+            action_label=case_action_label,
+            now=now,
+            case_money=case_money(dispute.case),
+            findings=claim_checks.findings(dispute, now=now),
+            escalation=escalation_of(dispute, now=now),
+            **(conversation or self.conversation_context(dispute, macro=self._picked(offers, "message-body"))),
+            offers=offers,
+            due=dispute_due(dispute, now) if dispute.is_active else None,
+            is_lead=permissions.can_lead(current_user),
+            staff=workbench.queue_staff(self.spec),
+            duration=service_levels.duration_words,
+            **evidence_requests_context(dispute),
+        )
 
     @staticmethod
     def _picked(offers: list, target: str) -> str | None:
@@ -122,8 +169,11 @@ class DisputeQueueView(DisputeConversationViews, RulingRoutes, EvidenceRequestAc
     @expose("/<int:dispute_id>/release", methods=["POST"])
     def release(self, dispute_id: int):
         self._dispute(dispute_id)
-        return self.run_decision(lambda: claims.release_item(operations.CLAIM_TYPE, dispute_id, actor=current_user),
-                                 done=_("You left this dispute."), back=url_for(".index_view"))
+        return self.run_decision(
+            lambda: claims.release_item(operations.CLAIM_TYPE, dispute_id, actor=current_user),
+            done=_("You left this dispute."),
+            back=url_for(".index_view"),
+        )
 
     @expose("/<int:dispute_id>/files/<public_id>")
     @serves_stored_files
@@ -139,8 +189,7 @@ class DisputeQueueView(DisputeConversationViews, RulingRoutes, EvidenceRequestAc
         dispute = self._dispute(dispute_id)
         pack = export_evidence_pack(dispute, actor=current_user)
         commit()  # the export's audit row is kept before the pack leaves
-        return user_file_response([pack.pdf], name=pack.filename, content_type="application/pdf",
-                                  length=len(pack.pdf))
+        return user_file_response([pack.pdf], name=pack.filename, content_type="application/pdf", length=len(pack.pdf))
 
 
 def register_dispute_views(admin: Admin) -> None:

@@ -3,6 +3,7 @@
 Mixed into backoffice.disputes_views.DisputeQueueView, whose dispute lookup (`_dispute`:
 agents only, never on their own case) and decision runner it uses.
 """
+
 from __future__ import annotations
 
 from flask import flash, redirect, url_for
@@ -24,18 +25,26 @@ FORM_PREFIX = "evidence-request"  # the dispute page holds other forms: ids stay
 
 
 class EvidenceRequestForm(FlaskForm):
-    party = SelectField(_l("Ask"), choices=[(p.value, PARTY_LABELS[p]) for p in DisputeParty],
-                        validators=[DataRequired()])
+    party = SelectField(
+        _l("Ask"), choices=[(p.value, PARTY_LABELS[p]) for p in DisputeParty], validators=[DataRequired()]
+    )
     what = TextAreaField(_l("Evidence needed"), validators=[DataRequired(), Length(min=MIN_WHAT, max=5000)])
-    due_days = IntegerField(_l("Due in days (%(min)d to %(max)d)", min=MIN_DAYS, max=MAX_DAYS), default=5,
-                            validators=[InputRequired(), NumberRange(MIN_DAYS, MAX_DAYS)])
+    due_days = IntegerField(
+        _l("Due in days (%(min)d to %(max)d)", min=MIN_DAYS, max=MAX_DAYS),
+        default=5,
+        validators=[InputRequired(), NumberRange(MIN_DAYS, MAX_DAYS)],
+    )
 
 
 def evidence_requests_context(dispute: Dispute) -> dict:
     """What the dispute page's evidence-request panel and ruling due date show."""
-    return {"evidence_requests": evidence_requests.requests_of(dispute), "ruling_due": ruling_due(dispute),
-            "request_form": EvidenceRequestForm(formdata=None, prefix=FORM_PREFIX), "request_overdue": evidence_requests.is_overdue,
-            "party_labels": PARTY_LABELS}
+    return {
+        "evidence_requests": evidence_requests.requests_of(dispute),
+        "ruling_due": ruling_due(dispute),
+        "request_form": EvidenceRequestForm(formdata=None, prefix=FORM_PREFIX),
+        "request_overdue": evidence_requests.is_overdue,
+        "party_labels": PARTY_LABELS,
+    }
 
 
 class EvidenceRequestActions:
@@ -48,6 +57,9 @@ class EvidenceRequestActions:
             flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
             return redirect(back)
         return self.run_decision(
-            lambda: evidence_requests.request_evidence(dispute, actor=current_user, party=form.party.data,
-                                                       what=form.what.data, due_days=form.due_days.data),
-            done=_("The evidence request was sent; the ruling is due later accordingly."), back=back)
+            lambda: evidence_requests.request_evidence(
+                dispute, actor=current_user, party=form.party.data, what=form.what.data, due_days=form.due_days.data
+            ),
+            done=_("The evidence request was sent; the ruling is due later accordingly."),
+            back=back,
+        )

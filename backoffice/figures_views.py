@@ -3,6 +3,7 @@
 Every staff role opens it and sees the queues of its own areas (moderation.audit_areas), like
 the audit log. Figures are computed on each request (moderation.figures: a fixed number of queries).
 """
+
 from __future__ import annotations
 
 from flask import flash, redirect, request, url_for
@@ -32,15 +33,24 @@ class FiguresView(StaffBaseView):
         areas = readable_areas(current_user)
         agreement = quality.agreement_rates(current_user)
         result = figures([q.key for q in QUEUES if q.area in areas], people=set(agreement))
-        return self.render("backoffice/figures/index.html", figures=result, agreement=agreement,
-                           sample_percent=quality.sample_percent(),
-                           service_hours={key: SERVICE_LEVEL_HOURS[key] for key in SERVICE_LEVEL_HOURS})
+        return self.render(
+            "backoffice/figures/index.html",
+            figures=result,
+            agreement=agreement,
+            sample_percent=quality.sample_percent(),
+            service_hours={key: SERVICE_LEVEL_HOURS[key] for key in SERVICE_LEVEL_HOURS},
+        )
 
     @expose("/quality/")
     def quality_queue(self):
         total, entries = quality.review_queue(current_user)
-        return self.render("backoffice/figures/quality.html", total=total, entries=entries,
-                           words=words, sample_percent=quality.sample_percent())
+        return self.render(
+            "backoffice/figures/quality.html",
+            total=total,
+            entries=entries,
+            words=words,
+            sample_percent=quality.sample_percent(),
+        )
 
     @expose("/quality/<int:entry_id>", methods=("GET", "POST"))
     def review(self, entry_id: int):
@@ -53,10 +63,18 @@ class FiguresView(StaffBaseView):
                         flash(problem, "error")
                 return redirect(url_for(".review", entry_id=entry.id))
             return self.run_decision(
-                lambda: quality.review_decision(entry.id, reviewer=current_user, agrees=form.verdict.data == "agree",
-                                                note=form.note.data or ""),
-                done=_("Your review is recorded."), back=url_for(".quality_queue"),
-                refused=url_for(".review", entry_id=entry.id))
-        return self.render("backoffice/figures/review.html", entry=entry, form=form, words=words,
-                           own=entry.actor_id == current_user.id,
-                           changes=words.field_changes(entry.before, entry.after))
+                lambda: quality.review_decision(
+                    entry.id, reviewer=current_user, agrees=form.verdict.data == "agree", note=form.note.data or ""
+                ),
+                done=_("Your review is recorded."),
+                back=url_for(".quality_queue"),
+                refused=url_for(".review", entry_id=entry.id),
+            )
+        return self.render(
+            "backoffice/figures/review.html",
+            entry=entry,
+            form=form,
+            words=words,
+            own=entry.actor_id == current_user.id,
+            changes=words.field_changes(entry.before, entry.after),
+        )

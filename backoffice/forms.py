@@ -1,4 +1,5 @@
 """Forms of the back office's own pages (the admin's model forms use SecureForm)."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -9,8 +10,11 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 
 class CodeForm(FlaskForm):
-    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=32)],
-                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True})
+    code = StringField(
+        _l("Code"),
+        validators=[DataRequired(), Length(max=32)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True},
+    )
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -29,8 +33,9 @@ class ReasonForm(FlaskForm):
 
 class SuspendForm(FlaskForm):
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
-    until = DateTimeLocalField(_l("Suspended until (UTC, empty = until reinstated)"), format="%Y-%m-%dT%H:%M",
-                               validators=[Optional()])
+    until = DateTimeLocalField(
+        _l("Suspended until (UTC, empty = until reinstated)"), format="%Y-%m-%dT%H:%M", validators=[Optional()]
+    )
 
 
 class NoteForm(FlaskForm):
@@ -42,7 +47,9 @@ class WarningForm(FlaskForm):
 
 
 class QualityReviewForm(FlaskForm):
-    verdict = RadioField(_l("Your verdict"), choices=[("agree", _l("I agree with this decision")),
-                                                      ("disagree", _l("I disagree with this decision"))],
-                         validators=[DataRequired(_l("Say whether you agree."))])
+    verdict = RadioField(
+        _l("Your verdict"),
+        choices=[("agree", _l("I agree with this decision")), ("disagree", _l("I disagree with this decision"))],
+        validators=[DataRequired(_l("Say whether you agree."))],
+    )
     note = TextAreaField(_l("Note (required when you disagree)"), validators=[Optional(), Length(max=2000)])

@@ -1,5 +1,6 @@
 """The verification queue (verifiers): documents viewed decrypted on the fly, never cached;
 approve or reject, and the documents are gone."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -24,10 +25,20 @@ PER_PAGE = 30
 
 
 def queue_figures() -> list[dict]:
-    size, oldest = db.session.execute(sa.select(sa.func.count(), sa.func.min(VerificationSubmission.submitted_at))
-                                      .where(VerificationSubmission.status == VerificationStatus.submitted)).one()
-    return [{"name": _("Identity verifications"), "size": size, "oldest": oldest,
-             "url": url_for("verifications.index_view"), "roles": VerificationQueueView.roles}]
+    size, oldest = db.session.execute(
+        sa.select(sa.func.count(), sa.func.min(VerificationSubmission.submitted_at)).where(
+            VerificationSubmission.status == VerificationStatus.submitted
+        )
+    ).one()
+    return [
+        {
+            "name": _("Identity verifications"),
+            "size": size,
+            "oldest": oldest,
+            "url": url_for("verifications.index_view"),
+            "roles": VerificationQueueView.roles,
+        }
+    ]
 
 
 class VerificationQueueView(WorkbenchRoutes, StaffBaseView):
@@ -42,16 +53,23 @@ class VerificationQueueView(WorkbenchRoutes, StaffBaseView):
     def index_view(self):
         decided = request.args.get("decided") == "1"
         if decided:
-            query = sa.select(VerificationSubmission).where(
-                VerificationSubmission.status != VerificationStatus.submitted) \
+            query = (
+                sa.select(VerificationSubmission)
+                .where(VerificationSubmission.status != VerificationStatus.submitted)
                 .order_by(VerificationSubmission.decided_at.desc())
-            page = db.paginate(query, page=request.args.get("page", 1, type=page_number), per_page=PER_PAGE,
-                               error_out=False)
+            )
+            page = db.paginate(
+                query, page=request.args.get("page", 1, type=page_number), per_page=PER_PAGE, error_out=False
+            )
         else:
             page = self.filtered_page(PER_PAGE)
-        return self.render("backoffice/kyc/index.html", page=page, decided=decided,
-                           claims=claims.active_claims("verification", [s.id for s in page.items]),
-                           **self.workbench_context(page))
+        return self.render(
+            "backoffice/kyc/index.html",
+            page=page,
+            decided=decided,
+            claims=claims.active_claims("verification", [s.id for s in page.items]),
+            **self.workbench_context(page),
+        )
 
     @expose("/<int:submission_id>")
     def detail(self, submission_id: int):
@@ -59,12 +77,17 @@ class VerificationQueueView(WorkbenchRoutes, StaffBaseView):
         claim = claims.active_claim("verification", submission.id)
         from profiles.operations import profile_for
 
-        return self.render("backoffice/kyc/detail.html", submission=submission, claim=claim,
-                           profile=profile_for(submission.designer), labels=kyc.DOCUMENT_LABELS,
-                           reason_form=ReasonForm(), offers=macros.offers(macros.VERIFICATION, submission),
-                           note_text=macros.offered_text(macros.VERIFICATION, submission,
-                                                         request.args.get("macro", type=int)),
-                           **self.item_workbench(submission))
+        return self.render(
+            "backoffice/kyc/detail.html",
+            submission=submission,
+            claim=claim,
+            profile=profile_for(submission.designer),
+            labels=kyc.DOCUMENT_LABELS,
+            reason_form=ReasonForm(),
+            offers=macros.offers(macros.VERIFICATION, submission),
+            note_text=macros.offered_text(macros.VERIFICATION, submission, request.args.get("macro", type=int)),
+            **self.item_workbench(submission),
+        )
 
     @expose("/document/<public_id>")
     @serves_stored_files
@@ -74,22 +97,30 @@ class VerificationQueueView(WorkbenchRoutes, StaffBaseView):
         chunks = kyc.open_document(document, actor=current_user)  # NotFound once decided or not held
         commit()  # the opening's audit row is kept before the bytes leave
         # Identity papers are never kept by a browser or a proxy (no-store, and Pragma for old ones).
-        return user_file_response(chunks, name=stored.original_name, content_type=stored.content_type,
-                                  length=stored.size, headers={"Pragma": "no-cache"})
+        return user_file_response(
+            chunks,
+            name=stored.original_name,
+            content_type=stored.content_type,
+            length=stored.size,
+            headers={"Pragma": "no-cache"},
+        )
 
     @expose("/<int:submission_id>/approve", methods=["POST"])
     def approve(self, submission_id: int):
         submission = db.session.get(VerificationSubmission, submission_id) or abort(404)
-        return self.run_decision(lambda: kyc.approve_verification(submission, actor=current_user),
-                                 done=_("Identity approved; the documents are deleted."),
-                                 back=self.and_next(submission_id) or url_for(".index_view"),
-                                 refused=url_for(".detail", submission_id=submission_id))
+        return self.run_decision(
+            lambda: kyc.approve_verification(submission, actor=current_user),
+            done=_("Identity approved; the documents are deleted."),
+            back=self.and_next(submission_id) or url_for(".index_view"),
+            refused=url_for(".detail", submission_id=submission_id),
+        )
 
     @expose("/<int:submission_id>/reject", methods=["POST"])
     def reject(self, submission_id: int):
         submission = db.session.get(VerificationSubmission, submission_id) or abort(404)
-        return self.run_decision(lambda: kyc.reject_verification(submission, actor=current_user,
-                                                                 reason=request.form.get("reason", "")),
-                                 done=_("Verification rejected; the documents are deleted."),
-                                 back=self.and_next(submission_id) or url_for(".index_view"),
-                                 refused=url_for(".detail", submission_id=submission_id))
+        return self.run_decision(
+            lambda: kyc.reject_verification(submission, actor=current_user, reason=request.form.get("reason", "")),
+            done=_("Verification rejected; the documents are deleted."),
+            back=self.and_next(submission_id) or url_for(".index_view"),
+            refused=url_for(".detail", submission_id=submission_id),
+        )

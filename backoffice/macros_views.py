@@ -1,4 +1,5 @@
 """Canned responses (admins): list, write, edit and retire the macros the decision forms offer."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, request, url_for
@@ -43,10 +44,21 @@ class MacrosView(StaffBaseView):
     def index_view(self):
         queue, language = request.args.get("queue", ""), request.args.get("language", "")
         retired = request.args.get("retired") == "1"
-        page = db.paginate(macros.macro_list(queue=queue, language=language, retired=retired),
-                           page=request.args.get("page", 1, type=page_number), per_page=PER_PAGE, error_out=False)
-        return self.render("backoffice/macros/index.html", page=page, queue=queue, language=language,
-                           retired=retired, queues=macros.QUEUES, languages=macros.LANGUAGES)
+        page = db.paginate(
+            macros.macro_list(queue=queue, language=language, retired=retired),
+            page=request.args.get("page", 1, type=page_number),
+            per_page=PER_PAGE,
+            error_out=False,
+        )
+        return self.render(
+            "backoffice/macros/index.html",
+            page=page,
+            queue=queue,
+            language=language,
+            retired=retired,
+            queues=macros.QUEUES,
+            languages=macros.LANGUAGES,
+        )
 
     def _save(self, form: MacroForm, save, *, done: str, again: str):
         """Validate the form, then let the domain check placeholders; a refusal shows the form again."""
@@ -60,28 +72,51 @@ class MacrosView(StaffBaseView):
                 commit()
                 flash(done, "success")
                 return redirect(url_for(".index_view", queue=form.queue.data, language=form.language.data))
-        return self.render("backoffice/macros/form.html", form=form, again=again,
-                           placeholders=macros.PLACEHOLDERS, words=macros.PLACEHOLDER_WORDS, queues=macros.QUEUES)
+        return self.render(
+            "backoffice/macros/form.html",
+            form=form,
+            again=again,
+            placeholders=macros.PLACEHOLDERS,
+            words=macros.PLACEHOLDER_WORDS,
+            queues=macros.QUEUES,
+        )
 
     @expose("/new", methods=["GET", "POST"])
     def new(self):
         form = MacroForm(queue=request.args.get("queue"), language=request.args.get("language"))
-        return self._save(form, lambda f: macros.create_macro(
-            actor=current_user, queue=f.queue.data, language=f.language.data, title=f.title.data, body=f.body.data),
-            done=_("The canned response is saved."), again=url_for(".new"))
+        return self._save(
+            form,
+            lambda f: macros.create_macro(
+                actor=current_user, queue=f.queue.data, language=f.language.data, title=f.title.data, body=f.body.data
+            ),
+            done=_("The canned response is saved."),
+            again=url_for(".new"),
+        )
 
     @expose("/<int:macro_id>", methods=["GET", "POST"])
     def edit(self, macro_id: int):
         macro = db.session.get(CannedResponse, macro_id) or abort(404)
         form = MacroForm(obj=macro)
-        return self._save(form, lambda f: macros.update_macro(
-            macro.id, actor=current_user, queue=f.queue.data, language=f.language.data, title=f.title.data,
-            body=f.body.data), done=_("The canned response is changed."), again=url_for(".edit", macro_id=macro.id))
+        return self._save(
+            form,
+            lambda f: macros.update_macro(
+                macro.id,
+                actor=current_user,
+                queue=f.queue.data,
+                language=f.language.data,
+                title=f.title.data,
+                body=f.body.data,
+            ),
+            done=_("The canned response is changed."),
+            again=url_for(".edit", macro_id=macro.id),
+        )
 
     @expose("/<int:macro_id>/retire", methods=["POST"])
     def retire(self, macro_id: int):
         macro = db.session.get(CannedResponse, macro_id) or abort(404)
-        return self.run_decision(lambda: macros.retire_macro(macro.id, actor=current_user),
-                                 done=_("The canned response is retired: no decision form offers it now."),
-                                 back=url_for(".index_view", queue=macro.queue, language=macro.language),
-                                 refused=url_for(".edit", macro_id=macro.id))
+        return self.run_decision(
+            lambda: macros.retire_macro(macro.id, actor=current_user),
+            done=_("The canned response is retired: no decision form offers it now."),
+            back=url_for(".index_view", queue=macro.queue, language=macro.language),
+            refused=url_for(".edit", macro_id=macro.id),
+        )

@@ -2,6 +2,7 @@
 endpoint the page's script calls, and a "Preview" button without script), adopting a party's
 proposal, and the second agent's approval of a draft. The figures come from
 disputes.ruling_money, the function the money movement uses."""
+
 from __future__ import annotations
 
 from flask import flash, jsonify, redirect, request, url_for
@@ -28,13 +29,15 @@ SPLIT_BY = (("percent", _l("Percentage of the amount")), ("amount", _l("Amount i
 
 
 class RulingForm(FlaskForm):
-    outcome = RadioField(_l("Outcome"), choices=[(o.value, label) for o, label in rules.OUTCOME_LABELS.items()],
-                         validators=[DataRequired(_l("Choose an outcome."))])
+    outcome = RadioField(
+        _l("Outcome"),
+        choices=[(o.value, label) for o, label in rules.OUTCOME_LABELS.items()],
+        validators=[DataRequired(_l("Choose an outcome."))],
+    )
     split_by = RadioField(_l("Split by"), choices=SPLIT_BY, default="percent", validators=[Optional()])
     designer_percent = PercentField(_l("Percentage to the designer, before the fee (%)"), validators=[Optional()])
     designer_amount = MoneyField(_l("Amount to the designer ($), before the fee"), validators=[Optional()])
-    reasoning = TextAreaField(_l("Reasoning (both parties read it)"),
-                              validators=[Optional(), Length(max=5000)])
+    reasoning = TextAreaField(_l("Reasoning (both parties read it)"), validators=[Optional(), Length(max=5000)])
 
 
 class SendBackForm(FlaskForm):
@@ -63,11 +66,14 @@ def preview_of(dispute: Dispute, form: RulingForm) -> dict:
         money = ruling_money(dispute.case, form.outcome.data, **_split_of(form))
     except DomainError as exc:
         return {"ok": False, "errors": [str(exc.message)]}
-    return {"ok": True, "outcome": money.outcome.value, "currency": money.currency,
-            "amount": {"cents": dispute.case.amount_cents, "text": format_money(dispute.case.amount_cents,
-                                                                               money.currency)},
-            "figures": money.figures(),
-            "second_agent": second_agent_note(reason_texts(second_agent_reasons(dispute, money), money.currency))}
+    return {
+        "ok": True,
+        "outcome": money.outcome.value,
+        "currency": money.currency,
+        "amount": {"cents": dispute.case.amount_cents, "text": format_money(dispute.case.amount_cents, money.currency)},
+        "figures": money.figures(),
+        "second_agent": second_agent_note(reason_texts(second_agent_reasons(dispute, money), money.currency)),
+    }
 
 
 def second_agent_note(reasons: list[str]) -> str:
@@ -77,10 +83,19 @@ def second_agent_note(reasons: list[str]) -> str:
 def adopted_form(dispute: Dispute, proposal: SettlementProposal) -> RulingForm:
     """The ruling form filled from a party's proposal: its amount to the designer, as an amount."""
     amount = dispute.case.amount_cents
-    outcome = (RulingOutcome.refund if proposal.designer_cents == 0 else RulingOutcome.pay_designer
-               if proposal.designer_cents >= amount else RulingOutcome.split)
-    return RulingForm(formdata=None, outcome=outcome.value, split_by="amount",
-                      designer_amount=proposal.designer_cents if outcome == RulingOutcome.split else None)
+    outcome = (
+        RulingOutcome.refund
+        if proposal.designer_cents == 0
+        else RulingOutcome.pay_designer
+        if proposal.designer_cents >= amount
+        else RulingOutcome.split
+    )
+    return RulingForm(
+        formdata=None,
+        outcome=outcome.value,
+        split_by="amount",
+        designer_amount=proposal.designer_cents if outcome == RulingOutcome.split else None,
+    )
 
 
 class RulingRoutes:
@@ -88,11 +103,16 @@ class RulingRoutes:
 
     def ruling_context(self, dispute: Dispute, form: RulingForm | None, preview: dict | None) -> dict:
         draft = pending_draft(dispute) if dispute.is_active else None
-        return {"form": form or RulingForm(formdata=None), "preview": preview, "draft": draft,
-                "sent_back": rulings.last_sent_back(dispute) if dispute.is_active and draft is None else None,
-                "send_back_form": SendBackForm(formdata=None), "canned": canned_reasonings(),
-                "second_agent_above": format_money(above_cents(), dispute.case.currency),
-                "second_agent_note": second_agent_note(reason_texts(draft.reasons, draft.currency)) if draft else ""}
+        return {
+            "form": form or RulingForm(formdata=None),
+            "preview": preview,
+            "draft": draft,
+            "sent_back": rulings.last_sent_back(dispute) if dispute.is_active and draft is None else None,
+            "send_back_form": SendBackForm(formdata=None),
+            "canned": canned_reasonings(),
+            "second_agent_above": format_money(above_cents(), dispute.case.currency),
+            "second_agent_note": second_agent_note(reason_texts(draft.reasons, draft.currency)) if draft else "",
+        }
 
     @expose("/<int:dispute_id>/rule", methods=["POST"])
     def rule(self, dispute_id: int):
@@ -107,17 +127,24 @@ class RulingRoutes:
         outcome = {}
 
         def decide():
-            outcome["result"] = rulings.submit_ruling(dispute, actor=current_user, outcome=form.outcome.data,
-                                                      reasoning=form.reasoning.data, **_split_of(form))
+            outcome["result"] = rulings.submit_ruling(
+                dispute, actor=current_user, outcome=form.outcome.data, reasoning=form.reasoning.data, **_split_of(form)
+            )
 
         back = url_for(".detail", dispute_id=dispute_id)
         # "Rule, then the next due dispute": decide and next, as in the other queues.
         following = self.and_next(dispute_id, asked=request.form.get("action") == "rule_next")
-        response = self.run_decision(decide, done=_("The ruling is recorded and the money moved."),
-                                     back=following or back, refused=back)
+        response = self.run_decision(
+            decide, done=_("The ruling is recorded and the money moved."), back=following or back, refused=back
+        )
         if isinstance(outcome.get("result"), RulingDraft):
-            flash(_("This ruling needs a second agent's approval, so it was saved as a draft for another agent. "
-                    "No money moved."), "info")
+            flash(
+                _(
+                    "This ruling needs a second agent's approval, so it was saved as a draft for another agent. "
+                    "No money moved."
+                ),
+                "info",
+            )
         return response
 
     @expose("/<int:dispute_id>/ruling-preview")
@@ -144,8 +171,11 @@ class RulingRoutes:
         if not FlaskForm().validate():
             flash(_("The form expired. Reload the page and try again."), "error")
             return redirect(back)
-        return self.run_decision(lambda: rulings.approve_draft(dispute, draft_id, actor=current_user),
-                                 done=_("You approved the ruling: it is recorded and the money moved."), back=back)
+        return self.run_decision(
+            lambda: rulings.approve_draft(dispute, draft_id, actor=current_user),
+            done=_("You approved the ruling: it is recorded and the money moved."),
+            back=back,
+        )
 
     @expose("/<int:dispute_id>/drafts/<int:draft_id>/send-back", methods=["POST"])
     def send_back_draft(self, dispute_id: int, draft_id: int):
@@ -155,9 +185,11 @@ class RulingRoutes:
         if not form.validate():
             flash(" ".join(_errors(form)), "error")
             return redirect(back)
-        return self.run_decision(lambda: rulings.send_back_draft(dispute, draft_id, actor=current_user,
-                                                                 note=form.note.data),
-                                 done=_("The draft went back to its author with your note."), back=back)
+        return self.run_decision(
+            lambda: rulings.send_back_draft(dispute, draft_id, actor=current_user, note=form.note.data),
+            done=_("The draft went back to its author with your note."),
+            back=back,
+        )
 
     @expose("/<int:dispute_id>/drafts/<int:draft_id>/withdraw", methods=["POST"])
     def withdraw_draft(self, dispute_id: int, draft_id: int):
@@ -166,5 +198,8 @@ class RulingRoutes:
         if not FlaskForm().validate():
             flash(_("The form expired. Reload the page and try again."), "error")
             return redirect(back)
-        return self.run_decision(lambda: rulings.withdraw_draft(dispute, draft_id, actor=current_user),
-                                 done=_("You withdrew your draft."), back=back)
+        return self.run_decision(
+            lambda: rulings.withdraw_draft(dispute, draft_id, actor=current_user),
+            done=_("You withdrew your draft."),
+            back=back,
+        )

@@ -1,4 +1,5 @@
 """The back office's search page: one box, results grouped by area (see backoffice.staff_search)."""
+
 from __future__ import annotations
 
 from flask import request

@@ -4,6 +4,7 @@ A plain blueprint (not an admin view) so that it is reachable before the factor 
 `guard_backoffice` sends every other /backoffice request here until the session holds the
 mark of a passed factor for this account and session version.
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -47,8 +48,11 @@ def _safe_next() -> str:
 
 
 def _limit():
-    return limiter.limit(lambda: current_app.config.get("RATELIMIT_STAFF_CODE", "5 per minute;20 per hour"),
-                         methods=["POST"], key_func=lambda: f"staff-code:{current_user.id}")
+    return limiter.limit(
+        lambda: current_app.config.get("RATELIMIT_STAFF_CODE", "5 per minute;20 per hour"),
+        methods=["POST"],
+        key_func=lambda: f"staff-code:{current_user.id}",
+    )
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -93,5 +97,6 @@ def enrol():
             second_factor.mark_session_passed(current_user)
             return render_template("backoffice/recovery_codes.html", codes=codes, next_url=_safe_next())
     uri = second_factor.provisioning_uri(current_user, secret)
-    return render_template("backoffice/enrol.html", form=form, secret=secret,
-                           qr_code=second_factor.qr_code_data_uri(uri))
+    return render_template(
+        "backoffice/enrol.html", form=form, secret=secret, qr_code=second_factor.qr_code_data_uri(uri)
+    )

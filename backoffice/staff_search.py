@@ -5,6 +5,7 @@ resolution agents find cases by reference; admins find everything. A message is 
 in a conversation a user reported (a report names one of its messages): other conversations
 stay private, and each search that shows reported messages is written in the audit log.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from moderation import permissions
 from moderation.audit import record_action
 
 PER_GROUP = 20
-SHORTEST = 2     # fewer characters match too much to be a search
+SHORTEST = 2  # fewer characters match too much to be a search
 LONGEST = 100
 
 
@@ -33,8 +34,8 @@ class Results:
 
     accounts: list[User] | None = None
     listings: list[Listing] | None = None
-    messages: list[tuple[Message, int]] | None = None      # (message, the report's violation id)
-    cases: list[tuple[Case, int | None]] | None = None    # (case, its latest dispute id)
+    messages: list[tuple[Message, int]] | None = None  # (message, the report's violation id)
+    cases: list[tuple[Case, int | None]] | None = None  # (case, its latest dispute id)
 
 
 def searchable_text(raw: str | None) -> str:
@@ -54,35 +55,65 @@ def search(text: str, *, viewer: User) -> Results:
         return results
     needle = text.lower()
     if permissions.can_moderate(viewer):
-        results.accounts = list(db.session.scalars(sa.select(User).where(sa.or_(
-            sa.func.lower(User.email).contains(needle, autoescape=True),
-            sa.func.lower(User.display_name).contains(needle, autoescape=True)))
-            .order_by(User.display_name, User.id).limit(PER_GROUP)))
-        results.listings = list(db.session.scalars(sa.select(Listing).options(joinedload(Listing.designer))
-            .where(sa.func.lower(Listing.title).contains(needle, autoescape=True))
-            .order_by(Listing.title, Listing.id).limit(PER_GROUP)))
+        results.accounts = list(
+            db.session.scalars(
+                sa.select(User)
+                .where(
+                    sa.or_(
+                        sa.func.lower(User.email).contains(needle, autoescape=True),
+                        sa.func.lower(User.display_name).contains(needle, autoescape=True),
+                    )
+                )
+                .order_by(User.display_name, User.id)
+                .limit(PER_GROUP)
+            )
+        )
+        results.listings = list(
+            db.session.scalars(
+                sa.select(Listing)
+                .options(joinedload(Listing.designer))
+                .where(sa.func.lower(Listing.title).contains(needle, autoescape=True))
+                .order_by(Listing.title, Listing.id)
+                .limit(PER_GROUP)
+            )
+        )
         results.messages = _reported_messages(needle)
     if may_search_cases(viewer):
-        latest_dispute = (sa.select(sa.func.max(Dispute.id)).where(Dispute.case_id == Case.id)
-                          .correlate(Case).scalar_subquery())
-        results.cases = [tuple(row) for row in db.session.execute(
-            sa.select(Case, latest_dispute).options(joinedload(Case.client), joinedload(Case.designer))
-            .where(Case.reference.contains(text.upper().replace(" ", ""), autoescape=True))
-            .order_by(Case.reference).limit(PER_GROUP))]
+        latest_dispute = (
+            sa.select(sa.func.max(Dispute.id)).where(Dispute.case_id == Case.id).correlate(Case).scalar_subquery()
+        )
+        results.cases = [
+            tuple(row)
+            for row in db.session.execute(
+                sa.select(Case, latest_dispute)
+                .options(joinedload(Case.client), joinedload(Case.designer))
+                .where(Case.reference.contains(text.upper().replace(" ", ""), autoescape=True))
+                .order_by(Case.reference)
+                .limit(PER_GROUP)
+            )
+        ]
     return results
 
 
 def _reported_messages(needle: str) -> list[tuple[Message, int]]:
     # A report of a message is a Violation with source_ref "message:<id>": its conversation is reported.
-    reported = (sa.select(Message.conversation_id, sa.func.min(Violation.id).label("violation_id"))
-                .join(Violation, Violation.source_ref == sa.literal("message:") + sa.cast(Message.id, sa.String))
-                .where(Violation.source == ViolationSource.report)
-                .group_by(Message.conversation_id).subquery())
-    return [tuple(row) for row in db.session.execute(
-        sa.select(Message, reported.c.violation_id)
-        .join(reported, Message.conversation_id == reported.c.conversation_id)
-        .where(sa.func.lower(Message.body).contains(needle, autoescape=True))
-        .order_by(Message.created_at.desc(), Message.id.desc()).limit(PER_GROUP)).unique()]
+    reported = (
+        sa.select(Message.conversation_id, sa.func.min(Violation.id).label("violation_id"))
+        .join(Violation, Violation.source_ref == sa.literal("message:") + sa.cast(Message.id, sa.String))
+        .where(Violation.source == ViolationSource.report)
+        .group_by(Message.conversation_id)
+        .subquery()
+    )
+    return [
+        tuple(row)
+        for row in db.session.execute(
+            sa.select(Message, reported.c.violation_id)
+            .join(reported, Message.conversation_id == reported.c.conversation_id)
+            .where(sa.func.lower(Message.body).contains(needle, autoescape=True))
+            .order_by(Message.created_at.desc(), Message.id.desc())
+            .limit(PER_GROUP)
+        ).unique()
+    ]
 
 
 def record_message_search(text: str, found: list[tuple[Message, int]], *, actor: User) -> None:
@@ -91,5 +122,9 @@ def record_message_search(text: str, found: list[tuple[Message, int]], *, actor:
     for message, violation_id in found:
         by_violation.setdefault(violation_id, []).append(message.id)
     for violation_id, message_ids in sorted(by_violation.items()):
-        record_action("violation.thread_searched", ("Violation", violation_id), actor=actor,
-                      after={"search": searchable_text(text), "messages": message_ids})
+        record_action(
+            "violation.thread_searched",
+            ("Violation", violation_id),
+            actor=actor,
+            after={"search": searchable_text(text), "messages": message_ids},
+        )

@@ -1,5 +1,6 @@
 """The support desk's queue (support staff): tickets waiting for an answer, due first, worked like the other
 queues (take, assign, next, answer and next), with canned answers in the requester's language."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -26,8 +27,15 @@ PER_PAGE = 30
 def queue_figures() -> list[dict]:
     """Dashboard: tickets waiting for an answer, and the longest wait."""
     size, oldest = operations.queue_size()
-    return [{"name": _("Support tickets to answer"), "size": size, "oldest": oldest,
-             "url": url_for("support_desk.index_view"), "roles": SupportDeskView.roles}]
+    return [
+        {
+            "name": _("Support tickets to answer"),
+            "size": size,
+            "oldest": oldest,
+            "url": url_for("support_desk.index_view"),
+            "roles": SupportDeskView.roles,
+        }
+    ]
 
 
 class SupportDeskView(WorkbenchRoutes, StaffBaseView):
@@ -42,45 +50,67 @@ class SupportDeskView(WorkbenchRoutes, StaffBaseView):
     def index_view(self):
         page = self.filtered_page(PER_PAGE)
         # The requesters of the page in one query (a signed-out visitor's ticket has none).
-        requesters = {u.id: u for u in db.session.scalars(
-            sa.select(User).where(User.id.in_({t.user_id for t in page.items if t.user_id})))}
-        return self.render("backoffice/support/index.html", page=page, topics=TOPIC_LABELS, requesters=requesters,
-                           claims=claims.active_claims(self.spec.kind, [t.id for t in page.items]),
-                           **self.workbench_context(page))
+        requesters = {
+            u.id: u
+            for u in db.session.scalars(
+                sa.select(User).where(User.id.in_({t.user_id for t in page.items if t.user_id}))
+            )
+        }
+        return self.render(
+            "backoffice/support/index.html",
+            page=page,
+            topics=TOPIC_LABELS,
+            requesters=requesters,
+            claims=claims.active_claims(self.spec.kind, [t.id for t in page.items]),
+            **self.workbench_context(page),
+        )
 
     @expose("/<int:ticket_id>")
     def detail(self, ticket_id: int):
         ticket = self._queue_item(ticket_id)
-        return self.render("backoffice/support/detail.html", ticket=ticket, topics=TOPIC_LABELS,
-                           claim=claims.active_claim(self.spec.kind, ticket.id),
-                           offers=macros.offers(macros.SUPPORT, ticket),
-                           note_text=macros.offered_text(macros.SUPPORT, ticket, request.args.get("macro", type=int)),
-                           answerable=ticket.status in (TicketStatus.open, TicketStatus.waiting),
-                           **self.item_workbench(ticket))
+        return self.render(
+            "backoffice/support/detail.html",
+            ticket=ticket,
+            topics=TOPIC_LABELS,
+            claim=claims.active_claim(self.spec.kind, ticket.id),
+            offers=macros.offers(macros.SUPPORT, ticket),
+            note_text=macros.offered_text(macros.SUPPORT, ticket, request.args.get("macro", type=int)),
+            answerable=ticket.status in (TicketStatus.open, TicketStatus.waiting),
+            **self.item_workbench(ticket),
+        )
 
     @expose("/<int:ticket_id>/answer", methods=["POST"])
     def answer(self, ticket_id: int):
         ticket = self._queue_item(ticket_id)
         solve = request.form.get("solve") == "1"
         return self.run_decision(
-            lambda: operations.answer_ticket(ticket, actor=current_user, text=request.form.get("text", ""),
-                                             solve=solve),
-            done=_("Your answer is sent; the ticket is solved.") if solve
+            lambda: operations.answer_ticket(
+                ticket, actor=current_user, text=request.form.get("text", ""), solve=solve
+            ),
+            done=_("Your answer is sent; the ticket is solved.")
+            if solve
             else _("Your answer is sent; the ticket waits on the user."),
-            back=self.and_next(ticket_id) or url_for(".index_view"), refused=url_for(".detail", ticket_id=ticket_id))
+            back=self.and_next(ticket_id) or url_for(".index_view"),
+            refused=url_for(".detail", ticket_id=ticket_id),
+        )
 
     @expose("/<int:ticket_id>/solve", methods=["POST"])
     def solve(self, ticket_id: int):
         ticket = self._queue_item(ticket_id)
-        return self.run_decision(lambda: operations.solve_ticket(ticket, actor=current_user),
-                                 done=_("The ticket is solved."),
-                                 back=self.and_next(ticket_id) or url_for(".index_view"),
-                                 refused=url_for(".detail", ticket_id=ticket_id))
+        return self.run_decision(
+            lambda: operations.solve_ticket(ticket, actor=current_user),
+            done=_("The ticket is solved."),
+            back=self.and_next(ticket_id) or url_for(".index_view"),
+            refused=url_for(".detail", ticket_id=ticket_id),
+        )
 
     @expose("/<int:ticket_id>/release", methods=["POST"])
     def release(self, ticket_id: int):
-        return self.run_decision(lambda: claims.release_item(self.spec.kind, ticket_id, actor=current_user),
-                                 done=_("You left this item."), back=url_for(".index_view"))
+        return self.run_decision(
+            lambda: claims.release_item(self.spec.kind, ticket_id, actor=current_user),
+            done=_("You left this item."),
+            back=url_for(".index_view"),
+        )
 
     @expose("/<int:ticket_id>/files/<public_id>")
     @serves_stored_files

@@ -1,4 +1,5 @@
 """Back-office base views: role checked in is_accessible, read-only unless a view says otherwise."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -44,19 +45,28 @@ PAYMENT_MISMATCH = "payment.mismatch"  # written by payments.reconciliation
 def payment_figures() -> list[dict]:
     """Dashboard: cases whose ledger and payment provider disagreed this week (audit log entries)."""
     week = datetime.now(timezone.utc) - timedelta(days=7)
-    size, oldest = db.session.execute(sa.select(sa.func.count(sa.distinct(AuditEntry.object_id)),
-                                                sa.func.min(AuditEntry.at))
-                                      .where(AuditEntry.action == PAYMENT_MISMATCH, AuditEntry.at >= week)).one()
-    return [{"name": _("Payments to check against the provider"), "size": size, "oldest": oldest,
-             "url": url_for("audit_log.index_view", action=PAYMENT_MISMATCH),
-             "roles": (StaffRole.admin,)}]
+    size, oldest = db.session.execute(
+        sa.select(sa.func.count(sa.distinct(AuditEntry.object_id)), sa.func.min(AuditEntry.at)).where(
+            AuditEntry.action == PAYMENT_MISMATCH, AuditEntry.at >= week
+        )
+    ).one()
+    return [
+        {
+            "name": _("Payments to check against the provider"),
+            "size": size,
+            "oldest": oldest,
+            "url": url_for("audit_log.index_view", action=PAYMENT_MISMATCH),
+            "roles": (StaffRole.admin,),
+        }
+    ]
 
 
 class StaffBaseView(StaffAccess, BaseView):
     """A custom back-office page (queues, decisions) guarded like the others."""
 
-    def run_decision(self, decide: Callable[[], object], *, done: str, back: str | Callable[[], str],
-                     refused: str | None = None):
+    def run_decision(
+        self, decide: Callable[[], object], *, done: str, back: str | Callable[[], str], refused: str | None = None
+    ):
         """Call one domain operation, commit, and go back to `back` saying what happened
         (`back` may be a function, asked after the decision: the next item of a queue).
 

@@ -1,6 +1,7 @@
 """Workbench routes shared by the queues: take an item, a lead's assignment, the next due item,
 and "decide and next". A view using them names its QueueSpec (`spec`) and its detail route's
 argument (`item_arg`)."""
+
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, request, url_for
@@ -32,24 +33,40 @@ class WorkbenchRoutes:
     def workbench_context(self, page) -> dict:
         """What a queue page shows besides its rows: filters, due times, workload, the staff to assign."""
         now = utcnow()
-        return {"filters": workbench.Filters.from_args(request.args, self.spec), "spec": self.spec,
-                "dues": {i.id: service_levels.due_of(self.spec.kind, getattr(i, self.spec.submitted.key), now)
-                         for i in page.items if getattr(i, self.spec.submitted.key) is not None},
-                "workload": claims.workload(self.spec.kind), "staff": workbench.queue_staff(self.spec),
-                "is_lead": permissions.can_lead(current_user), "duration": service_levels.duration_words,
-                "languages": current_app.config["LANGUAGES"]}
+        return {
+            "filters": workbench.Filters.from_args(request.args, self.spec),
+            "spec": self.spec,
+            "dues": {
+                i.id: service_levels.due_of(self.spec.kind, getattr(i, self.spec.submitted.key), now)
+                for i in page.items
+                if getattr(i, self.spec.submitted.key) is not None
+            },
+            "workload": claims.workload(self.spec.kind),
+            "staff": workbench.queue_staff(self.spec),
+            "is_lead": permissions.can_lead(current_user),
+            "duration": service_levels.duration_words,
+            "languages": current_app.config["LANGUAGES"],
+        }
 
     def filtered_page(self, per_page: int):
         filters = workbench.Filters.from_args(request.args, self.spec)
-        return workbench.page_of(workbench.items(self.spec, filters, actor=current_user), key=self.spec.model.id,
-                                 page=request.args.get("page", 1, type=page_number), per_page=per_page)
+        return workbench.page_of(
+            workbench.items(self.spec, filters, actor=current_user),
+            key=self.spec.model.id,
+            page=request.args.get("page", 1, type=page_number),
+            per_page=per_page,
+        )
 
     def item_workbench(self, item) -> dict:
         """What an item's page shows to work it: its due time, the lead's staff list."""
         since = getattr(item, self.spec.submitted.key) or utcnow()
-        return {"due": service_levels.due_of(self.spec.kind, since, utcnow()),
-                "is_lead": permissions.can_lead(current_user), "staff": workbench.queue_staff(self.spec),
-                "duration": service_levels.duration_words, "item_arg": self.item_arg}
+        return {
+            "due": service_levels.due_of(self.spec.kind, since, utcnow()),
+            "is_lead": permissions.can_lead(current_user),
+            "staff": workbench.queue_staff(self.spec),
+            "duration": service_levels.duration_words,
+            "item_arg": self.item_arg,
+        }
 
     def and_next(self, item_id: int, asked: bool | None = None) -> str | None:
         """`back` for a decision taken with "and next" (the form's and_next, or `asked`): the next due
@@ -71,8 +88,11 @@ class WorkbenchRoutes:
     @expose("/<int:item_id>/take", methods=["POST"])
     def take(self, item_id: int):
         item = self._queue_item(item_id)
-        return self.run_decision(lambda: claims.claim_item(self.spec.kind, item.id, actor=current_user),
-                                 done=_("You hold this item now."), back=self._detail_url(item_id))
+        return self.run_decision(
+            lambda: claims.claim_item(self.spec.kind, item.id, actor=current_user),
+            done=_("You hold this item now."),
+            back=self._detail_url(item_id),
+        )
 
     @expose("/<int:item_id>/assign", methods=["POST"])
     def assign(self, item_id: int):
@@ -82,10 +102,11 @@ class WorkbenchRoutes:
         if to is None:
             flash(_("Choose a staff member."), "error")
             return redirect(self._detail_url(item_id))
-        return self.run_decision(lambda: claims.assign_item(self.spec.kind, item, to=to, role=self.spec.role,
-                                                            actor=current_user),
-                                 done=_("%(name)s holds this item now.", name=to.display_name),
-                                 back=self._detail_url(item_id))
+        return self.run_decision(
+            lambda: claims.assign_item(self.spec.kind, item, to=to, role=self.spec.role, actor=current_user),
+            done=_("%(name)s holds this item now.", name=to.display_name),
+            back=self._detail_url(item_id),
+        )
 
     @expose("/next", methods=["POST"])
     def take_next(self):
@@ -98,5 +119,8 @@ class WorkbenchRoutes:
             commit()
             flash(_("Nothing else waits in this queue."), "info")
             return redirect(url_for(".index_view"))
-        return self.run_decision(lambda: claims.claim_item(self.spec.kind, item.id, actor=current_user),
-                                 done=_("You hold this item now."), back=self._detail_url(item.id))
+        return self.run_decision(
+            lambda: claims.claim_item(self.spec.kind, item.id, actor=current_user),
+            done=_("You hold this item now."),
+            back=self._detail_url(item.id),
+        )

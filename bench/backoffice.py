@@ -9,6 +9,7 @@ in a thread as an admin who passed the second factor, and prints requests per se
 percentiles of each page next to the bare endpoint of the same run. Prints figures; asserts nothing
 about time. Everything is removed at the end.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,8 +34,16 @@ SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 PASSWORD = "bench-password"
 AGENT = {"User-Agent": "occlusa-bench"}
 STAFF = 10
-OTHER_ACTIONS = ["profile.submitted", "listing.submitted", "verification.submitted", "violation.read",
-                 "verification.document_opened", "dispute.message", "case.auto_complete", "staff.roles_granted"]
+OTHER_ACTIONS = [
+    "profile.submitted",
+    "listing.submitted",
+    "verification.submitted",
+    "violation.read",
+    "verification.document_opened",
+    "dispute.message",
+    "case.auto_complete",
+    "staff.roles_granted",
+]
 
 
 def seed(items: int, audit: int) -> None:
@@ -60,58 +69,190 @@ def seed(items: int, audit: int) -> None:
     password = hash_password(PASSWORD)
     ago = [now - timedelta(minutes=rng.randint(1, 7 * 24 * 60)) for _ in range(items)]
     designers = range(1, items + 1)
-    db.session.execute(sa.insert(User), [
-        {"id": n, "email": f"user{n}@bench.local", "password_hash": password, "display_name": f"User {n}",
-         "is_client": n > items, "is_designer": n <= items, "email_confirmed_at": now}
-        for n in range(1, 2 * items + 1)])
-    db.session.execute(sa.insert(DesignerProfile), [
-        {"user_id": n, "real_name": f"Real {n}", "country": "FR", "tax_id": "X", "bio": "Bio", "skills": ["crowns"],
-         "software": ["exocad"], "state": "pending", "submitted_at": ago[n - 1], "rejection_reasons": []}
-        for n in designers])
-    db.session.execute(sa.insert(Listing), [
-        {"designer_id": n, "title": f"Zirconia crowns {n}", "category": "crowns", "subcategory": "anatomic_crown",
-         "description": "Anatomic zirconia crowns.", "software": ["exocad"], "revisions_included": 2,
-         "turnaround_days": 2, "unit": "unit", "min_quantity": 1, "state": "pending", "submitted_at": ago[n - 1],
-         "rejection_reasons": []} for n in designers])
-    db.session.execute(sa.insert(VerificationSubmission), [
-        {"designer_id": n, "nationality": "FR", "status": "submitted", "submitted_at": ago[n - 1],
-         "document_summary": [{"type": "passport", "sha256": "0" * 64}]} for n in designers])
-    db.session.execute(sa.insert(Violation), [
-        {"user_id": n, "source": "message", "text": "mail me at someone at example dot com",
-         "findings": [], "status": "open", "created_at": ago[n - 1]} for n in designers])
-    db.session.execute(sa.insert(Case), [
-        {"id": n, "reference": f"BN{n:08d}", "client_id": items + n, "designer_id": n, "listing_title": "Crowns",
-         "unit": CaseUnit.tooth,
-         "revisions_included": 2, "turnaround_days": 2, "quantity": 1, "unit_price_cents": 9000,
-         "amount_cents": 9000, "fee_cents": 900, "currency": "usd", "state": CaseState.disputed,
-         "accepted_at": ago[n - 1] - timedelta(days=10), "created_at": ago[n - 1] - timedelta(days=11)}
-        for n in designers])
-    db.session.execute(sa.insert(Dispute), [
-        {"case_id": n, "opened_by_id": items + n, "reason": "poor_quality", "client_statement": "Margins open.",
-         "answer_due_at": ago[n - 1] + timedelta(days=5), "previous_case_state": "delivered",
-         "state": rng.choice([DisputeState.open, DisputeState.awaiting_ruling]),
-         "opened_at": ago[n - 1]} for n in designers])
+    db.session.execute(
+        sa.insert(User),
+        [
+            {
+                "id": n,
+                "email": f"user{n}@bench.local",
+                "password_hash": password,
+                "display_name": f"User {n}",
+                "is_client": n > items,
+                "is_designer": n <= items,
+                "email_confirmed_at": now,
+            }
+            for n in range(1, 2 * items + 1)
+        ],
+    )
+    db.session.execute(
+        sa.insert(DesignerProfile),
+        [
+            {
+                "user_id": n,
+                "real_name": f"Real {n}",
+                "country": "FR",
+                "tax_id": "X",
+                "bio": "Bio",
+                "skills": ["crowns"],
+                "software": ["exocad"],
+                "state": "pending",
+                "submitted_at": ago[n - 1],
+                "rejection_reasons": [],
+            }
+            for n in designers
+        ],
+    )
+    db.session.execute(
+        sa.insert(Listing),
+        [
+            {
+                "designer_id": n,
+                "title": f"Zirconia crowns {n}",
+                "category": "crowns",
+                "subcategory": "anatomic_crown",
+                "description": "Anatomic zirconia crowns.",
+                "software": ["exocad"],
+                "revisions_included": 2,
+                "turnaround_days": 2,
+                "unit": "unit",
+                "min_quantity": 1,
+                "state": "pending",
+                "submitted_at": ago[n - 1],
+                "rejection_reasons": [],
+            }
+            for n in designers
+        ],
+    )
+    db.session.execute(
+        sa.insert(VerificationSubmission),
+        [
+            {
+                "designer_id": n,
+                "nationality": "FR",
+                "status": "submitted",
+                "submitted_at": ago[n - 1],
+                "document_summary": [{"type": "passport", "sha256": "0" * 64}],
+            }
+            for n in designers
+        ],
+    )
+    db.session.execute(
+        sa.insert(Violation),
+        [
+            {
+                "user_id": n,
+                "source": "message",
+                "text": "mail me at someone at example dot com",
+                "findings": [],
+                "status": "open",
+                "created_at": ago[n - 1],
+            }
+            for n in designers
+        ],
+    )
+    db.session.execute(
+        sa.insert(Case),
+        [
+            {
+                "id": n,
+                "reference": f"BN{n:08d}",
+                "client_id": items + n,
+                "designer_id": n,
+                "listing_title": "Crowns",
+                "unit": CaseUnit.tooth,
+                "revisions_included": 2,
+                "turnaround_days": 2,
+                "quantity": 1,
+                "unit_price_cents": 9000,
+                "amount_cents": 9000,
+                "fee_cents": 900,
+                "currency": "usd",
+                "state": CaseState.disputed,
+                "accepted_at": ago[n - 1] - timedelta(days=10),
+                "created_at": ago[n - 1] - timedelta(days=11),
+            }
+            for n in designers
+        ],
+    )
+    db.session.execute(
+        sa.insert(Dispute),
+        [
+            {
+                "case_id": n,
+                "opened_by_id": items + n,
+                "reason": "poor_quality",
+                "client_statement": "Margins open.",
+                "answer_due_at": ago[n - 1] + timedelta(days=5),
+                "previous_case_state": "delivered",
+                "state": rng.choice([DisputeState.open, DisputeState.awaiting_ruling]),
+                "opened_at": ago[n - 1],
+            }
+            for n in designers
+        ],
+    )
     # Support tickets: every other one from a signed-out visitor (no account), each with its first message.
-    db.session.execute(sa.insert(SupportTicket), [
-        {"id": n, "user_id": items + n if n % 2 else None, "email": f"user{items + n}@bench.local",
-         "signed_in": bool(n % 2), "locale": "en", "topic": "payments", "subject": f"Payout {n} not arrived",
-         "status": "open", "created_at": ago[n - 1], "waiting_since": ago[n - 1]} for n in designers])
-    db.session.execute(sa.insert(TicketMessage), [
-        {"ticket_id": n, "author_id": items + n if n % 2 else None, "from_staff": False,
-         "body": "My payout has not reached my bank.", "created_at": ago[n - 1]} for n in designers])
+    db.session.execute(
+        sa.insert(SupportTicket),
+        [
+            {
+                "id": n,
+                "user_id": items + n if n % 2 else None,
+                "email": f"user{items + n}@bench.local",
+                "signed_in": bool(n % 2),
+                "locale": "en",
+                "topic": "payments",
+                "subject": f"Payout {n} not arrived",
+                "status": "open",
+                "created_at": ago[n - 1],
+                "waiting_since": ago[n - 1],
+            }
+            for n in designers
+        ],
+    )
+    db.session.execute(
+        sa.insert(TicketMessage),
+        [
+            {
+                "ticket_id": n,
+                "author_id": items + n if n % 2 else None,
+                "from_staff": False,
+                "body": "My payout has not reached my bank.",
+                "created_at": ago[n - 1],
+            }
+            for n in designers
+        ],
+    )
     staff_ids = list(range(2 * items + 1, 2 * items + 1 + STAFF))
-    db.session.execute(sa.insert(User), [
-        {"id": n, "email": f"staff{n}@bench.local", "password_hash": password, "display_name": f"Staff {n}",
-         "is_client": False, "is_designer": False, "email_confirmed_at": now} for n in staff_ids])
+    db.session.execute(
+        sa.insert(User),
+        [
+            {
+                "id": n,
+                "email": f"staff{n}@bench.local",
+                "password_hash": password,
+                "display_name": f"Staff {n}",
+                "is_client": False,
+                "is_designer": False,
+                "email_confirmed_at": now,
+            }
+            for n in staff_ids
+        ],
+    )
     db.session.execute(sa.insert(StaffRoleGrant), [{"user_id": n, "role": StaffRole.admin} for n in staff_ids])
     rows = []
     for _ in range(audit):
         decision = rng.random() < 0.7
-        rows.append({"at": now - timedelta(minutes=rng.randint(1, 60 * 24 * 60)),
-                     "actor_id": rng.choice(staff_ids),
-                     "action": rng.choice(DECISION_ACTIONS if decision else OTHER_ACTIONS),
-                     "object_type": "Listing", "object_id": str(rng.randint(1, items)),
-                     "before": {"state": "pending"}, "after": {"state": "approved"}})
+        rows.append(
+            {
+                "at": now - timedelta(minutes=rng.randint(1, 60 * 24 * 60)),
+                "actor_id": rng.choice(staff_ids),
+                "action": rng.choice(DECISION_ACTIONS if decision else OTHER_ACTIONS),
+                "object_type": "Listing",
+                "object_id": str(rng.randint(1, items)),
+                "before": {"state": "pending"},
+                "after": {"state": "approved"},
+            }
+        )
     db.session.execute(sa.insert(AuditEntry), rows)
     enrol_known_secret(db.session.get(User, staff_ids[0]), SECRET, actor=None)
     db.session.commit()
@@ -147,33 +288,40 @@ def main() -> None:
         from app import create_app
         from extensions import db
 
-        app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.db'}", "MAIL_URL": None,
-                          "WTF_CSRF_ENABLED": False})
+        app = create_app(
+            {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.db'}", "MAIL_URL": None, "WTF_CSRF_ENABLED": False}
+        )
         app.add_url_rule("/bench/bare", "bench_bare", lambda: "ok")
         logging.getLogger("occlusa.access").setLevel(logging.WARNING)  # one line per request would drown the table
         with app.app_context():
             db.create_all()
             started = time.perf_counter()
             seed(args.items, args.audit)
-            print(f"seeded {args.items} waiting items per queue and {args.audit} audit entries "
-                  f"in {time.perf_counter() - started:.1f} s")
+            print(
+                f"seeded {args.items} waiting items per queue and {args.audit} audit entries "
+                f"in {time.perf_counter() - started:.1f} s"
+            )
         headers = staff_cookie(app, f"staff{2 * args.items + 1}@bench.local")
         WSGIRequestHandler.protocol_version = "HTTP/1.1"  # keep-alive
         WSGIRequestHandler.log_request = lambda *a, **k: None
         server = make_server("127.0.0.1", 0, app, threaded=True)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         port = server.server_port
-        paths = [("bare Flask endpoint", "/bench/bare"),
-                 ("profile reviews", "/backoffice/reviews/profiles/"),
-                 ("listing reviews", "/backoffice/reviews/listings/"),
-                 ("verifications", "/backoffice/verifications/"),
-                 ("violations", "/backoffice/violations/"),
-                 ("support desk", "/backoffice/support/"),
-                 ("disputes", "/backoffice/resolution/"),
-                 ("account page", "/backoffice/accounts/1"),  # a designer with an item in every queue
-                 ("figures", "/backoffice/figures/"),
-                 ("audit log", "/backoffice/audit-log/")]
-        print(f"{'page':<22}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}   ({args.requests} requests, {args.threads} threads)")
+        paths = [
+            ("bare Flask endpoint", "/bench/bare"),
+            ("profile reviews", "/backoffice/reviews/profiles/"),
+            ("listing reviews", "/backoffice/reviews/listings/"),
+            ("verifications", "/backoffice/verifications/"),
+            ("violations", "/backoffice/violations/"),
+            ("support desk", "/backoffice/support/"),
+            ("disputes", "/backoffice/resolution/"),
+            ("account page", "/backoffice/accounts/1"),  # a designer with an item in every queue
+            ("figures", "/backoffice/figures/"),
+            ("audit log", "/backoffice/audit-log/"),
+        ]
+        print(
+            f"{'page':<22}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}   ({args.requests} requests, {args.threads} threads)"
+        )
         baseline = None
         for label, path in paths:
             hammer(port, path, args.threads * 2, args.threads, headers)  # warm up

@@ -9,6 +9,7 @@ URL from a few client threads with keep-alive connections. Prints requests per s
 latency percentiles for: the bare endpoint (the yardstick), the first page of results, a
 full-text query, a filtered and sorted query, and a listing page. Everything is removed at the end.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,9 +27,34 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 sys.path.insert(0, str(ROOT))
 
-WORDS = ["zirconia", "crowns", "bridges", "anatomic", "implant", "abutment", "veneers", "aligners", "splint",
-         "guides", "monolithic", "layering", "contacts", "occlusion", "screw-retained", "full-arch", "dentures",
-         "wax-up", "smile", "models", "printing", "emax", "titanium", "passive", "fit", "margins"]
+WORDS = [
+    "zirconia",
+    "crowns",
+    "bridges",
+    "anatomic",
+    "implant",
+    "abutment",
+    "veneers",
+    "aligners",
+    "splint",
+    "guides",
+    "monolithic",
+    "layering",
+    "contacts",
+    "occlusion",
+    "screw-retained",
+    "full-arch",
+    "dentures",
+    "wax-up",
+    "smile",
+    "models",
+    "printing",
+    "emax",
+    "titanium",
+    "passive",
+    "fit",
+    "margins",
+]
 
 
 def seed(designers: int, listings: int) -> None:
@@ -47,19 +73,46 @@ def seed(designers: int, listings: int) -> None:
     now = utcnow()
     password = hash_password("bench-password")
     pairs = [(c, s) for c, (_l, subs) in taxonomy.CATEGORIES.items() for s in subs]
-    db.session.execute(sa.insert(User), [
-        {"id": n, "email": f"designer{n}@bench.local", "password_hash": password, "display_name": f"Designer {n}",
-         "is_client": False, "is_designer": True, "email_confirmed_at": now} for n in range(1, designers + 1)])
+    db.session.execute(
+        sa.insert(User),
+        [
+            {
+                "id": n,
+                "email": f"designer{n}@bench.local",
+                "password_hash": password,
+                "display_name": f"Designer {n}",
+                "is_client": False,
+                "is_designer": True,
+                "email_confirmed_at": now,
+            }
+            for n in range(1, designers + 1)
+        ],
+    )
     profiles = []
     for n in range(1, designers + 1):
         reviews = rng.choice([0, 0, 1, 3, 5, 8])
         stars = reviews * 5 if rng.random() < 0.2 else sum(rng.randint(3, 5) for _ in range(reviews))
         skills = rng.sample(WORDS, 3)
-        profiles.append({"user_id": n, "real_name": f"Real {n}", "country": "FR", "tax_id": "X", "bio": "Bio",
-                         "skills": skills, "software": ["exocad"], "state": "approved", "approved_at": now,
-                         "approved_snapshot": {"skills": skills, "bio": "Bio", "photo": None},
-                         "identity_verified": True, "payouts_ready": True, "unavailable": rng.random() < 0.1,
-                         "stars_total": stars, "review_count": reviews, "rejection_reasons": []})
+        profiles.append(
+            {
+                "user_id": n,
+                "real_name": f"Real {n}",
+                "country": "FR",
+                "tax_id": "X",
+                "bio": "Bio",
+                "skills": skills,
+                "software": ["exocad"],
+                "state": "approved",
+                "approved_at": now,
+                "approved_snapshot": {"skills": skills, "bio": "Bio", "photo": None},
+                "identity_verified": True,
+                "payouts_ready": True,
+                "unavailable": rng.random() < 0.1,
+                "stars_total": stars,
+                "review_count": reviews,
+                "rejection_reasons": [],
+            }
+        )
     db.session.execute(sa.insert(DesignerProfile), profiles)
     rows, tiers, entries = [], [], []
     for n in range(1, listings + 1):
@@ -70,28 +123,66 @@ def seed(designers: int, listings: int) -> None:
         price = rng.randint(7, 90) * 100
         days = rng.randint(1, 7)
         software = rng.sample(list(taxonomy.SOFTWARE), 2)
-        snapshot = {"title": title, "category": category, "subcategory": sub, "description": description,
-                    "software": software, "revisions_included": 2, "turnaround_days": days, "unit": "unit",
-                    "min_quantity": 1, "currency": "usd", "tiers": [[1, price]], "images": []}
-        rows.append({"id": n, "designer_id": designer, "title": title, "category": category, "subcategory": sub,
-                     "description": description, "software": software, "revisions_included": 2,
-                     "turnaround_days": days, "unit": "unit", "min_quantity": 1, "state": "approved",
-                     "approved_snapshot": snapshot, "approved_at": now, "rejection_reasons": []})
+        snapshot = {
+            "title": title,
+            "category": category,
+            "subcategory": sub,
+            "description": description,
+            "software": software,
+            "revisions_included": 2,
+            "turnaround_days": days,
+            "unit": "unit",
+            "min_quantity": 1,
+            "currency": "usd",
+            "tiers": [[1, price]],
+            "images": [],
+        }
+        rows.append(
+            {
+                "id": n,
+                "designer_id": designer,
+                "title": title,
+                "category": category,
+                "subcategory": sub,
+                "description": description,
+                "software": software,
+                "revisions_included": 2,
+                "turnaround_days": days,
+                "unit": "unit",
+                "min_quantity": 1,
+                "state": "approved",
+                "approved_snapshot": snapshot,
+                "approved_at": now,
+                "rejection_reasons": [],
+            }
+        )
         tiers.append({"listing_id": n, "min_quantity": 1, "unit_price_cents": price})
-        entries.append({"listing_id": n, "designer_id": designer, "title": title, "description": description,
-                        "skills": " ".join(profiles[designer - 1]["skills"]),
-                        "software_names": " ".join(taxonomy.software_names(software)),
-                        "software_codes": "|" + "|".join(software) + "|", "category": category, "subcategory": sub,
-                        "unit": "unit", "from_price_cents": price, "turnaround_days": days, "revisions_included": 2,
-                        "paused": False, "approved_at": now})
+        entries.append(
+            {
+                "listing_id": n,
+                "designer_id": designer,
+                "title": title,
+                "description": description,
+                "skills": " ".join(profiles[designer - 1]["skills"]),
+                "software_names": " ".join(taxonomy.software_names(software)),
+                "software_codes": "|" + "|".join(software) + "|",
+                "category": category,
+                "subcategory": sub,
+                "unit": "unit",
+                "from_price_cents": price,
+                "turnaround_days": days,
+                "revisions_included": 2,
+                "paused": False,
+                "approved_at": now,
+            }
+        )
     db.session.execute(sa.insert(Listing), rows)
     db.session.execute(sa.insert(PriceTier), tiers)
     db.session.execute(sa.insert(CatalogueEntry), entries)
     db.session.commit()
 
 
-def hammer(port: int, path: str, requests: int, threads: int,
-           headers: dict | None = None) -> tuple[float, list[float]]:
+def hammer(port: int, path: str, requests: int, threads: int, headers: dict | None = None) -> tuple[float, list[float]]:
     """Send `requests` GETs spread over `threads` keep-alive connections; (req/s, latencies)."""
     latencies: list[float] = []
     lock = threading.Lock()
@@ -144,18 +235,25 @@ def main() -> None:
             db.create_all()
             started = time.perf_counter()
             seed(args.designers, args.listings)
-            print(f"seeded {args.designers} designers and {args.listings} listings "
-                  f"in {time.perf_counter() - started:.1f} s")
+            print(
+                f"seeded {args.designers} designers and {args.listings} listings "
+                f"in {time.perf_counter() - started:.1f} s"
+            )
         WSGIRequestHandler.protocol_version = "HTTP/1.1"  # keep-alive
         WSGIRequestHandler.log_request = lambda *a, **k: None
         server = make_server("127.0.0.1", 0, app, threaded=True)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         port = server.server_port
-        paths = [("bare Flask endpoint", "/bench/bare"), ("search, first page", "/find"),
-                 ("search, full text", "/find?q=zirconia+crowns"),
-                 ("search, filters + sort", "/find?category=crowns&software=exocad&max_price=40&sort=price&page=2"),
-                 ("listing page", "/listings/4242")]
-        print(f"{'page':<26}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}   ({args.requests} requests, {args.threads} threads)")
+        paths = [
+            ("bare Flask endpoint", "/bench/bare"),
+            ("search, first page", "/find"),
+            ("search, full text", "/find?q=zirconia+crowns"),
+            ("search, filters + sort", "/find?category=crowns&software=exocad&max_price=40&sort=price&page=2"),
+            ("listing page", "/listings/4242"),
+        ]
+        print(
+            f"{'page':<26}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}   ({args.requests} requests, {args.threads} threads)"
+        )
         baseline = None
         for label, path in paths:
             hammer(port, path, args.threads * 5, args.threads)  # warm up

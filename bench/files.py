@@ -30,6 +30,7 @@ Files are made in a temporary folder (under bench/.out/ by default, on the repos
 the database in memory (/dev/shm), and both are removed at the end. BENCH_VERBOSE=1 prints
 every timed step as it ends.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -93,7 +94,7 @@ def make_source(path: Path, size: int) -> None:
     with open(path, "wb") as out:
         left = size
         while left:
-            left -= out.write(pattern[:min(left, len(pattern))])
+            left -= out.write(pattern[: min(left, len(pattern))])
 
 
 def timed(name: str, size: int, run, pid: int | str = "self") -> dict:
@@ -126,8 +127,15 @@ def build_app(work: Path, database: Path, storage_url: str, size: int):
     from app import create_app
     from extensions import db
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}", "STORAGE_URL": storage_url,
-                      "UPLOAD_LIMIT_BYTES": size + 1, "REDIS_URL": None, "TESTING": True})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+            "STORAGE_URL": storage_url,
+            "UPLOAD_LIMIT_BYTES": size + 1,
+            "REDIS_URL": None,
+            "TESTING": True,
+        }
+    )
     with app.app_context():
         db.create_all()
     return app
@@ -196,8 +204,7 @@ def one_round(size: int, work: Path, owner) -> list[dict]:
     return rows
 
 
-def run(size: int, work: Path, database: Path, storage_url: str | None, rounds: int,
-        server_name: str) -> list[dict]:
+def run(size: int, work: Path, database: Path, storage_url: str | None, rounds: int, server_name: str) -> list[dict]:
     """Each phase over `rounds`: its best time, and its ratios to the plain copy made just
     before it in the same round (the disk's speed drifts: writeback, neighbours)."""
     make_source(work / "source.bin", size)
@@ -209,8 +216,9 @@ def run(size: int, work: Path, database: Path, storage_url: str | None, rounds: 
     from models.types import utcnow
 
     with app.app_context():
-        owner = User(email=APP_USER, password_hash=hash_password(APP_PASSWORD), display_name="Bench",
-                     email_confirmed_at=utcnow())
+        owner = User(
+            email=APP_USER, password_hash=hash_password(APP_PASSWORD), display_name="Bench", email_confirmed_at=utcnow()
+        )
         db.session.add(owner)
         commit()
         for _ in blocks(work / "source.bin"):  # warm the page cache: no phase pays for the first read
@@ -228,7 +236,8 @@ def run(size: int, work: Path, database: Path, storage_url: str | None, rounds: 
                         kept = best.setdefault(row["name"], row)
                         best[row["name"]] = min(kept, row, key=lambda r: r["seconds"]) | {
                             "rss_mb": max(kept["rss_mb"], row["rss_mb"]),
-                            "ratios": kept["ratios"] + row["ratios"] if kept is not row else row["ratios"]}
+                            "ratios": kept["ratios"] + row["ratios"] if kept is not row else row["ratios"],
+                        }
         db.session.remove()
         db.engine.dispose()
     return list(best.values())
@@ -253,8 +262,17 @@ class AppServer:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
         self.name = server
-        self.command = [sys.executable, __file__, "--serve", server, str(self.port), str(database), storage_url,
-                        str(work / "instance"), str(size + 1)]
+        self.command = [
+            sys.executable,
+            __file__,
+            "--serve",
+            server,
+            str(self.port),
+            str(database),
+            storage_url,
+            str(work / "instance"),
+            str(size + 1),
+        ]
         self.cookie = ""
 
     def __enter__(self):
@@ -272,8 +290,12 @@ class AppServer:
             raise RuntimeError("the app server did not start")
         from urllib.parse import urlencode
 
-        answer = self.request("POST", "/account/login", urlencode({"email": APP_USER, "password": APP_PASSWORD}),
-                              {"Content-Type": "application/x-www-form-urlencoded"})
+        answer = self.request(
+            "POST",
+            "/account/login",
+            urlencode({"email": APP_USER, "password": APP_PASSWORD}),
+            {"Content-Type": "application/x-www-form-urlencoded"},
+        )
         self.cookie = answer.getheader("Set-Cookie", "").split(";")[0]
         answer.read()
         # gunicorn's master forks the worker that serves: its memory is the web process's.
@@ -300,8 +322,11 @@ class AppServer:
         client costs next to nothing, so the server is what is measured."""
         connection = self.connect()
         connection.putrequest("PUT", path)
-        for name, value in (("Cookie", self.cookie), ("Content-Type", "application/octet-stream"),
-                            ("Content-Length", str(length))):
+        for name, value in (
+            ("Cookie", self.cookie),
+            ("Content-Type", "application/octet-stream"),
+            ("Content-Length", str(length)),
+        ):
             connection.putheader(name, value)
         connection.endheaders()
         connection.sock.sendfile(data, offset, length)
@@ -318,15 +343,19 @@ def through_app(server: AppServer, size: int, work: Path) -> list[dict]:
     made = {}
 
     def upload():
-        answer = server.request("POST", "/files/uploads", json.dumps({"filename": "arch-app.bin", "size": size,
-                                                                      "kind": "design"}),
-                                {"Content-Type": "application/json"})
+        answer = server.request(
+            "POST",
+            "/files/uploads",
+            json.dumps({"filename": "arch-app.bin", "size": size, "kind": "design"}),
+            {"Content-Type": "application/json"},
+        )
         status = json.loads(answer.read())
         step = status["request_bytes"]
         with open(source, "rb") as data:
             for offset in range(0, size, step):  # bounded: one request per step of the file
-                answer = server.put_file_range(f"{status['url']}?offset={offset}", data, offset,
-                                               min(step, size - offset))
+                answer = server.put_file_range(
+                    f"{status['url']}?offset={offset}", data, offset, min(step, size - offset)
+                )
                 status = json.loads(answer.read())
                 if answer.status != 200:
                     raise RuntimeError(f"upload refused at {offset}: {status}")
@@ -347,8 +376,11 @@ def through_app(server: AppServer, size: int, work: Path) -> list[dict]:
             raise RuntimeError("the download came back short")
 
     rows = []
-    for name, phase, pid in (("app upload", upload, server.pid), ("app check job", check, "self"),
-                             ("app download", download, server.pid)):
+    for name, phase, pid in (
+        ("app upload", upload, server.pid),
+        ("app check job", check, "self"),
+        ("app download", download, server.pid),
+    ):
         rows.append(timed("plain copy", size, lambda: plain_copy(source, copy)))
         copy.unlink()
         rows.append(timed(name, size, phase, pid=pid))
@@ -368,9 +400,17 @@ def serve(server: str, port: int, database: str, storage_url: str, instance: str
     from files import uploads
 
     uploads.check_uploaded_file = lambda file_id: None
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}", "STORAGE_URL": storage_url,
-                      "UPLOAD_LIMIT_BYTES": limit, "REDIS_URL": None, "WTF_CSRF_ENABLED": False,
-                      "RATELIMIT_ENABLED": False, "SWEEP_EVERY_SECONDS": 0})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+            "STORAGE_URL": storage_url,
+            "UPLOAD_LIMIT_BYTES": limit,
+            "REDIS_URL": None,
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": False,
+            "SWEEP_EVERY_SECONDS": 0,
+        }
+    )
     if server == "werkzeug":
         from werkzeug.serving import make_server
 
@@ -380,8 +420,14 @@ def serve(server: str, port: int, database: str, storage_url: str, instance: str
 
     class Gunicorn(BaseApplication):
         def load_config(self):
-            for name, value in {"bind": f"127.0.0.1:{port}", "workers": 1, "worker_class": "gthread",
-                                "threads": 4, "timeout": 600, "accesslog": None}.items():
+            for name, value in {
+                "bind": f"127.0.0.1:{port}",
+                "workers": 1,
+                "worker_class": "gthread",
+                "threads": 4,
+                "timeout": 600,
+                "accesslog": None,
+            }.items():
                 self.cfg.set(name, value)
 
         def load(self):
@@ -393,25 +439,33 @@ def serve(server: str, port: int, database: str, storage_url: str, instance: str
 def report(results: list[dict], size: int, rounds: int, server: str) -> bool:
     baseline = results[0]["mb_s"]
     print(f"\n{size / 1e9:.2f} GB through storage + encryption (AES-256-GCM, 1 MiB chunks), {rounds} round(s).")
-    print("seconds, CPU s and MB/s: the best round. vs copy: the median over rounds of the time of the faster "
-          "plain copy just before or after the phase divided by the phase's (fastest copy of all: "
-          f"{results[0]['seconds']:.2f} s). RSS +MB: the worst round.")
+    print(
+        "seconds, CPU s and MB/s: the best round. vs copy: the median over rounds of the time of the faster "
+        "plain copy just before or after the phase divided by the phase's (fastest copy of all: "
+        f"{results[0]['seconds']:.2f} s). RSS +MB: the worst round."
+    )
     print(f"{'phase':<18}{'seconds':>9}{'CPU s':>8}{'MB/s':>8}{'vs copy':>9}{'RSS +MB':>9}")
     ok = True
     for row in results:
         ratio = statistics.median(row["ratios"])
         passed = row is results[0] or (ratio >= TARGET_RATIO and row["rss_mb"] < TARGET_RSS_MB)
         ok &= passed
-        print(f"{row['name']:<18}{row['seconds']:>9.2f}{row['cpu']:>8.2f}{row['mb_s']:>8.0f}{ratio:>9.2f}"
-              f"{row['rss_mb']:>9.1f}{'' if passed else '  below target'}")
+        print(
+            f"{row['name']:<18}{row['seconds']:>9.2f}{row['cpu']:>8.2f}{row['mb_s']:>8.0f}{ratio:>9.2f}"
+            f"{row['rss_mb']:>9.1f}{'' if passed else '  below target'}"
+        )
     by_name = {row["name"]: row for row in results}
     inline = by_name["app upload"]["seconds"] + by_name["app check job"]["seconds"]
-    print(f"through the app: served by {server}; the check job as a worker runs it (with Redis). Without "
-          f"Redis the last upload request runs it inline: upload + check {inline:.2f} s, "
-          f"{size / inline / 1e6:.0f} MB/s, {size / inline / 1e6 / baseline:.2f} of the copy (no target: "
-          f"SHA-256 alone runs at about the copy's speed)")
-    print(f"targets: ≥{TARGET_RATIO:.0%} of the plain copy's throughput, RSS growth < {TARGET_RSS_MB} MB: "
-          f"{'met' if ok else 'NOT met'}")
+    print(
+        f"through the app: served by {server}; the check job as a worker runs it (with Redis). Without "
+        f"Redis the last upload request runs it inline: upload + check {inline:.2f} s, "
+        f"{size / inline / 1e6:.0f} MB/s, {size / inline / 1e6 / baseline:.2f} of the copy (no target: "
+        f"SHA-256 alone runs at about the copy's speed)"
+    )
+    print(
+        f"targets: ≥{TARGET_RATIO:.0%} of the plain copy's throughput, RSS growth < {TARGET_RSS_MB} MB: "
+        f"{'met' if ok else 'NOT met'}"
+    )
     return ok
 
 
@@ -425,8 +479,12 @@ def main() -> int:
     parser.add_argument("--dir", type=Path, default=ROOT / "bench" / ".out")
     parser.add_argument("--storage-url", help="default: a folder inside the work folder")
     parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--server", choices=SERVERS, default=SERVERS[0],
-                        help="what serves the app in the through-the-app phases (default: gunicorn, as in production)")
+    parser.add_argument(
+        "--server",
+        choices=SERVERS,
+        default=SERVERS[0],
+        help="what serves the app in the through-the-app phases (default: gunicorn, as in production)",
+    )
     args = parser.parse_args()
     made_dir = not args.dir.exists()
     args.dir.mkdir(parents=True, exist_ok=True)
@@ -436,8 +494,12 @@ def main() -> int:
     rows = Path(tempfile.mkdtemp(prefix="occlusa-bench-", dir="/dev/shm" if os.path.isdir("/dev/shm") else None))
     size = args.size_mb * BLOCK
     try:
-        ok = report(run(size, work, rows / "bench.db", args.storage_url, args.rounds, args.server), size,
-                    args.rounds, args.server)
+        ok = report(
+            run(size, work, rows / "bench.db", args.storage_url, args.rounds, args.server),
+            size,
+            args.rounds,
+            args.server,
+        )
     finally:
         shutil.rmtree(work, ignore_errors=True)
         shutil.rmtree(rows, ignore_errors=True)

@@ -9,6 +9,7 @@ paragraph, same fonts) as the baseline of the same run; prints documents per sec
 --write, also writes one invoice, commission invoice and credit note in each language to DIR
 (to render with pdftoppm and look at). Needs no database. Prints figures; asserts nothing.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,34 +32,114 @@ def samples():
     from models.payments import Invoice, InvoiceKind
 
     closed = datetime(2026, 12, 4, 15, 30, tzinfo=timezone.utc)
-    case = Case(reference="C-7Q4K2M", listing_title="Zirconia crowns, full contour", quantity=3,
-                unit=CaseUnit.tooth, closed_at=closed)
-    designer = {"name": "Élodie Marchand Design SARL", "address": ["18 avenue Jean Médecin", "Bâtiment B"],
-                "postal_code": "06000", "city": "Nice", "country": "FR", "vat_number": "FR65912345675",
-                "tax_id": "SIRET 912 345 675 00018", "email": "elodie@example.com"}
-    client = {"name": "Laboratoire Dentaire Lumière", "address": ["4 rue de la République"], "postal_code": "69002",
-              "city": "Lyon", "country": "FR", "vat_number": "FR19812345676", "tax_id": "",
-              "email": "compta@lumiere.example", "client_case_id": "LAB-2026-0412"}
-    platform = {"name": "Occlusa SAS", "address": ["12 rue des Dentellières", "75002 Paris"], "country": "FR",
-                "vat_number": "FR65912345675", "tax_id": "", "email": "billing@occlusa.local"}
-    service = Invoice(kind=InvoiceKind.service, display_number="D12-00042", issuer=designer, recipient=client,
-                      lines=[{"key": "design", "params": {"title": case.listing_title, "quantity": 3, "unit": "tooth"},
-                              "quantity": 3, "unit_cents": 5000, "amount_cents": 15000, "description": ""}],
-                      subtotal_cents=15000, vat_cents=3000, total_cents=18000, vat_rule="domestic", vat_rate_bp=2000,
-                      currency="eur", created_at=closed)
+    case = Case(
+        reference="C-7Q4K2M",
+        listing_title="Zirconia crowns, full contour",
+        quantity=3,
+        unit=CaseUnit.tooth,
+        closed_at=closed,
+    )
+    designer = {
+        "name": "Élodie Marchand Design SARL",
+        "address": ["18 avenue Jean Médecin", "Bâtiment B"],
+        "postal_code": "06000",
+        "city": "Nice",
+        "country": "FR",
+        "vat_number": "FR65912345675",
+        "tax_id": "SIRET 912 345 675 00018",
+        "email": "elodie@example.com",
+    }
+    client = {
+        "name": "Laboratoire Dentaire Lumière",
+        "address": ["4 rue de la République"],
+        "postal_code": "69002",
+        "city": "Lyon",
+        "country": "FR",
+        "vat_number": "FR19812345676",
+        "tax_id": "",
+        "email": "compta@lumiere.example",
+        "client_case_id": "LAB-2026-0412",
+    }
+    platform = {
+        "name": "Occlusa SAS",
+        "address": ["12 rue des Dentellières", "75002 Paris"],
+        "country": "FR",
+        "vat_number": "FR65912345675",
+        "tax_id": "",
+        "email": "billing@occlusa.local",
+    }
+    service = Invoice(
+        kind=InvoiceKind.service,
+        display_number="D12-00042",
+        issuer=designer,
+        recipient=client,
+        lines=[
+            {
+                "key": "design",
+                "params": {"title": case.listing_title, "quantity": 3, "unit": "tooth"},
+                "quantity": 3,
+                "unit_cents": 5000,
+                "amount_cents": 15000,
+                "description": "",
+            }
+        ],
+        subtotal_cents=15000,
+        vat_cents=3000,
+        total_cents=18000,
+        vat_rule="domestic",
+        vat_rate_bp=2000,
+        currency="eur",
+        created_at=closed,
+    )
     service.case = case
-    commission = Invoice(kind=InvoiceKind.commission, display_number="OCC-000318", issuer=platform,
-                         recipient={**designer, "country": "BE", "vat_number": "BE0567812363"},
-                         lines=[{"key": "commission", "params": {"reference": case.reference}, "quantity": 1,
-                                 "unit_cents": 1620, "amount_cents": 1620, "description": ""}],
-                         subtotal_cents=1620, vat_cents=0, total_cents=1620, vat_rule="reverse_charge",
-                         vat_rate_bp=0, currency="eur", created_at=closed)
+    commission = Invoice(
+        kind=InvoiceKind.commission,
+        display_number="OCC-000318",
+        issuer=platform,
+        recipient={**designer, "country": "BE", "vat_number": "BE0567812363"},
+        lines=[
+            {
+                "key": "commission",
+                "params": {"reference": case.reference},
+                "quantity": 1,
+                "unit_cents": 1620,
+                "amount_cents": 1620,
+                "description": "",
+            }
+        ],
+        subtotal_cents=1620,
+        vat_cents=0,
+        total_cents=1620,
+        vat_rule="reverse_charge",
+        vat_rate_bp=0,
+        currency="eur",
+        created_at=closed,
+    )
     commission.case = case
-    credit = Invoice(kind=InvoiceKind.service, display_number="D12-00043", issuer=designer, recipient=client,
-                     lines=[{"key": "refund", "params": {"number": "D12-00042", "reason": "resolution"},
-                             "quantity": 1, "unit_cents": 5000, "amount_cents": 5000, "description": ""}],
-                     subtotal_cents=5000, vat_cents=1000, total_cents=6000, vat_rule="domestic", vat_rate_bp=2000,
-                     currency="eur", created_at=closed, corrects_id=1)
+    credit = Invoice(
+        kind=InvoiceKind.service,
+        display_number="D12-00043",
+        issuer=designer,
+        recipient=client,
+        lines=[
+            {
+                "key": "refund",
+                "params": {"number": "D12-00042", "reason": "resolution"},
+                "quantity": 1,
+                "unit_cents": 5000,
+                "amount_cents": 5000,
+                "description": "",
+            }
+        ],
+        subtotal_cents=5000,
+        vat_cents=1000,
+        total_cents=6000,
+        vat_rule="domestic",
+        vat_rate_bp=2000,
+        currency="eur",
+        created_at=closed,
+        corrects_id=1,
+    )
     credit.case, credit.corrects = case, service
     return {"invoice": service, "commission": commission, "credit-note": credit}
 
@@ -72,7 +153,8 @@ def baseline_pdf() -> bytes:
 
     buffer = io.BytesIO()
     SimpleDocTemplate(buffer, pagesize=A4).build(
-        [Paragraph("Invoice D12-00042 · 180,00 €", ParagraphStyle("p", fontName=_fonts()[0]))])
+        [Paragraph("Invoice D12-00042 · 180,00 €", ParagraphStyle("p", fontName=_fonts()[0]))]
+    )
     return buffer.getvalue()
 
 
@@ -109,10 +191,13 @@ def main() -> None:
         print(f"baseline (one-paragraph ReportLab page): {base:8.1f} PDFs/s")
         for locale in ("en", "fr"):
             for name, invoice in documents.items():
-                per_second = rate(lambda invoice=invoice, locale=locale: render_invoice_pdf(invoice, locale=locale),
-                                  args.seconds)
-                print(f"{name:12s} {locale}: {per_second:8.1f} PDFs/s per core  "
-                      f"({per_second / base:.2f} × baseline; issue #21 asks ≥ 30)")
+                per_second = rate(
+                    lambda invoice=invoice, locale=locale: render_invoice_pdf(invoice, locale=locale), args.seconds
+                )
+                print(
+                    f"{name:12s} {locale}: {per_second:8.1f} PDFs/s per core  "
+                    f"({per_second / base:.2f} × baseline; issue #21 asks ≥ 30)"
+                )
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ streaming read of the file in 1 MiB pieces (the baseline), then the check; the p
 resident memory (VmHWM) after each is reported, and the check's growth over the
 baseline. Target: growth under 128 MB for any file. Files are removed at the end.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -65,8 +66,14 @@ def _measure(path: Path, through_store: bool) -> dict:
     baseline = _peak_mb()
     started = time.perf_counter()
     found = check()
-    return {"baseline_mb": baseline, "peak_mb": _peak_mb(), "seconds": time.perf_counter() - started,
-            "triangles": found["triangles"], "open_edges": found["open_edges"], "warnings": found["warnings"]}
+    return {
+        "baseline_mb": baseline,
+        "peak_mb": _peak_mb(),
+        "seconds": time.perf_counter() - started,
+        "triangles": found["triangles"],
+        "open_edges": found["open_edges"],
+        "warnings": found["warnings"],
+    }
 
 
 def _store_in_app(path: Path):
@@ -78,9 +85,15 @@ def _store_in_app(path: Path):
     from tests.factories import make_user
 
     folder = path.parent
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.db'}",
-                      "STORAGE_URL": f"file://{folder / 'storage'}", "REDIS_URL": None,
-                      "MAIL_OUTBOX": str(folder / "outbox")})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.db'}",
+            "STORAGE_URL": f"file://{folder / 'storage'}",
+            "REDIS_URL": None,
+            "MAIL_OUTBOX": str(folder / "outbox"),
+        }
+    )
     context = app.test_request_context()
     context.push()
     db.create_all()
@@ -110,21 +123,28 @@ def main() -> int:
     failed = False
     with tempfile.TemporaryDirectory(prefix="occlusa-bench-mesh-", dir=args.dir) as folder:
         os.environ["INSTANCE_PATH"] = folder
-        cases = [("binary STL", "binary.stl", args.binary_mb, False, False),
-                 ("ASCII STL", "ascii.stl", args.ascii_mb, True, False),
-                 ("form post (store_file)", "posted.stl", args.form_mb, False, True)]
+        cases = [
+            ("binary STL", "binary.stl", args.binary_mb, False, False),
+            ("ASCII STL", "ascii.stl", args.ascii_mb, True, False),
+            ("form post (store_file)", "posted.stl", args.form_mb, False, True),
+        ]
         for label, name, megabytes, ascii, store in cases:
             path = Path(folder) / name
             size = _write(path, megabytes, ascii)
             command = [sys.executable, __file__, "--measure", str(path)] + (["--store"] if store else [])
-            result = json.loads(subprocess.run(command, check=True, capture_output=True, text=True,
-                                               env={**os.environ, "INSTANCE_PATH": folder}).stdout)
+            result = json.loads(
+                subprocess.run(
+                    command, check=True, capture_output=True, text=True, env={**os.environ, "INSTANCE_PATH": folder}
+                ).stdout
+            )
             growth = result["peak_mb"] - result["baseline_mb"]
             failed |= growth > LIMIT_MB
-            print(f"{label:24} {size / 1e6:8.1f} MB  {result['triangles']:>10} triangles  "
-                  f"plain read peak {result['baseline_mb']:7.1f} MB  check peak {result['peak_mb']:7.1f} MB  "
-                  f"(+{growth:.1f} MB, x{result['peak_mb'] / result['baseline_mb']:.2f})  "
-                  f"{result['seconds']:6.1f} s  open edges {result['open_edges']}  {result['warnings']}")
+            print(
+                f"{label:24} {size / 1e6:8.1f} MB  {result['triangles']:>10} triangles  "
+                f"plain read peak {result['baseline_mb']:7.1f} MB  check peak {result['peak_mb']:7.1f} MB  "
+                f"(+{growth:.1f} MB, x{result['peak_mb'] / result['baseline_mb']:.2f})  "
+                f"{result['seconds']:6.1f} s  open edges {result['open_edges']}  {result['warnings']}"
+            )
             path.unlink()
     print(f"target: growth under {LIMIT_MB} MB for every file — {'MISSED' if failed else 'met'}")
     return 1 if failed else 0

@@ -16,6 +16,7 @@ the same messages, and its ratio to the filter is printed.
 The process is pinned to one core and latencies are the CPU time of the calling thread, so
 other work on a shared machine does not inflate them; the wall-clock rate is printed too.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -56,15 +57,23 @@ MESSAGE_LENGTH = 300
 _BASELINE = (
     ("email", re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")),
     ("phone", re.compile(r"\+?\d[\d\s().-]{7,}\d")),
-    ("url", re.compile(r"https?://\S+|www\.\S+"
-                       r"|\b[\w-]+\.(?:com|net|org|io|fr|es|pt|it|de|br|eu)\b")),
+    (
+        "url",
+        re.compile(
+            r"https?://\S+|www\.\S+"
+            r"|\b[\w-]+\.(?:com|net|org|io|fr|es|pt|it|de|br|eu)\b"
+        ),
+    ),
 )
 
 
 def baseline(text: str, lang: str | None = None) -> list[Finding]:
     """What a first attempt looks like: an e-mail, a phone and a URL regex."""
-    return [Finding(kind, m.start(), m.end(), m.group(), kind)
-            for kind, pattern in _BASELINE for m in pattern.finditer(text)]
+    return [
+        Finding(kind, m.start(), m.end(), m.group(), kind)
+        for kind, pattern in _BASELINE
+        for m in pattern.finditer(text)
+    ]
 
 
 def ours(text: str, lang: str | None = None) -> list[Finding]:
@@ -75,8 +84,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--misses", action="store_true", help="list the examples we get wrong")
     parser.add_argument("--passes", type=int, default=3, help="timed passes over the messages")
-    parser.add_argument("--heldout", action="store_true",
-                        help="also score the held-out set (once, at the end of a piece of work)")
+    parser.add_argument(
+        "--heldout", action="store_true", help="also score the held-out set (once, at the end of a piece of work)"
+    )
     args = parser.parse_args()
 
     core = _pin_to_one_core()
@@ -84,15 +94,20 @@ def main() -> None:
     examples = load_corpus(CORPUS.glob("*.jsonl"))
 
     positives = sum(not e.is_clean for e in examples)
-    print(f"Corpus: {len(examples)} examples ({positives} with contact details, "
-          f"{len(examples) - positives} clean), languages "
-          f"{', '.join(sorted({e.lang for e in examples}))}")
+    print(
+        f"Corpus: {len(examples)} examples ({positives} with contact details, "
+        f"{len(examples) - positives} clean), languages "
+        f"{', '.join(sorted({e.lang for e in examples}))}"
+    )
     results = {"nlp": score(examples, ours), "baseline": score(examples, baseline)}
     _print_accuracy(results)
     _print_sources(examples)
     _print_tricks(results["nlp"])
-    _print_families("Recall families (tests/nlp/corpus/families.jsonl, tuned on)",
-                    [e for e in examples if e.trick.startswith("family-")], prefix="family-")
+    _print_families(
+        "Recall families (tests/nlp/corpus/families.jsonl, tuned on)",
+        [e for e in examples if e.trick.startswith("family-")],
+        prefix="family-",
+    )
     dental = [e for e in examples if e.source == "dental_talk"]
     refused = sum(bool(find_contacts(e.text, e.lang)) for e in dental)
     print(f"\nDental-talk section: {len(dental)} messages, {refused} refused")
@@ -106,10 +121,14 @@ def main() -> None:
 
     messages = _padded_messages(examples)
     mean_length = sum(len(m) for m, _ in messages) / len(messages)
-    print(f"\nCold start (fresh process): import nlp {import_seconds * 1000:.0f} ms, "
-          f"then first call {first_call_seconds * 1000:.1f} ms")
-    print(f"Speed: {len(messages)} messages of {mean_length:.0f} characters on average, "
-          f"{args.passes} passes, one core ({core})")
+    print(
+        f"\nCold start (fresh process): import nlp {import_seconds * 1000:.0f} ms, "
+        f"then first call {first_call_seconds * 1000:.1f} ms"
+    )
+    print(
+        f"Speed: {len(messages)} messages of {mean_length:.0f} characters on average, "
+        f"{args.passes} passes, one core ({core})"
+    )
     print(f"{'':10} {'msgs/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'wall msgs/s':>12}")
     rates = {}
     for name, detector in (("nlp", ours), ("baseline", baseline)):
@@ -128,6 +147,7 @@ def main() -> None:
 def _print_hostile(rate: float) -> None:
     """CPU time of each hostile message (tests/nlp/hostile.py) against a typical message."""
     from tests.nlp.hostile import CASES
+
     typical_ms = 1000 / rate
     print(f"\nHostile input (typical message {typical_ms:.3f} ms):")
     for name, text in CASES.items():
@@ -139,8 +159,9 @@ def _print_hostile(rate: float) -> None:
 
 def _cold_start() -> tuple[float, float]:
     """Seconds to import nlp, then for its first call, in a fresh interpreter on this core."""
-    out = subprocess.run([sys.executable, "-c", _COLD_START.format(root=str(ROOT))], check=True,
-                         capture_output=True, text=True, cwd=ROOT).stdout.split()
+    out = subprocess.run(
+        [sys.executable, "-c", _COLD_START.format(root=str(ROOT))], check=True, capture_output=True, text=True, cwd=ROOT
+    ).stdout.split()
     return float(out[0]), float(out[1])
 
 
@@ -190,8 +211,7 @@ def _print_accuracy(results: dict[str, Scores]) -> None:
     rows.append(("overall (per kind)", [r.overall for r in results.values()]))
     rows.append(("message stopped", [r.message for r in results.values()]))
     for label, tallies in rows:
-        print(f"{label:22}" + "".join(f"{t.precision:8.3f}{t.recall:8.3f}{t.f1:8.3f}"
-                                      for t in tallies))
+        print(f"{label:22}" + "".join(f"{t.precision:8.3f}{t.recall:8.3f}{t.f1:8.3f}" for t in tallies))
 
 
 def _print_sources(examples: list[Example]) -> None:
@@ -199,22 +219,24 @@ def _print_sources(examples: list[Example]) -> None:
     for part in ("hand", "holdout", "generated", "families", "dental_talk"):
         subset = [e for e in examples if e.source.startswith(part)]
         tally = score(subset, ours).overall
-        print(f"  {part:10} {len(subset):4} examples   P {tally.precision:.3f}   "
-              f"R {tally.recall:.3f}   F1 {tally.f1:.3f}")
+        print(
+            f"  {part:10} {len(subset):4} examples   P {tally.precision:.3f}   R {tally.recall:.3f}   F1 {tally.f1:.3f}"
+        )
 
 
 def _print_tricks(scores: Scores) -> None:
     print("\nRecall per disguise (examples with every expected kind found):")
     tricks = sorted(scores.trick_total)
     for i in range(0, len(tricks), 3):
-        print("  " + "   ".join(f"{t:<20} {scores.trick_found[t]:>3}/{scores.trick_total[t]:<3}"
-                                for t in tricks[i:i + 3]))
+        print(
+            "  "
+            + "   ".join(f"{t:<20} {scores.trick_found[t]:>3}/{scores.trick_total[t]:<3}" for t in tricks[i : i + 3])
+        )
 
 
 def _padded_messages(examples: list[Example]) -> list[tuple[str, str]]:
     """Each example followed by clean case talk of its language, to about 300 characters."""
-    filler = {lang: [e.text for e in examples if e.lang == lang and e.is_clean]
-              for lang in {e.lang for e in examples}}
+    filler = {lang: [e.text for e in examples if e.lang == lang and e.is_clean] for lang in {e.lang for e in examples}}
     messages = []
     for i, example in enumerate(examples):
         # (Darija and Russian examples have no clean talk of their own: English pads them)
@@ -222,7 +244,7 @@ def _padded_messages(examples: list[Example]) -> list[tuple[str, str]]:
         while len(text) < MESSAGE_LENGTH - 40:
             text += " " + pool[j % len(pool)]
             j += 7
-        messages.append((text[:MESSAGE_LENGTH + 60], example.lang))
+        messages.append((text[: MESSAGE_LENGTH + 60], example.lang))
     return messages
 
 
@@ -251,8 +273,7 @@ def _print_misses(scores: Scores) -> None:
     for example, findings in scores.misses:
         expected = [(kind, example.text[s:e]) for kind, s, e in example.expected]
         found = [(f.kind, f.text) for f in findings]
-        print(f"  [{example.lang}] {example.text!r}\n"
-              f"      expected {expected}\n      found    {found}")
+        print(f"  [{example.lang}] {example.text!r}\n      expected {expected}\n      found    {found}")
 
 
 if __name__ == "__main__":

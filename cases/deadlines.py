@@ -24,6 +24,7 @@ Every captured payment therefore leaves escrow by day 75, or by the ruling of a 
 opened at the latest on day 45. Each sweep re-checks the state under the case's row lock,
 so running it twice, or while a user acts on the same case, changes nothing twice.
 """
+
 from __future__ import annotations
 
 import logging
@@ -104,8 +105,10 @@ def expire_requests(now: datetime) -> int:
     """Requests not accepted by `accept_by`: expired, holds released."""
     from cases.process import expire_case
 
-    return _apply(sa.select(Case.id).where(Case.state == CaseState.requested, Case.accept_by <= now),
-                  lambda case: expire_case(case, now=now))
+    return _apply(
+        sa.select(Case.id).where(Case.state == CaseState.requested, Case.accept_by <= now),
+        lambda case: expire_case(case, now=now),
+    )
 
 
 def expire_if_due(case: Case, now: datetime) -> bool:
@@ -123,8 +126,10 @@ def auto_complete_delivered(now: datetime) -> int:
     """Delivered cases past `auto_complete_at`: completed, designer paid."""
     from cases.process import auto_complete_case
 
-    return _apply(sa.select(Case.id).where(Case.state == CaseState.delivered, Case.auto_complete_at <= now),
-                  lambda case: auto_complete_case(case, now=now))
+    return _apply(
+        sa.select(Case.id).where(Case.state == CaseState.delivered, Case.auto_complete_at <= now),
+        lambda case: auto_complete_case(case, now=now),
+    )
 
 
 def escalate_undelivered(now: datetime) -> int:
@@ -133,9 +138,10 @@ def escalate_undelivered(now: datetime) -> int:
     from disputes.operations import open_dispute  # the resolution centre builds on this package
 
     statement = f"Not delivered within {_days('UNDELIVERED_LIMIT_DAYS')} days of acceptance."
-    return _apply(sa.select(Case.id).where(Case.state == CaseState.in_progress,
-                                           Case.undelivered_limit_at <= now),
-                  lambda case: open_dispute(case, actor=None, reason="not_delivered", statement=statement, now=now))
+    return _apply(
+        sa.select(Case.id).where(Case.state == CaseState.in_progress, Case.undelivered_limit_at <= now),
+        lambda case: open_dispute(case, actor=None, reason="not_delivered", statement=statement, now=now),
+    )
 
 
 def remind_due_soon(now: datetime) -> int:

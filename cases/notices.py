@@ -4,6 +4,7 @@ The in-app notification rows are written in the transition's unit of work; mail 
 leave only after the commit (messaging.notify schedules them), so a refused or rolled-back
 action tells no one anything.
 """
+
 from __future__ import annotations
 
 from flask_babel import LazyString
@@ -77,10 +78,19 @@ def review_received(case: Case, subject) -> None:
 def due_soon(case: Case) -> None:
     """Remind the designer of the promised delivery (the client sees the countdown on the case)."""
     when = case.due_at
-    body = LazyString(lambda: _("Deliver by %(date)s UTC, as the listing's turnaround promised.",
-                                date=when.strftime("%Y-%m-%d %H:%M")))
-    notify(case.designer, "case_due_soon", title=_TITLES["case_due_soon"](case.reference, case.listing_title),
-           body=body, url=case_url(case), case_id=case.id)
+    body = LazyString(
+        lambda: _(
+            "Deliver by %(date)s UTC, as the listing's turnaround promised.", date=when.strftime("%Y-%m-%d %H:%M")
+        )
+    )
+    notify(
+        case.designer,
+        "case_due_soon",
+        title=_TITLES["case_due_soon"](case.reference, case.listing_title),
+        body=body,
+        url=case_url(case),
+        case_id=case.id,
+    )
 
 
 def _notify(user, notice: str, case: Case) -> None:
@@ -89,8 +99,14 @@ def _notify(user, notice: str, case: Case) -> None:
         money, as_designer = case_money(case), user.id == case.designer_id
         # Lazy: the amounts are written in the recipient's language, as notify renders the body.
         body = LazyString(lambda: " ".join(filter(None, (str(_BODIES[notice]), _money_line(money, as_designer)))))
-    notify(user, notice, title=_TITLES[notice](case.reference, case.listing_title),
-           body=body, url=case_url(case), case_id=case.id)
+    notify(
+        user,
+        notice,
+        title=_TITLES[notice](case.reference, case.listing_title),
+        body=body,
+        url=case_url(case),
+        case_id=case.id,
+    )
 
 
 def _money_line(money: CaseMoney, as_designer: bool) -> str | None:
@@ -98,10 +114,12 @@ def _money_line(money: CaseMoney, as_designer: bool) -> str | None:
     if not money.settled:
         return None
     if as_designer:
-        return _("You receive %(net)s: %(gross)s minus the platform fee of %(fee)s.",
-                 net=format_money(money.designer_net_cents, money.currency),
-                 gross=format_money(money.designer_gross_cents, money.currency),
-                 fee=format_money(money.fee_cents, money.currency))
+        return _(
+            "You receive %(net)s: %(gross)s minus the platform fee of %(fee)s.",
+            net=format_money(money.designer_net_cents, money.currency),
+            gross=format_money(money.designer_gross_cents, money.currency),
+            fee=format_money(money.fee_cents, money.currency),
+        )
     if money.refunded_cents:
         return _("%(amount)s was refunded to your card.", amount=format_money(money.refunded_cents, money.currency))
     return _("%(amount)s was paid to the designer.", amount=format_money(money.charged_cents, money.currency))

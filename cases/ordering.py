@@ -11,6 +11,7 @@ address, and the order is stored under it (unique): submitting the same page aga
 button, double click, a retried request) finds the order already placed instead of holding
 the card a second time.
 """
+
 from __future__ import annotations
 
 import re
@@ -93,11 +94,14 @@ def terms_of(listing) -> OrderTerms:
     public = listing.public or {}
     unit = public.get("unit", getattr(listing.unit, "value", listing.unit))
     return OrderTerms(
-        listing_id=listing.id, designer_id=listing.designer_id, title=public.get("title", listing.title),
+        listing_id=listing.id,
+        designer_id=listing.designer_id,
+        title=public.get("title", listing.title),
         unit=CaseUnit.arch if unit == "arch" else CaseUnit.tooth,
         revisions_included=int(public.get("revisions_included", listing.revisions_included)),
         turnaround_days=int(public.get("turnaround_days", listing.turnaround_days)),
-        currency=public.get("currency", listing.currency or "usd"))
+        currency=public.get("currency", listing.currency or "usd"),
+    )
 
 
 def quote(listing, quantity: int) -> tuple[int, int, int]:
@@ -109,9 +113,19 @@ def quote(listing, quantity: int) -> tuple[int, int, int]:
     return unit_price, amount, platform_fee(amount)
 
 
-def place_order(listing, *, actor: User, order_token: str, prescription: dict, instructions: str = "",
-                client_case_id: str = "", attachments: list[StoredFile] = (), payment_method: str | None = None,
-                accept_unavailable: bool = False, accept_duplicate: bool = False) -> tuple[CaseOrder, HoldResult]:
+def place_order(
+    listing,
+    *,
+    actor: User,
+    order_token: str,
+    prescription: dict,
+    instructions: str = "",
+    client_case_id: str = "",
+    attachments: list[StoredFile] = (),
+    payment_method: str | None = None,
+    accept_unavailable: bool = False,
+    accept_duplicate: bool = False,
+) -> tuple[CaseOrder, HoldResult]:
     """Check the order, hold its amount, and send the case when the hold is granted at once.
 
     `order_token` is the order page's one-time token: the order is stored under it, so the
@@ -135,39 +149,66 @@ def place_order(listing, *, actor: User, order_token: str, prescription: dict, i
         raise OrderAlreadyPlaced(placed)
     terms = terms_of(listing)
     if not accept_unavailable and not is_available(terms.designer_id):
-        raise DesignerUnavailable(_l("This designer is currently full, so your case may not be delivered on "
-                                     "time. Do you still want to send it?"))
+        raise DesignerUnavailable(
+            _l(
+                "This designer is currently full, so your case may not be delivered on "
+                "time. Do you still want to send it?"
+            )
+        )
     clean, quantity = validate_prescription(prescription, terms.unit)
     instructions = (instructions or "").strip()
     client_case_id = (client_case_id or "").strip()
     if len(client_case_id) > 64:
         raise DomainError(_l("Your case ID is at most 64 characters."), field="client_case_id")
-    screen_text({"instructions": instructions, "client_case_id": client_case_id}, author=actor,
-                source=ViolationSource.case_instructions, source_ref=f"listing:{listing.id}")
+    screen_text(
+        {"instructions": instructions, "client_case_id": client_case_id},
+        author=actor,
+        source=ViolationSource.case_instructions,
+        source_ref=f"listing:{listing.id}",
+    )
     for stored in attachments:
         if stored.owner_id != actor.id or stored.is_deleted:
             raise NotFound(_l("This file does not exist."))
     if client_case_id and not accept_duplicate:
         twin = _open_case_with_client_id(actor, client_case_id)
         if twin is not None:
-            raise DuplicateClientCaseId(_l("You already have an open case with the case ID %(id)s (%(ref)s). "
-                                           "Send this one as well?", id=client_case_id, ref=twin.reference),
-                                        field="client_case_id")
+            raise DuplicateClientCaseId(
+                _l(
+                    "You already have an open case with the case ID %(id)s (%(ref)s). Send this one as well?",
+                    id=client_case_id,
+                    ref=twin.reference,
+                ),
+                field="client_case_id",
+            )
     unit_price, amount, fee = quote(listing, quantity)
-    order = CaseOrder(token=order_token, client_id=actor.id, designer_id=terms.designer_id,
-                      listing_id=terms.listing_id, amount_cents=amount, currency=terms.currency, terms={
-                          "title": terms.title, "unit": terms.unit.value,
-                          "revisions_included": terms.revisions_included,
-                          "turnaround_days": terms.turnaround_days, "quantity": quantity,
-                          "unit_price_cents": unit_price, "fee_cents": fee, "prescription": clean,
-                          "instructions": instructions, "client_case_id": client_case_id or None,
-                          "attachments": [f.id for f in attachments]})
+    order = CaseOrder(
+        token=order_token,
+        client_id=actor.id,
+        designer_id=terms.designer_id,
+        listing_id=terms.listing_id,
+        amount_cents=amount,
+        currency=terms.currency,
+        terms={
+            "title": terms.title,
+            "unit": terms.unit.value,
+            "revisions_included": terms.revisions_included,
+            "turnaround_days": terms.turnaround_days,
+            "quantity": quantity,
+            "unit_price_cents": unit_price,
+            "fee_cents": fee,
+            "prescription": clean,
+            "instructions": instructions,
+            "client_case_id": client_case_id or None,
+            "attachments": [f.id for f in attachments],
+        },
+    )
     try:
         with db.session.begin_nested():  # the same page submitted at the same moment: one order wins
             db.session.add(order)
     except IntegrityError:
-        raise OrderAlreadyPlaced(db.session.scalar(sa.select(CaseOrder).where(CaseOrder.token == order_token))) \
-            from None
+        raise OrderAlreadyPlaced(
+            db.session.scalar(sa.select(CaseOrder).where(CaseOrder.token == order_token))
+        ) from None
     payment, hold = escrow.place_hold(order, payment_method=payment_method)
     if hold.status == HoldStatus.declined:
         raise DomainError(hold.decline_reason or _l("Your card was declined."), field="card")
@@ -177,9 +218,16 @@ def place_order(listing, *, actor: User, order_token: str, prescription: dict, i
 
 
 def _open_case_with_client_id(actor: User, client_case_id: str) -> Case | None:
-    return db.session.scalar(sa.select(Case).where(
-        Case.client_id == actor.id, sa.func.lower(Case.client_case_id) == client_case_id.lower(),
-        Case.state.in_(OPEN_STATES)).order_by(Case.id.desc()).limit(1))
+    return db.session.scalar(
+        sa.select(Case)
+        .where(
+            Case.client_id == actor.id,
+            sa.func.lower(Case.client_case_id) == client_case_id.lower(),
+            Case.state.in_(OPEN_STATES),
+        )
+        .order_by(Case.id.desc())
+        .limit(1)
+    )
 
 
 def confirm_order(order: CaseOrder, *, actor: User) -> Case:
@@ -188,8 +236,9 @@ def confirm_order(order: CaseOrder, *, actor: User) -> Case:
     Idempotent: an order already sent returns its case. Raises NotFound for someone else's
     order, DomainError when the payment was declined or is still unconfirmed.
     """
-    order = db.session.execute(sa.select(CaseOrder).where(CaseOrder.id == order.id).with_for_update()
-                               .execution_options(populate_existing=True)).scalar_one()
+    order = db.session.execute(
+        sa.select(CaseOrder).where(CaseOrder.id == order.id).with_for_update().execution_options(populate_existing=True)
+    ).scalar_one()
     if order.client_id != actor.id:
         raise NotFound(_l("This order does not exist."))
     if order.status == OrderStatus.sent:
@@ -208,12 +257,23 @@ def send_case(order: CaseOrder, *, actor: User) -> Case:
     if order.status == OrderStatus.sent:
         raise InvalidTransition(_l("This case was already sent."))
     t = order.terms
-    case = Case(client_id=order.client_id, designer_id=order.designer_id, listing_id=order.listing_id,
-                listing_title=t["title"], unit=CaseUnit(t["unit"]), revisions_included=t["revisions_included"],
-                turnaround_days=t["turnaround_days"], quantity=t["quantity"],
-                unit_price_cents=t["unit_price_cents"], amount_cents=order.amount_cents, fee_cents=t["fee_cents"],
-                currency=order.currency, prescription=t["prescription"], instructions=t["instructions"],
-                client_case_id=t["client_case_id"])
+    case = Case(
+        client_id=order.client_id,
+        designer_id=order.designer_id,
+        listing_id=order.listing_id,
+        listing_title=t["title"],
+        unit=CaseUnit(t["unit"]),
+        revisions_included=t["revisions_included"],
+        turnaround_days=t["turnaround_days"],
+        quantity=t["quantity"],
+        unit_price_cents=t["unit_price_cents"],
+        amount_cents=order.amount_cents,
+        fee_cents=t["fee_cents"],
+        currency=order.currency,
+        prescription=t["prescription"],
+        instructions=t["instructions"],
+        client_case_id=t["client_case_id"],
+    )
     case.client = db.session.get(User, order.client_id)
     case.designer = db.session.get(User, order.designer_id)
     apply_action(case, "send", actor=actor)

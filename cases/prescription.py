@@ -2,6 +2,7 @@
 design parameters. `validate_prescription` turns what the order form sent into a clean dict
 and the quantity it implies (teeth for a per-unit listing, arches for a per-arch one).
 """
+
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
@@ -61,8 +62,9 @@ def validate_prescription(raw: dict, unit: CaseUnit) -> tuple[dict, int]:
     for tooth, restoration in teeth_in.items():
         tooth = str(tooth).strip()
         if tooth not in TEETH:
-            raise DomainError(_l("%(tooth)s is not a tooth number (FDI: 11–18, 21–28, 31–38, 41–48).",
-                                 tooth=tooth), field="teeth")
+            raise DomainError(
+                _l("%(tooth)s is not a tooth number (FDI: 11–18, 21–28, 31–38, 41–48).", tooth=tooth), field="teeth"
+            )
         restoration = restoration or "crown"
         if restoration not in RESTORATIONS:
             raise DomainError(_l("Choose a restoration type for tooth %(tooth)s.", tooth=tooth), field="teeth")
@@ -86,8 +88,13 @@ def validate_prescription(raw: dict, unit: CaseUnit) -> tuple[dict, int]:
     shade = (raw.get("shade") or "").strip()
     if len(shade) > 20:
         raise DomainError(_l("A shade is at most 20 characters (for example A2 or 2M2)."), field="shade")
-    clean = {"teeth": dict(sorted(teeth.items())), "arches": arches, "material": material or None,
-             "shade": shade or None, "parameters": _parameters(raw.get("parameters") or {})}
+    clean = {
+        "teeth": dict(sorted(teeth.items())),
+        "arches": arches,
+        "material": material or None,
+        "shade": shade or None,
+        "parameters": _parameters(raw.get("parameters") or {}),
+    }
     return clean, quantity
 
 

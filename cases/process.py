@@ -9,6 +9,7 @@ under the lock and is refused with InvalidTransition; money never moves twice (t
 check under the lock, then unique idempotency keys on gateway calls and journals).
 Operations flush; the caller commits once.
 """
+
 from __future__ import annotations
 
 import logging
@@ -52,24 +53,24 @@ def _t(to: CaseState | None, by: str, money: str | None = None, notice: str | No
 
 # (state, action)                        → next state    who may                money effect    notification
 TRANSITIONS: dict[tuple[CaseState | None, str], Transition] = {
-    (None, "send"):                      _t(S.requested,   "client",              None,         "case_new"),
-    (S.requested, "accept"):             _t(S.in_progress, "designer",            "capture",    "case_accepted"),
-    (S.requested, "reject"):             _t(S.rejected,    "designer",            "release",    "case_rejected"),
-    (S.requested, "cancel"):             _t(S.cancelled,   "client platform",     "release",    "case_cancelled"),
-    (S.requested, "expire"):             _t(S.expired,     "platform",            "release",    "case_expired"),
-    (S.in_progress, "deliver"):          _t(S.delivered,   "designer",            None,         "case_delivered"),
-    (S.delivered, "deliver"):            _t(S.delivered,   "designer",            None,         "case_delivered"),
-    (S.delivered, "request_revision"):   _t(S.in_progress, "client",              None,         "case_revision"),
-    (S.in_progress, "grant_revisions"):  _t(S.in_progress, "designer",            None,         None),
-    (S.delivered, "grant_revisions"):    _t(S.delivered,   "designer",            None,         None),
-    (S.in_progress, "cancel_undelivered"): _t(S.cancelled, "client",              "refund",     "case_cancelled"),
-    (S.delivered, "complete"):           _t(S.completed,   "client",              "pay_out",    "case_completed"),
-    (S.delivered, "auto_complete"):      _t(S.completed,   "platform",            "pay_out",    "case_completed"),
-    (S.in_progress, "dispute"):          _t(S.disputed,    "client platform",     None,         "case_disputed"),
-    (S.delivered, "dispute"):            _t(S.disputed,    "client platform",     None,         "case_disputed"),
-    (S.disputed, "resolve"):             _t(S.resolved,    "staff",               "settle",     "case_resolved"),
-    (S.disputed, "settle"):              _t(S.resolved,    "client designer",     "settle",     "case_resolved"),
-    (S.disputed, "withdraw_dispute"):    _t(PREVIOUS,      "client",              None,         None),
+    (None, "send"): _t(S.requested, "client", None, "case_new"),
+    (S.requested, "accept"): _t(S.in_progress, "designer", "capture", "case_accepted"),
+    (S.requested, "reject"): _t(S.rejected, "designer", "release", "case_rejected"),
+    (S.requested, "cancel"): _t(S.cancelled, "client platform", "release", "case_cancelled"),
+    (S.requested, "expire"): _t(S.expired, "platform", "release", "case_expired"),
+    (S.in_progress, "deliver"): _t(S.delivered, "designer", None, "case_delivered"),
+    (S.delivered, "deliver"): _t(S.delivered, "designer", None, "case_delivered"),
+    (S.delivered, "request_revision"): _t(S.in_progress, "client", None, "case_revision"),
+    (S.in_progress, "grant_revisions"): _t(S.in_progress, "designer", None, None),
+    (S.delivered, "grant_revisions"): _t(S.delivered, "designer", None, None),
+    (S.in_progress, "cancel_undelivered"): _t(S.cancelled, "client", "refund", "case_cancelled"),
+    (S.delivered, "complete"): _t(S.completed, "client", "pay_out", "case_completed"),
+    (S.delivered, "auto_complete"): _t(S.completed, "platform", "pay_out", "case_completed"),
+    (S.in_progress, "dispute"): _t(S.disputed, "client platform", None, "case_disputed"),
+    (S.delivered, "dispute"): _t(S.disputed, "client platform", None, "case_disputed"),
+    (S.disputed, "resolve"): _t(S.resolved, "staff", "settle", "case_resolved"),
+    (S.disputed, "settle"): _t(S.resolved, "client designer", "settle", "case_resolved"),
+    (S.disputed, "withdraw_dispute"): _t(PREVIOUS, "client", None, None),
 }
 ACTIONS = sorted({action for _state, action in TRANSITIONS})
 CLOSED_STATES = (S.completed, S.cancelled, S.rejected, S.expired, S.resolved)
@@ -92,8 +93,11 @@ def allowed_actions(case: Case, actor: User | None, *, now: datetime | None = No
     """The actions this actor may take on the case now (the case page shows only these buttons)."""
     role = role_of(case, actor)
     now = now or utcnow()
-    return [action for (state, action), t in TRANSITIONS.items()
-            if state == case.state and role in t.by and _blocker(case, action, now) is None]
+    return [
+        action
+        for (state, action), t in TRANSITIONS.items()
+        if state == case.state and role in t.by and _blocker(case, action, now) is None
+    ]
 
 
 def apply_action(case: Case, action: str, *, actor: User | None, now: datetime | None = None, **params) -> Case:
@@ -115,8 +119,9 @@ def apply_action(case: Case, action: str, *, actor: User | None, now: datetime |
     if transition is None:
         if not any(a == action and role in t.by for (_s, a), t in TRANSITIONS.items()):
             raise PermissionDenied(_l("You cannot do this on this case."))
-        raise InvalidTransition(_l("This is no longer possible: the case is now “%(state)s”.",
-                                   state=STATE_LABELS[before]))
+        raise InvalidTransition(
+            _l("This is no longer possible: the case is now “%(state)s”.", state=STATE_LABELS[before])
+        )
     if role not in transition.by:
         raise PermissionDenied(_l("You cannot do this on this case."))
     blocker = _blocker(case, action, now)
@@ -137,15 +142,27 @@ def apply_action(case: Case, action: str, *, actor: User | None, now: datetime |
             from payments.invoices import render_case_invoices
 
             enqueue(render_case_invoices, case.id)  # after the commit, with the money it records
-    event = CaseEvent(case_id=case.id, actor_id=actor.id if actor else None, action=action,
-                      from_state=before.value if before else None, to_state=to.value, note=note,
-                      data=data, at=now)
+    event = CaseEvent(
+        case_id=case.id,
+        actor_id=actor.id if actor else None,
+        action=action,
+        from_state=before.value if before else None,
+        to_state=to.value,
+        note=note,
+        data=data,
+        at=now,
+    )
     db.session.add(event)
     db.session.flush()
     if role in (PLATFORM, STAFF):
-        record_action(f"case.{action}", case, actor=actor if role == STAFF else None,
-                      before={"state": before.value if before else None}, after={"state": to.value},
-                      reason=note)
+        record_action(
+            f"case.{action}",
+            case,
+            actor=actor if role == STAFF else None,
+            before={"state": before.value if before else None},
+            after={"state": to.value},
+            reason=note,
+        )
     log.info("case %s: %s by %s (%s → %s)", case.id, action, role, before, to.value)
     notices.announce(case, action, event, transition.notice, actor_role=role)
     return case
@@ -153,8 +170,9 @@ def apply_action(case: Case, action: str, *, actor: User | None, now: datetime |
 
 def _lock(case_id: int) -> Case:
     # populate_existing: a row changed by a racing transaction is read as committed, not as cached.
-    case = db.session.execute(sa.select(Case).where(Case.id == case_id).with_for_update()
-                              .execution_options(populate_existing=True)).scalar_one_or_none()
+    case = db.session.execute(
+        sa.select(Case).where(Case.id == case_id).with_for_update().execution_options(populate_existing=True)
+    ).scalar_one_or_none()
     if case is None:
         raise NotFound(_l("This case does not exist."))
     return case
@@ -166,23 +184,32 @@ def _blocker(case: Case, action: str, now: datetime):
         return _l("The request is still within its acceptance time.")
     # Checked here, not left to the sweep: a late sweep must not let a request be accepted.
     if action == "accept" and case.accept_by and now >= case.accept_by:
-        return _l("The time to accept this request has passed (%(date)s UTC): it expires and the client's card "
-                  "hold is released.", date=case.accept_by.strftime("%Y-%m-%d %H:%M"))
+        return _l(
+            "The time to accept this request has passed (%(date)s UTC): it expires and the client's card "
+            "hold is released.",
+            date=case.accept_by.strftime("%Y-%m-%d %H:%M"),
+        )
     if action == "auto_complete" and not (case.auto_complete_at and now >= case.auto_complete_at):
         return _l("The case does not complete automatically yet.")
     if action == "cancel_undelivered":
         if case.last_delivered_at is not None:
             return _l("The designer has delivered: complete the case, ask for a revision, or open a dispute.")
         if not (case.late_cancel_from and now >= case.late_cancel_from):
-            return _l("You can cancel an accepted case only if nothing is delivered %(days)d days after acceptance.",
-                      days=deadlines.delivery_grace_days())
+            return _l(
+                "You can cancel an accepted case only if nothing is delivered %(days)d days after acceptance.",
+                days=deadlines.delivery_grace_days(),
+            )
     if action == "request_revision":
         if case.revisions_left <= 0:
-            return _l("No revisions are left on this case. Ask the designer to grant one, complete the case, "
-                      "or open a dispute.")
+            return _l(
+                "No revisions are left on this case. Ask the designer to grant one, complete the case, "
+                "or open a dispute."
+            )
         if case.undelivered_limit_at and now >= case.undelivered_limit_at:
-            return _l("Revisions are closed on this case because its payment cannot stay in escrow longer. "
-                      "Complete the case or open a dispute.")
+            return _l(
+                "Revisions are closed on this case because its payment cannot stay in escrow longer. "
+                "Complete the case or open a dispute."
+            )
     return None
 
 
@@ -213,6 +240,7 @@ def _with_reason(required: bool):
         case.auto_complete_at = None
         case.due_reminder_at = None
         return reason or None, {}
+
     return fields
 
 
@@ -225,8 +253,11 @@ def _deliver(case: Case, now: datetime, *, note: str = "", files=(), **_params):
     case.deliveries.append(delivery)
     db.session.flush()
     for stored in files:
-        db.session.add(CaseFile(case_id=case.id, file_id=stored.id, role=CaseFileRole.delivery,
-                                delivery_id=delivery.id, added_at=now))
+        db.session.add(
+            CaseFile(
+                case_id=case.id, file_id=stored.id, role=CaseFileRole.delivery, delivery_id=delivery.id, added_at=now
+            )
+        )
     case.last_delivered_at = now
     case.due_reminder_at = None
     case.auto_complete_at = deadlines.auto_complete_at(case, now)
@@ -266,8 +297,12 @@ def _dispute(case: Case, now: datetime, *, reason: str = "", statement: str = ""
 
 def _state_before_dispute(case: Case) -> CaseState:
     """Where a withdrawn dispute returns the case: the state its last "dispute" event left."""
-    from_state = db.session.scalar(sa.select(CaseEvent.from_state).where(
-        CaseEvent.case_id == case.id, CaseEvent.action == "dispute").order_by(CaseEvent.id.desc()).limit(1))
+    from_state = db.session.scalar(
+        sa.select(CaseEvent.from_state)
+        .where(CaseEvent.case_id == case.id, CaseEvent.action == "dispute")
+        .order_by(CaseEvent.id.desc())
+        .limit(1)
+    )
     return CaseState(from_state)
 
 
@@ -286,11 +321,21 @@ def _resolve(case: Case, now: datetime, *, refund_cents: int, note: str = "", **
 
 
 _FIELDS = {
-    "send": _send, "accept": _accept, "reject": _with_reason(True), "cancel": _with_reason(False),
-    "expire": _with_reason(False), "cancel_undelivered": _with_reason(False), "deliver": _deliver,
-    "request_revision": _request_revision, "grant_revisions": _grant_revisions, "complete": _complete,
-    "auto_complete": _complete, "dispute": _dispute, "resolve": _resolve,
-    "settle": _resolve, "withdraw_dispute": _withdraw_dispute,
+    "send": _send,
+    "accept": _accept,
+    "reject": _with_reason(True),
+    "cancel": _with_reason(False),
+    "expire": _with_reason(False),
+    "cancel_undelivered": _with_reason(False),
+    "deliver": _deliver,
+    "request_revision": _request_revision,
+    "grant_revisions": _grant_revisions,
+    "complete": _complete,
+    "auto_complete": _complete,
+    "dispute": _dispute,
+    "resolve": _resolve,
+    "settle": _resolve,
+    "withdraw_dispute": _withdraw_dispute,
 }
 assert set(_FIELDS) == set(ACTIONS), "every action in TRANSITIONS needs its fields function"
 
@@ -330,7 +375,7 @@ def grant_revisions(case: Case, *, actor: User, count: int = 1, now: datetime | 
 
 
 def complete_case(case: Case, *, actor: User, now: datetime | None = None) -> Case:
-    """"Transaction complete": the designer is paid amount − fee. Raises as apply_action."""
+    """ "Transaction complete": the designer is paid amount − fee. Raises as apply_action."""
     return apply_action(case, "complete", actor=actor, now=now)
 
 
@@ -344,8 +389,9 @@ def expire_case(case: Case, *, now: datetime | None = None) -> Case:
     return apply_action(case, "expire", actor=None, reason="not accepted in time", now=now)
 
 
-def dispute_case(case: Case, *, actor: User | None, reason: str, statement: str = "",
-                 now: datetime | None = None) -> Case:
+def dispute_case(
+    case: Case, *, actor: User | None, reason: str, statement: str = "", now: datetime | None = None
+) -> Case:
     """Stop the transaction: nothing is paid out until the resolution centre rules.
     Opened by the client, or by the platform (actor None). Raises as apply_action."""
     return apply_action(case, "dispute", actor=actor, reason=reason, statement=statement, now=now)
@@ -375,9 +421,14 @@ def close_cases_of_suspended_account(user: User, *, actor: User | None, now: dat
     their holds released; cases in progress or delivered go to the resolution centre as
     disputes opened by the platform. Returns {"cancelled": n, "disputed": n}."""
     counts = {"cancelled": 0, "disputed": 0}
-    ids = db.session.scalars(sa.select(Case.id).where(
-        sa.or_(Case.client_id == user.id, Case.designer_id == user.id),
-        Case.state.in_((S.requested, S.in_progress, S.delivered))).order_by(Case.id)).all()
+    ids = db.session.scalars(
+        sa.select(Case.id)
+        .where(
+            sa.or_(Case.client_id == user.id, Case.designer_id == user.id),
+            Case.state.in_((S.requested, S.in_progress, S.delivered)),
+        )
+        .order_by(Case.id)
+    ).all()
     for case_id in ids:
         case = _lock(case_id)
         if case.state == S.requested:
@@ -386,9 +437,15 @@ def close_cases_of_suspended_account(user: User, *, actor: User | None, now: dat
         elif case.state in (S.in_progress, S.delivered):
             from disputes.operations import open_dispute  # the resolution centre builds on this module
 
-            open_dispute(case, actor=None, reason="party_suspended",
-                         statement=f"Account {user.id} was suspended.", now=now)
+            open_dispute(
+                case, actor=None, reason="party_suspended", statement=f"Account {user.id} was suspended.", now=now
+            )
             counts["disputed"] += 1
-        record_action("case.closed_for_suspension", case, actor=actor, after={"state": case.state.value},
-                      reason=f"account {user.id} suspended")
+        record_action(
+            "case.closed_for_suspension",
+            case,
+            actor=actor,
+            after={"state": case.state.value},
+            reason=f"account {user.id} suspended",
+        )
     return counts

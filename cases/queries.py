@@ -1,4 +1,5 @@
 """Reading cases for pages: My cases (per side, per state) and the counts on its tabs."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -25,16 +26,18 @@ def my_cases_page(user: User, *, side: str, state: str | None, page: int = 1):
     query = sa.select(Case).where(_side_filter(user, side))
     if state:
         query = query.where(Case.state == CaseState[state])
-    return db.paginate(query.order_by(Case.created_at.desc(), Case.id.desc()), page=max(page, 1),
-                       per_page=PER_PAGE, error_out=False)
+    return db.paginate(
+        query.order_by(Case.created_at.desc(), Case.id.desc()), page=max(page, 1), per_page=PER_PAGE, error_out=False
+    )
 
 
 def case_counts(user: User) -> dict[str, dict[str, int]]:
     """{"client": {"requested": n, ..., "all": n}, "designer": {...}, "team": {...}} for the tabs."""
     counts: dict[str, dict[str, int]] = {side: {"all": 0} for side in SIDES}
     for side in SIDES:
-        rows = db.session.execute(sa.select(Case.state, sa.func.count()).where(_side_filter(user, side))
-                                  .group_by(Case.state)).all()
+        rows = db.session.execute(
+            sa.select(Case.state, sa.func.count()).where(_side_filter(user, side)).group_by(Case.state)
+        ).all()
         for state, n in rows:
             counts[side][state.value] = n
             counts[side]["all"] += n

@@ -3,6 +3,7 @@
 Reviews are public on profiles, so their text goes through the contact filter like any
 other public text. A review of the designer adds to their reputation (the Pro badge).
 """
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -29,12 +30,17 @@ def review_by(case: Case, author: User) -> Review | None:
 
 
 def can_review(case: Case, user: User | None) -> bool:
-    return (user is not None and case.state in REVIEWABLE_STATES
-            and user.id in (case.client_id, case.designer_id) and review_by(case, user) is None)
+    return (
+        user is not None
+        and case.state in REVIEWABLE_STATES
+        and user.id in (case.client_id, case.designer_id)
+        and review_by(case, user) is None
+    )
 
 
-def post_review(case: Case, *, actor: User, stars: int, text: str = "",
-                sub_ratings: dict[str, int | None] | None = None) -> Review:
+def post_review(
+    case: Case, *, actor: User, stars: int, text: str = "", sub_ratings: dict[str, int | None] | None = None
+) -> Review:
     """Rate the other party of a completed case; the client may also rate the design's fit,
     margins/contacts, aesthetics and communication (SUB_RATINGS, each 1–5, optional).
 
@@ -64,8 +70,15 @@ def post_review(case: Case, *, actor: User, stars: int, text: str = "",
         if not isinstance(value, int) or not 1 <= value <= 5:
             raise DomainError(_l("Choose from 1 to 5 stars."), field=name)
     subject_id = case.designer_id if about_designer else case.client_id
-    review = Review(case_id=case.id, author_id=actor.id, subject_id=subject_id, about_designer=about_designer,
-                    stars=stars, text=text, **{f"{name}_stars": value for name, value in dental.items()})
+    review = Review(
+        case_id=case.id,
+        author_id=actor.id,
+        subject_id=subject_id,
+        about_designer=about_designer,
+        stars=stars,
+        text=text,
+        **{f"{name}_stars": value for name, value in dental.items()},
+    )
     db.session.add(review)
     db.session.flush()
     if about_designer:
@@ -97,15 +110,26 @@ def record_outcome(review: Review, *, actor: User, outcome: ClinicalOutcome, now
 
 def reviews_of(user_id: int, *, about_designer: bool = True, limit: int = 20) -> list[Review]:
     """The latest reviews about an account (designer profiles show these)."""
-    return list(db.session.scalars(sa.select(Review).where(Review.subject_id == user_id,
-                                                          Review.about_designer == about_designer)
-                                   .options(selectinload(Review.author))
-                                   .order_by(Review.created_at.desc()).limit(limit)))
+    return list(
+        db.session.scalars(
+            sa.select(Review)
+            .where(Review.subject_id == user_id, Review.about_designer == about_designer)
+            .options(selectinload(Review.author))
+            .order_by(Review.created_at.desc())
+            .limit(limit)
+        )
+    )
 
 
 def listing_reviews(listing_id: int, *, limit: int = 10) -> list[Review]:
     """The latest client reviews of cases ordered from one listing (its page shows them)."""
-    return list(db.session.scalars(sa.select(Review).join(Case, Case.id == Review.case_id)
-                                   .where(Case.listing_id == listing_id, Review.about_designer.is_(True))
-                                   .options(selectinload(Review.author))
-                                   .order_by(Review.created_at.desc()).limit(limit)))
+    return list(
+        db.session.scalars(
+            sa.select(Review)
+            .join(Case, Case.id == Review.case_id)
+            .where(Case.listing_id == listing_id, Review.about_designer.is_(True))
+            .options(selectinload(Review.author))
+            .order_by(Review.created_at.desc())
+            .limit(limit)
+        )
+    )

@@ -1,4 +1,5 @@
 """How case states read to people (the FAQ's names), and the badge each one wears."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l

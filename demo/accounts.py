@@ -1,4 +1,5 @@
 """Demo accounts, one per kind of user, all with the same password (README lists them)."""
+
 from __future__ import annotations
 
 from accounts.operations import find_by_email, grant_staff_roles
@@ -38,8 +39,15 @@ def seed_accounts() -> list[str]:
         user = find_by_email(email)
         if user is None:
             password_hash = password_hash or hash_password(DEMO_PASSWORD)
-            user = User(email=email, password_hash=password_hash, display_name=name, is_client=hires,
-                        is_designer=designs, email_confirmed_at=utcnow(), locale="en")
+            user = User(
+                email=email,
+                password_hash=password_hash,
+                display_name=name,
+                is_client=hires,
+                is_designer=designs,
+                email_confirmed_at=utcnow(),
+                locale="en",
+            )
             db.session.add(user)
             db.session.flush()
             accept_current_terms(user)  # as if they had ticked the box at sign-up

@@ -5,6 +5,7 @@ four cusps) and upper and lower arch scans for the cases' attachments (a ridge o
 along a U), so the viewer, its toggles, the measuring tool and the mesh checks show something
 that looks like the real thing.
 """
+
 from __future__ import annotations
 
 import struct
@@ -14,17 +15,17 @@ import numpy as np
 
 def crown_stl(rings: int = 24, segments: int = 40) -> bytes:
     """A watertight crown-like mesh as binary STL (about 1,900 triangles)."""
-    theta = np.linspace(0, np.pi, rings + 1)            # from the occlusal top to the base
+    theta = np.linspace(0, np.pi, rings + 1)  # from the occlusal top to the base
     phi = np.linspace(0, 2 * np.pi, segments, endpoint=False)
     t, p = np.meshgrid(theta, phi, indexing="ij")
     # four cusps on the occlusal third, a flat-ish fissure between them
-    cusps = 1 + 0.18 * np.cos(2 * p) ** 2 * np.exp(-((t - 0.45) / 0.35) ** 2)
+    cusps = 1 + 0.18 * np.cos(2 * p) ** 2 * np.exp(-(((t - 0.45) / 0.35) ** 2))
     x = 5.0 * np.sin(t) * np.cos(p) * cusps
     y = 4.5 * np.sin(t) * np.sin(p) * cusps
     z = 4.0 * np.cos(t) * (0.85 + 0.15 * np.cos(4 * p) * np.sin(t))
     vertices = np.stack([x, y, z], axis=-1)
     top, bottom = vertices[0, 0], vertices[-1, 0]
-    rows = vertices[1:-1]                                 # the rings between the two poles
+    rows = vertices[1:-1]  # the rings between the two poles
     triangles = []
     for s in range(segments):
         n = (s + 1) % segments
@@ -49,8 +50,11 @@ def arch_stl(upper: bool, steps: int = 160, around: int = 24) -> bytes:
     across = np.stack([-tangent[:, 1], tangent[:, 0], np.zeros_like(s)], axis=-1)  # buccal-lingual
     height = 4 + 2.5 * np.abs(np.sin(7 * np.pi * (s + 1.25) / 2.5))  # fourteen bumps: a tooth each
     a = np.linspace(0, 2 * np.pi, around, endpoint=False)
-    rings = (centre[:, None, :] + across[:, None, :] * (4.5 * np.cos(a))[None, :, None]
-             + np.array([0, 0, 1.0])[None, None, :] * (height[:, None] * np.maximum(np.sin(a), -0.3))[:, :, None])
+    rings = (
+        centre[:, None, :]
+        + across[:, None, :] * (4.5 * np.cos(a))[None, :, None]
+        + np.array([0, 0, 1.0])[None, None, :] * (height[:, None] * np.maximum(np.sin(a), -0.3))[:, :, None]
+    )
     if upper:  # mirrored above the lower arch: teeth face down
         rings[..., 2] = 16 - rings[..., 2]
     triangles = []

@@ -1,4 +1,5 @@
 """Demo back office: staff second factors with a published secret, and a few items in each queue."""
+
 from __future__ import annotations
 
 import io
@@ -16,8 +17,7 @@ from moderation import second_factor
 # Published in the README: add it to an authenticator app (or run `python -c "import pyotp;
 # print(pyotp.TOTP('<secret>').now())"`) to pass the back office's second factor.
 DEMO_TOTP_SECRET = "OCCLUSADEMOSTAFFOCCLUSADEMOSTAFF"
-STAFF = ("moderator@demo.occlusa.com", "verifier@demo.occlusa.com", "agent@demo.occlusa.com",
-         "admin@demo.occlusa.com")
+STAFF = ("moderator@demo.occlusa.com", "verifier@demo.occlusa.com", "agent@demo.occlusa.com", "admin@demo.occlusa.com")
 
 
 def seed_moderation() -> list[str]:
@@ -39,14 +39,21 @@ def _violations(designer: User, client: User) -> list[str]:
 
     if db.session.scalar(sa.select(Violation.id).where(Violation.user_id == designer.id).limit(1)):
         return []
-    for text in ("For urgent cases write me on WhatsApp +44 7700 900123, it is quicker.",
-                 "You can also pay me directly by bank transfer, it saves you the fee."):
+    for text in (
+        "For urgent cases write me on WhatsApp +44 7700 900123, it is quicker.",
+        "You can also pay me directly by bank transfer, it saves you the fee.",
+    ):
         try:
             screen_text({"body": text}, author=designer, source=ViolationSource.message, source_ref="demo")
         except ContactDetailsRefused as refused:
             record_refused_attempt(refused)
-    report_user(designer, reporter=client, reason="contact_details",
-                note="Asked me to continue the conversation on Telegram.", text="let's move to telegram")
+    report_user(
+        designer,
+        reporter=client,
+        reason="contact_details",
+        note="Asked me to continue the conversation on Telegram.",
+        text="let's move to telegram",
+    )
     return ["violations: 2 contact-filter hits and 1 report on designer2"]
 
 
@@ -67,12 +74,22 @@ def _picture(*lines: str) -> bytes:
 def _verification(designer: User) -> list[str]:
     from moderation.kyc import Upload, submit_verification
 
-    if db.session.scalar(sa.select(VerificationSubmission.id).where(VerificationSubmission.designer_id == designer.id)
-                         .limit(1)):
+    if db.session.scalar(
+        sa.select(VerificationSubmission.id).where(VerificationSubmission.designer_id == designer.id).limit(1)
+    ):
         return []
-    submit_verification(designer, nationality="IT", as_company=False,
-                        uploads=[Upload(DocumentType.passport, "passport.png", [_picture(
-                            "DEMO PASSPORT - NOT A REAL DOCUMENT", "Sofia Rossi - IT - 1990-04-12")])])
+    submit_verification(
+        designer,
+        nationality="IT",
+        as_company=False,
+        uploads=[
+            Upload(
+                DocumentType.passport,
+                "passport.png",
+                [_picture("DEMO PASSPORT - NOT A REAL DOCUMENT", "Sofia Rossi - IT - 1990-04-12")],
+            )
+        ],
+    )
     return ["verification: designer3 waits for a verifier (demo passport)"]
 
 
@@ -87,24 +104,39 @@ def _review_items(designer: User) -> list[str]:
     lines = []
     profile = profiles.profile_for(designer, create=True)
     if profile.state == ReviewState.draft and not profile.approved_snapshot:
-        profiles.update_profile(profile, actor=designer, real_name="Karim Haddad", country="MA", tax_id="MA-IF-2231",
-                                headline="Implant bars and surgical guides",
-                                bio="Ten years of implant-borne restorations: bars, abutments and guides.",
-                                software=["exocad", "exoplan"])
+        profiles.update_profile(
+            profile,
+            actor=designer,
+            real_name="Karim Haddad",
+            country="MA",
+            tax_id="MA-IF-2231",
+            headline="Implant bars and surgical guides",
+            bio="Ten years of implant-borne restorations: bars, abutments and guides.",
+            software=["exocad", "exoplan"],
+        )
         if not profiles.live_images(profile):
-            profiles.add_profile_image(profile, actor=designer, purpose=ImagePurpose.photo,
-                                       raw=_picture("Karim Haddad", "demo profile photo"))
+            profiles.add_profile_image(
+                profile, actor=designer, purpose=ImagePurpose.photo, raw=_picture("Karim Haddad", "demo profile photo")
+            )
         profiles.submit_profile(profile, actor=designer)
         lines.append("review queue: designer2's profile is pending")
-    exists = db.session.scalar(sa.select(Listing.id).where(Listing.designer_id == designer.id,
-                                                           Listing.subcategory == "implant_guide"))
+    exists = db.session.scalar(
+        sa.select(Listing.id).where(Listing.designer_id == designer.id, Listing.subcategory == "implant_guide")
+    )
     if exists is None:
         draft = listings.ListingDraft(
-            title="Implant surgical guides (exoplan)", category="surgical_guides", subcategory="implant_guide",
+            title="Implant surgical guides (exoplan)",
+            category="surgical_guides",
+            subcategory="implant_guide",
             description="Tooth- or mucosa-supported surgical guides planned in exoplan from your CBCT and scan, "
-                        "with sleeve report and printable STL.",
-            software=["exoplan"], revisions_included=2, turnaround_days=3, unit=PricingUnit.arch, min_quantity=1,
-            tiers=[Tier(1, 4500)])
+            "with sleeve report and printable STL.",
+            software=["exoplan"],
+            revisions_included=2,
+            turnaround_days=3,
+            unit=PricingUnit.arch,
+            min_quantity=1,
+            tiers=[Tier(1, 4500)],
+        )
         listing = listings.create_listing(designer, actor=designer, draft=draft)
         listings.add_listing_image(listing, actor=designer, raw=_picture("Surgical guide", "demo design picture"))
         listings.submit_listing(listing, actor=designer)

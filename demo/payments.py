@@ -1,5 +1,6 @@
 """Demo billing details of the clients and designers, and payouts: every demo designer has a
 payout account that is ready (offline sandbox)."""
+
 from __future__ import annotations
 
 from demo.accounts import demo_user
@@ -10,13 +11,37 @@ from payments import billing, connect
 # Spread over the VAT rules: a French lab and a French designer (domestic), a Belgian lab buying from
 # them (reverse charge), a Spanish designer without a VAT number (not registered).
 DEMO_BILLING = [
-    ("client@demo.occlusa.com", "Atelier Dentaire Lumière SARL", "4 rue de la République", "69002", "Lyon", "FR",
-     "FR19812345676", ""),
-    ("lab@demo.occlusa.com", "Northside Dental Lab BV", "Kortrijksesteenweg 120", "9000", "Gent", "BE",
-     "BE0567812363", ""),
+    (
+        "client@demo.occlusa.com",
+        "Atelier Dentaire Lumière SARL",
+        "4 rue de la République",
+        "69002",
+        "Lyon",
+        "FR",
+        "FR19812345676",
+        "",
+    ),
+    (
+        "lab@demo.occlusa.com",
+        "Northside Dental Lab BV",
+        "Kortrijksesteenweg 120",
+        "9000",
+        "Gent",
+        "BE",
+        "BE0567812363",
+        "",
+    ),
     ("designer@demo.occlusa.com", "Elena Marquez", "Calle de Alcalá 48", "28014", "Madrid", "ES", "", "X1234567L"),
-    ("designer2@demo.occlusa.com", "Karim Haddad Design SAS", "18 avenue Jean Médecin", "06000", "Nice", "FR",
-     "FR31523456788", ""),
+    (
+        "designer2@demo.occlusa.com",
+        "Karim Haddad Design SAS",
+        "18 avenue Jean Médecin",
+        "06000",
+        "Nice",
+        "FR",
+        "FR31523456788",
+        "",
+    ),
     ("designer3@demo.occlusa.com", "Sofia Rossi", "Via Roma 10", "20121", "Milano", "IT", "IT04567890019", ""),
 ]
 
@@ -33,8 +58,17 @@ def seed_payments() -> list[str]:
     for email, name, street, postal_code, city, country, vat_number, tax_id in DEMO_BILLING:
         user = demo_user(email)
         if billing.billing_details_of(user) is None:
-            billing.save_billing_details(user, actor=user, legal_name=name, address=street, postal_code=postal_code,
-                                         city=city, country=country, vat_number=vat_number, tax_id=tax_id)
+            billing.save_billing_details(
+                user,
+                actor=user,
+                legal_name=name,
+                address=street,
+                postal_code=postal_code,
+                city=city,
+                country=country,
+                vat_number=vat_number,
+                tax_id=tax_id,
+            )
             lines.append(f"billing details {email} ({country}{', VAT ' + vat_number if vat_number else ''})")
     if connect.stripe_enabled():
         return [*lines, "payouts: Stripe is configured, so demo designers onboard on Stripe themselves"]

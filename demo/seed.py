@@ -1,4 +1,5 @@
 """`flask seed-demo`: each area seeds its part, in dependency order, idempotently."""
+
 from __future__ import annotations
 
 import importlib

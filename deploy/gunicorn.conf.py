@@ -4,6 +4,7 @@ Every value can be changed from the environment, so one file serves a laptop, th
 test and production. The proxies in front are counted by the app itself (TRUSTED_PROXY_HOPS,
 werkzeug's ProxyFix in app.py), so gunicorn is told to trust no forwarding header of its own.
 """
+
 import multiprocessing
 import os
 

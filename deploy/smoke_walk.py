@@ -12,6 +12,7 @@ every step go through the pages' own forms, CSRF tokens included. Exits non-zero
 step, at the first thing that does not happen. Needs only the standard library and pyotp
 (a runtime dependency), and Pillow for the pictures.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -52,8 +53,10 @@ def multipart(fields: list[tuple[str, object]]) -> tuple[bytes, str]:
         out.write(f"--{boundary}\r\n".encode())
         if isinstance(value, tuple):  # (filename, bytes, content type)
             filename, data, kind = value
-            out.write(f'Content-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
-                      f"Content-Type: {kind}\r\n\r\n".encode())
+            out.write(
+                f'Content-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+                f"Content-Type: {kind}\r\n\r\n".encode()
+            )
             out.write(data)
         else:
             out.write(f'Content-Disposition: form-data; name="{name}"\r\n\r\n'.encode())
@@ -100,14 +103,16 @@ class Browser:
         return self.request(path, **kwargs)
 
     def csrf(self) -> str:
-        found = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', self.text) or \
-            re.search(r'value="([^"]+)"[^>]*name="csrf_token"', self.text)
+        found = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', self.text) or re.search(
+            r'value="([^"]+)"[^>]*name="csrf_token"', self.text
+        )
         if not found:
             raise StepFailed(f"{self.who}: no CSRF token on {self.url}")
         return html.unescape(found.group(1))
 
-    def post(self, path: str, fields: list[tuple[str, object]] | dict, *, token_from: str | None = None,
-             follow: bool = True):
+    def post(
+        self, path: str, fields: list[tuple[str, object]] | dict, *, token_from: str | None = None, follow: bool = True
+    ):
         """Post a form like the page does: its CSRF token is read from the page at token_from
         (by default the page shown now)."""
         if token_from:
@@ -119,10 +124,14 @@ class Browser:
     def expect(self, text: str, step: str):
         if text not in self.text:
             flashes = re.findall(r'class="flash[^"]*"[^>]*>(.*?)</', self.text, re.S)
-            errors = re.findall(r'class="[^"]*(?:field-error|invalid-feedback|error)[^"]*"[^>]*>(.*?)</', self.text, re.S)
-            raise StepFailed(f"{self.who}: {step}: {text!r} not on {self.url} ({self.status}); "
-                             f"flashes {[' '.join(f.split()) for f in flashes][:3]}, "
-                             f"errors {[' '.join(e.split()) for e in errors][:3]}")
+            errors = re.findall(
+                r'class="[^"]*(?:field-error|invalid-feedback|error)[^"]*"[^>]*>(.*?)</', self.text, re.S
+            )
+            raise StepFailed(
+                f"{self.who}: {step}: {text!r} not on {self.url} ({self.status}); "
+                f"flashes {[' '.join(f.split()) for f in flashes][:3]}, "
+                f"errors {[' '.join(e.split()) for e in errors][:3]}"
+            )
         return self
 
 
@@ -141,9 +150,18 @@ def read_mail(outbox: Path, to: str, subject_part: str, seconds: float = 60) -> 
 
 def sign_up(base: str, outbox: Path, name: str, address: str, role: str) -> Browser:
     person = Browser(base, name)
-    person.post("/account/signup", {"display_name": name, "email": address, "password": PASSWORD,
-                                    "confirm": PASSWORD, "role": role, "accept_terms": "y"},
-                token_from="/account/signup")
+    person.post(
+        "/account/signup",
+        {
+            "display_name": name,
+            "email": address,
+            "password": PASSWORD,
+            "confirm": PASSWORD,
+            "role": role,
+            "accept_terms": "y",
+        },
+        token_from="/account/signup",
+    )
     mail = read_mail(outbox, address, "confirm")
     link = re.search(r"https?://\S+/account/confirm/\S+", mail)
     if not link:
@@ -208,43 +226,79 @@ def walk(base: str, outbox: Path, staff_address: str, staff_password: str) -> No
     staff = staff_session(base, staff_address, staff_password)
 
     step("the designer's profile, sent for review and approved")
-    designer.post("/settings/profile", [
-        ("real_name", "Smoke Designer"), ("country", "BR"), ("tax_id", "123.456.789-00"),
-        ("headline", "Crowns and bridges in exocad"),
-        ("bio", "Ten years of crown and bridge design for labs, delivered as STL."),
-        ("skills", "crowns, bridges"), ("software", "exocad"), ("experience", "Ten years in a lab."),
-        ("education", "CDT"), ("photo", ("photo.png", picture((40, 90, 160)), "image/png")), ("action", "submit"),
-    ], token_from="/settings/profile")
+    designer.post(
+        "/settings/profile",
+        [
+            ("real_name", "Smoke Designer"),
+            ("country", "BR"),
+            ("tax_id", "123.456.789-00"),
+            ("headline", "Crowns and bridges in exocad"),
+            ("bio", "Ten years of crown and bridge design for labs, delivered as STL."),
+            ("skills", "crowns, bridges"),
+            ("software", "exocad"),
+            ("experience", "Ten years in a lab."),
+            ("education", "CDT"),
+            ("photo", ("photo.png", picture((40, 90, 160)), "image/png")),
+            ("action", "submit"),
+        ],
+        token_from="/settings/profile",
+    )
     designer.expect("sent for review", "profile submission")
     staff_decides(staff, "reviews/profiles", r"/backoffice/reviews/profiles/(\d+)")
 
     step("identity verification, approved by a verifier")
     designer.get("/settings/payments")
-    designer.post("/settings/verification/", [
-        ("nationality", "BR"), ("passport", ("passport.png", picture((200, 10, 10)), "image/png"))])
+    designer.post(
+        "/settings/verification/",
+        [("nationality", "BR"), ("passport", ("passport.png", picture((200, 10, 10)), "image/png"))],
+    )
     staff_decides(staff, "verifications", r"/backoffice/verifications/(\d+)")
 
     step("billing details, asked before payouts and before a first order")
     for person, name, city in ((designer, "Smoke Designer Ltda", "Sao Paulo"), (client, "Smoke Lab SAS", "Lyon")):
-        person.post("/settings/billing", {"legal_name": name, "address": "1 Smoke Street", "postal_code": "69002",
-                                          "city": city, "country": "BR" if person is designer else "FR"},
-                    token_from="/settings/billing")
+        person.post(
+            "/settings/billing",
+            {
+                "legal_name": name,
+                "address": "1 Smoke Street",
+                "postal_code": "69002",
+                "city": city,
+                "country": "BR" if person is designer else "FR",
+            },
+            token_from="/settings/billing",
+        )
         person.expect("billing details are saved", f"{name}: billing details")
 
     step("payouts set up (sandbox gateway)")
-    designer.post("/settings/payments", {"business_type": "individual", "country": "US"},
-                  token_from="/settings/payments")
+    designer.post(
+        "/settings/payments", {"business_type": "individual", "country": "US"}, token_from="/settings/payments"
+    )
     designer.expect("payouts are set up", "payout onboarding")
 
     step("a listing, approved by a moderator")
-    designer.post("/listings/mine/new", [
-        ("title", "Zirconia crowns designed in exocad"), ("subcategory", "crowns/anatomic_crown"),
-        ("description", "Full-contour anatomic zirconia crowns with tight contacts and a functional occlusion, "
-                        "delivered as STL with the exocad project."),
-        ("software", "exocad"), ("revisions_included", "2"), ("turnaround_days", "2"), ("unit", "unit"),
-        ("min_quantity", "1"), ("basis", "client"), ("tiers-0-min_quantity", "1"), ("tiers-0-price", "9.00"),
-        ("images", ("crown.png", picture((230, 230, 220)), "image/png")), ("action", "save"),
-    ], token_from="/listings/mine/new")
+    designer.post(
+        "/listings/mine/new",
+        [
+            ("title", "Zirconia crowns designed in exocad"),
+            ("subcategory", "crowns/anatomic_crown"),
+            (
+                "description",
+                "Full-contour anatomic zirconia crowns with tight contacts and a functional occlusion, "
+                "delivered as STL with the exocad project.",
+            ),
+            ("software", "exocad"),
+            ("revisions_included", "2"),
+            ("turnaround_days", "2"),
+            ("unit", "unit"),
+            ("min_quantity", "1"),
+            ("basis", "client"),
+            ("tiers-0-min_quantity", "1"),
+            ("tiers-0-price", "9.00"),
+            ("images", ("crown.png", picture((230, 230, 220)), "image/png")),
+            ("action", "save"),
+        ],
+        token_from="/listings/mine/new",
+    )
     designer.expect("Saved.", "listing creation")
     listing = item_id(designer.url, r"/listings/mine/(\d+)", "listing creation")
     designer.post(f"/listings/mine/{listing}/submit", {}, token_from=f"/listings/mine/{listing}")
@@ -254,12 +308,21 @@ def walk(base: str, outbox: Path, staff_address: str, staff_password: str) -> No
     step("the client orders two crowns and pays $18.00 into escrow")
     client.get(f"/cases/new?listing_id={listing}")
     order_url = client.url
-    client.post(order_url, [
-        ("teeth", "11"), ("teeth", "21"), ("restoration_11", "crown"), ("restoration_21", "crown"),
-        ("material", "zirconia"), ("shade", "A2"), ("instructions", "Light contacts, please."),
-        ("client_case_id", f"SMOKE-{run}"), ("card_number", "4242 4242 4242 4242"),
-        ("attachments", ("upper.stl", b"solid scan\nendsolid scan\n", "model/stl")),
-    ])
+    client.post(
+        order_url,
+        [
+            ("teeth", "11"),
+            ("teeth", "21"),
+            ("restoration_11", "crown"),
+            ("restoration_21", "crown"),
+            ("material", "zirconia"),
+            ("shade", "A2"),
+            ("instructions", "Light contacts, please."),
+            ("client_case_id", f"SMOKE-{run}"),
+            ("card_number", "4242 4242 4242 4242"),
+            ("attachments", ("upper.stl", b"solid scan\nendsolid scan\n", "model/stl")),
+        ],
+    )
     reference = re.search(r"/cases/(OC-[\w-]+)", client.url)
     if not reference:
         client.expect("__case page__", "order")
@@ -269,9 +332,14 @@ def walk(base: str, outbox: Path, staff_address: str, staff_password: str) -> No
     step(f"the designer accepts and delivers {reference.group(1)}")
     designer.post(f"{case}/accept", {}, token_from=case)
     case_state(designer, case, "In progress", "accept")
-    designer.post(f"{case}/deliver", [
-        ("deliver-note", "Crowns 11 and 21."), ("deliver-files", ("crowns.stl", b"solid a\nendsolid a\n", "model/stl"))],
-        token_from=case)
+    designer.post(
+        f"{case}/deliver",
+        [
+            ("deliver-note", "Crowns 11 and 21."),
+            ("deliver-files", ("crowns.stl", b"solid a\nendsolid a\n", "model/stl")),
+        ],
+        token_from=case,
+    )
     case_state(designer, case, "Delivered", "delivery")
 
     step("the client completes: the escrow goes to the designer")

@@ -20,6 +20,7 @@ works from that state, not from the event's name:
   platform:chargebacks: the platform bears the loss, and staff are told (audit
   "chargeback.platform_loss", counted on the dashboard).
 """
+
 from __future__ import annotations
 
 import logging
@@ -37,8 +38,14 @@ from models.disputes import DisputeReason
 from models.ledger import Entry, Journal, JournalKind, Payment
 from models.types import utcnow
 from moderation.audit import record_action
-from payments.ledger import (CARD_DISPUTE_FEES, CARD_DISPUTED, ESCROW, PLATFORM_CHARGEBACKS, case_escrow_balance,
-                             post_journal)
+from payments.ledger import (
+    CARD_DISPUTE_FEES,
+    CARD_DISPUTED,
+    ESCROW,
+    PLATFORM_CHARGEBACKS,
+    case_escrow_balance,
+    post_journal,
+)
 
 log = logging.getLogger(__name__)
 
@@ -98,8 +105,9 @@ def apply_stripe_dispute(obj: dict, *, as_of: int, now: datetime | None = None) 
     payment = payment_of_charge(obj)
     if payment is None or payment.case_id is None:
         return None
-    case = db.session.scalar(sa.select(Case).where(Case.id == payment.case_id).with_for_update()
-                             .execution_options(populate_existing=True))
+    case = db.session.scalar(
+        sa.select(Case).where(Case.id == payment.case_id).with_for_update().execution_options(populate_existing=True)
+    )
     chargeback = _locked_record(obj["id"])
     if chargeback is None:
         chargeback = _open(obj, case, payment, now=now)
@@ -110,32 +118,57 @@ def apply_stripe_dispute(obj: dict, *, as_of: int, now: datetime | None = None) 
 
 
 def _locked_record(stripe_dispute_id: str) -> Chargeback | None:
-    return db.session.scalar(sa.select(Chargeback).where(Chargeback.stripe_dispute_id == stripe_dispute_id)
-                             .with_for_update().execution_options(populate_existing=True))
+    return db.session.scalar(
+        sa.select(Chargeback)
+        .where(Chargeback.stripe_dispute_id == stripe_dispute_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
 
 
 def _open(obj: dict, case: Case, payment: Payment, *, now: datetime) -> Chargeback:
     amount = int(obj["amount"])
     in_escrow = case.state in ESCROW_STATES and case_escrow_balance(case.id) >= amount
-    chargeback = Chargeback(stripe_dispute_id=obj["id"], charge_reference=payment.charge_reference or "",
-                            case_id=case.id, status=str(obj.get("status") or "needs_response"),
-                            reason=str(obj.get("reason") or "general"), amount_cents=amount,
-                            currency=case.currency, evidence_due_by=_evidence_due_by(obj),
-                            funds_account=ESCROW if in_escrow else PLATFORM_CHARGEBACKS, opened_at=now)
+    chargeback = Chargeback(
+        stripe_dispute_id=obj["id"],
+        charge_reference=payment.charge_reference or "",
+        case_id=case.id,
+        status=str(obj.get("status") or "needs_response"),
+        reason=str(obj.get("reason") or "general"),
+        amount_cents=amount,
+        currency=case.currency,
+        evidence_due_by=_evidence_due_by(obj),
+        funds_account=ESCROW if in_escrow else PLATFORM_CHARGEBACKS,
+        opened_at=now,
+    )
     try:
         with db.session.begin_nested():
             db.session.add(chargeback)
     except IntegrityError:
         return _locked_record(obj["id"])  # recorded meanwhile by another delivery of its events
-    record_action("chargeback.opened", chargeback, actor=None,
-                  after={"case": case.reference, "status": chargeback.status, "reason": chargeback.reason,
-                         "amount_cents": amount, "funds_account": chargeback.funds_account})
+    record_action(
+        "chargeback.opened",
+        chargeback,
+        actor=None,
+        after={
+            "case": case.reference,
+            "status": chargeback.status,
+            "reason": chargeback.reason,
+            "amount_cents": amount,
+            "funds_account": chargeback.funds_account,
+        },
+    )
     if in_escrow:
         _freeze(chargeback, case, now=now)
     else:
-        record_action(PLATFORM_LOSS, case, actor=None, after={"chargeback": obj["id"], "amount_cents": amount},
-                      reason="The designer was already paid: the platform bears this card dispute. "
-                             "Answer it on Stripe with the case record and contact the client.")
+        record_action(
+            PLATFORM_LOSS,
+            case,
+            actor=None,
+            after={"chargeback": obj["id"], "amount_cents": amount},
+            reason="The designer was already paid: the platform bears this card dispute. "
+            "Answer it on Stripe with the case record and contact the client.",
+        )
     log.warning("case %s: card dispute %s of %s cents (%s)", case.id, obj["id"], amount, chargeback.funds_account)
     return chargeback
 
@@ -178,8 +211,13 @@ def _take_snapshot(chargeback: Chargeback, obj: dict, *, as_of: int, now: dateti
     db.session.flush()
     after = {"status": chargeback.status, "amount_cents": chargeback.amount_cents}
     if after != before:
-        record_action("chargeback.closed" if status in CLOSED_STATUSES else "chargeback.updated", chargeback,
-                      actor=None, before=before, after=after)
+        record_action(
+            "chargeback.closed" if status in CLOSED_STATUSES else "chargeback.updated",
+            chargeback,
+            actor=None,
+            before=before,
+            after=after,
+        )
 
 
 def _post_balance_transaction(chargeback: Chargeback, case: Case, transaction: dict) -> None:
@@ -189,13 +227,28 @@ def _post_balance_transaction(chargeback: Chargeback, case: Case, transaction: d
     amount, fee, currency = int(transaction.get("amount") or 0), int(transaction.get("fee") or 0), case.currency
     if not amount and not fee:
         return
-    post_journal(JournalKind.chargeback, [(chargeback.funds_account, amount, currency),
-                                          (PLATFORM_CHARGEBACKS, -fee, currency),
-                                          (DISPUTED, -amount, currency), (DISPUTE_FEES, fee, currency)],
-                 idempotency_key=key, case=case)
-    record_action("chargeback.money", chargeback, actor=None,
-                  after={"balance_transaction": transaction["id"], "amount_cents": amount, "fee_cents": fee,
-                         "account": chargeback.funds_account})
+    post_journal(
+        JournalKind.chargeback,
+        [
+            (chargeback.funds_account, amount, currency),
+            (PLATFORM_CHARGEBACKS, -fee, currency),
+            (DISPUTED, -amount, currency),
+            (DISPUTE_FEES, fee, currency),
+        ],
+        idempotency_key=key,
+        case=case,
+    )
+    record_action(
+        "chargeback.money",
+        chargeback,
+        actor=None,
+        after={
+            "balance_transaction": transaction["id"],
+            "amount_cents": amount,
+            "fee_cents": fee,
+            "account": chargeback.funds_account,
+        },
+    )
 
 
 def _evidence_due_by(obj: dict) -> datetime | None:
@@ -207,10 +260,11 @@ def ledger_net(chargeback: Chargeback) -> int:
     """What the ledger says the dispute cost the platform's Stripe balance so far (signed cents,
     − taken): Stripe's own figure is the sum of the dispute's balance transactions' net."""
     prefix = f"chargeback-{chargeback.stripe_dispute_id}-"
-    total = db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(Entry.amount_cents), 0))
-                              .join(Journal, Entry.journal_id == Journal.id)
-                              .where(Journal.idempotency_key.startswith(prefix, autoescape=True),
-                                     Entry.account.in_((DISPUTED, DISPUTE_FEES))))
+    total = db.session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(Entry.amount_cents), 0))
+        .join(Journal, Entry.journal_id == Journal.id)
+        .where(Journal.idempotency_key.startswith(prefix, autoescape=True), Entry.account.in_((DISPUTED, DISPUTE_FEES)))
+    )
     return -int(total)
 
 
@@ -222,5 +276,4 @@ def card_disputed_cases(case_ids: list[int]) -> set[int]:
 
 
 def chargebacks_of(case: Case) -> list[Chargeback]:
-    return list(db.session.scalars(sa.select(Chargeback).where(Chargeback.case_id == case.id)
-                                   .order_by(Chargeback.id)))
+    return list(db.session.scalars(sa.select(Chargeback).where(Chargeback.case_id == case.id).order_by(Chargeback.id)))

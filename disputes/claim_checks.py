@@ -5,6 +5,7 @@ the record only (deliveries, the client's downloads, revisions, accounts, eviden
 decide nothing: the agent weighs them. `findings_of` loads the facts of a page of disputes
 in a few queries, for the queue's badges as for the detail page.
 """
+
 from __future__ import annotations
 
 import enum
@@ -30,13 +31,16 @@ DATE = "%Y-%m-%d"
 
 class Severity(enum.Enum):
     # In the order the agent reads them.
-    blocking = "blocking"            # the dispute waits on something that cannot come
+    blocking = "blocking"  # the dispute waits on something that cannot come
     contradiction = "contradiction"  # the record contradicts what the claim says
-    attention = "attention"          # something the ruling must take into account
+    attention = "attention"  # something the ruling must take into account
 
 
-SEVERITY_LABELS = {Severity.blocking: _l("Blocked"), Severity.contradiction: _l("Contradiction"),
-                   Severity.attention: _l("To check")}
+SEVERITY_LABELS = {
+    Severity.blocking: _l("Blocked"),
+    Severity.contradiction: _l("Contradiction"),
+    Severity.attention: _l("To check"),
+}
 _ORDER = list(Severity)
 
 
@@ -57,10 +61,10 @@ class DisputeFacts:
 
     dispute: Dispute
     case: Case
-    deliveries: list[Delivery]             # oldest first
+    deliveries: list[Delivery]  # oldest first
     last_delivery_downloaded_at: datetime | None  # the client's first complete download of a file of it
     evidence_parties_by_deadline: set[DisputeParty]
-    restarted_at: datetime | None          # an earlier dispute withdrawn: the auto-completion clock restarted
+    restarted_at: datetime | None  # an earlier dispute withdrawn: the auto-completion clock restarted
     now: datetime
 
     @property
@@ -69,28 +73,44 @@ class DisputeFacts:
 
 
 def deliveries_note(deliveries: list[Delivery]) -> str:
-    """"2 deliveries, the last on 2026-12-01": said the same way to the agent and to the client."""
-    return ngettext("%(num)d delivery, on %(date)s", "%(num)d deliveries, the last on %(date)s", len(deliveries),
-                    date=deliveries[-1].delivered_at.strftime(DATE))
+    """ "2 deliveries, the last on 2026-12-01": said the same way to the agent and to the client."""
+    return ngettext(
+        "%(num)d delivery, on %(date)s",
+        "%(num)d deliveries, the last on %(date)s",
+        len(deliveries),
+        date=deliveries[-1].delivered_at.strftime(DATE),
+    )
 
 
 # -- the rules ----------------------------------------------------------------------------------
 def not_delivered_with_deliveries(facts: DisputeFacts) -> Finding | None:
     if facts.dispute.reason != DisputeReason.not_delivered or not facts.deliveries:
         return None
-    return Finding("not_delivered_with_deliveries", Severity.contradiction,
-                   _l("The claim says nothing was delivered, but the case has %(deliveries)s.",
-                      deliveries=deliveries_note(facts.deliveries)))
+    return Finding(
+        "not_delivered_with_deliveries",
+        Severity.contradiction,
+        _l(
+            "The claim says nothing was delivered, but the case has %(deliveries)s.",
+            deliveries=deliveries_note(facts.deliveries),
+        ),
+    )
 
 
 def downloaded_without_revision(facts: DisputeFacts) -> Finding | None:
     last, downloaded = facts.last_delivery, facts.last_delivery_downloaded_at
     if last is None or downloaded is None or last.revision_request:
         return None
-    return Finding("downloaded_without_revision", Severity.attention,
-                   _l("The client downloaded delivery %(n)d on %(date)s and opened the dispute on %(opened)s "
-                      "without asking for a revision.", n=last.number, date=downloaded.strftime(DATE),
-                      opened=facts.dispute.opened_at.strftime(DATE)))
+    return Finding(
+        "downloaded_without_revision",
+        Severity.attention,
+        _l(
+            "The client downloaded delivery %(n)d on %(date)s and opened the dispute on %(opened)s "
+            "without asking for a revision.",
+            n=last.number,
+            date=downloaded.strftime(DATE),
+            opened=facts.dispute.opened_at.strftime(DATE),
+        ),
+    )
 
 
 def _party_waited_on(dispute: Dispute) -> DisputeParty | None:
@@ -114,9 +134,11 @@ def party_suspended(facts: DisputeFacts) -> Finding | None:
             continue
         text = str(_SUSPENDED_TEXT[(side, user.status)])
         if facts.dispute.is_active and _party_waited_on(facts.dispute) == side:
-            return Finding("party_suspended", Severity.blocking,
-                           text + " " + str(_l("The dispute is waiting for their answer, which cannot come: "
-                                               "rule without it.")))
+            return Finding(
+                "party_suspended",
+                Severity.blocking,
+                text + " " + str(_l("The dispute is waiting for their answer, which cannot come: rule without it.")),
+            )
         return Finding("party_suspended", Severity.attention, text)
     return None
 
@@ -130,11 +152,18 @@ def quality_without_revision(facts: DisputeFacts) -> Finding | None:
         return None
     if facts.case.revisions_left <= 0:
         return None
-    return Finding("quality_without_revision", Severity.attention,
-                   ngettext("The claim is about the design, but no revision of delivery %(n)d was asked for while "
-                            "%(num)d revision was left.",
-                            "The claim is about the design, but no revision of delivery %(n)d was asked for while "
-                            "%(num)d revisions were left.", facts.case.revisions_left, n=last.number))
+    return Finding(
+        "quality_without_revision",
+        Severity.attention,
+        ngettext(
+            "The claim is about the design, but no revision of delivery %(n)d was asked for while "
+            "%(num)d revision was left.",
+            "The claim is about the design, but no revision of delivery %(n)d was asked for while "
+            "%(num)d revisions were left.",
+            facts.case.revisions_left,
+            n=last.number,
+        ),
+    )
 
 
 def opened_after_auto_complete(facts: DisputeFacts) -> Finding | None:
@@ -146,9 +175,15 @@ def opened_after_auto_complete(facts: DisputeFacts) -> Finding | None:
     due = auto_complete_at(facts.case, started)
     if dispute.opened_at <= due:
         return None
-    return Finding("opened_after_auto_complete", Severity.contradiction,
-                   _l("The dispute was opened on %(opened)s, after the case's automatic completion date "
-                      "(%(due)s).", opened=dispute.opened_at.strftime(DATE), due=due.strftime(DATE)))
+    return Finding(
+        "opened_after_auto_complete",
+        Severity.contradiction,
+        _l(
+            "The dispute was opened on %(opened)s, after the case's automatic completion date (%(due)s).",
+            opened=dispute.opened_at.strftime(DATE),
+            due=due.strftime(DATE),
+        ),
+    )
 
 
 def one_sided_evidence(facts: DisputeFacts) -> Finding | None:
@@ -156,10 +191,17 @@ def one_sided_evidence(facts: DisputeFacts) -> Finding | None:
     if facts.now < dispute.answer_due_at or len(facts.evidence_parties_by_deadline) != 1:
         return None
     side = next(iter(facts.evidence_parties_by_deadline))
-    text = (_l("Only the client gave evidence files by the answer deadline (%(date)s).",
-               date=dispute.answer_due_at.strftime(DATE)) if side == DisputeParty.client else
-            _l("Only the designer gave evidence files by the answer deadline (%(date)s).",
-               date=dispute.answer_due_at.strftime(DATE)))
+    text = (
+        _l(
+            "Only the client gave evidence files by the answer deadline (%(date)s).",
+            date=dispute.answer_due_at.strftime(DATE),
+        )
+        if side == DisputeParty.client
+        else _l(
+            "Only the designer gave evidence files by the answer deadline (%(date)s).",
+            date=dispute.answer_due_at.strftime(DATE),
+        )
+    )
     return Finding("one_sided_evidence", Severity.attention, text)
 
 
@@ -188,11 +230,15 @@ def facts_of(disputes: Iterable[Dispute], *, now: datetime | None = None) -> dic
     case_ids = {d.case_id for d in disputes}
     cases = {c.id: c for c in db.session.scalars(sa.select(Case).where(Case.id.in_(case_ids)))}
     # The parties, in one query, so each case's client and designer are read from the session.
-    db.session.scalars(sa.select(User).where(User.id.in_(
-        {c.client_id for c in cases.values()} | {c.designer_id for c in cases.values()}))).all()
+    db.session.scalars(
+        sa.select(User).where(
+            User.id.in_({c.client_id for c in cases.values()} | {c.designer_id for c in cases.values()})
+        )
+    ).all()
     deliveries: dict[int, list[Delivery]] = {case_id: [] for case_id in case_ids}
-    for delivery in db.session.scalars(sa.select(Delivery).where(Delivery.case_id.in_(case_ids))
-                                       .order_by(Delivery.case_id, Delivery.number)):
+    for delivery in db.session.scalars(
+        sa.select(Delivery).where(Delivery.case_id.in_(case_ids)).order_by(Delivery.case_id, Delivery.number)
+    ):
         deliveries[delivery.case_id].append(delivery)
     last_ids = {ds[-1].id: case_id for case_id, ds in deliveries.items() if ds}
     downloaded: dict[int, datetime] = {}
@@ -201,20 +247,28 @@ def facts_of(disputes: Iterable[Dispute], *, now: datetime | None = None) -> dic
             sa.select(CaseFile.case_id, sa.func.min(FileDownload.at))
             .join(FileDownload, FileDownload.file_id == CaseFile.file_id)
             .join(Case, Case.id == CaseFile.case_id)
-            .where(CaseFile.delivery_id.in_(last_ids), FileDownload.reader_id == Case.client_id,
-                   FileDownload.completed.is_(True))
-            .group_by(CaseFile.case_id))
+            .where(
+                CaseFile.delivery_id.in_(last_ids),
+                FileDownload.reader_id == Case.client_id,
+                FileDownload.completed.is_(True),
+            )
+            .group_by(CaseFile.case_id)
+        )
         downloaded = {case_id: at for case_id, at in rows}
     dispute_ids = [d.id for d in disputes]
     evidence: dict[int, list[tuple[DisputeParty, datetime]]] = {d.id: [] for d in disputes}
     for dispute_id, party, added_at in db.session.execute(
-            sa.select(DisputeEvidence.dispute_id, DisputeEvidence.party, DisputeEvidence.added_at)
-            .where(DisputeEvidence.dispute_id.in_(dispute_ids))):
+        sa.select(DisputeEvidence.dispute_id, DisputeEvidence.party, DisputeEvidence.added_at).where(
+            DisputeEvidence.dispute_id.in_(dispute_ids)
+        )
+    ):
         evidence[dispute_id].append((party, added_at))
     withdrawn: dict[int, list[datetime]] = {case_id: [] for case_id in case_ids}
     for case_id, closed_at in db.session.execute(
-            sa.select(Dispute.case_id, Dispute.closed_at).where(Dispute.case_id.in_(case_ids),
-                                                                Dispute.state == DisputeState.withdrawn)):
+        sa.select(Dispute.case_id, Dispute.closed_at).where(
+            Dispute.case_id.in_(case_ids), Dispute.state == DisputeState.withdrawn
+        )
+    ):
         if closed_at is not None:
             withdrawn[case_id].append(closed_at)
     facts = {}
@@ -223,11 +277,16 @@ def facts_of(disputes: Iterable[Dispute], *, now: datetime | None = None) -> dic
         before = [at for at in withdrawn[d.case_id] if at <= opened]
         downloaded_at = downloaded.get(d.case_id)
         facts[d.id] = DisputeFacts(
-            dispute=d, case=cases[d.case_id], deliveries=deliveries[d.case_id],
-            last_delivery_downloaded_at=downloaded_at if downloaded_at is not None and downloaded_at <= opened
+            dispute=d,
+            case=cases[d.case_id],
+            deliveries=deliveries[d.case_id],
+            last_delivery_downloaded_at=downloaded_at
+            if downloaded_at is not None and downloaded_at <= opened
             else None,
             evidence_parties_by_deadline={party for party, at in evidence[d.id] if at <= d.answer_due_at},
-            restarted_at=max(before) if before else None, now=now)
+            restarted_at=max(before) if before else None,
+            now=now,
+        )
     return facts
 
 
@@ -243,10 +302,13 @@ def findings(dispute: Dispute, *, now: datetime | None = None) -> list[Finding]:
 def not_delivered_warning(case: Case) -> str | None:
     """What the "open a dispute" form tells a client about to say "not delivered" on a case
     with deliveries: a warning, not a refusal (the first rule, seen from the client's side)."""
-    deliveries = list(db.session.scalars(sa.select(Delivery).where(Delivery.case_id == case.id)
-                                         .order_by(Delivery.number)))
+    deliveries = list(
+        db.session.scalars(sa.select(Delivery).where(Delivery.case_id == case.id).order_by(Delivery.number))
+    )
     if not deliveries:
         return None
-    return _l("This case has %(deliveries)s. If the design is wrong, choose “%(instead)s” instead.",
-              deliveries=deliveries_note(deliveries),
-              instead=REASON_LABELS[DisputeReason.not_per_prescription])
+    return _l(
+        "This case has %(deliveries)s. If the design is wrong, choose “%(instead)s” instead.",
+        deliveries=deliveries_note(deliveries),
+        instead=REASON_LABELS[DisputeReason.not_per_prescription],
+    )

@@ -7,6 +7,7 @@ party's private exchange. Messages go through the contact filter like every othe
 readers are notified, an agent's message is an audit row, and nothing is ever edited: the
 record shows who said what to whom, and when. A closed dispute's conversation is read-only.
 """
+
 from __future__ import annotations
 
 import logging
@@ -80,7 +81,7 @@ def audience_label(audience: MessageAudience, viewer_role: DisputeParty | str) -
 
 
 def speaker(message: DisputeMessage) -> str:
-    """"client", "designer" or "agent": who wrote it, as the case stood when it was written."""
+    """ "client", "designer" or "agent": who wrote it, as the case stood when it was written."""
     case = message.dispute.case
     if message.author_id is not None and message.author_id == case.client_id:
         return DisputeParty.client.value
@@ -89,8 +90,9 @@ def speaker(message: DisputeMessage) -> str:
     return AGENT
 
 
-def post_dispute_message(dispute: Dispute, *, actor: User, body: str, audience: MessageAudience | str,
-                         now: datetime | None = None) -> DisputeMessage:
+def post_dispute_message(
+    dispute: Dispute, *, actor: User, body: str, audience: MessageAudience | str, now: datetime | None = None
+) -> DisputeMessage:
     """Write `body` to `audience` in the dispute's conversation, and notify its readers.
 
     Raises NotFound (a stranger, or staff without the resolution agent's power and second
@@ -108,22 +110,31 @@ def post_dispute_message(dispute: Dispute, *, actor: User, body: str, audience: 
     if audience not in audiences_for(dispute, actor):
         raise PermissionDenied(_l("You can write to everyone or only to the resolution centre."))
     if not dispute.is_active:
-        raise InvalidTransition(_l("This dispute is closed (%(state)s): its conversation can be read, no longer "
-                                   "written to.", state=rules.STATE_LABELS[dispute.state]))
+        raise InvalidTransition(
+            _l(
+                "This dispute is closed (%(state)s): its conversation can be read, no longer written to.",
+                state=rules.STATE_LABELS[dispute.state],
+            )
+        )
     body = (body or "").strip()
     if not body:
         raise DomainError(_l("Write a message."), field="body")
     if len(body) > MAX_BODY:
         raise DomainError(_l("A message holds at most %(n)d characters.", n=MAX_BODY), field="body")
-    screen_text({"body": body}, author=actor, source=ViolationSource.message,
-                source_ref=f"dispute:{dispute.id}", lang=actor.locale)
-    message = DisputeMessage(dispute_id=dispute.id, author_id=actor.id, audience=audience, body=body,
-                             created_at=now)
+    screen_text(
+        {"body": body},
+        author=actor,
+        source=ViolationSource.message,
+        source_ref=f"dispute:{dispute.id}",
+        lang=actor.locale,
+    )
+    message = DisputeMessage(dispute_id=dispute.id, author_id=actor.id, audience=audience, body=body, created_at=now)
     db.session.add(message)
     db.session.flush()
     if role == AGENT:
-        record_action("dispute.message", dispute, actor=actor,
-                      after={"message": message.id, "audience": audience.value})
+        record_action(
+            "dispute.message", dispute, actor=actor, after={"message": message.id, "audience": audience.value}
+        )
     _notify_readers(dispute, message, role, actor)
     log.info("dispute %s: message %s to %s by %s", dispute.id, message.id, audience.value, actor.id)
     return message
@@ -136,7 +147,7 @@ def _notify_readers(dispute: Dispute, message: DisputeMessage, role, actor: User
     readers = {DisputeParty.client: case.client, DisputeParty.designer: case.designer}
     if message.audience != MessageAudience.all:
         readers = {side: user for side, user in readers.items() if _OWN_LINE[side] == message.audience}
-    body = message.body if len(message.body) <= PREVIEW else message.body[:PREVIEW - 1] + "…"
+    body = message.body if len(message.body) <= PREVIEW else message.body[: PREVIEW - 1] + "…"
     for user in readers.values():
         if user is None or user.id == actor.id:
             continue

@@ -11,6 +11,7 @@
 Each step locks and re-checks its row, one unit of work per dispute, so a sweep run twice or
 alongside a user changes nothing twice.
 """
+
 from __future__ import annotations
 
 import logging
@@ -29,26 +30,37 @@ log = logging.getLogger(__name__)
 
 def mark_unanswered(now: datetime) -> int:
     """Open disputes past their answer time: marked for a ruling."""
-    ids = db.session.scalars(sa.select(Dispute.id).where(Dispute.state == DisputeState.open,
-                                                         Dispute.answer_due_at <= now).order_by(Dispute.id)).all()
+    ids = db.session.scalars(
+        sa.select(Dispute.id)
+        .where(Dispute.state == DisputeState.open, Dispute.answer_due_at <= now)
+        .order_by(Dispute.id)
+    ).all()
     return _each(ids, lambda dispute: operations.mark_for_ruling(dispute, now=now))
 
 
 def escalate_near_limit(now: datetime) -> int:
     """Active disputes whose payment must leave escrow within DISPUTE_ESCALATE_DAYS: escalated."""
     margin = timedelta(days=rules.setting("DISPUTE_ESCALATE_DAYS"))
-    rows = db.session.execute(sa.select(Dispute.id, Case).join(Case, Case.id == Dispute.case_id).where(
-        Dispute.state.in_(ACTIVE_DISPUTE_STATES), Dispute.escalated.is_(False)).order_by(Dispute.id)).all()
-    due = [dispute_id for dispute_id, case in rows
-           if (limit := rules.escrow_limit(case)) is not None and limit - now < margin]
+    rows = db.session.execute(
+        sa.select(Dispute.id, Case)
+        .join(Case, Case.id == Dispute.case_id)
+        .where(Dispute.state.in_(ACTIVE_DISPUTE_STATES), Dispute.escalated.is_(False))
+        .order_by(Dispute.id)
+    ).all()
+    due = [
+        dispute_id
+        for dispute_id, case in rows
+        if (limit := rules.escrow_limit(case)) is not None and limit - now < margin
+    ]
     return _each(due, lambda dispute: operations.escalate_dispute(dispute, now=now))
 
 
 def open_missing_disputes(now: datetime) -> int:
     """Disputed cases without an active dispute row (moved by another path): given one."""
     active = sa.select(Dispute.id).where(Dispute.case_id == Case.id, Dispute.state.in_(ACTIVE_DISPUTE_STATES))
-    ids = db.session.scalars(sa.select(Case.id).where(Case.state == CaseState.disputed, ~active.exists())
-                             .order_by(Case.id)).all()
+    ids = db.session.scalars(
+        sa.select(Case.id).where(Case.state == CaseState.disputed, ~active.exists()).order_by(Case.id)
+    ).all()
     done = 0
     for case_id in ids:
         try:

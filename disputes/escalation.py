@@ -6,6 +6,7 @@ reason, the limit itself, and what brought the dispute here when the platform op
 (nothing delivered by the undelivered limit, a party suspended), which is why so little time
 is left.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from models.disputes import Dispute, DisputeReason
 
 @dataclass(frozen=True)
 class Escalation:
-    reasons: list          # sentences, the trigger first
+    reasons: list  # sentences, the trigger first
     hard_deadline: datetime | None
     days_left: int | None  # whole days before the hard deadline (negative once passed)
 
@@ -33,12 +34,15 @@ def escalation_of(dispute: Dispute, *, now: datetime) -> Escalation | None:
     reasons = [_l("Fewer than %(n)d days before the ruling is due.", n=rules.setting("DISPUTE_ESCALATE_DAYS"))]
     if dispute.opened_by_id is None and dispute.reason == DisputeReason.not_delivered and case.accepted_at:
         if case.undelivered_limit_at is not None and dispute.opened_at >= case.undelivered_limit_at:
-            reasons.append(_l("Nothing delivered by day %(n)d after acceptance: the platform opened this dispute.",
-                              n=(case.undelivered_limit_at - case.accepted_at).days))
+            reasons.append(
+                _l(
+                    "Nothing delivered by day %(n)d after acceptance: the platform opened this dispute.",
+                    n=(case.undelivered_limit_at - case.accepted_at).days,
+                )
+            )
     elif dispute.opened_by_id is None and dispute.reason == DisputeReason.party_suspended:
         reasons.append(_l("A party's account was suspended: the platform opened this dispute."))
-    return Escalation(reasons=reasons, hard_deadline=limit,
-                      days_left=(limit - now).days if limit is not None else None)
+    return Escalation(reasons=reasons, hard_deadline=limit, days_left=(limit - now).days if limit is not None else None)
 
 
 def escalations_of(disputes, *, now: datetime) -> dict[int, Escalation]:

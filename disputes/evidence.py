@@ -1,4 +1,5 @@
 """Evidence files a party gives the resolution centre, stored encrypted like every file."""
+
 from __future__ import annotations
 
 from pathlib import PurePosixPath
@@ -21,8 +22,10 @@ _IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".heic"}
 # Scanner exports (DICOM, 3Shape's .dcm): patient data, which staff never read.
 _SCAN_SUFFIXES = {".dcm", ".dicom"}
 DICOM_TYPE = "application/dicom"
-PATIENT_SCAN_REFUSED = _l("Patient scans cannot be given as evidence: only the two parties of the case may read "
-                          "them, never the resolution centre. Send screenshots of the scan instead.")
+PATIENT_SCAN_REFUSED = _l(
+    "Patient scans cannot be given as evidence: only the two parties of the case may read "
+    "them, never the resolution centre. Send screenshots of the scan instead."
+)
 
 # (file name, stream of bytes) as the view received it.
 Upload = tuple[str, Iterable[bytes]]
@@ -37,8 +40,9 @@ def evidence_kind(filename: str) -> FileKind:
     return FileKind.document
 
 
-def attach_evidence(dispute: Dispute, uploads: list[Upload], *, actor: User, party: DisputeParty,
-                    request_id: int | None = None) -> list[DisputeEvidence]:
+def attach_evidence(
+    dispute: Dispute, uploads: list[Upload], *, actor: User, party: DisputeParty, request_id: int | None = None
+) -> list[DisputeEvidence]:
     """Store the uploads for `actor` and attach them to the dispute as `party`'s evidence
     (answering the evidence request `request_id`, if given).
 
@@ -49,11 +53,15 @@ def attach_evidence(dispute: Dispute, uploads: list[Upload], *, actor: User, par
     uploads = [(name, stream) for name, stream in uploads if name]
     if not uploads:
         return []
-    held = db.session.scalar(sa.select(sa.func.count()).select_from(DisputeEvidence).where(
-        DisputeEvidence.dispute_id == dispute.id, DisputeEvidence.party == party))
+    held = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(DisputeEvidence)
+        .where(DisputeEvidence.dispute_id == dispute.id, DisputeEvidence.party == party)
+    )
     if held + len(uploads) > MAX_FILES_PER_PARTY:
-        raise DomainError(_l("Each party may give at most %(n)d evidence files.", n=MAX_FILES_PER_PARTY),
-                          field="evidence")
+        raise DomainError(
+            _l("Each party may give at most %(n)d evidence files.", n=MAX_FILES_PER_PARTY), field="evidence"
+        )
     if any(PurePosixPath(name.lower()).suffix in _SCAN_SUFFIXES for name, _stream in uploads):
         raise DomainError(PATIENT_SCAN_REFUSED, field="evidence")
     rows = []
@@ -61,8 +69,9 @@ def attach_evidence(dispute: Dispute, uploads: list[Upload], *, actor: User, par
         stored = store_file(stream, owner=actor, filename=name, kind=evidence_kind(name))
         if stored.content_type == DICOM_TYPE:  # renamed, but its bytes say it is a scan
             raise DomainError(PATIENT_SCAN_REFUSED, field="evidence")
-        row = DisputeEvidence(dispute_id=dispute.id, party=party, file_id=stored.id, added_at=utcnow(),
-                              request_id=request_id)
+        row = DisputeEvidence(
+            dispute_id=dispute.id, party=party, file_id=stored.id, added_at=utcnow(), request_id=request_id
+        )
         db.session.add(row)
         rows.append(row)
     db.session.flush()

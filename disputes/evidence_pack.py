@@ -32,6 +32,7 @@ Memory stays bounded for long threads: the content is read in batches, hashed pa
 and spooled to a temporary file (the fingerprint must be known before page 1 is drawn), then
 drawn from it.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -96,16 +97,26 @@ def _pages(lines: Iterator[str]) -> Iterator[list[str]]:
 
 
 def _header(dispute: Dispute, number: str, at: datetime) -> str:
-    return printable_paragraphs(_("Occlusa evidence pack %(number)s · dispute %(id)d · case %(ref)s · generated %(at)s",
-                                  number=number, id=dispute.id, ref=dispute.case.reference,
-                                  at=at.strftime("%Y-%m-%d %H:%M:%S UTC")))[0]
+    return printable_paragraphs(
+        _(
+            "Occlusa evidence pack %(number)s · dispute %(id)d · case %(ref)s · generated %(at)s",
+            number=number,
+            id=dispute.id,
+            ref=dispute.case.reference,
+            at=at.strftime("%Y-%m-%d %H:%M:%S UTC"),
+        )
+    )[0]
 
 
 def _footers(hashes: list[bytes]) -> list[tuple[str, str]]:
     total, fingerprint = len(hashes), hashes[-1].hex()
-    return [(_("Page %(page)d of %(pages)d · page hash %(hash)s", page=number, pages=total, hash=digest.hex()),
-             _("Pack fingerprint %(fingerprint)s", fingerprint=fingerprint))
-            for number, digest in enumerate(hashes, start=1)]
+    return [
+        (
+            _("Page %(page)d of %(pages)d · page hash %(hash)s", page=number, pages=total, hash=digest.hex()),
+            _("Pack fingerprint %(fingerprint)s", fingerprint=fingerprint),
+        )
+        for number, digest in enumerate(hashes, start=1)
+    ]
 
 
 def export_evidence_pack(dispute: Dispute, *, actor: User) -> EvidencePack:
@@ -122,13 +133,26 @@ def export_evidence_pack(dispute: Dispute, *, actor: User) -> EvidencePack:
             hashes.append(previous)
             spool.write(str(len(page)) + "\n" + "".join(line + "\n" for line in page))
         spool.seek(0)
-        pdf = draw_pack(title=_("Evidence pack, dispute %(id)d", id=dispute.id), header=header,
-                        pages=_spooled(spool, len(hashes)), footers=_footers(hashes))
+        pdf = draw_pack(
+            title=_("Evidence pack, dispute %(id)d", id=dispute.id),
+            header=header,
+            pages=_spooled(spool, len(hashes)),
+            footers=_footers(hashes),
+        )
     fingerprint = hashes[-1].hex()
-    record_action(ACTION, dispute, actor=actor, reason=f"case {dispute.case.reference}",
-                  after={"fingerprint": fingerprint, "pages": len(hashes), "pack": number, "version": VERSION})
-    return EvidencePack(pdf=pdf, fingerprint=fingerprint, pages=len(hashes),
-                        filename=f"evidence-pack-{dispute.case.reference}-dispute-{dispute.id}.pdf")
+    record_action(
+        ACTION,
+        dispute,
+        actor=actor,
+        reason=f"case {dispute.case.reference}",
+        after={"fingerprint": fingerprint, "pages": len(hashes), "pack": number, "version": VERSION},
+    )
+    return EvidencePack(
+        pdf=pdf,
+        fingerprint=fingerprint,
+        pages=len(hashes),
+        filename=f"evidence-pack-{dispute.case.reference}-dispute-{dispute.id}.pdf",
+    )
 
 
 def _spooled(spool, count: int) -> Iterator[list[str]]:
@@ -178,9 +202,11 @@ def verify_pack(pdf_bytes: bytes) -> PackCheck:
     if printed != {check.fingerprint}:
         check.problems.append(_("The fingerprint printed on the pages is not the pack's."))
     check.audit = db.session.scalar(
-        sa.select(AuditEntry).where(AuditEntry.action == ACTION,
-                                    AuditEntry.after["fingerprint"].as_string() == check.fingerprint)
-        .order_by(AuditEntry.id).limit(1))
+        sa.select(AuditEntry)
+        .where(AuditEntry.action == ACTION, AuditEntry.after["fingerprint"].as_string() == check.fingerprint)
+        .order_by(AuditEntry.id)
+        .limit(1)
+    )
     if check.audit is None:
         check.problems.append(_("No export of this pack is recorded in the audit log."))
     elif (check.audit.after or {}).get("pages") != check.pages:

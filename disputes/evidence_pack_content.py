@@ -9,6 +9,7 @@ is gone (the platform drops it on deletion) and reads "Deleted file".
 
 Lines come out wrapped to the pack's width and made printable; headings carry the HEADING mark.
 """
+
 from __future__ import annotations
 
 import json
@@ -44,8 +45,14 @@ def _wrap(text: str, indent: int = 0, *, hang: int = 0) -> Iterator[str]:
     after a paragraph's first indented `hang` more."""
     pad = " " * indent
     for paragraph in printable_paragraphs(text):
-        yield from textwrap.wrap(paragraph, LINE_WIDTH, initial_indent=pad, subsequent_indent=pad + " " * hang,
-                                 break_long_words=True, break_on_hyphens=False) or [pad]
+        yield from textwrap.wrap(
+            paragraph,
+            LINE_WIDTH,
+            initial_indent=pad,
+            subsequent_indent=pad + " " * hang,
+            break_long_words=True,
+            break_on_hyphens=False,
+        ) or [pad]
 
 
 def printable_paragraphs(text: str) -> list[str]:
@@ -92,8 +99,12 @@ def pack_lines(dispute: Dispute) -> Iterator[str]:
         yield from _wrap(f"{key}: {json.dumps(value, ensure_ascii=False, sort_keys=True)}", 2)
     yield from _wrap(case.instructions or _("No instructions."), 2)
     yield from _heading(_("Files sent with the order"))
-    for case_file in db.session.scalars(sa.select(CaseFile).options(selectinload(CaseFile.file)).where(
-            CaseFile.case_id == case.id, CaseFile.role == CaseFileRole.attachment).order_by(CaseFile.id)):
+    for case_file in db.session.scalars(
+        sa.select(CaseFile)
+        .options(selectinload(CaseFile.file))
+        .where(CaseFile.case_id == case.id, CaseFile.role == CaseFileRole.attachment)
+        .order_by(CaseFile.id)
+    ):
         yield from file_lines(case_file.file)
     yield from _deliveries(dispute)
     yield from _timeline(dispute)
@@ -106,14 +117,17 @@ def pack_lines(dispute: Dispute) -> Iterator[str]:
 def _overview(dispute: Dispute) -> Iterator[str]:
     case = dispute.case
     yield from _heading(_("Dispute"))
-    for label, value in ((_("Case"), f"{case.reference} · {case.listing_title}"),
-                         (_("Client"), _name(case.client, dispute)), (_("Designer"), _name(case.designer, dispute)),
-                         (_("Price"), format_money(case.amount_cents, case.currency)),
-                         (_("Reason"), rules.reason_label(dispute.reason)),
-                         (_("State"), str(rules.STATE_LABELS[dispute.state])),
-                         (_("Opened"), f"{when(dispute.opened_at)} · {_name(dispute.opened_by, dispute)}"),
-                         (_("Answer due"), when(dispute.answer_due_at)),
-                         (_("Closed"), when(dispute.closed_at))):
+    for label, value in (
+        (_("Case"), f"{case.reference} · {case.listing_title}"),
+        (_("Client"), _name(case.client, dispute)),
+        (_("Designer"), _name(case.designer, dispute)),
+        (_("Price"), format_money(case.amount_cents, case.currency)),
+        (_("Reason"), rules.reason_label(dispute.reason)),
+        (_("State"), str(rules.STATE_LABELS[dispute.state])),
+        (_("Opened"), f"{when(dispute.opened_at)} · {_name(dispute.opened_by, dispute)}"),
+        (_("Answer due"), when(dispute.answer_due_at)),
+        (_("Closed"), when(dispute.closed_at)),
+    ):
         yield from _wrap(f"{label}: {value}", 2)
 
 
@@ -123,8 +137,12 @@ def _deliveries(dispute: Dispute) -> Iterator[str]:
         yield from _wrap(_("Delivery %(number)d · %(at)s", number=delivery.number, at=when(delivery.delivered_at)), 2)
         if delivery.note:
             yield from _wrap(delivery.note, 4)
-        for case_file in db.session.scalars(sa.select(CaseFile).options(selectinload(CaseFile.file)).where(
-                CaseFile.delivery_id == delivery.id).order_by(CaseFile.id)):
+        for case_file in db.session.scalars(
+            sa.select(CaseFile)
+            .options(selectinload(CaseFile.file))
+            .where(CaseFile.delivery_id == delivery.id)
+            .order_by(CaseFile.id)
+        ):
             yield from file_lines(case_file.file, indent=4)
         if delivery.revision_request:
             yield from _wrap(_("Revision requested:"), 4)
@@ -135,8 +153,15 @@ def _timeline(dispute: Dispute) -> Iterator[str]:
     yield from _heading(_("Timeline of the case"))
     last = 0
     while True:
-        events = list(db.session.scalars(sa.select(CaseEvent).options(selectinload(CaseEvent.actor)).where(
-            CaseEvent.case_id == dispute.case_id, CaseEvent.id > last).order_by(CaseEvent.id).limit(BATCH)))
+        events = list(
+            db.session.scalars(
+                sa.select(CaseEvent)
+                .options(selectinload(CaseEvent.actor))
+                .where(CaseEvent.case_id == dispute.case_id, CaseEvent.id > last)
+                .order_by(CaseEvent.id)
+                .limit(BATCH)
+            )
+        )
         for event in events:
             moved = f"{event.from_state or '—'} → {event.to_state}"
             said = f"{when(event.at)} · {_name(event.actor, dispute)} · {case_action_label(event.action)} · {moved}"
@@ -156,9 +181,15 @@ def _thread(dispute: Dispute) -> Iterator[str]:
         return
     last = 0
     while True:
-        messages = list(db.session.scalars(
-            sa.select(Message).options(selectinload(Message.attachments).selectinload(MessageAttachment.file))
-            .where(Message.conversation_id == conversation.id, Message.id > last).order_by(Message.id).limit(BATCH)))
+        messages = list(
+            db.session.scalars(
+                sa.select(Message)
+                .options(selectinload(Message.attachments).selectinload(MessageAttachment.file))
+                .where(Message.conversation_id == conversation.id, Message.id > last)
+                .order_by(Message.id)
+                .limit(BATCH)
+            )
+        )
         for message in messages:
             yield from _wrap(f"{when(message.created_at)} · {_name(message.sender, dispute)}", 2)
             yield from _wrap(message.body, 4)
@@ -173,8 +204,9 @@ def _thread(dispute: Dispute) -> Iterator[str]:
 
 def _statements(dispute: Dispute) -> Iterator[str]:
     yield from _heading(_("The client's statement"))
-    yield from _wrap(dispute.client_statement
-                     or _("The platform opened this dispute; there is no statement from the client."), 2)
+    yield from _wrap(
+        dispute.client_statement or _("The platform opened this dispute; there is no statement from the client."), 2
+    )
     yield from _heading(_("The designer's answer"))
     if dispute.designer_answer:
         yield from _wrap(_("Answered %(at)s", at=when(dispute.answered_at)), 2)
@@ -199,10 +231,17 @@ def _proposals(dispute: Dispute) -> Iterator[str]:
     yield from _heading(_("Settlement proposals"))
     currency = dispute.case.currency
     for proposal in dispute.proposals:
-        yield from _wrap(_("%(at)s · %(who)s proposes %(amount)s to the designer, the rest refunded · %(status)s",
-                           at=when(proposal.created_at), who=_name(proposal.proposer, dispute),
-                           amount=format_money(proposal.designer_cents, currency),
-                           status=PROPOSAL_STATUS[proposal.status]()), 2, hang=2)
+        yield from _wrap(
+            _(
+                "%(at)s · %(who)s proposes %(amount)s to the designer, the rest refunded · %(status)s",
+                at=when(proposal.created_at),
+                who=_name(proposal.proposer, dispute),
+                amount=format_money(proposal.designer_cents, currency),
+                status=PROPOSAL_STATUS[proposal.status](),
+            ),
+            2,
+            hang=2,
+        )
         if proposal.note:
             yield from _wrap(proposal.note, 4)
 
@@ -216,11 +255,13 @@ def _ruling(dispute: Dispute) -> Iterator[str]:
     money = case_money(dispute.case)
     decided = f"{rules.OUTCOME_LABELS[ruling.outcome]} · {when(ruling.ruled_at)} · {_name(ruling.agent, dispute)}"
     yield from _wrap(decided, 2, hang=2)
-    for label, cents in ((_("Captured from the client"), money.captured_cents),
-                         (_("Refunded to the client"), money.refunded_cents),
-                         (_("To the designer"), money.designer_gross_cents),
-                         (_("Platform fee on that part"), money.fee_cents),
-                         (_("Paid to the designer"), money.designer_net_cents)):
+    for label, cents in (
+        (_("Captured from the client"), money.captured_cents),
+        (_("Refunded to the client"), money.refunded_cents),
+        (_("To the designer"), money.designer_gross_cents),
+        (_("Platform fee on that part"), money.fee_cents),
+        (_("Paid to the designer"), money.designer_net_cents),
+    ):
         yield from _wrap(f"{label}: {format_money(cents, money.currency)}", 2)
     yield from _wrap(_("Reasoning:"), 2)
     yield from _wrap(ruling.reasoning, 4)

@@ -6,6 +6,7 @@ line never wraps inside the PDF and pdftotext gives back the same words, line fo
 character the font cannot draw is printed as "?" by `printable`, before it is hashed, so
 what the chain covers is exactly what the page shows.
 """
+
 from __future__ import annotations
 
 import io
@@ -23,9 +24,9 @@ from reportlab.pdfgen import canvas
 
 from payments.invoice_pdf import DEJAVU_DIR
 
-LINE_WIDTH = 92       # characters of content per line
-LINES_PER_PAGE = 62   # content lines per page, headings and gaps included
-HEADING = "\x01"      # marks a heading line, drawn bold; never in printed text (controls print as spaces)
+LINE_WIDTH = 92  # characters of content per line
+LINES_PER_PAGE = 62  # content lines per page, headings and gaps included
+HEADING = "\x01"  # marks a heading line, drawn bold; never in printed text (controls print as spaces)
 
 _MARGIN = 18 * mm
 _BODY_SIZE, _LEADING = 8.4, 11.2
@@ -104,8 +105,13 @@ class TextUnreadable(Exception):
 def page_texts(pdf_bytes: bytes) -> list[list[str]]:
     """Each page's non-blank lines as pdftotext -layout reads them, runs of spaces made one."""
     try:
-        done = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", "-", "-"], input=pdf_bytes,
-                              capture_output=True, timeout=120, check=False)
+        done = subprocess.run(
+            ["pdftotext", "-layout", "-enc", "UTF-8", "-", "-"],
+            input=pdf_bytes,
+            capture_output=True,
+            timeout=120,
+            check=False,
+        )
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise TextUnreadable(str(exc)) from exc
     if done.returncode != 0:

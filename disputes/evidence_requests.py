@@ -9,6 +9,7 @@ run, the ruling is due later (disputes/ruling_due.py).
 Shape as in disputes.operations: lock the case then the dispute (then the request) → guard →
 change → flush → audit row and notice; the caller commits once.
 """
+
 from __future__ import annotations
 
 import logging
@@ -44,8 +45,11 @@ PARTY_LABELS = {DisputeParty.client: _l("The client"), DisputeParty.designer: _l
 
 
 def requests_of(dispute: Dispute) -> list[EvidenceRequest]:
-    return list(db.session.scalars(sa.select(EvidenceRequest).where(EvidenceRequest.dispute_id == dispute.id)
-                                   .order_by(EvidenceRequest.id)))
+    return list(
+        db.session.scalars(
+            sa.select(EvidenceRequest).where(EvidenceRequest.dispute_id == dispute.id).order_by(EvidenceRequest.id)
+        )
+    )
 
 
 def is_overdue(request: EvidenceRequest, now: datetime) -> bool:
@@ -59,13 +63,18 @@ def _require_active(dispute: Dispute) -> None:
 
 def _lock_request(request: EvidenceRequest) -> tuple[Dispute, EvidenceRequest]:
     dispute = lock_dispute(request.dispute)
-    request = db.session.execute(sa.select(EvidenceRequest).where(EvidenceRequest.id == request.id)
-                                 .with_for_update().execution_options(populate_existing=True)).scalar_one()
+    request = db.session.execute(
+        sa.select(EvidenceRequest)
+        .where(EvidenceRequest.id == request.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one()
     return dispute, request
 
 
-def request_evidence(dispute: Dispute, *, actor: User, party: DisputeParty | str, what: str, due_days: int,
-                     now: datetime | None = None) -> EvidenceRequest:
+def request_evidence(
+    dispute: Dispute, *, actor: User, party: DisputeParty | str, what: str, due_days: int, now: datetime | None = None
+) -> EvidenceRequest:
     """A resolution agent asks `party` for evidence, to be given within `due_days` (1–14 days);
     the party is notified. Raises PermissionDenied (not an agent with the second factor, or
     a party to the case), InvalidTransition (closed), DomainError (party, text, days)."""
@@ -82,26 +91,51 @@ def request_evidence(dispute: Dispute, *, actor: User, party: DisputeParty | str
     if not MIN_WHAT <= len(what) <= MAX_TEXT:
         raise DomainError(_l("Say what evidence you need (at least %(n)d characters).", n=MIN_WHAT), field="what")
     if isinstance(due_days, bool) or not isinstance(due_days, int) or not MIN_DAYS <= due_days <= MAX_DAYS:
-        raise DomainError(_l("The party answers within %(min)d to %(max)d days.", min=MIN_DAYS, max=MAX_DAYS),
-                          field="due_days")
-    request = EvidenceRequest(dispute_id=dispute.id, party=party, asked_by_id=actor.id, what=what, asked_at=now,
-                              due_at=now + timedelta(days=due_days))
+        raise DomainError(
+            _l("The party answers within %(min)d to %(max)d days.", min=MIN_DAYS, max=MAX_DAYS), field="due_days"
+        )
+    request = EvidenceRequest(
+        dispute_id=dispute.id,
+        party=party,
+        asked_by_id=actor.id,
+        what=what,
+        asked_at=now,
+        due_at=now + timedelta(days=due_days),
+    )
     db.session.add(request)
     db.session.flush()
-    record_action("dispute.evidence_requested", dispute, actor=actor,
-                  after={"request": request.id, "party": party.value, "due_at": request.due_at.isoformat()},
-                  reason=what)
+    record_action(
+        "dispute.evidence_requested",
+        dispute,
+        actor=actor,
+        after={"request": request.id, "party": party.value, "due_at": request.due_at.isoformat()},
+        reason=what,
+    )
     case = dispute.case
-    notify(case.client if party == DisputeParty.client else case.designer, "evidence_requested",
-           title=_l("The resolution centre asks you for evidence on case %(ref)s", ref=case.reference),
-           body=_l("Answer by %(date)s on the dispute page: %(what)s",
-                   date=request.due_at.strftime("%Y-%m-%d %H:%M UTC"), what=what),
-           url=dispute_url(dispute) + ANCHOR, case_id=case.id)
+    notify(
+        case.client if party == DisputeParty.client else case.designer,
+        "evidence_requested",
+        title=_l("The resolution centre asks you for evidence on case %(ref)s", ref=case.reference),
+        body=_l(
+            "Answer by %(date)s on the dispute page: %(what)s",
+            date=request.due_at.strftime("%Y-%m-%d %H:%M UTC"),
+            what=what,
+        ),
+        url=dispute_url(dispute) + ANCHOR,
+        case_id=case.id,
+    )
     return request
 
 
-def answer_evidence_request(request: EvidenceRequest, *, actor: User, text: str, files: list[Upload] = (),
-                            kind: FileKind | str | None = None, now: datetime | None = None) -> EvidenceRequest:
+def answer_evidence_request(
+    request: EvidenceRequest,
+    *,
+    actor: User,
+    text: str,
+    files: list[Upload] = (),
+    kind: FileKind | str | None = None,
+    now: datetime | None = None,
+) -> EvidenceRequest:
     """The party asked answers with a text and files (designs, screenshots, documents). `kind`
     is what the party says the files are: patient scans are refused, as evidence is read by
     staff. Raises NotFound (a stranger), PermissionDenied (the other party), InvalidTransition
@@ -126,21 +160,35 @@ def answer_evidence_request(request: EvidenceRequest, *, actor: User, text: str,
     request.answer, request.answered_at = text, now
     db.session.flush()
     stored = attach_evidence(dispute, files, actor=actor, party=side, request_id=request.id) if files else []
-    record_action("dispute.evidence_answered", dispute, actor=actor,
-                  after={"request": request.id, "files": len(stored), "late": now > request.due_at})
+    record_action(
+        "dispute.evidence_answered",
+        dispute,
+        actor=actor,
+        after={"request": request.id, "files": len(stored), "late": now > request.due_at},
+    )
     if request.asked_by is not None and request.asked_by.is_active:
-        notify(request.asked_by, "evidence_answered",
-               title=_l("Evidence was given on case %(ref)s", ref=dispute.case.reference),
-               body=_l("%(party)s answered your evidence request.", party=PARTY_LABELS[side]),
-               url=BACKOFFICE_PATH.format(id=dispute.id) + ANCHOR, case_id=dispute.case_id)
+        notify(
+            request.asked_by,
+            "evidence_answered",
+            title=_l("Evidence was given on case %(ref)s", ref=dispute.case.reference),
+            body=_l("%(party)s answered your evidence request.", party=PARTY_LABELS[side]),
+            url=BACKOFFICE_PATH.format(id=dispute.id) + ANCHOR,
+            case_id=dispute.case_id,
+        )
     return request
 
 
 def flag_overdue_requests(now: datetime) -> int:
     """Sweep: requests unanswered on their due date are flagged once (the pages show it)."""
-    ids = db.session.scalars(sa.select(EvidenceRequest.id).where(
-        EvidenceRequest.answered_at.is_(None), EvidenceRequest.overdue_flagged_at.is_(None),
-        EvidenceRequest.due_at <= now).order_by(EvidenceRequest.id)).all()
+    ids = db.session.scalars(
+        sa.select(EvidenceRequest.id)
+        .where(
+            EvidenceRequest.answered_at.is_(None),
+            EvidenceRequest.overdue_flagged_at.is_(None),
+            EvidenceRequest.due_at <= now,
+        )
+        .order_by(EvidenceRequest.id)
+    ).all()
     done = 0
     for request_id in ids:
         try:
@@ -156,12 +204,20 @@ def flag_overdue_requests(now: datetime) -> int:
 
 def _flag_overdue(request: EvidenceRequest, *, now: datetime) -> bool:
     dispute, request = _lock_request(request)
-    if not dispute.is_active or request.answered_at is not None or request.overdue_flagged_at is not None \
-            or request.due_at > now:
+    if (
+        not dispute.is_active
+        or request.answered_at is not None
+        or request.overdue_flagged_at is not None
+        or request.due_at > now
+    ):
         return False
     request.overdue_flagged_at = now
     db.session.flush()
-    record_action("dispute.evidence_overdue", dispute, actor=None,
-                  after={"request": request.id, "party": request.party.value, "due_at": request.due_at.isoformat()},
-                  reason="no answer by the due date")
+    record_action(
+        "dispute.evidence_overdue",
+        dispute,
+        actor=None,
+        after={"request": request.id, "party": request.party.value, "due_at": request.due_at.isoformat()},
+        reason="no answer by the due date",
+    )
     return True

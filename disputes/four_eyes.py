@@ -2,6 +2,7 @@
 RULING_SECOND_AGENT_ABOVE_CENTS (default $500), or that sets aside the settlement proposal a
 party has on the table (its proposer agreed to it), waits as a draft until another agent
 approves it. rule_dispute asks `require_second_agent` before any money moves."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -29,8 +30,11 @@ def above_cents() -> int:
 
 
 def open_proposal(dispute: Dispute) -> SettlementProposal | None:
-    return db.session.scalar(sa.select(SettlementProposal).where(
-        SettlementProposal.dispute_id == dispute.id, SettlementProposal.status == ProposalStatus.open))
+    return db.session.scalar(
+        sa.select(SettlementProposal).where(
+            SettlementProposal.dispute_id == dispute.id, SettlementProposal.status == ProposalStatus.open
+        )
+    )
 
 
 def second_agent_reasons(dispute: Dispute, money: RulingMoney) -> list[str]:
@@ -45,14 +49,17 @@ def second_agent_reasons(dispute: Dispute, money: RulingMoney) -> list[str]:
 
 
 def reason_texts(reasons: list[str], currency: str = "usd") -> list[str]:
-    texts = {LARGE_REFUND: _l("it refunds more than %(amount)s", amount=format_money(above_cents(), currency)),
-             OVERTURNS_PROPOSAL: _l("it sets aside the settlement proposal a party has on the table")}
+    texts = {
+        LARGE_REFUND: _l("it refunds more than %(amount)s", amount=format_money(above_cents(), currency)),
+        OVERTURNS_PROPOSAL: _l("it sets aside the settlement proposal a party has on the table"),
+    }
     return [str(texts[r]) for r in reasons if r in texts]
 
 
 def pending_draft(dispute: Dispute, *, lock: bool = False) -> RulingDraft | None:
-    query = sa.select(RulingDraft).where(RulingDraft.dispute_id == dispute.id,
-                                         RulingDraft.status == DraftStatus.pending)
+    query = sa.select(RulingDraft).where(
+        RulingDraft.dispute_id == dispute.id, RulingDraft.status == DraftStatus.pending
+    )
     if lock:
         query = query.with_for_update().execution_options(populate_existing=True)
     return db.session.scalar(query)
@@ -61,24 +68,41 @@ def pending_draft(dispute: Dispute, *, lock: bool = False) -> RulingDraft | None
 def disputes_awaiting_second_agent(dispute_ids: list[int]) -> set[int]:
     if not dispute_ids:
         return set()
-    return set(db.session.scalars(sa.select(RulingDraft.dispute_id).where(
-        RulingDraft.dispute_id.in_(dispute_ids), RulingDraft.status == DraftStatus.pending)))
+    return set(
+        db.session.scalars(
+            sa.select(RulingDraft.dispute_id).where(
+                RulingDraft.dispute_id.in_(dispute_ids), RulingDraft.status == DraftStatus.pending
+            )
+        )
+    )
 
 
-def require_second_agent(dispute: Dispute, money: RulingMoney, *, actor: User,
-                         approved: RulingDraft | None = None) -> None:
+def require_second_agent(
+    dispute: Dispute, money: RulingMoney, *, actor: User, approved: RulingDraft | None = None
+) -> None:
     """Guard of every ruling, with the dispute locked: a waiting draft is decided first, and a
     ruling that needs a second agent is made only by approving a draft someone else wrote
     with the same figures. Raises InvalidTransition or SecondAgentNeeded."""
     waiting = pending_draft(dispute, lock=True)
     if waiting is not None and (approved is None or waiting.id != approved.id):
-        raise InvalidTransition(_l("A ruling drafted by %(name)s is waiting for a second agent: approve it or send "
-                                   "it back first.", name=waiting.drafted_by.display_name
-                                   if waiting.drafted_by else "?"))
+        raise InvalidTransition(
+            _l(
+                "A ruling drafted by %(name)s is waiting for a second agent: approve it or send it back first.",
+                name=waiting.drafted_by.display_name if waiting.drafted_by else "?",
+            )
+        )
     reasons = second_agent_reasons(dispute, money)
     if not reasons:
         return
-    if (approved is None or approved.drafted_by_id == actor.id or approved.status != DraftStatus.pending
-            or (approved.outcome, approved.designer_cents) != (money.outcome, money.designer_cents)):
-        raise SecondAgentNeeded(_l("This ruling needs a second agent's approval because %(why)s.",
-                                   why="; ".join(reason_texts(reasons, money.currency))))
+    if (
+        approved is None
+        or approved.drafted_by_id == actor.id
+        or approved.status != DraftStatus.pending
+        or (approved.outcome, approved.designer_cents) != (money.outcome, money.designer_cents)
+    ):
+        raise SecondAgentNeeded(
+            _l(
+                "This ruling needs a second agent's approval because %(why)s.",
+                why="; ".join(reason_texts(reasons, money.currency)),
+            )
+        )

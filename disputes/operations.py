@@ -6,6 +6,7 @@ notices after the commit. Money moves only through cases.process ("settle", "res
 "withdraw_dispute"), which refuses a second move under the same lock, so a double submit or
 two agents at once move the money once. Operations flush; the caller commits once.
 """
+
 from __future__ import annotations
 
 import logging
@@ -25,8 +26,17 @@ from extensions import db
 from messaging.notify import notify
 from models.accounts import User
 from models.cases import Case, CaseEvent, CaseState
-from models.disputes import (Dispute, DisputeParty, DisputeReason, DisputeState, ProposalStatus, Ruling,
-                             RulingDraft, RulingOutcome, SettlementProposal)
+from models.disputes import (
+    Dispute,
+    DisputeParty,
+    DisputeReason,
+    DisputeState,
+    ProposalStatus,
+    Ruling,
+    RulingDraft,
+    RulingOutcome,
+    SettlementProposal,
+)
 from models.moderation import ViolationSource
 from models.types import utcnow
 from moderation import claims
@@ -46,8 +56,11 @@ def dispute_url(dispute: Dispute) -> str:
 
 
 def active_dispute(case: Case) -> Dispute | None:
-    return db.session.scalar(sa.select(Dispute).where(
-        Dispute.case_id == case.id, Dispute.state.in_((DisputeState.open, DisputeState.awaiting_ruling))))
+    return db.session.scalar(
+        sa.select(Dispute).where(
+            Dispute.case_id == case.id, Dispute.state.in_((DisputeState.open, DisputeState.awaiting_ruling))
+        )
+    )
 
 
 def latest_dispute(case: Case) -> Dispute | None:
@@ -56,8 +69,9 @@ def latest_dispute(case: Case) -> Dispute | None:
 
 # -- locks: the case, then the dispute ---------------------------------------------------------
 def _lock_case(case_id: int) -> Case:
-    case = db.session.execute(sa.select(Case).where(Case.id == case_id).with_for_update()
-                              .execution_options(populate_existing=True)).scalar_one_or_none()
+    case = db.session.execute(
+        sa.select(Case).where(Case.id == case_id).with_for_update().execution_options(populate_existing=True)
+    ).scalar_one_or_none()
     if case is None:
         raise NotFound(_l("This dispute does not exist."))
     return case
@@ -66,8 +80,9 @@ def _lock_case(case_id: int) -> Case:
 def _lock(dispute: Dispute) -> Dispute:
     _lock_case(dispute.case_id)
     # populate_existing: a dispute moved by a racing transaction is read as committed.
-    return db.session.execute(sa.select(Dispute).where(Dispute.id == dispute.id).with_for_update()
-                              .execution_options(populate_existing=True)).scalar_one()
+    return db.session.execute(
+        sa.select(Dispute).where(Dispute.id == dispute.id).with_for_update().execution_options(populate_existing=True)
+    ).scalar_one()
 
 
 lock_dispute = _lock  # the resolution centre's other modules lock in the same order
@@ -100,8 +115,15 @@ def _tell(user: User, dispute: Dispute, title, body) -> None:
 
 
 # -- the parties --------------------------------------------------------------------------------
-def open_dispute(case: Case, *, actor: User | None, reason: DisputeReason | str, statement: str = "",
-                 evidence: list[Upload] = (), now: datetime | None = None) -> Dispute:
+def open_dispute(
+    case: Case,
+    *,
+    actor: User | None,
+    reason: DisputeReason | str,
+    statement: str = "",
+    evidence: list[Upload] = (),
+    now: datetime | None = None,
+) -> Dispute:
     """Stop the case and open its dispute: by the client (a reason from the list, a statement,
     evidence files) or by the platform (actor None: suspension, nothing delivered in time).
 
@@ -126,14 +148,21 @@ def open_dispute(case: Case, *, actor: User | None, reason: DisputeReason | str,
         if reason in rules.PLATFORM_REASONS:
             raise DomainError(_l("Choose a reason from the list."), field="reason")
         if len(statement) < 20:
-            raise DomainError(_l("Explain what went wrong in a few sentences (at least 20 characters)."),
-                              field="statement")
+            raise DomainError(
+                _l("Explain what went wrong in a few sentences (at least 20 characters)."), field="statement"
+            )
         _screen({"statement": statement}, actor, f"case:{case.id}")
     previous = case.state
     process.dispute_case(case, actor=actor, reason=rules.reason_note(reason), statement=statement, now=now)
-    dispute = Dispute(case_id=case.id, opened_by_id=actor.id if actor else None, reason=reason,
-                      client_statement=statement, answer_due_at=rules.answer_due_at(now),
-                      previous_case_state=previous.value, opened_at=now)
+    dispute = Dispute(
+        case_id=case.id,
+        opened_by_id=actor.id if actor else None,
+        reason=reason,
+        client_statement=statement,
+        answer_due_at=rules.answer_due_at(now),
+        previous_case_state=previous.value,
+        opened_at=now,
+    )
     db.session.add(dispute)
     db.session.flush()
     if evidence and actor is not None:
@@ -154,23 +183,35 @@ def record_missing_dispute(case: Case, *, now: datetime | None = None) -> Disput
     existing = active_dispute(case)
     if existing is not None or case.state != CaseState.disputed:
         return existing
-    event = db.session.scalar(sa.select(CaseEvent).where(CaseEvent.case_id == case.id, CaseEvent.action == "dispute")
-                              .order_by(CaseEvent.id.desc()).limit(1))
+    event = db.session.scalar(
+        sa.select(CaseEvent)
+        .where(CaseEvent.case_id == case.id, CaseEvent.action == "dispute")
+        .order_by(CaseEvent.id.desc())
+        .limit(1)
+    )
     note = event.note if event is not None else None
     statement = str((event.data or {}).get("statement") or "") if event is not None else ""
     opened_by = event.actor_id if event is not None and event.actor_id == case.client_id else None
-    dispute = Dispute(case_id=case.id, opened_by_id=opened_by, reason=rules.reason_from_text(note),
-                      client_statement=(statement or note or "").strip(), answer_due_at=rules.answer_due_at(now),
-                      previous_case_state=(event.from_state if event is not None and event.from_state
-                                           else CaseState.in_progress.value), opened_at=now)
+    dispute = Dispute(
+        case_id=case.id,
+        opened_by_id=opened_by,
+        reason=rules.reason_from_text(note),
+        client_statement=(statement or note or "").strip(),
+        answer_due_at=rules.answer_due_at(now),
+        previous_case_state=(
+            event.from_state if event is not None and event.from_state else CaseState.in_progress.value
+        ),
+        opened_at=now,
+    )
     db.session.add(dispute)
     db.session.flush()
     record_action("dispute.opened", dispute, actor=None, after={"reason": dispute.reason.value}, reason=note)
     return dispute
 
 
-def answer_dispute(dispute: Dispute, *, actor: User, statement: str, evidence: list[Upload] = (),
-                   now: datetime | None = None) -> Dispute:
+def answer_dispute(
+    dispute: Dispute, *, actor: User, statement: str, evidence: list[Upload] = (), now: datetime | None = None
+) -> Dispute:
     """The designer answers with a statement and files; the dispute goes to the resolution centre.
 
     A late answer (after answer_due_at) is still taken while no one has ruled: the agent sees
@@ -192,9 +233,12 @@ def answer_dispute(dispute: Dispute, *, actor: User, statement: str, evidence: l
     db.session.flush()
     if evidence:
         attach_evidence(dispute, list(evidence), actor=actor, party=DisputeParty.designer)
-    _tell(dispute.case.client, dispute, _l("The designer answered the dispute on case %(ref)s",
-                                           ref=dispute.case.reference),
-          _l("Read their answer on the dispute page. The resolution centre now rules, unless you settle."))
+    _tell(
+        dispute.case.client,
+        dispute,
+        _l("The designer answered the dispute on case %(ref)s", ref=dispute.case.reference),
+        _l("Read their answer on the dispute page. The resolution centre now rules, unless you settle."),
+    )
     return dispute
 
 
@@ -208,8 +252,9 @@ def add_evidence(dispute: Dispute, *, actor: User, evidence: list[Upload]) -> li
     return attach_evidence(dispute, list(evidence), actor=actor, party=side)
 
 
-def propose_settlement(dispute: Dispute, *, actor: User, designer_cents: int, note: str = "",
-                       now: datetime | None = None) -> SettlementProposal:
+def propose_settlement(
+    dispute: Dispute, *, actor: User, designer_cents: int, note: str = "", now: datetime | None = None
+) -> SettlementProposal:
     """A party offers an amount to the designer (the rest refunded); it replaces any proposal
     on the table. Raises NotFound, InvalidTransition (closed), DomainError (amount outside
     0 … case amount), ContactDetailsRefused (note)."""
@@ -219,33 +264,47 @@ def propose_settlement(dispute: Dispute, *, actor: User, designer_cents: int, no
     _require_active(dispute)
     case = dispute.case
     if not isinstance(designer_cents, int) or not 0 <= designer_cents <= case.amount_cents:
-        raise DomainError(_l("The amount to the designer must be between 0 and the amount of the case."),
-                          field="designer_amount")
+        raise DomainError(
+            _l("The amount to the designer must be between 0 and the amount of the case."), field="designer_amount"
+        )
     note = (note or "").strip()
     _screen({"note": note}, actor, f"dispute:{dispute.id}")
     for open_one in _open_proposals(dispute):
         open_one.status, open_one.decided_at = ProposalStatus.superseded, now
     db.session.flush()
-    proposal = SettlementProposal(dispute_id=dispute.id, proposer_id=actor.id, designer_cents=designer_cents,
-                                  note=note, created_at=now)
+    proposal = SettlementProposal(
+        dispute_id=dispute.id, proposer_id=actor.id, designer_cents=designer_cents, note=note, created_at=now
+    )
     db.session.add(proposal)
     db.session.flush()
     other = case.designer if actor.id == case.client_id else case.client
-    _tell(other, dispute, _l("A settlement was proposed on case %(ref)s", ref=case.reference),
-          _l("Accept it on the dispute page to end the dispute without a ruling, or propose another amount."))
+    _tell(
+        other,
+        dispute,
+        _l("A settlement was proposed on case %(ref)s", ref=case.reference),
+        _l("Accept it on the dispute page to end the dispute without a ruling, or propose another amount."),
+    )
     return proposal
 
 
 def _open_proposals(dispute: Dispute) -> list[SettlementProposal]:
-    return list(db.session.scalars(sa.select(SettlementProposal).where(
-        SettlementProposal.dispute_id == dispute.id, SettlementProposal.status == ProposalStatus.open)
-        .with_for_update()))
+    return list(
+        db.session.scalars(
+            sa.select(SettlementProposal)
+            .where(SettlementProposal.dispute_id == dispute.id, SettlementProposal.status == ProposalStatus.open)
+            .with_for_update()
+        )
+    )
 
 
 def _lock_proposal(proposal: SettlementProposal) -> tuple[Dispute, SettlementProposal]:
     dispute = _lock(proposal.dispute)
-    proposal = db.session.execute(sa.select(SettlementProposal).where(SettlementProposal.id == proposal.id)
-                                  .with_for_update().execution_options(populate_existing=True)).scalar_one()
+    proposal = db.session.execute(
+        sa.select(SettlementProposal)
+        .where(SettlementProposal.id == proposal.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one()
     return dispute, proposal
 
 
@@ -263,8 +322,9 @@ def accept_settlement(proposal: SettlementProposal, *, actor: User, now: datetim
     if proposal.status != ProposalStatus.open:
         raise InvalidTransition(_l("This proposal is no longer on the table."))
     case = dispute.case
-    process.settle_case(case, actor=actor, refund_cents=case.amount_cents - proposal.designer_cents,
-                        note=proposal.note or None, now=now)
+    process.settle_case(
+        case, actor=actor, refund_cents=case.amount_cents - proposal.designer_cents, note=proposal.note or None, now=now
+    )
     proposal.status, proposal.decided_at = ProposalStatus.accepted, now
     dispute.state, dispute.closed_at = DisputeState.settled, now
     claims.release_item(CLAIM_TYPE, dispute.id)
@@ -273,7 +333,9 @@ def accept_settlement(proposal: SettlementProposal, *, actor: User, now: datetim
     return dispute
 
 
-def withdraw_settlement(proposal: SettlementProposal, *, actor: User, now: datetime | None = None) -> SettlementProposal:
+def withdraw_settlement(
+    proposal: SettlementProposal, *, actor: User, now: datetime | None = None
+) -> SettlementProposal:
     """The proposer takes their proposal back. Raises NotFound, PermissionDenied, InvalidTransition."""
     now = now or utcnow()
     dispute, proposal = _lock_proposal(proposal)
@@ -304,9 +366,12 @@ def withdraw_dispute(dispute: Dispute, *, actor: User, now: datetime | None = No
     dispute.state, dispute.closed_at = DisputeState.withdrawn, now
     claims.release_item(CLAIM_TYPE, dispute.id)
     db.session.flush()
-    _tell(dispute.case.designer, dispute, _l("The dispute on case %(ref)s was withdrawn",
-                                             ref=dispute.case.reference),
-          _l("The client withdrew the dispute: the case continues where it was."))
+    _tell(
+        dispute.case.designer,
+        dispute,
+        _l("The dispute on case %(ref)s was withdrawn", ref=dispute.case.reference),
+        _l("The client withdrew the dispute: the case continues where it was."),
+    )
     return dispute
 
 
@@ -319,22 +384,40 @@ def ruling_guard(dispute: Dispute, *, actor: User, reasoning: str, now: datetime
         raise PermissionDenied(_l("Only a resolution agent who is not a party can rule on a dispute."))
     dispute = _lock(dispute)
     _require_active(dispute)
-    waiting = (dispute.state == DisputeState.open and now < dispute.answer_due_at and not dispute.escalated
-               and dispute.opened_by_id is not None)
+    waiting = (
+        dispute.state == DisputeState.open
+        and now < dispute.answer_due_at
+        and not dispute.escalated
+        and dispute.opened_by_id is not None
+    )
     if waiting:
-        raise InvalidTransition(_l("The designer may answer until %(date)s; rule after that.",
-                                   date=dispute.answer_due_at.strftime("%Y-%m-%d %H:%M UTC")))
+        raise InvalidTransition(
+            _l(
+                "The designer may answer until %(date)s; rule after that.",
+                date=dispute.answer_due_at.strftime("%Y-%m-%d %H:%M UTC"),
+            )
+        )
     reasoning = (reasoning or "").strip()
     if len(reasoning) < MIN_REASONING:
-        raise DomainError(_l("Write the reasoning both parties will read (at least %(n)d characters).",
-                             n=MIN_REASONING), field="reasoning")
+        raise DomainError(
+            _l("Write the reasoning both parties will read (at least %(n)d characters).", n=MIN_REASONING),
+            field="reasoning",
+        )
     claims.require_claim(CLAIM_TYPE, dispute.id, actor=actor)
     return dispute, reasoning
 
 
-def rule_dispute(dispute: Dispute, *, actor: User, outcome: RulingOutcome | str, reasoning: str,
-                 designer_cents: int | None = None, percent=None, approved: RulingDraft | None = None,
-                 now: datetime | None = None) -> Ruling:
+def rule_dispute(
+    dispute: Dispute,
+    *,
+    actor: User,
+    outcome: RulingOutcome | str,
+    reasoning: str,
+    designer_cents: int | None = None,
+    percent=None,
+    approved: RulingDraft | None = None,
+    now: datetime | None = None,
+) -> Ruling:
     """A resolution agent rules: full refund, full payment, or a split (cents to the designer,
     or a percentage of the amount; the rest refunded), with a reasoning both parties read.
     The fee is taken only on the designer's part; the case becomes "resolved" and reviews open.
@@ -356,19 +439,36 @@ def rule_dispute(dispute: Dispute, *, actor: User, outcome: RulingOutcome | str,
     before = dispute.state
     process.resolve_case(case, actor=actor, refund_cents=money.refund_cents, note=reasoning, now=now)
     payment = payment_of(case, lock=False)
-    ruling = Ruling(dispute_id=dispute.id, agent_id=actor.id, outcome=outcome, designer_cents=designer_part,
-                    refund_cents=money.refund_cents, fee_cents=payment.fee_cents,
-                    currency=case.currency, reasoning=reasoning, ruled_at=now)
+    ruling = Ruling(
+        dispute_id=dispute.id,
+        agent_id=actor.id,
+        outcome=outcome,
+        designer_cents=designer_part,
+        refund_cents=money.refund_cents,
+        fee_cents=payment.fee_cents,
+        currency=case.currency,
+        reasoning=reasoning,
+        ruled_at=now,
+    )
     db.session.add(ruling)
     for open_one in _open_proposals(dispute):
         open_one.status, open_one.decided_at = ProposalStatus.withdrawn, now
     dispute.state, dispute.closed_at = DisputeState.ruled, now
     claims.release_item(CLAIM_TYPE, dispute.id)
     db.session.flush()
-    record_action("dispute.ruled", dispute, actor=actor, before={"state": before.value},
-                  after={"outcome": outcome.value, "designer_cents": designer_part,
-                         "refund_cents": ruling.refund_cents, "fee_cents": ruling.fee_cents},
-                  reason=reasoning)
+    record_action(
+        "dispute.ruled",
+        dispute,
+        actor=actor,
+        before={"state": before.value},
+        after={
+            "outcome": outcome.value,
+            "designer_cents": designer_part,
+            "refund_cents": ruling.refund_cents,
+            "fee_cents": ruling.fee_cents,
+        },
+        reason=reasoning,
+    )
     return ruling
 
 
@@ -380,8 +480,14 @@ def mark_for_ruling(dispute: Dispute, *, now: datetime) -> bool:
         return False
     dispute.state = DisputeState.awaiting_ruling
     db.session.flush()
-    record_action("dispute.unanswered", dispute, actor=None, before={"state": "open"},
-                  after={"state": dispute.state.value}, reason="no answer by the deadline")
+    record_action(
+        "dispute.unanswered",
+        dispute,
+        actor=None,
+        before={"state": "open"},
+        after={"state": dispute.state.value},
+        reason="no answer by the deadline",
+    )
     return True
 
 
@@ -393,7 +499,11 @@ def escalate_dispute(dispute: Dispute, *, now: datetime) -> bool:
     dispute.escalated, dispute.escalated_at = True, now
     db.session.flush()
     limit = rules.escrow_limit(dispute.case)
-    record_action("dispute.escalated", dispute, actor=None, after={"escrow_limit_at": limit.isoformat()
-                                                                   if limit else None},
-                  reason="the payment's 90-day limit is near")
+    record_action(
+        "dispute.escalated",
+        dispute,
+        actor=None,
+        after={"escrow_limit_at": limit.isoformat() if limit else None},
+        reason="the payment's 90-day limit is near",
+    )
     return True

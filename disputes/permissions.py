@@ -4,6 +4,7 @@ The two parties see their dispute; resolution agents see every dispute and its w
 record, and rule. An agent reads a file of the case only through the dispute, each download
 written to the audit log, and never patient data: scans stay between the two parties.
 """
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -51,18 +52,25 @@ def can_rule(user: User | None, dispute: Dispute) -> bool:
 
 
 def evidence_file(dispute: Dispute, public_id: str) -> StoredFile | None:
-    return db.session.scalar(sa.select(StoredFile).join(DisputeEvidence, DisputeEvidence.file_id == StoredFile.id)
-                             .where(DisputeEvidence.dispute_id == dispute.id, StoredFile.public_id == public_id))
+    return db.session.scalar(
+        sa.select(StoredFile)
+        .join(DisputeEvidence, DisputeEvidence.file_id == StoredFile.id)
+        .where(DisputeEvidence.dispute_id == dispute.id, StoredFile.public_id == public_id)
+    )
 
 
 def case_file(dispute: Dispute, public_id: str) -> StoredFile | None:
     """A file of the dispute's case: an attachment or a delivery, or a file sent in its thread."""
     on_case = sa.select(CaseFile.id).where(CaseFile.case_id == dispute.case_id, CaseFile.file_id == StoredFile.id)
-    in_thread = (sa.select(MessageAttachment.id).join(Message, Message.id == MessageAttachment.message_id)
-                 .join(Conversation, Conversation.id == Message.conversation_id)
-                 .where(Conversation.case_id == dispute.case_id, MessageAttachment.file_id == StoredFile.id))
-    return db.session.scalar(sa.select(StoredFile).where(StoredFile.public_id == public_id,
-                                                         sa.or_(on_case.exists(), in_thread.exists())))
+    in_thread = (
+        sa.select(MessageAttachment.id)
+        .join(Message, Message.id == MessageAttachment.message_id)
+        .join(Conversation, Conversation.id == Message.conversation_id)
+        .where(Conversation.case_id == dispute.case_id, MessageAttachment.file_id == StoredFile.id)
+    )
+    return db.session.scalar(
+        sa.select(StoredFile).where(StoredFile.public_id == public_id, sa.or_(on_case.exists(), in_thread.exists()))
+    )
 
 
 def can_read_evidence(user: User | None, dispute: Dispute, stored: StoredFile) -> bool:

@@ -7,6 +7,7 @@ same in Python): the answer date while open, then the ruling date — the answer
 DISPUTE_RULING_DAYS, never past the escrow limit. Evidence requests move a ruling date later by a
 few days; the order leaves them out (the page shows each dispute's exact due time).
 """
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -23,8 +24,15 @@ from models.disputes import ACTIVE_DISPUTE_STATES, Dispute, DisputeState
 from models.moderation import ReviewClaim
 from moderation import workbench
 
-DISPUTES = workbench.QueueSpec(CLAIM_TYPE, Dispute, Dispute.opened_at, Case.designer_id, Dispute.state,
-                               DisputeState.awaiting_ruling, StaffRole.resolution_agent)
+DISPUTES = workbench.QueueSpec(
+    CLAIM_TYPE,
+    Dispute,
+    Dispute.opened_at,
+    Case.designer_id,
+    Dispute.state,
+    DisputeState.awaiting_ruling,
+    StaffRole.resolution_agent,
+)
 STATES = [s.value for s in ACTIVE_DISPUTE_STATES]
 SORTS = ("due", "age", "amount")
 
@@ -46,22 +54,30 @@ def due_order() -> sa.ColumnElement:
     """The due time of an active dispute, in days (see the module's docstring)."""
     answer = _days(Dispute.answer_due_at)
     ruling = answer + rules.setting("DISPUTE_RULING_DAYS")
-    limit = sa.func.coalesce(_days(Case.escrow_limit_at), _days(Case.accepted_at) + rules.setting("ESCROW_LIMIT_DAYS"),
-                             ruling)
+    limit = sa.func.coalesce(
+        _days(Case.escrow_limit_at), _days(Case.accepted_at) + rules.setting("ESCROW_LIMIT_DAYS"), ruling
+    )
     return sa.case((Dispute.state == DisputeState.open, answer), (limit < ruling, limit), else_=ruling)
 
 
 def items(filters: workbench.Filters, *, actor: User, tab: str = "active", sort: str = "due"):
     """The disputes of a tab ("active", "escalated", "closed") under `filters` (a select for paginate)."""
-    query = (sa.select(Dispute).join(Case, Case.id == Dispute.case_id)
-             .options(contains_eager(Dispute.case).selectinload(Case.client),
-                      contains_eager(Dispute.case).selectinload(Case.designer)))
+    query = (
+        sa.select(Dispute)
+        .join(Case, Case.id == Dispute.case_id)
+        .options(
+            contains_eager(Dispute.case).selectinload(Case.client),
+            contains_eager(Dispute.case).selectinload(Case.designer),
+        )
+    )
     if tab == "closed":
-        return query.where(Dispute.state.not_in(ACTIVE_DISPUTE_STATES)).order_by(Dispute.closed_at.desc(),
-                                                                                   Dispute.id.desc())
+        return query.where(Dispute.state.not_in(ACTIVE_DISPUTE_STATES)).order_by(
+            Dispute.closed_at.desc(), Dispute.id.desc()
+        )
     query = workbench.narrowed(query, DISPUTES, filters, actor=actor, owners=(Case.client_id, Case.designer_id))
-    query = query.where(Dispute.state == DisputeState(filters.state) if filters.state
-                        else Dispute.state.in_(ACTIVE_DISPUTE_STATES))
+    query = query.where(
+        Dispute.state == DisputeState(filters.state) if filters.state else Dispute.state.in_(ACTIVE_DISPUTE_STATES)
+    )
     if tab == "escalated":
         query = query.where(Dispute.escalated.is_(True))
     first = {"due": due_order(), "age": Dispute.opened_at, "amount": Case.amount_cents.desc()}[sort]
@@ -74,7 +90,9 @@ def next_due(*, actor: User, after: int | None = None) -> Dispute | None:
     it; not `after`, the one on screen)."""
     query = items(workbench.Filters(), actor=actor).where(
         ~workbench.held(DISPUTES).where(ReviewClaim.moderator_id != actor.id).exists(),
-        Case.client_id != actor.id, Case.designer_id != actor.id)
+        Case.client_id != actor.id,
+        Case.designer_id != actor.id,
+    )
     if after is not None:
         query = query.where(Dispute.id != after)
     return db.session.scalars(query.limit(1)).first()

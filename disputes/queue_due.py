@@ -1,5 +1,6 @@
 """A dispute's due time in the resolution centre's queue, on the dispute's own deadlines (no service
 level of its own): the designer's answer date while it is open, then the ruling date (ruling_due)."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -24,10 +25,17 @@ def dispute_dues(disputes: list[Dispute], now: datetime) -> dict[int, service_le
     requests = defaultdict(list)
     waiting = [d.id for d in active if d.state != DisputeState.open]
     if waiting:
-        for request in db.session.scalars(sa.select(EvidenceRequest).where(EvidenceRequest.dispute_id.in_(waiting))
-                                          .order_by(EvidenceRequest.asked_at, EvidenceRequest.id)):
+        for request in db.session.scalars(
+            sa.select(EvidenceRequest)
+            .where(EvidenceRequest.dispute_id.in_(waiting))
+            .order_by(EvidenceRequest.asked_at, EvidenceRequest.id)
+        ):
             requests[request.dispute_id].append(request)
-    return {d.id: service_levels.due_by_deadline(
-        since=d.opened_at, now=now,
-        at=d.answer_due_at if d.state == DisputeState.open else ruling_due_with(d, requests[d.id]).at)
-        for d in active}
+    return {
+        d.id: service_levels.due_by_deadline(
+            since=d.opened_at,
+            now=now,
+            at=d.answer_due_at if d.state == DisputeState.open else ruling_due_with(d, requests[d.id]).at,
+        )
+        for d in active
+    }

@@ -6,6 +6,7 @@ then both statements, the evidence and the proposals. Files are read through the
 evidence by both parties and agents, the case's own files by agents (never patient data),
 each agent download written to the audit log.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -14,8 +15,14 @@ from typing import Iterator
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from disputes.permissions import (can_read_case_file_for_dispute, can_read_evidence, can_view_dispute, case_file,
-                                  evidence_file, is_resolution_agent)
+from disputes.permissions import (
+    can_read_case_file_for_dispute,
+    can_read_evidence,
+    can_view_dispute,
+    case_file,
+    evidence_file,
+    is_resolution_agent,
+)
 from errors import NotFound
 from extensions import db
 from files.handover import record_download
@@ -35,11 +42,11 @@ THREAD_LIMIT = 2000  # a case thread is read whole by the agent; this only bound
 @dataclass
 class WrittenRecord:
     dispute: Dispute
-    thread: list            # messaging.threads.ThreadItem, oldest first (messages and events)
+    thread: list  # messaging.threads.ThreadItem, oldest first (messages and events)
     events: list[CaseEvent]
     case_files: list[CaseFile]
     thread_files: list[StoredFile]  # files sent in the case thread
-    readable: bool          # False when messaging refused the thread to this agent
+    readable: bool  # False when messaging refused the thread to this agent
 
 
 def written_record(dispute: Dispute, *, viewer: User) -> WrittenRecord:
@@ -49,14 +56,32 @@ def written_record(dispute: Dispute, *, viewer: User) -> WrittenRecord:
     conversation = case_thread(dispute.case_id)
     readable = conversation is not None and can_read_conversation(viewer, conversation)
     thread = thread_items(conversation, viewer=viewer, limit=THREAD_LIMIT) if readable else []
-    events = list(db.session.scalars(sa.select(CaseEvent).where(CaseEvent.case_id == dispute.case_id)
-                                     .order_by(CaseEvent.at, CaseEvent.id)))
-    thread_files = list(db.session.scalars(
-        sa.select(StoredFile).join(MessageAttachment, MessageAttachment.file_id == StoredFile.id)
-        .join(Message, Message.id == MessageAttachment.message_id)
-        .where(Message.conversation_id == conversation.id).order_by(MessageAttachment.id))) if readable else []
-    return WrittenRecord(dispute=dispute, thread=thread, events=events, case_files=list(dispute.case.files),
-                         thread_files=thread_files, readable=readable)
+    events = list(
+        db.session.scalars(
+            sa.select(CaseEvent).where(CaseEvent.case_id == dispute.case_id).order_by(CaseEvent.at, CaseEvent.id)
+        )
+    )
+    thread_files = (
+        list(
+            db.session.scalars(
+                sa.select(StoredFile)
+                .join(MessageAttachment, MessageAttachment.file_id == StoredFile.id)
+                .join(Message, Message.id == MessageAttachment.message_id)
+                .where(Message.conversation_id == conversation.id)
+                .order_by(MessageAttachment.id)
+            )
+        )
+        if readable
+        else []
+    )
+    return WrittenRecord(
+        dispute=dispute,
+        thread=thread,
+        events=events,
+        case_files=list(dispute.case.files),
+        thread_files=thread_files,
+        readable=readable,
+    )
 
 
 def read_dispute_file(dispute: Dispute, public_id: str, *, actor: User) -> tuple[StoredFile, Iterator[bytes]]:
@@ -75,6 +100,11 @@ def read_dispute_file(dispute: Dispute, public_id: str, *, actor: User) -> tuple
     chunks = open_file(stored)
     record_download(stored, first_byte=0, bytes_sent=stored.size, reader=actor)
     if is_resolution_agent(actor) and actor.id not in (dispute.case.client_id, dispute.case.designer_id):
-        record_action("dispute.file_read", stored, actor=actor, reason=f"dispute {dispute.id}",
-                      after={"dispute": dispute.id, "case": dispute.case_id, "name": stored.original_name})
+        record_action(
+            "dispute.file_read",
+            stored,
+            actor=actor,
+            reason=f"dispute {dispute.id}",
+            after={"dispute": dispute.id, "case": dispute.case_id, "name": stored.original_name},
+        )
     return stored, chunks

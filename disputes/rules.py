@@ -1,4 +1,5 @@
 """The dispute reasons a client chooses from, the deadlines' settings, and how states read."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -38,10 +39,10 @@ OUTCOME_LABELS = {
 }
 
 DEFAULTS = {
-    "DISPUTE_ANSWER_DAYS": 5,       # the designer answers within this many days
-    "DISPUTE_ESCALATE_DAYS": 10,    # escalate when fewer days than this remain before Stripe's limit
-    "DISPUTE_RULING_DAYS": 14,      # the agent rules this many days after the answer time ends
-    "ESCROW_LIMIT_DAYS": 90,        # how long a captured payment may stay with the platform
+    "DISPUTE_ANSWER_DAYS": 5,  # the designer answers within this many days
+    "DISPUTE_ESCALATE_DAYS": 10,  # escalate when fewer days than this remain before Stripe's limit
+    "DISPUTE_RULING_DAYS": 14,  # the agent rules this many days after the answer time ends
+    "ESCROW_LIMIT_DAYS": 90,  # how long a captured payment may stay with the platform
 }
 
 

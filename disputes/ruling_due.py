@@ -6,6 +6,7 @@
 * Nothing goes past the escrow limit (rules.escrow_limit: acceptance + ESCROW_LIMIT_DAYS),
   by which the money must leave escrow (README "Escrow deadlines").
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -22,11 +23,11 @@ DAY = timedelta(days=1)
 
 @dataclass(frozen=True)
 class RulingDue:
-    at: datetime                      # when the ruling is due, extension and cap applied
-    base_at: datetime                 # without any evidence request
-    extended_days: int                # the extension actually applied, in whole days
-    requests: list[EvidenceRequest]   # the requests that extended it, oldest first
-    capped: bool                      # the escrow limit cut the date short
+    at: datetime  # when the ruling is due, extension and cap applied
+    base_at: datetime  # without any evidence request
+    extended_days: int  # the extension actually applied, in whole days
+    requests: list[EvidenceRequest]  # the requests that extended it, oldest first
+    capped: bool  # the escrow limit cut the date short
 
     @property
     def extended(self) -> bool:
@@ -38,8 +39,13 @@ class RulingDue:
 
 
 def ruling_due(dispute: Dispute) -> RulingDue:
-    requests = list(db.session.scalars(sa.select(EvidenceRequest).where(EvidenceRequest.dispute_id == dispute.id)
-                                       .order_by(EvidenceRequest.asked_at, EvidenceRequest.id)))
+    requests = list(
+        db.session.scalars(
+            sa.select(EvidenceRequest)
+            .where(EvidenceRequest.dispute_id == dispute.id)
+            .order_by(EvidenceRequest.asked_at, EvidenceRequest.id)
+        )
+    )
     return ruling_due_with(dispute, requests)
 
 
@@ -50,8 +56,13 @@ def ruling_due_with(dispute: Dispute, requests: list[EvidenceRequest]) -> Ruling
     wanted = base + _covered(requests)
     due = min(wanted, limit) if limit is not None else wanted
     shown = max(due - base, timedelta(0))
-    return RulingDue(at=due, base_at=base, extended_days=round(shown / DAY), requests=requests,
-                     capped=limit is not None and wanted > limit)
+    return RulingDue(
+        at=due,
+        base_at=base,
+        extended_days=round(shown / DAY),
+        requests=requests,
+        capped=limit is not None and wanted > limit,
+    )
 
 
 def _covered(requests: list[EvidenceRequest]) -> timedelta:

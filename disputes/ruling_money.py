@@ -1,5 +1,6 @@
 """What a ruling gives each side: one derivation for the form's preview, the draft a second
 agent approves, and the money the ruling moves (payments.fees.settlement_split under it)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -47,8 +48,12 @@ class RulingMoney:
 
     def figures(self) -> dict[str, dict]:
         """The four figures the agent previews, each in cents and as the pages write it."""
-        cents = {"refund": self.refund_cents, "gross": self.designer_cents, "fee": self.fee_cents,
-                 "net": self.designer_net_cents}
+        cents = {
+            "refund": self.refund_cents,
+            "gross": self.designer_cents,
+            "fee": self.fee_cents,
+            "net": self.designer_net_cents,
+        }
         return {name: {"cents": value, "text": format_money(value, self.currency)} for name, value in cents.items()}
 
 
@@ -58,10 +63,16 @@ def read_percent(value) -> Decimal:
         percent = value if isinstance(value, Decimal) else Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
         percent = None
-    if (percent is None or not percent.is_finite() or not 0 <= percent <= HUNDRED
-            or percent != percent.quantize(PERCENT_PLACES, rounding=ROUND_HALF_UP)):
-        raise DomainError(_l("Enter a percentage from 0 to 100 with at most two decimals, like 40 or 33.33."),
-                          field="designer_percent")
+    if (
+        percent is None
+        or not percent.is_finite()
+        or not 0 <= percent <= HUNDRED
+        or percent != percent.quantize(PERCENT_PLACES, rounding=ROUND_HALF_UP)
+    ):
+        raise DomainError(
+            _l("Enter a percentage from 0 to 100 with at most two decimals, like 40 or 33.33."),
+            field="designer_percent",
+        )
     return percent
 
 
@@ -72,8 +83,9 @@ def percent_of(amount_cents: int, percent: Decimal) -> int:
     return int((Decimal(amount_cents) * percent / HUNDRED).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def ruling_money(case: Case, outcome: RulingOutcome | str, designer_cents: int | None = None,
-                 percent: Decimal | str | None = None) -> RulingMoney:
+def ruling_money(
+    case: Case, outcome: RulingOutcome | str, designer_cents: int | None = None, percent: Decimal | str | None = None
+) -> RulingMoney:
     """The refund, the designer's part, the fee on it and the designer's net for a ruling on
     `case`: a full refund, full payment, or a split given as cents to the designer (before the
     fee) or as a percentage of the amount (`percent` wins when both are given).
@@ -95,7 +107,10 @@ def ruling_money(case: Case, outcome: RulingOutcome | str, designer_cents: int |
         else:
             part = designer_cents
         if isinstance(part, bool) or not isinstance(part, int) or not 0 < part < amount:
-            raise DomainError(_l("A split gives the designer more than nothing and less than the whole amount."),
-                              field="designer_amount")
-    return RulingMoney(outcome=outcome, currency=case.currency, split=settlement_split(amount, part),
-                       percent=typed_percent)
+            raise DomainError(
+                _l("A split gives the designer more than nothing and less than the whole amount."),
+                field="designer_amount",
+            )
+    return RulingMoney(
+        outcome=outcome, currency=case.currency, split=settlement_split(amount, part), percent=typed_percent
+    )

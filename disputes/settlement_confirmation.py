@@ -4,6 +4,7 @@ The figures come from payments.fees.settlement_split, the division escrow.settle
 the proposal is accepted (disputes.operations.accept_settlement → cases.process.settle_case),
 so the confirmation shows exactly what will be paid.
 """
+
 from __future__ import annotations
 
 from disputes.permissions import party_of
@@ -21,5 +22,9 @@ def may_accept(proposal: SettlementProposal, actor: User) -> bool:
     """Whether `actor` is offered the confirmation: the other party, the proposal still on the
     table. accept_settlement checks the same again under the lock."""
     dispute = proposal.dispute
-    return (dispute.is_active and proposal.status == ProposalStatus.open and proposal.proposer_id != actor.id
-            and party_of(dispute.case, actor) is not None)
+    return (
+        dispute.is_active
+        and proposal.status == ProposalStatus.open
+        and proposal.proposer_id != actor.id
+        and party_of(dispute.case, actor) is not None
+    )

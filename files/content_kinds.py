@@ -12,6 +12,7 @@ the markup a browser would sniff. A file is never served as what it claims anywa
 (storefront/files/downloads.py sends an exact safe type or application/octet-stream,
 as an attachment, in a sandbox).
 """
+
 from __future__ import annotations
 
 import itertools
@@ -29,18 +30,31 @@ HEAD_BYTES = 8192
 OCTET_STREAM = "application/octet-stream"
 
 # Names a browser or an operating system would run, whatever their bytes.
-ACTIVE_SUFFIXES = frozenset("""
+ACTIVE_SUFFIXES = frozenset(
+    """
     .html .htm .shtml .xhtml .xht .mht .mhtml .svg .svgz .xsl .xslt .hta
     .js .mjs .cjs .jsx .vbs .vbe .jse .wsf .wsh .ps1 .psm1 .bat .cmd .sh .bash .zsh .csh .command
     .exe .dll .com .scr .msi .cpl .jar .apk .app .elf .so .dylib .php .phtml .cgi .pl .py .rb .swf .wasm
-""".split())
+""".split()
+)
 
 # family → the exact type it is served as (every type here is one no browser runs).
 CONTENT_TYPES = {
-    "stl": "model/stl", "ply": "model/x-ply", "obj": "model/obj", "dicom": "application/dicom",
-    "zip": "application/zip", "archive": OCTET_STREAM, "office": OCTET_STREAM,
-    "pdf": "application/pdf", "png": "image/png", "jpeg": "image/jpeg", "gif": "image/gif",
-    "webp": "image/webp", "heic": "image/heic", "xml": OCTET_STREAM, "text": "text/plain; charset=utf-8",
+    "stl": "model/stl",
+    "ply": "model/x-ply",
+    "obj": "model/obj",
+    "dicom": "application/dicom",
+    "zip": "application/zip",
+    "archive": OCTET_STREAM,
+    "office": OCTET_STREAM,
+    "pdf": "application/pdf",
+    "png": "image/png",
+    "jpeg": "image/jpeg",
+    "gif": "image/gif",
+    "webp": "image/webp",
+    "heic": "image/heic",
+    "xml": OCTET_STREAM,
+    "text": "text/plain; charset=utf-8",
     "data": OCTET_STREAM,
 }
 SERVED_TYPES = frozenset(CONTENT_TYPES.values())
@@ -67,29 +81,62 @@ REFUSED_MESSAGES = {
 
 # What a name promises about the bytes (a name outside this list promises nothing).
 _NAME_FAMILIES = {
-    ".stl": {"stl"}, ".ply": {"ply"}, ".obj": {"obj"}, ".dcm": {"dicom", "xml", "data"},
-    ".pdf": {"pdf"}, ".png": {"png"}, ".jpg": {"jpeg"}, ".jpeg": {"jpeg"}, ".gif": {"gif"},
-    ".webp": {"webp"}, ".heic": {"heic"}, ".heif": {"heic"}, ".zip": {"zip"}, ".3oxz": {"zip"},
-    ".txt": {"text"}, ".xml": {"xml"}, ".dentalproject": {"xml"}, ".constructioninfo": {"xml"},
+    ".stl": {"stl"},
+    ".ply": {"ply"},
+    ".obj": {"obj"},
+    ".dcm": {"dicom", "xml", "data"},
+    ".pdf": {"pdf"},
+    ".png": {"png"},
+    ".jpg": {"jpeg"},
+    ".jpeg": {"jpeg"},
+    ".gif": {"gif"},
+    ".webp": {"webp"},
+    ".heic": {"heic"},
+    ".heif": {"heic"},
+    ".zip": {"zip"},
+    ".3oxz": {"zip"},
+    ".txt": {"text"},
+    ".xml": {"xml"},
+    ".dentalproject": {"xml"},
+    ".constructioninfo": {"xml"},
 }
 # Text and unrecognised binary take the family their (mesh) name gives them.
 _NAMED_BY_SUFFIX = {".stl": {"text": "stl", "data": "stl"}, ".obj": {"text": "obj"}}
 
 _SIGNATURES = (
-    (b"%PDF-", "pdf"), (b"\x89PNG\r\n\x1a\n", "png"), (b"\xff\xd8\xff", "jpeg"),
-    (b"GIF87a", "gif"), (b"GIF89a", "gif"), (b"PK\x03\x04", "zip"), (b"PK\x05\x06", "zip"),
-    (b"\x1f\x8b", "archive"), (b"7z\xbc\xaf\x27\x1c", "archive"), (b"Rar!\x1a\x07", "archive"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "office"), (b"ply\n", "ply"), (b"ply\r\n", "ply"),
+    (b"%PDF-", "pdf"),
+    (b"\x89PNG\r\n\x1a\n", "png"),
+    (b"\xff\xd8\xff", "jpeg"),
+    (b"GIF87a", "gif"),
+    (b"GIF89a", "gif"),
+    (b"PK\x03\x04", "zip"),
+    (b"PK\x05\x06", "zip"),
+    (b"\x1f\x8b", "archive"),
+    (b"7z\xbc\xaf\x27\x1c", "archive"),
+    (b"Rar!\x1a\x07", "archive"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "office"),
+    (b"ply\n", "ply"),
+    (b"ply\r\n", "ply"),
 )
-_PROGRAMS = (b"\x7fELF", b"\xfe\xed\xfa\xce", b"\xfe\xed\xfa\xcf", b"\xce\xfa\xed\xfe", b"\xcf\xfa\xed\xfe",
-             b"\xca\xfe\xba\xbe", b"\x00asm", b"#!/", b"#! /")
+_PROGRAMS = (
+    b"\x7fELF",
+    b"\xfe\xed\xfa\xce",
+    b"\xfe\xed\xfa\xcf",
+    b"\xce\xfa\xed\xfe",
+    b"\xcf\xfa\xed\xfe",
+    b"\xca\xfe\xba\xbe",
+    b"\x00asm",
+    b"#!/",
+    b"#! /",
+)
 _HEIC_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"mif1", b"msf1", b"heim", b"heis"}
 # Markup a browser would render or run: HTML, SVG, XHTML, XSLT, script URLs.
 _ACTIVE_MARKUP = re.compile(
     rb"<\s*(?:!doctype\s+html|html|head|body|script|iframe|frame|frameset|object|embed|applet|svg|math|meta"
     rb"|link|base|form|style|img|xsl:stylesheet)\b|<\?xml-stylesheet|javascript\s*:|vbscript\s*:"
     rb"|xmlns(?::\w+)?\s*=\s*[\"']http://www\.w3\.org/(?:1999/xhtml|2000/svg|1999/XSL)",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 
 class ContentRefused(DomainError):
@@ -115,8 +162,10 @@ def identify(head: bytes, filename: str) -> Content:
     family = _NAMED_BY_SUFFIX.get(suffix, {}).get(family, family)
     promised = _NAME_FAMILIES.get(suffix)
     if promised is not None and family not in promised:
-        raise ContentRefused(_l("The content of %(name)s is not what its name says (%(suffix)s).",
-                                name=filename, suffix=suffix), field="file")
+        raise ContentRefused(
+            _l("The content of %(name)s is not what its name says (%(suffix)s).", name=filename, suffix=suffix),
+            field="file",
+        )
     return Content(family, CONTENT_TYPES[family])
 
 
@@ -145,7 +194,7 @@ def accept_stream(pieces: Iterable[bytes], filename: str, kind: FileKind) -> tup
             break
         piece = bytes(piece)
         taken.append(piece)
-        head += piece[:HEAD_BYTES - len(head)]
+        head += piece[: HEAD_BYTES - len(head)]
     return accept(head, filename, kind), itertools.chain(taken, iterator)
 
 
@@ -165,8 +214,9 @@ def served_type(content_type: str | None) -> str:
 
 
 def _refused_as_active(filename: str) -> ContentRefused:
-    return ContentRefused(_l("%(name)s is a program, a script or a web page: such files cannot be sent.",
-                             name=filename), field="file")
+    return ContentRefused(
+        _l("%(name)s is a program, a script or a web page: such files cannot be sent.", name=filename), field="file"
+    )
 
 
 def _is_program(head: bytes) -> bool:
@@ -176,7 +226,7 @@ def _is_program(head: bytes) -> bool:
         if len(head) < 64:
             return True
         at = int.from_bytes(head[0x3C:0x40], "little")
-        return at + 4 > len(head) or head[at:at + 4] == b"PE\x00\x00"
+        return at + 4 > len(head) or head[at : at + 4] == b"PE\x00\x00"
     return False
 
 

@@ -17,6 +17,7 @@ made for. The row keeps the master key's id beside the wrapped key: older master
 in the ring (FILES_MASTER_KEYS_OLD) until `flask rotate-files-key` has re-wrapped every data
 key under the current one, which never touches the files' bytes.
 """
+
 from __future__ import annotations
 
 import base64
@@ -33,7 +34,7 @@ from errors import DomainError
 CHUNK_BYTES = 1024 * 1024
 TAG_BYTES = 16
 NONCE_PREFIX_BYTES = 8
-_MAX_CHUNKS = 2 ** 32  # the index has 4 bytes in the nonce
+_MAX_CHUNKS = 2**32  # the index has 4 bytes in the nonce
 _CHUNK_AD = b"occlusa/chunk/v1"
 _WRAP_VERSION = b"\x01"
 _WRAP_AD = b"occlusa/key/v1:"
@@ -82,9 +83,13 @@ class KeyRing:
 
     def unwrap(self, master_key_id: str | None, wrapped: bytes | None, *, context: str) -> bytes:
         if wrapped and master_key_id not in self._keys:
-            raise UnknownMasterKey(_l(
-                "This file's key was wrapped under master key %(id)s, which is not configured "
-                "(add it to FILES_MASTER_KEYS_OLD).", id=master_key_id or "?"))
+            raise UnknownMasterKey(
+                _l(
+                    "This file's key was wrapped under master key %(id)s, which is not configured "
+                    "(add it to FILES_MASTER_KEYS_OLD).",
+                    id=master_key_id or "?",
+                )
+            )
         return unwrap_key(self._keys.get(master_key_id, b""), wrapped, context=context)
 
 
@@ -94,8 +99,9 @@ def key_ring(config) -> KeyRing:
     Every master key is parsed here and only here.
     """
     old = [part for part in (config.get("FILES_MASTER_KEYS_OLD") or "").split(",") if part.strip()]
-    return KeyRing(load_master_key(config["FILES_MASTER_KEY"]),
-                   [load_master_key(part, "FILES_MASTER_KEYS_OLD") for part in old])
+    return KeyRing(
+        load_master_key(config["FILES_MASTER_KEY"]), [load_master_key(part, "FILES_MASTER_KEYS_OLD") for part in old]
+    )
 
 
 def totp_secrets_key(config) -> bytes:
@@ -204,8 +210,11 @@ class ChunkCipher:
             return self._aead.decrypt(self._nonce(index), ciphertext, self._associated(index, final))
         except InvalidTag:
             raise FileIntegrityError(
-                _l("This file failed its integrity check (it was altered or damaged in storage); "
-                   "the download was refused.")) from None
+                _l(
+                    "This file failed its integrity check (it was altered or damaged in storage); "
+                    "the download was refused."
+                )
+            ) from None
 
     def encrypt(self, plaintext: Iterable[bytes]) -> Iterator[bytes]:
         """Encrypt a stream of any length; the last chunk is found by looking one chunk ahead."""
@@ -218,8 +227,9 @@ class ChunkCipher:
             held = chunk
         yield self.seal_chunk(index, held or b"", final=True)
 
-    def decrypt(self, read: Callable[[int, int, int], Iterable[bytes]], plain_size: int,
-                start: int = 0, end: int | None = None) -> Iterator[bytes]:
+    def decrypt(
+        self, read: Callable[[int, int, int], Iterable[bytes]], plain_size: int, start: int = 0, end: int | None = None
+    ) -> Iterator[bytes]:
         """Yield plaintext bytes [start, end) of a file, opening only the chunks they lie in.
 
         `read(first, last, block)` returns the stored ciphertext bytes [first, last), best in

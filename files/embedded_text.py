@@ -11,6 +11,7 @@ pairs. `screen_file_text` runs the contact filter on them: a hit refuses the fil
 message (ContactDetailsInFile, with the location in the message) and the caller records a
 violation holding the findings and their locations, not the file's text.
 """
+
 from __future__ import annotations
 
 import re
@@ -58,9 +59,16 @@ class ContactDetailsInFile(ContentRefused):
     def __init__(self, filename: str, refusal: ContactDetailsRefused):
         where = ", ".join(str(LOCATIONS[name]) for name in refusal.findings)
         found = "; ".join(f.text for findings in refusal.findings.values() for f in findings)
-        super().__init__(_l("%(name)s carries contact details in its %(where)s (%(found)s). Contact details "
-                            "may not be shared on Occlusa: remove them and send the file again.",
-                            name=filename, where=where, found=found), field="file")
+        super().__init__(
+            _l(
+                "%(name)s carries contact details in its %(where)s (%(found)s). Contact details "
+                "may not be shared on Occlusa: remove them and send the file again.",
+                name=filename,
+                where=where,
+                found=found,
+            ),
+            field="file",
+        )
         self.refusal = refusal
 
 
@@ -80,9 +88,9 @@ class FileText:
         size = len(data)
         self.size += size
         if len(self.head) < EDGE_BYTES:
-            self.head += data[:EDGE_BYTES - len(self.head)]
+            self.head += data[: EDGE_BYTES - len(self.head)]
         if size >= EDGE_BYTES:
-            self.tail[:] = data[size - EDGE_BYTES:]
+            self.tail[:] = data[size - EDGE_BYTES :]
         else:
             self.tail += data
             del self.tail[:-EDGE_BYTES]
@@ -112,8 +120,9 @@ class FileText:
                 self._obj_kept += len(text)
 
 
-def screen_file_text(texts: Iterable[tuple[str, str]], *, filename: str, author: User | None,
-                     source_ref: str | None = None) -> None:
+def screen_file_text(
+    texts: Iterable[tuple[str, str]], *, filename: str, author: User | None, source_ref: str | None = None
+) -> None:
     """Run the contact filter on a file's texts. Raises ContactDetailsInFile on a hit; the
     refusal it carries records only the findings and where they were (`record_file_refusal`)."""
     fields: dict[str, str] = {}
@@ -131,6 +140,7 @@ def screen_file_text(texts: Iterable[tuple[str, str]], *, filename: str, author:
 
 # --- readers, per content family ---------------------------------------------------------
 
+
 def _stl(head: bytes, tail: bytes, whole: bytes | None):
     if head[:5].lower() == b"solid" and b"facet" in head[:4096]:
         first_line = head.split(b"\n", 1)[0][5:]
@@ -144,8 +154,9 @@ def _stl(head: bytes, tail: bytes, whole: bytes | None):
 
 def _ply(head: bytes, tail: bytes, whole: bytes | None):
     header = head.split(b"end_header", 1)[0]
-    lines = [line[len(word):] for line in header.split(b"\n")
-             for word in (b"comment", b"obj_info") if line.startswith(word)]
+    lines = [
+        line[len(word) :] for line in header.split(b"\n") for word in (b"comment", b"obj_info") if line.startswith(word)
+    ]
     yield "ply_comment", _decode(b"\n".join(lines))
 
 
@@ -155,19 +166,19 @@ def _zip(head: bytes, tail: bytes, whole: bytes | None):
         at = 0
         while (at := data.find(b"PK\x03\x04", at)) >= 0 and at + 30 <= len(data):
             name_length, extra_length = struct.unpack_from("<HH", data, at + 26)
-            names.append(data[at + 30:at + 30 + name_length])
+            names.append(data[at + 30 : at + 30 + name_length])
             at += 30 + name_length + extra_length
         at = 0
         while (at := data.find(b"PK\x01\x02", at)) >= 0 and at + 46 <= len(data):
             name_length, extra_length, comment_length = struct.unpack_from("<HHH", data, at + 28)
-            names.append(data[at + 46:at + 46 + name_length])
+            names.append(data[at + 46 : at + 46 + name_length])
             start = at + 46 + name_length + extra_length
-            comments.append(data[start:start + comment_length])
+            comments.append(data[start : start + comment_length])
             at = start + comment_length
         end = data.rfind(b"PK\x05\x06")
         if end >= 0 and end + 22 <= len(data):
             (comment_length,) = struct.unpack_from("<H", data, end + 20)
-            comments.append(data[end + 22:end + 22 + comment_length])
+            comments.append(data[end + 22 : end + 22 + comment_length])
     yield "zip_name", "\n".join(dict.fromkeys(_decode(n) for n in names))
     yield "zip_comment", "\n".join(_decode(c) for c in comments if c)
 
@@ -179,7 +190,7 @@ def _jpeg(head: bytes, tail: bytes, whole: bytes | None):
         if marker in (0xD9, 0xDA):  # end of image, start of scan: no more metadata
             break
         (length,) = struct.unpack_from(">H", head, at + 2)
-        segment = head[at + 4:at + 2 + length]
+        segment = head[at + 4 : at + 2 + length]
         if marker == 0xE1 and segment.startswith(b"http://ns.adobe.com/xap/"):
             yield "xmp", _xmp_text(segment)
         elif marker == 0xE1:
@@ -195,7 +206,7 @@ def _png(head: bytes, tail: bytes, whole: bytes | None):
     at = 8
     while at + 8 <= len(head):
         length, kind = struct.unpack_from(">I4s", head, at)
-        data = head[at + 8:at + 8 + length]
+        data = head[at + 8 : at + 8 + length]
         if kind == b"tEXt":
             yield "png_text", _decode(data.replace(b"\x00", b": "))
         elif kind == b"zTXt" and b"\x00" in data:
@@ -212,8 +223,9 @@ def _png(head: bytes, tail: bytes, whole: bytes | None):
 
 def _pdf(head: bytes, tail: bytes, whole: bytes | None):
     data = whole if whole is not None else head + b"\n" + tail
-    info = re.findall(rb"/(?:Title|Author|Subject|Keywords|Creator|Producer)\s*(\((?:[^()\\]|\\.)*\)|<[0-9a-fA-F]*>)",
-                      data)
+    info = re.findall(
+        rb"/(?:Title|Author|Subject|Keywords|Creator|Producer)\s*(\((?:[^()\\]|\\.)*\)|<[0-9a-fA-F]*>)", data
+    )
     yield "pdf_metadata", "\n".join(_pdf_string(value) for value in info)
     for packet in re.findall(rb"<x:xmpmeta.*?</x:xmpmeta>", data, re.S):
         yield "xmp", _xmp_text(packet)
@@ -228,11 +240,11 @@ def _text(head: bytes, tail: bytes, whole: bytes | None):
     yield "text", _decode(whole if whole is not None else head + b"\n" + tail)
 
 
-_READERS = {"stl": _stl, "ply": _ply, "zip": _zip, "jpeg": _jpeg, "png": _png,
-            "pdf": _pdf, "text": _text}
+_READERS = {"stl": _stl, "ply": _ply, "zip": _zip, "jpeg": _jpeg, "png": _png, "pdf": _pdf, "text": _text}
 
 
 # --- helpers -----------------------------------------------------------------------------
+
 
 def _decode(data: bytes) -> str:
     try:

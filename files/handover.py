@@ -14,6 +14,7 @@ Previews (the 3D viewer) never claim and never count: see may_preview.
 A recipient is named by a string: "user:<id>" for a signed-in reader, "visitor:<token>" for a
 browser that opened a share link (the token lives in that browser's session).
 """
+
 from __future__ import annotations
 
 import logging
@@ -69,8 +70,14 @@ def _is_owner_reading(stored: StoredFile, reader: User | None, link: ShareLink |
     return link is None and reader is not None and reader.id == stored.owner_id
 
 
-def claim_download(stored: StoredFile, *, recipient: str, reader: User | None = None,
-                   link: ShareLink | None = None, now: datetime | None = None) -> Claim:
+def claim_download(
+    stored: StoredFile,
+    *,
+    recipient: str,
+    reader: User | None = None,
+    link: ShareLink | None = None,
+    now: datetime | None = None,
+) -> Claim:
     """Claim the download of `stored` for `recipient` (a reader's, or a share link's visitor's)
     before its first byte. The caller has checked the reader may read it, or the link holds it.
 
@@ -119,9 +126,16 @@ def may_preview(stored: StoredFile, recipient: str) -> bool:
     return stored.downloaded_by == recipient and utcnow() < stored.downloaded_at + grace()
 
 
-def record_download(stored: StoredFile, *, first_byte: int, bytes_sent: int, finished: bool = True,
-                    reader: User | None = None, link: ShareLink | None = None,
-                    claim: Claim | None = None) -> FileDownload | None:
+def record_download(
+    stored: StoredFile,
+    *,
+    first_byte: int,
+    bytes_sent: int,
+    finished: bool = True,
+    reader: User | None = None,
+    link: ShareLink | None = None,
+    claim: Claim | None = None,
+) -> FileDownload | None:
     """Log one response that handed over bytes [first_byte, first_byte + bytes_sent) of the
     file, and release its claim. Returns the logged row (None when nothing was sent).
 
@@ -144,14 +158,25 @@ def record_download(stored: StoredFile, *, first_byte: int, bytes_sent: int, fin
     if bytes_sent == 0 and not finished:
         db.session.flush()
         return None
-    row = FileDownload(file_id=stored.id, link_id=link.id if link else None,
-                       reader_id=reader.id if reader else None, first_byte=first_byte, bytes_sent=bytes_sent)
+    row = FileDownload(
+        file_id=stored.id,
+        link_id=link.id if link else None,
+        reader_id=reader.id if reader else None,
+        first_byte=first_byte,
+        bytes_sent=bytes_sent,
+    )
     row.completed = finished and _covers_file(stored, same_recipient, first_byte, first_byte + bytes_sent)
     db.session.add(row)
-    if (row.completed and stored.is_patient_data and stored.downloaded_at is None
-            and not _is_owner_reading(stored, reader, link)):
+    if (
+        row.completed
+        and stored.is_patient_data
+        and stored.downloaded_at is None
+        and not _is_owner_reading(stored, reader, link)
+    ):
         stored.downloaded_at = utcnow()
-        stored.downloaded_by = claim.recipient if claim else recipient_name(user=reader) if reader else f"link:{link.id}"
+        stored.downloaded_by = (
+            claim.recipient if claim else recipient_name(user=reader) if reader else f"link:{link.id}"
+        )
         log.info("patient file %s received by %s", stored.id, stored.downloaded_by)
     db.session.flush()
     return row
@@ -163,11 +188,14 @@ def _covers_file(stored: StoredFile, recipient, first: int, end: int) -> bool:
     if first == 0 and end >= stored.size:
         return True
     last_complete = sa.select(sa.func.max(FileDownload.id)).where(
-        FileDownload.file_id == stored.id, recipient, FileDownload.completed)
+        FileDownload.file_id == stored.id, recipient, FileDownload.completed
+    )
     earlier = db.session.execute(
-        sa.select(FileDownload.first_byte, FileDownload.bytes_sent)
-        .where(FileDownload.file_id == stored.id, recipient,
-               FileDownload.id > sa.func.coalesce(last_complete.scalar_subquery(), 0))
+        sa.select(FileDownload.first_byte, FileDownload.bytes_sent).where(
+            FileDownload.file_id == stored.id,
+            recipient,
+            FileDownload.id > sa.func.coalesce(last_complete.scalar_subquery(), 0),
+        )
     ).all()
     reached = 0
     for start, stop in sorted([(s, s + n) for s, n in earlier] + [(first, end)]):
@@ -179,8 +207,9 @@ def _covers_file(stored: StoredFile, recipient, first: int, end: int) -> bool:
 
 def delete_received_files(now: datetime) -> int:
     """Sweep: delete patient data whose recipient's grace window has ended."""
-    due = db.session.scalars(sa.select(StoredFile).where(
-        StoredFile.downloaded_at <= now - grace(), StoredFile.deleted_at.is_(None))).all()
+    due = db.session.scalars(
+        sa.select(StoredFile).where(StoredFile.downloaded_at <= now - grace(), StoredFile.deleted_at.is_(None))
+    ).all()
     for stored in due:
         delete_file(stored, actor=None, reason=RECEIVED)
     return len(due)

@@ -5,6 +5,7 @@ written (they are sealed with the data keys, which stay the same). Rows are take
 order, a batch at a time, each batch under row locks and committed on its own, so an
 interrupted rotation resumes where it stopped and a second run finds nothing left to do.
 """
+
 from __future__ import annotations
 
 import logging
@@ -42,14 +43,22 @@ def _rotate(model, ring: crypto.KeyRing, batch_size: int) -> RotationCount:
     count = RotationCount()
     has_key = model.wrapped_key.is_not(None)
     count.already_current = db.session.scalar(
-        sa.select(sa.func.count()).select_from(model).where(has_key, model.wrapped_key_id == ring.current_id))
+        sa.select(sa.func.count()).select_from(model).where(has_key, model.wrapped_key_id == ring.current_id)
+    )
     last_id = 0
     while True:
         rows = db.session.scalars(
-            sa.select(model).where(has_key, model.id > last_id,
-                                   sa.or_(model.wrapped_key_id.is_(None), model.wrapped_key_id != ring.current_id))
-            .order_by(model.id).limit(batch_size).with_for_update()
-            .execution_options(populate_existing=True)).all()
+            sa.select(model)
+            .where(
+                has_key,
+                model.id > last_id,
+                sa.or_(model.wrapped_key_id.is_(None), model.wrapped_key_id != ring.current_id),
+            )
+            .order_by(model.id)
+            .limit(batch_size)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).all()
         if not rows:
             return count
         for row in rows:

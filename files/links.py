@@ -5,6 +5,7 @@ hash and compared in constant time. A link ends when its expiry passes (the swee
 every file in it reached its download limit or was deleted after its download, or when its
 owner deletes it; a dead link says which of these happened.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -62,8 +63,14 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_share_link(files: Iterable[StoredFile], *, actor: User, expires_at: datetime | None = None,
-                      max_downloads: int | None = None, password: str | None = None) -> tuple[ShareLink, str]:
+def create_share_link(
+    files: Iterable[StoredFile],
+    *,
+    actor: User,
+    expires_at: datetime | None = None,
+    max_downloads: int | None = None,
+    password: str | None = None,
+) -> tuple[ShareLink, str]:
     """Share some of the actor's files; return the link and its token (shown once, never stored).
 
     Expiry defaults to SHARE_LINK_DAYS, at most MAX_LINK_DAYS; patient files in the link are
@@ -77,17 +84,25 @@ def create_share_link(files: Iterable[StoredFile], *, actor: User, expires_at: d
         ensure(can_share, actor, stored)
     expires_at = expires_at or now + timedelta(days=current_app.config["SHARE_LINK_DAYS"])
     if not now < expires_at <= now + timedelta(days=MAX_LINK_DAYS):
-        raise DomainError(_l("A link expires between now and %(days)s days from now.", days=MAX_LINK_DAYS),
-                          field="expires_at")
+        raise DomainError(
+            _l("A link expires between now and %(days)s days from now.", days=MAX_LINK_DAYS), field="expires_at"
+        )
     if max_downloads is not None and max_downloads < 1:
         raise DomainError(_l("The download limit is at least one download."), field="max_downloads")
     if password is not None and len(password) < MIN_PASSWORD_LENGTH:
-        raise DomainError(_l("The link password needs at least %(n)s characters.", n=MIN_PASSWORD_LENGTH),
-                          field="password")
+        raise DomainError(
+            _l("The link password needs at least %(n)s characters.", n=MIN_PASSWORD_LENGTH), field="password"
+        )
     token = secrets.token_urlsafe(32)
-    link = ShareLink(token_hash=token_hash(token), owner_id=actor.id, created_at=now, expires_at=expires_at,
-                     max_downloads=max_downloads, password_hash=hash_password(password) if password else None,
-                     files=files)
+    link = ShareLink(
+        token_hash=token_hash(token),
+        owner_id=actor.id,
+        created_at=now,
+        expires_at=expires_at,
+        max_downloads=max_downloads,
+        password_hash=hash_password(password) if password else None,
+        files=files,
+    )
     db.session.add(link)
     for stored in files:
         operations.keep_until(stored, expires_at)
@@ -126,13 +141,17 @@ def downloads_left(link: ShareLink, stored: StoredFile) -> int | None:
     """How many complete downloads of this file the link still allows (None: no limit)."""
     if link.max_downloads is None:
         return None
-    done = db.session.scalar(sa.select(sa.func.count(FileDownload.id)).where(
-        FileDownload.link_id == link.id, FileDownload.file_id == stored.id, FileDownload.completed))
+    done = db.session.scalar(
+        sa.select(sa.func.count(FileDownload.id)).where(
+            FileDownload.link_id == link.id, FileDownload.file_id == stored.id, FileDownload.completed
+        )
+    )
     return max(link.max_downloads - done, 0)
 
 
-def open_shared_file(link: ShareLink, file_id: int, *, start: int = 0,
-                     end: int | None = None) -> tuple[StoredFile, Iterator[bytes]]:
+def open_shared_file(
+    link: ShareLink, file_id: int, *, start: int = 0, end: int | None = None
+) -> tuple[StoredFile, Iterator[bytes]]:
     """A file of a live link and its bytes [start, end). The password is the caller's check;
     raises what shared_file raises."""
     stored = shared_file(link, file_id)
@@ -156,15 +175,23 @@ def shared_file(link: ShareLink, file_id: int) -> StoredFile:
     return stored
 
 
-def record_link_download(link: ShareLink, stored: StoredFile, *, first_byte: int, bytes_sent: int,
-                         finished: bool = True, claim: handover.Claim | None = None) -> FileDownload | None:
+def record_link_download(
+    link: ShareLink,
+    stored: StoredFile,
+    *,
+    first_byte: int,
+    bytes_sent: int,
+    finished: bool = True,
+    claim: handover.Claim | None = None,
+) -> FileDownload | None:
     """Log a response sent through the link and release its claim; a completed download may
     use the link up. Counts even when the link died while the bytes were on their way."""
     link = lock_link(link)
     if stored not in link.files:
         raise NotFound(_l("This file is not part of the link."))
-    row = handover.record_download(stored, first_byte=first_byte, bytes_sent=bytes_sent, finished=finished,
-                                   link=link, claim=claim)
+    row = handover.record_download(
+        stored, first_byte=first_byte, bytes_sent=bytes_sent, finished=finished, link=link, claim=claim
+    )
     if row is not None and row.completed:
         link.downloads += 1
         _finish_if_used_up(link)
@@ -176,7 +203,8 @@ def _finish_if_used_up(link: ShareLink) -> None:
     """Every file deleted or at its limit: the link is used up. Received patient data counts
     once it is deleted, after the grace window in which its recipient may fetch it again."""
     if link.state == S.active and all(
-            f.is_deleted or (not f.is_patient_data and downloads_left(link, f) == 0) for f in link.files):
+        f.is_deleted or (not f.is_patient_data and downloads_left(link, f) == 0) for f in link.files
+    ):
         _move(link, "finish", actor=None, reason="every file downloaded")
 
 
@@ -199,12 +227,13 @@ def expire_share_link(link: ShareLink, *, now: datetime) -> ShareLink:
 def sweep_expired_links(now: datetime) -> int:
     """Sweep: expire every active link whose expiry has passed, and end those whose files
     are all gone (received patient data deleted by the files sweep); return how many."""
-    due = db.session.scalars(sa.select(ShareLink).where(
-        ShareLink.state == S.active, ShareLink.expires_at <= now)).all()
+    due = db.session.scalars(sa.select(ShareLink).where(ShareLink.state == S.active, ShareLink.expires_at <= now)).all()
     for link in due:
         expire_share_link(link, now=now)
-    emptied = db.session.scalars(sa.select(ShareLink).where(
-        ShareLink.state == S.active, ShareLink.files.any(), ~ShareLink.files.any(StoredFile.deleted_at.is_(None)))
+    emptied = db.session.scalars(
+        sa.select(ShareLink).where(
+            ShareLink.state == S.active, ShareLink.files.any(), ~ShareLink.files.any(StoredFile.deleted_at.is_(None))
+        )
     ).all()
     for link in emptied:
         _finish_if_used_up(lock_link(link))
@@ -219,7 +248,13 @@ def _move(link: ShareLink, action: str, *, actor: User | None, reason: str) -> S
     link.state = target
     link.ended_at = utcnow()
     db.session.flush()
-    record_action(f"share_link.{action}", link, actor=actor, before={"state": before.value},
-                  after={"state": target.value}, reason=reason)
+    record_action(
+        f"share_link.{action}",
+        link,
+        actor=actor,
+        before={"state": before.value},
+        after={"state": target.value},
+        reason=reason,
+    )
     log.info("share link %s: %s → %s (%s)", link.id, before.value, target.value, reason)
     return link

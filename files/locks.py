@@ -1,4 +1,5 @@
 """Row locks of the files area, always taken in one order: share link, then stored file."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa

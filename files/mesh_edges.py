@@ -10,6 +10,7 @@ counts stay exact while memory holds one part at a time, whatever the size of th
 An edge name is the scan's geometry, so the parts are written encrypted (AES-CTR under a key
 that lives only in this object's memory): nothing of a patient's scan reaches disk in clear.
 """
+
 from __future__ import annotations
 
 import os
@@ -23,8 +24,17 @@ MEMORY_BYTES = 8 * 1024 * 1024
 PARTITIONS = 64
 # Hole borders are kept to count the holes one by one only up to this many open edges.
 MAX_COUNTED_OPEN_EDGES = 250_000
-_MIX = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93,
-                 0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53], dtype=np.uint64)
+_MIX = np.array(
+    [
+        0x9E3779B97F4A7C15,
+        0xC2B2AE3D27D4EB4F,
+        0x165667B19E3779F9,
+        0xD6E8FEB86659FD93,
+        0xFF51AFD7ED558CCD,
+        0xC4CEB9FE1A85EC53,
+    ],
+    dtype=np.uint64,
+)
 
 
 class EdgeCensus:
@@ -116,7 +126,7 @@ class EdgeCensus:
                     if index not in self._writers:
                         self._writers[index] = self._cipher(index).encryptor()
                     with open(Path(self._spill.name) / str(index), "ab") as handle:
-                        handle.write(self._writers[index].update(keys[bounds[index]:bounds[index + 1]].tobytes()))
+                        handle.write(self._writers[index].update(keys[bounds[index] : bounds[index + 1]].tobytes()))
         self._blocks.clear()
         self._held = 0
 
@@ -159,7 +169,7 @@ def count_loops(edges: np.ndarray) -> int:
         return v
 
     for start in range(0, len(edges), 65536):
-        for a, b in edges[start:start + 65536].tolist():
+        for a, b in edges[start : start + 65536].tolist():
             ra, rb = root(a), root(b)
             if ra != rb:
                 parent[ra] = rb

@@ -7,6 +7,7 @@ its edges in the census (files/mesh_edges.py), which holds them in bounded memor
 of whole lines at a time with regular expressions and numpy, not byte by byte.
 A malformed or truncated file raises MeshFormatError with a sentence a person can read.
 """
+
 from __future__ import annotations
 
 import re
@@ -151,7 +152,7 @@ class BinarySTL:
             self.mesh.add_soup(records["vertices"].copy())
             del records  # release the view before the buffer shrinks
             self.seen += count
-            del self._buffer[:count * self.RECORD.itemsize]
+            del self._buffer[: count * self.RECORD.itemsize]
         if self.seen == self.expected:
             self._buffer.clear()  # bytes after the announced triangles are padding
 
@@ -160,8 +161,8 @@ class BinarySTL:
             raise MeshFormatError("The file is too short to be an STL file.")
         if self.seen < self.expected:
             raise MeshFormatError(
-                f"The file is truncated: its header announces {self.expected} triangles, "
-                f"it holds {self.seen}.")
+                f"The file is truncated: its header announces {self.expected} triangles, it holds {self.seen}."
+            )
 
 
 class AsciiSTL(_LineReader):
@@ -223,9 +224,22 @@ class OBJ(_LineReader):
 
 
 _PLY_TYPES = {
-    "char": "i1", "int8": "i1", "uchar": "u1", "uint8": "u1", "short": "i2", "int16": "i2",
-    "ushort": "u2", "uint16": "u2", "int": "i4", "int32": "i4", "uint": "u4", "uint32": "u4",
-    "float": "f4", "float32": "f4", "double": "f8", "float64": "f8",
+    "char": "i1",
+    "int8": "i1",
+    "uchar": "u1",
+    "uint8": "u1",
+    "short": "i2",
+    "int16": "i2",
+    "ushort": "u2",
+    "uint16": "u2",
+    "int": "i4",
+    "int32": "i4",
+    "uint": "u4",
+    "uint32": "u4",
+    "float": "f4",
+    "float32": "f4",
+    "double": "f8",
+    "float64": "f8",
 }
 
 
@@ -275,8 +289,10 @@ class PLY:
             _parse_last_line(lambda line: self._ascii_records(line.splitlines()), bytes(self._buffer))
         self._skip_empty_elements()
         if self._index < len(self.elements):
-            raise MeshFormatError(f"The file is truncated: PLY element '{self.elements[self._index].name}' "
-                                  f"is missing {self._left} of its {self.elements[self._index].count} records.")
+            raise MeshFormatError(
+                f"The file is truncated: PLY element '{self.elements[self._index].name}' "
+                f"is missing {self._left} of its {self.elements[self._index].count} records."
+            )
         self.mesh.check_indices()
 
     def _read_header(self) -> bool:
@@ -287,8 +303,8 @@ class PLY:
             if len(self._buffer) > 64 * 1024:
                 raise MeshFormatError("The PLY header is too long or never ends.")
             return False
-        header = self._buffer[:match.start()].decode("ascii", "replace").splitlines()
-        del self._buffer[:match.end()]
+        header = self._buffer[: match.start()].decode("ascii", "replace").splitlines()
+        del self._buffer[: match.end()]
         self.elements = []
         for line in header[1:]:
             words = line.split()
@@ -347,7 +363,7 @@ class PLY:
             if element.name == "vertex":
                 self.mesh.add_vertices(_xyz(rows))
             del rows  # release the view before the buffer shrinks
-            del self._buffer[:count * record.itemsize]
+            del self._buffer[: count * record.itemsize]
             self._left -= count
         return count > 0
 
@@ -367,7 +383,7 @@ class PLY:
         if element.name == "face":
             self.mesh.add_faces(rows["corners"].astype(np.int64))
         del rows  # release the view before the buffer shrinks
-        del self._buffer[:count * record.itemsize]
+        del self._buffer[: count * record.itemsize]
         self._left -= count
         return True  # records read, or a switch to the record-by-record path
 
@@ -433,7 +449,7 @@ def _ascii_values(element: _Element, fields: list[bytes]) -> tuple[dict[str, byt
             position += 1
         else:
             n = int(fields[position])
-            items = fields[position + 1:position + 1 + n]
+            items = fields[position + 1 : position + 1 + n]
             if len(items) != n:
                 raise IndexError(name)
             polygon = items if polygon is None else polygon
@@ -468,4 +484,3 @@ def reader_for(kind: str, mesh: MeshData, head: bytes = b""):
     if kind == "stl":
         return (AsciiSTL if looks_like_ascii_stl(head) else BinarySTL)(mesh)
     return {"ply": PLY, "obj": OBJ}[kind](mesh)
-

@@ -9,6 +9,7 @@ second pass over storage is needed for one-shot uploads.
 Result kept on StoredFile.mesh:
     {"format", "triangles", "size_mm": [x, y, z], "open_edges", "holes", "warnings": [codes], "error"}
 """
+
 from __future__ import annotations
 
 from pathlib import PurePath
@@ -67,7 +68,7 @@ class MeshInspector:
         if len(data) > FEED_BYTES:
             view = memoryview(data)
             for start in range(0, len(view), FEED_BYTES):
-                self.feed(view[start:start + FEED_BYTES])
+                self.feed(view[start : start + FEED_BYTES])
             return
         if self.error is not None or not data:
             return
@@ -92,8 +93,15 @@ class MeshInspector:
                 self.error = str(exc)
         if self.error is not None:
             self.mesh.edges.discard()
-            return {"format": self.format, "triangles": None, "size_mm": None, "open_edges": None,
-                    "holes": None, "warnings": ["unreadable"], "error": self.error}
+            return {
+                "format": self.format,
+                "triangles": None,
+                "size_mm": None,
+                "open_edges": None,
+                "holes": None,
+                "warnings": ["unreadable"],
+                "error": self.error,
+            }
         return describe(self.mesh, self.format)
 
     def _start(self) -> None:
@@ -112,8 +120,14 @@ def inspect_mesh(filename: str, pieces) -> dict:
 
 def describe(mesh: MeshData, fmt: str) -> dict:
     """Triangle count, bounding box size, open edges and holes, and the warnings they raise."""
-    summary = {"format": fmt, "triangles": mesh.triangles, "size_mm": None, "open_edges": None,
-               "holes": None, "warnings": []}
+    summary = {
+        "format": fmt,
+        "triangles": mesh.triangles,
+        "size_mm": None,
+        "open_edges": None,
+        "holes": None,
+        "warnings": [],
+    }
     warnings = summary["warnings"]
     if mesh.triangles == 0:
         warnings.append("no_triangles")

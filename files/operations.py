@@ -5,6 +5,7 @@ storage only after the commit that deleted the row's key, so a rolled-back delet
 nothing, and a committed one is final at once: without its wrapped key the ciphertext that
 is still on its way out of storage can no longer be read.
 """
+
 from __future__ import annotations
 
 import logging
@@ -62,7 +63,7 @@ def clean_filename(filename: str) -> str:
     name = re.sub(r"\s+", " ", name).strip(" .") or "file"
     if len(name) > 255:
         suffix = PurePosixPath(name).suffix[:16]
-        name = name[:255 - len(suffix)] + suffix
+        name = name[: 255 - len(suffix)] + suffix
     return name
 
 
@@ -100,8 +101,10 @@ def store_file(stream: Iterable[bytes], *, owner: User, filename: str, kind: Fil
         for piece in stream:
             size += len(piece)
             if size > limit:
-                raise DomainError(_l("This file is larger than the %(limit)s the platform accepts.",
-                                     limit=readable_size(limit)), field="file")
+                raise DomainError(
+                    _l("This file is larger than the %(limit)s the platform accepts.", limit=readable_size(limit)),
+                    field="file",
+                )
             digest.update(piece)
             if inspector is not None:
                 inspector.feed(piece)
@@ -114,24 +117,53 @@ def store_file(stream: Iterable[bytes], *, owner: User, filename: str, kind: Fil
         sha256 = digest.hexdigest()
     undo_on_rollback(storage.delete, key)
     screen_file_text(text.texts(), filename=name, author=owner)
-    stored = register_file(owner=owner, name=name, kind=kind, content_type=content.content_type, key=key,
-                           data_key=data_key, prefix=prefix, size=size, sha256=sha256,
-                           mesh=inspector.result() if inspector is not None else None)
+    stored = register_file(
+        owner=owner,
+        name=name,
+        kind=kind,
+        content_type=content.content_type,
+        key=key,
+        data_key=data_key,
+        prefix=prefix,
+        size=size,
+        sha256=sha256,
+        mesh=inspector.result() if inspector is not None else None,
+    )
     log.info("file %s stored for user %s: %s bytes", stored.id, owner.id, size)
     return stored
 
 
-def register_file(*, owner: User, name: str, kind: FileKind, content_type: str, key: str,
-                  data_key: bytes, prefix: bytes, size: int, sha256: str | None,
-                  mesh: dict | None, chunk_size: int = crypto.CHUNK_BYTES) -> StoredFile:
+def register_file(
+    *,
+    owner: User,
+    name: str,
+    kind: FileKind,
+    content_type: str,
+    key: str,
+    data_key: bytes,
+    prefix: bytes,
+    size: int,
+    sha256: str | None,
+    mesh: dict | None,
+    chunk_size: int = crypto.CHUNK_BYTES,
+) -> StoredFile:
     """Add the row for bytes already in storage (used by store_file and by finished uploads)."""
     now = utcnow()
     key_id, wrapped = master_keys().wrap(data_key, context=key)
     stored = StoredFile(
-        owner_id=owner.id, kind=kind, original_name=name,
-        content_type=content_type, size=size, sha256=sha256,
-        storage_key=key, wrapped_key=wrapped, wrapped_key_id=key_id,
-        nonce_prefix=prefix, chunk_size=chunk_size, mesh=mesh, created_at=now,
+        owner_id=owner.id,
+        kind=kind,
+        original_name=name,
+        content_type=content_type,
+        size=size,
+        sha256=sha256,
+        storage_key=key,
+        wrapped_key=wrapped,
+        wrapped_key_id=key_id,
+        nonce_prefix=prefix,
+        chunk_size=chunk_size,
+        mesh=mesh,
+        created_at=now,
         expires_at=retention_for(kind, now),
     )
     db.session.add(stored)
@@ -160,8 +192,9 @@ def open_file(stored: StoredFile, *, start: int = 0, end: int | None = None) -> 
     return read_ahead(decrypted(get_storage(), stored.storage_key, cipher, stored.size, start, end))
 
 
-def decrypted(storage: Storage, key: str, cipher: crypto.ChunkCipher, size: int,
-              start: int = 0, end: int | None = None) -> Iterator[bytes]:
+def decrypted(
+    storage: Storage, key: str, cipher: crypto.ChunkCipher, size: int, start: int = 0, end: int | None = None
+) -> Iterator[bytes]:
     try:
         yield from cipher.decrypt(lambda first, last, block: storage.read(key, first, last, block), size, start, end)
     except ObjectMissing:
@@ -187,11 +220,11 @@ def delete_file(stored: StoredFile, *, actor: User | None, reason: str = "delete
     if stored.kind in NAMES_DROPPED_ON_DELETE:
         stored.original_name = ""
         # A message keeps its own copy of its files' names: it goes too.
-        db.session.execute(sa.update(MessageAttachment).where(MessageAttachment.file_id == stored.id)
-                           .values(name=""))
+        db.session.execute(sa.update(MessageAttachment).where(MessageAttachment.file_id == stored.id).values(name=""))
     db.session.flush()
-    record_action("file.deleted", stored, actor=actor, before={"kind": stored.kind.value},
-                  after={"deleted": True}, reason=reason)
+    record_action(
+        "file.deleted", stored, actor=actor, before={"kind": stored.kind.value}, after={"deleted": True}, reason=reason
+    )
     enqueue(purge_file_bytes, stored.id)
     return stored
 
@@ -222,17 +255,24 @@ def sweep_expired_files(now: datetime) -> int:
     patient data after its row was made (a file filed under that kind by the message it went
     with). Expiry is about patient data only: other files never expire.
     """
-    stragglers = db.session.scalars(sa.select(StoredFile).where(
-        StoredFile.deleted_at <= now - PURGE_RETRY_AFTER, StoredFile.purged_at.is_(None))).all()
+    stragglers = db.session.scalars(
+        sa.select(StoredFile).where(StoredFile.deleted_at <= now - PURGE_RETRY_AFTER, StoredFile.purged_at.is_(None))
+    ).all()
     storage = get_storage()
     for stored in stragglers:
         storage.delete(stored.storage_key)
         stored.purged_at = now
     stored_before = now - timedelta(days=current_app.config["SHARE_LINK_DAYS"])
-    due = db.session.scalars(sa.select(StoredFile).where(
-        StoredFile.kind == FileKind.patient_scan, StoredFile.deleted_at.is_(None),
-        sa.or_(StoredFile.expires_at <= now,
-               sa.and_(StoredFile.expires_at.is_(None), StoredFile.created_at <= stored_before)))).all()
+    due = db.session.scalars(
+        sa.select(StoredFile).where(
+            StoredFile.kind == FileKind.patient_scan,
+            StoredFile.deleted_at.is_(None),
+            sa.or_(
+                StoredFile.expires_at <= now,
+                sa.and_(StoredFile.expires_at.is_(None), StoredFile.created_at <= stored_before),
+            ),
+        )
+    ).all()
     for stored in due:
         delete_file(stored, actor=None, reason="expired")
     return len(stragglers) + len(due)

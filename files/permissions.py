@@ -15,6 +15,7 @@ RECEIVE_RULES work the same way for receiving patient data (see files/handover.p
 Every view that sends a stored file's bytes is marked with @serves_stored_files: a test
 walks each marked route with every role, and fails on a route that sends bytes unmarked.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -90,8 +91,12 @@ def can_delete(user: User | None, stored: StoredFile) -> bool:
 
 def can_share(user: User | None, stored: StoredFile) -> bool:
     """Only the owner shares, and identity documents never leave the verification process."""
-    return (_signed_in(user) and not stored.is_deleted and _is_owner(user, stored)
-            and stored.kind != FileKind.identity_document)
+    return (
+        _signed_in(user)
+        and not stored.is_deleted
+        and _is_owner(user, stored)
+        and stored.kind != FileKind.identity_document
+    )
 
 
 def receiving_obstacle(user: User, stored: StoredFile) -> str | None:

@@ -5,6 +5,7 @@ beside the thread that encrypts, so storing a file costs about the slowest of th
 instead of their sum. Each helper hands pieces over through a small bounded queue, so
 memory stays flat, and brings a failure on either side back to the caller's thread.
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -6,6 +6,7 @@ its transaction rolls back, nothing would ever point at those bytes again; the a
 registered here remove them. A crash between the two leaves encrypted bytes whose key was
 never committed: unreadable, and removed by storage lifecycle rules, not by us.
 """
+
 from __future__ import annotations
 
 import logging

@@ -1,5 +1,6 @@
 """File sizes as people read them: decimal units, as file managers and phones show them, in
 the reader's language ("2 GB", "2 Go"; "100 bytes", "100 octets")."""
+
 from __future__ import annotations
 
 from babel.units import format_unit

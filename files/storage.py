@@ -8,6 +8,7 @@ Resumable writes are numbered parts committed one by one, because that is what S
 (multipart upload: every part but the last at least 5 MiB); on disk a part is
 written at its offset in a `.partial` file that is renamed into place when complete.
 """
+
 from __future__ import annotations
 
 import ctypes
@@ -274,13 +275,16 @@ class S3Storage(Storage):
         return self.client.create_multipart_upload(Bucket=self.bucket, Key=self.object_key(key))["UploadId"]
 
     def put_part(self, key: str, handle: str | None, *, number: int, offset: int, data: bytes) -> str:
-        answer = self.client.upload_part(Bucket=self.bucket, Key=self.object_key(key), UploadId=handle,
-                                         PartNumber=number, Body=data)
+        answer = self.client.upload_part(
+            Bucket=self.bucket, Key=self.object_key(key), UploadId=handle, PartNumber=number, Body=data
+        )
         return answer["ETag"]
 
     def complete_parts(self, key: str, handle: str | None, part_ids: list[str]) -> None:
         self.client.complete_multipart_upload(
-            Bucket=self.bucket, Key=self.object_key(key), UploadId=handle,
+            Bucket=self.bucket,
+            Key=self.object_key(key),
+            UploadId=handle,
             MultipartUpload={"Parts": [{"ETag": etag, "PartNumber": n} for n, etag in enumerate(part_ids, 1)]},
         )
 

@@ -11,6 +11,7 @@ the next request may land on any web server. Memory per request stays at a few p
 When the last byte is in, the file is registered and a job reads it back once: that
 authenticates every chunk, and fills in its SHA-256 and its mesh check.
 """
+
 from __future__ import annotations
 
 import logging
@@ -73,8 +74,9 @@ def start_upload(*, owner: User, filename: str, size: int, kind: FileKind) -> Up
     ContentRefused for a name that is a program, a script or a web page."""
     limit = current_app.config["UPLOAD_LIMIT_BYTES"]
     if not 0 <= size <= limit:
-        raise DomainError(_l("This file is larger than the %(limit)s the platform accepts.",
-                             limit=readable_size(limit)), field="file")
+        raise DomainError(
+            _l("This file is larger than the %(limit)s the platform accepts.", limit=readable_size(limit)), field="file"
+        )
     name = operations.clean_filename(filename)
     content_kinds.accept_name(name)
     key = new_storage_key()
@@ -83,11 +85,21 @@ def start_upload(*, owner: User, filename: str, size: int, kind: FileKind) -> Up
     undo_on_rollback(storage.abort_parts, key, handle)
     key_id, wrapped = operations.master_keys().wrap(crypto.new_data_key(), context=key)
     upload = UploadSession(
-        token=secrets.token_urlsafe(24), owner_id=owner.id, kind=kind, filename=name,
-        content_type=content_kinds.OCTET_STREAM, declared_size=size,  # until check_head knows
-        received_bytes=0, storage_key=key, storage_handle=handle, parts=[], stored_bytes=0,
-        wrapped_key=wrapped, wrapped_key_id=key_id,
-        nonce_prefix=crypto.new_nonce_prefix(), chunk_size=crypto.CHUNK_BYTES,
+        token=secrets.token_urlsafe(24),
+        owner_id=owner.id,
+        kind=kind,
+        filename=name,
+        content_type=content_kinds.OCTET_STREAM,
+        declared_size=size,  # until check_head knows
+        received_bytes=0,
+        storage_key=key,
+        storage_handle=handle,
+        parts=[],
+        stored_bytes=0,
+        wrapped_key=wrapped,
+        wrapped_key_id=key_id,
+        nonce_prefix=crypto.new_nonce_prefix(),
+        chunk_size=crypto.CHUNK_BYTES,
     )
     db.session.add(upload)
     db.session.flush()
@@ -109,17 +121,27 @@ def completed_uploads(public_ids: Iterable[str], *, owner: User) -> list[StoredF
     wanted = list(dict.fromkeys(public_ids))
     if not wanted:
         return []
-    found = {stored.public_id: stored for stored in db.session.scalars(
-        sa.select(StoredFile).join(UploadSession, UploadSession.stored_file_id == StoredFile.id)
-        .where(StoredFile.public_id.in_(wanted), StoredFile.owner_id == owner.id, StoredFile.deleted_at.is_(None),
-               UploadSession.state == UploadState.completed))}
+    found = {
+        stored.public_id: stored
+        for stored in db.session.scalars(
+            sa.select(StoredFile)
+            .join(UploadSession, UploadSession.stored_file_id == StoredFile.id)
+            .where(
+                StoredFile.public_id.in_(wanted),
+                StoredFile.owner_id == owner.id,
+                StoredFile.deleted_at.is_(None),
+                UploadSession.state == UploadState.completed,
+            )
+        )
+    }
     if len(found) != len(wanted):
         raise DomainError(_l("Some of these files are not yours or no longer exist; upload them again."))
     return [found[public_id] for public_id in wanted]
 
 
-def append_upload(upload: UploadSession, stream: BinaryIO | Iterable[bytes], *, offset: int,
-                  actor: User) -> UploadSession:
+def append_upload(
+    upload: UploadSession, stream: BinaryIO | Iterable[bytes], *, offset: int, actor: User
+) -> UploadSession:
     """Add the bytes of `stream`, which start at `offset`, to the upload.
 
     `stream` is a binary stream (a request body: read straight into the part being filled
@@ -173,8 +195,11 @@ def abort_upload(upload: UploadSession, *, actor: User | None) -> UploadSession:
 
 def sweep_stale_uploads(now: datetime) -> int:
     """Sweep: abort uploads that made no progress for STALE_AFTER; return how many."""
-    stale = db.session.scalars(sa.select(UploadSession).where(
-        UploadSession.state == UploadState.open, UploadSession.updated_at <= now - STALE_AFTER)).all()
+    stale = db.session.scalars(
+        sa.select(UploadSession).where(
+            UploadSession.state == UploadState.open, UploadSession.updated_at <= now - STALE_AFTER
+        )
+    ).all()
     for upload in stale:
         abort_upload(upload, actor=None)
     return len(stale)
@@ -196,6 +221,7 @@ def _until_dropped(stream: Iterable[bytes], upload: UploadSession) -> Iterator[b
 
 class _Part(NamedTuple):
     """A part's plaintext, cut from the request's bytes, and where it goes once sealed."""
+
     number: int
     offset: int  # of its ciphertext in the object
     first_chunk: int
@@ -217,8 +243,9 @@ class _PartWriter:
         self.upload = upload
         self.storage = storage
         self.key, self.handle = upload.storage_key, upload.storage_handle
-        self.data_key = operations.master_keys().unwrap(upload.wrapped_key_id, upload.wrapped_key,
-                                                         context=upload.storage_key)
+        self.data_key = operations.master_keys().unwrap(
+            upload.wrapped_key_id, upload.wrapped_key, context=upload.storage_key
+        )
         self.cipher = crypto.ChunkCipher(self.data_key, upload.nonce_prefix, upload.chunk_size)
         sealed = upload.chunk_size + crypto.TAG_BYTES
         self.part_chunks = max(1, -(-storage.upload_part_bytes // sealed))
@@ -227,7 +254,7 @@ class _PartWriter:
         # request costs the kernel more than the encryption does. Only [:filled] is ever read.
         self.buffer = _PART_BUFFERS.take(self.part_chunks * upload.chunk_size)
         pending = self._unseal_pending()
-        self.buffer[:len(pending)] = pending
+        self.buffer[: len(pending)] = pending
         self.filled = len(pending)
         self.committed_chunks = (upload.received_bytes - self.filled) // upload.chunk_size
         self.next_part = (len(upload.parts) + 1, upload.stored_bytes)  # (number, ciphertext offset)
@@ -259,7 +286,7 @@ class _PartWriter:
         this) holds them: once HEAD_BYTES are in, or the whole file. Raises ContentRefused."""
         upload, head_bytes = self.upload, content_kinds.HEAD_BYTES
         if self.next_part[0] == 1 and (self.filled >= head_bytes or upload.received_bytes == upload.declared_size):
-            head = bytes(self.buffer[:min(self.filled, head_bytes)])
+            head = bytes(self.buffer[: min(self.filled, head_bytes)])
             content = content_kinds.accept(head, upload.filename, upload.kind)
             upload.content_type = content.content_type
             self.text = FileText(content.family)
@@ -280,7 +307,7 @@ class _PartWriter:
                 return
             try:
                 with memoryview(self.buffer) as room:
-                    received = stream.readinto(room[self.filled:self.filled + wanted])
+                    received = stream.readinto(room[self.filled : self.filled + wanted])
             except Exception as exc:  # noqa: BLE001 - any read failure is a dropped client
                 log.info("upload %s interrupted at byte %s: %r", upload.id, upload.received_bytes, exc)
                 return
@@ -299,7 +326,7 @@ class _PartWriter:
             view = memoryview(piece)
             while view:  # fill the buffer one part at a time, whatever the piece's size
                 take = min(part_bytes - self.filled, len(view))
-                self.buffer[self.filled:self.filled + take] = view[:take]
+                self.buffer[self.filled : self.filled + take] = view[:take]
                 self.filled += take
                 view = view[take:]
                 upload.received_bytes += take
@@ -326,9 +353,8 @@ class _PartWriter:
             return
         if self.text is None:  # a later request: only the file's kind is needed
             self.text = FileText(content_kinds.family_of(upload.content_type, upload.filename))
-        self.text.feed(memoryview(self.buffer)[:self.filled])
-        screen_file_text(self.text.texts(), filename=upload.filename,
-                         author=db.session.get(User, upload.owner_id))
+        self.text.feed(memoryview(self.buffer)[: self.filled])
+        screen_file_text(self.text.texts(), filename=upload.filename, author=db.session.get(User, upload.owner_id))
         self.text = FileText(self.text.family)
 
     def store_parts(self, parts: Iterable[_Part]) -> list[tuple[str, int]]:
@@ -336,8 +362,12 @@ class _PartWriter:
         stored = []
         for part in parts:
             data = self._seal(part)
-            stored.append((self.storage.put_part(self.key, self.handle, number=part.number, offset=part.offset,
-                                                 data=data), len(data)))
+            stored.append(
+                (
+                    self.storage.put_part(self.key, self.handle, number=part.number, offset=part.offset, data=data),
+                    len(data),
+                )
+            )
             if len(data) == self.sealed_part_bytes:
                 _PART_BUFFERS.give_back(data)  # stored: the next part may be sealed into it
         return stored
@@ -352,8 +382,10 @@ class _PartWriter:
             for n in range(part.chunks):
                 index, length = part.first_chunk + n, min(size, part.length - n * size)
                 place = n * (size + crypto.TAG_BYTES)
-                with plaintext[n * size:n * size + length] as piece, \
-                        out[place:place + length + crypto.TAG_BYTES] as target:
+                with (
+                    plaintext[n * size : n * size + length] as piece,
+                    out[place : place + length + crypto.TAG_BYTES] as target,
+                ):
                     self.cipher.seal_chunk_into(index, piece, target, final=self.cipher.is_final(index, declared))
         _PART_BUFFERS.give_back(part.plaintext)
         return data
@@ -369,8 +401,11 @@ class _PartWriter:
 
     def save_pending(self) -> None:
         """Keep the bytes after the last whole part, sealed, in the session row."""
-        self.upload.pending = crypto.seal(self.data_key, bytes(self.buffer[:self.filled]),
-                                          context=self._pending_context()) if self.filled else None
+        self.upload.pending = (
+            crypto.seal(self.data_key, bytes(self.buffer[: self.filled]), context=self._pending_context())
+            if self.filled
+            else None
+        )
 
     def assemble(self) -> None:
         self.upload.pending = None
@@ -398,9 +433,18 @@ def _complete(upload: UploadSession, writer: _PartWriter) -> None:
     writer.assemble()
     owner = db.session.get(User, upload.owner_id)
     stored = operations.register_file(
-        owner=owner, name=upload.filename, kind=upload.kind, content_type=upload.content_type,
-        key=upload.storage_key, data_key=writer.data_key, prefix=upload.nonce_prefix,
-        size=upload.declared_size, sha256=None, mesh=None, chunk_size=upload.chunk_size)
+        owner=owner,
+        name=upload.filename,
+        kind=upload.kind,
+        content_type=upload.content_type,
+        key=upload.storage_key,
+        data_key=writer.data_key,
+        prefix=upload.nonce_prefix,
+        size=upload.declared_size,
+        sha256=None,
+        mesh=None,
+        chunk_size=upload.chunk_size,
+    )
     undo_on_rollback(writer.storage.delete, upload.storage_key)
     upload.state = UploadState.completed
     upload.stored_file = stored

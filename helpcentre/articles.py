@@ -6,6 +6,7 @@ content/<lang>/<slug>.md one article in one language: front matter (title, secti
 content/faq_questions.yaml the questions of the original platform's FAQ, each with the article
                          that answers it (tests check that every one has its article in every language)
 """
+
 from __future__ import annotations
 
 import functools
@@ -74,10 +75,14 @@ def words_of(text: str) -> list[str]:
 
 class Library:
     def __init__(self, root: Path = CONTENT):
-        self.sections = [Section(s["id"], s["title"], s.get("intro", {}))
-                         for s in yaml.safe_load((root / "sections.yaml").read_text(encoding="utf-8"))]
-        self.questions = [Question(str(q["id"]), q["section"], q["article"], {k: q[k] for k in LANGUAGES if k in q})
-                          for q in yaml.safe_load((root / "faq_questions.yaml").read_text(encoding="utf-8"))]
+        self.sections = [
+            Section(s["id"], s["title"], s.get("intro", {}))
+            for s in yaml.safe_load((root / "sections.yaml").read_text(encoding="utf-8"))
+        ]
+        self.questions = [
+            Question(str(q["id"]), q["section"], q["article"], {k: q[k] for k in LANGUAGES if k in q})
+            for q in yaml.safe_load((root / "faq_questions.yaml").read_text(encoding="utf-8"))
+        ]
         self.articles: dict[tuple[str, str], Article] = {}
         for language in LANGUAGES:
             for path in sorted((root / language).glob("*.md")):
@@ -86,10 +91,17 @@ class Library:
                 title = str(meta["title"])
                 keywords = tuple(str(k) for k in meta.get("keywords", []))
                 self.articles[(slug, language)] = Article(
-                    slug=slug, language=language, title=title, section=str(meta["section"]),
-                    order=int(meta.get("order", 100)), summary=str(meta.get("summary", "")), body=body,
-                    keywords=keywords, related=tuple(meta.get("related", [])),
-                    words=frozenset(words_of(" ".join((title, *keywords, plain_text(body))))))
+                    slug=slug,
+                    language=language,
+                    title=title,
+                    section=str(meta["section"]),
+                    order=int(meta.get("order", 100)),
+                    summary=str(meta.get("summary", "")),
+                    body=body,
+                    keywords=keywords,
+                    related=tuple(meta.get("related", [])),
+                    words=frozenset(words_of(" ".join((title, *keywords, plain_text(body))))),
+                )
 
     def get(self, slug: str, language: str) -> Article | None:
         return self.articles.get((slug, language)) or self.articles.get((slug, "en"))

@@ -7,6 +7,7 @@ configuration (deadlines, retention periods, the operator's details) are written
 in the text and filled from `platform_values()`, so an article never states a number the
 platform does not apply.
 """
+
 from __future__ import annotations
 
 import re

@@ -4,6 +4,7 @@ With REDIS_URL the job goes to RQ (retried with backoff, failures kept in RQ's f
 registry); without it the job runs inline in this process right after the commit, which is
 the embedded default. Jobs take ids and plain values and reload what they need.
 """
+
 from __future__ import annotations
 
 import logging

@@ -1,4 +1,5 @@
 """What a job needs around it when it runs in a worker: an app context, built once per process."""
+
 from __future__ import annotations
 
 import functools

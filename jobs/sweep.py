@@ -5,6 +5,7 @@ missed (Redis lost, worker down) catches up on the next run. Each domain's sweep
 its own unit of work so one failure does not hold back the others. Each run beats a
 heartbeat row that /healthz reads: sweeps that stopped are seen, not discovered weeks later.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -86,7 +87,7 @@ def _beat(*, started: bool, failures: list[str] = ()) -> None:
 
 
 def sweep_health(now: datetime | None = None, *, running_since: datetime | None = None) -> str:
-    """"ok", or what is wrong with the sweeps, for /healthz.
+    """ "ok", or what is wrong with the sweeps, for /healthz.
 
     Stale means no run finished within SWEEP_STALE_SECONDS; a process that started less than
     that long ago does not yet count a missing heartbeat against the sweeps.
@@ -119,9 +120,13 @@ def enqueue_sweep(connection, now: datetime | None = None) -> str | None:
         return None
     job_id = f"sweep-{slot}"
     Queue(SWEEP_QUEUE, connection=connection).enqueue(
-        sweep, job_id=job_id, job_timeout=current_app.config["SWEEP_JOB_TIMEOUT"],
+        sweep,
+        job_id=job_id,
+        job_timeout=current_app.config["SWEEP_JOB_TIMEOUT"],
         ttl=every * 5,  # a sweep that waited that long is overtaken by newer ones: drop it
-        result_ttl=3600, failure_ttl=7 * 86400)
+        result_ttl=3600,
+        failure_ttl=7 * 86400,
+    )
     return job_id
 
 

@@ -5,6 +5,7 @@ also runs the sweep ticker, a thread that enqueues a sweep every SWEEP_TICK_SECO
 `sweeps` queue, which this worker always listens to first. The ticker does not depend on any
 earlier sweep: a killed work horse, a job timeout or a flushed Redis costs one tick at most.
 """
+
 from __future__ import annotations
 
 import logging

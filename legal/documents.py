@@ -5,6 +5,7 @@ changes in substance) and `effective` date. Both languages of a document carry t
 version. Terms and privacy are accepted by each user (at sign-up, and again at the next login
 after their version is raised); cookies and the legal notice are information only.
 """
+
 from __future__ import annotations
 
 import functools
@@ -42,8 +43,15 @@ def _all() -> dict[tuple[str, str], LegalDocument]:
         for path in sorted(CONTENT.glob(f"{name}.*.md")):
             meta, body = read_document(path)
             language = path.suffixes[0].lstrip(".")
-            found[(name, language)] = LegalDocument(name, language, str(meta["title"]), int(meta["version"]),
-                                                    meta["effective"], str(meta.get("summary", "")), body)
+            found[(name, language)] = LegalDocument(
+                name,
+                language,
+                str(meta["title"]),
+                int(meta["version"]),
+                meta["effective"],
+                str(meta.get("summary", "")),
+                body,
+            )
     return found
 
 

@@ -1,4 +1,5 @@
 """Accepting the terms and the privacy policy, and knowing when a user must accept again."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -11,8 +12,11 @@ from models.legal import LegalAcceptance
 
 def accepted_versions(user: User) -> dict[str, int]:
     """The latest version of each document this user accepted (documents never accepted are absent)."""
-    rows = db.session.execute(sa.select(LegalAcceptance.document, sa.func.max(LegalAcceptance.version))
-                              .where(LegalAcceptance.user_id == user.id).group_by(LegalAcceptance.document)).all()
+    rows = db.session.execute(
+        sa.select(LegalAcceptance.document, sa.func.max(LegalAcceptance.version))
+        .where(LegalAcceptance.user_id == user.id)
+        .group_by(LegalAcceptance.document)
+    ).all()
     return dict(rows)
 
 

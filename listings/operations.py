@@ -6,6 +6,7 @@ pause and resume an approved listing at any time (no review). Approval copies th
 copy into `approved_snapshot` and the catalogue: clients always see the last approved
 version, so a live listing whose edit waits for review keeps showing what was approved.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -72,29 +73,45 @@ def _check(draft: ListingDraft) -> None:
 
 
 def _taken(designer_id: int, draft: ListingDraft, private_client_id: int | None, other_than: int | None) -> bool:
-    query = sa.select(Listing.id).where(Listing.designer_id == designer_id, Listing.category == draft.category,
-                                        Listing.subcategory == draft.subcategory)
-    query = query.where(Listing.private_client_id.is_(None) if private_client_id is None
-                        else Listing.private_client_id == private_client_id)
+    query = sa.select(Listing.id).where(
+        Listing.designer_id == designer_id, Listing.category == draft.category, Listing.subcategory == draft.subcategory
+    )
+    query = query.where(
+        Listing.private_client_id.is_(None)
+        if private_client_id is None
+        else Listing.private_client_id == private_client_id
+    )
     if other_than is not None:
         query = query.where(Listing.id != other_than)
     return db.session.scalar(query) is not None
 
 
-_ONE_PER_SUBCATEGORY = _l("You already have a listing in this category and subcategory: edit that one instead. "
-                          "A designer offers one listing per category/subcategory.")
+_ONE_PER_SUBCATEGORY = _l(
+    "You already have a listing in this category and subcategory: edit that one instead. "
+    "A designer offers one listing per category/subcategory."
+)
 
 
 def _apply(listing: Listing, draft: ListingDraft) -> None:
-    for name in ("title", "category", "subcategory", "description", "software", "revisions_included",
-                 "turnaround_days", "unit", "min_quantity"):
+    for name in (
+        "title",
+        "category",
+        "subcategory",
+        "description",
+        "software",
+        "revisions_included",
+        "turnaround_days",
+        "unit",
+        "min_quantity",
+    ):
         setattr(listing, name, getattr(draft, name))
     if listing.tiers:
         # Old tiers go first: a new tier may reuse a quantity (unique per listing).
         listing.tiers.clear()
         db.session.flush()
-    listing.tiers.extend(PriceTier(min_quantity=t.min_quantity, unit_price_cents=t.unit_price_cents)
-                         for t in draft.tiers)
+    listing.tiers.extend(
+        PriceTier(min_quantity=t.min_quantity, unit_price_cents=t.unit_price_cents) for t in draft.tiers
+    )
 
 
 def _flush_unique(listing: Listing) -> None:
@@ -109,8 +126,7 @@ def _flush_unique(listing: Listing) -> None:
         raise
 
 
-def create_listing(designer: User, *, actor: User, draft: ListingDraft,
-                   private_client: User | None = None) -> Listing:
+def create_listing(designer: User, *, actor: User, draft: ListingDraft, private_client: User | None = None) -> Listing:
     """Create a draft listing (private when made for one client; that choice is final).
 
     Raises PermissionDenied (not a designer acting for themselves), DomainError (unknown
@@ -121,13 +137,18 @@ def create_listing(designer: User, *, actor: User, draft: ListingDraft,
         raise PermissionDenied(_l("Only designers create listings."))
     _check(draft)
     if private_client is not None and (not private_client.is_client or private_client.id == designer.id):
-        raise DomainError(_l("A private listing is made for a client account other than yours."),
-                          field="private_client")
+        raise DomainError(
+            _l("A private listing is made for a client account other than yours."), field="private_client"
+        )
     private_id = private_client.id if private_client is not None else None
     if _taken(designer.id, draft, private_id, None):
         raise DomainError(_ONE_PER_SUBCATEGORY, field="subcategory")
-    screen_text({"title": draft.title, "description": draft.description}, author=actor,
-                source=ViolationSource.listing, source_ref="listing:new")
+    screen_text(
+        {"title": draft.title, "description": draft.description},
+        author=actor,
+        source=ViolationSource.listing,
+        source_ref="listing:new",
+    )
     listing = Listing(designer_id=designer.id, private_client_id=private_id, rejection_reasons=[])
     _apply(listing, draft)
     db.session.add(listing)
@@ -145,8 +166,12 @@ def update_listing(listing: Listing, *, actor: User, draft: ListingDraft) -> Lis
     _check(draft)
     if _taken(listing.designer_id, draft, listing.private_client_id, listing.id):
         raise DomainError(_ONE_PER_SUBCATEGORY, field="subcategory")
-    screen_text({"title": draft.title, "description": draft.description}, author=actor,
-                source=ViolationSource.listing, source_ref=f"listing:{listing.id}")
+    screen_text(
+        {"title": draft.title, "description": draft.description},
+        author=actor,
+        source=ViolationSource.listing,
+        source_ref=f"listing:{listing.id}",
+    )
     _apply(listing, draft)
     listing.state = ReviewState.draft
     _flush_unique(listing)
@@ -154,9 +179,13 @@ def update_listing(listing: Listing, *, actor: User, draft: ListingDraft) -> Lis
 
 
 def listing_images(listing: Listing) -> list[CatalogueImage]:
-    return list(db.session.scalars(
-        sa.select(CatalogueImage).where(CatalogueImage.listing_id == listing.id, CatalogueImage.removed_at.is_(None))
-        .order_by(CatalogueImage.position, CatalogueImage.id)))
+    return list(
+        db.session.scalars(
+            sa.select(CatalogueImage)
+            .where(CatalogueImage.listing_id == listing.id, CatalogueImage.removed_at.is_(None))
+            .order_by(CatalogueImage.position, CatalogueImage.id)
+        )
+    )
 
 
 def add_listing_image(listing: Listing, *, actor: User, raw: bytes) -> CatalogueImage:
@@ -164,12 +193,22 @@ def add_listing_image(listing: Listing, *, actor: User, raw: bytes) -> Catalogue
     listing = _owned(listing, actor)
     current = listing_images(listing)
     if len(current) >= MAX_LISTING_IMAGES:
-        raise DomainError(_l("A listing has at most %(n)d pictures; remove one first.", n=MAX_LISTING_IMAGES),
-                          field="images")
+        raise DomainError(
+            _l("A listing has at most %(n)d pictures; remove one first.", n=MAX_LISTING_IMAGES), field="images"
+        )
     clean = image_rules.clean_image(raw)
-    image = CatalogueImage(token=secrets.token_urlsafe(16), owner_id=listing.designer_id, listing_id=listing.id,
-                           purpose=ImagePurpose.listing, content_type=clean.content_type, width=clean.width,
-                           height=clean.height, data=clean.data, thumb=clean.thumb, position=len(current))
+    image = CatalogueImage(
+        token=secrets.token_urlsafe(16),
+        owner_id=listing.designer_id,
+        listing_id=listing.id,
+        purpose=ImagePurpose.listing,
+        content_type=clean.content_type,
+        width=clean.width,
+        height=clean.height,
+        data=clean.data,
+        thumb=clean.thumb,
+        position=len(current),
+    )
     db.session.add(image)
     listing.state = ReviewState.draft
     db.session.flush()
@@ -210,8 +249,9 @@ def _decision_guard(listing: Listing, actor: User) -> Listing:
         raise PermissionDenied(_l("Only moderators decide on listings."))
     listing = _locked(listing)
     if listing.state != ReviewState.pending:
-        raise InvalidTransition(_l("This listing is not waiting for review (it is %(state)s).",
-                                   state=listing.state.value))
+        raise InvalidTransition(
+            _l("This listing is not waiting for review (it is %(state)s).", state=listing.state.value)
+        )
     return listing
 
 
@@ -224,24 +264,36 @@ def approve_listing(listing: Listing, *, actor: User, bulk: bool = False) -> Lis
     listing = _decision_guard(listing, actor)
     pictures = listing_images(listing)
     listing.approved_snapshot = {
-        "title": listing.title, "category": listing.category, "subcategory": listing.subcategory,
-        "description": listing.description, "software": list(listing.software),
-        "revisions_included": listing.revisions_included, "turnaround_days": listing.turnaround_days,
-        "unit": listing.unit.value, "min_quantity": listing.min_quantity, "currency": listing.currency,
+        "title": listing.title,
+        "category": listing.category,
+        "subcategory": listing.subcategory,
+        "description": listing.description,
+        "software": list(listing.software),
+        "revisions_included": listing.revisions_included,
+        "turnaround_days": listing.turnaround_days,
+        "unit": listing.unit.value,
+        "min_quantity": listing.min_quantity,
+        "currency": listing.currency,
         "tiers": [[t.min_quantity, t.unit_price_cents] for t in listing.tiers],
         "images": [i.token for i in pictures],
     }
     listing.approved_at = utcnow()
     listing.state = ReviewState.approved
     listing.rejection_reasons, listing.rejection_note = [], None
-    db.session.execute(sa.delete(CatalogueImage).where(CatalogueImage.listing_id == listing.id,
-                                                       CatalogueImage.removed_at.is_not(None)))
+    db.session.execute(
+        sa.delete(CatalogueImage).where(CatalogueImage.listing_id == listing.id, CatalogueImage.removed_at.is_not(None))
+    )
     profile = db.session.scalar(sa.select(DesignerProfile).where(DesignerProfile.user_id == listing.designer_id))
     search.publish_entry(listing, profile)
     # A bulk decision says so in the audit log: no one opened this item's page.
-    record_action("listing.approved", listing, actor=actor, before={"state": "pending"},
-                  after={"state": "approved", "bulk": True} if bulk else {"state": "approved"},
-                  reason="bulk approval of a small edit" if bulk else None)
+    record_action(
+        "listing.approved",
+        listing,
+        actor=actor,
+        before={"state": "pending"},
+        after={"state": "approved", "bulk": True} if bulk else {"state": "approved"},
+        reason="bulk approval of a small edit" if bulk else None,
+    )
     _tell_designer(listing, approved=True)
     return listing
 
@@ -259,32 +311,50 @@ def reject_listing(listing: Listing, *, actor: User, reasons: list[str], note: s
     listing.rejection_reasons = list(dict.fromkeys(reasons))
     listing.rejection_note = (note or "").strip() or None
     db.session.flush()
-    record_action("listing.rejected", listing, actor=actor, before={"state": "pending"},
-                  after={"state": "rejected", "reasons": listing.rejection_reasons}, reason=listing.rejection_note)
+    record_action(
+        "listing.rejected",
+        listing,
+        actor=actor,
+        before={"state": "pending"},
+        after={"state": "rejected", "reasons": listing.rejection_reasons},
+        reason=listing.rejection_note,
+    )
     _tell_designer(listing, approved=False)
     return listing
 
 
 def _tell_designer(listing: Listing, *, approved: bool) -> None:
     user = listing.designer
-    send_mail(user.email, "listing_decision", locale=user.locale, user=user, listing=listing, approved=approved,
-              reasons=[LISTING_REJECTION_REASONS[r] for r in listing.rejection_reasons],
-              note=listing.rejection_note, link=public_link("listings.show", listing_id=listing.id))
+    send_mail(
+        user.email,
+        "listing_decision",
+        locale=user.locale,
+        user=user,
+        listing=listing,
+        approved=approved,
+        reasons=[LISTING_REJECTION_REASONS[r] for r in listing.rejection_reasons],
+        note=listing.rejection_note,
+        link=public_link("listings.show", listing_id=listing.id),
+    )
 
 
 def set_listing_paused(listing: Listing, *, actor: User, paused: bool) -> Listing:
     """Unpublish (pause) or republish the listing; no review is needed. Raises NotFound, InvalidTransition."""
     listing = _owned(listing, actor)
     if listing.paused == paused:
-        raise InvalidTransition(_l("This listing is already paused.") if paused
-                                else _l("This listing is not paused."))
+        raise InvalidTransition(_l("This listing is already paused.") if paused else _l("This listing is not paused."))
     listing.paused = paused
     entry = db.session.get(CatalogueEntry, listing.id)
     if entry is not None:
         entry.paused = paused
     db.session.flush()
-    record_action("listing.paused" if paused else "listing.resumed", listing, actor=actor,
-                  before={"paused": not paused}, after={"paused": paused})
+    record_action(
+        "listing.paused" if paused else "listing.resumed",
+        listing,
+        actor=actor,
+        before={"paused": not paused},
+        after={"paused": paused},
+    )
     return listing
 
 
@@ -320,11 +390,13 @@ def private_client_named(name_or_email: str) -> User:
     text = name_or_email.strip()
     user = find_by_email(text) if "@" in text else None
     if user is None:
-        matches = db.session.scalars(sa.select(User).where(sa.func.lower(User.display_name) == text.lower(),
-                                                           User.is_client.is_(True)).limit(2)).all()
+        matches = db.session.scalars(
+            sa.select(User).where(sa.func.lower(User.display_name) == text.lower(), User.is_client.is_(True)).limit(2)
+        ).all()
         if len(matches) > 1:
-            raise DomainError(_l("Several clients have this name: type their e-mail address instead."),
-                              field="private_client")
+            raise DomainError(
+                _l("Several clients have this name: type their e-mail address instead."), field="private_client"
+            )
         user = matches[0] if matches else None
     if user is None or not user.is_client:
         raise DomainError(_l("No client account has this name or e-mail address."), field="private_client")
@@ -342,9 +414,14 @@ def offer_listing(source: Listing, *, actor: User, client: User, draft: ListingD
     """
     if source.designer_id != actor.id or source.approved_snapshot is None or source.is_private:
         raise NotFound(_l("This listing does not exist."))
-    existing = db.session.scalar(sa.select(Listing).where(
-        Listing.designer_id == actor.id, Listing.private_client_id == client.id,
-        Listing.category == draft.category, Listing.subcategory == draft.subcategory))
+    existing = db.session.scalar(
+        sa.select(Listing).where(
+            Listing.designer_id == actor.id,
+            Listing.private_client_id == client.id,
+            Listing.category == draft.category,
+            Listing.subcategory == draft.subcategory,
+        )
+    )
     if existing is None:
         listing = create_listing(actor, actor=actor, draft=draft, private_client=client)
         _copy_approved_pictures(source, listing)
@@ -359,15 +436,30 @@ def offer_listing(source: Listing, *, actor: User, client: User, draft: ListingD
 
 def _copy_approved_pictures(source: Listing, target: Listing) -> None:
     tokens = (source.approved_snapshot or {}).get("images", [])
-    originals = {i.token: i for i in db.session.scalars(
-        sa.select(CatalogueImage).where(CatalogueImage.token.in_(tokens or ["-"]))
-        .options(sa.orm.undefer(CatalogueImage.data), sa.orm.undefer(CatalogueImage.thumb)))}
+    originals = {
+        i.token: i
+        for i in db.session.scalars(
+            sa.select(CatalogueImage)
+            .where(CatalogueImage.token.in_(tokens or ["-"]))
+            .options(sa.orm.undefer(CatalogueImage.data), sa.orm.undefer(CatalogueImage.thumb))
+        )
+    }
     for position, token in enumerate(t for t in tokens if t in originals):
         image = originals[token]
-        db.session.add(CatalogueImage(token=secrets.token_urlsafe(16), owner_id=target.designer_id,
-                                      listing_id=target.id, purpose=ImagePurpose.listing,
-                                      content_type=image.content_type, width=image.width, height=image.height,
-                                      data=image.data, thumb=image.thumb, position=position))
+        db.session.add(
+            CatalogueImage(
+                token=secrets.token_urlsafe(16),
+                owner_id=target.designer_id,
+                listing_id=target.id,
+                purpose=ImagePurpose.listing,
+                content_type=image.content_type,
+                width=image.width,
+                height=image.height,
+                data=image.data,
+                thumb=image.thumb,
+                position=position,
+            )
+        )
     db.session.flush()
 
 

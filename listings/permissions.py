@@ -1,4 +1,5 @@
 """Named access rules for listings (deny by default). Who may *see* one is listings.visibility."""
+
 from __future__ import annotations
 
 from models.accounts import User

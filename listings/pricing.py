@@ -5,6 +5,7 @@ A tier says: from `min_quantity` units (or arches) on, each costs the client
 fee is taken per order (payments.fees), so what the designer receives per unit depends on
 the quantity; the table shows it for an order at each tier's smallest quantity.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -59,20 +60,30 @@ def normalise_tiers(entered: list[tuple[int, int]], *, min_quantity: int, basis:
         if quantity < 1 or cents <= 0:
             raise DomainError(_l("Each tier needs a quantity of at least 1 and a price."), field="tiers")
         if tiers and quantity <= tiers[-1].min_quantity:
-            raise DomainError(_l("Each tier must start at a larger quantity than the one before, and above "
-                                 "the minimum quantity."), field="tiers")
+            raise DomainError(
+                _l("Each tier must start at a larger quantity than the one before, and above the minimum quantity."),
+                field="tiers",
+            )
         price = client_unit_price(cents, quantity) if basis == "earnings" else cents
         if price > MAX_UNIT_PRICE_CENTS:
-            raise DomainError(_l("A unit price above %(amount)s is not accepted.",
-                                  amount=format_money(MAX_UNIT_PRICE_CENTS)), field="tiers")
+            raise DomainError(
+                _l("A unit price above %(amount)s is not accepted.", amount=format_money(MAX_UNIT_PRICE_CENTS)),
+                field="tiers",
+            )
         if tiers and price >= tiers[-1].unit_price_cents:
-            raise DomainError(_l("A tier for more units must have a lower unit price than the tier before."),
-                              field="tiers")
+            raise DomainError(
+                _l("A tier for more units must have a lower unit price than the tier before."), field="tiers"
+            )
         tiers.append(Tier(quantity, price))
     if cheapest_order_cents(tiers, min_quantity) < MINIMUM_ORDER_CENTS:
-        raise DomainError(_l("The cheapest possible order of this listing must be at least %(min)s; "
-                             "raise a price or the minimum quantity.",
-                             min=format_money(MINIMUM_ORDER_CENTS)), field="tiers")
+        raise DomainError(
+            _l(
+                "The cheapest possible order of this listing must be at least %(min)s; "
+                "raise a price or the minimum quantity.",
+                min=format_money(MINIMUM_ORDER_CENTS),
+            ),
+            field="tiers",
+        )
     return tiers
 
 

@@ -1,4 +1,5 @@
 """What a listing must hold before review, and why a moderator may refuse it (PRODUCT.md §2)."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l

@@ -10,6 +10,7 @@ zirconia) — so the two databases answer the same ids for the same data. Beside
 text, the designer's name and the category's labels in both languages are searched.
 A page costs a fixed number of SQL statements whatever its size: count, page, favourites.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -30,13 +31,16 @@ MAX_TERMS = 8
 SORTS = ("relevance", "rating", "price", "turnaround")
 # The indexed expression of models.listings, with qualified columns (profiles have skills too);
 # PostgreSQL matches it to the GIN index all the same.
-DOCUMENT_SQL = ("to_tsvector('simple', coalesce(catalogue_entries.title, '') || ' ' || "
-                "coalesce(catalogue_entries.description, '') || ' ' || coalesce(catalogue_entries.skills, '') || ' ' "
-                "|| coalesce(catalogue_entries.software_names, '') || ' ' || "
-                "coalesce(catalogue_entries.designer_names, '') || ' ' || coalesce(catalogue_entries.category_words, ''))")
+DOCUMENT_SQL = (
+    "to_tsvector('simple', coalesce(catalogue_entries.title, '') || ' ' || "
+    "coalesce(catalogue_entries.description, '') || ' ' || coalesce(catalogue_entries.skills, '') || ' ' "
+    "|| coalesce(catalogue_entries.software_names, '') || ' ' || "
+    "coalesce(catalogue_entries.designer_names, '') || ' ' || coalesce(catalogue_entries.category_words, ''))"
+)
 
 
 # --- keeping the catalogue in step with approvals ------------------------------------------
+
 
 def publish_entry(listing: Listing, profile: DesignerProfile | None) -> CatalogueEntry:
     """Write (or rewrite) the catalogue row of a listing from its approved snapshot."""
@@ -89,6 +93,7 @@ def refresh_designer_entries(designer_id: int) -> int:
 
 
 # --- searching ------------------------------------------------------------------------------
+
 
 @dataclass
 class SearchQuery:
@@ -152,8 +157,12 @@ def terms_of(text: str) -> list[vocabulary.Term]:
 def public_name_words() -> list[str]:
     """The words of the names of designers with a public listing: what a mistyped name may be
     close to (one statement, run only for a query word that is no vocabulary word)."""
-    rows = db.session.scalars(_card_rows().where(public_condition(), CatalogueEntry.private_client_id.is_(None))
-                              .with_only_columns(CatalogueEntry.designer_names).distinct())
+    rows = db.session.scalars(
+        _card_rows()
+        .where(public_condition(), CatalogueEntry.private_client_id.is_(None))
+        .with_only_columns(CatalogueEntry.designer_names)
+        .distinct()
+    )
     return sorted({word for names in rows for word in vocabulary.words_of(names or "")})
 
 
@@ -161,6 +170,7 @@ def tsquery_text(terms: list[vocabulary.Term]) -> str:
     """PostgreSQL: every term, each as any of its alternatives, the last word as a prefix.
     Its parser keeps "e.max" as one lexeme where SQLite sees two words, so a phrase is also
     asked for joined by a dot: both databases then find the same listings."""
+
     def alternative(phrase: tuple[str, ...]) -> str:
         words = " <-> ".join(f"'{w}'" for w in phrase[:-1]) + (" <-> " if len(phrase) > 1 else "")
         spelled = f"({words}'{phrase[-1]}':*)"
@@ -181,9 +191,11 @@ def _with_text_match(statement, terms: list[vocabulary.Term]):
         document = sa.literal_column(DOCUMENT_SQL)
         return statement.where(document.op("@@")(tsquery)), -sa.func.ts_rank(document, tsquery)
     fts = sa.table("catalogue_fts", sa.column("rowid"), sa.column("rank"))
-    matched = (sa.select(fts.c.rowid.label("listing_id"), fts.c.rank.label("rank"))
-               .where(sa.text("catalogue_fts MATCH :fts_query").bindparams(fts_query=fts5_query_text(terms)))
-               .subquery("fts"))
+    matched = (
+        sa.select(fts.c.rowid.label("listing_id"), fts.c.rank.label("rank"))
+        .where(sa.text("catalogue_fts MATCH :fts_query").bindparams(fts_query=fts5_query_text(terms)))
+        .subquery("fts")
+    )
     return statement.join(matched, matched.c.listing_id == CatalogueEntry.listing_id), matched.c.rank
 
 
@@ -193,14 +205,19 @@ def _filtered(query: SearchQuery, viewer: User | None):
     statement = _card_rows().where(public_condition())
     if query.private:
         # A client's own private listings; nobody else's ever.
-        statement = statement.where(CatalogueEntry.private_client_id == viewer_id) if viewer_id \
-            else statement.where(sa.false())
+        statement = (
+            statement.where(CatalogueEntry.private_client_id == viewer_id) if viewer_id else statement.where(sa.false())
+        )
     else:
         statement = statement.where(CatalogueEntry.private_client_id.is_(None))
     if query.favourites:
-        statement = statement.where(CatalogueEntry.listing_id.in_(
-            sa.select(Favourite.listing_id).where(Favourite.user_id == viewer_id))) if viewer_id \
+        statement = (
+            statement.where(
+                CatalogueEntry.listing_id.in_(sa.select(Favourite.listing_id).where(Favourite.user_id == viewer_id))
+            )
+            if viewer_id
             else statement.where(sa.false())
+        )
     if query.category:
         statement = statement.where(CatalogueEntry.category == query.category)
     if query.subcategory:
@@ -215,9 +232,10 @@ def _filtered(query: SearchQuery, viewer: User | None):
         statement = statement.where(CatalogueEntry.turnaround_days <= query.max_turnaround_days)
     if query.min_rating:
         # average ≥ x  ⇔  stars_total ≥ x × review_count, in exact integers (tenths of a star).
-        statement = statement.where(DesignerProfile.review_count > 0,
-                                    DesignerProfile.stars_total * 10 >= int(round(query.min_rating * 10))
-                                    * DesignerProfile.review_count)
+        statement = statement.where(
+            DesignerProfile.review_count > 0,
+            DesignerProfile.stars_total * 10 >= int(round(query.min_rating * 10)) * DesignerProfile.review_count,
+        )
     if query.pro:
         statement = statement.where(pro_condition())
     if query.verified:
@@ -235,11 +253,17 @@ def search(query: SearchQuery, viewer: User | None) -> ResultPage:
     """One page of cards, Pro designers first, then the chosen order; always four statements
     (count, the page's ids, its cards, the viewer's hearts among them)."""
     statement, relevance, terms = _filtered(query, viewer)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(
-        statement.with_only_columns(CatalogueEntry.listing_id).subquery()))
+    total = db.session.scalar(
+        sa.select(sa.func.count()).select_from(statement.with_only_columns(CatalogueEntry.listing_id).subquery())
+    )
     page = max(1, min(query.page, max(1, -(-total // PAGE_SIZE))))
-    rating = sa.case((DesignerProfile.review_count > 0,
-                      sa.cast(DesignerProfile.stars_total, sa.Float) / DesignerProfile.review_count), else_=0.0)
+    rating = sa.case(
+        (
+            DesignerProfile.review_count > 0,
+            sa.cast(DesignerProfile.stars_total, sa.Float) / DesignerProfile.review_count,
+        ),
+        else_=0.0,
+    )
     order = [sa.case((pro_condition(), 0), else_=1)]
     if query.sort == "rating":
         order += [rating.desc(), DesignerProfile.review_count.desc()]
@@ -253,25 +277,33 @@ def search(query: SearchQuery, viewer: User | None) -> ResultPage:
         order += [rating.desc()]
     order += [CatalogueEntry.approved_at.desc(), CatalogueEntry.listing_id.desc()]
     # Sort narrow rows (ids), then load the page's cards: the sorter never carries whole rows.
-    ids = db.session.scalars(statement.with_only_columns(CatalogueEntry.listing_id).order_by(*order)
-                             .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    ids = db.session.scalars(
+        statement.with_only_columns(CatalogueEntry.listing_id)
+        .order_by(*order)
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+    ).all()
     cards = _cards(ids)
     mark_favourites(cards, viewer)
     return ResultPage(cards, total, page, terms=terms)
 
 
 def _card_rows():
-    return (sa.select(CatalogueEntry, DesignerProfile, User.display_name)
-            .join(DesignerProfile, DesignerProfile.user_id == CatalogueEntry.designer_id)
-            .join(User, User.id == CatalogueEntry.designer_id))
+    return (
+        sa.select(CatalogueEntry, DesignerProfile, User.display_name)
+        .join(DesignerProfile, DesignerProfile.user_id == CatalogueEntry.designer_id)
+        .join(User, User.id == CatalogueEntry.designer_id)
+    )
 
 
 def _cards(ids: list[int]) -> list[Card]:
     """The cards of these listings, in this order (one statement)."""
     if not ids:
         return []
-    rows = {entry.listing_id: (entry, profile, name) for entry, profile, name
-            in db.session.execute(_card_rows().where(CatalogueEntry.listing_id.in_(ids)))}
+    rows = {
+        entry.listing_id: (entry, profile, name)
+        for entry, profile, name in db.session.execute(_card_rows().where(CatalogueEntry.listing_id.in_(ids)))
+    }
     return [to_card(*rows[i]) for i in ids if i in rows]
 
 
@@ -285,35 +317,61 @@ def to_card(entry: CatalogueEntry, profile: DesignerProfile, designer_name: str)
     from profiles import is_pro
 
     snapshot = profile.approved_snapshot or {}
-    return Card(entry.listing_id, entry.designer_id, designer_name, entry.title, entry.category, entry.subcategory,
-                entry.unit.value, entry.from_price_cents, entry.turnaround_days, entry.revisions_included,
-                entry.cover_token, snapshot.get("photo"), profile.rating_average, profile.review_count,
-                is_pro(profile), profile.identity_verified, profile.unavailable, entry.private_client_id is not None)
+    return Card(
+        entry.listing_id,
+        entry.designer_id,
+        designer_name,
+        entry.title,
+        entry.category,
+        entry.subcategory,
+        entry.unit.value,
+        entry.from_price_cents,
+        entry.turnaround_days,
+        entry.revisions_included,
+        entry.cover_token,
+        snapshot.get("photo"),
+        profile.rating_average,
+        profile.review_count,
+        is_pro(profile),
+        profile.identity_verified,
+        profile.unavailable,
+        entry.private_client_id is not None,
+    )
 
 
 def mark_favourites(cards: list[Card], viewer: User | None) -> None:
     """Set each card's heart in one statement."""
     if not cards or viewer is None or not viewer.is_authenticated:
         return
-    hearts = set(db.session.scalars(sa.select(Favourite.listing_id).where(
-        Favourite.user_id == viewer.id, Favourite.listing_id.in_([c.listing_id for c in cards]))))
+    hearts = set(
+        db.session.scalars(
+            sa.select(Favourite.listing_id).where(
+                Favourite.user_id == viewer.id, Favourite.listing_id.in_([c.listing_id for c in cards])
+            )
+        )
+    )
     for card in cards:
         card.favourite = card.listing_id in hearts
 
 
 def favourite_cards(viewer: User, page: int = 1) -> ResultPage:
     """The client's team: their favourited listings that are visible to them, newest heart first."""
-    statement = (sa.select(CatalogueEntry, DesignerProfile, User.display_name)
-                 .join(DesignerProfile, DesignerProfile.user_id == CatalogueEntry.designer_id)
-                 .join(User, User.id == CatalogueEntry.designer_id)
-                 .join(Favourite, sa.and_(Favourite.listing_id == CatalogueEntry.listing_id,
-                                          Favourite.user_id == viewer.id))
-                 .where(public_condition(),
-                        sa.or_(CatalogueEntry.private_client_id.is_(None),
-                               CatalogueEntry.private_client_id == viewer.id)))
+    statement = (
+        sa.select(CatalogueEntry, DesignerProfile, User.display_name)
+        .join(DesignerProfile, DesignerProfile.user_id == CatalogueEntry.designer_id)
+        .join(User, User.id == CatalogueEntry.designer_id)
+        .join(Favourite, sa.and_(Favourite.listing_id == CatalogueEntry.listing_id, Favourite.user_id == viewer.id))
+        .where(
+            public_condition(),
+            sa.or_(CatalogueEntry.private_client_id.is_(None), CatalogueEntry.private_client_id == viewer.id),
+        )
+    )
     total = db.session.scalar(sa.select(sa.func.count()).select_from(statement.subquery()))
-    rows = db.session.execute(statement.order_by(Favourite.created_at.desc(), CatalogueEntry.listing_id.desc())
-                              .limit(PAGE_SIZE).offset((max(page, 1) - 1) * PAGE_SIZE)).all()
+    rows = db.session.execute(
+        statement.order_by(Favourite.created_at.desc(), CatalogueEntry.listing_id.desc())
+        .limit(PAGE_SIZE)
+        .offset((max(page, 1) - 1) * PAGE_SIZE)
+    ).all()
     cards = [to_card(entry, profile, name) for entry, profile, name in rows]
     for card in cards:
         card.favourite = True
@@ -327,12 +385,15 @@ def designer_cards(designer_id: int, viewer: User | None, *, with_private: bool 
     audience = CatalogueEntry.private_client_id.is_(None)
     if with_private and viewer_id is not None:
         audience = sa.or_(audience, CatalogueEntry.private_client_id == viewer_id)
-    statement = (sa.select(CatalogueEntry, DesignerProfile, User.display_name)
-                 .join(DesignerProfile, DesignerProfile.user_id == CatalogueEntry.designer_id)
-                 .join(User, User.id == CatalogueEntry.designer_id)
-                 .where(public_condition(), CatalogueEntry.designer_id == designer_id, audience)
-                 .order_by(CatalogueEntry.private_client_id.is_(None), CatalogueEntry.from_price_cents,
-                           CatalogueEntry.listing_id))
+    statement = (
+        sa.select(CatalogueEntry, DesignerProfile, User.display_name)
+        .join(DesignerProfile, DesignerProfile.user_id == CatalogueEntry.designer_id)
+        .join(User, User.id == CatalogueEntry.designer_id)
+        .where(public_condition(), CatalogueEntry.designer_id == designer_id, audience)
+        .order_by(
+            CatalogueEntry.private_client_id.is_(None), CatalogueEntry.from_price_cents, CatalogueEntry.listing_id
+        )
+    )
     cards = [to_card(entry, profile, name) for entry, profile, name in db.session.execute(statement)]
     mark_favourites(cards, viewer)
     return cards

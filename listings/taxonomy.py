@@ -1,67 +1,104 @@
 """The fixed vocabulary of the catalogue: dental CAD services (categories and subcategories)
 and the CAD software designers work with. Listings store the codes; labels are translated."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
 # category code → (label, {subcategory code → label})
 CATEGORIES: dict[str, tuple] = {
-    "crowns": (_l("Crowns"), {
-        "anatomic_crown": _l("Full-contour anatomic crown"),
-        "coping": _l("Coping / substructure"),
-        "cutback": _l("Cut-back crown for layering"),
-        "provisional": _l("Provisional crown"),
-    }),
-    "bridges": (_l("Bridges"), {
-        "anatomic_bridge": _l("Full-contour bridge"),
-        "bridge_framework": _l("Bridge framework"),
-        "maryland": _l("Maryland / adhesive bridge"),
-    }),
-    "inlays_onlays": (_l("Inlays and onlays"), {
-        "inlay": _l("Inlay"),
-        "onlay": _l("Onlay / overlay"),
-        "endocrown": _l("Endocrown"),
-    }),
-    "veneers": (_l("Veneers"), {
-        "veneer": _l("Veneer"),
-        "no_prep_veneer": _l("No-prep veneer"),
-    }),
-    "implants": (_l("Implant abutments and bars"), {
-        "custom_abutment": _l("Custom abutment"),
-        "screw_retained_crown": _l("Screw-retained crown"),
-        "implant_bar": _l("Implant bar"),
-    }),
-    "full_arch": (_l("Full-arch and All-on-X"), {
-        "all_on_x_prosthesis": _l("All-on-X hybrid prosthesis"),
-        "full_arch_framework": _l("Full-arch framework"),
-    }),
-    "dentures": (_l("Dentures"), {
-        "complete_denture": _l("Complete denture"),
-        "partial_framework": _l("Partial denture framework"),
-    }),
-    "night_guards": (_l("Night guards and splints"), {
-        "night_guard": _l("Night guard"),
-        "occlusal_splint": _l("Occlusal splint"),
-    }),
-    "surgical_guides": (_l("Surgical guides"), {
-        "implant_guide": _l("Implant surgical guide"),
-        "bone_reduction_guide": _l("Bone reduction guide"),
-    }),
-    "smile_design": (_l("Wax-ups and smile design"), {
-        "digital_wax_up": _l("Digital wax-up"),
-        "smile_design": _l("Smile design"),
-        "mock_up": _l("Mock-up"),
-    }),
-    "orthodontics": (_l("Orthodontic aligner planning"), {
-        "aligner_planning": _l("Aligner treatment planning"),
-        "retainer": _l("Retainer"),
-        "indirect_bonding": _l("Indirect bonding tray"),
-    }),
-    "models": (_l("Models"), {
-        "study_model": _l("Study / working model"),
-        "implant_model": _l("Implant model with analogues"),
-        "die": _l("Model with removable dies"),
-    }),
+    "crowns": (
+        _l("Crowns"),
+        {
+            "anatomic_crown": _l("Full-contour anatomic crown"),
+            "coping": _l("Coping / substructure"),
+            "cutback": _l("Cut-back crown for layering"),
+            "provisional": _l("Provisional crown"),
+        },
+    ),
+    "bridges": (
+        _l("Bridges"),
+        {
+            "anatomic_bridge": _l("Full-contour bridge"),
+            "bridge_framework": _l("Bridge framework"),
+            "maryland": _l("Maryland / adhesive bridge"),
+        },
+    ),
+    "inlays_onlays": (
+        _l("Inlays and onlays"),
+        {
+            "inlay": _l("Inlay"),
+            "onlay": _l("Onlay / overlay"),
+            "endocrown": _l("Endocrown"),
+        },
+    ),
+    "veneers": (
+        _l("Veneers"),
+        {
+            "veneer": _l("Veneer"),
+            "no_prep_veneer": _l("No-prep veneer"),
+        },
+    ),
+    "implants": (
+        _l("Implant abutments and bars"),
+        {
+            "custom_abutment": _l("Custom abutment"),
+            "screw_retained_crown": _l("Screw-retained crown"),
+            "implant_bar": _l("Implant bar"),
+        },
+    ),
+    "full_arch": (
+        _l("Full-arch and All-on-X"),
+        {
+            "all_on_x_prosthesis": _l("All-on-X hybrid prosthesis"),
+            "full_arch_framework": _l("Full-arch framework"),
+        },
+    ),
+    "dentures": (
+        _l("Dentures"),
+        {
+            "complete_denture": _l("Complete denture"),
+            "partial_framework": _l("Partial denture framework"),
+        },
+    ),
+    "night_guards": (
+        _l("Night guards and splints"),
+        {
+            "night_guard": _l("Night guard"),
+            "occlusal_splint": _l("Occlusal splint"),
+        },
+    ),
+    "surgical_guides": (
+        _l("Surgical guides"),
+        {
+            "implant_guide": _l("Implant surgical guide"),
+            "bone_reduction_guide": _l("Bone reduction guide"),
+        },
+    ),
+    "smile_design": (
+        _l("Wax-ups and smile design"),
+        {
+            "digital_wax_up": _l("Digital wax-up"),
+            "smile_design": _l("Smile design"),
+            "mock_up": _l("Mock-up"),
+        },
+    ),
+    "orthodontics": (
+        _l("Orthodontic aligner planning"),
+        {
+            "aligner_planning": _l("Aligner treatment planning"),
+            "retainer": _l("Retainer"),
+            "indirect_bonding": _l("Indirect bonding tray"),
+        },
+    ),
+    "models": (
+        _l("Models"),
+        {
+            "study_model": _l("Study / working model"),
+            "implant_model": _l("Implant model with analogues"),
+            "die": _l("Model with removable dies"),
+        },
+    ),
 }
 
 # software code → name (product names are not translated)

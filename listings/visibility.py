@@ -5,6 +5,7 @@ has an approved version, the account is verified and can be paid out, and it is 
 (not suspended). A live listing is public unless it is private; a private one is seen only by
 its client and its designer. Anyone else gets a 404, as if it did not exist.
 """
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -79,8 +80,10 @@ def public_condition():
     (search and favourites use it; is_live is the same rule for one loaded listing)."""
     from models.listings import CatalogueEntry
 
-    return sa.and_(CatalogueEntry.paused.is_(False),
-                   DesignerProfile.approved_at.is_not(None),
-                   DesignerProfile.identity_verified.is_(True),
-                   DesignerProfile.payouts_ready.is_(True),
-                   User.status == AccountStatus.active)
+    return sa.and_(
+        CatalogueEntry.paused.is_(False),
+        DesignerProfile.approved_at.is_not(None),
+        DesignerProfile.identity_verified.is_(True),
+        DesignerProfile.payouts_ready.is_(True),
+        User.status == AccountStatus.active,
+    )

@@ -7,6 +7,7 @@ found nowhere in the vocabulary that is close to a vocabulary word (one or two l
 brings that word's group as well, so "zirconnia" finds zirconia and the word itself still
 counts. Pure Python over fixed data: PostgreSQL and SQLite receive the same alternatives.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -18,9 +19,9 @@ from functools import lru_cache
 from pathlib import Path
 
 DATA = Path(__file__).with_name("vocabulary.txt")
-TYPO_MIN_LENGTH = 5   # shorter words are too easily "close" to another one
-TYPO_CUTOFF = 0.8     # difflib ratio: one or two letters off in a word of 5–12 letters
-MAX_PHRASE = 4        # the longest vocabulary phrase, in words
+TYPO_MIN_LENGTH = 5  # shorter words are too easily "close" to another one
+TYPO_CUTOFF = 0.8  # difflib ratio: one or two letters off in a word of 5–12 letters
+MAX_PHRASE = 4  # the longest vocabulary phrase, in words
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,7 @@ def expand(text: str, *, max_terms: int, name_words: Callable[[], Iterable[str]]
     i = 0
     while i < len(words) and len(terms) < max_terms:
         for size in range(min(MAX_PHRASE, len(words) - i), 0, -1):
-            phrase = tuple(words[i:i + size])
+            phrase = tuple(words[i : i + size])
             number = phrase_group.get(phrase)
             if number is None and size == 1:
                 number = phrase_group.get((unaccented(phrase[0]),))
@@ -106,8 +107,7 @@ def _with(phrase: tuple[str, ...], alternatives) -> tuple[tuple[str, ...], ...]:
 
 
 def _covers(shorter: tuple[str, ...], longer: tuple[str, ...]) -> bool:
-    return (len(shorter) == len(longer) and shorter[:-1] == longer[:-1]
-            and longer[-1].startswith(shorter[-1]))
+    return len(shorter) == len(longer) and shorter[:-1] == longer[:-1] and longer[-1].startswith(shorter[-1])
 
 
 def _may_be_mistyped(word: str, known) -> bool:

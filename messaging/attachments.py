@@ -1,4 +1,5 @@
 """Files sent with messages: stored encrypted through files/, readable by the conversation's participants."""
+
 from __future__ import annotations
 
 from pathlib import PurePosixPath
@@ -43,8 +44,9 @@ def attachment_kind(stored_kind: FileKind | None, filename: str, *, patient_scan
     return kind_for(filename)
 
 
-def store_attachments(uploads: Iterable, *, owner: User, uploaded: Iterable[StoredFile] = (),
-                      patient_scans: bool = True) -> list[MessageAttachment]:
+def store_attachments(
+    uploads: Iterable, *, owner: User, uploaded: Iterable[StoredFile] = (), patient_scans: bool = True
+) -> list[MessageAttachment]:
     """A message's files: those posted with it (werkzeug FileStorage; empty inputs are skipped)
     are stored now, those `uploaded` beforehand through the upload API (the owner's finished
     uploads, files.uploads.completed_uploads) are taken as they are. The sender says whether
@@ -60,8 +62,14 @@ def store_attachments(uploads: Iterable, *, owner: User, uploaded: Iterable[Stor
     for stored in uploaded:
         stored.kind = attachment_kind(stored.kind, stored.original_name, patient_scans=patient_scans)
     for upload in uploads:
-        uploaded.append(store_file(_chunks(upload.stream), owner=owner, filename=upload.filename,
-                                   kind=attachment_kind(None, upload.filename, patient_scans=patient_scans)))
+        uploaded.append(
+            store_file(
+                _chunks(upload.stream),
+                owner=owner,
+                filename=upload.filename,
+                kind=attachment_kind(None, upload.filename, patient_scans=patient_scans),
+            )
+        )
     return [MessageAttachment(file_id=stored.id, name=stored.original_name, size=stored.size) for stored in uploaded]
 
 

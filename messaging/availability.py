@@ -1,4 +1,5 @@
 """Whether a designer takes work now: the one place messaging asks profiles about it."""
+
 from __future__ import annotations
 
 from datetime import datetime

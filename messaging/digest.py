@@ -6,6 +6,7 @@ MESSAGE_MAIL_DELAY_SECONDS. With Redis a digest job is scheduled for that moment
 sweep (`send_due_digests`, in jobs/sweep.py) sends whatever is due in every mode, so a lost
 job only delays a mail. Notifications read in the app before then are not mailed at all.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -29,8 +30,9 @@ def delay() -> timedelta:
 
 
 def _pending():
-    return sa.and_(Notification.email_wanted.is_(True), Notification.emailed_at.is_(None),
-                   Notification.event.in_(GROUPED_BY_MAIL))
+    return sa.and_(
+        Notification.email_wanted.is_(True), Notification.emailed_at.is_(None), Notification.event.in_(GROUPED_BY_MAIL)
+    )
 
 
 def schedule_digest(user_id: int) -> None:
@@ -55,15 +57,23 @@ def send_digest(user_id: int, now: datetime | None = None) -> int:
 def send_due_digests(now: datetime) -> int:
     """Sweep: send every due digest; returns the number of mails. Idempotent."""
     due_users = db.session.scalars(
-        sa.select(Notification.user_id).where(_pending())
-        .group_by(Notification.user_id).having(sa.func.min(Notification.created_at) <= now - delay()))
+        sa.select(Notification.user_id)
+        .where(_pending())
+        .group_by(Notification.user_id)
+        .having(sa.func.min(Notification.created_at) <= now - delay())
+    )
     return sum(1 for user_id in list(due_users) if _send_for_user(user_id, now))
 
 
 def _send_for_user(user_id: int, now: datetime) -> int:
-    pending = list(db.session.scalars(
-        sa.select(Notification).where(_pending(), Notification.user_id == user_id)
-        .order_by(Notification.created_at, Notification.id).with_for_update()))
+    pending = list(
+        db.session.scalars(
+            sa.select(Notification)
+            .where(_pending(), Notification.user_id == user_id)
+            .order_by(Notification.created_at, Notification.id)
+            .with_for_update()
+        )
+    )
     if not pending or pending[0].created_at > now - delay():
         return 0
     # Read in the app already: the mail would only repeat it.

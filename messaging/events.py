@@ -1,4 +1,5 @@
 """The events a user can be notified of, grouped as Settings > Notifications shows them."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -34,12 +35,30 @@ EVENTS: dict[str, object] = {
 
 GROUPS: list[tuple[object, list[str]]] = [
     (_l("Messages"), ["message_new", "offer_new", "offer_accepted"]),
-    (_l("Cases"), ["case_new", "case_accepted", "case_rejected", "case_delivered", "case_revision",
-                   "case_due_soon", "case_completed", "case_disputed", "dispute_message", "case_cancelled", "case_expired",
-                   "case_resolved", "evidence_requested", "evidence_answered"]),
+    (
+        _l("Cases"),
+        [
+            "case_new",
+            "case_accepted",
+            "case_rejected",
+            "case_delivered",
+            "case_revision",
+            "case_due_soon",
+            "case_completed",
+            "case_disputed",
+            "dispute_message",
+            "case_cancelled",
+            "case_expired",
+            "case_resolved",
+            "evidence_requested",
+            "evidence_answered",
+        ],
+    ),
     (_l("Reviews and payouts"), ["review_received", "payout_sent"]),
-    (_l("Profile and listings"), ["listing_approved", "listing_rejected", "profile_approved",
-                                  "profile_rejected", "verification_result"]),
+    (
+        _l("Profile and listings"),
+        ["listing_approved", "listing_rejected", "profile_approved", "profile_rejected", "verification_result"],
+    ),
     (_l("Moderation"), ["warning"]),
 ]
 

@@ -6,6 +6,7 @@ in the job, so Redis never carries them, and a mail marked sent is never sent ag
 With MAIL_URL (smtp://user:pass@host:port, smtps://…, ?starttls=1) mail goes through SMTP;
 without it each message is written to instance/outbox/ as an .eml file a developer can open.
 """
+
 from __future__ import annotations
 
 import smtplib
@@ -36,9 +37,13 @@ def send_mail(to: str, template: str, *, locale: str | None = None, **context) -
     anything else raises TypeError here, in the caller, not later in the job.
     """
     current_app.jinja_env.get_template(f"mail/{template}.txt")  # a wrong name fails now
-    mail = OutgoingMail(to_address=to, template=template, locale=locale or "en",
-                        context={k: freeze(v) for k, v in context.items()},
-                        message_id=make_msgid(domain="occlusa"))
+    mail = OutgoingMail(
+        to_address=to,
+        template=template,
+        locale=locale or "en",
+        context={k: freeze(v) for k, v in context.items()},
+        message_id=make_msgid(domain="occlusa"),
+    )
     db.session.add(mail)
     db.session.flush()
     enqueue(deliver_mail, mail.id)
@@ -121,10 +126,15 @@ def resend_unsent_mails(now: datetime) -> int:
     Mails older than two days are left alone: a late password link helps nobody.
     """
     due = db.session.scalars(
-        sa.select(OutgoingMail.id).where(OutgoingMail.sent_at.is_(None),
-                                         OutgoingMail.created_at <= now - timedelta(minutes=10),
-                                         OutgoingMail.created_at > now - timedelta(days=2))
-        .order_by(OutgoingMail.id).limit(500)).all()
+        sa.select(OutgoingMail.id)
+        .where(
+            OutgoingMail.sent_at.is_(None),
+            OutgoingMail.created_at <= now - timedelta(minutes=10),
+            OutgoingMail.created_at > now - timedelta(days=2),
+        )
+        .order_by(OutgoingMail.id)
+        .limit(500)
+    ).all()
     for mail_id in due:
         enqueue(deliver_mail, mail_id)
     return len(due)

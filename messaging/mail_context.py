@@ -4,6 +4,7 @@ A mail is rendered by its job, in the recipient's language, from rows as they ar
 the context is stored as JSON of plain values, rows (`{"$row": "User", "id": 7}`), dates and
 translatable strings (`{"$text": msgid}`), and turned back into objects when the job runs.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime

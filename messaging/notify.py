@@ -4,6 +4,7 @@ The in-app row is written in the caller's unit of work; mail and push leave afte
 (jobs). Mails for message bursts wait a few minutes and go out grouped (messaging/digest.py).
 Titles and bodies given as lazy_gettext strings are rendered in the recipient's language.
 """
+
 from __future__ import annotations
 
 import logging
@@ -39,8 +40,15 @@ def notify(user: User, event: str, *, title: str, body: str, url: str, case_id: 
     with force_locale(user.locale or "en"):
         title, body = str(title), str(body)
     notification = Notification(
-        user_id=user.id, event=event, title=title[:200], body=body, url=url, case_id=case_id,
-        in_app=NotificationChannel.in_app in on, email_wanted=NotificationChannel.email in on)
+        user_id=user.id,
+        event=event,
+        title=title[:200],
+        body=body,
+        url=url,
+        case_id=case_id,
+        in_app=NotificationChannel.in_app in on,
+        email_wanted=NotificationChannel.email in on,
+    )
     db.session.add(notification)
     db.session.flush()
     if notification.email_wanted:
@@ -53,8 +61,12 @@ def notify(user: User, event: str, *, title: str, body: str, url: str, case_id: 
 
 
 def _has_devices(user_id: int) -> bool:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(PushSubscription)
-                             .where(PushSubscription.user_id == user_id)) > 0
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count()).select_from(PushSubscription).where(PushSubscription.user_id == user_id)
+        )
+        > 0
+    )
 
 
 @job

@@ -4,6 +4,7 @@ Every message passes the contact filter before it is stored; a refused one raise
 moderation.contact_filter.ContactDetailsRefused and nothing is written (the view keeps
 the attempt for moderators). Operations flush; the caller commits.
 """
+
 from __future__ import annotations
 
 import logging
@@ -16,8 +17,13 @@ from errors import DomainError, NotFound, PermissionDenied
 from extensions import db
 from messaging.availability import designer_unavailable_since
 from messaging.notify import notify
-from messaging.permissions import (blocked_by_recipient, can_read_conversation, has_blocked, is_participant,
-                                  shares_conversation)
+from messaging.permissions import (
+    blocked_by_recipient,
+    can_read_conversation,
+    has_blocked,
+    is_participant,
+    shares_conversation,
+)
 from messaging.threads import open_general_conversation
 from models.accounts import User
 from models.messaging import Block, Conversation, ConversationKind, Message, MessageKind, Notification, Participant
@@ -51,8 +57,7 @@ def _lock(conversation: Conversation) -> Conversation:
     return locked
 
 
-def post_message(conversation: Conversation, *, actor: User, body: str,
-                 attachments: Iterable = ()) -> Message:
+def post_message(conversation: Conversation, *, actor: User, body: str, attachments: Iterable = ()) -> Message:
     """Send `body` (and stored files) to the conversation from `actor`; notify the others.
 
     Raises NotFound when the actor is not a participant, PermissionDenied when a participant
@@ -73,8 +78,13 @@ def post_message(conversation: Conversation, *, actor: User, body: str,
         raise DomainError(_l("Write a message or attach a file."), field="body")
     if len(body) > MAX_BODY:
         raise DomainError(_l("A message holds at most %(n)d characters.", n=MAX_BODY), field="body")
-    screen_text({"body": body}, author=actor, source=ViolationSource.message,
-                source_ref=f"conversation:{conversation.id}", lang=actor.locale)
+    screen_text(
+        {"body": body},
+        author=actor,
+        source=ViolationSource.message,
+        source_ref=f"conversation:{conversation.id}",
+        lang=actor.locale,
+    )
 
     message = Message(conversation_id=conversation.id, sender_id=actor.id, body=body)
     db.session.add(message)
@@ -85,12 +95,18 @@ def post_message(conversation: Conversation, *, actor: User, body: str,
     _mark_read_to(conversation.participant(actor.id), message.id)
     log.info("message %s posted in conversation %s by %s", message.id, conversation.id, actor.id)
 
-    preview = body if len(body) <= PREVIEW else body[:PREVIEW - 1] + "…"
+    preview = body if len(body) <= PREVIEW else body[: PREVIEW - 1] + "…"
     if not body:
         preview = str(_l("Sent a file"))
     for participant in conversation.other_participants(actor.id):
-        notify(participant.user, "message_new", title=_l("New message from %(name)s", name=actor.display_name),
-               body=preview, url=conversation_url(conversation), case_id=conversation.case_id)
+        notify(
+            participant.user,
+            "message_new",
+            title=_l("New message from %(name)s", name=actor.display_name),
+            body=preview,
+            url=conversation_url(conversation),
+            case_id=conversation.case_id,
+        )
     if conversation.kind == ConversationKind.general:
         _auto_reply_if_unavailable(conversation, actor)
     return message
@@ -108,21 +124,33 @@ def _auto_reply_if_unavailable(conversation: Conversation, sender: User) -> None
     for participant in conversation.other_participants(sender.id):
         since = designer_unavailable_since(participant.user_id) if participant.user.is_designer else None
         if since is not None and not _auto_replied_since(conversation, participant.user_id, since):
-            reply = Message(conversation_id=conversation.id, sender_id=participant.user_id,
-                            kind=MessageKind.auto_reply, body="")
+            reply = Message(
+                conversation_id=conversation.id, sender_id=participant.user_id, kind=MessageKind.auto_reply, body=""
+            )
             db.session.add(reply)
             db.session.flush()
             conversation.last_message_at = reply.created_at
 
 
 def _auto_replied_since(conversation: Conversation, designer_id: int, since) -> bool:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(Message).where(
-        Message.conversation_id == conversation.id, Message.sender_id == designer_id,
-        Message.kind == MessageKind.auto_reply, Message.created_at >= since)) > 0
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Message)
+            .where(
+                Message.conversation_id == conversation.id,
+                Message.sender_id == designer_id,
+                Message.kind == MessageKind.auto_reply,
+                Message.created_at >= since,
+            )
+        )
+        > 0
+    )
 
 
-def start_conversation(recipient: User, *, actor: User, body: str, listing_id: int | None = None,
-                       subject: str | None = None) -> Message:
+def start_conversation(
+    recipient: User, *, actor: User, body: str, listing_id: int | None = None, subject: str | None = None
+) -> Message:
     """Open (or reuse) the general conversation with `recipient` and post the first message.
 
     Raises NotFound for an unknown or inactive recipient, DomainError when writing to oneself,
@@ -152,20 +180,36 @@ def mark_read(conversation: Conversation, *, actor: User) -> int:
     """
     if not can_read_conversation(actor, conversation):
         raise NotFound(_l("This conversation does not exist."))
-    participant = db.session.scalar(sa.select(Participant).where(
-        Participant.conversation_id == conversation.id, Participant.user_id == actor.id).with_for_update(of=Participant))
+    participant = db.session.scalar(
+        sa.select(Participant)
+        .where(Participant.conversation_id == conversation.id, Participant.user_id == actor.id)
+        .with_for_update(of=Participant)
+    )
     if participant is None:
         return 0
     newest = db.session.scalar(sa.select(sa.func.max(Message.id)).where(Message.conversation_id == conversation.id))
     if not newest or newest <= participant.last_read_message_id:
         return 0
-    newly = db.session.scalar(sa.select(sa.func.count()).select_from(Message).where(
-        Message.conversation_id == conversation.id, Message.id > participant.last_read_message_id,
-        Message.sender_id != actor.id))
+    newly = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Message)
+        .where(
+            Message.conversation_id == conversation.id,
+            Message.id > participant.last_read_message_id,
+            Message.sender_id != actor.id,
+        )
+    )
     _mark_read_to(participant, newest)
-    db.session.execute(sa.update(Notification).where(
-        Notification.user_id == actor.id, Notification.event == "message_new",
-        Notification.url == conversation_url(conversation), Notification.read_at.is_(None)).values(read_at=utcnow()))
+    db.session.execute(
+        sa.update(Notification)
+        .where(
+            Notification.user_id == actor.id,
+            Notification.event == "message_new",
+            Notification.url == conversation_url(conversation),
+            Notification.read_at.is_(None),
+        )
+        .values(read_at=utcnow())
+    )
     db.session.flush()
     return newly
 
@@ -215,8 +259,16 @@ def report_message(message: Message, *, actor: User, reason: str, note: str | No
     if message.sender_id == actor.id:
         raise DomainError(_l("You cannot report your own message."))
     note = _check_reason(reason, note)
-    violation = Violation(user_id=message.sender_id, source=ViolationSource.report, source_ref=f"message:{message.id}",
-                          text=message.body, findings=[], reporter_id=actor.id, report_reason=reason, report_note=note)
+    violation = Violation(
+        user_id=message.sender_id,
+        source=ViolationSource.report,
+        source_ref=f"message:{message.id}",
+        text=message.body,
+        findings=[],
+        reporter_id=actor.id,
+        report_reason=reason,
+        report_note=note,
+    )
     db.session.add(violation)
     db.session.flush()
     return violation
@@ -230,8 +282,16 @@ def report_user(user: User, *, actor: User, reason: str, note: str | None = None
     if user.id == actor.id:
         raise DomainError(_l("You cannot report yourself."))
     note = _check_reason(reason, note)
-    violation = Violation(user_id=user.id, source=ViolationSource.report, source_ref=f"user:{user.id}",
-                          text="", findings=[], reporter_id=actor.id, report_reason=reason, report_note=note)
+    violation = Violation(
+        user_id=user.id,
+        source=ViolationSource.report,
+        source_ref=f"user:{user.id}",
+        text="",
+        findings=[],
+        reporter_id=actor.id,
+        report_reason=reason,
+        report_note=note,
+    )
     db.session.add(violation)
     db.session.flush()
     return violation

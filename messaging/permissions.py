@@ -5,6 +5,7 @@ case's client read its thread, not its attachments, and write nothing). Staff re
 STAFF_READ_RULES says so; the built-in rule lets a resolution agent read the thread of a
 disputed case. The resolution centre may append rules (rule(user, conversation) -> bool).
 """
+
 from __future__ import annotations
 
 import importlib
@@ -36,8 +37,11 @@ def case_state(case_id: int) -> str | None:
 
 def resolution_agent_in_dispute(user: User, conversation: Conversation) -> bool:
     """A resolution agent reads a case thread while (and after) the case is in dispute."""
-    return (conversation.kind == ConversationKind.case and user.has_staff_power(StaffRole.resolution_agent)
-            and case_state(conversation.case_id) in {"disputed", "resolved"})
+    return (
+        conversation.kind == ConversationKind.case
+        and user.has_staff_power(StaffRole.resolution_agent)
+        and case_state(conversation.case_id) in {"disputed", "resolved"}
+    )
 
 
 STAFF_READ_RULES: list[Callable[[User, Conversation], bool]] = [resolution_agent_in_dispute]
@@ -67,13 +71,25 @@ def shares_conversation(user: User, other_id: int) -> bool:
     """Whether `user` and the account `other_id` are both in some conversation (general or case):
     the only accounts a user may report by name, and so learn the name of."""
     mine = sa.select(Participant.conversation_id).where(Participant.user_id == user.id)
-    return db.session.scalar(sa.select(sa.func.count()).select_from(Participant).where(
-        Participant.user_id == other_id, Participant.conversation_id.in_(mine))) > 0
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Participant)
+            .where(Participant.user_id == other_id, Participant.conversation_id.in_(mine))
+        )
+        > 0
+    )
 
 
 def has_blocked(blocker_id: int, blocked_id: int) -> bool:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(Block).where(
-        Block.blocker_id == blocker_id, Block.blocked_id == blocked_id)) > 0
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Block)
+            .where(Block.blocker_id == blocker_id, Block.blocked_id == blocked_id)
+        )
+        > 0
+    )
 
 
 def blocked_by_recipient(sender: User, conversation: Conversation) -> bool:
@@ -87,5 +103,9 @@ def blocked_by_recipient(sender: User, conversation: Conversation) -> bool:
 
 
 def can_write_conversation(user: User, conversation: Conversation) -> bool:
-    return (getattr(user, "is_authenticated", False) and user.is_active and is_participant(user, conversation)
-            and not blocked_by_recipient(user, conversation))
+    return (
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and is_participant(user, conversation)
+        and not blocked_by_recipient(user, conversation)
+    )

@@ -1,4 +1,5 @@
 """Which channel tells a user of which event: Settings > Notifications, defaults all on."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -23,9 +24,15 @@ def channels() -> list[NotificationChannel]:
 
 def enabled_channels(user_id: int, event: str) -> set[NotificationChannel]:
     """The channels on for this user and event: every channel unless switched off."""
-    off = set(db.session.scalars(sa.select(NotificationPreference.channel).where(
-        NotificationPreference.user_id == user_id, NotificationPreference.event == event,
-        NotificationPreference.enabled.is_(False))))
+    off = set(
+        db.session.scalars(
+            sa.select(NotificationPreference.channel).where(
+                NotificationPreference.user_id == user_id,
+                NotificationPreference.event == event,
+                NotificationPreference.enabled.is_(False),
+            )
+        )
+    )
     on = set(NotificationChannel) - off
     on |= {NotificationChannel(c) for e, c in MANDATORY if e == event}
     return on
@@ -35,8 +42,9 @@ def preference_grid(user: User) -> dict[tuple[str, str], bool]:
     """{(event, channel value): enabled} for every event and every channel offered."""
     rows = db.session.scalars(sa.select(NotificationPreference).where(NotificationPreference.user_id == user.id))
     stored = {(p.event, p.channel.value): p.enabled for p in rows}
-    return {(event, channel.value): stored.get((event, channel.value), True)
-            for event in EVENTS for channel in channels()}
+    return {
+        (event, channel.value): stored.get((event, channel.value), True) for event in EVENTS for channel in channels()
+    }
 
 
 def set_notification_preferences(user: User, switched_on: set[tuple[str, str]], *, actor: User) -> int:
@@ -47,8 +55,12 @@ def set_notification_preferences(user: User, switched_on: set[tuple[str, str]], 
     """
     if actor.id != user.id:
         raise DomainError(_l("Only the account holder changes its notification settings."))
-    rows = {(p.event, p.channel.value): p for p in db.session.scalars(
-        sa.select(NotificationPreference).where(NotificationPreference.user_id == user.id).with_for_update())}
+    rows = {
+        (p.event, p.channel.value): p
+        for p in db.session.scalars(
+            sa.select(NotificationPreference).where(NotificationPreference.user_id == user.id).with_for_update()
+        )
+    }
     changed = 0
     for event in EVENTS:
         for channel in channels():

@@ -4,6 +4,7 @@ A push service answering 404 or 410 says the subscription is gone (app uninstall
 permission revoked): the row is removed so it is not tried again. Other failures are
 logged and left to the next notification; a push is a courtesy, the in-app row is the record.
 """
+
 from __future__ import annotations
 
 import json
@@ -35,12 +36,17 @@ def send_push(notification_id: int) -> dict[str, int]:
     notification = db.session.get(Notification, notification_id)
     if notification is None:
         return done
-    payload = json.dumps({
-        "title": notification.title, "body": notification.body,
-        "url": notification.url, "tag": f"notification-{notification.id}",
-    })
+    payload = json.dumps(
+        {
+            "title": notification.title,
+            "body": notification.body,
+            "url": notification.url,
+            "tag": f"notification-{notification.id}",
+        }
+    )
     subscriptions = db.session.scalars(
-        sa.select(PushSubscription).where(PushSubscription.user_id == notification.user_id))
+        sa.select(PushSubscription).where(PushSubscription.user_id == notification.user_id)
+    )
     for subscription in list(subscriptions):
         outcome = _deliver(subscription, payload)
         done[outcome] += 1
@@ -56,8 +62,10 @@ def _deliver(subscription: PushSubscription, payload: str) -> str:
     config = current_app.config
     try:
         webpush(
-            subscription_info={"endpoint": subscription.endpoint,
-                               "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth}},
+            subscription_info={
+                "endpoint": subscription.endpoint,
+                "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth},
+            },
             data=payload,
             vapid_private_key=config["VAPID_PRIVATE_KEY"],
             vapid_claims={"sub": config["VAPID_SUBJECT"]},
@@ -86,11 +94,14 @@ def save_subscription(user: User, *, endpoint: str, p256dh: str, auth: str, user
     from errors import DomainError
 
     # Real push services are https; a local run may point at a push server on this machine.
-    schemes = ("https://",) if current_app.config["PRODUCTION"] else ("https://", "http://127.0.0.1", "http://localhost")
+    schemes = (
+        ("https://",) if current_app.config["PRODUCTION"] else ("https://", "http://127.0.0.1", "http://localhost")
+    )
     if not endpoint.startswith(schemes) or len(endpoint) > 1000 or not p256dh or not auth:
         raise DomainError(_l("This browser gave an unusable push subscription."))
     subscription = db.session.scalar(
-        sa.select(PushSubscription).where(PushSubscription.endpoint == endpoint).with_for_update())
+        sa.select(PushSubscription).where(PushSubscription.endpoint == endpoint).with_for_update()
+    )
     if subscription is None:
         subscription = PushSubscription(endpoint=endpoint, user_id=user.id, p256dh=p256dh, auth=auth)
         db.session.add(subscription)
@@ -102,8 +113,9 @@ def save_subscription(user: User, *, endpoint: str, p256dh: str, auth: str, user
 
 def remove_subscription(user: User, *, endpoint: str) -> bool:
     """Forget this device for the user; returns whether there was one."""
-    subscription = db.session.scalar(sa.select(PushSubscription).where(
-        PushSubscription.endpoint == endpoint, PushSubscription.user_id == user.id))
+    subscription = db.session.scalar(
+        sa.select(PushSubscription).where(PushSubscription.endpoint == endpoint, PushSubscription.user_id == user.id)
+    )
     if subscription is None:
         return False
     db.session.delete(subscription)

@@ -4,6 +4,7 @@ Reading only: the state changes (posting, reading, blocking) are in messaging/op
 `open_case_thread` is the exception the case process calls when a case is created; it is
 idempotent, so calling it twice (or from two racing requests) still leaves one thread.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -56,8 +57,10 @@ def open_case_thread(case: Any) -> Conversation:
     """
     conversation = _create_unique(
         sa.select(Conversation).where(Conversation.case_id == case.id),
-        lambda: Conversation(kind=ConversationKind.case, case_id=case.id,
-                             subject=str(getattr(case, "reference", "") or "")[:200] or None))
+        lambda: Conversation(
+            kind=ConversationKind.case, case_id=case.id, subject=str(getattr(case, "reference", "") or "")[:200] or None
+        ),
+    )
     _add_participants(conversation, [case.client_id, case.designer_id])
     db.session.flush()
     return conversation
@@ -76,14 +79,20 @@ def general_conversation(a: User, b: User) -> Conversation | None:
     return db.session.scalar(sa.select(Conversation).where(Conversation.pair_key == pair_key(a.id, b.id)))
 
 
-def open_general_conversation(a: User, b: User, *, listing_id: int | None = None,
-                              subject: str | None = None) -> Conversation:
+def open_general_conversation(
+    a: User, b: User, *, listing_id: int | None = None, subject: str | None = None
+) -> Conversation:
     """The one general conversation between two people, created on first use; written to from
     another listing, it takes that listing as its subject (what the talk is about now)."""
     conversation = _create_unique(
         sa.select(Conversation).where(Conversation.pair_key == pair_key(a.id, b.id)),
-        lambda: Conversation(kind=ConversationKind.general, pair_key=pair_key(a.id, b.id),
-                             listing_id=listing_id, subject=(subject or "")[:200] or None))
+        lambda: Conversation(
+            kind=ConversationKind.general,
+            pair_key=pair_key(a.id, b.id),
+            listing_id=listing_id,
+            subject=(subject or "")[:200] or None,
+        ),
+    )
     if listing_id is not None and conversation.listing_id != listing_id:
         conversation.listing_id, conversation.subject = listing_id, (subject or "")[:200] or None
     _add_participants(conversation, [a.id, b.id])
@@ -92,6 +101,7 @@ def open_general_conversation(a: User, b: User, *, listing_id: int | None = None
 
 
 # --- what a thread shows ------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class ThreadItem:
@@ -104,8 +114,9 @@ class ThreadItem:
     offer: CustomOffer | None = None
 
 
-def thread_items(conversation: Conversation, *, viewer: User, before: datetime | None = None,
-                 limit: int = 50) -> list[ThreadItem]:
+def thread_items(
+    conversation: Conversation, *, viewer: User, before: datetime | None = None, limit: int = 50
+) -> list[ThreadItem]:
     """The `limit` latest items before `before`, oldest first: messages and, in a case thread,
     the case's events (in a general conversation, its custom offers), merged by time. The viewer must be allowed to read (checked by callers
     with messaging.permissions.can_read_conversation); it is kept for per-reader rendering."""
@@ -125,21 +136,35 @@ def thread_items(conversation: Conversation, *, viewer: User, before: datetime |
         offers = sa.select(CustomOffer).where(CustomOffer.conversation_id == conversation.id)
         if before is not None:
             offers = offers.where(CustomOffer.created_at < before)
-        for offer in db.session.scalars(offers.options(sa.orm.joinedload(CustomOffer.listing))
-                                        .order_by(CustomOffer.created_at.desc()).limit(limit)):
+        for offer in db.session.scalars(
+            offers.options(sa.orm.joinedload(CustomOffer.listing)).order_by(CustomOffer.created_at.desc()).limit(limit)
+        ):
             items.append(ThreadItem("offer", offer.created_at, offer=offer))
-    items.sort(key=lambda i: (i.at, 0 if i.kind == "event" else 1, i.message.id if i.message else 0,
-                              i.offer.id if i.offer else 0), reverse=True)
+    items.sort(
+        key=lambda i: (
+            i.at,
+            0 if i.kind == "event" else 1,
+            i.message.id if i.message else 0,
+            i.offer.id if i.offer else 0,
+        ),
+        reverse=True,
+    )
     return list(reversed(items[:limit]))
 
 
 def messages_after(conversation: Conversation, after_id: int) -> list[Message]:
     """Messages newer than `after_id`, oldest first (what a polling page has not shown yet)."""
-    return list(db.session.scalars(sa.select(Message).where(
-        Message.conversation_id == conversation.id, Message.id > after_id).order_by(Message.id)))
+    return list(
+        db.session.scalars(
+            sa.select(Message)
+            .where(Message.conversation_id == conversation.id, Message.id > after_id)
+            .order_by(Message.id)
+        )
+    )
 
 
 # --- the inbox ------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class InboxRow:
@@ -150,12 +175,19 @@ class InboxRow:
 
 
 def _unread_query(user_id: int):
-    return (sa.select(Participant.conversation_id, sa.func.count(Message.id))
-            .join(Message, sa.and_(Message.conversation_id == Participant.conversation_id,
-                                   Message.id > Participant.last_read_message_id,
-                                   Message.sender_id != user_id))
-            .where(Participant.user_id == user_id)
-            .group_by(Participant.conversation_id))
+    return (
+        sa.select(Participant.conversation_id, sa.func.count(Message.id))
+        .join(
+            Message,
+            sa.and_(
+                Message.conversation_id == Participant.conversation_id,
+                Message.id > Participant.last_read_message_id,
+                Message.sender_id != user_id,
+            ),
+        )
+        .where(Participant.user_id == user_id)
+        .group_by(Participant.conversation_id)
+    )
 
 
 def unread_counts(user: User) -> dict[str, int]:
@@ -163,9 +195,17 @@ def unread_counts(user: User) -> dict[str, int]:
     rows = db.session.execute(
         sa.select(Conversation.kind, sa.func.count(Message.id))
         .join(Participant, Participant.conversation_id == Conversation.id)
-        .join(Message, sa.and_(Message.conversation_id == Conversation.id,
-                               Message.id > Participant.last_read_message_id, Message.sender_id != user.id))
-        .where(Participant.user_id == user.id).group_by(Conversation.kind))
+        .join(
+            Message,
+            sa.and_(
+                Message.conversation_id == Conversation.id,
+                Message.id > Participant.last_read_message_id,
+                Message.sender_id != user.id,
+            ),
+        )
+        .where(Participant.user_id == user.id)
+        .group_by(Conversation.kind)
+    )
     counts = {kind.value: n for kind, n in rows}
     out = {"general": counts.get("general", 0), "case": counts.get("case", 0)}
     out["total"] = out["general"] + out["case"]
@@ -180,21 +220,39 @@ def unread_by_conversation(user: User) -> dict[int, int]:
 def inbox(user: User, kind: ConversationKind, *, page: int = 1, per_page: int = 20):
     """A page of the user's conversations of one kind, latest activity first, as InboxRows."""
     activity = sa.func.coalesce(Conversation.last_message_at, Conversation.created_at)
-    query = (sa.select(Conversation).join(Participant, Participant.conversation_id == Conversation.id)
-             .where(Participant.user_id == user.id, Conversation.kind == kind))
+    query = (
+        sa.select(Conversation)
+        .join(Participant, Participant.conversation_id == Conversation.id)
+        .where(Participant.user_id == user.id, Conversation.kind == kind)
+    )
     if kind == ConversationKind.general:
         query = query.where(Conversation.last_message_at.is_not(None))
-    pagination = db.paginate(query.order_by(activity.desc(), Conversation.id.desc()),
-                             page=page, per_page=per_page, error_out=False)
+    pagination = db.paginate(
+        query.order_by(activity.desc(), Conversation.id.desc()), page=page, per_page=per_page, error_out=False
+    )
     ids = [c.id for c in pagination.items]
-    unread = dict(db.session.execute(_unread_query(user.id).where(Participant.conversation_id.in_(ids))).all()) if ids else {}
-    last_ids = db.session.execute(sa.select(Message.conversation_id, sa.func.max(Message.id))
-                                  .where(Message.conversation_id.in_(ids)).group_by(Message.conversation_id)) \
-        if ids else []
-    last = {m.conversation_id: m for m in db.session.scalars(
-        sa.select(Message).where(Message.id.in_([i for _c, i in last_ids])))}
-    pagination.rows = [InboxRow(c, [p.user for p in c.other_participants(user.id)], last.get(c.id),
-                                unread.get(c.id, 0)) for c in pagination.items]
+    unread = (
+        dict(db.session.execute(_unread_query(user.id).where(Participant.conversation_id.in_(ids))).all())
+        if ids
+        else {}
+    )
+    last_ids = (
+        db.session.execute(
+            sa.select(Message.conversation_id, sa.func.max(Message.id))
+            .where(Message.conversation_id.in_(ids))
+            .group_by(Message.conversation_id)
+        )
+        if ids
+        else []
+    )
+    last = {
+        m.conversation_id: m
+        for m in db.session.scalars(sa.select(Message).where(Message.id.in_([i for _c, i in last_ids])))
+    }
+    pagination.rows = [
+        InboxRow(c, [p.user for p in c.other_participants(user.id)], last.get(c.id), unread.get(c.id, 0))
+        for c in pagination.items
+    ]
     return pagination
 
 
@@ -202,8 +260,12 @@ def search_messages(user: User, text: str, *, page: int = 1, per_page: int = 20)
     """A page of messages in the user's own conversations whose text contains `text`."""
     needle = text.strip()[:100]
     escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    query = (sa.select(Message).join(Participant, sa.and_(Participant.conversation_id == Message.conversation_id,
-                                                          Participant.user_id == user.id))
-             .where(Message.body.ilike(f"%{escaped}%", escape="\\"))
-             .order_by(Message.created_at.desc(), Message.id.desc()))
+    query = (
+        sa.select(Message)
+        .join(
+            Participant, sa.and_(Participant.conversation_id == Message.conversation_id, Participant.user_id == user.id)
+        )
+        .where(Message.body.ilike(f"%{escaped}%", escape="\\"))
+        .order_by(Message.created_at.desc(), Message.id.desc())
+    )
     return db.paginate(query, page=page, per_page=per_page, error_out=False)

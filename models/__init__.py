@@ -1,4 +1,5 @@
 """SQLAlchemy models, one module per aggregate. Importing this package registers them all."""
+
 import importlib
 import pkgutil
 

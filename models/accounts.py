@@ -1,4 +1,5 @@
 """Accounts: one person or company, acting as client, designer or both; staff roles on top."""
+
 from __future__ import annotations
 
 import enum
@@ -12,18 +13,18 @@ from models.types import UTCDateTime, enum_column, utcnow
 
 
 class AccountStatus(enum.Enum):
-    active = "active"          # may log in, buy and sell
-    suspended = "suspended"    # locked out until reinstated or until suspended_until passes
+    active = "active"  # may log in, buy and sell
+    suspended = "suspended"  # locked out until reinstated or until suspended_until passes
     terminated = "terminated"  # closed by staff for good
-    deleted = "deleted"        # closed by its owner; personal data erased
+    deleted = "deleted"  # closed by its owner; personal data erased
 
 
 class StaffRole(enum.Enum):
-    moderator = "moderator"                # reviews profiles, listings and violations
-    verifier = "verifier"                  # decides identity verification (KYC)
+    moderator = "moderator"  # reviews profiles, listings and violations
+    verifier = "verifier"  # decides identity verification (KYC)
     resolution_agent = "resolution_agent"  # rules on disputes
-    support = "support"                    # answers the support desk's tickets
-    admin = "admin"                        # all of the above, plus staff management
+    support = "support"  # answers the support desk's tickets
+    admin = "admin"  # all of the above, plus staff management
 
 
 class User(db.Model):
@@ -82,8 +83,11 @@ class User(db.Model):
         an active account holding one of `roles` (admin holds them all) whose session passed
         the second factor. A password alone never opens a staff power, on any route."""
         held = self.staff_roles
-        return (self.is_active and self.second_factor_passed is not False
-                and (StaffRole.admin in held or any(r in held for r in roles)))
+        return (
+            self.is_active
+            and self.second_factor_passed is not False
+            and (StaffRole.admin in held or any(r in held for r in roles))
+        )
 
     @property
     def is_staff(self) -> bool:

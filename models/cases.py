@@ -4,6 +4,7 @@ What was agreed (listing title, unit, included revisions, turnaround, unit price
 copied onto the case at order time, so a later change to the listing changes nothing here.
 The state column is written only by cases.process.apply_action.
 """
+
 from __future__ import annotations
 
 import enum
@@ -26,15 +27,15 @@ def new_reference() -> str:
 
 
 class CaseState(enum.Enum):
-    requested = "requested"      # awaiting the designer's acceptance; the amount is held on the card
+    requested = "requested"  # awaiting the designer's acceptance; the amount is held on the card
     in_progress = "in_progress"  # accepted and captured into escrow; the designer works (or reworks)
-    delivered = "delivered"      # the designer delivered; the client completes, asks a revision or disputes
-    completed = "completed"      # closed by the client or automatically; the designer was paid
-    cancelled = "cancelled"      # withdrawn by the client (or the platform); hold released or refunded
-    rejected = "rejected"        # refused by the designer before acceptance; hold released
-    expired = "expired"          # not accepted in time; hold released
-    disputed = "disputed"        # stopped: nothing is paid out until the resolution centre rules
-    resolved = "resolved"        # the resolution centre ruled; money refunded, paid, or split
+    delivered = "delivered"  # the designer delivered; the client completes, asks a revision or disputes
+    completed = "completed"  # closed by the client or automatically; the designer was paid
+    cancelled = "cancelled"  # withdrawn by the client (or the platform); hold released or refunded
+    rejected = "rejected"  # refused by the designer before acceptance; hold released
+    expired = "expired"  # not accepted in time; hold released
+    disputed = "disputed"  # stopped: nothing is paid out until the resolution centre rules
+    resolved = "resolved"  # the resolution centre ruled; money refunded, paid, or split
 
 
 OPEN_STATES = (CaseState.requested, CaseState.in_progress, CaseState.delivered, CaseState.disputed)
@@ -44,13 +45,13 @@ ESCROW_STATES = (CaseState.in_progress, CaseState.delivered, CaseState.disputed)
 
 class CaseUnit(enum.Enum):
     tooth = "tooth"  # priced per unit (tooth)
-    arch = "arch"    # priced per arch
+    arch = "arch"  # priced per arch
 
 
 class OrderStatus(enum.Enum):
     awaiting_payment = "awaiting_payment"  # the hold needs the payer's browser (3-D Secure, Payment Element)
-    sent = "sent"                          # the hold is in place and the case exists
-    declined = "declined"                  # the card was refused; no case was created
+    sent = "sent"  # the hold is in place and the case exists
+    declined = "declined"  # the card was refused; no case was created
 
 
 class CaseOrder(db.Model):
@@ -72,8 +73,9 @@ class CaseOrder(db.Model):
     terms: Mapped[dict] = mapped_column(sa.JSON)
     amount_cents: Mapped[int] = mapped_column()
     currency: Mapped[str] = mapped_column(sa.String(3))
-    status: Mapped[OrderStatus] = mapped_column(enum_column(OrderStatus, "order_status"),
-                                                default=OrderStatus.awaiting_payment)
+    status: Mapped[OrderStatus] = mapped_column(
+        enum_column(OrderStatus, "order_status"), default=OrderStatus.awaiting_payment
+    )
     case_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cases.id"), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -96,10 +98,11 @@ class Case(db.Model):
     quantity: Mapped[int] = mapped_column()
     unit_price_cents: Mapped[int] = mapped_column()
     amount_cents: Mapped[int] = mapped_column()  # what the client pays: quantity × unit price
-    fee_cents: Mapped[int] = mapped_column()     # the platform's commission, taken from the designer
+    fee_cents: Mapped[int] = mapped_column()  # the platform's commission, taken from the designer
     currency: Mapped[str] = mapped_column(sa.String(3))
-    state: Mapped[CaseState] = mapped_column(enum_column(CaseState, "case_state"),
-                                             default=CaseState.requested, index=True)
+    state: Mapped[CaseState] = mapped_column(
+        enum_column(CaseState, "case_state"), default=CaseState.requested, index=True
+    )
     # {"teeth": {"11": {"restoration": "crown"}, ...}, "arches": [...], "material", "shade", "parameters": {...}}
     prescription: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     instructions: Mapped[str] = mapped_column(sa.Text, default="")
@@ -150,8 +153,12 @@ class Case(db.Model):
 
     def is_late(self, now: datetime) -> bool:
         """Past its due date with no delivery made yet (a delivery on time stays on time)."""
-        return (self.state == CaseState.in_progress and self.due_at is not None and self.last_delivered_at is None
-                and now > self.due_at)
+        return (
+            self.state == CaseState.in_progress
+            and self.due_at is not None
+            and self.last_delivered_at is None
+            and now > self.due_at
+        )
 
     @property
     def delivered_late(self) -> bool:
@@ -189,7 +196,7 @@ class CaseEvent(db.Model):
 
 class CaseFileRole(enum.Enum):
     attachment = "attachment"  # sent by the client with the order (scans, photos)
-    delivery = "delivery"      # part of a designer's delivery
+    delivery = "delivery"  # part of a designer's delivery
 
 
 class CaseFile(db.Model):
@@ -231,9 +238,9 @@ class Delivery(db.Model):
 class ClinicalOutcome(enum.Enum):
     """What happened in the mouth, recorded by the client after the review (designer reviews only)."""
 
-    seated = "seated"      # seated as designed
+    seated = "seated"  # seated as designed
     adjusted = "adjusted"  # seated after chairside adjustments
-    remade = "remade"      # had to be remade
+    remade = "remade"  # had to be remade
 
 
 # The dental sub-ratings of a review about a designer, each 1–5 stars and optional.
@@ -272,7 +279,9 @@ class Review(db.Model):
     __table_args__ = (
         sa.UniqueConstraint("case_id", "author_id"),
         sa.CheckConstraint("stars BETWEEN 1 AND 5", name="stars_range"),
-        *(sa.CheckConstraint(f"{name}_stars IS NULL OR {name}_stars BETWEEN 1 AND 5", name=f"{name}_stars_range")
-          for name in SUB_RATINGS),
+        *(
+            sa.CheckConstraint(f"{name}_stars IS NULL OR {name}_stars BETWEEN 1 AND 5", name=f"{name}_stars_range")
+            for name in SUB_RATINGS
+        ),
         sa.CheckConstraint("about_designer OR (outcome IS NULL AND fit_stars IS NULL)", name="dental_about_designer"),
     )

@@ -5,6 +5,7 @@ its status, reason, amount and evidence deadline as Stripe last said them, the c
 and the platform dispute it froze (when the case's money was still in escrow). The money
 itself is in the ledger, one journal per Stripe balance transaction of the dispute.
 """
+
 from __future__ import annotations
 
 from datetime import datetime

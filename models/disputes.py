@@ -5,6 +5,7 @@ says so. A withdrawn dispute stays as history, and the client may open a new one
 Settled and ruled disputes end the case (resolved), so nothing follows them.
 The money of a dispute moves only through cases.process ("settle", "resolve").
 """
+
 from __future__ import annotations
 
 import enum
@@ -20,21 +21,21 @@ from models.types import UTCDateTime, enum_column, utcnow
 
 
 class DisputeReason(enum.Enum):
-    not_delivered = "not_delivered"                # nothing usable was delivered
+    not_delivered = "not_delivered"  # nothing usable was delivered
     not_per_prescription = "not_per_prescription"  # the design does not follow the prescription
-    poor_quality = "poor_quality"                  # delivered, but not of usable quality
-    revisions_refused = "revisions_refused"        # the designer refused the revisions included
-    other = "other"                                # anything else, explained in the statement
-    party_suspended = "party_suspended"            # opened by the platform: a party was suspended
-    card_dispute = "card_dispute"                  # opened by the platform: the cardholder disputed the charge
+    poor_quality = "poor_quality"  # delivered, but not of usable quality
+    revisions_refused = "revisions_refused"  # the designer refused the revisions included
+    other = "other"  # anything else, explained in the statement
+    party_suspended = "party_suspended"  # opened by the platform: a party was suspended
+    card_dispute = "card_dispute"  # opened by the platform: the cardholder disputed the charge
 
 
 class DisputeState(enum.Enum):
-    open = "open"                        # waiting for the designer's answer until answer_due_at
+    open = "open"  # waiting for the designer's answer until answer_due_at
     awaiting_ruling = "awaiting_ruling"  # answered, or the answer time passed: an agent rules
-    settled = "settled"                  # the parties agreed on a settlement; the money moved
-    withdrawn = "withdrawn"              # the client withdrew it; the case went back to where it was
-    ruled = "ruled"                      # a resolution agent ruled; the money moved
+    settled = "settled"  # the parties agreed on a settlement; the money moved
+    withdrawn = "withdrawn"  # the client withdrew it; the case went back to where it was
+    ruled = "ruled"  # a resolution agent ruled; the money moved
 
 
 ACTIVE_DISPUTE_STATES = (DisputeState.open, DisputeState.awaiting_ruling)
@@ -58,8 +59,9 @@ class Dispute(db.Model):
     designer_answer: Mapped[str | None] = mapped_column(sa.Text)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     answer_due_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
-    state: Mapped[DisputeState] = mapped_column(enum_column(DisputeState, "dispute_state"),
-                                                default=DisputeState.open, index=True)
+    state: Mapped[DisputeState] = mapped_column(
+        enum_column(DisputeState, "dispute_state"), default=DisputeState.open, index=True
+    )
     # The case state before the dispute ("in_progress" or "delivered"): where a withdrawal returns it.
     previous_case_state: Mapped[str] = mapped_column(sa.String(16))
     # Set by the sweep when Stripe's 90-day limit on the captured payment is near.
@@ -70,16 +72,21 @@ class Dispute(db.Model):
 
     case: Mapped[Case] = relationship()
     opened_by: Mapped[User | None] = relationship()
-    evidence: Mapped[list["DisputeEvidence"]] = relationship(back_populates="dispute",
-                                                             order_by="DisputeEvidence.id")
-    proposals: Mapped[list["SettlementProposal"]] = relationship(back_populates="dispute",
-                                                                 order_by="SettlementProposal.id")
+    evidence: Mapped[list["DisputeEvidence"]] = relationship(back_populates="dispute", order_by="DisputeEvidence.id")
+    proposals: Mapped[list["SettlementProposal"]] = relationship(
+        back_populates="dispute", order_by="SettlementProposal.id"
+    )
     ruling: Mapped["Ruling | None"] = relationship(back_populates="dispute", uselist=False)
 
     __table_args__ = (
         # One active dispute per case; withdrawn ones stay as history.
-        sa.Index("uq_disputes_active_case", "case_id", unique=True,
-                 postgresql_where=sa.text(_ACTIVE_SQL), sqlite_where=sa.text(_ACTIVE_SQL)),
+        sa.Index(
+            "uq_disputes_active_case",
+            "case_id",
+            unique=True,
+            postgresql_where=sa.text(_ACTIVE_SQL),
+            sqlite_where=sa.text(_ACTIVE_SQL),
+        ),
     )
 
     @property
@@ -101,8 +108,9 @@ class DisputeEvidence(db.Model):
     file_id: Mapped[int] = mapped_column(sa.ForeignKey("stored_files.id"))
     added_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # The agent's evidence request this file answers (None: given with a statement or added freely).
-    request_id: Mapped[int | None] = mapped_column(sa.ForeignKey("evidence_requests.id", ondelete="SET NULL"),
-                                                   index=True)
+    request_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("evidence_requests.id", ondelete="SET NULL"), index=True
+    )
 
     dispute: Mapped[Dispute] = relationship(back_populates="evidence")
     file = relationship("StoredFile")
@@ -111,9 +119,9 @@ class DisputeEvidence(db.Model):
 
 
 class ProposalStatus(enum.Enum):
-    open = "open"              # waiting for the other party
-    accepted = "accepted"      # the other party accepted: the dispute is settled
-    withdrawn = "withdrawn"    # taken back by its proposer, or ended with the dispute
+    open = "open"  # waiting for the other party
+    accepted = "accepted"  # the other party accepted: the dispute is settled
+    withdrawn = "withdrawn"  # taken back by its proposer, or ended with the dispute
     superseded = "superseded"  # a newer proposal (by either party) replaced it
 
 
@@ -127,8 +135,9 @@ class SettlementProposal(db.Model):
     proposer_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     designer_cents: Mapped[int] = mapped_column()
     note: Mapped[str] = mapped_column(sa.Text, default="")
-    status: Mapped[ProposalStatus] = mapped_column(enum_column(ProposalStatus, "proposal_status"),
-                                                   default=ProposalStatus.open)
+    status: Mapped[ProposalStatus] = mapped_column(
+        enum_column(ProposalStatus, "proposal_status"), default=ProposalStatus.open
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
@@ -138,15 +147,20 @@ class SettlementProposal(db.Model):
     __table_args__ = (
         sa.CheckConstraint("designer_cents >= 0", name="designer_cents_not_negative"),
         # At most one proposal on the table at a time.
-        sa.Index("uq_settlement_proposals_open", "dispute_id", unique=True,
-                 postgresql_where=sa.text("status = 'open'"), sqlite_where=sa.text("status = 'open'")),
+        sa.Index(
+            "uq_settlement_proposals_open",
+            "dispute_id",
+            unique=True,
+            postgresql_where=sa.text("status = 'open'"),
+            sqlite_where=sa.text("status = 'open'"),
+        ),
     )
 
 
 class RulingOutcome(enum.Enum):
-    refund = "refund"              # everything back to the client
+    refund = "refund"  # everything back to the client
     pay_designer = "pay_designer"  # everything to the designer, minus the fee
-    split = "split"                # part to the designer (minus the fee on that part), the rest refunded
+    split = "split"  # part to the designer (minus the fee on that part), the rest refunded
 
 
 class Ruling(db.Model):
@@ -160,7 +174,7 @@ class Ruling(db.Model):
     outcome: Mapped[RulingOutcome] = mapped_column(enum_column(RulingOutcome, "ruling_outcome"))
     designer_cents: Mapped[int] = mapped_column()  # the designer's part before the fee
     refund_cents: Mapped[int] = mapped_column()
-    fee_cents: Mapped[int] = mapped_column()       # taken on the designer's part only
+    fee_cents: Mapped[int] = mapped_column()  # taken on the designer's part only
     currency: Mapped[str] = mapped_column(sa.String(3))
     reasoning: Mapped[str] = mapped_column(sa.Text)
     ruled_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -181,8 +195,8 @@ class Ruling(db.Model):
 class MessageAudience(enum.Enum):
     """Who reads a message of the dispute's conversation, besides the resolution centre."""
 
-    all = "all"            # the three-way thread: both parties and the resolution centre
-    client = "client"      # the client and the resolution centre only
+    all = "all"  # the three-way thread: both parties and the resolution centre
+    client = "client"  # the client and the resolution centre only
     designer = "designer"  # the designer and the resolution centre only
 
 
@@ -204,8 +218,8 @@ class DisputeMessage(db.Model):
 
 
 class DraftStatus(enum.Enum):
-    pending = "pending"      # waiting for a second agent
-    approved = "approved"    # a second agent approved it: the ruling was made and the money moved
+    pending = "pending"  # waiting for a second agent
+    approved = "approved"  # a second agent approved it: the ruling was made and the money moved
     sent_back = "sent_back"  # a second agent sent it back to its author, with a note
     withdrawn = "withdrawn"  # its author took it back
 
@@ -228,8 +242,9 @@ class RulingDraft(db.Model):
     percent_hundredths: Mapped[int | None] = mapped_column()
     reasoning: Mapped[str] = mapped_column(sa.Text)
     reasons: Mapped[list] = mapped_column(sa.JSON, default=list)  # why a second agent is needed
-    status: Mapped[DraftStatus] = mapped_column(enum_column(DraftStatus, "ruling_draft_status"),
-                                                default=DraftStatus.pending)
+    status: Mapped[DraftStatus] = mapped_column(
+        enum_column(DraftStatus, "ruling_draft_status"), default=DraftStatus.pending
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -242,8 +257,13 @@ class RulingDraft(db.Model):
     __table_args__ = (
         sa.CheckConstraint("designer_cents >= 0 AND refund_cents >= 0", name="parts_not_negative"),
         # One draft waits per dispute at a time.
-        sa.Index("uq_ruling_drafts_pending", "dispute_id", unique=True,
-                 postgresql_where=sa.text("status = 'pending'"), sqlite_where=sa.text("status = 'pending'")),
+        sa.Index(
+            "uq_ruling_drafts_pending",
+            "dispute_id",
+            unique=True,
+            postgresql_where=sa.text("status = 'pending'"),
+            sqlite_where=sa.text("status = 'pending'"),
+        ),
     )
 
     @property

@@ -4,6 +4,7 @@ The bytes live in the storage backend (files/storage.py), encrypted; a row here 
 is needed to find and decrypt them (storage key, wrapped data key, nonce prefix, chunk
 size). Destroying the wrapped key makes the bytes unreadable even before they are removed.
 """
+
 from __future__ import annotations
 
 import enum
@@ -19,24 +20,24 @@ from models.types import UTCDateTime, enum_column, utcnow
 
 
 class FileKind(enum.Enum):
-    patient_scan = "patient_scan"            # intra-oral scans, DICOM: deleted once the recipient has them
-    design = "design"                        # a designer's deliverable (STL/PLY/OBJ, project files)
-    image = "image"                          # photos, screenshots, portfolio pictures
-    document = "document"                    # PDFs and other papers
+    patient_scan = "patient_scan"  # intra-oral scans, DICOM: deleted once the recipient has them
+    design = "design"  # a designer's deliverable (STL/PLY/OBJ, project files)
+    image = "image"  # photos, screenshots, portfolio pictures
+    document = "document"  # PDFs and other papers
     identity_document = "identity_document"  # KYC papers: verifiers only, deleted on decision
 
 
 class UploadState(enum.Enum):
-    open = "open"            # receiving chunks; resumes from received_bytes
+    open = "open"  # receiving chunks; resumes from received_bytes
     completed = "completed"  # every byte arrived; the StoredFile exists
-    aborted = "aborted"      # given up by its owner or by the stale-upload sweep; bytes removed
+    aborted = "aborted"  # given up by its owner or by the stale-upload sweep; bytes removed
 
 
 class ShareLinkState(enum.Enum):
-    active = "active"          # the token opens the link
+    active = "active"  # the token opens the link
     downloaded = "downloaded"  # every file reached its download limit or was deleted after download
-    expired = "expired"        # its expiry passed (applied by the sweep)
-    deleted = "deleted"        # its owner ended it
+    expired = "expired"  # its expiry passed (applied by the sweep)
+    deleted = "deleted"  # its owner ended it
 
 
 def new_public_id() -> str:
@@ -116,8 +117,7 @@ class UploadSession(db.Model):
     content_type: Mapped[str] = mapped_column(sa.String(127))
     declared_size: Mapped[int] = mapped_column(sa.BigInteger)
     received_bytes: Mapped[int] = mapped_column(sa.BigInteger, default=0)
-    state: Mapped[UploadState] = mapped_column(enum_column(UploadState, "upload_state"),
-                                               default=UploadState.open)
+    state: Mapped[UploadState] = mapped_column(enum_column(UploadState, "upload_state"), default=UploadState.open)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     storage_key: Mapped[str] = mapped_column(sa.String(255), unique=True)
@@ -135,8 +135,7 @@ class UploadSession(db.Model):
     stored_file: Mapped[StoredFile | None] = relationship()
 
     __table_args__ = (
-        sa.CheckConstraint("received_bytes >= 0 AND received_bytes <= declared_size",
-                           name="received_within_declared"),
+        sa.CheckConstraint("received_bytes >= 0 AND received_bytes <= declared_size", name="received_within_declared"),
     )
 
 
@@ -159,8 +158,9 @@ class ShareLink(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     owner_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
-    state: Mapped[ShareLinkState] = mapped_column(enum_column(ShareLinkState, "share_link_state"),
-                                                  default=ShareLinkState.active)
+    state: Mapped[ShareLinkState] = mapped_column(
+        enum_column(ShareLinkState, "share_link_state"), default=ShareLinkState.active
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     # Complete downloads allowed per file; NULL = no limit until expiry.
@@ -201,6 +201,4 @@ class FileDownload(db.Model):
     completed: Mapped[bool] = mapped_column(default=False)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
-    __table_args__ = (
-        sa.CheckConstraint("first_byte >= 0 AND bytes_sent >= 0", name="range_not_negative"),
-    )
+    __table_args__ = (sa.CheckConstraint("first_byte >= 0 AND bytes_sent >= 0", name="range_not_negative"),)

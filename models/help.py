@@ -1,4 +1,5 @@
 """Readers' answers to "Was this article helpful?"."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -13,6 +14,7 @@ from models.types import UTCDateTime, utcnow
 class ArticleFeedback(db.Model):
     """One reader's vote on one article in one language; a reader changes their vote, never adds
     a second (keyed by the account, or by a random id kept in a signed-out visitor's session)."""
+
     __tablename__ = "article_feedback"
     __table_args__ = (sa.UniqueConstraint("slug", "voter"),)
 

@@ -5,6 +5,7 @@ to zero per currency; a balance is the sum of an account's entries. A Payment is
 gateway side of one case (its status is its own axis, separate from the case state), and
 PaymentEvent keeps one row per gateway call, unique on its idempotency key.
 """
+
 from __future__ import annotations
 
 import enum
@@ -18,9 +19,9 @@ from models.types import UTCDateTime, enum_column, utcnow
 
 
 class JournalKind(enum.Enum):
-    capture = "capture"        # client's card → escrow, when the designer accepts
-    payout = "payout"          # escrow → designer (amount − fee) and platform (fee), on completion
-    refund = "refund"          # escrow → client, on a cancellation after capture
+    capture = "capture"  # client's card → escrow, when the designer accepts
+    payout = "payout"  # escrow → designer (amount − fee) and platform (fee), on completion
+    refund = "refund"  # escrow → client, on a cancellation after capture
     settlement = "settlement"  # escrow → client / designer / platform, as the resolution centre ruled
     chargeback = "chargeback"  # a card dispute: funds taken back by the bank (or returned), and its fee
 
@@ -55,13 +56,13 @@ class Entry(db.Model):
 
 
 class PaymentStatus(enum.Enum):
-    requires_action = "requires_action"        # the hold waits for the payer's browser
-    held = "held"                              # authorised on the card, not captured
-    declined = "declined"                      # refused by the card; nothing held
-    captured = "captured"                      # in the platform's balance (escrow)
-    released = "released"                      # the hold was cancelled: nothing was charged
-    paid_out = "paid_out"                      # transferred to the designer (minus the fee)
-    refunded = "refunded"                      # all of it went back to the client
+    requires_action = "requires_action"  # the hold waits for the payer's browser
+    held = "held"  # authorised on the card, not captured
+    declined = "declined"  # refused by the card; nothing held
+    captured = "captured"  # in the platform's balance (escrow)
+    released = "released"  # the hold was cancelled: nothing was charged
+    paid_out = "paid_out"  # transferred to the designer (minus the fee)
+    refunded = "refunded"  # all of it went back to the client
     partially_refunded = "partially_refunded"  # split by a ruling: part refunded, part paid out
 
 
@@ -82,7 +83,7 @@ class Payment(db.Model):
     amount_cents: Mapped[int] = mapped_column()
     captured_cents: Mapped[int] = mapped_column(default=0)
     paid_out_cents: Mapped[int] = mapped_column(default=0)  # to the designer
-    fee_cents: Mapped[int] = mapped_column(default=0)       # kept by the platform
+    fee_cents: Mapped[int] = mapped_column(default=0)  # kept by the platform
     refunded_cents: Mapped[int] = mapped_column(default=0)
     card_last4: Mapped[str | None] = mapped_column(sa.String(4))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -92,8 +93,10 @@ class Payment(db.Model):
 
     __table_args__ = (
         sa.CheckConstraint("amount_cents > 0", name="amount_positive"),
-        sa.CheckConstraint("captured_cents >= 0 AND paid_out_cents >= 0 AND fee_cents >= 0 AND refunded_cents >= 0",
-                           name="amounts_not_negative"),
+        sa.CheckConstraint(
+            "captured_cents >= 0 AND paid_out_cents >= 0 AND fee_cents >= 0 AND refunded_cents >= 0",
+            name="amounts_not_negative",
+        ),
         sa.CheckConstraint("paid_out_cents + fee_cents + refunded_cents <= captured_cents", name="never_more_out"),
     )
 
@@ -116,16 +119,16 @@ class PaymentEvent(db.Model):
 
 
 class MovementKind(enum.Enum):
-    capture = "capture"    # the hold into the platform's balance (escrow)
-    release = "release"    # the hold cancelled: nothing charged
-    refund = "refund"      # escrow back to the payer's card
+    capture = "capture"  # the hold into the platform's balance (escrow)
+    release = "release"  # the hold cancelled: nothing charged
+    refund = "refund"  # escrow back to the payer's card
     transfer = "transfer"  # escrow to the designer's account (amount), the fee kept by the platform
 
 
 class MovementState(enum.Enum):
-    pending = "pending"      # about to be asked, or asked without a confirmed answer
+    pending = "pending"  # about to be asked, or asked without a confirmed answer
     succeeded = "succeeded"  # the gateway did it, and the ledger records it
-    failed = "failed"        # the gateway refused, or it never happened and was asked again
+    failed = "failed"  # the gateway refused, or it never happened and was asked again
 
 
 class PaymentMovement(db.Model):
@@ -162,17 +165,23 @@ class PaymentMovement(db.Model):
 # a row change). The migration 20261206_ledger installs the same statements.
 POSTGRESQL_APPEND_ONLY_FUNCTION = (
     "CREATE OR REPLACE FUNCTION money_records_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
-    "BEGIN RAISE EXCEPTION USING MESSAGE = TG_TABLE_NAME || ' is append-only'; END $$")
+    "BEGIN RAISE EXCEPTION USING MESSAGE = TG_TABLE_NAME || ' is append-only'; END $$"
+)
 
 
 def append_only_statements(table: str, dialect: str) -> list[str]:
     """The statements that make `table` refuse UPDATE and DELETE on this database."""
     if dialect == "postgresql":
-        return [POSTGRESQL_APPEND_ONLY_FUNCTION,
-                f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
-                "FOR EACH ROW EXECUTE FUNCTION money_records_append_only()"]
-    return [f"CREATE TRIGGER {table}_append_only_{verb.lower()} BEFORE {verb} ON {table} "
-            f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END" for verb in ("UPDATE", "DELETE")]
+        return [
+            POSTGRESQL_APPEND_ONLY_FUNCTION,
+            f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+            "FOR EACH ROW EXECUTE FUNCTION money_records_append_only()",
+        ]
+    return [
+        f"CREATE TRIGGER {table}_append_only_{verb.lower()} BEFORE {verb} ON {table} "
+        f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"
+        for verb in ("UPDATE", "DELETE")
+    ]
 
 
 def _guard(table: sa.Table, dialect: str) -> None:
@@ -187,8 +196,8 @@ for _model in (Journal, Entry, PaymentEvent):
 
 class SandboxObjectKind(enum.Enum):
     payment_intent = "payment_intent"  # a hold, later captured or cancelled
-    transfer = "transfer"              # a payout to a designer's sandbox account
-    refund = "refund"                  # money back to the card
+    transfer = "transfer"  # a payout to a designer's sandbox account
+    refund = "refund"  # money back to the card
 
 
 class SandboxObject(db.Model):

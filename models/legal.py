@@ -1,4 +1,5 @@
 """Legal documents a user accepted, and the data exports a user asked for."""
+
 from __future__ import annotations
 
 import enum
@@ -14,6 +15,7 @@ from models.types import UTCDateTime, enum_column, utcnow
 class LegalAcceptance(db.Model):
     """One user accepting one version of one legal document (terms, privacy). Append-only:
     the history says which text bound the user when."""
+
     __tablename__ = "legal_acceptances"
     __table_args__ = (sa.UniqueConstraint("user_id", "document", "version"),)
 
@@ -26,13 +28,14 @@ class LegalAcceptance(db.Model):
 
 class ExportState(enum.Enum):
     pending = "pending"  # asked for; the job has not built it yet
-    ready = "ready"      # the ZIP can be downloaded by its owner until expires_at
-    failed = "failed"    # the job gave up; the user may ask again
+    ready = "ready"  # the ZIP can be downloaded by its owner until expires_at
+    failed = "failed"  # the job gave up; the user may ask again
     expired = "expired"  # past expires_at: the bytes are deleted
 
 
 class DataExport(db.Model):
     """A ZIP of everything the platform keeps about one user, built by a job, kept a few days."""
+
     __tablename__ = "data_exports"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -5,6 +5,7 @@ moderator approved, which clients see and order from; a live listing whose edit 
 review keeps showing its approved version. `CatalogueEntry` is that approved version laid
 flat for search (one row per approved listing), written only by listings.operations.
 """
+
 from __future__ import annotations
 
 import enum
@@ -30,8 +31,8 @@ class Listing(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     designer_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(sa.String(120))
-    category: Mapped[str] = mapped_column(sa.String(40))      # listings.taxonomy code
-    subcategory: Mapped[str] = mapped_column(sa.String(60))   # listings.taxonomy code, within the category
+    category: Mapped[str] = mapped_column(sa.String(40))  # listings.taxonomy code
+    subcategory: Mapped[str] = mapped_column(sa.String(60))  # listings.taxonomy code, within the category
     description: Mapped[str] = mapped_column(sa.Text, default="")
     software: Mapped[list] = mapped_column(sa.JSON, default=list)  # listings.taxonomy software codes
     revisions_included: Mapped[int] = mapped_column(default=2)
@@ -54,16 +55,28 @@ class Listing(db.Model):
     designer: Mapped[User] = relationship(foreign_keys=[designer_id])
     private_client: Mapped[User | None] = relationship(foreign_keys=[private_client_id])
     tiers: Mapped[list["PriceTier"]] = relationship(
-        back_populates="listing", cascade="all, delete-orphan", order_by="PriceTier.min_quantity")
+        back_populates="listing", cascade="all, delete-orphan", order_by="PriceTier.min_quantity"
+    )
 
     __table_args__ = (
         # One public listing per category/subcategory per designer …
-        sa.Index("uq_listings_designer_subcategory_public", "designer_id", "category", "subcategory", unique=True,
-                 sqlite_where=sa.text("private_client_id IS NULL"),
-                 postgresql_where=sa.text("private_client_id IS NULL")),
+        sa.Index(
+            "uq_listings_designer_subcategory_public",
+            "designer_id",
+            "category",
+            "subcategory",
+            unique=True,
+            sqlite_where=sa.text("private_client_id IS NULL"),
+            postgresql_where=sa.text("private_client_id IS NULL"),
+        ),
         # … and one private listing per category/subcategory per designer and client.
-        sa.UniqueConstraint("designer_id", "category", "subcategory", "private_client_id",
-                            name="uq_listings_designer_subcategory_client"),
+        sa.UniqueConstraint(
+            "designer_id",
+            "category",
+            "subcategory",
+            "private_client_id",
+            name="uq_listings_designer_subcategory_client",
+        ),
         sa.CheckConstraint("revisions_included >= 0", name="revisions_not_negative"),
         sa.CheckConstraint("turnaround_days >= 1", name="turnaround_positive"),
         sa.CheckConstraint("min_quantity >= 1", name="min_quantity_positive"),
@@ -106,8 +119,9 @@ class Favourite(db.Model):
     __tablename__ = "favourites"
 
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
-    listing_id: Mapped[int] = mapped_column(sa.ForeignKey("listings.id", ondelete="CASCADE"), primary_key=True,
-                                            index=True)
+    listing_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("listings.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
@@ -120,7 +134,7 @@ class CatalogueEntry(db.Model):
     designer_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(sa.String(120))
     description: Mapped[str] = mapped_column(sa.Text)
-    skills: Mapped[str] = mapped_column(sa.Text, default="")          # the designer's approved skills
+    skills: Mapped[str] = mapped_column(sa.Text, default="")  # the designer's approved skills
     software_names: Mapped[str] = mapped_column(sa.Text, default="")  # for full-text search
     software_codes: Mapped[str] = mapped_column(sa.String(400), default="")  # "|exocad|3shape|" for filters
     designer_names: Mapped[str] = mapped_column(sa.Text, default="")  # for full-text search: who offers it
@@ -139,11 +153,15 @@ class CatalogueEntry(db.Model):
     __table_args__ = (
         sa.CheckConstraint("from_price_cents >= 0", name="from_price_not_negative"),
         # PostgreSQL full-text search: the same expression as listings.search.document().
-        sa.Index("ix_catalogue_entries_document",
-                 sa.text("to_tsvector('simple', coalesce(title, '') || ' ' || coalesce(description, '') || ' ' "
-                         "|| coalesce(skills, '') || ' ' || coalesce(software_names, '') || ' ' || "
-                         "coalesce(designer_names, '') || ' ' || coalesce(category_words, ''))"),
-                 postgresql_using="gin").ddl_if(dialect="postgresql"),
+        sa.Index(
+            "ix_catalogue_entries_document",
+            sa.text(
+                "to_tsvector('simple', coalesce(title, '') || ' ' || coalesce(description, '') || ' ' "
+                "|| coalesce(skills, '') || ' ' || coalesce(software_names, '') || ' ' || "
+                "coalesce(designer_names, '') || ' ' || coalesce(category_words, ''))"
+            ),
+            postgresql_using="gin",
+        ).ddl_if(dialect="postgresql"),
     )
 
 
@@ -166,5 +184,6 @@ _SQLITE_FTS = [
 ]
 for _statement in _SQLITE_FTS:
     sa.event.listen(CatalogueEntry.__table__, "after_create", sa.DDL(_statement).execute_if(dialect="sqlite"))
-sa.event.listen(CatalogueEntry.__table__, "before_drop",
-                sa.DDL("DROP TABLE IF EXISTS catalogue_fts").execute_if(dialect="sqlite"))
+sa.event.listen(
+    CatalogueEntry.__table__, "before_drop", sa.DDL("DROP TABLE IF EXISTS catalogue_fts").execute_if(dialect="sqlite")
+)

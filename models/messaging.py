@@ -4,6 +4,7 @@ A conversation has participants; each participant row remembers the last message
 so unread counts are a count of newer messages from others. Notifications are the in-app
 record of an event and the source of its e-mail and push deliveries.
 """
+
 from __future__ import annotations
 
 import enum
@@ -19,18 +20,18 @@ from models.types import UTCDateTime, enum_column, utcnow
 
 class ConversationKind(enum.Enum):
     general = "general"  # two users talking outside any case (started from a profile or a listing)
-    case = "case"        # the one written thread of a case: the record the resolution centre reads
+    case = "case"  # the one written thread of a case: the record the resolution centre reads
 
 
 class MessageKind(enum.Enum):
-    text = "text"              # written by the sender
+    text = "text"  # written by the sender
     auto_reply = "auto_reply"  # the unavailable designer's automatic reply, rendered in the reader's language
 
 
 class NotificationChannel(enum.Enum):
     in_app = "in_app"  # the bell and the notifications list
-    email = "email"    # a mail, message bursts grouped into one
-    push = "push"      # Web Push to each subscribed device
+    email = "email"  # a mail, message bursts grouped into one
+    push = "push"  # Web Push to each subscribed device
 
 
 class Conversation(db.Model):
@@ -49,11 +50,10 @@ class Conversation(db.Model):
     last_message_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
 
     participants: Mapped[list["Participant"]] = relationship(
-        back_populates="conversation", cascade="all, delete-orphan", lazy="selectin")
-
-    __table_args__ = (
-        sa.CheckConstraint("(kind = 'case') = (case_id IS NOT NULL)", name="case_thread_has_case"),
+        back_populates="conversation", cascade="all, delete-orphan", lazy="selectin"
     )
+
+    __table_args__ = (sa.CheckConstraint("(kind = 'case') = (case_id IS NOT NULL)", name="case_thread_has_case"),)
 
     def participant(self, user_id: int) -> "Participant | None":
         return next((p for p in self.participants if p.user_id == user_id), None)
@@ -92,7 +92,8 @@ class Message(db.Model):
     conversation: Mapped[Conversation] = relationship()
     sender: Mapped[User] = relationship(lazy="joined")
     attachments: Mapped[list["MessageAttachment"]] = relationship(
-        back_populates="message", cascade="all, delete-orphan", lazy="selectin")
+        back_populates="message", cascade="all, delete-orphan", lazy="selectin"
+    )
 
 
 class MessageAttachment(db.Model):
@@ -114,8 +115,10 @@ class Block(db.Model):
     """`blocker` no longer hears from `blocked`: no new conversation, no message in a general one."""
 
     __tablename__ = "user_blocks"
-    __table_args__ = (sa.UniqueConstraint("blocker_id", "blocked_id"),
-                      sa.CheckConstraint("blocker_id <> blocked_id", name="not_self"))
+    __table_args__ = (
+        sa.UniqueConstraint("blocker_id", "blocked_id"),
+        sa.CheckConstraint("blocker_id <> blocked_id", name="not_self"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     blocker_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)

@@ -1,4 +1,5 @@
 """Moderation records. The audit log is append-only: rows are written by domain functions only."""
+
 from __future__ import annotations
 
 import enum
@@ -34,19 +35,19 @@ class AuditEntry(db.Model):
 
 
 class ViolationSource(enum.Enum):
-    message = "message"                    # a message in a conversation or case thread
-    profile = "profile"                    # designer profile text
-    listing = "listing"                    # listing text
-    review = "review"                      # a review after completion
+    message = "message"  # a message in a conversation or case thread
+    profile = "profile"  # designer profile text
+    listing = "listing"  # listing text
+    review = "review"  # a review after completion
     case_instructions = "case_instructions"  # the prescription and instructions of a case
-    report = "report"                      # a user reported another user or message
-    file = "file"                          # text inside an uploaded file (mesh header, EXIF, PDF...)
+    report = "report"  # a user reported another user or message
+    file = "file"  # text inside an uploaded file (mesh header, EXIF, PDF...)
 
 
 class ViolationStatus(enum.Enum):
-    open = "open"            # waiting for a moderator
+    open = "open"  # waiting for a moderator
     dismissed = "dismissed"  # not a violation (false positive, unfounded report)
-    warned = "warned"        # a strike: the user was warned
+    warned = "warned"  # a strike: the user was warned
     suspended = "suspended"  # a strike that led to suspension
 
 
@@ -65,7 +66,8 @@ class Violation(db.Model):
     report_reason: Mapped[str | None] = mapped_column(sa.String(64))
     report_note: Mapped[str | None] = mapped_column(sa.Text)
     status: Mapped[ViolationStatus] = mapped_column(
-        enum_column(ViolationStatus, "violation_status"), default=ViolationStatus.open, index=True)
+        enum_column(ViolationStatus, "violation_status"), default=ViolationStatus.open, index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -131,8 +133,8 @@ class CannedResponse(db.Model):
     __tablename__ = "canned_responses"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    queue: Mapped[str] = mapped_column(sa.String(32))      # moderation.macros.QUEUES
-    language: Mapped[str] = mapped_column(sa.String(8))    # "en", "fr"
+    queue: Mapped[str] = mapped_column(sa.String(32))  # moderation.macros.QUEUES
+    language: Mapped[str] = mapped_column(sa.String(8))  # "en", "fr"
     title: Mapped[str] = mapped_column(sa.String(120))
     body: Mapped[str] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -143,8 +145,8 @@ class CannedResponse(db.Model):
 
 
 class AppealStatus(enum.Enum):
-    open = "open"              # waiting for a moderator other than the original decider
-    upheld = "upheld"          # the suspension or termination stands
+    open = "open"  # waiting for a moderator other than the original decider
+    upheld = "upheld"  # the suspension or termination stands
     reinstated = "reinstated"  # the account is active again
 
 
@@ -160,7 +162,8 @@ class Appeal(db.Model):
     original_decider_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     text: Mapped[str] = mapped_column(sa.Text)
     status: Mapped[AppealStatus] = mapped_column(
-        enum_column(AppealStatus, "appeal_status"), default=AppealStatus.open, index=True)
+        enum_column(AppealStatus, "appeal_status"), default=AppealStatus.open, index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -6,6 +6,7 @@ change. The client accepts an open offer once that version is approved; acceptin
 order page prefilled. An open offer may be withdrawn by its designer, replaced by a newer
 offer for the same service, or expire (the minute sweep).
 """
+
 from __future__ import annotations
 
 import enum
@@ -21,11 +22,11 @@ from models.types import UTCDateTime, enum_column, utcnow
 
 
 class OfferState(enum.Enum):
-    open = "open"            # sent; the client may accept it once its private listing is approved
-    accepted = "accepted"    # the client accepted: the order page opened with these terms
+    open = "open"  # sent; the client may accept it once its private listing is approved
+    accepted = "accepted"  # the client accepted: the order page opened with these terms
     withdrawn = "withdrawn"  # the designer took it back; its private listing is paused
-    expired = "expired"      # not accepted before `expires_at`; its private listing is paused
-    replaced = "replaced"    # a newer offer for the same service and client took its place
+    expired = "expired"  # not accepted before `expires_at`; its private listing is paused
+    replaced = "replaced"  # a newer offer for the same service and client took its place
 
 
 class OfferPricing(enum.Enum):
@@ -54,8 +55,9 @@ class CustomOffer(db.Model):
     turnaround_days: Mapped[int] = mapped_column()
     revisions_included: Mapped[int] = mapped_column()
     note: Mapped[str] = mapped_column(sa.Text, default="")
-    state: Mapped[OfferState] = mapped_column(enum_column(OfferState, "offer_state"), default=OfferState.open,
-                                              index=True)
+    state: Mapped[OfferState] = mapped_column(
+        enum_column(OfferState, "offer_state"), default=OfferState.open, index=True
+    )
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -2,6 +2,7 @@
 
 The money itself (journals, entries, payments) lives in models/ledger.py.
 """
+
 from __future__ import annotations
 
 import enum
@@ -21,17 +22,17 @@ if TYPE_CHECKING:  # models.cases imports this module's neighbours; the relation
 
 
 class PayoutProvider(enum.Enum):
-    stripe = "stripe"    # a Stripe Connect Express account (acct_…)
+    stripe = "stripe"  # a Stripe Connect Express account (acct_…)
     sandbox = "sandbox"  # the offline gateway's stand-in account (acct_sandbox_<user id>)
 
 
 class BusinessType(enum.Enum):
     individual = "individual"  # a freelance designer paid in their own name
-    company = "company"        # a design studio or lab paid as a company
+    company = "company"  # a design studio or lab paid as a company
 
 
 class IbanProvider(enum.Enum):
-    wise = "wise"          # a Wise euro account: the IBAN's country is where it is registered
+    wise = "wise"  # a Wise euro account: the IBAN's country is where it is registered
     payoneer = "payoneer"  # a Payoneer euro receiving account, same rule
 
 
@@ -86,7 +87,7 @@ class WebhookEvent(db.Model):
 
 
 class InvoiceKind(enum.Enum):
-    service = "service"        # the designer invoices the client for the design work
+    service = "service"  # the designer invoices the client for the design work
     commission = "commission"  # the platform invoices the designer for its fee
 
 
@@ -140,11 +141,10 @@ class Invoice(db.Model):
     display_number: Mapped[str] = mapped_column(sa.String(40))
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id", ondelete="RESTRICT"), index=True)
     issuer_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
-    recipient_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"),
-                                                          index=True)
-    issuer: Mapped[dict] = mapped_column(sa.JSON)      # name, country, tax_id as printed
-    recipient: Mapped[dict] = mapped_column(sa.JSON)   # name, country, tax_id, case reference
-    lines: Mapped[list] = mapped_column(sa.JSON)       # [{description, quantity, unit_cents, amount_cents}]
+    recipient_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    issuer: Mapped[dict] = mapped_column(sa.JSON)  # name, country, tax_id as printed
+    recipient: Mapped[dict] = mapped_column(sa.JSON)  # name, country, tax_id, case reference
+    lines: Mapped[list] = mapped_column(sa.JSON)  # [{description, quantity, unit_cents, amount_cents}]
     subtotal_cents: Mapped[int] = mapped_column()
     total_cents: Mapped[int] = mapped_column()
     currency: Mapped[str] = mapped_column(sa.String(3))
@@ -154,7 +154,7 @@ class Invoice(db.Model):
     corrects_id: Mapped[int | None] = mapped_column(sa.ForeignKey("invoices.id", ondelete="RESTRICT"), index=True)
     vat_rule: Mapped[str] = mapped_column(sa.String(20), default="none")  # payments.vat.RULES
     vat_rate_bp: Mapped[int] = mapped_column(default=0)  # basis points: 2000 = 20 %
-    vat_cents: Mapped[int] = mapped_column(default=0)    # included in total_cents
+    vat_cents: Mapped[int] = mapped_column(default=0)  # included in total_cents
     pdf: Mapped[bytes] = mapped_column(sa.LargeBinary, deferred=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -169,22 +169,43 @@ class Invoice(db.Model):
 # An issued invoice is immutable in the database itself: an UPDATE of what it says, or a DELETE, is
 # refused whatever the application does. Only the two user columns may change, when an account is
 # deleted (ON DELETE SET NULL). The migration 20261207_billing installs the same statements.
-INVOICE_FROZEN_COLUMNS = ("kind", "issuer_key", "number", "display_number", "case_id", "issuer", "recipient",
-                          "lines", "subtotal_cents", "vat_cents", "total_cents", "vat_rule", "vat_rate_bp",
-                          "currency", "source_key", "corrects_id", "pdf", "created_at")
+INVOICE_FROZEN_COLUMNS = (
+    "kind",
+    "issuer_key",
+    "number",
+    "display_number",
+    "case_id",
+    "issuer",
+    "recipient",
+    "lines",
+    "subtotal_cents",
+    "vat_cents",
+    "total_cents",
+    "vat_rule",
+    "vat_rate_bp",
+    "currency",
+    "source_key",
+    "corrects_id",
+    "pdf",
+    "created_at",
+)
 
 
 def invoice_guard_statements(dialect: str) -> list[str]:
     """The statements that make issued invoices refuse changes and deletion on this database."""
     columns = ", ".join(INVOICE_FROZEN_COLUMNS)
     if dialect == "postgresql":
-        return [POSTGRESQL_APPEND_ONLY_FUNCTION,
-                f"CREATE TRIGGER invoices_append_only BEFORE UPDATE OF {columns} OR DELETE ON invoices "
-                "FOR EACH ROW EXECUTE FUNCTION money_records_append_only()"]
-    return [f"CREATE TRIGGER invoices_append_only_update BEFORE UPDATE OF {columns} ON invoices "
-            "BEGIN SELECT RAISE(ABORT, 'invoices is append-only'); END",
-            "CREATE TRIGGER invoices_append_only_delete BEFORE DELETE ON invoices "
-            "BEGIN SELECT RAISE(ABORT, 'invoices is append-only'); END"]
+        return [
+            POSTGRESQL_APPEND_ONLY_FUNCTION,
+            f"CREATE TRIGGER invoices_append_only BEFORE UPDATE OF {columns} OR DELETE ON invoices "
+            "FOR EACH ROW EXECUTE FUNCTION money_records_append_only()",
+        ]
+    return [
+        f"CREATE TRIGGER invoices_append_only_update BEFORE UPDATE OF {columns} ON invoices "
+        "BEGIN SELECT RAISE(ABORT, 'invoices is append-only'); END",
+        "CREATE TRIGGER invoices_append_only_delete BEFORE DELETE ON invoices "
+        "BEGIN SELECT RAISE(ABORT, 'invoices is append-only'); END",
+    ]
 
 
 for _dialect in ("postgresql", "sqlite"):

@@ -4,6 +4,7 @@ A profile has a working copy (the columns the designer edits) and, once a modera
 approved it, an approved snapshot: what clients see. Editing an approved profile never
 hides it; the edit waits for review while the approved version stays public.
 """
+
 from __future__ import annotations
 
 import enum
@@ -20,17 +21,17 @@ from models.types import UTCDateTime, enum_column, utcnow
 class ReviewState(enum.Enum):
     """Where the working copy of a profile or listing stands with the moderators."""
 
-    draft = "draft"        # being written, or edited since the last decision; not sent for review
-    pending = "pending"    # sent for review; a moderator approves or rejects it
+    draft = "draft"  # being written, or edited since the last decision; not sent for review
+    pending = "pending"  # sent for review; a moderator approves or rejects it
     approved = "approved"  # this exact version was approved and is the public one
     rejected = "rejected"  # refused with reasons and a note; the owner fixes it and resubmits
 
 
 class ImagePurpose(enum.Enum):
-    photo = "photo"          # the designer's professional photo
-    banner = "banner"        # the wide picture at the top of the public profile
+    photo = "photo"  # the designer's professional photo
+    banner = "banner"  # the wide picture at the top of the public profile
     portfolio = "portfolio"  # a picture of the designer's work on the profile
-    listing = "listing"      # a CAD design picture of one listing
+    listing = "listing"  # a CAD design picture of one listing
 
 
 class DesignerProfile(db.Model):

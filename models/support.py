@@ -1,5 +1,6 @@
 """The support desk: tickets filed by users (or by signed-out visitors with a confirmed address),
 the conversation on each, and the files users attach to it."""
+
 from __future__ import annotations
 
 import enum
@@ -14,19 +15,19 @@ from models.types import UTCDateTime, enum_column, utcnow
 
 
 class TicketTopic(enum.Enum):
-    payments = "payments"          # payments and payouts
+    payments = "payments"  # payments and payouts
     verification = "verification"  # identity verification
-    account = "account"            # account, log-in and suspension
-    case = "case"                  # a case
-    bug = "bug"                    # something does not work
+    account = "account"  # account, log-in and suspension
+    case = "case"  # a case
+    bug = "bug"  # something does not work
     other = "other"
 
 
 class TicketStatus(enum.Enum):
     unconfirmed = "unconfirmed"  # filed signed out: waits for its address to be confirmed by the mailed link
-    open = "open"                # waits for support staff
-    waiting = "waiting"          # staff answered: waits on the user
-    solved = "solved"            # closed by staff; a reply from the user opens it again
+    open = "open"  # waits for support staff
+    waiting = "waiting"  # staff answered: waits on the user
+    solved = "solved"  # closed by staff; a reply from the user opens it again
 
 
 class SupportTicket(db.Model):
@@ -43,8 +44,9 @@ class SupportTicket(db.Model):
     subject: Mapped[str] = mapped_column(sa.String(120))
     case_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cases.id", ondelete="SET NULL"))
     payout_journal_id: Mapped[int | None] = mapped_column(sa.ForeignKey("ledger_journals.id", ondelete="SET NULL"))
-    status: Mapped[TicketStatus] = mapped_column(enum_column(TicketStatus, "ticket_status"),
-                                                 default=TicketStatus.open, index=True)
+    status: Mapped[TicketStatus] = mapped_column(
+        enum_column(TicketStatus, "ticket_status"), default=TicketStatus.open, index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # When it last started waiting for staff (filed, confirmed, or re-opened by a reply): its due time counts
     # from here.
@@ -55,8 +57,9 @@ class SupportTicket(db.Model):
     case = relationship("Case")
     payout_journal = relationship("Journal")
     # A ticket's page shows every message with its author and files: loaded in a fixed number of queries.
-    messages: Mapped[list["TicketMessage"]] = relationship(back_populates="ticket", order_by="TicketMessage.id",
-                                                           cascade="all, delete-orphan")
+    messages: Mapped[list["TicketMessage"]] = relationship(
+        back_populates="ticket", order_by="TicketMessage.id", cascade="all, delete-orphan"
+    )
 
     @property
     def requester_name(self) -> str:
@@ -76,8 +79,9 @@ class TicketMessage(db.Model):
 
     ticket: Mapped[SupportTicket] = relationship(back_populates="messages")
     author: Mapped[User | None] = relationship(lazy="selectin")
-    attachments: Mapped[list["TicketAttachment"]] = relationship(back_populates="message", lazy="selectin",
-                                                                 cascade="all, delete-orphan")
+    attachments: Mapped[list["TicketAttachment"]] = relationship(
+        back_populates="message", lazy="selectin", cascade="all, delete-orphan"
+    )
 
 
 class TicketAttachment(db.Model):

@@ -3,6 +3,7 @@
 /healthz reads it, so a deployment whose sweeps stopped (lost Redis, a killed worker) says
 so instead of silently no longer expiring requests and completing cases.
 """
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -4,6 +4,7 @@ One organisation per user (unique membership per user). An invitation is address
 e-mail address; its link is a signed token made when the mail is rendered, so no secret is
 stored: revoking or accepting the invitation (its state) is what kills the link.
 """
+
 from __future__ import annotations
 
 import enum
@@ -18,7 +19,7 @@ from models.types import UTCDateTime, enum_column, utcnow
 
 
 class TeamRole(enum.Enum):
-    owner = "owner"    # invites, removes members, renames; at least one per organisation
+    owner = "owner"  # invites, removes members, renames; at least one per organisation
     member = "member"  # reads the organisation's cases
 
 
@@ -29,8 +30,7 @@ class Organisation(db.Model):
     name: Mapped[str] = mapped_column(sa.String(120))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
-    memberships: Mapped[list["Membership"]] = relationship(back_populates="organisation",
-                                                           order_by="Membership.id")
+    memberships: Mapped[list["Membership"]] = relationship(back_populates="organisation", order_by="Membership.id")
 
 
 class Membership(db.Model):

@@ -1,4 +1,5 @@
 """Trust & Safety records of an account: where it signs in from, and what staff noted about it."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,4 +1,5 @@
 """Column types shared by every aggregate: enums with CHECK constraints, UTC timestamps."""
+
 from __future__ import annotations
 
 import enum

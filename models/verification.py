@@ -4,6 +4,7 @@ The documents are encrypted stored files (models.files.StoredFile, kind identity
 and live only until the decision: then the bytes and their keys are destroyed, and what
 remains is the decision, the verifier, the time, the document types and their SHA-256.
 """
+
 from __future__ import annotations
 
 import enum
@@ -20,16 +21,16 @@ from models.types import UTCDateTime, enum_column, utcnow
 
 class VerificationStatus(enum.Enum):
     submitted = "submitted"  # documents uploaded, waiting for a verifier
-    approved = "approved"    # identity confirmed: the Verified badge; documents deleted
-    rejected = "rejected"    # refused with a reason; documents deleted; the designer may submit again
+    approved = "approved"  # identity confirmed: the Verified badge; documents deleted
+    rejected = "rejected"  # refused with a reason; documents deleted; the designer may submit again
     abandoned = "abandoned"  # never completed or withdrawn; documents deleted by the sweep
 
 
 class DocumentType(enum.Enum):
-    id_front = "id_front"              # national identity card, front
-    id_back = "id_back"                # national identity card, back
-    passport = "passport"              # passport photo page
-    company_proof = "company_proof"    # proof of company ownership (registry extract)
+    id_front = "id_front"  # national identity card, front
+    id_back = "id_back"  # national identity card, back
+    passport = "passport"  # passport photo page
+    company_proof = "company_proof"  # proof of company ownership (registry extract)
 
 
 class VerificationSubmission(db.Model):
@@ -41,7 +42,8 @@ class VerificationSubmission(db.Model):
     # Whether the designer acts as a company (then a proof of ownership is required).
     as_company: Mapped[bool] = mapped_column(default=False)
     status: Mapped[VerificationStatus] = mapped_column(
-        enum_column(VerificationStatus, "verification_status"), default=VerificationStatus.submitted, index=True)
+        enum_column(VerificationStatus, "verification_status"), default=VerificationStatus.submitted, index=True
+    )
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     verifier_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -52,7 +54,8 @@ class VerificationSubmission(db.Model):
     designer: Mapped[User] = relationship(foreign_keys=[designer_id])
     verifier: Mapped[User | None] = relationship(foreign_keys=[verifier_id])
     documents: Mapped[list["VerificationDocument"]] = relationship(
-        back_populates="submission", cascade="all, delete-orphan", order_by="VerificationDocument.id")
+        back_populates="submission", cascade="all, delete-orphan", order_by="VerificationDocument.id"
+    )
 
     # The verification queue: one status, due first.
     __table_args__ = (sa.Index("ix_verification_submissions_queue", "status", "submitted_at", "id"),)
@@ -69,7 +72,8 @@ class VerificationDocument(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     submission_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("verification_submissions.id", ondelete="CASCADE"), index=True)
+        sa.ForeignKey("verification_submissions.id", ondelete="CASCADE"), index=True
+    )
     type: Mapped[DocumentType] = mapped_column(enum_column(DocumentType, "verification_document_type"))
     sha256: Mapped[str] = mapped_column(sa.String(64))
     stored_file_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stored_files.id", ondelete="SET NULL"))

@@ -3,6 +3,7 @@ a warning without a particular violation, logging the account out everywhere, an
 
 Each one checks the actor's staff power, writes the audit log, and flushes; the caller commits.
 """
+
 from __future__ import annotations
 
 from flask import url_for
@@ -32,7 +33,13 @@ def warn_account(user: User, *, actor: User, note: str) -> None:
     if not note:
         raise DomainError(_l("Write the warning the user will read."), field="note")
     record_action("account.warned", user, actor=actor, reason=note)
-    notify(user, "warning", title=_l("Warning from Occlusa moderation"), body=note, url=url_for("help.article", slug="rule-violations"))
+    notify(
+        user,
+        "warning",
+        title=_l("Warning from Occlusa moderation"),
+        body=note,
+        url=url_for("help.article", slug="rule-violations"),
+    )
 
 
 def force_logout(user: User, *, actor: User, reason: str) -> None:

@@ -9,6 +9,7 @@ decides it:
 
 The outcome is mailed to the account holder in their language and written in the audit log.
 """
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -33,9 +34,14 @@ MAX_TEXT = 4000
 
 def decision_against(user: User) -> AuditEntry | None:
     """The audit entry of the suspension or termination in force on the account."""
-    return db.session.scalar(sa.select(AuditEntry).where(
-        AuditEntry.object_type == "User", AuditEntry.object_id == str(user.id), AuditEntry.action.in_(APPEALABLE))
-        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(1))
+    return db.session.scalar(
+        sa.select(AuditEntry)
+        .where(
+            AuditEntry.object_type == "User", AuditEntry.object_id == str(user.id), AuditEntry.action.in_(APPEALABLE)
+        )
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        .limit(1)
+    )
 
 
 def file_appeal(*, email: str, password: str, text: str) -> Appeal:
@@ -68,8 +74,12 @@ def file_appeal(*, email: str, password: str, text: str) -> Appeal:
     appeal = Appeal(user_id=user.id, decision_entry_id=entry.id, original_decider_id=entry.actor_id, text=text)
     db.session.add(appeal)
     db.session.flush()
-    record_action("appeal.filed", appeal, actor=user, after={"user_id": user.id, "decision": entry.action,
-                                                              "decision_entry_id": entry.id})
+    record_action(
+        "appeal.filed",
+        appeal,
+        actor=user,
+        after={"user_id": user.id, "decision": entry.action, "decision_entry_id": entry.id},
+    )
     return appeal
 
 
@@ -102,8 +112,14 @@ def decide_appeal(appeal: Appeal, *, actor: User, reinstate: bool, note: str) ->
     appeal.decided_at = utcnow()
     appeal.decision_note = note
     db.session.flush()
-    record_action(f"appeal.{appeal.status.value}", appeal, actor=actor, before={"status": "open"},
-                  after={"status": appeal.status.value, "user_id": appeal.user_id}, reason=note)
+    record_action(
+        f"appeal.{appeal.status.value}",
+        appeal,
+        actor=actor,
+        before={"status": "open"},
+        after={"status": appeal.status.value, "user_id": appeal.user_id},
+        reason=note,
+    )
     user = appeal.user
     send_mail(user.email, "appeal_decided", locale=user.locale, user=user, outcome=appeal.status.value, note=note)
     return appeal

@@ -1,4 +1,5 @@
 """The audit log: every staff action and every automatic decision, written by the domain function."""
+
 from __future__ import annotations
 
 import logging
@@ -11,8 +12,15 @@ from models.moderation import AuditEntry
 log = logging.getLogger("audit")
 
 
-def record_action(action: str, obj: Any, *, actor: User | None, before: dict | None = None,
-                  after: dict | None = None, reason: str | None = None) -> AuditEntry:
+def record_action(
+    action: str,
+    obj: Any,
+    *,
+    actor: User | None,
+    before: dict | None = None,
+    after: dict | None = None,
+    reason: str | None = None,
+) -> AuditEntry:
     """Append one audit row (actor None = the platform itself) in the current unit of work."""
     # Views pass Flask-Login's current_user, a proxy: the row names the object behind it.
     obj = obj._get_current_object() if hasattr(obj, "_get_current_object") else obj

@@ -5,6 +5,7 @@ This is the one mapping: the audit page, its CSV export and the dashboard's late
 filter through `visible_to`. A prefix not listed here is the staff area (admins only), so a new
 kind of entry is never shown to a role nobody decided should see it.
 """
+
 from __future__ import annotations
 
 import sqlalchemy as sa

@@ -5,6 +5,7 @@ anyone may take the item over, so an item is never stuck behind someone who went
 An item is claimed only when its reviewer says so ("Take this item"), or by a lead (a staff
 member with the admin role) who assigns it, hands it to someone else or takes it over.
 """
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -33,28 +34,37 @@ def lapse_time():
 
 
 def active_claim(object_type: str, object_id: int) -> ReviewClaim | None:
-    claim = db.session.scalar(sa.select(ReviewClaim).where(
-        ReviewClaim.object_type == object_type, ReviewClaim.object_id == object_id))
+    claim = db.session.scalar(
+        sa.select(ReviewClaim).where(ReviewClaim.object_type == object_type, ReviewClaim.object_id == object_id)
+    )
     return claim if claim is not None and claim.claimed_at > lapse_time() else None
 
 
 def active_claims(object_type: str, object_ids: list[int]) -> dict[int, ReviewClaim]:
     if not object_ids:
         return {}
-    rows = db.session.scalars(sa.select(ReviewClaim).where(
-        ReviewClaim.object_type == object_type, ReviewClaim.object_id.in_(object_ids),
-        ReviewClaim.claimed_at > lapse_time())).all()
+    rows = db.session.scalars(
+        sa.select(ReviewClaim).where(
+            ReviewClaim.object_type == object_type,
+            ReviewClaim.object_id.in_(object_ids),
+            ReviewClaim.claimed_at > lapse_time(),
+        )
+    ).all()
     return {c.object_id: c for c in rows}
 
 
 def claim_item(object_type: str, object_id: int, *, actor: User) -> ReviewClaim:
     """Take an item for review (renewing one's own claim). Raises InvalidTransition if
     someone else holds a claim that has not lapsed."""
-    claim = db.session.scalar(sa.select(ReviewClaim).where(
-        ReviewClaim.object_type == object_type, ReviewClaim.object_id == object_id).with_for_update())
+    claim = db.session.scalar(
+        sa.select(ReviewClaim)
+        .where(ReviewClaim.object_type == object_type, ReviewClaim.object_id == object_id)
+        .with_for_update()
+    )
     if claim is not None and claim.moderator_id != actor.id and claim.claimed_at > lapse_time():
-        raise InvalidTransition(_l("%(name)s is reviewing this item. It frees up if they leave it.",
-                                   name=claim.moderator.display_name))
+        raise InvalidTransition(
+            _l("%(name)s is reviewing this item. It frees up if they leave it.", name=claim.moderator.display_name)
+        )
     if claim is None:
         claim = ReviewClaim(object_type=object_type, object_id=object_id, moderator_id=actor.id)
         try:
@@ -92,8 +102,11 @@ def assign_item(object_type: str, item, *, to: User, role: StaffRole, actor: Use
     permissions.require(permissions.can_lead(actor))
     if not to.is_active or not (role in to.staff_roles or StaffRole.admin in to.staff_roles):
         raise DomainError(_l("%(name)s cannot work this queue.", name=to.display_name))
-    claim = db.session.scalar(sa.select(ReviewClaim).where(
-        ReviewClaim.object_type == object_type, ReviewClaim.object_id == item.id).with_for_update())
+    claim = db.session.scalar(
+        sa.select(ReviewClaim)
+        .where(ReviewClaim.object_type == object_type, ReviewClaim.object_id == item.id)
+        .with_for_update()
+    )
     before = claim.moderator_id if claim is not None and claim.claimed_at > lapse_time() else None
     if claim is None:
         claim = ReviewClaim(object_type=object_type, object_id=item.id, moderator_id=to.id)
@@ -107,8 +120,11 @@ def assign_item(object_type: str, item, *, to: User, role: StaffRole, actor: Use
 
 def workload(object_type: str) -> list[tuple[User, int]]:
     """Items each staff member holds in one queue now (claims not lapsed), busiest first."""
-    rows = db.session.execute(sa.select(User, sa.func.count(ReviewClaim.id)).join(
-        ReviewClaim, ReviewClaim.moderator_id == User.id).where(
-        ReviewClaim.object_type == object_type, ReviewClaim.claimed_at > lapse_time())
-        .group_by(User.id).order_by(sa.func.count(ReviewClaim.id).desc(), User.id)).all()
+    rows = db.session.execute(
+        sa.select(User, sa.func.count(ReviewClaim.id))
+        .join(ReviewClaim, ReviewClaim.moderator_id == User.id)
+        .where(ReviewClaim.object_type == object_type, ReviewClaim.claimed_at > lapse_time())
+        .group_by(User.id)
+        .order_by(sa.func.count(ReviewClaim.id).desc(), User.id)
+    ).all()
     return [(user, count) for user, count in rows]

@@ -6,6 +6,7 @@ evidence requests), one for the decisions of the window grouped by action, perso
 for the hours to decision, one for reversals, one for staff names. Nothing is cached: the page
 is always current.
 """
+
 from __future__ import annotations
 
 import statistics
@@ -39,24 +40,44 @@ SUSPENDED = "violation.suspended"
 class Queue:
     key: str
     label: str
-    area: str                       # the audit area whose staff work this queue
-    outcomes: dict[str, tuple]      # decision action → (words, APPROVED / REJECTED / None)
-    rate_words: tuple = ()          # how the APPROVED and REJECTED rates read for this queue
+    area: str  # the audit area whose staff work this queue
+    outcomes: dict[str, tuple]  # decision action → (words, APPROVED / REJECTED / None)
+    rate_words: tuple = ()  # how the APPROVED and REJECTED rates read for this queue
 
 
 QUEUES = (
-    Queue("profile", _l("Profile reviews"), MODERATION, {
-        "profile.approved": (_l("approved"), APPROVED), "profile.rejected": (_l("rejected"), REJECTED)},
-        (_l("Approved"), _l("Rejected"))),
-    Queue("listing", _l("Listing reviews"), MODERATION, {
-        "listing.approved": (_l("approved"), APPROVED), "listing.rejected": (_l("rejected"), REJECTED)},
-        (_l("Approved"), _l("Rejected"))),
-    Queue("verification", _l("Identity verifications"), VERIFICATION, {
-        "verification.approved": (_l("approved"), APPROVED), "verification.rejected": (_l("rejected"), REJECTED)},
-        (_l("Approved"), _l("Rejected"))),
-    Queue("violation", _l("Violations"), MODERATION, {
-        "violation.dismissed": (_l("dismissed"), REJECTED), "violation.warned": (_l("warned"), APPROVED),
-        SUSPENDED: (_l("suspended"), APPROVED)}, (_l("Upheld (warning or suspension)"), _l("Dismissed"))),
+    Queue(
+        "profile",
+        _l("Profile reviews"),
+        MODERATION,
+        {"profile.approved": (_l("approved"), APPROVED), "profile.rejected": (_l("rejected"), REJECTED)},
+        (_l("Approved"), _l("Rejected")),
+    ),
+    Queue(
+        "listing",
+        _l("Listing reviews"),
+        MODERATION,
+        {"listing.approved": (_l("approved"), APPROVED), "listing.rejected": (_l("rejected"), REJECTED)},
+        (_l("Approved"), _l("Rejected")),
+    ),
+    Queue(
+        "verification",
+        _l("Identity verifications"),
+        VERIFICATION,
+        {"verification.approved": (_l("approved"), APPROVED), "verification.rejected": (_l("rejected"), REJECTED)},
+        (_l("Approved"), _l("Rejected")),
+    ),
+    Queue(
+        "violation",
+        _l("Violations"),
+        MODERATION,
+        {
+            "violation.dismissed": (_l("dismissed"), REJECTED),
+            "violation.warned": (_l("warned"), APPROVED),
+            SUSPENDED: (_l("suspended"), APPROVED),
+        },
+        (_l("Upheld (warning or suspension)"), _l("Dismissed")),
+    ),
     Queue("dispute", _l("Disputes"), RESOLUTION, {"dispute.ruled": (_l("ruled"), None)}),
 )
 QUEUE_OF_ACTION = {action: queue.key for queue in QUEUES for action in queue.outcomes}
@@ -70,10 +91,10 @@ class QueueFigures:
     past_due: int = 0
     decisions: int = 0
     median_hours: float | None = None
-    outcomes: dict[str, int] = field(default_factory=dict)          # action → decisions
+    outcomes: dict[str, int] = field(default_factory=dict)  # action → decisions
     per_staff: dict[int | None, list[int]] = field(default_factory=dict)  # actor → [decisions, days worked]
-    per_day: dict[str, dict[str, int]] = field(default_factory=dict)      # "YYYY-MM-DD" → action → decisions
-    reversals: int | None = None    # None: this queue's decisions have no appeal
+    per_day: dict[str, dict[str, int]] = field(default_factory=dict)  # "YYYY-MM-DD" → action → decisions
+    reversals: int | None = None  # None: this queue's decisions have no appeal
 
     def rate(self, kind: str) -> float | None:
         """Share of decisions counting as APPROVED or REJECTED; None without decisions or such outcomes."""
@@ -125,7 +146,11 @@ def figures(queue_keys: list[str], *, now: datetime | None = None, people: set[i
     if "violation" in result:
         result["violation"].reversals = _reversals(since)
     actors |= set(people)
-    names = dict(db.session.execute(sa.select(User.id, User.display_name).where(User.id.in_(actors))).all()) if actors else {}
+    names = (
+        dict(db.session.execute(sa.select(User.id, User.display_name).where(User.id.in_(actors))).all())
+        if actors
+        else {}
+    )
     return Figures(since, days, list(result.values()), names)
 
 
@@ -134,17 +159,23 @@ def _backlogs(result: dict[str, QueueFigures], now: datetime) -> None:
     waiting = {
         "profile": (DesignerProfile.submitted_at, DesignerProfile.state == ReviewState.pending),
         "listing": (Listing.submitted_at, Listing.state == ReviewState.pending),
-        "verification": (VerificationSubmission.submitted_at,
-                         VerificationSubmission.status == VerificationStatus.submitted),
+        "verification": (
+            VerificationSubmission.submitted_at,
+            VerificationSubmission.status == VerificationStatus.submitted,
+        ),
         "violation": (Violation.created_at, Violation.status == ViolationStatus.open),
     }
     parts = []
     for key, (entered, condition) in waiting.items():
         if key in result:
             cutoff = now - timedelta(hours=SERVICE_LEVEL_HOURS[key])
-            parts.append(sa.select(sa.literal(key).label("queue"), sa.func.count().label("backlog"),
-                                   sa.func.coalesce(sa.func.sum(sa.case((entered < cutoff, 1), else_=0)), 0)
-                                   .label("late")).where(condition))
+            parts.append(
+                sa.select(
+                    sa.literal(key).label("queue"),
+                    sa.func.count().label("backlog"),
+                    sa.func.coalesce(sa.func.sum(sa.case((entered < cutoff, 1), else_=0)), 0).label("late"),
+                ).where(condition)
+            )
     if parts:
         for key, backlog, late in db.session.execute(sa.union_all(*parts)):
             result[key].backlog, result[key].past_due = backlog, late
@@ -160,14 +191,23 @@ def _disputes_backlog(figures: QueueFigures, now: datetime) -> None:
     may_be_late = sa.or_(
         Dispute.answer_due_at < now - timedelta(days=rules.setting("DISPUTE_RULING_DAYS")),
         Case.escrow_limit_at < now,
-        sa.and_(Case.escrow_limit_at.is_(None), Case.accepted_at < now - timedelta(days=rules.setting("ESCROW_LIMIT_DAYS"))))
+        sa.and_(
+            Case.escrow_limit_at.is_(None), Case.accepted_at < now - timedelta(days=rules.setting("ESCROW_LIMIT_DAYS"))
+        ),
+    )
     figures.backlog = db.session.scalar(sa.select(sa.func.count()).select_from(Dispute).where(active))
-    late = db.session.scalars(sa.select(Dispute).join(Case, Case.id == Dispute.case_id)
-                              .options(contains_eager(Dispute.case)).where(active, may_be_late)).all()
+    late = db.session.scalars(
+        sa.select(Dispute)
+        .join(Case, Case.id == Dispute.case_id)
+        .options(contains_eager(Dispute.case))
+        .where(active, may_be_late)
+    ).all()
     requests = defaultdict(list)
     for request in db.session.scalars(
-            sa.select(EvidenceRequest).where(EvidenceRequest.dispute_id.in_([d.id for d in late]))
-            .order_by(EvidenceRequest.asked_at, EvidenceRequest.id)):
+        sa.select(EvidenceRequest)
+        .where(EvidenceRequest.dispute_id.in_([d.id for d in late]))
+        .order_by(EvidenceRequest.asked_at, EvidenceRequest.id)
+    ):
         requests[request.dispute_id].append(request)
     figures.past_due = sum(1 for d in late if ruling_due_with(d, requests[d.id]).at < now)
 
@@ -176,11 +216,14 @@ def _decisions(result: dict[str, QueueFigures], since: datetime) -> set[int]:
     """Decisions of the window by action, person and day: outcomes, per person, per day. One query."""
     actions = [a for q in result.values() for a in q.queue.outcomes]
     # Days are UTC days: PostgreSQL would otherwise cut them in the session's zone.
-    day = sa.func.date(sa.func.timezone("UTC", AuditEntry.at) if db.engine.dialect.name == "postgresql"
-                       else AuditEntry.at)
-    rows = db.session.execute(sa.select(AuditEntry.action, AuditEntry.actor_id, day, sa.func.count())
-                              .where(AuditEntry.action.in_(actions), AuditEntry.at >= since)
-                              .group_by(AuditEntry.action, AuditEntry.actor_id, day))
+    day = sa.func.date(
+        sa.func.timezone("UTC", AuditEntry.at) if db.engine.dialect.name == "postgresql" else AuditEntry.at
+    )
+    rows = db.session.execute(
+        sa.select(AuditEntry.action, AuditEntry.actor_id, day, sa.func.count())
+        .where(AuditEntry.action.in_(actions), AuditEntry.at >= since)
+        .group_by(AuditEntry.action, AuditEntry.actor_id, day)
+    )
     actors = set()
     for action, actor, on, count in rows:
         figures = result[QUEUE_OF_ACTION[action]]
@@ -206,21 +249,32 @@ def _medians(result: dict[str, QueueFigures], since: datetime) -> None:
 
     def resubmitted(action: str):
         # Profiles and listings come back after a rejection: their latest submission before the decision.
-        return (sa.select(sa.func.max(submitted.at))
-                .where(submitted.object_type == AuditEntry.object_type, submitted.object_id == AuditEntry.object_id,
-                       submitted.action == action, submitted.at <= AuditEntry.at).scalar_subquery())
+        return (
+            sa.select(sa.func.max(submitted.at))
+            .where(
+                submitted.object_type == AuditEntry.object_type,
+                submitted.object_id == AuditEntry.object_id,
+                submitted.action == action,
+                submitted.at <= AuditEntry.at,
+            )
+            .scalar_subquery()
+        )
 
     entered = {
         "profile": resubmitted("profile.submitted"),
         "listing": resubmitted("listing.submitted"),
         "verification": sa.select(VerificationSubmission.submitted_at)
-        .where(VerificationSubmission.id == object_key).scalar_subquery(),
+        .where(VerificationSubmission.id == object_key)
+        .scalar_subquery(),
         "violation": sa.select(Violation.created_at).where(Violation.id == object_key).scalar_subquery(),
         "dispute": sa.select(Dispute.opened_at).where(Dispute.id == object_key).scalar_subquery(),
     }
-    parts = [sa.select(sa.literal(key).label("queue"), _hours_between(entered[key], AuditEntry.at).label("hours"))
-             .where(AuditEntry.action.in_(list(figures.queue.outcomes)), AuditEntry.at >= since)
-             for key, figures in result.items()]
+    parts = [
+        sa.select(sa.literal(key).label("queue"), _hours_between(entered[key], AuditEntry.at).label("hours")).where(
+            AuditEntry.action.in_(list(figures.queue.outcomes)), AuditEntry.at >= since
+        )
+        for key, figures in result.items()
+    ]
     hours = defaultdict(list)
     for key, span in db.session.execute(sa.union_all(*parts)):
         if span is not None:
@@ -239,5 +293,8 @@ def _hours_between(start, end) -> sa.ColumnElement:
 def _reversals(since: datetime) -> int:
     """Appeals decided in the window that reinstated the account (one query): the suspension or
     termination reversed by the moderator who decided the appeal."""
-    return db.session.scalar(sa.select(sa.func.count()).select_from(Appeal)
-                             .where(Appeal.status == AppealStatus.reinstated, Appeal.decided_at >= since))
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Appeal)
+        .where(Appeal.status == AppealStatus.reinstated, Appeal.decided_at >= since)
+    )

@@ -8,6 +8,7 @@ shared, readable by verifiers only). At the decision their wrapped keys are dest
 the same transaction and their bytes removed right after the commit; what stays is the
 decision, the verifier, the time, and each document's type and SHA-256.
 """
+
 from __future__ import annotations
 
 import logging
@@ -34,7 +35,8 @@ log = logging.getLogger(__name__)
 # Nationals of these countries may use a national identity card (front and back) instead of
 # a passport: the EU/EEA and Switzerland, whose ID cards are travel documents.
 ID_CARD_COUNTRIES = frozenset(
-    "AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE IS LI NO CH".split())
+    "AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE IS LI NO CH".split()
+)
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
 DOCUMENT_LABELS = {
@@ -60,9 +62,12 @@ def accepted_document_sets(nationality: str, as_company: bool) -> list[set[Docum
 
 
 def latest_submission(designer: User) -> VerificationSubmission | None:
-    return db.session.scalar(sa.select(VerificationSubmission).where(VerificationSubmission.designer_id == designer.id)
-                             .order_by(VerificationSubmission.submitted_at.desc(), VerificationSubmission.id.desc())
-                             .limit(1))
+    return db.session.scalar(
+        sa.select(VerificationSubmission)
+        .where(VerificationSubmission.designer_id == designer.id)
+        .order_by(VerificationSubmission.submitted_at.desc(), VerificationSubmission.id.desc())
+        .limit(1)
+    )
 
 
 class Upload:
@@ -78,12 +83,15 @@ def _checked(upload: Upload) -> Iterator[bytes]:
     try:
         _content, chunks = content_kinds.accept_stream(upload.chunks, upload.filename, FileKind.identity_document)
     except content_kinds.ContentRefused:
-        raise DomainError(_l("%(doc)s: send a JPEG, PNG or PDF file.", doc=DOCUMENT_LABELS[upload.type]),
-                          field=upload.type.value) from None
+        raise DomainError(
+            _l("%(doc)s: send a JPEG, PNG or PDF file.", doc=DOCUMENT_LABELS[upload.type]), field=upload.type.value
+        ) from None
     return chunks
 
 
-def submit_verification(designer: User, *, nationality: str, as_company: bool, uploads: list[Upload]) -> VerificationSubmission:
+def submit_verification(
+    designer: User, *, nationality: str, as_company: bool, uploads: list[Upload]
+) -> VerificationSubmission:
     """Store a designer's identity documents, encrypted, and put them in the verifiers' queue.
 
     Raises PermissionDenied (not a designer), InvalidTransition (a submission is waiting or the
@@ -105,21 +113,36 @@ def submit_verification(designer: User, *, nationality: str, as_company: bool, u
     if len(given) != len(uploads):
         raise DomainError(_l("Send each document once."))
     if not any(s <= given for s in accepted_document_sets(nationality, as_company)):
-        raise DomainError(_l("Some documents are missing: %(needed)s.", needed=" / ".join(
-            ", ".join(str(DOCUMENT_LABELS[t]) for t in sorted(s, key=lambda t: t.value))
-            for s in accepted_document_sets(nationality, as_company))))
+        raise DomainError(
+            _l(
+                "Some documents are missing: %(needed)s.",
+                needed=" / ".join(
+                    ", ".join(str(DOCUMENT_LABELS[t]) for t in sorted(s, key=lambda t: t.value))
+                    for s in accepted_document_sets(nationality, as_company)
+                ),
+            )
+        )
     submission = VerificationSubmission(designer_id=designer.id, nationality=nationality, as_company=as_company)
     db.session.add(submission)
     limit = int(current_app.config.get("KYC_MAX_BYTES", DEFAULT_MAX_BYTES))
     for upload in uploads:
-        stored = files.store_file(_capped(upload, _checked(upload), limit), owner=designer,
-                                  filename=upload.filename, kind=FileKind.identity_document)
-        submission.documents.append(VerificationDocument(type=upload.type, sha256=stored.sha256,
-                                                         stored_file_id=stored.id))
+        stored = files.store_file(
+            _capped(upload, _checked(upload), limit),
+            owner=designer,
+            filename=upload.filename,
+            kind=FileKind.identity_document,
+        )
+        submission.documents.append(
+            VerificationDocument(type=upload.type, sha256=stored.sha256, stored_file_id=stored.id)
+        )
     submission.document_summary = [{"type": d.type.value, "sha256": d.sha256} for d in submission.documents]
     db.session.flush()
-    record_action("verification.submitted", submission, actor=designer,
-                  after={"status": "submitted", "documents": submission.document_types})
+    record_action(
+        "verification.submitted",
+        submission,
+        actor=designer,
+        after={"status": "submitted", "documents": submission.document_types},
+    )
     return submission
 
 
@@ -128,16 +151,20 @@ def _capped(upload: Upload, chunks: Iterable[bytes], limit: int) -> Iterator[byt
     for piece in chunks:
         size += len(piece)
         if size > limit:
-            raise DomainError(_l("%(doc)s is larger than %(mb)d MB.", doc=DOCUMENT_LABELS[upload.type],
-                                 mb=limit // 1024 ** 2), field=upload.type.value)
+            raise DomainError(
+                _l("%(doc)s is larger than %(mb)d MB.", doc=DOCUMENT_LABELS[upload.type], mb=limit // 1024**2),
+                field=upload.type.value,
+            )
         yield piece
 
 
 def document_by_file(public_id: str) -> VerificationDocument | None:
     """The document whose stored file has this public id (the back office's document URL)."""
-    return db.session.scalar(sa.select(VerificationDocument).join(StoredFile, StoredFile.id ==
-                                                                  VerificationDocument.stored_file_id)
-                             .where(StoredFile.public_id == public_id))
+    return db.session.scalar(
+        sa.select(VerificationDocument)
+        .join(StoredFile, StoredFile.id == VerificationDocument.stored_file_id)
+        .where(StoredFile.public_id == public_id)
+    )
 
 
 def open_document(document: VerificationDocument, *, actor: User) -> Iterator[bytes]:
@@ -150,15 +177,22 @@ def open_document(document: VerificationDocument, *, actor: User) -> Iterator[by
     """
     permissions.require(permissions.can_verify(actor))
     submission = document.submission
-    if submission.status != VerificationStatus.submitted or document.stored_file is None \
-            or document.stored_file.is_deleted:
+    if (
+        submission.status != VerificationStatus.submitted
+        or document.stored_file is None
+        or document.stored_file.is_deleted
+    ):
         raise NotFound(_l("This document has been deleted."))
     claim = claims.active_claim("verification", submission.id)
     if claim is None or claim.moderator_id != actor.id:
         raise NotFound(_l("Open the verification first: its documents are for the verifier who holds it."))
     chunks = files.open_file(document.stored_file)
-    record_action("verification.document_opened", submission, actor=actor,
-                  after={"document": document.type.value, "sha256": document.sha256})
+    record_action(
+        "verification.document_opened",
+        submission,
+        actor=actor,
+        after={"document": document.type.value, "sha256": document.sha256},
+    )
     return chunks
 
 
@@ -167,8 +201,9 @@ def _locked_waiting(submission: VerificationSubmission) -> VerificationSubmissio
     if submission is None:
         raise NotFound(_l("This verification does not exist."))
     if submission.status != VerificationStatus.submitted:
-        raise InvalidTransition(_l("This verification was already decided (%(status)s).",
-                                   status=submission.status.value))
+        raise InvalidTransition(
+            _l("This verification was already decided (%(status)s).", status=submission.status.value)
+        )
     return submission
 
 
@@ -188,8 +223,14 @@ def _decide(submission: VerificationSubmission, status: VerificationStatus, acto
     _destroy_documents(submission, actor, f"verification {status.value}")
     db.session.flush()
     claims.release_item("verification", submission.id)
-    record_action(f"verification.{status.value}", submission, actor=actor, before={"status": "submitted"},
-                  after={"status": status.value, "documents": submission.document_summary}, reason=reason)
+    record_action(
+        f"verification.{status.value}",
+        submission,
+        actor=actor,
+        before={"status": "submitted"},
+        after={"status": status.value, "documents": submission.document_summary},
+        reason=reason,
+    )
 
 
 def _tell_designer(submission: VerificationSubmission, title, body) -> None:
@@ -211,8 +252,11 @@ def approve_verification(submission: VerificationSubmission, *, actor: User) -> 
     from profiles.operations import set_identity_verified
 
     set_identity_verified(submission.designer, True, actor=actor)
-    _tell_designer(submission, _l("Your identity is verified"),
-                   _l("Your account now shows the Verified badge. Your documents have been deleted."))
+    _tell_designer(
+        submission,
+        _l("Your identity is verified"),
+        _l("Your account now shows the Verified badge. Your documents have been deleted."),
+    )
     return submission
 
 
@@ -234,29 +278,45 @@ def reject_verification(submission: VerificationSubmission, *, actor: User, reas
     was_verified = bool((profile := profile_for(submission.designer)) and profile.identity_verified)
     set_identity_verified(submission.designer, False, actor=actor)
     if was_verified:
-        _tell_designer(submission, _l("Your identity verification was not accepted"),
-                       _l("Reason: %(reason)s. Your Verified badge is removed and your listings are offline until "
-                          "new documents are approved. Your documents have been deleted; you can send new ones.",
-                          reason=reason.strip()))
+        _tell_designer(
+            submission,
+            _l("Your identity verification was not accepted"),
+            _l(
+                "Reason: %(reason)s. Your Verified badge is removed and your listings are offline until "
+                "new documents are approved. Your documents have been deleted; you can send new ones.",
+                reason=reason.strip(),
+            ),
+        )
     else:
-        _tell_designer(submission, _l("Your identity verification was not accepted"),
-                       _l("Reason: %(reason)s. Your documents have been deleted; you can send new ones.",
-                          reason=reason.strip()))
+        _tell_designer(
+            submission,
+            _l("Your identity verification was not accepted"),
+            _l("Reason: %(reason)s. Your documents have been deleted; you can send new ones.", reason=reason.strip()),
+        )
     return submission
 
 
 def abandon_stale_submissions(now: datetime) -> int:
     """Sweep: submissions waiting longer than KYC_ABANDON_DAYS are abandoned, documents deleted."""
     cutoff = now - timedelta(days=abandon_after_days())
-    stale = db.session.scalars(sa.select(VerificationSubmission).where(
-        VerificationSubmission.status == VerificationStatus.submitted,
-        VerificationSubmission.submitted_at <= cutoff).with_for_update(skip_locked=True)).all()
+    stale = db.session.scalars(
+        sa.select(VerificationSubmission)
+        .where(
+            VerificationSubmission.status == VerificationStatus.submitted, VerificationSubmission.submitted_at <= cutoff
+        )
+        .with_for_update(skip_locked=True)
+    ).all()
     for submission in stale:
         submission.status = VerificationStatus.abandoned
         submission.decided_at = now
         _destroy_documents(submission, None, "verification abandoned")
         db.session.flush()
-        record_action("verification.abandoned", submission, actor=None, before={"status": "submitted"},
-                      after={"status": "abandoned", "documents": submission.document_summary},
-                      reason=f"waiting more than {abandon_after_days()} days")
+        record_action(
+            "verification.abandoned",
+            submission,
+            actor=None,
+            before={"status": "submitted"},
+            after={"status": "abandoned", "documents": submission.document_summary},
+            reason=f"waiting more than {abandon_after_days()} days",
+        )
     return len(stale)

@@ -8,6 +8,7 @@ access, no code), and a name a body does not know stays as written.
 Admins write and retire macros (audited as macro.*); moderators see the ones of their queue in
 the recipient's language on the decision forms, and may edit the text before sending it.
 """
+
 from __future__ import annotations
 
 import re
@@ -102,9 +103,14 @@ def check(queue: str, language: str, title: str, body: str) -> tuple[str, str]:
         raise DomainError(_l("Write the text, at most %(n)d characters.", n=BODY_MAX), field="body")
     unknown = sorted({name for name in placeholders_in(body) if name not in PLACEHOLDERS[queue]})
     if unknown:
-        raise DomainError(_l("Unknown placeholder(s) for this queue: %(unknown)s. Allowed: %(allowed)s.",
-                             unknown=", ".join("{%s}" % name for name in unknown),
-                             allowed=", ".join("{%s}" % name for name in PLACEHOLDERS[queue])), field="body")
+        raise DomainError(
+            _l(
+                "Unknown placeholder(s) for this queue: %(unknown)s. Allowed: %(allowed)s.",
+                unknown=", ".join("{%s}" % name for name in unknown),
+                allowed=", ".join("{%s}" % name for name in PLACEHOLDERS[queue]),
+            ),
+            field="body",
+        )
     return title, body
 
 
@@ -130,8 +136,7 @@ def _locked(macro_id: int) -> CannedResponse:
     return macro
 
 
-def update_macro(macro_id: int, *, actor: User, queue: str, language: str, title: str,
-                 body: str) -> CannedResponse:
+def update_macro(macro_id: int, *, actor: User, queue: str, language: str, title: str, body: str) -> CannedResponse:
     """Change a macro's queue, language or text. Raises PermissionDenied, NotFound, DomainError."""
     permissions.require(permissions.can_manage_staff(actor))
     title, body = check(queue, language, title, body)
@@ -158,8 +163,9 @@ def retire_macro(macro_id: int, *, actor: User) -> CannedResponse:
 
 def macro_list(*, queue: str | None = None, language: str | None = None, retired: bool = False):
     """A select of macros for the admin's list: active ones (or retired), by queue, language, title."""
-    query = sa.select(CannedResponse).where(CannedResponse.retired_at.isnot(None) if retired
-                                            else CannedResponse.retired_at.is_(None))
+    query = sa.select(CannedResponse).where(
+        CannedResponse.retired_at.isnot(None) if retired else CannedResponse.retired_at.is_(None)
+    )
     if queue in QUEUES:
         query = query.where(CannedResponse.queue == queue)
     if language in LANGUAGES:
@@ -200,8 +206,12 @@ def values_for(queue: str, item) -> dict[str, str]:
     """The placeholders of `queue` filled from `item`, in the recipient's language."""
     if isinstance(item, Dispute):
         case = item.case
-        return {"client_name": case.client.display_name, "designer_name": case.designer.display_name,
-                "case_reference": case.reference, "listing_title": case.listing_title}
+        return {
+            "client_name": case.client.display_name,
+            "designer_name": case.designer.display_name,
+            "case_reference": case.reference,
+            "listing_title": case.listing_title,
+        }
     recipient = recipient_of(queue, item)
     values = {"user_name": item.requester_name if isinstance(item, SupportTicket) else recipient.display_name}
     if isinstance(item, SupportTicket):
@@ -210,8 +220,11 @@ def values_for(queue: str, item) -> dict[str, str]:
         values["listing_title"] = item.title
     if isinstance(item, Violation):
         with force_locale(recipient_language(recipient)):
-            rule = (REPORT_REASONS.get(item.report_reason, REPORT_REASONS["other"])
-                    if item.source == ViolationSource.report else CONTACT_RULE)
+            rule = (
+                REPORT_REASONS.get(item.report_reason, REPORT_REASONS["other"])
+                if item.source == ViolationSource.report
+                else CONTACT_RULE
+            )
             values["rule_broken"] = str(rule)
     return {name: value for name, value in values.items() if name in PLACEHOLDERS[queue]}
 

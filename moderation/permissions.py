@@ -3,6 +3,7 @@
 Every rule that grants something because of a staff role goes through User.has_staff_power,
 which also asks for the session's second factor.
 """
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l

@@ -5,6 +5,7 @@ hash, read in its high bits): deterministic, the same in Python and in SQL, and 
 QUALITY_SAMPLE_PERCENT of every staff member's decisions. Nothing is written when a decision
 is made; the sample is a view on the audit log, and a review adds one QualityReview row.
 """
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -20,7 +21,7 @@ from moderation.audit_areas import area_of, readable_areas, visible_to
 from moderation.figures import DECISION_ACTIONS
 
 MULTIPLIER = 2654435761  # ⌊2³² / golden ratio⌋: consecutive ids spread over the whole range
-SPACE = 2 ** 32
+SPACE = 2**32
 REVIEWED = "quality.reviewed"
 
 
@@ -36,16 +37,22 @@ def is_sampled(entry_id: int, percent: int | None = None) -> bool:
 def sampled(percent: int | None = None) -> sa.ColumnElement[bool]:
     """The same test as is_sampled, as a condition on AuditEntry."""
     percent = sample_percent() if percent is None else percent
-    spread = sa.cast(AuditEntry.id, sa.BigInteger) * sa.literal(MULTIPLIER, sa.BigInteger) % sa.literal(SPACE, sa.BigInteger)
+    spread = (
+        sa.cast(AuditEntry.id, sa.BigInteger) * sa.literal(MULTIPLIER, sa.BigInteger) % sa.literal(SPACE, sa.BigInteger)
+    )
     return spread * 100 < sa.literal(percent * SPACE, sa.BigInteger)
 
 
 def _waiting_for(reviewer: User) -> sa.Select:
     """Sampled decisions of the reviewer's areas, made by someone else, not reviewed yet."""
-    return (sa.select(AuditEntry)
-            .where(AuditEntry.action.in_(DECISION_ACTIONS), sampled(), visible_to(reviewer),
-                   AuditEntry.actor_id.isnot(None), AuditEntry.actor_id != reviewer.id,
-                   ~sa.exists().where(QualityReview.audit_entry_id == AuditEntry.id)))
+    return sa.select(AuditEntry).where(
+        AuditEntry.action.in_(DECISION_ACTIONS),
+        sampled(),
+        visible_to(reviewer),
+        AuditEntry.actor_id.isnot(None),
+        AuditEntry.actor_id != reviewer.id,
+        ~sa.exists().where(QualityReview.audit_entry_id == AuditEntry.id),
+    )
 
 
 def review_queue(reviewer: User, *, limit: int = 50) -> tuple[int, list[AuditEntry]]:
@@ -58,8 +65,12 @@ def review_queue(reviewer: User, *, limit: int = 50) -> tuple[int, list[AuditEnt
 def entry_to_review(entry_id: int, reviewer: User) -> AuditEntry:
     """A sampled decision `reviewer` may see; anything else is a 404, like someone else's object."""
     entry = db.session.get(AuditEntry, entry_id)
-    if (entry is None or entry.action not in DECISION_ACTIONS or not is_sampled(entry.id)
-            or area_of(entry.action) not in readable_areas(reviewer)):
+    if (
+        entry is None
+        or entry.action not in DECISION_ACTIONS
+        or not is_sampled(entry.id)
+        or area_of(entry.action) not in readable_areas(reviewer)
+    ):
         raise NotFound(_("No such decision to review."))
     return entry
 
@@ -75,20 +86,30 @@ def review_decision(entry_id: int, *, reviewer: User, agrees: bool, note: str) -
         raise DomainError(_("This decision has already been reviewed."))
     if not agrees and not note:
         raise DomainError(_("Say why you disagree: the note goes to the decider's record."), field="note")
-    review = QualityReview(audit_entry_id=entry.id, decider_id=entry.actor_id, reviewer_id=reviewer.id,
-                           agrees=agrees, note=note)
+    review = QualityReview(
+        audit_entry_id=entry.id, decider_id=entry.actor_id, reviewer_id=reviewer.id, agrees=agrees, note=note
+    )
     db.session.add(review)
-    record_action(REVIEWED, ("AuditEntry", entry.id), actor=reviewer, reason=note or None,
-                  after={"agrees": agrees, "decision": entry.action, "decider": entry.actor_id})
+    record_action(
+        REVIEWED,
+        ("AuditEntry", entry.id),
+        actor=reviewer,
+        reason=note or None,
+        after={"agrees": agrees, "decision": entry.action, "decider": entry.actor_id},
+    )
     return review
 
 
 def agreement_rates(viewer: User) -> dict[int, tuple[int, int]]:
     """decider → (reviews, agreements), over the decisions of the viewer's areas. One query."""
     rows = db.session.execute(
-        sa.select(QualityReview.decider_id, sa.func.count(),
-                  sa.func.coalesce(sa.func.sum(sa.case((QualityReview.agrees, 1), else_=0)), 0))
+        sa.select(
+            QualityReview.decider_id,
+            sa.func.count(),
+            sa.func.coalesce(sa.func.sum(sa.case((QualityReview.agrees, 1), else_=0)), 0),
+        )
         .join(AuditEntry, AuditEntry.id == QualityReview.audit_entry_id)
         .where(visible_to(viewer), QualityReview.decider_id.isnot(None))
-        .group_by(QualityReview.decider_id))
+        .group_by(QualityReview.decider_id)
+    )
     return {decider: (reviews, agreed) for decider, reviews, agreed in rows}

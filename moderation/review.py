@@ -6,6 +6,7 @@ owner); this module makes sure the reviewer holds the item (moderation.claims), 
 claim afterwards, and offers the bulk approval of re-reviews of small edits (bulk_refusal).
 A rejected item that its owner resubmits is `pending` again and re-enters the queue.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -25,16 +26,39 @@ PROFILE, LISTING = "profile", "listing"
 
 PROFILE_TEXTS = ("headline", "bio", "experience", "education")
 LISTING_TEXTS = ("title", "description")
-LISTING_FIELDS = ("title", "category", "subcategory", "description", "software", "revisions_included",
-                  "turnaround_days", "unit", "min_quantity", "currency", "tiers", "images")
-PROFILE_FIELDS = ("country", "headline", "bio", "skills", "software", "experience", "education",
-                  "photo", "banner", "portfolio")
+LISTING_FIELDS = (
+    "title",
+    "category",
+    "subcategory",
+    "description",
+    "software",
+    "revisions_included",
+    "turnaround_days",
+    "unit",
+    "min_quantity",
+    "currency",
+    "tiers",
+    "images",
+)
+PROFILE_FIELDS = (
+    "country",
+    "headline",
+    "bio",
+    "skills",
+    "software",
+    "experience",
+    "education",
+    "photo",
+    "banner",
+    "portfolio",
+)
 
 
 def queue_size(model) -> tuple[int, object]:
     """(items waiting, submission time of the oldest)."""
-    return db.session.execute(sa.select(sa.func.count(), sa.func.min(model.submitted_at))
-                              .where(model.state == ReviewState.pending)).one()
+    return db.session.execute(
+        sa.select(sa.func.count(), sa.func.min(model.submitted_at)).where(model.state == ReviewState.pending)
+    ).one()
 
 
 @dataclass
@@ -50,10 +74,16 @@ def listing_working_copy(listing: Listing, images: list[CatalogueImage] | None =
     from listings.operations import listing_images
 
     return {
-        "title": listing.title, "category": listing.category, "subcategory": listing.subcategory,
-        "description": listing.description, "software": list(listing.software),
-        "revisions_included": listing.revisions_included, "turnaround_days": listing.turnaround_days,
-        "unit": listing.unit.value, "min_quantity": listing.min_quantity, "currency": listing.currency,
+        "title": listing.title,
+        "category": listing.category,
+        "subcategory": listing.subcategory,
+        "description": listing.description,
+        "software": list(listing.software),
+        "revisions_included": listing.revisions_included,
+        "turnaround_days": listing.turnaround_days,
+        "unit": listing.unit.value,
+        "min_quantity": listing.min_quantity,
+        "currency": listing.currency,
         "tiers": [[t.min_quantity, t.unit_price_cents] for t in listing.tiers],
         "images": [i.token for i in (listing_images(listing) if images is None else images)],
     }
@@ -111,30 +141,49 @@ def profile_texts(profile: DesignerProfile) -> dict[str, str]:
 def owner_history(user_id: int, limit: int = 20) -> dict:
     """Past review decisions on the owner's profile and listings, and their violations."""
     listing_ids = [str(i) for i in db.session.scalars(sa.select(Listing.id).where(Listing.designer_id == user_id))]
-    profile_ids = [str(i) for i in db.session.scalars(
-        sa.select(DesignerProfile.id).where(DesignerProfile.user_id == user_id))]
-    decisions = db.session.scalars(sa.select(AuditEntry).where(
-        AuditEntry.action.in_(["profile.approved", "profile.rejected", "listing.approved", "listing.rejected"]),
-        sa.or_(sa.and_(AuditEntry.object_type == "Listing", AuditEntry.object_id.in_(listing_ids or ["-"])),
-               sa.and_(AuditEntry.object_type == "DesignerProfile", AuditEntry.object_id.in_(profile_ids or ["-"]))))
-        .order_by(AuditEntry.at.desc()).limit(limit)).all()
-    violations = db.session.scalars(sa.select(Violation).where(Violation.user_id == user_id)
-                                    .order_by(Violation.created_at.desc()).limit(limit)).all()
+    profile_ids = [
+        str(i) for i in db.session.scalars(sa.select(DesignerProfile.id).where(DesignerProfile.user_id == user_id))
+    ]
+    decisions = db.session.scalars(
+        sa.select(AuditEntry)
+        .where(
+            AuditEntry.action.in_(["profile.approved", "profile.rejected", "listing.approved", "listing.rejected"]),
+            sa.or_(
+                sa.and_(AuditEntry.object_type == "Listing", AuditEntry.object_id.in_(listing_ids or ["-"])),
+                sa.and_(AuditEntry.object_type == "DesignerProfile", AuditEntry.object_id.in_(profile_ids or ["-"])),
+            ),
+        )
+        .order_by(AuditEntry.at.desc())
+        .limit(limit)
+    ).all()
+    violations = db.session.scalars(
+        sa.select(Violation).where(Violation.user_id == user_id).order_by(Violation.created_at.desc()).limit(limit)
+    ).all()
     return {"decisions": decisions, "violations": violations}
 
 
 def _keep_rejected(kind: str, item, working: dict, actor: User) -> None:
-    db.session.add(RejectedVersion(object_type=kind, object_id=item.id, snapshot=working,
-                                   reasons=list(item.rejection_reasons), note=item.rejection_note,
-                                   decided_by_id=actor.id))
+    db.session.add(
+        RejectedVersion(
+            object_type=kind,
+            object_id=item.id,
+            snapshot=working,
+            reasons=list(item.rejection_reasons),
+            note=item.rejection_note,
+            decided_by_id=actor.id,
+        )
+    )
     db.session.flush()
 
 
 def last_rejection(kind: str, item_id: int) -> RejectedVersion | None:
     """The latest rejected version of an item (its decision: reasons, note, who, when)."""
-    return db.session.scalars(sa.select(RejectedVersion).where(
-        RejectedVersion.object_type == kind, RejectedVersion.object_id == item_id)
-        .order_by(RejectedVersion.decided_at.desc(), RejectedVersion.id.desc()).limit(1)).first()
+    return db.session.scalars(
+        sa.select(RejectedVersion)
+        .where(RejectedVersion.object_type == kind, RejectedVersion.object_id == item_id)
+        .order_by(RejectedVersion.decided_at.desc(), RejectedVersion.id.desc())
+        .limit(1)
+    ).first()
 
 
 def approve_profile(profile: DesignerProfile, *, actor: User, bulk: bool = False) -> DesignerProfile:
@@ -230,12 +279,14 @@ def bulk_refusals(kind: str, items: list) -> dict[int, str | None]:
     if updates:
         if kind == PROFILE:
             by_owner = {i.user_id: i.id for i in updates}
-            query = sa.select(CatalogueImage).where(CatalogueImage.owner_id.in_(by_owner),
-                                                    CatalogueImage.listing_id.is_(None))
+            query = sa.select(CatalogueImage).where(
+                CatalogueImage.owner_id.in_(by_owner), CatalogueImage.listing_id.is_(None)
+            )
         else:
             query = sa.select(CatalogueImage).where(CatalogueImage.listing_id.in_(images))
-        for image in db.session.scalars(query.where(CatalogueImage.removed_at.is_(None))
-                                        .order_by(CatalogueImage.position, CatalogueImage.id)):
+        for image in db.session.scalars(
+            query.where(CatalogueImage.removed_at.is_(None)).order_by(CatalogueImage.position, CatalogueImage.id)
+        ):
             images[by_owner[image.owner_id] if kind == PROFILE else image.listing_id].append(image)
     return {i.id: bulk_refusal(kind, i, images.get(i.id)) for i in items}
 

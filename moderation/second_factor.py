@@ -11,6 +11,7 @@ A session that passed the factor carries a mark naming the account and its sessi
 (a reset or a password change ends it); the login loader stamps what the mark says on the
 account each request runs as (User.second_factor_passed), which every staff rule checks.
 """
+
 from __future__ import annotations
 
 import base64
@@ -96,8 +97,9 @@ def begin_enrolment(user: User, *, secret: str | None = None) -> str:
 
     Raises InvalidTransition if the account already has an enrolled factor (an admin resets it).
     """
-    factor = db.session.scalar(sa.select(StaffSecondFactor).where(StaffSecondFactor.user_id == user.id)
-                               .with_for_update())
+    factor = db.session.scalar(
+        sa.select(StaffSecondFactor).where(StaffSecondFactor.user_id == user.id).with_for_update()
+    )
     if factor is not None and factor.enrolled_at is not None:
         raise InvalidTransition(_l("A second factor is already set up for this account."))
     secret = secret or pyotp.random_base32()
@@ -123,13 +125,13 @@ def confirm_enrolment(user: User, code: str) -> list[str]:
 
     Raises InvalidTransition without a pending enrolment, WrongCode for a wrong code.
     """
-    factor = db.session.scalar(sa.select(StaffSecondFactor).where(StaffSecondFactor.user_id == user.id)
-                               .with_for_update())
+    factor = db.session.scalar(
+        sa.select(StaffSecondFactor).where(StaffSecondFactor.user_id == user.id).with_for_update()
+    )
     if factor is None or factor.enrolled_at is not None:
         raise InvalidTransition(_l("There is no second factor waiting to be confirmed."))
     if not _accept_totp(factor, code):
-        raise WrongCode(_l("This code is not valid. Check your authenticator app's clock and try again."),
-                        field="code")
+        raise WrongCode(_l("This code is not valid. Check your authenticator app's clock and try again."), field="code")
     codes = [f"{secrets.token_hex(3)}-{secrets.token_hex(3)}" for _ in range(RECOVERY_CODE_COUNT)]
     factor.recovery_code_hashes = [_hash_code(c) for c in codes]
     factor.enrolled_at = utcnow()
@@ -161,8 +163,9 @@ def verify_code(user: User, code: str) -> str:
     A recovery code is struck off once used. Raises WrongCode (nothing else changes) or
     InvalidTransition when the account has no enrolled factor.
     """
-    factor = db.session.scalar(sa.select(StaffSecondFactor).where(StaffSecondFactor.user_id == user.id)
-                               .with_for_update())
+    factor = db.session.scalar(
+        sa.select(StaffSecondFactor).where(StaffSecondFactor.user_id == user.id).with_for_update()
+    )
     if factor is None or factor.enrolled_at is None:
         raise InvalidTransition(_l("Set up your second factor first."))
     if _accept_totp(factor, code):
@@ -226,7 +229,7 @@ def qr_code_svg(uri: str) -> Markup:
     buffer = io.BytesIO()
     image.save(buffer)
     svg = buffer.getvalue().decode()
-    svg = svg[svg.index("<svg"):]  # drop the XML declaration: the SVG is inlined in HTML
+    svg = svg[svg.index("<svg") :]  # drop the XML declaration: the SVG is inlined in HTML
     return Markup(svg)
 
 

@@ -5,6 +5,7 @@ QUEUE_SERVICE_HOURS gives the hours from submission to decision per queue ("prof
 (disputes/ruling_due.py) and are given here only as a moment. Since the service level is one
 length per queue, ordering a queue by submission time is ordering it by due time.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -45,8 +46,8 @@ def due_at(kind: str, since: datetime) -> datetime:
 
 @dataclass(frozen=True)
 class Due:
-    since: datetime        # when the item entered the queue
-    at: datetime           # when its decision is due
+    since: datetime  # when the item entered the queue
+    at: datetime  # when its decision is due
     now: datetime
 
     @property

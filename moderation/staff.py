@@ -1,4 +1,5 @@
 """Staff roles: admins grant and revoke them (granting is accounts.operations.grant_staff_roles)."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -34,5 +35,10 @@ def revoke_staff_roles(user: User, roles: list[StaffRole], *, actor: User) -> No
     for grant in removed:
         user.roles.remove(grant)
     db.session.flush()
-    record_action("staff.roles_revoked", user, actor=actor, before={"roles": sorted(r.value for r in held)},
-                  after={"roles": sorted(r.value for r in user.staff_roles)})
+    record_action(
+        "staff.roles_revoked",
+        user,
+        actor=actor,
+        before={"roles": sorted(r.value for r in held)},
+        after={"roles": sorted(r.value for r in user.staff_roles)},
+    )

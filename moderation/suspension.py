@@ -12,6 +12,7 @@ Allowed changes of AccountStatus made here (others belong to accounts.operations
     suspended → suspended (new reason or end date), terminated, active (reinstated)
     terminated → active (reinstated by an admin's decision)
 """
+
 from __future__ import annotations
 
 import logging
@@ -40,8 +41,9 @@ def _locked(user: User, action: str, actor: User, reason: str) -> User:
     user = db.session.get(User, user.id, with_for_update=True, populate_existing=True)
     permissions.require(permissions.can_change_status_of(actor, user))
     if user.status not in TRANSITIONS[action]:
-        raise InvalidTransition(_l("This account is %(status)s: it cannot be changed that way.",
-                                   status=user.status.value))
+        raise InvalidTransition(
+            _l("This account is %(status)s: it cannot be changed that way.", status=user.status.value)
+        )
     if not (reason or "").strip():
         raise DomainError(_l("Give a reason: the account holder reads it."), field="reason")
     return user
@@ -69,11 +71,23 @@ def suspend_account(user: User, *, actor: User, reason: str, until: datetime | N
     user.session_version += 1  # logged out everywhere, now
     db.session.flush()
     cases = _hand_over_cases(user, actor)
-    record_action("account.suspended", user, actor=actor, before=before,
-                  after={"status": "suspended", "until": until.isoformat() if until else None, "cases": cases},
-                  reason=user.status_reason)
-    send_mail(user.email, "account_status", locale=user.locale, user=user, change="suspended",
-              reason=user.status_reason, until=until)
+    record_action(
+        "account.suspended",
+        user,
+        actor=actor,
+        before=before,
+        after={"status": "suspended", "until": until.isoformat() if until else None, "cases": cases},
+        reason=user.status_reason,
+    )
+    send_mail(
+        user.email,
+        "account_status",
+        locale=user.locale,
+        user=user,
+        change="suspended",
+        reason=user.status_reason,
+        until=until,
+    )
     log.info("account %s suspended by %s", user.id, actor.id)
     return cases
 
@@ -91,10 +105,23 @@ def terminate_account(user: User, *, actor: User, reason: str) -> dict:
     user.session_version += 1
     db.session.flush()
     cases = _hand_over_cases(user, actor)
-    record_action("account.terminated", user, actor=actor, before=before,
-                  after={"status": "terminated", "cases": cases}, reason=user.status_reason)
-    send_mail(user.email, "account_status", locale=user.locale, user=user, change="terminated",
-              reason=user.status_reason, until=None)
+    record_action(
+        "account.terminated",
+        user,
+        actor=actor,
+        before=before,
+        after={"status": "terminated", "cases": cases},
+        reason=user.status_reason,
+    )
+    send_mail(
+        user.email,
+        "account_status",
+        locale=user.locale,
+        user=user,
+        change="terminated",
+        reason=user.status_reason,
+        until=None,
+    )
     log.info("account %s terminated by %s", user.id, actor.id)
     return cases
 
@@ -114,8 +141,16 @@ def reinstate_account(user: User, *, actor: User, reason: str, mail: bool = True
     user.status_reason = None
     user.suspended_until = None
     db.session.flush()
-    record_action("account.reinstated", user, actor=actor, before=before, after={"status": "active"},
-                  reason=reason.strip())
+    record_action(
+        "account.reinstated", user, actor=actor, before=before, after={"status": "active"}, reason=reason.strip()
+    )
     if mail:
-        send_mail(user.email, "account_status", locale=user.locale, user=user, change="reinstated",
-                  reason=reason.strip(), until=None)
+        send_mail(
+            user.email,
+            "account_status",
+            locale=user.locale,
+            user=user,
+            change="reinstated",
+            reason=reason.strip(),
+            until=None,
+        )

@@ -10,6 +10,7 @@ one strike (the group's lead carries it, the other attempts point to the lead).
 Strike policy: strikes expire after STRIKE_EXPIRY_DAYS; from STRIKES_SUGGEST_SUSPEND active strikes
 on, the page suggests suspending instead of warning.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -52,9 +53,11 @@ def groups_for(violations: list[Violation]) -> dict[int, list[Violation]]:
     keys = {(v.user_id, v.source, v.source_ref) for v in violations if _groupable(v)}
     if not keys:
         return groups
-    attempts = db.session.scalars(sa.select(Violation).where(
-        sa.tuple_(Violation.user_id, Violation.source, Violation.source_ref).in_(keys))
-        .order_by(Violation.created_at, Violation.id)).all()
+    attempts = db.session.scalars(
+        sa.select(Violation)
+        .where(sa.tuple_(Violation.user_id, Violation.source, Violation.source_ref).in_(keys))
+        .order_by(Violation.created_at, Violation.id)
+    ).all()
     by_key: dict[tuple, list[Violation]] = {}
     for attempt in attempts:
         by_key.setdefault((attempt.user_id, attempt.source, attempt.source_ref), []).append(attempt)
@@ -94,14 +97,23 @@ def thread_around(group: list[Violation]) -> list[ThreadLine]:
     context = current_app.config["VIOLATION_CONTEXT_MESSAGES"]
     start, end = group[0].created_at, group[-1].created_at
     base = sa.select(Message).where(Message.conversation_id == int(ref)).options(selectinload(Message.attachments))
-    before = db.session.scalars(base.where(Message.created_at < start)
-                                .order_by(Message.created_at.desc(), Message.id.desc()).limit(context)).all()
+    before = db.session.scalars(
+        base.where(Message.created_at < start).order_by(Message.created_at.desc(), Message.id.desc()).limit(context)
+    ).all()
     between = db.session.scalars(base.where(Message.created_at >= start, Message.created_at <= end)).all()
-    after = db.session.scalars(base.where(Message.created_at > end)
-                               .order_by(Message.created_at, Message.id).limit(context)).all()
+    after = db.session.scalars(
+        base.where(Message.created_at > end).order_by(Message.created_at, Message.id).limit(context)
+    ).all()
     for message in [*before, *between, *after]:
-        lines.append(ThreadLine(message.created_at, message.sender_id, message.sender.display_name, message.body,
-                                [a.name for a in message.attachments]))
+        lines.append(
+            ThreadLine(
+                message.created_at,
+                message.sender_id,
+                message.sender.display_name,
+                message.body,
+                [a.name for a in message.attachments],
+            )
+        )
     return sorted(lines, key=lambda line: line.at)
 
 
@@ -116,8 +128,9 @@ class StrikeStanding:
 def strike_standing(user_id: int) -> StrikeStanding:
     """Active strikes, when the oldest expires, and what the policy suggests for a new violation."""
     expiry = timedelta(days=current_app.config["STRIKE_EXPIRY_DAYS"])
-    decided = db.session.scalars(active_strikes_query(user_id).with_only_columns(Violation.decided_at)
-                                 .order_by(Violation.decided_at)).all()
+    decided = db.session.scalars(
+        active_strikes_query(user_id).with_only_columns(Violation.decided_at).order_by(Violation.decided_at)
+    ).all()
     next_expiry = decided[0] + expiry if decided else None
     expiring = sum(1 for at in decided if (at + expiry).date() == next_expiry.date()) if decided else 0
     active = len(decided)
@@ -154,4 +167,3 @@ def warn_group(violation: Violation, *, actor, note: str) -> list[Violation]:
         record_decision(member, ViolationStatus.warned, actor, note, lead=lead)
     send_warning(lead.user, note)
     return members
-

@@ -6,6 +6,7 @@ suspension is a strike on the account.
 
     open → dismissed | warned | suspended   (a decided violation is not decided again)
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -27,9 +28,12 @@ STRIKES = (ViolationStatus.warned, ViolationStatus.suspended)
 
 # Where a violation was found, as the queue names it.
 SOURCE_WORDS = {
-    ViolationSource.message: _l("a message"), ViolationSource.profile: _l("the profile"),
-    ViolationSource.listing: _l("a listing"), ViolationSource.review: _l("a review"),
-    ViolationSource.case_instructions: _l("a case's instructions"), ViolationSource.report: _l("a report"),
+    ViolationSource.message: _l("a message"),
+    ViolationSource.profile: _l("the profile"),
+    ViolationSource.listing: _l("a listing"),
+    ViolationSource.review: _l("a review"),
+    ViolationSource.case_instructions: _l("a case's instructions"),
+    ViolationSource.report: _l("a report"),
 }
 
 REPORT_REASONS = {
@@ -60,12 +64,18 @@ def strike_count(user_id: int) -> int:
 
 def strike_counts(user_ids) -> dict[int, int]:
     """strike_count of many accounts in one query (accounts without strikes are left out)."""
-    return dict(db.session.execute(sa.select(Violation.user_id, sa.func.count()).where(
-        Violation.user_id.in_(set(user_ids)), *_counting()).group_by(Violation.user_id)).all())
+    return dict(
+        db.session.execute(
+            sa.select(Violation.user_id, sa.func.count())
+            .where(Violation.user_id.in_(set(user_ids)), *_counting())
+            .group_by(Violation.user_id)
+        ).all()
+    )
 
 
-def report_user(reported: User, *, reporter: User, reason: str, note: str = "", text: str = "",
-                source_ref: str | None = None) -> Violation:
+def report_user(
+    reported: User, *, reporter: User, reason: str, note: str = "", text: str = "", source_ref: str | None = None
+) -> Violation:
     """A user reports another account (or something it wrote); the report joins the violations queue.
 
     Raises DomainError for an unknown reason or a report about oneself.
@@ -74,9 +84,16 @@ def report_user(reported: User, *, reporter: User, reason: str, note: str = "", 
         raise DomainError(_l("Choose a reason for the report."), field="reason")
     if reported.id == reporter.id:
         raise DomainError(_l("You cannot report yourself."))
-    violation = Violation(user_id=reported.id, source=ViolationSource.report, source_ref=source_ref,
-                          text=text or "", findings=[], reporter_id=reporter.id, report_reason=reason,
-                          report_note=(note or "").strip() or None)
+    violation = Violation(
+        user_id=reported.id,
+        source=ViolationSource.report,
+        source_ref=source_ref,
+        text=text or "",
+        findings=[],
+        reporter_id=reporter.id,
+        report_reason=reason,
+        report_note=(note or "").strip() or None,
+    )
     db.session.add(violation)
     db.session.flush()
     record_action("violation.reported", violation, actor=reporter, after={"user_id": reported.id, "reason": reason})
@@ -87,8 +104,12 @@ def record_reading(violation: Violation, *, actor: User) -> None:
     """A moderator opened the violation and the text or thread it flags: private words, so each
     opening is in the audit log (in the caller's unit of work)."""
     permissions.require(permissions.can_moderate(actor))
-    record_action("violation.read", violation, actor=actor,
-                  after={"source": violation.source.value, "source_ref": violation.source_ref})
+    record_action(
+        "violation.read",
+        violation,
+        actor=actor,
+        after={"source": violation.source.value, "source_ref": violation.source_ref},
+    )
 
 
 def lock_open_violation(violation: Violation, actor: User) -> Violation:
@@ -102,8 +123,9 @@ def lock_open_violation(violation: Violation, actor: User) -> Violation:
     return violation
 
 
-def record_decision(violation: Violation, status: ViolationStatus, actor: User, note: str,
-            lead: Violation | None = None) -> None:
+def record_decision(
+    violation: Violation, status: ViolationStatus, actor: User, note: str, lead: Violation | None = None
+) -> None:
     violation.status = status
     violation.group_lead_id = lead.id if lead is not None and lead.id != violation.id else None
     violation.decided_by_id = actor.id
@@ -111,9 +133,14 @@ def record_decision(violation: Violation, status: ViolationStatus, actor: User, 
     violation.decision_note = (note or "").strip() or None
     db.session.flush()
     claims.release_item("violation", violation.id)
-    record_action(f"violation.{status.value}", violation, actor=actor, before={"status": "open"},
-                  after={"status": status.value, "user_id": violation.user_id, "group_lead_id": violation.group_lead_id},
-                  reason=violation.decision_note)
+    record_action(
+        f"violation.{status.value}",
+        violation,
+        actor=actor,
+        before={"status": "open"},
+        after={"status": status.value, "user_id": violation.user_id, "group_lead_id": violation.group_lead_id},
+        reason=violation.decision_note,
+    )
 
 
 def dismiss_violation(violation: Violation, *, actor: User, note: str = "") -> Violation:
@@ -140,12 +167,16 @@ def warn_user(violation: Violation, *, actor: User, note: str) -> Violation:
 def send_warning(user: User, note: str) -> None:
     from messaging.notify import notify
 
-    notify(user, "warning", title=_l("Warning from Occlusa moderation"), body=note.strip(),
-           url=url_for("help.article", slug="contact-details-rule"))
+    notify(
+        user,
+        "warning",
+        title=_l("Warning from Occlusa moderation"),
+        body=note.strip(),
+        url=url_for("help.article", slug="contact-details-rule"),
+    )
 
 
-def suspend_for_violation(violation: Violation, *, actor: User, note: str,
-                          until: datetime | None = None) -> Violation:
+def suspend_for_violation(violation: Violation, *, actor: User, note: str, until: datetime | None = None) -> Violation:
     """A strike that suspends the account (see moderation.suspension.suspend_account).
 
     Raises PermissionDenied, InvalidTransition, DomainError.

@@ -4,6 +4,7 @@ owner's country and language; the next item to work on; the staff who may be giv
 A queue is described once (QueueSpec) and every page reads it through these functions, so the
 review, verification and violation queues sort, filter and hand out items the same way.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -27,22 +28,29 @@ ME, UNASSIGNED = "me", "none"
 # The queues' states as the state filter names them (the values of ReviewState, VerificationStatus
 # and ViolationStatus).
 STATE_WORDS = {
-    "draft": _l("draft"), "pending": _l("waiting for review"), "approved": _l("approved"),
-    "rejected": _l("rejected"), "submitted": _l("waiting for a verifier"), "abandoned": _l("abandoned"),
-    "open": _l("open"), "dismissed": _l("dismissed"), "warned": _l("warned"), "suspended": _l("suspended"),
+    "draft": _l("draft"),
+    "pending": _l("waiting for review"),
+    "approved": _l("approved"),
+    "rejected": _l("rejected"),
+    "submitted": _l("waiting for a verifier"),
+    "abandoned": _l("abandoned"),
+    "open": _l("open"),
+    "dismissed": _l("dismissed"),
+    "warned": _l("warned"),
+    "suspended": _l("suspended"),
 }
 
 
 @dataclass(frozen=True)
 class QueueSpec:
-    kind: str            # the claims' object type and the service level's key
+    kind: str  # the claims' object type and the service level's key
     model: type
-    submitted: object    # column: when the item entered the queue
-    owner: object        # column: the account the item is about
-    state: object        # column: the item's state
-    waiting: object      # the state of items waiting for a decision
-    role: StaffRole      # who works the queue
-    rows: tuple = ()     # relationships a queue page shows on every row, loaded with the page (not per row)
+    submitted: object  # column: when the item entered the queue
+    owner: object  # column: the account the item is about
+    state: object  # column: the item's state
+    waiting: object  # the state of items waiting for a decision
+    role: StaffRole  # who works the queue
+    rows: tuple = ()  # relationships a queue page shows on every row, loaded with the page (not per row)
 
     @property
     def states(self) -> list[str]:
@@ -53,34 +61,73 @@ class QueueSpec:
         return {s: STATE_WORDS.get(s, s) for s in self.states}
 
 
-PROFILES = QueueSpec("profile", DesignerProfile, DesignerProfile.submitted_at, DesignerProfile.user_id,
-                     DesignerProfile.state, ReviewState.pending, StaffRole.moderator, (DesignerProfile.user,))
-LISTINGS = QueueSpec("listing", Listing, Listing.submitted_at, Listing.designer_id, Listing.state,
-                     ReviewState.pending, StaffRole.moderator, (Listing.designer, Listing.tiers))
-VERIFICATIONS = QueueSpec("verification", VerificationSubmission, VerificationSubmission.submitted_at,
-                          VerificationSubmission.designer_id, VerificationSubmission.status,
-                          VerificationStatus.submitted, StaffRole.verifier,
-                          (VerificationSubmission.designer, VerificationSubmission.verifier))
-VIOLATIONS = QueueSpec("violation", Violation, Violation.created_at, Violation.user_id, Violation.status,
-                       ViolationStatus.open, StaffRole.moderator, (Violation.user,))
-TICKETS = QueueSpec("ticket", SupportTicket, SupportTicket.waiting_since, SupportTicket.user_id,
-                    SupportTicket.status, TicketStatus.open, StaffRole.support)
+PROFILES = QueueSpec(
+    "profile",
+    DesignerProfile,
+    DesignerProfile.submitted_at,
+    DesignerProfile.user_id,
+    DesignerProfile.state,
+    ReviewState.pending,
+    StaffRole.moderator,
+    (DesignerProfile.user,),
+)
+LISTINGS = QueueSpec(
+    "listing",
+    Listing,
+    Listing.submitted_at,
+    Listing.designer_id,
+    Listing.state,
+    ReviewState.pending,
+    StaffRole.moderator,
+    (Listing.designer, Listing.tiers),
+)
+VERIFICATIONS = QueueSpec(
+    "verification",
+    VerificationSubmission,
+    VerificationSubmission.submitted_at,
+    VerificationSubmission.designer_id,
+    VerificationSubmission.status,
+    VerificationStatus.submitted,
+    StaffRole.verifier,
+    (VerificationSubmission.designer, VerificationSubmission.verifier),
+)
+VIOLATIONS = QueueSpec(
+    "violation",
+    Violation,
+    Violation.created_at,
+    Violation.user_id,
+    Violation.status,
+    ViolationStatus.open,
+    StaffRole.moderator,
+    (Violation.user,),
+)
+TICKETS = QueueSpec(
+    "ticket",
+    SupportTicket,
+    SupportTicket.waiting_since,
+    SupportTicket.user_id,
+    SupportTicket.status,
+    TicketStatus.open,
+    StaffRole.support,
+)
 
 
 @dataclass(frozen=True)
 class Filters:
     state: str = ""
-    assignee: str = ""   # ME, UNASSIGNED, a staff member's id, or "" for everyone
-    country: str = ""    # the owner's profile country (ISO code)
-    language: str = ""   # the owner's language
+    assignee: str = ""  # ME, UNASSIGNED, a staff member's id, or "" for everyone
+    country: str = ""  # the owner's profile country (ISO code)
+    language: str = ""  # the owner's language
 
     @classmethod
     def from_args(cls, args, spec: QueueSpec) -> "Filters":
         state = args.get("state", "")
-        return cls(state=state if state in spec.states else spec.waiting.value,
-                   assignee=args.get("assignee", "").strip()[:12],
-                   country=args.get("country", "").strip().upper()[:2],
-                   language=args.get("language", "").strip().lower()[:8])
+        return cls(
+            state=state if state in spec.states else spec.waiting.value,
+            assignee=args.get("assignee", "").strip()[:12],
+            country=args.get("country", "").strip().upper()[:2],
+            language=args.get("language", "").strip().lower()[:8],
+        )
 
     def as_args(self) -> dict:
         return {k: v for k, v in vars(self).items() if v}
@@ -88,9 +135,11 @@ class Filters:
 
 def held(spec: QueueSpec):
     """Claims not lapsed on the queue's item of the outer query (for EXISTS)."""
-    return sa.select(ReviewClaim.id).where(ReviewClaim.object_type == spec.kind,
-                                           ReviewClaim.object_id == spec.model.id,
-                                           ReviewClaim.claimed_at > claims.lapse_time())
+    return sa.select(ReviewClaim.id).where(
+        ReviewClaim.object_type == spec.kind,
+        ReviewClaim.object_id == spec.model.id,
+        ReviewClaim.claimed_at > claims.lapse_time(),
+    )
 
 
 def items(spec: QueueSpec, filters: Filters, *, actor: User):
@@ -130,16 +179,16 @@ class QueuePage(PageNumbers):
 def page_of(query, *, page: int, per_page: int, key) -> QueuePage:
     """One page of `query` (one query) and the queue's size counted on `key` alone, so the database
     counts from an index instead of building every row (one query)."""
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(
-        query.with_only_columns(key).order_by(None).subquery()))
+    total = db.session.scalar(
+        sa.select(sa.func.count()).select_from(query.with_only_columns(key).order_by(None).subquery())
+    )
     items = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
     return QueuePage(page=page, per_page=per_page, total=total, items=items)
 
 
 def next_due(spec: QueueSpec, *, actor: User, after=None):
     """The waiting item due first that nobody else holds (not `after`, the one just decided)."""
-    query = items(spec, Filters(), actor=actor).where(
-        ~held(spec).where(ReviewClaim.moderator_id != actor.id).exists())
+    query = items(spec, Filters(), actor=actor).where(~held(spec).where(ReviewClaim.moderator_id != actor.id).exists())
     if after is not None:
         query = query.where(spec.model.id != after)
     return db.session.scalars(query.limit(1)).first()

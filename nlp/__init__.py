@@ -13,6 +13,7 @@ dates, case IDs, file names, shades, @-mentions of people on the platform) alone
 It imports nothing from the web application. Its matchers are built once per process, when
 it is imported (under half a second with spaCy's own import).
 """
+
 from nlp.findings import KINDS, Finding
 from nlp.pipeline import DEFAULT_ALLOWED_DOMAINS, find_contacts
 

@@ -12,76 +12,93 @@ what it contains and what follows it, with patterns. A phone cue right before a 
 ("tel", "whatsapp") wins over the patterns. Digits glued to letters ("IMG_4821", "scan_20240113")
 never make phone candidates, so file names and shade codes need no rule of their own.
 """
+
 from __future__ import annotations
 
 import re
 
 _NUMBER = r"\d+(?:[.,]\d+)?"
-_UNITS = (r"mm|cm|um|microns?|mic|deg|degrees?|grad|°|%|ml|mg|g|kg|ncm|n|x|units?|unidades?|"
-          r"unites?|unita|einheiten|stk|pcs|pieces?|pezzi|pecas|piezas|crowns?|couronnes?|"
-          r"coronas?|coroas|corone|kronen|arch(?:es)?|arcadas?|arcate|kiefer|teeth|dents|"
-          r"dientes|dentes|denti|zahne|days?|jours?|dias|giorni|tage|h|hours?|heures?|horas|"
-          r"ore|stunden|min|minutes?|minutos|minuti")
+_UNITS = (
+    r"mm|cm|um|microns?|mic|deg|degrees?|grad|°|%|ml|mg|g|kg|ncm|n|x|units?|unidades?|"
+    r"unites?|unita|einheiten|stk|pcs|pieces?|pezzi|pecas|piezas|crowns?|couronnes?|"
+    r"coronas?|coroas|corone|kronen|arch(?:es)?|arcadas?|arcate|kiefer|teeth|dents|"
+    r"dientes|dentes|denti|zahne|days?|jours?|dias|giorni|tage|h|hours?|heures?|horas|"
+    r"ore|stunden|min|minutes?|minutos|minuti"
+)
 _CURRENCY = r"[$€£]|usd|eur|euros?|dollars?|gbp|chf|brl|r\$|reais|mxn|cad|aud"
 
 # Numbers read from what they contain and what follows them. The lookahead lets the regex
 # engine skip quickly to digits.
-_SHAPES = re.compile(r"(?=\d)(?:" + "|".join((
-    # dates: 2024-01-13, 13/01/2024, 13.01.24
-    r"(?<![\d.\-/])(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2}))"
-    r"(?![.\-/]?\d)",
-    # measurements and quantities, ranges included: 0.05-0.08 mm, 10 units
-    # ("x12" after a number is an extension, not "times": a unit is followed by no digit)
-    rf"(?<![\d.,]){_NUMBER}(?:\s?[-/]\s?{_NUMBER})*\s?(?:{_UNITS})(?![a-z\d])",
-    # prices with the currency after: 45 EUR, 1.250,00 €
-    rf"(?<![\d.,])\d+(?:[.,\s]\d{{3}})*(?:[.,]\d{{1,2}})?\s?(?:{_CURRENCY})(?![a-z])",
-    # references that start with a year: 2025-0443, 2024/118
-    r"(?<![\d.\-/+])(?:19|20)\d{2}[-/]\d{3,5}(?![.\-/]?\d)",
-    # a decimal standing alone: 0.05, 1,2
-    r"(?<![\d.,])\d{1,3}[.,]\d{1,3}(?![\d]|[.,]\d)",
-)) + ")")
+_SHAPES = re.compile(
+    r"(?=\d)(?:"
+    + "|".join(
+        (
+            # dates: 2024-01-13, 13/01/2024, 13.01.24
+            r"(?<![\d.\-/])(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2}))"
+            r"(?![.\-/]?\d)",
+            # measurements and quantities, ranges included: 0.05-0.08 mm, 10 units
+            # ("x12" after a number is an extension, not "times": a unit is followed by no digit)
+            rf"(?<![\d.,]){_NUMBER}(?:\s?[-/]\s?{_NUMBER})*\s?(?:{_UNITS})(?![a-z\d])",
+            # prices with the currency after: 45 EUR, 1.250,00 €
+            rf"(?<![\d.,])\d+(?:[.,\s]\d{{3}})*(?:[.,]\d{{1,2}})?\s?(?:{_CURRENCY})(?![a-z])",
+            # references that start with a year: 2025-0443, 2024/118
+            r"(?<![\d.\-/+])(?:19|20)\d{2}[-/]\d{3,5}(?![.\-/]?\d)",
+            # a decimal standing alone: 0.05, 1,2
+            r"(?<![\d.,])\d{1,3}[.,]\d{1,3}(?![\d]|[.,]\d)",
+        )
+    )
+    + ")"
+)
 # Two-digit numbers in a row, kept when they are all tooth numbers or a steady run.
 # One spelling per separator, so a failed match is not retried every other way.
 _LIST_SEPARATOR = r"(?:\s*[,/+&-]\s*|\s+)"
-_LIST = re.compile(rf"(?<![\d+])(?<!\d[\s.,/+&-])\d{{1,2}}(?:{_LIST_SEPARATOR}\d{{1,2}})+"
-                   r"(?![\s.\-/]?\d)")
+_LIST = re.compile(
+    rf"(?<![\d+])(?<!\d[\s.,/+&-])\d{{1,2}}(?:{_LIST_SEPARATOR}\d{{1,2}})+"
+    r"(?![\s.\-/]?\d)"
+)
 
 # Words before a candidate that say what its first number is.
-_REFERENCE_WORDS = frozenset((
-    "case cases cas caso casos fall order commande pedido ordine auftrag bestellung lot lotto "
-    "lote charge batch ref reference referencia riferimento referenz art artikel sku part item "
-    "invoice facture factura fatura fattura rechnung ticket patient paciente paziente job rx "
-    "serial sn dossier expediente pratica akte kit cat catalog catalogue p/n pn model modelo "
-    "modello modell version versao versione build tracking sendung colis paquete pacote "
-    # plurals and more languages: "dossiers 2024118345 et ...", "Aufträge ...", "pedidos ..."
-    "dossiers orders commandes pedidos ordini ordine auftrage bestellungen encomenda encomendas "
-    "casi invoices factures facturas rechnungen lots lotes refs "
-    # catalogue items: "article 66-9794-37", "scan body 15-8339-39", "Ti-base 64260012"
-    "article articles articulo articolo artigo body base analog analogue abutment gtin ean upc "
-    "udi charge").split())
+_REFERENCE_WORDS = frozenset(
+    (
+        "case cases cas caso casos fall order commande pedido ordine auftrag bestellung lot lotto "
+        "lote charge batch ref reference referencia riferimento referenz art artikel sku part item "
+        "invoice facture factura fatura fattura rechnung ticket patient paciente paziente job rx "
+        "serial sn dossier expediente pratica akte kit cat catalog catalogue p/n pn model modelo "
+        "modello modell version versao versione build tracking sendung colis paquete pacote "
+        # plurals and more languages: "dossiers 2024118345 et ...", "Aufträge ...", "pedidos ..."
+        "dossiers orders commandes pedidos ordini ordine auftrage bestellungen encomenda encomendas "
+        "casi invoices factures facturas rechnungen lots lotes refs "
+        # catalogue items: "article 66-9794-37", "scan body 15-8339-39", "Ti-base 64260012"
+        "article articles articulo articolo artigo body base analog analogue abutment gtin ean upc "
+        "udi charge"
+    ).split()
+)
 _NUMBER_WORDS = frozenset("no nr n° no° number numero nummer #".split())
-_TOOTH_WORDS = frozenset((
-    "tooth teeth dent dents diente dientes dente dentes denti zahn zahne zahnen fdi universal "
-    "unit units pontic pontics bridge bridges crown crowns implant implants").split())
+_TOOTH_WORDS = frozenset(
+    (
+        "tooth teeth dent dents diente dientes dente dentes denti zahn zahne zahnen fdi universal "
+        "unit units pontic pontics bridge bridges crown crowns implant implants"
+    ).split()
+)
 _ON = frozenset("on sur en no na su auf".split())  # "crowns ON 14 15 16"
 _CURRENCY_WORDS = frozenset("$ € £ usd eur euro euros dollar dollars gbp chf brl r$ reais".split())
 _CONTEXT = 30  # characters read before a candidate
-_AFTER = 15    # characters read after it, for units and currencies
+_AFTER = 15  # characters read after it, for units and currencies
 
-_FIRST_CODE = re.compile(r"[0-9][0-9\-/.]*")                                 # 2024-0113
-_FIRST_PRICE = re.compile(r"\d+(?:[.,\s]\d{3})*(?:[.,]\d{1,2})?")           # 1 250,00
-_FIRST_TEETH = re.compile(
-    rf"\d{{1,2}}(?:(?:{_LIST_SEPARATOR}|\s+(?:and|et|y|e|und)\s+)\d{{1,2}})*(?!\d)")
+_FIRST_CODE = re.compile(r"[0-9][0-9\-/.]*")  # 2024-0113
+_FIRST_PRICE = re.compile(r"\d+(?:[.,\s]\d{3})*(?:[.,]\d{1,2})?")  # 1 250,00
+_FIRST_TEETH = re.compile(rf"\d{{1,2}}(?:(?:{_LIST_SEPARATOR}|\s+(?:and|et|y|e|und)\s+)\d{{1,2}})*(?!\d)")
 _WORD = re.compile(r"[a-z$€£#°/]+")
 _GAP = re.compile(r"[\s.:-]{0,3}")  # "case: ", "ref. ", "no. "
 
 # FDI tooth numbers: permanent 11-48, deciduous 51-85.
-_FDI = frozenset(f"{q}{t}" for q in "1234" for t in "12345678") | frozenset(
-    f"{q}{t}" for q in "5678" for t in "12345")
+_FDI = frozenset(f"{q}{t}" for q in "1234" for t in "12345678") | frozenset(f"{q}{t}" for q in "5678" for t in "12345")
 _DIGITS = re.compile(r"\d+")
-_PHONE_CUE = re.compile(r"(?:tel|phone|telephone|telefono|telefone|telefon|mobile|mobil|cell|"
-                        r"celular|cellulare|movil|portable|handy|whatsapp|zap|number|numero|"
-                        r"nummer)\W{0,3}$")
+_PHONE_CUE = re.compile(
+    r"(?:tel|phone|telephone|telefono|telefone|telefon|mobile|mobil|cell|"
+    r"celular|cellulare|movil|portable|handy|whatsapp|zap|number|numero|"
+    r"nummer)\W{0,3}$"
+)
 
 
 def dental_spans(text: str, candidates: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -106,17 +123,17 @@ def _leading_number(text: str, start: int) -> tuple[int, int] | None:
     """The candidate's first number when the words before it name it: "Case 2024-0113"."""
     words = list(_WORD.finditer(text, max(0, start - _CONTEXT), start))
     before = [w.group() for w in words]
-    if text[start - 1:start] in ("#", "-", "_") and text[start - 2:start - 1].isalpha():
+    if text[start - 1 : start] in ("#", "-", "_") and text[start - 2 : start - 1].isalpha():
         pattern = _FIRST_CODE  # LAB-88213, #2024-0113
     elif not before or not _GAP.fullmatch(text, words[-1].end(), start):
         return None
     elif before[-1] in _REFERENCE_WORDS or (
-            before[-1] in _NUMBER_WORDS and len(before) > 1 and before[-2] in _REFERENCE_WORDS):
+        before[-1] in _NUMBER_WORDS and len(before) > 1 and before[-2] in _REFERENCE_WORDS
+    ):
         pattern = _FIRST_CODE
-    elif before[-1] in _CURRENCY_WORDS or text[start - 1:start] in ("$", "€", "£"):
+    elif before[-1] in _CURRENCY_WORDS or text[start - 1 : start] in ("$", "€", "£"):
         pattern = _FIRST_PRICE
-    elif before[-1] in _TOOTH_WORDS or (
-            before[-1] in _ON and len(before) > 1 and before[-2] in _TOOTH_WORDS):
+    elif before[-1] in _TOOTH_WORDS or (before[-1] in _ON and len(before) > 1 and before[-2] in _TOOTH_WORDS):
         pattern = _FIRST_TEETH
     else:
         return None
@@ -143,25 +160,35 @@ _REACH = 60  # characters read around a candidate
 _JOINER = r"(?:\s*[,;/+&]\s*|\s+(?:and|et|y|e|und|i|ou|o)\s+|\s*-\s*|\s+)"
 # Runs of one- and two-digit numbers: tooth lists in FDI or Universal notation.
 # A run touching more digits ("123 4 5 6 7") is part of something else.
-_TOOTH_RUN = re.compile(rf"(?=\d)(?<![\d.,+])(?<!\d[\s.,/+&-])\d{{1,2}}(?:{_JOINER}\d{{1,2}}){{2,}}"
-                        r"(?![\s.\-/]?\d|[.,]\d)")
+_TOOTH_RUN = re.compile(
+    rf"(?=\d)(?<![\d.,+])(?<!\d[\s.,/+&-])\d{{1,2}}(?:{_JOINER}\d{{1,2}}){{2,}}"
+    r"(?![\s.\-/]?\d|[.,]\d)"
+)
 # GS1 element strings with application identifiers: "(01)04012345678901(17)260331(10)A12".
 _GS1 = re.compile(r"(?:\(\d{2,4}\)[0-9a-z\-./]+){2,}|\(01\)\d{14}")
 _GTIN = re.compile(r"(?=\d)(?<![\d+])(?:\d{14}|\d{13}|\d{12}|\d{8})(?!\d)")
 _GTIN_CUE = re.compile(r"(?:gtin|ean|upc|udi|ref|barcode|code)\W{0,4}$")
 # Dates with spaces or dots: "06 12 2024", "2024 12 06".
-_SPACED_DATE = re.compile(r"(?=\d)(?<![\d+])(?:(\d{1,2})[ .](\d{1,2})[ .](?:19|20)\d{2}"
-                          r"|(?:19|20)\d{2}[ .](\d{1,2})[ .](\d{1,2}))(?![\d])")
+_SPACED_DATE = re.compile(
+    r"(?=\d)(?<![\d+])(?:(\d{1,2})[ .](\d{1,2})[ .](?:19|20)\d{2}"
+    r"|(?:19|20)\d{2}[ .](\d{1,2})[ .](\d{1,2}))(?![\d])"
+)
 # Several solid ids in a row: "cases 2024118345, 2024118346 and 5512093847".
-_ID_LIST = re.compile(r"(?=\d)(?<![\w+])\d{6,}(?:(?:\s*[,;/&]\s*|\s+(?:and|et|y|e|und|i)\s+)"
-                      r"\d{6,})+(?!\w)")
+_ID_LIST = re.compile(
+    r"(?=\d)(?<![\w+])\d{6,}(?:(?:\s*[,;/&]\s*|\s+(?:and|et|y|e|und|i)\s+)"
+    r"\d{6,})+(?!\w)"
+)
 # VAT numbers: a VAT word before, or a country prefix whose check digits hold.
-_VAT_CUE = re.compile(r"(?:vat|tva|iva|ust|ust-?idnr|uid|btw|mwst|nif|cif|p\.?\s?iva|"
-                      r"partita iva|vat no|tax id)\W{0,6}(?:[a-z]{2}\W{0,2})?"
-                      r"(\d[\d \-.]{6,14}\d)")
+_VAT_CUE = re.compile(
+    r"(?:vat|tva|iva|ust|ust-?idnr|uid|btw|mwst|nif|cif|p\.?\s?iva|"
+    r"partita iva|vat no|tax id)\W{0,6}(?:[a-z]{2}\W{0,2})?"
+    r"(\d[\d \-.]{6,14}\d)"
+)
 _VAT_HINT = re.compile(r"vat|tva|iva|ust|uid|btw|mwst|nif|cif|tax id")
-_VAT_PREFIXED = re.compile(r"(?=[fdi][rte])(?<![a-z])(fr|de|it)[ ]?([0-9a-z]{2}[ ]?(?:\d[ ]?){9}|(?:\d[ ]?){9,11})"
-                           r"(?![\d])")
+_VAT_PREFIXED = re.compile(
+    r"(?=[fdi][rte])(?<![a-z])(fr|de|it)[ ]?([0-9a-z]{2}[ ]?(?:\d[ ]?){9}|(?:\d[ ]?){9,11})"
+    r"(?![\d])"
+)
 
 
 def recognised_spans(text: str, windows: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -201,8 +228,7 @@ def _recognised_in(text: str, low: int, high: int, vat_words: bool) -> list[tupl
             spans.append(match.span())
     for match in _SPACED_DATE.finditer(text, low, high):
         first, second = (int(g) for g in match.groups() if g is not None)
-        if 1 <= min(first, second) <= 12 and max(first, second) <= 31 and not _after_phone_cue(
-                text, match.start()):
+        if 1 <= min(first, second) <= 12 and max(first, second) <= 31 and not _after_phone_cue(text, match.start()):
             spans.append(match.span())
     for match in _ID_LIST.finditer(text, low, high):
         if not _after_phone_cue(text, match.start()):
@@ -236,7 +262,8 @@ def vat_valid(country: str, number: str) -> bool:
             product = (2 * ((int(d) + product) % 10 or 10)) % 11
         return (11 - product) % 10 == int(number[8])
     if country == "it" and len(number) == 11 and number.isdigit():
-        total = sum(int(d) if i % 2 == 0 else (int(d) * 2 if int(d) < 5 else int(d) * 2 - 9)
-                    for i, d in enumerate(number[:10]))
+        total = sum(
+            int(d) if i % 2 == 0 else (int(d) * 2 if int(d) < 5 else int(d) * 2 - 9) for i, d in enumerate(number[:10])
+        )
         return (10 - total % 10) % 10 == int(number[10])
     return False

@@ -7,6 +7,7 @@ arroba hotmail", "hans punkt mueller ät gmx punkt de", "john [at] gmail [dot] c
 arrive already joined by `nlp.normalise`. A domain must end with a known
 top-level domain, or be a well-known provider named alone ("john at gmail").
 """
+
 from __future__ import annotations
 
 import re
@@ -20,33 +21,45 @@ _OPEN, _CLOSE = r"[\(\[\{<]", r"[\)\]\}>]"
 _AT_WORDS = "at|arobase|arroba|chez|chiocciola|klammeraffe|" + fold("собака").text
 _DOT_WORDS = "dot|point|punto|ponto|punkt|" + fold("точка").text
 
-_AT = (rf"(?:@|\s+@\s+|\s*{_OPEN}\s*(?:@|{_AT_WORDS})\s*{_CLOSE}\s*"
-       rf"|\s+(?:{_AT_WORDS})\s+)")
+_AT = (
+    rf"(?:@|\s+@\s+|\s*{_OPEN}\s*(?:@|{_AT_WORDS})\s*{_CLOSE}\s*"
+    rf"|\s+(?:{_AT_WORDS})\s+)"
+)
 _PROVIDERS = "|".join(EMAIL_PROVIDERS)
 # "john @gmail.com", "john@ gmail": lopsided spaces, only before a well-known provider, since
 # "insta @anna.cad.design" is a handle.
 _LOPSIDED_AT = rf"(?:\s+@|@\s+)(?=(?:{_PROVIDERS})\b)"
-_DOT = (rf"(?:\.|\s\.\s|\s*{_OPEN}\s*(?:\.|{_DOT_WORDS})\s*{_CLOSE}\s*"
-        rf"|\s+(?:{_DOT_WORDS})\s+)")
+_DOT = (
+    rf"(?:\.|\s\.\s|\s*{_OPEN}\s*(?:\.|{_DOT_WORDS})\s*{_CLOSE}\s*"
+    rf"|\s+(?:{_DOT_WORDS})\s+)"
+)
 _WORD = r"[a-z0-9](?:[a-z0-9_%+-]*[a-z0-9])?"
 # The local part splits only one way ("ab_ab_ab" is never re-split on failure): its pieces
 # have no separator inside, and each separator has one spelling.
 _PIECE = r"[a-z0-9%+]+"
-_LOCAL_SEPARATOR = (rf"[._-]|\s\.\s|\s*{_OPEN}\s*(?:\.|{_DOT_WORDS})\s*{_CLOSE}\s*"
-                    rf"|\s+(?:{_DOT_WORDS}|underscore|dash|hyphen|tiret|guion|trattino"
-                    rf"|unterstrich)\s+")
+_LOCAL_SEPARATOR = (
+    rf"[._-]|\s\.\s|\s*{_OPEN}\s*(?:\.|{_DOT_WORDS})\s*{_CLOSE}\s*"
+    rf"|\s+(?:{_DOT_WORDS}|underscore|dash|hyphen|tiret|guion|trattino"
+    rf"|unterstrich)\s+"
+)
 _LOCAL = rf"_?{_PIECE}(?:(?:{_LOCAL_SEPARATOR}){_PIECE})*"
 # A comma may stand for the last dot: "anna@outlook,com".
-_DOMAIN = (rf"{_WORD}(?:{_DOT}{_WORD})*(?:{_DOT}|,\s?)(?:{'|'.join(TLDS)})"
-           rf"|(?:{_PROVIDERS})")
+_DOMAIN = (
+    rf"{_WORD}(?:{_DOT}{_WORD})*(?:{_DOT}|,\s?)(?:{'|'.join(TLDS)})"
+    rf"|(?:{_PROVIDERS})"
+)
 
-_EMAIL = re.compile(rf"(?<![a-z0-9._%+-]){_LOCAL}(?:{_AT}|{_LOPSIDED_AT})(?!www\.)(?:{_DOMAIN})"
-                    rf"(?![a-z0-9-])")
+_EMAIL = re.compile(
+    rf"(?<![a-z0-9._%+-]){_LOCAL}(?:{_AT}|{_LOPSIDED_AT})(?!www\.)(?:{_DOMAIN})"
+    rf"(?![a-z0-9-])"
+)
 # Cheap tests that must both pass before the full pattern runs: a way to write "at", and a
 # top-level domain after a dot or a well-known provider.
 _AT_HINT = re.compile(rf"@|\b(?:{_AT_WORDS})\b")
-_DOMAIN_HINT = re.compile(rf"(?:[.,\)\]\}}>]|\b(?:{_DOT_WORDS})\b)\s*(?:{'|'.join(TLDS)})\b"
-                          rf"|\b(?:{_PROVIDERS})\b")
+_DOMAIN_HINT = re.compile(
+    rf"(?:[.,\)\]\}}>]|\b(?:{_DOT_WORDS})\b)\s*(?:{'|'.join(TLDS)})\b"
+    rf"|\b(?:{_PROVIDERS})\b"
+)
 
 REASON = "Looks like an e-mail address"
 
@@ -55,8 +68,11 @@ def email_hits(text: str) -> list[Hit]:
     """E-mail addresses in normalised text."""
     if not (_AT_HINT.search(text) and _DOMAIN_HINT.search(text)):
         return []
-    return [Hit(EMAIL, m.start(), m.end(), REASON) for m in _EMAIL.finditer(text)
-            if not _IN_LINK.search(text, max(0, m.start() - 80), m.start())]
+    return [
+        Hit(EMAIL, m.start(), m.end(), REASON)
+        for m in _EMAIL.finditer(text)
+        if not _IN_LINK.search(text, max(0, m.start() - 80), m.start())
+    ]
 
 
 # "ftp://login:pass@host" is a link with a password, not an address.

@@ -9,6 +9,7 @@ kind overlaps an expected span of that kind, a false negative when an expected k
 such finding, a false positive when a finding of a kind overlaps no expected span of it.
 "Message" scores say whether a message was stopped at all, whatever the kind.
 """
+
 from __future__ import annotations
 
 import json
@@ -96,8 +97,12 @@ def load_table(path: Path) -> list[Example]:
             continue
         lang, family, expected, text = line.split("\t", 3)
         items = [] if expected == "-" else [item.split("=", 1) for item in expected.split(" ;; ")]
-        row = {"lang": lang, "text": text, "trick": family,
-               "expect": [{"kind": kind, "text": sub} for kind, sub in items]}
+        row = {
+            "lang": lang,
+            "text": text,
+            "trick": family,
+            "expect": [{"kind": kind, "text": sub} for kind, sub in items],
+        }
         examples.append(_example(row, path.stem))
     return examples
 

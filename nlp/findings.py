@@ -5,6 +5,7 @@ Detectors work on the normalised copy of a message and report `Hit`s in its coor
 `Finding`, keeping the most specific kind (an e-mail address contains a domain, a wa.me link
 contains a phone number: the reader wants to hear "e-mail" and "WhatsApp", not "link").
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -22,8 +23,9 @@ OFF_PLATFORM_PAYMENT = "off_platform_payment"
 KINDS = (EMAIL, PHONE, MESSAGING_APP, SOCIAL, URL, OFF_PLATFORM_PAYMENT)
 
 # When hits overlap, the first kind in this order names the merged finding.
-_SPECIFICITY = {kind: rank for rank, kind in enumerate(
-    (EMAIL, MESSAGING_APP, SOCIAL, OFF_PLATFORM_PAYMENT, PHONE, URL))}
+_SPECIFICITY = {
+    kind: rank for rank, kind in enumerate((EMAIL, MESSAGING_APP, SOCIAL, OFF_PLATFORM_PAYMENT, PHONE, URL))
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,8 +67,7 @@ def merge_hits(original: str, spans: Iterable[tuple[int, int, Hit]]) -> list[Fin
                 last[2] = hit
         else:
             merged.append([start, end, hit])
-    return [Finding(hit.kind, start, end, original[start:end], hit.reason)
-            for start, end, hit in merged]
+    return [Finding(hit.kind, start, end, original[start:end], hit.reason) for start, end, hit in merged]
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:

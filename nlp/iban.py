@@ -5,14 +5,17 @@ of four. Candidates are confirmed with the ISO 7064 mod-97 check, so a lot numbe
 reference that merely looks similar is not reported; a candidate that swallowed the next
 word ("ES91 2100 ... 1332 para") is retried without its last groups.
 """
+
 from __future__ import annotations
 
 import re
 
 from nlp.findings import OFF_PLATFORM_PAYMENT, Hit
 
-_IBAN = re.compile(r"(?<![a-z0-9])[a-z]{2}\d{2}(?:[ -]?[a-z0-9]{4}){2,7}(?:[ -]?[a-z0-9]{1,4})?"
-                   r"(?![a-z0-9])")
+_IBAN = re.compile(
+    r"(?<![a-z0-9])[a-z]{2}\d{2}(?:[ -]?[a-z0-9]{4}){2,7}(?:[ -]?[a-z0-9]{1,4})?"
+    r"(?![a-z0-9])"
+)
 
 REASON = "Looks like a bank account number (IBAN)"
 

@@ -19,6 +19,7 @@ the cue ("we can't continue on WhatsApp"):
 - asking for the other side's details ("send me your number", "your email?") or
   imperatives that only make sense elsewhere ("call me", "ruf mich an").
 """
+
 from __future__ import annotations
 
 import re
@@ -33,8 +34,8 @@ from nlp.findings import EMAIL, MESSAGING_APP, OFF_PLATFORM_PAYMENT, SOCIAL, Hit
 from nlp.lexicon import EMAIL_WORDS, HANDLE_JOINERS, PREPOSITIONS, PRONOUNS
 from nlp.phrases import APP, BYPASS, METHOD, Phrase
 
-_CUE_WINDOW = 4        # tokens between a contact cue and the app it names
-_NEARBY = 6            # tokens between a payment or off-platform cue and what it qualifies
+_CUE_WINDOW = 4  # tokens between a contact cue and the app it names
+_NEARBY = 6  # tokens between a payment or off-platform cue and what it qualifies
 _NEGATION_WINDOW = 4
 _SENTENCE_ENDS = (".", "!", "?", ";", "\n", "\n\n", "\n\n\n", " \n", "\n ")
 _CLAUSE_ENDS = _SENTENCE_ENDS + (",", "(", ")", "but", "mais", "pero", "mas", "ma", "aber")
@@ -49,10 +50,12 @@ _BARE_HANDLE = re.compile(r"(?=[a-z0-9_]*[a-z])[a-z0-9]+(?:_[a-z0-9]+)+")  # kim
 _POLITE = frozenset("please pls plz svp stp bitte porfa por per ? !".split())
 _ME = frozenset(("me",))  # "whatsapp me", "paypal me"
 # A request answered by its writer with a refusal: "Email me? No need, reply here".
-_REFUSED_AFTER = re.compile(r"\W{0,4}(?:no need|no thanks|not needed|pas besoin|pas la peine|"
-                            r"non merci|no hace falta|no es necesario|no gracias|nicht notig|"
-                            r"nicht noetig|nein danke|nao precisa|nao e preciso|non serve|"
-                            r"non c'e bisogno|no grazie)\b")
+_REFUSED_AFTER = re.compile(
+    r"\W{0,4}(?:no need|no thanks|not needed|pas besoin|pas la peine|"
+    r"non merci|no hace falta|no es necesario|no gracias|nicht notig|"
+    r"nicht noetig|nein danke|nao precisa|nao e preciso|non serve|"
+    r"non c'e bisogno|no grazie)\b"
+)
 _NUMBER_AFTER = re.compile(r"\W{0,4}(?:\w+\W{1,3})?\+?\d(?:[\s.,\-/()]{0,3}\d){6,}")
 
 _Span = tuple[int, int, str, str]  # first token, end token, kind, reason
@@ -68,16 +71,14 @@ REASONS = {
 }
 
 
-def intent_hits(text: str, doc: Doc, phrases: list[Phrase], offset: int = 0,
-                after: str = "") -> list[Hit]:
+def intent_hits(text: str, doc: Doc, phrases: list[Phrase], offset: int = 0, after: str = "") -> list[Hit]:
     """Hits for the phrases that make a request; `text` is the doc's text, found at `offset`
     in the text the hits refer to, and followed there by `after` (the writer may answer
     their own question in the next sentence: "email me? no need")."""
     found: dict[str, list[Phrase]] = defaultdict(list)
     for phrase in phrases:
         found[phrase.label].append(phrase)
-    if not any(found[label] for label in
-               (APP, METHOD, "off_platform", BYPASS, "their_details", "call_me")):
+    if not any(found[label] for label in (APP, METHOD, "off_platform", BYPASS, "their_details", "call_me")):
         return []
     rules = _Rules(text + after, doc, found)
     spans = [rules.app(p) for p in found[APP]]
@@ -86,8 +87,10 @@ def intent_hits(text: str, doc: Doc, phrases: list[Phrase], offset: int = 0,
     spans += [rules.bypass(p) for p in found[BYPASS]]
     spans += [rules.their_details(p) for p in found["their_details"]]
     spans += [rules.call_me(p) for p in found["call_me"]]
-    return [Hit(kind, offset + doc[start].idx, offset + doc[end - 1].idx + len(doc[end - 1]),
-                reason) for start, end, kind, reason in filter(None, spans)]
+    return [
+        Hit(kind, offset + doc[start].idx, offset + doc[end - 1].idx + len(doc[end - 1]), reason)
+        for start, end, kind, reason in filter(None, spans)
+    ]
 
 
 class _Rules:
@@ -105,8 +108,11 @@ class _Rules:
 
     def app(self, app: Phrase) -> _Span | None:
         """An app or network named as a place to get in touch."""
-        opener = self._contact_cue(app) or self._asked_for(app) or (
-            None if app.ambiguous else self._just_before("possessive", app.start, gap=1))
+        opener = (
+            self._contact_cue(app)
+            or self._asked_for(app)
+            or (None if app.ambiguous else self._just_before("possessive", app.start, gap=1))
+        )
         handle_end = self._handle_after(app.end, strict=app.ambiguous)
         handle_start = self._handle_before(app.start, strict=app.ambiguous)
         as_verb = not app.ambiguous and self._token_in(app.end, _ME)
@@ -126,8 +132,7 @@ class _Rules:
         pay_me = self._token_in(method.end, _ME)
         if method.ambiguous and not pay_me and not self._token_in(method.start - 1, PREPOSITIONS):
             return None
-        cue = (self._nearby(method, ("pay", "off_platform"))
-               or self._in_sentence(BYPASS, method))
+        cue = self._nearby(method, ("pay", "off_platform")) or self._in_sentence(BYPASS, method)
         possessive = None if method.ambiguous else self._just_before("possessive", method.start)
         attached = None if method.ambiguous else self._handle_after(method.end, strict=True)
         if not (cue or possessive or attached or pay_me) or self._on_platform(method):
@@ -139,7 +144,7 @@ class _Rules:
         return start, end, OFF_PLATFORM_PAYMENT, REASONS["payment"].format(method.brand.name)
 
     def off_platform(self, phrase: Phrase) -> _Span | None:
-        """"directly", "outside the site", with a contact or payment cue."""
+        """ "directly", "outside the site", with a contact or payment cue."""
         cue = self._nearby(phrase, ("contact", "pay", "call_me", "asking"))
         if not cue or self._on_platform(phrase):
             return None
@@ -154,7 +159,7 @@ class _Rules:
         return phrase.start, phrase.end, OFF_PLATFORM_PAYMENT, REASONS["bypass"]
 
     def their_details(self, phrase: Phrase) -> _Span | None:
-        """"send me your number", or the bare request "your number?", "vos coordonnées svp"."""
+        """ "send me your number", or the bare request "your number?", "vos coordonnées svp"."""
         asking = self._cue_before("asking", phrase.start, window=3)
         bare_request = phrase.end == len(self.doc) or self._token_in(phrase.end, _POLITE)
         if not (asking or bare_request) or self._token_in(phrase.end, _OF):
@@ -165,10 +170,14 @@ class _Rules:
         return start, phrase.end, self._channel(phrase), REASONS["details"]
 
     def call_me(self, phrase: Phrase) -> _Span | None:
-        """"call me" as an imperative, opening its clause, not "he will call me"."""
+        """ "call me" as an imperative, opening its clause, not "he will call me"."""
         before = phrase.start - 1
-        opens_clause = (before < 0 or self.doc[before].is_punct or "\n" in self.doc[before].text
-                        or self._just_before("openers", phrase.start, gap=0) is not None)
+        opens_clause = (
+            before < 0
+            or self.doc[before].is_punct
+            or "\n" in self.doc[before].text
+            or self._just_before("openers", phrase.start, gap=0) is not None
+        )
         if not opens_clause or self._negated(phrase.start) or self._refused(phrase):
             return None
         return phrase.start, phrase.end, self._channel(phrase), REASONS["call_me"]
@@ -176,7 +185,7 @@ class _Rules:
     def _channel(self, phrase: Phrase) -> str:
         """The kind of a request for contact: e-mail when it names e-mail ("email me", "your
         mail?"), else a request to leave the platform ("call me", "your contact details")."""
-        words = {token.text for token in self.doc[phrase.start:phrase.end]}
+        words = {token.text for token in self.doc[phrase.start : phrase.end]}
         return EMAIL if words & EMAIL_WORDS else OFF_PLATFORM_PAYMENT
 
     # --- evidence ------------------------------------------------------------------------
@@ -186,7 +195,7 @@ class _Rules:
         and object pronouns may stand, and a preposition must end the cue or stand between:
         "add me on Line", "je suis sur Signal", not "move the line"."""
         for cue in sorted(self.found["contact"], key=lambda p: -p.end):
-            gap = {t.text for t in self.doc[cue.end:app.start]}
+            gap = {t.text for t in self.doc[cue.end : app.start]}
             if not 0 <= app.start - cue.end <= _CUE_WINDOW or not self._same_sentence(cue, app):
                 continue
             if not app.ambiguous:
@@ -197,7 +206,7 @@ class _Rules:
         return None
 
     def _asked_for(self, app: Phrase) -> Phrase | None:
-        """"what's your telegram?", "dame tu whatsapp": asking, then "your", then the app."""
+        """ "what's your telegram?", "dame tu whatsapp": asking, then "your", then the app."""
         yours = self._just_before("yours", app.start, gap=0)
         return yours and self._cue_before("asking", yours.start, window=2)
 
@@ -220,7 +229,7 @@ class _Rules:
         return None
 
     def _handle_before(self, start: int, strict: bool) -> int | None:
-        """"@lab on telegram", and for unambiguous names "kim_dental on snapchat"."""
+        """ "@lab on telegram", and for unambiguous names "kim_dental on snapchat"."""
         for i in range(max(0, start - 3), start):
             text = self.doc[i].text
             is_handle = _AT_HANDLE.fullmatch(text) or (not strict and _BARE_HANDLE.fullmatch(text))
@@ -230,8 +239,7 @@ class _Rules:
 
     def _negated(self, start: int) -> bool:
         for negation in self.found["negations"]:
-            if (0 <= start - negation.end <= _NEGATION_WINDOW
-                    and self.clause[negation.start] == self.clause[start]):
+            if 0 <= start - negation.end <= _NEGATION_WINDOW and self.clause[negation.start] == self.clause[start]:
                 return True
         return False
 
@@ -241,8 +249,7 @@ class _Rules:
         return bool(_REFUSED_AFTER.match(self.text, end.idx + len(end)))
 
     def _on_platform(self, phrase: Phrase) -> bool:
-        return any(self.clause[p.start] == self.clause[phrase.start]
-                   for p in self.found["on_platform"])
+        return any(self.clause[p.start] == self.clause[phrase.start] for p in self.found["on_platform"])
 
     def _in_sentence(self, label: str, target: Phrase) -> Phrase | None:
         return next((p for p in self.found[label] if self._same_sentence(p, target)), None)

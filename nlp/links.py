@@ -6,6 +6,7 @@ Finds "https://...", "www.lab-smile.fr", bare "lab-smile.com/cases", spelled-out
 more specific kind. Hosts on the allow-list (the platform's own domains) and their
 subdomains are not findings.
 """
+
 from __future__ import annotations
 
 import re
@@ -16,8 +17,10 @@ from nlp.lexicon import APP_SCHEMES, LINK_HOSTS, TLDS, WORD_TLDS
 
 _LABEL = r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?"
 _DOT_WORDS = r"(?:dot|point|punto|ponto|punkt)"
-_SPELLED_DOT = (rf"(?:\s*[\(\[\{{]\s*(?:{_DOT_WORDS}|\.)\s*[\)\]\}}]\s*"
-                rf"|\s+{_DOT_WORDS}\s+|\s\.\s)")
+_SPELLED_DOT = (
+    rf"(?:\s*[\(\[\{{]\s*(?:{_DOT_WORDS}|\.)\s*[\)\]\}}]\s*"
+    rf"|\s+{_DOT_WORDS}\s+|\s\.\s)"
+)
 _BRACKET_DOT = rf"\s*[\(\[\{{]\s*(?:{_DOT_WORDS}|\.)\s*[\)\]\}}]\s*"
 _PATH = r"(?:[/?#][^\s<>\"']*)?"
 _TLDS = "|".join(TLDS)
@@ -34,27 +37,34 @@ def _has_tld(text: str) -> bool:
 
 
 def _has_spelled_dot(text: str) -> bool:
-    return (" . " in text or "(.)" in text or "[.]" in text or "{.}" in text
-            or bool(_DOT_WORD.search(text)))
+    return " . " in text or "(.)" in text or "[.]" in text or "{.}" in text or bool(_DOT_WORD.search(text))
 
 
 # Each kind of link, with a cheap test that must pass before its pattern is run.
 _PATTERNS = (
     (lambda text: "://" in text, re.compile(r"\b(?:https?|ftp)://[^\s<>\"']+")),
-    (lambda text: "://" in text or "skype:" in text,
-     re.compile(rf"\b(?:{'|'.join(APP_SCHEMES)})://[^\s<>\"']+|\bskype:[a-z0-9._-]+")),
+    (
+        lambda text: "://" in text or "skype:" in text,
+        re.compile(rf"\b(?:{'|'.join(APP_SCHEMES)})://[^\s<>\"']+|\bskype:[a-z0-9._-]+"),
+    ),
     (lambda text: "www" in text, re.compile(rf"\bwww(?:\.|{_SPELLED_DOT})[^\s<>\"']+")),
-    (_has_tld,
-     re.compile(rf"(?<![\w@.-])(?:{_LABEL}\.)+(?:{_TLDS})(?![\w-])(?::\d+)?{_PATH}")),
-    (_has_spelled_dot,
-     re.compile(rf"(?<![\w@.-])[a-z0-9-]{{3,}}(?:{_SPELLED_DOT}{_LABEL})*{_SPELLED_DOT}"
-                rf"(?:{_SAFE_TLDS})(?![\w-])")),
+    (_has_tld, re.compile(rf"(?<![\w@.-])(?:{_LABEL}\.)+(?:{_TLDS})(?![\w-])(?::\d+)?{_PATH}")),
+    (
+        _has_spelled_dot,
+        re.compile(
+            rf"(?<![\w@.-])[a-z0-9-]{{3,}}(?:{_SPELLED_DOT}{_LABEL})*{_SPELLED_DOT}"
+            rf"(?:{_SAFE_TLDS})(?![\w-])"
+        ),
+    ),
     # Defanged dots ("lab[.]de", "denti(punto)it") are never ordinary words: any TLD will do.
-    (_has_spelled_dot,
-     re.compile(rf"(?<![\w@.-])[a-z0-9-]{{3,}}(?:{_BRACKET_DOT}{_LABEL})*{_BRACKET_DOT}"
-                rf"(?:{_TLDS})(?![\w-])")),
-    (_ME_SLASH.search,
-     re.compile(rf"\b(?:wa|t)\s*(?:\.|{_SPELLED_DOT})\s*me\s*(?:/|slash)\s*\+?\w+")),
+    (
+        _has_spelled_dot,
+        re.compile(
+            rf"(?<![\w@.-])[a-z0-9-]{{3,}}(?:{_BRACKET_DOT}{_LABEL})*{_BRACKET_DOT}"
+            rf"(?:{_TLDS})(?![\w-])"
+        ),
+    ),
+    (_ME_SLASH.search, re.compile(rf"\b(?:wa|t)\s*(?:\.|{_SPELLED_DOT})\s*me\s*(?:/|slash)\s*\+?\w+")),
 )
 _SPELLED_DOTS = re.compile(_SPELLED_DOT)
 _HOST_END = re.compile(r"[/?#:]")

@@ -14,6 +14,7 @@ Each rule is one regular expression over the normalised text, compiled at import
 Languages: English, French, Spanish, Portuguese, Italian and German, and e-mail words in
 Russian ("собака", "точка" are read by `nlp.emails`).
 """
+
 from __future__ import annotations
 
 import re
@@ -22,15 +23,21 @@ from nlp.findings import EMAIL, MESSAGING_APP, SOCIAL, URL, Hit
 from nlp.lexicon import MAILBOX_SERVICES, SHORT_LINK_HOSTS, TLDS
 
 _MY = r"(?:my|mon|ma|mi|meine?|meu|minha|la mia|il mio|notre|nuestro|unsere?)"
-_MAIL = (r"(?:gmail|hotmail|outlook|yahoo|icloud|proton(?:mail)?|gmx|e-?mail|mail|courriel|"
-         r"correo|adresse|endereco|indirizzo|posta)")
+_MAIL = (
+    r"(?:gmail|hotmail|outlook|yahoo|icloud|proton(?:mail)?|gmx|e-?mail|mail|courriel|"
+    r"correo|adresse|endereco|indirizzo|posta)"
+)
 _IS = r"(?:is|=|c'est|c est|est|es|ist|e|lautet|sera)"
-_NAME = (r"(?:(?:user)?name|username|handle|pseudo|nom|prenom|nombre|usuario|nome|utente|"
-         r"benutzername|nick(?:name)?|profil(?:e)?|perfil)")
-_EVERYWHERE = (r"(?:everywhere|every (?:network|platform|app|site)|all (?:networks|platforms|"
-               r"socials|the socials|apps)|partout|tous les reseaux|toutes les plateformes|"
-               r"todas (?:las|as) redes|todas partes|(?:em )?todo lugar|tutti i social|"
-               r"(?:su )?tutte le piattaforme|ovunque|uberall|allen (?:netzwerken|plattformen))")
+_NAME = (
+    r"(?:(?:user)?name|username|handle|pseudo|nom|prenom|nombre|usuario|nome|utente|"
+    r"benutzername|nick(?:name)?|profil(?:e)?|perfil)"
+)
+_EVERYWHERE = (
+    r"(?:everywhere|every (?:network|platform|app|site)|all (?:networks|platforms|"
+    r"socials|the socials|apps)|partout|tous les reseaux|toutes les plateformes|"
+    r"todas (?:las|as) redes|todas partes|(?:em )?todo lugar|tutti i social|"
+    r"(?:su )?tutte le piattaforme|ovunque|uberall|allen (?:netzwerken|plattformen))"
+)
 _SERVICES = "|".join(re.escape(s) for s in MAILBOX_SERVICES)
 _SOCIAL = r"(?:facebook|fb|linkedin|instagram|insta|tiktok|youtube|xing)"
 _PAGE = r"(?:page|pagina|seite|profil|profile|perfil|profilo|channel|chaine|canal|canale|kanal)"
@@ -40,43 +47,107 @@ _PAGE = r"(?:page|pagina|seite|profil|profile|perfil|profilo|channel|chaine|cana
 _RULES: tuple[tuple[tuple[str, ...], re.Pattern, str, str], ...] = (
     # handles
     (("u/",), re.compile(r"(?<![\w/.])u/[a-z0-9_-]{3,20}\b"), SOCIAL, "Points to an account on Reddit"),
-    (("same", "meme", "mismo", "mesmo", "stesso", "gleich"), re.compile(r"(?:same|meme|mismo|mesmo|stesso|gleiche[rn]?|le meme|el mismo|o mesmo|lo stesso)"
-                    rf"\s+{_NAME}\s+(?:\S+\s+){{0,3}}?{_EVERYWHERE}"),
-     SOCIAL, "Points to the same account on other networks"),
-    (("page", "pagina", "seite", "profil", "perfil", "channel", "chaine", "canal", "kanal"),
-     re.compile(rf"(?:{_SOCIAL}[\s-]*{_PAGE}|{_PAGE}\s+(?:(?:de|do|da|on|sur)\s+)?{_SOCIAL})"
-                    r"\s*[:,-]?\s*[a-z][\w'&.-]*(?:\s+[a-z][\w'&.-]*){0,3}"),
-     SOCIAL, "Points to a page on a social network"),
+    (
+        ("same", "meme", "mismo", "mesmo", "stesso", "gleich"),
+        re.compile(
+            r"(?:same|meme|mismo|mesmo|stesso|gleiche[rn]?|le meme|el mismo|o mesmo|lo stesso)"
+            rf"\s+{_NAME}\s+(?:\S+\s+){{0,3}}?{_EVERYWHERE}"
+        ),
+        SOCIAL,
+        "Points to the same account on other networks",
+    ),
+    (
+        ("page", "pagina", "seite", "profil", "perfil", "channel", "chaine", "canal", "kanal"),
+        re.compile(
+            rf"(?:{_SOCIAL}[\s-]*{_PAGE}|{_PAGE}\s+(?:(?:de|do|da|on|sur)\s+)?{_SOCIAL})"
+            r"\s*[:,-]?\s*[a-z][\w'&.-]*(?:\s+[a-z][\w'&.-]*){0,3}"
+        ),
+        SOCIAL,
+        "Points to a page on a social network",
+    ),
     # e-mail by implication
-    (("mail", "correo", "adresse", "endereco", "indirizzo", "posta"),
-     re.compile(rf"{_MY}\s+{_MAIL}\s+(?:\S+\s+){{0,2}}?{_IS}\s+(?:\S+\s+){{0,5}}?"
-                    rf"(?:{_MY}\s+)?(?:\S+\s+)?{_NAME}(?:\s+(?:here|ici|aqui|qui|hier|daqui))?"),
-     EMAIL, "Points to an e-mail address without writing it"),
-    (("name", "nom", "nombre", "nome"), re.compile(r"(?:full name|nom complet|prenom nom|nombre completo|nome completo|"
-                    r"vollen namen|voller name|vollstandiger name)\s+(?:\S+\s+){0,1}?"
-                    r"(?:at|chez|en|em|no|bei|su|@|sur)\s+(?:gmail|hotmail|outlook|yahoo|icloud|"
-                    r"gmx|web\.de|libero|orange|proton(?:mail)?)"),
-     EMAIL, "Points to an e-mail address without writing it"),
-    (("->", "=>", ">", "gmail", "hotmail", "outlook", "yahoo", "gmx", "libero", "icloud",
-      "proton", "yandex", "orange", "laposte"), re.compile(rf"(?<![\w.])(?:{_SERVICES})\s*(?:->|=>|>|:)\s*[a-z0-9][a-z0-9._-]{{2,}}"),
-     EMAIL, "Points to an e-mail address without writing it"),
-    (("\"@", "\" @"), re.compile(r"\"[^\"\n@]{1,64}\"\s?@\s?[a-z0-9-]+(?:\.[a-z0-9-]+)+"), EMAIL,
-     "Looks like an e-mail address"),
-    (("@[",), re.compile(r"[a-z0-9._%+-]+@\[\d{1,3}(?:\.\d{1,3}){3}\]"), EMAIL,
-     "Looks like an e-mail address"),
+    (
+        ("mail", "correo", "adresse", "endereco", "indirizzo", "posta"),
+        re.compile(
+            rf"{_MY}\s+{_MAIL}\s+(?:\S+\s+){{0,2}}?{_IS}\s+(?:\S+\s+){{0,5}}?"
+            rf"(?:{_MY}\s+)?(?:\S+\s+)?{_NAME}(?:\s+(?:here|ici|aqui|qui|hier|daqui))?"
+        ),
+        EMAIL,
+        "Points to an e-mail address without writing it",
+    ),
+    (
+        ("name", "nom", "nombre", "nome"),
+        re.compile(
+            r"(?:full name|nom complet|prenom nom|nombre completo|nome completo|"
+            r"vollen namen|voller name|vollstandiger name)\s+(?:\S+\s+){0,1}?"
+            r"(?:at|chez|en|em|no|bei|su|@|sur)\s+(?:gmail|hotmail|outlook|yahoo|icloud|"
+            r"gmx|web\.de|libero|orange|proton(?:mail)?)"
+        ),
+        EMAIL,
+        "Points to an e-mail address without writing it",
+    ),
+    (
+        (
+            "->",
+            "=>",
+            ">",
+            "gmail",
+            "hotmail",
+            "outlook",
+            "yahoo",
+            "gmx",
+            "libero",
+            "icloud",
+            "proton",
+            "yandex",
+            "orange",
+            "laposte",
+        ),
+        re.compile(rf"(?<![\w.])(?:{_SERVICES})\s*(?:->|=>|>|:)\s*[a-z0-9][a-z0-9._-]{{2,}}"),
+        EMAIL,
+        "Points to an e-mail address without writing it",
+    ),
+    (
+        ('"@', '" @'),
+        re.compile(r"\"[^\"\n@]{1,64}\"\s?@\s?[a-z0-9-]+(?:\.[a-z0-9-]+)+"),
+        EMAIL,
+        "Looks like an e-mail address",
+    ),
+    (("@[",), re.compile(r"[a-z0-9._%+-]+@\[\d{1,3}(?:\.\d{1,3}){3}\]"), EMAIL, "Looks like an e-mail address"),
     # links without an address of their own
-    (SHORT_LINK_HOSTS, re.compile(r"(?<![\w.-])(?:" + "|".join(re.escape(h) for h in SHORT_LINK_HOSTS)
-                    + r")(?:/[^\s<>\"']*)?"), URL, "Links to a site outside the platform"),
-    (("bio", "profil"), re.compile(r"(?:link|lien|enlace|liga)\s+(?:in|en|na|da|nella|im|in der|dans|dans la|"
-                       r"dans ma|en la|en mi|no|in my|in the|on my)\s*(?:la\s+|ma\s+|mi\s+|my\s+)?"
-                       r"bio\b|link\s+im\s+profil"), URL, "Points to a link outside the platform"),
-    (("qr",), re.compile(r"(?:scan|scanne[zr]?|flashe[zr]?|escane[ae]|escaneie|scann|scannen|inquadra|"
-                      r"leggi|lee|leia|use|utilise|usa)\w*\s+(?:\S+\s+){0,2}?"
-                      r"(?:qr|qr-code|qrcode)(?:[\s-]?code|[\s-]?codigo|[\s-]?codice)?"),
-     URL, "Points to a QR code that leads outside the platform"),
+    (
+        SHORT_LINK_HOSTS,
+        re.compile(r"(?<![\w.-])(?:" + "|".join(re.escape(h) for h in SHORT_LINK_HOSTS) + r")(?:/[^\s<>\"']*)?"),
+        URL,
+        "Links to a site outside the platform",
+    ),
+    (
+        ("bio", "profil"),
+        re.compile(
+            r"(?:link|lien|enlace|liga)\s+(?:in|en|na|da|nella|im|in der|dans|dans la|"
+            r"dans ma|en la|en mi|no|in my|in the|on my)\s*(?:la\s+|ma\s+|mi\s+|my\s+)?"
+            r"bio\b|link\s+im\s+profil"
+        ),
+        URL,
+        "Points to a link outside the platform",
+    ),
+    (
+        ("qr",),
+        re.compile(
+            r"(?:scan|scanne[zr]?|flashe[zr]?|escane[ae]|escaneie|scann|scannen|inquadra|"
+            r"leggi|lee|leia|use|utilise|usa)\w*\s+(?:\S+\s+){0,2}?"
+            r"(?:qr|qr-code|qrcode)(?:[\s-]?code|[\s-]?codigo|[\s-]?codice)?"
+        ),
+        URL,
+        "Points to a QR code that leads outside the platform",
+    ),
     # Skype ids
-    (("live:",), re.compile(r"\blive:(?:\.cid\.)?[a-z0-9._-]{3,}"), MESSAGING_APP,
-     "Offers to continue on Skype, a messaging app"),
+    (
+        ("live:",),
+        re.compile(r"\blive:(?:\.cid\.)?[a-z0-9._-]{3,}"),
+        MESSAGING_APP,
+        "Offers to continue on Skype, a messaging app",
+    ),
 )
 
 _AT_TOKEN = re.compile(r"[a-z0-9._%+-]+@[a-z0-9._-]+")
@@ -92,8 +163,6 @@ def mention_hits(text: str) -> list[Hit]:
         hits += [Hit(kind, m.start(), m.end(), reason) for m in pattern.finditer(text)]
     if "@" in text:
         for match in _AT_TOKEN.finditer(text):
-            if _FORWARD_EMAIL.fullmatch(match.group()[::-1]) and not _FORWARD_EMAIL.fullmatch(
-                    match.group()):
-                hits.append(Hit(EMAIL, match.start(), match.end(),
-                                "Looks like an e-mail address written backwards"))
+            if _FORWARD_EMAIL.fullmatch(match.group()[::-1]) and not _FORWARD_EMAIL.fullmatch(match.group()):
+                hits.append(Hit(EMAIL, match.start(), match.end(), "Looks like an e-mail address written backwards"))
     return hits

@@ -9,6 +9,7 @@ Words are matched on folded text (lower case, no accents, "ß" as "ss"), so the 
 below are written that way. Compound numbers are looked up whole ("quatre vingt dix neuf",
 "vierunddreissig", "trentaquattro"), longest first.
 """
+
 from __future__ import annotations
 
 import re
@@ -16,15 +17,22 @@ from itertools import product
 from operator import and_, or_
 
 _MIN_DIGITS = 7  # shortest run worth reading as a phone number
-_MAX_WORDS = 4   # longest compound: "quatre vingt dix neuf"
+_MAX_WORDS = 4  # longest compound: "quatre vingt dix neuf"
 
 
 def _english() -> dict[str, int]:
     units = "zero one two three four five six seven eight nine".split()
-    teens = ("ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen "
-             "nineteen").split()
-    tens = {20: ["twenty"], 30: ["thirty"], 40: ["forty", "fourty"], 50: ["fifty"],
-            60: ["sixty"], 70: ["seventy"], 80: ["eighty"], 90: ["ninety"]}
+    teens = ("ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen").split()
+    tens = {
+        20: ["twenty"],
+        30: ["thirty"],
+        40: ["forty", "fourty"],
+        50: ["fifty"],
+        60: ["sixty"],
+        70: ["seventy"],
+        80: ["eighty"],
+        90: ["ninety"],
+    }
     words = {w: n for n, w in enumerate(units + teens)} | {"oh": 0, "nought": 0}
     words |= _tens_and_units(tens, units[1:], ("",))
     return words
@@ -35,8 +43,16 @@ def _french() -> dict[str, int]:
     words = {w: n for n, w in enumerate(units)} | {"une": 1}
     words |= dict(zip("dix onze douze treize quatorze quinze seize".split(), range(10, 17)))
     words |= {"dix sept": 17, "dix huit": 18, "dix neuf": 19}
-    tens = {20: ["vingt"], 30: ["trente"], 40: ["quarante"], 50: ["cinquante"],
-            60: ["soixante"], 70: ["septante"], 80: ["huitante", "octante"], 90: ["nonante"]}
+    tens = {
+        20: ["vingt"],
+        30: ["trente"],
+        40: ["quarante"],
+        50: ["cinquante"],
+        60: ["soixante"],
+        70: ["septante"],
+        80: ["huitante", "octante"],
+        90: ["nonante"],
+    }
     words |= _tens_and_units(tens, units[1:], ("", "et"))
     teens = {n: w for w, n in words.items() if 10 <= n <= 19}
     for base, value in (("soixante", 60), ("quatre vingt", 80)):
@@ -51,11 +67,20 @@ def _french() -> dict[str, int]:
 def _spanish() -> dict[str, int]:
     units = "cero uno dos tres cuatro cinco seis siete ocho nueve".split()
     words = {w: n for n, w in enumerate(units)} | {"un": 1, "una": 1}
-    words |= dict(zip(("diez once doce trece catorce quince dieciseis diecisiete dieciocho "
-                       "diecinueve").split(), range(10, 20)))
+    words |= dict(
+        zip(("diez once doce trece catorce quince dieciseis diecisiete dieciocho diecinueve").split(), range(10, 20))
+    )
     words |= {f"veinti{u}": 20 + n for n, u in enumerate(units) if n} | {"veintiun": 21}
-    tens = {20: ["veinte"], 30: ["treinta"], 40: ["cuarenta"], 50: ["cincuenta"],
-            60: ["sesenta"], 70: ["setenta"], 80: ["ochenta"], 90: ["noventa"]}
+    tens = {
+        20: ["veinte"],
+        30: ["treinta"],
+        40: ["cuarenta"],
+        50: ["cincuenta"],
+        60: ["sesenta"],
+        70: ["setenta"],
+        80: ["ochenta"],
+        90: ["noventa"],
+    }
     words |= _tens_and_units(tens, units[1:], ("y",))
     return words
 
@@ -64,10 +89,26 @@ def _portuguese() -> dict[str, int]:
     units = "zero um dois tres quatro cinco seis sete oito nove".split()
     words = {w: n for n, w in enumerate(units)} | {"uma": 1, "duas": 2, "meia": 6}
     words |= dict(zip("dez onze doze treze catorze quinze".split(), range(10, 16)))
-    words |= {"quatorze": 14, "dezasseis": 16, "dezesseis": 16, "dezassete": 17,
-              "dezessete": 17, "dezoito": 18, "dezanove": 19, "dezenove": 19}
-    tens = {20: ["vinte"], 30: ["trinta"], 40: ["quarenta"], 50: ["cinquenta", "cincoenta"],
-            60: ["sessenta"], 70: ["setenta"], 80: ["oitenta"], 90: ["noventa"]}
+    words |= {
+        "quatorze": 14,
+        "dezasseis": 16,
+        "dezesseis": 16,
+        "dezassete": 17,
+        "dezessete": 17,
+        "dezoito": 18,
+        "dezanove": 19,
+        "dezenove": 19,
+    }
+    tens = {
+        20: ["vinte"],
+        30: ["trinta"],
+        40: ["quarenta"],
+        50: ["cinquenta", "cincoenta"],
+        60: ["sessenta"],
+        70: ["setenta"],
+        80: ["oitenta"],
+        90: ["noventa"],
+    }
     words |= _tens_and_units(tens, units[1:], ("e",))
     return words
 
@@ -75,10 +116,22 @@ def _portuguese() -> dict[str, int]:
 def _italian() -> dict[str, int]:
     units = "zero uno due tre quattro cinque sei sette otto nove".split()
     words = {w: n for n, w in enumerate(units)} | {"una": 1}
-    words |= dict(zip(("dieci undici dodici tredici quattordici quindici sedici diciassette "
-                       "diciotto diciannove").split(), range(10, 20)))
-    tens = {20: "venti", 30: "trenta", 40: "quaranta", 50: "cinquanta", 60: "sessanta",
-            70: "settanta", 80: "ottanta", 90: "novanta"}
+    words |= dict(
+        zip(
+            ("dieci undici dodici tredici quattordici quindici sedici diciassette diciotto diciannove").split(),
+            range(10, 20),
+        )
+    )
+    tens = {
+        20: "venti",
+        30: "trenta",
+        40: "quaranta",
+        50: "cinquanta",
+        60: "sessanta",
+        70: "settanta",
+        80: "ottanta",
+        90: "novanta",
+    }
     for value, ten in tens.items():
         words[ten] = value
         for n, unit in enumerate(units[1:], start=1):
@@ -90,13 +143,31 @@ def _italian() -> dict[str, int]:
 def _german() -> dict[str, int]:
     units = "null eins zwei drei vier funf sechs sieben acht neun".split()
     words = {w: n for n, w in enumerate(units)} | {"zwo": 2, "fuenf": 5, "ein": 1}
-    words |= dict(zip("zehn elf zwolf dreizehn vierzehn funfzehn sechzehn siebzehn achtzehn "
-                      "neunzehn".split(), range(10, 20)))
+    words |= dict(
+        zip("zehn elf zwolf dreizehn vierzehn funfzehn sechzehn siebzehn achtzehn neunzehn".split(), range(10, 20))
+    )
     words |= {"zwoelf": 12, "fuenfzehn": 15}
-    tens = {20: ["zwanzig"], 30: ["dreissig"], 40: ["vierzig"], 50: ["funfzig", "fuenfzig"],
-            60: ["sechzig"], 70: ["siebzig"], 80: ["achtzig"], 90: ["neunzig"]}
-    stems = {1: ["ein"], 2: ["zwei"], 3: ["drei"], 4: ["vier"], 5: ["funf", "fuenf"],
-             6: ["sechs"], 7: ["sieben"], 8: ["acht"], 9: ["neun"]}
+    tens = {
+        20: ["zwanzig"],
+        30: ["dreissig"],
+        40: ["vierzig"],
+        50: ["funfzig", "fuenfzig"],
+        60: ["sechzig"],
+        70: ["siebzig"],
+        80: ["achtzig"],
+        90: ["neunzig"],
+    }
+    stems = {
+        1: ["ein"],
+        2: ["zwei"],
+        3: ["drei"],
+        4: ["vier"],
+        5: ["funf", "fuenf"],
+        6: ["sechs"],
+        7: ["sieben"],
+        8: ["acht"],
+        9: ["neun"],
+    }
     for (value, tens_words), (n, stem_words) in product(tens.items(), stems.items()):
         for ten in tens_words:
             words[ten] = value
@@ -108,17 +179,23 @@ def _german() -> dict[str, int]:
 def _darija() -> dict[str, int]:
     """Moroccan Arabic written in Latin letters and digits (Arabizi): "sifr sitta wa7ed"."""
     spellings = {
-        0: "sifr sfer sefr", 1: "wa7ed wa7d wahed wahd wa7id", 2: "jouj zouj joj zoj tnin tnayn jooj",
-        3: "tlata tleta tlatha tlat", 4: "reb3a rb3a arba3a arb3a arba3", 5: "khamsa khmsa 5amsa khamssa",
-        6: "sitta setta sita stta", 7: "seb3a sb3a sab3a seba", 8: "tmanya tmnya tmenya tamanya thmanya",
-        9: "tes3a ts3a tis3a tes3oud", 10: "3ashra 3achra ashra",
+        0: "sifr sfer sefr",
+        1: "wa7ed wa7d wahed wahd wa7id",
+        2: "jouj zouj joj zoj tnin tnayn jooj",
+        3: "tlata tleta tlatha tlat",
+        4: "reb3a rb3a arba3a arb3a arba3",
+        5: "khamsa khmsa 5amsa khamssa",
+        6: "sitta setta sita stta",
+        7: "seb3a sb3a sab3a seba",
+        8: "tmanya tmnya tmenya tamanya thmanya",
+        9: "tes3a ts3a tis3a tes3oud",
+        10: "3ashra 3achra ashra",
     }
     return {word: n for n, words in spellings.items() for word in words.split()}
 
 
-def _tens_and_units(tens: dict[int, list[str]], units: list[str],
-                    joiners: tuple[str, ...]) -> dict[str, int]:
-    """"twenty one", "treinta y uno", "vinte e um": tens, optional joiner word, unit."""
+def _tens_and_units(tens: dict[int, list[str]], units: list[str], joiners: tuple[str, ...]) -> dict[str, int]:
+    """ "twenty one", "treinta y uno", "vinte e um": tens, optional joiner word, unit."""
     words = {}
     for value, tens_words in tens.items():
         for ten in tens_words:
@@ -148,8 +225,8 @@ _FIRST_WORDS = frozenset(words.split()[0] for words in NUMBERS)
 # Arabizi words carry digits for Arabic letters ("wa7ed", "reb3a"): a word may hold digits
 # after its first letter.
 _TOKEN = re.compile(r"[a-z]+[0-9][a-z0-9]*|[a-z]+|\d+")
-_INSIDE_NUMBER = re.compile(r"[ \t'-]{1,2}")                # "trente-quatre", "vingt et un"
-_BETWEEN_NUMBERS = re.compile(r"[\s.,/()_*|~+-]{0,4}")      # "six, douze / 34"
+_INSIDE_NUMBER = re.compile(r"[ \t'-]{1,2}")  # "trente-quatre", "vingt et un"
+_BETWEEN_NUMBERS = re.compile(r"[\s.,/()_*|~+-]{0,4}")  # "six, douze / 34"
 
 
 def numeral_edits(text: str) -> list[tuple[int, int, str]]:
@@ -194,8 +271,7 @@ def _number_at(tokens: list[re.Match], i: int, text: str):
     words = [token]
     for j in range(i + 1, min(i + _MAX_WORDS, len(tokens))):
         follower = tokens[j].group()
-        if follower[0].isdigit() or not _INSIDE_NUMBER.fullmatch(text, tokens[j - 1].end(),
-                                                                 tokens[j].start()):
+        if follower[0].isdigit() or not _INSIDE_NUMBER.fullmatch(text, tokens[j - 1].end(), tokens[j].start()):
             break
         words.append(follower)
     for size in range(len(words), 0, -1):

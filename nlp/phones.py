@@ -10,6 +10,7 @@ language, trying it whole and without a stray first or last group; when it is di
 "+" and has a possible length; or, failing that, when a phone cue ("tel", "call me",
 "whatsapp") stands right before it.
 """
+
 from __future__ import annotations
 
 import re
@@ -27,9 +28,11 @@ _GROUP = re.compile(r"\d+")
 _MIN_DIGITS = 8
 _MAX_DIGITS = 15
 _CUE_REACH = 40  # characters before a candidate searched for a phone cue
-_CUE = re.compile(r"(?:tel|phone|telephone|telefono|telefone|telefon|mobile|mobil|cell|celular|"
-                  r"cellulare|movil|portable|handy|whatsapp|zap|number|numero|nummer|call|"
-                  r"appelle|llama|liga|chiama|ruf|sms|text|wa)\b\W{0,12}(?:\w+\W{1,3}){0,3}$")
+_CUE = re.compile(
+    r"(?:tel|phone|telephone|telefono|telefone|telefon|mobile|mobil|cell|celular|"
+    r"cellulare|movil|portable|handy|whatsapp|zap|number|numero|nummer|call|"
+    r"appelle|llama|liga|chiama|ruf|sms|text|wa)\b\W{0,12}(?:\w+\W{1,3}){0,3}$"
+)
 
 _CORE_REGIONS = ("US", "GB", "FR", "DE", "ES", "IT", "PT", "BR")
 REGIONS = {
@@ -67,15 +70,20 @@ def _unglue(match: re.Match) -> str:
 
 # North American toll-free numbers spelled on the keypad: "1-800-FLOWERS".
 # Dialled with its "1" or joined by a hyphen, so "800 units" stays a quantity.
-_VANITY = re.compile(r"(?<![\w+])(?:\+?1[\s.-]?\(?8(?:00|33|44|55|66|77|88)\)?[\s.-]?"
-                     r"|8(?:00|33|44|55|66|77|88)-)"
-                     r"(?:[a-z0-9]{3}[\s.-]?[a-z0-9]{4}|[a-z]{4,7})(?![\w])")
+_VANITY = re.compile(
+    r"(?<![\w+])(?:\+?1[\s.-]?\(?8(?:00|33|44|55|66|77|88)\)?[\s.-]?"
+    r"|8(?:00|33|44|55|66|77|88)-)"
+    r"(?:[a-z0-9]{3}[\s.-]?[a-z0-9]{4}|[a-z]{4,7})(?![\w])"
+)
 
 
 def phone_hits(text: str, regions: tuple[str, ...]) -> list[Hit]:
     """Phone numbers in normalised text."""
-    hits = [Hit(PHONE, m.start(), m.end(), REASON) for m in _VANITY.finditer(text)
-            if any(c.isalpha() for c in m.group())] if "8" in text else []
+    hits = (
+        [Hit(PHONE, m.start(), m.end(), REASON) for m in _VANITY.finditer(text) if any(c.isalpha() for c in m.group())]
+        if "8" in text
+        else []
+    )
     if "_" in text:
         text = _UNDERSCORED.sub(lambda m: m.group().replace("_", " "), text)
     if "x" in text:
@@ -108,7 +116,7 @@ def _valid_span(text: str, groups: list[tuple[int, int]], regions: tuple[str, ..
     """Span of the number in the candidate's digit groups, trimming one stray group each side
     (never the country code after a "+")."""
     n = len(groups)
-    dialled = text[max(0, groups[0][0] - 2):groups[0][0]].strip().endswith("+")
+    dialled = text[max(0, groups[0][0] - 2) : groups[0][0]].strip().endswith("+")
     for first, last in ((0, n), (1, n), (0, n - 1), (1, n - 1)):
         if last - first < 1 or (first and dialled):
             continue
@@ -118,7 +126,7 @@ def _valid_span(text: str, groups: list[tuple[int, int]], regions: tuple[str, ..
         if _MIN_DIGITS - plus <= len(digits) <= _MAX_DIGITS and _is_phone(digits, plus, regions):
             if plus:
                 start = text.rindex("+", 0, start)
-            elif text[start - 1:start] == "(" and ")" in text[start:end]:
+            elif text[start - 1 : start] == "(" and ")" in text[start:end]:
                 start -= 1
             return start, end
     digits = "".join(text[a:b] for a, b in groups)
@@ -152,5 +160,4 @@ def _valid(number: str, region: str | None, possible_is_enough: bool = False) ->
         parsed = phonenumbers.parse(number, region)
     except phonenumbers.NumberParseException:
         return False
-    return phonenumbers.is_valid_number(parsed) or (
-        possible_is_enough and phonenumbers.is_possible_number(parsed))
+    return phonenumbers.is_valid_number(parsed) or (possible_is_enough and phonenumbers.is_possible_number(parsed))

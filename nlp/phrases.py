@@ -21,6 +21,7 @@ spaCy keeps every word it has seen in its vocabulary. A tagger that has learnt
 takes a tenth of a second once the language data is loaded: memory stays bounded in a
 long-running process, without the cost of forgetting every word after each message.
 """
+
 from __future__ import annotations
 
 import re
@@ -47,8 +48,10 @@ _ELISION = re.compile(r"^[a-z]{1,2}'")  # "d'urgence": the tokenizer keeps elisi
 _SENTENCE_END = re.compile(r"[.!?;]+(?=\s)|\n")
 _VOCABULARY_LIMIT = 100_000  # new words a tagger may learn, about 50 MB
 # Words too common to tell whether a phrase may be present ("YOUR number", "TON tel").
-_COMMON = frozenset("a an the my me no on in to of by what your ton ta votre tu su seu teu tuo "
-                    "il la le de der die del da do mon mi meu mein sur en por per unter s".split())
+_COMMON = frozenset(
+    "a an the my me no on in to of by what your ton ta votre tu su seu teu tuo "
+    "il la le de der die del da do mon mi meu mein sur en por per unter s".split()
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,13 +110,14 @@ class PhraseTagger:
             label, brand, ambiguous = self.meanings[match_id]
             phrases.append(Phrase(label, start, end, brand, ambiguous))
         if not self.avoid_words.isdisjoint(_WORD.findall(text)):
-            phrases += [Phrase(BYPASS, start, end) for _, start, end in self.fee_matcher(doc)
-                        if not self.other_fees.intersection(
-                            _ELISION.sub("", t.text) for t in doc[end:end + 2])]
+            phrases += [
+                Phrase(BYPASS, start, end)
+                for _, start, end in self.fee_matcher(doc)
+                if not self.other_fees.intersection(_ELISION.sub("", t.text) for t in doc[end : end + 2])
+            ]
         return doc, phrases
 
-    def _add(self, label: str, phrases, brand: Brand | None = None,
-             ambiguous: bool = False) -> None:
+    def _add(self, label: str, phrases, brand: Brand | None = None, ambiguous: bool = False) -> None:
         if not phrases:
             return
         key = f"{label}|{brand.name if brand else ''}|{ambiguous}"
@@ -131,21 +135,18 @@ def _trigger_words() -> frozenset[str]:
     phrases = [form for brand in APPS + PAYMENT_METHODS for form in brand.forms + brand.ambiguous]
     phrases += [p for label in _REQUEST_LABELS for p in _all_languages(label)]
     phrases += _all_languages("avoid")
-    return frozenset(max(_WORD.findall(fold(p).text), key=lambda w: (w not in _COMMON, len(w)))
-                     for p in phrases)
+    return frozenset(max(_WORD.findall(fold(p).text), key=lambda w: (w not in _COMMON, len(w))) for p in phrases)
 
 
 def _fee_pattern() -> list[dict]:
-    """"avoid" + up to three words that are no other kind of fee + "fee"."""
-    avoid, fees, other_fees = ([fold(w).text for w in _all_languages(label)]
-                               for label in _FEE_WORDS)
+    """ "avoid" + up to three words that are no other kind of fee + "fee"."""
+    avoid, fees, other_fees = ([fold(w).text for w in _all_languages(label)] for label in _FEE_WORDS)
     stop = fees + other_fees + [".", "!", "?", ";", "\n"]
-    return [{"ORTH": {"IN": avoid}}, {"ORTH": {"NOT_IN": stop}, "OP": f"{{,{_FEE_GAP}}}"},
-            {"ORTH": {"IN": fees}}]
+    return [{"ORTH": {"IN": avoid}}, {"ORTH": {"NOT_IN": stop}, "OP": f"{{,{_FEE_GAP}}}"}, {"ORTH": {"IN": fees}}]
 
 
 def _variants(phrase: str) -> set[str]:
-    """"écris-moi" is also written "ecris moi"; "t'as" also "t as" and "tas"."""
+    """ "écris-moi" is also written "ecris moi"; "t'as" also "t as" and "tas"."""
     variants = {phrase}
     for mark in "-'":
         if mark in phrase:

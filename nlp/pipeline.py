@@ -6,6 +6,7 @@ e-mail addresses, links, bank account numbers and phone numbers, and spaCy phras
 in the sentences that name one. Hits are mapped back to the original text and merged
 (`nlp.findings`).
 """
+
 from __future__ import annotations
 
 import re
@@ -26,8 +27,7 @@ _LOCALE_SEPARATOR = re.compile(r"[-_]")
 _AFTER_PASSAGE = 40  # characters after a sentence read for the writer's own answer
 
 
-def find_contacts(text: str, lang: str | None = None, *,
-                  allowed_domains: Iterable[str] = ()) -> list[Finding]:
+def find_contacts(text: str, lang: str | None = None, *, allowed_domains: Iterable[str] = ()) -> list[Finding]:
     """Off-platform contact details and requests in `text`, sorted and non-overlapping.
 
     `lang` is the message's language ("en", "fr", "es", "pt", "it", "de"; a locale such as
@@ -51,6 +51,5 @@ def find_contacts(text: str, lang: str | None = None, *,
     phrases = tagger()
     for start, end in phrases.passages(norm.text):
         passage = norm.text[start:end]
-        hits += intent_hits(passage, *phrases(passage), offset=start,
-                            after=norm.text[end:end + _AFTER_PASSAGE])
+        hits += intent_hits(passage, *phrases(passage), offset=start, after=norm.text[end : end + _AFTER_PASSAGE])
     return merge_hits(text, ((*norm.original_span(h.start, h.end), h) for h in hits))

@@ -11,6 +11,7 @@ Sending makes (or updates) the private listing for that client through listings.
 which sends it to the moderators like any listing change; the listing stays paused until
 the client accepts, so no one orders terms that were not accepted.
 """
+
 from __future__ import annotations
 
 import logging
@@ -57,7 +58,7 @@ class OfferTerms:
     units: int
     pricing: OfferPricing
     tiers: list[tuple[int, int]]  # [(from quantity, unit price cents)] for OfferPricing.tiers
-    total_cents: int | None       # for OfferPricing.total
+    total_cents: int | None  # for OfferPricing.total
     turnaround_days: int
     revisions_included: int
     expires_in_days: int
@@ -84,15 +85,21 @@ def _tiers_of(terms: OfferTerms) -> list[Tier]:
     if terms.pricing == OfferPricing.total:
         total = terms.total_cents or 0
         if total < MINIMUM_ORDER_CENTS:
-            raise DomainError(_l("An offer is at least %(min)s.", min=format_money(MINIMUM_ORDER_CENTS)),
-                              field="total")
+            raise DomainError(_l("An offer is at least %(min)s.", min=format_money(MINIMUM_ORDER_CENTS)), field="total")
         if total % terms.units:
             # Cases are charged units × a unit price in cents: a total that does not split
             # exactly would be charged as another amount than the one the client read.
             low = total - total % terms.units
-            raise DomainError(_l("%(total)s does not split into %(units)d equal prices in cents: "
-                                 "offer %(low)s or %(high)s.", total=format_money(total), units=terms.units,
-                                 low=format_money(low), high=format_money(low + terms.units)), field="total")
+            raise DomainError(
+                _l(
+                    "%(total)s does not split into %(units)d equal prices in cents: offer %(low)s or %(high)s.",
+                    total=format_money(total),
+                    units=terms.units,
+                    low=format_money(low),
+                    high=format_money(low + terms.units),
+                ),
+                field="total",
+            )
         return [Tier(terms.units, total // terms.units)]
     return normalise_tiers(terms.tiers, min_quantity=terms.units)
 
@@ -113,43 +120,91 @@ def send_offer(conversation: Conversation, *, actor: User, terms: OfferTerms) ->
     if source is None or source.designer_id != actor.id or source.approved_snapshot is None or source.is_private:
         raise DomainError(_l("Choose one of your approved services."), field="source_listing_id")
     units = _range(terms.units, 1, MAX_UNITS, _l("From 1 to %(n)d units.", n=MAX_UNITS), "units")
-    turnaround = _range(terms.turnaround_days, 1, MAX_TURNAROUND_DAYS,
-                        _l("A turnaround from 1 to %(n)d days.", n=MAX_TURNAROUND_DAYS), "turnaround_days")
-    revisions = _range(terms.revisions_included, 0, MAX_REVISIONS,
-                       _l("From 0 to %(n)d revisions.", n=MAX_REVISIONS), "revisions_included")
-    days = _range(terms.expires_in_days, 1, MAX_EXPIRY_DAYS,
-                  _l("The offer stays open from 1 to %(n)d days.", n=MAX_EXPIRY_DAYS), "expires_in_days")
+    turnaround = _range(
+        terms.turnaround_days,
+        1,
+        MAX_TURNAROUND_DAYS,
+        _l("A turnaround from 1 to %(n)d days.", n=MAX_TURNAROUND_DAYS),
+        "turnaround_days",
+    )
+    revisions = _range(
+        terms.revisions_included,
+        0,
+        MAX_REVISIONS,
+        _l("From 0 to %(n)d revisions.", n=MAX_REVISIONS),
+        "revisions_included",
+    )
+    days = _range(
+        terms.expires_in_days,
+        1,
+        MAX_EXPIRY_DAYS,
+        _l("The offer stays open from 1 to %(n)d days.", n=MAX_EXPIRY_DAYS),
+        "expires_in_days",
+    )
     note = (terms.note or "").strip()
     if len(note) > MAX_NOTE:
         raise DomainError(_l("The note holds at most %(n)d characters.", n=MAX_NOTE), field="note")
     tiers = _tiers_of(terms)
-    screen_text({"note": note}, author=actor, source=ViolationSource.message,
-                source_ref=f"conversation:{conversation.id}", lang=actor.locale)
+    screen_text(
+        {"note": note},
+        author=actor,
+        source=ViolationSource.message,
+        source_ref=f"conversation:{conversation.id}",
+        lang=actor.locale,
+    )
 
     public = source.approved_snapshot
     draft = listing_ops.ListingDraft(
-        title=public["title"], category=public["category"], subcategory=public["subcategory"],
-        description=public["description"], software=list(public["software"]), revisions_included=revisions,
-        turnaround_days=turnaround, unit=PricingUnit(public["unit"]), min_quantity=units, tiers=tiers)
+        title=public["title"],
+        category=public["category"],
+        subcategory=public["subcategory"],
+        description=public["description"],
+        software=list(public["software"]),
+        revisions_included=revisions,
+        turnaround_days=turnaround,
+        unit=PricingUnit(public["unit"]),
+        min_quantity=units,
+        tiers=tiers,
+    )
     listing = listing_ops.offer_listing(source, actor=actor, client=client, draft=draft)
     now = utcnow()
-    for older in db.session.scalars(sa.select(CustomOffer).where(
-            CustomOffer.listing_id == listing.id, CustomOffer.state == OfferState.open).with_for_update()):
+    for older in db.session.scalars(
+        sa.select(CustomOffer)
+        .where(CustomOffer.listing_id == listing.id, CustomOffer.state == OfferState.open)
+        .with_for_update()
+    ):
         older.state, older.decided_at = OfferState.replaced, now
-    offer = CustomOffer(conversation_id=conversation.id, designer_id=actor.id, client_id=client.id,
-                        listing_id=listing.id, source_listing_id=source.id, title=public["title"], units=units,
-                        unit=PricingUnit(public["unit"]), pricing=terms.pricing,
-                        tiers=[[t.min_quantity, t.unit_price_cents] for t in tiers],
-                        total_cents=terms.total_cents if terms.pricing == OfferPricing.total else None,
-                        currency=listing.currency, turnaround_days=turnaround, revisions_included=revisions,
-                        note=note, expires_at=now + timedelta(days=days), created_at=now)
+    offer = CustomOffer(
+        conversation_id=conversation.id,
+        designer_id=actor.id,
+        client_id=client.id,
+        listing_id=listing.id,
+        source_listing_id=source.id,
+        title=public["title"],
+        units=units,
+        unit=PricingUnit(public["unit"]),
+        pricing=terms.pricing,
+        tiers=[[t.min_quantity, t.unit_price_cents] for t in tiers],
+        total_cents=terms.total_cents if terms.pricing == OfferPricing.total else None,
+        currency=listing.currency,
+        turnaround_days=turnaround,
+        revisions_included=revisions,
+        note=note,
+        expires_at=now + timedelta(days=days),
+        created_at=now,
+    )
     db.session.add(offer)
     conversation.last_message_at = now
     db.session.flush()
     record_action("offer.sent", offer, actor=actor, after={"listing": listing.id, "client": client.id})
     log.info("offer %s sent by %s to %s (listing %s)", offer.id, actor.id, client.id, listing.id)
-    notify(client, "offer_new", title=_l("Custom offer from %(name)s", name=actor.display_name),
-           body=public["title"], url=conversation_url(conversation))
+    notify(
+        client,
+        "offer_new",
+        title=_l("Custom offer from %(name)s", name=actor.display_name),
+        body=public["title"],
+        url=conversation_url(conversation),
+    )
     return offer
 
 
@@ -178,8 +233,11 @@ def _open(offer: CustomOffer, now: datetime) -> None:
 def is_approved(offer: CustomOffer) -> bool:
     """The moderators approved the listing version that carries this offer's terms."""
     listing = offer.listing
-    return (listing.state == ReviewState.approved and listing.approved_at is not None
-            and listing.approved_at >= offer.created_at)
+    return (
+        listing.state == ReviewState.approved
+        and listing.approved_at is not None
+        and listing.approved_at >= offer.created_at
+    )
 
 
 def accept_offer(offer: CustomOffer, *, actor: User, now: datetime | None = None) -> CustomOffer:
@@ -195,16 +253,22 @@ def accept_offer(offer: CustomOffer, *, actor: User, now: datetime | None = None
         raise NotFound(_l("This offer does not exist."))
     _open(offer, now)
     if not is_approved(offer):
-        raise InvalidTransition(_l("The moderators are still reviewing this offer; you can accept it once "
-                                   "they approve it."))
+        raise InvalidTransition(
+            _l("The moderators are still reviewing this offer; you can accept it once they approve it.")
+        )
     if [c for c in missing_conditions(offer.listing) if c != "listing_paused"]:
         raise DomainError(_l("This designer cannot take orders at the moment."))
     listing_ops.open_offer_listing(offer.listing)
     offer.state, offer.decided_at = OfferState.accepted, now
     db.session.flush()
     record_action("offer.accepted", offer, actor=actor, before={"state": "open"}, after={"state": "accepted"})
-    notify(offer.designer, "offer_accepted", title=_l("%(name)s accepted your offer", name=actor.display_name),
-           body=offer.title, url=conversation_url(db.session.get(Conversation, offer.conversation_id)))
+    notify(
+        offer.designer,
+        "offer_accepted",
+        title=_l("%(name)s accepted your offer", name=actor.display_name),
+        body=offer.title,
+        url=conversation_url(db.session.get(Conversation, offer.conversation_id)),
+    )
     return offer
 
 
@@ -223,8 +287,11 @@ def withdraw_offer(offer: CustomOffer, *, actor: User, now: datetime | None = No
 
 def expire_offers(now: datetime) -> int:
     """Sweep: open offers whose time is up become expired. Returns how many."""
-    ids = list(db.session.scalars(sa.select(CustomOffer.id).where(
-        CustomOffer.state == OfferState.open, CustomOffer.expires_at <= now)))
+    ids = list(
+        db.session.scalars(
+            sa.select(CustomOffer.id).where(CustomOffer.state == OfferState.open, CustomOffer.expires_at <= now)
+        )
+    )
     done = 0
     for offer_id in ids:
         offer = db.session.get(CustomOffer, offer_id, with_for_update=True, populate_existing=True)

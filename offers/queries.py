@@ -1,4 +1,5 @@
 """Reading custom offers: where each one stands, a conversation's offers, offers waiting for a client."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -32,9 +33,14 @@ def offer_status(offer: CustomOffer, now: datetime | None = None) -> str:
 
 def conversation_offers(conversation_id: int) -> list[CustomOffer]:
     """Every offer of a conversation, oldest first, with its listing (one statement)."""
-    return list(db.session.scalars(sa.select(CustomOffer).where(CustomOffer.conversation_id == conversation_id)
-                                   .options(joinedload(CustomOffer.listing))
-                                   .order_by(CustomOffer.created_at, CustomOffer.id)))
+    return list(
+        db.session.scalars(
+            sa.select(CustomOffer)
+            .where(CustomOffer.conversation_id == conversation_id)
+            .options(joinedload(CustomOffer.listing))
+            .order_by(CustomOffer.created_at, CustomOffer.id)
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -47,10 +53,13 @@ def offers_waiting_for(client: User, *, limit: int = 20) -> list[WaitingOffer]:
     """Open, unexpired offers made to the client, those ready to accept first, then newest
     first: what the client home lists under "offers to answer" (one statement)."""
     now = utcnow()
-    rows = db.session.scalars(sa.select(CustomOffer).where(
-        CustomOffer.client_id == client.id, CustomOffer.state == OfferState.open, CustomOffer.expires_at > now)
+    rows = db.session.scalars(
+        sa.select(CustomOffer)
+        .where(CustomOffer.client_id == client.id, CustomOffer.state == OfferState.open, CustomOffer.expires_at > now)
         .options(joinedload(CustomOffer.listing), joinedload(CustomOffer.designer))
-        .order_by(CustomOffer.created_at.desc(), CustomOffer.id.desc()).limit(limit))
+        .order_by(CustomOffer.created_at.desc(), CustomOffer.id.desc())
+        .limit(limit)
+    )
     waiting = [WaitingOffer(o, offer_status(o, now)) for o in rows]
     waiting = [w for w in waiting if w.status in (READY, IN_REVIEW)]
     return sorted(waiting, key=lambda w: w.status != READY)

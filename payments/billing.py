@@ -6,6 +6,7 @@ Settings > Billing. A VAT number is checked against its country's format and che
 countries' VAT numbers are checked where stdnum knows them, by shape otherwise. The other tax
 identifier (PAN, SIRET, national ID …) is printed as given, checked for shape only.
 """
+
 from __future__ import annotations
 
 import logging
@@ -36,8 +37,18 @@ def billing_details_of(user: User) -> BillingDetails | None:
     return db.session.scalar(sa.select(BillingDetails).where(BillingDetails.user_id == user.id))
 
 
-def save_billing_details(user: User, *, actor: User, legal_name: str, address: str, postal_code: str, city: str,
-                         country: str, vat_number: str | None = None, tax_id: str | None = None) -> BillingDetails:
+def save_billing_details(
+    user: User,
+    *,
+    actor: User,
+    legal_name: str,
+    address: str,
+    postal_code: str,
+    city: str,
+    country: str,
+    vat_number: str | None = None,
+    tax_id: str | None = None,
+) -> BillingDetails:
     """Create or replace the user's billing details. Issued invoices keep the details they printed.
 
     Raises PermissionDenied when the actor is someone else, DomainError (naming the field) on a
@@ -49,10 +60,17 @@ def save_billing_details(user: User, *, actor: User, legal_name: str, address: s
     country = (country or "").strip().upper()
     if country not in Locale("en").territories or len(country) != 2:
         raise DomainError(_l("Choose the country of your billing address."), field="country")
-    values = {"legal_name": (legal_name or "").strip(), "address": _clean_lines(address),
-              "postal_code": (postal_code or "").strip(), "city": (city or "").strip()}
-    for name, message in (("legal_name", _l("Enter the name to print on invoices.")),
-                          ("address", _l("Enter the street address.")), ("city", _l("Enter the city."))):
+    values = {
+        "legal_name": (legal_name or "").strip(),
+        "address": _clean_lines(address),
+        "postal_code": (postal_code or "").strip(),
+        "city": (city or "").strip(),
+    }
+    for name, message in (
+        ("legal_name", _l("Enter the name to print on invoices.")),
+        ("address", _l("Enter the street address.")),
+        ("city", _l("Enter the city.")),
+    ):
         if not values[name]:
             raise DomainError(message, field=name)
     tax_id = (tax_id or "").strip() or None
@@ -66,8 +84,9 @@ def save_billing_details(user: User, *, actor: User, legal_name: str, address: s
         setattr(details, name, value)
     details.country, details.vat_number, details.tax_id = country, normalise_vat_number(country, vat_number), tax_id
     db.session.flush()
-    log.info("billing details of user %s saved (country %s, VAT %s)", user.id, country,
-             "yes" if details.vat_number else "no")
+    log.info(
+        "billing details of user %s saved (country %s, VAT %s)", user.id, country, "yes" if details.vat_number else "no"
+    )
     return details
 
 
@@ -80,8 +99,9 @@ def normalise_vat_number(country: str, raw: str | None) -> str | None:
     prefix = _VAT_PREFIX.get(country, country)
     if country in EU_COUNTRIES:
         if compact[:2].isalpha() and compact[:2] != prefix:
-            raise DomainError(_l("This VAT number belongs to another country than your billing address."),
-                              field="vat_number")
+            raise DomainError(
+                _l("This VAT number belongs to another country than your billing address."), field="vat_number"
+            )
         number = compact if compact.startswith(prefix) else prefix + compact
         _check(eu_vat, number)
         return number
@@ -106,11 +126,13 @@ def _check(module, number: str) -> None:
     try:
         module.validate(number)
     except InvalidChecksum as exc:
-        raise DomainError(_l("This VAT number's check digits do not match: a character is probably mistyped."),
-                          field="vat_number") from exc
+        raise DomainError(
+            _l("This VAT number's check digits do not match: a character is probably mistyped."), field="vat_number"
+        ) from exc
     except ValidationError as exc:
-        raise DomainError(_l("This is not the format of a VAT number of your billing country."),
-                          field="vat_number") from exc
+        raise DomainError(
+            _l("This is not the format of a VAT number of your billing country."), field="vat_number"
+        ) from exc
 
 
 def _clean_lines(text: str | None) -> str:
@@ -122,20 +144,44 @@ def party_of(user: User) -> dict:
     designer without them, the profile's real name, country and tax ID; else the display name."""
     details = billing_details_of(user)
     if details is not None:
-        return {"name": details.legal_name, "address": details.address.splitlines(),
-                "postal_code": details.postal_code, "city": details.city, "country": details.country,
-                "vat_number": details.vat_number or "", "tax_id": details.tax_id or "", "email": user.email}
+        return {
+            "name": details.legal_name,
+            "address": details.address.splitlines(),
+            "postal_code": details.postal_code,
+            "city": details.city,
+            "country": details.country,
+            "vat_number": details.vat_number or "",
+            "tax_id": details.tax_id or "",
+            "email": user.email,
+        }
     profile = db.session.scalar(sa.select(DesignerProfile).where(DesignerProfile.user_id == user.id))
     if profile is not None and profile.real_name:
-        return {"name": profile.real_name, "address": [], "country": profile.country or "", "vat_number": "",
-                "tax_id": profile.tax_id or "", "email": user.email}
-    return {"name": user.display_name, "address": [], "country": "", "vat_number": "", "tax_id": "",
-            "email": user.email}
+        return {
+            "name": profile.real_name,
+            "address": [],
+            "country": profile.country or "",
+            "vat_number": "",
+            "tax_id": profile.tax_id or "",
+            "email": user.email,
+        }
+    return {
+        "name": user.display_name,
+        "address": [],
+        "country": "",
+        "vat_number": "",
+        "tax_id": "",
+        "email": user.email,
+    }
 
 
 def platform_party(config) -> dict:
     """The platform as invoice party, from its legal details in config."""
-    return {"name": config["PLATFORM_LEGAL_NAME"], "address": [
-                line.strip() for line in config["PLATFORM_ADDRESS"].split(";") if line.strip()],
-            "country": config["PLATFORM_COUNTRY"], "vat_number": config["PLATFORM_VAT_NUMBER"], "tax_id": "",
-            "registration": config["PLATFORM_REGISTRATION"], "email": config["PLATFORM_BILLING_EMAIL"]}
+    return {
+        "name": config["PLATFORM_LEGAL_NAME"],
+        "address": [line.strip() for line in config["PLATFORM_ADDRESS"].split(";") if line.strip()],
+        "country": config["PLATFORM_COUNTRY"],
+        "vat_number": config["PLATFORM_VAT_NUMBER"],
+        "tax_id": "",
+        "registration": config["PLATFORM_REGISTRATION"],
+        "email": config["PLATFORM_BILLING_EMAIL"],
+    }

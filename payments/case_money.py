@@ -8,6 +8,7 @@ figures are what the fee rule gives on the price, marked `expected`; while the c
 disputed they wait for the ruling. Nothing here reads a fee stored beside the case: what
 the ledger moved is what was paid.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -28,17 +29,17 @@ from payments.ledger import ESCROW, PLATFORM_FEES, case_entries, client_account,
 @dataclass(frozen=True)
 class CaseMoney:
     currency: str
-    price_cents: int           # agreed at order time: what the client pays
-    held_cents: int            # authorised on the client's card, not captured yet
-    captured_cents: int        # taken from the card into escrow
-    refunded_cents: int        # given back to the client
+    price_cents: int  # agreed at order time: what the client pays
+    held_cents: int  # authorised on the client's card, not captured yet
+    captured_cents: int  # taken from the card into escrow
+    refunded_cents: int  # given back to the client
     designer_gross_cents: int  # the designer's part before the fee
-    fee_cents: int             # the platform's fee, taken on the designer's part only
-    designer_net_cents: int    # the designer's part after the fee
-    paid_out_cents: int        # transferred to the designer
-    in_escrow_cents: int       # captured and not settled yet
-    expected: bool             # the designer's figures are what completion will give; nothing moved yet
-    awaiting_ruling: bool      # disputed: the designer's figures depend on the ruling
+    fee_cents: int  # the platform's fee, taken on the designer's part only
+    designer_net_cents: int  # the designer's part after the fee
+    paid_out_cents: int  # transferred to the designer
+    in_escrow_cents: int  # captured and not settled yet
+    expected: bool  # the designer's figures are what completion will give; nothing moved yet
+    awaiting_ruling: bool  # disputed: the designer's figures depend on the ruling
 
     @property
     def charged_cents(self) -> int:
@@ -64,8 +65,15 @@ def case_money_of(cases: Iterable[Case]) -> dict[int, CaseMoney]:
     lines: dict[int, list[tuple[str, int]]] = {case_id: [] for case_id in ids}
     for case_id, account, cents, _currency in case_entries(ids):
         lines[case_id].append((account, cents))
-    held = set(db.session.scalars(sa.select(Payment.case_id).where(
-        Payment.case_id.in_(ids), Payment.status == PaymentStatus.held))) if ids else set()
+    held = (
+        set(
+            db.session.scalars(
+                sa.select(Payment.case_id).where(Payment.case_id.in_(ids), Payment.status == PaymentStatus.held)
+            )
+        )
+        if ids
+        else set()
+    )
     return {case.id: _derive(case, lines[case.id], case.id in held) for case in cases}
 
 
@@ -86,10 +94,20 @@ def _derive(case: Case, lines: list[tuple[str, int]], held: bool) -> CaseMoney:
         gross = fee = 0
     else:
         gross = paid_out + fee
-    return CaseMoney(currency=case.currency, price_cents=case.amount_cents, held_cents=held_cents,
-                     captured_cents=captured, refunded_cents=refunded, designer_gross_cents=gross, fee_cents=fee,
-                     designer_net_cents=gross - fee, paid_out_cents=paid_out, in_escrow_cents=in_escrow,
-                     expected=expected, awaiting_ruling=awaiting_ruling)
+    return CaseMoney(
+        currency=case.currency,
+        price_cents=case.amount_cents,
+        held_cents=held_cents,
+        captured_cents=captured,
+        refunded_cents=refunded,
+        designer_gross_cents=gross,
+        fee_cents=fee,
+        designer_net_cents=gross - fee,
+        paid_out_cents=paid_out,
+        in_escrow_cents=in_escrow,
+        expected=expected,
+        awaiting_ruling=awaiting_ruling,
+    )
 
 
 def format_money(cents: int, currency: str = "usd", locale: str | None = None) -> str:

@@ -8,6 +8,7 @@ completed on the spot, so the whole platform works offline.
 Whether payouts are ready is mirrored on the designer profile through
 profiles.operations.set_payouts_ready, because listings need it to go live.
 """
+
 from __future__ import annotations
 
 import logging
@@ -47,8 +48,15 @@ def _stripe():
     return StripeGateway.from_config(current_app.config)
 
 
-def start_onboarding(user: User, *, actor: User, business_type: BusinessType, country: str,
-                     iban: str | None = None, iban_provider: IbanProvider | None = None) -> ConnectedAccount:
+def start_onboarding(
+    user: User,
+    *,
+    actor: User,
+    business_type: BusinessType,
+    country: str,
+    iban: str | None = None,
+    iban_provider: IbanProvider | None = None,
+) -> ConnectedAccount:
     """Open the designer's payout account: in a supported `country`, or — for a designer living
     elsewhere — in the country of their Wise/Payoneer euro `iban` (its first two letters).
 
@@ -68,23 +76,41 @@ def start_onboarding(user: User, *, actor: User, business_type: BusinessType, co
     if iban_provider is not None:
         iban = payout_countries.normalise_iban(iban or "")
         if not payout_countries.iban_is_valid(iban):
-            raise DomainError(_l("This IBAN is not valid: check it against your Wise or Payoneer account."),
-                              field="iban")
+            raise DomainError(
+                _l("This IBAN is not valid: check it against your Wise or Payoneer account."), field="iban"
+            )
         residence, country, last4 = country, payout_countries.iban_country(iban), iban[-4:]
         if not payout_countries.is_supported(country):
-            raise DomainError(_l("This IBAN is registered in a country where payouts are not available. "
-                                 "Use a euro IBAN from Wise or Payoneer."), field="iban")
+            raise DomainError(
+                _l(
+                    "This IBAN is registered in a country where payouts are not available. "
+                    "Use a euro IBAN from Wise or Payoneer."
+                ),
+                field="iban",
+            )
     elif not payout_countries.is_supported(country):
-        raise DomainError(_l("Payouts are not available in this country: use the Wise or Payoneer euro IBAN "
-                             "route below."), field="country")
+        raise DomainError(
+            _l("Payouts are not available in this country: use the Wise or Payoneer euro IBAN route below."),
+            field="country",
+        )
 
-    account = ConnectedAccount(user_id=user.id, business_type=business_type, country=country,
-                               residence_country=residence, iban_provider=iban_provider, iban_last4=last4,
-                               requirements_due=[])
+    account = ConnectedAccount(
+        user_id=user.id,
+        business_type=business_type,
+        country=country,
+        residence_country=residence,
+        iban_provider=iban_provider,
+        iban_last4=last4,
+        requirements_due=[],
+    )
     if stripe_enabled():
         created = _stripe().create_express_account(
-            email=user.email, country=country, business_type=business_type.value,
-            metadata={"user_id": str(user.id)}, idempotency_key=f"connect-account-user-{user.id}")
+            email=user.email,
+            country=country,
+            business_type=business_type.value,
+            metadata={"user_id": str(user.id)},
+            idempotency_key=f"connect-account-user-{user.id}",
+        )
         account.provider, account.account_id = PayoutProvider.stripe, created["id"]
         _apply_snapshot(account, created, as_of=0)
     else:
@@ -92,9 +118,17 @@ def start_onboarding(user: User, *, actor: User, business_type: BusinessType, co
         account.details_submitted = True
     db.session.add(account)
     db.session.flush()
-    record_action("payouts.onboarding_started", account, actor=actor,
-                  after={"provider": account.provider.value, "country": country,
-                         "business_type": business_type.value, "iban_route": iban_provider is not None})
+    record_action(
+        "payouts.onboarding_started",
+        account,
+        actor=actor,
+        after={
+            "provider": account.provider.value,
+            "country": country,
+            "business_type": business_type.value,
+            "iban_route": iban_provider is not None,
+        },
+    )
     if account.provider == PayoutProvider.sandbox:
         _set_ready(account, True)
     return account
@@ -106,8 +140,12 @@ def onboarding_link(account: ConnectedAccount, *, refresh_url: str, return_url: 
     if account.provider != PayoutProvider.stripe:
         raise InvalidTransition(_l("Your payout account needs nothing more."))
     # A fresh key per request: account links expire within minutes and must not be replayed.
-    return _stripe().create_account_link(account.account_id, refresh_url=refresh_url, return_url=return_url,
-                                         idempotency_key=f"connect-link-{account.account_id}-{uuid.uuid4().hex}")
+    return _stripe().create_account_link(
+        account.account_id,
+        refresh_url=refresh_url,
+        return_url=return_url,
+        idempotency_key=f"connect-link-{account.account_id}-{uuid.uuid4().hex}",
+    )
 
 
 def refresh_account(account: ConnectedAccount) -> ConnectedAccount:
@@ -125,8 +163,9 @@ def apply_account_update(snapshot: dict, *, as_of: int | None) -> ConnectedAccou
     ignored, so events arriving out of order never undo a newer state. A retrieve (None) is
     the present, always applied. Returns None for an account that is not ours.
     """
-    account = db.session.scalar(sa.select(ConnectedAccount).where(
-        ConnectedAccount.account_id == snapshot.get("id")).with_for_update())
+    account = db.session.scalar(
+        sa.select(ConnectedAccount).where(ConnectedAccount.account_id == snapshot.get("id")).with_for_update()
+    )
     if account is None:
         return None
     if as_of is not None and as_of < account.synced_at:
@@ -134,8 +173,10 @@ def apply_account_update(snapshot: dict, *, as_of: int | None) -> ConnectedAccou
         return account
     _apply_snapshot(account, snapshot, as_of=as_of if as_of is not None else account.synced_at)
     db.session.flush()
-    ready = bool(snapshot.get("payouts_enabled")) and \
-        (snapshot.get("capabilities") or {}).get("transfers", "active") == "active"
+    ready = (
+        bool(snapshot.get("payouts_enabled"))
+        and (snapshot.get("capabilities") or {}).get("transfers", "active") == "active"
+    )
     _set_ready(account, ready)
     return account
 

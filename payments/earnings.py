@@ -3,6 +3,7 @@
 Every figure comes from the ledger (payments.ledger) or from payments.case_money, never from
 prices stored beside the cases: what the ledger moved is what was earned.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -61,16 +62,17 @@ def earned_this_month(designer: User, now: datetime) -> dict[str, int]:
 
 @dataclass(frozen=True)
 class Escrow:
-    held: dict[str, int]     # {currency: cents} captured for the designer's open cases
-    net: dict[str, int]      # {currency: cents} they receive on completion (after the fee; disputed ones wait)
+    held: dict[str, int]  # {currency: cents} captured for the designer's open cases
+    net: dict[str, int]  # {currency: cents} they receive on completion (after the fee; disputed ones wait)
     cases: int
 
 
 def in_escrow(designer: User) -> Escrow:
     """The money captured for the designer's cases that waits for completion or a ruling, as
     case_money counts it."""
-    cases = db.session.scalars(sa.select(Case).where(Case.designer_id == designer.id,
-                                                     Case.state.in_(ESCROW_STATES))).all()
+    cases = db.session.scalars(
+        sa.select(Case).where(Case.designer_id == designer.id, Case.state.in_(ESCROW_STATES))
+    ).all()
     held: dict[str, int] = {}
     net: dict[str, int] = {}
     for money in case_money_of(cases).values():
@@ -83,8 +85,13 @@ def in_escrow(designer: User) -> Escrow:
 def payouts(designer: User, *, limit: int = 10) -> list[Payout]:
     """The designer's latest payouts, newest first, with their status (one statement)."""
     rows = db.session.execute(
-        sa.select(PaymentMovement, Case.reference, Case.listing_title).join(Case, Case.id == PaymentMovement.case_id)
+        sa.select(PaymentMovement, Case.reference, Case.listing_title)
+        .join(Case, Case.id == PaymentMovement.case_id)
         .where(Case.designer_id == designer.id, PaymentMovement.kind == MovementKind.transfer)
-        .order_by(PaymentMovement.created_at.desc(), PaymentMovement.id.desc()).limit(limit)).all()
-    return [Payout(reference, title, movement.amount_cents, movement.currency, movement.state, movement.updated_at)
-            for movement, reference, title in rows]
+        .order_by(PaymentMovement.created_at.desc(), PaymentMovement.id.desc())
+        .limit(limit)
+    ).all()
+    return [
+        Payout(reference, title, movement.amount_cents, movement.currency, movement.state, movement.updated_at)
+        for movement, reference, title in rows
+    ]

@@ -7,6 +7,7 @@ through movements: each committed as pending before the gateway is asked, under 
 unique to the movement and its amount, confirmed with one PaymentEvent and one balanced
 journal under the same key, so money never moves twice and the ledger follows the gateway.
 """
+
 from __future__ import annotations
 
 import logging
@@ -54,32 +55,57 @@ def place_hold(order: CaseOrder, *, payment_method: str | None) -> tuple[Payment
     gateway = get_gateway()
     key = f"order-{order.token}-hold"
     try:
-        result = gateway.hold(amount_cents=order.amount_cents, currency=order.currency, idempotency_key=key,
-                              metadata={"order": str(order.id), "client": str(order.client_id)},
-                              payment_method=payment_method)
+        result = gateway.hold(
+            amount_cents=order.amount_cents,
+            currency=order.currency,
+            idempotency_key=key,
+            metadata={"order": str(order.id), "client": str(order.client_id)},
+            payment_method=payment_method,
+        )
     except PaymentDeclined as exc:
         result = HoldResult(reference=f"declined-{key}", status=HoldStatus.declined, decline_reason=str(exc))
     except GatewayError as exc:
         log.warning("hold for order %s failed: %s", order.id, exc)
         raise _gateway_unavailable() from exc
-    status = {HoldStatus.held: PaymentStatus.held, HoldStatus.requires_action: PaymentStatus.requires_action,
-              HoldStatus.declined: PaymentStatus.declined}[result.status]
-    payment = Payment(order_id=order.id, gateway=gateway.name, hold_reference=result.reference, status=status,
-                      currency=order.currency, amount_cents=order.amount_cents,
-                      card_last4=getattr(gateway, "card_last4", lambda _ref: None)(result.reference)
-                      if result.status != HoldStatus.declined else None)
+    status = {
+        HoldStatus.held: PaymentStatus.held,
+        HoldStatus.requires_action: PaymentStatus.requires_action,
+        HoldStatus.declined: PaymentStatus.declined,
+    }[result.status]
+    payment = Payment(
+        order_id=order.id,
+        gateway=gateway.name,
+        hold_reference=result.reference,
+        status=status,
+        currency=order.currency,
+        amount_cents=order.amount_cents,
+        card_last4=getattr(gateway, "card_last4", lambda _ref: None)(result.reference)
+        if result.status != HoldStatus.declined
+        else None,
+    )
     db.session.add(payment)
     db.session.flush()
     # The client secret lets the payer's browser finish a hold that requires action (Stripe).
-    movements.record_call(payment, GatewayCall("hold", result.reference, order.amount_cents, key,
-                                   {"status": result.status.value, "client_secret": result.client_secret}))
+    movements.record_call(
+        payment,
+        GatewayCall(
+            "hold",
+            result.reference,
+            order.amount_cents,
+            key,
+            {"status": result.status.value, "client_secret": result.client_secret},
+        ),
+    )
     return payment, result
 
 
 def client_secret_of(order: CaseOrder) -> str | None:
     """The browser's handle on the order's hold, while it waits for the payer."""
-    raw = db.session.scalar(sa.select(PaymentEvent.raw).join(Payment, Payment.id == PaymentEvent.payment_id)
-                            .where(Payment.order_id == order.id, PaymentEvent.action == "hold"))
+    raw = db.session.scalar(
+        sa.select(PaymentEvent.raw)
+        .join(Payment, Payment.id == PaymentEvent.payment_id)
+        .where(Payment.order_id == order.id, PaymentEvent.action == "hold")
+    )
     return (raw or {}).get("client_secret")
 
 
@@ -139,8 +165,12 @@ def settle(case: Case, *, refund_cents: int) -> None:
     """
     payment = _ready(case)
     _settle_card_disputes(payment, case, refund_cents)
-    if payment.status not in (PaymentStatus.captured, PaymentStatus.paid_out, PaymentStatus.refunded,
-                              PaymentStatus.partially_refunded):
+    if payment.status not in (
+        PaymentStatus.captured,
+        PaymentStatus.paid_out,
+        PaymentStatus.refunded,
+        PaymentStatus.partially_refunded,
+    ):
         _require(payment, PaymentStatus.captured)  # out of escrow already by an attempt rolled back is fine
     if not 0 <= refund_cents <= case.amount_cents:
         raise DomainError(_l("The refund must be between 0 and the amount of the case."), field="refund")
@@ -149,19 +179,33 @@ def settle(case: Case, *, refund_cents: int) -> None:
     earnings_left = split.designer_net_cents - payment.paid_out_cents
     fee_left = split.fee_cents - payment.fee_cents
     if min(refund_left, earnings_left, fee_left) < 0:
-        raise DomainError(_l("Part of this payment has already been refunded or paid out, so it cannot be divided "
-                             "this way any more."), field="refund")
+        raise DomainError(
+            _l(
+                "Part of this payment has already been refunded or paid out, so it cannot be divided this way any more."
+            ),
+            field="refund",
+        )
     if refund_left:
         _move(payment, case, MovementKind.refund, refund_left)
     if earnings_left:
-        _move(payment, case, MovementKind.transfer, earnings_left, fee_cents=fee_left,
-              destination=payout_destination(case))
+        _move(
+            payment,
+            case,
+            MovementKind.transfer,
+            earnings_left,
+            fee_cents=fee_left,
+            destination=payout_destination(case),
+        )
     elif fee_left:
         # The designer's whole part is the fee: it stays on the platform's balance, no transfer.
         payment.fee_cents += fee_left
         payment.status = movements.settled_status(payment)
-        post_journal(JournalKind.payout, [(ESCROW, -fee_left, case.currency), (PLATFORM_FEES, fee_left, case.currency)],
-                     idempotency_key=f"case-{case.id}-fee-{fee_left}", case=case)
+        post_journal(
+            JournalKind.payout,
+            [(ESCROW, -fee_left, case.currency), (PLATFORM_FEES, fee_left, case.currency)],
+            idempotency_key=f"case-{case.id}-fee-{fee_left}",
+            case=case,
+        )
 
 
 def _settle_card_disputes(payment: Payment, case: Case, refund_cents: int) -> None:
@@ -169,24 +213,37 @@ def _settle_card_disputes(payment: Payment, case: Case, refund_cents: int) -> No
     leaves escrow while the bank decides; once the bank gave the money to the cardholder, only
     a full refund can be ruled, and it records that return (once) instead of asking the gateway."""
     returned = 0
-    for chargeback in db.session.scalars(sa.select(Chargeback).where(Chargeback.case_id == case.id,
-                                                                     Chargeback.funds_account == ESCROW)):
+    for chargeback in db.session.scalars(
+        sa.select(Chargeback).where(Chargeback.case_id == case.id, Chargeback.funds_account == ESCROW)
+    ):
         if chargeback.is_open:
-            raise DomainError(_l("The client's bank is examining a card dispute on this payment: no money can be "
-                                 "paid out or refunded until it decides."))
+            raise DomainError(
+                _l(
+                    "The client's bank is examining a card dispute on this payment: no money can be "
+                    "paid out or refunded until it decides."
+                )
+            )
         if chargeback.status == "lost":
             returned += chargeback.amount_cents
     if not returned:
         return
     if refund_cents != case.amount_cents:
-        raise DomainError(_l("The client's bank returned this payment to them after a card dispute: only a full "
-                             "refund can be ruled, and it records what the bank returned."), field="refund")
+        raise DomainError(
+            _l(
+                "The client's bank returned this payment to them after a card dispute: only a full "
+                "refund can be ruled, and it records what the bank returned."
+            ),
+            field="refund",
+        )
     key = f"case-{case.id}-card-dispute-return"
     if db.session.scalar(sa.select(Journal.id).where(Journal.idempotency_key == key)) is not None:
         return
-    post_journal(JournalKind.chargeback, [(CARD_DISPUTED, -returned, case.currency),
-                                          (client_account(case.client_id), returned, case.currency)],
-                 idempotency_key=key, case=case)
+    post_journal(
+        JournalKind.chargeback,
+        [(CARD_DISPUTED, -returned, case.currency), (client_account(case.client_id), returned, case.currency)],
+        idempotency_key=key,
+        case=case,
+    )
     payment.refunded_cents += returned
     payment.status = movements.settled_status(payment)
 
@@ -198,8 +255,12 @@ def payout_destination(case: Case) -> str:
     if destination is None and gateway.name == "sandbox":
         destination = gateway.account_for(case.designer_id)
     if destination is None:
-        raise PaymentFailed(_l("The designer has not set up payouts yet, so the payment cannot be released. "
-                               "They have been asked to do it."))
+        raise PaymentFailed(
+            _l(
+                "The designer has not set up payouts yet, so the payment cannot be released. "
+                "They have been asked to do it."
+            )
+        )
     return destination
 
 
@@ -213,21 +274,33 @@ def _ready(case: Case) -> Payment:
     """The case's payment, locked, once every earlier movement of the case is settled."""
     payment = payment_of(case)
     if movements.reconcile(case, payment):
-        raise PaymentUnconfirmed(_l("The payment provider has not yet confirmed an earlier payment step on this "
-                                    "case. We are checking with it and will finish it; please try again in a few "
-                                    "minutes."))
+        raise PaymentUnconfirmed(
+            _l(
+                "The payment provider has not yet confirmed an earlier payment step on this "
+                "case. We are checking with it and will finish it; please try again in a few "
+                "minutes."
+            )
+        )
     return payment
 
 
-def _move(payment: Payment, case: Case, kind: MovementKind, amount_cents: int, *, fee_cents: int = 0,
-          destination: str | None = None) -> None:
+def _move(
+    payment: Payment,
+    case: Case,
+    kind: MovementKind,
+    amount_cents: int,
+    *,
+    fee_cents: int = 0,
+    destination: str | None = None,
+) -> None:
     """Ask the gateway for one movement. Refused: nothing moved, the action is refused with it.
     No answer: the decision stands and the movement is settled later from the gateway's book."""
     movement = movements.start(payment, case, kind, amount_cents, fee_cents=fee_cents, destination=destination)
     try:
         state = movements.ask(movement, payment, case)
     except HoldLapsed as exc:
-        raise PaymentFailed(_l("The client's card hold has expired, so this request can no longer be accepted. "
-                               "Nothing was charged.")) from exc
+        raise PaymentFailed(
+            _l("The client's card hold has expired, so this request can no longer be accepted. Nothing was charged.")
+        ) from exc
     if state == MovementState.failed:
         raise _gateway_unavailable()

@@ -3,6 +3,7 @@
 All amounts are integer cents. Decimal with ROUND_HALF_UP is used only inside the sum, so
 the fee of every amount is exact to the cent and the same on every machine.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -32,11 +33,11 @@ def designer_earnings(amount_cents: int) -> int:
 class SettlementSplit:
     """How a captured amount leaves escrow: the refund, and the designer's part with its fee."""
 
-    amount_cents: int          # what was captured
-    refund_cents: int          # back to the client
+    amount_cents: int  # what was captured
+    refund_cents: int  # back to the client
     designer_gross_cents: int  # the designer's part before the fee
-    fee_cents: int             # the platform's fee, on the designer's part only
-    designer_net_cents: int    # transferred to the designer
+    fee_cents: int  # the platform's fee, on the designer's part only
+    designer_net_cents: int  # transferred to the designer
 
 
 def settlement_split(amount_cents: int, designer_cents: int) -> SettlementSplit:
@@ -45,8 +46,13 @@ def settlement_split(amount_cents: int, designer_cents: int) -> SettlementSplit:
     if not 0 <= designer_cents <= amount_cents:
         raise ValueError("designer_cents must be between 0 and amount_cents")
     fee = platform_fee(designer_cents)
-    return SettlementSplit(amount_cents=amount_cents, refund_cents=amount_cents - designer_cents,
-                           designer_gross_cents=designer_cents, fee_cents=fee, designer_net_cents=designer_cents - fee)
+    return SettlementSplit(
+        amount_cents=amount_cents,
+        refund_cents=amount_cents - designer_cents,
+        designer_gross_cents=designer_cents,
+        fee_cents=fee,
+        designer_net_cents=designer_cents - fee,
+    )
 
 
 def client_price_for_earnings(earnings_cents: int) -> int:
@@ -57,8 +63,10 @@ def client_price_for_earnings(earnings_cents: int) -> int:
     if earnings_cents <= 0:
         return 0
     # Below the 9 % threshold the fee is flat, above it earnings grow by ~91 % of the price.
-    candidate = max(earnings_cents + MINIMUM_FEE_CENTS,
-                    int((Decimal(earnings_cents) / (1 - FEE_RATE)).to_integral_value(rounding=ROUND_HALF_UP)))
+    candidate = max(
+        earnings_cents + MINIMUM_FEE_CENTS,
+        int((Decimal(earnings_cents) / (1 - FEE_RATE)).to_integral_value(rounding=ROUND_HALF_UP)),
+    )
     while designer_earnings(candidate - 1) >= earnings_cents and candidate > 0:
         candidate -= 1
     while designer_earnings(candidate) < earnings_cents:

@@ -12,6 +12,7 @@ next number is taken from the issuer's counter row under a row lock, in the same
 that stores the document, so a failed issue gives its number back and two issues at the same
 moment never share or skip one.
 """
+
 from __future__ import annotations
 
 import logging
@@ -73,16 +74,37 @@ def issue_case_invoices(case_id: int) -> list[Invoice]:
     service_key, commission_key = f"case-{case.id}-service", f"case-{case.id}-commission"
     if service_key not in issued:
         issued[service_key] = _issue(
-            case, InvoiceKind.service, service_key, issuer_key=f"designer:{case.designer_id}",
-            issuer_user=case.designer, recipient_user=case.client, issuer=designer, recipient=client,
-            vat=decide(designer, client), gross_cents=money.captured_cents, line=_design_line(case))
+            case,
+            InvoiceKind.service,
+            service_key,
+            issuer_key=f"designer:{case.designer_id}",
+            issuer_user=case.designer,
+            recipient_user=case.client,
+            issuer=designer,
+            recipient=client,
+            vat=decide(designer, client),
+            gross_cents=money.captured_cents,
+            line=_design_line(case),
+        )
     if commission_key not in issued and money.fee_cents > 0:
         issued[commission_key] = _issue(
-            case, InvoiceKind.commission, commission_key, issuer_key=PLATFORM_ISSUER, issuer_user=None,
-            recipient_user=case.designer, issuer=platform_party(current_app.config), recipient=designer,
-            vat=decide(platform_party(current_app.config), designer), gross_cents=money.fee_cents,
-            line={"key": "commission", "params": {"reference": case.reference}, "quantity": 1,
-                  "description": f"Platform commission on case {case.reference}"})
+            case,
+            InvoiceKind.commission,
+            commission_key,
+            issuer_key=PLATFORM_ISSUER,
+            issuer_user=None,
+            recipient_user=case.designer,
+            issuer=platform_party(current_app.config),
+            recipient=designer,
+            vat=decide(platform_party(current_app.config), designer),
+            gross_cents=money.fee_cents,
+            line={
+                "key": "commission",
+                "params": {"reference": case.reference},
+                "quantity": 1,
+                "description": f"Platform commission on case {case.reference}",
+            },
+        )
     service = issued[service_key]
     for journal_id, cents in client_refunds(case):
         key = f"journal-{journal_id}"
@@ -92,9 +114,12 @@ def issue_case_invoices(case_id: int) -> list[Invoice]:
 
 
 def _design_line(case: Case) -> dict:
-    return {"key": "design", "params": {"title": case.listing_title, "quantity": case.quantity,
-                                        "unit": case.unit.value},
-            "quantity": case.quantity, "description": f"{case.listing_title} ({case.quantity} × {case.unit.value})"}
+    return {
+        "key": "design",
+        "params": {"title": case.listing_title, "quantity": case.quantity, "unit": case.unit.value},
+        "quantity": case.quantity,
+        "description": f"{case.listing_title} ({case.quantity} × {case.unit.value})",
+    }
 
 
 def _credit_note(case: Case, invoice: Invoice, source_key: str, journal_kind: JournalKind, cents: int) -> Invoice:
@@ -105,36 +130,85 @@ def _credit_note(case: Case, invoice: Invoice, source_key: str, journal_kind: Jo
         reason = "card_dispute"
     else:
         reason = "cancelled" if case.state == CaseState.cancelled else "resolution"
-    return _issue(case, invoice.kind, source_key, issuer_key=invoice.issuer_key,
-                  issuer_user=case.designer, recipient_user=case.client, issuer=invoice.issuer,
-                  recipient=invoice.recipient, vat=VatDecision(invoice.vat_rule, invoice.vat_rate_bp),
-                  gross_cents=cents, corrects=invoice,
-                  line={"key": "refund", "params": {"number": invoice.display_number, "reason": reason},
-                        "quantity": 1, "description": f"Refund on invoice {invoice.display_number} ({reason})"})
+    return _issue(
+        case,
+        invoice.kind,
+        source_key,
+        issuer_key=invoice.issuer_key,
+        issuer_user=case.designer,
+        recipient_user=case.client,
+        issuer=invoice.issuer,
+        recipient=invoice.recipient,
+        vat=VatDecision(invoice.vat_rule, invoice.vat_rate_bp),
+        gross_cents=cents,
+        corrects=invoice,
+        line={
+            "key": "refund",
+            "params": {"number": invoice.display_number, "reason": reason},
+            "quantity": 1,
+            "description": f"Refund on invoice {invoice.display_number} ({reason})",
+        },
+    )
 
 
-def _issue(case: Case, kind: InvoiceKind, source_key: str, *, issuer_key: str, issuer_user: User | None,
-           recipient_user: User | None, issuer: dict, recipient: dict, vat: VatDecision, gross_cents: int,
-           line: dict, corrects: Invoice | None = None) -> Invoice:
+def _issue(
+    case: Case,
+    kind: InvoiceKind,
+    source_key: str,
+    *,
+    issuer_key: str,
+    issuer_user: User | None,
+    recipient_user: User | None,
+    issuer: dict,
+    recipient: dict,
+    vat: VatDecision,
+    gross_cents: int,
+    line: dict,
+    corrects: Invoice | None = None,
+) -> Invoice:
     number = _next_number(issuer_key)
     display = f"OCC-{number:06d}" if issuer_key == PLATFORM_ISSUER else f"D{case.designer_id}-{number:05d}"
     net, vat_cents = vat.split(gross_cents)
     quantity = line["quantity"]
     line = {**line, "unit_cents": (net * 2 + quantity) // (2 * quantity), "amount_cents": net}
-    invoice = Invoice(kind=kind, issuer_key=issuer_key, number=number, display_number=display, case_id=case.id,
-                      issuer_user_id=issuer_user.id if issuer_user else None,
-                      recipient_user_id=recipient_user.id if recipient_user else None, issuer=issuer,
-                      recipient=recipient, lines=[line], subtotal_cents=net, vat_cents=vat_cents,
-                      total_cents=gross_cents, vat_rule=vat.rule, vat_rate_bp=vat.rate_bp, currency=case.currency,
-                      source_key=source_key, corrects_id=corrects.id if corrects else None, created_at=utcnow())
+    invoice = Invoice(
+        kind=kind,
+        issuer_key=issuer_key,
+        number=number,
+        display_number=display,
+        case_id=case.id,
+        issuer_user_id=issuer_user.id if issuer_user else None,
+        recipient_user_id=recipient_user.id if recipient_user else None,
+        issuer=issuer,
+        recipient=recipient,
+        lines=[line],
+        subtotal_cents=net,
+        vat_cents=vat_cents,
+        total_cents=gross_cents,
+        vat_rule=vat.rule,
+        vat_rate_bp=vat.rate_bp,
+        currency=case.currency,
+        source_key=source_key,
+        corrects_id=corrects.id if corrects else None,
+        created_at=utcnow(),
+    )
     invoice.case, invoice.corrects = case, corrects
     invoice.pdf = render_invoice_pdf(invoice, locale="en")  # the original, kept as issued
     db.session.add(invoice)
     db.session.flush()
-    record_action("invoice.issued", invoice, actor=None,
-                  after={"number": display, "case": case.reference, "total_cents": gross_cents,
-                         "vat_cents": vat_cents, "vat_rule": vat.rule,
-                         **({"corrects": corrects.display_number} if corrects else {})})
+    record_action(
+        "invoice.issued",
+        invoice,
+        actor=None,
+        after={
+            "number": display,
+            "case": case.reference,
+            "total_cents": gross_cents,
+            "vat_cents": vat_cents,
+            "vat_rule": vat.rule,
+            **({"corrects": corrects.display_number} if corrects else {}),
+        },
+    )
     log.info("%s %s issued for case %s", "credit note" if corrects else "invoice", display, case.reference)
     return invoice
 
@@ -142,8 +216,12 @@ def _issue(case: Case, kind: InvoiceKind, source_key: str, *, issuer_key: str, i
 def _next_number(issuer_key: str) -> int:
     """Take the issuer's next number: one UPDATE … RETURNING on its counter row (created on first
     use), which holds the row's lock until the commit, so a racing issue waits for it."""
-    take = (sa.update(InvoiceCounter).where(InvoiceCounter.issuer_key == issuer_key)
-            .values(last_number=InvoiceCounter.last_number + 1).returning(InvoiceCounter.last_number))
+    take = (
+        sa.update(InvoiceCounter)
+        .where(InvoiceCounter.issuer_key == issuer_key)
+        .values(last_number=InvoiceCounter.last_number + 1)
+        .returning(InvoiceCounter.last_number)
+    )
     number = db.session.execute(take).scalar_one_or_none()
     if number is None:
         try:
@@ -159,8 +237,9 @@ def invoice_for(invoice_id: int, *, viewer: User) -> Invoice:
     """An invoice or credit note the viewer is a party to (issuing designer or recipient).
     Raises NotFound otherwise."""
     invoice = db.session.get(Invoice, invoice_id)
-    if invoice is None or not (viewer.id in (invoice.issuer_user_id, invoice.recipient_user_id)
-                               or _teammate_reads(viewer, invoice)):
+    if invoice is None or not (
+        viewer.id in (invoice.issuer_user_id, invoice.recipient_user_id) or _teammate_reads(viewer, invoice)
+    ):
         raise NotFound(_l("This invoice does not exist."))
     return invoice
 
@@ -173,6 +252,8 @@ def _teammate_reads(viewer: User, invoice: Invoice) -> bool:
 
 def invoices_of_case(case_id: int, *, viewer: User) -> list[Invoice]:
     """The invoices of a case that the viewer may download (for the case page and My cases)."""
-    return [invoice for invoice in db.session.scalars(sa.select(Invoice).where(Invoice.case_id == case_id)
-                                                      .order_by(Invoice.id))
-            if viewer.id in (invoice.issuer_user_id, invoice.recipient_user_id) or _teammate_reads(viewer, invoice)]
+    return [
+        invoice
+        for invoice in db.session.scalars(sa.select(Invoice).where(Invoice.case_id == case_id).order_by(Invoice.id))
+        if viewer.id in (invoice.issuer_user_id, invoice.recipient_user_id) or _teammate_reads(viewer, invoice)
+    ]

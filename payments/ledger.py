@@ -4,6 +4,7 @@ Signs: a positive amount flows into the account. Capturing a case's payment is
 `client:<id> −A, escrow +A`; paying it out is `escrow −A, designer:<id> +(A−fee),
 platform:fees +fee`. Balances are sums of entries; nothing keeps a running total.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -37,8 +38,9 @@ class UnbalancedJournal(ValueError):
     """The lines of a journal do not sum to zero: a programming error, never a user's."""
 
 
-def post_journal(kind: JournalKind, lines: Iterable[tuple[str, int, str]], *, idempotency_key: str,
-                 case: Case | None = None) -> Journal:
+def post_journal(
+    kind: JournalKind, lines: Iterable[tuple[str, int, str]], *, idempotency_key: str, case: Case | None = None
+) -> Journal:
     """Write one balanced journal of (account, signed amount in cents, currency) lines.
 
     Zero lines are dropped. Raises UnbalancedJournal when the lines do not sum to zero per
@@ -72,9 +74,11 @@ def escrow_balance(currency: str | None = None) -> int:
 
 def case_escrow_balance(case_id: int) -> int:
     """What escrow holds for one case: its captures minus what left for it."""
-    query = (sa.select(sa.func.coalesce(sa.func.sum(Entry.amount_cents), 0))
-             .join(Journal, Entry.journal_id == Journal.id)
-             .where(Journal.case_id == case_id, Entry.account == ESCROW))
+    query = (
+        sa.select(sa.func.coalesce(sa.func.sum(Entry.amount_cents), 0))
+        .join(Journal, Entry.journal_id == Journal.id)
+        .where(Journal.case_id == case_id, Entry.account == ESCROW)
+    )
     return int(db.session.scalar(query))
 
 
@@ -83,24 +87,35 @@ def case_entries(case_ids: Iterable[int]) -> list[tuple[int, str, int, str]]:
     ids = list(case_ids)
     if not ids:
         return []
-    query = (sa.select(Journal.case_id, Entry.account, Entry.amount_cents, Entry.currency)
-             .join(Entry, Entry.journal_id == Journal.id).where(Journal.case_id.in_(ids)).order_by(Entry.id))
+    query = (
+        sa.select(Journal.case_id, Entry.account, Entry.amount_cents, Entry.currency)
+        .join(Entry, Entry.journal_id == Journal.id)
+        .where(Journal.case_id.in_(ids))
+        .order_by(Entry.id)
+    )
     return [tuple(row) for row in db.session.execute(query).all()]
 
 
 def client_refunds(case: Case) -> list[tuple[int, int]]:
     """(journal id, cents) of each journal that gave a case's money back to its client (a refund,
     a ruling's or settlement's refund, funds a card dispute returned), oldest first."""
-    query = (sa.select(Journal.id, sa.func.sum(Entry.amount_cents)).join(Entry, Entry.journal_id == Journal.id)
-             .where(Journal.case_id == case.id, Entry.account == client_account(case.client_id), Entry.amount_cents > 0)
-             .group_by(Journal.id).order_by(Journal.id))
+    query = (
+        sa.select(Journal.id, sa.func.sum(Entry.amount_cents))
+        .join(Entry, Entry.journal_id == Journal.id)
+        .where(Journal.case_id == case.id, Entry.account == client_account(case.client_id), Entry.amount_cents > 0)
+        .group_by(Journal.id)
+        .order_by(Journal.id)
+    )
     return [(journal_id, int(cents)) for journal_id, cents in db.session.execute(query).all()]
 
 
 def unbalanced_journals() -> list[int]:
     """Ids of journals whose entries do not sum to zero in some currency (should be none)."""
-    query = (sa.select(Entry.journal_id).group_by(Entry.journal_id, Entry.currency)
-             .having(sa.func.sum(Entry.amount_cents) != 0))
+    query = (
+        sa.select(Entry.journal_id)
+        .group_by(Entry.journal_id, Entry.currency)
+        .having(sa.func.sum(Entry.amount_cents) != 0)
+    )
     return sorted(set(db.session.scalars(query)))
 
 
@@ -115,23 +130,37 @@ def invariant_violations() -> list[str]:
     A case frozen by a card dispute holds its amount less what the bank took back.
     """
     problems = [f"journal {j} does not sum to zero" for j in unbalanced_journals()]
-    per_case = dict(db.session.execute(
-        sa.select(Journal.case_id, sa.func.sum(Entry.amount_cents))
-        .join(Entry, Entry.journal_id == Journal.id)
-        .where(Entry.account == ESCROW).group_by(Journal.case_id)).all())
+    per_case = dict(
+        db.session.execute(
+            sa.select(Journal.case_id, sa.func.sum(Entry.amount_cents))
+            .join(Entry, Entry.journal_id == Journal.id)
+            .where(Entry.account == ESCROW)
+            .group_by(Journal.case_id)
+        ).all()
+    )
     in_flight: dict[int, int] = {}
-    for movement in db.session.scalars(sa.select(PaymentMovement).where(
-            PaymentMovement.state == MovementState.pending)):
+    for movement in db.session.scalars(
+        sa.select(PaymentMovement).where(PaymentMovement.state == MovementState.pending)
+    ):
         change = {MovementKind.capture: -movement.amount_cents, MovementKind.release: 0}.get(
-            movement.kind, movement.amount_cents + movement.fee_cents)
+            movement.kind, movement.amount_cents + movement.fee_cents
+        )
         in_flight[movement.case_id] = in_flight.get(movement.case_id, 0) + change
     # A card dispute takes a frozen case's money out of escrow while the bank decides (disputes.chargebacks).
-    card_disputed = dict(db.session.execute(
-        sa.select(Journal.case_id, sa.func.sum(Entry.amount_cents)).join(Entry, Entry.journal_id == Journal.id)
-        .where(Entry.account == ESCROW, Journal.kind == JournalKind.chargeback).group_by(Journal.case_id)).all())
+    card_disputed = dict(
+        db.session.execute(
+            sa.select(Journal.case_id, sa.func.sum(Entry.amount_cents))
+            .join(Entry, Entry.journal_id == Journal.id)
+            .where(Entry.account == ESCROW, Journal.kind == JournalKind.chargeback)
+            .group_by(Journal.case_id)
+        ).all()
+    )
     touched = {case_id for case_id in (*per_case, *in_flight) if case_id is not None}
-    cases = db.session.execute(sa.select(Case.id, Case.state, Case.amount_cents).where(
-        sa.or_(Case.id.in_(touched), Case.state.in_(ESCROW_STATES)))).all()
+    cases = db.session.execute(
+        sa.select(Case.id, Case.state, Case.amount_cents).where(
+            sa.or_(Case.id.in_(touched), Case.state.in_(ESCROW_STATES))
+        )
+    ).all()
     expected_total = 0
     for case_id, state, amount in cases:
         held = per_case.get(case_id, 0)
@@ -151,7 +180,9 @@ def credited_between(account: str, start: datetime, end: datetime) -> dict[str, 
     """{currency: cents} that flowed into `account` by journals posted in [start, end): for a
     designer, what they earned (net of the fee) in that period."""
     rows = db.session.execute(
-        sa.select(Entry.currency, sa.func.sum(Entry.amount_cents)).join(Journal, Entry.journal_id == Journal.id)
-        .where(Entry.account == account, Entry.amount_cents > 0, Journal.created_at >= start,
-               Journal.created_at < end).group_by(Entry.currency)).all()
+        sa.select(Entry.currency, sa.func.sum(Entry.amount_cents))
+        .join(Journal, Entry.journal_id == Journal.id)
+        .where(Entry.account == account, Entry.amount_cents > 0, Journal.created_at >= start, Journal.created_at < end)
+        .group_by(Entry.currency)
+    ).all()
     return {currency: int(total) for currency, total in rows if total}

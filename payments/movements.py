@@ -9,6 +9,7 @@ stays pending, whatever happens to the caller's transaction, and `reconcile` set
 from the gateway's own book: found → confirmed; not found after PAYMENT_RETRY_AFTER_SECONDS
 → asked again under a new key. Every money path reconciles its case first.
 """
+
 from __future__ import annotations
 
 import logging
@@ -22,8 +23,15 @@ from flask_babel import lazy_gettext as _l
 from extensions import db, independent_session
 from messaging.notify import notify
 from models.cases import Case
-from models.ledger import (JournalKind, MovementKind, MovementState, Payment, PaymentEvent, PaymentMovement,
-                           PaymentStatus)
+from models.ledger import (
+    JournalKind,
+    MovementKind,
+    MovementState,
+    Payment,
+    PaymentEvent,
+    PaymentMovement,
+    PaymentStatus,
+)
 from models.types import utcnow
 from payments.case_money import format_money
 from payments.gateways import get_gateway
@@ -39,20 +47,45 @@ def transfer_group(case: Case) -> str:
 
 def record_call(payment: Payment, call: GatewayCall) -> None:
     """One row of the append-only gateway log."""
-    db.session.add(PaymentEvent(payment_id=payment.id, action=call.action, reference=call.reference,
-                                amount_cents=call.amount_cents, idempotency_key=call.idempotency_key, raw=call.raw))
+    db.session.add(
+        PaymentEvent(
+            payment_id=payment.id,
+            action=call.action,
+            reference=call.reference,
+            amount_cents=call.amount_cents,
+            idempotency_key=call.idempotency_key,
+            raw=call.raw,
+        )
+    )
 
 
-def start(payment: Payment, case: Case, kind: MovementKind, amount_cents: int, *, fee_cents: int = 0,
-          destination: str | None = None) -> PaymentMovement:
+def start(
+    payment: Payment,
+    case: Case,
+    kind: MovementKind,
+    amount_cents: int,
+    *,
+    fee_cents: int = 0,
+    destination: str | None = None,
+) -> PaymentMovement:
     """Write the movement as pending and commit it, before the gateway is asked."""
-    attempt = 1 + db.session.scalar(sa.select(sa.func.count()).select_from(PaymentMovement).where(
-        PaymentMovement.case_id == case.id, PaymentMovement.kind == kind))
+    attempt = 1 + db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(PaymentMovement)
+        .where(PaymentMovement.case_id == case.id, PaymentMovement.kind == kind)
+    )
     with independent_session() as own:
         movement = PaymentMovement(
-            payment_id=payment.id, case_id=case.id, kind=kind, amount_cents=amount_cents, fee_cents=fee_cents,
-            currency=case.currency, state=MovementState.pending, destination=destination,
-            idempotency_key=f"case-{case.id}-{kind.value}-{amount_cents}-{attempt}")
+            payment_id=payment.id,
+            case_id=case.id,
+            kind=kind,
+            amount_cents=amount_cents,
+            fee_cents=fee_cents,
+            currency=case.currency,
+            state=MovementState.pending,
+            destination=destination,
+            idempotency_key=f"case-{case.id}-{kind.value}-{amount_cents}-{attempt}",
+        )
         own.add(movement)
         own.flush()
         movement_id = movement.id
@@ -65,16 +98,22 @@ def ask(movement: PaymentMovement, payment: Payment, case: Case) -> MovementStat
     try:
         call = _call_gateway(movement, payment, case)
     except GatewayUnconfirmed as exc:
-        log.warning("case %s: %s %s not confirmed by the gateway: %s", case.id, movement.kind.value,
-                    movement.idempotency_key, exc)
+        log.warning(
+            "case %s: %s %s not confirmed by the gateway: %s",
+            case.id,
+            movement.kind.value,
+            movement.idempotency_key,
+            exc,
+        )
         _note(movement, MovementState.pending, str(exc))
         return MovementState.pending
     except HoldLapsed as exc:  # refused because the card hold is gone: the caller says so
         _note(movement, MovementState.failed, str(exc))
         raise
     except (GatewayError, PaymentDeclined) as exc:
-        log.warning("case %s: %s %s refused by the gateway: %s", case.id, movement.kind.value,
-                    movement.idempotency_key, exc)
+        log.warning(
+            "case %s: %s %s refused by the gateway: %s", case.id, movement.kind.value, movement.idempotency_key, exc
+        )
         _note(movement, MovementState.failed, str(exc))
         return MovementState.failed
     confirm(movement, payment, case, call)
@@ -89,16 +128,24 @@ def _call_gateway(movement: PaymentMovement, payment: Payment, case: Case) -> Ga
         return gateway.cancel_hold(payment.hold_reference, idempotency_key=key)
     if movement.kind == MovementKind.refund:
         return gateway.refund(payment.hold_reference, amount_cents=amount, idempotency_key=key)
-    return gateway.transfer(amount_cents=amount, currency=movement.currency, destination=movement.destination,
-                            transfer_group=transfer_group(case), source_charge=payment.charge_reference,
-                            idempotency_key=key)
+    return gateway.transfer(
+        amount_cents=amount,
+        currency=movement.currency,
+        destination=movement.destination,
+        transfer_group=transfer_group(case),
+        source_charge=payment.charge_reference,
+        idempotency_key=key,
+    )
 
 
 def _note(movement: PaymentMovement, state: MovementState, error: str) -> None:
     """Keep a movement's state and last error in its own transaction (they outlive the caller's)."""
     with independent_session() as own:
-        own.execute(sa.update(PaymentMovement).where(PaymentMovement.id == movement.id)
-                    .values(state=state, error=error[:2000], updated_at=utcnow()))
+        own.execute(
+            sa.update(PaymentMovement)
+            .where(PaymentMovement.id == movement.id)
+            .values(state=state, error=error[:2000], updated_at=utcnow())
+        )
     db.session.refresh(movement)
 
 
@@ -108,22 +155,41 @@ def confirm(movement: PaymentMovement, payment: Payment, case: Case, call: Gatew
     record_call(payment, call)
     key, amount, fee, currency = movement.idempotency_key, movement.amount_cents, movement.fee_cents, case.currency
     if movement.kind == MovementKind.capture:
-        payment.status, payment.captured_cents, payment.charge_reference = PaymentStatus.captured, amount, call.reference
-        post_journal(JournalKind.capture, [(client_account(case.client_id), -amount, currency),
-                                           (ESCROW, amount, currency)], idempotency_key=key, case=case)
+        payment.status, payment.captured_cents, payment.charge_reference = (
+            PaymentStatus.captured,
+            amount,
+            call.reference,
+        )
+        post_journal(
+            JournalKind.capture,
+            [(client_account(case.client_id), -amount, currency), (ESCROW, amount, currency)],
+            idempotency_key=key,
+            case=case,
+        )
     elif movement.kind == MovementKind.release:
         payment.status = PaymentStatus.released
     elif movement.kind == MovementKind.refund:
         payment.refunded_cents += amount
-        post_journal(JournalKind.refund, [(ESCROW, -amount, currency), (client_account(case.client_id), amount,
-                                                                         currency)], idempotency_key=key, case=case)
+        post_journal(
+            JournalKind.refund,
+            [(ESCROW, -amount, currency), (client_account(case.client_id), amount, currency)],
+            idempotency_key=key,
+            case=case,
+        )
     else:
         payment.paid_out_cents += amount
         payment.fee_cents += fee
         payment.transfer_reference = call.reference
-        post_journal(JournalKind.payout, [(ESCROW, -(amount + fee), currency),
-                                          (designer_account(case.designer_id), amount, currency),
-                                          (PLATFORM_FEES, fee, currency)], idempotency_key=key, case=case)
+        post_journal(
+            JournalKind.payout,
+            [
+                (ESCROW, -(amount + fee), currency),
+                (designer_account(case.designer_id), amount, currency),
+                (PLATFORM_FEES, fee, currency),
+            ],
+            idempotency_key=key,
+            case=case,
+        )
         _tell_payout_sent(case, amount, currency)
     if movement.kind in (MovementKind.refund, MovementKind.transfer):
         payment.status = settled_status(payment)
@@ -132,11 +198,23 @@ def confirm(movement: PaymentMovement, payment: Payment, case: Case, call: Gatew
 
 def _tell_payout_sent(case: Case, amount_cents: int, currency: str) -> None:
     """The "payout sent" notification: once per confirmed transfer (a journal is posted once)."""
-    title = LazyString(lambda: str(_l("Payout sent: %(amount)s for case %(ref)s",
-                                      amount=format_money(amount_cents, currency), ref=case.reference)))
-    notify(case.designer, "payout_sent", title=title,
-           body=_l("It reaches your bank account within 7 days. Your payouts are listed on your home page."),
-           url=f"/cases/{case.reference}", case_id=case.id)
+    title = LazyString(
+        lambda: str(
+            _l(
+                "Payout sent: %(amount)s for case %(ref)s",
+                amount=format_money(amount_cents, currency),
+                ref=case.reference,
+            )
+        )
+    )
+    notify(
+        case.designer,
+        "payout_sent",
+        title=title,
+        body=_l("It reaches your bank account within 7 days. Your payouts are listed on your home page."),
+        url=f"/cases/{case.reference}",
+        case_id=case.id,
+    )
 
 
 def settled_status(payment: Payment) -> PaymentStatus:
@@ -150,9 +228,13 @@ def settled_status(payment: Payment) -> PaymentStatus:
 
 
 def unconfirmed(case_id: int) -> list[PaymentMovement]:
-    return list(db.session.scalars(sa.select(PaymentMovement).where(
-        PaymentMovement.case_id == case_id, PaymentMovement.state == MovementState.pending)
-        .order_by(PaymentMovement.id)))
+    return list(
+        db.session.scalars(
+            sa.select(PaymentMovement)
+            .where(PaymentMovement.case_id == case_id, PaymentMovement.state == MovementState.pending)
+            .order_by(PaymentMovement.id)
+        )
+    )
 
 
 def reconcile(case: Case, payment: Payment, *, now: datetime | None = None) -> list[PaymentMovement]:
@@ -169,8 +251,12 @@ def reconcile(case: Case, payment: Payment, *, now: datetime | None = None) -> l
     gateway, left = get_gateway(), []
     for movement in unconfirmed(case.id):
         try:
-            found = gateway.find(movement.kind.value, hold_reference=payment.hold_reference,
-                                 transfer_group=transfer_group(case), idempotency_key=movement.idempotency_key)
+            found = gateway.find(
+                movement.kind.value,
+                hold_reference=payment.hold_reference,
+                transfer_group=transfer_group(case),
+                idempotency_key=movement.idempotency_key,
+            )
         except GatewayError as exc:
             log.warning("case %s: cannot look up %s: %s", case.id, movement.idempotency_key, exc)
             left.append(movement)
@@ -183,9 +269,14 @@ def reconcile(case: Case, payment: Payment, *, now: datetime | None = None) -> l
             left.append(movement)
             continue
         _note(movement, MovementState.failed, "not in the gateway's book: asked again")
-        again = start(payment, case, movement.kind, movement.amount_cents, fee_cents=movement.fee_cents,
-                      destination=movement.destination)
+        again = start(
+            payment,
+            case,
+            movement.kind,
+            movement.amount_cents,
+            fee_cents=movement.fee_cents,
+            destination=movement.destination,
+        )
         if ask(again, payment, case) != MovementState.succeeded:
             left.append(again)
     return left
-

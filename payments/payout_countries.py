@@ -4,6 +4,7 @@ A designer living elsewhere opens a Wise or Payoneer euro account; its IBAN belo
 supported country (its first two letters), and the payout account is registered there.
 Country names come from Babel's CLDR data, in the reader's language.
 """
+
 from __future__ import annotations
 
 import re
@@ -12,9 +13,42 @@ from flask_babel import get_locale
 
 # PRODUCT.md §8: the 36 countries where designers set up Stripe Connect payouts.
 SUPPORTED_COUNTRIES: tuple[str, ...] = (
-    "AU", "AT", "BE", "BG", "CA", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HK", "IE", "IT",
-    "JP", "LV", "LT", "LU", "MT", "MX", "NL", "NZ", "NO", "PL", "PT", "RO", "SG", "SK", "SI", "ES",
-    "SE", "CH", "GB", "US",
+    "AU",
+    "AT",
+    "BE",
+    "BG",
+    "CA",
+    "CY",
+    "CZ",
+    "DK",
+    "EE",
+    "FI",
+    "FR",
+    "DE",
+    "GR",
+    "HK",
+    "IE",
+    "IT",
+    "JP",
+    "LV",
+    "LT",
+    "LU",
+    "MT",
+    "MX",
+    "NL",
+    "NZ",
+    "NO",
+    "PL",
+    "PT",
+    "RO",
+    "SG",
+    "SK",
+    "SI",
+    "ES",
+    "SE",
+    "CH",
+    "GB",
+    "US",
 )
 
 _IBAN_SHAPE = re.compile(r"^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$")
@@ -39,8 +73,14 @@ def supported_country_choices() -> list[tuple[str, str]]:
 def all_country_choices() -> list[tuple[str, str]]:
     """(code, name) of every country (two-letter codes only), sorted by name."""
     territories = (get_locale() or _english()).territories
-    return sorted(((code, name) for code, name in territories.items() if len(code) == 2 and code.isalpha()
-                   and code not in {"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"}), key=lambda pair: pair[1])
+    return sorted(
+        (
+            (code, name)
+            for code, name in territories.items()
+            if len(code) == 2 and code.isalpha() and code not in {"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"}
+        ),
+        key=lambda pair: pair[1],
+    )
 
 
 def is_supported(code: str) -> bool:

@@ -6,6 +6,7 @@ that the ledger does not show, or the reverse) or a movement still unconfirmed a
 PAYMENT_RETRY_AFTER_SECONDS is written to the audit log as "payment.mismatch" (once per
 difference), which the back-office dashboard counts, and logged as a warning.
 """
+
 from __future__ import annotations
 
 import logging
@@ -35,12 +36,16 @@ RECENT = timedelta(days=2)  # movements this recent are compared again, in case 
 def ledger_book(case: Case) -> GatewayBook:
     """What the ledger says the gateway did for the case: captured, refunded, transferred.
     Card disputes are the bank's movements, not the case's (disputes.chargebacks compares them)."""
-    rows = db.session.execute(sa.select(Entry.account, Entry.amount_cents).join(Journal, Entry.journal_id == Journal.id)
-                              .where(Journal.case_id == case.id, Journal.kind != JournalKind.chargeback)).all()
+    rows = db.session.execute(
+        sa.select(Entry.account, Entry.amount_cents)
+        .join(Journal, Entry.journal_id == Journal.id)
+        .where(Journal.case_id == case.id, Journal.kind != JournalKind.chargeback)
+    ).all()
     return GatewayBook(
         captured=sum(amount for account, amount in rows if account == ESCROW and amount > 0),
         refunded=sum(amount for account, amount in rows if account == f"client:{case.client_id}" and amount > 0),
-        transferred=sum(amount for account, amount in rows if account == f"designer:{case.designer_id}"))
+        transferred=sum(amount for account, amount in rows if account == f"designer:{case.designer_id}"),
+    )
 
 
 def check_case(case: Case, *, now: datetime | None = None) -> list[str]:
@@ -55,11 +60,15 @@ def check_case(case: Case, *, now: datetime | None = None) -> list[str]:
         return []
     still = movements.reconcile(case, payment, now=now)
     wait = timedelta(seconds=current_app.config["PAYMENT_RETRY_AFTER_SECONDS"])
-    problems = [f"{m.kind.value} {m.idempotency_key} of {m.amount_cents} is still not confirmed ({m.error or 'no answer'})"
-                for m in still if now - m.created_at >= wait]
+    problems = [
+        f"{m.kind.value} {m.idempotency_key} of {m.amount_cents} is still not confirmed ({m.error or 'no answer'})"
+        for m in still
+        if now - m.created_at >= wait
+    ]
     try:
-        gateway = get_gateway().book(hold_reference=payment.hold_reference,
-                                     transfer_group=movements.transfer_group(case))
+        gateway = get_gateway().book(
+            hold_reference=payment.hold_reference, transfer_group=movements.transfer_group(case)
+        )
     except GatewayError as exc:
         log.warning("case %s: the gateway's book cannot be read: %s", case.id, exc)
         return problems
@@ -74,21 +83,35 @@ def check_case(case: Case, *, now: datetime | None = None) -> list[str]:
 
 def _alert(case: Case, ledger: GatewayBook, gateway: GatewayBook, problems: list[str]) -> None:
     after = {"gateway": vars(gateway), "problems": problems}
-    last = db.session.scalar(sa.select(AuditEntry.after).where(
-        AuditEntry.action == MISMATCH, AuditEntry.object_type == "Case", AuditEntry.object_id == str(case.id))
-        .order_by(AuditEntry.id.desc()).limit(1))
+    last = db.session.scalar(
+        sa.select(AuditEntry.after)
+        .where(AuditEntry.action == MISMATCH, AuditEntry.object_type == "Case", AuditEntry.object_id == str(case.id))
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+    )
     if last == after:
         return  # already reported, nothing new
     log.warning("case %s: the ledger and the gateway disagree: %s", case.id, "; ".join(problems))
-    record_action(MISMATCH, case, actor=None, before={"ledger": vars(ledger)}, after=after,
-                  reason="The ledger and the payment provider disagree on this case: check it and correct it.")
+    record_action(
+        MISMATCH,
+        case,
+        actor=None,
+        before={"ledger": vars(ledger)},
+        after=after,
+        reason="The ledger and the payment provider disagree on this case: check it and correct it.",
+    )
 
 
 def cases_to_check(now: datetime) -> list[int]:
     """Cases with an unconfirmed movement, or one that changed lately."""
-    return list(db.session.scalars(sa.select(PaymentMovement.case_id).where(sa.or_(
-        PaymentMovement.state == MovementState.pending, PaymentMovement.updated_at >= now - RECENT))
-        .distinct().order_by(PaymentMovement.case_id)))
+    return list(
+        db.session.scalars(
+            sa.select(PaymentMovement.case_id)
+            .where(sa.or_(PaymentMovement.state == MovementState.pending, PaymentMovement.updated_at >= now - RECENT))
+            .distinct()
+            .order_by(PaymentMovement.case_id)
+        )
+    )
 
 
 def reconcile_payments(now: datetime) -> int:
@@ -97,8 +120,9 @@ def reconcile_payments(now: datetime) -> int:
     disagreeing = 0
     for case_id in cases_to_check(now):
         try:
-            case = db.session.scalar(sa.select(Case).where(Case.id == case_id).with_for_update()
-                                     .execution_options(populate_existing=True))
+            case = db.session.scalar(
+                sa.select(Case).where(Case.id == case_id).with_for_update().execution_options(populate_existing=True)
+            )
             disagreeing += bool(check_case(case, now=now))
             commit()
         except Busy:

@@ -5,6 +5,7 @@ paid out or refunded). What it means for the user depends on their side of it: t
 sees what was charged and given back; the designer sees the amount, the platform's fee and
 what was paid out to them. Every figure comes from payments.case_money (the ledger).
 """
+
 from __future__ import annotations
 
 import io
@@ -23,8 +24,14 @@ from models.payments import Invoice
 from pagination import PageNumbers
 from payments.case_money import CaseMoney, case_money_of
 
-VISIBLE = (PaymentStatus.held, PaymentStatus.captured, PaymentStatus.released, PaymentStatus.paid_out,
-           PaymentStatus.refunded, PaymentStatus.partially_refunded)
+VISIBLE = (
+    PaymentStatus.held,
+    PaymentStatus.captured,
+    PaymentStatus.released,
+    PaymentStatus.paid_out,
+    PaymentStatus.refunded,
+    PaymentStatus.partially_refunded,
+)
 
 STATUS_LABELS = {
     PaymentStatus.held: _l("On hold"),
@@ -74,16 +81,19 @@ class Transaction:
 
 @dataclass(frozen=True)
 class Totals:
-    spent_cents: int      # charged to the user as client, net of refunds
+    spent_cents: int  # charged to the user as client, net of refunds
     in_escrow_cents: int  # captured and not yet settled, on either side
-    earned_cents: int     # paid out to the user as designer
-    fees_cents: int       # the platform's commission on the user's sales
+    earned_cents: int  # paid out to the user as designer
+    fees_cents: int  # the platform's commission on the user's sales
 
 
 def _query(user: User):
-    return (sa.select(Case, Payment).join(Payment, Payment.case_id == Case.id)
-            .where(sa.or_(Case.client_id == user.id, Case.designer_id == user.id), Payment.status.in_(VISIBLE))
-            .order_by(Case.created_at.desc(), Case.id.desc()))
+    return (
+        sa.select(Case, Payment)
+        .join(Payment, Payment.case_id == Case.id)
+        .where(sa.or_(Case.client_id == user.id, Case.designer_id == user.id), Payment.status.in_(VISIBLE))
+        .order_by(Case.created_at.desc(), Case.id.desc())
+    )
 
 
 def transactions_of(user: User, *, page: int | None = None, per_page: int = 20):
@@ -97,22 +107,35 @@ def transactions_of(user: User, *, page: int | None = None, per_page: int = 20):
     rows = db.session.execute(query).all()
     invoices: dict[int, list[Invoice]] = {}
     if rows:
-        for invoice in db.session.scalars(sa.select(Invoice).where(
+        for invoice in db.session.scalars(
+            sa.select(Invoice)
+            .where(
                 Invoice.case_id.in_([case.id for case, _payment in rows]),
-                sa.or_(Invoice.issuer_user_id == user.id, Invoice.recipient_user_id == user.id))
-                .order_by(Invoice.id)):
+                sa.or_(Invoice.issuer_user_id == user.id, Invoice.recipient_user_id == user.id),
+            )
+            .order_by(Invoice.id)
+        ):
             invoices.setdefault(invoice.case_id, []).append(invoice)
     moneys = case_money_of(case for case, _payment in rows)
-    found = [Transaction(case=case, payment=payment, as_designer=case.designer_id == user.id,
-                         counterpart=(case.client if case.designer_id == user.id else case.designer).display_name,
-                         money=moneys[case.id], invoices=invoices.get(case.id, [])) for case, payment in rows]
+    found = [
+        Transaction(
+            case=case,
+            payment=payment,
+            as_designer=case.designer_id == user.id,
+            counterpart=(case.client if case.designer_id == user.id else case.designer).display_name,
+            money=moneys[case.id],
+            invoices=invoices.get(case.id, []),
+        )
+        for case, payment in rows
+    ]
     return found, pages
 
 
 def totals_of(user: User) -> Totals:
     """The sums of the user's cases' money: charged, in escrow, paid out and fees that moved."""
-    cases = list(db.session.scalars(sa.select(Case).where(
-        sa.or_(Case.client_id == user.id, Case.designer_id == user.id))))
+    cases = list(
+        db.session.scalars(sa.select(Case).where(sa.or_(Case.client_id == user.id, Case.designer_id == user.id)))
+    )
     moneys = case_money_of(cases)
     spent = in_escrow = earned = fees = 0
     for case in cases:
@@ -129,15 +152,42 @@ def transactions_csv(user: User) -> str:
     """Every transaction of the user as CSV (amounts in decimal units, one row per case)."""
     out = io.StringIO()
     writer = CsvWriter(out)
-    writer.writerow(["date", "case", "your_case_id", "role", "counterpart", "service", "currency", "amount",
-                     "fee", "net", "refunded", "status", "invoices"])
+    writer.writerow(
+        [
+            "date",
+            "case",
+            "your_case_id",
+            "role",
+            "counterpart",
+            "service",
+            "currency",
+            "amount",
+            "fee",
+            "net",
+            "refunded",
+            "status",
+            "invoices",
+        ]
+    )
     transactions, _pages = transactions_of(user)
     for t in transactions:
-        writer.writerow([t.date.date().isoformat(), t.case.reference, t.case.client_case_id or "",
-                         "designer" if t.as_designer else "client", t.counterpart, t.case.listing_title,
-                         t.money.currency.upper(), _decimal(t.amount_cents), _decimal(t.fee_cents),
-                         _decimal(t.net_cents), _decimal(t.refunded_cents), t.payment.status.value,
-                         " ".join(i.display_number for i in t.invoices)])
+        writer.writerow(
+            [
+                t.date.date().isoformat(),
+                t.case.reference,
+                t.case.client_case_id or "",
+                "designer" if t.as_designer else "client",
+                t.counterpart,
+                t.case.listing_title,
+                t.money.currency.upper(),
+                _decimal(t.amount_cents),
+                _decimal(t.fee_cents),
+                _decimal(t.net_cents),
+                _decimal(t.refunded_cents),
+                t.payment.status.value,
+                " ".join(i.display_number for i in t.invoices),
+            ]
+        )
     return out.getvalue()
 
 

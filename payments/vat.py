@@ -16,6 +16,7 @@ designer on a service invoice, the platform on a commission invoice):
 A seller whose country has no rate in VAT_RATES (config) charges none (`no_rate`): the table,
 not the code, says where VAT is charged. Rates are in basis points (2000 = 20 %).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -32,8 +33,9 @@ RULE_NOTES = {
     "not_registered": _l("VAT not applicable: the seller is not registered for VAT."),
     "domestic": None,
     "no_rate": _l("No VAT charged: no VAT rate applies in the seller's country."),
-    "reverse_charge": _l("Reverse charge: VAT to be accounted for by the customer "
-                         "(Article 196 of Council Directive 2006/112/EC)."),
+    "reverse_charge": _l(
+        "Reverse charge: VAT to be accounted for by the customer (Article 196 of Council Directive 2006/112/EC)."
+    ),
     "eu_consumer": _l("VAT charged at the rate of the seller's country: the customer has no VAT number."),
     "export": _l("VAT not charged: services supplied to a customer outside the seller's VAT territory."),
 }
@@ -41,8 +43,8 @@ RULE_NOTES = {
 
 @dataclass(frozen=True)
 class VatDecision:
-    rule: str      # a key of RULE_NOTES
-    rate_bp: int   # basis points: 2000 = 20 %
+    rule: str  # a key of RULE_NOTES
+    rate_bp: int  # basis points: 2000 = 20 %
 
     def split(self, gross_cents: int) -> tuple[int, int]:
         """(net, VAT) of an amount that includes VAT at this rate; net + VAT is the amount exactly."""

@@ -8,6 +8,7 @@ account snapshot never undoes a newer one; a hold is only acted on while our sid
 waits for it). A handler that fails leaves the event unprocessed with its error, and the
 view answers 500 so Stripe delivers it again.
 """
+
 from __future__ import annotations
 
 import json
@@ -54,8 +55,7 @@ def record_event(event: dict) -> WebhookEvent | None:
             db.session.add(WebhookEvent(event_id=event["id"], type=event["type"], payload=event))
     except IntegrityError:
         pass  # delivered before, or being processed by another request right now
-    stored = db.session.scalar(sa.select(WebhookEvent).where(WebhookEvent.event_id == event["id"])
-                               .with_for_update())
+    stored = db.session.scalar(sa.select(WebhookEvent).where(WebhookEvent.event_id == event["id"]).with_for_update())
     return None if stored is None or stored.processed_at is not None else stored
 
 
@@ -79,6 +79,7 @@ def record_failure(event: dict, error: str) -> None:
 
 
 # -- handlers: (object, event) → None ---------------------------------------------------------
+
 
 def _account_updated(account: dict, event: dict) -> None:
     connect.apply_account_update(account, as_of=int(event.get("created") or 0))
@@ -127,16 +128,20 @@ def _money_moved(obj: dict, event: dict) -> None:
     case = _case_of(obj)
     if case is None:
         return
-    case = db.session.scalar(sa.select(Case).where(Case.id == case.id).with_for_update()
-                             .execution_options(populate_existing=True))
+    case = db.session.scalar(
+        sa.select(Case).where(Case.id == case.id).with_for_update().execution_options(populate_existing=True)
+    )
     reconciliation.check_case(case)
 
 
 def _case_of(obj: dict) -> Case | None:
     group = obj.get("transfer_group") or ""
     if obj.get("object") == "transfer":
-        return db.session.scalar(sa.select(Case).where(Case.reference == group.removeprefix("case-"))) \
-            if group.startswith("case-") else None
+        return (
+            db.session.scalar(sa.select(Case).where(Case.reference == group.removeprefix("case-")))
+            if group.startswith("case-")
+            else None
+        )
     intent = obj.get("payment_intent")
     payment = _payment_of_intent(intent) if intent else None
     return db.session.get(Case, payment.case_id) if payment is not None and payment.case_id else None

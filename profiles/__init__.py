@@ -2,6 +2,7 @@
 
 The small read functions other areas call live here; state changes are in operations.py.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -15,8 +16,9 @@ from models.profiles import DesignerProfile
 
 def reputation(user_id: int) -> tuple[float | None, int]:
     """(average stars rounded to 2 decimals or None, number of reviews) of a designer."""
-    row = db.session.execute(sa.select(DesignerProfile.stars_total, DesignerProfile.review_count)
-                             .where(DesignerProfile.user_id == user_id)).first()
+    row = db.session.execute(
+        sa.select(DesignerProfile.stars_total, DesignerProfile.review_count).where(DesignerProfile.user_id == user_id)
+    ).first()
     if row is None or not row.review_count:
         return None, 0
     return round(row.stars_total / row.review_count, 2), row.review_count
@@ -28,14 +30,19 @@ def pro_min_reviews() -> int:
 
 def is_pro(profile: DesignerProfile | None) -> bool:
     """Pro: a perfect 5.0 average over at least PRO_MIN_REVIEWS completed-case reviews."""
-    return (profile is not None and profile.review_count >= pro_min_reviews()
-            and profile.stars_total == 5 * profile.review_count)
+    return (
+        profile is not None
+        and profile.review_count >= pro_min_reviews()
+        and profile.stars_total == 5 * profile.review_count
+    )
 
 
 def pro_condition():
     """The Pro rule as a SQL expression over designer_profiles (search ranks Pro first)."""
-    return sa.and_(DesignerProfile.review_count >= pro_min_reviews(),
-                   DesignerProfile.stars_total == 5 * DesignerProfile.review_count)
+    return sa.and_(
+        DesignerProfile.review_count >= pro_min_reviews(),
+        DesignerProfile.stars_total == 5 * DesignerProfile.review_count,
+    )
 
 
 def unavailable_since(designer_user_id: int) -> datetime | None:
@@ -43,8 +50,11 @@ def unavailable_since(designer_user_id: int) -> datetime | None:
 
     A designer marked unavailable before the moment was recorded counts from the beginning.
     """
-    row = db.session.execute(sa.select(DesignerProfile.unavailable, DesignerProfile.unavailable_since)
-                             .where(DesignerProfile.user_id == designer_user_id)).first()
+    row = db.session.execute(
+        sa.select(DesignerProfile.unavailable, DesignerProfile.unavailable_since).where(
+            DesignerProfile.user_id == designer_user_id
+        )
+    ).first()
     if row is None or not row.unavailable:
         return None
     return row.unavailable_since or datetime.min.replace(tzinfo=timezone.utc)
@@ -52,6 +62,7 @@ def unavailable_since(designer_user_id: int) -> datetime | None:
 
 def is_available(designer_user_id: int) -> bool:
     """False when the designer switched on "Unavailable for work" (the order page asks to confirm)."""
-    unavailable = db.session.scalar(sa.select(DesignerProfile.unavailable)
-                                    .where(DesignerProfile.user_id == designer_user_id))
+    unavailable = db.session.scalar(
+        sa.select(DesignerProfile.unavailable).where(DesignerProfile.user_id == designer_user_id)
+    )
     return not unavailable

@@ -4,6 +4,7 @@ Whatever a browser sends (a name, a Content-Type) is ignored: the first bytes sa
 file is, Pillow must decode it whole, and what is kept is a fresh encoding of the pixels —
 no EXIF, no GPS position, no embedded profile or comment survives.
 """
+
 from __future__ import annotations
 
 import io
@@ -15,10 +16,10 @@ from PIL import Image, ImageOps
 
 from errors import DomainError
 
-MAX_BYTES = 10 * 1024 * 1024     # as uploaded
-MAX_PIXELS = 40_000_000          # width × height as declared in the header, checked before decoding
-MIN_SIDE = 200                   # smaller is not usable on a profile or a listing
-MAX_SIDE = 2000                  # kept size: the longest side is scaled down to this
+MAX_BYTES = 10 * 1024 * 1024  # as uploaded
+MAX_PIXELS = 40_000_000  # width × height as declared in the header, checked before decoding
+MIN_SIDE = 200  # smaller is not usable on a profile or a listing
+MAX_SIDE = 2000  # kept size: the longest side is scaled down to this
 THUMB_SIDE = 480
 
 _SIGNATURES = {
@@ -49,8 +50,9 @@ def sniff(head: bytes) -> str | None:
 def clean_image(raw: bytes) -> CleanImage:
     """Check and re-encode an uploaded picture. Raises DomainError with a reason a user can act on."""
     if len(raw) > MAX_BYTES:
-        raise DomainError(_l("This image is larger than %(mb)d MB. Please send a smaller file.",
-                             mb=MAX_BYTES // (1024 * 1024)))
+        raise DomainError(
+            _l("This image is larger than %(mb)d MB. Please send a smaller file.", mb=MAX_BYTES // (1024 * 1024))
+        )
     kind = sniff(raw[:16])
     if kind is None:
         raise DomainError(_l("This file is not a JPEG, PNG or WebP image."))
@@ -59,15 +61,21 @@ def clean_image(raw: bytes) -> CleanImage:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             picture = Image.open(io.BytesIO(raw), formats=[kind])
             if picture.width * picture.height > MAX_PIXELS:
-                raise DomainError(_l("This image has too many pixels (%(w)d × %(h)d). Please send at most "
-                                     "%(mp)d megapixels.", w=picture.width, h=picture.height,
-                                     mp=MAX_PIXELS // 1_000_000))
+                raise DomainError(
+                    _l(
+                        "This image has too many pixels (%(w)d × %(h)d). Please send at most %(mp)d megapixels.",
+                        w=picture.width,
+                        h=picture.height,
+                        mp=MAX_PIXELS // 1_000_000,
+                    )
+                )
             picture.load()
     except DomainError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise DomainError(_l("This image has too many pixels. Please send at most %(mp)d megapixels.",
-                             mp=MAX_PIXELS // 1_000_000)) from None
+        raise DomainError(
+            _l("This image has too many pixels. Please send at most %(mp)d megapixels.", mp=MAX_PIXELS // 1_000_000)
+        ) from None
     except (OSError, ValueError, SyntaxError):
         raise DomainError(_l("This image could not be read; the file may be damaged.")) from None
     if min(picture.size) < MIN_SIDE:

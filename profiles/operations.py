@@ -4,6 +4,7 @@ Review cycle: draft → pending (submit_profile) → approved (approve_profile) 
 (reject_profile, with reasons and a note) → edited (draft) → pending … The approved
 snapshot is what clients see; a later edit waits for review while it stays public.
 """
+
 from __future__ import annotations
 
 import logging
@@ -53,11 +54,17 @@ def _locked(profile: DesignerProfile) -> DesignerProfile:
 
 def live_images(profile: DesignerProfile) -> list[CatalogueImage]:
     """The working copy's pictures (photo, banner, portfolio), in order."""
-    return list(db.session.scalars(
-        sa.select(CatalogueImage).where(CatalogueImage.owner_id == profile.user_id,
-                                        CatalogueImage.listing_id.is_(None),
-                                        CatalogueImage.removed_at.is_(None))
-        .order_by(CatalogueImage.position, CatalogueImage.id)))
+    return list(
+        db.session.scalars(
+            sa.select(CatalogueImage)
+            .where(
+                CatalogueImage.owner_id == profile.user_id,
+                CatalogueImage.listing_id.is_(None),
+                CatalogueImage.removed_at.is_(None),
+            )
+            .order_by(CatalogueImage.position, CatalogueImage.id)
+        )
+    )
 
 
 def _edited(profile: DesignerProfile) -> None:
@@ -82,9 +89,12 @@ def update_profile(profile: DesignerProfile, *, actor: User, **fields) -> Design
     if len(skills) > MAX_SKILLS:
         raise DomainError(_l("At most %(n)d skills, please.", n=MAX_SKILLS), field="skills")
     fields["skills"] = skills
-    screen_text({name: (", ".join(fields[name]) if name == "skills" else fields[name])
-                 for name in SCREENED if name in fields},
-                author=actor, source=ViolationSource.profile, source_ref=f"profile:{profile.id}")
+    screen_text(
+        {name: (", ".join(fields[name]) if name == "skills" else fields[name]) for name in SCREENED if name in fields},
+        author=actor,
+        source=ViolationSource.profile,
+        source_ref=f"profile:{profile.id}",
+    )
     changed = {name: value for name, value in fields.items() if getattr(profile, name) != value}
     for name, value in changed.items():
         setattr(profile, name, value)
@@ -106,15 +116,25 @@ def add_profile_image(profile: DesignerProfile, *, actor: User, purpose: ImagePu
         raise ValueError("listing pictures belong to listings.operations")
     current = [i for i in live_images(profile) if i.purpose == purpose]
     if purpose == ImagePurpose.portfolio and len(current) >= MAX_PORTFOLIO_IMAGES:
-        raise DomainError(_l("Your portfolio already has %(n)d pictures; remove one first.", n=MAX_PORTFOLIO_IMAGES),
-                          field="portfolio")
+        raise DomainError(
+            _l("Your portfolio already has %(n)d pictures; remove one first.", n=MAX_PORTFOLIO_IMAGES),
+            field="portfolio",
+        )
     clean = image_rules.clean_image(raw)
     if purpose != ImagePurpose.portfolio:
         for old in current:
             old.removed_at = utcnow()
-    image = CatalogueImage(token=secrets.token_urlsafe(16), owner_id=profile.user_id, purpose=purpose,
-                           content_type=clean.content_type, width=clean.width, height=clean.height,
-                           data=clean.data, thumb=clean.thumb, position=len(current))
+    image = CatalogueImage(
+        token=secrets.token_urlsafe(16),
+        owner_id=profile.user_id,
+        purpose=purpose,
+        content_type=clean.content_type,
+        width=clean.width,
+        height=clean.height,
+        data=clean.data,
+        thumb=clean.thumb,
+        position=len(current),
+    )
     db.session.add(image)
     _edited(profile)
     db.session.flush()
@@ -172,8 +192,9 @@ def _decision_guard(profile: DesignerProfile, actor: User) -> DesignerProfile:
         raise PermissionDenied(_l("Only moderators decide on profiles."))
     profile = _locked(profile)
     if profile.state != ReviewState.pending:
-        raise InvalidTransition(_l("This profile is not waiting for review (it is %(state)s).",
-                                   state=profile.state.value))
+        raise InvalidTransition(
+            _l("This profile is not waiting for review (it is %(state)s).", state=profile.state.value)
+        )
     return profile
 
 
@@ -190,15 +211,24 @@ def approve_profile(profile: DesignerProfile, *, actor: User, bulk: bool = False
     profile.state = ReviewState.approved
     profile.rejection_reasons, profile.rejection_note = [], None
     # Pictures taken off the working copy are no longer shown anywhere once it is public.
-    db.session.execute(sa.delete(CatalogueImage).where(
-        CatalogueImage.owner_id == profile.user_id, CatalogueImage.listing_id.is_(None),
-        CatalogueImage.removed_at.is_not(None)))
+    db.session.execute(
+        sa.delete(CatalogueImage).where(
+            CatalogueImage.owner_id == profile.user_id,
+            CatalogueImage.listing_id.is_(None),
+            CatalogueImage.removed_at.is_not(None),
+        )
+    )
     db.session.flush()
     refresh_designer_entries(profile.user_id)
     # A bulk decision says so in the audit log: no one opened this item's page.
-    record_action("profile.approved", profile, actor=actor, before={"state": "pending"},
-                  after={"state": "approved", "bulk": True} if bulk else {"state": "approved"},
-                  reason="bulk approval of a small edit" if bulk else None)
+    record_action(
+        "profile.approved",
+        profile,
+        actor=actor,
+        before={"state": "pending"},
+        after={"state": "approved", "bulk": True} if bulk else {"state": "approved"},
+        reason="bulk approval of a small edit" if bulk else None,
+    )
     _tell_designer(profile, approved=True)
     return profile
 
@@ -216,26 +246,43 @@ def reject_profile(profile: DesignerProfile, *, actor: User, reasons: list[str],
     profile.rejection_reasons = list(dict.fromkeys(reasons))
     profile.rejection_note = (note or "").strip() or None
     db.session.flush()
-    record_action("profile.rejected", profile, actor=actor, before={"state": "pending"},
-                  after={"state": "rejected", "reasons": profile.rejection_reasons}, reason=profile.rejection_note)
+    record_action(
+        "profile.rejected",
+        profile,
+        actor=actor,
+        before={"state": "pending"},
+        after={"state": "rejected", "reasons": profile.rejection_reasons},
+        reason=profile.rejection_note,
+    )
     _tell_designer(profile, approved=False)
     return profile
 
 
 def _tell_designer(profile: DesignerProfile, *, approved: bool) -> None:
     user = profile.user
-    send_mail(user.email, "profile_decision", locale=user.locale, user=user, approved=approved,
-              reasons=[PROFILE_REJECTION_REASONS[r] for r in profile.rejection_reasons],
-              note=profile.rejection_note, link=public_link("profiles.edit"))
+    send_mail(
+        user.email,
+        "profile_decision",
+        locale=user.locale,
+        user=user,
+        approved=approved,
+        reasons=[PROFILE_REJECTION_REASONS[r] for r in profile.rejection_reasons],
+        note=profile.rejection_note,
+        link=public_link("profiles.edit"),
+    )
 
 
 def set_identity_verified(user: User, verified: bool, *, actor: User | None) -> DesignerProfile:
     """Record the KYC decision on the designer's profile (the Verified badge; a listing condition)."""
     profile = profile_for(user, create=True, lock=True)
     if profile.identity_verified != verified:
-        record_action("profile.identity_verified" if verified else "profile.identity_unverified", profile,
-                      actor=actor, before={"identity_verified": profile.identity_verified},
-                      after={"identity_verified": verified})
+        record_action(
+            "profile.identity_verified" if verified else "profile.identity_unverified",
+            profile,
+            actor=actor,
+            before={"identity_verified": profile.identity_verified},
+            after={"identity_verified": verified},
+        )
         profile.identity_verified = verified
         profile.identity_verified_at = utcnow() if verified else None
         db.session.flush()
@@ -246,8 +293,13 @@ def set_payouts_ready(user: User, ready: bool) -> DesignerProfile:
     """Record whether the payment provider can pay this designer out (a listing condition)."""
     profile = profile_for(user, create=True, lock=True)
     if profile.payouts_ready != ready:
-        record_action("profile.payouts_ready" if ready else "profile.payouts_not_ready", profile, actor=None,
-                      before={"payouts_ready": profile.payouts_ready}, after={"payouts_ready": ready})
+        record_action(
+            "profile.payouts_ready" if ready else "profile.payouts_not_ready",
+            profile,
+            actor=None,
+            before={"payouts_ready": profile.payouts_ready},
+            after={"payouts_ready": ready},
+        )
         profile.payouts_ready = ready
         db.session.flush()
     return profile
@@ -289,8 +341,9 @@ def record_review_score(designer_id: int, stars: int) -> DesignerProfile:
     """
     if not 1 <= stars <= 5:
         raise ValueError("stars must be between 1 and 5")
-    profile = db.session.scalar(sa.select(DesignerProfile).where(DesignerProfile.user_id == designer_id)
-                                .with_for_update())
+    profile = db.session.scalar(
+        sa.select(DesignerProfile).where(DesignerProfile.user_id == designer_id).with_for_update()
+    )
     if profile is None:
         raise NotFound(_l("This designer has no profile."))
     profile.stars_total += stars

@@ -1,4 +1,5 @@
 """Named access rules for designer profiles (deny by default)."""
+
 from __future__ import annotations
 
 from models.accounts import AccountStatus, StaffRole, User
@@ -6,8 +7,7 @@ from models.accounts import AccountStatus, StaffRole, User
 
 def can_design(user: User | None) -> bool:
     """An active account that sells design work may keep a designer profile."""
-    return bool(user is not None and user.is_authenticated and user.is_designer
-                and user.status == AccountStatus.active)
+    return bool(user is not None and user.is_authenticated and user.is_designer and user.status == AccountStatus.active)
 
 
 def can_moderate(user: User | None) -> bool:

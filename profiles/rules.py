@@ -1,4 +1,5 @@
 """What a designer profile must hold before review, and why a moderator may refuse it (PRODUCT.md §1)."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -35,5 +36,25 @@ def missing_for_review(profile, images) -> list[str]:
 
 # Languages a designer may say they speak (ISO 639-1): shown by their name in the reader's
 # language. Picked from this list, never typed, so they carry no contact details and need no review.
-LANGUAGES = ("en", "fr", "es", "de", "it", "pt", "nl", "pl", "ro", "ru", "uk", "tr", "ar", "he", "hi", "zh",
-             "ja", "ko", "vi", "th")
+LANGUAGES = (
+    "en",
+    "fr",
+    "es",
+    "de",
+    "it",
+    "pt",
+    "nl",
+    "pl",
+    "ro",
+    "ru",
+    "uk",
+    "tr",
+    "ar",
+    "he",
+    "hi",
+    "zh",
+    "ja",
+    "ko",
+    "vi",
+    "th",
+)

@@ -1,4 +1,5 @@
 """Billing details before the first order or payout set-up: invoices need to know who the parties are."""
+
 from __future__ import annotations
 
 from flask import flash, redirect, url_for

@@ -1,4 +1,5 @@
 """What a view does when the contact filter refuses a text: keep the attempt, show the spans."""
+
 from __future__ import annotations
 
 from markupsafe import Markup, escape
@@ -20,8 +21,8 @@ def highlight_findings(text: str, findings) -> Markup:
     for f in sorted(findings, key=lambda f: f.start):
         if f.start < cursor:
             continue
-        out.append(escape(text[cursor:f.start]))
-        out.append(Markup('<mark class="contact-finding" title="{}">{}</mark>').format(f.reason, text[f.start:f.end]))
+        out.append(escape(text[cursor : f.start]))
+        out.append(Markup('<mark class="contact-finding" title="{}">{}</mark>').format(f.reason, text[f.start : f.end]))
         cursor = f.end
     out.append(escape(text[cursor:]))
     return Markup("").join(out)

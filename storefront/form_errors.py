@@ -1,4 +1,5 @@
 """Putting a domain error back on the form that caused it."""
+
 from __future__ import annotations
 
 from flask import flash

@@ -5,6 +5,7 @@ proposals, rulings (`PercentField` the one way to type a percentage, for a rulin
 hands the form integer cents, so nothing downstream ever sees a float, a NaN, an infinity or
 a third decimal that would be silently cut off ($1.005 is refused, not turned into $1.00).
 """
+
 from __future__ import annotations
 
 import re
@@ -69,7 +70,6 @@ class MoneyField(Field):
         if self.raw_data:
             return self.raw_data[0]
         return "" if self.data is None else f"{self.data // 100}.{self.data % 100:02d}"
-
 
 
 class Sent:

@@ -1,4 +1,5 @@
 """The main menu and the settings tabs: each entry appears when the user may use it."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -26,6 +27,7 @@ def main_nav() -> list[tuple[str, str]]:
     }
     return [(e, label) for e, label, who in MAIN_NAV if allowed[who]]
 
+
 # Settings tabs: the designer's appear to designers only.
 SETTINGS_NAV = [
     ("accounts.settings", _l("Account"), "user"),
@@ -42,5 +44,4 @@ SETTINGS_NAV = [
 
 def settings_nav() -> list[tuple[str, str]]:
     designer = current_user.is_authenticated and current_user.is_designer
-    return [(e, label) for e, label, who in SETTINGS_NAV
-            if who == "user" or designer]
+    return [(e, label) for e, label, who in SETTINGS_NAV if who == "user" or designer]

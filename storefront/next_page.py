@@ -5,6 +5,7 @@ a Location header: they drop tabs and newlines, read a backslash as a slash, and
 or "///host" for another site. So control characters and backslashes are removed first, then
 what is left must parse with neither scheme nor host and start with exactly one slash.
 """
+
 from __future__ import annotations
 
 import re

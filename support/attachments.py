@@ -1,5 +1,6 @@
 """Files sent with a ticket: screenshots, PDFs and text (logs) only. Meshes, DICOM and archives are
 refused, whatever their name: a support ticket is no place for a patient's scan, and staff read these."""
+
 from __future__ import annotations
 
 from typing import Iterable, Iterator
@@ -45,13 +46,20 @@ def store_ticket_files(uploads: Iterable, *, owner: User) -> list[TicketAttachme
     for upload in uploads:
         name = clean_filename(upload.filename)
         if _size(upload.stream) > MAX_BYTES:
-            raise DomainError(_l("%(name)s is larger than %(limit)s.", name=name, limit=readable_size(MAX_BYTES)),
-                              field="files")
+            raise DomainError(
+                _l("%(name)s is larger than %(limit)s.", name=name, limit=readable_size(MAX_BYTES)), field="files"
+            )
         family = identify(upload.stream.read(HEAD_BYTES), name).family
         upload.stream.seek(0)
         if family not in FAMILIES:
-            raise ContentRefused(_l("%(name)s: send screenshots (PNG, JPEG), PDF or text files. Patient scans "
-                                    "never go in a support ticket.", name=name), field="files")
+            raise ContentRefused(
+                _l(
+                    "%(name)s: send screenshots (PNG, JPEG), PDF or text files. Patient scans "
+                    "never go in a support ticket.",
+                    name=name,
+                ),
+                field="files",
+            )
         kind = FileKind.image if family in IMAGES else FileKind.document
         stored = store_file(_chunks(upload.stream), owner=owner, filename=name, kind=kind)
         attachments.append(TicketAttachment(file_id=stored.id, name=stored.original_name, size=stored.size))

@@ -9,6 +9,7 @@ Only `open` tickets wait in the back-office queue ("ticket"); their due time cou
 `waiting_since`, the moment they last started waiting for staff. Every message is written to
 the audit log (ticket.*), the requester's and the staff's alike.
 """
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -52,8 +53,9 @@ TRANSITIONS = {
 
 def _move(ticket: SupportTicket, who: str, to: TicketStatus) -> None:
     if to not in TRANSITIONS.get((ticket.status, who), set()):
-        raise InvalidTransition(_l("This ticket cannot change that way now (it is %(state)s).",
-                                   state=ticket.status.value))
+        raise InvalidTransition(
+            _l("This ticket cannot change that way now (it is %(state)s).", state=ticket.status.value)
+        )
     if to == TicketStatus.open and ticket.status != TicketStatus.open:
         ticket.waiting_since = utcnow()
     ticket.solved_at = utcnow() if to == TicketStatus.solved else None
@@ -88,25 +90,42 @@ def _topic(value: str) -> TicketTopic:
 
 # ---- the related case or payout ------------------------------------------------------------------
 
+
 def own_cases(user: User):
-    return db.session.scalars(sa.select(Case).where(sa.or_(Case.client_id == user.id, Case.designer_id == user.id))
-                              .order_by(Case.created_at.desc(), Case.id.desc()).limit(RELATED_SHOWN)).all()
+    return db.session.scalars(
+        sa.select(Case)
+        .where(sa.or_(Case.client_id == user.id, Case.designer_id == user.id))
+        .order_by(Case.created_at.desc(), Case.id.desc())
+        .limit(RELATED_SHOWN)
+    ).all()
 
 
 def own_payouts(user: User):
     """Payout journals of the cases `user` designed: each completed case paid out to them."""
-    return db.session.execute(sa.select(Journal, Case).join(Case, Case.id == Journal.case_id)
-                              .where(Journal.kind == JournalKind.payout, Case.designer_id == user.id)
-                              .order_by(Journal.created_at.desc(), Journal.id.desc()).limit(RELATED_SHOWN)).all()
+    return db.session.execute(
+        sa.select(Journal, Case)
+        .join(Case, Case.id == Journal.case_id)
+        .where(Journal.kind == JournalKind.payout, Case.designer_id == user.id)
+        .order_by(Journal.created_at.desc(), Journal.id.desc())
+        .limit(RELATED_SHOWN)
+    ).all()
 
 
 def related_choices(user: User) -> list[tuple[str, str]]:
     """("case:<id>" | "payout:<id>", label) of the user's own cases and payouts, newest first."""
-    choices = [(f"case:{case.id}", str(_l("Case %(ref)s — %(title)s", ref=case.reference, title=case.listing_title)))
-               for case in own_cases(user)]
-    choices += [(f"payout:{journal.id}", str(_l("Payout of case %(ref)s (%(day)s)", ref=case.reference,
-                                                 day=journal.created_at.strftime("%Y-%m-%d"))))
-                for journal, case in own_payouts(user)]
+    choices = [
+        (f"case:{case.id}", str(_l("Case %(ref)s — %(title)s", ref=case.reference, title=case.listing_title)))
+        for case in own_cases(user)
+    ]
+    choices += [
+        (
+            f"payout:{journal.id}",
+            str(
+                _l("Payout of case %(ref)s (%(day)s)", ref=case.reference, day=journal.created_at.strftime("%Y-%m-%d"))
+            ),
+        )
+        for journal, case in own_payouts(user)
+    ]
     return choices
 
 
@@ -122,26 +141,32 @@ def _related(user: User, value: str) -> tuple[int | None, int | None]:
                 return case.id, None
         if kind == "payout":
             journal = db.session.get(Journal, int(number))
-            if (journal is not None and journal.kind == JournalKind.payout and journal.case_id is not None
-                    and db.session.get(Case, journal.case_id).designer_id == user.id):
+            if (
+                journal is not None
+                and journal.kind == JournalKind.payout
+                and journal.case_id is not None
+                and db.session.get(Case, journal.case_id).designer_id == user.id
+            ):
                 return journal.case_id, journal.id
     raise DomainError(_l("Pick one of your own cases or payouts."), field="related")
 
 
 # ---- filing ---------------------------------------------------------------------------------------
 
-def _add_message(ticket: SupportTicket, *, author: User | None, body: str, staff: bool = False,
-                 attachments=()) -> TicketMessage:
-    message = TicketMessage(ticket=ticket, author_id=author.id if author is not None else None, from_staff=staff,
-                            body=body)
+
+def _add_message(
+    ticket: SupportTicket, *, author: User | None, body: str, staff: bool = False, attachments=()
+) -> TicketMessage:
+    message = TicketMessage(
+        ticket=ticket, author_id=author.id if author is not None else None, from_staff=staff, body=body
+    )
     message.attachments.extend(attachments)
     db.session.add(message)
     db.session.flush()
     return message
 
 
-def file_ticket(*, user: User, topic: str, subject: str, text: str, related: str = "",
-                uploads=()) -> SupportTicket:
+def file_ticket(*, user: User, topic: str, subject: str, text: str, related: str = "", uploads=()) -> SupportTicket:
     """A signed-in user's ticket, waiting for staff at once.
 
     Raises DomainError (a field is missing or too long, a topic or related item not offered),
@@ -151,14 +176,25 @@ def file_ticket(*, user: User, topic: str, subject: str, text: str, related: str
     _screen({"subject": subject, "text": text}, user.locale)
     case_id, journal_id = _related(user, related)
     now = utcnow()
-    ticket = SupportTicket(user_id=user.id, email=user.email, signed_in=True, locale=user.locale or _default_locale(),
-                           topic=topic_value, subject=subject, case_id=case_id, payout_journal_id=journal_id,
-                           status=TicketStatus.open, created_at=now, waiting_since=now)
+    ticket = SupportTicket(
+        user_id=user.id,
+        email=user.email,
+        signed_in=True,
+        locale=user.locale or _default_locale(),
+        topic=topic_value,
+        subject=subject,
+        case_id=case_id,
+        payout_journal_id=journal_id,
+        status=TicketStatus.open,
+        created_at=now,
+        waiting_since=now,
+    )
     db.session.add(ticket)
     db.session.flush()
     _add_message(ticket, author=user, body=text, attachments=store_ticket_files(uploads, owner=user))
-    record_action("ticket.filed", ticket, actor=user, after={"topic": topic_value.value, "case": case_id,
-                                                             "payout": journal_id})
+    record_action(
+        "ticket.filed", ticket, actor=user, after={"topic": topic_value.value, "case": case_id, "payout": journal_id}
+    )
     return ticket
 
 
@@ -178,14 +214,28 @@ def file_ticket_signed_out(*, email: str, topic: str, subject: str, text: str, l
     subject, text = _clean(subject, text)
     _screen({"subject": subject, "text": text}, locale)
     since = utcnow() - timedelta(days=1)
-    waiting = db.session.scalar(sa.select(sa.func.count()).select_from(SupportTicket).where(
-        SupportTicket.email == email, SupportTicket.status == TicketStatus.unconfirmed,
-        SupportTicket.created_at > since))
+    waiting = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(SupportTicket)
+        .where(
+            SupportTicket.email == email,
+            SupportTicket.status == TicketStatus.unconfirmed,
+            SupportTicket.created_at > since,
+        )
+    )
     if waiting >= current_app.config["SUPPORT_UNCONFIRMED_PER_EMAIL"]:
-        raise DomainError(_l("Tickets of this address already wait for their confirmation: open the link we mailed "
-                             "to it first."), field="email")
-    ticket = SupportTicket(email=email, signed_in=False, locale=locale or _default_locale(), topic=topic_value,
-                           subject=subject, status=TicketStatus.unconfirmed)
+        raise DomainError(
+            _l("Tickets of this address already wait for their confirmation: open the link we mailed to it first."),
+            field="email",
+        )
+    ticket = SupportTicket(
+        email=email,
+        signed_in=False,
+        locale=locale or _default_locale(),
+        topic=topic_value,
+        subject=subject,
+        status=TicketStatus.unconfirmed,
+    )
     db.session.add(ticket)
     db.session.flush()
     _add_message(ticket, author=None, body=text)
@@ -259,8 +309,14 @@ def answer_ticket(ticket: SupportTicket, *, actor: User, text: str, solve: bool 
     _move(ticket, "staff", TicketStatus.solved if solve else TicketStatus.waiting)
     message = _add_message(ticket, author=actor, body=text, staff=True)
     claims.release_item(QUEUE, ticket.id)
-    record_action("ticket.replied", ticket, actor=actor, before={"status": before},
-                  after={"status": ticket.status.value, "message": message.id}, reason=text)
+    record_action(
+        "ticket.replied",
+        ticket,
+        actor=actor,
+        before={"status": before},
+        after={"status": ticket.status.value, "message": message.id},
+        reason=text,
+    )
     if solve:
         record_action("ticket.solved", ticket, actor=actor, before={"status": before}, after={"status": "solved"})
     # A ticket filed signed in follows its account's address; a visitor's link names the address it was filed with.
@@ -288,14 +344,20 @@ def solve_ticket(ticket: SupportTicket, *, actor: User) -> SupportTicket:
 def requester_tickets(user: User):
     """A select of the user's tickets, the ones waiting on them first, then the newest."""
     order = sa.case((SupportTicket.status == TicketStatus.waiting, 0), else_=1)
-    return (sa.select(SupportTicket).where(SupportTicket.user_id == user.id)
-            .order_by(order, SupportTicket.created_at.desc(), SupportTicket.id.desc()))
+    return (
+        sa.select(SupportTicket)
+        .where(SupportTicket.user_id == user.id)
+        .order_by(order, SupportTicket.created_at.desc(), SupportTicket.id.desc())
+    )
 
 
 def queue_size() -> tuple[int, object]:
     """Open tickets, and when the one waiting longest started waiting."""
-    return db.session.execute(sa.select(sa.func.count(), sa.func.min(SupportTicket.waiting_since))
-                              .where(SupportTicket.status == TicketStatus.open)).one()
+    return db.session.execute(
+        sa.select(sa.func.count(), sa.func.min(SupportTicket.waiting_since)).where(
+            SupportTicket.status == TicketStatus.open
+        )
+    ).one()
 
 
 def read_ticket_file(ticket: SupportTicket, public_id: str, *, actor: User):
@@ -308,7 +370,9 @@ def read_ticket_file(ticket: SupportTicket, public_id: str, *, actor: User):
     if stored is None or stored.is_deleted or not staff_may_read(stored):
         raise NotFound(_l("This file does not exist."))
     chunks = open_file(stored)
-    record_action("ticket.file_read", ticket, actor=actor, after={"file": stored.public_id, "name": stored.original_name})
+    record_action(
+        "ticket.file_read", ticket, actor=actor, after={"file": stored.public_id, "name": stored.original_name}
+    )
     return stored, chunks
 
 
@@ -316,8 +380,11 @@ def drop_unconfirmed_tickets(now) -> int:
     """Sweep: delete tickets filed signed out whose confirmation link has expired unopened (the address and text
     of someone who never confirmed are not kept). Returns how many."""
     cutoff = now - timedelta(seconds=current_app.config["CONFIRM_EMAIL_MAX_AGE"])
-    stale = db.session.scalars(sa.select(SupportTicket).where(SupportTicket.status == TicketStatus.unconfirmed,
-                                                              SupportTicket.created_at < cutoff).limit(500)).all()
+    stale = db.session.scalars(
+        sa.select(SupportTicket)
+        .where(SupportTicket.status == TicketStatus.unconfirmed, SupportTicket.created_at < cutoff)
+        .limit(500)
+    ).all()
     for ticket in stale:
         db.session.delete(ticket)
     db.session.flush()

@@ -1,4 +1,5 @@
 """Who may do what on the support desk. Deny by default."""
+
 from __future__ import annotations
 
 from models.accounts import StaffRole, User
@@ -12,5 +13,9 @@ def can_work_tickets(actor: User | None) -> bool:
 
 def is_requester(user: User | None, ticket: SupportTicket) -> bool:
     """The signed-in account the ticket is about (its filer, or the account whose address a visitor confirmed)."""
-    return (user is not None and getattr(user, "is_authenticated", False) and ticket.user_id is not None
-            and ticket.user_id == user.id)
+    return (
+        user is not None
+        and getattr(user, "is_authenticated", False)
+        and ticket.user_id is not None
+        and ticket.user_id == user.id
+    )

@@ -4,6 +4,7 @@ A visitor who filed signed out confirms the address with one link and reads and 
 ticket with another; both name the ticket and the address it was filed with, so a link stops
 working for a ticket whose address is not that one.
 """
+
 from __future__ import annotations
 
 from flask import current_app
@@ -22,8 +23,11 @@ def make_token(purpose: str, ticket: SupportTicket) -> str:
 
 def read_token(purpose: str, token: str) -> tuple[int, str]:
     """(ticket id, address) of a link; raises TokenInvalid when tampered with or expired."""
-    max_age = (current_app.config["CONFIRM_EMAIL_MAX_AGE"] if purpose == CONFIRM
-               else current_app.config["SUPPORT_LINK_DAYS"] * 86400)
+    max_age = (
+        current_app.config["CONFIRM_EMAIL_MAX_AGE"]
+        if purpose == CONFIRM
+        else current_app.config["SUPPORT_LINK_DAYS"] * 86400
+    )
     data = load_signed(purpose, token, max_age)
     if not isinstance(data, dict) or not isinstance(data.get("t"), int) or not isinstance(data.get("e"), str):
         raise TokenInvalid()

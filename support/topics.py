@@ -1,4 +1,5 @@
 """What a ticket is about, as the contact form and the back office name it."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l

@@ -4,6 +4,7 @@ Every change to an organisation's members runs under the organisation's row lock
 owners leaving at once cannot leave it without one. Sharing rules (who sees what of a
 teammate's cases) live in cases/permissions.py, which asks `same_organisation` here.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -34,8 +35,14 @@ def same_organisation(user_id: int, other_id: int) -> bool:
     if user_id == other_id:
         return False
     mine = sa.select(Membership.organisation_id).where(Membership.user_id == user_id).scalar_subquery()
-    return db.session.scalar(sa.select(sa.func.count()).select_from(Membership)
-                             .where(Membership.user_id == other_id, Membership.organisation_id == mine)) > 0
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Membership)
+            .where(Membership.user_id == other_id, Membership.organisation_id == mine)
+        )
+        > 0
+    )
 
 
 def teammate_ids(user_id: int):
@@ -45,15 +52,25 @@ def teammate_ids(user_id: int):
 
 
 def members(organisation: Organisation) -> list[Membership]:
-    return db.session.scalars(sa.select(Membership).where(Membership.organisation_id == organisation.id)
-                              .options(selectinload(Membership.user))
-                              .order_by(Membership.role, Membership.id)).all()
+    return db.session.scalars(
+        sa.select(Membership)
+        .where(Membership.organisation_id == organisation.id)
+        .options(selectinload(Membership.user))
+        .order_by(Membership.role, Membership.id)
+    ).all()
 
 
 def pending_invitations(organisation: Organisation, now: datetime) -> list[Invitation]:
-    return db.session.scalars(sa.select(Invitation).where(
-        Invitation.organisation_id == organisation.id, Invitation.accepted_at.is_(None),
-        Invitation.revoked_at.is_(None), Invitation.expires_at > now).order_by(Invitation.id)).all()
+    return db.session.scalars(
+        sa.select(Invitation)
+        .where(
+            Invitation.organisation_id == organisation.id,
+            Invitation.accepted_at.is_(None),
+            Invitation.revoked_at.is_(None),
+            Invitation.expires_at > now,
+        )
+        .order_by(Invitation.id)
+    ).all()
 
 
 def _locked_org(organisation_id: int) -> Organisation:
@@ -96,8 +113,12 @@ def invite(actor: User, email: str, now: datetime) -> Invitation:
     if "@" not in email or len(email) > 254 or " " in email:
         raise DomainError(_l("Enter a valid e-mail address."), field="email")
     org = _owned(actor)
-    in_team = db.session.scalar(sa.select(sa.func.count()).select_from(Membership).join(User, User.id == Membership.user_id)
-                                .where(Membership.organisation_id == org.id, sa.func.lower(User.email) == email))
+    in_team = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Membership)
+        .join(User, User.id == Membership.user_id)
+        .where(Membership.organisation_id == org.id, sa.func.lower(User.email) == email)
+    )
     if in_team:
         raise DomainError(_l("This address is already a member of the team."), field="email")
     pending = pending_invitations(org, now)
@@ -105,13 +126,24 @@ def invite(actor: User, email: str, now: datetime) -> Invitation:
         raise DomainError(_l("This address already has an invitation waiting."), field="email")
     if len(pending) >= MAX_PENDING:
         raise DomainError(_l("Too many invitations are waiting: revoke some first."))
-    invitation = Invitation(organisation_id=org.id, email=email, invited_by_id=actor.id,
-                            created_at=now, expires_at=now + timedelta(days=INVITATION_DAYS))
+    invitation = Invitation(
+        organisation_id=org.id,
+        email=email,
+        invited_by_id=actor.id,
+        created_at=now,
+        expires_at=now + timedelta(days=INVITATION_DAYS),
+    )
     db.session.add(invitation)
     db.session.flush()
     invitee = db.session.scalar(sa.select(User).where(sa.func.lower(User.email) == email))
-    send_mail(email, "team_invitation", locale=(invitee.locale if invitee else actor.locale),
-              invitation=invitation, organisation=org, inviter=actor)
+    send_mail(
+        email,
+        "team_invitation",
+        locale=(invitee.locale if invitee else actor.locale),
+        invitation=invitation,
+        organisation=org,
+        inviter=actor,
+    )
     return invitation
 
 
@@ -138,15 +170,17 @@ def accept(actor: User, invitation: Invitation, now: datetime) -> Membership:
     _locked_org(invitation.organisation_id)
     invitation = db.session.get(Invitation, invitation.id, with_for_update=True, populate_existing=True)
     if actor.email.lower() != invitation.email:
-        raise PermissionDenied(_l("This invitation was sent to another address. Sign in with the account "
-                                  "of that address to accept it."))
+        raise PermissionDenied(
+            _l("This invitation was sent to another address. Sign in with the account of that address to accept it.")
+        )
     if not invitation.is_pending(now):
         raise DomainError(_l("This invitation is no longer open: it was accepted, revoked or has expired."))
     if membership_of(actor.id) is not None:
         raise DomainError(_l("You are already in a team. Leave it first to join another."))
     invitation.accepted_at = now
-    membership = Membership(organisation_id=invitation.organisation_id, user_id=actor.id, role=TeamRole.member,
-                            joined_at=now)
+    membership = Membership(
+        organisation_id=invitation.organisation_id, user_id=actor.id, role=TeamRole.member, joined_at=now
+    )
     db.session.add(membership)
     db.session.flush()
     return membership
@@ -184,8 +218,12 @@ def leave(actor: User) -> None:
     everyone = members(org)
     owners = [m for m in everyone if m.role == TeamRole.owner]
     if membership.role == TeamRole.owner and len(owners) == 1 and len(everyone) > 1:
-        raise DomainError(_l("You are the team's last owner: make another member an owner, or remove "
-                             "the other members, before leaving."))
+        raise DomainError(
+            _l(
+                "You are the team's last owner: make another member an owner, or remove "
+                "the other members, before leaving."
+            )
+        )
     db.session.delete(membership)
     db.session.flush()
     if len(everyone) == 1:

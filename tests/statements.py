@@ -1,4 +1,5 @@
 """Counting the SQL statements a page runs: busy pages must cost a fixed number whatever the data."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa

@@ -1,4 +1,5 @@
 """The shape of one language's cue phrases (see `nlp/lexicon/<lang>.py`)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,4 +1,5 @@
 """Choosing the gateway: Stripe when STRIPE_SECRET_KEY is set, else the offline sandbox."""
+
 from __future__ import annotations
 
 from flask import current_app

@@ -6,6 +6,7 @@ and refunds and transfers carry it in their metadata, so the movement can be fou
 gateway's book when no answer came back.
 References are the gateway's own ids (a PaymentIntent, a Transfer, a Refund).
 """
+
 from __future__ import annotations
 
 import enum
@@ -14,17 +15,17 @@ from typing import Protocol
 
 
 class HoldStatus(enum.Enum):
-    held = "held"                        # authorised, waiting for capture
+    held = "held"  # authorised, waiting for capture
     requires_action = "requires_action"  # the payer must finish in the browser (3-D Secure, Payment Element)
-    declined = "declined"                # refused; nothing is held
+    declined = "declined"  # refused; nothing is held
 
 
 @dataclass(frozen=True)
 class HoldResult:
     reference: str
     status: HoldStatus
-    client_secret: str | None = None      # for the browser to confirm (Stripe Payment Element)
-    decline_reason: str | None = None     # shown to the payer, in plain words
+    client_secret: str | None = None  # for the browser to confirm (Stripe Payment Element)
+    decline_reason: str | None = None  # shown to the payer, in plain words
 
 
 @dataclass(frozen=True)
@@ -67,8 +68,15 @@ class HoldLapsed(GatewayError):
 class PaymentGateway(Protocol):
     name: str
 
-    def hold(self, *, amount_cents: int, currency: str, idempotency_key: str, metadata: dict[str, str],
-             payment_method: str | None = None) -> HoldResult:
+    def hold(
+        self,
+        *,
+        amount_cents: int,
+        currency: str,
+        idempotency_key: str,
+        metadata: dict[str, str],
+        payment_method: str | None = None,
+    ) -> HoldResult:
         """Authorise `amount_cents` without capturing it (a manual-capture PaymentIntent)."""
 
     def hold_status(self, reference: str) -> HoldStatus:
@@ -80,8 +88,16 @@ class PaymentGateway(Protocol):
     def cancel_hold(self, reference: str, *, idempotency_key: str) -> GatewayCall:
         """Release an uncaptured hold: nothing is charged."""
 
-    def transfer(self, *, amount_cents: int, currency: str, destination: str, transfer_group: str,
-                 source_charge: str | None, idempotency_key: str) -> GatewayCall:
+    def transfer(
+        self,
+        *,
+        amount_cents: int,
+        currency: str,
+        destination: str,
+        transfer_group: str,
+        source_charge: str | None,
+        idempotency_key: str,
+    ) -> GatewayCall:
         """Pay a designer's connected account from the platform balance."""
 
     def refund(self, reference: str, *, amount_cents: int, idempotency_key: str) -> GatewayCall:

@@ -9,6 +9,7 @@ after acting, as a gateway that timed out would, so failure handling can be trie
 insufficient funds; anything else is refused. Only the last four digits are kept.
 Every call that moves money answers the same thing again for the same idempotency key.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -21,15 +22,25 @@ from sqlalchemy.orm import Session
 
 from extensions import independent_session
 from models.ledger import SandboxObject, SandboxObjectKind, SandboxRequest
-from payments.gateways.base import (GatewayBook, GatewayCall, GatewayError, GatewayUnconfirmed, HoldLapsed,
-                                    HoldResult, HoldStatus)
+from payments.gateways.base import (
+    GatewayBook,
+    GatewayCall,
+    GatewayError,
+    GatewayUnconfirmed,
+    HoldLapsed,
+    HoldResult,
+    HoldStatus,
+)
 
 SUCCEEDS = "4242424242424242"
 DECLINED = "4000000000000002"
 INSUFFICIENT_FUNDS = "4000000000009995"
 # Stripe's test payment-method ids, so code written for Stripe runs here too.
-_TOKENS = {"pm_card_visa": SUCCEEDS, "pm_card_chargeDeclined": DECLINED,
-           "pm_card_chargeDeclinedInsufficientFunds": INSUFFICIENT_FUNDS}
+_TOKENS = {
+    "pm_card_visa": SUCCEEDS,
+    "pm_card_chargeDeclined": DECLINED,
+    "pm_card_chargeDeclinedInsufficientFunds": INSUFFICIENT_FUNDS,
+}
 
 
 def card_digits(payment_method: str | None) -> str:
@@ -75,23 +86,41 @@ class SandboxGateway:
         return f"acct_sandbox_{designer_id}"
 
     # -- holds ---------------------------------------------------------------------------
-    def hold(self, *, amount_cents: int, currency: str, idempotency_key: str, metadata: dict[str, str],
-             payment_method: str | None = None) -> HoldResult:
+    def hold(
+        self,
+        *,
+        amount_cents: int,
+        currency: str,
+        idempotency_key: str,
+        metadata: dict[str, str],
+        payment_method: str | None = None,
+    ) -> HoldResult:
         with independent_session() as book:
             replay = self._replay(book, idempotency_key)
             if replay is not None:
-                return HoldResult(reference=replay["reference"], status=HoldStatus(replay["status"]),
-                                  client_secret=replay.get("client_secret"),
-                                  decline_reason=replay.get("decline_reason"))
+                return HoldResult(
+                    reference=replay["reference"],
+                    status=HoldStatus(replay["status"]),
+                    client_secret=replay.get("client_secret"),
+                    decline_reason=replay.get("decline_reason"),
+                )
             digits = card_digits(payment_method)
             reason = decline_reason(digits)
             intent = SandboxObject(
-                reference=self._new_id("pi"), kind=SandboxObjectKind.payment_intent,
-                status="canceled" if reason else "requires_capture", amount_cents=amount_cents,
-                currency=currency, card_last4=digits[-4:] if len(digits) >= 4 else None, meta=dict(metadata))
+                reference=self._new_id("pi"),
+                kind=SandboxObjectKind.payment_intent,
+                status="canceled" if reason else "requires_capture",
+                amount_cents=amount_cents,
+                currency=currency,
+                card_last4=digits[-4:] if len(digits) >= 4 else None,
+                meta=dict(metadata),
+            )
             book.add(intent)
-            result = HoldResult(reference=intent.reference,
-                                status=HoldStatus.declined if reason else HoldStatus.held, decline_reason=reason)
+            result = HoldResult(
+                reference=intent.reference,
+                status=HoldStatus.declined if reason else HoldStatus.held,
+                decline_reason=reason,
+            )
             self._remember(book, idempotency_key, "hold", {**asdict(result), "status": result.status.value})
             return result
 
@@ -114,6 +143,7 @@ class SandboxGateway:
             intent.status = "succeeded"
             intent.captured_cents = amount_cents
             return GatewayCall("capture", reference, amount_cents, idempotency_key)
+
         return self._once("capture", idempotency_key, act)
 
     def cancel_hold(self, reference: str, *, idempotency_key: str) -> GatewayCall:
@@ -124,35 +154,67 @@ class SandboxGateway:
                 raise GatewayError(f"sandbox: {reference} cannot be canceled ({intent.status})")
             intent.status = "canceled"
             return GatewayCall("cancel_hold", reference, 0, idempotency_key)
+
         return self._once("cancel_hold", idempotency_key, act)
 
     # -- money out -----------------------------------------------------------------------
-    def transfer(self, *, amount_cents: int, currency: str, destination: str, transfer_group: str,
-                 source_charge: str | None, idempotency_key: str) -> GatewayCall:
+    def transfer(
+        self,
+        *,
+        amount_cents: int,
+        currency: str,
+        destination: str,
+        transfer_group: str,
+        source_charge: str | None,
+        idempotency_key: str,
+    ) -> GatewayCall:
         def act(book: Session) -> GatewayCall:
             if amount_cents <= 0 or not destination:
                 raise GatewayError("sandbox: a transfer needs a positive amount and a destination")
-            transfer = SandboxObject(reference=self._new_id("tr"), kind=SandboxObjectKind.transfer, status="paid",
-                                     amount_cents=amount_cents, currency=currency, destination=destination,
-                                     transfer_group=transfer_group, source=source_charge,
-                                     meta={"idempotency_key": idempotency_key})
+            transfer = SandboxObject(
+                reference=self._new_id("tr"),
+                kind=SandboxObjectKind.transfer,
+                status="paid",
+                amount_cents=amount_cents,
+                currency=currency,
+                destination=destination,
+                transfer_group=transfer_group,
+                source=source_charge,
+                meta={"idempotency_key": idempotency_key},
+            )
             book.add(transfer)
-            return GatewayCall("transfer", transfer.reference, amount_cents, idempotency_key,
-                               {"destination": destination, "transfer_group": transfer_group})
+            return GatewayCall(
+                "transfer",
+                transfer.reference,
+                amount_cents,
+                idempotency_key,
+                {"destination": destination, "transfer_group": transfer_group},
+            )
+
         return self._once("transfer", idempotency_key, act)
 
     def refund(self, reference: str, *, amount_cents: int, idempotency_key: str) -> GatewayCall:
         def act(book: Session) -> GatewayCall:
             intent = self._get(book, reference, SandboxObjectKind.payment_intent, lock=True)
-            if intent.status != "succeeded" or amount_cents <= 0 \
-                    or intent.refunded_cents + amount_cents > intent.captured_cents:
+            if (
+                intent.status != "succeeded"
+                or amount_cents <= 0
+                or intent.refunded_cents + amount_cents > intent.captured_cents
+            ):
                 raise GatewayError(f"sandbox: cannot refund {amount_cents} of {reference}")
             intent.refunded_cents += amount_cents
-            refund = SandboxObject(reference=self._new_id("re"), kind=SandboxObjectKind.refund, status="succeeded",
-                                   amount_cents=amount_cents, currency=intent.currency, source=reference,
-                                   meta={"idempotency_key": idempotency_key})
+            refund = SandboxObject(
+                reference=self._new_id("re"),
+                kind=SandboxObjectKind.refund,
+                status="succeeded",
+                amount_cents=amount_cents,
+                currency=intent.currency,
+                source=reference,
+                meta={"idempotency_key": idempotency_key},
+            )
             book.add(refund)
             return GatewayCall("refund", refund.reference, amount_cents, idempotency_key)
+
         return self._once("refund", idempotency_key, act)
 
     def reverse_transfer(self, transfer_reference: str, *, amount_cents: int, idempotency_key: str) -> GatewayCall:
@@ -162,6 +224,7 @@ class SandboxGateway:
                 raise GatewayError(f"sandbox: cannot reverse {amount_cents} of {transfer_reference}")
             transfer.refunded_cents += amount_cents
             return GatewayCall("reverse_transfer", transfer_reference, amount_cents, idempotency_key)
+
         return self._once("reverse_transfer", idempotency_key, act)
 
     # -- the book, for reconciliation -----------------------------------------------------
@@ -176,8 +239,11 @@ class SandboxGateway:
                 return None
             for made in self._made(book, kind, hold_reference, transfer_group):
                 if (made.meta or {}).get("idempotency_key") == idempotency_key:
-                    raw = {"destination": made.destination, "transfer_group": made.transfer_group} \
-                        if kind == "transfer" else {}
+                    raw = (
+                        {"destination": made.destination, "transfer_group": made.transfer_group}
+                        if kind == "transfer"
+                        else {}
+                    )
                     return GatewayCall(kind, made.reference, made.amount_cents, idempotency_key, raw)
             return None
 
@@ -187,8 +253,11 @@ class SandboxGateway:
             return GatewayBook(
                 captured=intent.captured_cents if intent.status == "succeeded" else 0,
                 refunded=sum(r.amount_cents for r in self._made(book, "refund", hold_reference, transfer_group)),
-                transferred=sum(t.amount_cents - t.refunded_cents
-                                for t in self._made(book, "transfer", hold_reference, transfer_group)))
+                transferred=sum(
+                    t.amount_cents - t.refunded_cents
+                    for t in self._made(book, "transfer", hold_reference, transfer_group)
+                ),
+            )
 
     @staticmethod
     def _made(book: Session, kind: str, hold_reference: str, transfer_group: str) -> list[SandboxObject]:

@@ -10,6 +10,7 @@ Every call carries the caller's idempotency key, so a retried call returns Strip
 answer instead of moving money again. Card errors become PaymentDeclined with Stripe's
 words for the payer; every other Stripe error becomes GatewayError.
 """
+
 from __future__ import annotations
 
 import logging
@@ -17,8 +18,16 @@ from typing import Any, Callable, Mapping, TypeVar
 
 import stripe
 
-from payments.gateways.base import (GatewayBook, GatewayCall, GatewayError, GatewayUnconfirmed, HoldLapsed,
-                                    HoldResult, HoldStatus, PaymentDeclined)
+from payments.gateways.base import (
+    GatewayBook,
+    GatewayCall,
+    GatewayError,
+    GatewayUnconfirmed,
+    HoldLapsed,
+    HoldResult,
+    HoldStatus,
+    PaymentDeclined,
+)
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -67,28 +76,45 @@ class StripeGateway:
         """A gateway on STRIPE_SECRET_KEY, talking to STRIPE_API_BASE when set (tests, stripe-mock)."""
         base = config.get("STRIPE_API_BASE")
         addresses = {"api": base, "connect": base, "files": base} if base else None
-        client = stripe.StripeClient(config["STRIPE_SECRET_KEY"], base_addresses=addresses, max_network_retries=2,
-                                     http_client=stripe.RequestsClient(timeout=config.get("STRIPE_TIMEOUT_SECONDS", 30)))
+        client = stripe.StripeClient(
+            config["STRIPE_SECRET_KEY"],
+            base_addresses=addresses,
+            max_network_retries=2,
+            http_client=stripe.RequestsClient(timeout=config.get("STRIPE_TIMEOUT_SECONDS", 30)),
+        )
         return cls(client, publishable_key=config.get("STRIPE_PUBLISHABLE_KEY"))
 
     # -- escrow -----------------------------------------------------------------------------
 
-    def hold(self, *, amount_cents: int, currency: str, idempotency_key: str, metadata: dict[str, str],
-             payment_method: str | None = None) -> HoldResult:
+    def hold(
+        self,
+        *,
+        amount_cents: int,
+        currency: str,
+        idempotency_key: str,
+        metadata: dict[str, str],
+        payment_method: str | None = None,
+    ) -> HoldResult:
         """Create a manual-capture PaymentIntent; confirmed here when a payment method is given,
         else by the Payment Element in the payer's browser with the returned client_secret."""
         params: dict[str, Any] = {
-            "amount": amount_cents, "currency": currency, "capture_method": "manual",
-            "payment_method_types": ["card"], "metadata": metadata,
+            "amount": amount_cents,
+            "currency": currency,
+            "capture_method": "manual",
+            "payment_method_types": ["card"],
+            "metadata": metadata,
         }
         if payment_method:
             params.update(payment_method=payment_method, confirm=True)
-        intent = _call(lambda: self.client.v1.payment_intents.create(
-            params, {"idempotency_key": idempotency_key}))
+        intent = _call(lambda: self.client.v1.payment_intents.create(params, {"idempotency_key": idempotency_key}))
         plain = _plain(intent)
         error = plain.get("last_payment_error") or {}
-        return HoldResult(reference=plain["id"], status=_HOLD_STATUS.get(plain["status"], HoldStatus.requires_action),
-                          client_secret=plain.get("client_secret"), decline_reason=error.get("message"))
+        return HoldResult(
+            reference=plain["id"],
+            status=_HOLD_STATUS.get(plain["status"], HoldStatus.requires_action),
+            client_secret=plain.get("client_secret"),
+            decline_reason=error.get("message"),
+        )
 
     def hold_status(self, reference: str) -> HoldStatus:
         intent = _call(lambda: self.client.v1.payment_intents.retrieve(reference))
@@ -97,12 +123,17 @@ class StripeGateway:
     def capture(self, reference: str, *, amount_cents: int, idempotency_key: str) -> GatewayCall:
         """Raises HoldLapsed when Stripe already cancelled the intent (its authorisation expired)."""
         try:
-            intent = _call(lambda: self.client.v1.payment_intents.capture(
-                reference, {"amount_to_capture": amount_cents}, {"idempotency_key": idempotency_key}))
+            intent = _call(
+                lambda: self.client.v1.payment_intents.capture(
+                    reference, {"amount_to_capture": amount_cents}, {"idempotency_key": idempotency_key}
+                )
+            )
         except GatewayError as exc:
             refused = exc.__cause__
-            if getattr(refused, "code", None) == "payment_intent_unexpected_state" and \
-                    _call(lambda: self.client.v1.payment_intents.retrieve(reference)).status == "canceled":
+            if (
+                getattr(refused, "code", None) == "payment_intent_unexpected_state"
+                and _call(lambda: self.client.v1.payment_intents.retrieve(reference)).status == "canceled"
+            ):
                 raise HoldLapsed(str(exc)) from refused
             raise
         charge = intent.latest_charge if isinstance(intent.latest_charge, str) else intent.latest_charge.id
@@ -122,10 +153,23 @@ class StripeGateway:
 
     # -- payouts and refunds ------------------------------------------------------------------
 
-    def transfer(self, *, amount_cents: int, currency: str, destination: str, transfer_group: str,
-                 source_charge: str | None, idempotency_key: str) -> GatewayCall:
-        params: dict[str, Any] = {"amount": amount_cents, "currency": currency, "destination": destination,
-                                  "transfer_group": transfer_group, "metadata": {"idempotency_key": idempotency_key}}
+    def transfer(
+        self,
+        *,
+        amount_cents: int,
+        currency: str,
+        destination: str,
+        transfer_group: str,
+        source_charge: str | None,
+        idempotency_key: str,
+    ) -> GatewayCall:
+        params: dict[str, Any] = {
+            "amount": amount_cents,
+            "currency": currency,
+            "destination": destination,
+            "transfer_group": transfer_group,
+            "metadata": {"idempotency_key": idempotency_key},
+        }
         if source_charge:
             params["source_transaction"] = source_charge
         transfer = _call(lambda: self.client.v1.transfers.create(params, {"idempotency_key": idempotency_key}))
@@ -134,14 +178,20 @@ class StripeGateway:
     def refund(self, reference: str, *, amount_cents: int, idempotency_key: str) -> GatewayCall:
         """Refund a captured payment, given its PaymentIntent (pi_…) or its charge (ch_…/py_…)."""
         target = "payment_intent" if reference.startswith("pi_") else "charge"
-        refund = _call(lambda: self.client.v1.refunds.create(
-            {target: reference, "amount": amount_cents, "metadata": {"idempotency_key": idempotency_key}},
-            {"idempotency_key": idempotency_key}))
+        refund = _call(
+            lambda: self.client.v1.refunds.create(
+                {target: reference, "amount": amount_cents, "metadata": {"idempotency_key": idempotency_key}},
+                {"idempotency_key": idempotency_key},
+            )
+        )
         return GatewayCall("refund", refund.id, refund.amount, idempotency_key, _plain(refund))
 
     def reverse_transfer(self, transfer_reference: str, *, amount_cents: int, idempotency_key: str) -> GatewayCall:
-        reversal = _call(lambda: self.client.v1.transfers.reversals.create(
-            transfer_reference, {"amount": amount_cents}, {"idempotency_key": idempotency_key}))
+        reversal = _call(
+            lambda: self.client.v1.transfers.reversals.create(
+                transfer_reference, {"amount": amount_cents}, {"idempotency_key": idempotency_key}
+            )
+        )
         return GatewayCall("reverse_transfer", reversal.id, reversal.amount, idempotency_key, _plain(reversal))
 
     # -- the book, for reconciliation ---------------------------------------------------------
@@ -150,7 +200,9 @@ class StripeGateway:
         if kind in ("capture", "release"):
             intent = _plain(_call(lambda: self.client.v1.payment_intents.retrieve(hold_reference)))
             if kind == "capture" and intent["status"] == "succeeded":
-                return GatewayCall("capture", intent["latest_charge"], intent["amount_received"], idempotency_key, intent)
+                return GatewayCall(
+                    "capture", intent["latest_charge"], intent["amount_received"], idempotency_key, intent
+                )
             if kind == "release" and intent["status"] == "canceled":
                 return GatewayCall("cancel_hold", intent["id"], intent["amount"], idempotency_key, intent)
             return None
@@ -166,7 +218,8 @@ class StripeGateway:
         return GatewayBook(
             captured=(intent.get("amount_received") or 0) if intent["status"] == "succeeded" else 0,
             refunded=sum(r["amount"] for r in refunds if r.get("status") in ("succeeded", "pending")),
-            transferred=sum(t["amount"] - (t.get("amount_reversed") or 0) for t in transfers))
+            transferred=sum(t["amount"] - (t.get("amount_reversed") or 0) for t in transfers),
+        )
 
     def _made(self, kind: str, hold_reference: str, transfer_group: str) -> list[dict]:
         """The case's refunds (by PaymentIntent) or transfers (by transfer group), every page."""
@@ -178,13 +231,18 @@ class StripeGateway:
 
     # -- Connect onboarding (used by payments.connect) -----------------------------------------
 
-    def create_express_account(self, *, email: str, country: str, business_type: str,
-                               metadata: dict[str, str], idempotency_key: str) -> dict:
+    def create_express_account(
+        self, *, email: str, country: str, business_type: str, metadata: dict[str, str], idempotency_key: str
+    ) -> dict:
         """An Express account that can receive transfers; outside the US it is a "recipient"
         account (payouts only), which is what a designer paid by the platform needs."""
         params: dict[str, Any] = {
-            "type": "express", "email": email, "country": country, "business_type": business_type,
-            "capabilities": {"transfers": {"requested": True}}, "metadata": metadata,
+            "type": "express",
+            "email": email,
+            "country": country,
+            "business_type": business_type,
+            "capabilities": {"transfers": {"requested": True}},
+            "metadata": metadata,
         }
         if country != "US":
             params["tos_acceptance"] = {"service_agreement": "recipient"}
@@ -194,9 +252,16 @@ class StripeGateway:
     def retrieve_account(self, account_id: str) -> dict:
         return _plain(_call(lambda: self.client.v1.accounts.retrieve(account_id)))
 
-    def create_account_link(self, account_id: str, *, refresh_url: str, return_url: str,
-                            idempotency_key: str) -> str:
-        link = _call(lambda: self.client.v1.account_links.create(
-            {"account": account_id, "type": "account_onboarding", "refresh_url": refresh_url,
-             "return_url": return_url}, {"idempotency_key": idempotency_key}))
+    def create_account_link(self, account_id: str, *, refresh_url: str, return_url: str, idempotency_key: str) -> str:
+        link = _call(
+            lambda: self.client.v1.account_links.create(
+                {
+                    "account": account_id,
+                    "type": "account_onboarding",
+                    "refresh_url": refresh_url,
+                    "return_url": return_url,
+                },
+                {"idempotency_key": idempotency_key},
+            )
+        )
         return link.url

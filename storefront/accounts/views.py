@@ -1,4 +1,5 @@
 """Sign up, log in and out, confirm an address, reset a password, account settings."""
+
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
@@ -12,8 +13,17 @@ from listings.search import refresh_designer_entries
 from extensions import commit, db, limiter
 from moderation.contact_filter import ContactDetailsRefused
 from moderation import appeals
-from storefront.accounts.forms import (AppealForm, ChangeEmailForm, ChangeNameForm, ChangePasswordForm,
-                                       DeleteAccountForm, ForgotPasswordForm, LoginForm, ResetPasswordForm, SignUpForm)
+from storefront.accounts.forms import (
+    AppealForm,
+    ChangeEmailForm,
+    ChangeNameForm,
+    ChangePasswordForm,
+    DeleteAccountForm,
+    ForgotPasswordForm,
+    LoginForm,
+    ResetPasswordForm,
+    SignUpForm,
+)
 from storefront.contact_refusal import keep_refused_attempt
 from storefront.form_errors import show_domain_error
 from storefront.legal.views import note_pending_terms
@@ -36,9 +46,13 @@ def signup():
     if form.validate_on_submit():
         try:
             operations.sign_up(
-                email=form.email.data, password=form.password.data, display_name=form.display_name.data,
-                hires=form.role.data in ("hire", "both"), designs=form.role.data in ("design", "both"),
-                locale=session.get("lang"))
+                email=form.email.data,
+                password=form.password.data,
+                display_name=form.display_name.data,
+                hires=form.role.data in ("hire", "both"),
+                designs=form.role.data in ("design", "both"),
+                locale=session.get("lang"),
+            )
         except ContactDetailsRefused as exc:
             keep_refused_attempt(exc)  # no account yet: nothing is recorded, the name is refused
             refusal = exc
@@ -49,8 +63,13 @@ def signup():
             commit()
             # The same answer whether or not the address already had an account (its owner got
             # a mail instead): nobody learns from this page who is registered.
-            flash(_("We sent a mail to %(email)s: follow its link to confirm your address, and log in.",
-                    email=operations.normalise_email(form.email.data)), "success")
+            flash(
+                _(
+                    "We sent a mail to %(email)s: follow its link to confirm your address, and log in.",
+                    email=operations.normalise_email(form.email.data),
+                ),
+                "success",
+            )
             return redirect(url_for("accounts.login"))
     return render_template("accounts/signup.html", form=form, refusal=refusal)
 
@@ -99,8 +118,10 @@ def appeal():
             show_domain_error(form, exc)
         else:
             commit()
-            flash(_("Your appeal is filed. A moderator who did not take the decision reads it and answers by e-mail."),
-                  "success")
+            flash(
+                _("Your appeal is filed. A moderator who did not take the decision reads it and answers by e-mail."),
+                "success",
+            )
             return redirect(url_for("accounts.login"))
     return render_template("accounts/appeal.html", form=form, refusal=refusal)
 
@@ -121,8 +142,12 @@ def confirm_email(token: str):
         operations.confirm_email(token)
     except TokenInvalid as exc:
         db.session.rollback()
-        flash(_("This confirmation link has expired. Log in and ask for a new one.") if exc.expired
-              else _("This confirmation link is not valid."), "error")
+        flash(
+            _("This confirmation link has expired. Log in and ask for a new one.")
+            if exc.expired
+            else _("This confirmation link is not valid."),
+            "error",
+        )
         return redirect(url_for("pages.home"))
     except DomainError as exc:
         db.session.rollback()
@@ -165,8 +190,12 @@ def reset_password(token: str):
             operations.reset_password(token, form.password.data)
         except TokenInvalid as exc:
             db.session.rollback()
-            flash(_("This reset link has expired. Ask for a new one.") if exc.expired
-                  else _("This reset link is not valid or was already used. Ask for a new one."), "error")
+            flash(
+                _("This reset link has expired. Ask for a new one.")
+                if exc.expired
+                else _("This reset link is not valid or was already used. Ask for a new one."),
+                "error",
+            )
             return redirect(url_for("accounts.forgot_password"))
         except DomainError as exc:
             db.session.rollback()
@@ -198,11 +227,13 @@ def settings():
                     # cannot call listings, which already calls accounts).
                     refresh_designer_entries(current_user.id)
                 elif action == "password":
-                    operations.change_password(current_user, current_password=form.current_password.data,
-                                               new_password=form.new_password.data)
+                    operations.change_password(
+                        current_user, current_password=form.current_password.data, new_password=form.new_password.data
+                    )
                 elif action == "email":
-                    operations.request_email_change(current_user, new_email=form.new_email.data,
-                                                    password=form.password.data)
+                    operations.request_email_change(
+                        current_user, new_email=form.new_email.data, password=form.password.data
+                    )
                 else:
                     operations.delete_account(current_user, password=form.password.data)
             except ContactDetailsRefused as exc:
@@ -221,13 +252,21 @@ def settings():
                     login_user(current_user._get_current_object(), remember=remembered)
                     flash(_("Your password is changed. Your other sessions are logged out."), "success")
                 elif action == "email":
-                    flash(_("Follow the link we sent to %(email)s to confirm the change.",
-                            email=form.new_email.data), "info")
+                    flash(
+                        _("Follow the link we sent to %(email)s to confirm the change.", email=form.new_email.data),
+                        "info",
+                    )
                 else:
                     logout_user()
                     flash(_("Your account is closed. Thank you for working with us."), "info")
                     return redirect(url_for("pages.home"))
                 return redirect(url_for("accounts.settings"))
-    return render_template("accounts/settings.html", password_form=password_form, email_form=email_form,
-                           delete_form=delete_form, name_form=name_form, refusal=refusal,
-                           obstacles=operations.closing_obstacles(current_user))
+    return render_template(
+        "accounts/settings.html",
+        password_form=password_form,
+        email_form=email_form,
+        delete_form=delete_form,
+        name_form=name_form,
+        refusal=refusal,
+        obstacles=operations.closing_obstacles(current_user),
+    )

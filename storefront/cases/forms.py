@@ -1,4 +1,5 @@
 """Case forms: they check shape; cases/ checks the domain."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -14,27 +15,34 @@ class OrderForm(FlaskForm):
     """The order page. Teeth, arches and per-tooth restorations come from the chart's inputs
     (teeth, arches, restoration_<tooth>), read by the view alongside these fields."""
 
-    material = SelectField(_l("Material"), choices=[("", _l("Choose…"))] + list(MATERIALS.items()),
-                           validators=[Optional()])
-    shade = StringField(_l("Shade"), validators=[Optional(), Length(max=20)],
-                        render_kw={"placeholder": "A2", "autocomplete": "off"})
+    material = SelectField(
+        _l("Material"), choices=[("", _l("Choose…"))] + list(MATERIALS.items()), validators=[Optional()]
+    )
+    shade = StringField(
+        _l("Shade"), validators=[Optional(), Length(max=20)], render_kw={"placeholder": "A2", "autocomplete": "off"}
+    )
     cement_gap_um = StringField(_l("Cement gap (µm)"), validators=[Optional()], render_kw={"inputmode": "numeric"})
-    min_thickness_mm = StringField(_l("Minimum thickness (mm)"), validators=[Optional()],
-                                   render_kw={"inputmode": "decimal"})
-    contacts = SelectField(_l("Contacts"), choices=[("", _l("Designer's choice"))] + list(CONTACTS.items()),
-                           validators=[Optional()])
+    min_thickness_mm = StringField(
+        _l("Minimum thickness (mm)"), validators=[Optional()], render_kw={"inputmode": "decimal"}
+    )
+    contacts = SelectField(
+        _l("Contacts"), choices=[("", _l("Designer's choice"))] + list(CONTACTS.items()), validators=[Optional()]
+    )
     instructions = TextAreaField(_l("Instructions"), validators=[Optional(), Length(max=5000)])
     client_case_id = StringField(_l("Your case ID"), validators=[Optional(), Length(max=64)])
     attachments = MultipleFileField(_l("Scans and photos"))
-    card_number = StringField(_l("Card number"), validators=[Optional(), Length(max=23)],
-                              render_kw={"autocomplete": "off", "inputmode": "numeric"})
+    card_number = StringField(
+        _l("Card number"),
+        validators=[Optional(), Length(max=23)],
+        render_kw={"autocomplete": "off", "inputmode": "numeric"},
+    )
     accept_unavailable = HiddenField()
     # Shown once the client already has an open case with the same case ID.
     send_anyway = BooleanField(_l("Send it anyway"))
 
 
 class CompleteForm(FlaskForm):
-    """"Transaction complete" is sent only from its confirmation page, which carries this field."""
+    """ "Transaction complete" is sent only from its confirmation page, which carries this field."""
 
     confirm = HiddenField(validators=[AnyOf(["release"])])
 
@@ -73,11 +81,19 @@ class ReviewForm(FlaskForm):
     communication = RadioField(_l("Communication"), choices=_STAR_CHOICES, validators=[Optional()])
 
     def sub_ratings(self) -> dict[str, int | None]:
-        return {name: int(getattr(self, name).data) if getattr(self, name).data else None
-                for name in ("fit", "margins", "aesthetics", "communication")}
+        return {
+            name: int(getattr(self, name).data) if getattr(self, name).data else None
+            for name in ("fit", "margins", "aesthetics", "communication")
+        }
 
 
 class OutcomeForm(FlaskForm):
-    outcome = RadioField(_l("Clinical outcome"), validators=[DataRequired()], choices=[
-        ("seated", _l("Seated as designed")), ("adjusted", _l("Seated after adjustments")),
-        ("remade", _l("Remade"))])
+    outcome = RadioField(
+        _l("Clinical outcome"),
+        validators=[DataRequired()],
+        choices=[
+            ("seated", _l("Seated as designed")),
+            ("adjusted", _l("Seated after adjustments")),
+            ("remade", _l("Remade")),
+        ],
+    )

@@ -1,4 +1,5 @@
 """The order page, My cases, the case page and its action buttons, reviews, case files."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -8,9 +9,18 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from cases import deadlines, process, reviews
-from cases.ordering import (ORDER_FORM_EXPIRED, DesignerUnavailable, DuplicateClientCaseId, OrderAlreadyPlaced,
-                            confirm_order, is_order_token, new_order_token, order_with_token, place_order,
-                            terms_of)
+from cases.ordering import (
+    ORDER_FORM_EXPIRED,
+    DesignerUnavailable,
+    DuplicateClientCaseId,
+    OrderAlreadyPlaced,
+    confirm_order,
+    is_order_token,
+    new_order_token,
+    order_with_token,
+    place_order,
+    terms_of,
+)
 from cases.permissions import can_read_case_link, can_view_case, is_client_teammate, is_party
 from cases.prescription import ARCH_LABELS, CONTACTS, MATERIALS, QUADRANTS, RESTORATIONS
 from cases.queries import SIDES, case_counts, my_cases_page
@@ -26,8 +36,16 @@ from moderation.contact_filter import ContactDetailsRefused
 from payments import movements
 from payments.case_money import case_money, case_money_of
 from storefront.billing_gate import billing_details_first
-from storefront.cases.forms import (CompleteForm, DeliveryForm, GrantForm, OrderForm, OutcomeForm, ReasonForm,
-                                    ReviewForm, RevisionForm)
+from storefront.cases.forms import (
+    CompleteForm,
+    DeliveryForm,
+    GrantForm,
+    OrderForm,
+    OutcomeForm,
+    ReasonForm,
+    ReviewForm,
+    RevisionForm,
+)
 from storefront.contact_refusal import keep_refused_attempt
 from storefront.files.posted import carried_files, form_files, uploaded_files
 from storefront.files.views import send_reader_download
@@ -51,7 +69,7 @@ def case_state_badge(state) -> str:
 
 @bp.app_template_global()
 def time_from_now(at, now) -> str:
-    """"in 2 days", "3 hours ago" in the reader's language: the countdown to a deadline."""
+    """ "in 2 days", "3 hours ago" in the reader's language: the countdown to a deadline."""
     return format_timedelta(at - now, granularity="minute", add_direction=True)
 
 
@@ -88,10 +106,17 @@ def _case_or_404(reference: str) -> Case:
 
 def _prescription_from(form: OrderForm) -> dict:
     teeth = {t: request.form.get(f"restoration_{t}") or "crown" for t in request.form.getlist("teeth")}
-    return {"teeth": teeth, "arches": request.form.getlist("arches"), "material": form.material.data,
-            "shade": form.shade.data, "parameters": {"cement_gap_um": form.cement_gap_um.data,
-                                                     "min_thickness_mm": form.min_thickness_mm.data,
-                                                     "contacts": form.contacts.data}}
+    return {
+        "teeth": teeth,
+        "arches": request.form.getlist("arches"),
+        "material": form.material.data,
+        "shade": form.shade.data,
+        "parameters": {
+            "cement_gap_um": form.cement_gap_um.data,
+            "min_thickness_mm": form.min_thickness_mm.data,
+            "contacts": form.contacts.data,
+        },
+    }
 
 
 # -- ordering ----------------------------------------------------------------------------------
@@ -105,8 +130,10 @@ def new_case():
     listing = _listing_or_404(request.args.get("listing_id", type=row_id))
     if not can_order(listing, current_user):
         abort(404)
-    gate = billing_details_first("order", back_to=request.full_path if request.method == "GET"
-                                 else url_for("cases.new_case", listing_id=listing.id))
+    gate = billing_details_first(
+        "order",
+        back_to=request.full_path if request.method == "GET" else url_for("cases.new_case", listing_id=listing.id),
+    )
     if gate is not None:
         return gate
     terms = terms_of(listing)
@@ -126,11 +153,18 @@ def new_case():
         try:
             # Scans and photos of a patient are patient data: deleted once the designer has them.
             attachments = uploaded_files() + form_files(form.attachments.name, FileKind.patient_scan)
-            order, hold = place_order(listing, actor=current_user, order_token=token,
-                                      prescription=_prescription_from(form), instructions=form.instructions.data,
-                                      client_case_id=form.client_case_id.data, attachments=attachments,
-                                      payment_method=form.card_number.data, accept_unavailable=confirmed_full,
-                                      accept_duplicate=form.send_anyway.data)
+            order, hold = place_order(
+                listing,
+                actor=current_user,
+                order_token=token,
+                prescription=_prescription_from(form),
+                instructions=form.instructions.data,
+                client_case_id=form.client_case_id.data,
+                attachments=attachments,
+                payment_method=form.card_number.data,
+                accept_unavailable=confirmed_full,
+                accept_duplicate=form.send_anyway.data,
+            )
         except ContactDetailsRefused as exc:
             keep_refused_attempt(exc)
             refused = exc
@@ -151,26 +185,44 @@ def new_case():
             if order.case_id is None:
                 return redirect(url_for("cases.confirm_payment", token=order.token))
             case = db.session.get(Case, order.case_id)
-            flash(_("Your case %(ref)s was sent. The amount is held on your card until the designer accepts.",
-                    ref=case.reference), "success")
+            flash(
+                _(
+                    "Your case %(ref)s was sent. The amount is held on your card until the designer accepts.",
+                    ref=case.reference,
+                ),
+                "success",
+            )
             return redirect(url_for("cases.show", reference=case.reference))
     tiers = [[t.min_quantity, t.unit_price_cents] for t in public_tiers(listing)]
     placed = order_with_token(token, actor=current_user)
-    return render_template("cases/new.html", form=form, listing=listing, terms=terms, tiers=tiers,
-                           refused=refused, duplicate=duplicate, quadrants=QUADRANTS, restorations=RESTORATIONS,
-                           placed_case=db.session.get(Case, placed.case_id) if placed and placed.case_id else None,
-                           arch_labels=ARCH_LABELS, chosen_teeth=set(request.form.getlist("teeth")),
-                           chosen_arches=set(request.form.getlist("arches")), confirmed_full=confirmed_full,
-                           sandbox=not current_app.config.get("STRIPE_SECRET_KEY"), carried=carried_files(),
-                           upload_limit=current_app.config["UPLOAD_LIMIT_BYTES"])
+    return render_template(
+        "cases/new.html",
+        form=form,
+        listing=listing,
+        terms=terms,
+        tiers=tiers,
+        refused=refused,
+        duplicate=duplicate,
+        quadrants=QUADRANTS,
+        restorations=RESTORATIONS,
+        placed_case=db.session.get(Case, placed.case_id) if placed and placed.case_id else None,
+        arch_labels=ARCH_LABELS,
+        chosen_teeth=set(request.form.getlist("teeth")),
+        chosen_arches=set(request.form.getlist("arches")),
+        confirmed_full=confirmed_full,
+        sandbox=not current_app.config.get("STRIPE_SECRET_KEY"),
+        carried=carried_files(),
+        upload_limit=current_app.config["UPLOAD_LIMIT_BYTES"],
+    )
 
 
 def _placed_order(order: CaseOrder, listing):
     """The order page was submitted again: show what its first submission placed, hold nothing."""
     if order.status == OrderStatus.sent:
         case = db.session.get(Case, order.case_id)
-        flash(_("This case was already sent as %(ref)s; nothing more was held on your card.", ref=case.reference),
-              "info")
+        flash(
+            _("This case was already sent as %(ref)s; nothing more was held on your card.", ref=case.reference), "info"
+        )
         return redirect(url_for("cases.show", reference=case.reference))
     if order.status == OrderStatus.awaiting_payment:
         return redirect(url_for("cases.confirm_payment", token=order.token))
@@ -197,25 +249,38 @@ def confirm_payment(token: str):
             return redirect(url_for("cases.show", reference=case.reference))
     from payments.escrow import client_secret_of
 
-    return render_template("cases/confirm_payment.html", order=order, client_secret=client_secret_of(order),
-                           publishable_key=current_app.config.get("STRIPE_PUBLISHABLE_KEY"),
-                           return_url=url_for("cases.confirm_payment", token=token, _external=True))
+    return render_template(
+        "cases/confirm_payment.html",
+        order=order,
+        client_secret=client_secret_of(order),
+        publishable_key=current_app.config.get("STRIPE_PUBLISHABLE_KEY"),
+        return_url=url_for("cases.confirm_payment", token=token, _external=True),
+    )
 
 
 # -- My cases and the case page ----------------------------------------------------------------
 @bp.get("/")
 @login_required
 def my_cases():
-    side = request.args.get("side") or ("designer" if current_user.is_designer and not current_user.is_client
-                                        else "client")
+    side = request.args.get("side") or (
+        "designer" if current_user.is_designer and not current_user.is_client else "client"
+    )
     if side not in SIDES:
         side = "client"
     state = request.args.get("state") or None
     if state and state not in CaseState.__members__:
         state = None
     page = my_cases_page(current_user, side=side, state=state, page=request.args.get("page", 1, type=page_number))
-    return render_template("cases/list.html", page=page, side=side, state=state, counts=case_counts(current_user),
-                           states=list(CaseState), moneys=case_money_of(page.items), now=utcnow())
+    return render_template(
+        "cases/list.html",
+        page=page,
+        side=side,
+        state=state,
+        counts=case_counts(current_user),
+        states=list(CaseState),
+        moneys=case_money_of(page.items),
+        now=utcnow(),
+    )
 
 
 @bp.get("/<reference>")
@@ -233,22 +298,46 @@ def show(reference: str):
         from disputes.operations import dispute_url as url_of
         from models.disputes import Dispute
 
-        dispute = db.session.scalar(sa.select(Dispute).where(Dispute.case_id == case.id)
-                                    .order_by(Dispute.id.desc()).limit(1))
+        dispute = db.session.scalar(
+            sa.select(Dispute).where(Dispute.case_id == case.id).order_by(Dispute.id.desc()).limit(1)
+        )
         dispute_url = url_of(dispute) if dispute is not None else None
         due = ruling_due(dispute) if dispute is not None and dispute.is_active else None
     return render_template(
-        "cases/show.html", case=case, actions=actions, now=utcnow(), invoices=invoices, dispute_url=dispute_url, ruling_due=due,
+        "cases/show.html",
+        case=case,
+        actions=actions,
+        now=utcnow(),
+        invoices=invoices,
+        dispute_url=dispute_url,
+        ruling_due=due,
         payment_unconfirmed=bool(movements.unconfirmed(case.id)),
         case_money=case_money(case),
-        role=("client" if current_user.id == case.client_id else "designer" if current_user.id == case.designer_id
-              else "team" if is_client_teammate(current_user, case) else "staff"),
-        forms={"reject": ReasonForm(prefix="reject"), "deliver": DeliveryForm(prefix="deliver"),
-               "revision": RevisionForm(prefix="revision"), "grant": GrantForm(prefix="grant"),
-               "review": ReviewForm(prefix="review"), "outcome": OutcomeForm(prefix="outcome")},
-        can_review=reviews.can_review(case, current_user), my_review=reviews.review_by(case, current_user),
+        role=(
+            "client"
+            if current_user.id == case.client_id
+            else "designer"
+            if current_user.id == case.designer_id
+            else "team"
+            if is_client_teammate(current_user, case)
+            else "staff"
+        ),
+        forms={
+            "reject": ReasonForm(prefix="reject"),
+            "deliver": DeliveryForm(prefix="deliver"),
+            "revision": RevisionForm(prefix="revision"),
+            "grant": GrantForm(prefix="grant"),
+            "review": ReviewForm(prefix="review"),
+            "outcome": OutcomeForm(prefix="outcome"),
+        },
+        can_review=reviews.can_review(case, current_user),
+        my_review=reviews.review_by(case, current_user),
         case_reviews=db.session.scalars(sa.select(reviews.Review).where(reviews.Review.case_id == case.id)).all(),
-        restorations=RESTORATIONS, materials=MATERIALS, contacts=CONTACTS, arch_labels=ARCH_LABELS)
+        restorations=RESTORATIONS,
+        materials=MATERIALS,
+        contacts=CONTACTS,
+        arch_labels=ARCH_LABELS,
+    )
 
 
 def _act(reference: str, perform, done: str):
@@ -281,8 +370,11 @@ def _form_or_back(form, reference: str):
 @bp.post("/<reference>/accept")
 @login_required
 def accept(reference: str):
-    response = _act(reference, lambda c: process.accept_case(c, actor=current_user),
-                    _("You accepted the case. The payment is now in escrow."))
+    response = _act(
+        reference,
+        lambda c: process.accept_case(c, actor=current_user),
+        _("You accepted the case. The payment is now in escrow."),
+    )
     # Refused because its time ran out: expire it now rather than at the next sweep.
     case = _case_or_404(reference)
     try:
@@ -298,15 +390,20 @@ def accept(reference: str):
 def reject(reference: str):
     form = ReasonForm(prefix="reject")
     return _form_or_back(form, reference) or _act(
-        reference, lambda c: process.reject_case(c, actor=current_user, reason=form.reason.data),
-        _("You rejected the case. The client's hold was released."))
+        reference,
+        lambda c: process.reject_case(c, actor=current_user, reason=form.reason.data),
+        _("You rejected the case. The client's hold was released."),
+    )
 
 
 @bp.post("/<reference>/cancel")
 @login_required
 def cancel(reference: str):
-    return _act(reference, lambda c: process.cancel_case(c, actor=current_user, reason=request.form.get("reason", "")),
-                _("The case is cancelled. Nothing was charged, or the payment was refunded."))
+    return _act(
+        reference,
+        lambda c: process.cancel_case(c, actor=current_user, reason=request.form.get("reason", "")),
+        _("The case is cancelled. Nothing was charged, or the payment was refunded."),
+    )
 
 
 @bp.post("/<reference>/deliver")
@@ -319,6 +416,7 @@ def deliver(reference: str):
             raise NotFound(_("This case does not exist."))
         files = uploaded_files() + form_files(form.files.name, FileKind.design)
         process.deliver_case(case, actor=current_user, note=form.note.data, files=files)
+
     return _form_or_back(form, reference) or _act(reference, perform, _("Delivered. The client has been told."))
 
 
@@ -327,8 +425,10 @@ def deliver(reference: str):
 def revision(reference: str):
     form = RevisionForm(prefix="revision")
     return _form_or_back(form, reference) or _act(
-        reference, lambda c: process.request_revision(c, actor=current_user, note=form.note.data),
-        _("Revision requested. The designer has been told."))
+        reference,
+        lambda c: process.request_revision(c, actor=current_user, note=form.note.data),
+        _("Revision requested. The designer has been told."),
+    )
 
 
 @bp.post("/<reference>/grant")
@@ -336,8 +436,10 @@ def revision(reference: str):
 def grant(reference: str):
     form = GrantForm(prefix="grant")
     return _form_or_back(form, reference) or _act(
-        reference, lambda c: process.grant_revisions(c, actor=current_user, count=form.count.data),
-        _("Extra revisions granted."))
+        reference,
+        lambda c: process.grant_revisions(c, actor=current_user, count=form.count.data),
+        _("Extra revisions granted."),
+    )
 
 
 @bp.route("/<reference>/complete", methods=["GET", "POST"])
@@ -350,10 +452,12 @@ def complete(reference: str):
     form = CompleteForm()
     if request.method == "POST":
         if form.validate_on_submit():
-            return _act(reference, lambda c: process.complete_case(c, actor=current_user),
-                        _("Transaction complete. The designer is paid."))
-        flash(_("Confirm that you release the payment to the designer, on this page, to complete the case."),
-              "error")
+            return _act(
+                reference,
+                lambda c: process.complete_case(c, actor=current_user),
+                _("Transaction complete. The designer is paid."),
+            )
+        flash(_("Confirm that you release the payment to the designer, on this page, to complete the case."), "error")
         return redirect(url_for("cases.complete", reference=reference))
     return render_template("cases/complete.html", case=case, form=form, case_money=case_money(case))
 
@@ -363,10 +467,16 @@ def complete(reference: str):
 def review(reference: str):
     form = ReviewForm(prefix="review")
     return _form_or_back(form, reference) or _act(
-        reference, lambda c: reviews.post_review(
-            c, actor=current_user, stars=int(form.stars.data), text=form.text.data,
-            sub_ratings=form.sub_ratings() if current_user.id == c.client_id else None),
-        _("Thank you for your review."))
+        reference,
+        lambda c: reviews.post_review(
+            c,
+            actor=current_user,
+            stars=int(form.stars.data),
+            text=form.text.data,
+            sub_ratings=form.sub_ratings() if current_user.id == c.client_id else None,
+        ),
+        _("Thank you for your review."),
+    )
 
 
 @bp.post("/<reference>/outcome")
@@ -379,6 +489,7 @@ def outcome(reference: str):
         if review is None:
             raise NotFound(_("This review does not exist."))
         reviews.record_outcome(review, actor=current_user, outcome=form.outcome.data)
+
     return _form_or_back(form, reference) or _act(reference, perform, _("Thank you: the outcome is recorded."))
 
 
@@ -389,8 +500,11 @@ def download(reference: str, public_id: str):
     """A case file, to its two parties (delivered designs also to the client's teammates), with Range; a patient scan is handed over by its
     recipient's complete download (never before the designer accepted the request)."""
     case = _case_or_404(reference)
-    link = db.session.scalar(sa.select(CaseFile).join(StoredFile, StoredFile.id == CaseFile.file_id)
-                             .where(CaseFile.case_id == case.id, StoredFile.public_id == public_id))
+    link = db.session.scalar(
+        sa.select(CaseFile)
+        .join(StoredFile, StoredFile.id == CaseFile.file_id)
+        .where(CaseFile.case_id == case.id, StoredFile.public_id == public_id)
+    )
     if link is None or not can_read_case_link(current_user, case, link):
         abort(404)
     return send_reader_download(link.file)

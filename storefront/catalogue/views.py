@@ -1,4 +1,5 @@
 """Find a designer, the public listing page, favourites, and the catalogue's pictures."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -53,15 +54,23 @@ def search():
     status = 200 if form.validate() else 400
     results = finder.search(form.to_query(), current_user)
     args = {k: v for k, v in request.args.items() if k != "page"}
-    return render_template("catalogue/search.html", form=form, results=results, args=args,
-                           can_heart=can_favourite(current_user), filtered=bool(args)), status
+    return render_template(
+        "catalogue/search.html",
+        form=form,
+        results=results,
+        args=args,
+        can_heart=can_favourite(current_user),
+        filtered=bool(args),
+    ), status
 
 
 @bp.get("/listings/<int:listing_id>")
 def listing(listing_id: int):
-    found = db.session.execute(sa.select(Listing, DesignerProfile)
-                               .outerjoin(DesignerProfile, DesignerProfile.user_id == Listing.designer_id)
-                               .where(Listing.id == listing_id)).first()
+    found = db.session.execute(
+        sa.select(Listing, DesignerProfile)
+        .outerjoin(DesignerProfile, DesignerProfile.user_id == Listing.designer_id)
+        .where(Listing.id == listing_id)
+    ).first()
     if found is None:
         abort(404)
     item, profile = found
@@ -75,12 +84,23 @@ def listing(listing_id: int):
     favourite = bool(current_user.is_authenticated and db.session.get(Favourite, (current_user.id, item.id)))
     tiers = pricing.public_tiers(item)
     return render_template(
-        "catalogue/listing.html", listing=item, public=public, profile=profile, designer=item.designer,
-        pro=is_pro(profile), tiers=tiers, own=own, missing=[CONDITION_LABELS[c] for c in missing],
-        favourite=favourite, can_heart=can_favourite(current_user) and not own,
-        orderable=can_order(item, current_user, profile), full=bool(profile and profile.unavailable),
-        record=designer_record(item.designer), reviews=listing_reviews(item.id),
-        can_message=current_user.is_authenticated and not own)
+        "catalogue/listing.html",
+        listing=item,
+        public=public,
+        profile=profile,
+        designer=item.designer,
+        pro=is_pro(profile),
+        tiers=tiers,
+        own=own,
+        missing=[CONDITION_LABELS[c] for c in missing],
+        favourite=favourite,
+        can_heart=can_favourite(current_user) and not own,
+        orderable=can_order(item, current_user, profile),
+        full=bool(profile and profile.unavailable),
+        record=designer_record(item.designer),
+        reviews=listing_reviews(item.id),
+        can_message=current_user.is_authenticated and not own,
+    )
 
 
 @bp.get("/favourites")
@@ -106,7 +126,9 @@ def toggle_favourite(listing_id: int):
 
 
 def _picture(token: str, column):
-    row = db.session.execute(sa.select(column, CatalogueImage.content_type).where(CatalogueImage.token == token)).first()
+    row = db.session.execute(
+        sa.select(column, CatalogueImage.content_type).where(CatalogueImage.token == token)
+    ).first()
     if row is None:
         abort(404)
     # The token never names other bytes, so a cached copy is always right.

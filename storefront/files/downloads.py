@@ -16,6 +16,7 @@ not. The record is its own unit of work, in a fresh app context: by then the req
 context and session are gone. Previews (the 3D viewer) use preview_response: never claimed,
 never recorded.
 """
+
 from __future__ import annotations
 
 import logging
@@ -47,7 +48,8 @@ LINK_PREVIEW_AGENTS = re.compile(
     r"facebookexternalhit|facebookcatalog|meta-externalagent|Slackbot|Twitterbot|WhatsApp|TelegramBot"
     r"|LinkedInBot|Discordbot|SkypeUriPreview|Applebot|Googlebot|bingbot|redditbot|Pinterestbot"
     r"|Embedly|Iframely|vkShare|Mastodon|kakaotalk-scrap",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 VISITOR_KEY = "visitor"  # the session key naming this browser as a share link's recipient
 
 _RANGE = re.compile(r"^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$", re.IGNORECASE)
@@ -113,12 +115,21 @@ def attachment_disposition(filename: str) -> str:
 
 
 def range_not_satisfiable(size: int) -> Response:
-    return Response(status=416, headers={"Content-Range": f"bytes */{size}", "Accept-Ranges": "bytes",
-                                         "Cache-Control": "no-store"})
+    return Response(
+        status=416, headers={"Content-Range": f"bytes */{size}", "Accept-Ranges": "bytes", "Cache-Control": "no-store"}
+    )
 
 
-def user_file_response(body: Iterable[bytes], *, name: str, content_type: str | None, length: int | None = None,
-                       status: int = 200, inline: bool = False, headers: dict | None = None) -> Response:
+def user_file_response(
+    body: Iterable[bytes],
+    *,
+    name: str,
+    content_type: str | None,
+    length: int | None = None,
+    status: int = 200,
+    inline: bool = False,
+    headers: dict | None = None,
+) -> Response:
     """A response carrying a user's bytes (see the module's docstring), as an attachment
     named `name`; `inline` only for a script's fetch (the 3D viewer), never for a page.
 
@@ -133,8 +144,7 @@ def user_file_response(body: Iterable[bytes], *, name: str, content_type: str | 
     }
     if length is not None:
         sent["Content-Length"] = str(length)
-    return Response(body, status=status, content_type=served_type(content_type), headers=sent,
-                    direct_passthrough=True)
+    return Response(body, status=status, content_type=served_type(content_type), headers=sent, direct_passthrough=True)
 
 
 def is_link_preview_agent() -> bool:
@@ -176,8 +186,9 @@ def _error_page(status: int, title: str, message: str):
     return render_template("errors/error.html", status=status, title=title, message=message), status
 
 
-def send_download(stored, *, claim: Callable[[], Claim], record: Callable[[Claim, int, int, bool], None],
-                  token: str | None = None):
+def send_download(
+    stored, *, claim: Callable[[], Claim], record: Callable[[Claim, int, int, bool], None], token: str | None = None
+):
     """The response to a download request for `stored`, whose access the caller checked.
 
     claim() claims the download (files.handover.claim_download, or a link's own); record(claim,
@@ -198,8 +209,13 @@ def send_download(stored, *, claim: Callable[[], Claim], record: Callable[[Claim
     except DomainError as exc:
         return refusal(exc, token=token)
     app = current_app._get_current_object()
-    handed = HandedOver(app, body, wanted.start, lambda first, sent, finished: record(granted, first, sent, finished),
-                        renew=(lambda: renew_claim(granted)) if granted.holds else None)
+    handed = HandedOver(
+        app,
+        body,
+        wanted.start,
+        lambda first, sent, finished: record(granted, first, sent, finished),
+        renew=(lambda: renew_claim(granted)) if granted.holds else None,
+    )
     return _file_response(stored, wanted, handed)
 
 
@@ -225,9 +241,15 @@ def _file_response(stored, byte_range: ByteRange, body: Iterable[bytes], *, inli
     headers = {"Accept-Ranges": "bytes", "X-Accel-Buffering": "no", "ETag": entity_tag(stored)}
     if byte_range.partial:
         headers["Content-Range"] = f"bytes {byte_range.start}-{byte_range.end - 1}/{stored.size}"
-    return user_file_response(body, name=stored.original_name, content_type=stored.content_type,
-                              length=byte_range.length, status=206 if byte_range.partial else 200,
-                              inline=inline, headers=headers)
+    return user_file_response(
+        body,
+        name=stored.original_name,
+        content_type=stored.content_type,
+        length=byte_range.length,
+        status=206 if byte_range.partial else 200,
+        inline=inline,
+        headers=headers,
+    )
 
 
 class HandedOver:
@@ -239,8 +261,15 @@ class HandedOver:
     download. A piece counts once the server took it: a hang-up stops before that.
     """
 
-    def __init__(self, app: Flask, body: Iterable[bytes], first_byte: int,
-                 record: Callable[[int, int, bool], None], *, renew: Callable[[], None] | None = None):
+    def __init__(
+        self,
+        app: Flask,
+        body: Iterable[bytes],
+        first_byte: int,
+        record: Callable[[int, int, bool], None],
+        *,
+        renew: Callable[[], None] | None = None,
+    ):
         self._app, self._body, self._first, self._record, self._renew = app, body, first_byte, record, renew
         self._sent, self._finished, self._ended = 0, False, False
 

@@ -1,4 +1,5 @@
 """File transfer forms: they check shape; files/ checks the domain (limits, expiry, ownership)."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -22,20 +23,33 @@ class TransferForm(FlaskForm):
     come in this form's `files` field."""
 
     files = MultipleFileField(_l("Files"))
-    kind = RadioField(_l("What are you sending?"), choices=KIND_CHOICES, default=FileKind.patient_scan.value,
-                      validators=[DataRequired()])
-    days = IntegerField(_l("Link expires after (days)"), validators=[Optional(), NumberRange(min=1, max=MAX_LINK_DAYS)],
-                        render_kw={"inputmode": "numeric", "min": 1, "max": MAX_LINK_DAYS})
-    max_downloads = IntegerField(_l("Download limit per file"), validators=[Optional(), NumberRange(min=1, max=1000)],
-                                 render_kw={"inputmode": "numeric", "min": 1})
-    password = PasswordField(_l("Password (optional)"),
-                             validators=[Optional(), Length(min=MIN_PASSWORD_LENGTH, max=128)],
-                             render_kw={"autocomplete": "new-password"})
+    kind = RadioField(
+        _l("What are you sending?"),
+        choices=KIND_CHOICES,
+        default=FileKind.patient_scan.value,
+        validators=[DataRequired()],
+    )
+    days = IntegerField(
+        _l("Link expires after (days)"),
+        validators=[Optional(), NumberRange(min=1, max=MAX_LINK_DAYS)],
+        render_kw={"inputmode": "numeric", "min": 1, "max": MAX_LINK_DAYS},
+    )
+    max_downloads = IntegerField(
+        _l("Download limit per file"),
+        validators=[Optional(), NumberRange(min=1, max=1000)],
+        render_kw={"inputmode": "numeric", "min": 1},
+    )
+    password = PasswordField(
+        _l("Password (optional)"),
+        validators=[Optional(), Length(min=MIN_PASSWORD_LENGTH, max=128)],
+        render_kw={"autocomplete": "new-password"},
+    )
 
 
 class LinkPasswordForm(FlaskForm):
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=128)],
-                             render_kw={"autocomplete": "current-password"})
+    password = PasswordField(
+        _l("Password"), validators=[DataRequired(), Length(max=128)], render_kw={"autocomplete": "current-password"}
+    )
 
 
 class ConfirmForm(FlaskForm):

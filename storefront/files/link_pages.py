@@ -5,19 +5,25 @@ download limit; a dead link answers 410 with a page that says what happened. Pag
 downloads are rate-limited per address (RATELIMIT_LINK), password attempts more strictly
 (RATELIMIT_LINK_PASSWORD): a token or a password cannot be guessed by trying.
 """
+
 from __future__ import annotations
 
 from functools import partial
 
-from flask import (abort, current_app, redirect, render_template, request, session,
-                   stream_with_context, url_for)
+from flask import abort, current_app, redirect, render_template, request, session, stream_with_context, url_for
 from flask_babel import gettext as _
 
 from errors import DomainError, PermissionDenied
 from extensions import commit, db, limiter
 from files import handover
-from files.links import (LinkUnavailable, check_link_password, downloads_left, shared_file,
-                         record_link_download, resolve_share_link)
+from files.links import (
+    LinkUnavailable,
+    check_link_password,
+    downloads_left,
+    shared_file,
+    record_link_download,
+    resolve_share_link,
+)
 from files.meshes import mesh_format
 from files.operations import open_file
 from files.permissions import serves_stored_files
@@ -34,15 +40,19 @@ OPENED_KEPT = 20  # password-opened links remembered per browser session
 
 def link_limit():
     """One budget per address for every link page and download together."""
-    return limiter.shared_limit(lambda: current_app.config.get("RATELIMIT_LINK", DEFAULT_LINK_LIMIT),
-                                scope="share-links")
+    return limiter.shared_limit(
+        lambda: current_app.config.get("RATELIMIT_LINK", DEFAULT_LINK_LIMIT), scope="share-links"
+    )
 
 
 def password_limit():
     """Wrong passwords only (answered 401) count against this stricter budget."""
-    return limiter.shared_limit(lambda: current_app.config.get("RATELIMIT_LINK_PASSWORD", DEFAULT_PASSWORD_LIMIT),
-                                scope="share-link-passwords", methods=["POST"],
-                                deduct_when=lambda response: response.status_code == 401)
+    return limiter.shared_limit(
+        lambda: current_app.config.get("RATELIMIT_LINK_PASSWORD", DEFAULT_PASSWORD_LIMIT),
+        scope="share-link-passwords",
+        methods=["POST"],
+        deduct_when=lambda response: response.status_code == 401,
+    )
 
 
 def dead_link_page(exc: LinkUnavailable):
@@ -82,12 +92,19 @@ def shared(token: str):
             else:
                 _remember_open(link)
                 return redirect(url_for("files.shared", token=token))
-        return render_template("files/link_password.html", form=form, link=link, token=token), \
-            401 if form.is_submitted() else 200
+        return render_template(
+            "files/link_password.html", form=form, link=link, token=token
+        ), 401 if form.is_submitted() else 200
     rows = [(f, file_status(link, f)) for f in link.files]
     available = [f for f, status in rows if status is None]
-    return render_template("files/shared.html", link=link, token=token, rows=rows, available=available,
-                           any_mesh=any(mesh_format(f.original_name) for f in available))
+    return render_template(
+        "files/shared.html",
+        link=link,
+        token=token,
+        rows=rows,
+        available=available,
+        any_mesh=any(mesh_format(f.original_name) for f in available),
+    )
 
 
 def file_status(link: ShareLink, stored: StoredFile) -> str | None:
@@ -129,8 +146,14 @@ def shared_download(token: str, public_id: str):
 
 
 def _record(claim: handover.Claim, first_byte: int, bytes_sent: int, finished: bool) -> None:
-    record_link_download(db.session.get(ShareLink, claim.link_id), db.session.get(StoredFile, claim.file_id),
-                         first_byte=first_byte, bytes_sent=bytes_sent, finished=finished, claim=claim)
+    record_link_download(
+        db.session.get(ShareLink, claim.link_id),
+        db.session.get(StoredFile, claim.file_id),
+        first_byte=first_byte,
+        bytes_sent=bytes_sent,
+        finished=finished,
+        claim=claim,
+    )
 
 
 @bp.get("/t/<token>/all.zip")
@@ -149,11 +172,15 @@ def shared_zip(token: str):
         return downloads.link_preview_page()
     offered = [stored for stored in link.files if file_status(link, stored) is None]
     if not offered:
-        return render_template("files/link_dead.html", state="downloaded",
-                               message=_("None of this link's files can be downloaded any more.")), 410
+        return render_template(
+            "files/link_dead.html",
+            state="downloaded",
+            message=_("None of this link's files can be downloaded any more."),
+        ), 410
     if request.method == "HEAD":
-        return downloads.user_file_response(b"", name="occlusa-transfer.zip", content_type="application/zip",
-                                            headers={"X-Accel-Buffering": "no"})
+        return downloads.user_file_response(
+            b"", name="occlusa-transfer.zip", content_type="application/zip", headers={"X-Accel-Buffering": "no"}
+        )
     recipient = downloads.current_recipient()
     try:
         claims = [handover.claim_download(stored, recipient=recipient, link=link) for stored in offered]
@@ -166,8 +193,11 @@ def shared_zip(token: str):
     members = [(stored, partial(open_file, stored), partial(_record, claim)) for stored, claim in zip(offered, claims)]
     # Each member is opened (its key unwrapped) while the archive is written: that needs the
     # request's context, kept alive for the body; the downloads are recorded in their own.
-    body = ZipBody(stream_with_context, members,
-                   lambda record, first, sent, finished: downloads.in_own_unit_of_work(app, record, first, sent,
-                                                                                       finished))
-    return downloads.user_file_response(body, name="occlusa-transfer.zip", content_type="application/zip",
-                                        headers={"X-Accel-Buffering": "no"})
+    body = ZipBody(
+        stream_with_context,
+        members,
+        lambda record, first, sent, finished: downloads.in_own_unit_of_work(app, record, first, sent, finished),
+    )
+    return downloads.user_file_response(
+        body, name="occlusa-transfer.zip", content_type="application/zip", headers={"X-Accel-Buffering": "no"}
+    )

@@ -1,6 +1,7 @@
 """The files a form brings along, whichever way they came: uploaded beforehand through the
 upload API (the page's script adds a `file_id` field for each), or posted with the form
 itself (the page without JavaScript). Used by New transfer, the case order and delivery."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -30,8 +31,13 @@ def carried_files() -> list[StoredFile]:
     ids = posted_file_ids()
     if not ids:
         return []
-    return list(db.session.scalars(sa.select(StoredFile).where(
-        StoredFile.public_id.in_(ids), StoredFile.owner_id == current_user.id, StoredFile.deleted_at.is_(None))))
+    return list(
+        db.session.scalars(
+            sa.select(StoredFile).where(
+                StoredFile.public_id.in_(ids), StoredFile.owner_id == current_user.id, StoredFile.deleted_at.is_(None)
+            )
+        )
+    )
 
 
 def form_files(field_name: str, kind: FileKind) -> list[StoredFile]:
@@ -39,6 +45,12 @@ def form_files(field_name: str, kind: FileKind) -> list[StoredFile]:
     stored = []
     for upload in request.files.getlist(field_name):
         if upload and upload.filename:
-            stored.append(store_file(iter(lambda stream=upload.stream: stream.read(PIECE), b""), owner=current_user,
-                                     filename=upload.filename, kind=kind))
+            stored.append(
+                store_file(
+                    iter(lambda stream=upload.stream: stream.read(PIECE), b""),
+                    owner=current_user,
+                    filename=upload.filename,
+                    kind=kind,
+                )
+            )
     return stored

@@ -9,6 +9,7 @@ Gunicorn still sees every byte as read (its length counter goes down), so keep-a
 the next request on the connection work as before. Any other server, TLS ended by gunicorn
 itself, or a chunked body gets the ordinary request stream.
 """
+
 from __future__ import annotations
 
 import io
@@ -41,9 +42,14 @@ class _GunicornSocketBody(io.RawIOBase):
             return None
         reader = body.reader
         # Plain TCP only: TLS sockets take no recv flags, and a chunked body has no known length.
-        if (not isinstance(reader, LengthReader) or not isinstance(reader.unreader, SocketUnreader)
-                or not isinstance(sock, socket.socket) or isinstance(sock, ssl.SSLSocket)
-                or reader.unreader.sock is not sock or not isinstance(body.buf, io.BytesIO)):
+        if (
+            not isinstance(reader, LengthReader)
+            or not isinstance(reader.unreader, SocketUnreader)
+            or not isinstance(sock, socket.socket)
+            or isinstance(sock, ssl.SSLSocket)
+            or reader.unreader.sock is not sock
+            or not isinstance(body.buf, io.BytesIO)
+        ):
             return None
         return cls(body, reader, reader.unreader, sock)
 

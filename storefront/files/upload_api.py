@@ -13,6 +13,7 @@ A client that lost its connection asks HEAD/GET for `received_bytes` and goes on
 Once complete, `check` is {done, failed, summary, warnings}: the read-back check (a job, so
 a client polls GET until `done`), with the mesh's size and plain warnings for STL/PLY/OBJ.
 """
+
 from __future__ import annotations
 
 from flask import jsonify, request, url_for
@@ -23,30 +24,44 @@ from errors import DomainError, InvalidTransition, NotFound, PermissionDenied
 from extensions import commit, db
 from files.content_kinds import ContentRefused
 from files.embedded_text import ContactDetailsInFile
-from files.uploads import (UploadOffsetMismatch, abort_upload, append_upload, find_upload, request_bytes,
-                           start_upload)
+from files.uploads import UploadOffsetMismatch, abort_upload, append_upload, find_upload, request_bytes, start_upload
 from models.files import FileKind, StoredFile, UploadSession
 from moderation.contact_filter import record_refused_attempt
 from storefront.files.request_body import upload_body
 from storefront.files.views import bp, mesh_summary, mesh_warnings
 
-UPLOADABLE_KINDS = {FileKind.patient_scan.value, FileKind.design.value, FileKind.document.value,
-                    FileKind.image.value}
+UPLOADABLE_KINDS = {FileKind.patient_scan.value, FileKind.design.value, FileKind.document.value, FileKind.image.value}
 
 
 def _refused(exc: DomainError):
     db.session.rollback()
-    status = (404 if isinstance(exc, NotFound) else 403 if isinstance(exc, PermissionDenied)
-              else 409 if isinstance(exc, InvalidTransition) else 415 if isinstance(exc, ContentRefused) else 400)
+    status = (
+        404
+        if isinstance(exc, NotFound)
+        else 403
+        if isinstance(exc, PermissionDenied)
+        else 409
+        if isinstance(exc, InvalidTransition)
+        else 415
+        if isinstance(exc, ContentRefused)
+        else 400
+    )
     return jsonify(error=str(exc.message), field=exc.field), status
 
 
 def _status(upload: UploadSession) -> dict:
-    return {"token": upload.token, "url": url_for("files.upload_status", token=upload.token),
-            "filename": upload.filename, "size": upload.declared_size, "received_bytes": upload.received_bytes,
-            "state": upload.state.value, "complete": upload.stored_file_id is not None,
-            "file_id": upload.stored_file.public_id if upload.stored_file else None,  # the file's public id
-            "request_bytes": request_bytes(), "check": _check(upload.stored_file)}
+    return {
+        "token": upload.token,
+        "url": url_for("files.upload_status", token=upload.token),
+        "filename": upload.filename,
+        "size": upload.declared_size,
+        "received_bytes": upload.received_bytes,
+        "state": upload.state.value,
+        "complete": upload.stored_file_id is not None,
+        "file_id": upload.stored_file.public_id if upload.stored_file else None,  # the file's public id
+        "request_bytes": request_bytes(),
+        "check": _check(upload.stored_file),
+    }
 
 
 def _check(stored: StoredFile | None) -> dict | None:
@@ -54,8 +69,12 @@ def _check(stored: StoredFile | None) -> dict | None:
     mesh what it found, so that a page can warn before the file is used."""
     if stored is None:
         return None
-    return {"done": stored.sha256 is not None or stored.is_deleted, "failed": stored.is_deleted,
-            "summary": mesh_summary(stored), "warnings": mesh_warnings(stored)}
+    return {
+        "done": stored.sha256 is not None or stored.is_deleted,
+        "failed": stored.is_deleted,
+        "summary": mesh_summary(stored),
+        "warnings": mesh_warnings(stored),
+    }
 
 
 @bp.post("/files/uploads")
@@ -83,8 +102,15 @@ def upload_status(token: str):
     except DomainError as exc:
         return _refused(exc)
     if request.method == "HEAD":
-        return "", 204, {"Upload-Offset": str(upload.received_bytes), "Upload-Length": str(upload.declared_size),
-                         "Cache-Control": "no-store"}
+        return (
+            "",
+            204,
+            {
+                "Upload-Offset": str(upload.received_bytes),
+                "Upload-Length": str(upload.declared_size),
+                "Cache-Control": "no-store",
+            },
+        )
     return jsonify(_status(upload)), 200, {"Upload-Offset": str(upload.received_bytes), "Cache-Control": "no-store"}
 
 
@@ -124,4 +150,3 @@ def upload_abort(token: str):
         return _refused(exc)
     commit()
     return "", 204
-

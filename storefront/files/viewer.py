@@ -6,6 +6,7 @@ is not receiving: the preview routes never claim and never count a download, so 
 patient scan in 3D keeps it (the designer of a request looks before accepting). Only the
 explicit download, by its recipient, hands it over (files/handover.py).
 """
+
 from __future__ import annotations
 
 import re
@@ -42,10 +43,16 @@ def mesh_role(name: str, *, design: bool) -> str:
 
 
 def _mesh(stored: StoredFile, url: str, download: str | None, *, design: bool) -> dict:
-    return {"id": stored.public_id, "name": stored.original_name, "url": url, "download": download,
-            "size": stored.size,
-            "format": mesh_format(stored.original_name), "role": mesh_role(stored.original_name, design=design),
-            "patient": stored.is_patient_data}
+    return {
+        "id": stored.public_id,
+        "name": stored.original_name,
+        "url": url,
+        "download": download,
+        "size": stored.size,
+        "format": mesh_format(stored.original_name),
+        "role": mesh_role(stored.original_name, design=design),
+        "patient": stored.is_patient_data,
+    }
 
 
 def _viewable(stored: StoredFile) -> bool:
@@ -61,15 +68,22 @@ def viewer(reference: str | None = None, public_id: str | None = None, token: st
     if token is not None:
         return _link_viewer(token)
     if not current_user.is_authenticated:
-        return redirect(url_for("accounts.login", next=url_for("files.viewer", reference=reference,
-                                                               public_id=public_id)))
+        return redirect(
+            url_for("accounts.login", next=url_for("files.viewer", reference=reference, public_id=public_id))
+        )
     if reference is not None:
         return _case_viewer(reference)
     stored = readable_file(current_user, public_id)
     if stored is None or not _viewable(stored):
         abort(404)
-    meshes = [_mesh(stored, url_for("files.preview", public_id=stored.public_id),
-                    url_for("files.download", public_id=stored.public_id), design=not stored.is_patient_data)]
+    meshes = [
+        _mesh(
+            stored,
+            url_for("files.preview", public_id=stored.public_id),
+            url_for("files.download", public_id=stored.public_id),
+            design=not stored.is_patient_data,
+        )
+    ]
     return _page(meshes, title=stored.original_name, back=url_for("files.my_files"))
 
 
@@ -77,16 +91,29 @@ def _case_viewer(reference: str):
     case = db.session.scalar(sa.select(Case).where(Case.reference == reference))
     if case is None or not can_view_case(current_user, case):
         abort(404)
-    rows = [(case_file, stored) for case_file, stored in db.session.execute(
-        sa.select(CaseFile, StoredFile).join(StoredFile, StoredFile.id == CaseFile.file_id)
-        .where(CaseFile.case_id == case.id).order_by(CaseFile.id)).all()
-        if can_read_case_link(current_user, case, case_file)]
+    rows = [
+        (case_file, stored)
+        for case_file, stored in db.session.execute(
+            sa.select(CaseFile, StoredFile)
+            .join(StoredFile, StoredFile.id == CaseFile.file_id)
+            .where(CaseFile.case_id == case.id)
+            .order_by(CaseFile.id)
+        ).all()
+        if can_read_case_link(current_user, case, case_file)
+    ]
     recipient = downloads.current_recipient()
-    meshes = [_mesh(stored, url_for("files.preview", public_id=stored.public_id),
-                    url_for("cases.download", reference=reference, public_id=stored.public_id)
-                    if may_download(stored) else None,
-                    design=case_file.role == CaseFileRole.delivery)
-              for case_file, stored in rows if _viewable(stored) and may_preview(stored, recipient)]
+    meshes = [
+        _mesh(
+            stored,
+            url_for("files.preview", public_id=stored.public_id),
+            url_for("cases.download", reference=reference, public_id=stored.public_id)
+            if may_download(stored)
+            else None,
+            design=case_file.role == CaseFileRole.delivery,
+        )
+        for case_file, stored in rows
+        if _viewable(stored) and may_preview(stored, recipient)
+    ]
     return _page(meshes, title=case.listing_title, back=url_for("cases.show", reference=reference))
 
 
@@ -97,10 +124,16 @@ def _link_viewer(token: str):
         return dead_link_page(exc)
     if not is_open(link):
         return redirect(url_for("files.shared", token=token))
-    meshes = [_mesh(stored, url_for("files.shared_preview", token=token, public_id=stored.public_id),
-                    url_for("files.shared_download", token=token, public_id=stored.public_id),
-                    design=not stored.is_patient_data)
-              for stored in link.files if _viewable(stored) and file_status(link, stored) is None]
+    meshes = [
+        _mesh(
+            stored,
+            url_for("files.shared_preview", token=token, public_id=stored.public_id),
+            url_for("files.shared_download", token=token, public_id=stored.public_id),
+            design=not stored.is_patient_data,
+        )
+        for stored in link.files
+        if _viewable(stored) and file_status(link, stored) is None
+    ]
     return _page(meshes, title=None, back=url_for("files.shared", token=token))
 
 
@@ -138,6 +171,11 @@ def shared_preview(token: str, public_id: str):
 
 
 def _page(meshes: list[dict], *, title: str | None, back: str):
-    return render_template("files/viewer.html", meshes=meshes, title=title, back=back,
-                           patient=any(m["patient"] for m in meshes),
-                           held_back=any(m["download"] is None for m in meshes))
+    return render_template(
+        "files/viewer.html",
+        meshes=meshes,
+        title=title,
+        back=back,
+        patient=any(m["patient"] for m in meshes),
+        held_back=any(m["download"] is None for m in meshes),
+    )

@@ -3,6 +3,7 @@
 The public side of links (/t/<token>) is in link_pages.py, the resumable upload API in
 upload_api.py, the 3D viewer in viewer.py: all are routes of this one blueprint.
 """
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -53,11 +54,15 @@ def mesh_summary(stored: StoredFile) -> str | None:
     mesh = stored.mesh or {}
     if mesh.get("triangles") is None:
         return None
-    parts = [ngettext("%(count)s triangle", "%(count)s triangles", mesh["triangles"],
-                      count=format_decimal(mesh["triangles"]))]
+    parts = [
+        ngettext(
+            "%(count)s triangle", "%(count)s triangles", mesh["triangles"], count=format_decimal(mesh["triangles"])
+        )
+    ]
     if mesh.get("size_mm"):
-        parts.append(_("%(x)s × %(y)s × %(z)s mm", **dict(zip("xyz", (format_decimal(v, "#,##0.0")
-                                                                      for v in mesh["size_mm"])))))
+        parts.append(
+            _("%(x)s × %(y)s × %(z)s mm", **dict(zip("xyz", (format_decimal(v, "#,##0.0") for v in mesh["size_mm"]))))
+        )
     return " · ".join(parts)
 
 
@@ -76,8 +81,11 @@ def is_mesh_name(filename: str) -> bool:
 def may_download(stored: StoredFile) -> bool:
     """Whether to offer the signed-in reader the download of a file they may read: not a
     patient scan a rule holds back (the designer of a request not accepted yet previews it)."""
-    return (not stored.is_patient_data or stored.owner_id == current_user.id
-            or receiving_obstacle(current_user, stored) is None)
+    return (
+        not stored.is_patient_data
+        or stored.owner_id == current_user.id
+        or receiving_obstacle(current_user, stored) is None
+    )
 
 
 @bp.app_template_global()
@@ -98,8 +106,9 @@ def my_files():
     """Every link I created and every file I sent or received in messages and cases."""
     tab = request.args.get("tab") if request.args.get("tab") in TABS else "links"
     page = request.args.get("page", 1, type=page_number)
-    listing = {"links": inventory.my_links, "messages": inventory.message_files,
-               "cases": inventory.case_files}[tab](current_user, page)
+    listing = {"links": inventory.my_links, "messages": inventory.message_files, "cases": inventory.case_files}[tab](
+        current_user, page
+    )
     return render_template("files/my_files.html", tab=tab, tabs=TABS, page=listing, confirm=ConfirmForm())
 
 
@@ -115,8 +124,12 @@ def new_transfer():
             files = uploaded_files() + form_files(form.files.name, FileKind(form.kind.data))
             expires_at = utcnow() + timedelta(days=form.days.data) if form.days.data else None
             link, token = share_links.create_share_link(
-                files, actor=current_user, expires_at=expires_at, max_downloads=form.max_downloads.data,
-                password=form.password.data or None)
+                files,
+                actor=current_user,
+                expires_at=expires_at,
+                max_downloads=form.max_downloads.data,
+                password=form.password.data or None,
+            )
         except DomainError as exc:
             db.session.rollback()
             show_domain_error(form, exc)
@@ -125,8 +138,12 @@ def new_transfer():
             _keep_token(link.id, token)
             flash(_("Your link is ready. Copy it and send it to your recipient."), "success")
             return redirect(url_for("files.link", link_id=link.id))
-    return render_template("files/new_transfer.html", form=form, carried=carried_files(),
-                           upload_limit=current_app.config["UPLOAD_LIMIT_BYTES"]), 400 if form.is_submitted() else 200
+    return render_template(
+        "files/new_transfer.html",
+        form=form,
+        carried=carried_files(),
+        upload_limit=current_app.config["UPLOAD_LIMIT_BYTES"],
+    ), 400 if form.is_submitted() else 200
 
 
 def _keep_token(link_id: int, token: str) -> None:
@@ -150,8 +167,13 @@ def link(link_id: int):
     found = _own_link(link_id)
     token = (session.get("link_tokens") or {}).get(str(link_id))
     url = url_for("files.shared", token=token, _external=True) if token else None
-    return render_template("files/link.html", link=found, url=url, confirm=ConfirmForm(),
-                           downloads_left=lambda f: share_links.downloads_left(found, f))
+    return render_template(
+        "files/link.html",
+        link=found,
+        url=url,
+        confirm=ConfirmForm(),
+        downloads_left=lambda f: share_links.downloads_left(found, f),
+    )
 
 
 @bp.post("/files/links/<int:link_id>/delete")
@@ -205,12 +227,20 @@ def send_reader_download(stored: StoredFile):
     reader_id = current_user.id
 
     def record(claim, first_byte: int, bytes_sent: int, finished: bool) -> None:
-        handover.record_download(db.session.get(StoredFile, claim.file_id), first_byte=first_byte,
-                                 bytes_sent=bytes_sent, finished=finished, claim=claim,
-                                 reader=db.session.get(User, reader_id))
+        handover.record_download(
+            db.session.get(StoredFile, claim.file_id),
+            first_byte=first_byte,
+            bytes_sent=bytes_sent,
+            finished=finished,
+            claim=claim,
+            reader=db.session.get(User, reader_id),
+        )
 
-    return downloads.send_download(stored, record=record, claim=lambda: handover.claim_download(
-        stored, recipient=downloads.current_recipient(), reader=current_user))
+    return downloads.send_download(
+        stored,
+        record=record,
+        claim=lambda: handover.claim_download(stored, recipient=downloads.current_recipient(), reader=current_user),
+    )
 
 
 # The other route modules of this blueprint register themselves on `bp` when imported.

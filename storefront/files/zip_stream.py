@@ -6,6 +6,7 @@ Entries are stored, not compressed: scans compress little and the CPU is better 
 decryption. Each file's download is recorded as it ends, complete or not; a file the archive
 never reached (the client went away before) is recorded as not sent, which ends its claim.
 """
+
 from __future__ import annotations
 
 import zipfile
@@ -95,8 +96,12 @@ class ZipBody:
     at once, which closes the stream (popping the request's context it holds) and records its
     member, rather than whenever the garbage collector next finds the cycle."""
 
-    def __init__(self, wrap: Callable[[Iterator[bytes]], Iterator[bytes]], members: list[ZipMember],
-                 record_in_own_unit: RecordInOwnUnit):
+    def __init__(
+        self,
+        wrap: Callable[[Iterator[bytes]], Iterator[bytes]],
+        members: list[ZipMember],
+        record_in_own_unit: RecordInOwnUnit,
+    ):
         self._record_in_own_unit = record_in_own_unit
         unrecorded = [record for _, _, record in members]
         self._unrecorded = unrecorded

@@ -1,4 +1,5 @@
 """The help centre: sections, articles, search and "Was this helpful?"."""
+
 from __future__ import annotations
 
 import secrets
@@ -40,8 +41,9 @@ def section(section_id: str):
     found = lib.section(section_id)
     if found is None:
         abort(404)
-    return render_template("help/section.html", section=found, articles=lib.in_section(found.id, language),
-                           language=language)
+    return render_template(
+        "help/section.html", section=found, articles=lib.in_section(found.id, language), language=language
+    )
 
 
 @bp.get("/articles/<slug>")
@@ -50,9 +52,15 @@ def article(slug: str):
     found = lib.get(slug, language)
     if found is None:
         abort(404)
-    return render_template("help/article.html", article=found, section=lib.section(found.section),
-                           related=lib.related(found), form=VoteForm(), voted=session.get("help_voted", {}).get(slug),
-                           language=language)
+    return render_template(
+        "help/article.html",
+        article=found,
+        section=lib.section(found.section),
+        related=lib.related(found),
+        form=VoteForm(),
+        voted=session.get("help_voted", {}).get(slug),
+        language=language,
+    )
 
 
 def _voter() -> str:
@@ -71,8 +79,14 @@ def vote(slug: str):
         flash(_("Choose Yes or No."), "error")
         return redirect(url_for("help.article", slug=slug, _anchor="feedback"))
     helpful = form.helpful.data == "yes"
-    record_vote(slug, _language(), helpful=helpful, voter=_voter(),
-                user=current_user if current_user.is_authenticated else None, comment=form.comment.data or "")
+    record_vote(
+        slug,
+        _language(),
+        helpful=helpful,
+        voter=_voter(),
+        user=current_user if current_user.is_authenticated else None,
+        comment=form.comment.data or "",
+    )
     commit()
     session["help_voted"] = {**session.get("help_voted", {}), slug: "yes" if helpful else "no"}
     flash(_("Thank you: your answer helps us improve this article."), "success")

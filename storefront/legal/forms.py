@@ -1,4 +1,5 @@
 """Legal forms: accepting a new version of the terms, asking for a data export."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -8,8 +9,10 @@ from wtforms.validators import DataRequired
 
 
 class AcceptTermsForm(FlaskForm):
-    accept = BooleanField(_l("I have read and accept these versions"),
-                          validators=[DataRequired(message=_l("Tick the box to accept, or log out."))])
+    accept = BooleanField(
+        _l("I have read and accept these versions"),
+        validators=[DataRequired(message=_l("Tick the box to accept, or log out."))],
+    )
 
 
 class ExportForm(FlaskForm):

@@ -1,8 +1,8 @@
 """Legal pages (terms, privacy, cookies, legal notice), accepting a new version, and "Your data"."""
+
 from __future__ import annotations
 
-from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request, session,
-                   url_for)
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, user_loaded_from_cookie
@@ -41,8 +41,11 @@ def _check_restored_sessions(state) -> None:
 @bp.before_app_request
 def require_current_terms():
     # Only the session is read here: pages cost no query for users who are up to date.
-    if not session.get(PENDING) and "_user_id" not in session \
-            and request.cookies.get(current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")):
+    if (
+        not session.get(PENDING)
+        and "_user_id" not in session
+        and request.cookies.get(current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token"))
+    ):
         current_user._get_current_object()  # a kept login restored now says whether terms are pending
     if not session.get(PENDING):
         return None
@@ -97,8 +100,13 @@ def your_data():
             commit()
             flash(_("Your data export is being prepared. It appears below when it is ready."), "success")
         return redirect(url_for("legal.your_data"))
-    return render_template("legal/your_data.html", form=form, exports=exports.exports_of(current_user),
-                           accepted=ACCEPTED, documents={d.name: d for d in all_documents() if d.language == _language()})
+    return render_template(
+        "legal/your_data.html",
+        form=form,
+        exports=exports.exports_of(current_user),
+        accepted=ACCEPTED,
+        documents={d.name: d for d in all_documents() if d.language == _language()},
+    )
 
 
 @bp.get("/account/data/exports/<int:export_id>.zip")
@@ -106,6 +114,12 @@ def your_data():
 def download_export(export_id: int):
     export = exports.export_for(export_id, viewer=current_user)
     stamp = export.ready_at.strftime("%Y%m%d")
-    return Response(export.data, mimetype="application/zip", headers={
-        "Content-Disposition": f'attachment; filename="occlusa-data-{stamp}.zip"',
-        "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})
+    return Response(
+        export.data,
+        mimetype="application/zip",
+        headers={
+            "Content-Disposition": f'attachment; filename="occlusa-data-{stamp}.zip"',
+            "Cache-Control": "no-store",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )

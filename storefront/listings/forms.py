@@ -1,4 +1,5 @@
 """The listing editor: it checks shape; listings.operations and listings.pricing check the rules."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -23,13 +24,21 @@ class ListingForm(FlaskForm):
     subcategory = SelectField(_l("Category"), validators=[DataRequired()])
     description = TextAreaField(_l("Description"), validators=[DataRequired(), Length(max=6000)])
     software = MultiCheckboxField(_l("Software used"), choices=taxonomy.software_choices(), validate_choice=True)
-    revisions_included = IntegerField(_l("Revisions included"), default=2,
-                                      validators=[InputRequired(), NumberRange(min=0, max=20)])
-    turnaround_days = IntegerField(_l("Turnaround (days)"), default=2, validators=[DataRequired(), NumberRange(min=1, max=60)])
+    revisions_included = IntegerField(
+        _l("Revisions included"), default=2, validators=[InputRequired(), NumberRange(min=0, max=20)]
+    )
+    turnaround_days = IntegerField(
+        _l("Turnaround (days)"), default=2, validators=[DataRequired(), NumberRange(min=1, max=60)]
+    )
     unit = RadioField(_l("Price"), default="unit", choices=[("unit", _l("per unit / tooth")), ("arch", _l("per arch"))])
-    min_quantity = IntegerField(_l("Minimum quantity"), default=1, validators=[DataRequired(), NumberRange(min=1, max=1000)])
-    basis = RadioField(_l("The prices I type are"), default="client", choices=[
-        ("client", _l("what the client pays")), ("earnings", _l("what I want to receive"))])
+    min_quantity = IntegerField(
+        _l("Minimum quantity"), default=1, validators=[DataRequired(), NumberRange(min=1, max=1000)]
+    )
+    basis = RadioField(
+        _l("The prices I type are"),
+        default="client",
+        choices=[("client", _l("what the client pays")), ("earnings", _l("what I want to receive"))],
+    )
     tiers = FieldList(FormField(TierForm), min_entries=MAX_TIERS, max_entries=MAX_TIERS)
     private_client = StringField(_l("Private listing for (optional)"), validators=[Optional(), Length(max=254)])
     images = MultipleFileField(_l("Add CAD design images"))
@@ -38,7 +47,8 @@ class ListingForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.subcategory.choices = {
             str(label): [(f"{cat}/{sub}", str(sublabel)) for sub, sublabel in subs.items()]
-            for cat, (label, subs) in taxonomy.CATEGORIES.items()}
+            for cat, (label, subs) in taxonomy.CATEGORIES.items()
+        }
 
     def category_pair(self) -> tuple[str, str]:
         category, _sep, subcategory = (self.subcategory.data or "").partition("/")

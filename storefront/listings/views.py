@@ -1,4 +1,5 @@
 """My listings: the designer's list, the editor, their own listing page and its actions."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -39,30 +40,39 @@ def _own(listing_id: int) -> Listing:
 @login_required
 def mine():
     _designer()
-    listings = db.session.scalars(sa.select(Listing).where(Listing.designer_id == current_user.id)
-                                  .order_by(Listing.updated_at.desc())).all()
+    listings = db.session.scalars(
+        sa.select(Listing).where(Listing.designer_id == current_user.id).order_by(Listing.updated_at.desc())
+    ).all()
     profile = profile_for(current_user)
     offline = {listing.id: missing_conditions(listing, profile) for listing in listings}
-    return render_template("listings/mine.html", listings=listings, offline=offline, profile=profile,
-                           labels=CONDITION_LABELS)
+    return render_template(
+        "listings/mine.html", listings=listings, offline=offline, profile=profile, labels=CONDITION_LABELS
+    )
 
 
 def _draft(form: ListingForm) -> operations.ListingDraft:
     category, subcategory = form.category_pair()
-    tiers = pricing.normalise_tiers(form.entered_tiers(), min_quantity=form.min_quantity.data,
-                                    basis=form.basis.data)
+    tiers = pricing.normalise_tiers(form.entered_tiers(), min_quantity=form.min_quantity.data, basis=form.basis.data)
     return operations.ListingDraft(
-        title=form.title.data.strip(), category=category, subcategory=subcategory,
-        description=form.description.data.strip(), software=form.software.data,
-        revisions_included=form.revisions_included.data, turnaround_days=form.turnaround_days.data,
-        unit=PricingUnit(form.unit.data), min_quantity=form.min_quantity.data, tiers=tiers)
+        title=form.title.data.strip(),
+        category=category,
+        subcategory=subcategory,
+        description=form.description.data.strip(),
+        software=form.software.data,
+        revisions_included=form.revisions_included.data,
+        turnaround_days=form.turnaround_days.data,
+        unit=PricingUnit(form.unit.data),
+        min_quantity=form.min_quantity.data,
+        tiers=tiers,
+    )
 
 
 def _preview(form: ListingForm) -> tuple[list, str | None]:
     """The fee table for what the form holds, or why it cannot be computed."""
     try:
-        tiers = pricing.normalise_tiers(form.entered_tiers(), min_quantity=form.min_quantity.data or 1,
-                                        basis=form.basis.data)
+        tiers = pricing.normalise_tiers(
+            form.entered_tiers(), min_quantity=form.min_quantity.data or 1, basis=form.basis.data
+        )
     except DomainError as exc:
         return [], exc.message
     return pricing.fee_table(tiers, form.min_quantity.data or 1), None
@@ -84,7 +94,9 @@ def _editor(listing: Listing | None):
             draft = _draft(form)
             if listing is None:
                 client = operations.private_client_named(form.private_client.data) if form.private_client.data else None
-                listing = operations.create_listing(current_user, actor=current_user, draft=draft, private_client=client)
+                listing = operations.create_listing(
+                    current_user, actor=current_user, draft=draft, private_client=client
+                )
             else:
                 operations.update_listing(listing, actor=current_user, draft=draft)
             for upload in form.images.data or []:
@@ -106,8 +118,15 @@ def _editor(listing: Listing | None):
             flash(_("Saved. Send the listing for review when it is ready."), "success")
             return redirect(url_for("listings.show", listing_id=listing.id))
     rows, preview_error = _preview(form) if request.method == "POST" or listing else ([], None)
-    return render_template("listings/edit.html", form=form, listing=listing, refusal=refusal,
-                           tier_error=tier_error, rows=rows, preview_error=preview_error)
+    return render_template(
+        "listings/edit.html",
+        form=form,
+        listing=listing,
+        refusal=refusal,
+        tier_error=tier_error,
+        rows=rows,
+        preview_error=preview_error,
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -130,8 +149,9 @@ def price_preview():
     _designer()
     form = ListingForm()
     rows, error = _preview(form)
-    return jsonify(html=render_template("listings/_fee_table.html", rows=rows, preview_error=error,
-                                        unit=form.unit.data))
+    return jsonify(
+        html=render_template("listings/_fee_table.html", rows=rows, preview_error=error, unit=form.unit.data)
+    )
 
 
 @bp.get("/<int:listing_id>")
@@ -141,9 +161,14 @@ def show(listing_id: int):
     profile = profile_for(current_user)
     missing = missing_conditions(listing, profile)
     return render_template(
-        "listings/show.html", listing=listing, profile=profile, images=operations.listing_images(listing),
-        missing=[CONDITION_LABELS[c] for c in missing], reasons=LISTING_REJECTION_REASONS,
-        rows=pricing.fee_table(pricing.tiers_of(listing), listing.min_quantity) if listing.tiers else [])
+        "listings/show.html",
+        listing=listing,
+        profile=profile,
+        images=operations.listing_images(listing),
+        missing=[CONDITION_LABELS[c] for c in missing],
+        reasons=LISTING_REJECTION_REASONS,
+        rows=pricing.fee_table(pricing.tiers_of(listing), listing.min_quantity) if listing.tiers else [],
+    )
 
 
 def _act(listing_id: int, action, done: str):
@@ -162,22 +187,31 @@ def _act(listing_id: int, action, done: str):
 @bp.post("/<int:listing_id>/submit")
 @login_required
 def submit(listing_id: int):
-    return _act(listing_id, lambda item: operations.submit_listing(item, actor=current_user),
-                _("Your listing is sent for review. We will e-mail you the decision."))
+    return _act(
+        listing_id,
+        lambda item: operations.submit_listing(item, actor=current_user),
+        _("Your listing is sent for review. We will e-mail you the decision."),
+    )
 
 
 @bp.post("/<int:listing_id>/pause")
 @login_required
 def pause(listing_id: int):
-    return _act(listing_id, lambda item: operations.set_listing_paused(item, actor=current_user, paused=True),
-                _("Your listing is paused: clients no longer see it."))
+    return _act(
+        listing_id,
+        lambda item: operations.set_listing_paused(item, actor=current_user, paused=True),
+        _("Your listing is paused: clients no longer see it."),
+    )
 
 
 @bp.post("/<int:listing_id>/resume")
 @login_required
 def resume(listing_id: int):
-    return _act(listing_id, lambda item: operations.set_listing_paused(item, actor=current_user, paused=False),
-                _("Your listing is published again."))
+    return _act(
+        listing_id,
+        lambda item: operations.set_listing_paused(item, actor=current_user, paused=False),
+        _("Your listing is published again."),
+    )
 
 
 @bp.post("/<int:listing_id>/images")
@@ -198,5 +232,8 @@ def add_images(listing_id: int):
 @bp.post("/<int:listing_id>/images/<token>/remove")
 @login_required
 def remove_image(listing_id: int, token: str):
-    return _act(listing_id, lambda item: operations.remove_listing_image(item, actor=current_user, token=token),
-                _("The picture is removed."))
+    return _act(
+        listing_id,
+        lambda item: operations.remove_listing_image(item, actor=current_user, token=token),
+        _("The picture is removed."),
+    )

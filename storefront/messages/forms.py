@@ -1,4 +1,5 @@
 """Forms of the messages area: shape only; the rules are in messaging/operations.py."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -31,6 +32,5 @@ class StartConversationForm(FlaskForm):
 
 
 class ReportForm(FlaskForm):
-    reason = SelectField(_l("Reason"), choices=[(k, v) for k, v in REPORT_REASONS.items()],
-                         validators=[DataRequired()])
+    reason = SelectField(_l("Reason"), choices=[(k, v) for k, v in REPORT_REASONS.items()], validators=[DataRequired()])
     note = TextAreaField(_l("What happened? (optional)"), validators=[Optional(), Length(max=2000)])

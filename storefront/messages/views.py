@@ -1,5 +1,6 @@
 """The inbox, conversations and case threads, writing (with or without JavaScript), search,
 reports and blocks. Rules live in messaging/; views translate them to pages and JSON."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -15,8 +16,13 @@ from listings.search import designer_cards
 from messaging import operations, threads
 from messaging.events import case_action_label
 from messaging.attachments import readable_attachment, store_attachments
-from messaging.permissions import (can_read_conversation, can_write_conversation, has_blocked, is_participant,
-                                  shares_conversation)
+from messaging.permissions import (
+    can_read_conversation,
+    can_write_conversation,
+    has_blocked,
+    is_participant,
+    shares_conversation,
+)
 from models.accounts import User
 from models.messaging import Conversation, ConversationKind, Message
 from moderation.contact_filter import ContactDetailsRefused
@@ -56,16 +62,31 @@ def _page_context(conversation: Conversation, form: MessageForm, refusal: Contac
     general = conversation.kind == ConversationKind.general
     # The right column: the other side's listings, public and those made for the reader.
     side = [(u, designer_cards(u.id, current_user, with_private=True)) for u in others if general and u.is_designer]
-    can_offer = (general and conversation.participant(current_user.id) is not None and can_design(current_user)
-                 and len(others) == 1 and others[0].is_client and others[0].is_active)
-    return dict(conversation=conversation, items=items, form=form, refusal=refusal, others=others,
-                side=side, can_offer=can_offer,
-                client_visible=can_offer and may_see_client(current_user, others[0].id),
-                older_url=url_for("messages.conversation", conversation_id=conversation.id,
-                                  before=items[0].at.isoformat()) if len(items) == PAGE_SIZE else None,
-                paged=before is not None, can_write=can_write_conversation(current_user, conversation),
-                blocked_ids={u.id for u in others if has_blocked(current_user.id, u.id)},
-                last_id=max((i.message.id for i in items if i.message), default=0))
+    can_offer = (
+        general
+        and conversation.participant(current_user.id) is not None
+        and can_design(current_user)
+        and len(others) == 1
+        and others[0].is_client
+        and others[0].is_active
+    )
+    return dict(
+        conversation=conversation,
+        items=items,
+        form=form,
+        refusal=refusal,
+        others=others,
+        side=side,
+        can_offer=can_offer,
+        client_visible=can_offer and may_see_client(current_user, others[0].id),
+        older_url=url_for("messages.conversation", conversation_id=conversation.id, before=items[0].at.isoformat())
+        if len(items) == PAGE_SIZE
+        else None,
+        paged=before is not None,
+        can_write=can_write_conversation(current_user, conversation),
+        blocked_ids={u.id for u in others if has_blocked(current_user.id, u.id)},
+        last_id=max((i.message.id for i in items if i.message), default=0),
+    )
 
 
 def _parse_time(value: str) -> datetime:
@@ -86,8 +107,10 @@ def inbox():
 @bp.get("/unread.json")
 @login_required
 def unread():
-    return jsonify(**threads.unread_counts(current_user),
-                   conversations={str(k): v for k, v in threads.unread_by_conversation(current_user).items()})
+    return jsonify(
+        **threads.unread_counts(current_user),
+        conversations={str(k): v for k, v in threads.unread_by_conversation(current_user).items()},
+    )
 
 
 @bp.get("/<int:conversation_id>")
@@ -109,17 +132,27 @@ def post(conversation_id: int):
             return jsonify(error=" ".join(e for errs in form.errors.values() for e in errs)), 400
         return render_template("messages/conversation.html", **_page_context(conversation, form)), 400
     try:
-        attachments = store_attachments(request.files.getlist(form.files.name), owner=current_user,
-                                        uploaded=uploaded_files(), patient_scans=form.sends_patient_scans)
-        message = operations.post_message(conversation, actor=current_user, body=form.body.data or "",
-                                          attachments=attachments)
+        attachments = store_attachments(
+            request.files.getlist(form.files.name),
+            owner=current_user,
+            uploaded=uploaded_files(),
+            patient_scans=form.sends_patient_scans,
+        )
+        message = operations.post_message(
+            conversation, actor=current_user, body=form.body.data or "", attachments=attachments
+        )
     except ContactDetailsRefused as exc:
         keep_refused_attempt(exc)
         conversation = _readable(conversation_id)
         if _wants_json():
-            return jsonify(error=exc.message, refusal_html=render_template("messages/_refusal.html", refusal=exc),
-                           findings=[{"start": f.start, "end": f.end, "text": f.text, "kind": f.kind,
-                                      "reason": f.reason} for f in exc.findings.get("body", [])]), 422
+            return jsonify(
+                error=exc.message,
+                refusal_html=render_template("messages/_refusal.html", refusal=exc),
+                findings=[
+                    {"start": f.start, "end": f.end, "text": f.text, "kind": f.kind, "reason": f.reason}
+                    for f in exc.findings.get("body", [])
+                ],
+            ), 422
         return render_template("messages/conversation.html", **_page_context(conversation, form, exc)), 422
     except DomainError as exc:
         db.session.rollback()
@@ -129,8 +162,9 @@ def post(conversation_id: int):
         return render_template("messages/conversation.html", **_page_context(_readable(conversation_id), form)), 400
     commit()
     if _wants_json():
-        return jsonify(id=message.id, html=render_template("messages/_message.html", message=message,
-                                                           viewer=current_user))
+        return jsonify(
+            id=message.id, html=render_template("messages/_message.html", message=message, viewer=current_user)
+        )
     return redirect(url_for("messages.conversation", conversation_id=conversation_id, _anchor=f"m{message.id}"))
 
 
@@ -168,17 +202,25 @@ def start():
         abort(404)
     listing = _listing_of(recipient, request.args.get("listing_id", type=row_id))
     existing = threads.general_conversation(current_user, recipient)
-    if existing is not None and existing.last_message_at is not None and request.method == "GET" \
-            and (listing is None or existing.listing_id == listing.id):
+    if (
+        existing is not None
+        and existing.last_message_at is not None
+        and request.method == "GET"
+        and (listing is None or existing.listing_id == listing.id)
+    ):
         return redirect(url_for("messages.conversation", conversation_id=existing.id))
     form = StartConversationForm()
     refusal = None
     blocked = has_blocked(recipient.id, current_user.id)
     if form.validate_on_submit():
         try:
-            message = operations.start_conversation(recipient, actor=current_user, body=form.body.data,
-                                                    listing_id=listing.id if listing else None,
-                                                    subject=listing.title if listing else None)
+            message = operations.start_conversation(
+                recipient,
+                actor=current_user,
+                body=form.body.data,
+                listing_id=listing.id if listing else None,
+                subject=listing.title if listing else None,
+            )
         except ContactDetailsRefused as exc:
             keep_refused_attempt(exc)
             refusal = exc
@@ -188,8 +230,9 @@ def start():
         else:
             commit()
             return redirect(url_for("messages.conversation", conversation_id=message.conversation_id))
-    return render_template("messages/start.html", form=form, recipient=recipient, listing=listing,
-                           refusal=refusal, blocked=blocked), 422 if refusal else 200
+    return render_template(
+        "messages/start.html", form=form, recipient=recipient, listing=listing, refusal=refusal, blocked=blocked
+    ), 422 if refusal else 200
 
 
 def _listing_of(recipient: User, listing_id: int | None):
@@ -207,8 +250,11 @@ def _listing_of(recipient: User, listing_id: int | None):
 @login_required
 def search():
     text = (request.args.get("q") or "").strip()
-    page = threads.search_messages(current_user, text, page=request.args.get("page", 1, type=page_number)) \
-        if len(text) >= 2 else None
+    page = (
+        threads.search_messages(current_user, text, page=request.args.get("page", 1, type=page_number))
+        if len(text) >= 2
+        else None
+    )
     return render_template("messages/search.html", text=text, page=page)
 
 
@@ -216,12 +262,18 @@ def search():
 @login_required
 def report_message(message_id: int):
     message = db.session.get(Message, message_id)
-    if message is None or not is_participant(current_user, message.conversation) \
-            or message.sender_id == current_user.id:
+    if (
+        message is None
+        or not is_participant(current_user, message.conversation)
+        or message.sender_id == current_user.id
+    ):
         abort(404)
-    return _report(lambda reason, note: operations.report_message(message, actor=current_user, reason=reason,
-                                                                    note=note),
-                   message.conversation_id, subject=message.sender, message=message)
+    return _report(
+        lambda reason, note: operations.report_message(message, actor=current_user, reason=reason, note=note),
+        message.conversation_id,
+        subject=message.sender,
+        message=message,
+    )
 
 
 @bp.route("/report/user/<int:user_id>", methods=["GET", "POST"])
@@ -232,8 +284,12 @@ def report_user(user_id: int):
     if user is None or user.id == current_user.id or not shares_conversation(current_user, user.id):
         abort(404)
     back = request.args.get("conversation_id", type=row_id)
-    return _report(lambda reason, note: operations.report_user(user, actor=current_user, reason=reason, note=note),
-                   back, subject=user, message=None)
+    return _report(
+        lambda reason, note: operations.report_user(user, actor=current_user, reason=reason, note=note),
+        back,
+        subject=user,
+        message=None,
+    )
 
 
 def _report(send, conversation_id: int | None, *, subject: User, message: Message | None):
@@ -247,10 +303,14 @@ def _report(send, conversation_id: int | None, *, subject: User, message: Messag
         else:
             commit()
             flash(_("Thank you. A moderator will look at your report."), "success")
-            return redirect(url_for("messages.conversation", conversation_id=conversation_id)
-                            if conversation_id else url_for("messages.inbox"))
-    return render_template("messages/report.html", form=form, subject=subject, message=message,
-                           conversation_id=conversation_id)
+            return redirect(
+                url_for("messages.conversation", conversation_id=conversation_id)
+                if conversation_id
+                else url_for("messages.inbox")
+            )
+    return render_template(
+        "messages/report.html", form=form, subject=subject, message=message, conversation_id=conversation_id
+    )
 
 
 @bp.post("/block/<int:user_id>")

@@ -1,4 +1,5 @@
 """The bell, the notifications list, Settings > Notifications and push subscriptions."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -19,8 +20,11 @@ bp = Blueprint("notifications", __name__)
 
 
 def unread_count() -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(Notification).where(
-        Notification.user_id == current_user.id, Notification.in_app.is_(True), Notification.read_at.is_(None)))
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Notification)
+        .where(Notification.user_id == current_user.id, Notification.in_app.is_(True), Notification.read_at.is_(None))
+    )
 
 
 # The bell in the header of every page shows this count.
@@ -30,8 +34,11 @@ bp.add_app_template_global(unread_count, "unread_notification_count")
 @bp.get("/notifications")
 @login_required
 def index():
-    query = (sa.select(Notification).where(Notification.user_id == current_user.id, Notification.in_app.is_(True))
-             .order_by(Notification.created_at.desc(), Notification.id.desc()))
+    query = (
+        sa.select(Notification)
+        .where(Notification.user_id == current_user.id, Notification.in_app.is_(True))
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+    )
     page = db.paginate(query, page=request.args.get("page", 1, type=page_number), per_page=25, error_out=False)
     return render_template("notifications/index.html", page=page, unread=unread_count())
 
@@ -78,11 +85,22 @@ def settings():
         commit()
         flash(_("Your notification settings are saved."), "success")
         return redirect(url_for("notifications.settings"))
-    devices = db.session.scalars(sa.select(PushSubscription).where(PushSubscription.user_id == current_user.id)
-                                 .order_by(PushSubscription.created_at)).all()
-    return render_template("notifications/settings.html", grid=preference_grid(current_user), groups=GROUPS,
-                           events=EVENTS, channels=channels(), mandatory=MANDATORY, devices=devices,
-                           push=push_available(), vapid_public_key=current_app.config.get("VAPID_PUBLIC_KEY"))
+    devices = db.session.scalars(
+        sa.select(PushSubscription)
+        .where(PushSubscription.user_id == current_user.id)
+        .order_by(PushSubscription.created_at)
+    ).all()
+    return render_template(
+        "notifications/settings.html",
+        grid=preference_grid(current_user),
+        groups=GROUPS,
+        events=EVENTS,
+        channels=channels(),
+        mandatory=MANDATORY,
+        devices=devices,
+        push=push_available(),
+        vapid_public_key=current_app.config.get("VAPID_PUBLIC_KEY"),
+    )
 
 
 @bp.post("/notifications/push/subscribe")
@@ -94,8 +112,13 @@ def push_subscribe():
     data = request.get_json(silent=True) or {}
     keys = data.get("keys") or {}
     try:
-        save_subscription(current_user, endpoint=str(data.get("endpoint") or ""), p256dh=str(keys.get("p256dh") or ""),
-                          auth=str(keys.get("auth") or ""), user_agent=request.headers.get("User-Agent"))
+        save_subscription(
+            current_user,
+            endpoint=str(data.get("endpoint") or ""),
+            p256dh=str(keys.get("p256dh") or ""),
+            auth=str(keys.get("auth") or ""),
+            user_agent=request.headers.get("User-Agent"),
+        )
     except DomainError as exc:
         db.session.rollback()
         return jsonify(error=exc.message), 400

@@ -1,5 +1,6 @@
 """Custom offers in a conversation: the designer's offer form, the client's accept, the
 designer's withdraw. Rules live in offers/; views translate them to pages."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -28,8 +29,12 @@ bp.add_app_template_global(offer_status, "offer_status")
 def _offer_conversation(conversation_id: int) -> Conversation:
     """A general conversation of the signed-in designer with one client; anything else is a 404."""
     conversation = db.session.get(Conversation, conversation_id)
-    if (conversation is None or conversation.kind != ConversationKind.general or not can_design(current_user)
-            or conversation.participant(current_user.id) is None):
+    if (
+        conversation is None
+        or conversation.kind != ConversationKind.general
+        or not can_design(current_user)
+        or conversation.participant(current_user.id) is None
+    ):
         abort(404)
     others = [p.user for p in conversation.other_participants(current_user.id)]
     if len(others) != 1 or not others[0].is_client:
@@ -39,9 +44,17 @@ def _offer_conversation(conversation_id: int) -> Conversation:
 
 def services_of(designer_id: int) -> list[Listing]:
     """The designer's approved public listings: the services an offer is made from."""
-    return list(db.session.scalars(sa.select(Listing).where(
-        Listing.designer_id == designer_id, Listing.private_client_id.is_(None),
-        Listing.approved_at.is_not(None)).order_by(Listing.title)))
+    return list(
+        db.session.scalars(
+            sa.select(Listing)
+            .where(
+                Listing.designer_id == designer_id,
+                Listing.private_client_id.is_(None),
+                Listing.approved_at.is_not(None),
+            )
+            .order_by(Listing.title)
+        )
+    )
 
 
 @bp.route("/messages/<int:conversation_id>/offer", methods=["GET", "POST"])
@@ -64,12 +77,25 @@ def new_offer(conversation_id: int):
             show_domain_error(form, exc)
         else:
             commit()
-            flash(_("Your offer is sent. %(name)s can accept it once a moderator has approved it, usually "
-                    "within a day.", name=client.display_name), "success")
+            flash(
+                _(
+                    "Your offer is sent. %(name)s can accept it once a moderator has approved it, usually "
+                    "within a day.",
+                    name=client.display_name,
+                ),
+                "success",
+            )
             return redirect(url_for("messages.conversation", conversation_id=conversation.id))
     prices = {s.id: public_tiers(s)[0].unit_price_cents for s in services if public_tiers(s)}
-    return render_template("offers/new.html", form=form, conversation=conversation, client=client,
-                           services=services, prices=prices, refusal=refusal), 422 if refusal else 200
+    return render_template(
+        "offers/new.html",
+        form=form,
+        conversation=conversation,
+        client=client,
+        services=services,
+        prices=prices,
+        refusal=refusal,
+    ), 422 if refusal else 200
 
 
 def _offer(offer_id: int) -> CustomOffer:

@@ -1,4 +1,5 @@
 """Home, the language switch and the health check (the help centre is storefront/help)."""
+
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for

@@ -1,5 +1,6 @@
 """Settings > Payments (payout onboarding), Settings > Billing, Settings > Transactions, invoice PDFs,
 Stripe webhooks."""
+
 from __future__ import annotations
 
 import logging
@@ -41,10 +42,13 @@ def settings():
     if account is None and form.validate_on_submit():
         try:
             account = connect.start_onboarding(
-                current_user, actor=current_user, business_type=BusinessType(form.business_type.data),
+                current_user,
+                actor=current_user,
+                business_type=BusinessType(form.business_type.data),
                 country=form.residence_country.data if form.uses_iban_route else form.country.data,
                 iban=form.iban.data if form.uses_iban_route else None,
-                iban_provider=IbanProvider(form.iban_provider.data) if form.uses_iban_route else None)
+                iban_provider=IbanProvider(form.iban_provider.data) if form.uses_iban_route else None,
+            )
         except DomainError as exc:
             db.session.rollback()
             show_domain_error(form, exc)
@@ -57,8 +61,14 @@ def settings():
                 flash(_("Your payouts are set up: you will be paid on every completed case."), "success")
                 return redirect(url_for("payments.settings"))
             return _to_stripe(account)
-    return render_template("payments/settings.html", account=account, form=form, country_name=country_name,
-                           stripe_enabled=connect.stripe_enabled(), needs_billing=needs_billing)
+    return render_template(
+        "payments/settings.html",
+        account=account,
+        form=form,
+        country_name=country_name,
+        stripe_enabled=connect.stripe_enabled(),
+        needs_billing=needs_billing,
+    )
 
 
 @bp.route("/settings/billing", methods=["GET", "POST"])
@@ -70,9 +80,16 @@ def billing_details():
     if form.validate_on_submit():
         try:
             billing.save_billing_details(
-                current_user, actor=current_user, legal_name=form.legal_name.data, address=form.address.data,
-                postal_code=form.postal_code.data, city=form.city.data, country=form.country.data,
-                vat_number=form.vat_number.data, tax_id=form.tax_id.data)
+                current_user,
+                actor=current_user,
+                legal_name=form.legal_name.data,
+                address=form.address.data,
+                postal_code=form.postal_code.data,
+                city=form.city.data,
+                country=form.country.data,
+                vat_number=form.vat_number.data,
+                tax_id=form.tax_id.data,
+            )
         except DomainError as exc:
             db.session.rollback()
             show_domain_error(form, exc)
@@ -85,8 +102,11 @@ def billing_details():
 
 def _to_stripe(account):
     try:
-        link = connect.onboarding_link(account, refresh_url=url_for("payments.onboarding_refresh", _external=True),
-                                       return_url=url_for("payments.onboarding_return", _external=True))
+        link = connect.onboarding_link(
+            account,
+            refresh_url=url_for("payments.onboarding_refresh", _external=True),
+            return_url=url_for("payments.onboarding_return", _external=True),
+        )
     except GatewayError:
         flash(_("Stripe did not answer. Please try again in a moment."), "error")
         return redirect(url_for("payments.settings"))
@@ -134,15 +154,19 @@ def onboarding_return():
 def transactions():
     page = request.args.get("page", 1, type=page_number)
     rows, pages = statements.transactions_of(current_user, page=page)
-    return render_template("payments/transactions.html", transactions=rows, pages=pages,
-                           totals=statements.totals_of(current_user))
+    return render_template(
+        "payments/transactions.html", transactions=rows, pages=pages, totals=statements.totals_of(current_user)
+    )
 
 
 @bp.get("/settings/transactions.csv")
 @login_required
 def transactions_csv():
-    return Response(statements.transactions_csv(current_user), mimetype="text/csv",
-                    headers={"Content-Disposition": 'attachment; filename="occlusa-transactions.csv"'})
+    return Response(
+        statements.transactions_csv(current_user),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="occlusa-transactions.csv"'},
+    )
 
 
 @bp.get("/invoices/<int:invoice_id>.pdf")
@@ -152,8 +176,11 @@ def invoice_pdf(invoice_id: int):
     # Drawn again from the frozen invoice in the reader's language and number conventions.
     pdf = render_invoice_pdf(invoice, locale=str(get_locale() or "en"))
     name = "credit-note" if invoice.is_credit_note else "invoice"
-    return Response(pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="{name}-{invoice.display_number}.pdf"'})
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{name}-{invoice.display_number}.pdf"'},
+    )
 
 
 @bp.post("/stripe/webhook")

@@ -1,4 +1,5 @@
 """Designer profile forms: they check shape; profiles.operations checks the rules."""
+
 from __future__ import annotations
 
 from flask_babel import get_locale
@@ -19,8 +20,9 @@ _NOT_COUNTRIES = {"EU", "EZ", "QO", "UN", "ZZ", "XA", "XB", "XK"}
 def country_choices() -> list[tuple[str, str]]:
     """Every country, named in the reader's language, sorted by name."""
     names = get_locale().territories
-    countries = [(code, name) for code, name in names.items()
-                 if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES]
+    countries = [
+        (code, name) for code, name in names.items() if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES
+    ]
     return [("", str(_l("Choose your country")))] + sorted(countries, key=lambda c: c[1])
 
 

@@ -1,4 +1,5 @@
 """Settings > Designer profile (the editor) and the public profile page."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -57,10 +58,18 @@ def edit():
     if form.validate_on_submit():
         try:
             operations.update_profile(
-                profile, actor=current_user, real_name=form.real_name.data.strip(), country=form.country.data or "",
-                tax_id=form.tax_id.data.strip(), headline=form.headline.data.strip(), bio=form.bio.data.strip(),
-                skills=form.skill_list(), software=form.software.data, experience=form.experience.data.strip(),
-                education=form.education.data.strip())
+                profile,
+                actor=current_user,
+                real_name=form.real_name.data.strip(),
+                country=form.country.data or "",
+                tax_id=form.tax_id.data.strip(),
+                headline=form.headline.data.strip(),
+                bio=form.bio.data.strip(),
+                skills=form.skill_list(),
+                software=form.software.data,
+                experience=form.experience.data.strip(),
+                education=form.education.data.strip(),
+            )
             operations.set_languages(profile, actor=current_user, languages=form.languages.data or [])
             for name, purpose, raw in _uploads(form):
                 try:
@@ -89,9 +98,15 @@ def edit():
                 flash(_("Your changes are saved. Send the profile for review when it is ready."), "success")
             return redirect(url_for("profiles.edit"))
     profile = operations.profile_for(current_user)
-    return render_template("profiles/edit.html", form=form, profile=profile, refusal=refusal,
-                           images=operations.live_images(profile), availability=AvailabilityForm(obj=profile),
-                           reasons=PROFILE_REJECTION_REASONS)
+    return render_template(
+        "profiles/edit.html",
+        form=form,
+        profile=profile,
+        refusal=refusal,
+        images=operations.live_images(profile),
+        availability=AvailabilityForm(obj=profile),
+        reasons=PROFILE_REJECTION_REASONS,
+    )
 
 
 @bp.post("/settings/profile/images/<token>/remove")
@@ -124,8 +139,12 @@ def availability():
     if form.validate_on_submit():
         operations.set_availability(_own_profile(), actor=current_user, unavailable=form.unavailable.data)
         commit()
-        flash(_("You are marked as unavailable: your listings show “Full”.") if form.unavailable.data
-              else _("You are available for work again."), "success")
+        flash(
+            _("You are marked as unavailable: your listings show “Full”.")
+            if form.unavailable.data
+            else _("You are available for work again."),
+            "success",
+        )
     return redirect(url_for("profiles.edit"))
 
 
@@ -135,10 +154,17 @@ def show(user_id: int):
     profile = operations.profile_for(user) if user is not None else None
     if profile is None or not profile.has_approved_version or user.status != AccountStatus.active:
         abort(404)
-    return render_template("profiles/show.html", user=user, profile=profile, public=profile.approved_snapshot,
-                           pro=is_pro(profile), cards=designer_cards(user_id, current_user),
-                           reviews=reviews_of(user_id), record=designer_record(user),
-                           can_message=current_user.is_authenticated and current_user.id != user_id)
+    return render_template(
+        "profiles/show.html",
+        user=user,
+        profile=profile,
+        public=profile.approved_snapshot,
+        pro=is_pro(profile),
+        cards=designer_cards(user_id, current_user),
+        reviews=reviews_of(user_id),
+        record=designer_record(user),
+        can_message=current_user.is_authenticated and current_user.id != user_id,
+    )
 
 
 @bp.get("/clients/<int:user_id>")

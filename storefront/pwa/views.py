@@ -1,4 +1,5 @@
 """The installable app: web manifest, service worker (root scope), offline page, install help."""
+
 from __future__ import annotations
 
 import hashlib
@@ -10,33 +11,62 @@ from flask_babel import gettext as _
 bp = Blueprint("pwa", __name__)
 
 # What the service worker keeps for offline use: the app shell.
-SHELL_ASSETS = ["css/app.css", "css/messages.css", "js/app.js", "js/messages.js", "js/notifications.js",
-                "js/pwa.js", "img/icon.svg", "img/icon-192.png", "img/icon-512.png"]
+SHELL_ASSETS = [
+    "css/app.css",
+    "css/messages.css",
+    "js/app.js",
+    "js/messages.js",
+    "js/notifications.js",
+    "js/pwa.js",
+    "img/icon.svg",
+    "img/icon-192.png",
+    "img/icon-512.png",
+]
 
 
 @bp.get("/manifest.webmanifest")
 def manifest():
     icons = [
-        {"src": url_for("static", filename="img/icon-192.png"), "sizes": "192x192", "type": "image/png", "purpose": "any"},
-        {"src": url_for("static", filename="img/icon-512.png"), "sizes": "512x512", "type": "image/png", "purpose": "any"},
-        {"src": url_for("static", filename="img/icon-maskable-192.png"), "sizes": "192x192", "type": "image/png",
-         "purpose": "maskable"},
-        {"src": url_for("static", filename="img/icon-maskable-512.png"), "sizes": "512x512", "type": "image/png",
-         "purpose": "maskable"},
+        {
+            "src": url_for("static", filename="img/icon-192.png"),
+            "sizes": "192x192",
+            "type": "image/png",
+            "purpose": "any",
+        },
+        {
+            "src": url_for("static", filename="img/icon-512.png"),
+            "sizes": "512x512",
+            "type": "image/png",
+            "purpose": "any",
+        },
+        {
+            "src": url_for("static", filename="img/icon-maskable-192.png"),
+            "sizes": "192x192",
+            "type": "image/png",
+            "purpose": "maskable",
+        },
+        {
+            "src": url_for("static", filename="img/icon-maskable-512.png"),
+            "sizes": "512x512",
+            "type": "image/png",
+            "purpose": "maskable",
+        },
     ]
-    response = jsonify({
-        "id": "/",
-        "name": "Occlusa",
-        "short_name": "Occlusa",
-        "description": _("Dental CAD design, case by case"),
-        "lang": "en",
-        "start_url": "/?source=pwa",
-        "scope": "/",
-        "display": "standalone",
-        "background_color": "#f6f8f9",
-        "theme_color": "#0f5c6e",
-        "icons": icons,
-    })
+    response = jsonify(
+        {
+            "id": "/",
+            "name": "Occlusa",
+            "short_name": "Occlusa",
+            "description": _("Dental CAD design, case by case"),
+            "lang": "en",
+            "start_url": "/?source=pwa",
+            "scope": "/",
+            "display": "standalone",
+            "background_color": "#f6f8f9",
+            "theme_color": "#0f5c6e",
+            "icons": icons,
+        }
+    )
     response.mimetype = "application/manifest+json"
     response.headers["Cache-Control"] = "public, max-age=3600"
     return response
@@ -56,8 +86,12 @@ def _shell_version() -> str:
 
 @bp.get("/service-worker.js")
 def service_worker():
-    body = render_template("pwa/service-worker.js", version=_shell_version(), offline_url=url_for("pwa.offline"),
-                           assets=[url_for("static", filename=name) for name in SHELL_ASSETS])
+    body = render_template(
+        "pwa/service-worker.js",
+        version=_shell_version(),
+        offline_url=url_for("pwa.offline"),
+        assets=[url_for("static", filename=name) for name in SHELL_ASSETS],
+    )
     response = make_response(body)
     response.mimetype = "text/javascript"
     response.headers["Service-Worker-Allowed"] = "/"

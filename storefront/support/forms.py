@@ -1,4 +1,5 @@
 """Support desk forms: they check shape; support.operations checks the rules."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -10,7 +11,6 @@ from support.operations import SUBJECT_MAX, TEXT_MAX
 from support.topics import TOPICS
 
 
-
 class ContactForm(FlaskForm):
     topic = SelectField(_l("Topic"), choices=TOPICS, validators=[DataRequired()])
     related = SelectField(_l("Related case or payout (optional)"), choices=[], validate_choice=False)
@@ -20,8 +20,9 @@ class ContactForm(FlaskForm):
 
 
 class VisitorContactForm(FlaskForm):
-    email = EmailField(_l("Your e-mail address"), validators=[DataRequired(), Email(check_deliverability=False),
-                                                             Length(max=254)])
+    email = EmailField(
+        _l("Your e-mail address"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)]
+    )
     topic = SelectField(_l("Topic"), choices=TOPICS, validators=[DataRequired()])
     subject = StringField(_l("Subject"), validators=[DataRequired(), Length(max=SUBJECT_MAX)])
     text = TextAreaField(_l("Your message"), validators=[DataRequired(), Length(max=TEXT_MAX)])

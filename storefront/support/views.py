@@ -1,5 +1,6 @@
 """Contact us: file a ticket (signed in, or signed out with an address confirmed by a mailed link), read the
 answers and answer back, in the app or through the signed link of the mails."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
@@ -45,9 +46,14 @@ def contact():
     refusal = None
     if form.validate_on_submit():
         try:
-            ticket = operations.file_ticket(user=current_user, topic=form.topic.data, subject=form.subject.data,
-                                            text=form.text.data, related=form.related.data or "",
-                                            uploads=request.files.getlist("files"))
+            ticket = operations.file_ticket(
+                user=current_user,
+                topic=form.topic.data,
+                subject=form.subject.data,
+                text=form.text.data,
+                related=form.related.data or "",
+                uploads=request.files.getlist("files"),
+            )
         except DomainError as exc:
             refusal = _refused(form, exc)
         else:
@@ -62,9 +68,13 @@ def _contact_signed_out():
     refusal = None
     if form.validate_on_submit():
         try:
-            operations.file_ticket_signed_out(email=form.email.data, topic=form.topic.data,
-                                              subject=form.subject.data, text=form.text.data,
-                                              locale=session.get("lang"))
+            operations.file_ticket_signed_out(
+                email=form.email.data,
+                topic=form.topic.data,
+                subject=form.subject.data,
+                text=form.text.data,
+                locale=session.get("lang"),
+            )
         except DomainError as exc:
             refusal = _refused(form, exc)
         else:
@@ -76,16 +86,21 @@ def _contact_signed_out():
 @bp.get("/")
 @login_required
 def my_tickets():
-    page = db.paginate(operations.requester_tickets(current_user), per_page=PER_PAGE, error_out=False,
-                       page=request.args.get("page", 1, type=page_number))
+    page = db.paginate(
+        operations.requester_tickets(current_user),
+        per_page=PER_PAGE,
+        error_out=False,
+        page=request.args.get("page", 1, type=page_number),
+    )
     return render_template("support/list.html", page=page, topics=TOPIC_LABELS)
 
 
 def _answer(ticket: SupportTicket, form: AnswerForm, *, user, back: str):
     """Post the requester's answer; on success redirect to `back`, else (None, refusal) to show the form again."""
     try:
-        operations.answer_as_requester(ticket, user=user, text=form.text.data,
-                                       uploads=request.files.getlist("files") if user is not None else ())
+        operations.answer_as_requester(
+            ticket, user=user, text=form.text.data, uploads=request.files.getlist("files") if user is not None else ()
+        )
     except DomainError as exc:
         return None, _refused(form, exc)
     commit()
@@ -105,8 +120,9 @@ def ticket(ticket_id: int):
         done, refusal = _answer(ticket, form, user=current_user, back=url_for(".ticket", ticket_id=ticket.id))
         if done is not None:
             return done
-    return render_template("support/ticket.html", ticket=ticket, form=form, refusal=refusal, topics=TOPIC_LABELS,
-                           with_files=True)
+    return render_template(
+        "support/ticket.html", ticket=ticket, form=form, refusal=refusal, topics=TOPIC_LABELS, with_files=True
+    )
 
 
 @bp.get("/confirm/<token>")
@@ -115,14 +131,23 @@ def confirm(token: str):
         ticket = operations.confirm_ticket(token)
     except TokenInvalid as exc:
         db.session.rollback()
-        flash(_("This confirmation link has expired: send your message again.") if exc.expired
-              else _("This confirmation link is not valid."), "error")
+        flash(
+            _("This confirmation link has expired: send your message again.")
+            if exc.expired
+            else _("This confirmation link is not valid."),
+            "error",
+        )
         return redirect(url_for(".contact"))
     except NotFound:
         abort(404)
     commit()
-    flash(_("Your address is confirmed and your ticket is sent to our support team. Keep the link of this page: "
-            "it opens your ticket."), "success")
+    flash(
+        _(
+            "Your address is confirmed and your ticket is sent to our support team. Keep the link of this page: "
+            "it opens your ticket."
+        ),
+        "success",
+    )
     return redirect(url_for(".visitor_ticket", token=tokens.make_token(tokens.ACCESS, ticket)))
 
 
@@ -139,5 +164,6 @@ def visitor_ticket(token: str):
         done, refusal = _answer(ticket, form, user=None, back=url_for(".visitor_ticket", token=token))
         if done is not None:
             return done
-    return render_template("support/ticket.html", ticket=ticket, form=form, refusal=refusal, topics=TOPIC_LABELS,
-                           with_files=False)
+    return render_template(
+        "support/ticket.html", ticket=ticket, form=form, refusal=refusal, topics=TOPIC_LABELS, with_files=False
+    )

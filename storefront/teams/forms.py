@@ -1,4 +1,5 @@
 """Team forms: shape only; teams.operations checks the rules."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l

@@ -1,5 +1,6 @@
 """Settings > Team (create, invite, members, leave) and the invitation landing page.
 Rules live in teams/; views translate them to pages."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
@@ -23,12 +24,16 @@ def _page(create_form: CreateTeamForm | None = None, invite_form: InviteForm | N
     org = membership.organisation if membership else None
     now = utcnow()
     return render_template(
-        "teams/settings.html", membership=membership, organisation=org,
+        "teams/settings.html",
+        membership=membership,
+        organisation=org,
         is_owner=membership is not None and membership.role == TeamRole.owner,
         members=operations.members(org) if org else [],
         invitations=operations.pending_invitations(org, now) if org else [],
         create_form=create_form or CreateTeamForm(prefix="create"),
-        invite_form=invite_form or InviteForm(prefix="invite"), button_form=FlaskForm()), status
+        invite_form=invite_form or InviteForm(prefix="invite"),
+        button_form=FlaskForm(),
+    ), status
 
 
 @bp.get("/settings/team")
@@ -136,7 +141,11 @@ def invitation(token: str):
             commit()
             flash(_("Welcome to %(team)s.", team=invitation.organisation.name), "success")
             return redirect(url_for("teams.settings"))
-    return render_template("teams/invitation.html", invitation=invitation, token=token, form=form,
-                           open=invitation.is_pending(now),
-                           addressed_to_me=current_user.is_authenticated
-                           and current_user.email.lower() == invitation.email)
+    return render_template(
+        "teams/invitation.html",
+        invitation=invitation,
+        token=token,
+        form=form,
+        open=invitation.is_pending(now),
+        addressed_to_me=current_user.is_authenticated and current_user.email.lower() == invitation.email,
+    )

@@ -1,4 +1,5 @@
 """Sign-up, confirmation, login, logout, password reset and settings, through the real pages."""
+
 from __future__ import annotations
 
 import re
@@ -21,9 +22,16 @@ def _link(message, path: str) -> str:
 
 def test_sign_up_sends_a_confirmation_that_confirms(client, outbox):
     # when
-    response = client.post("/account/signup", data={
-        "display_name": "Bright Smile Lab", "email": "Owner@BrightSmile.com", "password": "a long password",
-        "role": "both", "accept_terms": "y"})
+    response = client.post(
+        "/account/signup",
+        data={
+            "display_name": "Bright Smile Lab",
+            "email": "Owner@BrightSmile.com",
+            "password": "a long password",
+            "role": "both",
+            "accept_terms": "y",
+        },
+    )
     # then
     assert response.status_code == 302
     user = db.session.scalar(db.select(User).filter_by(email="owner@brightsmile.com"))
@@ -38,8 +46,9 @@ def test_sign_up_sends_a_confirmation_that_confirms(client, outbox):
 
 
 def test_short_password_and_missing_terms_are_explained(client):
-    response = client.post("/account/signup", data={
-        "display_name": "X", "email": "x@example.com", "password": "short", "role": "hire"})
+    response = client.post(
+        "/account/signup", data={"display_name": "X", "email": "x@example.com", "password": "short", "role": "hire"}
+    )
     text = response.get_data(as_text=True)
     assert "at least 10 characters" in text and "accept the terms" in text
     assert db.session.scalar(db.select(db.func.count()).select_from(User)) == 0
@@ -47,8 +56,9 @@ def test_short_password_and_missing_terms_are_explained(client):
 
 def test_login_with_wrong_password_says_so_and_stays_anonymous(client):
     user = make_user()
-    response = client.post("/account/login", data={"email": user.email, "password": "wrong password"},
-                           follow_redirects=True)
+    response = client.post(
+        "/account/login", data={"email": user.email, "password": "wrong password"}, follow_redirects=True
+    )
     assert "Wrong e-mail or password" in response.get_data(as_text=True)
     assert client.get("/account/settings").status_code == 302
 
@@ -93,8 +103,9 @@ def test_password_reset_works_once(client, outbox):
     assert client.get("/account/settings").status_code == 200
     client.post("/account/logout")
     # reused: refused, and the password stays the one just chosen
-    again = client.post(path, data={"password": "another password!", "confirm": "another password!"},
-                        follow_redirects=True)
+    again = client.post(
+        path, data={"password": "another password!", "confirm": "another password!"}, follow_redirects=True
+    )
     assert "not valid or was already used" in again.get_data(as_text=True)
     assert client.post("/account/login", data={"email": user.email, "password": "another password!"}).status_code == 200
 
@@ -110,8 +121,9 @@ def test_tampered_reset_token_is_refused(client, outbox):
     client.post("/account/password/forgot", data={"email": user.email})
     path = _link(outbox.read()[0], "/account/password/reset/")
     tampered = path[:-3] + ("AAA" if not path.endswith("AAA") else "BBB")
-    response = client.post(tampered, data={"password": "a brand new password", "confirm": "a brand new password"},
-                           follow_redirects=True)
+    response = client.post(
+        tampered, data={"password": "a brand new password", "confirm": "a brand new password"}, follow_redirects=True
+    )
     assert "not valid" in response.get_data(as_text=True)
     assert client.post("/account/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
 
@@ -127,9 +139,11 @@ def test_expired_reset_token_is_refused(app, client):
     fp = hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
     with mock.patch("itsdangerous.timed.time.time", return_value=time.time() - 3 * 3600):
         token = serializer.dumps({"uid": user.id, "fp": fp})
-    response = client.post(f"/account/password/reset/{token}",
-                           data={"password": "a brand new password", "confirm": "a brand new password"},
-                           follow_redirects=True)
+    response = client.post(
+        f"/account/password/reset/{token}",
+        data={"password": "a brand new password", "confirm": "a brand new password"},
+        follow_redirects=True,
+    )
     assert "expired" in response.get_data(as_text=True)
 
 
@@ -138,20 +152,27 @@ def test_change_password_logs_out_other_sessions(app, client, login):
     login(user)
     other = app.test_client()
     other.post("/account/login", data={"email": user.email, "password": PASSWORD})
-    response = client.post("/account/settings", data={
-        "action": "password", "pw-current_password": PASSWORD, "pw-new_password": "new password here",
-        "pw-confirm": "new password here"})
+    response = client.post(
+        "/account/settings",
+        data={
+            "action": "password",
+            "pw-current_password": PASSWORD,
+            "pw-new_password": "new password here",
+            "pw-confirm": "new password here",
+        },
+    )
     assert response.status_code == 302
-    assert client.get("/account/settings").status_code == 200      # this session continues
-    assert other.get("/account/settings").status_code == 302       # the other one is gone
+    assert client.get("/account/settings").status_code == 200  # this session continues
+    assert other.get("/account/settings").status_code == 302  # the other one is gone
     assert db.session.scalar(db.select(AuditEntry).filter_by(action="account.password_changed")) is not None
 
 
 def test_change_email_happens_when_the_new_address_confirms(client, login, outbox):
     user = make_user(email="old@example.com")
     login(user)
-    client.post("/account/settings", data={"action": "email", "em-new_email": "new@example.com",
-                                           "em-password": PASSWORD})
+    client.post(
+        "/account/settings", data={"action": "email", "em-new_email": "new@example.com", "em-password": PASSWORD}
+    )
     [mail] = outbox.read()
     assert mail["To"] == "new@example.com"
     db.session.refresh(user)
@@ -164,8 +185,7 @@ def test_change_email_happens_when_the_new_address_confirms(client, login, outbo
 def test_delete_account_erases_personal_data(client, login):
     user = make_user(email="leaving@example.com", name="Leaving Lab")
     login(user)
-    response = client.post("/account/settings", data={"action": "delete", "del-password": PASSWORD,
-                                                      "del-confirm": "y"})
+    response = client.post("/account/settings", data={"action": "delete", "del-password": PASSWORD, "del-confirm": "y"})
     assert response.status_code == 302
     db.session.refresh(user)
     assert user.status == AccountStatus.deleted and "leaving" not in user.email
@@ -175,8 +195,9 @@ def test_delete_account_erases_personal_data(client, login):
 def test_delete_account_with_wrong_password_changes_nothing(client, login):
     user = make_user()
     login(user)
-    response = client.post("/account/settings", data={"action": "delete", "del-password": "nope nope nope",
-                                                      "del-confirm": "y"})
+    response = client.post(
+        "/account/settings", data={"action": "delete", "del-password": "nope nope nope", "del-confirm": "y"}
+    )
     assert "password is not correct" in response.get_data(as_text=True)
     db.session.refresh(user)
     assert user.status == AccountStatus.active

@@ -1,4 +1,5 @@
 """Every "go back to …" of the site (login, language, favourites, back office, …) stays on the site."""
+
 from __future__ import annotations
 
 from urllib.parse import urljoin, urlsplit
@@ -39,8 +40,9 @@ def _where_a_browser_goes(response, from_url: str = "http://localhost/") -> str:
 @pytest.mark.parametrize("target", HOSTILE)
 def test_login_never_sends_elsewhere(client, target):
     user = make_user()
-    response = client.post("/account/login", query_string={"next": target},
-                           data={"email": user.email, "password": PASSWORD})
+    response = client.post(
+        "/account/login", query_string={"next": target}, data={"email": user.email, "password": PASSWORD}
+    )
     assert _where_a_browser_goes(response) == "localhost"
     # already logged in: the login page sends on at once, to our pages too
     assert _where_a_browser_goes(client.get("/account/login", query_string={"next": target})) == "localhost"
@@ -54,8 +56,9 @@ def test_login_from_the_raw_query_string_of_the_report(client):
 
 def test_login_goes_back_to_the_page_asked_for(client):
     user = make_user()
-    response = client.post("/account/login", query_string={"next": "/find?q=crowns"},
-                           data={"email": user.email, "password": PASSWORD})
+    response = client.post(
+        "/account/login", query_string={"next": "/find?q=crowns"}, data={"email": user.email, "password": PASSWORD}
+    )
     assert response.headers["Location"] == "/find?q=crowns"
 
 
@@ -78,8 +81,10 @@ def test_the_favourite_heart_never_sends_elsewhere(client, login, target):
     assert _where_a_browser_goes(response) == "localhost"
 
 
-@pytest.mark.parametrize("referrer", ["https://evil.example/x", "http://localhost.evil.example/", "//evil.example",
-                                      "http://localhost//evil.example"])
+@pytest.mark.parametrize(
+    "referrer",
+    ["https://evil.example/x", "http://localhost.evil.example/", "//evil.example", "http://localhost//evil.example"],
+)
 def test_the_resend_confirmation_button_never_sends_elsewhere(client, login, referrer):
     login(make_user(confirmed=False))
     response = client.post("/account/confirm/resend", headers={"Referer": referrer})

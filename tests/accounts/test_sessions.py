@@ -1,5 +1,6 @@
 """Sessions: a cookie captured before a logout, a password change or a suspension opens nothing
 afterwards, for members and staff; "Keep me logged in" keeps the browser logged in."""
+
 from __future__ import annotations
 
 import pytest
@@ -37,9 +38,15 @@ def _log_out(app, client, user) -> None:
 
 
 def _change_password(app, client, user) -> None:
-    response = client.post("/account/settings", data={
-        "action": "password", "pw-current_password": PASSWORD, "pw-new_password": NEW_PASSWORD,
-        "pw-confirm": NEW_PASSWORD})
+    response = client.post(
+        "/account/settings",
+        data={
+            "action": "password",
+            "pw-current_password": PASSWORD,
+            "pw-new_password": NEW_PASSWORD,
+            "pw-confirm": NEW_PASSWORD,
+        },
+    )
     assert response.status_code == 302
 
 

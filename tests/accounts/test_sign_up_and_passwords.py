@@ -1,5 +1,6 @@
 """Common passwords are refused wherever a password is chosen; sign-up does not tell whether an
 address already has an account (its owner is told instead)."""
+
 from __future__ import annotations
 
 import re
@@ -14,8 +15,16 @@ COMMON = ["password123", "qwertyuiop", "1234567890", "PassWord123", "QWERTYUIOP"
 
 
 def _sign_up(client, email: str, password: str = "a long password"):
-    return client.post("/account/signup", data={"display_name": "Bright Smile Lab", "email": email,
-                                                "password": password, "role": "hire", "accept_terms": "y"})
+    return client.post(
+        "/account/signup",
+        data={
+            "display_name": "Bright Smile Lab",
+            "email": email,
+            "password": password,
+            "role": "hire",
+            "accept_terms": "y",
+        },
+    )
 
 
 def _without_form_tokens(page: str) -> str:
@@ -44,8 +53,15 @@ def test_the_refusal_is_in_french_for_a_french_visitor(client):
 def test_changing_to_a_common_password_is_refused(client, login, password):
     user = make_user()
     login(user)
-    response = client.post("/account/settings", data={
-        "action": "password", "pw-current_password": PASSWORD, "pw-new_password": password, "pw-confirm": password})
+    response = client.post(
+        "/account/settings",
+        data={
+            "action": "password",
+            "pw-current_password": PASSWORD,
+            "pw-new_password": password,
+            "pw-confirm": password,
+        },
+    )
     assert "one of the most common passwords" in response.get_data(as_text=True)
     client.post("/account/logout")
     assert client.post("/account/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
@@ -69,10 +85,14 @@ def test_sign_up_with_a_registered_address_answers_as_for_a_new_one_and_tells_th
     new_answer = _sign_up(fresh, "someone.new@brightsmile.com")
     taken_answer = _sign_up(taken, "OWNER@brightsmile.com")
 
-    assert (taken_answer.status_code, taken_answer.headers["Location"]) == \
-        (new_answer.status_code, new_answer.headers["Location"])
-    new_page, taken_page = (_without_form_tokens(browser.get(answer.headers["Location"]).get_data(as_text=True))
-                            for browser, answer in ((fresh, new_answer), (taken, taken_answer)))
+    assert (taken_answer.status_code, taken_answer.headers["Location"]) == (
+        new_answer.status_code,
+        new_answer.headers["Location"],
+    )
+    new_page, taken_page = (
+        _without_form_tokens(browser.get(answer.headers["Location"]).get_data(as_text=True))
+        for browser, answer in ((fresh, new_answer), (taken, taken_answer))
+    )
     assert "We sent a mail to someone.new@brightsmile.com" in new_page
     assert "We sent a mail to owner@brightsmile.com" in taken_page
     assert new_page.replace("someone.new@", "owner@") == taken_page.replace("someone.new@", "owner@")
@@ -110,7 +130,8 @@ def test_sign_up_attempts_on_a_registered_address_are_rate_limited(app, client, 
 
 
 def test_create_staff_refuses_a_common_password(app):
-    result = app.test_cli_runner().invoke(args=["create-staff", "mod@example.com", "--role", "moderator",
-                                                "--password", "Password123"])
+    result = app.test_cli_runner().invoke(
+        args=["create-staff", "mod@example.com", "--role", "moderator", "--password", "Password123"]
+    )
     assert result.exit_code != 0 and "most common" in result.output
     assert _users() == 0

@@ -1,5 +1,6 @@
 """How each back-office route of the audit coverage table (test_audit_coverage.py) is driven: each
 function sets up a valid action and returns the request that performs it, as the staff member who may."""
+
 from __future__ import annotations
 
 import io
@@ -24,8 +25,14 @@ from moderation.contact_filter import ContactDetailsRefused, record_refused_atte
 from profiles import operations as profiles
 from profiles.rules import PROFILE_REJECTION_REASONS
 from support import operations as support
-from tests.backoffice.factories import (DESCRIPTION, make_pending_listing, make_ready_designer, make_staff, png_bytes,
-                                        staff_login)
+from tests.backoffice.factories import (
+    DESCRIPTION,
+    make_pending_listing,
+    make_ready_designer,
+    make_staff,
+    png_bytes,
+    staff_login,
+)
 from tests.disputes.factories import disputed, people
 from tests.factories import PASSWORD, login, make_user
 
@@ -41,6 +48,7 @@ class Post:
 
 
 # ---- how each route is driven ------------------------------------------------------------------
+
 
 def _profile_in_review():
     designer = make_ready_designer()
@@ -64,8 +72,11 @@ def profile_approve(app, client):
 
 def profile_reject(app, client):
     profile = _profile_in_review()
-    return Post(_moderator(client), f"/backoffice/reviews/profiles/{profile.id}/reject",
-                {"reasons": [next(iter(PROFILE_REJECTION_REASONS))], "note": "Please say which software."})
+    return Post(
+        _moderator(client),
+        f"/backoffice/reviews/profiles/{profile.id}/reject",
+        {"reasons": [next(iter(PROFILE_REJECTION_REASONS))], "note": "Please say which software."},
+    )
 
 
 def profile_bulk_approve(app, client):
@@ -80,17 +91,32 @@ def listing_approve(app, client):
 
 def listing_reject(app, client):
     listing = make_pending_listing()
-    return Post(_moderator(client), f"/backoffice/reviews/listings/{listing.id}/reject",
-                {"reasons": [next(iter(LISTING_REJECTION_REASONS))], "note": "The pictures show another case."})
+    return Post(
+        _moderator(client),
+        f"/backoffice/reviews/listings/{listing.id}/reject",
+        {"reasons": [next(iter(LISTING_REJECTION_REASONS))], "note": "The pictures show another case."},
+    )
 
 
 def listing_bulk_approve(app, client):
     listing = make_pending_listing()
     listings.approve_listing(listing, actor=make_staff(StaffRole.moderator))
-    listings.update_listing(listing, actor=listing.designer, draft=listings.ListingDraft(
-        title=listing.title, category=listing.category, subcategory=listing.subcategory, description=DESCRIPTION,
-        software=["exocad"], revisions_included=listing.revisions_included, turnaround_days=1, unit=listing.unit,
-        min_quantity=1, tiers=[listings.Tier(t.min_quantity, t.unit_price_cents) for t in listing.tiers]))
+    listings.update_listing(
+        listing,
+        actor=listing.designer,
+        draft=listings.ListingDraft(
+            title=listing.title,
+            category=listing.category,
+            subcategory=listing.subcategory,
+            description=DESCRIPTION,
+            software=["exocad"],
+            revisions_included=listing.revisions_included,
+            turnaround_days=1,
+            unit=listing.unit,
+            min_quantity=1,
+            tiers=[listings.Tier(t.min_quantity, t.unit_price_cents) for t in listing.tiers],
+        ),
+    )
     listings.submit_listing(listing, actor=listing.designer)
     commit()
     return Post(_moderator(client), "/backoffice/reviews/listings/bulk-approve", {"ids": [str(listing.id)]})
@@ -100,8 +126,11 @@ def _submission(app):
     designer = make_user(designer=True)
     uploader = app.test_client()
     login(uploader, designer)
-    response = uploader.post("/settings/verification/", content_type="multipart/form-data",
-                             data={"nationality": "BR", "passport": (io.BytesIO(png_bytes()), "passport.png")})
+    response = uploader.post(
+        "/settings/verification/",
+        content_type="multipart/form-data",
+        data={"nationality": "BR", "passport": (io.BytesIO(png_bytes()), "passport.png")},
+    )
     assert response.status_code in (200, 302)
     db.session.expire_all()
     return kyc.latest_submission(designer)
@@ -125,8 +154,12 @@ def verification_reject(app, client):
 
 def _violation():
     with pytest.raises(ContactDetailsRefused) as refused:
-        screen_text({"body": "Write to me at elena.cad@gmail.com"}, author=make_user(),
-                    source=ViolationSource.message, source_ref="conversation:7")
+        screen_text(
+            {"body": "Write to me at elena.cad@gmail.com"},
+            author=make_user(),
+            source=ViolationSource.message,
+            source_ref="conversation:7",
+        )
     violation = record_refused_attempt(refused.value)
     commit()
     return violation
@@ -141,17 +174,23 @@ def violation_warn(app, client):
 
 
 def violation_suspend(app, client):
-    return Post(_moderator(client), f"/backoffice/violations/{_violation().id}/suspend",
-                {"reason": "Third time", "until": "2099-01-01T00:00"})
+    return Post(
+        _moderator(client),
+        f"/backoffice/violations/{_violation().id}/suspend",
+        {"reason": "Third time", "until": "2099-01-01T00:00"},
+    )
 
 
 def violation_group_dismiss(app, client):
-    return Post(_moderator(client), f"/backoffice/violations/{_violation().id}/group/dismiss", {"note": "Tooth numbers"})
+    return Post(
+        _moderator(client), f"/backoffice/violations/{_violation().id}/group/dismiss", {"note": "Tooth numbers"}
+    )
 
 
 def violation_group_warn(app, client):
-    return Post(_moderator(client), f"/backoffice/violations/{_violation().id}/group/warn",
-                {"note": "No e-mail addresses."})
+    return Post(
+        _moderator(client), f"/backoffice/violations/{_violation().id}/group/warn", {"note": "No e-mail addresses."}
+    )
 
 
 def _appeal():
@@ -217,25 +256,35 @@ def roles_revoke(app, client):
 
 def second_factor_reset(app, client):
     verifier = make_staff(StaffRole.verifier)
-    return Post(_admin(client), f"/backoffice/accounts/{verifier.id}/second-factor/reset",
-                {"reason": "Lost phone"})
+    return Post(_admin(client), f"/backoffice/accounts/{verifier.id}/second-factor/reset", {"reason": "Lost phone"})
 
 
 def _canned_response():
-    macro = macros.create_macro(actor=make_staff(StaffRole.admin), queue="listing", language="en",
-                                title="Blurred pictures", body="Hello {user_name}, the pictures are blurred.")
+    macro = macros.create_macro(
+        actor=make_staff(StaffRole.admin),
+        queue="listing",
+        language="en",
+        title="Blurred pictures",
+        body="Hello {user_name}, the pictures are blurred.",
+    )
     commit()
     return macro
 
 
 def macro_new(app, client):
-    return Post(_admin(client), "/backoffice/macros/new", {"queue": "violation", "language": "fr",
-                                                           "title": "Coordonnées", "body": "Bonjour {user_name}."})
+    return Post(
+        _admin(client),
+        "/backoffice/macros/new",
+        {"queue": "violation", "language": "fr", "title": "Coordonnées", "body": "Bonjour {user_name}."},
+    )
 
 
 def macro_edit(app, client):
-    return Post(_admin(client), f"/backoffice/macros/{_canned_response().id}",
-                {"queue": "listing", "language": "en", "title": "Blurred", "body": "Hi {user_name}."})
+    return Post(
+        _admin(client),
+        f"/backoffice/macros/{_canned_response().id}",
+        {"queue": "listing", "language": "en", "title": "Blurred", "body": "Hi {user_name}."},
+    )
 
 
 def macro_retire(app, client):
@@ -245,22 +294,34 @@ def macro_retire(app, client):
 def dispute_rule(app, client):
     customer, designer, _agent = people()
     _case, dispute = disputed(customer, designer)
-    db.session.execute(sa.update(Dispute).where(Dispute.id == dispute.id).values(
-        state=DisputeState.awaiting_ruling, answer_due_at=dispute.opened_at))
+    db.session.execute(
+        sa.update(Dispute)
+        .where(Dispute.id == dispute.id)
+        .values(state=DisputeState.awaiting_ruling, answer_due_at=dispute.opened_at)
+    )
     commit()
     agent = make_staff(StaffRole.resolution_agent)
     staff_login(client, agent)
-    return Post(agent, f"/backoffice/resolution/{dispute.id}/rule", {
-        "outcome": "split", "designer_amount": "50.00",
-        "reasoning": "The crown on 36 ignores the margin line in the prescription; the occlusion is right."})
+    return Post(
+        agent,
+        f"/backoffice/resolution/{dispute.id}/rule",
+        {
+            "outcome": "split",
+            "designer_amount": "50.00",
+            "reasoning": "The crown on 36 ignores the margin line in the prescription; the occlusion is right.",
+        },
+    )
 
 
 def _dispute_awaiting_ruling(client):
     """A dispute waiting for its ruling and an agent (second factor passed) looking at it."""
     customer, designer, _agent = people()
     _case, dispute = disputed(customer, designer)
-    db.session.execute(sa.update(Dispute).where(Dispute.id == dispute.id).values(
-        state=DisputeState.awaiting_ruling, answer_due_at=dispute.opened_at))
+    db.session.execute(
+        sa.update(Dispute)
+        .where(Dispute.id == dispute.id)
+        .values(state=DisputeState.awaiting_ruling, answer_due_at=dispute.opened_at)
+    )
     commit()
     agent = make_staff(StaffRole.resolution_agent)
     staff_login(client, agent)
@@ -269,15 +330,24 @@ def _dispute_awaiting_ruling(client):
 
 def dispute_message(app, client):
     dispute, agent = _dispute_awaiting_ruling(client)
-    return Post(agent, f"/backoffice/resolution/{dispute.id}/messages",
-                {"message-audience": "all", "message-body": "Please both look at the margin on 36 again."})
+    return Post(
+        agent,
+        f"/backoffice/resolution/{dispute.id}/messages",
+        {"message-audience": "all", "message-body": "Please both look at the margin on 36 again."},
+    )
 
 
 def dispute_request_evidence(app, client):
     dispute, agent = _dispute_awaiting_ruling(client)
-    return Post(agent, f"/backoffice/resolution/{dispute.id}/evidence-requests", {
-        "evidence-request-party": "designer", "evidence-request-due_days": "5",
-        "evidence-request-what": "A screenshot of the margin line on 36 in your CAD software."})
+    return Post(
+        agent,
+        f"/backoffice/resolution/{dispute.id}/evidence-requests",
+        {
+            "evidence-request-party": "designer",
+            "evidence-request-due_days": "5",
+            "evidence-request-what": "A screenshot of the margin line on 36 in your CAD software.",
+        },
+    )
 
 
 def _drafted(client):
@@ -285,14 +355,21 @@ def _drafted(client):
     customer, designer, _agent = people()
     _case, dispute = disputed(customer, designer)
     operations.propose_settlement(dispute, actor=designer, designer_cents=1_500, note="Half each.")
-    db.session.execute(sa.update(Dispute).where(Dispute.id == dispute.id).values(
-        state=DisputeState.awaiting_ruling, answer_due_at=dispute.opened_at))
+    db.session.execute(
+        sa.update(Dispute)
+        .where(Dispute.id == dispute.id)
+        .values(state=DisputeState.awaiting_ruling, answer_due_at=dispute.opened_at)
+    )
     commit()
     first = make_staff(StaffRole.resolution_agent)
     staff_login(client, first)
     db.session.refresh(dispute)
-    rulings.submit_ruling(dispute, actor=first, outcome="refund",
-                          reasoning="Nothing usable was delivered: the client is refunded in full.")
+    rulings.submit_ruling(
+        dispute,
+        actor=first,
+        outcome="refund",
+        reasoning="Nothing usable was delivered: the client is refunded in full.",
+    )
     commit()
     draft = db.session.scalar(sa.select(RulingDraft).where(RulingDraft.dispute_id == dispute.id))
     return dispute, draft, first
@@ -311,8 +388,11 @@ def draft_send_back(app, client):
     second = make_staff(StaffRole.resolution_agent)
     client.post("/account/logout")
     staff_login(client, second)
-    return Post(second, f"/backoffice/resolution/{dispute.id}/drafts/{draft.id}/send-back",
-                {"note": "Split it: the crown was usable after one revision."})
+    return Post(
+        second,
+        f"/backoffice/resolution/{dispute.id}/drafts/{draft.id}/send-back",
+        {"note": "Split it: the crown was usable after one revision."},
+    )
 
 
 def draft_withdraw(app, client):
@@ -354,37 +434,53 @@ def _lead(client) -> User:
 
 def profile_assign(app, client):
     profile = _profile_in_review()
-    return Post(_lead(client), f"/backoffice/reviews/profiles/{profile.id}/assign",
-                {"staff_id": str(make_staff(StaffRole.moderator).id)})
+    return Post(
+        _lead(client),
+        f"/backoffice/reviews/profiles/{profile.id}/assign",
+        {"staff_id": str(make_staff(StaffRole.moderator).id)},
+    )
 
 
 def listing_assign(app, client):
     listing = make_pending_listing()
-    return Post(_lead(client), f"/backoffice/reviews/listings/{listing.id}/assign",
-                {"staff_id": str(make_staff(StaffRole.moderator).id)})
+    return Post(
+        _lead(client),
+        f"/backoffice/reviews/listings/{listing.id}/assign",
+        {"staff_id": str(make_staff(StaffRole.moderator).id)},
+    )
 
 
 def verification_assign(app, client):
     submission = _submission(app)
-    return Post(_lead(client), f"/backoffice/verifications/{submission.id}/assign",
-                {"staff_id": str(make_staff(StaffRole.verifier).id)})
+    return Post(
+        _lead(client),
+        f"/backoffice/verifications/{submission.id}/assign",
+        {"staff_id": str(make_staff(StaffRole.verifier).id)},
+    )
 
 
 def violation_assign(app, client):
-    return Post(_lead(client), f"/backoffice/violations/{_violation().id}/assign",
-                {"staff_id": str(make_staff(StaffRole.moderator).id)})
+    return Post(
+        _lead(client),
+        f"/backoffice/violations/{_violation().id}/assign",
+        {"staff_id": str(make_staff(StaffRole.moderator).id)},
+    )
 
 
 def dispute_assign(app, client):
     customer, designer, _agent = people()
     _case, dispute = disputed(customer, designer)
-    return Post(_lead(client), f"/backoffice/resolution/{dispute.id}/assign",
-                {"staff_id": str(make_staff(StaffRole.resolution_agent).id)})
+    return Post(
+        _lead(client),
+        f"/backoffice/resolution/{dispute.id}/assign",
+        {"staff_id": str(make_staff(StaffRole.resolution_agent).id)},
+    )
 
 
 def _ticket():
-    ticket = support.file_ticket(user=make_user(), topic="payments", subject="Payout not arrived",
-                                 text="My payout has not reached my bank.")
+    ticket = support.file_ticket(
+        user=make_user(), topic="payments", subject="Payout not arrived", text="My payout has not reached my bank."
+    )
     commit()
     return ticket
 
@@ -407,11 +503,13 @@ def ticket_solve(app, client):
 
 def ticket_assign(app, client):
     ticket = _ticket()
-    return Post(_lead(client), f"/backoffice/support/{ticket.id}/assign",
-                {"staff_id": str(make_staff(StaffRole.support).id)})
+    return Post(
+        _lead(client), f"/backoffice/support/{ticket.id}/assign", {"staff_id": str(make_staff(StaffRole.support).id)}
+    )
 
 
 # ---- openings of private content: reading is written down too ------------------------------------
+
 
 def open_violation(app, client):
     return Post(_moderator(client), f"/backoffice/violations/{_violation().id}", method="get")
@@ -428,16 +526,22 @@ def open_identity_document(app, client):
 def open_dispute_file(app, client):
     customer, designer, _agent = people()
     case, dispute = disputed(customer, designer)
-    delivery = db.session.scalar(sa.select(CaseFile).where(CaseFile.case_id == case.id,
-                                                           CaseFile.delivery_id.isnot(None)))
+    delivery = db.session.scalar(
+        sa.select(CaseFile).where(CaseFile.case_id == case.id, CaseFile.delivery_id.isnot(None))
+    )
     agent = make_staff(StaffRole.resolution_agent)
     staff_login(client, agent)
     return Post(agent, f"/backoffice/resolution/{dispute.id}/files/{delivery.file.public_id}", method="get")
 
 
 def open_ticket_file(app, client):
-    ticket = support.file_ticket(user=make_user(), topic="bug", subject="Upload error", text="See the screenshot.",
-                                 uploads=[FileStorage(io.BytesIO(png_bytes()), filename="error.png")])
+    ticket = support.file_ticket(
+        user=make_user(),
+        topic="bug",
+        subject="Upload error",
+        text="See the screenshot.",
+        uploads=[FileStorage(io.BytesIO(png_bytes()), filename="error.png")],
+    )
     commit()
     public_id = ticket.messages[0].attachments[0].file.public_id
     return Post(_support(client), f"/backoffice/support/{ticket.id}/files/{public_id}", method="get")

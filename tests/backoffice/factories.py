@@ -1,4 +1,5 @@
 """Back-office factories: staff with an enrolled second factor, and passing it like a person would."""
+
 from __future__ import annotations
 
 import pyotp
@@ -27,8 +28,9 @@ def staff_login(client, user: User):
     """Password, then the TOTP code: the back office is open for this client afterwards."""
     login(client, user)
     response = client.post("/backoffice/second-factor/?next=/backoffice/", data={"code": current_code()})
-    assert response.status_code == 302 and response.headers["Location"].endswith("/backoffice/"), \
-        response.get_data(as_text=True)[:800]
+    assert response.status_code == 302 and response.headers["Location"].endswith("/backoffice/"), response.get_data(
+        as_text=True
+    )[:800]
     return response
 
 
@@ -42,8 +44,10 @@ def png_bytes(colour=(30, 120, 160)) -> bytes:
     return buffer.getvalue()
 
 
-DESCRIPTION = ("Full-contour zirconia crowns designed in exocad with anatomical occlusion, "
-               "checked contacts and margins, delivered as STL within two days.")
+DESCRIPTION = (
+    "Full-contour zirconia crowns designed in exocad with anatomical occlusion, "
+    "checked contacts and margins, delivered as STL within two days."
+)
 
 
 def make_ready_designer(**fields) -> User:
@@ -52,8 +56,15 @@ def make_ready_designer(**fields) -> User:
 
     designer = make_user(client=False, designer=True, **fields)
     profile = profiles.profile_for(designer, create=True)
-    profiles.update_profile(profile, actor=designer, real_name="Elena Marquez", country="ES", tax_id="ES-X1",
-                            bio="Crown and bridge designer for twelve years.", software=["exocad"])
+    profiles.update_profile(
+        profile,
+        actor=designer,
+        real_name="Elena Marquez",
+        country="ES",
+        tax_id="ES-X1",
+        bio="Crown and bridge designer for twelve years.",
+        software=["exocad"],
+    )
     from models.profiles import ImagePurpose
 
     profiles.add_profile_image(profile, actor=designer, purpose=ImagePurpose.photo, raw=png_bytes())
@@ -65,17 +76,31 @@ def make_ready_designer(**fields) -> User:
     return designer
 
 
-def make_pending_listing(designer: User | None = None, *, title: str = "Zirconia crowns in exocad",
-                         description: str = DESCRIPTION, subcategory: str = "anatomic_crown"):
+def make_pending_listing(
+    designer: User | None = None,
+    *,
+    title: str = "Zirconia crowns in exocad",
+    description: str = DESCRIPTION,
+    subcategory: str = "anatomic_crown",
+):
     """A listing sent for review by a designer who meets every other condition; committed."""
     from listings import operations as listings
     from listings.pricing import Tier
     from models.listings import PricingUnit
 
     designer = designer or make_ready_designer()
-    draft = listings.ListingDraft(title=title, category="crowns", subcategory=subcategory, description=description,
-                                  software=["exocad"], revisions_included=2, turnaround_days=2, unit=PricingUnit.unit,
-                                  min_quantity=1, tiers=[Tier(1, 900)])
+    draft = listings.ListingDraft(
+        title=title,
+        category="crowns",
+        subcategory=subcategory,
+        description=description,
+        software=["exocad"],
+        revisions_included=2,
+        turnaround_days=2,
+        unit=PricingUnit.unit,
+        min_quantity=1,
+        tiers=[Tier(1, 900)],
+    )
     listing = listings.create_listing(designer, actor=designer, draft=draft)
     listings.add_listing_image(listing, actor=designer, raw=png_bytes())
     listings.submit_listing(listing, actor=designer)

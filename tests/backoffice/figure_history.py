@@ -1,4 +1,5 @@
 """A known history for the figures tests: audit entries and queue rows at chosen times."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -21,8 +22,9 @@ def at(day: int, hour: int) -> datetime:
 
 
 def entry(action: str, object_type: str, object_id: int, when: datetime, actor: User | None = None) -> AuditEntry:
-    row = AuditEntry(action=action, object_type=object_type, object_id=str(object_id), at=when,
-                     actor_id=actor.id if actor else None)
+    row = AuditEntry(
+        action=action, object_type=object_type, object_id=str(object_id), at=when, actor_id=actor.id if actor else None
+    )
     db.session.add(row)
     return row
 
@@ -41,8 +43,13 @@ def pending_profile(submitted: datetime):
 
 
 def open_violation(created: datetime, user: User | None = None) -> Violation:
-    violation = Violation(user_id=(user or make_user()).id, source=ViolationSource.message, text="call me",
-                          created_at=created, status=ViolationStatus.open)
+    violation = Violation(
+        user_id=(user or make_user()).id,
+        source=ViolationSource.message,
+        text="call me",
+        created_at=created,
+        status=ViolationStatus.open,
+    )
     db.session.add(violation)
     commit()
     return violation

@@ -1,4 +1,5 @@
 """Who sees what in the back office: roles per view, 404 for everyone else, and the second factor."""
+
 from __future__ import annotations
 
 import base64
@@ -64,7 +65,9 @@ def test_staff_must_pass_the_second_factor_before_any_page(client):
 def test_a_wrong_code_is_refused_and_a_code_is_not_accepted_twice(client, app):
     moderator = make_staff(StaffRole.moderator)
     login(client, moderator)
-    response = client.post("/backoffice/second-factor/", data={"code": "000000" if current_code() != "000000" else "111111"})
+    response = client.post(
+        "/backoffice/second-factor/", data={"code": "000000" if current_code() != "000000" else "111111"}
+    )
     assert response.status_code == 200 and "not valid" in response.get_data(as_text=True)
     assert client.get("/backoffice/").status_code == 302
     code = current_code()
@@ -136,7 +139,9 @@ def test_audit_log_cannot_be_edited_or_deleted(client):
 
 def test_the_totp_secret_has_its_own_key_and_a_files_key_rotation_keeps_staff_logging_in(client, app, monkeypatch):
     moderator = make_staff(StaffRole.moderator)
-    blob = db.session.scalar(sa.select(StaffSecondFactor.secret_encrypted).where(StaffSecondFactor.user_id == moderator.id))
+    blob = db.session.scalar(
+        sa.select(StaffSecondFactor.secret_encrypted).where(StaffSecondFactor.user_id == moderator.id)
+    )
     nonce, sealed, user = blob[:12], blob[12:], f"user:{moderator.id}".encode()
     files_key = load_master_key(app.config["FILES_MASTER_KEY"])
     derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"occlusa/staff-totp/v1").derive(files_key)

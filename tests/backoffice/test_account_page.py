@@ -1,4 +1,5 @@
 """The whole account on one back-office page: every section, linked accounts, and the actions."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -14,7 +15,7 @@ from models.payments import BusinessType, ConnectedAccount, IbanProvider, Payout
 from models.trust import SignInDevice, StaffNote
 from models.verification import VerificationStatus, VerificationSubmission
 from moderation import violations
-from tests.backoffice.factories import (make_pending_listing, make_ready_designer, make_staff, staff_login)
+from tests.backoffice.factories import make_pending_listing, make_ready_designer, make_staff, staff_login
 from tests.disputes.factories import case_in_escrow, disputed
 from tests.factories import PASSWORD, login, make_user
 from tests.statements import statements
@@ -25,8 +26,12 @@ SAFARI = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_2) AppleWebKit/605.1.15 Vers
 
 def log_in_from(app, user, *, address: str, agent: str):
     browser = app.test_client()
-    response = browser.post("/account/login", data={"email": user.email, "password": PASSWORD},
-                            environ_base={"REMOTE_ADDR": address}, headers={"User-Agent": agent})
+    response = browser.post(
+        "/account/login",
+        data={"email": user.email, "password": PASSWORD},
+        environ_base={"REMOTE_ADDR": address},
+        headers={"User-Agent": agent},
+    )
     assert response.status_code == 302, response.get_data(as_text=True)[:300]
     return browser
 
@@ -38,8 +43,14 @@ def page_of(client, user, **args) -> str:
 
 
 def submission(designer, verifier, *, status=VerificationStatus.rejected, reason="Blurred passport photo"):
-    row = VerificationSubmission(designer_id=designer.id, nationality="ES", status=status, verifier_id=verifier.id,
-                                 reason=reason, document_summary=[{"type": "passport", "sha256": "ab" * 32}])
+    row = VerificationSubmission(
+        designer_id=designer.id,
+        nationality="ES",
+        status=status,
+        verifier_id=verifier.id,
+        reason=reason,
+        document_summary=[{"type": "passport", "sha256": "ab" * 32}],
+    )
     db.session.add(row)
     commit()
     return row
@@ -53,10 +64,26 @@ def test_each_section_shows_the_accounts_own_rows(app, client, request_context):
     case = case_in_escrow(buyer, designer, amount_cents=12_300)
     other_case, _dispute = disputed(buyer, designer)
     unrelated = case_in_escrow(stranger, make_ready_designer())
-    db.session.add_all([Review(case_id=case.id, author_id=buyer.id, subject_id=designer.id, about_designer=True,
-                               stars=5, text="Margins were perfect"),
-                        Review(case_id=case.id, author_id=designer.id, subject_id=buyer.id, about_designer=False,
-                               stars=4, text="Clear prescription")])
+    db.session.add_all(
+        [
+            Review(
+                case_id=case.id,
+                author_id=buyer.id,
+                subject_id=designer.id,
+                about_designer=True,
+                stars=5,
+                text="Margins were perfect",
+            ),
+            Review(
+                case_id=case.id,
+                author_id=designer.id,
+                subject_id=buyer.id,
+                about_designer=False,
+                stars=4,
+                text="Clear prescription",
+            ),
+        ]
+    )
     violations.report_user(designer, reporter=buyer, reason="fraud", note="Same person as another account")
     violations.report_user(stranger, reporter=designer, reason="spam")
     commit()
@@ -108,17 +135,28 @@ def test_login_records_browser_and_prefix_first_and_last_seen(app):
 
 def test_accounts_linked_by_device_network_and_payout_are_shown_with_what_they_share(app, client):
     banned = make_user(name="Banned Bob")
-    same_device, same_network, elsewhere = (make_user(name="Second Bob"), make_user(name="Flatmate"),
-                                            make_user(name="Far Away"))
+    same_device, same_network, elsewhere = (
+        make_user(name="Second Bob"),
+        make_user(name="Flatmate"),
+        make_user(name="Far Away"),
+    )
     log_in_from(app, banned, address="203.0.113.10", agent=FIREFOX)
     log_in_from(app, same_device, address="203.0.113.200", agent=FIREFOX)
     log_in_from(app, same_network, address="203.0.113.50", agent=SAFARI)
     log_in_from(app, elsewhere, address="192.0.2.1", agent=FIREFOX)
     payee = make_user(name="Payee Pat", designer=True)
     for owner, account_id in ((banned, "acct_1"), (payee, "acct_2")):
-        db.session.add(ConnectedAccount(user_id=owner.id, provider=PayoutProvider.stripe, account_id=account_id,
-                                        business_type=BusinessType.individual, country="LT",
-                                        iban_provider=IbanProvider.wise, iban_last4="4321"))
+        db.session.add(
+            ConnectedAccount(
+                user_id=owner.id,
+                provider=PayoutProvider.stripe,
+                account_id=account_id,
+                business_type=BusinessType.individual,
+                country="LT",
+                iban_provider=IbanProvider.wise,
+                iban_last4="4321",
+            )
+        )
     commit()
     staff_login(client, make_staff(StaffRole.moderator))
 
@@ -199,10 +237,26 @@ def _grow(app, designer, subcategories, n: int) -> None:
     for i in range(n):
         other = make_user()
         case = case_in_escrow(other, designer)
-        db.session.add_all([Review(case_id=case.id, author_id=other.id, subject_id=designer.id, about_designer=True,
-                                   stars=5, text="Good"),
-                            Review(case_id=case.id, author_id=designer.id, subject_id=other.id, about_designer=False,
-                                   stars=5, text="Good")])
+        db.session.add_all(
+            [
+                Review(
+                    case_id=case.id,
+                    author_id=other.id,
+                    subject_id=designer.id,
+                    about_designer=True,
+                    stars=5,
+                    text="Good",
+                ),
+                Review(
+                    case_id=case.id,
+                    author_id=designer.id,
+                    subject_id=other.id,
+                    about_designer=False,
+                    stars=5,
+                    text="Good",
+                ),
+            ]
+        )
         disputed(make_user(), designer)
         submission(designer, make_staff(StaffRole.verifier))
         violations.report_user(designer, reporter=other, reason="spam")

@@ -1,4 +1,5 @@
 """Suspended and terminated account holders appeal once from the login page; another moderator decides."""
+
 from __future__ import annotations
 
 from email.header import decode_header, make_header
@@ -79,7 +80,9 @@ def _filed(client, decider, **fields) -> tuple[User, Appeal]:
 def test_the_original_decider_cannot_decide_and_another_moderator_reinstates(app, client, decider, outbox):
     user, appeal = _filed(client, decider, locale="fr")
     staff_login(client, decider)
-    assert "another moderator decides this appeal" in client.get(f"/backoffice/appeals/{appeal.id}").get_data(as_text=True)
+    assert "another moderator decides this appeal" in client.get(f"/backoffice/appeals/{appeal.id}").get_data(
+        as_text=True
+    )
     client.post(f"/backoffice/appeals/{appeal.id}/reinstate", data={"note": "Approved after review."})
     db.session.expire_all()
     assert db.session.get(Appeal, appeal.id).status == AppealStatus.open
@@ -88,8 +91,10 @@ def test_the_original_decider_cannot_decide_and_another_moderator_reinstates(app
     other = app.test_client()
     staff_login(other, make_staff(StaffRole.moderator))
     assert "Elena Marquez" in other.get("/backoffice/appeals/").get_data(as_text=True)
-    response = other.post(f"/backoffice/appeals/{appeal.id}/reinstate",
-                          data={"note": "The link was to our own site: the suspension is lifted."})
+    response = other.post(
+        f"/backoffice/appeals/{appeal.id}/reinstate",
+        data={"note": "The link was to our own site: the suspension is lifted."},
+    )
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(Appeal, appeal.id).status == AppealStatus.reinstated
@@ -115,8 +120,10 @@ def test_upholding_keeps_the_account_barred_and_mails_in_english(app, client, de
     assert holder.post("/account/login", data={"email": user.email, "password": PASSWORD}).status_code == 200
     subjects = [m["Subject"] for m in outbox.read() if m["To"] == user.email]
     assert "Your appeal is decided: the decision stands" in subjects
-    assert db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "appeal.upheld")).reason \
+    assert (
+        db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "appeal.upheld")).reason
         == "The message asked for WhatsApp."
+    )
 
 
 def test_a_new_decision_may_be_appealed_again(client, decider):

@@ -1,4 +1,5 @@
 """The audit log: read-only, filterable by date range, exportable to CSV; staff roles are audited too."""
+
 from __future__ import annotations
 
 import csv as csv_module
@@ -36,8 +37,10 @@ def test_audit_rows_survive_delete_attempts(client):
     staff_login(client, make_staff(StaffRole.admin))
     client.post("/backoffice/audit-log/delete/", data={"id": str(entry.id)})
     client.post("/backoffice/audit-log/action/", data={"action": "delete", "rowid": [str(entry.id)]})
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)
-                             .where(AuditEntry.action == "demo.kept")) == 1
+    assert (
+        db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry).where(AuditEntry.action == "demo.kept"))
+        == 1
+    )
 
 
 def test_admin_grants_and_revokes_staff_roles(client):
@@ -50,9 +53,11 @@ def test_admin_grants_and_revokes_staff_roles(client):
     client.post(f"/backoffice/accounts/{user.id}/roles/revoke", data={"roles": ["verifier"]})
     db.session.expire_all()
     assert db.session.get(User, user.id).staff_roles == set()
-    actions = db.session.scalars(sa.select(AuditEntry.action).where(AuditEntry.actor_id == admin.id,
-                                                                    AuditEntry.action.like("staff.roles%"))
-                                 .order_by(AuditEntry.id)).all()
+    actions = db.session.scalars(
+        sa.select(AuditEntry.action)
+        .where(AuditEntry.actor_id == admin.id, AuditEntry.action.like("staff.roles%"))
+        .order_by(AuditEntry.id)
+    ).all()
     assert actions == ["staff.roles_granted", "staff.roles_revoked"]
 
 

@@ -5,6 +5,7 @@ audit_drivers.py drives it with a valid action. A route added to the back office
 writes nothing) fails `test_every_back_office_post_route_is_in_the_table`. Pages that open private
 content (a flagged thread, an identity document, a dispute's file) are written down on each opening too.
 """
+
 from __future__ import annotations
 
 from typing import Callable
@@ -22,9 +23,11 @@ NOT_AUDITED = {
     "listing_reviews.release": "leaving a claimed item hands back the lock; the listing does not change",
     "violations.release": "leaving a claimed item hands back the lock; the violation does not change",
     "resolution.release": "leaving a claimed dispute hands back the lock; the dispute does not change",
-    **{f"{queue}.{route}": "taking an item locks it for its reviewer; the item does not change"
-       for queue in ("profile_reviews", "listing_reviews", "verifications", "violations")
-       for route in ("take", "take_next")},
+    **{
+        f"{queue}.{route}": "taking an item locks it for its reviewer; the item does not change"
+        for queue in ("profile_reviews", "listing_reviews", "verifications", "violations")
+        for route in ("take", "take_next")
+    },
     "resolution.take": "taking a dispute locks it for its agent; the dispute does not change",
     "resolution.take_next": "taking the next dispute locks it for its agent; the dispute does not change",
     "support_desk.take": "taking a ticket locks it for its answerer; the ticket does not change",
@@ -91,8 +94,11 @@ OPENINGS: dict[str, tuple[str, Callable]] = {
 
 
 def back_office_post_endpoints(app) -> set[str]:
-    return {rule.endpoint for rule in app.url_map.iter_rules()
-            if rule.rule.startswith("/backoffice") and "POST" in rule.methods}
+    return {
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/backoffice") and "POST" in rule.methods
+    }
 
 
 def test_every_back_office_post_route_is_in_the_table(app):

@@ -1,4 +1,5 @@
 """The audit log page as staff read it: words, names, links, changes, filters, and only their own area."""
+
 from __future__ import annotations
 
 import csv
@@ -60,9 +61,14 @@ def test_each_role_reads_only_the_entries_of_its_area_on_the_page_and_in_the_exp
 def test_an_entry_reads_as_a_sentence_with_the_actor_roles_and_changes_only(client):
     moderator = make_staff(StaffRole.moderator, name="Maya Moderator")
     designer = make_user(name="Elena Designer")
-    record_action("account.suspended", designer, actor=moderator, reason="contact details again",
-                  before={"status": "active", "email": "same@example.com"},
-                  after={"status": "suspended", "email": "same@example.com", "note": "x" * 200})
+    record_action(
+        "account.suspended",
+        designer,
+        actor=moderator,
+        reason="contact details again",
+        before={"status": "active", "email": "same@example.com"},
+        after={"status": "suspended", "email": "same@example.com", "note": "x" * 200},
+    )
     record_action("case.grant_revisions", ("Case", 77), actor=None)
     commit()
     staff_login(client, make_staff(StaffRole.admin))

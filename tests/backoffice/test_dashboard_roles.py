@@ -1,4 +1,5 @@
 """Each staff member's dashboard shows the queues their roles open, and only those."""
+
 from __future__ import annotations
 
 from backoffice.dashboard import dashboard_figures
@@ -23,10 +24,18 @@ def test_a_moderator_sees_review_and_violation_queues_but_not_disputes_or_verifi
 
 def test_an_agent_sees_the_dispute_queues_only(app):
     assert _queue_names(app, make_user(roles=(StaffRole.resolution_agent,))) == {
-        "Disputes", "Disputes near the 90-day payment limit", "Card disputes waiting for the bank"}
+        "Disputes",
+        "Disputes near the 90-day payment limit",
+        "Card disputes waiting for the bank",
+    }
 
 
 def test_an_admin_sees_every_queue(app):
     names = _queue_names(app, make_user(roles=(StaffRole.admin,)))
-    assert {"Disputes", "Identity verifications", "Open violations", "Profiles to review",
-            "Payments to check against the provider"} <= names
+    assert {
+        "Disputes",
+        "Identity verifications",
+        "Open violations",
+        "Profiles to review",
+        "Payments to check against the provider",
+    } <= names

@@ -1,5 +1,6 @@
 """The resolution centre's queue as a workbench: due first on the disputes' own deadlines, filters,
 a lead's assignment, the next due dispute, rule then next, canned responses for the parties."""
+
 from __future__ import annotations
 
 import html
@@ -28,14 +29,15 @@ def rows(page: str) -> list[int]:
 
 def dispute(*, state=DisputeState.open, answer_in: timedelta = timedelta(days=3), client=None, designer=None):
     _case, made = disputed(client or make_user(), designer or make_user(client=False, designer=True))
-    db.session.execute(sa.update(Dispute).where(Dispute.id == made.id)
-                       .values(state=state, answer_due_at=utcnow() + answer_in))
+    db.session.execute(
+        sa.update(Dispute).where(Dispute.id == made.id).values(state=state, answer_due_at=utcnow() + answer_in)
+    )
     commit()
     return db.session.get(Dispute, made.id)
 
 
 def test_due_first_from_the_answer_and_ruling_dates(client):
-    answering = dispute(answer_in=timedelta(days=1))                                       # answer due in 1 day
+    answering = dispute(answer_in=timedelta(days=1))  # answer due in 1 day
     ruling_soon = dispute(state=DisputeState.awaiting_ruling, answer_in=-timedelta(days=10))  # ruling in 4 days
     ruling_late = dispute(state=DisputeState.awaiting_ruling, answer_in=-timedelta(days=15))  # ruling 1 day late
     staff_login(client, make_staff(StaffRole.resolution_agent))
@@ -43,13 +45,16 @@ def test_due_first_from_the_answer_and_ruling_dates(client):
     page = client.get(QUEUE).get_data(as_text=True)
     assert rows(page) == [ruling_late.id, answering.id, ruling_soon.id]
     assert "bo-due-overdue" in page and 'aria-current="true"' in page.split("Due first")[0][-200:]
-    assert rows(client.get(QUEUE + "?sort=age").get_data(as_text=True)) == [answering.id, ruling_soon.id,
-                                                                            ruling_late.id]
+    assert rows(client.get(QUEUE + "?sort=age").get_data(as_text=True)) == [
+        answering.id,
+        ruling_soon.id,
+        ruling_late.id,
+    ]
 
 
 def test_filters_by_state_assignee_country_and_language(client):
     french_client = make_user(locale="fr")
-    spanish_designer = make_ready_designer()   # profile country ES
+    spanish_designer = make_ready_designer()  # profile country ES
     answering = dispute(client=french_client)
     ruling = dispute(state=DisputeState.awaiting_ruling, answer_in=-timedelta(days=1), designer=spanish_designer)
     other = dispute()
@@ -78,21 +83,25 @@ def test_a_lead_assigns_reassigns_and_takes_over_and_an_agent_cannot(client):
     lead = make_staff(StaffRole.admin)
     staff_login(client, first)
     assert client.post(f"{QUEUE}{waiting.id}/assign", data={"staff_id": second.id}).status_code in (302, 403, 404)
-    assert claims.active_claim("dispute", waiting.id) is None   # an agent is no lead
+    assert claims.active_claim("dispute", waiting.id) is None  # an agent is no lead
     client.post("/account/logout")
 
     staff_login(client, lead)
     assert 'id="assign-item"' in client.get(f"{QUEUE}{waiting.id}").get_data(as_text=True)
     client.post(f"{QUEUE}{waiting.id}/assign", data={"staff_id": first.id})
     assert claims.active_claim("dispute", waiting.id).moderator_id == first.id
-    client.post(f"{QUEUE}{waiting.id}/assign", data={"staff_id": second.id})     # reassign
+    client.post(f"{QUEUE}{waiting.id}/assign", data={"staff_id": second.id})  # reassign
     assert claims.active_claim("dispute", waiting.id).moderator_id == second.id
-    client.post(f"{QUEUE}{waiting.id}/assign", data={"staff_id": lead.id})       # take over
+    client.post(f"{QUEUE}{waiting.id}/assign", data={"staff_id": lead.id})  # take over
     assert claims.active_claim("dispute", waiting.id).moderator_id == lead.id
-    moves = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "dispute.assigned")
-                               .order_by(AuditEntry.id)).all()
-    assert [(m.before["holder"], m.after["holder"]) for m in moves] == [(None, first.id), (first.id, second.id),
-                                                                        (second.id, lead.id)]
+    moves = db.session.scalars(
+        sa.select(AuditEntry).where(AuditEntry.action == "dispute.assigned").order_by(AuditEntry.id)
+    ).all()
+    assert [(m.before["holder"], m.after["holder"]) for m in moves] == [
+        (None, first.id),
+        (first.id, second.id),
+        (second.id, lead.id),
+    ]
     moderator = make_staff(StaffRole.moderator)
     response = client.post(f"{QUEUE}{waiting.id}/assign", data={"staff_id": moderator.id}, follow_redirects=True)
     assert "cannot work this queue" in html.unescape(response.get_data(as_text=True))
@@ -101,7 +110,7 @@ def test_a_lead_assigns_reassigns_and_takes_over_and_an_agent_cannot(client):
 
 def test_next_takes_the_due_dispute_nobody_else_holds_and_never_the_agents_own_case(client):
     agent = make_staff(StaffRole.resolution_agent)
-    own = dispute(answer_in=timedelta(hours=1), client=agent)       # due first, but the agent is its client
+    own = dispute(answer_in=timedelta(hours=1), client=agent)  # due first, but the agent is its client
     held = dispute(answer_in=timedelta(hours=2))
     free = dispute(answer_in=timedelta(hours=3))
     dispute(answer_in=timedelta(hours=4))
@@ -122,8 +131,10 @@ def test_rule_then_next_opens_the_next_due_dispute_taken(client):
     staff_login(client, agent)
     client.post(f"{QUEUE}{ruled.id}/take")
 
-    response = client.post(f"{QUEUE}{ruled.id}/rule", data={
-        "action": "rule_next", "outcome": "pay_designer", "reasoning": "Delivered as prescribed."})
+    response = client.post(
+        f"{QUEUE}{ruled.id}/rule",
+        data={"action": "rule_next", "outcome": "pay_designer", "reasoning": "Delivered as prescribed."},
+    )
 
     assert response.headers["Location"].endswith(f"{QUEUE}{following.id}")
     db.session.expire_all()
@@ -133,8 +144,10 @@ def test_rule_then_next_opens_the_next_due_dispute_taken(client):
 
 def test_canned_responses_in_both_parties_languages_fill_the_message_and_the_ruling(client):
     admin = make_staff(StaffRole.admin)
-    for language, title, body in (("en", "Photos please", "Hello {client_name}, photos of {case_reference}, please."),
-                                  ("fr", "Photos SVP", "Bonjour {designer_name}, des photos de {listing_title}.")):
+    for language, title, body in (
+        ("en", "Photos please", "Hello {client_name}, photos of {case_reference}, please."),
+        ("fr", "Photos SVP", "Bonjour {designer_name}, des photos de {listing_title}."),
+    ):
         macros.create_macro(actor=admin, queue=macros.DISPUTE, language=language, title=title, body=body)
     commit()
     french_designer = make_user(client=False, designer=True, locale="fr", name="Dominique Dessin")
@@ -149,29 +162,36 @@ def test_canned_responses_in_both_parties_languages_fill_the_message_and_the_rul
     assert "Bonjour Dominique Dessin, des photos de Zirconia crown." in page
 
     # Without script, "Use" reloads the page with the text in the form it was picked for.
-    page = html.unescape(client.get(f"{QUEUE}{waiting.id}?macro_for=message-body&macro={english.id}")
-                         .get_data(as_text=True))
+    page = html.unescape(
+        client.get(f"{QUEUE}{waiting.id}?macro_for=message-body&macro={english.id}").get_data(as_text=True)
+    )
     body = page.split('id="message-body"')[1].split("</textarea>")[0]
     assert f"Hello Lab North, photos of {waiting.case.reference}, please." in body
-    client.post(f"{QUEUE}{waiting.id}/take")   # the ruling form shows to the holder
-    page = html.unescape(client.get(f"{QUEUE}{waiting.id}?macro_for=reasoning&macro={english.id}")
-                         .get_data(as_text=True))
+    client.post(f"{QUEUE}{waiting.id}/take")  # the ruling form shows to the holder
+    page = html.unescape(
+        client.get(f"{QUEUE}{waiting.id}?macro_for=reasoning&macro={english.id}").get_data(as_text=True)
+    )
     reasoning = page.split('id="reasoning"')[1].split("</textarea>")[0]
     assert f"Hello Lab North, photos of {waiting.case.reference}, please." in reasoning
 
 
 def test_the_queue_page_runs_the_same_queries_for_three_disputes_or_twelve(client):
     agent = make_staff(StaffRole.resolution_agent)
-    first = [dispute(state=DisputeState.awaiting_ruling if n % 2 else DisputeState.open,
-                     answer_in=timedelta(days=n - 1)) for n in range(3)]
+    first = [
+        dispute(state=DisputeState.awaiting_ruling if n % 2 else DisputeState.open, answer_in=timedelta(days=n - 1))
+        for n in range(3)
+    ]
     claims.claim_item("dispute", first[0].id, actor=agent)
     commit()
     staff_login(client, agent)
     few = statements(client, QUEUE)
 
     for n in range(9):
-        dispute(state=DisputeState.awaiting_ruling if n % 2 else DisputeState.open, answer_in=timedelta(days=n - 4),
-                client=make_user(locale="fr"))
+        dispute(
+            state=DisputeState.awaiting_ruling if n % 2 else DisputeState.open,
+            answer_in=timedelta(days=n - 4),
+            client=make_user(locale="fr"),
+        )
     db.session.expire_all()
 
     assert statements(client, QUEUE) == few

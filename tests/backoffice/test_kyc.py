@@ -1,4 +1,5 @@
 """Identity verification: upload, view decrypted, decide, and the documents are gone (bytes and keys)."""
+
 from __future__ import annotations
 
 import io
@@ -29,7 +30,10 @@ COMPANY = b"%PDF-1.4\n% company registry extract\n%%EOF\n"
 
 def upload(client, designer, **files):
     login(client, designer)
-    data = {"nationality": files.pop("nationality", "BR"), **({"as_company": "y"} if files.pop("company", False) else {})}
+    data = {
+        "nationality": files.pop("nationality", "BR"),
+        **({"as_company": "y"} if files.pop("company", False) else {}),
+    }
     for name, content in files.items():
         data[name] = (io.BytesIO(content), f"{name}.bin")
     return client.post("/settings/verification/", data=data, content_type="multipart/form-data")
@@ -79,10 +83,12 @@ def test_verifier_sees_documents_uncached_and_approval_deletes_them(app, client)
     assert designer.display_name in verifier_client.get("/backoffice/verifications/").get_data(as_text=True)
     # Viewing without taking it shows no identity document; taking it does.
     assert "/backoffice/verifications/document/" not in verifier_client.get(
-        f"/backoffice/verifications/{submission.id}").get_data(as_text=True)
+        f"/backoffice/verifications/{submission.id}"
+    ).get_data(as_text=True)
     verifier_client.post(f"/backoffice/verifications/{submission.id}/take")
     assert "/backoffice/verifications/document/" in verifier_client.get(
-        f"/backoffice/verifications/{submission.id}").get_data(as_text=True)
+        f"/backoffice/verifications/{submission.id}"
+    ).get_data(as_text=True)
     response = verifier_client.get(f"/backoffice/verifications/document/{document.stored_file.public_id}")
     assert response.data == PASSPORT and response.headers["Cache-Control"] == "no-store"
     assert response.headers["Content-Security-Policy"] == "sandbox; default-src 'none'"  # never a page of ours
@@ -102,8 +108,10 @@ def test_verifier_sees_documents_uncached_and_approval_deletes_them(app, client)
     assert profile.identity_verified
     notification = db.session.scalar(sa.select(Notification).where(Notification.user_id == designer.id))
     assert notification.event == "verification_result"
-    assert db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "verification.approved")).actor_id \
+    assert (
+        db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "verification.approved")).actor_id
         == verifier.id
+    )
 
 
 def test_no_route_returns_a_decided_document(app, client):
@@ -156,8 +164,9 @@ def test_abandoned_submissions_lose_their_documents_after_the_configured_days(cl
     submission = submitted(designer)
     assert submission.status == VerificationStatus.abandoned
     assert all(not get_storage().exists(k) for k in keys)
-    assert db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "verification.abandoned")).actor_id \
-        is None
+    assert (
+        db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "verification.abandoned")).actor_id is None
+    )
     assert all(d.stored_file.wrapped_key is None for d in submission.documents)
     assert all(d.stored_file.original_name == "" for d in submission.documents)
 
@@ -191,6 +200,7 @@ def test_rejecting_a_verified_designer_removes_the_badge_and_the_verifier_is_tol
     db.session.expire_all()
     assert submitted(designer).status == VerificationStatus.rejected
     assert profile_for(designer).identity_verified is False  # the badge follows the latest decision
-    note = db.session.scalars(sa.select(Notification).where(Notification.user_id == designer.id)
-                              .order_by(Notification.id.desc())).first()
+    note = db.session.scalars(
+        sa.select(Notification).where(Notification.user_id == designer.id).order_by(Notification.id.desc())
+    ).first()
     assert "Verified badge is removed" in note.body

@@ -1,5 +1,6 @@
 """Identity documents open only in the back office, for the verifier holding the submission
 with the second factor passed; every opening is audited; file URLs cannot be counted."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -26,8 +27,11 @@ def test_a_verifier_with_only_a_password_downloads_no_identity_document(app, cli
     _submission, stored = _waiting_document(client)
     verifier = make_staff(StaffRole.verifier)
     login(client, verifier)
-    for url in (f"/files/{stored.public_id}/download", f"/files/{stored.id}/download",
-                f"/backoffice/verifications/document/{stored.public_id}"):
+    for url in (
+        f"/files/{stored.public_id}/download",
+        f"/files/{stored.id}/download",
+        f"/backoffice/verifications/document/{stored.public_id}",
+    ):
         response = client.get(url)
         assert PASSPORT not in response.data and response.status_code in (302, 404), url
 
@@ -52,8 +56,9 @@ def test_only_the_verifier_holding_the_submission_opens_its_documents_and_each_o
     assert other_client.get(url).status_code == 404
     for _ in range(2):
         assert holder_client.get(url).data == PASSPORT
-    openings = db.session.scalars(sa.select(AuditEntry)
-                                  .where(AuditEntry.action == "verification.document_opened")).all()
+    openings = db.session.scalars(
+        sa.select(AuditEntry).where(AuditEntry.action == "verification.document_opened")
+    ).all()
     assert [e.actor_id for e in openings] == [holder.id, holder.id]
     assert openings[0].object_id == str(submission.id) and openings[0].after["document"] == "passport"
 

@@ -1,4 +1,5 @@
 """Canned responses: admins write them per queue and language; decision forms offer them filled in."""
+
 from __future__ import annotations
 
 import html
@@ -19,8 +20,9 @@ from tests.factories import make_user
 
 
 def _macro(queue: str, language: str, title: str, body: str) -> CannedResponse:
-    macro = macros.create_macro(actor=make_staff(StaffRole.admin), queue=queue, language=language, title=title,
-                                body=body)
+    macro = macros.create_macro(
+        actor=make_staff(StaffRole.admin), queue=queue, language=language, title=title, body=body
+    )
     commit()
     return macro
 
@@ -29,29 +31,37 @@ def test_an_admin_writes_and_edits_macros_in_both_languages(client):
     admin = make_staff(StaffRole.admin)
     staff_login(client, admin)
     assert client.get("/backoffice/macros/new").status_code == 200
-    for language, title, body in (("en", "Blurred pictures", "Hello {user_name}, the pictures of {listing_title} "
-                                                              "are blurred."),
-                                  ("fr", "Photos floues", "Bonjour {user_name}, les photos de {listing_title} "
-                                                          "sont floues.")):
-        response = client.post("/backoffice/macros/new", data={"queue": "listing", "language": language,
-                                                               "title": title, "body": body})
+    for language, title, body in (
+        ("en", "Blurred pictures", "Hello {user_name}, the pictures of {listing_title} are blurred."),
+        ("fr", "Photos floues", "Bonjour {user_name}, les photos de {listing_title} sont floues."),
+    ):
+        response = client.post(
+            "/backoffice/macros/new", data={"queue": "listing", "language": language, "title": title, "body": body}
+        )
         assert response.status_code == 302
     french = db.session.scalar(sa.select(CannedResponse).where(CannedResponse.language == "fr"))
     assert french.title == "Photos floues" and french.queue == "listing"
     listed = client.get("/backoffice/macros/?queue=listing").get_data(as_text=True)
     assert "Blurred pictures" in listed and "Photos floues" in listed
 
-    client.post(f"/backoffice/macros/{french.id}", data={"queue": "listing", "language": "fr",
-                                                         "title": "Photos floues", "body": "Bonjour {user_name}, "
-                                                         "merci de reprendre les photos de {listing_title}."})
+    client.post(
+        f"/backoffice/macros/{french.id}",
+        data={
+            "queue": "listing",
+            "language": "fr",
+            "title": "Photos floues",
+            "body": "Bonjour {user_name}, merci de reprendre les photos de {listing_title}.",
+        },
+    )
     db.session.expire_all()
     assert db.session.get(CannedResponse, french.id).body.endswith("merci de reprendre les photos de {listing_title}.")
     client.post(f"/backoffice/macros/{french.id}/retire")
     db.session.expire_all()
     assert db.session.get(CannedResponse, french.id).retired_at is not None
     assert "Photos floues" not in client.get("/backoffice/macros/?queue=listing").get_data(as_text=True)
-    actions = db.session.scalars(sa.select(AuditEntry.action).where(AuditEntry.actor_id == admin.id,
-                                                                    AuditEntry.action.startswith("macro."))).all()
+    actions = db.session.scalars(
+        sa.select(AuditEntry.action).where(AuditEntry.actor_id == admin.id, AuditEntry.action.startswith("macro."))
+    ).all()
     assert sorted(actions) == ["macro.created", "macro.created", "macro.retired", "macro.updated"]
 
 
@@ -60,8 +70,10 @@ def test_staff_who_are_not_admins_cannot_see_or_change_macros(client):
     staff_login(client, make_staff(StaffRole.moderator))
     assert client.get("/backoffice/macros/").status_code == 404
     assert client.get(f"/backoffice/macros/{macro.id}").status_code == 404
-    response = client.post(f"/backoffice/macros/{macro.id}", data={"queue": "violation", "language": "en",
-                                                                   "title": "Changed", "body": "Changed"})
+    response = client.post(
+        f"/backoffice/macros/{macro.id}",
+        data={"queue": "violation", "language": "en", "title": "Changed", "body": "Changed"},
+    )
     assert response.status_code == 404
     assert client.post(f"/backoffice/macros/{macro.id}/retire").status_code == 404
     db.session.expire_all()
@@ -70,8 +82,15 @@ def test_staff_who_are_not_admins_cannot_see_or_change_macros(client):
 
 def test_an_unknown_placeholder_is_refused_with_a_clear_message(client):
     staff_login(client, make_staff(StaffRole.admin))
-    page = client.post("/backoffice/macros/new", data={
-        "queue": "profile", "language": "en", "title": "Bio", "body": "Hello {user_name}, {listing_title} {x.__class__}"})
+    page = client.post(
+        "/backoffice/macros/new",
+        data={
+            "queue": "profile",
+            "language": "en",
+            "title": "Bio",
+            "body": "Hello {user_name}, {listing_title} {x.__class__}",
+        },
+    )
     text = html.unescape(page.get_data(as_text=True))
     assert page.status_code == 200
     assert "Unknown placeholder(s) for this queue: {listing_title}, {x.__class__}. Allowed: {user_name}." in text
@@ -84,16 +103,22 @@ def test_rendering_fills_placeholders_from_the_item_in_the_recipients_language(a
     french = make_pending_listing(make_ready_designer(name="Élodie Martin", locale="fr"), title="Couronnes zircone")
     english = make_pending_listing(make_ready_designer(name="Ann Smith"), title="Zirconia crowns")
     assert [o.text for o in macros.offers("listing", french)] == [
-        "Bonjour Élodie Martin, ajoutez des photos à Couronnes zircone."]
+        "Bonjour Élodie Martin, ajoutez des photos à Couronnes zircone."
+    ]
     assert [o.text for o in macros.offers("listing", english)] == ["Hello Ann Smith, add pictures to Zirconia crowns."]
 
     with pytest.raises(ContactDetailsRefused) as refused:
-        screen_text({"body": "Écris-moi à elodie.cad@gmail.com"}, author=french.designer,
-                    source=ViolationSource.message, source_ref="conversation:3")
+        screen_text(
+            {"body": "Écris-moi à elodie.cad@gmail.com"},
+            author=french.designer,
+            source=ViolationSource.message,
+            source_ref="conversation:3",
+        )
     violation = record_refused_attempt(refused.value)
     _macro("violation", "fr", "Coordonnées", "{user_name} : avertissement pour {rule_broken}.")
     assert macros.offers("violation", violation)[0].text == (
-        "Élodie Martin : avertissement pour partager des coordonnées ou proposer de travailler hors d'Occlusa.")
+        "Élodie Martin : avertissement pour partager des coordonnées ou proposer de travailler hors d'Occlusa."
+    )
     # Only known names are filled; the text is never evaluated.
     assert macros.fill("{user_name} {user_name.__class__} {0}", {"user_name": "Ann"}) == "Ann {user_name.__class__} {0}"
 
@@ -110,8 +135,10 @@ def test_a_moderator_rejects_a_listing_with_a_macro_and_the_owner_reads_it(clien
     page = client.get(f"/backoffice/reviews/listings/{listing.id}?macro={macro.id}").get_data(as_text=True)
     assert f"{filled}</textarea>" in html.unescape(page)
 
-    client.post(f"/backoffice/reviews/listings/{listing.id}/reject",
-                data={"reasons": ["missing_images"], "note": filled + " Merci."})
+    client.post(
+        f"/backoffice/reviews/listings/{listing.id}/reject",
+        data={"reasons": ["missing_images"], "note": filled + " Merci."},
+    )
     mail = outbox.read()[-1]
     assert mail["To"] == listing.designer.email and filled + " Merci." in mail.get_payload(decode=True).decode()
 
@@ -119,8 +146,12 @@ def test_a_moderator_rejects_a_listing_with_a_macro_and_the_owner_reads_it(clien
 def test_a_warning_uses_a_macro(client):
     user = make_user(name="Paul Durand")
     with pytest.raises(ContactDetailsRefused) as refused:
-        screen_text({"body": "Write to me at paul.cad@gmail.com"}, author=user, source=ViolationSource.message,
-                    source_ref="conversation:9")
+        screen_text(
+            {"body": "Write to me at paul.cad@gmail.com"},
+            author=user,
+            source=ViolationSource.message,
+            source_ref="conversation:9",
+        )
     violation = record_refused_attempt(refused.value)
     commit()
     macro = _macro("violation", "en", "Contact details", "{user_name}, this is a warning for {rule_broken}.")
@@ -137,7 +168,8 @@ def test_a_warning_uses_a_macro(client):
 
 def _defaults(filename: str, name: str) -> list[tuple[str, str, str, str]]:
     spec = importlib.util.spec_from_file_location(
-        filename.removesuffix(".py"), Path(__file__).resolve().parents[2] / "migrations/versions" / filename)
+        filename.removesuffix(".py"), Path(__file__).resolve().parents[2] / "migrations/versions" / filename
+    )
     migration = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(migration)
     return getattr(migration, name)
@@ -145,10 +177,13 @@ def _defaults(filename: str, name: str) -> list[tuple[str, str, str, str]]:
 
 def test_the_default_set_uses_only_each_queues_placeholders_in_both_languages():
     # The first set, then the support desk's and the disputes' answers (added with their queues).
-    defaults = (_defaults("20261206_macros_canned_responses.py", "DEFAULTS")
-                + _defaults("20261207_support_desk.py", "MACROS")
-                + _defaults("20261207_queue_order.py", "DEFAULTS"))
+    defaults = (
+        _defaults("20261206_macros_canned_responses.py", "DEFAULTS")
+        + _defaults("20261207_support_desk.py", "MACROS")
+        + _defaults("20261207_queue_order.py", "DEFAULTS")
+    )
     for queue, language, title, body in defaults:
         assert macros.check(queue, language, title, body) == (title, body)
     assert {(queue, language) for queue, language, _title, _body in defaults} == {
-        (queue, language) for queue in macros.QUEUES for language in macros.LANGUAGES}
+        (queue, language) for queue in macros.QUEUES for language in macros.LANGUAGES
+    }

@@ -1,5 +1,6 @@
 """Four-eyes quality sampling: a fixed share of each staff member's decisions, chosen from the audit
 entry alone, goes to a second staff member who agrees or disagrees; agreement rate per decider."""
+
 from __future__ import annotations
 
 import pytest
@@ -36,10 +37,18 @@ def test_each_staff_members_share_is_the_configured_percent_and_sql_agrees_with_
         entry("listing.approved", "Listing", 1, NOW, alice)
         entry("listing.rejected", "Listing", 1, NOW, bob)
     commit()
-    in_sql = set(db.session.scalars(sa.select(AuditEntry.id).where(
-        AuditEntry.action.in_(["listing.approved", "listing.rejected"]), quality.sampled())))
-    decided = db.session.execute(sa.select(AuditEntry.id, AuditEntry.actor_id)
-                                 .where(AuditEntry.action.in_(["listing.approved", "listing.rejected"]))).all()
+    in_sql = set(
+        db.session.scalars(
+            sa.select(AuditEntry.id).where(
+                AuditEntry.action.in_(["listing.approved", "listing.rejected"]), quality.sampled()
+            )
+        )
+    )
+    decided = db.session.execute(
+        sa.select(AuditEntry.id, AuditEntry.actor_id).where(
+            AuditEntry.action.in_(["listing.approved", "listing.rejected"])
+        )
+    ).all()
 
     assert in_sql == {i for i, _a in decided if quality.is_sampled(i)}
     for person in (alice, bob):
@@ -79,7 +88,7 @@ def test_a_decision_outside_the_sample_or_the_reviewers_area_cannot_be_reviewed(
     sampled = _sampled(alice, 1)[0]
     with pytest.raises(NotFound):
         quality.review_decision(unsampled.id, reviewer=carol, agrees=True, note="")
-    with pytest.raises(NotFound):   # a listing decision is moderation's, not identity verification's
+    with pytest.raises(NotFound):  # a listing decision is moderation's, not identity verification's
         quality.review_decision(sampled.id, reviewer=verifier, agrees=True, note="")
 
 
@@ -123,8 +132,12 @@ def test_a_review_through_the_page_is_recorded_and_audited(client):
     assert response.status_code == 302
     db.session.expire_all()
     review = db.session.scalar(sa.select(QualityReview))
-    assert (review.audit_entry_id, review.decider_id, review.reviewer_id, review.agrees) == \
-        (decision.id, alice.id, carol.id, True)
+    assert (review.audit_entry_id, review.decider_id, review.reviewer_id, review.agrees) == (
+        decision.id,
+        alice.id,
+        carol.id,
+        True,
+    )
     audit = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "quality.reviewed"))
     assert audit.actor_id == carol.id and audit.object_id == str(decision.id)
     assert f'id="sample-{decision.id}"' not in client.get("/backoffice/figures/quality/").get_data(as_text=True)

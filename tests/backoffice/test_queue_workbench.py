@@ -1,5 +1,6 @@
 """The queues as a workbench: due times, filters, explicit take, leads, workload, decide and next,
 resubmissions read against the rejected version."""
+
 from __future__ import annotations
 
 import re
@@ -29,8 +30,9 @@ def reload(listing) -> Listing:
 
 
 def submitted_hours_ago(listing, hours: float) -> None:
-    db.session.execute(sa.update(Listing).where(Listing.id == listing.id)
-                       .values(submitted_at=utcnow() - timedelta(hours=hours)))
+    db.session.execute(
+        sa.update(Listing).where(Listing.id == listing.id).values(submitted_at=utcnow() - timedelta(hours=hours))
+    )
     commit()
 
 
@@ -44,8 +46,8 @@ def test_due_times_words_and_order(client):
     soon = make_pending_listing(designer, title="Soon listing", subcategory="cutback")
     late = make_pending_listing(designer, title="Late listing")
     submitted_hours_ago(fresh, 1)
-    submitted_hours_ago(soon, 20)    # 4 h left of 24: the last quarter
-    submitted_hours_ago(late, 30)    # 6 h past the 24 h service level
+    submitted_hours_ago(soon, 20)  # 4 h left of 24: the last quarter
+    submitted_hours_ago(late, 30)  # 6 h past the 24 h service level
     staff_login(client, make_staff(StaffRole.moderator))
     page = client.get(QUEUE).get_data(as_text=True)
     assert rows(page) == [str(late.id), str(soon.id), str(fresh.id)]  # due first
@@ -118,10 +120,13 @@ def test_a_lead_reassigns_and_takes_over_a_non_lead_cannot(app, client):
     lead_client.post(f"{QUEUE}{listing.id}/assign", data={"staff_id": str(lead.id)})  # takeover
     db.session.expire_all()
     assert claims.active_claim("listing", listing.id).moderator_id == lead.id
-    entries = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "listing.assigned")
-                                 .order_by(AuditEntry.id)).all()
-    assert [(e.actor_id, e.before["holder"], e.after["holder"]) for e in entries] == \
-        [(lead.id, maya.id, max_.id), (lead.id, max_.id, lead.id)]
+    entries = db.session.scalars(
+        sa.select(AuditEntry).where(AuditEntry.action == "listing.assigned").order_by(AuditEntry.id)
+    ).all()
+    assert [(e.actor_id, e.before["holder"], e.after["holder"]) for e in entries] == [
+        (lead.id, maya.id, max_.id),
+        (lead.id, max_.id, lead.id),
+    ]
     verifier = make_staff(StaffRole.verifier)  # not a moderator: cannot be given a listing
     lead_client.post(f"{QUEUE}{listing.id}/assign", data={"staff_id": str(verifier.id)})
     db.session.expire_all()
@@ -161,8 +166,9 @@ def test_decide_and_next_lands_on_the_next_due_item_taken(client):
     assert response.headers["Location"].endswith(f"{QUEUE}{next_due.id}")
     assert reload(current).state == ReviewState.approved
     assert claims.active_claim("listing", next_due.id).moderator_id == moderator.id
-    response = client.post(f"{QUEUE}{next_due.id}/reject",
-                           data={"and_next": "1", "reasons": [next(iter(LISTING_REJECTION_REASONS))]})
+    response = client.post(
+        f"{QUEUE}{next_due.id}/reject", data={"and_next": "1", "reasons": [next(iter(LISTING_REJECTION_REASONS))]}
+    )
     assert response.headers["Location"].endswith(f"{QUEUE}{later.id}")
     response = client.post(f"{QUEUE}{later.id}/approve", data={"and_next": "1"})
     assert response.headers["Location"].endswith(QUEUE)  # only Max's item is left
@@ -174,11 +180,18 @@ def test_a_resubmission_shows_the_diff_against_the_rejected_version(client, requ
     staff_login(client, moderator)
     client.post(f"{QUEUE}{listing.id}/reject", data={"reasons": ["missing_images"], "note": "Show the occlusal view."})
     listing = reload(listing)
-    fields = dict(title="Zirconia crowns, occlusal views", category=listing.category,
-                  subcategory=listing.subcategory, description=DESCRIPTION, software=["exocad"],
-                  revisions_included=listing.revisions_included, turnaround_days=listing.turnaround_days,
-                  unit=listing.unit, min_quantity=1,
-                  tiers=[listings.Tier(t.min_quantity, t.unit_price_cents) for t in listing.tiers])
+    fields = dict(
+        title="Zirconia crowns, occlusal views",
+        category=listing.category,
+        subcategory=listing.subcategory,
+        description=DESCRIPTION,
+        software=["exocad"],
+        revisions_included=listing.revisions_included,
+        turnaround_days=listing.turnaround_days,
+        unit=listing.unit,
+        min_quantity=1,
+        tiers=[listings.Tier(t.min_quantity, t.unit_price_cents) for t in listing.tiers],
+    )
     listings.update_listing(listing, actor=listing.designer, draft=listings.ListingDraft(**fields))
     listings.submit_listing(listing, actor=listing.designer)
     commit()
@@ -193,8 +206,9 @@ def test_a_resubmission_shows_the_diff_against_the_rejected_version(client, requ
 def test_disputes_keep_their_own_deadlines_in_the_queue(client):
     customer, designer, _agent = people()
     _case, answering = disputed(customer, designer)
-    db.session.execute(sa.update(Dispute).where(Dispute.id == answering.id)
-                       .values(answer_due_at=utcnow() - timedelta(hours=3)))
+    db.session.execute(
+        sa.update(Dispute).where(Dispute.id == answering.id).values(answer_due_at=utcnow() - timedelta(hours=3))
+    )
     commit()
     agent = make_staff(StaffRole.resolution_agent, name="Rae Resolution")
     claims.claim_item("dispute", answering.id, actor=agent)

@@ -1,4 +1,5 @@
 """Review queues: oldest first, claimed, diffed, filtered, approved or rejected with the owner told."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -56,18 +57,28 @@ def test_reject_then_resubmit_then_approve_end_to_end(client, outbox, request_co
     page = client.get(f"/backoffice/reviews/listings/{listing.id}").get_data(as_text=True)
     assert "Zirconia crowns in exocad" in page and "/backoffice/reviews/listings/image/" in page
     assert "First review" in page
-    client.post(f"/backoffice/reviews/listings/{listing.id}/reject",
-                data={"reasons": ["missing_images", "missing_prices"], "note": "Show the occlusal view."})
+    client.post(
+        f"/backoffice/reviews/listings/{listing.id}/reject",
+        data={"reasons": ["missing_images", "missing_prices"], "note": "Show the occlusal view."},
+    )
     listing = reload(listing)
     assert listing.state == ReviewState.rejected and listing.rejection_reasons == ["missing_images", "missing_prices"]
     mail = outbox.read()[-1]
     assert mail["To"] == designer.email and "Show the occlusal view." in mail.get_payload(decode=True).decode()
 
     # The designer fixes it and resubmits: the listing is back in the queue.
-    draft = listings.ListingDraft(title=listing.title, category=listing.category, subcategory=listing.subcategory,
-                                  description=DESCRIPTION + " Occlusal views included.", software=["exocad"],
-                                  revisions_included=3, turnaround_days=2, unit=listing.unit, min_quantity=1,
-                                  tiers=[listings.Tier(1, 900)])
+    draft = listings.ListingDraft(
+        title=listing.title,
+        category=listing.category,
+        subcategory=listing.subcategory,
+        description=DESCRIPTION + " Occlusal views included.",
+        software=["exocad"],
+        revisions_included=3,
+        turnaround_days=2,
+        unit=listing.unit,
+        min_quantity=1,
+        tiers=[listings.Tier(1, 900)],
+    )
     listings.update_listing(listing, actor=designer, draft=draft)
     listings.submit_listing(listing, actor=designer)
     commit()
@@ -75,8 +86,11 @@ def test_reject_then_resubmit_then_approve_end_to_end(client, outbox, request_co
     client.post(f"/backoffice/reviews/listings/{listing.id}/approve")
     listing = reload(listing)
     assert listing.state == ReviewState.approved and is_public(listing)
-    actions = db.session.scalars(sa.select(AuditEntry.action).where(
-        AuditEntry.object_type == "Listing", AuditEntry.actor_id == moderator.id).order_by(AuditEntry.id)).all()
+    actions = db.session.scalars(
+        sa.select(AuditEntry.action)
+        .where(AuditEntry.object_type == "Listing", AuditEntry.actor_id == moderator.id)
+        .order_by(AuditEntry.id)
+    ).all()
     assert actions == ["listing.rejected", "listing.approved"]
 
 
@@ -86,10 +100,18 @@ def test_an_update_shows_what_changed_since_the_approved_version(client, request
     listings.approve_listing(listing, actor=moderator)
     commit()
     designer = listing.designer
-    draft = listings.ListingDraft(title="Zirconia crowns, express", category=listing.category,
-                                  subcategory=listing.subcategory, description=DESCRIPTION, software=["exocad"],
-                                  revisions_included=2, turnaround_days=1, unit=listing.unit, min_quantity=1,
-                                  tiers=[listings.Tier(1, 1200)])
+    draft = listings.ListingDraft(
+        title="Zirconia crowns, express",
+        category=listing.category,
+        subcategory=listing.subcategory,
+        description=DESCRIPTION,
+        software=["exocad"],
+        revisions_included=2,
+        turnaround_days=1,
+        unit=listing.unit,
+        min_quantity=1,
+        tiers=[listings.Tier(1, 1200)],
+    )
     listings.update_listing(listing, actor=designer, draft=draft)
     listings.submit_listing(listing, actor=designer)
     commit()
@@ -103,10 +125,18 @@ def _resubmitted_with(listing, *, moderator, **changes):
     """Approve `listing`, then let its designer edit `changes` and send it for review again."""
     listings.approve_listing(listing, actor=moderator)
     commit()
-    fields = dict(title=listing.title, category=listing.category, subcategory=listing.subcategory,
-                  description=DESCRIPTION, software=["exocad"], revisions_included=listing.revisions_included,
-                  turnaround_days=listing.turnaround_days, unit=listing.unit, min_quantity=1,
-                  tiers=[listings.Tier(t.min_quantity, t.unit_price_cents) for t in listing.tiers])
+    fields = dict(
+        title=listing.title,
+        category=listing.category,
+        subcategory=listing.subcategory,
+        description=DESCRIPTION,
+        software=["exocad"],
+        revisions_included=listing.revisions_included,
+        turnaround_days=listing.turnaround_days,
+        unit=listing.unit,
+        min_quantity=1,
+        tiers=[listings.Tier(t.min_quantity, t.unit_price_cents) for t in listing.tiers],
+    )
     listings.update_listing(listing, actor=listing.designer, draft=listings.ListingDraft(**{**fields, **changes}))
     listings.submit_listing(listing, actor=listing.designer)
     commit()
@@ -116,11 +146,15 @@ def _resubmitted_with(listing, *, moderator, **changes):
 def test_findings_are_highlighted_and_bulk_approval_skips_them(client, request_context):
     moderator = make_staff(StaffRole.moderator)
     simple = _resubmitted_with(make_pending_listing(), moderator=moderator, turnaround_days=1)
-    tricky = _resubmitted_with(make_pending_listing(title="Bridges", subcategory="coping"), moderator=moderator,
-                               turnaround_days=1)
+    tricky = _resubmitted_with(
+        make_pending_listing(title="Bridges", subcategory="coping"), moderator=moderator, turnaround_days=1
+    )
     # Text that predates a filter update: the review still catches it.
-    db.session.execute(sa.update(Listing).where(Listing.id == tricky.id).values(
-        description=DESCRIPTION + " Questions? elena.cad@gmail.com"))
+    db.session.execute(
+        sa.update(Listing)
+        .where(Listing.id == tricky.id)
+        .values(description=DESCRIPTION + " Questions? elena.cad@gmail.com")
+    )
     commit()
     staff_login(client, moderator)
     page = client.get(f"/backoffice/reviews/listings/{tricky.id}").get_data(as_text=True)
@@ -133,23 +167,39 @@ def test_findings_are_highlighted_and_bulk_approval_skips_them(client, request_c
 def test_bulk_approval_takes_only_small_re_reviews_and_says_so_in_the_audit_log(client, request_context):
     moderator = make_staff(StaffRole.moderator)
     first = make_pending_listing()  # never approved: nobody has looked at it yet
-    small = _resubmitted_with(make_pending_listing(title="Bridges", subcategory="coping"), moderator=moderator,
-                              turnaround_days=1)
-    large = _resubmitted_with(make_pending_listing(title="Cut-back crowns", subcategory="cutback"), moderator=moderator,
-                              title="Cut-back crowns, express", turnaround_days=1, revisions_included=1,
-                              description=DESCRIPTION + " Express.")
+    small = _resubmitted_with(
+        make_pending_listing(title="Bridges", subcategory="coping"), moderator=moderator, turnaround_days=1
+    )
+    large = _resubmitted_with(
+        make_pending_listing(title="Cut-back crowns", subcategory="cutback"),
+        moderator=moderator,
+        title="Cut-back crowns, express",
+        turnaround_days=1,
+        revisions_included=1,
+        description=DESCRIPTION + " Express.",
+    )
     staff_login(client, moderator)
     queue = client.get("/backoffice/reviews/listings/").get_data(as_text=True)
     assert f'name="ids" value="{first.id}"' not in queue and "First review: open it" in queue
     assert f'name="ids" value="{small.id}"' in queue and "More than 3 fields changed: open it" in queue
-    response = client.post("/backoffice/reviews/listings/bulk-approve",
-                           data={"ids": [str(first.id), str(small.id), str(large.id)]}, follow_redirects=True)
+    response = client.post(
+        "/backoffice/reviews/listings/bulk-approve",
+        data={"ids": [str(first.id), str(small.id), str(large.id)]},
+        follow_redirects=True,
+    )
     assert "2 item(s) need a full review" in response.get_data(as_text=True)
-    assert [reload(x).state for x in (first, small, large)] == [ReviewState.pending, ReviewState.approved,
-                                                                ReviewState.pending]
-    [entry] = db.session.scalars(sa.select(AuditEntry).where(
-        AuditEntry.action == "listing.approved", AuditEntry.object_id == str(small.id),
-        AuditEntry.after["bulk"].as_boolean().is_(True))).all()
+    assert [reload(x).state for x in (first, small, large)] == [
+        ReviewState.pending,
+        ReviewState.approved,
+        ReviewState.pending,
+    ]
+    [entry] = db.session.scalars(
+        sa.select(AuditEntry).where(
+            AuditEntry.action == "listing.approved",
+            AuditEntry.object_id == str(small.id),
+            AuditEntry.after["bulk"].as_boolean().is_(True),
+        )
+    ).all()
     assert entry.reason == "bulk approval of a small edit"
 
 

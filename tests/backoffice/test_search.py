@@ -1,5 +1,6 @@
 """One search box in the back office: accounts, cases by reference, listings, and messages of
 reported conversations only, each group shown to the roles of its area."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """Suspension, termination and reinstatement, effect by effect."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -49,7 +50,9 @@ def test_a_suspended_account_cannot_log_in_and_reads_why(client, moderator):
     commit()
     response = client.post("/account/login", data={"email": user.email, "password": PASSWORD})
     assert response.status_code == 200
-    assert "suspended until" in response.get_data(as_text=True) and "Shared a phone number" in response.get_data(as_text=True)
+    assert "suspended until" in response.get_data(as_text=True) and "Shared a phone number" in response.get_data(
+        as_text=True
+    )
 
 
 def test_a_suspension_with_an_end_date_ends_by_itself(client, moderator):
@@ -117,8 +120,10 @@ def test_refusals_change_nothing(moderator):
         reinstate_account(user, actor=moderator, reason="not suspended")
     db.session.rollback()
     assert db.session.get(User, user.id).status == AccountStatus.active
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)
-                             .where(AuditEntry.action.like("account.%"))) == 0
+    assert (
+        db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry).where(AuditEntry.action.like("account.%")))
+        == 0
+    )
 
 
 def test_every_status_change_is_in_the_audit_log_and_mailed(moderator, outbox):
@@ -127,11 +132,15 @@ def test_every_status_change_is_in_the_audit_log_and_mailed(moderator, outbox):
     commit()
     reinstate_account(user, actor=moderator, reason="Second")
     commit()
-    rows = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.object_type == "User",
-                                                          AuditEntry.object_id == str(user.id))
-                              .order_by(AuditEntry.id)).all()
+    rows = db.session.scalars(
+        sa.select(AuditEntry)
+        .where(AuditEntry.object_type == "User", AuditEntry.object_id == str(user.id))
+        .order_by(AuditEntry.id)
+    ).all()
     assert [(r.action, r.actor_id, r.reason) for r in rows] == [
-        ("account.suspended", moderator.id, "First"), ("account.reinstated", moderator.id, "Second")]
+        ("account.suspended", moderator.id, "First"),
+        ("account.reinstated", moderator.id, "Second"),
+    ]
     subjects = [m["Subject"] for m in outbox.read()]
     assert "Your Occlusa account is suspended" in subjects and "Your Occlusa account is active again" in subjects
 

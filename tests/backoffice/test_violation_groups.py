@@ -1,4 +1,5 @@
 """Repeated attempts in one thread are one item, read in the conversation and decided at once; strikes expire."""
+
 from __future__ import annotations
 
 import io
@@ -50,14 +51,20 @@ def _thread_with_attempts():
     for n in range(3):
         add_message(conversation, other if n % 2 else author, f"Before {n}")
     scan = add_message(conversation, other, "Here is the upper jaw")
-    stored = store_file(io.BytesIO(b"solid upper_jaw\nendsolid upper_jaw\n"), owner=other,
-                        filename="upper_jaw.stl", kind=FileKind.patient_scan)
+    stored = store_file(
+        io.BytesIO(b"solid upper_jaw\nendsolid upper_jaw\n"),
+        owner=other,
+        filename="upper_jaw.stl",
+        kind=FileKind.patient_scan,
+    )
     db.session.add(MessageAttachment(message_id=scan.id, file_id=stored.id, name="upper_jaw.stl", size=stored.size))
     commit()
     now = utcnow()
     ref = f"conversation:{conversation.id}"
-    attempts = [attempt(author, ref, now + timedelta(minutes=1)),
-                attempt(author, ref, now + timedelta(minutes=2), "call me on +33 6 12 34 56 78")]
+    attempts = [
+        attempt(author, ref, now + timedelta(minutes=1)),
+        attempt(author, ref, now + timedelta(minutes=2), "call me on +33 6 12 34 56 78"),
+    ]
     after = add_message(conversation, other, "Please keep to the platform")
     after.created_at = now + timedelta(minutes=3)
     commit()
@@ -78,14 +85,21 @@ def test_bulk_warn_decides_every_attempt_once_as_one_strike(client):
     author, attempts, _far, _stored = _thread_with_attempts()
     staff_login(client, make_staff(StaffRole.moderator))
     client.get(f"/backoffice/violations/{attempts[0].id}")
-    response = client.post(f"/backoffice/violations/{attempts[0].id}/group/warn",
-                           data={"note": "No contact details in messages."})
+    response = client.post(
+        f"/backoffice/violations/{attempts[0].id}/group/warn", data={"note": "No contact details in messages."}
+    )
     assert response.status_code == 302
     db.session.expire_all()
     assert {db.session.get(Violation, v.id).status for v in attempts} == {ViolationStatus.warned}
     assert strike_count(author.id) == 1
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(Notification).where(
-        Notification.user_id == author.id, Notification.event == "warning")) == 1
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Notification)
+            .where(Notification.user_id == author.id, Notification.event == "warning")
+        )
+        == 1
+    )
     audited = db.session.scalars(sa.select(AuditEntry.object_id).where(AuditEntry.action == "violation.warned")).all()
     assert sorted(audited) == sorted(str(v.id) for v in attempts)
 
@@ -97,14 +111,24 @@ def test_bulk_dismiss_adds_no_strike(client):
     db.session.expire_all()
     assert {db.session.get(Violation, v.id).status for v in attempts} == {ViolationStatus.dismissed}
     assert strike_count(author.id) == 0
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry).where(
-        AuditEntry.action == "violation.dismissed")) == 2
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count()).select_from(AuditEntry).where(AuditEntry.action == "violation.dismissed")
+        )
+        == 2
+    )
 
 
 def _strike(user: User, days_ago: float) -> Violation:
-    violation = Violation(user_id=user.id, source=ViolationSource.message, source_ref=f"conversation:{days_ago}",
-                          text="x", findings=[], status=ViolationStatus.warned,
-                          decided_at=utcnow() - timedelta(days=days_ago))
+    violation = Violation(
+        user_id=user.id,
+        source=ViolationSource.message,
+        source_ref=f"conversation:{days_ago}",
+        text="x",
+        findings=[],
+        status=ViolationStatus.warned,
+        decided_at=utcnow() - timedelta(days=days_ago),
+    )
     db.session.add(violation)
     commit()
     return violation

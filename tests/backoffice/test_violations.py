@@ -1,4 +1,5 @@
 """The violations queue: filter hits and reports, decided under a claim; strikes; warnings delivered."""
+
 from __future__ import annotations
 
 import pytest
@@ -11,8 +12,14 @@ from models.messaging import Notification
 from models.moderation import AuditEntry, Violation, ViolationSource, ViolationStatus
 from moderation import claims
 from moderation.contact_filter import ContactDetailsRefused, record_refused_attempt, screen_text
-from moderation.violations import (dismiss_violation, findings_in_text, report_user, strike_count,
-                                   suspend_for_violation, warn_user)
+from moderation.violations import (
+    dismiss_violation,
+    findings_in_text,
+    report_user,
+    strike_count,
+    suspend_for_violation,
+    warn_user,
+)
 from tests.backoffice.factories import make_staff, staff_login
 from tests.factories import make_user
 
@@ -29,7 +36,7 @@ def test_a_filter_hit_lands_in_the_queue_with_its_findings_highlighted(client):
     user = make_user(name="Chatty Designer")
     violation = filter_hit(user)
     spans = findings_in_text(violation)
-    assert any(violation.text[s.start:s.end] == "elena.cad@gmail.com" for s in spans)
+    assert any(violation.text[s.start : s.end] == "elena.cad@gmail.com" for s in spans)
     staff_login(client, make_staff(StaffRole.moderator))
     assert "Chatty Designer" in client.get("/backoffice/violations/").get_data(as_text=True)
     page = client.get(f"/backoffice/violations/{violation.id}").get_data(as_text=True)
@@ -66,8 +73,9 @@ def test_suspending_from_a_violation(client):
     violation = filter_hit(user)
     staff_login(client, make_staff(StaffRole.moderator))
     client.get(f"/backoffice/violations/{violation.id}")
-    client.post(f"/backoffice/violations/{violation.id}/suspend",
-                data={"reason": "Third time", "until": "2099-01-01T00:00"})
+    client.post(
+        f"/backoffice/violations/{violation.id}/suspend", data={"reason": "Third time", "until": "2099-01-01T00:00"}
+    )
     db.session.expire_all()
     assert db.session.get(User, user.id).status == AccountStatus.suspended
     assert strike_count(user.id) == 1

@@ -1,4 +1,5 @@
 """Cases in any state, made through the real process (orders, holds, transitions)."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -33,21 +34,46 @@ def design_file(owner, name: str = "crown.stl", kind: FileKind = FileKind.design
     return store_file([b"solid crown\nendsolid crown\n"], owner=owner, filename=name, kind=kind)
 
 
-def make_case(client=None, designer=None, *, amount_cents: int = 12_000, quantity: int = 2,
-              revisions: int = 1, unit: CaseUnit = CaseUnit.tooth, now: datetime | None = None,
-              card: str = SUCCEEDS) -> Case:
+def make_case(
+    client=None,
+    designer=None,
+    *,
+    amount_cents: int = 12_000,
+    quantity: int = 2,
+    revisions: int = 1,
+    unit: CaseUnit = CaseUnit.tooth,
+    now: datetime | None = None,
+    card: str = SUCCEEDS,
+) -> Case:
     """A case awaiting acceptance, its amount held on the sandbox card; committed."""
     if client is None or designer is None:
         client, designer = make_parties()
-    order = CaseOrder(client_id=client.id, designer_id=designer.id, listing_id=None, amount_cents=amount_cents,
-                      currency="usd", terms={
-                          "title": "Zirconia crowns", "unit": unit.value, "revisions_included": revisions,
-                          "turnaround_days": 2, "quantity": quantity, "unit_price_cents": amount_cents // quantity,
-                          "fee_cents": platform_fee(amount_cents),
-                          "prescription": {"teeth": {"11": "crown", "21": "crown"}, "arches": [],
-                                           "material": "zirconia", "shade": "A2", "parameters": {}},
-                          "instructions": "Light contacts please.", "client_case_id": "LAB-1",
-                          "attachments": []})
+    order = CaseOrder(
+        client_id=client.id,
+        designer_id=designer.id,
+        listing_id=None,
+        amount_cents=amount_cents,
+        currency="usd",
+        terms={
+            "title": "Zirconia crowns",
+            "unit": unit.value,
+            "revisions_included": revisions,
+            "turnaround_days": 2,
+            "quantity": quantity,
+            "unit_price_cents": amount_cents // quantity,
+            "fee_cents": platform_fee(amount_cents),
+            "prescription": {
+                "teeth": {"11": "crown", "21": "crown"},
+                "arches": [],
+                "material": "zirconia",
+                "shade": "A2",
+                "parameters": {},
+            },
+            "instructions": "Light contacts please.",
+            "client_case_id": "LAB-1",
+            "attachments": [],
+        },
+    )
     db.session.add(order)
     db.session.flush()
     escrow.place_hold(order, payment_method=card)

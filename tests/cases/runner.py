@@ -1,5 +1,6 @@
 """Run any action of the process table on a case as a given role, with valid input and a `now`
 that satisfies the action's own deadline checks."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -11,8 +12,12 @@ from tests.cases.factories import design_file, make_agent
 
 
 def actor_for(case: Case, role: str):
-    return {"client": case.client, "designer": case.designer, "platform": None,
-            "staff": make_agent() if role == "staff" else None}[role]
+    return {
+        "client": case.client,
+        "designer": case.designer,
+        "platform": None,
+        "staff": make_agent() if role == "staff" else None,
+    }[role]
 
 
 def moment_for(case: Case, action: str):
@@ -41,5 +46,6 @@ def params_for(case: Case, action: str, actor) -> dict:
 
 def run(case: Case, action: str, role: str) -> Case:
     actor = actor_for(case, role)
-    return process.apply_action(case, action, actor=actor, now=moment_for(case, action),
-                                **params_for(case, action, actor))
+    return process.apply_action(
+        case, action, actor=actor, now=moment_for(case, action), **params_for(case, action, actor)
+    )

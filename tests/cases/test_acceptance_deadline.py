@@ -1,5 +1,6 @@
 """Accepting a request: refused after its acceptance time whatever the sweep did, and a dead
 card hold is reported as what it is, not as a silent gateway."""
+
 from __future__ import annotations
 
 from datetime import timedelta

@@ -1,5 +1,6 @@
 """An action on a case another transaction holds answers "busy, try again" within the lock
 timeout instead of holding a web thread until the other one ends."""
+
 from __future__ import annotations
 
 import sqlite3

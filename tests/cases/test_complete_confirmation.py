@@ -1,4 +1,5 @@
-""""Transaction complete" releases escrow for good: the client confirms it, reading what it does."""
+""" "Transaction complete" releases escrow for good: the client confirms it, reading what it does."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa

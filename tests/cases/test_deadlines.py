@@ -1,4 +1,5 @@
 """Every deadline, with an injected `now`: expiry, auto-completion, the 90-day escrow rule."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -53,8 +54,7 @@ def test_auto_completion_is_capped_so_money_leaves_escrow_by_day_75(request_cont
     accepted = utcnow()
     case = drive(make_case(revisions=5), CaseState.in_progress, now=accepted)
     # delivered on day 50 (before the sweep escalated it): 30 days later would be day 80
-    deliver_case(case, actor=case.designer, note="late", files=[design_file(case.designer)],
-                 now=accepted + 50 * DAY)
+    deliver_case(case, actor=case.designer, note="late", files=[design_file(case.designer)], now=accepted + 50 * DAY)
     commit()
     assert case.auto_complete_at == accepted + 75 * DAY
     with pytest.raises(InvalidTransition, match="Revisions are closed"):

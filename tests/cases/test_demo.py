@@ -1,4 +1,5 @@
 """The demo cases: every state, consistent books, and a second run creates nothing."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -20,8 +21,11 @@ def test_demo_cases_cover_every_state_with_consistent_books():
     assert states == set(CaseState)
     assert invariant_violations() == []
     # each case carries the client's upper and lower scans: closed meshes the viewer tells apart
-    scans = db.session.scalars(sa.select(StoredFile).join(CaseFile, CaseFile.file_id == StoredFile.id)
-                               .where(StoredFile.kind == FileKind.patient_scan)).all()
+    scans = db.session.scalars(
+        sa.select(StoredFile)
+        .join(CaseFile, CaseFile.file_id == StoredFile.id)
+        .where(StoredFile.kind == FileKind.patient_scan)
+    ).all()
     assert len(scans) == 20
     assert {s.original_name for s in scans} == {"upper-arch-scan.stl", "lower-arch-scan.stl"}
     assert all(s.mesh["warnings"] == [] and s.mesh["holes"] == 0 for s in scans)

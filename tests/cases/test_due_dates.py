@@ -1,4 +1,5 @@
 """The promised delivery: turnaround in business days from acceptance, countdown, late, reminder."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -19,15 +20,16 @@ THURSDAY = datetime(2026, 12, 10, 10, 0, tzinfo=timezone.utc)
 
 
 def _reminders(user_id):
-    return db.session.scalars(sa.select(Notification).where(Notification.user_id == user_id,
-                                                            Notification.event == "case_due_soon")).all()
+    return db.session.scalars(
+        sa.select(Notification).where(Notification.user_id == user_id, Notification.event == "case_due_soon")
+    ).all()
 
 
 def test_turnaround_counts_business_days_only():
-    assert deadlines.due_at(THURSDAY, 1) == THURSDAY + DAY                     # Friday
-    assert deadlines.due_at(THURSDAY, 2) == THURSDAY + 4 * DAY                 # Monday: the weekend is skipped
-    assert deadlines.due_at(THURSDAY + 2 * DAY, 1) == THURSDAY + 4 * DAY       # accepted Saturday → Monday
-    assert deadlines.due_at(THURSDAY, 5) == THURSDAY + 7 * DAY                 # a working week later
+    assert deadlines.due_at(THURSDAY, 1) == THURSDAY + DAY  # Friday
+    assert deadlines.due_at(THURSDAY, 2) == THURSDAY + 4 * DAY  # Monday: the weekend is skipped
+    assert deadlines.due_at(THURSDAY + 2 * DAY, 1) == THURSDAY + 4 * DAY  # accepted Saturday → Monday
+    assert deadlines.due_at(THURSDAY, 5) == THURSDAY + 7 * DAY  # a working week later
 
 
 def test_acceptance_sets_the_due_date_from_the_listing_turnaround():

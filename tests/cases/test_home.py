@@ -1,4 +1,5 @@
 """The signed-in home: each side sees what waits for them; money from the ledger; fixed queries."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -8,8 +9,6 @@ from models.cases import CaseOrder, CaseState, OrderStatus
 from models.messaging import Notification
 from tests.cases.factories import drive, make_case, make_parties
 from tests.statements import statements
-
-
 
 
 def test_the_client_sees_deliveries_to_review_and_cases_with_designers(client, login):
@@ -26,8 +25,14 @@ def test_the_client_sees_deliveries_to_review_and_cases_with_designers(client, l
 
 def test_an_unpaid_order_is_a_draft_the_client_can_finish(client, login):
     buyer, designer = make_parties()
-    order = CaseOrder(client_id=buyer.id, designer_id=designer.id, amount_cents=1800, currency="usd",
-                      status=OrderStatus.awaiting_payment, terms={"title": "Emax veneers"})
+    order = CaseOrder(
+        client_id=buyer.id,
+        designer_id=designer.id,
+        amount_cents=1800,
+        currency="usd",
+        status=OrderStatus.awaiting_payment,
+        terms={"title": "Emax veneers"},
+    )
     db.session.add(order)
     commit()
     login(buyer)
@@ -54,8 +59,9 @@ def test_the_designer_sees_requests_work_due_escrow_earnings_and_payouts(client,
 def test_a_confirmed_payout_tells_the_designer_once(client, login):
     buyer, designer = make_parties()
     case = drive(make_case(buyer, designer, amount_cents=12_000), CaseState.completed)
-    notices = db.session.scalars(sa.select(Notification).where(Notification.user_id == designer.id,
-                                                               Notification.event == "payout_sent")).all()
+    notices = db.session.scalars(
+        sa.select(Notification).where(Notification.user_id == designer.id, Notification.event == "payout_sent")
+    ).all()
     assert len(notices) == 1 and "$109.20" in notices[0].title and case.reference in notices[0].title
 
 

@@ -1,4 +1,5 @@
 """Random sequences of actions on a few cases: money is never created, lost or paid twice."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -15,8 +16,10 @@ from payments.ledger import ESCROW, PLATFORM_FEES, balance, invariant_violations
 from tests.cases.factories import make_case, make_parties
 from tests.cases.runner import run
 
-ACTION_ROLES = sorted({(action, role) for (_s, action), t in TRANSITIONS.items() if _s is not None
-                       for role in t.by} | {("complete", "designer"), ("accept", "client")})
+ACTION_ROLES = sorted(
+    {(action, role) for (_s, action), t in TRANSITIONS.items() if _s is not None for role in t.by}
+    | {("complete", "designer"), ("accept", "client")}
+)
 
 
 class CaseMoney(RuleBasedStateMachine):
@@ -59,8 +62,11 @@ class CaseMoney(RuleBasedStateMachine):
             if case.state in (CaseState.cancelled, CaseState.rejected, CaseState.expired):
                 assert payment.status in (PaymentStatus.released, PaymentStatus.refunded)
         captured = db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(Payment.captured_cents), 0)))
-        left = sum(balance(a) for a in db.session.scalars(sa.select(Entry.account).distinct())
-                   if a.startswith(("designer:", "client:")) or a in (ESCROW, PLATFORM_FEES))
+        left = sum(
+            balance(a)
+            for a in db.session.scalars(sa.select(Entry.account).distinct())
+            if a.startswith(("designer:", "client:")) or a in (ESCROW, PLATFORM_FEES)
+        )
         assert left == 0  # the sum of all accounts is zero: no money created or lost
         assert captured >= balance(ESCROW)
 
@@ -71,6 +77,7 @@ class CaseMoney(RuleBasedStateMachine):
         _wipe(db)
 
 
-CaseMoney.TestCase.settings = settings(max_examples=25, stateful_step_count=15, deadline=None,
-                                       suppress_health_check=[HealthCheck.too_slow])
+CaseMoney.TestCase.settings = settings(
+    max_examples=25, stateful_step_count=15, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 test_case_money = CaseMoney.TestCase

@@ -1,5 +1,6 @@
 """An order page is sent once: submitting it again (back button, double click) shows the case
 it already created and never holds the card twice; the same case ID twice asks first."""
+
 from __future__ import annotations
 
 import io
@@ -15,8 +16,14 @@ from tests.factories import make_user
 
 
 def _form(**extra) -> dict:
-    data = {"teeth": ["11"], "restoration_11": "crown", "material": "zirconia", "shade": "A2",
-            "client_case_id": "LAB-77", "card_number": "4242 4242 4242 4242"}
+    data = {
+        "teeth": ["11"],
+        "restoration_11": "crown",
+        "material": "zirconia",
+        "shade": "A2",
+        "client_case_id": "LAB-77",
+        "card_number": "4242 4242 4242 4242",
+    }
     data.update(extra)
     return data
 
@@ -33,8 +40,11 @@ def test_the_same_order_page_sent_twice_shows_the_first_case_and_holds_once(clie
     buyer, listing = make_user(), make_listing(make_designer())
     login(buyer)
     page = order_page(client, listing.id)
-    first = client.post(page, data=_form(attachments=(io.BytesIO(b"solid a\nendsolid a\n"), "upper.stl")),
-                        content_type="multipart/form-data")
+    first = client.post(
+        page,
+        data=_form(attachments=(io.BytesIO(b"solid a\nendsolid a\n"), "upper.stl")),
+        content_type="multipart/form-data",
+    )
     case = db.session.scalar(sa.select(Case))
     assert first.status_code == 302 and first.location.endswith(f"/cases/{case.reference}")
 
@@ -56,8 +66,9 @@ def test_each_visit_of_the_order_page_is_issued_its_own_token(client, login):
 def test_a_form_without_its_token_is_refused_and_holds_nothing(client, login):
     buyer, listing = make_user(), make_listing(make_designer())
     login(buyer)
-    response = client.post(f"/cases/new?listing_id={listing.id}", data=_form(), content_type="multipart/form-data",
-                           follow_redirects=True)
+    response = client.post(
+        f"/cases/new?listing_id={listing.id}", data=_form(), content_type="multipart/form-data", follow_redirects=True
+    )
     assert "This order form has expired" in response.get_data(as_text=True)
     assert (_count(Case), _holds()) == (0, 0)
 

@@ -1,4 +1,5 @@
 """The order page, the case page and its buttons, My cases, reviews: through the real pages."""
+
 from __future__ import annotations
 
 import io
@@ -22,9 +23,17 @@ CARD = "4242 4242 4242 4242"
 
 
 def _order(client, listing_id, **extra):
-    data = {"teeth": ["11", "21"], "restoration_11": "crown", "restoration_21": "veneer", "material": "zirconia",
-            "shade": "A2", "instructions": "Please keep the contacts light.", "client_case_id": "LAB-77",
-            "card_number": CARD, "attachments": (io.BytesIO(b"solid scan\nendsolid scan\n"), "upper.stl")}
+    data = {
+        "teeth": ["11", "21"],
+        "restoration_11": "crown",
+        "restoration_21": "veneer",
+        "material": "zirconia",
+        "shade": "A2",
+        "instructions": "Please keep the contacts light.",
+        "client_case_id": "LAB-77",
+        "card_number": CARD,
+        "attachments": (io.BytesIO(b"solid scan\nendsolid scan\n"), "upper.stl"),
+    }
     data.update(extra)
     return client.post(order_page(client, listing_id), data=data, content_type="multipart/form-data")
 
@@ -77,8 +86,9 @@ def test_scans_uploaded_beforehand_go_with_the_order_and_their_check_shows_on_th
     response = _order(client, listing.id, attachments=None, file_id=[str(scan)])
     assert response.status_code == 302
     case = db.session.scalar(sa.select(Case))
-    assert [f.file.public_id for f in db.session.scalars(sa.select(CaseFile).where(CaseFile.case_id == case.id))] \
-        == [scan]
+    assert [f.file.public_id for f in db.session.scalars(sa.select(CaseFile).where(CaseFile.case_id == case.id))] == [
+        scan
+    ]
     shown = client.get(response.location).get_data(as_text=True)
     assert "upper.stl" in shown and "The file contains no triangles." in shown
 
@@ -141,8 +151,9 @@ def test_an_unavailable_designer_asks_the_faq_question_first(client, login):
     login(buyer)
     page = client.get(f"/cases/new?listing_id={listing.id}").get_data(as_text=True)
     assert "currently full" in page and "Do you still want to send it?" in page
-    confirmed = client.get(f"/cases/new?listing_id={listing.id}&confirm_full=1",
-                           follow_redirects=True).get_data(as_text=True)
+    confirmed = client.get(f"/cases/new?listing_id={listing.id}&confirm_full=1", follow_redirects=True).get_data(
+        as_text=True
+    )
     assert "Confirm payment" in confirmed
 
 
@@ -153,15 +164,21 @@ def test_the_whole_case_through_the_buttons(client, login):
     login(designer)
     assert "Accept case" in client.get(url).get_data(as_text=True)
     client.post(f"{url}/accept")
-    client.post(f"{url}/deliver", data={"deliver-note": "v1", "deliver-files": (io.BytesIO(b"solid a\n"), "a.stl")},
-                content_type="multipart/form-data")
+    client.post(
+        f"{url}/deliver",
+        data={"deliver-note": "v1", "deliver-files": (io.BytesIO(b"solid a\n"), "a.stl")},
+        content_type="multipart/form-data",
+    )
     client.post("/account/logout")
     login(buyer)
     client.post(f"{url}/revision", data={"revision-note": "Close the margin on 21"})
     client.post("/account/logout")
     login(designer)
-    client.post(f"{url}/deliver", data={"deliver-note": "v2", "deliver-files": (io.BytesIO(b"solid b\n"), "b.stl")},
-                content_type="multipart/form-data")
+    client.post(
+        f"{url}/deliver",
+        data={"deliver-note": "v2", "deliver-files": (io.BytesIO(b"solid b\n"), "b.stl")},
+        content_type="multipart/form-data",
+    )
     client.post("/account/logout")
     login(buyer)
     shown = client.get(url).get_data(as_text=True)

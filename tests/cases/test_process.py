@@ -1,4 +1,5 @@
 """Every transition of the table, allowed and refused, with the money it moves."""
+
 from __future__ import annotations
 
 import pytest
@@ -14,21 +15,26 @@ from tests.cases.factories import drive, make_case
 from tests.cases.runner import run
 from tests.factories import make_user
 
-ALLOWED = [(state, action, role) for (state, action), t in TRANSITIONS.items() if state is not None
-           for role in sorted(t.by)]
+ALLOWED = [
+    (state, action, role) for (state, action), t in TRANSITIONS.items() if state is not None for role in sorted(t.by)
+]
 
 # What the payment looks like after each money effect.
-PAYMENT_AFTER = {None: None, "capture": PaymentStatus.captured, "release": PaymentStatus.released,
-                 "refund": PaymentStatus.refunded, "pay_out": PaymentStatus.paid_out,
-                 "settle": PaymentStatus.partially_refunded}
+PAYMENT_AFTER = {
+    None: None,
+    "capture": PaymentStatus.captured,
+    "release": PaymentStatus.released,
+    "refund": PaymentStatus.refunded,
+    "pay_out": PaymentStatus.paid_out,
+    "settle": PaymentStatus.partially_refunded,
+}
 
 
 def _payment(case):
     return db.session.scalar(sa.select(Payment).where(Payment.case_id == case.id))
 
 
-@pytest.mark.parametrize("state,action,role", ALLOWED,
-                         ids=[f"{s.value}-{a}-{r}" for s, a, r in ALLOWED])
+@pytest.mark.parametrize("state,action,role", ALLOWED, ids=[f"{s.value}-{a}-{r}" for s, a, r in ALLOWED])
 def test_every_allowed_transition_moves_state_money_and_writes_an_event(state, action, role):
     case = drive(make_case(), state)
     payment_before = _payment(case).status
@@ -40,16 +46,21 @@ def test_every_allowed_transition_moves_state_money_and_writes_an_event(state, a
     # PREVIOUS (None): a withdrawn dispute returns to the state it interrupted (delivered here).
     to = transition.to or CaseState.delivered
     assert case.state == to
-    event = db.session.scalar(sa.select(CaseEvent).where(CaseEvent.case_id == case.id)
-                              .order_by(CaseEvent.id.desc()).limit(1))
+    event = db.session.scalar(
+        sa.select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.id.desc()).limit(1)
+    )
     assert (event.action, event.from_state, event.to_state) == (action, state.value, to.value)
     expected = PAYMENT_AFTER[transition.money] or payment_before
     assert _payment(case).status == expected
     assert invariant_violations() == []
 
 
-REFUSED = [(state, action) for state in CaseState for action in ACTIONS
-           if action != "send" and (state, action) not in TRANSITIONS]
+REFUSED = [
+    (state, action)
+    for state in CaseState
+    for action in ACTIONS
+    if action != "send" and (state, action) not in TRANSITIONS
+]
 
 
 @pytest.mark.parametrize("state,action", REFUSED, ids=[f"{s.value}-{a}" for s, a in REFUSED])
@@ -64,8 +75,13 @@ def test_every_action_outside_the_table_is_refused_and_moves_nothing(state, acti
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Journal)) == journals
 
 
-WRONG_ROLE = [(state, action, role) for (state, action), t in TRANSITIONS.items() if state is not None
-              for role in ("client", "designer", "staff") if role not in t.by]
+WRONG_ROLE = [
+    (state, action, role)
+    for (state, action), t in TRANSITIONS.items()
+    if state is not None
+    for role in ("client", "designer", "staff")
+    if role not in t.by
+]
 
 
 @pytest.mark.parametrize("state,action,role", WRONG_ROLE, ids=[f"{s.value}-{a}-{r}" for s, a, r in WRONG_ROLE])
@@ -79,6 +95,7 @@ def test_a_stranger_is_told_the_case_does_not_exist():
     case = make_case()
     with pytest.raises(NotFound):
         from cases.process import accept_case
+
         accept_case(case, actor=make_user())
 
 
@@ -142,8 +159,9 @@ def test_a_double_click_completes_once_and_pays_once():
     with pytest.raises(InvalidTransition):
         complete_case(case, actor=case.client)
     db.session.rollback()
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(Journal)
-                             .where(Journal.case_id == case.id)) == 2  # capture, payout
+    assert (
+        db.session.scalar(sa.select(sa.func.count()).select_from(Journal).where(Journal.case_id == case.id)) == 2
+    )  # capture, payout
     assert invariant_violations() == []
 
 
@@ -153,10 +171,22 @@ def test_the_same_gateway_call_twice_is_answered_once_by_the_sandbox():
     case = drive(make_case(), CaseState.in_progress)
     payment = _payment(case)
     gateway = SandboxGateway()
-    first = gateway.transfer(amount_cents=500, currency="usd", destination="acct_x", transfer_group="g",
-                             source_charge=None, idempotency_key="k-1")
-    again = gateway.transfer(amount_cents=500, currency="usd", destination="acct_x", transfer_group="g",
-                             source_charge=None, idempotency_key="k-1")
+    first = gateway.transfer(
+        amount_cents=500,
+        currency="usd",
+        destination="acct_x",
+        transfer_group="g",
+        source_charge=None,
+        idempotency_key="k-1",
+    )
+    again = gateway.transfer(
+        amount_cents=500,
+        currency="usd",
+        destination="acct_x",
+        transfer_group="g",
+        source_charge=None,
+        idempotency_key="k-1",
+    )
     assert first.reference == again.reference
     assert payment.status == PaymentStatus.captured
 
@@ -173,8 +203,12 @@ def test_suspending_a_party_cancels_requests_and_disputes_open_work():
     commit()
     assert counts == {"cancelled": 1, "disputed": 2}
     states = {c.id: db.session.get(type(c), c.id).state for c in (requested, working, delivered, done)}
-    assert states == {requested.id: CaseState.cancelled, working.id: CaseState.disputed,
-                      delivered.id: CaseState.disputed, done.id: CaseState.completed}
+    assert states == {
+        requested.id: CaseState.cancelled,
+        working.id: CaseState.disputed,
+        delivered.id: CaseState.disputed,
+        done.id: CaseState.completed,
+    }
     assert _payment(requested).status == PaymentStatus.released
     assert invariant_violations() == []
 

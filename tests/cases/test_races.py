@@ -1,4 +1,5 @@
 """Racing actions on PostgreSQL: each thread has its own app context and session."""
+
 from __future__ import annotations
 
 import os
@@ -15,8 +16,9 @@ from models.ledger import Journal, PaymentEvent
 from payments.ledger import invariant_violations
 from tests.cases.factories import drive, make_case
 
-pytestmark = pytest.mark.skipif(not (os.environ.get("TEST_DATABASE_URL") or "").startswith("postgres"),
-                                reason="row locks need PostgreSQL")
+pytestmark = pytest.mark.skipif(
+    not (os.environ.get("TEST_DATABASE_URL") or "").startswith("postgres"), reason="row locks need PostgreSQL"
+)
 
 
 def _race(app, case_id: int, *moves):
@@ -55,8 +57,9 @@ def test_two_completions_at_once_pay_once(app):
 
     assert _race(app, case.id, complete, complete) == ["done", "refused"]
     db.session.expire_all()
-    transfers = db.session.scalar(sa.select(sa.func.count()).select_from(PaymentEvent)
-                                  .where(PaymentEvent.action == "transfer"))
+    transfers = db.session.scalar(
+        sa.select(sa.func.count()).select_from(PaymentEvent).where(PaymentEvent.action == "transfer")
+    )
     assert transfers == 1
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Journal).where(Journal.case_id == case.id)) == 2
     assert invariant_violations() == []
@@ -76,7 +79,8 @@ def test_complete_racing_dispute_leaves_exactly_one_outcome(app):
     db.session.expire_all()
     state = db.session.get(Case, case.id).state
     assert state in (CaseState.completed, CaseState.disputed)
-    transfers = db.session.scalar(sa.select(sa.func.count()).select_from(PaymentEvent)
-                                  .where(PaymentEvent.action == "transfer"))
+    transfers = db.session.scalar(
+        sa.select(sa.func.count()).select_from(PaymentEvent).where(PaymentEvent.action == "transfer")
+    )
     assert transfers == (1 if state == CaseState.completed else 0)
     assert invariant_violations() == []

@@ -1,5 +1,6 @@
 """Catalogue factories: designers in any state of the five visibility conditions, listings
 taken through the real operations (create → image → submit → approve)."""
+
 from __future__ import annotations
 
 import io
@@ -29,15 +30,32 @@ def moderator():
     return make_user(roles=(StaffRole.moderator,), client=False)
 
 
-def make_designer(*, approved: bool = True, verified: bool = True, payouts: bool = True, name: str | None = None,
-                  skills=("zirconia",), software=("exocad",), **user_fields):
+def make_designer(
+    *,
+    approved: bool = True,
+    verified: bool = True,
+    payouts: bool = True,
+    name: str | None = None,
+    skills=("zirconia",),
+    software=("exocad",),
+    **user_fields,
+):
     """A designer account with a complete profile, approved/verified/payouts-ready as asked."""
     user = make_user(designer=True, client=False, name=name, **user_fields)
     profile = profile_ops.profile_for(user, create=True)
-    profile_ops.update_profile(profile, actor=user, real_name=f"Real Name {next(_seq)}", country="FR",
-                               tax_id="FR12345678901", headline="Crown and bridge designer",
-                               bio="I design crowns, bridges and implant work every day.", skills=list(skills),
-                               software=list(software), experience="Eight years in a lab.", education="CDT")
+    profile_ops.update_profile(
+        profile,
+        actor=user,
+        real_name=f"Real Name {next(_seq)}",
+        country="FR",
+        tax_id="FR12345678901",
+        headline="Crown and bridge designer",
+        bio="I design crowns, bridges and implant work every day.",
+        skills=list(skills),
+        software=list(software),
+        experience="Eight years in a lab.",
+        education="CDT",
+    )
     profile_ops.add_profile_image(profile, actor=user, purpose=ImagePurpose.photo, raw=picture())
     if approved:
         profile_ops.submit_profile(profile, actor=user)
@@ -51,11 +69,19 @@ def make_designer(*, approved: bool = True, verified: bool = True, payouts: bool
 
 
 def draft(**fields) -> listing_ops.ListingDraft:
-    values = dict(title="Zirconia crowns designed in exocad", category="crowns", subcategory="anatomic_crown",
-                  description="Full-contour anatomic zirconia crowns with tight contacts and a functional "
-                              "occlusion, delivered as STL with the exocad project.",
-                  software=["exocad"], revisions_included=2, turnaround_days=2, unit=PricingUnit.unit,
-                  min_quantity=1, tiers=[Tier(1, 900)])
+    values = dict(
+        title="Zirconia crowns designed in exocad",
+        category="crowns",
+        subcategory="anatomic_crown",
+        description="Full-contour anatomic zirconia crowns with tight contacts and a functional "
+        "occlusion, delivered as STL with the exocad project.",
+        software=["exocad"],
+        revisions_included=2,
+        turnaround_days=2,
+        unit=PricingUnit.unit,
+        min_quantity=1,
+        tiers=[Tier(1, 900)],
+    )
     values.update(fields)
     return listing_ops.ListingDraft(**values)
 

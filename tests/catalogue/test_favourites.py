@@ -1,4 +1,5 @@
 """Favourites: the heart on each card, the Favourites page (the client's team), the filter."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -10,8 +11,9 @@ from tests.factories import make_user
 
 
 def test_the_heart_toggles_with_fetch_and_the_listing_joins_the_team(client, login):
-    listing = make_listing(make_designer(), title="Night guards in exocad", category="night_guards",
-                           subcategory="night_guard")
+    listing = make_listing(
+        make_designer(), title="Night guards in exocad", category="night_guards", subcategory="night_guard"
+    )
     login(make_user())
     on = client.post(f"/listings/{listing.id}/favourite", headers={"Accept": "application/json"})
     assert on.get_json() == {"favourite": True}

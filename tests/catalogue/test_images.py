@@ -1,4 +1,5 @@
 """Pictures: sniffed from the bytes, bounded, re-encoded without EXIF/GPS; a bad one saves nothing."""
+
 from __future__ import annotations
 
 import io
@@ -16,9 +17,18 @@ from tests.factories import make_user
 
 
 def _profile_form(**files):
-    data = {"real_name": "Elena Marquez", "country": "ES", "tax_id": "ES12345678Z", "headline": "Crowns",
-            "bio": "I design crowns.", "skills": "zirconia", "software": ["exocad"], "experience": "",
-            "education": "", "action": "save"}
+    data = {
+        "real_name": "Elena Marquez",
+        "country": "ES",
+        "tax_id": "ES12345678Z",
+        "headline": "Crowns",
+        "bio": "I design crowns.",
+        "skills": "zirconia",
+        "software": ["exocad"],
+        "experience": "",
+        "education": "",
+        "action": "save",
+    }
     data.update({name: (io.BytesIO(raw), filename) for name, (raw, filename) in files.items()})
     return data
 
@@ -27,15 +37,19 @@ def _images() -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(CatalogueImage))
 
 
-@pytest.mark.parametrize("raw, filename, message", [
-    (b"this is a text file pretending to be a photo\n" * 10, "photo.jpg", "not a JPEG, PNG or WebP"),
-    (b"\xff\xd8\xff" + b"\0" * 5000, "broken.jpg", "could not be read"),
-    (picture(120, 120), "tiny.png", "too small"),
-])
+@pytest.mark.parametrize(
+    "raw, filename, message",
+    [
+        (b"this is a text file pretending to be a photo\n" * 10, "photo.jpg", "not a JPEG, PNG or WebP"),
+        (b"\xff\xd8\xff" + b"\0" * 5000, "broken.jpg", "could not be read"),
+        (picture(120, 120), "tiny.png", "too small"),
+    ],
+)
 def test_a_bad_picture_is_refused_and_nothing_is_saved(client, login, raw, filename, message):
     login(make_user(designer=True))
-    response = client.post("/settings/profile", data=_profile_form(photo=(raw, filename)),
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/settings/profile", data=_profile_form(photo=(raw, filename)), content_type="multipart/form-data"
+    )
     assert response.status_code == 200
     assert message in response.get_data(as_text=True)
     assert _images() == 0
@@ -64,7 +78,7 @@ def test_too_many_pixels_is_refused_before_decoding(app):
 
 def test_a_photo_is_re_encoded_without_exif_and_gps_and_scaled_down():
     exif = Image.Exif()
-    exif[0x010F] = "PhoneMaker"                    # Make
+    exif[0x010F] = "PhoneMaker"  # Make
     exif[0x8825] = {1: "N", 2: (48.0, 51.0, 24.0)}  # GPS position
     raw = picture(2600, 1300, fmt="JPEG", exif=exif.tobytes())
     assert b"PhoneMaker" in raw
@@ -84,8 +98,9 @@ def test_a_transparent_png_is_kept_transparent_as_webp():
 
 def test_pictures_are_served_with_long_cache_headers(client, login):
     login(make_user(designer=True))
-    client.post("/settings/profile", data=_profile_form(photo=(picture(), "me.png")),
-                content_type="multipart/form-data")
+    client.post(
+        "/settings/profile", data=_profile_form(photo=(picture(), "me.png")), content_type="multipart/form-data"
+    )
     token = db.session.scalar(sa.select(CatalogueImage.token))
     response = client.get(f"/media/{token}")
     assert response.status_code == 200 and response.mimetype == "image/jpeg"

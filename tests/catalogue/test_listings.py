@@ -1,4 +1,5 @@
 """The listing editor and lifecycle: one per subcategory, review, rejection, approved snapshot."""
+
 from __future__ import annotations
 
 import pytest
@@ -12,11 +13,20 @@ from models.moderation import AuditEntry, Violation
 from models.profiles import ReviewState
 from tests.catalogue.factories import draft, make_designer, make_listing, moderator, picture
 
-FORM = {"title": "Zirconia crowns designed in exocad", "subcategory": "crowns/anatomic_crown",
-        "description": "Full-contour anatomic zirconia crowns, tight contacts, functional occlusion, STL delivery.",
-        "software": ["exocad"], "revisions_included": "2", "turnaround_days": "2", "unit": "unit",
-        "min_quantity": "1", "basis": "client", "tiers-0-price": "9.00", "tiers-1-min_quantity": "10",
-        "tiers-1-price": "7.50"}
+FORM = {
+    "title": "Zirconia crowns designed in exocad",
+    "subcategory": "crowns/anatomic_crown",
+    "description": "Full-contour anatomic zirconia crowns, tight contacts, functional occlusion, STL delivery.",
+    "software": ["exocad"],
+    "revisions_included": "2",
+    "turnaround_days": "2",
+    "unit": "unit",
+    "min_quantity": "1",
+    "basis": "client",
+    "tiers-0-price": "9.00",
+    "tiers-1-min_quantity": "10",
+    "tiers-1-price": "7.50",
+}
 
 
 def _count() -> int:
@@ -61,8 +71,10 @@ def test_a_private_listing_may_share_a_subcategory_with_the_public_one():
 
 def test_contact_details_in_a_listing_are_refused_shown_and_recorded(client, login):
     login(make_designer())
-    response = client.post("/listings/mine/new", data={
-        **FORM, "description": FORM["description"] + " Write to me at elena.cad@gmail.com for discounts."})
+    response = client.post(
+        "/listings/mine/new",
+        data={**FORM, "description": FORM["description"] + " Write to me at elena.cad@gmail.com for discounts."},
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert '<mark class="contact-finding"' in page and "elena.cad@gmail.com" in page
@@ -88,8 +100,12 @@ def test_rejection_shows_reasons_and_note_then_the_designer_fixes_and_resubmits(
     listing = make_listing(designer, approve=False)
     operations.submit_listing(listing, actor=designer)
     staff = moderator()
-    operations.reject_listing(listing, actor=staff, reasons=["missing_images", "promotion"],
-                              note="Please show the design, not the milled crown.")
+    operations.reject_listing(
+        listing,
+        actor=staff,
+        reasons=["missing_images", "promotion"],
+        note="Please show the design, not the milled crown.",
+    )
     commit()
     mail = outbox.read()[-1]
     body = mail.get_payload(decode=True).decode()
@@ -159,6 +175,9 @@ def test_images_upload_from_the_listing_page(client, login):
     login(designer)
     from io import BytesIO
 
-    client.post(f"/listings/mine/{listing.id}/images", data={"images": (BytesIO(picture()), "shot.png")},
-                content_type="multipart/form-data")
+    client.post(
+        f"/listings/mine/{listing.id}/images",
+        data={"images": (BytesIO(picture()), "shot.png")},
+        content_type="multipart/form-data",
+    )
     assert len(operations.listing_images(listing)) == 2

@@ -1,4 +1,5 @@
 """Tier prices, the $7 minimum order, "from $X", the fee table and what an order costs."""
+
 from __future__ import annotations
 
 import pytest
@@ -16,13 +17,16 @@ def test_tiers_are_ordered_and_the_first_starts_at_the_minimum_quantity():
     assert pricing.from_price_cents(tiers) == 400
 
 
-@pytest.mark.parametrize("entered, min_quantity, message", [
-    ([], 1, "at least one price"),
-    ([(1, 500), (10, 500)], 1, "lower unit price"),
-    ([(1, 500), (1, 400)], 1, "larger quantity"),
-    ([(1, 699)], 1, "at least $7.00"),           # one unit at $6.99
-    ([(1, 300)], 2, "at least $7.00"),           # two units at $3.00 = $6.00
-])
+@pytest.mark.parametrize(
+    "entered, min_quantity, message",
+    [
+        ([], 1, "at least one price"),
+        ([(1, 500), (10, 500)], 1, "lower unit price"),
+        ([(1, 500), (1, 400)], 1, "larger quantity"),
+        ([(1, 699)], 1, "at least $7.00"),  # one unit at $6.99
+        ([(1, 300)], 2, "at least $7.00"),  # two units at $3.00 = $6.00
+    ],
+)
 def test_bad_tiers_are_refused_with_a_reason(entered, min_quantity, message, app):
     with app.test_request_context():
         with pytest.raises(DomainError) as refused:
@@ -52,8 +56,8 @@ def test_a_designer_may_type_what_they_want_to_receive():
 def test_the_fee_table_shows_order_fee_and_earnings_per_tier():
     rows = pricing.fee_table([Tier(1, 500), Tier(10, 400)], 2)
     assert [(r.quantity, r.order_cents, r.fee_cents, r.earnings_cents) for r in rows] == [
-        (2, 1000, 349, 651),     # below $38.77 the fee is $3.49
-        (10, 4000, 360, 3640),   # 9 % of $40.00
+        (2, 1000, 349, 651),  # below $38.77 the fee is $3.49
+        (10, 4000, 360, 3640),  # 9 % of $40.00
     ]
 
 
@@ -70,12 +74,21 @@ def test_an_order_is_priced_from_the_approved_tiers():
 def test_the_editor_shows_both_prices_live_from_the_server(client, login):
     designer = make_designer()
     login(designer)
-    response = client.post("/listings/mine/price-preview", data={
-        "min_quantity": "1", "basis": "earnings", "unit": "unit",
-        "tiers-0-price": "10.00", "tiers-1-min_quantity": "10", "tiers-1-price": "8.00"})
+    response = client.post(
+        "/listings/mine/price-preview",
+        data={
+            "min_quantity": "1",
+            "basis": "earnings",
+            "unit": "unit",
+            "tiers-0-price": "10.00",
+            "tiers-1-min_quantity": "10",
+            "tiers-1-price": "8.00",
+        },
+    )
     html = response.get_json()["html"]
     assert "$13.49" in html  # what the client pays so that $10.00 reaches the designer
     assert "$10.00" in html and "$3.49" in html
-    refused = client.post("/listings/mine/price-preview", data={"min_quantity": "1", "basis": "client",
-                                                                "tiers-0-price": "5.00"}).get_json()["html"]
+    refused = client.post(
+        "/listings/mine/price-preview", data={"min_quantity": "1", "basis": "client", "tiers-0-price": "5.00"}
+    ).get_json()["html"]
     assert "at least $7.00" in refused

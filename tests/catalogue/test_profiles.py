@@ -1,4 +1,5 @@
 """The designer profile: editor, review cycle, public page, badges and availability."""
+
 from __future__ import annotations
 
 import io
@@ -14,10 +15,17 @@ from profiles import is_available, is_pro, operations, reputation
 from tests.catalogue.factories import make_designer, make_listing, moderator, picture
 from tests.factories import make_user
 
-FORM = {"real_name": "Elena Marquez", "country": "ES", "tax_id": "ES12345678Z",
-        "headline": "exocad crown & bridge specialist", "bio": "Eight years designing crowns for labs.",
-        "skills": "zirconia, implant bars , ", "software": ["exocad", "3shape"], "experience": "Lab in Madrid",
-        "education": "CDT"}
+FORM = {
+    "real_name": "Elena Marquez",
+    "country": "ES",
+    "tax_id": "ES12345678Z",
+    "headline": "exocad crown & bridge specialist",
+    "bio": "Eight years designing crowns for labs.",
+    "skills": "zirconia, implant bars , ",
+    "software": ["exocad", "3shape"],
+    "experience": "Lab in Madrid",
+    "education": "CDT",
+}
 
 
 def _profile() -> DesignerProfile:
@@ -26,11 +34,16 @@ def _profile() -> DesignerProfile:
 
 def test_save_then_submit_sends_the_profile_for_review(client, login):
     login(make_user(designer=True))
-    response = client.post("/settings/profile", data={**FORM, "photo": (io.BytesIO(picture()), "me.png"),
-                                                     "portfolio": [(io.BytesIO(picture()), "a.png"),
-                                                                   (io.BytesIO(picture()), "b.png")],
-                                                     "action": "submit"},
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/settings/profile",
+        data={
+            **FORM,
+            "photo": (io.BytesIO(picture()), "me.png"),
+            "portfolio": [(io.BytesIO(picture()), "a.png"), (io.BytesIO(picture()), "b.png")],
+            "action": "submit",
+        },
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302
     profile = _profile()
     assert profile.state == ReviewState.pending
@@ -40,8 +53,7 @@ def test_save_then_submit_sends_the_profile_for_review(client, login):
 
 def test_submitting_an_incomplete_profile_says_what_is_missing(client, login):
     login(make_user(designer=True))
-    response = client.post("/settings/profile", data={**FORM, "tax_id": "", "action": "submit"},
-                           follow_redirects=True)
+    response = client.post("/settings/profile", data={**FORM, "tax_id": "", "action": "submit"}, follow_redirects=True)
     text = response.get_data(as_text=True)
     assert "your tax ID" in text and "a professional photo" in text
     assert _profile().state == ReviewState.draft and _profile().real_name == "Elena Marquez"

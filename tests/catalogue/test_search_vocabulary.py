@@ -1,5 +1,6 @@
 """Search that finds: designer names, the bilingual dental vocabulary, typos, prefixes, and the
 filters' messages. The id tables run on SQLite (FTS5) and PostgreSQL (tsvector): same answers."""
+
 from __future__ import annotations
 
 import pytest
@@ -21,48 +22,71 @@ def catalogue():
     kowalski = make_designer(name="Kowalski Dental Studio", skills=("layering",))
     marie = make_designer(name="Marie Dubois", skills=("esthétique",))
     listings = {
-        "emax": make_listing(kowalski, title="IPS e.max crowns, anatomic", tiers=[Tier(1, 900)],
-                             description=_text("lithium disilicate")),
-        "couronne": make_listing(marie, title="Couronnes zircone monolithiques", tiers=[Tier(1, 1100)],
-                                 description=_text("couronne")),
-        "bridge": make_listing(kowalski, title="Zirconia bridges up to 6 units", category="bridges",
-                               subcategory="anatomic_bridge", tiers=[Tier(1, 1200)], description=_text("pontic")),
-        "splint": make_listing(marie, title="Gouttière occlusale (night guard)", category="night_guards",
-                               subcategory="night_guard", tiers=[Tier(1, 2000)], description=_text("bruxisme")),
-        "inlay": make_listing(marie, title="Inlays, onlays and endocrowns", category="inlays_onlays",
-                              subcategory="inlay", tiers=[Tier(1, 800)], description=_text("ceramic")),
+        "emax": make_listing(
+            kowalski, title="IPS e.max crowns, anatomic", tiers=[Tier(1, 900)], description=_text("lithium disilicate")
+        ),
+        "couronne": make_listing(
+            marie, title="Couronnes zircone monolithiques", tiers=[Tier(1, 1100)], description=_text("couronne")
+        ),
+        "bridge": make_listing(
+            kowalski,
+            title="Zirconia bridges up to 6 units",
+            category="bridges",
+            subcategory="anatomic_bridge",
+            tiers=[Tier(1, 1200)],
+            description=_text("pontic"),
+        ),
+        "splint": make_listing(
+            marie,
+            title="Gouttière occlusale (night guard)",
+            category="night_guards",
+            subcategory="night_guard",
+            tiers=[Tier(1, 2000)],
+            description=_text("bruxisme"),
+        ),
+        "inlay": make_listing(
+            marie,
+            title="Inlays, onlays and endocrowns",
+            category="inlays_onlays",
+            subcategory="inlay",
+            tiers=[Tier(1, 800)],
+            description=_text("ceramic"),
+        ),
     }
     return {name: listing.id for name, listing in listings.items()}
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("Kowalski", ["emax", "bridge"]),                      # a designer's name
-    ("kowal", ["emax", "bridge"]),                         # … and its start
-    ("dental studio", ["emax", "bridge"]),                 # a company name is a display name
-    ("marie dubois inlay", ["inlay"]),
-    ("couronne", ["emax", "couronne"]),                    # French finds English and French
-    ("crown", ["emax", "couronne"]),
-    ("emax", ["emax"]),                                    # "e.max" written two ways
-    ("e.max", ["emax"]),
-    ("e-max crown", ["emax"]),
-    ("zircone", ["couronne", "bridge"]),
-    ("zirconia", ["couronne", "bridge"]),
-    ("pont", ["bridge"]),
-    ("gouttiere", ["splint"]),                             # accents optional
-    ("splint", ["splint"]),
-    ("night guard", ["splint"]),
-    ("onlay", ["inlay"]),
-    ("zirconnia", ["couronne", "bridge"]),                 # a typo
-    ("couronnne", ["emax", "couronne"]),
-    ("brigde", ["bridge"]),
-    ("gouttières et facettes", []),                        # every term must still be there
-    ("inlays et onlays", ["inlay"]),                       # the category's French label
-    ("bruxism", ["splint"]),                               # a prefix of "bruxisme"
-    ("Kowalsky", ["emax", "bridge"]),                      # a mistyped name
-    ("Duboys inlay", ["inlay"]),
-    ("Kowalsky couronne", ["emax"]),
-    ("Kwiatkowski", []),                                   # no name is that close
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Kowalski", ["emax", "bridge"]),  # a designer's name
+        ("kowal", ["emax", "bridge"]),  # … and its start
+        ("dental studio", ["emax", "bridge"]),  # a company name is a display name
+        ("marie dubois inlay", ["inlay"]),
+        ("couronne", ["emax", "couronne"]),  # French finds English and French
+        ("crown", ["emax", "couronne"]),
+        ("emax", ["emax"]),  # "e.max" written two ways
+        ("e.max", ["emax"]),
+        ("e-max crown", ["emax"]),
+        ("zircone", ["couronne", "bridge"]),
+        ("zirconia", ["couronne", "bridge"]),
+        ("pont", ["bridge"]),
+        ("gouttiere", ["splint"]),  # accents optional
+        ("splint", ["splint"]),
+        ("night guard", ["splint"]),
+        ("onlay", ["inlay"]),
+        ("zirconnia", ["couronne", "bridge"]),  # a typo
+        ("couronnne", ["emax", "couronne"]),
+        ("brigde", ["bridge"]),
+        ("gouttières et facettes", []),  # every term must still be there
+        ("inlays et onlays", ["inlay"]),  # the category's French label
+        ("bruxism", ["splint"]),  # a prefix of "bruxisme"
+        ("Kowalsky", ["emax", "bridge"]),  # a mistyped name
+        ("Duboys inlay", ["inlay"]),
+        ("Kowalsky couronne", ["emax"]),
+        ("Kwiatkowski", []),  # no name is that close
+    ],
+)
 def test_search_finds_names_and_dental_words_on_every_database(catalogue, text, expected):
     assert matching_ids(SearchQuery(text=text), None) == sorted(catalogue[n] for n in expected)
 
@@ -85,7 +109,8 @@ def test_a_changed_display_name_is_searchable(client, login, catalogue):
     commit()
     assert matching_ids(SearchQuery(text="dubois"), None) == []
     assert matching_ids(SearchQuery(text="atelier lumière"), None) == sorted(
-        catalogue[n] for n in ("couronne", "splint", "inlay"))
+        catalogue[n] for n in ("couronne", "splint", "inlay")
+    )
 
 
 def test_vocabulary_is_data_with_both_languages():

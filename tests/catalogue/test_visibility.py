@@ -1,4 +1,5 @@
 """Who sees a listing: each of the five conditions hides it; private listings are one client's."""
+
 from __future__ import annotations
 
 import pytest
@@ -29,8 +30,14 @@ def _hide(condition: str, designer, listing) -> None:
     commit()
 
 
-CONDITIONS = ["listing_not_approved", "listing_paused", "profile_not_approved", "identity_not_verified",
-              "payouts_not_ready", "account_not_active"]
+CONDITIONS = [
+    "listing_not_approved",
+    "listing_paused",
+    "profile_not_approved",
+    "identity_not_verified",
+    "payouts_not_ready",
+    "account_not_active",
+]
 
 
 def test_a_listing_meeting_every_condition_is_public_and_found(client):

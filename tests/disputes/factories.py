@@ -1,4 +1,5 @@
 """Disputes' factories: real cases, paid through the gateway into escrow, by the case process."""
+
 from __future__ import annotations
 
 import io
@@ -19,8 +20,11 @@ ANSWER = "The margins follow the scan exactly; the scan itself is blurred around
 
 def people() -> tuple[User, User, User]:
     """A client, a designer and a resolution agent."""
-    return (make_user(name="Lab North"), make_user(name="Dana Designer", client=False, designer=True),
-            make_user(name="Alex Agent", roles=(StaffRole.resolution_agent,)))
+    return (
+        make_user(name="Lab North"),
+        make_user(name="Dana Designer", client=False, designer=True),
+        make_user(name="Alex Agent", roles=(StaffRole.resolution_agent,)),
+    )
 
 
 def stored(owner: User, name: str = "design.txt", body: bytes = b"solid crown\n", kind=FileKind.design):
@@ -29,16 +33,25 @@ def stored(owner: User, name: str = "design.txt", body: bytes = b"solid crown\n"
 
 def case_in_escrow(client: User, designer: User, *, amount_cents: int = 10_000, delivered: bool = True) -> Case:
     """A case accepted (its payment captured into escrow) and, by default, delivered once."""
-    order = CaseOrder(client_id=client.id, designer_id=designer.id, terms={}, amount_cents=amount_cents,
-                      currency="usd")
+    order = CaseOrder(client_id=client.id, designer_id=designer.id, terms={}, amount_cents=amount_cents, currency="usd")
     db.session.add(order)
     db.session.flush()
     escrow.place_hold(order, payment_method="pm_card_visa")
-    case = Case(client_id=client.id, designer_id=designer.id, listing_title="Zirconia crown", unit=CaseUnit.tooth,
-                revisions_included=2, turnaround_days=2, quantity=1, unit_price_cents=amount_cents,
-                amount_cents=amount_cents, fee_cents=0, currency="usd",
-                prescription={"teeth": {"36": "crown"}, "material": "zirconia", "shade": "A2"},
-                instructions="Anatomic crown on 36, contact points tight.")
+    case = Case(
+        client_id=client.id,
+        designer_id=designer.id,
+        listing_title="Zirconia crown",
+        unit=CaseUnit.tooth,
+        revisions_included=2,
+        turnaround_days=2,
+        quantity=1,
+        unit_price_cents=amount_cents,
+        amount_cents=amount_cents,
+        fee_cents=0,
+        currency="usd",
+        prescription={"teeth": {"36": "crown"}, "material": "zirconia", "shade": "A2"},
+        instructions="Anatomic crown on 36, contact points tight.",
+    )
     case = process.apply_action(case, "send", actor=client)
     escrow.attach_payment(order, case)
     process.accept_case(case, actor=designer)

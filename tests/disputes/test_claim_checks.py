@@ -1,4 +1,5 @@
 """Claim checks: each rule marks the record that contradicts the claim, and only that record."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -24,8 +25,9 @@ def rules_of(dispute, **kwargs) -> list[str]:
 
 
 def open_on(case, client, reason="poor_quality", *, now=None, evidence=()):
-    dispute = operations.open_dispute(case, actor=client, reason=reason, statement=STATEMENT, now=now,
-                                      evidence=list(evidence))
+    dispute = operations.open_dispute(
+        case, actor=client, reason=reason, statement=STATEMENT, now=now, evidence=list(evidence)
+    )
     commit()
     return dispute
 
@@ -39,8 +41,9 @@ def delivered_twice(client, designer):
 
 
 def client_downloads_last_delivery(case, client):
-    delivery = db.session.scalar(sa.select(Delivery).where(Delivery.case_id == case.id)
-                                 .order_by(Delivery.number.desc()))
+    delivery = db.session.scalar(
+        sa.select(Delivery).where(Delivery.case_id == case.id).order_by(Delivery.number.desc())
+    )
     file = db.session.scalar(sa.select(CaseFile).where(CaseFile.delivery_id == delivery.id)).file
     record_download(file, first_byte=0, bytes_sent=file.size, reader=client)
     commit()
@@ -124,8 +127,13 @@ def test_a_dispute_opened_after_the_automatic_completion_date(app):
     late = open_on(case_in_escrow(client, designer), client, "other", now=utcnow() + timedelta(days=31))
     found = claim_checks.findings(reload(late), now=utcnow() + timedelta(days=31))
     assert "opened_after_auto_complete" in [f.rule for f in found]
-    assert rules_of(open_on(case_in_escrow(client, designer), client, "other", now=utcnow() + timedelta(days=29)),
-                    now=utcnow() + timedelta(days=29)) == []
+    assert (
+        rules_of(
+            open_on(case_in_escrow(client, designer), client, "other", now=utcnow() + timedelta(days=29)),
+            now=utcnow() + timedelta(days=29),
+        )
+        == []
+    )
 
 
 def test_evidence_from_one_side_only_by_the_answer_deadline(app):

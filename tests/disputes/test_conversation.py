@@ -1,4 +1,5 @@
 """The resolution centre speaks with the parties of a dispute: to both, or to one privately."""
+
 from __future__ import annotations
 
 import pytest
@@ -22,13 +23,15 @@ PHONE = "Call me on +33 6 12 34 56 78 so we can sort this out quickly."
 
 
 def _notified(user, event="dispute_message") -> list[Notification]:
-    return list(db.session.scalars(sa.select(Notification).where(Notification.user_id == user.id,
-                                                                 Notification.event == event)))
+    return list(
+        db.session.scalars(sa.select(Notification).where(Notification.user_id == user.id, Notification.event == event))
+    )
 
 
 def _agent_page_post(client, dispute, body, audience):
-    return client.post(f"/backoffice/resolution/{dispute.id}/messages",
-                       data={"message-audience": audience, "message-body": body})
+    return client.post(
+        f"/backoffice/resolution/{dispute.id}/messages", data={"message-audience": audience, "message-body": body}
+    )
 
 
 def test_the_agent_writes_to_both_parties_on_the_page_and_both_read_it(client):
@@ -78,11 +81,14 @@ def test_a_party_writes_to_everyone_or_privately_to_the_centre_never_to_the_othe
     page = client.get(f"/disputes/{dispute.id}").get_data(as_text=True)
     assert 'name="message-audience"' in page and "Private: you and the resolution centre" in page
     assert 'value="client"' not in page
-    sent = client.post(f"/disputes/{dispute.id}/messages",
-                       data={"message-audience": "designer", "message-body": ANSWER})
+    sent = client.post(
+        f"/disputes/{dispute.id}/messages", data={"message-audience": "designer", "message-body": ANSWER}
+    )
     assert sent.status_code == 302
-    refused = client.post(f"/disputes/{dispute.id}/messages",
-                          data={"message-audience": "client", "message-body": "Only for the client's eyes."})
+    refused = client.post(
+        f"/disputes/{dispute.id}/messages",
+        data={"message-audience": "client", "message-body": "Only for the client's eyes."},
+    )
     assert refused.status_code == 400
     with pytest.raises(PermissionDenied):
         post_dispute_message(dispute, actor=customer, body="Only for the designer.", audience="designer")
@@ -92,7 +98,9 @@ def test_a_party_writes_to_everyone_or_privately_to_the_centre_never_to_the_othe
     # The client reads the message to everyone, never the designer's private line to the centre.
     assert [m.body for m in visible_messages(dispute, customer)] == ["To everyone, from the lab."]
     assert [m.body for m in visible_messages(dispute, agent)] == [ANSWER, "To everyone, from the lab."]
-    assert [n.title for n in _notified(designer)] == [f"The client wrote in the dispute on case {dispute.case.reference}"]
+    assert [n.title for n in _notified(designer)] == [
+        f"The client wrote in the dispute on case {dispute.case.reference}"
+    ]
     assert _notified(customer) == []  # the designer's private message went to the centre only
     assert db.session.scalar(sa.select(sa.func.count(AuditEntry.id)).where(AuditEntry.action == "dispute.message")) == 0
 
@@ -120,8 +128,10 @@ def test_contact_details_are_refused_shown_and_recorded(client):
     assert response.status_code == 400 and 'class="contact-finding"' in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(DisputeMessage.id))) == 0
     violations = db.session.scalars(sa.select(Violation).order_by(Violation.id)).all()
-    assert [(v.user_id, v.source_ref) for v in violations] == [(customer.id, f"dispute:{dispute.id}"),
-                                                               (agent.id, f"dispute:{dispute.id}")]
+    assert [(v.user_id, v.source_ref) for v in violations] == [
+        (customer.id, f"dispute:{dispute.id}"),
+        (agent.id, f"dispute:{dispute.id}"),
+    ]
     assert _notified(designer) == []
 
 
@@ -136,8 +146,12 @@ def test_staff_without_the_agents_power_or_second_factor_neither_read_nor_write(
     login(client, unverified)  # a password, no second factor: the back office asks for it first
     asked = _agent_page_post(client, dispute, TO_BOTH, "all")
     assert asked.status_code == 302 and "/backoffice/second-factor" in asked.headers["Location"]
-    assert client.post(f"/disputes/{dispute.id}/messages",
-                       data={"message-audience": "all", "message-body": TO_BOTH}).status_code == 404
+    assert (
+        client.post(
+            f"/disputes/{dispute.id}/messages", data={"message-audience": "all", "message-body": TO_BOTH}
+        ).status_code
+        == 404
+    )
     agent.second_factor_passed = False
     with pytest.raises(NotFound):
         post_dispute_message(dispute, actor=agent, body=TO_BOTH, audience="all")
@@ -159,8 +173,11 @@ def test_a_closed_dispute_keeps_its_conversation_read_only(client):
     login(client, customer)
     page = client.get(f"/disputes/{dispute.id}").get_data(as_text=True)
     assert TO_BOTH in page and 'id="dispute-message-form"' not in page and "no longer written to" in page
-    response = client.post(f"/disputes/{dispute.id}/messages",
-                           data={"message-audience": "all", "message-body": "Still there?"}, follow_redirects=True)
+    response = client.post(
+        f"/disputes/{dispute.id}/messages",
+        data={"message-audience": "all", "message-body": "Still there?"},
+        follow_redirects=True,
+    )
     assert "This dispute is closed (Withdrawn by the client)" in response.get_data(as_text=True)
     client.post("/account/logout")
     staff = make_staff(StaffRole.resolution_agent)

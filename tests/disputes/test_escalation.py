@@ -1,5 +1,6 @@
 """Escalation, reached by moving time: the sweep escalates a dispute near the payment's hard
 limit; the agent sees why and the deadline, on the dispute and in the escalated tab."""
+
 from __future__ import annotations
 
 from datetime import timedelta

@@ -1,5 +1,6 @@
 """The evidence pack: the dispute's record as a PDF whose pages carry a SHA-256 chain that the
 audit log recorded, read back with pdftotext as anyone checking a copy would."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -35,13 +36,23 @@ def _record(*, ruled: bool = True):
     db.session.add(CaseFile(case_id=case.id, file_id=scan.id, role=CaseFileRole.attachment))
     delete_file(scan, actor=None, reason="downloaded by the recipient")
     photo = stored(customer, "contacts.png", b"\x89PNG\r\n\x1a\n contacts", kind=FileKind.image)
-    post_message(case_thread(case.id), actor=customer, body="Please tighten the contact points on 36.",
-                 attachments=[MessageAttachment(file_id=photo.id, name=photo.original_name, size=photo.size)])
+    post_message(
+        case_thread(case.id),
+        actor=customer,
+        body="Please tighten the contact points on 36.",
+        attachments=[MessageAttachment(file_id=photo.id, name=photo.original_name, size=photo.size)],
+    )
     commit()
-    dispute = operations.open_dispute(case, actor=customer, reason="poor_quality", statement=STATEMENT,
-                                      evidence=[("margin.png", iter([b"\x89PNG\r\n\x1a\n margin"]))])
-    operations.answer_dispute(dispute, actor=designer, statement=ANSWER,
-                              evidence=[("section.png", iter([b"\x89PNG\r\n\x1a\n section"]))])
+    dispute = operations.open_dispute(
+        case,
+        actor=customer,
+        reason="poor_quality",
+        statement=STATEMENT,
+        evidence=[("margin.png", iter([b"\x89PNG\r\n\x1a\n margin"]))],
+    )
+    operations.answer_dispute(
+        dispute, actor=designer, statement=ANSWER, evidence=[("section.png", iter([b"\x89PNG\r\n\x1a\n section"]))]
+    )
     proposal = operations.propose_settlement(dispute, actor=designer, designer_cents=6_000, note="Fair for both of us.")
     # Withdrawn, so one agent may rule otherwise (an open proposal set aside needs a second agent).
     operations.withdraw_settlement(proposal, actor=designer)
@@ -98,8 +109,10 @@ def test_a_copy_verifies_and_a_copy_with_one_page_changed_does_not(client):
     ruling_page = next(i for i, page in enumerate(pages) if any("$40.00" in line for line in page))
 
     def redrawn(change: bool) -> bytes:
-        body = [[line.replace("$40.00", "$90.00") if change and i == ruling_page else line for line in page[1:-2]]
-                for i, page in enumerate(pages)]
+        body = [
+            [line.replace("$40.00", "$90.00") if change and i == ruling_page else line for line in page[1:-2]]
+            for i, page in enumerate(pages)
+        ]
         return draw_pack(title="copy", header=pages[0][0], pages=body, footers=[(p[-2], p[-1]) for p in pages])
 
     assert verify_pack(redrawn(change=False)).valid  # the same text, drawn again, still checks
@@ -171,9 +184,15 @@ def test_a_long_thread_runs_over_many_pages_and_still_verifies(client):
     customer, designer, case, dispute = _record()
     conversation = case_thread(case.id)
     first = db.session.scalar(sa.select(sa.func.min(Message.created_at)))
-    db.session.add_all(Message(conversation_id=conversation.id, sender_id=(customer, designer)[n % 2].id,
-                               body=f"Note {n:03d}: the contact on 36 is still open by {n} microns.",
-                               created_at=first + timedelta(seconds=n)) for n in range(450))
+    db.session.add_all(
+        Message(
+            conversation_id=conversation.id,
+            sender_id=(customer, designer)[n % 2].id,
+            body=f"Note {n:03d}: the contact on 36 is still open by {n} microns.",
+            created_at=first + timedelta(seconds=n),
+        )
+        for n in range(450)
+    )
     commit()
     _agent, response = _agent_download(client, dispute)
     check = verify_pack(response.data)
@@ -184,8 +203,13 @@ def test_a_long_thread_runs_over_many_pages_and_still_verifies(client):
 
 def test_a_thread_in_any_script_prints_what_the_font_can_draw_and_still_verifies(client):
     customer, _designer, case, dispute = _record()
-    db.session.add(Message(conversation_id=case_thread(case.id).id, sender_id=customer.id,
-                           body="Zoë “naïve” — Ελληνικά Кириллица 日本語 😀 עברית ﬁ ＡＢＣ ½\tend\u200b"))
+    db.session.add(
+        Message(
+            conversation_id=case_thread(case.id).id,
+            sender_id=customer.id,
+            body="Zoë “naïve” — Ελληνικά Кириллица 日本語 😀 עברית ﬁ ＡＢＣ ½\tend\u200b",
+        )
+    )
     commit()
     _agent, response = _agent_download(client, dispute)
     assert verify_pack(response.data).valid

@@ -1,5 +1,6 @@
 """Evidence requests: the agent asks a party for evidence by a date, the party answers with a
 text and files, an unanswered request is flagged on its date, and the ruling waits for it."""
+
 from __future__ import annotations
 
 import io
@@ -36,8 +37,11 @@ def _ask(dispute, agent, party="designer", days=5, **kwargs):
 
 
 def _notified(user, event) -> list[str]:
-    return list(db.session.scalars(sa.select(Notification.title).where(Notification.user_id == user.id,
-                                                                        Notification.event == event)))
+    return list(
+        db.session.scalars(
+            sa.select(Notification.title).where(Notification.user_id == user.id, Notification.event == event)
+        )
+    )
 
 
 def _audited(action: str) -> int:
@@ -49,9 +53,10 @@ def test_the_agent_asks_the_designer_who_is_told_and_answers_with_a_file_the_age
     _case, dispute = disputed(customer, designer)
     agent = make_staff(StaffRole.resolution_agent)
     staff_login(client, agent)
-    response = client.post(f"/backoffice/resolution/{dispute.id}/evidence-requests",
-                           data={"evidence-request-party": "designer", "evidence-request-what": WHAT,
-                                 "evidence-request-due_days": "5"})
+    response = client.post(
+        f"/backoffice/resolution/{dispute.id}/evidence-requests",
+        data={"evidence-request-party": "designer", "evidence-request-what": WHAT, "evidence-request-due_days": "5"},
+    )
     assert response.status_code == 302
     request = db.session.scalar(sa.select(EvidenceRequest))
     assert request.party.value == "designer" and request.due_at - request.asked_at == timedelta(days=5)
@@ -62,9 +67,15 @@ def test_the_agent_asks_the_designer_who_is_told_and_answers_with_a_file_the_age
     login(party, designer)
     page = party.get(f"/disputes/{dispute.id}").get_data(as_text=True)
     assert WHAT in page and f'id="answer-request-{request.id}"' in page
-    response = party.post(f"/disputes/{dispute.id}/evidence-requests/{request.id}/answer", data={
-        f"request-{request.id}-text": ANSWER_TEXT, f"request-{request.id}-kind": "evidence",
-        f"request-{request.id}-evidence": [(io.BytesIO(PNG), "margin.png")]}, content_type="multipart/form-data")
+    response = party.post(
+        f"/disputes/{dispute.id}/evidence-requests/{request.id}/answer",
+        data={
+            f"request-{request.id}-text": ANSWER_TEXT,
+            f"request-{request.id}-kind": "evidence",
+            f"request-{request.id}-evidence": [(io.BytesIO(PNG), "margin.png")],
+        },
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     request = reload(request)
     assert request.answer == ANSWER_TEXT and [f.file.original_name for f in request.files] == ["margin.png"]
@@ -77,18 +88,22 @@ def test_the_agent_asks_the_designer_who_is_told_and_answers_with_a_file_the_age
     assert download.status_code == 200 and download.data == PNG
 
 
-@pytest.mark.parametrize("files, kind", [
-    ([("upper.stl", b"solid scan\nendsolid scan\n")], "patient_scan"),  # said to be a scan
-    ([("upper.dcm", DICOM)], "evidence"),                               # a scanner's export by name
-    ([("photo.bin", DICOM)], "evidence"),                               # DICOM bytes under another name
-])
+@pytest.mark.parametrize(
+    "files, kind",
+    [
+        ([("upper.stl", b"solid scan\nendsolid scan\n")], "patient_scan"),  # said to be a scan
+        ([("upper.dcm", DICOM)], "evidence"),  # a scanner's export by name
+        ([("photo.bin", DICOM)], "evidence"),  # DICOM bytes under another name
+    ],
+)
 def test_a_patient_scan_in_an_answer_is_refused_and_nothing_is_kept(files, kind):
     customer, designer, agent = people()
     _case, dispute = disputed(customer, designer)
     request = _ask(dispute, agent)
     with pytest.raises(DomainError, match="Patient scans cannot be given as evidence"):
-        evidence_requests.answer_evidence_request(request, actor=designer, text=ANSWER_TEXT, kind=kind,
-                                                  files=[(name, iter([body])) for name, body in files])
+        evidence_requests.answer_evidence_request(
+            request, actor=designer, text=ANSWER_TEXT, kind=kind, files=[(name, iter([body])) for name, body in files]
+        )
     db.session.rollback()
     assert reload(request).answered_at is None
     assert db.session.scalar(sa.select(sa.func.count(DisputeEvidence.id))) == 0
@@ -109,10 +124,15 @@ def test_the_patient_scan_refusal_is_said_on_the_page(client):
     _case, dispute = disputed(customer, designer)
     request = _ask(dispute, agent)
     login(client, designer)
-    response = client.post(f"/disputes/{dispute.id}/evidence-requests/{request.id}/answer", data={
-        f"request-{request.id}-text": ANSWER_TEXT, f"request-{request.id}-kind": "patient_scan",
-        f"request-{request.id}-evidence": [(io.BytesIO(b"solid s\nendsolid s\n"), "upper.stl")]},
-        content_type="multipart/form-data")
+    response = client.post(
+        f"/disputes/{dispute.id}/evidence-requests/{request.id}/answer",
+        data={
+            f"request-{request.id}-text": ANSWER_TEXT,
+            f"request-{request.id}-kind": "patient_scan",
+            f"request-{request.id}-evidence": [(io.BytesIO(b"solid s\nendsolid s\n"), "upper.stl")],
+        },
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 400
     assert "Patient scans cannot be given as evidence" in response.get_data(as_text=True)
     assert reload(request).answered_at is None
@@ -178,14 +198,16 @@ def test_only_a_resolution_agent_with_the_second_factor_asks_for_evidence(client
     agent.second_factor_passed = None
     for bad in ({"due_days": 0}, {"due_days": 15}, {"party": "agent"}, {"what": "short"}):
         with pytest.raises(DomainError):
-            evidence_requests.request_evidence(dispute, actor=agent, **{"party": "designer", "what": WHAT,
-                                                                       "due_days": 3, **bad})
+            evidence_requests.request_evidence(
+                dispute, actor=agent, **{"party": "designer", "what": WHAT, "due_days": 3, **bad}
+            )
         db.session.rollback()
     staff = make_staff(StaffRole.resolution_agent)
     login(client, staff)  # password only: the back office asks for the code first
-    response = client.post(f"/backoffice/resolution/{dispute.id}/evidence-requests",
-                           data={"evidence-request-party": "designer", "evidence-request-what": WHAT,
-                                 "evidence-request-due_days": "5"})
+    response = client.post(
+        f"/backoffice/resolution/{dispute.id}/evidence-requests",
+        data={"evidence-request-party": "designer", "evidence-request-what": WHAT, "evidence-request-due_days": "5"},
+    )
     assert response.status_code == 302 and "/second-factor" in response.headers["Location"]
     assert db.session.scalar(sa.select(sa.func.count(EvidenceRequest.id))) == 0
 
@@ -202,10 +224,14 @@ def test_the_other_party_cannot_answer_a_request_addressed_to_someone_else(clien
     db.session.rollback()
     login(client, customer)
     assert f'id="answer-request-{request.id}"' not in client.get(f"/disputes/{dispute.id}").get_data(as_text=True)
-    client.post(f"/disputes/{dispute.id}/evidence-requests/{request.id}/answer",
-                data={f"request-{request.id}-text": ANSWER_TEXT, f"request-{request.id}-kind": "evidence"})
+    client.post(
+        f"/disputes/{dispute.id}/evidence-requests/{request.id}/answer",
+        data={f"request-{request.id}-text": ANSWER_TEXT, f"request-{request.id}-kind": "evidence"},
+    )
     assert reload(request).answered_at is None
     _other_case, other_dispute = disputed(make_user(), make_user(client=False, designer=True))
-    response = client.post(f"/disputes/{other_dispute.id}/evidence-requests/{request.id}/answer",
-                           data={f"request-{request.id}-text": ANSWER_TEXT})
+    response = client.post(
+        f"/disputes/{other_dispute.id}/evidence-requests/{request.id}/answer",
+        data={f"request-{request.id}-text": ANSWER_TEXT},
+    )
     assert response.status_code == 404

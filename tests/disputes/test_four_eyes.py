@@ -1,5 +1,6 @@
 """Four eyes: a large refund, or a ruling that sets aside a party's proposal, waits as a draft
 until a second agent approves it; then the money moves once. Smaller rulings are made at once."""
+
 from __future__ import annotations
 
 import pytest
@@ -43,8 +44,11 @@ def test_a_lone_large_refund_waits_for_a_second_agent_who_moves_the_money_once(c
     customer, _designer, case, dispute = answered(60_000)
     first, second = make_staff(StaffRole.resolution_agent), make_staff(StaffRole.resolution_agent)
     as_agent(client, first, dispute)
-    response = client.post(f"/backoffice/resolution/{dispute.id}/rule", data={
-        "outcome": "refund", "reasoning": REASONING, "action": "rule"}, follow_redirects=True)
+    response = client.post(
+        f"/backoffice/resolution/{dispute.id}/rule",
+        data={"outcome": "refund", "reasoning": REASONING, "action": "rule"},
+        follow_redirects=True,
+    )
     assert "saved as a draft for another agent. No money moved." in response.get_data(as_text=True)
     assert rulings_count() == 0 and balance(ESCROW) == 60_000 and reload(dispute).is_active
     draft = db.session.scalar(sa.select(RulingDraft))
@@ -64,10 +68,14 @@ def test_a_lone_large_refund_waits_for_a_second_agent_who_moves_the_money_once(c
     assert rulings_count() == 1 and reload(draft).status == DraftStatus.approved
     assert balance(client_account(customer.id)) == 0 and balance(ESCROW) == 0
     assert reload(dispute).ruling.refund_cents == 60_000 and invariant_violations() == []
-    actions = db.session.scalars(sa.select(AuditEntry.action).where(AuditEntry.object_type == "Dispute")
-                                 .order_by(AuditEntry.id)).all()
-    assert [a for a in actions if a.startswith("dispute.rul")] == ["dispute.ruling_drafted", "dispute.ruled",
-                                                                    "dispute.ruling_approved"]
+    actions = db.session.scalars(
+        sa.select(AuditEntry.action).where(AuditEntry.object_type == "Dispute").order_by(AuditEntry.id)
+    ).all()
+    assert [a for a in actions if a.startswith("dispute.rul")] == [
+        "dispute.ruling_drafted",
+        "dispute.ruled",
+        "dispute.ruling_approved",
+    ]
 
 
 def test_a_small_refund_is_ruled_at_once():
@@ -84,8 +92,7 @@ def test_the_limit_is_configurable(app):
     agent = make_staff(StaffRole.resolution_agent)
     app.config["RULING_SECOND_AGENT_ABOVE_CENTS"] = 5_000
     try:
-        result = rulings.submit_ruling(dispute, actor=agent, outcome="split", designer_cents=4_000,
-                                       reasoning=REASONING)
+        result = rulings.submit_ruling(dispute, actor=agent, outcome="split", designer_cents=4_000, reasoning=REASONING)
         commit()
     finally:
         app.config["RULING_SECOND_AGENT_ABOVE_CENTS"] = 50_000
@@ -114,15 +121,17 @@ def test_a_ruling_setting_aside_a_party_proposal_needs_a_second_agent_and_one_ad
     operations.propose_settlement(dispute, actor=customer, designer_cents=3_000, note="")
     commit()
     agent = make_staff(StaffRole.resolution_agent)
-    draft = rulings.submit_ruling(reload(dispute), actor=agent, outcome="split", designer_cents=5_000,
-                                  reasoning=REASONING)
+    draft = rulings.submit_ruling(
+        reload(dispute), actor=agent, outcome="split", designer_cents=5_000, reasoning=REASONING
+    )
     commit()
     assert isinstance(draft, RulingDraft) and draft.reasons == ["overturns_proposal"]
     assert balance(ESCROW) == 10_000
     rulings.withdraw_draft(reload(dispute), draft.id, actor=agent)
     commit()
-    ruling = rulings.submit_ruling(reload(dispute), actor=agent, outcome="split", designer_cents=3_000,
-                                   reasoning=REASONING)
+    ruling = rulings.submit_ruling(
+        reload(dispute), actor=agent, outcome="split", designer_cents=3_000, reasoning=REASONING
+    )
     commit()
     assert isinstance(ruling, Ruling) and balance(ESCROW) == 0
 
@@ -136,8 +145,9 @@ def test_a_second_agent_sends_a_draft_back_with_a_note_and_only_the_author_withd
         rulings.withdraw_draft(reload(dispute), draft.id, actor=second)
     db.session.rollback()
     as_agent(client, second, dispute)
-    short = client.post(f"/backoffice/resolution/{dispute.id}/drafts/{draft.id}/send-back",
-                        data={"note": "no"}, follow_redirects=True)
+    short = client.post(
+        f"/backoffice/resolution/{dispute.id}/drafts/{draft.id}/send-back", data={"note": "no"}, follow_redirects=True
+    )
     assert "at least 10 characters" in short.get_data(as_text=True)
     assert reload(draft).status == DraftStatus.pending
     note = "The designer delivered a first design; consider a split."

@@ -1,4 +1,5 @@
 """A dispute's life besides the ruling: answer, settlement, withdrawal, deadlines, the platform's disputes."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -22,15 +23,23 @@ from tests.factories import make_user
 
 
 def _notified(user, event="case_disputed") -> list[str]:
-    return list(db.session.scalars(sa.select(Notification.title).where(Notification.user_id == user.id,
-                                                                        Notification.event == event)))
+    return list(
+        db.session.scalars(
+            sa.select(Notification.title).where(Notification.user_id == user.id, Notification.event == event)
+        )
+    )
 
 
 def test_the_client_opens_a_dispute_with_evidence_and_the_designer_is_told():
     client, designer, _agent = people()
     case = case_in_escrow(client, designer)
-    dispute = operations.open_dispute(case, actor=client, reason="not_per_prescription", statement=STATEMENT,
-                                      evidence=[upload("margin.png"), upload("report.pdf", b"%PDF-1.4")])
+    dispute = operations.open_dispute(
+        case,
+        actor=client,
+        reason="not_per_prescription",
+        statement=STATEMENT,
+        evidence=[upload("margin.png"), upload("report.pdf", b"%PDF-1.4")],
+    )
     commit()
     dispute = reload(dispute)
     assert [e.file.original_name for e in dispute.evidence] == ["margin.png", "report.pdf"]
@@ -64,8 +73,12 @@ def test_contact_details_in_a_statement_are_refused():
     client, designer, _agent = people()
     case = case_in_escrow(client, designer)
     with pytest.raises(ContactDetailsRefused):
-        operations.open_dispute(case, actor=client, reason="other",
-                                statement="Call me at +33 6 12 34 56 78 or write to lab.north@gmail.com about it")
+        operations.open_dispute(
+            case,
+            actor=client,
+            reason="other",
+            statement="Call me at +33 6 12 34 56 78 or write to lab.north@gmail.com about it",
+        )
     db.session.rollback()
     assert state(case) == CaseState.delivered
 
@@ -165,8 +178,10 @@ def test_no_answer_by_the_deadline_marks_the_dispute_for_a_ruling_once():
     assert deadlines.mark_unanswered(dispute.answer_due_at) == 1
     assert deadlines.mark_unanswered(dispute.answer_due_at + timedelta(hours=1)) == 0
     assert reload(dispute).state == DisputeState.awaiting_ruling
-    assert db.session.scalar(sa.select(AuditEntry.action).where(AuditEntry.object_type == "Dispute")) \
+    assert (
+        db.session.scalar(sa.select(AuditEntry.action).where(AuditEntry.object_type == "Dispute"))
         == "dispute.unanswered"
+    )
 
 
 def test_a_dispute_nearing_the_payment_limit_is_escalated_once():
@@ -199,8 +214,12 @@ def test_the_platform_opens_a_dispute_without_a_statement():
     commit()
     assert dispute.opened_by_id is None and state(case) == CaseState.disputed
     # the platform's dispute is ruled at once: the suspended party may never answer
-    operations.rule_dispute(dispute, actor=agent, outcome="refund", reasoning="The designer's account was "
-                            "suspended before any delivery; the client is refunded in full.")
+    operations.rule_dispute(
+        dispute,
+        actor=agent,
+        outcome="refund",
+        reasoning="The designer's account was suspended before any delivery; the client is refunded in full.",
+    )
     commit()
     assert state(case) == CaseState.resolved
     assert db.session.scalar(sa.select(sa.func.count(Journal.id)).where(Journal.case_id == case.id)) == 2
@@ -214,8 +233,11 @@ def test_a_dispute_opened_on_the_case_page_alone_gets_its_row_with_the_clients_w
     commit()
     assert deadlines.open_missing_disputes(case.created_at) == 1
     dispute = db.session.scalar(sa.select(Dispute).where(Dispute.case_id == case.id))
-    assert (dispute.opened_by_id, dispute.reason, dispute.client_statement) == \
-        (client.id, DisputeReason.poor_quality, STATEMENT)
+    assert (dispute.opened_by_id, dispute.reason, dispute.client_statement) == (
+        client.id,
+        DisputeReason.poor_quality,
+        STATEMENT,
+    )
     operations.withdraw_dispute(dispute, actor=client)
     commit()
     assert state(case) == CaseState.delivered

@@ -1,4 +1,5 @@
 """Two submits of a ruling or a settlement at the same moment, on PostgreSQL's row locks."""
+
 from __future__ import annotations
 
 import threading
@@ -58,15 +59,18 @@ def test_two_rulings_at_once_move_the_money_once(app, postgres_only):
     def rule(outcome, cents):
         def act():
             d, a = db.session.get(Dispute, ids[0]), db.session.get(User, ids[1])
-            operations.rule_dispute(d, actor=a, outcome=outcome, designer_cents=cents, reasoning=REASONING,
-                                    now=d.answer_due_at)
+            operations.rule_dispute(
+                d, actor=a, outcome=outcome, designer_cents=cents, reasoning=REASONING, now=d.answer_due_at
+            )
+
         return act
 
     assert _race(app, rule("split", 4_000), rule("pay_designer", None)) == ["InvalidTransition", "done"]
     db.session.expire_all()
     assert db.session.scalar(sa.select(sa.func.count(Ruling.id))) == 1
-    money_out = db.session.scalar(sa.select(sa.func.count(PaymentEvent.id))
-                                  .where(PaymentEvent.action.in_(("refund", "transfer"))))
+    money_out = db.session.scalar(
+        sa.select(sa.func.count(PaymentEvent.id)).where(PaymentEvent.action.in_(("refund", "transfer")))
+    )
     assert money_out in (1, 2)
     # One journal for the capture, one for each movement out of escrow.
     assert db.session.scalar(sa.select(sa.func.count(Journal.id)).where(Journal.case_id == case.id)) == 1 + money_out
@@ -82,16 +86,18 @@ def test_a_ruling_and_an_accepted_settlement_at_once_move_the_money_once(app, po
 
     def rule():
         d = db.session.get(Dispute, ids[0])
-        operations.rule_dispute(d, actor=db.session.get(User, ids[1]), outcome="refund", reasoning=REASONING,
-                                now=d.answer_due_at)
+        operations.rule_dispute(
+            d, actor=db.session.get(User, ids[1]), outcome="refund", reasoning=REASONING, now=d.answer_due_at
+        )
 
     def accept():
         operations.accept_settlement(db.session.get(SettlementProposal, ids[2]), actor=db.session.get(User, ids[3]))
 
     assert _race(app, rule, accept) == ["InvalidTransition", "done"]
     db.session.expire_all()
-    money_out = db.session.scalar(sa.select(sa.func.count(PaymentEvent.id))
-                                  .where(PaymentEvent.action.in_(("refund", "transfer"))))
+    money_out = db.session.scalar(
+        sa.select(sa.func.count(PaymentEvent.id)).where(PaymentEvent.action.in_(("refund", "transfer")))
+    )
     assert money_out in (1, 2)
     assert db.session.scalar(sa.select(sa.func.count(Journal.id)).where(Journal.case_id == case.id)) == 1 + money_out
     assert invariant_violations() == []

@@ -1,5 +1,6 @@
 """The ruling form: a split by percentage or amount, previewed to the cent by the function the
 money movement uses, a proposal adopted into the form, standard reasonings in two languages."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -37,16 +38,20 @@ def agent_on(client, dispute):
     return agent
 
 
-@pytest.mark.parametrize("amount, percent, designer_part", [
-    (10_001, "1", 100),        # 100.01 → 100
-    (10_001, "33", 3_300),     # 3 300.33 → 3 300
-    (10_001, "99", 9_901),     # 9 900.99 → 9 901
-    (12_345, "33", 4_074),     # 4 073.85 → 4 074
-    (33_333, "99", 33_000),    # 32 999.67 → 33 000
-    (10_001, "50", 5_001),     # 5 000.5 → 5 001: half up
-])
+@pytest.mark.parametrize(
+    "amount, percent, designer_part",
+    [
+        (10_001, "1", 100),  # 100.01 → 100
+        (10_001, "33", 3_300),  # 3 300.33 → 3 300
+        (10_001, "99", 9_901),  # 9 900.99 → 9 901
+        (12_345, "33", 4_074),  # 4 073.85 → 4 074
+        (33_333, "99", 33_000),  # 32 999.67 → 33 000
+        (10_001, "50", 5_001),  # 5 000.5 → 5 001: half up
+    ],
+)
 def test_a_percentage_split_rounds_half_up_and_refund_net_and_fee_make_the_captured_amount(
-        amount, percent, designer_part):
+    amount, percent, designer_part
+):
     _customer, _designer, case, dispute = answered(amount)
     agent = make_staff(StaffRole.resolution_agent)
     assert percent_of(amount, Decimal(percent)) == designer_part
@@ -56,7 +61,11 @@ def test_a_percentage_split_rounds_half_up_and_refund_net_and_fee_make_the_captu
     money = case_money(reload(case))
     assert money.refunded_cents + money.designer_net_cents + money.fee_cents == money.captured_cents == amount
     assert (money.refunded_cents, money.designer_gross_cents, money.fee_cents, money.designer_net_cents) == (
-        preview.refund_cents, preview.designer_cents, preview.fee_cents, preview.designer_net_cents)
+        preview.refund_cents,
+        preview.designer_cents,
+        preview.fee_cents,
+        preview.designer_net_cents,
+    )
     assert (ruling.designer_cents, ruling.refund_cents) == (designer_part, amount - designer_part)
     assert balance(ESCROW) == 0 and invariant_violations() == []
 
@@ -64,29 +73,54 @@ def test_a_percentage_split_rounds_half_up_and_refund_net_and_fee_make_the_captu
 def test_the_previewed_figures_are_the_ledger_after_the_ruling(client):
     customer, designer, case, dispute = answered(12_345)
     agent_on(client, dispute)
-    answer = client.get(f"/backoffice/resolution/{dispute.id}/ruling-preview",
-                        query_string={"outcome": "split", "split_by": "percent", "designer_percent": "40"})
+    answer = client.get(
+        f"/backoffice/resolution/{dispute.id}/ruling-preview",
+        query_string={"outcome": "split", "split_by": "percent", "designer_percent": "40"},
+    )
     assert answer.status_code == 200 and answer.is_json
     figures = answer.get_json()["figures"]
     assert db.session.scalar(sa.select(sa.func.count(Ruling.id))) == 0  # a preview moves nothing
-    response = client.post(f"/backoffice/resolution/{dispute.id}/rule", data={
-        "outcome": "split", "split_by": "percent", "designer_percent": "40", "reasoning": REASONING,
-        "action": "rule"})
+    response = client.post(
+        f"/backoffice/resolution/{dispute.id}/rule",
+        data={
+            "outcome": "split",
+            "split_by": "percent",
+            "designer_percent": "40",
+            "reasoning": REASONING,
+            "action": "rule",
+        },
+    )
     assert response.status_code == 302
     money = case_money(reload(case))
-    ledger = {"refund": money.refunded_cents, "gross": money.designer_gross_cents, "fee": money.fee_cents,
-              "net": money.designer_net_cents}
-    assert {name: f["cents"] for name, f in figures.items()} == ledger == {
-        "refund": 7_407, "gross": 4_938, "fee": 444, "net": 4_494}
+    ledger = {
+        "refund": money.refunded_cents,
+        "gross": money.designer_gross_cents,
+        "fee": money.fee_cents,
+        "net": money.designer_net_cents,
+    }
+    assert (
+        {name: f["cents"] for name, f in figures.items()}
+        == ledger
+        == {"refund": 7_407, "gross": 4_938, "fee": 444, "net": 4_494}
+    )
     assert {name: f["text"] for name, f in figures.items()} == {
-        name: format_money(cents) for name, cents in ledger.items()}
+        name: format_money(cents) for name, cents in ledger.items()
+    }
 
 
 def test_without_script_the_preview_button_shows_the_figures_and_moves_nothing(client):
     _customer, _designer, case, dispute = answered(12_345)
     agent_on(client, dispute)
-    page = client.post(f"/backoffice/resolution/{dispute.id}/rule", data={
-        "outcome": "split", "split_by": "amount", "designer_amount": "49.38", "reasoning": "", "action": "preview"})
+    page = client.post(
+        f"/backoffice/resolution/{dispute.id}/rule",
+        data={
+            "outcome": "split",
+            "split_by": "amount",
+            "designer_amount": "49.38",
+            "reasoning": "",
+            "action": "preview",
+        },
+    )
     body = page.get_data(as_text=True)
     assert page.status_code == 200
     assert 'id="preview-refund">$74.07<' in body and 'id="preview-net">$44.94<' in body
@@ -96,8 +130,9 @@ def test_without_script_the_preview_button_shows_the_figures_and_moves_nothing(c
 
 def test_adopting_a_proposal_fills_the_form_with_its_amount(client):
     customer, _designer, case, dispute = answered(10_000)
-    proposal = operations.propose_settlement(dispute, actor=customer, designer_cents=3_550,
-                                             note="Half of the work is usable.")
+    proposal = operations.propose_settlement(
+        dispute, actor=customer, designer_cents=3_550, note="Half of the work is usable."
+    )
     commit()
     agent_on(client, dispute)
     detail = client.get(f"/backoffice/resolution/{dispute.id}").get_data(as_text=True)
@@ -139,23 +174,29 @@ def test_the_preview_is_hidden_from_everyone_but_agents_who_passed_the_second_fa
     assert client.get(url).status_code == 200
 
 
-@pytest.mark.parametrize("fields, message", [
-    ({"split_by": "percent", "designer_percent": "100.5"}, "Enter a percentage from 0 to 100"),
-    ({"split_by": "percent", "designer_percent": "33.333"}, "at most two decimals"),
-    ({"split_by": "percent", "designer_percent": "-4"}, "Enter a percentage from 0 to 100"),
-    ({"split_by": "percent", "designer_percent": "NaN"}, "Enter a percentage from 0 to 100"),
-    ({"split_by": "percent", "designer_percent": "0"}, "more than nothing and less than the whole amount"),
-    ({"split_by": "amount", "designer_amount": "12.345"}, "An amount has at most two decimals"),
-    ({"split_by": "amount", "designer_amount": "100.00"}, "more than nothing and less than the whole amount"),
-])
+@pytest.mark.parametrize(
+    "fields, message",
+    [
+        ({"split_by": "percent", "designer_percent": "100.5"}, "Enter a percentage from 0 to 100"),
+        ({"split_by": "percent", "designer_percent": "33.333"}, "at most two decimals"),
+        ({"split_by": "percent", "designer_percent": "-4"}, "Enter a percentage from 0 to 100"),
+        ({"split_by": "percent", "designer_percent": "NaN"}, "Enter a percentage from 0 to 100"),
+        ({"split_by": "percent", "designer_percent": "0"}, "more than nothing and less than the whole amount"),
+        ({"split_by": "amount", "designer_amount": "12.345"}, "An amount has at most two decimals"),
+        ({"split_by": "amount", "designer_amount": "100.00"}, "more than nothing and less than the whole amount"),
+    ],
+)
 def test_a_bad_percentage_or_amount_is_refused_with_a_message_and_moves_nothing(client, fields, message):
     _customer, _designer, case, dispute = answered(10_000)
     agent_on(client, dispute)
-    answer = client.get(f"/backoffice/resolution/{dispute.id}/ruling-preview",
-                        query_string={"outcome": "split", **fields})
+    answer = client.get(
+        f"/backoffice/resolution/{dispute.id}/ruling-preview", query_string={"outcome": "split", **fields}
+    )
     assert answer.status_code == 400 and message in " ".join(answer.get_json()["errors"])
-    page = client.post(f"/backoffice/resolution/{dispute.id}/rule",
-                       data={"outcome": "split", "reasoning": REASONING, "action": "rule", **fields},
-                       follow_redirects=True)
+    page = client.post(
+        f"/backoffice/resolution/{dispute.id}/rule",
+        data={"outcome": "split", "reasoning": REASONING, "action": "rule", **fields},
+        follow_redirects=True,
+    )
     assert message in page.get_data(as_text=True)
     assert balance(ESCROW) == 10_000 and reload(dispute).is_active

@@ -1,4 +1,5 @@
 """Accepting a settlement shows what each side receives and moves money only once confirmed."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -57,13 +58,18 @@ def test_a_post_without_the_confirmation_changes_nothing(client):
 def test_the_confirmed_acceptance_moves_the_amounts_shown(client):
     customer, designer, case, dispute, proposal = proposed(2_700, 1_500)
     login(client, customer)
-    done = client.post(f"/disputes/{dispute.id}/proposals/{proposal.id}/accept", data={"confirmed": "y"},
-                       follow_redirects=True)
+    done = client.post(
+        f"/disputes/{dispute.id}/proposals/{proposal.id}/accept", data={"confirmed": "y"}, follow_redirects=True
+    )
     assert "Settled by agreement" in done.get_data(as_text=True)
     assert state(case) == CaseState.resolved and reload(dispute).state == DisputeState.settled
     money = case_money(reload(case))
-    assert (money.refunded_cents, money.designer_gross_cents, money.fee_cents, money.designer_net_cents) == \
-        (1_200, 1_500, 349, 1_151)
+    assert (money.refunded_cents, money.designer_gross_cents, money.fee_cents, money.designer_net_cents) == (
+        1_200,
+        1_500,
+        349,
+        1_151,
+    )
     assert balance(designer_account(designer.id)) == 1_151 and balance(client_account(customer.id)) == -1_500
     # the proposal is no longer on the table: the page sends the party back to the dispute
     again = client.get(f"/disputes/{dispute.id}/proposals/{proposal.id}/accept")

@@ -1,4 +1,5 @@
 """A staff role opens nothing on a password alone: the storefront asks for the second factor too."""
+
 from __future__ import annotations
 
 from messaging.threads import case_thread
@@ -9,8 +10,12 @@ from tests.factories import login
 
 
 def _pages(case, dispute) -> list[str]:
-    return [f"/cases/{case.reference}", f"/messages/{case_thread(case.id).id}", f"/disputes/{dispute.id}",
-            f"/disputes/case/{case.id}"]
+    return [
+        f"/cases/{case.reference}",
+        f"/messages/{case_thread(case.id).id}",
+        f"/disputes/{dispute.id}",
+        f"/disputes/case/{case.id}",
+    ]
 
 
 def test_a_resolution_agent_with_only_a_password_reads_no_disputed_case(client):

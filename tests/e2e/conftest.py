@@ -1,5 +1,6 @@
 """The browser tests: every test in this folder is marked e2e (`make test-fast` leaves them out).
 The live server, Chromium and log_in come from tests/fixtures/browser.py."""
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """A person signs up, logs in, is told to confirm, switches to French, logs out and back in."""
+
 from __future__ import annotations
 
 from playwright.sync_api import expect

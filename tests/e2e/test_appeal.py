@@ -1,5 +1,6 @@
 """In a real browser: a suspended designer is refused at login, appeals from the login page, and a
 moderator other than the one who suspended reinstates the account; the designer logs in again."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,5 +1,6 @@
 """In a real browser: the audit log reads in the viewer's zone, fits 1440 px and a phone without a cut-off
 column, and its filter form sends the viewer's zone along. No CSP errors."""
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -23,16 +24,34 @@ def _seed() -> None:
     agent = make_staff(StaffRole.resolution_agent, StaffRole.verifier, name="Alex Agent")
     designer = make_user(name="Elena Marquez, Crown and Bridge Design Studio Barcelona")
     entries = [
-        record_action("account.suspended", designer, actor=moderator, reason=LONG_NOTE,
-                      before={"status": "active"}, after={"status": "suspended", "until": "2027-01-01T00:00:00+00:00"}),
-        record_action("listing.rejected", ("Listing", 12), actor=moderator, before={"state": "pending"},
-                      after={"state": "rejected", "reasons": ["contact_details", "missing_images"], "note": LONG_NOTE}),
-        record_action("dispute.ruled", ("Dispute", 3), actor=agent, before={"state": "awaiting_ruling"},
-                      after={"state": "ruled", "outcome": "split", "designer_cents": 5000}),
-        record_action("case.auto_complete", ("Case", 41), actor=None, before={"state": "delivered"},
-                      after={"state": "completed"}),
-        record_action("verification.document_opened", ("VerificationSubmission", 8), actor=agent,
-                      reason="passport front"),
+        record_action(
+            "account.suspended",
+            designer,
+            actor=moderator,
+            reason=LONG_NOTE,
+            before={"status": "active"},
+            after={"status": "suspended", "until": "2027-01-01T00:00:00+00:00"},
+        ),
+        record_action(
+            "listing.rejected",
+            ("Listing", 12),
+            actor=moderator,
+            before={"state": "pending"},
+            after={"state": "rejected", "reasons": ["contact_details", "missing_images"], "note": LONG_NOTE},
+        ),
+        record_action(
+            "dispute.ruled",
+            ("Dispute", 3),
+            actor=agent,
+            before={"state": "awaiting_ruling"},
+            after={"state": "ruled", "outcome": "split", "designer_cents": 5000},
+        ),
+        record_action(
+            "case.auto_complete", ("Case", 41), actor=None, before={"state": "delivered"}, after={"state": "completed"}
+        ),
+        record_action(
+            "verification.document_opened", ("VerificationSubmission", 8), actor=agent, reason="passport front"
+        ),
     ]
     commit()
     entries[0].at = datetime(2026, 12, 6, 14, 5, tzinfo=timezone.utc)
@@ -42,11 +61,18 @@ def _seed() -> None:
 def _open_audit_log(browser, base: str, width: int, problems: list[str], *, locale: str = "en"):
     """A fresh admin (a TOTP code is accepted once per person) opens the log in New York."""
     admin = make_staff(StaffRole.admin, locale=locale)
-    context = browser.new_context(viewport={"width": width, "height": 900}, locale="en-US",
-                                  timezone_id="America/New_York")
+    context = browser.new_context(
+        viewport={"width": width, "height": 900}, locale="en-US", timezone_id="America/New_York"
+    )
     page = context.new_page()
-    page.on("console", lambda m: problems.append(m.text)
-            if m.type == "error" and not m.location.get("url", "").endswith("/favicon.ico") else None)
+    page.on(
+        "console",
+        lambda m: (
+            problems.append(m.text)
+            if m.type == "error" and not m.location.get("url", "").endswith("/favicon.ico")
+            else None
+        ),
+    )
     log_in(page, base, admin.email, PASSWORD)
     page.goto(f"{base}/backoffice/audit-log/")
     page.fill("input[name=code]", current_code())

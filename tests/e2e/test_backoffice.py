@@ -1,5 +1,6 @@
 """In a real browser: a moderator passes TOTP, rejects a listing with a reason, the designer reads it,
 edits and resubmits, the moderator approves, and the listing appears in search. No CSP errors."""
+
 from __future__ import annotations
 
 import pytest
@@ -15,8 +16,14 @@ pytestmark = pytest.mark.e2e
 def _watch_console(page) -> list[str]:
     problems = []
     # Browsers ask for /favicon.ico on their own; everything else must load and run.
-    page.on("console", lambda m: problems.append(m.text)
-            if m.type == "error" and not m.location.get("url", "").endswith("/favicon.ico") else None)
+    page.on(
+        "console",
+        lambda m: (
+            problems.append(m.text)
+            if m.type == "error" and not m.location.get("url", "").endswith("/favicon.ico")
+            else None
+        ),
+    )
     return problems
 
 
@@ -46,8 +53,10 @@ def test_moderator_rejects_designer_fixes_moderator_approves(live_server, browse
     designer_page.goto(f"{base}/listings/mine/{listing.id}")
     assert designer_page.is_visible("text=Please add an occlusal view of the crown.")
     designer_page.click("a:has-text('Edit')")
-    designer_page.fill("textarea[name=description]", designer_page.input_value("textarea[name=description]")
-                       + " Occlusal and buccal views in every delivery.")
+    designer_page.fill(
+        "textarea[name=description]",
+        designer_page.input_value("textarea[name=description]") + " Occlusal and buccal views in every delivery.",
+    )
     designer_page.click("button[value=save]")
     designer_page.goto(f"{base}/listings/mine/{listing.id}")
     designer_page.click("button:has-text('Send for review')")

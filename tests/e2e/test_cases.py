@@ -1,6 +1,7 @@
 """A whole case in Chromium: the client picks teeth on the chart and sends a scan, the designer
 accepts and delivers, the client asks a revision, the designer delivers again, the client
 completes, and both review. The keyboard works on the tooth chart."""
+
 from __future__ import annotations
 
 import re
@@ -104,8 +105,9 @@ def test_a_case_from_order_to_reviews(live_server, browser, tmp_path):
     expect(invoice_link).to_be_visible()
     pdf = page.request.get(base + invoice_link.get_attribute("href"))
     assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
-    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf.body(), capture_output=True,
-                          check=True).stdout.decode()
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=pdf.body(), capture_output=True, check=True
+    ).stdout.decode()
     assert "Invoice" in text and invoice_link.inner_text().strip() in text and reference in text
     page.goto(f"{base}/cases/?side=client&state=completed")
     expect(page.locator(".case-table")).to_contain_text(reference)

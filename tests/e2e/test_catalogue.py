@@ -1,4 +1,5 @@
 """A lab searches, filters, opens a listing, hearts it without a reload, and finds it in Favourites."""
+
 from __future__ import annotations
 
 import pytest
@@ -12,12 +13,26 @@ from tests.factories import PASSWORD, make_user
 @pytest.mark.e2e
 def test_a_client_finds_filters_opens_and_favourites_a_listing(live_server, page):
     about = "Send the scans and the prescription; receive the STL and the project file, revisions included."
-    make_listing(make_designer(name="Elena CAD"), title="Zirconia crowns in exocad", tiers=[Tier(1, 900)],
-                 description=about)
-    make_listing(make_designer(name="Karim Bars"), title="Implant bars with passive fit", category="implants",
-                 subcategory="implant_bar", tiers=[Tier(1, 6000)], software=["3shape"], description=about)
-    make_listing(make_designer(name="Sofia Guards"), title="Night guards ready to print", category="night_guards",
-                 subcategory="night_guard", tiers=[Tier(1, 1500)], description=about)
+    make_listing(
+        make_designer(name="Elena CAD"), title="Zirconia crowns in exocad", tiers=[Tier(1, 900)], description=about
+    )
+    make_listing(
+        make_designer(name="Karim Bars"),
+        title="Implant bars with passive fit",
+        category="implants",
+        subcategory="implant_bar",
+        tiers=[Tier(1, 6000)],
+        software=["3shape"],
+        description=about,
+    )
+    make_listing(
+        make_designer(name="Sofia Guards"),
+        title="Night guards ready to print",
+        category="night_guards",
+        subcategory="night_guard",
+        tiers=[Tier(1, 1500)],
+        description=about,
+    )
     lab = make_user(name="Northside Lab")
     base = live_server.url
     log_in(page, base, lab.email, PASSWORD)

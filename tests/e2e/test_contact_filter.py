@@ -1,6 +1,7 @@
 """Issue #17's proof in a browser: a lab's message full of tooth numbers, implant positions and
 a UDI code goes through untouched; an STL whose header carries a phone number is refused as
 it is uploaded, with the place named, and a violation is recorded."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -13,9 +14,11 @@ from tests.factories import PASSWORD, make_user
 from tests.files.mesh_samples import CUBE_FACES, CUBE_VERTICES, binary_stl
 from tests.messaging.factories import make_conversation
 
-DENTAL_MESSAGE = ("Full arch: teeth 18 17 16 15 14 13 12 11 21 22 23 24 25 26 27 28. "
-                  "Implants at 16 14 12 22 24 26, UDI (01)04012345678901(17)260331(10)LOT4521. "
-                  "Case 2024118345, delivery 06 12 2024.")
+DENTAL_MESSAGE = (
+    "Full arch: teeth 18 17 16 15 14 13 12 11 21 22 23 24 25 26 27 28. "
+    "Implants at 16 14 12 22 24 26, UDI (01)04012345678901(17)260331(10)LOT4521. "
+    "Case 2024118345, delivery 06 12 2024."
+)
 
 
 def test_dental_talk_goes_through_and_a_phone_number_in_an_stl_header_is_refused(live_server, browser, tmp_path):

@@ -1,6 +1,7 @@
 """In Chromium: a new client messages a designer from the listing, receives a custom offer, accepts
 it once a moderator approved it, pays; the designer opens the client's profile from the request and accepts the case, and the
 client sees its due date."""
+
 from __future__ import annotations
 
 import re

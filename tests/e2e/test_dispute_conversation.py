@@ -1,5 +1,6 @@
 """In a browser, with CSRF on: the agent writes to both parties, the client answers privately,
 the designer never sees that answer, and each reads the times in their own time zone."""
+
 from __future__ import annotations
 
 from models.accounts import StaffRole

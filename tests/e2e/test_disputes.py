@@ -1,5 +1,6 @@
 """A client disputes a case with a photo, the designer answers, an agent rules a split:
 both parties read the ruling, and the ledger holds exactly what the ruling says."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -39,8 +40,10 @@ def test_dispute_answer_split_ruling_and_balances(live_server, browser):
     page.select_option("#reason", "not_per_prescription")
     assert not page.is_visible("#not-delivered-warning")
     page.fill("#statement", STATEMENT)
-    page.set_input_files("#evidence", files=[{"name": "margin-36.png", "mimeType": "image/png",
-                                              "buffer": b"\x89PNG\r\n\x1a\n margin photo"}])
+    page.set_input_files(
+        "#evidence",
+        files=[{"name": "margin-36.png", "mimeType": "image/png", "buffer": b"\x89PNG\r\n\x1a\n margin photo"}],
+    )
     page.click("button[type=submit].btn-danger")
     page.wait_for_load_state("networkidle")
     assert "Your dispute is open" in page.inner_text("body")

@@ -1,5 +1,6 @@
 """A lab sends a scan with a link: chunked upload with progress, the 3D viewer and its ruler,
 the recipient's download in another browser, and the link's expiry."""
+
 from __future__ import annotations
 
 import math
@@ -29,8 +30,9 @@ def wavy_plate_stl(path, cells: int = 480, width_mm: float = 40.0, depth_mm: flo
     gz = 2.0 + 1.5 * np.sin(gx / 6.0) * np.cos(gy / 5.0)
     v = np.stack([gx, gy, gz], axis=-1).astype("<f4")
     a, b, c, d = v[:-1, :-1], v[1:, :-1], v[1:, 1:], v[:-1, 1:]
-    triangles = np.concatenate([np.stack([a, b, c], axis=2).reshape(-1, 3, 3),
-                                np.stack([a, c, d], axis=2).reshape(-1, 3, 3)])
+    triangles = np.concatenate(
+        [np.stack([a, b, c], axis=2).reshape(-1, 3, 3), np.stack([a, c, d], axis=2).reshape(-1, 3, 3)]
+    )
     records = np.zeros(len(triangles), dtype=[("normal", "<f4", 3), ("corners", "<f4", (3, 3)), ("attr", "<u2")])
     records["corners"] = triangles
     with open(path, "wb") as out:
@@ -54,8 +56,10 @@ def test_a_scan_goes_out_by_link_is_viewed_measured_downloaded_and_expires(live_
     # a line of 8 MiB/s up: the scan takes a few seconds, all in one request
     line = sender.new_cdp_session(page)
     line.send("Network.enable")
-    line.send("Network.emulateNetworkConditions", {"offline": False, "latency": 0, "downloadThroughput": -1,
-                                                   "uploadThroughput": 8 * 1024 * 1024})
+    line.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": 8 * 1024 * 1024},
+    )
     page.set_input_files("input[type=file]", str(scan))
 
     # the overall bar climbs to 100%, moving while the request's bytes go up
@@ -65,8 +69,10 @@ def test_a_scan_goes_out_by_link_is_viewed_measured_downloaded_and_expires(live_
         if seen[-1] == 100 and page.locator(".upload-done").count():
             break
         time.sleep(0.05)
-    line.send("Network.emulateNetworkConditions", {"offline": False, "latency": 0, "downloadThroughput": -1,
-                                                   "uploadThroughput": -1})
+    line.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1},
+    )
     assert seen[-1] == 100 and seen == sorted(seen)
     assert len({value for value in seen if 0 < value < 100}) >= 3
     expect(page.locator(".upload-state")).to_have_text("Uploaded")
@@ -110,7 +116,6 @@ def test_a_scan_goes_out_by_link_is_viewed_measured_downloaded_and_expires(live_
     expect(phone.locator("h1")).to_have_text("This transfer has expired")
     sender.close()
     recipient.close()
-
 
 
 def test_viewing_in_3d_is_a_preview_and_the_scan_stays_for_its_download(live_server, browser, tmp_path):

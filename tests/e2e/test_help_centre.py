@@ -1,5 +1,6 @@
 """In a browser: a visitor searches the help centre and votes; a user whose terms changed accepts
 them before going on, and downloads their data."""
+
 from __future__ import annotations
 
 import legal.operations

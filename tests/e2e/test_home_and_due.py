@@ -1,6 +1,7 @@
 """In Chromium: the client finds the accepted case on their home page with its countdown and
 sees the due date on the case; the designer sees it under work due; a long search on a phone
 stays within the screen and a refused price filter shows its message."""
+
 from __future__ import annotations
 
 from playwright.sync_api import expect

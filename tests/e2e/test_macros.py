@@ -1,5 +1,6 @@
 """In a real browser: picking a canned response fills the rejection note with the text filled in for the
 owner, in the owner's language; the moderator edits it and rejects. No CSP errors."""
+
 from __future__ import annotations
 
 import pytest
@@ -17,18 +18,34 @@ pytestmark = pytest.mark.e2e
 @pytest.mark.parametrize("locale", ["en", "fr"])
 def test_a_moderator_picks_a_canned_response_and_edits_it(live_server, browser, tmp_path, locale):
     admin = make_staff(StaffRole.admin)
-    macros.create_macro(actor=admin, queue="listing", language="fr", title="Photos floues",
-                        body="Bonjour {user_name}, les images de « {listing_title} » sont floues.")
-    macros.create_macro(actor=admin, queue="listing", language="en", title="Blurred pictures",
-                        body="Hello {user_name}, the pictures of \"{listing_title}\" are blurred.")
+    macros.create_macro(
+        actor=admin,
+        queue="listing",
+        language="fr",
+        title="Photos floues",
+        body="Bonjour {user_name}, les images de « {listing_title} » sont floues.",
+    )
+    macros.create_macro(
+        actor=admin,
+        queue="listing",
+        language="en",
+        title="Blurred pictures",
+        body='Hello {user_name}, the pictures of "{listing_title}" are blurred.',
+    )
     commit()
     listing = make_pending_listing(make_ready_designer(name="Élodie Martin", locale="fr"), title="Couronnes zircone")
     moderator = make_staff(StaffRole.moderator, locale=locale)
     problems: list[str] = []
     context = browser.new_context(viewport={"width": 1440, "height": 1000})
     page = context.new_page()
-    page.on("console", lambda m: problems.append(m.text)
-            if m.type == "error" and not m.location.get("url", "").endswith("/favicon.ico") else None)
+    page.on(
+        "console",
+        lambda m: (
+            problems.append(m.text)
+            if m.type == "error" and not m.location.get("url", "").endswith("/favicon.ico")
+            else None
+        ),
+    )
     log_in(page, live_server.url, moderator.email, PASSWORD)
     page.goto(f"{live_server.url}/backoffice/reviews/listings/{listing.id}")
     page.fill("input[name=code]", current_code())

@@ -1,5 +1,6 @@
 """Two people in two browsers: one writes, the other sees it arrive, answers with a file,
 and the first one's unread count changes without a reload."""
+
 from __future__ import annotations
 
 import re
@@ -30,8 +31,7 @@ def test_messages_arrive_live_and_unread_counts_follow(live_server, browser, tmp
     lab_page.click("[data-composer] button[type=submit]")
     expect(lab_page.locator(".msg-mine .msg-body")).to_have_text("Hello Elena, crown on 36 in zirconia?")
     assert lab_page.url.endswith(f"/messages/{conversation.id}")  # sent by fetch: no navigation
-    expect(designer_page.locator(".msg .msg-body")).to_have_text("Hello Elena, crown on 36 in zirconia?",
-                                                                 timeout=10000)
+    expect(designer_page.locator(".msg .msg-body")).to_have_text("Hello Elena, crown on 36 in zirconia?", timeout=10000)
 
     # the lab goes to the inbox; the designer answers with a file
     lab_page.goto(f"{base}/messages/")
@@ -57,8 +57,10 @@ def test_messages_arrive_live_and_unread_counts_follow(live_server, browser, tmp
         lab_page.click(".msg .msg-files a[download]")
     assert download.value.suggested_filename == "crown-36.stl"
     # sent as a design: kept as one (a scan would be handed over and deleted)
-    assert db.session.scalar(db.select(StoredFile.kind).where(StoredFile.original_name == "crown-36.stl")) \
+    assert (
+        db.session.scalar(db.select(StoredFile.kind).where(StoredFile.original_name == "crown-36.stl"))
         == FileKind.design
+    )
     lab_context.close()
     designer_context.close()
 

@@ -1,5 +1,6 @@
 """The back button after paying, in Chromium: the order page comes back, and sending it again
 shows the case already created instead of a second case and a second card hold."""
+
 from __future__ import annotations
 
 import re

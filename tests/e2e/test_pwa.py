@@ -1,4 +1,5 @@
 """The installable app: manifest, a service worker that controls the page, the offline page."""
+
 from __future__ import annotations
 
 from tests.fixtures.browser import log_in

@@ -1,5 +1,6 @@
 """In a real browser: a moderator works through five listings with "decide and next", from the
 keyboard, in due order; a key typed in a field decides nothing. No CSP errors."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -33,8 +34,9 @@ def test_a_moderator_works_through_five_listings_with_decide_and_next(live_serve
         listing = make_pending_listing(designer, title=f"Queue listing {n + 1}", subcategory=SUBCATEGORIES[n % 4])
         listings.append(listing)
     for n, listing in enumerate(listings):  # listing 1 is due first
-        db.session.execute(sa.update(Listing).where(Listing.id == listing.id)
-                           .values(submitted_at=utcnow() - timedelta(hours=20 - n)))
+        db.session.execute(
+            sa.update(Listing).where(Listing.id == listing.id).values(submitted_at=utcnow() - timedelta(hours=20 - n))
+        )
     commit()
     moderator = make_staff(StaffRole.moderator, name="Maya Moderator")
 
@@ -79,9 +81,11 @@ def test_a_moderator_works_through_five_listings_with_decide_and_next(live_serve
     states = [db.session.get(Listing, listing.id).state for listing in listings]
     assert states == [ReviewState.approved, ReviewState.rejected] + [ReviewState.approved] * 3
     assert db.session.get(Listing, listings[1].id).rejection_note == "a rejection note"
-    decided = db.session.scalars(sa.select(AuditEntry.object_id).where(
-        AuditEntry.action.in_(["listing.approved", "listing.rejected"]), AuditEntry.actor_id == moderator.id)
-        .order_by(AuditEntry.id)).all()
+    decided = db.session.scalars(
+        sa.select(AuditEntry.object_id)
+        .where(AuditEntry.action.in_(["listing.approved", "listing.rejected"]), AuditEntry.actor_id == moderator.id)
+        .order_by(AuditEntry.id)
+    ).all()
     assert decided == [str(listing.id) for listing in listings]  # in due order
     staff.close()
 
@@ -119,6 +123,7 @@ def test_a_lead_reassigns_a_held_listing_then_takes_it_over(live_server, browser
     assert page.is_visible("text=Held listing") and page.is_visible(".bo-workload >> text=Lea Lead")
     assert problems == [], problems
 
-    moves = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "listing.assigned")
-                               .order_by(AuditEntry.id)).all()
+    moves = db.session.scalars(
+        sa.select(AuditEntry).where(AuditEntry.action == "listing.assigned").order_by(AuditEntry.id)
+    ).all()
     assert [(m.before["holder"], m.after["holder"]) for m in moves] == [(holder.id, other.id), (other.id, lead.id)]

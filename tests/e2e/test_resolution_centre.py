@@ -1,6 +1,7 @@
 """The resolution centre end to end in a browser: the client disputes, the agent asks the designer
 for evidence, the designer answers it, the agent previews a 40 % split and rules it, and both
 parties read the same figures on their dispute and case pages as the ledger holds."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -79,8 +80,9 @@ def test_dispute_evidence_request_previewed_split_and_the_same_figures_for_both(
     context, page = _as(browser, base, designer.email)
     page.goto(dispute_url)
     page.fill(f"#request-{request_id}-text", "Here is the margin line as designed; it follows the scan.")
-    page.set_input_files(f"#request-{request_id}-evidence",
-                         files=[{"name": "margin-36.png", "mimeType": "image/png", "buffer": PNG}])
+    page.set_input_files(
+        f"#request-{request_id}-evidence", files=[{"name": "margin-36.png", "mimeType": "image/png", "buffer": PNG}]
+    )
     page.click(f"#answer-request-{request_id} button[type=submit]")
     page.wait_for_load_state("networkidle")
     context.close()
@@ -103,7 +105,11 @@ def test_dispute_evidence_request_previewed_split_and_the_same_figures_for_both(
     # the ledger holds what was previewed, and both parties read it
     money = case_money(reload(case))
     assert (money.refunded_cents, money.designer_gross_cents, money.fee_cents, money.designer_net_cents) == (
-        7_200, 4_800, 432, 4_368)
+        7_200,
+        4_800,
+        432,
+        4_368,
+    )
     for email, figures in ((customer.email, ["$72.00"]), (designer.email, ["$48.00", "$4.32", "$43.68"])):
         context, page = _as(browser, base, email)
         page.goto(dispute_url)

@@ -1,5 +1,6 @@
 """An agent previews a 40 % split as they type, starts from a standard reasoning, and rules:
 the figures the page showed are the ones the ledger holds."""
+
 from __future__ import annotations
 
 from playwright.sync_api import expect
@@ -52,4 +53,8 @@ def test_the_agent_previews_a_percentage_split_and_the_ledger_matches(live_serve
 
     money = case_money(reload(case))
     assert (money.refunded_cents, money.designer_gross_cents, money.fee_cents, money.designer_net_cents) == (
-        7_200, 4_800, 432, 4_368)
+        7_200,
+        4_800,
+        432,
+        4_368,
+    )

@@ -1,6 +1,7 @@
 """In a real browser: a signed-out visitor (locked out of their account) writes from the footer's "Contact us",
 confirms the address by the mailed link, support staff answer from the back-office queue, and the visitor reads
 the answer through the link of the answer's mail and writes back."""
+
 from __future__ import annotations
 
 import email
@@ -23,8 +24,9 @@ def _mailed_link(app, to: str, part: str) -> str:
     for path in sorted(folder.iterdir(), reverse=True):
         mail = email.message_from_bytes(path.read_bytes())
         if mail["To"] == to:
-            links = [link for link in re.findall(r"https?://\S+", mail.get_payload(decode=True).decode())
-                     if part in link]
+            links = [
+                link for link in re.findall(r"https?://\S+", mail.get_payload(decode=True).decode()) if part in link
+            ]
             if links:
                 return links[0]
     raise AssertionError(f"no mail to {to} with a {part} link")

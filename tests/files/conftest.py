@@ -1,5 +1,6 @@
 """The files tests: refusals rendered in a request's language, and the people they use. The
 storage backends come from tests/fixtures/storage.py."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """Small real meshes written in each format, for the mesh-check tests."""
+
 from __future__ import annotations
 
 import struct
@@ -6,14 +7,35 @@ import struct
 import numpy as np
 
 # A closed cube of side 10 mm: 8 vertices, 12 triangles, every edge shared by two triangles.
-CUBE_VERTICES = np.array([
-    [0, 0, 0], [10, 0, 0], [10, 10, 0], [0, 10, 0],
-    [0, 0, 10], [10, 0, 10], [10, 10, 10], [0, 10, 10],
-], dtype=float)
-CUBE_FACES = np.array([
-    [0, 2, 1], [0, 3, 2], [4, 5, 6], [4, 6, 7], [0, 1, 5], [0, 5, 4],
-    [1, 2, 6], [1, 6, 5], [2, 3, 7], [2, 7, 6], [3, 0, 4], [3, 4, 7],
-])
+CUBE_VERTICES = np.array(
+    [
+        [0, 0, 0],
+        [10, 0, 0],
+        [10, 10, 0],
+        [0, 10, 0],
+        [0, 0, 10],
+        [10, 0, 10],
+        [10, 10, 10],
+        [0, 10, 10],
+    ],
+    dtype=float,
+)
+CUBE_FACES = np.array(
+    [
+        [0, 2, 1],
+        [0, 3, 2],
+        [4, 5, 6],
+        [4, 6, 7],
+        [0, 1, 5],
+        [0, 5, 4],
+        [1, 2, 6],
+        [1, 6, 5],
+        [2, 3, 7],
+        [2, 7, 6],
+        [3, 0, 4],
+        [3, 4, 7],
+    ]
+)
 # A closed tetrahedron of 8 mm.
 TETRA_VERTICES = np.array([[0, 0, 0], [8, 0, 0], [0, 8, 0], [0, 0, 8]], dtype=float)
 TETRA_FACES = np.array([[0, 2, 1], [0, 1, 3], [0, 3, 2], [1, 2, 3]])
@@ -38,19 +60,36 @@ def ascii_stl(vertices: np.ndarray, faces: np.ndarray) -> bytes:
 
 
 def ascii_ply(vertices: np.ndarray, faces: np.ndarray) -> bytes:
-    header = ["ply", "format ascii 1.0", "comment made by the tests", f"element vertex {len(vertices)}",
-              "property float x", "property float y", "property float z", f"element face {len(faces)}",
-              "property list uchar int vertex_indices", "end_header"]
+    header = [
+        "ply",
+        "format ascii 1.0",
+        "comment made by the tests",
+        f"element vertex {len(vertices)}",
+        "property float x",
+        "property float y",
+        "property float z",
+        f"element face {len(faces)}",
+        "property list uchar int vertex_indices",
+        "end_header",
+    ]
     body = [" ".join(f"{c:g}" for c in v) for v in vertices]
     body += ["3 " + " ".join(str(i) for i in f) for f in faces]
     return ("\n".join(header + body) + "\n").encode()
 
 
 def binary_ply(vertices: np.ndarray, faces: np.ndarray, *, quads: list[list[int]] = ()) -> bytes:
-    header = ["ply", "format binary_little_endian 1.0", f"element vertex {len(vertices)}",
-              "property float x", "property float y", "property float z", "property uchar red",
-              f"element face {len(faces) + len(quads)}", "property list uchar int vertex_indices",
-              "end_header"]
+    header = [
+        "ply",
+        "format binary_little_endian 1.0",
+        f"element vertex {len(vertices)}",
+        "property float x",
+        "property float y",
+        "property float z",
+        "property uchar red",
+        f"element face {len(faces) + len(quads)}",
+        "property list uchar int vertex_indices",
+        "end_header",
+    ]
     out = [("\n".join(header) + "\n").encode()]
     out += [struct.pack("<3fB", *v.tolist(), 200) for v in vertices]
     out += [struct.pack("<B3i", 3, *map(int, f)) for f in faces]
@@ -69,8 +108,18 @@ def torus(rings: int, segments: int, *, major: float = 30.0, minor: float = 8.0)
     """A closed, watertight torus (a ring-shaped arch, in mm): vertices and 2·rings·segments faces."""
     i, j = np.meshgrid(np.arange(rings), np.arange(segments), indexing="ij")
     phi, theta = 2 * np.pi * i / rings, 2 * np.pi * j / segments
-    vertices = np.stack([(major + minor * np.cos(theta)) * np.cos(phi), (major + minor * np.cos(theta)) * np.sin(phi),
-                         minor * np.sin(theta)], axis=-1).reshape(-1, 3).astype(np.float32)
+    vertices = (
+        np.stack(
+            [
+                (major + minor * np.cos(theta)) * np.cos(phi),
+                (major + minor * np.cos(theta)) * np.sin(phi),
+                minor * np.sin(theta),
+            ],
+            axis=-1,
+        )
+        .reshape(-1, 3)
+        .astype(np.float32)
+    )
     a = (i * segments + j).ravel()
     b = (((i + 1) % rings) * segments + j).ravel()
     c = (((i + 1) % rings) * segments + (j + 1) % segments).ravel()
@@ -89,7 +138,7 @@ def torus_stl_pieces(triangles: int, *, ascii: bool = False, block: int = 20_000
     vertices, faces = torus(max(3, triangles // (2 * segments)), segments)
     yield b"solid torus\n" if ascii else b"occlusa torus".ljust(80) + struct.pack("<I", len(faces))
     for start in range(0, len(faces), block):
-        corners = vertices[faces[start:start + block]]
+        corners = vertices[faces[start : start + block]]
         if ascii:
             lines = []
             for triangle in corners.tolist():

@@ -1,4 +1,5 @@
 """The chunked AES-256-GCM format on its own: round trips, ranges, and every kind of tampering."""
+
 from __future__ import annotations
 
 import os
@@ -22,11 +23,15 @@ def _reader(blob: bytes):
 
 
 def _sealed(cipher: ChunkCipher, data: bytes, piece: int = 7) -> bytes:
-    return b"".join(cipher.encrypt(data[i:i + piece] for i in range(0, len(data), piece)))
+    return b"".join(cipher.encrypt(data[i : i + piece] for i in range(0, len(data), piece)))
 
 
 @settings(max_examples=150, deadline=None)
-@given(data=st.binary(max_size=200), chunk_size=st.integers(1, 40), cuts=st.tuples(st.integers(0, 200), st.integers(0, 200)))
+@given(
+    data=st.binary(max_size=200),
+    chunk_size=st.integers(1, 40),
+    cuts=st.tuples(st.integers(0, 200), st.integers(0, 200)),
+)
 def test_any_range_of_any_file_decrypts_to_the_same_bytes(data, chunk_size, cuts):
     cipher = _cipher(chunk_size)
     blob = _sealed(cipher, data)
@@ -64,7 +69,7 @@ def test_a_flipped_byte_refuses_the_chunk_and_never_yields_it(position):
             yielded.append(piece)
 
     chunk = position // 32
-    assert b"".join(yielded) == data[:chunk * 16]
+    assert b"".join(yielded) == data[: chunk * 16]
 
 
 def test_dropping_whole_chunks_from_the_end_is_detected():

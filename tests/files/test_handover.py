@@ -1,6 +1,7 @@
 """Handing patient data over: one download at a time, complete only at the stream's end,
 again for its recipient within the grace window, deleted after it or at expiry — wherever
 the scan was sent."""
+
 from __future__ import annotations
 
 import os
@@ -10,8 +11,13 @@ import pytest
 
 from errors import PermissionDenied
 from extensions import commit, db
-from files.handover import (CLAIM_LAPSES_AFTER, DownloadInProgress, claim_download, delete_received_files,
-                            record_download)
+from files.handover import (
+    CLAIM_LAPSES_AFTER,
+    DownloadInProgress,
+    claim_download,
+    delete_received_files,
+    record_download,
+)
 from files.operations import FileUnavailable, store_file, sweep_expired_files
 from messaging.threads import case_thread
 from models.cases import CaseState
@@ -30,8 +36,9 @@ def _store(owner, data: bytes, kind: FileKind = FileKind.patient_scan, name: str
 
 def _receive(stored, reader, data: bytes, start: int = 0, *, finished: bool = True):
     claim = claim_download(stored, recipient=f"user:{reader.id}", reader=reader)
-    row = record_download(stored, first_byte=start, bytes_sent=len(data) - start, finished=finished,
-                          reader=reader, claim=claim)
+    row = record_download(
+        stored, first_byte=start, bytes_sent=len(data) - start, finished=finished, reader=reader, claim=claim
+    )
     commit()
     return row
 
@@ -112,8 +119,7 @@ def test_the_designer_of_a_request_receives_its_scans_only_once_accepted():
     client, designer = case.client, case.designer
     thread_message = add_message(case_thread(case.id), client, "the lower arch")
     scan = _store(client, b"solid lower\nendsolid lower\n", name="lower.stl")
-    db.session.add(MessageAttachment(message_id=thread_message.id, file_id=scan.id, name="lower.stl",
-                                     size=scan.size))
+    db.session.add(MessageAttachment(message_id=thread_message.id, file_id=scan.id, name="lower.stl", size=scan.size))
     commit()
 
     with pytest.raises(PermissionDenied, match="Accept the request"):

@@ -1,4 +1,5 @@
 """Share links: tokens, passwords, limits, expiry by the sweep, and download-then-delete."""
+
 from __future__ import annotations
 
 import os
@@ -9,8 +10,16 @@ import pytest
 from errors import DomainError, InvalidTransition, NotFound, PermissionDenied
 from extensions import commit, db
 from files.crypto import CHUNK_BYTES
-from files.links import (LinkUnavailable, check_link_password, create_share_link, delete_share_link,
-                         downloads_left, open_shared_file, record_link_download, resolve_share_link)
+from files.links import (
+    LinkUnavailable,
+    check_link_password,
+    create_share_link,
+    delete_share_link,
+    downloads_left,
+    open_shared_file,
+    record_link_download,
+    resolve_share_link,
+)
 from files.handover import claim_download
 from files.operations import FileUnavailable, store_file
 from jobs.sweep import run_sweeps
@@ -137,7 +146,10 @@ def test_a_range_that_skips_bytes_is_no_complete_download(local_storage, owner):
 
 
 def test_other_files_of_the_link_stay_available(local_storage, owner):
-    scan, photo = _file(owner), _file(owner, b"\xff\xd8\xff\xe0" + os.urandom(3000), kind=FileKind.image, name="smile.jpg")
+    scan, photo = (
+        _file(owner),
+        _file(owner, b"\xff\xd8\xff\xe0" + os.urandom(3000), kind=FileKind.image, name="smile.jpg"),
+    )
     link, token = _share(owner, scan, photo)
 
     _download(link, scan)
@@ -151,7 +163,10 @@ def test_other_files_of_the_link_stay_available(local_storage, owner):
 
 
 def test_expiry_by_the_sweep_ends_the_link_and_deletes_its_patient_data(storage, owner):
-    scan, photo = _file(owner), _file(owner, b"\xff\xd8\xff\xe0" + os.urandom(3000), kind=FileKind.image, name="smile.jpg")
+    scan, photo = (
+        _file(owner),
+        _file(owner, b"\xff\xd8\xff\xe0" + os.urandom(3000), kind=FileKind.image, name="smile.jpg"),
+    )
     expires_at = utcnow() + timedelta(days=10)
     link, token = _share(owner, scan, photo, expires_at=expires_at)
     assert scan.expires_at == expires_at  # kept as long as its link needs it

@@ -1,4 +1,5 @@
 """Master keys: each wrapped file key names its master key; rotation re-wraps keys, never bytes."""
+
 from __future__ import annotations
 
 import base64
@@ -44,8 +45,9 @@ def _key_id(value: str) -> str:
     return crypto.key_id(crypto.load_master_key(value))
 
 
-def test_a_file_wrapped_under_an_old_key_still_reads_while_that_key_is_in_the_ring(app, storage, owner, old_key,
-                                                                                monkeypatch):
+def test_a_file_wrapped_under_an_old_key_still_reads_while_that_key_is_in_the_ring(
+    app, storage, owner, old_key, monkeypatch
+):
     stored = _store(owner, b"a crown")
     assert stored.wrapped_key_id == _key_id(old_key)
 
@@ -54,8 +56,9 @@ def test_a_file_wrapped_under_an_old_key_still_reads_while_that_key_is_in_the_ri
     assert b"".join(open_file(stored)) == b"a crown"
 
 
-def test_a_file_under_a_master_key_missing_from_the_ring_gives_a_clear_error(app, local_storage, owner, old_key,
-                                                                            monkeypatch):
+def test_a_file_under_a_master_key_missing_from_the_ring_gives_a_clear_error(
+    app, local_storage, owner, old_key, monkeypatch
+):
     stored = _store(owner, b"a crown")
     monkeypatch.setitem(app.config, "FILES_MASTER_KEY", _new_key())
 
@@ -93,8 +96,9 @@ def test_rotation_rewraps_every_key_and_leaves_the_stored_bytes_untouched(app, s
     assert (again["stored_files"].rewrapped, again["stored_files"].already_current) == (0, 4)  # the finished upload too
 
 
-def test_the_rotate_command_prints_its_counts_and_fails_on_an_unknown_key(app, local_storage, owner, old_key,
-                                                                         monkeypatch):
+def test_the_rotate_command_prints_its_counts_and_fails_on_an_unknown_key(
+    app, local_storage, owner, old_key, monkeypatch
+):
     _store(owner, b"one")
     _store(owner, b"two")
     _rotate_to(app, monkeypatch, old_key)

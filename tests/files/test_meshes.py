@@ -1,4 +1,5 @@
 """Mesh checks on real little meshes in every supported format, fed in awkward pieces."""
+
 from __future__ import annotations
 
 import itertools
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.no_app_context
 
 
 def _inspect(name: str, data: bytes, piece: int = 37) -> dict:
-    return inspect_mesh(name, (data[i:i + piece] for i in range(0, len(data), piece)))
+    return inspect_mesh(name, (data[i : i + piece] for i in range(0, len(data), piece)))
 
 
 CLOSED = [
@@ -31,15 +32,32 @@ CLOSED = [
 ]
 
 
-@pytest.mark.parametrize("name,data,fmt,triangles,size", CLOSED,
-                         ids=["stl-binary", "stl-binary-solid-header", "stl-ascii", "stl-tetra", "ply-ascii",
-                              "ply-binary", "obj-tetra", "obj-cube"])
+@pytest.mark.parametrize(
+    "name,data,fmt,triangles,size",
+    CLOSED,
+    ids=[
+        "stl-binary",
+        "stl-binary-solid-header",
+        "stl-ascii",
+        "stl-tetra",
+        "ply-ascii",
+        "ply-binary",
+        "obj-tetra",
+        "obj-cube",
+    ],
+)
 @pytest.mark.parametrize("piece", [1, 37, 1 << 20])
 def test_a_closed_mesh_in_any_format(name, data, fmt, triangles, size, piece):
     found = _inspect(name, data, piece)
 
-    assert found == {"format": fmt, "triangles": triangles, "size_mm": size, "open_edges": 0, "holes": 0,
-                     "warnings": []}
+    assert found == {
+        "format": fmt,
+        "triangles": triangles,
+        "size_mm": size,
+        "open_edges": 0,
+        "holes": 0,
+        "warnings": [],
+    }
 
 
 def test_polygons_are_split_into_triangles():
@@ -79,18 +97,31 @@ def test_a_mesh_in_the_wrong_unit(scale, warning):
     assert found["warnings"] == [warning]
 
 
-@pytest.mark.parametrize("name,data,reason", [
-    ("cut.stl", m.binary_stl(m.CUBE_VERTICES, m.CUBE_FACES)[:-30], "truncated"),
-    ("cut.stl", m.ascii_stl(m.CUBE_VERTICES, m.CUBE_FACES)[:-60], "truncated"),
-    ("cut.ply", m.binary_ply(m.CUBE_VERTICES, m.CUBE_FACES)[:-5], "truncated"),
-    ("cut.ply", m.ascii_ply(m.CUBE_VERTICES, m.CUBE_FACES)[:-10], "truncated"),
-    ("short.stl", b"solid", "too short"),
-    ("x.ply", b"not a ply at all", "start with 'ply'"),
-    ("x.ply", b"ply\nformat ascii 1.0\nelement vertex 1\n", "header"),
-    ("bad.obj", b"v 0 0 0\nv 1 0 0\nf 1 2 3\n", "vertex that the file does not define"),
-    ("bad.obj", b"v 0 zero 0\n", "not a number"),
-], ids=["stl-binary", "stl-ascii", "ply-binary", "ply-ascii", "stl-tiny", "ply-magic", "ply-header", "obj-index",
-        "obj-number"])
+@pytest.mark.parametrize(
+    "name,data,reason",
+    [
+        ("cut.stl", m.binary_stl(m.CUBE_VERTICES, m.CUBE_FACES)[:-30], "truncated"),
+        ("cut.stl", m.ascii_stl(m.CUBE_VERTICES, m.CUBE_FACES)[:-60], "truncated"),
+        ("cut.ply", m.binary_ply(m.CUBE_VERTICES, m.CUBE_FACES)[:-5], "truncated"),
+        ("cut.ply", m.ascii_ply(m.CUBE_VERTICES, m.CUBE_FACES)[:-10], "truncated"),
+        ("short.stl", b"solid", "too short"),
+        ("x.ply", b"not a ply at all", "start with 'ply'"),
+        ("x.ply", b"ply\nformat ascii 1.0\nelement vertex 1\n", "header"),
+        ("bad.obj", b"v 0 0 0\nv 1 0 0\nf 1 2 3\n", "vertex that the file does not define"),
+        ("bad.obj", b"v 0 zero 0\n", "not a number"),
+    ],
+    ids=[
+        "stl-binary",
+        "stl-ascii",
+        "ply-binary",
+        "ply-ascii",
+        "stl-tiny",
+        "ply-magic",
+        "ply-header",
+        "obj-index",
+        "obj-number",
+    ],
+)
 def test_a_broken_file_is_unreadable_with_a_reason(name, data, reason):
     found = _inspect(name, data)
 

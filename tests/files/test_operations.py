@@ -1,4 +1,5 @@
 """Storing, reading and deleting files through storage and encryption, on both backends."""
+
 from __future__ import annotations
 
 import hashlib
@@ -20,7 +21,7 @@ from tests.files import mesh_samples as m
 
 
 def _pieces(data: bytes, size: int = 256 * 1024):
-    return (data[i:i + size] for i in range(0, len(data), size))
+    return (data[i : i + size] for i in range(0, len(data), size))
 
 
 def _store(owner, data: bytes, name: str = "scan.bin", kind: FileKind = FileKind.design) -> StoredFile:
@@ -35,8 +36,11 @@ def _tamper(storage, key: str, position: int) -> None:
     storage.write(key, [bytes(blob)])
 
 
-@pytest.mark.parametrize("size", [0, 1, 1000, CHUNK_BYTES, CHUNK_BYTES + 1, 2 * CHUNK_BYTES, int(2.5 * CHUNK_BYTES)],
-                         ids=["empty", "one-byte", "small", "one-chunk", "chunk-plus-one", "two-chunks", "multi"])
+@pytest.mark.parametrize(
+    "size",
+    [0, 1, 1000, CHUNK_BYTES, CHUNK_BYTES + 1, 2 * CHUNK_BYTES, int(2.5 * CHUNK_BYTES)],
+    ids=["empty", "one-byte", "small", "one-chunk", "chunk-plus-one", "two-chunks", "multi"],
+)
 def test_round_trip(storage, owner, size):
     data = os.urandom(size)
 
@@ -55,10 +59,16 @@ def test_range_reads(storage, owner):
     data = os.urandom(3 * CHUNK_BYTES + 123)
     stored = _store(owner, data)
 
-    for start, end in [(0, 10), (CHUNK_BYTES - 5, CHUNK_BYTES + 5), (2 * CHUNK_BYTES, 3 * CHUNK_BYTES),
-                       (len(data) - 1, len(data)), (17, 17), (0, len(data))]:
+    for start, end in [
+        (0, 10),
+        (CHUNK_BYTES - 5, CHUNK_BYTES + 5),
+        (2 * CHUNK_BYTES, 3 * CHUNK_BYTES),
+        (len(data) - 1, len(data)),
+        (17, 17),
+        (0, len(data)),
+    ]:
         assert b"".join(open_file(stored, start=start, end=end)) == data[start:end]
-    assert b"".join(open_file(stored, start=CHUNK_BYTES + 7)) == data[CHUNK_BYTES + 7:]
+    assert b"".join(open_file(stored, start=CHUNK_BYTES + 7)) == data[CHUNK_BYTES + 7 :]
     with pytest.raises(DomainError):
         open_file(stored, start=10, end=len(data) + 1)
 
@@ -230,8 +240,12 @@ def _designer_of_the_case(user, stored) -> bool:
 
 
 def test_meshes_are_checked_as_they_are_stored(local_storage, owner):
-    stl = store_file([m.binary_stl(m.CUBE_VERTICES * 0.04, m.CUBE_FACES[1:])], owner=owner,
-                     filename="crown.stl", kind=FileKind.design)
+    stl = store_file(
+        [m.binary_stl(m.CUBE_VERTICES * 0.04, m.CUBE_FACES[1:])],
+        owner=owner,
+        filename="crown.stl",
+        kind=FileKind.design,
+    )
     other = store_file([b"%PDF-1.7"], owner=owner, filename="rx.pdf", kind=FileKind.document)
     commit()
 

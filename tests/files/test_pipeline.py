@@ -1,4 +1,5 @@
 """The helper threads: results and failures come back to the caller, on either side."""
+
 from __future__ import annotations
 
 import hashlib

@@ -1,4 +1,5 @@
 """The storage backends behave alike: same tests on the local folder and on S3 (moto_server)."""
+
 from __future__ import annotations
 
 import os
@@ -11,7 +12,7 @@ pytestmark = pytest.mark.no_app_context
 
 
 def _pieces(data: bytes, size: int = 100_000):
-    return (data[i:i + size] for i in range(0, len(data), size))
+    return (data[i : i + size] for i in range(0, len(data), size))
 
 
 def test_write_read_and_delete(backend):
@@ -66,8 +67,10 @@ def test_a_large_write_goes_in_parts(backend):
 
     backend.write(key, _pieces(data, 1024 * 1024))
 
-    assert b"".join(backend.read(key, 8 * 1024 * 1024 - 10, 8 * 1024 * 1024 + 10)) == \
-        data[8 * 1024 * 1024 - 10:8 * 1024 * 1024 + 10]
+    assert (
+        b"".join(backend.read(key, 8 * 1024 * 1024 - 10, 8 * 1024 * 1024 + 10))
+        == data[8 * 1024 * 1024 - 10 : 8 * 1024 * 1024 + 10]
+    )
     assert b"".join(backend.read(key)) == data
 
 
@@ -78,7 +81,7 @@ def test_resumable_parts_assemble_in_order(backend):
     handle = backend.begin_parts(key)
 
     ids = [backend.put_part(key, handle, number=1, offset=0, data=b"x" * 10)]  # a crashed attempt
-    ids = [backend.put_part(key, handle, number=1, offset=0, data=first)]      # rewritten on retry
+    ids = [backend.put_part(key, handle, number=1, offset=0, data=first)]  # rewritten on retry
     ids.append(backend.put_part(key, handle, number=2, offset=len(first), data=last))
     assert not backend.exists(key)
     backend.complete_parts(key, handle, ids)

@@ -1,4 +1,5 @@
 """Resumable uploads: chunks in order, a dropped connection resumes, memory stays per part."""
+
 from __future__ import annotations
 
 import hashlib
@@ -13,8 +14,15 @@ from extensions import commit, db
 from files.crypto import CHUNK_BYTES
 from files.operations import open_file
 from files.operations import delete_file
-from files.uploads import (UploadOffsetMismatch, abort_upload, append_upload, completed_uploads, find_upload,
-                           start_upload, sweep_stale_uploads)
+from files.uploads import (
+    UploadOffsetMismatch,
+    abort_upload,
+    append_upload,
+    completed_uploads,
+    find_upload,
+    start_upload,
+    sweep_stale_uploads,
+)
 from jobs.sweep import run_sweeps
 from models.files import FileKind, UploadState
 from models.types import utcnow
@@ -22,7 +30,7 @@ from tests.files.mesh_samples import CUBE_FACES, CUBE_VERTICES, binary_stl
 
 
 def _pieces(data: bytes, size: int = 300_000):
-    return (data[i:i + size] for i in range(0, len(data), size))
+    return (data[i : i + size] for i in range(0, len(data), size))
 
 
 def _dropping(data: bytes, after: int):
@@ -33,7 +41,7 @@ def _dropping(data: bytes, after: int):
 
 def _send(upload, data: bytes, owner, request_bytes: int):
     for offset in range(0, len(data), request_bytes):
-        upload = append_upload(upload, _pieces(data[offset:offset + request_bytes]), offset=offset, actor=owner)
+        upload = append_upload(upload, _pieces(data[offset : offset + request_bytes]), offset=offset, actor=owner)
         commit()
     return upload
 
@@ -52,8 +60,10 @@ def test_an_upload_in_many_requests(storage, owner):
     assert stored.size == len(data)
     assert stored.sha256 == hashlib.sha256(data).hexdigest()  # filled in by the read-back job
     assert b"".join(open_file(stored)) == data
-    assert b"".join(open_file(stored, start=5 * CHUNK_BYTES - 3, end=5 * CHUNK_BYTES + 3)) == \
-        data[5 * CHUNK_BYTES - 3:5 * CHUNK_BYTES + 3]
+    assert (
+        b"".join(open_file(stored, start=5 * CHUNK_BYTES - 3, end=5 * CHUNK_BYTES + 3))
+        == data[5 * CHUNK_BYTES - 3 : 5 * CHUNK_BYTES + 3]
+    )
 
 
 def test_a_dropped_connection_resumes_where_it_stopped(storage, owner):
@@ -68,7 +78,7 @@ def test_a_dropped_connection_resumes_where_it_stopped(storage, owner):
     assert upload.received_bytes == 6 * CHUNK_BYTES + CHUNK_BYTES // 2
     # five chunks went to storage as one part; the one and a half after them wait, sealed
     assert upload.stored_bytes > 5 * CHUNK_BYTES and len(upload.pending) > CHUNK_BYTES + CHUNK_BYTES // 2
-    assert data[5 * CHUNK_BYTES:5 * CHUNK_BYTES + 32] not in upload.pending
+    assert data[5 * CHUNK_BYTES : 5 * CHUNK_BYTES + 32] not in upload.pending
 
     # when the client asks where to go on, and sends the rest from there
     upload = find_upload(upload.token, owner=owner)
@@ -94,7 +104,7 @@ def test_drops_at_every_kind_of_place(local_storage, owner):
         upload = append_upload(upload, _dropping(data[start:], stop - start), offset=start, actor=owner)
         commit()
         assert upload.received_bytes == stop
-    upload = append_upload(upload, [data[upload.received_bytes:]], offset=upload.received_bytes, actor=owner)
+    upload = append_upload(upload, [data[upload.received_bytes :]], offset=upload.received_bytes, actor=owner)
     commit()
 
     assert b"".join(open_file(upload.stored_file)) == data
@@ -145,8 +155,10 @@ def test_a_form_brings_only_its_owners_finished_uploads(local_storage, owner, de
     unfinished = append_upload(unfinished, [b"abc"], offset=0, actor=owner)
     commit()
 
-    assert completed_uploads([second.public_id, first.public_id, second.public_id], owner=owner) \
-        == [second, first]  # in order, once
+    assert completed_uploads([second.public_id, first.public_id, second.public_id], owner=owner) == [
+        second,
+        first,
+    ]  # in order, once
     assert completed_uploads([], owner=owner) == []
     for refused in (theirs.public_id, "no-such-file"):
         with pytest.raises(DomainError, match="not yours or no longer exist"):

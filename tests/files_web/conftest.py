@@ -1,4 +1,5 @@
 """Fixtures of the file transfer pages: people, stored files and share links made through files/."""
+
 from __future__ import annotations
 
 import pytest

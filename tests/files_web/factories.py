@@ -1,4 +1,5 @@
 """Stored files and share links for the web tests, made through the files/ operations."""
+
 from __future__ import annotations
 
 import os
@@ -30,5 +31,6 @@ def upload_through_api(client, data: bytes, name: str, kind: str = "patient_scan
     """A file sent through the upload API in one request, as a form's page does before it is
     posted; the public id the API answers for it (what the page posts as `file_id`)."""
     started = client.post("/files/uploads", json={"filename": name, "size": len(data), "kind": kind}).get_json()
-    return client.put(f"{started['url']}?offset=0", data=data, content_type="application/octet-stream"
-                      ).get_json()["file_id"]
+    return client.put(f"{started['url']}?offset=0", data=data, content_type="application/octet-stream").get_json()[
+        "file_id"
+    ]

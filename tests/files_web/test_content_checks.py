@@ -1,6 +1,7 @@
 """What an uploaded file is comes from its bytes: web pages and programs are refused wherever
 they are sent (upload API and forms without JavaScript), real scans, designs, images and
 documents still go through, and the stored type is the detected one, never the browser's."""
+
 from __future__ import annotations
 
 import io
@@ -40,8 +41,12 @@ ACCEPTED = [  # (name, bytes, kind, stored type)
     ("lower.ply", ascii_ply(CUBE_VERTICES, CUBE_FACES), "patient_scan", "model/x-ply"),
     ("bridge.obj", obj(CUBE_VERTICES, CUBE_FACES), "design", "model/obj"),
     ("cbct.dcm", bytes(128) + b"DICM" + b"\x02\x00\x00\x00UL\x04\x00", "patient_scan", "application/dicom"),
-    ("trios.dcm", b'<?xml version="1.0"?>\n<HPS version="1.1"><Packed_geometry/></HPS>', "patient_scan",
-     "application/octet-stream"),
+    (
+        "trios.dcm",
+        b'<?xml version="1.0"?>\n<HPS version="1.1"><Packed_geometry/></HPS>',
+        "patient_scan",
+        "application/octet-stream",
+    ),
     ("scans.zip", _zip(), "patient_scan", "application/zip"),
     ("prescription.pdf", b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\n", "document", "application/pdf"),
     ("smile.png", picture(), "image", "image/png"),
@@ -63,13 +68,16 @@ def _put(client, url: str, data: bytes):
     return client.put(f"{url}?offset=0", data=data, content_type="application/octet-stream")
 
 
-@pytest.mark.parametrize("name, data, kind", [
-    ("upper.stl", HTML_PAGE, "patient_scan"),
-    ("cbct.dcm", ELF_PROGRAM, "patient_scan"),
-    ("crown.stl", SVG_WITH_SCRIPT, "design"),
-    ("crown.png", ELF_PROGRAM, "design"),
-    ("export.dat", WINDOWS_PROGRAM, "document"),
-])
+@pytest.mark.parametrize(
+    "name, data, kind",
+    [
+        ("upper.stl", HTML_PAGE, "patient_scan"),
+        ("cbct.dcm", ELF_PROGRAM, "patient_scan"),
+        ("crown.stl", SVG_WITH_SCRIPT, "design"),
+        ("crown.png", ELF_PROGRAM, "design"),
+        ("export.dat", WINDOWS_PROGRAM, "document"),
+    ],
+)
 def test_the_upload_api_refuses_web_pages_and_programs_and_keeps_nothing(client, login, owner, name, data, kind):
     login(owner)
     before = _stored_keys()
@@ -88,8 +96,7 @@ def test_a_web_page_is_refused_in_the_request_that_brings_its_first_bytes(client
     data = HTML_PAGE + b" " * (6 * 1024 * 1024)
     login(owner)
     started = _start(client, "upper.stl", len(data), "patient_scan").json
-    first = client.put(f"{started['url']}?offset=0", data=data[:1024 * 1024],
-                       content_type="application/octet-stream")
+    first = client.put(f"{started['url']}?offset=0", data=data[: 1024 * 1024], content_type="application/octet-stream")
     assert first.status_code == 415
     assert client.get(started["url"]).json["state"] == "aborted"
 
@@ -104,7 +111,8 @@ def test_a_program_or_page_by_its_name_is_refused_before_any_byte(client, login,
 
 @pytest.mark.parametrize("name, data, kind, content_type", ACCEPTED)
 def test_real_scans_designs_images_and_documents_are_accepted_with_their_own_type(
-        client, login, owner, name, data, kind, content_type):
+    client, login, owner, name, data, kind, content_type
+):
     login(owner)
     started = _start(client, name, len(data), kind).json
     done = _put(client, started["url"], data)
@@ -129,9 +137,11 @@ def test_each_place_takes_its_own_kinds(client, login, owner):
 def test_a_transfer_without_javascript_refuses_a_page_named_as_a_scan(client, login, owner):
     login(owner)
     before = _stored_keys()
-    response = client.post("/files/new", data={
-        "files": [(io.BytesIO(HTML_PAGE), "upper.stl", "model/stl")], "kind": "patient_scan", "days": "7"},
-        content_type="multipart/form-data")
+    response = client.post(
+        "/files/new",
+        data={"files": [(io.BytesIO(HTML_PAGE), "upper.stl", "model/stl")], "kind": "patient_scan", "days": "7"},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 400 and "is a program, a script or a web page" in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(StoredFile.id))) == 0
     assert _stored_keys() == before
@@ -141,11 +151,20 @@ def test_the_order_form_refuses_a_program_named_as_a_dicom_scan(client, login):
     buyer = make_user()
     listing = make_listing(make_designer())
     login(buyer)
-    response = client.post(order_page(client, listing.id), data={
-        "teeth": ["11"], "restoration_11": "crown", "material": "zirconia", "shade": "A2",
-        "instructions": "Please keep the contacts light.", "client_case_id": "LAB-77",
-        "card_number": "4242 4242 4242 4242", "attachments": (io.BytesIO(ELF_PROGRAM), "cbct.dcm")},
-        content_type="multipart/form-data")
+    response = client.post(
+        order_page(client, listing.id),
+        data={
+            "teeth": ["11"],
+            "restoration_11": "crown",
+            "material": "zirconia",
+            "shade": "A2",
+            "instructions": "Please keep the contacts light.",
+            "client_case_id": "LAB-77",
+            "card_number": "4242 4242 4242 4242",
+            "attachments": (io.BytesIO(ELF_PROGRAM), "cbct.dcm"),
+        },
+        content_type="multipart/form-data",
+    )
     assert "cbct.dcm is a program, a script or a web page" in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(Case.id))) == 0
     assert db.session.scalar(sa.select(sa.func.count(StoredFile.id))) == 0
@@ -154,13 +173,17 @@ def test_the_order_form_refuses_a_program_named_as_a_dicom_scan(client, login):
 def test_a_program_cannot_be_attached_to_a_message(client, login, owner, stranger):
     conversation = make_conversation(owner, stranger)
     login(owner)
-    posted = client.post(f"/messages/{conversation.id}", data={
-        "body": "the tool I use", "files": (io.BytesIO(WINDOWS_PROGRAM), "setup.exe")},
-        content_type="multipart/form-data")
+    posted = client.post(
+        f"/messages/{conversation.id}",
+        data={"body": "the tool I use", "files": (io.BytesIO(WINDOWS_PROGRAM), "setup.exe")},
+        content_type="multipart/form-data",
+    )
     assert posted.status_code == 400 and "setup.exe is a program" in posted.get_data(as_text=True)
-    renamed = client.post(f"/messages/{conversation.id}", data={
-        "body": "the tool I use", "files": (io.BytesIO(WINDOWS_PROGRAM), "crown-36.zip")},
-        content_type="multipart/form-data")
+    renamed = client.post(
+        f"/messages/{conversation.id}",
+        data={"body": "the tool I use", "files": (io.BytesIO(WINDOWS_PROGRAM), "crown-36.zip")},
+        content_type="multipart/form-data",
+    )
     assert renamed.status_code == 400
     assert _start(client, "setup.exe", len(WINDOWS_PROGRAM), "document").status_code == 415
     assert db.session.scalar(sa.select(sa.func.count(Message.id))) == 0
@@ -170,7 +193,10 @@ def test_a_program_cannot_be_attached_to_a_message(client, login, owner, strange
 def test_the_browsers_content_type_is_never_kept(client, login, owner):
     login(owner)
     png = picture()
-    client.post("/files/new", data={"files": [(io.BytesIO(png), "smile.png", "text/html")], "kind": "design",
-                                    "days": "7"}, content_type="multipart/form-data")
+    client.post(
+        "/files/new",
+        data={"files": [(io.BytesIO(png), "smile.png", "text/html")], "kind": "design", "days": "7"},
+        content_type="multipart/form-data",
+    )
     stored = db.session.scalar(sa.select(StoredFile))
     assert stored.kind == FileKind.design and stored.content_type == "image/png"

@@ -1,4 +1,5 @@
 """Private downloads with HTTP Range; strangers see nothing."""
+
 from __future__ import annotations
 
 from extensions import db

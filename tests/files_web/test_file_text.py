@@ -2,6 +2,7 @@
 contact details like a message: a file that carries them is refused at upload with the place
 named, nothing of it is kept, and the attempt is recorded for moderators without the file's
 text. Files whose text is ordinary dental talk go through."""
+
 from __future__ import annotations
 
 import io
@@ -47,10 +48,15 @@ def _png_with_text(key: str, value: str) -> bytes:
 
 def _pdf(author: str = "Lab Dupont", text: str = "Crown on 36, margin 0.05 mm") -> bytes:
     content = zlib.compress(f"BT /F1 12 Tf 72 712 Td ({text}) Tj ET".encode())
-    return (b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
-            + f"4 0 obj\n<< /Length {len(content)} /Filter /FlateDecode >>\nstream\n".encode() + content
-            + b"\nendstream\nendobj\n5 0 obj\n<< /Author (" + author.encode() + b") /Producer (exocad) >>\nendobj\n"
-            b"trailer\n<< /Root 1 0 R /Info 5 0 R >>\n%%EOF\n")
+    return (
+        b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
+        + f"4 0 obj\n<< /Length {len(content)} /Filter /FlateDecode >>\nstream\n".encode()
+        + content
+        + b"\nendstream\nendobj\n5 0 obj\n<< /Author ("
+        + author.encode()
+        + b") /Producer (exocad) >>\nendobj\n"
+        b"trailer\n<< /Root 1 0 R /Info 5 0 R >>\n%%EOF\n"
+    )
 
 
 def _obj_with_comment(comment: str) -> bytes:
@@ -58,15 +64,19 @@ def _obj_with_comment(comment: str) -> bytes:
 
 
 def _ply_with_comment(comment: str) -> bytes:
-    return ascii_ply(CUBE_VERTICES, CUBE_FACES).replace(b"format ascii 1.0\n",
-                                                        f"format ascii 1.0\ncomment {comment}\n".encode(), 1)
+    return ascii_ply(CUBE_VERTICES, CUBE_FACES).replace(
+        b"format ascii 1.0\n", f"format ascii 1.0\ncomment {comment}\n".encode(), 1
+    )
 
 
 REFUSED = [  # (name, bytes, kind, the place the refusal names)
-    ("crown.stl", binary_stl(CUBE_VERTICES, CUBE_FACES, header=f"call me {PHONE}".encode()), "design",
-     "STL header"),
-    ("upper.stl", ascii_stl(CUBE_VERTICES, CUBE_FACES).replace(b"solid test", b"solid anna.cad@gmail.com", 1),
-     "patient_scan", "STL solid name"),
+    ("crown.stl", binary_stl(CUBE_VERTICES, CUBE_FACES, header=f"call me {PHONE}".encode()), "design", "STL header"),
+    (
+        "upper.stl",
+        ascii_stl(CUBE_VERTICES, CUBE_FACES).replace(b"solid test", b"solid anna.cad@gmail.com", 1),
+        "patient_scan",
+        "STL solid name",
+    ),
     ("lower.ply", _ply_with_comment(f"whatsapp {PHONE}"), "patient_scan", "PLY comments"),
     ("bridge.obj", _obj_with_comment("made by www.smile-lab-design.fr"), "design", "OBJ comments"),
     ("scans.zip", _zip(name=f"call {PHONE}.stl"), "patient_scan", "names of the files in the ZIP"),
@@ -78,10 +88,16 @@ REFUSED = [  # (name, bytes, kind, the place the refusal names)
 ]
 
 ACCEPTED = [
-    ("crown.stl", binary_stl(CUBE_VERTICES, CUBE_FACES, header=b"exocad 3.1 teeth 18 17 16 15 14 13 12 11 21 22 23"),
-     "design"),
-    ("lower.ply", _ply_with_comment("VCGLIB generated, implants 36 46, UDI (01)04012345678901(17)260331"),
-     "patient_scan"),
+    (
+        "crown.stl",
+        binary_stl(CUBE_VERTICES, CUBE_FACES, header=b"exocad 3.1 teeth 18 17 16 15 14 13 12 11 21 22 23"),
+        "design",
+    ),
+    (
+        "lower.ply",
+        _ply_with_comment("VCGLIB generated, implants 36 46, UDI (01)04012345678901(17)260331"),
+        "patient_scan",
+    ),
     ("bridge.obj", _obj_with_comment("Bridge 13-23, shade A2, case 2024118345"), "design"),
     ("smile.jpg", _jpeg_with_exif(description="Shade A2 at 06 12 2024", copyright="Lab Dupont"), "image"),
     ("report.pdf", _pdf(), "document"),
@@ -93,16 +109,18 @@ def _upload(client, name: str, data: bytes, kind: str, request_bytes: int | None
     started = client.post("/files/uploads", json={"filename": name, "size": len(data), "kind": kind}).json
     step = request_bytes or len(data) or 1
     for offset in range(0, len(data), step):
-        answer = client.put(f"{started['url']}?offset={offset}", data=data[offset:offset + step],
-                            content_type="application/octet-stream")
+        answer = client.put(
+            f"{started['url']}?offset={offset}",
+            data=data[offset : offset + step],
+            content_type="application/octet-stream",
+        )
         if answer.status_code != 200:
             return answer
     return answer
 
 
 @pytest.mark.parametrize("name, data, kind, place", REFUSED, ids=[f"{r[0]}-{r[3]}" for r in REFUSED])
-def test_a_file_carrying_contact_details_is_refused_with_the_place_named(client, login, owner, name, data, kind,
-                                                                          place):
+def test_a_file_carrying_contact_details_is_refused_with_the_place_named(client, login, owner, name, data, kind, place):
     login(owner)
 
     refused = _upload(client, name, data, kind)
@@ -153,9 +171,11 @@ def test_a_transfer_without_javascript_refuses_a_mesh_carrying_contact_details(c
     login(owner)
     data = binary_stl(CUBE_VERTICES, CUBE_FACES, header=f"call me {PHONE}".encode())
 
-    response = client.post("/files/new", data={
-        "files": [(io.BytesIO(data), "crown.stl", "model/stl")], "kind": "design", "days": "7"},
-        content_type="multipart/form-data")
+    response = client.post(
+        "/files/new",
+        data={"files": [(io.BytesIO(data), "crown.stl", "model/stl")], "kind": "design", "days": "7"},
+        content_type="multipart/form-data",
+    )
 
     assert response.status_code == 400 and "STL header" in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(StoredFile.id))) == 0

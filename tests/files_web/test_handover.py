@@ -1,6 +1,7 @@
 """A patient scan reaches its recipient once, wherever it was sent (share link, case, thread):
 one download at a time, a grace window in which the same recipient may fetch it again, then
 deletion. Previewing in 3D, HEAD requests and link-preview bots never count."""
+
 from __future__ import annotations
 
 import html
@@ -217,8 +218,10 @@ def test_a_patient_scan_sent_in_a_thread_follows_the_same_rules(client, login):
     db.session.flush()
     read = make_file(sender, b"solid read\nendsolid read\n", name="upper.stl")
     unread = make_file(sender, b"solid unread\nendsolid unread\n", name="lower.stl")
-    attached = [MessageAttachment(message_id=message.id, file_id=f.id, name=f.original_name, size=f.size)
-                for f in (read, unread)]
+    attached = [
+        MessageAttachment(message_id=message.id, file_id=f.id, name=f.original_name, size=f.size)
+        for f in (read, unread)
+    ]
     db.session.add_all(attached)
     commit()
 

@@ -1,4 +1,5 @@
 """Share links on the web: creating one, its public page, password, limit, dead links, ZIP."""
+
 from __future__ import annotations
 
 import io
@@ -15,8 +16,10 @@ from tests.files_web.factories import make_file, make_link, payload, upload_thro
 def test_a_transfer_becomes_a_link_whose_url_its_owner_copies(client, login, owner, app):
     login(owner)
     file_id = upload_through_api(client, b"solid upper\nendsolid upper\n", "upper.stl")
-    response = client.post("/files/new", data={"file_id": [str(file_id)], "kind": "patient_scan", "days": "3",
-                                               "max_downloads": "2", "password": ""})
+    response = client.post(
+        "/files/new",
+        data={"file_id": [str(file_id)], "kind": "patient_scan", "days": "3", "max_downloads": "2", "password": ""},
+    )
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "http://localhost/t/" in page and "upper.stl" in page
@@ -43,8 +46,11 @@ def test_sizes_are_written_in_the_readers_language(client, login, owner, app, mo
 def test_a_transfer_without_javascript_posts_the_files_with_the_form(client, login, owner):
     login(owner)
     ply = b"ply\nformat ascii 1.0\nend_header\n"
-    response = client.post("/files/new", data={"files": [(io.BytesIO(ply), "crown.ply")], "kind": "design",
-                                               "days": "7"}, content_type="multipart/form-data")
+    response = client.post(
+        "/files/new",
+        data={"files": [(io.BytesIO(ply), "crown.ply")], "kind": "design", "days": "7"},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302
     stored = db.session.scalar(db.select(StoredFile))
     assert stored.original_name == "crown.ply" and stored.kind == FileKind.design

@@ -1,4 +1,5 @@
 """My files: every link I created, every file I sent or received in messages and cases, with states."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -40,8 +41,9 @@ def test_message_attachments_sent_and_received_are_listed(client, login, owner):
         message = Message(conversation_id=conversation.id, sender_id=sender.id, body="file")
         db.session.add(message)
         db.session.flush()
-        db.session.add(MessageAttachment(message_id=message.id, file_id=stored.id, name=stored.original_name,
-                                         size=stored.size))
+        db.session.add(
+            MessageAttachment(message_id=message.id, file_id=stored.id, name=stored.original_name, size=stored.size)
+        )
     commit()
     login(designer)
     client.get(f"/files/{mine.public_id}/download").get_data()  # the recipient has it
@@ -65,8 +67,12 @@ def test_case_files_are_listed_for_both_parties_only(client, login, owner):
     case = make_case(owner, designer)
     scan = make_file(owner, b"scan", name="case-scan.stl")
     design = make_file(designer, b"crown", name="crown.stl", kind=FileKind.design)
-    db.session.add_all([CaseFile(case_id=case.id, file_id=scan.id, role=CaseFileRole.attachment),
-                        CaseFile(case_id=case.id, file_id=design.id, role=CaseFileRole.delivery)])
+    db.session.add_all(
+        [
+            CaseFile(case_id=case.id, file_id=scan.id, role=CaseFileRole.attachment),
+            CaseFile(case_id=case.id, file_id=design.id, role=CaseFileRole.delivery),
+        ]
+    )
     commit()
     delete_file(design, actor=designer)
     commit()

@@ -1,5 +1,6 @@
 """A user's file leaves the app as an inert attachment, whichever route sends it, and a form
 post's files never touch the disk before they are encrypted."""
+
 from __future__ import annotations
 
 import io
@@ -56,8 +57,11 @@ def test_share_link_files_and_their_zip_are_sandboxed_attachments(client, owner)
 def test_a_message_attachment_is_a_sandboxed_attachment(client, login, owner, stranger):
     conversation = make_conversation(owner, stranger)
     login(owner)
-    client.post(f"/messages/{conversation.id}", content_type="multipart/form-data",
-                data={"body": "", "kind": "design", "files": (io.BytesIO(b"Margin notes\n"), "notes.txt")})
+    client.post(
+        f"/messages/{conversation.id}",
+        content_type="multipart/form-data",
+        data={"body": "", "kind": "design", "files": (io.BytesIO(b"Margin notes\n"), "notes.txt")},
+    )
     attachment = db.session.scalar(sa.select(MessageAttachment))
     response = client.get(f"/messages/attachments/{attachment.file.public_id}")
     assert_inert_attachment(response, "text/plain; charset=utf-8", "notes.txt")
@@ -91,8 +95,9 @@ def test_a_form_post_keeps_its_files_off_the_disk(client, login, owner, tmp_path
     scan = payload(800 * 1024)
     login(owner)
     # The body is encoded here, in memory: the test client would spool it itself otherwise.
-    boundary, body = encode_multipart({"files": FileStorage(io.BytesIO(scan), "upper.stl"), "kind": "patient_scan",
-                                       "days": "7"})
+    boundary, body = encode_multipart(
+        {"files": FileStorage(io.BytesIO(scan), "upper.stl"), "kind": "patient_scan", "days": "7"}
+    )
     response = client.post("/files/new", data=body, content_type=f"multipart/form-data; boundary={boundary}")
 
     assert response.status_code == 302

@@ -1,5 +1,6 @@
 """Upload bodies read straight from gunicorn's socket: every byte once, in order, and the
 connection still in step for the request that follows on it."""
+
 from __future__ import annotations
 
 import socket
@@ -100,22 +101,28 @@ def test_other_servers_get_the_ordinary_request_stream(app):
         assert upload_body(context.request) is context.request.stream
 
 
-def test_an_upload_through_gunicorns_parser_completes_and_the_next_request_is_served(app, client, login, owner, line,
-                                                                                    monkeypatch):
+def test_an_upload_through_gunicorns_parser_completes_and_the_next_request_is_served(
+    app, client, login, owner, line, monkeypatch
+):
     """The whole path as gunicorn's gthread worker drives it: parse the request off the socket,
     build its environ, run the app, then parse the next request on the same connection."""
     socket_reads = []
     direct_read = request_body._GunicornSocketBody.readinto
-    monkeypatch.setattr(request_body._GunicornSocketBody, "readinto",
-                        lambda self, buffer: socket_reads.append(len(buffer)) or direct_read(self, buffer))
+    monkeypatch.setattr(
+        request_body._GunicornSocketBody,
+        "readinto",
+        lambda self, buffer: socket_reads.append(len(buffer)) or direct_read(self, buffer),
+    )
     login(owner)
     data = payload(2 * MiB + 5)
     started = client.post("/files/uploads", json={"filename": "upper.stl", "size": len(data), "kind": "patient_scan"})
     cookie = client.get_cookie("session")  # with the test client's User-Agent: "strong" session protection
     server_side, client_side = line
-    head = (f"PUT {started.get_json()['url']}?offset=0 HTTP/1.1\r\nHost: localhost\r\n"
-            f"Cookie: session={cookie.value}\r\nUser-Agent: {USER_AGENT}\r\nContent-Type: application/octet-stream\r\n"
-            f"Content-Length: {len(data)}\r\n\r\n").encode()
+    head = (
+        f"PUT {started.get_json()['url']}?offset=0 HTTP/1.1\r\nHost: localhost\r\n"
+        f"Cookie: session={cookie.value}\r\nUser-Agent: {USER_AGENT}\r\nContent-Type: application/octet-stream\r\n"
+        f"Content-Length: {len(data)}\r\n\r\n"
+    ).encode()
     answers = bytearray()
 
     def client_talks():
@@ -154,6 +161,5 @@ def test_a_body_over_the_request_limit_is_refused_on_the_socket_path_too(make_ap
     small = make_app(MAX_CONTENT_LENGTH=1024)
     server_side, _ = line
     environ = {**_gunicorn_body(server_side, 4096, b""), "CONTENT_LENGTH": "4096", "REQUEST_METHOD": "PUT"}
-    with small.test_request_context("/", environ_base=environ) as context, \
-            pytest.raises(RequestEntityTooLarge):
+    with small.test_request_context("/", environ_base=environ) as context, pytest.raises(RequestEntityTooLarge):
         upload_body(context.request)

@@ -1,4 +1,5 @@
 """The resumable upload API the New transfer page speaks: parts, a dropped line, resuming."""
+
 from __future__ import annotations
 
 import io
@@ -34,7 +35,7 @@ class DroppingStream(io.RawIOBase):
         if self.position >= self.keep:
             raise ConnectionResetError("client went away")
         n = min(len(buffer), self.keep - self.position)
-        buffer[:n] = self.data[self.position:self.position + n]
+        buffer[:n] = self.data[self.position : self.position + n]
         self.position += n
         return n
 
@@ -57,15 +58,18 @@ def test_a_file_arrives_in_parts_and_resumes_after_a_dropped_connection(client, 
     assert first.status_code == 200 and first.get_json()["received_bytes"] == MiB
 
     # the second request's connection breaks after half a MiB: what came is kept
-    client.put(f"{url}?offset={MiB}", input_stream=DroppingStream(data[MiB:2 * MiB], MiB // 2),
-               content_type="application/octet-stream")
+    client.put(
+        f"{url}?offset={MiB}",
+        input_stream=DroppingStream(data[MiB : 2 * MiB], MiB // 2),
+        content_type="application/octet-stream",
+    )
     status = client.head(url)
     assert status.status_code == 204
     resume_at = int(status.headers["Upload-Offset"])
     assert resume_at == MiB + MiB // 2
 
     # a client that thinks the request failed resends from its old offset: told where to go on
-    stale = client.put(f"{url}?offset={MiB}", data=data[MiB:2 * MiB], content_type="application/octet-stream")
+    stale = client.put(f"{url}?offset={MiB}", data=data[MiB : 2 * MiB], content_type="application/octet-stream")
     assert stale.status_code == 409 and stale.get_json()["expected"] == resume_at
 
     # it goes on from there and the upload completes into a file with exactly these bytes
@@ -108,8 +112,10 @@ def test_bad_starts_are_refused_with_a_reason(client, login, owner, app, monkeyp
     assert too_big.status_code == 400
     assert "larger than the 100 bytes the platform accepts" in too_big.get_json()["error"]
     assert client.post("/files/uploads", json={"filename": "x.stl"}).status_code == 400
-    assert client.post("/files/uploads", json={"filename": "x.stl", "size": 5, "kind": "identity_document"}
-                       ).status_code == 400
+    assert (
+        client.post("/files/uploads", json={"filename": "x.stl", "size": 5, "kind": "identity_document"}).status_code
+        == 400
+    )
     assert db.session.scalar(db.select(db.func.count(UploadSession.id))) == 0
 
 
@@ -128,8 +134,12 @@ def test_a_finished_upload_reports_its_check_a_mesh_with_its_size_and_warnings(c
     assert started["check"] is None  # nothing to check before the last byte
     done = client.put(f"{started['url']}?offset=0", data=cube, content_type="application/octet-stream").get_json()
     # without Redis the check job runs inline, before the answer
-    assert done["check"] == {"done": True, "failed": False, "summary": "12 triangles · 10.0 × 10.0 × 10.0 mm",
-                             "warnings": []}
+    assert done["check"] == {
+        "done": True,
+        "failed": False,
+        "summary": "12 triangles · 10.0 × 10.0 × 10.0 mm",
+        "warnings": [],
+    }
 
     empty = b"solid scan\nendsolid scan\n"
     started = _start(client, name="upper.stl", size=len(empty))

@@ -1,4 +1,5 @@
 """A job that outlives a test's patience, for killing its work horse mid-run."""
+
 import time
 
 

@@ -1,4 +1,5 @@
 """Secrets in URLs (share links, resets, confirmations) never reach a log line or a cache."""
+
 from __future__ import annotations
 
 import logging
@@ -37,9 +38,10 @@ def test_a_share_link_is_logged_by_its_route_and_never_cached(client, caplog):
 def test_reset_and_confirmation_links_are_logged_by_their_route(client, caplog):
     user = make_user(confirmed=False)
     caplog.set_level(logging.INFO)
-    for token, path in ((make_reset_token(user), "/account/password/reset/"),
-                        (make_confirm_token(user, user.email), "/account/confirm/")):
-
+    for token, path in (
+        (make_reset_token(user), "/account/password/reset/"),
+        (make_confirm_token(user, user.email), "/account/confirm/"),
+    ):
         response = client.get(path + token)
 
         assert response.headers["Cache-Control"] == "no-store"

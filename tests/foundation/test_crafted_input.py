@@ -1,4 +1,5 @@
 """Crafted input gets a 400, a 404 or the form with a message: never a 500, and nothing changes."""
+
 from __future__ import annotations
 
 import pytest
@@ -16,13 +17,28 @@ from tests.disputes.factories import ANSWER, disputed, people, reload
 from tests.factories import make_user
 
 PAST_64_BITS = "99999999999999999999"
-AMOUNTS_REFUSED = ["NaN", "nan", "Infinity", "-Infinity", "1e309", "1e3", "-1", "12,50", "0x10", "1_000",
-                   "1.005", "25.999"]
+AMOUNTS_REFUSED = [
+    "NaN",
+    "nan",
+    "Infinity",
+    "-Infinity",
+    "1e309",
+    "1e3",
+    "-1",
+    "12,50",
+    "0x10",
+    "1_000",
+    "1.005",
+    "25.999",
+]
 
 
-@pytest.mark.parametrize("query", [f"min_price={a}" for a in AMOUNTS_REFUSED]
-                         + [f"max_price={a}" for a in ("NaN", "Infinity", "1e309", "1.005")]
-                         + ["turnaround=x", "turnaround=1e9", "rating=x", "rating=nan", "rating=inf"])
+@pytest.mark.parametrize(
+    "query",
+    [f"min_price={a}" for a in AMOUNTS_REFUSED]
+    + [f"max_price={a}" for a in ("NaN", "Infinity", "1e309", "1.005")]
+    + ["turnaround=x", "turnaround=1e9", "rating=x", "rating=nan", "rating=inf"],
+)
 def test_a_refused_search_filter_is_explained_on_the_page(client, query):
     response = client.get(f"/find?{query}")
 
@@ -41,8 +57,17 @@ def test_a_valid_price_filter_still_searches(client):
     assert client.get("/find?min_price=12.50&max_price=100").status_code == 200
 
 
-@pytest.mark.parametrize("path", ["/listings/{n}", "/designers/{n}", "/messages/{n}", "/messages/report/user/{n}",
-                                  "/disputes/{n}", "/listings/mine/{n}/edit"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/listings/{n}",
+        "/designers/{n}",
+        "/messages/{n}",
+        "/messages/report/user/{n}",
+        "/disputes/{n}",
+        "/listings/mine/{n}/edit",
+    ],
+)
 @pytest.mark.parametrize("number", [PAST_64_BITS, str(2**63)])
 def test_an_id_past_64_bits_is_a_404(client, login, path, number):
     login(make_designer())
@@ -50,10 +75,18 @@ def test_an_id_past_64_bits_is_a_404(client, login, path, number):
     assert client.get(path.format(n=number)).status_code == 404
 
 
-@pytest.mark.parametrize("url", [f"/cases/new?listing_id={PAST_64_BITS}", f"/messages/new?user_id={PAST_64_BITS}",
-                                 f"/files?page={PAST_64_BITS}", f"/notifications?page={PAST_64_BITS}",
-                                 f"/favourites?page={PAST_64_BITS}", f"/cases/?page={PAST_64_BITS}",
-                                 f"/settings/transactions?page={PAST_64_BITS}"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"/cases/new?listing_id={PAST_64_BITS}",
+        f"/messages/new?user_id={PAST_64_BITS}",
+        f"/files?page={PAST_64_BITS}",
+        f"/notifications?page={PAST_64_BITS}",
+        f"/favourites?page={PAST_64_BITS}",
+        f"/cases/?page={PAST_64_BITS}",
+        f"/settings/transactions?page={PAST_64_BITS}",
+    ],
+)
 def test_numbers_past_64_bits_in_a_query_string_are_not_an_error(client, login, url):
     login(make_user(client=True))
 
@@ -99,16 +132,24 @@ def test_a_settlement_amount_that_is_not_an_amount_in_cents_is_refused(client, l
 def test_a_ruling_amount_that_is_not_an_amount_in_cents_is_refused(client, amount):
     customer, designer, _agent = people()
     _case, dispute = disputed(customer, designer, amount_cents=10_000)
-    db.session.execute(sa.update(Dispute).where(Dispute.id == dispute.id).values(
-        state=DisputeState.awaiting_ruling, answer_due_at=dispute.opened_at))
+    db.session.execute(
+        sa.update(Dispute)
+        .where(Dispute.id == dispute.id)
+        .values(state=DisputeState.awaiting_ruling, answer_due_at=dispute.opened_at)
+    )
     db.session.commit()
     staff_login(client, make_staff(StaffRole.resolution_agent))
     client.post(f"/backoffice/resolution/{dispute.id}/take")
 
-    response = client.post(f"/backoffice/resolution/{dispute.id}/rule", data={
-        "outcome": "split", "designer_amount": amount,
-        "split_by": "amount",
-        "reasoning": "The crown on 36 ignores the margin line in the prescription; the occlusion is right."})
+    response = client.post(
+        f"/backoffice/resolution/{dispute.id}/rule",
+        data={
+            "outcome": "split",
+            "designer_amount": amount,
+            "split_by": "amount",
+            "reasoning": "The crown on 36 ignores the margin line in the prescription; the occlusion is right.",
+        },
+    )
 
     # The ruling form comes back with the amount's error; nothing is ruled, nothing moves.
     assert response.status_code in (200, 400) and 'id="ruling-form"' in response.get_data(as_text=True)
@@ -133,4 +174,6 @@ def test_a_line_break_in_the_language_switch_target_stays_out_of_the_answer(clie
 
     location = response.headers["Location"]
     assert response.status_code == 302 and location.startswith("/") and not location.startswith("//")
-    assert not any(ch in location for ch in "\r\n\x00") and all("a=b" not in c for c in response.headers.getlist("Set-Cookie"))
+    assert not any(ch in location for ch in "\r\n\x00") and all(
+        "a=b" not in c for c in response.headers.getlist("Set-Cookie")
+    )

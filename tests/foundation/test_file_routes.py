@@ -11,6 +11,7 @@ A share link's files go to whoever holds its token (that is the link's point), a
 identity document is never in one. Previewing in 3D follows the rules of downloading, but the
 designer of a request not accepted yet may preview its scans and download none of them.
 """
+
 from __future__ import annotations
 
 import inspect
@@ -44,10 +45,17 @@ KYC_ROUTE = "verifications.document"
 # Files sent with a support ticket, for support staff: never a scan, an identity paper or a case's design
 # (none of this walk's files is sent with a ticket, so every try is refused; tests/support reads them).
 SUPPORT_ROUTES = {"support_desk.attachment"}
-STAFF = {"moderator": StaffRole.moderator, "verifier": StaffRole.verifier,
-         "agent": StaffRole.resolution_agent, "support": StaffRole.support, "admin": StaffRole.admin}
-OPENERS = re.compile(r"\b(open_file|open_shared_file|open_document|read_dispute_file|zip_stream|send_file"
-                     r"|send_from_directory)\b")
+STAFF = {
+    "moderator": StaffRole.moderator,
+    "verifier": StaffRole.verifier,
+    "agent": StaffRole.resolution_agent,
+    "support": StaffRole.support,
+    "admin": StaffRole.admin,
+}
+OPENERS = re.compile(
+    r"\b(open_file|open_shared_file|open_document|read_dispute_file|zip_stream|send_file"
+    r"|send_from_directory)\b"
+)
 SCAN = b"solid upper_jaw_of_the_patient\nendsolid upper_jaw_of_the_patient\n"
 DESIGN = b"solid crown_36_design\nendsolid crown_36_design\n"
 PASSPORT = png_bytes((200, 10, 10))
@@ -55,8 +63,11 @@ PASSPORT = png_bytes((200, 10, 10))
 
 def file_routes(app) -> dict[str, str]:
     """endpoint -> rule of every route marked as sending stored bytes."""
-    return {rule.endpoint: rule.rule for rule in app.url_map.iter_rules()
-            if getattr(app.view_functions[rule.endpoint], "serves_stored_files", False)}
+    return {
+        rule.endpoint: rule.rule
+        for rule in app.url_map.iter_rules()
+        if getattr(app.view_functions[rule.endpoint], "serves_stored_files", False)
+    }
 
 
 def test_every_view_that_opens_stored_bytes_is_marked_and_has_a_rule(app):
@@ -67,8 +78,9 @@ def test_every_view_that_opens_stored_bytes_is_marked_and_has_a_rule(app):
         source = inspect.getsource(inspect.unwrap(view))
         if OPENERS.search(source):
             assert endpoint in marked, f"{endpoint} sends stored bytes without @serves_stored_files"
-    assert set(marked) == PARTY_ROUTES | DISPUTE_ROUTES | SHARE_ROUTES | SUPPORT_ROUTES | {KYC_ROUTE}, \
+    assert set(marked) == PARTY_ROUTES | DISPUTE_ROUTES | SHARE_ROUTES | SUPPORT_ROUTES | {KYC_ROUTE}, (
         "a file route was added or removed: give it its rule in this walk"
+    )
 
 
 def _allowed(endpoint: str, kind: str, role: str) -> bool:
@@ -91,10 +103,15 @@ class World:
     def __init__(self):
         self.client, self.designer, _ = people()
         self.case, self.dispute = disputed(self.client, self.designer)
-        self.design, self.design_token = self.attach(self.designer, "crown-36.stl", DESIGN, FileKind.design,
-                                                     CaseFileRole.delivery)
-        submission = kyc.submit_verification(self.designer, nationality="BR", as_company=False, uploads=[
-            kyc.Upload(DocumentType.passport, "passport.png", [PASSPORT])])
+        self.design, self.design_token = self.attach(
+            self.designer, "crown-36.stl", DESIGN, FileKind.design, CaseFileRole.delivery
+        )
+        submission = kyc.submit_verification(
+            self.designer,
+            nationality="BR",
+            as_company=False,
+            uploads=[kyc.Upload(DocumentType.passport, "passport.png", [PASSPORT])],
+        )
         commit()
         self.submission, self.kyc = submission, submission.documents[0].stored_file
         # A ticket of the client's: its page exists, but none of the files above was sent with it.
@@ -118,8 +135,13 @@ class World:
 
 
 def _url(rule: str, world: World, stored, token: str) -> str:
-    values = {"reference": world.case.reference, "dispute_id": world.dispute.id, "public_id": stored.public_id,
-              "token": token, "ticket_id": world.ticket.id}
+    values = {
+        "reference": world.case.reference,
+        "dispute_id": world.dispute.id,
+        "public_id": stored.public_id,
+        "token": token,
+        "ticket_id": world.ticket.id,
+    }
     return _filled(rule, values)
 
 
@@ -152,8 +174,9 @@ def readers(app, world):
 
 
 def _openings() -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)
-                             .where(AuditEntry.action == "verification.document_opened"))
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(AuditEntry).where(AuditEntry.action == "verification.document_opened")
+    )
 
 
 def test_each_file_route_serves_each_kind_only_to_whom_the_rules_allow(app, world, readers, monkeypatch):

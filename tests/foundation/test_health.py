@@ -1,4 +1,5 @@
 """`flask check` and /healthz?deep=1: every part of a deployment named, with what is wrong."""
+
 from __future__ import annotations
 
 import os
@@ -22,8 +23,17 @@ def _lines(output: str) -> dict[str, str]:
 
 def test_check_names_every_part(app):
     parts = _lines(app.test_cli_runner().invoke(args=["check"]).output)
-    assert list(parts) == ["database", "migrations", "storage", "redis", "worker", "scheduler", "failed jobs",
-                           "sweeps", "ledger"]
+    assert list(parts) == [
+        "database",
+        "migrations",
+        "storage",
+        "redis",
+        "worker",
+        "scheduler",
+        "failed jobs",
+        "sweeps",
+        "ledger",
+    ]
     assert parts["database"] == parts["storage"] == parts["ledger"] == "ok"
     assert parts["redis"].startswith("off: no REDIS_URL")
 
@@ -35,7 +45,9 @@ def test_check_fails_while_a_migration_waits(make_app, tmp_path):
         db.engine.dispose()
     parts = _lines(result.output)
     assert result.exit_code == 1
-    assert parts["migrations"].startswith("error: the database is at no revision") and "db upgrade" in parts["migrations"]
+    assert (
+        parts["migrations"].startswith("error: the database is at no revision") and "db upgrade" in parts["migrations"]
+    )
 
 
 def test_check_passes_on_a_migrated_database_without_redis(make_app, tmp_path):

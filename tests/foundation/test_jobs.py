@@ -1,4 +1,5 @@
 """Jobs: inline without Redis, through a real RQ worker with it; side effects only after commit."""
+
 from __future__ import annotations
 
 import email
@@ -74,7 +75,9 @@ def test_a_mail_job_carries_only_the_mails_id_and_a_retry_sends_nothing_more(mak
     assert len(mails) == 1
     sent = email.message_from_bytes(mails[0].read_bytes())
     assert sent["Subject"] == "Choose a new password"
-    link = next(line for line in sent.get_payload(decode=True).decode().splitlines() if "/account/password/reset/" in line)
+    link = next(
+        line for line in sent.get_payload(decode=True).decode().splitlines() if "/account/password/reset/" in line
+    )
     # The job runs again (RQ's retry after a crash past the send): the mail is not sent again.
     Queue("default", connection=connection).enqueue(deliver_mail, mail_id)
     _run_burst_worker(app, worker_instance, "default")
@@ -86,12 +89,30 @@ def test_a_mail_job_carries_only_the_mails_id_and_a_retry_sends_nothing_more(mak
 
 
 def _run_burst_worker(app, instance: Path, *queues: str) -> None:
-    env = {**os.environ, "INSTANCE_PATH": str(instance), "REDIS_URL": REDIS_URL,
-           "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "PUBLIC_URL": "http://localhost"}
+    env = {
+        **os.environ,
+        "INSTANCE_PATH": str(instance),
+        "REDIS_URL": REDIS_URL,
+        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "PUBLIC_URL": "http://localhost",
+    }
     result = subprocess.run(
-        [str(Path(sys.executable).parent / "rq"), "worker", "--burst", "-w", "jobs.worker.AppWorker",
-         "--url", REDIS_URL, *queues],
-        cwd=Path(__file__).resolve().parents[2], env=env, capture_output=True, text=True, timeout=120)
+        [
+            str(Path(sys.executable).parent / "rq"),
+            "worker",
+            "--burst",
+            "-w",
+            "jobs.worker.AppWorker",
+            "--url",
+            REDIS_URL,
+            *queues,
+        ],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
 
 

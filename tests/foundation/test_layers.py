@@ -1,4 +1,5 @@
 """Dependencies point one way: web → domain → models; nlp stands alone."""
+
 from __future__ import annotations
 
 import ast
@@ -8,8 +9,20 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 WEB = {"storefront", "backoffice", "jobs", "demo", "cli", "app", "wsgi"}
-DOMAIN = ["accounts", "cases", "payments", "messaging", "files", "moderation", "profiles", "listings", "disputes",
-          "helpcentre", "legal", "support"]
+DOMAIN = [
+    "accounts",
+    "cases",
+    "payments",
+    "messaging",
+    "files",
+    "moderation",
+    "profiles",
+    "listings",
+    "disputes",
+    "helpcentre",
+    "legal",
+    "support",
+]
 
 
 def _imports(package: str) -> set[tuple[str, str]]:
@@ -25,7 +38,9 @@ def _imports(package: str) -> set[tuple[str, str]]:
 
 
 def test_the_contact_filter_imports_neither_flask_nor_the_database():
-    bad = {(f, m) for f, m in _imports("nlp") if m in {"flask", "flask_sqlalchemy", "sqlalchemy", "extensions", "models"}}
+    bad = {
+        (f, m) for f, m in _imports("nlp") if m in {"flask", "flask_sqlalchemy", "sqlalchemy", "extensions", "models"}
+    }
     assert not bad
 
 

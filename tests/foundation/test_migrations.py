@@ -1,4 +1,5 @@
 """The migrations build exactly the schema the models describe, on SQLite and on PostgreSQL."""
+
 from __future__ import annotations
 
 import os
@@ -43,8 +44,11 @@ def _ignore_search_index(obj, name, type_, reflected, compare_to):
 
 
 def _assert_audit_log_is_append_only(conn) -> None:
-    conn.execute(sa.text("INSERT INTO audit_entries (at, action, object_type, object_id) "
-                         "VALUES (now(), 'test.entry', 'User', '1')"))
+    conn.execute(
+        sa.text(
+            "INSERT INTO audit_entries (at, action, object_type, object_id) VALUES (now(), 'test.entry', 'User', '1')"
+        )
+    )
     for statement in ("UPDATE audit_entries SET reason = 'rewritten'", "DELETE FROM audit_entries"):
         with pytest.raises(sa.exc.DBAPIError, match="append-only"):
             with conn.begin_nested():
@@ -53,8 +57,12 @@ def _assert_audit_log_is_append_only(conn) -> None:
 
 
 def _assert_money_records_are_append_only(conn) -> None:
-    conn.execute(sa.text("INSERT INTO ledger_journals (kind, idempotency_key, created_at) "
-                         "VALUES ('capture', 'test-journal', CURRENT_TIMESTAMP)"))
+    conn.execute(
+        sa.text(
+            "INSERT INTO ledger_journals (kind, idempotency_key, created_at) "
+            "VALUES ('capture', 'test-journal', CURRENT_TIMESTAMP)"
+        )
+    )
     for statement in ("UPDATE ledger_journals SET idempotency_key = 'rewritten'", "DELETE FROM ledger_journals"):
         with pytest.raises(sa.exc.DBAPIError, match="append-only"):
             with conn.begin_nested():
@@ -67,8 +75,9 @@ def test_upgrade_builds_the_models_schema_and_downgrade_undoes_it(make_app, tmp_
     with app.app_context():
         upgrade()
         with db.engine.connect() as conn:
-            context = MigrationContext.configure(conn, opts={"compare_type": True,
-                                                             "include_object": _ignore_search_index})
+            context = MigrationContext.configure(
+                conn, opts={"compare_type": True, "include_object": _ignore_search_index}
+            )
             diffs = compare_metadata(context, db.metadata)
         assert diffs == [], f"models and migrations differ: {diffs}"
         with db.engine.connect() as conn:
@@ -93,18 +102,28 @@ def test_upgrading_reseals_the_staff_totp_secrets_and_names_the_files_master_key
         before = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"occlusa/staff-totp/v1").derive(files_key)
         nonce = os.urandom(12)
         with db.engine.begin() as conn:
-            conn.execute(sa.text(
-                "INSERT INTO users (id, email, password_hash, display_name, is_client, is_designer, status, "
-                "session_version, created_at) VALUES (7, 'staff@example.com', 'x', 'Staff', false, false, "
-                "'active', 0, CURRENT_TIMESTAMP)"))
-            conn.execute(sa.text("INSERT INTO staff_second_factors (user_id, secret_encrypted, recovery_code_hashes) "
-                                 "VALUES (7, :blob, '[]')"),
-                         {"blob": nonce + AESGCM(before).encrypt(nonce, b"OLDSECRET", b"user:7")})
-            conn.execute(sa.text(
-                "INSERT INTO stored_files (owner_id, kind, original_name, content_type, size, storage_key, "
-                "wrapped_key, nonce_prefix, chunk_size, created_at) VALUES (7, 'design', 'crown.stl', 'model/stl', "
-                "0, 'files/aa/one', :wrapped, :prefix, 1024, CURRENT_TIMESTAMP)"),
-                {"wrapped": b"\x01" + os.urandom(60), "prefix": os.urandom(8)})
+            conn.execute(
+                sa.text(
+                    "INSERT INTO users (id, email, password_hash, display_name, is_client, is_designer, status, "
+                    "session_version, created_at) VALUES (7, 'staff@example.com', 'x', 'Staff', false, false, "
+                    "'active', 0, CURRENT_TIMESTAMP)"
+                )
+            )
+            conn.execute(
+                sa.text(
+                    "INSERT INTO staff_second_factors (user_id, secret_encrypted, recovery_code_hashes) "
+                    "VALUES (7, :blob, '[]')"
+                ),
+                {"blob": nonce + AESGCM(before).encrypt(nonce, b"OLDSECRET", b"user:7")},
+            )
+            conn.execute(
+                sa.text(
+                    "INSERT INTO stored_files (owner_id, kind, original_name, content_type, size, storage_key, "
+                    "wrapped_key, nonce_prefix, chunk_size, created_at) VALUES (7, 'design', 'crown.stl', 'model/stl', "
+                    "0, 'files/aa/one', :wrapped, :prefix, 1024, CURRENT_TIMESTAMP)"
+                ),
+                {"wrapped": b"\x01" + os.urandom(60), "prefix": os.urandom(8)},
+            )
 
         upgrade()
 

@@ -1,5 +1,6 @@
 """Amounts read in the reader's language: "$9.00" in English, "9,00 $US" in French, on the
 storefront, in the back office and in the messages a form or rule gives back."""
+
 from __future__ import annotations
 
 import re

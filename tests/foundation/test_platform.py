@@ -1,4 +1,5 @@
 """The platform's baseline: CSRF, rate limits, error pages, security headers, health, staff pages."""
+
 from __future__ import annotations
 
 import pytest
@@ -12,9 +13,16 @@ from tests.factories import PASSWORD, make_user
 def test_a_form_posted_without_csrf_token_is_refused_and_changes_nothing(make_app):
     app = make_app(WTF_CSRF_ENABLED=True)
     client = app.test_client()
-    response = client.post("/account/signup", data={
-        "display_name": "X", "email": "csrf@example.com", "password": "a long password",
-        "role": "hire", "accept_terms": "y"})
+    response = client.post(
+        "/account/signup",
+        data={
+            "display_name": "X",
+            "email": "csrf@example.com",
+            "password": "a long password",
+            "role": "hire",
+            "accept_terms": "y",
+        },
+    )
     assert response.status_code == 400
     assert "Form expired" in response.get_data(as_text=True)
     assert db.session.scalar(db.select(User).filter_by(email="csrf@example.com")) is None
@@ -25,11 +33,20 @@ def test_a_form_with_its_csrf_token_goes_through(make_app):
 
     app = make_app(WTF_CSRF_ENABLED=True)
     client = app.test_client()
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"',
-                      client.get("/account/signup").get_data(as_text=True)).group(1)
-    response = client.post("/account/signup", data={
-        "csrf_token": token, "display_name": "X", "email": "csrf@example.com", "password": "a long password",
-        "role": "hire", "accept_terms": "y"})
+    token = re.search(
+        r'name="csrf_token" type="hidden" value="([^"]+)"', client.get("/account/signup").get_data(as_text=True)
+    ).group(1)
+    response = client.post(
+        "/account/signup",
+        data={
+            "csrf_token": token,
+            "display_name": "X",
+            "email": "csrf@example.com",
+            "password": "a long password",
+            "role": "hire",
+            "accept_terms": "y",
+        },
+    )
     assert response.status_code == 302
 
 
@@ -50,9 +67,19 @@ def test_login_attempts_are_rate_limited_with_a_readable_page(app, client):
 def test_sign_up_is_rate_limited(app, client):
     app.config["RATELIMIT_SIGNUP"] = "2 per minute"
     try:
-        codes = [client.post("/account/signup", data={"display_name": "X", "email": f"s{i}@example.com",
-                                                      "password": "a long password", "role": "hire",
-                                                      "accept_terms": "y"}).status_code for i in range(3)]
+        codes = [
+            client.post(
+                "/account/signup",
+                data={
+                    "display_name": "X",
+                    "email": f"s{i}@example.com",
+                    "password": "a long password",
+                    "role": "hire",
+                    "accept_terms": "y",
+                },
+            ).status_code
+            for i in range(3)
+        ]
     finally:
         app.config["RATELIMIT_SIGNUP"] = "1000 per minute"
     assert codes[-1] == 429
@@ -125,8 +152,18 @@ def test_language_switch_never_redirects_elsewhere(client):
 
 def test_create_staff_command_grants_roles_and_logs_it(app):
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["create-staff", "mod@example.com", "--role", "moderator", "--role", "verifier",
-                                 "--password", "staff password 1"])
+    result = runner.invoke(
+        args=[
+            "create-staff",
+            "mod@example.com",
+            "--role",
+            "moderator",
+            "--role",
+            "verifier",
+            "--password",
+            "staff password 1",
+        ]
+    )
     assert result.exit_code == 0, result.output
     user = db.session.scalar(db.select(User).filter_by(email="mod@example.com"))
     assert user.staff_roles == {StaffRole.moderator, StaffRole.verifier}

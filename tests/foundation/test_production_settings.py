@@ -1,4 +1,5 @@
 """A production server refuses to start on weak settings, and the demo stays out of production."""
+
 from __future__ import annotations
 
 import base64
@@ -20,8 +21,15 @@ def test_production_refuses_a_weak_secret_key(make_app, secret):
         make_app(PRODUCTION=True, SECRET_KEY=secret, FILES_MASTER_KEY=GOOD_MASTER)
 
 
-@pytest.mark.parametrize("master", [base64.urlsafe_b64encode(b"12345").decode(), "not a key at all",
-                                    base64.urlsafe_b64encode(os.urandom(31)).decode(), "A"])
+@pytest.mark.parametrize(
+    "master",
+    [
+        base64.urlsafe_b64encode(b"12345").decode(),
+        "not a key at all",
+        base64.urlsafe_b64encode(os.urandom(31)).decode(),
+        "A",
+    ],
+)
 def test_production_refuses_a_master_key_that_is_not_32_bytes_at_start(make_app, master):
     with pytest.raises(RuntimeError, match="FILES_MASTER_KEY"):
         make_app(PRODUCTION=True, SECRET_KEY=GOOD_SECRET, FILES_MASTER_KEY=master)

@@ -1,12 +1,19 @@
 """Behind the load balancer each client is counted on its own address (TRUSTED_PROXY_HOPS)."""
+
 from __future__ import annotations
 
 from tests.factories import make_user
 
 
 def _attempts(browser, user, forwarded_for: str, times: int) -> list[int]:
-    return [browser.post("/account/login", data={"email": user.email, "password": "wrong password"},
-                         headers={"X-Forwarded-For": forwarded_for}).status_code for _ in range(times)]
+    return [
+        browser.post(
+            "/account/login",
+            data={"email": user.email, "password": "wrong password"},
+            headers={"X-Forwarded-For": forwarded_for},
+        ).status_code
+        for _ in range(times)
+    ]
 
 
 def test_behind_a_proxy_each_client_has_its_own_login_limit(make_app):
@@ -24,4 +31,3 @@ def test_without_a_proxy_a_forged_forwarded_for_header_does_not_escape_the_limit
     user = make_user()
     codes = [_attempts(app.test_client(), user, f"198.51.100.{i}", 1)[0] for i in range(3)]
     assert codes == [200, 200, 429]
-

@@ -1,4 +1,5 @@
 """The minute sweep keeps running whatever fails: a flushed Redis, a killed work horse."""
+
 from __future__ import annotations
 
 import os
@@ -46,12 +47,29 @@ def _children(pid: int) -> list[int]:
 def worker(app, tmp_path):
     """A real `rq worker` (no --burst) ticking every second, on the test database."""
     connection = _redis_or_skip()
-    env = {**os.environ, "INSTANCE_PATH": str(tmp_path / "worker"), "REDIS_URL": REDIS_URL,
-           "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "SWEEP_TICK_SECONDS": "1",
-           "SWEEP_JOB_TIMEOUT": "60"}
+    env = {
+        **os.environ,
+        "INSTANCE_PATH": str(tmp_path / "worker"),
+        "REDIS_URL": REDIS_URL,
+        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "SWEEP_TICK_SECONDS": "1",
+        "SWEEP_JOB_TIMEOUT": "60",
+    }
     process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "rq"), "worker", "-w", "jobs.worker.AppWorker", "--url", REDIS_URL,
-         "default"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            str(Path(sys.executable).parent / "rq"),
+            "worker",
+            "-w",
+            "jobs.worker.AppWorker",
+            "--url",
+            REDIS_URL,
+            "default",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         yield connection, process
     finally:

@@ -1,4 +1,5 @@
 """Every user-facing string of the platform has a French translation."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -29,8 +30,12 @@ def _source_messages() -> set[str]:
 
     found = set()
     for _filename, _lineno, message, _comments, _context in extract_from_dir(
-            str(ROOT), METHOD_MAP, keywords=KEYWORDS, directory_filter=wanted,
-            options_map={"templates/**.html": {"extensions": "jinja2.ext.i18n"}}):
+        str(ROOT),
+        METHOD_MAP,
+        keywords=KEYWORDS,
+        directory_filter=wanted,
+        options_map={"templates/**.html": {"extensions": "jinja2.ext.i18n"}},
+    ):
         found.add(message if isinstance(message, str) else message[0])
     return {m for m in found if m}
 

@@ -1,5 +1,6 @@
 """The help centre's content: every question of the original FAQ has its article in every
 language, articles agree between languages, and every link and figure in them is real."""
+
 from __future__ import annotations
 
 import re
@@ -41,9 +42,16 @@ def test_the_questions_cover_the_faq_sections_in_order():
 def test_the_faqs_distinctive_topics_each_have_an_article():
     # Words of the seed's answers that only one kind of question uses, and the article answering it.
     seed = SEED.read_text(encoding="utf-8")
-    topics = {"Wise": "payout-wise", "Payoneer": "payout-payoneer", "badge Pro": "pro-badge",
-              "Indisponible pour Travailler": "unavailable-for-work", "38,77": "pricing-your-listings",
-              "PWA": "install-the-app", "WeTransfer": "file-transfer", "30 jours": "client-not-completing"}
+    topics = {
+        "Wise": "payout-wise",
+        "Payoneer": "payout-payoneer",
+        "badge Pro": "pro-badge",
+        "Indisponible pour Travailler": "unavailable-for-work",
+        "38,77": "pricing-your-listings",
+        "PWA": "install-the-app",
+        "WeTransfer": "file-transfer",
+        "30 jours": "client-not-completing",
+    }
     answered = {q["article"] for q in QUESTIONS}
     for word, slug in topics.items():
         assert word in seed and slug in answered
@@ -92,6 +100,8 @@ def test_figures_in_articles_come_from_the_configuration(app, client):
 
 def test_markdown_is_rendered_without_markup_or_script_from_the_source(app):
     with app.test_request_context():
-        html = str(render_markdown('<script>alert(1)</script>\n\n[x](javascript:alert(1)) <img src=x onerror=alert(1)>'))
+        html = str(
+            render_markdown("<script>alert(1)</script>\n\n[x](javascript:alert(1)) <img src=x onerror=alert(1)>")
+        )
     assert "<script" not in html and "<img" not in html and 'href="javascript' not in html
     assert "&lt;script&gt;" in html

@@ -1,4 +1,5 @@
 """The help centre as a reader uses it: sections, articles, search, votes, deep links, old URLs."""
+
 from __future__ import annotations
 
 import pytest
@@ -15,8 +16,14 @@ def _french(client):
 
 def test_the_index_lists_every_section_with_its_articles(client):
     page = client.get("/help").get_data(as_text=True)
-    for title in ("Getting started", "Hiring designers", "Offering design services",
-                  "Payments, payouts and verification", "Cases, deadlines and disputes", "Rules, safety and your data"):
+    for title in (
+        "Getting started",
+        "Hiring designers",
+        "Offering design services",
+        "Payments, payouts and verification",
+        "Cases, deadlines and disputes",
+        "Rules, safety and your data",
+    ):
         assert title in page
     assert "/help/articles/send-a-case" in page
 
@@ -43,13 +50,20 @@ def test_articles_are_in_the_readers_language(client):
     assert "Bien démarrer" in client.get("/help").get_data(as_text=True)
 
 
-@pytest.mark.parametrize("query, slug", [("payoneer", "payout-payoneer"), ("refund dispute", "disputes"),
-                                          ("Pro badge", "pro-badge"), ("delete account", "close-account"),
-                                          ("iphone", "install-the-app")])
+@pytest.mark.parametrize(
+    "query, slug",
+    [
+        ("payoneer", "payout-payoneer"),
+        ("refund dispute", "disputes"),
+        ("Pro badge", "pro-badge"),
+        ("delete account", "close-account"),
+        ("iphone", "install-the-app"),
+    ],
+)
 def test_search_finds_the_article_first(client, query, slug):
     page = client.get("/help/search", query_string={"q": query}).get_data(as_text=True)
-    first = page.index('/help/articles/')
-    assert page[first:first + 60].startswith(f"/help/articles/{slug}"), (query, page[first:first + 60])
+    first = page.index("/help/articles/")
+    assert page[first : first + 60].startswith(f"/help/articles/{slug}"), (query, page[first : first + 60])
 
 
 def test_french_search_ignores_accents_and_says_when_nothing_matches(client):
@@ -75,8 +89,9 @@ def test_signed_in_readers_vote_as_their_account(app, client):
     client.post("/help/articles/fees/vote", data={"helpful": "yes"})
     other = app.test_client()
     other.post("/help/articles/fees/vote", data={"helpful": "no"})
-    rows = db.session.execute(sa.select(ArticleFeedback.user_id, ArticleFeedback.helpful)
-                              .order_by(ArticleFeedback.id)).all()
+    rows = db.session.execute(
+        sa.select(ArticleFeedback.user_id, ArticleFeedback.helpful).order_by(ArticleFeedback.id)
+    ).all()
     assert rows == [(user.id, True), (None, False)]
 
 

@@ -1,5 +1,6 @@
 """A user's data: the export ZIP holds their profile, cases, messages, reviews and invoices and
 only they can download it; closing an account erases what it says and keeps what it says."""
+
 from __future__ import annotations
 
 import io
@@ -26,8 +27,11 @@ from tests.factories import PASSWORD, login
 
 def _completed_case_with_a_message():
     client_user, designer = make_parties()
-    db.session.add(DesignerProfile(user_id=designer.id, real_name="Ana Ferreira", country="PT",
-                                   tax_id="PT123456789", bio="Crowns since 2012"))
+    db.session.add(
+        DesignerProfile(
+            user_id=designer.id, real_name="Ana Ferreira", country="PT", tax_id="PT123456789", bio="Crowns since 2012"
+        )
+    )
     commit()
     case = make_case(client_user, designer)
     case = drive(case, CaseState.completed)
@@ -66,8 +70,11 @@ def test_the_export_holds_profile_cases_messages_reviews_and_invoices(client):
     messages = json.loads(archive.read("messages.json"))
     texts = [m["text"] for conversation in messages for m in conversation["messages"]]
     assert "Thank you, margins are perfect." in texts
-    invoices = db.session.scalars(sa.select(Invoice).where(sa.or_(Invoice.issuer_user_id == designer.id,
-                                                                  Invoice.recipient_user_id == designer.id))).all()
+    invoices = db.session.scalars(
+        sa.select(Invoice).where(
+            sa.or_(Invoice.issuer_user_id == designer.id, Invoice.recipient_user_id == designer.id)
+        )
+    ).all()
     assert invoices and {f"invoices/{i.display_number}.pdf" for i in invoices} <= names
     assert archive.read(f"invoices/{invoices[0].display_number}.pdf").startswith(b"%PDF")
 
@@ -126,16 +133,19 @@ def test_closing_an_account_erases_what_the_policy_says_and_keeps_the_invoices(c
     issued_as = db.session.scalar(sa.select(Invoice).where(Invoice.issuer_user_id == designer.id)).issuer["name"]
     login(client, designer)
     client.post("/account/data")
-    response = client.post("/account/settings", data={"action": "delete", "del-password": PASSWORD,
-                                                      "del-confirm": "y"})
+    response = client.post("/account/settings", data={"action": "delete", "del-password": PASSWORD, "del-confirm": "y"})
     assert response.status_code == 302
     db.session.expire_all()
     user = db.session.get(User, designer.id)
     assert user.status == AccountStatus.deleted and user.display_name == "Deleted account"
     profile = db.session.scalar(sa.select(DesignerProfile).where(DesignerProfile.user_id == designer.id))
     assert (profile.real_name, profile.tax_id, profile.bio) == ("", "", "")
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(SignInDevice)
-                             .where(SignInDevice.user_id == designer.id)) == 0
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count()).select_from(SignInDevice).where(SignInDevice.user_id == designer.id)
+        )
+        == 0
+    )
     assert db.session.scalar(sa.select(sa.func.count()).select_from(DataExport)) == 0
     # Kept for accounting: the invoices, with the name they were issued under.
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Invoice)) == invoices_before

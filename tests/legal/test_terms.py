@@ -1,5 +1,6 @@
 """Legal documents: versioned, readable in both languages, accepted at sign-up and again
 at the next login after a new version."""
+
 from __future__ import annotations
 
 import pytest
@@ -13,8 +14,11 @@ from tests.factories import PASSWORD, login, make_user
 
 
 def _acceptances(user_id: int) -> list[tuple[str, int]]:
-    return sorted(db.session.execute(sa.select(LegalAcceptance.document, LegalAcceptance.version)
-                                     .where(LegalAcceptance.user_id == user_id)).all())
+    return sorted(
+        db.session.execute(
+            sa.select(LegalAcceptance.document, LegalAcceptance.version).where(LegalAcceptance.user_id == user_id)
+        ).all()
+    )
 
 
 @pytest.mark.parametrize("name", DOCUMENTS)
@@ -47,17 +51,31 @@ def test_the_sign_up_box_links_to_the_terms_and_privacy_policy(client):
 
 
 def test_sign_up_records_the_versions_accepted(client):
-    response = client.post("/account/signup", data={"display_name": "Lab Nord", "email": "nord@example.com",
-                                                    "password": "a long enough passphrase", "role": "hire",
-                                                    "accept_terms": "y"})
+    response = client.post(
+        "/account/signup",
+        data={
+            "display_name": "Lab Nord",
+            "email": "nord@example.com",
+            "password": "a long enough passphrase",
+            "role": "hire",
+            "accept_terms": "y",
+        },
+    )
     assert response.status_code == 302
     user_id = db.session.scalar(sa.text("SELECT id FROM users WHERE email = 'nord@example.com'"))
     assert _acceptances(user_id) == sorted(current_versions().items())
 
 
 def test_sign_up_without_ticking_the_box_creates_nothing(client):
-    page = client.post("/account/signup", data={"display_name": "Lab Sud", "email": "sud@example.com",
-                                                "password": "a long enough passphrase", "role": "hire"})
+    page = client.post(
+        "/account/signup",
+        data={
+            "display_name": "Lab Sud",
+            "email": "sud@example.com",
+            "password": "a long enough passphrase",
+            "role": "hire",
+        },
+    )
     assert "You must accept the terms to sign up." in page.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(LegalAcceptance)) == 0
 
@@ -65,10 +83,12 @@ def test_sign_up_without_ticking_the_box_creates_nothing(client):
 @pytest.fixture
 def deploy_new_terms(monkeypatch):
     """deploy_new_terms() moves the terms in force to the next version, as a changed text does."""
+
     def deploy() -> dict[str, int]:
         raised = {name: version + (1 if name == "terms" else 0) for name, version in current_versions().items()}
         monkeypatch.setattr(legal.operations, "current_versions", lambda: raised)
         return raised
+
     return deploy
 
 

@@ -1,4 +1,5 @@
 """Factories for messaging tests: cases (minimal valid rows) and conversations with messages."""
+
 from __future__ import annotations
 
 from extensions import commit, db
@@ -9,9 +10,20 @@ from models.messaging import Conversation, Message
 
 
 def make_case(client: User, designer: User, *, state: CaseState = CaseState.in_progress) -> Case:
-    case = Case(client_id=client.id, designer_id=designer.id, listing_title="Zirconia crown", unit=CaseUnit.unit
-                if hasattr(CaseUnit, "unit") else list(CaseUnit)[0], revisions_included=2, turnaround_days=2,
-                quantity=1, unit_price_cents=2500, amount_cents=2500, fee_cents=349, currency="usd", state=state)
+    case = Case(
+        client_id=client.id,
+        designer_id=designer.id,
+        listing_title="Zirconia crown",
+        unit=CaseUnit.unit if hasattr(CaseUnit, "unit") else list(CaseUnit)[0],
+        revisions_included=2,
+        turnaround_days=2,
+        quantity=1,
+        unit_price_cents=2500,
+        amount_cents=2500,
+        fee_cents=349,
+        currency="usd",
+        state=state,
+    )
     db.session.add(case)
     db.session.commit()
     return case

@@ -1,4 +1,5 @@
 """Patient files sent in a thread stay with the two parties, even while a dispute opens it to staff."""
+
 from __future__ import annotations
 
 import io
@@ -23,8 +24,9 @@ def _thread_with(kind: FileKind):
     message = Message(conversation_id=conversation.id, sender_id=client.id, body="scan attached")
     db.session.add(message)
     db.session.flush()
-    stored = store_file(io.BytesIO(b"solid upper_jaw\nendsolid upper_jaw\n"), owner=client,
-                        filename="upper.stl", kind=kind)
+    stored = store_file(
+        io.BytesIO(b"solid upper_jaw\nendsolid upper_jaw\n"), owner=client, filename="upper.stl", kind=kind
+    )
     db.session.add(MessageAttachment(message_id=message.id, file_id=stored.id, name="upper.stl", size=stored.size))
     db.session.commit()
     return client, designer, agent, stored

@@ -1,4 +1,5 @@
 """The bell, the notifications list, Settings > Notifications, push subscriptions, PWA files."""
+
 from __future__ import annotations
 
 from extensions import commit, db
@@ -17,7 +18,7 @@ def test_bell_counts_unread_and_opening_a_notification_reads_it(client, login):
     _notify(user)
     login(user)
     assert client.get("/notifications/count.json").json == {"unread": 1}
-    assert 'data-bell-count >1</span>' in client.get("/").get_data(as_text=True).replace("\n", "")
+    assert "data-bell-count >1</span>" in client.get("/").get_data(as_text=True).replace("\n", "")
     [row] = db.session.scalars(db.select(Notification)).all()
     opened = client.get(f"/notifications/{row.id}/open")
     assert opened.status_code == 302 and opened.headers["Location"] == "/messages/"
@@ -41,6 +42,7 @@ def test_settings_grid_switches_channels_per_event(client, login, outbox):
     assert 'value="case_delivered:push"' not in page  # no VAPID keys: push is not offered
     # everything on except e-mail for deliveries
     from messaging.events import EVENTS
+
     on = [f"{e}:{c}" for e in EVENTS for c in ("in_app", "email") if (e, c) != ("case_delivered", "email")]
     assert client.post("/settings/notifications", data={"on": on}).status_code == 302
     prefs = db.session.scalars(db.select(NotificationPreference)).all()
@@ -61,7 +63,8 @@ def test_push_subscription_endpoints(client, login, app):
         assert client.post("/notifications/push/subscribe", json={"endpoint": "ftp://x"}).status_code == 400
         assert db.session.scalar(db.select(PushSubscription.endpoint)) == subscription["endpoint"]
         assert client.post("/notifications/push/unsubscribe", json={"endpoint": subscription["endpoint"]}).json == {
-            "removed": True}
+            "removed": True
+        }
     finally:
         app.config.update(VAPID_PUBLIC_KEY=None, VAPID_PRIVATE_KEY=None)
     assert db.session.scalar(db.select(db.func.count()).select_from(PushSubscription)) == 0

@@ -1,4 +1,5 @@
 """notify(): in-app rows, e-mail per preference and grouped for message bursts, Web Push."""
+
 from __future__ import annotations
 
 import base64
@@ -41,7 +42,7 @@ def test_switching_a_channel_off_is_respected_per_event(outbox):
     grid_on = {("case_accepted", "in_app"), ("message_new", "email")}
     set_notification_preferences(user, grid_on, actor=user)
     commit()
-    _notify_case(user, "case_accepted")   # in-app only
+    _notify_case(user, "case_accepted")  # in-app only
     _notify_case(user, "case_delivered")  # everything off
     rows = {n.event: n for n in db.session.scalars(db.select(Notification))}
     assert rows["case_accepted"].in_app and not rows["case_accepted"].email_wanted
@@ -91,13 +92,20 @@ def test_a_message_read_in_the_app_before_the_digest_is_not_mailed(outbox):
 
 # --- Web Push through a push service on this machine ------------------------------------
 
+
 class _PushService(BaseHTTPRequestHandler):
     status = 201
     received: list[dict] = []
 
     def do_POST(self):  # http.server's naming
         length = int(self.headers.get("Content-Length", 0))
-        type(self).received.append({"path": self.path, "headers": {k.lower(): v for k, v in self.headers.items()}, "body": self.rfile.read(length)})
+        type(self).received.append(
+            {
+                "path": self.path,
+                "headers": {k.lower(): v for k, v in self.headers.items()},
+                "body": self.rfile.read(length),
+            }
+        )
         self.send_response(type(self).status)
         self.end_headers()
 
@@ -125,8 +133,9 @@ def _b64(raw: bytes) -> str:
 def vapid(app):
     key = ec.generate_private_key(ec.SECP256R1())
     private = _b64(key.private_numbers().private_value.to_bytes(32, "big"))
-    public = _b64(key.public_key().public_bytes(serialization.Encoding.X962,
-                                                serialization.PublicFormat.UncompressedPoint))
+    public = _b64(
+        key.public_key().public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+    )
     saved = {k: app.config[k] for k in ("VAPID_PUBLIC_KEY", "VAPID_PRIVATE_KEY")}
     app.config.update(VAPID_PUBLIC_KEY=public, VAPID_PRIVATE_KEY=private)
     yield public
@@ -134,10 +143,14 @@ def vapid(app):
 
 
 def _device(user, endpoint):
-    browser_key = ec.generate_private_key(ec.SECP256R1()).public_key().public_bytes(
-        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
-    subscription = PushSubscription(user_id=user.id, endpoint=endpoint, p256dh=_b64(browser_key),
-                                    auth=_b64(os.urandom(16)))
+    browser_key = (
+        ec.generate_private_key(ec.SECP256R1())
+        .public_key()
+        .public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+    )
+    subscription = PushSubscription(
+        user_id=user.id, endpoint=endpoint, p256dh=_b64(browser_key), auth=_b64(os.urandom(16))
+    )
     db.session.add(subscription)
     db.session.commit()
     return subscription

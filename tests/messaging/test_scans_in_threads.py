@@ -1,4 +1,5 @@
 """A patient scan sent in a case thread stays a patient scan: the resolution centre never reads it."""
+
 from __future__ import annotations
 
 import io
@@ -35,9 +36,12 @@ def test_a_scan_sent_in_a_disputed_case_thread_reaches_the_designer_and_no_agent
     assert scan.kind == FileKind.patient_scan
     agent = app.test_client()
     staff_login(agent, make_staff(StaffRole.resolution_agent))
-    for url in (f"/messages/attachments/{scan.public_id}", f"/files/{scan.public_id}/download",
-                f"/disputes/{dispute.id}/files/{scan.public_id}",
-                f"/backoffice/resolution/{dispute.id}/files/{scan.public_id}"):
+    for url in (
+        f"/messages/attachments/{scan.public_id}",
+        f"/files/{scan.public_id}/download",
+        f"/disputes/{dispute.id}/files/{scan.public_id}",
+        f"/backoffice/resolution/{dispute.id}/files/{scan.public_id}",
+    ):
         response = agent.get(url)
         assert response.status_code == 404 and SCAN not in response.data, url
     party = app.test_client()
@@ -58,6 +62,10 @@ def test_the_sender_says_a_file_is_a_design(client):
     customer, designer, _agent = people()
     case, _dispute = disputed(customer, designer)
     login(client, designer)
-    design = _sent(client, case_thread(case.id).id, kind="design",
-                   files=(io.BytesIO(b"solid crown\nendsolid crown\n"), "crown-36.stl"))
+    design = _sent(
+        client,
+        case_thread(case.id).id,
+        kind="design",
+        files=(io.BytesIO(b"solid crown\nendsolid crown\n"), "crown-36.stl"),
+    )
     assert design.kind == FileKind.design

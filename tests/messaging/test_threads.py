@@ -1,4 +1,5 @@
 """Case threads and who reads them: one thread per case, events in order, 404 for outsiders."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -37,8 +38,16 @@ def test_thread_items_merge_messages_and_case_events_in_time_order():
     commit()
     start = utcnow() - timedelta(hours=1)
     db.session.add(CaseEvent(case_id=case.id, actor_id=client.id, action="send", to_state="requested", at=start))
-    db.session.add(CaseEvent(case_id=case.id, actor_id=designer.id, action="accept", from_state="requested",
-                             to_state="in_progress", at=start + timedelta(minutes=10)))
+    db.session.add(
+        CaseEvent(
+            case_id=case.id,
+            actor_id=designer.id,
+            action="accept",
+            from_state="requested",
+            to_state="in_progress",
+            at=start + timedelta(minutes=10),
+        )
+    )
     db.session.commit()
     add_message(conversation, client, "Margins on 11 and 21 please")
     items = threads.thread_items(conversation, viewer=client)

@@ -1,4 +1,5 @@
 """The messages pages: two tabs with unread counts, private threads, blocks, the contact filter."""
+
 from __future__ import annotations
 
 import io
@@ -29,8 +30,11 @@ def test_inbox_has_two_tabs_with_unread_counts(client, login):
     cases_tab = client.get("/messages/?tab=cases").get_data(as_text=True)
     assert "Shade A2" in cases_tab and "Can you do bridges?" not in cases_tab
     assert client.get("/messages/unread.json").json == {
-        "general": 1, "case": 2, "total": 3,
-        "conversations": {str(general.id): 1, str(case_thread.id): 2}}
+        "general": 1,
+        "case": 2,
+        "total": 3,
+        "conversations": {str(general.id): 1, str(case_thread.id): 2},
+    }
     # reading clears the unread marks
     client.get(f"/messages/{case_thread.id}")
     assert client.get("/messages/unread.json").json["case"] == 0
@@ -63,8 +67,9 @@ def test_fetch_post_answers_json_and_poll_returns_new_messages(client, login):
     conversation = make_conversation(a, b)
     earlier = add_message(conversation, b, "first")
     login(a)
-    response = client.post(f"/messages/{conversation.id}", data={"body": "second"},
-                           headers={"Accept": "application/json"})
+    response = client.post(
+        f"/messages/{conversation.id}", data={"body": "second"}, headers={"Accept": "application/json"}
+    )
     assert response.status_code == 200 and "second" in response.json["html"]
     poll = client.get(f"/messages/{conversation.id}/poll?after={earlier.id - 1}").json
     assert "first" in poll["html"] and "second" in poll["html"] and poll["last_id"] == response.json["id"]
@@ -77,7 +82,9 @@ def test_a_blocked_user_cannot_write_or_start_a_conversation(client, login):
     client.post(f"/messages/block/{pest.id}")
     client.post("/account/logout")
     login(pest)
-    response = client.post(f"/messages/{conversation.id}", data={"body": "hello?"}, headers={"Accept": "application/json"})
+    response = client.post(
+        f"/messages/{conversation.id}", data={"body": "hello?"}, headers={"Accept": "application/json"}
+    )
     assert response.status_code == 403
     assert client.post(f"/messages/start?user_id={me.id}", data={"body": "new thread"}).status_code == 200
     assert db.session.scalar(db.select(db.func.count()).select_from(Message)) == 0
@@ -107,8 +114,11 @@ def test_a_phone_number_is_refused_and_recorded_and_the_edited_message_goes_thro
     assert violation.user_id == lab.id and violation.source == ViolationSource.message
     assert db.session.scalar(db.select(db.func.count()).select_from(Message)) == 0
     # JSON path: the same spans for the script
-    as_json = client.post(f"/messages/{conversation.id}", data={"body": "whatsapp +33 6 12 34 56 78"},
-                          headers={"Accept": "application/json"})
+    as_json = client.post(
+        f"/messages/{conversation.id}",
+        data={"body": "whatsapp +33 6 12 34 56 78"},
+        headers={"Accept": "application/json"},
+    )
     assert as_json.status_code == 422 and as_json.json["findings"] and "refusal_html" in as_json.json
     edited = client.post(f"/messages/{conversation.id}", data={"body": "Let us keep it here. Crown on 36."})
     assert edited.status_code == 302
@@ -131,8 +141,11 @@ def _unavailable(designer, unavailable: bool = True) -> None:
 
 
 def _kinds(conversation_id: int) -> list[MessageKind]:
-    return list(db.session.scalars(db.select(Message.kind).where(Message.conversation_id == conversation_id)
-                                   .order_by(Message.id)))
+    return list(
+        db.session.scalars(
+            db.select(Message.kind).where(Message.conversation_id == conversation_id).order_by(Message.id)
+        )
+    )
 
 
 def test_an_unavailable_designer_answers_new_conversations_automatically(client, login):
@@ -187,8 +200,10 @@ def test_report_a_message_reaches_moderation(client, login):
     conversation = make_conversation(lab, designer)
     message = add_message(conversation, designer, "Pay me via my site instead")
     login(lab)
-    response = client.post(f"/messages/report/message/{message.id}", data={"reason": "contact_details",
-                                                                            "note": "asks for payment elsewhere"})
+    response = client.post(
+        f"/messages/report/message/{message.id}",
+        data={"reason": "contact_details", "note": "asks for payment elsewhere"},
+    )
     assert response.status_code == 302
     [violation] = db.session.scalars(db.select(Violation)).all()
     assert (violation.source, violation.user_id, violation.reporter_id) == (ViolationSource.report, designer.id, lab.id)
@@ -231,13 +246,19 @@ def test_files_uploaded_beforehand_go_with_the_message_and_only_ones_own(client,
     client.post("/account/logout")
     login(a)
     design = upload_through_api(client, b"solid crown\nendsolid crown\n", "crown-36.stl", kind="document")
-    refused = client.post(f"/messages/{conversation.id}", data={"body": "Two files", "file_id": [design, theirs]},
-                          headers={"Accept": "application/json"})
+    refused = client.post(
+        f"/messages/{conversation.id}",
+        data={"body": "Two files", "file_id": [design, theirs]},
+        headers={"Accept": "application/json"},
+    )
     assert refused.status_code == 400 and "not yours" in refused.json["error"]
     assert db.session.scalar(db.select(db.func.count(Message.id))) == 0
 
-    sent = client.post(f"/messages/{conversation.id}", data={"body": "", "file_id": [design], "kind": "design"},
-                       headers={"Accept": "application/json"})
+    sent = client.post(
+        f"/messages/{conversation.id}",
+        data={"body": "", "file_id": [design], "kind": "design"},
+        headers={"Accept": "application/json"},
+    )
     assert sent.status_code == 200 and "crown-36.stl" in sent.json["html"]
     [attachment] = db.session.scalars(db.select(Message)).one().attachments
     assert attachment.name == "crown-36.stl"
@@ -249,9 +270,11 @@ def test_a_file_sent_with_a_message_reaches_only_the_conversation(client, login)
     a, b, stranger = make_user(), make_user(), make_user()
     conversation = make_conversation(a, b)
     login(a)
-    response = client.post(f"/messages/{conversation.id}", data={
-        "body": "", "kind": "design", "files": (io.BytesIO(b"solid crown\nendsolid crown\n"), "crown-36.stl")},
-        content_type="multipart/form-data")
+    response = client.post(
+        f"/messages/{conversation.id}",
+        data={"body": "", "kind": "design", "files": (io.BytesIO(b"solid crown\nendsolid crown\n"), "crown-36.stl")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302
     [message] = db.session.scalars(db.select(Message)).all()
     [attachment] = message.attachments

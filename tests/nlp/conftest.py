@@ -3,6 +3,7 @@
 tests/fixtures/app.py wraps every test in an app context backed by a database; this override
 keeps the nlp tests free of both (and fast).
 """
+
 import pytest
 
 

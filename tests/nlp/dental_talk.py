@@ -11,6 +11,7 @@ corpus/dental_talk.jsonl, each with no expected finding.
 
     .venv/bin/python -m tests.nlp.dental_talk
 """
+
 from __future__ import annotations
 
 import json
@@ -160,8 +161,15 @@ TEMPLATES = {
     ],
 }
 _SHADES = ("A1", "A2", "A3", "A3.5", "B1", "BL2", "3M2", "2L1.5", "OM1", "C2")
-_MATERIALS = ("Katana STML", "IPS e.max CAD LT A2", "Zirlux 16+", "Cercon xt ML", "VITA YZ HT",
-              "PMMA 98.5 x 20 mm", "CoCr Remanium star")
+_MATERIALS = (
+    "Katana STML",
+    "IPS e.max CAD LT A2",
+    "Zirlux 16+",
+    "Cercon xt ML",
+    "VITA YZ HT",
+    "PMMA 98.5 x 20 mm",
+    "CoCr Remanium star",
+)
 _VAT = {"en": fr_vat, "fr": fr_vat, "de": de_vat, "it": it_vat}
 PER_TEMPLATE = 4
 
@@ -174,25 +182,47 @@ def messages() -> list[tuple[str, str]]:
             for _ in range(PER_TEMPLATE):
                 a, b, c = case_ids(rng)
                 start = rng.choice((13, 12, 33, 43, 14, 34))
-                out.append((lang, template.format(
-                    fdi=fdi_run(rng), shade=rng.choice(_SHADES), material=rng.choice(_MATERIALS),
-                    gtin=gtin14(rng), dd=f"{rng.randrange(1, 29):02d}",
-                    lotcode=rng.choice(("LOT", "L", "A", "CH")) + str(rng.randrange(1000, 99999)),
-                    ref=f"{rng.randrange(100, 999)}.{rng.randrange(1000, 9999)}",
-                    lot=str(rng.randrange(10_000, 99_999_999)), a=a, b=b, c=c,
-                    date=space_date(rng), date2=space_date(rng), vat=_VAT.get(lang, fr_vat)(rng),
-                    r1=start, r2=start + 10 if start % 10 > 2 else start + 20,
-                    u1=rng.randrange(1, 33), u2=rng.randrange(1, 33), u3=rng.randrange(1, 33),
-                    u4=rng.randrange(1, 33), p1=rng.randrange(1, 9), p2=rng.randrange(1, 9),
-                    p3=rng.randrange(1, 9), own=rng.choice(("occlusa.com", "www.occlusa.com")),
-                    article=f"{rng.randrange(10, 99)}-{rng.randrange(1000, 9999)}-{rng.randrange(10, 99)}",
-                    tooth=rng.choice(("36", "46", "14", "25")))))
+                out.append(
+                    (
+                        lang,
+                        template.format(
+                            fdi=fdi_run(rng),
+                            shade=rng.choice(_SHADES),
+                            material=rng.choice(_MATERIALS),
+                            gtin=gtin14(rng),
+                            dd=f"{rng.randrange(1, 29):02d}",
+                            lotcode=rng.choice(("LOT", "L", "A", "CH")) + str(rng.randrange(1000, 99999)),
+                            ref=f"{rng.randrange(100, 999)}.{rng.randrange(1000, 9999)}",
+                            lot=str(rng.randrange(10_000, 99_999_999)),
+                            a=a,
+                            b=b,
+                            c=c,
+                            date=space_date(rng),
+                            date2=space_date(rng),
+                            vat=_VAT.get(lang, fr_vat)(rng),
+                            r1=start,
+                            r2=start + 10 if start % 10 > 2 else start + 20,
+                            u1=rng.randrange(1, 33),
+                            u2=rng.randrange(1, 33),
+                            u3=rng.randrange(1, 33),
+                            u4=rng.randrange(1, 33),
+                            p1=rng.randrange(1, 9),
+                            p2=rng.randrange(1, 9),
+                            p3=rng.randrange(1, 9),
+                            own=rng.choice(("occlusa.com", "www.occlusa.com")),
+                            article=f"{rng.randrange(10, 99)}-{rng.randrange(1000, 9999)}-{rng.randrange(10, 99)}",
+                            tooth=rng.choice(("36", "46", "14", "25")),
+                        ),
+                    )
+                )
     return list(dict.fromkeys(out))  # a few draws repeat
 
 
 def main(path: Path = OUT) -> None:
-    rows = [json.dumps({"lang": lang, "text": text, "expect": [], "trick": "dental-talk"},
-                       ensure_ascii=False) for lang, text in messages()]
+    rows = [
+        json.dumps({"lang": lang, "text": text, "expect": [], "trick": "dental-talk"}, ensure_ascii=False)
+        for lang, text in messages()
+    ]
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
 
 

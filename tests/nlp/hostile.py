@@ -1,5 +1,6 @@
 """Hostile input: text built to make regular expressions backtrack, and very long messages.
 The test suite checks the filter answers them correctly; bench/nlp_contacts.py times them."""
+
 from __future__ import annotations
 
 CASES = {

@@ -1,6 +1,7 @@
 """Hostile input (tests/nlp/hostile.py): text built to make regular expressions backtrack, and
 very long messages. Each must be answered, and correctly; how long each takes is printed by
 bench/nlp_contacts.py (a message that takes seconds would stall the request that checks it)."""
+
 from __future__ import annotations
 
 import pytest

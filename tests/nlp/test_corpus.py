@@ -7,6 +7,7 @@ generated.jsonl comes from generate_corpus.py and dental_talk.jsonl (the precisi
 of issue #17) from dental_talk.py. The second-generation held-out set (heldout/) and other
 projects' test cases (external/) are scored by bench/nlp_contacts.py.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -29,18 +30,12 @@ LANGUAGES = ("en", "fr", "es", "pt", "it", "de")
 # What the filter gets wrong today: contact offered in words no rule reads without
 # costing precision elsewhere. Strict: an example that starts passing must leave this list.
 KNOWN_MISSES = {
-    "I've got discord too, it's annacad#4821":
-        "the handle stands in the next clause, after a bare mention of the app",
-    "Skype call tomorrow? my id is live:anna.kowalski":
-        "a call proposed with the app name alone, the id in the next sentence",
-    "I post my designs on YouTube, channel Anna Designs CAD, subscribe!":
-        "a channel promoted without a contact cue",
-    "per vatsap geht schneller":
-        "'per <app>' (via) with no contact cue, as in 'the dentist sent it per WhatsApp'",
-    "no threads: @lab.sorriso3d":
-        "Portuguese 'no' (in the) before an app reads as the English negation 'no'",
-    "hmu on insta if you want to see more: kim.dental.design":
-        "a handle ending in a real top-level domain (.design) is also reported as a link",
+    "I've got discord too, it's annacad#4821": "the handle stands in the next clause, after a bare mention of the app",
+    "Skype call tomorrow? my id is live:anna.kowalski": "a call proposed with the app name alone, the id in the next sentence",
+    "I post my designs on YouTube, channel Anna Designs CAD, subscribe!": "a channel promoted without a contact cue",
+    "per vatsap geht schneller": "'per <app>' (via) with no contact cue, as in 'the dentist sent it per WhatsApp'",
+    "no threads: @lab.sorriso3d": "Portuguese 'no' (in the) before an app reads as the English negation 'no'",
+    "hmu on insta if you want to see more: kim.dental.design": "a handle ending in a real top-level domain (.design) is also reported as a link",
 }
 
 
@@ -77,8 +72,9 @@ def test_issue_17_corpus_sections_are_there():
 def test_dental_talk_is_never_refused():
     dental = [e for e in EXAMPLES if e.source == "dental_talk"]
 
-    refused = [(e.text, [f.text for f in find_contacts(e.text, e.lang)]) for e in dental
-               if find_contacts(e.text, e.lang)]
+    refused = [
+        (e.text, [f.text for f in find_contacts(e.text, e.lang)]) for e in dental if find_contacts(e.text, e.lang)
+    ]
 
     assert refused == []
 

@@ -1,4 +1,5 @@
 """The scoring rules the benchmark and the corpus tests rely on."""
+
 from __future__ import annotations
 
 import json
@@ -11,8 +12,10 @@ TEXT = "call 0612345678 or mail a@b.com"
 
 def _examples(tmp_path, *expects):
     path = tmp_path / "corpus.jsonl"
-    path.write_text("".join(json.dumps({"lang": "en", "text": TEXT, "expect": expect}) + "\n"
-                            for expect in expects), encoding="utf-8")
+    path.write_text(
+        "".join(json.dumps({"lang": "en", "text": TEXT, "expect": expect}) + "\n" for expect in expects),
+        encoding="utf-8",
+    )
     return load_corpus([path])
 
 

@@ -1,4 +1,5 @@
 """The public interface: `find_contacts`, `Finding`, `KINDS`, offsets and merging."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -28,56 +29,69 @@ def test_clean_text_gives_an_empty_list():
     assert find_contacts("Crown on 36, shade A2, cement gap 0.05 mm.") == []
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("call 06 12 34 56 78", "06 12 34 56 78"),
-    ("tel ０６ １２ ３４ ５６ ７８ ok", "０６ １２ ３４ ５６ ７８"),
-    ("num 0️⃣6️⃣1️⃣2️⃣3️⃣4️⃣5️⃣6️⃣7️⃣8️⃣!", "0️⃣6️⃣1️⃣2️⃣3️⃣4️⃣5️⃣6️⃣7️⃣8️⃣"),
-    ("Zéro six douze trente-quatre cinquante-six soixante-dix-huit.",
-     "Zéro six douze trente-quatre cinquante-six soixante-dix-huit"),
-    ("Ｍｙ ｍａｉｌ: Ａｎｎａ＠ｃａｄｌａｂ．ｃｏｍ", "Ａｎｎａ＠ｃａｄｌａｂ．ｃｏｍ"),
-    ("écris-moi : j o h n @ g m a i l . c o m, merci", "j o h n @ g m a i l . c o m"),
-    ("straße 1: anna.weiß@gmx.de", "anna.weiß@gmx.de"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("call 06 12 34 56 78", "06 12 34 56 78"),
+        ("tel ０６ １２ ３４ ５６ ７８ ok", "０６ １２ ３４ ５６ ７８"),
+        ("num 0️⃣6️⃣1️⃣2️⃣3️⃣4️⃣5️⃣6️⃣7️⃣8️⃣!", "0️⃣6️⃣1️⃣2️⃣3️⃣4️⃣5️⃣6️⃣7️⃣8️⃣"),
+        (
+            "Zéro six douze trente-quatre cinquante-six soixante-dix-huit.",
+            "Zéro six douze trente-quatre cinquante-six soixante-dix-huit",
+        ),
+        ("Ｍｙ ｍａｉｌ: Ａｎｎａ＠ｃａｄｌａｂ．ｃｏｍ", "Ａｎｎａ＠ｃａｄｌａｂ．ｃｏｍ"),
+        ("écris-moi : j o h n @ g m a i l . c o m, merci", "j o h n @ g m a i l . c o m"),
+        ("straße 1: anna.weiß@gmx.de", "anna.weiß@gmx.de"),
+    ],
+)
 def test_offsets_point_into_the_original_text(text, expected):
     [finding] = find_contacts(text, "fr")
 
-    assert finding.text == text[finding.start:finding.end] == expected
+    assert finding.text == text[finding.start : finding.end] == expected
 
 
 def test_findings_are_sorted_and_do_not_overlap():
-    text = ("Mail anna@cadlab.com or +33 6 12 34 56 78, insta @anna.cad, www.cadlab.fr, "
-            "and pay me by PayPal. Case 2024-0113 on 36.")
+    text = (
+        "Mail anna@cadlab.com or +33 6 12 34 56 78, insta @anna.cad, www.cadlab.fr, "
+        "and pay me by PayPal. Case 2024-0113 on 36."
+    )
 
     findings = find_contacts(text, "en")
 
     assert [f.kind for f in findings] == ["email", "phone", "social", "url", "off_platform_payment"]
     for before, after in zip(findings, findings[1:]):
         assert before.end <= after.start
-    assert all(f.text == text[f.start:f.end] and f.reason for f in findings)
+    assert all(f.text == text[f.start : f.end] and f.reason for f in findings)
 
 
-@pytest.mark.parametrize("text, kind", [
-    ("wa.me/33612345678", "messaging_app"),        # a link containing a phone number
-    ("anna@cadlab.com", "email"),                  # an address containing a domain
-    ("instagram.com/anna.cad", "social"),          # a link to a network
-    ("paypal.me/annacad", "off_platform_payment"),  # a link to a payment page
-])
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("wa.me/33612345678", "messaging_app"),  # a link containing a phone number
+        ("anna@cadlab.com", "email"),  # an address containing a domain
+        ("instagram.com/anna.cad", "social"),  # a link to a network
+        ("paypal.me/annacad", "off_platform_payment"),  # a link to a payment page
+    ],
+)
 def test_overlapping_hits_merge_into_the_most_specific_kind(text, kind):
     assert [(f.kind, f.text) for f in find_contacts(text)] == [(kind, text)]
 
 
-@pytest.mark.parametrize("text, lang, kind", [
-    ("email me", "en", "email"),
-    ("send me an email", "en", "email"),
-    ("could you send me your personal email?", "en", "email"),
-    ("what is your e-mail address?", "en", "email"),
-    ("envoyez-moi un mail", "fr", "email"),
-    ("mándame un correo", "es", "email"),
-    ("wie ist deine E-Mail?", "de", "email"),
-    ("pay me outside the platform", "en", "off_platform_payment"),
-    ("call me", "en", "off_platform_payment"),
-    ("send me your contact details", "en", "off_platform_payment"),
-])
+@pytest.mark.parametrize(
+    "text, lang, kind",
+    [
+        ("email me", "en", "email"),
+        ("send me an email", "en", "email"),
+        ("could you send me your personal email?", "en", "email"),
+        ("what is your e-mail address?", "en", "email"),
+        ("envoyez-moi un mail", "fr", "email"),
+        ("mándame un correo", "es", "email"),
+        ("wie ist deine E-Mail?", "de", "email"),
+        ("pay me outside the platform", "en", "off_platform_payment"),
+        ("call me", "en", "off_platform_payment"),
+        ("send me your contact details", "en", "off_platform_payment"),
+    ],
+)
 def test_a_request_names_the_channel_it_asks_for(text, lang, kind):
     assert [f.kind for f in find_contacts(text, lang)] == [kind]
 
@@ -107,7 +121,6 @@ def test_allowed_domains_replace_the_default():
     findings = find_contacts(text, allowed_domains=["localhost"])
 
     assert [f.text for f in findings] == ["https://occlusa.com/help"]
-
 
 
 def test_the_vocabulary_of_a_long_running_process_stays_bounded(monkeypatch):

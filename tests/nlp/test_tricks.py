@@ -3,39 +3,48 @@
 Each case names what must be found as (kind, needle): a finding of that kind whose text
 contains the needle. No other kind may be reported.
 """
+
 from __future__ import annotations
 
 import pytest
 
 from nlp import find_contacts
 
-EMAIL, PHONE, APP, SOCIAL, URL, PAY = (
-    "email", "phone", "messaging_app", "social", "url", "off_platform_payment")
+EMAIL, PHONE, APP, SOCIAL, URL, PAY = ("email", "phone", "messaging_app", "social", "url", "off_platform_payment")
 
 FOUND = {
     # --- e-mail addresses -------------------------------------------------------------
     "email plain": ("en", "my address is anna.k@cadlab.com", [(EMAIL, "anna.k@cadlab.com")]),
     "email dot/at words": ("en", "john dot doe at gmail", [(EMAIL, "john dot doe at gmail")]),
-    "email spaced letters": ("en", "j o h n @ g m a i l . c o m",
-                             [(EMAIL, "j o h n @ g m a i l . c o m")]),
+    "email spaced letters": ("en", "j o h n @ g m a i l . c o m", [(EMAIL, "j o h n @ g m a i l . c o m")]),
     "email (at)(dot)": ("en", "john(at)gmail(dot)com", [(EMAIL, "john(at)gmail(dot)com")]),
     "email [at]": ("en", "john [at] gmail [dot] com", [(EMAIL, "john [at] gmail [dot] com")]),
     "email @ gmail": ("en", "send it to johnsmith @ gmail", [(EMAIL, "johnsmith @ gmail")]),
-    "email arobase point": ("fr", "jean point dupont arobase orange point fr",
-                            [(EMAIL, "jean point dupont arobase orange point fr")]),
+    "email arobase point": (
+        "fr",
+        "jean point dupont arobase orange point fr",
+        [(EMAIL, "jean point dupont arobase orange point fr")],
+    ),
     "email chez": ("fr", "écris à julie chez free point fr", [(EMAIL, "julie chez free point fr")]),
-    "email arroba punto": ("es", "juan punto perez arroba hotmail punto com",
-                           [(EMAIL, "juan punto perez arroba hotmail punto com")]),
-    "email arroba ponto": ("pt", "joao ponto silva arroba uol ponto com ponto br",
-                           [(EMAIL, "joao ponto silva arroba uol ponto com ponto br")]),
-    "email chiocciola": ("it", "mario punto rossi chiocciola libero punto it",
-                         [(EMAIL, "mario punto rossi chiocciola libero punto it")]),
-    "email Punkt ät": ("de", "hans punkt mueller ät gmx punkt de",
-                       [(EMAIL, "hans punkt mueller ät gmx punkt de")]),
+    "email arroba punto": (
+        "es",
+        "juan punto perez arroba hotmail punto com",
+        [(EMAIL, "juan punto perez arroba hotmail punto com")],
+    ),
+    "email arroba ponto": (
+        "pt",
+        "joao ponto silva arroba uol ponto com ponto br",
+        [(EMAIL, "joao ponto silva arroba uol ponto com ponto br")],
+    ),
+    "email chiocciola": (
+        "it",
+        "mario punto rossi chiocciola libero punto it",
+        [(EMAIL, "mario punto rossi chiocciola libero punto it")],
+    ),
+    "email Punkt ät": ("de", "hans punkt mueller ät gmx punkt de", [(EMAIL, "hans punkt mueller ät gmx punkt de")]),
     "email full-width": (None, "ｊｏｈｎ＠ｇｍａｉｌ．ｃｏｍ", [(EMAIL, "ｊｏｈｎ＠ｇｍａｉｌ．ｃｏｍ")]),
     "email Cyrillic a": ("en", "anna@gmаil.com", [(EMAIL, "anna@gmаil.com")]),
     "email zero-width space": ("en", "anna@\u200bgmail.com", [(EMAIL, "anna@\u200bgmail.com")]),
-
     # --- phone numbers ------------------------------------------------------------------
     "phone FR": ("fr", "appelle le 06 12 34 56 78", [(PHONE, "06 12 34 56 78")]),
     "phone international": ("en", "+44 7700 900123 any time", [(PHONE, "+44 7700 900123")]),
@@ -53,35 +62,52 @@ FOUND = {
     "phone slashes": ("de", "0151/2345/6789", [(PHONE, "0151/2345/6789")]),
     "phone split lines": ("fr", "mon num\n06 12\n34 56 78", [(PHONE, "06 12\n34 56 78")]),
     "phone full-width": ("fr", "０６ １２ ３４ ５６ ７８", [(PHONE, "０６ １２ ３４ ５６ ７８")]),
-    "phone keycaps": ("fr", "0️⃣6️⃣1️⃣2️⃣3️⃣4️⃣5️⃣6️⃣7️⃣8️⃣",
-                      [(PHONE, "0️⃣6️⃣1️⃣2️⃣3️⃣4️⃣5️⃣6️⃣7️⃣8️⃣")]),
+    "phone keycaps": ("fr", "0️⃣6️⃣1️⃣2️⃣3️⃣4️⃣5️⃣6️⃣7️⃣8️⃣", [(PHONE, "0️⃣6️⃣1️⃣2️⃣3️⃣4️⃣5️⃣6️⃣7️⃣8️⃣")]),
     "phone Arabic-Indic digits": (None, "+٣٣ ٦ ١٢ ٣٤ ٥٦ ٧٨", [(PHONE, "+٣٣ ٦ ١٢ ٣٤ ٥٦ ٧٨")]),
     "phone O and l": ("fr", "tel O6 l2 34 56 78", [(PHONE, "O6 l2 34 56 78")]),
     "phone I and |": ("fr", "06 I2 34 56 7|8", [(PHONE, "06 I2 34 56 7|8")]),
-    "phone words en": ("en", "oh seven seven double oh nine oh oh one two three",
-                       [(PHONE, "oh seven seven double oh nine oh oh one two three")]),
-    "phone words fr": ("fr", "zéro six douze trente-quatre cinquante-six soixante-dix-huit",
-                       [(PHONE, "zéro six douze trente-quatre cinquante-six soixante-dix-huit")]),
-    "phone words es": ("es", "seis uno dos tres cuatro cinco seis siete ocho",
-                       [(PHONE, "seis uno dos tres cuatro cinco seis siete ocho")]),
-    "phone words pt": ("pt", "nove um dois, três quatro cinco, seis sete oito",
-                       [(PHONE, "nove um dois, três quatro cinco, seis sete oito")]),
-    "phone words it": ("it", "tre quattro sette, uno due tre, quattro cinque sei sette",
-                       [(PHONE, "tre quattro sette, uno due tre, quattro cinque sei sette")]),
-    "phone words de": ("de", "null eins fünf eins zwei drei vier fünf sechs sieben acht neun",
-                       [(PHONE, "null eins fünf eins zwei drei vier fünf sechs sieben acht neun")]),
-    "phone tens in words": ("es", "seis doce treinta y cuatro cincuenta y seis setenta y ocho",
-                            [(PHONE, "seis doce treinta y cuatro cincuenta y seis")]),
-    "phone words and digits": ("fr", "06 douze 34 cinquante-six 78",
-                               [(PHONE, "06 douze 34 cinquante-six 78")]),
+    "phone words en": (
+        "en",
+        "oh seven seven double oh nine oh oh one two three",
+        [(PHONE, "oh seven seven double oh nine oh oh one two three")],
+    ),
+    "phone words fr": (
+        "fr",
+        "zéro six douze trente-quatre cinquante-six soixante-dix-huit",
+        [(PHONE, "zéro six douze trente-quatre cinquante-six soixante-dix-huit")],
+    ),
+    "phone words es": (
+        "es",
+        "seis uno dos tres cuatro cinco seis siete ocho",
+        [(PHONE, "seis uno dos tres cuatro cinco seis siete ocho")],
+    ),
+    "phone words pt": (
+        "pt",
+        "nove um dois, três quatro cinco, seis sete oito",
+        [(PHONE, "nove um dois, três quatro cinco, seis sete oito")],
+    ),
+    "phone words it": (
+        "it",
+        "tre quattro sette, uno due tre, quattro cinque sei sette",
+        [(PHONE, "tre quattro sette, uno due tre, quattro cinque sei sette")],
+    ),
+    "phone words de": (
+        "de",
+        "null eins fünf eins zwei drei vier fünf sechs sieben acht neun",
+        [(PHONE, "null eins fünf eins zwei drei vier fünf sechs sieben acht neun")],
+    ),
+    "phone tens in words": (
+        "es",
+        "seis doce treinta y cuatro cincuenta y seis setenta y ocho",
+        [(PHONE, "seis doce treinta y cuatro cincuenta y seis")],
+    ),
+    "phone words and digits": ("fr", "06 douze 34 cinquante-six 78", [(PHONE, "06 douze 34 cinquante-six 78")]),
     "phone after a tel cue": ("en", "tel: 0611 2233 44", [(PHONE, "0611 2233 44")]),
-
     # --- messaging apps and social accounts -----------------------------------------------
     "app add me on": ("en", "add me on telegram", [(APP, "telegram")]),
     "app handle": ("en", "telegram: @dentalcad_pro", [(APP, "@dentalcad_pro")]),
     "app handle before": ("en", "@anna_cad on telegram", [(APP, "telegram")]),
-    "app with number": ("en", "whatsapp +44 7700 900123",
-                        [(APP, "whatsapp"), (PHONE, "+44 7700 900123")]),
+    "app with number": ("en", "whatsapp +44 7700 900123", [(APP, "whatsapp"), (PHONE, "+44 7700 900123")]),
     "app as a verb": ("en", "just whatsapp me", [(APP, "whatsapp")]),
     "app asked for": ("en", "what's your whatsapp?", [(APP, "whatsapp")]),
     "app question fr": ("fr", "Tu as Telegram ?", [(APP, "Telegram")]),
@@ -111,7 +137,6 @@ FOUND = {
     "social tiktok it": ("it", "seguimi su TikTok", [(SOCIAL, "TikTok")]),
     "social youtube es": ("es", "sígueme en YouTube", [(SOCIAL, "YouTube")]),
     "social bare handle before": ("en", "kim_dental on snapchat", [(SOCIAL, "snapchat")]),
-
     # --- links ---------------------------------------------------------------------------
     "url https": ("en", "see https://www.lab-smile.fr/contact.", [(URL, "lab-smile.fr/contact")]),
     "url www": ("en", "www.cadbyanna.com", [(URL, "www.cadbyanna.com")]),
@@ -119,15 +144,16 @@ FOUND = {
     "url spelled dot": ("en", "cadbyanna dot com", [(URL, "cadbyanna dot com")]),
     "url point fr": ("fr", "monsite point fr", [(URL, "monsite point fr")]),
     "url file sharing": ("en", "https://drive.google.com/file/d/abc", [(URL, "drive.google.com")]),
-
     # --- off the platform ----------------------------------------------------------------
     "pay PayPal": ("en", "pay me by PayPal", [(PAY, "PayPal")]),
     "pay Wise": ("en", "can you pay via Wise instead?", [(PAY, "Wise")]),
-    "pay bank transfer": ("en", "let's settle by bank transfer to avoid the fee",
-                          [(PAY, "bank transfer"), (PAY, "avoid the fee")]),
+    "pay bank transfer": (
+        "en",
+        "let's settle by bank transfer to avoid the fee",
+        [(PAY, "bank transfer"), (PAY, "avoid the fee")],
+    ),
     "pay paypal.me": (None, "paypal.me/annacad", [(PAY, "paypal.me/annacad")]),
-    "pay IBAN": ("fr", "IBAN FR76 3000 6000 0112 3456 7890 189",
-                 [(PAY, "FR76 3000 6000 0112 3456 7890 189")]),
+    "pay IBAN": ("fr", "IBAN FR76 3000 6000 0112 3456 7890 189", [(PAY, "FR76 3000 6000 0112 3456 7890 189")]),
     "pay virement": ("fr", "tu peux me payer par virement", [(PAY, "virement")]),
     "pay Bizum": ("es", "págame por Bizum", [(PAY, "Bizum")]),
     "pay Pix": ("pt", "me paga no Pix", [(PAY, "Pix")]),
@@ -191,7 +217,10 @@ def test_finds_disguised_contacts(lang, text, expected):
 
     for kind, needle in expected:
         assert any(f.kind == kind and needle in f.text for f in findings), (
-            kind, needle, [(f.kind, f.text) for f in findings])
+            kind,
+            needle,
+            [(f.kind, f.text) for f in findings],
+        )
     assert {f.kind for f in findings} <= {kind for kind, _ in expected}
 
 

@@ -1,5 +1,6 @@
 """Custom offers: sent in a conversation, reviewed as a private listing, accepted into the order page,
 withdrawn, replaced or expired; nobody else sees them."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -34,8 +35,17 @@ def talk():
 
 
 def _terms(service, **fields):
-    values = dict(source_listing_id=service.id, units=4, pricing=OfferPricing.total, tiers=[], total_cents=3000,
-                  turnaround_days=3, revisions_included=1, expires_in_days=7, note="Four crowns as discussed.")
+    values = dict(
+        source_listing_id=service.id,
+        units=4,
+        pricing=OfferPricing.total,
+        tiers=[],
+        total_cents=3000,
+        turnaround_days=3,
+        revisions_included=1,
+        expires_in_days=7,
+        note="Four crowns as discussed.",
+    )
     values.update(fields)
     return operations.OfferTerms(**values)
 
@@ -50,8 +60,16 @@ def _approve(offer):
 
 
 def _form(service, **fields):
-    data = {"source_listing_id": service.id, "units": 4, "pricing": "total", "total": "30.00",
-            "turnaround_days": 3, "revisions_included": 1, "expires_in_days": 7, "note": "Four crowns."}
+    data = {
+        "source_listing_id": service.id,
+        "units": 4,
+        "pricing": "total",
+        "total": "30.00",
+        "turnaround_days": 3,
+        "revisions_included": 1,
+        "expires_in_days": 7,
+        "note": "Four crowns.",
+    }
     data.update(fields)
     return data
 
@@ -67,8 +85,12 @@ def test_an_offer_goes_through_review_then_opens_the_order_page(client, login, t
     assert listing.private_client_id == lab.id and listing.state == ReviewState.pending and listing.paused
     assert listing.description == service.description and listing.min_quantity == 4
     assert [[t.min_quantity, t.unit_price_cents] for t in listing.tiers] == [[4, 750]]
-    assert db.session.scalar(db.select(Notification).where(Notification.user_id == lab.id,
-                                                          Notification.event == "offer_new")) is not None
+    assert (
+        db.session.scalar(
+            db.select(Notification).where(Notification.user_id == lab.id, Notification.event == "offer_new")
+        )
+        is not None
+    )
     client.post("/account/logout")
 
     login(lab)
@@ -104,12 +126,18 @@ def test_a_total_that_does_not_split_into_cents_is_refused_with_the_nearest_tota
 
 def test_tier_prices_follow_the_listing_rules(talk):
     designer, service, _lab, conversation = talk
-    offer = operations.send_offer(conversation, actor=designer, terms=_terms(
-        service, pricing=OfferPricing.tiers, total_cents=None, units=2, tiers=[(2, 800), (10, 650)]))
+    offer = operations.send_offer(
+        conversation,
+        actor=designer,
+        terms=_terms(service, pricing=OfferPricing.tiers, total_cents=None, units=2, tiers=[(2, 800), (10, 650)]),
+    )
     assert offer.tiers == [[2, 800], [10, 650]] and offer.total_cents is None
     with pytest.raises(DomainError):
-        operations.send_offer(conversation, actor=designer, terms=_terms(
-            service, pricing=OfferPricing.tiers, total_cents=None, units=2, tiers=[(2, 800), (10, 900)]))
+        operations.send_offer(
+            conversation,
+            actor=designer,
+            terms=_terms(service, pricing=OfferPricing.tiers, total_cents=None, units=2, tiers=[(2, 800), (10, 900)]),
+        )
 
 
 def test_a_bad_form_shows_the_message_and_sends_nothing(client, login, talk):
@@ -181,8 +209,7 @@ def test_offers_waiting_for_a_client_put_the_ready_ones_first(talk):
     _approve(ready)
     other = make_designer()
     other_service = make_listing(other)
-    in_review = operations.send_offer(open_general_conversation(lab, other), actor=other,
-                                      terms=_terms(other_service))
+    in_review = operations.send_offer(open_general_conversation(lab, other), actor=other, terms=_terms(other_service))
     commit()
     waiting = offers_waiting_for(lab)
     assert [(w.offer.id, w.status) for w in waiting] == [(ready.id, READY), (in_review.id, IN_REVIEW)]
@@ -214,8 +241,12 @@ def test_an_offer_the_moderators_refuse_says_so_and_cannot_be_accepted(talk):
     designer, service, lab, conversation = talk
     offer = operations.send_offer(conversation, actor=designer, terms=_terms(service))
     commit()
-    listing_ops.reject_listing(db.session.get(Listing, offer.listing_id), actor=moderator(),
-                               reasons=["missing_prices"], note="Price not credible")
+    listing_ops.reject_listing(
+        db.session.get(Listing, offer.listing_id),
+        actor=moderator(),
+        reasons=["missing_prices"],
+        note="Price not credible",
+    )
     commit()
     assert offer_status(_fresh(offer)) == "refused"
     with pytest.raises(InvalidTransition):

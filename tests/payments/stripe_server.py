@@ -12,6 +12,7 @@ after Stripe acted: a 500 (kept under the idempotency key, as Stripe keeps it, s
 with the same key get it again), a timeout (the answer comes after the client gave up), or
 a lost answer (the connection closes without one).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -27,9 +28,10 @@ from typing import Any
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
-DECLINING_METHODS = {"pm_card_chargeDeclined": ("generic_decline", "Your card was declined."),
-                     "pm_card_chargeDeclinedInsufficientFunds": ("insufficient_funds",
-                                                                 "Your card has insufficient funds.")}
+DECLINING_METHODS = {
+    "pm_card_chargeDeclined": ("generic_decline", "Your card was declined."),
+    "pm_card_chargeDeclinedInsufficientFunds": ("insufficient_funds", "Your card has insufficient funds."),
+}
 _ROUTES = [
     ("POST", r"/v1/payment_intents", "create_payment_intent"),
     ("GET", r"/v1/payment_intents/(?P<id>[^/]+)", "get_payment_intent"),
@@ -83,8 +85,9 @@ def _int(params: dict, name: str) -> int:
     try:
         return int(params[name])
     except (KeyError, ValueError):
-        raise StripeError(400, "invalid_request_error", f"Missing required param: {name}.", code="parameter_missing",
-                          param=name) from None
+        raise StripeError(
+            400, "invalid_request_error", f"Missing required param: {name}.", code="parameter_missing", param=name
+        ) from None
 
 
 class StripeServer:
@@ -121,14 +124,16 @@ class StripeServer:
 
     # -- HTTP ---------------------------------------------------------------------------------
 
-    def inject(self, method: str, path: str, fault: str, *, after: bool = True, times: int = 3,
-               delay: float = 0.0) -> None:
+    def inject(
+        self, method: str, path: str, fault: str, *, after: bool = True, times: int = 3, delay: float = 0.0
+    ) -> None:
         """The next `times` requests matching `method` and the `path` pattern fail with `fault`
         ("error": 500, "timeout": answered after `delay` seconds, "lost": no answer), after
         Stripe acted (`after`) or before. Three covers the SDK's call and its two retries."""
         with self._lock:
-            self.faults.append({"method": method, "path": path, "fault": fault, "after": after, "left": times,
-                                "delay": delay})
+            self.faults.append(
+                {"method": method, "path": path, "fault": fault, "after": after, "left": times, "delay": delay}
+            )
 
     def _take_fault(self, method: str, path: str) -> dict | None:
         for fault in self.faults:
@@ -163,16 +168,21 @@ class StripeServer:
     def _answer(self, request: Request, fault: dict | None = None) -> tuple[int, dict]:
         if request.headers.get("Authorization") != f"Bearer {self.api_key}":
             return 401, {"error": {"type": "invalid_request_error", "message": "Invalid API Key provided."}}
-        params = decode_form(list(request.form.items(multi=True)) if request.method == "POST"
-                             else list(request.args.items(multi=True)))
+        params = decode_form(
+            list(request.form.items(multi=True)) if request.method == "POST" else list(request.args.items(multi=True))
+        )
         key = request.headers.get("Idempotency-Key") if request.method == "POST" else None
         with self._lock:
             self.requests.append((request.method, request.path, params, key))
             if key and key in self.idempotent:
                 path, status, body = self.idempotent[key]
                 if path != request.path:
-                    return 400, {"error": {"type": "idempotency_error", "message":
-                                           "Keys for idempotent requests can only be used for the same endpoint."}}
+                    return 400, {
+                        "error": {
+                            "type": "idempotency_error",
+                            "message": "Keys for idempotent requests can only be used for the same endpoint.",
+                        }
+                    }
                 return status, body
             status, body = self._route(request.method, request.path, params)
             if fault is not None and fault["fault"] == "error":
@@ -195,8 +205,13 @@ class StripeServer:
     # -- objects ------------------------------------------------------------------------------
 
     def _new(self, prefix: str, obj_type: str, **fields: Any) -> dict:
-        obj = {"id": f"{prefix}_{secrets.token_hex(12)}", "object": obj_type, "created": int(time.time()),
-               "livemode": False, **fields}
+        obj = {
+            "id": f"{prefix}_{secrets.token_hex(12)}",
+            "object": obj_type,
+            "created": int(time.time()),
+            "livemode": False,
+            **fields,
+        }
         self.objects[obj["id"]] = obj
         return obj
 
@@ -207,22 +222,45 @@ class StripeServer:
         return obj
 
     def emit(self, event_type: str, obj: dict) -> dict:
-        event = {"id": f"evt_{secrets.token_hex(12)}", "object": "event", "type": event_type, "api_version":
-                 "2025-01-27.acacia", "created": int(time.time()), "livemode": False, "pending_webhooks": 1,
-                 "data": {"object": json.loads(json.dumps(obj))}}
+        event = {
+            "id": f"evt_{secrets.token_hex(12)}",
+            "object": "event",
+            "type": event_type,
+            "api_version": "2025-01-27.acacia",
+            "created": int(time.time()),
+            "livemode": False,
+            "pending_webhooks": 1,
+            "data": {"object": json.loads(json.dumps(obj))},
+        }
         self.events.append(event)
         return event
 
     def create_payment_intent(self, params: dict) -> dict:
         amount = _int(params, "amount")
         if amount < 50:
-            raise StripeError(400, "invalid_request_error", "Amount must be at least $0.50 usd",
-                              code="amount_too_small", param="amount")
-        intent = self._new("pi", "payment_intent", amount=amount, currency=params.get("currency", "usd"),
-                           capture_method=params.get("capture_method", "automatic"), metadata=params.get("metadata", {}),
-                           payment_method=params.get("payment_method"), status="requires_payment_method",
-                           amount_capturable=0, amount_received=0, latest_charge=None, last_payment_error=None,
-                           cancellation_reason=None, payment_method_types=params.get("payment_method_types", ["card"]))
+            raise StripeError(
+                400,
+                "invalid_request_error",
+                "Amount must be at least $0.50 usd",
+                code="amount_too_small",
+                param="amount",
+            )
+        intent = self._new(
+            "pi",
+            "payment_intent",
+            amount=amount,
+            currency=params.get("currency", "usd"),
+            capture_method=params.get("capture_method", "automatic"),
+            metadata=params.get("metadata", {}),
+            payment_method=params.get("payment_method"),
+            status="requires_payment_method",
+            amount_capturable=0,
+            amount_received=0,
+            latest_charge=None,
+            last_payment_error=None,
+            cancellation_reason=None,
+            payment_method_types=params.get("payment_method_types", ["card"]),
+        )
         intent["client_secret"] = f"{intent['id']}_secret_{secrets.token_hex(8)}"
         if intent["payment_method"]:
             intent["status"] = "requires_confirmation"
@@ -237,23 +275,46 @@ class StripeServer:
         intent = self._get(id, "payment_intent")
         method = params.get("payment_method") or intent["payment_method"]
         if intent["status"] not in ("requires_payment_method", "requires_confirmation") or not method:
-            raise StripeError(400, "invalid_request_error", "This PaymentIntent cannot be confirmed now.",
-                              code="payment_intent_unexpected_state")
+            raise StripeError(
+                400,
+                "invalid_request_error",
+                "This PaymentIntent cannot be confirmed now.",
+                code="payment_intent_unexpected_state",
+            )
         intent["payment_method"] = method
-        charge = self._new("ch", "charge", amount=intent["amount"], currency=intent["currency"], payment_intent=id,
-                           captured=False, amount_captured=0, amount_refunded=0, refunded=False,
-                           payment_method_details={"card": {"last4": "0002" if method in DECLINING_METHODS
-                                                            else "4242"}})
+        charge = self._new(
+            "ch",
+            "charge",
+            amount=intent["amount"],
+            currency=intent["currency"],
+            payment_intent=id,
+            captured=False,
+            amount_captured=0,
+            amount_refunded=0,
+            refunded=False,
+            payment_method_details={"card": {"last4": "0002" if method in DECLINING_METHODS else "4242"}},
+        )
         intent["latest_charge"] = charge["id"]
         if method in DECLINING_METHODS:
             decline_code, message = DECLINING_METHODS[method]
             charge["status"] = "failed"
             intent["status"] = "requires_payment_method"
-            intent["last_payment_error"] = {"type": "card_error", "code": "card_declined",
-                                            "decline_code": decline_code, "message": message}
+            intent["last_payment_error"] = {
+                "type": "card_error",
+                "code": "card_declined",
+                "decline_code": decline_code,
+                "message": message,
+            }
             self.emit("payment_intent.payment_failed", intent)
-            raise StripeError(402, "card_error", message, code="card_declined", decline_code=decline_code,
-                              charge=charge["id"], payment_intent=json.loads(json.dumps(intent)))
+            raise StripeError(
+                402,
+                "card_error",
+                message,
+                code="card_declined",
+                decline_code=decline_code,
+                charge=charge["id"],
+                payment_intent=json.loads(json.dumps(intent)),
+            )
         charge["status"] = "succeeded"
         if intent["capture_method"] == "manual":
             intent.update(status="requires_capture", amount_capturable=intent["amount"])
@@ -267,13 +328,21 @@ class StripeServer:
     def capture_payment_intent(self, params: dict, id: str) -> dict:
         intent = self._get(id, "payment_intent")
         if intent["status"] != "requires_capture":
-            raise StripeError(400, "invalid_request_error",
-                              f"This PaymentIntent could not be captured because it has a status of {intent['status']}.",
-                              code="payment_intent_unexpected_state")
+            raise StripeError(
+                400,
+                "invalid_request_error",
+                f"This PaymentIntent could not be captured because it has a status of {intent['status']}.",
+                code="payment_intent_unexpected_state",
+            )
         amount = int(params.get("amount_to_capture", intent["amount_capturable"]))
         if amount > intent["amount_capturable"]:
-            raise StripeError(400, "invalid_request_error", "amount_to_capture exceeds the capturable amount.",
-                              code="amount_too_large", param="amount_to_capture")
+            raise StripeError(
+                400,
+                "invalid_request_error",
+                "amount_to_capture exceeds the capturable amount.",
+                code="amount_too_large",
+                param="amount_to_capture",
+            )
         intent.update(status="succeeded", amount_received=amount, amount_capturable=0)
         self.objects[intent["latest_charge"]].update(captured=True, amount_captured=amount)
         self.emit("payment_intent.succeeded", intent)
@@ -281,13 +350,23 @@ class StripeServer:
 
     def cancel_payment_intent(self, params: dict, id: str) -> dict:
         intent = self._get(id, "payment_intent")
-        if intent["status"] not in ("requires_payment_method", "requires_capture", "requires_confirmation",
-                                    "requires_action"):
-            raise StripeError(400, "invalid_request_error",
-                              f"You cannot cancel this PaymentIntent because it has a status of {intent['status']}.",
-                              code="payment_intent_unexpected_state")
-        intent.update(status="canceled", amount_capturable=0,
-                      cancellation_reason=params.get("cancellation_reason", "requested_by_customer"))
+        if intent["status"] not in (
+            "requires_payment_method",
+            "requires_capture",
+            "requires_confirmation",
+            "requires_action",
+        ):
+            raise StripeError(
+                400,
+                "invalid_request_error",
+                f"You cannot cancel this PaymentIntent because it has a status of {intent['status']}.",
+                code="payment_intent_unexpected_state",
+            )
+        intent.update(
+            status="canceled",
+            amount_capturable=0,
+            cancellation_reason=params.get("cancellation_reason", "requested_by_customer"),
+        )
         self.emit("payment_intent.canceled", intent)
         return intent
 
@@ -296,30 +375,59 @@ class StripeServer:
         destination = params.get("destination", "")
         account = self.objects.get(destination)
         if account is None or account["object"] != "account":
-            raise StripeError(400, "invalid_request_error", f"No such destination: '{destination}'",
-                              code="resource_missing", param="destination")
+            raise StripeError(
+                400,
+                "invalid_request_error",
+                f"No such destination: '{destination}'",
+                code="resource_missing",
+                param="destination",
+            )
         if account["capabilities"].get("transfers") != "active":
-            raise StripeError(400, "invalid_request_error", "Your destination account needs to have at least one "
-                              "of the following capabilities enabled: transfers, crypto_transfers, legacy_payments",
-                              code="insufficient_capabilities_for_transfer", param="destination")
+            raise StripeError(
+                400,
+                "invalid_request_error",
+                "Your destination account needs to have at least one "
+                "of the following capabilities enabled: transfers, crypto_transfers, legacy_payments",
+                code="insufficient_capabilities_for_transfer",
+                param="destination",
+            )
         source = params.get("source_transaction")
         if source:
             charge = self._get(source, "charge")
             if not charge["captured"] or amount > charge["amount_captured"] - charge["amount_refunded"]:
-                raise StripeError(400, "invalid_request_error", "The transfer amount exceeds the source charge's "
-                                  "available amount.", code="transfer_source_balance_parameters_mismatch")
-        transfer = self._new("tr", "transfer", amount=amount, currency=params.get("currency", "usd"),
-                             destination=destination, transfer_group=params.get("transfer_group"),
-                             source_transaction=source, amount_reversed=0, reversed=False,
-                             metadata=params.get("metadata", {}))
+                raise StripeError(
+                    400,
+                    "invalid_request_error",
+                    "The transfer amount exceeds the source charge's available amount.",
+                    code="transfer_source_balance_parameters_mismatch",
+                )
+        transfer = self._new(
+            "tr",
+            "transfer",
+            amount=amount,
+            currency=params.get("currency", "usd"),
+            destination=destination,
+            transfer_group=params.get("transfer_group"),
+            source_transaction=source,
+            amount_reversed=0,
+            reversed=False,
+            metadata=params.get("metadata", {}),
+        )
         self.emit("transfer.created", transfer)
         return transfer
 
     def _list(self, obj_type: str, **match: str | None) -> dict:
-        found = [o for o in self.objects.values() if o["object"] == obj_type
-                 and all(o.get(k) == v for k, v in match.items() if v is not None)]
-        return {"object": "list", "url": f"/v1/{obj_type}s", "has_more": False,
-                "data": sorted(found, key=lambda o: o["created"], reverse=True)}
+        found = [
+            o
+            for o in self.objects.values()
+            if o["object"] == obj_type and all(o.get(k) == v for k, v in match.items() if v is not None)
+        ]
+        return {
+            "object": "list",
+            "url": f"/v1/{obj_type}s",
+            "has_more": False,
+            "data": sorted(found, key=lambda o: o["created"], reverse=True),
+        }
 
     def list_transfers(self, params: dict) -> dict:
         return self._list("transfer", transfer_group=params.get("transfer_group"))
@@ -337,8 +445,13 @@ class StripeServer:
         transfer = self._get(id, "transfer")
         amount = int(params.get("amount", transfer["amount"] - transfer["amount_reversed"]))
         if amount <= 0 or amount > transfer["amount"] - transfer["amount_reversed"]:
-            raise StripeError(400, "invalid_request_error", "The reversal amount exceeds the transfer's remaining "
-                              "amount.", code="amount_too_large", param="amount")
+            raise StripeError(
+                400,
+                "invalid_request_error",
+                "The reversal amount exceeds the transfer's remaining amount.",
+                code="amount_too_large",
+                param="amount",
+            )
         transfer["amount_reversed"] += amount
         transfer["reversed"] = transfer["amount_reversed"] == transfer["amount"]
         return self._new("trr", "transfer_reversal", amount=amount, currency=transfer["currency"], transfer=id)
@@ -350,18 +463,31 @@ class StripeServer:
         else:
             charge = self._get(params.get("charge", ""), "charge")
         if charge is None or not charge["captured"]:
-            raise StripeError(400, "invalid_request_error", "This charge has not been captured.",
-                              code="charge_not_captured")
+            raise StripeError(
+                400, "invalid_request_error", "This charge has not been captured.", code="charge_not_captured"
+            )
         left = charge["amount_captured"] - charge["amount_refunded"]
         amount = int(params.get("amount", left))
         if amount <= 0 or amount > left:
-            raise StripeError(400, "invalid_request_error", f"Refund amount ({amount}) is greater than unrefunded "
-                              f"amount on charge ({left})", code="amount_too_large", param="amount")
+            raise StripeError(
+                400,
+                "invalid_request_error",
+                f"Refund amount ({amount}) is greater than unrefunded amount on charge ({left})",
+                code="amount_too_large",
+                param="amount",
+            )
         charge["amount_refunded"] += amount
         charge["refunded"] = charge["amount_refunded"] == charge["amount_captured"]
-        refund = self._new("re", "refund", amount=amount, currency=charge["currency"], charge=charge["id"],
-                           payment_intent=charge["payment_intent"], status="succeeded",
-                           metadata=params.get("metadata", {}))
+        refund = self._new(
+            "re",
+            "refund",
+            amount=amount,
+            currency=charge["currency"],
+            charge=charge["id"],
+            payment_intent=charge["payment_intent"],
+            status="succeeded",
+            metadata=params.get("metadata", {}),
+        )
         self.emit("refund.created", refund)
         self.emit("charge.refunded", charge)
         return refund
@@ -369,12 +495,21 @@ class StripeServer:
     def create_account(self, params: dict) -> dict:
         if params.get("type") not in ("express", "standard", "custom"):
             raise StripeError(400, "invalid_request_error", "Invalid account type.", param="type")
-        return self._new("acct", "account", type=params["type"], country=params.get("country", "US"),
-                         email=params.get("email"), business_type=params.get("business_type"),
-                         metadata=params.get("metadata", {}), details_submitted=False, charges_enabled=False,
-                         payouts_enabled=False, capabilities={"transfers": "inactive"},
-                         tos_acceptance=params.get("tos_acceptance", {}),
-                         requirements={"currently_due": ["external_account", "tos_acceptance.date"]})
+        return self._new(
+            "acct",
+            "account",
+            type=params["type"],
+            country=params.get("country", "US"),
+            email=params.get("email"),
+            business_type=params.get("business_type"),
+            metadata=params.get("metadata", {}),
+            details_submitted=False,
+            charges_enabled=False,
+            payouts_enabled=False,
+            capabilities={"transfers": "inactive"},
+            tos_acceptance=params.get("tos_acceptance", {}),
+            requirements={"currently_due": ["external_account", "tos_acceptance.date"]},
+        )
 
     def get_account(self, params: dict, id: str) -> dict:
         return self._get(id, "account")
@@ -385,8 +520,12 @@ class StripeServer:
             if not params.get(name):
                 raise StripeError(400, "invalid_request_error", f"Missing required param: {name}.", param=name)
         now = int(time.time())
-        return {"object": "account_link", "created": now, "expires_at": now + 300,
-                "url": f"https://connect.stripe.com/setup/e/{account['id']}/{secrets.token_urlsafe(12)}"}
+        return {
+            "object": "account_link",
+            "created": now,
+            "expires_at": now + 300,
+            "url": f"https://connect.stripe.com/setup/e/{account['id']}/{secrets.token_urlsafe(12)}",
+        }
 
     # -- test controls: what happens on Stripe's side without an API call ----------------------
 
@@ -394,8 +533,12 @@ class StripeServer:
         """The designer finished Stripe's onboarding pages: payouts enabled; returns account.updated."""
         with self._lock:
             account = self._get(account_id, "account")
-            account.update(details_submitted=True, payouts_enabled=True, capabilities={"transfers": "active"},
-                           requirements={"currently_due": []})
+            account.update(
+                details_submitted=True,
+                payouts_enabled=True,
+                capabilities={"transfers": "active"},
+                requirements={"currently_due": []},
+            )
             return self.emit("account.updated", account)
 
     def confirm_in_browser(self, intent_id: str, payment_method: str = "pm_card_visa") -> dict:
@@ -414,13 +557,25 @@ class StripeServer:
             charge = self._get(charge_id, "charge")
             amount = charge["amount_captured"] - charge["amount_refunded"]
             charge["disputed"] = True
-            dispute = self._new("dp", "dispute", amount=amount, currency=charge["currency"], charge=charge_id,
-                                payment_intent=charge["payment_intent"], reason=reason, status="needs_response",
-                                is_charge_refundable=False, metadata={},
-                                evidence_details={"due_by": int(time.time()) + 7 * 86400, "has_evidence": False,
-                                                  "past_due": False, "submission_count": 0},
-                                balance_transactions=[self._balance_transaction(-amount, fee, charge["currency"],
-                                                                                "dispute")])
+            dispute = self._new(
+                "dp",
+                "dispute",
+                amount=amount,
+                currency=charge["currency"],
+                charge=charge_id,
+                payment_intent=charge["payment_intent"],
+                reason=reason,
+                status="needs_response",
+                is_charge_refundable=False,
+                metadata={},
+                evidence_details={
+                    "due_by": int(time.time()) + 7 * 86400,
+                    "has_evidence": False,
+                    "past_due": False,
+                    "submission_count": 0,
+                },
+                balance_transactions=[self._balance_transaction(-amount, fee, charge["currency"], "dispute")],
+            )
             return self.emit("charge.dispute.created", dispute)
 
     def update_dispute(self, dispute_id: str, status: str = "under_review") -> dict:
@@ -439,7 +594,8 @@ class StripeServer:
             dispute["status"] = "won" if won else "lost"
             if won:
                 dispute["balance_transactions"].append(
-                    self._balance_transaction(dispute["amount"], 0, dispute["currency"], "dispute_reversal"))
+                    self._balance_transaction(dispute["amount"], 0, dispute["currency"], "dispute_reversal")
+                )
             return self.emit("charge.dispute.closed", dispute)
 
     def dispute_net(self, dispute_id: str) -> int:
@@ -447,8 +603,16 @@ class StripeServer:
         return sum(t["net"] for t in self._get(dispute_id, "dispute")["balance_transactions"])
 
     def _balance_transaction(self, amount: int, fee: int, currency: str, category: str) -> dict:
-        return self._new("txn", "balance_transaction", amount=amount, fee=fee, net=amount - fee, currency=currency,
-                         type="adjustment", reporting_category=category)
+        return self._new(
+            "txn",
+            "balance_transaction",
+            amount=amount,
+            fee=fee,
+            net=amount - fee,
+            currency=currency,
+            type="adjustment",
+            reporting_category=category,
+        )
 
 
 def sign(payload: bytes, secret: str, timestamp: int | None = None) -> str:

@@ -1,4 +1,5 @@
 """The money records cannot be rewritten: the database refuses UPDATE and DELETE on them."""
+
 from __future__ import annotations
 
 import pytest

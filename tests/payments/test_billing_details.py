@@ -1,5 +1,6 @@
 """Billing details: asked before the first order and the first payout set-up, editable in Settings,
 VAT numbers checked by their country's format and check digits."""
+
 from __future__ import annotations
 
 import pytest
@@ -12,31 +13,44 @@ from payments.billing import normalise_vat_number, save_billing_details
 from tests.catalogue.factories import make_designer, make_listing
 from tests.factories import make_user
 
-DETAILS = {"legal_name": "Laboratoire Lumière SARL", "address": "4 rue de la République", "postal_code": "69002",
-           "city": "Lyon", "country": "FR", "vat_number": "fr 19 812 345 676", "tax_id": ""}
+DETAILS = {
+    "legal_name": "Laboratoire Lumière SARL",
+    "address": "4 rue de la République",
+    "postal_code": "69002",
+    "city": "Lyon",
+    "country": "FR",
+    "vat_number": "fr 19 812 345 676",
+    "tax_id": "",
+}
 
 
-@pytest.mark.parametrize("country, typed, kept", [
-    ("FR", "FR19812345676", "FR19812345676"),
-    ("FR", "fr 19 812 345 676", "FR19812345676"),   # spaces and case do not matter
-    ("FR", "19812345676", "FR19812345676"),         # the country prefix is added
-    ("BE", "BE 0567.812.363", "BE0567812363"),
-    ("GR", "094259216", "EL094259216"),             # Greece's VAT numbers start with EL
-    ("GB", "GB 980 7806 84", "GB980780684"),        # outside the EU, checked where the format is known
-    ("NG", "IF-2231-77", "IF223177"),               # no known format: shape only
-    ("FR", "", None),
-])
+@pytest.mark.parametrize(
+    "country, typed, kept",
+    [
+        ("FR", "FR19812345676", "FR19812345676"),
+        ("FR", "fr 19 812 345 676", "FR19812345676"),  # spaces and case do not matter
+        ("FR", "19812345676", "FR19812345676"),  # the country prefix is added
+        ("BE", "BE 0567.812.363", "BE0567812363"),
+        ("GR", "094259216", "EL094259216"),  # Greece's VAT numbers start with EL
+        ("GB", "GB 980 7806 84", "GB980780684"),  # outside the EU, checked where the format is known
+        ("NG", "IF-2231-77", "IF223177"),  # no known format: shape only
+        ("FR", "", None),
+    ],
+)
 def test_vat_numbers_are_kept_in_one_form(country, typed, kept):
     assert normalise_vat_number(country, typed) == kept
 
 
-@pytest.mark.parametrize("country, typed, words", [
-    ("FR", "FR19812345677", "check digits"),         # one digit mistyped
-    ("BE", "BE0567812364", "check digits"),
-    ("FR", "FR1981234", "format"),
-    ("FR", "BE0567812363", "another country"),        # a valid number of another country than the address
-    ("NG", "12", "4 to 20"),
-])
+@pytest.mark.parametrize(
+    "country, typed, words",
+    [
+        ("FR", "FR19812345677", "check digits"),  # one digit mistyped
+        ("BE", "BE0567812364", "check digits"),
+        ("FR", "FR1981234", "format"),
+        ("FR", "BE0567812363", "another country"),  # a valid number of another country than the address
+        ("NG", "12", "4 to 20"),
+    ],
+)
 def test_a_wrong_vat_number_is_refused_with_the_reason(country, typed, words):
     with pytest.raises(DomainError) as refused:
         normalise_vat_number(country, typed)
@@ -69,11 +83,15 @@ def test_a_client_gives_billing_details_before_the_first_order_then_goes_on(clie
     saved = client.post(asked.location, data=DETAILS)
     assert saved.status_code == 302 and saved.location.startswith(f"/cases/new?listing_id={listing.id}")
     details = db.session.scalar(sa.select(BillingDetails).where(BillingDetails.user_id == buyer.id))
-    assert (details.legal_name, details.country, details.vat_number) == ("Laboratoire Lumière SARL", "FR",
-                                                                         "FR19812345676")
+    assert (details.legal_name, details.country, details.vat_number) == (
+        "Laboratoire Lumière SARL",
+        "FR",
+        "FR19812345676",
+    )
     assert client.get(f"/cases/new?listing_id={listing.id}", follow_redirects=True).status_code == 200
-    assert "Confirm payment" in client.get(f"/cases/new?listing_id={listing.id}",
-                                           follow_redirects=True).get_data(as_text=True)
+    assert "Confirm payment" in client.get(f"/cases/new?listing_id={listing.id}", follow_redirects=True).get_data(
+        as_text=True
+    )
 
 
 def test_billing_details_are_editable_in_settings(client, login):

@@ -1,5 +1,6 @@
 """The money of a case, as every page, export, invoice and mail shows it, follows the ledger:
 after a ruling the designer reads what they really receive and the client their refund."""
+
 from __future__ import annotations
 
 import csv
@@ -34,8 +35,14 @@ def _ruled(outcome: str, designer_cents: int | None = None):
     case = drive(make_case(client, designer, amount_cents=2_700, quantity=1), CaseState.delivered)
     dispute = operations.open_dispute(case, actor=client, reason="poor_quality", statement=STATEMENT)
     commit()
-    operations.rule_dispute(dispute, actor=make_agent(), outcome=outcome, designer_cents=designer_cents,
-                            reasoning=REASONING, now=dispute.answer_due_at)
+    operations.rule_dispute(
+        dispute,
+        actor=make_agent(),
+        outcome=outcome,
+        designer_cents=designer_cents,
+        reasoning=REASONING,
+        now=dispute.answer_due_at,
+    )
     commit()
     return case, dispute
 
@@ -70,11 +77,15 @@ def test_a_split_shows_each_side_what_the_ledger_moved_everywhere(client, login,
     assert _fact(dispute_page, "Refunded to the client") == "$10.80"
     assert _fact(dispute_page, "Paid to the designer") == "$12.71"
 
-    rows = {row["role"]: row for row in csv.DictReader(io.StringIO(
-        _page(client, login, case.designer, "/settings/transactions.csv")))}
+    rows = {
+        row["role"]: row
+        for row in csv.DictReader(io.StringIO(_page(client, login, case.designer, "/settings/transactions.csv")))
+    }
     assert (rows["designer"]["fee"], rows["designer"]["net"]) == ("3.49", "12.71")
-    rows = {row["role"]: row for row in csv.DictReader(io.StringIO(
-        _page(client, login, case.client, "/settings/transactions.csv")))}
+    rows = {
+        row["role"]: row
+        for row in csv.DictReader(io.StringIO(_page(client, login, case.client, "/settings/transactions.csv")))
+    }
     assert (rows["client"]["net"], rows["client"]["refunded"]) == ("16.20", "10.80")
     transactions = _page(client, login, case.designer, "/settings/transactions")
     assert "$12.71" in transactions and "$23.51" not in transactions
@@ -102,7 +113,9 @@ def test_a_full_refund_leaves_the_designer_nothing_and_tells_the_client(client, 
     # The price was paid, then given back whole: its invoice and a credit note for all of it, no commission.
     documents = list(db.session.scalars(sa.select(Invoice).where(Invoice.case_id == case.id).order_by(Invoice.id)))
     assert [(i.kind, i.is_credit_note, i.total_cents) for i in documents] == [
-        (InvoiceKind.service, False, 2_700), (InvoiceKind.service, True, 2_700)]
+        (InvoiceKind.service, False, 2_700),
+        (InvoiceKind.service, True, 2_700),
+    ]
     assert "$27.00" in _mail_to(outbox, case.client, "resolved")
 
 

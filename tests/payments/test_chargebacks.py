@@ -1,6 +1,7 @@
 """Card disputes from Stripe, delivered as signed webhooks: the platform's record, the ledger equal
 to Stripe's book after each event, in any order and delivered twice, and the case's money frozen
 in escrow (or, once the designer was paid, the loss recorded on the platform for staff)."""
+
 from __future__ import annotations
 
 import pytest
@@ -99,8 +100,9 @@ def test_a_card_dispute_on_an_escrowed_case_freezes_it_and_a_win_brings_the_mone
     _books_agree(stripe_server, dispute_id)
     assert _audited("chargeback.opened") == 1 and _audited("chargeback.closed") == 1
 
-    operations.rule_dispute(db.session.get(Dispute, record.dispute_id), actor=agent, outcome="pay_designer",
-                            reasoning=REASONING)
+    operations.rule_dispute(
+        db.session.get(Dispute, record.dispute_id), actor=agent, outcome="pay_designer", reasoning=REASONING
+    )
     commit()
     assert reload(case).state == CaseState.resolved and invariant_violations() == []
 
@@ -126,8 +128,9 @@ def test_a_lost_card_dispute_leaves_the_money_with_the_cardholder(stripe_server,
 
     # The agent closes the case with a full refund: it records what the bank returned, and asks
     # Stripe for nothing (the cardholder has the money already).
-    operations.rule_dispute(db.session.get(Dispute, record.dispute_id), actor=agent, outcome="refund",
-                            reasoning=REASONING)
+    operations.rule_dispute(
+        db.session.get(Dispute, record.dispute_id), actor=agent, outcome="refund", reasoning=REASONING
+    )
     commit()
     assert reload(case).state == CaseState.resolved
     money = case_money(reload(case))
@@ -169,8 +172,11 @@ def test_each_event_and_each_movement_of_money_counts_once(stripe_server, stripe
     withdrawn = stripe_server.emit("charge.dispute.funds_withdrawn", created["data"]["object"])
     assert deliver(stripe_client, withdrawn).status_code == 200
 
-    journals = db.session.scalar(sa.select(sa.func.count()).select_from(Journal)
-                                 .where(Journal.idempotency_key.startswith(f"chargeback-{dispute_id}-")))
+    journals = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Journal)
+        .where(Journal.idempotency_key.startswith(f"chargeback-{dispute_id}-"))
+    )
     assert journals == 1
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Chargeback)) == 1
     assert _audited("chargeback.opened") == 1
@@ -178,7 +184,8 @@ def test_each_event_and_each_movement_of_money_counts_once(stripe_server, stripe
 
 
 def test_a_card_dispute_after_the_designer_was_paid_is_the_platforms_loss_and_staff_are_told(
-        stripe_server, stripe_client):
+    stripe_server, stripe_client
+):
     case, client, _agent = _escrowed(stripe_server)
     process.complete_case(case, actor=client)
     commit()
@@ -201,23 +208,34 @@ def test_a_card_dispute_after_the_designer_was_paid_is_the_platforms_loss_and_st
 
 
 def test_a_dispute_on_a_charge_that_is_not_a_case_is_stored_and_ignored(stripe_server, stripe_client):
-    event = stripe_server.emit("charge.dispute.created", {"id": "dp_other", "object": "dispute", "charge": "ch_x",
-                                                          "payment_intent": "pi_x", "amount": 500, "status":
-                                                          "needs_response", "balance_transactions": []})
+    event = stripe_server.emit(
+        "charge.dispute.created",
+        {
+            "id": "dp_other",
+            "object": "dispute",
+            "charge": "ch_x",
+            "payment_intent": "pi_x",
+            "amount": 500,
+            "status": "needs_response",
+            "balance_transactions": [],
+        },
+    )
     assert deliver(stripe_client, event).status_code == 200
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Chargeback)) == 0
 
 
 def test_agents_read_the_card_dispute_on_the_dispute_page_the_queue_and_the_card_disputes_list(
-        stripe_server, stripe_client):
+    stripe_server, stripe_client
+):
     frozen_case, _client, _agent = _escrowed(stripe_server)
     created = stripe_server.open_dispute(_charge_of(frozen_case))
     assert deliver(stripe_client, created).status_code == 200
     paid_case, client, _agent = _escrowed(stripe_server)
     process.complete_case(paid_case, actor=client)
     commit()
-    assert deliver(stripe_client, stripe_server.open_dispute(_charge_of(paid_case), reason="duplicate")).status_code \
-        == 200
+    assert (
+        deliver(stripe_client, stripe_server.open_dispute(_charge_of(paid_case), reason="duplicate")).status_code == 200
+    )
     record = _record(created["data"]["object"]["id"])
     due = record.evidence_due_by.strftime("%Y-%m-%d %H:%M")
     staff_login(stripe_client, make_staff(StaffRole.resolution_agent))
@@ -227,8 +245,14 @@ def test_agents_read_the_card_dispute_on_the_dispute_page_the_queue_and_the_card
     assert "Card dispute: the cardholder disputed the payment with their bank" in queue
     page = stripe_client.get(f"/backoffice/resolution/{record.dispute_id}").get_data(as_text=True)
     assert f'id="card-dispute-{record.id}"' in page
-    for shown in ("Card dispute", "Evidence needed", "The cardholder says they did not make the payment", "$120.00",
-                  due, "The case's money is frozen"):
+    for shown in (
+        "Card dispute",
+        "Evidence needed",
+        "The cardholder says they did not make the payment",
+        "$120.00",
+        due,
+        "The case's money is frozen",
+    ):
         assert shown in page, shown
     listing = stripe_client.get("/backoffice/card-disputes/").get_data(as_text=True)
     assert frozen_case.reference in listing and paid_case.reference in listing
@@ -253,8 +277,9 @@ def test_an_update_delivered_before_the_creation_is_not_undone_by_it(stripe_serv
 
 def test_a_card_dispute_on_a_case_the_client_already_disputed_joins_that_dispute(stripe_server, stripe_client):
     case, client, agent = _escrowed(stripe_server)
-    opened = operations.open_dispute(case, actor=client, reason="poor_quality",
-                                     statement="The margins of tooth 36 are open by half a millimetre.")
+    opened = operations.open_dispute(
+        case, actor=client, reason="poor_quality", statement="The margins of tooth 36 are open by half a millimetre."
+    )
     commit()
 
     assert deliver(stripe_client, stripe_server.open_dispute(_charge_of(case))).status_code == 200
@@ -263,6 +288,11 @@ def test_a_card_dispute_on_a_case_the_client_already_disputed_joins_that_dispute
     assert db.session.scalar(sa.select(Chargeback.dispute_id)) == opened.id
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Dispute)) == 1
     with pytest.raises(DomainError, match="card dispute"):
-        operations.rule_dispute(db.session.get(Dispute, opened.id), actor=agent, outcome="refund",
-                                reasoning=REASONING, now=opened.answer_due_at)
+        operations.rule_dispute(
+            db.session.get(Dispute, opened.id),
+            actor=agent,
+            outcome="refund",
+            reasoning=REASONING,
+            now=opened.answer_due_at,
+        )
     db.session.rollback()

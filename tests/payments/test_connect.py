@@ -1,4 +1,5 @@
 """Settings > Payments: payout onboarding with Stripe Connect, offline in the sandbox, or via a euro IBAN."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -35,8 +36,9 @@ def test_sandbox_onboarding_makes_payouts_ready_at_once(client, login):
 def test_a_country_outside_stripe_is_pointed_to_the_iban_route(client, login):
     designer = make_user(client=False, designer=True)
     login(designer)
-    response = client.post("/settings/payments", data={"business_type": "individual", "country": "other",
-                                                        "residence_country": "IN"})
+    response = client.post(
+        "/settings/payments", data={"business_type": "individual", "country": "other", "residence_country": "IN"}
+    )
     assert response.status_code == 200
     assert "Required for the Wise or Payoneer route" in response.get_data(as_text=True)
     assert _account(designer) is None
@@ -45,13 +47,24 @@ def test_a_country_outside_stripe_is_pointed_to_the_iban_route(client, login):
 def test_the_iban_route_registers_the_account_in_the_ibans_country(client, login):
     designer = make_user(client=False, designer=True)
     login(designer)
-    response = client.post("/settings/payments", data={
-        "business_type": "individual", "country": "other", "residence_country": "IN",
-        "iban_provider": "wise", "iban": "be71 0961 2345 6769"})
+    response = client.post(
+        "/settings/payments",
+        data={
+            "business_type": "individual",
+            "country": "other",
+            "residence_country": "IN",
+            "iban_provider": "wise",
+            "iban": "be71 0961 2345 6769",
+        },
+    )
     assert response.status_code == 302
     account = _account(designer)
-    assert (account.country, account.residence_country, account.iban_provider, account.iban_last4) == \
-        ("BE", "IN", IbanProvider.wise, "6769")
+    assert (account.country, account.residence_country, account.iban_provider, account.iban_last4) == (
+        "BE",
+        "IN",
+        IbanProvider.wise,
+        "6769",
+    )
     page = client.get("/settings/payments").get_data(as_text=True)
     assert "Belgium" in page and "India" in page and "6769" in page and "BE71" not in page
 
@@ -59,9 +72,16 @@ def test_the_iban_route_registers_the_account_in_the_ibans_country(client, login
 def test_a_mistyped_iban_is_refused_and_nothing_is_created(client, login):
     designer = make_user(client=False, designer=True)
     login(designer)
-    response = client.post("/settings/payments", data={
-        "business_type": "individual", "country": "other", "residence_country": "IN",
-        "iban_provider": "payoneer", "iban": "BE71 0961 2345 6768"})
+    response = client.post(
+        "/settings/payments",
+        data={
+            "business_type": "individual",
+            "country": "other",
+            "residence_country": "IN",
+            "iban_provider": "payoneer",
+            "iban": "BE71 0961 2345 6768",
+        },
+    )
     assert "This IBAN is not valid" in response.get_data(as_text=True)
     assert _account(designer) is None
 
@@ -69,9 +89,16 @@ def test_a_mistyped_iban_is_refused_and_nothing_is_created(client, login):
 def test_an_iban_from_an_unsupported_country_is_refused(client, login):
     designer = make_user(client=False, designer=True)
     login(designer)
-    response = client.post("/settings/payments", data={
-        "business_type": "individual", "country": "other", "residence_country": "IN",
-        "iban_provider": "wise", "iban": "TR33 0006 1005 1978 6457 8413 26"})
+    response = client.post(
+        "/settings/payments",
+        data={
+            "business_type": "individual",
+            "country": "other",
+            "residence_country": "IN",
+            "iban_provider": "wise",
+            "iban": "TR33 0006 1005 1978 6457 8413 26",
+        },
+    )
     assert "not available" in response.get_data(as_text=True) and _account(designer) is None
 
 

@@ -1,4 +1,5 @@
 """The fee table of PRODUCT.md §3: 9 %, at least $3.49, exact to the cent."""
+
 from __future__ import annotations
 
 import pytest
@@ -8,17 +9,20 @@ from hypothesis import strategies as st
 from payments.fees import client_price_for_earnings, designer_earnings, platform_fee
 
 
-@pytest.mark.parametrize("amount, fee", [
-    (700, 349),       # the cheapest order: flat fee
-    (3877, 349),      # $38.77 → 9 % is 348.93, rounds to 349: still the minimum
-    (3878, 349),      # 349.02 → 349
-    (3884, 350),      # 349.56 → 350: the percentage takes over
-    (5000, 450),
-    (10050, 905),     # 904.5 → half up → 905
-    (123456, 11111),  # 11111.04
-    (200, 200),       # never more than the amount itself
-    (0, 0),
-])
+@pytest.mark.parametrize(
+    "amount, fee",
+    [
+        (700, 349),  # the cheapest order: flat fee
+        (3877, 349),  # $38.77 → 9 % is 348.93, rounds to 349: still the minimum
+        (3878, 349),  # 349.02 → 349
+        (3884, 350),  # 349.56 → 350: the percentage takes over
+        (5000, 450),
+        (10050, 905),  # 904.5 → half up → 905
+        (123456, 11111),  # 11111.04
+        (200, 200),  # never more than the amount itself
+        (0, 0),
+    ],
+)
 def test_platform_fee_table(amount, fee):
     assert platform_fee(amount) == fee
 

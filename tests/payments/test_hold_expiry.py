@@ -1,4 +1,5 @@
 """Stripe refusing to capture a hold it already cancelled: the designer reads that the hold expired."""
+
 from __future__ import annotations
 
 import pytest
@@ -14,13 +15,32 @@ from tests.factories import make_user
 
 def test_stripe_refusing_to_capture_a_cancelled_intent_says_the_hold_expired(stripe_server, stripe_app):
     client, designer = make_user(), make_user(client=False, designer=True)
-    order = CaseOrder(client_id=client.id, designer_id=designer.id, listing_id=None, amount_cents=2_700,
-                      currency="usd", terms={
-                          "title": "Crown", "unit": "tooth", "revisions_included": 1, "turnaround_days": 2,
-                          "quantity": 1, "unit_price_cents": 2_700, "fee_cents": platform_fee(2_700),
-                          "prescription": {"teeth": {"36": "crown"}, "arches": [], "material": "zirconia",
-                                           "shade": "", "parameters": {}},
-                          "instructions": "", "client_case_id": None, "attachments": []})
+    order = CaseOrder(
+        client_id=client.id,
+        designer_id=designer.id,
+        listing_id=None,
+        amount_cents=2_700,
+        currency="usd",
+        terms={
+            "title": "Crown",
+            "unit": "tooth",
+            "revisions_included": 1,
+            "turnaround_days": 2,
+            "quantity": 1,
+            "unit_price_cents": 2_700,
+            "fee_cents": platform_fee(2_700),
+            "prescription": {
+                "teeth": {"36": "crown"},
+                "arches": [],
+                "material": "zirconia",
+                "shade": "",
+                "parameters": {},
+            },
+            "instructions": "",
+            "client_case_id": None,
+            "attachments": [],
+        },
+    )
     db.session.add(order)
     db.session.flush()
     _payment_row, hold = escrow.place_hold(order, payment_method="pm_card_visa")

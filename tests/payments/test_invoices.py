@@ -1,5 +1,6 @@
 """Invoices: real PDFs on completion, numbered per issuer without gaps, only for the two parties; both
 parties' billing details, VAT by rule, a credit note for each refund, the reader's language."""
+
 from __future__ import annotations
 
 import subprocess
@@ -24,7 +25,9 @@ from tests.payments.test_case_money import _ruled
 
 def pdf_text(data: bytes) -> str:
     assert data.startswith(b"%PDF")
-    return subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
+    return subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True
+    ).stdout.decode()
 
 
 def pdf_words(data: bytes) -> str:
@@ -48,8 +51,17 @@ def test_completion_invoices_are_real_pdfs_in_the_designers_name():
     service, commission = (db.session.get(Invoice, i) for i in ids)
     assert (service.kind, commission.kind) == (InvoiceKind.service, InvoiceKind.commission)
     text = pdf_text(service.pdf)
-    for expected in ("Elena Márquez Ruiz", "ES-X1234567L", "Spain", "Atelier Lumière", "LAB-1", case.reference,
-                     service.display_number, "Zirconia crowns", "$120.00"):
+    for expected in (
+        "Elena Márquez Ruiz",
+        "ES-X1234567L",
+        "Spain",
+        "Atelier Lumière",
+        "LAB-1",
+        case.reference,
+        service.display_number,
+        "Zirconia crowns",
+        "$120.00",
+    ):
         assert expected in text, expected
     assert service.total_cents == 12_000
     fee_text = pdf_text(commission.pdf)
@@ -138,8 +150,16 @@ def test_only_the_parties_download_an_invoice(client, login):
 
 # -- billing details, VAT and credit notes -------------------------------------------------------
 def _billed(user, *, country: str, vat_number: str | None = None, name: str | None = None):
-    save_billing_details(user, actor=user, legal_name=name or user.display_name, address="4 rue de la République",
-                         postal_code="69002", city="Lyon", country=country, vat_number=vat_number)
+    save_billing_details(
+        user,
+        actor=user,
+        legal_name=name or user.display_name,
+        address="4 rue de la République",
+        postal_code="69002",
+        city="Lyon",
+        country=country,
+        vat_number=vat_number,
+    )
     db.session.commit()
     return user
 
@@ -151,17 +171,33 @@ def _documents(case) -> list[Invoice]:
 
 def test_an_invoice_between_two_french_businesses_carries_french_vat_inside_the_price():
     designer = make_designer(real_name="Élodie Marchand", country="FR", tax_id="", vat_number="FR65912345675")
-    client = _billed(make_user(name="Labo Lumière"), country="FR", vat_number="FR19812345676",
-                     name="Laboratoire Lumière SARL")
+    client = _billed(
+        make_user(name="Labo Lumière"), country="FR", vat_number="FR19812345676", name="Laboratoire Lumière SARL"
+    )
     case = completed_case(designer, client)
 
     service = next(i for i in _documents(case) if i.kind == InvoiceKind.service)
     assert (service.total_cents, service.subtotal_cents, service.vat_cents) == (12_000, 10_000, 2_000)
     assert (service.vat_rule, service.vat_rate_bp) == ("domestic", 2000)
     text = pdf_words(service.pdf)
-    for expected in ("Invoice", "Élodie Marchand", "FR65912345675", "Laboratoire Lumière SARL", "FR19812345676",
-                     "4 rue de la République", "69002 Lyon", "France", "Subtotal excl. VAT", "$100.00", "VAT 20 %",
-                     "$20.00", "$120.00", "Occlusa SAS", "RCS Paris", "FR65912345675"):
+    for expected in (
+        "Invoice",
+        "Élodie Marchand",
+        "FR65912345675",
+        "Laboratoire Lumière SARL",
+        "FR19812345676",
+        "4 rue de la République",
+        "69002 Lyon",
+        "France",
+        "Subtotal excl. VAT",
+        "$100.00",
+        "VAT 20 %",
+        "$20.00",
+        "$120.00",
+        "Occlusa SAS",
+        "RCS Paris",
+        "FR65912345675",
+    ):
         assert expected in text, expected
 
 
@@ -193,8 +229,16 @@ def test_a_partial_refund_after_a_ruling_gets_a_credit_note_correcting_the_invoi
     assert credit.is_credit_note and credit.corrects_id == service.id and credit.total_cents == 1_080
     assert credit.issuer_key == service.issuer_key and credit.number == service.number + 1  # one sequence, no gap
     text = pdf_words(credit.pdf)
-    for expected in ("Credit note", credit.display_number, "Corrects invoice", service.display_number,
-                     "as decided in the resolution centre", "Total credited", "$10.80", "Refunded to the customer"):
+    for expected in (
+        "Credit note",
+        credit.display_number,
+        "Corrects invoice",
+        service.display_number,
+        "as decided in the resolution centre",
+        "Total credited",
+        "$10.80",
+        "Refunded to the customer",
+    ):
         assert expected in text, expected
 
 
@@ -245,9 +289,11 @@ def test_the_reader_downloads_the_invoice_in_their_language(client, login):
 def test_the_database_refuses_to_change_or_delete_an_issued_invoice():
     case = completed_case()
     service = _documents(case)[0]
-    for statement in (f"UPDATE invoices SET total_cents = 1 WHERE id = {service.id}",
-                      f"UPDATE invoices SET recipient = '{{}}' WHERE id = {service.id}",
-                      f"DELETE FROM invoices WHERE id = {service.id}"):
+    for statement in (
+        f"UPDATE invoices SET total_cents = 1 WHERE id = {service.id}",
+        f"UPDATE invoices SET recipient = '{{}}' WHERE id = {service.id}",
+        f"DELETE FROM invoices WHERE id = {service.id}",
+    ):
         with pytest.raises(DBAPIError, match="append-only"):
             with db.session.begin_nested():
                 db.session.execute(sa.text(statement))

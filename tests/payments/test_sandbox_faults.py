@@ -1,5 +1,6 @@
 """The sandbox behaves like Stripe when answers go wrong: its book is its own, and a movement
 whose answer was lost is settled from it once, never made twice."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -66,8 +67,9 @@ def test_the_sandboxs_book_does_not_roll_back_with_the_request(app):
     db.session.rollback()  # the request failed after the gateway answered
 
     [transfer] = _transfers()
-    [movement] = db.session.scalars(sa.select(PaymentMovement).where(PaymentMovement.case_id == case.id,
-                                                                     PaymentMovement.kind == "transfer")).all()
+    [movement] = db.session.scalars(
+        sa.select(PaymentMovement).where(PaymentMovement.case_id == case.id, PaymentMovement.kind == "transfer")
+    ).all()
     assert movement.state == MovementState.pending
     assert db.session.get(Case, case.id).state == CaseState.delivered
 

@@ -1,6 +1,7 @@
 """Money on Stripe when Stripe's answers go wrong: a 500 after acting, a timeout, a lost answer,
 or a failure before acting, on the capture, the transfer and the refund. Money moves once,
 and once settled from Stripe's book the ledger equals Stripe's book for the case."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -37,13 +38,32 @@ def _case(stripe_server, state: CaseState = CaseState.delivered) -> Case:
     account = stripe_server.create_account({"type": "express", "country": "FR"})
     stripe_server.complete_onboarding(account["id"])
     make_connected_account(designer, account_id=account["id"])
-    order = CaseOrder(client_id=client.id, designer_id=designer.id, listing_id=None, amount_cents=AMOUNT,
-                      currency="usd", terms={
-                          "title": "Crown", "unit": "tooth", "revisions_included": 1, "turnaround_days": 2,
-                          "quantity": 1, "unit_price_cents": AMOUNT, "fee_cents": platform_fee(AMOUNT),
-                          "prescription": {"teeth": {"36": "crown"}, "arches": [], "material": "zirconia",
-                                           "shade": "A2", "parameters": {}},
-                          "instructions": "", "client_case_id": "LAB-7", "attachments": []})
+    order = CaseOrder(
+        client_id=client.id,
+        designer_id=designer.id,
+        listing_id=None,
+        amount_cents=AMOUNT,
+        currency="usd",
+        terms={
+            "title": "Crown",
+            "unit": "tooth",
+            "revisions_included": 1,
+            "turnaround_days": 2,
+            "quantity": 1,
+            "unit_price_cents": AMOUNT,
+            "fee_cents": platform_fee(AMOUNT),
+            "prescription": {
+                "teeth": {"36": "crown"},
+                "arches": [],
+                "material": "zirconia",
+                "shade": "A2",
+                "parameters": {},
+            },
+            "instructions": "",
+            "client_case_id": "LAB-7",
+            "attachments": [],
+        },
+    )
     db.session.add(order)
     db.session.flush()
     escrow.place_hold(order, payment_method="pm_card_visa")
@@ -63,8 +83,13 @@ def _made(stripe_server, kind: str) -> list[dict]:
 
 
 def _movements(case, kind: str) -> list[PaymentMovement]:
-    return list(db.session.scalars(sa.select(PaymentMovement).where(
-        PaymentMovement.case_id == case.id, PaymentMovement.kind == kind).order_by(PaymentMovement.id)))
+    return list(
+        db.session.scalars(
+            sa.select(PaymentMovement)
+            .where(PaymentMovement.case_id == case.id, PaymentMovement.kind == kind)
+            .order_by(PaymentMovement.id)
+        )
+    )
 
 
 def _books_agree(case) -> None:
@@ -76,7 +101,8 @@ def _books_agree(case) -> None:
 
 
 def test_a_transfer_made_but_answered_with_500s_is_recorded_once_and_never_made_again(
-        stripe_server, stripe_app, stripe_client):
+    stripe_server, stripe_app, stripe_client
+):
     case = _case(stripe_server)
     stripe_server.inject("POST", r"/v1/transfers", "error", after=True)
 
@@ -87,14 +113,16 @@ def test_a_transfer_made_but_answered_with_500s_is_recorded_once_and_never_made_
     assert transfer["amount"] == EARNINGS
     [movement] = _movements(case, "transfer")
     assert movement.state == MovementState.pending and movement.idempotency_key in (
-        transfer["metadata"]["idempotency_key"],)
+        transfer["metadata"]["idempotency_key"],
+    )
     assert db.session.get(Case, case.id).state == CaseState.completed
     assert balance(designer_account(case.designer_id)) == 0  # not recorded before Stripe confirms
 
     # The client cannot open a dispute on it and have it refunded on top.
     with pytest.raises(InvalidTransition):
-        operations.open_dispute(case, actor=case.client, reason="poor_quality",
-                                statement="The crown does not fit at all, see the photos.")
+        operations.open_dispute(
+            case, actor=case.client, reason="poor_quality", statement="The crown does not fit at all, see the photos."
+        )
     db.session.rollback()
 
     # Stripe's transfer.created webhook settles it.
@@ -136,8 +164,9 @@ def test_a_transfer_that_never_reached_stripe_is_made_once_after_the_wait(stripe
 
 def test_a_refund_whose_answer_was_lost_is_settled_by_its_webhook(stripe_server, stripe_app, stripe_client):
     case = _case(stripe_server)
-    dispute = operations.open_dispute(case, actor=case.client, reason="poor_quality",
-                                      statement="The crown does not fit at all, see the photos.")
+    dispute = operations.open_dispute(
+        case, actor=case.client, reason="poor_quality", statement="The crown does not fit at all, see the photos."
+    )
     commit()
     agent = make_agent()
     stripe_server.inject("POST", r"/v1/refunds", "lost", after=True)
@@ -167,11 +196,21 @@ def test_a_capture_that_timed_out_is_settled_before_the_next_money_path(stripe_s
     monkeypatch.setitem(stripe_app.config, "STRIPE_TIMEOUT_SECONDS", 30)
 
     # A split ruling: the capture is found in Stripe's book first, then refund and transfer once.
-    dispute = operations.open_dispute(db.session.get(Case, case.id), actor=case.client, reason="poor_quality",
-                                      statement="Nothing usable was delivered, see the thread.")
+    dispute = operations.open_dispute(
+        db.session.get(Case, case.id),
+        actor=case.client,
+        reason="poor_quality",
+        statement="Nothing usable was delivered, see the thread.",
+    )
     commit()
-    operations.rule_dispute(dispute, actor=make_agent(), outcome="split", designer_cents=6_000,
-                            reasoning=REASONING, now=dispute.answer_due_at)
+    operations.rule_dispute(
+        dispute,
+        actor=make_agent(),
+        outcome="split",
+        designer_cents=6_000,
+        reasoning=REASONING,
+        now=dispute.answer_due_at,
+    )
     commit()
     assert _movements(case, "capture")[0].state == MovementState.succeeded
     assert [r["amount"] for r in _made(stripe_server, "refund")] == [AMOUNT - 6_000]

@@ -1,4 +1,5 @@
 """One case's money end to end on Stripe: hold → capture on acceptance → transfer on completion."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -22,14 +23,32 @@ def test_a_case_paid_by_card_reaches_the_designers_connected_account(stripe_serv
     account = stripe_server.create_account({"type": "express", "country": "FR"})
     stripe_server.complete_onboarding(account["id"])
     make_connected_account(designer, account_id=account["id"])
-    order = CaseOrder(client_id=client.id, designer_id=designer.id, listing_id=None, amount_cents=15_000,
-                      currency="usd", terms={
-                          "title": "Implant abutment", "unit": "tooth", "revisions_included": 1,
-                          "turnaround_days": 2, "quantity": 1, "unit_price_cents": 15_000,
-                          "fee_cents": platform_fee(15_000),
-                          "prescription": {"teeth": {"36": "abutment"}, "arches": [], "material": "titanium",
-                                           "shade": "", "parameters": {}},
-                          "instructions": "", "client_case_id": "LAB-9", "attachments": []})
+    order = CaseOrder(
+        client_id=client.id,
+        designer_id=designer.id,
+        listing_id=None,
+        amount_cents=15_000,
+        currency="usd",
+        terms={
+            "title": "Implant abutment",
+            "unit": "tooth",
+            "revisions_included": 1,
+            "turnaround_days": 2,
+            "quantity": 1,
+            "unit_price_cents": 15_000,
+            "fee_cents": platform_fee(15_000),
+            "prescription": {
+                "teeth": {"36": "abutment"},
+                "arches": [],
+                "material": "titanium",
+                "shade": "",
+                "parameters": {},
+            },
+            "instructions": "",
+            "client_case_id": "LAB-9",
+            "attachments": [],
+        },
+    )
     db.session.add(order)
     db.session.flush()
 

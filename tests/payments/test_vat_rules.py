@@ -1,6 +1,7 @@
 """The VAT rules table, written from the rules as the issue states them (not read back from the code):
 EU reverse charge between businesses in two member states, no VAT where the seller is not
 registered, the rate of the table in config otherwise; and VAT included in the price, to the cent."""
+
 from __future__ import annotations
 
 import pytest
@@ -39,8 +40,9 @@ TABLE = [
 
 @pytest.mark.parametrize("seller, customer, rule, rate", TABLE)
 def test_vat_rules_table(seller, customer, rule, rate):
-    decision = decide({"country": seller[0], "vat_number": seller[1]},
-                      {"country": customer[0], "vat_number": customer[1]}, RATES)
+    decision = decide(
+        {"country": seller[0], "vat_number": seller[1]}, {"country": customer[0], "vat_number": customer[1]}, RATES
+    )
     assert (decision.rule, decision.rate_bp) == (rule, rate)
 
 
@@ -54,14 +56,17 @@ def test_the_rate_comes_from_the_configured_table(app):
             app.config["VAT_RATES"] = vat_rates(EU_VAT_RATES)
 
 
-@pytest.mark.parametrize("gross, rate, net, vat", [
-    (12_000, 2000, 10_000, 2_000),   # 120.00 incl. 20 %
-    (1_080, 2000, 900, 180),
-    (349, 2000, 291, 58),            # 2.908… rounds to 2.91
-    (100, 2550, 80, 20),             # 79.68… rounds to 80
-    (1, 2100, 1, 0),
-    (12_000, 0, 12_000, 0),
-])
+@pytest.mark.parametrize(
+    "gross, rate, net, vat",
+    [
+        (12_000, 2000, 10_000, 2_000),  # 120.00 incl. 20 %
+        (1_080, 2000, 900, 180),
+        (349, 2000, 291, 58),  # 2.908… rounds to 2.91
+        (100, 2550, 80, 20),  # 79.68… rounds to 80
+        (1, 2100, 1, 0),
+        (12_000, 0, 12_000, 0),
+    ],
+)
 def test_vat_is_included_in_the_price_and_adds_up_to_it(gross, rate, net, vat):
     assert split_gross(gross, rate) == (net, vat)
 

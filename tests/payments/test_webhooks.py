@@ -1,4 +1,5 @@
 """Stripe webhooks: signed by Stripe or refused, processed once, safe duplicated and out of order."""
+
 from __future__ import annotations
 
 import copy
@@ -56,8 +57,11 @@ def test_a_replayed_old_delivery_is_refused(stripe_server, stripe_client):
 
 
 def test_an_unsigned_post_is_refused(stripe_client):
-    response = stripe_client.post("/stripe/webhook", data=b'{"id": "evt_1", "type": "account.updated"}',
-                                  headers={"Content-Type": "application/json"})
+    response = stripe_client.post(
+        "/stripe/webhook",
+        data=b'{"id": "evt_1", "type": "account.updated"}',
+        headers={"Content-Type": "application/json"},
+    )
     assert response.status_code == 400 and _stored_events() == 0
 
 
@@ -76,8 +80,10 @@ def test_account_updated_makes_payouts_ready_once_even_when_delivered_twice(stri
     assert profile.payouts_ready is True
     stored = db.session.scalar(sa.select(WebhookEvent).filter_by(event_id=event["id"]))
     assert stored.processed_at is not None and stored.type == "account.updated"
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)
-                             .filter_by(action="profile.payouts_ready")) == 1
+    assert (
+        db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry).filter_by(action="profile.payouts_ready"))
+        == 1
+    )
 
 
 def test_an_older_account_event_arriving_late_does_not_undo_a_newer_one(stripe_server, stripe_client):
@@ -97,13 +103,26 @@ def test_an_older_account_event_arriving_late_does_not_undo_a_newer_one(stripe_s
 
 def _order_awaiting_the_browser(amount_cents: int = 9_000):
     client, designer = make_user(), make_user(client=False, designer=True)
-    order = CaseOrder(client_id=client.id, designer_id=designer.id, listing_id=None, amount_cents=amount_cents,
-                      currency="usd", terms={
-                          "title": "Night guard", "unit": "arch", "revisions_included": 1, "turnaround_days": 2,
-                          "quantity": 1, "unit_price_cents": amount_cents, "fee_cents": platform_fee(amount_cents),
-                          "prescription": {"teeth": {}, "arches": ["upper"], "material": "", "shade": "",
-                                           "parameters": {}},
-                          "instructions": "", "client_case_id": "LAB-77", "attachments": []})
+    order = CaseOrder(
+        client_id=client.id,
+        designer_id=designer.id,
+        listing_id=None,
+        amount_cents=amount_cents,
+        currency="usd",
+        terms={
+            "title": "Night guard",
+            "unit": "arch",
+            "revisions_included": 1,
+            "turnaround_days": 2,
+            "quantity": 1,
+            "unit_price_cents": amount_cents,
+            "fee_cents": platform_fee(amount_cents),
+            "prescription": {"teeth": {}, "arches": ["upper"], "material": "", "shade": "", "parameters": {}},
+            "instructions": "",
+            "client_case_id": "LAB-77",
+            "attachments": [],
+        },
+    )
     db.session.add(order)
     db.session.flush()
     payment, hold = escrow.place_hold(order, payment_method=None)

@@ -1,5 +1,6 @@
 """Track records: figures computed from messages, cases and reviews, shown with their explanation;
 the client profile only for designers the client contacted; pages at a fixed number of queries."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -54,8 +55,9 @@ def test_on_time_delivery_counts_working_days_from_acceptance():
     for late_by in (timedelta(0), timedelta(hours=-3), timedelta(hours=2)):
         case = make_case(lab, designer, now=MONDAY)
         process.accept_case(case, actor=designer, now=MONDAY)  # 2 working days: due Wednesday 09:00
-        process.deliver_case(case, actor=designer, note="done", files=[design_file(designer)],
-                             now=MONDAY + timedelta(days=2) + late_by)
+        process.deliver_case(
+            case, actor=designer, note="done", files=[design_file(designer)], now=MONDAY + timedelta(days=2) + late_by
+        )
         commit()
     overdue = make_case(lab, designer, now=MONDAY)
     process.accept_case(overdue, actor=designer, now=MONDAY)  # never delivered, past due: late
@@ -85,9 +87,13 @@ def test_sub_ratings_and_clinical_outcomes_feed_the_designer_figures(client, log
     designer = make_designer(name="Elena CAD")
     for fit, outcome in ((5, ClinicalOutcome.seated), (4, ClinicalOutcome.seated), (3, ClinicalOutcome.remade)):
         case = _completed_case(designer)
-        review = reviews.post_review(case, actor=case.client, stars=5, text="",
-                                     sub_ratings={"fit": fit, "margins": 4, "aesthetics": None,
-                                                  "communication": 5})
+        review = reviews.post_review(
+            case,
+            actor=case.client,
+            stars=5,
+            text="",
+            sub_ratings={"fit": fit, "margins": 4, "aesthetics": None, "communication": 5},
+        )
         reviews.record_outcome(review, actor=case.client, outcome=outcome)
         commit()
     record = designer_record(designer)
@@ -117,8 +123,10 @@ def test_the_review_form_and_outcome_form_on_the_case_page(client, login):
     login(case.client)
     page = client.get(f"/cases/{case.reference}").get_data(as_text=True)
     assert "Margins and contacts" in page
-    client.post(f"/cases/{case.reference}/review", data={"review-stars": "5", "review-fit": "4",
-                                                         "review-margins": "5", "review-text": "Great fit"})
+    client.post(
+        f"/cases/{case.reference}/review",
+        data={"review-stars": "5", "review-fit": "4", "review-margins": "5", "review-text": "Great fit"},
+    )
     page = client.get(f"/cases/{case.reference}").get_data(as_text=True)
     assert "Once the design is in the mouth" in page
     client.post(f"/cases/{case.reference}/outcome", data={"outcome-outcome": "seated"})
@@ -157,16 +165,16 @@ def test_the_order_page_has_ask_a_question(client, login):
 
 def test_a_message_from_a_listing_takes_it_as_subject(client, login):
     designer = make_designer()
-    crowns, bridges = make_listing(designer), make_listing(designer, title="Bridges in exocad",
-                                                             subcategory="coping")
+    crowns, bridges = make_listing(designer), make_listing(designer, title="Bridges in exocad", subcategory="coping")
     lab = make_user()
     login(lab)
     client.post(f"/messages/start?user_id={designer.id}&listing_id={crowns.id}", data={"body": "Hello"})
     # from another listing: the start page again, and the conversation is about that listing now
     page = client.get(f"/messages/start?user_id={designer.id}&listing_id={bridges.id}")
     assert page.status_code == 200
-    response = client.post(f"/messages/start?user_id={designer.id}&listing_id={bridges.id}",
-                           data={"body": "And bridges?"})
+    response = client.post(
+        f"/messages/start?user_id={designer.id}&listing_id={bridges.id}", data={"body": "And bridges?"}
+    )
     assert "About: Bridges in exocad" in client.get(response.location).get_data(as_text=True)
 
 
@@ -229,8 +237,10 @@ def test_new_pages_run_a_fixed_number_of_queries(client, login):
     add_history()
     login(lab)
     client.get(f"/messages/{conversation.id}")  # the first visit also marks the messages read
-    small = {url: _statements(client, url) for url in
-             (f"/listings/{listing.id}", f"/designers/{designer.id}", f"/messages/{conversation.id}")}
+    small = {
+        url: _statements(client, url)
+        for url in (f"/listings/{listing.id}", f"/designers/{designer.id}", f"/messages/{conversation.id}")
+    }
     client.post("/account/logout")
     login(designer)
     small_client = _statements(client, f"/clients/{lab.id}")
@@ -248,7 +258,8 @@ def test_a_full_designer_answers_a_message_from_a_listing_automatically(client, 
     set_availability(profile_for(designer), actor=designer, unavailable=True)
     commit()
     login(make_user())
-    response = client.post(f"/messages/start?user_id={designer.id}&listing_id={listing.id}",
-                           data={"body": "Crowns for next week?"})
+    response = client.post(
+        f"/messages/start?user_id={designer.id}&listing_id={listing.id}", data={"body": "Crowns for next week?"}
+    )
     page = client.get(response.location).get_data(as_text=True)
     assert "Automatic reply" in page and "currently unavailable" in page

@@ -1,5 +1,6 @@
 """The support desk: filing (signed in, signed out with a confirmed address), the ticket's life between the user
 and support staff (open → waiting on the user → solved, re-opened by a reply), and what each side may reach."""
+
 from __future__ import annotations
 
 import io
@@ -38,8 +39,11 @@ def _actions(action: str) -> list[AuditEntry]:
 
 
 def _contact(client, **data):
-    return client.post("/support/contact", data={"topic": "payments", "subject": SUBJECT, "text": TEXT, **data},
-                       content_type="multipart/form-data")
+    return client.post(
+        "/support/contact",
+        data={"topic": "payments", "subject": SUBJECT, "text": TEXT, **data},
+        content_type="multipart/form-data",
+    )
 
 
 def _links(mail) -> list[str]:
@@ -62,6 +66,7 @@ def agent(app):
 
 
 # ---- filing signed in -----------------------------------------------------------------------------
+
 
 def test_a_user_files_a_ticket_about_their_own_case_and_finds_it_in_their_list(client, user):
     other_client, designer = make_parties()
@@ -114,6 +119,7 @@ def test_a_ticket_is_a_404_for_anyone_but_its_requester(app, client, user):
 
 # ---- filing signed out ----------------------------------------------------------------------------
 
+
 def test_a_visitor_confirms_the_address_by_the_mailed_link_before_the_ticket_reaches_the_queue(app, outbox):
     visitor = app.test_client()
     response = _contact(visitor, email="Lab.Owner@Example.com")
@@ -163,6 +169,7 @@ def test_the_contact_form_is_rate_limited_per_address(make_app):
 
 
 # ---- the ticket's life ------------------------------------------------------------------------------
+
 
 def test_staff_answer_the_user_answers_back_and_a_solved_ticket_reopens(app, client, user, agent, outbox):
     staff, person = agent
@@ -257,8 +264,13 @@ def test_canned_answers_come_in_the_tickets_language_filled_in(app, agent):
     french = make_user(name="Chloé Martin", locale="fr")
     ticket = operations.file_ticket(user=french, topic="payments", subject="Virement absent", text="Rien reçu.")
     commit()
-    macros.create_macro(actor=make_staff(StaffRole.admin), queue=macros.SUPPORT, language="fr", title="Délai",
-                        body="Bonjour {user_name}, au sujet de « {ticket_subject} » : sous 7 jours.")
+    macros.create_macro(
+        actor=make_staff(StaffRole.admin),
+        queue=macros.SUPPORT,
+        language="fr",
+        title="Délai",
+        body="Bonjour {user_name}, au sujet de « {ticket_subject} » : sous 7 jours.",
+    )
     commit()
     staff.post(f"/backoffice/support/{ticket.id}/take")
     page = staff.get(f"/backoffice/support/{ticket.id}").get_data(as_text=True)
@@ -285,18 +297,23 @@ def _more_tickets(requester_client, n: int) -> None:
 
 
 def test_the_queue_and_a_ticket_page_run_the_same_number_of_queries_however_many_tickets_and_messages(
-        client, user, agent):
+    client, user, agent
+):
     staff, _person = agent
     _more_tickets(client, 1)
     ticket = _tickets()[-1]
     client.post(f"/support/{ticket.id}", data={"text": "More detail."})
-    queue, page, own = (_statements(staff, "/backoffice/support/"),
-                        _statements(staff, f"/backoffice/support/{ticket.id}"), _statements(client, f"/support/{ticket.id}"))
+    queue, page, own = (
+        _statements(staff, "/backoffice/support/"),
+        _statements(staff, f"/backoffice/support/{ticket.id}"),
+        _statements(client, f"/support/{ticket.id}"),
+    )
 
     _more_tickets(client, 3)
     for n in range(3):
-        client.post(f"/support/{ticket.id}", data={"text": f"Even more detail {n}."},
-                    content_type="multipart/form-data")
+        client.post(
+            f"/support/{ticket.id}", data={"text": f"Even more detail {n}."}, content_type="multipart/form-data"
+        )
 
     assert _statements(staff, "/backoffice/support/") == queue
     assert _statements(staff, f"/backoffice/support/{ticket.id}") == page

@@ -1,6 +1,7 @@
 """Lab teams: create, invite by e-mail, accept, revoke, remove, leave; and what a teammate of a
 case's client may read (the case page, delivered designs, invoices) and may not (patient scans,
 attachments, acting on the case)."""
+
 from __future__ import annotations
 
 import re
@@ -167,8 +168,9 @@ def _shared_case():
     db.session.add(CaseFile(case_id=case.id, file_id=scan.id, role=CaseFileRole.attachment))
     commit()
     case = drive(db.session.get(Case, case.id), CaseState.completed)
-    design = db.session.scalar(sa.select(CaseFile).where(CaseFile.case_id == case.id,
-                                                         CaseFile.role == CaseFileRole.delivery))
+    design = db.session.scalar(
+        sa.select(CaseFile).where(CaseFile.case_id == case.id, CaseFile.role == CaseFileRole.delivery)
+    )
     return sender, mate, designer, case, scan, design.file
 
 
@@ -188,13 +190,22 @@ def test_a_teammate_reads_the_case_its_designs_and_invoices_but_never_the_scan(c
     listing = client.get("/cases/?side=team").get_data(as_text=True)
     assert case.reference in listing
 
-    ok = [f"/cases/{case.reference}/files/{design.public_id}", f"/files/{design.public_id}/download",
-          f"/files/3d/mesh/{design.public_id}", f"/files/3d/case/{case.reference}", f"/invoices/{service_id}.pdf"]
+    ok = [
+        f"/cases/{case.reference}/files/{design.public_id}",
+        f"/files/{design.public_id}/download",
+        f"/files/3d/mesh/{design.public_id}",
+        f"/files/3d/case/{case.reference}",
+        f"/invoices/{service_id}.pdf",
+    ]
     for url in ok:
         assert client.get(url).status_code == 200, url
     assert scan.public_id not in client.get(f"/files/3d/case/{case.reference}").get_data(as_text=True)
-    refused = [f"/cases/{case.reference}/files/{scan.public_id}", f"/files/{scan.public_id}/download",
-               f"/files/3d/mesh/{scan.public_id}", f"/invoices/{commission_id}.pdf"]
+    refused = [
+        f"/cases/{case.reference}/files/{scan.public_id}",
+        f"/files/{scan.public_id}/download",
+        f"/files/3d/mesh/{scan.public_id}",
+        f"/invoices/{commission_id}.pdf",
+    ]
     for url in refused:
         assert client.get(url).status_code == 404, url
 
@@ -219,9 +230,13 @@ def test_outside_the_team_nothing_is_visible(client, login):
     outsider = make_user()
     _team(outsider, name="Other lab")  # in a team, just not this one
     login(outsider)
-    for url in (f"/cases/{case.reference}", f"/cases/{case.reference}/files/{design.public_id}",
-                f"/files/{design.public_id}/download", f"/files/3d/case/{case.reference}",
-                f"/invoices/{service_id}.pdf"):
+    for url in (
+        f"/cases/{case.reference}",
+        f"/cases/{case.reference}/files/{design.public_id}",
+        f"/files/{design.public_id}/download",
+        f"/files/3d/case/{case.reference}",
+        f"/invoices/{service_id}.pdf",
+    ):
         assert client.get(url).status_code == 404, url
     assert case.reference not in client.get("/cases/?side=team").get_data(as_text=True)
 
@@ -246,10 +261,15 @@ def test_the_designers_teammates_see_nothing_of_the_designers_cases(client, logi
 def test_a_teammate_reads_the_case_thread_but_writes_nothing_and_gets_no_attachment(client, login):
     sender, mate, designer, case, scan, design = _shared_case()
     thread = case_thread(case.id)
-    scan_in_thread = store_file([b"solid scan\nendsolid scan\n"], owner=sender, filename="thread-scan.stl",
-                                kind=FileKind.patient_scan)
-    post_message(thread, actor=sender, body="Margins on 11 please",
-                 attachments=store_attachments([], owner=sender, uploaded=[scan_in_thread]))
+    scan_in_thread = store_file(
+        [b"solid scan\nendsolid scan\n"], owner=sender, filename="thread-scan.stl", kind=FileKind.patient_scan
+    )
+    post_message(
+        thread,
+        actor=sender,
+        body="Margins on 11 please",
+        attachments=store_attachments([], owner=sender, uploaded=[scan_in_thread]),
+    )
     commit()
     login(mate)
     assert f"/messages/{thread.id}" in client.get(f"/cases/{case.reference}").get_data(as_text=True)
