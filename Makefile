@@ -38,6 +38,7 @@ lock: $(VENV)/.installed-dev
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 # Compile every translation catalogue (one folder per area under translations/).
 translations: $(VENV)/.installed
