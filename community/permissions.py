@@ -17,7 +17,10 @@ def can_post(user: User | None) -> bool:
 
 
 def can_follow(user: User | None, designer: User) -> bool:
-    return is_member(user) and designer.is_designer and designer.id != user.id
+    """Follow an active designer other than oneself."""
+    return (
+        is_member(user) and designer.is_designer and designer.status == AccountStatus.active and designer.id != user.id
+    )
 
 
 def is_shown(post: Post) -> bool:
