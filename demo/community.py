@@ -81,4 +81,3 @@ def seed_community() -> list[str]:
             operations.approve_post(post, actor=moderator)
         lines.append(f"community post by {email} ({post.state.value})")
     return lines + [f"{follower} follows {designer}" for follower, designer in FOLLOWS]
-

@@ -81,9 +81,8 @@ def test_every_view_that_opens_stored_bytes_is_marked_and_has_a_rule(app):
         source = inspect.getsource(inspect.unwrap(view))
         if OPENERS.search(source):
             assert endpoint in marked, f"{endpoint} sends stored bytes without @serves_stored_files"
-    assert set(marked) == PARTY_ROUTES | DISPUTE_ROUTES | SHARE_ROUTES | SUPPORT_ROUTES | COMMUNITY_ROUTES | {KYC_ROUTE}, (
-        "a file route was added or removed: give it its rule in this walk"
-    )
+    routes = PARTY_ROUTES | DISPUTE_ROUTES | SHARE_ROUTES | SUPPORT_ROUTES | COMMUNITY_ROUTES | {KYC_ROUTE}
+    assert set(marked) == routes, "a file route was added or removed: give it its rule in this walk"
 
 
 def _allowed(endpoint: str, kind: str, role: str) -> bool:
