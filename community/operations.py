@@ -56,15 +56,16 @@ def follow(designer: User, *, actor: User) -> Follow:
     """`actor` follows `designer` (a second follow is the first one). Raises PermissionDenied."""
     if not permissions.can_follow(actor, designer):
         raise PermissionDenied(_l("You cannot follow this account."))
-    existing = db.session.scalar(
-        sa.select(Follow).where(Follow.follower_id == actor.id, Follow.designer_id == designer.id)
-    )
+    mine = sa.select(Follow).where(Follow.follower_id == actor.id, Follow.designer_id == designer.id)
+    existing = db.session.scalar(mine)
     if existing is not None:
         return existing
-    row = Follow(follower_id=actor.id, designer_id=designer.id)
-    db.session.add(row)
-    db.session.flush()
-    return row
+    try:
+        with db.session.begin_nested():
+            db.session.add(Follow(follower_id=actor.id, designer_id=designer.id))
+    except sa.exc.IntegrityError:
+        pass  # a double click followed already: followed either way
+    return db.session.scalar(mine)
 
 
 def unfollow(designer: User, *, actor: User) -> None:
@@ -215,8 +216,11 @@ def toggle_like(post: Post, *, actor: User) -> bool:
         db.session.delete(existing)
         db.session.flush()
         return False
-    db.session.add(PostLike(post_id=post.id, user_id=actor.id))
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(PostLike(post_id=post.id, user_id=actor.id))
+    except sa.exc.IntegrityError:
+        pass  # a double click liked it already: liked either way
     return True
 
 
