@@ -70,13 +70,16 @@ def _page(query, *, page: int, reader: User | None) -> PostPage:
 
 
 def counts(result: PostPage, reader: User | None) -> None:
-    """Likes, shown comments and the reader's likes of the posts of `result` (three statements)."""
+    """Likes and comments by active accounts, and the reader's likes, of the posts of `result` (three statements)."""
     ids = [p.id for p in result.items]
     if not ids:
         return
     result.likes = dict(
         db.session.execute(
-            sa.select(PostLike.post_id, sa.func.count()).where(PostLike.post_id.in_(ids)).group_by(PostLike.post_id)
+            sa.select(PostLike.post_id, sa.func.count())
+            .join(User, User.id == PostLike.user_id)
+            .where(PostLike.post_id.in_(ids), User.status == AccountStatus.active)
+            .group_by(PostLike.post_id)
         ).all()
     )
     result.comments = dict(

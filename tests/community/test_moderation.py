@@ -173,12 +173,13 @@ def test_reports_of_a_post_and_of_a_comment_reach_the_violations_queue(app):
     assert reader.get(f"/community/posts/{post.id}").status_code == 404
 
 
-def test_a_suspended_accounts_posts_and_comments_disappear_everywhere_until_reinstated(app):
+def test_a_suspended_accounts_posts_comments_and_likes_disappear_everywhere_until_reinstated(app):
     designer, commenter, clinic = established_designer(name="Elena CAD"), make_user(name="Rude Lab"), make_user()
     follows(clinic, designer)
     post = make_post(designer, "Layered zirconia bridge.", pictures=[picture()])
     other = make_post(established_designer(), "An occlusal splint.")
     operations.add_comment(other, actor=commenter, body="Ugly work.")
+    operations.toggle_like(other, actor=commenter)
     commit()
     token = post.images[0].token
     moderator = make_staff(StaffRole.moderator)
@@ -192,7 +193,7 @@ def test_a_suspended_accounts_posts_and_comments_disappear_everywhere_until_rein
     assert reader.get(f"/community/posts/{post.id}").status_code == 404
     assert reader.get(f"/community/media/{token}").status_code == 404
     page = reader.get(f"/community/posts/{other.id}").get_data(as_text=True)
-    assert "Ugly work." not in page and "0 comments" in page
+    assert "Ugly work." not in page and "0 comments" in page and "0 likes" in page
     assert reader.post(f"/designers/{designer.id}/follow").status_code == 404
 
     reinstate_account(designer, actor=moderator, reason="Appeal upheld", mail=False)
