@@ -165,3 +165,16 @@ def test_community_forms_need_their_csrf_token(make_app):
     for url in urls:
         assert client.post(url, data={"body": "x"}).status_code == 400
     assert count(PostLike) == 0 and count(Follow) == 0
+
+
+def test_posting_and_commenting_are_rate_limited_per_address(make_app):
+    limited = make_app(RATELIMIT_COMMUNITY_POST="2 per minute", RATELIMIT_COMMUNITY_COMMENT="2 per minute")
+    designer = established_designer()
+    post = make_post(designer)
+    client = limited.test_client()
+    login(client, designer)
+    posts = [client.post("/community/posts/new", data={"body": f"Crown {n}"}).status_code for n in range(3)]
+    comments = [
+        client.post(f"/community/posts/{post.id}/comments", data={"body": f"Note {n}"}).status_code for n in range(3)
+    ]
+    assert posts == [302, 302, 429] and comments == [302, 302, 429]
