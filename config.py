@@ -255,7 +255,7 @@ def load(instance_path: str) -> dict:
         "SUPPORT_UNCONFIRMED_PER_EMAIL": _int("SUPPORT_UNCONFIRMED_PER_EMAIL", 3),
         "SUPPORT_LINK_DAYS": _int("SUPPORT_LINK_DAYS", 90),
         # Community: the posts of an account younger than this wait for a moderator until one is
-        # published; posts and comments per account.
+        # published; posts, and comments and reports, per address.
         "COMMUNITY_NEW_ACCOUNT_DAYS": _int("COMMUNITY_NEW_ACCOUNT_DAYS", 30),
         "RATELIMIT_COMMUNITY_POST": os.environ.get("RATELIMIT_COMMUNITY_POST", "5 per minute;30 per day"),
         "RATELIMIT_COMMUNITY_COMMENT": os.environ.get("RATELIMIT_COMMUNITY_COMMENT", "10 per minute;200 per day"),

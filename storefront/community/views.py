@@ -187,6 +187,7 @@ def remove_post(post_id: int):
 @bp.route("/community/posts/<int:post_id>/report", methods=["GET", "POST"])
 @bp.route("/community/comments/<int:comment_id>/report", methods=["GET", "POST"])
 @login_required
+@_limit("RATELIMIT_COMMUNITY_COMMENT")
 def report(post_id: int | None = None, comment_id: int | None = None):
     _member()
     comment = db.session.get(PostComment, comment_id) if comment_id is not None else None
