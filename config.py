@@ -216,6 +216,7 @@ def load(instance_path: str) -> dict:
             "verification": _int("SLA_VERIFICATION_HOURS", 48),
             "violation": _int("SLA_VIOLATION_HOURS", 12),
             "ticket": _int("SLA_TICKET_HOURS", 24),
+            "post": _int("SLA_POST_HOURS", 24),
         },
         "QUEUE_DUE_SOON_PERCENT": _int("QUEUE_DUE_SOON_PERCENT", 25),
         # The share of each staff member's decisions a second staff member reviews (moderation/quality.py).
@@ -253,6 +254,11 @@ def load(instance_path: str) -> dict:
         "RATELIMIT_SUPPORT": os.environ.get("RATELIMIT_SUPPORT", "5 per minute;30 per hour"),
         "SUPPORT_UNCONFIRMED_PER_EMAIL": _int("SUPPORT_UNCONFIRMED_PER_EMAIL", 3),
         "SUPPORT_LINK_DAYS": _int("SUPPORT_LINK_DAYS", 90),
+        # Community: the posts of an account younger than this wait for a moderator until one is
+        # published; posts, and comments and reports, per address.
+        "COMMUNITY_NEW_ACCOUNT_DAYS": _int("COMMUNITY_NEW_ACCOUNT_DAYS", 30),
+        "RATELIMIT_COMMUNITY_POST": os.environ.get("RATELIMIT_COMMUNITY_POST", "5 per minute;30 per day"),
+        "RATELIMIT_COMMUNITY_COMMENT": os.environ.get("RATELIMIT_COMMUNITY_COMMENT", "10 per minute;200 per day"),
         # Web push.
         "VAPID_PUBLIC_KEY": os.environ.get("VAPID_PUBLIC_KEY") or None,
         "VAPID_PRIVATE_KEY": os.environ.get("VAPID_PRIVATE_KEY") or None,

@@ -17,6 +17,7 @@ from extensions import db
 from legal.operations import accept_current_terms
 from messaging.mail import public_link, send_mail
 from models.accounts import AccountStatus, StaffRole, StaffRoleGrant, User
+from models.community import Follow, Post, PostComment, PostImage, PostLike
 from models.legal import DataExport
 from models.messaging import NotificationPreference, PushSubscription
 from models.profiles import CatalogueImage, DesignerProfile
@@ -271,6 +272,20 @@ def _erase_personal_data(user: User) -> None:
     # account runs nothing (a terminated one, closed by staff, keeps them).
     for model in (PushSubscription, NotificationPreference, DataExport, SignInDevice):
         db.session.execute(sa.delete(model).where(model.user_id == user.id))
+    _erase_community(user)
+
+
+def _erase_community(user: User) -> None:
+    """The account's community traces: its posts (with their pictures, comments and likes), its
+    comments and likes elsewhere, whom it follows and who follows it. Reports about them are
+    moderation records and stay (the reported text is copied into the violation)."""
+    posts = sa.select(Post.id).where(Post.author_id == user.id)
+    for model in (PostImage, PostComment, PostLike):
+        db.session.execute(sa.delete(model).where(model.post_id.in_(posts)))
+    db.session.execute(sa.delete(PostComment).where(PostComment.author_id == user.id))
+    db.session.execute(sa.delete(PostLike).where(PostLike.user_id == user.id))
+    db.session.execute(sa.delete(Post).where(Post.author_id == user.id))
+    db.session.execute(sa.delete(Follow).where(sa.or_(Follow.follower_id == user.id, Follow.designer_id == user.id)))
 
 
 def change_display_name(user: User, *, name: str) -> None:

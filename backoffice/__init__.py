@@ -33,6 +33,7 @@ def init_backoffice(app: Flask) -> Admin:
     from backoffice.figures_views import FiguresView
     from backoffice.kyc_views import VerificationQueueView
     from backoffice.macros_views import MacrosView
+    from backoffice.post_queue import PostQueueView
     from backoffice.queues import ListingQueueView, ProfileQueueView
     from backoffice.search_views import SearchView, may_search
     from backoffice.support_views import SupportDeskView
@@ -53,6 +54,7 @@ def init_backoffice(app: Flask) -> Admin:
     )
     admin.add_view(ProfileQueueView())
     admin.add_view(ListingQueueView())
+    admin.add_view(PostQueueView())
     admin.add_view(VerificationQueueView())
     admin.add_view(ViolationsView())
     admin.add_view(AppealsView())

@@ -55,6 +55,12 @@ ACTION_WORDS = {
     "listing.assigned": _l("gave the listing's review to a staff member"),
     "verification.assigned": _l("gave the identity verification to a staff member"),
     "violation.assigned": _l("gave the violation to a staff member"),
+    "post.assigned": _l("gave the community post's review to a staff member"),
+    "post.created": _l("wrote a community post"),
+    "post.removed": _l("removed their community post"),
+    "post.approved": _l("approved the community post"),
+    "post.rejected": _l("rejected the community post"),
+    "post.taken_down": _l("took the community post down"),
     "dispute.assigned": _l("gave the dispute to a resolution agent"),
     "dispute.opened": _l("opened the dispute"),
     "dispute.ruled": _l("ruled on the dispute"),
@@ -116,6 +122,7 @@ OBJECT_LABELS = {
     "Appeal": _l("Appeal"),
     "AuditEntry": _l("Decision (audit entry)"),
     "SupportTicket": _l("Support ticket"),
+    "Post": _l("Community post"),
 }
 
 ROLE_LABELS = {
@@ -137,6 +144,7 @@ OBJECT_PAGES = {
     "Dispute": ("resolution.detail", "dispute_id"),
     "CannedResponse": ("macros.edit", "macro_id"),
     "SupportTicket": ("support_desk.detail", "ticket_id"),
+    "Post": ("post_reviews.detail", "item_id"),
 }
 
 SHORT = 60  # characters of a value shown in a diff cell

@@ -19,6 +19,7 @@ from moderation.audit_areas import visible_to
 # member sees the figures of the queues their roles open.
 QUEUE_FIGURES: list[str] = [
     "backoffice.queues:queue_figures",
+    "backoffice.post_queue:queue_figures",
     "backoffice.kyc_views:queue_figures",
     "backoffice.violations_views:queue_figures",
     "backoffice.appeals_views:queue_figures",

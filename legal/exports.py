@@ -23,6 +23,7 @@ from jobs.runtime import job
 from models.accounts import User
 from models.cases import Case, CaseEvent, Review
 from models.legal import DataExport, ExportState, LegalAcceptance
+from models.community import Follow, Post, PostComment, PostLike
 from models.messaging import Conversation, Message, MessageAttachment, Participant
 from models.payments import Invoice
 from models.profiles import DesignerProfile
@@ -38,6 +39,7 @@ cases.json     every case you sent or designed, with its history and amounts
                chaque cas envoyé ou conçu, avec son historique et ses montants
 reviews.json   the reviews you wrote and received / les avis écrits et reçus
 messages.json  every conversation you take part in / chaque conversation à laquelle vous participez
+community.json your posts, comments, likes and follows / vos publications, commentaires, j'aime et abonnements
 invoices/      the invoices issued to you or in your name (PDF) / vos factures (PDF)
 
 Files exchanged in threads are listed by name only; patient scans are deleted once downloaded.
@@ -95,7 +97,8 @@ def build_export(export_id: int) -> int | None:
 
 
 def export_zip(user: User) -> bytes:
-    """The ZIP itself: README.txt, profile.json, cases.json, reviews.json, messages.json, invoices/*.pdf."""
+    """The ZIP itself: README.txt, profile.json, cases.json, reviews.json, messages.json, community.json,
+    invoices/*.pdf."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("README.txt", README)
@@ -104,6 +107,7 @@ def export_zip(user: User) -> bytes:
             ("cases.json", _cases(user)),
             ("reviews.json", _reviews(user)),
             ("messages.json", _messages(user)),
+            ("community.json", _community(user)),
         ):
             archive.writestr(name, json.dumps(content, ensure_ascii=False, indent=2))
         for invoice in _invoices(user):
@@ -219,6 +223,35 @@ def _reviews(user: User) -> list[dict]:
         {"written_by_you": r.author_id == user.id, "stars": r.stars, "text": r.text, "created_at": _at(r.created_at)}
         for r in rows
     ]
+
+
+def _community(user: User) -> dict:
+    posts = db.session.scalars(sa.select(Post).where(Post.author_id == user.id).order_by(Post.created_at)).all()
+    comments = db.session.scalars(
+        sa.select(PostComment).where(PostComment.author_id == user.id).order_by(PostComment.created_at)
+    ).all()
+    followed = db.session.execute(
+        sa.select(User.display_name, Follow.created_at)
+        .join(Follow, Follow.designer_id == User.id)
+        .where(Follow.follower_id == user.id)
+        .order_by(Follow.created_at)
+    ).all()
+    return {
+        "posts": [
+            {
+                "text": p.body,
+                "categories": p.categories,
+                "software": p.software,
+                "state": p.state.value,
+                "pictures": len(p.images),
+                "created_at": _at(p.created_at),
+            }
+            for p in posts
+        ],
+        "comments": [{"post": c.post_id, "text": c.body, "created_at": _at(c.created_at)} for c in comments],
+        "liked_posts": list(db.session.scalars(sa.select(PostLike.post_id).where(PostLike.user_id == user.id))),
+        "following": [{"designer": name, "since": _at(at)} for name, at in followed],
+    }
 
 
 def _messages(user: User) -> list[dict]:

@@ -30,6 +30,8 @@ EVENTS: dict[str, object] = {
     "profile_rejected": _l("Profile rejected"),
     "verification_result": _l("Identity verification result"),
     "payout_sent": _l("Payout sent"),
+    "community_post": _l("New post by a designer you follow"),
+    "community_post_reviewed": _l("Your post reviewed by a moderator"),
     "warning": _l("Warning from moderation"),
 }
 
@@ -59,6 +61,7 @@ GROUPS: list[tuple[object, list[str]]] = [
         _l("Profile and listings"),
         ["listing_approved", "listing_rejected", "profile_approved", "profile_rejected", "verification_result"],
     ),
+    (_l("Community"), ["community_post", "community_post_reviewed"]),
     (_l("Moderation"), ["warning"]),
 ]
 

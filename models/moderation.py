@@ -42,6 +42,7 @@ class ViolationSource(enum.Enum):
     case_instructions = "case_instructions"  # the prescription and instructions of a case
     report = "report"  # a user reported another user or message
     file = "file"  # text inside an uploaded file (mesh header, EXIF, PDF...)
+    community = "community"  # a community post or comment
 
 
 class ViolationStatus(enum.Enum):

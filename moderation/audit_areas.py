@@ -27,6 +27,7 @@ AREA_ROLES: dict[str, tuple[StaffRole, ...]] = {
 PREFIX_AREAS: dict[str, str] = {
     "profile": MODERATION,
     "listing": MODERATION,
+    "post": MODERATION,  # community posts: review, take-down
     "violation": MODERATION,
     "account": MODERATION,
     "appeal": MODERATION,

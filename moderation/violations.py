@@ -34,6 +34,7 @@ SOURCE_WORDS = {
     ViolationSource.review: _l("a review"),
     ViolationSource.case_instructions: _l("a case's instructions"),
     ViolationSource.report: _l("a report"),
+    ViolationSource.community: _l("a community post or comment"),
 }
 
 REPORT_REASONS = {

@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from extensions import db
 from models.accounts import StaffRole, StaffRoleGrant, User
+from models.community import Post, PostState
 from models.listings import Listing
 from models.moderation import ReviewClaim, Violation, ViolationStatus
 from models.profiles import DesignerProfile, ReviewState
@@ -38,6 +39,8 @@ STATE_WORDS = {
     "dismissed": _l("dismissed"),
     "warned": _l("warned"),
     "suspended": _l("suspended"),
+    "published": _l("published"),
+    "removed": _l("removed"),
 }
 
 
@@ -100,6 +103,16 @@ VIOLATIONS = QueueSpec(
     ViolationStatus.open,
     StaffRole.moderator,
     (Violation.user,),
+)
+POSTS = QueueSpec(
+    "post",
+    Post,
+    Post.created_at,
+    Post.author_id,
+    Post.state,
+    PostState.pending,
+    StaffRole.moderator,
+    (Post.author, Post.images),
 )
 TICKETS = QueueSpec(
     "ticket",

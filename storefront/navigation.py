@@ -12,6 +12,7 @@ MAIN_NAV = [
     ("catalogue.favourites", _l("Favourites"), "client"),
     ("cases.my_cases", _l("My cases"), "user"),
     ("messages.inbox", _l("Messages"), "user"),
+    ("community.index", _l("Community"), "user"),
     ("files.my_files", _l("Files"), "user"),
     ("listings.mine", _l("My listings"), "designer"),
 ]

@@ -10,6 +10,8 @@ from flask_login import current_user, login_required
 from errors import DomainError
 from extensions import commit, db
 from cases.reviews import reviews_of
+from community import feed as community_feed
+from community.permissions import can_follow
 from listings.search import designer_cards
 from models.accounts import AccountStatus, User
 from models.profiles import ImagePurpose
@@ -21,6 +23,7 @@ from reputation.figures import client_record, designer_record, may_see_client
 from storefront.contact_refusal import keep_refused_attempt
 from storefront.form_errors import show_domain_error
 from storefront.profiles.forms import AvailabilityForm, ProfileForm
+from url_numbers import page_number
 
 bp = Blueprint("profiles", __name__)
 
@@ -164,6 +167,10 @@ def show(user_id: int):
         reviews=reviews_of(user_id),
         record=designer_record(user),
         can_message=current_user.is_authenticated and current_user.id != user_id,
+        followers=community_feed.follower_count(user_id),
+        following=community_feed.is_following(current_user, user_id),
+        can_follow=can_follow(current_user, user),
+        posts=community_feed.posts_of(user, request.args.get("page", 1, type=page_number), reader=current_user),
     )
 
 

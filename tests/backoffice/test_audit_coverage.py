@@ -16,16 +16,18 @@ import sqlalchemy as sa
 from extensions import db
 from models.moderation import AuditEntry
 from tests.backoffice import audit_drivers as drivers
+from tests.backoffice import audit_drivers_community as community_drivers
 
 # Routes that change nothing worth an entry, each with its reason.
 NOT_AUDITED = {
     "profile_reviews.release": "leaving a claimed item hands back the lock; the profile does not change",
     "listing_reviews.release": "leaving a claimed item hands back the lock; the listing does not change",
+    "post_reviews.release": "leaving a claimed item hands back the lock; the post does not change",
     "violations.release": "leaving a claimed item hands back the lock; the violation does not change",
     "resolution.release": "leaving a claimed dispute hands back the lock; the dispute does not change",
     **{
         f"{queue}.{route}": "taking an item locks it for its reviewer; the item does not change"
-        for queue in ("profile_reviews", "listing_reviews", "verifications", "violations")
+        for queue in ("profile_reviews", "listing_reviews", "post_reviews", "verifications", "violations")
         for route in ("take", "take_next")
     },
     "resolution.take": "taking a dispute locks it for its agent; the dispute does not change",
@@ -82,6 +84,10 @@ AUDITED: dict[str, tuple[str, Callable]] = {
     "support_desk.answer": ("ticket.replied", drivers.ticket_answer),
     "support_desk.solve": ("ticket.solved", drivers.ticket_solve),
     "support_desk.assign": ("ticket.assigned", drivers.ticket_assign),
+    "post_reviews.approve": ("post.approved", community_drivers.post_approve),
+    "post_reviews.reject": ("post.rejected", community_drivers.post_reject),
+    "post_reviews.take_down": ("post.taken_down", community_drivers.post_take_down),
+    "post_reviews.assign": ("post.assigned", community_drivers.post_assign),
 }
 
 

@@ -73,6 +73,7 @@ def test_service_levels_come_from_config(app):
         "verification": 48,
         "violation": 12,
         "ticket": 24,
+        "post": 24,
     }
     app.config["QUEUE_SERVICE_HOURS"] = {**app.config["QUEUE_SERVICE_HOURS"], "violation": 3}
     try:

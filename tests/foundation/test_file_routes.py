@@ -45,6 +45,9 @@ KYC_ROUTE = "verifications.document"
 # Files sent with a support ticket, for support staff: never a scan, an identity paper or a case's design
 # (none of this walk's files is sent with a ticket, so every try is refused; tests/support reads them).
 SUPPORT_ROUTES = {"support_desk.attachment"}
+# A post's 3D model (always a design), for whoever may see the post (tests/community reads them);
+# none of this walk's files is in a post, so every try is refused.
+COMMUNITY_ROUTES = {"community.model"}
 STAFF = {
     "moderator": StaffRole.moderator,
     "verifier": StaffRole.verifier,
@@ -78,14 +81,13 @@ def test_every_view_that_opens_stored_bytes_is_marked_and_has_a_rule(app):
         source = inspect.getsource(inspect.unwrap(view))
         if OPENERS.search(source):
             assert endpoint in marked, f"{endpoint} sends stored bytes without @serves_stored_files"
-    assert set(marked) == PARTY_ROUTES | DISPUTE_ROUTES | SHARE_ROUTES | SUPPORT_ROUTES | {KYC_ROUTE}, (
-        "a file route was added or removed: give it its rule in this walk"
-    )
+    routes = PARTY_ROUTES | DISPUTE_ROUTES | SHARE_ROUTES | SUPPORT_ROUTES | COMMUNITY_ROUTES | {KYC_ROUTE}
+    assert set(marked) == routes, "a file route was added or removed: give it its rule in this walk"
 
 
 def _allowed(endpoint: str, kind: str, role: str) -> bool:
     parties, agents = {"client", "designer"}, {"agent+2fa", "admin+2fa"}
-    if endpoint in SUPPORT_ROUTES:
+    if endpoint in SUPPORT_ROUTES | COMMUNITY_ROUTES:
         return False
     if endpoint in SHARE_ROUTES:
         return kind != "kyc"
@@ -141,6 +143,7 @@ def _url(rule: str, world: World, stored, token: str) -> str:
         "public_id": stored.public_id,
         "token": token,
         "ticket_id": world.ticket.id,
+        "post_id": 0,  # no post: the walk's files are in none
     }
     return _filled(rule, values)
 

@@ -1,0 +1,1 @@
+"""The community pages: the feed, posts, follows, likes, comments and reports."""
