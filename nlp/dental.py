@@ -27,8 +27,8 @@ _UNITS = (
 )
 _CURRENCY = r"[$€£]|usd|eur|euros?|dollars?|gbp|chf|brl|r\$|reais|mxn|cad|aud"
 
-# Numbers read from what they contain and what follows them. The lookahead lets the regex
-# engine skip quickly to digits.
+# Numbers read from what they contain and what follows them. The lookaheads let the regex
+# engine skip quickly to digits, and past the units and currencies when no letter follows.
 _SHAPES = re.compile(
     r"(?=\d)(?:"
     + "|".join(
@@ -38,9 +38,9 @@ _SHAPES = re.compile(
             r"(?![.\-/]?\d)",
             # measurements and quantities, ranges included: 0.05-0.08 mm, 10 units
             # ("x12" after a number is an extension, not "times": a unit is followed by no digit)
-            rf"(?<![\d.,]){_NUMBER}(?:\s?[-/]\s?{_NUMBER})*\s?(?:{_UNITS})(?![a-z\d])",
+            rf"(?<![\d.,]){_NUMBER}(?:\s?[-/]\s?{_NUMBER})*\s?(?=[a-z°%])(?:{_UNITS})(?![a-z\d])",
             # prices with the currency after: 45 EUR, 1.250,00 €
-            rf"(?<![\d.,])\d+(?:[.,\s]\d{{3}})*(?:[.,]\d{{1,2}})?\s?(?:{_CURRENCY})(?![a-z])",
+            rf"(?<![\d.,])\d+(?:[.,\s]\d{{3}})*(?:[.,]\d{{1,2}})?\s?(?=[$€£a-z])(?:{_CURRENCY})(?![a-z])",
             # references that start with a year: 2025-0443, 2024/118
             r"(?<![\d.\-/+])(?:19|20)\d{2}[-/]\d{3,5}(?![.\-/]?\d)",
             # a decimal standing alone: 0.05, 1,2
@@ -117,6 +117,61 @@ def dental_spans(text: str, candidates: list[tuple[int, int]]) -> list[tuple[int
         spans += [(a, b) for a, b in shapes if start <= a < end + _AFTER]
         spans += [m.span() for m in _LIST.finditer(text, start, end) if _all_teeth(m.group())]
     return spans
+
+
+_SHAPE_TAIL = 24  # characters read after a candidate for the unit or currency of its last number
+
+
+def all_dental(text: str, candidates: list[tuple[int, int]]) -> bool:
+    """True when `dental_spans` would cover every digit of the candidates: then no phone
+    number can hide in them and the phone detector has nothing to read. Most messages with
+    digits hold only tooth lists, dates, measurements and references, so the rules are
+    tried cheapest first (tooth runs in one scan per stretch of text; then each
+    candidate's own words and shapes; then codes, dates and ids) and stop when all is read."""
+    windows = _windows(text, candidates)
+    read = _Reading(text)
+    read.cover(span for low, high in windows for span in _tooth_runs(text, low, high))
+    uncovered = []
+    for start, end in candidates:
+        if read.covers(start, end):
+            continue
+        lead = _leading_number(text, start)
+        if lead or not _PHONE_CUE.search(text, max(0, start - 20), start):
+            read.cover([lead] if lead else ())
+            read.cover(m.span() for m in _LIST.finditer(text, start, end) if _all_teeth(m.group()))
+            if read.covers(start, end):
+                continue
+            # A shape starting in the candidate ends with the unit or currency after it at most.
+            tail = min(len(text), end + _SHAPE_TAIL)
+            read.cover(m.span() for m in _SHAPES.finditer(text, start, tail) if m.start() < end)
+            if read.covers(start, end):
+                continue
+        uncovered.append((start, end))
+    if not uncovered:
+        return True
+    vat_words = bool(_VAT_HINT.search(text))
+    for low, high in windows:
+        if any(low <= start < high for start, _ in uncovered):
+            read.cover(_codes_dates_and_ids(text, low, high, vat_words))
+    return all(read.covers(start, end) for start, end in uncovered)
+
+
+class _Reading:
+    """Which characters of a text the dental rules have read: one byte a character, so
+    whether a candidate still has an unread digit is one regex search."""
+
+    def __init__(self, text: str) -> None:
+        self.mask = bytearray(text.encode("ascii", "replace"))  # one byte for each character
+
+    def cover(self, spans) -> None:
+        for start, end in spans:
+            self.mask[start:end] = b"#" * (end - start)
+
+    def covers(self, start: int, end: int) -> bool:
+        return _DIGIT_BYTE.search(self.mask, start, end) is None
+
+
+_DIGIT_BYTE = re.compile(rb"[0-9]")
 
 
 def _leading_number(text: str, start: int) -> tuple[int, int] | None:
@@ -201,12 +256,12 @@ def recognised_spans(text: str, windows: list[tuple[int, int]]) -> list[tuple[in
     return spans
 
 
-def _windows(text: str, candidates: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _windows(text: str, candidates: list[tuple[int, int]], reach: int = _REACH) -> list[tuple[int, int]]:
     """The stretches of text around the candidates, overlapping ones merged: a list of teeth
     or ids reaches at most this far beyond the candidate it contains."""
     windows: list[list[int]] = []
     for start, end in candidates:
-        low, high = max(0, start - _REACH), min(len(text), end + _REACH)
+        low, high = max(0, start - reach), min(len(text), end + reach)
         if windows and low <= windows[-1][1]:
             windows[-1][1] = high
         else:
@@ -215,10 +270,19 @@ def _windows(text: str, candidates: list[tuple[int, int]]) -> list[tuple[int, in
 
 
 def _recognised_in(text: str, low: int, high: int, vat_words: bool) -> list[tuple[int, int]]:
+    return _tooth_runs(text, low, high) + _codes_dates_and_ids(text, low, high, vat_words)
+
+
+def _tooth_runs(text: str, low: int, high: int) -> list[tuple[int, int]]:
+    return [
+        match.span()
+        for match in _TOOTH_RUN.finditer(text, low, high)
+        if _all_teeth(match.group()) and not _after_phone_cue(text, match.start())
+    ]
+
+
+def _codes_dates_and_ids(text: str, low: int, high: int, vat_words: bool) -> list[tuple[int, int]]:
     spans = []
-    for match in _TOOTH_RUN.finditer(text, low, high):
-        if _all_teeth(match.group()) and not _after_phone_cue(text, match.start()):
-            spans.append(match.span())
     if "(" in text:
         spans += [m.span() for m in _GS1.finditer(text, low, high)]
     for match in _GTIN.finditer(text, low, high):

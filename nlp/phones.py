@@ -18,7 +18,7 @@ from functools import lru_cache
 
 import phonenumbers
 
-from nlp.dental import dental_spans
+from nlp.dental import all_dental, dental_spans
 from nlp.findings import PHONE, Hit
 
 # Digits glued to a word, or in a link's path or query ("/cases/2024-0113", "?id=..."), are
@@ -77,11 +77,14 @@ _VANITY = re.compile(
 )
 
 
+_TOLL_FREE = re.compile(r"8(?:00|33|44|55|66|77|88)")
+
+
 def phone_hits(text: str, regions: tuple[str, ...]) -> list[Hit]:
     """Phone numbers in normalised text."""
     hits = (
         [Hit(PHONE, m.start(), m.end(), REASON) for m in _VANITY.finditer(text) if any(c.isalpha() for c in m.group())]
-        if "8" in text
+        if _TOLL_FREE.search(text)
         else []
     )
     if "_" in text:
@@ -89,7 +92,7 @@ def phone_hits(text: str, regions: tuple[str, ...]) -> list[Hit]:
     if "x" in text:
         text = _GLUED.sub(_unglue, text)
     candidates = [m.span() for m in _CANDIDATE.finditer(text) if _long_enough(m.group())]
-    if not candidates:
+    if not candidates or all_dental(text, candidates):
         return hits
     masked = _blank(text, dental_spans(text, candidates))
     for candidate in _CANDIDATE.finditer(masked):

@@ -89,7 +89,7 @@ class PhraseTagger:
 
     def passages(self, text: str) -> list[tuple[int, int]]:
         """Spans of the sentences of `text` that may hold a request (see `_Gate`)."""
-        if self.gate.triggers.isdisjoint(_WORD.findall(text)):
+        if not self.gate.may_request(text, 0, len(text)):  # what no sentence holds, nor does the text
             return []
         spans, start = [], 0
         for end in [m.end() for m in _SENTENCE_END.finditer(text)] + [len(text)]:
