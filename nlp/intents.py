@@ -30,7 +30,16 @@ from spacy.attrs import ORTH
 from spacy.strings import hash_string
 from spacy.tokens import Doc
 
-from nlp.findings import EMAIL, MESSAGING_APP, OFF_PLATFORM_PAYMENT, SOCIAL, Hit
+from nlp.findings import (
+    CONTACT_REQUEST,
+    DETAILS_REQUEST,
+    EMAIL,
+    LEAVE_REQUEST,
+    MESSAGING_APP,
+    OFF_PLATFORM_PAYMENT,
+    SOCIAL,
+    Hit,
+)
 from nlp.lexicon import EMAIL_WORDS, HANDLE_JOINERS, PREPOSITIONS, PRONOUNS
 from nlp.phrases import APP, BYPASS, METHOD, Phrase
 
@@ -64,10 +73,10 @@ REASONS = {
     MESSAGING_APP: "Offers to continue on {}, a messaging app",
     SOCIAL: "Points to an account on {}",
     "payment": "Asks to pay outside the platform ({})",
-    "off_platform": "Asks to continue or pay outside the platform",
+    "off_platform": LEAVE_REQUEST,
     "bypass": "Asks to work around the platform and its commission",
-    "details": "Asks for contact details to use outside the platform",
-    "call_me": "Asks to be contacted outside the platform",
+    "details": DETAILS_REQUEST,
+    "call_me": CONTACT_REQUEST,
 }
 
 
