@@ -46,6 +46,7 @@ from nlp.phrases import APP, BYPASS, METHOD, Phrase
 _CUE_WINDOW = 4  # tokens between a contact cue and the app it names
 _NEARBY = 6  # tokens between a payment or off-platform cue and what it qualifies
 _NEGATION_WINDOW = 4
+_PRESENTED_REACH = 9  # tokens after an app's name searched for the handle it presents
 _SENTENCE_ENDS = (".", "!", "?", ";", "\n", "\n\n", "\n\n\n", " \n", "\n ")
 _CLAUSE_ENDS = _SENTENCE_ENDS + (",", "(", ")", "but", "mais", "pero", "mas", "ma", "aber")
 _SENTENCE_END_IDS = frozenset(hash_string(t) for t in _SENTENCE_ENDS)
@@ -122,7 +123,9 @@ class _Rules:
             or self._asked_for(app)
             or (None if app.ambiguous else self._just_before("possessive", app.start, gap=1))
         )
-        handle_end = self._handle_after(app.end, strict=app.ambiguous)
+        handle_end = self._handle_after(app.end, strict=app.ambiguous) or (
+            None if app.ambiguous else self._handle_presented(app)
+        )
         handle_start = self._handle_before(app.start, strict=app.ambiguous)
         as_verb = not app.ambiguous and self._token_in(app.end, _ME)
         if not (opener or handle_end or handle_start is not None or as_verb):
@@ -235,6 +238,17 @@ class _Rules:
             return i + 1
         if _NUMBER_AFTER.match(self.text, doc[end - 1].idx + len(doc[end - 1])):
             return end  # a phone number follows: the phone detector reports it
+        return None
+
+    def _handle_presented(self, app: Phrase) -> int | None:
+        """End of an @handle presented further on in the app's sentence: "sur insta je suis
+        @atelier.ceram", "auf Instagram findest du mich als @zahnwerk", "insta 👉 @lab.kim"."""
+        doc = self.doc
+        for i in range(app.end + 1, min(len(doc), app.end + _PRESENTED_REACH)):
+            if self.sentence[i] != self.sentence[app.start]:
+                return None
+            if _AT_HANDLE.fullmatch(doc[i].text) and doc[i - 1].text in HANDLE_JOINERS:
+                return i + 1
         return None
 
     def _handle_before(self, start: int, strict: bool) -> int | None:

@@ -234,3 +234,21 @@ def test_any_language_or_none(lang):
     findings = find_contacts("add me on telegram, +33 6 12 34 56 78", lang)
 
     assert [f.kind for f in findings] == ["messaging_app", "phone"]
+
+
+@pytest.mark.parametrize(
+    "text, lang, handle",
+    [
+        ("sur insta je suis @atelier.ceram, passe par là", "fr", "@atelier.ceram"),
+        ("auf Instagram findest du mich als @zahnwerk.berlin", "de", "@zahnwerk.berlin"),
+        ("on telegram I answer faster 👉 @lab.kim", "en", "@lab.kim"),
+    ],
+)
+def test_a_handle_presented_further_on_in_the_apps_sentence(text, lang, handle):
+    findings = find_contacts(text, lang)
+
+    assert any(handle in f.text and f.kind in ("social", "messaging_app") for f in findings)
+
+
+def test_an_at_mention_after_an_app_named_in_passing_is_left_alone():
+    assert find_contacts("the dentist sent it on WhatsApp, @giulia can you check 36?", "en") == []
