@@ -46,6 +46,7 @@ from nlp.phrases import APP, BYPASS, METHOD, Phrase
 _CUE_WINDOW = 4  # tokens between a contact cue and the app it names
 _NEARBY = 6  # tokens between a payment or off-platform cue and what it qualifies
 _NEGATION_WINDOW = 4
+_CUE_AFTER_WINDOW = 3  # tokens between an app and a contact cue addressed to the writer after it
 _PRESENTED_REACH = 9  # tokens after an app's name searched for the handle it presents
 _SENTENCE_ENDS = (".", "!", "?", ";", "\n", "\n\n", "\n\n\n", " \n", "\n ")
 _CLAUSE_ENDS = _SENTENCE_ENDS + (",", "(", ")", "but", "mais", "pero", "mas", "ma", "aber")
@@ -123,12 +124,13 @@ class _Rules:
             or self._asked_for(app)
             or (None if app.ambiguous else self._just_before("possessive", app.start, gap=1))
         )
+        follower = None if app.ambiguous or opener else self._contact_cue_after(app)
         handle_end = self._handle_after(app.end, strict=app.ambiguous) or (
             None if app.ambiguous else self._handle_presented(app)
         )
         handle_start = self._handle_before(app.start, strict=app.ambiguous)
         as_verb = not app.ambiguous and self._token_in(app.end, _ME)
-        if not (opener or handle_end or handle_start is not None or as_verb):
+        if not (opener or follower or handle_end or handle_start is not None or as_verb):
             return None
         if opener:
             start = opener.start
@@ -137,7 +139,7 @@ class _Rules:
         if self._negated(start):
             return None
         reason = REASONS[app.brand.kind].format(app.brand.name)
-        return start, max(app.end, handle_end or 0), app.brand.kind, reason
+        return start, max(app.end, handle_end or 0, follower.end if follower else 0), app.brand.kind, reason
 
     def method(self, method: Phrase) -> _Span | None:
         """A payment service named as the way to pay."""
@@ -214,6 +216,18 @@ class _Rules:
                 return cue
             has_preposition = bool(gap & PREPOSITIONS) or self._token_in(cue.end - 1, PREPOSITIONS)
             if gap <= PREPOSITIONS | PRONOUNS and has_preposition:
+                return cue
+        return None
+
+    def _contact_cue_after(self, app: Phrase) -> Phrase | None:
+        """A contact cue addressed to the writer right after the app, ending its clause:
+        "tenho Viber também, me adiciona". Only cues with an object pronoun ("add me", not
+        "talk"), and nothing after them ("photos on WhatsApp, write me when they are
+        uploaded" asks for a message here)."""
+        for cue in self.found["contact"]:
+            close = 0 <= cue.start - app.end <= _CUE_AFTER_WINDOW and self._same_sentence(cue, app)
+            ends_clause = cue.end == len(self.doc) or self.doc[cue.end].text in _CLAUSE_ENDS + tuple(_POLITE)
+            if close and ends_clause and any(t.text in PRONOUNS for t in self.doc[cue.start : cue.end]):
                 return cue
         return None
 

@@ -4,6 +4,11 @@ from nlp.lexicon.cues import Cues
 
 CUES = Cues(
     contact=(
+        "look me up",
+        "look for me",
+        "search for me",
+        "you'll find me",
+        "you can find me",
         "add me",
         "add",
         "contact me",

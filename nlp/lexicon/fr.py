@@ -4,6 +4,9 @@ from nlp.lexicon.cues import Cues
 
 CUES = Cues(
     contact=(
+        "tu me trouves",
+        "vous me trouvez",
+        "trouve-moi",
         "ajoute-moi",
         "ajoutez-moi",
         "ajoute",

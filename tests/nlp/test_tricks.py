@@ -252,3 +252,29 @@ def test_a_handle_presented_further_on_in_the_apps_sentence(text, lang, handle):
 
 def test_an_at_mention_after_an_app_named_in_passing_is_left_alone():
     assert find_contacts("the dentist sent it on WhatsApp, @giulia can you check 36?", "en") == []
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("tenho Viber também, me adiciona", "pt"),
+        ("I have Telegram too, add me!", "en"),
+        ("look me up on LinkedIn, Peter Hawkins CDT", "en"),
+        ("búscame en Instagram, salgo como Laura Gil", "es"),
+        ("such mich auf Instagram, Dentallabor Adler", "de"),
+    ],
+)
+def test_searching_for_the_writer_on_an_app_or_network(text, lang):
+    assert find_contacts(text, lang)
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("the dentist sent the photos on WhatsApp, write me when they are uploaded", "en"),
+        ("le patient a envoyé les photos par WhatsApp, écris-moi quand tu les as vues", "fr"),
+        ("the clinic uses WhatsApp, contact me here if anything is missing", "en"),
+    ],
+)
+def test_an_app_named_in_passing_before_a_request_for_a_message_here(text, lang):
+    assert find_contacts(text, lang) == []
