@@ -93,13 +93,38 @@ def phone_hits(text: str, regions: tuple[str, ...]) -> list[Hit]:
         text = _GLUED.sub(_unglue, text)
     candidates = [m.span() for m in _CANDIDATE.finditer(text) if _long_enough(m.group())]
     if not candidates or all_dental(text, candidates):
-        return hits
+        return hits + _split_number_hits(text, regions, hits)
     masked = _blank(text, dental_spans(text, candidates))
     for candidate in _CANDIDATE.finditer(masked):
         groups = [g.span() for g in _GROUP.finditer(masked, candidate.start(), candidate.end())]
         span = _valid_span(masked, groups, regions)
         if span:
             hits.append(Hit(PHONE, *span, REASON))
+    return hits + _split_number_hits(text, regions, hits)
+
+
+# A number given in two pieces after a phone cue, the second in the next sentence or after a
+# word that says it continues: "my number starts with 0770 090. the rest is 0461",
+# "mon numéro : 06 12 34, la suite 56 78". Both pieces together must be a valid number.
+_SPLIT = re.compile(
+    r"(?:tel|phone|number|numero|nummer|mobile|mobil|cell|celular|cellulare|movil|portable|"
+    r"handy|telefone|telefono|telefon|telemovel)\b\D{0,24}?(?<![\w+])(\d(?:[ .-]?\d){2,10})(?!\d)"
+    r"(\D{1,30}?)(?<![\w+])(\d(?:[ .-]?\d){1,10})(?![\d\w])"
+)
+_CONTINUES = re.compile(r"[.!?;\n]|rest|suite|resto|dann|puis|then|luego|depois|poi|after|apres|despues|dopo|danach")
+
+
+def _split_number_hits(text: str, regions: tuple[str, ...], found: list[Hit]) -> list[Hit]:
+    hits = []
+    for match in _SPLIT.finditer(text):
+        start, end = match.start(1), match.end(3)
+        if any(hit.start < end and start < hit.end for hit in found) or not _CONTINUES.search(match.group(2)):
+            continue
+        if any(all_dental(text, [match.span(piece)]) for piece in (1, 3)):  # "numero del caso 2024 0113"
+            continue
+        digits = "".join(_GROUP.findall(match.group(1) + match.group(3)))
+        if _MIN_DIGITS <= len(digits) <= _MAX_DIGITS and _is_phone(digits, False, regions):
+            hits.append(Hit(PHONE, start, end, REASON))
     return hits
 
 

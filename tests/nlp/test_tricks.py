@@ -278,3 +278,31 @@ def test_searching_for_the_writer_on_an_app_or_network(text, lang):
 )
 def test_an_app_named_in_passing_before_a_request_for_a_message_here(text, lang):
     assert find_contacts(text, lang) == []
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("my number starts with 0770 090. the rest is 0461", "en"),
+        ("mon numéro : 06 12 34, la suite 56 78", "fr"),
+        ("tel 0151 234. Danach 56789", "de"),
+    ],
+)
+def test_a_number_given_in_two_pieces(text, lang):
+    assert [f.kind for f in find_contacts(text, lang)] == ["phone"]
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("Numero del caso 2024 0113. Dente 36", "it"),
+        ("número de pedido 5512 0938. Dientes 36 46", "es"),
+        ("Order number 4812 0933. Then 77 units", "en"),
+    ],
+)
+def test_a_reference_number_and_teeth_in_the_next_sentence_are_no_phone(text, lang):
+    assert find_contacts(text, lang) == []
+
+
+def test_s_for_five_inside_a_digit_group():
+    assert [f.text for f in find_contacts("4l5 5SS Ol32 is my cell", "en")] == ["4l5 5SS Ol32"]
