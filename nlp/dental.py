@@ -73,6 +73,11 @@ _REFERENCE_WORDS = frozenset(
         "udi charge"
     ).split()
 )
+# Tax and company registration numbers, written in groups: "SIRET 732 829 320 00074",
+# "Steuernummer 12/345/67890", "NIF 501 964 843": the whole number, spaces included.
+_TAX_ID_WORDS = frozenset(
+    "steuernummer steuernr siret siren rcs cnpj cpf nif nie cif fiscale fiscal tax hrb hra handelsregister".split()
+)
 _NUMBER_WORDS = frozenset("no nr n° no° number numero nummer #".split())
 _TOOTH_WORDS = frozenset(
     (
@@ -86,6 +91,7 @@ _CONTEXT = 30  # characters read before a candidate
 _AFTER = 15  # characters read after it, for units and currencies
 
 _FIRST_CODE = re.compile(r"[0-9][0-9\-/.]*")  # 2024-0113
+_SPACED_CODE = re.compile(r"[0-9](?:[0-9\-/.]|\s(?=\d))*")  # 732 829 320 00074
 _FIRST_PRICE = re.compile(r"\d+(?:[.,\s]\d{3})*(?:[.,]\d{1,2})?")  # 1 250,00
 _FIRST_TEETH = re.compile(rf"\d{{1,2}}(?:(?:{_LIST_SEPARATOR}|\s+(?:and|et|y|e|und)\s+)\d{{1,2}})*(?!\d)")
 _WORD = re.compile(r"[a-z$€£#°/]+")
@@ -182,6 +188,10 @@ def _leading_number(text: str, start: int) -> tuple[int, int] | None:
         pattern = _FIRST_CODE  # LAB-88213, #2024-0113
     elif not before or not _GAP.fullmatch(text, words[-1].end(), start):
         return None
+    elif before[-1] in _TAX_ID_WORDS or (
+        before[-1] in _NUMBER_WORDS and len(before) > 1 and before[-2] in _TAX_ID_WORDS
+    ):
+        pattern = _SPACED_CODE
     elif before[-1] in _REFERENCE_WORDS or (
         before[-1] in _NUMBER_WORDS and len(before) > 1 and before[-2] in _REFERENCE_WORDS
     ):

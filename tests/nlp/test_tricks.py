@@ -306,3 +306,11 @@ def test_a_reference_number_and_teeth_in_the_next_sentence_are_no_phone(text, la
 
 def test_s_for_five_inside_a_digit_group():
     assert [f.text for f in find_contacts("4l5 5SS Ol32 is my cell", "en")] == ["4l5 5SS Ol32"]
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [("SIRET 732 829 320 00074 sur la facture", "fr"), ("Steuernummer 12/345/67890", "de"), ("NIF 501 964 843", "pt")],
+)
+def test_tax_and_company_numbers_are_no_phone(text, lang):
+    assert find_contacts(text, lang) == []
