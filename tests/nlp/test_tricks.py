@@ -314,3 +314,29 @@ def test_s_for_five_inside_a_digit_group():
 )
 def test_tax_and_company_numbers_are_no_phone(text, lang):
     assert find_contacts(text, lang) == []
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("tout est sur mon linktree", "fr"),
+        ("te dejo el QR para que me escribas", "es"),
+        ("my QR is on my profile picture", "en"),
+        ("I'm @anna.cad everywhere", "en"),
+    ],
+)
+def test_links_and_handles_offered_without_an_address(text, lang):
+    assert find_contacts(text, lang)
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("scan the UDI QR on the box", "en"),
+        ("scan the QR code on the box, it is the implant's UDI", "en"),
+        ("te dejo el QR del lote", "es"),
+        ("@marc_lab everywhere on this case the margins are thin", "en"),
+    ],
+)
+def test_product_codes_and_mentions_stay_dental_talk(text, lang):
+    assert find_contacts(text, lang) == []
