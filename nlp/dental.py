@@ -240,7 +240,7 @@ _SPACED_DATE = re.compile(
 )
 # Several solid ids in a row: "cases 2024118345, 2024118346 and 5512093847".
 _ID_LIST = re.compile(
-    r"(?=\d)(?<![\w+])\d{6,}(?:(?:\s*[,;/&]\s*|\s+(?:and|et|y|e|und|i)\s+)"
+    r"(?=\d)(?<![\w+])\d{6,}(?:(?:\s*[,;/&]\s*|\s+(?:and|et|y|e|und|i|w)\s+)"
     r"\d{6,})+(?!\w)"
 )
 # VAT numbers: a VAT word before, or a country prefix whose check digits hold.

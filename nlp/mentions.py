@@ -134,7 +134,7 @@ _RULES: tuple[tuple[tuple[str, ...], re.Pattern, str, str], ...] = (
         ("bio", "profil"),
         re.compile(
             r"(?:link|lien|enlace|liga)\s+(?:in|en|na|da|nella|im|in der|dans|dans la|"
-            r"dans ma|en la|en mi|no|in my|in the|on my)\s*(?:la\s+|ma\s+|mi\s+|my\s+)?"
+            r"dans ma|en la|en mi|no|in my|in the|on my)\s*(?:(?:la|ma|mi|my|minha|meiner|meine|mia|sua|tua)\s+)?"
             r"bio\b|link\s+im\s+profil"
         ),
         URL,

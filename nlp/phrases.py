@@ -125,6 +125,8 @@ class PhraseTagger:
         key = f"{label}|{brand.name if brand else ''}|{ambiguous}"
         self.meanings[self.nlp.vocab.strings.add(key)] = (label, brand, ambiguous)
         variants = {v for phrase in phrases for v in _variants(fold(phrase).text)}
+        if brand:  # a name split in two is also hyphenated: "tele-gram", "whats-app"
+            variants |= {v.replace(" ", "-") for v in variants if " " in v}
         self.matcher.add(key, [self.nlp.make_doc(v) for v in sorted(variants)])
 
 

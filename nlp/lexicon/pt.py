@@ -4,6 +4,8 @@ from nlp.lexicon.cues import Cues
 
 CUES = Cues(
     contact=(
+        "me manda mensagem",
+        "manda mensagem",
         "me encontre",
         "me encontras",
         "me adiciona",

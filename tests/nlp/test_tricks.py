@@ -340,3 +340,24 @@ def test_links_and_handles_offered_without_an_address(text, lang):
 )
 def test_product_codes_and_mentions_stay_dental_talk(text, lang):
     assert find_contacts(text, lang) == []
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("let's move this to Tele-gram", "en"),
+        ("scrivimi su uotsap", "it"),
+        ("ich bin auf Threema, ID folgt", "de"),
+        ("rajoute-moi sur Signal", "fr"),
+        ("me manda mensagem no Signal", "pt"),
+        ("o formulário está no link na minha bio", "pt"),
+        ("das Formular ist im Link in meiner Bio", "de"),
+        ("zidni f wtsp, ghadi nsift lik tswira", "ar"),
+    ],
+)
+def test_more_spellings_cues_and_link_in_bio(text, lang):
+    assert find_contacts(text, lang)
+
+
+def test_ids_joined_by_darija_and_are_references():
+    assert find_contacts("commandes 9901928844 w 9901928845, dossier 2025-1111", "ar") == []
