@@ -27,8 +27,8 @@ _UNITS = (
 )
 _CURRENCY = r"[$€£]|usd|eur|euros?|dollars?|gbp|chf|brl|r\$|reais|mxn|cad|aud"
 
-# Numbers read from what they contain and what follows them. The lookahead lets the regex
-# engine skip quickly to digits.
+# Numbers read from what they contain and what follows them. The lookaheads let the regex
+# engine skip quickly to digits, and past the units and currencies when no letter follows.
 _SHAPES = re.compile(
     r"(?=\d)(?:"
     + "|".join(
@@ -38,9 +38,9 @@ _SHAPES = re.compile(
             r"(?![.\-/]?\d)",
             # measurements and quantities, ranges included: 0.05-0.08 mm, 10 units
             # ("x12" after a number is an extension, not "times": a unit is followed by no digit)
-            rf"(?<![\d.,]){_NUMBER}(?:\s?[-/]\s?{_NUMBER})*\s?(?:{_UNITS})(?![a-z\d])",
+            rf"(?<![\d.,]){_NUMBER}(?:\s?[-/]\s?{_NUMBER})*\s?(?=[a-z°%])(?:{_UNITS})(?![a-z\d])",
             # prices with the currency after: 45 EUR, 1.250,00 €
-            rf"(?<![\d.,])\d+(?:[.,\s]\d{{3}})*(?:[.,]\d{{1,2}})?\s?(?:{_CURRENCY})(?![a-z])",
+            rf"(?<![\d.,])\d+(?:[.,\s]\d{{3}})*(?:[.,]\d{{1,2}})?\s?(?=[$€£a-z])(?:{_CURRENCY})(?![a-z])",
             # references that start with a year: 2025-0443, 2024/118
             r"(?<![\d.\-/+])(?:19|20)\d{2}[-/]\d{3,5}(?![.\-/]?\d)",
             # a decimal standing alone: 0.05, 1,2
@@ -73,6 +73,11 @@ _REFERENCE_WORDS = frozenset(
         "udi charge"
     ).split()
 )
+# Tax and company registration numbers, written in groups: "SIRET 732 829 320 00074",
+# "Steuernummer 12/345/67890", "NIF 501 964 843": the whole number, spaces included.
+_TAX_ID_WORDS = frozenset(
+    "steuernummer steuernr siret siren rcs cnpj cpf nif nie cif fiscale fiscal tax hrb hra handelsregister".split()
+)
 _NUMBER_WORDS = frozenset("no nr n° no° number numero nummer #".split())
 _TOOTH_WORDS = frozenset(
     (
@@ -86,6 +91,7 @@ _CONTEXT = 30  # characters read before a candidate
 _AFTER = 15  # characters read after it, for units and currencies
 
 _FIRST_CODE = re.compile(r"[0-9][0-9\-/.]*")  # 2024-0113
+_SPACED_CODE = re.compile(r"[0-9](?:[0-9\-/.]|\s(?=\d))*")  # 732 829 320 00074
 _FIRST_PRICE = re.compile(r"\d+(?:[.,\s]\d{3})*(?:[.,]\d{1,2})?")  # 1 250,00
 _FIRST_TEETH = re.compile(rf"\d{{1,2}}(?:(?:{_LIST_SEPARATOR}|\s+(?:and|et|y|e|und)\s+)\d{{1,2}})*(?!\d)")
 _WORD = re.compile(r"[a-z$€£#°/]+")
@@ -119,6 +125,61 @@ def dental_spans(text: str, candidates: list[tuple[int, int]]) -> list[tuple[int
     return spans
 
 
+_SHAPE_TAIL = 24  # characters read after a candidate for the unit or currency of its last number
+
+
+def all_dental(text: str, candidates: list[tuple[int, int]]) -> bool:
+    """True when `dental_spans` would cover every digit of the candidates: then no phone
+    number can hide in them and the phone detector has nothing to read. Most messages with
+    digits hold only tooth lists, dates, measurements and references, so the rules are
+    tried cheapest first (tooth runs in one scan per stretch of text; then each
+    candidate's own words and shapes; then codes, dates and ids) and stop when all is read."""
+    windows = _windows(text, candidates)
+    read = _Reading(text)
+    read.cover(span for low, high in windows for span in _tooth_runs(text, low, high))
+    uncovered = []
+    for start, end in candidates:
+        if read.covers(start, end):
+            continue
+        lead = _leading_number(text, start)
+        if lead or not _PHONE_CUE.search(text, max(0, start - 20), start):
+            read.cover([lead] if lead else ())
+            read.cover(m.span() for m in _LIST.finditer(text, start, end) if _all_teeth(m.group()))
+            if read.covers(start, end):
+                continue
+            # A shape starting in the candidate ends with the unit or currency after it at most.
+            tail = min(len(text), end + _SHAPE_TAIL)
+            read.cover(m.span() for m in _SHAPES.finditer(text, start, tail) if m.start() < end)
+            if read.covers(start, end):
+                continue
+        uncovered.append((start, end))
+    if not uncovered:
+        return True
+    vat_words = bool(_VAT_HINT.search(text))
+    for low, high in windows:
+        if any(low <= start < high for start, _ in uncovered):
+            read.cover(_codes_dates_and_ids(text, low, high, vat_words))
+    return all(read.covers(start, end) for start, end in uncovered)
+
+
+class _Reading:
+    """Which characters of a text the dental rules have read: one byte a character, so
+    whether a candidate still has an unread digit is one regex search."""
+
+    def __init__(self, text: str) -> None:
+        self.mask = bytearray(text.encode("ascii", "replace"))  # one byte for each character
+
+    def cover(self, spans) -> None:
+        for start, end in spans:
+            self.mask[start:end] = b"#" * (end - start)
+
+    def covers(self, start: int, end: int) -> bool:
+        return _DIGIT_BYTE.search(self.mask, start, end) is None
+
+
+_DIGIT_BYTE = re.compile(rb"[0-9]")
+
+
 def _leading_number(text: str, start: int) -> tuple[int, int] | None:
     """The candidate's first number when the words before it name it: "Case 2024-0113"."""
     words = list(_WORD.finditer(text, max(0, start - _CONTEXT), start))
@@ -127,6 +188,10 @@ def _leading_number(text: str, start: int) -> tuple[int, int] | None:
         pattern = _FIRST_CODE  # LAB-88213, #2024-0113
     elif not before or not _GAP.fullmatch(text, words[-1].end(), start):
         return None
+    elif before[-1] in _TAX_ID_WORDS or (
+        before[-1] in _NUMBER_WORDS and len(before) > 1 and before[-2] in _TAX_ID_WORDS
+    ):
+        pattern = _SPACED_CODE
     elif before[-1] in _REFERENCE_WORDS or (
         before[-1] in _NUMBER_WORDS and len(before) > 1 and before[-2] in _REFERENCE_WORDS
     ):
@@ -175,7 +240,7 @@ _SPACED_DATE = re.compile(
 )
 # Several solid ids in a row: "cases 2024118345, 2024118346 and 5512093847".
 _ID_LIST = re.compile(
-    r"(?=\d)(?<![\w+])\d{6,}(?:(?:\s*[,;/&]\s*|\s+(?:and|et|y|e|und|i)\s+)"
+    r"(?=\d)(?<![\w+])\d{6,}(?:(?:\s*[,;/&]\s*|\s+(?:and|et|y|e|und|i|w)\s+)"
     r"\d{6,})+(?!\w)"
 )
 # VAT numbers: a VAT word before, or a country prefix whose check digits hold.
@@ -201,12 +266,12 @@ def recognised_spans(text: str, windows: list[tuple[int, int]]) -> list[tuple[in
     return spans
 
 
-def _windows(text: str, candidates: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _windows(text: str, candidates: list[tuple[int, int]], reach: int = _REACH) -> list[tuple[int, int]]:
     """The stretches of text around the candidates, overlapping ones merged: a list of teeth
     or ids reaches at most this far beyond the candidate it contains."""
     windows: list[list[int]] = []
     for start, end in candidates:
-        low, high = max(0, start - _REACH), min(len(text), end + _REACH)
+        low, high = max(0, start - reach), min(len(text), end + reach)
         if windows and low <= windows[-1][1]:
             windows[-1][1] = high
         else:
@@ -215,10 +280,19 @@ def _windows(text: str, candidates: list[tuple[int, int]]) -> list[tuple[int, in
 
 
 def _recognised_in(text: str, low: int, high: int, vat_words: bool) -> list[tuple[int, int]]:
+    return _tooth_runs(text, low, high) + _codes_dates_and_ids(text, low, high, vat_words)
+
+
+def _tooth_runs(text: str, low: int, high: int) -> list[tuple[int, int]]:
+    return [
+        match.span()
+        for match in _TOOTH_RUN.finditer(text, low, high)
+        if _all_teeth(match.group()) and not _after_phone_cue(text, match.start())
+    ]
+
+
+def _codes_dates_and_ids(text: str, low: int, high: int, vat_words: bool) -> list[tuple[int, int]]:
     spans = []
-    for match in _TOOTH_RUN.finditer(text, low, high):
-        if _all_teeth(match.group()) and not _after_phone_cue(text, match.start()):
-            spans.append(match.span())
     if "(" in text:
         spans += [m.span() for m in _GS1.finditer(text, low, high)]
     for match in _GTIN.finditer(text, low, high):

@@ -8,6 +8,7 @@ contains a phone number: the reader wants to hear "e-mail" and "WhatsApp", not "
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -21,6 +22,16 @@ URL = "url"
 OFF_PLATFORM_PAYMENT = "off_platform_payment"
 
 KINDS = (EMAIL, PHONE, MESSAGING_APP, SOCIAL, URL, OFF_PLATFORM_PAYMENT)
+
+# Requests that name no address of their own ("call me", "your details?", "write me
+# directly"): next to the number or handle they announce, they are one finding with it.
+CONTACT_REQUEST = "Asks to be contacted outside the platform"
+DETAILS_REQUEST = "Asks for contact details to use outside the platform"
+LEAVE_REQUEST = "Asks to continue or pay outside the platform"
+_REQUESTS = frozenset((CONTACT_REQUEST, DETAILS_REQUEST, LEAVE_REQUEST))
+# What may stand between two pieces of one contact offer: punctuation, an arrow, one short
+# word ("call me ON 06 ...", "my skype IS live:...", "u/julie_cad, write me in private").
+_JOINT = re.compile(r"[\s:,=>-]*(?:[^\W\d_]{1,5}[\s:,=>-]+)?")
 
 # When hits overlap, the first kind in this order names the merged finding.
 _SPECIFICITY = {
@@ -67,7 +78,25 @@ def merge_hits(original: str, spans: Iterable[tuple[int, int, Hit]]) -> list[Fin
                 last[2] = hit
         else:
             merged.append([start, end, hit])
-    return [Finding(hit.kind, start, end, original[start:end], hit.reason) for start, end, hit in merged]
+    joined: list[list] = []
+    for span in merged:
+        if joined and _one_offer(original, joined[-1], span):
+            last = joined[-1]
+            last[1] = span[1]
+            if last[2].reason in _REQUESTS:
+                last[2] = span[2]
+        else:
+            joined.append(span)
+    return [Finding(hit.kind, start, end, original[start:end], hit.reason) for start, end, hit in joined]
+
+
+def _one_offer(original: str, first: list, second: list) -> bool:
+    """Two findings side by side that make one offer: the same kind ("mi Skype es
+    live:laura.cad"), or a request next to the address it announces ("appelle-moi au 06 ...")."""
+    (_, end, a), (start, _, b) = first, second
+    if not _JOINT.fullmatch(original, end, start):
+        return False
+    return a.kind == b.kind or (a.reason in _REQUESTS) != (b.reason in _REQUESTS)
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:

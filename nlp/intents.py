@@ -30,13 +30,24 @@ from spacy.attrs import ORTH
 from spacy.strings import hash_string
 from spacy.tokens import Doc
 
-from nlp.findings import EMAIL, MESSAGING_APP, OFF_PLATFORM_PAYMENT, SOCIAL, Hit
+from nlp.findings import (
+    CONTACT_REQUEST,
+    DETAILS_REQUEST,
+    EMAIL,
+    LEAVE_REQUEST,
+    MESSAGING_APP,
+    OFF_PLATFORM_PAYMENT,
+    SOCIAL,
+    Hit,
+)
 from nlp.lexicon import EMAIL_WORDS, HANDLE_JOINERS, PREPOSITIONS, PRONOUNS
 from nlp.phrases import APP, BYPASS, METHOD, Phrase
 
 _CUE_WINDOW = 4  # tokens between a contact cue and the app it names
 _NEARBY = 6  # tokens between a payment or off-platform cue and what it qualifies
 _NEGATION_WINDOW = 4
+_CUE_AFTER_WINDOW = 3  # tokens between an app and a contact cue addressed to the writer after it
+_PRESENTED_REACH = 9  # tokens after an app's name searched for the handle it presents
 _SENTENCE_ENDS = (".", "!", "?", ";", "\n", "\n\n", "\n\n\n", " \n", "\n ")
 _CLAUSE_ENDS = _SENTENCE_ENDS + (",", "(", ")", "but", "mais", "pero", "mas", "ma", "aber")
 _SENTENCE_END_IDS = frozenset(hash_string(t) for t in _SENTENCE_ENDS)
@@ -64,10 +75,10 @@ REASONS = {
     MESSAGING_APP: "Offers to continue on {}, a messaging app",
     SOCIAL: "Points to an account on {}",
     "payment": "Asks to pay outside the platform ({})",
-    "off_platform": "Asks to continue or pay outside the platform",
+    "off_platform": LEAVE_REQUEST,
     "bypass": "Asks to work around the platform and its commission",
-    "details": "Asks for contact details to use outside the platform",
-    "call_me": "Asks to be contacted outside the platform",
+    "details": DETAILS_REQUEST,
+    "call_me": CONTACT_REQUEST,
 }
 
 
@@ -113,10 +124,13 @@ class _Rules:
             or self._asked_for(app)
             or (None if app.ambiguous else self._just_before("possessive", app.start, gap=1))
         )
-        handle_end = self._handle_after(app.end, strict=app.ambiguous)
+        follower = None if app.ambiguous or opener else self._contact_cue_after(app)
+        handle_end = self._handle_after(app.end, strict=app.ambiguous) or (
+            None if app.ambiguous else self._handle_presented(app)
+        )
         handle_start = self._handle_before(app.start, strict=app.ambiguous)
         as_verb = not app.ambiguous and self._token_in(app.end, _ME)
-        if not (opener or handle_end or handle_start is not None or as_verb):
+        if not (opener or follower or handle_end or handle_start is not None or as_verb):
             return None
         if opener:
             start = opener.start
@@ -125,7 +139,7 @@ class _Rules:
         if self._negated(start):
             return None
         reason = REASONS[app.brand.kind].format(app.brand.name)
-        return start, max(app.end, handle_end or 0), app.brand.kind, reason
+        return start, max(app.end, handle_end or 0, follower.end if follower else 0), app.brand.kind, reason
 
     def method(self, method: Phrase) -> _Span | None:
         """A payment service named as the way to pay."""
@@ -205,6 +219,18 @@ class _Rules:
                 return cue
         return None
 
+    def _contact_cue_after(self, app: Phrase) -> Phrase | None:
+        """A contact cue addressed to the writer right after the app, ending its clause:
+        "tenho Viber também, me adiciona". Only cues with an object pronoun ("add me", not
+        "talk"), and nothing after them ("photos on WhatsApp, write me when they are
+        uploaded" asks for a message here)."""
+        for cue in self.found["contact"]:
+            close = 0 <= cue.start - app.end <= _CUE_AFTER_WINDOW and self._same_sentence(cue, app)
+            ends_clause = cue.end == len(self.doc) or self.doc[cue.end].text in _CLAUSE_ENDS + tuple(_POLITE)
+            if close and ends_clause and any(t.text in PRONOUNS for t in self.doc[cue.start : cue.end]):
+                return cue
+        return None
+
     def _asked_for(self, app: Phrase) -> Phrase | None:
         """ "what's your telegram?", "dame tu whatsapp": asking, then "your", then the app."""
         yours = self._just_before("yours", app.start, gap=0)
@@ -226,6 +252,17 @@ class _Rules:
             return i + 1
         if _NUMBER_AFTER.match(self.text, doc[end - 1].idx + len(doc[end - 1])):
             return end  # a phone number follows: the phone detector reports it
+        return None
+
+    def _handle_presented(self, app: Phrase) -> int | None:
+        """End of an @handle presented further on in the app's sentence: "sur insta je suis
+        @atelier.ceram", "auf Instagram findest du mich als @zahnwerk", "insta 👉 @lab.kim"."""
+        doc = self.doc
+        for i in range(app.end + 1, min(len(doc), app.end + _PRESENTED_REACH)):
+            if self.sentence[i] != self.sentence[app.start]:
+                return None
+            if _AT_HANDLE.fullmatch(doc[i].text) and doc[i - 1].text in HANDLE_JOINERS:
+                return i + 1
         return None
 
     def _handle_before(self, start: int, strict: bool) -> int | None:

@@ -65,6 +65,15 @@ _RULES: tuple[tuple[tuple[str, ...], re.Pattern, str, str], ...] = (
         SOCIAL,
         "Points to a page on a social network",
     ),
+    (
+        ("@",),
+        re.compile(
+            r"(?:i'm|i am|im|je suis|moi c'est|soy|sou|sono|ich bin)\s+@[a-z0-9_][a-z0-9_.]+\s+"
+            rf"(?:(?:on|sur|en|em|su|auf)\s+)?{_EVERYWHERE}"
+        ),
+        SOCIAL,
+        "Points to the same account on other networks",
+    ),
     # e-mail by implication
     (
         ("mail", "correo", "adresse", "endereco", "indirizzo", "posta"),
@@ -125,7 +134,7 @@ _RULES: tuple[tuple[tuple[str, ...], re.Pattern, str, str], ...] = (
         ("bio", "profil"),
         re.compile(
             r"(?:link|lien|enlace|liga)\s+(?:in|en|na|da|nella|im|in der|dans|dans la|"
-            r"dans ma|en la|en mi|no|in my|in the|on my)\s*(?:la\s+|ma\s+|mi\s+|my\s+)?"
+            r"dans ma|en la|en mi|no|in my|in the|on my)\s*(?:(?:la|ma|mi|my|minha|meiner|meine|mia|sua|tua)\s+)?"
             r"bio\b|link\s+im\s+profil"
         ),
         URL,
@@ -135,11 +144,29 @@ _RULES: tuple[tuple[tuple[str, ...], re.Pattern, str, str], ...] = (
         ("qr",),
         re.compile(
             r"(?:scan|scanne[zr]?|flashe[zr]?|escane[ae]|escaneie|scann|scannen|inquadra|"
-            r"leggi|lee|leia|use|utilise|usa)\w*\s+(?:\S+\s+){0,2}?"
-            r"(?:qr|qr-code|qrcode)(?:[\s-]?code|[\s-]?codigo|[\s-]?codice)?"
+            r"leggi|lee|leia|use|utilise|usa)\w*\s+(?!(?:\S+\s+){0,2}?(?:udi|gs1|lot|lote|lotto|datamatrix)\b)"
+            r"(?:\S+\s+){0,2}?(?:qr|qr-code|qrcode)(?:[\s-]?code|[\s-]?codigo|[\s-]?codice)?"
+            # the code on a product's box or label is the product's own
+            r"(?!\s+(?:\S+\s+){0,3}?(?:box|label|boite|etiquette|caja|etiqueta|caixa|scatola|etichetta|packung|etikett)\b)"
         ),
         URL,
         "Points to a QR code that leads outside the platform",
+    ),
+    (
+        ("qr",),
+        re.compile(
+            rf"{_MY}\s+(?:qr|qr-code|qrcode)\b"
+            r"|(?:qr|qr-code|qrcode)\W+(?:\w+\W+){0,3}?(?:para que me|para me|pra me|to reach me|to contact me|"
+            r"to write me|to find me|pour me|per contattarmi|per scrivermi|damit du mich)"
+        ),
+        URL,
+        "Points to a QR code that leads outside the platform",
+    ),
+    (
+        ("linktree", "beacons", "taplink", "carrd"),
+        re.compile(rf"{_MY}\s+(?:linktree|beacons|taplink|carrd)\b"),
+        URL,
+        "Points to a link outside the platform",
     ),
     # Skype ids
     (

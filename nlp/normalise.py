@@ -7,7 +7,7 @@ numbers ("zero six douze"). Every detector reads the same normalised copy, built
 1. fold: lower case, accents stripped, compatibility forms and look-alikes mapped to ASCII,
    invisible characters dropped;
 2. collapse: runs of single characters separated by one separator joined ("j o h n" → "john");
-3. look-alike digits: O, I, l and | inside digit groups read as 0 and 1;
+3. look-alike digits: O, I, l, | and S inside digit groups read as 0, 1 and 5;
 4. numerals: spelled-out numbers in long number runs replaced by digits (see `numerals`).
 
 Each layer keeps, for every character it outputs, the span of original characters it
@@ -239,7 +239,7 @@ _DOTTED_OUT = re.compile(r"(?<![\w.@-])[a-z0-9](?P<sep>[._*|~-])[a-z0-9](?:(?P=s
 # What a spaced-out run may spell: an address ("j o h n @ ..."), a word ("w h a t s a p p"),
 # or digits written partly with letters ("O 6 1 2 ..."). Plain digit runs keep their spaces
 # ("teeth 2 3 4 5" is a list) and digits followed by short words stay apart ("9 1 2 é o").
-_SPELLS_SOMETHING = re.compile(r"[^@]*[@.][^@]*|[a-z]+|(?=.*[oil|])[0-9oil|]+")
+_SPELLS_SOMETHING = re.compile(r"[^@]*[@.][^@]*|[a-z]+|(?=.*[oils|])[0-9oils|]+")
 
 
 def _collapse_edits(text: str) -> list[Edit]:
@@ -261,13 +261,14 @@ def _overlaps(span: tuple[int, int], edits: Sequence[Edit]) -> bool:
 
 # --- 3. letters written for digits --------------------------------------------------------
 
-# A group of digits and O/I/l/| with at least one of each side by side: "O6", "l2", "5O".
-_DIGIT_GROUP = re.compile(r"(?<![a-z0-9])(?:[0-9]+[oil|]|[oil|]+[0-9])[0-9oil|]*(?![a-z0-9])")
-_AS_DIGITS = str.maketrans("oil|", "0111")
+# A group of digits and O/I/l/|/S with at least one of each side by side: "O6", "l2", "5S".
+_DIGIT_GROUP = re.compile(r"(?<![a-z0-9])(?:[0-9]+[oils|]|[oils|]+[0-9])[0-9oils|]*(?![a-z0-9])")
+_AS_DIGITS = str.maketrans("oils|", "01151")
 
 
 def _lookalike_digits(norm: Normalised) -> Normalised:
-    """Read O, I, l and | as digits inside digit groups; one character for one, maps unchanged."""
+    """Read O, I, l, | and S as digits inside digit groups ("4l5 5SS Ol32"); one character
+    for one, maps unchanged."""
     text = norm.text
     changed = _DIGIT_GROUP.sub(lambda m: m.group().translate(_AS_DIGITS), text)
     return norm if changed == text else Normalised(changed, norm.starts, norm.ends)

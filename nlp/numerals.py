@@ -231,7 +231,8 @@ _BETWEEN_NUMBERS = re.compile(r"[\s.,/()_*|~+-]{0,4}")  # "six, douze / 34"
 
 def numeral_edits(text: str) -> list[tuple[int, int, str]]:
     """Edits replacing number words by digits, in runs that make at least seven digits."""
-    if not _may_spell_a_number(_TOKEN.findall(text)):
+    words = _TOKEN.findall(text)
+    if _FIRST_WORDS.isdisjoint(words) or not _may_spell_a_number(words):
         return []
     tokens = list(_TOKEN.finditer(text))
     edits: list[tuple[int, int, str]] = []

@@ -18,7 +18,7 @@ from functools import lru_cache
 
 import phonenumbers
 
-from nlp.dental import dental_spans
+from nlp.dental import all_dental, dental_spans
 from nlp.findings import PHONE, Hit
 
 # Digits glued to a word, or in a link's path or query ("/cases/2024-0113", "?id=..."), are
@@ -77,11 +77,14 @@ _VANITY = re.compile(
 )
 
 
+_TOLL_FREE = re.compile(r"8(?:00|33|44|55|66|77|88)")
+
+
 def phone_hits(text: str, regions: tuple[str, ...]) -> list[Hit]:
     """Phone numbers in normalised text."""
     hits = (
         [Hit(PHONE, m.start(), m.end(), REASON) for m in _VANITY.finditer(text) if any(c.isalpha() for c in m.group())]
-        if "8" in text
+        if _TOLL_FREE.search(text)
         else []
     )
     if "_" in text:
@@ -89,14 +92,39 @@ def phone_hits(text: str, regions: tuple[str, ...]) -> list[Hit]:
     if "x" in text:
         text = _GLUED.sub(_unglue, text)
     candidates = [m.span() for m in _CANDIDATE.finditer(text) if _long_enough(m.group())]
-    if not candidates:
-        return hits
+    if not candidates or all_dental(text, candidates):
+        return hits + _split_number_hits(text, regions, hits)
     masked = _blank(text, dental_spans(text, candidates))
     for candidate in _CANDIDATE.finditer(masked):
         groups = [g.span() for g in _GROUP.finditer(masked, candidate.start(), candidate.end())]
         span = _valid_span(masked, groups, regions)
         if span:
             hits.append(Hit(PHONE, *span, REASON))
+    return hits + _split_number_hits(text, regions, hits)
+
+
+# A number given in two pieces after a phone cue, the second in the next sentence or after a
+# word that says it continues: "my number starts with 0770 090. the rest is 0461",
+# "mon numéro : 06 12 34, la suite 56 78". Both pieces together must be a valid number.
+_SPLIT = re.compile(
+    r"(?:tel|phone|number|numero|nummer|mobile|mobil|cell|celular|cellulare|movil|portable|"
+    r"handy|telefone|telefono|telefon|telemovel)\b\D{0,24}?(?<![\w+])(\d(?:[ .-]?\d){2,10})(?!\d)"
+    r"(\D{1,30}?)(?<![\w+])(\d(?:[ .-]?\d){1,10})(?![\d\w])"
+)
+_CONTINUES = re.compile(r"[.!?;\n]|rest|suite|resto|dann|puis|then|luego|depois|poi|after|apres|despues|dopo|danach")
+
+
+def _split_number_hits(text: str, regions: tuple[str, ...], found: list[Hit]) -> list[Hit]:
+    hits = []
+    for match in _SPLIT.finditer(text):
+        start, end = match.start(1), match.end(3)
+        if any(hit.start < end and start < hit.end for hit in found) or not _CONTINUES.search(match.group(2)):
+            continue
+        if any(all_dental(text, [match.span(piece)]) for piece in (1, 3)):  # "numero del caso 2024 0113"
+            continue
+        digits = "".join(_GROUP.findall(match.group(1) + match.group(3)))
+        if _MIN_DIGITS <= len(digits) <= _MAX_DIGITS and _is_phone(digits, False, regions):
+            hits.append(Hit(PHONE, start, end, REASON))
     return hits
 
 
@@ -149,9 +177,39 @@ def _national_lengths(region: str) -> frozenset[int]:
 def _is_phone(digits: str, plus: bool, regions: tuple[str, ...]) -> bool:
     if plus or digits.startswith("00"):
         return _valid("+" + digits.removeprefix("00"), None, possible_is_enough=plus)
-    if any(_valid(digits, region) for region in regions if len(digits) in _national_lengths(region)):
+    if any(
+        _valid(digits, region)
+        for region in regions
+        if len(digits) in _national_lengths(region) and _may_be_valid(digits, region)
+    ):
         return True
     return len(digits) >= 10 and digits[0] != "0" and _valid("+" + digits, None)
+
+
+@lru_cache(maxsize=None)
+def _national_shape(region: str) -> tuple[re.Pattern, tuple[str, ...]] | None:
+    """The pattern every valid national number of `region` matches, and the prefixes
+    `phonenumbers.parse` strips from a number dialled there (trunk prefix, country code);
+    None where parsing strips more than that (carrier codes in Brazil, Argentina ...)."""
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    prefix = metadata.national_prefix or ""
+    if (metadata.national_prefix_for_parsing or "") != prefix:
+        return None
+    pattern = re.compile(metadata.general_desc.national_number_pattern)
+    country = str(metadata.country_code)
+    return pattern, tuple(filter(None, (prefix, country, country + prefix)))
+
+
+def _may_be_valid(digits: str, region: str) -> bool:
+    """A cheap necessary condition of `_valid(digits, region)`: a parse costs tens of
+    microseconds, a pattern test one; most digit runs that reach it are no number there."""
+    shape = _national_shape(region)
+    if shape is None or digits.startswith(("00", "011")):  # dialled abroad: parse reads it
+        return True
+    pattern, prefixes = shape
+    return bool(pattern.fullmatch(digits)) or any(
+        digits.startswith(prefix) and pattern.fullmatch(digits, len(prefix)) for prefix in prefixes
+    )
 
 
 def _valid(number: str, region: str | None, possible_is_enough: bool = False) -> bool:

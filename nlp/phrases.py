@@ -9,8 +9,10 @@ returns the tokenised passage and the phrases found in it; `nlp.intents` decides
 mean.
 
 Most sentences name no app, payment service or way around the platform, and every rule
-works within one sentence; so only the sentences with a "trigger" word (for each phrase
-that can start a request, its longest uncommon word) are tokenised: see `passages`.
+works within one sentence; so only the sentences that may hold a request are tokenised (see
+`passages`): every word of a phrase that can start one must be there, and for the phrases
+that make a request only with company (a name that is also a word, "line"; "directly"; a
+fee to avoid) the words or signs of that company too. Cheap set tests decide it.
 
 One token pattern (a spaCy `Matcher`) finds ways around the platform's cut that a phrase
 list cannot enumerate: "avoid the 9% fee", "nos ahorramos la comisión", "évite les frais de
@@ -82,18 +84,18 @@ class PhraseTagger:
         self.fee_matcher.add(BYPASS, [_fee_pattern()], greedy="LONGEST")
         self.avoid_words = frozenset(fold(w).text for w in _all_languages("avoid"))
         self.other_fees = frozenset(fold(w).text for w in _all_languages("other_fees"))
-        self.triggers = _trigger_words()
+        self.gate = _Gate()
         self.vocabulary_limit = len(self.nlp.vocab.strings) + _VOCABULARY_LIMIT
 
     def passages(self, text: str) -> list[tuple[int, int]]:
-        """Spans of the sentences of `text` that contain a trigger word."""
-        if self.triggers.isdisjoint(_WORD.findall(text)):
+        """Spans of the sentences of `text` that may hold a request (see `_Gate`)."""
+        if not self.gate.may_request(text, 0, len(text)):  # what no sentence holds, nor does the text
             return []
         spans, start = [], 0
         for end in [m.end() for m in _SENTENCE_END.finditer(text)] + [len(text)]:
             while start < end and text[start].isspace():
                 start += 1
-            if start < end and not self.triggers.isdisjoint(_WORD.findall(text, start, end)):
+            if start < end and self.gate.may_request(text, start, end):
                 spans.append((start, end))
             start = end
         return spans
@@ -123,19 +125,13 @@ class PhraseTagger:
         key = f"{label}|{brand.name if brand else ''}|{ambiguous}"
         self.meanings[self.nlp.vocab.strings.add(key)] = (label, brand, ambiguous)
         variants = {v for phrase in phrases for v in _variants(fold(phrase).text)}
+        if brand:  # a name split in two is also hyphenated: "tele-gram", "whats-app"
+            variants |= {v.replace(" ", "-") for v in variants if " " in v}
         self.matcher.add(key, [self.nlp.make_doc(v) for v in sorted(variants)])
 
 
 def _all_languages(label: str) -> list[str]:
     return [phrase for cues in CUES.values() for phrase in getattr(cues, label)]
-
-
-def _trigger_words() -> frozenset[str]:
-    """One word a text must contain for each phrase that can start a request."""
-    phrases = [form for brand in APPS + PAYMENT_METHODS for form in brand.forms + brand.ambiguous]
-    phrases += [p for label in _REQUEST_LABELS for p in _all_languages(label)]
-    phrases += _all_languages("avoid")
-    return frozenset(max(_WORD.findall(fold(p).text), key=lambda w: (w not in _COMMON, len(w))) for p in phrases)
 
 
 def _fee_pattern() -> list[dict]:
@@ -152,6 +148,99 @@ def _variants(phrase: str) -> set[str]:
         if mark in phrase:
             variants |= {phrase.replace(mark, " "), phrase.replace(mark, "")}
     return variants
+
+
+class _Gate:
+    """Whether a sentence may hold a request, from the set of its words: the words of every
+    phrase the rules of `nlp.intents` need must all be in it, or the rules find nothing.
+
+    Each phrase that can start a request is filed under one of its words (its `trigger`)
+    with the company it needs: names that are also words ("line", "x", "wise") need a
+    contact or asking cue, a handle or a number; "directly", "outside the site" need a
+    contact, payment, call or asking cue; "avoid" needs a fee word.
+    """
+
+    def __init__(self) -> None:
+        self.cues = {label: _index(_all_languages(label)) for label in _COMPANY_LABELS}
+        self.fee_words = frozenset(w for fee in _all_languages("fees") for w in _WORD.findall(fold(fee).text))
+        needs: dict[str, list[tuple[frozenset[str], str]]] = {}
+        for brand in APPS + PAYMENT_METHODS:
+            is_app = brand in APPS
+            _file(needs, brand.forms, "app" if is_app else "")
+            _file(needs, brand.ambiguous, "name" if is_app else "method")
+        for label in _REQUEST_LABELS:
+            _file(needs, _all_languages(label), "cue" if label == "off_platform" else "")
+        _file(needs, _all_languages("avoid"), "fee")
+        self.needs = needs
+        self.triggers = frozenset(needs)
+        names = sorted({v for b in APPS for f in b.forms + b.ambiguous for v in _variants(fold(f).text)}, key=len)
+        # A handle or a number right after an app's name, two words apart at most: "line: joe_88",
+        # "signal id lab.kim", "telegram 06 12 ...".
+        self.handle_after_name = re.compile(
+            rf"(?<![a-z0-9])(?:{'|'.join(map(re.escape, reversed(names)))})(?![a-z0-9])"
+            r"(?:\W{0,4}[\w']+){0,2}?\W{0,4}"
+            r"(?:@|(?=[a-z0-9._#-]*[a-z])[a-z0-9._#-]*(?:[\d_#]|[a-z0-9]\.[a-z0-9])|\+?\d(?:[\s.,\-/()]{0,3}\d){6})"
+        )
+
+    def may_request(self, text: str, start: int, end: int) -> bool:
+        words = set(_WORD.findall(text, start, end))
+        for trigger in self.triggers.intersection(words):
+            for phrase_words, company in self.needs[trigger]:
+                if phrase_words <= words and (not company or self._has_company(company, words, text, start, end)):
+                    return True
+        return False
+
+    def _has_company(self, company: str, words: set[str], text: str, start: int, end: int) -> bool:
+        if company == "fee":
+            return not self.fee_words.isdisjoint(words)
+        if company == "cue":
+            return self._any(("contact", "pay", "call_me", "asking"), words)
+        if company == "method":  # "zelle me", or a payment cue, a way around the platform
+            return (
+                "me" in words
+                or self._any(("pay", "off_platform", "bypass"), words)
+                or self._has_company("fee", words, text, start, end)
+            )
+        # An app: a contact or asking cue, a handle or a number by its name; for names that
+        # are no word also a possessive ("my insta"), a verb ("whatsapp me"), a bare handle
+        # ("kim_dental on snapchat") or a word after a colon ("skype: johnd").
+        if company == "app" and (
+            "me" in words or self._any(("possessive",), words) or any(c in text[start:end] for c in "_:=")
+        ):
+            return True
+        return (
+            self._any(("contact", "asking"), words)
+            or "@" in text[start:end]
+            or bool(self.handle_after_name.search(text, start, end))
+        )
+
+    def _any(self, labels: tuple[str, ...], words: set[str]) -> bool:
+        for label in labels:
+            index = self.cues[label]
+            for word in index.keys() & words:
+                if any(phrase_words <= words for phrase_words in index[word]):
+                    return True
+        return False
+
+
+_COMPANY_LABELS = ("contact", "asking", "possessive", "pay", "off_platform", "bypass", "call_me")
+
+
+def _index(phrases) -> dict[str, list[frozenset[str]]]:
+    """The word sets of the phrases' variants, filed under their least common word."""
+    index: dict[str, list[frozenset[str]]] = {}
+    for phrase in phrases:
+        for variant in _variants(fold(phrase).text):
+            words = frozenset(_WORD.findall(variant))
+            if words:
+                trigger = max(words, key=lambda w: (w not in _COMMON, len(w), w))
+                index.setdefault(trigger, []).append(words)
+    return index
+
+
+def _file(needs: dict, phrases, company: str) -> None:
+    for trigger, word_sets in _index(phrases).items():
+        needs.setdefault(trigger, []).extend((words, company) for words in word_sets)
 
 
 # One tagger for every language, built at import: spaCy's multi-language "xx" tokenizer

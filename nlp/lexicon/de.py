@@ -4,6 +4,12 @@ from nlp.lexicon.cues import Cues
 
 CUES = Cues(
     contact=(
+        "such mich",
+        "suche mich",
+        "find mich",
+        "findest du mich",
+        "du findest mich",
+        "findet ihr mich",
         "füg mich",
         "füge mich",
         "adde mich",

@@ -4,6 +4,11 @@ from nlp.lexicon.cues import Cues
 
 CUES = Cues(
     contact=(
+        "look me up",
+        "look for me",
+        "search for me",
+        "you'll find me",
+        "you can find me",
         "add me",
         "add",
         "contact me",
@@ -42,6 +47,11 @@ CUES = Cues(
         "do you have",
         # Darija in Latin letters (Arabizi), which shares the tokenizer of any language
         "sift liya",
+        "zidni",
+        "zid liya",
+        "hder m3aya",
+        "hdr m3aya",
+        "tkellem m3aya",
         "sifet liya",
         "ba3tli",
         "ba3t liya",

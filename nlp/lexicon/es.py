@@ -4,6 +4,9 @@ from nlp.lexicon.cues import Cues
 
 CUES = Cues(
     contact=(
+        "encuéntrame",
+        "me encuentras",
+        "me encontráis",
         "agrégame",
         "añádeme",
         "agregame",

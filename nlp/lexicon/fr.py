@@ -4,6 +4,11 @@ from nlp.lexicon.cues import Cues
 
 CUES = Cues(
     contact=(
+        "rajoute-moi",
+        "rajoutez-moi",
+        "tu me trouves",
+        "vous me trouvez",
+        "trouve-moi",
         "ajoute-moi",
         "ajoutez-moi",
         "ajoute",

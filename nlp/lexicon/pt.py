@@ -4,6 +4,10 @@ from nlp.lexicon.cues import Cues
 
 CUES = Cues(
     contact=(
+        "me manda mensagem",
+        "manda mensagem",
+        "me encontre",
+        "me encontras",
         "me adiciona",
         "adiciona-me",
         "me add",

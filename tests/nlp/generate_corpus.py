@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from pathlib import Path
 
 import phonenumbers
 from phonenumbers import PhoneNumberFormat, PhoneNumberType
 
 OUT = Path(__file__).parent / "corpus" / "generated.jsonl"
+# What may join a request to the detail it announces: "call me ON ..." (as in nlp.findings).
+_JOINT = re.compile(r"[\s:,=>-]*(?:[^\W\d_]{1,5}[\s:,=>-]+)?")
 SEED = 20250113
 PER_LANGUAGE = {"phone": 10, "email": 4, "app": 4, "social": 3, "url": 2, "payment": 2, "negative": 25}
 
@@ -317,8 +320,17 @@ def main(path: Path = OUT) -> None:
 
 
 def _row(lang: str, text: str, expect: list[tuple[str, str]], trick: str) -> dict:
-    """An example; an off-platform request in the template ("call me") is expected too."""
-    expect = expect + [("off_platform_payment", request) for request in LANGS[lang]["requests"] if request in text]
+    """An example; an off-platform request in the template ("call me") is expected too,
+    unless it stands right before the detail it announces ("call me on 06 ..."): then the
+    two are one finding, of the detail's kind."""
+    announces = [text.index(request) + len(request) for request in LANGS[lang]["requests"] if request in text]
+    expect = expect + [
+        ("off_platform_payment", request)
+        for request, end in zip((r for r in LANGS[lang]["requests"] if r in text), announces)
+        if not any(
+            text.find(part, end) >= end and _JOINT.fullmatch(text, end, text.find(part, end)) for _, part in expect
+        )
+    ]
     for _, part in expect:
         assert part in text, (text, part)
     return {"lang": lang, "text": text, "expect": [{"kind": k, "text": t} for k, t in expect], "trick": trick}

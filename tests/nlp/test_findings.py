@@ -138,3 +138,23 @@ def test_the_vocabulary_of_a_long_running_process_stays_bounded(monkeypatch):
 
     assert phrases.tagger() is not first and len(seen) > 1
     assert len(phrases.tagger().nlp.vocab.strings) <= phrases.tagger().vocabulary_limit
+
+
+@pytest.mark.parametrize(
+    "text, lang, kind, underlined",
+    [
+        ("appelle-moi au 06 12 48 93 27 ce soir", "fr", "phone", "appelle-moi au 06 12 48 93 27"),
+        ("Call me at (646) 298-1174 after 5pm", "en", "phone", "Call me at (646) 298-1174"),
+        ("mi Skype es live:laura.gil.cad", "es", "messaging_app", "mi Skype es live:laura.gil.cad"),
+    ],
+)
+def test_a_request_and_the_detail_it_announces_are_one_finding(text, lang, kind, underlined):
+    findings = find_contacts(text, lang)
+
+    assert [(f.kind, f.text) for f in findings] == [(kind, underlined)]
+
+
+def test_a_request_apart_from_the_detail_stays_a_finding_of_its_own():
+    findings = find_contacts("call me tomorrow. The lab number is 0612489327", "en")
+
+    assert [f.kind for f in findings] == ["off_platform_payment", "phone"]

@@ -234,3 +234,130 @@ def test_any_language_or_none(lang):
     findings = find_contacts("add me on telegram, +33 6 12 34 56 78", lang)
 
     assert [f.kind for f in findings] == ["messaging_app", "phone"]
+
+
+@pytest.mark.parametrize(
+    "text, lang, handle",
+    [
+        ("sur insta je suis @atelier.ceram, passe par là", "fr", "@atelier.ceram"),
+        ("auf Instagram findest du mich als @zahnwerk.berlin", "de", "@zahnwerk.berlin"),
+        ("on telegram I answer faster 👉 @lab.kim", "en", "@lab.kim"),
+    ],
+)
+def test_a_handle_presented_further_on_in_the_apps_sentence(text, lang, handle):
+    findings = find_contacts(text, lang)
+
+    assert any(handle in f.text and f.kind in ("social", "messaging_app") for f in findings)
+
+
+def test_an_at_mention_after_an_app_named_in_passing_is_left_alone():
+    assert find_contacts("the dentist sent it on WhatsApp, @giulia can you check 36?", "en") == []
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("tenho Viber também, me adiciona", "pt"),
+        ("I have Telegram too, add me!", "en"),
+        ("look me up on LinkedIn, Peter Hawkins CDT", "en"),
+        ("búscame en Instagram, salgo como Laura Gil", "es"),
+        ("such mich auf Instagram, Dentallabor Adler", "de"),
+    ],
+)
+def test_searching_for_the_writer_on_an_app_or_network(text, lang):
+    assert find_contacts(text, lang)
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("the dentist sent the photos on WhatsApp, write me when they are uploaded", "en"),
+        ("le patient a envoyé les photos par WhatsApp, écris-moi quand tu les as vues", "fr"),
+        ("the clinic uses WhatsApp, contact me here if anything is missing", "en"),
+    ],
+)
+def test_an_app_named_in_passing_before_a_request_for_a_message_here(text, lang):
+    assert find_contacts(text, lang) == []
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("my number starts with 0770 090. the rest is 0461", "en"),
+        ("mon numéro : 06 12 34, la suite 56 78", "fr"),
+        ("tel 0151 234. Danach 56789", "de"),
+    ],
+)
+def test_a_number_given_in_two_pieces(text, lang):
+    assert [f.kind for f in find_contacts(text, lang)] == ["phone"]
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("Numero del caso 2024 0113. Dente 36", "it"),
+        ("número de pedido 5512 0938. Dientes 36 46", "es"),
+        ("Order number 4812 0933. Then 77 units", "en"),
+    ],
+)
+def test_a_reference_number_and_teeth_in_the_next_sentence_are_no_phone(text, lang):
+    assert find_contacts(text, lang) == []
+
+
+def test_s_for_five_inside_a_digit_group():
+    assert [f.text for f in find_contacts("4l5 5SS Ol32 is my cell", "en")] == ["4l5 5SS Ol32"]
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [("SIRET 732 829 320 00074 sur la facture", "fr"), ("Steuernummer 12/345/67890", "de"), ("NIF 501 964 843", "pt")],
+)
+def test_tax_and_company_numbers_are_no_phone(text, lang):
+    assert find_contacts(text, lang) == []
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("tout est sur mon linktree", "fr"),
+        ("te dejo el QR para que me escribas", "es"),
+        ("my QR is on my profile picture", "en"),
+        ("I'm @anna.cad everywhere", "en"),
+    ],
+)
+def test_links_and_handles_offered_without_an_address(text, lang):
+    assert find_contacts(text, lang)
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("scan the UDI QR on the box", "en"),
+        ("scan the QR code on the box, it is the implant's UDI", "en"),
+        ("te dejo el QR del lote", "es"),
+        ("@marc_lab everywhere on this case the margins are thin", "en"),
+    ],
+)
+def test_product_codes_and_mentions_stay_dental_talk(text, lang):
+    assert find_contacts(text, lang) == []
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("let's move this to Tele-gram", "en"),
+        ("scrivimi su uotsap", "it"),
+        ("ich bin auf Threema, ID folgt", "de"),
+        ("rajoute-moi sur Signal", "fr"),
+        ("me manda mensagem no Signal", "pt"),
+        ("o formulário está no link na minha bio", "pt"),
+        ("das Formular ist im Link in meiner Bio", "de"),
+        ("zidni f wtsp, ghadi nsift lik tswira", "ar"),
+    ],
+)
+def test_more_spellings_cues_and_link_in_bio(text, lang):
+    assert find_contacts(text, lang)
+
+
+def test_ids_joined_by_darija_and_are_references():
+    assert find_contacts("commandes 9901928844 w 9901928845, dossier 2025-1111", "ar") == []
