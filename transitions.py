@@ -93,7 +93,8 @@ class Process:
     event: Callable[[Move], None]  # write the audit row / event, mail, whatever the move announces
     refused: Callable[[Any, str], str]  # (locked object, action) → why this action is not possible now
     denied: Any  # the PermissionDenied message
-    fields: dict[str, Callable[..., dict | None]] = field(default_factory=dict)  # action → before the move
+    # action → fields(obj, *, actor, **params), before the move: input checks, columns; may refuse
+    fields: dict[str, Callable[..., dict | None]] = field(default_factory=dict)
     effects: dict[str, Callable[[Move], None]] = field(default_factory=dict)  # Step.effect → after the move
     next_state: Callable[[Any, str], Enum] | None = None  # for steps whose `to` is None
     attribute: str = "state"
@@ -115,7 +116,7 @@ class Process:
         before = getattr(obj, self.attribute)
         row = self.table.check(before, action, role, denied=self.denied, refused=self.refused(obj, action))
         fields = self.fields.get(action)
-        detail = (fields(obj, **params) if fields else None) or {}
+        detail = (fields(obj, actor=actor, **params) if fields else None) or {}
         after = row.to if row.to is not None else self.next_state(obj, action)
         setattr(obj, self.attribute, after)
         db.session.flush()
