@@ -55,14 +55,14 @@ class Table(dict):
         """The actions `role` may take from `state`, in table order."""
         return [a for (s, a), row in self.items() if s == state and role in row.by]
 
-    def check(self, state: Enum | None, action: str, role: str | None, *, denied: str, refused: str) -> Step:
+    def check(self, state: Enum | None, action: str, role: str | None, *, denied, refused: Callable[[], str]) -> Step:
         """The row for (state, action) if `role` may take it; raises PermissionDenied (`denied`)
-        when the role may never take the action, InvalidTransition (`refused`) when not now."""
+        when the role may never take the action, InvalidTransition (`refused()`) when not now."""
         row = self.get((state, action))
         if row is None:
             if role not in self.roles_for(action):
                 raise PermissionDenied(denied)
-            raise InvalidTransition(refused)
+            raise InvalidTransition(refused())
         if role not in row.by:
             raise PermissionDenied(denied)
         return row
@@ -114,7 +114,7 @@ class Process:
         if not locked:
             obj = self.lock(obj)
         before = getattr(obj, self.attribute)
-        row = self.table.check(before, action, role, denied=self.denied, refused=self.refused(obj, action))
+        row = self.table.check(before, action, role, denied=self.denied, refused=lambda: self.refused(obj, action))
         fields = self.fields.get(action)
         detail = (fields(obj, actor=actor, **params) if fields else None) or {}
         after = row.to if row.to is not None else self.next_state(obj, action)
