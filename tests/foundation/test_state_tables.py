@@ -10,9 +10,11 @@ from __future__ import annotations
 import pytest
 
 from accounts import status as account_status
+from disputes import process as dispute_process
 from errors import InvalidTransition, PermissionDenied
 from files import links
 from models.accounts import AccountStatus
+from models.disputes import DisputeState
 from models.files import ShareLinkState
 from models.moderation import ViolationStatus
 from models.profiles import ReviewState
@@ -81,12 +83,32 @@ VIOLATION_RULES = [
     (ViolationStatus.open, "suspend", {"moderator"}, ViolationStatus.suspended),
 ]
 
+D = DisputeState
+DISPUTE_RULES = [
+    # "The designer gives their side within N days" (help: disputes); a late answer still counts
+    # while no one has ruled, and without an answer the dispute goes to the agents anyway
+    (D.open, "answer", {"designer"}, D.awaiting_ruling),
+    (D.awaiting_ruling, "answer", {"designer"}, D.awaiting_ruling),
+    (D.open, "mark_unanswered", {"platform"}, D.awaiting_ruling),
+    # "may settle between themselves with a proposal": either party accepts the other's
+    (D.open, "settle", {"client", "designer"}, D.settled),
+    (D.awaiting_ruling, "settle", {"client", "designer"}, D.settled),
+    # the client withdraws the dispute they opened; the case continues where it was
+    (D.open, "withdraw", {"client"}, D.withdrawn),
+    (D.awaiting_ruling, "withdraw", {"client"}, D.withdrawn),
+    # "A resolution agent … rules: refund the client, pay the designer, or split"
+    (D.open, "rule", {"agent"}, D.ruled),
+    (D.awaiting_ruling, "rule", {"agent"}, D.ruled),
+    # a settled, withdrawn or ruled dispute is closed for good
+]
+
 TABLES = {
     "share links": (links.TRANSITIONS, LINK_RULES),
     "account status": (account_status.TRANSITIONS, ACCOUNT_RULES),
     "profile and listing review": (review_process.TRANSITIONS, REVIEW_RULES),
     "identity checks": (kyc.TRANSITIONS, KYC_RULES),
     "violations": (violations.TRANSITIONS, VIOLATION_RULES),
+    "disputes": (dispute_process.TRANSITIONS, DISPUTE_RULES),
 }
 
 
