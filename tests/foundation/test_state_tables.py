@@ -10,10 +10,12 @@ from __future__ import annotations
 import pytest
 
 from accounts import status as account_status
+from cases import ordering
 from disputes import process as dispute_process
 from errors import InvalidTransition, PermissionDenied
 from files import links
 from models.accounts import AccountStatus
+from models.cases import OrderStatus
 from models.disputes import DisputeState
 from models.files import ShareLinkState
 from models.moderation import ViolationStatus
@@ -102,6 +104,17 @@ DISPUTE_RULES = [
     # a settled, withdrawn or ruled dispute is closed for good
 ]
 
+OS = OrderStatus
+ORDER_RULES = [
+    # "Confirm payment holds the amount": the order becomes a case once the money is held
+    (OS.awaiting_payment, "send", {"client"}, OS.sent),
+    # a refused card sends nothing; the payer may retry the same hold with another card
+    (OS.awaiting_payment, "decline", {"client"}, OS.declined),
+    (OS.declined, "decline", {"client"}, OS.declined),
+    (OS.declined, "send", {"client"}, OS.sent),
+    # a sent order is sent once: a second submit or confirmation creates no second case
+]
+
 TABLES = {
     "share links": (links.TRANSITIONS, LINK_RULES),
     "account status": (account_status.TRANSITIONS, ACCOUNT_RULES),
@@ -109,6 +122,7 @@ TABLES = {
     "identity checks": (kyc.TRANSITIONS, KYC_RULES),
     "violations": (violations.TRANSITIONS, VIOLATION_RULES),
     "disputes": (dispute_process.TRANSITIONS, DISPUTE_RULES),
+    "orders": (ordering.TRANSITIONS, ORDER_RULES),
 }
 
 
