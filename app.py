@@ -20,6 +20,13 @@ from access_log import carries_secret, init_access_log, logged_path
 from errors import Busy, DomainError, InvalidTransition, NotFound, PermissionDenied
 from extensions import babel, csrf, db, limiter, login_manager, migrate
 from files.crypto import load_master_key
+from models.accounts import AccountStatus
+from models.cases import CaseState
+from models.disputes import DisputeState, ProposalStatus
+from models.files import ShareLinkState
+from models.moderation import ViolationStatus
+from models.profiles import ReviewState
+from models.verification import VerificationStatus
 from moderation import second_factor
 from url_numbers import RowIdConverter
 
@@ -347,6 +354,17 @@ def _register_template_globals(app: Flask) -> None:
     # Every amount on every page and mail goes through this one formatter, in the reader's locale.
     app.jinja_env.filters["money"] = format_money
     app.jinja_env.globals.update(MINIMUM_FEE_CENTS=MINIMUM_FEE_CENTS, MINIMUM_ORDER_CENTS=MINIMUM_ORDER_CENTS)
+    # Templates compare the processes' states with their enums, never with strings.
+    app.jinja_env.globals.update(
+        AccountStatus=AccountStatus,
+        CaseState=CaseState,
+        DisputeState=DisputeState,
+        ProposalStatus=ProposalStatus,
+        ReviewState=ReviewState,
+        ShareLinkState=ShareLinkState,
+        VerificationStatus=VerificationStatus,
+        ViolationStatus=ViolationStatus,
+    )
 
     @app.context_processor
     def inject_globals():

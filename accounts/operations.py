@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib
 import secrets
-from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import format_datetime
@@ -12,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from accounts import tokens
 from accounts.passwords import DUMMY_HASH, hash_password, is_common, needs_rehash, verify_password
+from accounts.status import lift_expired_suspension
 from errors import DomainError
 from extensions import db
 from legal.operations import accept_current_terms
@@ -145,25 +145,6 @@ def authenticate(email: str, password: str) -> User:
         user.password_hash = hash_password(password)
     user.last_login_at = utcnow()
     return user
-
-
-def lift_expired_suspension(user: User, now: datetime | None = None) -> bool:
-    """A suspension with an end date ends by itself once that date has passed."""
-    now = now or utcnow()
-    if user.status == AccountStatus.suspended and user.suspended_until and user.suspended_until <= now:
-        record_action(
-            "account.suspension_ended",
-            user,
-            actor=None,
-            before={"status": "suspended"},
-            after={"status": "active"},
-            reason="end date reached",
-        )
-        user.status = AccountStatus.active
-        user.status_reason = None
-        user.suspended_until = None
-        return True
-    return False
 
 
 def request_password_reset(email: str) -> None:

@@ -35,6 +35,20 @@ from moderation.contact_filter import screen_text
 from payments import escrow
 from payments.fees import platform_fee
 from payments.gateways.base import HoldResult, HoldStatus
+from transitions import Process, Table, step
+
+# An order waits for its hold; once the money is held it becomes a case ("send"), and a card
+# refused at confirmation declines it (asked again, it stays declined). The payer may retry the
+# same hold with another card in the browser: a declined order whose hold then succeeds is sent.
+# (state, action)                                → next state       who may
+TRANSITIONS = Table(
+    {
+        (OrderStatus.awaiting_payment, "send"): step(OrderStatus.sent, "client"),
+        (OrderStatus.awaiting_payment, "decline"): step(OrderStatus.declined, "client"),
+        (OrderStatus.declined, "decline"): step(OrderStatus.declined, "client"),
+        (OrderStatus.declined, "send"): step(OrderStatus.sent, "client"),
+    }
+)
 
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
 ORDER_FORM_EXPIRED = _l("This order form has expired. Check your order and confirm it again.")
@@ -236,16 +250,14 @@ def confirm_order(order: CaseOrder, *, actor: User) -> Case:
     Idempotent: an order already sent returns its case. Raises NotFound for someone else's
     order, DomainError when the payment was declined or is still unconfirmed.
     """
-    order = db.session.execute(
-        sa.select(CaseOrder).where(CaseOrder.id == order.id).with_for_update().execution_options(populate_existing=True)
-    ).scalar_one()
+    order = _lock_order(order)
     if order.client_id != actor.id:
         raise NotFound(_l("This order does not exist."))
     if order.status == OrderStatus.sent:
         return db.session.get(Case, order.case_id)
     payment = escrow.refresh_hold(order)
     if payment.status == PaymentStatus.declined:
-        order.status = OrderStatus.declined
+        ORDER_PROCESS.apply(order, "decline", role="client", actor=actor, locked=True)
         raise InvalidTransition(_l("The payment was declined, so the case was not sent. Try another card."))
     if payment.status != PaymentStatus.held:
         raise DomainError(_l("The payment is not confirmed yet. Finish the card check, then try again."))
@@ -253,9 +265,12 @@ def confirm_order(order: CaseOrder, *, actor: User) -> Case:
 
 
 def send_case(order: CaseOrder, *, actor: User) -> Case:
-    """Create the case from an order whose amount is held, through the "send" transition."""
-    if order.status == OrderStatus.sent:
-        raise InvalidTransition(_l("This case was already sent."))
+    """Create the case from an order whose amount is held, through the "send" transition.
+    The caller holds the order: it locked it, or created it in this transaction."""
+    return ORDER_PROCESS.apply(order, "send", role="client", actor=actor, locked=True).detail["case"]
+
+
+def _sent(order: CaseOrder, *, actor: User, **_params) -> dict:
     t = order.terms
     case = Case(
         client_id=order.client_id,
@@ -280,7 +295,23 @@ def send_case(order: CaseOrder, *, actor: User) -> Case:
     escrow.attach_payment(order, case)
     for file_id in t["attachments"]:
         db.session.add(CaseFile(case_id=case.id, file_id=file_id, role=CaseFileRole.attachment))
-    order.status = OrderStatus.sent
     order.case_id = case.id
-    db.session.flush()
-    return case
+    return {"case": case}
+
+
+def _lock_order(order: CaseOrder) -> CaseOrder:
+    return db.session.execute(
+        sa.select(CaseOrder).where(CaseOrder.id == order.id).with_for_update().execution_options(populate_existing=True)
+    ).scalar_one()
+
+
+ORDER_PROCESS = Process(
+    "order",
+    TRANSITIONS,
+    lock=_lock_order,
+    event=lambda move: None,  # the case's own "send" event records it
+    refused=lambda _order, _action: _l("This case was already sent."),
+    denied=_l("This order does not exist."),
+    fields={"send": _sent},
+    attribute="status",
+)

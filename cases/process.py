@@ -13,7 +13,6 @@ Operations flush; the caller commits once.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -21,7 +20,7 @@ from flask_babel import lazy_gettext as _l
 
 from cases import deadlines, notices
 from cases.states import STATE_LABELS
-from errors import DomainError, InvalidTransition, NotFound, PermissionDenied
+from errors import DomainError, InvalidTransition, NotFound
 from extensions import db
 from jobs import enqueue
 from models.accounts import StaffRole, User
@@ -29,6 +28,7 @@ from models.cases import Case, CaseEvent, CaseFile, CaseFileRole, CaseState, Del
 from models.types import utcnow
 from moderation.audit import record_action
 from payments import escrow
+from transitions import Move, Process, Table, step
 
 log = logging.getLogger(__name__)
 
@@ -36,43 +36,32 @@ S = CaseState
 CLIENT, DESIGNER, PLATFORM, STAFF = "client", "designer", "platform", "staff"
 
 
-@dataclass(frozen=True)
-class Transition:
-    to: CaseState | None  # None (PREVIOUS): back to the state the case had before its dispute
-    by: frozenset[str]
-    money: str | None  # the payments.escrow function applied, if any
-    notice: str | None  # the notification event for the other side
-
-
-PREVIOUS = None
-
-
-def _t(to: CaseState | None, by: str, money: str | None = None, notice: str | None = None) -> Transition:
-    return Transition(to, frozenset(by.split()), money, notice)
-
+PREVIOUS = None  # as a next state: back to the state the case had before its dispute
 
 # (state, action)                        → next state    who may                money effect    notification
-TRANSITIONS: dict[tuple[CaseState | None, str], Transition] = {
-    (None, "send"): _t(S.requested, "client", None, "case_new"),
-    (S.requested, "accept"): _t(S.in_progress, "designer", "capture", "case_accepted"),
-    (S.requested, "reject"): _t(S.rejected, "designer", "release", "case_rejected"),
-    (S.requested, "cancel"): _t(S.cancelled, "client platform", "release", "case_cancelled"),
-    (S.requested, "expire"): _t(S.expired, "platform", "release", "case_expired"),
-    (S.in_progress, "deliver"): _t(S.delivered, "designer", None, "case_delivered"),
-    (S.delivered, "deliver"): _t(S.delivered, "designer", None, "case_delivered"),
-    (S.delivered, "request_revision"): _t(S.in_progress, "client", None, "case_revision"),
-    (S.in_progress, "grant_revisions"): _t(S.in_progress, "designer", None, None),
-    (S.delivered, "grant_revisions"): _t(S.delivered, "designer", None, None),
-    (S.in_progress, "cancel_undelivered"): _t(S.cancelled, "client", "refund", "case_cancelled"),
-    (S.delivered, "complete"): _t(S.completed, "client", "pay_out", "case_completed"),
-    (S.delivered, "auto_complete"): _t(S.completed, "platform", "pay_out", "case_completed"),
-    (S.in_progress, "dispute"): _t(S.disputed, "client platform", None, "case_disputed"),
-    (S.delivered, "dispute"): _t(S.disputed, "client platform", None, "case_disputed"),
-    (S.disputed, "resolve"): _t(S.resolved, "staff", "settle", "case_resolved"),
-    (S.disputed, "settle"): _t(S.resolved, "client designer", "settle", "case_resolved"),
-    (S.disputed, "withdraw_dispute"): _t(PREVIOUS, "client", None, None),
-}
-ACTIONS = sorted({action for _state, action in TRANSITIONS})
+TRANSITIONS = Table(
+    {
+        (None, "send"): step(S.requested, "client", None, "case_new"),
+        (S.requested, "accept"): step(S.in_progress, "designer", "capture", "case_accepted"),
+        (S.requested, "reject"): step(S.rejected, "designer", "release", "case_rejected"),
+        (S.requested, "cancel"): step(S.cancelled, "client platform", "release", "case_cancelled"),
+        (S.requested, "expire"): step(S.expired, "platform", "release", "case_expired"),
+        (S.in_progress, "deliver"): step(S.delivered, "designer", None, "case_delivered"),
+        (S.delivered, "deliver"): step(S.delivered, "designer", None, "case_delivered"),
+        (S.delivered, "request_revision"): step(S.in_progress, "client", None, "case_revision"),
+        (S.in_progress, "grant_revisions"): step(S.in_progress, "designer", None, None),
+        (S.delivered, "grant_revisions"): step(S.delivered, "designer", None, None),
+        (S.in_progress, "cancel_undelivered"): step(S.cancelled, "client", "refund", "case_cancelled"),
+        (S.delivered, "complete"): step(S.completed, "client", "pay_out", "case_completed"),
+        (S.delivered, "auto_complete"): step(S.completed, "platform", "pay_out", "case_completed"),
+        (S.in_progress, "dispute"): step(S.disputed, "client platform", None, "case_disputed"),
+        (S.delivered, "dispute"): step(S.disputed, "client platform", None, "case_disputed"),
+        (S.disputed, "resolve"): step(S.resolved, "staff", "settle", "case_resolved"),
+        (S.disputed, "settle"): step(S.resolved, "client designer", "settle", "case_resolved"),
+        (S.disputed, "withdraw_dispute"): step(PREVIOUS, "client", None, None),
+    }
+)
+ACTIONS = TRANSITIONS.actions
 CLOSED_STATES = (S.completed, S.cancelled, S.rejected, S.expired, S.resolved)
 
 
@@ -108,64 +97,10 @@ def apply_action(case: Case, action: str, *, actor: User | None, now: datetime |
     (already done, overtaken by the other side or a deadline), DomainError for bad input,
     escrow.PaymentFailed when the gateway refuses or cannot be reached.
     """
-    now = now or utcnow()
-    if case.id is not None:
-        case = _lock(case.id)
-    before = case.state if case.id is not None else None
     role = role_of(case, actor)
     if role is None:
         raise NotFound(_l("This case does not exist."))
-    transition = TRANSITIONS.get((before, action))
-    if transition is None:
-        if not any(a == action and role in t.by for (_s, a), t in TRANSITIONS.items()):
-            raise PermissionDenied(_l("You cannot do this on this case."))
-        raise InvalidTransition(
-            _l("This is no longer possible: the case is now “%(state)s”.", state=STATE_LABELS[before])
-        )
-    if role not in transition.by:
-        raise PermissionDenied(_l("You cannot do this on this case."))
-    blocker = _blocker(case, action, now)
-    if blocker is not None:
-        raise InvalidTransition(blocker)
-    to = transition.to or _state_before_dispute(case)
-    note, data = _FIELDS[action](case, now, **params)
-    case.state = to
-    if to in CLOSED_STATES:
-        case.closed_at = now
-    if before is None:
-        db.session.add(case)
-    db.session.flush()
-    if transition.money:
-        money = getattr(escrow, transition.money)
-        money(case, **({"refund_cents": params["refund_cents"]} if transition.money == "settle" else {}))
-        if transition.money in ("pay_out", "settle", "refund"):  # a refund after capture: invoice + credit note
-            from payments.invoices import render_case_invoices
-
-            enqueue(render_case_invoices, case.id)  # after the commit, with the money it records
-    event = CaseEvent(
-        case_id=case.id,
-        actor_id=actor.id if actor else None,
-        action=action,
-        from_state=before.value if before else None,
-        to_state=to.value,
-        note=note,
-        data=data,
-        at=now,
-    )
-    db.session.add(event)
-    db.session.flush()
-    if role in (PLATFORM, STAFF):
-        record_action(
-            f"case.{action}",
-            case,
-            actor=actor if role == STAFF else None,
-            before={"state": before.value if before else None},
-            after={"state": to.value},
-            reason=note,
-        )
-    log.info("case %s: %s by %s (%s → %s)", case.id, action, role, before, to.value)
-    notices.announce(case, action, event, transition.notice, actor_role=role)
-    return case
+    return CASE_PROCESS.apply(case, action, role=role, actor=actor, now=now or utcnow(), **params).obj
 
 
 def _lock(case_id: int) -> Case:
@@ -338,6 +273,82 @@ _FIELDS = {
     "withdraw_dispute": _withdraw_dispute,
 }
 assert set(_FIELDS) == set(ACTIONS), "every action in TRANSITIONS needs its fields function"
+
+
+def _checked_fields(action: str):
+    """The action's own checks (a deadline, revisions left), then what it writes on the case."""
+
+    def fields(case: Case, *, now: datetime, actor: User | None = None, **params) -> dict:
+        blocker = _blocker(case, action, now)
+        if blocker is not None:
+            raise InvalidTransition(blocker)
+        note, data = _FIELDS[action](case, now, **params)
+        if TRANSITIONS[(case.state, action)].to in CLOSED_STATES:
+            case.closed_at = now
+        if case.id is None:
+            db.session.add(case)
+        return {"note": note, "data": data}
+
+    return fields
+
+
+def _money(name: str):
+    """A money effect: the payments.escrow function of that name, then the invoices it calls for."""
+
+    def effect(move: Move) -> None:
+        case = move.obj
+        getattr(escrow, name)(case, **({"refund_cents": move.params["refund_cents"]} if name == "settle" else {}))
+        if name in ("pay_out", "settle", "refund"):  # a refund after capture: invoice + credit note
+            from payments.invoices import render_case_invoices
+
+            enqueue(render_case_invoices, case.id)  # after the commit, with the money it records
+
+    return effect
+
+
+def _record(move: Move) -> None:
+    """The case event (shown in the thread), an audit row for the platform's and staff's moves,
+    and the notice to the other side."""
+    case, before, to, now = move.obj, move.before, move.after, move.params["now"]
+    event = CaseEvent(
+        case_id=case.id,
+        actor_id=move.actor.id if move.actor else None,
+        action=move.action,
+        from_state=before.value if before else None,
+        to_state=to.value,
+        note=move.detail["note"],
+        data=move.detail["data"],
+        at=now,
+    )
+    db.session.add(event)
+    db.session.flush()
+    if move.role in (PLATFORM, STAFF):
+        record_action(
+            f"case.{move.action}",
+            case,
+            actor=move.actor if move.role == STAFF else None,
+            before={"state": before.value if before else None},
+            after={"state": to.value},
+            reason=move.detail["note"],
+        )
+    notices.announce(case, move.action, event, move.step.notice, actor_role=move.role)
+
+
+def _refused(case: Case, _action: str) -> str:
+    return _l("This is no longer possible: the case is now “%(state)s”.", state=STATE_LABELS[case.state])
+
+
+CASE_PROCESS = Process(
+    "case",
+    TRANSITIONS,
+    lock=lambda case: _lock(case.id) if case.id is not None else case,
+    event=_record,
+    refused=_refused,
+    denied=_l("You cannot do this on this case."),
+    fields={action: _checked_fields(action) for action in ACTIONS},
+    effects={name: _money(name) for name in ("capture", "release", "refund", "pay_out", "settle")},
+    next_state=lambda case, _action: _state_before_dispute(case),
+)
 
 
 # -- the verbs other code calls ---------------------------------------------------------------

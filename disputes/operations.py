@@ -19,6 +19,7 @@ from cases import process
 from disputes import rules
 from disputes.evidence import Upload, attach_evidence
 from disputes.four_eyes import require_second_agent
+from disputes.process import AGENT, CLAIM_TYPE, CLIENT, DESIGNER, DISPUTE_PROCESS, PLATFORM, lock_case, lock_dispute
 from disputes.permissions import can_open_dispute, can_rule, party_of
 from disputes.ruling_money import ruling_money
 from errors import DomainError, InvalidTransition, NotFound, PermissionDenied
@@ -47,7 +48,6 @@ from payments.escrow import payment_of
 log = logging.getLogger(__name__)
 
 DISPUTE_PATH = "/disputes/{id}"
-CLAIM_TYPE = "dispute"
 MIN_REASONING = 20
 
 
@@ -67,25 +67,8 @@ def latest_dispute(case: Case) -> Dispute | None:
     return db.session.scalar(sa.select(Dispute).where(Dispute.case_id == case.id).order_by(Dispute.id.desc()).limit(1))
 
 
-# -- locks: the case, then the dispute ---------------------------------------------------------
-def _lock_case(case_id: int) -> Case:
-    case = db.session.execute(
-        sa.select(Case).where(Case.id == case_id).with_for_update().execution_options(populate_existing=True)
-    ).scalar_one_or_none()
-    if case is None:
-        raise NotFound(_l("This dispute does not exist."))
-    return case
-
-
-def _lock(dispute: Dispute) -> Dispute:
-    _lock_case(dispute.case_id)
-    # populate_existing: a dispute moved by a racing transaction is read as committed.
-    return db.session.execute(
-        sa.select(Dispute).where(Dispute.id == dispute.id).with_for_update().execution_options(populate_existing=True)
-    ).scalar_one()
-
-
-lock_dispute = _lock  # the resolution centre's other modules lock in the same order
+_lock_case = lock_case
+_lock = lock_dispute  # the resolution centre's other modules lock in the same order
 
 
 def _require_active(dispute: Dispute) -> None:
@@ -228,9 +211,7 @@ def answer_dispute(
     if len(statement) < 20:
         raise DomainError(_l("Give your side in a few sentences (at least 20 characters)."), field="statement")
     _screen({"statement": statement}, actor, f"dispute:{dispute.id}")
-    dispute.designer_answer, dispute.answered_at = statement, now
-    dispute.state = DisputeState.awaiting_ruling
-    db.session.flush()
+    DISPUTE_PROCESS.apply(dispute, "answer", role=DESIGNER, actor=actor, locked=True, statement=statement, now=now)
     if evidence:
         attach_evidence(dispute, list(evidence), actor=actor, party=DisputeParty.designer)
     _tell(
@@ -315,7 +296,7 @@ def accept_settlement(proposal: SettlementProposal, *, actor: User, now: datetim
     escrow.PaymentFailed."""
     now = now or utcnow()
     dispute, proposal = _lock_proposal(proposal)
-    _require_party(dispute, actor)
+    side = _require_party(dispute, actor)
     if proposal.proposer_id == actor.id:
         raise PermissionDenied(_l("The other party accepts your proposal, not you."))
     _require_active(dispute)
@@ -326,9 +307,7 @@ def accept_settlement(proposal: SettlementProposal, *, actor: User, now: datetim
         case, actor=actor, refund_cents=case.amount_cents - proposal.designer_cents, note=proposal.note or None, now=now
     )
     proposal.status, proposal.decided_at = ProposalStatus.accepted, now
-    dispute.state, dispute.closed_at = DisputeState.settled, now
-    claims.release_item(CLAIM_TYPE, dispute.id)
-    db.session.flush()
+    DISPUTE_PROCESS.apply(dispute, "settle", role=side.value, actor=actor, locked=True, now=now)
     log.info("dispute %s settled: %s cents to the designer", dispute.id, proposal.designer_cents)
     return dispute
 
@@ -363,9 +342,7 @@ def withdraw_dispute(dispute: Dispute, *, actor: User, now: datetime | None = No
     process.withdraw_case_dispute(dispute.case, actor=actor, now=now)
     for open_one in _open_proposals(dispute):
         open_one.status, open_one.decided_at = ProposalStatus.withdrawn, now
-    dispute.state, dispute.closed_at = DisputeState.withdrawn, now
-    claims.release_item(CLAIM_TYPE, dispute.id)
-    db.session.flush()
+    DISPUTE_PROCESS.apply(dispute, "withdraw", role=CLIENT, actor=actor, locked=True, now=now)
     _tell(
         dispute.case.designer,
         dispute,
@@ -436,7 +413,6 @@ def rule_dispute(
     money = ruling_money(case, outcome, designer_cents, percent)
     require_second_agent(dispute, money, actor=actor, approved=approved)
     outcome, designer_part = money.outcome, money.designer_cents
-    before = dispute.state
     process.resolve_case(case, actor=actor, refund_cents=money.refund_cents, note=reasoning, now=now)
     payment = payment_of(case, lock=False)
     ruling = Ruling(
@@ -453,22 +429,7 @@ def rule_dispute(
     db.session.add(ruling)
     for open_one in _open_proposals(dispute):
         open_one.status, open_one.decided_at = ProposalStatus.withdrawn, now
-    dispute.state, dispute.closed_at = DisputeState.ruled, now
-    claims.release_item(CLAIM_TYPE, dispute.id)
-    db.session.flush()
-    record_action(
-        "dispute.ruled",
-        dispute,
-        actor=actor,
-        before={"state": before.value},
-        after={
-            "outcome": outcome.value,
-            "designer_cents": designer_part,
-            "refund_cents": ruling.refund_cents,
-            "fee_cents": ruling.fee_cents,
-        },
-        reason=reasoning,
-    )
+    DISPUTE_PROCESS.apply(dispute, "rule", role=AGENT, actor=actor, locked=True, now=now, ruling=ruling)
     return ruling
 
 
@@ -478,16 +439,7 @@ def mark_for_ruling(dispute: Dispute, *, now: datetime) -> bool:
     dispute = _lock(dispute)
     if dispute.state != DisputeState.open or dispute.answer_due_at > now:
         return False
-    dispute.state = DisputeState.awaiting_ruling
-    db.session.flush()
-    record_action(
-        "dispute.unanswered",
-        dispute,
-        actor=None,
-        before={"state": "open"},
-        after={"state": dispute.state.value},
-        reason="no answer by the deadline",
-    )
+    DISPUTE_PROCESS.apply(dispute, "mark_unanswered", role=PLATFORM, locked=True)
     return True
 
 

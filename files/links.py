@@ -29,18 +29,23 @@ from models.accounts import User
 from models.files import FileDownload, ShareLink, ShareLinkState, StoredFile
 from models.types import utcnow
 from moderation.audit import record_action
+from transitions import Move, Process, Table, step
 
 log = logging.getLogger(__name__)
 
 S = ShareLinkState
-# (state, action) → next state. Who may act: "finish" and "expire" the platform, "delete" the owner.
-TRANSITIONS: dict[tuple[ShareLinkState, str], ShareLinkState] = {
-    (S.active, "finish"): S.downloaded,
-    (S.active, "expire"): S.expired,
-    (S.active, "delete"): S.deleted,
-    (S.downloaded, "delete"): S.deleted,
-    (S.expired, "delete"): S.deleted,
-}
+OWNER, PLATFORM = "owner", "platform"
+
+# (state, action)              → next state   who may
+TRANSITIONS = Table(
+    {
+        (S.active, "finish"): step(S.downloaded, PLATFORM),
+        (S.active, "expire"): step(S.expired, PLATFORM),
+        (S.active, "delete"): step(S.deleted, OWNER),
+        (S.downloaded, "delete"): step(S.deleted, OWNER),
+        (S.expired, "delete"): step(S.deleted, OWNER),
+    }
+)
 
 MAX_LINK_DAYS = 90  # patient data does not sit behind a link for longer than a quarter
 MIN_PASSWORD_LENGTH = 6
@@ -200,28 +205,25 @@ def record_link_download(
 
 
 def _finish_if_used_up(link: ShareLink) -> None:
+    # `link` is locked by the caller.
     """Every file deleted or at its limit: the link is used up. Received patient data counts
     once it is deleted, after the grace window in which its recipient may fetch it again."""
     if link.state == S.active and all(
         f.is_deleted or (not f.is_patient_data and downloads_left(link, f) == 0) for f in link.files
     ):
-        _move(link, "finish", actor=None, reason="every file downloaded")
+        LINK_PROCESS.apply(link, "finish", role=PLATFORM, locked=True, reason="every file downloaded")
 
 
 def delete_share_link(link: ShareLink, *, actor: User) -> ShareLink:
     """The owner ends the link at any time. Raises PermissionDenied or InvalidTransition."""
     link = lock_link(link)
-    if actor.id != link.owner_id:
-        raise PermissionDenied(_l("Only the person who shared this link can delete it."))
-    return _move(link, "delete", actor=actor, reason="deleted by owner")
+    role = OWNER if actor.id == link.owner_id else None
+    return LINK_PROCESS.apply(link, "delete", role=role, actor=actor, locked=True, reason="deleted by owner").obj
 
 
 def expire_share_link(link: ShareLink, *, now: datetime) -> ShareLink:
     """The platform ends a link whose expiry has passed (the sweep's step, one link)."""
-    link = lock_link(link)
-    if link.expires_at > now:
-        raise InvalidTransition(_l("This link has not expired yet."))
-    return _move(link, "expire", actor=None, reason="expired")
+    return LINK_PROCESS.apply(link, "expire", role=PLATFORM, now=now, reason="expired").obj
 
 
 def sweep_expired_links(now: datetime) -> int:
@@ -240,21 +242,35 @@ def sweep_expired_links(now: datetime) -> int:
     return len(due) + len(emptied)
 
 
-def _move(link: ShareLink, action: str, *, actor: User | None, reason: str) -> ShareLink:
-    target = TRANSITIONS.get((link.state, action))
-    if target is None:
-        raise InvalidTransition(DEAD_LINK_MESSAGES.get(link.state, _l("This link cannot change now.")))
-    before = link.state
-    link.state = target
+def _ended(link: ShareLink, **_params) -> None:
     link.ended_at = utcnow()
-    db.session.flush()
+
+
+def _expired(link: ShareLink, *, now: datetime, **_params) -> None:
+    if link.expires_at > now:
+        raise InvalidTransition(_l("This link has not expired yet."))
+    _ended(link)
+
+
+def _record(move: Move) -> None:
+    reason = move.params["reason"]
     record_action(
-        f"share_link.{action}",
-        link,
-        actor=actor,
-        before={"state": before.value},
-        after={"state": target.value},
+        f"share_link.{move.action}",
+        move.obj,
+        actor=move.actor,
+        before={"state": move.before.value},
+        after={"state": move.after.value},
         reason=reason,
     )
-    log.info("share link %s: %s → %s (%s)", link.id, before.value, target.value, reason)
-    return link
+    log.info("share link %s: %s → %s (%s)", move.obj.id, move.before.value, move.after.value, reason)
+
+
+LINK_PROCESS = Process(
+    "share link",
+    TRANSITIONS,
+    lock=lock_link,
+    event=_record,
+    refused=lambda link, _action: DEAD_LINK_MESSAGES.get(link.state, _l("This link cannot change now.")),
+    denied=_l("Only the person who shared this link can delete it."),
+    fields={"finish": _ended, "expire": _expired, "delete": _ended},
+)

@@ -26,11 +26,14 @@ from messaging.mail import public_link, send_mail
 from models.accounts import User
 from models.listings import CatalogueEntry, Favourite, Listing, PriceTier, PricingUnit
 from models.moderation import ViolationSource
-from models.profiles import CatalogueImage, DesignerProfile, ImagePurpose, ReviewState
+from models.profiles import CatalogueImage, DesignerProfile, ImagePurpose
 from models.types import utcnow
 from moderation.audit import record_action
 from moderation.contact_filter import screen_text
 from profiles import images as image_rules
+from profiles.review_process import MODERATOR, OWNER, Words, clear_rejection, rejected, review_process
+from profiles.review_process import ReviewAction as A
+from transitions import Move
 
 
 @dataclass
@@ -173,7 +176,7 @@ def update_listing(listing: Listing, *, actor: User, draft: ListingDraft) -> Lis
         source_ref=f"listing:{listing.id}",
     )
     _apply(listing, draft)
-    listing.state = ReviewState.draft
+    LISTING_REVIEW.apply(listing, A.edit, role=OWNER, actor=actor, locked=True)
     _flush_unique(listing)
     return listing
 
@@ -210,7 +213,7 @@ def add_listing_image(listing: Listing, *, actor: User, raw: bytes) -> Catalogue
         position=len(current),
     )
     db.session.add(image)
-    listing.state = ReviewState.draft
+    LISTING_REVIEW.apply(listing, A.edit, role=OWNER, actor=actor, locked=True)
     db.session.flush()
     return image
 
@@ -222,37 +225,21 @@ def remove_listing_image(listing: Listing, *, actor: User, token: str) -> None:
     if image is None:
         raise NotFound(_l("This picture does not exist."))
     image.removed_at = utcnow()
-    listing.state = ReviewState.draft
+    LISTING_REVIEW.apply(listing, A.edit, role=OWNER, actor=actor, locked=True)
     db.session.flush()
 
 
 def submit_listing(listing: Listing, *, actor: User) -> Listing:
     """Send the working copy for review. Raises NotFound, InvalidTransition, DomainError (what is missing)."""
     listing = _owned(listing, actor)
-    if listing.state == ReviewState.pending:
-        raise InvalidTransition(_l("This listing is already waiting for review."))
-    if listing.state == ReviewState.approved:
-        raise InvalidTransition(_l("This listing is approved as it is; edit it to send changes."))
+    return LISTING_REVIEW.apply(listing, A.submit, role=OWNER, actor=actor, locked=True).obj
+
+
+def _submitted(listing: Listing, **_params) -> None:
     missing = missing_for_review(listing, listing_images(listing))
     if missing:
         raise DomainError(_l("Before sending this listing for review, add: %(missing)s.", missing=", ".join(missing)))
-    before = listing.state.value
-    listing.state = ReviewState.pending
     listing.submitted_at = utcnow()
-    db.session.flush()
-    record_action("listing.submitted", listing, actor=actor, before={"state": before}, after={"state": "pending"})
-    return listing
-
-
-def _decision_guard(listing: Listing, actor: User) -> Listing:
-    if not can_moderate(actor):
-        raise PermissionDenied(_l("Only moderators decide on listings."))
-    listing = _locked(listing)
-    if listing.state != ReviewState.pending:
-        raise InvalidTransition(
-            _l("This listing is not waiting for review (it is %(state)s).", state=listing.state.value)
-        )
-    return listing
 
 
 def approve_listing(listing: Listing, *, actor: User, bulk: bool = False) -> Listing:
@@ -261,7 +248,11 @@ def approve_listing(listing: Listing, *, actor: User, bulk: bool = False) -> Lis
     The listing goes live once the other conditions hold too (listings.visibility).
     Raises PermissionDenied (not a moderator), InvalidTransition (not pending).
     """
-    listing = _decision_guard(listing, actor)
+    role = MODERATOR if can_moderate(actor) else None
+    return LISTING_REVIEW.apply(listing, A.approve, role=role, actor=actor, bulk=bulk).obj
+
+
+def _approved(listing: Listing, **_params) -> None:
     pictures = listing_images(listing)
     listing.approved_snapshot = {
         "title": listing.title,
@@ -278,24 +269,16 @@ def approve_listing(listing: Listing, *, actor: User, bulk: bool = False) -> Lis
         "images": [i.token for i in pictures],
     }
     listing.approved_at = utcnow()
-    listing.state = ReviewState.approved
-    listing.rejection_reasons, listing.rejection_note = [], None
+    clear_rejection(listing)
     db.session.execute(
         sa.delete(CatalogueImage).where(CatalogueImage.listing_id == listing.id, CatalogueImage.removed_at.is_not(None))
     )
+
+
+def _publish(move: Move) -> None:
+    listing = move.obj
     profile = db.session.scalar(sa.select(DesignerProfile).where(DesignerProfile.user_id == listing.designer_id))
     search.publish_entry(listing, profile)
-    # A bulk decision says so in the audit log: no one opened this item's page.
-    record_action(
-        "listing.approved",
-        listing,
-        actor=actor,
-        before={"state": "pending"},
-        after={"state": "approved", "bulk": True} if bulk else {"state": "approved"},
-        reason="bulk approval of a small edit" if bulk else None,
-    )
-    _tell_designer(listing, approved=True)
-    return listing
 
 
 def reject_listing(listing: Listing, *, actor: User, reasons: list[str], note: str) -> Listing:
@@ -306,21 +289,8 @@ def reject_listing(listing: Listing, *, actor: User, reasons: list[str], note: s
     """
     if not reasons or any(r not in LISTING_REJECTION_REASONS for r in reasons):
         raise DomainError(_l("Choose at least one reason from the list."), field="reasons")
-    listing = _decision_guard(listing, actor)
-    listing.state = ReviewState.rejected
-    listing.rejection_reasons = list(dict.fromkeys(reasons))
-    listing.rejection_note = (note or "").strip() or None
-    db.session.flush()
-    record_action(
-        "listing.rejected",
-        listing,
-        actor=actor,
-        before={"state": "pending"},
-        after={"state": "rejected", "reasons": listing.rejection_reasons},
-        reason=listing.rejection_note,
-    )
-    _tell_designer(listing, approved=False)
-    return listing
+    role = MODERATOR if can_moderate(actor) else None
+    return LISTING_REVIEW.apply(listing, A.reject, role=role, actor=actor, reasons=reasons, note=note).obj
 
 
 def _tell_designer(listing: Listing, *, approved: bool) -> None:
@@ -336,6 +306,21 @@ def _tell_designer(listing: Listing, *, approved: bool) -> None:
         note=listing.rejection_note,
         link=public_link("listings.show", listing_id=listing.id),
     )
+
+
+LISTING_REVIEW = review_process(
+    "listing",
+    lock=_locked,
+    words=Words(
+        already_pending=_l("This listing is already waiting for review."),
+        approved_as_is=_l("This listing is approved as it is; edit it to send changes."),
+        not_pending=lambda state: _l("This listing is not waiting for review (it is %(state)s).", state=state),
+        denied=_l("Only moderators decide on listings."),
+    ),
+    fields={A.submit: _submitted, A.approve: _approved, A.reject: rejected},
+    publish=_publish,
+    tell_owner=_tell_designer,
+)
 
 
 def set_listing_paused(listing: Listing, *, actor: User, paused: bool) -> Listing:

@@ -3,6 +3,8 @@
     submitted → approved | rejected   (a verifier decides; documents deleted at once)
     submitted → abandoned             (the sweep, after KYC_ABANDON_DAYS; documents deleted)
 
+(the table TRANSITIONS below, applied by one Process: transitions.py).
+
 Documents are stored encrypted through files.operations (kind identity_document, never
 shared, readable by verifiers only). At the decision their wrapped keys are destroyed in
 the same transaction and their bytes removed right after the commit; what stays is the
@@ -29,8 +31,21 @@ from models.types import utcnow
 from models.verification import DocumentType, VerificationDocument, VerificationStatus, VerificationSubmission
 from moderation import claims, permissions
 from moderation.audit import record_action
+from transitions import Move, Process, Table, step
 
 log = logging.getLogger(__name__)
+
+S = VerificationStatus
+VERIFIER, PLATFORM = "verifier", "platform"
+
+# (state, action)              → next state    who may
+TRANSITIONS = Table(
+    {
+        (S.submitted, "approve"): step(S.approved, VERIFIER),
+        (S.submitted, "reject"): step(S.rejected, VERIFIER),
+        (S.submitted, "abandon"): step(S.abandoned, PLATFORM),
+    }
+)
 
 # Nationals of these countries may use a national identity card (front and back) instead of
 # a passport: the EU/EEA and Switzerland, whose ID cards are travel documents.
@@ -196,14 +211,10 @@ def open_document(document: VerificationDocument, *, actor: User) -> Iterator[by
     return chunks
 
 
-def _locked_waiting(submission: VerificationSubmission) -> VerificationSubmission:
+def _locked(submission: VerificationSubmission) -> VerificationSubmission:
     submission = db.session.get(VerificationSubmission, submission.id, with_for_update=True, populate_existing=True)
     if submission is None:
         raise NotFound(_l("This verification does not exist."))
-    if submission.status != VerificationStatus.submitted:
-        raise InvalidTransition(
-            _l("This verification was already decided (%(status)s).", status=submission.status.value)
-        )
     return submission
 
 
@@ -215,22 +226,41 @@ def _destroy_documents(submission: VerificationSubmission, actor: User | None, r
         document.deleted_at = document.deleted_at or utcnow()
 
 
-def _decide(submission: VerificationSubmission, status: VerificationStatus, actor: User, reason: str | None) -> None:
-    submission.status = status
+def _decided(submission: VerificationSubmission, *, actor: User, reason: str | None = None, **_params) -> None:
+    # Checked after the state: a decided submission says so before "claimed by someone else".
+    claims.require_claim("verification", submission.id, actor=actor)
     submission.verifier_id = actor.id
     submission.decided_at = utcnow()
     submission.reason = reason
-    _destroy_documents(submission, actor, f"verification {status.value}")
+
+
+def _abandoned(submission: VerificationSubmission, *, now: datetime, **_params) -> None:
+    submission.decided_at = now
+
+
+def _announce(move: Move) -> None:
+    """Delete the documents, write the audit row, and for a decision release the claim, set
+    the badge and tell the designer."""
+    submission, actor = move.obj, move.actor
+    _destroy_documents(submission, actor, f"verification {move.after.value}")
     db.session.flush()
-    claims.release_item("verification", submission.id)
+    if move.action != "abandon":
+        claims.release_item("verification", submission.id)
+    reason = move.params.get("reason")
+    if move.action == "abandon":
+        reason = f"waiting more than {abandon_after_days()} days"
     record_action(
-        f"verification.{status.value}",
+        f"verification.{move.after.value}",
         submission,
         actor=actor,
-        before={"status": "submitted"},
-        after={"status": status.value, "documents": submission.document_summary},
+        before={"status": move.before.value},
+        after={"status": move.after.value, "documents": submission.document_summary},
         reason=reason,
     )
+    if move.action == "approve":
+        _badge_given(submission, actor)
+    elif move.action == "reject":
+        _badge_refused(submission, actor, reason)
 
 
 def _tell_designer(submission: VerificationSubmission, title, body) -> None:
@@ -245,10 +275,10 @@ def approve_verification(submission: VerificationSubmission, *, actor: User) -> 
 
     Raises PermissionDenied, NotFound, InvalidTransition (decided, or claimed by another verifier).
     """
-    permissions.require(permissions.can_verify(actor))
-    submission = _locked_waiting(submission)
-    claims.require_claim("verification", submission.id, actor=actor)
-    _decide(submission, VerificationStatus.approved, actor, None)
+    return KYC_PROCESS.apply(submission, "approve", role=_verifier(actor), actor=actor).obj
+
+
+def _badge_given(submission: VerificationSubmission, actor: User) -> None:
     from profiles.operations import set_identity_verified
 
     set_identity_verified(submission.designer, True, actor=actor)
@@ -257,7 +287,6 @@ def approve_verification(submission: VerificationSubmission, *, actor: User) -> 
         _l("Your identity is verified"),
         _l("Your account now shows the Verified badge. Your documents have been deleted."),
     )
-    return submission
 
 
 def reject_verification(submission: VerificationSubmission, *, actor: User, reason: str) -> VerificationSubmission:
@@ -268,9 +297,10 @@ def reject_verification(submission: VerificationSubmission, *, actor: User, reas
     permissions.require(permissions.can_verify(actor))
     if not (reason or "").strip():
         raise DomainError(_l("Give the reason the designer will read."), field="reason")
-    submission = _locked_waiting(submission)
-    claims.require_claim("verification", submission.id, actor=actor)
-    _decide(submission, VerificationStatus.rejected, actor, reason.strip())
+    return KYC_PROCESS.apply(submission, "reject", role=VERIFIER, actor=actor, reason=reason.strip()).obj
+
+
+def _badge_refused(submission: VerificationSubmission, actor: User, reason: str) -> None:
     from profiles.operations import profile_for, set_identity_verified
 
     # The latest decision is the one that holds: a designer verified before and refused now
@@ -284,16 +314,33 @@ def reject_verification(submission: VerificationSubmission, *, actor: User, reas
             _l(
                 "Reason: %(reason)s. Your Verified badge is removed and your listings are offline until "
                 "new documents are approved. Your documents have been deleted; you can send new ones.",
-                reason=reason.strip(),
+                reason=reason,
             ),
         )
     else:
         _tell_designer(
             submission,
             _l("Your identity verification was not accepted"),
-            _l("Reason: %(reason)s. Your documents have been deleted; you can send new ones.", reason=reason.strip()),
+            _l("Reason: %(reason)s. Your documents have been deleted; you can send new ones.", reason=reason),
         )
-    return submission
+
+
+def _verifier(actor: User) -> str | None:
+    return VERIFIER if permissions.can_verify(actor) else None
+
+
+KYC_PROCESS = Process(
+    "verification",
+    TRANSITIONS,
+    lock=_locked,
+    event=_announce,
+    refused=lambda submission, _action: _l(
+        "This verification was already decided (%(status)s).", status=submission.status.value
+    ),
+    denied=_l("Your staff role does not allow this action."),
+    fields={"approve": _decided, "reject": _decided, "abandon": _abandoned},
+    attribute="status",
+)
 
 
 def abandon_stale_submissions(now: datetime) -> int:
@@ -307,16 +354,5 @@ def abandon_stale_submissions(now: datetime) -> int:
         .with_for_update(skip_locked=True)
     ).all()
     for submission in stale:
-        submission.status = VerificationStatus.abandoned
-        submission.decided_at = now
-        _destroy_documents(submission, None, "verification abandoned")
-        db.session.flush()
-        record_action(
-            "verification.abandoned",
-            submission,
-            actor=None,
-            before={"status": "submitted"},
-            after={"status": "abandoned", "documents": submission.document_summary},
-            reason=f"waiting more than {abandon_after_days()} days",
-        )
+        KYC_PROCESS.apply(submission, "abandon", role=PLATFORM, locked=True, now=now)
     return len(stale)

@@ -186,51 +186,48 @@ def last_rejection(kind: str, item_id: int) -> RejectedVersion | None:
     ).first()
 
 
-def approve_profile(profile: DesignerProfile, *, actor: User, bulk: bool = False) -> DesignerProfile:
-    """Approve a pending profile the actor holds (claimed now if free).
+def _decide(kind: str, item, action: str, *, actor: User, **params):
+    """A review decision on an item the actor holds (claimed now if free), the claim released
+    after it; a rejected version is kept for the history. Raises what the verb raises, and
+    PermissionDenied / InvalidTransition when the item is not the actor's to decide (claimed by
+    someone else)."""
+    from listings import operations as listings
+    from profiles import operations as profiles
 
-    Raises PermissionDenied, InvalidTransition (claimed by someone else, not pending)."""
-    from profiles import operations
-
+    verb = {
+        (PROFILE, "approve"): profiles.approve_profile,
+        (PROFILE, "reject"): profiles.reject_profile,
+        (LISTING, "approve"): listings.approve_listing,
+        (LISTING, "reject"): listings.reject_listing,
+    }[(kind, action)]
     permissions.require(permissions.can_moderate(actor))
-    claims.require_claim(PROFILE, profile.id, actor=actor)
-    profile = operations.approve_profile(profile, actor=actor, bulk=bulk)
-    claims.release_item(PROFILE, profile.id)
-    return profile
+    claims.require_claim(kind, item.id, actor=actor)
+    item = verb(item, actor=actor, **params)
+    if action == "reject":
+        working = profile_working_copy(item) if kind == PROFILE else listing_working_copy(item)
+        _keep_rejected(kind, item, working, actor)
+    claims.release_item(kind, item.id)
+    return item
+
+
+def approve_profile(profile: DesignerProfile, *, actor: User, bulk: bool = False) -> DesignerProfile:
+    """Approve a pending profile the actor holds; raises like profiles.operations.approve_profile."""
+    return _decide(PROFILE, profile, "approve", actor=actor, bulk=bulk)
 
 
 def reject_profile(profile: DesignerProfile, *, actor: User, reasons: list[str], note: str) -> DesignerProfile:
     """Reject a pending profile the actor holds; raises like profiles.operations.reject_profile."""
-    from profiles import operations
-
-    permissions.require(permissions.can_moderate(actor))
-    claims.require_claim(PROFILE, profile.id, actor=actor)
-    profile = operations.reject_profile(profile, actor=actor, reasons=reasons, note=note)
-    _keep_rejected(PROFILE, profile, profile_working_copy(profile), actor)
-    claims.release_item(PROFILE, profile.id)
-    return profile
+    return _decide(PROFILE, profile, "reject", actor=actor, reasons=reasons, note=note)
 
 
 def approve_listing(listing: Listing, *, actor: User, bulk: bool = False) -> Listing:
     """Approve a pending listing the actor holds; raises like listings.operations.approve_listing."""
-    from listings import operations
-
-    permissions.require(permissions.can_moderate(actor))
-    claims.require_claim(LISTING, listing.id, actor=actor)
-    listing = operations.approve_listing(listing, actor=actor, bulk=bulk)
-    claims.release_item(LISTING, listing.id)
-    return listing
+    return _decide(LISTING, listing, "approve", actor=actor, bulk=bulk)
 
 
 def reject_listing(listing: Listing, *, actor: User, reasons: list[str], note: str) -> Listing:
-    from listings import operations
-
-    permissions.require(permissions.can_moderate(actor))
-    claims.require_claim(LISTING, listing.id, actor=actor)
-    listing = operations.reject_listing(listing, actor=actor, reasons=reasons, note=note)
-    _keep_rejected(LISTING, listing, listing_working_copy(listing), actor)
-    claims.release_item(LISTING, listing.id)
-    return listing
+    """Reject a pending listing the actor holds; raises like listings.operations.reject_listing."""
+    return _decide(LISTING, listing, "reject", actor=actor, reasons=reasons, note=note)
 
 
 # A small edit: at most this many fields changed since the approved version, none of them

@@ -5,6 +5,8 @@ Rows are written by `moderation.contact_filter.record_refused_attempt` (the filt
 suspension is a strike on the account.
 
     open → dismissed | warned | suspended   (a decided violation is not decided again)
+
+(the table TRANSITIONS below, applied by one Process: transitions.py).
 """
 
 from __future__ import annotations
@@ -23,7 +25,20 @@ from models.types import utcnow
 from moderation import claims, permissions
 from moderation.audit import record_action
 from moderation.suspension import suspend_account
+from transitions import Move, Process, Table, step
 
+S = ViolationStatus
+MODERATOR = "moderator"
+
+# (state, action)          → next state     who may
+TRANSITIONS = Table(
+    {
+        (S.open, "dismiss"): step(S.dismissed, MODERATOR),
+        (S.open, "warn"): step(S.warned, MODERATOR),
+        (S.open, "suspend"): step(S.suspended, MODERATOR),
+    }
+)
+DECISION_ACTIONS = {S.dismissed: "dismiss", S.warned: "warn", S.suspended: "suspend"}
 STRIKES = (ViolationStatus.warned, ViolationStatus.suspended)
 
 # Where a violation was found, as the queue names it.
@@ -113,13 +128,24 @@ def record_reading(violation: Violation, *, actor: User) -> None:
     )
 
 
-def lock_open_violation(violation: Violation, actor: User) -> Violation:
-    permissions.require(permissions.can_moderate(actor))
+def _refused(violation: Violation, _action: str = "") -> str:
+    return _l("This violation was already decided (%(status)s).", status=violation.status.value)
+
+
+def _locked(violation: Violation) -> Violation:
     violation = db.session.get(Violation, violation.id, with_for_update=True, populate_existing=True)
     if violation is None:
         raise NotFound(_l("This violation does not exist."))
-    if violation.status != ViolationStatus.open:
-        raise InvalidTransition(_l("This violation was already decided (%(status)s).", status=violation.status.value))
+    return violation
+
+
+def lock_open_violation(violation: Violation, actor: User) -> Violation:
+    """Lock a violation the actor may decide now: still open, held by them (claimed now if
+    free). Raises PermissionDenied, NotFound, InvalidTransition."""
+    permissions.require(permissions.can_moderate(actor))
+    violation = _locked(violation)
+    if not TRANSITIONS.allowed(violation.status, MODERATOR):
+        raise InvalidTransition(_refused(violation))
     claims.require_claim("violation", violation.id, actor=actor)
     return violation
 
@@ -127,21 +153,42 @@ def lock_open_violation(violation: Violation, actor: User) -> Violation:
 def record_decision(
     violation: Violation, status: ViolationStatus, actor: User, note: str, lead: Violation | None = None
 ) -> None:
-    violation.status = status
+    """Decide a violation locked by lock_open_violation (`lead`: the group's decided attempt)."""
+    VIOLATION_PROCESS.apply(
+        violation, DECISION_ACTIONS[status], role=MODERATOR, actor=actor, locked=True, note=note, lead=lead
+    )
+
+
+def _decided(violation: Violation, *, actor: User, note: str, lead: Violation | None = None, **_params) -> None:
     violation.group_lead_id = lead.id if lead is not None and lead.id != violation.id else None
     violation.decided_by_id = actor.id
     violation.decided_at = utcnow()
     violation.decision_note = (note or "").strip() or None
-    db.session.flush()
+
+
+def _record(move: Move) -> None:
+    violation = move.obj
     claims.release_item("violation", violation.id)
     record_action(
-        f"violation.{status.value}",
+        f"violation.{move.after.value}",
         violation,
-        actor=actor,
-        before={"status": "open"},
-        after={"status": status.value, "user_id": violation.user_id, "group_lead_id": violation.group_lead_id},
+        actor=move.actor,
+        before={"status": move.before.value},
+        after={"status": move.after.value, "user_id": violation.user_id, "group_lead_id": violation.group_lead_id},
         reason=violation.decision_note,
     )
+
+
+VIOLATION_PROCESS = Process(
+    "violation",
+    TRANSITIONS,
+    lock=_locked,
+    event=_record,
+    refused=_refused,
+    denied=_l("Your staff role does not allow this action."),
+    fields={"dismiss": _decided, "warn": _decided, "suspend": _decided},
+    attribute="status",
+)
 
 
 def dismiss_violation(violation: Violation, *, actor: User, note: str = "") -> Violation:

@@ -13,17 +13,20 @@ import secrets
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from errors import DomainError, InvalidTransition, NotFound, PermissionDenied
+from errors import DomainError, NotFound, PermissionDenied
 from extensions import db
 from messaging.mail import public_link, send_mail
 from models.accounts import User
 from models.moderation import ViolationSource
-from models.profiles import CatalogueImage, DesignerProfile, ImagePurpose, ReviewState
+from models.profiles import CatalogueImage, DesignerProfile, ImagePurpose
 from models.types import utcnow
 from moderation.audit import record_action
 from moderation.contact_filter import screen_text
+from transitions import Move
 from profiles import images as image_rules
 from profiles.permissions import can_edit_profile, can_moderate
+from profiles.review_process import MODERATOR, OWNER, Words, clear_rejection, rejected, review_process
+from profiles.review_process import ReviewAction as A
 from profiles.rules import MAX_PORTFOLIO_IMAGES, MAX_SKILLS, PROFILE_REJECTION_REASONS, missing_for_review
 
 log = logging.getLogger(__name__)
@@ -67,10 +70,9 @@ def live_images(profile: DesignerProfile) -> list[CatalogueImage]:
     )
 
 
-def _edited(profile: DesignerProfile) -> None:
+def _edited(profile: DesignerProfile, actor: User) -> None:
     # Any change to the working copy needs a new review; the approved version stays public.
-    if profile.state != ReviewState.draft:
-        profile.state = ReviewState.draft
+    PROFILE_REVIEW.apply(profile, A.edit, role=OWNER, actor=actor, locked=True)
 
 
 def update_profile(profile: DesignerProfile, *, actor: User, **fields) -> DesignerProfile:
@@ -99,7 +101,7 @@ def update_profile(profile: DesignerProfile, *, actor: User, **fields) -> Design
     for name, value in changed.items():
         setattr(profile, name, value)
     if changed:
-        _edited(profile)
+        _edited(profile, actor)
     db.session.flush()
     return profile
 
@@ -136,7 +138,7 @@ def add_profile_image(profile: DesignerProfile, *, actor: User, purpose: ImagePu
         position=len(current),
     )
     db.session.add(image)
-    _edited(profile)
+    _edited(profile, actor)
     db.session.flush()
     return image
 
@@ -150,7 +152,7 @@ def remove_profile_image(profile: DesignerProfile, *, actor: User, token: str) -
     if image is None:
         raise NotFound(_l("This picture does not exist."))
     image.removed_at = utcnow()
-    _edited(profile)
+    _edited(profile, actor)
     db.session.flush()
 
 
@@ -163,19 +165,14 @@ def submit_profile(profile: DesignerProfile, *, actor: User) -> DesignerProfile:
     profile = _locked(profile)
     if not can_edit_profile(profile, actor):
         raise PermissionDenied(_l("Only the designer may submit this profile."))
-    if profile.state == ReviewState.pending:
-        raise InvalidTransition(_l("Your profile is already waiting for review."))
-    if profile.state == ReviewState.approved:
-        raise InvalidTransition(_l("Your profile is approved as it is; edit it to send changes."))
+    return PROFILE_REVIEW.apply(profile, A.submit, role=OWNER, actor=actor, locked=True).obj
+
+
+def _submitted(profile: DesignerProfile, **_params) -> None:
     missing = missing_for_review(profile, live_images(profile))
     if missing:
         raise DomainError(_l("Before sending your profile for review, add: %(missing)s.", missing=", ".join(missing)))
-    before = profile.state.value
-    profile.state = ReviewState.pending
     profile.submitted_at = utcnow()
-    db.session.flush()
-    record_action("profile.submitted", profile, actor=actor, before={"state": before}, after={"state": "pending"})
-    return profile
 
 
 def _public_snapshot(profile: DesignerProfile) -> dict:
@@ -187,15 +184,8 @@ def _public_snapshot(profile: DesignerProfile) -> dict:
     return snapshot
 
 
-def _decision_guard(profile: DesignerProfile, actor: User) -> DesignerProfile:
-    if not can_moderate(actor):
-        raise PermissionDenied(_l("Only moderators decide on profiles."))
-    profile = _locked(profile)
-    if profile.state != ReviewState.pending:
-        raise InvalidTransition(
-            _l("This profile is not waiting for review (it is %(state)s).", state=profile.state.value)
-        )
-    return profile
+def _moderator(actor: User) -> str | None:
+    return MODERATOR if can_moderate(actor) else None
 
 
 def approve_profile(profile: DesignerProfile, *, actor: User, bulk: bool = False) -> DesignerProfile:
@@ -203,13 +193,13 @@ def approve_profile(profile: DesignerProfile, *, actor: User, bulk: bool = False
 
     Raises PermissionDenied (not a moderator), InvalidTransition (not pending).
     """
-    from listings.search import refresh_designer_entries
+    return PROFILE_REVIEW.apply(profile, A.approve, role=_moderator(actor), actor=actor, bulk=bulk).obj
 
-    profile = _decision_guard(profile, actor)
+
+def _approved(profile: DesignerProfile, **_params) -> None:
     profile.approved_snapshot = _public_snapshot(profile)
     profile.approved_at = utcnow()
-    profile.state = ReviewState.approved
-    profile.rejection_reasons, profile.rejection_note = [], None
+    clear_rejection(profile)
     # Pictures taken off the working copy are no longer shown anywhere once it is public.
     db.session.execute(
         sa.delete(CatalogueImage).where(
@@ -218,19 +208,12 @@ def approve_profile(profile: DesignerProfile, *, actor: User, bulk: bool = False
             CatalogueImage.removed_at.is_not(None),
         )
     )
-    db.session.flush()
-    refresh_designer_entries(profile.user_id)
-    # A bulk decision says so in the audit log: no one opened this item's page.
-    record_action(
-        "profile.approved",
-        profile,
-        actor=actor,
-        before={"state": "pending"},
-        after={"state": "approved", "bulk": True} if bulk else {"state": "approved"},
-        reason="bulk approval of a small edit" if bulk else None,
-    )
-    _tell_designer(profile, approved=True)
-    return profile
+
+
+def _publish(move: Move) -> None:
+    from listings.search import refresh_designer_entries
+
+    refresh_designer_entries(move.obj.user_id)
 
 
 def reject_profile(profile: DesignerProfile, *, actor: User, reasons: list[str], note: str) -> DesignerProfile:
@@ -241,21 +224,7 @@ def reject_profile(profile: DesignerProfile, *, actor: User, reasons: list[str],
     """
     if not reasons or any(r not in PROFILE_REJECTION_REASONS for r in reasons):
         raise DomainError(_l("Choose at least one reason from the list."), field="reasons")
-    profile = _decision_guard(profile, actor)
-    profile.state = ReviewState.rejected
-    profile.rejection_reasons = list(dict.fromkeys(reasons))
-    profile.rejection_note = (note or "").strip() or None
-    db.session.flush()
-    record_action(
-        "profile.rejected",
-        profile,
-        actor=actor,
-        before={"state": "pending"},
-        after={"state": "rejected", "reasons": profile.rejection_reasons},
-        reason=profile.rejection_note,
-    )
-    _tell_designer(profile, approved=False)
-    return profile
+    return PROFILE_REVIEW.apply(profile, A.reject, role=_moderator(actor), actor=actor, reasons=reasons, note=note).obj
 
 
 def _tell_designer(profile: DesignerProfile, *, approved: bool) -> None:
@@ -270,6 +239,21 @@ def _tell_designer(profile: DesignerProfile, *, approved: bool) -> None:
         note=profile.rejection_note,
         link=public_link("profiles.edit"),
     )
+
+
+PROFILE_REVIEW = review_process(
+    "profile",
+    lock=_locked,
+    words=Words(
+        already_pending=_l("Your profile is already waiting for review."),
+        approved_as_is=_l("Your profile is approved as it is; edit it to send changes."),
+        not_pending=lambda state: _l("This profile is not waiting for review (it is %(state)s).", state=state),
+        denied=_l("Only moderators decide on profiles."),
+    ),
+    fields={A.submit: _submitted, A.approve: _approved, A.reject: rejected},
+    publish=_publish,
+    tell_owner=_tell_designer,
+)
 
 
 def set_identity_verified(user: User, verified: bool, *, actor: User | None) -> DesignerProfile:

@@ -15,19 +15,56 @@ from tests.cases.factories import drive, make_case
 from tests.cases.runner import run
 from tests.factories import make_user
 
-ALLOWED = [
-    (state, action, role) for (state, action), t in TRANSITIONS.items() if state is not None for role in sorted(t.by)
-]
+C, D, P, A = "client", "designer", "platform", "staff"
+S = CaseState
 
-# What the payment looks like after each money effect.
-PAYMENT_AFTER = {
-    None: None,
-    "capture": PaymentStatus.captured,
-    "release": PaymentStatus.released,
-    "refund": PaymentStatus.refunded,
-    "pay_out": PaymentStatus.paid_out,
-    "settle": PaymentStatus.partially_refunded,
-}
+# The product rules (PRODUCT.md §3, §7; help centre: case-stages, cancel-a-request, disputes,
+# revisions), written here by hand and NOT read from the table: a wrong row in the table fails.
+# (state, action, roles allowed, next state, payment status after it (None: unchanged))
+CASE_RULES = [
+    # "Awaiting designer acceptance — the designer accepts or rejects"
+    (S.requested, "accept", {D}, S.in_progress, PaymentStatus.captured),  # money secured before work starts
+    (S.requested, "reject", {D}, S.rejected, PaymentStatus.released),
+    # "the client may Cancel request, which releases the hold: nothing is charged"; a suspended
+    # party's requests are cancelled by the platform ("its open cases are handled, not lost")
+    (S.requested, "cancel", {C, P}, S.cancelled, PaymentStatus.released),
+    # "A request not accepted in time expires, with the same result"
+    (S.requested, "expire", {P}, S.expired, PaymentStatus.released),
+    # "In progress — the designer works, delivers"; a new delivery after a delivery
+    (S.in_progress, "deliver", {D}, S.delivered, None),
+    (S.delivered, "deliver", {D}, S.delivered, None),
+    # "Ask for a revision (up to the number the listing includes; more only if the designer agrees)"
+    (S.delivered, "request_revision", {C}, S.in_progress, None),
+    (S.in_progress, "grant_revisions", {D}, S.in_progress, None),
+    (S.delivered, "grant_revisions", {D}, S.delivered, None),
+    # "After acceptance, nothing delivered within 21 days: you may cancel and get a full refund"
+    (S.in_progress, "cancel_undelivered", {C}, S.cancelled, PaymentStatus.refunded),
+    # "the client clicks Transaction complete: only then is the designer paid"; else automatically
+    (S.delivered, "complete", {C}, S.completed, PaymentStatus.paid_out),
+    (S.delivered, "auto_complete", {P}, S.completed, PaymentStatus.paid_out),
+    # "Dispute case: nothing is paid out"; "The platform itself opens a dispute when nothing is delivered"
+    (S.in_progress, "dispute", {C, P}, S.disputed, None),
+    (S.delivered, "dispute", {C, P}, S.disputed, None),
+    # "an agent rules: refund the client, pay the designer, or split"; "may settle between themselves"
+    (S.disputed, "resolve", {A}, S.resolved, PaymentStatus.partially_refunded),
+    (S.disputed, "settle", {C, D}, S.resolved, PaymentStatus.partially_refunded),
+    # The client withdraws their dispute: the case continues where it was (delivered, here).
+    (S.disputed, "withdraw_dispute", {C}, S.delivered, None),
+]
+RULE_ACTIONS = sorted({action for _s, action, *_rest in CASE_RULES} | {"send"})
+ALLOWED = [(state, action, role) for state, action, roles, *_rest in CASE_RULES for role in sorted(roles)]
+NEXT = {(state, action): (to, payment) for state, action, _roles, to, payment in CASE_RULES}
+
+
+def test_the_table_holds_the_product_rules_and_nothing_else():
+    table = {
+        (state, action): (set(t.by), t.to or S.delivered)
+        for (state, action), t in TRANSITIONS.items()
+        if state is not None
+    }
+    assert table == {(state, action): (roles, to) for state, action, roles, to, _payment in CASE_RULES}
+    assert ACTIONS == RULE_ACTIONS
+    assert set(TRANSITIONS[(None, "send")].by) == {C}  # "the client … clicks Send a case"
 
 
 def _payment(case):
@@ -42,31 +79,28 @@ def test_every_allowed_transition_moves_state_money_and_writes_an_event(state, a
     case = run(case, action, role)
     commit()
     # then
-    transition = TRANSITIONS[(state, action)]
-    # PREVIOUS (None): a withdrawn dispute returns to the state it interrupted (delivered here).
-    to = transition.to or CaseState.delivered
+    to, payment_after = NEXT[(state, action)]
     assert case.state == to
     event = db.session.scalar(
         sa.select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.id.desc()).limit(1)
     )
     assert (event.action, event.from_state, event.to_state) == (action, state.value, to.value)
-    expected = PAYMENT_AFTER[transition.money] or payment_before
-    assert _payment(case).status == expected
+    assert _payment(case).status == (payment_after or payment_before)
     assert invariant_violations() == []
 
 
 REFUSED = [
     (state, action)
     for state in CaseState
-    for action in ACTIONS
-    if action != "send" and (state, action) not in TRANSITIONS
+    for action in RULE_ACTIONS
+    if action != "send" and (state, action) not in NEXT
 ]
 
 
 @pytest.mark.parametrize("state,action", REFUSED, ids=[f"{s.value}-{a}" for s, a in REFUSED])
 def test_every_action_outside_the_table_is_refused_and_moves_nothing(state, action):
     case = drive(make_case(), state)
-    role = sorted(next(t.by for (_s, a), t in TRANSITIONS.items() if a == action))[0]
+    role = sorted(next(roles for _s, a, roles, *_rest in CASE_RULES if a == action))[0]
     journals = db.session.scalar(sa.select(sa.func.count()).select_from(Journal))
     with pytest.raises(InvalidTransition):
         run(case, action, role)
@@ -76,11 +110,7 @@ def test_every_action_outside_the_table_is_refused_and_moves_nothing(state, acti
 
 
 WRONG_ROLE = [
-    (state, action, role)
-    for (state, action), t in TRANSITIONS.items()
-    if state is not None
-    for role in ("client", "designer", "staff")
-    if role not in t.by
+    (state, action, role) for state, action, roles, *_rest in CASE_RULES for role in (C, D, A) if role not in roles
 ]
 
 
