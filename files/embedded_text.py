@@ -49,6 +49,9 @@ LOCATIONS = {
 
 _PRINTABLE_RUN = re.compile(rb"[\x20-\x7e\xc0-\xff][\x20-\x7e\x80-\xff]{3,}")
 _UTF16_RUN = re.compile(rb"(?:[\x20-\x7e]\x00){4,}")
+# Readable runs of a binary STL header: exporters pad with NULs or spaces, and some write
+# colour or material bytes there, so undecodable bytes and control characters end a run.
+_HEADER_RUN = re.compile(r"[^\x00-\x1f\x7f-\x9f\ufffd]{5,}")
 _XML_TAG = re.compile(r"<[^>]*>")
 _XML_ATTRIBUTE = re.compile(r"\s[\w:]+=\"([^\"]*)\"")
 
@@ -149,7 +152,7 @@ def _stl(head: bytes, tail: bytes, whole: bytes | None):
         if last.lower().startswith(b"endsolid"):
             yield "stl_solid", _decode(last[8:])
         return
-    yield "stl_header", _decode(head[:80].replace(b"\x00", b" "))
+    yield "stl_header", _header_text(head[:80])
 
 
 def _ply(head: bytes, tail: bytes, whole: bytes | None):
@@ -251,6 +254,17 @@ def _decode(data: bytes) -> str:
         return data.decode("utf-8").strip()
     except UnicodeDecodeError:
         return data.decode("latin-1").strip()
+
+
+def _header_text(header: bytes) -> str:
+    """The words typed into a binary header, not its binary bytes read as letters (which
+    would let noise pass for a phone number and refuse an ordinary design): a header whose
+    readable runs are not most of it, padding aside, is binary and carries no words."""
+    text = header.decode("utf-8", "replace").rstrip("\x00 ")
+    runs = _HEADER_RUN.findall(text)
+    if sum(map(len, runs)) * 2 < len(text):
+        return ""
+    return "\n".join(run.strip() for run in runs)
 
 
 def _binary_text(segment: bytes) -> str:

@@ -6,6 +6,7 @@ text. Files whose text is ordinary dental talk go through."""
 from __future__ import annotations
 
 import io
+import random
 import zipfile
 import zlib
 
@@ -14,8 +15,10 @@ import sqlalchemy as sa
 from PIL import Image, PngImagePlugin
 
 from extensions import db
+from files.embedded_text import FileText
 from models.files import StoredFile, UploadSession, UploadState
 from models.moderation import Violation, ViolationSource
+from nlp import find_contacts
 from tests.files.mesh_samples import CUBE_FACES, CUBE_VERTICES, ascii_ply, ascii_stl, binary_stl, obj
 
 PHONE = "+33 6 12 34 56 78"
@@ -179,3 +182,23 @@ def test_a_transfer_without_javascript_refuses_a_mesh_carrying_contact_details(c
 
     assert response.status_code == 400 and "STL header" in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(StoredFile.id))) == 0
+
+
+def test_binary_bytes_in_an_stl_header_are_not_read_as_words():
+    """Exporters write colour bytes or leave noise in the 80-byte header: read as letters, one
+    header in a few hundred looked like a link or a phone number and an ordinary design was
+    refused. Only the words typed there are screened."""
+    rng = random.Random(2026)
+    refused = []
+    for _ in range(2000):
+        header = bytes(rng.getrandbits(8) for _ in range(80))
+        reader = FileText("stl")
+        reader.feed(binary_stl(CUBE_VERTICES, CUBE_FACES, header=header))
+        texts = [text for _, text in reader.texts()]
+        if any(find_contacts(text) for text in texts):
+            refused.append(header)
+    assert refused == []
+
+    typed = FileText("stl")
+    typed.feed(binary_stl(CUBE_VERTICES, CUBE_FACES, header=f"Design by Anna - {PHONE}".encode().ljust(80, b"\0")))
+    assert [kind for _, text in typed.texts() for kind in (f.kind for f in find_contacts(text))] == ["phone"]
