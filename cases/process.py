@@ -28,7 +28,7 @@ from models.accounts import StaffRole, User
 from models.cases import Case, CaseEvent, CaseFile, CaseFileRole, CaseState, Delivery
 from models.types import utcnow
 from moderation.audit import record_action
-from payments import escrow
+from payments import contract_money, escrow
 
 log = logging.getLogger(__name__)
 
@@ -135,7 +135,10 @@ def apply_action(case: Case, action: str, *, actor: User | None, now: datetime |
     if before is None:
         db.session.add(case)
     db.session.flush()
-    if transition.money:
+    if transition.money and case.contract_month_id is not None:
+        # Drawn from a monthly contract's allowance: the month holds the money (payments.contract_money).
+        contract_money.case_money_effect(case, transition.money, refund_cents=params.get("refund_cents", 0))
+    elif transition.money:
         money = getattr(escrow, transition.money)
         money(case, **({"refund_cents": params["refund_cents"]} if transition.money == "settle" else {}))
         if transition.money in ("pay_out", "settle", "refund"):  # a refund after capture: invoice + credit note

@@ -30,6 +30,9 @@ EVENTS: dict[str, object] = {
     "profile_rejected": _l("Profile rejected"),
     "verification_result": _l("Identity verification result"),
     "payout_sent": _l("Payout sent"),
+    "contract_offer": _l("Monthly contract offer received"),
+    "contract_update": _l("Monthly contract changed"),
+    "contract_payment": _l("Monthly contract payment needs you"),
     "warning": _l("Warning from moderation"),
 }
 
@@ -55,6 +58,7 @@ GROUPS: list[tuple[object, list[str]]] = [
         ],
     ),
     (_l("Reviews and payouts"), ["review_received", "payout_sent"]),
+    (_l("Monthly contracts"), ["contract_offer", "contract_update", "contract_payment"]),
     (
         _l("Profile and listings"),
         ["listing_approved", "listing_rejected", "profile_approved", "profile_rejected", "verification_result"],
@@ -66,7 +70,10 @@ GROUPS: list[tuple[object, list[str]]] = [
 GROUPED_BY_MAIL = frozenset({"message_new"})
 
 # Switches a user may not turn off: a moderation warning always reaches the inbox and the mailbox.
-MANDATORY = frozenset({("warning", "in_app"), ("warning", "email")})
+# A contract's month that cannot be charged (or waits for the client's confirmation) reaches both.
+MANDATORY = frozenset(
+    {("warning", "in_app"), ("warning", "email"), ("contract_payment", "in_app"), ("contract_payment", "email")}
+)
 
 
 def label(event: str) -> str:
