@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -252,7 +253,7 @@ def confirm_order(order: CaseOrder, *, actor: User) -> Case:
     return send_case(order, actor=actor)
 
 
-def send_case(order: CaseOrder, *, actor: User) -> Case:
+def send_case(order: CaseOrder, *, actor: User, now: datetime | None = None) -> Case:
     """Create the case from an order whose amount is held, through the "send" transition."""
     if order.status == OrderStatus.sent:
         raise InvalidTransition(_l("This case was already sent."))
@@ -276,7 +277,7 @@ def send_case(order: CaseOrder, *, actor: User) -> Case:
     )
     case.client = db.session.get(User, order.client_id)
     case.designer = db.session.get(User, order.designer_id)
-    apply_action(case, "send", actor=actor)
+    apply_action(case, "send", actor=actor, now=now)
     escrow.attach_payment(order, case)
     for file_id in t["attachments"]:
         db.session.add(CaseFile(case_id=case.id, file_id=file_id, role=CaseFileRole.attachment))

@@ -93,7 +93,7 @@ def send_contract_case(
                 price=format_money(contract.extra_case_cents, contract.currency),
             )
         )
-    return _extra_case(contract, actor, instructions, client_case_id)
+    return _extra_case(contract, actor, instructions, client_case_id, now)
 
 
 def _new_case(contract: Contract, actor: User, instructions: str, client_case_id: str, amount: int, fee: int) -> Case:
@@ -126,7 +126,7 @@ def _allowance_case(
     return apply_action(case, "send", actor=actor, now=now)
 
 
-def _extra_case(contract: Contract, actor: User, instructions: str, client_case_id: str) -> Case:
+def _extra_case(contract: Contract, actor: User, instructions: str, client_case_id: str, now: datetime) -> Case:
     amount = contract.extra_case_cents
     order = CaseOrder(
         token=new_order_token(),
@@ -159,7 +159,7 @@ def _extra_case(contract: Contract, actor: User, instructions: str, client_case_
             hold.decline_reason or _l("The saved card was declined for the extra case. Update the card first."),
             field="card",
         )
-    case = send_case(order, actor=actor)
+    case = send_case(order, actor=actor, now=now)
     case.contract_id = contract.id
     db.session.flush()
     return case

@@ -23,7 +23,7 @@ import logging
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from contracts import notices, process
@@ -31,6 +31,7 @@ from contracts.calendar import add_months
 from contracts.queries import current_month, used_places
 from errors import DomainError, InvalidTransition, NotFound
 from extensions import db
+from messaging.mail import public_link
 from models.accounts import User
 from models.cases import Case, CaseState
 from models.contracts import Contract, ContractMonth, ContractState, MonthState
@@ -232,3 +233,18 @@ def _advance(contract: Contract, now: datetime) -> int:
         process.apply(contract, "renew", actor=None, now=now)
     open_month(contract, now=now)
     return 1
+
+
+def update_card(contract: Contract, *, actor: User, payment_method: str) -> Contract:
+    """The client replaces the card the months are charged to (a failed month is then paid with
+    pay_month). Raises NotFound (not the client), InvalidTransition (contract closed),
+    DomainError (no card), ContractPaymentFailed (the card cannot be saved)."""
+    contract = process.lock_contract(contract.id)
+    if actor.id != contract.client_id:
+        raise NotFound(_l("This contract does not exist."))
+    if contract.state not in (*RUNNING, S.paused):
+        raise InvalidTransition(_l("This contract is not running."))
+    if not (payment_method or "").strip():
+        raise DomainError(_l("Enter the card the months are charged to."), field="card")
+    contract_money.save_card(contract, payment_method=payment_method.strip(), email=actor.email)
+    return contract

@@ -72,7 +72,7 @@ def confirm_payment(month: ContractMonth, link: str) -> None:
                 link=link,
             )
         ),
-        url=link,
+        url=_url(contract),
     )
 
 

@@ -47,7 +47,8 @@ class Contract(db.Model):
     reference: Mapped[str] = mapped_column(sa.String(16), unique=True, default=new_contract_reference)
     designer_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
     client_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
-    conversation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("conversations.id", ondelete="SET NULL"))
+    # The conversation it was offered from (no foreign key: conversations point at cases, cases here).
+    conversation_id: Mapped[int | None] = mapped_column(index=True)
     title: Mapped[str] = mapped_column(sa.String(120))  # the service(s), in the designer's words
     cases_per_month: Mapped[int] = mapped_column()
     month_price_cents: Mapped[int] = mapped_column()

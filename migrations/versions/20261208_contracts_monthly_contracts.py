@@ -72,18 +72,13 @@ def upgrade():
         sa.CheckConstraint("notice_days >= 0", name=op.f("ck_contracts_notice_not_negative")),
         sa.CheckConstraint("term_months IS NULL OR term_months > 0", name=op.f("ck_contracts_term_positive")),
         sa.ForeignKeyConstraint(["client_id"], ["users.id"], name=op.f("fk_contracts_client_id_users")),
-        sa.ForeignKeyConstraint(
-            ["conversation_id"],
-            ["conversations.id"],
-            name=op.f("fk_contracts_conversation_id_conversations"),
-            ondelete="SET NULL",
-        ),
         sa.ForeignKeyConstraint(["designer_id"], ["users.id"], name=op.f("fk_contracts_designer_id_users")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_contracts")),
         sa.UniqueConstraint("reference", name=op.f("uq_contracts_reference")),
     )
     with op.batch_alter_table("contracts", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_contracts_client_id"), ["client_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_contracts_conversation_id"), ["conversation_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_contracts_designer_id"), ["designer_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_contracts_offer_expires_at"), ["offer_expires_at"], unique=False)
         batch_op.create_index(batch_op.f("ix_contracts_state"), ["state"], unique=False)
