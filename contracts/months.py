@@ -106,7 +106,8 @@ def _after_charge(month: ContractMonth, status: ChargeStatus | None) -> None:
 
 
 def payment_link(month: ContractMonth) -> str:
-    return url_for("contracts.pay_month", reference=month.contract.reference, number=month.number, _external=True)
+    """The absolute link mailed to the client (jobs and the sweep have no request of their own)."""
+    return public_link("contracts.pay_month", reference=month.contract.reference, number=month.number)
 
 
 def pay_month(
