@@ -36,15 +36,16 @@ def terms(**overrides) -> ContractTerms:
     return ContractTerms(**values)
 
 
-def offered(client, designer, **overrides) -> Contract:
-    contract = process.offer_contract(designer=designer, client=client, terms=terms(**overrides), now=START)
+def offered(client, designer, *, now=START, **overrides) -> Contract:
+    """Offered at `now` (the start date unless the terms say otherwise)."""
+    contract = process.offer_contract(designer=designer, client=client, terms=terms(**overrides), now=now)
     commit()
     return contract
 
 
-def accepted(client, designer, *, card: str = VISA, **overrides) -> Contract:
-    contract = offered(client, designer, **overrides)
-    process.accept_contract(contract, actor=client, payment_method=card, now=START)
+def accepted(client, designer, *, card: str = VISA, now=START, **overrides) -> Contract:
+    contract = offered(client, designer, now=now, **overrides)
+    process.accept_contract(contract, actor=client, payment_method=card, now=now)
     commit()
     return contract
 

@@ -13,6 +13,7 @@ from jobs.sweep import run_sweeps
 from messaging.threads import open_general_conversation
 from models.cases import Case
 from models.contracts import Contract, ContractState, MonthState
+from models.messaging import Notification
 from models.types import utcnow
 from tests.contracts.factories import VISA, accepted, offered, parties, reload
 from tests.factories import make_user
@@ -51,7 +52,11 @@ def test_designer_offers_from_the_conversation_and_client_accepts_and_sends(talk
     response = client.post(f"/messages/{conversation.id}/contract", data=_offer_form())
     assert response.status_code == 302
     contract = db.session.query(Contract).one()
-    assert (contract.state, contract.month_price_cents, contract.extra_case_cents) == (ContractState.offered, 30_000, 12_000)
+    assert (contract.state, contract.month_price_cents, contract.extra_case_cents) == (
+        ContractState.offered,
+        30_000,
+        12_000,
+    )
     client.post("/account/logout")
 
     login(lab)
@@ -118,12 +123,15 @@ def test_the_contract_page_in_french(client, login):
     assert "Accepter le contrat" in page and "Cas par mois" in page
 
 
-def test_sca_month_is_confirmed_from_the_mailed_link(client, login, outbox):
+def test_sca_month_is_confirmed_from_the_mailed_link(client, login):
     lab, designer = parties()
-    contract = accepted(lab, designer, card="4000002760003184")
+    now = utcnow()
+    contract = accepted(lab, designer, card="4000002760003184", starts_at=now, now=now)
     run_sweeps(contract.starts_at + timedelta(minutes=1))
     month = reload(contract).months[0]
     assert month.state == MonthState.requires_action
+    mailed = db.session.query(Notification).filter_by(user_id=lab.id, event="contract_payment").one()
+    assert f"/contracts/{contract.reference}/months/1/pay" in mailed.body
     login(lab)
     assert "Pay this month" in client.get(f"/contracts/{contract.reference}").get_data(as_text=True)
     response = client.post(f"/contracts/{contract.reference}/months/1/pay", data={})
