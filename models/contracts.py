@@ -118,7 +118,10 @@ class ContractMonth(db.Model):
     amount_cents: Mapped[int] = mapped_column()
     currency: Mapped[str] = mapped_column(sa.String(3))
     state: Mapped[MonthState] = mapped_column(enum_column(MonthState, "contract_month_state"), index=True)
-    charge_reference: Mapped[str | None] = mapped_column(sa.String(120))
+    charge_reference: Mapped[str | None] = mapped_column(sa.String(120))  # the PaymentIntent (refunds)
+    # The charge its payout's transfer draws on; unknown after a confirmation by the cardholder,
+    # when the transfer comes from the platform's balance (the month was captured weeks before).
+    source_charge: Mapped[str | None] = mapped_column(sa.String(120))
     client_secret: Mapped[str | None] = mapped_column(sa.String(200))  # Stripe: the browser confirms with it
     captured_cents: Mapped[int] = mapped_column(default=0)
     refunded_cents: Mapped[int] = mapped_column(default=0)

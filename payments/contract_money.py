@@ -120,7 +120,7 @@ def _ask(movement: ContractMovement, month: ContractMonth):
                 currency=month.currency,
                 destination=_destination(contract),
                 transfer_group=f"contract-{contract.reference}-m{month.number}",
-                source_charge=month.charge_reference,
+                source_charge=month.source_charge,
                 idempotency_key=key,
             )
     except GatewayUnconfirmed as exc:
@@ -162,6 +162,7 @@ def charge_month(month: ContractMonth, *, now: datetime | None = None) -> Charge
 def _charged(month: ContractMonth, answer: ChargeResult, now: datetime | None) -> ChargeStatus:
     if answer.reference:
         month.charge_reference = answer.reference
+    month.source_charge = answer.charge or month.source_charge
     if answer.status == ChargeStatus.succeeded:
         capture(month, now=now)
     elif answer.status == ChargeStatus.requires_action:

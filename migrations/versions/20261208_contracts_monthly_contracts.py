@@ -112,6 +112,7 @@ def upgrade():
             nullable=False,
         ),
         sa.Column("charge_reference", sa.String(length=120), nullable=True),
+        sa.Column("source_charge", sa.String(length=120), nullable=True),
         sa.Column("client_secret", sa.String(length=200), nullable=True),
         sa.Column("captured_cents", sa.Integer(), nullable=False),
         sa.Column("refunded_cents", sa.Integer(), nullable=False),

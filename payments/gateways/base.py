@@ -79,6 +79,7 @@ class ChargeResult:
     status: ChargeStatus
     client_secret: str | None = None  # for the cardholder's browser to confirm (Stripe)
     decline_reason: str | None = None
+    charge: str | None = None  # the charge a payout's transfer draws on (Stripe's source_transaction)
 
 
 @dataclass(frozen=True)

@@ -77,6 +77,7 @@ class SavedCards:
                 if status == ChargeStatus.requires_action
                 else None,
                 decline_reason=reason,
+                charge=intent.reference if status == ChargeStatus.succeeded else None,
             )
             self._remember(book, idempotency_key, "charge_saved", {**asdict(result), "status": status.value})
             return result

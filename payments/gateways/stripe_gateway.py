@@ -351,6 +351,7 @@ class StripeGateway:
             status=_CHARGE_STATUS.get(intent["status"], ChargeStatus.requires_action),
             client_secret=intent.get("client_secret"),
             decline_reason=error.get("message"),
+            charge=intent.get("latest_charge") if intent["status"] == "succeeded" else None,
         )
 
     def charge_status(self, reference: str) -> ChargeStatus:
