@@ -11,7 +11,6 @@ MAIN_NAV = [
     ("catalogue.search", _l("Find a designer"), "all"),
     ("catalogue.favourites", _l("Favourites"), "client"),
     ("cases.my_cases", _l("My cases"), "user"),
-    ("contracts.mine", _l("Contracts"), "user"),
     ("messages.inbox", _l("Messages"), "user"),
     ("files.my_files", _l("Files"), "user"),
     ("listings.mine", _l("My listings"), "designer"),
