@@ -17,6 +17,7 @@ SEEDERS: list[str] = [
     "demo.moderation:seed_moderation",
     "demo.cases:seed_cases",
     "demo.disputes:seed_disputes",
+    "demo.contracts:seed_contracts",
 ]
 
 

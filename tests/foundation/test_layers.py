@@ -22,6 +22,7 @@ DOMAIN = [
     "helpcentre",
     "legal",
     "support",
+    "contracts",
 ]
 
 
