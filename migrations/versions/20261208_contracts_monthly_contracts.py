@@ -196,41 +196,50 @@ def upgrade():
     with op.batch_alter_table("contract_events", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_contract_events_contract_id"), ["contract_id"], unique=False)
 
-    # Plain columns on the existing tables (no table rebuild on SQLite: ledger_journals keeps its
-    # append-only triggers); the foreign keys where the database can add them in place.
-    op.add_column("cases", sa.Column("contract_id", sa.Integer(), nullable=True))
-    op.add_column("cases", sa.Column("contract_month_id", sa.Integer(), nullable=True))
-    op.create_index("ix_cases_contract_id", "cases", ["contract_id"], unique=False)
-    op.create_index("ix_cases_contract_month_id", "cases", ["contract_month_id"], unique=False)
-    op.add_column("ledger_journals", sa.Column("contract_month_id", sa.Integer(), nullable=True))
-    op.create_index("ix_ledger_journals_contract_month_id", "ledger_journals", ["contract_month_id"], unique=False)
-    if op.get_bind().dialect.name == "postgresql":
-        op.create_foreign_key("fk_cases_contract_id_contracts", "cases", "contracts", ["contract_id"], ["id"])
-        op.create_foreign_key(
-            "fk_cases_contract_month_id_contract_months", "cases", "contract_months", ["contract_month_id"], ["id"]
-        )
-        op.create_foreign_key(
-            "fk_ledger_journals_contract_month_id_contract_months",
-            "ledger_journals",
-            "contract_months",
-            ["contract_month_id"],
-            ["id"],
-        )
+    _add_contract_columns()
+
+
+# The columns cases and ledger_journals gain, with their index and foreign key.
+NEW_COLUMNS = [
+    ("cases", "contract_id", "contracts"),
+    ("cases", "contract_month_id", "contract_months"),
+    ("ledger_journals", "contract_month_id", "contract_months"),
+]
+# The same statements as models/ledger.py: a rebuilt SQLite table loses its triggers.
+SQLITE_APPEND_ONLY = [
+    f"CREATE TRIGGER ledger_journals_append_only_{verb.lower()} BEFORE {verb} ON ledger_journals "
+    "BEGIN SELECT RAISE(ABORT, 'ledger_journals is append-only'); END"
+    for verb in ("UPDATE", "DELETE")
+]
+
+
+def _add_contract_columns() -> None:
+    postgresql = op.get_bind().dialect.name == "postgresql"
+    for table in ("cases", "ledger_journals"):
+        # SQLite adds a foreign key only by rebuilding the table (its triggers are put back after).
+        with op.batch_alter_table(table, recreate="never" if postgresql else "always") as batch_op:
+            for name, column, target in NEW_COLUMNS:
+                if name == table:
+                    batch_op.add_column(sa.Column(column, sa.Integer(), nullable=True))
+                    batch_op.create_index(f"ix_{table}_{column}", [column], unique=False)
+                    batch_op.create_foreign_key(f"fk_{table}_{column}_{target}", target, [column], ["id"])
+    if not postgresql:
+        for statement in SQLITE_APPEND_ONLY:
+            op.execute(statement)
 
 
 def downgrade():
-    if op.get_bind().dialect.name == "postgresql":
-        op.drop_constraint(
-            "fk_ledger_journals_contract_month_id_contract_months", "ledger_journals", type_="foreignkey"
-        )
-        op.drop_constraint("fk_cases_contract_month_id_contract_months", "cases", type_="foreignkey")
-        op.drop_constraint("fk_cases_contract_id_contracts", "cases", type_="foreignkey")
-    op.drop_index("ix_ledger_journals_contract_month_id", table_name="ledger_journals")
-    op.drop_column("ledger_journals", "contract_month_id")
-    op.drop_index("ix_cases_contract_month_id", table_name="cases")
-    op.drop_index("ix_cases_contract_id", table_name="cases")
-    op.drop_column("cases", "contract_month_id")
-    op.drop_column("cases", "contract_id")
+    postgresql = op.get_bind().dialect.name == "postgresql"
+    for table in ("ledger_journals", "cases"):
+        with op.batch_alter_table(table, recreate="never" if postgresql else "always") as batch_op:
+            for name, column, target in NEW_COLUMNS:
+                if name == table:
+                    batch_op.drop_constraint(f"fk_{table}_{column}_{target}", type_="foreignkey")
+                    batch_op.drop_index(f"ix_{table}_{column}")
+                    batch_op.drop_column(column)
+    if not postgresql:
+        for statement in SQLITE_APPEND_ONLY:
+            op.execute(statement)
     op.drop_table("contract_events")
     op.drop_table("contract_movements")
     op.drop_table("contract_months")
