@@ -67,7 +67,24 @@ def save_card(contract: Contract, *, payment_method: str, email: str) -> None:
 def _start(
     month: ContractMonth, kind: ContractMoveKind, amount_cents: int, *, fee_cents: int = 0, tag: str = ""
 ) -> ContractMovement:
-    """Write the movement as pending in its own transaction, before the gateway is asked."""
+    """Write the movement as pending in its own transaction, before the gateway is asked.
+
+    A movement of the same kind, reason and amount still pending (asked, no answer) is asked
+    again under its own key instead: the gateway answers a repeated key with what it did, so a
+    payout or refund retried by the next sweep never moves the money twice."""
+    prefix = f"contract-month-{month.id}-{kind.value}{tag}-{amount_cents}-"
+    waiting = db.session.scalar(
+        sa.select(ContractMovement)
+        .where(
+            ContractMovement.month_id == month.id,
+            ContractMovement.state == PENDING,
+            ContractMovement.idempotency_key.startswith(prefix, autoescape=True),
+        )
+        .order_by(ContractMovement.id)
+        .limit(1)
+    )
+    if waiting is not None:
+        return waiting
     attempt = 1 + db.session.scalar(
         sa.select(sa.func.count())
         .select_from(ContractMovement)
@@ -81,7 +98,7 @@ def _start(
             fee_cents=fee_cents,
             currency=month.currency,
             state=PENDING,
-            idempotency_key=f"contract-month-{month.id}-{kind.value}{tag}-{amount_cents}-{attempt}",
+            idempotency_key=f"{prefix}{attempt}",
         )
         own.add(movement)
         own.flush()

@@ -182,3 +182,28 @@ def test_a_charge_whose_answer_was_lost_is_asked_again_under_the_same_key(monkey
     keys = db.session.scalars(sa.select(ContractMovement.idempotency_key)).all()
     assert keys == calls  # one movement, asked twice under its key: charged once
     assert db.session.scalar(sa.select(sa.func.count()).select_from(SandboxRequest)) == 1
+
+
+def test_a_payout_whose_answer_was_lost_is_not_paid_twice(monkeypatch):
+    client, designer = parties()
+    contract = accepted(client, designer)
+    run_sweeps(START + timedelta(minutes=1))
+    month = current_month(contract)
+    gateway = contract_money.get_gateway()
+    real = type(gateway).transfer
+
+    def lost_answer(self, **kwargs):
+        real(self, **kwargs)
+        raise GatewayUnconfirmed("timeout")
+
+    monkeypatch.setattr(type(gateway), "transfer", lost_answer)
+    run_sweeps(month.review_until)
+    assert reload(month).state == MonthState.captured and contract_money.month_escrow(month.id) == 30_000
+    monkeypatch.setattr(type(gateway), "transfer", real)
+    run_sweeps(month.review_until + timedelta(minutes=1))
+    assert reload(month).state == MonthState.paid_out and contract_money.month_escrow(month.id) == 0
+    transfers = db.session.scalars(
+        sa.select(SandboxRequest.idempotency_key).where(SandboxRequest.action == "transfer")
+    ).all()
+    assert len(transfers) == 1  # asked twice under one key: paid once
+    assert contract_money.invariant_violations() == []
