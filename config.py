@@ -200,6 +200,11 @@ def load(instance_path: str) -> dict:
         "DELIVERY_GRACE_DAYS": _int("DELIVERY_GRACE_DAYS", 21),
         "UNDELIVERED_LIMIT_DAYS": _int("UNDELIVERED_LIMIT_DAYS", 45),
         "ESCROW_RELEASE_DAYS": _int("ESCROW_RELEASE_DAYS", 75),
+        # Monthly contracts: days after a month's end to dispute its cases before it is paid out,
+        # and days a month may stay unpaid (declined, or waiting for the client's confirmation)
+        # before the contract is cancelled.
+        "CONTRACT_REVIEW_DAYS": _int("CONTRACT_REVIEW_DAYS", 14),
+        "CONTRACT_PAYMENT_GRACE_DAYS": _int("CONTRACT_PAYMENT_GRACE_DAYS", 7),
         "ESCROW_LIMIT_DAYS": _int("ESCROW_LIMIT_DAYS", 90),
         "DISPUTE_ANSWER_DAYS": _int("DISPUTE_ANSWER_DAYS", 5),
         "DISPUTE_ESCALATE_DAYS": _int("DISPUTE_ESCALATE_DAYS", 10),

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -264,13 +265,13 @@ def confirm_order(order: CaseOrder, *, actor: User) -> Case:
     return send_case(order, actor=actor)
 
 
-def send_case(order: CaseOrder, *, actor: User) -> Case:
+def send_case(order: CaseOrder, *, actor: User, now: datetime | None = None) -> Case:
     """Create the case from an order whose amount is held, through the "send" transition.
     The caller holds the order: it locked it, or created it in this transaction."""
-    return ORDER_PROCESS.apply(order, "send", role="client", actor=actor, locked=True).detail["case"]
+    return ORDER_PROCESS.apply(order, "send", role="client", actor=actor, locked=True, now=now).detail["case"]
 
 
-def _sent(order: CaseOrder, *, actor: User, **_params) -> dict:
+def _sent(order: CaseOrder, *, actor: User, now: datetime | None = None, **_params) -> dict:
     t = order.terms
     case = Case(
         client_id=order.client_id,
@@ -291,7 +292,7 @@ def _sent(order: CaseOrder, *, actor: User, **_params) -> dict:
     )
     case.client = db.session.get(User, order.client_id)
     case.designer = db.session.get(User, order.designer_id)
-    apply_action(case, "send", actor=actor)
+    apply_action(case, "send", actor=actor, now=now)
     escrow.attach_payment(order, case)
     for file_id in t["attachments"]:
         db.session.add(CaseFile(case_id=case.id, file_id=file_id, role=CaseFileRole.attachment))

@@ -27,7 +27,7 @@ from models.accounts import StaffRole, User
 from models.cases import Case, CaseEvent, CaseFile, CaseFileRole, CaseState, Delivery
 from models.types import utcnow
 from moderation.audit import record_action
-from payments import escrow
+from payments import contract_money, escrow
 from transitions import Move, Process, Table, step
 
 log = logging.getLogger(__name__)
@@ -297,6 +297,10 @@ def _money(name: str):
 
     def effect(move: Move) -> None:
         case = move.obj
+        if case.contract_month_id is not None:
+            # Drawn from a monthly contract's allowance: the month holds the money (payments.contract_money).
+            contract_money.case_money_effect(case, name, refund_cents=move.params.get("refund_cents", 0))
+            return
         getattr(escrow, name)(case, **({"refund_cents": move.params["refund_cents"]} if name == "settle" else {}))
         if name in ("pay_out", "settle", "refund"):  # a refund after capture: invoice + credit note
             from payments.invoices import render_case_invoices

@@ -18,6 +18,7 @@ SEEDERS: list[str] = [
     "demo.cases:seed_cases",
     "demo.disputes:seed_disputes",
     "demo.community:seed_community",
+    "demo.contracts:seed_contracts",
 ]
 
 

@@ -414,14 +414,15 @@ def rule_dispute(
     require_second_agent(dispute, money, actor=actor, approved=approved)
     outcome, designer_part = money.outcome, money.designer_cents
     process.resolve_case(case, actor=actor, refund_cents=money.refund_cents, note=reasoning, now=now)
-    payment = payment_of(case, lock=False)
+    # A monthly contract's allowance case has no payment: its fee is taken on the month's payout.
+    fee_cents = payment_of(case, lock=False).fee_cents if case.contract_month_id is None else 0
     ruling = Ruling(
         dispute_id=dispute.id,
         agent_id=actor.id,
         outcome=outcome,
         designer_cents=designer_part,
         refund_cents=money.refund_cents,
-        fee_cents=payment.fee_cents,
+        fee_cents=fee_cents,
         currency=case.currency,
         reasoning=reasoning,
         ruled_at=now,

@@ -33,6 +33,7 @@ SWEEPS: list[str] = [
     "cases.deadlines:auto_complete_delivered",
     "cases.deadlines:escalate_undelivered",
     "offers.operations:expire_offers",
+    "contracts.months:apply_due",  # monthly contracts: offers expire, months charged, paid out, ended
     "cases.deadlines:remind_due_soon",
     "messaging.digest:send_due_digests",
     "messaging.mail:resend_unsent_mails",

@@ -32,6 +32,9 @@ EVENTS: dict[str, object] = {
     "payout_sent": _l("Payout sent"),
     "community_post": _l("New post by a designer you follow"),
     "community_post_reviewed": _l("Your post reviewed by a moderator"),
+    "contract_offer": _l("Monthly contract offer received"),
+    "contract_update": _l("Monthly contract changed"),
+    "contract_payment": _l("Monthly contract payment needs you"),
     "warning": _l("Warning from moderation"),
 }
 
@@ -57,6 +60,7 @@ GROUPS: list[tuple[object, list[str]]] = [
         ],
     ),
     (_l("Reviews and payouts"), ["review_received", "payout_sent"]),
+    (_l("Monthly contracts"), ["contract_offer", "contract_update", "contract_payment"]),
     (
         _l("Profile and listings"),
         ["listing_approved", "listing_rejected", "profile_approved", "profile_rejected", "verification_result"],
@@ -69,7 +73,10 @@ GROUPS: list[tuple[object, list[str]]] = [
 GROUPED_BY_MAIL = frozenset({"message_new"})
 
 # Switches a user may not turn off: a moderation warning always reaches the inbox and the mailbox.
-MANDATORY = frozenset({("warning", "in_app"), ("warning", "email")})
+# A contract's month that cannot be charged (or waits for the client's confirmation) reaches both.
+MANDATORY = frozenset(
+    {("warning", "in_app"), ("warning", "email"), ("contract_payment", "in_app"), ("contract_payment", "email")}
+)
 
 
 def label(event: str) -> str:

@@ -123,6 +123,10 @@ class Case(db.Model):
     extra_revisions: Mapped[int] = mapped_column(default=0)  # granted by the designer beyond the listing's
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    # Sent under a monthly contract: drawn from a month's allowance (contract_month_id, paid by the
+    # month, no payment of its own) or an extra case (contract_id only, paid like any case).
+    contract_id: Mapped[int | None] = mapped_column(sa.ForeignKey("contracts.id"), index=True)
+    contract_month_id: Mapped[int | None] = mapped_column(sa.ForeignKey("contract_months.id"), index=True)
 
     client: Mapped[User] = relationship(foreign_keys=[client_id])
     designer: Mapped[User] = relationship(foreign_keys=[designer_id])

@@ -32,6 +32,8 @@ class Journal(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[JournalKind] = mapped_column(enum_column(JournalKind, "journal_kind"))
     case_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cases.id"), index=True)
+    # A month of a monthly contract (its capture, refunds and payout): its own escrow amount.
+    contract_month_id: Mapped[int | None] = mapped_column(sa.ForeignKey("contract_months.id"), index=True)
     # Derived from the case and the action: a second journal for the same movement is refused.
     idempotency_key: Mapped[str] = mapped_column(sa.String(120), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -34,6 +34,7 @@ PREFIX_AREAS: dict[str, str] = {
     "verification": VERIFICATION,
     "dispute": RESOLUTION,
     "case": RESOLUTION,
+    "contract": RESOLUTION,  # monthly contracts: what the platform did (expired, renewed, ended, cancelled unpaid)
     "payment": RESOLUTION,
     "invoice": RESOLUTION,
     "payouts": RESOLUTION,

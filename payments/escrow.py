@@ -50,8 +50,11 @@ def payment_of(case: Case, *, lock: bool = True) -> Payment:
 
 
 # -- before the case exists ------------------------------------------------------------------
-def place_hold(order: CaseOrder, *, payment_method: str | None) -> tuple[Payment, HoldResult]:
-    """Authorise the order's amount on the payer's card. Raises PaymentFailed if unreachable."""
+def place_hold(
+    order: CaseOrder, *, payment_method: str | None, customer: str | None = None
+) -> tuple[Payment, HoldResult]:
+    """Authorise the order's amount on the payer's card (or a card saved for a monthly contract,
+    with its gateway customer). Raises PaymentFailed if unreachable."""
     gateway = get_gateway()
     key = f"order-{order.token}-hold"
     try:
@@ -61,6 +64,7 @@ def place_hold(order: CaseOrder, *, payment_method: str | None) -> tuple[Payment
             idempotency_key=key,
             metadata={"order": str(order.id), "client": str(order.client_id)},
             payment_method=payment_method,
+            **({"customer": customer} if customer else {}),
         )
     except PaymentDeclined as exc:
         result = HoldResult(reference=f"declined-{key}", status=HoldStatus.declined, decline_reason=str(exc))

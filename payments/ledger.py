@@ -18,6 +18,8 @@ from models.cases import ESCROW_STATES, Case
 from models.ledger import Entry, Journal, JournalKind, MovementKind, MovementState, PaymentMovement
 
 ESCROW = "escrow"
+# The months of monthly contracts: each month's amount from its capture to its payout (contracts/).
+CONTRACT_ESCROW = "escrow:contracts"
 PLATFORM_FEES = "platform:fees"
 # Card disputes (disputes.chargebacks): funds the cardholder's bank took back through Stripe,
 # Stripe's dispute fees, and the platform's own money lost to them.
@@ -39,7 +41,12 @@ class UnbalancedJournal(ValueError):
 
 
 def post_journal(
-    kind: JournalKind, lines: Iterable[tuple[str, int, str]], *, idempotency_key: str, case: Case | None = None
+    kind: JournalKind,
+    lines: Iterable[tuple[str, int, str]],
+    *,
+    idempotency_key: str,
+    case: Case | None = None,
+    contract_month_id: int | None = None,
 ) -> Journal:
     """Write one balanced journal of (account, signed amount in cents, currency) lines.
 
@@ -53,7 +60,12 @@ def post_journal(
         totals[currency] += amount
     if not lines or any(totals.values()):
         raise UnbalancedJournal(f"journal {idempotency_key} does not balance: {dict(totals)}")
-    journal = Journal(kind=kind, case_id=case.id if case is not None else None, idempotency_key=idempotency_key)
+    journal = Journal(
+        kind=kind,
+        case_id=case.id if case is not None else None,
+        contract_month_id=contract_month_id,
+        idempotency_key=idempotency_key,
+    )
     journal.entries = [Entry(account=a, amount_cents=amt, currency=c) for a, amt, c in lines]
     db.session.add(journal)
     db.session.flush()
@@ -158,7 +170,8 @@ def invariant_violations() -> list[str]:
     touched = {case_id for case_id in (*per_case, *in_flight) if case_id is not None}
     cases = db.session.execute(
         sa.select(Case.id, Case.state, Case.amount_cents).where(
-            sa.or_(Case.id.in_(touched), Case.state.in_(ESCROW_STATES))
+            # A contract's allowance case has no escrow of its own: its month holds the money.
+            sa.or_(Case.id.in_(touched), sa.and_(Case.state.in_(ESCROW_STATES), Case.contract_month_id.is_(None)))
         )
     ).all()
     expected_total = 0

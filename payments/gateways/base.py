@@ -65,6 +65,32 @@ class HoldLapsed(GatewayError):
     """The card hold can no longer be captured: the bank or the gateway let it expire or cancelled it."""
 
 
+class ChargeStatus(enum.Enum):
+    succeeded = "succeeded"  # charged: the money is in the platform's balance
+    requires_action = "requires_action"  # the bank wants the cardholder to confirm (SCA): e-mail a link
+    declined = "declined"  # refused: nothing charged
+
+
+@dataclass(frozen=True)
+class ChargeResult:
+    """An off-session charge on a saved card (a monthly contract's month)."""
+
+    reference: str
+    status: ChargeStatus
+    client_secret: str | None = None  # for the cardholder's browser to confirm (Stripe)
+    decline_reason: str | None = None
+    charge: str | None = None  # the charge a payout's transfer draws on (Stripe's source_transaction)
+
+
+@dataclass(frozen=True)
+class SavedCard:
+    """A card saved for later off-session charges: the gateway's customer and payment method."""
+
+    customer: str
+    payment_method: str
+    last4: str | None
+
+
 class PaymentGateway(Protocol):
     name: str
 
@@ -76,6 +102,7 @@ class PaymentGateway(Protocol):
         idempotency_key: str,
         metadata: dict[str, str],
         payment_method: str | None = None,
+        customer: str | None = None,
     ) -> HoldResult:
         """Authorise `amount_cents` without capturing it (a manual-capture PaymentIntent)."""
 
@@ -112,3 +139,22 @@ class PaymentGateway(Protocol):
 
     def book(self, *, hold_reference: str, transfer_group: str) -> GatewayBook:
         """What the gateway holds for one case: captured, refunded, transferred."""
+
+    # -- saved cards (monthly contracts) ---------------------------------------------------
+    def save_card(self, *, payment_method: str, email: str, idempotency_key: str) -> SavedCard:
+        """Keep the payer's card for off-session charges (a customer and a confirmed SetupIntent).
+        Raises PaymentDeclined when the card cannot be saved."""
+
+    def charge_saved(
+        self,
+        *,
+        card: SavedCard,
+        amount_cents: int,
+        currency: str,
+        idempotency_key: str,
+        metadata: dict[str, str],
+    ) -> ChargeResult:
+        """Charge a saved card off-session (captured at once)."""
+
+    def charge_status(self, reference: str) -> ChargeStatus:
+        """Where an off-session charge stands (after the cardholder confirmed it)."""

@@ -17,11 +17,19 @@ from dataclasses import asdict
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from extensions import independent_session
 from models.ledger import SandboxObject, SandboxObjectKind, SandboxRequest
+from payments.gateways.sandbox_cards import (  # noqa: F401 (the test cards are named from here too)
+    AUTH_REQUIRED,
+    DECLINED,
+    INSUFFICIENT_FUNDS,
+    SUCCEEDS,
+    card_digits,
+    decline_reason,
+)
+from payments.gateways.sandbox_saved import SavedCards
 from payments.gateways.base import (
     GatewayBook,
     GatewayCall,
@@ -31,21 +39,6 @@ from payments.gateways.base import (
     HoldResult,
     HoldStatus,
 )
-
-SUCCEEDS = "4242424242424242"
-DECLINED = "4000000000000002"
-INSUFFICIENT_FUNDS = "4000000000009995"
-# Stripe's test payment-method ids, so code written for Stripe runs here too.
-_TOKENS = {
-    "pm_card_visa": SUCCEEDS,
-    "pm_card_chargeDeclined": DECLINED,
-    "pm_card_chargeDeclinedInsufficientFunds": INSUFFICIENT_FUNDS,
-}
-
-
-def card_digits(payment_method: str | None) -> str:
-    raw = (payment_method or "").strip()
-    return _TOKENS.get(raw) or "".join(ch for ch in raw if ch.isdigit())
 
 
 def inject_fault(action: str, *, after: bool, times: int = 1) -> None:
@@ -66,18 +59,7 @@ def _fault(action: str) -> dict | None:
     return fault
 
 
-def decline_reason(digits: str) -> str | None:
-    """Why the sandbox refuses this card, in the payer's words; None when it succeeds."""
-    if digits == SUCCEEDS:
-        return None
-    if digits == INSUFFICIENT_FUNDS:
-        return _("Your card has insufficient funds.")
-    if digits == DECLINED:
-        return _("Your card was declined.")
-    return _("This card number is not accepted in the sandbox. Use the test card 4242 4242 4242 4242.")
-
-
-class SandboxGateway:
+class SandboxGateway(SavedCards):
     name = "sandbox"
 
     @staticmethod
@@ -94,6 +76,7 @@ class SandboxGateway:
         idempotency_key: str,
         metadata: dict[str, str],
         payment_method: str | None = None,
+        customer: str | None = None,
     ) -> HoldResult:
         with independent_session() as book:
             replay = self._replay(book, idempotency_key)

@@ -19,6 +19,8 @@ from typing import Any, Callable, Mapping, TypeVar
 import stripe
 
 from payments.gateways.base import (
+    ChargeResult,
+    ChargeStatus,
     GatewayBook,
     GatewayCall,
     GatewayError,
@@ -27,6 +29,7 @@ from payments.gateways.base import (
     HoldResult,
     HoldStatus,
     PaymentDeclined,
+    SavedCard,
 )
 
 log = logging.getLogger(__name__)
@@ -41,6 +44,16 @@ _HOLD_STATUS = {
     "requires_action": HoldStatus.requires_action,
     "processing": HoldStatus.requires_action,
     "canceled": HoldStatus.declined,
+}
+
+# Off-session PaymentIntent statuses (monthly contracts) → what a month needs to know.
+_CHARGE_STATUS = {
+    "succeeded": ChargeStatus.succeeded,
+    "processing": ChargeStatus.requires_action,
+    "requires_action": ChargeStatus.requires_action,
+    "requires_confirmation": ChargeStatus.requires_action,
+    "requires_payment_method": ChargeStatus.declined,
+    "canceled": ChargeStatus.declined,
 }
 
 
@@ -94,6 +107,7 @@ class StripeGateway:
         idempotency_key: str,
         metadata: dict[str, str],
         payment_method: str | None = None,
+        customer: str | None = None,
     ) -> HoldResult:
         """Create a manual-capture PaymentIntent; confirmed here when a payment method is given,
         else by the Payment Element in the payer's browser with the returned client_secret."""
@@ -106,6 +120,8 @@ class StripeGateway:
         }
         if payment_method:
             params.update(payment_method=payment_method, confirm=True)
+        if customer:  # a card saved for a monthly contract: charged without the payer present
+            params.update(customer=customer, off_session=True)
         intent = _call(lambda: self.client.v1.payment_intents.create(params, {"idempotency_key": idempotency_key}))
         plain = _plain(intent)
         error = plain.get("last_payment_error") or {}
@@ -265,3 +281,79 @@ class StripeGateway:
             )
         )
         return link.url
+
+    # -- saved cards and off-session charges (monthly contracts) -------------------------------
+    # The card is saved once on the contract's accept page: a Customer, then a SetupIntent
+    # confirmed for off-session use. Each month is a PaymentIntent charged off-session and
+    # captured at once; when the bank asks for authentication Stripe refuses with
+    # `authentication_required` and the intent waits in requires_action: the client is mailed a
+    # link to a page where Stripe.js confirms it with the intent's client secret.
+
+    def save_card(self, *, payment_method: str, email: str, idempotency_key: str) -> SavedCard:
+        customer = _call(
+            lambda: self.client.v1.customers.create({"email": email}, {"idempotency_key": f"{idempotency_key}-cus"})
+        )
+        setup = _plain(
+            _call(
+                lambda: self.client.v1.setup_intents.create(
+                    {
+                        "customer": customer.id,
+                        "payment_method": payment_method,
+                        "payment_method_types": ["card"],
+                        "usage": "off_session",
+                        "confirm": True,
+                    },
+                    {"idempotency_key": f"{idempotency_key}-seti"},
+                )
+            )
+        )
+        if setup.get("status") != "succeeded":
+            raise PaymentDeclined((setup.get("last_setup_error") or {}).get("message") or "The card was not saved.")
+        card = _plain(_call(lambda: self.client.v1.payment_methods.retrieve(payment_method)))
+        return SavedCard(
+            customer=customer.id, payment_method=payment_method, last4=(card.get("card") or {}).get("last4")
+        )
+
+    def charge_saved(
+        self,
+        *,
+        card: SavedCard,
+        amount_cents: int,
+        currency: str,
+        idempotency_key: str,
+        metadata: dict[str, str],
+    ) -> ChargeResult:
+        params: dict[str, Any] = {
+            "amount": amount_cents,
+            "currency": currency,
+            "customer": card.customer,
+            "payment_method": card.payment_method,
+            "payment_method_types": ["card"],
+            "off_session": True,
+            "confirm": True,
+            "metadata": metadata,
+        }
+        try:
+            intent = _plain(
+                _call(lambda: self.client.v1.payment_intents.create(params, {"idempotency_key": idempotency_key}))
+            )
+        except PaymentDeclined as exc:
+            refused = exc.__cause__
+            error = getattr(refused, "error", None)
+            intent = _plain(getattr(error, "payment_intent", None) or {})
+            if getattr(refused, "code", None) != "authentication_required" or not intent.get("id"):
+                return ChargeResult(
+                    reference=intent.get("id") or "", status=ChargeStatus.declined, decline_reason=str(exc)
+                )
+        error = intent.get("last_payment_error") or {}
+        return ChargeResult(
+            reference=intent["id"],
+            status=_CHARGE_STATUS.get(intent["status"], ChargeStatus.requires_action),
+            client_secret=intent.get("client_secret"),
+            decline_reason=error.get("message"),
+            charge=intent.get("latest_charge") if intent["status"] == "succeeded" else None,
+        )
+
+    def charge_status(self, reference: str) -> ChargeStatus:
+        intent = _call(lambda: self.client.v1.payment_intents.retrieve(reference))
+        return _CHARGE_STATUS.get(intent.status, ChargeStatus.requires_action)

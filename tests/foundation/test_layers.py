@@ -23,6 +23,7 @@ DOMAIN = [
     "legal",
     "support",
     "community",
+    "contracts",
 ]
 
 

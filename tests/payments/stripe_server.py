@@ -28,10 +28,9 @@ from typing import Any
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
-DECLINING_METHODS = {
-    "pm_card_chargeDeclined": ("generic_decline", "Your card was declined."),
-    "pm_card_chargeDeclinedInsufficientFunds": ("insufficient_funds", "Your card has insufficient funds."),
-}
+from tests.payments.stripe_errors import DECLINING_METHODS, StripeError
+from tests.payments.stripe_saved_cards import SAVED_CARD_ROUTES, SavedCardsEndpoints
+
 _ROUTES = [
     ("POST", r"/v1/payment_intents", "create_payment_intent"),
     ("GET", r"/v1/payment_intents/(?P<id>[^/]+)", "get_payment_intent"),
@@ -48,13 +47,8 @@ _ROUTES = [
     ("POST", r"/v1/accounts", "create_account"),
     ("GET", r"/v1/accounts/(?P<id>[^/]+)", "get_account"),
     ("POST", r"/v1/account_links", "create_account_link"),
+    *SAVED_CARD_ROUTES,
 ]
-
-
-class StripeError(Exception):
-    def __init__(self, status: int, type_: str, message: str, *, code: str | None = None, **extra: Any):
-        super().__init__(message)
-        self.status, self.body = status, {"error": {"type": type_, "message": message, "code": code, **extra}}
 
 
 def _missing(kind: str, ident: str) -> StripeError:
@@ -90,7 +84,7 @@ def _int(params: dict, name: str) -> int:
         ) from None
 
 
-class StripeServer:
+class StripeServer(SavedCardsEndpoints):
     """`with StripeServer() as server:` → server.url for STRIPE_API_BASE; state in attributes."""
 
     def __init__(self, api_key: str = "sk_test_occlusa"):
@@ -260,6 +254,8 @@ class StripeServer:
             last_payment_error=None,
             cancellation_reason=None,
             payment_method_types=params.get("payment_method_types", ["card"]),
+            customer=params.get("customer"),
+            off_session=params.get("off_session"),
         )
         intent["client_secret"] = f"{intent['id']}_secret_{secrets.token_hex(8)}"
         if intent["payment_method"]:
@@ -295,6 +291,9 @@ class StripeServer:
             payment_method_details={"card": {"last4": "0002" if method in DECLINING_METHODS else "4242"}},
         )
         intent["latest_charge"] = charge["id"]
+        refusal = self.off_session_refusal(intent, method)
+        if refusal is not None:
+            raise refusal
         if method in DECLINING_METHODS:
             decline_code, message = DECLINING_METHODS[method]
             charge["status"] = "failed"

@@ -1,0 +1,89 @@
+"""The local Stripe server's saved cards (monthly contracts): customers, SetupIntents, payment
+methods, and off-session PaymentIntents that the bank may ask the cardholder to confirm.
+
+Mixed into StripeServer (which brings _new, _get, emit, the lock and the routing).
+pm_card_authenticationRequired (4000 0027 6000 3184) is saved, but every off-session charge is
+refused with 402 `authentication_required`, the intent waiting in requires_action until the
+cardholder confirms it (`authenticate`, the page Stripe.js opens). pm_card_chargeDeclined
+cannot be saved.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from tests.payments.stripe_errors import DECLINING_METHODS, StripeError
+
+AUTH_REQUIRED = "pm_card_authenticationRequired"
+_LAST4 = {
+    "pm_card_visa": "4242",
+    "pm_card_chargeDeclined": "0002",
+    "pm_card_chargeDeclinedInsufficientFunds": "9995",
+    AUTH_REQUIRED: "3184",
+}
+
+SAVED_CARD_ROUTES = [
+    ("POST", r"/v1/customers", "create_customer"),
+    ("POST", r"/v1/setup_intents", "create_setup_intent"),
+    ("GET", r"/v1/payment_methods/(?P<id>[^/]+)", "get_payment_method"),
+]
+
+
+class SavedCardsEndpoints:
+    def create_customer(self, params: dict) -> dict:
+        return self._new("cus", "customer", email=params.get("email"), metadata=params.get("metadata", {}))
+
+    def create_setup_intent(self, params: dict) -> dict:
+        customer = self._get(params.get("customer", ""), "customer")
+        method = params.get("payment_method")
+        setup = self._new(
+            "seti",
+            "setup_intent",
+            customer=customer["id"],
+            payment_method=method,
+            usage=params.get("usage", "off_session"),
+            status="requires_confirmation",
+            last_setup_error=None,
+        )
+        if params.get("confirm") == "true":
+            if method == "pm_card_chargeDeclined":
+                message = DECLINING_METHODS[method][1]
+                setup.update(
+                    status="requires_payment_method", last_setup_error={"code": "card_declined", "message": message}
+                )
+                raise StripeError(
+                    402, "card_error", message, code="card_declined", setup_intent=json.loads(json.dumps(setup))
+                )
+            setup["status"] = "succeeded"
+            self._new("pm_saved", "saved_method", customer=customer["id"], payment_method=method)
+        return setup
+
+    def get_payment_method(self, params: dict, id: str) -> dict:
+        return {"id": id, "object": "payment_method", "type": "card", "card": {"last4": _LAST4.get(id, "4242")}}
+
+    def off_session_refusal(self, intent: dict, method: str) -> Any:
+        """The StripeError for an off-session charge the bank wants confirmed, or None."""
+        if method != AUTH_REQUIRED or intent.get("off_session") != "true":
+            return None
+        message = "This payment requires authentication by the cardholder."
+        intent.update(
+            status="requires_action",
+            last_payment_error={"type": "card_error", "code": "authentication_required", "message": message},
+        )
+        return StripeError(
+            402,
+            "card_error",
+            message,
+            code="authentication_required",
+            payment_intent=json.loads(json.dumps(intent)),
+        )
+
+    def authenticate(self, intent_id: str) -> dict:
+        """The cardholder confirmed on the bank's page: the off-session charge succeeds."""
+        with self._lock:
+            intent = self._get(intent_id, "payment_intent")
+            charge = self.objects[intent["latest_charge"]]
+            charge.update(status="succeeded", captured=True, amount_captured=intent["amount"])
+            intent.update(status="succeeded", amount_received=intent["amount"], last_payment_error=None)
+            return self.emit("payment_intent.succeeded", intent)
