@@ -23,8 +23,8 @@ from models.profiles import CatalogueImage, DesignerProfile
 from models.trust import SignInDevice
 from models.moderation import ViolationSource
 from models.types import utcnow
-from moderation.audit import record_action
-from moderation.contact_filter import screen_text
+from audit.trail import record_action
+from screening.contact_filter import screen_text
 
 # Checks that may refuse closing an account: "module:function", function(user) -> reason or None.
 # Areas that hold an account's obligations (open cases, money in escrow) add themselves here.

@@ -25,7 +25,7 @@ from extensions import db
 from models.accounts import StaffRole, User
 from models.disputes import Dispute
 from models.moderation import AuditEntry
-from moderation.audit_areas import readable_prefixes, visible_to
+from audit.areas import readable_prefixes, visible_to
 from url_numbers import page_number
 
 PER_PAGE = 50
@@ -101,7 +101,7 @@ def audit_query(viewer: User, filters: AuditFilters) -> sa.Select:
 
 
 class AuditLogView(StaffBaseView):
-    """Every staff role opens it; what each one reads is limited to its areas (moderation.audit_areas)."""
+    """Every staff role opens it; what each one reads is limited to its areas (audit.areas)."""
 
     roles = tuple(StaffRole)
 

@@ -13,7 +13,7 @@ from backoffice.permissions import is_staff_with
 from extensions import db
 from models.accounts import StaffRoleGrant, User
 from models.moderation import AuditEntry
-from moderation.audit_areas import visible_to
+from audit.areas import visible_to
 
 # "module:function" returning a list of {"name", "size", "oldest", "url", "roles"}: each staff
 # member sees the figures of the queues their roles open.

@@ -1,6 +1,6 @@
 """The figures page (each queue's backlog, delays, decisions and quality) and the quality sample queue.
 
-Every staff role opens it and sees the queues of its own areas (moderation.audit_areas), like
+Every staff role opens it and sees the queues of its own areas (audit.areas), like
 the audit log. Figures are computed on each request (moderation.figures: a fixed number of queries).
 """
 
@@ -17,7 +17,7 @@ from backoffice.forms import QualityReviewForm
 from backoffice.views import StaffBaseView
 from models.accounts import StaffRole
 from moderation import quality
-from moderation.audit_areas import readable_areas
+from audit.areas import readable_areas
 from moderation.figures import QUEUES, figures
 from moderation.service_levels import SERVICE_LEVEL_HOURS
 

@@ -21,7 +21,7 @@ from models.listings import Listing
 from models.messaging import Message
 from models.moderation import Violation, ViolationSource
 from moderation import permissions
-from moderation.audit import record_action
+from audit.trail import record_action
 
 PER_GROUP = 20
 SHORTEST = 2  # fewer characters match too much to be a search

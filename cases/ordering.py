@@ -31,7 +31,7 @@ from models.cases import OPEN_STATES, Case, CaseFile, CaseFileRole, CaseOrder, C
 from models.files import StoredFile
 from models.ledger import PaymentStatus
 from models.moderation import ViolationSource
-from moderation.contact_filter import screen_text
+from screening.contact_filter import screen_text
 from payments import escrow
 from payments.fees import platform_fee
 from payments.gateways.base import HoldResult, HoldStatus

@@ -27,7 +27,7 @@ from jobs import enqueue
 from models.accounts import StaffRole, User
 from models.cases import Case, CaseEvent, CaseFile, CaseFileRole, CaseState, Delivery
 from models.types import utcnow
-from moderation.audit import record_action
+from audit.trail import record_action
 from payments import escrow
 
 log = logging.getLogger(__name__)

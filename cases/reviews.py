@@ -17,7 +17,7 @@ from models.accounts import User
 from models.cases import SUB_RATINGS, Case, CaseState, ClinicalOutcome, Review
 from models.moderation import ViolationSource
 from models.types import utcnow
-from moderation.contact_filter import screen_text
+from screening.contact_filter import screen_text
 
 # Reviews open once the money has left escrow: after completion, or after a ruling.
 REVIEWABLE_STATES = (CaseState.completed, CaseState.resolved)

@@ -34,7 +34,7 @@ def seed_moderation() -> list[str]:
 
 
 def _violations(designer: User, client: User) -> list[str]:
-    from moderation.contact_filter import ContactDetailsRefused, record_refused_attempt, screen_text
+    from screening.contact_filter import ContactDetailsRefused, record_refused_attempt, screen_text
     from moderation.violations import report_user
 
     if db.session.scalar(sa.select(Violation.id).where(Violation.user_id == designer.id).limit(1)):

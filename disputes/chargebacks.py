@@ -37,7 +37,7 @@ from models.chargebacks import CLOSED_STATUSES, Chargeback
 from models.disputes import DisputeReason
 from models.ledger import Entry, Journal, JournalKind, Payment
 from models.types import utcnow
-from moderation.audit import record_action
+from audit.trail import record_action
 from payments.ledger import (
     CARD_DISPUTE_FEES,
     CARD_DISPUTED,

@@ -27,8 +27,8 @@ from models.accounts import User
 from models.disputes import Dispute, DisputeMessage, DisputeParty, MessageAudience
 from models.moderation import ViolationSource
 from models.types import utcnow
-from moderation.audit import record_action
-from moderation.contact_filter import screen_text
+from audit.trail import record_action
+from screening.contact_filter import screen_text
 
 log = logging.getLogger(__name__)
 

@@ -53,7 +53,7 @@ from models.accounts import User
 from models.disputes import Dispute
 from models.moderation import AuditEntry
 from models.types import utcnow
-from moderation.audit import record_action
+from audit.trail import record_action
 
 ACTION = "dispute.pack_exported"
 VERSION = 1

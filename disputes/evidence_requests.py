@@ -30,8 +30,8 @@ from models.disputes import Dispute, DisputeParty, EvidenceRequest
 from models.files import FileKind
 from models.moderation import ViolationSource
 from models.types import utcnow
-from moderation.audit import record_action
-from moderation.contact_filter import screen_text
+from audit.trail import record_action
+from screening.contact_filter import screen_text
 
 log = logging.getLogger(__name__)
 

@@ -40,8 +40,8 @@ from models.disputes import (
 from models.moderation import ViolationSource
 from models.types import utcnow
 from moderation import claims
-from moderation.audit import record_action
-from moderation.contact_filter import screen_text
+from audit.trail import record_action
+from screening.contact_filter import screen_text
 from payments.escrow import payment_of
 
 log = logging.getLogger(__name__)

@@ -34,7 +34,7 @@ from models.cases import CaseEvent, CaseFile
 from models.disputes import Dispute
 from models.files import StoredFile
 from models.messaging import Message, MessageAttachment
-from moderation.audit import record_action
+from audit.trail import record_action
 
 THREAD_LIMIT = 2000  # a case thread is read whole by the agent; this only bounds a runaway one
 

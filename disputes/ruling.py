@@ -21,7 +21,7 @@ from models.accounts import User
 from models.disputes import Dispute, DraftStatus, Ruling, RulingDraft
 from models.types import utcnow
 from moderation import claims
-from moderation.audit import record_action
+from audit.trail import record_action
 
 
 def _figures(draft: RulingDraft) -> dict:

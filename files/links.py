@@ -28,7 +28,7 @@ from files.permissions import can_share, ensure
 from models.accounts import User
 from models.files import FileDownload, ShareLink, ShareLinkState, StoredFile
 from models.types import utcnow
-from moderation.audit import record_action
+from audit.trail import record_action
 
 log = logging.getLogger(__name__)
 

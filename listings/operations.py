@@ -28,8 +28,8 @@ from models.listings import CatalogueEntry, Favourite, Listing, PriceTier, Prici
 from models.moderation import ViolationSource
 from models.profiles import CatalogueImage, DesignerProfile, ImagePurpose, ReviewState
 from models.types import utcnow
-from moderation.audit import record_action
-from moderation.contact_filter import screen_text
+from audit.trail import record_action
+from screening.contact_filter import screen_text
 from profiles import images as image_rules
 
 

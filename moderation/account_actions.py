@@ -16,7 +16,7 @@ from messaging.notify import notify
 from models.accounts import User
 from models.trust import StaffNote
 from moderation import permissions
-from moderation.audit import record_action
+from audit.trail import record_action
 
 NOTE_LENGTH = 4000
 

@@ -24,8 +24,8 @@ from models.accounts import AccountStatus, User
 from models.moderation import Appeal, AppealStatus, AuditEntry, ViolationSource
 from models.types import utcnow
 from moderation import permissions
-from moderation.audit import record_action
-from moderation.contact_filter import screen_text
+from audit.trail import record_action
+from screening.contact_filter import screen_text
 from moderation.suspension import reinstate_account
 
 APPEALABLE = ("account.suspended", "account.terminated")

@@ -21,7 +21,7 @@ from models.accounts import StaffRole, User
 from models.moderation import ReviewClaim
 from models.types import utcnow
 from moderation import permissions
-from moderation.audit import record_action
+from audit.trail import record_action
 
 
 def claim_minutes() -> int:

@@ -28,7 +28,7 @@ from models.listings import Listing
 from models.moderation import Appeal, AppealStatus, AuditEntry, Violation, ViolationStatus
 from models.profiles import DesignerProfile, ReviewState
 from models.verification import VerificationStatus, VerificationSubmission
-from moderation.audit_areas import MODERATION, RESOLUTION, VERIFICATION
+from audit.areas import MODERATION, RESOLUTION, VERIFICATION
 from moderation.service_levels import SERVICE_LEVEL_HOURS
 
 WINDOW_DAYS = 30

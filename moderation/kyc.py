@@ -28,7 +28,7 @@ from models.files import FileKind, StoredFile
 from models.types import utcnow
 from models.verification import DocumentType, VerificationDocument, VerificationStatus, VerificationSubmission
 from moderation import claims, permissions
-from moderation.audit import record_action
+from audit.trail import record_action
 
 log = logging.getLogger(__name__)
 

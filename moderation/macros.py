@@ -28,7 +28,7 @@ from models.moderation import CannedResponse, Violation, ViolationSource
 from models.support import SupportTicket
 from models.types import utcnow
 from moderation import permissions
-from moderation.audit import record_action
+from audit.trail import record_action
 from moderation.review import LISTING, PROFILE
 from moderation.violations import REPORT_REASONS
 

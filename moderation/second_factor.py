@@ -34,7 +34,7 @@ from files.crypto import totp_secrets_key
 from models.accounts import User
 from models.moderation import StaffSecondFactor
 from models.types import utcnow
-from moderation.audit import record_action
+from audit.trail import record_action
 
 ISSUER = "Occlusa back office"
 SESSION_KEY = "staff_second_factor"

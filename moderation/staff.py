@@ -9,7 +9,7 @@ from errors import DomainError
 from extensions import db
 from models.accounts import StaffRole, User
 from moderation import permissions
-from moderation.audit import record_action
+from audit.trail import record_action
 
 
 def grant_roles(user: User, roles: list[StaffRole], *, actor: User) -> None:

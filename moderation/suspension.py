@@ -26,7 +26,7 @@ from messaging.mail import send_mail
 from models.accounts import AccountStatus, User
 from models.types import utcnow
 from moderation import permissions
-from moderation.audit import record_action
+from audit.trail import record_action
 
 log = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """Violations: contact-filter hits and user reports, decided by a moderator.
 
-Rows are written by `moderation.contact_filter.record_refused_attempt` (the filter) and by
+Rows are written by `screening.contact_filter.record_refused_attempt` (the filter) and by
 `report_user` (a user's report). A moderator dismisses, warns, or suspends; a warning or a
 suspension is a strike on the account.
 
@@ -21,7 +21,7 @@ from models.accounts import User
 from models.moderation import Violation, ViolationSource, ViolationStatus
 from models.types import utcnow
 from moderation import claims, permissions
-from moderation.audit import record_action
+from audit.trail import record_action
 from moderation.suspension import suspend_account
 
 STRIKES = (ViolationStatus.warned, ViolationStatus.suspended)

@@ -35,8 +35,8 @@ from models.moderation import ViolationSource
 from models.offers import CustomOffer, OfferPricing, OfferState
 from models.profiles import ReviewState
 from models.types import utcnow
-from moderation.audit import record_action
-from moderation.contact_filter import screen_text
+from audit.trail import record_action
+from screening.contact_filter import screen_text
 from payments.case_money import format_money
 from payments.fees import MINIMUM_ORDER_CENTS
 from profiles.permissions import can_design

@@ -22,7 +22,7 @@ from errors import DomainError, InvalidTransition, PermissionDenied
 from extensions import db
 from models.accounts import User
 from models.payments import BusinessType, ConnectedAccount, IbanProvider, PayoutProvider
-from moderation.audit import record_action
+from audit.trail import record_action
 from payments import payout_countries
 
 log = logging.getLogger(__name__)

@@ -31,7 +31,7 @@ from models.cases import Case, CaseState
 from models.ledger import Journal, JournalKind
 from models.payments import Invoice, InvoiceCounter, InvoiceKind
 from models.types import utcnow
-from moderation.audit import record_action
+from audit.trail import record_action
 from payments.billing import party_of, platform_party
 from payments.case_money import case_money
 from payments.invoice_pdf import render_invoice_pdf

@@ -21,7 +21,7 @@ from models.cases import Case
 from models.ledger import Entry, Journal, JournalKind, MovementState, Payment, PaymentMovement
 from models.moderation import AuditEntry
 from models.types import utcnow
-from moderation.audit import record_action
+from audit.trail import record_action
 from payments import movements
 from payments.gateways import get_gateway
 from payments.gateways.base import GatewayBook, GatewayError

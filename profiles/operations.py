@@ -20,8 +20,8 @@ from models.accounts import User
 from models.moderation import ViolationSource
 from models.profiles import CatalogueImage, DesignerProfile, ImagePurpose, ReviewState
 from models.types import utcnow
-from moderation.audit import record_action
-from moderation.contact_filter import screen_text
+from audit.trail import record_action
+from screening.contact_filter import screen_text
 from profiles import images as image_rules
 from profiles.permissions import can_edit_profile, can_moderate
 from profiles.rules import MAX_PORTFOLIO_IMAGES, MAX_SKILLS, PROFILE_REJECTION_REASONS, missing_for_review

@@ -32,7 +32,7 @@ from files.permissions import serves_stored_files
 from models.cases import Case, CaseFile, CaseOrder, CaseState, OrderStatus
 from models.files import FileKind, StoredFile
 from models.types import utcnow
-from moderation.contact_filter import ContactDetailsRefused
+from screening.contact_filter import ContactDetailsRefused
 from payments import movements
 from payments.case_money import case_money, case_money_of
 from storefront.billing_gate import billing_details_first

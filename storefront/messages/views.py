@@ -25,7 +25,7 @@ from messaging.permissions import (
 )
 from models.accounts import User
 from models.messaging import Conversation, ConversationKind, Message
-from moderation.contact_filter import ContactDetailsRefused
+from screening.contact_filter import ContactDetailsRefused
 from profiles.permissions import can_design
 from reputation.figures import may_see_client
 from storefront.contact_refusal import keep_refused_attempt

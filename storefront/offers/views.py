@@ -14,7 +14,7 @@ from listings.pricing import public_tiers
 from models.listings import Listing
 from models.messaging import Conversation, ConversationKind
 from models.offers import CustomOffer
-from moderation.contact_filter import ContactDetailsRefused
+from screening.contact_filter import ContactDetailsRefused
 from offers import operations
 from offers.queries import offer_status
 from profiles.permissions import can_design

@@ -21,7 +21,7 @@ from disputes import ruling as rulings
 from models.disputes import Dispute, DisputeState, RulingDraft
 from models.moderation import AuditEntry, ViolationSource
 from moderation import appeals, kyc, macros, suspension
-from moderation.contact_filter import ContactDetailsRefused, record_refused_attempt, screen_text
+from screening.contact_filter import ContactDetailsRefused, record_refused_attempt, screen_text
 from profiles import operations as profiles
 from profiles.rules import PROFILE_REJECTION_REASONS
 from support import operations as support

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from extensions import commit, db
 from models.accounts import StaffRole, User
 from models.moderation import AuditEntry
-from moderation.audit import record_action
+from audit.trail import record_action
 from tests.backoffice.factories import make_staff, staff_login
 from tests.factories import make_user
 

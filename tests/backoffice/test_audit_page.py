@@ -10,7 +10,7 @@ import pytest
 
 from extensions import commit
 from models.accounts import StaffRole
-from moderation.audit import record_action
+from audit.trail import record_action
 from tests.backoffice.factories import make_staff, staff_login
 from tests.factories import make_user
 

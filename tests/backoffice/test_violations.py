@@ -11,7 +11,7 @@ from models.accounts import AccountStatus, StaffRole, User
 from models.messaging import Notification
 from models.moderation import AuditEntry, Violation, ViolationSource, ViolationStatus
 from moderation import claims
-from moderation.contact_filter import ContactDetailsRefused, record_refused_attempt, screen_text
+from screening.contact_filter import ContactDetailsRefused, record_refused_attempt, screen_text
 from moderation.violations import (
     dismiss_violation,
     findings_in_text,

@@ -16,7 +16,7 @@ from models.disputes import Dispute, DisputeReason, DisputeState, ProposalStatus
 from models.ledger import Journal
 from models.messaging import Notification
 from models.moderation import AuditEntry, Violation
-from moderation.contact_filter import ContactDetailsRefused
+from screening.contact_filter import ContactDetailsRefused
 from payments.ledger import ESCROW, PLATFORM_FEES, balance, client_account, designer_account, invariant_violations
 from tests.disputes.factories import ANSWER, STATEMENT, case_in_escrow, disputed, people, reload, state, upload
 from tests.factories import make_user
