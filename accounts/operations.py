@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import secrets
 from datetime import datetime
 
@@ -10,8 +9,9 @@ import sqlalchemy as sa
 from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 
+import hooks
 from accounts import tokens
-from accounts.passwords import DUMMY_HASH, hash_password, is_common, needs_rehash, verify_password
+from passwords import DUMMY_HASH, hash_password, is_common, needs_rehash, verify_password
 from errors import DomainError
 from extensions import db
 from legal.operations import accept_current_terms
@@ -25,12 +25,6 @@ from models.moderation import ViolationSource
 from models.types import utcnow
 from audit.trail import record_action
 from screening.contact_filter import screen_text
-
-# Checks that may refuse closing an account: "module:function", function(user) -> reason or None.
-# Areas that hold an account's obligations (open cases, money in escrow) add themselves here.
-CLOSING_CHECKS: list[str] = [
-    "cases.permissions:closing_obstacle",
-]
 
 
 def normalise_email(email: str) -> str:
@@ -218,10 +212,8 @@ def request_email_change(user: User, *, new_email: str, password: str) -> None:
 def closing_obstacles(user: User) -> list[str]:
     """Reasons the account cannot be closed now (open cases, money in escrow …)."""
     reasons = []
-    for target in CLOSING_CHECKS:
-        module_name, _, func_name = target.partition(":")
-        reason = getattr(importlib.import_module(module_name), func_name)(user)
-        if reason:
+    for check in hooks.closing_checks.functions():
+        if reason := check(user):
             reasons.append(str(reason))
     return reasons
 

@@ -15,6 +15,7 @@ from errors import DomainError, NotFound
 from extensions import commit, db
 from models.accounts import StaffRole
 from models.moderation import AuditEntry
+from backoffice.dashboard import dashboard_figures
 
 
 class StaffAccess:
@@ -34,8 +35,6 @@ class DashboardView(StaffAccess, AdminIndexView):
 
     @expose("/")
     def index(self):
-        from backoffice.dashboard import dashboard_figures
-
         return self.render("backoffice/dashboard.html", figures=dashboard_figures())
 
 

@@ -61,7 +61,7 @@ def seed(designers: int, listings: int) -> None:
     """Bulk rows equal to what the operations leave after approval (no contact filter, no pictures)."""
     import sqlalchemy as sa
 
-    from accounts.passwords import hash_password
+    from passwords import hash_password
     from extensions import db
     from listings import taxonomy
     from models.accounts import User

@@ -35,6 +35,9 @@ from screening.contact_filter import screen_text
 from payments import escrow
 from payments.fees import platform_fee
 from payments.gateways.base import HoldResult, HoldStatus
+from listings.pricing import unit_price_for
+from listings.visibility import can_order
+from profiles import is_available
 
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
 ORDER_FORM_EXPIRED = _l("This order form has expired. Check your order and confirm it again.")
@@ -106,8 +109,6 @@ def terms_of(listing) -> OrderTerms:
 
 def quote(listing, quantity: int) -> tuple[int, int, int]:
     """(unit price, amount, fee) in cents for `quantity` of the listing. Raises DomainError."""
-    from listings.pricing import unit_price_for
-
     unit_price = unit_price_for(listing, quantity)
     amount = unit_price * quantity
     return unit_price, amount, platform_fee(amount)
@@ -137,9 +138,6 @@ def place_order(
     prescription, token or a declined card, ContactDetailsRefused for contact details in the
     instructions, PaymentFailed when the gateway cannot be reached.
     """
-    from listings.visibility import can_order
-    from profiles import is_available
-
     if not can_order(listing, actor):
         raise NotFound(_l("This listing does not exist."))
     if not is_order_token(order_token) or _token_taken_by_someone_else(order_token, actor):

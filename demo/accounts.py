@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from accounts.operations import find_by_email, grant_staff_roles
-from accounts.passwords import hash_password
+from passwords import hash_password
 from demo.seed import DEMO_PASSWORD
 from extensions import db
 from legal.operations import accept_current_terms

@@ -10,7 +10,7 @@ import random
 from PIL import Image, ImageDraw, ImageFilter
 
 from accounts.operations import find_by_email
-from accounts.passwords import hash_password
+from passwords import hash_password
 from demo.accounts import demo_user
 from demo.seed import DEMO_PASSWORD
 from extensions import db

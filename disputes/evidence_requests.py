@@ -3,7 +3,7 @@
 The party answers once, with a text (through the contact filter, as every dispute text) and
 files stored as the dispute's evidence (disputes/evidence.py: never a patient scan, since
 staff read evidence). A request still unanswered on its date is flagged by the sweep
-(jobs/sweep.py SWEEPS); a late answer is still taken while no one has ruled. While requests
+(jobs/sweep.py, registered in registrations.py); a late answer is still taken while no one has ruled. While requests
 run, the ruling is due later (disputes/ruling_due.py).
 
 Shape as in disputes.operations: lock the case then the dispute (then the request) → guard →

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from accounts.passwords import hash_password, verify_password
+from passwords import hash_password, verify_password
 from errors import DomainError, InvalidTransition, NotFound, PermissionDenied
 from extensions import db
 from files import handover, operations

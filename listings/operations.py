@@ -31,6 +31,7 @@ from models.types import utcnow
 from audit.trail import record_action
 from screening.contact_filter import screen_text
 from profiles import images as image_rules
+from accounts.operations import find_by_email
 
 
 @dataclass
@@ -385,8 +386,6 @@ def private_client_named(name_or_email: str) -> User:
 
     Raises DomainError when no client has this name or several do.
     """
-    from accounts.operations import find_by_email
-
     text = name_or_email.strip()
     user = find_by_email(text) if "@" in text else None
     if user is None:

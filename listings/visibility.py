@@ -15,6 +15,7 @@ from extensions import db
 from models.accounts import AccountStatus, User
 from models.listings import Listing
 from models.profiles import DesignerProfile
+from models.listings import CatalogueEntry
 
 CONDITION_LABELS = {
     "listing_not_approved": _l("This listing has not been approved by a moderator yet."),
@@ -78,8 +79,6 @@ def can_order(listing: Listing, client: User | None, profile: DesignerProfile | 
 def public_condition():
     """The live-and-visible rule as SQL over catalogue_entries ⋈ designer_profiles ⋈ users
     (search and favourites use it; is_live is the same rule for one loaded listing)."""
-    from models.listings import CatalogueEntry
-
     return sa.and_(
         CatalogueEntry.paused.is_(False),
         DesignerProfile.approved_at.is_not(None),

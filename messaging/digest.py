@@ -21,6 +21,8 @@ from messaging.mail import send_mail
 from models.accounts import User
 from models.messaging import Notification
 from models.types import utcnow
+from jobs import queue
+from extensions import commit
 
 DEFAULT_DELAY_SECONDS = 180
 
@@ -39,16 +41,12 @@ def schedule_digest(user_id: int) -> None:
     """After commit: with RQ, run the user's digest once the grouping delay has passed."""
     if not current_app.config.get("REDIS_URL"):
         return  # the minute sweep sends it
-    from jobs import queue
-
     queue().enqueue_in(delay(), send_digest, user_id)
 
 
 @job
 def send_digest(user_id: int, now: datetime | None = None) -> int:
     """Job: send the user's pending message notifications in one mail if due; returns how many."""
-    from extensions import commit
-
     count = _send_for_user(user_id, now or utcnow())
     commit()
     return count

@@ -22,6 +22,7 @@ from messaging.preferences import enabled_channels, push_available
 from models.accounts import User
 from models.messaging import Notification, NotificationChannel, PushSubscription
 from models.types import utcnow
+from extensions import commit
 
 log = logging.getLogger(__name__)
 
@@ -72,8 +73,6 @@ def _has_devices(user_id: int) -> bool:
 @job
 def send_notification_mail(notification_id: int) -> bool:
     """Job: mail one notification now (events that are not grouped). Idempotent."""
-    from extensions import commit
-
     notification = db.session.get(Notification, notification_id, with_for_update=True)
     if notification is None or notification.emailed_at is not None or not notification.email_wanted:
         db.session.rollback()

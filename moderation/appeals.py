@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from accounts.operations import find_by_email, lift_expired_suspension
-from accounts.passwords import DUMMY_HASH, verify_password
+from passwords import DUMMY_HASH, verify_password
 from errors import DomainError, InvalidTransition, NotFound, PermissionDenied
 from extensions import db
 from messaging.mail import send_mail

@@ -29,6 +29,8 @@ from models.types import utcnow
 from models.verification import DocumentType, VerificationDocument, VerificationStatus, VerificationSubmission
 from moderation import claims, permissions
 from audit.trail import record_action
+from messaging.notify import notify
+from profiles.operations import profile_for, set_identity_verified
 
 log = logging.getLogger(__name__)
 
@@ -234,8 +236,6 @@ def _decide(submission: VerificationSubmission, status: VerificationStatus, acto
 
 
 def _tell_designer(submission: VerificationSubmission, title, body) -> None:
-    from messaging.notify import notify
-
     target = url_for("payments.settings") if "payments.settings" in current_app.view_functions else "/"
     notify(submission.designer, "verification_result", title=title, body=body, url=target)
 
@@ -249,8 +249,6 @@ def approve_verification(submission: VerificationSubmission, *, actor: User) -> 
     submission = _locked_waiting(submission)
     claims.require_claim("verification", submission.id, actor=actor)
     _decide(submission, VerificationStatus.approved, actor, None)
-    from profiles.operations import set_identity_verified
-
     set_identity_verified(submission.designer, True, actor=actor)
     _tell_designer(
         submission,
@@ -271,8 +269,6 @@ def reject_verification(submission: VerificationSubmission, *, actor: User, reas
     submission = _locked_waiting(submission)
     claims.require_claim("verification", submission.id, actor=actor)
     _decide(submission, VerificationStatus.rejected, actor, reason.strip())
-    from profiles.operations import profile_for, set_identity_verified
-
     # The latest decision is the one that holds: a designer verified before and refused now
     # loses the badge, and with it their listings (a listing condition), until a new approval.
     was_verified = bool((profile := profile_for(submission.designer)) and profile.identity_verified)

@@ -21,6 +21,11 @@ from models.listings import Listing
 from models.moderation import AuditEntry, RejectedVersion, Violation
 from models.profiles import CatalogueImage, DesignerProfile, ReviewState
 from moderation import claims, permissions
+from listings import operations as listing_operations
+from profiles import operations as profile_operations
+from listings.operations import listing_images
+from profiles.operations import live_images
+from nlp import find_contacts
 
 PROFILE, LISTING = "profile", "listing"
 
@@ -71,8 +76,6 @@ class Change:
 def listing_working_copy(listing: Listing, images: list[CatalogueImage] | None = None) -> dict:
     """The pending version in the approved snapshot's shape, so the two can be compared
     (`images`: its live pictures, when the caller loaded them with others)."""
-    from listings.operations import listing_images
-
     return {
         "title": listing.title,
         "category": listing.category,
@@ -90,8 +93,6 @@ def listing_working_copy(listing: Listing, images: list[CatalogueImage] | None =
 
 
 def profile_working_copy(profile: DesignerProfile, images: list[CatalogueImage] | None = None) -> dict:
-    from profiles.operations import live_images
-
     copy = {name: getattr(profile, name) for name in PROFILE_FIELDS[:7]}
     pictures = live_images(profile) if images is None else images
     for purpose in ("photo", "banner"):
@@ -116,8 +117,6 @@ def changes_since_approval(snapshot: dict | None, working: dict, fields: tuple[s
 
 def text_findings(texts: dict[str, str], lang: str | None = None) -> dict[str, list]:
     """The contact filter run again on each text (field → findings), for highlighting."""
-    from nlp import find_contacts
-
     allowed = current_app.config.get("PLATFORM_DOMAINS", ())
     found = {}
     for name, text in texts.items():
@@ -190,22 +189,18 @@ def approve_profile(profile: DesignerProfile, *, actor: User, bulk: bool = False
     """Approve a pending profile the actor holds (claimed now if free).
 
     Raises PermissionDenied, InvalidTransition (claimed by someone else, not pending)."""
-    from profiles import operations
-
     permissions.require(permissions.can_moderate(actor))
     claims.require_claim(PROFILE, profile.id, actor=actor)
-    profile = operations.approve_profile(profile, actor=actor, bulk=bulk)
+    profile = profile_operations.approve_profile(profile, actor=actor, bulk=bulk)
     claims.release_item(PROFILE, profile.id)
     return profile
 
 
 def reject_profile(profile: DesignerProfile, *, actor: User, reasons: list[str], note: str) -> DesignerProfile:
     """Reject a pending profile the actor holds; raises like profiles.operations.reject_profile."""
-    from profiles import operations
-
     permissions.require(permissions.can_moderate(actor))
     claims.require_claim(PROFILE, profile.id, actor=actor)
-    profile = operations.reject_profile(profile, actor=actor, reasons=reasons, note=note)
+    profile = profile_operations.reject_profile(profile, actor=actor, reasons=reasons, note=note)
     _keep_rejected(PROFILE, profile, profile_working_copy(profile), actor)
     claims.release_item(PROFILE, profile.id)
     return profile
@@ -213,21 +208,17 @@ def reject_profile(profile: DesignerProfile, *, actor: User, reasons: list[str],
 
 def approve_listing(listing: Listing, *, actor: User, bulk: bool = False) -> Listing:
     """Approve a pending listing the actor holds; raises like listings.operations.approve_listing."""
-    from listings import operations
-
     permissions.require(permissions.can_moderate(actor))
     claims.require_claim(LISTING, listing.id, actor=actor)
-    listing = operations.approve_listing(listing, actor=actor, bulk=bulk)
+    listing = listing_operations.approve_listing(listing, actor=actor, bulk=bulk)
     claims.release_item(LISTING, listing.id)
     return listing
 
 
 def reject_listing(listing: Listing, *, actor: User, reasons: list[str], note: str) -> Listing:
-    from listings import operations
-
     permissions.require(permissions.can_moderate(actor))
     claims.require_claim(LISTING, listing.id, actor=actor)
-    listing = operations.reject_listing(listing, actor=actor, reasons=reasons, note=note)
+    listing = listing_operations.reject_listing(listing, actor=actor, reasons=reasons, note=note)
     _keep_rejected(LISTING, listing, listing_working_copy(listing), actor)
     claims.release_item(LISTING, listing.id)
     return listing

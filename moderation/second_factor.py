@@ -35,6 +35,7 @@ from models.accounts import User
 from models.moderation import StaffSecondFactor
 from models.types import utcnow
 from audit.trail import record_action
+from moderation import permissions
 
 ISSUER = "Occlusa back office"
 SESSION_KEY = "staff_second_factor"
@@ -188,8 +189,6 @@ def reset_second_factor(user: User, *, actor: User, reason: str) -> None:
 
     Raises PermissionDenied (not an admin, or one's own factor) and InvalidTransition (none set).
     """
-    from moderation import permissions
-
     permissions.require(permissions.can_manage_staff(actor) and actor.id != user.id)
     factor = factor_of(user)
     if factor is None:

@@ -2,8 +2,8 @@
 
 What a suspension does, at once: every session of the account ends (session_version),
 it cannot log in (accounts.operations.authenticate refuses it), its listings leave the
-catalogue (listings check the owner's status), and its cases are handed over by
-`cases.process.close_cases_of_suspended_account`: requests awaiting acceptance are
+catalogue (listings check the owner's status), and its cases are handed over on
+hooks.account_suspended (disputes.suspended_accounts): requests awaiting acceptance are
 cancelled with their holds released, cases in progress go to the resolution centre.
 Nothing is deleted, so reinstatement brings back what can come back.
 
@@ -20,6 +20,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 
+import hooks
 from errors import DomainError, InvalidTransition
 from extensions import db
 from messaging.mail import send_mail
@@ -50,9 +51,10 @@ def _locked(user: User, action: str, actor: User, reason: str) -> User:
 
 
 def _hand_over_cases(user: User, actor: User) -> dict:
-    from cases.process import close_cases_of_suspended_account
-
-    return close_cases_of_suspended_account(user, actor=actor) or {}
+    counts: dict = {}
+    for hand_over in hooks.account_suspended.functions():  # the cases (disputes sit above moderation)
+        counts.update(hand_over(user, actor=actor) or {})
+    return counts
 
 
 def suspend_account(user: User, *, actor: User, reason: str, until: datetime | None = None) -> dict:

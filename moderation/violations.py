@@ -23,6 +23,7 @@ from models.types import utcnow
 from moderation import claims, permissions
 from audit.trail import record_action
 from moderation.suspension import suspend_account
+from messaging.notify import notify
 
 STRIKES = (ViolationStatus.warned, ViolationStatus.suspended)
 
@@ -165,8 +166,6 @@ def warn_user(violation: Violation, *, actor: User, note: str) -> Violation:
 
 
 def send_warning(user: User, note: str) -> None:
-    from messaging.notify import notify
-
     notify(
         user,
         "warning",

@@ -13,6 +13,7 @@ import secrets
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+import hooks
 from errors import DomainError, InvalidTransition, NotFound, PermissionDenied
 from extensions import db
 from messaging.mail import public_link, send_mail
@@ -25,6 +26,7 @@ from screening.contact_filter import screen_text
 from profiles import images as image_rules
 from profiles.permissions import can_edit_profile, can_moderate
 from profiles.rules import MAX_PORTFOLIO_IMAGES, MAX_SKILLS, PROFILE_REJECTION_REASONS, missing_for_review
+from profiles.rules import LANGUAGES
 
 log = logging.getLogger(__name__)
 
@@ -203,8 +205,6 @@ def approve_profile(profile: DesignerProfile, *, actor: User, bulk: bool = False
 
     Raises PermissionDenied (not a moderator), InvalidTransition (not pending).
     """
-    from listings.search import refresh_designer_entries
-
     profile = _decision_guard(profile, actor)
     profile.approved_snapshot = _public_snapshot(profile)
     profile.approved_at = utcnow()
@@ -219,7 +219,8 @@ def approve_profile(profile: DesignerProfile, *, actor: User, bulk: bool = False
         )
     )
     db.session.flush()
-    refresh_designer_entries(profile.user_id)
+    for react in hooks.profile_published.functions():  # the catalogue copies the new public version
+        react(profile.user_id)
     # A bulk decision says so in the audit log: no one opened this item's page.
     record_action(
         "profile.approved",
@@ -308,8 +309,6 @@ def set_payouts_ready(user: User, ready: bool) -> DesignerProfile:
 def set_languages(profile: DesignerProfile, *, actor: User, languages: list[str]) -> DesignerProfile:
     """The languages the designer speaks, from profiles.rules.LANGUAGES; shown at once (no review:
     a choice from a list carries nothing to check). Raises PermissionDenied, DomainError."""
-    from profiles.rules import LANGUAGES
-
     profile = _locked(profile)
     if not can_edit_profile(profile, actor):
         raise PermissionDenied(_l("Only the designer may edit this profile."))

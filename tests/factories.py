@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 
-from accounts.passwords import hash_password
+from passwords import hash_password
 from extensions import db
 from legal.operations import accept_current_terms
 from models.accounts import StaffRole, StaffRoleGrant, User

@@ -8,7 +8,7 @@ from flask_babel import format_timedelta
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from cases import deadlines, process, reviews
+from cases import process, reviews, sweeps
 from cases.ordering import (
     ORDER_FORM_EXPIRED,
     DesignerUnavailable,
@@ -51,6 +51,16 @@ from storefront.files.posted import carried_files, form_files, uploaded_files
 from storefront.files.views import send_reader_download
 from storefront.form_errors import show_domain_error
 from url_numbers import page_number, row_id
+from messaging.events import case_action_label
+from messaging.threads import case_thread
+from models.listings import Listing
+from listings.pricing import public_tiers
+from listings.visibility import can_order
+from profiles import is_available
+from payments.escrow import client_secret_of
+from payments.invoices import invoices_of_case
+from disputes.operations import dispute_url as url_of
+from models.disputes import Dispute
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
@@ -75,22 +85,16 @@ def time_from_now(at, now) -> str:
 
 @bp.app_template_global()
 def case_action_text(action: str) -> str:
-    from messaging.events import case_action_label
-
     return case_action_label(action)
 
 
 @bp.app_template_global()
 def case_thread_id(case: Case) -> int | None:
-    from messaging.threads import case_thread
-
     thread = case_thread(case.id)
     return thread.id if thread is not None else None
 
 
 def _listing_or_404(listing_id: int | None):
-    from models.listings import Listing
-
     listing = db.session.get(Listing, listing_id) if listing_id else None
     if listing is None:
         abort(404)
@@ -123,10 +127,6 @@ def _prescription_from(form: OrderForm) -> dict:
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new_case():
-    from listings.pricing import public_tiers
-    from listings.visibility import can_order
-    from profiles import is_available
-
     listing = _listing_or_404(request.args.get("listing_id", type=row_id))
     if not can_order(listing, current_user):
         abort(404)
@@ -247,8 +247,6 @@ def confirm_payment(token: str):
             commit()
             flash(_("Your case %(ref)s was sent.", ref=case.reference), "success")
             return redirect(url_for("cases.show", reference=case.reference))
-    from payments.escrow import client_secret_of
-
     return render_template(
         "cases/confirm_payment.html",
         order=order,
@@ -290,14 +288,9 @@ def show(reference: str):
     actions = process.allowed_actions(case, current_user) if is_party(current_user, case) else []
     invoices = []
     if case.state in (CaseState.completed, CaseState.resolved):
-        from payments.invoices import invoices_of_case
-
         invoices = invoices_of_case(case.id, viewer=current_user)
     dispute_url = due = None
     if case.state in (CaseState.disputed, CaseState.resolved) and "disputes.show" in current_app.view_functions:
-        from disputes.operations import dispute_url as url_of
-        from models.disputes import Dispute
-
         dispute = db.session.scalar(
             sa.select(Dispute).where(Dispute.case_id == case.id).order_by(Dispute.id.desc()).limit(1)
         )
@@ -378,7 +371,7 @@ def accept(reference: str):
     # Refused because its time ran out: expire it now rather than at the next sweep.
     case = _case_or_404(reference)
     try:
-        if deadlines.expire_if_due(case, utcnow()):
+        if sweeps.expire_if_due(case, utcnow()):
             commit()
     except DomainError:
         db.session.rollback()  # the gateway is down: the sweep retries

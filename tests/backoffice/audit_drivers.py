@@ -415,7 +415,7 @@ def second_factor_enrol(app, client):
 
 
 def quality_review(app, client):
-    from moderation.quality import is_sampled
+    from backoffice.quality import is_sampled
 
     decider = make_staff(StaffRole.moderator)
     entry = None

@@ -10,7 +10,7 @@ from errors import DomainError, NotFound
 from extensions import commit, db
 from models.accounts import StaffRole
 from models.moderation import AuditEntry, QualityReview
-from moderation import quality
+from backoffice import quality
 from tests.backoffice.factories import make_staff, staff_login
 from tests.backoffice.figure_history import NOW, entry
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from disputes.suspended_accounts import close_cases_of_suspended_account
 from cases import process
 from disputes import deadlines, operations
 from errors import DomainError, InvalidTransition, NotFound, PermissionDenied
@@ -197,7 +198,7 @@ def test_a_dispute_nearing_the_payment_limit_is_escalated_once():
 def test_a_suspension_gives_the_platforms_disputes_their_rows():
     client, designer, agent = people()
     case = case_in_escrow(client, designer)
-    process.close_cases_of_suspended_account(designer, actor=agent)
+    close_cases_of_suspended_account(designer, actor=agent)
     commit()
     assert state(case) == CaseState.disputed
     # the suspension opened the dispute itself: the safety-net sweep finds nothing to add

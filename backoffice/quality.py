@@ -18,7 +18,7 @@ from models.accounts import User
 from models.moderation import AuditEntry, QualityReview
 from audit.trail import record_action
 from audit.areas import area_of, readable_areas, visible_to
-from moderation.figures import DECISION_ACTIONS
+from backoffice.figures import DECISION_ACTIONS
 
 MULTIPLIER = 2654435761  # ⌊2³² / golden ratio⌋: consecutive ids spread over the whole range
 SPACE = 2**32
