@@ -5,19 +5,16 @@ from __future__ import annotations
 import click
 from flask import Flask
 
+from accounts.operations import find_by_email, grant_staff_roles, normalise_email
+from demo.seed import seed_all
 from disputes.evidence_pack import verify_pack
-from extensions import commit
+from extensions import commit, db
 from files.key_rotation import rotate_files_key
 from health import deep_checks, healthy
-from accounts.operations import find_by_email, grant_staff_roles
-from models.accounts import StaffRole
-from demo.seed import seed_all
 from jobs.sweep import run_sweeps
-from accounts.operations import normalise_email
-from passwords import hash_password, is_common
-from extensions import db
-from models.accounts import User
+from models.accounts import StaffRole, User
 from models.types import utcnow
+from passwords import hash_password, is_common
 
 
 def register_cli(app: Flask) -> None:

@@ -11,11 +11,18 @@ from __future__ import annotations
 from flask import Flask
 
 import hooks
-from backoffice import appeals_views, chargebacks_views, disputes_views, kyc_views, queues, support_views
+from backoffice import (
+    appeals_views,
+    chargebacks_views,
+    disputes_views,
+    kyc_views,
+    queues,
+    support_views,
+    violations_views,
+)
 from backoffice import views as backoffice_views
-from backoffice import violations_views
-from cases import sweeps as case_sweeps
 from cases import permissions as case_permissions
+from cases import sweeps as case_sweeps
 from demo.accounts import seed_accounts
 from demo.cases import seed_cases
 from demo.catalogue import seed_catalogue

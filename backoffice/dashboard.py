@@ -8,12 +8,12 @@ import sqlalchemy as sa
 from flask_login import current_user
 
 import hooks
+from audit.areas import visible_to
 from backoffice.audit_words import action_words, object_label
 from backoffice.permissions import is_staff_with
 from extensions import db
 from models.accounts import StaffRoleGrant, User
 from models.moderation import AuditEntry
-from audit.areas import visible_to
 
 
 def age(oldest: datetime | None, now: datetime) -> str | None:

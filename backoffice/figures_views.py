@@ -12,13 +12,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from audit.areas import readable_areas
 from backoffice import audit_words as words
+from backoffice import quality
+from backoffice.figures import QUEUES, figures
 from backoffice.forms import QualityReviewForm
 from backoffice.views import StaffBaseView
 from models.accounts import StaffRole
-from backoffice import quality
-from audit.areas import readable_areas
-from backoffice.figures import QUEUES, figures
 from moderation.service_levels import SERVICE_LEVEL_HOURS
 
 

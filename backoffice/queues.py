@@ -19,15 +19,15 @@ from backoffice.forms import RejectForm
 from backoffice.views import StaffBaseView
 from backoffice.workbench_views import WorkbenchRoutes
 from extensions import db
+from listings.operations import listing_images
+from listings.rules import LISTING_REJECTION_REASONS
+from listings.visibility import CONDITION_LABELS, missing_conditions
 from models.accounts import StaffRole
 from models.listings import Listing
 from models.profiles import CatalogueImage, DesignerProfile, ReviewState
 from moderation import claims, macros, review, workbench
-from profiles.rules import PROFILE_REJECTION_REASONS
 from profiles.operations import live_images
-from listings.rules import LISTING_REJECTION_REASONS
-from listings.operations import listing_images
-from listings.visibility import CONDITION_LABELS, missing_conditions
+from profiles.rules import PROFILE_REJECTION_REASONS
 
 PER_PAGE = 30
 

@@ -10,12 +10,12 @@ from flask import flash, redirect, url_for
 from flask_admin import AdminIndexView, BaseView, expose
 from flask_babel import gettext as _
 
+from backoffice.dashboard import dashboard_figures
 from backoffice.permissions import hide, is_staff_with
 from errors import DomainError, NotFound
 from extensions import commit, db
 from models.accounts import StaffRole
 from models.moderation import AuditEntry
-from backoffice.dashboard import dashboard_figures
 
 
 class StaffAccess:

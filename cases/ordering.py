@@ -26,18 +26,18 @@ from cases.prescription import validate_prescription
 from cases.process import apply_action
 from errors import DomainError, InvalidTransition, NotFound
 from extensions import db
+from listings.pricing import unit_price_for
+from listings.visibility import can_order
 from models.accounts import User
 from models.cases import OPEN_STATES, Case, CaseFile, CaseFileRole, CaseOrder, CaseUnit, OrderStatus
 from models.files import StoredFile
 from models.ledger import PaymentStatus
 from models.moderation import ViolationSource
-from screening.contact_filter import screen_text
 from payments import escrow
 from payments.fees import platform_fee
 from payments.gateways.base import HoldResult, HoldStatus
-from listings.pricing import unit_price_for
-from listings.visibility import can_order
 from profiles import is_available
+from screening.contact_filter import screen_text
 
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
 ORDER_FORM_EXPIRED = _l("This order form has expired. Check your order and confirm it again.")

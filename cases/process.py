@@ -19,6 +19,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from audit.trail import record_action
 from cases import deadlines, notices
 from cases.states import STATE_LABELS
 from errors import DomainError, InvalidTransition, NotFound, PermissionDenied
@@ -27,7 +28,6 @@ from jobs import enqueue
 from models.accounts import StaffRole, User
 from models.cases import Case, CaseEvent, CaseFile, CaseFileRole, CaseState, Delivery
 from models.types import utcnow
-from audit.trail import record_action
 from payments import escrow
 from payments.invoices import render_case_invoices
 

@@ -12,13 +12,13 @@ from cases.ordering import send_case
 from demo.accounts import demo_user
 from demo.meshes import arch_stl, crown_stl
 from extensions import commit, db
+from files.operations import store_file
 from models.cases import Case, CaseOrder, CaseState
 from models.files import FileKind
 from models.types import utcnow
 from payments import escrow
 from payments.fees import platform_fee
 from payments.gateways.sandbox import SUCCEEDS
-from files.operations import store_file
 
 CROWNS = {
     "title": "Anatomic zirconia crowns (exocad)",

@@ -8,19 +8,18 @@ import sqlalchemy as sa
 
 from demo.accounts import demo_user
 from extensions import db
-from models.accounts import User
-from models.listings import Listing
-from models.moderation import Violation, ViolationSource
-from models.verification import DocumentType, VerificationSubmission
-from moderation import second_factor
-from screening.contact_filter import ContactDetailsRefused, record_refused_attempt, screen_text
-from moderation.violations import report_user
-from moderation.kyc import Upload, submit_verification
 from listings import operations as listings
 from listings.pricing import Tier
-from models.listings import PricingUnit
+from models.accounts import User
+from models.listings import Listing, PricingUnit
+from models.moderation import Violation, ViolationSource
 from models.profiles import ImagePurpose, ReviewState
+from models.verification import DocumentType, VerificationSubmission
+from moderation import second_factor
+from moderation.kyc import Upload, submit_verification
+from moderation.violations import report_user
 from profiles import operations as profiles
+from screening.contact_filter import ContactDetailsRefused, record_refused_attempt, screen_text
 
 # Published in the README: add it to an authenticator app (or run `python -c "import pyotp;
 # print(pyotp.TOTP('<secret>').now())"`) to pass the back office's second factor.

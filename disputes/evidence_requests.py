@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from audit.trail import record_action
 from disputes import rules
 from disputes.evidence import PATIENT_SCAN_REFUSED, Upload, attach_evidence
 from disputes.operations import dispute_url, lock_dispute
@@ -30,7 +31,6 @@ from models.disputes import Dispute, DisputeParty, EvidenceRequest
 from models.files import FileKind
 from models.moderation import ViolationSource
 from models.types import utcnow
-from audit.trail import record_action
 from screening.contact_filter import screen_text
 
 log = logging.getLogger(__name__)

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from accounts.operations import find_by_email
+from audit.trail import record_action
 from errors import DomainError, InvalidTransition, NotFound, PermissionDenied
 from extensions import db
 from listings import search, taxonomy
@@ -28,10 +30,8 @@ from models.listings import CatalogueEntry, Favourite, Listing, PriceTier, Prici
 from models.moderation import ViolationSource
 from models.profiles import CatalogueImage, DesignerProfile, ImagePurpose, ReviewState
 from models.types import utcnow
-from audit.trail import record_action
-from screening.contact_filter import screen_text
 from profiles import images as image_rules
-from accounts.operations import find_by_email
+from screening.contact_filter import screen_text
 
 
 @dataclass

@@ -13,9 +13,8 @@ from flask_babel import lazy_gettext as _l
 
 from extensions import db
 from models.accounts import AccountStatus, User
-from models.listings import Listing
+from models.listings import CatalogueEntry, Listing
 from models.profiles import DesignerProfile
-from models.listings import CatalogueEntry
 
 CONDITION_LABELS = {
     "listing_not_approved": _l("This listing has not been approved by a moderator yet."),

@@ -14,15 +14,14 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask import current_app
 
-from extensions import db
+from extensions import commit, db
+from jobs import queue
 from jobs.runtime import job
 from messaging.events import GROUPED_BY_MAIL
 from messaging.mail import send_mail
 from models.accounts import User
 from models.messaging import Notification
 from models.types import utcnow
-from jobs import queue
-from extensions import commit
 
 DEFAULT_DELAY_SECONDS = 180
 

@@ -12,7 +12,7 @@ import logging
 import sqlalchemy as sa
 from flask_babel import force_locale
 
-from extensions import after_commit, db
+from extensions import after_commit, commit, db
 from jobs import enqueue
 from jobs.runtime import job
 from messaging import digest, push
@@ -22,7 +22,6 @@ from messaging.preferences import enabled_channels, push_available
 from models.accounts import User
 from models.messaging import Notification, NotificationChannel, PushSubscription
 from models.types import utcnow
-from extensions import commit
 
 log = logging.getLogger(__name__)
 

@@ -14,13 +14,12 @@ import sqlalchemy as sa
 from flask import current_app
 from pywebpush import WebPushException, webpush
 
-from extensions import db
+from errors import DomainError
+from extensions import commit, db
 from jobs.runtime import job
 from models.accounts import User
 from models.messaging import Notification, PushSubscription
 from models.types import utcnow
-from extensions import commit
-from errors import DomainError
 
 log = logging.getLogger(__name__)
 

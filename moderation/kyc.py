@@ -19,17 +19,17 @@ import sqlalchemy as sa
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 
+from audit.trail import record_action
 from errors import DomainError, InvalidTransition, NotFound
 from extensions import db
 from files import content_kinds
 from files import operations as files
+from messaging.notify import notify
 from models.accounts import User
 from models.files import FileKind, StoredFile
 from models.types import utcnow
 from models.verification import DocumentType, VerificationDocument, VerificationStatus, VerificationSubmission
 from moderation import claims, permissions
-from audit.trail import record_action
-from messaging.notify import notify
 from profiles.operations import profile_for, set_identity_verified
 
 log = logging.getLogger(__name__)

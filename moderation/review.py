@@ -16,16 +16,16 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from extensions import db
+from listings import operations as listing_operations
+from listings.operations import listing_images
 from models.accounts import User
 from models.listings import Listing
 from models.moderation import AuditEntry, RejectedVersion, Violation
 from models.profiles import CatalogueImage, DesignerProfile, ReviewState
 from moderation import claims, permissions
-from listings import operations as listing_operations
-from profiles import operations as profile_operations
-from listings.operations import listing_images
-from profiles.operations import live_images
 from nlp import find_contacts
+from profiles import operations as profile_operations
+from profiles.operations import live_images
 
 PROFILE, LISTING = "profile", "listing"
 

@@ -28,13 +28,13 @@ from flask import current_app, session
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
+from audit.trail import record_action
 from errors import DomainError, InvalidTransition
 from extensions import db
 from files.crypto import totp_secrets_key
 from models.accounts import User
 from models.moderation import StaffSecondFactor
 from models.types import utcnow
-from audit.trail import record_action
 from moderation import permissions
 
 ISSUER = "Occlusa back office"

@@ -21,13 +21,13 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 
 import hooks
+from audit.trail import record_action
 from errors import DomainError, InvalidTransition
 from extensions import db
 from messaging.mail import send_mail
 from models.accounts import AccountStatus, User
 from models.types import utcnow
 from moderation import permissions
-from audit.trail import record_action
 
 log = logging.getLogger(__name__)
 

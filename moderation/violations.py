@@ -15,15 +15,15 @@ import sqlalchemy as sa
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 
+from audit.trail import record_action
 from errors import DomainError, InvalidTransition, NotFound
 from extensions import db
+from messaging.notify import notify
 from models.accounts import User
 from models.moderation import Violation, ViolationSource, ViolationStatus
 from models.types import utcnow
 from moderation import claims, permissions
-from audit.trail import record_action
 from moderation.suspension import suspend_account
-from messaging.notify import notify
 
 STRIKES = (ViolationStatus.warned, ViolationStatus.suspended)
 

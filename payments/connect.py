@@ -19,11 +19,11 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 import hooks
+from audit.trail import record_action
 from errors import DomainError, InvalidTransition, PermissionDenied
 from extensions import db
 from models.accounts import User
 from models.payments import BusinessType, ConnectedAccount, IbanProvider, PayoutProvider
-from audit.trail import record_action
 from payments import payout_countries
 from payments.gateways.stripe_gateway import StripeGateway
 

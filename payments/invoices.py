@@ -22,7 +22,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from teams.operations import same_organisation
+from audit.trail import record_action
 from errors import NotFound
 from extensions import commit, db
 from jobs.runtime import job
@@ -31,12 +31,12 @@ from models.cases import Case, CaseState
 from models.ledger import Journal, JournalKind
 from models.payments import Invoice, InvoiceCounter, InvoiceKind
 from models.types import utcnow
-from audit.trail import record_action
 from payments.billing import party_of, platform_party
 from payments.case_money import case_money
 from payments.invoice_pdf import render_invoice_pdf
 from payments.ledger import client_refunds
 from payments.vat import VatDecision, decide
+from teams.operations import same_organisation
 
 log = logging.getLogger(__name__)
 

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 import hooks
+from audit.trail import record_action
 from errors import DomainError, InvalidTransition, NotFound, PermissionDenied
 from extensions import db
 from messaging.mail import public_link, send_mail
@@ -21,12 +22,10 @@ from models.accounts import User
 from models.moderation import ViolationSource
 from models.profiles import CatalogueImage, DesignerProfile, ImagePurpose, ReviewState
 from models.types import utcnow
-from audit.trail import record_action
-from screening.contact_filter import screen_text
 from profiles import images as image_rules
 from profiles.permissions import can_edit_profile, can_moderate
-from profiles.rules import MAX_PORTFOLIO_IMAGES, MAX_SKILLS, PROFILE_REJECTION_REASONS, missing_for_review
-from profiles.rules import LANGUAGES
+from profiles.rules import LANGUAGES, MAX_PORTFOLIO_IMAGES, MAX_SKILLS, PROFILE_REJECTION_REASONS, missing_for_review
+from screening.contact_filter import screen_text
 
 log = logging.getLogger(__name__)
 

@@ -25,16 +25,26 @@ from cases.permissions import can_read_case_link, can_view_case, is_client_teamm
 from cases.prescription import ARCH_LABELS, CONTACTS, MATERIALS, QUADRANTS, RESTORATIONS
 from cases.queries import SIDES, case_counts, my_cases_page
 from cases.states import STATE_LABELS, state_badge
+from disputes.operations import dispute_url as url_of
 from disputes.ruling_due import ruling_due
 from errors import DomainError, NotFound
 from extensions import commit, db
 from files.permissions import serves_stored_files
+from listings.pricing import public_tiers
+from listings.visibility import can_order
+from messaging.events import case_action_label
+from messaging.threads import case_thread
 from models.cases import Case, CaseFile, CaseOrder, CaseState, OrderStatus
+from models.disputes import Dispute
 from models.files import FileKind, StoredFile
+from models.listings import Listing
 from models.types import utcnow
-from screening.contact_filter import ContactDetailsRefused
 from payments import movements
 from payments.case_money import case_money, case_money_of
+from payments.escrow import client_secret_of
+from payments.invoices import invoices_of_case
+from profiles import is_available
+from screening.contact_filter import ContactDetailsRefused
 from storefront.billing_gate import billing_details_first
 from storefront.cases.forms import (
     CompleteForm,
@@ -51,16 +61,6 @@ from storefront.files.posted import carried_files, form_files, uploaded_files
 from storefront.files.views import send_reader_download
 from storefront.form_errors import show_domain_error
 from url_numbers import page_number, row_id
-from messaging.events import case_action_label
-from messaging.threads import case_thread
-from models.listings import Listing
-from listings.pricing import public_tiers
-from listings.visibility import can_order
-from profiles import is_available
-from payments.escrow import client_secret_of
-from payments.invoices import invoices_of_case
-from disputes.operations import dispute_url as url_of
-from models.disputes import Dispute
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 

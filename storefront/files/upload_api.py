@@ -27,8 +27,8 @@ from files.embedded_text import ContactDetailsInFile
 from files.uploads import UploadOffsetMismatch, abort_upload, append_upload, find_upload, request_bytes, start_upload
 from models.files import FileKind, StoredFile, UploadSession
 from screening.contact_filter import record_refused_attempt
-from storefront.files.request_body import upload_body
 from storefront.files.blueprint import bp, mesh_summary, mesh_warnings
+from storefront.files.request_body import upload_body
 
 UPLOADABLE_KINDS = {FileKind.patient_scan.value, FileKind.design.value, FileKind.document.value, FileKind.image.value}
 

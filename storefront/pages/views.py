@@ -6,14 +6,14 @@ from flask import Blueprint, current_app, jsonify, redirect, render_template, re
 from flask_login import current_user
 from sqlalchemy import text
 
+from accounts.operations import set_locale
 from extensions import commit, db
 from health import deep_checks, healthy
+from jobs import redis_connection
 from jobs.sweep import sweep_health
 from models.accounts import StaffRole
 from models.types import utcnow
 from storefront.next_page import next_page
-from accounts.operations import set_locale
-from jobs import redis_connection
 
 bp = Blueprint("pages", __name__)
 STARTED_AT = utcnow()  # a fresh process gives the sweeps one stale period before it reports them

@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from disputes.suspended_accounts import close_cases_of_suspended_account
 from cases import process
 from disputes import deadlines, operations
+from disputes.suspended_accounts import close_cases_of_suspended_account
 from errors import DomainError, InvalidTransition, NotFound, PermissionDenied
 from extensions import commit, db
 from models.cases import CaseState
@@ -17,8 +17,8 @@ from models.disputes import Dispute, DisputeReason, DisputeState, ProposalStatus
 from models.ledger import Journal
 from models.messaging import Notification
 from models.moderation import AuditEntry, Violation
-from screening.contact_filter import ContactDetailsRefused
 from payments.ledger import ESCROW, PLATFORM_FEES, balance, client_account, designer_account, invariant_violations
+from screening.contact_filter import ContactDetailsRefused
 from tests.disputes.factories import ANSWER, STATEMENT, case_in_escrow, disputed, people, reload, state, upload
 from tests.factories import make_user
 

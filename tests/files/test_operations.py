@@ -12,8 +12,8 @@ from errors import DomainError, InvalidTransition, PermissionDenied
 from extensions import commit, db
 from files.crypto import CHUNK_BYTES, TAG_BYTES, FileIntegrityError
 from files.operations import FileUnavailable, delete_file, open_file, store_file
-from hooks import file_read_rules
 from files.permissions import can_delete, can_read, can_share
+from hooks import file_read_rules
 from models.accounts import StaffRole
 from models.files import FileKind, StoredFile
 from models.moderation import AuditEntry
