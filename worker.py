@@ -1,9 +1,10 @@
 """The RQ worker class: `rq worker -w worker.AppWorker --with-scheduler sweeps default`.
 
 A top-floor module like wsgi.py: it builds the app (create_app) and hands it to jobs.runtime,
-so the jobs package below never imports the app. The app is built once in the parent, before RQ forks a work horse for each job. The parent
-also runs the sweep ticker, a thread that enqueues a sweep every SWEEP_TICK_SECONDS on the
-`sweeps` queue, which this worker always listens to first. The ticker does not depend on any
+so the jobs package below never imports the app. The app is built once in the parent, before
+RQ forks a work horse for each job. The parent also runs the sweep ticker, a thread that
+enqueues a sweep every SWEEP_TICK_SECONDS on the `sweeps` queue, which this worker always
+listens to first. The ticker does not depend on any
 earlier sweep: a killed work horse, a job timeout or a flushed Redis costs one tick at most.
 """
 
