@@ -4,8 +4,8 @@ A top-floor module like wsgi.py: it builds the app (create_app) and hands it to 
 so the jobs package below never imports the app. The app is built once in the parent, before
 RQ forks a work horse for each job. The parent also runs the sweep ticker, a thread that
 enqueues a sweep every SWEEP_TICK_SECONDS on the `sweeps` queue, which this worker always
-listens to first. The ticker does not depend on any
-earlier sweep: a killed work horse, a job timeout or a flushed Redis costs one tick at most.
+listens to first. The ticker does not depend on any earlier sweep: a killed work horse, a job
+timeout or a flushed Redis costs one tick at most.
 """
 
 from __future__ import annotations
