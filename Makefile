@@ -78,7 +78,7 @@ test-fast: test-install
 
 worker: install
 	@test -n "$$REDIS_URL" || (echo "Set REDIS_URL to run a worker (without it jobs run inline)."; exit 1)
-	$(VENV)/bin/rq worker --with-scheduler --url "$$REDIS_URL" -w jobs.worker.AppWorker sweeps default
+	$(VENV)/bin/rq worker --with-scheduler --url "$$REDIS_URL" -w worker.AppWorker sweeps default
 
 sweep: install
 	$(FLASK) sweep

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import importlib
 import io
 import logging
 import os
+import pkgutil
 from typing import Any
 
 from flask import Flask, Request, has_request_context, g, jsonify, render_template, request, session
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, user_loaded_from_cookie, user_logged_in, user_logged_out
 from flask_wtf.csrf import CSRFError
@@ -16,11 +19,17 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config
+import models  # noqa: F401 - registers every table with the metadata
+import storefront
 from access_log import carries_secret, init_access_log, logged_path
+from accounts.tokens import confirm_link, reset_link
+from backoffice import init_backoffice
+from cli import register_cli
 from errors import Busy, DomainError, InvalidTransition, NotFound, PermissionDenied
 from extensions import babel, csrf, db, limiter, login_manager, migrate
 from files.crypto import load_master_key
-from models.accounts import AccountStatus
+from jobs.sweep import start_local_sweeper
+from models.accounts import AccountStatus, User
 from models.cases import CaseState
 from models.disputes import DisputeState, ProposalStatus
 from models.files import ShareLinkState
@@ -28,6 +37,13 @@ from models.moderation import ViolationStatus
 from models.profiles import ReviewState
 from models.verification import VerificationStatus
 from moderation import second_factor
+from payments.case_money import format_money
+from payments.fees import MINIMUM_FEE_CENTS, MINIMUM_ORDER_CENTS
+from registrations import register_hooks
+from storefront.contact_refusal import highlight_findings
+from storefront.navigation import main_nav, settings_nav
+from support.tokens import ticket_confirm_link, ticket_link
+from teams.operations import invitation_link
 from url_numbers import RowIdConverter
 
 
@@ -62,8 +78,6 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         # protection then key on each client, not on the load balancer's address.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
-    import models  # noqa: F401 - registers every table with the metadata
-
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(config.ROOT, "migrations"))
     csrf.init_app(app)
@@ -75,15 +89,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     _register_security_headers(app)
     init_access_log(app)
     _register_template_globals(app)
-    from backoffice import init_backoffice
-
     init_backoffice(app)
-    from cli import register_cli
-
     register_cli(app)
+    register_hooks(app)
     if app.config["SWEEP_EVERY_SECONDS"] and not app.config["REDIS_URL"]:
-        from jobs.sweep import start_local_sweeper
-
         start_local_sweeper(app, app.config["SWEEP_EVERY_SECONDS"])
     return app
 
@@ -147,8 +156,6 @@ def _select_locale() -> str:
 
 
 def _init_login(app: Flask) -> None:
-    from models.accounts import User
-
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = None  # the login page says it itself
@@ -194,11 +201,6 @@ def _browser_identity() -> str:
 
 def _register_blueprints(app: Flask) -> None:
     """Register the blueprint `bp` of every storefront area (storefront/<area>/views.py)."""
-    import importlib
-    import pkgutil
-
-    import storefront
-
     for area in sorted(m.name for m in pkgutil.iter_modules(storefront.__path__) if m.ispkg):
         views = importlib.import_module(f"storefront.{area}.views")
         app.register_blueprint(views.bp)
@@ -331,16 +333,6 @@ def _register_security_headers(app: Flask) -> None:
 
 
 def _register_template_globals(app: Flask) -> None:
-    from flask_babel import get_locale
-
-    from accounts.tokens import confirm_link, reset_link
-    from payments.case_money import format_money
-    from payments.fees import MINIMUM_FEE_CENTS, MINIMUM_ORDER_CENTS
-    from storefront.contact_refusal import highlight_findings
-    from storefront.navigation import main_nav, settings_nav
-    from support.tokens import ticket_confirm_link, ticket_link
-    from teams.operations import invitation_link
-
     app.jinja_env.globals.update(
         main_nav=main_nav,
         settings_nav=settings_nav,

@@ -5,10 +5,16 @@ from __future__ import annotations
 import click
 from flask import Flask
 
+from accounts.operations import find_by_email, grant_staff_roles, normalise_email
+from demo.seed import seed_all
 from disputes.evidence_pack import verify_pack
-from extensions import commit
+from extensions import commit, db
 from files.key_rotation import rotate_files_key
 from health import deep_checks, healthy
+from jobs.sweep import run_sweeps
+from models.accounts import StaffRole, User
+from models.types import utcnow
+from passwords import hash_password, is_common
 
 
 def register_cli(app: Flask) -> None:
@@ -26,9 +32,6 @@ def register_cli(app: Flask) -> None:
     @click.password_option(help="Password for a new account (asked for when not given).", prompt_required=False)
     def create_staff(email: str, roles: tuple[str, ...], name: str | None, password: str | None):
         """Create a staff account, or grant roles to an existing one."""
-        from accounts.operations import find_by_email, grant_staff_roles
-        from models.accounts import StaffRole
-
         user = find_by_email(email)
         if user is None:
             if not password:
@@ -41,8 +44,6 @@ def register_cli(app: Flask) -> None:
     @app.cli.command("seed-demo")
     def seed_demo():
         """Create or refresh the demo data (idempotent). Refused in production."""
-        from demo.seed import seed_all
-
         if app.config["PRODUCTION"]:
             # The demo's staff accounts share the password and second factor printed in the README.
             raise click.ClickException(
@@ -56,8 +57,6 @@ def register_cli(app: Flask) -> None:
     @app.cli.command("sweep")
     def sweep():
         """Apply every deadline that is due now (what the worker runs each minute)."""
-        from jobs.sweep import run_sweeps
-
         for target, count in run_sweeps().items():
             click.echo(f"{target}: {'failed' if count < 0 else count}")
 
@@ -114,12 +113,6 @@ def register_cli(app: Flask) -> None:
 
 
 def _new_staff(email: str, password: str, name: str | None):
-    from accounts.operations import normalise_email
-    from accounts.passwords import hash_password, is_common
-    from extensions import db
-    from models.accounts import User
-    from models.types import utcnow
-
     if is_common(password):
         raise click.ClickException(
             "This password is one of the most common ones, tried first by anyone guessing: choose another"

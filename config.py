@@ -224,7 +224,7 @@ def load(instance_path: str) -> dict:
             "post": _int("SLA_POST_HOURS", 24),
         },
         "QUEUE_DUE_SOON_PERCENT": _int("QUEUE_DUE_SOON_PERCENT", 25),
-        # The share of each staff member's decisions a second staff member reviews (moderation/quality.py).
+        # The share of each staff member's decisions a second staff member reviews (backoffice/quality.py).
         "QUALITY_SAMPLE_PERCENT": _int("QUALITY_SAMPLE_PERCENT", 5),
         "RATELIMIT_STAFF_CODE": os.environ.get("RATELIMIT_STAFF_CODE", "5 per minute;20 per hour"),
         # Violations: attempts of one account in one thread, each within this many hours of the last,

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import importlib
 import secrets
 
 import sqlalchemy as sa
 from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 
+import hooks
 from accounts import tokens
-from accounts.passwords import DUMMY_HASH, hash_password, is_common, needs_rehash, verify_password
+from passwords import DUMMY_HASH, hash_password, is_common, needs_rehash, verify_password
 from accounts.status import lift_expired_suspension
 from errors import DomainError
 from extensions import db
@@ -24,14 +24,8 @@ from models.profiles import CatalogueImage, DesignerProfile
 from models.trust import SignInDevice
 from models.moderation import ViolationSource
 from models.types import utcnow
-from moderation.audit import record_action
-from moderation.contact_filter import screen_text
-
-# Checks that may refuse closing an account: "module:function", function(user) -> reason or None.
-# Areas that hold an account's obligations (open cases, money in escrow) add themselves here.
-CLOSING_CHECKS: list[str] = [
-    "cases.permissions:closing_obstacle",
-]
+from audit.trail import record_action
+from screening.contact_filter import screen_text
 
 
 def normalise_email(email: str) -> str:
@@ -200,10 +194,8 @@ def request_email_change(user: User, *, new_email: str, password: str) -> None:
 def closing_obstacles(user: User) -> list[str]:
     """Reasons the account cannot be closed now (open cases, money in escrow …)."""
     reasons = []
-    for target in CLOSING_CHECKS:
-        module_name, _, func_name = target.partition(":")
-        reason = getattr(importlib.import_module(module_name), func_name)(user)
-        if reason:
+    for check in hooks.closing_checks.functions():
+        if reason := check(user):
             reasons.append(str(reason))
     return reasons
 

@@ -17,7 +17,7 @@ from errors import NotFound
 from extensions import db
 from models.accounts import AccountStatus, User
 from models.types import utcnow
-from moderation.audit import record_action
+from audit.trail import record_action
 from transitions import Move, Process, Table, step
 
 S = AccountStatus

@@ -14,6 +14,21 @@ import secrets
 from flask import Flask, g
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
+from backoffice import second_factor
+from backoffice.appeals_views import AppealsView
+from backoffice.accounts_views import AccountsView
+from backoffice.audit_views import AuditLogView
+from backoffice.chargebacks_views import register_card_dispute_views
+from backoffice.disputes_views import register_dispute_views
+from backoffice.figures_views import FiguresView
+from backoffice.kyc_views import VerificationQueueView
+from backoffice.macros_views import MacrosView
+from backoffice.post_queue import PostQueueView
+from backoffice.queues import ListingQueueView, ProfileQueueView
+from backoffice.search_views import SearchView, may_search
+from backoffice.support_views import SupportDeskView
+from backoffice.views import DashboardView
+from backoffice.violations_views import ViolationsView
 
 
 def csp_nonce() -> str:
@@ -24,22 +39,6 @@ def csp_nonce() -> str:
 
 
 def init_backoffice(app: Flask) -> Admin:
-    from backoffice import second_factor
-    from backoffice.appeals_views import AppealsView
-    from backoffice.accounts_views import AccountsView
-    from backoffice.audit_views import AuditLogView
-    from backoffice.chargebacks_views import register_card_dispute_views
-    from backoffice.disputes_views import register_dispute_views
-    from backoffice.figures_views import FiguresView
-    from backoffice.kyc_views import VerificationQueueView
-    from backoffice.macros_views import MacrosView
-    from backoffice.post_queue import PostQueueView
-    from backoffice.queues import ListingQueueView, ProfileQueueView
-    from backoffice.search_views import SearchView, may_search
-    from backoffice.support_views import SupportDeskView
-    from backoffice.views import DashboardView
-    from backoffice.violations_views import ViolationsView
-
     app.register_blueprint(second_factor.bp)
     app.before_request(second_factor.guard_backoffice)
     app.jinja_env.globals["csp_nonce"] = csp_nonce

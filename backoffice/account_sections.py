@@ -27,7 +27,7 @@ from models.moderation import AuditEntry, Violation, ViolationSource, ViolationS
 from models.profiles import DesignerProfile, ReviewState
 from models.trust import SignInDevice, StaffNote
 from models.verification import VerificationStatus, VerificationSubmission
-from moderation.audit_areas import visible_to
+from audit.areas import visible_to
 from moderation.violations import SOURCE_WORDS, strike_count
 from moderation.workbench import STATE_WORDS
 from payments.case_money import case_money_of

@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
+from audit.areas import readable_prefixes, visible_to
 from backoffice import audit_words as words
 from backoffice.views import StaffBaseView
 from csv_export import csv_lines
@@ -25,7 +26,6 @@ from extensions import db
 from models.accounts import StaffRole, User
 from models.disputes import Dispute
 from models.moderation import AuditEntry
-from moderation.audit_areas import readable_prefixes, visible_to
 from url_numbers import page_number
 
 PER_PAGE = 50
@@ -101,7 +101,7 @@ def audit_query(viewer: User, filters: AuditFilters) -> sa.Select:
 
 
 class AuditLogView(StaffBaseView):
-    """Every staff role opens it; what each one reads is limited to its areas (moderation.audit_areas)."""
+    """Every staff role opens it; what each one reads is limited to its areas (audit.areas)."""
 
     roles = tuple(StaffRole)
 

@@ -8,7 +8,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from moderation.audit_areas import MODERATION, RESOLUTION, STAFF, SUPPORT, VERIFICATION, prefix_of
+from audit.areas import MODERATION, RESOLUTION, STAFF, SUPPORT, VERIFICATION, prefix_of
 
 # Action code → what the actor did, as the end of "<actor> <sentence>".
 ACTION_WORDS = {

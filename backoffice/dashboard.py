@@ -1,33 +1,19 @@
-"""The figures on the back-office dashboard. Each area adds its queues to QUEUE_FIGURES."""
+"""The figures on the back-office dashboard. Each area registers its queues on hooks.queue_figures."""
 
 from __future__ import annotations
 
-import importlib
 from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
 from flask_login import current_user
 
+import hooks
+from audit.areas import visible_to
 from backoffice.audit_words import action_words, object_label
 from backoffice.permissions import is_staff_with
 from extensions import db
 from models.accounts import StaffRoleGrant, User
 from models.moderation import AuditEntry
-from moderation.audit_areas import visible_to
-
-# "module:function" returning a list of {"name", "size", "oldest", "url", "roles"}: each staff
-# member sees the figures of the queues their roles open.
-QUEUE_FIGURES: list[str] = [
-    "backoffice.queues:queue_figures",
-    "backoffice.post_queue:queue_figures",
-    "backoffice.kyc_views:queue_figures",
-    "backoffice.violations_views:queue_figures",
-    "backoffice.appeals_views:queue_figures",
-    "backoffice.support_views:queue_figures",
-    "backoffice.disputes_views:queue_figures",
-    "backoffice.chargebacks_views:queue_figures",
-    "backoffice.views:payment_figures",
-]
 
 
 def age(oldest: datetime | None, now: datetime) -> str | None:
@@ -45,9 +31,8 @@ def age(oldest: datetime | None, now: datetime) -> str | None:
 def dashboard_figures() -> dict:
     now = datetime.now(timezone.utc)
     queues = []
-    for target in QUEUE_FIGURES:
-        module_name, _, func_name = target.partition(":")
-        for figure in getattr(importlib.import_module(module_name), func_name)():
+    for queue_figures in hooks.queue_figures.functions():
+        for figure in queue_figures():
             if not is_staff_with(*figure["roles"]):
                 continue
             queues.append({**figure, "age": age(figure.get("oldest"), now)})

@@ -28,7 +28,7 @@ from errors import DomainError, NotFound
 from extensions import commit, db
 from messaging.operations import MAX_BODY
 from models.disputes import Dispute
-from moderation.contact_filter import ContactDetailsRefused
+from screening.contact_filter import ContactDetailsRefused
 from storefront.contact_refusal import keep_refused_attempt
 
 MESSAGE_PREFIX = "message"  # the fields are message-audience and message-body on the page

@@ -1,7 +1,7 @@
 """The figures page (each queue's backlog, delays, decisions and quality) and the quality sample queue.
 
-Every staff role opens it and sees the queues of its own areas (moderation.audit_areas), like
-the audit log. Figures are computed on each request (moderation.figures: a fixed number of queries).
+Every staff role opens it and sees the queues of its own areas (audit.areas), like
+the audit log. Figures are computed on each request (backoffice.figures: a fixed number of queries).
 """
 
 from __future__ import annotations
@@ -12,13 +12,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from audit.areas import readable_areas
 from backoffice import audit_words as words
+from backoffice import quality
+from backoffice.figures import QUEUES, figures
 from backoffice.forms import QualityReviewForm
 from backoffice.views import StaffBaseView
 from models.accounts import StaffRole
-from moderation import quality
-from moderation.audit_areas import readable_areas
-from moderation.figures import QUEUES, figures
 from moderation.service_levels import SERVICE_LEVEL_HOURS
 
 

@@ -20,6 +20,7 @@ from models.verification import VerificationStatus, VerificationSubmission
 from moderation import claims, kyc, macros, workbench
 from storefront.files.downloads import user_file_response
 from url_numbers import page_number
+from profiles.operations import profile_for
 
 PER_PAGE = 30
 
@@ -75,8 +76,6 @@ class VerificationQueueView(WorkbenchRoutes, StaffBaseView):
     def detail(self, submission_id: int):
         submission = db.session.get(VerificationSubmission, submission_id) or abort(404)
         claim = claims.active_claim("verification", submission.id)
-        from profiles.operations import profile_for
-
         return self.render(
             "backoffice/kyc/detail.html",
             submission=submission,

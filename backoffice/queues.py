@@ -19,10 +19,15 @@ from backoffice.forms import RejectForm
 from backoffice.views import StaffBaseView
 from backoffice.workbench_views import WorkbenchRoutes
 from extensions import db
+from listings.operations import listing_images
+from listings.rules import LISTING_REJECTION_REASONS
+from listings.visibility import CONDITION_LABELS, missing_conditions
 from models.accounts import StaffRole
 from models.listings import Listing
 from models.profiles import CatalogueImage, DesignerProfile, ReviewState
 from moderation import claims, macros, review, workbench
+from profiles.operations import live_images
+from profiles.rules import PROFILE_REJECTION_REASONS
 
 PER_PAGE = 30
 
@@ -146,13 +151,9 @@ class ProfileQueueView(ReviewQueueView):
         super().__init__(name=_l("Profiles"), endpoint="profile_reviews", url="reviews/profiles", category=_l("Review"))
 
     def reasons(self) -> dict:
-        from profiles.rules import PROFILE_REJECTION_REASONS
-
         return PROFILE_REJECTION_REASONS
 
     def item_context(self, profile: DesignerProfile) -> dict:
-        from profiles.operations import live_images
-
         working = review.profile_working_copy(profile)
         texts = review.profile_texts(profile)
         return {
@@ -195,14 +196,9 @@ class ListingQueueView(ReviewQueueView):
         super().__init__(name=_l("Listings"), endpoint="listing_reviews", url="reviews/listings", category=_l("Review"))
 
     def reasons(self) -> dict:
-        from listings.rules import LISTING_REJECTION_REASONS
-
         return LISTING_REJECTION_REASONS
 
     def item_context(self, listing: Listing) -> dict:
-        from listings.operations import listing_images
-        from listings.visibility import CONDITION_LABELS, missing_conditions
-
         texts = review.listing_texts(listing)
         return {
             "owner": listing.designer,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
+from audit.trail import record_action
 from extensions import db
 from models.accounts import StaffRole, User
 from models.cases import Case
@@ -21,7 +22,6 @@ from models.listings import Listing
 from models.messaging import Message
 from models.moderation import Violation, ViolationSource
 from moderation import permissions
-from moderation.audit import record_action
 
 PER_GROUP = 20
 SHORTEST = 2  # fewer characters match too much to be a search

@@ -10,6 +10,7 @@ from flask import flash, redirect, url_for
 from flask_admin import AdminIndexView, BaseView, expose
 from flask_babel import gettext as _
 
+from backoffice.dashboard import dashboard_figures
 from backoffice.permissions import hide, is_staff_with
 from errors import DomainError, NotFound
 from extensions import commit, db
@@ -34,8 +35,6 @@ class DashboardView(StaffAccess, AdminIndexView):
 
     @expose("/")
     def index(self):
-        from backoffice.dashboard import dashboard_figures
-
         return self.render("backoffice/dashboard.html", figures=dashboard_figures())
 
 

@@ -50,7 +50,7 @@ def seed(items: int, audit: int) -> None:
     """Bulk rows as the operations leave them: waiting items of every queue, and an audit history."""
     import sqlalchemy as sa
 
-    from accounts.passwords import hash_password
+    from backoffice.figures import DECISION_ACTIONS
     from extensions import db
     from models.accounts import StaffRole, StaffRoleGrant, User
     from models.cases import Case, CaseState, CaseUnit
@@ -61,8 +61,8 @@ def seed(items: int, audit: int) -> None:
     from models.support import SupportTicket, TicketMessage
     from models.types import utcnow
     from models.verification import VerificationSubmission
-    from moderation.figures import DECISION_ACTIONS
     from moderation.second_factor import enrol_known_secret
+    from passwords import hash_password
 
     rng = random.Random(11)
     now = utcnow()

@@ -61,13 +61,13 @@ def seed(designers: int, listings: int) -> None:
     """Bulk rows equal to what the operations leave after approval (no contact filter, no pictures)."""
     import sqlalchemy as sa
 
-    from accounts.passwords import hash_password
     from extensions import db
     from listings import taxonomy
     from models.accounts import User
     from models.listings import CatalogueEntry, Listing, PriceTier
     from models.profiles import DesignerProfile
     from models.types import utcnow
+    from passwords import hash_password
 
     rng = random.Random(7)
     now = utcnow()

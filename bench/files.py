@@ -212,7 +212,7 @@ def run(size: int, work: Path, database: Path, storage_url: str | None, rounds: 
     from extensions import commit, db
     from models.accounts import User
 
-    from accounts.passwords import hash_password
+    from passwords import hash_password
     from models.types import utcnow
 
     with app.app_context():

@@ -1,4 +1,5 @@
-"""Case deadlines: stored on the case, applied by the minute sweep (jobs/sweep.py SWEEPS).
+"""Case deadlines: stored on the case, applied by the minute sweep (cases/sweeps.py,
+registered in registrations.py).
 
 The rule that keeps escrow inside Stripe's limits. A card hold lasts about 7 days, and a
 platform outside the US may keep captured money at most 90 days. So, counting from the
@@ -8,7 +9,8 @@ designer's acceptance (the capture):
 * Accepted, nothing delivered after DELIVERY_GRACE_DAYS (21): the client may cancel with
   a full refund.
 * Not in "delivered" UNDELIVERED_LIMIT_DAYS (45) after acceptance (never delivered, or a
-  revision still waiting): the platform opens a dispute and the resolution centre decides.
+  revision still waiting): the platform opens a dispute and the resolution centre decides
+  (disputes.deadlines.escalate_undelivered: disputes build on cases).
   From that day on no new revision can be requested either.
 * A delivered case completes automatically AUTO_COMPLETE_DAYS (30) after the last delivery,
   but never later than ESCROW_RELEASE_DAYS (75) after acceptance: the designer is paid.
@@ -27,17 +29,11 @@ so running it twice, or while a user acts on the same case, changes nothing twic
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime, timedelta
 
-import sqlalchemy as sa
 from flask import current_app
 
-from errors import Busy, DomainError
-from extensions import commit, db
-from models.cases import Case, CaseState
-
-log = logging.getLogger(__name__)
+from models.cases import Case
 
 DEFAULTS = {
     "ACCEPT_WITHIN_DAYS": 5,
@@ -52,6 +48,10 @@ DEFAULTS = {
 
 def _days(name: str) -> int:
     return int(current_app.config.get(name, DEFAULTS[name]))
+
+
+def undelivered_limit_days() -> int:
+    return _days("UNDELIVERED_LIMIT_DAYS")
 
 
 def delivery_grace_days() -> int:
@@ -98,82 +98,3 @@ def due_reminder_at(accepted_at: datetime, due: datetime) -> datetime:
     one-day case is not reminded the minute it is accepted)."""
     reminder = due - timedelta(hours=int(current_app.config.get("DUE_REMINDER_HOURS", DEFAULTS["DUE_REMINDER_HOURS"])))
     return max(reminder, accepted_at + (due - accepted_at) / 2)
-
-
-# -- sweeps: each takes `now`, applies what is due, returns how many cases it moved ----------
-def expire_requests(now: datetime) -> int:
-    """Requests not accepted by `accept_by`: expired, holds released."""
-    from cases.process import expire_case
-
-    return _apply(
-        sa.select(Case.id).where(Case.state == CaseState.requested, Case.accept_by <= now),
-        lambda case: expire_case(case, now=now),
-    )
-
-
-def expire_if_due(case: Case, now: datetime) -> bool:
-    """Expire this one request now if its acceptance time has passed, as the next sweep would
-    (used when a designer tries to accept it late). Flushes; returns whether it expired."""
-    from cases.process import expire_case
-
-    if case.state != CaseState.requested or case.accept_by is None or now < case.accept_by:
-        return False
-    expire_case(case, now=now)
-    return True
-
-
-def auto_complete_delivered(now: datetime) -> int:
-    """Delivered cases past `auto_complete_at`: completed, designer paid."""
-    from cases.process import auto_complete_case
-
-    return _apply(
-        sa.select(Case.id).where(Case.state == CaseState.delivered, Case.auto_complete_at <= now),
-        lambda case: auto_complete_case(case, now=now),
-    )
-
-
-def escalate_undelivered(now: datetime) -> int:
-    """Cases still not delivered at `undelivered_limit_at`: disputed by the platform, with the
-    dispute record the resolution centre works from."""
-    from disputes.operations import open_dispute  # the resolution centre builds on this package
-
-    statement = f"Not delivered within {_days('UNDELIVERED_LIMIT_DAYS')} days of acceptance."
-    return _apply(
-        sa.select(Case.id).where(Case.state == CaseState.in_progress, Case.undelivered_limit_at <= now),
-        lambda case: open_dispute(case, actor=None, reason="not_delivered", statement=statement, now=now),
-    )
-
-
-def remind_due_soon(now: datetime) -> int:
-    """Cases in progress, not yet delivered, whose reminder time has come: the designer is told
-    when the case is due (in-app, by mail and push as they chose). Each case is reminded once."""
-    from cases.notices import due_soon
-
-    def remind(case: Case) -> None:
-        case = db.session.get(Case, case.id, with_for_update=True, populate_existing=True)
-        if case.due_reminder_at is None or case.due_reminder_at > now or case.state != CaseState.in_progress:
-            return
-        case.due_reminder_at = None
-        if case.last_delivered_at is None:
-            due_soon(case)
-
-    return _apply(sa.select(Case.id).where(Case.state == CaseState.in_progress, Case.due_reminder_at <= now), remind)
-
-
-def _apply(ids_query, act) -> int:
-    """Apply `act` to each due case, one unit of work per case (as a job per case would): a
-    case refused or failing (a user acted first, the gateway is down, another action holds the
-    case past the lock timeout) is rolled back alone and retried next sweep, and the others'
-    money movements and notices are committed and sent."""
-    done = 0
-    for case_id in db.session.scalars(ids_query.order_by(Case.id)).all():
-        try:
-            act(db.session.get(Case, case_id))
-        except (DomainError, Busy) as exc:
-            db.session.rollback()
-            # Logged by kind: the message is for people and is rendered in a request's language.
-            log.info("deadline on case %s not applied: %s", case_id, type(exc).__name__)
-            continue
-        commit()
-        done += 1
-    return done

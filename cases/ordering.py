@@ -27,15 +27,18 @@ from cases.prescription import validate_prescription
 from cases.process import apply_action
 from errors import DomainError, InvalidTransition, NotFound
 from extensions import db
+from listings.pricing import unit_price_for
+from listings.visibility import can_order
 from models.accounts import User
 from models.cases import OPEN_STATES, Case, CaseFile, CaseFileRole, CaseOrder, CaseUnit, OrderStatus
 from models.files import StoredFile
 from models.ledger import PaymentStatus
 from models.moderation import ViolationSource
-from moderation.contact_filter import screen_text
 from payments import escrow
 from payments.fees import platform_fee
 from payments.gateways.base import HoldResult, HoldStatus
+from profiles import is_available
+from screening.contact_filter import screen_text
 from transitions import Process, Table, step
 
 # An order waits for its hold; once the money is held it becomes a case ("send"), and a card
@@ -121,8 +124,6 @@ def terms_of(listing) -> OrderTerms:
 
 def quote(listing, quantity: int) -> tuple[int, int, int]:
     """(unit price, amount, fee) in cents for `quantity` of the listing. Raises DomainError."""
-    from listings.pricing import unit_price_for
-
     unit_price = unit_price_for(listing, quantity)
     amount = unit_price * quantity
     return unit_price, amount, platform_fee(amount)
@@ -152,9 +153,6 @@ def place_order(
     prescription, token or a declined card, ContactDetailsRefused for contact details in the
     instructions, PaymentFailed when the gateway cannot be reached.
     """
-    from listings.visibility import can_order
-    from profiles import is_available
-
     if not can_order(listing, actor):
         raise NotFound(_l("This listing does not exist."))
     if not is_order_token(order_token) or _token_taken_by_someone_else(order_token, actor):

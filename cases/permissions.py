@@ -50,7 +50,7 @@ def can_view_case(user: User | None, case: Case) -> bool:
 
 
 def teammate_reads_case_thread(user: User, conversation: Conversation) -> bool:
-    """messaging.permissions READ_RULES entry: the client's teammates read the case thread
+    """hooks.conversation_read_rules rule: the client's teammates read the case thread
     (its attachments stay with the participants: messaging.attachments)."""
     if conversation.case_id is None:
         return False
@@ -73,7 +73,7 @@ def can_read_case_link(user: User | None, case: Case, case_file: CaseFile) -> bo
 
 
 def can_read_case_file(user: User, stored: StoredFile) -> bool:
-    """files.permissions READ_RULES entry: a file attached to a case is readable by its two
+    """hooks.file_read_rules rule: a file attached to a case is readable by its two
     parties, and a delivered design also by the client's teammates."""
     if (
         db.session.scalar(
@@ -94,7 +94,7 @@ def can_read_case_file(user: User, stored: StoredFile) -> bool:
 
 
 def unaccepted_request_obstacle(user: User, stored: StoredFile):
-    """files.permissions RECEIVE_RULES entry: the designer of a request not accepted (yet, or
+    """hooks.file_receive_rules rule: the designer of a request not accepted (yet, or
     ever) may preview its patient scans, sent with the order or in its thread, but not
     download them: a download hands them over and they are then deleted for both sides."""
     in_order = sa.select(CaseFile.case_id).where(CaseFile.file_id == stored.id)
@@ -119,7 +119,7 @@ def unaccepted_request_obstacle(user: User, stored: StoredFile):
 
 
 def closing_obstacle(user: User):
-    """accounts CLOSING_CHECKS entry: open cases (and the money they hold) keep an account open."""
+    """hooks.closing_checks check: open cases (and the money they hold) keep an account open."""
     open_cases = db.session.scalar(
         sa.select(sa.func.count())
         .select_from(Case)

@@ -18,6 +18,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from audit.trail import record_action
 from cases import deadlines, notices
 from cases.states import STATE_LABELS
 from errors import DomainError, InvalidTransition, NotFound
@@ -26,8 +27,8 @@ from jobs import enqueue
 from models.accounts import StaffRole, User
 from models.cases import Case, CaseEvent, CaseFile, CaseFileRole, CaseState, Delivery
 from models.types import utcnow
-from moderation.audit import record_action
 from payments import contract_money, escrow
+from payments.invoices import render_case_invoices
 from transitions import Move, Process, Table, step
 
 log = logging.getLogger(__name__)
@@ -303,8 +304,6 @@ def _money(name: str):
             return
         getattr(escrow, name)(case, **({"refund_cents": move.params["refund_cents"]} if name == "settle" else {}))
         if name in ("pay_out", "settle", "refund"):  # a refund after capture: invoice + credit note
-            from payments.invoices import render_case_invoices
-
             enqueue(render_case_invoices, case.id)  # after the commit, with the money it records
 
     return effect
@@ -429,38 +428,3 @@ def withdraw_case_dispute(case: Case, *, actor: User, now: datetime | None = Non
     """The client withdraws their dispute: the case returns to the state it had before it
     (in progress, or delivered with the auto-completion clock restarted). Raises as apply_action."""
     return apply_action(case, "withdraw_dispute", actor=actor, now=now)
-
-
-def close_cases_of_suspended_account(user: User, *, actor: User | None, now: datetime | None = None) -> dict:
-    """Handle the open cases of a suspended account (either side): requests are cancelled with
-    their holds released; cases in progress or delivered go to the resolution centre as
-    disputes opened by the platform. Returns {"cancelled": n, "disputed": n}."""
-    counts = {"cancelled": 0, "disputed": 0}
-    ids = db.session.scalars(
-        sa.select(Case.id)
-        .where(
-            sa.or_(Case.client_id == user.id, Case.designer_id == user.id),
-            Case.state.in_((S.requested, S.in_progress, S.delivered)),
-        )
-        .order_by(Case.id)
-    ).all()
-    for case_id in ids:
-        case = _lock(case_id)
-        if case.state == S.requested:
-            apply_action(case, "cancel", actor=None, reason="party suspended", now=now)
-            counts["cancelled"] += 1
-        elif case.state in (S.in_progress, S.delivered):
-            from disputes.operations import open_dispute  # the resolution centre builds on this module
-
-            open_dispute(
-                case, actor=None, reason="party_suspended", statement=f"Account {user.id} was suspended.", now=now
-            )
-            counts["disputed"] += 1
-        record_action(
-            "case.closed_for_suspension",
-            case,
-            actor=actor,
-            after={"state": case.state.value},
-            reason=f"account {user.id} suspended",
-        )
-    return counts

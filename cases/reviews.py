@@ -17,7 +17,8 @@ from models.accounts import User
 from models.cases import SUB_RATINGS, Case, CaseState, ClinicalOutcome, Review
 from models.moderation import ViolationSource
 from models.types import utcnow
-from moderation.contact_filter import screen_text
+from screening.contact_filter import screen_text
+from profiles.operations import record_review_score
 
 # Reviews open once the money has left escrow: after completion, or after a ruling.
 REVIEWABLE_STATES = (CaseState.completed, CaseState.resolved)
@@ -82,8 +83,6 @@ def post_review(
     db.session.add(review)
     db.session.flush()
     if about_designer:
-        from profiles.operations import record_review_score
-
         try:
             record_review_score(case.designer_id, stars)
         except NotFound:

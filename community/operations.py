@@ -1,6 +1,6 @@
 """State changes of the community: follow, post, comment, like, report, and the moderators' decisions.
 
-Every text goes through the contact filter first (moderation.contact_filter.screen_text), and a
+Every text goes through the contact filter first (screening.contact_filter.screen_text), and a
 3D model through the file store's own checks (files.operations.store_file: what the file is,
 a readable mesh, the text inside it). A first post of a new account waits for a moderator
 (`needs_review`); any other post is published at once. Followers hear of a post when it is
@@ -33,8 +33,8 @@ from models.moderation import ViolationSource
 from models.types import utcnow
 from moderation import claims
 from moderation import permissions as staff
-from moderation.audit import record_action
-from moderation.contact_filter import screen_text
+from audit.trail import record_action
+from screening.contact_filter import screen_text
 from moderation.violations import report_user
 from profiles import images as image_rules
 

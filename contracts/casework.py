@@ -26,7 +26,7 @@ from models.cases import Case, CaseOrder, CaseUnit
 from models.contracts import Contract, ContractMonth, ContractState, MonthState
 from models.moderation import ViolationSource
 from models.types import utcnow
-from moderation.contact_filter import screen_text
+from screening.contact_filter import screen_text
 from payments import escrow
 from payments.case_money import format_money
 from payments.fees import platform_fee

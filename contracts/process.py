@@ -39,8 +39,8 @@ from models.accounts import User
 from models.contracts import Contract, ContractEvent, ContractState, MonthState
 from models.moderation import ViolationSource
 from models.types import utcnow
-from moderation.audit import record_action
-from moderation.contact_filter import screen_text
+from audit.trail import record_action
+from screening.contact_filter import screen_text
 from payments import contract_money
 from profiles.permissions import can_design
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from accounts.operations import find_by_email, grant_staff_roles
-from accounts.passwords import hash_password
 from demo.seed import DEMO_PASSWORD
 from extensions import db
 from legal.operations import accept_current_terms
 from models.accounts import StaffRole, User
 from models.types import utcnow
+from passwords import hash_password
 
 # email, display name, hires, designs, staff roles
 DEMO_ACCOUNTS = [

@@ -12,6 +12,7 @@ from cases.ordering import send_case
 from demo.accounts import demo_user
 from demo.meshes import arch_stl, crown_stl
 from extensions import commit, db
+from files.operations import store_file
 from models.cases import Case, CaseOrder, CaseState
 from models.files import FileKind
 from models.types import utcnow
@@ -78,8 +79,6 @@ def _email(name: str) -> str:
 
 def _scans(client) -> list[int]:
     """The client's upper and lower scans for a case, as an order attaches them."""
-    from files.operations import store_file
-
     return [
         store_file([arch_stl(upper)], owner=client, filename=f"{side}-arch-scan.stl", kind=FileKind.patient_scan).id
         for upper, side in ((True, "upper"), (False, "lower"))
@@ -125,8 +124,6 @@ def _send(ref: str, client, designer, terms: dict, selection, sent_at) -> Case:
 
 
 def _deliver(case: Case, at, note: str) -> None:
-    from files.operations import store_file
-
     stored = store_file(
         [crown_stl()], owner=case.designer, filename=f"{case.client_case_id.lower()}-design.stl", kind=FileKind.design
     )

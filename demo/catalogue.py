@@ -10,7 +10,6 @@ import random
 from PIL import Image, ImageDraw, ImageFilter
 
 from accounts.operations import find_by_email
-from accounts.passwords import hash_password
 from demo.accounts import demo_user
 from demo.seed import DEMO_PASSWORD
 from extensions import db
@@ -21,6 +20,7 @@ from models.accounts import User
 from models.listings import Listing, PricingUnit
 from models.profiles import ImagePurpose, ReviewState
 from models.types import utcnow
+from passwords import hash_password
 from profiles import operations as profile_ops
 
 PROFILES = {

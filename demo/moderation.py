@@ -8,11 +8,18 @@ import sqlalchemy as sa
 
 from demo.accounts import demo_user
 from extensions import db
+from listings import operations as listings
+from listings.pricing import Tier
 from models.accounts import User
-from models.listings import Listing
+from models.listings import Listing, PricingUnit
 from models.moderation import Violation, ViolationSource
+from models.profiles import ImagePurpose, ReviewState
 from models.verification import DocumentType, VerificationSubmission
 from moderation import second_factor
+from moderation.kyc import Upload, submit_verification
+from moderation.violations import report_user
+from profiles import operations as profiles
+from screening.contact_filter import ContactDetailsRefused, record_refused_attempt, screen_text
 
 # Published in the README: add it to an authenticator app (or run `python -c "import pyotp;
 # print(pyotp.TOTP('<secret>').now())"`) to pass the back office's second factor.
@@ -34,9 +41,6 @@ def seed_moderation() -> list[str]:
 
 
 def _violations(designer: User, client: User) -> list[str]:
-    from moderation.contact_filter import ContactDetailsRefused, record_refused_attempt, screen_text
-    from moderation.violations import report_user
-
     if db.session.scalar(sa.select(Violation.id).where(Violation.user_id == designer.id).limit(1)):
         return []
     for text in (
@@ -72,8 +76,6 @@ def _picture(*lines: str) -> bytes:
 
 
 def _verification(designer: User) -> list[str]:
-    from moderation.kyc import Upload, submit_verification
-
     if db.session.scalar(
         sa.select(VerificationSubmission.id).where(VerificationSubmission.designer_id == designer.id).limit(1)
     ):
@@ -95,12 +97,6 @@ def _verification(designer: User) -> list[str]:
 
 def _review_items(designer: User) -> list[str]:
     """A pending profile and a pending listing for the moderators' queues (when not seeded elsewhere)."""
-    from listings import operations as listings
-    from listings.pricing import Tier
-    from models.listings import PricingUnit
-    from models.profiles import ImagePurpose, ReviewState
-    from profiles import operations as profiles
-
     lines = []
     profile = profiles.profile_for(designer, create=True)
     if profile.state == ReviewState.draft and not profile.approved_snapshot:

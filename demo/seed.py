@@ -2,30 +2,15 @@
 
 from __future__ import annotations
 
-import importlib
-
+import hooks
 from extensions import commit
 
 DEMO_PASSWORD = "occlusa-demo-2026"
 
-# "module:function" — each returns lines to print and only creates what is missing.
-SEEDERS: list[str] = [
-    "demo.accounts:seed_accounts",
-    "demo.catalogue:seed_catalogue",
-    "demo.payments:seed_payments",
-    "demo.messaging:seed_messaging",
-    "demo.moderation:seed_moderation",
-    "demo.cases:seed_cases",
-    "demo.disputes:seed_disputes",
-    "demo.community:seed_community",
-    "demo.contracts:seed_contracts",
-]
-
 
 def seed_all() -> list[str]:
     lines: list[str] = []
-    for target in SEEDERS:
-        module_name, _, func_name = target.partition(":")
-        lines.extend(getattr(importlib.import_module(module_name), func_name)())
+    for seed in hooks.demo_seeders.functions():  # registered in registrations.py, in dependency order
+        lines.extend(seed())
         commit()
     return lines

@@ -30,6 +30,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
+from audit.trail import record_action
 from disputes import operations
 from extensions import db
 from models.cases import ESCROW_STATES, Case, CaseState
@@ -37,7 +38,6 @@ from models.chargebacks import CLOSED_STATUSES, Chargeback
 from models.disputes import DisputeReason
 from models.ledger import Entry, Journal, JournalKind, Payment
 from models.types import utcnow
-from moderation.audit import record_action
 from payments.ledger import (
     CARD_DISPUTE_FEES,
     CARD_DISPUTED,

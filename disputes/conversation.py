@@ -16,6 +16,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from audit.trail import record_action
 from disputes import rules
 from disputes.operations import dispute_url, lock_dispute
 from disputes.permissions import is_resolution_agent, party_of
@@ -27,8 +28,7 @@ from models.accounts import User
 from models.disputes import Dispute, DisputeMessage, DisputeParty, MessageAudience
 from models.moderation import ViolationSource
 from models.types import utcnow
-from moderation.audit import record_action
-from moderation.contact_filter import screen_text
+from screening.contact_filter import screen_text
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""Dispute deadlines, applied by the minute sweep (jobs/sweep.py SWEEPS).
+"""Dispute deadlines, applied by the minute sweep (jobs/sweep.py, registered in registrations.py).
 
 * The designer answers within DISPUTE_ANSWER_DAYS (5): after that the dispute is marked for
   a ruling without the answer.
@@ -19,6 +19,8 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
+from cases import deadlines as case_deadlines
+from cases import sweeps as case_sweeps
 from disputes import operations, rules
 from errors import DomainError
 from extensions import commit, db
@@ -26,6 +28,16 @@ from models.cases import Case, CaseState
 from models.disputes import ACTIVE_DISPUTE_STATES, Dispute, DisputeState
 
 log = logging.getLogger(__name__)
+
+
+def escalate_undelivered(now: datetime) -> int:
+    """Cases still not delivered at `undelivered_limit_at`: disputed by the platform, with the
+    dispute record the resolution centre works from (here, not in cases: disputes build on cases)."""
+    statement = f"Not delivered within {case_deadlines.undelivered_limit_days()} days of acceptance."
+    return case_sweeps.each_due_case(
+        sa.select(Case.id).where(Case.state == CaseState.in_progress, Case.undelivered_limit_at <= now),
+        lambda case: operations.open_dispute(case, actor=None, reason="not_delivered", statement=statement, now=now),
+    )
 
 
 def mark_unanswered(now: datetime) -> int:

@@ -46,6 +46,7 @@ from typing import Iterable, Iterator
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from audit.trail import record_action
 from disputes.evidence_pack_content import pack_lines, printable_paragraphs
 from disputes.evidence_pack_pdf import LINES_PER_PAGE, TextUnreadable, canonical, draw_pack, page_texts
 from extensions import db
@@ -53,7 +54,6 @@ from models.accounts import User
 from models.disputes import Dispute
 from models.moderation import AuditEntry
 from models.types import utcnow
-from moderation.audit import record_action
 
 ACTION = "dispute.pack_exported"
 VERSION = 1

@@ -3,7 +3,7 @@
 The party answers once, with a text (through the contact filter, as every dispute text) and
 files stored as the dispute's evidence (disputes/evidence.py: never a patient scan, since
 staff read evidence). A request still unanswered on its date is flagged by the sweep
-(jobs/sweep.py SWEEPS); a late answer is still taken while no one has ruled. While requests
+(jobs/sweep.py, registered in registrations.py); a late answer is still taken while no one has ruled. While requests
 run, the ruling is due later (disputes/ruling_due.py).
 
 Shape as in disputes.operations: lock the case then the dispute (then the request) → guard →
@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from audit.trail import record_action
 from disputes import rules
 from disputes.evidence import PATIENT_SCAN_REFUSED, Upload, attach_evidence
 from disputes.operations import dispute_url, lock_dispute
@@ -30,8 +31,7 @@ from models.disputes import Dispute, DisputeParty, EvidenceRequest
 from models.files import FileKind
 from models.moderation import ViolationSource
 from models.types import utcnow
-from moderation.audit import record_action
-from moderation.contact_filter import screen_text
+from screening.contact_filter import screen_text
 
 log = logging.getLogger(__name__)
 

@@ -15,6 +15,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from audit.trail import record_action
 from cases import process
 from disputes import rules
 from disputes.evidence import Upload, attach_evidence
@@ -41,9 +42,8 @@ from models.disputes import (
 from models.moderation import ViolationSource
 from models.types import utcnow
 from moderation import claims
-from moderation.audit import record_action
-from moderation.contact_filter import screen_text
 from payments.escrow import payment_of
+from screening.contact_filter import screen_text
 
 log = logging.getLogger(__name__)
 

@@ -23,7 +23,7 @@ from extensions import db
 from models.cases import Case
 from models.disputes import Dispute, DisputeState
 from moderation import claims
-from moderation.audit import record_action
+from audit.trail import record_action
 from transitions import Move, Process, Table, step
 
 S = DisputeState

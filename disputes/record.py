@@ -15,6 +15,7 @@ from typing import Iterator
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from audit.trail import record_action
 from disputes.permissions import (
     can_read_case_file_for_dispute,
     can_read_evidence,
@@ -34,7 +35,6 @@ from models.cases import CaseEvent, CaseFile
 from models.disputes import Dispute
 from models.files import StoredFile
 from models.messaging import Message, MessageAttachment
-from moderation.audit import record_action
 
 THREAD_LIMIT = 2000  # a case thread is read whole by the agent; this only bounds a runaway one
 

@@ -11,6 +11,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from audit.trail import record_action
 from disputes import operations
 from disputes.four_eyes import pending_draft, second_agent_reasons
 from disputes.permissions import can_rule
@@ -21,7 +22,6 @@ from models.accounts import User
 from models.disputes import Dispute, DraftStatus, Ruling, RulingDraft
 from models.types import utcnow
 from moderation import claims
-from moderation.audit import record_action
 
 
 def _figures(draft: RulingDraft) -> dict:

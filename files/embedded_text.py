@@ -24,7 +24,7 @@ from flask_babel import lazy_gettext as _l
 from files.content_kinds import ContentRefused
 from models.accounts import User
 from models.moderation import ViolationSource
-from moderation.contact_filter import ContactDetailsRefused, screen_text
+from screening.contact_filter import ContactDetailsRefused, screen_text
 
 EDGE_BYTES = 64 * 1024  # head and tail kept: metadata lives at a file's ends (an EXIF block
 # is at most 64 KiB, a ZIP's central directory and a PDF's trailer sit in its last bytes)

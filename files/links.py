@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from accounts.passwords import hash_password, verify_password
+from audit.trail import record_action
 from errors import DomainError, InvalidTransition, NotFound, PermissionDenied
 from extensions import db
 from files import handover, operations
@@ -28,8 +28,8 @@ from files.permissions import can_share, ensure
 from models.accounts import User
 from models.files import FileDownload, ShareLink, ShareLinkState, StoredFile
 from models.types import utcnow
-from moderation.audit import record_action
 from transitions import Move, Process, Table, step
+from passwords import hash_password, verify_password
 
 log = logging.getLogger(__name__)
 

@@ -37,7 +37,7 @@ from models.accounts import User
 from models.files import FileKind, StoredFile
 from models.messaging import MessageAttachment
 from models.types import utcnow
-from moderation.audit import record_action
+from audit.trail import record_action
 
 log = logging.getLogger(__name__)
 

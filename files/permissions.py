@@ -7,10 +7,12 @@ document page opens them (moderation.kyc.open_document: the verifier holding the
 second factor passed, each opening audited). Staff read other files of a case only through
 its dispute (disputes.record, audited).
 
-Other areas grant reading by adding "module:function" to READ_RULES, where
-function(user, stored) -> bool answers for the files they hold (cases: the other party of
-the case a file is attached to). The rule owns its own checks, including the file's kind.
-RECEIVE_RULES work the same way for receiving patient data (see files/handover.py).
+Other areas grant reading with a rule on hooks.file_read_rules (registered in
+registrations.py), where rule(user, stored) -> bool answers for the files they hold (cases:
+the other party of the case a file is attached to). The rule owns its own checks, including
+the file's kind. hooks.file_receive_rules work the same way for receiving patient data (see
+files/handover.py): rule(user, stored) -> why this reader may not receive (download, and so
+consume) patient data yet, though they may read (preview) it, or None.
 
 Every view that sends a stored file's bytes is marked with @serves_stored_files: a test
 walks each marked route with every role, and fails on a route that sends bytes unmarked.
@@ -18,26 +20,16 @@ walks each marked route with every role, and fails on a route that sends bytes u
 
 from __future__ import annotations
 
-import importlib
 from typing import Callable
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+import hooks
 from errors import PermissionDenied
 from extensions import db
 from models.accounts import StaffRole, User
 from models.files import FileKind, StoredFile
-
-READ_RULES: list[str] = [
-    "cases.permissions:can_read_case_file",
-    "messaging.attachments:can_read_message_file",
-]
-# "module:function" entries, function(user, stored) -> a message or None: why this reader may
-# not receive (download, and so consume) patient data yet, though they may read (preview) it.
-RECEIVE_RULES: list[str] = [
-    "cases.permissions:unaccepted_request_obstacle",
-]
 
 
 def _signed_in(user: User | None) -> bool:
@@ -71,7 +63,7 @@ def can_read(user: User | None, stored: StoredFile) -> bool:
         return False
     if _is_owner(user, stored):
         return True
-    return any(_rule(target)(user, stored) for target in READ_RULES)
+    return any(rule(user, stored) for rule in hooks.file_read_rules.functions())
 
 
 def readable_file(user: User | None, public_id: str) -> StoredFile | None:
@@ -101,8 +93,8 @@ def can_share(user: User | None, stored: StoredFile) -> bool:
 
 def receiving_obstacle(user: User, stored: StoredFile) -> str | None:
     """Why `user` may not download (receive) this patient file yet, or None."""
-    for target in RECEIVE_RULES:
-        if (reason := _rule(target)(user, stored)) is not None:
+    for rule in hooks.file_receive_rules.functions():
+        if (reason := rule(user, stored)) is not None:
             return reason
     return None
 
@@ -111,8 +103,3 @@ def ensure(rule: Callable[[User | None, StoredFile], bool], user: User | None, s
     """Raise PermissionDenied unless rule(user, stored) allows it."""
     if not rule(user, stored):
         raise PermissionDenied(_l("You do not have access to this file."))
-
-
-def _rule(target: str) -> Callable[[User, StoredFile], bool]:
-    module_name, _, func_name = target.partition(":")
-    return getattr(importlib.import_module(module_name), func_name)

@@ -1,4 +1,4 @@
-"""What a job needs around it when it runs in a worker: an app context, built once per process."""
+"""What a job needs around it when it runs in a worker: the app context of the app the worker built."""
 
 from __future__ import annotations
 
@@ -7,15 +7,20 @@ from typing import Any, Callable
 
 from flask import Flask, has_app_context
 
+from extensions import db
+
 _app: Flask | None = None
 
 
-def worker_app() -> Flask:
+def use_app(app: Flask) -> None:
+    """Give jobs the app they run in: the worker (worker.AppWorker) calls it once it built the app."""
     global _app
-    if _app is None:
-        from app import create_app
+    _app = app
 
-        _app = create_app()
+
+def worker_app() -> Flask:
+    if _app is None:
+        raise RuntimeError("no app to run jobs in: start the worker as `rq worker -w worker.AppWorker`")
     return _app
 
 
@@ -26,8 +31,6 @@ def job(fn: Callable[..., Any]) -> Callable[..., Any]:
     def run(*args: Any, **kwargs: Any) -> Any:
         if has_app_context():
             return fn(*args, **kwargs)
-        from extensions import db
-
         with worker_app().app_context():
             try:
                 return fn(*args, **kwargs)

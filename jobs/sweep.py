@@ -8,12 +8,12 @@ heartbeat row that /healthz reads: sweeps that stopped are seen, not discovered 
 
 from __future__ import annotations
 
-import importlib
 import logging
 from datetime import datetime, timedelta, timezone
 
 from flask import current_app
 
+import hooks
 from extensions import commit, db
 from jobs.runtime import job
 from models.sweeps import SweepHeartbeat
@@ -22,39 +22,14 @@ log = logging.getLogger(__name__)
 
 HEARTBEAT = "deadlines"
 
-# Each entry is "module:function"; the function applies what is due and returns a count.
-SWEEPS: list[str] = [
-    "files.operations:sweep_expired_files",
-    "files.handover:delete_received_files",
-    "files.links:sweep_expired_links",  # after the files: a link whose files are all gone ends
-    "files.uploads:sweep_stale_uploads",
-    "moderation.kyc:abandon_stale_submissions",
-    "cases.deadlines:expire_requests",
-    "cases.deadlines:auto_complete_delivered",
-    "cases.deadlines:escalate_undelivered",
-    "offers.operations:expire_offers",
-    "contracts.months:apply_due",  # monthly contracts: offers expire, months charged, paid out, ended
-    "cases.deadlines:remind_due_soon",
-    "messaging.digest:send_due_digests",
-    "messaging.mail:resend_unsent_mails",
-    "disputes.deadlines:open_missing_disputes",
-    "disputes.deadlines:mark_unanswered",
-    "disputes.deadlines:escalate_near_limit",
-    "disputes.evidence_requests:flag_overdue_requests",
-    "payments.reconciliation:reconcile_payments",
-    "legal.exports:sweep_expired_exports",
-    "support.operations:drop_unconfirmed_tickets",
-]
-
 
 def run_sweeps(now: datetime | None = None) -> dict[str, int]:
     """Apply every due deadline now; return how many items each sweep handled (-1: failed)."""
     now = now or datetime.now(timezone.utc)
     _beat(started=True)
     done: dict[str, int] = {}
-    for target in SWEEPS:
-        module_name, _, func_name = target.partition(":")
-        func = getattr(importlib.import_module(module_name), func_name)
+    for func in hooks.sweeps.functions():  # registered in registrations.py, in order
+        target = f"{func.__module__}:{func.__name__}"
         try:
             done[target] = int(func(now) or 0)
             commit()

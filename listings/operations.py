@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from accounts.operations import find_by_email
+from audit.trail import record_action
 from errors import DomainError, InvalidTransition, NotFound, PermissionDenied
 from extensions import db
 from listings import search, taxonomy
@@ -28,12 +30,11 @@ from models.listings import CatalogueEntry, Favourite, Listing, PriceTier, Prici
 from models.moderation import ViolationSource
 from models.profiles import CatalogueImage, DesignerProfile, ImagePurpose
 from models.types import utcnow
-from moderation.audit import record_action
-from moderation.contact_filter import screen_text
 from profiles import images as image_rules
 from profiles.review_process import MODERATOR, OWNER, Words, clear_rejection, rejected, review_process
 from profiles.review_process import ReviewAction as A
 from transitions import Move
+from screening.contact_filter import screen_text
 
 
 @dataclass
@@ -370,8 +371,6 @@ def private_client_named(name_or_email: str) -> User:
 
     Raises DomainError when no client has this name or several do.
     """
-    from accounts.operations import find_by_email
-
     text = name_or_email.strip()
     user = find_by_email(text) if "@" in text else None
     if user is None:

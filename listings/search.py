@@ -24,7 +24,7 @@ from models.accounts import User
 from models.listings import CatalogueEntry, Favourite, Listing, PricingUnit
 from models.profiles import DesignerProfile
 from pagination import PageNumbers
-from profiles import pro_condition
+from profiles import is_pro, pro_condition
 
 PAGE_SIZE = 12
 MAX_TERMS = 8
@@ -314,8 +314,6 @@ def matching_ids(query: SearchQuery, viewer: User | None) -> list[int]:
 
 
 def to_card(entry: CatalogueEntry, profile: DesignerProfile, designer_name: str) -> Card:
-    from profiles import is_pro
-
     snapshot = profile.approved_snapshot or {}
     return Card(
         entry.listing_id,

@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 
 from extensions import db
 from models.accounts import AccountStatus, User
-from models.listings import Listing
+from models.listings import CatalogueEntry, Listing
 from models.profiles import DesignerProfile
 
 CONDITION_LABELS = {
@@ -78,8 +78,6 @@ def can_order(listing: Listing, client: User | None, profile: DesignerProfile | 
 def public_condition():
     """The live-and-visible rule as SQL over catalogue_entries ⋈ designer_profiles ⋈ users
     (search and favourites use it; is_live is the same rule for one loaded listing)."""
-    from models.listings import CatalogueEntry
-
     return sa.and_(
         CatalogueEntry.paused.is_(False),
         DesignerProfile.approved_at.is_not(None),

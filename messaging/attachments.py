@@ -88,7 +88,7 @@ def readable_attachment(public_id: str, user: User) -> tuple[MessageAttachment, 
 
 
 def can_read_message_file(user: User, stored: StoredFile) -> bool:
-    """files.permissions READ_RULES entry: a file sent in a conversation is readable by its
+    """hooks.file_read_rules rule: a file sent in a conversation is readable by its
     participants. Staff reading a disputed thread read its files through the dispute
     (audited, never patient data), not through this rule (PRODUCT.md §9)."""
     return any(is_participant(user, a.message.conversation) for a in _attachments_of(stored))

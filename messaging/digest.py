@@ -14,7 +14,8 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask import current_app
 
-from extensions import db
+from extensions import commit, db
+from jobs import queue
 from jobs.runtime import job
 from messaging.events import GROUPED_BY_MAIL
 from messaging.mail import send_mail
@@ -39,16 +40,12 @@ def schedule_digest(user_id: int) -> None:
     """After commit: with RQ, run the user's digest once the grouping delay has passed."""
     if not current_app.config.get("REDIS_URL"):
         return  # the minute sweep sends it
-    from jobs import queue
-
     queue().enqueue_in(delay(), send_digest, user_id)
 
 
 @job
 def send_digest(user_id: int, now: datetime | None = None) -> int:
     """Job: send the user's pending message notifications in one mail if due; returns how many."""
-    from extensions import commit
-
     count = _send_for_user(user_id, now or utcnow())
     commit()
     return count

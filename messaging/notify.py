@@ -12,7 +12,7 @@ import logging
 import sqlalchemy as sa
 from flask_babel import force_locale
 
-from extensions import after_commit, db
+from extensions import after_commit, commit, db
 from jobs import enqueue
 from jobs.runtime import job
 from messaging import digest, push
@@ -72,8 +72,6 @@ def _has_devices(user_id: int) -> bool:
 @job
 def send_notification_mail(notification_id: int) -> bool:
     """Job: mail one notification now (events that are not grouped). Idempotent."""
-    from extensions import commit
-
     notification = db.session.get(Notification, notification_id, with_for_update=True)
     if notification is None or notification.emailed_at is not None or not notification.email_wanted:
         db.session.rollback()

@@ -1,7 +1,7 @@
 """State changes in messaging: post a message, read a conversation, block, report.
 
 Every message passes the contact filter before it is stored; a refused one raises
-moderation.contact_filter.ContactDetailsRefused and nothing is written (the view keeps
+screening.contact_filter.ContactDetailsRefused and nothing is written (the view keeps
 the attempt for moderators). Operations flush; the caller commits.
 """
 
@@ -29,7 +29,7 @@ from models.accounts import User
 from models.messaging import Block, Conversation, ConversationKind, Message, MessageKind, Notification, Participant
 from models.moderation import Violation, ViolationSource
 from models.types import utcnow
-from moderation.contact_filter import screen_text
+from screening.contact_filter import screen_text
 
 log = logging.getLogger(__name__)
 

@@ -1,20 +1,22 @@
 """Who may read and write a conversation: named rules, deny by default.
 
-Only participants read a conversation, and the readers READ_RULES name (the teammates of a
-case's client read its thread, not its attachments, and write nothing). Staff read a case thread only where a rule in
+Only participants read a conversation, and the readers a rule on hooks.conversation_read_rules
+names (registered in registrations.py: the teammates of a case's client read its thread, not
+its attachments, and write nothing). Staff read a case thread only where a rule in
 STAFF_READ_RULES says so; the built-in rule lets a resolution agent read the thread of a
 disputed case. The resolution centre may append rules (rule(user, conversation) -> bool).
 """
 
 from __future__ import annotations
 
-import importlib
 from typing import Callable
 
 import sqlalchemy as sa
 
+import hooks
 from extensions import db
 from models.accounts import StaffRole, User
+from models.cases import Case
 from models.messaging import Block, Conversation, ConversationKind, Participant
 
 
@@ -23,11 +25,7 @@ def is_participant(user: User, conversation: Conversation) -> bool:
 
 
 def case_state(case_id: int) -> str | None:
-    """The state name of a case, or None when cases are not installed or the case is gone."""
-    try:
-        from models.cases import Case
-    except ImportError:
-        return None
+    """The state name of a case, or None when the case is gone."""
     case = db.session.get(Case, case_id)
     if case is None:
         return None
@@ -45,11 +43,6 @@ def resolution_agent_in_dispute(user: User, conversation: Conversation) -> bool:
 
 
 STAFF_READ_RULES: list[Callable[[User, Conversation], bool]] = [resolution_agent_in_dispute]
-# "module:function" entries, function(user, conversation) -> bool, for readers who are not
-# participants nor staff, named by string so that messaging imports none of those areas.
-READ_RULES: list[str] = [
-    "cases.permissions:teammate_reads_case_thread",
-]
 
 
 def can_read_conversation(user: User, conversation: Conversation) -> bool:
@@ -57,14 +50,9 @@ def can_read_conversation(user: User, conversation: Conversation) -> bool:
         return False
     if is_participant(user, conversation):
         return True
-    if any(_rule(target)(user, conversation) for target in READ_RULES):
+    if any(rule(user, conversation) for rule in hooks.conversation_read_rules.functions()):
         return True
     return user.is_staff and any(rule(user, conversation) for rule in STAFF_READ_RULES)
-
-
-def _rule(target: str) -> Callable[[User, Conversation], bool]:
-    module_name, _, func_name = target.partition(":")
-    return getattr(importlib.import_module(module_name), func_name)
 
 
 def shares_conversation(user: User, other_id: int) -> bool:

@@ -14,7 +14,8 @@ import sqlalchemy as sa
 from flask import current_app
 from pywebpush import WebPushException, webpush
 
-from extensions import db
+from errors import DomainError
+from extensions import commit, db
 from jobs.runtime import job
 from models.accounts import User
 from models.messaging import Notification, PushSubscription
@@ -30,8 +31,6 @@ TTL_SECONDS = 24 * 3600
 @job
 def send_push(notification_id: int) -> dict[str, int]:
     """Job: push one notification to each of its user's devices; returns {"sent", "removed", "failed"}."""
-    from extensions import commit
-
     done = {"sent": 0, "removed": 0, "failed": 0}
     notification = db.session.get(Notification, notification_id)
     if notification is None:
@@ -90,8 +89,6 @@ def save_subscription(user: User, *, endpoint: str, p256dh: str, auth: str, user
     Raises DomainError when the subscription is not a usable https (or local) endpoint.
     """
     from flask_babel import lazy_gettext as _l
-
-    from errors import DomainError
 
     # Real push services are https; a local run may point at a push server on this machine.
     schemes = (

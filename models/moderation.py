@@ -178,7 +178,7 @@ class Appeal(db.Model):
 class QualityReview(db.Model):
     """A second staff member's verdict on a sampled decision (four-eyes quality check).
 
-    Which decisions are sampled is not stored: moderation.quality derives it from the audit
+    Which decisions are sampled is not stored: backoffice.quality derives it from the audit
     entry's id, so the same decisions are sampled whoever asks. One review per decision.
     """
 

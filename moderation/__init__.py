@@ -1,1 +1,1 @@
-"""Moderation: review queues, verification, violations, suspension, and the audit log."""
+"""Moderation: review queues, verification, violations and suspension (the audit trail is `audit`, text screening `screening`)."""

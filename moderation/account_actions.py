@@ -10,13 +10,13 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 from accounts.operations import end_sessions
+from audit.trail import record_action
 from errors import DomainError
 from extensions import db
 from messaging.notify import notify
 from models.accounts import User
 from models.trust import StaffNote
 from moderation import permissions
-from moderation.audit import record_action
 
 NOTE_LENGTH = 4000
 

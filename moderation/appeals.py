@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from accounts.operations import find_by_email, lift_expired_suspension
-from accounts.passwords import DUMMY_HASH, verify_password
+from audit.trail import record_action
 from errors import DomainError, InvalidTransition, NotFound, PermissionDenied
 from extensions import db
 from messaging.mail import send_mail
@@ -24,9 +24,9 @@ from models.accounts import AccountStatus, User
 from models.moderation import Appeal, AppealStatus, AuditEntry, ViolationSource
 from models.types import utcnow
 from moderation import permissions
-from moderation.audit import record_action
-from moderation.contact_filter import screen_text
 from moderation.suspension import reinstate_account
+from passwords import DUMMY_HASH, verify_password
+from screening.contact_filter import screen_text
 
 APPEALABLE = ("account.suspended", "account.terminated")
 MAX_TEXT = 4000

@@ -15,13 +15,13 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
+from audit.trail import record_action
 from errors import DomainError, InvalidTransition
 from extensions import db
 from models.accounts import StaffRole, User
 from models.moderation import ReviewClaim
 from models.types import utcnow
 from moderation import permissions
-from moderation.audit import record_action
 
 
 def claim_minutes() -> int:

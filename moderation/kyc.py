@@ -21,17 +21,20 @@ import sqlalchemy as sa
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 
+from audit.trail import record_action
 from errors import DomainError, InvalidTransition, NotFound
 from extensions import db
 from files import content_kinds
 from files import operations as files
+from messaging.notify import notify
 from models.accounts import User
 from models.files import FileKind, StoredFile
 from models.types import utcnow
 from models.verification import DocumentType, VerificationDocument, VerificationStatus, VerificationSubmission
 from moderation import claims, permissions
-from moderation.audit import record_action
+from audit.trail import record_action
 from transitions import Move, Process, Table, step
+from profiles.operations import profile_for, set_identity_verified
 
 log = logging.getLogger(__name__)
 
@@ -264,8 +267,6 @@ def _announce(move: Move) -> None:
 
 
 def _tell_designer(submission: VerificationSubmission, title, body) -> None:
-    from messaging.notify import notify
-
     target = url_for("payments.settings") if "payments.settings" in current_app.view_functions else "/"
     notify(submission.designer, "verification_result", title=title, body=body, url=target)
 
@@ -279,8 +280,6 @@ def approve_verification(submission: VerificationSubmission, *, actor: User) -> 
 
 
 def _badge_given(submission: VerificationSubmission, actor: User) -> None:
-    from profiles.operations import set_identity_verified
-
     set_identity_verified(submission.designer, True, actor=actor)
     _tell_designer(
         submission,
@@ -301,8 +300,6 @@ def reject_verification(submission: VerificationSubmission, *, actor: User, reas
 
 
 def _badge_refused(submission: VerificationSubmission, actor: User, reason: str) -> None:
-    from profiles.operations import profile_for, set_identity_verified
-
     # The latest decision is the one that holds: a designer verified before and refused now
     # loses the badge, and with it their listings (a listing condition), until a new approval.
     was_verified = bool((profile := profile_for(submission.designer)) and profile.identity_verified)

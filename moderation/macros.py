@@ -19,6 +19,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
+from audit.trail import record_action
 from errors import DomainError, NotFound
 from extensions import db
 from models.accounts import User
@@ -28,7 +29,6 @@ from models.moderation import CannedResponse, Violation, ViolationSource
 from models.support import SupportTicket
 from models.types import utcnow
 from moderation import permissions
-from moderation.audit import record_action
 from moderation.review import LISTING, PROFILE
 from moderation.violations import REPORT_REASONS
 

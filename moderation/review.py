@@ -16,11 +16,16 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from extensions import db
+from listings import operations as listing_operations
+from listings.operations import listing_images
 from models.accounts import User
 from models.listings import Listing
 from models.moderation import AuditEntry, RejectedVersion, Violation
 from models.profiles import CatalogueImage, DesignerProfile, ReviewState
 from moderation import claims, permissions
+from nlp import find_contacts
+from profiles import operations as profile_operations
+from profiles.operations import live_images
 
 PROFILE, LISTING = "profile", "listing"
 
@@ -71,8 +76,6 @@ class Change:
 def listing_working_copy(listing: Listing, images: list[CatalogueImage] | None = None) -> dict:
     """The pending version in the approved snapshot's shape, so the two can be compared
     (`images`: its live pictures, when the caller loaded them with others)."""
-    from listings.operations import listing_images
-
     return {
         "title": listing.title,
         "category": listing.category,
@@ -90,8 +93,6 @@ def listing_working_copy(listing: Listing, images: list[CatalogueImage] | None =
 
 
 def profile_working_copy(profile: DesignerProfile, images: list[CatalogueImage] | None = None) -> dict:
-    from profiles.operations import live_images
-
     copy = {name: getattr(profile, name) for name in PROFILE_FIELDS[:7]}
     pictures = live_images(profile) if images is None else images
     for purpose in ("photo", "banner"):
@@ -116,8 +117,6 @@ def changes_since_approval(snapshot: dict | None, working: dict, fields: tuple[s
 
 def text_findings(texts: dict[str, str], lang: str | None = None) -> dict[str, list]:
     """The contact filter run again on each text (field → findings), for highlighting."""
-    from nlp import find_contacts
-
     allowed = current_app.config.get("PLATFORM_DOMAINS", ())
     found = {}
     for name, text in texts.items():
@@ -191,14 +190,11 @@ def _decide(kind: str, item, action: str, *, actor: User, **params):
     after it; a rejected version is kept for the history. Raises what the verb raises, and
     PermissionDenied / InvalidTransition when the item is not the actor's to decide (claimed by
     someone else)."""
-    from listings import operations as listings
-    from profiles import operations as profiles
-
     verb = {
-        (PROFILE, "approve"): profiles.approve_profile,
-        (PROFILE, "reject"): profiles.reject_profile,
-        (LISTING, "approve"): listings.approve_listing,
-        (LISTING, "reject"): listings.reject_listing,
+        (PROFILE, "approve"): profile_operations.approve_profile,
+        (PROFILE, "reject"): profile_operations.reject_profile,
+        (LISTING, "approve"): listing_operations.approve_listing,
+        (LISTING, "reject"): listing_operations.reject_listing,
     }[(kind, action)]
     permissions.require(permissions.can_moderate(actor))
     claims.require_claim(kind, item.id, actor=actor)

@@ -28,13 +28,14 @@ from flask import current_app, session
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
+from audit.trail import record_action
 from errors import DomainError, InvalidTransition
 from extensions import db
 from files.crypto import totp_secrets_key
 from models.accounts import User
 from models.moderation import StaffSecondFactor
 from models.types import utcnow
-from moderation.audit import record_action
+from moderation import permissions
 
 ISSUER = "Occlusa back office"
 SESSION_KEY = "staff_second_factor"
@@ -188,8 +189,6 @@ def reset_second_factor(user: User, *, actor: User, reason: str) -> None:
 
     Raises PermissionDenied (not an admin, or one's own factor) and InvalidTransition (none set).
     """
-    from moderation import permissions
-
     permissions.require(permissions.can_manage_staff(actor) and actor.id != user.id)
     factor = factor_of(user)
     if factor is None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from accounts.operations import grant_staff_roles
+from audit.trail import record_action
 from errors import DomainError
 from extensions import db
 from models.accounts import StaffRole, User
 from moderation import permissions
-from moderation.audit import record_action
 
 
 def grant_roles(user: User, roles: list[StaffRole], *, actor: User) -> None:

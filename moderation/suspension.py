@@ -2,8 +2,8 @@
 
 What a suspension does, at once: every session of the account ends (session_version),
 it cannot log in (accounts.operations.authenticate refuses it), its listings leave the
-catalogue (listings check the owner's status), and its cases are handed over by
-`cases.process.close_cases_of_suspended_account`: requests awaiting acceptance are
+catalogue (listings check the owner's status), and its cases are handed over on
+hooks.account_suspended (disputes.suspended_accounts): requests awaiting acceptance are
 cancelled with their holds released, cases in progress go to the resolution centre.
 Nothing is deleted, so reinstatement brings back what can come back.
 
@@ -20,12 +20,14 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 
 from accounts import status
-from errors import DomainError
+import hooks
+from audit.trail import record_action
+from errors import DomainError, InvalidTransition
+from extensions import db
 from messaging.mail import send_mail
 from models.accounts import User
 from models.types import utcnow
 from moderation import permissions
-from moderation.audit import record_action
 from transitions import Move, Process
 
 log = logging.getLogger(__name__)
@@ -70,9 +72,10 @@ def _reinstated(user: User, *, reason: str, **_params) -> dict:
 
 
 def _hand_over_cases(user: User, actor: User) -> dict:
-    from cases.process import close_cases_of_suspended_account
-
-    return close_cases_of_suspended_account(user, actor=actor) or {}
+    counts: dict = {}
+    for hand_over in hooks.account_suspended.functions():  # the cases (disputes sit above moderation)
+        counts.update(hand_over(user, actor=actor) or {})
+    return counts
 
 
 def _announce(move: Move) -> None:

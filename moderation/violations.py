@@ -1,6 +1,6 @@
 """Violations: contact-filter hits and user reports, decided by a moderator.
 
-Rows are written by `moderation.contact_filter.record_refused_attempt` (the filter) and by
+Rows are written by `screening.contact_filter.record_refused_attempt` (the filter) and by
 `report_user` (a user's report). A moderator dismisses, warns, or suspends; a warning or a
 suspension is a strike on the account.
 
@@ -17,13 +17,14 @@ import sqlalchemy as sa
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 
+from audit.trail import record_action
 from errors import DomainError, InvalidTransition, NotFound
 from extensions import db
+from messaging.notify import notify
 from models.accounts import User
 from models.moderation import Violation, ViolationSource, ViolationStatus
 from models.types import utcnow
 from moderation import claims, permissions
-from moderation.audit import record_action
 from moderation.suspension import suspend_account
 from transitions import Move, Process, Table, step
 
@@ -213,8 +214,6 @@ def warn_user(violation: Violation, *, actor: User, note: str) -> Violation:
 
 
 def send_warning(user: User, note: str) -> None:
-    from messaging.notify import notify
-
     notify(
         user,
         "warning",

@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from audit.trail import record_action
 from errors import DomainError, InvalidTransition, NotFound, PermissionDenied
 from extensions import db
 from listings import operations as listing_ops
@@ -35,11 +36,10 @@ from models.moderation import ViolationSource
 from models.offers import CustomOffer, OfferPricing, OfferState
 from models.profiles import ReviewState
 from models.types import utcnow
-from moderation.audit import record_action
-from moderation.contact_filter import screen_text
 from payments.case_money import format_money
 from payments.fees import MINIMUM_ORDER_CENTS
 from profiles.permissions import can_design
+from screening.contact_filter import screen_text
 
 log = logging.getLogger(__name__)
 

@@ -18,12 +18,14 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+import hooks
+from audit.trail import record_action
 from errors import DomainError, InvalidTransition, PermissionDenied
 from extensions import db
 from models.accounts import User
 from models.payments import BusinessType, ConnectedAccount, IbanProvider, PayoutProvider
-from moderation.audit import record_action
 from payments import payout_countries
+from payments.gateways.stripe_gateway import StripeGateway
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +45,6 @@ def stripe_enabled() -> bool:
 
 
 def _stripe():
-    from payments.gateways.stripe_gateway import StripeGateway
-
     return StripeGateway.from_config(current_app.config)
 
 
@@ -189,10 +189,9 @@ def _apply_snapshot(account: ConnectedAccount, snapshot: dict, *, as_of: int) ->
 
 def _set_ready(account: ConnectedAccount, ready: bool) -> None:
     """Record a change of payout readiness on the account and the designer profile."""
-    from profiles.operations import set_payouts_ready
-
     if account.payouts_ready == ready:
         return
     account.payouts_ready = ready
     db.session.flush()
-    set_payouts_ready(account.user, ready)  # audited there, on the profile listings depend on
+    for react in hooks.payouts_readiness_changed.functions():  # the designer profile, which listings depend on
+        react(account.user, ready)

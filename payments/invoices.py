@@ -22,7 +22,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from cases.permissions import is_client_teammate
+from audit.trail import record_action
 from errors import NotFound
 from extensions import commit, db
 from jobs.runtime import job
@@ -31,12 +31,12 @@ from models.cases import Case, CaseState
 from models.ledger import Journal, JournalKind
 from models.payments import Invoice, InvoiceCounter, InvoiceKind
 from models.types import utcnow
-from moderation.audit import record_action
 from payments.billing import party_of, platform_party
 from payments.case_money import case_money
 from payments.invoice_pdf import render_invoice_pdf
 from payments.ledger import client_refunds
 from payments.vat import VatDecision, decide
+from teams.operations import same_organisation
 
 log = logging.getLogger(__name__)
 
@@ -245,9 +245,15 @@ def invoice_for(invoice_id: int, *, viewer: User) -> Invoice:
 
 
 def _teammate_reads(viewer: User, invoice: Invoice) -> bool:
-    """The client's teammates read the invoices the client received for a case (cases.permissions rule)."""
+    """The client's teammates read the invoices the client received for a case (as they read the case:
+    cases.permissions.is_client_teammate, which sits above payments)."""
     case = db.session.get(Case, invoice.case_id) if invoice.case_id else None
-    return case is not None and invoice.recipient_user_id == case.client_id and is_client_teammate(viewer, case)
+    return (
+        case is not None
+        and invoice.recipient_user_id == case.client_id
+        and viewer.is_active
+        and same_organisation(viewer.id, case.client_id)
+    )
 
 
 def invoices_of_case(case_id: int, *, viewer: User) -> list[Invoice]:

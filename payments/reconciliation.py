@@ -15,13 +15,13 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask import current_app
 
+from audit.trail import record_action
 from errors import Busy
 from extensions import commit, db
 from models.cases import Case
 from models.ledger import Entry, Journal, JournalKind, MovementState, Payment, PaymentMovement
 from models.moderation import AuditEntry
 from models.types import utcnow
-from moderation.audit import record_action
 from payments import movements
 from payments.gateways import get_gateway
 from payments.gateways.base import GatewayBook, GatewayError

@@ -5,8 +5,6 @@ The small read functions other areas call live here; state changes are in operat
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 import sqlalchemy as sa
 from flask import current_app
 
@@ -43,21 +41,6 @@ def pro_condition():
         DesignerProfile.review_count >= pro_min_reviews(),
         DesignerProfile.stars_total == 5 * DesignerProfile.review_count,
     )
-
-
-def unavailable_since(designer_user_id: int) -> datetime | None:
-    """When the designer switched "Unavailable for work" on; None while they are available.
-
-    A designer marked unavailable before the moment was recorded counts from the beginning.
-    """
-    row = db.session.execute(
-        sa.select(DesignerProfile.unavailable, DesignerProfile.unavailable_since).where(
-            DesignerProfile.user_id == designer_user_id
-        )
-    ).first()
-    if row is None or not row.unavailable:
-        return None
-    return row.unavailable_since or datetime.min.replace(tzinfo=timezone.utc)
 
 
 def is_available(designer_user_id: int) -> bool:

@@ -13,21 +13,22 @@ import secrets
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from errors import DomainError, NotFound, PermissionDenied
+import hooks
+from audit.trail import record_action
+from errors import DomainError, InvalidTransition, NotFound, PermissionDenied
 from extensions import db
 from messaging.mail import public_link, send_mail
 from models.accounts import User
 from models.moderation import ViolationSource
 from models.profiles import CatalogueImage, DesignerProfile, ImagePurpose
 from models.types import utcnow
-from moderation.audit import record_action
-from moderation.contact_filter import screen_text
-from transitions import Move
 from profiles import images as image_rules
 from profiles.permissions import can_edit_profile, can_moderate
 from profiles.review_process import MODERATOR, OWNER, Words, clear_rejection, rejected, review_process
 from profiles.review_process import ReviewAction as A
-from profiles.rules import MAX_PORTFOLIO_IMAGES, MAX_SKILLS, PROFILE_REJECTION_REASONS, missing_for_review
+from profiles.rules import LANGUAGES, MAX_PORTFOLIO_IMAGES, MAX_SKILLS, PROFILE_REJECTION_REASONS, missing_for_review
+from screening.contact_filter import screen_text
+from transitions import Move
 
 log = logging.getLogger(__name__)
 
@@ -211,9 +212,8 @@ def _approved(profile: DesignerProfile, **_params) -> None:
 
 
 def _publish(move: Move) -> None:
-    from listings.search import refresh_designer_entries
-
-    refresh_designer_entries(move.obj.user_id)
+    for react in hooks.profile_published.functions():  # the catalogue copies the new public version
+        react(move.obj.user_id)
 
 
 def reject_profile(profile: DesignerProfile, *, actor: User, reasons: list[str], note: str) -> DesignerProfile:
@@ -292,8 +292,6 @@ def set_payouts_ready(user: User, ready: bool) -> DesignerProfile:
 def set_languages(profile: DesignerProfile, *, actor: User, languages: list[str]) -> DesignerProfile:
     """The languages the designer speaks, from profiles.rules.LANGUAGES; shown at once (no review:
     a choice from a list carries nothing to check). Raises PermissionDenied, DomainError."""
-    from profiles.rules import LANGUAGES
-
     profile = _locked(profile)
     if not can_edit_profile(profile, actor):
         raise PermissionDenied(_l("Only the designer may edit this profile."))

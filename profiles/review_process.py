@@ -14,7 +14,7 @@ from enum import StrEnum
 from typing import Any, Callable
 
 from models.profiles import ReviewState
-from moderation.audit import record_action
+from audit.trail import record_action
 from transitions import Move, Process, Table, step
 
 S = ReviewState

@@ -5,7 +5,7 @@ from __future__ import annotations
 from markupsafe import Markup, escape
 
 from extensions import commit, db
-from moderation.contact_filter import ContactDetailsRefused, record_refused_attempt
+from screening.contact_filter import ContactDetailsRefused, record_refused_attempt
 
 
 def keep_refused_attempt(exc: ContactDetailsRefused) -> None:

@@ -31,8 +31,8 @@ from models.moderation import ViolationSource
 from models.support import SupportTicket, TicketMessage, TicketStatus, TicketTopic
 from models.types import utcnow
 from moderation import claims, permissions as staff_permissions
-from moderation.audit import record_action
-from moderation.contact_filter import screen_text
+from audit.trail import record_action
+from screening.contact_filter import screen_text
 from support import tokens
 from support.attachments import store_ticket_files
 from support.permissions import can_work_tickets

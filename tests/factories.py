@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import itertools
 
-from accounts.passwords import hash_password
 from extensions import db
 from legal.operations import accept_current_terms
 from models.accounts import StaffRole, StaffRoleGrant, User
 from models.payments import BillingDetails
 from models.types import utcnow
+from passwords import hash_password
 
 PASSWORD = "correct horse battery"
 _PASSWORD_HASH = None

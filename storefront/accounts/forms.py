@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
-from accounts.passwords import MIN_LENGTH
+from passwords import MIN_LENGTH
 
 
 def _new_password(label):

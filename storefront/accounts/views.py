@@ -11,7 +11,7 @@ from accounts.tokens import TokenInvalid
 from errors import DomainError
 from listings.search import refresh_designer_entries
 from extensions import commit, db, limiter
-from moderation.contact_filter import ContactDetailsRefused
+from screening.contact_filter import ContactDetailsRefused
 from moderation import appeals
 from storefront.accounts.forms import (
     AppealForm,

@@ -8,7 +8,7 @@ from flask_babel import format_timedelta
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from cases import deadlines, process, reviews
+from cases import process, reviews, sweeps
 from cases.ordering import (
     ORDER_FORM_EXPIRED,
     DesignerUnavailable,
@@ -25,16 +25,26 @@ from cases.permissions import can_read_case_link, can_view_case, is_client_teamm
 from cases.prescription import ARCH_LABELS, CONTACTS, MATERIALS, QUADRANTS, RESTORATIONS
 from cases.queries import SIDES, case_counts, my_cases_page
 from cases.states import STATE_LABELS, state_badge
+from disputes.operations import dispute_url as url_of
 from disputes.ruling_due import ruling_due
 from errors import DomainError, NotFound
 from extensions import commit, db
 from files.permissions import serves_stored_files
+from listings.pricing import public_tiers
+from listings.visibility import can_order
+from messaging.events import case_action_label
+from messaging.threads import case_thread
 from models.cases import Case, CaseFile, CaseOrder, CaseState, OrderStatus
+from models.disputes import Dispute
 from models.files import FileKind, StoredFile
+from models.listings import Listing
 from models.types import utcnow
-from moderation.contact_filter import ContactDetailsRefused
 from payments import movements
 from payments.case_money import case_money, case_money_of
+from payments.escrow import client_secret_of
+from payments.invoices import invoices_of_case
+from profiles import is_available
+from screening.contact_filter import ContactDetailsRefused
 from storefront.billing_gate import billing_details_first
 from storefront.cases.forms import (
     CompleteForm,
@@ -75,22 +85,16 @@ def time_from_now(at, now) -> str:
 
 @bp.app_template_global()
 def case_action_text(action: str) -> str:
-    from messaging.events import case_action_label
-
     return case_action_label(action)
 
 
 @bp.app_template_global()
 def case_thread_id(case: Case) -> int | None:
-    from messaging.threads import case_thread
-
     thread = case_thread(case.id)
     return thread.id if thread is not None else None
 
 
 def _listing_or_404(listing_id: int | None):
-    from models.listings import Listing
-
     listing = db.session.get(Listing, listing_id) if listing_id else None
     if listing is None:
         abort(404)
@@ -123,10 +127,6 @@ def _prescription_from(form: OrderForm) -> dict:
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new_case():
-    from listings.pricing import public_tiers
-    from listings.visibility import can_order
-    from profiles import is_available
-
     listing = _listing_or_404(request.args.get("listing_id", type=row_id))
     if not can_order(listing, current_user):
         abort(404)
@@ -247,8 +247,6 @@ def confirm_payment(token: str):
             commit()
             flash(_("Your case %(ref)s was sent.", ref=case.reference), "success")
             return redirect(url_for("cases.show", reference=case.reference))
-    from payments.escrow import client_secret_of
-
     return render_template(
         "cases/confirm_payment.html",
         order=order,
@@ -290,14 +288,9 @@ def show(reference: str):
     actions = process.allowed_actions(case, current_user) if is_party(current_user, case) else []
     invoices = []
     if case.state in (CaseState.completed, CaseState.resolved):
-        from payments.invoices import invoices_of_case
-
         invoices = invoices_of_case(case.id, viewer=current_user)
     dispute_url = due = None
     if case.state in (CaseState.disputed, CaseState.resolved) and "disputes.show" in current_app.view_functions:
-        from disputes.operations import dispute_url as url_of
-        from models.disputes import Dispute
-
         dispute = db.session.scalar(
             sa.select(Dispute).where(Dispute.case_id == case.id).order_by(Dispute.id.desc()).limit(1)
         )
@@ -378,7 +371,7 @@ def accept(reference: str):
     # Refused because its time ran out: expire it now rather than at the next sweep.
     case = _case_or_404(reference)
     try:
-        if deadlines.expire_if_due(case, utcnow()):
+        if sweeps.expire_if_due(case, utcnow()):
             commit()
     except DomainError:
         db.session.rollback()  # the gateway is down: the sweep retries

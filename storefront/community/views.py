@@ -19,7 +19,7 @@ from files.meshes import mesh_format
 from files.permissions import serves_stored_files
 from models.accounts import User
 from models.community import Post, PostComment, PostImage
-from moderation.contact_filter import ContactDetailsRefused, record_refused_attempt
+from screening.contact_filter import ContactDetailsRefused, record_refused_attempt
 from storefront.community.forms import CommentForm, PostForm, ReportForm
 from storefront.contact_refusal import keep_refused_attempt
 from storefront.files import downloads

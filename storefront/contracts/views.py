@@ -16,7 +16,7 @@ from extensions import commit, db
 from models.contracts import ContractMonth, MonthState
 from models.messaging import Conversation, ConversationKind
 from models.types import utcnow
-from moderation.contact_filter import ContactDetailsRefused
+from screening.contact_filter import ContactDetailsRefused
 from profiles.permissions import can_design
 from storefront.contact_refusal import keep_refused_attempt
 from storefront.contracts.forms import AcceptForm, ActionForm, CardForm, ContractOfferForm, SendCaseForm

@@ -18,7 +18,7 @@ from extensions import commit, db
 from files.permissions import serves_stored_files
 from models.cases import Case, CaseState
 from models.disputes import Dispute, DisputeParty, EvidenceRequest, ProposalStatus, SettlementProposal
-from moderation.contact_filter import ContactDetailsRefused
+from screening.contact_filter import ContactDetailsRefused
 from models.types import utcnow
 from payments.case_money import case_money
 from storefront.contact_refusal import keep_refused_attempt

@@ -30,7 +30,7 @@ from files.permissions import serves_stored_files
 from models.files import ShareLink, StoredFile
 from storefront.files import downloads
 from storefront.files.forms import LinkPasswordForm
-from storefront.files.views import bp
+from storefront.files.blueprint import bp
 from storefront.files.zip_stream import ZipBody
 
 DEFAULT_LINK_LIMIT = "60 per minute"

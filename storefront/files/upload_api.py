@@ -26,9 +26,9 @@ from files.content_kinds import ContentRefused
 from files.embedded_text import ContactDetailsInFile
 from files.uploads import UploadOffsetMismatch, abort_upload, append_upload, find_upload, request_bytes, start_upload
 from models.files import FileKind, StoredFile, UploadSession
-from moderation.contact_filter import record_refused_attempt
+from screening.contact_filter import record_refused_attempt
+from storefront.files.blueprint import bp, mesh_summary, mesh_warnings
 from storefront.files.request_body import upload_body
-from storefront.files.views import bp, mesh_summary, mesh_warnings
 
 UPLOADABLE_KINDS = {FileKind.patient_scan.value, FileKind.design.value, FileKind.document.value, FileKind.image.value}
 

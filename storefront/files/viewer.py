@@ -24,8 +24,8 @@ from files.permissions import readable_file, serves_stored_files
 from models.cases import Case, CaseFile, CaseFileRole
 from models.files import StoredFile
 from storefront.files import downloads
+from storefront.files.blueprint import bp, may_download
 from storefront.files.link_pages import dead_link_page, file_status, is_open, link_limit, live_link
-from storefront.files.views import bp, may_download
 
 _UPPER = re.compile(r"upper|maxill|\bup\b|haut|sup[ée]rieur|oberkiefer", re.IGNORECASE)
 _LOWER = re.compile(r"lower|mandib|\blow\b|\bbas\b|inf[ée]rieur|unterkiefer", re.IGNORECASE)

@@ -1,15 +1,14 @@
 """My files, a new transfer, the owner's view of a link, deleting, and private downloads.
 
 The public side of links (/t/<token>) is in link_pages.py, the resumable upload API in
-upload_api.py, the 3D viewer in viewer.py: all are routes of this one blueprint.
+upload_api.py, the 3D viewer in viewer.py: all are routes of the one blueprint in blueprint.py.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import format_decimal, ngettext
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -17,87 +16,24 @@ from errors import DomainError
 from extensions import commit, db
 from files import handover
 from files import links as share_links
-from files.meshes import WARNINGS, mesh_format
-from files.operations import delete_file, shown_file_name
-from files.permissions import find_file, readable_file, receiving_obstacle, serves_stored_files
-from files.sizes import readable_size
+from files.operations import delete_file
+from files.permissions import find_file, readable_file, serves_stored_files
 from models.accounts import User
 from models.files import FileKind, ShareLink, StoredFile
 from models.types import utcnow
 from storefront.files import downloads, inventory
+
+# Their routes are on the same blueprint: importing them here is what registering views.bp registers.
+from storefront.files import link_pages, upload_api, viewer  # noqa: F401
+from storefront.files.blueprint import bp
 from storefront.files.posted import carried_files, form_files, uploaded_files
 from storefront.files.forms import ConfirmForm, TransferForm
 from storefront.form_errors import show_domain_error
 from storefront.next_page import next_page
 from url_numbers import page_number
 
-bp = Blueprint("files", __name__)
-
 TABS = ("links", "messages", "cases")
 KEPT_TOKENS = 10  # links whose URL stays visible to their owner for this browser session
-
-# Every area's templates write file sizes with it (messages, cases, disputes, links).
-bp.add_app_template_filter(readable_size, "file_size")
-bp.add_app_template_filter(shown_file_name, "file_name")
-
-
-@bp.app_template_global()
-def mesh_warnings(stored: StoredFile) -> list[str]:
-    """The readable warnings of a mesh check (none for other files or before the check ran)."""
-    return [str(WARNINGS.get(code, code)) for code in ((stored.mesh or {}).get("warnings") or [])]
-
-
-@bp.app_template_global()
-def mesh_summary(stored: StoredFile) -> str | None:
-    """What the mesh check measured, in the reader's language: "12,480 triangles · 11.2 × 10.4
-    × 8.1 mm". None for other files and before the check ran."""
-    mesh = stored.mesh or {}
-    if mesh.get("triangles") is None:
-        return None
-    parts = [
-        ngettext(
-            "%(count)s triangle", "%(count)s triangles", mesh["triangles"], count=format_decimal(mesh["triangles"])
-        )
-    ]
-    if mesh.get("size_mm"):
-        parts.append(
-            _("%(x)s × %(y)s × %(z)s mm", **dict(zip("xyz", (format_decimal(v, "#,##0.0") for v in mesh["size_mm"]))))
-        )
-    return " · ".join(parts)
-
-
-@bp.app_template_global()
-def is_mesh(stored: StoredFile) -> bool:
-    return mesh_format(stored.original_name) is not None and not stored.is_deleted
-
-
-@bp.app_template_global()
-def is_mesh_name(filename: str) -> bool:
-    """An STL, PLY or OBJ file by its name: other areas' templates offer "View in 3D" for it."""
-    return mesh_format(filename) is not None
-
-
-@bp.app_template_global()
-def may_download(stored: StoredFile) -> bool:
-    """Whether to offer the signed-in reader the download of a file they may read: not a
-    patient scan a rule holds back (the designer of a request not accepted yet previews it)."""
-    return (
-        not stored.is_patient_data
-        or stored.owner_id == current_user.id
-        or receiving_obstacle(current_user, stored) is None
-    )
-
-
-@bp.app_template_global()
-def file_state(stored: StoredFile):
-    state = inventory.file_availability(stored)
-    return inventory.LABELS[state], inventory.BADGES[state]
-
-
-@bp.app_template_global()
-def link_state(link: ShareLink):
-    state = inventory.link_availability(link)
-    return inventory.LABELS[state], inventory.BADGES[state]
 
 
 @bp.get("/files")
@@ -241,7 +177,3 @@ def send_reader_download(stored: StoredFile):
         record=record,
         claim=lambda: handover.claim_download(stored, recipient=downloads.current_recipient(), reader=current_user),
     )
-
-
-# The other route modules of this blueprint register themselves on `bp` when imported.
-from storefront.files import link_pages, upload_api, viewer  # noqa: E402,F401

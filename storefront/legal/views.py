@@ -9,9 +9,9 @@ from flask_login import current_user, login_required, user_loaded_from_cookie
 
 from errors import DomainError
 from extensions import commit, db, limiter
-from legal import exports
 from legal.documents import ACCEPTED, DOCUMENTS, all_documents, document
 from legal.operations import accept_current_terms, pending_documents
+from privacy import exports
 from storefront.legal.forms import AcceptTermsForm, ExportForm
 from storefront.next_page import next_page
 

@@ -14,8 +14,8 @@ from listings.permissions import can_design
 from listings.rules import LISTING_REJECTION_REASONS
 from listings.visibility import CONDITION_LABELS, missing_conditions
 from models.listings import Listing, PricingUnit
-from moderation.contact_filter import ContactDetailsRefused
 from profiles.operations import profile_for
+from screening.contact_filter import ContactDetailsRefused
 from storefront.contact_refusal import keep_refused_attempt
 from storefront.form_errors import show_domain_error
 from storefront.listings.forms import ListingForm

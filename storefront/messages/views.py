@@ -25,7 +25,7 @@ from messaging.permissions import (
 )
 from models.accounts import User
 from models.messaging import Conversation, ConversationKind, Message
-from moderation.contact_filter import ContactDetailsRefused
+from screening.contact_filter import ContactDetailsRefused
 from profiles.permissions import can_design
 from reputation.figures import may_see_client
 from storefront.contact_refusal import keep_refused_attempt
@@ -35,6 +35,7 @@ from storefront.form_errors import show_domain_error
 from storefront.messages.forms import ATTACHMENT_KINDS, MessageForm, ReportForm, StartConversationForm
 from storefront.next_page import next_page
 from url_numbers import page_number, row_id
+from models.listings import Listing
 
 bp = Blueprint("messages", __name__, url_prefix="/messages")
 # The thread partial is included by the case page too: its helpers are app-wide.
@@ -237,10 +238,6 @@ def start():
 
 def _listing_of(recipient: User, listing_id: int | None):
     if not listing_id:
-        return None
-    try:
-        from models.listings import Listing
-    except ImportError:
         return None
     listing = db.session.get(Listing, listing_id)
     return listing if listing is not None and listing.designer_id == recipient.id else None

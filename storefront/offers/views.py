@@ -14,10 +14,10 @@ from listings.pricing import public_tiers
 from models.listings import Listing
 from models.messaging import Conversation, ConversationKind
 from models.offers import CustomOffer
-from moderation.contact_filter import ContactDetailsRefused
 from offers import operations
 from offers.queries import offer_status
 from profiles.permissions import can_design
+from screening.contact_filter import ContactDetailsRefused
 from storefront.contact_refusal import keep_refused_attempt
 from storefront.form_errors import show_domain_error
 from storefront.offers.forms import OfferForm

@@ -6,8 +6,10 @@ from flask import Blueprint, current_app, jsonify, redirect, render_template, re
 from flask_login import current_user
 from sqlalchemy import text
 
+from accounts.operations import set_locale
 from extensions import commit, db
 from health import deep_checks, healthy
+from jobs import redis_connection
 from jobs.sweep import sweep_health
 from models.accounts import StaffRole
 from models.types import utcnow
@@ -28,8 +30,6 @@ def set_language():
     if lang in current_app.config["LANGUAGES"]:
         session["lang"] = lang
         if current_user.is_authenticated:
-            from accounts.operations import set_locale
-
             set_locale(current_user, lang)
             commit()
     return redirect(next_page(url_for("pages.home")))
@@ -52,8 +52,6 @@ def healthz():
         checks["database"] = f"error: {type(exc).__name__}"
     if current_app.config.get("REDIS_URL"):
         try:
-            from jobs import redis_connection
-
             redis_connection().ping()
             checks["redis"] = "ok"
         except Exception as exc:  # noqa: BLE001

@@ -11,7 +11,8 @@ from flask_login import current_user, login_required
 from errors import DomainError
 from extensions import commit, csrf, db
 from models.payments import BusinessType, IbanProvider
-from payments import billing, connect, invoices, statements, webhooks
+from payments import billing, connect, invoices, statements
+from storefront.payments import webhooks
 from payments.gateways.base import GatewayError
 from payments.invoice_pdf import render_invoice_pdf
 from payments.payout_countries import country_name

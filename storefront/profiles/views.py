@@ -15,7 +15,7 @@ from community.permissions import can_follow
 from listings.search import designer_cards
 from models.accounts import AccountStatus, User
 from models.profiles import ImagePurpose
-from moderation.contact_filter import ContactDetailsRefused
+from screening.contact_filter import ContactDetailsRefused
 from profiles import is_pro, operations
 from profiles.permissions import can_design
 from profiles.rules import PROFILE_REJECTION_REASONS

@@ -11,7 +11,7 @@ from accounts.tokens import TokenInvalid
 from errors import DomainError, NotFound
 from extensions import commit, db, limiter
 from models.support import SupportTicket
-from moderation.contact_filter import ContactDetailsRefused
+from screening.contact_filter import ContactDetailsRefused
 from storefront.form_errors import show_domain_error
 from storefront.support.forms import AnswerForm, ContactForm, VisitorContactForm
 from support import operations, tokens

@@ -11,6 +11,7 @@ from errors import DomainError
 from extensions import commit, db
 from models.verification import DocumentType
 from moderation import kyc
+from profiles.operations import profile_for
 
 bp = Blueprint("verification", __name__, url_prefix="/settings/verification")
 
@@ -33,8 +34,6 @@ def verification_panel() -> dict:
         ),
         key=lambda c: c[1],
     )
-    from profiles.operations import profile_for
-
     profile = profile_for(current_user)
     return {
         "latest": kyc.latest_submission(current_user),

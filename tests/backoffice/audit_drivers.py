@@ -21,7 +21,7 @@ from disputes import ruling as rulings
 from models.disputes import Dispute, DisputeState, RulingDraft
 from models.moderation import AuditEntry, ViolationSource
 from moderation import appeals, kyc, macros, suspension
-from moderation.contact_filter import ContactDetailsRefused, record_refused_attempt, screen_text
+from screening.contact_filter import ContactDetailsRefused, record_refused_attempt, screen_text
 from profiles import operations as profiles
 from profiles.rules import PROFILE_REJECTION_REASONS
 from support import operations as support
@@ -415,7 +415,7 @@ def second_factor_enrol(app, client):
 
 
 def quality_review(app, client):
-    from moderation.quality import is_sampled
+    from backoffice.quality import is_sampled
 
     decider = make_staff(StaffRole.moderator)
     entry = None

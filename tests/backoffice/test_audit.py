@@ -8,10 +8,10 @@ from datetime import datetime, timezone
 
 import sqlalchemy as sa
 
+from audit.trail import record_action
 from extensions import commit, db
 from models.accounts import StaffRole, User
 from models.moderation import AuditEntry
-from moderation.audit import record_action
 from tests.backoffice.factories import make_staff, staff_login
 from tests.factories import make_user
 

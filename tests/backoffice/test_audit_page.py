@@ -8,9 +8,9 @@ from datetime import datetime, timezone
 
 import pytest
 
+from audit.trail import record_action
 from extensions import commit
 from models.accounts import StaffRole
-from moderation.audit import record_action
 from tests.backoffice.factories import make_staff, staff_login
 from tests.factories import make_user
 

@@ -8,10 +8,10 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from backoffice.figures import QUEUES, figures
 from extensions import commit, db
 from models.accounts import StaffRole
 from models.moderation import Appeal, AppealStatus, ViolationStatus
-from moderation.figures import QUEUES, figures
 from moderation.service_levels import SERVICE_LEVEL_HOURS, due_at
 from tests.backoffice.factories import make_staff, staff_login
 from tests.backoffice.figure_history import (

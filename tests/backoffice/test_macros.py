@@ -14,7 +14,7 @@ from models.accounts import StaffRole
 from models.messaging import Notification
 from models.moderation import AuditEntry, CannedResponse, ViolationSource
 from moderation import macros
-from moderation.contact_filter import ContactDetailsRefused, record_refused_attempt, screen_text
+from screening.contact_filter import ContactDetailsRefused, record_refused_attempt, screen_text
 from tests.backoffice.factories import make_pending_listing, make_ready_designer, make_staff, staff_login
 from tests.factories import make_user
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from backoffice import quality
 from errors import DomainError, NotFound
 from extensions import commit, db
 from models.accounts import StaffRole
 from models.moderation import AuditEntry, QualityReview
-from moderation import quality
 from tests.backoffice.factories import make_staff, staff_login
 from tests.backoffice.figure_history import NOW, entry
 

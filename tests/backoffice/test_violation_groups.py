@@ -15,9 +15,9 @@ from models.files import FileKind
 from models.messaging import MessageAttachment, Notification
 from models.moderation import AuditEntry, Violation, ViolationSource, ViolationStatus
 from models.types import utcnow
-from moderation.contact_filter import ContactDetailsRefused, record_refused_attempt, screen_text
 from moderation.violation_groups import group_of, strike_standing
 from moderation.violations import strike_count
+from screening.contact_filter import ContactDetailsRefused, record_refused_attempt, screen_text
 from tests.backoffice.factories import make_staff, staff_login
 from tests.factories import make_user
 from tests.messaging.factories import add_message, make_conversation

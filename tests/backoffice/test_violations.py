@@ -11,7 +11,6 @@ from models.accounts import AccountStatus, StaffRole, User
 from models.messaging import Notification
 from models.moderation import AuditEntry, Violation, ViolationSource, ViolationStatus
 from moderation import claims
-from moderation.contact_filter import ContactDetailsRefused, record_refused_attempt, screen_text
 from moderation.violations import (
     dismiss_violation,
     findings_in_text,
@@ -20,6 +19,7 @@ from moderation.violations import (
     suspend_for_violation,
     warn_user,
 )
+from screening.contact_filter import ContactDetailsRefused, record_refused_attempt, screen_text
 from tests.backoffice.factories import make_staff, staff_login
 from tests.factories import make_user
 

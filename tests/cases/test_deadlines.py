@@ -6,8 +6,9 @@ from datetime import timedelta
 
 import pytest
 
-from cases import deadlines
+from cases import sweeps
 from cases.process import cancel_case, request_revision
+from disputes import deadlines as dispute_deadlines
 from errors import InvalidTransition
 from extensions import commit, db
 from jobs.sweep import run_sweeps
@@ -27,11 +28,11 @@ def _state(case):
 def test_a_request_not_accepted_in_five_days_expires_and_its_hold_is_released():
     sent = utcnow()
     case = make_case(now=sent)
-    assert deadlines.expire_requests(sent + 5 * DAY - timedelta(minutes=1)) == 0
-    assert deadlines.expire_requests(sent + 5 * DAY) == 1
+    assert sweeps.expire_requests(sent + 5 * DAY - timedelta(minutes=1)) == 0
+    assert sweeps.expire_requests(sent + 5 * DAY) == 1
     assert _state(case) == CaseState.expired
     assert db.session.scalar(db.select(Payment.status).where(Payment.case_id == case.id)) == PaymentStatus.released
-    assert deadlines.expire_requests(sent + 6 * DAY) == 0  # idempotent
+    assert sweeps.expire_requests(sent + 6 * DAY) == 0  # idempotent
 
 
 def test_a_delivered_case_completes_thirty_days_after_the_last_delivery():
@@ -42,8 +43,8 @@ def test_a_delivered_case_completes_thirty_days_after_the_last_delivery():
     deliver_case(case, actor=case.designer, note="v1", files=[design_file(case.designer)], now=start + DAY)
     deliver_case(case, actor=case.designer, note="v2", files=[design_file(case.designer)], now=start + 5 * DAY)
     commit()
-    assert deadlines.auto_complete_delivered(start + 31 * DAY) == 0  # 30 days after the first only
-    assert deadlines.auto_complete_delivered(start + 35 * DAY) == 1
+    assert sweeps.auto_complete_delivered(start + 31 * DAY) == 0  # 30 days after the first only
+    assert sweeps.auto_complete_delivered(start + 35 * DAY) == 1
     assert _state(case) == CaseState.completed
     assert escrow_balance() == 0 and invariant_violations() == []
 
@@ -60,7 +61,7 @@ def test_auto_completion_is_capped_so_money_leaves_escrow_by_day_75(request_cont
     with pytest.raises(InvalidTransition, match="Revisions are closed"):
         request_revision(case, actor=case.client, note="more", now=accepted + 51 * DAY)
     db.session.rollback()
-    assert deadlines.auto_complete_delivered(accepted + 75 * DAY) == 1
+    assert sweeps.auto_complete_delivered(accepted + 75 * DAY) == 1
 
 
 def test_the_client_may_cancel_with_a_full_refund_when_nothing_is_delivered_after_21_days(request_context):
@@ -81,8 +82,8 @@ def test_the_client_may_cancel_with_a_full_refund_when_nothing_is_delivered_afte
 def test_a_case_undelivered_45_days_after_acceptance_goes_to_the_resolution_centre():
     accepted = utcnow()
     case = drive(make_case(), CaseState.in_progress, now=accepted)
-    assert deadlines.escalate_undelivered(accepted + 44 * DAY) == 0
-    assert deadlines.escalate_undelivered(accepted + 45 * DAY) == 1
+    assert dispute_deadlines.escalate_undelivered(accepted + 44 * DAY) == 0
+    assert dispute_deadlines.escalate_undelivered(accepted + 45 * DAY) == 1
     case = db.session.get(Case, case.id)
     assert case.state == CaseState.disputed
     assert case.escrow_limit_at == accepted + 90 * DAY
@@ -93,7 +94,7 @@ def test_the_minute_sweep_runs_the_case_deadlines():
     sent = utcnow()
     case = make_case(now=sent)
     done = run_sweeps(sent + 6 * DAY)
-    assert done["cases.deadlines:expire_requests"] == 1
+    assert done["cases.sweeps:expire_requests"] == 1
     assert _state(case) == CaseState.expired
 
 
@@ -104,5 +105,5 @@ def test_a_user_action_that_came_first_makes_the_sweep_skip_the_case():
     case = make_case(now=sent)
     accept_case(case, actor=case.designer, now=sent + 5 * DAY - timedelta(minutes=1))  # just in time
     commit()
-    assert deadlines.expire_requests(sent + 5 * DAY) == 0
+    assert sweeps.expire_requests(sent + 5 * DAY) == 0
     assert _state(case) == CaseState.in_progress

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
 
-from cases import deadlines
+from cases import deadlines, sweeps
 from cases.process import deliver_case
 from extensions import commit, db
 from jobs.sweep import run_sweeps
@@ -77,7 +77,7 @@ def test_a_delivery_on_time_stays_on_time_and_a_late_one_says_so(client, login):
 def test_the_designer_is_reminded_once_a_day_before_the_due_date(outbox):
     case = drive(make_case(), CaseState.in_progress, now=THURSDAY)  # due Monday 10:00
     assert case.due_reminder_at == THURSDAY + 4 * DAY - timedelta(hours=24)
-    assert deadlines.remind_due_soon(THURSDAY + 3 * DAY - timedelta(minutes=1)) == 0
+    assert sweeps.remind_due_soon(THURSDAY + 3 * DAY - timedelta(minutes=1)) == 0
     run_sweeps(THURSDAY + 3 * DAY)
     assert len(_reminders(case.designer_id)) == 1 and _reminders(case.client_id) == []
     mails = [m for m in outbox.read() if m["To"] == case.designer.email]
@@ -98,5 +98,5 @@ def test_a_delivered_case_is_not_reminded():
     case = drive(make_case(), CaseState.in_progress, now=THURSDAY)
     deliver_case(case, actor=case.designer, note="v1", files=[design_file(case.designer)], now=THURSDAY + DAY)
     commit()
-    assert deadlines.remind_due_soon(THURSDAY + 4 * DAY) == 0
+    assert sweeps.remind_due_soon(THURSDAY + 4 * DAY) == 0
     assert _reminders(case.designer_id) == []

@@ -6,6 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from cases.process import ACTIONS, TRANSITIONS
+from disputes.suspended_accounts import close_cases_of_suspended_account
 from errors import InvalidTransition, NotFound, PermissionDenied
 from extensions import commit, db
 from models.cases import CaseEvent, CaseState
@@ -222,8 +223,6 @@ def test_the_same_gateway_call_twice_is_answered_once_by_the_sandbox():
 
 
 def test_suspending_a_party_cancels_requests_and_disputes_open_work():
-    from cases.process import close_cases_of_suspended_account
-
     designer = make_user(client=False, designer=True)
     requested = make_case(make_user(), designer)
     working = drive(make_case(make_user(), designer), CaseState.in_progress)

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from accounts.operations import delete_account
 from community import operations
 from extensions import commit, db
-from legal.exports import export_zip
+from privacy.exports import export_zip
 from models.community import Follow, Post, PostComment, PostImage, PostLike
 from tests.catalogue.factories import picture
 from tests.community.factories import established_designer, make_post

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from cases import process
 from disputes import deadlines, operations
+from disputes.suspended_accounts import close_cases_of_suspended_account
 from errors import DomainError, InvalidTransition, NotFound, PermissionDenied
 from extensions import commit, db
 from models.cases import CaseState
@@ -16,8 +17,8 @@ from models.disputes import Dispute, DisputeReason, DisputeState, ProposalStatus
 from models.ledger import Journal
 from models.messaging import Notification
 from models.moderation import AuditEntry, Violation
-from moderation.contact_filter import ContactDetailsRefused
 from payments.ledger import ESCROW, PLATFORM_FEES, balance, client_account, designer_account, invariant_violations
+from screening.contact_filter import ContactDetailsRefused
 from tests.disputes.factories import ANSWER, STATEMENT, case_in_escrow, disputed, people, reload, state, upload
 from tests.factories import make_user
 
@@ -197,7 +198,7 @@ def test_a_dispute_nearing_the_payment_limit_is_escalated_once():
 def test_a_suspension_gives_the_platforms_disputes_their_rows():
     client, designer, agent = people()
     case = case_in_escrow(client, designer)
-    process.close_cases_of_suspended_account(designer, actor=agent)
+    close_cases_of_suspended_account(designer, actor=agent)
     commit()
     assert state(case) == CaseState.disputed
     # the suspension opened the dispute itself: the safety-net sweep finds nothing to add

@@ -9,7 +9,7 @@ import pytest
 
 from extensions import commit
 from models.accounts import StaffRole
-from moderation.audit import record_action
+from audit.trail import record_action
 from tests.backoffice.factories import current_code, make_staff
 from tests.fixtures.browser import log_in
 from tests.factories import PASSWORD, make_user

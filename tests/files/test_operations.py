@@ -12,7 +12,8 @@ from errors import DomainError, InvalidTransition, PermissionDenied
 from extensions import commit, db
 from files.crypto import CHUNK_BYTES, TAG_BYTES, FileIntegrityError
 from files.operations import FileUnavailable, delete_file, open_file, store_file
-from files.permissions import READ_RULES, can_delete, can_read, can_share
+from files.permissions import can_delete, can_read, can_share
+from hooks import file_read_rules
 from models.accounts import StaffRole
 from models.files import FileKind, StoredFile
 from models.moderation import AuditEntry
@@ -227,9 +228,12 @@ def test_permissions(local_storage, owner, designer):
         delete_file(scan, actor=designer)
 
 
-def test_other_areas_grant_reading_through_rules(local_storage, owner, designer, monkeypatch):
+def test_other_areas_grant_reading_through_rules(app, local_storage, owner, designer, monkeypatch):
     scan = _store(owner, b"solid scan\nendsolid scan\n", name="scan.stl", kind=FileKind.patient_scan)
-    monkeypatch.setattr("files.permissions.READ_RULES", [*READ_RULES, f"{__name__}:_designer_of_the_case"])
+    assert not can_read(designer, scan)
+    monkeypatch.setitem(
+        app.extensions["occlusa.hooks"], "file_read_rules", [*file_read_rules.functions(), _designer_of_the_case]
+    )
 
     assert can_read(designer, scan)
     assert not can_delete(designer, scan)

@@ -102,7 +102,7 @@ def _run_burst_worker(app, instance: Path, *queues: str) -> None:
             "worker",
             "--burst",
             "-w",
-            "jobs.worker.AppWorker",
+            "worker.AppWorker",
             "--url",
             REDIS_URL,
             *queues,
@@ -119,7 +119,7 @@ def _run_burst_worker(app, instance: Path, *queues: str) -> None:
 def test_a_worker_waits_for_jobs_longer_than_redis_default_socket_timeout():
     """The command line pings Redis before the worker exists; that connection (5 s timeout under
     redis-py 8) must not be the one the worker then blocks on for minutes waiting for jobs."""
-    from jobs.worker import AppWorker
+    from worker import AppWorker
 
     connection = _redis_or_skip()
     connection.ping()

@@ -60,7 +60,7 @@ def worker(app, tmp_path):
             str(Path(sys.executable).parent / "rq"),
             "worker",
             "-w",
-            "jobs.worker.AppWorker",
+            "worker.AppWorker",
             "--url",
             REDIS_URL,
             "default",

@@ -16,7 +16,7 @@ from models.messaging import Notification
 from models.offers import CustomOffer, OfferPricing, OfferState
 from models.profiles import ReviewState
 from models.types import utcnow
-from moderation.contact_filter import ContactDetailsRefused
+from screening.contact_filter import ContactDetailsRefused
 from offers import operations
 from offers.queries import IN_REVIEW, READY, offer_status, offers_waiting_for
 from errors import DomainError, InvalidTransition, NotFound

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import aliased, contains_eager
 
+from audit.areas import MODERATION, RESOLUTION, VERIFICATION
 from disputes import rules
 from disputes.ruling_due import ruling_due_with
 from extensions import db
@@ -28,7 +29,6 @@ from models.listings import Listing
 from models.moderation import Appeal, AppealStatus, AuditEntry, Violation, ViolationStatus
 from models.profiles import DesignerProfile, ReviewState
 from models.verification import VerificationStatus, VerificationSubmission
-from moderation.audit_areas import MODERATION, RESOLUTION, VERIFICATION
 from moderation.service_levels import SERVICE_LEVEL_HOURS
 
 WINDOW_DAYS = 30

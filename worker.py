@@ -1,9 +1,11 @@
-"""The RQ worker class: `rq worker -w jobs.worker.AppWorker --with-scheduler sweeps default`.
+"""The RQ worker class: `rq worker -w worker.AppWorker --with-scheduler sweeps default`.
 
-The app is built once in the parent, before RQ forks a work horse for each job. The parent
-also runs the sweep ticker, a thread that enqueues a sweep every SWEEP_TICK_SECONDS on the
-`sweeps` queue, which this worker always listens to first. The ticker does not depend on any
-earlier sweep: a killed work horse, a job timeout or a flushed Redis costs one tick at most.
+A top-floor module like wsgi.py: it builds the app (create_app) and hands it to jobs.runtime,
+so the jobs package below never imports the app. The app is built once in the parent, before
+RQ forks a work horse for each job. The parent also runs the sweep ticker, a thread that
+enqueues a sweep every SWEEP_TICK_SECONDS on the `sweeps` queue, which this worker always
+listens to first. The ticker does not depend on any earlier sweep: a killed work horse, a job
+timeout or a flushed Redis costs one tick at most.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ import time
 
 from rq import Queue, Worker
 
-from jobs.runtime import worker_app
+from app import create_app
+from jobs.runtime import use_app
 from jobs.sweep import SWEEP_QUEUE, enqueue_sweep
 
 log = logging.getLogger(__name__)
@@ -34,17 +37,19 @@ class AppWorker(Worker):
         self.connection.connection_pool.reset()
 
     def work(self, *args, **kwargs):
-        SweepTicker(self.connection).start()
+        app = create_app()
+        use_app(app)  # each work horse forks from here, with the app its jobs run in
+        SweepTicker(self.connection, app).start()
         return super().work(*args, **kwargs)
 
 
 class SweepTicker(threading.Thread):
     """Enqueues the sweep on every tick, in the worker's parent process, until it exits."""
 
-    def __init__(self, connection):
+    def __init__(self, connection, app):
         super().__init__(name="sweep-ticker", daemon=True)
         self.connection = connection
-        self.app = worker_app()
+        self.app = app
 
     def run(self) -> None:
         every = self.app.config["SWEEP_TICK_SECONDS"]

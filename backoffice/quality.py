@@ -12,13 +12,13 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
+from audit.areas import area_of, readable_areas, visible_to
+from audit.trail import record_action
+from backoffice.figures import DECISION_ACTIONS
 from errors import DomainError, NotFound
 from extensions import db
 from models.accounts import User
 from models.moderation import AuditEntry, QualityReview
-from moderation.audit import record_action
-from moderation.audit_areas import area_of, readable_areas, visible_to
-from moderation.figures import DECISION_ACTIONS
 
 MULTIPLIER = 2654435761  # ⌊2³² / golden ratio⌋: consecutive ids spread over the whole range
 SPACE = 2**32

@@ -7,6 +7,9 @@ from the object's current state rather than from the event's place in a sequence
 account snapshot never undoes a newer one; a hold is only acted on while our side still
 waits for it). A handler that fails leaves the event unprocessed with its error, and the
 view answers 500 so Stripe delivers it again.
+
+It sits with the webhook endpoint, above the domain packages, because one event may confirm an
+order (cases.ordering), cancel a case (cases.process) or record a chargeback (disputes).
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ import stripe
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
+from cases.ordering import confirm_order
+from cases.process import cancel_case
 from disputes import chargebacks
 from extensions import db
 from models.accounts import User
@@ -98,8 +103,6 @@ def _hold_confirmed(intent: dict, event: dict) -> None:
     if payment is None or payment.status != PaymentStatus.requires_action:
         return  # not ours, or already known held (the return page got there first)
     order = db.session.get(CaseOrder, payment.order_id)
-    from cases.ordering import confirm_order
-
     confirm_order(order, actor=db.session.get(User, order.client_id))
 
 
@@ -117,8 +120,6 @@ def _hold_canceled(intent: dict, event: dict) -> None:
         case = db.session.get(Case, payment.case_id, with_for_update=True)
         if case.state == CaseState.requested:
             # Without its hold the request can no longer be accepted: the platform cancels it.
-            from cases.process import cancel_case
-
             cancel_case(case, actor=None, reason="The card hold was cancelled by the payment provider.")
 
 
