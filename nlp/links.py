@@ -84,8 +84,11 @@ def link_hits(text: str, allowed_domains: Iterable[str]) -> list[Hit]:
     """Links in normalised text whose host is not allowed."""
     allowed = tuple(domain.lower().strip(".") for domain in allowed_domains)
     hits = []
+    tested: dict = {}  # two patterns share the spelled-dot test, which reads the whole text
     for may_contain, pattern in _PATTERNS:
-        if not may_contain(text):
+        if may_contain not in tested:
+            tested[may_contain] = may_contain(text)
+        if not tested[may_contain]:
             continue
         for match in pattern.finditer(text):
             link = match.group().rstrip(_TRAILING)

@@ -222,6 +222,31 @@ def _lexicon() -> dict[str, str]:
 NUMBERS = _lexicon()
 _FIRST_WORDS = frozenset(words.split()[0] for words in NUMBERS)
 
+
+def _trie(words) -> str:
+    """A regex alternation of `words` nested by shared prefixes ("s(?:ei(?:s|ze)?|...)"):
+    the regex engine reads each letter once instead of trying every word in turn."""
+    tree: dict = {}
+    for word in words:
+        node = tree
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return _branches(tree)
+
+
+def _branches(node: dict) -> str:
+    alternatives = [re.escape(char) + _branches(child) for char, child in sorted(node.items()) if char]
+    if not alternatives:
+        return ""
+    body = alternatives[0] if len(alternatives) == 1 else f"(?:{'|'.join(alternatives)})"
+    return f"(?:{body})?" if "" in node else body
+
+
+# A first word standing as a token of its own (see `_TOKEN`): not after a letter, not
+# before a letter or digit. Finding none is cheaper than tokenising the whole text.
+_ANY_FIRST_WORD = re.compile(rf"(?<![a-z])(?=[a-z0-9])(?:{_trie(_FIRST_WORDS)})(?![a-z0-9])")
+
 # Arabizi words carry digits for Arabic letters ("wa7ed", "reb3a"): a word may hold digits
 # after its first letter.
 _TOKEN = re.compile(r"[a-z]+[0-9][a-z0-9]*|[a-z]+|\d+")
@@ -231,6 +256,8 @@ _BETWEEN_NUMBERS = re.compile(r"[\s.,/()_*|~+-]{0,4}")  # "six, douze / 34"
 
 def numeral_edits(text: str) -> list[tuple[int, int, str]]:
     """Edits replacing number words by digits, in runs that make at least seven digits."""
+    if not _ANY_FIRST_WORD.search(text):
+        return []
     words = _TOKEN.findall(text)
     if _FIRST_WORDS.isdisjoint(words) or not _may_spell_a_number(words):
         return []
