@@ -23,7 +23,12 @@ from nlp.findings import PHONE, Hit
 
 # Digits glued to a word, or in a link's path or query ("/cases/2024-0113", "?id=..."), are
 # not candidates.
-_CANDIDATE = re.compile(r"(?<![\w+/=])(?:\+\s?)?\d(?:[\s.,\-/\\()*|~]{0,4}\d){6,18}(?!\w)")
+# (The first character is matched before the lookbehind, which then reads one character
+# further back: a pattern that starts with a character class lets the regex engine skip to
+# the next "+" or digit without trying the pattern at every position in between.)
+_CANDIDATE = re.compile(
+    r"[+\d](?:(?<=\+)(?<![\w+/=].)\s?\d|(?<=\d)(?<![\w+/=].))(?:[\s.,\-/\\()*|~]{0,4}\d){6,18}(?!\w)"
+)
 _GROUP = re.compile(r"\d+")
 _MIN_DIGITS = 8
 _MAX_DIGITS = 15
