@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from nlp.alternation import word_alternation
 from nlp.findings import EMAIL, Hit
 from nlp.lexicon import EMAIL_PROVIDERS, TLDS
 from nlp.normalise import fold
@@ -55,7 +56,7 @@ _EMAIL = re.compile(
 )
 # Cheap tests that must both pass before the full pattern runs: a way to write "at", and a
 # top-level domain after a dot or a well-known provider.
-_AT_WORD_HINT = re.compile(rf"\b(?:{_AT_WORDS})\b")
+_AT_WORD_HINT = re.compile(word_alternation(_AT_WORDS.split("|"), after_first=r"(?<!\w.)") + r"(?!\w)")
 _DOMAIN_HINT = re.compile(
     rf"(?:[.,\)\]\}}>]|\b(?:{_DOT_WORDS})\b)\s*(?:{'|'.join(TLDS)})\b"
     rf"|\b(?:{_PROVIDERS})\b"

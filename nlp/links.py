@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from nlp.alternation import word_alternation
 from nlp.findings import MESSAGING_APP, OFF_PLATFORM_PAYMENT, SOCIAL, URL, Hit
 from nlp.lexicon import APP_SCHEMES, LINK_HOSTS, TLDS, WORD_TLDS
 
@@ -28,7 +29,7 @@ _SAFE_TLDS = "|".join(t for t in TLDS if t not in WORD_TLDS)
 
 _TLD_SET = frozenset(TLDS)
 _DOT_LETTERS = re.compile(r"\.([a-z]{2,6})(?![a-z0-9-])")
-_DOT_WORD = re.compile(rf"\b{_DOT_WORDS}\b")
+_DOT_WORD = re.compile(word_alternation(_DOT_WORDS[3:-1].split("|"), after_first=r"(?<!\w.)") + r"(?!\w)")
 _ME_SLASH = re.compile(r"me\s*(?:/|slash)")  # "wa.me/", "t . me / lab"
 
 

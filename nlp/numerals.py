@@ -16,6 +16,8 @@ import re
 from itertools import product
 from operator import and_, or_
 
+from nlp.alternation import word_alternation
+
 _MIN_DIGITS = 7  # shortest run worth reading as a phone number
 _MAX_WORDS = 4  # longest compound: "quatre vingt dix neuf"
 
@@ -223,29 +225,9 @@ NUMBERS = _lexicon()
 _FIRST_WORDS = frozenset(words.split()[0] for words in NUMBERS)
 
 
-def _trie(words) -> str:
-    """A regex alternation of `words` nested by shared prefixes ("s(?:ei(?:s|ze)?|...)"):
-    the regex engine reads each letter once instead of trying every word in turn."""
-    tree: dict = {}
-    for word in words:
-        node = tree
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-    return _branches(tree)
-
-
-def _branches(node: dict) -> str:
-    alternatives = [re.escape(char) + _branches(child) for char, child in sorted(node.items()) if char]
-    if not alternatives:
-        return ""
-    body = alternatives[0] if len(alternatives) == 1 else f"(?:{'|'.join(alternatives)})"
-    return f"(?:{body})?" if "" in node else body
-
-
 # A first word standing as a token of its own (see `_TOKEN`): not after a letter, not
 # before a letter or digit. Finding none is cheaper than tokenising the whole text.
-_ANY_FIRST_WORD = re.compile(rf"(?<![a-z])(?=[a-z0-9])(?:{_trie(_FIRST_WORDS)})(?![a-z0-9])")
+_ANY_FIRST_WORD = re.compile(rf"{word_alternation(_FIRST_WORDS, after_first=r'(?<![a-z].)')}(?![a-z0-9])")
 
 # Arabizi words carry digits for Arabic letters ("wa7ed", "reb3a"): a word may hold digits
 # after its first letter.
