@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import re
 
+from nlp.alternation import word_alternation
+
 _NUMBER = r"\d+(?:[.,]\d+)?"
 _UNITS = (
     r"mm|cm|um|microns?|mic|deg|degrees?|grad|°|%|ml|mg|g|kg|ncm|n|x|units?|unidades?|"
@@ -102,10 +104,13 @@ _GAP_AFTER_WORD = re.compile(rf"[a-z$€£#°/][\s.:-]{{0,{_GAP_WIDTH}}}\Z")
 # FDI tooth numbers: permanent 11-48, deciduous 51-85.
 _FDI = frozenset(f"{q}{t}" for q in "1234" for t in "12345678") | frozenset(f"{q}{t}" for q in "5678" for t in "12345")
 _DIGITS = re.compile(r"\d+")
+# (A prefix tree of the words, see `nlp.alternation`: each letter is read once.)
 _PHONE_CUE = re.compile(
-    r"(?:tel|phone|telephone|telefono|telefone|telefon|mobile|mobil|cell|"
-    r"celular|cellulare|movil|portable|handy|whatsapp|zap|number|numero|"
-    r"nummer)\W{0,3}$"
+    word_alternation(
+        "tel phone telephone telefono telefone telefon mobile mobil cell celular cellulare movil portable handy "
+        "whatsapp zap number numero nummer".split()
+    )
+    + r"\W{0,3}$"
 )
 
 
