@@ -1,7 +1,7 @@
 """Benchmark of the off-platform contact filter (`nlp`) against a naive regex baseline.
 
 Run from the repository root:
-`.venv/bin/python bench/nlp_contacts.py [--misses] [--passes N] [--heldout]`.
+`.venv/bin/python bench/nlp_contacts.py [--misses] [--passes N] [--heldout] [--dump FILE]`.
 
 Prints, for the labelled corpus in tests/nlp/corpus/ (see `nlp.evaluation` for the scoring
 rules), precision, recall and F1 per kind and overall, and whole-message detection; per
@@ -15,6 +15,11 @@ percentiles on one core, on the corpus messages padded with case talk to about 3
 characters. The baseline (one e-mail, one phone, one URL regex) runs in the same process on
 the same messages, and its ratio to the filter is printed.
 
+With --dump FILE it only writes what `find_contacts` returns for every text it knows (the
+corpus, the tables, the hostile inputs and the padded messages, each read as its own
+language, unknown, "fr" and "pt_BR"), one JSON line each: a speed-up must leave that file
+byte for byte the same (`cmp` the dumps before and after).
+
 The process is pinned to one core and latencies are the CPU time of the calling thread, so
 other work on a shared machine does not inflate them; the wall-clock rate is printed too.
 """
@@ -22,6 +27,7 @@ other work on a shared machine does not inflate them; the wall-clock rate is pri
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import subprocess
@@ -90,7 +96,11 @@ def main() -> None:
     parser.add_argument(
         "--heldout", action="store_true", help="also score the held-out set (once, at the end of a piece of work)"
     )
+    parser.add_argument("--dump", type=Path, help="write every text's findings to this file and stop")
     args = parser.parse_args()
+    if args.dump:
+        _dump(args.dump)
+        return
 
     core = _pin_to_one_core()
     import_seconds, first_call_seconds = _cold_start()
@@ -148,6 +158,23 @@ def main() -> None:
 
     if args.misses:
         _print_misses(results["nlp"])
+
+
+def _dump(path: Path) -> None:
+    """Findings for every text this benchmark reads, under four language settings."""
+    from tests.nlp.hostile import CASES
+
+    examples = load_corpus(CORPUS.glob("*.jsonl"))
+    for table in (OTHER_PROJECTS, TUNING_SET, HELD_OUT):
+        examples += load_table(table)
+    texts = [(e.text, e.lang) for e in examples] + [(text, "en") for text in CASES.values()]
+    texts += _padded_messages(load_corpus(CORPUS.glob("*.jsonl")))
+    with path.open("w", encoding="utf-8") as out:
+        for text, lang in texts:
+            for setting in (lang, None, "fr", "pt_BR"):
+                findings = [[f.kind, f.start, f.end, f.text, f.reason] for f in find_contacts(text, setting)]
+                out.write(json.dumps([text, setting, findings], ensure_ascii=False) + "\n")
+    print(f"{len(texts)} texts, {4 * len(texts)} lines written to {path}")
 
 
 def _print_hostile(rate: float) -> None:

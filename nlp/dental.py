@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import re
 
+from nlp.alternation import word_alternation
+
 _NUMBER = r"\d+(?:[.,]\d+)?"
 _UNITS = (
     r"mm|cm|um|microns?|mic|deg|degrees?|grad|°|%|ml|mg|g|kg|ncm|n|x|units?|unidades?|"
@@ -95,15 +97,20 @@ _SPACED_CODE = re.compile(r"[0-9](?:[0-9\-/.]|\s(?=\d))*")  # 732 829 320 00074
 _FIRST_PRICE = re.compile(r"\d+(?:[.,\s]\d{3})*(?:[.,]\d{1,2})?")  # 1 250,00
 _FIRST_TEETH = re.compile(rf"\d{{1,2}}(?:(?:{_LIST_SEPARATOR}|\s+(?:and|et|y|e|und)\s+)\d{{1,2}})*(?!\d)")
 _WORD = re.compile(r"[a-z$€£#°/]+")
-_GAP = re.compile(r"[\s.:-]{0,3}")  # "case: ", "ref. ", "no. "
+_GAP_WIDTH = 3
+# A word's last character, then nothing but a short gap before the candidate: "case: ", "ref. ", "no. "
+_GAP_AFTER_WORD = re.compile(rf"[a-z$€£#°/][\s.:-]{{0,{_GAP_WIDTH}}}\Z")
 
 # FDI tooth numbers: permanent 11-48, deciduous 51-85.
 _FDI = frozenset(f"{q}{t}" for q in "1234" for t in "12345678") | frozenset(f"{q}{t}" for q in "5678" for t in "12345")
 _DIGITS = re.compile(r"\d+")
+# (A prefix tree of the words, see `nlp.alternation`: each letter is read once.)
 _PHONE_CUE = re.compile(
-    r"(?:tel|phone|telephone|telefono|telefone|telefon|mobile|mobil|cell|"
-    r"celular|cellulare|movil|portable|handy|whatsapp|zap|number|numero|"
-    r"nummer)\W{0,3}$"
+    word_alternation(
+        "tel phone telephone telefono telefone telefon mobile mobil cell celular cellulare movil portable handy "
+        "whatsapp zap number numero nummer".split()
+    )
+    + r"\W{0,3}$"
 )
 
 
@@ -182,15 +189,15 @@ _DIGIT_BYTE = re.compile(rb"[0-9]")
 
 def _leading_number(text: str, start: int) -> tuple[int, int] | None:
     """The candidate's first number when the words before it name it: "Case 2024-0113"."""
-    words = list(_WORD.finditer(text, max(0, start - _CONTEXT), start))
-    before = [w.group() for w in words]
+    low = max(0, start - _CONTEXT)
     if text[start - 1 : start] in ("#", "-", "_") and text[start - 2 : start - 1].isalpha():
-        pattern = _FIRST_CODE  # LAB-88213, #2024-0113
-    elif not before or not _GAP.fullmatch(text, words[-1].end(), start):
+        match = _FIRST_CODE.match(text, start)  # LAB-88213, #2024-0113
+        return match.span() if match else None
+    # Most candidates follow no word, or a word and more than a gap: one short search says so.
+    if not _GAP_AFTER_WORD.search(text, max(low, start - _GAP_WIDTH - 1), start):
         return None
-    elif before[-1] in _TAX_ID_WORDS or (
-        before[-1] in _NUMBER_WORDS and len(before) > 1 and before[-2] in _TAX_ID_WORDS
-    ):
+    before = _WORD.findall(text, low, start)
+    if before[-1] in _TAX_ID_WORDS or (before[-1] in _NUMBER_WORDS and len(before) > 1 and before[-2] in _TAX_ID_WORDS):
         pattern = _SPACED_CODE
     elif before[-1] in _REFERENCE_WORDS or (
         before[-1] in _NUMBER_WORDS and len(before) > 1 and before[-2] in _REFERENCE_WORDS
@@ -231,7 +238,8 @@ _TOOTH_RUN = re.compile(
 )
 # GS1 element strings with application identifiers: "(01)04012345678901(17)260331(10)A12".
 _GS1 = re.compile(r"(?:\(\d{2,4}\)[0-9a-z\-./]+){2,}|\(01\)\d{14}")
-_GTIN = re.compile(r"(?=\d)(?<![\d+])(?:\d{14}|\d{13}|\d{12}|\d{8})(?!\d)")
+# (A first digit, then the lookbehind before it: see `nlp.phones._CANDIDATE`.)
+_GTIN = re.compile(r"\d(?<![\d+]\d)(?:\d{13}|\d{12}|\d{11}|\d{7})(?!\d)")
 _GTIN_CUE = re.compile(r"(?:gtin|ean|upc|udi|ref|barcode|code)\W{0,4}$")
 # Dates with spaces or dots: "06 12 2024", "2024 12 06".
 _SPACED_DATE = re.compile(
@@ -240,7 +248,7 @@ _SPACED_DATE = re.compile(
 )
 # Several solid ids in a row: "cases 2024118345, 2024118346 and 5512093847".
 _ID_LIST = re.compile(
-    r"(?=\d)(?<![\w+])\d{6,}(?:(?:\s*[,;/&]\s*|\s+(?:and|et|y|e|und|i|w)\s+)"
+    r"\d(?<![\w+]\d)\d{5,}(?:(?:\s*[,;/&]\s*|\s+(?:and|et|y|e|und|i|w)\s+)"
     r"\d{6,})+(?!\w)"
 )
 # VAT numbers: a VAT word before, or a country prefix whose check digits hold.

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from nlp.alternation import word_alternation
 from nlp.findings import MESSAGING_APP, OFF_PLATFORM_PAYMENT, SOCIAL, URL, Hit
 from nlp.lexicon import APP_SCHEMES, LINK_HOSTS, TLDS, WORD_TLDS
 
@@ -28,7 +29,7 @@ _SAFE_TLDS = "|".join(t for t in TLDS if t not in WORD_TLDS)
 
 _TLD_SET = frozenset(TLDS)
 _DOT_LETTERS = re.compile(r"\.([a-z]{2,6})(?![a-z0-9-])")
-_DOT_WORD = re.compile(rf"\b{_DOT_WORDS}\b")
+_DOT_WORD = re.compile(word_alternation(_DOT_WORDS[3:-1].split("|"), after_first=r"(?<!\w.)") + r"(?!\w)")
 _ME_SLASH = re.compile(r"me\s*(?:/|slash)")  # "wa.me/", "t . me / lab"
 
 
@@ -84,8 +85,11 @@ def link_hits(text: str, allowed_domains: Iterable[str]) -> list[Hit]:
     """Links in normalised text whose host is not allowed."""
     allowed = tuple(domain.lower().strip(".") for domain in allowed_domains)
     hits = []
+    tested: dict = {}  # two patterns share the spelled-dot test, which reads the whole text
     for may_contain, pattern in _PATTERNS:
-        if not may_contain(text):
+        if may_contain not in tested:
+            tested[may_contain] = may_contain(text)
+        if not tested[may_contain]:
             continue
         for match in pattern.finditer(text):
             link = match.group().rstrip(_TRAILING)

@@ -262,7 +262,11 @@ def _overlaps(span: tuple[int, int], edits: Sequence[Edit]) -> bool:
 # --- 3. letters written for digits --------------------------------------------------------
 
 # A group of digits and O/I/l/|/S with at least one of each side by side: "O6", "l2", "5S".
-_DIGIT_GROUP = re.compile(r"(?<![a-z0-9])(?:[0-9]+[oils|]|[oils|]+[0-9])[0-9oils|]*(?![a-z0-9])")
+# (Its first character comes before the lookbehind, so the regex engine skips to the next
+# candidate character instead of trying the pattern at every position.)
+_DIGIT_GROUP = re.compile(
+    r"[0-9oils|](?<![a-z0-9].)(?:(?<=[0-9])[0-9]*[oils|]|(?<=[oils|])[oils|]*[0-9])[0-9oils|]*(?![a-z0-9])"
+)
 _AS_DIGITS = str.maketrans("oils|", "01151")
 
 

@@ -16,6 +16,8 @@ import re
 from itertools import product
 from operator import and_, or_
 
+from nlp.alternation import word_alternation
+
 _MIN_DIGITS = 7  # shortest run worth reading as a phone number
 _MAX_WORDS = 4  # longest compound: "quatre vingt dix neuf"
 
@@ -222,6 +224,11 @@ def _lexicon() -> dict[str, str]:
 NUMBERS = _lexicon()
 _FIRST_WORDS = frozenset(words.split()[0] for words in NUMBERS)
 
+
+# A first word standing as a token of its own (see `_TOKEN`): not after a letter, not
+# before a letter or digit. Finding none is cheaper than tokenising the whole text.
+_ANY_FIRST_WORD = re.compile(rf"{word_alternation(_FIRST_WORDS, after_first=r'(?<![a-z].)')}(?![a-z0-9])")
+
 # Arabizi words carry digits for Arabic letters ("wa7ed", "reb3a"): a word may hold digits
 # after its first letter.
 _TOKEN = re.compile(r"[a-z]+[0-9][a-z0-9]*|[a-z]+|\d+")
@@ -231,6 +238,8 @@ _BETWEEN_NUMBERS = re.compile(r"[\s.,/()_*|~+-]{0,4}")  # "six, douze / 34"
 
 def numeral_edits(text: str) -> list[tuple[int, int, str]]:
     """Edits replacing number words by digits, in runs that make at least seven digits."""
+    if not _ANY_FIRST_WORD.search(text):
+        return []
     words = _TOKEN.findall(text)
     if _FIRST_WORDS.isdisjoint(words) or not _may_spell_a_number(words):
         return []

@@ -18,21 +18,28 @@ from functools import lru_cache
 
 import phonenumbers
 
+from nlp.alternation import word_alternation
 from nlp.dental import all_dental, dental_spans
 from nlp.findings import PHONE, Hit
 
 # Digits glued to a word, or in a link's path or query ("/cases/2024-0113", "?id=..."), are
 # not candidates.
-_CANDIDATE = re.compile(r"(?<![\w+/=])(?:\+\s?)?\d(?:[\s.,\-/\\()*|~]{0,4}\d){6,18}(?!\w)")
+# (The first character is matched before the lookbehind, which then reads one character
+# further back: a pattern that starts with a character class lets the regex engine skip to
+# the next "+" or digit without trying the pattern at every position in between.)
+_CANDIDATE = re.compile(
+    r"[+\d](?:(?<=\+)(?<![\w+/=].)\s?\d|(?<=\d)(?<![\w+/=].))(?:[\s.,\-/\\()*|~]{0,4}\d){6,18}(?!\w)"
+)
 _GROUP = re.compile(r"\d+")
 _MIN_DIGITS = 8
 _MAX_DIGITS = 15
 _CUE_REACH = 40  # characters before a candidate searched for a phone cue
-_CUE = re.compile(
-    r"(?:tel|phone|telephone|telefono|telefone|telefon|mobile|mobil|cell|celular|"
-    r"cellulare|movil|portable|handy|whatsapp|zap|number|numero|nummer|call|"
-    r"appelle|llama|liga|chiama|ruf|sms|text|wa)\b\W{0,12}(?:\w+\W{1,3}){0,3}$"
-)
+# (Word lists are prefix trees, see `nlp.alternation`: each letter is read once.)
+_CUE_WORDS = (
+    "tel phone telephone telefono telefone telefon mobile mobil cell celular cellulare movil portable handy "
+    "whatsapp zap number numero nummer call appelle llama liga chiama ruf sms text wa"
+).split()
+_CUE = re.compile(rf"{word_alternation(_CUE_WORDS)}\b\W{{0,12}}(?:\w+\W{{1,3}}){{0,3}}$")
 
 _CORE_REGIONS = ("US", "GB", "FR", "DE", "ES", "IT", "PT", "BR")
 REGIONS = {
@@ -55,8 +62,9 @@ def regions_for(lang: str | None) -> tuple[str, ...]:
 
 
 # Digit groups glued by underscores or an "x": "646_555_0188", "312x555x0175" (one
-# character for one, so offsets hold).
-_GLUED = re.compile(r"\d+(?:[_x]\d+){2,}")
+# character for one, so offsets hold). A match starts where a digit run does: the
+# lookbehind spares the regex engine a retry at every other digit of the run.
+_GLUED = re.compile(r"\d(?<!\d\d)\d*(?:[_x]\d+){2,}")
 
 
 # Three digit groups or more joined by underscores, brackets allowed: "(21)_99876_5432"
@@ -106,9 +114,14 @@ def phone_hits(text: str, regions: tuple[str, ...]) -> list[Hit]:
 # A number given in two pieces after a phone cue, the second in the next sentence or after a
 # word that says it continues: "my number starts with 0770 090. the rest is 0461",
 # "mon numéro : 06 12 34, la suite 56 78". Both pieces together must be a valid number.
+_SPLIT_CUE_WORDS = (
+    "tel phone number numero nummer mobile mobil cell celular cellulare movil portable handy telefone telefono "
+    "telefon telemovel"
+).split()
+# (One word at most ends at a word boundary where the cue starts: the tree picks the word
+# the listed alternation did.)
 _SPLIT = re.compile(
-    r"(?:tel|phone|number|numero|nummer|mobile|mobil|cell|celular|cellulare|movil|portable|"
-    r"handy|telefone|telefono|telefon|telemovel)\b\D{0,24}?(?<![\w+])(\d(?:[ .-]?\d){2,10})(?!\d)"
+    rf"{word_alternation(_SPLIT_CUE_WORDS)}\b\D{{0,24}}?(?<![\w+])(\d(?:[ .-]?\d){{2,10}})(?!\d)"
     r"(\D{1,30}?)(?<![\w+])(\d(?:[ .-]?\d){1,10})(?![\d\w])"
 )
 _CONTINUES = re.compile(r"[.!?;\n]|rest|suite|resto|dann|puis|then|luego|depois|poi|after|apres|despues|dopo|danach")

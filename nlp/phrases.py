@@ -33,6 +33,7 @@ import spacy
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
+from nlp.alternation import word_alternation
 from nlp.lexicon import APPS, CUES, PAYMENT_METHODS, Brand
 from nlp.lexicon.cues import Cues
 from nlp.normalise import fold
@@ -173,11 +174,12 @@ class _Gate:
         _file(needs, _all_languages("avoid"), "fee")
         self.needs = needs
         self.triggers = frozenset(needs)
-        names = sorted({v for b in APPS for f in b.forms + b.ambiguous for v in _variants(fold(f).text)}, key=len)
+        names = {v for b in APPS for f in b.forms + b.ambiguous for v in _variants(fold(f).text)}
         # A handle or a number right after an app's name, two words apart at most: "line: joe_88",
         # "signal id lab.kim", "telegram 06 12 ...".
         self.handle_after_name = re.compile(
-            rf"(?<![a-z0-9])(?:{'|'.join(map(re.escape, reversed(names)))})(?![a-z0-9])"
+            # (the names as a prefix tree, see `nlp.alternation`: one is only looked for)
+            rf"{word_alternation(names, after_first=r'(?<![a-z0-9].)')}(?![a-z0-9])"
             r"(?:\W{0,4}[\w']+){0,2}?\W{0,4}"
             r"(?:@|(?=[a-z0-9._#-]*[a-z])[a-z0-9._#-]*(?:[\d_#]|[a-z0-9]\.[a-z0-9])|\+?\d(?:[\s.,\-/()]{0,3}\d){6})"
         )
