@@ -2,9 +2,9 @@
 
 Every figure comes from a fixed number of aggregate queries, whatever the volume: one for the
 review queues' backlogs, three for the disputes (their count, those that may be late, their
-evidence requests), one for the decisions of the window grouped by action, person and day, one
-for the hours to decision, one for reversals, one for staff names. Nothing is cached: the page
-is always current.
+evidence requests), one for the decisions of the window by action, person and day (read from the
+daily roll-up kept with the audit log, not from the log's rows), one for the hours to decision,
+one for reversals, one for staff names. Nothing is cached: the page is always current.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -25,7 +25,7 @@ from models.accounts import User
 from models.cases import Case
 from models.disputes import ACTIVE_DISPUTE_STATES, Dispute, EvidenceRequest
 from models.listings import Listing
-from models.moderation import Appeal, AppealStatus, AuditEntry, Violation, ViolationStatus
+from models.moderation import Appeal, AppealStatus, AuditDayCount, AuditEntry, Violation, ViolationStatus
 from models.profiles import DesignerProfile, ReviewState
 from models.verification import VerificationStatus, VerificationSubmission
 from moderation.audit_areas import MODERATION, RESOLUTION, VERIFICATION
@@ -213,21 +213,19 @@ def _disputes_backlog(figures: QueueFigures, now: datetime) -> None:
 
 
 def _decisions(result: dict[str, QueueFigures], since: datetime) -> set[int]:
-    """Decisions of the window by action, person and day: outcomes, per person, per day. One query."""
+    """Decisions of the window by action, person and day: outcomes, per person, per day. One query,
+    on the daily roll-up (AuditDayCount: UTC days, kept by moderation.audit with each audit row)."""
     actions = [a for q in result.values() for a in q.queue.outcomes]
-    # Days are UTC days: PostgreSQL would otherwise cut them in the session's zone.
-    day = sa.func.date(
-        sa.func.timezone("UTC", AuditEntry.at) if db.engine.dialect.name == "postgresql" else AuditEntry.at
-    )
     rows = db.session.execute(
-        sa.select(AuditEntry.action, AuditEntry.actor_id, day, sa.func.count())
-        .where(AuditEntry.action.in_(actions), AuditEntry.at >= since)
-        .group_by(AuditEntry.action, AuditEntry.actor_id, day)
+        sa.select(AuditDayCount.action, AuditDayCount.actor_key, AuditDayCount.day, AuditDayCount.entries).where(
+            AuditDayCount.action.in_(actions), AuditDayCount.day >= since.date()
+        )
     )
     actors = set()
-    for action, actor, on, count in rows:
+    for action, actor_key, on, count in rows:
         figures = result[QUEUE_OF_ACTION[action]]
-        on = on.isoformat() if isinstance(on, date) else str(on)
+        actor = actor_key or None  # 0: the platform itself
+        on = on.isoformat()
         figures.decisions += count
         figures.outcomes[action] = figures.outcomes.get(action, 0) + count
         figures.per_day.setdefault(on, {}).setdefault(action, 0)
