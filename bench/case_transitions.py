@@ -176,7 +176,7 @@ def main() -> None:
             from redis import Redis
             from rq import Queue
 
-            for name in ("default", "high", "low"):
+            for name in ("default",):
                 Queue(name, connection=Redis.from_url(args.redis_url)).empty()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
