@@ -63,7 +63,7 @@ def seed(items: int, audit: int) -> None:
     from models.support import SupportTicket, TicketMessage
     from models.types import utcnow
     from models.verification import VerificationSubmission
-    from moderation.figures import DECISION_ACTIONS
+    from moderation.figures import DECISION_ACTIONS, record_decision_days
     from moderation.second_factor import enrol_known_secret
 
     rng = random.Random(11)
@@ -262,6 +262,7 @@ def seed(items: int, audit: int) -> None:
         sa.insert(AuditDayCount),
         [{"day": d, "action": a, "actor_key": actor, "entries": n} for (d, a, actor), n in days.items()],
     )
+    record_decision_days(now)  # what the minute sweep keeps: the closed days' hours to decision
     enrol_known_secret(db.session.get(User, staff_ids[0]), SECRET, actor=None)
     accept_current_terms(db.session.get(User, staff_ids[0]))  # as at sign-up: no terms page in front of the queues
     db.session.commit()

@@ -43,6 +43,7 @@ SWEEPS: list[str] = [
     "payments.reconciliation:reconcile_payments",
     "legal.exports:sweep_expired_exports",
     "support.operations:drop_unconfirmed_tickets",
+    "moderation.figures:record_decision_days",  # the figures page's closed days, once each
 ]
 
 

@@ -1,4 +1,4 @@
-"""audit log: daily roll-up of entries per action and actor, and the figures page's indexes
+"""audit log: daily roll-up of entries per action and actor, closed days' hours to decision, and the figures page's indexes
 
 Revision ID: 20261208_rollup
 Revises: 20261207_team
@@ -25,6 +25,13 @@ def upgrade():
     sa.CheckConstraint('entries > 0', name=op.f('ck_audit_day_counts_entries_positive')),
     sa.PrimaryKeyConstraint('day', 'action', 'actor_key', name=op.f('pk_audit_day_counts'))
     )
+    # Filled by the sweep (moderation.figures.record_decision_days), a closed day at a time.
+    op.create_table('decision_hours_days',
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('queue', sa.String(length=16), nullable=False),
+    sa.Column('hours', sa.JSON(), nullable=False),
+    sa.PrimaryKeyConstraint('day', 'queue', name=op.f('pk_decision_hours_days'))
+    )
     with op.batch_alter_table('audit_entries', schema=None) as batch_op:
         batch_op.create_index('ix_audit_entries_action_at', ['action', 'at', 'actor_id'], unique=False)
         batch_op.create_index('ix_audit_entries_object_action_at', ['object_type', 'object_id', 'action', 'at'], unique=False)
@@ -41,4 +48,5 @@ def downgrade():
     with op.batch_alter_table('audit_entries', schema=None) as batch_op:
         batch_op.drop_index('ix_audit_entries_object_action_at')
         batch_op.drop_index('ix_audit_entries_action_at')
+    op.drop_table('decision_hours_days')
     op.drop_table('audit_day_counts')

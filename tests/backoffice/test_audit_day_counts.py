@@ -1,15 +1,19 @@
-"""The audit log's daily roll-up (what the figures page counts decisions from) always equals the log."""
+"""What the figures page reads instead of the whole audit log always equals the log: the daily
+roll-up of entries, and the closed days' hours to decision the sweep stores."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
+
+import pytest
 
 import sqlalchemy as sa
 
 from extensions import commit, db
 from models.accounts import StaffRole
-from models.moderation import AuditDayCount, AuditEntry
+from models.moderation import AuditDayCount, AuditEntry, DecisionHoursDay
 from moderation.audit import record_action
+from moderation.figures import QUEUES, figures, record_decision_days
 from tests.backoffice.figure_history import entry
 from tests.factories import make_user
 
@@ -65,3 +69,47 @@ def test_a_rolled_back_audit_row_is_not_counted():
     db.session.rollback()
 
     assert _roll_up() == before
+
+
+def test_closed_days_stored_by_the_sweep_give_the_same_medians_as_the_log(staff_pair):
+    alice, bob = staff_pair
+    today = datetime.now(timezone.utc).replace(hour=12, minute=0, second=0, microsecond=0)
+    # given: decisions on closed days (3 and 5 days ago) and today, spans of 2, 4, 6 and 9 hours
+    for n, (days_ago, hours, actor) in enumerate([(5, 2, alice), (5, 4, bob), (3, 6, alice), (0, 9, bob)]):
+        decided = today - timedelta(days=days_ago)
+        entry("profile.submitted", "DesignerProfile", 900 + n, decided - timedelta(hours=hours))
+        entry("profile.approved", "DesignerProfile", 900 + n, decided, actor)
+    commit()
+    live = next(q for q in figures(["profile"]).queues)
+    queries_live = _statements_of(lambda: figures(["profile"]))
+
+    # when: the sweep stores the closed days (once: a second run stores nothing)
+    stored_days = record_decision_days(today)
+    commit()
+    assert stored_days > 0 and record_decision_days(today) == 0
+
+    # then: the same figures, the closed days read from the stored rows, in as many statements
+    stored = next(q for q in figures(["profile"]).queues)
+    assert stored.median_hours == live.median_hours == pytest.approx(5.0)
+    assert (stored.decisions, stored.per_staff) == (live.decisions, live.per_staff)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(DecisionHoursDay)) == stored_days * len(QUEUES)
+    assert _statements_of(lambda: figures(["profile"])) == queries_live
+
+
+@pytest.fixture
+def staff_pair():
+    return make_user(roles=(StaffRole.moderator,)), make_user(roles=(StaffRole.moderator,))
+
+
+def _statements_of(call) -> int:
+    statements = []
+
+    def count(*_args):
+        statements.append(1)
+
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        call()
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)
+    return len(statements)
