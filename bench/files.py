@@ -280,7 +280,7 @@ class AppServer:
         import subprocess
 
         self.process = subprocess.Popen(self.command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        for _ in range(300):  # at most 30 s to start
+        for _ in range(1200):  # at most 120 s to start (importing the app is slow on a loaded machine)
             try:
                 socket.create_connection(("127.0.0.1", self.port), timeout=0.1).close()
                 break
