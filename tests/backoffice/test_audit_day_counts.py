@@ -19,11 +19,12 @@ from tests.factories import make_user
 
 
 def _log_by_day() -> dict:
-    day = sa.func.date(AuditEntry.at)
+    # UTC days on either database (PostgreSQL would otherwise cut them in the session's zone).
+    postgres = db.engine.dialect.name == "postgresql"
+    day = sa.func.date(sa.func.timezone("UTC", AuditEntry.at) if postgres else AuditEntry.at)
+    actor = sa.func.coalesce(AuditEntry.actor_id, sa.literal_column("0"))  # the same SQL in SELECT and GROUP BY
     rows = db.session.execute(
-        sa.select(day, AuditEntry.action, sa.func.coalesce(AuditEntry.actor_id, 0), sa.func.count()).group_by(
-            day, AuditEntry.action, sa.func.coalesce(AuditEntry.actor_id, 0)
-        )
+        sa.select(day, AuditEntry.action, actor, sa.func.count()).group_by(day, AuditEntry.action, actor)
     )
     return {(str(d), action, actor): n for d, action, actor, n in rows}
 
