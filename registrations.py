@@ -22,6 +22,7 @@ from backoffice import (
     violations_views,
 )
 from backoffice import views as backoffice_views
+from backoffice.figures import record_decision_days
 from cases import permissions as case_permissions
 from cases import sweeps as case_sweeps
 from contracts import months as contract_months
@@ -74,6 +75,7 @@ def register_hooks(app: Flask) -> None:
         reconcile_payments,
         sweep_expired_exports,
         drop_unconfirmed_tickets,
+        record_decision_days,  # the figures page's closed days, once each
     )
     hooks.file_read_rules.register(app, case_permissions.can_read_case_file, can_read_message_file)
     hooks.file_receive_rules.register(app, case_permissions.unaccepted_request_obstacle)

@@ -2,9 +2,10 @@
 
 Every figure comes from a fixed number of aggregate queries, whatever the volume: one for the
 review queues' backlogs, three for the disputes (their count, those that may be late, their
-evidence requests), one for the decisions of the window grouped by action, person and day, one
-for the hours to decision, one for reversals, one for staff names. Nothing is cached: the page
-is always current.
+evidence requests), one for the decisions of the window by action, person and day (read from the
+daily roll-up kept with the audit log, not from the log's rows), two for the hours to decision
+(moderation.decision_times), one for reversals, one for staff names. The page is always current:
+what is stored (the roll-up, the closed days' hours) is exact and final, the rest is read live.
 """
 
 from __future__ import annotations
@@ -12,11 +13,11 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import aliased, contains_eager
+from sqlalchemy.orm import contains_eager
 
 from audit.areas import MODERATION, RESOLUTION, VERIFICATION
 from disputes import rules
@@ -26,9 +27,10 @@ from models.accounts import User
 from models.cases import Case
 from models.disputes import ACTIVE_DISPUTE_STATES, Dispute, EvidenceRequest
 from models.listings import Listing
-from models.moderation import Appeal, AppealStatus, AuditEntry, Violation, ViolationStatus
+from models.moderation import Appeal, AppealStatus, AuditDayCount, Violation, ViolationStatus
 from models.profiles import DesignerProfile, ReviewState
 from models.verification import VerificationStatus, VerificationSubmission
+from moderation import decision_times
 from moderation.service_levels import SERVICE_LEVEL_HOURS
 
 WINDOW_DAYS = 30
@@ -213,21 +215,19 @@ def _disputes_backlog(figures: QueueFigures, now: datetime) -> None:
 
 
 def _decisions(result: dict[str, QueueFigures], since: datetime) -> set[int]:
-    """Decisions of the window by action, person and day: outcomes, per person, per day. One query."""
+    """Decisions of the window by action, person and day: outcomes, per person, per day. One query,
+    on the daily roll-up (AuditDayCount: UTC days, kept by audit.trail with each audit row)."""
     actions = [a for q in result.values() for a in q.queue.outcomes]
-    # Days are UTC days: PostgreSQL would otherwise cut them in the session's zone.
-    day = sa.func.date(
-        sa.func.timezone("UTC", AuditEntry.at) if db.engine.dialect.name == "postgresql" else AuditEntry.at
-    )
     rows = db.session.execute(
-        sa.select(AuditEntry.action, AuditEntry.actor_id, day, sa.func.count())
-        .where(AuditEntry.action.in_(actions), AuditEntry.at >= since)
-        .group_by(AuditEntry.action, AuditEntry.actor_id, day)
+        sa.select(AuditDayCount.action, AuditDayCount.actor_key, AuditDayCount.day, AuditDayCount.entries).where(
+            AuditDayCount.action.in_(actions), AuditDayCount.day >= since.date()
+        )
     )
     actors = set()
-    for action, actor, on, count in rows:
+    for action, actor_key, on, count in rows:
         figures = result[QUEUE_OF_ACTION[action]]
-        on = on.isoformat() if isinstance(on, date) else str(on)
+        actor = actor_key or None  # 0: the platform itself
+        on = on.isoformat()
         figures.decisions += count
         figures.outcomes[action] = figures.outcomes.get(action, 0) + count
         figures.per_day.setdefault(on, {}).setdefault(action, 0)
@@ -243,51 +243,21 @@ def _decisions(result: dict[str, QueueFigures], since: datetime) -> set[int]:
 
 
 def _medians(result: dict[str, QueueFigures], since: datetime) -> None:
-    """Median hours from entering the queue to the decision, per queue: one query over the window."""
-    submitted = aliased(AuditEntry)
-    object_key = sa.cast(AuditEntry.object_id, sa.Integer)
-
-    def resubmitted(action: str):
-        # Profiles and listings come back after a rejection: their latest submission before the decision.
-        return (
-            sa.select(sa.func.max(submitted.at))
-            .where(
-                submitted.object_type == AuditEntry.object_type,
-                submitted.object_id == AuditEntry.object_id,
-                submitted.action == action,
-                submitted.at <= AuditEntry.at,
-            )
-            .scalar_subquery()
-        )
-
-    entered = {
-        "profile": resubmitted("profile.submitted"),
-        "listing": resubmitted("listing.submitted"),
-        "verification": sa.select(VerificationSubmission.submitted_at)
-        .where(VerificationSubmission.id == object_key)
-        .scalar_subquery(),
-        "violation": sa.select(Violation.created_at).where(Violation.id == object_key).scalar_subquery(),
-        "dispute": sa.select(Dispute.opened_at).where(Dispute.id == object_key).scalar_subquery(),
-    }
-    parts = [
-        sa.select(sa.literal(key).label("queue"), _hours_between(entered[key], AuditEntry.at).label("hours")).where(
-            AuditEntry.action.in_(list(figures.queue.outcomes)), AuditEntry.at >= since
-        )
-        for key, figures in result.items()
-    ]
-    hours = defaultdict(list)
-    for key, span in db.session.execute(sa.union_all(*parts)):
-        if span is not None:
-            hours[key].append(float(span))
-    for key, spans in hours.items():
-        result[key].median_hours = statistics.median(spans)
+    """Median hours from entering the queue to the decision, per queue (moderation.decision_times:
+    the window's closed days as stored by the sweep, the rest live: two queries)."""
+    spans = decision_times.hours_to_decision(
+        {key: list(figures.queue.outcomes) for key, figures in result.items()}, since.date()
+    )
+    for key, hours in spans.items():
+        if hours:
+            result[key].median_hours = statistics.median(hours)
 
 
-def _hours_between(start, end) -> sa.ColumnElement:
-    """Hours from `start` to `end`, computed by the database (no timestamps to parse per row)."""
-    if db.engine.dialect.name == "postgresql":
-        return sa.extract("epoch", end - start) / 3600
-    return (sa.func.julianday(end) - sa.func.julianday(start)) * 24
+def record_decision_days(now: datetime) -> int:
+    """Sweep: store the closed days' hours to decision of every queue (by the real clock, not `now`)."""
+    return decision_times.record_closed_days(
+        {queue.key: list(queue.outcomes) for queue in QUEUES}, window_days=WINDOW_DAYS
+    )
 
 
 def _reversals(since: datetime) -> int:

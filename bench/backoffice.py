@@ -16,6 +16,7 @@ import argparse
 import logging
 import os
 import random
+from collections import Counter
 import shutil
 import sys
 import tempfile
@@ -50,13 +51,14 @@ def seed(items: int, audit: int) -> None:
     """Bulk rows as the operations leave them: waiting items of every queue, and an audit history."""
     import sqlalchemy as sa
 
-    from backoffice.figures import DECISION_ACTIONS
+    from backoffice.figures import DECISION_ACTIONS, record_decision_days
     from extensions import db
+    from legal.operations import accept_current_terms
     from models.accounts import StaffRole, StaffRoleGrant, User
     from models.cases import Case, CaseState, CaseUnit
     from models.disputes import Dispute, DisputeState
     from models.listings import Listing
-    from models.moderation import AuditEntry, Violation
+    from models.moderation import AuditDayCount, AuditEntry, Violation
     from models.profiles import DesignerProfile
     from models.support import SupportTicket, TicketMessage
     from models.types import utcnow
@@ -254,7 +256,15 @@ def seed(items: int, audit: int) -> None:
             }
         )
     db.session.execute(sa.insert(AuditEntry), rows)
+    # A bulk insert skips the session's hook that keeps the daily roll-up: count these rows as it would.
+    days = Counter((row["at"].date(), row["action"], row["actor_id"]) for row in rows)
+    db.session.execute(
+        sa.insert(AuditDayCount),
+        [{"day": d, "action": a, "actor_key": actor, "entries": n} for (d, a, actor), n in days.items()],
+    )
+    record_decision_days(now)  # what the minute sweep keeps: the closed days' hours to decision
     enrol_known_secret(db.session.get(User, staff_ids[0]), SECRET, actor=None)
+    accept_current_terms(db.session.get(User, staff_ids[0]))  # as at sign-up: no terms page in front of the queues
     db.session.commit()
 
 

@@ -25,9 +25,16 @@ def enqueue(func: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
 
 
 def redis_connection():
+    """The app's Redis client, made once per process and URL: its pool keeps connections open, so an
+    enqueue is a few commands, not a new TCP connection each time (about 20 ms of a transition's
+    time per job). redis-py's pool is thread-safe and starts over in a forked worker."""
     from redis import Redis
 
-    return Redis.from_url(current_app.config["REDIS_URL"])
+    url = current_app.config["REDIS_URL"]
+    clients = current_app.extensions.setdefault("occlusa_redis", {})
+    if url not in clients:
+        clients[url] = Redis.from_url(url)
+    return clients[url]
 
 
 def queue(name: str = "default"):

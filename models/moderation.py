@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -31,7 +31,40 @@ class AuditEntry(db.Model):
 
     actor: Mapped[User | None] = relationship()
 
-    __table_args__ = (sa.Index("ix_audit_entries_object", "object_type", "object_id"),)
+    __table_args__ = (
+        sa.Index("ix_audit_entries_object", "object_type", "object_id"),
+        # The figures page: decisions of a window by action and time, read from the index alone, and
+        # "the object's latest submission before this decision" found in one index step.
+        sa.Index("ix_audit_entries_action_at", "action", "at", "actor_id"),
+        sa.Index("ix_audit_entries_object_action_at", "object_type", "object_id", "action", "at"),
+    )
+
+
+class AuditDayCount(db.Model):
+    """Audit entries per UTC day, action and actor: the figures page's daily roll-up.
+
+    Kept exact by audit.trail in the transaction that writes each audit row (the log is
+    append-only, so a count never has to go down)."""
+
+    __tablename__ = "audit_day_counts"
+
+    day: Mapped[date] = mapped_column(sa.Date, primary_key=True)
+    action: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    # The actor's id, 0 for the platform itself (a key column cannot be NULL).
+    actor_key: Mapped[int] = mapped_column(primary_key=True)
+    entries: Mapped[int] = mapped_column(sa.CheckConstraint("entries > 0", name="entries_positive"))
+
+
+class DecisionHoursDay(db.Model):
+    """The hours from entering a queue to each decision taken on one closed UTC day, per queue
+    (moderation.decision_times): stored once the day can get no more rows, so the figures page
+    reads 30 days of medians' inputs from 30 rows a queue instead of every decision's history."""
+
+    __tablename__ = "decision_hours_days"
+
+    day: Mapped[date] = mapped_column(sa.Date, primary_key=True)
+    queue: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    hours: Mapped[list] = mapped_column(sa.JSON)  # one number per decision of the day (may be empty)
 
 
 class ViolationSource(enum.Enum):

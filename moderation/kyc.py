@@ -32,7 +32,6 @@ from models.files import FileKind, StoredFile
 from models.types import utcnow
 from models.verification import DocumentType, VerificationDocument, VerificationStatus, VerificationSubmission
 from moderation import claims, permissions
-from audit.trail import record_action
 from transitions import Move, Process, Table, step
 from profiles.operations import profile_for, set_identity_verified
 

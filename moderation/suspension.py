@@ -22,8 +22,7 @@ from flask_babel import lazy_gettext as _l
 from accounts import status
 import hooks
 from audit.trail import record_action
-from errors import DomainError, InvalidTransition
-from extensions import db
+from errors import DomainError
 from messaging.mail import send_mail
 from models.accounts import User
 from models.types import utcnow

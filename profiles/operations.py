@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 
 import hooks
 from audit.trail import record_action
-from errors import DomainError, InvalidTransition, NotFound, PermissionDenied
+from errors import DomainError, NotFound, PermissionDenied
 from extensions import db
 from messaging.mail import public_link, send_mail
 from models.accounts import User
