@@ -178,6 +178,10 @@ def seed(designers: int, listings: int) -> None:
                 "revisions_included": 2,
                 "paused": False,
                 "approved_at": now,
+                "listed": True,
+                "unavailable": profiles[designer - 1]["unavailable"],
+                "review_count": profiles[designer - 1]["review_count"],
+                "stars_total": profiles[designer - 1]["stars_total"],
             }
         )
     db.session.execute(sa.insert(Listing), rows)
@@ -330,8 +334,10 @@ def options(description: str) -> argparse.ArgumentParser:
 def prepare(database_url: str | None, folder: Path) -> str:
     """Point the app at the bench's database and instance folder; create empty tables."""
     os.environ["INSTANCE_PATH"] = str(folder)
-    url = database_url or f"sqlite:///{folder / 'bench.db'}"
+    import config
     from extensions import db
+
+    url = config.database_url(database_url) if database_url else f"sqlite:///{folder / 'bench.db'}"
 
     with build_app(url).app_context():
         db.drop_all()
