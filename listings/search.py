@@ -194,10 +194,13 @@ def _with_text_match(statement, terms: list[vocabulary.Term]):
         document = sa.literal_column(DOCUMENT_SQL)
         return statement.where(document.op("@@")(tsquery)), -sa.func.ts_rank(document, tsquery)
     fts = sa.table("catalogue_fts", sa.column("rowid"), sa.column("rank"))
+    # MATERIALIZED: the index runs once and its matches drive the join. Inlined, SQLite walks
+    # the catalogue's ranking index and asks FTS5 about each row, one MATCH per listing.
     matched = (
         sa.select(fts.c.rowid.label("listing_id"), fts.c.rank.label("rank"))
         .where(sa.text("catalogue_fts MATCH :fts_query").bindparams(fts_query=fts5_query_text(terms)))
-        .subquery("fts")
+        .cte("fts")
+        .prefix_with("MATERIALIZED")
     )
     return statement.join(matched, matched.c.listing_id == CatalogueEntry.listing_id), matched.c.rank
 
