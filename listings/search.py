@@ -9,6 +9,8 @@ query built from the same terms — every word must appear, as a word or the sta
 zirconia) — so the two databases answer the same ids for the same data. Besides the listing's
 text, the designer's name and the category's labels in both languages are searched.
 A page costs a fixed number of SQL statements whatever its size: count, page, favourites.
+Counting and ranking read catalogue_entries alone: each row carries its designer's side of the
+live rule and the ranking inputs (listings.catalogue_sync keeps them), under one index.
 """
 
 from __future__ import annotations
@@ -18,8 +20,9 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from extensions import db
+from listings import catalogue_sync  # noqa: F401 - registers the session event keeping the copy search reads
 from listings import pricing, taxonomy, vocabulary
-from listings.visibility import public_condition
+from listings.visibility import listed_condition, public_condition
 from models.accounts import User
 from models.listings import CatalogueEntry, Favourite, Listing, PricingUnit
 from models.profiles import DesignerProfile
@@ -191,18 +194,21 @@ def _with_text_match(statement, terms: list[vocabulary.Term]):
         document = sa.literal_column(DOCUMENT_SQL)
         return statement.where(document.op("@@")(tsquery)), -sa.func.ts_rank(document, tsquery)
     fts = sa.table("catalogue_fts", sa.column("rowid"), sa.column("rank"))
+    # MATERIALIZED: the index runs once and its matches drive the join. Inlined, SQLite walks
+    # the catalogue's ranking index and asks FTS5 about each row, one MATCH per listing.
     matched = (
         sa.select(fts.c.rowid.label("listing_id"), fts.c.rank.label("rank"))
         .where(sa.text("catalogue_fts MATCH :fts_query").bindparams(fts_query=fts5_query_text(terms)))
-        .subquery("fts")
+        .cte("fts")
+        .prefix_with("MATERIALIZED")
     )
     return statement.join(matched, matched.c.listing_id == CatalogueEntry.listing_id), matched.c.rank
 
 
 def _filtered(query: SearchQuery, viewer: User | None):
-    """The SELECT … FROM catalogue ⋈ profiles ⋈ users WHERE <visible and filters>, and its relevance."""
+    """The SELECT listing_id FROM catalogue WHERE <visible and filters>, and its relevance."""
     viewer_id = viewer.id if viewer is not None and viewer.is_authenticated else None
-    statement = _card_rows().where(public_condition())
+    statement = sa.select(CatalogueEntry.listing_id).where(listed_condition())
     if query.private:
         # A client's own private listings; nobody else's ever.
         statement = (
@@ -233,15 +239,14 @@ def _filtered(query: SearchQuery, viewer: User | None):
     if query.min_rating:
         # average ≥ x  ⇔  stars_total ≥ x × review_count, in exact integers (tenths of a star).
         statement = statement.where(
-            DesignerProfile.review_count > 0,
-            DesignerProfile.stars_total * 10 >= int(round(query.min_rating * 10)) * DesignerProfile.review_count,
+            CatalogueEntry.review_count > 0,
+            CatalogueEntry.stars_total * 10 >= int(round(query.min_rating * 10)) * CatalogueEntry.review_count,
         )
     if query.pro:
-        statement = statement.where(pro_condition())
-    if query.verified:
-        statement = statement.where(DesignerProfile.identity_verified.is_(True))
+        statement = statement.where(_pro())
+    # query.verified narrows nothing: a listed designer's identity is verified (the live rule).
     if query.available:
-        statement = statement.where(DesignerProfile.unavailable.is_(False))
+        statement = statement.where(CatalogueEntry.unavailable.is_(False))
     relevance = None
     terms = terms_of(query.text)
     if terms:
@@ -253,20 +258,18 @@ def search(query: SearchQuery, viewer: User | None) -> ResultPage:
     """One page of cards, Pro designers first, then the chosen order; always four statements
     (count, the page's ids, its cards, the viewer's hearts among them)."""
     statement, relevance, terms = _filtered(query, viewer)
-    total = db.session.scalar(
-        sa.select(sa.func.count()).select_from(statement.with_only_columns(CatalogueEntry.listing_id).subquery())
-    )
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(statement.subquery()))
     page = max(1, min(query.page, max(1, -(-total // PAGE_SIZE))))
     rating = sa.case(
         (
-            DesignerProfile.review_count > 0,
-            sa.cast(DesignerProfile.stars_total, sa.Float) / DesignerProfile.review_count,
+            CatalogueEntry.review_count > 0,
+            sa.cast(CatalogueEntry.stars_total, sa.Float) / CatalogueEntry.review_count,
         ),
         else_=0.0,
     )
-    order = [sa.case((pro_condition(), 0), else_=1)]
+    order = [sa.case((_pro(), 0), else_=1)]
     if query.sort == "rating":
-        order += [rating.desc(), DesignerProfile.review_count.desc()]
+        order += [rating.desc(), CatalogueEntry.review_count.desc()]
     elif query.sort == "price":
         order += [CatalogueEntry.from_price_cents.asc()]
     elif query.sort == "turnaround":
@@ -277,15 +280,15 @@ def search(query: SearchQuery, viewer: User | None) -> ResultPage:
         order += [rating.desc()]
     order += [CatalogueEntry.approved_at.desc(), CatalogueEntry.listing_id.desc()]
     # Sort narrow rows (ids), then load the page's cards: the sorter never carries whole rows.
-    ids = db.session.scalars(
-        statement.with_only_columns(CatalogueEntry.listing_id)
-        .order_by(*order)
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
-    ).all()
+    ids = db.session.scalars(statement.order_by(*order).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     cards = _cards(ids)
     mark_favourites(cards, viewer)
     return ResultPage(cards, total, page, terms=terms)
+
+
+def _pro():
+    """The Pro rule over the ranking inputs a catalogue row carries."""
+    return pro_condition(CatalogueEntry.review_count, CatalogueEntry.stars_total)
 
 
 def _card_rows():
@@ -310,7 +313,7 @@ def _cards(ids: list[int]) -> list[Card]:
 def matching_ids(query: SearchQuery, viewer: User | None) -> list[int]:
     """Every matching listing id, ascending (the cross-database test compares these)."""
     statement, _relevance, _terms = _filtered(query, viewer)
-    return sorted(db.session.scalars(statement.with_only_columns(CatalogueEntry.listing_id)).all())
+    return sorted(db.session.scalars(statement).all())
 
 
 def to_card(entry: CatalogueEntry, profile: DesignerProfile, designer_name: str) -> Card:

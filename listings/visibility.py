@@ -75,13 +75,24 @@ def can_order(listing: Listing, client: User | None, profile: DesignerProfile | 
     return can_view(listing, client, profile)
 
 
-def public_condition():
-    """The live-and-visible rule as SQL over catalogue_entries ⋈ designer_profiles ⋈ users
-    (search and favourites use it; is_live is the same rule for one loaded listing)."""
+def designer_live_condition():
+    """The designer's side of the live rule as SQL over designer_profiles ⋈ users: profile
+    approved, identity verified, payouts ready, account active (catalogue rows copy it)."""
     return sa.and_(
-        CatalogueEntry.paused.is_(False),
         DesignerProfile.approved_at.is_not(None),
         DesignerProfile.identity_verified.is_(True),
         DesignerProfile.payouts_ready.is_(True),
         User.status == AccountStatus.active,
     )
+
+
+def public_condition():
+    """The live-and-visible rule as SQL over catalogue_entries ⋈ designer_profiles ⋈ users
+    (favourites and profile pages use it; is_live is the same rule for one loaded listing)."""
+    return sa.and_(CatalogueEntry.paused.is_(False), designer_live_condition())
+
+
+def listed_condition():
+    """The same rule over catalogue_entries alone, from the designer's side copied into each
+    row (listings.catalogue_sync): what a search counts and ranks without a join."""
+    return sa.and_(CatalogueEntry.paused.is_(False), CatalogueEntry.listed.is_(True))

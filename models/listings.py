@@ -3,7 +3,8 @@
 A listing's columns are the designer's working copy. `approved_snapshot` is the version a
 moderator approved, which clients see and order from; a live listing whose edit waits for
 review keeps showing its approved version. `CatalogueEntry` is that approved version laid
-flat for search (one row per approved listing), written only by listings.operations.
+flat for search (one row per approved listing), written only by listings.operations and kept
+in step with its designer by listings.catalogue_sync.
 """
 
 from __future__ import annotations
@@ -149,9 +150,29 @@ class CatalogueEntry(db.Model):
     paused: Mapped[bool] = mapped_column(default=False)
     cover_token: Mapped[str | None] = mapped_column(sa.String(32))
     approved_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The designer's side, copied from their profile and account whenever those change
+    # (listings.catalogue_sync), so a search page reads this one table: whether the designer
+    # meets the live rule (profile approved, identity verified, payouts ready, account active),
+    # their availability, and the ranking inputs (Pro and the rating are computed from these).
+    listed: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    unavailable: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    review_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    stars_total: Mapped[int] = mapped_column(default=0, server_default="0")
 
     __table_args__ = (
         sa.CheckConstraint("from_price_cents >= 0", name="from_price_not_negative"),
+        # What every search reads first, in the default order's inputs: counting and ranking
+        # the public listings never leave this index.
+        sa.Index(
+            "ix_catalogue_entries_ranking",
+            "listed",
+            "paused",
+            "private_client_id",
+            "review_count",
+            "stars_total",
+            "approved_at",
+            "listing_id",
+        ),
         # PostgreSQL full-text search: the same expression as listings.search.document().
         sa.Index(
             "ix_catalogue_entries_document",

@@ -35,12 +35,10 @@ def is_pro(profile: DesignerProfile | None) -> bool:
     )
 
 
-def pro_condition():
-    """The Pro rule as a SQL expression over designer_profiles (search ranks Pro first)."""
-    return sa.and_(
-        DesignerProfile.review_count >= pro_min_reviews(),
-        DesignerProfile.stars_total == 5 * DesignerProfile.review_count,
-    )
+def pro_condition(review_count=DesignerProfile.review_count, stars_total=DesignerProfile.stars_total):
+    """The Pro rule as a SQL expression over designer_profiles, or over the copy of these two
+    columns a catalogue row carries (search ranks Pro first)."""
+    return sa.and_(review_count >= pro_min_reviews(), stars_total == 5 * review_count)
 
 
 def is_available(designer_user_id: int) -> bool:

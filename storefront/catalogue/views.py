@@ -18,6 +18,7 @@ from models.listings import Favourite, Listing
 from models.profiles import CatalogueImage, DesignerProfile
 from profiles import is_pro
 from reputation.figures import designer_record
+from storefront.catalogue import card_cache
 from storefront.catalogue.forms import SearchForm
 from storefront.next_page import next_page
 from url_numbers import page_number
@@ -25,6 +26,9 @@ from url_numbers import page_number
 bp = Blueprint("catalogue", __name__)
 
 MEDIA_MAX_AGE = 365 * 24 * 3600  # a token names one encoding of one picture forever
+
+# Every page showing result cards (search, favourites, a designer's profile) renders them here.
+bp.add_app_template_global(card_cache.listing_card, "listing_card")
 
 
 @bp.app_template_global()

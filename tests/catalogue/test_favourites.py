@@ -55,3 +55,18 @@ def test_favourites_need_a_client_account(client, login):
     assert client.get("/favourites").status_code == 404
     client.post("/account/logout")
     assert client.post(f"/listings/{listing.id}/favourite").status_code == 302  # to the login page
+
+
+def test_a_card_shown_before_keeps_the_readers_heart_and_language(client, login):
+    listing = make_listing(
+        make_designer(), title="Veneers waxed up digitally", category="veneers", subcategory="veneer"
+    )
+    login(make_user())
+    assert 'class="heart "' in client.get("/find").get_data(as_text=True)
+    client.post(f"/listings/{listing.id}/favourite")
+    assert 'class="heart is-on"' in client.get("/find").get_data(as_text=True)
+    client.post(f"/listings/{listing.id}/favourite")
+    page = client.get("/find").get_data(as_text=True)
+    assert "Veneers waxed up digitally" in page and "is-on" not in page
+    french = client.get("/find", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert "par unité" in french and "per unit" not in french

@@ -14,6 +14,7 @@ from models.profiles import DesignerProfile, ReviewState
 from profiles import is_available, is_pro, operations, reputation
 from tests.catalogue.factories import make_designer, make_listing, moderator, picture
 from tests.factories import make_user
+from tests.statements import statements
 
 FORM = {
     "real_name": "Elena Marquez",
@@ -152,3 +153,16 @@ def test_send_a_case_carries_the_listing_and_the_full_flag_to_the_order_page(ord
     page = browser.get(f"/listings/{listing.id}").get_data(as_text=True)
     assert 'data-send-case data-full="true"' in page and 'name="full" value="1"' in page
     assert f'name="listing_id" value="{listing.id}"' in page and "currently full" in page
+
+
+def test_the_public_profile_costs_the_same_whatever_the_number_of_listings_and_reviews(client, login):
+    designer = make_designer()
+    make_listing(designer, title="Crowns in a day")
+    login(make_user())
+    few = statements(client, f"/designers/{designer.id}")
+    for n, sub in enumerate(("coping", "cutback", "provisional")):
+        make_listing(designer, title=f"Bridges batch {n}", subcategory=sub)
+        operations.record_review_score(designer.id, 5)
+    commit()
+    assert statements(client, f"/designers/{designer.id}") == few
+    assert client.get(f"/designers/{designer.id}").get_data(as_text=True).count("Bridges batch") == 3

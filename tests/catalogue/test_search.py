@@ -162,11 +162,15 @@ def test_search_and_listing_pages_run_a_fixed_number_of_queries(client, login):
     login(buyer)
     with contextlib.nullcontext():
         small_search = _statements(client, "/find?q=crown")
+        small_first = _statements(client, "/find")
+        small_filtered = _statements(client, "/find?category=crowns&software=exocad&max_price=400&sort=price&pro=y")
         small_listing = _statements(client, f"/listings/{few[0].id}")
     for n in range(PAGE_SIZE):
         designer = make_designer()
         make_listing(designer, title=f"Crown service more {n}")
     assert _statements(client, "/find?q=crown") == small_search
+    assert _statements(client, "/find") == small_first
+    assert _statements(client, "/find?category=crowns&software=exocad&max_price=400&sort=price&pro=y") == small_filtered
     assert _statements(client, f"/listings/{few[0].id}") == small_listing
 
 

@@ -100,3 +100,20 @@ def test_a_client_cannot_order_from_themselves_or_while_suspended():
     assert not can_order(listing, designer)
     buyer.status = AccountStatus.suspended
     assert not can_order(listing, buyer)
+
+
+@pytest.mark.parametrize("condition", ["identity_not_verified", "payouts_not_ready", "account_not_active"])
+def test_a_listing_comes_back_to_search_when_its_designer_meets_the_rule_again(client, condition):
+    designer = make_designer()
+    listing = make_listing(designer, title="Night guards milled overnight")
+    _hide(condition, designer, listing)
+    assert listing.title not in client.get("/find").get_data(as_text=True)
+    if condition == "identity_not_verified":
+        profile_ops.set_identity_verified(designer, True, actor=None)
+    elif condition == "payouts_not_ready":
+        profile_ops.set_payouts_ready(designer, True)
+    else:
+        designer.status = AccountStatus.active
+    commit()
+    assert listing.title in client.get("/find").get_data(as_text=True)
+    assert listing.title in client.get("/find?q=night+guards").get_data(as_text=True)
