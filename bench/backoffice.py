@@ -185,7 +185,6 @@ def seed(items: int, audit: int) -> None:
                 "reason": "poor_quality",
                 "client_statement": "Margins open.",
                 "answer_due_at": ago[n - 1] + timedelta(days=5),
-                "previous_case_state": "delivered",
                 "state": rng.choice([DisputeState.open, DisputeState.awaiting_ruling]),
                 "opened_at": ago[n - 1],
             }

@@ -21,7 +21,7 @@ from cases.deadlines import auto_complete_at
 from disputes.rules import REASON_LABELS
 from extensions import db
 from models.accounts import AccountStatus, User
-from models.cases import Case, CaseFile, Delivery
+from models.cases import Case, CaseEvent, CaseFile, CaseState, Delivery
 from models.disputes import Dispute, DisputeEvidence, DisputeParty, DisputeReason, DisputeState
 from models.files import FileDownload
 from models.types import utcnow
@@ -65,6 +65,7 @@ class DisputeFacts:
     last_delivery_downloaded_at: datetime | None  # the client's first complete download of a file of it
     evidence_parties_by_deadline: set[DisputeParty]
     restarted_at: datetime | None  # an earlier dispute withdrawn: the auto-completion clock restarted
+    state_before: CaseState | None  # the case's state before this dispute, from its "dispute" event
     now: datetime
 
     @property
@@ -169,7 +170,7 @@ def quality_without_revision(facts: DisputeFacts) -> Finding | None:
 def opened_after_auto_complete(facts: DisputeFacts) -> Finding | None:
     """The case would have completed (and paid the designer) before the dispute: a late sweep let it open."""
     dispute, last = facts.dispute, facts.last_delivery
-    if dispute.previous_case_state != "delivered" or last is None:
+    if facts.state_before != CaseState.delivered or last is None:
         return None
     started = max(last.delivered_at, facts.restarted_at or last.delivered_at)
     due = auto_complete_at(facts.case, started)
@@ -271,10 +272,19 @@ def facts_of(disputes: Iterable[Dispute], *, now: datetime | None = None) -> dic
     ):
         if closed_at is not None:
             withdrawn[case_id].append(closed_at)
+    # Each "dispute" event of these cases: the state it left is the case's state before that dispute.
+    disputed_from: dict[int, list[tuple[datetime, str | None]]] = {case_id: [] for case_id in case_ids}
+    for case_id, at, from_state in db.session.execute(
+        sa.select(CaseEvent.case_id, CaseEvent.at, CaseEvent.from_state)
+        .where(CaseEvent.case_id.in_(case_ids), CaseEvent.action == "dispute")
+        .order_by(CaseEvent.id)
+    ):
+        disputed_from[case_id].append((at, from_state))
     facts = {}
     for d in disputes:
         opened = d.opened_at
         before = [at for at in withdrawn[d.case_id] if at <= opened]
+        left = [from_state for at, from_state in disputed_from[d.case_id] if at <= opened and from_state]
         downloaded_at = downloaded.get(d.case_id)
         facts[d.id] = DisputeFacts(
             dispute=d,
@@ -285,6 +295,7 @@ def facts_of(disputes: Iterable[Dispute], *, now: datetime | None = None) -> dic
             else None,
             evidence_parties_by_deadline={party for party, at in evidence[d.id] if at <= d.answer_due_at},
             restarted_at=max(before) if before else None,
+            state_before=CaseState(left[-1]) if left else None,
             now=now,
         )
     return facts

@@ -135,7 +135,6 @@ def open_dispute(
                 _l("Explain what went wrong in a few sentences (at least 20 characters)."), field="statement"
             )
         _screen({"statement": statement}, actor, f"case:{case.id}")
-    previous = case.state
     process.dispute_case(case, actor=actor, reason=rules.reason_note(reason), statement=statement, now=now)
     dispute = Dispute(
         case_id=case.id,
@@ -143,7 +142,6 @@ def open_dispute(
         reason=reason,
         client_statement=statement,
         answer_due_at=rules.answer_due_at(now),
-        previous_case_state=previous.value,
         opened_at=now,
     )
     db.session.add(dispute)
@@ -181,9 +179,6 @@ def record_missing_dispute(case: Case, *, now: datetime | None = None) -> Disput
         reason=rules.reason_from_text(note),
         client_statement=(statement or note or "").strip(),
         answer_due_at=rules.answer_due_at(now),
-        previous_case_state=(
-            event.from_state if event is not None and event.from_state else CaseState.in_progress.value
-        ),
         opened_at=now,
     )
     db.session.add(dispute)

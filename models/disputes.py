@@ -62,8 +62,8 @@ class Dispute(db.Model):
     state: Mapped[DisputeState] = mapped_column(
         enum_column(DisputeState, "dispute_state"), default=DisputeState.open, index=True
     )
-    # The case state before the dispute ("in_progress" or "delivered"): where a withdrawal returns it.
-    previous_case_state: Mapped[str] = mapped_column(sa.String(16))
+    # The case state before the dispute is not copied here: the case's "dispute" event holds it
+    # (cases.process returns a withdrawn dispute's case there; claim checks read it too).
     # Set by the sweep when Stripe's 90-day limit on the captured payment is near.
     escalated: Mapped[bool] = mapped_column(default=False)
     escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

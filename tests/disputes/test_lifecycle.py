@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from cases import process
 from disputes import deadlines, operations
+from disputes.claim_checks import facts_of
 from disputes.suspended_accounts import close_cases_of_suspended_account
 from errors import DomainError, InvalidTransition, NotFound, PermissionDenied
 from extensions import commit, db
@@ -205,7 +206,7 @@ def test_a_suspension_gives_the_platforms_disputes_their_rows():
     assert deadlines.open_missing_disputes(case.created_at) == 0
     dispute = db.session.scalar(sa.select(Dispute).where(Dispute.case_id == case.id))
     assert dispute.reason == DisputeReason.party_suspended and dispute.opened_by_id is None
-    assert dispute.previous_case_state == "delivered"
+    assert facts_of([dispute])[dispute.id].state_before == CaseState.delivered
 
 
 def test_the_platform_opens_a_dispute_without_a_statement():

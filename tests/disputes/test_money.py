@@ -7,6 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from disputes import operations
+from disputes.claim_checks import facts_of
 from errors import InvalidTransition, PermissionDenied
 from extensions import commit, db
 from models.accounts import StaffRole
@@ -52,7 +53,7 @@ def test_opening_a_dispute_stops_the_case_and_moves_no_money():
     client, designer, _agent = people()
     case, dispute = disputed(client, designer)
     assert state(case) == CaseState.disputed
-    assert dispute.state == DisputeState.open and dispute.previous_case_state == "delivered"
+    assert dispute.state == DisputeState.open and facts_of([dispute])[dispute.id].state_before == CaseState.delivered
     assert balance(ESCROW) == case.amount_cents
     assert _gateway_calls(case) == []
 
