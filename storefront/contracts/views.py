@@ -17,6 +17,7 @@ from models.contracts import ContractMonth, MonthState
 from models.messaging import Conversation, ConversationKind
 from models.types import utcnow
 from moderation.contact_filter import ContactDetailsRefused
+from payments.month_invoices import invoices_of_months
 from profiles.permissions import can_design
 from storefront.contact_refusal import keep_refused_attempt
 from storefront.contracts.forms import AcceptForm, ActionForm, CardForm, ContractOfferForm, SendCaseForm
@@ -109,6 +110,7 @@ def show(reference: str):
         contract=contract,
         months=all_months,
         used=used,
+        month_invoices=invoices_of_months([m.id for m in all_months], viewer=current_user),
         month=month if running else None,
         cases=month_cases(month) if month is not None else [],
         actions=process.allowed_actions(contract, current_user, now=now),
