@@ -35,9 +35,11 @@ from messaging.mail import public_link
 from models.accounts import User
 from models.cases import Case, CaseState
 from models.contracts import Contract, ContractMonth, ContractState, MonthState
+from jobs import enqueue
 from payments import contract_money
 from payments.gateways import get_gateway
 from payments.gateways.base import ChargeStatus
+from payments.month_invoices import render_month_invoices
 
 log = logging.getLogger(__name__)
 
@@ -162,6 +164,7 @@ def close_month(month: ContractMonth, *, now: datetime) -> bool:
         return False
     net = contract_money.pay_out_month(month, now=now)
     notices.month_paid_out(month, net)
+    enqueue(render_month_invoices, month.id)  # after the commit, with the payout it records
     return True
 
 

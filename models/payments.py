@@ -19,6 +19,7 @@ from models.types import UTCDateTime, enum_column, utcnow
 
 if TYPE_CHECKING:  # models.cases imports this module's neighbours; the relationship is by name
     from models.cases import Case
+    from models.contracts import ContractMonth
 
 
 class PayoutProvider(enum.Enum):
@@ -131,6 +132,11 @@ class Invoice(db.Model):
         sa.CheckConstraint("total_cents >= 0", name="total_not_negative"),
         sa.CheckConstraint("vat_cents >= 0 AND vat_cents <= total_cents", name="vat_within_total"),
         sa.CheckConstraint("subtotal_cents + vat_cents = total_cents", name="totals_add_up"),
+        # Issued for one case or for one month of a monthly contract, never both or neither.
+        sa.CheckConstraint(
+            "(case_id IS NULL AND contract_month_id IS NOT NULL) OR (case_id IS NOT NULL AND contract_month_id IS NULL)",
+            name="one_subject",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -139,7 +145,10 @@ class Invoice(db.Model):
     issuer_key: Mapped[str] = mapped_column(sa.String(40))
     number: Mapped[int] = mapped_column()
     display_number: Mapped[str] = mapped_column(sa.String(40))
-    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id", ondelete="RESTRICT"), index=True)
+    case_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cases.id", ondelete="RESTRICT"), index=True)
+    contract_month_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("contract_months.id", ondelete="RESTRICT"), index=True
+    )
     issuer_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
     recipient_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
     issuer: Mapped[dict] = mapped_column(sa.JSON)  # name, country, tax_id as printed
@@ -148,8 +157,8 @@ class Invoice(db.Model):
     subtotal_cents: Mapped[int] = mapped_column()
     total_cents: Mapped[int] = mapped_column()
     currency: Mapped[str] = mapped_column(sa.String(3))
-    # What the document is issued for, unique: "case-<id>-<kind>" for an invoice,
-    # "journal-<id>" for the credit note of the refund that ledger journal recorded.
+    # What the document is issued for, unique: "case-<id>-<kind>" or "contract-month-<id>-<kind>" for
+    # an invoice, "journal-<id>" for the credit note of the refund that ledger journal recorded.
     source_key: Mapped[str] = mapped_column(sa.String(60), unique=True)
     corrects_id: Mapped[int | None] = mapped_column(sa.ForeignKey("invoices.id", ondelete="RESTRICT"), index=True)
     vat_rule: Mapped[str] = mapped_column(sa.String(20), default="none")  # payments.vat.RULES
@@ -158,7 +167,8 @@ class Invoice(db.Model):
     pdf: Mapped[bytes] = mapped_column(sa.LargeBinary, deferred=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
-    case: Mapped["Case"] = relationship("Case")
+    case: Mapped["Case | None"] = relationship("Case")
+    contract_month: Mapped["ContractMonth | None"] = relationship("ContractMonth")
     corrects: Mapped["Invoice | None"] = relationship("Invoice", remote_side=[id])
 
     @property
@@ -168,13 +178,15 @@ class Invoice(db.Model):
 
 # An issued invoice is immutable in the database itself: an UPDATE of what it says, or a DELETE, is
 # refused whatever the application does. Only the two user columns may change, when an account is
-# deleted (ON DELETE SET NULL). The migration 20261207_billing installs the same statements.
+# deleted (ON DELETE SET NULL). The migrations 20261207_billing and 20261208_month_invoices install the
+# same statements.
 INVOICE_FROZEN_COLUMNS = (
     "kind",
     "issuer_key",
     "number",
     "display_number",
     "case_id",
+    "contract_month_id",
     "issuer",
     "recipient",
     "lines",

@@ -39,6 +39,7 @@ REFUND_LINES = {
     "cancelled": _l("Refund on invoice %(number)s: the case was cancelled"),
     "resolution": _l("Refund on invoice %(number)s, as decided in the resolution centre"),
     "card_dispute": _l("Refund on invoice %(number)s: funds returned after a card dispute"),
+    "contract_cancelled": _l("Refund on invoice %(number)s: the unused cases of a cancelled contract"),
 }
 
 
@@ -193,6 +194,15 @@ class _Drawing:
             )
         if case is not None:
             facts.append((_("Occlusa case"), case.reference))
+        month = invoice.contract_month
+        if month is not None:
+            facts.append((_("Monthly contract"), month.contract.reference))
+            facts.append(
+                (
+                    _("Month %(number)s", number=month.number),
+                    f"{format_date(month.starts_at, 'medium')} – {format_date(month.ends_at, 'medium')}",
+                )
+            )
         if invoice.recipient.get("client_case_id"):
             facts.append((_("Your case ID"), invoice.recipient["client_case_id"]))
         # Plain strings in table cells: one line each, and far cheaper to lay out than paragraphs.
@@ -277,6 +287,21 @@ class _Drawing:
             return _(
                 "Platform commission (9%%, at least %(minimum)s) on case %(reference)s",
                 minimum=self.money(MINIMUM_FEE_CENTS),
+                reference=params["reference"],
+            )
+        if key == "contract_month":
+            return _(
+                "%(title)s: monthly contract %(reference)s, month %(number)s (up to %(allowance)s cases)",
+                title=params["title"],
+                reference=params["reference"],
+                number=params["number"],
+                allowance=params["allowance"],
+            )
+        if key == "month_commission":
+            return _(
+                "Platform commission (9%%, at least %(minimum)s) on month %(number)s of contract %(reference)s",
+                minimum=self.money(MINIMUM_FEE_CENTS),
+                number=params["number"],
                 reference=params["reference"],
             )
         if key == "refund":
@@ -377,7 +402,9 @@ class _Drawing:
             )
         else:
             notes.append(
-                _("Commission of the Occlusa marketplace, deducted from the designer's earnings on this case.")
+                _("Commission of the Occlusa marketplace, deducted from the designer's earnings on this month.")
+                if invoice.contract_month_id
+                else _("Commission of the Occlusa marketplace, deducted from the designer's earnings on this case.")
             )
         if invoice.is_credit_note:
             notes.append(_("This credit note cancels the amounts above on the invoice it corrects."))

@@ -28,6 +28,7 @@ from extensions import commit, db
 from jobs.runtime import job
 from models.accounts import User
 from models.cases import Case, CaseState
+from models.contracts import ContractMonth
 from models.ledger import Journal, JournalKind
 from models.payments import Invoice, InvoiceCounter, InvoiceKind
 from models.types import utcnow
@@ -73,7 +74,7 @@ def issue_case_invoices(case_id: int) -> list[Invoice]:
     client = {**client, "client_case_id": case.client_case_id or ""}
     service_key, commission_key = f"case-{case.id}-service", f"case-{case.id}-commission"
     if service_key not in issued:
-        issued[service_key] = _issue(
+        issued[service_key] = issue_document(
             case,
             InvoiceKind.service,
             service_key,
@@ -87,7 +88,7 @@ def issue_case_invoices(case_id: int) -> list[Invoice]:
             line=_design_line(case),
         )
     if commission_key not in issued and money.fee_cents > 0:
-        issued[commission_key] = _issue(
+        issued[commission_key] = issue_document(
             case,
             InvoiceKind.commission,
             commission_key,
@@ -130,7 +131,7 @@ def _credit_note(case: Case, invoice: Invoice, source_key: str, journal_kind: Jo
         reason = "card_dispute"
     else:
         reason = "cancelled" if case.state == CaseState.cancelled else "resolution"
-    return _issue(
+    return issue_document(
         case,
         invoice.kind,
         source_key,
@@ -151,8 +152,8 @@ def _credit_note(case: Case, invoice: Invoice, source_key: str, journal_kind: Jo
     )
 
 
-def _issue(
-    case: Case,
+def issue_document(
+    subject: Case | ContractMonth,
     kind: InvoiceKind,
     source_key: str,
     *,
@@ -166,8 +167,13 @@ def _issue(
     line: dict,
     corrects: Invoice | None = None,
 ) -> Invoice:
+    """Issue one invoice or credit note for a case or a contract month, numbered in its issuer's
+    sequence; the English PDF is kept as issued. Flushes; the caller commits."""
+    case = subject if isinstance(subject, Case) else None
+    month = subject if isinstance(subject, ContractMonth) else None
+    designer_id = case.designer_id if case else month.contract.designer_id
     number = _next_number(issuer_key)
-    display = f"OCC-{number:06d}" if issuer_key == PLATFORM_ISSUER else f"D{case.designer_id}-{number:05d}"
+    display = f"OCC-{number:06d}" if issuer_key == PLATFORM_ISSUER else f"D{designer_id}-{number:05d}"
     net, vat_cents = vat.split(gross_cents)
     quantity = line["quantity"]
     line = {**line, "unit_cents": (net * 2 + quantity) // (2 * quantity), "amount_cents": net}
@@ -176,7 +182,8 @@ def _issue(
         issuer_key=issuer_key,
         number=number,
         display_number=display,
-        case_id=case.id,
+        case_id=case.id if case else None,
+        contract_month_id=month.id if month else None,
         issuer_user_id=issuer_user.id if issuer_user else None,
         recipient_user_id=recipient_user.id if recipient_user else None,
         issuer=issuer,
@@ -187,12 +194,12 @@ def _issue(
         total_cents=gross_cents,
         vat_rule=vat.rule,
         vat_rate_bp=vat.rate_bp,
-        currency=case.currency,
+        currency=subject.currency,
         source_key=source_key,
         corrects_id=corrects.id if corrects else None,
         created_at=utcnow(),
     )
-    invoice.case, invoice.corrects = case, corrects
+    invoice.case, invoice.contract_month, invoice.corrects = case, month, corrects
     invoice.pdf = render_invoice_pdf(invoice, locale="en")  # the original, kept as issued
     db.session.add(invoice)
     db.session.flush()
@@ -202,15 +209,25 @@ def _issue(
         actor=None,
         after={
             "number": display,
-            "case": case.reference,
+            **({"case": case.reference} if case else {"contract_month": month_label(month)}),
             "total_cents": gross_cents,
             "vat_cents": vat_cents,
             "vat_rule": vat.rule,
             **({"corrects": corrects.display_number} if corrects else {}),
         },
     )
-    log.info("%s %s issued for case %s", "credit note" if corrects else "invoice", display, case.reference)
+    log.info(
+        "%s %s issued for %s",
+        "credit note" if corrects else "invoice",
+        display,
+        case.reference if case else month_label(month),
+    )
     return invoice
+
+
+def month_label(month: ContractMonth) -> str:
+    """How a contract month is named on its invoices and in the audit: "K-1A2B3C4D month 2"."""
+    return f"{month.contract.reference} month {month.number}"
 
 
 def _next_number(issuer_key: str) -> int:

@@ -5,7 +5,7 @@ contracts/; another party's contract is a 404."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -17,6 +17,7 @@ from models.contracts import ContractMonth, MonthState
 from models.messaging import Conversation, ConversationKind
 from models.types import utcnow
 from screening.contact_filter import ContactDetailsRefused
+from payments.month_invoices import invoices_of_months
 from profiles.permissions import can_design
 from storefront.contact_refusal import keep_refused_attempt
 from storefront.contracts.forms import AcceptForm, ActionForm, CardForm, ContractOfferForm, SendCaseForm
@@ -109,6 +110,7 @@ def show(reference: str):
         contract=contract,
         months=all_months,
         used=used,
+        month_invoices=invoices_of_months([m.id for m in all_months], viewer=current_user),
         month=month if running else None,
         cases=month_cases(month) if month is not None else [],
         actions=process.allowed_actions(contract, current_user, now=now),
@@ -211,7 +213,10 @@ def pay_month(reference: str, number: int):
     if month is None or current_user.id != contract.client_id:
         abort(404)
     form = CardForm()
-    if form.validate_on_submit():
+    # Stripe sends the browser back here once its Payment Element confirmed the month's charge
+    # (payment_intent in the query): ask Stripe for the charge's status, as the button does.
+    returned = request.args.get("payment_intent") and month.state == MonthState.requires_action and not _sandbox()
+    if form.validate_on_submit() or returned:
         try:
             if month.state == MonthState.requires_action and _sandbox():
                 state = months.confirm_in_sandbox(contract, month, actor=current_user, now=utcnow())
@@ -228,4 +233,12 @@ def pay_month(reference: str, number: int):
                 flash(_("Month %(n)s is paid. You can send cases again.", n=number), "success")
                 return redirect(url_for("contracts.show", reference=reference))
             flash(_("The payment was declined. Try another card."), "error")
-    return render_template("contracts/pay.html", contract=contract, month=month, form=form, sandbox=_sandbox())
+    return render_template(
+        "contracts/pay.html",
+        contract=contract,
+        month=month,
+        form=form,
+        sandbox=_sandbox(),
+        publishable_key=current_app.config.get("STRIPE_PUBLISHABLE_KEY"),
+        return_url=url_for("contracts.pay_month", reference=reference, number=number, _external=True),
+    )

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from errors import DomainError
 from extensions import commit, csrf, db
 from models.payments import BusinessType, IbanProvider
-from payments import billing, connect, invoices, statements
+from payments import billing, connect, invoices, month_invoices, statements
 from storefront.payments import webhooks
 from payments.gateways.base import GatewayError
 from payments.invoice_pdf import render_invoice_pdf
@@ -156,7 +156,11 @@ def transactions():
     page = request.args.get("page", 1, type=page_number)
     rows, pages = statements.transactions_of(current_user, page=page)
     return render_template(
-        "payments/transactions.html", transactions=rows, pages=pages, totals=statements.totals_of(current_user)
+        "payments/transactions.html",
+        transactions=rows,
+        pages=pages,
+        totals=statements.totals_of(current_user),
+        invoiced_months=month_invoices.months_invoiced_to(current_user) if page == 1 else [],
     )
 
 

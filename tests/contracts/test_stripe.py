@@ -18,6 +18,7 @@ from payments import contract_money
 from payments.fees import platform_fee
 from payments.ledger import CONTRACT_ESCROW, balance, designer_account, invariant_violations
 from tests.contracts.factories import START, accepted, offered, parties, reload
+from tests.factories import login
 from tests.payments.factories import make_connected_account
 
 
@@ -70,3 +71,34 @@ def test_a_card_stripe_declines_is_not_saved(stripe_server, people):
     contract = offered(client, designer)
     with pytest.raises(contract_money.ContractPaymentFailed):
         months.process.accept_contract(contract, actor=client, payment_method="pm_card_chargeDeclined", now=START)
+
+
+def test_the_pay_page_confirms_the_months_charge_with_stripes_element_then_captures_it(
+    stripe_server, people, stripe_client
+):
+    client, designer, _account = people
+    contract = accepted(client, designer, card="pm_card_authenticationRequired")
+    run_sweeps(START + timedelta(minutes=1))
+    month = current_month(contract)
+    browser = stripe_client
+    login(browser, client)
+    url = f"/contracts/{contract.reference}/months/{month.number}/pay"
+
+    page = browser.get(url).get_data(as_text=True)
+    # Stripe's element is mounted with the month's PaymentIntent; no card field of our own
+    assert f'data-client-secret="{month.client_secret}"' in page and 'data-publishable-key="pk_test_occlusa"' in page
+    assert "https://js.stripe.com/v3" in page and 'name="card_number"' not in page
+    policy = browser.get(url).headers["Content-Security-Policy"]
+    assert "script-src 'self' https://js.stripe.com" in policy and "frame-src https://js.stripe.com" in policy
+    # back from Stripe before the bank confirmed: still waiting, nothing captured
+    response = browser.get(f"{url}?payment_intent={month.charge_reference}")
+    assert response.status_code == 200 and "Your bank has not confirmed the payment yet" in response.get_data(
+        as_text=True
+    )
+    assert reload(month).state == MonthState.requires_action
+
+    stripe_server.authenticate(month.charge_reference)  # what Stripe.js does with the client secret
+    response = browser.get(f"{url}?payment_intent={month.charge_reference}&redirect_status=succeeded")
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/contracts/{contract.reference}")
+    assert reload(month).state == MonthState.captured and balance(CONTRACT_ESCROW) == 30_000
+    assert invariant_violations() == [] and contract_money.invariant_violations() == []
