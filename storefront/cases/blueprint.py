@@ -1,0 +1,40 @@
+"""The case area's blueprint and the template globals its pages use (views and ordering import bp)."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+from flask_babel import format_timedelta
+
+from cases.states import STATE_LABELS, state_badge
+from messaging.events import case_action_label
+from messaging.threads import case_thread
+from models.cases import Case
+
+bp = Blueprint("cases", __name__, url_prefix="/cases")
+
+
+@bp.app_template_global()
+def case_state_label(state) -> str:
+    return str(STATE_LABELS[state])
+
+
+@bp.app_template_global()
+def case_state_badge(state) -> str:
+    return state_badge(state)
+
+
+@bp.app_template_global()
+def time_from_now(at, now) -> str:
+    """ "in 2 days", "3 hours ago" in the reader's language: the countdown to a deadline."""
+    return format_timedelta(at - now, granularity="minute", add_direction=True)
+
+
+@bp.app_template_global()
+def case_action_text(action: str) -> str:
+    return case_action_label(action)
+
+
+@bp.app_template_global()
+def case_thread_id(case: Case) -> int | None:
+    thread = case_thread(case.id)
+    return thread.id if thread is not None else None
