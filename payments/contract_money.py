@@ -73,7 +73,10 @@ def start_card_setup(contract: Contract, *, email: str) -> CardSetup:
             customer=contract.customer_reference,
             email=email,
             metadata={"contract": contract.reference, "client": str(contract.client_id)},
+            # A SetupIntent that succeeded cannot be confirmed again: a fresh one per page; the
+            # Customer of a contract not yet accepted is made once (within Stripe's 24 h of keys).
             idempotency_key=f"contract-{contract.id}-setup-{secrets.token_hex(6)}",
+            customer_key=f"contract-{contract.id}-customer",
         )
     except GatewayError as exc:
         raise ContractPaymentFailed(

@@ -156,10 +156,11 @@ class PaymentGateway(Protocol):
         Raises PaymentDeclined when the card cannot be saved."""
 
     def start_card_setup(
-        self, *, customer: str | None, email: str, metadata: dict[str, str], idempotency_key: str
+        self, *, customer: str | None, email: str, metadata: dict[str, str], idempotency_key: str, customer_key: str
     ) -> CardSetup:
         """Start saving a card typed in the gateway's own form (Stripe's Payment Element), on
-        `customer` or on a new one for `email`. Only Stripe: the sandbox's card field calls save_card."""
+        `customer` or on a new one for `email` (created under `customer_key`, so a page seen
+        again does not make another). Only Stripe: the sandbox's card field calls save_card."""
 
     def card_setup(self, reference: str) -> tuple[SavedCard, dict[str, str]]:
         """The card a setup saved, with the setup's metadata. Raises PaymentDeclined when the

@@ -316,7 +316,7 @@ class StripeGateway:
         )
 
     def start_card_setup(
-        self, *, customer: str | None, email: str, metadata: dict[str, str], idempotency_key: str
+        self, *, customer: str | None, email: str, metadata: dict[str, str], idempotency_key: str, customer_key: str
     ) -> CardSetup:
         """A SetupIntent for off-session use that Stripe.js confirms in the cardholder's browser
         (confirmSetup). A new card of a contract goes on the contract's own Customer: a payment
@@ -324,7 +324,7 @@ class StripeGateway:
         if customer is None:
             customer = _call(
                 lambda: self.client.v1.customers.create(
-                    {"email": email, "metadata": metadata}, {"idempotency_key": f"{idempotency_key}-cus"}
+                    {"email": email, "metadata": metadata}, {"idempotency_key": customer_key}
                 )
             ).id
         setup = _plain(
@@ -336,7 +336,7 @@ class StripeGateway:
                         "usage": "off_session",
                         "metadata": metadata,
                     },
-                    {"idempotency_key": f"{idempotency_key}-seti"},
+                    {"idempotency_key": idempotency_key},
                 )
             )
         )

@@ -59,6 +59,8 @@ def test_the_client_accepts_with_a_card_saved_by_stripes_element_then_the_month_
     assert 'data-mode="setup"' in page and "Save the card" in page and 'name="card_number"' not in page
     setup = stripe_server.objects[setup_id]
     assert setup["usage"] == "off_session" and setup["metadata"]["contract"] == contract.reference
+    _again, second_setup = _setup_page(stripe_client, contract)  # the page seen again: no other Customer
+    assert second_setup != setup_id and stripe_server.objects[second_setup]["customer"] == setup["customer"]
     stripe_server.confirm_setup_in_browser(setup_id, "pm_card_visa")  # what Stripe.js does
 
     response = _back_from_stripe(stripe_client, contract, setup_id)
