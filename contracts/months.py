@@ -239,7 +239,7 @@ def _advance(contract: Contract, now: datetime) -> int:
     return 1
 
 
-def update_card(contract: Contract, *, actor: User, payment_method: str) -> Contract:
+def update_card(contract: Contract, *, actor: User, payment_method: str = "", card_setup: str = "") -> Contract:
     """The client replaces the card the months are charged to (a failed month is then paid with
     pay_month). Raises NotFound (not the client), InvalidTransition (contract closed),
     DomainError (no card), ContractPaymentFailed (the card cannot be saved)."""
@@ -248,6 +248,9 @@ def update_card(contract: Contract, *, actor: User, payment_method: str) -> Cont
         raise NotFound(_l("This contract does not exist."))
     if contract.state not in (*RUNNING, S.paused):
         raise InvalidTransition(_l("This contract is not running."))
+    if card_setup:  # Stripe: a card setup the client's browser confirmed
+        contract_money.use_card_setup(contract, reference=card_setup)
+        return contract
     if not (payment_method or "").strip():
         raise DomainError(_l("Enter the card the months are charged to."), field="card")
     contract_money.save_card(contract, payment_method=payment_method.strip(), email=actor.email)

@@ -197,10 +197,22 @@ def _offer(contract: Contract, now: datetime, *, role: str, terms: ContractTerms
     return {"month_price_cents": terms.month_price_cents, "cases_per_month": terms.cases_per_month}
 
 
-def _accept(contract: Contract, now: datetime, *, role: str, payment_method: str = "", email: str = "", **_):
-    if not (payment_method or "").strip():
+def _accept(
+    contract: Contract,
+    now: datetime,
+    *,
+    role: str,
+    payment_method: str = "",
+    email: str = "",
+    card_setup: str = "",
+    **_,
+):
+    if card_setup:  # Stripe: the card was typed in Stripe's form and saved by the browser
+        contract_money.use_card_setup(contract, reference=card_setup)
+    elif not (payment_method or "").strip():
         raise DomainError(_l("Enter the card the months are charged to."), field="card")
-    contract_money.save_card(contract, payment_method=payment_method.strip(), email=email)
+    else:
+        contract_money.save_card(contract, payment_method=payment_method.strip(), email=email)
     contract.accepted_at = now
     contract.term_end_month = contract.term_months
     return {"card_last4": contract.card_last4}
@@ -284,6 +296,15 @@ def offer_contract(
 def accept_contract(contract: Contract, *, actor: User, payment_method: str, now: datetime | None = None) -> Contract:
     """The client accepts and saves the card the months are charged to. Raises as apply."""
     return apply(contract, "accept", actor=actor, payment_method=payment_method, email=actor.email, now=now)
+
+
+def accept_contract_with_setup(
+    contract: Contract, *, actor: User, card_setup: str, now: datetime | None = None
+) -> Contract:
+    """The client accepts with the card Stripe's form saved (a confirmed card setup, see
+    contract_money.start_card_setup). Raises as apply; a setup that failed or is not this
+    contract's changes nothing."""
+    return apply(contract, "accept", actor=actor, card_setup=card_setup, now=now)
 
 
 def decline_contract(contract: Contract, *, actor: User, now: datetime | None = None) -> Contract:

@@ -31,6 +31,7 @@ from payments.fees import settlement_split
 from payments.gateways import get_gateway
 from payments.gateways.base import (
     ChargeResult,
+    CardSetup,
     ChargeStatus,
     GatewayError,
     GatewayUnconfirmed,
@@ -60,6 +61,49 @@ def save_card(contract: Contract, *, payment_method: str, email: str) -> None:
         raise ContractPaymentFailed(
             _l("The payment service did not answer. Nothing was changed; please try again.")
         ) from exc
+    contract.customer_reference, contract.payment_method_reference = card.customer, card.payment_method
+    contract.card_last4 = card.last4
+
+
+def start_card_setup(contract: Contract, *, email: str) -> CardSetup:
+    """Stripe: a card setup the client's browser confirms (accept page, new card after a failed
+    month), on the contract's Customer once it has one. Raises ContractPaymentFailed."""
+    try:
+        return get_gateway().start_card_setup(
+            customer=contract.customer_reference,
+            email=email,
+            metadata={"contract": contract.reference, "client": str(contract.client_id)},
+            # A SetupIntent that succeeded cannot be confirmed again: a fresh one per page; the
+            # Customer of a contract not yet accepted is made once (within Stripe's 24 h of keys).
+            idempotency_key=f"contract-{contract.id}-setup-{secrets.token_hex(6)}",
+            customer_key=f"contract-{contract.id}-customer",
+        )
+    except GatewayError as exc:
+        raise ContractPaymentFailed(
+            _l("The payment service did not answer. Nothing was changed; please try again.")
+        ) from exc
+
+
+def use_card_setup(contract: Contract, *, reference: str) -> None:
+    """Keep the card of a setup the client's browser confirmed. A setup made for another contract
+    or client, or on another Customer than the contract's, is refused as one that failed: the
+    contract keeps its card. Raises ContractPaymentFailed."""
+    try:
+        card, metadata = get_gateway().card_setup(reference)
+    except PaymentDeclined as exc:
+        raise ContractPaymentFailed(
+            _l("Your card was not saved: %(reason)s Nothing was changed.", reason=str(exc)), field="card"
+        ) from exc
+    except GatewayError as exc:
+        raise ContractPaymentFailed(
+            _l("The payment service did not confirm your card. Nothing was changed; please try again.")
+        ) from exc
+    theirs = metadata.get("contract") == contract.reference and metadata.get("client") == str(contract.client_id)
+    if not theirs or (contract.customer_reference and card.customer != contract.customer_reference):
+        raise ContractPaymentFailed(
+            _l("This card was not saved for this contract. Nothing was changed; please enter your card again."),
+            field="card",
+        )
     contract.customer_reference, contract.payment_method_reference = card.customer, card.payment_method
     contract.card_last4 = card.last4
 

@@ -91,6 +91,16 @@ class SavedCard:
     last4: str | None
 
 
+@dataclass(frozen=True)
+class CardSetup:
+    """A card setup started for off-session use (Stripe: a SetupIntent on a Customer): the
+    cardholder's browser confirms it with `client_secret`, then `card_setup` reads the card."""
+
+    reference: str
+    client_secret: str
+    customer: str
+
+
 class PaymentGateway(Protocol):
     name: str
 
@@ -144,6 +154,17 @@ class PaymentGateway(Protocol):
     def save_card(self, *, payment_method: str, email: str, idempotency_key: str) -> SavedCard:
         """Keep the payer's card for off-session charges (a customer and a confirmed SetupIntent).
         Raises PaymentDeclined when the card cannot be saved."""
+
+    def start_card_setup(
+        self, *, customer: str | None, email: str, metadata: dict[str, str], idempotency_key: str, customer_key: str
+    ) -> CardSetup:
+        """Start saving a card typed in the gateway's own form (Stripe's Payment Element), on
+        `customer` or on a new one for `email` (created under `customer_key`, so a page seen
+        again does not make another). Only Stripe: the sandbox's card field calls save_card."""
+
+    def card_setup(self, reference: str) -> tuple[SavedCard, dict[str, str]]:
+        """The card a setup saved, with the setup's metadata. Raises PaymentDeclined when the
+        setup did not succeed, GatewayError when it is unknown or the gateway did not answer."""
 
     def charge_saved(
         self,

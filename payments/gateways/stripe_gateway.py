@@ -19,6 +19,7 @@ from typing import Any, Callable, Mapping, TypeVar
 import stripe
 
 from payments.gateways.base import (
+    CardSetup,
     ChargeResult,
     ChargeStatus,
     GatewayBook,
@@ -313,6 +314,44 @@ class StripeGateway:
         return SavedCard(
             customer=customer.id, payment_method=payment_method, last4=(card.get("card") or {}).get("last4")
         )
+
+    def start_card_setup(
+        self, *, customer: str | None, email: str, metadata: dict[str, str], idempotency_key: str, customer_key: str
+    ) -> CardSetup:
+        """A SetupIntent for off-session use that Stripe.js confirms in the cardholder's browser
+        (confirmSetup). A new card of a contract goes on the contract's own Customer: a payment
+        method attached to one Customer cannot be attached to another."""
+        if customer is None:
+            customer = _call(
+                lambda: self.client.v1.customers.create(
+                    {"email": email, "metadata": metadata}, {"idempotency_key": customer_key}
+                )
+            ).id
+        setup = _plain(
+            _call(
+                lambda: self.client.v1.setup_intents.create(
+                    {
+                        "customer": customer,
+                        "payment_method_types": ["card"],
+                        "usage": "off_session",
+                        "metadata": metadata,
+                    },
+                    {"idempotency_key": idempotency_key},
+                )
+            )
+        )
+        return CardSetup(reference=setup["id"], client_secret=setup["client_secret"], customer=customer)
+
+    def card_setup(self, reference: str) -> tuple[SavedCard, dict[str, str]]:
+        setup = _plain(_call(lambda: self.client.v1.setup_intents.retrieve(reference)))
+        if setup.get("status") != "succeeded" or not setup.get("payment_method"):
+            raise PaymentDeclined((setup.get("last_setup_error") or {}).get("message") or "The card was not saved.")
+        method = setup["payment_method"] if isinstance(setup["payment_method"], str) else setup["payment_method"]["id"]
+        card = _plain(_call(lambda: self.client.v1.payment_methods.retrieve(method)))
+        saved = SavedCard(
+            customer=setup["customer"], payment_method=method, last4=(card.get("card") or {}).get("last4")
+        )
+        return saved, dict(setup.get("metadata") or {})
 
     def charge_saved(
         self,

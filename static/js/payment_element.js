@@ -2,6 +2,8 @@
 // Stripe.js (https://js.stripe.com/v3) is loaded just before this file; card data stays in
 // Stripe's frame. After confirming, Stripe sends the browser to data-return-url, whose view
 // asks Stripe for the hold's status (the webhook may also have done it first).
+// With data-mode="setup" the client secret is a SetupIntent's: the card is saved for later
+// off-session charges (confirmSetup), and the return URL's view reads the saved card.
 (function () {
   "use strict";
   const box = document.querySelector("[data-payment-element]");
@@ -26,7 +28,8 @@
     button.disabled = true;
     button.textContent = button.dataset.busyLabel || label;
     errorBox.textContent = "";
-    const result = await stripe.confirmPayment({ elements: elements, confirmParams: { return_url: box.dataset.returnUrl } });
+    const params = { elements: elements, confirmParams: { return_url: box.dataset.returnUrl } };
+    const result = await (box.dataset.mode === "setup" ? stripe.confirmSetup(params) : stripe.confirmPayment(params));
     // Only reached when confirming failed before any redirect (declined card, missing field).
     if (result.error) { errorBox.textContent = result.error.message; }
     button.disabled = false;

@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 from contracts import casework, months, process
 from contracts.queries import contract_for, contracts_of, current_month, month_cases, place_of, used_by_month
 from errors import DomainError
+from payments import contract_money
 from extensions import commit, db
 from models.contracts import ContractMonth, MonthState
 from models.messaging import Conversation, ConversationKind
@@ -202,6 +203,70 @@ def update_card(reference: str):
         else:
             commit()
             flash(_("The card is updated; the next months are charged to it."), "success")
+    return redirect(url_for("contracts.show", reference=reference))
+
+
+# -- Stripe: the card typed in Stripe's own form (accepting, or a new card) --------------------
+def _card_setup_purpose(contract) -> str:
+    """What the card page is for: "accept" or "change" (the client, Stripe mode); else a 404."""
+    if _sandbox() or current_user.id != contract.client_id:
+        abort(404)
+    if "accept" in process.allowed_actions(contract, current_user, now=utcnow()):
+        return "accept"
+    if contract.state.value in ("active", "paused", "ending"):
+        return "change"
+    abort(404)
+
+
+@bp.get("/contracts/<reference>/card-setup")
+@login_required
+def card_setup(reference: str):
+    """Stripe's Payment Element on a SetupIntent of the contract: Stripe.js saves the card for
+    the off-session monthly charges, then sends the browser to card_setup_done."""
+    contract = _contract(reference)
+    purpose = _card_setup_purpose(contract)
+    try:
+        setup = contract_money.start_card_setup(contract, email=current_user.email)
+    except DomainError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("contracts.show", reference=reference))
+    return render_template(
+        "contracts/card.html",
+        contract=contract,
+        accepting=purpose == "accept",
+        setup=setup,
+        publishable_key=current_app.config.get("STRIPE_PUBLISHABLE_KEY"),
+        return_url=url_for("contracts.card_setup_done", reference=reference, _external=True),
+    )
+
+
+@bp.get("/contracts/<reference>/card-setup/done")
+@login_required
+def card_setup_done(reference: str):
+    """Where Stripe sends the browser back (setup_intent in the query): the card is kept only when
+    the setup succeeded and was made for this contract and client."""
+    contract = _contract(reference)
+    purpose = _card_setup_purpose(contract)
+    setup = request.args.get("setup_intent", "")
+    if not setup:
+        abort(404)
+    try:
+        if purpose == "accept":
+            process.accept_contract_with_setup(contract, actor=current_user, card_setup=setup)
+        else:
+            months.update_card(contract, actor=current_user, card_setup=setup)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("contracts.show", reference=reference))
+    commit()
+    if purpose == "accept":
+        flash(_("Contract accepted. Each month is charged to your card at its start."), "success")
+        return redirect(url_for("contracts.show", reference=reference))
+    flash(_("The card is updated; the next months are charged to it."), "success")
+    failed = next((m for m in contract.months if m.state == MonthState.failed), None)
+    if failed is not None:  # the month the old card failed is paid from its page, with the new card
+        return redirect(url_for("contracts.pay_month", reference=reference, number=failed.number))
     return redirect(url_for("contracts.show", reference=reference))
 
 

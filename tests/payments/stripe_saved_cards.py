@@ -5,12 +5,14 @@ Mixed into StripeServer (which brings _new, _get, emit, the lock and the routing
 pm_card_authenticationRequired (4000 0027 6000 3184) is saved, but every off-session charge is
 refused with 402 `authentication_required`, the intent waiting in requires_action until the
 cardholder confirms it (`authenticate`, the page Stripe.js opens). pm_card_chargeDeclined
-cannot be saved.
+cannot be saved. A SetupIntent created without a card waits for Stripe.js to confirm it in the
+cardholder's browser (`confirm_setup_in_browser`).
 """
 
 from __future__ import annotations
 
 import json
+import secrets
 from typing import Any
 
 from tests.payments.stripe_errors import DECLINING_METHODS, StripeError
@@ -26,6 +28,7 @@ _LAST4 = {
 SAVED_CARD_ROUTES = [
     ("POST", r"/v1/customers", "create_customer"),
     ("POST", r"/v1/setup_intents", "create_setup_intent"),
+    ("GET", r"/v1/setup_intents/(?P<id>[^/]+)", "get_setup_intent"),
     ("GET", r"/v1/payment_methods/(?P<id>[^/]+)", "get_payment_method"),
 ]
 
@@ -43,21 +46,41 @@ class SavedCardsEndpoints:
             customer=customer["id"],
             payment_method=method,
             usage=params.get("usage", "off_session"),
-            status="requires_confirmation",
+            status="requires_confirmation" if method else "requires_payment_method",
             last_setup_error=None,
+            metadata=params.get("metadata", {}),
         )
+        setup["client_secret"] = f"{setup['id']}_secret_{secrets.token_hex(8)}"
         if params.get("confirm") == "true":
-            if method == "pm_card_chargeDeclined":
-                message = DECLINING_METHODS[method][1]
-                setup.update(
-                    status="requires_payment_method", last_setup_error={"code": "card_declined", "message": message}
-                )
-                raise StripeError(
-                    402, "card_error", message, code="card_declined", setup_intent=json.loads(json.dumps(setup))
-                )
-            setup["status"] = "succeeded"
-            self._new("pm_saved", "saved_method", customer=customer["id"], payment_method=method)
+            self._confirm_setup(setup, method)
         return setup
+
+    def _confirm_setup(self, setup: dict, method: str) -> None:
+        if method == "pm_card_chargeDeclined":
+            message = DECLINING_METHODS[method][1]
+            setup.update(
+                payment_method=None,
+                status="requires_payment_method",
+                last_setup_error={"code": "card_declined", "message": message},
+            )
+            raise StripeError(
+                402, "card_error", message, code="card_declined", setup_intent=json.loads(json.dumps(setup))
+            )
+        setup.update(payment_method=method, status="succeeded", last_setup_error=None)
+        self._new("pm_saved", "saved_method", customer=setup["customer"], payment_method=method)
+
+    def get_setup_intent(self, params: dict, id: str) -> dict:
+        return self._get(id, "setup_intent")
+
+    def confirm_setup_in_browser(self, setup_id: str, payment_method: str = "pm_card_visa") -> dict:
+        """What Stripe.js's confirmSetup does with the card typed in the Payment Element."""
+        with self._lock:
+            setup = self._get(setup_id, "setup_intent")
+            try:
+                self._confirm_setup(setup, payment_method)
+            except StripeError:
+                pass
+            return setup
 
     def get_payment_method(self, params: dict, id: str) -> dict:
         return {"id": id, "object": "payment_method", "type": "card", "card": {"last4": _LAST4.get(id, "4242")}}
