@@ -25,7 +25,7 @@ from errors import DomainError, InvalidTransition, NotFound
 from extensions import db
 from jobs import enqueue
 from models.accounts import StaffRole, User
-from models.cases import Case, CaseEvent, CaseFile, CaseFileRole, CaseState, Delivery
+from models.cases import Case, CaseAction, CaseEvent, CaseFile, CaseFileRole, CaseState, Delivery
 from models.types import utcnow
 from payments import contract_money, escrow
 from payments.invoices import render_case_invoices
@@ -33,7 +33,7 @@ from transitions import Move, Process, Table, step
 
 log = logging.getLogger(__name__)
 
-S = CaseState
+S, A = CaseState, CaseAction
 CLIENT, DESIGNER, PLATFORM, STAFF = "client", "designer", "platform", "staff"
 
 
@@ -42,24 +42,24 @@ PREVIOUS = None  # as a next state: back to the state the case had before its di
 # (state, action)                        → next state    who may                money effect    notification
 TRANSITIONS = Table(
     {
-        (None, "send"): step(S.requested, "client", None, "case_new"),
-        (S.requested, "accept"): step(S.in_progress, "designer", "capture", "case_accepted"),
-        (S.requested, "reject"): step(S.rejected, "designer", "release", "case_rejected"),
-        (S.requested, "cancel"): step(S.cancelled, "client platform", "release", "case_cancelled"),
-        (S.requested, "expire"): step(S.expired, "platform", "release", "case_expired"),
-        (S.in_progress, "deliver"): step(S.delivered, "designer", None, "case_delivered"),
-        (S.delivered, "deliver"): step(S.delivered, "designer", None, "case_delivered"),
-        (S.delivered, "request_revision"): step(S.in_progress, "client", None, "case_revision"),
-        (S.in_progress, "grant_revisions"): step(S.in_progress, "designer", None, None),
-        (S.delivered, "grant_revisions"): step(S.delivered, "designer", None, None),
-        (S.in_progress, "cancel_undelivered"): step(S.cancelled, "client", "refund", "case_cancelled"),
-        (S.delivered, "complete"): step(S.completed, "client", "pay_out", "case_completed"),
-        (S.delivered, "auto_complete"): step(S.completed, "platform", "pay_out", "case_completed"),
-        (S.in_progress, "dispute"): step(S.disputed, "client platform", None, "case_disputed"),
-        (S.delivered, "dispute"): step(S.disputed, "client platform", None, "case_disputed"),
-        (S.disputed, "resolve"): step(S.resolved, "staff", "settle", "case_resolved"),
-        (S.disputed, "settle"): step(S.resolved, "client designer", "settle", "case_resolved"),
-        (S.disputed, "withdraw_dispute"): step(PREVIOUS, "client", None, None),
+        (None, A.send): step(S.requested, "client", None, "case_new"),
+        (S.requested, A.accept): step(S.in_progress, "designer", "capture", "case_accepted"),
+        (S.requested, A.reject): step(S.rejected, "designer", "release", "case_rejected"),
+        (S.requested, A.cancel): step(S.cancelled, "client platform", "release", "case_cancelled"),
+        (S.requested, A.expire): step(S.expired, "platform", "release", "case_expired"),
+        (S.in_progress, A.deliver): step(S.delivered, "designer", None, "case_delivered"),
+        (S.delivered, A.deliver): step(S.delivered, "designer", None, "case_delivered"),
+        (S.delivered, A.request_revision): step(S.in_progress, "client", None, "case_revision"),
+        (S.in_progress, A.grant_revisions): step(S.in_progress, "designer", None, None),
+        (S.delivered, A.grant_revisions): step(S.delivered, "designer", None, None),
+        (S.in_progress, A.cancel_undelivered): step(S.cancelled, "client", "refund", "case_cancelled"),
+        (S.delivered, A.complete): step(S.completed, "client", "pay_out", "case_completed"),
+        (S.delivered, A.auto_complete): step(S.completed, "platform", "pay_out", "case_completed"),
+        (S.in_progress, A.dispute): step(S.disputed, "client platform", None, "case_disputed"),
+        (S.delivered, A.dispute): step(S.disputed, "client platform", None, "case_disputed"),
+        (S.disputed, A.resolve): step(S.resolved, "staff", "settle", "case_resolved"),
+        (S.disputed, A.settle): step(S.resolved, "client designer", "settle", "case_resolved"),
+        (S.disputed, A.withdraw_dispute): step(PREVIOUS, "client", None, None),
     }
 )
 ACTIONS = TRANSITIONS.actions
@@ -257,21 +257,21 @@ def _resolve(case: Case, now: datetime, *, refund_cents: int, note: str = "", **
 
 
 _FIELDS = {
-    "send": _send,
-    "accept": _accept,
-    "reject": _with_reason(True),
-    "cancel": _with_reason(False),
-    "expire": _with_reason(False),
-    "cancel_undelivered": _with_reason(False),
-    "deliver": _deliver,
-    "request_revision": _request_revision,
-    "grant_revisions": _grant_revisions,
-    "complete": _complete,
-    "auto_complete": _complete,
-    "dispute": _dispute,
-    "resolve": _resolve,
-    "settle": _resolve,
-    "withdraw_dispute": _withdraw_dispute,
+    A.send: _send,
+    A.accept: _accept,
+    A.reject: _with_reason(True),
+    A.cancel: _with_reason(False),
+    A.expire: _with_reason(False),
+    A.cancel_undelivered: _with_reason(False),
+    A.deliver: _deliver,
+    A.request_revision: _request_revision,
+    A.grant_revisions: _grant_revisions,
+    A.complete: _complete,
+    A.auto_complete: _complete,
+    A.dispute: _dispute,
+    A.resolve: _resolve,
+    A.settle: _resolve,
+    A.withdraw_dispute: _withdraw_dispute,
 }
 assert set(_FIELDS) == set(ACTIONS), "every action in TRANSITIONS needs its fields function"
 

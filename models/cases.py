@@ -38,6 +38,27 @@ class CaseState(enum.Enum):
     resolved = "resolved"  # the resolution centre ruled; money refunded, paid, or split
 
 
+class CaseAction(enum.StrEnum):
+    """What moves a case: the actions of cases/process.py's table. A StrEnum, so the value a case
+    event stores and the names templates compare with are the same words."""
+
+    send = "send"
+    accept = "accept"
+    reject = "reject"
+    cancel = "cancel"
+    expire = "expire"
+    deliver = "deliver"
+    request_revision = "request_revision"
+    grant_revisions = "grant_revisions"
+    cancel_undelivered = "cancel_undelivered"
+    complete = "complete"
+    auto_complete = "auto_complete"
+    dispute = "dispute"
+    resolve = "resolve"
+    settle = "settle"
+    withdraw_dispute = "withdraw_dispute"
+
+
 OPEN_STATES = (CaseState.requested, CaseState.in_progress, CaseState.delivered, CaseState.disputed)
 # States in which the client's money sits captured in escrow.
 ESCROW_STATES = (CaseState.in_progress, CaseState.delivered, CaseState.disputed)
