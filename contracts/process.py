@@ -1,8 +1,9 @@
 """The monthly contract process: one table of transitions, one function that applies them.
 
-Every change of a contract goes through `apply`: lock the contract row → check the actor's
-role and the state against TRANSITIONS and the action's own checks → apply the action's
-fields and money → write a ContractEvent → notify the other side after the commit. A repeated
+Every change of a contract goes through `apply`, which runs the one state-table engine
+(transitions.Process): lock the contract row → check the actor's role and the state against
+TRANSITIONS and the action's own checks → apply the action's fields and money → write a
+ContractEvent → notify the other side after the commit. A repeated
 or racing action finds the contract already moved under the lock and is refused with
 InvalidTransition. Operations flush; the caller commits once.
 
@@ -22,8 +23,6 @@ Money consequences (payments.contract_money), decided here once:
 
 from __future__ import annotations
 
-import logging
-from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -41,44 +40,36 @@ from models.moderation import ViolationSource
 from models.types import utcnow
 from audit.trail import record_action
 from screening.contact_filter import screen_text
+from transitions import Move, Process, Table, step
 from payments import contract_money
 from profiles.permissions import can_design
 
-log = logging.getLogger(__name__)
 
 S = ContractState
 CLIENT, DESIGNER, PLATFORM = "client", "designer", "platform"
 
 
-@dataclass(frozen=True)
-class Transition:
-    to: ContractState
-    by: frozenset[str]
-
-
-def _t(to: ContractState, by: str) -> Transition:
-    return Transition(to, frozenset(by.split()))
-
-
 # (state, action)                 → next state   who may
-TRANSITIONS: dict[tuple[ContractState | None, str], Transition] = {
-    (None, "offer"): _t(S.offered, "designer"),
-    (S.offered, "accept"): _t(S.active, "client"),
-    (S.offered, "decline"): _t(S.declined, "client"),
-    (S.offered, "withdraw"): _t(S.withdrawn, "designer"),
-    (S.offered, "expire"): _t(S.expired, "platform"),
-    (S.active, "pause"): _t(S.paused, "client designer"),
-    (S.paused, "resume"): _t(S.active, "client designer"),
-    (S.active, "give_notice"): _t(S.ending, "client designer"),
-    (S.paused, "give_notice"): _t(S.ending, "client designer"),
-    (S.active, "renew"): _t(S.active, "platform"),
-    (S.active, "cancel"): _t(S.cancelled, "client designer platform"),
-    (S.paused, "cancel"): _t(S.cancelled, "client designer platform"),
-    (S.ending, "cancel"): _t(S.cancelled, "designer platform"),
-    (S.active, "end"): _t(S.ended, "platform"),
-    (S.ending, "end"): _t(S.ended, "platform"),
-}
-ACTIONS = sorted({action for _state, action in TRANSITIONS})
+TRANSITIONS = Table(
+    {
+        (None, "offer"): step(S.offered, "designer"),
+        (S.offered, "accept"): step(S.active, "client"),
+        (S.offered, "decline"): step(S.declined, "client"),
+        (S.offered, "withdraw"): step(S.withdrawn, "designer"),
+        (S.offered, "expire"): step(S.expired, "platform"),
+        (S.active, "pause"): step(S.paused, "client designer"),
+        (S.paused, "resume"): step(S.active, "client designer"),
+        (S.active, "give_notice"): step(S.ending, "client designer"),
+        (S.paused, "give_notice"): step(S.ending, "client designer"),
+        (S.active, "renew"): step(S.active, "platform"),
+        (S.active, "cancel"): step(S.cancelled, "client designer platform"),
+        (S.paused, "cancel"): step(S.cancelled, "client designer platform"),
+        (S.ending, "cancel"): step(S.cancelled, "designer platform"),
+        (S.active, "end"): step(S.ended, "platform"),
+        (S.ending, "end"): step(S.ended, "platform"),
+    }
+)
+ACTIONS = TRANSITIONS.actions
 CLOSED = (S.declined, S.withdrawn, S.expired, S.ended, S.cancelled)
 
 
@@ -122,52 +113,58 @@ def apply(contract: Contract, action: str, *, actor: User | None, now: datetime 
     ContractPaymentFailed when the card cannot be saved or a refund is refused.
     """
     now = now or utcnow()
-    if contract.id is not None:
+    new = contract.id is None
+    if not new:
         contract = lock_contract(contract.id)
-    before = contract.state if contract.id is not None else None
     role = role_of(contract, actor)
     if role is None:
         raise NotFound(_l("This contract does not exist."))
-    transition = TRANSITIONS.get((before, action))
-    if transition is None:
-        if not any(a == action and role in t.by for (_s, a), t in TRANSITIONS.items()):
-            raise PermissionDenied(_l("You cannot do this on this contract."))
-        raise InvalidTransition(_l("This is no longer possible on this contract."))
-    if role not in transition.by:
-        raise PermissionDenied(_l("You cannot do this on this contract."))
-    blocker = _blocker(contract, action, role, now)
-    if blocker is not None:
-        raise InvalidTransition(blocker)
-    data = _FIELDS[action](contract, now, role=role, **params) or {}
-    contract.state = transition.to
-    if transition.to in CLOSED:
-        contract.closed_at = now
-    if before is None:
-        db.session.add(contract)
-    db.session.flush()
+    return CONTRACT_PROCESS.apply(contract, action, role=role, actor=actor, locked=True, now=now, **params).obj
+
+
+def _checked_fields(action: str):
+    """The action's own checks (offer expiry, a paid month), then what it writes on the contract."""
+
+    def fields(contract: Contract, *, now: datetime, actor: User | None = None, **params) -> dict:
+        role = role_of(contract, actor)
+        blocker = _blocker(contract, action, role, now)
+        if blocker is not None:
+            raise InvalidTransition(blocker)
+        data = _FIELDS[action](contract, now, role=role, **params) or {}
+        if TRANSITIONS[(contract.state, action)].to in CLOSED:
+            contract.closed_at = now
+        if contract.id is None:
+            db.session.add(contract)
+        return {"data": data}
+
+    return fields
+
+
+def _record(move: Move) -> None:
+    """The contract's event (its history on the page), an audit row for the platform's moves,
+    and the notice to the other side."""
+    contract, before, now = move.obj, move.before, move.params["now"]
     db.session.add(
         ContractEvent(
             contract_id=contract.id,
-            actor_id=actor.id if actor else None,
-            action=action,
+            actor_id=move.actor.id if move.actor else None,
+            action=move.action,
             from_state=before.value if before else None,
-            to_state=transition.to.value,
-            data=data,
+            to_state=move.after.value,
+            data=move.detail["data"],
             at=now,
         )
     )
     db.session.flush()
-    if role == PLATFORM:
+    if move.role == PLATFORM:
         record_action(
-            f"contract.{action}",
+            f"contract.{move.action}",
             contract,
             actor=None,
             before={"state": before.value if before else None},
-            after={"state": transition.to.value},
+            after={"state": move.after.value},
         )
-    log.info("contract %s: %s by %s (%s → %s)", contract.id, action, role, before, transition.to.value)
-    notices.announce(contract, action, role)
-    return contract
+    notices.announce(contract, move.action, move.role)
 
 
 def _blocker(contract: Contract, action: str, role: str, now: datetime):
@@ -275,6 +272,16 @@ _FIELDS = {
     "end": _nothing,
 }
 assert set(_FIELDS) == set(ACTIONS), "every action in TRANSITIONS needs its fields function"
+
+CONTRACT_PROCESS = Process(
+    "contract",
+    TRANSITIONS,
+    lock=lambda contract: lock_contract(contract.id),
+    event=_record,
+    refused=lambda _contract, _action: _l("This is no longer possible on this contract."),
+    denied=_l("You cannot do this on this contract."),
+    fields={action: _checked_fields(action) for action in ACTIONS},
+)
 
 
 # -- the verbs other code calls --------------------------------------------------------------------
