@@ -85,9 +85,16 @@ def test_a_ruling_and_an_accepted_settlement_at_once_move_the_money_once(app, po
     ids = (dispute.id, agent.id, proposal.id, designer.id)
 
     def rule():
+        # The proposal's own figures, so one agent may rule (setting a proposal aside needs a
+        # second agent): whichever of the two takes the dispute first, the other is refused.
         d = db.session.get(Dispute, ids[0])
         operations.rule_dispute(
-            d, actor=db.session.get(User, ids[1]), outcome="refund", reasoning=REASONING, now=d.answer_due_at
+            d,
+            actor=db.session.get(User, ids[1]),
+            outcome="split",
+            designer_cents=6_000,
+            reasoning=REASONING,
+            now=d.answer_due_at,
         )
 
     def accept():
