@@ -29,6 +29,8 @@ from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
 from tests.payments.stripe_errors import DECLINING_METHODS, StripeError
+from tests.payments.stripe_card_disputes import CardDisputesEndpoints
+from tests.payments.stripe_connect_accounts import ConnectAccountsEndpoints
 from tests.payments.stripe_saved_cards import SAVED_CARD_ROUTES, SavedCardsEndpoints
 
 _ROUTES = [
@@ -84,7 +86,7 @@ def _int(params: dict, name: str) -> int:
         ) from None
 
 
-class StripeServer(SavedCardsEndpoints):
+class StripeServer(SavedCardsEndpoints, ConnectAccountsEndpoints, CardDisputesEndpoints):
     """`with StripeServer() as server:` → server.url for STRIPE_API_BASE; state in attributes."""
 
     def __init__(self, api_key: str = "sk_test_occlusa"):
@@ -491,55 +493,6 @@ class StripeServer(SavedCardsEndpoints):
         self.emit("charge.refunded", charge)
         return refund
 
-    def create_account(self, params: dict) -> dict:
-        if params.get("type") not in ("express", "standard", "custom"):
-            raise StripeError(400, "invalid_request_error", "Invalid account type.", param="type")
-        return self._new(
-            "acct",
-            "account",
-            type=params["type"],
-            country=params.get("country", "US"),
-            email=params.get("email"),
-            business_type=params.get("business_type"),
-            metadata=params.get("metadata", {}),
-            details_submitted=False,
-            charges_enabled=False,
-            payouts_enabled=False,
-            capabilities={"transfers": "inactive"},
-            tos_acceptance=params.get("tos_acceptance", {}),
-            requirements={"currently_due": ["external_account", "tos_acceptance.date"]},
-        )
-
-    def get_account(self, params: dict, id: str) -> dict:
-        return self._get(id, "account")
-
-    def create_account_link(self, params: dict) -> dict:
-        account = self._get(params.get("account", ""), "account")
-        for name in ("refresh_url", "return_url", "type"):
-            if not params.get(name):
-                raise StripeError(400, "invalid_request_error", f"Missing required param: {name}.", param=name)
-        now = int(time.time())
-        return {
-            "object": "account_link",
-            "created": now,
-            "expires_at": now + 300,
-            "url": f"https://connect.stripe.com/setup/e/{account['id']}/{secrets.token_urlsafe(12)}",
-        }
-
-    # -- test controls: what happens on Stripe's side without an API call ----------------------
-
-    def complete_onboarding(self, account_id: str) -> dict:
-        """The designer finished Stripe's onboarding pages: payouts enabled; returns account.updated."""
-        with self._lock:
-            account = self._get(account_id, "account")
-            account.update(
-                details_submitted=True,
-                payouts_enabled=True,
-                capabilities={"transfers": "active"},
-                requirements={"currently_due": []},
-            )
-            return self.emit("account.updated", account)
-
     def confirm_in_browser(self, intent_id: str, payment_method: str = "pm_card_visa") -> dict:
         """The Payment Element confirmed the intent with a card; returns the resulting event."""
         with self._lock:
@@ -548,70 +501,6 @@ class StripeServer(SavedCardsEndpoints):
             except StripeError:
                 pass
             return self.events[-1]
-
-    def open_dispute(self, charge_id: str, *, reason: str = "fraudulent", fee: int = 1500) -> dict:
-        """The cardholder disputed the charge with their bank: Stripe withdraws the disputed
-        amount and its fee from the platform's balance; returns charge.dispute.created."""
-        with self._lock:
-            charge = self._get(charge_id, "charge")
-            amount = charge["amount_captured"] - charge["amount_refunded"]
-            charge["disputed"] = True
-            dispute = self._new(
-                "dp",
-                "dispute",
-                amount=amount,
-                currency=charge["currency"],
-                charge=charge_id,
-                payment_intent=charge["payment_intent"],
-                reason=reason,
-                status="needs_response",
-                is_charge_refundable=False,
-                metadata={},
-                evidence_details={
-                    "due_by": int(time.time()) + 7 * 86400,
-                    "has_evidence": False,
-                    "past_due": False,
-                    "submission_count": 0,
-                },
-                balance_transactions=[self._balance_transaction(-amount, fee, charge["currency"], "dispute")],
-            )
-            return self.emit("charge.dispute.created", dispute)
-
-    def update_dispute(self, dispute_id: str, status: str = "under_review") -> dict:
-        """Evidence was submitted: returns charge.dispute.updated."""
-        with self._lock:
-            dispute = self._get(dispute_id, "dispute")
-            dispute["status"] = status
-            dispute["evidence_details"]["has_evidence"] = True
-            return self.emit("charge.dispute.updated", dispute)
-
-    def close_dispute(self, dispute_id: str, *, won: bool) -> dict:
-        """The bank decided. Won: the disputed amount comes back (Stripe keeps the fee); lost:
-        it stays with the cardholder. Returns charge.dispute.closed."""
-        with self._lock:
-            dispute = self._get(dispute_id, "dispute")
-            dispute["status"] = "won" if won else "lost"
-            if won:
-                dispute["balance_transactions"].append(
-                    self._balance_transaction(dispute["amount"], 0, dispute["currency"], "dispute_reversal")
-                )
-            return self.emit("charge.dispute.closed", dispute)
-
-    def dispute_net(self, dispute_id: str) -> int:
-        """What the dispute did to the platform's balance (signed cents), as Stripe's book says."""
-        return sum(t["net"] for t in self._get(dispute_id, "dispute")["balance_transactions"])
-
-    def _balance_transaction(self, amount: int, fee: int, currency: str, category: str) -> dict:
-        return self._new(
-            "txn",
-            "balance_transaction",
-            amount=amount,
-            fee=fee,
-            net=amount - fee,
-            currency=currency,
-            type="adjustment",
-            reporting_category=category,
-        )
 
 
 def sign(payload: bytes, secret: str, timestamp: int | None = None) -> str:
