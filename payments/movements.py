@@ -87,9 +87,9 @@ def start(
             idempotency_key=f"case-{case.id}-{kind.value}-{amount_cents}-{attempt}",
         )
         own.add(movement)
-        own.flush()
-        movement_id = movement.id
-    return db.session.get(PaymentMovement, movement_id, populate_existing=True)
+    # Committed with every column set (defaults are the client's): the unit of work takes it as
+    # it is, without reading back the row it has just written.
+    return db.session.merge(movement, load=False)
 
 
 def ask(movement: PaymentMovement, payment: Payment, case: Case) -> MovementState:
@@ -190,9 +190,11 @@ def confirm(movement: PaymentMovement, payment: Payment, case: Case, call: Gatew
             idempotency_key=key,
             case=case,
         )
-        _tell_payout_sent(case, amount, currency)
     if movement.kind in (MovementKind.refund, MovementKind.transfer):
         payment.status = settled_status(payment)
+    if movement.kind == MovementKind.transfer:
+        # After the payment's last change, so that the notice's flush writes the payment once.
+        _tell_payout_sent(case, amount, currency)
     db.session.flush()
 
 
