@@ -170,6 +170,7 @@ def confirm(movement: PaymentMovement, payment: Payment, case: Case, call: Gatew
         payment.status = PaymentStatus.released
     elif movement.kind == MovementKind.refund:
         payment.refunded_cents += amount
+        payment.status = settled_status(payment)
         post_journal(
             JournalKind.refund,
             [(ESCROW, -amount, currency), (client_account(case.client_id), amount, currency)],
@@ -180,6 +181,7 @@ def confirm(movement: PaymentMovement, payment: Payment, case: Case, call: Gatew
         payment.paid_out_cents += amount
         payment.fee_cents += fee
         payment.transfer_reference = call.reference
+        payment.status = settled_status(payment)  # before the journal's flush: the payment is written once
         post_journal(
             JournalKind.payout,
             [
@@ -190,10 +192,6 @@ def confirm(movement: PaymentMovement, payment: Payment, case: Case, call: Gatew
             idempotency_key=key,
             case=case,
         )
-    if movement.kind in (MovementKind.refund, MovementKind.transfer):
-        payment.status = settled_status(payment)
-    if movement.kind == MovementKind.transfer:
-        # After the payment's last change, so that the notice's flush writes the payment once.
         _tell_payout_sent(case, amount, currency)
     db.session.flush()
 
