@@ -13,14 +13,19 @@ session, CSRF off, the lock, the change, the commit, the redirect; the delivery 
 small STL file with the form). Jobs the transitions enqueue (notifications, invoices) run inline
 after the commit without --redis-url, as the embedded default does; with it they go to RQ as in
 a deployment (the bench empties its queue at the end). Prints p50 / p95 per transition and path,
-and a bare Flask GET through the same test client as the yardstick of the machine's load.
-Issue #21 asks for at most 20 ms on PostgreSQL. Prints figures; asserts nothing about time.
+and a bare Flask GET through the same test client as the yardstick of the machine's load, and
+the SQL statements each transition runs (median per path; inline jobs included). With --profile
+FILE, the domain-function half runs under cProfile and its stats are written to FILE (read them
+with `python -m pstats FILE`). Issue #21 asks for at most 20 ms on PostgreSQL. Prints figures;
+asserts nothing about time.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import logging
+import statistics
 import os
 import shutil
 import sys
@@ -41,6 +46,26 @@ TRANSITIONS = ("accept", "deliver", "complete")
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[max(0, min(len(ordered) - 1, int(len(ordered) * share + 0.5) - 1))] * 1000
+
+
+class Statements:
+    """Counts the SQL statements the engine runs between `start()` and `stop()`."""
+
+    def __init__(self, engine):
+        self.engine, self.seen = engine, 0
+        sa.event.listen(engine, "before_cursor_execute", self._count)
+
+    def _count(self, *_args) -> None:
+        self.seen += 1
+
+    def start(self) -> None:
+        self.seen = 0
+
+    def stop(self) -> int:
+        return self.seen
+
+    def close(self) -> None:
+        sa.event.remove(self.engine, "before_cursor_execute", self._count)
 
 
 def timed(call) -> float:
@@ -82,37 +107,45 @@ def http_steps(app, reference: str, client_email: str, designer_email: str) -> d
     }
 
 
-def through_domain(cases) -> dict[str, list[float]]:
+def through_domain(cases, counter: Statements, profile: cProfile.Profile | None) -> tuple[dict, dict]:
     """Each transition by its domain function plus the commit, timed from the lock to the commit."""
     from extensions import commit
     from tests.cases.factories import design_file
 
-    times = {t: [] for t in TRANSITIONS}
+    times, counts = {t: [] for t in TRANSITIONS}, {t: [] for t in TRANSITIONS}
     for case in cases:
         design = design_file(case.designer)
         commit()
         steps = domain_steps(case, design)
         for name in TRANSITIONS:
+            counter.start()
+            if profile:
+                profile.enable()
             started = time.perf_counter()
             steps[name]()
             commit()
             times[name].append(time.perf_counter() - started)
-    return times
+            if profile:
+                profile.disable()
+            counts[name].append(counter.stop())
+    return times, counts
 
 
-def through_http(app, parties: list[tuple[str, str, str]]) -> dict[str, list[float]]:
+def through_http(app, parties: list[tuple[str, str, str]], counter: Statements) -> tuple[dict, dict]:
     """Each transition as the browser posts it, timed around the test client's request (outside
     any application context of the bench's own: each request has its own, as in a server)."""
-    times = {t: [] for t in TRANSITIONS}
+    times, counts = {t: [] for t in TRANSITIONS}, {t: [] for t in TRANSITIONS}
     for reference, client_email, designer_email in parties:
         steps = http_steps(app, reference, client_email, designer_email)
         for name in TRANSITIONS:
+            counter.start()
             started = time.perf_counter()
             response = steps[name]()
             times[name].append(time.perf_counter() - started)
+            counts[name].append(counter.stop())
             if response.status_code != 302:
                 raise SystemExit(f"{name} on {reference} answered {response.status_code}")
-    return times
+    return times, counts
 
 
 def main() -> None:
@@ -120,6 +153,7 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=60)
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--redis-url", default=None)
+    parser.add_argument("--profile", default=None, help="write cProfile stats of the domain half to this file")
     args = parser.parse_args()
 
     folder = Path(tempfile.mkdtemp(prefix="bench-transitions-"))
@@ -152,10 +186,16 @@ def main() -> None:
             made = [make_case() for _ in range(args.cases)]
             ids = [case.id for case in made]
             half = len(made) // 2
-            results = {"domain functions": through_domain(made[:half])}
+            counter = Statements(db.engine)
+            profile = cProfile.Profile() if args.profile else None
+            results, statements = {}, {}
+            results["domain functions"], statements["domain functions"] = through_domain(made[:half], counter, profile)
+            if profile:
+                profile.dump_stats(args.profile)
             parties = [(c.reference, c.client.email, c.designer.email) for c in made[half:]]
             db.session.remove()
-        results["HTTP"] = through_http(app, parties)
+        results["HTTP"], statements["HTTP"] = through_http(app, parties, counter)
+        counter.close()
         bare = app.test_client()
         results["yardstick"] = {"bare GET": [timed(lambda: bare.get("/bench/bare")) for _ in range(200)]}
         with app.app_context():
@@ -168,10 +208,14 @@ def main() -> None:
             db.engine.dispose()
         jobs = "to RQ" if args.redis_url else "inline after the commit"
         print(f"{len(ids)} cases on {url.split(':')[0].split('+')[0]}, jobs {jobs}; server time per transition")
-        print(f"{'path':<18}{'transition':<12}{'p50 ms':>9}{'p95 ms':>9}")
+        print(f"{'path':<18}{'transition':<12}{'p50 ms':>9}{'p95 ms':>9}{'statements':>12}")
         for path, times in results.items():
             for name in times:
-                print(f"{path:<18}{name:<12}{percentile(times[name], 0.5):>9.1f}{percentile(times[name], 0.95):>9.1f}")
+                count = statistics.median(statements[path][name]) if path in statements else None
+                print(
+                    f"{path:<18}{name:<12}{percentile(times[name], 0.5):>9.1f}{percentile(times[name], 0.95):>9.1f}"
+                    + (f"{count:>12.0f}" if count is not None else "")
+                )
         if args.redis_url:
             from redis import Redis
             from rq import Queue

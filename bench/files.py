@@ -365,7 +365,14 @@ def through_app(server: AppServer, size: int, work: Path) -> list[dict]:
         made["file_id"] = status["file_id"]
 
     def check():
-        if not check_uploaded_file(made["file_id"]):
+        import sqlalchemy as sa
+
+        from extensions import db
+        from models.files import StoredFile
+
+        # The upload API answers the file's public id; the job takes the row's id, as the app enqueues it.
+        file_id = db.session.scalar(sa.select(StoredFile.id).where(StoredFile.public_id == made["file_id"]))
+        if not check_uploaded_file(file_id):
             raise RuntimeError("the upload check job did not check the file")
 
     def download():

@@ -17,6 +17,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload, lazyload
 
 from audit.trail import record_action
 from cases import deadlines, notices
@@ -98,16 +99,35 @@ def apply_action(case: Case, action: str, *, actor: User | None, now: datetime |
     (already done, overtaken by the other side or a deadline), DomainError for bad input,
     escrow.PaymentFailed when the gateway refuses or cannot be reached.
     """
+    # Locked first (by the row's identity, without reloading an expired object), so the parties
+    # come with the locked row: role_of and the notices then read them without a query of their own.
+    case = _lock_case(case)
     role = role_of(case, actor)
     if role is None:
         raise NotFound(_l("This case does not exist."))
-    return CASE_PROCESS.apply(case, action, role=role, actor=actor, now=now or utcnow(), **params).obj
+    return CASE_PROCESS.apply(case, action, role=role, actor=actor, locked=True, now=now or utcnow(), **params).obj
+
+
+def _lock_case(case: Case) -> Case:
+    """The case's row under FOR UPDATE, or the case itself while it is new (a request being sent)."""
+    identity = sa.inspect(case).identity
+    return _lock(identity[0]) if identity is not None else case
 
 
 def _lock(case_id: int) -> Case:
     # populate_existing: a row changed by a racing transaction is read as committed, not as cached.
+    # The client and designer come in the same statement (only the case's row is locked); their
+    # staff roles load only if something asks for them (the parties' notices do not).
+    parties = (
+        joinedload(Case.client).options(lazyload(User.roles)),
+        joinedload(Case.designer).options(lazyload(User.roles)),
+    )
     case = db.session.execute(
-        sa.select(Case).where(Case.id == case_id).with_for_update().execution_options(populate_existing=True)
+        sa.select(Case)
+        .where(Case.id == case_id)
+        .options(*parties)
+        .with_for_update(of=Case)
+        .execution_options(populate_existing=True)
     ).scalar_one_or_none()
     if case is None:
         raise NotFound(_l("This case does not exist."))
@@ -344,7 +364,7 @@ def _refused(case: Case, _action: str) -> str:
 CASE_PROCESS = Process(
     "case",
     TRANSITIONS,
-    lock=lambda case: _lock(case.id) if case.id is not None else case,
+    lock=_lock_case,
     event=_record,
     refused=_refused,
     denied=_l("You cannot do this on this case."),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session
 
 from errors import DomainError
 from extensions import db
@@ -24,18 +25,49 @@ def channels() -> list[NotificationChannel]:
 
 def enabled_channels(user_id: int, event: str) -> set[NotificationChannel]:
     """The channels on for this user and event: every channel unless switched off."""
-    off = set(
-        db.session.scalars(
-            sa.select(NotificationPreference.channel).where(
-                NotificationPreference.user_id == user_id,
-                NotificationPreference.event == event,
-                NotificationPreference.enabled.is_(False),
-            )
-        )
-    )
-    on = set(NotificationChannel) - off
+    on = set(NotificationChannel) - {channel for e, channel in _switched_off(user_id) if e == event}
     on |= {NotificationChannel(c) for e, c in MANDATORY if e == event}
     return on
+
+
+# A unit of work that tells one user several things (a completed case: the payout, the
+# completion) reads their switched-off pairs once. Kept in the session's info until its
+# transaction ends, and forgotten as soon as it writes a preference row (flush or statement).
+_SWITCHED_OFF = "notification_switched_off"
+
+
+def _switched_off(user_id: int) -> set[tuple[str, NotificationChannel]]:
+    known = db.session.info.setdefault(_SWITCHED_OFF, {})
+    if user_id not in known:
+        known[user_id] = set(
+            db.session.execute(
+                sa.select(NotificationPreference.event, NotificationPreference.channel).where(
+                    NotificationPreference.user_id == user_id, NotificationPreference.enabled.is_(False)
+                )
+            ).tuples()
+        )
+    return known[user_id]
+
+
+def _forget(session: Session, *_args) -> None:
+    session.info.pop(_SWITCHED_OFF, None)
+
+
+sa.event.listen(Session, "after_commit", _forget)
+sa.event.listen(Session, "after_soft_rollback", _forget)
+
+
+@sa.event.listens_for(Session, "before_flush")
+def _forget_on_write(session: Session, *_args) -> None:
+    if any(isinstance(row, NotificationPreference) for row in (*session.new, *session.dirty, *session.deleted)):
+        _forget(session)
+
+
+@sa.event.listens_for(Session, "do_orm_execute")
+def _forget_on_statement(state) -> None:
+    if (state.is_update or state.is_delete or state.is_insert) and state.bind_mapper is not None:
+        if state.bind_mapper.class_ is NotificationPreference:
+            _forget(state.session)
 
 
 def preference_grid(user: User) -> dict[tuple[str, str], bool]:

@@ -87,9 +87,9 @@ def start(
             idempotency_key=f"case-{case.id}-{kind.value}-{amount_cents}-{attempt}",
         )
         own.add(movement)
-        own.flush()
-        movement_id = movement.id
-    return db.session.get(PaymentMovement, movement_id, populate_existing=True)
+    # Committed with every column set (defaults are the client's): the unit of work takes it as
+    # it is, without reading back the row it has just written.
+    return db.session.merge(movement, load=False)
 
 
 def ask(movement: PaymentMovement, payment: Payment, case: Case) -> MovementState:
@@ -170,6 +170,7 @@ def confirm(movement: PaymentMovement, payment: Payment, case: Case, call: Gatew
         payment.status = PaymentStatus.released
     elif movement.kind == MovementKind.refund:
         payment.refunded_cents += amount
+        payment.status = settled_status(payment)
         post_journal(
             JournalKind.refund,
             [(ESCROW, -amount, currency), (client_account(case.client_id), amount, currency)],
@@ -180,6 +181,7 @@ def confirm(movement: PaymentMovement, payment: Payment, case: Case, call: Gatew
         payment.paid_out_cents += amount
         payment.fee_cents += fee
         payment.transfer_reference = call.reference
+        payment.status = settled_status(payment)  # before the journal's flush: the payment is written once
         post_journal(
             JournalKind.payout,
             [
@@ -191,8 +193,6 @@ def confirm(movement: PaymentMovement, payment: Payment, case: Case, call: Gatew
             case=case,
         )
         _tell_payout_sent(case, amount, currency)
-    if movement.kind in (MovementKind.refund, MovementKind.transfer):
-        payment.status = settled_status(payment)
     db.session.flush()
 
 

@@ -13,7 +13,7 @@ from cases.prescription import ARCH_LABELS, CONTACTS, MATERIALS, RESTORATIONS
 from cases.queries import SIDES, case_counts, my_cases_page
 from disputes.operations import dispute_url as url_of
 from disputes.ruling_due import ruling_due
-from errors import DomainError, NotFound
+from errors import DomainError, InvalidTransition, NotFound
 from extensions import commit, db
 from files.permissions import serves_stored_files
 from models.cases import Case, CaseFile, CaseState
@@ -125,8 +125,9 @@ def show(reference: str):
     )
 
 
-def _act(reference: str, perform, done: str):
-    case = _case_or_404(reference)
+def _act(reference: str, perform, done: str, *, case: Case | None = None):
+    """Run `perform(case)` and commit, or flash why not; `case`: the route has loaded it already."""
+    case = case or _case_or_404(reference)
     try:
         perform(case)
     except ContactDetailsRefused as exc:
@@ -155,11 +156,18 @@ def _form_or_back(form, reference: str):
 @bp.post("/<reference>/accept")
 @login_required
 def accept(reference: str):
-    response = _act(
-        reference,
-        lambda c: process.accept_case(c, actor=current_user),
-        _("You accepted the case. The payment is now in escrow."),
-    )
+    refused = []
+
+    def perform(case):
+        try:
+            process.accept_case(case, actor=current_user)
+        except InvalidTransition:
+            refused.append(True)
+            raise
+
+    response = _act(reference, perform, _("You accepted the case. The payment is now in escrow."))
+    if not refused:  # accepted, or refused for another reason than the state or its deadline
+        return response
     # Refused because its time ran out: expire it now rather than at the next sweep.
     case = _case_or_404(reference)
     try:
@@ -241,6 +249,7 @@ def complete(reference: str):
                 reference,
                 lambda c: process.complete_case(c, actor=current_user),
                 _("Transaction complete. The designer is paid."),
+                case=case,
             )
         flash(_("Confirm that you release the payment to the designer, on this page, to complete the case."), "error")
         return redirect(url_for("cases.complete", reference=reference))

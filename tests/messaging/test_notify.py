@@ -17,7 +17,7 @@ from extensions import commit, db
 from messaging.digest import send_due_digests
 from messaging.notify import notify
 from messaging.preferences import set_notification_preferences
-from models.messaging import Notification, PushSubscription
+from models.messaging import Notification, NotificationPreference, PushSubscription
 from models.types import utcnow
 from tests.factories import make_user
 
@@ -48,6 +48,34 @@ def test_switching_a_channel_off_is_respected_per_event(outbox):
     assert rows["case_accepted"].in_app and not rows["case_accepted"].email_wanted
     assert not rows["case_delivered"].in_app and not rows["case_delivered"].email_wanted
     assert outbox.read() == []
+
+
+def test_a_switch_made_after_a_notice_in_the_same_unit_of_work_applies_to_the_next_one(outbox):
+    """A user's switched-off channels are read once per unit of work, and read again as soon
+    as the unit of work changes them: through the settings page's function or a statement."""
+    user = make_user()
+    notify(user, "case_accepted", title="One", body="b", url="/cases/1")  # read: all on
+    set_notification_preferences(user, {("case_delivered", "in_app")}, actor=user)
+    notify(user, "case_delivered", title="Two", body="b", url="/cases/1")
+    db.session.execute(db.delete(NotificationPreference).where(NotificationPreference.user_id == user.id))
+    notify(user, "case_completed", title="Three", body="b", url="/cases/1")
+    commit()
+    rows = {n.title: n for n in db.session.scalars(db.select(Notification))}
+    assert rows["One"].email_wanted and rows["One"].in_app
+    assert rows["Two"].in_app and not rows["Two"].email_wanted
+    assert rows["Three"].email_wanted and rows["Three"].in_app
+    assert sorted(mail["Subject"] for mail in outbox.read()) == ["One", "Three"]
+
+
+def test_a_switch_committed_by_another_unit_of_work_applies_to_the_next_one(outbox):
+    user = make_user()
+    _notify_case(user, "case_accepted")
+    set_notification_preferences(user, set(), actor=user)
+    commit()
+    _notify_case(user, "case_delivered")
+    rows = {n.event: n for n in db.session.scalars(db.select(Notification))}
+    assert rows["case_accepted"].email_wanted and not rows["case_delivered"].email_wanted
+    assert len(outbox.read()) == 1
 
 
 def test_moderation_warnings_cannot_be_switched_off(outbox):
