@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 sys.path.insert(0, str(ROOT))
 
-from bench.serving import Served, analyze, build_app, measure, options, prepare  # noqa: E402  (after the path is set)
+from bench.serving import Served, analyze, build_app, child, measure, options, prepare  # noqa: E402  (after the path is set)
 
 SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 PASSWORD = "bench-password"
@@ -296,6 +296,8 @@ def staff_cookie(app, email: str) -> dict:
 
 
 def main() -> None:
+    if child():
+        return
     parser = options(__doc__)
     parser.set_defaults(requests=200)
     parser.add_argument("--items", type=int, default=10_000)
@@ -329,7 +331,7 @@ def main() -> None:
             ("figures", "/backoffice/figures/"),
             ("audit log", "/backoffice/audit-log/"),
         ]
-        with Served(args.server, url, args.workers, folder / "server.log") as served:
+        with Served(__file__, args.server, url, args.workers, folder / "server.log") as served:
             measure(served.port, paths, args.requests, args.threads, headers)
     finally:
         shutil.rmtree(folder, ignore_errors=True)

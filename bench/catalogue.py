@@ -27,7 +27,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 sys.path.insert(0, str(ROOT))
 
-from bench.serving import Served, analyze, build_app, measure, options, prepare  # noqa: E402  (after the path is set)
+# serve and Served are imported from here by bench/signed_in.py too.
+from bench.serving import Served, analyze, build_app, child, measure, options, prepare, serve  # noqa: E402, F401
 
 WORDS = [
     "zirconia",
@@ -189,6 +190,8 @@ def seed(designers: int, listings: int) -> None:
 
 
 def main() -> None:
+    if child():
+        return
     parser = options(__doc__)
     parser.add_argument("--designers", type=int, default=1000)
     parser.add_argument("--listings", type=int, default=10000)
@@ -213,7 +216,7 @@ def main() -> None:
             ("listing page", "/listings/4242"),
             ("designer profile", "/designers/42"),
         ]
-        with Served(args.server, url, args.workers, folder / "server.log") as served:
+        with Served(__file__, args.server, url, args.workers, folder / "server.log") as served:
             measure(served.port, paths, args.requests, args.threads)
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -1,9 +1,8 @@
 """What the benches share: the app they serve, served in a child process (werkzeug's threaded
 server or gunicorn), and the timing of a bounded number of keep-alive requests per page.
 
-    .venv/bin/python bench/serving.py werkzeug|gunicorn PORT DATABASE_URL WORKERS
-
-is how `Served` starts the child; a bench script imports this module and never runs it itself.
+A bench script starts its own file again as the child (`Served(__file__, …)` runs
+`script --serve SERVER PORT DATABASE_URL WORKERS`), and its main hands that to `child`.
 """
 
 from __future__ import annotations
@@ -15,11 +14,6 @@ import sys
 import threading
 import time
 from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[1]
-if __name__ == "__main__":  # the child process: the project's packages, not bench/, on the path
-    sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
-    sys.path.insert(0, str(ROOT))
 
 SERVERS = ("werkzeug", "gunicorn")
 
@@ -107,13 +101,13 @@ class Served:
     client threads of the bench do not share the server's interpreter). The child reads the
     same instance folder (INSTANCE_PATH), hence the same secret key as the bench's own app."""
 
-    def __init__(self, server: str, database_url: str, workers: int, log: Path):
+    def __init__(self, script: str, server: str, database_url: str, workers: int, log: Path):
         import socket
 
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
-        self.command = [sys.executable, __file__, server, str(self.port), database_url, str(workers)]
+        self.command = [sys.executable, script, "--serve", server, str(self.port), database_url, str(workers)]
         self.log = log
 
     def __enter__(self):
@@ -186,6 +180,10 @@ def analyze(url: str) -> None:
         db.session.commit()
 
 
-if __name__ == "__main__":
-    server, port, url, workers = sys.argv[1:5]
+def child() -> bool:
+    """In the child process a bench started (`--serve …`): serve until terminated, then True."""
+    if sys.argv[1:2] != ["--serve"]:
+        return False
+    server, port, url, workers = sys.argv[2:6]
     serve(server, int(port), url, int(workers))
+    return True
