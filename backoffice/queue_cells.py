@@ -1,11 +1,11 @@
 """The cells every queue row shows: when the item came, its due badge, who holds it. Built here
 rather than by template macros because a page of thirty rows asks for them a hundred times and a
-macro call costs several times the string it makes; `_macros.html` and `_workbench.html` call the
+macro call (or Markup.format) costs several times the string it makes; every text is escaped; `_macros.html` and `_workbench.html` call the
 same functions, so every page shows them alike."""
 
 from __future__ import annotations
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from extensions import translate as _  # gettext, through the request's catalogue looked up once
 from moderation.service_levels import OVERDUE, SOON, Due, duration_words
@@ -17,7 +17,7 @@ def when_cell(moment) -> Markup:
     """A moment as the back office writes it (UTC, to the minute), machine-readable too; "—" if none."""
     if not moment:
         return Markup("—")
-    return Markup('<time datetime="{}">{}</time>').format(moment.isoformat(), moment.strftime("%Y-%m-%d %H:%M"))
+    return Markup(f'<time datetime="{escape(moment.isoformat())}">{escape(moment.strftime("%Y-%m-%d %H:%M"))}</time>')
 
 
 def due_cell(due: Due) -> Markup:
@@ -25,10 +25,11 @@ def due_cell(due: Due) -> Markup:
     status = due.status
     span = duration_words(due.left)
     note = _("%(span)s late", span=span) if status == OVERDUE else _("%(span)s left", span=span)
+    colour = COLOURS.get(status, "success")
     return Markup(
-        '<span class="badge badge-{colour} bo-due bo-due-{status}">{words}</span>\n'
-        '  <small class="text-nowrap">{note}</small>'
-    ).format(colour=COLOURS.get(status, "success"), status=status, words=due.words, note=note)
+        f'<span class="badge badge-{colour} bo-due bo-due-{status}">{escape(due.words)}</span>\n'
+        f'  <small class="text-nowrap">{escape(note)}</small>'
+    )
 
 
 def claim_cell(claim, reader_id: int) -> Markup:
@@ -36,7 +37,6 @@ def claim_cell(claim, reader_id: int) -> Markup:
     if claim is None:
         return Markup("")
     if claim.moderator_id == reader_id:
-        return Markup('<span class="badge badge-info">{}</span>').format(_("claimed by you"))
-    return Markup('<span class="badge badge-warning">{}</span>').format(
-        _("claimed by %(name)s", name=claim.moderator.display_name)
-    )
+        return Markup(f'<span class="badge badge-info">{escape(_("claimed by you"))}</span>')
+    name = claim.moderator.display_name
+    return Markup(f'<span class="badge badge-warning">{escape(_("claimed by %(name)s", name=name))}</span>')
