@@ -11,7 +11,8 @@ import logging
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator
 
-from flask_babel import Babel
+from flask import g
+from flask_babel import Babel, get_translations
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -108,3 +109,34 @@ def _lock_wait_is_busy(context: ExceptionContext) -> None:
     original = context.original_exception
     if getattr(original, "sqlstate", None) == LOCK_NOT_AVAILABLE or "database is locked" in str(original):
         raise Busy(str(original).strip()) from original
+
+
+def template_translations():
+    """The translations templates use, looked up once per request and locale (flask_babel looks
+    the request's domain, locale and catalogue up again for every string of a page). A forced
+    or refreshed locale is a new locale object, so it is never served another one's catalogue."""
+    state = g.get("_flask_babel") if g else None
+    locale = getattr(state, "babel_locale", None)
+    if locale is None:
+        return get_translations()  # outside a request, or the locale's first use in it
+    cached = getattr(state, "template_translations", None)
+    if cached is None or cached[0] is not locale:
+        cached = state.template_translations = (locale, get_translations())
+    return cached[1]
+
+
+def install_template_gettext(app) -> None:
+    """The templates' _(), gettext and ngettext through template_translations (after babel.init_app)."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: template_translations().ugettext(s),
+        ngettext=lambda s, p, n: template_translations().ungettext(s, p, n),
+        pgettext=lambda c, s: template_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: template_translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
+
+
+def translate(string: str, **variables) -> str:
+    """gettext through template_translations: for strings a page builds by the hundred in Python."""
+    text = template_translations().ugettext(string)
+    return text % variables if variables else text

@@ -81,6 +81,7 @@ class DisputeQueueView(DisputeConversationViews, RulingRoutes, EvidenceRequestAc
             key=Dispute.id,
             page=request.args.get("page", 1, type=page_number),
             per_page=PER_PAGE,
+            counted=queue.counted(filters, actor=current_user, tab=tab),
         )
         now = utcnow()
         ids = [d.id for d in page.items]

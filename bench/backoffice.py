@@ -1,27 +1,27 @@
 """Benchmark: the back office's queue pages, the figures page and the audit log against a bare Flask endpoint.
 
     .venv/bin/python bench/backoffice.py [--items 10000] [--audit 100000] [--requests 200] [--threads 4]
+        [--server werkzeug|gunicorn] [--workers 2] [--database-url postgresql://…/bench_db]
 
-Seeds its own temporary SQLite database in bulk: `--items` waiting items in each queue (profiles,
-listings, identity verifications, violations, disputes, support tickets) and `--audit` audit entries (decisions of
-ten staff members over the last 60 days, and other actions), then serves the app with werkzeug
-in a thread as an admin who passed the second factor, and prints requests per second and latency
-percentiles of each page next to the bare endpoint of the same run. Prints figures; asserts nothing
-about time. Everything is removed at the end.
+Seeds its own database (a temporary SQLite file, or the PostgreSQL database given, whose tables
+are dropped and created) in bulk: `--items` waiting items in each queue (profiles, listings,
+identity verifications, violations, community posts, disputes, support tickets) and `--audit`
+audit entries (decisions of ten staff members over the last 60 days, and other actions). Serves
+the app in a child process (bench/serving.py: werkzeug's threaded server, or gunicorn with
+`--workers` workers), logs in as an admin who passes the second factor, and prints requests per
+second and latency percentiles of each page next to the bare endpoint of the same run. Prints
+figures; asserts nothing about time. Everything it wrote is removed at the end (a PostgreSQL
+database keeps its tables).
 """
 
 from __future__ import annotations
 
-import argparse
-import logging
-import os
 import random
-from collections import Counter
 import shutil
 import sys
 import tempfile
-import threading
 import time
+from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 sys.path.insert(0, str(ROOT))
 
-from bench.catalogue import hammer  # noqa: E402  (after the path is set)
+from bench.serving import Served, analyze, build_app, child, measure, options, prepare  # noqa: E402  (after the path is set)
 
 SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 PASSWORD = "bench-password"
@@ -56,6 +56,7 @@ def seed(items: int, audit: int) -> None:
     from legal.operations import accept_current_terms
     from models.accounts import StaffRole, StaffRoleGrant, User
     from models.cases import Case, CaseState, CaseUnit
+    from models.community import Post, PostState
     from models.disputes import Dispute, DisputeState
     from models.listings import Listing
     from models.moderation import AuditDayCount, AuditEntry, Violation
@@ -147,6 +148,20 @@ def seed(items: int, audit: int) -> None:
                 "text": "mail me at someone at example dot com",
                 "findings": [],
                 "status": "open",
+                "created_at": ago[n - 1],
+            }
+            for n in designers
+        ],
+    )
+    db.session.execute(
+        sa.insert(Post),
+        [
+            {
+                "author_id": n,
+                "body": "First crown of the week, monolithic zirconia.",
+                "categories": ["crowns"],
+                "software": ["exocad"],
+                "state": PostState.pending,
                 "created_at": ago[n - 1],
             }
             for n in designers
@@ -281,65 +296,43 @@ def staff_cookie(app, email: str) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    if child():
+        return
+    parser = options(__doc__)
+    parser.set_defaults(requests=200)
     parser.add_argument("--items", type=int, default=10_000)
     parser.add_argument("--audit", type=int, default=100_000)
-    parser.add_argument("--requests", type=int, default=200)
-    parser.add_argument("--threads", type=int, default=4)
     args = parser.parse_args()
 
     folder = Path(tempfile.mkdtemp(prefix="bench-backoffice-"))
-    os.environ["INSTANCE_PATH"] = str(folder)
-    os.environ["RATELIMIT_ENABLED"] = "0"
     try:
-        from werkzeug.serving import WSGIRequestHandler, make_server
-
-        from app import create_app
-        from extensions import db
-
-        app = create_app(
-            {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.db'}", "MAIL_URL": None, "WTF_CSRF_ENABLED": False}
-        )
-        app.add_url_rule("/bench/bare", "bench_bare", lambda: "ok")
-        logging.getLogger("occlusa.access").setLevel(logging.WARNING)  # one line per request would drown the table
+        url = prepare(args.database_url, folder)
+        app = build_app(url)
         with app.app_context():
-            db.create_all()
             started = time.perf_counter()
             seed(args.items, args.audit)
+            analyze(url)
             print(
                 f"seeded {args.items} waiting items per queue and {args.audit} audit entries "
-                f"in {time.perf_counter() - started:.1f} s"
+                f"in {time.perf_counter() - started:.1f} s ({url.split(':')[0]}, {args.server})"
             )
+        app.config["WTF_CSRF_ENABLED"] = False  # the login's forms, posted by the test client
         headers = staff_cookie(app, f"staff{2 * args.items + 1}@bench.local")
-        WSGIRequestHandler.protocol_version = "HTTP/1.1"  # keep-alive
-        WSGIRequestHandler.log_request = lambda *a, **k: None
-        server = make_server("127.0.0.1", 0, app, threaded=True)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        port = server.server_port
         paths = [
             ("bare Flask endpoint", "/bench/bare"),
             ("profile reviews", "/backoffice/reviews/profiles/"),
             ("listing reviews", "/backoffice/reviews/listings/"),
             ("verifications", "/backoffice/verifications/"),
             ("violations", "/backoffice/violations/"),
+            ("post reviews", "/backoffice/reviews/posts/"),
             ("support desk", "/backoffice/support/"),
             ("disputes", "/backoffice/resolution/"),
             ("account page", "/backoffice/accounts/1"),  # a designer with an item in every queue
             ("figures", "/backoffice/figures/"),
             ("audit log", "/backoffice/audit-log/"),
         ]
-        print(
-            f"{'page':<22}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}   ({args.requests} requests, {args.threads} threads)"
-        )
-        baseline = None
-        for label, path in paths:
-            hammer(port, path, args.threads * 2, args.threads, headers)  # warm up
-            rate, latencies = hammer(port, path, args.requests, args.threads, headers)
-            baseline = baseline or rate
-            p50 = latencies[len(latencies) // 2] * 1000
-            p95 = latencies[int(len(latencies) * 0.95) - 1] * 1000
-            print(f"{label:<22}{rate:>9.0f}{p50:>9.1f}{p95:>9.1f}   {rate / baseline:>6.1%} of bare")
-        server.shutdown()
+        with Served(__file__, args.server, url, args.workers, folder / "server.log") as served:
+            measure(served.port, paths, args.requests, args.threads, headers)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

@@ -61,6 +61,9 @@ class SupportTicket(db.Model):
         back_populates="ticket", order_by="TicketMessage.id", cascade="all, delete-orphan"
     )
 
+    # The support desk: open tickets, longest waiting first, read from the index in page order.
+    __table_args__ = (sa.Index("ix_support_tickets_queue", "status", "waiting_since", "id"),)
+
     @property
     def requester_name(self) -> str:
         return self.user.display_name if self.user is not None else self.email.partition("@")[0]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
@@ -44,11 +45,13 @@ def active_claims(object_type: str, object_ids: list[int]) -> dict[int, ReviewCl
     if not object_ids:
         return {}
     rows = db.session.scalars(
-        sa.select(ReviewClaim).where(
+        sa.select(ReviewClaim)
+        .where(
             ReviewClaim.object_type == object_type,
             ReviewClaim.object_id.in_(object_ids),
             ReviewClaim.claimed_at > lapse_time(),
         )
+        .options(selectinload(ReviewClaim.moderator))  # a queue page names each holder: one query, not one per row
     ).all()
     return {c.object_id: c for c in rows}
 

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
+
+from extensions import translate as _  # gettext, through the request's catalogue looked up once
 
 OK, SOON, OVERDUE = "ok", "soon", "overdue"
-STATUS_WORDS = {OK: _l("on time"), SOON: _l("due soon"), OVERDUE: _l("overdue")}
 
 
 def service_hours(kind: str) -> int:
@@ -67,7 +67,8 @@ class Due:
 
     @property
     def words(self) -> str:
-        return str(STATUS_WORDS[self.status])
+        status = self.status
+        return _("overdue") if status == OVERDUE else _("due soon") if status == SOON else _("on time")
 
 
 def due_of(kind: str, since: datetime, now: datetime) -> Due:
@@ -85,7 +86,7 @@ def duration_words(span: timedelta) -> str:
     minutes = int(abs(span).total_seconds() // 60)
     days, hours, mins = minutes // 1440, minutes % 1440 // 60, minutes % 60
     if days:
-        return _l("%(d)d d %(h)d h", d=days, h=hours)
+        return _("%(d)d d %(h)d h", d=days, h=hours)
     if hours:
-        return _l("%(h)d h %(m)d min", h=hours, m=mins)
-    return _l("%(m)d min", m=mins)
+        return _("%(h)d h %(m)d min", h=hours, m=mins)
+    return _("%(m)d min", m=mins)

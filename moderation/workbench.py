@@ -189,12 +189,12 @@ class QueuePage(PageNumbers):
     items: list = field(default_factory=list)
 
 
-def page_of(query, *, page: int, per_page: int, key) -> QueuePage:
+def page_of(query, *, page: int, per_page: int, key, counted=None) -> QueuePage:
     """One page of `query` (one query) and the queue's size counted on `key` alone, so the database
-    counts from an index instead of building every row (one query)."""
-    total = db.session.scalar(
-        sa.select(sa.func.count()).select_from(query.with_only_columns(key).order_by(None).subquery())
-    )
+    counts from an index instead of building every row (one query). `counted`, if given, selects
+    the same items' keys more cheaply (without a join the order needs) and is counted instead."""
+    keys = counted if counted is not None else query.with_only_columns(key)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(keys.order_by(None).subquery()))
     items = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
     return QueuePage(page=page, per_page=per_page, total=total, items=items)
 

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from backoffice import disputes_views
 from extensions import commit, db
 from models.accounts import StaffRole
 from models.disputes import Dispute, DisputeState
@@ -194,5 +195,27 @@ def test_the_queue_page_runs_the_same_queries_for_three_disputes_or_twelve(clien
         )
     db.session.expire_all()
 
-    assert statements(client, QUEUE) == few
+    assert statements(client, QUEUE) == few == 27  # a fixed number: a change that adds a statement says so here
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ReviewClaim)) == 1
+
+
+def test_the_page_count_is_that_of_the_disputes_listed_under_each_tab_and_filter(client, monkeypatch):
+    monkeypatch.setattr(disputes_views, "PER_PAGE", 2)
+    agent = make_staff(StaffRole.resolution_agent)
+    held = [dispute(), dispute(state=DisputeState.awaiting_ruling, answer_in=-timedelta(days=1))]
+    dispute(client=make_user(locale="fr"))
+    dispute(state=DisputeState.withdrawn)  # not in the active tab
+    for made in held:
+        claims.claim_item("dispute", made.id, actor=agent)
+    commit()
+    staff_login(client, agent)
+
+    def pages(url: str) -> str:
+        found = re.search(r"Page 1 of (\d+)", client.get(url).get_data(as_text=True))
+        return found.group(1) if found else "1"
+
+    assert pages(QUEUE) == "2"  # three active disputes
+    assert pages(QUEUE + "?assignee=me") == "1"  # the two held by the agent
+    assert pages(QUEUE + "?state=open") == "1"  # two open
+    assert pages(QUEUE + "?language=fr") == "1"
+    assert pages(QUEUE + "?tab=escalated") == "1"
