@@ -248,6 +248,7 @@ def main() -> None:
             )
         paths = [
             ("bare Flask endpoint", "/bench/bare"),
+            ("notifications (floor)", "/notifications"),
             ("case page", seeded["case"]),
             ("inbox", "/messages/"),
             ("inbox, case threads", "/messages/?tab=cases"),
