@@ -237,6 +237,8 @@ def inbox(user: User, kind: ConversationKind, *, page: int = 1, per_page: int = 
         sa.select(Conversation)
         .join(Participant, Participant.conversation_id == Conversation.id)
         .where(Participant.user_id == user.id, Conversation.kind == kind)
+        # Who is in each conversation, by name: their staff roles are not shown.
+        .options(sa.orm.selectinload(Conversation.participants).joinedload(Participant.user).lazyload(User.roles))
     )
     if kind == ConversationKind.general:
         query = query.where(Conversation.last_message_at.is_not(None))

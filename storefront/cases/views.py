@@ -60,6 +60,23 @@ _CASE_PAGE = (
 )
 
 
+class _ActionForms(dict):
+    """The case page's forms, each built when the page shows it (most pages show one or two)."""
+
+    KINDS = {
+        "reject": ReasonForm,
+        "deliver": DeliveryForm,
+        "revision": RevisionForm,
+        "grant": GrantForm,
+        "review": ReviewForm,
+        "outcome": OutcomeForm,
+    }
+
+    def __missing__(self, name: str):
+        form = self[name] = self.KINDS[name](prefix=name)
+        return form
+
+
 # -- My cases and the case page ----------------------------------------------------------------
 @bp.get("/")
 @login_required
@@ -120,14 +137,7 @@ def show(reference: str):
             if is_client_teammate(current_user, case)
             else "staff"
         ),
-        forms={
-            "reject": ReasonForm(prefix="reject"),
-            "deliver": DeliveryForm(prefix="deliver"),
-            "revision": RevisionForm(prefix="revision"),
-            "grant": GrantForm(prefix="grant"),
-            "review": ReviewForm(prefix="review"),
-            "outcome": OutcomeForm(prefix="outcome"),
-        },
+        forms=_ActionForms(),
         can_review=can_review,
         my_review=my_review,
         case_reviews=case_reviews,
