@@ -41,6 +41,7 @@ from payments.case_money import format_money
 from payments.fees import MINIMUM_FEE_CENTS, MINIMUM_ORDER_CENTS
 from registrations import register_hooks
 from storefront.contact_refusal import highlight_findings
+from storefront.dates import format_datetime
 from storefront.navigation import main_nav, settings_nav
 from support.tokens import ticket_confirm_link, ticket_link
 from teams.operations import invitation_link
@@ -344,6 +345,7 @@ def _register_template_globals(app: Flask) -> None:
         invitation_link=invitation_link,
     )
     app.jinja_env.filters["highlight_findings"] = highlight_findings
+    app.jinja_env.filters["datetimeformat"] = format_datetime  # Flask-Babel's, with patterns parsed once
     # Every amount on every page and mail goes through this one formatter, in the reader's locale.
     app.jinja_env.filters["money"] = format_money
     app.jinja_env.globals.update(MINIMUM_FEE_CENTS=MINIMUM_FEE_CENTS, MINIMUM_ORDER_CENTS=MINIMUM_ORDER_CENTS)

@@ -30,6 +30,15 @@ def review_by(case: Case, author: User) -> Review | None:
     return db.session.scalar(sa.select(Review).where(Review.case_id == case.id, Review.author_id == author.id))
 
 
+def reviews_of_case(case: Case, viewer: User) -> tuple[list[Review], Review | None, bool]:
+    """The case's reviews, the viewer's own among them, and whether the viewer may still post
+    one (as can_review): one query for the case page."""
+    found = list(db.session.scalars(sa.select(Review).where(Review.case_id == case.id).order_by(Review.id)))
+    mine = next((r for r in found if r.author_id == viewer.id), None)
+    may = case.state in REVIEWABLE_STATES and viewer.id in (case.client_id, case.designer_id) and mine is None
+    return found, mine, may
+
+
 def can_review(case: Case, user: User | None) -> bool:
     return (
         user is not None

@@ -180,15 +180,16 @@ def mark_read(conversation: Conversation, *, actor: User) -> int:
     """
     if not can_read_conversation(actor, conversation):
         raise NotFound(_l("This conversation does not exist."))
+    newest = db.session.scalar(sa.select(sa.func.max(Message.id)).where(Message.conversation_id == conversation.id))
+    known = conversation.participant(actor.id)
+    if known is None or not newest or newest <= known.last_read_message_id:
+        return 0  # read up to date (the usual page view): no row locked, nothing written
     participant = db.session.scalar(
         sa.select(Participant)
         .where(Participant.conversation_id == conversation.id, Participant.user_id == actor.id)
         .with_for_update(of=Participant)
     )
-    if participant is None:
-        return 0
-    newest = db.session.scalar(sa.select(sa.func.max(Message.id)).where(Message.conversation_id == conversation.id))
-    if not newest or newest <= participant.last_read_message_id:
+    if participant is None or newest <= participant.last_read_message_id:
         return 0
     newly = db.session.scalar(
         sa.select(sa.func.count())

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from extensions import db
 from models.accounts import User
 from models.cases import CaseEvent
-from models.messaging import Conversation, ConversationKind, Message, Participant
+from models.messaging import Conversation, ConversationKind, Message, MessageAttachment, Participant
 from models.offers import CustomOffer
 
 
@@ -68,6 +68,11 @@ def open_case_thread(case: Any) -> Conversation:
 
 def case_thread(case_id: int) -> Conversation | None:
     return db.session.scalar(sa.select(Conversation).where(Conversation.case_id == case_id))
+
+
+def case_thread_id(case_id: int) -> int | None:
+    """The id of the case's thread (a link to it needs no more)."""
+    return db.session.scalar(sa.select(Conversation.id).where(Conversation.case_id == case_id))
 
 
 def pair_key(a: int, b: int) -> str:
@@ -123,7 +128,15 @@ def thread_items(
     query = sa.select(Message).where(Message.conversation_id == conversation.id)
     if before is not None:
         query = query.where(Message.created_at < before)
-    messages = db.session.scalars(query.order_by(Message.created_at.desc(), Message.id.desc()).limit(limit))
+    messages = db.session.scalars(
+        query.options(
+            # The files of every attachment in one query; senders' staff roles are not shown.
+            sa.orm.selectinload(Message.attachments).joinedload(MessageAttachment.file),
+            sa.orm.joinedload(Message.sender).lazyload(User.roles),
+        )
+        .order_by(Message.created_at.desc(), Message.id.desc())
+        .limit(limit)
+    )
     items = [ThreadItem("message", m.created_at, message=m) for m in messages]
     if conversation.case_id is not None:
         events = sa.select(CaseEvent).where(CaseEvent.case_id == conversation.case_id)
@@ -224,6 +237,8 @@ def inbox(user: User, kind: ConversationKind, *, page: int = 1, per_page: int = 
         sa.select(Conversation)
         .join(Participant, Participant.conversation_id == Conversation.id)
         .where(Participant.user_id == user.id, Conversation.kind == kind)
+        # Who is in each conversation, by name: their staff roles are not shown.
+        .options(sa.orm.selectinload(Conversation.participants).joinedload(Participant.user).lazyload(User.roles))
     )
     if kind == ConversationKind.general:
         query = query.where(Conversation.last_message_at.is_not(None))
@@ -247,7 +262,12 @@ def inbox(user: User, kind: ConversationKind, *, page: int = 1, per_page: int = 
     )
     last = {
         m.conversation_id: m
-        for m in db.session.scalars(sa.select(Message).where(Message.id.in_([i for _c, i in last_ids])))
+        for m in db.session.scalars(
+            # The inbox shows a last message's text, not its sender's row nor its files.
+            sa.select(Message)
+            .where(Message.id.in_([i for _c, i in last_ids]))
+            .options(sa.orm.lazyload(Message.sender), sa.orm.lazyload(Message.attachments))
+        )
     }
     pagination.rows = [
         InboxRow(c, [p.user for p in c.other_participants(user.id)], last.get(c.id), unread.get(c.id, 0))

@@ -7,7 +7,7 @@ from flask_babel import format_timedelta
 
 from cases.states import STATE_LABELS, state_badge
 from messaging.events import case_action_label
-from messaging.threads import case_thread
+from messaging import threads
 from models.cases import Case
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
@@ -36,5 +36,4 @@ def case_action_text(action: str) -> str:
 
 @bp.app_template_global()
 def case_thread_id(case: Case) -> int | None:
-    thread = case_thread(case.id)
-    return thread.id if thread is not None else None
+    return threads.case_thread_id(case.id)

@@ -16,7 +16,8 @@ from disputes.ruling_due import ruling_due
 from errors import DomainError, InvalidTransition, NotFound
 from extensions import commit, db
 from files.permissions import serves_stored_files
-from models.cases import Case, CaseFile, CaseState
+from models.accounts import User
+from models.cases import Case, CaseFile, CaseState, Delivery
 from models.disputes import Dispute
 from models.files import FileKind, StoredFile
 from models.types import utcnow
@@ -41,11 +42,39 @@ from storefront.cases import ordering  # noqa: F401 - registers the ordering rou
 from storefront.cases.blueprint import bp
 
 
-def _case_or_404(reference: str) -> Case:
-    case = db.session.scalar(sa.select(Case).where(Case.reference == reference))
+def _case_or_404(reference: str, *options) -> Case:
+    case = db.session.scalar(sa.select(Case).where(Case.reference == reference).options(*options))
     if case is None or not can_view_case(current_user, case):
         abort(404)
     return case
+
+
+# What the case page shows, each in one query whatever the deliveries and files: the parties (their staff
+# roles are not shown), the files with their stored rows, the deliveries with theirs, the timeline.
+_CASE_PAGE = (
+    sa.orm.joinedload(Case.client).lazyload(User.roles),
+    sa.orm.joinedload(Case.designer).lazyload(User.roles),
+    sa.orm.selectinload(Case.files).joinedload(CaseFile.file),
+    sa.orm.selectinload(Case.deliveries).selectinload(Delivery.files).joinedload(CaseFile.file),
+    sa.orm.selectinload(Case.events),
+)
+
+
+class _ActionForms(dict):
+    """The case page's forms, each built when the page shows it (most pages show one or two)."""
+
+    KINDS = {
+        "reject": ReasonForm,
+        "deliver": DeliveryForm,
+        "revision": RevisionForm,
+        "grant": GrantForm,
+        "review": ReviewForm,
+        "outcome": OutcomeForm,
+    }
+
+    def __missing__(self, name: str):
+        form = self[name] = self.KINDS[name](prefix=name)
+        return form
 
 
 # -- My cases and the case page ----------------------------------------------------------------
@@ -76,7 +105,7 @@ def my_cases():
 @bp.get("/<reference>")
 @login_required
 def show(reference: str):
-    case = _case_or_404(reference)
+    case = _case_or_404(reference, *_CASE_PAGE)
     actions = process.allowed_actions(case, current_user) if is_party(current_user, case) else []
     invoices = []
     if case.state in (CaseState.completed, CaseState.resolved):
@@ -88,6 +117,7 @@ def show(reference: str):
         )
         dispute_url = url_of(dispute) if dispute is not None else None
         due = ruling_due(dispute) if dispute is not None and dispute.is_active else None
+    case_reviews, my_review, can_review = reviews.reviews_of_case(case, current_user)
     return render_template(
         "cases/show.html",
         case=case,
@@ -107,17 +137,10 @@ def show(reference: str):
             if is_client_teammate(current_user, case)
             else "staff"
         ),
-        forms={
-            "reject": ReasonForm(prefix="reject"),
-            "deliver": DeliveryForm(prefix="deliver"),
-            "revision": RevisionForm(prefix="revision"),
-            "grant": GrantForm(prefix="grant"),
-            "review": ReviewForm(prefix="review"),
-            "outcome": OutcomeForm(prefix="outcome"),
-        },
-        can_review=reviews.can_review(case, current_user),
-        my_review=reviews.review_by(case, current_user),
-        case_reviews=db.session.scalars(sa.select(reviews.Review).where(reviews.Review.case_id == case.id)).all(),
+        forms=_ActionForms(),
+        can_review=can_review,
+        my_review=my_review,
+        case_reviews=case_reviews,
         restorations=RESTORATIONS,
         materials=MATERIALS,
         contacts=CONTACTS,

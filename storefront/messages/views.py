@@ -118,8 +118,11 @@ def unread():
 @login_required
 def conversation(conversation_id: int):
     conversation = _readable(conversation_id)
+    me = conversation.participant(current_user.id)
+    read_to = me.last_read_message_id if me is not None else None
     operations.mark_read(conversation, actor=current_user)
-    commit()
+    if me is not None and me.last_read_message_id != read_to:
+        commit()  # new messages read; when none, nothing was written (and nothing is reloaded)
     return render_template("messages/conversation.html", **_page_context(conversation, MessageForm()))
 
 
