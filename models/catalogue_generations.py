@@ -57,6 +57,9 @@ PAGES_ONLY_TABLES = frozenset(
         "post_likes",
     }
 )
+# Tables whose rows no page shows, but whose deletion changes one that does: deleting a stored
+# file empties a post's 3D model (posts.model_file_id, ON DELETE SET NULL).
+DELETES_SHOWN = {"stored_files": PAGES}
 # Columns of users that no catalogue page shows: a login writes them.
 UNSHOWN_USER_COLUMNS = frozenset({"last_login_at", "session_version", "password_hash", "locale"})
 
@@ -91,6 +94,8 @@ def scopes_written(statement: str) -> frozenset[str]:
         return frozenset({SEARCH, PAGES})
     if table in PAGES_ONLY_TABLES:
         return frozenset({PAGES})
+    if table in DELETES_SHOWN and statement.lstrip()[:6].upper() == "DELETE":
+        return frozenset({DELETES_SHOWN[table]})
     return frozenset()
 
 

@@ -214,4 +214,6 @@ def test_logins_bump_nothing_and_writes_to_shown_tables_do(client, shop):
     assert scopes_written("INSERT INTO messages (body) VALUES (?)") == {PAGES}
     assert scopes_written("DELETE FROM catalogue_entries WHERE listing_id = ?") == {SEARCH, PAGES}
     assert scopes_written("SELECT * FROM listings") == frozenset()
+    assert scopes_written("DELETE FROM stored_files WHERE stored_files.id = ?") == {PAGES}  # a post's 3D model
+    assert scopes_written("UPDATE stored_files SET scanned_at=? WHERE stored_files.id = ?") == frozenset()
     assert scopes_written("INSERT INTO notifications (user_id) VALUES (?)") == frozenset()
