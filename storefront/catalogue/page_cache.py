@@ -7,8 +7,8 @@ database says when those rows may have changed: the generation of the page's sco
 page reads. Each request reads it in one statement, first, and the cache key is
 (scope, its token and value, language, host, script root, path with its query string), whole:
 an entry is never stale, it can only stop being asked for; the least recently used are dropped
-past CAPACITY. The key is read from the database on every request, so each gunicorn worker's
-own cache is exact too.
+past CAPACITY pages or MAX_CHARS characters. The key is read from the database on every
+request, so each gunicorn worker's own cache is exact too.
 
 The page's CSRF token (the language switcher's form) is personal: it is stored as a slot and
 the reader's own token put back on every answer. A page whose figures change with time alone
@@ -30,12 +30,14 @@ from flask_wtf.csrf import generate_csrf
 from models.catalogue_generations import current
 from models.types import utcnow
 
-CAPACITY = 1024
+CAPACITY = 1024  # pages kept per process …
+MAX_CHARS = 24_000_000  # … and their characters (a search page is some 30 000)
 CSRF_SLOT = "\x00csrf\x00"  # no escaped text can hold a NUL
 CACHED_STATUSES = (200, 400)  # 400: a search with a refused filter, shown with its message
 
 _pages: OrderedDict[tuple, tuple[str, int, datetime | None]] = OrderedDict()
 _lock = threading.Lock()
+_chars = 0
 
 
 def hold_until(moment: datetime | None) -> None:
@@ -65,7 +67,7 @@ def _lookup(key: tuple) -> tuple[str, int] | None:
             return None
         body, status, until = entry
         if until is not None and utcnow() >= until:
-            del _pages[key]
+            _forget(key)
             return None
         _pages.move_to_end(key)
     return body, status
@@ -78,10 +80,20 @@ def _store(key: tuple, response) -> None:
     token = g.get(_csrf_field())
     if token:
         body = body.replace(token, CSRF_SLOT)
+    global _chars
     with _lock:
+        if key in _pages:
+            _forget(key)
         _pages[key] = (body, response.status_code, g.get("page_cache_until"))
-        while len(_pages) > CAPACITY:
-            _pages.popitem(last=False)
+        _chars += len(body)
+        while len(_pages) > CAPACITY or _chars > MAX_CHARS:
+            _forget(next(iter(_pages)))
+
+
+def _forget(key: tuple) -> None:
+    """Drop one page (the caller holds the lock)."""
+    global _chars
+    _chars -= len(_pages.pop(key)[0])
 
 
 def for_visitors(scope: str):
@@ -109,5 +121,7 @@ def for_visitors(scope: str):
 
 def clear() -> None:
     """Forget every page (tests that compare a cold render with a warm one)."""
+    global _chars
     with _lock:
         _pages.clear()
+        _chars = 0

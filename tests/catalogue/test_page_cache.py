@@ -71,6 +71,18 @@ def test_a_warm_page_costs_one_statement_whatever_the_catalogue_holds(client, sh
     assert [statements(client, url) for url in urls] == [1, 1, 1, 1]
 
 
+def test_the_least_recently_used_pages_go_past_the_size_bound(client, shop, monkeypatch):
+    designer, listing = shop
+    profile, search = f"/designers/{designer.id}", "/find"
+    sizes = [len(_page(client, url)) for url in (profile, search)]
+    page_cache.clear()
+    monkeypatch.setattr(page_cache, "MAX_CHARS", max(sizes) + 10)  # room for one page, not two
+    statements(client, profile)
+    statements(client, search)  # kept; the profile, used less recently, goes
+    assert statements(client, search) == 1
+    assert statements(client, profile) > 1
+
+
 def test_a_new_approved_listing_shows_at_once(client, shop):
     _designer, listing = shop
     assert "1 service found" in _page(client, "/find?q=zirconia")
