@@ -43,6 +43,7 @@ class DesignerRecord:
     sub_rating_count: int = 0
     outcomes: dict[str, int] = field(default_factory=dict)  # ClinicalOutcome value → count
     outcome_count: int = 0
+    changes_at: datetime | None = None  # when these figures change by time alone (a case turning late)
 
     @property
     def seated_rate(self) -> int | None:
@@ -105,9 +106,10 @@ def _utc(value: datetime) -> datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
 
 
-def _on_time(designer_id: int, now: datetime) -> tuple[int, int]:
-    """(on time, counted) over the latest accepted cases whose due time has come: delivered by
-    the due time is on time; delivered later, or not yet delivered past it, is late."""
+def _on_time(designer_id: int, now: datetime) -> tuple[int, int, datetime | None]:
+    """(on time, counted, next due) over the latest accepted cases whose due time has come:
+    delivered by the due time is on time; delivered later, or not yet delivered past it, is
+    late. Next due: when the first undelivered case still in time would turn late (or None)."""
     first_delivery = sa.select(sa.func.min(Delivery.delivered_at)).where(Delivery.case_id == Case.id).scalar_subquery()
     # The due time set at acceptance (cases.deadlines.due_at): the promise the client saw.
     rows = db.session.execute(
@@ -117,14 +119,18 @@ def _on_time(designer_id: int, now: datetime) -> tuple[int, int]:
         .limit(WINDOW)
     )
     on_time = counted = 0
+    next_due = None
     for due, delivered_at, state in rows:
         due = _utc(due)
         if delivered_at is not None:
             counted += 1
             on_time += _utc(delivered_at) <= due
-        elif due < now and state in (CaseState.in_progress, CaseState.disputed):
-            counted += 1
-    return on_time, counted
+        elif state in (CaseState.in_progress, CaseState.disputed):
+            if due < now:
+                counted += 1
+            else:
+                next_due = due if next_due is None else min(next_due, due)
+    return on_time, counted, next_due
 
 
 def designer_record(user: User, *, now: datetime | None = None) -> DesignerRecord:
@@ -135,7 +141,7 @@ def designer_record(user: User, *, now: datetime | None = None) -> DesignerRecor
     record.response_sample = len(waits)
     if len(waits) >= MIN_SAMPLE:
         record.response_minutes = round(statistics.median(waits))
-    on_time, counted = _on_time(user.id, now)
+    on_time, counted, record.changes_at = _on_time(user.id, now)
     record.on_time_sample = counted
     if counted >= MIN_SAMPLE:
         record.on_time_rate = round(100 * on_time / counted)

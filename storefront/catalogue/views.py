@@ -18,7 +18,8 @@ from models.listings import Favourite, Listing
 from models.profiles import CatalogueImage, DesignerProfile
 from profiles import is_pro
 from reputation.figures import designer_record
-from storefront.catalogue import card_cache
+from models.catalogue_generations import PAGES, SEARCH
+from storefront.catalogue import card_cache, page_cache
 from storefront.catalogue.forms import SearchForm
 from storefront.next_page import next_page
 from url_numbers import page_number
@@ -52,6 +53,7 @@ def country_name(code: str) -> str:
 
 
 @bp.get("/find")
+@page_cache.for_visitors(SEARCH)
 def search():
     form = SearchForm(request.args)
     # A refused filter is shown with its message and left out of the search (400: the link was wrong).
@@ -69,6 +71,7 @@ def search():
 
 
 @bp.get("/listings/<int:listing_id>")
+@page_cache.for_visitors(PAGES)
 def listing(listing_id: int):
     found = db.session.execute(
         sa.select(Listing, DesignerProfile)
@@ -87,6 +90,8 @@ def listing(listing_id: int):
     public = item.approved_snapshot
     favourite = bool(current_user.is_authenticated and db.session.get(Favourite, (current_user.id, item.id)))
     tiers = pricing.public_tiers(item)
+    record = designer_record(item.designer)
+    page_cache.hold_until(record.changes_at)
     return render_template(
         "catalogue/listing.html",
         listing=item,
@@ -101,7 +106,7 @@ def listing(listing_id: int):
         can_heart=can_favourite(current_user) and not own,
         orderable=can_order(item, current_user, profile),
         full=bool(profile and profile.unavailable),
-        record=designer_record(item.designer),
+        record=record,
         reviews=listing_reviews(item.id),
         can_message=current_user.is_authenticated and not own,
     )

@@ -14,12 +14,14 @@ from community import feed as community_feed
 from community.permissions import can_follow
 from listings.search import designer_cards
 from models.accounts import AccountStatus, User
+from models.catalogue_generations import PAGES
 from models.profiles import ImagePurpose
 from screening.contact_filter import ContactDetailsRefused
 from profiles import is_pro, operations
 from profiles.permissions import can_design
 from profiles.rules import PROFILE_REJECTION_REASONS
 from reputation.figures import client_record, designer_record, may_see_client
+from storefront.catalogue import page_cache
 from storefront.contact_refusal import keep_refused_attempt
 from storefront.form_errors import show_domain_error
 from storefront.profiles.forms import AvailabilityForm, ProfileForm
@@ -152,11 +154,14 @@ def availability():
 
 
 @bp.get("/designers/<int:user_id>")
+@page_cache.for_visitors(PAGES)
 def show(user_id: int):
     user = db.session.get(User, user_id)
     profile = operations.profile_for(user) if user is not None else None
     if profile is None or not profile.has_approved_version or user.status != AccountStatus.active:
         abort(404)
+    record = designer_record(user)
+    page_cache.hold_until(record.changes_at)
     return render_template(
         "profiles/show.html",
         user=user,
@@ -165,7 +170,7 @@ def show(user_id: int):
         pro=is_pro(profile),
         cards=designer_cards(user_id, current_user),
         reviews=reviews_of(user_id),
-        record=designer_record(user),
+        record=record,
         can_message=current_user.is_authenticated and current_user.id != user_id,
         followers=community_feed.follower_count(user_id),
         following=community_feed.is_following(current_user, user_id),
