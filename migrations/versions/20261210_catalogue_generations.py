@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '20261210_catalogue_generations'
-down_revision = "20261208_month_invoices"
+down_revision = "20261210_queue_indexes"
 branch_labels = None
 depends_on = None
 
