@@ -1,7 +1,7 @@
 """catalogue generations: counters bumped by every write the catalogue's public pages show
 
 Revision ID: 20261210_catalogue_generations
-Revises: 20261208_month_invoices
+Revises: 20261210_queue_indexes
 Create Date: 2026-12-10 00:00:00
 
 """
