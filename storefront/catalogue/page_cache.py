@@ -5,7 +5,7 @@ profile as a function of the database rows it reads, the language and the addres
 database says when those rows may have changed: the generation of the page's scope
 (models.catalogue_generations), bumped in the same transaction as any write to a table such a
 page reads. Each request reads it in one statement, first, and the cache key is
-(scope, its token and value, language, host, script root, path with its query string), whole:
+(app, scope, its token and value, language, host, script root, path with its query string), whole:
 an entry is never stale, it can only stop being asked for; the least recently used are dropped
 past CAPACITY pages or MAX_CHARS characters. The key is read from the database on every
 request, so each gunicorn worker's own cache is exact too.
@@ -53,7 +53,9 @@ def _key(scope: str) -> tuple | None:
     generation = current(scope)
     if generation is None:
         return None
-    return (scope, *generation, str(get_locale()), request.host, request.script_root, request.full_path)
+    # The app too: its settings (PRO_MIN_REVIEWS …) shape pages, and tests run several in one process.
+    app = id(current_app._get_current_object())
+    return (app, scope, *generation, str(get_locale()), request.host, request.script_root, request.full_path)
 
 
 def _csrf_field() -> str:
