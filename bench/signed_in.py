@@ -12,7 +12,8 @@ conversation of three messages); and the general conversation of the client and 
 `--messages` messages, a few of them with attached files. Serves the app in a child process as
 bench/catalogue.py does (werkzeug's threaded server, or gunicorn with `--workers` gthread workers),
 logs the client in through the login form (CSRF token and all), and prints requests per second and
-latency percentiles of each page next to the bare endpoint. Prints figures; asserts nothing about
+latency percentiles of each page next to the bare endpoint, and of the (empty) notifications
+page: the floor of any signed-in page (session, user, header, bell). Prints figures; asserts nothing about
 time. Everything it wrote is removed at the end (a PostgreSQL database keeps its tables).
 """
 
