@@ -187,6 +187,11 @@ def fold(text: str) -> Normalised:
     """Lower-case ASCII-like copy of `text`; only non-ASCII characters take the slow path."""
     if text.isascii():
         return Normalised.identity(text.lower())
+    # Most non-ASCII characters (accented letters, look-alikes) fold to one character: when
+    # all of a text's do, its map is the identity and one `translate` folds it.
+    folded = text.translate(_ONE_FOR_ONE)
+    if folded.isascii():
+        return Normalised.identity(folded)
     parts: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
@@ -225,6 +230,21 @@ def _fold_char(char: str) -> str:
     decomposed = unicodedata.normalize("NFKD", char)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
     return "".join(_LOOKALIKES.get(c, c) for c in stripped)
+
+
+class _OneForOne(dict):
+    """`str.translate` table: ASCII lower-cased, other characters as `_fold_char` writes
+    them when that is one ASCII character, else a non-ASCII marker (the text takes the
+    slow path)."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        out = char.lower() if code < 0x80 else _fold_char(char)
+        self[code] = out if len(out) == 1 and out.isascii() else "\ufffd"
+        return self[code]
+
+
+_ONE_FOR_ONE = _OneForOne()
 
 
 # --- 2. collapse spaced-out characters ---------------------------------------------------
