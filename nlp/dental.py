@@ -40,9 +40,13 @@ _SHAPES = re.compile(
             r"(?![.\-/]?\d)",
             # measurements and quantities, ranges included: 0.05-0.08 mm, 10 units
             # ("x12" after a number is an extension, not "times": a unit is followed by no digit)
-            rf"(?<![\d.,]){_NUMBER}(?:\s?[-/]\s?{_NUMBER})*\s?(?=[a-z°%])(?:{_UNITS})(?![a-z\d])",
+            # (each guard reads the run of number characters once, without backtracking, and
+            # looks for the unit or currency that must end it: most runs have none)
+            rf"(?<![\d.,])(?=[\d.,\s/-]*+(?:{_UNITS})(?![a-z\d]))"
+            rf"{_NUMBER}(?:\s?[-/]\s?{_NUMBER})*\s?(?=[a-z°%])(?:{_UNITS})(?![a-z\d])",
             # prices with the currency after: 45 EUR, 1.250,00 €
-            rf"(?<![\d.,])\d+(?:[.,\s]\d{{3}})*(?:[.,]\d{{1,2}})?\s?(?=[$€£a-z])(?:{_CURRENCY})(?![a-z])",
+            rf"(?<![\d.,])(?=[\d.,\s]*+(?:{_CURRENCY})(?![a-z]))"
+            rf"\d+(?:[.,\s]\d{{3}})*(?:[.,]\d{{1,2}})?\s?(?=[$€£a-z])(?:{_CURRENCY})(?![a-z])",
             # references that start with a year: 2025-0443, 2024/118
             r"(?<![\d.\-/+])(?:19|20)\d{2}[-/]\d{3,5}(?![.\-/]?\d)",
             # a decimal standing alone: 0.05, 1,2
