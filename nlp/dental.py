@@ -16,6 +16,7 @@ never make phone candidates, so file names and shade codes need no rule of their
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from nlp.alternation import word_alternation
 
@@ -295,6 +296,9 @@ def _recognised_in(text: str, low: int, high: int, vat_words: bool) -> list[tupl
     return _tooth_runs(text, low, high) + _codes_dates_and_ids(text, low, high, vat_words)
 
 
+# (`all_dental` and then `dental_spans` read the same windows of a message where a phone
+# number may hide: the last few readings are remembered. The lists are never changed.)
+@lru_cache(maxsize=8)
 def _tooth_runs(text: str, low: int, high: int) -> list[tuple[int, int]]:
     return [
         match.span()
@@ -303,6 +307,7 @@ def _tooth_runs(text: str, low: int, high: int) -> list[tuple[int, int]]:
     ]
 
 
+@lru_cache(maxsize=8)
 def _codes_dates_and_ids(text: str, low: int, high: int, vat_words: bool) -> list[tuple[int, int]]:
     spans = []
     if "(" in text:
