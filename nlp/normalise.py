@@ -187,11 +187,12 @@ def fold(text: str) -> Normalised:
     """Lower-case ASCII-like copy of `text`; only non-ASCII characters take the slow path."""
     if text.isascii():
         return Normalised.identity(text.lower())
-    # Most non-ASCII characters (accented letters, look-alikes) fold to one character: when
-    # all of a text's do, its map is the identity and one `translate` folds it.
-    folded = text.translate(_ONE_FOR_ONE)
+    # Most non-ASCII characters (accented letters, look-alikes) fold to one ASCII character:
+    # when all of a text's do, its map is the identity and its runs of them are translated
+    # in place (what they fold to is lower case already).
+    folded = _NON_ASCII.sub(_fold_one_for_one, text)
     if folded.isascii():
-        return Normalised.identity(folded)
+        return Normalised.identity(folded.lower())
     parts: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
@@ -233,18 +234,20 @@ def _fold_char(char: str) -> str:
 
 
 class _OneForOne(dict):
-    """`str.translate` table: ASCII lower-cased, other characters as `_fold_char` writes
-    them when that is one ASCII character, else a non-ASCII marker (the text takes the
-    slow path)."""
+    """`str.translate` table for non-ASCII characters: as `_fold_char` writes them when that
+    is one ASCII character, else a non-ASCII marker (the text takes the slow path)."""
 
     def __missing__(self, code: int) -> str:
-        char = chr(code)
-        out = char.lower() if code < 0x80 else _fold_char(char)
+        out = _fold_char(chr(code))
         self[code] = out if len(out) == 1 and out.isascii() else "\ufffd"
         return self[code]
 
 
 _ONE_FOR_ONE = _OneForOne()
+
+
+def _fold_one_for_one(run: re.Match) -> str:
+    return run.group().translate(_ONE_FOR_ONE)
 
 
 # --- 2. collapse spaced-out characters ---------------------------------------------------
