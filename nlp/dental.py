@@ -31,9 +31,10 @@ _UNITS = (
 _CURRENCY = r"[$€£]|usd|eur|euros?|dollars?|gbp|chf|brl|r\$|reais|mxn|cad|aud"
 
 # Numbers read from what they contain and what follows them. The lookaheads let the regex
-# engine skip quickly to digits, and past the units and currencies when no letter follows.
+# engine skip quickly to digits, and past the units and currencies when no letter follows;
+# every shape starts a run of digits, which one lookbehind tells before the five are tried.
 _SHAPES = re.compile(
-    r"(?=\d)(?:"
+    r"(?=\d)(?<!\d)(?:"
     + "|".join(
         (
             # dates: 2024-01-13, 13/01/2024, 13.01.24
