@@ -16,6 +16,7 @@ never make phone candidates, so file names and shade codes need no rule of their
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from nlp.alternation import word_alternation
 
@@ -30,9 +31,10 @@ _UNITS = (
 _CURRENCY = r"[$€£]|usd|eur|euros?|dollars?|gbp|chf|brl|r\$|reais|mxn|cad|aud"
 
 # Numbers read from what they contain and what follows them. The lookaheads let the regex
-# engine skip quickly to digits, and past the units and currencies when no letter follows.
+# engine skip quickly to digits, and past the units and currencies when no letter follows;
+# every shape starts a run of digits, which one lookbehind tells before the five are tried.
 _SHAPES = re.compile(
-    r"(?=\d)(?:"
+    r"(?=\d)(?<!\d)(?:"
     + "|".join(
         (
             # dates: 2024-01-13, 13/01/2024, 13.01.24
@@ -40,9 +42,13 @@ _SHAPES = re.compile(
             r"(?![.\-/]?\d)",
             # measurements and quantities, ranges included: 0.05-0.08 mm, 10 units
             # ("x12" after a number is an extension, not "times": a unit is followed by no digit)
-            rf"(?<![\d.,]){_NUMBER}(?:\s?[-/]\s?{_NUMBER})*\s?(?=[a-z°%])(?:{_UNITS})(?![a-z\d])",
+            # (each guard reads the run of number characters once, without backtracking, and
+            # looks for the unit or currency that must end it: most runs have none)
+            rf"(?<![\d.,])(?=[\d.,\s/-]*+(?:{_UNITS})(?![a-z\d]))"
+            rf"{_NUMBER}(?:\s?[-/]\s?{_NUMBER})*\s?(?=[a-z°%])(?:{_UNITS})(?![a-z\d])",
             # prices with the currency after: 45 EUR, 1.250,00 €
-            rf"(?<![\d.,])\d+(?:[.,\s]\d{{3}})*(?:[.,]\d{{1,2}})?\s?(?=[$€£a-z])(?:{_CURRENCY})(?![a-z])",
+            rf"(?<![\d.,])(?=[\d.,\s]*+(?:{_CURRENCY})(?![a-z]))"
+            rf"\d+(?:[.,\s]\d{{3}})*(?:[.,]\d{{1,2}})?\s?(?=[$€£a-z])(?:{_CURRENCY})(?![a-z])",
             # references that start with a year: 2025-0443, 2024/118
             r"(?<![\d.\-/+])(?:19|20)\d{2}[-/]\d{3,5}(?![.\-/]?\d)",
             # a decimal standing alone: 0.05, 1,2
@@ -291,6 +297,9 @@ def _recognised_in(text: str, low: int, high: int, vat_words: bool) -> list[tupl
     return _tooth_runs(text, low, high) + _codes_dates_and_ids(text, low, high, vat_words)
 
 
+# (`all_dental` and then `dental_spans` read the same windows of a message where a phone
+# number may hide: the last few readings are remembered. The lists are never changed.)
+@lru_cache(maxsize=8)
 def _tooth_runs(text: str, low: int, high: int) -> list[tuple[int, int]]:
     return [
         match.span()
@@ -299,6 +308,7 @@ def _tooth_runs(text: str, low: int, high: int) -> list[tuple[int, int]]:
     ]
 
 
+@lru_cache(maxsize=8)
 def _codes_dates_and_ids(text: str, low: int, high: int, vat_words: bool) -> list[tuple[int, int]]:
     spans = []
     if "(" in text:

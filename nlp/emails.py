@@ -57,9 +57,13 @@ _EMAIL = re.compile(
 # Cheap tests that must both pass before the full pattern runs: a way to write "at", and a
 # top-level domain after a dot or a well-known provider.
 _AT_WORD_HINT = re.compile(word_alternation(_AT_WORDS.split("|"), after_first=r"(?<!\w.)") + r"(?!\w)")
-_DOMAIN_HINT = re.compile(
-    rf"(?:[.,\)\]\}}>]|\b(?:{_DOT_WORDS})\b)\s*(?:{'|'.join(TLDS)})\b"
-    rf"|\b(?:{_PROVIDERS})\b"
+# (The domain test in three patterns, which the regex engine skips through to their first
+# characters: a pattern that opens with a word boundary is tried at every position.)
+_TLD_AFTER = rf"\s*{word_alternation(TLDS)}\b"
+_DOMAIN_HINTS = (
+    re.compile(rf"[.,\)\]\}}>]{_TLD_AFTER}"),
+    re.compile(word_alternation(_DOT_WORDS.split("|"), after_first=r"(?<!\w.)") + rf"\b{_TLD_AFTER}"),
+    re.compile(word_alternation(EMAIL_PROVIDERS, after_first=r"(?<!\w.)") + r"\b"),
 )
 
 REASON = "Looks like an e-mail address"
@@ -68,7 +72,7 @@ REASON = "Looks like an e-mail address"
 def email_hits(text: str) -> list[Hit]:
     """E-mail addresses in normalised text."""
     # ("@" is looked for apart: a substring test costs less than a regex step per character)
-    if not (("@" in text or _AT_WORD_HINT.search(text)) and _DOMAIN_HINT.search(text)):
+    if not (("@" in text or _AT_WORD_HINT.search(text)) and any(hint.search(text) for hint in _DOMAIN_HINTS)):
         return []
     return [
         Hit(EMAIL, m.start(), m.end(), REASON)

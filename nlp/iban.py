@@ -17,12 +17,18 @@ _IBAN = re.compile(
     r"(?![a-z0-9])"
 )
 
+# What every IBAN starts with, two letters and two digits, found from the digits (the
+# pattern's lookbehind is tried at every position).
+_COUNTRY_AND_CHECK = re.compile(r"\d(?<=[a-z][a-z]\d)\d")
+
 REASON = "Looks like a bank account number (IBAN)"
 
 
 def iban_hits(text: str) -> list[Hit]:
     """IBANs in normalised text that pass the mod-97 check."""
-    hits = []
+    hits: list[Hit] = []
+    if not _COUNTRY_AND_CHECK.search(text):
+        return hits
     for match in _IBAN.finditer(text):
         end = _checked_end(match.group())
         if end:

@@ -181,13 +181,27 @@ _AT_TOKEN = re.compile(r"[a-z0-9._%+-]+@[a-z0-9._-]+")
 _FORWARD_EMAIL = re.compile(rf"[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:{'|'.join(TLDS)})")
 
 
+# A name with a dot inside ("bit.ly"), looked for from the dot: rules whose hints are all
+# such names (the short-link hosts) are skipped at once in a text that has none.
+_DOTTED_NAME = re.compile(r"\.(?<=[a-z0-9]\.)[a-z]")
+_DOTTED_RULES = frozenset(i for i, (hints, *_) in enumerate(_RULES) if all(_DOTTED_NAME.search(h) for h in hints))
+
+
 def mention_hits(text: str) -> list[Hit]:
     """Contact given by the rules above, in normalised text."""
     hits = []
-    for hints, pattern, kind, reason in _RULES:
-        if not any(hint in text for hint in hints):
-            continue
-        hits += [Hit(kind, m.start(), m.end(), reason) for m in pattern.finditer(text)]
+    dotted_name = None
+    for i, (hints, pattern, kind, reason) in enumerate(_RULES):
+        if i in _DOTTED_RULES:
+            if dotted_name is None:
+                dotted_name = bool(_DOTTED_NAME.search(text))
+            if not dotted_name:
+                continue
+        # (a plain loop: a generator per rule costs more than the substring tests it runs)
+        for hint in hints:
+            if hint in text:
+                hits += [Hit(kind, m.start(), m.end(), reason) for m in pattern.finditer(text)]
+                break
     if "@" in text:
         for match in _AT_TOKEN.finditer(text):
             if _FORWARD_EMAIL.fullmatch(match.group()[::-1]) and not _FORWARD_EMAIL.fullmatch(match.group()):

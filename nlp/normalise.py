@@ -187,6 +187,12 @@ def fold(text: str) -> Normalised:
     """Lower-case ASCII-like copy of `text`; only non-ASCII characters take the slow path."""
     if text.isascii():
         return Normalised.identity(text.lower())
+    # Most non-ASCII characters (accented letters, look-alikes) fold to one ASCII character:
+    # when all of a text's do, its map is the identity and its runs of them are translated
+    # in place (what they fold to is lower case already).
+    folded = _NON_ASCII.sub(_fold_one_for_one, text)
+    if folded.isascii():
+        return Normalised.identity(folded.lower())
     parts: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
@@ -227,6 +233,23 @@ def _fold_char(char: str) -> str:
     return "".join(_LOOKALIKES.get(c, c) for c in stripped)
 
 
+class _OneForOne(dict):
+    """`str.translate` table for non-ASCII characters: as `_fold_char` writes them when that
+    is one ASCII character, else a non-ASCII marker (the text takes the slow path)."""
+
+    def __missing__(self, code: int) -> str:
+        out = _fold_char(chr(code))
+        self[code] = out if len(out) == 1 and out.isascii() else "\ufffd"
+        return self[code]
+
+
+_ONE_FOR_ONE = _OneForOne()
+
+
+def _fold_one_for_one(run: re.Match) -> str:
+    return run.group().translate(_ONE_FOR_ONE)
+
+
 # --- 2. collapse spaced-out characters ---------------------------------------------------
 
 # "j o h n @ g m a i l . c o m", "w h a t s a p p": four or more single characters, one
@@ -242,16 +265,25 @@ _DOTTED_OUT = re.compile(r"(?<![\w.@-])[a-z0-9](?P<sep>[._*|~-])[a-z0-9](?:(?P=s
 _SPELLS_SOMETHING = re.compile(r"[^@]*[@.][^@]*|[a-z]+|(?=.*[oils|])[0-9oils|]+")
 
 
+# What each run must contain, found by the regex engine's quick scan for the separator
+# (the patterns themselves start with a lookbehind, tried at every position): two single
+# characters in a row between spaces, one between two equal separators.
+_MAY_BE_SPACED_OUT = re.compile(r"[ \t][a-z0-9@.+_-][ \t][a-z0-9@.+_-][ \t]")
+_MAY_BE_DOTTED_OUT = re.compile(r"([._*|~-])[a-z0-9]\1")
+
+
 def _collapse_edits(text: str) -> list[Edit]:
     edits = []
-    for m in _SPACED_OUT.finditer(text):
-        joined = m.group().replace(" ", "").replace("\t", "")
-        if _SPELLS_SOMETHING.fullmatch(joined):
-            edits.append((m.start(), m.end(), joined))
-    for m in _DOTTED_OUT.finditer(text):
-        joined = m.group()[::2]
-        if _SPELLS_SOMETHING.fullmatch(joined) and not _overlaps(m.span(), edits):
-            edits.append((m.start(), m.end(), joined))
+    if _MAY_BE_SPACED_OUT.search(text):
+        for m in _SPACED_OUT.finditer(text):
+            joined = m.group().replace(" ", "").replace("\t", "")
+            if _SPELLS_SOMETHING.fullmatch(joined):
+                edits.append((m.start(), m.end(), joined))
+    if _MAY_BE_DOTTED_OUT.search(text):
+        for m in _DOTTED_OUT.finditer(text):
+            joined = m.group()[::2]
+            if _SPELLS_SOMETHING.fullmatch(joined) and not _overlaps(m.span(), edits):
+                edits.append((m.start(), m.end(), joined))
     return sorted(edits)
 
 
@@ -268,11 +300,15 @@ _DIGIT_GROUP = re.compile(
     r"[0-9oils|](?<![a-z0-9].)(?:(?<=[0-9])[0-9]*[oils|]|(?<=[oils|])[oils|]*[0-9])[0-9oils|]*(?![a-z0-9])"
 )
 _AS_DIGITS = str.maketrans("oils|", "01151")
+# What every such group holds: a digit with one of those letters right before or after it.
+_DIGIT_BY_LETTER = re.compile(r"[0-9](?:(?<=[oils|][0-9])|[oils|])")
 
 
 def _lookalike_digits(norm: Normalised) -> Normalised:
     """Read O, I, l, | and S as digits inside digit groups ("4l5 5SS Ol32"); one character
     for one, maps unchanged."""
     text = norm.text
+    if not _DIGIT_BY_LETTER.search(text):
+        return norm
     changed = _DIGIT_GROUP.sub(lambda m: m.group().translate(_AS_DIGITS), text)
     return norm if changed == text else Normalised(changed, norm.starts, norm.ends)

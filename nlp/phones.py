@@ -187,7 +187,10 @@ def _national_lengths(region: str) -> frozenset[int]:
     return frozenset(lengths | {length + prefix for length in lengths})
 
 
+@lru_cache(maxsize=4096)
 def _is_phone(digits: str, plus: bool, regions: tuple[str, ...]) -> bool:
+    """Valid as dialled with "+", or nationally in one of `regions`, or internationally
+    without its "+" (remembered: the same runs come back, in a thread and its quotes)."""
     if plus or digits.startswith("00"):
         return _valid("+" + digits.removeprefix("00"), None, possible_is_enough=plus)
     if any(
