@@ -50,7 +50,7 @@ CORPUS = ROOT / "tests" / "nlp" / "corpus"
 OTHER_PROJECTS = ROOT / "tests" / "nlp" / "external" / "other_projects.tsv"
 TUNING_SET = ROOT / "tests" / "nlp" / "heldout" / "heldout.tsv"  # held out once, tuned on since
 HELD_OUT = ROOT / "tests" / "nlp" / "heldout" / "third.tsv"
-FAMILIES = ("handle", "email", "link", "app", "phone")
+FAMILIES = ("handle", "email", "link", "app", "phone", "payment")
 # Run in a fresh interpreter: what a worker pays to load the filter, and then its first call.
 _COLD_START = """
 import sys, time

@@ -58,6 +58,8 @@ _AT_HANDLE = re.compile(r"@[a-z0-9_][a-z0-9_.]{1,}")
 _ID_HANDLE = re.compile(r"(?=[a-z0-9._#-]*[a-z])(?=[a-z0-9._#-]*[\d._#])[a-z0-9][a-z0-9._#-]+")
 _WORD_HANDLE = re.compile(r"[a-z][a-z0-9._-]{2,}")
 _BARE_HANDLE = re.compile(r"(?=[a-z0-9_]*[a-z])[a-z0-9]+(?:_[a-z0-9]+)+")  # kim_dental, no dots
+# "findest du mich unter zahnlabor.berger", "tu me trouves sous atelier.ceram"
+_NAMED_AS = frozenset("unter als under as sous comme como come".split())
 _POLITE = frozenset("please pls plz svp stp bitte porfa por per ? !".split())
 _ME = frozenset(("me",))  # "whatsapp me", "paypal me"
 # A request answered by its writer with a refusal: "Email me? No need, reply here".
@@ -123,6 +125,7 @@ class _Rules:
             self._contact_cue(app)
             or self._asked_for(app)
             or (None if app.ambiguous else self._just_before("possessive", app.start, gap=1))
+            or (None if app.ambiguous else self._asked_to_send_there(app))
         )
         follower = None if app.ambiguous or opener else self._contact_cue_after(app)
         handle_end = self._handle_after(app.end, strict=app.ambiguous) or (
@@ -159,7 +162,8 @@ class _Rules:
 
     def off_platform(self, phrase: Phrase) -> _Span | None:
         """ "directly", "outside the site", with a contact or payment cue."""
-        cue = self._nearby(phrase, ("contact", "pay", "call_me", "asking"))
+        # or a way around the platform's cut in the same sentence: "outside the site, no fees"
+        cue = self._nearby(phrase, ("contact", "pay", "call_me", "asking")) or self._in_sentence(BYPASS, phrase)
         if not cue or self._on_platform(phrase):
             return None
         start = min(cue.start, phrase.start)
@@ -236,6 +240,14 @@ class _Rules:
         yours = self._just_before("yours", app.start, gap=0)
         return yours and self._cue_before("asking", yours.start, window=2)
 
+    def _asked_to_send_there(self, app: Phrase) -> Phrase | None:
+        """ "send me the photos on WhatsApp", "pásame las fotos por guasap": a request to
+        send, and a preposition making the app the place to send to."""
+        if not self._token_in(app.start - 1, PREPOSITIONS):
+            return None
+        cue = self._cue_before("asking", app.start - 1, window=_CUE_WINDOW - 1)
+        return cue if cue and self.clause[cue.start] == self.clause[app.start] else None
+
     def _handle_after(self, end: int, strict: bool) -> int | None:
         """End of a handle or the evidence of a number joined to the name at token `end`."""
         doc, i = self.doc, end
@@ -261,9 +273,15 @@ class _Rules:
         for i in range(app.end + 1, min(len(doc), app.end + _PRESENTED_REACH)):
             if self.sentence[i] != self.sentence[app.start]:
                 return None
-            if _AT_HANDLE.fullmatch(doc[i].text) and doc[i - 1].text in HANDLE_JOINERS:
+            before, text = doc[i - 1].text, doc[i].text
+            if _AT_HANDLE.fullmatch(text) and (before in HANDLE_JOINERS or before == "," and self._ends_clause(i + 1)):
+                return i + 1
+            if before in _NAMED_AS and _ID_HANDLE.fullmatch(text):
                 return i + 1
         return None
+
+    def _ends_clause(self, i: int) -> bool:
+        return i >= len(self.doc) or self.doc[i].text in _CLAUSE_ENDS
 
     def _handle_before(self, start: int, strict: bool) -> int | None:
         """ "@lab on telegram", and for unambiguous names "kim_dental on snapchat"."""

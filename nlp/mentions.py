@@ -74,7 +74,29 @@ _RULES: tuple[tuple[tuple[str, ...], re.Pattern, str, str], ...] = (
         SOCIAL,
         "Points to the same account on other networks",
     ),
+    (
+        ("search", "look", "cherche", "busca", "procura", "cerca", "such", "google"),
+        re.compile(
+            r"(?:search(?: for)?|look (?:for|up)|cherche[rz]?|recherche[rz]?|busca[dr]?|procura[r]?|"
+            r"cerca(?:re|te)?|such(?:e|t)?(?: mal)? nach|googl\w*)\s+"
+            # what is looked for is a name, not videos or photos of a technique
+            r"(?!(?:\S+\s+){0,3}?(?:videos?|tutorials?|photos?|pictures?|posts?|fotos?|reels?)\b)"
+            r"(?:\S+\s+){1,4}?(?:on|sur|en|no|na|su|auf|bei)\s+(?:facebook|fb|linkedin|instagram|insta|tiktok|xing)\b"
+        ),
+        SOCIAL,
+        "Points to an account on a social network",
+    ),
     # e-mail by implication
+    (
+        ("same", "meme", "mismo", "misma", "mesmo", "mesma", "stess", "gleich"),
+        re.compile(
+            r"(?:same|meme|mism[oa]|mesm[oa]|stess[oa]|gleiche[rn]?)\s+(?:e-?mail|mail|adresse|address|"
+            r"correo|direccion|endereco|indirizzo)\s+(?:as|que|wie|come|como|do que)\s+"
+            rf"{_MY}\s+{_NAME}"
+        ),
+        EMAIL,
+        "Points to an e-mail address without writing it",
+    ),
     (
         ("mail", "correo", "adresse", "endereco", "indirizzo", "posta"),
         re.compile(
@@ -133,7 +155,7 @@ _RULES: tuple[tuple[tuple[str, ...], re.Pattern, str, str], ...] = (
     (
         ("bio", "profil"),
         re.compile(
-            r"(?:link|lien|enlace|liga)\s+(?:in|en|na|da|nella|im|in der|dans|dans la|"
+            r"(?:link|lien|enlace|liga)\s+(?:(?:is|est|esta|e|ist|sta|ta|se trouve)\s+)?(?:in|en|na|da|nella|im|in der|dans|dans la|"
             r"dans ma|en la|en mi|no|in my|in the|on my)\s*(?:(?:la|ma|mi|my|minha|meiner|meine|mia|sua|tua)\s+)?"
             r"bio\b|link\s+im\s+profil"
         ),
@@ -161,6 +183,16 @@ _RULES: tuple[tuple[tuple[str, ...], re.Pattern, str, str], ...] = (
         ),
         URL,
         "Points to a QR code that leads outside the platform",
+    ),
+    (
+        ("point", "punto", "ponto", "punkt", "dot"),
+        re.compile(
+            rf"{_MY}\s+(?:web ?site|site|web|sitio(?: web)?|pagina web|sito(?: web)?|webseite|homepage|blog)"
+            r"\s*(?:[:=-]|is|est|c'est|es|e|ist|lautet)?\s*[a-z0-9-]{3,}(?:\s+(?:dot|point|punto|ponto|punkt)\s+[a-z0-9-]+)*"
+            rf"\s+(?:dot|point|punto|ponto|punkt)\s+(?:{'|'.join(TLDS)})\b"
+        ),
+        URL,
+        "Links to a site outside the platform",
     ),
     (
         ("linktree", "beacons", "taplink", "carrd"),
