@@ -93,6 +93,7 @@ _CONTEXT = 30  # characters read before a candidate
 _AFTER = 15  # characters read after it, for units and currencies
 
 _FIRST_CODE = re.compile(r"[0-9][0-9\-/.]*")  # 2024-0113
+_YEAR_CODE = re.compile(r"(?:19|20)\d{2}(?:\s\d{2,6}){1,3}(?![\d.\-/])")  # pedido 2024 0612 3344
 _SPACED_CODE = re.compile(r"[0-9](?:[0-9\-/.]|\s(?=\d))*")  # 732 829 320 00074
 _FIRST_PRICE = re.compile(r"\d+(?:[.,\s]\d{3})*(?:[.,]\d{1,2})?")  # 1 250,00
 _FIRST_TEETH = re.compile(rf"\d{{1,2}}(?:(?:{_LIST_SEPARATOR}|\s+(?:and|et|y|e|und)\s+)\d{{1,2}})*(?!\d)")
@@ -202,7 +203,8 @@ def _leading_number(text: str, start: int) -> tuple[int, int] | None:
     elif before[-1] in _REFERENCE_WORDS or (
         before[-1] in _NUMBER_WORDS and len(before) > 1 and before[-2] in _REFERENCE_WORDS
     ):
-        pattern = _FIRST_CODE
+        match = _YEAR_CODE.match(text, start) or _FIRST_CODE.match(text, start)
+        return match.span() if match else None
     elif before[-1] in _CURRENCY_WORDS or text[start - 1 : start] in ("$", "€", "£"):
         pattern = _FIRST_PRICE
     elif before[-1] in _TOOTH_WORDS or (before[-1] in _ON and len(before) > 1 and before[-2] in _TOOTH_WORDS):

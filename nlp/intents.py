@@ -58,8 +58,18 @@ _AT_HANDLE = re.compile(r"@[a-z0-9_][a-z0-9_.]{1,}")
 _ID_HANDLE = re.compile(r"(?=[a-z0-9._#-]*[a-z])(?=[a-z0-9._#-]*[\d._#])[a-z0-9][a-z0-9._#-]+")
 _WORD_HANDLE = re.compile(r"[a-z][a-z0-9._-]{2,}")
 _BARE_HANDLE = re.compile(r"(?=[a-z0-9_]*[a-z])[a-z0-9]+(?:_[a-z0-9]+)+")  # kim_dental, no dots
-# "findest du mich unter zahnlabor.berger", "tu me trouves sous atelier.ceram"
-_NAMED_AS = frozenset("unter als under as sous comme como come".split())
+# Words after which a bare handle is named: "findest du mich unter zahnlabor.berger", "sous le
+# nom cfao_thomas", "username is ceramic.dan", "je suis labo_dentaire_nice".
+_NAMED_AS = frozenset(
+    "unter als under as sous comme como come name nom nombre nome namen username handle pseudo usuario "
+    "utente benutzername suis soy sou sono bin".split()
+)
+# "office line 020 ...": a phone line, not the Line app.
+_PHONE_LINE = frozenset("office phone land direct main fixed business work landline hot help".split())
+# "t'as Signal ?": asking whether the other side has an app that is also a word.
+_HAVE = frozenset(
+    ("tu as", "t'as", "vous avez", "do you have", "have you got", "hast du", "haben sie", "tienes", "tens", "hai")
+)
 _POLITE = frozenset("please pls plz svp stp bitte porfa por per ? !".split())
 _ME = frozenset(("me",))  # "whatsapp me", "paypal me"
 # A request answered by its writer with a refusal: "Email me? No need, reply here".
@@ -121,6 +131,8 @@ class _Rules:
 
     def app(self, app: Phrase) -> _Span | None:
         """An app or network named as a place to get in touch."""
+        if app.ambiguous and self._token_in(app.start - 1, _PHONE_LINE):
+            return None
         opener = (
             self._contact_cue(app)
             or self._asked_for(app)
@@ -135,6 +147,9 @@ class _Rules:
         as_verb = not app.ambiguous and self._token_in(app.end, _ME)
         if not (opener or follower or handle_end or handle_start is not None or as_verb):
             return None
+        if opener and not handle_end and not app.ambiguous:
+            # "mi insta por si quieres ver más trabajos: dentalart.mx" is the account, not a link
+            handle_end = self._handle_presented(app, after_colon=True)
         if opener:
             start = opener.start
         else:
@@ -218,6 +233,9 @@ class _Rules:
                 continue
             if not app.ambiguous:
                 return cue
+            asked = self.doc[cue.start : cue.end].text in _HAVE and self._token_in(app.end, frozenset("?"))
+            if asked and cue.end == app.start:
+                return cue
             has_preposition = bool(gap & PREPOSITIONS) or self._token_in(cue.end - 1, PREPOSITIONS)
             if gap <= PREPOSITIONS | PRONOUNS and has_preposition:
                 return cue
@@ -266,7 +284,7 @@ class _Rules:
             return end  # a phone number follows: the phone detector reports it
         return None
 
-    def _handle_presented(self, app: Phrase) -> int | None:
+    def _handle_presented(self, app: Phrase, after_colon: bool = False) -> int | None:
         """End of an @handle presented further on in the app's sentence: "sur insta je suis
         @atelier.ceram", "auf Instagram findest du mich als @zahnwerk", "insta 👉 @lab.kim"."""
         doc = self.doc
@@ -276,7 +294,9 @@ class _Rules:
             before, text = doc[i - 1].text, doc[i].text
             if _AT_HANDLE.fullmatch(text) and (before in HANDLE_JOINERS or before == "," and self._ends_clause(i + 1)):
                 return i + 1
-            if before in _NAMED_AS and _ID_HANDLE.fullmatch(text):
+            named = before in _NAMED_AS or (before in HANDLE_JOINERS and doc[i - 2].text in _NAMED_AS)
+            named = named or (after_colon and before == ":")
+            if named and (_ID_HANDLE.fullmatch(text) or _BARE_HANDLE.fullmatch(text)):
                 return i + 1
         return None
 

@@ -24,7 +24,7 @@ from nlp.lexicon import MAILBOX_SERVICES, SHORT_LINK_HOSTS, TLDS
 
 _MY = r"(?:my|mon|ma|mi|meine?|meu|minha|la mia|il mio|notre|nuestro|unsere?)"
 _MAIL = (
-    r"(?:gmail|hotmail|outlook|yahoo|icloud|proton(?:mail)?|gmx|e-?mail|mail|courriel|"
+    r"(?:gmail|hotmail|outlook|yahoo|icloud|proton(?:mail)?|gmx|e-?mail-?adresse|mailadresse|e-?mail|mail|courriel|"
     r"correo|adresse|endereco|indirizzo|posta)"
 )
 _IS = r"(?:is|=|c'est|c est|est|es|ist|e|lautet|sera)"
@@ -77,11 +77,14 @@ _RULES: tuple[tuple[tuple[str, ...], re.Pattern, str, str], ...] = (
     (
         ("search", "look", "cherche", "busca", "procura", "cerca", "such", "google"),
         re.compile(
-            r"(?:search(?: for)?|look (?:for|up)|cherche[rz]?|recherche[rz]?|busca[dr]?|procura[r]?|"
-            r"cerca(?:re|te)?|such(?:e|t)?(?: mal)? nach|googl\w*)\s+"
+            r"(?:search(?: for)?|look (?:for|up)|(?:re)?cherche(?:[rz]|-(?:moi|nous))?|"
+            r"busca(?:[dr]|me|nos)?|procura(?:[r]|-me|-nos)?|cerca(?:re|te|mi|ci)?|such(?:e|t)?(?: mal)? nach|googl\w*)\s+"
             # what is looked for is a name, not videos or photos of a technique
             r"(?!(?:\S+\s+){0,3}?(?:videos?|tutorials?|photos?|pictures?|posts?|fotos?|reels?)\b)"
-            r"(?:\S+\s+){1,4}?(?:on|sur|en|no|na|su|auf|bei)\s+(?:facebook|fb|linkedin|instagram|insta|tiktok|xing)\b"
+            r"(?:(?:\S+\s+){1,4}?(?:on|sur|en|no|na|su|auf|bei)\s+(?:facebook|fb|linkedin|instagram|insta|tiktok|xing)\b"
+            # "búscanos en Facebook como Dental Lab Sonrisa"
+            r"|(?:on|sur|en|no|na|su|auf|bei)\s+(?:facebook|fb|linkedin|instagram|insta|tiktok|xing)\s+"
+            r"(?:as|comme|como|come|unter|als)\s+[a-z][\w'&.-]*(?:\s+[a-z][\w'&.-]*){0,3})"
         ),
         SOCIAL,
         "Points to an account on a social network",
@@ -98,10 +101,12 @@ _RULES: tuple[tuple[tuple[str, ...], re.Pattern, str, str], ...] = (
         "Points to an e-mail address without writing it",
     ),
     (
-        ("mail", "correo", "adresse", "endereco", "indirizzo", "posta"),
+        ("mail", "correo", "adresse", "endereco", "indirizzo", "posta", "outlook", "yahoo", "icloud", "proton", "gmx"),
         re.compile(
             rf"{_MY}\s+{_MAIL}\s+(?:\S+\s+){{0,2}}?{_IS}\s+(?:\S+\s+){{0,5}}?"
             rf"(?:{_MY}\s+)?(?:\S+\s+)?{_NAME}(?:\s+(?:here|ici|aqui|qui|hier|daqui))?"
+            # and the provider it is at: "... mein Name hier bei web.de"
+            rf"(?:\s+(?:at|on|chez|sur|en|em|no|bei|su|@)\s+(?:{_SERVICES}))?"
         ),
         EMAIL,
         "Points to an e-mail address without writing it",
@@ -155,7 +160,7 @@ _RULES: tuple[tuple[tuple[str, ...], re.Pattern, str, str], ...] = (
     (
         ("bio", "profil"),
         re.compile(
-            r"(?:link|lien|enlace|liga)\s+(?:(?:is|est|esta|e|ist|sta|ta|se trouve)\s+)?(?:in|en|na|da|nella|im|in der|dans|dans la|"
+            r"(?:link|lien|enlace|liga)\s+(?:(?:is|est|esta|e|ist|sta|ta|se trouve)\s+)?(?:in|en|na|de|da|nella|im|in der|dans|dans la|"
             r"dans ma|en la|en mi|no|in my|in the|on my)\s*(?:(?:la|ma|mi|my|minha|meiner|meine|mia|sua|tua)\s+)?"
             r"bio\b|link\s+im\s+profil"
         ),
