@@ -64,6 +64,28 @@ _NAMED_AS = frozenset(
     "unter als under as sous comme como come name nom nombre nome namen username handle pseudo usuario "
     "utente benutzername suis soy sou sono bin".split()
 )
+# "auf TikTok heiße ich zahnmarkus", "en TikTok me llamo lu_cer": a name given on the app.
+_CALLED = frozenset("heisse heiss appelle llamo chiamo chamo called".split())
+# Saying the app is the better place, right after it: "WhatsApp is quicker", "per vatsap geht
+# schneller" (contact cues too: "it's easier on WhatsApp").
+_PREFERS = frozenset(
+    (
+        "is quicker",
+        "is easier",
+        "is faster",
+        "est plus simple",
+        "est plus rapide",
+        "es mas facil",
+        "es mas rapido",
+        "e mais facil",
+        "e mais rapido",
+        "e piu facile",
+        "e piu veloce",
+        "ist einfacher",
+        "geht schneller",
+        "ist schneller",
+    )
+)
 # "office line 020 ...": a phone line, not the Line app.
 _PHONE_LINE = frozenset("office phone land direct main fixed business work landline hot help".split())
 # "t'as Signal ?": asking whether the other side has an app that is also a word.
@@ -148,8 +170,9 @@ class _Rules:
         if not (opener or follower or handle_end or handle_start is not None or as_verb):
             return None
         if opener and not handle_end and not app.ambiguous:
-            # "mi insta por si quieres ver más trabajos: dentalart.mx" is the account, not a link
-            handle_end = self._handle_presented(app, after_colon=True)
+            # "mi insta por si quieres ver más trabajos: dentalart.mx" is the account, not a
+            # link; "mi trovi su Instagram come odontogiulia" names it in plain words
+            handle_end = self._handle_presented(app, with_opener=True)
         if opener:
             start = opener.start
         else:
@@ -251,6 +274,8 @@ class _Rules:
             ends_clause = cue.end == len(self.doc) or self.doc[cue.end].text in _CLAUSE_ENDS + tuple(_POLITE)
             if close and ends_clause and any(t.text in PRONOUNS for t in self.doc[cue.start : cue.end]):
                 return cue
+            if close and cue.start == app.end and self.doc[cue.start : cue.end].text in _PREFERS:
+                return cue
         return None
 
     def _asked_for(self, app: Phrase) -> Phrase | None:
@@ -284,7 +309,7 @@ class _Rules:
             return end  # a phone number follows: the phone detector reports it
         return None
 
-    def _handle_presented(self, app: Phrase, after_colon: bool = False) -> int | None:
+    def _handle_presented(self, app: Phrase, with_opener: bool = False) -> int | None:
         """End of an @handle presented further on in the app's sentence: "sur insta je suis
         @atelier.ceram", "auf Instagram findest du mich als @zahnwerk", "insta 👉 @lab.kim"."""
         doc = self.doc
@@ -295,8 +320,13 @@ class _Rules:
             if _AT_HANDLE.fullmatch(text) and (before in HANDLE_JOINERS or before == "," and self._ends_clause(i + 1)):
                 return i + 1
             named = before in _NAMED_AS or (before in HANDLE_JOINERS and doc[i - 2].text in _NAMED_AS)
-            named = named or (after_colon and before == ":")
-            if named and (_ID_HANDLE.fullmatch(text) or _BARE_HANDLE.fullmatch(text)):
+            if (named or (with_opener and before == ":")) and (
+                _ID_HANDLE.fullmatch(text) or _BARE_HANDLE.fullmatch(text)
+            ):
+                return i + 1
+            called = before in _CALLED or (before == "ich" and doc[i - 2].text in _CALLED)
+            named_word = called or (with_opener and before in _NAMED_AS)
+            if named_word and _WORD_HANDLE.fullmatch(text) and self._ends_clause(i + 1):
                 return i + 1
         return None
 

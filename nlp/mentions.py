@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from nlp.findings import EMAIL, MESSAGING_APP, SOCIAL, URL, Hit
+from nlp.findings import EMAIL, MESSAGING_APP, PHONE, SOCIAL, URL, Hit
 from nlp.lexicon import MAILBOX_SERVICES, SHORT_LINK_HOSTS, TLDS
 
 _MY = r"(?:my|mon|ma|mi|meine?|meu|minha|la mia|il mio|notre|nuestro|unsere?)"
@@ -38,6 +38,7 @@ _EVERYWHERE = (
     r"todas (?:las|as) redes|todas partes|(?:em )?todo lugar|tutti i social|"
     r"(?:su )?tutte le piattaforme|ovunque|uberall|allen (?:netzwerken|plattformen))"
 )
+_SPOKEN_DOT = r"(?:\s+(?:dot|point|punto|ponto|punkt)\s+|\s\.\s)"
 _SERVICES = "|".join(re.escape(s) for s in MAILBOX_SERVICES)
 _SOCIAL = r"(?:facebook|fb|linkedin|instagram|insta|tiktok|youtube|xing)"
 _PAGE = r"(?:page|pagina|seite|profil|profile|perfil|profilo|channel|chaine|canal|canale|kanal)"
@@ -110,6 +111,24 @@ _RULES: tuple[tuple[tuple[str, ...], re.Pattern, str, str], ...] = (
         ),
         EMAIL,
         "Points to an e-mail address without writing it",
+    ),
+    (
+        ("gmail", "hotmail", "outlook", "yahoo", "icloud", "proton", "gmx"),
+        re.compile(
+            rf"{_MY}\s+(?:gmail|hotmail|outlook|yahoo|icloud|proton(?:mail)?|gmx)\s*[:,]?\s*"
+            r"(?:is|it's|its|it is|=|c'est|es|e|ist|lautet|sera)?\s*"
+            r"(?=[a-z0-9._-]*[._\d])[a-z][a-z0-9._-]{2,}[a-z0-9]"
+        ),
+        EMAIL,
+        "Points to an e-mail address without writing it",
+    ),
+    (
+        (" bei ",),
+        re.compile(
+            rf"(?<![\w.])(?=[a-z0-9._-]*[._\d])[a-z][a-z0-9._-]{{2,}}\s+bei\s+(?:{_SERVICES})(?:{_SPOKEN_DOT}[a-z]{{2,3}})?\b"
+        ),
+        EMAIL,
+        "Looks like an e-mail address",
     ),
     (
         ("name", "nom", "nombre", "nome"),
@@ -189,12 +208,15 @@ _RULES: tuple[tuple[tuple[str, ...], re.Pattern, str, str], ...] = (
         URL,
         "Points to a QR code that leads outside the platform",
     ),
+    # a domain spelled out with a top-level domain that is also a word ("odontoluca punto it"),
+    # after words that present a site
     (
-        ("point", "punto", "ponto", "punkt", "dot"),
+        ("point", "punto", "ponto", "punkt", "dot", " . "),
         re.compile(
-            rf"{_MY}\s+(?:web ?site|site|web|sitio(?: web)?|pagina web|sito(?: web)?|webseite|homepage|blog)"
-            r"\s*(?:[:=-]|is|est|c'est|es|e|ist|lautet)?\s*[a-z0-9-]{3,}(?:\s+(?:dot|point|punto|ponto|punkt)\s+[a-z0-9-]+)*"
-            rf"\s+(?:dot|point|punto|ponto|punkt)\s+(?:{'|'.join(TLDS)})\b"
+            rf"(?:{_MY}\s+(?:web ?site|site|web|sitio(?: web)?|pagina web|sito(?: web)?|webseite|homepage|blog|"
+            r"portfolio|work|travaux|trabajos|lavori|arbeiten|trabalhos)|check out|visit|regarde|visite[rz]?|"
+            r"mira|visita|guarda|schau|acessa|entra)(?:\s*[:=-])?(?:\s+\S+){0,4}?\s*[:=-]?\s+"
+            rf"[a-z0-9-]{{3,}}(?:{_SPOKEN_DOT}[a-z0-9-]+)*{_SPOKEN_DOT}(?:{'|'.join(TLDS)})(?=\s*(?:$|[,.;!?)/]))"
         ),
         URL,
         "Links to a site outside the platform",
@@ -204,6 +226,17 @@ _RULES: tuple[tuple[tuple[str, ...], re.Pattern, str, str], ...] = (
         re.compile(rf"{_MY}\s+(?:linktree|beacons|taplink|carrd)\b"),
         URL,
         "Points to a link outside the platform",
+    ),
+    # short local numbers right after a phone cue: "call 555 0123", "mon fixe: 71 23 45"
+    (
+        ("call", "ring", "tel", "phone", "fixe", "appelle", "llama", "ruf", "chiama", "liga", "festnetz"),
+        re.compile(
+            r"(?<!\w)(?:call(?: me)?|ring(?: me)?|tel|phone|appelle(?:-moi)?|mon fixe|fixe|llamame|llama al|"
+            r"ruf(?: mich)?(?: an)?|chiamami|chiama|liga(?: pra mim)?|festnetz)\b[\s:.]*(?:(?:on|at|au|al|unter|no|su)\s+)?"
+            r"(?<![\d.,])(\d{3}[\s.-]?\d{4}|\d{2}(?:[\s.-]\d{2}){2})(?![\s.,-]?\d|\s?(?:mm|%|eur|€|\$|units?))"
+        ),
+        PHONE,
+        "Looks like a phone number",
     ),
     # Skype ids
     (
@@ -224,7 +257,9 @@ def mention_hits(text: str) -> list[Hit]:
     for hints, pattern, kind, reason in _RULES:
         if not any(hint in text for hint in hints):
             continue
-        hits += [Hit(kind, m.start(), m.end(), reason) for m in pattern.finditer(text)]
+        # (a rule with a group reports the group: the number after its cue)
+        group = 1 if pattern.groups else 0
+        hits += [Hit(kind, m.start(group), m.end(group), reason) for m in pattern.finditer(text)]
     if "@" in text:
         for match in _AT_TOKEN.finditer(text):
             if _FORWARD_EMAIL.fullmatch(match.group()[::-1]) and not _FORWARD_EMAIL.fullmatch(match.group()):

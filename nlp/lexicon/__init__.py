@@ -137,7 +137,7 @@ PAYMENT_METHODS = (
     Brand("Western Union", OFF_PLATFORM_PAYMENT, ("western union", "moneygram")),
     Brand("Skrill", OFF_PLATFORM_PAYMENT, ("skrill",)),
     Brand("Bizum", OFF_PLATFORM_PAYMENT, ("bizum",)),
-    Brand("Pix", OFF_PLATFORM_PAYMENT, ("chave pix",), ("pix",)),
+    Brand("Pix", OFF_PLATFORM_PAYMENT, ("chave pix", "um pix", "o pix", "no pix"), ("pix",)),
     Brand("MB Way", OFF_PLATFORM_PAYMENT, ("mbway", "mb way")),
     Brand("Lydia", OFF_PLATFORM_PAYMENT, (), ("lydia",)),
     Brand("Satispay", OFF_PLATFORM_PAYMENT, ("satispay", "postepay")),
