@@ -61,7 +61,9 @@ _RULES: tuple[tuple[tuple[str, ...], re.Pattern, str, str], ...] = (
         ("page", "pagina", "seite", "profil", "perfil", "channel", "chaine", "canal", "kanal"),
         re.compile(
             rf"(?:{_SOCIAL}[\s-]*{_PAGE}|{_PAGE}\s+(?:(?:de|do|da|on|sur)\s+)?{_SOCIAL})"
-            r"\s*[:,-]?\s*[a-z][\w'&.-]*(?:\s+[a-z][\w'&.-]*){0,3}"
+            # the page's name, not the next clause ("page Facebook, mais je préfère ...")
+            r"\s*[:,-]?\s*(?!(?:mais|but|pero|mas|ma|aber|and|et|y|e|und|or|ou|o|oder)\b)"
+            r"[a-z][\w'&.-]*(?:\s+[a-z][\w'&.-]*){0,3}"
         ),
         SOCIAL,
         "Points to a page on a social network",
