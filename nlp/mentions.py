@@ -43,9 +43,9 @@ _SERVICES = "|".join(re.escape(s) for s in MAILBOX_SERVICES)
 _SOCIAL = r"(?:facebook|fb|linkedin|instagram|insta|tiktok|youtube|xing)"
 _PAGE = r"(?:page|pagina|seite|profil|profile|perfil|profilo|channel|chaine|canal|canale|kanal)"
 
-# Each rule: substrings one of which the text must contain before its pattern is run, the
-# pattern, the kind and reason of its findings.
-_RULES: tuple[tuple[tuple[str, ...], re.Pattern, str, str], ...] = (
+# Each rule: substrings one of which the text must contain before its pattern is run (or
+# groups of them, one of each group), the pattern, the kind and reason of its findings.
+_RULES: tuple[tuple[tuple, re.Pattern, str, str], ...] = (
     # handles
     (("u/",), re.compile(r"(?<![\w/.])u/[a-z0-9_-]{3,20}\b"), SOCIAL, "Points to an account on Reddit"),
     (
@@ -78,7 +78,10 @@ _RULES: tuple[tuple[tuple[str, ...], re.Pattern, str, str], ...] = (
         "Points to the same account on other networks",
     ),
     (
-        ("search", "look", "cherche", "busca", "procura", "cerca", "such", "google"),
+        (
+            ("facebook", "fb", "linkedin", "insta", "tiktok", "xing"),
+            ("search", "look", "cherche", "busca", "procura", "cerca", "such", "googl"),
+        ),
         re.compile(
             r"(?:search(?: for)?|look (?:for|up)|(?:re)?cherche(?:[rz]|-(?:moi|nous))?|"
             r"busca(?:[dr]|me|nos)?|procura(?:[r]|-me|-nos)?|cerca(?:re|te|mi|ci)?|such(?:e|t)?(?: mal)? nach|googl\w*)\s+"
@@ -94,7 +97,10 @@ _RULES: tuple[tuple[tuple[str, ...], re.Pattern, str, str], ...] = (
     ),
     # e-mail by implication
     (
-        ("same", "meme", "mismo", "misma", "mesmo", "mesma", "stess", "gleich"),
+        (
+            ("same", "meme", "mismo", "misma", "mesmo", "mesma", "stess", "gleich"),
+            ("mail", "adresse", "address", "correo", "direccion", "endereco", "indirizzo"),
+        ),
         re.compile(
             r"(?:same|meme|mism[oa]|mesm[oa]|stess[oa]|gleiche[rn]?)\s+(?:e-?mail|mail|adresse|address|"
             r"correo|direccion|endereco|indirizzo)\s+(?:as|que|wie|come|como|do que)\s+"
@@ -117,7 +123,7 @@ _RULES: tuple[tuple[tuple[str, ...], re.Pattern, str, str], ...] = (
     (
         ("gmail", "hotmail", "outlook", "yahoo", "icloud", "proton", "gmx"),
         re.compile(
-            rf"{_MY}\s+(?:gmail|hotmail|outlook|yahoo|icloud|proton(?:mail)?|gmx)\s*[:,]?\s*"
+            rf"(?<![a-z]){_MY}\s+(?:gmail|hotmail|outlook|yahoo|icloud|proton(?:mail)?|gmx)\s*[:,]?\s*"
             r"(?:is|it's|its|it is|=|c'est|es|e|ist|lautet|sera)?\s*"
             r"(?=[a-z0-9._-]*[._\d])[a-z][a-z0-9._-]{2,}[a-z0-9]"
         ),
@@ -213,9 +219,34 @@ _RULES: tuple[tuple[tuple[str, ...], re.Pattern, str, str], ...] = (
     # a domain spelled out with a top-level domain that is also a word ("odontoluca punto it"),
     # after words that present a site
     (
-        ("point", "punto", "ponto", "punkt", "dot", " . "),
+        (
+            ("point", "punto", "ponto", "punkt", "dot", " . "),
+            (
+                "site",
+                "web",
+                "sito",
+                "sitio",
+                "blog",
+                "homepage",
+                "portfolio",
+                "work",
+                "travaux",
+                "trabajos",
+                "lavori",
+                "arbeiten",
+                "trabalhos",
+                "check out",
+                "visit",
+                "regarde",
+                "mira",
+                "guarda",
+                "schau",
+                "acessa",
+                "entra",
+            ),
+        ),
         re.compile(
-            rf"(?:{_MY}\s+(?:web ?site|site|web|sitio(?: web)?|pagina web|sito(?: web)?|webseite|homepage|blog|"
+            rf"(?<![a-z])(?:{_MY}\s+(?:web ?site|site|web|sitio(?: web)?|pagina web|sito(?: web)?|webseite|homepage|blog|"
             r"portfolio|work|travaux|trabajos|lavori|arbeiten|trabalhos)|check out|visit|regarde|visite[rz]?|"
             r"mira|visita|guarda|schau|acessa|entra)(?:\s*[:=-])?(?:\s+\S+){0,4}?\s*[:=-]?\s+"
             rf"[a-z0-9-]{{3,}}(?:{_SPOKEN_DOT}[a-z0-9-]+)*{_SPOKEN_DOT}(?:{'|'.join(TLDS)})(?=\s*(?:$|[,.;!?)/]))"
@@ -253,11 +284,18 @@ _AT_TOKEN = re.compile(r"[a-z0-9._%+-]+@[a-z0-9._-]+")
 _FORWARD_EMAIL = re.compile(rf"[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:{'|'.join(TLDS)})")
 
 
+def _has_hints(text: str, hints: tuple) -> bool:
+    # (`map` over the bound method: a generator costs more than the substring tests)
+    if isinstance(hints[0], tuple):
+        return all(any(map(text.__contains__, group)) for group in hints)
+    return any(map(text.__contains__, hints))
+
+
 def mention_hits(text: str) -> list[Hit]:
     """Contact given by the rules above, in normalised text."""
     hits = []
     for hints, pattern, kind, reason in _RULES:
-        if not any(hint in text for hint in hints):
+        if not _has_hints(text, hints):
             continue
         # (a rule with a group reports the group: the number after its cue)
         group = 1 if pattern.groups else 0
