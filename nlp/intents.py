@@ -64,6 +64,15 @@ _NAMED_AS = frozenset(
     "unter als under as sous comme como come name nom nombre nome namen username handle pseudo usuario "
     "utente benutzername suis soy sou sono bin".split()
 )
+# What an app's name may qualify ("WhatsApp photos", "les photos WhatsApp").
+_MEDIA = frozenset(
+    "photo photos pic pics picture pictures image images video videos audio audios screenshot screenshots "
+    "selfie selfies capture captures foto fotos imagen imagenes imagem imagens bild bilder fotografie "
+    "immagine immagini vocale vocal vocaux audio".split()
+)
+_FROM = frozenset("from via".split())
+_HYPHEN = frozenset("-")
+_I_AM = frozenset("i'm im 'm suis soy sou sono bin".split())
 # "auf TikTok heiße ich zahnmarkus", "en TikTok me llamo lu_cer": a name given on the app.
 _CALLED = frozenset("heisse heiss appelle llamo chiamo chamo called".split())
 # Saying the app is the better place, right after it: "WhatsApp is quicker", "per vatsap geht
@@ -155,6 +164,11 @@ class _Rules:
         """An app or network named as a place to get in touch."""
         if app.ambiguous and self._token_in(app.start - 1, _PHONE_LINE):
             return None
+        if self._names_media(app):
+            # "do you have the WhatsApp photos from the dentist?": the photos, not the app
+            handle_end = self._handle_after(app.end, strict=True)
+            if not handle_end:
+                return None
         opener = (
             self._contact_cue(app)
             or self._asked_for(app)
@@ -162,9 +176,7 @@ class _Rules:
             or (None if app.ambiguous else self._asked_to_send_there(app))
         )
         follower = None if app.ambiguous or opener else self._contact_cue_after(app)
-        handle_end = self._handle_after(app.end, strict=app.ambiguous) or (
-            None if app.ambiguous else self._handle_presented(app)
-        )
+        handle_end = self._handle_after(app.end, strict=app.ambiguous) or self._handle_presented(app)
         handle_start = self._handle_before(app.start, strict=app.ambiguous)
         as_verb = not app.ambiguous and self._token_in(app.end, _ME)
         if not (opener or follower or handle_end or handle_start is not None or as_verb):
@@ -283,6 +295,17 @@ class _Rules:
         yours = self._just_before("yours", app.start, gap=0)
         return yours and self._cue_before("asking", yours.start, window=2)
 
+    def _names_media(self, app: Phrase) -> bool:
+        """The app qualifies pictures or files: "WhatsApp photos", "les photos WhatsApp",
+        "fotos de WhatsApp", "WhatsApp-Fotos"."""
+        before = app.start - 1
+        return (
+            self._token_in(app.end, _MEDIA)
+            or (self._token_in(app.end, _HYPHEN) and self._token_in(app.end + 1, _MEDIA))
+            or self._token_in(before, _MEDIA)
+            or (self._token_in(before, _OF | _FROM) and self._token_in(before - 1, _MEDIA))
+        )
+
     def _asked_to_send_there(self, app: Phrase) -> Phrase | None:
         """ "send me the photos on WhatsApp", "pásame las fotos por guasap": a request to
         send, and a preposition making the app the place to send to."""
@@ -317,6 +340,11 @@ class _Rules:
             if self.sentence[i] != self.sentence[app.start]:
                 return None
             before, text = doc[i - 1].text, doc[i].text
+            if app.ambiguous:
+                # "Follow our lab on IG for before/afters: @orion.dental.lab", nothing looser
+                if before == ":" and _AT_HANDLE.fullmatch(text) and self._ends_clause(i + 1):
+                    return i + 1
+                continue
             if _AT_HANDLE.fullmatch(text) and (before in HANDLE_JOINERS or before == "," and self._ends_clause(i + 1)):
                 return i + 1
             named = before in _NAMED_AS or (before in HANDLE_JOINERS and doc[i - 2].text in _NAMED_AS)
@@ -338,6 +366,8 @@ class _Rules:
         for i in range(max(0, start - 3), start):
             text = self.doc[i].text
             is_handle = _AT_HANDLE.fullmatch(text) or (not strict and _BARE_HANDLE.fullmatch(text))
+            # "I'm kasia.designs on both insta and tiktok"
+            is_handle = is_handle or (not strict and i and self.doc[i - 1].text in _I_AM and _ID_HANDLE.fullmatch(text))
             if is_handle and self.sentence[i] == self.sentence[start]:
                 return i
         return None

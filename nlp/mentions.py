@@ -80,11 +80,25 @@ _RULES: tuple[tuple[tuple, re.Pattern, str, str], ...] = (
     (
         (
             ("facebook", "fb", "linkedin", "insta", "tiktok", "xing"),
-            ("search", "look", "cherche", "busca", "procura", "cerca", "such", "googl"),
+            (
+                "search",
+                "look",
+                "cherche",
+                "busca",
+                "procura",
+                "cerca",
+                "such",
+                "googl",
+                "tape",
+                "type",
+                "digita",
+                "escribe",
+            ),
         ),
         re.compile(
             r"(?:search(?: for)?|look (?:for|up)|(?:re)?cherche(?:[rz]|-(?:moi|nous))?|"
-            r"busca(?:[dr]|me|nos)?|procura(?:[r]|-me|-nos)?|cerca(?:re|te|mi|ci)?|such(?:e|t)?(?: mal)? nach|googl\w*)\s+"
+            r"busca(?:[dr]|me|nos)?|procura(?:[r]|-me|-nos)?|cerca(?:re|te|mi|ci)?|such(?:e|t)?(?: mal)? nach|googl\w*|"
+            r"tape[rz]?|type|digita|escribe)\s+"
             # what is looked for is a name, not videos or photos of a technique
             r"(?!(?:\S+\s+){0,3}?(?:videos?|tutorials?|photos?|pictures?|posts?|fotos?|reels?)\b)"
             r"(?:(?:\S+\s+){1,4}?(?:on|sur|en|no|na|su|auf|bei)\s+(?:facebook|fb|linkedin|instagram|insta|tiktok|xing)\b"
@@ -139,12 +153,15 @@ _RULES: tuple[tuple[tuple, re.Pattern, str, str], ...] = (
         "Looks like an e-mail address",
     ),
     (
-        ("name", "nom", "nombre", "nome"),
+        ("name", "nom", "nombre", "nome"),  # "prenom", "vorname" too
         re.compile(
             r"(?:full name|nom complet|prenom nom|nombre completo|nome completo|"
             r"vollen namen|voller name|vollstandiger name)\s+(?:\S+\s+){0,1}?"
             r"(?:at|chez|en|em|no|bei|su|@|sur)\s+(?:gmail|hotmail|outlook|yahoo|icloud|"
             r"gmx|web\.de|libero|orange|proton(?:mail)?)"
+            # "my work email is my first name at the lab's domain, orionlab.com"
+            r"|(?:first name|firstname|prenom|vorname|nombre de pila)\s+(?:at|chez|bei|@|arroba)\s+"
+            rf"(?:\S+\s+){{0,4}}?(?:[a-z0-9-]+\.)+(?:{'|'.join(TLDS)})\b"
         ),
         EMAIL,
         "Points to an e-mail address without writing it",
@@ -250,6 +267,16 @@ _RULES: tuple[tuple[tuple, re.Pattern, str, str], ...] = (
             r"portfolio|work|travaux|trabajos|lavori|arbeiten|trabalhos)|check out|visit|regarde|visite[rz]?|"
             r"mira|visita|guarda|schau|acessa|entra)(?:\s*[:=-])?(?:\s+\S+){0,4}?\s*[:=-]?\s+"
             rf"[a-z0-9-]{{3,}}(?:{_SPOKEN_DOT}[a-z0-9-]+)*{_SPOKEN_DOT}(?:{'|'.join(TLDS)})(?=\s*(?:$|[,.;!?)/]))"
+        ),
+        URL,
+        "Links to a site outside the platform",
+    ),
+    # a spelled-out domain followed by a spelled-out path: "auroralab punto it slash listino"
+    (
+        (("point", "punto", "ponto", "punkt", "dot"), ("slash", "barra", "barre")),
+        re.compile(
+            rf"(?<![\w@.-])[a-z0-9-]{{3,}}(?:{_SPOKEN_DOT}[a-z0-9-]+)*{_SPOKEN_DOT}(?:{'|'.join(TLDS)})"
+            r"(?=\s+(?:slash|barra|barre)\b)"
         ),
         URL,
         "Links to a site outside the platform",

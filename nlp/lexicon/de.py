@@ -61,6 +61,8 @@ CUES = Cues(
         "ist schneller",
         "heiße ich",
         "ich heiße",
+        "videoanruf",
+        "videocall",
     ),
     possessive=("mein", "meine", "meinem", "unser", "unsere"),
     pay=(
@@ -79,6 +81,10 @@ CUES = Cues(
         "bezahlst",
         "nehme",
         "nehme nur",
+        "rechnen wir",
+        "abrechnen",
+        "rechne ich",
+        "stelle ich dir",
     ),
     off_platform=(
         "außerhalb der plattform",
@@ -110,6 +116,7 @@ CUES = Cues(
         "zahl mir bar",
         "zahlst du mir bar",
         "bar auf die hand",
+        "ohne occlusa",
     ),
     avoid=("umgehen", "sparen", "vermeiden"),
     fees=("gebühr", "gebühren", "provision", "plattformgebühr"),

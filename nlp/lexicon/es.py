@@ -57,6 +57,9 @@ CUES = Cues(
         "es más fácil",
         "es más rápido",
         "me llamo",
+        "si tienes",
+        "videollamada",
+        "hacemos videollamada",
     ),
     possessive=("mi", "mis", "nuestro", "nuestra"),
     pay=(
@@ -78,6 +81,9 @@ CUES = Cues(
         "cobrar",
         "cobro",
         "solo acepto",
+        "te facturo",
+        "facturarte",
+        "págame aparte",
     ),
     off_platform=(
         "fuera de la plataforma",
@@ -109,6 +115,8 @@ CUES = Cues(
         "págame en efectivo",
         "me pagas en efectivo",
         "pagarme en efectivo",
+        "sin occlusa",
+        "sin la plataforma",
     ),
     avoid=("evitar", "evitarnos", "evitamos", "ahorrar", "ahorrarnos", "ahorramos", "saltar", "saltarnos"),
     fees=("comisión", "comisiones", "tarifa", "porcentaje"),

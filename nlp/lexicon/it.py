@@ -47,6 +47,8 @@ CUES = Cues(
         "è più facile",
         "è più veloce",
         "mi chiamo",
+        "se hai",
+        "videochiamata",
     ),
     possessive=("mio", "mia", "il mio", "la mia", "nostro", "nostra"),
     pay=(
@@ -64,6 +66,9 @@ CUES = Cues(
         "accetto solo",
         "ricarica",
         "fammi una ricarica",
+        "ti fatturo",
+        "fatturo",
+        "fatturare",
     ),
     off_platform=(
         "fuori dalla piattaforma",
@@ -90,6 +95,8 @@ CUES = Cues(
         "pagami in contanti",
         "mi paghi in contanti",
         "pagarmi in contanti",
+        "senza occlusa",
+        "senza la piattaforma",
     ),
     avoid=("evitare", "evitiamo", "risparmiare", "risparmiamo", "saltare", "aggirare"),
     fees=("commissione", "commissioni", "percentuale"),
