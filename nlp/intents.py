@@ -72,6 +72,7 @@ _MEDIA = frozenset(
 )
 _FROM = frozenset("from via".split())
 _HYPHEN = frozenset("-")
+_PLATFORM_WORDS = ("platform", "plateforme", "plataforma", "piattaforma", "plattform", "occlusa")
 _I_AM = frozenset("i'm im 'm suis soy sou sono bin".split())
 # "auf TikTok heiße ich zahnmarkus", "en TikTok me llamo lu_cer": a name given on the app.
 _CALLED = frozenset("heisse heiss appelle llamo chiamo chamo called".split())
@@ -177,6 +178,8 @@ class _Rules:
         )
         follower = None if app.ambiguous or opener else self._contact_cue_after(app)
         handle_end = self._handle_after(app.end, strict=app.ambiguous) or self._handle_presented(app)
+        if app.brand.name == "Line" and handle_end == app.end:
+            handle_end = None  # "the lab line is +1 646 ...": a phone line; LINE has ids
         handle_start = self._handle_before(app.start, strict=app.ambiguous)
         as_verb = not app.ambiguous and self._token_in(app.end, _ME)
         if not (opener or follower or handle_end or handle_start is not None or as_verb):
@@ -214,7 +217,7 @@ class _Rules:
         """ "directly", "outside the site", with a contact or payment cue."""
         # or a way around the platform's cut in the same sentence: "outside the site, no fees"
         cue = self._nearby(phrase, ("contact", "pay", "call_me", "asking")) or self._in_sentence(BYPASS, phrase)
-        if not cue or self._on_platform(phrase):
+        if not cue or self._on_platform(phrase) or self._platform_after(phrase):
             return None
         start = min(cue.start, phrase.start)
         if self._negated(start):
@@ -372,9 +375,9 @@ class _Rules:
                 return i
         return None
 
-    def _negated(self, start: int) -> bool:
+    def _negated(self, start: int, window: int = _NEGATION_WINDOW) -> bool:
         for negation in self.found["negations"]:
-            if 0 <= start - negation.end <= _NEGATION_WINDOW and self.clause[negation.start] == self.clause[start]:
+            if 0 <= start - negation.end <= window and self.clause[negation.start] == self.clause[start]:
                 return True
         return False
 
@@ -385,6 +388,17 @@ class _Rules:
 
     def _on_platform(self, phrase: Phrase) -> bool:
         return any(self.clause[p.start] == self.clause[phrase.start] for p in self.found["on_platform"])
+
+    def _platform_after(self, phrase: Phrase) -> bool:
+        """The platform named as the place later in the sentence, in a clause of its own and
+        not negated: "the dentist wants to pay us directly, but everything goes through the
+        platform" (not "pay me directly, not through the platform")."""
+        for place in self.found["on_platform"]:
+            later = place.start > phrase.end and self.clause[place.start] != self.clause[phrase.start]
+            named = any(word in self.doc[place.start : place.end].text for word in _PLATFORM_WORDS)
+            if later and named and self._same_sentence(place, phrase) and not self._negated(place.start, window=2):
+                return True
+        return False
 
     def _in_sentence(self, label: str, target: Phrase) -> Phrase | None:
         return next((p for p in self.found[label] if self._same_sentence(p, target)), None)

@@ -60,6 +60,9 @@ CUES = Cues(
         "si tienes",
         "videollamada",
         "hacemos videollamada",
+        "me lo mandas",
+        "me lo envías",
+        "me mandas",
     ),
     possessive=("mi", "mis", "nuestro", "nuestra"),
     pay=(

@@ -85,6 +85,9 @@ CUES = Cues(
         "si tu as",
         "appel vidéo",
         "visio",
+        "m'envoyer",
+        "tu peux m'envoyer",
+        "m'envoyer ça",
     ),
     possessive=("mon", "ma", "notre", "mon compte", "mon adresse"),
     pay=(

@@ -49,6 +49,8 @@ CUES = Cues(
         "mi chiamo",
         "se hai",
         "videochiamata",
+        "me lo mandi",
+        "mi mandi",
     ),
     possessive=("mio", "mia", "il mio", "la mia", "nostro", "nostra"),
     pay=(

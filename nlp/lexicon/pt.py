@@ -65,6 +65,8 @@ CUES = Cues(
         "se tiver",
         "se você tem",
         "videochamada",
+        "me mandar",
+        "pode me mandar",
     ),
     possessive=("meu", "minha", "nosso", "nossa"),
     pay=(
