@@ -103,7 +103,9 @@ _HAVE = frozenset(
     ("tu as", "t'as", "vous avez", "do you have", "have you got", "hast du", "haben sie", "tienes", "tens", "hai")
 )
 _POLITE = frozenset("please pls plz svp stp bitte porfa por per ? !".split())
-_ME = frozenset(("me",))  # "whatsapp me", "paypal me"
+_ME = frozenset(("me", "moi"))  # "whatsapp me", "paypal me", "whatsapp moi"
+# "Lydia stp", "Venmo please": a payment service asked for with a courtesy word
+_COURTESY = frozenset("stp svp please pls plz bitte porfa".split())
 # A request answered by its writer with a refusal: "Email me? No need, reply here".
 _REFUSED_AFTER = re.compile(
     r"\W{0,4}(?:no need|no thanks|not needed|pas besoin|pas la peine|"
@@ -192,14 +194,16 @@ class _Rules:
             start = opener.start
         else:
             start = handle_start if handle_start is not None else app.start
-        if self._negated(start):
+        # Portuguese "no" (in the) before an app with its handle: "no threads: @lab.sorriso3d"
+        in_the = start == app.start and handle_end and self._token_in(app.start - 1, frozenset(("no",)))
+        if self._negated(start) and not in_the:
             return None
         reason = REASONS[app.brand.kind].format(app.brand.name)
         return start, max(app.end, handle_end or 0, follower.end if follower else 0), app.brand.kind, reason
 
     def method(self, method: Phrase) -> _Span | None:
         """A payment service named as the way to pay."""
-        pay_me = self._token_in(method.end, _ME)
+        pay_me = self._token_in(method.end, _ME) or self._token_in(method.end, _COURTESY)
         if method.ambiguous and not pay_me and not self._token_in(method.start - 1, PREPOSITIONS):
             return None
         cue = self._nearby(method, ("pay", "off_platform")) or self._in_sentence(BYPASS, method)
@@ -329,6 +333,8 @@ class _Rules:
         text = doc[i].text
         if _AT_HANDLE.fullmatch(text) or _ID_HANDLE.fullmatch(text):
             return i + 1
+        if text == "@" and i + 1 < len(doc) and _WORD_HANDLE.fullmatch(doc[i + 1].text):
+            return i + 2  # "insta is @ smile_works_lab"
         if not strict and joined_by_colon and _WORD_HANDLE.fullmatch(text):
             return i + 1
         if _NUMBER_AFTER.match(self.text, doc[end - 1].idx + len(doc[end - 1])):

@@ -237,7 +237,7 @@ _RULES: tuple[tuple[tuple, re.Pattern, str, str], ...] = (
     # after words that present a site
     (
         (
-            ("point", "punto", "ponto", "punkt", "dot", " . "),
+            ("point", "punto", "ponto", "punkt", "dot", " . ", ","),
             (
                 "site",
                 "web",
@@ -266,7 +266,17 @@ _RULES: tuple[tuple[tuple, re.Pattern, str, str], ...] = (
             rf"(?<![a-z])(?:{_MY}\s+(?:web ?site|site|web|sitio(?: web)?|pagina web|sito(?: web)?|webseite|homepage|blog|"
             r"portfolio|work|travaux|trabajos|lavori|arbeiten|trabalhos)|check out|visit|regarde|visite[rz]?|"
             r"mira|visita|guarda|schau|acessa|entra)(?:\s*[:=-])?(?:\s+\S+){0,4}?\s*[:=-]?\s+"
-            rf"[a-z0-9-]{{3,}}(?:{_SPOKEN_DOT}[a-z0-9-]+)*{_SPOKEN_DOT}(?:{'|'.join(TLDS)})(?=\s*(?:$|[,.;!?)/]))"
+            rf"[a-z0-9-]{{3,}}(?:{_SPOKEN_DOT}[a-z0-9-]+)*(?:{_SPOKEN_DOT}|,)(?:{'|'.join(TLDS)})(?=\s*(?:$|[,.;!?)/]))"
+        ),
+        URL,
+        "Links to a site outside the platform",
+    ),
+    # a hyphenated name with a spelled-out dot: "zahn-design-berlin dot de"
+    (
+        (("point", "punto", "ponto", "punkt", "dot"), ("-",)),
+        re.compile(
+            rf"(?<![\w@.-])[a-z0-9]+(?:-[a-z0-9]+)+(?:{_SPOKEN_DOT}[a-z0-9-]+)*{_SPOKEN_DOT}(?:{'|'.join(TLDS)})"
+            r"(?=\s*(?:$|[,.;!?)/]))"
         ),
         URL,
         "Links to a site outside the platform",

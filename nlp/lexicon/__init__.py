@@ -76,6 +76,7 @@ APPS = (
             "uozzap",
             "wozap",
             "guasa",
+            "wasa",
             "guasapp",
         ),
         ("wa", "zap"),
@@ -140,6 +141,7 @@ PAYMENT_METHODS = (
     Brand("Pix", OFF_PLATFORM_PAYMENT, ("chave pix", "um pix", "o pix", "no pix"), ("pix",)),
     Brand("MB Way", OFF_PLATFORM_PAYMENT, ("mbway", "mb way")),
     Brand("Lydia", OFF_PLATFORM_PAYMENT, (), ("lydia",)),
+    Brand("Paylib", OFF_PLATFORM_PAYMENT, ("paylib", "wero")),
     Brand("Satispay", OFF_PLATFORM_PAYMENT, ("satispay", "postepay")),
     Brand(
         "bank transfer",

@@ -85,6 +85,8 @@ CUES = Cues(
         "abrechnen",
         "rechne ich",
         "stelle ich dir",
+        "ich schicke dir",
+        "ich schick dir",
     ),
     off_platform=(
         "außerhalb der plattform",

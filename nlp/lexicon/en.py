@@ -139,6 +139,8 @@ CUES = Cues(
         "bill you",
         "i'll invoice",
         "invoice me",
+        "i'll send",
+        "i will send",
     ),
     off_platform=(
         "outside the platform",

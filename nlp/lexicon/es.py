@@ -63,6 +63,8 @@ CUES = Cues(
         "me lo mandas",
         "me lo envías",
         "me mandas",
+        "manda un",
+        "mándame un",
     ),
     possessive=("mi", "mis", "nuestro", "nuestra"),
     pay=(
@@ -87,6 +89,8 @@ CUES = Cues(
         "te facturo",
         "facturarte",
         "págame aparte",
+        "te mando",
+        "te paso",
     ),
     off_platform=(
         "fuera de la plataforma",

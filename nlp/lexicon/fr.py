@@ -116,6 +116,9 @@ CUES = Cues(
         "je te facture",
         "je vous facture",
         "facturer",
+        "je t'envoie",
+        "me faire un",
+        "fais-moi un",
     ),
     off_platform=(
         "en dehors de la plateforme",

@@ -71,6 +71,8 @@ CUES = Cues(
         "ti fatturo",
         "fatturo",
         "fatturare",
+        "ti mando",
+        "ti giro",
     ),
     off_platform=(
         "fuori dalla piattaforma",

@@ -91,6 +91,8 @@ CUES = Cues(
         "acertar",
         "a gente acerta",
         "te cobro",
+        "te mando",
+        "te passo",
     ),
     off_platform=(
         "fora da plataforma",

@@ -2,7 +2,7 @@
 precision and recall targets of the issue measured on it (scoring: `nlp.evaluation`).
 
 hand_<lang>.jsonl and families*.jsonl (the recall families of issue #17; families_2 to
-families_7 add off-platform payment and clean near-misses) were written by hand,
+families_8 add off-platform payment and clean near-misses) were written by hand,
 holdout_<lang>.jsonl too but only after the rules were tuned on the former;
 generated.jsonl comes from generate_corpus.py and dental_talk.jsonl (the precision section
 of issue #17) from dental_talk.py. The held-out sets (heldout/: the second generation, a
@@ -36,7 +36,7 @@ KNOWN_MISSES = {
     "I've got discord too, it's annacad#4821": "the handle stands in the next clause, after a bare mention of the app",
     "Skype call tomorrow? my id is live:anna.kowalski": "a call proposed with the app name alone, the id in the next sentence",
     "I post my designs on YouTube, channel Anna Designs CAD, subscribe!": "a channel promoted without a contact cue",
-    "no threads: @lab.sorriso3d": "Portuguese 'no' (in the) before an app reads as the English negation 'no'",
+    "you can DM our page, Smile Works Lab, on Facebook": "the page's name stands between commas, the network after it",
 }
 
 
