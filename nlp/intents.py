@@ -66,11 +66,17 @@ _NAMED_AS = frozenset(
 )
 # What an app's name may qualify ("WhatsApp photos", "les photos WhatsApp").
 _MEDIA = frozenset(
-    "photo photos pic pics picture pictures image images video videos audio audios screenshot screenshots "
+    "photo photos pic pics picture pictures image images video videos audio audios screenshot screenshots style like "
     "selfie selfies capture captures foto fotos imagen imagenes imagem imagens bild bilder fotografie "
     "immagine immagini vocale vocal vocaux audio".split()
 )
 _FROM = frozenset("from via".split())
+_NEGATED_AFTER = frozenset("keine kein keinen nicht nie niemals".split())  # German: the negation follows
+# Fees that are not the platform's: "sin comisiones EXTRA por el cambio de color"
+_OTHER_FEES_AFTER = frozenset(
+    "extra extras additional supplementaires adicional adicionales adicionais aggiuntive aggiuntivi "
+    "zusatzliche zusatzlichen".split()
+)
 _HYPHEN = frozenset("-")
 _PLATFORM_WORDS = ("platform", "plateforme", "plataforma", "piattaforma", "plattform", "occlusa")
 _I_AM = frozenset("i'm im 'm suis soy sou sono bin".split())
@@ -229,7 +235,9 @@ class _Rules:
         return start, max(cue.end, phrase.end), OFF_PLATFORM_PAYMENT, REASONS["off_platform"]
 
     def bypass(self, phrase: Phrase) -> _Span | None:
-        if self._negated(phrase.start):
+        if self._negated(phrase.start) or any(
+            self._token_in(i, _OTHER_FEES_AFTER) for i in (phrase.end, phrase.end + 1)
+        ):
             return None
         return phrase.start, phrase.end, OFF_PLATFORM_PAYMENT, REASONS["bypass"]
 
@@ -304,10 +312,15 @@ class _Rules:
 
     def _names_media(self, app: Phrase) -> bool:
         """The app qualifies pictures or files: "WhatsApp photos", "les photos WhatsApp",
-        "fotos de WhatsApp", "WhatsApp-Fotos"."""
+        "fotos de WhatsApp", "WhatsApp-Fotos"; or it is someone else's ("no WhatsApp do
+        consultório"), or refused after it ("über WhatsApp keine Patientendaten")."""
         before = app.start - 1
+        others = self._token_in(app.end, _OF) and not self._token_in(app.end + 1, frozenset(("course",)))
+        refused = any(self._token_in(i, _NEGATED_AFTER) for i in (app.end, app.end + 1))
         return (
-            self._token_in(app.end, _MEDIA)
+            others
+            or refused
+            or self._token_in(app.end, _MEDIA)
             or (self._token_in(app.end, _HYPHEN) and self._token_in(app.end + 1, _MEDIA))
             or self._token_in(before, _MEDIA)
             or (self._token_in(before, _OF | _FROM) and self._token_in(before - 1, _MEDIA))

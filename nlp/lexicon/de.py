@@ -37,7 +37,6 @@ CUES = Cues(
         "bin auch auf",
         "können wir auf",
         "wollen wir auf",
-        "anruf auf",
         "sprachnachricht auf",
         "ich schick dir",
         "ich schicke dir",
@@ -61,8 +60,6 @@ CUES = Cues(
         "ist schneller",
         "heiße ich",
         "ich heiße",
-        "videoanruf",
-        "videocall",
     ),
     possessive=("mein", "meine", "meinem", "unser", "unsere"),
     pay=(
