@@ -102,6 +102,8 @@ _PREFERS = frozenset(
         "ist schneller",
     )
 )
+_FOR = frozenset("for pour para per fur".split())
+_US = frozenset("me us moi nous mi nosotros mim nos noi mich uns".split())
 # "office line 020 ...": a phone line, not the Line app.
 _PHONE_LINE = frozenset("office phone land direct main fixed business work landline hot help".split())
 # "t'as Signal ?": asking whether the other side has an app that is also a word.
@@ -302,7 +304,10 @@ class _Rules:
             if close and ends_clause and any(t.text in PRONOUNS for t in self.doc[cue.start : cue.end]):
                 return cue
             if close and cue.start == app.end and self.doc[cue.start : cue.end].text in _PREFERS:
-                return cue
+                # better for the writer, not "easier for the dentist to show patients"
+                for_whom = self._token_in(cue.end, _FOR)
+                if not for_whom or self._token_in(cue.end + 1, _US):
+                    return cue
         return None
 
     def _asked_for(self, app: Phrase) -> Phrase | None:
