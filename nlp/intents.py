@@ -102,6 +102,8 @@ _PREFERS = frozenset(
         "ist schneller",
     )
 )
+# Words that may stand between a cue and an ambiguous name: "schreib mir doch bitte per Signal"
+_FILLERS = frozenset("doch bitte mal einfach please pls just stp svp juste".split())
 _FOR = frozenset("for pour para per fur".split())
 _US = frozenset("me us moi nous mi nosotros mim nos noi mich uns".split())
 # "office line 020 ...": a phone line, not the Line app.
@@ -289,7 +291,7 @@ class _Rules:
             if asked and cue.end == app.start:
                 return cue
             has_preposition = bool(gap & PREPOSITIONS) or self._token_in(cue.end - 1, PREPOSITIONS)
-            if gap <= PREPOSITIONS | PRONOUNS and has_preposition:
+            if gap <= PREPOSITIONS | PRONOUNS | _FILLERS and has_preposition:
                 return cue
         return None
 
@@ -375,9 +377,8 @@ class _Rules:
             if _AT_HANDLE.fullmatch(text) and (before in HANDLE_JOINERS or before == "," and self._ends_clause(i + 1)):
                 return i + 1
             named = before in _NAMED_AS or (before in HANDLE_JOINERS and doc[i - 2].text in _NAMED_AS)
-            if (named or (with_opener and before == ":")) and (
-                _ID_HANDLE.fullmatch(text) or _BARE_HANDLE.fullmatch(text)
-            ):
+            after_sign = with_opener and before in (":", ",")  # "folg uns auf insta, zahnlabor_nord"
+            if (named or after_sign) and (_ID_HANDLE.fullmatch(text) or _BARE_HANDLE.fullmatch(text)):
                 return i + 1
             called = before in _CALLED or (before == "ich" and doc[i - 2].text in _CALLED)
             named_word = called or (with_opener and before in _NAMED_AS)

@@ -433,7 +433,7 @@ PREPOSITIONS = frozenset(
     "on in at via over through by with to onto "
     "sur par en a au "
     "por al "
-    "no na em pelo pela "
+    "no na em pelo pela pro pra "
     "su per tramite con "
     "auf uber per bei mit im am "
     "3la f fi".split()

@@ -60,6 +60,8 @@ CUES = Cues(
         "ist schneller",
         "heiße ich",
         "ich heiße",
+        "folg uns",
+        "folgt uns",
     ),
     possessive=("mein", "meine", "meinem", "unser", "unsere"),
     pay=(
@@ -144,6 +146,7 @@ CUES = Cues(
         "im chat",
         "im fall",
         "auf der seite",
+        "an die plattform",
     ),
     call_me=(
         "ruf mich an",

@@ -249,6 +249,7 @@ CUES = Cues(
         "come from the platform",
         "comes from the platform",
         "come through the platform",
+        "to the platform",
     ),
     call_me=(
         "call me",

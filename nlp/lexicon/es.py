@@ -164,6 +164,7 @@ CUES = Cues(
         "en el chat",
         "en la web",
         "en el caso",
+        "a la plataforma",
     ),
     call_me=(
         "llámame",

@@ -206,6 +206,7 @@ CUES = Cues(
         "sur le site",
         "dans le fil",
         "dans le cas",
+        "à la plateforme",
     ),
     call_me=(
         "appelle-moi",

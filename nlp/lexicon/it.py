@@ -127,6 +127,7 @@ CUES = Cues(
         "nella chat",
         "sul sito",
         "nel caso",
+        "alla piattaforma",
     ),
     call_me=(
         "chiamami",

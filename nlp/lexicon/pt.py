@@ -64,6 +64,10 @@ CUES = Cues(
         "se você tem",
         "me mandar",
         "pode me mandar",
+        "vamos pro",
+        "vamos pra",
+        "bora pro",
+        "vamos para o",
     ),
     possessive=("meu", "minha", "nosso", "nossa"),
     pay=(
@@ -152,6 +156,7 @@ CUES = Cues(
         "no chat",
         "no site",
         "no caso",
+        "para a plataforma",
     ),
     call_me=(
         "me liga",

@@ -2,7 +2,7 @@
 precision and recall targets of the issue measured on it (scoring: `nlp.evaluation`).
 
 hand_<lang>.jsonl and families*.jsonl (the recall families of issue #17; families_2 to
-families_8 add off-platform payment and clean near-misses) were written by hand,
+families_9 add off-platform payment and clean near-misses) were written by hand,
 holdout_<lang>.jsonl too but only after the rules were tuned on the former;
 generated.jsonl comes from generate_corpus.py and dental_talk.jsonl (the precision section
 of issue #17) from dental_talk.py. The held-out sets (heldout/: the second generation, a
