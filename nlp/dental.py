@@ -78,7 +78,7 @@ _REFERENCE_WORDS = frozenset(
         "casi invoices factures facturas rechnungen lots lotes refs "
         # catalogue items: "article 66-9794-37", "scan body 15-8339-39", "Ti-base 64260012"
         "article articles articulo articolo artigo body base analog analogue abutment gtin ean upc "
-        "udi charge"
+        "udi charge bodies codice code codigo codes"
     ).split()
 )
 # Tax and company registration numbers, written in groups: "SIRET 732 829 320 00074",
@@ -208,7 +208,9 @@ def _leading_number(text: str, start: int) -> tuple[int, int] | None:
     elif before[-1] in _REFERENCE_WORDS or (
         before[-1] in _NUMBER_WORDS and len(before) > 1 and before[-2] in _REFERENCE_WORDS
     ):
-        pattern = _FIRST_CODE
+        # "Ref 61 23 45 67 89", "pedido 2024 0612 3344": the groups that follow belong to it
+        match = _SPACED_CODE.match(text, start)
+        return match.span() if match else None
     elif before[-1] in _CURRENCY_WORDS or text[start - 1 : start] in ("$", "€", "£"):
         pattern = _FIRST_PRICE
     elif before[-1] in _TOOTH_WORDS or (before[-1] in _ON and len(before) > 1 and before[-2] in _TOOTH_WORDS):
@@ -260,7 +262,7 @@ _ID_LIST = re.compile(
 # VAT numbers: a VAT word before, or a country prefix whose check digits hold.
 _VAT_CUE = re.compile(
     r"(?:vat|tva|iva|ust|ust-?idnr|uid|btw|mwst|nif|cif|p\.?\s?iva|"
-    r"partita iva|vat no|tax id)\W{0,6}(?:[a-z]{2}\W{0,2})?"
+    r"partita iva|vat no|tax id)\W{0,6}(?:(?:is|est|es|ist|e|no|nr|number|numero|nummer)\W{1,4})?(?:[a-z]{2}\W{0,2})?"
     r"(\d[\d \-.]{6,14}\d)"
 )
 _VAT_HINT = re.compile(r"vat|tva|iva|ust|uid|btw|mwst|nif|cif|tax id")

@@ -50,9 +50,11 @@ _DOMAIN = (
     rf"|(?:{_PROVIDERS})"
 )
 
+# "my work is at lab(dot)com" is a link: a verb is no local part before a spelled "at".
+_NOT_LOCAL = r"(?!(?:is|are|was|were|am|be|it|work|portfolio|site|everything|more|prices|photos)\s+at\s)"
 _EMAIL = re.compile(
-    rf"(?<![a-z0-9._%+-]){_LOCAL}(?:{_AT}|{_LOPSIDED_AT})(?!www\.)(?:{_DOMAIN})"
-    rf"(?![a-z0-9-])"
+    rf"(?<![a-z0-9._%+-]){_NOT_LOCAL}{_LOCAL}(?:{_AT}|{_LOPSIDED_AT})(?!www\.)(?:{_DOMAIN})"
+    rf"(?![a-z0-9-]|/\w)"  # "portfolio at behance.net/dan" is a link with a path
 )
 # Cheap tests that must both pass before the full pattern runs: a way to write "at", and a
 # top-level domain after a dot or a well-known provider.

@@ -58,8 +58,64 @@ _AT_HANDLE = re.compile(r"@[a-z0-9_][a-z0-9_.]{1,}")
 _ID_HANDLE = re.compile(r"(?=[a-z0-9._#-]*[a-z])(?=[a-z0-9._#-]*[\d._#])[a-z0-9][a-z0-9._#-]+")
 _WORD_HANDLE = re.compile(r"[a-z][a-z0-9._-]{2,}")
 _BARE_HANDLE = re.compile(r"(?=[a-z0-9_]*[a-z])[a-z0-9]+(?:_[a-z0-9]+)+")  # kim_dental, no dots
+# Words after which a bare handle is named: "findest du mich unter zahnlabor.berger", "sous le
+# nom cfao_thomas", "username is ceramic.dan", "je suis labo_dentaire_nice".
+_NAMED_AS = frozenset(
+    "unter als under as sous comme como come name nom nombre nome namen username handle pseudo usuario "
+    "utente benutzername suis soy sou sono bin".split()
+)
+# What an app's name may qualify ("WhatsApp photos", "les photos WhatsApp").
+_MEDIA = frozenset(
+    "photo photos pic pics picture pictures image images video videos audio audios screenshot screenshots style like "
+    "selfie selfies capture captures foto fotos imagen imagenes imagem imagens bild bilder fotografie "
+    "immagine immagini vocale vocal vocaux audio".split()
+)
+_FROM = frozenset("from via".split())
+_NEGATED_AFTER = frozenset("keine kein keinen nicht nie niemals".split())  # German: the negation follows
+# Fees that are not the platform's: "sin comisiones EXTRA por el cambio de color"
+_OTHER_FEES_AFTER = frozenset(
+    "extra extras additional supplementaires adicional adicionales adicionais aggiuntive aggiuntivi "
+    "zusatzliche zusatzlichen".split()
+)
+_HYPHEN = frozenset("-")
+_PLATFORM_WORDS = ("platform", "plateforme", "plataforma", "piattaforma", "plattform", "occlusa")
+_I_AM = frozenset("i'm im 'm suis soy sou sono bin".split())
+# "auf TikTok heiße ich zahnmarkus", "en TikTok me llamo lu_cer": a name given on the app.
+_CALLED = frozenset("heisse heiss appelle llamo chiamo chamo called".split())
+# Saying the app is the better place, right after it: "WhatsApp is quicker", "per vatsap geht
+# schneller" (contact cues too: "it's easier on WhatsApp").
+_PREFERS = frozenset(
+    (
+        "is quicker",
+        "is easier",
+        "is faster",
+        "est plus simple",
+        "est plus rapide",
+        "es mas facil",
+        "es mas rapido",
+        "e mais facil",
+        "e mais rapido",
+        "e piu facile",
+        "e piu veloce",
+        "ist einfacher",
+        "geht schneller",
+        "ist schneller",
+    )
+)
+# Words that may stand between a cue and an ambiguous name: "schreib mir doch bitte per Signal"
+_FILLERS = frozenset("doch bitte mal einfach please pls just stp svp juste".split())
+_FOR = frozenset("for pour para per fur".split())
+_US = frozenset("me us moi nous mi nosotros mim nos noi mich uns".split())
+# "office line 020 ...": a phone line, not the Line app.
+_PHONE_LINE = frozenset("office phone land direct main fixed business work landline hot help".split())
+# "t'as Signal ?": asking whether the other side has an app that is also a word.
+_HAVE = frozenset(
+    ("tu as", "t'as", "vous avez", "do you have", "have you got", "hast du", "haben sie", "tienes", "tens", "hai")
+)
 _POLITE = frozenset("please pls plz svp stp bitte porfa por per ? !".split())
-_ME = frozenset(("me",))  # "whatsapp me", "paypal me"
+_ME = frozenset(("me", "moi"))  # "whatsapp me", "paypal me", "whatsapp moi"
+# "Lydia stp", "Venmo please": a payment service asked for with a courtesy word
+_COURTESY = frozenset("stp svp please pls plz bitte porfa".split())
 # A request answered by its writer with a refusal: "Email me? No need, reply here".
 _REFUSED_AFTER = re.compile(
     r"\W{0,4}(?:no need|no thanks|not needed|pas besoin|pas la peine|"
@@ -119,31 +175,45 @@ class _Rules:
 
     def app(self, app: Phrase) -> _Span | None:
         """An app or network named as a place to get in touch."""
+        if app.ambiguous and self._token_in(app.start - 1, _PHONE_LINE):
+            return None
+        if self._names_media(app):
+            # "do you have the WhatsApp photos from the dentist?": the photos, not the app
+            handle_end = self._handle_after(app.end, strict=True)
+            if not handle_end:
+                return None
         opener = (
             self._contact_cue(app)
             or self._asked_for(app)
             or (None if app.ambiguous else self._just_before("possessive", app.start, gap=1))
+            or (None if app.ambiguous else self._asked_to_send_there(app))
         )
         follower = None if app.ambiguous or opener else self._contact_cue_after(app)
-        handle_end = self._handle_after(app.end, strict=app.ambiguous) or (
-            None if app.ambiguous else self._handle_presented(app)
-        )
+        handle_end = self._handle_after(app.end, strict=app.ambiguous) or self._handle_presented(app)
+        if app.brand.name == "Line" and handle_end == app.end:
+            handle_end = None  # "the lab line is +1 646 ...": a phone line; LINE has ids
         handle_start = self._handle_before(app.start, strict=app.ambiguous)
         as_verb = not app.ambiguous and self._token_in(app.end, _ME)
         if not (opener or follower or handle_end or handle_start is not None or as_verb):
             return None
+        if opener and not handle_end and not app.ambiguous:
+            # "mi insta por si quieres ver más trabajos: dentalart.mx" is the account, not a
+            # link; "mi trovi su Instagram come odontogiulia" names it in plain words
+            handle_end = self._handle_presented(app, with_opener=True)
         if opener:
             start = opener.start
         else:
             start = handle_start if handle_start is not None else app.start
-        if self._negated(start):
+        # Portuguese "no" (in the) before an app with its handle: "no threads: @lab.sorriso3d"
+        in_the = start == app.start and handle_end and self._token_in(app.start - 1, frozenset(("no",)))
+        if self._negated(start) and not in_the:
             return None
         reason = REASONS[app.brand.kind].format(app.brand.name)
         return start, max(app.end, handle_end or 0, follower.end if follower else 0), app.brand.kind, reason
 
     def method(self, method: Phrase) -> _Span | None:
         """A payment service named as the way to pay."""
-        pay_me = self._token_in(method.end, _ME)
+        pay_me = self._token_in(method.end, _ME) or self._token_in(method.end, _COURTESY)
         if method.ambiguous and not pay_me and not self._token_in(method.start - 1, PREPOSITIONS):
             return None
         cue = self._nearby(method, ("pay", "off_platform")) or self._in_sentence(BYPASS, method)
@@ -159,8 +229,9 @@ class _Rules:
 
     def off_platform(self, phrase: Phrase) -> _Span | None:
         """ "directly", "outside the site", with a contact or payment cue."""
-        cue = self._nearby(phrase, ("contact", "pay", "call_me", "asking"))
-        if not cue or self._on_platform(phrase):
+        # or a way around the platform's cut in the same sentence: "outside the site, no fees"
+        cue = self._nearby(phrase, ("contact", "pay", "call_me", "asking")) or self._in_sentence(BYPASS, phrase)
+        if not cue or self._on_platform(phrase) or self._platform_after(phrase):
             return None
         start = min(cue.start, phrase.start)
         if self._negated(start):
@@ -168,7 +239,9 @@ class _Rules:
         return start, max(cue.end, phrase.end), OFF_PLATFORM_PAYMENT, REASONS["off_platform"]
 
     def bypass(self, phrase: Phrase) -> _Span | None:
-        if self._negated(phrase.start):
+        if self._negated(phrase.start) or any(
+            self._token_in(i, _OTHER_FEES_AFTER) for i in (phrase.end, phrase.end + 1)
+        ):
             return None
         return phrase.start, phrase.end, OFF_PLATFORM_PAYMENT, REASONS["bypass"]
 
@@ -214,8 +287,11 @@ class _Rules:
                 continue
             if not app.ambiguous:
                 return cue
+            asked = self.doc[cue.start : cue.end].text in _HAVE and self._token_in(app.end, frozenset("?"))
+            if asked and cue.end == app.start:
+                return cue
             has_preposition = bool(gap & PREPOSITIONS) or self._token_in(cue.end - 1, PREPOSITIONS)
-            if gap <= PREPOSITIONS | PRONOUNS and has_preposition:
+            if gap <= PREPOSITIONS | PRONOUNS | _FILLERS and has_preposition:
                 return cue
         return None
 
@@ -229,12 +305,41 @@ class _Rules:
             ends_clause = cue.end == len(self.doc) or self.doc[cue.end].text in _CLAUSE_ENDS + tuple(_POLITE)
             if close and ends_clause and any(t.text in PRONOUNS for t in self.doc[cue.start : cue.end]):
                 return cue
+            if close and cue.start == app.end and self.doc[cue.start : cue.end].text in _PREFERS:
+                # better for the writer, not "easier for the dentist to show patients"
+                for_whom = self._token_in(cue.end, _FOR)
+                if not for_whom or self._token_in(cue.end + 1, _US):
+                    return cue
         return None
 
     def _asked_for(self, app: Phrase) -> Phrase | None:
         """ "what's your telegram?", "dame tu whatsapp": asking, then "your", then the app."""
         yours = self._just_before("yours", app.start, gap=0)
         return yours and self._cue_before("asking", yours.start, window=2)
+
+    def _names_media(self, app: Phrase) -> bool:
+        """The app qualifies pictures or files: "WhatsApp photos", "les photos WhatsApp",
+        "fotos de WhatsApp", "WhatsApp-Fotos"; or it is someone else's ("no WhatsApp do
+        consultório"), or refused after it ("über WhatsApp keine Patientendaten")."""
+        before = app.start - 1
+        others = self._token_in(app.end, _OF) and not self._token_in(app.end + 1, frozenset(("course",)))
+        refused = any(self._token_in(i, _NEGATED_AFTER) for i in (app.end, app.end + 1))
+        return (
+            others
+            or refused
+            or self._token_in(app.end, _MEDIA)
+            or (self._token_in(app.end, _HYPHEN) and self._token_in(app.end + 1, _MEDIA))
+            or self._token_in(before, _MEDIA)
+            or (self._token_in(before, _OF | _FROM) and self._token_in(before - 1, _MEDIA))
+        )
+
+    def _asked_to_send_there(self, app: Phrase) -> Phrase | None:
+        """ "send me the photos on WhatsApp", "pásame las fotos por guasap": a request to
+        send, and a preposition making the app the place to send to."""
+        if not self._token_in(app.start - 1, PREPOSITIONS):
+            return None
+        cue = self._cue_before("asking", app.start - 1, window=_CUE_WINDOW - 1)
+        return cue if cue and self.clause[cue.start] == self.clause[app.start] else None
 
     def _handle_after(self, end: int, strict: bool) -> int | None:
         """End of a handle or the evidence of a number joined to the name at token `end`."""
@@ -248,35 +353,56 @@ class _Rules:
         text = doc[i].text
         if _AT_HANDLE.fullmatch(text) or _ID_HANDLE.fullmatch(text):
             return i + 1
+        if text == "@" and i + 1 < len(doc) and _WORD_HANDLE.fullmatch(doc[i + 1].text):
+            return i + 2  # "insta is @ smile_works_lab"
         if not strict and joined_by_colon and _WORD_HANDLE.fullmatch(text):
             return i + 1
         if _NUMBER_AFTER.match(self.text, doc[end - 1].idx + len(doc[end - 1])):
             return end  # a phone number follows: the phone detector reports it
         return None
 
-    def _handle_presented(self, app: Phrase) -> int | None:
+    def _handle_presented(self, app: Phrase, with_opener: bool = False) -> int | None:
         """End of an @handle presented further on in the app's sentence: "sur insta je suis
         @atelier.ceram", "auf Instagram findest du mich als @zahnwerk", "insta 👉 @lab.kim"."""
         doc = self.doc
         for i in range(app.end + 1, min(len(doc), app.end + _PRESENTED_REACH)):
             if self.sentence[i] != self.sentence[app.start]:
                 return None
-            if _AT_HANDLE.fullmatch(doc[i].text) and doc[i - 1].text in HANDLE_JOINERS:
+            before, text = doc[i - 1].text, doc[i].text
+            if app.ambiguous:
+                # "Follow our lab on IG for before/afters: @orion.dental.lab", nothing looser
+                if before == ":" and _AT_HANDLE.fullmatch(text) and self._ends_clause(i + 1):
+                    return i + 1
+                continue
+            if _AT_HANDLE.fullmatch(text) and (before in HANDLE_JOINERS or before == "," and self._ends_clause(i + 1)):
+                return i + 1
+            named = before in _NAMED_AS or (before in HANDLE_JOINERS and doc[i - 2].text in _NAMED_AS)
+            after_sign = with_opener and before in (":", ",")  # "folg uns auf insta, zahnlabor_nord"
+            if (named or after_sign) and (_ID_HANDLE.fullmatch(text) or _BARE_HANDLE.fullmatch(text)):
+                return i + 1
+            called = before in _CALLED or (before == "ich" and doc[i - 2].text in _CALLED)
+            named_word = called or (with_opener and before in _NAMED_AS)
+            if named_word and _WORD_HANDLE.fullmatch(text) and self._ends_clause(i + 1):
                 return i + 1
         return None
+
+    def _ends_clause(self, i: int) -> bool:
+        return i >= len(self.doc) or self.doc[i].text in _CLAUSE_ENDS
 
     def _handle_before(self, start: int, strict: bool) -> int | None:
         """ "@lab on telegram", and for unambiguous names "kim_dental on snapchat"."""
         for i in range(max(0, start - 3), start):
             text = self.doc[i].text
             is_handle = _AT_HANDLE.fullmatch(text) or (not strict and _BARE_HANDLE.fullmatch(text))
+            # "I'm kasia.designs on both insta and tiktok"
+            is_handle = is_handle or (not strict and i and self.doc[i - 1].text in _I_AM and _ID_HANDLE.fullmatch(text))
             if is_handle and self.sentence[i] == self.sentence[start]:
                 return i
         return None
 
-    def _negated(self, start: int) -> bool:
+    def _negated(self, start: int, window: int = _NEGATION_WINDOW) -> bool:
         for negation in self.found["negations"]:
-            if 0 <= start - negation.end <= _NEGATION_WINDOW and self.clause[negation.start] == self.clause[start]:
+            if 0 <= start - negation.end <= window and self.clause[negation.start] == self.clause[start]:
                 return True
         return False
 
@@ -287,6 +413,17 @@ class _Rules:
 
     def _on_platform(self, phrase: Phrase) -> bool:
         return any(self.clause[p.start] == self.clause[phrase.start] for p in self.found["on_platform"])
+
+    def _platform_after(self, phrase: Phrase) -> bool:
+        """The platform named as the place later in the sentence, in a clause of its own and
+        not negated: "the dentist wants to pay us directly, but everything goes through the
+        platform" (not "pay me directly, not through the platform")."""
+        for place in self.found["on_platform"]:
+            later = place.start > phrase.end and self.clause[place.start] != self.clause[phrase.start]
+            named = any(word in self.doc[place.start : place.end].text for word in _PLATFORM_WORDS)
+            if later and named and self._same_sentence(place, phrase) and not self._negated(place.start, window=2):
+                return True
+        return False
 
     def _in_sentence(self, label: str, target: Phrase) -> Phrase | None:
         return next((p for p in self.found[label] if self._same_sentence(p, target)), None)

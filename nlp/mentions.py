@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import re
 
-from nlp.findings import EMAIL, MESSAGING_APP, SOCIAL, URL, Hit
+from nlp.findings import EMAIL, MESSAGING_APP, PHONE, SOCIAL, URL, Hit
 from nlp.lexicon import MAILBOX_SERVICES, SHORT_LINK_HOSTS, TLDS
 
 _MY = r"(?:my|mon|ma|mi|meine?|meu|minha|la mia|il mio|notre|nuestro|unsere?)"
 _MAIL = (
-    r"(?:gmail|hotmail|outlook|yahoo|icloud|proton(?:mail)?|gmx|e-?mail|mail|courriel|"
+    r"(?:gmail|hotmail|outlook|yahoo|icloud|proton(?:mail)?|gmx|e-?mail-?adresse|mailadresse|e-?mail|mail|courriel|"
     r"correo|adresse|endereco|indirizzo|posta)"
 )
 _IS = r"(?:is|=|c'est|c est|est|es|ist|e|lautet|sera)"
@@ -38,13 +38,14 @@ _EVERYWHERE = (
     r"todas (?:las|as) redes|todas partes|(?:em )?todo lugar|tutti i social|"
     r"(?:su )?tutte le piattaforme|ovunque|uberall|allen (?:netzwerken|plattformen))"
 )
+_SPOKEN_DOT = r"(?:\s+(?:dot|point|punto|ponto|punkt)\s+|\s\.\s)"
 _SERVICES = "|".join(re.escape(s) for s in MAILBOX_SERVICES)
 _SOCIAL = r"(?:facebook|fb|linkedin|instagram|insta|tiktok|youtube|xing)"
 _PAGE = r"(?:page|pagina|seite|profil|profile|perfil|profilo|channel|chaine|canal|canale|kanal)"
 
-# Each rule: substrings one of which the text must contain before its pattern is run, the
-# pattern, the kind and reason of its findings.
-_RULES: tuple[tuple[tuple[str, ...], re.Pattern, str, str], ...] = (
+# Each rule: substrings one of which the text must contain before its pattern is run (or
+# groups of them, one of each group), the pattern, the kind and reason of its findings.
+_RULES: tuple[tuple[tuple, re.Pattern, str, str], ...] = (
     # handles
     (("u/",), re.compile(r"(?<![\w/.])u/[a-z0-9_-]{3,20}\b"), SOCIAL, "Points to an account on Reddit"),
     (
@@ -60,7 +61,9 @@ _RULES: tuple[tuple[tuple[str, ...], re.Pattern, str, str], ...] = (
         ("page", "pagina", "seite", "profil", "perfil", "channel", "chaine", "canal", "kanal"),
         re.compile(
             rf"(?:{_SOCIAL}[\s-]*{_PAGE}|{_PAGE}\s+(?:(?:de|do|da|on|sur)\s+)?{_SOCIAL})"
-            r"\s*[:,-]?\s*[a-z][\w'&.-]*(?:\s+[a-z][\w'&.-]*){0,3}"
+            # the page's name, not the next clause ("page Facebook, mais je préfère ...")
+            r"\s*[:,-]?\s*(?!(?:mais|but|pero|mas|ma|aber|and|et|y|e|und|or|ou|o|oder)\b)"
+            r"[a-z][\w'&.-]*(?:\s+[a-z][\w'&.-]*){0,3}"
         ),
         SOCIAL,
         "Points to a page on a social network",
@@ -74,23 +77,91 @@ _RULES: tuple[tuple[tuple[str, ...], re.Pattern, str, str], ...] = (
         SOCIAL,
         "Points to the same account on other networks",
     ),
+    (
+        (
+            ("facebook", "fb", "linkedin", "insta", "tiktok", "xing"),
+            (
+                "search",
+                "look",
+                "cherche",
+                "busca",
+                "procura",
+                "cerca",
+                "such",
+                "googl",
+                "tape",
+                "type",
+                "digita",
+                "escribe",
+            ),
+        ),
+        re.compile(
+            r"(?:search(?: for)?|look (?:for|up)|(?:re)?cherche(?:[rz]|-(?:moi|nous))?|"
+            r"busca(?:[dr]|me|nos)?|procura(?:[r]|-me|-nos)?|cerca(?:re|te|mi|ci)?|such(?:e|t)?(?: mal)? nach|googl\w*|"
+            r"tape[rz]?|type|digita|escribe)\s+"
+            # what is looked for is a name, not videos or photos of a technique
+            r"(?!(?:\S+\s+){0,3}?(?:videos?|tutorials?|photos?|pictures?|posts?|fotos?|reels?)\b)"
+            r"(?:(?:\S+\s+){1,4}?(?:on|sur|en|no|na|su|auf|bei)\s+(?:facebook|fb|linkedin|instagram|insta|tiktok|xing)\b"
+            # "búscanos en Facebook como Dental Lab Sonrisa"
+            r"|(?:on|sur|en|no|na|su|auf|bei)\s+(?:facebook|fb|linkedin|instagram|insta|tiktok|xing)\s+"
+            r"(?:as|comme|como|come|unter|als)\s+[a-z][\w'&.-]*(?:\s+[a-z][\w'&.-]*){0,3})"
+        ),
+        SOCIAL,
+        "Points to an account on a social network",
+    ),
     # e-mail by implication
     (
-        ("mail", "correo", "adresse", "endereco", "indirizzo", "posta"),
+        (
+            ("same", "meme", "mismo", "misma", "mesmo", "mesma", "stess", "gleich"),
+            ("mail", "adresse", "address", "correo", "direccion", "endereco", "indirizzo"),
+        ),
         re.compile(
-            rf"{_MY}\s+{_MAIL}\s+(?:\S+\s+){{0,2}}?{_IS}\s+(?:\S+\s+){{0,5}}?"
-            rf"(?:{_MY}\s+)?(?:\S+\s+)?{_NAME}(?:\s+(?:here|ici|aqui|qui|hier|daqui))?"
+            r"(?:same|meme|mism[oa]|mesm[oa]|stess[oa]|gleiche[rn]?)\s+(?:e-?mail|mail|adresse|address|"
+            r"correo|direccion|endereco|indirizzo)\s+(?:as|que|wie|come|como|do que)\s+"
+            rf"{_MY}\s+{_NAME}"
         ),
         EMAIL,
         "Points to an e-mail address without writing it",
     ),
     (
-        ("name", "nom", "nombre", "nome"),
+        ("mail", "correo", "adresse", "endereco", "indirizzo", "posta", "outlook", "yahoo", "icloud", "proton", "gmx"),
+        re.compile(
+            rf"{_MY}\s+{_MAIL}\s+(?:\S+\s+){{0,2}}?{_IS}\s+(?:\S+\s+){{0,5}}?"
+            rf"(?:{_MY}\s+)?(?:\S+\s+)?{_NAME}(?:\s+(?:here|ici|aqui|qui|hier|daqui))?"
+            # and the provider it is at: "... mein Name hier bei web.de"
+            rf"(?:\s+(?:at|on|chez|sur|en|em|no|bei|su|@)\s+(?:{_SERVICES}))?"
+        ),
+        EMAIL,
+        "Points to an e-mail address without writing it",
+    ),
+    (
+        ("gmail", "hotmail", "outlook", "yahoo", "icloud", "proton", "gmx"),
+        re.compile(
+            rf"(?<![a-z]){_MY}\s+(?:gmail|hotmail|outlook|yahoo|icloud|proton(?:mail)?|gmx)\s*[:,]?\s*"
+            r"(?:is|it's|its|it is|=|c'est|es|e|ist|lautet|sera)?\s*"
+            r"(?=[a-z0-9._-]*[._\d])[a-z][a-z0-9._-]{2,}[a-z0-9]"
+        ),
+        EMAIL,
+        "Points to an e-mail address without writing it",
+    ),
+    (
+        (" bei ",),
+        re.compile(
+            rf"(?<![\w.])(?=[a-z0-9._-]*[._\d])[a-z][a-z0-9._-]{{2,}}\s+bei\s+(?:{_SERVICES})(?:{_SPOKEN_DOT}[a-z]{{2,3}})?\b"
+        ),
+        EMAIL,
+        "Looks like an e-mail address",
+    ),
+    (
+        ("name", "nom", "nombre", "nome"),  # "prenom", "vorname" too
         re.compile(
             r"(?:full name|nom complet|prenom nom|nombre completo|nome completo|"
             r"vollen namen|voller name|vollstandiger name)\s+(?:\S+\s+){0,1}?"
             r"(?:at|chez|en|em|no|bei|su|@|sur)\s+(?:gmail|hotmail|outlook|yahoo|icloud|"
             r"gmx|web\.de|libero|orange|proton(?:mail)?)"
+            # "my work email is my first name at the lab's domain, orionlab.com"
+            r"|(?:first name|firstname|prenom|vorname|nombre de pila)\s+(?:at|chez|bei|@|arroba)\s+"
+            rf"(?:\S+\s+){{0,4}}?(?:[a-z0-9-]+\.)+(?:{'|'.join(TLDS)})\b"
         ),
         EMAIL,
         "Points to an e-mail address without writing it",
@@ -133,7 +204,7 @@ _RULES: tuple[tuple[tuple[str, ...], re.Pattern, str, str], ...] = (
     (
         ("bio", "profil"),
         re.compile(
-            r"(?:link|lien|enlace|liga)\s+(?:in|en|na|da|nella|im|in der|dans|dans la|"
+            r"(?:link|lien|enlace|liga)\s+(?:(?:is|est|esta|e|ist|sta|ta|se trouve)\s+)?(?:in|en|na|de|da|nella|im|in der|dans|dans la|"
             r"dans ma|en la|en mi|no|in my|in the|on my)\s*(?:(?:la|ma|mi|my|minha|meiner|meine|mia|sua|tua)\s+)?"
             r"bio\b|link\s+im\s+profil"
         ),
@@ -162,11 +233,80 @@ _RULES: tuple[tuple[tuple[str, ...], re.Pattern, str, str], ...] = (
         URL,
         "Points to a QR code that leads outside the platform",
     ),
+    # a domain spelled out with a top-level domain that is also a word ("odontoluca punto it"),
+    # after words that present a site
+    (
+        (
+            ("point", "punto", "ponto", "punkt", "dot", " . ", ","),
+            (
+                "site",
+                "web",
+                "sito",
+                "sitio",
+                "blog",
+                "homepage",
+                "portfolio",
+                "work",
+                "travaux",
+                "trabajos",
+                "lavori",
+                "arbeiten",
+                "trabalhos",
+                "check out",
+                "visit",
+                "regarde",
+                "mira",
+                "guarda",
+                "schau",
+                "acessa",
+                "entra",
+            ),
+        ),
+        re.compile(
+            rf"(?<![a-z])(?:{_MY}\s+(?:web ?site|site|web|sitio(?: web)?|pagina web|sito(?: web)?|webseite|homepage|blog|"
+            r"portfolio|work|travaux|trabajos|lavori|arbeiten|trabalhos)|check out|visit|regarde|visite[rz]?|"
+            r"mira|visita|guarda|schau|acessa|entra)(?:\s*[:=-])?(?:\s+\S+){0,4}?\s*[:=-]?\s+"
+            rf"[a-z0-9-]{{3,}}(?:{_SPOKEN_DOT}[a-z0-9-]+)*(?:{_SPOKEN_DOT}|,)(?:{'|'.join(TLDS)})(?=\s*(?:$|[,.;!?)/]))"
+        ),
+        URL,
+        "Links to a site outside the platform",
+    ),
+    # a hyphenated name with a spelled-out dot: "zahn-design-berlin dot de"
+    (
+        (("point", "punto", "ponto", "punkt", "dot"), ("-",)),
+        re.compile(
+            rf"(?<![\w@.-])[a-z0-9]+(?:-[a-z0-9]+)+(?:{_SPOKEN_DOT}[a-z0-9-]+)*{_SPOKEN_DOT}(?:{'|'.join(TLDS)})"
+            r"(?=\s*(?:$|[,.;!?)/]))"
+        ),
+        URL,
+        "Links to a site outside the platform",
+    ),
+    # a spelled-out domain followed by a spelled-out path: "auroralab punto it slash listino"
+    (
+        (("point", "punto", "ponto", "punkt", "dot"), ("slash", "barra", "barre")),
+        re.compile(
+            rf"(?<![\w@.-])[a-z0-9-]{{3,}}(?:{_SPOKEN_DOT}[a-z0-9-]+)*{_SPOKEN_DOT}(?:{'|'.join(TLDS)})"
+            r"(?=\s+(?:slash|barra|barre)\b)"
+        ),
+        URL,
+        "Links to a site outside the platform",
+    ),
     (
         ("linktree", "beacons", "taplink", "carrd"),
         re.compile(rf"{_MY}\s+(?:linktree|beacons|taplink|carrd)\b"),
         URL,
         "Points to a link outside the platform",
+    ),
+    # short local numbers right after a phone cue: "call 555 0123", "mon fixe: 71 23 45"
+    (
+        ("call", "ring", "tel", "phone", "fixe", "appelle", "llama", "ruf", "chiama", "liga", "festnetz"),
+        re.compile(
+            r"(?<!\w)(?:call(?: me)?|ring(?: me)?|tel|phone|appelle(?:-moi)?|mon fixe|fixe|llamame|llama al|"
+            r"ruf(?: mich)?(?: an)?|chiamami|chiama|liga(?: pra mim)?|festnetz)\b[\s:.]*(?:(?:on|at|au|al|unter|no|su)\s+)?"
+            r"(?<![\d.,])(\d{3}[\s.-]?\d{4}|\d{2}(?:[\s.-]\d{2}){2})(?![\s.,-]?\d|\s?(?:mm|%|eur|€|\$|units?))"
+        ),
+        PHONE,
+        "Looks like a phone number",
     ),
     # Skype ids
     (
@@ -184,7 +324,18 @@ _FORWARD_EMAIL = re.compile(rf"[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:{'
 # A name with a dot inside ("bit.ly"), looked for from the dot: rules whose hints are all
 # such names (the short-link hosts) are skipped at once in a text that has none.
 _DOTTED_NAME = re.compile(r"\.(?<=[a-z0-9]\.)[a-z]")
-_DOTTED_RULES = frozenset(i for i, (hints, *_) in enumerate(_RULES) if all(_DOTTED_NAME.search(h) for h in hints))
+_DOTTED_RULES = frozenset(
+    i
+    for i, (hints, *_) in enumerate(_RULES)
+    if not isinstance(hints[0], tuple) and all(_DOTTED_NAME.search(h) for h in hints)
+)
+
+
+def _has_hints(text: str, hints: tuple) -> bool:
+    # (`map` over the bound method: a generator costs more than the substring tests)
+    if isinstance(hints[0], tuple):
+        return all(any(map(text.__contains__, group)) for group in hints)
+    return any(map(text.__contains__, hints))
 
 
 def mention_hits(text: str) -> list[Hit]:
@@ -197,11 +348,11 @@ def mention_hits(text: str) -> list[Hit]:
                 dotted_name = bool(_DOTTED_NAME.search(text))
             if not dotted_name:
                 continue
-        # (a plain loop: a generator per rule costs more than the substring tests it runs)
-        for hint in hints:
-            if hint in text:
-                hits += [Hit(kind, m.start(), m.end(), reason) for m in pattern.finditer(text)]
-                break
+        if not _has_hints(text, hints):
+            continue
+        # (a rule with a group reports the group: the number after its cue)
+        group = 1 if pattern.groups else 0
+        hits += [Hit(kind, m.start(group), m.end(group), reason) for m in pattern.finditer(text)]
     if "@" in text:
         for match in _AT_TOKEN.finditer(text):
             if _FORWARD_EMAIL.fullmatch(match.group()[::-1]) and not _FORWARD_EMAIL.fullmatch(match.group()):

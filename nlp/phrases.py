@@ -49,6 +49,8 @@ _REQUEST_LABELS = ("off_platform", BYPASS, "their_details", "call_me")
 _WORD = re.compile(r"[a-z0-9]+")
 _ELISION = re.compile(r"^[a-z]{1,2}'")  # "d'urgence": the tokenizer keeps elisions on
 _SENTENCE_END = re.compile(r"[.!?;]+(?=\s)|\n")
+_ME = frozenset(("me", "moi"))  # "whatsapp me", "whatsapp moi"
+_ME_OR_COURTESY = _ME | frozenset("stp svp please pls plz bitte porfa".split())  # "lydia stp"
 _VOCABULARY_LIMIT = 100_000  # new words a tagger may learn, about 50 MB
 # Words too common to tell whether a phrase may be present ("YOUR number", "TON tel").
 _COMMON = frozenset(
@@ -197,9 +199,9 @@ class _Gate:
             return not self.fee_words.isdisjoint(words)
         if company == "cue":
             return self._any(("contact", "pay", "call_me", "asking"), words)
-        if company == "method":  # "zelle me", or a payment cue, a way around the platform
+        if company == "method":  # "zelle me", "lydia stp", or a payment cue, a way around the platform
             return (
-                "me" in words
+                not words.isdisjoint(_ME_OR_COURTESY)
                 or self._any(("pay", "off_platform", "bypass"), words)
                 or self._has_company("fee", words, text, start, end)
             )
@@ -207,7 +209,7 @@ class _Gate:
         # are no word also a possessive ("my insta"), a verb ("whatsapp me"), a bare handle
         # ("kim_dental on snapchat") or a word after a colon ("skype: johnd").
         if company == "app" and (
-            "me" in words or self._any(("possessive",), words) or any(c in text[start:end] for c in "_:=")
+            not words.isdisjoint(_ME) or self._any(("possessive",), words) or any(c in text[start:end] for c in "_:=")
         ):
             return True
         return (

@@ -72,6 +72,12 @@ APPS = (
             "wtsp",
             "whtsp",
             "wtsap",
+            "wozzap",
+            "uozzap",
+            "wozap",
+            "guasa",
+            "wasa",
+            "guasapp",
         ),
         ("wa", "zap"),
     ),
@@ -90,6 +96,9 @@ APPS = (
             "tele gramma",
             "telegrame",
             "telgram",
+            "telegran",
+            "telegrem",
+            "telegrama app",
         ),
         ("tg", "tele"),
     ),
@@ -129,9 +138,10 @@ PAYMENT_METHODS = (
     Brand("Western Union", OFF_PLATFORM_PAYMENT, ("western union", "moneygram")),
     Brand("Skrill", OFF_PLATFORM_PAYMENT, ("skrill",)),
     Brand("Bizum", OFF_PLATFORM_PAYMENT, ("bizum",)),
-    Brand("Pix", OFF_PLATFORM_PAYMENT, ("chave pix",), ("pix",)),
+    Brand("Pix", OFF_PLATFORM_PAYMENT, ("chave pix", "um pix", "o pix", "no pix"), ("pix",)),
     Brand("MB Way", OFF_PLATFORM_PAYMENT, ("mbway", "mb way")),
     Brand("Lydia", OFF_PLATFORM_PAYMENT, (), ("lydia",)),
+    Brand("Paylib", OFF_PLATFORM_PAYMENT, ("paylib", "wero")),
     Brand("Satispay", OFF_PLATFORM_PAYMENT, ("satispay", "postepay")),
     Brand(
         "bank transfer",
@@ -155,6 +165,14 @@ PAYMENT_METHODS = (
             "uberweisung",
             "bankuberweisung",
             "bankverbindung",
+            "kontodaten",
+            "bankdaten",
+            "bank details",
+            "banking details",
+            "datos bancarios",
+            "dados bancarios",
+            "coordonnees bancaires",
+            "coordinate bancarie",
             "kontonummer",
             "sepa",
         ),
@@ -415,7 +433,7 @@ PREPOSITIONS = frozenset(
     "on in at via over through by with to onto "
     "sur par en a au "
     "por al "
-    "no na em pelo pela "
+    "no na em pelo pela pro pra "
     "su per tramite con "
     "auf uber per bei mit im am "
     "3la f fi".split()
