@@ -1,8 +1,8 @@
 """Find a designer: full-text search and filters over the approved versions of listings.
 
 CatalogueEntry holds each approved listing flat; this module keeps it in step (publish_entry,
-refresh_designer_entries) and queries it. Full text runs on PostgreSQL's tsvector (GIN
-expression index, 'simple' configuration) or SQLite's FTS5 (unicode61). Both get the same
+refresh_designer_entries) and queries it. Full text runs on PostgreSQL's tsvector (a stored
+column under a GIN index, 'simple' configuration) or SQLite's FTS5 (unicode61). Both get the same
 query built from the same terms — every word must appear, as a word or the start of one
 ("crown" finds "crowns"), or one of its equivalents from the bilingual dental vocabulary
 (listings/vocabulary.py: "couronne" finds crowns, "e.max" finds emax, "zirconnia" finds
@@ -32,14 +32,8 @@ from profiles import is_pro, pro_condition
 PAGE_SIZE = 12
 MAX_TERMS = 8
 SORTS = ("relevance", "rating", "price", "turnaround")
-# The indexed expression of models.listings, with qualified columns (profiles have skills too);
-# PostgreSQL matches it to the GIN index all the same.
-DOCUMENT_SQL = (
-    "to_tsvector('simple', coalesce(catalogue_entries.title, '') || ' ' || "
-    "coalesce(catalogue_entries.description, '') || ' ' || coalesce(catalogue_entries.skills, '') || ' ' "
-    "|| coalesce(catalogue_entries.software_names, '') || ' ' || "
-    "coalesce(catalogue_entries.designer_names, '') || ' ' || coalesce(catalogue_entries.category_words, ''))"
-)
+# PostgreSQL: the stored tsvector of each row (models.listings, GIN-indexed), read as it is.
+DOCUMENT_SQL = "catalogue_entries.document"
 
 
 # --- keeping the catalogue in step with approvals ------------------------------------------

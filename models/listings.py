@@ -173,18 +173,24 @@ class CatalogueEntry(db.Model):
             "approved_at",
             "listing_id",
         ),
-        # PostgreSQL full-text search: the same expression as listings.search.document().
-        sa.Index(
-            "ix_catalogue_entries_document",
-            sa.text(
-                "to_tsvector('simple', coalesce(title, '') || ' ' || coalesce(description, '') || ' ' "
-                "|| coalesce(skills, '') || ' ' || coalesce(software_names, '') || ' ' || "
-                "coalesce(designer_names, '') || ' ' || coalesce(category_words, ''))"
-            ),
-            postgresql_using="gin",
-        ).ddl_if(dialect="postgresql"),
     )
 
+
+# PostgreSQL full-text search: each row's words as a stored tsvector ('simple' configuration),
+# computed by the database whenever the row is written, under a GIN index. Matching and ranking
+# read the stored value instead of recomputing to_tsvector per row. PostgreSQL only, so the
+# column is not mapped (SQLite has FTS5 below); migration 20261210_catalogue_document adds it.
+CATALOGUE_DOCUMENT_SQL = (
+    "to_tsvector('simple', coalesce(title, '') || ' ' || coalesce(description, '') || ' ' "
+    "|| coalesce(skills, '') || ' ' || coalesce(software_names, '') || ' ' || "
+    "coalesce(designer_names, '') || ' ' || coalesce(category_words, ''))"
+)
+_POSTGRESQL_DOCUMENT = [
+    f"ALTER TABLE catalogue_entries ADD COLUMN document tsvector GENERATED ALWAYS AS ({CATALOGUE_DOCUMENT_SQL}) STORED",
+    "CREATE INDEX ix_catalogue_entries_document ON catalogue_entries USING gin (document)",
+]
+for _statement in _POSTGRESQL_DOCUMENT:
+    sa.event.listen(CatalogueEntry.__table__, "after_create", sa.DDL(_statement).execute_if(dialect="postgresql"))
 
 # SQLite full-text search: an FTS5 index over catalogue_entries, kept in step by triggers, so
 # the embedded database answers the same queries as PostgreSQL's GIN index above.
