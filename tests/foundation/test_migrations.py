@@ -17,6 +17,7 @@ from sqlalchemy.engine import make_url
 from extensions import db
 from files import crypto
 from files.crypto import load_master_key
+from models.listings import CATALOGUE_DOCUMENT_SQL
 
 
 def _fresh_database_url(app, tmp_path) -> str:
@@ -37,14 +38,38 @@ SEARCH_COLUMN = "document"
 
 def _ignore_search_index(obj, name, type_, reflected, compare_to):
     # Full-text search lives partly outside the models by design: SQLite's FTS5 shadow tables,
-    # and PostgreSQL's GIN expression index, whose normalised expression Alembic cannot compare
-    # (its presence is checked separately below). PostgreSQL's stored tsvector column under that
-    # index is not mapped either (models.listings adds it with DDL: it does not exist on SQLite).
+    # and PostgreSQL's stored tsvector column and its GIN index, which models.listings adds with
+    # DDL on PostgreSQL only (the column does not exist on SQLite, so it is not mapped). Their
+    # presence and expression are checked separately below.
     if type_ == "table" and reflected and compare_to is None and "_fts" in (name or ""):
         return False
     if type_ == "column" and reflected and compare_to is None and name == SEARCH_COLUMN:
         return obj.table.name != "catalogue_entries"
     return not (type_ == "index" and name == SEARCH_INDEX)
+
+
+def _document_expression(conn, table: str) -> str:
+    """PostgreSQL's normalised generation expression of a table's stored tsvector column."""
+    return conn.execute(
+        sa.text(
+            "SELECT pg_get_expr(d.adbin, d.adrelid) FROM pg_attrdef d JOIN pg_attribute a "
+            "ON a.attrelid = d.adrelid AND a.attnum = d.adnum "
+            "WHERE d.adrelid = CAST(:table AS regclass) AND a.attname = :column"
+        ),
+        {"table": table, "column": SEARCH_COLUMN},
+    ).scalar_one()
+
+
+def _models_document_expression(conn) -> str:
+    """The same for the expression create_all uses (models.listings), on the same column types."""
+    conn.execute(
+        sa.text(
+            "CREATE TEMPORARY TABLE document_check (title varchar(120), description text, skills text, "
+            "software_names text, designer_names text, category_words text, "
+            f"document tsvector GENERATED ALWAYS AS ({CATALOGUE_DOCUMENT_SQL}) STORED)"
+        )
+    )
+    return _document_expression(conn, "document_check")
 
 
 def _assert_audit_log_is_append_only(conn) -> None:
@@ -90,6 +115,7 @@ def test_upgrade_builds_the_models_schema_and_downgrade_undoes_it(make_app, tmp_
                 assert SEARCH_INDEX in indexes
                 columns = {c["name"] for c in sa.inspect(conn).get_columns("catalogue_entries")}
                 assert SEARCH_COLUMN in columns
+                assert _document_expression(conn, "catalogue_entries") == _models_document_expression(conn)
                 _assert_audit_log_is_append_only(conn)
             else:
                 assert "catalogue_fts" in sa.inspect(conn).get_table_names()
