@@ -27,8 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 sys.path.insert(0, str(ROOT))
 
-# serve and Served are imported from here by bench/signed_in.py too.
-from bench.serving import Served, analyze, build_app, child, measure, options, prepare, serve  # noqa: E402, F401
+from bench.serving import Served, analyze, build_app, child, measure, options, prepare  # noqa: E402
 
 WORDS = [
     "zirconia",
@@ -213,7 +212,7 @@ def main() -> None:
             ("search, first page", "/find"),
             ("search, full text", "/find?q=zirconia+crowns"),
             ("search, filters + sort", "/find?category=crowns&software=exocad&max_price=40&sort=price&page=2"),
-            ("listing page", "/listings/4242"),
+            ("listing page", f"/listings/{min(4242, args.listings)}"),
             ("designer profile", "/designers/42"),
         ]
         with Served(__file__, args.server, url, args.workers, folder / "server.log") as served:

@@ -49,6 +49,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 sys.path.insert(0, str(ROOT))
 
+from bench.serving import run_server  # noqa: E402  (after the path is set)
+
 BLOCK = 1024 * 1024
 TARGET_RATIO = 0.5
 TARGET_RSS_MB = 64
@@ -421,29 +423,7 @@ def serve(server: str, port: int, database: str, storage_url: str, instance: str
             "SWEEP_EVERY_SECONDS": 0,
         }
     )
-    if server == "werkzeug":
-        from werkzeug.serving import make_server
-
-        make_server("127.0.0.1", port, app, threaded=True).serve_forever()
-        return
-    from gunicorn.app.base import BaseApplication
-
-    class Gunicorn(BaseApplication):
-        def load_config(self):
-            for name, value in {
-                "bind": f"127.0.0.1:{port}",
-                "workers": 1,
-                "worker_class": "gthread",
-                "threads": 4,
-                "timeout": 600,
-                "accesslog": None,
-            }.items():
-                self.cfg.set(name, value)
-
-        def load(self):
-            return app
-
-    Gunicorn().run()
+    run_server(app, server, port, workers=1, timeout=600)
 
 
 def report(results: list[dict], size: int, rounds: int, server: str) -> bool:

@@ -21,6 +21,7 @@ SERVERS = ("werkzeug", "gunicorn")
 def hammer(port: int, path: str, requests: int, threads: int, headers: dict | None = None) -> tuple[float, list[float]]:
     """Send `requests` GETs spread over `threads` keep-alive connections; (req/s, latencies)."""
     latencies: list[float] = []
+    refused: list[str] = []  # a thread's exception would end only that thread, silently
     lock = threading.Lock()
     share = requests // threads
 
@@ -33,7 +34,9 @@ def hammer(port: int, path: str, requests: int, threads: int, headers: dict | No
             response = connection.getresponse()
             response.read()
             if response.status != 200:
-                raise SystemExit(f"{path} answered {response.status}")
+                with lock:
+                    refused.append(f"{path} answered {response.status}")
+                return
             mine.append(time.perf_counter() - started)
         connection.close()
         with lock:
@@ -45,6 +48,8 @@ def hammer(port: int, path: str, requests: int, threads: int, headers: dict | No
         t.start()
     for t in pool:
         t.join()
+    if refused:
+        raise SystemExit(refused[0])
     return len(latencies) / (time.perf_counter() - started), sorted(latencies)
 
 
@@ -66,9 +71,14 @@ def build_app(database_url: str):
 
 
 def serve(server: str, port: int, database_url: str, workers: int) -> None:
-    """The child process of Served: werkzeug's threaded server, or gunicorn with `workers`
-    gthread workers (as production runs it); the access log stays on, as in production."""
-    app = build_app(database_url)
+    """The child process of Served: the bench app behind `run_server`."""
+    run_server(build_app(database_url), server, port, workers)
+
+
+def run_server(app, server: str, port: int, workers: int, timeout: int = 30) -> None:
+    """Serve `app` on 127.0.0.1:`port` until terminated: werkzeug's threaded server with
+    keep-alive, or gunicorn with `workers` gthread workers (as production runs it). `timeout`
+    is gunicorn's worker timeout (a bench sending one large file needs more than 30 s)."""
     if server == "werkzeug":
         from werkzeug.serving import WSGIRequestHandler, make_server
 
@@ -86,6 +96,7 @@ def serve(server: str, port: int, database_url: str, workers: int) -> None:
                 "worker_class": "gthread",
                 "threads": 4,
                 "keepalive": 30,
+                "timeout": timeout,
                 "accesslog": None,
             }.items():
                 self.cfg.set(name, value)

@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 sys.path.insert(0, str(ROOT))
 
-from bench.catalogue import Served, build_app, measure, options, prepare, serve  # noqa: E402
+from bench.serving import Served, build_app, child, measure, options, prepare  # noqa: E402
 
 AGENT = {"User-Agent": "occlusa-bench"}
 STL = b"solid crown\nfacet normal 0 0 1\nouter loop\nvertex 0 0 0\nvertex 1 0 0\nvertex 0 1 0\nendloop\nendfacet\nendsolid crown\n"
@@ -220,9 +220,7 @@ def log_in(port: int, email: str, password: str) -> dict:
 
 
 def main() -> None:
-    if sys.argv[1:2] == ["--serve"]:
-        server, port, url, workers = sys.argv[2:6]
-        serve(server, int(port), url, int(workers))
+    if child():
         return
     parser = options(__doc__)
     parser.add_argument("--cases", type=int, default=500)
