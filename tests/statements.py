@@ -1,22 +1,39 @@
-"""Counting the SQL statements a page runs: busy pages must cost a fixed number whatever the data."""
+"""Counting the SQL statements a page or a call runs: busy paths must cost a fixed number whatever the data."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Engine
 
 from extensions import db
 
 
-def statements(client, url: str) -> int:
+class Counted:
+    """The statements run inside the block, on the app's engine or, with `every_engine`, on any
+    connection (the catalogue's generation is read on one of its own); their first words are
+    kept, for a failure's message."""
+
+    def __init__(self, every_engine: bool = False):
+        self.target = Engine if every_engine else db.engine
+        self.statements: list[str] = []
+
+    def __enter__(self):
+        sa.event.listen(self.target, "before_cursor_execute", self._count)
+        return self
+
+    def __exit__(self, *_exc):
+        sa.event.remove(self.target, "before_cursor_execute", self._count)
+
+    def _count(self, _conn, _cursor, statement, *_args):
+        self.statements.append(" ".join(statement.split())[:100])
+
+    @property
+    def seen(self) -> int:
+        return len(self.statements)
+
+
+def statements(client, url: str, every_engine: bool = False) -> int:
     """How many statements GET `url` runs (it must answer 200)."""
-    seen = []
-
-    def count(conn, cursor, statement, *args):
-        seen.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with Counted(every_engine) as counted:
         assert client.get(url).status_code == 200
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)
-    return len(seen)
+    return counted.seen

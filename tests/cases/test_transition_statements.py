@@ -8,7 +8,6 @@ from __future__ import annotations
 import io
 
 import pytest
-import sqlalchemy as sa
 
 import jobs
 from cases import process
@@ -16,6 +15,7 @@ from extensions import commit, db
 from models.cases import CaseState
 from tests.cases.factories import design_file, make_case
 from tests.factories import PASSWORD
+from tests.statements import Counted
 
 STL = b"solid crown\nendsolid crown\n"
 # The statements of each transition up to its commit (its jobs run after it, elsewhere), per
@@ -33,27 +33,6 @@ PAGES = {
     "sqlite": {"accept": 28, "deliver": 13, "complete": 33},
     "postgresql": {"accept": 22, "deliver": 13, "complete": 26},
 }
-
-
-class Counted:
-    """The statements the engine runs inside the block (their first words kept, for a failure)."""
-
-    def __init__(self):
-        self.statements = []
-
-    def __enter__(self):
-        sa.event.listen(db.engine, "before_cursor_execute", self._count)
-        return self
-
-    def __exit__(self, *_exc):
-        sa.event.remove(db.engine, "before_cursor_execute", self._count)
-
-    def _count(self, _conn, _cursor, statement, *_args):
-        self.statements.append(" ".join(statement.split())[:100])
-
-    @property
-    def seen(self) -> int:
-        return len(self.statements)
 
 
 @pytest.fixture(autouse=True)

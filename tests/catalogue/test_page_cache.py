@@ -6,8 +6,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-import sqlalchemy as sa
-from sqlalchemy.engine import Engine
 
 from cases import process, reviews
 from community.operations import approve_post, create_post
@@ -23,21 +21,12 @@ from storefront.catalogue import page_cache
 from tests.cases.factories import design_file, drive, make_case
 from tests.catalogue.factories import draft, make_designer, make_listing, moderator
 from tests.factories import login, make_user
+from tests.statements import statements as page_statements
 
 
 def statements(client, url: str) -> int:
-    """Statements GET `url` sends to the database on any connection (the generation is read on one of its own)."""
-    seen = []
-
-    def count(*_args):
-        seen.append(1)
-
-    sa.event.listen(Engine, "before_cursor_execute", count)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        sa.event.remove(Engine, "before_cursor_execute", count)
-    return len(seen)
+    """Statements GET `url` sends on any connection (the generation is read on one of its own)."""
+    return page_statements(client, url, every_engine=True)
 
 
 @pytest.fixture
