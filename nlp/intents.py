@@ -40,7 +40,7 @@ from nlp.findings import (
     SOCIAL,
     Hit,
 )
-from nlp.lexicon import EMAIL_WORDS, HANDLE_JOINERS, PREPOSITIONS, PRONOUNS
+from nlp.lexicon import EMAIL_WORDS, HANDLE_JOINERS, POSSESSIVE_AFTER, PREPOSITIONS, PRONOUNS
 from nlp.phrases import APP, BYPASS, METHOD, Phrase
 
 _CUE_WINDOW = 4  # tokens between a contact cue and the app it names
@@ -48,8 +48,8 @@ _NEARBY = 6  # tokens between a payment or off-platform cue and what it qualifie
 _NEGATION_WINDOW = 4
 _CUE_AFTER_WINDOW = 3  # tokens between an app and a contact cue addressed to the writer after it
 _PRESENTED_REACH = 9  # tokens after an app's name searched for the handle it presents
-_SENTENCE_ENDS = (".", "!", "?", ";", "\n", "\n\n", "\n\n\n", " \n", "\n ")
-_CLAUSE_ENDS = _SENTENCE_ENDS + (",", "(", ")", "but", "mais", "pero", "mas", "ma", "aber")
+_SENTENCE_ENDS = (".", "!", "?", ";", "\n", "\n\n", "\n\n\n", " \n", "\n ", "\u061f")  # and Arabic "?"
+_CLAUSE_ENDS = _SENTENCE_ENDS + (",", "\u060c", "(", ")", "but", "mais", "pero", "mas", "ma", "aber", "لكن")
 _SENTENCE_END_IDS = frozenset(hash_string(t) for t in _SENTENCE_ENDS)
 _CLAUSE_END_IDS = frozenset(hash_string(t) for t in _CLAUSE_ENDS)
 _OF = frozenset("of de di do da del della des du von der".split())
@@ -103,7 +103,7 @@ _PREFERS = frozenset(
     )
 )
 # Words that may stand between a cue and an ambiguous name: "schreib mir doch bitte per Signal"
-_FILLERS = frozenset("doch bitte mal einfach please pls just stp svp juste".split())
+_FILLERS = frozenset("doch bitte mal einfach kurz please pls just stp svp juste".split())
 _FOR = frozenset("for pour para per fur".split())
 _US = frozenset("me us moi nous mi nosotros mim nos noi mich uns".split())
 # "office line 020 ...": a phone line, not the Line app.
@@ -122,6 +122,22 @@ _REFUSED_AFTER = re.compile(
     r"non merci|no hace falta|no es necesario|no gracias|nicht notig|"
     r"nicht noetig|nein danke|nao precisa|nao e preciso|non serve|"
     r"non c'e bisogno|no grazie)\b"
+)
+# Someone else asking for the writer's account, reported ("the client wanted my WhatsApp").
+_ASKED = frozenset(
+    "asked wanted requested demande demandait voulait pidio queria pediu pediram chiesto voleva wollte "
+    "wollten gefragt verlangt طلب طلبت".split()
+)
+_IT_OR_ME = frozenset("it me lo la le mir moi mi lik liya lia لي ليا".split())
+# Someone else paying, or a payment told in the past: not a request.
+_REPORTED = frozenset(
+    "paid pagou payait payaient pagaba pagava pagato bezahlt bezahlte zahlte ago patient patients patiente "
+    "paciente pacientes paziente dentist dentiste dentista zahnarzt clinic clinique clinica klinik praxis".split()
+)
+# Cancelling the platform's order ("cancel the order here", "ونلغي الطلب هنا").
+_CANCEL = frozenset(
+    "cancel cancels cancelled annule annulons annuler annulez cancela cancelamos cancelar cancelo annulliamo "
+    "annullare annulla annulliamo stornieren storniere stornieren stornier نلغي ونلغي نلغيو نلغيوا nlghiw nlghi".split()
 )
 _NUMBER_AFTER = re.compile(r"\W{0,4}(?:\w+\W{1,3})?\+?\d(?:[\s.,\-/()]{0,3}\d){6,}")
 
@@ -186,8 +202,11 @@ class _Rules:
             self._contact_cue(app)
             or self._asked_for(app)
             or (None if app.ambiguous else self._just_before("possessive", app.start, gap=1))
+            or (None if app.ambiguous else self._mine_after(app))
             or (None if app.ambiguous else self._asked_to_send_there(app))
         )
+        if opener and opener.label == "possessive" and self._asked_by_others(opener.start):
+            opener = None  # "the client asked for my WhatsApp, I said no"
         follower = None if app.ambiguous or opener else self._contact_cue_after(app)
         handle_end = self._handle_after(app.end, strict=app.ambiguous) or self._handle_presented(app)
         if app.brand.name == "Line" and handle_end == app.end:
@@ -201,7 +220,7 @@ class _Rules:
             # link; "mi trovi su Instagram come odontogiulia" names it in plain words
             handle_end = self._handle_presented(app, with_opener=True)
         if opener:
-            start = opener.start
+            start = min(opener.start, app.start)
         else:
             start = handle_start if handle_start is not None else app.start
         # Portuguese "no" (in the) before an app with its handle: "no threads: @lab.sorriso3d"
@@ -209,7 +228,8 @@ class _Rules:
         if self._negated(start) and not in_the:
             return None
         reason = REASONS[app.brand.kind].format(app.brand.name)
-        return start, max(app.end, handle_end or 0, follower.end if follower else 0), app.brand.kind, reason
+        end = max(app.end, handle_end or 0, follower.end if follower else 0, opener.end if opener else 0)
+        return start, end, app.brand.kind, reason
 
     def method(self, method: Phrase) -> _Span | None:
         """A payment service named as the way to pay."""
@@ -217,13 +237,18 @@ class _Rules:
         if method.ambiguous and not pay_me and not self._token_in(method.start - 1, PREPOSITIONS):
             return None
         cue = self._nearby(method, ("pay", "off_platform")) or self._in_sentence(BYPASS, method)
-        possessive = None if method.ambiguous else self._just_before("possessive", method.start)
+        # "send it on Venmo", "حول لي على STC Pay": the service named as the way, after a preposition
+        cue = cue or (None if method.ambiguous else self._way_to_pay(method))
+        cue = cue or self._cancelled_here(method)
+        possessive = (
+            None if method.ambiguous else self._just_before("possessive", method.start) or self._mine_after(method)
+        )
         attached = None if method.ambiguous else self._handle_after(method.end, strict=True)
-        if not (cue or possessive or attached or pay_me) or self._on_platform(method):
+        if not (cue or possessive or attached or pay_me) or self._on_platform(method) or self._reported(method):
             return None
         start = min([method.start, *(p.start for p in (cue, possessive) if p)])
-        end = max(method.end + pay_me, cue.end if cue else 0, attached or 0)
-        if self._negated(start):
+        end = max(method.end + pay_me, cue.end if cue else 0, possessive.end if possessive else 0, attached or 0)
+        if self._negated(start) or self._negated(method.start, window=1):  # "keine Barzahlung"
             return None
         return start, end, OFF_PLATFORM_PAYMENT, REASONS["payment"].format(method.brand.name)
 
@@ -310,6 +335,34 @@ class _Rules:
                 for_whom = self._token_in(cue.end, _FOR)
                 if not for_whom or self._token_in(cue.end + 1, _US):
                     return cue
+        return None
+
+    def _way_to_pay(self, method: Phrase) -> Phrase | None:
+        # "send IT on Venmo", "حول LI على": an object before the preposition, not "paid him by PayPal"
+        if self._token_in(method.start - 1, PREPOSITIONS) and self._token_in(method.start - 2, _IT_OR_ME):
+            return Phrase("pay", method.start - 1, method.start)
+        return None
+
+    def _reported(self, method: Phrase) -> bool:
+        """How someone else paid, or paid before: "the patient paid in cash at the clinic"."""
+        first = next(i for i in range(method.start, -1, -1) if i == 0 or self.sentence[i - 1] != self.sentence[i])
+        return any(self.doc[i].text in _REPORTED for i in range(first, method.start))
+
+    def _cancelled_here(self, target: Phrase) -> Phrase | None:
+        """ "... and we cancel the order here": paid elsewhere, the platform's order dropped."""
+        for i in range(len(self.doc)):
+            if self.doc[i].text in _CANCEL and self.sentence[i] == self.sentence[target.start]:
+                return Phrase("pay", i, i + 1)
+        return None
+
+    def _asked_by_others(self, start: int) -> bool:
+        """Someone else asked for the writer's account, reported: "asked for my", "m'a demandé mon"."""
+        return any(self._token_in(i, _ASKED) for i in (start - 1, start - 2))
+
+    def _mine_after(self, name: Phrase) -> Phrase | None:
+        """ "insta dyali", "الحساب البنكي ديالي": "my" after the name, in Darija and Egyptian."""
+        if self._token_in(name.end, POSSESSIVE_AFTER):
+            return Phrase("possessive", name.end, name.end + 1)
         return None
 
     def _asked_for(self, app: Phrase) -> Phrase | None:
@@ -412,7 +465,14 @@ class _Rules:
         return bool(_REFUSED_AFTER.match(self.text, end.idx + len(end)))
 
     def _on_platform(self, phrase: Phrase) -> bool:
-        return any(self.clause[p.start] == self.clause[phrase.start] for p in self.found["on_platform"])
+        return any(
+            self.clause[p.start] == self.clause[phrase.start] and not self._after_cancel(p.start)
+            for p in self.found["on_platform"]
+        )
+
+    def _after_cancel(self, i: int) -> bool:
+        """ "cancel the order HERE" names the platform as what is left, not as the place."""
+        return any(self._token_in(j, _CANCEL) for j in range(max(0, i - 4), i))
 
     def _platform_after(self, phrase: Phrase) -> bool:
         """The platform named as the place later in the sentence, in a clause of its own and

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 
 from nlp.findings import EMAIL, MESSAGING_APP, PHONE, SOCIAL, URL, Hit
-from nlp.lexicon import MAILBOX_SERVICES, SHORT_LINK_HOSTS, TLDS
+from nlp.lexicon import EMAIL_PROVIDERS, MAILBOX_SERVICES, SHORT_LINK_HOSTS, TLDS
 
 _MY = r"(?:my|mon|ma|mi|meine?|meu|minha|la mia|il mio|notre|nuestro|unsere?)"
 _MAIL = (
@@ -41,6 +41,11 @@ _EVERYWHERE = (
 _SPOKEN_DOT = r"(?:\s+(?:dot|point|punto|ponto|punkt)\s+|\s\.\s)"
 _SERVICES = "|".join(re.escape(s) for s in MAILBOX_SERVICES)
 _SOCIAL = r"(?:facebook|fb|linkedin|instagram|insta|tiktok|youtube|xing)"
+_PROVIDERS = "|".join(re.escape(s) for s in EMAIL_PROVIDERS)
+_QUOTED = r"[\"«„“'][^\"»“”'\n]{3,40}[\"»“”']"
+_ENGINE = r"(?:google|قوقل|جوجل|غوغل)"
+_NETWORK_WORDS = ("insta", "tiktok", "facebook", "fb", "twitter", "snap", "linkedin", "انستا", "تيك", "فيس")
+_NETWORK = r"insta\w*|tiktok|tik tok|facebook|fb|twitter|snap\w*|linkedin|(?:ال)?انستا\S*|تيك توك|(?:ال)?فيس\S*"
 _PAGE = r"(?:page|pagina|seite|profil|profile|perfil|profilo|channel|chaine|canal|canale|kanal)"
 
 # Each rule: substrings one of which the text must contain before its pattern is run (or
@@ -194,6 +199,53 @@ _RULES: tuple[tuple[tuple, re.Pattern, str, str], ...] = (
         "Looks like an e-mail address",
     ),
     (("@[",), re.compile(r"[a-z0-9._%+-]+@\[\d{1,3}(?:\.\d{1,3}){3}\]"), EMAIL, "Looks like an e-mail address"),
+    # a provider, then the mailbox's name: "hotmail, sorrisosp2020", "outlook, usuario marta.cad"
+    (
+        EMAIL_PROVIDERS,
+        re.compile(
+            rf"(?<![\w.])(?:{_PROVIDERS})(?:\.[a-z]{{2,3}})?\s*,\s*(?:(?:usuario|user|utente|c'est|smiti|es|e)\s+)?"
+            r"(?=[a-z0-9._-]*[._\d])[a-z][a-z0-9._-]{2,}[a-z0-9](?![\w@.-])"
+        ),
+        EMAIL,
+        "Points to an e-mail address without writing it",
+    ),
+    # in Arabic script: "smilelab جيميل", "الجيميل ديالي هو نفس اليوزر ديالي هنا"
+    (
+        ("جيميل", "هوتميل", "ايميل"),
+        re.compile(
+            r"(?<![\w.])[a-z][a-z0-9._-]{2,}\s+(?:ال)?(?:جيميل|هوتميل)"
+            r"|(?:ال)?(?:جيميل|هوتميل|ايميل)\S*\s+(?:\S+\s+){0,3}?نفس\s+(?:ال)?(?:اسم|يوزر|سمية)"
+        ),
+        EMAIL,
+        "Points to an e-mail address without writing it",
+    ),
+    # a name to look up on a search engine: "search \"Crown Lab\" on google", "google „Zahnwerk Berlin“"
+    (
+        ("google", "قوقل", "جوجل", "غوغل"),
+        re.compile(
+            r"(?:search(?: for)?|look up|(?:re)?cherche[rz]?|tape[rz]?|type|busca\w*|pesquisa\w*|procura\w*|"
+            r"cerca(?:te)?|digita|such\w*|qelleb|اكتب|ابحث|قلب)\s+(?:\S+\s+){0,1}?"
+            rf"{_QUOTED}\s+(?:on|in|sur|en|no|na|su|auf|bei|f|3la|في|على)\s+{_ENGINE}(?:\s+maps)?"
+            rf"|(?:google\w*|{_ENGINE})\s+(?:(?:einfach|just|simplement|nach|في|على)\s+)?{_QUOTED}"
+            rf"|(?:busca|cerca|such|pesquisa|procura)\w*\s+(?:(?:en|su|bei|no)\s+)?{_ENGINE}\s+(?:nach|como|come|as|comme)\s+"
+            r"[\w„\"«']"
+        ),
+        URL,
+        "Points to a site outside the platform through a search engine",
+    ),
+    # the same account name as on the platform, on a network: "sur insta c'est mon pseudo ici"
+    (
+        (_NETWORK_WORDS, ("here", "ici", "aqui", "daqui", "qui", "hier", "هنا", "hna")),
+        re.compile(
+            rf"(?:{_NETWORK})\b[^.!?\n]{{0,25}}?"
+            r"(?:(?:same|meme|mismo|mesmo|stesso|gleiche[rn]?|نفس)\s+(?:\S+\s+){0,2}?(?:as\s+)?"
+            r"(?:here|on here|ici|d'ici|aqui|de aqui|daqui|di qui|qui|hier|wie hier|هنا|hna)"
+            r"|(?:my|mon|mi|meu|il mio|mein)\s+(?:pseudo|user(?:name)?|usuario|nome utente|nom d'utilisateur|name)\s+"
+            r"(?:d'ici|ici|de aqui|daqui|di qui|here|on here|from here|von hier))"
+        ),
+        SOCIAL,
+        "Points to an account on a social network",
+    ),
     # links without an address of their own
     (
         SHORT_LINK_HOSTS,

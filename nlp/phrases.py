@@ -46,9 +46,9 @@ CUE_LABELS = tuple(f.name for f in fields(Cues) if f.name not in _FEE_WORDS)
 _FEE_GAP = 3  # words allowed between "avoid" and "fee"
 # Cue labels that make a request on their own; the others only qualify a name or one of these.
 _REQUEST_LABELS = ("off_platform", BYPASS, "their_details", "call_me")
-_WORD = re.compile(r"[a-z0-9]+")
+_WORD = re.compile(r"[a-z0-9\u0620-\u064a]+")  # Latin after folding, and Arabic letters
 _ELISION = re.compile(r"^[a-z]{1,2}'")  # "d'urgence": the tokenizer keeps elisions on
-_SENTENCE_END = re.compile(r"[.!?;]+(?=\s)|\n")
+_SENTENCE_END = re.compile(r"[.!?;\u061f]+(?=\s)|\n")  # and the Arabic question mark
 _ME = frozenset(("me", "moi"))  # "whatsapp me", "whatsapp moi"
 _ME_OR_COURTESY = _ME | frozenset("stp svp please pls plz bitte porfa".split())  # "lydia stp"
 _VOCABULARY_LIMIT = 100_000  # new words a tagger may learn, about 50 MB
