@@ -134,6 +134,10 @@ _REPORTED = frozenset(
     "paid pagou payait payaient pagaba pagava pagato bezahlt bezahlte zahlte ago patient patients patiente "
     "paciente pacientes paziente dentist dentiste dentista zahnarzt clinic clinique clinica klinik praxis".split()
 )
+_SAME = frozenset("same meme mismo mesmo stesso gleicher gleichen gleiche nfs nafs نفس".split())
+_NAME_WORDS = frozenset(
+    "name nom nombre nome usuario user username pseudo smiya smia الاسم اسم سمية السمية اليوزر".split()
+)
 # Cancelling the platform's order ("cancel the order here", "ونلغي الطلب هنا").
 _CANCEL = frozenset(
     "cancel cancels cancelled annule annulons annuler annulez cancela cancelamos cancelar cancelo annulliamo "
@@ -207,7 +211,7 @@ class _Rules:
         )
         if opener and opener.label == "possessive" and self._asked_by_others(opener.start):
             opener = None  # "the client asked for my WhatsApp, I said no"
-        follower = None if app.ambiguous or opener else self._contact_cue_after(app)
+        follower = None if app.ambiguous or opener else self._contact_cue_after(app) or self._same_name_after(app)
         handle_end = self._handle_after(app.end, strict=app.ambiguous) or self._handle_presented(app)
         if app.brand.name == "Line" and handle_end == app.end:
             handle_end = None  # "the lab line is +1 646 ...": a phone line; LINE has ids
@@ -365,6 +369,15 @@ class _Rules:
             return Phrase("possessive", name.end, name.end + 1)
         return None
 
+    def _same_name_after(self, app: Phrase) -> Phrase | None:
+        """ "ho Viber, stesso nome", "ana f Viber b smiya dyali": the account named as the writer's own."""
+        for i in range(app.end, min(len(self.doc) - 1, app.end + 3)):
+            same = self.doc[i].text in _SAME and self.doc[i + 1].text in _NAME_WORDS
+            mine = self.doc[i].text in _NAME_WORDS and self.doc[i + 1].text in POSSESSIVE_AFTER  # "b smiya dyali"
+            if (same or mine) and self._same_sentence_at(i, app.start):
+                return Phrase("contact", i, i + 2)
+        return None
+
     def _asked_for(self, app: Phrase) -> Phrase | None:
         """ "what's your telegram?", "dame tu whatsapp": asking, then "your", then the app."""
         yours = self._just_before("yours", app.start, gap=0)
@@ -510,6 +523,9 @@ class _Rules:
 
     def _token_in(self, i: int, words: frozenset[str]) -> bool:
         return 0 <= i < len(self.doc) and self.doc[i].text in words
+
+    def _same_sentence_at(self, i: int, j: int) -> bool:
+        return self.sentence[i] == self.sentence[j]
 
     def _same_sentence(self, a: Phrase, b: Phrase) -> bool:
         return self.sentence[a.start] == self.sentence[b.start]

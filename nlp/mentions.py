@@ -50,6 +50,33 @@ _PAGE = r"(?:page|pagina|seite|profil|profile|perfil|profilo|channel|chaine|cana
 
 # Each rule: substrings one of which the text must contain before its pattern is run (or
 # groups of them, one of each group), the pattern, the kind and reason of its findings.
+# Words that open a number given in parts, and that continue it.
+_NUMBER_START_HINTS = (
+    "commence",
+    "empieza",
+    "primer",
+    "comincia",
+    "prime cifre",
+    "comeca",
+    "primeiro",
+    "beginnt",
+    "vorwahl",
+    "starts with",
+    "first digits",
+    "kaybda",
+    "يبدا",
+    "indicatif",
+    "prefisso",
+)
+_NUMBER_START = (
+    r"(?:num(?:ero)?|numero|nummer|number|ra9m|الرقم|rakm)\s+(?:commence|empieza|comincia|comeca|beginnt|starts|kaybda|يبدا)"
+    r"\s+(?:par|por|con|com|mit|with|b|ب)|los primeros(?: \d)? son|las primeras cifras son|le prime cifre sono|"
+    r"os primeiros(?: \d)? sao|first digits are|premiers chiffres|vorwahl|indicatif|prefisso"
+)
+_NUMBER_REST = (
+    r"la suite(?: c'est)?|puis|los otros(?: \d)?(?: son)?|el resto(?: es)?|poi|il resto|o resto(?: e)?|os outros(?: \d)?(?: sao)?|"
+    r"dann|der rest(?: ist)?|the rest(?: is)?|then|kaykmel b|ykmel b|والباقي|الباقي"
+)
 _RULES: tuple[tuple[tuple, re.Pattern, str, str], ...] = (
     # handles
     (("u/",), re.compile(r"(?<![\w/.])u/[a-z0-9_-]{3,20}\b"), SOCIAL, "Points to an account on Reddit"),
@@ -67,7 +94,7 @@ _RULES: tuple[tuple[tuple, re.Pattern, str, str], ...] = (
         re.compile(
             rf"(?:{_SOCIAL}[\s-]*{_PAGE}|{_PAGE}\s+(?:(?:de|do|da|on|sur)\s+)?{_SOCIAL})"
             # the page's name, not the next clause ("page Facebook, mais je préfère ...")
-            r"\s*[:,-]?\s*(?!(?:mais|but|pero|mas|ma|aber|and|et|y|e|und|or|ou|o|oder)\b)"
+            r"\s*[:,-]?\s*[\"«„“]?\s*(?!(?:mais|but|pero|mas|ma|aber|and|et|y|e|und|or|ou|o|oder)\b)"
             r"[a-z][\w'&.-]*(?:\s+[a-z][\w'&.-]*){0,3}"
         ),
         SOCIAL,
@@ -110,6 +137,16 @@ _RULES: tuple[tuple[tuple, re.Pattern, str, str], ...] = (
             # "búscanos en Facebook como Dental Lab Sonrisa"
             r"|(?:on|sur|en|no|na|su|auf|bei)\s+(?:facebook|fb|linkedin|instagram|insta|tiktok|xing)\s+"
             r"(?:as|comme|como|come|unter|als)\s+[a-z][\w'&.-]*(?:\s+[a-z][\w'&.-]*){0,3})"
+        ),
+        SOCIAL,
+        "Points to an account on a social network",
+    ),
+    # a professional network and the person's name: "LinkedIn - Marta Ruiz", "لينكدإن: محمد الزهراني"
+    (
+        ("linkedin", "xing", "لينكد"),
+        re.compile(
+            r"(?:linkedin|xing|لينكد\S*)\s*(?::|-|->|=>|>|=)\s*"
+            r"[a-z\u0620-\u064a][a-z\u0620-\u064a'-]+(?:\s+[a-z\u0620-\u064a][a-z\u0620-\u064a'-]+){1,2}"
         ),
         SOCIAL,
         "Points to an account on a social network",
@@ -360,6 +397,16 @@ _RULES: tuple[tuple[tuple, re.Pattern, str, str], ...] = (
         PHONE,
         "Looks like a phone number",
     ),
+    # a number given in two parts: "mon num commence par 06 55. la suite c'est 21 30 44"
+    (
+        _NUMBER_START_HINTS,
+        re.compile(
+            rf"(?:{_NUMBER_START})\b[^\d\n]{{0,12}}?((?:0|\+)\d{{1,3}}(?:[ .-]\d{{2,4}}){{0,2}}|\d{{2,4}}[ .-]\d{{2,4}})(?![\d])"
+            rf"(?:[^\d\n]{{0,30}}?(?:{_NUMBER_REST})\b[^\d\n]{{0,12}}?(\d{{2,4}}(?:[ .-]\d{{2,4}}){{1,2}})(?![\d]))?"
+        ),
+        PHONE,
+        "Looks like a phone number given in parts",
+    ),
     # Skype ids
     (
         ("live:",),
@@ -402,9 +449,11 @@ def mention_hits(text: str) -> list[Hit]:
                 continue
         if not _has_hints(text, hints):
             continue
-        # (a rule with a group reports the group: the number after its cue)
-        group = 1 if pattern.groups else 0
-        hits += [Hit(kind, m.start(group), m.end(group), reason) for m in pattern.finditer(text)]
+        # (a rule with groups reports its groups: the numbers after its cues)
+        groups = range(1, pattern.groups + 1) if pattern.groups else (0,)
+        hits += [
+            Hit(kind, m.start(g), m.end(g), reason) for m in pattern.finditer(text) for g in groups if m.start(g) >= 0
+        ]
     if "@" in text:
         for match in _AT_TOKEN.finditer(text):
             if _FORWARD_EMAIL.fullmatch(match.group()[::-1]) and not _FORWARD_EMAIL.fullmatch(match.group()):

@@ -50,6 +50,8 @@ _WORD = re.compile(r"[a-z0-9\u0620-\u064a]+")  # Latin after folding, and Arabic
 _ELISION = re.compile(r"^[a-z]{1,2}'")  # "d'urgence": the tokenizer keeps elisions on
 _SENTENCE_END = re.compile(r"[.!?;\u061f]+(?=\s)|\n")  # and the Arabic question mark
 _ME = frozenset(("me", "moi"))  # "whatsapp me", "whatsapp moi"
+# "whatsapp me", "insta dyali" (my, after the name), "ho Viber, stesso nome"
+_ME_OR_SAME = _ME | frozenset("dyali diali ديالي same meme mismo mesmo stesso gleicher gleichen nfs نفس".split())
 _ME_OR_COURTESY = _ME | frozenset("stp svp please pls plz bitte porfa".split())  # "lydia stp"
 _VOCABULARY_LIMIT = 100_000  # new words a tagger may learn, about 50 MB
 # Words too common to tell whether a phrase may be present ("YOUR number", "TON tel").
@@ -209,7 +211,9 @@ class _Gate:
         # are no word also a possessive ("my insta"), a verb ("whatsapp me"), a bare handle
         # ("kim_dental on snapchat") or a word after a colon ("skype: johnd").
         if company == "app" and (
-            not words.isdisjoint(_ME) or self._any(("possessive",), words) or any(c in text[start:end] for c in "_:=")
+            not words.isdisjoint(_ME_OR_SAME)
+            or self._any(("possessive",), words)
+            or any(c in text[start:end] for c in "_:=")
         ):
             return True
         return (

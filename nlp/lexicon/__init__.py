@@ -77,6 +77,7 @@ APPS = (
             "ouatsap",
             "wotsap",
             "uatsap",
+            "uatsapp",
             "vocap",
             "uotsap",
             "uotsapp",

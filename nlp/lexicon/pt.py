@@ -33,6 +33,8 @@ CUES = Cues(
         "tem",
         "você tem",
         "tens",
+        "vc tem",
+        "você tem",
         "estou no",
         "também estou no",
         "te mando",
@@ -134,7 +136,7 @@ CUES = Cues(
         "paypal amigos",
         "amigos e familia",
     ),
-    avoid=("evitar", "evita", "evitamos", "economizar", "economiza", "pular", "fugir"),
+    avoid=("evitar", "evita", "evitamos", "economizar", "economiza", "pular", "fugir", "sem"),
     fees=("taxa", "taxas", "comissão", "porcentagem"),
     other_fees=("urgência", "extra", "envio", "adicional", "revisão"),
     their_details=(
