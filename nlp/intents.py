@@ -140,9 +140,10 @@ _NAME_WORDS = frozenset(
 )
 # Cancelling the platform's order ("cancel the order here", "ونلغي الطلب هنا").
 _CANCEL = frozenset(
-    "cancel cancels cancelled annule annulons annuler annulez cancela cancelamos cancelar cancelo annulliamo "
+    "close cancel cancels cancelled annule annulons annuler annulez cancela cancelamos cancelar cancelo annulliamo "
     "annullare annulla annulliamo stornieren storniere stornieren stornier نلغي ونلغي نلغيو نلغيوا nlghiw nlghi".split()
 )
+_NUMBER_BEFORE = re.compile(r"\+?\d(?:[\s.,\-/()]{0,3}\d){6,}\W{0,4}$")
 _NUMBER_AFTER = re.compile(r"\W{0,4}(?:\w+\W{1,3})?\+?\d(?:[\s.,\-/()]{0,3}\d){6,}")
 
 _Span = tuple[int, int, str, str]  # first token, end token, kind, reason
@@ -206,7 +207,7 @@ class _Rules:
             self._contact_cue(app)
             or self._asked_for(app)
             or (None if app.ambiguous else self._just_before("possessive", app.start, gap=1))
-            or (None if app.ambiguous else self._mine_after(app))
+            or self._mine_after(app)
             or (None if app.ambiguous else self._asked_to_send_there(app))
         )
         if opener and opener.label == "possessive" and self._asked_by_others(opener.start):
@@ -216,6 +217,8 @@ class _Rules:
         if app.brand.name == "Line" and handle_end == app.end:
             handle_end = None  # "the lab line is +1 646 ...": a phone line; LINE has ids
         handle_start = self._handle_before(app.start, strict=app.ambiguous)
+        if handle_start is None and not app.ambiguous and self._number_before(app.start):
+            handle_start = app.start  # "رقمي 0662... واتساب": the phone detector reports the number
         as_verb = not app.ambiguous and self._token_in(app.end, _ME)
         if not (opener or follower or handle_end or handle_start is not None or as_verb):
             return None
@@ -455,6 +458,10 @@ class _Rules:
     def _ends_clause(self, i: int) -> bool:
         return i >= len(self.doc) or self.doc[i].text in _CLAUSE_ENDS
 
+    def _number_before(self, start: int) -> bool:
+        idx = self.doc[start].idx
+        return bool(_NUMBER_BEFORE.search(self.text, max(0, idx - 30), idx))
+
     def _handle_before(self, start: int, strict: bool) -> int | None:
         """ "@lab on telegram", and for unambiguous names "kim_dental on snapchat"."""
         for i in range(max(0, start - 3), start):
@@ -479,7 +486,9 @@ class _Rules:
 
     def _on_platform(self, phrase: Phrase) -> bool:
         return any(
-            self.clause[p.start] == self.clause[phrase.start] and not self._after_cancel(p.start)
+            self.clause[p.start] == self.clause[phrase.start]
+            and not self._after_cancel(p.start)
+            and not self._negated(p.start, window=2)  # "pay me directly, not on the platform"
             for p in self.found["on_platform"]
         )
 

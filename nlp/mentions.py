@@ -44,6 +44,7 @@ _SOCIAL = r"(?:facebook|fb|linkedin|instagram|insta|tiktok|youtube|xing)"
 _PROVIDERS = "|".join(re.escape(s) for s in EMAIL_PROVIDERS)
 _QUOTED = r"[\"«„“'][^\"»“”'\n]{3,40}[\"»“”']"
 _ENGINE = r"(?:google|قوقل|جوجل|غوغل)"
+_NOT_TOLD = r"(?<!\bi )(?<!j'ai )(?<!\bho )(?<!\bhe )(?<!habe )(?<!hab )(?<!\beu )(?<!\byo )"
 _NETWORK_WORDS = ("insta", "tiktok", "facebook", "fb", "twitter", "snap", "linkedin", "انستا", "تيك", "فيس")
 _NETWORK = r"insta\w*|tiktok|tik tok|facebook|fb|twitter|snap\w*|linkedin|(?:ال)?انستا\S*|تيك توك|(?:ال)?فيس\S*"
 _PAGE = r"(?:page|pagina|seite|profil|profile|perfil|profilo|channel|chaine|canal|canale|kanal)"
@@ -250,22 +251,23 @@ _RULES: tuple[tuple[tuple, re.Pattern, str, str], ...] = (
     (
         ("جيميل", "هوتميل", "ايميل"),
         re.compile(
-            r"(?<![\w.])[a-z][a-z0-9._-]{2,}\s+(?:ال)?(?:جيميل|هوتميل)"
+            r"(?<![\w.])[a-z][a-z0-9._-]{2,}\s+(?:(?:على|في|ف|f|3la)\s+)?(?:ال)?(?:جيميل|هوتميل)"
             r"|(?:ال)?(?:جيميل|هوتميل|ايميل)\S*\s+(?:\S+\s+){0,3}?نفس\s+(?:ال)?(?:اسم|يوزر|سمية)"
         ),
         EMAIL,
         "Points to an e-mail address without writing it",
     ),
-    # a name to look up on a search engine: "search \"Crown Lab\" on google", "google „Zahnwerk Berlin“"
+    # a name to look up on a search engine: "search \"Crown Lab\" on google", "google „Zahnwerk Berlin“";
+    # not the writer's own search told in the past ("I googled \"...\"", "j'ai cherché « ... »")
     (
         ("google", "قوقل", "جوجل", "غوغل"),
         re.compile(
-            r"(?:search(?: for)?|look up|(?:re)?cherche[rz]?|tape[rz]?|type|busca\w*|pesquisa\w*|procura\w*|"
-            r"cerca(?:te)?|digita|such\w*|qelleb|اكتب|ابحث|قلب)\s+(?:\S+\s+){0,1}?"
+            rf"{_NOT_TOLD}(?:search(?: for)?|look up|(?:re)?cherche[rz]?|tape[rz]?|type|busca\w*|pesquisa\w*|procura\w*|"
+            r"cerca(?:te|ci)?|digita|such\w*|qelleb|اكتب|ابحث|قلب)\s+(?:\S+\s+){0,1}?"
             rf"{_QUOTED}\s+(?:on|in|sur|en|no|na|su|auf|bei|f|3la|في|على)\s+{_ENGINE}(?:\s+maps)?"
-            rf"|(?:google\w*|{_ENGINE})\s+(?:(?:einfach|just|simplement|nach|في|على)\s+)?{_QUOTED}"
-            rf"|(?:busca|cerca|such|pesquisa|procura)\w*\s+(?:(?:en|su|bei|no)\s+)?{_ENGINE}\s+(?:nach|como|come|as|comme)\s+"
-            r"[\w„\"«']"
+            rf"|{_NOT_TOLD}(?:google[nrz]?|googlez|{_ENGINE})\s+(?:(?:einfach|just|simplement|nach|في|على)\s+)?{_QUOTED}"
+            rf"|{_NOT_TOLD}(?:busca|cerca|such|pesquisa|procura|search|cherche|look|joga)\w*\s+(?:(?:en|su|bei|no|on|sur|in)\s+)?"
+            rf"{_ENGINE}(?:\s*:\s*|\s+(?:nach|como|come|as|comme|for)\s+)[\w„\"«']"
         ),
         URL,
         "Points to a site outside the platform through a search engine",
@@ -274,9 +276,9 @@ _RULES: tuple[tuple[tuple, re.Pattern, str, str], ...] = (
     (
         (_NETWORK_WORDS, ("here", "ici", "aqui", "daqui", "qui", "hier", "هنا", "hna")),
         re.compile(
-            rf"(?:{_NETWORK})\b[^.!?\n]{{0,25}}?"
-            r"(?:(?:same|meme|mismo|mesmo|stesso|gleiche[rn]?|نفس)\s+(?:\S+\s+){0,2}?(?:as\s+)?"
-            r"(?:here|on here|ici|d'ici|aqui|de aqui|daqui|di qui|qui|hier|wie hier|هنا|hna)"
+            rf"(?:{_NETWORK})\b[^.!?\n]{{0,40}}?"
+            r"(?:(?:same|meme|mismo|mesmo|stesso|gleiche[rn]?|نفس)\s+(?:\S+\s+){0,2}?(?:as\s+|que\s+|qu'|che\s+|wie\s+)?"
+            r"(?:here|on here|ici|d'ici|aqui|de aqui|daqui|di qui|qui|hier|هنا|hna)"
             r"|(?:my|mon|mi|meu|il mio|mein)\s+(?:pseudo|user(?:name)?|usuario|nome utente|nom d'utilisateur|name)\s+"
             r"(?:d'ici|ici|de aqui|daqui|di qui|here|on here|from here|von hier))"
         ),

@@ -53,6 +53,7 @@ _ME = frozenset(("me", "moi"))  # "whatsapp me", "whatsapp moi"
 # "whatsapp me", "insta dyali" (my, after the name), "ho Viber, stesso nome"
 _ME_OR_SAME = _ME | frozenset("dyali diali ديالي same meme mismo mesmo stesso gleicher gleichen nfs نفس".split())
 _ME_OR_COURTESY = _ME | frozenset("stp svp please pls plz bitte porfa".split())  # "lydia stp"
+_PHONE_NUMBER = re.compile(r"\d(?:[\s.-]?\d){6}")
 _VOCABULARY_LIMIT = 100_000  # new words a tagger may learn, about 50 MB
 # Words too common to tell whether a phrase may be present ("YOUR number", "TON tel").
 _COMMON = frozenset(
@@ -220,6 +221,7 @@ class _Gate:
             self._any(("contact", "asking"), words)
             or "@" in text[start:end]
             or bool(self.handle_after_name.search(text, start, end))
+            or (company == "app" and bool(_PHONE_NUMBER.search(text, start, end)))  # "0662334455 واتساب"
         )
 
     def _any(self, labels: tuple[str, ...], words: set[str]) -> bool:

@@ -244,7 +244,13 @@ PAYMENT_METHODS = (
             "coordinate bancarie",
             "kontonummer",
             "sepa",
-            *with_articles("تحويل بنكي", "حوالة بنكية", "الحساب البنكي", "حساب بنكي", "رقم الحساب", "ايبان"),
+            *with_articles("تحويل بنكي", "حوالة بنكية", "حساب بنكي", "رقم الحساب", "ايبان"),
+            # the adjective takes the article too: "بالتحويل البنكي"
+            *(
+                p + n
+                for n in ("التحويل البنكي", "الحوالة البنكية", "الحساب البنكي")
+                for p in ("", "ب", "ف", "ع", "و", "ل")
+            ),
         ),
         ("transferencia", "transfer", "wire", "deposito", "swift"),
     ),
@@ -506,7 +512,7 @@ PREPOSITIONS = frozenset(
     "no na em pelo pela pro pra "
     "su per tramite con "
     "auf uber per bei mit im am "
-    "3la f fi b "  # Darija, in Latin letters
+    "3la 3ala f fi b "  # Darija, in Latin letters
     "على في ب عبر".split()  # and in Arabic script
 )
 # Object pronouns that may stand there too: "add ME on Line", "schreib MIR auf Signal".

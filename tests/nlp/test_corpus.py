@@ -3,7 +3,8 @@ precision and recall targets of the issue measured on it (scoring: `nlp.evaluati
 
 hand_<lang>.jsonl and families*.jsonl (the recall families of issue #17; families_2 to
 families_9 add off-platform payment and clean near-misses; families_10 Arabic script and
-Arabizi, localised app names, cash and search-engine links, written before tuning for them) were written by hand,
+Arabizi, localised app names, cash and search-engine links, written before tuning for them;
+families_11 more of the same, written after a first round of tuning to check it generalised) were written by hand,
 holdout_<lang>.jsonl too but only after the rules were tuned on the former;
 generated.jsonl comes from generate_corpus.py and dental_talk.jsonl (the precision section
 of issue #17) from dental_talk.py. The held-out sets (heldout/: the second generation, a
@@ -43,6 +44,8 @@ KNOWN_MISSES = {
     "auf Insta heißen wir zahnlabor.koeln, schau mal rein": "a handle after 'heißen wir', the plural of 'heiße ich'",
     "facciamo fuori dalla piattaforma, ti costa meno": "off the platform with only 'costs you less' as the cue",
     "schreib an meine gmx-Adresse, zahnwerk.koeln": "a provider's address named, then the mailbox after a comma",
+    "dakhel l site dyalna atlaslab point ma": "a spelled-out domain whose TLD is also a word ('ma')",
+    "can you whatsapp the photos to me instead": "the app used as a verb, its object between it and 'me'",
     "you can DM our page, Smile Works Lab, on Facebook": "the page's name stands between commas, the network after it",
 }
 
