@@ -112,7 +112,7 @@ _PHONE_LINE = frozenset("office phone land direct main fixed business work landl
 _HAVE = frozenset(
     ("tu as", "t'as", "vous avez", "do you have", "have you got", "hast du", "haben sie", "tienes", "tens", "hai")
 )
-_POLITE = frozenset("please pls plz svp stp bitte porfa por per ? !".split())
+_POLITE = frozenset("please pls plz svp stp bitte porfa por per ? ! \u061f 3afak afak عافاك".split())
 _ME = frozenset(("me", "moi"))  # "whatsapp me", "paypal me", "whatsapp moi"
 # "Lydia stp", "Venmo please": a payment service asked for with a courtesy word
 _COURTESY = frozenset("stp svp please pls plz bitte porfa".split())
@@ -128,6 +128,7 @@ _ASKED = frozenset(
     "asked wanted requested demande demandait voulait pidio queria pediu pediram chiesto voleva wollte "
     "wollten gefragt verlangt طلب طلبت".split()
 )
+_YOURS_AFTER = frozenset("dyalek dyalk dialek dyalak ديالك بتاعك تاعك".split())
 _IT_OR_ME = frozenset("it me lo la le mir moi mi lik liya lia لي ليا".split())
 # Someone else paying, or a payment told in the past: not a request.
 _REPORTED = frozenset(
@@ -141,7 +142,7 @@ _NAME_WORDS = frozenset(
 # Cancelling the platform's order ("cancel the order here", "ونلغي الطلب هنا").
 _CANCEL = frozenset(
     "close cancel cancels cancelled annule annulons annuler annulez cancela cancelamos cancelar cancelo annulliamo "
-    "annullare annulla annulliamo stornieren storniere stornieren stornier نلغي ونلغي نلغيو نلغيوا nlghiw nlghi".split()
+    "annullare annulla annulliamo stornieren storniere stornieren stornier نلغي ونلغي نلغيو ونلغيو نلغيوا ونلغيوا nlghiw nlghi".split()
 )
 _NUMBER_BEFORE = re.compile(r"\+?\d(?:[\s.,\-/()]{0,3}\d){6,}\W{0,4}$")
 _NUMBER_AFTER = re.compile(r"\W{0,4}(?:\w+\W{1,3})?\+?\d(?:[\s.,\-/()]{0,3}\d){6,}")
@@ -382,8 +383,11 @@ class _Rules:
         return None
 
     def _asked_for(self, app: Phrase) -> Phrase | None:
-        """ "what's your telegram?", "dame tu whatsapp": asking, then "your", then the app."""
+        """ "what's your telegram?", "dame tu whatsapp": asking, then "your", then the app; in
+        Darija "your" follows it: "3tini whatsapp dyalek", "شنو الواتساب ديالك؟"."""
         yours = self._just_before("yours", app.start, gap=0)
+        if not yours and self._token_in(app.end, _YOURS_AFTER):
+            yours = app
         return yours and self._cue_before("asking", yours.start, window=2)
 
     def _names_media(self, app: Phrase) -> bool:
@@ -514,7 +518,8 @@ class _Rules:
         for label in labels:
             for cue in self.found[label]:
                 distance = max(cue.start - target.end, target.start - cue.end)
-                if distance <= _NEARBY and cue is not target and self._same_sentence(cue, target):
+                inside = target.start <= cue.start and cue.end <= target.end  # "pay" in "Apple Pay"
+                if distance <= _NEARBY and not inside and self._same_sentence(cue, target):
                     return cue
         return None
 

@@ -241,7 +241,7 @@ _RULES: tuple[tuple[tuple, re.Pattern, str, str], ...] = (
     (
         EMAIL_PROVIDERS,
         re.compile(
-            rf"(?<![\w.])(?:{_PROVIDERS})(?:\.[a-z]{{2,3}})?\s*,\s*(?:(?:usuario|user|utente|c'est|smiti|es|e)\s+)?"
+            rf"(?<![\w.])(?:{_PROVIDERS})(?:\.[a-z]{{2,3}})?\s*,\s*(?:(?:usuario|user|utente|c'est|smiti|es|e|soy|sou|sono|bin|ana)\s+)?"
             r"(?=[a-z0-9._-]*[._\d])[a-z][a-z0-9._-]{2,}[a-z0-9](?![\w@.-])"
         ),
         EMAIL,
@@ -252,7 +252,8 @@ _RULES: tuple[tuple[tuple, re.Pattern, str, str], ...] = (
         ("جيميل", "هوتميل", "ايميل"),
         re.compile(
             r"(?<![\w.])[a-z][a-z0-9._-]{2,}\s+(?:(?:على|في|ف|f|3la)\s+)?(?:ال)?(?:جيميل|هوتميل)"
-            r"|(?:ال)?(?:جيميل|هوتميل|ايميل)\S*\s+(?:\S+\s+){0,3}?نفس\s+(?:ال)?(?:اسم|يوزر|سمية)"
+            r"|(?:ال)?(?:جيميل|هوتميل|ايميل)\S*\s+(?:\S+\s+){0,3}?(?:نفس\s+)?(?:ال)?(?:اسم|يوزر|سمية)"
+            r"|(?:ال)?(?:جيميل|هوتميل)\s*[:،,]\s*[a-z][a-z0-9._-]{2,}"
         ),
         EMAIL,
         "Points to an e-mail address without writing it",
@@ -265,7 +266,7 @@ _RULES: tuple[tuple[tuple, re.Pattern, str, str], ...] = (
             rf"{_NOT_TOLD}(?:search(?: for)?|look up|(?:re)?cherche[rz]?|tape[rz]?|type|busca\w*|pesquisa\w*|procura\w*|"
             r"cerca(?:te|ci)?|digita|such\w*|qelleb|اكتب|ابحث|قلب)\s+(?:\S+\s+){0,1}?"
             rf"{_QUOTED}\s+(?:on|in|sur|en|no|na|su|auf|bei|f|3la|في|على)\s+{_ENGINE}(?:\s+maps)?"
-            rf"|{_NOT_TOLD}(?:google[nrz]?|googlez|{_ENGINE})\s+(?:(?:einfach|just|simplement|nach|في|على)\s+)?{_QUOTED}"
+            rf"|{_NOT_TOLD}(?<!bei )(?<!auf )(?:google[nrz]?|googlez|{_ENGINE})\s+(?:(?:einfach|just|simplement|nach|في|على)\s+)?{_QUOTED}"
             rf"|{_NOT_TOLD}(?:busca|cerca|such|pesquisa|procura|search|cherche|look|joga)\w*\s+(?:(?:en|su|bei|no|on|sur|in)\s+)?"
             rf"{_ENGINE}(?:\s*:\s*|\s+(?:nach|como|come|as|comme|for)\s+)[\w„\"«']"
         ),

@@ -169,7 +169,9 @@ PAYMENT_METHODS = (
     Brand("Venmo", OFF_PLATFORM_PAYMENT, ("venmo",)),
     Brand("Zelle", OFF_PLATFORM_PAYMENT, (), ("zelle",)),
     Brand("Cash App", OFF_PLATFORM_PAYMENT, ("cash app", "cashapp")),
-    Brand("Western Union", OFF_PLATFORM_PAYMENT, ("western union", "moneygram", "ويسترن يونيون")),
+    Brand(
+        "Western Union", OFF_PLATFORM_PAYMENT, ("western union", "moneygram", *with_articles("ويسترن يونيون", "ويسترن"))
+    ),
     Brand("Mercado Pago", OFF_PLATFORM_PAYMENT, ("mercado pago", "mercadopago")),
     Brand("boleto", OFF_PLATFORM_PAYMENT, ("boleto", "boleto bancario")),
     Brand("Klarna", OFF_PLATFORM_PAYMENT, ("klarna",)),
@@ -244,6 +246,11 @@ PAYMENT_METHODS = (
             "coordinate bancarie",
             "kontonummer",
             "sepa",
+            "cbu",
+            "cvu",
+            "الحساب ديالي",
+            "حسابي البنكي",
+            "compte dyali",
             *with_articles("تحويل بنكي", "حوالة بنكية", "حساب بنكي", "رقم الحساب", "ايبان"),
             # the adjective takes the article too: "بالتحويل البنكي"
             *(

@@ -97,6 +97,11 @@ CUES = Cues(
         "cobramos",
         "cobrarte",
         "te cobro",
+        "transfieres",
+        "transfiere",
+        "transfiéreme",
+        "deposítame",
+        "deposita",
     ),
     off_platform=(
         "fuera de la plataforma",

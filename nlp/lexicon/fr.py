@@ -123,6 +123,9 @@ CUES = Cues(
         "je t'envoie",
         "me faire un",
         "fais-moi un",
+        "l'argent",
+        "d'argent",
+        "les sous",
     ),
     off_platform=(
         "en dehors de la plateforme",

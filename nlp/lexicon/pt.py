@@ -100,6 +100,8 @@ CUES = Cues(
         "te cobro",
         "te mando",
         "te passo",
+        "deposita",
+        "transfere",
     ),
     off_platform=(
         "fora da plataforma",
