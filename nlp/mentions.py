@@ -44,6 +44,11 @@ _SOCIAL = r"(?:facebook|fb|linkedin|instagram|insta|tiktok|youtube|xing)"
 _PROVIDERS = "|".join(re.escape(s) for s in EMAIL_PROVIDERS)
 _QUOTED = r"[\"«„“'][^\"»“”'\n]{3,40}[\"»“”']"
 _ENGINE = r"(?:google|قوقل|جوجل|غوغل)"
+# (a thing looked up starts with an article, "search the shade guide on google"; a business's name does not)
+_NO_ARTICLE = (
+    r"(?!(?:the|a|an|for|la|le|les|l'\w+|el|los|las|o|os|as|il|lo|gli|i|die|der|das|den|un|une|des|uno|una|um|uma|"
+    r"ein|eine|some|des|du|info|infos)\b)"
+)
 _NOT_TOLD = r"(?<!\bi )(?<!j'ai )(?<!\bho )(?<!\bhe )(?<!habe )(?<!hab )(?<!\beu )(?<!\byo )"
 _NETWORK_WORDS = ("insta", "tiktok", "facebook", "fb", "twitter", "snap", "linkedin", "انستا", "تيك", "فيس")
 _NETWORK = r"insta\w*|tiktok|tik tok|facebook|fb|twitter|snap\w*|linkedin|(?:ال)?انستا\S*|تيك توك|(?:ال)?فيس\S*"
@@ -136,8 +141,8 @@ _RULES: tuple[tuple[tuple, re.Pattern, str, str], ...] = (
             r"(?!(?:\S+\s+){0,3}?(?:videos?|tutorials?|photos?|pictures?|posts?|fotos?|reels?)\b)"
             r"(?:(?:\S+\s+){1,4}?(?:on|sur|en|no|na|su|auf|bei)\s+(?:facebook|fb|linkedin|instagram|insta|tiktok|xing)\b"
             # "búscanos en Facebook como Dental Lab Sonrisa"
-            r"|(?:on|sur|en|no|na|su|auf|bei)\s+(?:facebook|fb|linkedin|instagram|insta|tiktok|xing)\s+"
-            r"(?:as|comme|como|come|unter|als)\s+[a-z][\w'&.-]*(?:\s+[a-z][\w'&.-]*){0,3})"
+            r"|(?:on|sur|en|no|na|su|auf|bei)\s+(?:facebook|fb|linkedin|instagram|insta|tiktok|xing)"
+            r"(?:\s+(?:as|comme|como|come|unter|als)\s+|\s*[,:]\s*)[a-z][\w'&.-]*(?:\s+[a-z][\w'&.-]*){0,3})"
         ),
         SOCIAL,
         "Points to an account on a social network",
@@ -264,8 +269,9 @@ _RULES: tuple[tuple[tuple, re.Pattern, str, str], ...] = (
         ("google", "قوقل", "جوجل", "غوغل"),
         re.compile(
             rf"{_NOT_TOLD}(?:search(?: for)?|look up|(?:re)?cherche[rz]?|tape[rz]?|type|busca\w*|pesquisa\w*|procura\w*|"
-            r"cerca(?:te|ci)?|digita|such\w*|qelleb|اكتب|ابحث|قلب)\s+(?:\S+\s+){0,1}?"
-            rf"{_QUOTED}\s+(?:on|in|sur|en|no|na|su|auf|bei|f|3la|في|على)\s+{_ENGINE}(?:\s+maps)?"
+            r"cerca(?:te|ci)?|digita|such\w*|qelleb|اكتب|ابحث|قلب)\s+"
+            # the name quoted, or a few words of it: "tape labo azur nice sur google"
+            rf"(?:(?:\S+\s+){{0,1}}?{_QUOTED}\s+|{_NO_ARTICLE}(?:[a-z]\S*\s+){{1,4}}?)(?:on|in|sur|en|no|na|su|auf|bei|f|3la|في|على)\s+{_ENGINE}(?:\s+maps)?"
             rf"|{_NOT_TOLD}(?<!bei )(?<!auf )(?:google[nrz]?|googlez|{_ENGINE})\s+(?:(?:einfach|just|simplement|nach|في|على)\s+)?{_QUOTED}"
             rf"|{_NOT_TOLD}(?:busca|cerca|such|pesquisa|procura|search|cherche|look|joga)\w*\s+(?:(?:en|su|bei|no|on|sur|in)\s+)?"
             rf"{_ENGINE}(?:\s*:\s*|\s+(?:nach|como|come|as|comme|for)\s+)[\w„\"«']"
@@ -286,6 +292,13 @@ _RULES: tuple[tuple[tuple, re.Pattern, str, str], ...] = (
         SOCIAL,
         "Points to an account on a social network",
     ),
+    # a domain spelled in Arabic: "annourlab دوت كوم"
+    (
+        ("دوت", "نقطة"),
+        re.compile(r"(?<![\w.@])[a-z0-9-]{3,}\s+(?:دوت|نقطة)\s+(?:كوم|نت|com|net|org|ma|eg|sa)(?!\w)"),
+        URL,
+        "Links to a site outside the platform",
+    ),
     # links without an address of their own
     (
         SHORT_LINK_HOSTS,
@@ -294,11 +307,14 @@ _RULES: tuple[tuple[tuple, re.Pattern, str, str], ...] = (
         "Links to a site outside the platform",
     ),
     (
-        ("bio", "profil"),
+        ("bio", "profil", "perfil", "بايو"),
         re.compile(
-            r"(?:link|lien|enlace|liga)\s+(?:(?:is|est|esta|e|ist|sta|ta|se trouve)\s+)?(?:in|en|na|de|da|nella|im|in der|dans|dans la|"
-            r"dans ma|en la|en mi|no|in my|in the|on my)\s*(?:(?:la|ma|mi|my|minha|meiner|meine|mia|sua|tua)\s+)?"
-            r"bio\b|link\s+im\s+profil"
+            r"(?:link|lien|enlace|liga|website|site|sito|sitio|(?:ال)?رابط|(?:ال)?لينك)\s+"
+            r"(?:(?:is|est|esta|e|ist|sta|ta|se trouve|kayn|كاين)\s+)?(?:in|en|na|de|da|nella|im|in der|dans|dans la|"
+            r"dans ma|en la|en mi|no|in my|in the|on my|f|fi|ف|في)\s*"
+            r"(?:(?:la|ma|mi|my|minha|meu|meiner|meine|mia|sua|tua|mon|el|l)\s+)?(?:[\w-]+[\s-])?"
+            r"(?:bio|(?:ال)?بايو|(?:perfil|profil|profile|profilo)\s+(?:(?:do|de|di|on|sur|auf|en)\s+)?(?:insta\w*|ig|tiktok|facebook|fb))\b"
+            r"|link\s+im\s+profil"
         ),
         URL,
         "Points to a link outside the platform",

@@ -5,7 +5,9 @@ hand_<lang>.jsonl and families*.jsonl (the recall families of issue #17; familie
 families_9 add off-platform payment and clean near-misses; families_10 Arabic script and
 Arabizi, localised app names, cash and search-engine links, written before tuning for them;
 families_11 more of the same, written after a first round of tuning to check it generalised;
-families_12 clean near-misses in the seven languages: rules talk, reported payments, cancelling) were written by hand,
+families_12 clean near-misses in the seven languages (rules talk, reported payments, cancelling)
+and the variants of each family tried after tuning, labelled as the filter reads them when it
+read them right) were written by hand,
 holdout_<lang>.jsonl too but only after the rules were tuned on the former;
 generated.jsonl comes from generate_corpus.py and dental_talk.jsonl (the precision section
 of issue #17) from dental_talk.py. The held-out sets (heldout/: the second generation, a
