@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from nlp.findings import EMAIL, MESSAGING_APP, PHONE, SOCIAL, URL, Hit
+from nlp.findings import EMAIL, LINK_IN_BIO, MESSAGING_APP, PHONE, SOCIAL, URL, Hit
 from nlp.lexicon import EMAIL_PROVIDERS, MAILBOX_SERVICES, SHORT_LINK_HOSTS, TLDS
 
 _MY = r"(?:my|mon|ma|mi|meine?|meu|minha|la mia|il mio|notre|nuestro|unsere?)"
@@ -299,6 +299,16 @@ _RULES: tuple[tuple[tuple, re.Pattern, str, str], ...] = (
         URL,
         "Links to a site outside the platform",
     ),
+    # a handle on a network, "at" spelled out: "tiktok ät cad_kathi", "insta chiocciola luca.cad"
+    (
+        (("tiktok", "insta", "twitter", "snap", "threads", "facebook"), ("at", "chiocciola", "arroba", "arobase")),
+        re.compile(
+            r"(?:tiktok|insta\w*|twitter|snap\w*|threads|facebook)\s+(?:at|chiocciola|arroba|arobase)\s+"
+            r"(?=[a-z0-9_.]*[._\d])[a-z][a-z0-9_.]*[a-z0-9]"
+        ),
+        SOCIAL,
+        "Points to an account on a social network",
+    ),
     # links without an address of their own
     (
         SHORT_LINK_HOSTS,
@@ -317,7 +327,7 @@ _RULES: tuple[tuple[tuple, re.Pattern, str, str], ...] = (
             r"|link\s+im\s+profil"
         ),
         URL,
-        "Points to a link outside the platform",
+        LINK_IN_BIO,
     ),
     (
         ("qr",),
