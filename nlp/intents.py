@@ -40,7 +40,7 @@ from nlp.findings import (
     SOCIAL,
     Hit,
 )
-from nlp.lexicon import EMAIL_WORDS, HANDLE_JOINERS, POSSESSIVE_AFTER, PREPOSITIONS, PRONOUNS
+from nlp.lexicon import CANCEL_WORDS, EMAIL_WORDS, HANDLE_JOINERS, POSSESSIVE_AFTER, PREPOSITIONS, PRONOUNS
 from nlp.phrases import APP, BYPASS, METHOD, Phrase
 
 _CUE_WINDOW = 4  # tokens between a contact cue and the app it names
@@ -129,20 +129,19 @@ _ASKED = frozenset(
     "wollten gefragt verlangt طلب طلبت".split()
 )
 _YOURS_AFTER = frozenset("dyalek dyalk dialek dyalak ديالك بتاعك تاعك".split())
+_THAN = frozenset("than que qu' als che di mn men من".split())
+_HERE = frozenset("here ici aqui aca qui hier hna هنا".split())
+_CANCEL_IDS = frozenset(hash_string(w) for w in CANCEL_WORDS)
 _IT_OR_ME = frozenset("it me lo la le mir moi mi lik liya lia لي ليا".split())
 # Someone else paying, or a payment told in the past: not a request.
 _REPORTED = frozenset(
     "paid pagou payait payaient pagaba pagava pagato bezahlt bezahlte zahlte ago patient patients patiente "
     "paciente pacientes paziente dentist dentiste dentista zahnarzt clinic clinique clinica klinik praxis".split()
 )
+_REPORTED_IDS = frozenset(hash_string(w) for w in _REPORTED)
 _SAME = frozenset("same meme mismo mesmo stesso gleicher gleichen gleiche nfs nafs نفس".split())
 _NAME_WORDS = frozenset(
     "name nom nombre nome usuario user username pseudo smiya smia الاسم اسم سمية السمية اليوزر".split()
-)
-# Cancelling the platform's order ("cancel the order here", "ونلغي الطلب هنا").
-_CANCEL = frozenset(
-    "close cancel cancels cancelled annule annulons annuler annulez cancela cancelamos cancelar cancelo annulliamo "
-    "annullare annulla annulliamo stornieren storniere stornieren stornier نلغي ونلغي نلغيو ونلغيو نلغيوا ونلغيوا nlghiw nlghi".split()
 )
 _NUMBER_BEFORE = re.compile(r"\+?\d(?:[\s.,\-/()]{0,3}\d){6,}\W{0,4}$")
 _NUMBER_AFTER = re.compile(r"\W{0,4}(?:\w+\W{1,3})?\+?\d(?:[\s.,\-/()]{0,3}\d){6,}")
@@ -167,7 +166,7 @@ def intent_hits(text: str, doc: Doc, phrases: list[Phrase], offset: int = 0, aft
     found: dict[str, list[Phrase]] = defaultdict(list)
     for phrase in phrases:
         found[phrase.label].append(phrase)
-    if not any(found[label] for label in (APP, METHOD, "off_platform", BYPASS, "their_details", "call_me")):
+    if not any(found[label] for label in (APP, METHOD, "off_platform", BYPASS, "their_details", "call_me", "cheaper")):
         return []
     rules = _Rules(text + after, doc, found)
     spans = [rules.app(p) for p in found[APP]]
@@ -176,6 +175,7 @@ def intent_hits(text: str, doc: Doc, phrases: list[Phrase], offset: int = 0, aft
     spans += [rules.bypass(p) for p in found[BYPASS]]
     spans += [rules.their_details(p) for p in found["their_details"]]
     spans += [rules.call_me(p) for p in found["call_me"]]
+    spans += [rules.cheaper(p) for p in found["cheaper"]]
     return [
         Hit(kind, offset + doc[start].idx, offset + doc[end - 1].idx + len(doc[end - 1]), reason)
         for start, end, kind, reason in filter(None, spans)
@@ -189,7 +189,7 @@ class _Rules:
         self.found = found
         # Sentence and clause number of every token: a sentence end belongs to the sentence it
         # ends, a clause end ("," "but") to the clause it opens.
-        orth = doc.to_array(ORTH).tolist()
+        self.orth = orth = doc.to_array(ORTH).tolist()
         self.sentence = [0, *accumulate(o in _SENTENCE_END_IDS for o in orth[:-1])]
         self.clause = list(accumulate(o in _CLAUSE_END_IDS for o in orth))
 
@@ -302,6 +302,30 @@ class _Rules:
             return None
         return phrase.start, phrase.end, self._channel(phrase), REASONS["call_me"]
 
+    def cheaper(self, phrase: Phrase) -> _Span | None:
+        """ "cheaper than here", "te sale 15% más barato", "www.lab.pt, sai mais barato": a better
+        price, compared with the platform or next to somewhere else to go."""
+        # "moins cher qu'ici", "cheaper than here" (not "cheaper here: bit.ly/...", here being the link)
+        than_here = self._token_in(phrase.end, _THAN) and self._token_in(phrase.end + 1, _HERE)
+        if than_here or self._token_in(phrase.end, frozenset(("qu'ici",))):
+            return phrase.start, phrase.end, OFF_PLATFORM_PAYMENT, REASONS["bypass"]
+        if self._on_platform(phrase):
+            return None
+        # a way to pay elsewhere in the sentence: one request with it ("págame por PayPal, te hago descuento")
+        rules = ((METHOD, self.method), ("off_platform", self.off_platform), (BYPASS, self.bypass))
+        for label, rule in rules:
+            for p in self.found[label]:
+                span = self._same_sentence(p, phrase) and rule(p)
+                if span:
+                    return min(span[0], phrase.start), max(span[1], phrase.end), OFF_PLATFORM_PAYMENT, span[3]
+        # somewhere else to go that is a finding itself, not "the WhatsApp photos"
+        elsewhere = any(self.app(p) for p in self.found[APP] if self._same_sentence(p, phrase))
+        first = self.sentence.index(self.sentence[phrase.start])
+        words = self.doc[first : phrase.start]
+        if elsewhere or "www" in words.text or "://" in words.text or self._address_after(phrase):
+            return phrase.start, phrase.end, OFF_PLATFORM_PAYMENT, REASONS["bypass"]
+        return None
+
     def _channel(self, phrase: Phrase) -> str:
         """The kind of a request for contact: e-mail when it names e-mail ("email me", "your
         mail?"), else a request to leave the platform ("call me", "your contact details")."""
@@ -351,15 +375,20 @@ class _Rules:
             return Phrase("pay", method.start - 1, method.start)
         return None
 
+    def _address_after(self, phrase: Phrase) -> bool:
+        last = len(self.sentence) - 1 - self.sentence[::-1].index(self.sentence[phrase.start])
+        after = self.doc[phrase.end : last + 1].text
+        return "www" in after or "://" in after
+
     def _reported(self, method: Phrase) -> bool:
         """How someone else paid, or paid before: "the patient paid in cash at the clinic"."""
-        first = next(i for i in range(method.start, -1, -1) if i == 0 or self.sentence[i - 1] != self.sentence[i])
-        return any(self.doc[i].text in _REPORTED for i in range(first, method.start))
+        first = self.sentence.index(self.sentence[method.start])
+        return not _REPORTED_IDS.isdisjoint(self.orth[first : method.start])
 
     def _cancelled_here(self, target: Phrase) -> Phrase | None:
         """ "... and we cancel the order here": paid elsewhere, the platform's order dropped."""
-        for i in range(len(self.doc)):
-            if self.doc[i].text in _CANCEL and self.sentence[i] == self.sentence[target.start]:
+        for i, o in enumerate(self.orth):
+            if o in _CANCEL_IDS and self.sentence[i] == self.sentence[target.start]:
                 return Phrase("pay", i, i + 1)
         return None
 
@@ -498,7 +527,7 @@ class _Rules:
 
     def _after_cancel(self, i: int) -> bool:
         """ "cancel the order HERE" names the platform as what is left, not as the place."""
-        return any(self._token_in(j, _CANCEL) for j in range(max(0, i - 4), i))
+        return not _CANCEL_IDS.isdisjoint(self.orth[max(0, i - 4) : i])
 
     def _platform_after(self, phrase: Phrase) -> bool:
         """The platform named as the place later in the sentence, in a clause of its own and

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 
+from nlp.alternation import word_alternation
 from nlp.findings import EMAIL, LINK_IN_BIO, MESSAGING_APP, PHONE, SOCIAL, URL, Hit
 from nlp.lexicon import EMAIL_PROVIDERS, MAILBOX_SERVICES, SHORT_LINK_HOSTS, TLDS
 
@@ -49,41 +50,103 @@ _NO_ARTICLE = (
     r"(?!(?:the|a|an|for|la|le|les|l'\w+|el|los|las|o|os|as|il|lo|gli|i|die|der|das|den|un|une|des|uno|una|um|uma|"
     r"ein|eine|some|des|du|info|infos)\b)"
 )
-_NOT_TOLD = r"(?<!\bi )(?<!j'ai )(?<!\bho )(?<!\bhe )(?<!habe )(?<!hab )(?<!\beu )(?<!\byo )"
-_NETWORK_WORDS = ("insta", "tiktok", "facebook", "fb", "twitter", "snap", "linkedin", "انستا", "تيك", "فيس")
-_NETWORK = r"insta\w*|tiktok|tik tok|facebook|fb|twitter|snap\w*|linkedin|(?:ال)?انستا\S*|تيك توك|(?:ال)?فيس\S*"
+# (read right after a verb's first letter, hence the "." in each lookbehind)
+_NOT_TOLD = r"(?<![\w].)(?<!\bi .)(?<!j'ai .)(?<!\bho .)(?<!\bhe .)(?<!habe .)(?<!hab .)(?<!\beu .)(?<!\byo .)"
+_ENGINES = ("google", "قوقل", "جوجل", "غوغل")
+_SEARCH_VERBS = (
+    "search",
+    "look up",
+    "look",
+    "cherche",
+    "recherche",
+    "tape",
+    "type",
+    "busca",
+    "pesquisa",
+    "procura",
+    "cerca",
+    "digita",
+    "such",
+    "qelleb",
+    "joga",
+    "اكتب",
+    "ابحث",
+    "قلب",
+)
+_NETWORK_WORDS = (
+    "insta",
+    "tiktok",
+    "tik tok",
+    "facebook",
+    "fb",
+    "twitter",
+    "snap",
+    "linkedin",
+    "انستا",
+    "الانستا",
+    "تيك",
+    "فيس",
+    "الفيس",
+)
 _PAGE = r"(?:page|pagina|seite|profil|profile|perfil|profilo|channel|chaine|canal|canale|kanal)"
 
 # Each rule: substrings one of which the text must contain before its pattern is run (or
 # groups of them, one of each group), the pattern, the kind and reason of its findings.
 # Words that open a number given in parts, and that continue it.
 _NUMBER_START_HINTS = (
-    "commence",
-    "empieza",
-    "primer",
-    "comincia",
+    "commence par",
+    "empieza por",
+    "primeros",
+    "primeras",
+    "comincia con",
     "prime cifre",
-    "comeca",
-    "primeiro",
-    "beginnt",
-    "vorwahl",
+    "comeca com",
+    "primeiros",
+    "beginnt mit",
     "starts with",
     "first digits",
     "kaybda",
     "يبدا",
     "indicatif",
     "prefisso",
+    "vorwahl",
+    "premiers chiffres",
 )
 _NUMBER_START = (
-    r"(?:num(?:ero)?|numero|nummer|number|ra9m|الرقم|rakm)\s+(?:commence|empieza|comincia|comeca|beginnt|starts|kaybda|يبدا)"
-    r"\s+(?:par|por|con|com|mit|with|b|ب)|los primeros(?: \d)? son|las primeras cifras son|le prime cifre sono|"
-    r"os primeiros(?: \d)? sao|first digits are|premiers chiffres|vorwahl|indicatif|prefisso"
+    word_alternation(
+        (
+            "num",
+            "numero",
+            "nummer",
+            "number",
+            "ra9m",
+            "الرقم",
+            "rakm",
+            "los",
+            "las",
+            "le",
+            "os",
+            "first",
+            "premiers",
+            "vorwahl",
+            "indicatif",
+            "prefisso",
+        ),
+        after_first=r"(?<!\w.)",
+    )
+    + r"(?:\s+(?:commence|empieza|comincia|comeca|beginnt|starts|kaybda|يبدا)\s+(?:par|por|con|com|mit|with|b|ب)"
+    r"|(?<=los) primeros(?: \d)? son|(?<=las) primeras cifras son|(?<=le) prime cifre sono|(?<=os) primeiros(?: \d)? sao"
+    r"|(?<=first) digits are|(?<=premiers) chiffres|(?<=vorwahl)|(?<=indicatif)|(?<=prefisso))"
 )
 _NUMBER_REST = (
     r"la suite(?: c'est)?|puis|los otros(?: \d)?(?: son)?|el resto(?: es)?|poi|il resto|o resto(?: e)?|os outros(?: \d)?(?: sao)?|"
     r"dann|der rest(?: ist)?|the rest(?: is)?|then|kaykmel b|ykmel b|والباقي|الباقي"
 )
-_RULES: tuple[tuple[tuple, re.Pattern, str, str], ...] = (
+# (names and verbs as prefix trees, see `nlp.alternation`: the engine skips to their first letters)
+_NETWORK_START = word_alternation(_NETWORK_WORDS, after_first=r"(?<!\w.)")
+_SEARCH_START = word_alternation(_SEARCH_VERBS, after_first=_NOT_TOLD)
+_ENGINE_START = word_alternation(_ENGINES, after_first=_NOT_TOLD + r"(?<!bei .)(?<!auf .)")
+_RULES: tuple[tuple[tuple | re.Pattern, re.Pattern, str, str], ...] = (
     # handles
     (("u/",), re.compile(r"(?<![\w/.])u/[a-z0-9_-]{3,20}\b"), SOCIAL, "Points to an account on Reddit"),
     (
@@ -230,8 +293,19 @@ _RULES: tuple[tuple[tuple, re.Pattern, str, str], ...] = (
             "yandex",
             "orange",
             "laposte",
+            "virgilio",
+            "wanadoo",
+            "tiscali",
+            "aol",
+            "msn",
         ),
-        re.compile(rf"(?<![\w.])(?:{_SERVICES})\s*(?:->|=>|>|:)\s*[a-z0-9][a-z0-9._-]{{2,}}"),
+        # "gmx -> hans.m", "orange: luc.b"; and after a comma, "hotmail, sorrisosp2020", "outlook,
+        # usuario marta.cad" (with a digit, dot or underscore in the name)
+        re.compile(
+            rf"(?<![\w.])(?:{_SERVICES})(?:\s*(?:->|=>|>|:)\s*[a-z0-9][a-z0-9._-]{{2,}}"
+            r"|(?:\.[a-z]{2,3})?\s*,\s*(?:(?:usuario|user|utente|c'est|smiti|es|e|soy|sou|sono|bin|ana)\s+)?"
+            r"(?=[a-z0-9._-]*[._\d])[a-z][a-z0-9._-]{2,}[a-z0-9](?![\w@.-]))"
+        ),
         EMAIL,
         "Points to an e-mail address without writing it",
     ),
@@ -242,16 +316,6 @@ _RULES: tuple[tuple[tuple, re.Pattern, str, str], ...] = (
         "Looks like an e-mail address",
     ),
     (("@[",), re.compile(r"[a-z0-9._%+-]+@\[\d{1,3}(?:\.\d{1,3}){3}\]"), EMAIL, "Looks like an e-mail address"),
-    # a provider, then the mailbox's name: "hotmail, sorrisosp2020", "outlook, usuario marta.cad"
-    (
-        EMAIL_PROVIDERS,
-        re.compile(
-            rf"(?<![\w.])(?:{_PROVIDERS})(?:\.[a-z]{{2,3}})?\s*,\s*(?:(?:usuario|user|utente|c'est|smiti|es|e|soy|sou|sono|bin|ana)\s+)?"
-            r"(?=[a-z0-9._-]*[._\d])[a-z][a-z0-9._-]{2,}[a-z0-9](?![\w@.-])"
-        ),
-        EMAIL,
-        "Points to an e-mail address without writing it",
-    ),
     # in Arabic script: "smilelab جيميل", "الجيميل ديالي هو نفس اليوزر ديالي هنا"
     (
         ("جيميل", "هوتميل", "ايميل"),
@@ -268,22 +332,24 @@ _RULES: tuple[tuple[tuple, re.Pattern, str, str], ...] = (
     (
         ("google", "قوقل", "جوجل", "غوغل"),
         re.compile(
-            rf"{_NOT_TOLD}(?:search(?: for)?|look up|(?:re)?cherche[rz]?|tape[rz]?|type|busca\w*|pesquisa\w*|procura\w*|"
-            r"cerca(?:te|ci)?|digita|such\w*|qelleb|اكتب|ابحث|قلب)\s+"
+            rf"{_SEARCH_START}\w*\s+"
             # the name quoted, or a few words of it: "tape labo azur nice sur google"
-            rf"(?:(?:\S+\s+){{0,1}}?{_QUOTED}\s+|{_NO_ARTICLE}(?:[a-z]\S*\s+){{1,4}}?)(?:on|in|sur|en|no|na|su|auf|bei|f|3la|في|على)\s+{_ENGINE}(?:\s+maps)?"
-            rf"|{_NOT_TOLD}(?<!bei )(?<!auf )(?:google[nrz]?|googlez|{_ENGINE})\s+(?:(?:einfach|just|simplement|nach|في|على)\s+)?{_QUOTED}"
-            rf"|{_NOT_TOLD}(?:busca|cerca|such|pesquisa|procura|search|cherche|look|joga)\w*\s+(?:(?:en|su|bei|no|on|sur|in)\s+)?"
-            rf"{_ENGINE}(?:\s*:\s*|\s+(?:nach|como|come|as|comme|for)\s+)[\w„\"«']"
+            rf"(?:(?:(?:\S+\s+){{0,1}}?{_QUOTED}\s+|{_NO_ARTICLE}(?:[a-z]\S*\s+){{1,4}}?)"
+            rf"(?:on|in|sur|en|no|na|su|auf|bei|f|3la|في|على)\s+{_ENGINE}(?:\s+maps)?"
+            # "búscanos en google como ...", "cercaci su Google: ..."
+            rf"|(?:(?:en|su|bei|no|on|sur|in)\s+)?{_ENGINE}(?:\s*:\s*|\s+(?:nach|como|come|as|comme|for)\s+)[\w„\"«'])"
+            # "google „Zahnwerk Berlin“", "قوقل \"مختبر النور\""
+            rf"|{_ENGINE_START}(?:[nrz]|ez)?\s+"
+            rf"(?:(?:einfach|just|simplement|nach|في|على)\s+)?{_QUOTED}"
         ),
         URL,
         "Points to a site outside the platform through a search engine",
     ),
     # the same account name as on the platform, on a network: "sur insta c'est mon pseudo ici"
     (
-        (_NETWORK_WORDS, ("here", "ici", "aqui", "daqui", "qui", "hier", "هنا", "hna")),
+        re.compile(word_alternation(_NETWORK_WORDS)),
         re.compile(
-            rf"(?:{_NETWORK})\b[^.!?\n]{{0,40}}?"
+            rf"{_NETWORK_START}\S*[^.!?\n]{{0,40}}?"
             r"(?:(?:same|meme|mismo|mesmo|stesso|gleiche[rn]?|نفس)\s+(?:\S+\s+){0,2}?(?:as\s+|que\s+|qu'|che\s+|wie\s+)?"
             r"(?:here|on here|ici|d'ici|aqui|de aqui|daqui|di qui|qui|hier|هنا|hna)"
             r"|(?:my|mon|mi|meu|il mio|mein)\s+(?:pseudo|user(?:name)?|usuario|nome utente|nom d'utilisateur|name)\s+"
@@ -428,9 +494,9 @@ _RULES: tuple[tuple[tuple, re.Pattern, str, str], ...] = (
     ),
     # a number given in two parts: "mon num commence par 06 55. la suite c'est 21 30 44"
     (
-        _NUMBER_START_HINTS,
+        re.compile(word_alternation(_NUMBER_START_HINTS)),
         re.compile(
-            rf"(?:{_NUMBER_START})\b[^\d\n]{{0,12}}?((?:0|\+)\d{{1,3}}(?:[ .-]\d{{2,4}}){{0,2}}|\d{{2,4}}[ .-]\d{{2,4}})(?![\d])"
+            rf"{_NUMBER_START}\b[^\d\n]{{0,12}}?((?:0|\+)\d{{1,3}}(?:[ .-]\d{{2,4}}){{0,2}}|\d{{2,4}}[ .-]\d{{2,4}})(?![\d])"
             rf"(?:[^\d\n]{{0,30}}?(?:{_NUMBER_REST})\b[^\d\n]{{0,12}}?(\d{{2,4}}(?:[ .-]\d{{2,4}}){{1,2}})(?![\d]))?"
         ),
         PHONE,
@@ -455,11 +521,13 @@ _DOTTED_NAME = re.compile(r"\.(?<=[a-z0-9]\.)[a-z]")
 _DOTTED_RULES = frozenset(
     i
     for i, (hints, *_) in enumerate(_RULES)
-    if not isinstance(hints[0], tuple) and all(_DOTTED_NAME.search(h) for h in hints)
+    if isinstance(hints, tuple) and not isinstance(hints[0], tuple) and all(_DOTTED_NAME.search(h) for h in hints)
 )
 
 
-def _has_hints(text: str, hints: tuple) -> bool:
+def _has_hints(text: str, hints: tuple | re.Pattern) -> bool:
+    if isinstance(hints, re.Pattern):  # many words: one pass of a prefix tree
+        return hints.search(text) is not None
     # (`map` over the bound method: a generator costs more than the substring tests)
     if isinstance(hints[0], tuple):
         return all(any(map(text.__contains__, group)) for group in hints)

@@ -29,6 +29,11 @@ CUES: dict[str, Cues] = {
     "de": de.CUES,
     "ar": ar.CUES,
 }
+# Cancelling the platform's order ("cancel the order here", "ونلغي الطلب هنا"): paid elsewhere.
+CANCEL_WORDS = frozenset(
+    "close cancel cancels cancelled annule annulons annuler annulez cancela cancelamos cancelar cancelo annulliamo "
+    "annullare annulla annulliamo stornieren storniere stornieren stornier نلغي ونلغي نلغيو ونلغيو نلغيوا ونلغيوا nlghiw nlghi".split()
+)
 # "my" written after the name, in Darija and Egyptian: "insta dyali", "الواتساب ديالي".
 POSSESSIVE_AFTER = frozenset("dyali diali dyal dyalna dialna ديالي ديالنا تاعي بتاعي بتاعنا".split())
 
@@ -45,6 +50,8 @@ class Brand:
     kind: str
     forms: tuple[str, ...]
     ambiguous: tuple[str, ...] = ()
+    # Forms that are common words ("cash", "bar"): only a sentence with a payment cue is read.
+    needs_cue: bool = False
 
 
 APPS = (
@@ -206,6 +213,7 @@ PAYMENT_METHODS = (
             "barzahlung",
             *with_articles("كاش", "نقدا"),
         ),
+        needs_cue=True,
     ),
     Brand("Skrill", OFF_PLATFORM_PAYMENT, ("skrill",)),
     Brand("Bizum", OFF_PLATFORM_PAYMENT, ("bizum",)),

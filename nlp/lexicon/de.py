@@ -173,4 +173,12 @@ CUES = Cues(
     ),
     openers=("bitte", "dann", "und", "oder", "ok", "sonst", "einfach"),
     negations=("nicht", "nie", "kein", "keine", "verboten"),
+    cheaper=(
+        "günstiger",
+        "billiger",
+        "rabatt",
+        "preiswerter",
+        "keine gebühren",
+        "ohne gebühren",
+    ),
 )

@@ -325,4 +325,12 @@ CUES = Cues(
         "aren't",
         "wasn't",
     ),
+    cheaper=(
+        "cheaper",
+        "less expensive",
+        "discount",
+        "better price",
+        "no fees",
+        "no fee",
+    ),
 )

@@ -198,4 +198,12 @@ CUES = Cues(
     ),
     openers=("por favor", "porfa", "entonces", "y", "o", "vale", "ok", "si quieres"),
     negations=("no", "nunca", "prohibido", "jamás", "nada de", "ni"),
+    cheaper=(
+        "más barato",
+        "más barata",
+        "más económico",
+        "descuento",
+        "sin gastos",
+        "mejor precio",
+    ),
 )

@@ -238,4 +238,11 @@ CUES = Cues(
     ),
     openers=("s'il te plaît", "stp", "svp", "alors", "donc", "et", "ou", "ok", "sinon", "bon"),
     negations=("ne", "n'", "pas", "jamais", "interdit", "interdite"),
+    cheaper=(
+        "moins cher",
+        "moins chère",
+        "pas de frais",
+        "sans frais",
+        "meilleur prix",
+    ),
 )

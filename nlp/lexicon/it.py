@@ -152,4 +152,12 @@ CUES = Cues(
     ),
     openers=("per favore", "allora", "e", "o", "ok", "altrimenti"),
     negations=("non", "mai", "vietato"),
+    cheaper=(
+        "più economico",
+        "meno caro",
+        "sconto",
+        "costa meno",
+        "senza spese",
+        "prezzo migliore",
+    ),
 )

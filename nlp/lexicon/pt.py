@@ -182,4 +182,12 @@ CUES = Cues(
     ),
     openers=("por favor", "então", "e", "ou", "ok", "pode", "senão"),
     negations=("não", "nunca", "proibido"),
+    cheaper=(
+        "mais barato",
+        "mais barata",
+        "mais em conta",
+        "desconto",
+        "sem taxas",
+        "melhor preço",
+    ),
 )
