@@ -146,6 +146,12 @@ _NUMBER_REST = (
 _NETWORK_START = word_alternation(_NETWORK_WORDS, after_first=r"(?<!\w.)")
 _SEARCH_START = word_alternation(_SEARCH_VERBS, after_first=_NOT_TOLD)
 _ENGINE_START = word_alternation(_ENGINES, after_first=_NOT_TOLD + r"(?<!bei .)(?<!auf .)")
+_ALL_NETWORKS = (
+    r"(?:(?:every|all(?: the)?)\s+(?:apps?|networks?|platforms?|socials?|social media)|tous les reseaux|toutes les plateformes|"
+    r"todas (?:las|as) redes|tutti i social|tutte le piattaforme|uberall|ga3 (?:les reseaux|l apps|les apps)|"
+    r"(?:في )?كل (?:المواقع|المنصات|التطبيقات|الشبكات))"
+)
+_HANDLE = r"(?:@[a-z0-9_][a-z0-9_.]+|(?=[a-z0-9._]*[._\d])(?=[a-z0-9._]*[a-z]{3})[a-z][a-z0-9._]+[a-z0-9])(?![\w@])"
 _RULES: tuple[tuple[tuple | re.Pattern, re.Pattern, str, str], ...] = (
     # handles
     (("u/",), re.compile(r"(?<![\w/.])u/[a-z0-9_-]{3,20}\b"), SOCIAL, "Points to an account on Reddit"),
@@ -357,6 +363,16 @@ _RULES: tuple[tuple[tuple | re.Pattern, re.Pattern, str, str], ...] = (
         ),
         SOCIAL,
         "Points to an account on a social network",
+    ),
+    # one handle on every network: "en todas las redes soy protesis.garcia", "I'm crownking_lab on every app"
+    (
+        ("every", "all ", "tous", "toutes", "todas", "tutti", "tutte", "uberall", "ga3", "كل"),
+        re.compile(
+            rf"{_ALL_NETWORKS}\s+(?:\S+\s+){{0,4}}?{_HANDLE}"
+            rf"|{_HANDLE}\s+(?:on|sur|en|em|su|auf|f|في)\s+(?:\S+\s+){{0,2}}?{_ALL_NETWORKS}"
+        ),
+        SOCIAL,
+        "Points to the same account on other networks",
     ),
     # a domain spelled in Arabic: "annourlab دوت كوم"
     (

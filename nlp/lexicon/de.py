@@ -67,6 +67,9 @@ CUES = Cues(
         "telefonieren über",
         "anruf über",
         "call über",
+        "vernetz dich mit mir",
+        "vernetzen wir uns",
+        "vernetz dich",
     ),
     possessive=("mein", "meine", "meinem", "unser", "unsere"),
     pay=(
