@@ -143,6 +143,11 @@ _SAME = frozenset("same meme mismo mesmo stesso gleicher gleichen gleiche nfs na
 _NAME_WORDS = frozenset(
     "name nom nombre nome usuario user username pseudo smiya smia الاسم اسم سمية السمية اليوزر".split()
 )
+# Refused right after it: "cash is not allowed", "no está permitido", "ist nicht erlaubt".
+_NOT_ALLOWED_AFTER = re.compile(
+    r"(?:\W+\w+){0,2}?\W+(?:not|no|n'est pas|ne sont pas|non|nao|nicht)\W+(?:\w+\W+){0,2}?"
+    r"(?:allowed|permitted|accepted|permitid[oa]s?|autorises?|acceptes?|permess[oi]|consentit[oi]|erlaubt|akzeptiert|aceptad[oa]s?|aceit[oa]s?)"
+)
 _NUMBER_BEFORE = re.compile(r"\+?\d(?:[\s.,\-/()]{0,3}\d){6,}\W{0,4}$")
 _NUMBER_AFTER = re.compile(r"\W{0,4}(?:\w+\W{1,3})?\+?\d(?:[\s.,\-/()]{0,3}\d){6,}")
 
@@ -256,8 +261,8 @@ class _Rules:
             return None
         start = min([method.start, *(p.start for p in (cue, possessive) if p)])
         end = max(method.end + pay_me, cue.end if cue else 0, possessive.end if possessive else 0, attached or 0)
-        if self._negated(start) or self._negated(method.start, window=1):  # "keine Barzahlung"
-            return None
+        if self._negated(start) or self._negated(method.start, window=1) or self._not_allowed_after(method):
+            return None  # "keine Barzahlung", "el pago en efectivo no está permitido"
         return start, end, OFF_PLATFORM_PAYMENT, REASONS["payment"].format(method.brand.name)
 
     def off_platform(self, phrase: Phrase) -> _Span | None:
@@ -379,6 +384,10 @@ class _Rules:
         last = len(self.sentence) - 1 - self.sentence[::-1].index(self.sentence[phrase.start])
         after = self.doc[phrase.end : last + 1].text
         return "www" in after or "://" in after
+
+    def _not_allowed_after(self, phrase: Phrase) -> bool:
+        end = self.doc[phrase.end - 1]
+        return bool(_NOT_ALLOWED_AFTER.match(self.text, end.idx + len(end)))
 
     def _reported(self, method: Phrase) -> bool:
         """How someone else paid, or paid before: "the patient paid in cash at the clinic"."""
