@@ -7,12 +7,18 @@ the cue ("we can't continue on WhatsApp"):
 
 - an app or network with a contact cue before it ("add me on", "écris-moi sur", "tienes"),
   a first-person possessive ("my insta"), a handle or number attached ("telegram: @lab",
-  "@lab on ig"), or asked for ("what's your telegram?"). Names that are also words ("Line",
-  "Signal", "X", "wise") need a tight context: cue + preposition right before the name, or
-  an attached handle;
+  "@lab on ig"), "my" or "your" after it in Darija ("insta dyali", "3tini whatsapp dyalek"),
+  the same name as here after it ("ho Viber, stesso nome"), or asked for ("what's your
+  telegram?"), unless someone else asked for it ("the client asked for my WhatsApp"). Names
+  that are also words ("Line", "Signal", "X", "wise") need a tight context: cue + preposition
+  right before the name, or an attached handle;
 - a payment service with a payment cue nearby ("pay me by PayPal"), a possessive ("my
-  Payoneer"), an account joined to it ("IBAN: DE89 ..."), used as a verb ("zelle me"), or a
-  way around the platform in the same sentence;
+  Payoneer"), an account joined to it ("IBAN: DE89 ..."), used as a verb ("zelle me"),
+  named as the way ("send it on Venmo"), the platform's order cancelled ("... and we cancel
+  the order here") or a way around the platform in the same sentence; not a payment told
+  ("the patient paid in cash") or refused ("cash is not allowed");
+- a better price next to a way to pay or go elsewhere ("PayPal, ti faccio lo sconto",
+  "www.lab.pt, sai mais barato") or compared with the platform ("moins cher qu'ici");
 - a way around the platform: always for "avoid the commission"; for "directly", "outside
   the site" only with a contact or payment cue, and not when the platform is named as the
   place ("pay directly through the platform");
