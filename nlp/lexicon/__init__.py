@@ -182,6 +182,7 @@ PAYMENT_METHODS = (
     Brand("Mercado Pago", OFF_PLATFORM_PAYMENT, ("mercado pago", "mercadopago")),
     Brand("boleto", OFF_PLATFORM_PAYMENT, ("boleto", "boleto bancario")),
     Brand("Klarna", OFF_PLATFORM_PAYMENT, ("klarna",)),
+    Brand("cheque", OFF_PLATFORM_PAYMENT, ("cheque", "assegno", "scheck", *with_articles("شيك")), needs_cue=True),
     Brand("Stripe", OFF_PLATFORM_PAYMENT, ("stripe",)),
     Brand("Twint", OFF_PLATFORM_PAYMENT, ("twint",)),
     Brand("Apple Pay", OFF_PLATFORM_PAYMENT, ("apple pay", "google pay", "gpay", "picpay", "nequi", "yape")),

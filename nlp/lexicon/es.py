@@ -140,6 +140,8 @@ CUES = Cues(
         "paypal amigos",
         "amigos y familiares",
         "amigos y familia",
+        "más barato que la plataforma",
+        "más barato que por la plataforma",
     ),
     avoid=("evitar", "evitarnos", "evitamos", "ahorrar", "ahorrarnos", "ahorramos", "saltar", "saltarnos"),
     fees=("comisión", "comisiones", "tarifa", "porcentaje"),

@@ -166,6 +166,8 @@ CUES = Cues(
         "paypal entre proches",
         "entre proches",
         "paypal amis",
+        "moins cher que la plateforme",
+        "moins cher que par la plateforme",
     ),
     avoid=("éviter", "évite", "évitons", "économiser", "économise", "contourner", "zapper"),
     fees=("commission", "commissions", "frais", "pourcentage"),

@@ -112,6 +112,8 @@ CUES = Cues(
         "paypal amici",
         "amici e familiari",
         "amici e parenti",
+        "più economico della piattaforma",
+        "meno caro della piattaforma",
     ),
     avoid=("evitare", "evitiamo", "risparmiare", "risparmiamo", "saltare", "aggirare"),
     fees=("commissione", "commissioni", "percentuale"),

@@ -137,6 +137,8 @@ CUES = Cues(
         "mais barato que na plataforma",
         "paypal amigos",
         "amigos e familia",
+        "mais barato que a plataforma",
+        "mais barato que pela plataforma",
     ),
     avoid=("evitar", "evita", "evitamos", "economizar", "economiza", "pular", "fugir", "sem"),
     fees=("taxa", "taxas", "comissão", "porcentagem"),
