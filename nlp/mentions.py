@@ -366,11 +366,45 @@ _RULES: tuple[tuple[tuple | re.Pattern, re.Pattern, str, str], ...] = (
     ),
     # one handle on every network: "en todas las redes soy protesis.garcia", "I'm crownking_lab on every app"
     (
-        ("every", "all ", "tous", "toutes", "todas", "tutti", "tutte", "uberall", "ga3", "كل"),
-        re.compile(
-            rf"{_ALL_NETWORKS}\s+(?:\S+\s+){{0,4}}?{_HANDLE}"
-            rf"|{_HANDLE}\s+(?:on|sur|en|em|su|auf|f|في)\s+(?:\S+\s+){{0,2}}?{_ALL_NETWORKS}"
+        (
+            "every ",
+            "all the",
+            "all apps",
+            "all networks",
+            "all platforms",
+            "all socials",
+            "tous les",
+            "toutes les",
+            "todas",
+            "tutti",
+            "tutte",
+            "uberall",
+            "ga3",
+            "كل ",
         ),
+        re.compile(rf"{_ALL_NETWORKS}\s+(?:\S+\s+){{0,4}}?{_HANDLE}"),
+        SOCIAL,
+        "Points to the same account on other networks",
+    ),
+    # (the handle first: a pattern that opens with it is tried at every position, so only
+    # texts that name every network run it)
+    (
+        (
+            "every app",
+            "every network",
+            "every platform",
+            "all apps",
+            "all networks",
+            "all platforms",
+            "all the apps",
+            "all socials",
+            "tous les reseaux",
+            "todas las redes",
+            "todas as redes",
+            "tutti i social",
+            "uberall",
+        ),
+        re.compile(rf"{_HANDLE}\s+(?:on|sur|en|em|su|auf|f|في)\s+(?:\S+\s+){{0,2}}?{_ALL_NETWORKS}"),
         SOCIAL,
         "Points to the same account on other networks",
     ),
@@ -541,26 +575,30 @@ _DOTTED_RULES = frozenset(
 )
 
 
-def _has_hints(text: str, hints: tuple | re.Pattern) -> bool:
+def _hint_test(hints: tuple | re.Pattern):
+    """The cheap test a rule's hints make, built once: a text must pass it before the rule runs."""
     if isinstance(hints, re.Pattern):  # many words: one pass of a prefix tree
-        return hints.search(text) is not None
+        return hints.search
     # (`map` over the bound method: a generator costs more than the substring tests)
     if isinstance(hints[0], tuple):
-        return all(any(map(text.__contains__, group)) for group in hints)
-    return any(map(text.__contains__, hints))
+        return lambda text: all(any(map(text.__contains__, group)) for group in hints)
+    return lambda text: any(map(text.__contains__, hints))
+
+
+_HINT_TESTS = tuple(_hint_test(hints) for hints, *_ in _RULES)
 
 
 def mention_hits(text: str) -> list[Hit]:
     """Contact given by the rules above, in normalised text."""
     hits = []
     dotted_name = None
-    for i, (hints, pattern, kind, reason) in enumerate(_RULES):
+    for i, (test, (_, pattern, kind, reason)) in enumerate(zip(_HINT_TESTS, _RULES)):
         if i in _DOTTED_RULES:
             if dotted_name is None:
                 dotted_name = bool(_DOTTED_NAME.search(text))
             if not dotted_name:
                 continue
-        if not _has_hints(text, hints):
+        if not test(text):
             continue
         # (a rule with groups reports its groups: the numbers after its cues)
         groups = range(1, pattern.groups + 1) if pattern.groups else (0,)
