@@ -353,7 +353,7 @@ _RULES: tuple[tuple[tuple | re.Pattern, re.Pattern, str, str], ...] = (
     ),
     # the same account name as on the platform, on a network: "sur insta c'est mon pseudo ici"
     (
-        re.compile(word_alternation(_NETWORK_WORDS)),
+        ((" here", "ici", "aqui", "daqui", "di qui", "hier", "هنا", "hna"), _NETWORK_WORDS),
         re.compile(
             rf"{_NETWORK_START}\S*[^.!?\n]{{0,40}}?"
             r"(?:(?:same|meme|mismo|mesmo|stesso|gleiche[rn]?|نفس)\s+(?:\S+\s+){0,2}?(?:as\s+|que\s+|qu'|che\s+|wie\s+)?"
