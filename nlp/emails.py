@@ -51,7 +51,11 @@ _DOMAIN = (
 )
 
 # "my work is at lab(dot)com" is a link: a verb is no local part before a spelled "at".
-_NOT_LOCAL = r"(?!(?:is|are|was|were|am|be|it|work|portfolio|site|everything|more|prices|photos)\s+at\s)"
+_NOT_LOCAL = (
+    r"(?!(?:is|are|was|were|am|be|it|work|portfolio|site|everything|more|prices|photos)\s+at\s"
+    # "tiktok chiocciola luca.cad": a handle on a network (`nlp.mentions`), not a mailbox
+    r"|(?:tiktok|insta|instagram|twitter|snap|snapchat|threads|facebook|fb|ig)\s+(?:at|chiocciola|arroba|arobase)\s)"
+)
 _EMAIL = re.compile(
     rf"(?<![a-z0-9._%+-]){_NOT_LOCAL}{_LOCAL}(?:{_AT}|{_LOPSIDED_AT})(?!www\.)(?:{_DOMAIN})"
     rf"(?![a-z0-9-]|/\w)"  # "portfolio at behance.net/dan" is a link with a path

@@ -28,6 +28,7 @@ KINDS = (EMAIL, PHONE, MESSAGING_APP, SOCIAL, URL, OFF_PLATFORM_PAYMENT)
 CONTACT_REQUEST = "Asks to be contacted outside the platform"
 DETAILS_REQUEST = "Asks for contact details to use outside the platform"
 LEAVE_REQUEST = "Asks to continue or pay outside the platform"
+LINK_IN_BIO = "Points to a link in a profile's bio"
 _REQUESTS = frozenset((CONTACT_REQUEST, DETAILS_REQUEST, LEAVE_REQUEST))
 # What may stand between two pieces of one contact offer: punctuation, an arrow, one short
 # word ("call me ON 06 ...", "my skype IS live:...", "u/julie_cad, write me in private").
@@ -74,7 +75,7 @@ def merge_hits(original: str, spans: Iterable[tuple[int, int, Hit]]) -> list[Fin
         if merged and start < merged[-1][1]:
             last = merged[-1]
             last[1] = max(last[1], end)
-            if _SPECIFICITY[hit.kind] < _SPECIFICITY[last[2].kind]:
+            if _rank(hit) < _rank(last[2]):
                 last[2] = hit
         else:
             merged.append([start, end, hit])
@@ -88,6 +89,11 @@ def merge_hits(original: str, spans: Iterable[tuple[int, int, Hit]]) -> list[Fin
         else:
             joined.append(span)
     return [Finding(hit.kind, start, end, original[start:end], hit.reason) for start, end, hit in joined]
+
+
+def _rank(hit: Hit) -> float:
+    # a link in a network's bio is the link, not the account ("le lien dans ma bio insta")
+    return _SPECIFICITY[SOCIAL] - 0.5 if hit.reason == LINK_IN_BIO else _SPECIFICITY[hit.kind]
 
 
 def _one_offer(original: str, first: list, second: list) -> bool:

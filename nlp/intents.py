@@ -7,12 +7,18 @@ the cue ("we can't continue on WhatsApp"):
 
 - an app or network with a contact cue before it ("add me on", "écris-moi sur", "tienes"),
   a first-person possessive ("my insta"), a handle or number attached ("telegram: @lab",
-  "@lab on ig"), or asked for ("what's your telegram?"). Names that are also words ("Line",
-  "Signal", "X", "wise") need a tight context: cue + preposition right before the name, or
-  an attached handle;
+  "@lab on ig"), "my" or "your" after it in Darija ("insta dyali", "3tini whatsapp dyalek"),
+  the same name as here after it ("ho Viber, stesso nome"), or asked for ("what's your
+  telegram?"), unless someone else asked for it ("the client asked for my WhatsApp"). Names
+  that are also words ("Line", "Signal", "X", "wise") need a tight context: cue + preposition
+  right before the name, or an attached handle;
 - a payment service with a payment cue nearby ("pay me by PayPal"), a possessive ("my
-  Payoneer"), an account joined to it ("IBAN: DE89 ..."), used as a verb ("zelle me"), or a
-  way around the platform in the same sentence;
+  Payoneer"), an account joined to it ("IBAN: DE89 ..."), used as a verb ("zelle me"),
+  named as the way ("send it on Venmo"), the platform's order cancelled ("... and we cancel
+  the order here") or a way around the platform in the same sentence; not a payment told
+  ("the patient paid in cash") or refused ("cash is not allowed");
+- a better price next to a way to pay or go elsewhere ("PayPal, ti faccio lo sconto",
+  "www.lab.pt, sai mais barato") or compared with the platform ("moins cher qu'ici");
 - a way around the platform: always for "avoid the commission"; for "directly", "outside
   the site" only with a contact or payment cue, and not when the platform is named as the
   place ("pay directly through the platform");
@@ -40,7 +46,7 @@ from nlp.findings import (
     SOCIAL,
     Hit,
 )
-from nlp.lexicon import EMAIL_WORDS, HANDLE_JOINERS, PREPOSITIONS, PRONOUNS
+from nlp.lexicon import CANCEL_WORDS, EMAIL_WORDS, HANDLE_JOINERS, POSSESSIVE_AFTER, PREPOSITIONS, PRONOUNS
 from nlp.phrases import APP, BYPASS, METHOD, Phrase
 
 _CUE_WINDOW = 4  # tokens between a contact cue and the app it names
@@ -48,8 +54,8 @@ _NEARBY = 6  # tokens between a payment or off-platform cue and what it qualifie
 _NEGATION_WINDOW = 4
 _CUE_AFTER_WINDOW = 3  # tokens between an app and a contact cue addressed to the writer after it
 _PRESENTED_REACH = 9  # tokens after an app's name searched for the handle it presents
-_SENTENCE_ENDS = (".", "!", "?", ";", "\n", "\n\n", "\n\n\n", " \n", "\n ")
-_CLAUSE_ENDS = _SENTENCE_ENDS + (",", "(", ")", "but", "mais", "pero", "mas", "ma", "aber")
+_SENTENCE_ENDS = (".", "!", "?", ";", "\n", "\n\n", "\n\n\n", " \n", "\n ", "\u061f")  # and Arabic "?"
+_CLAUSE_ENDS = _SENTENCE_ENDS + (",", "\u060c", "(", ")", "but", "mais", "pero", "mas", "ma", "aber", "لكن")
 _SENTENCE_END_IDS = frozenset(hash_string(t) for t in _SENTENCE_ENDS)
 _CLAUSE_END_IDS = frozenset(hash_string(t) for t in _CLAUSE_ENDS)
 _OF = frozenset("of de di do da del della des du von der".split())
@@ -103,7 +109,7 @@ _PREFERS = frozenset(
     )
 )
 # Words that may stand between a cue and an ambiguous name: "schreib mir doch bitte per Signal"
-_FILLERS = frozenset("doch bitte mal einfach please pls just stp svp juste".split())
+_FILLERS = frozenset("doch bitte mal einfach kurz please pls just stp svp juste".split())
 _FOR = frozenset("for pour para per fur".split())
 _US = frozenset("me us moi nous mi nosotros mim nos noi mich uns".split())
 # "office line 020 ...": a phone line, not the Line app.
@@ -112,7 +118,7 @@ _PHONE_LINE = frozenset("office phone land direct main fixed business work landl
 _HAVE = frozenset(
     ("tu as", "t'as", "vous avez", "do you have", "have you got", "hast du", "haben sie", "tienes", "tens", "hai")
 )
-_POLITE = frozenset("please pls plz svp stp bitte porfa por per ? !".split())
+_POLITE = frozenset("please pls plz svp stp bitte porfa por per ? ! \u061f 3afak afak عافاك".split())
 _ME = frozenset(("me", "moi"))  # "whatsapp me", "paypal me", "whatsapp moi"
 # "Lydia stp", "Venmo please": a payment service asked for with a courtesy word
 _COURTESY = frozenset("stp svp please pls plz bitte porfa".split())
@@ -123,6 +129,32 @@ _REFUSED_AFTER = re.compile(
     r"nicht noetig|nein danke|nao precisa|nao e preciso|non serve|"
     r"non c'e bisogno|no grazie)\b"
 )
+# Someone else asking for the writer's account, reported ("the client wanted my WhatsApp").
+_ASKED = frozenset(
+    "asked wanted requested demande demandait voulait pidio queria pediu pediram chiesto voleva wollte "
+    "wollten gefragt verlangt طلب طلبت".split()
+)
+_YOURS_AFTER = frozenset("dyalek dyalk dialek dyalak ديالك بتاعك تاعك".split())
+_THAN = frozenset("than que qu' als che di mn men من".split())
+_HERE = frozenset("here ici aqui aca qui hier hna هنا".split())
+_CANCEL_IDS = frozenset(hash_string(w) for w in CANCEL_WORDS)
+_IT_OR_ME = frozenset("it me lo la le mir moi mi lik liya lia لي ليا".split())
+# Someone else paying, or a payment told in the past: not a request.
+_REPORTED = frozenset(
+    "paid pagou payait payaient pagaba pagava pagato bezahlt bezahlte zahlte ago patient patients patiente "
+    "paciente pacientes paziente dentist dentiste dentista zahnarzt clinic clinique clinica klinik praxis".split()
+)
+_REPORTED_IDS = frozenset(hash_string(w) for w in _REPORTED)
+_SAME = frozenset("same meme mismo mesmo stesso gleicher gleichen gleiche nfs nafs نفس".split())
+_NAME_WORDS = frozenset(
+    "name nom nombre nome usuario user username pseudo smiya smia الاسم اسم سمية السمية اليوزر".split()
+)
+# Refused right after it: "cash is not allowed", "no está permitido", "ist nicht erlaubt".
+_NOT_ALLOWED_AFTER = re.compile(
+    r"(?:\W+\w+){0,2}?\W+(?:not|no|n'est pas|ne sont pas|non|nao|nicht)\W+(?:\w+\W+){0,2}?"
+    r"(?:allowed|permitted|accepted|permitid[oa]s?|autorises?|acceptes?|permess[oi]|consentit[oi]|erlaubt|akzeptiert|aceptad[oa]s?|aceit[oa]s?)"
+)
+_NUMBER_BEFORE = re.compile(r"\+?\d(?:[\s.,\-/()]{0,3}\d){6,}\W{0,4}$")
 _NUMBER_AFTER = re.compile(r"\W{0,4}(?:\w+\W{1,3})?\+?\d(?:[\s.,\-/()]{0,3}\d){6,}")
 
 _Span = tuple[int, int, str, str]  # first token, end token, kind, reason
@@ -145,7 +177,7 @@ def intent_hits(text: str, doc: Doc, phrases: list[Phrase], offset: int = 0, aft
     found: dict[str, list[Phrase]] = defaultdict(list)
     for phrase in phrases:
         found[phrase.label].append(phrase)
-    if not any(found[label] for label in (APP, METHOD, "off_platform", BYPASS, "their_details", "call_me")):
+    if not any(found[label] for label in (APP, METHOD, "off_platform", BYPASS, "their_details", "call_me", "cheaper")):
         return []
     rules = _Rules(text + after, doc, found)
     spans = [rules.app(p) for p in found[APP]]
@@ -154,6 +186,7 @@ def intent_hits(text: str, doc: Doc, phrases: list[Phrase], offset: int = 0, aft
     spans += [rules.bypass(p) for p in found[BYPASS]]
     spans += [rules.their_details(p) for p in found["their_details"]]
     spans += [rules.call_me(p) for p in found["call_me"]]
+    spans += [rules.cheaper(p) for p in found["cheaper"]]
     return [
         Hit(kind, offset + doc[start].idx, offset + doc[end - 1].idx + len(doc[end - 1]), reason)
         for start, end, kind, reason in filter(None, spans)
@@ -167,7 +200,7 @@ class _Rules:
         self.found = found
         # Sentence and clause number of every token: a sentence end belongs to the sentence it
         # ends, a clause end ("," "but") to the clause it opens.
-        orth = doc.to_array(ORTH).tolist()
+        self.orth = orth = doc.to_array(ORTH).tolist()
         self.sentence = [0, *accumulate(o in _SENTENCE_END_IDS for o in orth[:-1])]
         self.clause = list(accumulate(o in _CLAUSE_END_IDS for o in orth))
 
@@ -186,13 +219,18 @@ class _Rules:
             self._contact_cue(app)
             or self._asked_for(app)
             or (None if app.ambiguous else self._just_before("possessive", app.start, gap=1))
+            or self._mine_after(app)
             or (None if app.ambiguous else self._asked_to_send_there(app))
         )
-        follower = None if app.ambiguous or opener else self._contact_cue_after(app)
+        if opener and opener.label == "possessive" and self._asked_by_others(opener.start):
+            opener = None  # "the client asked for my WhatsApp, I said no"
+        follower = None if app.ambiguous or opener else self._contact_cue_after(app) or self._same_name_after(app)
         handle_end = self._handle_after(app.end, strict=app.ambiguous) or self._handle_presented(app)
         if app.brand.name == "Line" and handle_end == app.end:
             handle_end = None  # "the lab line is +1 646 ...": a phone line; LINE has ids
         handle_start = self._handle_before(app.start, strict=app.ambiguous)
+        if handle_start is None and not app.ambiguous and self._number_before(app.start):
+            handle_start = app.start  # "رقمي 0662... واتساب": the phone detector reports the number
         as_verb = not app.ambiguous and self._token_in(app.end, _ME)
         if not (opener or follower or handle_end or handle_start is not None or as_verb):
             return None
@@ -201,7 +239,7 @@ class _Rules:
             # link; "mi trovi su Instagram come odontogiulia" names it in plain words
             handle_end = self._handle_presented(app, with_opener=True)
         if opener:
-            start = opener.start
+            start = min(opener.start, app.start)
         else:
             start = handle_start if handle_start is not None else app.start
         # Portuguese "no" (in the) before an app with its handle: "no threads: @lab.sorriso3d"
@@ -209,7 +247,8 @@ class _Rules:
         if self._negated(start) and not in_the:
             return None
         reason = REASONS[app.brand.kind].format(app.brand.name)
-        return start, max(app.end, handle_end or 0, follower.end if follower else 0), app.brand.kind, reason
+        end = max(app.end, handle_end or 0, follower.end if follower else 0, opener.end if opener else 0)
+        return start, end, app.brand.kind, reason
 
     def method(self, method: Phrase) -> _Span | None:
         """A payment service named as the way to pay."""
@@ -217,14 +256,19 @@ class _Rules:
         if method.ambiguous and not pay_me and not self._token_in(method.start - 1, PREPOSITIONS):
             return None
         cue = self._nearby(method, ("pay", "off_platform")) or self._in_sentence(BYPASS, method)
-        possessive = None if method.ambiguous else self._just_before("possessive", method.start)
+        # "send it on Venmo", "حول لي على STC Pay": the service named as the way, after a preposition
+        cue = cue or (None if method.ambiguous else self._way_to_pay(method))
+        cue = cue or self._cancelled_here(method)
+        possessive = (
+            None if method.ambiguous else self._just_before("possessive", method.start) or self._mine_after(method)
+        )
         attached = None if method.ambiguous else self._handle_after(method.end, strict=True)
-        if not (cue or possessive or attached or pay_me) or self._on_platform(method):
+        if not (cue or possessive or attached or pay_me) or self._on_platform(method) or self._reported(method):
             return None
         start = min([method.start, *(p.start for p in (cue, possessive) if p)])
-        end = max(method.end + pay_me, cue.end if cue else 0, attached or 0)
-        if self._negated(start):
-            return None
+        end = max(method.end + pay_me, cue.end if cue else 0, possessive.end if possessive else 0, attached or 0)
+        if self._negated(start) or self._negated(method.start, window=1) or self._not_allowed_after(method):
+            return None  # "keine Barzahlung", "el pago en efectivo no está permitido"
         return start, end, OFF_PLATFORM_PAYMENT, REASONS["payment"].format(method.brand.name)
 
     def off_platform(self, phrase: Phrase) -> _Span | None:
@@ -269,6 +313,30 @@ class _Rules:
             return None
         return phrase.start, phrase.end, self._channel(phrase), REASONS["call_me"]
 
+    def cheaper(self, phrase: Phrase) -> _Span | None:
+        """ "cheaper than here", "te sale 15% más barato", "www.lab.pt, sai mais barato": a better
+        price, compared with the platform or next to somewhere else to go."""
+        # "moins cher qu'ici", "cheaper than here" (not "cheaper here: bit.ly/...", here being the link)
+        than_here = self._token_in(phrase.end, _THAN) and self._token_in(phrase.end + 1, _HERE)
+        if than_here or self._token_in(phrase.end, frozenset(("qu'ici",))):
+            return phrase.start, phrase.end, OFF_PLATFORM_PAYMENT, REASONS["bypass"]
+        if self._on_platform(phrase):
+            return None
+        # a way to pay elsewhere in the sentence: one request with it ("págame por PayPal, te hago descuento")
+        rules = ((METHOD, self.method), ("off_platform", self.off_platform), (BYPASS, self.bypass))
+        for label, rule in rules:
+            for p in self.found[label]:
+                span = self._same_sentence(p, phrase) and rule(p)
+                if span:
+                    return min(span[0], phrase.start), max(span[1], phrase.end), OFF_PLATFORM_PAYMENT, span[3]
+        # somewhere else to go that is a finding itself, not "the WhatsApp photos"
+        elsewhere = any(self.app(p) for p in self.found[APP] if self._same_sentence(p, phrase))
+        first = self.sentence.index(self.sentence[phrase.start])
+        words = self.doc[first : phrase.start]
+        if elsewhere or "www" in words.text or "://" in words.text or self._address_after(phrase):
+            return phrase.start, phrase.end, OFF_PLATFORM_PAYMENT, REASONS["bypass"]
+        return None
+
     def _channel(self, phrase: Phrase) -> str:
         """The kind of a request for contact: e-mail when it names e-mail ("email me", "your
         mail?"), else a request to leave the platform ("call me", "your contact details")."""
@@ -312,9 +380,58 @@ class _Rules:
                     return cue
         return None
 
+    def _way_to_pay(self, method: Phrase) -> Phrase | None:
+        # "send IT on Venmo", "حول LI على": an object before the preposition, not "paid him by PayPal"
+        if self._token_in(method.start - 1, PREPOSITIONS) and self._token_in(method.start - 2, _IT_OR_ME):
+            return Phrase("pay", method.start - 1, method.start)
+        return None
+
+    def _address_after(self, phrase: Phrase) -> bool:
+        last = len(self.sentence) - 1 - self.sentence[::-1].index(self.sentence[phrase.start])
+        after = self.doc[phrase.end : last + 1].text
+        return "www" in after or "://" in after
+
+    def _not_allowed_after(self, phrase: Phrase) -> bool:
+        end = self.doc[phrase.end - 1]
+        return bool(_NOT_ALLOWED_AFTER.match(self.text, end.idx + len(end)))
+
+    def _reported(self, method: Phrase) -> bool:
+        """How someone else paid, or paid before: "the patient paid in cash at the clinic"."""
+        first = self.sentence.index(self.sentence[method.start])
+        return not _REPORTED_IDS.isdisjoint(self.orth[first : method.start])
+
+    def _cancelled_here(self, target: Phrase) -> Phrase | None:
+        """ "... and we cancel the order here": paid elsewhere, the platform's order dropped."""
+        for i, o in enumerate(self.orth):
+            if o in _CANCEL_IDS and self.sentence[i] == self.sentence[target.start]:
+                return Phrase("pay", i, i + 1)
+        return None
+
+    def _asked_by_others(self, start: int) -> bool:
+        """Someone else asked for the writer's account, reported: "asked for my", "m'a demandé mon"."""
+        return any(self._token_in(i, _ASKED) for i in (start - 1, start - 2))
+
+    def _mine_after(self, name: Phrase) -> Phrase | None:
+        """ "insta dyali", "الحساب البنكي ديالي": "my" after the name, in Darija and Egyptian."""
+        if self._token_in(name.end, POSSESSIVE_AFTER):
+            return Phrase("possessive", name.end, name.end + 1)
+        return None
+
+    def _same_name_after(self, app: Phrase) -> Phrase | None:
+        """ "ho Viber, stesso nome", "ana f Viber b smiya dyali": the account named as the writer's own."""
+        for i in range(app.end, min(len(self.doc) - 1, app.end + 3)):
+            same = self.doc[i].text in _SAME and self.doc[i + 1].text in _NAME_WORDS
+            mine = self.doc[i].text in _NAME_WORDS and self.doc[i + 1].text in POSSESSIVE_AFTER  # "b smiya dyali"
+            if (same or mine) and self._same_sentence_at(i, app.start):
+                return Phrase("contact", i, i + 2)
+        return None
+
     def _asked_for(self, app: Phrase) -> Phrase | None:
-        """ "what's your telegram?", "dame tu whatsapp": asking, then "your", then the app."""
+        """ "what's your telegram?", "dame tu whatsapp": asking, then "your", then the app; in
+        Darija "your" follows it: "3tini whatsapp dyalek", "شنو الواتساب ديالك؟"."""
         yours = self._just_before("yours", app.start, gap=0)
+        if not yours and self._token_in(app.end, _YOURS_AFTER):
+            yours = app
         return yours and self._cue_before("asking", yours.start, window=2)
 
     def _names_media(self, app: Phrase) -> bool:
@@ -389,6 +506,10 @@ class _Rules:
     def _ends_clause(self, i: int) -> bool:
         return i >= len(self.doc) or self.doc[i].text in _CLAUSE_ENDS
 
+    def _number_before(self, start: int) -> bool:
+        idx = self.doc[start].idx
+        return bool(_NUMBER_BEFORE.search(self.text, max(0, idx - 30), idx))
+
     def _handle_before(self, start: int, strict: bool) -> int | None:
         """ "@lab on telegram", and for unambiguous names "kim_dental on snapchat"."""
         for i in range(max(0, start - 3), start):
@@ -412,7 +533,16 @@ class _Rules:
         return bool(_REFUSED_AFTER.match(self.text, end.idx + len(end)))
 
     def _on_platform(self, phrase: Phrase) -> bool:
-        return any(self.clause[p.start] == self.clause[phrase.start] for p in self.found["on_platform"])
+        return any(
+            self.clause[p.start] == self.clause[phrase.start]
+            and not self._after_cancel(p.start)
+            and not self._negated(p.start, window=2)  # "pay me directly, not on the platform"
+            for p in self.found["on_platform"]
+        )
+
+    def _after_cancel(self, i: int) -> bool:
+        """ "cancel the order HERE" names the platform as what is left, not as the place."""
+        return not _CANCEL_IDS.isdisjoint(self.orth[max(0, i - 4) : i])
 
     def _platform_after(self, phrase: Phrase) -> bool:
         """The platform named as the place later in the sentence, in a clause of its own and
@@ -432,7 +562,8 @@ class _Rules:
         for label in labels:
             for cue in self.found[label]:
                 distance = max(cue.start - target.end, target.start - cue.end)
-                if distance <= _NEARBY and cue is not target and self._same_sentence(cue, target):
+                inside = target.start <= cue.start and cue.end <= target.end  # "pay" in "Apple Pay"
+                if distance <= _NEARBY and not inside and self._same_sentence(cue, target):
                     return cue
         return None
 
@@ -450,6 +581,9 @@ class _Rules:
 
     def _token_in(self, i: int, words: frozenset[str]) -> bool:
         return 0 <= i < len(self.doc) and self.doc[i].text in words
+
+    def _same_sentence_at(self, i: int, j: int) -> bool:
+        return self.sentence[i] == self.sentence[j]
 
     def _same_sentence(self, a: Phrase, b: Phrase) -> bool:
         return self.sentence[a.start] == self.sentence[b.start]

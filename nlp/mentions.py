@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import re
 
-from nlp.findings import EMAIL, MESSAGING_APP, PHONE, SOCIAL, URL, Hit
-from nlp.lexicon import MAILBOX_SERVICES, SHORT_LINK_HOSTS, TLDS
+from nlp.alternation import word_alternation
+from nlp.findings import EMAIL, LINK_IN_BIO, MESSAGING_APP, PHONE, SOCIAL, URL, Hit
+from nlp.lexicon import EMAIL_PROVIDERS, MAILBOX_SERVICES, SHORT_LINK_HOSTS, TLDS
 
 _MY = r"(?:my|mon|ma|mi|meine?|meu|minha|la mia|il mio|notre|nuestro|unsere?)"
 _MAIL = (
@@ -41,11 +42,117 @@ _EVERYWHERE = (
 _SPOKEN_DOT = r"(?:\s+(?:dot|point|punto|ponto|punkt)\s+|\s\.\s)"
 _SERVICES = "|".join(re.escape(s) for s in MAILBOX_SERVICES)
 _SOCIAL = r"(?:facebook|fb|linkedin|instagram|insta|tiktok|youtube|xing)"
+_PROVIDERS = "|".join(re.escape(s) for s in EMAIL_PROVIDERS)
+_QUOTED = r"[\"«„“'][^\"»“”'\n]{3,40}[\"»“”']"
+_ENGINE = r"(?:google|قوقل|جوجل|غوغل)"
+# (a thing looked up starts with an article, "search the shade guide on google"; a business's name does not)
+_NO_ARTICLE = (
+    r"(?!(?:the|a|an|for|la|le|les|l'\w+|el|los|las|o|os|as|il|lo|gli|i|die|der|das|den|un|une|des|uno|una|um|uma|"
+    r"ein|eine|some|des|du|info|infos)\b)"
+)
+# (read right after a verb's first letter, hence the "." in each lookbehind)
+_NOT_TOLD = r"(?<![\w].)(?<!\bi .)(?<!j'ai .)(?<!\bho .)(?<!\bhe .)(?<!habe .)(?<!hab .)(?<!\beu .)(?<!\byo .)"
+_ENGINES = ("google", "قوقل", "جوجل", "غوغل")
+_SEARCH_VERBS = (
+    "search",
+    "look up",
+    "look",
+    "cherche",
+    "recherche",
+    "tape",
+    "type",
+    "busca",
+    "pesquisa",
+    "procura",
+    "cerca",
+    "digita",
+    "such",
+    "qelleb",
+    "joga",
+    "اكتب",
+    "ابحث",
+    "قلب",
+)
+_NETWORK_WORDS = (
+    "insta",
+    "tiktok",
+    "tik tok",
+    "facebook",
+    "fb",
+    "twitter",
+    "snap",
+    "linkedin",
+    "انستا",
+    "الانستا",
+    "تيك",
+    "فيس",
+    "الفيس",
+)
 _PAGE = r"(?:page|pagina|seite|profil|profile|perfil|profilo|channel|chaine|canal|canale|kanal)"
 
 # Each rule: substrings one of which the text must contain before its pattern is run (or
 # groups of them, one of each group), the pattern, the kind and reason of its findings.
-_RULES: tuple[tuple[tuple, re.Pattern, str, str], ...] = (
+# Words that open a number given in parts, and that continue it.
+_NUMBER_START_HINTS = (
+    "commence par",
+    "empieza por",
+    "primeros",
+    "primeras",
+    "comincia con",
+    "prime cifre",
+    "comeca com",
+    "primeiros",
+    "beginnt mit",
+    "starts with",
+    "first digits",
+    "kaybda",
+    "يبدا",
+    "indicatif",
+    "prefisso",
+    "vorwahl",
+    "premiers chiffres",
+)
+_NUMBER_START = (
+    word_alternation(
+        (
+            "num",
+            "numero",
+            "nummer",
+            "number",
+            "ra9m",
+            "الرقم",
+            "rakm",
+            "los",
+            "las",
+            "le",
+            "os",
+            "first",
+            "premiers",
+            "vorwahl",
+            "indicatif",
+            "prefisso",
+        ),
+        after_first=r"(?<!\w.)",
+    )
+    + r"(?:\s+(?:commence|empieza|comincia|comeca|beginnt|starts|kaybda|يبدا)\s+(?:par|por|con|com|mit|with|b|ب)"
+    r"|(?<=los) primeros(?: \d)? son|(?<=las) primeras cifras son|(?<=le) prime cifre sono|(?<=os) primeiros(?: \d)? sao"
+    r"|(?<=first) digits are|(?<=premiers) chiffres|(?<=vorwahl)|(?<=indicatif)|(?<=prefisso))"
+)
+_NUMBER_REST = (
+    r"la suite(?: c'est)?|puis|los otros(?: \d)?(?: son)?|el resto(?: es)?|poi|il resto|o resto(?: e)?|os outros(?: \d)?(?: sao)?|"
+    r"dann|der rest(?: ist)?|the rest(?: is)?|then|kaykmel b|ykmel b|والباقي|الباقي"
+)
+# (names and verbs as prefix trees, see `nlp.alternation`: the engine skips to their first letters)
+_NETWORK_START = word_alternation(_NETWORK_WORDS, after_first=r"(?<!\w.)")
+_SEARCH_START = word_alternation(_SEARCH_VERBS, after_first=_NOT_TOLD)
+_ENGINE_START = word_alternation(_ENGINES, after_first=_NOT_TOLD + r"(?<!bei .)(?<!auf .)")
+_ALL_NETWORKS = (
+    r"(?:(?:every|all(?: the)?)\s+(?:apps?|networks?|platforms?|socials?|social media)|tous les reseaux|toutes les plateformes|"
+    r"todas (?:las|as) redes|tutti i social|tutte le piattaforme|uberall|ga3 (?:les reseaux|l apps|les apps)|"
+    r"(?:في )?كل (?:المواقع|المنصات|التطبيقات|الشبكات))"
+)
+_HANDLE = r"(?:@[a-z0-9_][a-z0-9_.]+|(?=[a-z0-9._]*[._\d])(?=[a-z0-9._]*[a-z]{3})[a-z][a-z0-9._]+[a-z0-9])(?![\w@])"
+_RULES: tuple[tuple[tuple | re.Pattern, re.Pattern, str, str], ...] = (
     # handles
     (("u/",), re.compile(r"(?<![\w/.])u/[a-z0-9_-]{3,20}\b"), SOCIAL, "Points to an account on Reddit"),
     (
@@ -62,7 +169,7 @@ _RULES: tuple[tuple[tuple, re.Pattern, str, str], ...] = (
         re.compile(
             rf"(?:{_SOCIAL}[\s-]*{_PAGE}|{_PAGE}\s+(?:(?:de|do|da|on|sur)\s+)?{_SOCIAL})"
             # the page's name, not the next clause ("page Facebook, mais je préfère ...")
-            r"\s*[:,-]?\s*(?!(?:mais|but|pero|mas|ma|aber|and|et|y|e|und|or|ou|o|oder)\b)"
+            r"\s*[:,-]?\s*[\"«„“]?\s*(?!(?:mais|but|pero|mas|ma|aber|and|et|y|e|und|or|ou|o|oder)\b)"
             r"[a-z][\w'&.-]*(?:\s+[a-z][\w'&.-]*){0,3}"
         ),
         SOCIAL,
@@ -103,8 +210,18 @@ _RULES: tuple[tuple[tuple, re.Pattern, str, str], ...] = (
             r"(?!(?:\S+\s+){0,3}?(?:videos?|tutorials?|photos?|pictures?|posts?|fotos?|reels?)\b)"
             r"(?:(?:\S+\s+){1,4}?(?:on|sur|en|no|na|su|auf|bei)\s+(?:facebook|fb|linkedin|instagram|insta|tiktok|xing)\b"
             # "búscanos en Facebook como Dental Lab Sonrisa"
-            r"|(?:on|sur|en|no|na|su|auf|bei)\s+(?:facebook|fb|linkedin|instagram|insta|tiktok|xing)\s+"
-            r"(?:as|comme|como|come|unter|als)\s+[a-z][\w'&.-]*(?:\s+[a-z][\w'&.-]*){0,3})"
+            r"|(?:on|sur|en|no|na|su|auf|bei)\s+(?:facebook|fb|linkedin|instagram|insta|tiktok|xing)"
+            r"(?:\s+(?:as|comme|como|come|unter|als)\s+|\s*[,:]\s*)[a-z][\w'&.-]*(?:\s+[a-z][\w'&.-]*){0,3})"
+        ),
+        SOCIAL,
+        "Points to an account on a social network",
+    ),
+    # a professional network and the person's name: "LinkedIn - Marta Ruiz", "لينكدإن: محمد الزهراني"
+    (
+        ("linkedin", "xing", "لينكد"),
+        re.compile(
+            r"(?:linkedin|xing|لينكد\S*)\s*(?::|-|->|=>|>|=)\s*"
+            r"[a-z\u0620-\u064a][a-z\u0620-\u064a'-]+(?:\s+[a-z\u0620-\u064a][a-z\u0620-\u064a'-]+){1,2}"
         ),
         SOCIAL,
         "Points to an account on a social network",
@@ -182,8 +299,19 @@ _RULES: tuple[tuple[tuple, re.Pattern, str, str], ...] = (
             "yandex",
             "orange",
             "laposte",
+            "virgilio",
+            "wanadoo",
+            "tiscali",
+            "aol",
+            "msn",
         ),
-        re.compile(rf"(?<![\w.])(?:{_SERVICES})\s*(?:->|=>|>|:)\s*[a-z0-9][a-z0-9._-]{{2,}}"),
+        # "gmx -> hans.m", "orange: luc.b"; and after a comma, "hotmail, sorrisosp2020", "outlook,
+        # usuario marta.cad" (with a digit, dot or underscore in the name)
+        re.compile(
+            rf"(?<![\w.])(?:{_SERVICES})(?:\s*(?:->|=>|>|:)\s*[a-z0-9][a-z0-9._-]{{2,}}"
+            r"|(?:\.[a-z]{2,3})?\s*,\s*(?:(?:usuario|user|utente|c'est|smiti|es|e|soy|sou|sono|bin|ana)\s+)?"
+            r"(?=[a-z0-9._-]*[._\d])[a-z][a-z0-9._-]{2,}[a-z0-9](?![\w@.-]))"
+        ),
         EMAIL,
         "Points to an e-mail address without writing it",
     ),
@@ -194,6 +322,109 @@ _RULES: tuple[tuple[tuple, re.Pattern, str, str], ...] = (
         "Looks like an e-mail address",
     ),
     (("@[",), re.compile(r"[a-z0-9._%+-]+@\[\d{1,3}(?:\.\d{1,3}){3}\]"), EMAIL, "Looks like an e-mail address"),
+    # in Arabic script: "smilelab جيميل", "الجيميل ديالي هو نفس اليوزر ديالي هنا"
+    (
+        ("جيميل", "هوتميل", "ايميل"),
+        re.compile(
+            r"(?<![\w.])[a-z][a-z0-9._-]{2,}\s+(?:(?:على|في|ف|f|3la)\s+)?(?:ال)?(?:جيميل|هوتميل)"
+            r"|(?:ال)?(?:جيميل|هوتميل|ايميل)\S*\s+(?:\S+\s+){0,3}?(?:نفس\s+)?(?:ال)?(?:اسم|يوزر|سمية)"
+            r"|(?:ال)?(?:جيميل|هوتميل)\s*[:،,]\s*[a-z][a-z0-9._-]{2,}"
+        ),
+        EMAIL,
+        "Points to an e-mail address without writing it",
+    ),
+    # a name to look up on a search engine: "search \"Crown Lab\" on google", "google „Zahnwerk Berlin“";
+    # not the writer's own search told in the past ("I googled \"...\"", "j'ai cherché « ... »")
+    (
+        ("google", "قوقل", "جوجل", "غوغل"),
+        re.compile(
+            rf"{_SEARCH_START}\w*\s+"
+            # the name quoted, or a few words of it: "tape labo azur nice sur google"
+            rf"(?:(?:(?:\S+\s+){{0,1}}?{_QUOTED}\s+|{_NO_ARTICLE}(?:[a-z]\S*\s+){{1,4}}?)"
+            rf"(?:on|in|sur|en|no|na|su|auf|bei|f|3la|في|على)\s+{_ENGINE}(?:\s+maps)?"
+            # "búscanos en google como ...", "cercaci su Google: ..."
+            rf"|(?:(?:en|su|bei|no|on|sur|in)\s+)?{_ENGINE}(?:\s*:\s*|\s+(?:nach|como|come|as|comme|for)\s+)[\w„\"«'])"
+            # "google „Zahnwerk Berlin“", "قوقل \"مختبر النور\""
+            rf"|{_ENGINE_START}(?:[nrz]|ez)?\s+"
+            rf"(?:(?:einfach|just|simplement|nach|في|على)\s+)?{_QUOTED}"
+        ),
+        URL,
+        "Points to a site outside the platform through a search engine",
+    ),
+    # the same account name as on the platform, on a network: "sur insta c'est mon pseudo ici"
+    (
+        ((" here", "ici", "aqui", "daqui", "di qui", "hier", "هنا", "hna"), _NETWORK_WORDS),
+        re.compile(
+            rf"{_NETWORK_START}\S*[^.!?\n]{{0,40}}?"
+            r"(?:(?:same|meme|mismo|mesmo|stesso|gleiche[rn]?|نفس)\s+(?:\S+\s+){0,2}?(?:as\s+|que\s+|qu'|che\s+|wie\s+)?"
+            r"(?:here|on here|ici|d'ici|aqui|de aqui|daqui|di qui|qui|hier|هنا|hna)"
+            r"|(?:my|mon|mi|meu|il mio|mein)\s+(?:pseudo|user(?:name)?|usuario|nome utente|nom d'utilisateur|name)\s+"
+            r"(?:d'ici|ici|de aqui|daqui|di qui|here|on here|from here|von hier))"
+        ),
+        SOCIAL,
+        "Points to an account on a social network",
+    ),
+    # one handle on every network: "en todas las redes soy protesis.garcia", "I'm crownking_lab on every app"
+    (
+        (
+            "every ",
+            "all the",
+            "all apps",
+            "all networks",
+            "all platforms",
+            "all socials",
+            "tous les",
+            "toutes les",
+            "todas",
+            "tutti",
+            "tutte",
+            "uberall",
+            "ga3",
+            "كل ",
+        ),
+        re.compile(rf"{_ALL_NETWORKS}\s+(?:\S+\s+){{0,4}}?{_HANDLE}"),
+        SOCIAL,
+        "Points to the same account on other networks",
+    ),
+    # (the handle first: a pattern that opens with it is tried at every position, so only
+    # texts that name every network run it)
+    (
+        (
+            "every app",
+            "every network",
+            "every platform",
+            "all apps",
+            "all networks",
+            "all platforms",
+            "all the apps",
+            "all socials",
+            "tous les reseaux",
+            "todas las redes",
+            "todas as redes",
+            "tutti i social",
+            "uberall",
+        ),
+        re.compile(rf"{_HANDLE}\s+(?:on|sur|en|em|su|auf|f|في)\s+(?:\S+\s+){{0,2}}?{_ALL_NETWORKS}"),
+        SOCIAL,
+        "Points to the same account on other networks",
+    ),
+    # a domain spelled in Arabic: "annourlab دوت كوم"
+    (
+        ("دوت", "نقطة"),
+        re.compile(r"(?<![\w.@])[a-z0-9-]{3,}\s+(?:دوت|نقطة)\s+(?:كوم|نت|com|net|org|ma|eg|sa)(?!\w)"),
+        URL,
+        "Links to a site outside the platform",
+    ),
+    # a handle on a network, "at" spelled out: "tiktok ät cad_kathi", "insta chiocciola luca.cad"
+    (
+        (("tiktok", "insta", "twitter", "snap", "threads", "facebook"), ("at", "chiocciola", "arroba", "arobase")),
+        re.compile(
+            r"(?:tiktok|insta\w*|twitter|snap\w*|threads|facebook)\s+(?:at|chiocciola|arroba|arobase)\s+"
+            r"(?=[a-z0-9_.]*[._\d])[a-z][a-z0-9_.]*[a-z0-9]"
+        ),
+        SOCIAL,
+        "Points to an account on a social network",
+    ),
     # links without an address of their own
     (
         SHORT_LINK_HOSTS,
@@ -202,14 +433,17 @@ _RULES: tuple[tuple[tuple, re.Pattern, str, str], ...] = (
         "Links to a site outside the platform",
     ),
     (
-        ("bio", "profil"),
+        ("bio", "profil", "perfil", "بايو"),
         re.compile(
-            r"(?:link|lien|enlace|liga)\s+(?:(?:is|est|esta|e|ist|sta|ta|se trouve)\s+)?(?:in|en|na|de|da|nella|im|in der|dans|dans la|"
-            r"dans ma|en la|en mi|no|in my|in the|on my)\s*(?:(?:la|ma|mi|my|minha|meiner|meine|mia|sua|tua)\s+)?"
-            r"bio\b|link\s+im\s+profil"
+            r"(?:link|lien|enlace|liga|website|site|sito|sitio|(?:ال)?رابط|(?:ال)?لينك)\s+"
+            r"(?:(?:is|est|esta|e|ist|sta|ta|se trouve|kayn|كاين)\s+)?(?:in|en|na|de|da|nella|im|in der|dans|dans la|"
+            r"dans ma|en la|en mi|no|in my|in the|on my|f|fi|ف|في)\s*"
+            r"(?:(?:la|ma|mi|my|minha|meu|meiner|meine|mia|sua|tua|mon|el|l)\s+)?(?:[\w-]+[\s-])?"
+            r"(?:bio|(?:ال)?بايو|(?:perfil|profil|profile|profilo)\s+(?:(?:do|de|di|on|sur|auf|en)\s+)?(?:insta\w*|ig|tiktok|facebook|fb))\b"
+            r"|link\s+im\s+profil"
         ),
         URL,
-        "Points to a link outside the platform",
+        LINK_IN_BIO,
     ),
     (
         ("qr",),
@@ -308,6 +542,16 @@ _RULES: tuple[tuple[tuple, re.Pattern, str, str], ...] = (
         PHONE,
         "Looks like a phone number",
     ),
+    # a number given in two parts: "mon num commence par 06 55. la suite c'est 21 30 44"
+    (
+        re.compile(word_alternation(_NUMBER_START_HINTS)),
+        re.compile(
+            rf"{_NUMBER_START}\b[^\d\n]{{0,12}}?((?:0|\+)\d{{1,3}}(?:[ .-]\d{{2,4}}){{0,2}}|\d{{2,4}}[ .-]\d{{2,4}})(?![\d])"
+            rf"(?:[^\d\n]{{0,30}}?(?:{_NUMBER_REST})\b[^\d\n]{{0,12}}?(\d{{2,4}}(?:[ .-]\d{{2,4}}){{1,2}})(?![\d]))?"
+        ),
+        PHONE,
+        "Looks like a phone number given in parts",
+    ),
     # Skype ids
     (
         ("live:",),
@@ -327,32 +571,40 @@ _DOTTED_NAME = re.compile(r"\.(?<=[a-z0-9]\.)[a-z]")
 _DOTTED_RULES = frozenset(
     i
     for i, (hints, *_) in enumerate(_RULES)
-    if not isinstance(hints[0], tuple) and all(_DOTTED_NAME.search(h) for h in hints)
+    if isinstance(hints, tuple) and not isinstance(hints[0], tuple) and all(_DOTTED_NAME.search(h) for h in hints)
 )
 
 
-def _has_hints(text: str, hints: tuple) -> bool:
+def _hint_test(hints: tuple | re.Pattern):
+    """The cheap test a rule's hints make, built once: a text must pass it before the rule runs."""
+    if isinstance(hints, re.Pattern):  # many words: one pass of a prefix tree
+        return hints.search
     # (`map` over the bound method: a generator costs more than the substring tests)
     if isinstance(hints[0], tuple):
-        return all(any(map(text.__contains__, group)) for group in hints)
-    return any(map(text.__contains__, hints))
+        return lambda text: all(any(map(text.__contains__, group)) for group in hints)
+    return lambda text: any(map(text.__contains__, hints))
+
+
+_HINT_TESTS = tuple(_hint_test(hints) for hints, *_ in _RULES)
 
 
 def mention_hits(text: str) -> list[Hit]:
     """Contact given by the rules above, in normalised text."""
     hits = []
     dotted_name = None
-    for i, (hints, pattern, kind, reason) in enumerate(_RULES):
+    for i, (test, (_, pattern, kind, reason)) in enumerate(zip(_HINT_TESTS, _RULES)):
         if i in _DOTTED_RULES:
             if dotted_name is None:
                 dotted_name = bool(_DOTTED_NAME.search(text))
             if not dotted_name:
                 continue
-        if not _has_hints(text, hints):
+        if not test(text):
             continue
-        # (a rule with a group reports the group: the number after its cue)
-        group = 1 if pattern.groups else 0
-        hits += [Hit(kind, m.start(group), m.end(group), reason) for m in pattern.finditer(text)]
+        # (a rule with groups reports its groups: the numbers after its cues)
+        groups = range(1, pattern.groups + 1) if pattern.groups else (0,)
+        hits += [
+            Hit(kind, m.start(g), m.end(g), reason) for m in pattern.finditer(text) for g in groups if m.start(g) >= 0
+        ]
     if "@" in text:
         for match in _AT_TOKEN.finditer(text):
             if _FORWARD_EMAIL.fullmatch(match.group()[::-1]) and not _FORWARD_EMAIL.fullmatch(match.group()):

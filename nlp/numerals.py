@@ -192,8 +192,42 @@ def _darija() -> dict[str, int]:
         8: "tmanya tmnya tmenya tamanya thmanya",
         9: "tes3a ts3a tis3a tes3oud",
         10: "3ashra 3achra ashra",
+        11: "hdach 7dach",
+        12: "tnach tna3ch tnash",
     }
-    return {word: n for n, words in spellings.items() for word in words.split()}
+    # and in Arabic script, folded (no hamza): "صفر ستة اربعة"
+    spellings |= {
+        0: spellings[0] + " صفر",
+        1: spellings[1] + " واحد",
+        2: spellings[2] + " اثنين اتنين جوج زوج",
+        3: spellings[3] + " ثلاثة تلاتة ثلاثه تلاته",
+        4: spellings[4] + " اربعة اربعه ربعة",
+        5: spellings[5] + " خمسة خمسه",
+        6: spellings[6] + " ستة سته",
+        7: spellings[7] + " سبعة سبعه",
+        8: spellings[8] + " ثمانية تمانية تمنية ثمانيه",
+        9: spellings[9] + " تسعة تسعه تسعود",
+    }
+    words = {word: n for n, words in spellings.items() for word in words.split()}
+    # "arb3a w tlatin": the unit, "w" (and), then the tens, as Arabic says them
+    tens = {
+        20: "3ichrin 3ishrin",
+        30: "tlatin tletin",
+        40: "arb3in reb3in",
+        50: "khamsin",
+        60: "sittin settin",
+        70: "sab3in seb3in",
+        80: "tmanin tmenin",
+        90: "tes3in ts3in",
+    }
+    units = {n: spellings[n].split() for n in range(1, 10)}
+    for value, tens_words in tens.items():
+        for ten in tens_words.split():
+            words[ten] = value
+            for n, unit_words in units.items():
+                for unit in unit_words:
+                    words[f"{unit} w {ten}"] = words[f"{unit} wa {ten}"] = value + n
+    return words
 
 
 def _tens_and_units(tens: dict[int, list[str]], units: list[str], joiners: tuple[str, ...]) -> dict[str, int]:
@@ -231,7 +265,7 @@ _ANY_FIRST_WORD = re.compile(rf"{word_alternation(_FIRST_WORDS, after_first=r'(?
 
 # Arabizi words carry digits for Arabic letters ("wa7ed", "reb3a"): a word may hold digits
 # after its first letter.
-_TOKEN = re.compile(r"[a-z]+[0-9][a-z0-9]*|[a-z]+|\d+")
+_TOKEN = re.compile(r"[a-z]+[0-9][a-z0-9]*|[a-z]+|[\u0621-\u064a]+|\d+")  # and Arabic words
 _INSIDE_NUMBER = re.compile(r"[ \t'-]{1,2}")  # "trente-quatre", "vingt et un"
 _BETWEEN_NUMBERS = re.compile(r"[\s.,/()_*|~+-]{0,4}")  # "six, douze / 34"
 

@@ -34,7 +34,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
 from nlp.alternation import word_alternation
-from nlp.lexicon import APPS, CUES, PAYMENT_METHODS, Brand
+from nlp.lexicon import APPS, CANCEL_WORDS, CUES, PAYMENT_METHODS, Brand
 from nlp.lexicon.cues import Cues
 from nlp.normalise import fold
 
@@ -45,11 +45,13 @@ _FEE_WORDS = ("avoid", "fees", "other_fees")  # cue fields used by the fee patte
 CUE_LABELS = tuple(f.name for f in fields(Cues) if f.name not in _FEE_WORDS)
 _FEE_GAP = 3  # words allowed between "avoid" and "fee"
 # Cue labels that make a request on their own; the others only qualify a name or one of these.
-_REQUEST_LABELS = ("off_platform", BYPASS, "their_details", "call_me")
-_WORD = re.compile(r"[a-z0-9]+")
+_REQUEST_LABELS = ("off_platform", BYPASS, "their_details", "call_me", "cheaper")
+_WORD = re.compile(r"[a-z0-9\u0620-\u064a]+")  # Latin after folding, and Arabic letters
 _ELISION = re.compile(r"^[a-z]{1,2}'")  # "d'urgence": the tokenizer keeps elisions on
-_SENTENCE_END = re.compile(r"[.!?;]+(?=\s)|\n")
+_SENTENCE_END = re.compile(r"[.!?;\u061f]+(?=\s)|\n")  # and the Arabic question mark
 _ME = frozenset(("me", "moi"))  # "whatsapp me", "whatsapp moi"
+# "whatsapp me", "insta dyali" (my, after the name), "ho Viber, stesso nome"
+_ME_OR_SAME = _ME | frozenset("dyali diali ديالي same meme mismo mesmo stesso gleicher gleichen nfs نفس".split())
 _ME_OR_COURTESY = _ME | frozenset("stp svp please pls plz bitte porfa".split())  # "lydia stp"
 _VOCABULARY_LIMIT = 100_000  # new words a tagger may learn, about 50 MB
 # Words too common to tell whether a phrase may be present ("YOUR number", "TON tel").
@@ -169,7 +171,7 @@ class _Gate:
         needs: dict[str, list[tuple[frozenset[str], str]]] = {}
         for brand in APPS + PAYMENT_METHODS:
             is_app = brand in APPS
-            _file(needs, brand.forms, "app" if is_app else "")
+            _file(needs, brand.forms, "app" if is_app else "method" if brand.needs_cue else "")
             _file(needs, brand.ambiguous, "name" if is_app else "method")
         for label in _REQUEST_LABELS:
             _file(needs, _all_languages(label), "cue" if label == "off_platform" else "")
@@ -185,6 +187,8 @@ class _Gate:
             r"(?:\W{0,4}[\w']+){0,2}?\W{0,4}"
             r"(?:@|(?=[a-z0-9._#-]*[a-z])[a-z0-9._#-]*(?:[\d_#]|[a-z0-9]\.[a-z0-9])|\+?\d(?:[\s.,\-/()]{0,3}\d){6})"
         )
+
+        self.number_before_name = re.compile(rf"\d(?:[\s.-]?\d){{6}}\W{{0,4}}{word_alternation(names)}(?![a-z0-9])")
 
     def may_request(self, text: str, start: int, end: int) -> bool:
         words = set(_WORD.findall(text, start, end))
@@ -204,18 +208,22 @@ class _Gate:
                 not words.isdisjoint(_ME_OR_COURTESY)
                 or self._any(("pay", "off_platform", "bypass"), words)
                 or self._has_company("fee", words, text, start, end)
+                or not words.isdisjoint(CANCEL_WORDS)
             )
         # An app: a contact or asking cue, a handle or a number by its name; for names that
         # are no word also a possessive ("my insta"), a verb ("whatsapp me"), a bare handle
         # ("kim_dental on snapchat") or a word after a colon ("skype: johnd").
         if company == "app" and (
-            not words.isdisjoint(_ME) or self._any(("possessive",), words) or any(c in text[start:end] for c in "_:=")
+            not words.isdisjoint(_ME_OR_SAME)
+            or self._any(("possessive",), words)
+            or any(c in text[start:end] for c in "_:=")
         ):
             return True
         return (
             self._any(("contact", "asking"), words)
             or "@" in text[start:end]
             or bool(self.handle_after_name.search(text, start, end))
+            or (company == "app" and bool(self.number_before_name.search(text, start, end)))  # "0662334455 واتساب"
         )
 
     def _any(self, labels: tuple[str, ...], words: set[str]) -> bool:

@@ -39,3 +39,5 @@ class Cues:
     openers: tuple[str, ...]
     # Negations that cancel a cue in the same clause: "don't", "jamais".
     negations: tuple[str, ...]
+    # A better price, a request to leave only next to somewhere else to go: "cheaper", "sconto".
+    cheaper: tuple[str, ...] = ()
