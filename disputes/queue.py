@@ -79,8 +79,9 @@ def items(filters: workbench.Filters, *, actor: User, tab: str = "active", sort:
         sa.select(Dispute)
         .join(Case, Case.id == Dispute.case_id)
         .options(
-            contains_eager(Dispute.case).selectinload(Case.client),
-            contains_eager(Dispute.case).selectinload(Case.designer),
+            # The parties are named on each row; their staff grants are not read there.
+            contains_eager(Dispute.case).selectinload(Case.client).lazyload(User.roles),
+            contains_eager(Dispute.case).selectinload(Case.designer).lazyload(User.roles),
         )
     )
     if tab == "closed":
