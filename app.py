@@ -15,6 +15,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, user_loaded_from_cookie, user_logged_in, user_logged_out
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm import joinedload
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -177,7 +178,8 @@ def _init_login(app: Flask) -> None:
         user_id, _sep, version = identity.partition(":")
         if not user_id.isdigit() or not version.isdigit():
             return None
-        user = db.session.get(User, int(user_id))
+        # Its staff grants in the same statement: every back-office page reads them at once.
+        user = db.session.get(User, int(user_id), options=[joinedload(User.roles)])
         if user is None or user.session_version != int(version) or not user.is_active:
             return None
         # Every staff rule reads this stamp: a password alone opens no staff power anywhere.

@@ -24,7 +24,7 @@ from backoffice.figures_views import FiguresView
 from backoffice.kyc_views import VerificationQueueView
 from backoffice.macros_views import MacrosView
 from backoffice.post_queue import PostQueueView
-from backoffice.queue_cells import claim_cell, due_cell, when_cell
+from backoffice.queue_cells import claim_cell, due_cell, item_links, when_cell
 from backoffice.queues import ListingQueueView, ProfileQueueView
 from backoffice.search_views import SearchView, may_search
 from backoffice.support_views import SupportDeskView
@@ -44,7 +44,7 @@ def init_backoffice(app: Flask) -> Admin:
     app.before_request(second_factor.guard_backoffice)
     app.jinja_env.globals["csp_nonce"] = csp_nonce
     app.jinja_env.globals["may_search_backoffice"] = may_search
-    app.jinja_env.globals.update(when_cell=when_cell, due_cell=due_cell, claim_cell=claim_cell)
+    app.jinja_env.globals.update(when_cell=when_cell, due_cell=due_cell, claim_cell=claim_cell, item_links=item_links)
     admin = Admin(
         app,
         name="Occlusa back office",

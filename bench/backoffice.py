@@ -52,6 +52,7 @@ def seed(items: int, audit: int) -> None:
     import sqlalchemy as sa
 
     from backoffice.figures import DECISION_ACTIONS, record_decision_days
+    from disputes.rules import queue_due_at
     from extensions import db
     from legal.operations import accept_current_terms
     from models.accounts import StaffRole, StaffRoleGrant, User
@@ -191,19 +192,34 @@ def seed(items: int, audit: int) -> None:
             for n in designers
         ],
     )
+    disputes = [
+        Dispute(
+            case_id=n,
+            opened_by_id=items + n,
+            reason="poor_quality",
+            client_statement="Margins open.",
+            answer_due_at=ago[n - 1] + timedelta(days=5),
+            state=rng.choice([DisputeState.open, DisputeState.awaiting_ruling]),
+            opened_at=ago[n - 1],
+        )
+        for n in designers
+    ]
+    # The queue's stored due time, as the dispute's moves keep it (the case is only read for its limit).
+    limits = {n: Case(accepted_at=ago[n - 1] - timedelta(days=10)) for n in designers}
     db.session.execute(
         sa.insert(Dispute),
         [
             {
-                "case_id": n,
-                "opened_by_id": items + n,
-                "reason": "poor_quality",
-                "client_statement": "Margins open.",
-                "answer_due_at": ago[n - 1] + timedelta(days=5),
-                "state": rng.choice([DisputeState.open, DisputeState.awaiting_ruling]),
-                "opened_at": ago[n - 1],
+                "case_id": d.case_id,
+                "opened_by_id": d.opened_by_id,
+                "reason": d.reason,
+                "client_statement": d.client_statement,
+                "answer_due_at": d.answer_due_at,
+                "state": d.state,
+                "opened_at": d.opened_at,
+                "queue_due_at": queue_due_at(d, limits[d.case_id]),
             }
-            for n in designers
+            for d in disputes
         ],
     )
     # Support tickets: every other one from a signed-out visitor (no account), each with its first message.

@@ -229,13 +229,17 @@ def facts_of(disputes: Iterable[Dispute], *, now: datetime | None = None) -> dic
     if not disputes:
         return {}
     case_ids = {d.case_id for d in disputes}
-    cases = {c.id: c for c in db.session.scalars(sa.select(Case).where(Case.id.in_(case_ids)))}
-    # The parties, in one query, so each case's client and designer are read from the session.
-    db.session.scalars(
-        sa.select(User).where(
-            User.id.in_({c.client_id for c in cases.values()} | {c.designer_id for c in cases.values()})
-        )
-    ).all()
+    # A queue page loaded the cases and their parties with its disputes: only what is missing is read.
+    cases = {d.case_id: d.case for d in disputes if "case" not in sa.inspect(d).unloaded}
+    if missing := case_ids - cases.keys():
+        cases |= {c.id: c for c in db.session.scalars(sa.select(Case).where(Case.id.in_(missing)))}
+    unloaded = [(c, sa.inspect(c).unloaded) for c in cases.values()]
+    parties = {c.client_id for c, u in unloaded if "client" in u} | {
+        c.designer_id for c, u in unloaded if "designer" in u
+    }
+    if parties:
+        # The parties, in one query, so each case's client and designer are read from the session.
+        db.session.scalars(sa.select(User).where(User.id.in_(parties))).all()
     deliveries: dict[int, list[Delivery]] = {case_id: [] for case_id in case_ids}
     for delivery in db.session.scalars(
         sa.select(Delivery).where(Delivery.case_id.in_(case_ids)).order_by(Delivery.case_id, Delivery.number)

@@ -142,8 +142,10 @@ def open_dispute(
         reason=reason,
         client_statement=statement,
         answer_due_at=rules.answer_due_at(now),
+        state=DisputeState.open,
         opened_at=now,
     )
+    dispute.queue_due_at = rules.queue_due_at(dispute, case)
     db.session.add(dispute)
     db.session.flush()
     if evidence and actor is not None:
@@ -179,8 +181,10 @@ def record_missing_dispute(case: Case, *, now: datetime | None = None) -> Disput
         reason=rules.reason_from_text(note),
         client_statement=(statement or note or "").strip(),
         answer_due_at=rules.answer_due_at(now),
+        state=DisputeState.open,
         opened_at=now,
     )
+    dispute.queue_due_at = rules.queue_due_at(dispute, case)
     db.session.add(dispute)
     db.session.flush()
     record_action("dispute.opened", dispute, actor=None, after={"reason": dispute.reason.value}, reason=note)

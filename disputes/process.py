@@ -74,8 +74,11 @@ def _closed(dispute: Dispute, *, now: datetime, **_params) -> None:
 
 
 def _announce(move: Move) -> None:
-    """A closed dispute leaves the agents' claims; the platform's and the agents' moves are audited."""
+    """An active dispute's place in the queue follows its state; a closed dispute leaves the agents'
+    claims; the platform's and the agents' moves are audited."""
     dispute = move.obj
+    if dispute.is_active:
+        dispute.queue_due_at = rules.queue_due_at(dispute, dispute.case)
     if move.after in (S.settled, S.withdrawn, S.ruled):
         claims.release_item(CLAIM_TYPE, dispute.id)
         db.session.flush()

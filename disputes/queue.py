@@ -2,10 +2,11 @@
 active disputes due first on their own deadlines, filtered by state, assignee, and either party's
 country and language; the next due dispute nobody else holds.
 
-The order is computed by the database from the dispute's deadlines (disputes.queue_due says the
-same in Python): the answer date while open, then the ruling date — the answer date plus
-DISPUTE_RULING_DAYS, never past the escrow limit. Evidence requests move a ruling date later by a
-few days; the order leaves them out (the page shows each dispute's exact due time).
+The order reads the due time each dispute stores at its moves (Dispute.queue_due_at, by
+disputes.rules.queue_due_at): the answer date while open, then the ruling date — the answer date
+plus DISPUTE_RULING_DAYS, never past the escrow limit — from the index ix_disputes_queue.
+Evidence requests move a ruling date later by a few days; the order leaves them out (the page
+shows each dispute's exact due time, disputes.queue_due).
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from dataclasses import replace
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager
 
-from disputes import rules
 from disputes.operations import CLAIM_TYPE
 from extensions import db
 from models.accounts import StaffRole, User
@@ -43,23 +43,6 @@ def filters_from(args) -> workbench.Filters:
     return replace(workbench.Filters.from_args(args, DISPUTES), state=state if state in STATES else "")
 
 
-def _days(column) -> sa.ColumnElement:
-    """A moment as a number of days, to add days and compare in SQL on either database."""
-    if db.engine.dialect.name == "postgresql":
-        return sa.extract("epoch", column) / 86400
-    return sa.func.julianday(column)
-
-
-def due_order() -> sa.ColumnElement:
-    """The due time of an active dispute, in days (see the module's docstring)."""
-    answer = _days(Dispute.answer_due_at)
-    ruling = answer + rules.setting("DISPUTE_RULING_DAYS")
-    limit = sa.func.coalesce(
-        _days(Case.escrow_limit_at), _days(Case.accepted_at) + rules.setting("ESCROW_LIMIT_DAYS"), ruling
-    )
-    return sa.case((Dispute.state == DisputeState.open, answer), (limit < ruling, limit), else_=ruling)
-
-
 def counted(filters: workbench.Filters, *, actor: User, tab: str = "active"):
     """The ids of what items() lists, without the cases joined when no filter reads them (the
     country and language filters do), so the queue's size is counted from the disputes' index;
@@ -79,8 +62,9 @@ def items(filters: workbench.Filters, *, actor: User, tab: str = "active", sort:
         sa.select(Dispute)
         .join(Case, Case.id == Dispute.case_id)
         .options(
-            contains_eager(Dispute.case).selectinload(Case.client),
-            contains_eager(Dispute.case).selectinload(Case.designer),
+            # The parties are named on each row; their staff grants are not read there.
+            contains_eager(Dispute.case).selectinload(Case.client).lazyload(User.roles),
+            contains_eager(Dispute.case).selectinload(Case.designer).lazyload(User.roles),
         )
     )
     if tab == "closed":
@@ -88,12 +72,16 @@ def items(filters: workbench.Filters, *, actor: User, tab: str = "active", sort:
             Dispute.closed_at.desc(), Dispute.id.desc()
         )
     query = workbench.narrowed(query, DISPUTES, filters, actor=actor, owners=(Case.client_id, Case.designer_id))
-    query = query.where(
-        Dispute.state == DisputeState(filters.state) if filters.state else Dispute.state.in_(ACTIVE_DISPUTE_STATES)
-    )
+    state = Dispute.state
+    if sort == "due" and db.engine.dialect.name == "sqlite":
+        # Without statistics SQLite guesses the state index narrows a lot, reads every active
+        # dispute from it and sorts them; "+state" keeps it off that index, so it reads the queue's
+        # index (ix_disputes_queue) in order and stops at the page. PostgreSQL chooses that alone.
+        state = sa.literal_column("+disputes.state", Dispute.state.type)
+    query = query.where(state == DisputeState(filters.state) if filters.state else state.in_(ACTIVE_DISPUTE_STATES))
     if tab == "escalated":
         query = query.where(Dispute.escalated.is_(True))
-    first = {"due": due_order(), "age": Dispute.opened_at, "amount": Case.amount_cents.desc()}[sort]
+    first = {"due": Dispute.queue_due_at, "age": Dispute.opened_at, "amount": Case.amount_cents.desc()}[sort]
     # Escalated first: their payment must leave escrow within days.
     return query.order_by(Dispute.escalated.desc(), first, Dispute.id)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import lazyload, selectinload
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
@@ -51,7 +51,8 @@ def active_claims(object_type: str, object_ids: list[int]) -> dict[int, ReviewCl
             ReviewClaim.object_id.in_(object_ids),
             ReviewClaim.claimed_at > lapse_time(),
         )
-        .options(selectinload(ReviewClaim.moderator))  # a queue page names each holder: one query, not one per row
+        # A queue page names each holder: one query, not one per row (their grants are not read).
+        .options(selectinload(ReviewClaim.moderator).lazyload(User.roles))
     ).all()
     return {c.object_id: c for c in rows}
 
@@ -129,5 +130,6 @@ def workload(object_type: str) -> list[tuple[User, int]]:
         .where(ReviewClaim.object_type == object_type, ReviewClaim.claimed_at > lapse_time())
         .group_by(User.id)
         .order_by(sa.func.count(ReviewClaim.id).desc(), User.id)
+        .options(lazyload(User.roles))  # names and counts only
     ).all()
     return [(user, count) for user, count in rows]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -58,7 +59,7 @@ class Due:
     def left(self) -> timedelta:
         return self.at - self.now
 
-    @property
+    @cached_property  # a queue row reads it for its badge, its words and its colour
     def status(self) -> str:
         if self.left <= timedelta(0):
             return OVERDUE

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from extensions import db
 from models.accounts import StaffRole, StaffRoleGrant, User
@@ -159,7 +159,13 @@ def items(spec: QueueSpec, filters: Filters, *, actor: User):
     """The queue's items under `filters`, due first (a select for paginate)."""
     query = sa.select(spec.model).where(spec.state == type(spec.waiting)(filters.state or spec.waiting.value))
     query = narrowed(query, spec, filters, actor=actor, owners=(spec.owner,))
-    return query.options(*(selectinload(rel) for rel in spec.rows)).order_by(spec.submitted.asc(), spec.model.id.asc())
+    # The rows' accounts in the same statement, without their staff grants (a row names its owner
+    # only); their collections (tiers, pictures) in one more each.
+    rows = (
+        joinedload(rel).lazyload(User.roles) if rel.property.mapper.class_ is User else selectinload(rel)
+        for rel in spec.rows
+    )
+    return query.options(*rows).order_by(spec.submitted.asc(), spec.model.id.asc())
 
 
 def narrowed(query, spec: QueueSpec, filters: Filters, *, actor: User, owners: tuple):
@@ -210,6 +216,8 @@ def next_due(spec: QueueSpec, *, actor: User, after=None):
 def queue_staff(spec: QueueSpec) -> list[User]:
     """Who may be given an item of the queue: holders of its role or of the admin role."""
     granted = sa.select(StaffRoleGrant.user_id).where(StaffRoleGrant.role.in_([spec.role, StaffRole.admin]))
-    # Ids first (a small table), then those accounts by primary key: never a scan of every account.
+    # Ids first (a small table), then those accounts by primary key: never a scan of every account
+    # (joined, SQLite walks the accounts). Their grants are not read here (the queue names them).
     ids = list(db.session.scalars(granted.distinct()))
-    return list(db.session.scalars(sa.select(User).where(User.id.in_(ids)).order_by(User.id))) if ids else []
+    staff = sa.select(User).where(User.id.in_(ids)).options(lazyload(User.roles)).order_by(User.id)
+    return list(db.session.scalars(staff)) if ids else []
