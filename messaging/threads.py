@@ -251,27 +251,24 @@ def inbox(user: User, kind: ConversationKind, *, page: int = 1, per_page: int = 
         if ids
         else {}
     )
-    latest = sa.orm.aliased(Message)
-    last = (
-        {
-            m.conversation_id: m
-            for m in db.session.scalars(
-                # Each conversation's last message, in one statement. The inbox shows its text,
-                # not its sender's row nor its files.
-                sa.select(Message)
-                .where(
-                    Message.id.in_(
-                        sa.select(sa.func.max(latest.id))
-                        .where(latest.conversation_id.in_(ids))
-                        .group_by(latest.conversation_id)
-                    )
-                )
-                .options(sa.orm.lazyload(Message.sender), sa.orm.lazyload(Message.attachments))
-            )
-        }
+    last_ids = (
+        db.session.execute(
+            sa.select(Message.conversation_id, sa.func.max(Message.id))
+            .where(Message.conversation_id.in_(ids))
+            .group_by(Message.conversation_id)
+        )
         if ids
-        else {}
+        else []
     )
+    last = {
+        m.conversation_id: m
+        for m in db.session.scalars(
+            # The inbox shows a last message's text, not its sender's row nor its files.
+            sa.select(Message)
+            .where(Message.id.in_([i for _c, i in last_ids]))
+            .options(sa.orm.lazyload(Message.sender), sa.orm.lazyload(Message.attachments))
+        )
+    }
     pagination.rows = [
         InboxRow(c, [p.user for p in c.other_participants(user.id)], last.get(c.id), unread.get(c.id, 0))
         for c in pagination.items
