@@ -69,15 +69,16 @@ def shares_conversation(user: User, other_id: int) -> bool:
     )
 
 
+# Built once: a conversation page asks it for each other participant, both ways.
+_BLOCKS = (
+    sa.select(sa.func.count())
+    .select_from(Block)
+    .where(Block.blocker_id == sa.bindparam("blocker_id"), Block.blocked_id == sa.bindparam("blocked_id"))
+)
+
+
 def has_blocked(blocker_id: int, blocked_id: int) -> bool:
-    return (
-        db.session.scalar(
-            sa.select(sa.func.count())
-            .select_from(Block)
-            .where(Block.blocker_id == blocker_id, Block.blocked_id == blocked_id)
-        )
-        > 0
-    )
+    return db.session.scalar(_BLOCKS, {"blocker_id": blocker_id, "blocked_id": blocked_id}) > 0
 
 
 def blocked_by_recipient(sender: User, conversation: Conversation) -> bool:

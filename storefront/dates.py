@@ -6,10 +6,11 @@ the same as Flask-Babel's (tests/messaging/test_dates.py compares them)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import lru_cache
 
 import flask_babel
+from flask import g
 from babel import Locale, dates
 
 LENGTHS = ("short", "medium", "long", "full")
@@ -27,15 +28,39 @@ def _patterns(locale: str, length: str) -> tuple[str, dates.DateTimePattern, dat
     )
 
 
+def _reading() -> tuple | None:
+    """The request's (locale, time zone, configured formats, locale name), kept next to what
+    Flask-Babel keeps for the request: Flask-Babel looks each of them up again on every date (a
+    handful of context lookups each). A forced or refreshed locale or zone is a new object, so
+    it is never read with another's. None before the request's first date, or outside one."""
+    state = g.get("_flask_babel") if g else None
+    locale = getattr(state, "babel_locale", None)
+    tzinfo = getattr(state, "babel_tzinfo", None)
+    if locale is None or tzinfo is None:
+        return None
+    cached = getattr(state, "date_reading", None)
+    if cached is None or cached[0] is not locale or cached[1] is not tzinfo:
+        configured = flask_babel.get_babel().instance.date_formats
+        cached = state.date_reading = (locale, tzinfo, configured, str(locale))
+    return cached
+
+
 def format_datetime(value: datetime, format: str | None = None) -> str:
     """`value` (UTC when naive) in the reader's time zone and language, as Flask-Babel's
     format_datetime writes it; a custom pattern is left to Flask-Babel."""
-    configured = flask_babel.get_babel().instance.date_formats
+    reading = _reading()
+    if reading is None:
+        flask_babel.get_locale(), flask_babel.get_timezone()  # settle both for the request
+        reading = _reading()
+        if reading is None:
+            return flask_babel.format_datetime(value, format)
+    _locale, tzinfo, configured, locale_name = reading
     length = format or configured["datetime"]
     if length not in LENGTHS or configured.get(f"datetime.{length}"):
         return flask_babel.format_datetime(value, format)
-    joined, time_pattern, date_pattern, locale = _patterns(str(flask_babel.get_locale()), length)
-    local = flask_babel.to_user_timezone(value)
+    joined, time_pattern, date_pattern, locale = _patterns(locale_name, length)
+    # What flask_babel.to_user_timezone does, with the zone already at hand.
+    local = tzinfo.normalize((value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(tzinfo))
     return joined.replace("{0}", time_pattern.apply(local, locale)).replace(
         "{1}", date_pattern.apply(local.date(), locale)
     )

@@ -42,8 +42,11 @@ from storefront.cases import ordering  # noqa: F401 - registers the ordering rou
 from storefront.cases.blueprint import bp
 
 
-def _case_or_404(reference: str, *options) -> Case:
-    case = db.session.scalar(sa.select(Case).where(Case.reference == reference).options(*options))
+_BY_REFERENCE = sa.select(Case).where(Case.reference == sa.bindparam("reference"))
+
+
+def _case_or_404(reference: str, query: sa.Select = _BY_REFERENCE) -> Case:
+    case = db.session.scalar(query, {"reference": reference})
     if case is None or not can_view_case(current_user, case):
         abort(404)
     return case
@@ -51,7 +54,8 @@ def _case_or_404(reference: str, *options) -> Case:
 
 # What the case page shows, each in one query whatever the deliveries and files: the parties (their staff
 # roles are not shown), the files with their stored rows, the deliveries with theirs, the timeline.
-_CASE_PAGE = (
+# Built once (with its loader options, building it costs more than running it).
+_CASE_PAGE = _BY_REFERENCE.options(
     sa.orm.joinedload(Case.client).lazyload(User.roles),
     sa.orm.joinedload(Case.designer).lazyload(User.roles),
     sa.orm.selectinload(Case.files).joinedload(CaseFile.file),
@@ -105,7 +109,7 @@ def my_cases():
 @bp.get("/<reference>")
 @login_required
 def show(reference: str):
-    case = _case_or_404(reference, *_CASE_PAGE)
+    case = _case_or_404(reference, _CASE_PAGE)
     actions = process.allowed_actions(case, current_user) if is_party(current_user, case) else []
     invoices = []
     if case.state in (CaseState.completed, CaseState.resolved):

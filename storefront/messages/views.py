@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import sqlalchemy as sa
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -24,7 +25,7 @@ from messaging.permissions import (
     shares_conversation,
 )
 from models.accounts import User
-from models.messaging import Conversation, ConversationKind, Message
+from models.messaging import Conversation, ConversationKind, Message, Participant
 from screening.contact_filter import ContactDetailsRefused
 from profiles.permissions import can_design
 from reputation.figures import may_see_client
@@ -49,8 +50,16 @@ def _wants_json() -> bool:
     return request.accept_mimetypes.best == "application/json"
 
 
+# A conversation with who is in it, by name (their staff roles are not shown), built once.
+_WITH_PARTICIPANTS = (
+    sa.select(Conversation)
+    .where(Conversation.id == sa.bindparam("conversation_id"))
+    .options(sa.orm.selectinload(Conversation.participants).joinedload(Participant.user).lazyload(User.roles))
+)
+
+
 def _readable(conversation_id: int) -> Conversation:
-    conversation = db.session.get(Conversation, conversation_id)
+    conversation = db.session.scalar(_WITH_PARTICIPANTS, {"conversation_id": conversation_id})
     if conversation is None or not can_read_conversation(current_user, conversation):
         abort(404)
     return conversation

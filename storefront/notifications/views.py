@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -19,12 +19,22 @@ from url_numbers import page_number, row_id
 bp = Blueprint("notifications", __name__)
 
 
-def unread_count() -> int:
-    return db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(Notification)
-        .where(Notification.user_id == current_user.id, Notification.in_app.is_(True), Notification.read_at.is_(None))
+# Built once: the bell runs it on every signed-in page.
+_UNREAD = (
+    sa.select(sa.func.count())
+    .select_from(Notification)
+    .where(
+        Notification.user_id == sa.bindparam("user_id"), Notification.in_app.is_(True), Notification.read_at.is_(None)
     )
+)
+
+
+def unread_count() -> int:
+    """The signed-in user's unread notifications, counted once per request (the list page and
+    its bell ask both; nothing marks a notification read after a page starts rendering)."""
+    if "unread_notifications" not in g:
+        g.unread_notifications = db.session.scalar(_UNREAD, {"user_id": current_user.id})
+    return g.unread_notifications
 
 
 # The bell in the header of every page shows this count.
