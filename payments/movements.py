@@ -77,7 +77,7 @@ def start(
         .where(PaymentMovement.case_id == case.id, PaymentMovement.kind == kind)
         .scalar_subquery()
     )
-    with independent_session() as own:
+    with independent_session(one_statement=True) as own:
         movement = own.scalar(
             sa.insert(PaymentMovement)
             .values(
@@ -147,7 +147,7 @@ def _call_gateway(movement: PaymentMovement, payment: Payment, case: Case) -> Ga
 
 def _note(movement: PaymentMovement, state: MovementState, error: str) -> None:
     """Keep a movement's state and last error in its own transaction (they outlive the caller's)."""
-    with independent_session() as own:
+    with independent_session(one_statement=True) as own:
         own.execute(
             sa.update(PaymentMovement)
             .where(PaymentMovement.id == movement.id)
