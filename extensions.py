@@ -64,7 +64,7 @@ def after_commit_together(fn: Callable[[list], Any], item: Any) -> None:
     db.session.connection()  # as after_commit: a rollback forgets it
     pending = db.session.info.setdefault(_PENDING, [])
     for registered, args, _kwargs in pending:
-        if registered is fn:
+        if registered == fn:
             args[0].append(item)
             return
     pending.append((fn, ([item],), {}))
