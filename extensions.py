@@ -58,6 +58,18 @@ def after_commit(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
     db.session.info.setdefault(_PENDING, []).append((fn, args, kwargs))
 
 
+def after_commit_together(fn: Callable[[list], Any], item: Any) -> None:
+    """Add `item` to the list that `fn(items)` receives once after the current transaction is
+    committed: one call for every item of the unit of work, where the first was registered."""
+    db.session.connection()  # as after_commit: a rollback forgets it
+    pending = db.session.info.setdefault(_PENDING, [])
+    for registered, args, _kwargs in pending:
+        if registered == fn:
+            args[0].append(item)
+            return
+    pending.append((fn, ([item],), {}))
+
+
 def commit() -> None:
     """Commit the unit of work, then run the side effects registered for it, in order.
 
@@ -74,18 +86,28 @@ def commit() -> None:
 
 
 @contextmanager
-def independent_session() -> Iterator[Session]:
+def independent_session(*, one_statement: bool = False) -> Iterator[Session]:
     """A session whose commit stands whatever the current unit of work does afterwards.
 
     For what another system did or is about to do (a money movement asked of a gateway, the
     sandbox gateway's own book): on a server database it is a second connection, committed at
     the end of the block. SQLite has one writer at a time, so there it is a savepoint on the
     unit of work's own connection (the embedded default runs in one process).
+
+    `one_statement`: the block runs a single statement, a transaction of its own, so on a server
+    database it runs in autocommit (the same atomic write without a BEGIN and a COMMIT, two round
+    trips of a money movement's time under the case's lock).
     """
     if db.engine.dialect.name == "sqlite":
         session = Session(
             bind=db.session.connection(), join_transaction_mode="create_savepoint", expire_on_commit=False
         )
+    elif one_statement:
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            with Session(bind=connection, expire_on_commit=False) as session:
+                yield session
+                session.commit()
+        return
     else:
         session = Session(bind=db.engine, expire_on_commit=False)
     with session:

@@ -108,13 +108,38 @@ def apply_action(case: Case, action: str, *, actor: User | None, now: datetime |
     return CASE_PROCESS.apply(case, action, role=role, actor=actor, locked=True, now=now or utcnow(), **params).obj
 
 
+def lock_case(reference: str) -> Case | None:
+    """The case of this reference under its row lock (None if there is none), for a page about to
+    apply an action to it: the action then takes it as it is, without reading the row again."""
+    case = _locked(Case.reference == reference)
+    if case is not None:
+        transaction = db.session().get_transaction()
+        held, locked = db.session.info.get(_LOCKED, (None, set()))
+        locked = locked if held is transaction else set()
+        locked.add(case.id)
+        db.session.info[_LOCKED] = (transaction, locked)
+    return case
+
+
 def _lock_case(case: Case) -> Case:
-    """The case's row under FOR UPDATE, or the case itself while it is new (a request being sent)."""
+    """The case's row under FOR UPDATE, or the case itself while it is new (a request being sent)
+    or was locked by lock_case in this transaction (read then, as committed; no one wrote it since)."""
     identity = sa.inspect(case).identity
-    return _lock(identity[0]) if identity is not None else case
+    if identity is None:
+        return case
+    transaction, locked = db.session.info.get(_LOCKED, (None, ()))
+    if transaction is db.session().get_transaction() and identity[0] in locked and case in db.session:
+        return case
+    case = _locked(Case.id == identity[0])
+    if case is None:
+        raise NotFound(_l("This case does not exist."))
+    return case
 
 
-def _lock(case_id: int) -> Case:
+_LOCKED = "cases_locked"  # session.info: (the transaction, the ids of the cases lock_case locked in it)
+
+
+def _locked(which) -> Case | None:
     # populate_existing: a row changed by a racing transaction is read as committed, not as cached.
     # The client and designer come in the same statement (only the case's row is locked); their
     # staff roles load only if something asks for them (the parties' notices do not).
@@ -124,13 +149,11 @@ def _lock(case_id: int) -> Case:
     )
     case = db.session.execute(
         sa.select(Case)
-        .where(Case.id == case_id)
+        .where(which)
         .options(*parties)
         .with_for_update(of=Case)
         .execution_options(populate_existing=True)
     ).scalar_one_or_none()
-    if case is None:
-        raise NotFound(_l("This case does not exist."))
     return case
 
 

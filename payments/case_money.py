@@ -1,6 +1,6 @@
 """What a case's money is, for every page, export, invoice and mail that shows it.
 
-One derivation: `case_money(case)`, or `case_money_of(cases)` for a list (two queries).
+One derivation: `case_money(case)`, or `case_money_of(cases)` for a list (one query).
 Money that moved is read from the ledger lines of the case's journals (client → escrow on
 capture; escrow → client, designer and platform on settlement); a hold on the card is the
 gateway's side, since the ledger records no hold. Until the money is settled the designer's
@@ -21,9 +21,9 @@ from flask_babel import get_locale
 
 from extensions import db
 from models.cases import Case, CaseState
-from models.ledger import Payment, PaymentStatus
+from models.ledger import Entry, Journal, Payment, PaymentStatus
 from payments.fees import platform_fee
-from payments.ledger import ESCROW, PLATFORM_FEES, case_entries, client_account, designer_account
+from payments.ledger import ESCROW, PLATFORM_FEES, client_account, designer_account
 
 
 @dataclass(frozen=True)
@@ -63,17 +63,22 @@ def case_money_of(cases: Iterable[Case]) -> dict[int, CaseMoney]:
     cases = list(cases)
     ids = [case.id for case in cases]
     lines: dict[int, list[tuple[str, int]]] = {case_id: [] for case_id in ids}
-    for case_id, account, cents, _currency in case_entries(ids):
-        lines[case_id].append((account, cents))
-    held = (
-        set(
-            db.session.scalars(
-                sa.select(Payment.case_id).where(Payment.case_id.in_(ids), Payment.status == PaymentStatus.held)
-            )
+    held: set[int] = set()
+    if ids:
+        # The ledger lines and the holds in one round trip: a hold is a line without an account.
+        holds = sa.select(Payment.case_id, sa.null().cast(sa.String), sa.literal(0, sa.BigInteger)).where(
+            Payment.case_id.in_(ids), Payment.status == PaymentStatus.held
         )
-        if ids
-        else set()
-    )
+        entries = (
+            sa.select(Journal.case_id, Entry.account, Entry.amount_cents)
+            .join(Entry, Entry.journal_id == Journal.id)
+            .where(Journal.case_id.in_(ids))
+        )
+        for case_id, account, cents in db.session.execute(sa.union_all(entries, holds)):
+            if account is None:
+                held.add(case_id)
+            else:
+                lines[case_id].append((account, cents))
     return {case.id: _derive(case, lines[case.id], case.id in held) for case in cases}
 
 

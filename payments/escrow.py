@@ -137,14 +137,14 @@ def attach_payment(order: CaseOrder, case: Case) -> None:
 # -- effects of the case process ------------------------------------------------------------
 def capture(case: Case) -> None:
     """Designer accepted: the hold is captured into escrow (journal client → escrow)."""
-    payment = _ready(case)
+    payment, _card_disputed = _ready(case)
     _require(payment, PaymentStatus.held)
     _move(payment, case, MovementKind.capture, payment.amount_cents)
 
 
 def release(case: Case) -> None:
     """Cancelled, rejected or expired before acceptance: the hold is cancelled, nothing charged."""
-    payment = _ready(case)
+    payment, _card_disputed = _ready(case)
     _require(payment, PaymentStatus.held)
     _move(payment, case, MovementKind.release, 0)
 
@@ -167,8 +167,9 @@ def settle(case: Case, *, refund_cents: int) -> None:
     designer's transfer (alone when nothing is left to transfer). What already left escrow
     for the case (an earlier attempt whose answer was lost) is not moved again.
     """
-    payment = _ready(case)
-    _settle_card_disputes(payment, case, refund_cents)
+    payment, card_disputed = _ready(case)
+    if card_disputed:
+        _settle_card_disputes(payment, case, refund_cents)
     if payment.status not in (
         PaymentStatus.captured,
         PaymentStatus.paid_out,
@@ -274,10 +275,22 @@ def _require(payment: Payment, status: PaymentStatus) -> None:
         raise RuntimeError(f"payment {payment.id} is {payment.status.value}, expected {status.value}")
 
 
-def _ready(case: Case) -> Payment:
-    """The case's payment, locked, once every earlier movement of the case is settled."""
-    payment = payment_of(case)
-    if movements.reconcile(case, payment):
+def _ready(case: Case) -> tuple[Payment, bool]:
+    """The case's payment, locked, once every earlier movement of the case is settled; and
+    whether card disputes took the case's money out of escrow (see _settle_card_disputes)."""
+    # One statement locks the payment and says whether the case has movements to settle or card
+    # disputes on its escrow: both are written only under the case's lock, which the caller holds,
+    # so what the statement sees cannot change before the commit (and the common case, neither,
+    # costs no query of its own).
+    pending = sa.exists().where(movements.unconfirmed_of(case.id))
+    card_disputed = sa.exists().where(Chargeback.case_id == case.id, Chargeback.funds_account == ESCROW)
+    row = db.session.execute(
+        sa.select(Payment, pending, card_disputed).where(Payment.case_id == case.id).with_for_update(of=Payment)
+    ).one_or_none()
+    if row is None:
+        raise RuntimeError(f"case {case.id} has no payment")
+    payment, any_pending, any_card_dispute = row
+    if any_pending and movements.reconcile(case, payment):
         raise PaymentUnconfirmed(
             _l(
                 "The payment provider has not yet confirmed an earlier payment step on this "
@@ -285,7 +298,7 @@ def _ready(case: Case) -> Payment:
                 "minutes."
             )
         )
-    return payment
+    return payment, any_card_dispute
 
 
 def _move(

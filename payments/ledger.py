@@ -94,20 +94,6 @@ def case_escrow_balance(case_id: int) -> int:
     return int(db.session.scalar(query))
 
 
-def case_entries(case_ids: Iterable[int]) -> list[tuple[int, str, int, str]]:
-    """Every ledger line posted for these cases, as (case id, account, signed cents, currency)."""
-    ids = list(case_ids)
-    if not ids:
-        return []
-    query = (
-        sa.select(Journal.case_id, Entry.account, Entry.amount_cents, Entry.currency)
-        .join(Entry, Entry.journal_id == Journal.id)
-        .where(Journal.case_id.in_(ids))
-        .order_by(Entry.id)
-    )
-    return [tuple(row) for row in db.session.execute(query).all()]
-
-
 def client_refunds(case: Case) -> list[tuple[int, int]]:
     """(journal id, cents) of each journal that gave a case's money back to its client (a refund,
     a ruling's or settlement's refund, funds a card dispute returned), oldest first."""

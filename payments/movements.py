@@ -69,26 +69,33 @@ def start(
     destination: str | None = None,
 ) -> PaymentMovement:
     """Write the movement as pending and commit it, before the gateway is asked."""
-    attempt = 1 + db.session.scalar(
-        sa.select(sa.func.count())
+    # The attempt is counted by the INSERT itself (one round trip): only a holder of the case's
+    # lock writes the case's movements, so the count cannot change under it.
+    attempt = (
+        sa.select(sa.func.count() + 1)
         .select_from(PaymentMovement)
         .where(PaymentMovement.case_id == case.id, PaymentMovement.kind == kind)
+        .scalar_subquery()
     )
-    with independent_session() as own:
-        movement = PaymentMovement(
-            payment_id=payment.id,
-            case_id=case.id,
-            kind=kind,
-            amount_cents=amount_cents,
-            fee_cents=fee_cents,
-            currency=case.currency,
-            state=MovementState.pending,
-            destination=destination,
-            idempotency_key=f"case-{case.id}-{kind.value}-{amount_cents}-{attempt}",
+    with independent_session(one_statement=True) as own:
+        movement = own.scalar(
+            sa.insert(PaymentMovement)
+            .values(
+                payment_id=payment.id,
+                case_id=case.id,
+                kind=kind,
+                amount_cents=amount_cents,
+                fee_cents=fee_cents,
+                currency=case.currency,
+                state=MovementState.pending,
+                destination=destination,
+                idempotency_key=sa.literal(f"case-{case.id}-{kind.value}-{amount_cents}-")
+                + sa.cast(attempt, sa.String),
+            )
+            .returning(PaymentMovement)
         )
-        own.add(movement)
-    # Committed with every column set (defaults are the client's): the unit of work takes it as
-    # it is, without reading back the row it has just written.
+    # Read back whole by the INSERT's RETURNING: the unit of work takes it as it is, without
+    # reading the row it has just written again.
     return db.session.merge(movement, load=False)
 
 
@@ -140,7 +147,7 @@ def _call_gateway(movement: PaymentMovement, payment: Payment, case: Case) -> Ga
 
 def _note(movement: PaymentMovement, state: MovementState, error: str) -> None:
     """Keep a movement's state and last error in its own transaction (they outlive the caller's)."""
-    with independent_session() as own:
+    with independent_session(one_statement=True) as own:
         own.execute(
             sa.update(PaymentMovement)
             .where(PaymentMovement.id == movement.id)
@@ -227,13 +234,14 @@ def settled_status(payment: Payment) -> PaymentStatus:
     return PaymentStatus.paid_out if payment.refunded_cents == 0 else PaymentStatus.partially_refunded
 
 
+def unconfirmed_of(case_id: int) -> sa.ColumnElement[bool]:
+    """The condition on PaymentMovement of the case's movements not confirmed yet."""
+    return sa.and_(PaymentMovement.case_id == case_id, PaymentMovement.state == MovementState.pending)
+
+
 def unconfirmed(case_id: int) -> list[PaymentMovement]:
     return list(
-        db.session.scalars(
-            sa.select(PaymentMovement)
-            .where(PaymentMovement.case_id == case_id, PaymentMovement.state == MovementState.pending)
-            .order_by(PaymentMovement.id)
-        )
+        db.session.scalars(sa.select(PaymentMovement).where(unconfirmed_of(case_id)).order_by(PaymentMovement.id))
     )
 
 

@@ -45,8 +45,13 @@ from storefront.cases.blueprint import bp
 _BY_REFERENCE = sa.select(Case).where(Case.reference == sa.bindparam("reference"))
 
 
-def _case_or_404(reference: str, query: sa.Select = _BY_REFERENCE) -> Case:
-    case = db.session.scalar(query, {"reference": reference})
+def _case_or_404(reference: str, query: sa.Select = _BY_REFERENCE, *, locked: bool = False) -> Case:
+    """The case the user may see; `locked`: under its row lock, for an action about to change it
+    (the action then reads the row once, not a second time to lock it)."""
+    if locked:
+        case = process.lock_case(reference)
+    else:
+        case = db.session.scalar(query, {"reference": reference})
     if case is None or not can_view_case(current_user, case):
         abort(404)
     return case
@@ -152,9 +157,10 @@ def show(reference: str):
     )
 
 
-def _act(reference: str, perform, done: str, *, case: Case | None = None):
-    """Run `perform(case)` and commit, or flash why not; `case`: the route has loaded it already."""
-    case = case or _case_or_404(reference)
+def _act(reference: str, perform, done: str, *, case: Case | None = None, transition: bool = False):
+    """Run `perform(case)` and commit, or flash why not; `case`: the route has loaded it already;
+    `transition`: `perform` applies an action of the case process, which locks the case first."""
+    case = case or _case_or_404(reference, locked=transition)
     try:
         perform(case)
     except ContactDetailsRefused as exc:
@@ -192,7 +198,7 @@ def accept(reference: str):
             refused.append(True)
             raise
 
-    response = _act(reference, perform, _("You accepted the case. The payment is now in escrow."))
+    response = _act(reference, perform, _("You accepted the case. The payment is now in escrow."), transition=True)
     if not refused:  # accepted, or refused for another reason than the state or its deadline
         return response
     # Refused because its time ran out: expire it now rather than at the next sweep.
@@ -213,6 +219,7 @@ def reject(reference: str):
         reference,
         lambda c: process.reject_case(c, actor=current_user, reason=form.reason.data),
         _("You rejected the case. The client's hold was released."),
+        transition=True,
     )
 
 
@@ -223,6 +230,7 @@ def cancel(reference: str):
         reference,
         lambda c: process.cancel_case(c, actor=current_user, reason=request.form.get("reason", "")),
         _("The case is cancelled. Nothing was charged, or the payment was refunded."),
+        transition=True,
     )
 
 
@@ -248,6 +256,7 @@ def revision(reference: str):
         reference,
         lambda c: process.request_revision(c, actor=current_user, note=form.note.data),
         _("Revision requested. The designer has been told."),
+        transition=True,
     )
 
 
@@ -259,6 +268,7 @@ def grant(reference: str):
         reference,
         lambda c: process.grant_revisions(c, actor=current_user, count=form.count.data),
         _("Extra revisions granted."),
+        transition=True,
     )
 
 
@@ -266,7 +276,7 @@ def grant(reference: str):
 @login_required
 def complete(reference: str):
     """Completion releases escrow for good, so it is confirmed on its own page first (no script needed)."""
-    case = _case_or_404(reference)
+    case = _case_or_404(reference, locked=request.method == "POST")
     if "complete" not in process.allowed_actions(case, current_user):
         return redirect(url_for("cases.show", reference=reference))
     form = CompleteForm()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 
 import pytest
+import sqlalchemy as sa
 
 import jobs
 from cases import process
@@ -24,14 +25,15 @@ STL = b"solid crown\nendsolid crown\n"
 # entries one INSERT each), the case event, the notice; on SQLite the catalogue generation's bump
 # (storefront's visitor page cache) in the money's independent write as well.
 DOMAIN = {
-    "sqlite": {"accept": 24, "deliver": 9, "complete": 29},
-    "postgresql": {"accept": 18, "deliver": 9, "complete": 22},
+    "sqlite": {"accept": 22, "deliver": 9, "complete": 25},
+    "postgresql": {"accept": 16, "deliver": 9, "complete": 18},
 }
-# The same through the page, plus the signed-in user (and their roles), the case the route loads
-# and the catalogue generation's bump before the request's commit.
+# The same through the page, plus the signed-in user with their roles (one statement) and the catalogue
+# generation's bump before the request's commit; the delivery also reads the case before it stores
+# the upload (the others lock it at once, and the action takes it as locked).
 PAGES = {
-    "sqlite": {"accept": 27, "deliver": 12, "complete": 32},
-    "postgresql": {"accept": 21, "deliver": 12, "complete": 25},
+    "sqlite": {"accept": 24, "deliver": 12, "complete": 27},
+    "postgresql": {"accept": 18, "deliver": 12, "complete": 20},
 }
 
 
@@ -91,3 +93,33 @@ def test_each_transition_through_its_page_runs_a_fixed_number_of_statements(app,
     assert seen == PAGES[db.engine.dialect.name]
     db.session.expire_all()
     assert db.session.get(type(case), case.id).state == CaseState.completed
+
+
+def _case_locks(call) -> int:
+    """How many statements `call` runs that lock a case row: the case with its parties (SQLite
+    writes no FOR UPDATE)."""
+    seen = []
+
+    def look(_conn, _cursor, statement, *_args):
+        seen.append(statement.startswith("SELECT cases.") and "JOIN users AS users_1" in statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", look)
+    try:
+        call()
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", look)
+    return sum(seen)
+
+
+def test_a_case_locked_by_its_page_is_not_locked_again_by_the_action_in_that_transaction_only(held_jobs):
+    earlier, now = make_case(), make_case()
+    designers = earlier.designer, now.designer
+    commit()
+    process.lock_case(earlier.reference)
+    commit()  # its lock ended with that transaction: the action locks the case again
+    assert _case_locks(lambda: process.accept_case(earlier, actor=designers[0])) == 1
+    commit()
+    locked = process.lock_case(now.reference)
+    assert _case_locks(lambda: process.accept_case(locked, actor=designers[1])) == 0
+    commit()
+    assert (earlier.state, now.state) == (CaseState.in_progress, CaseState.in_progress)

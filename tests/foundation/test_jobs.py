@@ -11,9 +11,11 @@ from pathlib import Path
 import pytest
 
 import sqlalchemy as sa
+from rq import Queue
 
 from accounts.operations import request_password_reset
-from extensions import after_commit, commit, db
+from extensions import after_commit, after_commit_together, commit, db
+from jobs import RETRY_INTERVALS, enqueue
 from messaging.mail import deliver_mail, send_mail
 from models.messaging import OutgoingMail
 from tests.factories import make_user
@@ -42,6 +44,34 @@ def test_side_effects_wait_for_the_commit_and_vanish_on_rollback(outbox):
     assert ran == []
     commit()
     assert ran == ["second"]
+
+
+def test_side_effects_registered_together_run_once_with_every_item_after_the_commit():
+    batches, ran = [], []
+    after_commit_together(batches.append, "first")
+    db.session.rollback()
+    after_commit_together(batches.append, "second")
+    after_commit(ran.append, "between")
+    after_commit_together(batches.append, "third")
+    assert batches == []
+    commit()
+    assert batches == [["second", "third"]] and ran == ["between"]
+
+
+def test_with_redis_the_jobs_of_a_unit_of_work_reach_the_queue_together_in_order(make_app):
+    connection = _redis_or_skip()
+    app = make_app(REDIS_URL=REDIS_URL)
+    with app.app_context():
+        enqueue(deliver_mail, 1)
+        db.session.rollback()  # a rolled-back unit of work sends nothing
+        enqueue(deliver_mail, 2)
+        enqueue(deliver_mail, 3)
+        assert Queue("default", connection=connection).get_jobs() == []
+        commit()
+    jobs = Queue("default", connection=connection).get_jobs()
+    assert [(job.func_name, job.args) for job in jobs] == [("messaging.mail.deliver_mail", (n,)) for n in (2, 3)]
+    assert all(job.retries_left == len(RETRY_INTERVALS) for job in jobs)  # retried as one enqueued alone
+    connection.flushdb()
 
 
 def test_inline_mail_job_runs_after_commit(outbox):
