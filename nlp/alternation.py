@@ -33,3 +33,20 @@ def _branches(node: dict, after_first: str | None) -> str:
         return ""
     body = alternatives[0] if len(alternatives) == 1 else f"(?:{'|'.join(alternatives)})"
     return f"(?:{body})?" if "" in node else body
+
+
+class Substrings:
+    """Which of many strings occur in a text, read in one regex scan instead of one
+    substring test each: at every position the longest of them starting there is found,
+    and with it those of them that are its prefixes."""
+
+    def __init__(self, strings: Iterable[str]) -> None:
+        strings = sorted(set(strings))
+        self._scan = re.compile(f"(?=({word_alternation(strings)}))")
+        self._prefixes = {s: frozenset(p for p in strings if s.startswith(p)) for s in strings}
+
+    def __call__(self, text: str) -> set[str]:
+        found: set[str] = set()
+        for longest in set(self._scan.findall(text)):
+            found |= self._prefixes[longest]
+        return found

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 
+from nlp.alternation import Substrings
 from nlp.findings import EMAIL, MESSAGING_APP, PHONE, SOCIAL, URL, Hit
 from nlp.lexicon import MAILBOX_SERVICES, SHORT_LINK_HOSTS, TLDS
 
@@ -321,34 +322,17 @@ _AT_TOKEN = re.compile(r"[a-z0-9._%+-]+@[a-z0-9._-]+")
 _FORWARD_EMAIL = re.compile(rf"[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:{'|'.join(TLDS)})")
 
 
-# A name with a dot inside ("bit.ly"), looked for from the dot: rules whose hints are all
-# such names (the short-link hosts) are skipped at once in a text that has none.
-_DOTTED_NAME = re.compile(r"\.(?<=[a-z0-9]\.)[a-z]")
-_DOTTED_RULES = frozenset(
-    i
-    for i, (hints, *_) in enumerate(_RULES)
-    if not isinstance(hints[0], tuple) and all(_DOTTED_NAME.search(h) for h in hints)
-)
-
-
-def _has_hints(text: str, hints: tuple) -> bool:
-    # (`map` over the bound method: a generator costs more than the substring tests)
-    if isinstance(hints[0], tuple):
-        return all(any(map(text.__contains__, group)) for group in hints)
-    return any(map(text.__contains__, hints))
+# Every rule's hints, looked for in one scan of the text (see `nlp.alternation.Substrings`).
+_GROUPS = tuple(hints if isinstance(hints[0], tuple) else (hints,) for hints, *_ in _RULES)
+_HINTS = Substrings(hint for groups in _GROUPS for group in groups for hint in group)
 
 
 def mention_hits(text: str) -> list[Hit]:
     """Contact given by the rules above, in normalised text."""
     hits = []
-    dotted_name = None
-    for i, (hints, pattern, kind, reason) in enumerate(_RULES):
-        if i in _DOTTED_RULES:
-            if dotted_name is None:
-                dotted_name = bool(_DOTTED_NAME.search(text))
-            if not dotted_name:
-                continue
-        if not _has_hints(text, hints):
+    present = _HINTS(text)
+    for groups, (_, pattern, kind, reason) in zip(_GROUPS, _RULES):
+        if any(map(present.isdisjoint, groups)):  # one hint of each group, or the rule cannot match
             continue
         # (a rule with a group reports the group: the number after its cue)
         group = 1 if pattern.groups else 0

@@ -70,6 +70,10 @@ _GLUED = re.compile(r"\d(?<!\d\d)\d*(?:[_x]\d+){2,}")
 # Three digit groups or more joined by underscores, brackets allowed: "(21)_99876_5432"
 # (one underscore is a file name's date and time: "20250113_094512.jpg").
 _UNDERSCORED = re.compile(r"\(?\d+\)?(?:_+\(?\d+\)?){2,}")
+# A joiner between two digit groups, which every match of the two patterns above holds:
+# found from the joiner, so most texts with an "_" or an "x" are not read twice.
+_MAY_BE_UNDERSCORED = re.compile(r"_(?<=[\d)]_)_*\(?\d")
+_MAY_BE_GLUED = re.compile(r"[_x](?<=\d[_x])\d+[_x]\d")
 
 
 def _unglue(match: re.Match) -> str:
@@ -95,9 +99,9 @@ def phone_hits(text: str, regions: tuple[str, ...]) -> list[Hit]:
         if _TOLL_FREE.search(text)
         else []
     )
-    if "_" in text:
+    if "_" in text and _MAY_BE_UNDERSCORED.search(text):
         text = _UNDERSCORED.sub(lambda m: m.group().replace("_", " "), text)
-    if "x" in text:
+    if "x" in text and _MAY_BE_GLUED.search(text):
         text = _GLUED.sub(_unglue, text)
     candidates = [m.span() for m in _CANDIDATE.finditer(text) if _long_enough(m.group())]
     if not candidates or all_dental(text, candidates):
