@@ -157,6 +157,9 @@ def all_dental(text: str, candidates: list[tuple[int, int]]) -> bool:
         lead = _leading_number(text, start)
         if lead or not _PHONE_CUE.search(text, max(0, start - 20), start):
             read.cover([lead] if lead else ())
+            # (tooth lists within the candidate cover nothing else: read them when still needed)
+            if lead and read.covers(start, end):
+                continue
             read.cover(m.span() for m in _LIST.finditer(text, start, end) if _all_teeth(m.group()))
             if read.covers(start, end):
                 continue
@@ -313,8 +316,9 @@ def _tooth_runs(text: str, low: int, high: int) -> list[tuple[int, int]]:
 @lru_cache(maxsize=8)
 def _codes_dates_and_ids(text: str, low: int, high: int, vat_words: bool) -> list[tuple[int, int]]:
     spans = []
-    if "(" in text:
-        spans += [m.span() for m in _GS1.finditer(text, low, high)]
+    bracket = text.find("(", low, high)  # where a GS1 string may start first
+    if bracket >= 0:
+        spans += [m.span() for m in _GS1.finditer(text, bracket, high)]
     for match in _GTIN.finditer(text, low, high):
         digits = match.group()
         cued = _GTIN_CUE.search(text, max(0, match.start() - 12), match.start())

@@ -323,7 +323,7 @@ _FORWARD_EMAIL = re.compile(rf"[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:{'
 
 
 # Every rule's hints, looked for in one scan of the text (see `nlp.alternation.Substrings`).
-_GROUPS = tuple(hints if isinstance(hints[0], tuple) else (hints,) for hints, *_ in _RULES)
+_GROUPS = tuple(tuple(map(frozenset, hints if isinstance(hints[0], tuple) else (hints,))) for hints, *_ in _RULES)
 _HINTS = Substrings(hint for groups in _GROUPS for group in groups for hint in group)
 
 

@@ -274,13 +274,17 @@ _MAY_BE_DOTTED_OUT = re.compile(r"([._*|~-])[a-z0-9]\1")
 
 def _collapse_edits(text: str) -> list[Edit]:
     edits = []
-    if _MAY_BE_SPACED_OUT.search(text):
-        for m in _SPACED_OUT.finditer(text):
+    # (a run holds what it must contain from its second character on: none starts earlier
+    # than one character before the first such place)
+    hint = _MAY_BE_SPACED_OUT.search(text)
+    if hint:
+        for m in _SPACED_OUT.finditer(text, max(0, hint.start() - 1)):
             joined = m.group().replace(" ", "").replace("\t", "")
             if _SPELLS_SOMETHING.fullmatch(joined):
                 edits.append((m.start(), m.end(), joined))
-    if _MAY_BE_DOTTED_OUT.search(text):
-        for m in _DOTTED_OUT.finditer(text):
+    hint = _MAY_BE_DOTTED_OUT.search(text)
+    if hint:
+        for m in _DOTTED_OUT.finditer(text, max(0, hint.start() - 1)):
             joined = m.group()[::2]
             if _SPELLS_SOMETHING.fullmatch(joined) and not _overlaps(m.span(), edits):
                 edits.append((m.start(), m.end(), joined))

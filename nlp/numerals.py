@@ -246,18 +246,18 @@ def numeral_edits(text: str) -> list[tuple[int, int, str]]:
     tokens = list(_TOKEN.finditer(text))
     edits: list[tuple[int, int, str]] = []
     run: list[tuple[int, int, str, bool]] = []  # start, end, digits, spelled out
-    i = 0
-    while i < len(tokens):
-        number, i_next = _number_at(tokens, i, text)
-        if number is None:
-            if run:
-                _close_run(run, edits)
-            i += 1
+    # Only digits and the first words of numbers start a number: those tokens alone are read,
+    # and any other token between two of them ends the run.
+    unread = 0  # the first token not read yet
+    for i in [i for i, word in enumerate(words) if word in _FIRST_WORDS or word[0].isdigit()]:
+        if i < unread:  # read with the words before it: "quatre vingt DIX"
             continue
-        if run and not _BETWEEN_NUMBERS.fullmatch(text, run[-1][1], number[0]):
+        number, after = _number_at(tokens, i, text)
+        if run and (i > unread or number is None or not _BETWEEN_NUMBERS.fullmatch(text, run[-1][1], number[0])):
             _close_run(run, edits)
-        run.append(number)
-        i = i_next
+        if number is not None:
+            run.append(number)
+        unread = after
     _close_run(run, edits)
     return edits
 

@@ -103,7 +103,7 @@ def phone_hits(text: str, regions: tuple[str, ...]) -> list[Hit]:
         text = _UNDERSCORED.sub(lambda m: m.group().replace("_", " "), text)
     if "x" in text and _MAY_BE_GLUED.search(text):
         text = _GLUED.sub(_unglue, text)
-    candidates = [m.span() for m in _CANDIDATE.finditer(text) if _long_enough(m.group())]
+    candidates = [m.span() for m in _CANDIDATE.finditer(text) if _long_enough(text, *m.span())]
     if not candidates or all_dental(text, candidates):
         return hits + _split_number_hits(text, regions, hits)
     masked = _blank(text, dental_spans(text, candidates))
@@ -145,9 +145,13 @@ def _split_number_hits(text: str, regions: tuple[str, ...], found: list[Hit]) ->
     return hits
 
 
-def _long_enough(candidate: str) -> bool:
-    """Seven digits make a candidate only after a "+"; shorter runs need no dental check."""
-    return sum(map(str.isdigit, candidate)) >= _MIN_DIGITS - candidate.startswith("+")
+def _long_enough(text: str, start: int, end: int) -> bool:
+    """Seven digits make a candidate only after a "+" (the pattern reads seven at least);
+    shorter runs need no dental check."""
+    return text[start] == "+" or _ENOUGH_DIGITS.match(text, start, end) is not None
+
+
+_ENOUGH_DIGITS = re.compile(rf"(?:\D*\d){{{_MIN_DIGITS}}}")
 
 
 def _blank(text: str, spans: list[tuple[int, int]]) -> str:
