@@ -168,8 +168,8 @@ class _Rules:
         # Sentence and clause number of every token: a sentence end belongs to the sentence it
         # ends, a clause end ("," "but") to the clause it opens.
         orth = doc.to_array(ORTH).tolist()
-        self.sentence = [0, *accumulate(o in _SENTENCE_END_IDS for o in orth[:-1])]
-        self.clause = list(accumulate(o in _CLAUSE_END_IDS for o in orth))
+        self.sentence = [0, *accumulate(map(_SENTENCE_END_IDS.__contains__, orth[:-1]))]
+        self.clause = list(accumulate(map(_CLAUSE_END_IDS.__contains__, orth)))
 
     # --- the rules -----------------------------------------------------------------------
 

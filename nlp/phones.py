@@ -129,10 +129,15 @@ _SPLIT = re.compile(
     r"(\D{1,30}?)(?<![\w+])(\d(?:[ .-]?\d){1,10})(?![\d\w])"
 )
 _CONTINUES = re.compile(r"[.!?;\n]|rest|suite|resto|dann|puis|then|luego|depois|poi|after|apres|despues|dopo|danach")
+# The cue words that hold no other (one of them stands in each cue): a text with none has no
+# split number, and is not read for one.
+_SPLIT_CUE_STEMS = tuple(w for w in _SPLIT_CUE_WORDS if not any(o != w and o in w for o in _SPLIT_CUE_WORDS))
 
 
 def _split_number_hits(text: str, regions: tuple[str, ...], found: list[Hit]) -> list[Hit]:
     hits = []
+    if not any(map(text.__contains__, _SPLIT_CUE_STEMS)):
+        return hits
     for match in _SPLIT.finditer(text):
         start, end = match.start(1), match.end(3)
         if any(hit.start < end and start < hit.end for hit in found) or not _CONTINUES.search(match.group(2)):
