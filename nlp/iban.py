@@ -29,7 +29,8 @@ REASON = "Looks like a bank account number (IBAN)"
 def iban_hits(text: str) -> list[Hit]:
     """IBANs in normalised text that pass the mod-97 check."""
     hits: list[Hit] = []
-    if _LETTERS_AND_DIGITS.find(text, (b"aa00",), _COUNTRY_AND_CHECK) < 0:
+    classified = _LETTERS_AND_DIGITS.classify(text)  # (an ASCII text's are read without the regex)
+    if b"aa00" not in classified if classified is not None else not _COUNTRY_AND_CHECK.search(text):
         return hits
     for match in _IBAN.finditer(text):
         end = _checked_end(match.group())

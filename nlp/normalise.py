@@ -271,24 +271,21 @@ _SPELLS_SOMETHING = re.compile(r"[^@]*[@.][^@]*|[a-z]+|(?=.*[oils|])[0-9oils|]+"
 # characters in a row between spaces, one between two equal separators.
 _MAY_BE_SPACED_OUT = re.compile(r"[ \t][a-z0-9@.+_-][ \t][a-z0-9@.+_-][ \t]")
 _MAY_BE_DOTTED_OUT = re.compile(r"([._*|~-])[a-z0-9]\1")
-# (the same, as sequences of classes of characters: see `nlp.charclasses`)
-_SPACED = CharClasses({" ": " \t", "x": "abcdefghijklmnopqrstuvwxyz0123456789@.+_-"}, other="#")
-_DOTTED = CharClasses({"a": "abcdefghijklmnopqrstuvwxyz0123456789", **{sep: sep for sep in "._*|~-"}})
 
 
 def _collapse_edits(text: str) -> list[Edit]:
     edits = []
     # (a run holds what it must contain from its second character on: none starts earlier
     # than one character before the first such place)
-    hint = _SPACED.find(text, (b" x x ",), _MAY_BE_SPACED_OUT)
-    if hint >= 0:
-        for m in _SPACED_OUT.finditer(text, max(0, hint - 1)):
+    hint = _MAY_BE_SPACED_OUT.search(text)
+    if hint:
+        for m in _SPACED_OUT.finditer(text, max(0, hint.start() - 1)):
             joined = m.group().replace(" ", "").replace("\t", "")
             if _SPELLS_SOMETHING.fullmatch(joined):
                 edits.append((m.start(), m.end(), joined))
-    hint = _DOTTED.find(text, tuple(f"{sep}a{sep}".encode() for sep in "._*|~-"), _MAY_BE_DOTTED_OUT)
-    if hint >= 0:
-        for m in _DOTTED_OUT.finditer(text, max(0, hint - 1)):
+    hint = _MAY_BE_DOTTED_OUT.search(text)
+    if hint:
+        for m in _DOTTED_OUT.finditer(text, max(0, hint.start() - 1)):
             joined = m.group()[::2]
             if _SPELLS_SOMETHING.fullmatch(joined) and not _overlaps(m.span(), edits):
                 edits.append((m.start(), m.end(), joined))
@@ -313,11 +310,19 @@ _DIGIT_BY_LETTER = re.compile(r"[0-9](?:(?<=[oils|][0-9])|[oils|])")
 _DIGIT_AND_LETTER = CharClasses({"0": "0123456789", "o": "oils|"})
 
 
+def _digit_by_letter(text: str) -> bool:
+    """Whether `_DIGIT_BY_LETTER` matches, told from the classes of an ASCII text."""
+    classified = _DIGIT_AND_LETTER.classify(text)
+    if classified is None:
+        return bool(_DIGIT_BY_LETTER.search(text))
+    return b"0o" in classified or b"o0" in classified
+
+
 def _lookalike_digits(norm: Normalised) -> Normalised:
     """Read O, I, l, | and S as digits inside digit groups ("4l5 5SS Ol32"); one character
     for one, maps unchanged."""
     text = norm.text
-    if _DIGIT_AND_LETTER.find(text, (b"0o", b"o0"), _DIGIT_BY_LETTER) < 0:
+    if not _digit_by_letter(text):
         return norm
     changed = _DIGIT_GROUP.sub(lambda m: m.group().translate(_AS_DIGITS), text)
     return norm if changed == text else Normalised(changed, norm.starts, norm.ends)
