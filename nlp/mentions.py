@@ -332,8 +332,8 @@ def mention_hits(text: str) -> list[Hit]:
     hits = []
     present = _HINTS(text)
     for groups, (_, pattern, kind, reason) in zip(_GROUPS, _RULES):
-        if any(map(present.isdisjoint, groups)):  # one hint of each group, or the rule cannot match
-            continue
+        if present.isdisjoint(groups[0]) or (len(groups) > 1 and any(map(present.isdisjoint, groups[1:]))):
+            continue  # one hint of each group, or the rule cannot match
         # (a rule with a group reports the group: the number after its cue)
         group = 1 if pattern.groups else 0
         hits += [Hit(kind, m.start(group), m.end(group), reason) for m in pattern.finditer(text)]
