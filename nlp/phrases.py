@@ -118,7 +118,8 @@ class PhraseTagger:
         for match_id, start, end in self.matcher(doc):
             label, brand, ambiguous = self.meanings[match_id]
             phrases.append(Phrase(label, start, end, brand, ambiguous))
-        if not self.avoid_words.isdisjoint(_WORD.findall(text)):
+        spaced = _spaced_words(text)
+        if not self.avoid_words.isdisjoint(spaced.split() if spaced is not None else _WORD.findall(text)):
             phrases += [
                 Phrase(BYPASS, start, end)
                 for _, start, end in self.fee_matcher(doc)
