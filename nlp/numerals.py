@@ -226,8 +226,12 @@ _FIRST_WORDS = frozenset(words.split()[0] for words in NUMBERS)
 
 
 # A first word standing as a token of its own (see `_TOKEN`): not after a letter, not
-# before a letter or digit. Finding none is cheaper than tokenising the whole text.
-_ANY_FIRST_WORD = re.compile(rf"{word_alternation(_FIRST_WORDS, after_first=r'(?<![a-z].)')}(?![a-z0-9])")
+# before a letter or digit. Finding none is cheaper than tokenising the whole text. It is
+# looked for after each character that is no letter (which the regex engine skips to), and
+# at the start of the text.
+_FIRST_WORD_AHEAD = rf"(?={word_alternation(_FIRST_WORDS)}(?![a-z0-9]))"
+_FIRST_WORD_AT_START = re.compile(_FIRST_WORD_AHEAD)
+_FIRST_WORD_AFTER = re.compile(rf"[^a-z]{_FIRST_WORD_AHEAD}")
 
 # Arabizi words carry digits for Arabic letters ("wa7ed", "reb3a"): a word may hold digits
 # after its first letter.
@@ -238,7 +242,7 @@ _BETWEEN_NUMBERS = re.compile(r"[\s.,/()_*|~+-]{0,4}")  # "six, douze / 34"
 
 def numeral_edits(text: str) -> list[tuple[int, int, str]]:
     """Edits replacing number words by digits, in runs that make at least seven digits."""
-    if not _ANY_FIRST_WORD.search(text):
+    if not (_FIRST_WORD_AT_START.match(text) or _FIRST_WORD_AFTER.search(text)):
         return []
     words = _TOKEN.findall(text)
     if _FIRST_WORDS.isdisjoint(words) or not _may_spell_a_number(words):
