@@ -253,7 +253,9 @@ def numeral_edits(text: str) -> list[tuple[int, int, str]]:
     # Only digits and the first words of numbers start a number: those tokens alone are read,
     # and any other token between two of them ends the run.
     unread = 0  # the first token not read yet
-    for i in [i for i, word in enumerate(words) if word in _FIRST_WORDS or word[0].isdigit()]:
+    for i in _spelled_stretches(
+        words, [i for i, word in enumerate(words) if word in _FIRST_WORDS or word[0].isdigit()]
+    ):
         if i < unread:  # read with the words before it: "quatre vingt DIX"
             continue
         number, after = _number_at(tokens, i, text)
@@ -264,6 +266,28 @@ def numeral_edits(text: str) -> list[tuple[int, int, str]]:
         unread = after
     _close_run(run, edits)
     return edits
+
+
+def _spelled_stretches(words: list[str], starts: list[int]) -> list[int]:
+    """The `starts` (tokens that may start a number) in stretches of such tokens side by side
+    that hold a number word, or that follow one closely enough for its last number to read
+    the tokens between ("quatre vingts 715"): any other stretch holds digits alone, which
+    spell nothing, and the token before it ended the run."""
+    stretches: list[list[int]] = []
+    for i in starts:
+        if stretches and i == stretches[-1][-1] + 1:
+            stretches[-1].append(i)
+        else:
+            stretches.append([i])
+    kept: list[int] = []
+    last_word = None  # the last token of the last stretch with a number word
+    for stretch in stretches:
+        if not all(words[i][0].isdigit() for i in stretch):
+            kept += stretch
+            last_word = stretch[-1]
+        elif last_word is not None and stretch[0] - last_word <= _MAX_WORDS:
+            kept += stretch
+    return kept
 
 
 def _may_spell_a_number(tokens: list[str]) -> bool:
