@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from nlp.alternation import word_alternation
 from nlp.findings import MESSAGING_APP, OFF_PLATFORM_PAYMENT, SOCIAL, URL, Hit
@@ -83,7 +84,7 @@ REASONS = {
 
 def link_hits(text: str, allowed_domains: Iterable[str]) -> list[Hit]:
     """Links in normalised text whose host is not allowed."""
-    allowed = tuple(domain.lower().strip(".") for domain in allowed_domains)
+    allowed = _lowered(tuple(allowed_domains))
     hits = []
     tested: dict = {}  # two patterns share the spelled-dot test, which reads the whole text
     for may_contain, pattern in _PATTERNS:
@@ -101,6 +102,12 @@ def link_hits(text: str, allowed_domains: Iterable[str]) -> list[Hit]:
             reason = REASONS[kind].format(name)
             hits.append(Hit(kind, match.start(), match.start() + len(link), reason))
     return hits
+
+
+@lru_cache(maxsize=64)
+def _lowered(domains: tuple[str, ...]) -> tuple[str, ...]:
+    """The allowed domains as hosts are compared (the same few come with every message)."""
+    return tuple(domain.lower().strip(".") for domain in domains)
 
 
 def _scheme_and_host(link: str) -> tuple[str, str]:
