@@ -23,14 +23,22 @@ _IBAN = re.compile(
 _COUNTRY_AND_CHECK = re.compile(r"\d(?<=[a-z][a-z]\d)\d")
 _LETTERS_AND_DIGITS = CharClasses({"a": "abcdefghijklmnopqrstuvwxyz", "0": "0123456789"})
 
+
+def _country_and_check(text: str) -> bool:
+    """Whether `_COUNTRY_AND_CHECK` matches, told from the classes of an ASCII text."""
+    classified = _LETTERS_AND_DIGITS.classify(text)
+    if classified is None:
+        return bool(_COUNTRY_AND_CHECK.search(text))
+    return b"aa00" in classified
+
+
 REASON = "Looks like a bank account number (IBAN)"
 
 
 def iban_hits(text: str) -> list[Hit]:
     """IBANs in normalised text that pass the mod-97 check."""
     hits: list[Hit] = []
-    classified = _LETTERS_AND_DIGITS.classify(text)  # (an ASCII text's are read without the regex)
-    if b"aa00" not in classified if classified is not None else not _COUNTRY_AND_CHECK.search(text):
+    if not _country_and_check(text):
         return hits
     for match in _IBAN.finditer(text):
         end = _checked_end(match.group())
