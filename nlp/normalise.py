@@ -271,15 +271,25 @@ _SPELLS_SOMETHING = re.compile(r"[^@]*[@.][^@]*|[a-z]+|(?=.*[oils|])[0-9oils|]+"
 # characters in a row between spaces, one between two equal separators.
 _MAY_BE_SPACED_OUT = re.compile(r"[ \t][a-z0-9@.+_-][ \t][a-z0-9@.+_-][ \t]")
 _MAY_BE_DOTTED_OUT = re.compile(r"([._*|~-])[a-z0-9]\1")
+_SPACED_CLASSES = CharClasses({" ": " \t", "x": "abcdefghijklmnopqrstuvwxyz0123456789@.+_-"}, other="#")
+
+
+def _spaced_out_hint(text: str) -> int:
+    """Where `_MAY_BE_SPACED_OUT` first matches, or -1, told from the classes of an ASCII text."""
+    classified = _SPACED_CLASSES.classify(text)
+    if classified is None:
+        match = _MAY_BE_SPACED_OUT.search(text)
+        return match.start() if match else -1
+    return classified.find(b" x x ")
 
 
 def _collapse_edits(text: str) -> list[Edit]:
     edits = []
     # (a run holds what it must contain from its second character on: none starts earlier
     # than one character before the first such place)
-    hint = _MAY_BE_SPACED_OUT.search(text)
-    if hint:
-        for m in _SPACED_OUT.finditer(text, max(0, hint.start() - 1)):
+    hint = _spaced_out_hint(text)
+    if hint >= 0:
+        for m in _SPACED_OUT.finditer(text, max(0, hint - 1)):
             joined = m.group().replace(" ", "").replace("\t", "")
             if _SPELLS_SOMETHING.fullmatch(joined):
                 edits.append((m.start(), m.end(), joined))
