@@ -30,7 +30,8 @@ _SAFE_TLDS = "|".join(t for t in TLDS if t not in WORD_TLDS)
 
 _TLD_SET = frozenset(TLDS)
 _DOT_LETTERS = re.compile(r"\.([a-z]{2,6})(?![a-z0-9-])")
-_DOT_WORD = re.compile(word_alternation(_DOT_WORDS[3:-1].split("|"), after_first=r"(?<!\w.)") + r"(?!\w)")
+_DOT_WORD_LIST = _DOT_WORDS[3:-1].split("|")
+_DOT_WORD = re.compile(word_alternation(_DOT_WORD_LIST, after_first=r"(?<!\w.)") + r"(?!\w)")
 _ME_SLASH = re.compile(r"me\s*(?:/|slash)")  # "wa.me/", "t . me / lab"
 
 
@@ -39,7 +40,14 @@ def _has_tld(text: str) -> bool:
 
 
 def _has_spelled_dot(text: str) -> bool:
-    return " . " in text or "(.)" in text or "[.]" in text or "{.}" in text or bool(_DOT_WORD.search(text))
+    return (
+        " . " in text
+        or "(.)" in text
+        or "[.]" in text
+        or "{.}" in text
+        # (the words looked for as substrings first: most texts have none)
+        or (any(map(text.__contains__, _DOT_WORD_LIST)) and bool(_DOT_WORD.search(text)))
+    )
 
 
 # Each kind of link, with a cheap test that must pass before its pattern is run.
