@@ -179,21 +179,22 @@ def all_dental(text: str, candidates: list[tuple[int, int]]) -> bool:
 
 
 class _Reading:
-    """Which characters of a text the dental rules have read: one byte a character, so
-    whether a candidate still has an unread digit is one regex search."""
+    """Which characters of a text the dental rules have read: one byte a character, "0" for
+    an ASCII digit not read yet, so whether a candidate still has one is one byte search."""
 
     def __init__(self, text: str) -> None:
-        self.mask = bytearray(text.encode("ascii", "replace"))  # one byte for each character
+        # (one byte for each character: "?" for any that is not ASCII)
+        self.mask = bytearray(text.encode("ascii", "replace").translate(_DIGITS_AS_ZERO))
 
     def cover(self, spans) -> None:
         for start, end in spans:
             self.mask[start:end] = b"#" * (end - start)
 
     def covers(self, start: int, end: int) -> bool:
-        return _DIGIT_BYTE.search(self.mask, start, end) is None
+        return self.mask.find(b"0", start, end) < 0
 
 
-_DIGIT_BYTE = re.compile(rb"[0-9]")
+_DIGITS_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")
 
 
 def _leading_number(text: str, start: int) -> tuple[int, int] | None:
@@ -227,7 +228,7 @@ def _leading_number(text: str, start: int) -> tuple[int, int] | None:
 def _all_teeth(group: str) -> bool:
     """Two-digit numbers that are all FDI tooth numbers, or a steady run ("2, 3, 4, 5, 6")."""
     numbers = _DIGITS.findall(group)
-    if all(n in _FDI for n in numbers):
+    if _FDI.issuperset(numbers):
         return True
     values = [int(n) for n in numbers]
     steps = {b - a for a, b in zip(values, values[1:])}
