@@ -220,7 +220,9 @@ class _Gate:
         # are no word also a possessive ("my insta"), a verb ("whatsapp me"), a bare handle
         # ("kim_dental on snapchat") or a word after a colon ("skype: johnd").
         if company == "app" and (
-            not words.isdisjoint(_ME) or self._any(("possessive",), words) or any(c in text[start:end] for c in "_:=")
+            not words.isdisjoint(_ME)
+            or self._any(("possessive",), words)
+            or any(map(text[start:end].__contains__, "_:="))
         ):
             return True
         return (
@@ -233,7 +235,7 @@ class _Gate:
         for label in labels:
             index = self.cues[label]
             for word in index.keys() & words:
-                if any(phrase_words <= words for phrase_words in index[word]):
+                if any(map(words.issuperset, index[word])):  # the words of one of its phrases
                     return True
         return False
 
