@@ -51,7 +51,9 @@ _WORD = re.compile(r"[a-z0-9]+")
 # character is a space (one translation and a split cost less than the regex).
 _NOT_WORD = str.maketrans({chr(c): " " for c in range(128) if not _WORD.fullmatch(chr(c))})
 _ELISION = re.compile(r"^[a-z]{1,2}'")  # "d'urgence": the tokenizer keeps elisions on
-_SENTENCE_END = re.compile(r"[.!?;]+(?=\s)|\n")
+# (a run of [.!?;] before a space, or a line break; written to start with the one class of
+# characters either starts with, which the regex engine skips to)
+_SENTENCE_END = re.compile(r"[.!?;\n](?:(?<=\n)|[.!?;]*(?=\s))")
 _ME = frozenset(("me", "moi"))  # "whatsapp me", "whatsapp moi"
 _ME_OR_COURTESY = _ME | frozenset("stp svp please pls plz bitte porfa".split())  # "lydia stp"
 _VOCABULARY_LIMIT = 100_000  # new words a tagger may learn, about 50 MB
