@@ -33,3 +33,25 @@ def _branches(node: dict, after_first: str | None) -> str:
         return ""
     body = alternatives[0] if len(alternatives) == 1 else f"(?:{'|'.join(alternatives)})"
     return f"(?:{body})?" if "" in node else body
+
+
+class Substrings:
+    """Which of many strings occur in a text, read in one regex scan instead of one
+    substring test each: at every letter or digit the longest of them starting there is
+    found, and with it those of them that are its prefixes. (The few that start with a space
+    or a sign are tested one by one: the scan then skips every other character at once.)"""
+
+    def __init__(self, strings: Iterable[str]) -> None:
+        strings = sorted(set(strings))
+        words = [s for s in strings if s[0].isalnum()]
+        self._others = tuple(s for s in strings if not s[0].isalnum())
+        firsts = "".join(sorted({re.escape(s[0]) for s in words}))
+        # (a first character, then, looking back at it, the longest string from there)
+        self._scan = re.compile(f"[{firsts}](?<=(?=({word_alternation(words)})).)")
+        self._prefixes = {s: frozenset(p for p in words if s.startswith(p)) for s in words}
+
+    def __call__(self, text: str) -> set[str]:
+        found = set(filter(text.__contains__, self._others))
+        for longest in set(self._scan.findall(text)):
+            found |= self._prefixes[longest]
+        return found

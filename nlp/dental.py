@@ -157,6 +157,9 @@ def all_dental(text: str, candidates: list[tuple[int, int]]) -> bool:
         lead = _leading_number(text, start)
         if lead or not _PHONE_CUE.search(text, max(0, start - 20), start):
             read.cover([lead] if lead else ())
+            # (tooth lists within the candidate cover nothing else: read them when still needed)
+            if lead and read.covers(start, end):
+                continue
             read.cover(m.span() for m in _LIST.finditer(text, start, end) if _all_teeth(m.group()))
             if read.covers(start, end):
                 continue
@@ -176,21 +179,22 @@ def all_dental(text: str, candidates: list[tuple[int, int]]) -> bool:
 
 
 class _Reading:
-    """Which characters of a text the dental rules have read: one byte a character, so
-    whether a candidate still has an unread digit is one regex search."""
+    """Which characters of a text the dental rules have read: one byte a character, "0" for
+    an ASCII digit not read yet, so whether a candidate still has one is one byte search."""
 
     def __init__(self, text: str) -> None:
-        self.mask = bytearray(text.encode("ascii", "replace"))  # one byte for each character
+        # (one byte for each character: "?" for any that is not ASCII)
+        self.mask = bytearray(text.encode("ascii", "replace").translate(_DIGITS_AS_ZERO))
 
     def cover(self, spans) -> None:
         for start, end in spans:
             self.mask[start:end] = b"#" * (end - start)
 
     def covers(self, start: int, end: int) -> bool:
-        return _DIGIT_BYTE.search(self.mask, start, end) is None
+        return self.mask.find(b"0", start, end) < 0
 
 
-_DIGIT_BYTE = re.compile(rb"[0-9]")
+_DIGITS_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")
 
 
 def _leading_number(text: str, start: int) -> tuple[int, int] | None:
@@ -224,7 +228,7 @@ def _leading_number(text: str, start: int) -> tuple[int, int] | None:
 def _all_teeth(group: str) -> bool:
     """Two-digit numbers that are all FDI tooth numbers, or a steady run ("2, 3, 4, 5, 6")."""
     numbers = _DIGITS.findall(group)
-    if all(n in _FDI for n in numbers):
+    if _FDI.issuperset(numbers):
         return True
     values = [int(n) for n in numbers]
     steps = {b - a for a, b in zip(values, values[1:])}
@@ -313,8 +317,9 @@ def _tooth_runs(text: str, low: int, high: int) -> list[tuple[int, int]]:
 @lru_cache(maxsize=8)
 def _codes_dates_and_ids(text: str, low: int, high: int, vat_words: bool) -> list[tuple[int, int]]:
     spans = []
-    if "(" in text:
-        spans += [m.span() for m in _GS1.finditer(text, low, high)]
+    bracket = text.find("(", low, high)  # where a GS1 string may start first
+    if bracket >= 0:
+        spans += [m.span() for m in _GS1.finditer(text, bracket, high)]
     for match in _GTIN.finditer(text, low, high):
         digits = match.group()
         cued = _GTIN_CUE.search(text, max(0, match.start() - 12), match.start())

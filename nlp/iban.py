@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from nlp.charclasses import CharClasses
 from nlp.findings import OFF_PLATFORM_PAYMENT, Hit
 
 _IBAN = re.compile(
@@ -20,6 +21,16 @@ _IBAN = re.compile(
 # What every IBAN starts with, two letters and two digits, found from the digits (the
 # pattern's lookbehind is tried at every position).
 _COUNTRY_AND_CHECK = re.compile(r"\d(?<=[a-z][a-z]\d)\d")
+_LETTERS_AND_DIGITS = CharClasses({"a": "abcdefghijklmnopqrstuvwxyz", "0": "0123456789"})
+
+
+def _country_and_check(text: str) -> bool:
+    """Whether `_COUNTRY_AND_CHECK` matches, told from the classes of an ASCII text."""
+    classified = _LETTERS_AND_DIGITS.classify(text)
+    if classified is None:
+        return bool(_COUNTRY_AND_CHECK.search(text))
+    return b"aa00" in classified
+
 
 REASON = "Looks like a bank account number (IBAN)"
 
@@ -27,7 +38,7 @@ REASON = "Looks like a bank account number (IBAN)"
 def iban_hits(text: str) -> list[Hit]:
     """IBANs in normalised text that pass the mod-97 check."""
     hits: list[Hit] = []
-    if not _COUNTRY_AND_CHECK.search(text):
+    if not _country_and_check(text):
         return hits
     for match in _IBAN.finditer(text):
         end = _checked_end(match.group())

@@ -201,8 +201,8 @@ class _Rules:
         # Sentence and clause number of every token: a sentence end belongs to the sentence it
         # ends, a clause end ("," "but") to the clause it opens.
         self.orth = orth = doc.to_array(ORTH).tolist()
-        self.sentence = [0, *accumulate(o in _SENTENCE_END_IDS for o in orth[:-1])]
-        self.clause = list(accumulate(o in _CLAUSE_END_IDS for o in orth))
+        self.sentence = [0, *accumulate(map(_SENTENCE_END_IDS.__contains__, orth[:-1]))]
+        self.clause = list(accumulate(map(_CLAUSE_END_IDS.__contains__, orth)))
 
     # --- the rules -----------------------------------------------------------------------
 
@@ -350,7 +350,6 @@ class _Rules:
         and object pronouns may stand, and a preposition must end the cue or stand between:
         "add me on Line", "je suis sur Signal", not "move the line"."""
         for cue in sorted(self.found["contact"], key=lambda p: -p.end):
-            gap = {t.text for t in self.doc[cue.end : app.start]}
             if not 0 <= app.start - cue.end <= _CUE_WINDOW or not self._same_sentence(cue, app):
                 continue
             if not app.ambiguous:
@@ -358,6 +357,7 @@ class _Rules:
             asked = self.doc[cue.start : cue.end].text in _HAVE and self._token_in(app.end, frozenset("?"))
             if asked and cue.end == app.start:
                 return cue
+            gap = {t.text for t in self.doc[cue.end : app.start]}
             has_preposition = bool(gap & PREPOSITIONS) or self._token_in(cue.end - 1, PREPOSITIONS)
             if gap <= PREPOSITIONS | PRONOUNS | _FILLERS and has_preposition:
                 return cue

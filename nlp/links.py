@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from nlp.alternation import word_alternation
 from nlp.findings import MESSAGING_APP, OFF_PLATFORM_PAYMENT, SOCIAL, URL, Hit
@@ -29,7 +30,8 @@ _SAFE_TLDS = "|".join(t for t in TLDS if t not in WORD_TLDS)
 
 _TLD_SET = frozenset(TLDS)
 _DOT_LETTERS = re.compile(r"\.([a-z]{2,6})(?![a-z0-9-])")
-_DOT_WORD = re.compile(word_alternation(_DOT_WORDS[3:-1].split("|"), after_first=r"(?<!\w.)") + r"(?!\w)")
+_DOT_WORD_LIST = _DOT_WORDS[3:-1].split("|")
+_DOT_WORD = re.compile(word_alternation(_DOT_WORD_LIST, after_first=r"(?<!\w.)") + r"(?!\w)")
 _ME_SLASH = re.compile(r"me\s*(?:/|slash)")  # "wa.me/", "t . me / lab"
 
 
@@ -38,7 +40,14 @@ def _has_tld(text: str) -> bool:
 
 
 def _has_spelled_dot(text: str) -> bool:
-    return " . " in text or "(.)" in text or "[.]" in text or "{.}" in text or bool(_DOT_WORD.search(text))
+    return (
+        " . " in text
+        or "(.)" in text
+        or "[.]" in text
+        or "{.}" in text
+        # (the words looked for as substrings first: most texts have none)
+        or (any(map(text.__contains__, _DOT_WORD_LIST)) and bool(_DOT_WORD.search(text)))
+    )
 
 
 # Each kind of link, with a cheap test that must pass before its pattern is run.
@@ -83,7 +92,7 @@ REASONS = {
 
 def link_hits(text: str, allowed_domains: Iterable[str]) -> list[Hit]:
     """Links in normalised text whose host is not allowed."""
-    allowed = tuple(domain.lower().strip(".") for domain in allowed_domains)
+    allowed = _lowered(tuple(allowed_domains))
     hits = []
     tested: dict = {}  # two patterns share the spelled-dot test, which reads the whole text
     for may_contain, pattern in _PATTERNS:
@@ -101,6 +110,12 @@ def link_hits(text: str, allowed_domains: Iterable[str]) -> list[Hit]:
             reason = REASONS[kind].format(name)
             hits.append(Hit(kind, match.start(), match.start() + len(link), reason))
     return hits
+
+
+@lru_cache(maxsize=64)
+def _lowered(domains: tuple[str, ...]) -> tuple[str, ...]:
+    """The allowed domains as hosts are compared (the same few come with every message)."""
+    return tuple(domain.lower().strip(".") for domain in domains)
 
 
 def _scheme_and_host(link: str) -> tuple[str, str]:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from nlp.alternation import word_alternation
+from nlp.alternation import Substrings, word_alternation
 from nlp.findings import EMAIL, LINK_IN_BIO, MESSAGING_APP, PHONE, SOCIAL, URL, Hit
 from nlp.lexicon import EMAIL_PROVIDERS, MAILBOX_SERVICES, SHORT_LINK_HOSTS, TLDS
 
@@ -544,7 +544,7 @@ _RULES: tuple[tuple[tuple | re.Pattern, re.Pattern, str, str], ...] = (
     ),
     # a number given in two parts: "mon num commence par 06 55. la suite c'est 21 30 44"
     (
-        re.compile(word_alternation(_NUMBER_START_HINTS)),
+        _NUMBER_START_HINTS,
         re.compile(
             rf"{_NUMBER_START}\b[^\d\n]{{0,12}}?((?:0|\+)\d{{1,3}}(?:[ .-]\d{{2,4}}){{0,2}}|\d{{2,4}}[ .-]\d{{2,4}})(?![\d])"
             rf"(?:[^\d\n]{{0,30}}?(?:{_NUMBER_REST})\b[^\d\n]{{0,12}}?(\d{{2,4}}(?:[ .-]\d{{2,4}}){{1,2}})(?![\d]))?"
@@ -565,45 +565,22 @@ _AT_TOKEN = re.compile(r"[a-z0-9._%+-]+@[a-z0-9._-]+")
 _FORWARD_EMAIL = re.compile(rf"[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:{'|'.join(TLDS)})")
 
 
-# A name with a dot inside ("bit.ly"), looked for from the dot: rules whose hints are all
-# such names (the short-link hosts) are skipped at once in a text that has none.
-_DOTTED_NAME = re.compile(r"\.(?<=[a-z0-9]\.)[a-z]")
-_DOTTED_RULES = frozenset(
-    i
-    for i, (hints, *_) in enumerate(_RULES)
-    if isinstance(hints, tuple) and not isinstance(hints[0], tuple) and all(_DOTTED_NAME.search(h) for h in hints)
-)
-
-
-def _hint_test(hints: tuple | re.Pattern):
-    """The cheap test a rule's hints make, built once: a text must pass it before the rule runs."""
-    if isinstance(hints, re.Pattern):  # many words: one pass of a prefix tree
-        return hints.search
-    # (`map` over the bound method: a generator costs more than the substring tests)
-    if isinstance(hints[0], tuple):
-        return lambda text: all(any(map(text.__contains__, group)) for group in hints)
-    return lambda text: any(map(text.__contains__, hints))
-
-
-_HINT_TESTS = tuple(_hint_test(hints) for hints, *_ in _RULES)
+# Every rule's hints, looked for in one scan of the text (see `nlp.alternation.Substrings`).
+_GROUPS = tuple(tuple(map(frozenset, hints if isinstance(hints[0], tuple) else (hints,))) for hints, *_ in _RULES)
+_HINTS = Substrings(hint for groups in _GROUPS for group in groups for hint in group)
 
 
 def mention_hits(text: str) -> list[Hit]:
     """Contact given by the rules above, in normalised text."""
     hits = []
-    dotted_name = None
-    for i, (test, (_, pattern, kind, reason)) in enumerate(zip(_HINT_TESTS, _RULES)):
-        if i in _DOTTED_RULES:
-            if dotted_name is None:
-                dotted_name = bool(_DOTTED_NAME.search(text))
-            if not dotted_name:
-                continue
-        if not test(text):
-            continue
+    present = _HINTS(text)
+    for groups, (_, pattern, kind, reason) in zip(_GROUPS, _RULES):
+        if present.isdisjoint(groups[0]) or (len(groups) > 1 and any(map(present.isdisjoint, groups[1:]))):
+            continue  # one hint of each group, or the rule cannot match
         # (a rule with groups reports its groups: the numbers after its cues)
-        groups = range(1, pattern.groups + 1) if pattern.groups else (0,)
+        found = range(1, pattern.groups + 1) if pattern.groups else (0,)
         hits += [
-            Hit(kind, m.start(g), m.end(g), reason) for m in pattern.finditer(text) for g in groups if m.start(g) >= 0
+            Hit(kind, m.start(g), m.end(g), reason) for m in pattern.finditer(text) for g in found if m.start(g) >= 0
         ]
     if "@" in text:
         for match in _AT_TOKEN.finditer(text):

@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from nlp.charclasses import CharClasses
 from nlp.numerals import numeral_edits
 
 Edit = tuple[int, int, str]  # replace text[start:end] by the string
@@ -270,17 +271,31 @@ _SPELLS_SOMETHING = re.compile(r"[^@]*[@.][^@]*|[a-z]+|(?=.*[oils|])[0-9oils|]+"
 # characters in a row between spaces, one between two equal separators.
 _MAY_BE_SPACED_OUT = re.compile(r"[ \t][a-z0-9@.+_-][ \t][a-z0-9@.+_-][ \t]")
 _MAY_BE_DOTTED_OUT = re.compile(r"([._*|~-])[a-z0-9]\1")
+_SPACED_CLASSES = CharClasses({" ": " \t", "x": "abcdefghijklmnopqrstuvwxyz0123456789@.+_-"}, other="#")
+
+
+def _spaced_out_hint(text: str) -> int:
+    """Where `_MAY_BE_SPACED_OUT` first matches, or -1, told from the classes of an ASCII text."""
+    classified = _SPACED_CLASSES.classify(text)
+    if classified is None:
+        match = _MAY_BE_SPACED_OUT.search(text)
+        return match.start() if match else -1
+    return classified.find(b" x x ")
 
 
 def _collapse_edits(text: str) -> list[Edit]:
     edits = []
-    if _MAY_BE_SPACED_OUT.search(text):
-        for m in _SPACED_OUT.finditer(text):
+    # (a run holds what it must contain from its second character on: none starts earlier
+    # than one character before the first such place)
+    hint = _spaced_out_hint(text)
+    if hint >= 0:
+        for m in _SPACED_OUT.finditer(text, max(0, hint - 1)):
             joined = m.group().replace(" ", "").replace("\t", "")
             if _SPELLS_SOMETHING.fullmatch(joined):
                 edits.append((m.start(), m.end(), joined))
-    if _MAY_BE_DOTTED_OUT.search(text):
-        for m in _DOTTED_OUT.finditer(text):
+    hint = _MAY_BE_DOTTED_OUT.search(text)
+    if hint:
+        for m in _DOTTED_OUT.finditer(text, max(0, hint.start() - 1)):
             joined = m.group()[::2]
             if _SPELLS_SOMETHING.fullmatch(joined) and not _overlaps(m.span(), edits):
                 edits.append((m.start(), m.end(), joined))
@@ -302,13 +317,22 @@ _DIGIT_GROUP = re.compile(
 _AS_DIGITS = str.maketrans("oils|", "01151")
 # What every such group holds: a digit with one of those letters right before or after it.
 _DIGIT_BY_LETTER = re.compile(r"[0-9](?:(?<=[oils|][0-9])|[oils|])")
+_DIGIT_AND_LETTER = CharClasses({"0": "0123456789", "o": "oils|"})
+
+
+def _digit_by_letter(text: str) -> bool:
+    """Whether `_DIGIT_BY_LETTER` matches, told from the classes of an ASCII text."""
+    classified = _DIGIT_AND_LETTER.classify(text)
+    if classified is None:
+        return bool(_DIGIT_BY_LETTER.search(text))
+    return b"0o" in classified or b"o0" in classified
 
 
 def _lookalike_digits(norm: Normalised) -> Normalised:
     """Read O, I, l, | and S as digits inside digit groups ("4l5 5SS Ol32"); one character
     for one, maps unchanged."""
     text = norm.text
-    if not _DIGIT_BY_LETTER.search(text):
+    if not _digit_by_letter(text):
         return norm
     changed = _DIGIT_GROUP.sub(lambda m: m.group().translate(_AS_DIGITS), text)
     return norm if changed == text else Normalised(changed, norm.starts, norm.ends)

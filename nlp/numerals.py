@@ -260,8 +260,12 @@ _FIRST_WORDS = frozenset(words.split()[0] for words in NUMBERS)
 
 
 # A first word standing as a token of its own (see `_TOKEN`): not after a letter, not
-# before a letter or digit. Finding none is cheaper than tokenising the whole text.
-_ANY_FIRST_WORD = re.compile(rf"{word_alternation(_FIRST_WORDS, after_first=r'(?<![a-z].)')}(?![a-z0-9])")
+# before a letter or digit. Finding none is cheaper than tokenising the whole text. It is
+# looked for after each character that is no letter (which the regex engine skips to), and
+# at the start of the text.
+_FIRST_WORD_AHEAD = rf"(?={word_alternation(_FIRST_WORDS)}(?![a-z0-9]))"
+_FIRST_WORD_AT_START = re.compile(_FIRST_WORD_AHEAD)
+_FIRST_WORD_AFTER = re.compile(rf"[^a-z]{_FIRST_WORD_AHEAD}")
 
 # Arabizi words carry digits for Arabic letters ("wa7ed", "reb3a"): a word may hold digits
 # after its first letter.
@@ -272,7 +276,7 @@ _BETWEEN_NUMBERS = re.compile(r"[\s.,/()_*|~+-]{0,4}")  # "six, douze / 34"
 
 def numeral_edits(text: str) -> list[tuple[int, int, str]]:
     """Edits replacing number words by digits, in runs that make at least seven digits."""
-    if not _ANY_FIRST_WORD.search(text):
+    if not (_FIRST_WORD_AT_START.match(text) or _FIRST_WORD_AFTER.search(text)):
         return []
     words = _TOKEN.findall(text)
     if _FIRST_WORDS.isdisjoint(words) or not _may_spell_a_number(words):
@@ -280,20 +284,44 @@ def numeral_edits(text: str) -> list[tuple[int, int, str]]:
     tokens = list(_TOKEN.finditer(text))
     edits: list[tuple[int, int, str]] = []
     run: list[tuple[int, int, str, bool]] = []  # start, end, digits, spelled out
-    i = 0
-    while i < len(tokens):
-        number, i_next = _number_at(tokens, i, text)
-        if number is None:
-            if run:
-                _close_run(run, edits)
-            i += 1
+    # Only digits and the first words of numbers start a number: those tokens alone are read,
+    # and any other token between two of them ends the run.
+    unread = 0  # the first token not read yet
+    for i in _spelled_stretches(
+        words, [i for i, word in enumerate(words) if word in _FIRST_WORDS or word[0].isdigit()]
+    ):
+        if i < unread:  # read with the words before it: "quatre vingt DIX"
             continue
-        if run and not _BETWEEN_NUMBERS.fullmatch(text, run[-1][1], number[0]):
+        number, after = _number_at(tokens, i, text)
+        if run and (i > unread or number is None or not _BETWEEN_NUMBERS.fullmatch(text, run[-1][1], number[0])):
             _close_run(run, edits)
-        run.append(number)
-        i = i_next
+        if number is not None:
+            run.append(number)
+        unread = after
     _close_run(run, edits)
     return edits
+
+
+def _spelled_stretches(words: list[str], starts: list[int]) -> list[int]:
+    """The `starts` (tokens that may start a number) in stretches of such tokens side by side
+    that hold a number word, or that follow one closely enough for its last number to read
+    the tokens between ("quatre vingts 715"): any other stretch holds digits alone, which
+    spell nothing, and the token before it ended the run."""
+    stretches: list[list[int]] = []
+    for i in starts:
+        if stretches and i == stretches[-1][-1] + 1:
+            stretches[-1].append(i)
+        else:
+            stretches.append([i])
+    kept: list[int] = []
+    last_word = None  # the last token of the last stretch with a number word
+    for stretch in stretches:
+        if not all(words[i][0].isdigit() for i in stretch):
+            kept += stretch
+            last_word = stretch[-1]
+        elif last_word is not None and stretch[0] - last_word <= _MAX_WORDS:
+            kept += stretch
+    return kept
 
 
 def _may_spell_a_number(tokens: list[str]) -> bool:

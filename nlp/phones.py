@@ -70,6 +70,10 @@ _GLUED = re.compile(r"\d(?<!\d\d)\d*(?:[_x]\d+){2,}")
 # Three digit groups or more joined by underscores, brackets allowed: "(21)_99876_5432"
 # (one underscore is a file name's date and time: "20250113_094512.jpg").
 _UNDERSCORED = re.compile(r"\(?\d+\)?(?:_+\(?\d+\)?){2,}")
+# A joiner between two digit groups, which every match of the two patterns above holds:
+# found from the joiner, so most texts with an "_" or an "x" are not read twice.
+_MAY_BE_UNDERSCORED = re.compile(r"_(?<=[\d)]_)_*\(?\d")
+_MAY_BE_GLUED = re.compile(r"[_x](?<=\d[_x])\d+[_x]\d")
 
 
 def _unglue(match: re.Match) -> str:
@@ -95,11 +99,11 @@ def phone_hits(text: str, regions: tuple[str, ...]) -> list[Hit]:
         if _TOLL_FREE.search(text)
         else []
     )
-    if "_" in text:
+    if "_" in text and _MAY_BE_UNDERSCORED.search(text):
         text = _UNDERSCORED.sub(lambda m: m.group().replace("_", " "), text)
-    if "x" in text:
+    if "x" in text and _MAY_BE_GLUED.search(text):
         text = _GLUED.sub(_unglue, text)
-    candidates = [m.span() for m in _CANDIDATE.finditer(text) if _long_enough(m.group())]
+    candidates = [m.span() for m in _CANDIDATE.finditer(text) if _long_enough(text, *m.span())]
     if not candidates or all_dental(text, candidates):
         return hits + _split_number_hits(text, regions, hits)
     masked = _blank(text, dental_spans(text, candidates))
@@ -125,10 +129,15 @@ _SPLIT = re.compile(
     r"(\D{1,30}?)(?<![\w+])(\d(?:[ .-]?\d){1,10})(?![\d\w])"
 )
 _CONTINUES = re.compile(r"[.!?;\n]|rest|suite|resto|dann|puis|then|luego|depois|poi|after|apres|despues|dopo|danach")
+# The cue words that hold no other (one of them stands in each cue): a text with none has no
+# split number, and is not read for one.
+_SPLIT_CUE_STEMS = tuple(w for w in _SPLIT_CUE_WORDS if not any(o != w and o in w for o in _SPLIT_CUE_WORDS))
 
 
 def _split_number_hits(text: str, regions: tuple[str, ...], found: list[Hit]) -> list[Hit]:
     hits = []
+    if not any(map(text.__contains__, _SPLIT_CUE_STEMS)):
+        return hits
     for match in _SPLIT.finditer(text):
         start, end = match.start(1), match.end(3)
         if any(hit.start < end and start < hit.end for hit in found) or not _CONTINUES.search(match.group(2)):
@@ -141,9 +150,13 @@ def _split_number_hits(text: str, regions: tuple[str, ...], found: list[Hit]) ->
     return hits
 
 
-def _long_enough(candidate: str) -> bool:
-    """Seven digits make a candidate only after a "+"; shorter runs need no dental check."""
-    return sum(map(str.isdigit, candidate)) >= _MIN_DIGITS - candidate.startswith("+")
+def _long_enough(text: str, start: int, end: int) -> bool:
+    """Seven digits make a candidate only after a "+" (the pattern reads seven at least);
+    shorter runs need no dental check."""
+    return text[start] == "+" or _ENOUGH_DIGITS.match(text, start, end) is not None
+
+
+_ENOUGH_DIGITS = re.compile(rf"(?:\D*\d){{{_MIN_DIGITS}}}")
 
 
 def _blank(text: str, spans: list[tuple[int, int]]) -> str:

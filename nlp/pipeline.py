@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from nlp.emails import email_hits
 from nlp.findings import Finding, merge_hits
@@ -27,6 +28,12 @@ _LOCALE_SEPARATOR = re.compile(r"[-_]")
 _AFTER_PASSAGE = 40  # characters after a sentence read for the writer's own answer
 
 
+@lru_cache(maxsize=256)
+def _language(locale: str) -> str:
+    """ "pt_BR", "fr-CA" -> "pt", "fr"."""
+    return _LOCALE_SEPARATOR.split(locale.lower())[0]
+
+
 def find_contacts(text: str, lang: str | None = None, *, allowed_domains: Iterable[str] = ()) -> list[Finding]:
     """Off-platform contact details and requests in `text`, sorted and non-overlapping.
 
@@ -41,7 +48,7 @@ def find_contacts(text: str, lang: str | None = None, *, allowed_domains: Iterab
     """
     if not text or text.isspace():
         return []
-    lang = _LOCALE_SEPARATOR.split(lang.lower())[0] if lang else None
+    lang = _language(lang) if lang else None
     norm = normalise(text)
     hits = email_hits(norm.text)
     hits += link_hits(norm.text, tuple(allowed_domains) or DEFAULT_ALLOWED_DOMAINS)
