@@ -66,7 +66,7 @@ def test_profile_queue_figures_from_a_known_history(staff):
     assert profile.reversals is None  # profile decisions have no appeal
 
 
-def test_service_levels_come_from_config(app):
+def test_service_levels_come_from_config(app, monkeypatch):
     assert dict(SERVICE_LEVEL_HOURS) == {
         "profile": 24,
         "listing": 24,
@@ -75,15 +75,12 @@ def test_service_levels_come_from_config(app):
         "ticket": 24,
         "post": 24,
     }
-    app.config["QUEUE_SERVICE_HOURS"] = {**app.config["QUEUE_SERVICE_HOURS"], "violation": 3}
-    try:
-        assert due_at("violation", NOW) == NOW + timedelta(hours=3)
-        open_violation(NOW - timedelta(hours=4))
-        open_violation(NOW - timedelta(hours=2))
-        violation = next(q for q in figures(["violation"], now=NOW).queues)
-        assert (violation.backlog, violation.past_due) == (2, 1)
-    finally:
-        app.config["QUEUE_SERVICE_HOURS"] = {**app.config["QUEUE_SERVICE_HOURS"], "violation": 12}
+    monkeypatch.setitem(app.config, "QUEUE_SERVICE_HOURS", {**app.config["QUEUE_SERVICE_HOURS"], "violation": 3})
+    assert due_at("violation", NOW) == NOW + timedelta(hours=3)
+    open_violation(NOW - timedelta(hours=4))
+    open_violation(NOW - timedelta(hours=2))
+    violation = next(q for q in figures(["violation"], now=NOW).queues)
+    assert (violation.backlog, violation.past_due) == (2, 1)
 
 
 def _appeal(user, decision, decided_by, status: AppealStatus, decided_at):

@@ -56,10 +56,11 @@ def test_due_times_words_and_order(client):
     assert "bo-due-overdue" in page and "bo-due-soon" in page and "bo-due-ok" in page
 
 
-def test_service_level_comes_from_config(app, client):
+def test_service_level_comes_from_config(app, client, monkeypatch):
     listing = make_pending_listing()
     submitted_hours_ago(listing, 30)
-    app.config["QUEUE_SERVICE_HOURS"] = {**app.config["QUEUE_SERVICE_HOURS"], "listing": 48}
+    # (monkeypatch puts the app's setting back: the app outlives this test)
+    monkeypatch.setitem(app.config, "QUEUE_SERVICE_HOURS", {**app.config["QUEUE_SERVICE_HOURS"], "listing": 48})
     staff_login(client, make_staff(StaffRole.moderator))
     page = client.get(QUEUE).get_data(as_text=True)
     assert "bo-due-overdue" not in page and "bo-due-ok" in page and "17 h 59 min left" in page
