@@ -1,0 +1,148 @@
+"""Evidence that an app or network is named as a place to get in touch.
+
+`AppEvidence` finds the contact cue before the app ("add me on"), one addressed to the
+writer after it ("tenho Viber também, me adiciona"), the same name as here ("stesso nome"),
+a request for the other side's account ("what's your telegram?") or to send there, and
+what rules it out: the app qualifying pictures ("WhatsApp photos") or someone else asking.
+"""
+
+from __future__ import annotations
+
+from nlp.intent_handles import HandleEvidence
+from nlp.intent_passage import CLAUSE_ENDS
+from nlp.lexicon import POSSESSIVE_AFTER, PREPOSITIONS, PRONOUNS
+from nlp.phrases import Phrase
+
+_CUE_WINDOW = 4  # tokens between a contact cue and the app it names
+_CUE_AFTER_WINDOW = 3  # tokens between an app and a contact cue addressed to the writer after it
+OF = frozenset("of de di do da del della des du von der".split())
+# What an app's name may qualify ("WhatsApp photos", "les photos WhatsApp").
+_MEDIA = frozenset(
+    "photo photos pic pics picture pictures image images video videos audio audios screenshot screenshots style like "
+    "selfie selfies capture captures foto fotos imagen imagenes imagem imagens bild bilder fotografie "
+    "immagine immagini vocale vocal vocaux audio".split()
+)
+_FROM = frozenset("from via".split())
+_NEGATED_AFTER = frozenset("keine kein keinen nicht nie niemals".split())  # German: the negation follows
+_HYPHEN = frozenset("-")
+# Saying the app is the better place, right after it: "WhatsApp is quicker", "per vatsap geht
+# schneller" (contact cues too: "it's easier on WhatsApp").
+_PREFERS = frozenset(
+    (
+        "is quicker",
+        "is easier",
+        "is faster",
+        "est plus simple",
+        "est plus rapide",
+        "es mas facil",
+        "es mas rapido",
+        "e mais facil",
+        "e mais rapido",
+        "e piu facile",
+        "e piu veloce",
+        "ist einfacher",
+        "geht schneller",
+        "ist schneller",
+    )
+)
+# Words that may stand between a cue and an ambiguous name: "schreib mir doch bitte per Signal"
+_FILLERS = frozenset("doch bitte mal einfach kurz please pls just stp svp juste".split())
+_FOR = frozenset("for pour para per fur".split())
+_US = frozenset("me us moi nous mi nosotros mim nos noi mich uns".split())
+# "t'as Signal ?": asking whether the other side has an app that is also a word.
+_HAVE = frozenset(
+    ("tu as", "t'as", "vous avez", "do you have", "have you got", "hast du", "haben sie", "tienes", "tens", "hai")
+)
+POLITE = frozenset("please pls plz svp stp bitte porfa por per ? ! \u061f 3afak afak عافاك".split())
+# Someone else asking for the writer's account, reported ("the client wanted my WhatsApp").
+_ASKED = frozenset(
+    "asked wanted requested demande demandait voulait pidio queria pediu pediram chiesto voleva wollte "
+    "wollten gefragt verlangt طلب طلبت".split()
+)
+_YOURS_AFTER = frozenset("dyalek dyalk dialek dyalak ديالك بتاعك تاعك".split())
+_SAME = frozenset("same meme mismo mesmo stesso gleicher gleichen gleiche nfs nafs نفس".split())
+_NAME_WORDS = frozenset(
+    "name nom nombre nome usuario user username pseudo smiya smia الاسم اسم سمية السمية اليوزر".split()
+)
+
+
+class AppEvidence(HandleEvidence):
+    def _contact_cue(self, app: Phrase) -> Phrase | None:
+        """The nearest contact cue before the app. Before an ambiguous name only prepositions
+        and object pronouns may stand, and a preposition must end the cue or stand between:
+        "add me on Line", "je suis sur Signal", not "move the line"."""
+        for cue in sorted(self.found["contact"], key=lambda p: -p.end):
+            if not 0 <= app.start - cue.end <= _CUE_WINDOW or not self._same_sentence(cue, app):
+                continue
+            if not app.ambiguous:
+                return cue
+            asked = self.doc[cue.start : cue.end].text in _HAVE and self._token_in(app.end, frozenset("?"))
+            if asked and cue.end == app.start:
+                return cue
+            gap = {t.text for t in self.doc[cue.end : app.start]}
+            has_preposition = bool(gap & PREPOSITIONS) or self._token_in(cue.end - 1, PREPOSITIONS)
+            if gap <= PREPOSITIONS | PRONOUNS | _FILLERS and has_preposition:
+                return cue
+        return None
+
+    def _contact_cue_after(self, app: Phrase) -> Phrase | None:
+        """A contact cue addressed to the writer right after the app, ending its clause:
+        "tenho Viber também, me adiciona". Only cues with an object pronoun ("add me", not
+        "talk"), and nothing after them ("photos on WhatsApp, write me when they are
+        uploaded" asks for a message here)."""
+        for cue in self.found["contact"]:
+            close = 0 <= cue.start - app.end <= _CUE_AFTER_WINDOW and self._same_sentence(cue, app)
+            ends_clause = cue.end == len(self.doc) or self.doc[cue.end].text in CLAUSE_ENDS + tuple(POLITE)
+            if close and ends_clause and any(t.text in PRONOUNS for t in self.doc[cue.start : cue.end]):
+                return cue
+            if close and cue.start == app.end and self.doc[cue.start : cue.end].text in _PREFERS:
+                # better for the writer, not "easier for the dentist to show patients"
+                for_whom = self._token_in(cue.end, _FOR)
+                if not for_whom or self._token_in(cue.end + 1, _US):
+                    return cue
+        return None
+
+    def _asked_by_others(self, start: int) -> bool:
+        """Someone else asked for the writer's account, reported: "asked for my", "m'a demandé mon"."""
+        return any(self._token_in(i, _ASKED) for i in (start - 1, start - 2))
+
+    def _same_name_after(self, app: Phrase) -> Phrase | None:
+        """ "ho Viber, stesso nome", "ana f Viber b smiya dyali": the account named as the writer's own."""
+        for i in range(app.end, min(len(self.doc) - 1, app.end + 3)):
+            same = self.doc[i].text in _SAME and self.doc[i + 1].text in _NAME_WORDS
+            mine = self.doc[i].text in _NAME_WORDS and self.doc[i + 1].text in POSSESSIVE_AFTER  # "b smiya dyali"
+            if (same or mine) and self._same_sentence_at(i, app.start):
+                return Phrase("contact", i, i + 2)
+        return None
+
+    def _asked_for(self, app: Phrase) -> Phrase | None:
+        """ "what's your telegram?", "dame tu whatsapp": asking, then "your", then the app; in
+        Darija "your" follows it: "3tini whatsapp dyalek", "شنو الواتساب ديالك؟"."""
+        yours = self._just_before("yours", app.start, gap=0)
+        if not yours and self._token_in(app.end, _YOURS_AFTER):
+            yours = app
+        return yours and self._cue_before("asking", yours.start, window=2)
+
+    def _names_media(self, app: Phrase) -> bool:
+        """The app qualifies pictures or files: "WhatsApp photos", "les photos WhatsApp",
+        "fotos de WhatsApp", "WhatsApp-Fotos"; or it is someone else's ("no WhatsApp do
+        consultório"), or refused after it ("über WhatsApp keine Patientendaten")."""
+        before = app.start - 1
+        others = self._token_in(app.end, OF) and not self._token_in(app.end + 1, frozenset(("course",)))
+        refused = any(self._token_in(i, _NEGATED_AFTER) for i in (app.end, app.end + 1))
+        return (
+            others
+            or refused
+            or self._token_in(app.end, _MEDIA)
+            or (self._token_in(app.end, _HYPHEN) and self._token_in(app.end + 1, _MEDIA))
+            or self._token_in(before, _MEDIA)
+            or (self._token_in(before, OF | _FROM) and self._token_in(before - 1, _MEDIA))
+        )
+
+    def _asked_to_send_there(self, app: Phrase) -> Phrase | None:
+        """ "send me the photos on WhatsApp", "pásame las fotos por guasap": a request to
+        send, and a preposition making the app the place to send to."""
+        if not self._token_in(app.start - 1, PREPOSITIONS):
+            return None
+        cue = self._cue_before("asking", app.start - 1, window=_CUE_WINDOW - 1)
+        return cue if cue and self.clause[cue.start] == self.clause[app.start] else None

@@ -1,0 +1,58 @@
+"""Evidence that a payment service is named as the way to pay outside the platform.
+
+`PaymentEvidence` finds the service named as the way ("send it on Venmo"), the platform's
+order cancelled ("... and we cancel the order here"), an address in the sentence, and what
+rules a payment out: one told by someone else or in the past, or refused ("not allowed").
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.strings import hash_string
+
+from nlp.intent_passage import CANCEL_IDS, Passage
+from nlp.lexicon import PREPOSITIONS
+from nlp.phrases import Phrase
+
+_IT_OR_ME = frozenset("it me lo la le mir moi mi lik liya lia لي ليا".split())
+# Someone else paying, or a payment told in the past: not a request.
+_REPORTED = frozenset(
+    "paid pagou payait payaient pagaba pagava pagato bezahlt bezahlte zahlte ago patient patients patiente "
+    "paciente pacientes paziente dentist dentiste dentista zahnarzt clinic clinique clinica klinik praxis".split()
+)
+_REPORTED_IDS = frozenset(hash_string(w) for w in _REPORTED)
+# Refused right after it: "cash is not allowed", "no está permitido", "ist nicht erlaubt".
+_NOT_ALLOWED_AFTER = re.compile(
+    r"(?:\W+\w+){0,2}?\W+(?:not|no|n'est pas|ne sont pas|non|nao|nicht)\W+(?:\w+\W+){0,2}?"
+    r"(?:allowed|permitted|accepted|permitid[oa]s?|autorises?|acceptes?|permess[oi]|consentit[oi]|erlaubt|akzeptiert|aceptad[oa]s?|aceit[oa]s?)"
+)
+
+
+class PaymentEvidence(Passage):
+    def _way_to_pay(self, method: Phrase) -> Phrase | None:
+        # "send IT on Venmo", "حول LI على": an object before the preposition, not "paid him by PayPal"
+        if self._token_in(method.start - 1, PREPOSITIONS) and self._token_in(method.start - 2, _IT_OR_ME):
+            return Phrase("pay", method.start - 1, method.start)
+        return None
+
+    def _address_after(self, phrase: Phrase) -> bool:
+        last = len(self.sentence) - 1 - self.sentence[::-1].index(self.sentence[phrase.start])
+        after = self.doc[phrase.end : last + 1].text
+        return "www" in after or "://" in after
+
+    def _not_allowed_after(self, phrase: Phrase) -> bool:
+        end = self.doc[phrase.end - 1]
+        return bool(_NOT_ALLOWED_AFTER.match(self.text, end.idx + len(end)))
+
+    def _reported(self, method: Phrase) -> bool:
+        """How someone else paid, or paid before: "the patient paid in cash at the clinic"."""
+        first = self.sentence.index(self.sentence[method.start])
+        return not _REPORTED_IDS.isdisjoint(self.orth[first : method.start])
+
+    def _cancelled_here(self, target: Phrase) -> Phrase | None:
+        """ "... and we cancel the order here": paid elsewhere, the platform's order dropped."""
+        for i, o in enumerate(self.orth):
+            if o in CANCEL_IDS and self.sentence[i] == self.sentence[target.start]:
+                return Phrase("pay", i, i + 1)
+        return None

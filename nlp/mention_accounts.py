@@ -1,0 +1,197 @@
+"""Mention rules for accounts on social networks named without a link.
+
+Reddit "u/name", "same handle on every network", a business page named without a link
+("FB page: Bright Arch Studio"), "search us on Facebook as ...", "LinkedIn - Marta Ruiz",
+"sur insta c'est mon pseudo ici", and a handle with "at" spelled out ("tiktok ät cad_kathi").
+The rules come in runs that `nlp.mentions` puts in its table in their original order.
+"""
+
+from __future__ import annotations
+
+import re
+
+from nlp.alternation import word_alternation
+from nlp.findings import SOCIAL
+from nlp.mention_words import NAME, Rule
+
+_EVERYWHERE = (
+    r"(?:everywhere|every (?:network|platform|app|site)|all (?:networks|platforms|"
+    r"socials|the socials|apps)|partout|tous les reseaux|toutes les plateformes|"
+    r"todas (?:las|as) redes|todas partes|(?:em )?todo lugar|tutti i social|"
+    r"(?:su )?tutte le piattaforme|ovunque|uberall|allen (?:netzwerken|plattformen))"
+)
+_SOCIAL = r"(?:facebook|fb|linkedin|instagram|insta|tiktok|youtube|xing)"
+_NETWORK_WORDS = (
+    "insta",
+    "tiktok",
+    "tik tok",
+    "facebook",
+    "fb",
+    "twitter",
+    "snap",
+    "linkedin",
+    "انستا",
+    "الانستا",
+    "تيك",
+    "فيس",
+    "الفيس",
+)
+_PAGE = r"(?:page|pagina|seite|profil|profile|perfil|profilo|channel|chaine|canal|canale|kanal)"
+# (names as a prefix tree, see `nlp.alternation`: the engine skips to their first letters)
+_NETWORK_START = word_alternation(_NETWORK_WORDS, after_first=r"(?<!\w.)")
+_ALL_NETWORKS = (
+    r"(?:(?:every|all(?: the)?)\s+(?:apps?|networks?|platforms?|socials?|social media)|tous les reseaux|toutes les plateformes|"
+    r"todas (?:las|as) redes|tutti i social|tutte le piattaforme|uberall|ga3 (?:les reseaux|l apps|les apps)|"
+    r"(?:في )?كل (?:المواقع|المنصات|التطبيقات|الشبكات))"
+)
+_HANDLE = r"(?:@[a-z0-9_][a-z0-9_.]+|(?=[a-z0-9._]*[._\d])(?=[a-z0-9._]*[a-z]{3})[a-z][a-z0-9._]+[a-z0-9])(?![\w@])"
+
+# handles
+HANDLES: tuple[Rule, ...] = (
+    (("u/",), re.compile(r"(?<![\w/.])u/[a-z0-9_-]{3,20}\b"), SOCIAL, "Points to an account on Reddit"),
+    (
+        ("same", "meme", "mismo", "mesmo", "stesso", "gleich"),
+        re.compile(
+            r"(?:same|meme|mismo|mesmo|stesso|gleiche[rn]?|le meme|el mismo|o mesmo|lo stesso)"
+            rf"\s+{NAME}\s+(?:\S+\s+){{0,3}}?{_EVERYWHERE}"
+        ),
+        SOCIAL,
+        "Points to the same account on other networks",
+    ),
+    (
+        ("page", "pagina", "seite", "profil", "perfil", "channel", "chaine", "canal", "kanal"),
+        re.compile(
+            rf"(?:{_SOCIAL}[\s-]*{_PAGE}|{_PAGE}\s+(?:(?:de|do|da|on|sur)\s+)?{_SOCIAL})"
+            # the page's name, not the next clause ("page Facebook, mais je préfère ...")
+            r"\s*[:,-]?\s*[\"«„“]?\s*(?!(?:mais|but|pero|mas|ma|aber|and|et|y|e|und|or|ou|o|oder)\b)"
+            r"[a-z][\w'&.-]*(?:\s+[a-z][\w'&.-]*){0,3}"
+        ),
+        SOCIAL,
+        "Points to a page on a social network",
+    ),
+    (
+        ("@",),
+        re.compile(
+            r"(?:i'm|i am|im|je suis|moi c'est|soy|sou|sono|ich bin)\s+@[a-z0-9_][a-z0-9_.]+\s+"
+            rf"(?:(?:on|sur|en|em|su|auf)\s+)?{_EVERYWHERE}"
+        ),
+        SOCIAL,
+        "Points to the same account on other networks",
+    ),
+    (
+        (
+            ("facebook", "fb", "linkedin", "insta", "tiktok", "xing"),
+            (
+                "search",
+                "look",
+                "cherche",
+                "busca",
+                "procura",
+                "cerca",
+                "such",
+                "googl",
+                "tape",
+                "type",
+                "digita",
+                "escribe",
+            ),
+        ),
+        re.compile(
+            r"(?:search(?: for)?|look (?:for|up)|(?:re)?cherche(?:[rz]|-(?:moi|nous))?|"
+            r"busca(?:[dr]|me|nos)?|procura(?:[r]|-me|-nos)?|cerca(?:re|te|mi|ci)?|such(?:e|t)?(?: mal)? nach|googl\w*|"
+            r"tape[rz]?|type|digita|escribe)\s+"
+            # what is looked for is a name, not videos or photos of a technique
+            r"(?!(?:\S+\s+){0,3}?(?:videos?|tutorials?|photos?|pictures?|posts?|fotos?|reels?)\b)"
+            r"(?:(?:\S+\s+){1,4}?(?:on|sur|en|no|na|su|auf|bei)\s+(?:facebook|fb|linkedin|instagram|insta|tiktok|xing)\b"
+            # "búscanos en Facebook como Dental Lab Sonrisa"
+            r"|(?:on|sur|en|no|na|su|auf|bei)\s+(?:facebook|fb|linkedin|instagram|insta|tiktok|xing)"
+            r"(?:\s+(?:as|comme|como|come|unter|als)\s+|\s*[,:]\s*)[a-z][\w'&.-]*(?:\s+[a-z][\w'&.-]*){0,3})"
+        ),
+        SOCIAL,
+        "Points to an account on a social network",
+    ),
+    # a professional network and the person's name: "LinkedIn - Marta Ruiz", "لينكدإن: محمد الزهراني"
+    (
+        ("linkedin", "xing", "لينكد"),
+        re.compile(
+            r"(?:linkedin|xing|لينكد\S*)\s*(?::|-|->|=>|>|=)\s*"
+            r"[a-z\u0620-\u064a][a-z\u0620-\u064a'-]+(?:\s+[a-z\u0620-\u064a][a-z\u0620-\u064a'-]+){1,2}"
+        ),
+        SOCIAL,
+        "Points to an account on a social network",
+    ),
+)
+
+# the same account name as elsewhere, on a network
+SAME_HANDLE_ELSEWHERE: tuple[Rule, ...] = (
+    # the same account name as on the platform, on a network: "sur insta c'est mon pseudo ici"
+    (
+        ((" here", "ici", "aqui", "daqui", "di qui", "hier", "هنا", "hna"), _NETWORK_WORDS),
+        re.compile(
+            rf"{_NETWORK_START}\S*[^.!?\n]{{0,40}}?"
+            r"(?:(?:same|meme|mismo|mesmo|stesso|gleiche[rn]?|نفس)\s+(?:\S+\s+){0,2}?(?:as\s+|que\s+|qu'|che\s+|wie\s+)?"
+            r"(?:here|on here|ici|d'ici|aqui|de aqui|daqui|di qui|qui|hier|هنا|hna)"
+            r"|(?:my|mon|mi|meu|il mio|mein)\s+(?:pseudo|user(?:name)?|usuario|nome utente|nom d'utilisateur|name)\s+"
+            r"(?:d'ici|ici|de aqui|daqui|di qui|here|on here|from here|von hier))"
+        ),
+        SOCIAL,
+        "Points to an account on a social network",
+    ),
+    # one handle on every network: "en todas las redes soy protesis.garcia", "I'm crownking_lab on every app"
+    (
+        (
+            "every ",
+            "all the",
+            "all apps",
+            "all networks",
+            "all platforms",
+            "all socials",
+            "tous les",
+            "toutes les",
+            "todas",
+            "tutti",
+            "tutte",
+            "uberall",
+            "ga3",
+            "كل ",
+        ),
+        re.compile(rf"{_ALL_NETWORKS}\s+(?:\S+\s+){{0,4}}?{_HANDLE}"),
+        SOCIAL,
+        "Points to the same account on other networks",
+    ),
+    # (the handle first: a pattern that opens with it is tried at every position, so only
+    # texts that name every network run it)
+    (
+        (
+            "every app",
+            "every network",
+            "every platform",
+            "all apps",
+            "all networks",
+            "all platforms",
+            "all the apps",
+            "all socials",
+            "tous les reseaux",
+            "todas las redes",
+            "todas as redes",
+            "tutti i social",
+            "uberall",
+        ),
+        re.compile(rf"{_HANDLE}\s+(?:on|sur|en|em|su|auf|f|في)\s+(?:\S+\s+){{0,2}}?{_ALL_NETWORKS}"),
+        SOCIAL,
+        "Points to the same account on other networks",
+    ),
+)
+
+HANDLES_AT_SPELLED_OUT: tuple[Rule, ...] = (
+    # a handle on a network, "at" spelled out: "tiktok ät cad_kathi", "insta chiocciola luca.cad"
+    (
+        (("tiktok", "insta", "twitter", "snap", "threads", "facebook"), ("at", "chiocciola", "arroba", "arobase")),
+        re.compile(
+            r"(?:tiktok|insta\w*|twitter|snap\w*|threads|facebook)\s+(?:at|chiocciola|arroba|arobase)\s+"
+            r"(?=[a-z0-9_.]*[._\d])[a-z][a-z0-9_.]*[a-z0-9]"
+        ),
+        SOCIAL,
+        "Points to an account on a social network",
+    ),
+)

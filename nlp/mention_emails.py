@@ -1,0 +1,145 @@
+"""Mention rules for e-mail addresses given by implication, and reversed addresses.
+
+"my gmail is my username here", "gmail -> crownking77", "my full name at gmail", "hans.m bei
+gmx", RFC-quoted local parts ("\"john smith\"@example.org"), addresses at an IP literal, the
+same in Arabic script, and addresses written backwards ("moc.liamg@kaz.bob").
+"""
+
+from __future__ import annotations
+
+import re
+
+from nlp.findings import EMAIL, Hit
+from nlp.lexicon import EMAIL_PROVIDERS, MAILBOX_SERVICES, TLDS
+from nlp.mention_words import MY, NAME, SPOKEN_DOT, Rule
+
+_MAIL = (
+    r"(?:gmail|hotmail|outlook|yahoo|icloud|proton(?:mail)?|gmx|e-?mail-?adresse|mailadresse|e-?mail|mail|courriel|"
+    r"correo|adresse|endereco|indirizzo|posta)"
+)
+_IS = r"(?:is|=|c'est|c est|est|es|ist|e|lautet|sera)"
+_SERVICES = "|".join(re.escape(s) for s in MAILBOX_SERVICES)
+_PROVIDERS = "|".join(re.escape(s) for s in EMAIL_PROVIDERS)
+
+# e-mail by implication
+IMPLIED_EMAILS: tuple[Rule, ...] = (
+    (
+        (
+            ("same", "meme", "mismo", "misma", "mesmo", "mesma", "stess", "gleich"),
+            ("mail", "adresse", "address", "correo", "direccion", "endereco", "indirizzo"),
+        ),
+        re.compile(
+            r"(?:same|meme|mism[oa]|mesm[oa]|stess[oa]|gleiche[rn]?)\s+(?:e-?mail|mail|adresse|address|"
+            r"correo|direccion|endereco|indirizzo)\s+(?:as|que|wie|come|como|do que)\s+"
+            rf"{MY}\s+{NAME}"
+        ),
+        EMAIL,
+        "Points to an e-mail address without writing it",
+    ),
+    (
+        ("mail", "correo", "adresse", "endereco", "indirizzo", "posta", "outlook", "yahoo", "icloud", "proton", "gmx"),
+        re.compile(
+            rf"{MY}\s+{_MAIL}\s+(?:\S+\s+){{0,2}}?{_IS}\s+(?:\S+\s+){{0,5}}?"
+            rf"(?:{MY}\s+)?(?:\S+\s+)?{NAME}(?:\s+(?:here|ici|aqui|qui|hier|daqui))?"
+            # and the provider it is at: "... mein Name hier bei web.de"
+            rf"(?:\s+(?:at|on|chez|sur|en|em|no|bei|su|@)\s+(?:{_SERVICES}))?"
+        ),
+        EMAIL,
+        "Points to an e-mail address without writing it",
+    ),
+    (
+        ("gmail", "hotmail", "outlook", "yahoo", "icloud", "proton", "gmx"),
+        re.compile(
+            rf"(?<![a-z]){MY}\s+(?:gmail|hotmail|outlook|yahoo|icloud|proton(?:mail)?|gmx)\s*[:,]?\s*"
+            r"(?:is|it's|its|it is|=|c'est|es|e|ist|lautet|sera)?\s*"
+            r"(?=[a-z0-9._-]*[._\d])[a-z][a-z0-9._-]{2,}[a-z0-9]"
+        ),
+        EMAIL,
+        "Points to an e-mail address without writing it",
+    ),
+    (
+        (" bei ",),
+        re.compile(
+            rf"(?<![\w.])(?=[a-z0-9._-]*[._\d])[a-z][a-z0-9._-]{{2,}}\s+bei\s+(?:{_SERVICES})(?:{SPOKEN_DOT}[a-z]{{2,3}})?\b"
+        ),
+        EMAIL,
+        "Looks like an e-mail address",
+    ),
+    (
+        ("name", "nom", "nombre", "nome"),  # "prenom", "vorname" too
+        re.compile(
+            r"(?:full name|nom complet|prenom nom|nombre completo|nome completo|"
+            r"vollen namen|voller name|vollstandiger name)\s+(?:\S+\s+){0,1}?"
+            r"(?:at|chez|en|em|no|bei|su|@|sur)\s+(?:gmail|hotmail|outlook|yahoo|icloud|"
+            r"gmx|web\.de|libero|orange|proton(?:mail)?)"
+            # "my work email is my first name at the lab's domain, orionlab.com"
+            r"|(?:first name|firstname|prenom|vorname|nombre de pila)\s+(?:at|chez|bei|@|arroba)\s+"
+            rf"(?:\S+\s+){{0,4}}?(?:[a-z0-9-]+\.)+(?:{'|'.join(TLDS)})\b"
+        ),
+        EMAIL,
+        "Points to an e-mail address without writing it",
+    ),
+    (
+        (
+            "->",
+            "=>",
+            ">",
+            "gmail",
+            "hotmail",
+            "outlook",
+            "yahoo",
+            "gmx",
+            "libero",
+            "icloud",
+            "proton",
+            "yandex",
+            "orange",
+            "laposte",
+            "virgilio",
+            "wanadoo",
+            "tiscali",
+            "aol",
+            "msn",
+        ),
+        # "gmx -> hans.m", "orange: luc.b"; and after a comma, "hotmail, sorrisosp2020", "outlook,
+        # usuario marta.cad" (with a digit, dot or underscore in the name)
+        re.compile(
+            rf"(?<![\w.])(?:{_SERVICES})(?:\s*(?:->|=>|>|:)\s*[a-z0-9][a-z0-9._-]{{2,}}"
+            r"|(?:\.[a-z]{2,3})?\s*,\s*(?:(?:usuario|user|utente|c'est|smiti|es|e|soy|sou|sono|bin|ana)\s+)?"
+            r"(?=[a-z0-9._-]*[._\d])[a-z][a-z0-9._-]{2,}[a-z0-9](?![\w@.-]))"
+        ),
+        EMAIL,
+        "Points to an e-mail address without writing it",
+    ),
+    (
+        ('"@', '" @'),
+        re.compile(r"\"[^\"\n@]{1,64}\"\s?@\s?[a-z0-9-]+(?:\.[a-z0-9-]+)+"),
+        EMAIL,
+        "Looks like an e-mail address",
+    ),
+    (("@[",), re.compile(r"[a-z0-9._%+-]+@\[\d{1,3}(?:\.\d{1,3}){3}\]"), EMAIL, "Looks like an e-mail address"),
+    # in Arabic script: "smilelab جيميل", "الجيميل ديالي هو نفس اليوزر ديالي هنا"
+    (
+        ("جيميل", "هوتميل", "ايميل"),
+        re.compile(
+            r"(?<![\w.])[a-z][a-z0-9._-]{2,}\s+(?:(?:على|في|ف|f|3la)\s+)?(?:ال)?(?:جيميل|هوتميل)"
+            r"|(?:ال)?(?:جيميل|هوتميل|ايميل)\S*\s+(?:\S+\s+){0,3}?(?:نفس\s+)?(?:ال)?(?:اسم|يوزر|سمية)"
+            r"|(?:ال)?(?:جيميل|هوتميل)\s*[:،,]\s*[a-z][a-z0-9._-]{2,}"
+        ),
+        EMAIL,
+        "Points to an e-mail address without writing it",
+    ),
+)
+
+_AT_TOKEN = re.compile(r"[a-z0-9._%+-]+@[a-z0-9._-]+")
+_FORWARD_EMAIL = re.compile(rf"[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:{'|'.join(TLDS)})")
+
+
+def backwards_email_hits(text: str) -> list[Hit]:
+    """Addresses written backwards ("moc.liamg@kaz.bob"), in normalised text."""
+    hits = []
+    if "@" in text:
+        for match in _AT_TOKEN.finditer(text):
+            if _FORWARD_EMAIL.fullmatch(match.group()[::-1]) and not _FORWARD_EMAIL.fullmatch(match.group()):
+                hits.append(Hit(EMAIL, match.start(), match.end(), "Looks like an e-mail address written backwards"))
+    return hits

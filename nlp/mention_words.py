@@ -1,0 +1,21 @@
+"""Words the mention rules of several kinds share, and the shape of a rule.
+
+The rule tables (`nlp.mention_accounts`, `nlp.mention_emails`, `nlp.mention_links`,
+`nlp.mention_calls`) each keep the words only they use; the possessives, the words for a
+user name and the spoken dot are read by more than one kind, so they live here once.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Each rule: substrings one of which the text must contain before its pattern is run (or
+# groups of them, one of each group), the pattern, the kind and reason of its findings.
+Rule = tuple[tuple | re.Pattern, re.Pattern, str, str]
+
+MY = r"(?:my|mon|ma|mi|meine?|meu|minha|la mia|il mio|notre|nuestro|unsere?)"
+NAME = (
+    r"(?:(?:user)?name|username|handle|pseudo|nom|prenom|nombre|usuario|nome|utente|"
+    r"benutzername|nick(?:name)?|profil(?:e)?|perfil)"
+)
+SPOKEN_DOT = r"(?:\s+(?:dot|point|punto|ponto|punkt)\s+|\s\.\s)"
