@@ -14,7 +14,7 @@ import re
 
 from nlp.alternation import word_alternation
 from nlp.findings import EMAIL, Hit
-from nlp.lexicon import EMAIL_PROVIDERS, TLDS
+from nlp.lexicon.addresses import EMAIL_PROVIDERS, TLDS
 from nlp.normalise import fold
 
 _OPEN, _CLOSE = r"[\(\[\{<]", r"[\)\]\}>]"

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from nlp.alternation import word_alternation
 from nlp.findings import MESSAGING_APP, OFF_PLATFORM_PAYMENT, SOCIAL, URL, Hit
-from nlp.lexicon import APP_SCHEMES, LINK_HOSTS, TLDS, WORD_TLDS
+from nlp.lexicon.addresses import APP_SCHEMES, LINK_HOSTS, TLDS, WORD_TLDS
 
 _LABEL = r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?"
 _DOT_WORDS = r"(?:dot|point|punto|ponto|punkt)"

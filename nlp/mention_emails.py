@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from nlp.findings import EMAIL, Hit
-from nlp.lexicon import EMAIL_PROVIDERS, MAILBOX_SERVICES, TLDS
+from nlp.lexicon.addresses import EMAIL_PROVIDERS, MAILBOX_SERVICES, TLDS
 from nlp.mention_words import MY, NAME, SPOKEN_DOT, Rule
 
 _MAIL = (

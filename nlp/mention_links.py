@@ -11,7 +11,7 @@ import re
 
 from nlp.alternation import word_alternation
 from nlp.findings import LINK_IN_BIO, URL
-from nlp.lexicon import SHORT_LINK_HOSTS, TLDS
+from nlp.lexicon.addresses import SHORT_LINK_HOSTS, TLDS
 from nlp.mention_words import MY, SPOKEN_DOT, Rule
 
 _QUOTED = r"[\"«„“'][^\"»“”'\n]{3,40}[\"»“”']"

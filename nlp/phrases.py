@@ -34,7 +34,8 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
 from nlp.alternation import word_alternation
-from nlp.lexicon import APPS, CANCEL_WORDS, CUES, PAYMENT_METHODS, Brand
+from nlp.lexicon import CANCEL_WORDS, CUES
+from nlp.lexicon.brands import APPS, PAYMENT_METHODS, Brand
 from nlp.lexicon.cues import Cues
 from nlp.normalise import fold
 
