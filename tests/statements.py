@@ -10,8 +10,8 @@ from extensions import db
 
 class Counted:
     """The statements run inside the block, on the app's engine or, with `every_engine`, on any
-    connection (the catalogue's generation is read on one of its own); their first words are
-    kept, for a failure's message."""
+    connection (the catalogue's generation is read on one of its own); their text is kept (spaces
+    folded), for a failure's message and for tests that look for one kind of statement."""
 
     def __init__(self, every_engine: bool = False):
         self.target = Engine if every_engine else db.engine
@@ -25,7 +25,7 @@ class Counted:
         sa.event.remove(self.target, "before_cursor_execute", self._count)
 
     def _count(self, _conn, _cursor, statement, *_args):
-        self.statements.append(" ".join(statement.split())[:100])
+        self.statements.append(" ".join(statement.split()))
 
     @property
     def seen(self) -> int:

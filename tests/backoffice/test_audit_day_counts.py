@@ -14,6 +14,7 @@ from models.accounts import StaffRole
 from models.moderation import AuditDayCount, AuditEntry, DecisionHoursDay
 from audit.trail import record_action
 from backoffice.figures import QUEUES, figures, record_decision_days
+from tests.statements import Counted
 from tests.backoffice.figure_history import entry
 from tests.factories import make_user
 
@@ -103,14 +104,6 @@ def staff_pair():
 
 
 def _statements_of(call) -> int:
-    statements = []
-
-    def count(*_args):
-        statements.append(1)
-
-    sa.event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with Counted() as counted:
         call()
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)
-    return len(statements)
+    return counted.seen

@@ -8,7 +8,6 @@ from __future__ import annotations
 import io
 
 import pytest
-import sqlalchemy as sa
 
 import jobs
 from cases import process
@@ -98,17 +97,9 @@ def test_each_transition_through_its_page_runs_a_fixed_number_of_statements(app,
 def _case_locks(call) -> int:
     """How many statements `call` runs that lock a case row: the case with its parties (SQLite
     writes no FOR UPDATE)."""
-    seen = []
-
-    def look(_conn, _cursor, statement, *_args):
-        seen.append(statement.startswith("SELECT cases.") and "JOIN users AS users_1" in statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", look)
-    try:
+    with Counted() as counted:
         call()
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", look)
-    return sum(seen)
+    return sum(text.startswith("SELECT cases.") and "JOIN users AS users_1" in text for text in counted.statements)
 
 
 def test_a_case_locked_by_its_page_is_not_locked_again_by_the_action_in_that_transaction_only(held_jobs):
