@@ -120,8 +120,17 @@ class _Rules(AppEvidence, PaymentEvidence):
         )
         if opener and opener.label == "possessive" and self._asked_by_others(opener.start):
             opener = None  # "the client asked for my WhatsApp, I said no"
-        follower = None if app.ambiguous or opener else self._contact_cue_after(app) or self._same_name_after(app)
-        handle_end = self._handle_after(app.end, strict=app.ambiguous) or self._handle_presented(app)
+        follower = None
+        if not opener:
+            follower = (
+                None
+                if app.ambiguous
+                else self._contact_cue_after(app) or self._same_name_after(app) or self._same_number_after(app)
+            )
+            follower = follower or self._preferred_after(app) or self._alternative(app)
+        handle_end = (
+            self._handle_after(app.end, strict=app.ambiguous) or self._handle_presented(app) or self._id_given(app)
+        )
         if app.brand.name == "Line" and handle_end == app.end:
             handle_end = None  # "the lab line is +1 646 ...": a phone line; LINE has ids
         handle_start = self._handle_before(app.start, strict=app.ambiguous)
@@ -139,7 +148,7 @@ class _Rules(AppEvidence, PaymentEvidence):
         else:
             start = handle_start if handle_start is not None else app.start
         # Portuguese "no" (in the) before an app with its handle: "no threads: @lab.sorriso3d"
-        in_the = start == app.start and handle_end and self._token_in(app.start - 1, frozenset(("no",)))
+        in_the = start == app.start and (handle_end or follower) and self._token_in(app.start - 1, frozenset(("no",)))
         if self._negated(start) and not in_the:
             return None
         reason = REASONS[app.brand.kind].format(app.brand.name)
@@ -154,7 +163,7 @@ class _Rules(AppEvidence, PaymentEvidence):
         cue = self._nearby(method, ("pay", "off_platform")) or self._in_sentence(BYPASS, method)
         # "send it on Venmo", "حول لي على STC Pay": the service named as the way, after a preposition
         cue = cue or (None if method.ambiguous else self._way_to_pay(method))
-        cue = cue or self._cancelled_here(method)
+        cue = cue or self._cancelled_here(method) or self._alternative(method)
         possessive = (
             None if method.ambiguous else self._just_before("possessive", method.start) or self._mine_after(method)
         )
