@@ -12,7 +12,7 @@ import re
 from spacy.strings import hash_string
 
 from nlp.intent_passage import CANCEL_IDS, Passage
-from nlp.lexicon import PREPOSITIONS
+from nlp.lexicon import FRIENDS_WORDS, HANDOVER_WORDS, PREPOSITIONS
 from nlp.phrases import Phrase
 
 _IT_OR_ME = frozenset("it me lo la le mir moi mi lik liya lia لي ليا".split())
@@ -27,6 +27,11 @@ _NOT_ALLOWED_AFTER = re.compile(
     r"(?:\W+\w+){0,2}?\W+(?:not|no|n'est pas|ne sont pas|non|nao|nicht)\W+(?:\w+\W+){0,2}?"
     r"(?:allowed|permitted|accepted|permitid[oa]s?|autorises?|acceptes?|permess[oi]|consentit[oi]|erlaubt|akzeptiert|aceptad[oa]s?|aceit[oa]s?)"
 )
+
+
+_HANDOVER_REACH = 6  # tokens after cash searched for the handover it is paid at
+# A phone number after a service and up to two short words: "MB Way para o 912 345 678".
+_NUMBER_AFTER = re.compile(r"\W{0,4}(?:\w{1,4}\W{1,3}){0,2}\+?\d(?:[\s.,\-/()]{0,3}\d){6,}")
 
 
 class PaymentEvidence(Passage):
@@ -56,3 +61,24 @@ class PaymentEvidence(Passage):
             if o in CANCEL_IDS and self.sentence[i] == self.sentence[target.start]:
                 return Phrase("pay", i, i + 1)
         return None
+
+    def _at_handover(self, method: Phrase) -> Phrase | None:
+        """ "contanti alla consegna", "cash when you pick up the models": cash paid when the work
+        changes hands, so not through the platform."""
+        for i in range(method.end, min(len(self.doc), method.end + _HANDOVER_REACH)):
+            if self.doc[i].text in HANDOVER_WORDS and self._same_sentence_at(i, method.start):
+                return Phrase("pay", i, i + 1)
+        return None
+
+    def _as_a_gift(self, method: Phrase) -> Phrase | None:
+        """ "PayPal friends and family", "PayPal entre amis": a payment sent as a gift."""
+        for i in (method.end, method.end + 1):
+            if self._token_in(i, FRIENDS_WORDS):
+                return Phrase("pay", method.end, i + 1)
+        return None
+
+    def _number_after(self, method: Phrase) -> int | None:
+        """ "MB Way para o 912 345 678", "Satispay al 333 ...": the service's account is a phone
+        number (the phone detector reports it)."""
+        end = self.doc[method.end - 1]
+        return method.end if _NUMBER_AFTER.match(self.text, end.idx + len(end)) else None

@@ -164,10 +164,16 @@ class _Rules(AppEvidence, PaymentEvidence):
         # "send it on Venmo", "حول لي على STC Pay": the service named as the way, after a preposition
         cue = cue or (None if method.ambiguous else self._way_to_pay(method))
         cue = cue or self._cancelled_here(method) or self._alternative(method)
+        if method.brand.needs_cue:
+            cue = cue or self._at_handover(method)
+        else:
+            cue = cue or self._as_a_gift(method)
         possessive = (
             None if method.ambiguous else self._just_before("possessive", method.start) or self._mine_after(method)
         )
-        attached = None if method.ambiguous else self._handle_after(method.end, strict=True)
+        attached = (
+            None if method.ambiguous else self._handle_after(method.end, strict=True) or self._number_after(method)
+        )
         if not (cue or possessive or attached or pay_me) or self._on_platform(method) or self._reported(method):
             return None
         start = min([method.start, *(p.start for p in (cue, possessive) if p)])

@@ -34,7 +34,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
 from nlp.alternation import word_alternation
-from nlp.lexicon import APP_ID_WORDS, CANCEL_WORDS, CUES, NUMBER_WORDS, OR_WORDS, PREFERRED
+from nlp.lexicon import APP_ID_WORDS, CANCEL_WORDS, CUES, HANDOVER_WORDS, NUMBER_WORDS, OR_WORDS, PREFERRED
 from nlp.lexicon.brands import APPS, PAYMENT_METHODS, Brand
 from nlp.lexicon.cues import Cues
 from nlp.normalise import fold
@@ -226,6 +226,7 @@ class _Gate:
                 or self._any(("pay", "off_platform", "bypass"), words)
                 or self._has_company("fee", words, text, start, end)
                 or not words.isdisjoint(CANCEL_WORDS)
+                or not words.isdisjoint(HANDOVER_WORDS)  # "contanti alla consegna"
             )
         # An app: a contact or asking cue, a handle or a number by its name; for names that
         # are no word also a possessive ("my insta"), a verb ("whatsapp me"), a bare handle

@@ -75,3 +75,12 @@ PREFERRED = frozenset(
 )
 # "or" between two names offered as a choice: "Telegram or Viber", "imo wala viber".
 OR_WORDS = frozenset("or ou o oder wla wala ola ولا او أو".split())
+# Handing the work over, which cash is paid at: "contanti alla consegna", "bar bei Abholung",
+# "cash when you pick up", "cash mnin tji" (when you come).
+HANDOVER_WORDS = frozenset(
+    "delivery pickup pick collect collection livraison livre recuperes recuperer recuperation consegna ritiri "
+    "ritiro ritira ritirare abholung abholst abholen ubergabe lieferung entrega recoger recojas retiras retirar "
+    "buscar tji tjib tjibi تيجي تجي تستلم".split()
+)
+# PayPal's "friends and family", which skips the buyer's protection and the fees: paid as a gift.
+FRIENDS_WORDS = frozenset("friends amis proches amigos amici parenti freunde familie famille family familia".split())
