@@ -183,13 +183,40 @@ SAME_HANDLE_ELSEWHERE: tuple[Rule, ...] = (
     ),
 )
 
+_NETWORK = r"(?:tiktok|insta\w*|twitter|snap\w*|threads|facebook)"
+# A handle spelled out: its separators written as words ("dentlab underscore paris", "cad ponto
+# dental ponto br") or kept ("labo_lumiere"); it starts with no article ("at the point of ...").
+_SPELLED_SEPARATOR = (
+    r"\s+(?:underscore|underline|tiret bas|trait bas|guion bajo|unterstrich|point|punto|ponto|punkt|dot)\s+"
+)
+_SPELLED_HANDLE = (
+    r"(?!(?:the|a|an|le|la|les|el|los|las|il|lo|o|os|der|die|das|un|une|uno|una|um|uma)\b)"
+    rf"[a-z][a-z0-9_.]*(?:{_SPELLED_SEPARATOR}[a-z0-9]+)+|(?=[a-z0-9_.]*[._\d])[a-z][a-z0-9_.]*[a-z0-9]"
+)
+# Saying who one is on the network, before the spelled "@": "je suis", "soy", "como", "ich bin", "ana".
+_I_AM = r"(?:i'm|i am|im|je suis|je m'appelle|moi c'est|soy|sou|sono|como|come|comme|ich bin|bin|ana|انا)"
+
 HANDLES_AT_SPELLED_OUT: tuple[Rule, ...] = (
     # a handle on a network, "at" spelled out: "tiktok ät cad_kathi", "insta chiocciola luca.cad"
     (
         (("tiktok", "insta", "twitter", "snap", "threads", "facebook"), ("at", "chiocciola", "arroba", "arobase")),
         re.compile(
-            r"(?:tiktok|insta\w*|twitter|snap\w*|threads|facebook)\s+(?:at|chiocciola|arroba|arobase)\s+"
+            rf"{_NETWORK}\s+(?:at|chiocciola|arroba|arobase)\s+"
             r"(?=[a-z0-9_.]*[._\d])[a-z][a-z0-9_.]*[a-z0-9]"
+        ),
+        SOCIAL,
+        "Points to an account on a social network",
+    ),
+    # the writer's name on the network given with a spelled "@", or after a colon, "c'est" or
+    # "name", its separators spelled or kept: "sur insta je suis arobase labo_lumiere", "on
+    # tiktok I'm at sign ceramic underscore nina", "tiktok dyali: ahmed point cad point ma",
+    # "mon pseudo insta c'est ceramique point julie" (from the network on, so that the request
+    # naming it, "me acha no insta", and the handle make one finding)
+    (
+        ("tiktok", "insta", "twitter", "snap", "threads", "facebook"),
+        re.compile(
+            rf"{_NETWORK}[^.!?\n]{{0,30}}?(?:\b{_I_AM}\s+(?:at sign|at|chiocciola|arroba|arobase|klammeraffe)\s+"
+            rf"|(?::|\bc'est|\bes|\bist|\bis|\bnom|\bname|\bnombre|\bnome|\bnamen)\s*)(?:{_SPELLED_HANDLE})"
         ),
         SOCIAL,
         "Points to an account on a social network",
