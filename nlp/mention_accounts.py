@@ -21,6 +21,7 @@ _EVERYWHERE = (
     r"(?:su )?tutte le piattaforme|ovunque|uberall|allen (?:netzwerken|plattformen))"
 )
 _SOCIAL = r"(?:facebook|fb|linkedin|instagram|insta|tiktok|youtube|xing)"
+_NETWORK = r"(?:tiktok|insta\w*|twitter|snap\w*|threads|facebook)"
 _NETWORK_WORDS = (
     "insta",
     "tiktok",
@@ -46,6 +47,14 @@ _ALL_NETWORKS = (
 )
 _HANDLE = r"(?:@[a-z0-9_][a-z0-9_.]+|(?=[a-z0-9._]*[._\d])(?=[a-z0-9._]*[a-z]{3})[a-z][a-z0-9._]+[a-z0-9])(?![\w@])"
 
+_PAGE_WORDS = ("page", "pagina", "seite", "profil", "perfil", "channel", "chaine", "canal", "kanal")
+# (a quoted name without its closing quote, as the page rule reports it: a finding that ends on a quote
+# would be joined to a request after it by `nlp.findings`)
+_QUOTED = r"[\"«„“'][^\"»“”'\n]{3,40}(?=[\"»“”'])"
+_LOOK_UP = r"search|look up|look for|cherche|recherche|busca|procura|pesquisa|cerca|such|googl|tape|9elleb|qelleb|dawwar|dowwer"
+_ON = r"(?:on|sur|en|no|na|su|auf|bei|f|3la|3ala|3al|fi)"
+_LOOKED_ON = r"(?:facebook|fb|face|linkedin|instagram|insta|tiktok|xing)"
+
 # handles
 HANDLES: tuple[Rule, ...] = (
     (("u/",), re.compile(r"(?<![\w/.])u/[a-z0-9_-]{3,20}\b"), SOCIAL, "Points to an account on Reddit"),
@@ -61,9 +70,12 @@ HANDLES: tuple[Rule, ...] = (
     (
         ("page", "pagina", "seite", "profil", "perfil", "channel", "chaine", "canal", "kanal"),
         re.compile(
-            rf"(?:{_SOCIAL}[\s-]*{_PAGE}|{_PAGE}\s+(?:(?:de|do|da|on|sur)\s+)?{_SOCIAL})"
+            rf"(?:{_SOCIAL}[\s-]*{_PAGE}|{_PAGE}\s+(?:(?:de|do|da|on|sur|no|na|en|em|su|auf|in)\s+)?{_SOCIAL})"
             # the page's name, not the next clause ("page Facebook, mais je préfère ...")
-            r"\s*[:,-]?\s*[\"«„“]?\s*(?!(?:mais|but|pero|mas|ma|aber|and|et|y|e|und|or|ou|o|oder)\b)"
+            # nor what the page is about ("um canal no YouTube que explica ...", "a channel on YouTube about ...")
+            r"\s*[:,-]?\s*[\"«„“']?\s*(?!(?:mais|but|pero|mas|ma|aber|and|et|y|e|und|or|ou|o|oder"
+            r"|que|qui|che|that|which|who|where|donde|onde|dove|wo|sobre|about|sur|su|uber|with|avec|con|com|mit"
+            r"|para|for|pour|per|fur|of|de|du|da|do|di|von|sul|sulla)\b)"
             r"[a-z][\w'&.-]*(?:\s+[a-z][\w'&.-]*){0,3}"
         ),
         SOCIAL,
@@ -110,6 +122,28 @@ HANDLES: tuple[Rule, ...] = (
         SOCIAL,
         "Points to an account on a social network",
     ),
+    # a channel or page named in quotes: "auf YouTube hab ich einen Kanal 'Keramik mit Lena'", "ho un
+    # canale YouTube che si chiama 'Ceramica Facile'"
+    (
+        (("facebook", "fb", "linkedin", "insta", "tiktok", "youtube", "yt"), _PAGE_WORDS),
+        re.compile(
+            rf"(?:(?:{_SOCIAL}|yt)\b[^.!?\n]{{0,25}}?\b{_PAGE}|{_PAGE}\s+(?:\S+\s+)?(?:{_SOCIAL}|yt))\b"
+            rf"[\s:,]*(?:[^\s\"«„“']+\s+){{0,3}}?{_QUOTED}"
+        ),
+        SOCIAL,
+        "Points to a page on a social network",
+    ),
+    # a name in quotes to look up on a network, before or after it: "Cherchez « Atelier Dubois » sur
+    # Facebook", "such auf Facebook nach 'Dentallabor Schmidt'", "9elleb 3la 'Dental Atlas' f facebook"
+    (
+        (("facebook", "fb", "face", "linkedin", "insta", "tiktok", "xing"), ("'", '"', "«", "„", "“")),
+        re.compile(
+            rf"(?:{_LOOK_UP})\w*\s+(?:\S+\s+){{0,2}}?(?:{_QUOTED}[\"»“”']\s+(?:\S+\s+)?{_ON}\s+{_LOOKED_ON}\b"
+            rf"|{_ON}\s+{_LOOKED_ON}\s+(?:(?:as|comme|como|come|unter|als|nach)\s+|:\s*)?{_QUOTED})"
+        ),
+        SOCIAL,
+        "Points to an account on a social network",
+    ),
     # a professional network and the person's name: "LinkedIn - Marta Ruiz", "لينكدإن: محمد الزهراني"
     (
         ("linkedin", "xing", "لينكد"),
@@ -133,6 +167,23 @@ SAME_HANDLE_ELSEWHERE: tuple[Rule, ...] = (
             r"(?:here|on here|ici|d'ici|aqui|de aqui|daqui|di qui|qui|hier|هنا|hna)"
             r"|(?:my|mon|mi|meu|il mio|mein)\s+(?:pseudo|user(?:name)?|usuario|nome utente|nom d'utilisateur|name)\s+"
             r"(?:d'ici|ici|de aqui|daqui|di qui|here|on here|from here|von hier))"
+        ),
+        SOCIAL,
+        "Points to an account on a social network",
+    ),
+    # the same name as here, then the network: "same username as here on twitter", "mesmo nome de
+    # usuario daqui no insta", "نفس الاسم ديال هنا فالانستغرام"
+    (
+        (
+            ("same", "meme", "mismo", "mesmo", "stesso", "gleich", "selbe", "nafs", "نفس"),
+            (" here", "ici", "aqui", "daqui", "di qui", "hier", "هنا", "hna"),
+        ),
+        re.compile(
+            r"(?:same|meme|mismo|mesmo|stesso|gleiche[rn]?|selbe[rn]?|nafs|نفس)\s+(?:\S+\s+){0,3}?"
+            r"(?:as\s+|que\s+|qu'|che\s+|wie\s+|li\s+|d'|ديال\s+)?"
+            r"(?:here|ici|aqui|daqui|di qui|qui|hier|hna|هنا)\W+(?:\S+\s+){0,1}?"
+            r"(?:(?:on|sur|en|em|no|na|su|auf|bei|f|3la)\s+)?(?:ف|فال|ال|بال|في\s+)?"
+            rf"(?:{_NETWORK}|instagram|twitter|linkedin|youtube|fb|انستغرام|انستا|انستجرام|تيك توك|فيسبوك|فيس)"
         ),
         SOCIAL,
         "Points to an account on a social network",
@@ -183,7 +234,6 @@ SAME_HANDLE_ELSEWHERE: tuple[Rule, ...] = (
     ),
 )
 
-_NETWORK = r"(?:tiktok|insta\w*|twitter|snap\w*|threads|facebook)"
 # A handle spelled out: its separators written as words ("dentlab underscore paris", "cad ponto
 # dental ponto br") or kept ("labo_lumiere"); it starts with no article ("at the point of ...").
 _SPELLED_SEPARATOR = (

@@ -58,17 +58,6 @@ KNOWN_MISSES = {
 # families_13.jsonl was written before the rules were tuned for it (issue #17, second round on
 # the weakest families): what the filter missed then. Strict, so tuning empties it.
 BEFORE_TUNING_13 = {
-    "same username as here on twitter, just add _lab at the end",
-    "même nom d'utilisateur qu'ici sur TikTok, abonne-toi",
-    "búscanos en Facebook como 'Laboratorio Dental Sol' y escríbenos",
-    "tengo un canal de YouTube, 'Cerámica con Lupe', pregúntame ahí",
-    "mismo usuario que aquí en instagram pero con guion bajo",
-    "tenho canal no YouTube chamado 'Zircônia na Prática', comenta lá",
-    "mesmo nome de usuário daqui no insta, só que sem o ponto",
-    "auf YouTube hab ich einen Kanal 'Keramik mit Lena', schreib mir in die Kommentare",
-    "gleicher Benutzername wie hier auf Instagram, schreib mir eine DM",
-    "9elleb 3la 'Dental Atlas' f facebook w sifet lina message",
-    "نفس الاسم ديال هنا فالانستغرام، صيفط ليا ميساج",
     "Wire or Signal, whichever, user: dentaldan",
     "Wottsäpp? selbe Nummer wie auf der Rechnung",
     "Wise, ça me va, prends l'IBAN sur ma facture",
