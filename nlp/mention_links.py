@@ -122,6 +122,21 @@ LINKS_WITHOUT_ADDRESS: tuple[Rule, ...] = (
         URL,
         "Points to a QR code that leads outside the platform",
     ),
+    # a QR code said to lead to the writer's own site, form or portal: "QR code sur le PDF, il renvoie vers
+    # mon WeTransfer", "QR-Code im PDF führt zu meinem Upload-Portal", "QR code f l PDF, kaywddik l site dyali"
+    # (not "the QR code on the label leads to the material's certificate")
+    (
+        ("qr",),
+        re.compile(
+            r"(?:qr|qr-code|qrcode)(?:[\s-]?(?:code|codigo|codice))?\b[^.!?\n]{0,40}?\b"
+            r"(?:leads?|takes? you|points?|goes|links?|opens?|renvoie\w*|mene\w*|redirige\w*|lleva\w*|dirige\w*|"
+            r"leva\w*|porta\w*|rimanda\w*|fuhrt|bringt|offnet|kaywddik|kaydik|kayddik|يوديك|كيديك)\s+"
+            rf"(?:\S+\s+){{0,2}}?(?:{MY}|mes|nos|mis|nosso|nossa|mio|mia|nostro|meinem|meiner|unserem|unserer|our)\s+\S+"
+            r"|(?:qr|qr-code|qrcode)[^.!?\n]{0,40}?\b(?:kaywddik|kaydik|kayddik|يوديك|كيديك)\s+(?:\S+\s+){1,2}(?:dyali|dyalna|ديالي|ديالنا)"
+        ),
+        URL,
+        "Points to a QR code that leads outside the platform",
+    ),
     # a domain spelled out with a top-level domain that is also a word ("odontoluca punto it"),
     # after words that present a site
     (

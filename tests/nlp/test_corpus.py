@@ -58,15 +58,15 @@ KNOWN_MISSES = {
 # families_13.jsonl was written before the rules were tuned for it (issue #17, second round on
 # the weakest families): what the filter missed then. Strict, so tuning empties it.
 BEFORE_TUNING_13 = {
-    "Wire or Signal, whichever, user: dentaldan",
-    "Wottsäpp? selbe Nummer wie auf der Rechnung",
+    'Wire or Signal, whichever, user: dentaldan',
+    'Wottsäpp? selbe Nummer wie auf der Rechnung',
     "Wise, ça me va, prends l'IBAN sur ma facture",
-    "Wise passt, nimm die Mail von meiner Rechnung",
-    "zahl einfach bar, wenn du die Modelle abholst",
-    "pago en efectivo al recoger, sin pasar por la web",
-    "Pix ou transferência, como preferir",
-    "retrouvez-nous sur insta en tapant labo lumière",
-    "drop me a line on sig, same name",
+    'Wise passt, nimm die Mail von meiner Rechnung',
+    'zahl einfach bar, wenn du die Modelle abholst',
+    'pago en efectivo al recoger, sin pasar por la web',
+    'Pix ou transferência, como preferir',
+    'retrouvez-nous sur insta en tapant labo lumière',
+    'drop me a line on sig, same name',
 }
 
 
