@@ -92,7 +92,7 @@ HANDLES: tuple[Rule, ...] = (
     ),
     (
         (
-            ("facebook", "fb", "linkedin", "insta", "tiktok", "xing"),
+            ("facebook", "fb", "face", "linkedin", "insta", "tiktok", "xing"),
             (
                 "search",
                 "look",
@@ -114,7 +114,9 @@ HANDLES: tuple[Rule, ...] = (
             r"tape[rz]?|type|digita|escribe)\s+"
             # what is looked for is a name, not videos or photos of a technique
             r"(?!(?:\S+\s+){0,3}?(?:videos?|tutorials?|photos?|pictures?|posts?|fotos?|reels?)\b)"
-            r"(?:(?:\S+\s+){1,4}?(?:on|sur|en|no|na|su|auf|bei)\s+(?:facebook|fb|linkedin|instagram|insta|tiktok|xing)\b"
+            r"(?:(?:\S+\s+){1,4}?(?:(?:on|sur|en|no|na|su|auf|bei)\s+(?:facebook|fb|linkedin|instagram|insta|tiktok|xing)"
+            # "procura Laboratorio Sorriso Forte no Face": Facebook's nickname, after the Portuguese article
+            r"|(?:no|na)\s+face)\b"
             # "búscanos en Facebook como Dental Lab Sonrisa"
             r"|(?:on|sur|en|no|na|su|auf|bei)\s+(?:facebook|fb|linkedin|instagram|insta|tiktok|xing)"
             r"(?:\s+(?:as|comme|como|come|unter|als)\s+|\s*[,:]\s*)[a-z][\w'&.-]*(?:\s+[a-z][\w'&.-]*){0,3})"

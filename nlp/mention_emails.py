@@ -21,8 +21,35 @@ _IS = r"(?:is|=|c'est|c est|est|es|ist|e|lautet|sera)"
 _SERVICES = "|".join(re.escape(s) for s in MAILBOX_SERVICES)
 _PROVIDERS = "|".join(re.escape(s) for s in EMAIL_PROVIDERS)
 
+_HERE = r"(?:di qui|de aqui|d'ici|here|ici|aqui|daqui|qui|hier|hna|هنا)"
+_FULL_NAME = (
+    r"(?:prenom nom|prenom\.nom|first name last name|firstname lastname|first\.last|nombre apellido|"
+    r"nome cognome|nome sobrenome|vorname nachname)"
+)
+
 # e-mail by implication
 IMPLIED_EMAILS: tuple[Rule, ...] = (
+    # the name used here, at a provider: "il mio nome utente di qui su gmail", "nafs l username dyali hna
+    # 3la gmail"
+    (
+        ("gmail", "hotmail", "outlook", "yahoo", "icloud", "proton", "gmx", "libero", "orange", "web.de"),
+        re.compile(
+            rf"(?:{MY}\s+|(?:nafs\s+)?l\s+){NAME}(?:\s+(?:utente|d'utilisateur|de usuario))?\s+(?:dyali\s+)?"
+            rf"{_HERE}\s+(?:at|on|chez|sur|en|em|no|bei|su|@|3la|f)\s+(?:{_SERVICES})"
+        ),
+        EMAIL,
+        "Points to an e-mail address without writing it",
+    ),
+    # the writer's full name as the mailbox: "mon gmail, c'est prenom nom tout attache"
+    (
+        ("gmail", "hotmail", "outlook", "yahoo", "icloud", "proton", "gmx"),
+        re.compile(
+            rf"{MY}\s+(?:gmail|hotmail|outlook|yahoo|icloud|proton(?:mail)?|gmx)\s*[:,]?\s*(?:{_IS}\s+)?"
+            rf"(?:{MY}\s+)?{_FULL_NAME}"
+        ),
+        EMAIL,
+        "Points to an e-mail address without writing it",
+    ),
     (
         (
             ("same", "meme", "mismo", "misma", "mesmo", "mesma", "stess", "gleich"),
