@@ -83,6 +83,7 @@ _ID_JOINERS = frozenset(": = - ( is es e est c'est ist lautet de do da di del vo
 # A verb saying the app suits the writer, before "better": "Signal works best", "Signal va meglio".
 _SUITS = frozenset("is works c'est est es e va ist geht".split())
 _ME_FOR = frozenset("for pour para per fur".split())
+_NO = frozenset("no non nein nope nao la لا".split())
 
 
 _AT_ID = re.compile(r"@[a-z0-9_][a-z0-9_.]+")
@@ -195,7 +196,9 @@ class AppEvidence(HandleEvidence):
                 continue
             opens = first.start == 0 or not self._same_sentence_at(first.start - 1, first.start)
             opens = opens or (self._token_in(first.start - 1, PREPOSITIONS) and self._opens_sentence(first.start - 1))
-            if opens and self._ends_clause(second.end) and not self._negated(first.start):
+            # and not turned down right after: "Telegram oder WhatsApp? Nein, wir bleiben hier"
+            refused = self._turned_down(second.end) or self._token_in(second.end + 1, _NO)
+            if opens and self._ends_clause(second.end) and not self._negated(first.start) and not refused:
                 return Phrase("contact", first.start, second.end)
         return None
 
@@ -206,8 +209,9 @@ class AppEvidence(HandleEvidence):
         """ "Signal c'est mieux, mon pseudo ...", "zapzap é melhor", "تيليجرام أسرع": the app said
         to be the better way, right after its name, ending the clause or said for the writer
         ("works best for me"); an ambiguous name only when it opens the sentence."""
-        if app.ambiguous and not (self._opens_sentence(app.start) or self._opens_sentence(app.start - 1)):
-            return None
+        after_preposition = self._token_in(app.start - 1, PREPOSITIONS) and self._opens_sentence(app.start - 1)
+        if app.ambiguous and not (self._opens_sentence(app.start) or after_preposition):
+            return None  # "the signal is better"
         i = app.end
         while i < min(len(self.doc), app.end + 3) and self.doc[i].text in _SUITS | frozenset(("mas", "plus", "piu")):
             i += 1

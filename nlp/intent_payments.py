@@ -24,8 +24,9 @@ _REPORTED = frozenset(
 _REPORTED_IDS = frozenset(hash_string(w) for w in _REPORTED)
 # Refused right after it: "cash is not allowed", "no está permitido", "ist nicht erlaubt".
 _NOT_ALLOWED_AFTER = re.compile(
-    r"(?:\W+\w+){0,2}?\W+(?:not|no|n'est pas|ne sont pas|non|nao|nicht)\W+(?:\w+\W+){0,2}?"
-    r"(?:allowed|permitted|accepted|permitid[oa]s?|autorises?|acceptes?|permess[oi]|consentit[oi]|erlaubt|akzeptiert|aceptad[oa]s?|aceit[oa]s?)"
+    r"(?:\W+\w+){0,3}?\W+(?:not|no|n'est pas|ne sont pas|non|nao|nicht)\W+(?:\w+\W+){0,2}?"
+    r"(?:allowed|permitted|accepted|possible|permitid[oa]s?|autorises?|acceptes?|permess[oi]|consentit[oi]|possibile|"
+    r"erlaubt|akzeptiert|moglich|geht|aceptad[oa]s?|aceit[oa]s?|posible|possivel|puede|pode|peut)"
 )
 
 
@@ -64,18 +65,26 @@ class PaymentEvidence(Passage):
 
     def _at_handover(self, method: Phrase) -> Phrase | None:
         """ "contanti alla consegna", "cash when you pick up the models": cash paid when the work
-        changes hands, so not through the platform."""
+        changes hands, so not through the platform; offered, it opens its sentence, a word for
+        paying or a preposition before it at most ("pago en efectivo al recoger", "en cash quand tu
+        récupères"), not "the courier collects cash on delivery"."""
+        first = self.sentence.index(self.sentence[method.start])
+        opener = self._just_before("pay", method.start) or self._token_in(method.start - 1, PREPOSITIONS)
+        if method.start - first > 1 or (method.start > first and not opener):
+            return None
         for i in range(method.end, min(len(self.doc), method.end + _HANDOVER_REACH)):
             if self.doc[i].text in HANDOVER_WORDS and self._same_sentence_at(i, method.start):
                 return Phrase("pay", i, i + 1)
         return None
 
     def _as_a_gift(self, method: Phrase) -> Phrase | None:
-        """ "PayPal friends and family", "PayPal entre amis": a payment sent as a gift."""
-        for i in (method.end, method.end + 1):
-            if self._token_in(i, FRIENDS_WORDS):
-                return Phrase("pay", method.end, i + 1)
-        return None
+        """ "PayPal friends and family", "PayPal entre amis": a payment sent as a gift (not "PayPal
+        friends and family is not allowed here")."""
+        gift = [i for i in range(method.end, method.end + 4) if self._token_in(i, FRIENDS_WORDS)]
+        if not gift or gift[0] > method.end + 1:
+            return None
+        phrase = Phrase("pay", method.end, gift[-1] + 1)
+        return None if self._not_allowed_after(phrase) else phrase
 
     def _number_after(self, method: Phrase) -> int | None:
         """ "MB Way para o 912 345 678", "Satispay al 333 ...": the service's account is a phone

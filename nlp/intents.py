@@ -178,8 +178,11 @@ class _Rules(AppEvidence, PaymentEvidence):
             return None
         start = min([method.start, *(p.start for p in (cue, possessive) if p)])
         end = max(method.end + pay_me, cue.end if cue else 0, possessive.end if possessive else 0, attached or 0)
-        if self._negated(start) or self._negated(method.start, window=1) or self._not_allowed_after(method):
+        refused = self._not_allowed_after(method) or bool(cue and cue.end > method.end and self._not_allowed_after(cue))
+        if self._negated(start) or self._negated(method.start, window=1) or refused:
             return None  # "keine Barzahlung", "el pago en efectivo no está permitido"
+        if self._turned_down(method.end, reach=3):
+            return None  # "Bizum o transferencia no, solo pago por la plataforma"
         return start, end, OFF_PLATFORM_PAYMENT, REASONS["payment"].format(method.brand.name)
 
     def off_platform(self, phrase: Phrase) -> _Span | None:
@@ -198,6 +201,8 @@ class _Rules(AppEvidence, PaymentEvidence):
             self._token_in(i, _OTHER_FEES_AFTER) for i in (phrase.end, phrase.end + 1)
         ):
             return None
+        if self._not_allowed_after(phrase):
+            return None  # "PayPal friends and family is not allowed here"
         return phrase.start, phrase.end, OFF_PLATFORM_PAYMENT, REASONS["bypass"]
 
     def their_details(self, phrase: Phrase) -> _Span | None:

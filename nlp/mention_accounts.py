@@ -53,6 +53,8 @@ _PAGE_WORDS = ("page", "pagina", "seite", "profil", "perfil", "channel", "chaine
 _QUOTED = r"[\"«„“'][^\"»“”'\n]{3,40}(?=[\"»“”'])"
 _LOOK_UP = r"search|look up|look for|cherche|recherche|busca|procura|pesquisa|cerca|such|googl|tape|9elleb|qelleb|dawwar|dowwer"
 _ON = r"(?:on|sur|en|no|na|su|auf|bei|f|3la|3ala|3al|fi)"
+_ABOUT = r"(?:about|on|sur|sobre|su|sul|sulla|uber|zu|de|di|of|da|do)"
+_NOT_TOLD = r"(?<!\bi )(?<!j'ai )(?<!\bho )(?<!\bhe )(?<!habe )(?<!hab )(?<!\beu )(?<!\byo )"
 _LOOKED_ON = r"(?:facebook|fb|face|linkedin|instagram|insta|tiktok|xing)"
 
 # handles
@@ -109,7 +111,8 @@ HANDLES: tuple[Rule, ...] = (
             ),
         ),
         re.compile(
-            r"(?:search(?: for)?|look (?:for|up)|(?:re)?cherche(?:[rz]|-(?:moi|nous))?|"
+            # (not the writer's own search told: "j'ai cherché « couronne zircone » sur Facebook")
+            rf"{_NOT_TOLD}(?:search(?: for)?|look (?:for|up)|(?:re)?cherche(?:[rz]|-(?:moi|nous))?|"
             r"busca(?:[dr]|me|nos)?|procura(?:[r]|-me|-nos)?|cerca(?:re|te|mi|ci)?|such(?:e|t)?(?: mal)? nach|googl\w*|"
             r"tape[rz]?|type|digita|escribe)\s+"
             # what is looked for is a name, not videos or photos of a technique
@@ -130,7 +133,8 @@ HANDLES: tuple[Rule, ...] = (
         (("facebook", "fb", "linkedin", "insta", "tiktok", "youtube", "yt"), _PAGE_WORDS),
         re.compile(
             rf"(?:(?:{_SOCIAL}|yt)\b[^.!?\n]{{0,25}}?\b{_PAGE}|{_PAGE}\s+(?:\S+\s+)?(?:{_SOCIAL}|yt))\b"
-            rf"[\s:,]*(?:[^\s\"«„“']+\s+){{0,3}}?{_QUOTED}"
+            # (its name, not what it is about: "a channel about 'digital dentures'")
+            rf"[\s:,]*(?:(?!{_ABOUT}\s)[^\s\"«„“']+\s+){{0,3}}?{_QUOTED}"
         ),
         SOCIAL,
         "Points to a page on a social network",
@@ -140,7 +144,8 @@ HANDLES: tuple[Rule, ...] = (
     (
         (("facebook", "fb", "face", "linkedin", "insta", "tiktok", "xing"), ("'", '"', "«", "„", "“")),
         re.compile(
-            rf"(?:{_LOOK_UP})\w*\s+(?:\S+\s+){{0,2}}?(?:{_QUOTED}[\"»“”']\s+(?:\S+\s+)?{_ON}\s+{_LOOKED_ON}\b"
+            # (a request, not the writer's own search told: "I searched 'zirconia bridge' on facebook")
+            rf"{_NOT_TOLD}(?:{_LOOK_UP})(?!ed\b)\w*\s+(?:\S+\s+){{0,2}}?(?:{_QUOTED}[\"»“”']\s+(?:\S+\s+)?{_ON}\s+{_LOOKED_ON}\b"
             rf"|{_ON}\s+{_LOOKED_ON}\s+(?:(?:as|comme|como|come|unter|als|nach)\s+|:\s*)?{_QUOTED})"
         ),
         SOCIAL,
@@ -246,7 +251,10 @@ _SPELLED_HANDLE = (
     rf"[a-z][a-z0-9_.]*(?:{_SPELLED_SEPARATOR}[a-z0-9]+)+|(?=[a-z0-9_.]*[._\d])[a-z][a-z0-9_.]*[a-z0-9]"
 )
 # Saying who one is on the network, before the spelled "@": "je suis", "soy", "como", "ich bin", "ana".
-_I_AM = r"(?:i'm|i am|im|je suis|je m'appelle|moi c'est|soy|sou|sono|como|come|comme|ich bin|bin|ana|انا)"
+_I_AM = (
+    r"(?:i'm|i am|im|je suis|je m'appelle|moi c'est|soy|me llamo|sou|me chamo|sono|mi chiamo|como|come|comme|"
+    r"ich bin|bin ich|bin|ich heisse|heisse ich|ana|انا)"
+)
 
 HANDLES_AT_SPELLED_OUT: tuple[Rule, ...] = (
     # a handle on a network, "at" spelled out: "tiktok ät cad_kathi", "insta chiocciola luca.cad"

@@ -15,6 +15,7 @@ from nlp.lexicon.addresses import SHORT_LINK_HOSTS, TLDS
 from nlp.mention_words import MY, SPOKEN_DOT, Rule
 
 _QUOTED = r"[\"«„“'][^\"»“”'\n]{3,40}[\"»“”']"
+_PLATFORM = r"platform|plateforme|plataforma|piattaforma|plattform|المنصة|plateforme"
 _ENGINE = r"(?:google|قوقل|جوجل|غوغل)"
 # (a thing looked up starts with an article, "search the shade guide on google"; a business's name does not)
 _NO_ARTICLE = (
@@ -132,6 +133,8 @@ LINKS_WITHOUT_ADDRESS: tuple[Rule, ...] = (
             r"(?:leads?|takes? you|points?|goes|links?|opens?|renvoie\w*|mene\w*|redirige\w*|lleva\w*|dirige\w*|"
             r"leva\w*|porta\w*|rimanda\w*|fuhrt|bringt|offnet|kaywddik|kaydik|kayddik|يوديك|كيديك)\s+"
             rf"(?:\S+\s+){{0,2}}?(?:{MY}|mes|nos|mis|nosso|nossa|mio|mia|nostro|meinem|meiner|unserem|unserer|our)\s+\S+"
+            # (the writer's page on the platform is no way out: "leads to my case page on Occlusa")
+            rf"(?![^.!?\n]*\b(?:occlusa|{_PLATFORM}))"
             r"|(?:qr|qr-code|qrcode)[^.!?\n]{0,40}?\b(?:kaywddik|kaydik|kayddik|يوديك|كيديك)\s+(?:\S+\s+){1,2}(?:dyali|dyalna|ديالي|ديالنا)"
         ),
         URL,

@@ -161,7 +161,7 @@ CUES = Cues(
         "mandami un'email",
     ),
     openers=("per favore", "allora", "e", "o", "ok", "altrimenti"),
-    negations=("non", "mai", "vietato"),
+    negations=("non", "mai", "vietato", "niente", "nessun"),
     cheaper=(
         "più economico",
         "meno caro",

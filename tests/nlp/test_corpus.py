@@ -9,7 +9,9 @@ families_12 clean near-misses in the seven languages (rules talk, reported payme
 and the variants of each family tried after tuning, labelled as the filter reads them when it
 read them right; families_13 the weakest families of fifth.tsv in new words — handles and
 profiles named without links, app ids and misspelt app names, payments by cash, invoice or a
-named service — and clean near-misses, written before tuning for them) were written by hand,
+named service — and clean near-misses, written before tuning for them; families_14 the variants
+of those families tried after tuning, labelled as the filter reads them, and near-misses of the
+new rules: choices refused, cash refused, searches told, a channel's topic) were written by hand,
 holdout_<lang>.jsonl too but only after the rules were tuned on the former;
 generated.jsonl comes from generate_corpus.py and dental_talk.jsonl (the precision section
 of issue #17) from dental_talk.py. The held-out sets (heldout/: the second generation, a
@@ -58,15 +60,15 @@ KNOWN_MISSES = {
 # families_13.jsonl was written before the rules were tuned for it (issue #17, second round on
 # the weakest families): what the filter missed then. Strict, so tuning empties it.
 BEFORE_TUNING_13 = {
-    'Wire or Signal, whichever, user: dentaldan',
-    'Wottsäpp? selbe Nummer wie auf der Rechnung',
+    "Wire or Signal, whichever, user: dentaldan",
+    "Wottsäpp? selbe Nummer wie auf der Rechnung",
     "Wise, ça me va, prends l'IBAN sur ma facture",
-    'Wise passt, nimm die Mail von meiner Rechnung',
-    'zahl einfach bar, wenn du die Modelle abholst',
-    'pago en efectivo al recoger, sin pasar por la web',
-    'Pix ou transferência, como preferir',
-    'retrouvez-nous sur insta en tapant labo lumière',
-    'drop me a line on sig, same name',
+    "Wise passt, nimm die Mail von meiner Rechnung",
+    "zahl einfach bar, wenn du die Modelle abholst",
+    "pago en efectivo al recoger, sin pasar por la web",
+    "Pix ou transferência, como preferir",
+    "retrouvez-nous sur insta en tapant labo lumière",
+    "drop me a line on sig, same name",
 }
 
 
