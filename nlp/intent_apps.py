@@ -173,12 +173,11 @@ class AppEvidence(HandleEvidence):
         return cue if cue and self.clause[cue.start] == self.clause[app.start] else None
 
     def _same_number_after(self, app: Phrase) -> Phrase | None:
-        """ "Viber has the same number as my lab", "zapzap, mesmo número", "Whatsäpp? selbe Nummer":
-        the writer's number, given elsewhere, reused on the app."""
-        first = app.end + 1 if self._token_in(app.end, frozenset("?")) else app.end
-        for i in range(first, min(len(self.doc) - 1, first + _SAME_REACH)):
+        """ "Viber has the same number as my lab", "zapzap, mesmo número": the writer's number,
+        given elsewhere, reused on the app."""
+        for i in range(app.end, min(len(self.doc) - 1, app.end + _SAME_REACH)):
             if self.doc[i].text in SAME_WORDS and self.doc[i + 1].text in NUMBER_WORDS:
-                if first > app.end or self._same_sentence_at(i, app.start):
+                if self._same_sentence_at(i, app.start):
                     return Phrase("contact", i, i + 2)
         return None
 

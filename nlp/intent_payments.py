@@ -30,6 +30,8 @@ _NOT_ALLOWED_AFTER = re.compile(
 )
 
 
+# Accepting a way to pay, right after it: "Wise works for me", "Wise passt", "Wise, ça me va".
+_ACCEPTED = ("works for me", "passt", "passt mir", "ca me va", "me va", "me sirve", "va bene", "mi va bene", "serve")
 _HANDOVER_REACH = 6  # tokens after cash searched for the handover it is paid at
 # A phone number after a service and up to two short words: "MB Way para o 912 345 678".
 _NUMBER_AFTER = re.compile(r"\W{0,4}(?:\w{1,4}\W{1,3}){0,2}\+?\d(?:[\s.,\-/()]{0,3}\d){6,}")
@@ -91,3 +93,12 @@ class PaymentEvidence(Passage):
         number (the phone detector reports it)."""
         end = self.doc[method.end - 1]
         return method.end if _NUMBER_AFTER.match(self.text, end.idx + len(end)) else None
+
+    def _accepted(self, method: Phrase) -> bool:
+        """ "Wise works for me", "Wise passt", "Wise, ça me va": the service accepted as the way, by
+        the one who is paid, opening the sentence."""
+        if method.start > 0 and self._same_sentence_at(method.start - 1, method.start):
+            return False
+        i = method.end + self._token_in(method.end, frozenset(","))
+        words = " ".join(t.text for t in self.doc[i : i + 3])
+        return any(words == a or words.startswith(a + " ") for a in _ACCEPTED)

@@ -157,7 +157,7 @@ class _Rules(AppEvidence, PaymentEvidence):
 
     def method(self, method: Phrase) -> _Span | None:
         """A payment service named as the way to pay."""
-        pay_me = self._token_in(method.end, _ME) or self._token_in(method.end, _COURTESY)
+        pay_me = self._token_in(method.end, _ME) or self._token_in(method.end, _COURTESY) or self._accepted(method)
         if method.ambiguous and not pay_me and not self._token_in(method.start - 1, PREPOSITIONS):
             return None
         cue = self._nearby(method, ("pay", "off_platform")) or self._in_sentence(BYPASS, method)

@@ -59,6 +59,7 @@ _ME = frozenset(("me", "moi"))  # "whatsapp me", "whatsapp moi"
 # "whatsapp me", "insta dyali" (my, after the name), "ho Viber, stesso nome"
 _ME_OR_SAME = _ME | frozenset("dyali diali ديالي same meme mismo mesmo stesso gleicher gleichen nfs نفس".split())
 _ME_OR_COURTESY = _ME | frozenset("stp svp please pls plz bitte porfa".split())  # "lydia stp"
+_ACCEPTING = frozenset("works passt va sirve serve".split())  # "Wise works for me", "Wise passt"
 # An app's id word, "same number", "better" or "or" after a name: "Signal, username lina.42",
 # "Viber, same number", "zapzap é melhor", "Telegram or Viber" (`nlp.intent_apps` decides).
 _APP_WORDS = APP_ID_WORDS | NUMBER_WORDS | PREFERRED | OR_WORDS
@@ -223,6 +224,7 @@ class _Gate:
         if company == "method":  # "zelle me", "lydia stp", or a payment cue, a way around the platform
             return (
                 not words.isdisjoint(_ME_OR_COURTESY)
+                or not words.isdisjoint(_ACCEPTING)
                 or self._any(("pay", "off_platform", "bypass"), words)
                 or self._has_company("fee", words, text, start, end)
                 or not words.isdisjoint(CANCEL_WORDS)

@@ -62,10 +62,7 @@ KNOWN_MISSES = {
 BEFORE_TUNING_13 = {
     "Wire or Signal, whichever, user: dentaldan",
     "Wottsäpp? selbe Nummer wie auf der Rechnung",
-    "Wise, ça me va, prends l'IBAN sur ma facture",
-    "Wise passt, nimm die Mail von meiner Rechnung",
     "zahl einfach bar, wenn du die Modelle abholst",
-    "pago en efectivo al recoger, sin pasar por la web",
     "Pix ou transferência, como preferir",
     "retrouvez-nous sur insta en tapant labo lumière",
     "drop me a line on sig, same name",
