@@ -54,18 +54,12 @@ KNOWN_MISSES = {
     "dakhel l site dyalna atlaslab point ma": "a spelled-out domain whose TLD is also a word ('ma')",
     "can you whatsapp the photos to me instead": "the app used as a verb, its object between it and 'me'",
     "you can DM our page, Smile Works Lab, on Facebook": "the page's name stands between commas, the network after it",
-}
-
-
-# families_13.jsonl was written before the rules were tuned for it (issue #17, second round on
-# the weakest families): what the filter missed then. Strict, so tuning empties it.
-BEFORE_TUNING_13 = {
-    "Wire or Signal, whichever, user: dentaldan",
-    "Wottsäpp? selbe Nummer wie auf der Rechnung",
-    "zahl einfach bar, wenn du die Modelle abholst",
-    "Pix ou transferência, como preferir",
-    "retrouvez-nous sur insta en tapant labo lumière",
-    "drop me a line on sig, same name",
+    "Wire or Signal, whichever, user: dentaldan": "an app the lexicon does not know (Wire) offered with a name that is also a word",
+    "Wottsäpp? selbe Nummer wie auf der Rechnung": "the app asked alone as a question, the same number in the next sentence",
+    "zahl einfach bar, wenn du die Modelle abholst": "'bar' (cash) parted from 'zahl' by a filler; alone it is a word",
+    "Pix ou transferência, como preferir": "a choice of two ways to pay whose names are both also words",
+    "retrouvez-nous sur insta en tapant labo lumière": "the account's name unquoted after 'en tapant'",
+    "drop me a line on sig, same name": "'sig' for Signal, after 'line' read as the app",
 }
 
 
@@ -73,8 +67,6 @@ def _params() -> list:
     params = []
     for i, example in enumerate(EXAMPLES):
         reason = KNOWN_MISSES.get(example.text)
-        if example.source == "families_13" and example.text in BEFORE_TUNING_13:
-            reason = "families_13, missed before tuning"
         marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
         params.append(pytest.param(example, id=f"{example.lang}-{i}-{example.trick}", marks=marks))
     return params
@@ -137,8 +129,7 @@ def test_example(example):
 
 
 def test_precision_and_recall_meet_the_targets():
-    # (the families_13 misses still listed are counted one by one above, not here)
-    scores = score([e for e in EXAMPLES if e.text not in BEFORE_TUNING_13], find_contacts)
+    scores = score(EXAMPLES, find_contacts)
 
     assert scores.overall.precision >= 0.98
     assert scores.overall.recall >= 0.97
