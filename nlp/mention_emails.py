@@ -84,6 +84,16 @@ IMPLIED_EMAILS: tuple[Rule, ...] = (
         EMAIL,
         "Points to an e-mail address without writing it",
     ),
+    # a mailbox "on" a provider, its domain spelled out: "atelierdubois sur hotmail point com"
+    (
+        ((" sur ", " on ", " en ", " em ", " su ", " auf "), ("point", "dot", "punto", "ponto", "punkt")),
+        re.compile(
+            rf"(?<![\w.])[a-z][a-z0-9._-]{{2,}}\s+(?:sur|on|en|em|su|auf)\s+(?:{_PROVIDERS}){SPOKEN_DOT}"
+            rf"(?:{'|'.join(TLDS)})\b"
+        ),
+        EMAIL,
+        "Looks like an e-mail address",
+    ),
     (
         (" bei ",),
         re.compile(
@@ -149,7 +159,8 @@ IMPLIED_EMAILS: tuple[Rule, ...] = (
     (
         ("جيميل", "هوتميل", "ايميل"),
         re.compile(
-            r"(?<![\w.])[a-z][a-z0-9._-]{2,}\s+(?:(?:على|في|ف|f|3la)\s+)?(?:ال)?(?:جيميل|هوتميل)"
+            # ("at" written in Arabic letters too: "mohamed.cad ات جيميل دوت كوم")
+            r"(?<![\w.])[a-z][a-z0-9._-]{2,}\s+(?:(?:على|في|ف|f|3la|ات)\s+)?(?:ال)?(?:جيميل|هوتميل)"
             r"|(?:ال)?(?:جيميل|هوتميل|ايميل)\S*\s+(?:\S+\s+){0,3}?(?:نفس\s+)?(?:ال)?(?:اسم|يوزر|سمية)"
             r"|(?:ال)?(?:جيميل|هوتميل)\s*[:،,]\s*[a-z][a-z0-9._-]{2,}"
         ),
