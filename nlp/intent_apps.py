@@ -175,6 +175,8 @@ class AppEvidence(HandleEvidence):
     def _same_number_after(self, app: Phrase) -> Phrase | None:
         """ "Viber has the same number as my lab", "zapzap, mesmo número": the writer's number,
         given elsewhere, reused on the app."""
+        if NUMBER_WORDS.isdisjoint(t.text for t in self.doc[app.end : app.end + _SAME_REACH + 1]):
+            return None
         for i in range(app.end, min(len(self.doc) - 1, app.end + _SAME_REACH)):
             if self.doc[i].text in SAME_WORDS and self.doc[i + 1].text in NUMBER_WORDS:
                 if self._same_sentence_at(i, app.start):
@@ -228,6 +230,8 @@ class AppEvidence(HandleEvidence):
         """End of an app's user id named with its word: after the name ("Signal is better for the
         photos, username lina.42", "Threema-ID: 9HKP4T2X", "Telegram, Nutzer zahnwerk_berlin") or
         before it ("mi ID de Threema es P3XK7M2A", "identifiant Threema : 8HJ2KQ7N")."""
+        if APP_ID_WORDS.isdisjoint(t.text for t in self.doc[max(0, app.start - 3) : app.end + _ID_REACH]):
+            return None  # (most apps have no id word near: one set test)
         doc, sentence = self.doc, self.sentence[app.start]
         before = any(self._token_in(i, APP_ID_WORDS) for i in range(app.start - 3, app.start))
         starts = [app.end] if before else []

@@ -22,6 +22,7 @@ _EVERYWHERE = (
 )
 _SOCIAL = r"(?:facebook|fb|linkedin|instagram|insta|tiktok|youtube|xing)"
 _NETWORK = r"(?:tiktok|insta\w*|twitter|snap\w*|threads|facebook)"
+_NETWORK_HINTS = ("tiktok", "insta", "twitter", "snap", "threads", "facebook")
 _NETWORK_WORDS = (
     "insta",
     "tiktok",
@@ -47,14 +48,44 @@ _ALL_NETWORKS = (
 )
 _HANDLE = r"(?:@[a-z0-9_][a-z0-9_.]+|(?=[a-z0-9._]*[._\d])(?=[a-z0-9._]*[a-z]{3})[a-z][a-z0-9._]+[a-z0-9])(?![\w@])"
 
+_QUOTES = ("'", '"', "«", "„", "“")
 _PAGE_WORDS = ("page", "pagina", "seite", "profil", "perfil", "channel", "chaine", "canal", "kanal")
 # (a quoted name without its closing quote, as the page rule reports it: a finding that ends on a quote
 # would be joined to a request after it by `nlp.findings`)
 _QUOTED = r"[\"«„“'][^\"»“”'\n]{3,40}(?=[\"»“”'])"
-_LOOK_UP = r"search|look up|look for|cherche|recherche|busca|procura|pesquisa|cerca|such|googl|tape|9elleb|qelleb|dawwar|dowwer"
+# (verbs as prefix trees, see `nlp.alternation`, with the test that the search is asked for, not
+# told ("I searched", "j'ai cherché"), right after their first letter: the engine skips to them)
+_NOT_TOLD = r"(?<![\w].)(?<!\bi .)(?<!j'ai .)(?<!\bho .)(?<!\bhe .)(?<!habe .)(?<!hab .)(?<!\beu .)(?<!\byo .)"
+_LOOK_UP = word_alternation(
+    "search|look up|look for|cherche|recherche|busca|procura|pesquisa|cerca|such|googl|tape|9elleb|qelleb|dawwar|dowwer".split(
+        "|"
+    ),
+    after_first=_NOT_TOLD,
+)
+_SEARCH_VERB = (
+    word_alternation(
+        (
+            "search",
+            "search for",
+            "look for",
+            "look up",
+            *(f"{again}cherche{end}" for again in ("", "re") for end in ("", "r", "z", "-moi", "-nous")),
+            *(f"busca{end}" for end in ("", "d", "r", "me", "nos")),
+            *(f"procura{end}" for end in ("", "r", "-me", "-nos")),
+            *(f"cerca{end}" for end in ("", "re", "te", "mi", "ci")),
+            *(f"such{e}{mal} nach" for e in ("", "e", "t") for mal in ("", " mal")),
+            "googl",
+            *(f"tape{end}" for end in ("", "r", "z")),
+            "type",
+            "digita",
+            "escribe",
+        ),
+        after_first=_NOT_TOLD,
+    )
+    + r"(?:(?<=googl)\w*)?"
+)
 _ON = r"(?:on|sur|en|no|na|su|auf|bei|f|3la|3ala|3al|fi)"
 _ABOUT = r"(?:about|on|sur|sobre|su|sul|sulla|uber|zu|de|di|of|da|do)"
-_NOT_TOLD = r"(?<!\bi )(?<!j'ai )(?<!\bho )(?<!\bhe )(?<!habe )(?<!hab )(?<!\beu )(?<!\byo )"
 _LOOKED_ON = r"(?:facebook|fb|face|linkedin|instagram|insta|tiktok|xing)"
 
 # handles
@@ -112,9 +143,7 @@ HANDLES: tuple[Rule, ...] = (
         ),
         re.compile(
             # (not the writer's own search told: "j'ai cherché « couronne zircone » sur Facebook")
-            rf"{_NOT_TOLD}(?:search(?: for)?|look (?:for|up)|(?:re)?cherche(?:[rz]|-(?:moi|nous))?|"
-            r"busca(?:[dr]|me|nos)?|procura(?:[r]|-me|-nos)?|cerca(?:re|te|mi|ci)?|such(?:e|t)?(?: mal)? nach|googl\w*|"
-            r"tape[rz]?|type|digita|escribe)\s+"
+            rf"{_SEARCH_VERB}\s+"
             # what is looked for is a name, not videos or photos of a technique
             r"(?!(?:\S+\s+){0,3}?(?:videos?|tutorials?|photos?|pictures?|posts?|fotos?|reels?)\b)"
             r"(?:(?:\S+\s+){1,4}?(?:(?:on|sur|en|no|na|su|auf|bei)\s+(?:facebook|fb|linkedin|instagram|insta|tiktok|xing)"
@@ -130,7 +159,7 @@ HANDLES: tuple[Rule, ...] = (
     # a channel or page named in quotes: "auf YouTube hab ich einen Kanal 'Keramik mit Lena'", "ho un
     # canale YouTube che si chiama 'Ceramica Facile'"
     (
-        (("facebook", "fb", "linkedin", "insta", "tiktok", "youtube", "yt"), _PAGE_WORDS),
+        (("facebook", "fb", "linkedin", "insta", "tiktok", "youtube", "yt"), _PAGE_WORDS, _QUOTES),
         re.compile(
             rf"(?:(?:{_SOCIAL}|yt)\b[^.!?\n]{{0,25}}?\b{_PAGE}|{_PAGE}\s+(?:\S+\s+)?(?:{_SOCIAL}|yt))\b"
             # (its name, not what it is about: "a channel about 'digital dentures'")
@@ -142,10 +171,10 @@ HANDLES: tuple[Rule, ...] = (
     # a name in quotes to look up on a network, before or after it: "Cherchez « Atelier Dubois » sur
     # Facebook", "such auf Facebook nach 'Dentallabor Schmidt'", "9elleb 3la 'Dental Atlas' f facebook"
     (
-        (("facebook", "fb", "face", "linkedin", "insta", "tiktok", "xing"), ("'", '"', "«", "„", "“")),
+        (("facebook", "fb", "face", "linkedin", "insta", "tiktok", "xing"), _QUOTES),
         re.compile(
             # (a request, not the writer's own search told: "I searched 'zirconia bridge' on facebook")
-            rf"{_NOT_TOLD}(?:{_LOOK_UP})(?!ed\b)\w*\s+(?:\S+\s+){{0,2}}?(?:{_QUOTED}[\"»“”']\s+(?:\S+\s+)?{_ON}\s+{_LOOKED_ON}\b"
+            rf"{_LOOK_UP}(?!ed\b)\w*\s+(?:\S+\s+){{0,2}}?(?:{_QUOTED}[\"»“”']\s+(?:\S+\s+)?{_ON}\s+{_LOOKED_ON}\b"
             rf"|{_ON}\s+{_LOOKED_ON}\s+(?:(?:as|comme|como|come|unter|als|nach)\s+|:\s*)?{_QUOTED})"
         ),
         SOCIAL,
@@ -267,16 +296,25 @@ HANDLES_AT_SPELLED_OUT: tuple[Rule, ...] = (
         SOCIAL,
         "Points to an account on a social network",
     ),
-    # the writer's name on the network given with a spelled "@", or after a colon, "c'est" or
-    # "name", its separators spelled or kept: "sur insta je suis arobase labo_lumiere", "on
-    # tiktok I'm at sign ceramic underscore nina", "tiktok dyali: ahmed point cad point ma",
-    # "mon pseudo insta c'est ceramique point julie" (from the network on, so that the request
-    # naming it, "me acha no insta", and the handle make one finding)
+    # the writer's name on the network given with a spelled "@", its separators spelled or kept:
+    # "sur insta je suis arobase labo_lumiere", "on tiktok I'm at sign ceramic underscore nina" (from
+    # the network on, so that the request naming it, "me acha no insta", and the handle make one finding)
     (
-        ("tiktok", "insta", "twitter", "snap", "threads", "facebook"),
+        (_NETWORK_HINTS, ("at", "chiocciola", "arroba", "arobase", "klammeraffe")),
         re.compile(
-            rf"{_NETWORK}[^.!?\n]{{0,30}}?(?:\b{_I_AM}\s+(?:at sign|at|chiocciola|arroba|arobase|klammeraffe)\s+"
-            rf"|(?::|\bc'est|\bes|\bist|\bis|\bnom|\bname|\bnombre|\bnome|\bnamen)\s*)(?:{_SPELLED_HANDLE})"
+            rf"{_NETWORK}[^.!?\n]{{0,30}}?\b{_I_AM}\s+(?:at sign|at|chiocciola|arroba|arobase|klammeraffe)\s+"
+            rf"(?:{_SPELLED_HANDLE})"
+        ),
+        SOCIAL,
+        "Points to an account on a social network",
+    ),
+    # or after a colon, "c'est" or "name": "tiktok dyali: ahmed point cad point ma", "mon pseudo insta
+    # c'est ceramique point julie"
+    (
+        (_NETWORK_HINTS, (":", "c'est", " es ", " is ", " ist ", "nom", "name", "nombre", "nome")),
+        re.compile(
+            rf"{_NETWORK}[^.!?\n]{{0,30}}?(?::|\bc'est|\bes|\bist|\bis|\bnom|\bname|\bnombre|\bnome|\bnamen)\s*"
+            rf"(?:{_SPELLED_HANDLE})"
         ),
         SOCIAL,
         "Points to an account on a social network",

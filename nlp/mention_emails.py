@@ -86,7 +86,11 @@ IMPLIED_EMAILS: tuple[Rule, ...] = (
     ),
     # a mailbox "on" a provider, its domain spelled out: "atelierdubois sur hotmail point com"
     (
-        ((" sur ", " on ", " en ", " em ", " su ", " auf "), ("point", "dot", "punto", "ponto", "punkt")),
+        (
+            (" sur ", " on ", " en ", " em ", " su ", " auf "),
+            ("point", "dot", "punto", "ponto", "punkt"),
+            EMAIL_PROVIDERS,
+        ),
         re.compile(
             rf"(?<![\w.])[a-z][a-z0-9._-]{{2,}}\s+(?:sur|on|en|em|su|auf)\s+(?:{_PROVIDERS}){SPOKEN_DOT}"
             rf"(?:{'|'.join(TLDS)})\b"

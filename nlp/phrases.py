@@ -233,8 +233,8 @@ class _Gate:
         # An app: a contact or asking cue, a handle or a number by its name; for names that
         # are no word also a possessive ("my insta"), a verb ("whatsapp me"), a bare handle
         # ("kim_dental on snapchat") or a word after a colon ("skype: johnd").
-        if company in ("app", "name") and not words.isdisjoint(_APP_WORDS):
-            return True
+        if not words.isdisjoint(APP_ID_WORDS if company == "name" else _APP_WORDS):
+            return True  # (for a name that is also a word, only its id word: "line" and "or" are common)
         if company == "app" and (
             not words.isdisjoint(_ME_OR_SAME)
             or self._any(("possessive",), words)
