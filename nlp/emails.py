@@ -54,7 +54,9 @@ _DOMAIN = (
 _NOT_LOCAL = (
     r"(?!(?:is|are|was|were|am|be|it|work|portfolio|site|everything|more|prices|photos)\s+at\s"
     # "tiktok chiocciola luca.cad": a handle on a network (`nlp.mentions`), not a mailbox
-    r"|(?:tiktok|insta|instagram|twitter|snap|snapchat|threads|facebook|fb|ig)\s+(?:at|chiocciola|arroba|arobase)\s)"
+    r"|(?:tiktok|insta|instagram|twitter|snap|snapchat|threads|facebook|fb|ig)\s+(?:at|chiocciola|arroba|arobase)\s"
+    # "en insta soy arroba coronas punto mx": who the writer is on a network, no mailbox's name
+    r"|(?:soy|sou|sono|suis|bin|como|come|comme|ana)\s+(?:at|chiocciola|arroba|arobase)\s)"
 )
 _EMAIL = re.compile(
     rf"(?<![a-z0-9._%+-]){_NOT_LOCAL}{_LOCAL}(?:{_AT}|{_LOPSIDED_AT})(?!www\.)(?:{_DOMAIN})"

@@ -8,10 +8,22 @@ what rules it out: the app qualifying pictures ("WhatsApp photos") or someone el
 
 from __future__ import annotations
 
+import re
+
+from nlp.findings import MESSAGING_APP
 from nlp.intent_handles import HandleEvidence
 from nlp.intent_passage import CLAUSE_ENDS
-from nlp.lexicon import POSSESSIVE_AFTER, PREPOSITIONS, PRONOUNS
-from nlp.phrases import Phrase
+from nlp.lexicon import (
+    APP_ID_WORDS,
+    NUMBER_WORDS,
+    OR_WORDS,
+    POSSESSIVE_AFTER,
+    PREFERRED,
+    PREPOSITIONS,
+    PRONOUNS,
+    SAME_WORDS,
+)
+from nlp.phrases import APP, Phrase
 
 _CUE_WINDOW = 4  # tokens between a contact cue and the app it names
 _CUE_AFTER_WINDOW = 3  # tokens between an app and a contact cue addressed to the writer after it
@@ -60,10 +72,23 @@ _ASKED = frozenset(
     "wollten gefragt verlangt طلب طلبت".split()
 )
 _YOURS_AFTER = frozenset("dyalek dyalk dialek dyalak ديالك بتاعك تاعك".split())
-_SAME = frozenset("same meme mismo mesmo stesso gleicher gleichen gleiche nfs nafs نفس".split())
 _NAME_WORDS = frozenset(
     "name nom nombre nome usuario user username pseudo smiya smia الاسم اسم سمية السمية اليوزر".split()
 )
+_SAME_REACH = 4  # tokens after an app searched for "same name", "same number"
+_ID_REACH = 8  # tokens after an app searched for its id word and the id
+# What may stand between an app's name and its id word, or the id word and the id: "(ID: 7XK2M9PD)",
+# "mi ID de Threema es ...", "il mio utente è ...".
+_ID_JOINERS = frozenset(": = - ( is es e est c'est ist lautet de do da di del von my mi mon meu mio il l dyali".split())
+# A verb saying the app suits the writer, before "better": "Signal works best", "Signal va meglio".
+_SUITS = frozenset("is works c'est est es e va ist geht".split())
+_ME_FOR = frozenset("for pour para per fur".split())
+_NO = frozenset("no non nein nope nao la لا".split())
+
+
+_AT_ID = re.compile(r"@[a-z0-9_][a-z0-9_.]+")
+_MARKED_ID = re.compile(r"(?=[a-z0-9._-]*[a-z])(?=[a-z0-9._-]*[\d._])[a-z0-9][a-z0-9._-]+")
+_PLAIN_ID = re.compile(r"[a-z][a-z0-9]{3,}")
 
 
 class AppEvidence(HandleEvidence):
@@ -109,7 +134,7 @@ class AppEvidence(HandleEvidence):
     def _same_name_after(self, app: Phrase) -> Phrase | None:
         """ "ho Viber, stesso nome", "ana f Viber b smiya dyali": the account named as the writer's own."""
         for i in range(app.end, min(len(self.doc) - 1, app.end + 3)):
-            same = self.doc[i].text in _SAME and self.doc[i + 1].text in _NAME_WORDS
+            same = self.doc[i].text in SAME_WORDS and self.doc[i + 1].text in _NAME_WORDS
             mine = self.doc[i].text in _NAME_WORDS and self.doc[i + 1].text in POSSESSIVE_AFTER  # "b smiya dyali"
             if (same or mine) and self._same_sentence_at(i, app.start):
                 return Phrase("contact", i, i + 2)
@@ -146,3 +171,88 @@ class AppEvidence(HandleEvidence):
             return None
         cue = self._cue_before("asking", app.start - 1, window=_CUE_WINDOW - 1)
         return cue if cue and self.clause[cue.start] == self.clause[app.start] else None
+
+    def _same_number_after(self, app: Phrase) -> Phrase | None:
+        """ "Viber has the same number as my lab", "zapzap, mesmo número": the writer's number,
+        given elsewhere, reused on the app."""
+        if NUMBER_WORDS.isdisjoint(t.text for t in self.doc[app.end : app.end + _SAME_REACH + 1]):
+            return None
+        for i in range(app.end, min(len(self.doc) - 1, app.end + _SAME_REACH)):
+            if self.doc[i].text in SAME_WORDS and self.doc[i + 1].text in NUMBER_WORDS:
+                if self._same_sentence_at(i, app.start):
+                    return Phrase("contact", i, i + 2)
+        return None
+
+    def _alternative(self, app: Phrase) -> Phrase | None:
+        """ "Telegram or Viber, your pick", "uozzap o Telegram", "Satispay o PayPal, ...": two apps
+        or two ways to pay offered as a choice, opening the sentence (a preposition may come
+        first) and ending their clause; not "Facebook or Instagram are where patients find us"."""
+        if app.label == APP and app.brand.kind != MESSAGING_APP:
+            return None  # two networks named together are no way to get in touch yet
+        for other in self.found[app.label]:
+            if other.brand.kind != app.brand.kind or (app.ambiguous and other.ambiguous):
+                continue
+            first, second = (app, other) if other.start == app.end + 1 else (other, app)
+            if second.start != first.end + 1 or not self._token_in(first.end, OR_WORDS):
+                continue
+            opens = first.start == 0 or not self._same_sentence_at(first.start - 1, first.start)
+            opens = opens or (self._token_in(first.start - 1, PREPOSITIONS) and self._opens_sentence(first.start - 1))
+            # and not turned down right after: "Telegram oder WhatsApp? Nein, wir bleiben hier"
+            refused = self._turned_down(second.end) or self._token_in(second.end + 1, _NO)
+            if opens and self._ends_clause(second.end) and not self._negated(first.start) and not refused:
+                return Phrase("contact", first.start, second.end)
+        return None
+
+    def _opens_sentence(self, i: int) -> bool:
+        return i == 0 or not self._same_sentence_at(i - 1, i)
+
+    def _preferred_after(self, app: Phrase) -> Phrase | None:
+        """ "Signal c'est mieux, mon pseudo ...", "zapzap é melhor", "تيليجرام أسرع": the app said
+        to be the better way, right after its name, ending the clause or said for the writer
+        ("works best for me"); an ambiguous name only when it opens the sentence."""
+        after_preposition = self._token_in(app.start - 1, PREPOSITIONS) and self._opens_sentence(app.start - 1)
+        if app.ambiguous and not (self._opens_sentence(app.start) or after_preposition):
+            return None  # "the signal is better"
+        i = app.end
+        while i < min(len(self.doc), app.end + 3) and self.doc[i].text in _SUITS | frozenset(("mas", "plus", "piu")):
+            i += 1
+        if not self._token_in(i, PREFERRED):
+            return None
+        # "works best for me", "c'est plus simple pour les photos"
+        for_me = self._token_in(i + 1, _ME_FOR) and (
+            self._token_in(i + 2, _US) or self._token_in(i + 2, _MEDIA) or self._token_in(i + 3, _MEDIA)
+        )
+        if self._ends_clause(i + 1) or for_me:
+            return Phrase("contact", app.end, i + 1)
+        return None
+
+    def _id_given(self, app: Phrase) -> int | None:
+        """End of an app's user id named with its word: after the name ("Signal is better for the
+        photos, username lina.42", "Threema-ID: 9HKP4T2X", "Telegram, Nutzer zahnwerk_berlin") or
+        before it ("mi ID de Threema es P3XK7M2A", "identifiant Threema : 8HJ2KQ7N")."""
+        if APP_ID_WORDS.isdisjoint(t.text for t in self.doc[max(0, app.start - 3) : app.end + _ID_REACH]):
+            return None  # (most apps have no id word near: one set test)
+        doc, sentence = self.doc, self.sentence[app.start]
+        before = any(self._token_in(i, APP_ID_WORDS) for i in range(app.start - 3, app.start))
+        starts = [app.end] if before else []
+        starts += [
+            i + 1
+            for i in range(app.end, min(len(doc), app.end + _ID_REACH))
+            if doc[i].text in APP_ID_WORDS and self.sentence[i] == sentence
+        ]
+        for i in starts:
+            colon = False
+            while i < len(doc) and i - starts[0] < _ID_REACH and doc[i].text in _ID_JOINERS | APP_ID_WORDS:
+                colon |= doc[i].text in (":", "=")
+                i += 1
+            if i < len(doc) and self.sentence[i] == sentence and _is_id(doc[i].text, plain=colon and not app.ambiguous):
+                return i + 1
+        return None
+
+
+def _is_id(text: str, plain: bool) -> bool:
+    """An id: with a digit, a dot or an underscore ("lina.42", "zahnwerk_berlin"), an @handle, or
+    after a colon and a name that is no word, a plain one ("user: dentaldan")."""
+    if _AT_ID.fullmatch(text) or _MARKED_ID.fullmatch(text):
+        return True
+    return plain and bool(_PLAIN_ID.fullmatch(text))

@@ -33,6 +33,8 @@ _REFUSED_AFTER = re.compile(
     r"non c'e bisogno|no grazie)\b"
 )
 CANCEL_IDS = frozenset(hash_string(w) for w in CANCEL_WORDS)
+_NO = frozenset("no non nein nope nao la لا".split())
+_NO_AFTER = re.compile(r"\W{0,4}(?:no|non|nein|nope|nao|la|لا)\b")
 
 
 class Passage:
@@ -53,6 +55,17 @@ class Passage:
         if self._token_in(name.end, POSSESSIVE_AFTER):
             return Phrase("possessive", name.end, name.end + 1)
         return None
+
+    def _turned_down(self, end: int, reach: int = 1) -> bool:
+        """A "no" closing the clause within `reach` tokens after token `end`, or opening what follows
+        the passage: "Bizum o transferencia no, ...", "Telegram oder WhatsApp? Nein, wir bleiben hier"."""
+        for i in range(end, min(len(self.doc), end + reach)):
+            if self.doc[i].text in _NO and self._ends_clause(i + 1):
+                return True
+            if self.doc[i].text in CLAUSE_ENDS:
+                break
+        last = self.doc[-1]
+        return end >= len(self.doc) - 1 and bool(_NO_AFTER.match(self.text, last.idx + len(last)))
 
     def _ends_clause(self, i: int) -> bool:
         return i >= len(self.doc) or self.doc[i].text in CLAUSE_ENDS

@@ -120,8 +120,17 @@ class _Rules(AppEvidence, PaymentEvidence):
         )
         if opener and opener.label == "possessive" and self._asked_by_others(opener.start):
             opener = None  # "the client asked for my WhatsApp, I said no"
-        follower = None if app.ambiguous or opener else self._contact_cue_after(app) or self._same_name_after(app)
-        handle_end = self._handle_after(app.end, strict=app.ambiguous) or self._handle_presented(app)
+        follower = None
+        if not opener:
+            follower = (
+                None
+                if app.ambiguous
+                else self._contact_cue_after(app) or self._same_name_after(app) or self._same_number_after(app)
+            )
+            follower = follower or self._preferred_after(app) or self._alternative(app)
+        handle_end = (
+            self._handle_after(app.end, strict=app.ambiguous) or self._handle_presented(app) or self._id_given(app)
+        )
         if app.brand.name == "Line" and handle_end == app.end:
             handle_end = None  # "the lab line is +1 646 ...": a phone line; LINE has ids
         handle_start = self._handle_before(app.start, strict=app.ambiguous)
@@ -139,7 +148,7 @@ class _Rules(AppEvidence, PaymentEvidence):
         else:
             start = handle_start if handle_start is not None else app.start
         # Portuguese "no" (in the) before an app with its handle: "no threads: @lab.sorriso3d"
-        in_the = start == app.start and handle_end and self._token_in(app.start - 1, frozenset(("no",)))
+        in_the = start == app.start and (handle_end or follower) and self._token_in(app.start - 1, frozenset(("no",)))
         if self._negated(start) and not in_the:
             return None
         reason = REASONS[app.brand.kind].format(app.brand.name)
@@ -148,23 +157,32 @@ class _Rules(AppEvidence, PaymentEvidence):
 
     def method(self, method: Phrase) -> _Span | None:
         """A payment service named as the way to pay."""
-        pay_me = self._token_in(method.end, _ME) or self._token_in(method.end, _COURTESY)
+        pay_me = self._token_in(method.end, _ME) or self._token_in(method.end, _COURTESY) or self._accepted(method)
         if method.ambiguous and not pay_me and not self._token_in(method.start - 1, PREPOSITIONS):
             return None
         cue = self._nearby(method, ("pay", "off_platform")) or self._in_sentence(BYPASS, method)
         # "send it on Venmo", "حول لي على STC Pay": the service named as the way, after a preposition
         cue = cue or (None if method.ambiguous else self._way_to_pay(method))
-        cue = cue or self._cancelled_here(method)
+        cue = cue or self._cancelled_here(method) or self._alternative(method)
+        if method.brand.needs_cue:
+            cue = cue or self._at_handover(method)
+        else:
+            cue = cue or self._as_a_gift(method)
         possessive = (
             None if method.ambiguous else self._just_before("possessive", method.start) or self._mine_after(method)
         )
-        attached = None if method.ambiguous else self._handle_after(method.end, strict=True)
+        attached = (
+            None if method.ambiguous else self._handle_after(method.end, strict=True) or self._number_after(method)
+        )
         if not (cue or possessive or attached or pay_me) or self._on_platform(method) or self._reported(method):
             return None
         start = min([method.start, *(p.start for p in (cue, possessive) if p)])
         end = max(method.end + pay_me, cue.end if cue else 0, possessive.end if possessive else 0, attached or 0)
-        if self._negated(start) or self._negated(method.start, window=1) or self._not_allowed_after(method):
+        refused = self._not_allowed_after(method) or bool(cue and cue.end > method.end and self._not_allowed_after(cue))
+        if self._negated(start) or self._negated(method.start, window=1) or refused:
             return None  # "keine Barzahlung", "el pago en efectivo no está permitido"
+        if self._turned_down(method.end, reach=3):
+            return None  # "Bizum o transferencia no, solo pago por la plataforma"
         return start, end, OFF_PLATFORM_PAYMENT, REASONS["payment"].format(method.brand.name)
 
     def off_platform(self, phrase: Phrase) -> _Span | None:
@@ -183,6 +201,8 @@ class _Rules(AppEvidence, PaymentEvidence):
             self._token_in(i, _OTHER_FEES_AFTER) for i in (phrase.end, phrase.end + 1)
         ):
             return None
+        if self._not_allowed_after(phrase):
+            return None  # "PayPal friends and family is not allowed here"
         return phrase.start, phrase.end, OFF_PLATFORM_PAYMENT, REASONS["bypass"]
 
     def their_details(self, phrase: Phrase) -> _Span | None:

@@ -21,6 +21,8 @@ _EVERYWHERE = (
     r"(?:su )?tutte le piattaforme|ovunque|uberall|allen (?:netzwerken|plattformen))"
 )
 _SOCIAL = r"(?:facebook|fb|linkedin|instagram|insta|tiktok|youtube|xing)"
+_NETWORK = r"(?:tiktok|insta\w*|twitter|snap\w*|threads|facebook)"
+_NETWORK_HINTS = ("tiktok", "insta", "twitter", "snap", "threads", "facebook")
 _NETWORK_WORDS = (
     "insta",
     "tiktok",
@@ -46,6 +48,46 @@ _ALL_NETWORKS = (
 )
 _HANDLE = r"(?:@[a-z0-9_][a-z0-9_.]+|(?=[a-z0-9._]*[._\d])(?=[a-z0-9._]*[a-z]{3})[a-z][a-z0-9._]+[a-z0-9])(?![\w@])"
 
+_QUOTES = ("'", '"', "«", "„", "“")
+_PAGE_WORDS = ("page", "pagina", "seite", "profil", "perfil", "channel", "chaine", "canal", "kanal")
+# (a quoted name without its closing quote, as the page rule reports it: a finding that ends on a quote
+# would be joined to a request after it by `nlp.findings`)
+_QUOTED = r"[\"«„“'][^\"»“”'\n]{3,40}(?=[\"»“”'])"
+# (verbs as prefix trees, see `nlp.alternation`, with the test that the search is asked for, not
+# told ("I searched", "j'ai cherché"), right after their first letter: the engine skips to them)
+_NOT_TOLD = r"(?<![\w].)(?<!\bi .)(?<!j'ai .)(?<!\bho .)(?<!\bhe .)(?<!habe .)(?<!hab .)(?<!\beu .)(?<!\byo .)"
+_LOOK_UP = word_alternation(
+    "search|look up|look for|cherche|recherche|busca|procura|pesquisa|cerca|such|googl|tape|9elleb|qelleb|dawwar|dowwer".split(
+        "|"
+    ),
+    after_first=_NOT_TOLD,
+)
+_SEARCH_VERB = (
+    word_alternation(
+        (
+            "search",
+            "search for",
+            "look for",
+            "look up",
+            *(f"{again}cherche{end}" for again in ("", "re") for end in ("", "r", "z", "-moi", "-nous")),
+            *(f"busca{end}" for end in ("", "d", "r", "me", "nos")),
+            *(f"procura{end}" for end in ("", "r", "-me", "-nos")),
+            *(f"cerca{end}" for end in ("", "re", "te", "mi", "ci")),
+            *(f"such{e}{mal} nach" for e in ("", "e", "t") for mal in ("", " mal")),
+            "googl",
+            *(f"tape{end}" for end in ("", "r", "z")),
+            "type",
+            "digita",
+            "escribe",
+        ),
+        after_first=_NOT_TOLD,
+    )
+    + r"(?:(?<=googl)\w*)?"
+)
+_ON = r"(?:on|sur|en|no|na|su|auf|bei|f|3la|3ala|3al|fi)"
+_ABOUT = r"(?:about|on|sur|sobre|su|sul|sulla|uber|zu|de|di|of|da|do)"
+_LOOKED_ON = r"(?:facebook|fb|face|linkedin|instagram|insta|tiktok|xing)"
+
 # handles
 HANDLES: tuple[Rule, ...] = (
     (("u/",), re.compile(r"(?<![\w/.])u/[a-z0-9_-]{3,20}\b"), SOCIAL, "Points to an account on Reddit"),
@@ -61,9 +103,12 @@ HANDLES: tuple[Rule, ...] = (
     (
         ("page", "pagina", "seite", "profil", "perfil", "channel", "chaine", "canal", "kanal"),
         re.compile(
-            rf"(?:{_SOCIAL}[\s-]*{_PAGE}|{_PAGE}\s+(?:(?:de|do|da|on|sur)\s+)?{_SOCIAL})"
+            rf"(?:{_SOCIAL}[\s-]*{_PAGE}|{_PAGE}\s+(?:(?:de|do|da|on|sur|no|na|en|em|su|auf|in)\s+)?{_SOCIAL})"
             # the page's name, not the next clause ("page Facebook, mais je préfère ...")
-            r"\s*[:,-]?\s*[\"«„“]?\s*(?!(?:mais|but|pero|mas|ma|aber|and|et|y|e|und|or|ou|o|oder)\b)"
+            # nor what the page is about ("um canal no YouTube que explica ...", "a channel on YouTube about ...")
+            r"\s*[:,-]?\s*[\"«„“']?\s*(?!(?:mais|but|pero|mas|ma|aber|and|et|y|e|und|or|ou|o|oder"
+            r"|que|qui|che|that|which|who|where|donde|onde|dove|wo|sobre|about|sur|su|uber|with|avec|con|com|mit"
+            r"|para|for|pour|per|fur|of|de|du|da|do|di|von|sul|sulla)\b)"
             r"[a-z][\w'&.-]*(?:\s+[a-z][\w'&.-]*){0,3}"
         ),
         SOCIAL,
@@ -80,7 +125,7 @@ HANDLES: tuple[Rule, ...] = (
     ),
     (
         (
-            ("facebook", "fb", "linkedin", "insta", "tiktok", "xing"),
+            ("facebook", "fb", "face", "linkedin", "insta", "tiktok", "xing"),
             (
                 "search",
                 "look",
@@ -97,15 +142,40 @@ HANDLES: tuple[Rule, ...] = (
             ),
         ),
         re.compile(
-            r"(?:search(?: for)?|look (?:for|up)|(?:re)?cherche(?:[rz]|-(?:moi|nous))?|"
-            r"busca(?:[dr]|me|nos)?|procura(?:[r]|-me|-nos)?|cerca(?:re|te|mi|ci)?|such(?:e|t)?(?: mal)? nach|googl\w*|"
-            r"tape[rz]?|type|digita|escribe)\s+"
+            # (not the writer's own search told: "j'ai cherché « couronne zircone » sur Facebook")
+            rf"{_SEARCH_VERB}\s+"
             # what is looked for is a name, not videos or photos of a technique
             r"(?!(?:\S+\s+){0,3}?(?:videos?|tutorials?|photos?|pictures?|posts?|fotos?|reels?)\b)"
-            r"(?:(?:\S+\s+){1,4}?(?:on|sur|en|no|na|su|auf|bei)\s+(?:facebook|fb|linkedin|instagram|insta|tiktok|xing)\b"
+            r"(?:(?:\S+\s+){1,4}?(?:(?:on|sur|en|no|na|su|auf|bei)\s+(?:facebook|fb|linkedin|instagram|insta|tiktok|xing)"
+            # "procura Laboratorio Sorriso Forte no Face": Facebook's nickname, after the Portuguese article
+            r"|(?:no|na)\s+face)\b"
             # "búscanos en Facebook como Dental Lab Sonrisa"
             r"|(?:on|sur|en|no|na|su|auf|bei)\s+(?:facebook|fb|linkedin|instagram|insta|tiktok|xing)"
             r"(?:\s+(?:as|comme|como|come|unter|als)\s+|\s*[,:]\s*)[a-z][\w'&.-]*(?:\s+[a-z][\w'&.-]*){0,3})"
+        ),
+        SOCIAL,
+        "Points to an account on a social network",
+    ),
+    # a channel or page named in quotes: "auf YouTube hab ich einen Kanal 'Keramik mit Lena'", "ho un
+    # canale YouTube che si chiama 'Ceramica Facile'"
+    (
+        (("facebook", "fb", "linkedin", "insta", "tiktok", "youtube", "yt"), _PAGE_WORDS, _QUOTES),
+        re.compile(
+            rf"(?:(?:{_SOCIAL}|yt)\b[^.!?\n]{{0,25}}?\b{_PAGE}|{_PAGE}\s+(?:\S+\s+)?(?:{_SOCIAL}|yt))\b"
+            # (its name, not what it is about: "a channel about 'digital dentures'")
+            rf"[\s:,]*(?:(?!{_ABOUT}\s)[^\s\"«„“']+\s+){{0,3}}?{_QUOTED}"
+        ),
+        SOCIAL,
+        "Points to a page on a social network",
+    ),
+    # a name in quotes to look up on a network, before or after it: "Cherchez « Atelier Dubois » sur
+    # Facebook", "such auf Facebook nach 'Dentallabor Schmidt'", "9elleb 3la 'Dental Atlas' f facebook"
+    (
+        (("facebook", "fb", "face", "linkedin", "insta", "tiktok", "xing"), _QUOTES),
+        re.compile(
+            # (a request, not the writer's own search told: "I searched 'zirconia bridge' on facebook")
+            rf"{_LOOK_UP}(?!ed\b)\w*\s+(?:\S+\s+){{0,2}}?(?:{_QUOTED}[\"»“”']\s+(?:\S+\s+)?{_ON}\s+{_LOOKED_ON}\b"
+            rf"|{_ON}\s+{_LOOKED_ON}\s+(?:(?:as|comme|como|come|unter|als|nach)\s+|:\s*)?{_QUOTED})"
         ),
         SOCIAL,
         "Points to an account on a social network",
@@ -133,6 +203,23 @@ SAME_HANDLE_ELSEWHERE: tuple[Rule, ...] = (
             r"(?:here|on here|ici|d'ici|aqui|de aqui|daqui|di qui|qui|hier|هنا|hna)"
             r"|(?:my|mon|mi|meu|il mio|mein)\s+(?:pseudo|user(?:name)?|usuario|nome utente|nom d'utilisateur|name)\s+"
             r"(?:d'ici|ici|de aqui|daqui|di qui|here|on here|from here|von hier))"
+        ),
+        SOCIAL,
+        "Points to an account on a social network",
+    ),
+    # the same name as here, then the network: "same username as here on twitter", "mesmo nome de
+    # usuario daqui no insta", "نفس الاسم ديال هنا فالانستغرام"
+    (
+        (
+            ("same", "meme", "mismo", "mesmo", "stesso", "gleich", "selbe", "nafs", "نفس"),
+            (" here", "ici", "aqui", "daqui", "di qui", "hier", "هنا", "hna"),
+        ),
+        re.compile(
+            r"(?:same|meme|mismo|mesmo|stesso|gleiche[rn]?|selbe[rn]?|nafs|نفس)\s+(?:\S+\s+){0,3}?"
+            r"(?:as\s+|que\s+|qu'|che\s+|wie\s+|li\s+|d'|ديال\s+)?"
+            r"(?:here|ici|aqui|daqui|di qui|qui|hier|hna|هنا)\W+(?:\S+\s+){0,1}?"
+            r"(?:(?:on|sur|en|em|no|na|su|auf|bei|f|3la)\s+)?(?:ف|فال|ال|بال|في\s+)?"
+            rf"(?:{_NETWORK}|instagram|twitter|linkedin|youtube|fb|انستغرام|انستا|انستجرام|تيك توك|فيسبوك|فيس)"
         ),
         SOCIAL,
         "Points to an account on a social network",
@@ -183,13 +270,51 @@ SAME_HANDLE_ELSEWHERE: tuple[Rule, ...] = (
     ),
 )
 
+# A handle spelled out: its separators written as words ("dentlab underscore paris", "cad ponto
+# dental ponto br") or kept ("labo_lumiere"); it starts with no article ("at the point of ...").
+_SPELLED_SEPARATOR = (
+    r"\s+(?:underscore|underline|tiret bas|trait bas|guion bajo|unterstrich|point|punto|ponto|punkt|dot)\s+"
+)
+_SPELLED_HANDLE = (
+    r"(?!(?:the|a|an|le|la|les|el|los|las|il|lo|o|os|der|die|das|un|une|uno|una|um|uma)\b)"
+    rf"[a-z][a-z0-9_.]*(?:{_SPELLED_SEPARATOR}[a-z0-9]+)+|(?=[a-z0-9_.]*[._\d])[a-z][a-z0-9_.]*[a-z0-9]"
+)
+# Saying who one is on the network, before the spelled "@": "je suis", "soy", "como", "ich bin", "ana".
+_I_AM = (
+    r"(?:i'm|i am|im|je suis|je m'appelle|moi c'est|soy|me llamo|sou|me chamo|sono|mi chiamo|como|come|comme|"
+    r"ich bin|bin ich|bin|ich heisse|heisse ich|ana|انا)"
+)
+
 HANDLES_AT_SPELLED_OUT: tuple[Rule, ...] = (
     # a handle on a network, "at" spelled out: "tiktok ät cad_kathi", "insta chiocciola luca.cad"
     (
         (("tiktok", "insta", "twitter", "snap", "threads", "facebook"), ("at", "chiocciola", "arroba", "arobase")),
         re.compile(
-            r"(?:tiktok|insta\w*|twitter|snap\w*|threads|facebook)\s+(?:at|chiocciola|arroba|arobase)\s+"
+            rf"{_NETWORK}\s+(?:at|chiocciola|arroba|arobase)\s+"
             r"(?=[a-z0-9_.]*[._\d])[a-z][a-z0-9_.]*[a-z0-9]"
+        ),
+        SOCIAL,
+        "Points to an account on a social network",
+    ),
+    # the writer's name on the network given with a spelled "@", its separators spelled or kept:
+    # "sur insta je suis arobase labo_lumiere", "on tiktok I'm at sign ceramic underscore nina" (from
+    # the network on, so that the request naming it, "me acha no insta", and the handle make one finding)
+    (
+        (_NETWORK_HINTS, ("at", "chiocciola", "arroba", "arobase", "klammeraffe")),
+        re.compile(
+            rf"{_NETWORK}[^.!?\n]{{0,30}}?\b{_I_AM}\s+(?:at sign|at|chiocciola|arroba|arobase|klammeraffe)\s+"
+            rf"(?:{_SPELLED_HANDLE})"
+        ),
+        SOCIAL,
+        "Points to an account on a social network",
+    ),
+    # or after a colon, "c'est" or "name": "tiktok dyali: ahmed point cad point ma", "mon pseudo insta
+    # c'est ceramique point julie"
+    (
+        (_NETWORK_HINTS, (":", "c'est", " es ", " is ", " ist ", "nom", "name", "nombre", "nome")),
+        re.compile(
+            rf"{_NETWORK}[^.!?\n]{{0,30}}?(?::|\bc'est|\bes|\bist|\bis|\bnom|\bname|\bnombre|\bnome|\bnamen)\s*"
+            rf"(?:{_SPELLED_HANDLE})"
         ),
         SOCIAL,
         "Points to an account on a social network",

@@ -21,8 +21,35 @@ _IS = r"(?:is|=|c'est|c est|est|es|ist|e|lautet|sera)"
 _SERVICES = "|".join(re.escape(s) for s in MAILBOX_SERVICES)
 _PROVIDERS = "|".join(re.escape(s) for s in EMAIL_PROVIDERS)
 
+_HERE = r"(?:di qui|de aqui|d'ici|here|ici|aqui|daqui|qui|hier|hna|هنا)"
+_FULL_NAME = (
+    r"(?:prenom nom|prenom\.nom|first name last name|firstname lastname|first\.last|nombre apellido|"
+    r"nome cognome|nome sobrenome|vorname nachname)"
+)
+
 # e-mail by implication
 IMPLIED_EMAILS: tuple[Rule, ...] = (
+    # the name used here, at a provider: "il mio nome utente di qui su gmail", "nafs l username dyali hna
+    # 3la gmail"
+    (
+        ("gmail", "hotmail", "outlook", "yahoo", "icloud", "proton", "gmx", "libero", "orange", "web.de"),
+        re.compile(
+            rf"(?:{MY}\s+|(?:nafs\s+)?l\s+){NAME}(?:\s+(?:utente|d'utilisateur|de usuario))?\s+(?:dyali\s+)?"
+            rf"{_HERE}\s+(?:at|on|chez|sur|en|em|no|bei|su|@|3la|f)\s+(?:{_SERVICES})"
+        ),
+        EMAIL,
+        "Points to an e-mail address without writing it",
+    ),
+    # the writer's full name as the mailbox: "mon gmail, c'est prenom nom tout attache"
+    (
+        ("gmail", "hotmail", "outlook", "yahoo", "icloud", "proton", "gmx"),
+        re.compile(
+            rf"{MY}\s+(?:gmail|hotmail|outlook|yahoo|icloud|proton(?:mail)?|gmx)\s*[:,]?\s*(?:{_IS}\s+)?"
+            rf"(?:{MY}\s+)?{_FULL_NAME}"
+        ),
+        EMAIL,
+        "Points to an e-mail address without writing it",
+    ),
     (
         (
             ("same", "meme", "mismo", "misma", "mesmo", "mesma", "stess", "gleich"),
@@ -56,6 +83,20 @@ IMPLIED_EMAILS: tuple[Rule, ...] = (
         ),
         EMAIL,
         "Points to an e-mail address without writing it",
+    ),
+    # a mailbox "on" a provider, its domain spelled out: "atelierdubois sur hotmail point com"
+    (
+        (
+            (" sur ", " on ", " en ", " em ", " su ", " auf "),
+            ("point", "dot", "punto", "ponto", "punkt"),
+            EMAIL_PROVIDERS,
+        ),
+        re.compile(
+            rf"(?<![\w.])[a-z][a-z0-9._-]{{2,}}\s+(?:sur|on|en|em|su|auf)\s+(?:{_PROVIDERS}){SPOKEN_DOT}"
+            rf"(?:{'|'.join(TLDS)})\b"
+        ),
+        EMAIL,
+        "Looks like an e-mail address",
     ),
     (
         (" bei ",),
@@ -122,7 +163,8 @@ IMPLIED_EMAILS: tuple[Rule, ...] = (
     (
         ("جيميل", "هوتميل", "ايميل"),
         re.compile(
-            r"(?<![\w.])[a-z][a-z0-9._-]{2,}\s+(?:(?:على|في|ف|f|3la)\s+)?(?:ال)?(?:جيميل|هوتميل)"
+            # ("at" written in Arabic letters too: "mohamed.cad ات جيميل دوت كوم")
+            r"(?<![\w.])[a-z][a-z0-9._-]{2,}\s+(?:(?:على|في|ف|f|3la|ات)\s+)?(?:ال)?(?:جيميل|هوتميل)"
             r"|(?:ال)?(?:جيميل|هوتميل|ايميل)\S*\s+(?:\S+\s+){0,3}?(?:نفس\s+)?(?:ال)?(?:اسم|يوزر|سمية)"
             r"|(?:ال)?(?:جيميل|هوتميل)\s*[:،,]\s*[a-z][a-z0-9._-]{2,}"
         ),

@@ -15,6 +15,7 @@ from nlp.lexicon.addresses import SHORT_LINK_HOSTS, TLDS
 from nlp.mention_words import MY, SPOKEN_DOT, Rule
 
 _QUOTED = r"[\"«„“'][^\"»“”'\n]{3,40}[\"»“”']"
+_PLATFORM = r"platform|plateforme|plataforma|piattaforma|plattform|المنصة|plateforme"
 _ENGINE = r"(?:google|قوقل|جوجل|غوغل)"
 # (a thing looked up starts with an article, "search the shade guide on google"; a business's name does not)
 _NO_ARTICLE = (
@@ -118,6 +119,23 @@ LINKS_WITHOUT_ADDRESS: tuple[Rule, ...] = (
             rf"{MY}\s+(?:qr|qr-code|qrcode)\b"
             r"|(?:qr|qr-code|qrcode)\W+(?:\w+\W+){0,3}?(?:para que me|para me|pra me|to reach me|to contact me|"
             r"to write me|to find me|pour me|per contattarmi|per scrivermi|damit du mich)"
+        ),
+        URL,
+        "Points to a QR code that leads outside the platform",
+    ),
+    # a QR code said to lead to the writer's own site, form or portal: "QR code sur le PDF, il renvoie vers
+    # mon WeTransfer", "QR-Code im PDF führt zu meinem Upload-Portal", "QR code f l PDF, kaywddik l site dyali"
+    # (not "the QR code on the label leads to the material's certificate")
+    (
+        ("qr",),
+        re.compile(
+            r"(?:qr|qr-code|qrcode)(?:[\s-]?(?:code|codigo|codice))?\b[^.!?\n]{0,40}?\b"
+            r"(?:leads?|takes? you|points?|goes|links?|opens?|renvoie\w*|mene\w*|redirige\w*|lleva\w*|dirige\w*|"
+            r"leva\w*|porta\w*|rimanda\w*|fuhrt|bringt|offnet|kaywddik|kaydik|kayddik|يوديك|كيديك)\s+"
+            rf"(?:\S+\s+){{0,2}}?(?:{MY}|mes|nos|mis|nosso|nossa|mio|mia|nostro|meinem|meiner|unserem|unserer|our)\s+\S+"
+            # (the writer's page on the platform is no way out: "leads to my case page on Occlusa")
+            rf"(?![^.!?\n]*\b(?:occlusa|{_PLATFORM}))"
+            r"|(?:qr|qr-code|qrcode)[^.!?\n]{0,40}?\b(?:kaywddik|kaydik|kayddik|يوديك|كيديك)\s+(?:\S+\s+){1,2}(?:dyali|dyalna|ديالي|ديالنا)"
         ),
         URL,
         "Points to a QR code that leads outside the platform",

@@ -34,7 +34,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
 from nlp.alternation import word_alternation
-from nlp.lexicon import CANCEL_WORDS, CUES
+from nlp.lexicon import APP_ID_WORDS, CANCEL_WORDS, CUES, HANDOVER_WORDS, NUMBER_WORDS, OR_WORDS, PREFERRED
 from nlp.lexicon.brands import APPS, PAYMENT_METHODS, Brand
 from nlp.lexicon.cues import Cues
 from nlp.normalise import fold
@@ -59,6 +59,10 @@ _ME = frozenset(("me", "moi"))  # "whatsapp me", "whatsapp moi"
 # "whatsapp me", "insta dyali" (my, after the name), "ho Viber, stesso nome"
 _ME_OR_SAME = _ME | frozenset("dyali diali ديالي same meme mismo mesmo stesso gleicher gleichen nfs نفس".split())
 _ME_OR_COURTESY = _ME | frozenset("stp svp please pls plz bitte porfa".split())  # "lydia stp"
+_ACCEPTING = frozenset("works passt va sirve serve".split())  # "Wise works for me", "Wise passt"
+# An app's id word, "same number", "better" or "or" after a name: "Signal, username lina.42",
+# "Viber, same number", "zapzap é melhor", "Telegram or Viber" (`nlp.intent_apps` decides).
+_APP_WORDS = APP_ID_WORDS | NUMBER_WORDS | PREFERRED | OR_WORDS
 _VOCABULARY_LIMIT = 100_000  # new words a tagger may learn, about 50 MB
 # Words too common to tell whether a phrase may be present ("YOUR number", "TON tel").
 _COMMON = frozenset(
@@ -220,13 +224,17 @@ class _Gate:
         if company == "method":  # "zelle me", "lydia stp", or a payment cue, a way around the platform
             return (
                 not words.isdisjoint(_ME_OR_COURTESY)
+                or not words.isdisjoint(_ACCEPTING)
                 or self._any(("pay", "off_platform", "bypass"), words)
                 or self._has_company("fee", words, text, start, end)
                 or not words.isdisjoint(CANCEL_WORDS)
+                or not words.isdisjoint(HANDOVER_WORDS)  # "contanti alla consegna"
             )
         # An app: a contact or asking cue, a handle or a number by its name; for names that
         # are no word also a possessive ("my insta"), a verb ("whatsapp me"), a bare handle
         # ("kim_dental on snapchat") or a word after a colon ("skype: johnd").
+        if not words.isdisjoint(APP_ID_WORDS if company == "name" else _APP_WORDS):
+            return True  # (for a name that is also a word, only its id word: "line" and "or" are common)
         if company == "app" and (
             not words.isdisjoint(_ME_OR_SAME)
             or self._any(("possessive",), words)

@@ -55,3 +55,32 @@ HANDLE_JOINERS = frozenset(
     ": = - -> > => is id handle username user name account c'est est es e ist lautet "
     "pseudo usuario utente nome sono soy sou bin suis como come als".split()
 )
+
+# An app's user id named with its word: "Signal, username lina.42", "Threema-ID: 7XK2M9PD",
+# "mi ID de Threema es ...", "اليوزر @lab".
+APP_ID_WORDS = frozenset(
+    "id ids username user userid usuario usuaria utente nutzername benutzername nutzer pseudo utilisateur "
+    "identifiant identificativo kennung اليوزر يوزر يوزرنيم".split()
+)
+# The writer's number reused on an app: "Viber has the same number as my lab", "mesmo número da clínica".
+NUMBER_WORDS = frozenset("number numero nummer numer nemra nmra ra9m raqm رقم الرقم نمرة النمرة".split())
+# "the same" in the seven languages (folded), for "same number" and "same name" after an app.
+SAME_WORDS = frozenset(
+    "same meme mismo misma mesmo mesma stesso stessa gleiche gleicher gleichen selbe selben nfs nafs نفس".split()
+)
+# Saying an app is the better way, right after its name: "Signal c'est mieux", "zapzap é melhor".
+PREFERRED = frozenset(
+    "better best mieux mejor melhor meglio besser quicker faster easier simpler simple facile facil rapide rapido veloce schneller "
+    "einfacher a7san a7ssan ahsan asra3 أحسن احسن أسرع اسرع".split()
+)
+# "or" between two names offered as a choice: "Telegram or Viber", "imo wala viber".
+OR_WORDS = frozenset("or ou o oder wla wala ola ولا او أو".split())
+# Handing the work over, which cash is paid at: "contanti alla consegna", "bar bei Abholung",
+# "cash when you pick up", "cash mnin tji" (when you come).
+HANDOVER_WORDS = frozenset(
+    "delivery pickup pick collect collection livraison livre recuperes recuperer recuperation consegna ritiri "
+    "ritiro ritira ritirare abholung abholst abholen ubergabe lieferung entrega recoger recojas retiras retirar "
+    "buscar tji tjib tjibi تيجي تجي تستلم".split()
+)
+# PayPal's "friends and family", which skips the buyer's protection and the fees: paid as a gift.
+FRIENDS_WORDS = frozenset("friends amis proches amigos amici parenti freunde familie famille family familia".split())

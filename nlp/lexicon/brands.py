@@ -25,6 +25,20 @@ class Brand:
     needs_cue: bool = False
 
 
+def _whatsapp_by_ear() -> tuple[str, ...]:
+    """WhatsApp as people write it by ear in their language: an onset (w, wh, u, v, gu, ou), a
+    vowel, "ts"/"z"-like consonants and "ap" ("uatsap", "uozzap", "vozap", "wottsapp", "uatizapi").
+    None of them is a word of the seven languages."""
+    middles = ("ts", "tts", "tz", "s", "ss", "z", "zz", "tis", "tiz", "tiss", "ds")
+    return tuple(
+        onset + vowel + middle + ending
+        for onset in ("w", "wh", "u", "v", "gu", "ou")
+        for vowel in ("a", "o")
+        for middle in middles
+        for ending in ("ap", "app", "api", "appi")
+    ) + ("whtsapp", "whtsap", "wats'app", "whats'app", "w/app")
+
+
 APPS = (
     Brand(
         "WhatsApp",
@@ -69,6 +83,7 @@ APPS = (
             "wasa",
             "guasapp",
             "w-a",
+            *_whatsapp_by_ear(),
             *with_articles("واتساب", "واتس اب", "واتس", "وتساب", "واتسب", "وتس"),
         ),
         ("wa", "zap"),
@@ -177,6 +192,9 @@ PAYMENT_METHODS = (
             "em dinheiro",
             "em especie",
             "in contanti",
+            "contanti",
+            "especes",
+            "bar bei",
             "in bar",
             "zahl bar",
             "bar zahlen",

@@ -107,6 +107,13 @@ CUES = Cues(
         "außerhalb des portals",
     ),
     bypass=(
+        # the writer invoicing the work themselves: the platform does, so it is paid elsewhere
+        "ich schreib dir selbst eine rechnung",
+        "ich schreibe dir selbst eine rechnung",
+        "ich stell dir selbst eine rechnung",
+        "ich stelle dir selbst eine rechnung",
+        "rechnung an der plattform vorbei",
+        "rechnung ohne die plattform",
         "ohne die plattform",
         "an der plattform vorbei",
         "ohne provision",

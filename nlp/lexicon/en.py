@@ -162,6 +162,13 @@ CUES = Cues(
         "somewhere else",
     ),
     bypass=(
+        # the writer invoicing the work themselves: the platform does, so it is paid elsewhere
+        "i'll invoice you myself",
+        "i will invoice you myself",
+        "i'll bill you myself",
+        "i'll invoice you directly",
+        "i'll bill you directly",
+        "invoice you myself",
         "skip the platform",
         "bypass the platform",
         "cut out the platform",

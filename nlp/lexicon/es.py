@@ -116,6 +116,13 @@ CUES = Cues(
         "fuera de occlusa",
     ),
     bypass=(
+        # the writer invoicing the work themselves: the platform does, so it is paid elsewhere
+        "te hago yo la factura",
+        "te hago la factura yo",
+        "te facturo yo",
+        "yo te facturo",
+        "factura fuera de la plataforma",
+        "te hago la factura fuera de la plataforma",
         "sin pasar por la plataforma",
         "sin pasar por la web",
         "sin pasar por occlusa",

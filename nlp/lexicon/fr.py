@@ -141,6 +141,15 @@ CUES = Cues(
         "hors occlusa",
     ),
     bypass=(
+        # the writer invoicing the work themselves: the platform does, so it is paid elsewhere
+        "je te fais la facture moi-même",
+        "je vous fais la facture moi-même",
+        "je te facture moi-même",
+        "je vous facture moi-même",
+        "je te fais une facture hors plateforme",
+        "je vous fais une facture hors plateforme",
+        "facture hors plateforme",
+        "je te fais la facture hors plateforme",
         "sans passer par la plateforme",
         "sans passer par le site",
         "sans passer par occlusa",

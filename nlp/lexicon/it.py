@@ -89,6 +89,14 @@ CUES = Cues(
         "fuori da occlusa",
     ),
     bypass=(
+        # the writer invoicing the work themselves: the platform does, so it is paid elsewhere
+        "ti faccio io la fattura",
+        "ti faccio fattura io",
+        "ti faccio la fattura io",
+        "te la fatturo io",
+        "ti fatturo io",
+        "fattura fuori piattaforma",
+        "fattura fuori dalla piattaforma",
         "senza passare dalla piattaforma",
         "senza passare dal sito",
         "senza passare da occlusa",
@@ -153,7 +161,7 @@ CUES = Cues(
         "mandami un'email",
     ),
     openers=("per favore", "allora", "e", "o", "ok", "altrimenti"),
-    negations=("non", "mai", "vietato"),
+    negations=("non", "mai", "vietato", "niente", "nessun"),
     cheaper=(
         "più economico",
         "meno caro",

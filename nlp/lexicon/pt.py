@@ -115,6 +115,13 @@ CUES = Cues(
         "fora da occlusa",
     ),
     bypass=(
+        # the writer invoicing the work themselves: the platform does, so it is paid elsewhere
+        "eu mesmo te passo a nota",
+        "eu mesma te passo a nota",
+        "te passo a nota por fora",
+        "nota por fora",
+        "eu mesmo emito a nota",
+        "nota fora da plataforma",
         "sem passar pela plataforma",
         "sem passar pelo site",
         "sem passar pela occlusa",

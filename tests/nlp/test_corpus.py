@@ -7,7 +7,11 @@ Arabizi, localised app names, cash and search-engine links, written before tunin
 families_11 more of the same, written after a first round of tuning to check it generalised;
 families_12 clean near-misses in the seven languages (rules talk, reported payments, cancelling)
 and the variants of each family tried after tuning, labelled as the filter reads them when it
-read them right) were written by hand,
+read them right; families_13 the weakest families of fifth.tsv in new words — handles and
+profiles named without links, app ids and misspelt app names, payments by cash, invoice or a
+named service — and clean near-misses, written before tuning for them; families_14 the variants
+of those families tried after tuning, labelled as the filter reads them, and near-misses of the
+new rules: choices refused, cash refused, searches told, a channel's topic) were written by hand,
 holdout_<lang>.jsonl too but only after the rules were tuned on the former;
 generated.jsonl comes from generate_corpus.py and dental_talk.jsonl (the precision section
 of issue #17) from dental_talk.py. The held-out sets (heldout/: the second generation, a
@@ -50,6 +54,12 @@ KNOWN_MISSES = {
     "dakhel l site dyalna atlaslab point ma": "a spelled-out domain whose TLD is also a word ('ma')",
     "can you whatsapp the photos to me instead": "the app used as a verb, its object between it and 'me'",
     "you can DM our page, Smile Works Lab, on Facebook": "the page's name stands between commas, the network after it",
+    "Wire or Signal, whichever, user: dentaldan": "an app the lexicon does not know (Wire) offered with a name that is also a word",
+    "Wottsäpp? selbe Nummer wie auf der Rechnung": "the app asked alone as a question, the same number in the next sentence",
+    "zahl einfach bar, wenn du die Modelle abholst": "'bar' (cash) parted from 'zahl' by a filler; alone it is a word",
+    "Pix ou transferência, como preferir": "a choice of two ways to pay whose names are both also words",
+    "retrouvez-nous sur insta en tapant labo lumière": "the account's name unquoted after 'en tapant'",
+    "drop me a line on sig, same name": "'sig' for Signal, after 'line' read as the app",
 }
 
 
