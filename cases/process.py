@@ -24,12 +24,10 @@ from cases import deadlines, notices
 from cases.states import STATE_LABELS
 from errors import DomainError, InvalidTransition, NotFound
 from extensions import db
-from jobs import enqueue
 from models.accounts import StaffRole, User
 from models.cases import Case, CaseAction, CaseEvent, CaseFile, CaseFileRole, CaseState, Delivery
 from models.types import utcnow
 from payments import contract_money, escrow
-from payments.invoices import render_case_invoices
 from transitions import Move, Process, Table, step
 
 log = logging.getLogger(__name__)
@@ -345,9 +343,9 @@ def _money(name: str):
             # Drawn from a monthly contract's allowance: the month holds the money (payments.contract_money).
             contract_money.case_money_effect(case, name, refund_cents=move.params.get("refund_cents", 0))
             return
+        # The invoices (a refund after capture: invoice + credit note) are drawn once the money they
+        # record is confirmed (payments.movements.escrow_emptied): at once, or by the payout's job.
         getattr(escrow, name)(case, **({"refund_cents": move.params["refund_cents"]} if name == "settle" else {}))
-        if name in ("pay_out", "settle", "refund"):  # a refund after capture: invoice + credit note
-            enqueue(render_case_invoices, case.id)  # after the commit, with the money it records
 
     return effect
 

@@ -4,8 +4,9 @@ One derivation: `case_money(case)`, or `case_money_of(cases)` for a list (one qu
 Money that moved is read from the ledger lines of the case's journals (client → escrow on
 capture; escrow → client, designer and platform on settlement); a hold on the card is the
 gateway's side, since the ledger records no hold. Until the money is settled the designer's
-figures are what the fee rule gives on the price, marked `expected`; while the case is
-disputed they wait for the ruling. Nothing here reads a fee stored beside the case: what
+figures are what the fee rule gives on the price, marked `expected` (and `paying_out` once the
+case is completed and its payout waits for the gateway's confirmation: payments.escrow.pay_out);
+while the case is disputed they wait for the ruling. Nothing here reads a fee stored beside the case: what
 the ledger moved is what was paid.
 """
 
@@ -40,6 +41,7 @@ class CaseMoney:
     in_escrow_cents: int  # captured and not settled yet
     expected: bool  # the designer's figures are what completion will give; nothing moved yet
     awaiting_ruling: bool  # disputed: the designer's figures depend on the ruling
+    paying_out: bool  # completed, its payout asked of the gateway and not confirmed yet: on its way
 
     @property
     def charged_cents(self) -> int:
@@ -92,6 +94,7 @@ def _derive(case: Case, lines: list[tuple[str, int]], held: bool) -> CaseMoney:
     held_cents = case.amount_cents if held else 0
     awaiting_ruling = case.state == CaseState.disputed
     expected = bool(held_cents or in_escrow) and not awaiting_ruling
+    paying_out = case.state == CaseState.completed and in_escrow > 0
     if expected:
         fee = platform_fee(case.amount_cents)
         gross = case.amount_cents
@@ -112,6 +115,7 @@ def _derive(case: Case, lines: list[tuple[str, int]], held: bool) -> CaseMoney:
         in_escrow_cents=in_escrow,
         expected=expected,
         awaiting_ruling=awaiting_ruling,
+        paying_out=paying_out,
     )
 
 

@@ -6,6 +6,8 @@ the case's earlier unconfirmed movements first (payments.movements), and moves m
 through movements: each committed as pending before the gateway is asked, under a key
 unique to the movement and its amount, confirmed with one PaymentEvent and one balanced
 journal under the same key, so money never moves twice and the ledger follows the gateway.
+The payout at completion is the exception that nothing the gateway says can refuse: recorded
+pending with the completion, it is asked by the job `carry_out` after the commit.
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from errors import DomainError
-from extensions import db
+from extensions import commit, db
+from jobs import enqueue
+from jobs.runtime import job
 from models.cases import Case, CaseOrder
 from models.chargebacks import Chargeback
 from models.ledger import Journal, JournalKind, MovementKind, MovementState, Payment, PaymentEvent, PaymentStatus
@@ -150,8 +154,11 @@ def release(case: Case) -> None:
 
 
 def pay_out(case: Case) -> None:
-    """Completed: amount − fee to the designer's account, the fee to the platform."""
-    settle(case, refund_cents=0)
+    """Completed: amount − fee to the designer's account, the fee to the platform. The transfer
+    is recorded as pending with the completion and asked of the gateway by a job after the
+    commit (carry_out): nothing the gateway says can refuse a completion, so the client does not
+    wait for it, and the payout shows as on its way until the gateway confirms it."""
+    settle(case, refund_cents=0, later=True)
 
 
 def refund(case: Case) -> None:
@@ -159,13 +166,14 @@ def refund(case: Case) -> None:
     settle(case, refund_cents=case.amount_cents)
 
 
-def settle(case: Case, *, refund_cents: int) -> None:
+def settle(case: Case, *, refund_cents: int, later: bool = False) -> None:
     """Empty the case's escrow: `refund_cents` back to the client, the rest to the designer minus the fee.
 
     Used for completion (refund 0), a cancellation with refund (refund all) and a ruling
     that splits. The fee is taken on the designer's part only and leaves escrow with the
     designer's transfer (alone when nothing is left to transfer). What already left escrow
-    for the case (an earlier attempt whose answer was lost) is not moved again.
+    for the case (an earlier attempt whose answer was lost) is not moved again. `later`: the
+    movements are recorded pending and asked by a job after the commit (see pay_out).
     """
     payment, card_disputed = _ready(case)
     if card_disputed:
@@ -191,7 +199,7 @@ def settle(case: Case, *, refund_cents: int) -> None:
             field="refund",
         )
     if refund_left:
-        _move(payment, case, MovementKind.refund, refund_left)
+        _move(payment, case, MovementKind.refund, refund_left, later=later)
     if earnings_left:
         _move(
             payment,
@@ -200,6 +208,7 @@ def settle(case: Case, *, refund_cents: int) -> None:
             earnings_left,
             fee_cents=fee_left,
             destination=payout_destination(case),
+            later=later,
         )
     elif fee_left:
         # The designer's whole part is the fee: it stays on the platform's balance, no transfer.
@@ -211,6 +220,7 @@ def settle(case: Case, *, refund_cents: int) -> None:
             idempotency_key=f"case-{case.id}-fee-{fee_left}",
             case=case,
         )
+        movements.escrow_emptied(payment, case)
 
 
 def _settle_card_disputes(payment: Payment, case: Case, refund_cents: int) -> None:
@@ -309,9 +319,15 @@ def _move(
     *,
     fee_cents: int = 0,
     destination: str | None = None,
+    later: bool = False,
 ) -> None:
     """Ask the gateway for one movement. Refused: nothing moved, the action is refused with it.
-    No answer: the decision stands and the movement is settled later from the gateway's book."""
+    No answer: the decision stands and the movement is settled later from the gateway's book.
+    `later`: recorded pending with the action, asked by carry_out after the commit instead."""
+    if later:
+        movements.record(payment, case, kind, amount_cents, fee_cents=fee_cents, destination=destination)
+        enqueue(carry_out, case.id)  # after the commit: the job finds the movement committed
+        return
     movement = movements.start(payment, case, kind, amount_cents, fee_cents=fee_cents, destination=destination)
     try:
         state = movements.ask(movement, payment, case)
@@ -321,3 +337,35 @@ def _move(
         ) from exc
     if state == MovementState.failed:
         raise _gateway_unavailable()
+
+
+class MovementsUnconfirmed(Exception):
+    """A job's movement got no answer or was refused: the job is retried (same key), the sweep
+    settles it from the gateway's book meanwhile (payments.reconciliation)."""
+
+
+@job
+def carry_out(case_id: int) -> None:
+    """Job, enqueued by a transition that recorded movements as pending (the payout at completion):
+    ask the gateway for each of the case's pending movements under its own key and confirm it
+    (its PaymentEvent, its journal, the payment) in one unit of work.
+
+    Idempotent: under the case's lock, then the payment's, only movements still pending are asked,
+    and the gateway answers a repeated key with the first answer, so a second run (or the sweep
+    before it) pays nothing twice. Raises MovementsUnconfirmed, after committing what it
+    confirmed, when one is left pending (no answer, or refused): the job is retried.
+    """
+    case = db.session.scalar(
+        sa.select(Case).where(Case.id == case_id).with_for_update().execution_options(populate_existing=True)
+    )
+    if case is None:
+        return
+    payment = payment_of(case)
+    left = [
+        movement.idempotency_key
+        for movement in movements.unconfirmed(case.id)
+        if movements.ask(movement, payment, case, refused=MovementState.pending) != MovementState.succeeded
+    ]
+    commit()
+    if left:
+        raise MovementsUnconfirmed(f"case {case_id}: {', '.join(left)} not confirmed yet")

@@ -8,6 +8,11 @@ recorded once). When no answer comes (a timeout, a lost answer, a server error) 
 stays pending, whatever happens to the caller's transaction, and `reconcile` settles it
 from the gateway's own book: found → confirmed; not found after PAYMENT_RETRY_AFTER_SECONDS
 → asked again under a new key. Every money path reconciles its case first.
+
+A movement no answer can refuse (the payout at completion) is instead `record`ed pending in the
+caller's unit of work and asked by a job after its commit (payments.escrow.carry_out): a
+transition rolled back leaves no movement and asked nothing; a refusal or no answer leaves it
+pending for the job's retry (same key) and `reconcile`.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
 from extensions import db, independent_session
+from jobs import enqueue
 from messaging.notify import notify
 from models.cases import Case
 from models.ledger import (
@@ -35,6 +41,7 @@ from models.ledger import (
 from models.types import utcnow
 from payments.case_money import format_money
 from payments.gateways import get_gateway
+from payments.invoices import render_case_invoices
 from payments.gateways.base import GatewayCall, GatewayError, GatewayUnconfirmed, HoldLapsed, PaymentDeclined
 from payments.ledger import ESCROW, PLATFORM_FEES, client_account, designer_account, post_journal
 
@@ -69,6 +76,29 @@ def start(
     destination: str | None = None,
 ) -> PaymentMovement:
     """Write the movement as pending and commit it, before the gateway is asked."""
+    with independent_session(one_statement=True) as own:
+        movement = own.scalar(_insert(payment, case, kind, amount_cents, fee_cents, destination))
+    # Read back whole by the INSERT's RETURNING: the unit of work takes it as it is, without
+    # reading the row it has just written again.
+    return db.session.merge(movement, load=False)
+
+
+def record(
+    payment: Payment,
+    case: Case,
+    kind: MovementKind,
+    amount_cents: int,
+    *,
+    fee_cents: int = 0,
+    destination: str | None = None,
+) -> PaymentMovement:
+    """Write the movement as pending in the caller's unit of work, for a job to ask the gateway
+    after the commit (payments.escrow.carry_out): if the unit of work rolls back, the movement
+    never existed and nothing was asked."""
+    return db.session.scalar(_insert(payment, case, kind, amount_cents, fee_cents, destination))
+
+
+def _insert(payment, case, kind, amount_cents, fee_cents, destination):
     # The attempt is counted by the INSERT itself (one round trip): only a holder of the case's
     # lock writes the case's movements, so the count cannot change under it.
     attempt = (
@@ -77,31 +107,30 @@ def start(
         .where(PaymentMovement.case_id == case.id, PaymentMovement.kind == kind)
         .scalar_subquery()
     )
-    with independent_session(one_statement=True) as own:
-        movement = own.scalar(
-            sa.insert(PaymentMovement)
-            .values(
-                payment_id=payment.id,
-                case_id=case.id,
-                kind=kind,
-                amount_cents=amount_cents,
-                fee_cents=fee_cents,
-                currency=case.currency,
-                state=MovementState.pending,
-                destination=destination,
-                idempotency_key=sa.literal(f"case-{case.id}-{kind.value}-{amount_cents}-")
-                + sa.cast(attempt, sa.String),
-            )
-            .returning(PaymentMovement)
+    return (
+        sa.insert(PaymentMovement)
+        .values(
+            payment_id=payment.id,
+            case_id=case.id,
+            kind=kind,
+            amount_cents=amount_cents,
+            fee_cents=fee_cents,
+            currency=case.currency,
+            state=MovementState.pending,
+            destination=destination,
+            idempotency_key=sa.literal(f"case-{case.id}-{kind.value}-{amount_cents}-") + sa.cast(attempt, sa.String),
         )
-    # Read back whole by the INSERT's RETURNING: the unit of work takes it as it is, without
-    # reading the row it has just written again.
-    return db.session.merge(movement, load=False)
+        .returning(PaymentMovement)
+    )
 
 
-def ask(movement: PaymentMovement, payment: Payment, case: Case) -> MovementState:
+def ask(
+    movement: PaymentMovement, payment: Payment, case: Case, *, refused: MovementState = MovementState.failed
+) -> MovementState:
     """Ask the gateway for the movement; confirm it on an answer. Returns the movement's state:
-    succeeded, pending (no answer: it may have happened) or failed (refused: it did not)."""
+    succeeded, pending (no answer: it may have happened) or `refused` when the gateway refused
+    (failed: it did not happen; pending for a decision already committed, which
+    `reconcile` carries out later under a new key once the gateway's book shows it never happened)."""
     try:
         call = _call_gateway(movement, payment, case)
     except GatewayUnconfirmed as exc:
@@ -121,8 +150,8 @@ def ask(movement: PaymentMovement, payment: Payment, case: Case) -> MovementStat
         log.warning(
             "case %s: %s %s refused by the gateway: %s", case.id, movement.kind.value, movement.idempotency_key, exc
         )
-        _note(movement, MovementState.failed, str(exc))
-        return MovementState.failed
+        _note(movement, refused, str(exc))
+        return refused
     confirm(movement, payment, case, call)
     return MovementState.succeeded
 
@@ -200,7 +229,16 @@ def confirm(movement: PaymentMovement, payment: Payment, case: Case, call: Gatew
             case=case,
         )
         _tell_payout_sent(case, amount, currency)
+    if movement.kind in (MovementKind.refund, MovementKind.transfer):
+        escrow_emptied(payment, case)
     db.session.flush()
+
+
+def escrow_emptied(payment: Payment, case: Case) -> None:
+    """Once the case's escrow is empty (a movement confirmed now, by the transition, its job or the
+    sweep), its invoices are drawn after the commit, with the money they record."""
+    if payment.status != PaymentStatus.captured:
+        enqueue(render_case_invoices, case.id)
 
 
 def _tell_payout_sent(case: Case, amount_cents: int, currency: str) -> None:

@@ -72,6 +72,8 @@ class Transaction:
 
     @property
     def status_label(self) -> str:
+        if self.money.paying_out:  # completed: the payout is asked of the gateway, not confirmed yet
+            return str(_l("Being paid to the designer"))
         return str(STATUS_LABELS[self.payment.status])
 
     @property

@@ -16,9 +16,9 @@ from models.ledger import MovementState, PaymentMovement, SandboxObject, Sandbox
 from models.types import utcnow
 from payments.fees import platform_fee
 from payments.gateways.sandbox import clear_faults, inject_fault
-from payments.ledger import balance, designer_account, invariant_violations
+from payments.ledger import balance, client_account, designer_account, invariant_violations
 from payments.reconciliation import check_case
-from tests.cases.factories import drive, make_case
+from tests.cases.factories import drive, make_agent, make_case
 
 
 @pytest.fixture(autouse=True)
@@ -30,6 +30,10 @@ def _no_faults_left(app):
 
 def _transfers() -> list[SandboxObject]:
     return list(db.session.scalars(sa.select(SandboxObject).where(SandboxObject.kind == SandboxObjectKind.transfer)))
+
+
+def _refunds() -> list[SandboxObject]:
+    return list(db.session.scalars(sa.select(SandboxObject).where(SandboxObject.kind == SandboxObjectKind.refund)))
 
 
 def _books_agree(case_id: int) -> None:
@@ -62,21 +66,25 @@ def test_a_transfer_without_an_answer_is_settled_from_the_sandboxs_book_once(aft
 def test_the_sandboxs_book_does_not_roll_back_with_the_request(app):
     if db.engine.dialect.name != "postgresql":
         pytest.skip("SQLite has one writer: there the sandbox shares the request's transaction")
-    case = drive(make_case(amount_cents=12_000), CaseState.delivered)
-    process.complete_case(case, actor=case.client)
+    # A ruling asks the gateway within its transaction (a completion's payout is asked by a job
+    # after the commit: tests/payments/test_payout_job.py).
+    case = drive(make_case(amount_cents=12_000), CaseState.disputed)
+    agent = make_agent()
+    commit()
+    process.resolve_case(case, actor=agent, refund_cents=12_000)
     db.session.rollback()  # the request failed after the gateway answered
 
-    [transfer] = _transfers()
+    [refund] = _refunds()
     [movement] = db.session.scalars(
-        sa.select(PaymentMovement).where(PaymentMovement.case_id == case.id, PaymentMovement.kind == "transfer")
+        sa.select(PaymentMovement).where(PaymentMovement.case_id == case.id, PaymentMovement.kind == "refund")
     ).all()
     assert movement.state == MovementState.pending
-    assert db.session.get(Case, case.id).state == CaseState.delivered
+    assert db.session.get(Case, case.id).state == CaseState.disputed
 
-    # The client completes again: the transfer is found in the sandbox's book, not made again.
-    process.complete_case(db.session.get(Case, case.id), actor=case.client)
+    # The agent rules again: the refund is found in the sandbox's book, not made again.
+    process.resolve_case(db.session.get(Case, case.id), actor=agent, refund_cents=12_000)
     commit()
-    assert len(_transfers()) == 1
-    assert balance(designer_account(case.designer_id)) == transfer.amount_cents
+    assert len(_refunds()) == 1 and refund.amount_cents == 12_000
+    assert balance(client_account(case.client_id)) == 0
     assert invariant_violations() == []
     _books_agree(case.id)
