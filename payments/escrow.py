@@ -142,6 +142,10 @@ def attach_payment(order: CaseOrder, case: Case) -> None:
 def capture(case: Case) -> None:
     """Designer accepted: the hold is captured into escrow (journal client → escrow)."""
     payment, _card_disputed = _ready(case)
+    if payment.status == PaymentStatus.captured:
+        # An earlier accept rolled back after the gateway captured: _ready has just confirmed
+        # that capture from the gateway's book, so the money is in escrow already.
+        return
     _require(payment, PaymentStatus.held)
     _move(payment, case, MovementKind.capture, payment.amount_cents)
 
@@ -149,6 +153,8 @@ def capture(case: Case) -> None:
 def release(case: Case) -> None:
     """Cancelled, rejected or expired before acceptance: the hold is cancelled, nothing charged."""
     payment, _card_disputed = _ready(case)
+    if payment.status == PaymentStatus.released:
+        return  # an earlier attempt's release, answered then rolled back, was just confirmed by _ready
     _require(payment, PaymentStatus.held)
     _move(payment, case, MovementKind.release, 0)
 

@@ -88,3 +88,36 @@ def test_the_sandboxs_book_does_not_roll_back_with_the_request(app):
     assert balance(client_account(case.client_id)) == 0
     assert invariant_violations() == []
     _books_agree(case.id)
+
+
+@pytest.mark.parametrize("action", ["accept", "reject"])
+def test_an_accept_or_reject_rolled_back_after_the_gateway_answered_can_be_made_again(app, action):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer: there the sandbox shares the request's transaction")
+    case = make_case(amount_cents=12_000)
+    commit()
+    designer = case.designer
+    if action == "accept":
+        process.accept_case(case, actor=designer)
+    else:
+        process.reject_case(case, actor=designer, reason="Too busy")
+    db.session.rollback()  # the request failed after the gateway captured (or released) the hold
+    assert db.session.get(Case, case.id).state == CaseState.requested
+
+    # The designer tries again: the earlier answer is confirmed from the gateway's book and the
+    # case moves on, with the hold captured (or released) once.
+    case = db.session.get(Case, case.id)
+    if action == "accept":
+        process.accept_case(case, actor=designer)
+    else:
+        process.reject_case(case, actor=designer, reason="Too busy")
+    commit()
+    expected = CaseState.in_progress if action == "accept" else CaseState.rejected
+    assert db.session.get(Case, case.id).state == expected
+    kinds = [
+        m.kind.value for m in db.session.scalars(sa.select(PaymentMovement).where(PaymentMovement.case_id == case.id))
+    ]
+    assert kinds == ["capture" if action == "accept" else "release"]
+    assert balance(client_account(case.client_id)) == (-12_000 if action == "accept" else 0)
+    assert invariant_violations() == []
+    _books_agree(case.id)
