@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 from flask_babel import lazy_gettext as _l
 
 from extensions import db
@@ -22,7 +23,9 @@ from payments.ledger import credited_between, designer_account
 PAYOUT_STATUS = {
     MovementState.succeeded: (_l("Payout sent"), "badge-ok"),
     MovementState.pending: (_l("Being sent"), "badge-warn"),
-    MovementState.failed: (_l("Not sent: retried automatically"), "badge-danger"),
+    # A refused attempt the sweep asks again is superseded by its retry (payouts lists the
+    # latest attempt only): a failed one shown is one the gateway refused again, for staff.
+    MovementState.failed: (_l("Not sent: our payments team has been alerted"), "badge-danger"),
 }
 
 
@@ -83,11 +86,16 @@ def in_escrow(designer: User) -> Escrow:
 
 
 def payouts(designer: User, *, limit: int = 10) -> list[Payout]:
-    """The designer's latest payouts, newest first, with their status (one statement)."""
+    """The designer's latest payouts, newest first, with their status (one statement): one row
+    per payout, its latest attempt (an attempt asked again under a new key is not a payout)."""
+    retry = aliased(PaymentMovement)
+    superseded = sa.exists().where(
+        retry.case_id == PaymentMovement.case_id, retry.kind == PaymentMovement.kind, retry.id > PaymentMovement.id
+    )
     rows = db.session.execute(
         sa.select(PaymentMovement, Case.reference, Case.listing_title)
         .join(Case, Case.id == PaymentMovement.case_id)
-        .where(Case.designer_id == designer.id, PaymentMovement.kind == MovementKind.transfer)
+        .where(Case.designer_id == designer.id, PaymentMovement.kind == MovementKind.transfer, ~superseded)
         .order_by(PaymentMovement.created_at.desc(), PaymentMovement.id.desc())
         .limit(limit)
     ).all()

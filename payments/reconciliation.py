@@ -61,9 +61,12 @@ def check_case(case: Case, *, now: datetime | None = None) -> list[str]:
     still = movements.reconcile(case, payment, now=now)
     wait = timedelta(seconds=current_app.config["PAYMENT_RETRY_AFTER_SECONDS"])
     problems = [
-        f"{m.kind.value} {m.idempotency_key} of {m.amount_cents} is still not confirmed ({m.error or 'no answer'})"
+        f"{m.kind.value} {m.idempotency_key} of {m.amount_cents} "
+        + ("was refused again" if m.state == MovementState.failed else "is still not confirmed")
+        + f" ({m.error or 'no answer'})"
         for m in still
-        if now - m.created_at >= wait
+        # Refused when asked again: nothing will ask it a third time, so staff are told at once.
+        if now - m.created_at >= wait or m.state == MovementState.failed
     ]
     try:
         gateway = get_gateway().book(

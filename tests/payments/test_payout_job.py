@@ -26,14 +26,16 @@ from models.ledger import (
     SandboxObject,
     SandboxObjectKind,
 )
+from models.moderation import AuditEntry
 from models.payments import Invoice
 from models.types import utcnow
 from payments.case_money import case_money
 from payments.escrow import MovementsUnconfirmed, carry_out
 from payments.fees import platform_fee
-from payments.gateways.sandbox import clear_faults, inject_fault
+from payments.gateways.base import GatewayError
+from payments.gateways.sandbox import SandboxGateway, clear_faults, inject_fault
 from payments.ledger import balance, designer_account, invariant_violations
-from payments.reconciliation import check_case
+from payments.reconciliation import MISMATCH, check_case
 from tests.cases.factories import drive, make_case
 
 NET = 12_000 - platform_fee(12_000)
@@ -210,3 +212,33 @@ def test_the_designer_sees_the_payout_on_its_way_until_it_is_confirmed(held, cli
     page = browser.get(f"/cases/{reference}").get_data(as_text=True)
     assert "On its way to you" not in page and "You receive" in page
     assert "Payout sent" in browser.get("/home").get_data(as_text=True)
+
+
+def test_a_payout_the_gateway_refuses_again_alerts_staff_at_once_and_tells_the_designer(
+    held, monkeypatch, client, login
+):
+    def refuse(self, **kwargs):
+        raise GatewayError("sandbox: the connected account cannot receive transfers")
+
+    monkeypatch.setattr(SandboxGateway, "transfer", refuse)
+    case = _completed(held)
+    with pytest.raises(MovementsUnconfirmed):  # the job's refusal leaves the payout pending
+        _run(held, "carry_out")
+    [first] = _payout_movements(case)
+    assert first.state == MovementState.pending
+
+    # The sweep finds no trace of it after the wait and asks again under a new key: refused again.
+    run_sweeps(utcnow() + timedelta(hours=1))
+    states = sorted(m.state.value for m in _payout_movements(case))
+    assert states == ["failed", "failed"]
+    alerts = db.session.scalars(
+        sa.select(AuditEntry).where(AuditEntry.action == MISMATCH, AuditEntry.object_id == str(case.id))
+    ).all()
+    assert alerts and "refused again" in " ".join(alerts[-1].after["problems"])
+    assert _transfers() == [] and balance(designer_account(case.designer_id)) == 0
+
+    # The designer's home page lists the payout once, saying it was not sent and staff know.
+    login(case.designer)
+    payouts = client.get("/home").get_data(as_text=True).split('id="payouts"')[1].split("</section>")[0]
+    assert payouts.count(f">{case.reference}</a>") == 1
+    assert "Not sent: our payments team has been alerted" in payouts
