@@ -17,7 +17,8 @@ from sqlalchemy.exc import IntegrityError
 from extensions import db
 from models.accounts import User
 from models.cases import CaseEvent
-from models.messaging import Conversation, ConversationKind, Message, MessageAttachment, Participant
+from models.files import StoredFile
+from models.messaging import Conversation, ConversationKind, Message, MessageAttachment, MessageKind, Participant
 from models.offers import CustomOffer
 
 
@@ -108,13 +109,103 @@ def open_general_conversation(
 # --- what a thread shows ------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class AttachedFile:
+    """A file sent with a message, as a thread shows it."""
+
+    public_id: str  # the stored file's (its download and 3D viewer links)
+    name: str
+    size: int
+
+
+@dataclass(frozen=True, slots=True)
+class MessageLine:
+    """A message as a thread shows it: its row, its sender's name and its files, read in one
+    statement without loading the sender's account nor the stored files (a page shows fifty)."""
+
+    id: int
+    sender_id: int
+    sender_name: str
+    kind: MessageKind
+    body: str
+    created_at: datetime
+    attachments: tuple[AttachedFile, ...] = ()
+
+
+def _lines_of(picked: sa.Subquery, *order) -> sa.Select:
+    """The messages of `picked` (a subquery of message columns) with their sender's name and
+    one row per attached file (or one without), in `order` then by attachment."""
+    return (
+        sa.select(
+            picked.c.id,
+            picked.c.sender_id,
+            User.display_name,
+            picked.c.kind,
+            picked.c.body,
+            picked.c.created_at,
+            StoredFile.public_id,
+            MessageAttachment.name,
+            MessageAttachment.size,
+        )
+        .join(User, User.id == picked.c.sender_id)
+        .outerjoin(MessageAttachment, MessageAttachment.message_id == picked.c.id)
+        .outerjoin(StoredFile, StoredFile.id == MessageAttachment.file_id)
+        .order_by(*(picked.c[name] for name in order), MessageAttachment.id)
+    )
+
+
+_MESSAGE_COLUMNS = sa.select(Message.id, Message.sender_id, Message.kind, Message.body, Message.created_at)
+_NEWEST_FIRST = (Message.created_at.desc(), Message.id.desc())
+# Built once each (building a statement costs more than running it): the latest `limit` messages of a
+# conversation (before a time, for the older pages), those after an id (polling), one by its id.
+_LATEST = _lines_of(
+    _MESSAGE_COLUMNS.where(Message.conversation_id == sa.bindparam("conversation_id"))
+    .order_by(*_NEWEST_FIRST)
+    .limit(sa.bindparam("limit"))
+    .subquery(),
+    "created_at",
+    "id",
+)
+_LATEST_BEFORE = _lines_of(
+    _MESSAGE_COLUMNS.where(
+        Message.conversation_id == sa.bindparam("conversation_id"), Message.created_at < sa.bindparam("before")
+    )
+    .order_by(*_NEWEST_FIRST)
+    .limit(sa.bindparam("limit"))
+    .subquery(),
+    "created_at",
+    "id",
+)
+_AFTER = _lines_of(
+    _MESSAGE_COLUMNS.where(
+        Message.conversation_id == sa.bindparam("conversation_id"), Message.id > sa.bindparam("after_id")
+    ).subquery(),
+    "id",
+)
+_ONE = _lines_of(_MESSAGE_COLUMNS.where(Message.id == sa.bindparam("message_id")).subquery(), "id")
+
+
+def _read_lines(statement: sa.Select, params: dict) -> list[MessageLine]:
+    """MessageLines from the rows of a `_lines_of` statement, in its order."""
+    lines: dict[int, tuple] = {}
+    for message_id, sender_id, sender_name, kind, body, at, public_id, name, size in db.session.execute(
+        statement, params
+    ):
+        line = lines.get(message_id)
+        if line is None:
+            line = lines[message_id] = (message_id, sender_id, sender_name, kind, body, at, [])
+        if public_id is not None:
+            line[6].append(AttachedFile(public_id, name, size))
+    return [MessageLine(*line[:6], tuple(line[6])) for line in lines.values()]
+
+
 @dataclass(frozen=True)
 class ThreadItem:
     """One line of a thread in time order: a message, or a case event (state change)."""
 
     kind: str  # "message" | "event" | "offer"
     at: datetime
-    message: Message | None = None
+    message: MessageLine | None = None
     event: Any = None
     offer: CustomOffer | None = None
 
@@ -122,22 +213,16 @@ class ThreadItem:
 def thread_items(
     conversation: Conversation, *, viewer: User, before: datetime | None = None, limit: int = 50
 ) -> list[ThreadItem]:
-    """The `limit` latest items before `before`, oldest first: messages and, in a case thread,
-    the case's events (in a general conversation, its custom offers), merged by time. The viewer must be allowed to read (checked by callers
-    with messaging.permissions.can_read_conversation); it is kept for per-reader rendering."""
-    query = sa.select(Message).where(Message.conversation_id == conversation.id)
-    if before is not None:
-        query = query.where(Message.created_at < before)
-    messages = db.session.scalars(
-        query.options(
-            # The files of every attachment in one query; senders' staff roles are not shown.
-            sa.orm.selectinload(Message.attachments).joinedload(MessageAttachment.file),
-            sa.orm.joinedload(Message.sender).lazyload(User.roles),
-        )
-        .order_by(Message.created_at.desc(), Message.id.desc())
-        .limit(limit)
-    )
-    items = [ThreadItem("message", m.created_at, message=m) for m in messages]
+    """The `limit` latest items before `before`, oldest first: messages (as MessageLines) and, in a
+    case thread, the case's events (in a general conversation, its custom offers), merged by time.
+    The viewer must be allowed to read (checked by callers with
+    messaging.permissions.can_read_conversation); it is kept for per-reader rendering."""
+    params = {"conversation_id": conversation.id, "limit": limit}
+    if before is None:
+        lines = _read_lines(_LATEST, params)
+    else:
+        lines = _read_lines(_LATEST_BEFORE, {**params, "before": before})
+    items = [ThreadItem("message", line.created_at, message=line) for line in reversed(lines)]
     if conversation.case_id is not None:
         events = sa.select(CaseEvent).where(CaseEvent.case_id == conversation.case_id)
         if before is not None:
@@ -153,6 +238,8 @@ def thread_items(
             offers.options(sa.orm.joinedload(CustomOffer.listing)).order_by(CustomOffer.created_at.desc()).limit(limit)
         ):
             items.append(ThreadItem("offer", offer.created_at, offer=offer))
+    if len(items) == len(lines):
+        return list(reversed(items))  # messages only: already in time order
     items.sort(
         key=lambda i: (
             i.at,
@@ -165,15 +252,15 @@ def thread_items(
     return list(reversed(items[:limit]))
 
 
-def messages_after(conversation: Conversation, after_id: int) -> list[Message]:
+def messages_after(conversation: Conversation, after_id: int) -> list[MessageLine]:
     """Messages newer than `after_id`, oldest first (what a polling page has not shown yet)."""
-    return list(
-        db.session.scalars(
-            sa.select(Message)
-            .where(Message.conversation_id == conversation.id, Message.id > after_id)
-            .order_by(Message.id)
-        )
-    )
+    return _read_lines(_AFTER, {"conversation_id": conversation.id, "after_id": after_id})
+
+
+def message_line(message_id: int) -> MessageLine | None:
+    """One message as a thread shows it (the one just sent, for the page that sent it)."""
+    lines = _read_lines(_ONE, {"message_id": message_id})
+    return lines[0] if lines else None
 
 
 # --- the inbox ------------------------------------------------------------------------------

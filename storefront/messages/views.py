@@ -176,7 +176,12 @@ def post(conversation_id: int):
     commit()
     if _wants_json():
         return jsonify(
-            id=message.id, html=render_template("messages/_message.html", message=message, viewer=current_user)
+            id=message.id,
+            html=render_template(
+                "messages/_message.html",
+                message=threads.message_line(message.id),
+                takes_part=conversation.participant(current_user.id) is not None,
+            ),
         )
     return redirect(url_for("messages.conversation", conversation_id=conversation_id, _anchor=f"m{message.id}"))
 
@@ -190,7 +195,8 @@ def poll(conversation_id: int):
     if new:
         operations.mark_read(conversation, actor=current_user)
         commit()
-    html = "".join(render_template("messages/_message.html", message=m, viewer=current_user) for m in new)
+    takes_part = conversation.participant(current_user.id) is not None
+    html = "".join(render_template("messages/_message.html", message=m, takes_part=takes_part) for m in new)
     return jsonify(html=html, last_id=new[-1].id if new else None, unread=threads.unread_counts(current_user))
 
 
