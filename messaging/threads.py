@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from extensions import db
+from pagination import PageNumbers
 from models.accounts import User
 from models.cases import CaseEvent
 from models.files import StoredFile
@@ -266,12 +267,96 @@ def message_line(message_id: int) -> MessageLine | None:
 # --- the inbox ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
+class LastMessage:
+    """What the inbox shows of a conversation's last message."""
+
+    sender_id: int
+    kind: MessageKind
+    body: str
+
+
+@dataclass(frozen=True, slots=True)
 class InboxRow:
-    conversation: Conversation
-    others: list[User]
-    last_message: Message | None
+    """One conversation of the inbox, read in the page's one statement (and its people's names)."""
+
+    conversation_id: int
+    subject: str | None
+    at: datetime  # its last activity: the last message, or its opening
+    others: tuple[str, ...]  # the names of the others in it
+    last_message: LastMessage | None
     unread: int
+
+
+@dataclass
+class InboxPage(PageNumbers):
+    rows: list[InboxRow]
+    page: int
+    per_page: int
+    total: int
+
+
+def _inbox_statements(kind: ConversationKind) -> tuple[sa.Select, sa.Select]:
+    """The inbox of one tab: a page of the reader's conversations with, for each, its last message
+    and how many of the others' messages the reader has not read; and how many conversations."""
+    mine = sa.and_(
+        Participant.user_id == sa.bindparam("user_id"),
+        Conversation.kind == kind,
+        # General conversations show once written in; a case thread from the case's start.
+        *([Conversation.last_message_at.is_not(None)] if kind == ConversationKind.general else []),
+    )
+    activity = sa.func.coalesce(Conversation.last_message_at, Conversation.created_at)
+    page = (
+        sa.select(
+            Conversation.id,
+            Conversation.subject,
+            activity.label("at"),
+            Participant.last_read_message_id.label("read_to"),
+        )
+        .join(Participant, Participant.conversation_id == Conversation.id)
+        .where(mine)
+        .order_by(activity.desc(), Conversation.id.desc())
+        .limit(sa.bindparam("limit"))
+        .offset(sa.bindparam("offset"))
+        .subquery()
+    )
+    other = sa.orm.aliased(Message)  # the subqueries' messages, apart from the last one joined
+    last_id = sa.select(sa.func.max(other.id)).where(other.conversation_id == page.c.id).scalar_subquery()
+    unread = (
+        sa.select(sa.func.count(other.id))
+        .where(
+            other.conversation_id == page.c.id,
+            other.id > page.c.read_to,
+            other.sender_id != sa.bindparam("user_id"),
+        )
+        .scalar_subquery()
+    )
+    rows = (
+        sa.select(page.c.id, page.c.subject, page.c.at, Message.sender_id, Message.kind, Message.body, unread)
+        .outerjoin(Message, Message.id == last_id)
+        .order_by(page.c.at.desc(), page.c.id.desc())
+    )
+    total = (
+        sa.select(sa.func.count())
+        .select_from(Conversation)
+        .join(Participant, Participant.conversation_id == Conversation.id)
+        .where(mine)
+    )
+    return rows, total
+
+
+# Built once per tab (building a statement costs more than running it).
+_INBOX = {kind: _inbox_statements(kind) for kind in ConversationKind}
+# The others in some conversations, by name, in the order they joined.
+_OTHERS = (
+    sa.select(Participant.conversation_id, User.display_name)
+    .join(User, User.id == Participant.user_id)
+    .where(
+        Participant.conversation_id.in_(sa.bindparam("ids", expanding=True)),
+        Participant.user_id != sa.bindparam("user_id"),
+    )
+    .order_by(Participant.id)
+)
 
 
 def _unread_query(user_id: int):
@@ -317,50 +402,32 @@ def unread_by_conversation(user: User) -> dict[int, int]:
     return dict(db.session.execute(_unread_query(user.id)).all())
 
 
-def inbox(user: User, kind: ConversationKind, *, page: int = 1, per_page: int = 20):
-    """A page of the user's conversations of one kind, latest activity first, as InboxRows."""
-    activity = sa.func.coalesce(Conversation.last_message_at, Conversation.created_at)
-    query = (
-        sa.select(Conversation)
-        .join(Participant, Participant.conversation_id == Conversation.id)
-        .where(Participant.user_id == user.id, Conversation.kind == kind)
-        # Who is in each conversation, by name: their staff roles are not shown.
-        .options(sa.orm.selectinload(Conversation.participants).joinedload(Participant.user).lazyload(User.roles))
+def inbox(user: User, kind: ConversationKind, *, page: int = 1, per_page: int = 20) -> InboxPage:
+    """A page of the user's conversations of one kind, latest activity first, as InboxRows
+    (past the last page, an empty one)."""
+    rows_of, total_of = _INBOX[kind]
+    params = {"user_id": user.id}
+    rows = db.session.execute(rows_of, {**params, "limit": per_page, "offset": (page - 1) * per_page}).all()
+    others: dict[int, list[str]] = {}
+    if rows:
+        for conversation_id, name in db.session.execute(_OTHERS, {**params, "ids": [r[0] for r in rows]}):
+            others.setdefault(conversation_id, []).append(name)
+    return InboxPage(
+        rows=[
+            InboxRow(
+                conversation_id,
+                subject,
+                at,
+                tuple(others.get(conversation_id, ())),
+                LastMessage(sender_id, message_kind, body) if sender_id is not None else None,
+                unread,
+            )
+            for conversation_id, subject, at, sender_id, message_kind, body, unread in rows
+        ],
+        page=page,
+        per_page=per_page,
+        total=db.session.scalar(total_of, params) if rows or page > 1 else 0,
     )
-    if kind == ConversationKind.general:
-        query = query.where(Conversation.last_message_at.is_not(None))
-    pagination = db.paginate(
-        query.order_by(activity.desc(), Conversation.id.desc()), page=page, per_page=per_page, error_out=False
-    )
-    ids = [c.id for c in pagination.items]
-    unread = (
-        dict(db.session.execute(_unread_query(user.id).where(Participant.conversation_id.in_(ids))).all())
-        if ids
-        else {}
-    )
-    last_ids = (
-        db.session.execute(
-            sa.select(Message.conversation_id, sa.func.max(Message.id))
-            .where(Message.conversation_id.in_(ids))
-            .group_by(Message.conversation_id)
-        )
-        if ids
-        else []
-    )
-    last = {
-        m.conversation_id: m
-        for m in db.session.scalars(
-            # The inbox shows a last message's text, not its sender's row nor its files.
-            sa.select(Message)
-            .where(Message.id.in_([i for _c, i in last_ids]))
-            .options(sa.orm.lazyload(Message.sender), sa.orm.lazyload(Message.attachments))
-        )
-    }
-    pagination.rows = [
-        InboxRow(c, [p.user for p in c.other_participants(user.id)], last.get(c.id), unread.get(c.id, 0))
-        for c in pagination.items
-    ]
-    return pagination
 
 
 def search_messages(user: User, text: str, *, page: int = 1, per_page: int = 20):
