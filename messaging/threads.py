@@ -72,11 +72,6 @@ def case_thread(case_id: int) -> Conversation | None:
     return db.session.scalar(sa.select(Conversation).where(Conversation.case_id == case_id))
 
 
-def case_thread_id(case_id: int) -> int | None:
-    """The id of the case's thread (a link to it needs no more)."""
-    return db.session.scalar(sa.select(Conversation.id).where(Conversation.case_id == case_id))
-
-
 def pair_key(a: int, b: int) -> str:
     low, high = sorted((a, b))
     return f"{low}:{high}"
