@@ -50,16 +50,18 @@ def _wants_json() -> bool:
     return request.accept_mimetypes.best == "application/json"
 
 
-# A conversation with who is in it, by name (their staff roles are not shown), built once.
+# A conversation with who is in it, by name (their staff roles are not shown), in one statement, built once.
 _WITH_PARTICIPANTS = (
     sa.select(Conversation)
     .where(Conversation.id == sa.bindparam("conversation_id"))
-    .options(sa.orm.selectinload(Conversation.participants).joinedload(Participant.user).lazyload(User.roles))
+    .options(sa.orm.joinedload(Conversation.participants).joinedload(Participant.user).lazyload(User.roles))
 )
 
 
 def _readable(conversation_id: int) -> Conversation:
-    conversation = db.session.scalar(_WITH_PARTICIPANTS, {"conversation_id": conversation_id})
+    conversation = (
+        db.session.execute(_WITH_PARTICIPANTS, {"conversation_id": conversation_id}).unique().scalar_one_or_none()
+    )
     if conversation is None or not can_read_conversation(current_user, conversation):
         abort(404)
     return conversation
