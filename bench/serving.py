@@ -141,17 +141,52 @@ class Served:
         self.process.wait(timeout=30)
 
 
-def measure(port: int, paths: list[tuple[str, str]], requests: int, threads: int, headers: dict | None = None) -> None:
-    """Print each page's rate and latencies next to the first one's (the bare endpoint)."""
-    print(f"{'page':<30}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}   ({requests} requests, {threads} threads)")
-    baseline = None
+def server_cpu(pid: int) -> float:
+    """CPU seconds (user and system) used so far by the server process `pid` and its children
+    (gunicorn's workers), read from /proc; 0.0 where there is none."""
+    total = 0.0
+    ticks = os.sysconf("SC_CLK_TCK")
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+            pending += [int(c) for c in Path(f"/proc/{current}/task/{current}/children").read_text().split()]
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
+
+
+def measure(
+    port: int,
+    paths: list[tuple[str, str]],
+    requests: int,
+    threads: int,
+    headers: dict | None = None,
+    server_pid: int | None = None,
+) -> None:
+    """Print each page's rate and latencies next to the first one's (the bare endpoint); with
+    `server_pid`, the server's CPU time per request too, and its ratio to the bare endpoint's
+    (what a page costs, however busy the machine is: wall rates move with the neighbours' load)."""
+    cpu = f"{'CPU ms':>9}" if server_pid else ""
+    print(f"{'page':<30}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{cpu}   ({requests} requests, {threads} threads)")
+    baseline = cpu_baseline = None
     for label, path in paths:
         hammer(port, path, threads * 5, threads, headers)  # warm up
+        before = server_cpu(server_pid) if server_pid else 0.0
         rate, latencies = hammer(port, path, requests, threads, headers)
+        used = (server_cpu(server_pid) - before) / len(latencies) * 1000 if server_pid else 0.0
         baseline = baseline or rate
+        cpu_baseline = cpu_baseline or used
         p50 = latencies[len(latencies) // 2] * 1000
         p95 = latencies[int(len(latencies) * 0.95) - 1] * 1000
-        print(f"{label:<30}{rate:>9.0f}{p50:>9.1f}{p95:>9.1f}   {rate / baseline:>5.0%} of bare", flush=True)
+        line = f"{label:<30}{rate:>9.0f}{p50:>9.1f}{p95:>9.1f}"
+        if server_pid:
+            line += f"{used:>9.2f}   {rate / baseline:>5.0%} of bare, {cpu_baseline / used:>5.0%} of bare by CPU"
+        else:
+            line += f"   {rate / baseline:>5.0%} of bare"
+        print(line, flush=True)
 
 
 def options(description: str) -> argparse.ArgumentParser:

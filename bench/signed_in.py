@@ -11,8 +11,9 @@ with its case thread; `--contacts` other designers who each wrote to the client 
 conversation of three messages); and the general conversation of the client and the designer with
 `--messages` messages, a few of them with attached files. Serves the app in a child process as
 bench/catalogue.py does (werkzeug's threaded server, or gunicorn with `--workers` gthread workers),
-logs the client in through the login form (CSRF token and all), and prints requests per second and
-latency percentiles of each page next to the bare endpoint, and of the (empty) notifications
+logs the client in through the login form (CSRF token and all), and prints requests per second,
+latency percentiles and the server's CPU time per request of each page next to the bare endpoint
+(the CPU ratio holds on a busy machine, the wall one does not), and of the (empty) notifications
 page: the floor of any signed-in page (session, user, header, bell). Prints figures; asserts nothing about
 time. Everything it wrote is removed at the end (a PostgreSQL database keeps its tables).
 """
@@ -255,7 +256,7 @@ def main() -> None:
         ]
         with Served(__file__, args.server, url, args.workers, folder / "server.log") as served:
             headers = log_in(served.port, seeded["email"], PASSWORD)
-            measure(served.port, paths, args.requests, args.threads, headers)
+            measure(served.port, paths, args.requests, args.threads, headers, server_pid=served.process.pid)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

@@ -32,7 +32,10 @@ def review_by(case: Case, author: User) -> Review | None:
 
 def reviews_of_case(case: Case, viewer: User) -> tuple[list[Review], Review | None, bool]:
     """The case's reviews, the viewer's own among them, and whether the viewer may still post
-    one (as can_review): one query for the case page."""
+    one (as can_review): one query for the case page, none before the case is completed or
+    resolved (reviews are posted only then, and both states are final)."""
+    if case.state not in REVIEWABLE_STATES:
+        return [], None, False
     found = list(db.session.scalars(sa.select(Review).where(Review.case_id == case.id).order_by(Review.id)))
     mine = next((r for r in found if r.author_id == viewer.id), None)
     may = case.state in REVIEWABLE_STATES and viewer.id in (case.client_id, case.designer_id) and mine is None

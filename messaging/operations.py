@@ -172,6 +172,10 @@ def _mark_read_to(participant: Participant | None, message_id: int) -> None:
         participant.last_read_at = utcnow()
 
 
+# The newest message's id, built once: every view of a conversation asks it.
+_NEWEST = sa.select(sa.func.max(Message.id)).where(Message.conversation_id == sa.bindparam("conversation_id"))
+
+
 def mark_read(conversation: Conversation, *, actor: User) -> int:
     """Mark every message of the conversation read for `actor`, and its message notifications.
 
@@ -180,7 +184,7 @@ def mark_read(conversation: Conversation, *, actor: User) -> int:
     """
     if not can_read_conversation(actor, conversation):
         raise NotFound(_l("This conversation does not exist."))
-    newest = db.session.scalar(sa.select(sa.func.max(Message.id)).where(Message.conversation_id == conversation.id))
+    newest = db.session.scalar(_NEWEST, {"conversation_id": conversation.id})
     known = conversation.participant(actor.id)
     if known is None or not newest or newest <= known.last_read_message_id:
         return 0  # read up to date (the usual page view): no row locked, nothing written

@@ -15,9 +15,11 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from extensions import db
+from pagination import PageNumbers
 from models.accounts import User
 from models.cases import CaseEvent
-from models.messaging import Conversation, ConversationKind, Message, MessageAttachment, Participant
+from models.files import StoredFile
+from models.messaging import Conversation, ConversationKind, Message, MessageAttachment, MessageKind, Participant
 from models.offers import CustomOffer
 
 
@@ -70,11 +72,6 @@ def case_thread(case_id: int) -> Conversation | None:
     return db.session.scalar(sa.select(Conversation).where(Conversation.case_id == case_id))
 
 
-def case_thread_id(case_id: int) -> int | None:
-    """The id of the case's thread (a link to it needs no more)."""
-    return db.session.scalar(sa.select(Conversation.id).where(Conversation.case_id == case_id))
-
-
 def pair_key(a: int, b: int) -> str:
     low, high = sorted((a, b))
     return f"{low}:{high}"
@@ -108,13 +105,103 @@ def open_general_conversation(
 # --- what a thread shows ------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class AttachedFile:
+    """A file sent with a message, as a thread shows it."""
+
+    public_id: str  # the stored file's (its download and 3D viewer links)
+    name: str
+    size: int
+
+
+@dataclass(frozen=True, slots=True)
+class MessageLine:
+    """A message as a thread shows it: its row, its sender's name and its files, read in one
+    statement without loading the sender's account nor the stored files (a page shows fifty)."""
+
+    id: int
+    sender_id: int
+    sender_name: str
+    kind: MessageKind
+    body: str
+    created_at: datetime
+    attachments: tuple[AttachedFile, ...] = ()
+
+
+def _lines_of(picked: sa.Subquery, *order) -> sa.Select:
+    """The messages of `picked` (a subquery of message columns) with their sender's name and
+    one row per attached file (or one without), in `order` then by attachment."""
+    return (
+        sa.select(
+            picked.c.id,
+            picked.c.sender_id,
+            User.display_name,
+            picked.c.kind,
+            picked.c.body,
+            picked.c.created_at,
+            StoredFile.public_id,
+            MessageAttachment.name,
+            MessageAttachment.size,
+        )
+        .join(User, User.id == picked.c.sender_id)
+        .outerjoin(MessageAttachment, MessageAttachment.message_id == picked.c.id)
+        .outerjoin(StoredFile, StoredFile.id == MessageAttachment.file_id)
+        .order_by(*(picked.c[name] for name in order), MessageAttachment.id)
+    )
+
+
+_MESSAGE_COLUMNS = sa.select(Message.id, Message.sender_id, Message.kind, Message.body, Message.created_at)
+_NEWEST_FIRST = (Message.created_at.desc(), Message.id.desc())
+# Built once each (building a statement costs more than running it): the latest `limit` messages of a
+# conversation (before a time, for the older pages), those after an id (polling), one by its id.
+_LATEST = _lines_of(
+    _MESSAGE_COLUMNS.where(Message.conversation_id == sa.bindparam("conversation_id"))
+    .order_by(*_NEWEST_FIRST)
+    .limit(sa.bindparam("limit"))
+    .subquery(),
+    "created_at",
+    "id",
+)
+_LATEST_BEFORE = _lines_of(
+    _MESSAGE_COLUMNS.where(
+        Message.conversation_id == sa.bindparam("conversation_id"), Message.created_at < sa.bindparam("before")
+    )
+    .order_by(*_NEWEST_FIRST)
+    .limit(sa.bindparam("limit"))
+    .subquery(),
+    "created_at",
+    "id",
+)
+_AFTER = _lines_of(
+    _MESSAGE_COLUMNS.where(
+        Message.conversation_id == sa.bindparam("conversation_id"), Message.id > sa.bindparam("after_id")
+    ).subquery(),
+    "id",
+)
+_ONE = _lines_of(_MESSAGE_COLUMNS.where(Message.id == sa.bindparam("message_id")).subquery(), "id")
+
+
+def _read_lines(statement: sa.Select, params: dict) -> list[MessageLine]:
+    """MessageLines from the rows of a `_lines_of` statement, in its order."""
+    lines: dict[int, tuple] = {}
+    for message_id, sender_id, sender_name, kind, body, at, public_id, name, size in db.session.execute(
+        statement, params
+    ):
+        line = lines.get(message_id)
+        if line is None:
+            line = lines[message_id] = (message_id, sender_id, sender_name, kind, body, at, [])
+        if public_id is not None:
+            line[6].append(AttachedFile(public_id, name, size))
+    return [MessageLine(*line[:6], tuple(line[6])) for line in lines.values()]
+
+
 @dataclass(frozen=True)
 class ThreadItem:
     """One line of a thread in time order: a message, or a case event (state change)."""
 
     kind: str  # "message" | "event" | "offer"
     at: datetime
-    message: Message | None = None
+    message: MessageLine | None = None
     event: Any = None
     offer: CustomOffer | None = None
 
@@ -122,22 +209,16 @@ class ThreadItem:
 def thread_items(
     conversation: Conversation, *, viewer: User, before: datetime | None = None, limit: int = 50
 ) -> list[ThreadItem]:
-    """The `limit` latest items before `before`, oldest first: messages and, in a case thread,
-    the case's events (in a general conversation, its custom offers), merged by time. The viewer must be allowed to read (checked by callers
-    with messaging.permissions.can_read_conversation); it is kept for per-reader rendering."""
-    query = sa.select(Message).where(Message.conversation_id == conversation.id)
-    if before is not None:
-        query = query.where(Message.created_at < before)
-    messages = db.session.scalars(
-        query.options(
-            # The files of every attachment in one query; senders' staff roles are not shown.
-            sa.orm.selectinload(Message.attachments).joinedload(MessageAttachment.file),
-            sa.orm.joinedload(Message.sender).lazyload(User.roles),
-        )
-        .order_by(Message.created_at.desc(), Message.id.desc())
-        .limit(limit)
-    )
-    items = [ThreadItem("message", m.created_at, message=m) for m in messages]
+    """The `limit` latest items before `before`, oldest first: messages (as MessageLines) and, in a
+    case thread, the case's events (in a general conversation, its custom offers), merged by time.
+    The viewer must be allowed to read (checked by callers with
+    messaging.permissions.can_read_conversation); it is kept for per-reader rendering."""
+    params = {"conversation_id": conversation.id, "limit": limit}
+    if before is None:
+        lines = _read_lines(_LATEST, params)
+    else:
+        lines = _read_lines(_LATEST_BEFORE, {**params, "before": before})
+    items = [ThreadItem("message", line.created_at, message=line) for line in reversed(lines)]
     if conversation.case_id is not None:
         events = sa.select(CaseEvent).where(CaseEvent.case_id == conversation.case_id)
         if before is not None:
@@ -153,6 +234,8 @@ def thread_items(
             offers.options(sa.orm.joinedload(CustomOffer.listing)).order_by(CustomOffer.created_at.desc()).limit(limit)
         ):
             items.append(ThreadItem("offer", offer.created_at, offer=offer))
+    if len(items) == len(lines):
+        return list(reversed(items))  # messages only: already in time order
     items.sort(
         key=lambda i: (
             i.at,
@@ -165,26 +248,110 @@ def thread_items(
     return list(reversed(items[:limit]))
 
 
-def messages_after(conversation: Conversation, after_id: int) -> list[Message]:
+def messages_after(conversation: Conversation, after_id: int) -> list[MessageLine]:
     """Messages newer than `after_id`, oldest first (what a polling page has not shown yet)."""
-    return list(
-        db.session.scalars(
-            sa.select(Message)
-            .where(Message.conversation_id == conversation.id, Message.id > after_id)
-            .order_by(Message.id)
-        )
-    )
+    return _read_lines(_AFTER, {"conversation_id": conversation.id, "after_id": after_id})
+
+
+def message_line(message_id: int) -> MessageLine | None:
+    """One message as a thread shows it (the one just sent, for the page that sent it)."""
+    lines = _read_lines(_ONE, {"message_id": message_id})
+    return lines[0] if lines else None
 
 
 # --- the inbox ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
+class LastMessage:
+    """What the inbox shows of a conversation's last message."""
+
+    sender_id: int
+    kind: MessageKind
+    body: str
+
+
+@dataclass(frozen=True, slots=True)
 class InboxRow:
-    conversation: Conversation
-    others: list[User]
-    last_message: Message | None
+    """One conversation of the inbox, read in the page's one statement (and its people's names)."""
+
+    conversation_id: int
+    subject: str | None
+    at: datetime  # its last activity: the last message, or its opening
+    others: tuple[str, ...]  # the names of the others in it
+    last_message: LastMessage | None
     unread: int
+
+
+@dataclass
+class InboxPage(PageNumbers):
+    rows: list[InboxRow]
+    page: int
+    per_page: int
+    total: int
+
+
+def _inbox_statements(kind: ConversationKind) -> tuple[sa.Select, sa.Select]:
+    """The inbox of one tab: a page of the reader's conversations with, for each, its last message
+    and how many of the others' messages the reader has not read; and how many conversations."""
+    mine = sa.and_(
+        Participant.user_id == sa.bindparam("user_id"),
+        Conversation.kind == kind,
+        # General conversations show once written in; a case thread from the case's start.
+        *([Conversation.last_message_at.is_not(None)] if kind == ConversationKind.general else []),
+    )
+    activity = sa.func.coalesce(Conversation.last_message_at, Conversation.created_at)
+    page = (
+        sa.select(
+            Conversation.id,
+            Conversation.subject,
+            activity.label("at"),
+            Participant.last_read_message_id.label("read_to"),
+        )
+        .join(Participant, Participant.conversation_id == Conversation.id)
+        .where(mine)
+        .order_by(activity.desc(), Conversation.id.desc())
+        .limit(sa.bindparam("limit"))
+        .offset(sa.bindparam("offset"))
+        .subquery()
+    )
+    other = sa.orm.aliased(Message)  # the subqueries' messages, apart from the last one joined
+    last_id = sa.select(sa.func.max(other.id)).where(other.conversation_id == page.c.id).scalar_subquery()
+    unread = (
+        sa.select(sa.func.count(other.id))
+        .where(
+            other.conversation_id == page.c.id,
+            other.id > page.c.read_to,
+            other.sender_id != sa.bindparam("user_id"),
+        )
+        .scalar_subquery()
+    )
+    rows = (
+        sa.select(page.c.id, page.c.subject, page.c.at, Message.sender_id, Message.kind, Message.body, unread)
+        .outerjoin(Message, Message.id == last_id)
+        .order_by(page.c.at.desc(), page.c.id.desc())
+    )
+    total = (
+        sa.select(sa.func.count())
+        .select_from(Conversation)
+        .join(Participant, Participant.conversation_id == Conversation.id)
+        .where(mine)
+    )
+    return rows, total
+
+
+# Built once per tab (building a statement costs more than running it).
+_INBOX = {kind: _inbox_statements(kind) for kind in ConversationKind}
+# The others in some conversations, by name, in the order they joined.
+_OTHERS = (
+    sa.select(Participant.conversation_id, User.display_name)
+    .join(User, User.id == Participant.user_id)
+    .where(
+        Participant.conversation_id.in_(sa.bindparam("ids", expanding=True)),
+        Participant.user_id != sa.bindparam("user_id"),
+    )
+    .order_by(Participant.id)
+)
 
 
 def _unread_query(user_id: int):
@@ -230,50 +397,32 @@ def unread_by_conversation(user: User) -> dict[int, int]:
     return dict(db.session.execute(_unread_query(user.id)).all())
 
 
-def inbox(user: User, kind: ConversationKind, *, page: int = 1, per_page: int = 20):
-    """A page of the user's conversations of one kind, latest activity first, as InboxRows."""
-    activity = sa.func.coalesce(Conversation.last_message_at, Conversation.created_at)
-    query = (
-        sa.select(Conversation)
-        .join(Participant, Participant.conversation_id == Conversation.id)
-        .where(Participant.user_id == user.id, Conversation.kind == kind)
-        # Who is in each conversation, by name: their staff roles are not shown.
-        .options(sa.orm.selectinload(Conversation.participants).joinedload(Participant.user).lazyload(User.roles))
+def inbox(user: User, kind: ConversationKind, *, page: int = 1, per_page: int = 20) -> InboxPage:
+    """A page of the user's conversations of one kind, latest activity first, as InboxRows
+    (past the last page, an empty one)."""
+    rows_of, total_of = _INBOX[kind]
+    params = {"user_id": user.id}
+    rows = db.session.execute(rows_of, {**params, "limit": per_page, "offset": (page - 1) * per_page}).all()
+    others: dict[int, list[str]] = {}
+    if rows:
+        for conversation_id, name in db.session.execute(_OTHERS, {**params, "ids": [r[0] for r in rows]}):
+            others.setdefault(conversation_id, []).append(name)
+    return InboxPage(
+        rows=[
+            InboxRow(
+                conversation_id,
+                subject,
+                at,
+                tuple(others.get(conversation_id, ())),
+                LastMessage(sender_id, message_kind, body) if sender_id is not None else None,
+                unread,
+            )
+            for conversation_id, subject, at, sender_id, message_kind, body, unread in rows
+        ],
+        page=page,
+        per_page=per_page,
+        total=db.session.scalar(total_of, params) if rows or page > 1 else 0,
     )
-    if kind == ConversationKind.general:
-        query = query.where(Conversation.last_message_at.is_not(None))
-    pagination = db.paginate(
-        query.order_by(activity.desc(), Conversation.id.desc()), page=page, per_page=per_page, error_out=False
-    )
-    ids = [c.id for c in pagination.items]
-    unread = (
-        dict(db.session.execute(_unread_query(user.id).where(Participant.conversation_id.in_(ids))).all())
-        if ids
-        else {}
-    )
-    last_ids = (
-        db.session.execute(
-            sa.select(Message.conversation_id, sa.func.max(Message.id))
-            .where(Message.conversation_id.in_(ids))
-            .group_by(Message.conversation_id)
-        )
-        if ids
-        else []
-    )
-    last = {
-        m.conversation_id: m
-        for m in db.session.scalars(
-            # The inbox shows a last message's text, not its sender's row nor its files.
-            sa.select(Message)
-            .where(Message.id.in_([i for _c, i in last_ids]))
-            .options(sa.orm.lazyload(Message.sender), sa.orm.lazyload(Message.attachments))
-        )
-    }
-    pagination.rows = [
-        InboxRow(c, [p.user for p in c.other_participants(user.id)], last.get(c.id), unread.get(c.id, 0))
-        for c in pagination.items
-    ]
-    return pagination
 
 
 def search_messages(user: User, text: str, *, page: int = 1, per_page: int = 20):

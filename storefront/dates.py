@@ -58,9 +58,17 @@ def format_datetime(value: datetime, format: str | None = None) -> str:
     length = format or configured["datetime"]
     if length not in LENGTHS or configured.get(f"datetime.{length}"):
         return flask_babel.format_datetime(value, format)
-    joined, time_pattern, date_pattern, locale = _patterns(locale_name, length)
     # What flask_babel.to_user_timezone does, with the zone already at hand.
     local = tzinfo.normalize((value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(tzinfo))
+    # The zone by name and offset too: equal moments in two zones compare equal, their texts do not.
+    return _written(local.replace(tzinfo=None), str(tzinfo), local.utcoffset(), local, locale_name, length)
+
+
+@lru_cache(maxsize=4096)
+def _written(_naive: datetime, _zone: str, _offset, local: datetime, locale_name: str, length: str) -> str:
+    """The text of a local time, kept: a page shows the same times again on every view (a thread's
+    fifty messages), and applying the two patterns is most of a date's cost."""
+    joined, time_pattern, date_pattern, locale = _patterns(locale_name, length)
     return joined.replace("{0}", time_pattern.apply(local, locale)).replace(
         "{1}", date_pattern.apply(local.date(), locale)
     )

@@ -7,8 +7,6 @@ from flask_babel import format_timedelta
 
 from cases.states import STATE_LABELS, state_badge
 from messaging.events import case_action_label
-from messaging import threads
-from models.cases import Case
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
@@ -32,8 +30,3 @@ def time_from_now(at, now) -> str:
 @bp.app_template_global()
 def case_action_text(action: str) -> str:
     return case_action_label(action)
-
-
-@bp.app_template_global()
-def case_thread_id(case: Case) -> int | None:
-    return threads.case_thread_id(case.id)

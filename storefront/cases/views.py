@@ -20,6 +20,7 @@ from models.accounts import User
 from models.cases import Case, CaseFile, CaseState, Delivery
 from models.disputes import Dispute
 from models.files import FileKind, StoredFile
+from models.messaging import Conversation
 from models.types import utcnow
 from payments import movements
 from payments.case_money import case_money, case_money_of
@@ -52,6 +53,10 @@ def _case_or_404(reference: str, query: sa.Select = _BY_REFERENCE, *, locked: bo
         case = process.lock_case(reference)
     else:
         case = db.session.scalar(query, {"reference": reference})
+    return _viewable(case)
+
+
+def _viewable(case: Case | None) -> Case:
     if case is None or not can_view_case(current_user, case):
         abort(404)
     return case
@@ -60,12 +65,17 @@ def _case_or_404(reference: str, query: sa.Select = _BY_REFERENCE, *, locked: bo
 # What the case page shows, each in one query whatever the deliveries and files: the parties (their staff
 # roles are not shown), the files with their stored rows, the deliveries with theirs, the timeline.
 # Built once (with its loader options, building it costs more than running it).
-_CASE_PAGE = _BY_REFERENCE.options(
-    sa.orm.joinedload(Case.client).lazyload(User.roles),
-    sa.orm.joinedload(Case.designer).lazyload(User.roles),
-    sa.orm.selectinload(Case.files).joinedload(CaseFile.file),
-    sa.orm.selectinload(Case.deliveries).selectinload(Delivery.files).joinedload(CaseFile.file),
-    sa.orm.selectinload(Case.events),
+# Its thread's id comes in the same row (the page links to the thread).
+_CASE_PAGE = (
+    sa.select(Case, sa.select(Conversation.id).where(Conversation.case_id == Case.id).scalar_subquery())
+    .where(Case.reference == sa.bindparam("reference"))
+    .options(
+        sa.orm.joinedload(Case.client).lazyload(User.roles),
+        sa.orm.joinedload(Case.designer).lazyload(User.roles),
+        sa.orm.selectinload(Case.files).joinedload(CaseFile.file),
+        sa.orm.selectinload(Case.deliveries).selectinload(Delivery.files).joinedload(CaseFile.file),
+        sa.orm.selectinload(Case.events),
+    )
 )
 
 
@@ -114,7 +124,8 @@ def my_cases():
 @bp.get("/<reference>")
 @login_required
 def show(reference: str):
-    case = _case_or_404(reference, _CASE_PAGE)
+    case, thread_id = db.session.execute(_CASE_PAGE, {"reference": reference}).one_or_none() or (None, None)
+    case = _viewable(case)
     actions = process.allowed_actions(case, current_user) if is_party(current_user, case) else []
     invoices = []
     if case.state in (CaseState.completed, CaseState.resolved):
@@ -130,6 +141,7 @@ def show(reference: str):
     return render_template(
         "cases/show.html",
         case=case,
+        thread_id=thread_id,
         actions=actions,
         now=utcnow(),
         invoices=invoices,

@@ -50,16 +50,18 @@ def _wants_json() -> bool:
     return request.accept_mimetypes.best == "application/json"
 
 
-# A conversation with who is in it, by name (their staff roles are not shown), built once.
+# A conversation with who is in it, by name (their staff roles are not shown), in one statement, built once.
 _WITH_PARTICIPANTS = (
     sa.select(Conversation)
     .where(Conversation.id == sa.bindparam("conversation_id"))
-    .options(sa.orm.selectinload(Conversation.participants).joinedload(Participant.user).lazyload(User.roles))
+    .options(sa.orm.joinedload(Conversation.participants).joinedload(Participant.user).lazyload(User.roles))
 )
 
 
 def _readable(conversation_id: int) -> Conversation:
-    conversation = db.session.scalar(_WITH_PARTICIPANTS, {"conversation_id": conversation_id})
+    conversation = (
+        db.session.execute(_WITH_PARTICIPANTS, {"conversation_id": conversation_id}).unique().scalar_one_or_none()
+    )
     if conversation is None or not can_read_conversation(current_user, conversation):
         abort(404)
     return conversation
@@ -176,7 +178,12 @@ def post(conversation_id: int):
     commit()
     if _wants_json():
         return jsonify(
-            id=message.id, html=render_template("messages/_message.html", message=message, viewer=current_user)
+            id=message.id,
+            html=render_template(
+                "messages/_message.html",
+                message=threads.message_line(message.id),
+                takes_part=conversation.participant(current_user.id) is not None,
+            ),
         )
     return redirect(url_for("messages.conversation", conversation_id=conversation_id, _anchor=f"m{message.id}"))
 
@@ -190,7 +197,8 @@ def poll(conversation_id: int):
     if new:
         operations.mark_read(conversation, actor=current_user)
         commit()
-    html = "".join(render_template("messages/_message.html", message=m, viewer=current_user) for m in new)
+    takes_part = conversation.participant(current_user.id) is not None
+    html = "".join(render_template("messages/_message.html", message=m, takes_part=takes_part) for m in new)
     return jsonify(html=html, last_id=new[-1].id if new else None, unread=threads.unread_counts(current_user))
 
 

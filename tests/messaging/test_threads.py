@@ -11,10 +11,11 @@ from messaging import threads
 from messaging.permissions import can_read_conversation
 from models.accounts import StaffRole
 from models.cases import CaseEvent, CaseState
-from models.messaging import Conversation, ConversationKind
+from models.messaging import Conversation, ConversationKind, MessageAttachment
 from models.types import utcnow
+from tests.cases.factories import design_file
 from tests.factories import make_user
-from tests.messaging.factories import add_message, make_case
+from tests.messaging.factories import add_message, make_case, make_conversation
 
 
 def test_open_case_thread_makes_exactly_one_thread_with_both_parties():
@@ -56,6 +57,25 @@ def test_thread_items_merge_messages_and_case_events_in_time_order():
     # paging back from the message shows what came before it
     older = threads.thread_items(conversation, viewer=client, before=items[-1].at, limit=1)
     assert [i.event.action for i in older] == ["accept"]
+
+
+def test_a_thread_reads_each_message_with_its_sender_name_and_files_in_order():
+    client, designer = make_user(name="Clinic A"), make_user(designer=True, name="Designer B")
+    conversation = make_conversation(client, designer)
+    first = add_message(conversation, client, "Here are the scans")
+    for name in ("upper.stl", "lower.stl"):
+        stored = design_file(client, name)
+        db.session.add(MessageAttachment(message_id=first.id, file_id=stored.id, name=name, size=stored.size))
+    commit()
+    add_message(conversation, designer, "Thank you")
+    # when
+    items = threads.thread_items(conversation, viewer=client)
+    # then: oldest first, each message once whatever its files, its files in the order sent
+    lines = [i.message for i in items]
+    assert [(m.sender_name, m.body) for m in lines] == [("Clinic A", "Here are the scans"), ("Designer B", "Thank you")]
+    assert [f.name for f in lines[0].attachments] == ["upper.stl", "lower.stl"] and lines[1].attachments == ()
+    assert threads.messages_after(conversation, first.id) == [lines[1]]
+    assert threads.message_line(first.id) == lines[0]
 
 
 def test_only_participants_read_and_a_resolution_agent_only_in_a_dispute():
