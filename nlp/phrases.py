@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, fields
+from functools import lru_cache
 
 import spacy
 from spacy.matcher import Matcher, PhraseMatcher
@@ -60,6 +61,7 @@ _ME = frozenset(("me", "moi"))  # "whatsapp me", "whatsapp moi"
 _ME_OR_SAME = _ME | frozenset("dyali diali ديالي same meme mismo mesmo stesso gleicher gleichen nfs نفس".split())
 _ME_OR_COURTESY = _ME | frozenset("stp svp please pls plz bitte porfa".split())  # "lydia stp"
 _VOCABULARY_LIMIT = 100_000  # new words a tagger may learn, about 50 MB
+_SENTENCES_REMEMBERED = 4096  # sentences whose gate answer is kept (a few hundred kB)
 # Words too common to tell whether a phrase may be present ("YOUR number", "TON tel").
 _COMMON = frozenset(
     "a an the my me no on in to of by what your ton ta votre tu su seu teu tuo "
@@ -100,14 +102,14 @@ class PhraseTagger:
 
     def passages(self, text: str) -> list[tuple[int, int]]:
         """Spans of the sentences of `text` that may hold a request (see `_Gate`)."""
-        spaced = _spaced_words(text)
-        if not self.gate.may_request(text, 0, len(text), spaced):  # what no sentence holds, nor does the text
+        # (what no sentence holds, nor does the text)
+        if not self.gate.may_request(text, 0, len(text), _spaced_words(text)):
             return []
         spans, start = [], 0
         for end in [m.end() for m in _SENTENCE_END.finditer(text)] + [len(text)]:
             while start < end and text[start].isspace():
                 start += 1
-            if start < end and self.gate.may_request(text, start, end, spaced):
+            if start < end and self.gate.sentence_may_request(text[start:end]):
                 spans.append((start, end))
             start = end
         return spans
@@ -202,6 +204,9 @@ class _Gate:
         )
 
         self.number_before_name = re.compile(rf"\d(?:[\s.-]?\d){{6}}\W{{0,4}}{word_alternation(names)}(?![a-z0-9])")
+        # A thread repeats its sentences (greetings, quotes, the same case talk): the answer
+        # for each of the last few thousand is remembered, per gate (a new tagger starts afresh).
+        self.sentence_may_request = lru_cache(maxsize=_SENTENCES_REMEMBERED)(self._sentence_may_request)
 
     def may_request(self, text: str, start: int, end: int, spaced: str | None = None) -> bool:
         """Whether `text[start:end]` may hold a request; `spaced` is `_spaced_words(text)`."""
@@ -211,6 +216,12 @@ class _Gate:
                 if phrase_words <= words and (not company or self._has_company(company, words, text, start, end)):
                     return True
         return False
+
+    def _sentence_may_request(self, sentence: str) -> bool:
+        """`may_request` for a sentence of a text (see `passages`), read on its own: a sentence
+        starts the text or follows a space or a line break, so what the patterns read before
+        its first character is no letter either way."""
+        return self.may_request(sentence, 0, len(sentence), _spaced_words(sentence))
 
     def _has_company(self, company: str, words: set[str], text: str, start: int, end: int) -> bool:
         if company == "fee":
