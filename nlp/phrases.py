@@ -210,8 +210,12 @@ class _Gate:
 
     def may_request(self, text: str, start: int, end: int, spaced: str | None = None) -> bool:
         """Whether `text[start:end]` may hold a request; `spaced` is `_spaced_words(text)`."""
-        words = set(spaced[start:end].split() if spaced is not None else _WORD.findall(text, start, end))
-        for trigger in self.triggers.intersection(words):
+        tokens = spaced[start:end].split() if spaced is not None else _WORD.findall(text, start, end)
+        triggers = self.triggers.intersection(tokens)
+        if not triggers:  # (most sentences: their set of words is not built)
+            return False
+        words = set(tokens)
+        for trigger in triggers:
             for phrase_words, company in self.needs[trigger]:
                 if phrase_words <= words and (not company or self._has_company(company, words, text, start, end)):
                     return True
