@@ -274,8 +274,8 @@ _FIRST_LETTERS = frozenset(re.search("[a-z]+", word).group() for word in _FIRST_
 _LETTERS_ONLY = str.maketrans({chr(c): " " for c in range(128) if not "a" <= chr(c) <= "z"})
 
 # Arabizi words carry digits for Arabic letters ("wa7ed", "reb3a"): a word may hold digits
-# after its first letter.
-_TOKEN = re.compile(r"[a-z]+[0-9][a-z0-9]*|[a-z]+|[\u0621-\u064a]+|\d+")  # and Arabic words
+# after its first letter. (Its letters are read once: the digits are an optional tail.)
+_TOKEN = re.compile(r"[a-z]+(?:[0-9][a-z0-9]*)?|[\u0621-\u064a]+|\d+")  # and Arabic words
 _INSIDE_NUMBER = re.compile(r"[ \t'-]{1,2}")  # "trente-quatre", "vingt et un"
 _BETWEEN_NUMBERS = re.compile(r"[\s.,/()_*|~+-]{0,4}")  # "six, douze / 34"
 
