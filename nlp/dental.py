@@ -21,38 +21,44 @@ from functools import lru_cache
 from nlp.alternation import word_alternation
 
 _NUMBER = r"\d+(?:[.,]\d+)?"
-_UNITS = (
-    r"mm|cm|um|microns?|mic|deg|degrees?|grad|°|%|ml|mg|g|kg|ncm|n|x|units?|unidades?|"
-    r"unites?|unita|einheiten|stk|pcs|pieces?|pezzi|pecas|piezas|crowns?|couronnes?|"
-    r"coronas?|coroas|corone|kronen|arch(?:es)?|arcadas?|arcate|kiefer|teeth|dents|"
-    r"dientes|dentes|denti|zahne|days?|jours?|dias|giorni|tage|h|hours?|heures?|horas|"
-    r"ore|stunden|min|minutes?|minutos|minuti"
+# (Word lists are prefix trees, see `nlp.alternation`: each letter is read once. A unit or
+# currency is followed by no letter, so at most one of them matches where one starts.)
+_UNITS = word_alternation(
+    (
+        "mm cm um micron microns mic deg degree degrees grad ° % ml mg g kg ncm n x unit units unidade "
+        "unidades unite unites unita einheiten stk pcs piece pieces pezzi pecas piezas crown crowns "
+        "couronne couronnes corona coronas coroas corone kronen arch arches arcada arcadas arcate kiefer "
+        "teeth dents dientes dentes denti zahne day days jour jours dias giorni tage h hour hours heure "
+        "heures horas ore stunden min minute minutes minutos minuti"
+    ).split()
 )
-_CURRENCY = r"[$€£]|usd|eur|euros?|dollars?|gbp|chf|brl|r\$|reais|mxn|cad|aud"
+_CURRENCY = word_alternation("$ € £ usd eur euro euros dollar dollars gbp chf brl r$ reais mxn cad aud".split())
 
-# Numbers read from what they contain and what follows them. The lookaheads let the regex
-# engine skip quickly to digits, and past the units and currencies when no letter follows;
-# every shape starts a run of digits, which one lookbehind tells before the five are tried.
+# Numbers read from what they contain and what follows them. Every shape starts a run of
+# digits: the pattern opens with that first digit, so the regex engine skips to digits, and
+# one lookbehind tells a run's start before the five shapes are tried, each reading on from
+# the second character (its own lookbehind reaches back over the first digit). The
+# lookaheads skip past the units and currencies when no letter follows.
 _SHAPES = re.compile(
-    r"(?=\d)(?<!\d)(?:"
+    r"\d(?<!\d\d)(?:"
     + "|".join(
         (
             # dates: 2024-01-13, 13/01/2024, 13.01.24
-            r"(?<![\d.\-/])(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2}))"
+            r"(?<![\d.\-/]\d)(?:\d{3}[-/.]\d{1,2}[-/.]\d{1,2}|\d?[-/.]\d{1,2}[-/.](?:\d{4}|\d{2}))"
             r"(?![.\-/]?\d)",
             # measurements and quantities, ranges included: 0.05-0.08 mm, 10 units
             # ("x12" after a number is an extension, not "times": a unit is followed by no digit)
             # (each guard reads the run of number characters once, without backtracking, and
             # looks for the unit or currency that must end it: most runs have none)
-            rf"(?<![\d.,])(?=[\d.,\s/-]*+(?:{_UNITS})(?![a-z\d]))"
-            rf"{_NUMBER}(?:\s?[-/]\s?{_NUMBER})*\s?(?=[a-z°%])(?:{_UNITS})(?![a-z\d])",
+            rf"(?<![\d.,]\d)(?=[\d.,\s/-]*+(?:{_UNITS})(?![a-z\d]))"
+            rf"\d*(?:[.,]\d+)?(?:\s?[-/]\s?{_NUMBER})*\s?(?=[a-z°%])(?:{_UNITS})(?![a-z\d])",
             # prices with the currency after: 45 EUR, 1.250,00 €
-            rf"(?<![\d.,])(?=[\d.,\s]*+(?:{_CURRENCY})(?![a-z]))"
-            rf"\d+(?:[.,\s]\d{{3}})*(?:[.,]\d{{1,2}})?\s?(?=[$€£a-z])(?:{_CURRENCY})(?![a-z])",
+            rf"(?<![\d.,]\d)(?=[\d.,\s]*+(?:{_CURRENCY})(?![a-z]))"
+            rf"\d*(?:[.,\s]\d{{3}})*(?:[.,]\d{{1,2}})?\s?(?=[$€£a-z])(?:{_CURRENCY})(?![a-z])",
             # references that start with a year: 2025-0443, 2024/118
-            r"(?<![\d.\-/+])(?:19|20)\d{2}[-/]\d{3,5}(?![.\-/]?\d)",
+            r"(?<![\d.\-/+]\d)(?:(?<=1)9|(?<=2)0)\d{2}[-/]\d{3,5}(?![.\-/]?\d)",
             # a decimal standing alone: 0.05, 1,2
-            r"(?<![\d.,])\d{1,3}[.,]\d{1,3}(?![\d]|[.,]\d)",
+            r"(?<![\d.,]\d)\d{0,2}[.,]\d{1,3}(?![\d]|[.,]\d)",
         )
     )
     + ")"
@@ -61,7 +67,7 @@ _SHAPES = re.compile(
 # One spelling per separator, so a failed match is not retried every other way.
 _LIST_SEPARATOR = r"(?:\s*[,/+&-]\s*|\s+)"
 _LIST = re.compile(
-    rf"(?<![\d+])(?<!\d[\s.,/+&-])\d{{1,2}}(?:{_LIST_SEPARATOR}\d{{1,2}})+"
+    rf"\d(?<![\d+]\d)(?<!\d[\s.,/+&-]\d)\d?(?:{_LIST_SEPARATOR}\d{{1,2}})+"
     r"(?![\s.\-/]?\d)"
 )
 
@@ -244,8 +250,9 @@ _REACH = 60  # characters read around a candidate
 _JOINER = r"(?:\s*[,;/+&]\s*|\s+(?:and|et|y|e|und|i|ou|o)\s+|\s*-\s*|\s+)"
 # Runs of one- and two-digit numbers: tooth lists in FDI or Universal notation.
 # A run touching more digits ("123 4 5 6 7") is part of something else.
+# (A first digit, then the lookbehinds reach back over it: see `nlp.phones._CANDIDATE`.)
 _TOOTH_RUN = re.compile(
-    rf"(?=\d)(?<![\d.,+])(?<!\d[\s.,/+&-])\d{{1,2}}(?:{_JOINER}\d{{1,2}}){{2,}}"
+    rf"\d(?<![\d.,+]\d)(?<!\d[\s.,/+&-]\d)\d?(?:{_JOINER}\d{{1,2}}){{2,}}"
     r"(?![\s.\-/]?\d|[.,]\d)"
 )
 # GS1 element strings with application identifiers: "(01)04012345678901(17)260331(10)A12".

@@ -188,11 +188,12 @@ def fold(text: str) -> Normalised:
     """Lower-case ASCII-like copy of `text`; only non-ASCII characters take the slow path."""
     if text.isascii():
         return Normalised.identity(text.lower())
-    # Most non-ASCII characters (accented letters, look-alikes) fold to one ASCII character:
-    # when all of a text's do, its map is the identity and its runs of them are translated
-    # in place (what they fold to is lower case already).
+    # Most non-ASCII characters fold to one character: accented letters and look-alikes to
+    # an ASCII one, Arabic and Cyrillic letters to themselves. When all of a text's do, its
+    # map is the identity and its runs of them are translated in place (what they fold to
+    # is lower case already, and stays one character in lower case).
     folded = _NON_ASCII.sub(_fold_one_for_one, text)
-    if folded.isascii():
+    if _NOT_ONE_FOR_ONE not in folded:
         return Normalised.identity(folded.lower())
     parts: list[str] = []
     starts: list[int] = []
@@ -234,13 +235,18 @@ def _fold_char(char: str) -> str:
     return "".join(_LOOKALIKES.get(c, c) for c in stripped)
 
 
+# What `_OneForOne` writes for a character that folds to none or several (no character
+# folds to it: a text holding it after the translation takes the slow path).
+_NOT_ONE_FOR_ONE = "\ufffd"
+
+
 class _OneForOne(dict):
     """`str.translate` table for non-ASCII characters: as `_fold_char` writes them when that
-    is one ASCII character, else a non-ASCII marker (the text takes the slow path)."""
+    is one character, else `_NOT_ONE_FOR_ONE` (the text takes the slow path)."""
 
     def __missing__(self, code: int) -> str:
         out = _fold_char(chr(code))
-        self[code] = out if len(out) == 1 and out.isascii() else "\ufffd"
+        self[code] = out if len(out) == 1 else _NOT_ONE_FOR_ONE
         return self[code]
 
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, fields
+from functools import lru_cache
 
 import spacy
 from spacy.matcher import Matcher, PhraseMatcher
@@ -64,6 +65,7 @@ _ACCEPTING = frozenset("works passt va sirve serve".split())  # "Wise works for 
 # "Viber, same number", "zapzap é melhor", "Telegram or Viber" (`nlp.intent_apps` decides).
 _APP_WORDS = APP_ID_WORDS | NUMBER_WORDS | PREFERRED | OR_WORDS
 _VOCABULARY_LIMIT = 100_000  # new words a tagger may learn, about 50 MB
+_SENTENCES_REMEMBERED = 4096  # sentences whose gate answer is kept (a few hundred kB)
 # Words too common to tell whether a phrase may be present ("YOUR number", "TON tel").
 _COMMON = frozenset(
     "a an the my me no on in to of by what your ton ta votre tu su seu teu tuo "
@@ -104,14 +106,14 @@ class PhraseTagger:
 
     def passages(self, text: str) -> list[tuple[int, int]]:
         """Spans of the sentences of `text` that may hold a request (see `_Gate`)."""
-        spaced = _spaced_words(text)
-        if not self.gate.may_request(text, 0, len(text), spaced):  # what no sentence holds, nor does the text
+        # (what no sentence holds, nor does the text)
+        if not self.gate.may_request(text, 0, len(text), _spaced_words(text)):
             return []
         spans, start = [], 0
         for end in [m.end() for m in _SENTENCE_END.finditer(text)] + [len(text)]:
             while start < end and text[start].isspace():
                 start += 1
-            if start < end and self.gate.may_request(text, start, end, spaced):
+            if start < end and self.gate.sentence_may_request(text[start:end]):
                 spans.append((start, end))
             start = end
         return spans
@@ -206,15 +208,28 @@ class _Gate:
         )
 
         self.number_before_name = re.compile(rf"\d(?:[\s.-]?\d){{6}}\W{{0,4}}{word_alternation(names)}(?![a-z0-9])")
+        # A thread repeats its sentences (greetings, quotes, the same case talk): the answer
+        # for each of the last few thousand is remembered, per gate (a new tagger starts afresh).
+        self.sentence_may_request = lru_cache(maxsize=_SENTENCES_REMEMBERED)(self._sentence_may_request)
 
     def may_request(self, text: str, start: int, end: int, spaced: str | None = None) -> bool:
         """Whether `text[start:end]` may hold a request; `spaced` is `_spaced_words(text)`."""
-        words = set(spaced[start:end].split() if spaced is not None else _WORD.findall(text, start, end))
-        for trigger in self.triggers.intersection(words):
+        tokens = spaced[start:end].split() if spaced is not None else _WORD.findall(text, start, end)
+        triggers = self.triggers.intersection(tokens)
+        if not triggers:  # (most sentences: their set of words is not built)
+            return False
+        words = set(tokens)
+        for trigger in triggers:
             for phrase_words, company in self.needs[trigger]:
                 if phrase_words <= words and (not company or self._has_company(company, words, text, start, end)):
                     return True
         return False
+
+    def _sentence_may_request(self, sentence: str) -> bool:
+        """`may_request` for a sentence of a text (see `passages`), read on its own: a sentence
+        starts the text or follows a space or a line break, so what the patterns read before
+        its first character is no letter either way."""
+        return self.may_request(sentence, 0, len(sentence), _spaced_words(sentence))
 
     def _has_company(self, company: str, words: set[str], text: str, start: int, end: int) -> bool:
         if company == "fee":
