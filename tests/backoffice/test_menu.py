@@ -1,0 +1,99 @@
+"""The back-office menu is kept per roles, language and page (backoffice.menu): each staff role
+still sees exactly the entries of the views it may open, in its language, whoever was served
+before it; and the kept menu is what Flask-Admin renders afresh."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask_admin import BaseView
+
+from backoffice import menu
+from backoffice.views import StaffAccess
+from extensions import commit, db
+from models.accounts import StaffRole, StaffRoleGrant
+from tests.backoffice.factories import make_staff, staff_login
+
+MAIN_MENU = re.compile(
+    r'<ul class="nav navbar-nav mr-auto">(.*?)</ul>\s*<ul class="nav navbar-nav navbar-right">', re.S
+)
+
+
+def _menu(client, url="/backoffice/", lang="en") -> str:
+    response = client.get(url, headers={"Accept-Language": lang})
+    assert response.status_code == 200
+    return MAIN_MENU.search(response.get_data(as_text=True)).group(1)
+
+
+def _links(html: str) -> set[str]:
+    return set(re.findall(r'href="(/backoffice[^"]*)"', html))
+
+
+def _expected(app, *held: StaffRole) -> set[str]:
+    """The views these roles open, from each view's own roles (admin holds them all)."""
+    admin = app.extensions["admin"][0]
+    with app.test_request_context():
+        return {
+            view.get_url(f"{view.endpoint}.{view._default_view}")
+            for view in admin._views
+            if StaffRole.admin in held or set(view.roles) & set(held)
+        }
+
+
+@pytest.fixture(autouse=True)
+def _fresh_menus():
+    menu._rendered.clear()
+    yield
+    menu._rendered.clear()
+
+
+ROLE_SETS = [(role,) for role in StaffRole] + [(StaffRole.moderator, StaffRole.verifier)]
+
+
+def test_each_role_sees_the_entries_of_the_views_it_may_open_whoever_came_before(app):
+    seen = []
+    for held in ROLE_SETS:  # one process, one cache: each set of roles after the others
+        client = app.test_client()
+        staff_login(client, make_staff(*held))
+        links = _links(_menu(client))
+        assert links == _expected(app, *held), held
+        seen.append(links)
+    assert len({frozenset(links) for links in seen}) == len(ROLE_SETS)  # no two role sets alike
+
+
+def test_the_menu_speaks_the_page_language_and_marks_the_page_it_is_on(app, client):
+    staff_login(client, make_staff(StaffRole.moderator))
+    english, french = _menu(client, lang="en"), _menu(client, lang="fr")
+    assert "Profiles" in english and "Profils" in french and english != french
+    on_profiles = _menu(client, "/backoffice/reviews/profiles/")
+    assert re.search(
+        r'<li class="active dropdown">\s*<a class="dropdown-toggle nav-link"[^>]*>(\s|<!--.*?-->)*Review', on_profiles
+    )
+    assert re.search(r'class="dropdown-item active\s*"\s*href="/backoffice/reviews/profiles/"', on_profiles)
+    assert "dropdown-item active" not in _menu(client)  # the dashboard marks no review entry
+
+
+def test_a_new_role_shows_at_the_next_page(app, client):
+    staff = make_staff(StaffRole.verifier)
+    staff_login(client, staff)
+    assert "/backoffice/reviews/profiles/" not in _links(_menu(client))
+    db.session.add(StaffRoleGrant(user_id=staff.id, role=StaffRole.moderator))
+    commit()
+    assert _links(_menu(client)) == _expected(app, StaffRole.verifier, StaffRole.moderator)
+
+
+def test_the_kept_menu_is_what_flask_admin_renders_afresh(app, client):
+    staff_login(client, make_staff(StaffRole.resolution_agent))
+    kept = [_menu(client, url, lang) for url in ("/backoffice/", "/backoffice/resolution/") for lang in ("en", "fr")]
+    assert len(menu._rendered) == 4
+    menu._rendered.clear()
+    assert kept == [
+        _menu(client, url, lang) for url in ("/backoffice/", "/backoffice/resolution/") for lang in ("en", "fr")
+    ]
+
+
+def test_every_view_is_guarded_by_the_role_check_the_kept_menu_relies_on(app):
+    for view in app.extensions["admin"][0]._views:
+        assert type(view).is_accessible is StaffAccess.is_accessible
+        assert type(view).is_visible is BaseView.is_visible
