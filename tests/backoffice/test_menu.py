@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from flask import url_for
 from flask_admin import BaseView
 
 from backoffice import menu
@@ -97,3 +98,14 @@ def test_every_view_is_guarded_by_the_role_check_the_kept_menu_relies_on(app):
     for view in app.extensions["admin"][0]._views:
         assert type(view).is_accessible is StaffAccess.is_accessible
         assert type(view).is_visible is BaseView.is_visible
+
+
+def test_the_layout_links_its_files_under_the_root_the_request_came_through(app, client):
+    staff_login(client, make_staff(StaffRole.moderator))
+    plain = client.get("/backoffice/").get_data(as_text=True)
+    mounted = client.get("/backoffice/", base_url="http://localhost/ops").get_data(as_text=True)
+    with app.test_request_context():
+        jquery = url_for("backoffice.static", filename="vendor/jquery.min.js", v="3.5.1")
+    assert f'src="{jquery}"' in plain and f'src="/ops{jquery}"' in mounted
+    assert 'href="/ops/backoffice/reviews/profiles/"' in mounted  # the kept menu too
+    assert 'href="/ops/backoffice/reviews/profiles/"' not in client.get("/backoffice/").get_data(as_text=True)
