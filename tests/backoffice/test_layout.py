@@ -1,4 +1,4 @@
-"""The back-office menu is kept per roles, language and page (backoffice.menu): each staff role
+"""The back-office menu is kept per roles, language and page (backoffice.layout): each staff role
 still sees exactly the entries of the views it may open, in its language, whoever was served
 before it; and the kept menu is what Flask-Admin renders afresh."""
 
@@ -10,7 +10,7 @@ import pytest
 from flask import url_for
 from flask_admin import BaseView
 
-from backoffice import menu
+from backoffice import layout
 from backoffice.views import StaffAccess
 from extensions import commit, db
 from models.accounts import StaffRole, StaffRoleGrant
@@ -44,9 +44,9 @@ def _expected(app, *held: StaffRole) -> set[str]:
 
 @pytest.fixture(autouse=True)
 def _fresh_menus():
-    menu._rendered.clear()
+    layout._rendered.clear()
     yield
-    menu._rendered.clear()
+    layout._rendered.clear()
 
 
 ROLE_SETS = [(role,) for role in StaffRole] + [(StaffRole.moderator, StaffRole.verifier)]
@@ -87,8 +87,8 @@ def test_a_new_role_shows_at_the_next_page(app, client):
 def test_the_kept_menu_is_what_flask_admin_renders_afresh(app, client):
     staff_login(client, make_staff(StaffRole.resolution_agent))
     kept = [_menu(client, url, lang) for url in ("/backoffice/", "/backoffice/resolution/") for lang in ("en", "fr")]
-    assert len(menu._rendered) == 4
-    menu._rendered.clear()
+    assert len(layout._rendered) == 4
+    layout._rendered.clear()
     assert kept == [
         _menu(client, url, lang) for url in ("/backoffice/", "/backoffice/resolution/") for lang in ("en", "fr")
     ]
@@ -109,3 +109,17 @@ def test_the_layout_links_its_files_under_the_root_the_request_came_through(app,
     assert f'src="{jquery}"' in plain and f'src="/ops{jquery}"' in mounted
     assert 'href="/ops/backoffice/reviews/profiles/"' in mounted  # the kept menu too
     assert 'href="/ops/backoffice/reviews/profiles/"' not in client.get("/backoffice/").get_data(as_text=True)
+
+
+def test_the_kept_stylesheets_and_scripts_carry_each_response_s_own_nonce(client):
+    staff_login(client, make_staff(StaffRole.moderator))
+    seen = set()
+    for url in ("/backoffice/reviews/profiles/", "/backoffice/reviews/profiles/", "/backoffice/violations/"):
+        response = client.get(url)
+        nonce = re.search(r"'nonce-([^']+)'", response.headers["Content-Security-Policy"]).group(1)
+        html = response.get_data(as_text=True)
+        tags = re.findall(r"<(?:script|link)\b[^>]*>", html)
+        assert len(tags) > 12 and all(f'nonce="{nonce}"' in tag for tag in tags), url
+        assert "jquery.min.js" in html and "bootstrap.min.css" in html and "\x00" not in html
+        seen.add(nonce)
+    assert len(seen) == 3  # a new nonce on every response, never a kept one

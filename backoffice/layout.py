@@ -1,4 +1,6 @@
-"""The back-office menu, rendered once per staff roles, language and page, then reused.
+"""The parts of the back-office layout that depend on few things, rendered once and reused.
+
+The menu, rendered once per staff roles, language and page.
 
 Flask-Admin's layout walks every view on every request and asks each one `is_accessible()`:
 twenty views, four reads of the signed-in user each, then a template macro per entry. What
@@ -15,6 +17,10 @@ is built):
 So the rendered HTML is kept per (power, roles, language, view, root). It is Flask-Admin's own
 `layout.menu()` macro that renders it (backoffice/_menu.html), so the menu reads as before;
 each page's own `is_accessible` check (and the second-factor guard) are untouched.
+
+Flask-Admin's stylesheet and script tags (`static_block`): a dozen macro calls and URLs per page
+whose output depends only on the view (its extra_css / extra_js), the application root, and the
+response's CSP nonce, which is put back into the kept HTML on every page.
 """
 
 from __future__ import annotations
@@ -32,6 +38,9 @@ from models.accounts import StaffRole
 # (staff power, roles held, language, view endpoint, application root) → the menu's HTML.
 # Bounded: 2 × 2^4 role sets × the languages × the views × the roots an app is mounted at.
 _rendered: dict[tuple, Markup] = {}
+# (block, view endpoint, application root) → the block's HTML with the nonce marked.
+_blocks: dict[tuple, str] = {}
+NONCE = "\x00nonce\x00"  # where the response's nonce goes (no template writes a NUL)
 
 
 def check_menu_inputs(admin: Admin) -> None:
@@ -61,3 +70,15 @@ def staff_menu(admin_view) -> Markup:
     if html is None:
         html = _rendered[key] = Markup(render_template("backoffice/_menu.html", admin_view=admin_view))
     return html
+
+
+def static_block(name: str, admin_view, render) -> Markup:
+    """Flask-Admin's block `name` (head_css, tail_js: its stylesheets and scripts), `render` being
+    the block's `super`: rendered on the first page of this view and root, then reused with this
+    response's nonce."""
+    nonce = admin_view.admin.csp_nonce_generator()
+    key = (name, admin_view.endpoint, request.script_root)
+    html = _blocks.get(key)
+    if html is None:
+        html = _blocks[key] = str(render()).replace(nonce, NONCE)
+    return Markup(html.replace(NONCE, nonce))
