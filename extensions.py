@@ -137,7 +137,12 @@ def template_translations():
     """The translations templates use, looked up once per request and locale (flask_babel looks
     the request's domain, locale and catalogue up again for every string of a page). A forced
     or refreshed locale is a new locale object, so it is never served another one's catalogue."""
-    state = g.get("_flask_babel") if g else None
+    # g resolved once (a page asks this for every string it translates; each use of the proxy
+    # looks the context up again); outside an app context there is no g and no cached state.
+    try:
+        state = g._get_current_object().get("_flask_babel")
+    except RuntimeError:
+        state = None
     locale = getattr(state, "babel_locale", None)
     if locale is None:
         return get_translations()  # outside a request, or the locale's first use in it

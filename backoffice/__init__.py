@@ -23,6 +23,7 @@ from backoffice.disputes_views import register_dispute_views
 from backoffice.figures_views import FiguresView
 from backoffice.kyc_views import VerificationQueueView
 from backoffice.macros_views import MacrosView
+from backoffice.layout import check_menu_inputs, staff_menu, static_block
 from backoffice.post_queue import PostQueueView
 from backoffice.queue_cells import claim_cell, due_cell, item_links, when_cell
 from backoffice.queues import ListingQueueView, ProfileQueueView
@@ -44,6 +45,7 @@ def init_backoffice(app: Flask) -> Admin:
     app.before_request(second_factor.guard_backoffice)
     app.jinja_env.globals["csp_nonce"] = csp_nonce
     app.jinja_env.globals["may_search_backoffice"] = may_search
+    app.jinja_env.globals.update(staff_menu=staff_menu, static_block=static_block)
     app.jinja_env.globals.update(when_cell=when_cell, due_cell=due_cell, claim_cell=claim_cell, item_links=item_links)
     admin = Admin(
         app,
@@ -67,4 +69,5 @@ def init_backoffice(app: Flask) -> Admin:
     admin.add_view(FiguresView())
     register_dispute_views(admin)
     register_card_dispute_views(app, admin)
+    check_menu_inputs(admin)
     return admin

@@ -85,6 +85,7 @@ class DisputeQueueView(DisputeConversationViews, RulingRoutes, EvidenceRequestAc
         )
         now = utcnow()
         ids = [d.id for d in page.items]
+        staff, workload = workbench.staff_and_workload(self.spec)  # the spec's kind is operations.CLAIM_TYPE
         return self.render(
             "backoffice/disputes/index.html",
             page=page,
@@ -100,11 +101,11 @@ class DisputeQueueView(DisputeConversationViews, RulingRoutes, EvidenceRequestAc
             dues=dispute_dues(page.items, now),
             filters=filters,
             spec=self.spec,
-            staff=workbench.queue_staff(self.spec),
+            staff=staff,
             languages=current_app.config["LANGUAGES"],
             states=queue.STATES,
             state_labels={s.value: label for s, label in rules.STATE_LABELS.items()},
-            workload=claims.workload(operations.CLAIM_TYPE),
+            workload=workload,
             duration=service_levels.duration_words,
         )
 

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Callable
 
 import sqlalchemy as sa
-from flask import flash, redirect, url_for
+from flask import flash, redirect, request, url_for
 from flask_admin import AdminIndexView, BaseView, expose
 from flask_babel import gettext as _
 
@@ -16,6 +16,12 @@ from errors import DomainError, NotFound
 from extensions import commit, db
 from models.accounts import StaffRole
 from models.moderation import AuditEntry
+
+
+# (endpoint, application root, arguments) → URL of a file the layout links (Flask-Admin's stylesheets
+# and scripts): a dozen on every page, and url_for costs far more than the string. Bounded by the
+# layout's own links (the templates name them; no request does).
+_static_urls: dict[tuple, str] = {}
 
 
 class StaffAccess:
@@ -28,6 +34,16 @@ class StaffAccess:
 
     def inaccessible_callback(self, name, **kwargs):
         hide()
+
+    def get_url(self, endpoint: str, **kwargs) -> str:
+        """url_for, as Flask-Admin's templates ask it; a static file's URL is built once per root."""
+        if not endpoint.endswith(".static"):
+            return super().get_url(endpoint, **kwargs)
+        key = (endpoint, request.script_root, tuple(sorted(kwargs.items())))
+        url = _static_urls.get(key)
+        if url is None:
+            url = _static_urls[key] = super().get_url(endpoint, **kwargs)
+        return url
 
 
 class DashboardView(StaffAccess, AdminIndexView):

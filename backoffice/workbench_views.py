@@ -33,6 +33,7 @@ class WorkbenchRoutes:
     def workbench_context(self, page) -> dict:
         """What a queue page shows besides its rows: filters, due times, workload, the staff to assign."""
         now = utcnow()
+        staff, workload = workbench.staff_and_workload(self.spec)
         return {
             "filters": workbench.Filters.from_args(request.args, self.spec),
             "spec": self.spec,
@@ -41,8 +42,8 @@ class WorkbenchRoutes:
                 for i in page.items
                 if getattr(i, self.spec.submitted.key) is not None
             },
-            "workload": claims.workload(self.spec.kind),
-            "staff": workbench.queue_staff(self.spec),
+            "workload": workload,
+            "staff": staff,
             "is_lead": permissions.can_lead(current_user),
             "duration": service_levels.duration_words,
             "languages": current_app.config["LANGUAGES"],

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import lazyload, selectinload
+from sqlalchemy.orm import selectinload
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
@@ -120,16 +120,3 @@ def assign_item(object_type: str, item, *, to: User, role: StaffRole, actor: Use
     db.session.flush()
     record_action(f"{object_type}.assigned", item, actor=actor, before={"holder": before}, after={"holder": to.id})
     return claim
-
-
-def workload(object_type: str) -> list[tuple[User, int]]:
-    """Items each staff member holds in one queue now (claims not lapsed), busiest first."""
-    rows = db.session.execute(
-        sa.select(User, sa.func.count(ReviewClaim.id))
-        .join(ReviewClaim, ReviewClaim.moderator_id == User.id)
-        .where(ReviewClaim.object_type == object_type, ReviewClaim.claimed_at > lapse_time())
-        .group_by(User.id)
-        .order_by(sa.func.count(ReviewClaim.id).desc(), User.id)
-        .options(lazyload(User.roles))  # names and counts only
-    ).all()
-    return [(user, count) for user, count in rows]

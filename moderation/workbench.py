@@ -221,3 +221,25 @@ def queue_staff(spec: QueueSpec) -> list[User]:
     ids = list(db.session.scalars(granted.distinct()))
     staff = sa.select(User).where(User.id.in_(ids)).options(lazyload(User.roles)).order_by(User.id)
     return list(db.session.scalars(staff)) if ids else []
+
+
+def staff_and_workload(spec: QueueSpec) -> tuple[list[User], list[tuple[User, int]]]:
+    """A queue page's people in one statement: `queue_staff(spec)` (by id), and the queue's
+    `claims.workload` (who holds items now and how many, busiest first; a holder may since have
+    lost the role). The accounts are looked up by primary key from the union of the two small id
+    sets, then each one's live claims counted."""
+    lapse = claims.lapse_time()
+    granted = sa.select(StaffRoleGrant.user_id).where(StaffRoleGrant.role.in_([spec.role, StaffRole.admin]))
+    live = sa.and_(ReviewClaim.object_type == spec.kind, ReviewClaim.claimed_at > lapse)
+    holders = sa.select(ReviewClaim.moderator_id).where(live)
+    rows = db.session.execute(
+        sa.select(User, sa.func.count(ReviewClaim.id), User.id.in_(granted))
+        .outerjoin(ReviewClaim, sa.and_(ReviewClaim.moderator_id == User.id, live))
+        .where(User.id.in_(sa.union(granted, holders)))
+        .group_by(User.id)
+        .order_by(User.id)
+        .options(lazyload(User.roles))  # names and counts only
+    ).all()
+    staff = [user for user, _held, may in rows if may]
+    workload = sorted(((user, held) for user, held, _may in rows if held), key=lambda row: (-row[1], row[0].id))
+    return staff, workload

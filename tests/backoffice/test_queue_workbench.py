@@ -11,15 +11,16 @@ import sqlalchemy as sa
 from extensions import commit, db
 from listings import operations as listings
 from listings.rules import LISTING_REJECTION_REASONS
-from models.accounts import StaffRole
+from models.accounts import StaffRole, StaffRoleGrant
 from models.disputes import Dispute
 from models.listings import Listing
 from models.moderation import AuditEntry, ReviewClaim
 from models.profiles import DesignerProfile, ReviewState
 from models.types import utcnow
-from moderation import claims
+from moderation import claims, workbench
 from tests.backoffice.factories import DESCRIPTION, make_pending_listing, make_ready_designer, make_staff, staff_login
 from tests.disputes.factories import disputed, people
+from tests.statements import Counted
 
 QUEUE = "/backoffice/reviews/listings/"
 
@@ -148,6 +149,32 @@ def test_workload_per_person_on_the_queue_page(client):
     page = client.get(QUEUE).get_data(as_text=True)
     workload = page.split("Workload: items held now")[1]
     assert re.search(r"Maya Workload</th><td>2<", workload) and re.search(r"Max Workload</th><td>1<", workload)
+
+
+def test_staff_and_workload_of_a_queue_in_one_statement(app):
+    designer = make_ready_designer()
+    listings_ = [make_pending_listing(designer, title=t, subcategory=s) for t, s in (("A", "coping"), ("B", "cutback"))]
+    third = make_pending_listing(designer, title="C")
+    idle = make_staff(StaffRole.moderator, name="Ida Idle")
+    busy = make_staff(StaffRole.moderator, name="Bea Busy")
+    admin = make_staff(StaffRole.admin, name="Ada Admin")
+    gone = make_staff(StaffRole.moderator, name="Gus Gone")  # holds an item, then loses the role
+    verifier = make_staff(StaffRole.verifier, name="Vic Verifier")  # not this queue's people
+    for listing, who in ((listings_[0], busy), (listings_[1], busy), (third, gone)):
+        claims.claim_item("listing", listing.id, actor=who)
+    claims.claim_item("profile", third.id, actor=idle)  # a claim in another queue: not this workload
+    db.session.execute(sa.delete(StaffRoleGrant).where(StaffRoleGrant.user_id == gone.id))
+    commit()
+    db.session.expire_all()
+
+    with Counted() as counted:
+        staff, workload = workbench.staff_and_workload(workbench.LISTINGS)
+
+    assert counted.seen == 1, counted.statements
+    assert staff == workbench.queue_staff(workbench.LISTINGS)  # the same people, in the same order
+    assert {idle.id, busy.id, admin.id} <= {u.id for u in staff}
+    assert verifier.id not in {u.id for u in staff} and gone.id not in {u.id for u in staff}
+    assert [(u.display_name, n) for u, n in workload] == [("Bea Busy", 2), ("Gus Gone", 1)]
 
 
 def test_decide_and_next_lands_on_the_next_due_item_taken(client):
