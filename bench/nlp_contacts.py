@@ -150,7 +150,10 @@ def main() -> None:
         print(f"\nNo held-out set at {HELD_OUT.relative_to(ROOT)} yet")
     elif args.heldout:
         held_out = load_table(HELD_OUT)
-        _print_set("HELD-OUT set (tests/nlp/heldout/sixth.tsv, never tuned on)", held_out)
+        _print_set(
+            "HELD-OUT set (tests/nlp/heldout/sixth.tsv, scored once on 2026-12-07: write a seventh before tuning on it)",
+            held_out,
+        )
         _print_kinds(score(held_out, ours))
         _print_families("Held-out set per family and language", held_out, prefix="")
         if args.misses:
