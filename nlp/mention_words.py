@@ -29,6 +29,7 @@ LOST_ACCOUNT_WORDS = frozenset(
         "clone clonee vole ferme supprime hackeado hackeada clonado clonada robado robada cerrado cerrada "
         "eliminado eliminada suspendido invadido invadida roubado roubada fechado fechada hackerato hackerata "
         "clonato clonata rubato rubata chiuso chiusa eliminato sospeso gehackt geklont gestohlen gesperrt "
+        "clonaron hackearon robaron cerraron clonaram hackearam roubaram fecharam hackt klonte "
         "geloscht tsra9 tkhaker thaker t'hacka tsre9 اتهكر تهكر اتسرق تسرق انسرق مسروق اتقفل تقفل مهكر"
     ).split()
 )
