@@ -213,8 +213,9 @@ _SERIAL_NAMED = re.compile(
     r"(?:[^\W\d_]|[ :.#°'/-]){0,32}\Z"
 )
 # An order, case or invoice named in Arabic right before the number: "الطلب 9902-441-06".
+# (A whole word: "اطلب 0101..." is Egyptian for "dial", a phone cue.)
 _ARABIC_REFERENCE = re.compile(
-    r"(?:الطلب|طلب|طلبية|الطلبية|الاوردر|اوردر|الأوردر|أوردر|الكيس|كيس|الحالة|الفاتورة|فاتورة|الباتش|اللوت)"
+    r"(?<![\u0600-\u06ff])(?:الطلب|طلب|طلبية|الطلبية|الاوردر|اوردر|الأوردر|أوردر|الكيس|كيس|الحالة|الفاتورة|فاتورة|الباتش|اللوت)"
     r"[ :#]{0,3}\Z"
 )
 # Words in the stretch between a serial cue and the number that hand out a contact instead.
