@@ -22,7 +22,7 @@ from nlp.phrases import Phrase
 # (Text is lowercased and stripped of accents by `nlp.normalise`: "signalé" reads "signale".)
 _REPORTED = frozenset(
     (
-        "reported report reporting flagged flag blocked refused declined signale signalee signales signalé "
+        "reported report reporting flagged flag blocked refused declined signale signalee signales "
         "bloque refuse refusee denuncie denunciado denunciada reporte reportado reportada bloquee bloqueado "
         "rechace rechazado denunciei reportei bloqueei recusei recusado segnalato segnalata segnalo bloccato "
         "rifiutato rifiutata gemeldet meldete blockiert abgelehnt lehnte bala3t blokit رفضت بلغت بلغنا "
@@ -35,14 +35,14 @@ _RELATIVE = frozenset(
 _LOST_REACH = 4  # tokens between the name and the word saying the account is lost
 _WATCHED = frozenset(
     (
-        "watched watch watching saw seen see vu vue regarde regardé vi vimos visto vista assisti assistimos "
+        "watched watch watching saw seen see vu vue regarde vi vimos visto vista assisti assistimos "
         "guardato guardata guardavo gesehen angeschaut angesehen shoft chft chaft shaft shoftt شفت شوفت تفرجت "
         "اتفرجت"
     ).split()
 )
 _VIDEOS = frozenset(
     "video videos vid vids tutorial tutorials tuto tutos clip clips reel reels live webinar filmato "
-    "filmati vidéo vidéos فيديو الفيديو فيديوهات".split()
+    "filmati فيديو الفيديو فيديوهات".split()
 )
 
 
