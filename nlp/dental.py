@@ -203,9 +203,44 @@ class _Reading:
 _DIGITS_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")
 
 
+# A serial number named a few words back: "n° de série du scanner : 1830 5547 2291",
+# "Seriennummer vom Scanner 6620 1187 4431", "رقم السيريال بتاع السكانر 5512 ...". Only
+# letters between the cue and the number: a digit, a comma or a contact word ("serial 4411,
+# call me on +33 ...") ends the naming, so a phone given after it is still read.
+_SERIAL_NAMED = re.compile(
+    r"(?<![a-z])(?:serial|serie|series|seriennummer|seriennr|s/n|sn|numero de serie|matricola|matricula|"
+    r"سيريال|السيريال|سريال|السريال|تسلسلي|التسلسلي)"
+    r"(?:[^\W\d_]|[ :.#°'/-]){0,32}\Z"
+)
+# An order, case or invoice named in Arabic right before the number: "الطلب 9902-441-06".
+# (A whole word: "اطلب 0101..." is Egyptian for "dial", a phone cue.)
+_ARABIC_REFERENCE = re.compile(
+    r"(?<![\u0600-\u06ff])(?:الطلب|طلب|طلبية|الطلبية|الاوردر|اوردر|الأوردر|أوردر|الكيس|كيس|الحالة|الفاتورة|فاتورة|الباتش|اللوت)"
+    r"[ :#]{0,3}\Z"
+)
+# Words in the stretch between a serial cue and the number that hand out a contact instead.
+_CONTACT_WORDS = re.compile(
+    r"call|ring|text|phone|tel|whats|zap|appel|llam|ligar|liga|chiam|anruf|ruf|mobil|cell|portable|handy|"
+    r"اتصل|كلم|رن|واتس|تلفون|موبايل"
+)
+
+
+def _named_serial(text: str, start: int) -> tuple[int, int] | None:
+    """The spaced code a serial cue or an Arabic order word names (see `_SERIAL_NAMED`)."""
+    low = max(0, start - 48)
+    named = _SERIAL_NAMED.search(text, low, start) or _ARABIC_REFERENCE.search(text, max(0, start - 16), start)
+    if not named or _CONTACT_WORDS.search(text, named.start(), start):
+        return None
+    match = _SPACED_CODE.match(text, start)
+    return match.span() if match else None
+
+
 def _leading_number(text: str, start: int) -> tuple[int, int] | None:
     """The candidate's first number when the words before it name it: "Case 2024-0113"."""
     low = max(0, start - _CONTEXT)
+    named = _named_serial(text, start)
+    if named:
+        return named
     if text[start - 1 : start] in ("#", "-", "_") and text[start - 2 : start - 1].isalpha():
         match = _FIRST_CODE.match(text, start)  # LAB-88213, #2024-0113
         return match.span() if match else None

@@ -47,6 +47,7 @@ from nlp.findings import (
 )
 from nlp.intent_apps import OF, POLITE, AppEvidence
 from nlp.intent_payments import PaymentEvidence
+from nlp.intent_told import ToldEvidence
 from nlp.lexicon import EMAIL_WORDS, PREPOSITIONS
 from nlp.phrases import APP, BYPASS, METHOD, Phrase
 
@@ -99,13 +100,16 @@ def intent_hits(text: str, doc: Doc, phrases: list[Phrase], offset: int = 0, aft
     ]
 
 
-class _Rules(AppEvidence, PaymentEvidence):
+class _Rules(AppEvidence, PaymentEvidence, ToldEvidence):
     # --- the rules -----------------------------------------------------------------------
 
     def app(self, app: Phrase) -> _Span | None:
         """An app or network named as a place to get in touch."""
         if app.ambiguous and self._token_in(app.start - 1, _PHONE_LINE):
             return None
+        told = self._told_of_others(app) or self._account_lost(app)
+        if (told and not self._handle_after(app.end, strict=True)) or self._video_watched(app):
+            return None  # "reported the guy who wanted my WhatsApp", "my insta got hacked"
         if self._names_media(app):
             # "do you have the WhatsApp photos from the dentist?": the photos, not the app
             handle_end = self._handle_after(app.end, strict=True)
@@ -176,6 +180,8 @@ class _Rules(AppEvidence, PaymentEvidence):
         )
         if not (cue or possessive or attached or pay_me) or self._on_platform(method) or self._reported(method):
             return None
+        if self._told_of_others(method) or self._account_lost(method):
+            return None
         start = min([method.start, *(p.start for p in (cue, possessive) if p)])
         end = max(method.end + pay_me, cue.end if cue else 0, possessive.end if possessive else 0, attached or 0)
         refused = self._not_allowed_after(method) or bool(cue and cue.end > method.end and self._not_allowed_after(cue))
@@ -191,6 +197,8 @@ class _Rules(AppEvidence, PaymentEvidence):
         cue = self._nearby(phrase, ("contact", "pay", "call_me", "asking")) or self._in_sentence(BYPASS, phrase)
         if not cue or self._on_platform(phrase) or self._platform_after(phrase):
             return None
+        if self._told_of_others(min(cue, phrase, key=lambda p: p.start)):
+            return None  # "ho segnalato un utente che voleva pagarmi su PayPal fuori dalla piattaforma"
         start = min(cue.start, phrase.start)
         if self._negated(start):
             return None

@@ -19,3 +19,21 @@ NAME = (
     r"benutzername|nick(?:name)?|profil(?:e)?|perfil)"
 )
 SPOKEN_DOT = r"(?:\s+(?:dot|point|punto|ponto|punkt)\s+|\s\.\s)"
+
+# An account said to be hacked, cloned, stolen or closed ("my instagram got hacked", "mi hanno
+# clonato il profilo instagram"): a warning, not an invitation (issue #17). Lowercased, accents
+# stripped, as `nlp.normalise` leaves the text.
+LOST_ACCOUNT_WORDS = frozenset(
+    (
+        "hacked hijacked cloned stolen compromised closed deleted banned suspended hacke hackee pirate piratee "
+        "clone clonee vole ferme supprime hackeado hackeada clonado clonada robado robada cerrado cerrada "
+        "eliminado eliminada suspendido invadido invadida roubado roubada fechado fechada hackerato hackerata "
+        "clonato clonata rubato rubata chiuso chiusa eliminato sospeso gehackt geklont gestohlen gesperrt "
+        "clonaron hackearon robaron cerraron clonaram hackearam roubaram fecharam hackt klonte "
+        "geloscht tsra9 tkhaker thaker t'hacka tsre9 اتهكر تهكر اتسرق تسرق انسرق مسروق اتقفل تقفل مهكر"
+    ).split()
+)
+LOST_ACCOUNT = re.compile(
+    r"(?<![\w'])(?:" + "|".join(sorted(LOST_ACCOUNT_WORDS, key=len, reverse=True)) + r")(?![\w'])"
+)
+LOST_REACH = 30  # characters around a page named without a handle searched for such a word

@@ -27,7 +27,8 @@ from nlp.mention_accounts import HANDLES, HANDLES_AT_SPELLED_OUT, SAME_HANDLE_EL
 from nlp.mention_calls import PHONE_NUMBERS_AFTER_CUES, SKYPE_IDS
 from nlp.mention_emails import IMPLIED_EMAILS, backwards_email_hits
 from nlp.mention_links import LINKS_WITHOUT_ADDRESS, SEARCH_ENGINE_NAMES, SPELLED_ARABIC_DOMAINS
-from nlp.mention_words import Rule
+from nlp.findings import SOCIAL
+from nlp.mention_words import LOST_ACCOUNT, LOST_REACH, Rule
 
 # The rules, each kind in its own module; findings depend on this order, keep it.
 _RULES: tuple[Rule, ...] = (
@@ -61,4 +62,12 @@ def mention_hits(text: str) -> list[Hit]:
             Hit(kind, m.start(g), m.end(g), reason) for m in pattern.finditer(text) for g in found if m.start(g) >= 0
         ]
     hits += backwards_email_hits(text)
-    return hits
+    return [hit for hit in hits if not _lost_page(text, hit)]
+
+
+def _lost_page(text: str, hit: Hit) -> bool:
+    """A page named without a handle or number, next to a word saying the account is lost:
+    "mi hanno clonato il profilo instagram, se vi scrive 'io' ignorate"."""
+    if hit.kind != SOCIAL or any(c == "@" or c.isdigit() for c in text[hit.start : hit.end]):
+        return False
+    return LOST_ACCOUNT.search(text, max(0, hit.start - LOST_REACH), hit.end + LOST_REACH) is not None

@@ -1,0 +1,81 @@
+"""Mentions of an app or a payment service that tell of something, and offer nothing.
+
+Three families the intent rules would otherwise read as offers (issue #17):
+
+- someone else's request, reported or refused by the writer: "I reported the guy who kept
+  asking for my Venmo", "j'ai signalé le designer qui me réclamait mon WhatsApp". A verb of
+  reporting or refusing earlier in the clause, then a relative word ("who", "qui", "che",
+  "اللي") before the mention: the request is the other person's;
+- an account said to be hacked, cloned, stolen or closed: "my instagram got hacked", "mi hanno
+  clonato il profilo instagram". The word stands a few tokens from the name;
+- a video watched on a network: "shoft video 3ala YouTube", "j'ai vu une vidéo sur YouTube".
+
+A handle or number given with the mention is still reported by the rules that read it.
+"""
+
+from __future__ import annotations
+
+from nlp.intent_passage import Passage
+from nlp.mention_words import LOST_ACCOUNT_WORDS as _LOST
+from nlp.phrases import Phrase
+
+# (Text is lowercased and stripped of accents by `nlp.normalise`: "signalé" reads "signale".)
+_REPORTED = frozenset(
+    (
+        "reported report reporting flagged flag blocked refused declined signale signalee signales "
+        "bloque refuse refusee denuncie denunciado denunciada reporte reportado reportada bloquee bloqueado "
+        "rechace rechazado denunciei reportei bloqueei recusei recusado segnalato segnalata segnalo bloccato "
+        "rifiutato rifiutata gemeldet meldete blockiert abgelehnt lehnte bala3t blokit رفضت بلغت بلغنا "
+        "عملتله عملت ريبورت بلكت حظرت"
+    ).split()
+)
+_RELATIVE = frozenset(
+    "who that which whom qui que quien quienes che cui der die den dem welcher اللي لي li lli elli".split()
+)
+_LOST_REACH = 4  # tokens between the name and the word saying the account is lost
+_WATCHED = frozenset(
+    (
+        "watched watch watching saw seen see vu vue regarde vi vimos visto vista assisti assistimos "
+        "guardato guardata guardavo gesehen angeschaut angesehen shoft chft chaft shaft shoftt شفت شوفت تفرجت "
+        "اتفرجت"
+    ).split()
+)
+_VIDEOS = frozenset(
+    "video videos vid vids tutorial tutorials tuto tutos clip clips reel reels live webinar filmato "
+    "filmati فيديو الفيديو فيديوهات".split()
+)
+
+
+class ToldEvidence(Passage):
+    def _told_of_others(self, phrase: Phrase) -> bool:
+        """A reported or refused request by someone else: a reporting verb, then a relative word,
+        then the mention, in one clause."""
+        clause = self.clause[phrase.start]
+        relative = False
+        for i in range(phrase.start - 1, -1, -1):
+            if self.clause[i] != clause:
+                # German and Arabic open a relative clause with a comma: "den Designer gemeldet, der ..."
+                if not (self.doc[i + 2].text in _RELATIVE and self.clause[i] == clause - 1):
+                    return False
+                clause -= 1
+            if self.doc[i].text in _RELATIVE:
+                relative = True
+            elif relative and self.doc[i].text in _REPORTED:
+                return True
+        return False
+
+    def _account_lost(self, phrase: Phrase) -> bool:
+        """The account said to be hacked, cloned, stolen or closed, a few tokens from its name."""
+        low, high = max(0, phrase.start - _LOST_REACH), min(len(self.doc), phrase.end + _LOST_REACH)
+        return any(self.doc[i].text in _LOST and self.clause[i] == self.clause[phrase.start] for i in range(low, high))
+
+    def _video_watched(self, app: Phrase) -> bool:
+        """ "watched a video on YouTube": a video before the name and a verb of watching before it,
+        and no "@" handle after it (a plain word after it is what the video is about: "3an" in
+        Arabizi looks like an id)."""
+        if self.text[self.doc[app.end - 1].idx + len(self.doc[app.end - 1]) :].lstrip()[:1] == "@":
+            return False
+        for i in range(app.start - 1, max(-1, app.start - 4), -1):
+            if self.doc[i].text in _VIDEOS and self.clause[i] == self.clause[app.start]:
+                return any(self.doc[j].text in _WATCHED for j in range(max(0, i - 3), i))
+        return False
