@@ -341,8 +341,28 @@ def _register_security_headers(app: Flask) -> None:
         return response
 
 
+def _layout_url(app: Flask):
+    """url_for for the layout's fixed links (static files, the menu, the footer), built once per
+    application root: without host or subdomain rules a relative URL depends on nothing of the
+    request but its script root, and base.html asks about twenty of them on every page. Only
+    for a closed set of links: a page's own links (with row ids) go through url_for."""
+    built: dict = {}
+
+    def layout_url(endpoint: str, **values) -> str:
+        if not has_request_context():
+            return app.url_for(endpoint, **values)
+        key = (request.script_root, endpoint, *values.items())
+        url = built.get(key)
+        if url is None:
+            url = built[key] = app.url_for(endpoint, **values)
+        return url
+
+    return layout_url
+
+
 def _register_template_globals(app: Flask) -> None:
     app.jinja_env.globals.update(
+        layout_url=_layout_url(app),
         main_nav=main_nav,
         settings_nav=settings_nav,
         confirm_link=confirm_link,

@@ -19,6 +19,8 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
+from jinja2 import pass_context
+from markupsafe import Markup
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine, ExceptionContext
 from sqlalchemy.orm import DeclarativeBase, Session
@@ -161,6 +163,19 @@ def install_template_gettext(app) -> None:
         npgettext=lambda c, s, p, n: template_translations().unpgettext(c, s, p, n),
         newstyle=True,
     )
+    # `_` and gettext straight to the catalogue: jinja2.ext's `_` resolves gettext, which calls the
+    # lambda above through the context, two indirections for each of the twenty-odd strings of
+    # every page's layout.
+    app.jinja_env.globals.update(_=_template_gettext, gettext=_template_gettext)
+
+
+@pass_context
+def _template_gettext(context, string: str, **variables) -> str:
+    """jinja2.ext's newstyle gettext, the same result: markup under autoescape, always formatted."""
+    text = template_translations().ugettext(string)
+    if context.eval_ctx.autoescape:
+        text = Markup(text)
+    return text % variables
 
 
 def translate(string: str, **variables) -> str:

@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
+
+from extensions import translate
+
+
+def _l(label: str) -> str:
+    """Marks a label for the catalogue (pybabel extract -k _l); main_nav and settings_nav translate
+    it for each page through the request's catalogue, looked up once (extensions.translate). The
+    translation is markup, as flask_babel's lazy strings were: the catalogue is ours, never escaped."""
+    return label
+
 
 # (endpoint, label, who sees it: "all", "user", "client", "designer")
 MAIN_NAV = [
@@ -26,7 +36,7 @@ def main_nav() -> list[tuple[str, str]]:
         "client": signed_in and current_user.is_client,
         "designer": signed_in and current_user.is_designer,
     }
-    return [(e, label) for e, label, who in MAIN_NAV if allowed[who]]
+    return [(e, Markup(translate(label))) for e, label, who in MAIN_NAV if allowed[who]]
 
 
 # Settings tabs: the designer's appear to designers only.
@@ -45,4 +55,4 @@ SETTINGS_NAV = [
 
 def settings_nav() -> list[tuple[str, str]]:
     designer = current_user.is_authenticated and current_user.is_designer
-    return [(e, label) for e, label, who in SETTINGS_NAV if who == "user" or designer]
+    return [(e, Markup(translate(label))) for e, label, who in SETTINGS_NAV if who == "user" or designer]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -14,6 +16,7 @@ from messaging.events import EVENTS, GROUPS, MANDATORY
 from messaging.preferences import channels, preference_grid, push_available, set_notification_preferences
 from messaging.push import remove_subscription, save_subscription
 from models.messaging import Notification, PushSubscription
+from pagination import PageNumbers
 from url_numbers import page_number, row_id
 
 bp = Blueprint("notifications", __name__)
@@ -41,15 +44,44 @@ def unread_count() -> int:
 bp.add_app_template_global(unread_count, "unread_notification_count")
 
 
+# The list's page and its count, built once (the list is a page every user opens).
+_MINE = (Notification.user_id == sa.bindparam("user_id"), Notification.in_app.is_(True))
+_PAGE = (
+    sa.select(Notification)
+    .where(*_MINE)
+    .order_by(Notification.created_at.desc(), Notification.id.desc())
+    .limit(sa.bindparam("limit"))
+    .offset(sa.bindparam("offset"))
+)
+_COUNT = sa.select(sa.func.count()).select_from(Notification).where(*_MINE)
+PER_PAGE = 25
+
+
+@dataclass
+class NotificationPage(PageNumbers):
+    items: list[Notification]
+    page: int
+    per_page: int
+    total: int
+
+
+def notification_page(user_id: int, page: int, per_page: int = PER_PAGE) -> NotificationPage:
+    """A page of the user's in-app notifications, newest first. A short page (or an empty first
+    one) is the last, so its total is known without counting."""
+    offset = (page - 1) * per_page
+    params = {"user_id": user_id}
+    items = list(db.session.scalars(_PAGE, {**params, "limit": per_page, "offset": offset}))
+    if 0 < len(items) < per_page or (page == 1 and not items):
+        total = offset + len(items)
+    else:
+        total = db.session.scalar(_COUNT, params)
+    return NotificationPage(items=items, page=page, per_page=per_page, total=total)
+
+
 @bp.get("/notifications")
 @login_required
 def index():
-    query = (
-        sa.select(Notification)
-        .where(Notification.user_id == current_user.id, Notification.in_app.is_(True))
-        .order_by(Notification.created_at.desc(), Notification.id.desc())
-    )
-    page = db.paginate(query, page=request.args.get("page", 1, type=page_number), per_page=25, error_out=False)
+    page = notification_page(current_user.id, request.args.get("page", 1, type=page_number))
     return render_template("notifications/index.html", page=page, unread=unread_count())
 
 

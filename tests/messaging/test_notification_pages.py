@@ -85,3 +85,25 @@ def test_manifest_service_worker_and_offline_page(client):
     assert "You are offline" in client.get("/offline").get_data(as_text=True)
     help_page = client.get("/help/install", follow_redirects=True).get_data(as_text=True)  # now a help article
     assert "Add to Home Screen" in help_page and "three dots" in help_page
+
+
+def test_list_pages_count_only_when_a_page_is_full():
+    from storefront.notifications.views import notification_page
+
+    user, other = make_user(), make_user()
+    for n in range(7):
+        db.session.add(Notification(user_id=user.id, event="case_delivered", title=f"n{n}", url="/", in_app=n != 3))
+    db.session.add(Notification(user_id=other.id, event="case_delivered", title="theirs", url="/", in_app=True))
+    commit()
+    pages = {number: notification_page(user.id, number, per_page=3) for number in (1, 2, 3, 4)}
+    assert [len(p.items) for p in pages.values()] == [3, 3, 0, 0]
+    assert {p.total for p in pages.values()} == {6}  # the in-app ones of this user, however asked
+    assert [(p.has_prev, p.has_next) for p in pages.values()] == [
+        (False, True),
+        (True, False),
+        (True, False),
+        (True, False),
+    ]
+    short = notification_page(user.id, 2, per_page=4)  # a short page is the last: its total without counting
+    assert (len(short.items), short.total, short.has_next) == (2, 6, False)
+    assert notification_page(other.id, 1).total == 1 and notification_page(10**6, 1).total == 0
