@@ -205,6 +205,7 @@ def test_the_designer_sees_the_payout_on_its_way_until_it_is_confirmed(held, cli
     page = browser.get(f"/cases/{reference}").get_data(as_text=True)
     assert "On its way to you" in page and "Being sent" in page
     assert "You receive" not in page  # nothing says it was paid
+    assert "has not yet confirmed" not in page  # the money section says it: no second warning above
     home = browser.get("/home").get_data(as_text=True)
     assert "Payout sent" not in home and "Being sent" in home
 
@@ -242,3 +243,7 @@ def test_a_payout_the_gateway_refuses_again_alerts_staff_at_once_and_tells_the_d
     payouts = client.get("/home").get_data(as_text=True).split('id="payouts"')[1].split("</section>")[0]
     assert payouts.count(f">{case.reference}</a>") == 1
     assert "Not sent: our payments team has been alerted" in payouts
+    # and the case page says the same, not that it is on its way
+    page = client.get(f"/cases/{case.reference}").get_data(as_text=True)
+    assert "Not sent: our payments team has been alerted" in page
+    assert "On its way to you" not in page and "Being sent" not in page
