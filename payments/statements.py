@@ -19,7 +19,7 @@ from csv_export import CsvWriter
 from extensions import db
 from models.accounts import User
 from models.cases import Case
-from models.ledger import Payment, PaymentStatus
+from models.ledger import MovementState, Payment, PaymentMovement, PaymentStatus
 from models.payments import Invoice
 from pagination import PageNumbers
 from payments.case_money import CaseMoney, case_money_of
@@ -51,6 +51,7 @@ class Transaction:
     counterpart: str
     money: CaseMoney
     invoices: list[Invoice] = field(default_factory=list)
+    payout_on_its_way: bool = False  # paying out with a movement the gateway may still confirm
 
     @property
     def amount_cents(self) -> int:
@@ -72,9 +73,17 @@ class Transaction:
 
     @property
     def status_label(self) -> str:
-        if self.money.paying_out:  # completed: the payout is asked of the gateway, not confirmed yet
-            return str(_l("Being paid to the designer"))
+        if self.money.paying_out:  # completed, its escrow not emptied yet
+            if self.payout_on_its_way:
+                return str(_l("Being paid to the designer"))
+            # Nothing left to ask: the gateway refused the payout again and staff were alerted
+            # (payments.reconciliation), as the case page and the designer's home say.
+            return str(_l("Not sent: our payments team has been alerted"))
         return str(STATUS_LABELS[self.payment.status])
+
+    @property
+    def status_badge(self) -> str:
+        return "badge-danger" if self.money.paying_out and not self.payout_on_its_way else ""
 
     @property
     def date(self) -> datetime:
@@ -119,6 +128,18 @@ def transactions_of(user: User, *, page: int | None = None, per_page: int = 20):
         ):
             invoices.setdefault(invoice.case_id, []).append(invoice)
     moneys = case_money_of(case for case, _payment in rows)
+    paying_out = [case_id for case_id, money in moneys.items() if money.paying_out]
+    on_its_way = (
+        set(
+            db.session.scalars(
+                sa.select(PaymentMovement.case_id)
+                .where(PaymentMovement.case_id.in_(paying_out), PaymentMovement.state == MovementState.pending)
+                .distinct()
+            )
+        )
+        if paying_out
+        else set()
+    )
     found = [
         Transaction(
             case=case,
@@ -127,6 +148,7 @@ def transactions_of(user: User, *, page: int | None = None, per_page: int = 20):
             counterpart=(case.client if case.designer_id == user.id else case.designer).display_name,
             money=moneys[case.id],
             invoices=invoices.get(case.id, []),
+            payout_on_its_way=case.id in on_its_way,
         )
         for case, payment in rows
     ]

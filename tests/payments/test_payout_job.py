@@ -208,6 +208,8 @@ def test_the_designer_sees_the_payout_on_its_way_until_it_is_confirmed(held, cli
     assert "has not yet confirmed" not in page  # the money section says it: no second warning above
     home = browser.get("/home").get_data(as_text=True)
     assert "Payout sent" not in home and "Being sent" in home
+    transactions = browser.get("/settings/transactions").get_data(as_text=True)
+    assert "Being paid to the designer" in transactions and "Not sent" not in transactions
 
     _run(held, "carry_out")
     page = browser.get(f"/cases/{reference}").get_data(as_text=True)
@@ -247,3 +249,9 @@ def test_a_payout_the_gateway_refuses_again_alerts_staff_at_once_and_tells_the_d
     page = client.get(f"/cases/{case.reference}").get_data(as_text=True)
     assert "Not sent: our payments team has been alerted" in page
     assert "On its way to you" not in page and "Being sent" not in page
+    # and so does the transactions page, to both parties
+    for reader in (case.designer, case.client):
+        login(reader)
+        transactions = client.get("/settings/transactions").get_data(as_text=True)
+        assert "Not sent: our payments team has been alerted" in transactions
+        assert "Being paid to the designer" not in transactions
