@@ -16,6 +16,7 @@ from backoffice import (
     chargebacks_views,
     disputes_views,
     kyc_views,
+    payouts_views,
     post_queue,
     queues,
     support_views,
@@ -94,6 +95,7 @@ def register_hooks(app: Flask) -> None:
         support_views.queue_figures,
         disputes_views.queue_figures,
         chargebacks_views.queue_figures,
+        payouts_views.queue_figures,
         backoffice_views.payment_figures,
     )
     hooks.demo_seeders.register(

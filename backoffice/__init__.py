@@ -24,6 +24,7 @@ from backoffice.figures_views import FiguresView
 from backoffice.kyc_views import VerificationQueueView
 from backoffice.macros_views import MacrosView
 from backoffice.layout import check_menu_inputs, staff_menu, static_block
+from backoffice.payouts_views import RefusedPayoutsView
 from backoffice.post_queue import PostQueueView
 from backoffice.queue_cells import claim_cell, due_cell, item_links, when_cell
 from backoffice.queues import ListingQueueView, ProfileQueueView
@@ -69,5 +70,6 @@ def init_backoffice(app: Flask) -> Admin:
     admin.add_view(FiguresView())
     register_dispute_views(admin)
     register_card_dispute_views(app, admin)
+    admin.add_view(RefusedPayoutsView())
     check_menu_inputs(admin)
     return admin

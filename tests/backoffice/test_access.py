@@ -28,6 +28,7 @@ VIEWS = {
     "/backoffice/accounts/": {StaffRole.moderator, StaffRole.admin},
     "/backoffice/verifications/": {StaffRole.verifier, StaffRole.admin},
     "/backoffice/audit-log/": set(StaffRole),
+    "/backoffice/payouts-not-sent/": {StaffRole.resolution_agent, StaffRole.admin},
 }
 
 

@@ -27,6 +27,7 @@ def test_an_agent_sees_the_dispute_queues_only(app):
         "Disputes",
         "Disputes near the 90-day payment limit",
         "Card disputes waiting for the bank",
+        "Payouts the provider refused",
     }
 
 
@@ -38,4 +39,5 @@ def test_an_admin_sees_every_queue(app):
         "Open violations",
         "Profiles to review",
         "Payments to check against the provider",
+        "Payouts the provider refused",
     } <= names
