@@ -78,6 +78,7 @@ ACTION_WORDS = {
     "contract.end": _l("ended the monthly contract"),
     "contract.cancel": _l("cancelled the monthly contract (a month stayed unpaid)"),
     "payment.mismatch": _l("found the ledger and the payment provider disagreeing"),
+    "payment.payout_asked_again": _l("asked the refused payout again"),
     "invoice.issued": _l("issued the invoice"),
     "payouts.onboarding_started": _l("started the payout onboarding"),
     "file.deleted": _l("deleted the file"),

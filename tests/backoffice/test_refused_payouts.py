@@ -93,6 +93,7 @@ def test_the_resolution_centre_asks_a_refused_payout_again_and_it_is_paid_once(a
     assert invariant_violations() == []
     [entry] = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == ASKED_AGAIN)).all()
     assert entry.object_id == str(case.id)
+    assert "asked the refused payout again" in client.get("/backoffice/audit-log/").get_data(as_text=True)
 
     # Asked a second time (another tab, another staff member): refused, nothing paid twice.
     page = client.post(f"{LIST}{case.id}/ask-again", follow_redirects=True).get_data(as_text=True)
