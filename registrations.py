@@ -47,6 +47,7 @@ from messaging.digest import send_due_digests
 from messaging.mail import resend_unsent_mails
 from moderation.kyc import abandon_stale_submissions
 from offers.operations import expire_offers
+from payments import refused_payouts
 from payments.reconciliation import reconcile_payments
 from privacy.exports import sweep_expired_exports
 from profiles.operations import set_payouts_ready
@@ -84,7 +85,11 @@ def register_hooks(app: Flask) -> None:
     hooks.closing_checks.register(app, case_permissions.closing_obstacle)
     hooks.account_suspended.register(app, close_cases_of_suspended_account)
     hooks.profile_published.register(app, refresh_designer_entries)
-    hooks.payouts_readiness_changed.register(app, set_payouts_ready)  # audited there, on the profile
+    hooks.payouts_readiness_changed.register(
+        app,
+        set_payouts_ready,  # audited there, on the profile
+        refused_payouts.payout_account_ready,
+    )
     hooks.queue_figures.register(
         app,
         queues.queue_figures,

@@ -46,7 +46,7 @@ class RefusedPayoutsView(StaffBaseView):
     @expose("/<int:case_id>/ask-again", methods=("POST",))
     def ask_again(self, case_id: int):
         return self.run_decision(
-            lambda: refused_payouts.ask_again(case_id, staff=current_user),
+            lambda: refused_payouts.ask_again(case_id, actor=current_user),
             done=_("The payout was asked again; the case shows it as paid once the payment provider confirms it."),
             back=url_for(".index_view"),
         )

@@ -3,12 +3,14 @@
 A completion's payout is asked by a job, then by the sweep under a new key (payments.escrow,
 payments.movements.reconcile); refused both times, nothing asks it a third time and staff are
 alerted (payments.reconciliation). Most refusals come from the designer's payout account
-(closed, restricted, not able to take transfers): once it is fixed, a staff member asks the
-payout again from the back office, under a new key, to the account the designer has now.
+(closed, restricted, not able to take transfers): once the payment provider says it can take
+payouts again, they are asked again by themselves; staff can ask one again from the back office.
+Each time under a new key, to the account the designer has now.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -18,13 +20,17 @@ from sqlalchemy.orm import aliased
 
 from audit.trail import record_action
 from errors import DomainError, NotFound
-from extensions import db
+from extensions import commit, db
+from jobs import enqueue
+from jobs.runtime import job
 from models.accounts import User
 from models.cases import Case, CaseState
 from models.ledger import MovementKind, MovementState, Payment, PaymentMovement, PaymentStatus
 from pagination import PageNumbers
 from payments import movements
 from payments.escrow import PaymentFailed, payment_of, payout_destination
+
+log = logging.getLogger(__name__)
 
 ASKED_AGAIN = "payment.payout_asked_again"
 
@@ -102,12 +108,13 @@ def refused_payouts(*, page: int, per_page: int) -> RefusedPayoutsPage:
     return RefusedPayoutsPage(page=page, per_page=per_page, total=total, items=items)
 
 
-def ask_again(case_id: int, *, staff: User) -> MovementState:
+def ask_again(case_id: int, *, actor: User | None) -> MovementState:
     """Ask the gateway once more for the case's refused payout, under a new key, to the designer's
     payout account as it is now. Returns succeeded (paid), or pending (no answer: the sweep
     settles it from the gateway's book); a refusal raises PaymentFailed with the gateway's words,
     the attempt kept as a failed movement, so the payout stays listed. The case is locked, then its
-    payment (case before payment, as everywhere), so two staff members cannot pay it twice."""
+    payment (case before payment, as everywhere), so two staff members cannot pay it twice.
+    `actor` None: the platform, when the designer's payout account became ready."""
     case = db.session.scalar(
         sa.select(Case).where(Case.id == case_id).with_for_update().execution_options(populate_existing=True)
     )
@@ -132,9 +139,32 @@ def ask_again(case_id: int, *, staff: User) -> MovementState:
     record_action(
         ASKED_AGAIN,
         case,
-        actor=staff,
+        actor=actor,
         before={"movement": last.idempotency_key, "error": last.error},
         after={"movement": movement.idempotency_key, "state": state.value},
-        reason="The payout the payment provider refused was asked again.",
+        reason="The payout the payment provider refused was asked again"
+        + ("." if actor is not None else ": the designer's payout account is ready again."),
     )
     return state
+
+
+def payout_account_ready(user: User, ready: bool) -> None:
+    """Hook payouts_readiness_changed: the designer's payout account can take transfers again, so
+    their refused payouts are asked again at once (by a job, after the commit that says so)."""
+    if ready:
+        enqueue(ask_again_for_designer, user.id)
+
+
+@job
+def ask_again_for_designer(designer_id: int) -> None:
+    """Job: ask each of the designer's refused payouts again, one case (and commit) at a time.
+    Idempotent: a payout sent meanwhile is no longer refused and is skipped."""
+    case_ids = db.session.scalars(_refused().with_only_columns(Case.id).where(Case.designer_id == designer_id))
+    for case_id in list(case_ids):
+        try:
+            ask_again(case_id, actor=None)
+        except DomainError as exc:  # refused again or sent meanwhile: it stays listed for staff, or is done
+            db.session.rollback()
+            log.warning("case %s: refused payout not asked again: %s", case_id, exc.message)
+            continue
+        commit()

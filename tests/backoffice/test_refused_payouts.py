@@ -17,6 +17,8 @@ from models.accounts import StaffRole
 from models.cases import Case, CaseState
 from models.ledger import MovementKind, MovementState, PaymentMovement, PaymentStatus, SandboxObject, SandboxObjectKind
 from models.moderation import AuditEntry
+from models.payments import BusinessType, ConnectedAccount, PayoutProvider
+from payments import connect
 from models.ledger import Payment
 from models.types import utcnow
 from payments.escrow import MovementsUnconfirmed
@@ -142,3 +144,36 @@ def test_a_case_with_nothing_refused_cannot_be_asked(client):
     assert "no longer waiting" in page
     assert len(_transfers()) == 1  # the completion's own payout, nothing more
     assert client.post(f"{LIST}999999/ask-again").status_code == 404
+
+
+def test_the_payout_is_asked_again_by_itself_when_the_payout_account_is_ready_again(refused_case):
+    case = refused_case
+    account = ConnectedAccount(
+        user_id=case.designer_id,
+        provider=PayoutProvider.stripe,
+        account_id="acct_fixed_1",
+        business_type=BusinessType.individual,
+        country="FR",
+        payouts_ready=False,
+    )
+    db.session.add(account)
+    commit()
+    # Stripe says the account can take payouts again (account.updated); the job runs after the commit.
+    connect.apply_account_update(
+        {"id": "acct_fixed_1", "payouts_enabled": True, "capabilities": {"transfers": "active"}}, as_of=None
+    )
+    commit()
+    [transfer] = _transfers()
+    assert (transfer.amount_cents, transfer.destination) == (NET, "acct_fixed_1")
+    assert balance(designer_account(case.designer_id)) == NET
+    [entry] = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == ASKED_AGAIN)).all()
+    assert entry.actor_id is None and "ready again" in entry.reason
+    # Ready again later (another event): nothing is refused any more, nothing is paid twice.
+    account = db.session.scalar(sa.select(ConnectedAccount).where(ConnectedAccount.account_id == "acct_fixed_1"))
+    account.payouts_ready = False
+    commit()
+    connect.apply_account_update(
+        {"id": "acct_fixed_1", "payouts_enabled": True, "capabilities": {"transfers": "active"}}, as_of=None
+    )
+    commit()
+    assert len(_transfers()) == 1 and balance(designer_account(case.designer_id)) == NET
