@@ -384,22 +384,21 @@ def _codes_dates_and_ids(text: str, low: int, high: int, vat_words: bool) -> lis
     if bracket >= 0:
         spans += [m.span() for m in _GS1.finditer(text, bracket, high)]
     # A GTIN, an id list and a spaced date each open with a run of digits starting in the
-    # window (8, 6 and 4 digits long at least, a year's starting "19" or "20"): told from the
-    # text's runs, read once, most windows need none of the three patterns.
-    runs = [(start, min(end, high)) for start, end in _digit_runs(text) if low <= start < high]
-    longest = max((end - start for start, end in runs), default=0)
-    if longest >= 8:
+    # window (8, 6 and 4 digits long at least, a year's starting "19" or "20"): the text's
+    # runs, read once, tell which of the three patterns may match in a window.
+    six, eight, years = _long_runs(text)
+    if any(low <= start < high for start in eight):
         for match in _GTIN.finditer(text, low, high):
             digits = match.group()
             cued = _GTIN_CUE.search(text, max(0, match.start() - 12), match.start())
             if gtin_valid(digits) and (len(digits) == 14 or cued):
                 spans.append(match.span())
-    if any(end - start >= 4 and text.startswith(("19", "20"), start) for start, end in runs):
+    if any(low <= start < high for start in years):
         for match in _SPACED_DATE.finditer(text, low, high):
             first, second = (int(g) for g in match.groups() if g is not None)
             if 1 <= min(first, second) <= 12 and max(first, second) <= 31 and not _after_phone_cue(text, match.start()):
                 spans.append(match.span())
-    if longest >= 6:
+    if any(low <= start < high for start in six):
         for match in _ID_LIST.finditer(text, low, high):
             if not _after_phone_cue(text, match.start()):
                 spans.append(match.span())
@@ -415,8 +414,15 @@ _DIGIT_RUN = re.compile(r"\d+")
 
 
 @lru_cache(maxsize=8)
-def _digit_runs(text: str) -> list[tuple[int, int]]:
-    return [m.span() for m in _DIGIT_RUN.finditer(text)]
+def _long_runs(text: str) -> tuple[list[int], list[int], list[int]]:
+    """Where the runs of six digits or more, of eight or more, and of four or more opening
+    with "19" or "20" start."""
+    runs = [m.span() for m in _DIGIT_RUN.finditer(text)]
+    return (
+        [start for start, end in runs if end - start >= 6],
+        [start for start, end in runs if end - start >= 8],
+        [start for start, end in runs if end - start >= 4 and text.startswith(("19", "20"), start)],
+    )
 
 
 def _after_phone_cue(text: str, start: int) -> bool:
