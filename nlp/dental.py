@@ -225,10 +225,30 @@ _CONTACT_WORDS = re.compile(
 )
 
 
+# A piece of every word of each pattern: a text holding none is not searched before each of
+# its candidates (both patterns open with a lookbehind, tried at every position).
+_SERIAL_HINTS = ("seri", "s/n", "sn", "matric", "سيريال", "سريال", "تسلسلي")
+_ARABIC_REFERENCE_HINTS = ("طلب", "وردر", "كيس", "الحالة", "فاتورة", "الباتش", "اللوت")
+
+
+@lru_cache(maxsize=8)
+def _may_name_reference(text: str) -> tuple[bool, bool]:
+    """Whether `text` holds a serial cue, and an Arabic order word, anywhere."""
+    return (
+        any(map(text.__contains__, _SERIAL_HINTS)),
+        not text.isascii() and any(map(text.__contains__, _ARABIC_REFERENCE_HINTS)),
+    )
+
+
 def _named_serial(text: str, start: int) -> tuple[int, int] | None:
     """The spaced code a serial cue or an Arabic order word names (see `_SERIAL_NAMED`)."""
+    serial, arabic = _may_name_reference(text)
+    if not (serial or arabic):
+        return None
     low = max(0, start - 48)
-    named = _SERIAL_NAMED.search(text, low, start) or _ARABIC_REFERENCE.search(text, max(0, start - 16), start)
+    named = (serial and _SERIAL_NAMED.search(text, low, start)) or (
+        arabic and _ARABIC_REFERENCE.search(text, max(0, start - 16), start)
+    )
     if not named or _CONTACT_WORDS.search(text, named.start(), start):
         return None
     match = _SPACED_CODE.match(text, start)
@@ -312,8 +332,9 @@ _VAT_CUE = re.compile(
     r"(\d[\d \-.]{6,14}\d)"
 )
 _VAT_HINT = re.compile(r"vat|tva|iva|ust|uid|btw|mwst|nif|cif|tax id")
+# (The country's first letter comes before the lookbehind: the regex engine skips to it.)
 _VAT_PREFIXED = re.compile(
-    r"(?=[fdi][rte])(?<![a-z])(fr|de|it)[ ]?([0-9a-z]{2}[ ]?(?:\d[ ]?){9}|(?:\d[ ]?){9,11})"
+    r"(f(?<![a-z].)r|d(?<![a-z].)e|i(?<![a-z].)t)[ ]?([0-9a-z]{2}[ ]?(?:\d[ ]?){9}|(?:\d[ ]?){9,11})"
     r"(?![\d])"
 )
 
@@ -362,24 +383,46 @@ def _codes_dates_and_ids(text: str, low: int, high: int, vat_words: bool) -> lis
     bracket = text.find("(", low, high)  # where a GS1 string may start first
     if bracket >= 0:
         spans += [m.span() for m in _GS1.finditer(text, bracket, high)]
-    for match in _GTIN.finditer(text, low, high):
-        digits = match.group()
-        cued = _GTIN_CUE.search(text, max(0, match.start() - 12), match.start())
-        if gtin_valid(digits) and (len(digits) == 14 or cued):
-            spans.append(match.span())
-    for match in _SPACED_DATE.finditer(text, low, high):
-        first, second = (int(g) for g in match.groups() if g is not None)
-        if 1 <= min(first, second) <= 12 and max(first, second) <= 31 and not _after_phone_cue(text, match.start()):
-            spans.append(match.span())
-    for match in _ID_LIST.finditer(text, low, high):
-        if not _after_phone_cue(text, match.start()):
-            spans.append(match.span())
+    # A GTIN, an id list and a spaced date each open with a run of digits starting in the
+    # window (8, 6 and 4 digits long at least, a year's starting "19" or "20"): the text's
+    # runs, read once, tell which of the three patterns may match in a window.
+    six, eight, years = _long_runs(text)
+    if any(low <= start < high for start in eight):
+        for match in _GTIN.finditer(text, low, high):
+            digits = match.group()
+            cued = _GTIN_CUE.search(text, max(0, match.start() - 12), match.start())
+            if gtin_valid(digits) and (len(digits) == 14 or cued):
+                spans.append(match.span())
+    if any(low <= start < high for start in years):
+        for match in _SPACED_DATE.finditer(text, low, high):
+            first, second = (int(g) for g in match.groups() if g is not None)
+            if 1 <= min(first, second) <= 12 and max(first, second) <= 31 and not _after_phone_cue(text, match.start()):
+                spans.append(match.span())
+    if any(low <= start < high for start in six):
+        for match in _ID_LIST.finditer(text, low, high):
+            if not _after_phone_cue(text, match.start()):
+                spans.append(match.span())
     if vat_words:
         spans += [m.span(1) for m in _VAT_CUE.finditer(text, max(0, low - 20), high)]
     for match in _VAT_PREFIXED.finditer(text, max(0, low - 4), high):
         if vat_valid(match.group(1), match.group(2).replace(" ", "")):
             spans.append(match.span(2))
     return spans
+
+
+_DIGIT_RUN = re.compile(r"\d+")
+
+
+@lru_cache(maxsize=8)
+def _long_runs(text: str) -> tuple[list[int], list[int], list[int]]:
+    """Where the runs of six digits or more, of eight or more, and of four or more opening
+    with "19" or "20" start."""
+    runs = [m.span() for m in _DIGIT_RUN.finditer(text)]
+    return (
+        [start for start, end in runs if end - start >= 6],
+        [start for start, end in runs if end - start >= 8],
+        [start for start, end in runs if end - start >= 4 and text.startswith(("19", "20"), start)],
+    )
 
 
 def _after_phone_cue(text: str, start: int) -> bool:

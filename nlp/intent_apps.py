@@ -104,7 +104,7 @@ class AppEvidence(HandleEvidence):
             asked = self.doc[cue.start : cue.end].text in _HAVE and self._token_in(app.end, frozenset("?"))
             if asked and cue.end == app.start:
                 return cue
-            gap = {t.text for t in self.doc[cue.end : app.start]}
+            gap = set(self.words[cue.end : app.start])
             has_preposition = bool(gap & PREPOSITIONS) or self._token_in(cue.end - 1, PREPOSITIONS)
             if gap <= PREPOSITIONS | PRONOUNS | _FILLERS and has_preposition:
                 return cue
@@ -117,8 +117,8 @@ class AppEvidence(HandleEvidence):
         uploaded" asks for a message here)."""
         for cue in self.found["contact"]:
             close = 0 <= cue.start - app.end <= _CUE_AFTER_WINDOW and self._same_sentence(cue, app)
-            ends_clause = cue.end == len(self.doc) or self.doc[cue.end].text in CLAUSE_ENDS + tuple(POLITE)
-            if close and ends_clause and any(t.text in PRONOUNS for t in self.doc[cue.start : cue.end]):
+            ends_clause = cue.end == len(self.words) or self.words[cue.end] in CLAUSE_ENDS + tuple(POLITE)
+            if close and ends_clause and any(w in PRONOUNS for w in self.words[cue.start : cue.end]):
                 return cue
             if close and cue.start == app.end and self.doc[cue.start : cue.end].text in _PREFERS:
                 # better for the writer, not "easier for the dentist to show patients"
@@ -133,9 +133,9 @@ class AppEvidence(HandleEvidence):
 
     def _same_name_after(self, app: Phrase) -> Phrase | None:
         """ "ho Viber, stesso nome", "ana f Viber b smiya dyali": the account named as the writer's own."""
-        for i in range(app.end, min(len(self.doc) - 1, app.end + 3)):
-            same = self.doc[i].text in SAME_WORDS and self.doc[i + 1].text in _NAME_WORDS
-            mine = self.doc[i].text in _NAME_WORDS and self.doc[i + 1].text in POSSESSIVE_AFTER  # "b smiya dyali"
+        for i in range(app.end, min(len(self.words) - 1, app.end + 3)):
+            same = self.words[i] in SAME_WORDS and self.words[i + 1] in _NAME_WORDS
+            mine = self.words[i] in _NAME_WORDS and self.words[i + 1] in POSSESSIVE_AFTER  # "b smiya dyali"
             if (same or mine) and self._same_sentence_at(i, app.start):
                 return Phrase("contact", i, i + 2)
         return None
@@ -175,10 +175,10 @@ class AppEvidence(HandleEvidence):
     def _same_number_after(self, app: Phrase) -> Phrase | None:
         """ "Viber has the same number as my lab", "zapzap, mesmo número": the writer's number,
         given elsewhere, reused on the app."""
-        if NUMBER_WORDS.isdisjoint(t.text for t in self.doc[app.end : app.end + _SAME_REACH + 1]):
+        if NUMBER_WORDS.isdisjoint(self.words[app.end : app.end + _SAME_REACH + 1]):
             return None
-        for i in range(app.end, min(len(self.doc) - 1, app.end + _SAME_REACH)):
-            if self.doc[i].text in SAME_WORDS and self.doc[i + 1].text in NUMBER_WORDS:
+        for i in range(app.end, min(len(self.words) - 1, app.end + _SAME_REACH)):
+            if self.words[i] in SAME_WORDS and self.words[i + 1] in NUMBER_WORDS:
                 if self._same_sentence_at(i, app.start):
                     return Phrase("contact", i, i + 2)
         return None
@@ -214,7 +214,7 @@ class AppEvidence(HandleEvidence):
         if app.ambiguous and not (self._opens_sentence(app.start) or after_preposition):
             return None  # "the signal is better"
         i = app.end
-        while i < min(len(self.doc), app.end + 3) and self.doc[i].text in _SUITS | frozenset(("mas", "plus", "piu")):
+        while i < min(len(self.words), app.end + 3) and self.words[i] in _SUITS | frozenset(("mas", "plus", "piu")):
             i += 1
         if not self._token_in(i, PREFERRED):
             return None
@@ -230,22 +230,22 @@ class AppEvidence(HandleEvidence):
         """End of an app's user id named with its word: after the name ("Signal is better for the
         photos, username lina.42", "Threema-ID: 9HKP4T2X", "Telegram, Nutzer zahnwerk_berlin") or
         before it ("mi ID de Threema es P3XK7M2A", "identifiant Threema : 8HJ2KQ7N")."""
-        if APP_ID_WORDS.isdisjoint(t.text for t in self.doc[max(0, app.start - 3) : app.end + _ID_REACH]):
+        if APP_ID_WORDS.isdisjoint(self.words[max(0, app.start - 3) : app.end + _ID_REACH]):
             return None  # (most apps have no id word near: one set test)
-        doc, sentence = self.doc, self.sentence[app.start]
+        words, sentence = self.words, self.sentence[app.start]
         before = any(self._token_in(i, APP_ID_WORDS) for i in range(app.start - 3, app.start))
         starts = [app.end] if before else []
         starts += [
             i + 1
-            for i in range(app.end, min(len(doc), app.end + _ID_REACH))
-            if doc[i].text in APP_ID_WORDS and self.sentence[i] == sentence
+            for i in range(app.end, min(len(words), app.end + _ID_REACH))
+            if words[i] in APP_ID_WORDS and self.sentence[i] == sentence
         ]
         for i in starts:
             colon = False
-            while i < len(doc) and i - starts[0] < _ID_REACH and doc[i].text in _ID_JOINERS | APP_ID_WORDS:
-                colon |= doc[i].text in (":", "=")
+            while i < len(words) and i - starts[0] < _ID_REACH and words[i] in _ID_JOINERS | APP_ID_WORDS:
+                colon |= words[i] in (":", "=")
                 i += 1
-            if i < len(doc) and self.sentence[i] == sentence and _is_id(doc[i].text, plain=colon and not app.ambiguous):
+            if i < len(words) and self.sentence[i] == sentence and _is_id(words[i], plain=colon and not app.ambiguous):
                 return i + 1
         return None
 

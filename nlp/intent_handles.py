@@ -35,17 +35,17 @@ _NUMBER_AFTER = re.compile(r"\W{0,4}(?:\w+\W{1,3})?\+?\d(?:[\s.,\-/()]{0,3}\d){6
 class HandleEvidence(Passage):
     def _handle_after(self, end: int, strict: bool) -> int | None:
         """End of a handle or the evidence of a number joined to the name at token `end`."""
-        doc, i = self.doc, end
+        doc, words, i = self.doc, self.words, end
         joined_by_colon = False
-        while i < len(doc) and i - end < 2 and doc[i].text in HANDLE_JOINERS:
-            joined_by_colon |= doc[i].text in (":", "=")
+        while i < len(words) and i - end < 2 and words[i] in HANDLE_JOINERS:
+            joined_by_colon |= words[i] in (":", "=")
             i += 1
-        if i >= len(doc):
+        if i >= len(words):
             return None
-        text = doc[i].text
+        text = words[i]
         if _AT_HANDLE.fullmatch(text) or _ID_HANDLE.fullmatch(text):
             return i + 1
-        if text == "@" and i + 1 < len(doc) and _WORD_HANDLE.fullmatch(doc[i + 1].text):
+        if text == "@" and i + 1 < len(words) and _WORD_HANDLE.fullmatch(words[i + 1]):
             return i + 2  # "insta is @ smile_works_lab"
         if not strict and joined_by_colon and _WORD_HANDLE.fullmatch(text):
             return i + 1
@@ -56,11 +56,11 @@ class HandleEvidence(Passage):
     def _handle_presented(self, app: Phrase, with_opener: bool = False) -> int | None:
         """End of an @handle presented further on in the app's sentence: "sur insta je suis
         @atelier.ceram", "auf Instagram findest du mich als @zahnwerk", "insta 👉 @lab.kim"."""
-        doc = self.doc
-        for i in range(app.end + 1, min(len(doc), app.end + _PRESENTED_REACH)):
+        words = self.words
+        for i in range(app.end + 1, min(len(words), app.end + _PRESENTED_REACH)):
             if self.sentence[i] != self.sentence[app.start]:
                 return None
-            before, text = doc[i - 1].text, doc[i].text
+            before, text = words[i - 1], words[i]
             if app.ambiguous:
                 # "Follow our lab on IG for before/afters: @orion.dental.lab", nothing looser
                 if before == ":" and _AT_HANDLE.fullmatch(text) and self._ends_clause(i + 1):
@@ -68,11 +68,11 @@ class HandleEvidence(Passage):
                 continue
             if _AT_HANDLE.fullmatch(text) and (before in HANDLE_JOINERS or before == "," and self._ends_clause(i + 1)):
                 return i + 1
-            named = before in _NAMED_AS or (before in HANDLE_JOINERS and doc[i - 2].text in _NAMED_AS)
+            named = before in _NAMED_AS or (before in HANDLE_JOINERS and words[i - 2] in _NAMED_AS)
             after_sign = with_opener and before in (":", ",")  # "folg uns auf insta, zahnlabor_nord"
             if (named or after_sign) and (_ID_HANDLE.fullmatch(text) or _BARE_HANDLE.fullmatch(text)):
                 return i + 1
-            called = before in _CALLED or (before == "ich" and doc[i - 2].text in _CALLED)
+            called = before in _CALLED or (before == "ich" and words[i - 2] in _CALLED)
             named_word = called or (with_opener and before in _NAMED_AS)
             if named_word and _WORD_HANDLE.fullmatch(text) and self._ends_clause(i + 1):
                 return i + 1
@@ -85,10 +85,10 @@ class HandleEvidence(Passage):
     def _handle_before(self, start: int, strict: bool) -> int | None:
         """ "@lab on telegram", and for unambiguous names "kim_dental on snapchat"."""
         for i in range(max(0, start - 3), start):
-            text = self.doc[i].text
+            text = self.words[i]
             is_handle = _AT_HANDLE.fullmatch(text) or (not strict and _BARE_HANDLE.fullmatch(text))
             # "I'm kasia.designs on both insta and tiktok"
-            is_handle = is_handle or (not strict and i and self.doc[i - 1].text in _I_AM and _ID_HANDLE.fullmatch(text))
+            is_handle = is_handle or (not strict and i and self.words[i - 1] in _I_AM and _ID_HANDLE.fullmatch(text))
             if is_handle and self.sentence[i] == self.sentence[start]:
                 return i
         return None

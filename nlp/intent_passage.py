@@ -47,6 +47,7 @@ class Passage:
         # Sentence and clause number of every token: a sentence end belongs to the sentence it
         # ends, a clause end ("," "but") to the clause it opens.
         self.orth = orth = doc.to_array(ORTH).tolist()
+        self.words = [token.text for token in doc]  # (read often: one Token object each, once)
         self.sentence = [0, *accumulate(map(_SENTENCE_END_IDS.__contains__, orth[:-1]))]
         self.clause = list(accumulate(map(_CLAUSE_END_IDS.__contains__, orth)))
 
@@ -59,16 +60,16 @@ class Passage:
     def _turned_down(self, end: int, reach: int = 1) -> bool:
         """A "no" closing the clause within `reach` tokens after token `end`, or opening what follows
         the passage: "Bizum o transferencia no, ...", "Telegram oder WhatsApp? Nein, wir bleiben hier"."""
-        for i in range(end, min(len(self.doc), end + reach)):
-            if self.doc[i].text in _NO and self._ends_clause(i + 1):
+        for i in range(end, min(len(self.words), end + reach)):
+            if self.words[i] in _NO and self._ends_clause(i + 1):
                 return True
-            if self.doc[i].text in CLAUSE_ENDS:
+            if self.words[i] in CLAUSE_ENDS:
                 break
         last = self.doc[-1]
-        return end >= len(self.doc) - 1 and bool(_NO_AFTER.match(self.text, last.idx + len(last)))
+        return end >= len(self.words) - 1 and bool(_NO_AFTER.match(self.text, last.idx + len(last)))
 
     def _ends_clause(self, i: int) -> bool:
-        return i >= len(self.doc) or self.doc[i].text in CLAUSE_ENDS
+        return i >= len(self.words) or self.words[i] in CLAUSE_ENDS
 
     def _negated(self, start: int, window: int = _NEGATION_WINDOW) -> bool:
         for negation in self.found["negations"]:
@@ -129,7 +130,7 @@ class Passage:
         return None
 
     def _token_in(self, i: int, words: frozenset[str]) -> bool:
-        return 0 <= i < len(self.doc) and self.doc[i].text in words
+        return 0 <= i < len(self.words) and self.words[i] in words
 
     def _same_sentence_at(self, i: int, j: int) -> bool:
         return self.sentence[i] == self.sentence[j]

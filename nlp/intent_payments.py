@@ -74,8 +74,8 @@ class PaymentEvidence(Passage):
         opener = self._just_before("pay", method.start) or self._token_in(method.start - 1, PREPOSITIONS)
         if method.start - first > 1 or (method.start > first and not opener):
             return None
-        for i in range(method.end, min(len(self.doc), method.end + _HANDOVER_REACH)):
-            if self.doc[i].text in HANDOVER_WORDS and self._same_sentence_at(i, method.start):
+        for i in range(method.end, min(len(self.words), method.end + _HANDOVER_REACH)):
+            if self.words[i] in HANDOVER_WORDS and self._same_sentence_at(i, method.start):
                 return Phrase("pay", i, i + 1)
         return None
 
@@ -100,5 +100,5 @@ class PaymentEvidence(Passage):
         if method.start > 0 and self._same_sentence_at(method.start - 1, method.start):
             return False
         i = method.end + self._token_in(method.end, frozenset(","))
-        words = " ".join(t.text for t in self.doc[i : i + 3])
+        words = " ".join(self.words[i : i + 3])
         return any(words == a or words.startswith(a + " ") for a in _ACCEPTED)

@@ -55,19 +55,19 @@ class ToldEvidence(Passage):
         for i in range(phrase.start - 1, -1, -1):
             if self.clause[i] != clause:
                 # German and Arabic open a relative clause with a comma: "den Designer gemeldet, der ..."
-                if not (self.doc[i + 2].text in _RELATIVE and self.clause[i] == clause - 1):
+                if not (self.words[i + 2] in _RELATIVE and self.clause[i] == clause - 1):
                     return False
                 clause -= 1
-            if self.doc[i].text in _RELATIVE:
+            if self.words[i] in _RELATIVE:
                 relative = True
-            elif relative and self.doc[i].text in _REPORTED:
+            elif relative and self.words[i] in _REPORTED:
                 return True
         return False
 
     def _account_lost(self, phrase: Phrase) -> bool:
         """The account said to be hacked, cloned, stolen or closed, a few tokens from its name."""
-        low, high = max(0, phrase.start - _LOST_REACH), min(len(self.doc), phrase.end + _LOST_REACH)
-        return any(self.doc[i].text in _LOST and self.clause[i] == self.clause[phrase.start] for i in range(low, high))
+        low, high = max(0, phrase.start - _LOST_REACH), min(len(self.words), phrase.end + _LOST_REACH)
+        return any(self.words[i] in _LOST and self.clause[i] == self.clause[phrase.start] for i in range(low, high))
 
     def _video_watched(self, app: Phrase) -> bool:
         """ "watched a video on YouTube": a video before the name and a verb of watching before it,
@@ -76,6 +76,6 @@ class ToldEvidence(Passage):
         if self.text[self.doc[app.end - 1].idx + len(self.doc[app.end - 1]) :].lstrip()[:1] == "@":
             return False
         for i in range(app.start - 1, max(-1, app.start - 4), -1):
-            if self.doc[i].text in _VIDEOS and self.clause[i] == self.clause[app.start]:
-                return any(self.doc[j].text in _WATCHED for j in range(max(0, i - 3), i))
+            if self.words[i] in _VIDEOS and self.clause[i] == self.clause[app.start]:
+                return any(self.words[j] in _WATCHED for j in range(max(0, i - 3), i))
         return False

@@ -216,7 +216,7 @@ class _Rules(AppEvidence, PaymentEvidence, ToldEvidence):
     def their_details(self, phrase: Phrase) -> _Span | None:
         """ "send me your number", or the bare request "your number?", "vos coordonnées svp"."""
         asking = self._cue_before("asking", phrase.start, window=3)
-        bare_request = phrase.end == len(self.doc) or self._token_in(phrase.end, POLITE)
+        bare_request = phrase.end == len(self.words) or self._token_in(phrase.end, POLITE)
         if not (asking or bare_request) or self._token_in(phrase.end, OF):
             return None
         start = asking.start if asking else phrase.start
@@ -230,7 +230,7 @@ class _Rules(AppEvidence, PaymentEvidence, ToldEvidence):
         opens_clause = (
             before < 0
             or self.doc[before].is_punct
-            or "\n" in self.doc[before].text
+            or "\n" in self.words[before]
             or self._just_before("openers", phrase.start, gap=0) is not None
         )
         if not opens_clause or self._negated(phrase.start) or self._refused(phrase):
@@ -264,5 +264,5 @@ class _Rules(AppEvidence, PaymentEvidence, ToldEvidence):
     def _channel(self, phrase: Phrase) -> str:
         """The kind of a request for contact: e-mail when it names e-mail ("email me", "your
         mail?"), else a request to leave the platform ("call me", "your contact details")."""
-        words = {token.text for token in self.doc[phrase.start : phrase.end]}
+        words = set(self.words[phrase.start : phrase.end])
         return EMAIL if words & EMAIL_WORDS else OFF_PLATFORM_PAYMENT

@@ -49,15 +49,25 @@ _GROUPS = tuple(tuple(map(frozenset, hints if isinstance(hints[0], tuple) else (
 _HINTS = Substrings(hint for groups in _GROUPS for group in groups for hint in group)
 
 
+# The rules filed under each hint of their first group: a text's hints name the few rules
+# that may match, instead of every rule's groups being tested against them.
+_BY_FIRST_HINT = {
+    hint: tuple(i for i, groups in enumerate(_GROUPS) if hint in groups[0]) for groups in _GROUPS for hint in groups[0]
+}
+# (a rule with groups reports its groups: the numbers after its cues)
+_REPORTED = tuple(range(1, pattern.groups + 1) if pattern.groups else (0,) for _, pattern, *_ in _RULES)
+
+
 def mention_hits(text: str) -> list[Hit]:
     """Contact given by the rules above, in normalised text."""
     hits = []
     present = _HINTS(text)
-    for groups, (_, pattern, kind, reason) in zip(_GROUPS, _RULES):
-        if present.isdisjoint(groups[0]) or (len(groups) > 1 and any(map(present.isdisjoint, groups[1:]))):
+    for index in sorted({i for hint in present for i in _BY_FIRST_HINT.get(hint, ())}):  # in table order
+        groups = _GROUPS[index]
+        if len(groups) > 1 and any(map(present.isdisjoint, groups[1:])):
             continue  # one hint of each group, or the rule cannot match
-        # (a rule with groups reports its groups: the numbers after its cues)
-        found = range(1, pattern.groups + 1) if pattern.groups else (0,)
+        _, pattern, kind, reason = _RULES[index]
+        found = _REPORTED[index]
         hits += [
             Hit(kind, m.start(g), m.end(g), reason) for m in pattern.finditer(text) for g in found if m.start(g) >= 0
         ]

@@ -106,8 +106,9 @@ class PhraseTagger:
 
     def passages(self, text: str) -> list[tuple[int, int]]:
         """Spans of the sentences of `text` that may hold a request (see `_Gate`)."""
-        # (what no sentence holds, nor does the text)
-        if not self.gate.may_request(text, 0, len(text), _spaced_words(text)):
+        # (a text with no trigger word has no sentence with one; for the others the sentences
+        # are read, each remembered: the whole text's company would be read in vain)
+        if not self.gate.has_trigger(text, _spaced_words(text)):
             return []
         spans, start = [], 0
         for end in [m.end() for m in _SENTENCE_END.finditer(text)] + [len(text)]:
@@ -224,6 +225,10 @@ class _Gate:
                 if phrase_words <= words and (not company or self._has_company(company, words, text, start, end)):
                     return True
         return False
+
+    def has_trigger(self, text: str, spaced: str | None) -> bool:
+        """Whether `text` holds a word that may start a request; `spaced` is `_spaced_words(text)`."""
+        return not self.triggers.isdisjoint(spaced.split() if spaced is not None else _WORD.findall(text))
 
     def _sentence_may_request(self, sentence: str) -> bool:
         """`may_request` for a sentence of a text (see `passages`), read on its own: a sentence
