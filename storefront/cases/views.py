@@ -28,6 +28,7 @@ from payments.case_money import case_money, case_money_of
 from payments.invoices import invoices_of_case
 from screening.contact_filter import ContactDetailsRefused
 from storefront.cases.forms import (
+    ACTION_LIMITS,
     CompleteForm,
     DeliveryForm,
     GrantForm,
@@ -110,10 +111,7 @@ class _ActionForms(dict):
     """The case page's forms, each built when the page shows it (most pages show one or two)."""
 
     KINDS = {
-        "reject": ReasonForm,
         "deliver": DeliveryForm,
-        "revision": RevisionForm,
-        "grant": GrantForm,
         "review": ReviewForm,
         "outcome": OutcomeForm,
     }
@@ -187,6 +185,7 @@ def show(reference: str):
             else "staff"
         ),
         forms=_ActionForms(),
+        action_limits=ACTION_LIMITS,
         can_review=can_review,
         my_review=my_review,
         case_reviews=case_reviews,
