@@ -64,11 +64,15 @@ def _viewable(case: Case | None) -> Case:
     return case
 
 
-# The case page's case, its parties (their staff roles are not shown) and its thread's id (the page
-# links to the thread) in one row. Built once each (building a statement with its loader options
+# The case page's case, its parties (their staff roles are not shown), its thread's id (the page
+# links to the thread) and whether a payment step awaits the provider's confirmation, in one row. Built once each (building a statement with its loader options
 # costs more than running it).
 _CASE_PAGE = (
-    sa.select(Case, sa.select(Conversation.id).where(Conversation.case_id == Case.id).scalar_subquery())
+    sa.select(
+        Case,
+        sa.select(Conversation.id).where(Conversation.case_id == Case.id).scalar_subquery(),
+        sa.exists().where(movements.unconfirmed_of(Case.id)),
+    )
     .where(Case.reference == sa.bindparam("reference"))
     .options(
         sa.orm.joinedload(Case.client).lazyload(User.roles),
@@ -149,8 +153,9 @@ def my_cases():
 @bp.get("/<reference>")
 @login_required
 def show(reference: str):
-    case, thread_id = db.session.execute(_CASE_PAGE, {"reference": reference}).one_or_none() or (None, None)
-    case = _viewable(case)
+    row = db.session.execute(_CASE_PAGE, {"reference": reference}).one_or_none()
+    case = _viewable(row[0] if row else None)
+    thread_id, payment_unconfirmed = row[1:]
     _load_case_page(case)
     actions = process.allowed_actions(case, current_user) if is_party(current_user, case) else []
     invoices = []
@@ -173,7 +178,7 @@ def show(reference: str):
         invoices=invoices,
         dispute_url=dispute_url,
         ruling_due=due,
-        payment_unconfirmed=bool(movements.unconfirmed(case.id)),
+        payment_unconfirmed=payment_unconfirmed,
         case_money=case_money(case),
         role=(
             "client"
