@@ -76,6 +76,10 @@ def test_a_conversation_costs_the_same_with_more_messages_and_files(client):
     login(client, me)
     url = f"/messages/{conversation.id}"
     few = _read(client, url)
+    # The reader and their bell, the conversation with its people, its last message's id, its
+    # messages, its offers, the blocks between its people either way (one statement each way
+    # before), the other side's listings.
+    assert few == 8
 
     for n in range(30):
         add_message(conversation, designer if n % 2 else me, f"Message {n}")
