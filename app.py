@@ -11,7 +11,7 @@ import pkgutil
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, Request, has_request_context, g, jsonify, render_template, request, session
+from flask import Flask, Request, g, has_request_context, jsonify, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, user_loaded_from_cookie, user_logged_in, user_logged_out
@@ -360,9 +360,25 @@ def _layout_url(app: Flask):
     return layout_url
 
 
+# A value no row has, standing for the row's part while its URL's prefix is built (a number, so that
+# int converters take it too).
+_ROW_PART = "9182736450918273645"
+
+
+def url_prefix(endpoint: str, last: str, **values) -> str:
+    """The URL of `endpoint` without its last part, the value `last`, which a page appends for each
+    row (its id, a file's public id: URL-safe as they are): one url_for per page and link instead of
+    one per row. `last` must end the URL (the last path part or the only query argument)."""
+    url = url_for(endpoint, **values, **{last: _ROW_PART})
+    if not url.endswith(_ROW_PART):
+        raise ValueError(f"{last} does not end the URL of {endpoint}")
+    return url[: -len(_ROW_PART)]
+
+
 def _register_template_globals(app: Flask) -> None:
     app.jinja_env.globals.update(
         layout_url=_layout_url(app),
+        url_prefix=url_prefix,
         main_nav=main_nav,
         settings_nav=settings_nav,
         confirm_link=confirm_link,

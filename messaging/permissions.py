@@ -81,20 +81,51 @@ def has_blocked(blocker_id: int, blocked_id: int) -> bool:
     return db.session.scalar(_BLOCKS, {"blocker_id": blocker_id, "blocked_id": blocked_id}) > 0
 
 
-def blocked_by_recipient(sender: User, conversation: Conversation) -> bool:
+# Built once: every block between a user and others, both ways (a conversation page's one question).
+_BLOCKS_WITH = sa.select(Block.blocker_id, Block.blocked_id).where(
+    sa.or_(
+        sa.and_(
+            Block.blocker_id == sa.bindparam("user_id"),
+            Block.blocked_id.in_(sa.bindparam("others", expanding=True)),
+        ),
+        sa.and_(
+            Block.blocked_id == sa.bindparam("user_id"),
+            Block.blocker_id.in_(sa.bindparam("others", expanding=True)),
+        ),
+    )
+)
+
+
+def blocks_with(user_id: int, other_ids: list[int]) -> set[tuple[int, int]]:
+    """The (blocker, blocked) pairs between the user and any of `other_ids`, either way."""
+    if not other_ids:
+        return set()
+    return {tuple(row) for row in db.session.execute(_BLOCKS_WITH, {"user_id": user_id, "others": other_ids})}
+
+
+def blocked_by_recipient(
+    sender: User, conversation: Conversation, *, blocks: set[tuple[int, int]] | None = None
+) -> bool:
     """A general conversation is closed to a sender that another participant blocked.
 
-    Case threads stay open: the case must go on, and the thread is its record.
+    Case threads stay open: the case must go on, and the thread is its record. `blocks`: the
+    sender's blocks_with the others, when the caller has read them already.
     """
     if conversation.kind == ConversationKind.case:
         return False
-    return any(has_blocked(p.user_id, sender.id) for p in conversation.other_participants(sender.id))
+    others = [p.user_id for p in conversation.other_participants(sender.id)]
+    if blocks is None:
+        blocks = blocks_with(sender.id, others)
+    return any((other, sender.id) in blocks for other in others)
 
 
-def can_write_conversation(user: User, conversation: Conversation) -> bool:
+def can_write_conversation(
+    user: User, conversation: Conversation, *, blocks: set[tuple[int, int]] | None = None
+) -> bool:
+    """`blocks`: as for blocked_by_recipient."""
     return (
         getattr(user, "is_authenticated", False)
         and user.is_active
         and is_participant(user, conversation)
-        and not blocked_by_recipient(user, conversation)
+        and not blocked_by_recipient(user, conversation, blocks=blocks)
     )

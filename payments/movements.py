@@ -272,8 +272,9 @@ def settled_status(payment: Payment) -> PaymentStatus:
     return PaymentStatus.paid_out if payment.refunded_cents == 0 else PaymentStatus.partially_refunded
 
 
-def unconfirmed_of(case_id: int) -> sa.ColumnElement[bool]:
-    """The condition on PaymentMovement of the case's movements not confirmed yet."""
+def unconfirmed_of(case_id: int | sa.ColumnElement[int]) -> sa.ColumnElement[bool]:
+    """The condition on PaymentMovement of the case's movements not confirmed yet (`case_id`: an
+    id, or Case.id in a statement over cases)."""
     return sa.and_(PaymentMovement.case_id == case_id, PaymentMovement.state == MovementState.pending)
 
 

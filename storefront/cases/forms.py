@@ -47,8 +47,13 @@ class CompleteForm(FlaskForm):
     confirm = HiddenField(validators=[AnyOf(["release"])])
 
 
+# The case page writes the reject, revision and grant forms as plain HTML (with the CSRF token these
+# forms check): the limits the forms check are the ones its fields show.
+ACTION_LIMITS = {"reason": 2000, "note": 5000, "extra_revisions": (1, 10)}
+
+
 class ReasonForm(FlaskForm):
-    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=ACTION_LIMITS["reason"])])
 
 
 class NoteForm(FlaskForm):
@@ -61,11 +66,13 @@ class DeliveryForm(FlaskForm):
 
 
 class RevisionForm(FlaskForm):
-    note = TextAreaField(_l("What should change?"), validators=[DataRequired(), Length(max=5000)])
+    note = TextAreaField(_l("What should change?"), validators=[DataRequired(), Length(max=ACTION_LIMITS["note"])])
 
 
 class GrantForm(FlaskForm):
-    count = IntegerField(_l("Extra revisions"), default=1, validators=[DataRequired(), NumberRange(1, 10)])
+    count = IntegerField(
+        _l("Extra revisions"), default=1, validators=[DataRequired(), NumberRange(*ACTION_LIMITS["extra_revisions"])]
+    )
 
 
 _STAR_CHOICES = [(str(n), str(n)) for n in range(5, 0, -1)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -17,7 +18,7 @@ from errors import DomainError, InvalidTransition, NotFound
 from extensions import commit, db
 from files.permissions import serves_stored_files
 from models.accounts import User
-from models.cases import Case, CaseFile, CaseState, Delivery
+from models.cases import Case, CaseEvent, CaseFile, CaseState, Delivery
 from models.disputes import Dispute
 from models.files import FileKind, StoredFile
 from models.messaging import Conversation
@@ -27,6 +28,7 @@ from payments.case_money import case_money, case_money_of
 from payments.invoices import invoices_of_case
 from screening.contact_filter import ContactDetailsRefused
 from storefront.cases.forms import (
+    ACTION_LIMITS,
     CompleteForm,
     DeliveryForm,
     GrantForm,
@@ -62,31 +64,58 @@ def _viewable(case: Case | None) -> Case:
     return case
 
 
-# What the case page shows, each in one query whatever the deliveries and files: the parties (their staff
-# roles are not shown), the files with their stored rows, the deliveries with theirs, the timeline.
-# Built once (with its loader options, building it costs more than running it).
-# Its thread's id comes in the same row (the page links to the thread).
+# The case page's case, its parties (their staff roles are not shown), its thread's id (the page
+# links to the thread) and whether a payment step awaits the provider's confirmation, in one row. Built once each (building a statement with its loader options
+# costs more than running it).
 _CASE_PAGE = (
-    sa.select(Case, sa.select(Conversation.id).where(Conversation.case_id == Case.id).scalar_subquery())
+    sa.select(
+        Case,
+        sa.select(Conversation.id).where(Conversation.case_id == Case.id).scalar_subquery(),
+        sa.exists().where(movements.unconfirmed_of(Case.id)),
+    )
     .where(Case.reference == sa.bindparam("reference"))
     .options(
         sa.orm.joinedload(Case.client).lazyload(User.roles),
         sa.orm.joinedload(Case.designer).lazyload(User.roles),
-        sa.orm.selectinload(Case.files).joinedload(CaseFile.file),
-        sa.orm.selectinload(Case.deliveries).selectinload(Delivery.files).joinedload(CaseFile.file),
-        sa.orm.selectinload(Case.events),
     )
 )
+# Then, once the reader may see the case, what it holds, each in one plain statement whatever the
+# deliveries and files: every file of the case with its stored row (the order's attachments and each
+# delivery's files), the deliveries, the timeline.
+_CASE_FILES = (
+    sa.select(CaseFile, StoredFile)
+    .join(StoredFile, StoredFile.id == CaseFile.file_id)
+    .where(CaseFile.case_id == sa.bindparam("case_id"))
+    .order_by(CaseFile.id)
+)
+_DELIVERIES = sa.select(Delivery).where(Delivery.case_id == sa.bindparam("case_id")).order_by(Delivery.id)
+_EVENTS = sa.select(CaseEvent).where(CaseEvent.case_id == sa.bindparam("case_id")).order_by(CaseEvent.id)
+
+
+def _load_case_page(case: Case) -> None:
+    """Set the case's files, deliveries (with their files) and events as loaded, from the three
+    statements above instead of a loader per relationship."""
+    params = {"case_id": case.id}
+    files = []
+    by_delivery: dict[int, list[CaseFile]] = {}
+    for case_file, stored in db.session.execute(_CASE_FILES, params):
+        set_committed_value(case_file, "file", stored)
+        files.append(case_file)
+        if case_file.delivery_id is not None:
+            by_delivery.setdefault(case_file.delivery_id, []).append(case_file)
+    deliveries = db.session.scalars(_DELIVERIES, params).all()
+    for delivery in deliveries:
+        set_committed_value(delivery, "files", by_delivery.get(delivery.id, []))
+    set_committed_value(case, "files", files)
+    set_committed_value(case, "deliveries", deliveries)
+    set_committed_value(case, "events", db.session.scalars(_EVENTS, params).all())
 
 
 class _ActionForms(dict):
     """The case page's forms, each built when the page shows it (most pages show one or two)."""
 
     KINDS = {
-        "reject": ReasonForm,
         "deliver": DeliveryForm,
-        "revision": RevisionForm,
-        "grant": GrantForm,
         "review": ReviewForm,
         "outcome": OutcomeForm,
     }
@@ -124,8 +153,10 @@ def my_cases():
 @bp.get("/<reference>")
 @login_required
 def show(reference: str):
-    case, thread_id = db.session.execute(_CASE_PAGE, {"reference": reference}).one_or_none() or (None, None)
-    case = _viewable(case)
+    row = db.session.execute(_CASE_PAGE, {"reference": reference}).one_or_none()
+    case = _viewable(row[0] if row else None)
+    thread_id, payment_unconfirmed = row[1:]
+    _load_case_page(case)
     actions = process.allowed_actions(case, current_user) if is_party(current_user, case) else []
     invoices = []
     if case.state in (CaseState.completed, CaseState.resolved):
@@ -147,7 +178,7 @@ def show(reference: str):
         invoices=invoices,
         dispute_url=dispute_url,
         ruling_due=due,
-        payment_unconfirmed=bool(movements.unconfirmed(case.id)),
+        payment_unconfirmed=payment_unconfirmed,
         case_money=case_money(case),
         role=(
             "client"
@@ -159,6 +190,7 @@ def show(reference: str):
             else "staff"
         ),
         forms=_ActionForms(),
+        action_limits=ACTION_LIMITS,
         can_review=can_review,
         my_review=my_review,
         case_reviews=case_reviews,

@@ -18,6 +18,7 @@ from messaging import operations, threads
 from messaging.events import case_action_label
 from messaging.attachments import readable_attachment, store_attachments
 from messaging.permissions import (
+    blocks_with,
     can_read_conversation,
     can_write_conversation,
     has_blocked,
@@ -71,6 +72,7 @@ def _page_context(conversation: Conversation, form: MessageForm, refusal: Contac
     before = request.args.get("before", type=_parse_time)
     items = threads.thread_items(conversation, viewer=current_user, before=before, limit=PAGE_SIZE)
     others = [p.user for p in conversation.other_participants(current_user.id)]
+    blocks = blocks_with(current_user.id, [u.id for u in others])  # either way, for both questions below
     general = conversation.kind == ConversationKind.general
     # The right column: the other side's listings, public and those made for the reader.
     side = [(u, designer_cards(u.id, current_user, with_private=True)) for u in others if general and u.is_designer]
@@ -95,8 +97,8 @@ def _page_context(conversation: Conversation, form: MessageForm, refusal: Contac
         if len(items) == PAGE_SIZE
         else None,
         paged=before is not None,
-        can_write=can_write_conversation(current_user, conversation),
-        blocked_ids={u.id for u in others if has_blocked(current_user.id, u.id)},
+        can_write=can_write_conversation(current_user, conversation, blocks=blocks),
+        blocked_ids={blocked for blocker, blocked in blocks if blocker == current_user.id},
         last_id=max((i.message.id for i in items if i.message), default=0),
     )
 

@@ -255,3 +255,59 @@ def test_the_case_pages_speak_french(client, login):
         session["lang"] = "fr"
     page = client.get(f"/cases/{case.reference}").get_data(as_text=True)
     assert "Annuler la demande" in page and "Prochaine étape" in page
+
+
+def _form_fields(page: str, action: str) -> dict:
+    """The names and values a browser sends from the page's form posting to `action` (hidden
+    inputs and number inputs as shown; text areas empty)."""
+    import re
+
+    form = re.search(rf'<form method="post" action="{re.escape(action)}"[^>]*>(.*?)</form>', page, re.S).group(1)
+    fields = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form))
+    fields.update((name, "") for name in re.findall(r'<textarea[^>]*name="([^"]+)"', form))
+    return fields
+
+
+def test_the_reject_revision_and_grant_forms_post_what_they_show_and_need_their_csrf_token(make_app):
+    import re
+
+    from tests.cases.factories import make_case
+    from tests.factories import PASSWORD
+
+    app = make_app(WTF_CSRF_ENABLED=True)
+
+    def signed_in(user):
+        browser = app.test_client()
+        page = browser.get("/account/login").get_data(as_text=True)
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+        browser.post("/account/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token})
+        return browser
+
+    def post_shown(browser, url, action, **typed):
+        fields = _form_fields(browser.get(url).get_data(as_text=True), f"{url}/{action}")
+        assert (
+            browser.post(
+                f"{url}/{action}", data={k: "" for k in typed} | {k: v for k, v in fields.items() if v} | typed
+            ).status_code
+            == 302
+        )
+
+    rejected = make_case()
+    url = f"/cases/{rejected.reference}"
+    designer = signed_in(rejected.designer)
+    assert designer.post(f"{url}/reject", data={"reject-reason": "Out of my range"}).status_code == 400
+    post_shown(designer, url, "reject", **{"reject-reason": "Out of my range"})
+    db.session.expire_all()
+    assert db.session.get(Case, rejected.id).state == CaseState.rejected
+
+    case = drive(make_case(revisions=1), CaseState.delivered)
+    url = f"/cases/{case.reference}"
+    post_shown(signed_in(case.designer), url, "grant")  # the count as shown: one more
+    db.session.expire_all()
+    assert db.session.get(Case, case.id).revisions_allowed == 2
+    buyer = signed_in(case.client)
+    assert buyer.post(f"{url}/revision", data={"revision-note": "Close the margin"}).status_code == 400
+    post_shown(buyer, url, "revision", **{"revision-note": "Close the margin on 21"})
+    db.session.expire_all()
+    assert db.session.get(Case, case.id).state == CaseState.in_progress
+    assert "Close the margin on 21" in buyer.get(url).get_data(as_text=True)

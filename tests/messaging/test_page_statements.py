@@ -35,6 +35,9 @@ def test_the_case_page_costs_the_same_with_more_deliveries_and_files(client):
     login(client, buyer)
     url = f"/cases/{case.reference}"
     few = _read(client, url)
+    # The reader and their bell, then the case with its parties, thread and unconfirmed payment step;
+    # its files; its deliveries; its timeline; its money (9 before the case's loaders were prebuilt).
+    assert few == 7
 
     process.request_revision(case, actor=buyer, note="Open the contacts on 36")
     commit()
@@ -73,6 +76,10 @@ def test_a_conversation_costs_the_same_with_more_messages_and_files(client):
     login(client, me)
     url = f"/messages/{conversation.id}"
     few = _read(client, url)
+    # The reader and their bell, the conversation with its people, its last message's id, its
+    # messages, its offers, the blocks between its people either way (one statement each way
+    # before), the other side's listings.
+    assert few == 8
 
     for n in range(30):
         add_message(conversation, designer if n % 2 else me, f"Message {n}")

@@ -90,6 +90,19 @@ def test_a_blocked_user_cannot_write_or_start_a_conversation(client, login):
     assert db.session.scalar(db.select(db.func.count()).select_from(Message)) == 0
 
 
+def test_the_conversation_page_shows_a_block_each_way(client, login):
+    me, pest = make_user(), make_user()
+    conversation = make_conversation(me, pest)
+    login(me)
+    client.post(f"/messages/block/{pest.id}")
+    mine = client.get(f"/messages/{conversation.id}").get_data(as_text=True)
+    assert f"/messages/unblock/{pest.id}" in mine and "You cannot write in this conversation." not in mine
+    client.post("/account/logout")
+    login(pest)
+    theirs = client.get(f"/messages/{conversation.id}").get_data(as_text=True)
+    assert "You cannot write in this conversation." in theirs and f"/messages/block/{me.id}" in theirs
+
+
 def test_a_blocked_user_can_still_write_in_a_case_thread(client, login):
     lab, designer = make_user(), make_user(designer=True)
     conversation = threads.open_case_thread(make_case(lab, designer))
