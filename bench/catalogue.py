@@ -10,7 +10,9 @@ app in a child process (werkzeug's threaded server, or gunicorn with `--workers`
 and sends a bounded number of requests to each URL from a few client threads with keep-alive
 connections. Prints requests per second and latency percentiles for: the bare endpoint (the
 yardstick), the first page of results, a full-text query, a filtered and sorted query, a listing
-page and a designer's profile. Prints figures; asserts nothing about time. Everything it wrote
+page and a designer's profile, with the server's CPU time per request and its ratio to the bare
+endpoint's (steadier than the rates on a shared machine: a page's rate moves with the
+neighbours' load, its CPU cost much less). Prints figures; asserts nothing about time. Everything it wrote
 is removed at the end (a PostgreSQL database keeps its tables).
 """
 
@@ -216,7 +218,7 @@ def main() -> None:
             ("designer profile", "/designers/42"),
         ]
         with Served(__file__, args.server, url, args.workers, folder / "server.log") as served:
-            measure(served.port, paths, args.requests, args.threads)
+            measure(served.port, paths, args.requests, args.threads, server_pid=served.process.pid)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

@@ -143,6 +143,20 @@ def test_a_new_name_shows_at_once(client, shop):
         assert "Dora Lab" in page, url
 
 
+def test_a_follow_renders_the_profile_again_and_leaves_the_search_pages_warm(client, shop):
+    """Each page reads its own scope's generation: a write only profiles show costs searches nothing."""
+    designer, _listing = shop
+    follower = make_user()  # a new account is a write to users, which search pages read
+    search, profile = "/find?q=zirconia", f"/designers/{designer.id}"
+    for url in (search, profile):
+        statements(client, url)
+    db.session.add(Follow(follower_id=follower.id, designer_id=designer.id))
+    commit()
+    assert statements(client, search) == 1
+    assert statements(client, profile) > 1
+    assert "1 follower" in _page(client, profile)
+
+
 def test_followers_reviews_and_posts_show_at_once_on_the_profile(client, shop):
     designer, listing = shop
     profile_url = f"/designers/{designer.id}"
