@@ -22,7 +22,7 @@ from disputes.four_eyes import disputes_awaiting_second_agent
 from disputes.queue_due import dispute_due, dispute_dues
 from disputes.permissions import can_rule
 from disputes.record import read_dispute_file, written_record
-from extensions import commit, db
+from extensions import commit, db, translated_labels
 from files.permissions import serves_stored_files
 from messaging.events import case_action_label
 from models.accounts import StaffRole
@@ -105,6 +105,8 @@ class DisputeQueueView(DisputeConversationViews, RulingRoutes, EvidenceRequestAc
             languages=current_app.config["LANGUAGES"],
             states=queue.STATES,
             state_labels={s.value: label for s, label in rules.STATE_LABELS.items()},
+            reason_labels=translated_labels(rules.REASON_LABELS),
+            dispute_state_labels=translated_labels(rules.STATE_LABELS),
             workload=workload,
             duration=service_levels.duration_words,
         )
