@@ -223,23 +223,31 @@ def queue_staff(spec: QueueSpec) -> list[User]:
     return list(db.session.scalars(staff)) if ids else []
 
 
-def staff_and_workload(spec: QueueSpec) -> tuple[list[User], list[tuple[User, int]]]:
-    """A queue page's people in one statement: `queue_staff(spec)` (by id), and the queue's
-    `claims.workload` (who holds items now and how many, busiest first; a holder may since have
-    lost the role). The accounts are looked up by primary key from the union of the two small id
-    sets, then each one's live claims counted."""
-    lapse = claims.lapse_time()
-    granted = sa.select(StaffRoleGrant.user_id).where(StaffRoleGrant.role.in_([spec.role, StaffRole.admin]))
-    live = sa.and_(ReviewClaim.object_type == spec.kind, ReviewClaim.claimed_at > lapse)
+def _staff_and_workload_statement():
+    granted = sa.select(StaffRoleGrant.user_id).where(StaffRoleGrant.role.in_(sa.bindparam("roles", expanding=True)))
+    live = sa.and_(ReviewClaim.object_type == sa.bindparam("kind"), ReviewClaim.claimed_at > sa.bindparam("lapse"))
     holders = sa.select(ReviewClaim.moderator_id).where(live)
-    rows = db.session.execute(
+    return (
         sa.select(User, sa.func.count(ReviewClaim.id), User.id.in_(granted))
         .outerjoin(ReviewClaim, sa.and_(ReviewClaim.moderator_id == User.id, live))
         .where(User.id.in_(sa.union(granted, holders)))
         .group_by(User.id)
         .order_by(User.id)
         .options(lazyload(User.roles))  # names and counts only
-    ).all()
+    )
+
+
+# Built once: every queue page runs it, and building a statement costs more than running it.
+_STAFF_AND_WORKLOAD = _staff_and_workload_statement()
+
+
+def staff_and_workload(spec: QueueSpec) -> tuple[list[User], list[tuple[User, int]]]:
+    """A queue page's people in one statement: `queue_staff(spec)` (by id), and the queue's
+    `claims.workload` (who holds items now and how many, busiest first; a holder may since have
+    lost the role). The accounts are looked up by primary key from the union of the two small id
+    sets, then each one's live claims counted."""
+    params = {"roles": [spec.role, StaffRole.admin], "kind": spec.kind, "lapse": claims.lapse_time()}
+    rows = db.session.execute(_STAFF_AND_WORKLOAD, params).all()
     staff = [user for user, _held, may in rows if may]
     workload = sorted(((user, held) for user, held, _may in rows if held), key=lambda row: (-row[1], row[0].id))
     return staff, workload
