@@ -76,12 +76,13 @@ class DisputeQueueView(DisputeConversationViews, RulingRoutes, EvidenceRequestAc
         sort = request.args.get("sort", "due")
         sort = sort if sort in queue.SORTS else "due"
         filters = queue.filters_from(request.args)
-        page = workbench.page_of(
-            queue.items(filters, actor=current_user, tab=tab, sort=sort),
-            key=Dispute.id,
+        page = queue.tab_page(
+            filters,
+            actor=current_user,
+            tab=tab,
+            sort=sort,
             page=request.args.get("page", 1, type=page_number),
             per_page=PER_PAGE,
-            counted=queue.counted(filters, actor=current_user, tab=tab),
         )
         now = utcnow()
         ids = [d.id for d in page.items]

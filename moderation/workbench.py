@@ -184,13 +184,9 @@ def queue_page(spec: QueueSpec, filters: Filters, *, actor: User, page: int, per
     built = _plain_pages.get(spec.kind)
     if built is None:
         query = _as_rows(spec, sa.select(spec.model).where(spec.state == sa.bindparam("state")))
-        count = sa.select(sa.func.count()).select_from(query.with_only_columns(spec.model.id).order_by(None).subquery())
-        built = _plain_pages[spec.kind] = (count, query.limit(sa.bindparam("limit")).offset(sa.bindparam("offset")))
-    count, rows = built
+        built = _plain_pages[spec.kind] = page_statements(query, key=spec.model.id)
     state = type(spec.waiting)(filters.state or spec.waiting.value)
-    total = db.session.scalar(count, {"state": state})
-    params = {"state": state, "limit": per_page, "offset": (page - 1) * per_page}
-    return QueuePage(page=page, per_page=per_page, total=total, items=list(db.session.scalars(rows, params)))
+    return page_from(*built, {"state": state}, page=page, per_page=per_page)
 
 
 def narrowed(query, spec: QueueSpec, filters: Filters, *, actor: User, owners: tuple):
@@ -224,10 +220,22 @@ def page_of(query, *, page: int, per_page: int, key, counted=None) -> QueuePage:
     """One page of `query` (one query) and the queue's size counted on `key` alone, so the database
     counts from an index instead of building every row (one query). `counted`, if given, selects
     the same items' keys more cheaply (without a join the order needs) and is counted instead."""
+    return page_from(*page_statements(query, key=key, counted=counted), {}, page=page, per_page=per_page)
+
+
+def page_statements(query, *, key, counted=None) -> tuple:
+    """page_of's two statements for `query`, the page's bounds left as parameters ("limit",
+    "offset"), so a page that opens the same way each time builds them once."""
     keys = counted if counted is not None else query.with_only_columns(key)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(keys.order_by(None).subquery()))
-    items = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
-    return QueuePage(page=page, per_page=per_page, total=total, items=items)
+    count = sa.select(sa.func.count()).select_from(keys.order_by(None).subquery())
+    return count, query.limit(sa.bindparam("limit")).offset(sa.bindparam("offset"))
+
+
+def page_from(count, rows, params: dict, *, page: int, per_page: int) -> QueuePage:
+    """A page read with page_statements' statements and their other `params`."""
+    total = db.session.scalar(count, params)
+    bounds = {"limit": per_page, "offset": (page - 1) * per_page}
+    return QueuePage(page=page, per_page=per_page, total=total, items=list(db.session.scalars(rows, params | bounds)))
 
 
 def next_due(spec: QueueSpec, *, actor: User, after=None):
