@@ -20,7 +20,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from jinja2 import pass_context
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine, ExceptionContext
 from sqlalchemy.orm import DeclarativeBase, Session
@@ -182,3 +182,10 @@ def translate(string: str, **variables) -> str:
     """gettext through template_translations: for strings a page builds by the hundred in Python."""
     text = template_translations().ugettext(string)
     return text % variables if variables else text
+
+
+def translated_labels(labels: dict) -> dict:
+    """A table of labels (lazy strings) translated once for the page being rendered, each escaped as
+    the template would show it: a page of rows looks a label up for every row, and each lazy
+    string asks flask_babel for the request's catalogue again."""
+    return {key: escape(label) for key, label in labels.items()}

@@ -22,7 +22,7 @@ from audit.areas import readable_prefixes, visible_to
 from backoffice import audit_words as words
 from backoffice.views import StaffBaseView
 from csv_export import csv_lines
-from extensions import db
+from extensions import db, translated_labels
 from models.accounts import StaffRole, User
 from models.disputes import Dispute
 from models.moderation import AuditEntry
@@ -132,8 +132,8 @@ class AuditLogView(StaffBaseView):
             rows=self._rows(page.items),
             filters=filters,
             action_groups=words.action_groups(prefixes),
-            role_labels=words.ROLE_LABELS,
-            object_types=sorted(words.OBJECT_LABELS.items(), key=lambda kv: str(kv[1])),
+            role_labels=translated_labels(words.ROLE_LABELS),
+            object_types=words.object_choices(),
         )
 
     @expose("/export/csv/")

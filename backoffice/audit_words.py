@@ -7,8 +7,10 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 from audit.areas import MODERATION, RESOLUTION, STAFF, SUPPORT, VERIFICATION, prefix_of
+from extensions import template_translations
 
 # Action code → what the actor did, as the end of "<actor> <sentence>".
 ACTION_WORDS = {
@@ -155,17 +157,39 @@ OBJECT_PAGES = {
 SHORT = 60  # characters of a value shown in a diff cell
 
 
+# Catalogue → ACTION_WORDS and OBJECT_LABELS read in it. A loaded catalogue never changes, and the
+# log's page reads some three hundred of these texts (its rows, the action filter's choices): each
+# lazy string would ask flask_babel for the request's catalogue again.
+_read_texts: dict = {}
+
+
+def _texts() -> tuple[dict[str, str], dict[str, str]]:
+    catalogue = template_translations()
+    texts = _read_texts.get(catalogue)
+    if texts is None:
+        texts = _read_texts[catalogue] = (
+            {code: str(words) for code, words in ACTION_WORDS.items()},
+            {kind: str(label) for kind, label in OBJECT_LABELS.items()},
+        )
+    return texts
+
+
 def action_words(action: str) -> str:
     """The sentence for a code; an unknown one still reads as words ("case.x_y" → "case: x y")."""
-    words = ACTION_WORDS.get(action)
+    words = _texts()[0].get(action)
     if words is not None:
-        return str(words)
+        return words
     prefix, _dot, rest = action.partition(".")
     return _("%(object)s: %(what)s", object=prefix.replace("_", " "), what=rest.replace("_", " ") or prefix)
 
 
 def object_label(object_type: str) -> str:
-    return str(OBJECT_LABELS.get(object_type, object_type))
+    return _texts()[1].get(object_type, object_type)
+
+
+def object_choices() -> list[tuple[str, Markup]]:
+    """The object filter's choices, (type, label) by label; each label shown as its lazy string was."""
+    return [(kind, Markup(label)) for kind, label in sorted(_texts()[1].items(), key=lambda kv: kv[1])]
 
 
 def short(value: Any) -> str:
@@ -189,9 +213,9 @@ def field_changes(before: dict | None, after: dict | None) -> list[tuple[str, st
 
 def action_groups(prefixes: list[str]) -> list[tuple[str, list[tuple[str, str]]]]:
     """The action filter's choices, grouped by object: [(group label, [(code, words)])] for `prefixes`."""
-    groups = []
+    groups, texts = [], _texts()[0]
     for prefix in prefixes:
         codes = sorted(code for code in ACTION_WORDS if prefix_of(code) == prefix)
         if codes:
-            groups.append((prefix.replace("_", " ").capitalize(), [(code, str(ACTION_WORDS[code])) for code in codes]))
+            groups.append((prefix.replace("_", " ").capitalize(), [(code, texts[code]) for code in codes]))
     return groups

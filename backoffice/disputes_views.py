@@ -22,7 +22,7 @@ from disputes.four_eyes import disputes_awaiting_second_agent
 from disputes.queue_due import dispute_due, dispute_dues
 from disputes.permissions import can_rule
 from disputes.record import read_dispute_file, written_record
-from extensions import commit, db
+from extensions import commit, db, translated_labels
 from files.permissions import serves_stored_files
 from messaging.events import case_action_label
 from models.accounts import StaffRole
@@ -76,12 +76,13 @@ class DisputeQueueView(DisputeConversationViews, RulingRoutes, EvidenceRequestAc
         sort = request.args.get("sort", "due")
         sort = sort if sort in queue.SORTS else "due"
         filters = queue.filters_from(request.args)
-        page = workbench.page_of(
-            queue.items(filters, actor=current_user, tab=tab, sort=sort),
-            key=Dispute.id,
+        page = queue.tab_page(
+            filters,
+            actor=current_user,
+            tab=tab,
+            sort=sort,
             page=request.args.get("page", 1, type=page_number),
             per_page=PER_PAGE,
-            counted=queue.counted(filters, actor=current_user, tab=tab),
         )
         now = utcnow()
         ids = [d.id for d in page.items]
@@ -105,6 +106,8 @@ class DisputeQueueView(DisputeConversationViews, RulingRoutes, EvidenceRequestAc
             languages=current_app.config["LANGUAGES"],
             states=queue.STATES,
             state_labels={s.value: label for s, label in rules.STATE_LABELS.items()},
+            reason_labels=translated_labels(rules.REASON_LABELS),
+            dispute_state_labels=translated_labels(rules.STATE_LABELS),
             workload=workload,
             duration=service_levels.duration_words,
         )

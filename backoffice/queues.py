@@ -18,7 +18,7 @@ from flask_login import current_user
 from backoffice.forms import RejectForm
 from backoffice.views import StaffBaseView
 from backoffice.workbench_views import WorkbenchRoutes
-from extensions import db
+from extensions import db, translated_labels
 from listings.operations import listing_images
 from listings.rules import LISTING_REJECTION_REASONS
 from listings.visibility import CONDITION_LABELS, missing_conditions
@@ -68,7 +68,7 @@ class ReviewQueueView(WorkbenchRoutes, StaffBaseView):
             kind=self.kind,
             claims=claims.active_claims(self.kind, [i.id for i in page.items]),
             refusals=review.bulk_refusals(self.kind, page.items),
-            refusal_labels=review.BULK_REFUSALS,
+            refusal_labels=translated_labels(review.BULK_REFUSALS),
             **self.workbench_context(page),
         )
 

@@ -12,7 +12,7 @@ from flask_login import current_user
 
 from backoffice.views import StaffBaseView
 from backoffice.workbench_views import WorkbenchRoutes
-from extensions import commit, db
+from extensions import commit, db, translated_labels
 from files.permissions import serves_stored_files
 from models.accounts import StaffRole, User
 from models.support import TicketStatus
@@ -59,7 +59,7 @@ class SupportDeskView(WorkbenchRoutes, StaffBaseView):
         return self.render(
             "backoffice/support/index.html",
             page=page,
-            topics=TOPIC_LABELS,
+            topics=translated_labels(TOPIC_LABELS),
             requesters=requesters,
             claims=claims.active_claims(self.spec.kind, [t.id for t in page.items]),
             **self.workbench_context(page),

@@ -15,7 +15,7 @@ from flask_login import current_user
 from backoffice.forms import SuspendForm
 from backoffice.views import StaffBaseView
 from backoffice.workbench_views import WorkbenchRoutes
-from extensions import commit, db
+from extensions import commit, db, translated_labels
 from models.accounts import StaffRole
 from models.moderation import Violation, ViolationStatus
 from models.types import utcnow
@@ -67,8 +67,8 @@ class ViolationsView(WorkbenchRoutes, StaffBaseView):
             folded=folded - shown,
             claims=claims.active_claims("violation", ids),
             strikes=violations.strike_counts(v.user_id for v in page.items),
-            source_words=violations.SOURCE_WORDS,
-            report_reasons=violations.REPORT_REASONS,
+            source_words=translated_labels(violations.SOURCE_WORDS),
+            report_reasons=translated_labels(violations.REPORT_REASONS),
             **self.workbench_context(page),
         )
 

@@ -51,9 +51,10 @@ class WorkbenchRoutes:
 
     def filtered_page(self, per_page: int):
         filters = workbench.Filters.from_args(request.args, self.spec)
-        return workbench.page_of(
-            workbench.items(self.spec, filters, actor=current_user),
-            key=self.spec.model.id,
+        return workbench.queue_page(
+            self.spec,
+            filters,
+            actor=current_user,
             page=request.args.get("page", 1, type=page_number),
             per_page=per_page,
         )

@@ -348,7 +348,7 @@ def main() -> None:
             ("audit log", "/backoffice/audit-log/"),
         ]
         with Served(__file__, args.server, url, args.workers, folder / "server.log") as served:
-            measure(served.port, paths, args.requests, args.threads, headers)
+            measure(served.port, paths, args.requests, args.threads, headers, server_pid=served.process.pid)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

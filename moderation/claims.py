@@ -41,20 +41,24 @@ def active_claim(object_type: str, object_id: int) -> ReviewClaim | None:
     return claim if claim is not None and claim.claimed_at > lapse_time() else None
 
 
+# Built once (every queue page runs it, and building a statement costs more than running it).
+_ACTIVE_CLAIMS = (
+    sa.select(ReviewClaim)
+    .where(
+        ReviewClaim.object_type == sa.bindparam("object_type"),
+        ReviewClaim.object_id.in_(sa.bindparam("object_ids", expanding=True)),
+        ReviewClaim.claimed_at > sa.bindparam("lapse"),
+    )
+    # A queue page names each holder: one query, not one per row (their grants are not read).
+    .options(selectinload(ReviewClaim.moderator).lazyload(User.roles))
+)
+
+
 def active_claims(object_type: str, object_ids: list[int]) -> dict[int, ReviewClaim]:
     if not object_ids:
         return {}
-    rows = db.session.scalars(
-        sa.select(ReviewClaim)
-        .where(
-            ReviewClaim.object_type == object_type,
-            ReviewClaim.object_id.in_(object_ids),
-            ReviewClaim.claimed_at > lapse_time(),
-        )
-        # A queue page names each holder: one query, not one per row (their grants are not read).
-        .options(selectinload(ReviewClaim.moderator).lazyload(User.roles))
-    ).all()
-    return {c.object_id: c for c in rows}
+    params = {"object_type": object_type, "object_ids": list(object_ids), "lapse": lapse_time()}
+    return {c.object_id: c for c in db.session.scalars(_ACTIVE_CLAIMS, params)}
 
 
 def claim_item(object_type: str, object_id: int, *, actor: User) -> ReviewClaim:

@@ -158,7 +158,11 @@ def held(spec: QueueSpec):
 def items(spec: QueueSpec, filters: Filters, *, actor: User):
     """The queue's items under `filters`, due first (a select for paginate)."""
     query = sa.select(spec.model).where(spec.state == type(spec.waiting)(filters.state or spec.waiting.value))
-    query = narrowed(query, spec, filters, actor=actor, owners=(spec.owner,))
+    return _as_rows(spec, narrowed(query, spec, filters, actor=actor, owners=(spec.owner,)))
+
+
+def _as_rows(spec: QueueSpec, query):
+    """`query` due first, with what each row shows."""
     # The rows' accounts in the same statement, without their staff grants (a row names its owner
     # only); their collections (tiers, pictures) in one more each.
     rows = (
@@ -166,6 +170,23 @@ def items(spec: QueueSpec, filters: Filters, *, actor: User):
         for rel in spec.rows
     )
     return query.options(*rows).order_by(spec.submitted.asc(), spec.model.id.asc())
+
+
+# A queue's count and page statements in one state, no other filter (how a queue page opens),
+# built on first use with bound parameters: building them cost more than running them.
+_plain_pages: dict[str, tuple] = {}
+
+
+def queue_page(spec: QueueSpec, filters: Filters, *, actor: User, page: int, per_page: int) -> QueuePage:
+    """One page of the queue's items under `filters` (page_of on items())."""
+    if filters.assignee or filters.country or filters.language:
+        return page_of(items(spec, filters, actor=actor), key=spec.model.id, page=page, per_page=per_page)
+    built = _plain_pages.get(spec.kind)
+    if built is None:
+        query = _as_rows(spec, sa.select(spec.model).where(spec.state == sa.bindparam("state")))
+        built = _plain_pages[spec.kind] = page_statements(query, key=spec.model.id)
+    state = type(spec.waiting)(filters.state or spec.waiting.value)
+    return page_from(*built, {"state": state}, page=page, per_page=per_page)
 
 
 def narrowed(query, spec: QueueSpec, filters: Filters, *, actor: User, owners: tuple):
@@ -199,10 +220,22 @@ def page_of(query, *, page: int, per_page: int, key, counted=None) -> QueuePage:
     """One page of `query` (one query) and the queue's size counted on `key` alone, so the database
     counts from an index instead of building every row (one query). `counted`, if given, selects
     the same items' keys more cheaply (without a join the order needs) and is counted instead."""
+    return page_from(*page_statements(query, key=key, counted=counted), {}, page=page, per_page=per_page)
+
+
+def page_statements(query, *, key, counted=None) -> tuple:
+    """page_of's two statements for `query`, the page's bounds left as parameters ("limit",
+    "offset"), so a page that opens the same way each time builds them once."""
     keys = counted if counted is not None else query.with_only_columns(key)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(keys.order_by(None).subquery()))
-    items = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
-    return QueuePage(page=page, per_page=per_page, total=total, items=items)
+    count = sa.select(sa.func.count()).select_from(keys.order_by(None).subquery())
+    return count, query.limit(sa.bindparam("limit")).offset(sa.bindparam("offset"))
+
+
+def page_from(count, rows, params: dict, *, page: int, per_page: int) -> QueuePage:
+    """A page read with page_statements' statements and their other `params`."""
+    total = db.session.scalar(count, params)
+    bounds = {"limit": per_page, "offset": (page - 1) * per_page}
+    return QueuePage(page=page, per_page=per_page, total=total, items=list(db.session.scalars(rows, params | bounds)))
 
 
 def next_due(spec: QueueSpec, *, actor: User, after=None):
@@ -223,23 +256,31 @@ def queue_staff(spec: QueueSpec) -> list[User]:
     return list(db.session.scalars(staff)) if ids else []
 
 
-def staff_and_workload(spec: QueueSpec) -> tuple[list[User], list[tuple[User, int]]]:
-    """A queue page's people in one statement: `queue_staff(spec)` (by id), and the queue's
-    `claims.workload` (who holds items now and how many, busiest first; a holder may since have
-    lost the role). The accounts are looked up by primary key from the union of the two small id
-    sets, then each one's live claims counted."""
-    lapse = claims.lapse_time()
-    granted = sa.select(StaffRoleGrant.user_id).where(StaffRoleGrant.role.in_([spec.role, StaffRole.admin]))
-    live = sa.and_(ReviewClaim.object_type == spec.kind, ReviewClaim.claimed_at > lapse)
+def _staff_and_workload_statement():
+    granted = sa.select(StaffRoleGrant.user_id).where(StaffRoleGrant.role.in_(sa.bindparam("roles", expanding=True)))
+    live = sa.and_(ReviewClaim.object_type == sa.bindparam("kind"), ReviewClaim.claimed_at > sa.bindparam("lapse"))
     holders = sa.select(ReviewClaim.moderator_id).where(live)
-    rows = db.session.execute(
+    return (
         sa.select(User, sa.func.count(ReviewClaim.id), User.id.in_(granted))
         .outerjoin(ReviewClaim, sa.and_(ReviewClaim.moderator_id == User.id, live))
         .where(User.id.in_(sa.union(granted, holders)))
         .group_by(User.id)
         .order_by(User.id)
         .options(lazyload(User.roles))  # names and counts only
-    ).all()
+    )
+
+
+# Built once: every queue page runs it, and building a statement costs more than running it.
+_STAFF_AND_WORKLOAD = _staff_and_workload_statement()
+
+
+def staff_and_workload(spec: QueueSpec) -> tuple[list[User], list[tuple[User, int]]]:
+    """A queue page's people in one statement: `queue_staff(spec)` (by id), and the queue's
+    `claims.workload` (who holds items now and how many, busiest first; a holder may since have
+    lost the role). The accounts are looked up by primary key from the union of the two small id
+    sets, then each one's live claims counted."""
+    params = {"roles": [spec.role, StaffRole.admin], "kind": spec.kind, "lapse": claims.lapse_time()}
+    rows = db.session.execute(_STAFF_AND_WORKLOAD, params).all()
     staff = [user for user, _held, may in rows if may]
     workload = sorted(((user, held) for user, held, _may in rows if held), key=lambda row: (-row[1], row[0].id))
     return staff, workload
