@@ -128,8 +128,9 @@ class AppEvidence(HandleEvidence):
         return None
 
     def _asked_by_others(self, start: int) -> bool:
-        """Someone else asked for the writer's account, reported: "asked for my", "m'a demandé mon"."""
-        return any(self._token_in(i, _ASKED) for i in (start - 1, start - 2))
+        """Someone else asked for the writer's account, reported: "asked for my", "m'a demandé mon",
+        "asked me for my"."""
+        return any(self._token_in(i, _ASKED) for i in (start - 1, start - 2, start - 3))
 
     def _same_name_after(self, app: Phrase) -> Phrase | None:
         """ "ho Viber, stesso nome", "ana f Viber b smiya dyali": the account named as the writer's own."""

@@ -6,6 +6,9 @@ Three families the intent rules would otherwise read as offers (issue #17):
   asking for my Venmo", "j'ai signalé le designer qui me réclamait mon WhatsApp". A verb of
   reporting or refusing earlier in the clause, then a relative word ("who", "qui", "che",
   "اللي") before the mention: the request is the other person's;
+- someone else's offer, reported or refused after it in the same sentence: "he offered me a
+  transfer outside the platform, I reported it", "mi ha proposto un bonifico fuori piattaforma,
+  l'ho segnalato". A verb of offering or asking, then the mention, then a verb of reporting;
 - an account said to be hacked, cloned, stolen or closed: "my instagram got hacked", "mi hanno
   clonato il profilo instagram". The word stands a few tokens from the name;
 - a video watched on a network: "shoft video 3ala YouTube", "j'ai vu une vidéo sur YouTube".
@@ -32,6 +35,14 @@ _REPORTED = frozenset(
 _RELATIVE = frozenset(
     "who that which whom qui que quien quienes che cui der die den dem welcher اللي لي li lli elli".split()
 )
+# Someone offering or asking (the writer offering says "I can", "je peux", not these).
+_OFFERED = frozenset(
+    (
+        "offered proposed suggested asked propose proposee proposait suggere demande offert proposto proposta "
+        "offerto offerta suggerito chiesto angeboten vorgeschlagen anbot gefragt ofrecio propuso sugirio pidio "
+        "ofreceu propos sugeriu pediu عرض عرضت اقترح طلب"
+    ).split()
+)
 _LOST_REACH = 4  # tokens between the name and the word saying the account is lost
 _WATCHED = frozenset(
     (
@@ -49,7 +60,9 @@ _VIDEOS = frozenset(
 class ToldEvidence(Passage):
     def _told_of_others(self, phrase: Phrase) -> bool:
         """A reported or refused request by someone else: a reporting verb, then a relative word,
-        then the mention, in one clause."""
+        then the mention, in one clause; or the offer, then the report (`_offer_reported`)."""
+        if self._offer_reported(phrase):
+            return True
         clause = self.clause[phrase.start]
         relative = False
         for i in range(phrase.start - 1, -1, -1):
@@ -61,6 +74,25 @@ class ToldEvidence(Passage):
             if self.words[i] in _RELATIVE:
                 relative = True
             elif relative and self.words[i] in _REPORTED:
+                return True
+        return False
+
+    def _offer_reported(self, phrase: Phrase) -> bool:
+        """Someone else's offer, reported after it: an offering verb in the sentence, then a verb
+        of reporting or refusing in a later clause after the mention."""
+        sentence = self.sentence[phrase.start]
+        offered = None
+        for i in range(len(self.words)):
+            if self.sentence[i] != sentence:
+                continue
+            if self.words[i] in _OFFERED and offered is None:
+                offered = i
+            elif (
+                offered is not None
+                and i >= phrase.end
+                and self.clause[i] != self.clause[phrase.start]
+                and self.words[i] in _REPORTED
+            ):
                 return True
         return False
 
