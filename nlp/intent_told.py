@@ -18,6 +18,8 @@ A handle or number given with the mention is still reported by the rules that re
 
 from __future__ import annotations
 
+import re
+
 from nlp.intent_passage import Passage
 from nlp.mention_words import LOST_ACCOUNT_WORDS as _LOST
 from nlp.phrases import Phrase
@@ -43,6 +45,8 @@ _OFFERED = frozenset(
         "ofreceu propos sugeriu pediu عرض عرضت اقترح طلب"
     ).split()
 )
+_WORDS = re.compile(r"[^\W\d_]+")
+_NEXT_WORDS = 6  # words read after the passage for a report of the offer in it
 _LOST_REACH = 4  # tokens between the name and the word saying the account is lost
 _WATCHED = frozenset(
     (
@@ -78,23 +82,25 @@ class ToldEvidence(Passage):
         return False
 
     def _offer_reported(self, phrase: Phrase) -> bool:
-        """Someone else's offer, reported after it: an offering verb in the sentence, then a verb
-        of reporting or refusing in a later clause after the mention."""
+        """Someone else's offer, reported after it: an offering verb in the mention's sentence, then
+        a verb of reporting or refusing after the mention, in that sentence or the next ("he
+        offered Zelle outside the site; I flagged it")."""
         sentence = self.sentence[phrase.start]
-        offered = None
+        offered = False
         for i in range(len(self.words)):
-            if self.sentence[i] != sentence:
+            if self.sentence[i] < sentence:
                 continue
-            if self.words[i] in _OFFERED and offered is None:
-                offered = i
-            elif (
-                offered is not None
-                and i >= phrase.end
-                and self.clause[i] != self.clause[phrase.start]
-                and self.words[i] in _REPORTED
-            ):
+            if self.sentence[i] > sentence + 1:
+                break
+            if self.words[i] in _OFFERED and self.sentence[i] == sentence:
+                offered = True
+            elif offered and i >= phrase.end and self.words[i] in _REPORTED:
                 return True
-        return False
+        if not offered or self.sentence[-1] != sentence:
+            return False
+        # the next sentence may stand after the passage, as the start of what follows it
+        last = self.doc[-1]
+        return not _REPORTED.isdisjoint(_WORDS.findall(self.text, last.idx + len(last))[:_NEXT_WORDS])
 
     def _account_lost(self, phrase: Phrase) -> bool:
         """The account said to be hacked, cloned, stolen or closed, a few tokens from its name."""

@@ -68,7 +68,7 @@ _HERE = frozenset("here ici aqui aca qui hier hna هنا".split())
 _TITLES = frozenset(
     (
         "mr mrs ms miss mister dr doc doctor prof professor m mme mlle madame monsieur mademoiselle docteur "
-        "professeur maitre sr sra srta senor senora senorita don dona doctora doutor doutora senhor senhora "
+        "professeur maitre sr sra srta dra drs senor senora senorita don dona doctora doutor doutora senhor senhora "
         "dott dottore dottoressa signor signore signora herr frau fraulein"
     ).split()
 )
