@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 
 from nlp.intent_passage import Passage
+from nlp.mention_words import ASKED_WORDS
 from nlp.mention_words import LOST_ACCOUNT_WORDS as _LOST
 from nlp.phrases import Phrase
 
@@ -38,12 +39,15 @@ _RELATIVE = frozenset(
     "who that which whom qui que quien quienes che cui der die den dem welcher اللي لي li lli elli".split()
 )
 # Someone offering or asking (the writer offering says "I can", "je peux", not these).
-_OFFERED = frozenset(
-    (
-        "offered proposed suggested asked propose proposee proposait suggere demande offert proposto proposta "
-        "offerto offerta suggerito chiesto angeboten vorgeschlagen anbot gefragt ofrecio propuso sugirio pidio "
-        "ofreceu propos sugeriu pediu عرض عرضت اقترح طلب"
-    ).split()
+_OFFERED = (
+    frozenset(
+        (
+            "offered proposed suggested asked propose proposee proposait suggere demande offert proposto proposta "
+            "offerto offerta suggerito chiesto angeboten vorgeschlagen anbot gefragt ofrecio propuso sugirio pidio "
+            "ofreceu propos sugeriu pediu عرض عرضت اقترح"
+        ).split()
+    )
+    | ASKED_WORDS
 )
 _WORDS = re.compile(r"[^\W\d_]+")
 _NEXT_WORDS = 6  # words read after the passage for a report of the offer in it
@@ -82,25 +86,30 @@ class ToldEvidence(Passage):
         return False
 
     def _offer_reported(self, phrase: Phrase) -> bool:
-        """Someone else's offer, reported after it: an offering verb in the mention's sentence, then
-        a verb of reporting or refusing after the mention, in that sentence or the next ("he
-        offered Zelle outside the site; I flagged it")."""
+        """Someone else's offer or request, reported: a verb of offering or asking before the
+        mention or in its clause, and a verb of reporting or refusing before it ("j'ai signalé le
+        client : il voulait me payer par virement") or after the mention, in that sentence or
+        the next ("he offered Zelle outside the site; I flagged it")."""
         sentence = self.sentence[phrase.start]
-        offered = False
+        offered = reported = False
         for i in range(len(self.words)):
             if self.sentence[i] < sentence:
                 continue
-            if self.sentence[i] > sentence + 1:
+            if self.sentence[i] > sentence:
                 break
-            if self.words[i] in _OFFERED and self.sentence[i] == sentence:
+            word = self.words[i]
+            if word in _OFFERED and (i < phrase.start or self.clause[i] == self.clause[phrase.start]):
                 offered = True
-            elif offered and i >= phrase.end and self.words[i] in _REPORTED:
-                return True
-        if not offered or self.sentence[-1] != sentence:
-            return False
-        # the next sentence may stand after the passage, as the start of what follows it
-        last = self.doc[-1]
-        return not _REPORTED.isdisjoint(_WORDS.findall(self.text, last.idx + len(last))[:_NEXT_WORDS])
+            elif word in _REPORTED and not phrase.start <= i < phrase.end:
+                reported = True
+        if not offered or reported:
+            return offered
+        # the next sentence: after this one in the passage, or at the start of what follows it
+        nxt = [w for i, w in enumerate(self.words) if self.sentence[i] == sentence + 1]
+        if not nxt and self.sentence[-1] == sentence:
+            last = self.doc[-1]
+            nxt = _WORDS.findall(self.text, last.idx + len(last))
+        return not _REPORTED.isdisjoint(nxt[:_NEXT_WORDS])
 
     def _account_lost(self, phrase: Phrase) -> bool:
         """The account said to be hacked, cloned, stolen or closed, a few tokens from its name."""

@@ -15,9 +15,9 @@ new rules: choices refused, cash refused, searches told, a channel's topic; fami
 the sixth set refused — serial numbers named a few words back, someone else's request reported,
 an account hacked or cloned, a video watched — in new words, and the contact given next to such
 words that must still be caught; families_16 the same for the clean talk the eighth set refused —
-someone else's offer reported, a German refusal with "nicht" last, "call me" and a title, serial
-and customer numbers and invoice keys named before them, a patient id and an age — and contacts
-given next to them) were written by hand,
+someone else's offer or request reported, before or after it, a German refusal with "nicht" last,
+"call me" and a title, serial and customer numbers and invoice keys named before them, a patient
+id and an age — and contacts given next to them) were written by hand,
 holdout_<lang>.jsonl too but only after the rules were tuned on the former;
 generated.jsonl comes from generate_corpus.py and dental_talk.jsonl (the precision section
 of issue #17) from dental_talk.py. The held-out sets (heldout/: the second generation, a
