@@ -55,7 +55,7 @@ _LOST_REACH = 4  # tokens between the name and the word saying the account is lo
 _WATCHED = frozenset(
     (
         "watched watch watching saw seen see vu vue regarde vi vimos visto vista assisti assistimos "
-        "guardato guardata guardavo gesehen angeschaut angesehen shoft chft chaft shaft shoftt شفت شوفت تفرجت "
+        "guardato guardata guardavo gesehen angeschaut angesehen shoft shuft shouft chft chaft shaft shoftt شفت شوفت تفرجت "
         "اتفرجت"
     ).split()
 )
