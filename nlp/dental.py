@@ -247,7 +247,7 @@ _SERIAL_HINTS = (
     "client",
     "chave",
     "ref",
-    "art",
+    "nr",  # "art.-nr." ("art" stands in "part", "start")
     "سيريال",
     "سريال",
     "تسلسلي",
