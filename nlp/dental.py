@@ -92,7 +92,11 @@ _REFERENCE_WORDS = frozenset(
 _TAX_ID_WORDS = frozenset(
     "steuernummer steuernr siret siren rcs cnpj cpf nif nie cif fiscale fiscal tax hrb hra handelsregister".split()
 )
-_NUMBER_WORDS = frozenset("no nr n° no° number numero nummer #".split())
+# A German compound of a reference and "Nummer": "Patientennummer", "Auftragsnr", "Fallnummer".
+_GERMAN_NUMBER = re.compile(
+    r"(?:patienten|kunden|fall|auftrags|bestell|rechnungs|artikel|chargen|referenz|sendungs)(?:nummer|nr)"
+)
+_NUMBER_WORDS = frozenset("no nr n° no° number numero nummer # id".split())  # "Paciente ID 88-2031"
 _TOOTH_WORDS = frozenset(
     (
         "tooth teeth dent dents diente dientes dente dentes denti zahn zahne zahnen fdi universal "
@@ -203,14 +207,20 @@ class _Reading:
 _DIGITS_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")
 
 
-# A serial number named a few words back: "n° de série du scanner : 1830 5547 2291",
+# A serial or customer number named a few words back: "n° de série du scanner : 1830 5547 2291",
 # "Seriennummer vom Scanner 6620 1187 4431", "رقم السيريال بتاع السكانر 5512 ...". Only
-# letters between the cue and the number: a digit, a comma or a contact word ("serial 4411,
+# words between the cue and the number: a comma or a contact word ("serial 4411,
 # call me on +33 ...") ends the naming, so a phone given after it is still read.
 _SERIAL_NAMED = re.compile(
     r"(?<![a-z])(?:serial|serie|series|seriennummer|seriennr|s/n|sn|numero de serie|matricola|matricula|"
-    r"سيريال|السيريال|سريال|السريال|تسلسلي|التسلسلي)"
-    r"(?:[^\W\d_]|[ :.#°'/-]){0,32}\Z"
+    r"سيريال|السيريال|سريال|السريال|تسلسلي|التسلسلي|"
+    # a customer number or a Brazilian invoice key: "Kundennummer 100 447 812", "chave de acesso 3526 ..."
+    r"kundennummer|kundennr|customer (?:no|nr|number|id)|client (?:no|number|id)|"
+    r"numero (?:de |do |du )?client|codice cliente|chave de acesso|"
+    # a reference or an article named before the part's name: "Réf. pilier 22.4105.06"
+    r"ref\b|art\W{0,2}nr\b)"
+    # a model name may stand between: "du scanner Medit i700 :" (read "medit 1700" once normalised)
+    r"(?:[^\W_]|[ :.#°'/-]){0,32}\Z"
 )
 # An order, case or invoice named in Arabic right before the number: "الطلب 9902-441-06".
 # (A whole word: "اطلب 0101..." is Egyptian for "dial", a phone cue.)
@@ -227,7 +237,21 @@ _CONTACT_WORDS = re.compile(
 
 # A piece of every word of each pattern: a text holding none is not searched before each of
 # its candidates (both patterns open with a lookbehind, tried at every position).
-_SERIAL_HINTS = ("seri", "s/n", "sn", "matric", "سيريال", "سريال", "تسلسلي")
+_SERIAL_HINTS = (
+    "seri",
+    "s/n",
+    "sn",
+    "matric",
+    "kunden",
+    "customer",
+    "client",
+    "chave",
+    "ref",
+    "nr",  # "art.-nr." ("art" stands in "part", "start")
+    "سيريال",
+    "سريال",
+    "تسلسلي",
+)
 _ARABIC_REFERENCE_HINTS = ("طلب", "وردر", "كيس", "الحالة", "فاتورة", "الباتش", "اللوت")
 
 
@@ -270,8 +294,10 @@ def _leading_number(text: str, start: int) -> tuple[int, int] | None:
     before = _WORD.findall(text, low, start)
     if before[-1] in _TAX_ID_WORDS or (before[-1] in _NUMBER_WORDS and len(before) > 1 and before[-2] in _TAX_ID_WORDS):
         pattern = _SPACED_CODE
-    elif before[-1] in _REFERENCE_WORDS or (
-        before[-1] in _NUMBER_WORDS and len(before) > 1 and before[-2] in _REFERENCE_WORDS
+    elif (
+        before[-1] in _REFERENCE_WORDS
+        or (before[-1] in _NUMBER_WORDS and len(before) > 1 and before[-2] in _REFERENCE_WORDS)
+        or _GERMAN_NUMBER.fullmatch(before[-1])
     ):
         # "Ref 61 23 45 67 89", "pedido 2024 0612 3344": the groups that follow belong to it
         match = _SPACED_CODE.match(text, start)

@@ -23,6 +23,7 @@ from nlp.lexicon import (
     PRONOUNS,
     SAME_WORDS,
 )
+from nlp.mention_words import ASKED_WORDS
 from nlp.phrases import APP, Phrase
 
 _CUE_WINDOW = 4  # tokens between a contact cue and the app it names
@@ -66,11 +67,6 @@ _HAVE = frozenset(
     ("tu as", "t'as", "vous avez", "do you have", "have you got", "hast du", "haben sie", "tienes", "tens", "hai")
 )
 POLITE = frozenset("please pls plz svp stp bitte porfa por per ? ! \u061f 3afak afak عافاك".split())
-# Someone else asking for the writer's account, reported ("the client wanted my WhatsApp").
-_ASKED = frozenset(
-    "asked wanted requested demande demandait voulait pidio queria pediu pediram chiesto voleva wollte "
-    "wollten gefragt verlangt طلب طلبت".split()
-)
 _YOURS_AFTER = frozenset("dyalek dyalk dialek dyalak ديالك بتاعك تاعك".split())
 _NAME_WORDS = frozenset(
     "name nom nombre nome usuario user username pseudo smiya smia الاسم اسم سمية السمية اليوزر".split()
@@ -128,8 +124,9 @@ class AppEvidence(HandleEvidence):
         return None
 
     def _asked_by_others(self, start: int) -> bool:
-        """Someone else asked for the writer's account, reported: "asked for my", "m'a demandé mon"."""
-        return any(self._token_in(i, _ASKED) for i in (start - 1, start - 2))
+        """Someone else asked for the writer's account, reported: "asked for my", "m'a demandé mon",
+        "asked me for my"."""
+        return any(self._token_in(i, ASKED_WORDS) for i in (start - 1, start - 2, start - 3))
 
     def _same_name_after(self, app: Phrase) -> Phrase | None:
         """ "ho Viber, stesso nome", "ana f Viber b smiya dyali": the account named as the writer's own."""

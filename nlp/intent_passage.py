@@ -34,6 +34,7 @@ _REFUSED_AFTER = re.compile(
 )
 CANCEL_IDS = frozenset(hash_string(w) for w in CANCEL_WORDS)
 _NO = frozenset("no non nein nope nao la لا".split())
+_LAST_NEGATIONS = frozenset(("nicht",))
 _NO_AFTER = re.compile(r"\W{0,4}(?:no|non|nein|nope|nao|la|لا)\b")
 
 
@@ -76,6 +77,19 @@ class Passage:
             if 0 <= start - negation.end <= window and self.clause[negation.start] == self.clause[start]:
                 return True
         return False
+
+    def _negated_at_end(self, phrase: Phrase) -> bool:
+        """German puts the negation last: "PayPal-Freunde mache ich nicht, ...", "Überweisung
+        am Portal vorbei auch nicht." A "nicht" closing the phrase's clause after it, the clause
+        not a question ("geht das nicht?")."""
+        clause = self.clause[phrase.start]
+        last = phrase.end - 1
+        while (
+            last + 1 < len(self.words) and self.clause[last + 1] == clause and self.words[last + 1] not in CLAUSE_ENDS
+        ):
+            last += 1
+        after = self.words[last + 1] if last + 1 < len(self.words) else ""
+        return last >= phrase.end and self.words[last] in _LAST_NEGATIONS and after != "?"
 
     def _refused(self, phrase: Phrase) -> bool:
         """The writer turns the request down right after it: "email me? no need"."""

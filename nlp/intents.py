@@ -64,6 +64,15 @@ _COURTESY = frozenset("stp svp please pls plz bitte porfa".split())
 _THAN = frozenset("than que qu' als che di mn men من".split())
 _HERE = frozenset("here ici aqui aca qui hier hna هنا".split())
 
+# Titles: "appelez-moi Mme Roussel", "call me Dr Okafor" say what to call the writer, not how.
+_TITLES = frozenset(
+    (
+        "mr mrs ms miss mister dr doc doctor prof professor m mme mlle madame monsieur mademoiselle docteur "
+        "professeur maitre sr sra srta dra drs senor senora senorita don dona doctora doutor doutora senhor senhora "
+        "dott dottore dottoressa signor signore signora herr frau fraulein"
+    ).split()
+)
+
 _Span = tuple[int, int, str, str]  # first token, end token, kind, reason
 
 REASONS = {
@@ -187,8 +196,8 @@ class _Rules(AppEvidence, PaymentEvidence, ToldEvidence):
         refused = self._not_allowed_after(method) or bool(cue and cue.end > method.end and self._not_allowed_after(cue))
         if self._negated(start) or self._negated(method.start, window=1) or refused:
             return None  # "keine Barzahlung", "el pago en efectivo no está permitido"
-        if self._turned_down(method.end, reach=3):
-            return None  # "Bizum o transferencia no, solo pago por la plataforma"
+        if self._turned_down(method.end, reach=3) or self._negated_at_end(method):
+            return None  # "Bizum o transferencia no, solo pago por la plataforma", "PayPal mache ich nicht"
         return start, end, OFF_PLATFORM_PAYMENT, REASONS["payment"].format(method.brand.name)
 
     def off_platform(self, phrase: Phrase) -> _Span | None:
@@ -200,7 +209,7 @@ class _Rules(AppEvidence, PaymentEvidence, ToldEvidence):
         if self._told_of_others(min(cue, phrase, key=lambda p: p.start)):
             return None  # "ho segnalato un utente che voleva pagarmi su PayPal fuori dalla piattaforma"
         start = min(cue.start, phrase.start)
-        if self._negated(start):
+        if self._negated(start) or self._negated_at_end(phrase):
             return None
         return start, max(cue.end, phrase.end), OFF_PLATFORM_PAYMENT, REASONS["off_platform"]
 
@@ -209,8 +218,8 @@ class _Rules(AppEvidence, PaymentEvidence, ToldEvidence):
             self._token_in(i, _OTHER_FEES_AFTER) for i in (phrase.end, phrase.end + 1)
         ):
             return None
-        if self._not_allowed_after(phrase):
-            return None  # "PayPal friends and family is not allowed here"
+        if self._not_allowed_after(phrase) or self._negated_at_end(phrase):
+            return None  # "PayPal friends and family is not allowed here", "am Portal vorbei auch nicht"
         return phrase.start, phrase.end, OFF_PLATFORM_PAYMENT, REASONS["bypass"]
 
     def their_details(self, phrase: Phrase) -> _Span | None:
@@ -235,6 +244,8 @@ class _Rules(AppEvidence, PaymentEvidence, ToldEvidence):
         )
         if not opens_clause or self._negated(phrase.start) or self._refused(phrase):
             return None
+        if self._token_in(phrase.end, _TITLES):
+            return None  # "appelez-moi Mme Roussel", "call me Dr Okafor": a name to call the writer by
         return phrase.start, phrase.end, self._channel(phrase), REASONS["call_me"]
 
     def cheaper(self, phrase: Phrase) -> _Span | None:

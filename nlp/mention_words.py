@@ -33,6 +33,12 @@ LOST_ACCOUNT_WORDS = frozenset(
         "geloscht tsra9 tkhaker thaker t'hacka tsre9 اتهكر تهكر اتسرق تسرق انسرق مسروق اتقفل تقفل مهكر"
     ).split()
 )
+# Someone else asking for or wanting something of the writer: "the client asked for my WhatsApp",
+# "il voulait me payer par virement", "er wollte per PayPal zahlen".
+ASKED_WORDS = frozenset(
+    "asked wanted requested demande demandait voulait pidio queria pediu pediram chiesto voleva wollte "
+    "wollten gefragt verlangt طلب طلبت".split()
+)
 LOST_ACCOUNT = re.compile(
     r"(?<![\w'])(?:" + "|".join(sorted(LOST_ACCOUNT_WORDS, key=len, reverse=True)) + r")(?![\w'])"
 )

@@ -14,7 +14,12 @@ of those families tried after tuning, labelled as the filter reads them, and nea
 new rules: choices refused, cash refused, searches told, a channel's topic; families_15 clean talk
 the sixth set refused — serial numbers named a few words back, someone else's request reported,
 an account hacked or cloned, a video watched — in new words, and the contact given next to such
-words that must still be caught) were written by hand,
+words that must still be caught; families_16 the same for the clean talk the eighth set refused —
+someone else's offer or request reported, before or after it, a German refusal with "nicht" last,
+"call me" and a title, serial and customer numbers and invoice keys named before them, a patient
+id and an age; and the last clean refusals of the fourth to seventh sets: German "…nummer"
+compounds, a reference or article number named before the part, "shuft" — and contacts given
+next to them) were written by hand,
 holdout_<lang>.jsonl too but only after the rules were tuned on the former;
 generated.jsonl comes from generate_corpus.py and dental_talk.jsonl (the precision section
 of issue #17) from dental_talk.py. The held-out sets (heldout/: the second generation, a
