@@ -171,3 +171,10 @@ def test_create_staff_command_grants_roles_and_logs_it(app):
     assert again.exit_code == 0
     db.session.refresh(user)
     assert StaffRole.admin in user.staff_roles
+
+
+def test_form_fields_point_screen_readers_only_at_hints_and_errors_that_exist(client):
+    page = client.get("/account/signup").get_data(as_text=True)
+    assert 'aria-describedby="None"' not in page
+    refused = client.post("/account/signup", data={"email": "not an address"}).get_data(as_text=True)
+    assert 'aria-describedby="email-err"' in refused and 'id="email-err"' in refused
