@@ -35,6 +35,7 @@ from tests.backoffice.factories import (
 )
 from tests.disputes.factories import disputed, people
 from tests.factories import PASSWORD, login, make_user
+from tests.payments.factories import make_refused_payout_case
 
 
 @dataclass
@@ -545,3 +546,10 @@ def open_ticket_file(app, client):
     commit()
     public_id = ticket.messages[0].attachments[0].file.public_id
     return Post(_support(client), f"/backoffice/support/{ticket.id}/files/{public_id}", method="get")
+
+
+def refused_payout_ask_again(app, client):
+    case = make_refused_payout_case()
+    agent = make_staff(StaffRole.resolution_agent)
+    staff_login(client, agent)
+    return Post(agent, f"/backoffice/payouts-not-sent/{case.id}/ask-again")

@@ -88,6 +88,7 @@ AUDITED: dict[str, tuple[str, Callable]] = {
     "post_reviews.reject": ("post.rejected", community_drivers.post_reject),
     "post_reviews.take_down": ("post.taken_down", community_drivers.post_take_down),
     "post_reviews.assign": ("post.assigned", community_drivers.post_assign),
+    "refused_payouts.ask_again": ("payment.payout_asked_again", drivers.refused_payout_ask_again),
 }
 
 

@@ -4,24 +4,19 @@ once, audited, and gone from the list; asked twice, nothing is paid twice."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
 import jobs
-from cases import process
 from extensions import commit, db
-from jobs.sweep import run_sweeps
 from models.accounts import StaffRole
 from models.cases import Case, CaseState
 from models.ledger import MovementKind, MovementState, PaymentMovement, PaymentStatus, SandboxObject, SandboxObjectKind
 from models.moderation import AuditEntry
-from models.payments import BusinessType, ConnectedAccount, PayoutProvider
+from models.payments import ConnectedAccount
 from payments import connect
 from models.ledger import Payment
-from models.types import utcnow
-from payments.escrow import MovementsUnconfirmed
 from payments.fees import platform_fee
 from payments.gateways.base import GatewayError
 from payments.gateways.sandbox import SandboxGateway
@@ -29,6 +24,7 @@ from payments.ledger import balance, designer_account, invariant_violations
 from payments.refused_payouts import ASKED_AGAIN
 from tests.backoffice.factories import make_staff, staff_login
 from tests.cases.factories import drive, make_case
+from tests.payments.factories import make_connected_account, make_refused_payout_case
 from tests.factories import login
 
 NET = 12_000 - platform_fee(12_000)
@@ -37,24 +33,7 @@ LIST = "/backoffice/payouts-not-sent/"
 
 @pytest.fixture
 def refused_case(monkeypatch) -> Case:
-    """A completed case whose payout the gateway refused twice (the job, then the sweep's new key)."""
-    waiting: list = []
-    monkeypatch.setattr(jobs, "_dispatch", lambda func, args, kwargs: waiting.append((func, args, kwargs)))
-    original = SandboxGateway.transfer
-
-    def refuse(self, **kwargs):
-        raise GatewayError("sandbox: the connected account cannot receive transfers")
-
-    monkeypatch.setattr(SandboxGateway, "transfer", refuse)
-    case = drive(make_case(amount_cents=12_000), CaseState.delivered)
-    waiting.clear()
-    process.complete_case(case, actor=case.client)
-    commit()
-    for func, args, kwargs in [job for job in waiting if job[0].__name__ == "carry_out"]:
-        with pytest.raises(MovementsUnconfirmed):
-            func(*args, **kwargs)
-    run_sweeps(utcnow() + timedelta(hours=1))
-    monkeypatch.setattr(SandboxGateway, "transfer", original)  # the designer fixed their payout account
+    case = make_refused_payout_case()
     monkeypatch.setattr(jobs, "_dispatch", lambda func, args, kwargs: func(*args, **kwargs))
     return case
 
@@ -148,16 +127,7 @@ def test_a_case_with_nothing_refused_cannot_be_asked(client):
 
 def test_the_payout_is_asked_again_by_itself_when_the_payout_account_is_ready_again(refused_case):
     case = refused_case
-    account = ConnectedAccount(
-        user_id=case.designer_id,
-        provider=PayoutProvider.stripe,
-        account_id="acct_fixed_1",
-        business_type=BusinessType.individual,
-        country="FR",
-        payouts_ready=False,
-    )
-    db.session.add(account)
-    commit()
+    make_connected_account(case.designer, account_id="acct_fixed_1", ready=False)
     # Stripe says the account can take payouts again (account.updated); the job runs after the commit.
     connect.apply_account_update(
         {"id": "acct_fixed_1", "payouts_enabled": True, "capabilities": {"transfers": "active"}}, as_of=None

@@ -2,8 +2,21 @@
 
 from __future__ import annotations
 
-from extensions import db
+from datetime import timedelta
+
+import pytest
+
+import jobs
+from cases import process
+from extensions import commit, db
+from jobs.sweep import run_sweeps
+from models.cases import CaseState
 from models.payments import BillingDetails, BusinessType, ConnectedAccount, PayoutProvider
+from models.types import utcnow
+from payments.escrow import MovementsUnconfirmed
+from payments.gateways.base import GatewayError
+from payments.gateways.sandbox import SandboxGateway
+from tests.cases.factories import drive, make_case
 from tests.factories import make_user
 
 
@@ -49,3 +62,25 @@ def make_connected_account(
     db.session.add(account)
     db.session.commit()
     return account
+
+
+def make_refused_payout_case(amount_cents: int = 12_000):
+    """A completed case whose payout the gateway refused twice (the job, then the sweep's new key),
+    its money still in escrow; the gateway takes transfers again afterwards."""
+
+    def refuse(self, **kwargs):
+        raise GatewayError("sandbox: the connected account cannot receive transfers")
+
+    waiting: list = []
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(jobs, "_dispatch", lambda func, args, kwargs: waiting.append((func, args, kwargs)))
+        patch.setattr(SandboxGateway, "transfer", refuse)
+        case = drive(make_case(amount_cents=amount_cents), CaseState.delivered)
+        waiting.clear()
+        process.complete_case(case, actor=case.client)
+        commit()
+        for func, args, kwargs in [job for job in waiting if job[0].__name__ == "carry_out"]:
+            with pytest.raises(MovementsUnconfirmed):
+                func(*args, **kwargs)
+        run_sweeps(utcnow() + timedelta(hours=1))
+    return case
