@@ -17,6 +17,7 @@ from extensions import db
 from models.moderation import AuditEntry
 from tests.backoffice import audit_drivers as drivers
 from tests.backoffice import audit_drivers_community as community_drivers
+from tests.backoffice import audit_drivers_resolution as resolution_drivers
 
 # Routes that change nothing worth an entry, each with its reason.
 NOT_AUDITED = {
@@ -69,12 +70,12 @@ AUDITED: dict[str, tuple[str, Callable]] = {
     "staff_accounts.grant_roles": ("staff.roles_granted", drivers.roles_grant),
     "staff_accounts.revoke_roles": ("staff.roles_revoked", drivers.roles_revoke),
     "staff_accounts.reset_second_factor": ("staff.second_factor_reset", drivers.second_factor_reset),
-    "resolution.rule": ("dispute.ruled", drivers.dispute_rule),
-    "resolution.post_message": ("dispute.message", drivers.dispute_message),
-    "resolution.request_evidence": ("dispute.evidence_requested", drivers.dispute_request_evidence),
-    "resolution.approve_draft": ("dispute.ruling_approved", drivers.draft_approve),
-    "resolution.send_back_draft": ("dispute.ruling_sent_back", drivers.draft_send_back),
-    "resolution.withdraw_draft": ("dispute.ruling_draft_withdrawn", drivers.draft_withdraw),
+    "resolution.rule": ("dispute.ruled", resolution_drivers.dispute_rule),
+    "resolution.post_message": ("dispute.message", resolution_drivers.dispute_message),
+    "resolution.request_evidence": ("dispute.evidence_requested", resolution_drivers.dispute_request_evidence),
+    "resolution.approve_draft": ("dispute.ruling_approved", resolution_drivers.draft_approve),
+    "resolution.send_back_draft": ("dispute.ruling_sent_back", resolution_drivers.draft_send_back),
+    "resolution.withdraw_draft": ("dispute.ruling_draft_withdrawn", resolution_drivers.draft_withdraw),
     "backoffice_auth.verify": ("staff.recovery_code_used", drivers.second_factor_with_recovery_code),
     "backoffice_auth.enrol": ("staff.second_factor_enrolled", drivers.second_factor_enrol),
     "macros.new": ("macro.created", drivers.macro_new),
@@ -88,14 +89,14 @@ AUDITED: dict[str, tuple[str, Callable]] = {
     "post_reviews.reject": ("post.rejected", community_drivers.post_reject),
     "post_reviews.take_down": ("post.taken_down", community_drivers.post_take_down),
     "post_reviews.assign": ("post.assigned", community_drivers.post_assign),
-    "refused_payouts.ask_again": ("payment.payout_asked_again", drivers.refused_payout_ask_again),
+    "refused_payouts.ask_again": ("payment.payout_asked_again", resolution_drivers.refused_payout_ask_again),
 }
 
 
 OPENINGS: dict[str, tuple[str, Callable]] = {
     "violations.detail": ("violation.read", drivers.open_violation),
     "verifications.document": ("verification.document_opened", drivers.open_identity_document),
-    "resolution.download": ("dispute.file_read", drivers.open_dispute_file),
+    "resolution.download": ("dispute.file_read", resolution_drivers.open_dispute_file),
     "support_desk.attachment": ("ticket.file_read", drivers.open_ticket_file),
 }
 
