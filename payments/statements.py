@@ -82,6 +82,15 @@ class Transaction:
         return str(STATUS_LABELS[self.payment.status])
 
     @property
+    def status_code(self) -> str:
+        """The CSV's status, read as the page's label is: a completed case's escrow still paying out is
+        `paying_out` (the gateway may still confirm it) or `payout_not_sent` (refused again, staff
+        alerted), not the payment's `captured`."""
+        if self.money.paying_out:
+            return "paying_out" if self.payout_on_its_way else "payout_not_sent"
+        return self.payment.status.value
+
+    @property
     def status_badge(self) -> str:
         return "badge-danger" if self.money.paying_out and not self.payout_on_its_way else ""
 
@@ -208,7 +217,7 @@ def transactions_csv(user: User) -> str:
                 _decimal(t.fee_cents),
                 _decimal(t.net_cents),
                 _decimal(t.refunded_cents),
-                t.payment.status.value,
+                t.status_code,
                 " ".join(i.display_number for i in t.invoices),
             ]
         )

@@ -4,6 +4,8 @@ payment provider; the payout shows as on its way until the gateway confirms it; 
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import timedelta
 
 import pytest
@@ -210,11 +212,18 @@ def test_the_designer_sees_the_payout_on_its_way_until_it_is_confirmed(held, cli
     assert "Payout sent" not in home and "Being sent" in home
     transactions = browser.get("/settings/transactions").get_data(as_text=True)
     assert "Being paid to the designer" in transactions and "Not sent" not in transactions
+    assert _exported_statuses(browser) == ["paying_out"]
 
     _run(held, "carry_out")
     page = browser.get(f"/cases/{reference}").get_data(as_text=True)
     assert "On its way to you" not in page and "You receive" in page
     assert "Payout sent" in browser.get("/home").get_data(as_text=True)
+    assert _exported_statuses(browser) == ["paid_out"]
+
+
+def _exported_statuses(client) -> list[str]:
+    export = client.get("/settings/transactions.csv").get_data(as_text=True)
+    return [row["status"] for row in csv.DictReader(io.StringIO(export))]
 
 
 def test_a_payout_the_gateway_refuses_again_alerts_staff_at_once_and_tells_the_designer(
@@ -255,3 +264,4 @@ def test_a_payout_the_gateway_refuses_again_alerts_staff_at_once_and_tells_the_d
         transactions = client.get("/settings/transactions").get_data(as_text=True)
         assert "Not sent: our payments team has been alerted" in transactions
         assert "Being paid to the designer" not in transactions
+        assert _exported_statuses(client) == ["payout_not_sent"]
