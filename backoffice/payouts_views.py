@@ -12,6 +12,7 @@ from flask_login import current_user
 
 from backoffice.views import StaffBaseView
 from models.accounts import StaffRole
+from models.ledger import MovementState
 from payments import refused_payouts
 from url_numbers import page_number
 
@@ -47,6 +48,13 @@ class RefusedPayoutsView(StaffBaseView):
     def ask_again(self, case_id: int):
         return self.run_decision(
             lambda: refused_payouts.ask_again(case_id, actor=current_user),
-            done=_("The payout was asked again; the case shows it as paid once the payment provider confirms it."),
+            done=_told,
             back=url_for(".index_view"),
         )
+
+
+def _told(asked: refused_payouts.PayoutAskedAgain) -> tuple[str, str]:
+    """Refused again, the attempt and its audit row are kept all the same: say the provider's words."""
+    if asked.state == MovementState.failed:
+        return _("The payment provider refused the payout again: %(error)s", error=asked.error or ""), "error"
+    return _("The payout was asked again; the case shows it as paid once the payment provider confirms it."), "success"

@@ -80,16 +80,23 @@ class StaffBaseView(StaffAccess, BaseView):
     """A custom back-office page (queues, decisions) guarded like the others."""
 
     def run_decision(
-        self, decide: Callable[[], object], *, done: str, back: str | Callable[[], str], refused: str | None = None
+        self,
+        decide: Callable[[], object],
+        *,
+        done: str | Callable[[object], tuple[str, str]],
+        back: str | Callable[[], str],
+        refused: str | None = None,
     ):
         """Call one domain operation, commit, and go back to `back` saying what happened
-        (`back` may be a function, asked after the decision: the next item of a queue).
+        (`back` may be a function, asked after the decision: the next item of a queue; `done` may
+        be one too, given the operation's result, for an outcome that is kept but is not a success,
+        returning the message and its category).
 
         A refusal (already decided, claimed by someone else, missing reason) changes nothing
         and is shown above the page at `refused` (default `back`); NotFound goes on to the 404.
         """
         try:
-            decide()
+            result = decide()
         except NotFound:
             raise
         except DomainError as exc:
@@ -98,5 +105,6 @@ class StaffBaseView(StaffAccess, BaseView):
             return redirect(refused or (back if isinstance(back, str) else url_for(".index_view")))
         target = back if isinstance(back, str) else back()
         commit()
-        flash(done, "success")
+        message, category = done(result) if callable(done) else (done, "success")
+        flash(message, category)
         return redirect(target)

@@ -28,7 +28,7 @@ from models.cases import Case, CaseState
 from models.ledger import MovementKind, MovementState, Payment, PaymentMovement, PaymentStatus
 from pagination import PageNumbers
 from payments import movements
-from payments.escrow import PaymentFailed, payment_of, payout_destination
+from payments.escrow import payment_of, payout_destination
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +47,12 @@ class RefusedPayout:
     currency: str
     refused_at: datetime
     error: str | None
+
+
+@dataclass(frozen=True)
+class PayoutAskedAgain:
+    state: MovementState  # succeeded, pending (the sweep settles it) or failed (refused again)
+    error: str | None  # the provider's words when refused
 
 
 def _refused() -> sa.Select:
@@ -108,11 +114,12 @@ def refused_payouts(*, page: int, per_page: int) -> RefusedPayoutsPage:
     return RefusedPayoutsPage(page=page, per_page=per_page, total=total, items=items)
 
 
-def ask_again(case_id: int, *, actor: User | None) -> MovementState:
+def ask_again(case_id: int, *, actor: User | None) -> PayoutAskedAgain:
     """Ask the gateway once more for the case's refused payout, under a new key, to the designer's
-    payout account as it is now. Returns succeeded (paid), or pending (no answer: the sweep
-    settles it from the gateway's book); a refusal raises PaymentFailed with the gateway's words,
-    the attempt kept as a failed movement, so the payout stays listed. The case is locked, then its
+    payout account as it is now. The outcome's state is succeeded (paid), pending (no answer: the
+    sweep settles it from the gateway's book) or failed (refused again: the attempt is kept as a
+    failed movement, so the payout stays listed, with the gateway's words in `error`). Every
+    outcome is audited: who asked, and what the provider answered. The case is locked, then its
     payment (case before payment, as everywhere), so two staff members cannot pay it twice.
     `actor` None: the platform, when the designer's payout account became ready."""
     case = db.session.scalar(
@@ -134,18 +141,19 @@ def ask_again(case_id: int, *, actor: User | None) -> MovementState:
         destination=payout_destination(case),
     )
     state = movements.ask(movement, payment, case)
+    after = {"movement": movement.idempotency_key, "state": state.value}
     if state == MovementState.failed:
-        raise PaymentFailed(_l("The payment provider refused the payout again: %(error)s", error=movement.error or ""))
+        after["error"] = movement.error
     record_action(
         ASKED_AGAIN,
         case,
         actor=actor,
         before={"movement": last.idempotency_key, "error": last.error},
-        after={"movement": movement.idempotency_key, "state": state.value},
+        after=after,
         reason="The payout the payment provider refused was asked again"
         + ("." if actor is not None else ": the designer's payout account is ready again."),
     )
-    return state
+    return PayoutAskedAgain(state=state, error=movement.error if state == MovementState.failed else None)
 
 
 def payout_account_ready(user: User, ready: bool) -> None:
@@ -162,9 +170,11 @@ def ask_again_for_designer(designer_id: int) -> None:
     case_ids = db.session.scalars(_refused().with_only_columns(Case.id).where(Case.designer_id == designer_id))
     for case_id in list(case_ids):
         try:
-            ask_again(case_id, actor=None)
-        except DomainError as exc:  # refused again or sent meanwhile: it stays listed for staff, or is done
+            outcome = ask_again(case_id, actor=None)
+        except DomainError as exc:  # sent meanwhile: nothing to ask
             db.session.rollback()
             log.warning("case %s: refused payout not asked again: %s", case_id, exc.message)
             continue
-        commit()
+        commit()  # the attempt's audit row, whatever the provider answered
+        if outcome.state == MovementState.failed:  # it stays listed for staff
+            log.warning("case %s: refused payout refused again: %s", case_id, outcome.error)

@@ -100,6 +100,10 @@ def test_refused_once_more_it_stays_listed_with_the_new_answer_and_nothing_moves
     assert f'id="refused-payout-{case.id}"' in page
     assert [m.state for m in _payouts(case)] == [MovementState.failed] * 3
     assert _transfers() == [] and balance(designer_account(case.designer_id)) == 0
+    # The attempt is on the audit log all the same: who asked, and what the provider answered.
+    [entry] = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == ASKED_AGAIN)).all()
+    assert entry.actor_id is not None and entry.after["state"] == "failed"
+    assert "still restricted" in entry.after["error"]
 
 
 @pytest.mark.parametrize("role", [StaffRole.moderator, StaffRole.verifier, StaffRole.support])
@@ -147,3 +151,24 @@ def test_the_payout_is_asked_again_by_itself_when_the_payout_account_is_ready_ag
     )
     commit()
     assert len(_transfers()) == 1 and balance(designer_account(case.designer_id)) == NET
+
+
+def test_asked_again_by_itself_and_refused_once_more_it_stays_listed_and_the_attempt_is_audited(
+    client, refused_case, monkeypatch
+):
+    def refuse(self, **kwargs):
+        raise GatewayError("sandbox: payouts paused by the bank")
+
+    monkeypatch.setattr(SandboxGateway, "transfer", refuse)
+    case = refused_case
+    make_connected_account(case.designer, account_id="acct_fixed_2", ready=False)
+    connect.apply_account_update(
+        {"id": "acct_fixed_2", "payouts_enabled": True, "capabilities": {"transfers": "active"}}, as_of=None
+    )
+    commit()
+    assert [m.state for m in _payouts(case)] == [MovementState.failed] * 3
+    [entry] = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == ASKED_AGAIN)).all()
+    assert entry.actor_id is None and "paused by the bank" in entry.after["error"]
+    staff_login(client, make_staff(StaffRole.resolution_agent))
+    page = client.get(LIST).get_data(as_text=True)
+    assert f'id="refused-payout-{case.id}"' in page and "paused by the bank" in page
