@@ -69,7 +69,14 @@ _HAVE = frozenset(
 POLITE = frozenset("please pls plz svp stp bitte porfa por per ? ! \u061f 3afak afak عافاك".split())
 _YOURS_AFTER = frozenset("dyalek dyalk dialek dyalak ديالك بتاعك تاعك".split())
 _NAME_WORDS = frozenset(
-    "name nom nombre nome usuario user username pseudo smiya smia الاسم اسم سمية السمية اليوزر".split()
+    "name nom nombre nome usuario user username pseudo smiya smia الاسم اسم سمية السمية اليوزر "
+    "handle utente benutzername nutzername namen esm ism".split()
+)
+# Someone else as the subject: "my cousin has the same name on Facebook", not the writer's name.
+_SOMEONE_ELSE = frozenset(
+    "he she they someone somebody his her their cousin friend patient dentist client il elle ils elles quelqu'un "
+    "cousin ami alguien primo amigo paciente ele ela eles alguem qualcuno cugino amico lui lei loro jemand er "
+    "cousine kollege huwa hiya هو هي حد".split()
 )
 _SAME_REACH = 4  # tokens after an app searched for "same name", "same number"
 _ID_REACH = 8  # tokens after an app searched for its id word and the id
@@ -135,6 +142,18 @@ class AppEvidence(HandleEvidence):
             mine = self.words[i] in _NAME_WORDS and self.words[i + 1] in POSSESSIVE_AFTER  # "b smiya dyali"
             if (same or mine) and self._same_sentence_at(i, app.start):
                 return Phrase("contact", i, i + 2)
+        return None
+
+    def _same_name_before(self, app: Phrase) -> Phrase | None:
+        """ "same name on threads", "même pseudo sur Pinterest", "nafs el esm 3al insta": the
+        writer's name reused on the app, said right before it with a preposition."""
+        i = app.start - 2  # the name word, before the preposition
+        if not (self._token_in(app.start - 1, PREPOSITIONS) and self._token_in(i, _NAME_WORDS)):
+            return None
+        for j in (i - 1, i - 2):  # "el mismo usuario", "nafs el esm"
+            if self._token_in(j, SAME_WORDS) and self._same_sentence_at(j, app.start):
+                clause = [w for k, w in enumerate(self.words[:j]) if self.clause[k] == self.clause[j]]
+                return None if _SOMEONE_ELSE.intersection(clause) else Phrase("contact", j, app.start)
         return None
 
     def _asked_for(self, app: Phrase) -> Phrase | None:

@@ -130,6 +130,7 @@ class _Rules(AppEvidence, PaymentEvidence, ToldEvidence):
             or (None if app.ambiguous else self._just_before("possessive", app.start, gap=1))
             or self._mine_after(app)
             or (None if app.ambiguous else self._asked_to_send_there(app))
+            or self._same_name_before(app)
         )
         if opener and opener.label == "possessive" and self._asked_by_others(opener.start):
             opener = None  # "the client asked for my WhatsApp, I said no"

@@ -44,7 +44,7 @@ PREPOSITIONS = frozenset(
     "no na em pelo pela pro pra "
     "su per tramite con "
     "auf uber per bei mit im am "
-    "3la 3ala f fi b "  # Darija, in Latin letters
+    "3la 3ala 3al f fi b "  # Darija and Egyptian, in Latin letters
     "على في ب عبر".split()  # and in Arabic script
 )
 # Object pronouns that may stand there too: "add ME on Line", "schreib MIR auf Signal".
@@ -66,7 +66,7 @@ APP_ID_WORDS = frozenset(
 NUMBER_WORDS = frozenset("number numero nummer numer nemra nmra ra9m raqm رقم الرقم نمرة النمرة".split())
 # "the same" in the seven languages (folded), for "same number" and "same name" after an app.
 SAME_WORDS = frozenset(
-    "same meme mismo misma mesmo mesma stesso stessa gleiche gleicher gleichen selbe selben nfs nafs نفس".split()
+    "same meme mismo misma mesmo mesma stesso stessa gleiche gleicher gleichen selbe selben denselben dieselbe derselbe nfs nafs نفس بنفس".split()
 )
 # Saying an app is the better way, right after its name: "Signal c'est mieux", "zapzap é melhor".
 PREFERRED = frozenset(

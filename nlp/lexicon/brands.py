@@ -152,6 +152,10 @@ APPS = (
     Brand("Reddit", SOCIAL, ("reddit",)),
     Brand("Threads", SOCIAL, (), ("threads",)),
     Brand("Pinterest", SOCIAL, ("pinterest",)),
+    Brand("Behance", SOCIAL, ("behance",)),
+    Brand("Mastodon", SOCIAL, ("mastodon",)),
+    Brand("Twitch", SOCIAL, ("twitch",)),
+    Brand("Bluesky", SOCIAL, ("bluesky",)),
 )
 
 PAYMENT_METHODS = (
