@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from nlp.alternation import word_alternation
 from nlp.findings import EMAIL, Hit
 from nlp.lexicon.addresses import EMAIL_PROVIDERS, MAILBOX_SERVICES, TLDS
 from nlp.mention_words import MY, NAME, SPOKEN_DOT, Rule
@@ -27,8 +28,57 @@ _FULL_NAME = (
     r"nome cognome|nome sobrenome|vorname nachname)"
 )
 
+# An address given in two parts: its start after a word saying so ("ça commence par m.benali", "der
+# Anfang ist t.schuster.cad"), then its domain alone ("la fin c'est @free.fr") or, after a word that
+# goes on, its provider ("and then it's hotmail").
+_STARTS = (
+    "starts with",
+    "begins with",
+    "first bit is",
+    "first part is",
+    "commence par",
+    "debut c'est",
+    "empieza por",
+    "empieza con",
+    "comienza por",
+    "comienza con",
+    "comeca com",
+    "comeca por",
+    "inizia con",
+    "inizia per",
+    "comincia con",
+    "comincia per",
+    "fangt mit",
+    "beginnt mit",
+    "anfang ist",
+    "kaybda b",
+    "katbda b",
+    "يبدا ب",
+    "بيبدا ب",
+)
+_GOES_ON = (
+    r"rest|then|end|ending|fin|suite|resto|final|fim|termina|dahinter|danach|dann|after|apres|depois|dopo|poi|"
+    r"luego|despues|lba9i|الباقي|باقي"
+)
+_NOT_IN_WORD = r"(?<!\w.)"
+_FILE = r"(?!\S*\.(?:stl|ply|obj|zip|rar|pdf|jpe?g|png|dcm|3mf|stp|step)\b)"
+_SPLIT_ADDRESS = (
+    word_alternation(_STARTS, after_first=_NOT_IN_WORD)
+    + rf"\W{{0,4}}{_FILE}"
+    # (a name, not a version: "starts with v2.3 of the software")
+    r"(?=[a-z0-9._-]*[._\d])(?=[a-z0-9._-]*[a-z]{3})[a-z][a-z0-9._-]*[a-z0-9](?![\w@])"
+    rf"(?:[^@\n]{{0,50}}?(?<![\w.])@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:{'|'.join(TLDS)})\b"
+    rf"|[^@\n]{{0,40}}?\b(?:{_GOES_ON})\b[^@\n]{{0,25}}?\b(?:{_PROVIDERS})\b)"
+)
+
 # e-mail by implication
 IMPLIED_EMAILS: tuple[Rule, ...] = (
+    (
+        (_STARTS, ("@", *EMAIL_PROVIDERS)),
+        re.compile(_SPLIT_ADDRESS),
+        EMAIL,
+        "Looks like an e-mail address given in two parts",
+    ),
     # the name used here, at a provider: "il mio nome utente di qui su gmail", "nafs l username dyali hna
     # 3la gmail"
     (
