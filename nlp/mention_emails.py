@@ -28,6 +28,15 @@ _FULL_NAME = (
     r"nome cognome|nome sobrenome|vorname nachname)"
 )
 
+# The writer's whole name as the mailbox: "full name", or first and last name joined ("nome e
+# cognome", "Vorname Punkt Nachname", "smiya w l kniya"), then a few words ("attaccati", "todo
+# junto", "sem espaço") and the provider: "nome e cognome attaccati su tiscali".
+_WHOLE_NAME = (
+    r"full name|nom complet|prenom nom|nombre completo|nome completo|vollen namen|voller name|vollstandiger name"
+    r"|(?:first ?name|name|nom|prenom|nombre|nome|vorname|vor-|smiya|smia|ismi|esmi)(?:\s+dyali)?"
+    r"\s*(?:and|et|y|e|und|w|o|&|\+|punkt|point|dot|punto|ponto|\.|-|_)\s*(?:l\s*)?"
+    r"(?:last ?name|surname|family name|nom(?: de famille)?|prenom|apellidos?|cognome|sobrenome|nachname|kniya|lknya)"
+)
 # An address given in two parts: its start after a word saying so ("ça commence par m.benali", "der
 # Anfang ist t.schuster.cad"), then its domain alone ("la fin c'est @free.fr") or, after a word that
 # goes on, its provider ("and then it's hotmail").
@@ -157,14 +166,12 @@ IMPLIED_EMAILS: tuple[Rule, ...] = (
         "Looks like an e-mail address",
     ),
     (
-        ("name", "nom", "nombre", "nome"),  # "prenom", "vorname" too
+        ("name", "nom", "nombre", "nome", "smiya", "smia", "ismi", "esmi"),  # "prenom", "vorname" too
         re.compile(
-            r"(?:full name|nom complet|prenom nom|nombre completo|nome completo|"
-            r"vollen namen|voller name|vollstandiger name)\s+(?:\S+\s+){0,1}?"
-            r"(?:at|chez|en|em|no|bei|su|@|sur)\s+(?:gmail|hotmail|outlook|yahoo|icloud|"
-            r"gmx|web\.de|libero|orange|proton(?:mail)?)"
+            rf"(?:{_WHOLE_NAME})\s+(?:\S+\s+){{0,3}}?"
+            rf"(?:at|chez|en|em|no|bei|su|@|sur|f|3la|on|auf)\s+(?:{_SERVICES})\b"
             # "my work email is my first name at the lab's domain, orionlab.com"
-            r"|(?:first name|firstname|prenom|vorname|nombre de pila)\s+(?:at|chez|bei|@|arroba)\s+"
+            r"|(?:first name|firstname|prenom|vorname|nombre de pila|surname|last name)\s+(?:at|chez|bei|@|arroba)\s+"
             rf"(?:\S+\s+){{0,4}}?(?:[a-z0-9-]+\.)+(?:{'|'.join(TLDS)})\b"
         ),
         EMAIL,
