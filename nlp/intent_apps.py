@@ -15,6 +15,7 @@ from nlp.intent_handles import HandleEvidence
 from nlp.intent_passage import CLAUSE_ENDS
 from nlp.lexicon import (
     APP_ID_WORDS,
+    JOIN_WORDS,
     NUMBER_WORDS,
     OR_WORDS,
     POSSESSIVE_AFTER,
@@ -78,6 +79,12 @@ _SOMEONE_ELSE = frozenset(
     "cousin ami alguien primo amigo paciente ele ela eles alguem qualcuno cugino amico lui lei loro jemand er "
     "cousine kollege huwa hiya هو هي حد".split()
 )
+# A group or channel on an app, joined: "join our WhatsApp group" (verbs: `JOIN_WORDS`).
+_GROUP = frozenset(
+    "group groups groupe grupo gruppo gruppe channel canal canale kanal chat community communaute comunidad "
+    "comunita community-chat جروب قروب مجموعة المجموعة الجروب القروب قناة القناة".split()
+)
+_JOIN_REACH = 4  # tokens between the join verb and the group or the app, whichever comes first
 _SAME_REACH = 4  # tokens after an app searched for "same name", "same number"
 _ID_REACH = 8  # tokens after an app searched for its id word and the id
 # What may stand between an app's name and its id word, or the id word and the id: "(ID: 7XK2M9PD)",
@@ -154,6 +161,26 @@ class AppEvidence(HandleEvidence):
             if self._token_in(j, SAME_WORDS) and self._same_sentence_at(j, app.start):
                 clause = [w for k, w in enumerate(self.words[:j]) if self.clause[k] == self.clause[j]]
                 return None if _SOMEONE_ELSE.intersection(clause) else Phrase("contact", j, app.start)
+        return None
+
+    def _group_joined(self, app: Phrase, mine: bool = False) -> Phrase | None:
+        """ "join our WhatsApp group", "rejoignez notre groupe WhatsApp", "entra no nosso grupo do
+        zapzap": a verb of joining, then a group or channel named with the app (before it or
+        right after it), in one sentence; `mine`: with the writer's possessive between them
+        ("únete a mi grupo de WhatsApp de técnicos", not "the family's WhatsApp group")."""
+        groups = [
+            i
+            for i in range(max(0, app.start - 4), min(len(self.words), app.end + 2))
+            if self.words[i] in _GROUP and self._same_sentence_at(i, app.start)
+        ]
+        if not groups:
+            return None
+        first = min(groups[0], app.start)
+        for i in range(max(0, first - _JOIN_REACH), first):
+            if self.words[i] in JOIN_WORDS and self._same_sentence_at(i, app.start):
+                if mine and not any(i < p.start < first for p in self.found["possessive"]):
+                    return None
+                return Phrase("contact", i, max(groups[-1] + 1, app.end))
         return None
 
     def _asked_for(self, app: Phrase) -> Phrase | None:

@@ -119,7 +119,7 @@ class _Rules(AppEvidence, PaymentEvidence, ToldEvidence):
         told = self._told_of_others(app) or self._account_lost(app)
         if (told and not self._handle_after(app.end, strict=True)) or self._video_watched(app):
             return None  # "reported the guy who wanted my WhatsApp", "my insta got hacked"
-        if self._names_media(app):
+        if self._names_media(app) and not self._group_joined(app, mine=True):
             # "do you have the WhatsApp photos from the dentist?": the photos, not the app
             handle_end = self._handle_after(app.end, strict=True)
             if not handle_end:
@@ -131,6 +131,7 @@ class _Rules(AppEvidence, PaymentEvidence, ToldEvidence):
             or self._mine_after(app)
             or (None if app.ambiguous else self._asked_to_send_there(app))
             or self._same_name_before(app)
+            or self._group_joined(app)  # "únete a mi grupo de WhatsApp de técnicos": not someone else's
         )
         if opener and opener.label == "possessive" and self._asked_by_others(opener.start):
             opener = None  # "the client asked for my WhatsApp, I said no"

@@ -35,7 +35,17 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
 from nlp.alternation import word_alternation
-from nlp.lexicon import APP_ID_WORDS, CANCEL_WORDS, CUES, HANDOVER_WORDS, NUMBER_WORDS, OR_WORDS, PREFERRED
+from nlp.lexicon import (
+    APP_ID_WORDS,
+    CANCEL_WORDS,
+    CUES,
+    HANDOVER_WORDS,
+    JOIN_WORDS,
+    NUMBER_WORDS,
+    OR_WORDS,
+    PREFERRED,
+    SAME_WORDS,
+)
 from nlp.lexicon.brands import APPS, PAYMENT_METHODS, Brand
 from nlp.lexicon.cues import Cues
 from nlp.normalise import fold
@@ -57,8 +67,9 @@ _ELISION = re.compile(r"^[a-z]{1,2}'")  # "d'urgence": the tokenizer keeps elisi
 # with the one class of characters either starts with, which the regex engine skips to)
 _SENTENCE_END = re.compile(r"[.!?;\u061f\n](?:(?<=\n)|[.!?;\u061f]*(?=\s))")
 _ME = frozenset(("me", "moi"))  # "whatsapp me", "whatsapp moi"
-# "whatsapp me", "insta dyali" (my, after the name), "ho Viber, stesso nome"
-_ME_OR_SAME = _ME | frozenset("dyali diali ديالي same meme mismo mesmo stesso gleicher gleichen nfs نفس".split())
+# "whatsapp me", "insta dyali" (my, after the name), "ho Viber, stesso nome", "même pseudo sur
+# Pinterest", "join our WhatsApp group"
+_ME_OR_SAME = _ME | frozenset("dyali diali ديالي".split()) | SAME_WORDS | JOIN_WORDS
 _ME_OR_COURTESY = _ME | frozenset("stp svp please pls plz bitte porfa".split())  # "lydia stp"
 _ACCEPTING = frozenset("works passt va sirve serve".split())  # "Wise works for me", "Wise passt"
 # An app's id word, "same number", "better" or "or" after a name: "Signal, username lina.42",

@@ -68,6 +68,12 @@ NUMBER_WORDS = frozenset("number numero nummer numer nemra nmra ra9m raqm رقم
 SAME_WORDS = frozenset(
     "same meme mismo misma mesmo mesma stesso stessa gleiche gleicher gleichen selbe selben denselben dieselbe derselbe nfs nafs نفس بنفس".split()
 )
+# Joining the writer's group or channel on an app: "join our WhatsApp group", "únete a mi grupo de
+# WhatsApp", "tritt unserer Telegram-Gruppe bei", "tdkhol l groupe dyal l watsab".
+JOIN_WORDS = frozenset(
+    "join joining rejoins rejoignez rejoindre rejoint entre entrez entra entrar entrem entrate unete unanse unirte "
+    "unisciti unitevi tritt tretet beitreten dkhol tdkhol dkhlo odkhol انضم انضمي انضموا ادخل دخل تدخل".split()
+)
 # Saying an app is the better way, right after its name: "Signal c'est mieux", "zapzap é melhor".
 PREFERRED = frozenset(
     "better best mieux mejor melhor meglio besser quicker faster easier simpler simple facile facil rapide rapido veloce schneller "
