@@ -130,6 +130,11 @@ class AppEvidence(HandleEvidence):
             ends_clause = cue.end == len(self.words) or self.words[cue.end] in CLAUSE_ENDS + tuple(POLITE)
             if close and ends_clause and any(w in PRONOUNS for w in self.words[cue.start : cue.end]):
                 return cue
+            # "su Viber mi trovi come Dario Lab", "auf Telegram findest du mich": the app as the place,
+            # right before a cue that names the writer
+            placed = self._token_in(app.start - 1, PREPOSITIONS) and self._opens_sentence(app.start - 1)
+            if placed and cue.start == app.end and any(w in PRONOUNS for w in self.words[cue.start : cue.end]):
+                return cue
             if close and cue.start == app.end and self.doc[cue.start : cue.end].text in _PREFERS:
                 # better for the writer, not "easier for the dentist to show patients"
                 for_whom = self._token_in(cue.end, _FOR)

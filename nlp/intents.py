@@ -59,6 +59,8 @@ _OTHER_FEES_AFTER = frozenset(
 # "office line 020 ...": a phone line, not the Line app.
 _PHONE_LINE = frozenset("office phone land direct main fixed business work landline hot help".split())
 _ME = frozenset(("me", "moi"))  # "whatsapp me", "paypal me", "whatsapp moi"
+_HYPHEN = frozenset("-")
+_GLUED_ME = ("apeame", "appeame")  # "guasapéame", "wasapéame": WhatsApp made a verb, "me" glued on
 # "Lydia stp", "Venmo please": a payment service asked for with a courtesy word
 _COURTESY = frozenset("stp svp please pls plz bitte porfa".split())
 _THAN = frozenset("than que qu' als che di mn men من".split())
@@ -151,7 +153,9 @@ class _Rules(AppEvidence, PaymentEvidence, ToldEvidence):
         handle_start = self._handle_before(app.start, strict=app.ambiguous)
         if handle_start is None and not app.ambiguous and self._number_before(app.start):
             handle_start = app.start  # "رقمي 0662... واتساب": the phone detector reports the number
-        as_verb = not app.ambiguous and self._token_in(app.end, _ME)
+        # "whatsapp me", "ouatsappe-moi", "guasapéame" (the pronoun glued to a Spanish verb)
+        me_after = self._token_in(app.end, _ME) or (self._token_in(app.end, _HYPHEN) and self._token_in(app.end + 1, _ME))
+        as_verb = not app.ambiguous and (me_after or self.words[app.end - 1].endswith(_GLUED_ME))
         if not (opener or follower or handle_end or handle_start is not None or as_verb):
             return None
         if opener and not handle_end and not app.ambiguous:

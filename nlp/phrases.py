@@ -70,6 +70,8 @@ _ME = frozenset(("me", "moi"))  # "whatsapp me", "whatsapp moi"
 # "whatsapp me", "insta dyali" (my, after the name), "ho Viber, stesso nome", "même pseudo sur
 # Pinterest", "join our WhatsApp group"
 _ME_OR_SAME = _ME | frozenset("dyali diali ديالي".split()) | SAME_WORDS | JOIN_WORDS
+# WhatsApp made a Spanish verb with "me" glued on: "guasapéame", "wasapéame"
+_GLUED_ME = frozenset(f for b in APPS for f in b.forms if f.endswith("apeame"))
 _ME_OR_COURTESY = _ME | frozenset("stp svp please pls plz bitte porfa".split())  # "lydia stp"
 _ACCEPTING = frozenset("works passt va sirve serve".split())  # "Wise works for me", "Wise passt"
 # An app's id word, "same number", "better" or "or" after a name: "Signal, username lina.42",
@@ -268,6 +270,7 @@ class _Gate:
             return True  # (for a name that is also a word, only its id word: "line" and "or" are common)
         if company == "app" and (
             not words.isdisjoint(_ME_OR_SAME)
+            or not words.isdisjoint(_GLUED_ME)
             or self._any(("possessive",), words)
             or any(map(text[start:end].__contains__, "_:="))
         ):

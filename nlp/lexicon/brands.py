@@ -35,7 +35,8 @@ def _whatsapp_by_ear() -> tuple[str, ...]:
         for onset in ("w", "wh", "u", "v", "gu", "ou")
         for vowel in ("a", "o")
         for middle in middles
-        for ending in ("ap", "app", "api", "appi")
+        # (and as a verb: "ouatsape-moi", "guasapéame", "wasapearte")
+        for ending in ("ap", "app", "api", "appi", "ape", "appe", "apeame", "apearte", "apeo")
     ) + ("whtsapp", "whtsap", "wats'app", "whats'app", "w/app")
 
 
