@@ -176,6 +176,8 @@ class _Rules(AppEvidence, PaymentEvidence, ToldEvidence):
 
     def method(self, method: Phrase) -> _Span | None:
         """A payment service named as the way to pay."""
+        if method.brand.after_pay and not self._just_before("pay", method.start, gap=1):
+            return None
         pay_me = self._token_in(method.end, _ME) or self._token_in(method.end, _COURTESY) or self._accepted(method)
         if method.ambiguous and not pay_me and not self._token_in(method.start - 1, PREPOSITIONS):
             return None
@@ -191,7 +193,11 @@ class _Rules(AppEvidence, PaymentEvidence, ToldEvidence):
             None if method.ambiguous else self._just_before("possessive", method.start) or self._mine_after(method)
         )
         attached = (
-            None if method.ambiguous else self._handle_after(method.end, strict=True) or self._number_after(method)
+            None
+            if method.ambiguous
+            else self._handle_after(method.end, strict=True)
+            or self._number_after(method)
+            or self._my_number_after(method)
         )
         if not (cue or possessive or attached or pay_me) or self._on_platform(method) or self._reported(method):
             return None

@@ -23,6 +23,9 @@ class Brand:
     ambiguous: tuple[str, ...] = ()
     # Forms that are common words ("cash", "bar"): only a sentence with a payment cue is read.
     needs_cue: bool = False
+    # Forms that only say how something is handed over ("en mano", "in mano"): only right after a
+    # word for paying ("te lo pago en mano", not "entrego en mano los modelos").
+    after_pay: bool = False
 
 
 def _whatsapp_by_ear() -> tuple[str, ...]:
@@ -209,6 +212,14 @@ PAYMENT_METHODS = (
             *with_articles("كاش", "نقدا"),
         ),
         needs_cue=True,
+    ),
+    # cash handed over in person: "te lo pago en mano", "pago em mãos", "in mano", "de la main à la main"
+    Brand(
+        "cash in hand",
+        OFF_PLATFORM_PAYMENT,
+        ("en mano", "em maos", "em mao", "in mano", "cash in hand", "in die hand", "de la main a la main", "en main propre"),
+        needs_cue=True,
+        after_pay=True,
     ),
     Brand("Skrill", OFF_PLATFORM_PAYMENT, ("skrill",)),
     Brand("Bizum", OFF_PLATFORM_PAYMENT, ("bizum",)),
