@@ -205,6 +205,8 @@ class _Rules(AppEvidence, PaymentEvidence, ToldEvidence):
             return None
         start = min([method.start, *(p.start for p in (cue, possessive) if p)])
         end = max(method.end + pay_me, cue.end if cue else 0, possessive.end if possessive else 0, attached or 0)
+        if attached == method.end:
+            end = method.end + pay_me  # a number follows: the phone detector reports it, the request ends before it
         refused = self._not_allowed_after(method) or bool(cue and cue.end > method.end and self._not_allowed_after(cue))
         if self._negated(start) or self._negated(method.start, window=1) or refused:
             return None  # "keine Barzahlung", "el pago en efectivo no está permitido"
@@ -274,6 +276,8 @@ class _Rules(AppEvidence, PaymentEvidence, ToldEvidence):
         for label, rule in rules:
             for p in self.found[label]:
                 span = self._same_sentence(p, phrase) and rule(p)
+                if span and label == METHOD and self._number_after(p):
+                    return span  # "payez-moi par Lydia au 06 …, pas de frais": the number stays a phone finding
                 if span:
                     return min(span[0], phrase.start), max(span[1], phrase.end), OFF_PLATFORM_PAYMENT, span[3]
         # somewhere else to go that is a finding itself, not "the WhatsApp photos"
