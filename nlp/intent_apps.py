@@ -15,6 +15,7 @@ from nlp.intent_handles import HandleEvidence
 from nlp.intent_passage import CLAUSE_ENDS
 from nlp.lexicon import (
     APP_ID_WORDS,
+    GROUP_WORDS,
     JOIN_WORDS,
     NUMBER_WORDS,
     OR_WORDS,
@@ -78,11 +79,6 @@ _SOMEONE_ELSE = frozenset(
     "he she they someone somebody his her their cousin friend patient dentist client il elle ils elles quelqu'un "
     "cousin ami alguien primo amigo paciente ele ela eles alguem qualcuno cugino amico lui lei loro jemand er "
     "cousine kollege huwa hiya هو هي حد".split()
-)
-# A group or channel on an app, joined: "join our WhatsApp group" (verbs: `JOIN_WORDS`).
-_GROUP = frozenset(
-    "group groups groupe grupo gruppo gruppe channel canal canale kanal chat community communaute comunidad "
-    "comunita community-chat جروب قروب مجموعة المجموعة الجروب القروب قناة القناة".split()
 )
 _JOIN_REACH = 4  # tokens between the join verb and the group or the app, whichever comes first
 _SAME_REACH = 4  # tokens after an app searched for "same name", "same number"
@@ -176,7 +172,7 @@ class AppEvidence(HandleEvidence):
         groups = [
             i
             for i in range(max(0, app.start - 4), min(len(self.words), app.end + 2))
-            if self.words[i] in _GROUP and self._same_sentence_at(i, app.start)
+            if self.words[i] in GROUP_WORDS and self._same_sentence_at(i, app.start)
         ]
         if not groups:
             return None

@@ -39,6 +39,7 @@ from nlp.lexicon import (
     APP_ID_WORDS,
     CANCEL_WORDS,
     CUES,
+    GROUP_WORDS,
     HANDOVER_WORDS,
     JOIN_WORDS,
     NUMBER_WORDS,
@@ -68,8 +69,8 @@ _ELISION = re.compile(r"^[a-z]{1,2}'")  # "d'urgence": the tokenizer keeps elisi
 _SENTENCE_END = re.compile(r"[.!?;\u061f\n](?:(?<=\n)|[.!?;\u061f]*(?=\s))")
 _ME = frozenset(("me", "moi"))  # "whatsapp me", "whatsapp moi"
 # "whatsapp me", "insta dyali" (my, after the name), "ho Viber, stesso nome", "même pseudo sur
-# Pinterest", "join our WhatsApp group"
-_ME_OR_SAME = _ME | frozenset("dyali diali ديالي".split()) | SAME_WORDS | JOIN_WORDS
+# Pinterest" (and below: "join our WhatsApp group", a word for joining and one for the group)
+_ME_OR_SAME = _ME | frozenset("dyali diali ديالي".split()) | SAME_WORDS
 # WhatsApp made a Spanish verb with "me" glued on: "guasapéame", "wasapéame"
 _GLUED_ME = frozenset(f for b in APPS for f in b.forms if f.endswith("apeame"))
 _ME_OR_COURTESY = _ME | frozenset("stp svp please pls plz bitte porfa".split())  # "lydia stp"
@@ -271,6 +272,7 @@ class _Gate:
         if company == "app" and (
             not words.isdisjoint(_ME_OR_SAME)
             or not words.isdisjoint(_GLUED_ME)
+            or (not words.isdisjoint(JOIN_WORDS) and not words.isdisjoint(GROUP_WORDS))
             or self._any(("possessive",), words)
             or any(map(text[start:end].__contains__, "_:="))
         ):

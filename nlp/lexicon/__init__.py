@@ -74,6 +74,11 @@ JOIN_WORDS = frozenset(
     "join joining rejoins rejoignez rejoindre rejoint entre entrez entra entrar entrem entrate unete unanse unirte "
     "unisciti unitevi tritt tretet beitreten dkhol tdkhol dkhlo odkhol انضم انضمي انضموا ادخل دخل تدخل".split()
 )
+# The group or channel joined there.
+GROUP_WORDS = frozenset(
+    "group groups groupe grupo gruppo gruppe channel canal canale kanal chat community communaute comunidad "
+    "comunita جروب قروب مجموعة المجموعة الجروب القروب قناة القناة".split()
+)
 # Saying an app is the better way, right after its name: "Signal c'est mieux", "zapzap é melhor".
 PREFERRED = frozenset(
     "better best mieux mejor melhor meglio besser quicker faster easier simpler simple facile facil rapide rapido veloce schneller "
