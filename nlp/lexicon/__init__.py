@@ -77,8 +77,8 @@ JOIN_WORDS = frozenset(
 # The group or channel joined there.
 GROUP_WORDS = frozenset(
     "group groups groupe grupo gruppo gruppe channel canal canale kanal chat community communaute comunidad "
-    "comunita جروب قروب مجموعة المجموعة الجروب القروب قناة القناة".split()
-)
+    "comunita".split()
+) | frozenset(ar.with_articles("جروب", "قروب", "مجموعة", "قناة"))
 # Saying an app is the better way, right after its name: "Signal c'est mieux", "zapzap é melhor".
 PREFERRED = frozenset(
     "better best mieux mejor melhor meglio besser quicker faster easier simpler simple facile facil rapide rapido veloce schneller "
