@@ -154,7 +154,9 @@ class _Rules(AppEvidence, PaymentEvidence, ToldEvidence):
         if handle_start is None and not app.ambiguous and self._number_before(app.start):
             handle_start = app.start  # "رقمي 0662... واتساب": the phone detector reports the number
         # "whatsapp me", "ouatsappe-moi", "guasapéame" (the pronoun glued to a Spanish verb)
-        me_after = self._token_in(app.end, _ME) or (self._token_in(app.end, _HYPHEN) and self._token_in(app.end + 1, _ME))
+        me_after = self._token_in(app.end, _ME) or (
+            self._token_in(app.end, _HYPHEN) and self._token_in(app.end + 1, _ME)
+        )
         as_verb = not app.ambiguous and (me_after or self.words[app.end - 1].endswith(_GLUED_ME))
         if not (opener or follower or handle_end or handle_start is not None or as_verb):
             return None

@@ -72,8 +72,7 @@ _GOES_ON = (
 _NOT_IN_WORD = r"(?<!\w.)"
 _FILE = r"(?!\S*\.(?:stl|ply|obj|zip|rar|pdf|jpe?g|png|dcm|3mf|stp|step)\b)"
 _SPLIT_ADDRESS = (
-    word_alternation(_STARTS, after_first=_NOT_IN_WORD)
-    + rf"\W{{0,4}}{_FILE}"
+    word_alternation(_STARTS, after_first=_NOT_IN_WORD) + rf"\W{{0,4}}{_FILE}"
     # (a name, not a version: "starts with v2.3 of the software")
     r"(?=[a-z0-9._-]*[._\d])(?=[a-z0-9._-]*[a-z]{3})[a-z][a-z0-9._-]*[a-z0-9](?![\w@])"
     rf"(?:[^@\n]{{0,50}}?(?<![\w.])@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:{'|'.join(TLDS)})\b"

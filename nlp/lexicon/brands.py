@@ -217,7 +217,16 @@ PAYMENT_METHODS = (
     Brand(
         "cash in hand",
         OFF_PLATFORM_PAYMENT,
-        ("en mano", "em maos", "em mao", "in mano", "cash in hand", "in die hand", "de la main a la main", "en main propre"),
+        (
+            "en mano",
+            "em maos",
+            "em mao",
+            "in mano",
+            "cash in hand",
+            "in die hand",
+            "de la main a la main",
+            "en main propre",
+        ),
         needs_cue=True,
         after_pay=True,
     ),
