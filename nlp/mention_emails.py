@@ -37,6 +37,7 @@ _WHOLE_NAME = (
     r"\s*(?:and|et|y|e|und|w|o|&|\+|punkt|point|dot|punto|ponto|\.|-|_)\s*(?:l\s*)?"
     r"(?:last ?name|surname|family name|nom(?: de famille)?|prenom|apellidos?|cognome|sobrenome|nachname|kniya|lknya)"
 )
+_ARABIC_DOT = r"\s+(?:دوت|نقطة)\s+(?:كوم|نت|com|net|org|fr|ma|eg|sa|de|es|it|pt)"
 # An address given in two parts: its start after a word saying so ("ça commence par m.benali", "der
 # Anfang ist t.schuster.cad"), then its domain alone ("la fin c'est @free.fr") or, after a word that
 # goes on, its provider ("and then it's hotmail").
@@ -211,6 +212,17 @@ IMPLIED_EMAILS: tuple[Rule, ...] = (
     (
         ('"@', '" @'),
         re.compile(r"\"[^\"\n@]{1,64}\"\s?@\s?[a-z0-9-]+(?:\.[a-z0-9-]+)+"),
+        EMAIL,
+        "Looks like an e-mail address",
+    ),
+    # "at" and "dot" spelled in Arabic letters: "hoda.samir آت ياهو دوت كوم", "info ات elmasrylab دوت كوم"
+    (
+        (" ات ",),
+        re.compile(
+            r"(?<![\w.@])(?=[a-z0-9._-]*[a-z])[a-z0-9][a-z0-9._-]*\s+ات\s+"
+            # a provider, its domain spelled or not, or any domain spelled: not "التاج 21 ات a2"
+            rf"(?:(?:{_PROVIDERS}|جيميل|ياهو|هوتميل|اوتلوك)(?:{_ARABIC_DOT})?|[a-z0-9-]{{2,}}{_ARABIC_DOT})(?!\w)"
+        ),
         EMAIL,
         "Looks like an e-mail address",
     ),
