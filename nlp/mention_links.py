@@ -11,7 +11,7 @@ import re
 
 from nlp.alternation import word_alternation
 from nlp.findings import LINK_IN_BIO, URL
-from nlp.lexicon.addresses import SHORT_LINK_HOSTS, TLDS
+from nlp.lexicon.addresses import SHARE_LINK_HOSTS, SHORT_LINK_HOSTS, TLDS
 from nlp.mention_words import MY, SPOKEN_DOT, Rule
 
 _QUOTED = r"[\"«„“'][^\"»“”'\n]{3,40}[\"»“”']"
@@ -85,6 +85,12 @@ LINKS_WITHOUT_ADDRESS: tuple[Rule, ...] = (
     (
         SHORT_LINK_HOSTS,
         re.compile(r"(?<![\w.-])(?:" + "|".join(re.escape(h) for h in SHORT_LINK_HOSTS) + r")(?:/[^\s<>\"']*)?"),
+        URL,
+        "Links to a site outside the platform",
+    ),
+    (
+        SHARE_LINK_HOSTS,
+        re.compile(r"(?<![\w.-])(?:" + "|".join(re.escape(h) for h in SHARE_LINK_HOSTS) + r")/[\w/!?=&%.~+-]*[\w/]"),
         URL,
         "Links to a site outside the platform",
     ),
