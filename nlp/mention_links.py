@@ -98,11 +98,11 @@ LINKS_WITHOUT_ADDRESS: tuple[Rule, ...] = (
         ("bio", "profil", "perfil", "بايو"),
         re.compile(
             r"(?:link|lien|enlace|liga|website|site|sito|sitio|(?:ال)?رابط|(?:ال)?لينك)\s+"
-            r"(?:(?:is|est|esta|e|ist|sta|ta|se trouve|kayn|كاين)\s+)?(?:in|en|na|de|da|nella|im|in der|dans|dans la|"
+            r"(?:(?:is|est|esta|e|ist|sta|ta|se trouve|kayn|كاين|اللي|لي|that's|that is|qui est|que esta|che e)\s+)?(?:in|en|na|de|da|nella|im|in der|dans|dans la|"
             r"dans ma|en la|en mi|no|in my|in the|on my|f|fi|ف|في)\s*"
             r"(?:(?:la|ma|mi|my|minha|meu|meiner|meine|mia|sua|tua|mon|el|l)\s+)?(?:[\w-]+[\s-])?"
             r"(?:bio|(?:ال)?بايو|(?:perfil|profil|profile|profilo)\s+(?:(?:do|de|di|on|sur|auf|en)\s+)?(?:insta\w*|ig|tiktok|facebook|fb))\b"
-            r"|link\s+im\s+profil"
+            r"|link\s+(?:im|in meinem|in unserem)\s+profil\w*"
         ),
         URL,
         LINK_IN_BIO,
