@@ -78,7 +78,7 @@ _NAME_WORDS = frozenset(
 _SOMEONE_ELSE = frozenset(
     "he she they someone somebody his her their cousin friend patient dentist client il elle ils elles quelqu'un "
     "cousin ami alguien primo amigo paciente ele ela eles alguem qualcuno cugino amico lui lei loro jemand er "
-    "cousine kollege huwa hiya هو هي حد".split()
+    "cousine kollege huwa hiya هو هي حد zahnarzt zahnarztin arzt dentista dentiste dottore medico doctor".split()
 )
 _JOIN_REACH = 4  # tokens between the join verb and the group or the app, whichever comes first
 _SAME_REACH = 4  # tokens after an app searched for "same name", "same number"
