@@ -87,6 +87,9 @@ _REFERENCE_WORDS = frozenset(
         "udi charge bodies codice code codigo codes"
     ).split()
 )
+# (read by `nlp.phones` too, Arabic script added: "case number starts with 2024, the rest is 0113",
+# "رقم الطلب يبدأ بـ 2025" give an id in parts, not a phone number)
+REFERENCE_WORDS = _REFERENCE_WORDS | frozenset("الطلب طلب الفاتورة فاتورة الحالة الملف".split())
 # Tax and company registration numbers, written in groups: "SIRET 732 829 320 00074",
 # "Steuernummer 12/345/67890", "NIF 501 964 843": the whole number, spaces included.
 _TAX_ID_WORDS = frozenset(

@@ -15,6 +15,8 @@ from nlp.intent_handles import HandleEvidence
 from nlp.intent_passage import CLAUSE_ENDS
 from nlp.lexicon import (
     APP_ID_WORDS,
+    GROUP_WORDS,
+    JOIN_WORDS,
     NUMBER_WORDS,
     OR_WORDS,
     POSSESSIVE_AFTER,
@@ -69,8 +71,16 @@ _HAVE = frozenset(
 POLITE = frozenset("please pls plz svp stp bitte porfa por per ? ! \u061f 3afak afak عافاك".split())
 _YOURS_AFTER = frozenset("dyalek dyalk dialek dyalak ديالك بتاعك تاعك".split())
 _NAME_WORDS = frozenset(
-    "name nom nombre nome usuario user username pseudo smiya smia الاسم اسم سمية السمية اليوزر".split()
+    "name nom nombre nome usuario user username pseudo smiya smia الاسم اسم سمية السمية اليوزر "
+    "handle utente benutzername nutzername namen esm ism".split()
 )
+# Someone else as the subject: "my cousin has the same name on Facebook", not the writer's name.
+_SOMEONE_ELSE = frozenset(
+    "he she they someone somebody his her their cousin friend patient dentist client il elle ils elles quelqu'un "
+    "cousin ami alguien primo amigo paciente ele ela eles alguem qualcuno cugino amico lui lei loro jemand er "
+    "cousine kollege huwa hiya هو هي حد zahnarzt zahnarztin arzt dentista dentiste dottore medico doctor".split()
+)
+_JOIN_REACH = 4  # tokens between the join verb and the group or the app, whichever comes first
 _SAME_REACH = 4  # tokens after an app searched for "same name", "same number"
 _ID_REACH = 8  # tokens after an app searched for its id word and the id
 # What may stand between an app's name and its id word, or the id word and the id: "(ID: 7XK2M9PD)",
@@ -116,6 +126,11 @@ class AppEvidence(HandleEvidence):
             ends_clause = cue.end == len(self.words) or self.words[cue.end] in CLAUSE_ENDS + tuple(POLITE)
             if close and ends_clause and any(w in PRONOUNS for w in self.words[cue.start : cue.end]):
                 return cue
+            # "su Viber mi trovi come Dario Lab", "auf Telegram findest du mich": the app as the place,
+            # right before a cue that names the writer
+            placed = self._token_in(app.start - 1, PREPOSITIONS) and self._opens_sentence(app.start - 1)
+            if placed and cue.start == app.end and any(w in PRONOUNS for w in self.words[cue.start : cue.end]):
+                return cue
             if close and cue.start == app.end and self.doc[cue.start : cue.end].text in _PREFERS:
                 # better for the writer, not "easier for the dentist to show patients"
                 for_whom = self._token_in(cue.end, _FOR)
@@ -135,6 +150,38 @@ class AppEvidence(HandleEvidence):
             mine = self.words[i] in _NAME_WORDS and self.words[i + 1] in POSSESSIVE_AFTER  # "b smiya dyali"
             if (same or mine) and self._same_sentence_at(i, app.start):
                 return Phrase("contact", i, i + 2)
+        return None
+
+    def _same_name_before(self, app: Phrase) -> Phrase | None:
+        """ "same name on threads", "même pseudo sur Pinterest", "nafs el esm 3al insta": the
+        writer's name reused on the app, said right before it with a preposition."""
+        i = app.start - 2  # the name word, before the preposition
+        if not (self._token_in(app.start - 1, PREPOSITIONS) and self._token_in(i, _NAME_WORDS)):
+            return None
+        for j in (i - 1, i - 2):  # "el mismo usuario", "nafs el esm"
+            if self._token_in(j, SAME_WORDS) and self._same_sentence_at(j, app.start):
+                clause = [w for k, w in enumerate(self.words[:j]) if self.clause[k] == self.clause[j]]
+                return None if _SOMEONE_ELSE.intersection(clause) else Phrase("contact", j, app.start)
+        return None
+
+    def _group_joined(self, app: Phrase, mine: bool = False) -> Phrase | None:
+        """ "join our WhatsApp group", "rejoignez notre groupe WhatsApp", "entra no nosso grupo do
+        zapzap": a verb of joining, then a group or channel named with the app (before it or
+        right after it), in one sentence; `mine`: with the writer's possessive between them
+        ("únete a mi grupo de WhatsApp de técnicos", not "the family's WhatsApp group")."""
+        groups = [
+            i
+            for i in range(max(0, app.start - 4), min(len(self.words), app.end + 2))
+            if self.words[i] in GROUP_WORDS and self._same_sentence_at(i, app.start)
+        ]
+        if not groups:
+            return None
+        first = min(groups[0], app.start)
+        for i in range(max(0, first - _JOIN_REACH), first):
+            if self.words[i] in JOIN_WORDS and self._same_sentence_at(i, app.start):
+                if mine and not any(i < p.start < first for p in self.found["possessive"]):
+                    return None
+                return Phrase("contact", i, max(groups[-1] + 1, app.end))
         return None
 
     def _asked_for(self, app: Phrase) -> Phrase | None:

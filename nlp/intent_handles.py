@@ -62,12 +62,16 @@ class HandleEvidence(Passage):
                 return None
             before, text = words[i - 1], words[i]
             if app.ambiguous:
-                # "Follow our lab on IG for before/afters: @orion.dental.lab", nothing looser
-                if before == ":" and _AT_HANDLE.fullmatch(text) and self._ends_clause(i + 1):
+                # "Follow our lab on IG for before/afters: @orion.dental.lab", "su X mi trovi come
+                # @fresatore_gio", nothing looser
+                named_as = before in _NAMED_AS and self.clause[i] == self.clause[app.start]
+                if (before == ":" or named_as) and _AT_HANDLE.fullmatch(text) and self._ends_clause(i + 1):
                     return i + 1
                 continue
             if _AT_HANDLE.fullmatch(text) and (before in HANDLE_JOINERS or before == "," and self._ends_clause(i + 1)):
                 return i + 1
+            if _AT_HANDLE.fullmatch(text) and not text[1:].isdigit() and self.clause[i] == self.clause[app.start]:
+                return i + 1  # "auf Insta bin ich @zahntechnik.jonas": an @handle in the name's clause
             named = before in _NAMED_AS or (before in HANDLE_JOINERS and words[i - 2] in _NAMED_AS)
             after_sign = with_opener and before in (":", ",")  # "folg uns auf insta, zahnlabor_nord"
             if (named or after_sign) and (_ID_HANDLE.fullmatch(text) or _BARE_HANDLE.fullmatch(text)):

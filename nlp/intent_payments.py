@@ -12,7 +12,7 @@ import re
 from spacy.strings import hash_string
 
 from nlp.intent_passage import CANCEL_IDS, Passage
-from nlp.lexicon import FRIENDS_WORDS, HANDOVER_WORDS, PREPOSITIONS
+from nlp.lexicon import FRIENDS_WORDS, HANDOVER_WORDS, NUMBER_WORDS, PREPOSITIONS
 from nlp.phrases import Phrase
 
 _IT_OR_ME = frozenset("it me lo la le mir moi mi lik liya lia لي ليا".split())
@@ -93,6 +93,15 @@ class PaymentEvidence(Passage):
         number (the phone detector reports it)."""
         end = self.doc[method.end - 1]
         return method.end if _NUMBER_AFTER.match(self.text, end.idx + len(end)) else None
+
+    def _my_number_after(self, method: Phrase) -> int | None:
+        """ "Paylib sur mon numéro", "Bizum a mi número", "MB Way para o meu número": the service's
+        account is the writer's phone number, named rather than written."""
+        i = method.end + self._token_in(method.end, PREPOSITIONS)
+        mine = self._just_before("possessive", i + 1, gap=0) if i < len(self.words) else None
+        if mine and mine.start == i and self._token_in(mine.end, NUMBER_WORDS):
+            return mine.end + 1
+        return None
 
     def _accepted(self, method: Phrase) -> bool:
         """ "Wise works for me", "Wise passt", "Wise, ça me va": the service accepted as the way, by

@@ -59,6 +59,8 @@ _OTHER_FEES_AFTER = frozenset(
 # "office line 020 ...": a phone line, not the Line app.
 _PHONE_LINE = frozenset("office phone land direct main fixed business work landline hot help".split())
 _ME = frozenset(("me", "moi"))  # "whatsapp me", "paypal me", "whatsapp moi"
+_HYPHEN = frozenset("-")
+_GLUED_ME = ("apeame", "appeame")  # "guasapéame", "wasapéame": WhatsApp made a verb, "me" glued on
 # "Lydia stp", "Venmo please": a payment service asked for with a courtesy word
 _COURTESY = frozenset("stp svp please pls plz bitte porfa".split())
 _THAN = frozenset("than que qu' als che di mn men من".split())
@@ -119,7 +121,7 @@ class _Rules(AppEvidence, PaymentEvidence, ToldEvidence):
         told = self._told_of_others(app) or self._account_lost(app)
         if (told and not self._handle_after(app.end, strict=True)) or self._video_watched(app):
             return None  # "reported the guy who wanted my WhatsApp", "my insta got hacked"
-        if self._names_media(app):
+        if self._names_media(app) and not self._group_joined(app, mine=True):
             # "do you have the WhatsApp photos from the dentist?": the photos, not the app
             handle_end = self._handle_after(app.end, strict=True)
             if not handle_end:
@@ -130,6 +132,8 @@ class _Rules(AppEvidence, PaymentEvidence, ToldEvidence):
             or (None if app.ambiguous else self._just_before("possessive", app.start, gap=1))
             or self._mine_after(app)
             or (None if app.ambiguous else self._asked_to_send_there(app))
+            or self._same_name_before(app)
+            or self._group_joined(app)  # "únete a mi grupo de WhatsApp de técnicos": not someone else's
         )
         if opener and opener.label == "possessive" and self._asked_by_others(opener.start):
             opener = None  # "the client asked for my WhatsApp, I said no"
@@ -149,7 +153,11 @@ class _Rules(AppEvidence, PaymentEvidence, ToldEvidence):
         handle_start = self._handle_before(app.start, strict=app.ambiguous)
         if handle_start is None and not app.ambiguous and self._number_before(app.start):
             handle_start = app.start  # "رقمي 0662... واتساب": the phone detector reports the number
-        as_verb = not app.ambiguous and self._token_in(app.end, _ME)
+        # "whatsapp me", "ouatsappe-moi", "guasapéame" (the pronoun glued to a Spanish verb)
+        me_after = self._token_in(app.end, _ME) or (
+            self._token_in(app.end, _HYPHEN) and self._token_in(app.end + 1, _ME)
+        )
+        as_verb = not app.ambiguous and (me_after or self.words[app.end - 1].endswith(_GLUED_ME))
         if not (opener or follower or handle_end or handle_start is not None or as_verb):
             return None
         if opener and not handle_end and not app.ambiguous:
@@ -170,6 +178,8 @@ class _Rules(AppEvidence, PaymentEvidence, ToldEvidence):
 
     def method(self, method: Phrase) -> _Span | None:
         """A payment service named as the way to pay."""
+        if method.brand.after_pay and not self._just_before("pay", method.start, gap=1):
+            return None
         pay_me = self._token_in(method.end, _ME) or self._token_in(method.end, _COURTESY) or self._accepted(method)
         if method.ambiguous and not pay_me and not self._token_in(method.start - 1, PREPOSITIONS):
             return None
@@ -185,7 +195,11 @@ class _Rules(AppEvidence, PaymentEvidence, ToldEvidence):
             None if method.ambiguous else self._just_before("possessive", method.start) or self._mine_after(method)
         )
         attached = (
-            None if method.ambiguous else self._handle_after(method.end, strict=True) or self._number_after(method)
+            None
+            if method.ambiguous
+            else self._handle_after(method.end, strict=True)
+            or self._number_after(method)
+            or self._my_number_after(method)
         )
         if not (cue or possessive or attached or pay_me) or self._on_platform(method) or self._reported(method):
             return None
@@ -193,6 +207,8 @@ class _Rules(AppEvidence, PaymentEvidence, ToldEvidence):
             return None
         start = min([method.start, *(p.start for p in (cue, possessive) if p)])
         end = max(method.end + pay_me, cue.end if cue else 0, possessive.end if possessive else 0, attached or 0)
+        if attached == method.end:
+            end = method.end + pay_me  # a number follows: the phone detector reports it, the request ends before it
         refused = self._not_allowed_after(method) or bool(cue and cue.end > method.end and self._not_allowed_after(cue))
         if self._negated(start) or self._negated(method.start, window=1) or refused:
             return None  # "keine Barzahlung", "el pago en efectivo no está permitido"
@@ -262,6 +278,8 @@ class _Rules(AppEvidence, PaymentEvidence, ToldEvidence):
         for label, rule in rules:
             for p in self.found[label]:
                 span = self._same_sentence(p, phrase) and rule(p)
+                if span and label == METHOD and self._number_after(p):
+                    return span  # "payez-moi par Lydia au 06 …, pas de frais": the number stays a phone finding
                 if span:
                     return min(span[0], phrase.start), max(span[1], phrase.end), OFF_PLATFORM_PAYMENT, span[3]
         # somewhere else to go that is a finding itself, not "the WhatsApp photos"

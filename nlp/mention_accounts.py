@@ -288,9 +288,12 @@ _I_AM = (
 HANDLES_AT_SPELLED_OUT: tuple[Rule, ...] = (
     # a handle on a network, "at" spelled out: "tiktok ät cad_kathi", "insta chiocciola luca.cad"
     (
-        (("tiktok", "insta", "twitter", "snap", "threads", "facebook"), ("at", "chiocciola", "arroba", "arobase")),
+        (
+            ("tiktok", "insta", "twitter", "snap", "threads", "facebook"),
+            ("at", "chiocciola", "arroba", "arobase", "klammeraffe"),
+        ),
         re.compile(
-            rf"{_NETWORK}\s+(?:at|chiocciola|arroba|arobase)\s+"
+            rf"{_NETWORK}\s+(?:at sign|at|chiocciola|arroba|arobase|klammeraffe)\s+"
             r"(?=[a-z0-9_.]*[._\d])[a-z][a-z0-9_.]*[a-z0-9]"
         ),
         SOCIAL,

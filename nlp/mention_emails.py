@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from nlp.alternation import word_alternation
 from nlp.findings import EMAIL, Hit
 from nlp.lexicon.addresses import EMAIL_PROVIDERS, MAILBOX_SERVICES, TLDS
 from nlp.mention_words import MY, NAME, SPOKEN_DOT, Rule
@@ -27,8 +28,66 @@ _FULL_NAME = (
     r"nome cognome|nome sobrenome|vorname nachname)"
 )
 
+# The writer's whole name as the mailbox: "full name", or first and last name joined ("nome e
+# cognome", "Vorname Punkt Nachname", "smiya w l kniya"), then a few words ("attaccati", "todo
+# junto", "sem espaço") and the provider: "nome e cognome attaccati su tiscali".
+_WHOLE_NAME = (
+    r"full name|nom complet|prenom nom|nombre completo|nome completo|vollen namen|voller name|vollstandiger name"
+    r"|(?:first ?name|name|nom|prenom|nombre|nome|vorname|vor-|smiya|smia|ismi|esmi)(?:\s+dyali)?"
+    r"\s*(?:and|et|y|e|und|w|o|&|\+|punkt|point|dot|punto|ponto|\.|-|_)\s*(?:l\s*)?"
+    r"(?:last ?name|surname|family name|nom(?: de famille)?|prenom|apellidos?|cognome|sobrenome|nachname|kniya|lknya)"
+)
+_ARABIC_DOT = r"\s+(?:دوت|نقطة)\s+(?:كوم|نت|com|net|org|fr|ma|eg|sa|de|es|it|pt)"
+# An address given in two parts: its start after a word saying so ("ça commence par m.benali", "der
+# Anfang ist t.schuster.cad"), then its domain alone ("la fin c'est @free.fr") or, after a word that
+# goes on, its provider ("and then it's hotmail").
+_STARTS = (
+    "starts with",
+    "begins with",
+    "first bit is",
+    "first part is",
+    "commence par",
+    "debut c'est",
+    "empieza por",
+    "empieza con",
+    "comienza por",
+    "comienza con",
+    "comeca com",
+    "comeca por",
+    "inizia con",
+    "inizia per",
+    "comincia con",
+    "comincia per",
+    "fangt mit",
+    "beginnt mit",
+    "anfang ist",
+    "kaybda b",
+    "katbda b",
+    "يبدا ب",
+    "بيبدا ب",
+)
+_GOES_ON = (
+    r"rest|then|end|ending|fin|suite|resto|final|fim|termina|dahinter|danach|dann|after|apres|depois|dopo|poi|"
+    r"luego|despues|lba9i|الباقي|باقي"
+)
+_NOT_IN_WORD = r"(?<!\w.)"
+_FILE = r"(?!\S*\.(?:stl|ply|obj|zip|rar|pdf|jpe?g|png|dcm|3mf|stp|step)\b)"
+_SPLIT_ADDRESS = (
+    word_alternation(_STARTS, after_first=_NOT_IN_WORD) + rf"\W{{0,4}}{_FILE}"
+    # (a name, not a version: "starts with v2.3 of the software")
+    r"(?=[a-z0-9._-]*[._\d])(?=[a-z0-9._-]*[a-z]{3})[a-z][a-z0-9._-]*[a-z0-9](?![\w@])"
+    rf"(?:[^@\n]{{0,50}}?(?<![\w.])@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:{'|'.join(TLDS)})\b"
+    rf"|[^@\n]{{0,40}}?\b(?:{_GOES_ON})\b[^@\n]{{0,25}}?\b(?:{_PROVIDERS})\b)"
+)
+
 # e-mail by implication
 IMPLIED_EMAILS: tuple[Rule, ...] = (
+    (
+        (_STARTS, ("@", *EMAIL_PROVIDERS)),
+        re.compile(_SPLIT_ADDRESS),
+        EMAIL,
+        "Looks like an e-mail address given in two parts",
+    ),
     # the name used here, at a provider: "il mio nome utente di qui su gmail", "nafs l username dyali hna
     # 3la gmail"
     (
@@ -107,14 +166,12 @@ IMPLIED_EMAILS: tuple[Rule, ...] = (
         "Looks like an e-mail address",
     ),
     (
-        ("name", "nom", "nombre", "nome"),  # "prenom", "vorname" too
+        ("name", "nom", "nombre", "nome", "smiya", "smia", "ismi", "esmi"),  # "prenom", "vorname" too
         re.compile(
-            r"(?:full name|nom complet|prenom nom|nombre completo|nome completo|"
-            r"vollen namen|voller name|vollstandiger name)\s+(?:\S+\s+){0,1}?"
-            r"(?:at|chez|en|em|no|bei|su|@|sur)\s+(?:gmail|hotmail|outlook|yahoo|icloud|"
-            r"gmx|web\.de|libero|orange|proton(?:mail)?)"
+            rf"(?:{_WHOLE_NAME})\s+(?:\S+\s+){{0,3}}?"
+            rf"(?:at|chez|en|em|no|bei|su|@|sur|f|3la|on|auf)\s+(?:{_SERVICES})\b"
             # "my work email is my first name at the lab's domain, orionlab.com"
-            r"|(?:first name|firstname|prenom|vorname|nombre de pila)\s+(?:at|chez|bei|@|arroba)\s+"
+            r"|(?:first name|firstname|prenom|vorname|nombre de pila|surname|last name)\s+(?:at|chez|bei|@|arroba)\s+"
             rf"(?:\S+\s+){{0,4}}?(?:[a-z0-9-]+\.)+(?:{'|'.join(TLDS)})\b"
         ),
         EMAIL,
@@ -155,6 +212,17 @@ IMPLIED_EMAILS: tuple[Rule, ...] = (
     (
         ('"@', '" @'),
         re.compile(r"\"[^\"\n@]{1,64}\"\s?@\s?[a-z0-9-]+(?:\.[a-z0-9-]+)+"),
+        EMAIL,
+        "Looks like an e-mail address",
+    ),
+    # "at" and "dot" spelled in Arabic letters: "hoda.samir آت ياهو دوت كوم", "info ات elmasrylab دوت كوم"
+    (
+        (" ات ",),
+        re.compile(
+            r"(?<![\w.@])(?=[a-z0-9._-]*[a-z])[a-z0-9][a-z0-9._-]*\s+ات\s+"
+            # a provider, its domain spelled or not, or any domain spelled: not "التاج 21 ات a2"
+            rf"(?:(?:{_PROVIDERS}|جيميل|ياهو|هوتميل|اوتلوك)(?:{_ARABIC_DOT})?|[a-z0-9-]{{2,}}{_ARABIC_DOT})(?!\w)"
+        ),
         EMAIL,
         "Looks like an e-mail address",
     ),

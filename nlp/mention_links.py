@@ -11,7 +11,7 @@ import re
 
 from nlp.alternation import word_alternation
 from nlp.findings import LINK_IN_BIO, URL
-from nlp.lexicon.addresses import SHORT_LINK_HOSTS, TLDS
+from nlp.lexicon.addresses import SHARE_LINK_HOSTS, SHORT_LINK_HOSTS, TLDS
 from nlp.mention_words import MY, SPOKEN_DOT, Rule
 
 _QUOTED = r"[\"«„“'][^\"»“”'\n]{3,40}[\"»“”']"
@@ -89,14 +89,20 @@ LINKS_WITHOUT_ADDRESS: tuple[Rule, ...] = (
         "Links to a site outside the platform",
     ),
     (
+        SHARE_LINK_HOSTS,
+        re.compile(r"(?<![\w.-])(?:" + "|".join(re.escape(h) for h in SHARE_LINK_HOSTS) + r")/[\w/!?=&%.~+-]*[\w/]"),
+        URL,
+        "Links to a site outside the platform",
+    ),
+    (
         ("bio", "profil", "perfil", "بايو"),
         re.compile(
             r"(?:link|lien|enlace|liga|website|site|sito|sitio|(?:ال)?رابط|(?:ال)?لينك)\s+"
-            r"(?:(?:is|est|esta|e|ist|sta|ta|se trouve|kayn|كاين)\s+)?(?:in|en|na|de|da|nella|im|in der|dans|dans la|"
+            r"(?:(?:is|est|esta|e|ist|sta|ta|se trouve|kayn|كاين|اللي|لي|that's|that is|qui est|que esta|che e)\s+)?(?:in|en|na|de|da|nella|im|in der|dans|dans la|"
             r"dans ma|en la|en mi|no|in my|in the|on my|f|fi|ف|في)\s*"
             r"(?:(?:la|ma|mi|my|minha|meu|meiner|meine|mia|sua|tua|mon|el|l)\s+)?(?:[\w-]+[\s-])?"
             r"(?:bio|(?:ال)?بايو|(?:perfil|profil|profile|profilo)\s+(?:(?:do|de|di|on|sur|auf|en)\s+)?(?:insta\w*|ig|tiktok|facebook|fb))\b"
-            r"|link\s+im\s+profil"
+            r"|link\s+(?:im|in meinem|in unserem)\s+profil\w*"
         ),
         URL,
         LINK_IN_BIO,

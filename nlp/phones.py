@@ -19,7 +19,7 @@ from functools import lru_cache
 import phonenumbers
 
 from nlp.alternation import word_alternation
-from nlp.dental import all_dental, dental_spans
+from nlp.dental import REFERENCE_WORDS, all_dental, dental_spans
 from nlp.findings import PHONE, Hit
 
 # Digits glued to a word, or in a link's path or query ("/cases/2024-0113", "?id=..."), are
@@ -119,16 +119,22 @@ def phone_hits(text: str, regions: tuple[str, ...]) -> list[Hit]:
 # word that says it continues: "my number starts with 0770 090. the rest is 0461",
 # "mon numéro : 06 12 34, la suite 56 78". Both pieces together must be a valid number.
 _SPLIT_CUE_WORDS = (
-    "tel phone number numero nummer mobile mobil cell celular cellulare movil portable handy telefone telefono "
-    "telefon telemovel"
+    "tel phone number numero nummer mobile mobil cel cell celular cellulare movil portable handy telefone telefono "
+    "telefon telemovel rqm raqm ra9m nmra nemra رقم الرقم رقمي نمرة النمرة نمرتي"
 ).split()
 # (One word at most ends at a word boundary where the cue starts: the tree picks the word
 # the listed alternation did.)
 _SPLIT = re.compile(
-    rf"{word_alternation(_SPLIT_CUE_WORDS)}\b\D{{0,24}}?(?<![\w+])(\d(?:[ .-]?\d){{2,10}})(?!\d)"
-    r"(\D{1,30}?)(?<![\w+])(\d(?:[ .-]?\d){1,10})(?![\d\w])"
+    rf"{word_alternation(_SPLIT_CUE_WORDS)}\b\D{{0,24}}?(?<![\w+])(\+?\d(?:[ .-]?\d){{2,10}})(?!\d)"
+    # (a digit inside an Arabizi word is a letter: "w lba9i 87 09")
+    r"((?:\D|(?<=[a-z])\d(?=[a-z])){1,30}?)(?<![\w+])(\d(?:[ .-]?\d){1,10})(?![\d\w])"
 )
-_CONTINUES = re.compile(r"[.!?;\n]|rest|suite|resto|dann|puis|then|luego|depois|poi|after|apres|despues|dopo|danach")
+# (or ends it: "finisce con", "termina em", "the last digits", "والباقي")
+_LETTERS = re.compile(r"[^\W\d_]+")
+_CONTINUES = re.compile(
+    r"[.!?;\n]|rest|suite|resto|dann|puis|then|luego|depois|poi|after|apres|despues|dopo|danach|sigue|segue|continu"
+    r"|finisce|finit|termina|ends|endet|last|ultim|dernier|letzte|lba9i|ba9i|baqi|باقي"
+)
 # The cue words that hold no other (one of them stands in each cue): a text with none has no
 # split number, and is not read for one.
 _SPLIT_CUE_STEMS = tuple(w for w in _SPLIT_CUE_WORDS if not any(o != w and o in w for o in _SPLIT_CUE_WORDS))
@@ -142,10 +148,15 @@ def _split_number_hits(text: str, regions: tuple[str, ...], found: list[Hit]) ->
         start, end = match.start(1), match.end(3)
         if any(hit.start < end and start < hit.end for hit in found) or not _CONTINUES.search(match.group(2)):
             continue
-        if any(all_dental(text, [match.span(piece)]) for piece in (1, 3)):  # "numero del caso 2024 0113"
+        if not REFERENCE_WORDS.isdisjoint(_LETTERS.findall(text, max(0, match.start() - 16), match.start(1))):
+            continue  # "case number starts with 2024, the rest is 0113", "رقم الطلب ..."
+        # "numero del caso 2024 0113"; after a trunk or country prefix the second piece alone may
+        # read as teeth and is still the number's end ("+212 661 55. والباقي 38 72")
+        prefixed = match.group(1)[0] in "+0"
+        if any(all_dental(text, [match.span(piece)]) for piece in ((1,) if prefixed else (1, 3))):
             continue
         digits = "".join(_GROUP.findall(match.group(1) + match.group(3)))
-        if _MIN_DIGITS <= len(digits) <= _MAX_DIGITS and _is_phone(digits, False, regions):
+        if _MIN_DIGITS <= len(digits) <= _MAX_DIGITS and _is_phone(digits, match.group(1)[0] == "+", regions):
             hits.append(Hit(PHONE, start, end, REASON))
     return hits
 

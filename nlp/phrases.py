@@ -35,7 +35,18 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
 from nlp.alternation import word_alternation
-from nlp.lexicon import APP_ID_WORDS, CANCEL_WORDS, CUES, HANDOVER_WORDS, NUMBER_WORDS, OR_WORDS, PREFERRED
+from nlp.lexicon import (
+    APP_ID_WORDS,
+    CANCEL_WORDS,
+    CUES,
+    GROUP_WORDS,
+    HANDOVER_WORDS,
+    JOIN_WORDS,
+    NUMBER_WORDS,
+    OR_WORDS,
+    PREFERRED,
+    SAME_WORDS,
+)
 from nlp.lexicon.brands import APPS, PAYMENT_METHODS, Brand
 from nlp.lexicon.cues import Cues
 from nlp.normalise import fold
@@ -57,8 +68,11 @@ _ELISION = re.compile(r"^[a-z]{1,2}'")  # "d'urgence": the tokenizer keeps elisi
 # with the one class of characters either starts with, which the regex engine skips to)
 _SENTENCE_END = re.compile(r"[.!?;\u061f\n](?:(?<=\n)|[.!?;\u061f]*(?=\s))")
 _ME = frozenset(("me", "moi"))  # "whatsapp me", "whatsapp moi"
-# "whatsapp me", "insta dyali" (my, after the name), "ho Viber, stesso nome"
-_ME_OR_SAME = _ME | frozenset("dyali diali ديالي same meme mismo mesmo stesso gleicher gleichen nfs نفس".split())
+# "whatsapp me", "insta dyali" (my, after the name), "ho Viber, stesso nome", "même pseudo sur
+# Pinterest" (and below: "join our WhatsApp group", a word for joining and one for the group)
+_ME_OR_SAME = _ME | frozenset("dyali diali ديالي".split()) | SAME_WORDS
+# WhatsApp made a Spanish verb with "me" glued on: "guasapéame", "wasapéame"
+_GLUED_ME = frozenset(f for b in APPS for f in b.forms if f.endswith("apeame"))
 _ME_OR_COURTESY = _ME | frozenset("stp svp please pls plz bitte porfa".split())  # "lydia stp"
 _ACCEPTING = frozenset("works passt va sirve serve".split())  # "Wise works for me", "Wise passt"
 # An app's id word, "same number", "better" or "or" after a name: "Signal, username lina.42",
@@ -257,6 +271,8 @@ class _Gate:
             return True  # (for a name that is also a word, only its id word: "line" and "or" are common)
         if company == "app" and (
             not words.isdisjoint(_ME_OR_SAME)
+            or not words.isdisjoint(_GLUED_ME)
+            or (not words.isdisjoint(JOIN_WORDS) and not words.isdisjoint(GROUP_WORDS))
             or self._any(("possessive",), words)
             or any(map(text[start:end].__contains__, "_:="))
         ):

@@ -44,7 +44,7 @@ PREPOSITIONS = frozenset(
     "no na em pelo pela pro pra "
     "su per tramite con "
     "auf uber per bei mit im am "
-    "3la 3ala f fi b "  # Darija, in Latin letters
+    "3la 3ala 3al f fi b "  # Darija and Egyptian, in Latin letters
     "على في ب عبر".split()  # and in Arabic script
 )
 # Object pronouns that may stand there too: "add ME on Line", "schreib MIR auf Signal".
@@ -66,8 +66,19 @@ APP_ID_WORDS = frozenset(
 NUMBER_WORDS = frozenset("number numero nummer numer nemra nmra ra9m raqm رقم الرقم نمرة النمرة".split())
 # "the same" in the seven languages (folded), for "same number" and "same name" after an app.
 SAME_WORDS = frozenset(
-    "same meme mismo misma mesmo mesma stesso stessa gleiche gleicher gleichen selbe selben nfs nafs نفس".split()
+    "same meme mismo misma mesmo mesma stesso stessa gleiche gleicher gleichen selbe selben denselben dieselbe derselbe nfs nafs نفس بنفس".split()
 )
+# Joining the writer's group or channel on an app: "join our WhatsApp group", "únete a mi grupo de
+# WhatsApp", "tritt unserer Telegram-Gruppe bei", "tdkhol l groupe dyal l watsab".
+JOIN_WORDS = frozenset(
+    "join joining rejoins rejoignez rejoindre rejoint entre entrez entra entrar entrem entrate unete unanse unirte "
+    "unisciti unitevi tritt tretet beitreten dkhol tdkhol dkhlo odkhol انضم انضمي انضموا ادخل دخل تدخل".split()
+)
+# The group or channel joined there.
+GROUP_WORDS = frozenset(
+    "group groups groupe grupo gruppo gruppe channel canal canale kanal chat community communaute comunidad "
+    "comunita".split()
+) | frozenset(ar.with_articles("جروب", "قروب", "مجموعة", "قناة"))
 # Saying an app is the better way, right after its name: "Signal c'est mieux", "zapzap é melhor".
 PREFERRED = frozenset(
     "better best mieux mejor melhor meglio besser quicker faster easier simpler simple facile facil rapide rapido veloce schneller "

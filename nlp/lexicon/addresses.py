@@ -79,6 +79,20 @@ SHORT_LINK_HOSTS = (
     "hoo.be",
     "flow.page",
 )
+# File sharing, forms and profiles on short hosts whose ending is no top-level domain we flag: a
+# link only with its path ("we.tl/t-8XkQ2mZp"; "we.tl links are not allowed" names the service).
+SHARE_LINK_HOSTS = (
+    "we.tl",
+    "1drv.ms",
+    "db.tt",
+    "forms.gle",
+    "youtu.be",
+    "lnkd.in",
+    "fb.me",
+    "t.ly",
+    "v.gd",
+    "dub.sh",
+)
 
 # App link schemes ("whatsapp://send?phone=...", "skype:john.doe?call").
 APP_SCHEMES = {

@@ -23,6 +23,9 @@ class Brand:
     ambiguous: tuple[str, ...] = ()
     # Forms that are common words ("cash", "bar"): only a sentence with a payment cue is read.
     needs_cue: bool = False
+    # Forms that only say how something is handed over ("en mano", "in mano"): only right after a
+    # word for paying ("te lo pago en mano", not "entrego en mano los modelos").
+    after_pay: bool = False
 
 
 def _whatsapp_by_ear() -> tuple[str, ...]:
@@ -35,7 +38,8 @@ def _whatsapp_by_ear() -> tuple[str, ...]:
         for onset in ("w", "wh", "u", "v", "gu", "ou")
         for vowel in ("a", "o")
         for middle in middles
-        for ending in ("ap", "app", "api", "appi")
+        # (and as a verb: "ouatsape-moi", "guasapéame", "wasapearte")
+        for ending in ("ap", "app", "api", "appi", "ape", "appe", "apeame", "apearte", "apeo")
     ) + ("whtsapp", "whtsap", "wats'app", "whats'app", "w/app")
 
 
@@ -152,6 +156,10 @@ APPS = (
     Brand("Reddit", SOCIAL, ("reddit",)),
     Brand("Threads", SOCIAL, (), ("threads",)),
     Brand("Pinterest", SOCIAL, ("pinterest",)),
+    Brand("Behance", SOCIAL, ("behance",)),
+    Brand("Mastodon", SOCIAL, ("mastodon",)),
+    Brand("Twitch", SOCIAL, ("twitch",)),
+    Brand("Bluesky", SOCIAL, ("bluesky",)),
 )
 
 PAYMENT_METHODS = (
@@ -204,6 +212,23 @@ PAYMENT_METHODS = (
             *with_articles("كاش", "نقدا"),
         ),
         needs_cue=True,
+    ),
+    # cash handed over in person: "te lo pago en mano", "pago em mãos", "in mano", "de la main à la main"
+    Brand(
+        "cash in hand",
+        OFF_PLATFORM_PAYMENT,
+        (
+            "en mano",
+            "em maos",
+            "em mao",
+            "in mano",
+            "cash in hand",
+            "in die hand",
+            "de la main a la main",
+            "en main propre",
+        ),
+        needs_cue=True,
+        after_pay=True,
     ),
     Brand("Skrill", OFF_PLATFORM_PAYMENT, ("skrill",)),
     Brand("Bizum", OFF_PLATFORM_PAYMENT, ("bizum",)),

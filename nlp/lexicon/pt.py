@@ -77,6 +77,8 @@ CUES = Cues(
     ),
     possessive=("meu", "minha", "nosso", "nossa"),
     pay=(
+        "acertamos",
+        "acertar",
         "pagar",
         "paga",
         "pague",
@@ -147,7 +149,7 @@ CUES = Cues(
         "mais barato que a plataforma",
         "mais barato que pela plataforma",
     ),
-    avoid=("evitar", "evita", "evitamos", "economizar", "economiza", "pular", "fugir", "sem"),
+    avoid=("evitar", "evita", "evitamos", "economizar", "economiza", "pular", "fugir", "fugimos", "fugindo", "sem"),
     fees=("taxa", "taxas", "comissão", "porcentagem"),
     other_fees=("urgência", "extra", "envio", "adicional", "revisão"),
     their_details=(

@@ -19,7 +19,11 @@ someone else's offer or request reported, before or after it, a German refusal w
 "call me" and a title, serial and customer numbers and invoice keys named before them, a patient
 id and an age; and the last clean refusals of the fourth to seventh sets: German "…nummer"
 compounds, a reference or article number named before the part, "shuft" — and contacts given
-next to them) were written by hand,
+next to them; families_17 the recall families the sixth to eighth sets missed, in new words and
+languages — the same name on a network, a group joined, handles presented, phone numbers and
+e-mail addresses given in two parts or by the writer's name, payments by card, wallet, a made-up
+IBAN, the writer's number or cash in hand, short file-sharing links — each with clean near misses
+of its rule) were written by hand,
 holdout_<lang>.jsonl too but only after the rules were tuned on the former;
 generated.jsonl comes from generate_corpus.py and dental_talk.jsonl (the precision section
 of issue #17) from dental_talk.py. The held-out sets (heldout/: the second generation, a
