@@ -48,7 +48,8 @@ class Passage:
         # Sentence and clause number of every token: a sentence end belongs to the sentence it
         # ends, a clause end ("," "but") to the clause it opens.
         self.orth = orth = doc.to_array(ORTH).tolist()
-        self.words = [token.text for token in doc]  # (read often: one Token object each, once)
+        # (read often; looked up by id, which builds no Token object: as costly as the tokenizer)
+        self.words = list(map(doc.vocab.strings.__getitem__, orth))
         self.sentence = [0, *accumulate(map(_SENTENCE_END_IDS.__contains__, orth[:-1]))]
         self.clause = list(accumulate(map(_CLAUSE_END_IDS.__contains__, orth)))
 
