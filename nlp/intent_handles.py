@@ -66,7 +66,7 @@ class HandleEvidence(Passage):
                 if before == ":" and _AT_HANDLE.fullmatch(text) and self._ends_clause(i + 1):
                     return i + 1
                 continue
-            if _AT_HANDLE.fullmatch(text) and (before in HANDLE_JOINERS or before == "," and self._ends_clause(i + 1)):
+            if (before in HANDLE_JOINERS or before == "," and self._ends_clause(i + 1)) and _AT_HANDLE.fullmatch(text):
                 return i + 1
             named = before in _NAMED_AS or (before in HANDLE_JOINERS and words[i - 2] in _NAMED_AS)
             after_sign = with_opener and before in (":", ",")  # "folg uns auf insta, zahnlabor_nord"
