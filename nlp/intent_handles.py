@@ -68,7 +68,7 @@ class HandleEvidence(Passage):
                 if (before == ":" or named_as) and _AT_HANDLE.fullmatch(text) and self._ends_clause(i + 1):
                     return i + 1
                 continue
-            if _AT_HANDLE.fullmatch(text) and (before in HANDLE_JOINERS or before == "," and self._ends_clause(i + 1)):
+            if (before in HANDLE_JOINERS or before == "," and self._ends_clause(i + 1)) and _AT_HANDLE.fullmatch(text):
                 return i + 1
             if _AT_HANDLE.fullmatch(text) and not text[1:].isdigit() and self.clause[i] == self.clause[app.start]:
                 return i + 1  # "auf Insta bin ich @zahntechnik.jonas": an @handle in the name's clause

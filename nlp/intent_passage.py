@@ -37,6 +37,23 @@ _NO = frozenset("no non nein nope nao la لا".split())
 _LAST_NEGATIONS = frozenset(("nicht",))
 _NO_AFTER = re.compile(r"\W{0,4}(?:no|non|nein|nope|nao|la|لا)\b")
 
+_WORDS_REMEMBERED = 100_000  # token texts kept by id (a few MB)
+_KNOWN_WORDS: dict[int, str] = {}
+
+
+def _words(doc: Doc, orth: list[int]) -> list[str]:
+    """The token texts of `doc`, whose ids are `orth`, read often by the rules: one Token object
+    each costs what tokenising did, a string store lookup decodes the text again; an id is the
+    hash of its text in every vocabulary, so the texts seen are kept by id for every tagger."""
+    try:
+        return list(map(_KNOWN_WORDS.__getitem__, orth))
+    except KeyError:
+        words = list(map(doc.vocab.strings.__getitem__, orth))
+        if len(_KNOWN_WORDS) > _WORDS_REMEMBERED:
+            _KNOWN_WORDS.clear()
+        _KNOWN_WORDS.update(zip(orth, words))
+        return words
+
 
 class Passage:
     """A passage, its phrases by label, and the evidence every rule looks for."""
@@ -48,7 +65,7 @@ class Passage:
         # Sentence and clause number of every token: a sentence end belongs to the sentence it
         # ends, a clause end ("," "but") to the clause it opens.
         self.orth = orth = doc.to_array(ORTH).tolist()
-        self.words = [token.text for token in doc]  # (read often: one Token object each, once)
+        self.words = _words(doc, orth)
         self.sentence = [0, *accumulate(map(_SENTENCE_END_IDS.__contains__, orth[:-1]))]
         self.clause = list(accumulate(map(_CLAUSE_END_IDS.__contains__, orth)))
 

@@ -50,6 +50,7 @@ _OFFERED = (
     | ASKED_WORDS
 )
 _WORDS = re.compile(r"[^\W\d_]+")
+_AT_NEXT = re.compile(r"\s*@")  # an "@" is the next character but spaces (what `str.lstrip` strips)
 _NEXT_WORDS = 6  # words read after the passage for a report of the offer in it
 _LOST_REACH = 4  # tokens between the name and the word saying the account is lost
 _WATCHED = frozenset(
@@ -90,6 +91,8 @@ class ToldEvidence(Passage):
         mention or in its clause, and a verb of reporting or refusing before it ("j'ai signalé le
         client : il voulait me payer par virement") or after the mention, in that sentence or
         the next ("he offered Zelle outside the site; I flagged it")."""
+        if _OFFERED.isdisjoint(self.words):
+            return False  # (most passages: nothing offered or asked, nothing to read word by word)
         sentence = self.sentence[phrase.start]
         offered = reported = False
         for i in range(len(self.words)):
@@ -120,7 +123,8 @@ class ToldEvidence(Passage):
         """ "watched a video on YouTube": a video before the name and a verb of watching before it,
         and no "@" handle after it (a plain word after it is what the video is about: "3an" in
         Arabizi looks like an id)."""
-        if self.text[self.doc[app.end - 1].idx + len(self.doc[app.end - 1]) :].lstrip()[:1] == "@":
+        end = self.doc[app.end - 1]
+        if _AT_NEXT.match(self.text, end.idx + len(end)):
             return False
         for i in range(app.start - 1, max(-1, app.start - 4), -1):
             if self.words[i] in _VIDEOS and self.clause[i] == self.clause[app.start]:

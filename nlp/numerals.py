@@ -270,8 +270,9 @@ _FIRST_WORD_AFTER = re.compile(rf"[^a-z]{_FIRST_WORD_AHEAD}")
 # "wa7d", "ashra" of "3ashra") stands as a run of letters of its own: once every other
 # character is a space, one translation and a split tell it cheaper than the regex. (A text
 # holding the run without the word reads no number word further on either.)
-_FIRST_LETTERS = frozenset(re.search("[a-z]+", word).group() for word in _FIRST_WORDS if word.isascii())
-_LETTERS_ONLY = str.maketrans({chr(c): " " for c in range(128) if not "a" <= chr(c) <= "z"})
+# (As bytes: a byte table translates several times faster than a str one.)
+_FIRST_LETTERS = frozenset(re.search("[a-z]+", word).group().encode() for word in _FIRST_WORDS if word.isascii())
+_LETTERS_ONLY = bytes(c if ord("a") <= c <= ord("z") else ord(" ") for c in range(256))
 
 # Arabizi words carry digits for Arabic letters ("wa7ed", "reb3a"): a word may hold digits
 # after its first letter. (Its letters are read once: the digits are an optional tail.)
@@ -310,7 +311,7 @@ def numeral_edits(text: str) -> list[tuple[int, int, str]]:
 
 def _may_hold_a_first_word(text: str) -> bool:
     if text.isascii():
-        return not _FIRST_LETTERS.isdisjoint(text.translate(_LETTERS_ONLY).split())
+        return not _FIRST_LETTERS.isdisjoint(text.encode().translate(_LETTERS_ONLY).split())
     return bool(_FIRST_WORD_AT_START.match(text) or _FIRST_WORD_AFTER.search(text))
 
 

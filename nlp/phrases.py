@@ -79,6 +79,7 @@ _ACCEPTING = frozenset("works passt va sirve serve".split())  # "Wise works for 
 # "Viber, same number", "zapzap é melhor", "Telegram or Viber" (`nlp.intent_apps` decides).
 _APP_WORDS = APP_ID_WORDS | NUMBER_WORDS | PREFERRED | OR_WORDS
 _VOCABULARY_LIMIT = 100_000  # new words a tagger may learn, about 50 MB
+_PHRASES_REMEMBERED = 65536  # matched phrases kept built (a few MB)
 _SENTENCES_REMEMBERED = 4096  # sentences whose gate answer is kept (a few hundred kB)
 # Words too common to tell whether a phrase may be present ("YOUR number", "TON tel").
 _COMMON = frozenset(
@@ -116,6 +117,9 @@ class PhraseTagger:
         self.avoid_words = frozenset(fold(w).text for w in _all_languages("avoid"))
         self.other_fees = frozenset(fold(w).text for w in _all_languages("other_fees"))
         self.gate = _Gate()
+        # A phrase is immutable and the same ones come back (a name at the start of a sentence):
+        # each is built once, not once per match (a frozen dataclass costs a microsecond).
+        self.known_phrases: dict[tuple[int, int, int], Phrase] = {}
         self.vocabulary_limit = len(self.nlp.vocab.strings) + _VOCABULARY_LIMIT
 
     def passages(self, text: str) -> list[tuple[int, int]]:
@@ -141,9 +145,16 @@ class PhraseTagger:
         """The tokenised passage and the phrases found in it."""
         doc = self.nlp.make_doc(text)
         phrases = []
-        for match_id, start, end in self.matcher(doc):
-            label, brand, ambiguous = self.meanings[match_id]
-            phrases.append(Phrase(label, start, end, brand, ambiguous))
+        known = self.known_phrases
+        for match in self.matcher(doc):
+            phrase = known.get(match)
+            if phrase is None:
+                if len(known) >= _PHRASES_REMEMBERED:
+                    known.clear()
+                match_id, start, end = match
+                label, brand, ambiguous = self.meanings[match_id]
+                phrase = known[match] = Phrase(label, start, end, brand, ambiguous)
+            phrases.append(phrase)
         spaced = _spaced_words(text)
         if not self.avoid_words.isdisjoint(spaced.split() if spaced is not None else _WORD.findall(text)):
             phrases += [
