@@ -6,10 +6,10 @@ Run from the repository root:
 Prints, for the labelled corpus in tests/nlp/corpus/ (see `nlp.evaluation` for the scoring
 rules), precision, recall and F1 per kind and overall, and whole-message detection; per
 recall family and language (issue #17); on other projects' test cases (tests/nlp/external/);
-refusals on the dental-talk section; the second- to eighth-generation held-out sets
-(tests/nlp/heldout/heldout.tsv, third.tsv … eighth.tsv), each scored once and a tuning set
-since (the last five per kind and per family and language; with --misses, their misses too);
-with --heldout, the ninth-generation held-out set (tests/nlp/heldout/ninth.tsv, once someone
+refusals on the dental-talk section; the second- to ninth-generation held-out sets
+(tests/nlp/heldout/heldout.tsv, third.tsv … ninth.tsv), each scored once and a tuning set
+since (the last six per kind and per family and language; with --misses, their misses too);
+with --heldout, the tenth-generation held-out set (tests/nlp/heldout/tenth.tsv, once someone
 who has not read the rules has written it; never used for tuning: run it once at the end of a
 piece of work and report). Then the cost of
 `import nlp` and of the first call in a fresh process, and messages per second and latency
@@ -60,8 +60,9 @@ LATER_SETS = (
     ("Sixth", "sixth.tsv"),
     ("Seventh", "seventh.tsv"),
     ("Eighth", "eighth.tsv"),
+    ("Ninth", "ninth.tsv"),
 )
-HELD_OUT = ROOT / "tests" / "nlp" / "heldout" / "ninth.tsv"  # to be written blind, like the others
+HELD_OUT = ROOT / "tests" / "nlp" / "heldout" / "tenth.tsv"  # to be written blind, like the others
 FAMILIES = ("handle", "email", "link", "app", "phone", "payment")
 # Run in a fresh interpreter: what a worker pays to load the filter, and then its first call.
 _COLD_START = """
@@ -157,7 +158,7 @@ def main() -> None:
     elif args.heldout:
         held_out = load_table(HELD_OUT)
         _print_set(
-            "HELD-OUT set (tests/nlp/heldout/ninth.tsv, never tuned on)",
+            "HELD-OUT set (tests/nlp/heldout/tenth.tsv, never tuned on)",
             held_out,
         )
         _print_kinds(score(held_out, ours))
