@@ -370,23 +370,27 @@ def _unread_query(user_id: int):
     )
 
 
+# Built once (building a statement costs more than running it): unread messages from others, per
+# kind of conversation; the inbox and every unread poll ask it.
+_UNREAD_BY_KIND = (
+    sa.select(Conversation.kind, sa.func.count(Message.id))
+    .join(Participant, Participant.conversation_id == Conversation.id)
+    .join(
+        Message,
+        sa.and_(
+            Message.conversation_id == Conversation.id,
+            Message.id > Participant.last_read_message_id,
+            Message.sender_id != sa.bindparam("user_id"),
+        ),
+    )
+    .where(Participant.user_id == sa.bindparam("user_id"))
+    .group_by(Conversation.kind)
+)
+
+
 def unread_counts(user: User) -> dict[str, int]:
     """{"general": n, "case": m, "total": n + m}: unread messages from others, per tab."""
-    rows = db.session.execute(
-        sa.select(Conversation.kind, sa.func.count(Message.id))
-        .join(Participant, Participant.conversation_id == Conversation.id)
-        .join(
-            Message,
-            sa.and_(
-                Message.conversation_id == Conversation.id,
-                Message.id > Participant.last_read_message_id,
-                Message.sender_id != user.id,
-            ),
-        )
-        .where(Participant.user_id == user.id)
-        .group_by(Conversation.kind)
-    )
-    counts = {kind.value: n for kind, n in rows}
+    counts = {kind.value: n for kind, n in db.session.execute(_UNREAD_BY_KIND, {"user_id": user.id})}
     out = {"general": counts.get("general", 0), "case": counts.get("case", 0)}
     out["total"] = out["general"] + out["case"]
     return out
