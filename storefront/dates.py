@@ -45,6 +45,19 @@ def _reading() -> tuple | None:
     return cached
 
 
+def reading_key() -> tuple:
+    """The language and time zone this request writes dates in, for a cache of rendered text
+    that holds dates (looked up as format_datetime does, once per request)."""
+    reading = _reading()
+    if reading is None:
+        flask_babel.get_locale(), flask_babel.get_timezone()  # settle both for the request
+        reading = _reading()
+        if reading is None:  # outside a request
+            return str(flask_babel.get_locale()), str(flask_babel.get_timezone())
+    _locale, tzinfo, _configured, locale_name = reading
+    return locale_name, tzinfo
+
+
 def format_datetime(value: datetime, format: str | None = None) -> str:
     """`value` (UTC when naive) in the reader's time zone and language, as Flask-Babel's
     format_datetime writes it; a custom pattern is left to Flask-Babel."""

@@ -16,10 +16,10 @@ import threading
 from collections import OrderedDict
 
 from flask import current_app
-from flask_babel import get_locale, get_timezone
 from markupsafe import Markup
 
 from messaging.threads import MessageLine
+from storefront.dates import reading_key
 
 CAPACITY = 8192  # four pages of fifty in both languages for forty readers at once
 MACROS = "messages/_macros.html"
@@ -32,7 +32,7 @@ def message_item(message: MessageLine, viewer_id: int, takes_part: bool, you: st
     """The macro message_item's HTML (same arguments), from the cache when this exact line was
     rendered for this kind of reader, in this language and time zone."""
     mine = message.sender_id == viewer_id
-    key = (str(get_locale()), str(get_timezone()), mine, takes_part, str(you), str(report), links, message)
+    key = (reading_key(), mine, takes_part, str(you), str(report), links, message)
     with _lock:
         html = _lines.get(key)
         if html is not None:
