@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import Iterable
 
 import sqlalchemy as sa
@@ -123,4 +124,11 @@ def format_money(cents: int, currency: str = "usd", locale: str | None = None) -
     """An amount in the reader's language and conventions ($12.71, 12,71 $US): every amount a
     page, mail, message or document shows goes through here (templates: the `money` filter).
     `locale` fixes the language for a document that has one of its own (the invoice)."""
-    return format_currency(Decimal(cents) / 100, currency.upper(), locale=locale or get_locale() or "en")
+    return _written_amount(cents, currency, locale or get_locale() or "en")
+
+
+@lru_cache(maxsize=4096)
+def _written_amount(cents: int, currency: str, locale) -> str:
+    """The text of an amount in a language (a babel Locale or its name), kept: formatting one is a
+    hundred-odd Python calls, and pages show the same prices and totals again on every view."""
+    return format_currency(Decimal(cents) / 100, currency.upper(), locale=locale)
