@@ -192,11 +192,12 @@ def install_template_class(app) -> None:
 
 @pass_context
 def _template_gettext(context, string: str, **variables) -> str:
-    """jinja2.ext's newstyle gettext, the same result: markup under autoescape, always formatted."""
+    """jinja2.ext's newstyle gettext, the same result: markup under autoescape, always formatted
+    (a text without "%" formats to itself: it skips Markup's formatting, most of a string's cost)."""
     text = template_translations().ugettext(string)
     if context.eval_ctx.autoescape:
         text = Markup(text)
-    return text % variables
+    return text % variables if variables or "%" in text else text
 
 
 def translate(string: str, **variables) -> str:
