@@ -44,8 +44,10 @@ bp = Blueprint("messages", __name__, url_prefix="/messages")
 # The thread partial is included by the case page too: its helpers are app-wide.
 bp.add_app_template_global(case_action_label, "case_action_label")
 bp.add_app_template_global(ATTACHMENT_KINDS, "attachment_kinds")
-# The macro message_item through its cache (line_cache): the thread renders fifty lines per view.
+# The macros message_item and inbox_row through their cache (line_cache): a thread renders fifty
+# lines per view, the inbox twenty rows.
 bp.add_app_template_global(line_cache.message_item, "cached_message_item")
+bp.add_app_template_global(line_cache.inbox_row, "cached_inbox_row")
 
 PAGE_SIZE = 50
 
