@@ -33,7 +33,10 @@ def _reading() -> tuple | None:
     Flask-Babel keeps for the request: Flask-Babel looks each of them up again on every date (a
     handful of context lookups each). A forced or refreshed locale or zone is a new object, so
     it is never read with another's. None before the request's first date, or outside one."""
-    state = g.get("_flask_babel") if g else None
+    try:
+        state = g._get_current_object().get("_flask_babel")  # the proxy resolved once
+    except RuntimeError:  # outside an app context
+        return None
     locale = getattr(state, "babel_locale", None)
     tzinfo = getattr(state, "babel_tzinfo", None)
     if locale is None or tzinfo is None:
