@@ -24,7 +24,7 @@ from markupsafe import Markup
 from messaging.threads import InboxRow, MessageLine
 from storefront.dates import reading_key
 
-CAPACITY = 8192  # four pages of fifty lines in both languages for forty readers at once
+CAPACITY = 4096  # as the catalogue cards: a few MB of typical lines; long bodies make it more
 MACROS = "messages/_macros.html"
 
 _fragments: OrderedDict[tuple, Markup] = OrderedDict()
