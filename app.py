@@ -27,7 +27,16 @@ from accounts.tokens import confirm_link, reset_link
 from backoffice import init_backoffice
 from cli import register_cli
 from errors import Busy, DomainError, InvalidTransition, NotFound, PermissionDenied
-from extensions import babel, csrf, db, install_template_gettext, limiter, login_manager, migrate
+from extensions import (
+    babel,
+    csrf,
+    db,
+    install_template_class,
+    install_template_gettext,
+    limiter,
+    login_manager,
+    migrate,
+)
 from files.crypto import load_master_key
 from jobs.sweep import start_local_sweeper
 from models.accounts import AccountStatus, User
@@ -86,6 +95,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
     install_template_gettext(app)
+    install_template_class(app)
     _init_login(app)
     _register_blueprints(app)
     _register_errors(app)

@@ -8,6 +8,7 @@ enqueued jobs), so nothing leaves the process for a row that was rolled back.
 from __future__ import annotations
 
 import logging
+from collections import ChainMap
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator
 
@@ -19,7 +20,7 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
-from jinja2 import pass_context
+from jinja2 import Template, pass_context
 from markupsafe import Markup, escape
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine, ExceptionContext
@@ -169,13 +170,34 @@ def install_template_gettext(app) -> None:
     app.jinja_env.globals.update(_=_template_gettext, gettext=_template_gettext)
 
 
+class _Template(Template):
+    """Jinja's template, whose `{% import %}` and `{% from … import %}` look for the importer's new
+    globals by a set difference in C: Jinja's own tests each of the importer's globals against
+    the imported template's (a ChainMap, two dict lookups through Python per global), some
+    seventy globals at each of a page's imports, an eighth of a small page's Python calls.
+    Same result: a module with the new globals when there are any, else the cached one."""
+
+    def _get_default_module(self, ctx=None):
+        if ctx is not None and not self.environment.is_async:
+            known = self.globals.maps if isinstance(self.globals, ChainMap) else (self.globals,)
+            if not ctx.globals_keys.difference(*known):
+                ctx = None  # no new global: the cached module, as Jinja decides
+        return super()._get_default_module(ctx)
+
+
+def install_template_class(app) -> None:
+    """Templates loaded from now on are _Templates (before the first render)."""
+    app.jinja_env.template_class = _Template
+
+
 @pass_context
 def _template_gettext(context, string: str, **variables) -> str:
-    """jinja2.ext's newstyle gettext, the same result: markup under autoescape, always formatted."""
+    """jinja2.ext's newstyle gettext, the same result: markup under autoescape, always formatted
+    (a text without "%" formats to itself: it skips Markup's formatting, most of a string's cost)."""
     text = template_translations().ugettext(string)
     if context.eval_ctx.autoescape:
         text = Markup(text)
-    return text % variables
+    return text % variables if variables or "%" in text else text
 
 
 def translate(string: str, **variables) -> str:

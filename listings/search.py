@@ -373,22 +373,33 @@ def favourite_cards(viewer: User, page: int = 1) -> ResultPage:
     return ResultPage(cards, total, max(page, 1))
 
 
-def designer_cards(designer_id: int, viewer: User | None, *, with_private: bool = False) -> list[Card]:
-    """A designer's public listings for their profile page, cheapest first; `with_private`
-    adds the live private listings made for the viewer (a conversation's side column)."""
-    viewer_id = viewer.id if viewer is not None and viewer.is_authenticated else None
+def _designer_cards_statement(with_private: bool) -> sa.Select:
+    """A designer's live listings (`designer_id`), and with `with_private` those made for `viewer_id`."""
     audience = CatalogueEntry.private_client_id.is_(None)
-    if with_private and viewer_id is not None:
-        audience = sa.or_(audience, CatalogueEntry.private_client_id == viewer_id)
-    statement = (
+    if with_private:
+        audience = sa.or_(audience, CatalogueEntry.private_client_id == sa.bindparam("viewer_id"))
+    return (
         sa.select(CatalogueEntry, DesignerProfile, User.display_name)
         .join(DesignerProfile, DesignerProfile.user_id == CatalogueEntry.designer_id)
         .join(User, User.id == CatalogueEntry.designer_id)
-        .where(public_condition(), CatalogueEntry.designer_id == designer_id, audience)
+        .where(public_condition(), CatalogueEntry.designer_id == sa.bindparam("designer_id"), audience)
         .order_by(
             CatalogueEntry.private_client_id.is_(None), CatalogueEntry.from_price_cents, CatalogueEntry.listing_id
         )
     )
-    cards = [to_card(entry, profile, name) for entry, profile, name in db.session.execute(statement)]
+
+
+# Built once each (building a statement costs more than running it): every conversation's side
+# column and every profile page ask.
+_DESIGNER_CARDS = {False: _designer_cards_statement(False), True: _designer_cards_statement(True)}
+
+
+def designer_cards(designer_id: int, viewer: User | None, *, with_private: bool = False) -> list[Card]:
+    """A designer's public listings for their profile page, cheapest first; `with_private`
+    adds the live private listings made for the viewer (a conversation's side column)."""
+    viewer_id = viewer.id if viewer is not None and viewer.is_authenticated else None
+    private = with_private and viewer_id is not None
+    rows = db.session.execute(_DESIGNER_CARDS[private], {"designer_id": designer_id, "viewer_id": viewer_id})
+    cards = [to_card(entry, profile, name) for entry, profile, name in rows]
     mark_favourites(cards, viewer)
     return cards

@@ -195,6 +195,32 @@ def _read_lines(statement: sa.Select, params: dict) -> list[MessageLine]:
     return [MessageLine(*line[:6], tuple(line[6])) for line in lines.values()]
 
 
+def _case_events(older: bool) -> sa.Select:
+    """A case's `limit` latest events (`case_id`), with `older` those before `before`."""
+    events = sa.select(CaseEvent).where(CaseEvent.case_id == sa.bindparam("case_id"))
+    if older:
+        events = events.where(CaseEvent.at < sa.bindparam("before"))
+    return events.order_by(CaseEvent.at.desc()).limit(sa.bindparam("limit"))
+
+
+def _offers(older: bool) -> sa.Select:
+    """A conversation's `limit` latest custom offers (`conversation_id`) with their listing, with
+    `older` those before `before`."""
+    offers = sa.select(CustomOffer).where(CustomOffer.conversation_id == sa.bindparam("conversation_id"))
+    if older:
+        offers = offers.where(CustomOffer.created_at < sa.bindparam("before"))
+    return (
+        offers.options(sa.orm.joinedload(CustomOffer.listing))
+        .order_by(CustomOffer.created_at.desc())
+        .limit(sa.bindparam("limit"))
+    )
+
+
+# Built once each, for the latest page and the older ones: a thread's events and offers.
+_CASE_EVENTS = {older: _case_events(older) for older in (False, True)}
+_OFFERS = {older: _offers(older) for older in (False, True)}
+
+
 @dataclass(frozen=True)
 class ThreadItem:
     """One line of a thread in time order: a message, or a case event (state change)."""
@@ -219,20 +245,15 @@ def thread_items(
     else:
         lines = _read_lines(_LATEST_BEFORE, {**params, "before": before})
     items = [ThreadItem("message", line.created_at, message=line) for line in reversed(lines)]
+    older = before is not None
     if conversation.case_id is not None:
-        events = sa.select(CaseEvent).where(CaseEvent.case_id == conversation.case_id)
-        if before is not None:
-            events = events.where(CaseEvent.at < before)
-        for event in db.session.scalars(events.order_by(CaseEvent.at.desc()).limit(limit)):
+        events = _CASE_EVENTS[older]
+        for event in db.session.scalars(events, {"case_id": conversation.case_id, "limit": limit, "before": before}):
             items.append(ThreadItem("event", event.at, event=event))
     if conversation.kind == ConversationKind.general:
         # Custom offers show as cards among the messages (offers/ writes them).
-        offers = sa.select(CustomOffer).where(CustomOffer.conversation_id == conversation.id)
-        if before is not None:
-            offers = offers.where(CustomOffer.created_at < before)
-        for offer in db.session.scalars(
-            offers.options(sa.orm.joinedload(CustomOffer.listing)).order_by(CustomOffer.created_at.desc()).limit(limit)
-        ):
+        offers = _OFFERS[older]
+        for offer in db.session.scalars(offers, {**params, "before": before}):
             items.append(ThreadItem("offer", offer.created_at, offer=offer))
     if len(items) == len(lines):
         return list(reversed(items))  # messages only: already in time order
@@ -370,23 +391,27 @@ def _unread_query(user_id: int):
     )
 
 
+# Built once (building a statement costs more than running it): unread messages from others, per
+# kind of conversation; the inbox and every unread poll ask it.
+_UNREAD_BY_KIND = (
+    sa.select(Conversation.kind, sa.func.count(Message.id))
+    .join(Participant, Participant.conversation_id == Conversation.id)
+    .join(
+        Message,
+        sa.and_(
+            Message.conversation_id == Conversation.id,
+            Message.id > Participant.last_read_message_id,
+            Message.sender_id != sa.bindparam("user_id"),
+        ),
+    )
+    .where(Participant.user_id == sa.bindparam("user_id"))
+    .group_by(Conversation.kind)
+)
+
+
 def unread_counts(user: User) -> dict[str, int]:
     """{"general": n, "case": m, "total": n + m}: unread messages from others, per tab."""
-    rows = db.session.execute(
-        sa.select(Conversation.kind, sa.func.count(Message.id))
-        .join(Participant, Participant.conversation_id == Conversation.id)
-        .join(
-            Message,
-            sa.and_(
-                Message.conversation_id == Conversation.id,
-                Message.id > Participant.last_read_message_id,
-                Message.sender_id != user.id,
-            ),
-        )
-        .where(Participant.user_id == user.id)
-        .group_by(Conversation.kind)
-    )
-    counts = {kind.value: n for kind, n in rows}
+    counts = {kind.value: n for kind, n in db.session.execute(_UNREAD_BY_KIND, {"user_id": user.id})}
     out = {"general": counts.get("general", 0), "case": counts.get("case", 0)}
     out["total"] = out["general"] + out["case"]
     return out

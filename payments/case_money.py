@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import Iterable
 
 import sqlalchemy as sa
@@ -60,6 +61,18 @@ def case_money(case: Case) -> CaseMoney:
     return case_money_of([case])[case.id]
 
 
+# The ledger lines and the holds of some cases in one round trip (a hold is a line without an
+# account), built once: building a statement costs more than running it, and every case page asks.
+_LINES_AND_HOLDS = sa.union_all(
+    sa.select(Journal.case_id, Entry.account, Entry.amount_cents)
+    .join(Entry, Entry.journal_id == Journal.id)
+    .where(Journal.case_id.in_(sa.bindparam("case_ids", expanding=True))),
+    sa.select(Payment.case_id, sa.null().cast(sa.String), sa.literal(0, sa.BigInteger)).where(
+        Payment.case_id.in_(sa.bindparam("case_ids", expanding=True)), Payment.status == PaymentStatus.held
+    ),
+)
+
+
 def case_money_of(cases: Iterable[Case]) -> dict[int, CaseMoney]:
     """{case id: CaseMoney} for many cases at once (lists, exports, totals)."""
     cases = list(cases)
@@ -67,16 +80,7 @@ def case_money_of(cases: Iterable[Case]) -> dict[int, CaseMoney]:
     lines: dict[int, list[tuple[str, int]]] = {case_id: [] for case_id in ids}
     held: set[int] = set()
     if ids:
-        # The ledger lines and the holds in one round trip: a hold is a line without an account.
-        holds = sa.select(Payment.case_id, sa.null().cast(sa.String), sa.literal(0, sa.BigInteger)).where(
-            Payment.case_id.in_(ids), Payment.status == PaymentStatus.held
-        )
-        entries = (
-            sa.select(Journal.case_id, Entry.account, Entry.amount_cents)
-            .join(Entry, Entry.journal_id == Journal.id)
-            .where(Journal.case_id.in_(ids))
-        )
-        for case_id, account, cents in db.session.execute(sa.union_all(entries, holds)):
+        for case_id, account, cents in db.session.execute(_LINES_AND_HOLDS, {"case_ids": ids}):
             if account is None:
                 held.add(case_id)
             else:
@@ -123,4 +127,11 @@ def format_money(cents: int, currency: str = "usd", locale: str | None = None) -
     """An amount in the reader's language and conventions ($12.71, 12,71 $US): every amount a
     page, mail, message or document shows goes through here (templates: the `money` filter).
     `locale` fixes the language for a document that has one of its own (the invoice)."""
-    return format_currency(Decimal(cents) / 100, currency.upper(), locale=locale or get_locale() or "en")
+    return _written_amount(cents, currency, locale or get_locale() or "en")
+
+
+@lru_cache(maxsize=4096)
+def _written_amount(cents: int, currency: str, locale) -> str:
+    """The text of an amount in a language (a babel Locale or its name), kept: formatting one is a
+    hundred-odd Python calls, and pages show the same prices and totals again on every view."""
+    return format_currency(Decimal(cents) / 100, currency.upper(), locale=locale)

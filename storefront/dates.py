@@ -33,7 +33,10 @@ def _reading() -> tuple | None:
     Flask-Babel keeps for the request: Flask-Babel looks each of them up again on every date (a
     handful of context lookups each). A forced or refreshed locale or zone is a new object, so
     it is never read with another's. None before the request's first date, or outside one."""
-    state = g.get("_flask_babel") if g else None
+    try:
+        state = g._get_current_object().get("_flask_babel")  # the proxy resolved once
+    except RuntimeError:  # outside an app context
+        return None
     locale = getattr(state, "babel_locale", None)
     tzinfo = getattr(state, "babel_tzinfo", None)
     if locale is None or tzinfo is None:
@@ -43,6 +46,19 @@ def _reading() -> tuple | None:
         configured = flask_babel.get_babel().instance.date_formats
         cached = state.date_reading = (locale, tzinfo, configured, str(locale))
     return cached
+
+
+def reading_key() -> tuple:
+    """The language and time zone this request writes dates in, for a cache of rendered text
+    that holds dates (looked up as format_datetime does, once per request)."""
+    reading = _reading()
+    if reading is None:
+        flask_babel.get_locale(), flask_babel.get_timezone()  # settle both for the request
+        reading = _reading()
+        if reading is None:  # outside a request
+            return str(flask_babel.get_locale()), str(flask_babel.get_timezone())
+    _locale, tzinfo, _configured, locale_name = reading
+    return locale_name, tzinfo
 
 
 def format_datetime(value: datetime, format: str | None = None) -> str:

@@ -34,6 +34,7 @@ from storefront.contact_refusal import keep_refused_attempt
 from storefront.files.posted import uploaded_files
 from storefront.files.views import send_reader_download
 from storefront.form_errors import show_domain_error
+from storefront.messages import line_cache
 from storefront.messages.forms import ATTACHMENT_KINDS, MessageForm, ReportForm, StartConversationForm
 from storefront.next_page import next_page
 from url_numbers import page_number, row_id
@@ -43,6 +44,10 @@ bp = Blueprint("messages", __name__, url_prefix="/messages")
 # The thread partial is included by the case page too: its helpers are app-wide.
 bp.add_app_template_global(case_action_label, "case_action_label")
 bp.add_app_template_global(ATTACHMENT_KINDS, "attachment_kinds")
+# The macros message_item and inbox_row through their cache (line_cache): a thread renders fifty
+# lines per view, the inbox twenty rows.
+bp.add_app_template_global(line_cache.message_item, "cached_message_item")
+bp.add_app_template_global(line_cache.inbox_row, "cached_inbox_row")
 
 PAGE_SIZE = 50
 

@@ -299,3 +299,40 @@ def test_a_file_sent_with_a_message_reaches_only_the_conversation(client, login)
     client.post("/account/logout")
     login(stranger)
     assert client.get(f"/messages/attachments/{attachment.file.public_id}").status_code == 404
+
+
+def test_a_thread_shows_a_renamed_sender_and_the_readers_language_on_every_view(client, login):
+    # Message lines are rendered once per process (storefront/messages/line_cache.py): a line seen
+    # before must still show what changed since, and the language it is read in.
+    me, designer = make_user(name="Me"), make_user(designer=True, name="Dental Studio North")
+    conversation = make_conversation(me, designer)
+    add_message(conversation, designer, "The crown is ready")
+    login(me)
+    url = f"/messages/{conversation.id}"
+    assert "Dental Studio North" in client.get(url).get_data(as_text=True)
+
+    designer.display_name = "Studio Nord"
+    commit()
+    page = client.get(url).get_data(as_text=True)
+    assert "Studio Nord" in page and "Dental Studio North" not in page
+    assert ">Report</a>" in page
+
+    with client.session_transaction() as session:
+        session["lang"] = "fr"
+    page = client.get(url).get_data(as_text=True)
+    assert ">Signaler</a>" in page and ">Report</a>" not in page
+
+
+def test_the_inbox_shows_a_new_last_message_and_unread_count_after_a_first_view(client, login):
+    # Inbox rows are rendered once per process (storefront/messages/line_cache.py) too.
+    me, designer = make_user(name="Me"), make_user(designer=True, name="Dental Studio North")
+    conversation = make_conversation(me, designer)
+    add_message(conversation, designer, "The crown is ready")
+    login(me)
+    client.get(f"/messages/{conversation.id}")  # read
+    assert "The crown is ready" in client.get("/messages/").get_data(as_text=True)
+
+    add_message(conversation, designer, "And the bridge too")
+    page = client.get("/messages/").get_data(as_text=True)
+    assert "And the bridge too" in page and "The crown is ready" not in page
+    assert f'data-unread-conversation="{conversation.id}" >1<' in page
