@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import sqlalchemy as sa
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import aliased, contains_eager
 
 from disputes.operations import CLAIM_TYPE
 from extensions import db
@@ -58,15 +58,7 @@ def counted(filters: workbench.Filters, *, actor: User, tab: str = "active"):
 
 def items(filters: workbench.Filters, *, actor: User, tab: str = "active", sort: str = "due"):
     """The disputes of a tab ("active", "escalated", "closed") under `filters` (a select for paginate)."""
-    query = (
-        sa.select(Dispute)
-        .join(Case, Case.id == Dispute.case_id)
-        .options(
-            # The parties are named on each row; their staff grants are not read there.
-            contains_eager(Dispute.case).selectinload(Case.client).lazyload(User.roles),
-            contains_eager(Dispute.case).selectinload(Case.designer).lazyload(User.roles),
-        )
-    )
+    query = sa.select(Dispute).join(Case, Case.id == Dispute.case_id).options(contains_eager(Dispute.case))
     if tab == "closed":
         return query.where(Dispute.state.not_in(ACTIVE_DISPUTE_STATES)).order_by(
             Dispute.closed_at.desc(), Dispute.id.desc()
@@ -86,6 +78,21 @@ def items(filters: workbench.Filters, *, actor: User, tab: str = "active", sort:
     return query.order_by(Dispute.escalated.desc(), first, Dispute.id)
 
 
+def with_parties(query):
+    """`query` (of items()) reading each case's client and designer in its own rows, by their
+    keys, instead of a statement per party; their staff grants are not read (the rows name them)."""
+    client, designer = aliased(User), aliased(User)
+    case = contains_eager(Dispute.case)
+    return (
+        query.join(client, client.id == Case.client_id)
+        .join(designer, designer.id == Case.designer_id)
+        .options(
+            case.contains_eager(Case.client.of_type(client)).lazyload(client.roles),
+            case.contains_eager(Case.designer.of_type(designer)).lazyload(designer.roles),
+        )
+    )
+
+
 # The count and page statements of a tab opened without filters (how the page opens), per tab,
 # sort and database, built on first use: building them cost more than running them.
 _plain_pages: dict[tuple, tuple] = {}
@@ -95,22 +102,22 @@ def tab_page(
     filters: workbench.Filters, *, actor: User, tab: str, sort: str, page: int, per_page: int
 ) -> workbench.QueuePage:
     """One page of items() and the tab's size (counted on counted() where it can be)."""
-    if tab == "closed" or filters.state or filters.assignee or filters.country or filters.language:
-        return workbench.page_of(
-            items(filters, actor=actor, tab=tab, sort=sort),
-            key=Dispute.id,
-            page=page,
-            per_page=per_page,
-            counted=counted(filters, actor=actor, tab=tab),
-        )
-    key = (tab, sort, db.engine.dialect.name)  # without filters, no part of them depends on `actor`
+    if tab != "closed" and (filters.state or filters.assignee or filters.country or filters.language):
+        return workbench.page_from(*_page_statements(filters, actor, tab, sort), {}, page=page, per_page=per_page)
+    # Without filters (the closed tab reads none), no part of them depends on `actor`.
+    key = (tab, sort, db.engine.dialect.name)
     built = _plain_pages.get(key)
     if built is None:
-        query = items(filters, actor=actor, tab=tab, sort=sort)
-        built = _plain_pages[key] = workbench.page_statements(
-            query, key=Dispute.id, counted=counted(filters, actor=actor, tab=tab)
-        )
+        built = _plain_pages[key] = _page_statements(filters, actor, tab, sort)
     return workbench.page_from(*built, {}, page=page, per_page=per_page)
+
+
+def _page_statements(filters: workbench.Filters, actor: User, tab: str, sort: str) -> tuple:
+    """The tab's count (without the parties: only the page names them) and page statements."""
+    query = items(filters, actor=actor, tab=tab, sort=sort)
+    keys = counted(filters, actor=actor, tab=tab)
+    keys = query.with_only_columns(Dispute.id) if keys is None else keys
+    return workbench.page_statements(with_parties(query), key=Dispute.id, counted=keys)
 
 
 def next_due(*, actor: User, after: int | None = None) -> Dispute | None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import Iterable
 
 import sqlalchemy as sa
@@ -123,4 +124,11 @@ def format_money(cents: int, currency: str = "usd", locale: str | None = None) -
     """An amount in the reader's language and conventions ($12.71, 12,71 $US): every amount a
     page, mail, message or document shows goes through here (templates: the `money` filter).
     `locale` fixes the language for a document that has one of its own (the invoice)."""
-    return format_currency(Decimal(cents) / 100, currency.upper(), locale=locale or get_locale() or "en")
+    return _formatted(cents, currency, locale or get_locale() or "en")
+
+
+# Babel rebuilds the pattern and looks the currency's names up on every call (a queue page shows
+# 30 amounts, most of them repeated): an amount already written in a locale is reused.
+@lru_cache(maxsize=4096)
+def _formatted(cents: int, currency: str, locale) -> str:
+    return format_currency(Decimal(cents) / 100, currency.upper(), locale=locale)
