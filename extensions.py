@@ -206,6 +206,11 @@ def translate(string: str, **variables) -> str:
     return text % variables if variables else text
 
 
+def translate_plural(singular: str, plural: str, num: int, **variables) -> str:
+    """ngettext through template_translations, formatted with `num` as the templates' ngettext is."""
+    return template_translations().ungettext(singular, plural, num) % {"num": num, **variables}
+
+
 def translated_labels(labels: dict) -> dict:
     """A table of labels (lazy strings) translated once for the page being rendered, each escaped as
     the template would show it: a page of rows looks a label up for every row, and each lazy

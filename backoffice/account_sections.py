@@ -8,7 +8,7 @@ account's history holds.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
@@ -58,97 +58,115 @@ class Section:
     more: bool
 
 
-def _paged(name: str, query: sa.Select, page: int) -> Section:
-    rows = list(db.session.scalars(query.limit(PER_SECTION + 1).offset((page - 1) * PER_SECTION)).unique())
+def _paged(name: str, query: sa.Select, params: dict, page: int) -> Section:
+    bounds = {"limit": PER_SECTION + 1, "offset": (page - 1) * PER_SECTION}
+    rows = list(db.session.scalars(query, params | bounds).unique())
     return Section(name, rows[:PER_SECTION], page, len(rows) > PER_SECTION)
 
 
-def _queries(user: User, viewer: User) -> dict[str, Callable[[], sa.Select]]:
+def _statements() -> dict[str, sa.Select]:
+    """Each section's statement but the history's, for any account (bound "user_id")."""
+    user_id = sa.bindparam("user_id")
     reports = Violation.source == ViolationSource.report
     return {
-        "identity": lambda: (
+        "identity": (
             sa.select(VerificationSubmission)
             .options(joinedload(VerificationSubmission.verifier))
-            .where(VerificationSubmission.designer_id == user.id)
+            .where(VerificationSubmission.designer_id == user_id)
             .order_by(VerificationSubmission.submitted_at.desc(), VerificationSubmission.id.desc())
         ),
-        "listings": lambda: (
+        "listings": (
             sa.select(Listing)
-            .where(Listing.designer_id == user.id)
+            .where(Listing.designer_id == user_id)
             .order_by(Listing.updated_at.desc(), Listing.id.desc())
         ),
-        "cases": lambda: (
+        "cases": (
             sa.select(Case)
             .options(joinedload(Case.client), joinedload(Case.designer))
-            .where(sa.or_(Case.client_id == user.id, Case.designer_id == user.id))
+            .where(sa.or_(Case.client_id == user_id, Case.designer_id == user_id))
             .order_by(Case.created_at.desc(), Case.id.desc())
         ),
-        "disputes": lambda: (
+        "disputes": (
             sa.select(Dispute)
             .join(Case, Dispute.case_id == Case.id)
             .options(joinedload(Dispute.case))
-            .where(sa.or_(Case.client_id == user.id, Case.designer_id == user.id))
+            .where(sa.or_(Case.client_id == user_id, Case.designer_id == user_id))
             .order_by(Dispute.opened_at.desc(), Dispute.id.desc())
         ),
-        "reviews_given": lambda: (
+        "reviews_given": (
             sa.select(Review)
             .options(joinedload(Review.subject), joinedload(Review.case))
-            .where(Review.author_id == user.id)
+            .where(Review.author_id == user_id)
             .order_by(Review.created_at.desc(), Review.id.desc())
         ),
-        "reviews_received": lambda: (
+        "reviews_received": (
             sa.select(Review)
             .options(joinedload(Review.author), joinedload(Review.case))
-            .where(Review.subject_id == user.id)
+            .where(Review.subject_id == user_id)
             .order_by(Review.created_at.desc(), Review.id.desc())
         ),
-        "violations": lambda: (
+        "violations": (
             sa.select(Violation)
-            .where(Violation.user_id == user.id, ~reports)
+            .where(Violation.user_id == user_id, ~reports)
             .order_by(Violation.created_at.desc(), Violation.id.desc())
         ),
-        "reports_by": lambda: (
+        "reports_by": (
             sa.select(Violation)
             .options(joinedload(Violation.user))
-            .where(Violation.reporter_id == user.id, reports)
+            .where(Violation.reporter_id == user_id, reports)
             .order_by(Violation.created_at.desc(), Violation.id.desc())
         ),
-        "reports_against": lambda: (
+        "reports_against": (
             sa.select(Violation)
             .options(joinedload(Violation.reporter))
-            .where(Violation.user_id == user.id, reports)
+            .where(Violation.user_id == user_id, reports)
             .order_by(Violation.created_at.desc(), Violation.id.desc())
         ),
-        "notes": lambda: (
+        "notes": (
             sa.select(StaffNote)
             .options(joinedload(StaffNote.author))
-            .where(StaffNote.user_id == user.id)
+            .where(StaffNote.user_id == user_id)
             .order_by(StaffNote.created_at.desc(), StaffNote.id.desc())
         ),
-        "devices": lambda: (
+        "devices": (
             sa.select(SignInDevice)
-            .where(SignInDevice.user_id == user.id)
+            .where(SignInDevice.user_id == user_id)
             .order_by(SignInDevice.last_seen_at.desc(), SignInDevice.id.desc())
-        ),
-        "history": lambda: (
-            sa.select(AuditEntry)
-            .options(joinedload(AuditEntry.actor))
-            .where(
-                sa.or_(
-                    sa.and_(AuditEntry.object_type == "User", AuditEntry.object_id == str(user.id)),
-                    AuditEntry.actor_id == user.id,
-                ),
-                visible_to(viewer),
-            )
-            .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
         ),
     }
 
 
+# Built once with bound parameters (the page, and each section's bounds): building eleven
+# statements on every view of the page cost more than running them.
+_STATEMENTS = {
+    name: statement.limit(sa.bindparam("limit")).offset(sa.bindparam("offset"))
+    for name, statement in _statements().items()
+}
+
+
+def _history(viewer: User) -> sa.Select:
+    """The account's history, as `viewer` may read it (their areas decide the statement)."""
+    return (
+        sa.select(AuditEntry)
+        .options(joinedload(AuditEntry.actor))
+        .where(
+            sa.or_(
+                sa.and_(AuditEntry.object_type == "User", AuditEntry.object_id == sa.bindparam("user_key")),
+                AuditEntry.actor_id == sa.bindparam("user_id"),
+            ),
+            visible_to(viewer),
+        )
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        .limit(sa.bindparam("limit"))
+        .offset(sa.bindparam("offset"))
+    )
+
+
 def account_sections(user: User, *, viewer: User, pages: dict[str, int]) -> dict[str, Any]:
     """Everything the account page shows about `user`, as `viewer` may read it."""
-    queries = _queries(user, viewer)
-    sections = {name: _paged(name, queries[name](), pages.get(name, 1)) for name in SECTIONS}
+    params = {"user_id": user.id, "user_key": str(user.id)}
+    statements = _STATEMENTS | {"history": _history(viewer)}
+    sections = {name: _paged(name, statements[name], params, pages.get(name, 1)) for name in SECTIONS}
     return {
         "sections": sections,
         "profile": db.session.scalar(sa.select(DesignerProfile).where(DesignerProfile.user_id == user.id)),

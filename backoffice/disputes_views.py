@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from backoffice.dispute_cells import claim_checks_cell, escalation_cell
 from backoffice.dispute_conversation import DisputeConversationViews
 from backoffice.ruling_views import RulingForm, RulingRoutes
 from backoffice.evidence_requests_views import EvidenceRequestActions, evidence_requests_context
@@ -110,6 +111,8 @@ class DisputeQueueView(DisputeConversationViews, RulingRoutes, EvidenceRequestAc
             dispute_state_labels=translated_labels(rules.STATE_LABELS),
             workload=workload,
             duration=service_levels.duration_words,
+            escalation_cell=escalation_cell,
+            claim_checks_cell=claim_checks_cell,
         )
 
     def _queue_item(self, item_id: int) -> Dispute:

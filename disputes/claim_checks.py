@@ -223,6 +223,37 @@ def check(facts: DisputeFacts) -> list[Finding]:
 
 
 # -- facts, loaded for many disputes at once ----------------------------------------------------
+# Built once with bound parameters: a queue page reads them all, and building a statement costs
+# more than running it.
+def _in(column, name: str):
+    return column.in_(sa.bindparam(name, expanding=True))
+
+
+_DELIVERIES = sa.select(Delivery).where(_in(Delivery.case_id, "case_ids")).order_by(Delivery.case_id, Delivery.number)
+_FIRST_DOWNLOADS = (
+    sa.select(CaseFile.case_id, sa.func.min(FileDownload.at))
+    .join(FileDownload, FileDownload.file_id == CaseFile.file_id)
+    .join(Case, Case.id == CaseFile.case_id)
+    .where(
+        _in(CaseFile.delivery_id, "delivery_ids"),
+        FileDownload.reader_id == Case.client_id,
+        FileDownload.completed.is_(True),
+    )
+    .group_by(CaseFile.case_id)
+)
+_EVIDENCE = sa.select(DisputeEvidence.dispute_id, DisputeEvidence.party, DisputeEvidence.added_at).where(
+    _in(DisputeEvidence.dispute_id, "dispute_ids")
+)
+_WITHDRAWN = sa.select(Dispute.case_id, Dispute.closed_at).where(
+    _in(Dispute.case_id, "case_ids"), Dispute.state == DisputeState.withdrawn
+)
+_DISPUTE_EVENTS = (
+    sa.select(CaseEvent.case_id, CaseEvent.at, CaseEvent.from_state)
+    .where(_in(CaseEvent.case_id, "case_ids"), CaseEvent.action == "dispute")
+    .order_by(CaseEvent.id)
+)
+
+
 def facts_of(disputes: Iterable[Dispute], *, now: datetime | None = None) -> dict[int, DisputeFacts]:
     now = now or utcnow()
     disputes = list(disputes)
@@ -240,49 +271,26 @@ def facts_of(disputes: Iterable[Dispute], *, now: datetime | None = None) -> dic
     if parties:
         # The parties, in one query, so each case's client and designer are read from the session.
         db.session.scalars(sa.select(User).where(User.id.in_(parties))).all()
+    by_case = {"case_ids": list(case_ids)}
     deliveries: dict[int, list[Delivery]] = {case_id: [] for case_id in case_ids}
-    for delivery in db.session.scalars(
-        sa.select(Delivery).where(Delivery.case_id.in_(case_ids)).order_by(Delivery.case_id, Delivery.number)
-    ):
+    for delivery in db.session.scalars(_DELIVERIES, by_case):
         deliveries[delivery.case_id].append(delivery)
     last_ids = {ds[-1].id: case_id for case_id, ds in deliveries.items() if ds}
     downloaded: dict[int, datetime] = {}
     if last_ids:
-        rows = db.session.execute(
-            sa.select(CaseFile.case_id, sa.func.min(FileDownload.at))
-            .join(FileDownload, FileDownload.file_id == CaseFile.file_id)
-            .join(Case, Case.id == CaseFile.case_id)
-            .where(
-                CaseFile.delivery_id.in_(last_ids),
-                FileDownload.reader_id == Case.client_id,
-                FileDownload.completed.is_(True),
-            )
-            .group_by(CaseFile.case_id)
-        )
+        rows = db.session.execute(_FIRST_DOWNLOADS, {"delivery_ids": list(last_ids)})
         downloaded = {case_id: at for case_id, at in rows}
     dispute_ids = [d.id for d in disputes]
     evidence: dict[int, list[tuple[DisputeParty, datetime]]] = {d.id: [] for d in disputes}
-    for dispute_id, party, added_at in db.session.execute(
-        sa.select(DisputeEvidence.dispute_id, DisputeEvidence.party, DisputeEvidence.added_at).where(
-            DisputeEvidence.dispute_id.in_(dispute_ids)
-        )
-    ):
+    for dispute_id, party, added_at in db.session.execute(_EVIDENCE, {"dispute_ids": dispute_ids}):
         evidence[dispute_id].append((party, added_at))
     withdrawn: dict[int, list[datetime]] = {case_id: [] for case_id in case_ids}
-    for case_id, closed_at in db.session.execute(
-        sa.select(Dispute.case_id, Dispute.closed_at).where(
-            Dispute.case_id.in_(case_ids), Dispute.state == DisputeState.withdrawn
-        )
-    ):
+    for case_id, closed_at in db.session.execute(_WITHDRAWN, by_case):
         if closed_at is not None:
             withdrawn[case_id].append(closed_at)
     # Each "dispute" event of these cases: the state it left is the case's state before that dispute.
     disputed_from: dict[int, list[tuple[datetime, str | None]]] = {case_id: [] for case_id in case_ids}
-    for case_id, at, from_state in db.session.execute(
-        sa.select(CaseEvent.case_id, CaseEvent.at, CaseEvent.from_state)
-        .where(CaseEvent.case_id.in_(case_ids), CaseEvent.action == "dispute")
-        .order_by(CaseEvent.id)
-    ):
+    for case_id, at, from_state in db.session.execute(_DISPUTE_EVENTS, by_case):
         disputed_from[case_id].append((at, from_state))
     facts = {}
     for d in disputes:

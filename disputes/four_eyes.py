@@ -65,16 +65,16 @@ def pending_draft(dispute: Dispute, *, lock: bool = False) -> RulingDraft | None
     return db.session.scalar(query)
 
 
+# Built once (the resolution centre's queue reads it on every page).
+_AWAITING_SECOND_AGENT = sa.select(RulingDraft.dispute_id).where(
+    RulingDraft.dispute_id.in_(sa.bindparam("dispute_ids", expanding=True)), RulingDraft.status == DraftStatus.pending
+)
+
+
 def disputes_awaiting_second_agent(dispute_ids: list[int]) -> set[int]:
     if not dispute_ids:
         return set()
-    return set(
-        db.session.scalars(
-            sa.select(RulingDraft.dispute_id).where(
-                RulingDraft.dispute_id.in_(dispute_ids), RulingDraft.status == DraftStatus.pending
-            )
-        )
-    )
+    return set(db.session.scalars(_AWAITING_SECOND_AGENT, {"dispute_ids": list(dispute_ids)}))
 
 
 def require_second_agent(

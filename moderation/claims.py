@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
@@ -44,13 +44,15 @@ def active_claim(object_type: str, object_id: int) -> ReviewClaim | None:
 # Built once (every queue page runs it, and building a statement costs more than running it).
 _ACTIVE_CLAIMS = (
     sa.select(ReviewClaim)
+    .join(ReviewClaim.moderator)
     .where(
         ReviewClaim.object_type == sa.bindparam("object_type"),
         ReviewClaim.object_id.in_(sa.bindparam("object_ids", expanding=True)),
         ReviewClaim.claimed_at > sa.bindparam("lapse"),
     )
-    # A queue page names each holder: one query, not one per row (their grants are not read).
-    .options(selectinload(ReviewClaim.moderator).lazyload(User.roles))
+    # A queue page names each holder: read in the claims' own rows, by key, not by a statement
+    # of their own (their grants are not read).
+    .options(contains_eager(ReviewClaim.moderator).lazyload(User.roles))
 )
 
 
