@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from nlp.alternation import word_alternation
-from nlp.findings import LINK_IN_BIO, URL
+from nlp.findings import LINK_IN_BIO, QR_CODE, URL
 from nlp.lexicon.addresses import SHARE_LINK_HOSTS, SHORT_LINK_HOSTS, TLDS
 from nlp.mention_words import MY, SPOKEN_DOT, Rule
 
@@ -117,7 +117,7 @@ LINKS_WITHOUT_ADDRESS: tuple[Rule, ...] = (
             r"(?!\s+(?:\S+\s+){0,3}?(?:box|label|boite|etiquette|caja|etiqueta|caixa|scatola|etichetta|packung|etikett)\b)"
         ),
         URL,
-        "Points to a QR code that leads outside the platform",
+        QR_CODE,
     ),
     (
         ("qr",),
@@ -127,7 +127,7 @@ LINKS_WITHOUT_ADDRESS: tuple[Rule, ...] = (
             r"to write me|to find me|pour me|per contattarmi|per scrivermi|damit du mich)"
         ),
         URL,
-        "Points to a QR code that leads outside the platform",
+        QR_CODE,
     ),
     # a QR code said to lead to the writer's own site, form or portal: "QR code sur le PDF, il renvoie vers
     # mon WeTransfer", "QR-Code im PDF führt zu meinem Upload-Portal", "QR code f l PDF, kaywddik l site dyali"
@@ -144,7 +144,7 @@ LINKS_WITHOUT_ADDRESS: tuple[Rule, ...] = (
             r"|(?:qr|qr-code|qrcode)[^.!?\n]{0,40}?\b(?:kaywddik|kaydik|kayddik|يوديك|كيديك)\s+(?:\S+\s+){1,2}(?:dyali|dyalna|ديالي|ديالنا)"
         ),
         URL,
-        "Points to a QR code that leads outside the platform",
+        QR_CODE,
     ),
     # a domain spelled out with a top-level domain that is also a word ("odontoluca punto it"),
     # after words that present a site

@@ -42,12 +42,16 @@ LINK_HOSTS = {
     "snapchat.com": (SOCIAL, "Snapchat"),
     "reddit.com": (SOCIAL, "Reddit"),
     "threads.net": (SOCIAL, "Threads"),
+    "kwai.com": (SOCIAL, "Kwai"),
+    "xing.com": (SOCIAL, "XING"),
     "kakao.com": (MESSAGING_APP, "KakaoTalk"),
     "paypal.me": (OFF_PLATFORM_PAYMENT, "PayPal"),
     "paypal.com": (OFF_PLATFORM_PAYMENT, "PayPal"),
     "wise.com": (OFF_PLATFORM_PAYMENT, "Wise"),
     "revolut.me": (OFF_PLATFORM_PAYMENT, "Revolut"),
     "venmo.com": (OFF_PLATFORM_PAYMENT, "Venmo"),
+    "picpay.me": (OFF_PLATFORM_PAYMENT, "PicPay"),
+    "mpago.la": (OFF_PLATFORM_PAYMENT, "Mercado Pago"),
 }
 
 # Link-in-bio and short-link services: where they lead is not on the page.
