@@ -33,9 +33,10 @@ _FULL_NAME = (
 # junto", "sem espaço") and the provider: "nome e cognome attaccati su tiscali".
 _WHOLE_NAME = (
     r"full name|nom complet|prenom nom|nombre completo|nome completo|vollen namen|voller name|vollstandiger name"
-    r"|(?:first ?name|name|nom|prenom|nombre|nome|vorname|vor-|smiya|smia|ismi|esmi)(?:\s+dyali)?"
-    r"\s*(?:and|et|y|e|und|w|o|&|\+|punkt|point|dot|punto|ponto|\.|-|_)\s*(?:l\s*)?"
-    r"(?:last ?name|surname|family name|nom(?: de famille)?|prenom|apellidos?|cognome|sobrenome|nachname|kniya|lknya)"
+    r"|(?:first ?name|first|primeiro|name|nom|prenom|nombre|nome|vorname|vor-|smiya|smia|ismi|esmi)(?:\s+dyali)?"
+    r"\s*(?:and|et|y|e|und|w|o|&|\+|punkt|point|dot|punto|ponto|\.|-|_)\s*(?:l\s*|(?:the|o|il)\s+)?"
+    r"(?:last ?name|surname|family name|nom(?: de famille)?|prenom|apellidos?|cognome|sobrenome|nachname|kniya|lknya"
+    r"|ultimo nome)"
 )
 _ARABIC_DOT = r"\s+(?:دوت|نقطة)\s+(?:كوم|نت|com|net|org|fr|ma|eg|sa|de|es|it|pt)"
 # An address given in two parts: its start after a word saying so ("ça commence par m.benali", "der
@@ -168,8 +169,11 @@ IMPLIED_EMAILS: tuple[Rule, ...] = (
     (
         ("name", "nom", "nombre", "nome", "smiya", "smia", "ismi", "esmi"),  # "prenom", "vorname" too
         re.compile(
-            rf"(?:{_WHOLE_NAME})\s+(?:\S+\s+){{0,3}}?"
+            rf"(?:{_WHOLE_NAME})\W+(?:\S+\s+){{0,3}}?"
             rf"(?:at|chez|en|em|no|bei|su|@|sur|f|3la|on|auf)\s+(?:{_SERVICES})\b"
+            # the name itself after a colon, then the provider alone: "last name: harriet walsh, outlook."
+            rf"|(?:{_WHOLE_NAME})[^:.!?\n]{{0,30}}:\s*[a-z]+(?:\s+[a-z]+){{0,2}},\s*"
+            rf"(?:(?:at|chez|en|em|no|bei|su|sur|on|auf)\s+)?(?:{_SERVICES})(?=\s*(?:$|[.;!?]))"
             # "my work email is my first name at the lab's domain, orionlab.com"
             r"|(?:first name|firstname|prenom|vorname|nombre de pila|surname|last name)\s+(?:at|chez|bei|@|arroba)\s+"
             rf"(?:\S+\s+){{0,4}}?(?:[a-z0-9-]+\.)+(?:{'|'.join(TLDS)})\b"
@@ -238,6 +242,33 @@ IMPLIED_EMAILS: tuple[Rule, ...] = (
         ),
         EMAIL,
         "Points to an e-mail address without writing it",
+    ),
+    # Gmail as "the big G": "olivernakamura at the big G mail", "il mio nome senza spazi sulla G grande:
+    # albertomoretti" (not "I found you on the big G")
+    (
+        ("big g", "g grande", "grossen g", "gros g", "grand g"),
+        re.compile(
+            r"(?<![\w.])[a-z0-9][a-z0-9._-]{2,}\s+(?:at|@|chez|bei|su|en|no|na)\s+(?:the\s+|le\s+|la\s+|el\s+|o\s+)?"
+            r"(?:(?:big|grand|gros|grande|grossen?)\s+g\b|g\s+grande?\b)(?:\s*-?\s*mail)?"
+            rf"|(?:{_MAIL}|{NAME})\b[^.!?\n]{{0,40}}?\b(?:sulla|sur le|beim|bei|en la|na|no|at the|on the)\s+"
+            r"(?:g\s+grande|(?:grossen|gros|grand|grande|big)\s+g)\s*:\s*[a-z0-9][a-z0-9._-]{2,}"
+        ),
+        EMAIL,
+        "Points to an e-mail address without writing it",
+    ),
+    # an address with its "@" and dots written as symbols the normalised text no longer has:
+    # "sophie ⚫ lemaire 🌀 orange ⚫ fr", "jess🔹moreno🌀protonmail🔹com" (a first and last name,
+    # a provider, its domain; not "I moved from yahoo com")
+    (
+        ((*MAILBOX_SERVICES, " web "),),
+        re.compile(
+            r"(?<![\w@.-])[a-z][a-z0-9]*\s+(?:[a-z][a-z0-9]*\s+)?"
+            r"(?!(?:from|with|to|use|uso|via|per|par|chez|con|de|do|da|em|no|na|auf|bei|mit|su|in|at|on|en)\s)"
+            rf"[a-z][a-z0-9]*\s+(?:{_SERVICES}|web(?=\s+de\b))\s+(?:{'|'.join(TLDS)})(?:\s+(?:{'|'.join(TLDS)}))?"
+            r"(?=\s*(?:$|[(\[,;!?)]|\.(?:\s|$)))"
+        ),
+        EMAIL,
+        "Looks like an e-mail address",
     ),
 )
 

@@ -102,6 +102,8 @@ LINKS_WITHOUT_ADDRESS: tuple[Rule, ...] = (
             r"dans ma|en la|en mi|no|in my|in the|on my|f|fi|ف|في)\s*"
             r"(?:(?:la|ma|mi|my|minha|meu|meiner|meine|mia|sua|tua|mon|el|l)\s+)?(?:[\w-]+[\s-])?"
             r"(?:bio|(?:ال)?بايو|(?:perfil|profil|profile|profilo)\s+(?:(?:do|de|di|on|sur|auf|en)\s+)?(?:insta\w*|ig|tiktok|facebook|fb))\b"
+            # (someone else's bio: "the link in bio of the manufacturer")
+            r"(?!\s+of\s+(?:the|their|his|her|that|this)\b)"
             r"|link\s+(?:im|in meinem|in unserem)\s+profil\w*"
         ),
         URL,

@@ -157,8 +157,23 @@ MAILBOX_SERVICES = EMAIL_PROVIDERS + (
     "alice",
     "tin",
     "sapo",
+    "posteo",
 )
 
+CITY_TLDS = (
+    "paris",
+    "berlin",
+    "london",
+    "wien",
+    "hamburg",
+    "bayern",
+    "madrid",
+    "barcelona",
+    "swiss",
+    "quebec",
+    "brussels",
+    "amsterdam",
+)
 # Top-level domains worth flagging. File extensions (.stl, .ply, .zip, .mov) are left out.
 TLDS = (
     "com",
@@ -236,10 +251,13 @@ TLDS = (
     "cz",
     "sk",
     "hu",
+    # city and region domains labs take ("hallo@zahnmanufaktur.berlin")
+    *CITY_TLDS,
 )
 # TLDs that are also words ("point de contact", "look at it"): never after a spelled "dot".
 WORD_TLDS = frozenset(
     (
+        *CITY_TLDS,
         "de",
         "it",
         "es",
