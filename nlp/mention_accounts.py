@@ -91,6 +91,35 @@ _LOOKED_ON = r"(?:facebook|fb|face|linkedin|instagram|insta|tiktok|xing)"
 # handles
 HANDLES: tuple[Rule, ...] = (
     (("u/",), re.compile(r"(?<![\w/.])u/[a-z0-9_-]{3,20}\b"), SOCIAL, "Points to an account on Reddit"),
+    # "I'm on Facebook. Search for Prothèses Marchetti Nice": the page to look up, in the next sentence
+    # (not "I'm on Facebook. Search for the shade in the guide": a name is no article)
+    (
+        (
+            ("facebook", "insta", "tiktok", "linkedin", "youtube"),
+            (
+                "cherche",
+                "encuentras",
+                "busca",
+                "procura",
+                "cerca",
+                "such",
+                "dawwar",
+                "search",
+                "look for",
+                "look us up",
+            ),
+        ),
+        re.compile(
+            r"\b(?:i'm|im|i am|we're|we are|suis|sommes|estoy|estamos|to|estou|sono|siamo|bin|sind|ana|hna)\s+"
+            r"(?:on|sur|en|no|na|su|auf|3la)\s+(?:facebook|insta\w*|tiktok|linkedin|youtube)\s*[.!]\s+"
+            r"(?:cherchez?|me encuentras como|nos encuentras como|busca(?:nos)?(?: como)?|procura(?: por)?|cerca(?:ci)?|"
+            r"such(?:e|t)? nach|dawwar 3la|search for|look for|look us up as)\s+[«\"']?\s*"
+            r"(?!(?:the|a|an|la|le|les|el|los|las|o|os|as|il|lo|gli|der|die|das|un|une|una|uma|ein|eine)\s)"
+            r"[^\W\d_][\w'-]*(?:\s+[^\W\d_][\w'-]*){1,5}"
+        ),
+        SOCIAL,
+        "Points to a page on a network to look up",
+    ),
     (
         ("same", "meme", "mismo", "mesmo", "stesso", "gleich"),
         re.compile(
