@@ -91,6 +91,18 @@ _LOOKED_ON = r"(?:facebook|fb|face|linkedin|instagram|insta|tiktok|xing)"
 # handles
 HANDLES: tuple[Rule, ...] = (
     (("u/",), re.compile(r"(?<![\w/.])u/[a-z0-9_-]{3,20}\b"), SOCIAL, "Points to an account on Reddit"),
+    # "follow me @ceramista_bh", "seguimi @giulia_zirconia", "تابعني @yassine_cad": the writer's handle,
+    # network unnamed (not "follow @ivoclar for updates", not "follow me @ 3pm")
+    (
+        ("follow", "folg", "segu", "suis", "suivez", "sigue", "تابع"),
+        re.compile(
+            r"(?<!\w)(?:follow (?:me|us)|folg(?:e|t)? (?:mir|uns)|seguimi|seguici|segue(?: la| a gente)?|me segue|"
+            r"suivez-(?:moi|nous)|suis-moi|sigueme|siguenos|تابعني|تابعنا)(?: on| la| here)?"
+            r"\s+@(?=[a-z0-9_.]*[a-z])[a-z0-9_][a-z0-9_.]{2,}"
+        ),
+        SOCIAL,
+        "Points to an account on a social network",
+    ),
     # "I'm on Facebook. Search for Prothèses Marchetti Nice": the page to look up, in the next sentence
     # (not "I'm on Facebook. Search for the shade in the guide": a name is no article)
     (
