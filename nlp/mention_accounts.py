@@ -133,10 +133,15 @@ HANDLES: tuple[Rule, ...] = (
         "Points to a page on a network to look up",
     ),
     (
-        ("same", "meme", "mismo", "mesmo", "stesso", "gleich"),
+        ("same", "meme", "mismo", "mesmo", "stesso", "gleich", "نفس"),
         re.compile(
             r"(?:same|meme|mismo|mesmo|stesso|gleiche[rn]?|le meme|el mismo|o mesmo|lo stesso)"
-            rf"\s+{NAME}\s+(?:\S+\s+){{0,3}}?{_EVERYWHERE}"
+            rf"\s+(?:{NAME}\s+(?:\S+\s+){{0,3}}?{_EVERYWHERE}"
+            # ("user" alone with the handle: "the same user everywhere in the software" is a login)
+            rf"|user\s+(?:\S+\s+){{0,3}}?{_EVERYWHERE}\s*:\s*[a-z0-9][a-z0-9._]{{2,}})"
+            # "نفس اليوزر في كل مكان: dr.salma.smile" (with the handle: the same name everywhere may be a file's)
+            r"|نفس\s+(?:ال)?(?:يوزر|اسم|يوزرنيم)\s+(?:في|ف)\s+كل\s+(?:مكان|بلاصة|المنصات|التطبيقات)"
+            r"\s*:\s*[a-z][a-z0-9._]{2,}"
         ),
         SOCIAL,
         "Points to the same account on other networks",
