@@ -91,6 +91,36 @@ _LOOKED_ON = r"(?:facebook|fb|face|linkedin|instagram|insta|tiktok|xing)"
 # handles
 HANDLES: tuple[Rule, ...] = (
     (("u/",), re.compile(r"(?<![\w/.])u/[a-z0-9_-]{3,20}\b"), SOCIAL, "Points to an account on Reddit"),
+    # a handle on a network given backwards: "mi usuario de TikTok al revés: latnedoinogla", "اسمي على تيك
+    # توك بالمقلوب: latned_ramo" (a name on a network: not "the file name backwards", not "on tiktok a crown
+    # put in backwards")
+    (
+        (
+            ("tiktok", "insta", "twitter", "snap", "threads", "facebook", "تيك توك", "انستا", "فيسبوك"),
+            (
+                "backwards",
+                "reverse",
+                "reves",
+                "tras pra frente",
+                "tras para frente",
+                "envers",
+                "contrario",
+                "rovescia",
+                "ruckwarts",
+                "بالمقلوب",
+                "ma9lob",
+                "m9loub",
+            ),
+        ),
+        re.compile(
+            rf"(?:{NAME}|user|@|اسمي|اسم|يوزر)[^.!?\n]{{0,25}}?(?:{_NETWORK}|تيك توك|انستا\S*|فيسبوك)[^.!?\n]{{0,40}}?"
+            r"(?:\bbackwards|\breversed|\bin reverse|\bal reves"
+            r"|\bde tras pra frente|\bde tras para frente|\ba l'envers|\bal contrario|\balla rovescia|\bruckwarts"
+            r"|بالمقلوب|\bbel ma9lob|\bm9loub)\s*:\s*[a-z0-9_.]{4,}"
+        ),
+        SOCIAL,
+        "Points to an account on a social network, written backwards",
+    ),
     # "follow me @ceramista_bh", "seguimi @giulia_zirconia", "تابعني @yassine_cad": the writer's handle,
     # network unnamed (not "follow @ivoclar for updates", not "follow me @ 3pm")
     (
