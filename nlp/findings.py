@@ -34,6 +34,7 @@ QR_CODE = "Points to a QR code that leads outside the platform"
 _LINK_REASON = re.compile(r"Links to ")
 # A pointer and its link in one clause: "scan the QR on my card, it opens my page at lab.fr".
 _SAME_CLAUSE = re.compile(r"[^.!?;\n]{0,60}")
+_REQUEST_REACH = re.compile(r"[^.!?;\n]{0,30}")
 _HOST_LABELS = re.compile(r"[a-z0-9-]{3,}")
 _REQUESTS = frozenset((CONTACT_REQUEST, DETAILS_REQUEST, LEAVE_REQUEST))
 # What may stand between two pieces of one contact offer: punctuation, an arrow, one short
@@ -110,7 +111,9 @@ def _one_offer(original: str, first: list, second: list) -> bool:
     live:laura.cad"), or a request next to the address it announces ("appelle-moi au 06 ...")."""
     (_, end, a), (start, _, b) = first, second
     if not _JOINT.fullmatch(original, end, start):
-        return False
+        # a request and what it asks for, a few words on in its clause: "email me — add a dot between
+        # first and last name: harriet walsh, outlook"
+        return a.reason in _REQUESTS and a.kind == b.kind and bool(_REQUEST_REACH.fullmatch(original, end, start))
     return a.kind == b.kind or (a.reason in _REQUESTS) != (b.reason in _REQUESTS)
 
 
