@@ -66,10 +66,11 @@ _STARTS = (
     "katbda b",
     "يبدا ب",
     "بيبدا ب",
+    "يبدا بـ",  # (with the stretching "ـ")
 )
 _GOES_ON = (
     r"rest|then|end|ending|fin|suite|resto|final|fim|termina|dahinter|danach|dann|after|apres|depois|dopo|poi|"
-    r"luego|despues|lba9i|الباقي|باقي"
+    r"luego|despues|lba9i|الباقي|باقي|والباقي"
 )
 _NOT_IN_WORD = r"(?<!\w.)"
 _FILE = r"(?!\S*\.(?:stl|ply|obj|zip|rar|pdf|jpe?g|png|dcm|3mf|stp|step)\b)"
@@ -78,13 +79,13 @@ _SPLIT_ADDRESS = (
     # (a name, not a version: "starts with v2.3 of the software")
     r"(?=[a-z0-9._-]*[._\d])(?=[a-z0-9._-]*[a-z]{3})[a-z][a-z0-9._-]*[a-z0-9](?![\w@])"
     rf"(?:[^@\n]{{0,50}}?(?<![\w.])@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:{'|'.join(TLDS)})\b"
-    rf"|[^@\n]{{0,40}}?\b(?:{_GOES_ON})\b[^@\n]{{0,25}}?\b(?:{_PROVIDERS})\b)"
+    rf"|[^@\n]{{0,40}}?\b(?:{_GOES_ON})\b[^@\n]{{0,25}}?\b(?:{_PROVIDERS}|(?:ال)?(?:جيميل|هوتميل|ياهو))\b)"
 )
 
 # e-mail by implication
 IMPLIED_EMAILS: tuple[Rule, ...] = (
     (
-        (_STARTS, ("@", *EMAIL_PROVIDERS)),
+        (_STARTS, ("@", *EMAIL_PROVIDERS, "جيميل", "هوتميل", "ياهو")),
         re.compile(_SPLIT_ADDRESS),
         EMAIL,
         "Looks like an e-mail address given in two parts",
