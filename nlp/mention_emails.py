@@ -22,6 +22,8 @@ _IS = r"(?:is|=|c'est|c est|est|es|ist|e|lautet|sera)"
 _SERVICES = "|".join(re.escape(s) for s in MAILBOX_SERVICES)
 _PROVIDERS = "|".join(re.escape(s) for s in EMAIL_PROVIDERS)
 
+# Mailbox services whose names are inside many words ("continue", "online", "symbol").
+_COMMON_SUBSTRINGS = frozenset(("live", "tin", "bol", "terra", "o2", "163", "qq", "sfr", "msn"))
 _HERE = r"(?:di qui|de aqui|d'ici|here|ici|aqui|daqui|qui|hier|hna|هنا)"
 _FULL_NAME = (
     r"(?:prenom nom|prenom\.nom|first name last name|firstname lastname|first\.last|nombre apellido|"
@@ -261,7 +263,8 @@ IMPLIED_EMAILS: tuple[Rule, ...] = (
     # "sophie ⚫ lemaire 🌀 orange ⚫ fr", "jess🔹moreno🌀protonmail🔹com" (a first and last name,
     # a provider, its domain; not "I moved from yahoo com")
     (
-        ((*MAILBOX_SERVICES, " web "),),
+        # (hints: the services whose names are rarely inside other words, "web" before "de")
+        (tuple(s for s in (*MAILBOX_SERVICES, " web ") if s not in _COMMON_SUBSTRINGS),),
         re.compile(
             r"(?<![\w@.-])[a-z][a-z0-9]*\s+(?:[a-z][a-z0-9]*\s+)?"
             r"(?!(?:from|with|to|use|uso|via|per|par|chez|con|de|do|da|em|no|na|auf|bei|mit|su|in|at|on|en)\s)"
