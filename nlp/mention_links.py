@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from nlp.alternation import word_alternation
-from nlp.findings import LINK_IN_BIO, QR_CODE, URL
+from nlp.findings import LINK_IN_BIO, OFF_PLATFORM_PAYMENT, QR_CODE, URL
 from nlp.lexicon.addresses import SHARE_LINK_HOSTS, SHORT_LINK_HOSTS, TLDS
 from nlp.mention_words import MY, SPOKEN_DOT, Rule
 
@@ -130,6 +130,18 @@ LINKS_WITHOUT_ADDRESS: tuple[Rule, ...] = (
         ),
         URL,
         QR_CODE,
+    ),
+    # a payment QR code to scan: "scannez le QR de paiement Sumeria sur ma carte" (the QR rules above
+    # report the code; this one says what it is for)
+    (
+        (("qr",), ("paiement", "pago", "pagamento", "payment", "zahlung")),
+        re.compile(
+            r"(?:scan|scanne[zr]?|flashe[zr]?|escane[ae]|escaneie|scann|scannen|inquadra|leggi|lee|leia)\w*\s+"
+            r"(?:\S+\s+){0,2}?(?:qr|qr-code|qrcode)(?:[\s-]?code)?\s+(?:de |di |do |da |fur |for |per |zur )?"
+            r"(?:paiement|pago|pagamento|payment|zahlung)\b(?!\s+(?:\S+\s+){0,2}?(?:occlusa|" + _PLATFORM + r")\b)"
+        ),
+        OFF_PLATFORM_PAYMENT,
+        "Points to a QR code to pay outside the platform",
     ),
     # a QR code said to lead to the writer's own site, form or portal: "QR code sur le PDF, il renvoie vers
     # mon WeTransfer", "QR-Code im PDF führt zu meinem Upload-Portal", "QR code f l PDF, kaywddik l site dyali"
