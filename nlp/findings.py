@@ -29,6 +29,13 @@ CONTACT_REQUEST = "Asks to be contacted outside the platform"
 DETAILS_REQUEST = "Asks for contact details to use outside the platform"
 LEAVE_REQUEST = "Asks to continue or pay outside the platform"
 LINK_IN_BIO = "Points to a link in a profile's bio"
+QR_CODE = "Points to a QR code that leads outside the platform"
+# Links found by their address (`nlp.links`): what a pointer before them points to.
+_LINK_REASON = re.compile(r"Links to ")
+# A pointer and its link in one clause: "scan the QR on my card, it opens my page at lab.fr".
+_SAME_CLAUSE = re.compile(r"[^.!?;\n]{0,60}")
+_REQUEST_REACH = re.compile(r"[^.!?;\n]{0,30}")
+_HOST_LABELS = re.compile(r"[a-z0-9-]{3,}")
 _REQUESTS = frozenset((CONTACT_REQUEST, DETAILS_REQUEST, LEAVE_REQUEST))
 # What may stand between two pieces of one contact offer: punctuation, an arrow, one short
 # word ("call me ON 06 ...", "my skype IS live:...", "u/julie_cad, write me in private").
@@ -81,7 +88,10 @@ def merge_hits(original: str, spans: Iterable[tuple[int, int, Hit]]) -> list[Fin
             merged.append([start, end, hit])
     joined: list[list] = []
     for span in merged:
-        if joined and _one_offer(original, joined[-1], span):
+        if joined and _points_to(original, joined[-1], span):
+            pointer = joined[-1][2]
+            joined[-1] = span if pointer.kind == URL or _rank(pointer) >= _rank(span[2]) else [*span[:2], pointer]
+        elif joined and _one_offer(original, joined[-1], span):
             last = joined[-1]
             last[1] = span[1]
             if last[2].reason in _REQUESTS:
@@ -101,8 +111,26 @@ def _one_offer(original: str, first: list, second: list) -> bool:
     live:laura.cad"), or a request next to the address it announces ("appelle-moi au 06 ...")."""
     (_, end, a), (start, _, b) = first, second
     if not _JOINT.fullmatch(original, end, start):
-        return False
+        # a request and what it asks for, a few words on in its clause: "email me — add a dot between
+        # first and last name: harriet walsh, outlook"
+        return a.reason in _REQUESTS and a.kind == b.kind and bool(_REQUEST_REACH.fullmatch(original, end, start))
     return a.kind == b.kind or (a.reason in _REQUESTS) != (b.reason in _REQUESTS)
+
+
+def _points_to(original: str, first: list, second: list) -> bool:
+    """A phrase followed in its clause by the link it points to ("link in bio: x.carrd.co",
+    "il mio Behance: behance.net/x", "paga no link do PicPay: picpay.me/x"): the link is the
+    one finding, of the phrase's kind when that is more specific."""
+    (start, end, pointer), (link_start, link_end, link) = first, second
+    if not _LINK_REASON.match(link.reason) or _LINK_REASON.match(pointer.reason):
+        return False
+    if not _SAME_CLAUSE.fullmatch(original, end, link_start):
+        return False
+    if pointer.reason in (LINK_IN_BIO, QR_CODE):
+        return True
+    host = original[link_start:link_end].lower().split("://")[-1].split("/")[0]
+    words = set(_HOST_LABELS.findall(original[start:end].lower()))
+    return any(label in words for label in _HOST_LABELS.findall(host)[:-1])
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:

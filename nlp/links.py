@@ -70,8 +70,8 @@ _PATTERNS = (
     (
         _has_spelled_dot,
         re.compile(
-            rf"(?<![\w@.-])[a-z0-9-]{{3,}}(?:{_BRACKET_DOT}{_LABEL})*{_BRACKET_DOT}"
-            rf"(?:{_TLDS})(?![\w-])"
+            rf"(?<![\w@.-])[a-z0-9-]{{3,}}(?:(?:\.|{_BRACKET_DOT}){_LABEL})*{_BRACKET_DOT}"
+            rf"(?:{_TLDS})(?![\w-]){_PATH}"
         ),
     ),
     (_ME_SLASH.search, re.compile(rf"\b(?:wa|t)\s*(?:\.|{_SPELLED_DOT})\s*me\s*(?:/|slash)\s*\+?\w+")),

@@ -91,11 +91,87 @@ _LOOKED_ON = r"(?:facebook|fb|face|linkedin|instagram|insta|tiktok|xing)"
 # handles
 HANDLES: tuple[Rule, ...] = (
     (("u/",), re.compile(r"(?<![\w/.])u/[a-z0-9_-]{3,20}\b"), SOCIAL, "Points to an account on Reddit"),
+    # a handle on a network given backwards: "mi usuario de TikTok al revés: latnedoinogla", "اسمي على تيك
+    # توك بالمقلوب: latned_ramo" (a name on a network: not "the file name backwards", not "on tiktok a crown
+    # put in backwards")
     (
-        ("same", "meme", "mismo", "mesmo", "stesso", "gleich"),
+        (
+            ("tiktok", "insta", "twitter", "snap", "threads", "facebook", "تيك توك", "انستا", "فيسبوك"),
+            (
+                "backwards",
+                "reverse",
+                "reves",
+                "tras pra frente",
+                "tras para frente",
+                "envers",
+                "contrario",
+                "rovescia",
+                "ruckwarts",
+                "بالمقلوب",
+                "ma9lob",
+                "m9loub",
+            ),
+        ),
+        re.compile(
+            rf"(?:{NAME}|user|@|اسمي|اسم|يوزر)[^.!?\n]{{0,25}}?(?:{_NETWORK}|تيك توك|انستا\S*|فيسبوك)[^.!?\n]{{0,40}}?"
+            r"(?:\bbackwards|\breversed|\bin reverse|\bal reves"
+            r"|\bde tras pra frente|\bde tras para frente|\ba l'envers|\bal contrario|\balla rovescia|\bruckwarts"
+            r"|بالمقلوب|\bbel ma9lob|\bm9loub)\s*:\s*[a-z0-9_.]{4,}"
+        ),
+        SOCIAL,
+        "Points to an account on a social network, written backwards",
+    ),
+    # "follow me @ceramista_bh", "seguimi @giulia_zirconia", "تابعني @yassine_cad": the writer's handle,
+    # network unnamed (not "follow @ivoclar for updates", not "follow me @ 3pm")
+    (
+        ("follow", "folg", "segu", "suis", "suivez", "sigue", "تابع"),
+        re.compile(
+            r"(?<!\w)(?:follow (?:me|us)|folg(?:e|t)? (?:mir|uns)|seguimi|seguici|segue(?: la| a gente)?|me segue|"
+            r"suivez-(?:moi|nous)|suis-moi|sigueme|siguenos|تابعني|تابعنا)(?: on| la| here)?"
+            r"\s+@(?=[a-z0-9_.]*[a-z])[a-z0-9_][a-z0-9_.]{2,}"
+        ),
+        SOCIAL,
+        "Points to an account on a social network",
+    ),
+    # "I'm on Facebook. Search for Prothèses Marchetti Nice": the page to look up, in the next sentence
+    # (not "I'm on Facebook. Search for the shade in the guide": a name is no article)
+    (
+        (
+            ("facebook", "insta", "tiktok", "linkedin", "youtube"),
+            (
+                "cherche",
+                "encuentras",
+                "busca",
+                "procura",
+                "cerca",
+                "such",
+                "dawwar",
+                "search",
+                "look for",
+                "look us up",
+            ),
+        ),
+        re.compile(
+            r"\b(?:i'm|im|i am|we're|we are|suis|sommes|estoy|estamos|to|estou|sono|siamo|bin|sind|ana|hna)\s+"
+            r"(?:on|sur|en|no|na|su|auf|3la)\s+(?:facebook|insta\w*|tiktok|linkedin|youtube)\s*[.!]\s+"
+            r"(?:cherchez?|me encuentras como|nos encuentras como|busca(?:nos)?(?: como)?|procura(?: por)?|cerca(?:ci)?|"
+            r"such(?:e|t)? nach|dawwar 3la|search for|look for|look us up as)\s+[«\"']?\s*"
+            r"(?!(?:the|a|an|la|le|les|el|los|las|o|os|as|il|lo|gli|der|die|das|un|une|una|uma|ein|eine)\s)"
+            r"[^\W\d_][\w'-]*(?:\s+[^\W\d_][\w'-]*){1,5}"
+        ),
+        SOCIAL,
+        "Points to a page on a network to look up",
+    ),
+    (
+        ("same", "meme", "mismo", "mesmo", "stesso", "gleich", "نفس"),
         re.compile(
             r"(?:same|meme|mismo|mesmo|stesso|gleiche[rn]?|le meme|el mismo|o mesmo|lo stesso)"
-            rf"\s+{NAME}\s+(?:\S+\s+){{0,3}}?{_EVERYWHERE}"
+            rf"\s+(?:{NAME}\s+(?:\S+\s+){{0,3}}?{_EVERYWHERE}"
+            # ("user" alone with the handle: "the same user everywhere in the software" is a login)
+            rf"|user\s+(?:\S+\s+){{0,3}}?{_EVERYWHERE}\s*:\s*[a-z0-9][a-z0-9._]{{2,}})"
+            # "نفس اليوزر في كل مكان: dr.salma.smile" (with the handle: the same name everywhere may be a file's)
+            r"|نفس\s+(?:ال)?(?:يوزر|اسم|يوزرنيم)\s+(?:في|ف)\s+كل\s+(?:مكان|بلاصة|المنصات|التطبيقات)"
+            r"\s*:\s*[a-z][a-z0-9._]{2,}"
         ),
         SOCIAL,
         "Points to the same account on other networks",

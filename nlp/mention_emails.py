@@ -22,6 +22,8 @@ _IS = r"(?:is|=|c'est|c est|est|es|ist|e|lautet|sera)"
 _SERVICES = "|".join(re.escape(s) for s in MAILBOX_SERVICES)
 _PROVIDERS = "|".join(re.escape(s) for s in EMAIL_PROVIDERS)
 
+# Mailbox services whose names are inside many words ("continue", "online", "symbol").
+_COMMON_SUBSTRINGS = frozenset(("live", "tin", "bol", "terra", "o2", "163", "qq", "sfr", "msn"))
 _HERE = r"(?:di qui|de aqui|d'ici|here|ici|aqui|daqui|qui|hier|hna|هنا)"
 _FULL_NAME = (
     r"(?:prenom nom|prenom\.nom|first name last name|firstname lastname|first\.last|nombre apellido|"
@@ -33,9 +35,10 @@ _FULL_NAME = (
 # junto", "sem espaço") and the provider: "nome e cognome attaccati su tiscali".
 _WHOLE_NAME = (
     r"full name|nom complet|prenom nom|nombre completo|nome completo|vollen namen|voller name|vollstandiger name"
-    r"|(?:first ?name|name|nom|prenom|nombre|nome|vorname|vor-|smiya|smia|ismi|esmi)(?:\s+dyali)?"
-    r"\s*(?:and|et|y|e|und|w|o|&|\+|punkt|point|dot|punto|ponto|\.|-|_)\s*(?:l\s*)?"
-    r"(?:last ?name|surname|family name|nom(?: de famille)?|prenom|apellidos?|cognome|sobrenome|nachname|kniya|lknya)"
+    r"|(?:first ?name|first|primeiro|name|nom|prenom|nombre|nome|vorname|vor-|smiya|smia|ismi|esmi)(?:\s+dyali)?"
+    r"\s*(?:and|et|y|e|und|w|o|&|\+|punkt|point|dot|punto|ponto|\.|-|_)\s*(?:l\s*|(?:the|o|il)\s+)?"
+    r"(?:last ?name|surname|family name|nom(?: de famille)?|prenom|apellidos?|cognome|sobrenome|nachname|kniya|lknya"
+    r"|ultimo nome)"
 )
 _ARABIC_DOT = r"\s+(?:دوت|نقطة)\s+(?:كوم|نت|com|net|org|fr|ma|eg|sa|de|es|it|pt)"
 # An address given in two parts: its start after a word saying so ("ça commence par m.benali", "der
@@ -65,10 +68,11 @@ _STARTS = (
     "katbda b",
     "يبدا ب",
     "بيبدا ب",
+    "يبدا بـ",  # (with the stretching "ـ")
 )
 _GOES_ON = (
     r"rest|then|end|ending|fin|suite|resto|final|fim|termina|dahinter|danach|dann|after|apres|depois|dopo|poi|"
-    r"luego|despues|lba9i|الباقي|باقي"
+    r"luego|despues|lba9i|الباقي|باقي|والباقي"
 )
 _NOT_IN_WORD = r"(?<!\w.)"
 _FILE = r"(?!\S*\.(?:stl|ply|obj|zip|rar|pdf|jpe?g|png|dcm|3mf|stp|step)\b)"
@@ -77,13 +81,13 @@ _SPLIT_ADDRESS = (
     # (a name, not a version: "starts with v2.3 of the software")
     r"(?=[a-z0-9._-]*[._\d])(?=[a-z0-9._-]*[a-z]{3})[a-z][a-z0-9._-]*[a-z0-9](?![\w@])"
     rf"(?:[^@\n]{{0,50}}?(?<![\w.])@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:{'|'.join(TLDS)})\b"
-    rf"|[^@\n]{{0,40}}?\b(?:{_GOES_ON})\b[^@\n]{{0,25}}?\b(?:{_PROVIDERS})\b)"
+    rf"|[^@\n]{{0,40}}?\b(?:{_GOES_ON})\b[^@\n]{{0,25}}?\b(?:{_PROVIDERS}|(?:ال)?(?:جيميل|هوتميل|ياهو))\b)"
 )
 
 # e-mail by implication
 IMPLIED_EMAILS: tuple[Rule, ...] = (
     (
-        (_STARTS, ("@", *EMAIL_PROVIDERS)),
+        (_STARTS, ("@", *EMAIL_PROVIDERS, "جيميل", "هوتميل", "ياهو")),
         re.compile(_SPLIT_ADDRESS),
         EMAIL,
         "Looks like an e-mail address given in two parts",
@@ -168,8 +172,11 @@ IMPLIED_EMAILS: tuple[Rule, ...] = (
     (
         ("name", "nom", "nombre", "nome", "smiya", "smia", "ismi", "esmi"),  # "prenom", "vorname" too
         re.compile(
-            rf"(?:{_WHOLE_NAME})\s+(?:\S+\s+){{0,3}}?"
+            rf"(?:{_WHOLE_NAME})\W+(?:\S+\s+){{0,3}}?"
             rf"(?:at|chez|en|em|no|bei|su|@|sur|f|3la|on|auf)\s+(?:{_SERVICES})\b"
+            # the name itself after a colon, then the provider alone: "last name: harriet walsh, outlook."
+            rf"|(?:{_WHOLE_NAME})[^:.!?\n]{{0,30}}:\s*[a-z]+(?:\s+[a-z]+){{0,2}},\s*"
+            rf"(?:(?:at|chez|en|em|no|bei|su|sur|on|auf)\s+)?(?:{_SERVICES})(?=\s*(?:$|[.;!?]))"
             # "my work email is my first name at the lab's domain, orionlab.com"
             r"|(?:first name|firstname|prenom|vorname|nombre de pila|surname|last name)\s+(?:at|chez|bei|@|arroba)\s+"
             rf"(?:\S+\s+){{0,4}}?(?:[a-z0-9-]+\.)+(?:{'|'.join(TLDS)})\b"
@@ -238,6 +245,34 @@ IMPLIED_EMAILS: tuple[Rule, ...] = (
         ),
         EMAIL,
         "Points to an e-mail address without writing it",
+    ),
+    # Gmail as "the big G": "olivernakamura at the big G mail", "il mio nome senza spazi sulla G grande:
+    # albertomoretti" (not "I found you on the big G")
+    (
+        ("big g", "g grande", "grossen g", "gros g", "grand g"),
+        re.compile(
+            r"(?<![\w.])[a-z0-9][a-z0-9._-]{2,}\s+(?:at|@|chez|bei|su|en|no|na)\s+(?:the\s+|le\s+|la\s+|el\s+|o\s+)?"
+            r"(?:(?:big|grand|gros|grande|grossen?)\s+g\b|g\s+grande?\b)(?:\s*-?\s*mail)?"
+            rf"|(?:{_MAIL}|{NAME})\b[^.!?\n]{{0,40}}?\b(?:sulla|sur le|beim|bei|en la|na|no|at the|on the)\s+"
+            r"(?:g\s+grande|(?:grossen|gros|grand|grande|big)\s+g)\s*:\s*[a-z0-9][a-z0-9._-]{2,}"
+        ),
+        EMAIL,
+        "Points to an e-mail address without writing it",
+    ),
+    # an address with its "@" and dots written as symbols the normalised text no longer has:
+    # "sophie ⚫ lemaire 🌀 orange ⚫ fr", "jess🔹moreno🌀protonmail🔹com" (a first and last name,
+    # a provider, its domain; not "I moved from yahoo com")
+    (
+        # (hints: the services whose names are rarely inside other words, "web" before "de")
+        (tuple(s for s in (*MAILBOX_SERVICES, " web ") if s not in _COMMON_SUBSTRINGS),),
+        re.compile(
+            r"(?<![\w@.-])[a-z][a-z0-9]*\s+(?:[a-z][a-z0-9]*\s+)?"
+            r"(?!(?:from|with|to|use|uso|via|per|par|chez|con|de|do|da|em|no|na|auf|bei|mit|su|in|at|on|en)\s)"
+            rf"[a-z][a-z0-9]*\s+(?:{_SERVICES}|web(?=\s+de\b))\s+(?:{'|'.join(TLDS)})(?:\s+(?:{'|'.join(TLDS)}))?"
+            r"(?=\s*(?:$|[(\[,;!?)]|\.(?:\s|$)))"
+        ),
+        EMAIL,
+        "Looks like an e-mail address",
     ),
 )
 

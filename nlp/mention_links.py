@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from nlp.alternation import word_alternation
-from nlp.findings import LINK_IN_BIO, URL
+from nlp.findings import LINK_IN_BIO, OFF_PLATFORM_PAYMENT, QR_CODE, URL
 from nlp.lexicon.addresses import SHARE_LINK_HOSTS, SHORT_LINK_HOSTS, TLDS
 from nlp.mention_words import MY, SPOKEN_DOT, Rule
 
@@ -102,6 +102,8 @@ LINKS_WITHOUT_ADDRESS: tuple[Rule, ...] = (
             r"dans ma|en la|en mi|no|in my|in the|on my|f|fi|ف|في)\s*"
             r"(?:(?:la|ma|mi|my|minha|meu|meiner|meine|mia|sua|tua|mon|el|l)\s+)?(?:[\w-]+[\s-])?"
             r"(?:bio|(?:ال)?بايو|(?:perfil|profil|profile|profilo)\s+(?:(?:do|de|di|on|sur|auf|en)\s+)?(?:insta\w*|ig|tiktok|facebook|fb))\b"
+            # (someone else's bio: "the link in bio of the manufacturer")
+            r"(?!\s+of\s+(?:the|their|his|her|that|this)\b)"
             r"|link\s+(?:im|in meinem|in unserem)\s+profil\w*"
         ),
         URL,
@@ -117,7 +119,7 @@ LINKS_WITHOUT_ADDRESS: tuple[Rule, ...] = (
             r"(?!\s+(?:\S+\s+){0,3}?(?:box|label|boite|etiquette|caja|etiqueta|caixa|scatola|etichetta|packung|etikett)\b)"
         ),
         URL,
-        "Points to a QR code that leads outside the platform",
+        QR_CODE,
     ),
     (
         ("qr",),
@@ -127,7 +129,19 @@ LINKS_WITHOUT_ADDRESS: tuple[Rule, ...] = (
             r"to write me|to find me|pour me|per contattarmi|per scrivermi|damit du mich)"
         ),
         URL,
-        "Points to a QR code that leads outside the platform",
+        QR_CODE,
+    ),
+    # a payment QR code to scan: "scannez le QR de paiement Sumeria sur ma carte" (the QR rules above
+    # report the code; this one says what it is for)
+    (
+        (("qr",), ("paiement", "pago", "pagamento", "payment", "zahlung")),
+        re.compile(
+            r"(?:scan|scanne[zr]?|flashe[zr]?|escane[ae]|escaneie|scann|scannen|inquadra|leggi|lee|leia)\w*\s+"
+            r"(?:\S+\s+){0,2}?(?:qr|qr-code|qrcode)(?:[\s-]?code)?\s+(?:de |di |do |da |fur |for |per |zur )?"
+            r"(?:paiement|pago|pagamento|payment|zahlung)\b(?!\s+(?:\S+\s+){0,2}?(?:occlusa|" + _PLATFORM + r")\b)"
+        ),
+        OFF_PLATFORM_PAYMENT,
+        "Points to a QR code to pay outside the platform",
     ),
     # a QR code said to lead to the writer's own site, form or portal: "QR code sur le PDF, il renvoie vers
     # mon WeTransfer", "QR-Code im PDF führt zu meinem Upload-Portal", "QR code f l PDF, kaywddik l site dyali"
@@ -144,7 +158,7 @@ LINKS_WITHOUT_ADDRESS: tuple[Rule, ...] = (
             r"|(?:qr|qr-code|qrcode)[^.!?\n]{0,40}?\b(?:kaywddik|kaydik|kayddik|يوديك|كيديك)\s+(?:\S+\s+){1,2}(?:dyali|dyalna|ديالي|ديالنا)"
         ),
         URL,
-        "Points to a QR code that leads outside the platform",
+        QR_CODE,
     ),
     # a domain spelled out with a top-level domain that is also a word ("odontoluca punto it"),
     # after words that present a site

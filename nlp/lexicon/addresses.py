@@ -42,12 +42,16 @@ LINK_HOSTS = {
     "snapchat.com": (SOCIAL, "Snapchat"),
     "reddit.com": (SOCIAL, "Reddit"),
     "threads.net": (SOCIAL, "Threads"),
+    "kwai.com": (SOCIAL, "Kwai"),
+    "xing.com": (SOCIAL, "XING"),
     "kakao.com": (MESSAGING_APP, "KakaoTalk"),
     "paypal.me": (OFF_PLATFORM_PAYMENT, "PayPal"),
     "paypal.com": (OFF_PLATFORM_PAYMENT, "PayPal"),
     "wise.com": (OFF_PLATFORM_PAYMENT, "Wise"),
     "revolut.me": (OFF_PLATFORM_PAYMENT, "Revolut"),
     "venmo.com": (OFF_PLATFORM_PAYMENT, "Venmo"),
+    "picpay.me": (OFF_PLATFORM_PAYMENT, "PicPay"),
+    "mpago.la": (OFF_PLATFORM_PAYMENT, "Mercado Pago"),
 }
 
 # Link-in-bio and short-link services: where they lead is not on the page.
@@ -153,8 +157,23 @@ MAILBOX_SERVICES = EMAIL_PROVIDERS + (
     "alice",
     "tin",
     "sapo",
+    "posteo",
 )
 
+CITY_TLDS = (
+    "paris",
+    "berlin",
+    "london",
+    "wien",
+    "hamburg",
+    "bayern",
+    "madrid",
+    "barcelona",
+    "swiss",
+    "quebec",
+    "brussels",
+    "amsterdam",
+)
 # Top-level domains worth flagging. File extensions (.stl, .ply, .zip, .mov) are left out.
 TLDS = (
     "com",
@@ -232,10 +251,13 @@ TLDS = (
     "cz",
     "sk",
     "hu",
+    # city and region domains labs take ("hallo@zahnmanufaktur.berlin")
+    *CITY_TLDS,
 )
 # TLDs that are also words ("point de contact", "look at it"): never after a spelled "dot".
 WORD_TLDS = frozenset(
     (
+        *CITY_TLDS,
         "de",
         "it",
         "es",

@@ -23,7 +23,9 @@ next to them; families_17 the recall families the sixth to eighth sets missed, i
 languages — the same name on a network, a group joined, handles presented, phone numbers and
 e-mail addresses given in two parts or by the writer's name, payments by card, wallet, a made-up
 IBAN, the writer's number or cash in hand, short file-sharing links — each with clean near misses
-of its rule) were written by hand,
+of its rule; families_18 the ninth set's weak families in new words — a QR code, a bio or a network
+named before its link, profile links on XING and Kwai, city domains, e-mails written with symbols,
+from the writer's name or at "the big G" — with more clean near misses than positives) were written by hand,
 holdout_<lang>.jsonl too but only after the rules were tuned on the former;
 generated.jsonl comes from generate_corpus.py and dental_talk.jsonl (the precision section
 of issue #17) from dental_talk.py. The held-out sets (heldout/: the second generation, a
