@@ -12,7 +12,7 @@ import re
 from nlp.alternation import word_alternation
 from nlp.findings import LINK_IN_BIO, OFF_PLATFORM_PAYMENT, QR_CODE, URL
 from nlp.lexicon.addresses import SHARE_LINK_HOSTS, SHORT_LINK_HOSTS, TLDS
-from nlp.mention_words import MY, SPOKEN_DOT, Rule
+from nlp.mention_words import MY, SPOKEN_DOT, WRITERS, Rule
 
 _QUOTED = r"[\"«„“'][^\"»“”'\n]{3,40}[\"»“”']"
 _PLATFORM = r"platform|plateforme|plataforma|piattaforma|plattform|المنصة|plateforme"
@@ -104,6 +104,11 @@ LINKS_WITHOUT_ADDRESS: tuple[Rule, ...] = (
             r"(?:bio|(?:ال)?بايو|(?:perfil|profil|profile|profilo)\s+(?:(?:do|de|di|on|sur|auf|en)\s+)?(?:insta\w*|ig|tiktok|facebook|fb))\b"
             # (someone else's bio: "the link in bio of the manufacturer")
             r"(?!\s+of\s+(?:the|their|his|her|that|this)\b)"
+            # (a maker's or a colleague's: "the link in bio of Ivoclar", "le lien en bio de Kulzer")
+            # (not the network's own name: "la bio di instagram", "bio do insta")
+            r"(?!\s+(?:of|de|du|di|do|da|del|della|von)\s+"
+            rf"(?!{WRITERS}\b|me\b|mine\b|moi\b|insta|ig\b|tik|face|fb\b|linked|threads|x\b|twitter|you|snap|pint|beh)"
+            r"[^\W\d_]{3,})"
             r"|link\s+(?:im|in meinem|in unserem)\s+profil\w*"
         ),
         URL,
@@ -112,11 +117,16 @@ LINKS_WITHOUT_ADDRESS: tuple[Rule, ...] = (
     (
         ("qr",),
         re.compile(
-            r"(?:scan|scanne[zr]?|flashe[zr]?|escane[ae]|escaneie|scann|scannen|inquadra|"
+            r"(?<!\w)(?:scan|scanne[zr]?|flashe[zr]?|escane|scann|scannen|inquadra|"
             r"leggi|lee|leia|use|utilise|usa)\w*\s+(?!(?:\S+\s+){0,2}?(?:udi|gs1|lot|lote|lotto|datamatrix)\b)"
-            r"(?:\S+\s+){0,2}?(?:qr|qr-code|qrcode)(?:[\s-]?code|[\s-]?codigo|[\s-]?codice)?"
+            # (possessive: "code" once read is not given back to slip past the product words below)
+            r"(?:\S+\s+){0,2}?(?:qr|qr-code|qrcode)(?:[\s-]?code|[\s-]?codigo|[\s-]?codice)?+"
             # the code on a product's box or label is the product's own
             r"(?!\s+(?:\S+\s+){0,3}?(?:box|label|boite|etiquette|caja|etiqueta|caixa|scatola|etichetta|packung|etikett)\b)"
+            # and a code to scan is a way out only when it is the writer's: on their card, flyer,
+            # photo or quote, or leading to their page ("scan the QR code on the pouch for the UDI" is
+            # traceability, "scan the QR on my card" is not)
+            rf"(?=[^.!?\n]{{0,60}}?\b{WRITERS}\b)"
         ),
         URL,
         QR_CODE,

@@ -14,6 +14,13 @@ import re
 Rule = tuple[tuple | re.Pattern, re.Pattern, str, str]
 
 MY = r"(?:my|mon|ma|mi|meine?|meu|minha|la mia|il mio|notre|nuestro|unsere?)"
+# The writer's own, in any form, for a thing said to be theirs further on ("the QR code on my card");
+# Italian "ma" (but) is told from French "ma" by the word after it.
+WRITERS = (
+    r"(?:my|mine|our|mon|ma(?!\s+(?:prima|poi|non|se|anche|il|lo|la|i|gli|le|per|che|e|io)\b)|mes|notre|nos|"
+    r"mi|mis|nuestr[oa]s?|meu|meus|minha|minhas|nosso|nossa|mio|mia|miei|mie|nostr[oaie]|"
+    r"mein|meine[mnrs]?|unser\w*|dyali|dyalna|ديالي|ديالنا)"
+)
 NAME = (
     r"(?:(?:user)?name|username|handle|pseudo|nom|prenom|nombre|usuario|nome|utente|"
     r"benutzername|nick(?:name)?|profil(?:e)?|perfil)"
