@@ -75,6 +75,15 @@ _TITLES = frozenset(
     ).split()
 )
 
+# "call me crazy", "llámame loco": what the writer may be called, an idiom, not a request to phone.
+_CALLED = frozenset(
+    (
+        "crazy old-fashioned old oldschool old-school picky paranoid pedantic lazy perfectionist cautious "
+        "conservative biased sceptical skeptical fussy stubborn naive silly mad weird boring obsessive "
+        "loco loca anticuado anticuada pazzo pazza antiquato antiquata louco louca antiquado antiquada fou folle"
+    ).split()
+)
+
 _Span = tuple[int, int, str, str]  # first token, end token, kind, reason
 
 REASONS = {
@@ -262,6 +271,10 @@ class _Rules(AppEvidence, PaymentEvidence, ToldEvidence):
             return None
         if self._token_in(phrase.end, _TITLES):
             return None  # "appelez-moi Mme Roussel", "call me Dr Okafor": a name to call the writer by
+        if self._token_in(phrase.end, _CALLED) or (
+            self._token_in(phrase.end, frozenset(("a", "an"))) and self._token_in(phrase.end + 1, _CALLED)
+        ):
+            return None  # "call me crazy, but …", "call me a perfectionist"
         return phrase.start, phrase.end, self._channel(phrase), REASONS["call_me"]
 
     def cheaper(self, phrase: Phrase) -> _Span | None:
