@@ -221,7 +221,11 @@ _SERIAL_NAMED = re.compile(
     r"kundennummer|kundennr|customer (?:no|nr|number|id)|client (?:no|number|id)|"
     r"numero (?:de |do |du )?client|codice cliente|chave de acesso|"
     # a reference or an article named before the part's name: "Réf. pilier 22.4105.06"
-    r"ref\b|art\W{0,2}nr\b)"
+    r"ref\b|art\W{0,2}nr\b|"
+    # a lot or batch named before the material's name: "Numéro de lot du bloc : 2024051133" (not "a lot")
+    r"(?<!a )lot\b|lote\b|lotto\b|batch|chargennummer|chargennr|"
+    # a parcel's tracking number and its carrier: "Tracking number DHL 1234567890", "suivi Colissimo 6A..."
+    r"tracking|numero de suivi|suivi|seguimiento|rastreio|tracciamento|sendungsnummer|sendungsverfolgung)"
     # a model name may stand between: "du scanner Medit i700 :" (read "medit 1700" once normalised)
     r"(?:[^\W_]|[ :.#°'/-]){0,32}\Z"
 )
@@ -250,6 +254,15 @@ _SERIAL_HINTS = (
     "client",
     "chave",
     "ref",
+    "lot",
+    "batch",
+    "charge",
+    "track",
+    "suivi",
+    "segui",
+    "rastre",
+    "tracc",
+    "sendung",
     "nr",  # "art.-nr." ("art" stands in "part", "start")
     "سيريال",
     "سريال",

@@ -27,7 +27,7 @@ of its rule; families_18 the ninth set's weak families in new words — a QR cod
 named before its link, profile links on XING and Kwai, city domains, e-mails written with symbols,
 from the writer's name or at "the big G" — with more clean near misses than positives; families_19 a code
 to scan or a bio that is a maker's or a product's, not the writer's — a QR code on a pouch, box or leaflet
-for the lot or the UDI, "the link in bio of Ivoclar", and "call me crazy" — and the writer's own, still caught) were written by hand,
+for the lot or the UDI, "the link in bio of Ivoclar", "call me crazy", a lot, a batch or a parcel's tracking number named a few words before it — and the writer's own, still caught) were written by hand,
 holdout_<lang>.jsonl too but only after the rules were tuned on the former;
 generated.jsonl comes from generate_corpus.py and dental_talk.jsonl (the precision section
 of issue #17) from dental_talk.py. The held-out sets (heldout/: the second generation, a
