@@ -27,6 +27,7 @@ from backoffice.layout import check_menu_inputs, staff_menu, static_block
 from backoffice.payouts_views import RefusedPayoutsView
 from backoffice.post_queue import PostQueueView
 from backoffice.queue_cells import claim_cell, due_cell, item_links, when_cell
+from backoffice.queue_rows import post_rows, review_rows, ticket_rows, verification_rows, violation_rows
 from backoffice.queues import ListingQueueView, ProfileQueueView
 from backoffice.search_views import SearchView, may_search
 from backoffice.support_views import SupportDeskView
@@ -48,6 +49,13 @@ def init_backoffice(app: Flask) -> Admin:
     app.jinja_env.globals["may_search_backoffice"] = may_search
     app.jinja_env.globals.update(staff_menu=staff_menu, static_block=static_block)
     app.jinja_env.globals.update(when_cell=when_cell, due_cell=due_cell, claim_cell=claim_cell, item_links=item_links)
+    app.jinja_env.globals.update(
+        review_rows=review_rows,
+        post_rows=post_rows,
+        verification_rows=verification_rows,
+        violation_rows=violation_rows,
+        ticket_rows=ticket_rows,
+    )
     admin = Admin(
         app,
         name="Occlusa back office",

@@ -57,6 +57,7 @@ class VerificationQueueView(WorkbenchRoutes, StaffBaseView):
             query = (
                 sa.select(VerificationSubmission)
                 .where(VerificationSubmission.status != VerificationStatus.submitted)
+                .options(*workbench.row_options(self.spec))  # the designer and verifier of each row
                 .order_by(VerificationSubmission.decided_at.desc())
             )
             page = db.paginate(

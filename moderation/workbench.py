@@ -161,15 +161,19 @@ def items(spec: QueueSpec, filters: Filters, *, actor: User):
     return _as_rows(spec, narrowed(query, spec, filters, actor=actor, owners=(spec.owner,)))
 
 
-def _as_rows(spec: QueueSpec, query):
-    """`query` due first, with what each row shows."""
+def row_options(spec: QueueSpec) -> list:
+    """The loader options of what each row of the queue shows."""
     # The rows' accounts in the same statement, without their staff grants (a row names its owner
     # only); their collections (tiers, pictures) in one more each.
-    rows = (
+    return [
         joinedload(rel).lazyload(User.roles) if rel.property.mapper.class_ is User else selectinload(rel)
         for rel in spec.rows
-    )
-    return query.options(*rows).order_by(spec.submitted.asc(), spec.model.id.asc())
+    ]
+
+
+def _as_rows(spec: QueueSpec, query):
+    """`query` due first, with what each row shows."""
+    return query.options(*row_options(spec)).order_by(spec.submitted.asc(), spec.model.id.asc())
 
 
 # A queue's count and page statements in one state, no other filter (how a queue page opens),

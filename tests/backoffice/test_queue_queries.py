@@ -14,7 +14,7 @@ from models.listings import Listing, PriceTier
 from models.moderation import Violation, ViolationSource, ViolationStatus
 from models.profiles import CatalogueImage, DesignerProfile, ImagePurpose, ReviewState
 from models.types import utcnow
-from models.verification import VerificationSubmission
+from models.verification import VerificationStatus, VerificationSubmission
 from moderation import claims
 from tests.backoffice.factories import make_staff, staff_login
 from tests.catalogue.factories import picture
@@ -171,3 +171,24 @@ def test_a_queue_page_runs_the_same_queries_for_four_items_or_twenty(client, url
 
     assert statements(client, url) == few == STATEMENTS[kind]
     assert statements(client, url + "?assignee=none") == few_unassigned
+
+
+def test_the_decided_verifications_run_the_same_queries_for_four_or_twenty(client):
+    verifier = make_staff(StaffRole.verifier)
+
+    def decide(n: int) -> None:
+        submission = _verification(n)
+        submission.status = VerificationStatus.approved if n % 2 else VerificationStatus.rejected
+        submission.verifier_id = verifier.id if n % 3 else make_staff(StaffRole.verifier).id
+        submission.decided_at = utcnow() - timedelta(minutes=n)
+
+    for n in range(4):
+        decide(n)
+    commit()
+    staff_login(client, verifier)
+    few = statements(client, "/backoffice/verifications/?decided=1")
+    for n in range(4, 20):
+        decide(n)
+    commit()
+    db.session.expire_all()
+    assert statements(client, "/backoffice/verifications/?decided=1") == few

@@ -329,3 +329,18 @@ def test_the_sweep_drops_tickets_whose_confirmation_link_expired_unopened(app, o
     later = _tickets()[0].created_at + timedelta(seconds=app.config["CONFIRM_EMAIL_MAX_AGE"] + 60)
     assert run_sweeps(later)["support.operations:drop_unconfirmed_tickets"] == 1
     assert [t.email for t in _tickets()] == ["confirms@example.com"]
+
+
+def test_the_desk_lists_each_requester_by_account_or_by_address_and_shows_subjects_as_text(
+    app, client, user, agent, outbox
+):
+    _contact(client, subject="Invoice <b>twice</b> & more")
+    visitor = app.test_client()
+    _contact(visitor, email="lab.owner@example.com")
+    [confirm] = [link for link in _links(outbox.read()[-1]) if "/support/confirm/" in link]
+    visitor.get(confirm.removeprefix("http://localhost"))
+    staff, _person = agent
+    desk = staff.get("/backoffice/support/").get_data(as_text=True)
+    assert "Elena Marquez · active" in desk
+    assert 'lab.owner · <span class="text-muted">no account</span>' in desk
+    assert "Invoice &lt;b&gt;twice&lt;/b&gt; &amp; more" in desk and "<b>twice</b>" not in desk
