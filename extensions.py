@@ -11,6 +11,7 @@ import logging
 from collections import ChainMap
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator
+from weakref import WeakKeyDictionary
 
 from flask import g
 from flask_babel import Babel, get_translations
@@ -118,6 +119,17 @@ def independent_session(*, one_statement: bool = False) -> Iterator[Session]:
         session.commit()
 
 
+def read_rows(statement, params: dict | None = None):
+    """The result of a SELECT of columns (no entity to load) on the session's connection, in its
+    transaction: session.execute's rows without its ORM execution layer (some ninety Python calls
+    a statement, on pages that run several). Flushed first when the session autoflushes, as
+    session.execute would."""
+    session = db.session()
+    if session.autoflush:
+        session.flush()
+    return session.connection().execute(statement, params or {})
+
+
 @event.listens_for(Session, "after_soft_rollback")
 def _forget_side_effects(session: Session, previous_transaction) -> None:
     # A rolled-back unit of work sends nothing.
@@ -211,8 +223,34 @@ def translate_plural(singular: str, plural: str, num: int, **variables) -> str:
     return template_translations().ungettext(singular, plural, num) % {"num": num, **variables}
 
 
+# Tables of labels in one language, kept as long as its catalogue: {catalogue: {(id(table), escaped):
+# (table, translated)}}. A catalogue is loaded once per language and process; a new one (another
+# language, a forced locale outside a request) starts empty, so a table is never read in another.
+_LABELS_BY_CATALOGUE: WeakKeyDictionary = WeakKeyDictionary()
+
+
+def _labels_in_catalogue(labels: dict, escaped: bool) -> dict:
+    catalogue = template_translations()
+    tables = _LABELS_BY_CATALOGUE.get(catalogue)
+    if tables is None:
+        tables = _LABELS_BY_CATALOGUE[catalogue] = {}
+    kept = tables.get((id(labels), escaped))
+    if kept is None or kept[0] is not labels:
+        shown = escape if escaped else str
+        kept = tables[id(labels), escaped] = (labels, {key: shown(label) for key, label in labels.items()})
+    return kept[1]
+
+
 def translated_labels(labels: dict) -> dict:
-    """A table of labels (lazy strings) translated once for the page being rendered, each escaped as
-    the template would show it: a page of rows looks a label up for every row, and each lazy
-    string asks flask_babel for the request's catalogue again."""
-    return {key: escape(label) for key, label in labels.items()}
+    """A table of labels (lazy strings) in the reader's language, each escaped as the template
+    would show it (a lazy string is markup to Jinja: shown as it reads): a page of rows looks a
+    label up for every row, and each lazy string asks flask_babel for the request's catalogue
+    again (some sixty calls). Translated once per language and process: `labels` is a fixed
+    table (a module's constant), never changed."""
+    return _labels_in_catalogue(labels, escaped=True)
+
+
+def labels_in_language(labels: dict) -> dict:
+    """translated_labels as plain text (str(label)), for helpers that return a label's text: JSON,
+    and templates, which escape it as any text."""
+    return _labels_in_catalogue(labels, escaped=False)

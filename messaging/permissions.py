@@ -14,7 +14,7 @@ from typing import Callable
 import sqlalchemy as sa
 
 import hooks
-from extensions import db
+from extensions import db, read_rows
 from models.accounts import StaffRole, User
 from models.cases import Case
 from models.messaging import Block, Conversation, ConversationKind, Participant
@@ -100,7 +100,7 @@ def blocks_with(user_id: int, other_ids: list[int]) -> set[tuple[int, int]]:
     """The (blocker, blocked) pairs between the user and any of `other_ids`, either way."""
     if not other_ids:
         return set()
-    return {tuple(row) for row in db.session.execute(_BLOCKS_WITH, {"user_id": user_id, "others": other_ids})}
+    return {tuple(row) for row in read_rows(_BLOCKS_WITH, {"user_id": user_id, "others": other_ids})}
 
 
 def blocked_by_recipient(

@@ -14,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from extensions import db
+from extensions import db, read_rows
 from pagination import PageNumbers
 from models.accounts import User
 from models.cases import CaseEvent
@@ -184,9 +184,7 @@ _ONE = _lines_of(_MESSAGE_COLUMNS.where(Message.id == sa.bindparam("message_id")
 def _read_lines(statement: sa.Select, params: dict) -> list[MessageLine]:
     """MessageLines from the rows of a `_lines_of` statement, in its order."""
     lines: dict[int, tuple] = {}
-    for message_id, sender_id, sender_name, kind, body, at, public_id, name, size in db.session.execute(
-        statement, params
-    ):
+    for message_id, sender_id, sender_name, kind, body, at, public_id, name, size in read_rows(statement, params):
         line = lines.get(message_id)
         if line is None:
             line = lines[message_id] = (message_id, sender_id, sender_name, kind, body, at, [])
@@ -411,7 +409,7 @@ _UNREAD_BY_KIND = (
 
 def unread_counts(user: User) -> dict[str, int]:
     """{"general": n, "case": m, "total": n + m}: unread messages from others, per tab."""
-    counts = {kind.value: n for kind, n in db.session.execute(_UNREAD_BY_KIND, {"user_id": user.id})}
+    counts = {kind.value: n for kind, n in read_rows(_UNREAD_BY_KIND, {"user_id": user.id})}
     out = {"general": counts.get("general", 0), "case": counts.get("case", 0)}
     out["total"] = out["general"] + out["case"]
     return out
@@ -427,10 +425,11 @@ def inbox(user: User, kind: ConversationKind, *, page: int = 1, per_page: int = 
     (past the last page, an empty one)."""
     rows_of, total_of = _INBOX[kind]
     params = {"user_id": user.id}
-    rows = db.session.execute(rows_of, {**params, "limit": per_page, "offset": (page - 1) * per_page}).all()
+    # Columns only, each statement of the page through read_rows (past the ORM's execution layer).
+    rows = read_rows(rows_of, {**params, "limit": per_page, "offset": (page - 1) * per_page}).all()
     others: dict[int, list[str]] = {}
     if rows:
-        for conversation_id, name in db.session.execute(_OTHERS, {**params, "ids": [r[0] for r in rows]}):
+        for conversation_id, name in read_rows(_OTHERS, {**params, "ids": [r[0] for r in rows]}):
             others.setdefault(conversation_id, []).append(name)
     return InboxPage(
         rows=[
@@ -446,7 +445,7 @@ def inbox(user: User, kind: ConversationKind, *, page: int = 1, per_page: int = 
         ],
         page=page,
         per_page=per_page,
-        total=db.session.scalar(total_of, params) if rows or page > 1 else 0,
+        total=read_rows(total_of, params).scalar() if rows or page > 1 else 0,
     )
 
 

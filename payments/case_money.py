@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from babel.numbers import format_currency
 from flask_babel import get_locale
 
-from extensions import db
+from extensions import read_rows
 from models.cases import Case, CaseState
 from models.ledger import Entry, Journal, Payment, PaymentStatus
 from payments.fees import platform_fee
@@ -80,7 +80,7 @@ def case_money_of(cases: Iterable[Case]) -> dict[int, CaseMoney]:
     lines: dict[int, list[tuple[str, int]]] = {case_id: [] for case_id in ids}
     held: set[int] = set()
     if ids:
-        for case_id, account, cents in db.session.execute(_LINES_AND_HOLDS, {"case_ids": ids}):
+        for case_id, account, cents in read_rows(_LINES_AND_HOLDS, {"case_ids": ids}):
             if account is None:
                 held.add(case_id)
             else:

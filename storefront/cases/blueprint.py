@@ -6,14 +6,15 @@ from flask import Blueprint
 from flask_babel import format_timedelta
 
 from cases.states import STATE_LABELS, state_badge
-from messaging.events import case_action_label
+from extensions import labels_in_language
+from messaging.events import CASE_ACTIONS, case_action_label
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
 
 @bp.app_template_global()
 def case_state_label(state) -> str:
-    return str(STATE_LABELS[state])
+    return labels_in_language(STATE_LABELS)[state]
 
 
 @bp.app_template_global()
@@ -29,4 +30,7 @@ def time_from_now(at, now) -> str:
 
 @bp.app_template_global()
 def case_action_text(action: str) -> str:
-    return case_action_label(action)
+    """case_action_label, its table translated once per language (a timeline reads one per event)."""
+    name = getattr(action, "value", action)
+    label = labels_in_language(CASE_ACTIONS).get(name)
+    return case_action_label(action) if label is None else label

@@ -15,7 +15,7 @@ from cases.queries import SIDES, case_counts, my_cases_page
 from disputes.operations import dispute_url as url_of
 from disputes.ruling_due import ruling_due
 from errors import DomainError, InvalidTransition, NotFound
-from extensions import commit, db
+from extensions import commit, db, translated_labels
 from files.permissions import serves_stored_files
 from models.accounts import User
 from models.cases import Case, CaseEvent, CaseFile, CaseState, Delivery
@@ -194,10 +194,11 @@ def show(reference: str):
         can_review=can_review,
         my_review=my_review,
         case_reviews=case_reviews,
-        restorations=RESTORATIONS,
-        materials=MATERIALS,
-        contacts=CONTACTS,
-        arch_labels=ARCH_LABELS,
+        # The prescription's words, translated once per language (a lazy label costs sixty calls).
+        restorations=translated_labels(RESTORATIONS),
+        materials=translated_labels(MATERIALS),
+        contacts=translated_labels(CONTACTS),
+        arch_labels=translated_labels(ARCH_LABELS),
     )
 
 

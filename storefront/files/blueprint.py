@@ -13,6 +13,7 @@ from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from extensions import labels_in_language
 from files.meshes import WARNINGS, mesh_format
 from files.operations import shown_file_name
 from files.permissions import receiving_obstacle
@@ -30,7 +31,11 @@ bp.add_app_template_filter(shown_file_name, "file_name")
 @bp.app_template_global()
 def mesh_warnings(stored: StoredFile) -> list[str]:
     """The readable warnings of a mesh check (none for other files or before the check ran)."""
-    return [str(WARNINGS.get(code, code)) for code in ((stored.mesh or {}).get("warnings") or [])]
+    codes = (stored.mesh or {}).get("warnings")
+    if not codes:
+        return []
+    words = labels_in_language(WARNINGS)  # translated once per language, not per warning
+    return [words.get(code, code) for code in codes]
 
 
 @bp.app_template_global()

@@ -11,11 +11,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from errors import DomainError, PermissionDenied
-from extensions import commit, db
+from extensions import commit, db, translated_labels
 from files.permissions import can_read, serves_stored_files
 from listings.search import designer_cards
 from messaging import operations, threads
-from messaging.events import case_action_label
 from messaging.attachments import readable_attachment, store_attachments
 from messaging.permissions import (
     blocks_with,
@@ -41,9 +40,18 @@ from url_numbers import page_number, row_id
 from models.listings import Listing
 
 bp = Blueprint("messages", __name__, url_prefix="/messages")
-# The thread partial is included by the case page too: its helpers are app-wide.
-bp.add_app_template_global(case_action_label, "case_action_label")
-bp.add_app_template_global(ATTACHMENT_KINDS, "attachment_kinds")
+# The thread partial's helpers are app-wide (its events read through the case area's
+# case_action_text, their table translated once per language).
+_ATTACHMENT_KIND_LABELS = dict(ATTACHMENT_KINDS)
+
+
+@bp.app_template_global()
+def attachment_kinds():
+    """The composer's kinds of attachment, (value, label) in the form's order, translated once per
+    language (each lazy label costs some sixty calls on every conversation page)."""
+    return translated_labels(_ATTACHMENT_KIND_LABELS).items()
+
+
 # The macros message_item and inbox_row through their cache (line_cache): a thread renders fifty
 # lines per view, the inbox twenty rows.
 bp.add_app_template_global(line_cache.message_item, "cached_message_item")

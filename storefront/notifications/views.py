@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from errors import DomainError
-from extensions import commit, db
+from extensions import commit, db, read_rows
 from messaging import operations
 from messaging.events import EVENTS, GROUPS, MANDATORY
 from messaging.preferences import channels, preference_grid, push_available, set_notification_preferences
@@ -36,7 +36,8 @@ def unread_count() -> int:
     """The signed-in user's unread notifications, counted once per request (the list page and
     its bell ask both; nothing marks a notification read after a page starts rendering)."""
     if "unread_notifications" not in g:
-        g.unread_notifications = db.session.scalar(_UNREAD, {"user_id": current_user.id})
+        # A count, no entity: read_rows, half the calls of session.scalar on every signed-in page.
+        g.unread_notifications = read_rows(_UNREAD, {"user_id": current_user.id}).scalar()
     return g.unread_notifications
 
 

@@ -23,3 +23,20 @@ def test_a_language_changed_during_the_request_is_the_one_rendered_after(app):
         context.session["lang"] = "en"  # the reader picks English; the app refreshes the locale
         refresh()
         assert render_template_string(page) == "Previous"
+
+
+def test_labels_kept_per_language_read_in_each_readers_language_in_turn(app):
+    # The case state and mesh warning labels are translated once per language and kept: French
+    # after English (and a mail forced to English in between) still reads its own language.
+    page = "{{ case_state_label(CaseState.delivered) }} / {{ mesh_warnings(stored)|join }}"
+    stored = type("Stored", (), {"mesh": {"warnings": ["no_triangles"]}})()
+    english = "Delivered / The file contains no triangles."
+    french = "Livré / Le fichier ne contient aucun triangle."
+    with app.test_request_context() as context:
+        for language, expected in (("en", english), ("fr", french), ("en", english), ("fr", french)):
+            context.session["lang"] = language
+            refresh()
+            assert render_template_string(page, stored=stored) == expected
+            with force_locale("en"):
+                assert render_template_string(page, stored=stored) == english
+            assert render_template_string(page, stored=stored) == expected
