@@ -35,12 +35,7 @@ def _dispute_awaiting_ruling(client):
     """A dispute waiting for its ruling and an agent (second factor passed) looking at it."""
     customer, designer, _agent = people()
     _case, dispute = disputed(customer, designer)
-    db.session.execute(
-        sa.update(Dispute)
-        .where(Dispute.id == dispute.id)
-        .values(state=DisputeState.awaiting_ruling, answer_due_at=dispute.opened_at)
-    )
-    commit()
+    _await_ruling(dispute)
     agent = make_staff(StaffRole.resolution_agent)
     staff_login(client, agent)
     return dispute, agent
@@ -68,17 +63,22 @@ def dispute_request_evidence(app, client):
     )
 
 
-def _drafted(client):
-    """A ruling that sets aside the designer's proposal, so it waits for a second agent (four eyes)."""
-    customer, designer, _agent = people()
-    _case, dispute = disputed(customer, designer)
-    operations.propose_settlement(dispute, actor=designer, designer_cents=1_500, note="Half each.")
+def _await_ruling(dispute) -> None:
+    """The parties' time is up: the dispute waits for its ruling."""
     db.session.execute(
         sa.update(Dispute)
         .where(Dispute.id == dispute.id)
         .values(state=DisputeState.awaiting_ruling, answer_due_at=dispute.opened_at)
     )
     commit()
+
+
+def _drafted(client):
+    """A ruling that sets aside the designer's proposal, so it waits for a second agent (four eyes)."""
+    customer, designer, _agent = people()
+    _case, dispute = disputed(customer, designer)
+    operations.propose_settlement(dispute, actor=designer, designer_cents=1_500, note="Half each.")
+    _await_ruling(dispute)
     first = make_staff(StaffRole.resolution_agent)
     staff_login(client, first)
     db.session.refresh(dispute)
@@ -93,19 +93,23 @@ def _drafted(client):
     return dispute, draft, first
 
 
-def draft_approve(app, client):
-    dispute, draft, _first = _drafted(client)
+def _second_agent(client):
+    """Another resolution agent, signed in instead of the draft's author."""
     second = make_staff(StaffRole.resolution_agent)
     client.post("/account/logout")
     staff_login(client, second)
+    return second
+
+
+def draft_approve(app, client):
+    dispute, draft, _first = _drafted(client)
+    second = _second_agent(client)
     return Post(second, f"/backoffice/resolution/{dispute.id}/drafts/{draft.id}/approve")
 
 
 def draft_send_back(app, client):
     dispute, draft, _first = _drafted(client)
-    second = make_staff(StaffRole.resolution_agent)
-    client.post("/account/logout")
-    staff_login(client, second)
+    second = _second_agent(client)
     return Post(
         second,
         f"/backoffice/resolution/{dispute.id}/drafts/{draft.id}/send-back",
